@@ -1,0 +1,1 @@
+//! berth configuration file (config.toml): registries, mirrors, timeouts, limits.

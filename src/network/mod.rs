@@ -1,0 +1,1 @@
+//! network: see ARCHITECTURE.md (module map). Filled in by the work on the issues.
