@@ -6,6 +6,7 @@
 
 pub mod container;
 pub mod image;
+pub mod registry;
 pub mod system;
 
 use clap::{Parser, Subcommand};
@@ -57,6 +58,8 @@ pub enum Command {
     #[command(flatten)]
     Container(container::ContainerCommand),
     #[command(flatten)]
+    Registry(registry::RegistryCommand),
+    #[command(flatten)]
     System(system::SystemCommand),
 }
 
@@ -77,6 +80,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Image(c) => image::run(c, &cli.global),
         Command::Container(c) => container::run(c, &cli.global),
+        Command::Registry(c) => registry::run(c, &cli.global),
         Command::System(c) => system::run(c, &cli.global),
     };
     match result {

@@ -1,0 +1,10 @@
+//! berth's one integration test binary. Each file below belongs to one area; `support` owns the test world
+//! (a temp --root per test, the local registry, fixture images, the unprivileged test user).
+
+mod support;
+
+mod cli;
+mod containers;
+mod images;
+mod registry;
+mod runtime;

@@ -1,0 +1,1 @@
+//! A hostile HTTP registry for the registry client tests (wrong digests, stalls, redirects, oversized bodies).
