@@ -285,3 +285,89 @@ fn generated_files_are_current() {
         "generated files are stale: {stale:?}; run `BERTH_BLESS=1 cargo test --test main generated` and commit"
     );
 }
+
+#[test]
+fn config_default_prints_a_file_that_parses_to_the_defaults() {
+    let s = store();
+    let out = berth(&s).args(["config", "default"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text, berth::config::Config::default_toml());
+    let mut warnings = Vec::new();
+    berth::config::Config::parse(&text, "default", &mut warnings).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn info_shows_configured_registries_and_config_warnings() {
+    let s = store();
+    let cfg = s.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        r#"
+[registries."docker.io"]
+mirrors = ["https://mirror.example.com"]
+
+[registries."registry.internal:5000"]
+insecure = true
+
+[surprise]
+key = 1
+"#,
+    )
+    .unwrap();
+    let out = berth(&s)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["info", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reg = &v["RegistryConfig"];
+    assert_eq!(
+        reg["Mirrors"],
+        serde_json::json!(["https://mirror.example.com"])
+    );
+    assert_eq!(
+        reg["IndexConfigs"]["registry.internal:5000"]["Secure"],
+        false
+    );
+    assert_eq!(reg["IndexConfigs"]["docker.io"]["Official"], true);
+    assert!(
+        v["ConfigFiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == &serde_json::json!(cfg.display().to_string()))
+    );
+    let warnings = v["Warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("surprise")),
+        "{warnings:?}"
+    );
+
+    let out = berth(&s)
+        .arg("--config")
+        .arg(&cfg)
+        .arg("info")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(" Insecure Registries:\n  registry.internal:5000\n  127.0.0.0/8\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(" Registry Mirrors:\n  https://mirror.example.com\n"),
+        "{text}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("WARNING: "));
+}
