@@ -184,10 +184,81 @@ pub fn default_header(field: &str) -> String {
 }
 
 fn parse(body: &str, funcs: gotmpl::FuncMap, missing: MissingKey) -> gotmpl::Result<Template> {
+    check_functions(body, &funcs)?;
     Template::new("")
         .funcs(funcs)
         .missing_key(missing)
         .parse(body)
+}
+
+/// Go's `text/template` builtins (gotmpl registers the same set).
+const GO_BUILTINS: &[&str] = &[
+    "and", "call", "eq", "ge", "gt", "html", "index", "js", "le", "len", "lt", "ne", "not", "or",
+    "print", "printf", "println", "slice", "urlquery",
+];
+
+/// Go rejects a call of an unknown function when it parses the template (`template: :1: function
+/// "nosuch" not defined`); gotmpl only notices when it runs it. Check at parse time, so an unknown
+/// function fails even when there are no rows to render, as in docker.
+fn check_functions(body: &str, funcs: &gotmpl::FuncMap) -> gotmpl::Result<()> {
+    use gotmpl::parse::{Expr, ListNode, Node, Parser, PipeNode};
+    fn pipe(p: &PipeNode, f: &mut dyn FnMut(&str, usize)) {
+        for c in &p.commands {
+            for a in &c.args {
+                expr(a, f);
+            }
+        }
+    }
+    fn expr(e: &Expr, f: &mut dyn FnMut(&str, usize)) {
+        match e {
+            Expr::Identifier(pos, name) => f(name, pos.line),
+            Expr::Pipe(_, p) => pipe(p, f),
+            Expr::Chain(_, inner, _) => expr(inner, f),
+            _ => {}
+        }
+    }
+    fn list(l: &ListNode, f: &mut dyn FnMut(&str, usize)) {
+        for n in &l.nodes {
+            match n {
+                Node::List(l) => list(l, f),
+                Node::Action(a) => pipe(&a.pipe, f),
+                Node::If(b) | Node::Range(b) | Node::With(b) => {
+                    pipe(&b.pipe, f);
+                    list(&b.body, f);
+                    if let Some(e) = &b.else_body {
+                        list(e, f);
+                    }
+                }
+                Node::Template(t) => {
+                    if let Some(p) = &t.pipe {
+                        pipe(p, f);
+                    }
+                }
+                Node::Define(d) => list(&d.body, f),
+                Node::Text(_) | Node::Break(_) | Node::Continue(_) => {}
+            }
+        }
+    }
+    let (tree, defines) = Parser::new(body, "{{", "}}")?.parse()?;
+    let mut unknown: Option<(String, usize)> = None;
+    let mut visit = |name: &str, line: usize| {
+        if unknown.is_none() && !funcs.contains_key(name) && !GO_BUILTINS.contains(&name) {
+            unknown = Some((name.to_string(), line));
+        }
+    };
+    list(&tree, &mut visit);
+    for d in &defines {
+        list(&d.body, &mut visit);
+    }
+    match unknown {
+        Some((name, line)) => Err(TemplateError::Parse {
+            name: None,
+            line,
+            col: 0,
+            message: format!("function {name:?} not defined"),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Go's wording for template errors: `template: :LINE: MESSAGE` for parse errors (the template is
@@ -970,9 +1041,21 @@ mod tests {
     }
 
     #[test]
-    fn inspect_unknown_function_is_an_error() {
+    fn unknown_function_is_a_parse_error_even_without_rows() {
         let mut out = Vec::new();
-        assert!(render_inspect(&mut out, Some("{{nosuch .Id}}"), &[container()]).is_err());
+        let err =
+            render_inspect(&mut out, Some("{{if .Id}}{{nosuch .Id}}{{end}}"), &[]).unwrap_err();
+        let status = err.downcast_ref::<StatusError>().expect("a status error");
+        assert_eq!(
+            status.msg,
+            "template parsing error: template: :1: function \"nosuch\" not defined"
+        );
+        let err = render_list(&mut out, Some("{{.ID | nosuch}}"), "", &[], &[]).unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            "template parsing error: template: :1: function \"nosuch\" not defined"
+        );
+        assert!(out.is_empty());
     }
 
     #[test]
