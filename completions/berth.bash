@@ -44,7 +44,7 @@ _berth() {
 
     case "${cmd}" in
         berth)
-            opts="-D -l -h -V --root --run-root --config --debug --log-level --help --version login logout version info config completion"
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version login logout version info config completion"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -74,10 +74,6 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -l)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -86,7 +82,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__completion)
-            opts="-D -l -h -V --root --run-root --config --debug --log-level --help --version bash elvish fish powershell zsh"
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -113,10 +109,6 @@ _berth() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -128,7 +120,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__config)
-            opts="-D -l -h -V --root --run-root --config --debug --log-level --help --version default"
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version default"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -158,10 +150,6 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -l)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -170,7 +158,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__config__subcmd__default)
-            opts="-D -l -h -V --root --run-root --config --debug --log-level --help --version"
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -200,10 +188,6 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -l)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -212,7 +196,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__info)
-            opts="-f -D -l -h -V --format --root --run-root --config --debug --log-level --help --version"
+            opts="-f -D -h -V --format --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,10 +234,6 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -l)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -262,7 +242,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__login)
-            opts="-u -p -D -l -h -V --username --password --password-stdin --root --run-root --config --debug --log-level --help --version"
+            opts="-u -p -D -h -V --username --password --password-stdin --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -308,10 +288,6 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -l)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -320,7 +296,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__logout)
-            opts="-D -l -h -V --root --run-root --config --debug --log-level --help --version"
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,10 +326,6 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -l)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -362,7 +334,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__version)
-            opts="-f -D -l -h -V --format --root --run-root --config --debug --log-level --help --version"
+            opts="-f -D -h -V --format --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -397,10 +369,6 @@ _berth() {
                     return 0
                     ;;
                 --log-level)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

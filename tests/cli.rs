@@ -371,3 +371,39 @@ key = 1
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("WARNING: "));
 }
+
+#[test]
+fn debug_flag_shows_debug_lines_on_stderr() {
+    let s = store();
+    let out = berth(&s)
+        .args(["-D", "info", "--format", "{{.Driver}}"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, b"overlay\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("DEBU configuration read from")),
+        "{err}"
+    );
+    for args in [
+        &["info", "--format", "{{.Driver}}"][..],
+        &["--debug=false", "info", "-f", "{{.Driver}}"],
+    ] {
+        let out = berth(&s).args(args).output().unwrap();
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("DEBU"),
+            "{args:?}"
+        );
+    }
+    let out = berth(&s)
+        .args(["--log-level", "debug", "info", "-f", "{{.Driver}}"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DEBU "));
+    berth(&s)
+        .args(["--log-level", "loud", "version"])
+        .assert()
+        .code(125);
+}

@@ -29,7 +29,10 @@
 //!   takes `-d=false` for the image name.
 //! - **Exit codes.** Usage errors exit 125 (docker/cli `cli/cobra.go` `FlagErrorFunc`); an error
 //!   carrying a [`StatusError`] exits with its code (125/126/127, a container's status); any other
-//!   error prints one `Error: ...` chain on stderr and exits 1.
+//!   error prints one `Error: ...` chain on stderr and exits 1. A `StatusError` with an empty
+//!   message exits with its code silently (a container's own exit status).
+//! - **Global flags** (`--root`, `--run-root`, `--config`, `-D/--debug`, `--log-level`) reach every
+//!   subcommand: do not define flags with those names (clap rejects the clash).
 //! - **Logging.** Code below `cli` uses the `log` macros; `--debug`/`-D` (or `--log-level debug`)
 //!   shows `log::debug!` lines on stderr as `DEBU <message>`; warnings show by default (`WARN ...`).
 
@@ -97,7 +100,7 @@ pub struct GlobalOpts {
           require_equals = true, default_value = "false", default_missing_value = "true", value_parser = go_bool)]
     pub debug: bool,
     /// Set the logging level ("debug", "info", "warn", "error")
-    #[arg(long = "log-level", short = 'l', global = true, value_name = "LEVEL", value_parser = parse_log_level)]
+    #[arg(long = "log-level",  global = true, value_name = "LEVEL", value_parser = parse_log_level)]
     pub log_level: Option<log::LevelFilter>,
 }
 
@@ -160,11 +163,13 @@ pub fn report_error(e: &anyhow::Error) -> i32 {
     }) {
         return 0;
     }
-    let _ = writeln!(std::io::stderr().lock(), "Error: {e:#}");
-    match e.downcast_ref::<StatusError>() {
-        Some(s) => s.code,
-        None => 1,
+    let status = e.downcast_ref::<StatusError>();
+    // A status with no message is a container's own exit code (`run busybox false` exits 1 and
+    // says nothing, as docker does).
+    if status.is_none_or(|s| !s.msg.is_empty()) {
+        let _ = writeln!(std::io::stderr().lock(), "Error: {e:#}");
     }
+    status.map_or(1, |s| s.code)
 }
 
 /// Locked stdout for command output. Errors (a closed pipe) come back as `io::Error` instead of
@@ -312,6 +317,11 @@ mod tests {
             msg: "not found".into(),
         });
         assert_eq!(report_error(&status), 127);
+        let silent = anyhow::Error::from(StatusError {
+            code: 3,
+            msg: String::new(),
+        });
+        assert_eq!(report_error(&silent), 3);
         assert_eq!(report_error(&anyhow::anyhow!("plain failure")), 1);
     }
 

@@ -417,11 +417,17 @@ fn registry_config(
         .get("docker.io")
         .map(|e| e.mirrors.iter().map(|m| m.location.clone()).collect())
         .unwrap_or_default();
-    let sources = cfg
+    let sources: Vec<String> = cfg
         .sources
         .iter()
         .map(|p| p.display().to_string())
         .collect();
+    let read = if sources.is_empty() {
+        "no file, defaults".into()
+    } else {
+        sources.join(", ")
+    };
+    log::debug!("configuration read from: {read}");
     (
         json!({"InsecureRegistryCIDRs": ["127.0.0.0/8"], "IndexConfigs": index, "Mirrors": mirrors}),
         sources,
