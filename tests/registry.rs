@@ -408,6 +408,30 @@ fn registry_stalled_mirror_falls_back_to_next_endpoint_and_resumes() {
 }
 
 #[test]
+fn registry_slow_but_steady_blob_is_not_a_stall() {
+    let i = img();
+    let i2 = i.clone();
+    // 300 kB in 10 pieces 250 ms apart: 2.5 s in total, longer than the 1 s stall timeout, yet never
+    // silent for a whole second.
+    let s = Hostile::start(move |r| {
+        if r.route().contains("/blobs/") {
+            Reply::ok(i2.layer.clone()).trickle(30_000, Duration::from_millis(250))
+        } else {
+            serve(&i2, r, true)
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let c = Client::new(&config(tmp.path())).unwrap();
+    let start = Instant::now();
+    assert_eq!(
+        read_blob(&c, &reference(&s.host()), &i.ldigest, i.layer.len()).unwrap(),
+        i.layer
+    );
+    assert!(start.elapsed() > Duration::from_secs(2));
+    assert_eq!(s.requests_to("/v2/test/app/blobs/").len(), 1);
+}
+
+#[test]
 fn registry_range_ignored_on_resume_restarts_and_checks_the_prefix() {
     let i = img();
     let i2 = i.clone();

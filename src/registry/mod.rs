@@ -26,7 +26,10 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// How long an endpoint that could not be reached is skipped without a new attempt.
+const FAILED_PING_MEMORY: Duration = Duration::from_secs(30);
 
 pub use blob::BlobReader;
 
@@ -129,7 +132,7 @@ struct Inner {
     http: Mutex<HashMap<(Vec<PathBuf>, bool), Http>>,
     /// Ping outcome per (host, configured scheme); a failed ping is remembered so that a dead mirror
     /// costs one connect timeout per pull, not one per blob.
-    hosts: Mutex<HashMap<HostKey, Result<HostState, String>>>,
+    hosts: Mutex<HashMap<HostKey, (Instant, Result<HostState, String>)>>,
     tokens: Mutex<HashMap<(String, String), Token>>,
     credentials: Mutex<HashMap<(String, String), Option<Credential>>>,
 }
@@ -237,20 +240,51 @@ fn describe_error(resp: &mut Response, max: u64) -> String {
 
 fn describe_reqwest(e: &reqwest::Error) -> String {
     use std::error::Error;
-    let mut msg = if e.is_timeout() {
-        "timed out".to_string()
+    let kind = if e.is_timeout() {
+        "timed out"
     } else if e.is_connect() {
-        "connection failed".to_string()
+        "connection failed"
     } else {
-        "request failed".to_string()
+        "request failed"
     };
+    // The innermost cause says what happened ("Connection refused", "invalid peer certificate");
+    // the layers above it only repeat that a request failed.
+    let mut inner: Option<&dyn Error> = None;
     let mut src = e.source();
     while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
+        inner = Some(s);
         src = s.source();
     }
-    msg
+    match inner {
+        Some(i) if !e.is_timeout() => format!("{kind}: {i}"),
+        _ => kind.to_string(),
+    }
+}
+
+/// The host cannot be reached at all (no other scheme on the same port will do better).
+fn unreachable(e: &reqwest::Error) -> bool {
+    use std::error::Error;
+    if e.is_timeout() {
+        return true;
+    }
+    let mut src = e.source();
+    while let Some(s) = src {
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionRefused
+                    | std::io::ErrorKind::HostUnreachable
+                    | std::io::ErrorKind::NetworkUnreachable
+            )
+        {
+            return true;
+        }
+        if s.to_string().contains("dns error") {
+            return true;
+        }
+        src = s.source();
+    }
+    false
 }
 
 impl Client {
@@ -402,8 +436,9 @@ impl Client {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(&key)
+            && (s.1.is_ok() || s.0.elapsed() < FAILED_PING_MEMORY)
         {
-            return s.clone().map_err(Failure::fatal);
+            return s.1.clone().map_err(Failure::fatal);
         }
         let schemes: &[&str] = match ep.scheme {
             Some("http") if !ep.insecure && !is_loopback(&ep.host) => {
@@ -449,12 +484,12 @@ impl Client {
                     break;
                 }
                 Err(e) => {
-                    if e.is_timeout() {
-                        // A stalled ping must not cost another full timeout on plain HTTP.
-                        errs.push(format!("{base}: {}", describe_reqwest(&e)));
+                    errs.push(format!("{base}: {}", describe_reqwest(&e)));
+                    // Refused, unresolvable or stalled: plain HTTP on the same port will not do better
+                    // and must not cost another timeout.
+                    if unreachable(&e) {
                         break;
                     }
-                    errs.push(format!("{base}: {}", describe_reqwest(&e)));
                 }
             }
         }
@@ -463,7 +498,7 @@ impl Client {
             .hosts
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(key, r.clone());
+            .insert(key, (Instant::now(), r.clone()));
         r.map_err(Failure::fatal)
     }
 

@@ -63,6 +63,8 @@ pub struct Reply {
     pub mode: BodyMode,
     /// After this many body bytes, sleep this long before sending the rest.
     pub stall: Option<(usize, Duration)>,
+    /// Send the body in pieces of this size with this pause between them (slow but steady).
+    pub trickle: Option<(usize, Duration)>,
     /// Stream this many extra filler bytes after `body` (chunked), to test size caps without memory.
     pub filler: u64,
 }
@@ -75,6 +77,7 @@ impl Reply {
             body: Vec::new(),
             mode: BodyMode::Exact,
             stall: None,
+            trickle: None,
             filler: 0,
         }
     }
@@ -95,6 +98,10 @@ impl Reply {
     }
     pub fn stall(mut self, after: usize, d: Duration) -> Reply {
         self.stall = Some((after, d));
+        self
+    }
+    pub fn trickle(mut self, piece: usize, pause: Duration) -> Reply {
+        self.trickle = Some((piece, pause));
         self
     }
     pub fn filler(mut self, n: u64) -> Reply {
@@ -272,7 +279,16 @@ fn write_reply(mut w: TcpStream, req: &Req, reply: &Reply) -> std::io::Result<()
             std::thread::sleep(d);
             send(&mut w, &body[after..])?;
         }
-        _ => send(&mut w, body)?,
+        _ => match reply.trickle {
+            Some((piece, pause)) => {
+                for part in body.chunks(piece.max(1)) {
+                    send(&mut w, part)?;
+                    w.flush()?;
+                    std::thread::sleep(pause);
+                }
+            }
+            None => send(&mut w, body)?,
+        },
     }
     let filler = vec![b'x'; 64 << 10];
     let mut left = reply.filler;
