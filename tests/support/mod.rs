@@ -56,6 +56,34 @@ pub fn temp_base() -> PathBuf {
         .unwrap_or_else(std::env::temp_dir)
 }
 
+/// Kill `pid` (if given) and remove `dir` when the test binary exits. For things held in statics (the shared
+/// registries), which are never dropped: without this every `cargo test` run would leave its temp dirs behind.
+pub fn clean_at_exit(pid: Option<u32>, dir: PathBuf) {
+    static ITEMS: std::sync::Mutex<Vec<(Option<u32>, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+    static REGISTERED: std::sync::Once = std::sync::Once::new();
+    extern "C" fn run() {
+        let items = std::mem::take(&mut *ITEMS.lock().unwrap_or_else(|e| e.into_inner()));
+        for (pid, dir) in items {
+            if let Some(pid) = pid {
+                let pid = nix::unistd::Pid::from_raw(pid as i32);
+                let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+                let _ = nix::sys::wait::waitpid(pid, None);
+            }
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
+    REGISTERED.call_once(|| {
+        // SAFETY: `run` is a plain extern "C" fn with no arguments that only uses statics; atexit just records it.
+        unsafe {
+            libc::atexit(run);
+        }
+    });
+    ITEMS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((pid, dir));
+}
+
 /// A temp dir under [`temp_base`] with a recognisable prefix, removed on drop.
 pub fn temp_dir(prefix: &str) -> TempDir {
     let base = temp_base();

@@ -127,6 +127,7 @@ pub fn shared() -> &'static Registry {
     static CELL: OnceLock<Registry> = OnceLock::new();
     CELL.get_or_init(|| {
         let reg = Registry::start(Auth::None);
+        reg.clean_at_exit();
         for f in fixtures::ALL {
             if f.name() != fixtures::PRIVATE_BUSYBOX {
                 reg.push_fixture(*f);
@@ -141,6 +142,7 @@ pub fn shared_htpasswd() -> &'static Registry {
     static CELL: OnceLock<Registry> = OnceLock::new();
     CELL.get_or_init(|| {
         let reg = Registry::start(Auth::htpasswd());
+        reg.clean_at_exit();
         reg.push_fixture(Fixture::PrivateBusybox);
         reg
     })
@@ -274,6 +276,12 @@ impl Registry {
             last_log = fs::read_to_string(&log).unwrap_or_default();
         }
         panic!("docker-registry did not start; its log:\n{last_log}");
+    }
+
+    /// Kill the registry and remove its dir when the test binary exits (for registries kept in statics).
+    fn clean_at_exit(&self) {
+        let pid = self.child.lock().expect("child lock").id();
+        super::clean_at_exit(Some(pid), self.dir.path().to_path_buf());
     }
 
     /// `127.0.0.1:PORT`
