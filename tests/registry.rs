@@ -1187,3 +1187,84 @@ fn registry_cli_login_and_logout_against_basic_auth() {
         format!("Not logged in to {}\n", s.host())
     );
 }
+
+/// Pull the manifest, config and every layer of `name` from a real docker-registry with `client`.
+fn pull_from_real_registry(c: &Client, host: &str, name: &str) -> (String, usize) {
+    let r: Reference = format!("{host}/{name}").parse().unwrap();
+    let m = c.fetch_manifest(&r).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&m.bytes).unwrap();
+    let config = &v["config"];
+    let cfg = c
+        .fetch_blob_bytes(
+            &r,
+            config["digest"].as_str().unwrap(),
+            config["size"].as_u64().unwrap(),
+            1 << 20,
+        )
+        .unwrap();
+    assert!(!cfg.is_empty());
+    let mut layers = 0;
+    for l in v["layers"].as_array().unwrap() {
+        let size = l["size"].as_u64().unwrap();
+        let got = read_blob(c, &r, l["digest"].as_str().unwrap(), size as usize).unwrap();
+        assert_eq!(got.len() as u64, size);
+        layers += 1;
+    }
+    (m.digest, layers)
+}
+
+#[test]
+fn registry_pulls_manifest_and_blobs_from_real_registry_with_htpasswd() {
+    use crate::support::{fixtures, registry as real};
+    let reg = real::shared_htpasswd();
+    let pushed = reg.fixture(fixtures::PRIVATE_BUSYBOX);
+    let tmp = tempfile::tempdir().unwrap();
+    // Without credentials the registry refuses.
+    let anon = Client::new(&config(tmp.path())).unwrap();
+    let r: Reference = format!("{}/{}", reg.host(), fixtures::PRIVATE_BUSYBOX)
+        .parse()
+        .unwrap();
+    let e = err_text(anon.fetch_manifest(&r));
+    assert!(e.contains("HTTP 401"), "{e}");
+    // After login, the stored credentials pull everything, verified.
+    registry::login(&config(tmp.path()), &reg.host(), real::USER, real::PASSWORD).unwrap();
+    let c = Client::new(&config(tmp.path())).unwrap();
+    let (digest, layers) = pull_from_real_registry(&c, &reg.host(), fixtures::PRIVATE_BUSYBOX);
+    assert_eq!(digest, pushed.digest);
+    assert!(layers >= 1);
+    let e = err_text(registry::login(
+        &config(tmp.path()),
+        &reg.host(),
+        real::USER,
+        "wrong",
+    ));
+    assert!(e.contains("incorrect username or password"), "{e}");
+}
+
+#[test]
+fn registry_pulls_from_real_registry_with_token_auth() {
+    use crate::support::{fixtures, registry as real};
+    let reg = real::shared_token();
+    let pushed = reg.fixture(fixtures::BUSYBOX);
+    let tmp = tempfile::tempdir().unwrap();
+    let creds = serde_json::json!({"auths": {reg.host(): {"auth": b64(&format!("{}:{}", real::USER, real::PASSWORD))}}});
+    std::fs::write(tmp.path().join("config.json"), creds.to_string()).unwrap();
+    let c = Client::new(&config(tmp.path())).unwrap();
+    let (digest, _) = pull_from_real_registry(&c, &reg.host(), fixtures::BUSYBOX);
+    assert_eq!(digest, pushed.digest);
+}
+
+#[test]
+fn registry_real_registry_behind_a_dead_mirror() {
+    use crate::support::{fixtures, registry as real};
+    let reg = real::shared();
+    let pushed = reg.fixture(fixtures::MULTI);
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_url = format!("http://{}", dead.local_addr().unwrap());
+    drop(dead);
+    let tmp = tempfile::tempdir().unwrap();
+    let c = Client::new(&with_mirrors(config(tmp.path()), &reg.host(), &[dead_url])).unwrap();
+    let (digest, layers) = pull_from_real_registry(&c, &reg.host(), fixtures::MULTI);
+    assert_eq!(digest, pushed.digest);
+    assert!(layers >= 2);
+}
