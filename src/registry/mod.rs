@@ -101,6 +101,8 @@ struct HostState {
 }
 
 type HostKey = (String, Option<&'static str>);
+/// When a host was pinged and what came of it.
+type PingOutcome = (Instant, Result<HostState, String>);
 
 /// Why one endpoint could not serve a request; `retry` says whether the same endpoint may be tried again.
 #[derive(Debug)]
@@ -132,7 +134,7 @@ struct Inner {
     http: Mutex<HashMap<(Vec<PathBuf>, bool), Http>>,
     /// Ping outcome per (host, configured scheme); a failed ping is remembered so that a dead mirror
     /// costs one connect timeout per pull, not one per blob.
-    hosts: Mutex<HashMap<HostKey, (Instant, Result<HostState, String>)>>,
+    hosts: Mutex<HashMap<HostKey, PingOutcome>>,
     tokens: Mutex<HashMap<(String, String), Token>>,
     credentials: Mutex<HashMap<(String, String), Option<Credential>>>,
 }
