@@ -3,6 +3,7 @@
 //! Only parsing, prompting and printing live here; verification and storage are `registry::login`/`logout`.
 
 use super::GlobalOpts;
+use crate::registry as berth_registry;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use std::io::{BufRead, IsTerminal, Write};
@@ -34,12 +35,12 @@ pub enum RegistryCommand {
 fn display_server(server: Option<&str>) -> String {
     match server {
         None => berth_registry::credentials::DOCKER_HUB_KEY.to_string(),
-        Some(s) if berth_registry::login_host(s) == "docker.io" => berth_registry::credentials::DOCKER_HUB_KEY.to_string(),
+        Some(s) if berth_registry::login_host(s) == "docker.io" => {
+            berth_registry::credentials::DOCKER_HUB_KEY.to_string()
+        }
         Some(s) => berth_registry::login_host(s),
     }
 }
-
-use crate::registry as berth_registry;
 
 fn load_config(g: &GlobalOpts) -> Result<crate::config::Config> {
     let rootless = !nix::unistd::geteuid().is_root();
@@ -70,21 +71,31 @@ fn prompt_password() -> Result<String> {
 
 pub fn run(cmd: RegistryCommand, g: &GlobalOpts) -> Result<i32> {
     match cmd {
-        RegistryCommand::Login { username, password, password_stdin, server } => {
+        RegistryCommand::Login {
+            username,
+            password,
+            password_stdin,
+            server,
+        } => {
             let cfg = load_config(g)?;
             let mut password = password;
             if password.is_some() {
                 if password_stdin {
                     bail!("--password and --password-stdin are mutually exclusive");
                 }
-                eprintln!("WARNING! Using --password via the CLI is insecure. Use --password-stdin.");
+                eprintln!(
+                    "WARNING! Using --password via the CLI is insecure. Use --password-stdin."
+                );
             }
             if password_stdin {
                 if username.is_none() {
                     bail!("Must provide --username with --password-stdin");
                 }
                 let mut p = String::new();
-                std::io::stdin().lock().read_line(&mut p).context("reading password from stdin")?;
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut p)
+                    .context("reading password from stdin")?;
                 password = Some(p.trim_end_matches(['\n', '\r']).to_string());
             }
             let interactive = std::io::stdin().is_terminal();
@@ -94,7 +105,10 @@ pub fn run(cmd: RegistryCommand, g: &GlobalOpts) -> Result<i32> {
                     eprint!("Username: ");
                     let _ = std::io::stderr().flush();
                     let mut u = String::new();
-                    std::io::stdin().lock().read_line(&mut u).context("reading username")?;
+                    std::io::stdin()
+                        .lock()
+                        .read_line(&mut u)
+                        .context("reading username")?;
                     u.trim().to_string()
                 }
                 None => bail!("Cannot perform an interactive login from a non TTY device"),

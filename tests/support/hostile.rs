@@ -24,7 +24,10 @@ pub struct Req {
 impl Req {
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
     }
     /// The path without its query string.
     pub fn route(&self) -> &str {
@@ -32,7 +35,11 @@ impl Req {
     }
     /// The first `Range: bytes=N-` offset.
     pub fn range_start(&self) -> Option<u64> {
-        self.header("range")?.strip_prefix("bytes=")?.strip_suffix('-')?.parse().ok()
+        self.header("range")?
+            .strip_prefix("bytes=")?
+            .strip_suffix('-')?
+            .parse()
+            .ok()
     }
 }
 
@@ -56,13 +63,23 @@ pub struct Reply {
     pub mode: BodyMode,
     /// After this many body bytes, sleep this long before sending the rest.
     pub stall: Option<(usize, Duration)>,
+    /// Send the body in pieces of this size with this pause between them (slow but steady).
+    pub trickle: Option<(usize, Duration)>,
     /// Stream this many extra filler bytes after `body` (chunked), to test size caps without memory.
     pub filler: u64,
 }
 
 impl Reply {
     pub fn new(status: u16) -> Reply {
-        Reply { status, headers: Vec::new(), body: Vec::new(), mode: BodyMode::Exact, stall: None, filler: 0 }
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            mode: BodyMode::Exact,
+            stall: None,
+            trickle: None,
+            filler: 0,
+        }
     }
     pub fn ok(body: impl Into<Vec<u8>>) -> Reply {
         Reply::new(200).body(body)
@@ -83,6 +100,10 @@ impl Reply {
         self.stall = Some((after, d));
         self
     }
+    pub fn trickle(mut self, piece: usize, pause: Duration) -> Reply {
+        self.trickle = Some((piece, pause));
+        self
+    }
     pub fn filler(mut self, n: u64) -> Reply {
         self.filler = n;
         self.mode = BodyMode::Chunked;
@@ -97,7 +118,10 @@ impl Reply {
     pub fn blob(req: &Req, data: &[u8], ranges: bool) -> Reply {
         match req.range_start() {
             Some(start) if ranges && (start as usize) < data.len() => Reply::new(206)
-                .header("Content-Range", format!("bytes {start}-{}/{}", data.len() - 1, data.len()))
+                .header(
+                    "Content-Range",
+                    format!("bytes {start}-{}/{}", data.len() - 1, data.len()),
+                )
                 .body(&data[start as usize..]),
             _ => Reply::ok(data),
         }
@@ -144,7 +168,10 @@ impl Hostile {
 
     /// Requests whose path starts with `prefix`.
     pub fn requests_to(&self, prefix: &str) -> Vec<Req> {
-        self.requests().into_iter().filter(|r| r.path.starts_with(prefix)).collect()
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path.starts_with(prefix))
+            .collect()
     }
 }
 
@@ -171,17 +198,29 @@ fn read_request(r: &mut BufReader<TcpStream>) -> Option<Req> {
         let (k, v) = h.split_once(':')?;
         headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
     }
-    let len = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse::<usize>().ok());
+    let len = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok());
     let mut body = vec![0u8; len.unwrap_or(0).min(1 << 20)];
     r.read_exact(&mut body).ok()?;
-    Some(Req { method, path, headers, body })
+    Some(Req {
+        method,
+        path,
+        headers,
+        body,
+    })
 }
 
 fn serve(conn: TcpStream, handler: &Handler, log: &Mutex<Vec<Req>>) {
     let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
-    let Ok(write_half) = conn.try_clone() else { return };
+    let Ok(write_half) = conn.try_clone() else {
+        return;
+    };
     let mut reader = BufReader::new(conn);
-    let Some(req) = read_request(&mut reader) else { return };
+    let Some(req) = read_request(&mut reader) else {
+        return;
+    };
     log.lock().unwrap().push(req.clone());
     let reply = handler(&req);
     let _ = write_reply(write_half, &req, &reply);
@@ -201,7 +240,11 @@ fn reason(status: u16) -> &'static str {
 }
 
 fn write_reply(mut w: TcpStream, req: &Req, reply: &Reply) -> std::io::Result<()> {
-    let mut head = format!("HTTP/1.1 {} {}\r\nConnection: close\r\n", reply.status, reason(reply.status));
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nConnection: close\r\n",
+        reply.status,
+        reason(reply.status)
+    );
     for (k, v) in &reply.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -236,7 +279,16 @@ fn write_reply(mut w: TcpStream, req: &Req, reply: &Reply) -> std::io::Result<()
             std::thread::sleep(d);
             send(&mut w, &body[after..])?;
         }
-        _ => send(&mut w, body)?,
+        _ => match reply.trickle {
+            Some((piece, pause)) => {
+                for part in body.chunks(piece.max(1)) {
+                    send(&mut w, part)?;
+                    w.flush()?;
+                    std::thread::sleep(pause);
+                }
+            }
+            None => send(&mut w, body)?,
+        },
     }
     let filler = vec![b'x'; 64 << 10];
     let mut left = reply.filler;
