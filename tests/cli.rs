@@ -190,21 +190,41 @@ fn info_human_output_names_the_store() {
     assert!(text.contains(" Cgroup Version: "), "{text}");
 }
 
-#[test]
-fn closed_stdout_exits_quietly() {
-    let s = store();
+/// Run berth with stdout a pipe whose reader is already gone, so every write fails with EPIPE.
+fn run_with_closed_stdout(s: &tempfile::TempDir, args: &[&str]) -> std::process::Output {
     let (r, w) = nix::unistd::pipe().unwrap();
     drop(r);
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("berth"))
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("berth"))
         .arg("--root")
         .arg(s.path().join("root"))
         .arg("--run-root")
         .arg(s.path().join("run"))
-        .arg("info")
+        .args(args)
+        .env("DOCKER_CONFIG", s.path().join("docker"))
+        .env("REGISTRY_AUTH_FILE", s.path().join("auth.json"))
         .stdout(std::process::Stdio::from(w))
         .stderr(std::process::Stdio::piped())
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn closed_stdout_exits_quietly() {
+    let s = store();
+    let out = run_with_closed_stdout(&s, &["info"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `println!` panics on a closed stdout; berth turns that panic into the same quiet exit.
+#[test]
+fn println_on_closed_stdout_exits_quietly() {
+    let s = store();
+    let out = run_with_closed_stdout(&s, &["logout", "127.0.0.1:1"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(
         out.stderr.is_empty(),

@@ -9,7 +9,8 @@
 //! - **Output.** Write through [`stdout()`] and `write!`/`writeln!`, never `println!`: `println!`
 //!   panics when stdout is a closed pipe (`berth images | head -1`). A write error propagates as
 //!   an `io::Error`; [`report_error`] turns a broken pipe into a quiet exit 0, as ripgrep does
-//!   (BurntSushi/ripgrep `crates/core/main.rs`). SIGPIPE stays ignored (Rust's default) on
+//!   (BurntSushi/ripgrep `crates/core/main.rs`); a stray `println!` that panics on a closed pipe
+//!   is caught by a panic hook and ends the same way. SIGPIPE stays ignored (Rust's default) on
 //!   purpose: with `SIG_DFL`, an EPIPE on any pipe (a credential helper's stdin, the monitor's
 //!   sync pipe) would kill berth, where Go (docker) only dies for stdout and stderr.
 //! - **`--format`, tables, inspect.** Use [`format::render_list`], [`format::render_inspect`] and
@@ -118,6 +119,7 @@ pub enum Command {
 
 /// Parse, dispatch, and turn the result into an exit code.
 pub fn main() -> i32 {
+    quiet_broken_pipe_panics();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => return report_usage_error(&e),
@@ -170,6 +172,25 @@ pub fn report_error(e: &anyhow::Error) -> i32 {
         let _ = writeln!(std::io::stderr().lock(), "Error: {e:#}");
     }
     status.map_or(1, |s| s.code)
+}
+
+/// A safety net for `println!` on a closed stdout, which panics with "failed printing to stdout:
+/// Broken pipe": exit quietly with 0, as [`report_error`] does for a returned broken pipe, instead
+/// of a panic message and status 101. Every other panic keeps the default report.
+fn quiet_broken_pipe_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to stdout") && msg.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
 
 /// Locked stdout for command output. Errors (a closed pipe) come back as `io::Error` instead of
