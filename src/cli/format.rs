@@ -14,6 +14,12 @@
 //! - A missing field in a list row (`{{.Nope}}`) is an error, as on docker's row structs; in
 //!   `inspect` it prints `<no value>`, because berth cannot tell a struct from a map there and
 //!   `{{.Config.Labels.missing}}` must keep working in scripts.
+//! - An unknown function fails when the template is parsed, as in Go (gotmpl alone would only
+//!   notice when it runs, so an empty list would hide the error).
+//!
+//! Known gaps: JSON `null` prints `<no value>` where Go prints a typed zero (`map[]`, `[]`); Go
+//! method calls with arguments (`ps --format '{{.Label "k"}}'`) are not supported (gotmpl has no
+//! methods); floats print in Rust's shortest form, not Go's `%v` exponent form above 1e21.
 
 use super::StatusError;
 use anyhow::{Context, Result};
