@@ -106,12 +106,15 @@ pub fn render_list(
 ///   are no values, as docker's inspector flushes).
 ///
 /// A template that does not parse is a [`StatusError`] with code 64, docker's exit status for it
-/// (docker/cli `cli/command/inspect/inspector.go`); an execution error exits 1.
+/// (docker/cli `cli/command/inspect/inspector.go`). A value the template fails on is skipped; the
+/// others are still printed, then a [`StatusError`] with code 1 names every failure.
 pub fn render_inspect(
     out: &mut dyn Write,
     format: Option<&str>,
     values: &[serde_json::Value],
 ) -> Result<()> {
+    // Values whose template fails are reported after the others are printed (docker's inspect).
+    let mut failed = Vec::new();
     let text = match format {
         None | Some("") => {
             let mut buf = Vec::new();
@@ -135,19 +138,29 @@ pub fn render_inspect(
                 })?;
             let mut s = String::new();
             for v in values {
-                let line = tmpl
-                    .execute_to_string(&order.convert(v))
-                    .map_err(|e| anyhow::anyhow!("template parsing error: {}", go_error(&e)))?;
-                s.push_str(&line);
-                s.push('\n');
+                match tmpl.execute_to_string(&order.convert(v)) {
+                    Ok(line) => {
+                        s.push_str(&line);
+                        s.push('\n');
+                    }
+                    Err(e) => failed.push(format!("template parsing error: {}", go_error(&e))),
+                }
             }
-            if values.is_empty() {
+            // docker's inspector flushes one empty line when nothing rendered.
+            if s.is_empty() {
                 s.push('\n');
             }
             s
         }
     };
     out.write_all(text.as_bytes()).context("writing output")?;
+    if !failed.is_empty() {
+        return Err(StatusError {
+            code: 1,
+            msg: failed.join("\n"),
+        }
+        .into());
+    }
     Ok(())
 }
 
@@ -1029,6 +1042,24 @@ mod tests {
                 "template {tmpl}"
             );
         }
+    }
+
+    #[test]
+    fn inspect_prints_the_values_a_template_works_on_then_fails() {
+        let mut out = Vec::new();
+        let values = [
+            json!({"Id": "a", "State": {"Status": "running"}}),
+            json!({"Id": "b", "State": "odd"}),
+        ];
+        let err = render_inspect(&mut out, Some("{{.State.Status}}"), &values).unwrap_err();
+        assert_eq!(String::from_utf8(out).unwrap(), "running\n");
+        let status = err.downcast_ref::<StatusError>().expect("a status error");
+        assert_eq!(status.code, 1);
+        assert!(
+            status.msg.starts_with("template parsing error: template: "),
+            "{}",
+            status.msg
+        );
     }
 
     #[test]
