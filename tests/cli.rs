@@ -381,8 +381,14 @@ key = 1
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
+    // The host's daemon.json or registries.conf may add entries: look for ours within the section.
+    let insecure = text.split(" Insecure Registries:\n").nth(1).unwrap_or("");
+    let section: Vec<&str> = insecure
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .collect();
     assert!(
-        text.contains(" Insecure Registries:\n  registry.internal:5000\n  127.0.0.0/8\n"),
+        section.contains(&"  registry.internal:5000") && section.contains(&"  127.0.0.0/8"),
         "{text}"
     );
     assert!(
