@@ -140,6 +140,7 @@ fn info_reports_store_paths_and_host_facts() {
     assert_eq!(v["Containers"], 0);
     assert_eq!(v["Images"], 0);
     assert_eq!(v["OSType"], "linux");
+    assert_eq!(v["Swarm"]["LocalNodeState"], "inactive");
     assert!(["1", "2"].contains(&v["CgroupVersion"].as_str().unwrap()));
     assert!(v["CgroupControllers"].is_array());
     assert_eq!(v["Rootless"], !nix::unistd::geteuid().is_root());

@@ -314,6 +314,13 @@ fn count_images(root: &Path) -> usize {
     digests.len()
 }
 
+/// A proxy variable in either case (upper case wins, as Go's `httpproxy.FromEnvironment`).
+fn proxy_env(name: &str) -> String {
+    std::env::var(name)
+        .or_else(|_| std::env::var(name.to_ascii_lowercase()))
+        .unwrap_or_default()
+}
+
 /// `docker info`'s data, with berth's own facts added under docker-style names.
 pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
     let mode = cgroup_mode();
@@ -377,6 +384,13 @@ pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
         "SecurityOptions": security,
         "RegistryConfig": registry,
         "ConfigFiles": config_files,
+        // The registry client honours the proxy variables (reqwest reads them), as dockerd does.
+        "HttpProxy": proxy_env("HTTP_PROXY"),
+        "HttpsProxy": proxy_env("HTTPS_PROXY"),
+        "NoProxy": proxy_env("NO_PROXY"),
+        "ExperimentalBuild": false,
+        // No swarm in berth; scripts probe `{{.Swarm.LocalNodeState}}`.
+        "Swarm": {"NodeID": "", "NodeAddr": "", "LocalNodeState": "inactive", "ControlAvailable": false, "Error": "", "RemoteManagers": null},
         "Warnings": warnings
     })
 }
