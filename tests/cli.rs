@@ -161,17 +161,21 @@ fn info_counts_containers_and_images_in_the_store() {
     let root = s.path().join("root");
     std::fs::create_dir_all(root.join("containers/aaa")).unwrap();
     std::fs::create_dir_all(root.join("containers/bbb")).unwrap();
-    let digest = format!("sha256:{}", "1".repeat(64));
-    std::fs::write(
-        root.join("images.json"),
-        format!(r#"{{"busybox:latest":"{digest}","my/bb:v1":"{digest}"}}"#),
-    )
-    .unwrap();
+    // The image index as store::images writes it: images keyed by ID, each with its tags and layers.
+    let (a, b) = (
+        format!("sha256:{}", "1".repeat(64)),
+        format!("sha256:{}", "2".repeat(64)),
+    );
+    let index = serde_json::json!({"version": 1, "images": {
+        &a: {"id": &a, "repo_tags": ["docker.io/library/busybox:latest", "docker.io/my/bb:v1"], "layers": [{"diff_id": &b}]},
+        &b: {"id": &b, "repo_tags": [], "layers": []},
+    }});
+    std::fs::write(root.join("images.json"), index.to_string()).unwrap();
     berth(&s)
         .args(["info", "-f", "{{.Containers}} {{.Images}}"])
         .assert()
         .success()
-        .stdout("2 1\n");
+        .stdout("2 2\n");
 }
 
 #[test]
