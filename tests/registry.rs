@@ -473,6 +473,8 @@ fn registry_mirror_404_falls_back_to_upstream() {
         i.layer
     );
     assert!(!mirror.requests_to("/v2/test/app/manifests/").is_empty());
+    // Blobs are asked first where the manifest came from.
+    assert!(mirror.requests_to("/v2/test/app/blobs/").is_empty());
 }
 
 #[test]
@@ -673,6 +675,26 @@ fn registry_token_cache_one_token_for_several_blobs() {
             i.config
         );
     }
+    assert_eq!(s.requests_to("/token").len(), 1);
+}
+
+#[test]
+fn registry_parallel_downloads_share_one_token() {
+    let i = img();
+    let s = bearer_registry(i.clone(), None);
+    let tmp = tempfile::tempdir().unwrap();
+    let c = Client::new(&config(tmp.path())).unwrap();
+    let r = reference(&s.host());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                assert_eq!(
+                    read_blob(&c, &r, &i.ldigest, i.layer.len()).unwrap(),
+                    i.layer
+                )
+            });
+        }
+    });
     assert_eq!(s.requests_to("/token").len(), 1);
 }
 

@@ -137,6 +137,9 @@ struct Inner {
     hosts: Mutex<HashMap<HostKey, PingOutcome>>,
     tokens: Mutex<HashMap<(String, String), Token>>,
     credentials: Mutex<HashMap<(String, String), Option<Credential>>>,
+    /// The endpoint that served a repository's manifest: its blobs are asked there first, so that one
+    /// pull comes from one place (DOCKER-COMPAT.md §3, Mirrors).
+    served_by: Mutex<HashMap<(String, String), String>>,
 }
 
 /// Directories holding `<host:port>/*.crt` CA files (docker and containers conventions).
@@ -304,6 +307,7 @@ impl Client {
                 hosts: Mutex::new(HashMap::new()),
                 tokens: Mutex::new(HashMap::new()),
                 credentials: Mutex::new(HashMap::new()),
+                served_by: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -534,29 +538,27 @@ impl Client {
                 .filter(|c| !c.username.is_empty())
                 .map(|c| basic(&c.username, &c.secret))),
             "bearer" => {
-                let scope = challenge
-                    .param("scope")
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("repository:{}:pull", ep.repository));
-                let key = (ep.host.clone(), scope.clone());
+                // The repository's pull scope is the cache key. A scope named by a 401 on the resource
+                // itself (`insufficient_scope`) is requested as given, and the token is filed under
+                // the pull key too, so the next request does not run into the same 401.
+                let pull_scope = format!("repository:{}:pull", ep.repository);
+                let scope = match challenge.param("scope") {
+                    Some(s) if force => s.to_string(),
+                    _ => pull_scope.clone(),
+                };
+                // Held across the token request: parallel blob downloads share one token request
+                // instead of racing to fetch several.
+                let mut tokens = self.inner.tokens.lock().unwrap_or_else(|e| e.into_inner());
+                let key = (ep.host.clone(), pull_scope);
                 if !force
-                    && let Some(t) = self
-                        .inner
-                        .tokens
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .get(&key)
+                    && let Some(t) = tokens.get(&key)
                     && t.fresh()
                 {
                     return Ok(Some(format!("Bearer {}", t.value)));
                 }
                 let t = self.fetch_token(ep, base, challenge, Some(&scope), cred.as_ref())?;
                 let v = format!("Bearer {}", t.value);
-                self.inner
-                    .tokens
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(key, t);
+                tokens.insert(key, t);
                 Ok(Some(v))
             }
             other => Err(Failure::fatal(format!(
@@ -796,6 +798,14 @@ impl Client {
                 .and_then(|resp| self.verify_manifest(resp, r.digest()))
             {
                 Ok(m) => {
+                    self.inner
+                        .served_by
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(
+                            (r.registry().into(), r.repository().into()),
+                            ep.label.clone(),
+                        );
                     log::debug!(
                         "manifest {}:{reference} ({}) served by {}",
                         r.repository(),
@@ -930,7 +940,19 @@ impl Client {
         size: u64,
     ) -> Result<Box<dyn Read + Send>> {
         validate_digest(digest)?;
-        let endpoints = self.endpoints(r, true)?;
+        let mut endpoints = self.endpoints(r, true)?;
+        let key = (r.registry().to_string(), r.repository().to_string());
+        if let Some(label) = self
+            .inner
+            .served_by
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            && let Some(pos) = endpoints.iter().position(|e| e.label == *label)
+        {
+            let first = endpoints.remove(pos);
+            endpoints.insert(0, first);
+        }
         Ok(Box::new(BlobReader::new(
             self.clone(),
             endpoints,
