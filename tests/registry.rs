@@ -1290,3 +1290,152 @@ fn registry_real_registry_behind_a_dead_mirror() {
     assert_eq!(digest, pushed.digest);
     assert!(layers >= 2);
 }
+
+/// A CA and a certificate for 127.0.0.1 signed by it, made once per test run with openssl.
+struct TlsFiles {
+    _dir: tempfile::TempDir,
+    ca: std::path::PathBuf,
+    cert: Vec<u8>,
+    key: Vec<u8>,
+}
+
+fn tls_files() -> &'static TlsFiles {
+    static CELL: std::sync::OnceLock<TlsFiles> = std::sync::OnceLock::new();
+    CELL.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let run = |args: &[&str]| {
+            let out = std::process::Command::new("openssl")
+                .args(args)
+                .current_dir(d)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=berth test CA",
+        ]);
+        run(&[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        std::fs::write(
+            d.join("ext.cnf"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+        )
+        .unwrap();
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ]);
+        TlsFiles {
+            ca: d.join("ca.pem"),
+            cert: std::fs::read(d.join("leaf.pem")).unwrap(),
+            key: std::fs::read(d.join("leaf.key")).unwrap(),
+            _dir: dir,
+        }
+    })
+}
+
+fn tls_registry(img: &Img) -> Hostile {
+    let t = tls_files();
+    let i = img.clone();
+    Hostile::start_tls(&t.cert, &t.key, move |r| serve(&i, r, true))
+}
+
+#[test]
+fn registry_tls_with_unknown_ca_is_refused() {
+    let s = tls_registry(&img());
+    let tmp = tempfile::tempdir().unwrap();
+    let c = Client::new(&config(tmp.path())).unwrap();
+    let e = err_text(c.fetch_manifest(&reference(&s.host())));
+    assert!(
+        e.contains(&format!("https://{}", s.host())) && e.to_lowercase().contains("certificate"),
+        "{e}"
+    );
+    // Nothing got past the handshake.
+    assert!(s.requests().is_empty(), "{:?}", s.requests());
+}
+
+#[test]
+fn registry_tls_trusts_the_registry_ca_file() {
+    let i = img();
+    let s = tls_registry(&i);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.registries.insert(
+        s.host(),
+        RegistryEntry {
+            ca_file: Some(tls_files().ca.clone()),
+            ..Default::default()
+        },
+    );
+    let c = Client::new(&cfg).unwrap();
+    let r = reference(&s.host());
+    assert_eq!(c.fetch_manifest(&r).unwrap().digest, i.mdigest);
+    assert_eq!(
+        read_blob(&c, &r, &i.ldigest, i.layer.len()).unwrap(),
+        i.layer
+    );
+}
+
+#[test]
+fn registry_tls_marked_insecure_skips_verification() {
+    let i = img();
+    let s = tls_registry(&i);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.registries.insert(
+        s.host(),
+        RegistryEntry {
+            insecure: true,
+            ..Default::default()
+        },
+    );
+    let c = Client::new(&cfg).unwrap();
+    assert_eq!(
+        c.fetch_manifest(&reference(&s.host())).unwrap().digest,
+        i.mdigest
+    );
+}

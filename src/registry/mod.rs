@@ -8,7 +8,8 @@
 //! - an `Authorization` header is only ever attached by berth to a request for the endpoint host that
 //!   issued the challenge; redirects are followed by reqwest, which strips it across hosts, and a 401 from
 //!   a redirect target is never answered (SECURITY.md 1C C7);
-//! - plain HTTP only for registries marked insecure and loopback hosts (C9).
+//! - plain HTTP only for registries marked insecure and loopback hosts; TLS certificates are always
+//!   verified unless the registry is explicitly marked insecure, loopback included (C9).
 
 pub mod auth;
 mod blob;
@@ -88,7 +89,8 @@ pub(crate) struct Endpoint {
     pub host: String,
     /// The repository name at this endpoint (a mirror location may add or replace a prefix).
     pub repository: String,
-    /// Plain HTTP and unverified TLS allowed.
+    /// Explicitly marked insecure: plain HTTP and unverified TLS allowed. Loopback hosts may use plain
+    /// HTTP (docker's default) but get their certificates checked when they speak TLS.
     pub insecure: bool,
     pub ca_files: Vec<PathBuf>,
 }
@@ -399,7 +401,7 @@ impl Client {
                 Endpoint {
                     label,
                     scheme,
-                    insecure: insecure || is_loopback(&h),
+                    insecure,
                     host: h,
                     repository,
                     ca_files,
@@ -453,7 +455,7 @@ impl Client {
                 ));
             }
             Some(s) => &[if s == "http" { "http" } else { "https" }],
-            None if ep.insecure => &["https", "http"],
+            None if ep.insecure || is_loopback(&ep.host) => &["https", "http"],
             None => &["https"],
         };
         let http = self
