@@ -1439,3 +1439,80 @@ fn registry_tls_marked_insecure_skips_verification() {
         i.mdigest
     );
 }
+
+#[test]
+fn registry_broken_credential_helper_is_an_error_not_a_fallback() {
+    let s = basic_server("frank", "pw");
+    let tmp = tempfile::tempdir().unwrap();
+    // CVE-2021-41092: a misconfigured credsStore must not lead to other credentials being used.
+    let cfg = serde_json::json!({"credsStore": "berth-test-missing", "auths": {s.host(): {"auth": b64("frank:pw")}}});
+    std::fs::write(tmp.path().join("config.json"), cfg.to_string()).unwrap();
+    let c = Client::new(&config(tmp.path())).unwrap();
+    let e = err_text(c.fetch_manifest(&reference(&s.host())));
+    assert!(e.contains("docker-credential-berth-test-missing"), "{e}");
+    assert!(
+        s.requests()
+            .iter()
+            .all(|r| r.header("authorization").is_none())
+    );
+}
+
+#[test]
+fn registry_cli_login_and_logout_use_the_credential_helper() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = basic_server("gina", "pw3");
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let helper = bin.join("docker-credential-berthtest");
+    std::fs::write(
+        &helper,
+        "#!/bin/sh\nd=$(dirname \"$0\")\ncase \"$1\" in\n  store) cat > \"$d/stored\" ;;\n  erase) cat > \"$d/erased\" ;;\n  get) echo 'credentials not found in native keychain'; exit 1 ;;\nesac\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(home.path().join("docker")).unwrap();
+    let config_json = home.path().join("docker/config.json");
+    std::fs::write(&config_json, r#"{"credsStore":"berthtest"}"#).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = berth_cmd(home.path())
+        .env("PATH", &path)
+        .args(["login", "-u", "gina", "--password-stdin", &s.host()])
+        .write_stdin("pw3\n")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stored: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bin.join("stored")).unwrap()).unwrap();
+    assert_eq!(
+        stored,
+        serde_json::json!({"ServerURL": s.host(), "Username": "gina", "Secret": "pw3"})
+    );
+    // The secret went to the helper, not into config.json.
+    assert_eq!(
+        std::fs::read_to_string(&config_json).unwrap(),
+        r#"{"credsStore":"berthtest"}"#
+    );
+    let out = berth_cmd(home.path())
+        .env("PATH", &path)
+        .args(["logout", &s.host()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(bin.join("erased")).unwrap(),
+        s.host()
+    );
+}
