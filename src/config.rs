@@ -481,7 +481,9 @@ fn check_keys(table: &toml::Table, name: &str, warnings: &mut Vec<String>) {
                 };
                 for (label, e, listed) in entries {
                     for (k3, v3) in e {
-                        if !KNOWN_ENTRY.contains(&k3.as_str()) && !(listed && k3 == "prefix") {
+                        let known =
+                            KNOWN_ENTRY.contains(&k3.as_str()) || (listed && k3 == "prefix");
+                        if !known {
                             unknown(format!("registries.{label}.{k3}"));
                         }
                         if k3 == "mirrors"
