@@ -501,7 +501,15 @@ impl Client {
                 }
             }
         }
-        let r = result.ok_or_else(|| errs.join(", then "));
+        // With one scheme tried the endpoint label already says where; with two, say which was which.
+        let r = result.ok_or_else(|| match errs.len() {
+            1 => errs
+                .remove(0)
+                .split_once(": ")
+                .map(|(_, m)| m.to_string())
+                .unwrap_or_default(),
+            _ => errs.join(", then "),
+        });
         self.inner
             .hosts
             .lock()
@@ -827,7 +835,10 @@ impl Client {
                 }
             }
         }
-        bail!("fetching manifest {r}: {}", failures.join("; "))
+        bail!(
+            "manifest {r}: every endpoint failed: {}",
+            failures.join("; ")
+        )
     }
 
     fn verify_manifest(
