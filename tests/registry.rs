@@ -219,6 +219,30 @@ fn registry_schema1_manifest_is_rejected_with_a_clear_message() {
 }
 
 #[test]
+fn registry_manifest_type_confusion_is_rejected() {
+    // CVE-2021-41190: a document that is both an index and a manifest, and a mediaType field that
+    // contradicts the Content-Type.
+    let both = r#"{"schemaVersion":2,"manifests":[],"layers":[]}"#;
+    let liar = r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#;
+    for (body, want) in [
+        (both, "ambiguous manifest"),
+        (liar, "does not match Content-Type"),
+    ] {
+        let s = Hostile::start(move |r| {
+            if r.route().contains("/manifests/") {
+                Reply::ok(body).header("Content-Type", OCI_MANIFEST)
+            } else {
+                Reply::ok("{}")
+            }
+        });
+        let tmp = tempfile::tempdir().unwrap();
+        let c = Client::new(&config(tmp.path())).unwrap();
+        let e = err_text(c.fetch_manifest(&reference(&s.host())));
+        assert!(e.contains(want), "{e}");
+    }
+}
+
+#[test]
 fn registry_oversized_manifest_is_rejected() {
     let s = Hostile::start(|r| {
         if r.route().contains("/manifests/") {

@@ -379,6 +379,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn debug_output_never_shows_the_secret() {
+        let c = Credential {
+            username: "u".into(),
+            secret: "hunter2".into(),
+            identity_token: Some("rt".into()),
+        };
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("rt\""),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn docker_hub_spellings_share_one_key() {
         assert_eq!(server_key("docker.io"), DOCKER_HUB_KEY);
         assert_eq!(server_key("registry-1.docker.io"), DOCKER_HUB_KEY);
