@@ -1540,3 +1540,33 @@ fn registry_cli_login_and_logout_use_the_credential_helper() {
         s.host()
     );
 }
+
+#[test]
+fn registry_redirect_from_https_to_plain_http_is_refused() {
+    let i = img();
+    let i2 = i.clone();
+    let plain = Hostile::start(move |r| serve(&i2, r, true));
+    let t = tls_files();
+    let target = plain.host();
+    let i3 = i.clone();
+    let s = Hostile::start_tls(&t.cert, &t.key, move |r| {
+        if r.route().contains("/blobs/") {
+            Reply::new(307).header("Location", format!("http://{target}{}", r.path))
+        } else {
+            serve(&i3, r, true)
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.registries.insert(
+        s.host(),
+        RegistryEntry {
+            ca_file: Some(t.ca.clone()),
+            ..Default::default()
+        },
+    );
+    let c = Client::new(&cfg).unwrap();
+    let e = read_blob(&c, &reference(&s.host()), &i.ldigest, i.layer.len()).unwrap_err();
+    assert!(e.to_string().contains("plain http refused"), "{e}");
+    assert!(plain.requests().is_empty());
+}

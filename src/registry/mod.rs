@@ -339,7 +339,23 @@ impl Client {
         let mut b = Http::builder()
             .connect_timeout(s.connect_timeout())
             .timeout(s.stall_timeout())
-            .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")));
+            .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                // reqwest's default policy (10 hops, credentials stripped across hosts), plus: a redirect
+                // never downgrades HTTPS to plain HTTP (CVE-2014-5277 is the same failure without one).
+                let downgrade = attempt
+                    .previous()
+                    .last()
+                    .is_some_and(|p| p.scheme() == "https")
+                    && attempt.url().scheme() != "https";
+                if downgrade {
+                    attempt.error("redirect from https to plain http refused")
+                } else if attempt.previous().len() > 10 {
+                    attempt.error("too many redirects")
+                } else {
+                    attempt.follow()
+                }
+            }));
         if !certs.is_empty() {
             b = b.tls_certs_merge(certs);
         }
