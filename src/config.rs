@@ -31,6 +31,10 @@ pub struct Config {
     /// Files that contributed to this configuration, in the order they were read.
     #[serde(skip)]
     pub sources: Vec<PathBuf>,
+    /// Address ranges whose registries are insecure (daemon.json `insecure-registries` CIDRs). They match
+    /// registries named by an IP address; docker also resolves names, berth does not.
+    #[serde(skip)]
+    pub insecure_ranges: Vec<(std::net::IpAddr, u8)>,
 }
 
 /// Network settings for all registries.
@@ -505,6 +509,36 @@ fn check_keys(table: &toml::Table, name: &str, warnings: &mut Vec<String>) {
     }
 }
 
+impl Config {
+    /// Whether `host[:port]` is an IP address inside an insecure range.
+    pub fn in_insecure_range(&self, host: &str) -> bool {
+        let h = match host.rsplit_once(':') {
+            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(':') => h,
+            _ => host,
+        };
+        let Ok(ip) = h
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+        else {
+            return false;
+        };
+        self.insecure_ranges
+            .iter()
+            .any(|(net, bits)| match (net, ip) {
+                (std::net::IpAddr::V4(n), std::net::IpAddr::V4(a)) => {
+                    let mask = u32::MAX.checked_shl(32 - u32::from(*bits)).unwrap_or(0);
+                    u32::from(*n) & mask == u32::from(a) & mask
+                }
+                (std::net::IpAddr::V6(n), std::net::IpAddr::V6(a)) => {
+                    let mask = u128::MAX.checked_shl(128 - u32::from(*bits)).unwrap_or(0);
+                    u128::from(*n) & mask == u128::from(a) & mask
+                }
+                _ => false,
+            })
+    }
+}
+
 /// docker.io has three spellings; berth keys its settings under `docker.io`.
 pub fn normalize_host(host: &str) -> &str {
     match host {
@@ -551,12 +585,18 @@ fn merge_daemon_json(cfg: &mut Config, text: &str, warnings: &mut Vec<String>) -
         }
     }
     for reg in d.insecure {
-        if reg.contains('/') && reg.parse::<std::net::IpAddr>().is_err() && !reg.contains("://") {
-            // CIDR ranges (docker's default 127.0.0.0/8): loopback is always allowed plain HTTP by berth;
-            // other ranges would need address matching berth does not do.
-            warnings.push(format!(
-                "daemon.json: insecure-registries range {reg} is not supported, name the registry"
-            ));
+        if let Some((ip, bits)) = reg.split_once('/')
+            && !reg.contains("://")
+            && let Ok(ip) = ip.parse::<std::net::IpAddr>()
+        {
+            match bits.parse::<u8>() {
+                Ok(b) if b <= if ip.is_ipv4() { 32 } else { 128 } => {
+                    cfg.insecure_ranges.push((ip, b))
+                }
+                _ => warnings.push(format!(
+                    "daemon.json: invalid insecure-registries range {reg}"
+                )),
+            }
             continue;
         }
         let host = reg
@@ -684,6 +724,23 @@ blocked = true
         );
         assert!(c.registry_for("a.example.com", "x").unwrap().1.blocked);
         assert!(c.registry_for("example.com", "x").is_none());
+    }
+
+    #[test]
+    fn daemon_json_cidr_ranges_match_ip_hosts() {
+        let mut c = Config::default();
+        let mut w = Vec::new();
+        merge_daemon_json(
+            &mut c,
+            r#"{"insecure-registries": ["10.1.0.0/16", "fd00::/8", "1.2.3.4/99"]}"#,
+            &mut w,
+        )
+        .unwrap();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(c.in_insecure_range("10.1.200.3:5000"));
+        assert!(!c.in_insecure_range("10.2.0.1:5000"));
+        assert!(c.in_insecure_range("[fd00::1]:5000"));
+        assert!(!c.in_insecure_range("registry.example:5000"));
     }
 
     #[test]

@@ -408,7 +408,8 @@ impl Client {
                 };
                 // A mirror host may have settings of its own (insecure, CA file), e.g. from daemon.json.
                 let own = cfg.registry_for(&h, "").map(|(_, e)| e);
-                let insecure = insecure || own.is_some_and(|e| e.insecure);
+                let insecure =
+                    insecure || own.is_some_and(|e| e.insecure) || cfg.in_insecure_range(&h);
                 let ca = ca.or(own.and_then(|e| e.ca_file.as_ref()));
                 let mut ca_files: Vec<PathBuf> = certs_dirs()
                     .into_iter()
