@@ -126,6 +126,15 @@ pub fn run(cmd: RegistryCommand, g: &GlobalOpts) -> Result<i32> {
             }
             let server = server.as_deref().unwrap_or("docker.io");
             berth_registry::login(&cfg, server, &username, &password)?;
+            if let Some(file) = berth_registry::login_plaintext_file(&cfg, server)? {
+                // docker/cli `cli/command/registry/login.go` (unencryptedWarning), on stderr.
+                eprint!(
+                    "\nWARNING! Your credentials are stored unencrypted in '{}'.\n\
+                     Configure a credential helper to remove this warning. See\n\
+                     https://docs.docker.com/go/credential-store/\n",
+                    file.display()
+                );
+            }
             println!("Login Succeeded");
             Ok(0)
         }

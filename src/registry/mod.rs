@@ -1096,6 +1096,16 @@ pub fn login(cfg: &Config, server: &str, user: &str, password: &str) -> Result<(
     credentials::store(&client.inner.creds, &host, user, password).context("storing credentials")
 }
 
+/// Where a login to `server` would store the password unencrypted (config.json), or `None` when a
+/// credential helper is configured for it.
+pub fn login_plaintext_file(cfg: &Config, server: &str) -> Result<Option<PathBuf>> {
+    let creds = cfg
+        .credentials
+        .clone()
+        .unwrap_or_else(credentials::sources_from_env);
+    credentials::plaintext_file(&creds, &login_host(server))
+}
+
 /// Remove stored credentials for `server`; false if there were none.
 pub fn logout(cfg: &Config, server: &str) -> Result<bool> {
     let creds = cfg
