@@ -55,8 +55,9 @@ fn load_config(g: &GlobalOpts) -> Result<crate::config::Config> {
 fn prompt_password() -> Result<String> {
     use nix::sys::termios::{LocalFlags, SetArg, tcgetattr, tcsetattr};
     let stdin = std::io::stdin();
-    eprint!("Password: ");
-    let _ = std::io::stderr().flush();
+    // docker prompts on stdout (docker/cli `internal/prompt`).
+    print!("Password: ");
+    let _ = std::io::stdout().flush();
     let saved = tcgetattr(&stdin).context("reading terminal settings")?;
     let mut quiet = saved.clone();
     quiet.local_flags.remove(LocalFlags::ECHO);
@@ -64,7 +65,7 @@ fn prompt_password() -> Result<String> {
     let mut line = String::new();
     let res = stdin.lock().read_line(&mut line);
     let _ = tcsetattr(&stdin, SetArg::TCSANOW, &saved);
-    eprintln!();
+    println!();
     res.context("reading password")?;
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
@@ -102,8 +103,8 @@ pub fn run(cmd: RegistryCommand, g: &GlobalOpts) -> Result<i32> {
             let username = match username {
                 Some(u) => u,
                 None if interactive => {
-                    eprint!("Username: ");
-                    let _ = std::io::stderr().flush();
+                    print!("Username: ");
+                    let _ = std::io::stdout().flush();
                     let mut u = String::new();
                     std::io::stdin()
                         .lock()
