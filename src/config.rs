@@ -28,6 +28,10 @@ pub struct Config {
     /// Not a file key: tests and embedders set it to avoid touching process-wide environment variables.
     #[serde(skip)]
     pub credentials: Option<CredentialSources>,
+    /// Directories holding `<host:port>/*.crt` CA files; `None` means the usual ones
+    /// (/etc/berth/certs.d, /etc/docker/certs.d, /etc/containers/certs.d, ~/.config/containers/certs.d).
+    #[serde(skip)]
+    pub certs_dirs: Option<Vec<PathBuf>>,
     /// Files that contributed to this configuration, in the order they were read.
     #[serde(skip)]
     pub sources: Vec<PathBuf>,

@@ -1445,6 +1445,23 @@ fn registry_tls_trusts_the_registry_ca_file() {
 }
 
 #[test]
+fn registry_tls_trusts_ca_crt_from_certs_d() {
+    let i = img();
+    let s = tls_registry(&i);
+    let tmp = tempfile::tempdir().unwrap();
+    let certs = tmp.path().join("certs.d");
+    std::fs::create_dir_all(certs.join(s.host())).unwrap();
+    std::fs::copy(&tls_files().ca, certs.join(s.host()).join("ca.crt")).unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.certs_dirs = Some(vec![tmp.path().join("elsewhere"), certs]);
+    let c = Client::new(&cfg).unwrap();
+    assert_eq!(
+        c.fetch_manifest(&reference(&s.host())).unwrap().digest,
+        i.mdigest
+    );
+}
+
+#[test]
 fn registry_tls_marked_insecure_skips_verification() {
     let i = img();
     let s = tls_registry(&i);
