@@ -969,6 +969,7 @@ fn sources(dir: &Path, own: &str, daemon: Option<&str>, regconf: Option<&str>) -
         own_required: true,
         daemon_json: Some(dir.join("daemon.json")),
         registries_conf: vec![dir.join("registries.conf")],
+        hosts_dirs: vec![dir.join("certs.d")],
     }
 }
 
@@ -1083,6 +1084,36 @@ blocked = true
 }
 
 #[test]
+fn registry_containerd_hosts_toml_mirror_is_used() {
+    let i = img();
+    let i2 = i.clone();
+    let mirror = Hostile::start(move |r| serve(&i2, r, true));
+    let upstream = Hostile::start(|_| Reply::new(500));
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("certs.d").join(upstream.host());
+    std::fs::create_dir_all(&dir).unwrap();
+    let hosts = format!(
+        "server = \"{}\"\n\n[host.\"{}\"]\n  capabilities = [\"pull\", \"resolve\"]\n",
+        upstream.url(),
+        mirror.url()
+    );
+    std::fs::write(dir.join("hosts.toml"), hosts).unwrap();
+    let (mut cfg, w) = Config::load_sources(&sources(tmp.path(), "", None, None)).unwrap();
+    assert!(w.is_empty(), "{w:?}");
+    assert!(cfg.sources.iter().any(|p| p.ends_with("hosts.toml")));
+    cfg.registry = config(tmp.path()).registry;
+    cfg.credentials = config(tmp.path()).credentials;
+    let c = Client::new(&cfg).unwrap();
+    let r = reference(&upstream.host());
+    assert_eq!(c.fetch_manifest(&r).unwrap().digest, i.mdigest);
+    assert_eq!(
+        read_blob(&c, &r, &i.ldigest, i.layer.len()).unwrap(),
+        i.layer
+    );
+    assert!(upstream.requests_to("/v2/test").is_empty());
+}
+
+#[test]
 fn registry_digest_only_mirror_is_skipped_for_tags() {
     let i = img();
     let i2 = i.clone();
@@ -1172,6 +1203,7 @@ fn berth_cmd(home: &Path) -> assert_cmd::Command {
         .env("BERTH_CONFIG", home.join("berth.toml"))
         .env("BERTH_DAEMON_JSON", home.join("none.json"))
         .env("CONTAINERS_REGISTRIES_CONF", home.join("none.conf"))
+        .env("BERTH_CONTAINERD_CERTS_D", home.join("no-certs.d"))
         .env_remove("REGISTRY_AUTH_FILE")
         .env_remove("XDG_RUNTIME_DIR")
         .env_remove("XDG_CONFIG_HOME");
