@@ -94,7 +94,8 @@ fn reference(host: &str) -> Reference {
 fn config(creds: &Path) -> Config {
     let mut c = Config::default();
     c.registry.connect_timeout = 2.0;
-    c.registry.stall_timeout = 1.0;
+    // Generous enough for a loaded CI machine; the stall tests lower it themselves.
+    c.registry.stall_timeout = 5.0;
     c.registry.retries = 2;
     c.credentials = Some(CredentialSources {
         docker_config_dir: Some(creds.to_path_buf()),
@@ -412,7 +413,8 @@ fn registry_stalled_mirror_falls_back_to_next_endpoint_and_resumes() {
     let i3 = i.clone();
     let upstream = Hostile::start(move |r| serve(&i3, r, true));
     let tmp = tempfile::tempdir().unwrap();
-    let cfg = with_mirrors(config(tmp.path()), &upstream.host(), &[mirror.url()]);
+    let mut cfg = with_mirrors(config(tmp.path()), &upstream.host(), &[mirror.url()]);
+    cfg.registry.stall_timeout = 1.0;
     let c = Client::new(&cfg).unwrap();
     let start = Instant::now();
     let got = read_blob(&c, &reference(&upstream.host()), &i.ldigest, i.layer.len()).unwrap();
@@ -445,7 +447,9 @@ fn registry_slow_but_steady_blob_is_not_a_stall() {
         }
     });
     let tmp = tempfile::tempdir().unwrap();
-    let c = Client::new(&config(tmp.path())).unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.registry.stall_timeout = 1.0;
+    let c = Client::new(&cfg).unwrap();
     let start = Instant::now();
     assert_eq!(
         read_blob(&c, &reference(&s.host()), &i.ldigest, i.layer.len()).unwrap(),
@@ -469,7 +473,8 @@ fn registry_range_ignored_on_resume_restarts_and_checks_the_prefix() {
     let i3 = i.clone();
     let upstream = Hostile::start(move |r| serve(&i3, r, false));
     let tmp = tempfile::tempdir().unwrap();
-    let cfg = with_mirrors(config(tmp.path()), &upstream.host(), &[mirror.url()]);
+    let mut cfg = with_mirrors(config(tmp.path()), &upstream.host(), &[mirror.url()]);
+    cfg.registry.stall_timeout = 1.0;
     let c = Client::new(&cfg).unwrap();
     let got = read_blob(&c, &reference(&upstream.host()), &i.ldigest, i.layer.len()).unwrap();
     assert_eq!(got, i.layer);
