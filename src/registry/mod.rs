@@ -967,8 +967,10 @@ impl Client {
         })
     }
 
-    /// Stream a blob of `repository` (from `r`) with the given digest and size: verified at EOF,
-    /// resumed and moved to the next endpoint transparently.
+    /// Stream a blob of `repository` (from `r`) with the given digest and size: resumed and moved to the
+    /// next endpoint transparently, never more than `size` bytes. Verification happens on the read that
+    /// would return EOF, so callers must read to the end (a short read of exactly `size` bytes is not yet
+    /// verified); a mismatch is an `InvalidData` error naming the digest.
     pub fn fetch_blob(
         &self,
         r: &Reference,
