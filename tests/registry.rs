@@ -94,7 +94,8 @@ fn reference(host: &str) -> Reference {
 fn config(creds: &Path) -> Config {
     let mut c = Config::default();
     c.registry.connect_timeout = 2.0;
-    c.registry.stall_timeout = 1.0;
+    // Generous enough for a loaded CI machine; the stall tests lower it themselves.
+    c.registry.stall_timeout = 5.0;
     c.registry.retries = 2;
     c.credentials = Some(CredentialSources {
         docker_config_dir: Some(creds.to_path_buf()),
@@ -216,6 +217,30 @@ fn registry_schema1_manifest_is_rejected_with_a_clear_message() {
     let c = Client::new(&config(tmp.path())).unwrap();
     let e = err_text(c.fetch_manifest(&reference(&s.host())));
     assert!(e.contains("schema1"), "{e}");
+}
+
+#[test]
+fn registry_manifest_type_confusion_is_rejected() {
+    // CVE-2021-41190: a document that is both an index and a manifest, and a mediaType field that
+    // contradicts the Content-Type.
+    let both = r#"{"schemaVersion":2,"manifests":[],"layers":[]}"#;
+    let liar = r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#;
+    for (body, want) in [
+        (both, "ambiguous manifest"),
+        (liar, "does not match Content-Type"),
+    ] {
+        let s = Hostile::start(move |r| {
+            if r.route().contains("/manifests/") {
+                Reply::ok(body).header("Content-Type", OCI_MANIFEST)
+            } else {
+                Reply::ok("{}")
+            }
+        });
+        let tmp = tempfile::tempdir().unwrap();
+        let c = Client::new(&config(tmp.path())).unwrap();
+        let e = err_text(c.fetch_manifest(&reference(&s.host())));
+        assert!(e.contains(want), "{e}");
+    }
 }
 
 #[test]
@@ -388,7 +413,8 @@ fn registry_stalled_mirror_falls_back_to_next_endpoint_and_resumes() {
     let i3 = i.clone();
     let upstream = Hostile::start(move |r| serve(&i3, r, true));
     let tmp = tempfile::tempdir().unwrap();
-    let cfg = with_mirrors(config(tmp.path()), &upstream.host(), &[mirror.url()]);
+    let mut cfg = with_mirrors(config(tmp.path()), &upstream.host(), &[mirror.url()]);
+    cfg.registry.stall_timeout = 1.0;
     let c = Client::new(&cfg).unwrap();
     let start = Instant::now();
     let got = read_blob(&c, &reference(&upstream.host()), &i.ldigest, i.layer.len()).unwrap();
@@ -421,7 +447,9 @@ fn registry_slow_but_steady_blob_is_not_a_stall() {
         }
     });
     let tmp = tempfile::tempdir().unwrap();
-    let c = Client::new(&config(tmp.path())).unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.registry.stall_timeout = 1.0;
+    let c = Client::new(&cfg).unwrap();
     let start = Instant::now();
     assert_eq!(
         read_blob(&c, &reference(&s.host()), &i.ldigest, i.layer.len()).unwrap(),
@@ -445,7 +473,8 @@ fn registry_range_ignored_on_resume_restarts_and_checks_the_prefix() {
     let i3 = i.clone();
     let upstream = Hostile::start(move |r| serve(&i3, r, false));
     let tmp = tempfile::tempdir().unwrap();
-    let cfg = with_mirrors(config(tmp.path()), &upstream.host(), &[mirror.url()]);
+    let mut cfg = with_mirrors(config(tmp.path()), &upstream.host(), &[mirror.url()]);
+    cfg.registry.stall_timeout = 1.0;
     let c = Client::new(&cfg).unwrap();
     let got = read_blob(&c, &reference(&upstream.host()), &i.ldigest, i.layer.len()).unwrap();
     assert_eq!(got, i.layer);
@@ -473,6 +502,8 @@ fn registry_mirror_404_falls_back_to_upstream() {
         i.layer
     );
     assert!(!mirror.requests_to("/v2/test/app/manifests/").is_empty());
+    // Blobs are asked first where the manifest came from.
+    assert!(mirror.requests_to("/v2/test/app/blobs/").is_empty());
 }
 
 #[test]
@@ -677,6 +708,26 @@ fn registry_token_cache_one_token_for_several_blobs() {
 }
 
 #[test]
+fn registry_parallel_downloads_share_one_token() {
+    let i = img();
+    let s = bearer_registry(i.clone(), None);
+    let tmp = tempfile::tempdir().unwrap();
+    let c = Client::new(&config(tmp.path())).unwrap();
+    let r = reference(&s.host());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                assert_eq!(
+                    read_blob(&c, &r, &i.ldigest, i.layer.len()).unwrap(),
+                    i.layer
+                )
+            });
+        }
+    });
+    assert_eq!(s.requests_to("/token").len(), 1);
+}
+
+#[test]
 fn registry_identity_token_is_refreshed_with_a_post() {
     let port = Arc::new(std::sync::OnceLock::<String>::new());
     let port2 = port.clone();
@@ -734,6 +785,35 @@ fn registry_basic_auth() {
     .unwrap();
     let c = Client::new(&config(tmp.path())).unwrap();
     c.fetch_manifest(&r).unwrap();
+}
+
+#[test]
+fn registry_credentials_from_containers_auth_json() {
+    let i = img();
+    let s = Hostile::start(move |r| {
+        if r.header("authorization") == Some(&format!("Basic {}", b64("hank:pw"))) {
+            serve(&i, r, true)
+        } else {
+            Reply::new(401).header("WWW-Authenticate", r#"Basic realm="hostile""#)
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    // A namespaced key (containers-auth.json(5)) beats the host key; docker's config.json has nothing.
+    let auth = serde_json::json!({"auths": {
+        s.host(): {"auth": b64("hank:old")},
+        format!("{}/test", s.host()): {"auth": b64("hank:pw")},
+    }});
+    let file = tmp.path().join("auth.json");
+    std::fs::write(&file, auth.to_string()).unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.credentials = Some(CredentialSources {
+        docker_config_dir: Some(tmp.path().join("docker")),
+        auth_files: vec![tmp.path().join("missing.json"), file],
+    });
+    Client::new(&cfg)
+        .unwrap()
+        .fetch_manifest(&reference(&s.host()))
+        .unwrap();
 }
 
 /// A bearer registry (its own token server, credentials alice:s3cret) that 307s authorized blob
@@ -923,6 +1003,7 @@ fn sources(dir: &Path, own: &str, daemon: Option<&str>, regconf: Option<&str>) -
         own_required: true,
         daemon_json: Some(dir.join("daemon.json")),
         registries_conf: vec![dir.join("registries.conf")],
+        hosts_dirs: vec![dir.join("certs.d")],
     }
 }
 
@@ -1037,6 +1118,36 @@ blocked = true
 }
 
 #[test]
+fn registry_containerd_hosts_toml_mirror_is_used() {
+    let i = img();
+    let i2 = i.clone();
+    let mirror = Hostile::start(move |r| serve(&i2, r, true));
+    let upstream = Hostile::start(|_| Reply::new(500));
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("certs.d").join(upstream.host());
+    std::fs::create_dir_all(&dir).unwrap();
+    let hosts = format!(
+        "server = \"{}\"\n\n[host.\"{}\"]\n  capabilities = [\"pull\", \"resolve\"]\n",
+        upstream.url(),
+        mirror.url()
+    );
+    std::fs::write(dir.join("hosts.toml"), hosts).unwrap();
+    let (mut cfg, w) = Config::load_sources(&sources(tmp.path(), "", None, None)).unwrap();
+    assert!(w.is_empty(), "{w:?}");
+    assert!(cfg.sources.iter().any(|p| p.ends_with("hosts.toml")));
+    cfg.registry = config(tmp.path()).registry;
+    cfg.credentials = config(tmp.path()).credentials;
+    let c = Client::new(&cfg).unwrap();
+    let r = reference(&upstream.host());
+    assert_eq!(c.fetch_manifest(&r).unwrap().digest, i.mdigest);
+    assert_eq!(
+        read_blob(&c, &r, &i.ldigest, i.layer.len()).unwrap(),
+        i.layer
+    );
+    assert!(upstream.requests_to("/v2/test").is_empty());
+}
+
+#[test]
 fn registry_digest_only_mirror_is_skipped_for_tags() {
     let i = img();
     let i2 = i.clone();
@@ -1126,6 +1237,7 @@ fn berth_cmd(home: &Path) -> assert_cmd::Command {
         .env("BERTH_CONFIG", home.join("berth.toml"))
         .env("BERTH_DAEMON_JSON", home.join("none.json"))
         .env("CONTAINERS_REGISTRIES_CONF", home.join("none.conf"))
+        .env("BERTH_CONTAINERD_CERTS_D", home.join("no-certs.d"))
         .env_remove("REGISTRY_AUTH_FILE")
         .env_remove("XDG_RUNTIME_DIR")
         .env_remove("XDG_CONFIG_HOME");
@@ -1267,4 +1379,277 @@ fn registry_real_registry_behind_a_dead_mirror() {
     let (digest, layers) = pull_from_real_registry(&c, &reg.host(), fixtures::MULTI);
     assert_eq!(digest, pushed.digest);
     assert!(layers >= 2);
+}
+
+/// A CA and a certificate for 127.0.0.1 signed by it, made once per test run with openssl.
+struct TlsFiles {
+    _dir: tempfile::TempDir,
+    ca: std::path::PathBuf,
+    cert: Vec<u8>,
+    key: Vec<u8>,
+}
+
+fn tls_files() -> &'static TlsFiles {
+    static CELL: std::sync::OnceLock<TlsFiles> = std::sync::OnceLock::new();
+    CELL.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let run = |args: &[&str]| {
+            let out = std::process::Command::new("openssl")
+                .args(args)
+                .current_dir(d)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=berth test CA",
+        ]);
+        run(&[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        std::fs::write(
+            d.join("ext.cnf"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+        )
+        .unwrap();
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ]);
+        TlsFiles {
+            ca: d.join("ca.pem"),
+            cert: std::fs::read(d.join("leaf.pem")).unwrap(),
+            key: std::fs::read(d.join("leaf.key")).unwrap(),
+            _dir: dir,
+        }
+    })
+}
+
+fn tls_registry(img: &Img) -> Hostile {
+    let t = tls_files();
+    let i = img.clone();
+    Hostile::start_tls(&t.cert, &t.key, move |r| serve(&i, r, true))
+}
+
+#[test]
+fn registry_tls_with_unknown_ca_is_refused() {
+    let s = tls_registry(&img());
+    let tmp = tempfile::tempdir().unwrap();
+    let c = Client::new(&config(tmp.path())).unwrap();
+    let e = err_text(c.fetch_manifest(&reference(&s.host())));
+    assert!(
+        e.contains(&format!("https://{}", s.host())) && e.to_lowercase().contains("certificate"),
+        "{e}"
+    );
+    // Nothing got past the handshake.
+    assert!(s.requests().is_empty(), "{:?}", s.requests());
+}
+
+#[test]
+fn registry_tls_trusts_the_registry_ca_file() {
+    let i = img();
+    let s = tls_registry(&i);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.registries.insert(
+        s.host(),
+        RegistryEntry {
+            ca_file: Some(tls_files().ca.clone()),
+            ..Default::default()
+        },
+    );
+    let c = Client::new(&cfg).unwrap();
+    let r = reference(&s.host());
+    assert_eq!(c.fetch_manifest(&r).unwrap().digest, i.mdigest);
+    assert_eq!(
+        read_blob(&c, &r, &i.ldigest, i.layer.len()).unwrap(),
+        i.layer
+    );
+}
+
+#[test]
+fn registry_tls_trusts_ca_crt_from_certs_d() {
+    let i = img();
+    let s = tls_registry(&i);
+    let tmp = tempfile::tempdir().unwrap();
+    let certs = tmp.path().join("certs.d");
+    std::fs::create_dir_all(certs.join(s.host())).unwrap();
+    std::fs::copy(&tls_files().ca, certs.join(s.host()).join("ca.crt")).unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.certs_dirs = Some(vec![tmp.path().join("elsewhere"), certs]);
+    let c = Client::new(&cfg).unwrap();
+    assert_eq!(
+        c.fetch_manifest(&reference(&s.host())).unwrap().digest,
+        i.mdigest
+    );
+}
+
+#[test]
+fn registry_tls_marked_insecure_skips_verification() {
+    let i = img();
+    let s = tls_registry(&i);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.registries.insert(
+        s.host(),
+        RegistryEntry {
+            insecure: true,
+            ..Default::default()
+        },
+    );
+    let c = Client::new(&cfg).unwrap();
+    assert_eq!(
+        c.fetch_manifest(&reference(&s.host())).unwrap().digest,
+        i.mdigest
+    );
+}
+
+#[test]
+fn registry_broken_credential_helper_is_an_error_not_a_fallback() {
+    let s = basic_server("frank", "pw");
+    let tmp = tempfile::tempdir().unwrap();
+    // CVE-2021-41092: a misconfigured credsStore must not lead to other credentials being used.
+    let cfg = serde_json::json!({"credsStore": "berth-test-missing", "auths": {s.host(): {"auth": b64("frank:pw")}}});
+    std::fs::write(tmp.path().join("config.json"), cfg.to_string()).unwrap();
+    let c = Client::new(&config(tmp.path())).unwrap();
+    let e = err_text(c.fetch_manifest(&reference(&s.host())));
+    assert!(e.contains("docker-credential-berth-test-missing"), "{e}");
+    assert!(
+        s.requests()
+            .iter()
+            .all(|r| r.header("authorization").is_none())
+    );
+}
+
+#[test]
+fn registry_cli_login_and_logout_use_the_credential_helper() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = basic_server("gina", "pw3");
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let helper = bin.join("docker-credential-berthtest");
+    std::fs::write(
+        &helper,
+        "#!/bin/sh\nd=$(dirname \"$0\")\ncase \"$1\" in\n  store) cat > \"$d/stored\" ;;\n  erase) cat > \"$d/erased\" ;;\n  get) echo 'credentials not found in native keychain'; exit 1 ;;\nesac\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(home.path().join("docker")).unwrap();
+    let config_json = home.path().join("docker/config.json");
+    std::fs::write(&config_json, r#"{"credsStore":"berthtest"}"#).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = berth_cmd(home.path())
+        .env("PATH", &path)
+        .args(["login", "-u", "gina", "--password-stdin", &s.host()])
+        .write_stdin("pw3\n")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stored: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bin.join("stored")).unwrap()).unwrap();
+    assert_eq!(
+        stored,
+        serde_json::json!({"ServerURL": s.host(), "Username": "gina", "Secret": "pw3"})
+    );
+    // The secret went to the helper, not into config.json.
+    assert_eq!(
+        std::fs::read_to_string(&config_json).unwrap(),
+        r#"{"credsStore":"berthtest"}"#
+    );
+    let out = berth_cmd(home.path())
+        .env("PATH", &path)
+        .args(["logout", &s.host()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(bin.join("erased")).unwrap(),
+        s.host()
+    );
+}
+
+#[test]
+fn registry_redirect_from_https_to_plain_http_is_refused() {
+    let i = img();
+    let i2 = i.clone();
+    let plain = Hostile::start(move |r| serve(&i2, r, true));
+    let t = tls_files();
+    let target = plain.host();
+    let i3 = i.clone();
+    let s = Hostile::start_tls(&t.cert, &t.key, move |r| {
+        if r.route().contains("/blobs/") {
+            Reply::new(307).header("Location", format!("http://{target}{}", r.path))
+        } else {
+            serve(&i3, r, true)
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.registries.insert(
+        s.host(),
+        RegistryEntry {
+            ca_file: Some(t.ca.clone()),
+            ..Default::default()
+        },
+    );
+    let c = Client::new(&cfg).unwrap();
+    let e = read_blob(&c, &reference(&s.host()), &i.ldigest, i.layer.len()).unwrap_err();
+    assert!(e.to_string().contains("plain http refused"), "{e}");
+    assert!(plain.requests().is_empty());
 }

@@ -8,7 +8,8 @@
 //! - an `Authorization` header is only ever attached by berth to a request for the endpoint host that
 //!   issued the challenge; redirects are followed by reqwest, which strips it across hosts, and a 401 from
 //!   a redirect target is never answered (SECURITY.md 1C C7);
-//! - plain HTTP only for registries marked insecure and loopback hosts (C9).
+//! - plain HTTP only for registries marked insecure and loopback hosts; TLS certificates are always
+//!   verified unless the registry is explicitly marked insecure, loopback included (C9).
 
 pub mod auth;
 mod blob;
@@ -88,7 +89,8 @@ pub(crate) struct Endpoint {
     pub host: String,
     /// The repository name at this endpoint (a mirror location may add or replace a prefix).
     pub repository: String,
-    /// Plain HTTP and unverified TLS allowed.
+    /// Explicitly marked insecure: plain HTTP and unverified TLS allowed. Loopback hosts may use plain
+    /// HTTP (docker's default) but get their certificates checked when they speak TLS.
     pub insecure: bool,
     pub ca_files: Vec<PathBuf>,
 }
@@ -137,10 +139,13 @@ struct Inner {
     hosts: Mutex<HashMap<HostKey, PingOutcome>>,
     tokens: Mutex<HashMap<(String, String), Token>>,
     credentials: Mutex<HashMap<(String, String), Option<Credential>>>,
+    /// The endpoint that served a repository's manifest: its blobs are asked there first, so that one
+    /// pull comes from one place (DOCKER-COMPAT.md §3, Mirrors).
+    served_by: Mutex<HashMap<(String, String), String>>,
 }
 
 /// Directories holding `<host:port>/*.crt` CA files (docker and containers conventions).
-fn certs_dirs() -> Vec<PathBuf> {
+fn default_certs_dirs() -> Vec<PathBuf> {
     let mut d = vec![
         PathBuf::from("/etc/berth/certs.d"),
         PathBuf::from("/etc/docker/certs.d"),
@@ -304,6 +309,7 @@ impl Client {
                 hosts: Mutex::new(HashMap::new()),
                 tokens: Mutex::new(HashMap::new()),
                 credentials: Mutex::new(HashMap::new()),
+                served_by: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -333,7 +339,23 @@ impl Client {
         let mut b = Http::builder()
             .connect_timeout(s.connect_timeout())
             .timeout(s.stall_timeout())
-            .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")));
+            .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                // reqwest's default policy (10 hops, credentials stripped across hosts), plus: a redirect
+                // never downgrades HTTPS to plain HTTP (CVE-2014-5277 is the same failure without one).
+                let downgrade = attempt
+                    .previous()
+                    .last()
+                    .is_some_and(|p| p.scheme() == "https")
+                    && attempt.url().scheme() != "https";
+                if downgrade {
+                    attempt.error("redirect from https to plain http refused")
+                } else if attempt.previous().len() > 10 {
+                    attempt.error("too many redirects")
+                } else {
+                    attempt.follow()
+                }
+            }));
         if !certs.is_empty() {
             b = b.tls_certs_merge(certs);
         }
@@ -369,22 +391,29 @@ impl Client {
             _ => repo.to_string(),
         };
         let by_digest = r.digest().is_some();
+        let certs_dirs = cfg.certs_dirs.clone().unwrap_or_else(default_certs_dirs);
         let mut out = Vec::new();
         let mk =
-            |label: String, loc: &str, insecure: bool, ca: Option<&PathBuf>, is_upstream: bool| {
+            |label: String, loc: &str, insecure: bool, ca: Option<&PathBuf>, keep_repo: bool| {
                 let (scheme, h, path) = split_location(loc);
                 let h = if h == "docker.io" || h == "index.docker.io" {
                     "registry-1.docker.io".to_string()
                 } else {
                     h
                 };
-                let repository = if is_upstream && path.is_empty() && prefix_key.is_none() {
+                // The registry itself keeps the name; a mirror or a `location` replaces the matched prefix.
+                let repository = if keep_repo {
                     repo.to_string()
                 } else {
                     join_repo(&path, &rest)
                 };
-                let mut ca_files: Vec<PathBuf> = certs_dirs()
-                    .into_iter()
+                // A mirror host may have settings of its own (insecure, CA file), e.g. from daemon.json.
+                let own = cfg.registry_for(&h, "").map(|(_, e)| e);
+                let insecure =
+                    insecure || own.is_some_and(|e| e.insecure) || cfg.in_insecure_range(&h);
+                let ca = ca.or(own.and_then(|e| e.ca_file.as_ref()));
+                let mut ca_files: Vec<PathBuf> = certs_dirs
+                    .iter()
                     .map(|d| d.join(&h))
                     .filter_map(|d| std::fs::read_dir(d).ok())
                     .flat_map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())))
@@ -395,7 +424,7 @@ impl Client {
                 Endpoint {
                     label,
                     scheme,
-                    insecure: insecure || is_loopback(&h),
+                    insecure,
                     host: h,
                     repository,
                     ca_files,
@@ -422,7 +451,7 @@ impl Client {
         let insecure = entry.is_some_and(|e| e.insecure);
         let ca = entry.and_then(|e| e.ca_file.as_ref());
         match entry.and_then(|e| e.location.as_deref()) {
-            Some(loc) => out.push(mk(format!("registry {loc}"), loc, insecure, ca, true)),
+            Some(loc) => out.push(mk(format!("registry {loc}"), loc, insecure, ca, false)),
             None => out.push(mk(format!("registry {host}"), host, insecure, ca, true)),
         }
         Ok(out)
@@ -449,7 +478,7 @@ impl Client {
                 ));
             }
             Some(s) => &[if s == "http" { "http" } else { "https" }],
-            None if ep.insecure => &["https", "http"],
+            None if ep.insecure || is_loopback(&ep.host) => &["https", "http"],
             None => &["https"],
         };
         let http = self
@@ -495,7 +524,15 @@ impl Client {
                 }
             }
         }
-        let r = result.ok_or_else(|| errs.join(", then "));
+        // With one scheme tried the endpoint label already says where; with two, say which was which.
+        let r = result.ok_or_else(|| match errs.len() {
+            1 => errs
+                .remove(0)
+                .split_once(": ")
+                .map(|(_, m)| m.to_string())
+                .unwrap_or_default(),
+            _ => errs.join(", then "),
+        });
         self.inner
             .hosts
             .lock()
@@ -534,29 +571,27 @@ impl Client {
                 .filter(|c| !c.username.is_empty())
                 .map(|c| basic(&c.username, &c.secret))),
             "bearer" => {
-                let scope = challenge
-                    .param("scope")
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("repository:{}:pull", ep.repository));
-                let key = (ep.host.clone(), scope.clone());
+                // The repository's pull scope is the cache key. A scope named by a 401 on the resource
+                // itself (`insufficient_scope`) is requested as given, and the token is filed under
+                // the pull key too, so the next request does not run into the same 401.
+                let pull_scope = format!("repository:{}:pull", ep.repository);
+                let scope = match challenge.param("scope") {
+                    Some(s) if force => s.to_string(),
+                    _ => pull_scope.clone(),
+                };
+                // Held across the token request: parallel blob downloads share one token request
+                // instead of racing to fetch several.
+                let mut tokens = self.inner.tokens.lock().unwrap_or_else(|e| e.into_inner());
+                let key = (ep.host.clone(), pull_scope);
                 if !force
-                    && let Some(t) = self
-                        .inner
-                        .tokens
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .get(&key)
+                    && let Some(t) = tokens.get(&key)
                     && t.fresh()
                 {
                     return Ok(Some(format!("Bearer {}", t.value)));
                 }
                 let t = self.fetch_token(ep, base, challenge, Some(&scope), cred.as_ref())?;
                 let v = format!("Bearer {}", t.value);
-                self.inner
-                    .tokens
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(key, t);
+                tokens.insert(key, t);
                 Ok(Some(v))
             }
             other => Err(Failure::fatal(format!(
@@ -796,6 +831,14 @@ impl Client {
                 .and_then(|resp| self.verify_manifest(resp, r.digest()))
             {
                 Ok(m) => {
+                    self.inner
+                        .served_by
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(
+                            (r.registry().into(), r.repository().into()),
+                            ep.label.clone(),
+                        );
                     log::debug!(
                         "manifest {}:{reference} ({}) served by {}",
                         r.repository(),
@@ -815,7 +858,10 @@ impl Client {
                 }
             }
         }
-        bail!("fetching manifest {r}: {}", failures.join("; "))
+        bail!(
+            "manifest {r}: every endpoint failed: {}",
+            failures.join("; ")
+        )
     }
 
     fn verify_manifest(
@@ -921,8 +967,10 @@ impl Client {
         })
     }
 
-    /// Stream a blob of `repository` (from `r`) with the given digest and size: verified at EOF,
-    /// resumed and moved to the next endpoint transparently.
+    /// Stream a blob of `repository` (from `r`) with the given digest and size: resumed and moved to the
+    /// next endpoint transparently, never more than `size` bytes. Verification happens on the read that
+    /// would return EOF, so callers must read to the end (a short read of exactly `size` bytes is not yet
+    /// verified); a mismatch is an `InvalidData` error naming the digest.
     pub fn fetch_blob(
         &self,
         r: &Reference,
@@ -930,7 +978,19 @@ impl Client {
         size: u64,
     ) -> Result<Box<dyn Read + Send>> {
         validate_digest(digest)?;
-        let endpoints = self.endpoints(r, true)?;
+        let mut endpoints = self.endpoints(r, true)?;
+        let key = (r.registry().to_string(), r.repository().to_string());
+        if let Some(label) = self
+            .inner
+            .served_by
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            && let Some(pos) = endpoints.iter().position(|e| e.label == *label)
+        {
+            let first = endpoints.remove(pos);
+            endpoints.insert(0, first);
+        }
         Ok(Box::new(BlobReader::new(
             self.clone(),
             endpoints,
@@ -1039,6 +1099,16 @@ pub fn login(cfg: &Config, server: &str, user: &str, password: &str) -> Result<(
     credentials::store(&client.inner.creds, &host, user, password).context("storing credentials")
 }
 
+/// Where a login to `server` would store the password unencrypted (config.json), or `None` when a
+/// credential helper is configured for it.
+pub fn login_plaintext_file(cfg: &Config, server: &str) -> Result<Option<PathBuf>> {
+    let creds = cfg
+        .credentials
+        .clone()
+        .unwrap_or_else(credentials::sources_from_env);
+    credentials::plaintext_file(&creds, &login_host(server))
+}
+
 /// Remove stored credentials for `server`; false if there were none.
 pub fn logout(cfg: &Config, server: &str) -> Result<bool> {
     let creds = cfg
@@ -1064,6 +1134,58 @@ mod tests {
         ] {
             assert!(validate_digest(&bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn endpoints_rewrite_prefixes_for_mirrors_and_locations_only() {
+        use crate::config::{Mirror, RegistryEntry};
+        let mut cfg = Config::default();
+        cfg.registries.insert(
+            "docker.io/library".into(),
+            RegistryEntry {
+                mirrors: vec![Mirror {
+                    location: "mirror.example/hub".into(),
+                    insecure: false,
+                    pull_from: PullFrom::All,
+                }],
+                ..Default::default()
+            },
+        );
+        cfg.registries.insert(
+            "old.example/team".into(),
+            RegistryEntry {
+                location: Some("new.example:5000/org/team".into()),
+                ..Default::default()
+            },
+        );
+        cfg.registries.insert(
+            "mirror.example".into(),
+            RegistryEntry {
+                insecure: true,
+                ..Default::default()
+            },
+        );
+        let c = Client::new(&cfg).unwrap();
+        let eps = c.endpoints(&"busybox".parse().unwrap(), true).unwrap();
+        let got: Vec<_> = eps
+            .iter()
+            .map(|e| (e.host.as_str(), e.repository.as_str(), e.insecure))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("mirror.example", "hub/busybox", true),
+                ("registry-1.docker.io", "library/busybox", false)
+            ]
+        );
+        let eps = c
+            .endpoints(&"old.example/team/app:1".parse().unwrap(), true)
+            .unwrap();
+        assert_eq!(eps.len(), 1);
+        assert_eq!(
+            (eps[0].host.as_str(), eps[0].repository.as_str()),
+            ("new.example:5000", "org/team/app")
+        );
     }
 
     #[test]

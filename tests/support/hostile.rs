@@ -1,12 +1,13 @@
 //! A hostile HTTP registry for the registry client tests (wrong digests, stalls, redirects, oversized bodies).
 //!
-//! A tiny HTTP/1.1 server on 127.0.0.1:0 (std only: one thread per connection, `Connection: close`).
+//! A tiny HTTP/1.1 server on 127.0.0.1:0 (std threads, one per connection, `Connection: close`; rustls for
+//! the TLS variant).
 //! Each test gives it a handler that turns a recorded [`Req`] into a [`Reply`]; every request that
 //! parses is recorded with its headers so tests can assert on what reached which server.
 //! A TLS ClientHello (berth tries HTTPS first on loopback) is dropped without a reply and not recorded.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -138,16 +139,50 @@ pub struct Hostile {
 
 impl Hostile {
     pub fn start(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> Hostile {
+        Hostile::spawn(None, Arc::new(handler))
+    }
+
+    /// The same server behind TLS with the given PEM certificate chain and key.
+    pub fn start_tls(
+        cert_pem: &[u8],
+        key_pem: &[u8],
+        handler: impl Fn(&Req) -> Reply + Send + Sync + 'static,
+    ) -> Hostile {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem)
+            .collect::<Result<_, _>>()
+            .expect("certificate PEM");
+        let key = PrivateKeyDer::from_pem_slice(key_pem).expect("key PEM");
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("TLS versions")
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .expect("server certificate");
+        Hostile::spawn(Some(Arc::new(config)), Arc::new(handler))
+    }
+
+    fn spawn(tls: Option<Arc<rustls::ServerConfig>>, handler: Arc<Handler>) -> Hostile {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let log: Arc<Mutex<Vec<Req>>> = Arc::default();
-        let handler: Arc<Handler> = Arc::new(handler);
         let log2 = log.clone();
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(conn) = conn else { continue };
-                let (h, l) = (handler.clone(), log2.clone());
-                std::thread::spawn(move || serve(conn, &*h, &l));
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+                let (h, l, tls) = (handler.clone(), log2.clone(), tls.clone());
+                std::thread::spawn(move || match tls {
+                    None => serve(conn, true, &*h, &l),
+                    Some(cfg) => {
+                        let Ok(sc) = rustls::ServerConnection::new(cfg) else {
+                            return;
+                        };
+                        serve(rustls::StreamOwned::new(sc, conn), false, &*h, &l)
+                    }
+                });
             }
         });
         Hostile { addr, log }
@@ -175,9 +210,9 @@ impl Hostile {
     }
 }
 
-fn read_request(r: &mut BufReader<TcpStream>) -> Option<Req> {
-    // A TLS handshake starts with 0x16: not for us.
-    if r.fill_buf().ok()?.first() == Some(&0x16) {
+fn read_request<S: Read>(r: &mut BufReader<S>, plain: bool) -> Option<Req> {
+    // A TLS handshake starts with 0x16: not for a plain HTTP server.
+    if plain && r.fill_buf().ok()?.first() == Some(&0x16) {
         return None;
     }
     let mut line = String::new();
@@ -212,18 +247,16 @@ fn read_request(r: &mut BufReader<TcpStream>) -> Option<Req> {
     })
 }
 
-fn serve(conn: TcpStream, handler: &Handler, log: &Mutex<Vec<Req>>) {
-    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
-    let Ok(write_half) = conn.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(conn);
-    let Some(req) = read_request(&mut reader) else {
+fn serve<S: Read + Write>(stream: S, plain: bool, handler: &Handler, log: &Mutex<Vec<Req>>) {
+    let mut reader = BufReader::new(stream);
+    let Some(req) = read_request(&mut reader, plain) else {
         return;
     };
     log.lock().unwrap().push(req.clone());
     let reply = handler(&req);
-    let _ = write_reply(write_half, &req, &reply);
+    // One request per connection (`Connection: close`), so nothing buffered beyond it is lost.
+    let mut w = reader.into_inner();
+    let _ = write_reply(&mut w, &req, &reply);
 }
 
 fn reason(status: u16) -> &'static str {
@@ -239,7 +272,7 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-fn write_reply(mut w: TcpStream, req: &Req, reply: &Reply) -> std::io::Result<()> {
+fn write_reply<W: Write>(w: &mut W, req: &Req, reply: &Reply) -> std::io::Result<()> {
     let mut head = format!(
         "HTTP/1.1 {} {}\r\nConnection: close\r\n",
         reply.status,
@@ -259,7 +292,7 @@ fn write_reply(mut w: TcpStream, req: &Req, reply: &Reply) -> std::io::Result<()
     if req.method == "HEAD" {
         return Ok(());
     }
-    let send = |w: &mut TcpStream, data: &[u8]| -> std::io::Result<()> {
+    let send = |w: &mut W, data: &[u8]| -> std::io::Result<()> {
         if data.is_empty() {
             return Ok(());
         }
@@ -274,27 +307,27 @@ fn write_reply(mut w: TcpStream, req: &Req, reply: &Reply) -> std::io::Result<()
     let body = &reply.body;
     match reply.stall {
         Some((after, d)) if after <= body.len() => {
-            send(&mut w, &body[..after])?;
+            send(w, &body[..after])?;
             w.flush()?;
             std::thread::sleep(d);
-            send(&mut w, &body[after..])?;
+            send(w, &body[after..])?;
         }
         _ => match reply.trickle {
             Some((piece, pause)) => {
                 for part in body.chunks(piece.max(1)) {
-                    send(&mut w, part)?;
+                    send(w, part)?;
                     w.flush()?;
                     std::thread::sleep(pause);
                 }
             }
-            None => send(&mut w, body)?,
+            None => send(w, body)?,
         },
     }
     let filler = vec![b'x'; 64 << 10];
     let mut left = reply.filler;
     while left > 0 {
         let n = (filler.len() as u64).min(left) as usize;
-        send(&mut w, &filler[..n])?;
+        send(w, &filler[..n])?;
         left -= n as u64;
     }
     if chunked {
