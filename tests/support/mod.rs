@@ -87,6 +87,19 @@ pub fn clean_at_exit(pid: Option<u32>, dir: PathBuf) {
         .push((pid, dir));
 }
 
+/// A test world's dir: `<temp_base>/bt-XXXXXX`, short on purpose. Unix socket paths are limited to 107 bytes
+/// (sun_path), and berth puts sockets at `<run-root>/containers/<64-hex id>/attach.sock`: with /tmp as the base
+/// the run root `/tmp/bt-XXXXXX/run` leaves 106. A longer BERTH_TEST_TMPDIR can break container tests.
+fn world_dir() -> TempDir {
+    let base = temp_base();
+    fs::create_dir_all(&base).expect("creating test temp base");
+    tempfile::Builder::new()
+        .prefix("bt-")
+        .rand_bytes(6)
+        .tempdir_in(base)
+        .expect("creating test world dir")
+}
+
 /// A temp dir under [`temp_base`] with a recognisable prefix, removed on drop.
 pub fn temp_dir(prefix: &str) -> TempDir {
     let base = temp_base();
@@ -109,7 +122,7 @@ impl TestEnv {
     /// `root/ run/ home/ home/.docker/ home/.config/ home/.local/share/ xdg-run/ config.toml`.
     pub fn new() -> TestEnv {
         let env = TestEnv {
-            dir: temp_dir("env"),
+            dir: world_dir(),
             user: None,
         };
         env.populate();
@@ -121,7 +134,7 @@ impl TestEnv {
     pub fn rootless() -> TestEnv {
         let user = rootless::ensure_user();
         let env = TestEnv {
-            dir: temp_dir("rootless"),
+            dir: world_dir(),
             user: Some(user.clone()),
         };
         // The temp dir's parent (/tmp) is world-traversable; make the dir itself reachable for the user.
