@@ -13,6 +13,8 @@
 //!   [`TestEnv::home`], [`TestEnv::config_path`], [`TestEnv::docker_config`]; [`TestEnv::write_config`] replaces
 //!   the (initially empty) berth config file; [`TestEnv::pull`] pulls a fixture from the shared registry.
 //! - [`must_run`] runs a setup tool (not berth) and panics with its output if it fails.
+//! - Every command run through [`Outcome::of`] (so [`TestEnv::run`] too) is killed and its test fails after
+//!   [`command_timeout`] (BERTH_TEST_CMD_TIMEOUT, default 180 s), so one hung command cannot stall the suite.
 //! - [`registry::shared`]: one docker-registry for the whole test binary, pre-loaded with the fixtures listed in
 //!   [`fixtures`]; [`registry::shared_htpasswd`] and [`registry::shared_token`] for the auth flows;
 //!   [`registry::Registry::start`] for a private one (no auth, htpasswd, or a token server); [`registry::http`]
@@ -35,7 +37,18 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 use tempfile::TempDir;
+
+/// How long one command may run before its test fails: BERTH_TEST_CMD_TIMEOUT seconds, default 180.
+pub fn command_timeout() -> Duration {
+    let secs = std::env::var("BERTH_TEST_CMD_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(180);
+    Duration::from_secs(secs)
+}
 
 /// Path of the berth binary under test (built by cargo for this test binary).
 pub fn berth_bin() -> PathBuf {
@@ -294,27 +307,9 @@ impl TestEnv {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        use std::io::Write;
         let mut cmd = self.berth();
-        cmd.args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let desc = format!("{cmd:?}");
-        let mut child = cmd
-            .spawn()
-            .unwrap_or_else(|e| panic!("spawning {desc}: {e}"));
-        let mut stdin = child.stdin.take().expect("piped stdin");
-        let input = input.to_vec();
-        let writer = std::thread::spawn(move || {
-            // A command that exits without reading stdin closes the pipe: that is not the test's failure.
-            let _ = stdin.write_all(&input);
-        });
-        let out = child
-            .wait_with_output()
-            .unwrap_or_else(|e| panic!("waiting for {desc}: {e}"));
-        let _ = writer.join();
-        Outcome::from_output(desc, out)
+        cmd.args(args);
+        Outcome::of_with_input(&mut cmd, Some(input), command_timeout())
     }
 }
 
@@ -337,11 +332,79 @@ pub struct Outcome {
 impl Outcome {
     /// Run `cmd` to completion, capturing stdout and stderr.
     pub fn of(cmd: &mut Command) -> Outcome {
+        Outcome::of_with_input(cmd, None, command_timeout())
+    }
+
+    /// Run `cmd` with `input` on stdin (stdin untouched when None), capturing stdout and stderr. Panics when it
+    /// runs longer than `timeout` (it is killed), or when it exits but a descendant keeps its output pipes open
+    /// (a detached process that inherited them): both would otherwise hang the whole suite.
+    pub fn of_with_input(cmd: &mut Command, input: Option<&[u8]>, timeout: Duration) -> Outcome {
+        use std::io::{Read, Write};
         let desc = format!("{cmd:?}");
-        let out = cmd
-            .output()
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        if input.is_some() {
+            cmd.stdin(Stdio::piped());
+        }
+        let mut child = cmd
+            .spawn()
             .unwrap_or_else(|e| panic!("running {desc}: {e}"));
-        Outcome::from_output(desc, out)
+        if let (Some(data), Some(mut stdin)) = (input, child.stdin.take()) {
+            let data = data.to_vec();
+            // A command that exits without reading stdin closes the pipe: that is not the test's failure.
+            std::thread::spawn(move || {
+                let _ = stdin.write_all(&data);
+            });
+        }
+        let reader = |mut r: Box<dyn Read + Send>| {
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let _ = r.read_to_end(&mut buf);
+                let _ = tx.send(buf);
+            });
+            rx
+        };
+        let out_rx = reader(Box::new(child.stdout.take().expect("piped stdout")));
+        let err_rx = reader(Box::new(child.stderr.take().expect("piped stderr")));
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(st)) => break st,
+                Ok(None) if Instant::now() >= deadline => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    let grab = |rx: &mpsc::Receiver<Vec<u8>>| {
+                        String::from_utf8_lossy(
+                            &rx.recv_timeout(Duration::from_secs(2)).unwrap_or_default(),
+                        )
+                        .into_owned()
+                    };
+                    panic!(
+                        "{desc} timed out after {timeout:?} and was killed\n--- stdout ---\n{}\n--- stderr ---\n{}",
+                        grab(&out_rx),
+                        grab(&err_rx)
+                    );
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Err(e) => panic!("waiting for {desc}: {e}"),
+            }
+        };
+        let grace = deadline.saturating_duration_since(Instant::now()) + Duration::from_secs(5);
+        let collect = |rx: mpsc::Receiver<Vec<u8>>, which: &str| {
+            rx.recv_timeout(grace).unwrap_or_else(|_| {
+                panic!("{desc} exited ({status}) but its {which} stays open: a process it started inherited it")
+            })
+        };
+        let stdout = collect(out_rx, "stdout");
+        let stderr = collect(err_rx, "stderr");
+        Outcome::from_output(
+            desc,
+            Output {
+                status,
+                stdout,
+                stderr,
+            },
+        )
     }
 
     pub fn from_output(command: String, out: Output) -> Outcome {
@@ -435,4 +498,29 @@ pub fn must_run(cmd: &mut Command) -> Outcome {
     let out = Outcome::of(cmd);
     out.assert_ok();
     out
+}
+
+#[test]
+fn support_outcome_feeds_stdin_and_kills_commands_that_hang() {
+    let out = Outcome::of_with_input(
+        &mut Command::new("cat"),
+        Some(b"through stdin"),
+        Duration::from_secs(30),
+    );
+    out.assert_ok().assert_stdout_eq("through stdin");
+    let started = Instant::now();
+    let hung = std::panic::catch_unwind(|| {
+        Outcome::of_with_input(
+            Command::new("sleep").arg("30"),
+            None,
+            Duration::from_millis(300),
+        )
+    });
+    let msg = hung.expect_err("a hung command must fail its test");
+    let msg = msg.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(msg.contains("timed out"), "{msg}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the hung command was not killed in time"
+    );
 }
