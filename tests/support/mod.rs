@@ -319,6 +319,65 @@ impl Default for TestEnv {
     }
 }
 
+impl Drop for TestEnv {
+    /// Before the temp dir is removed: stop what the test left running in this world and unmount what it left
+    /// mounted, so removal never descends into a container's rootfs or a bind mount of something outside.
+    fn drop(&mut self) {
+        teardown(self.dir.path());
+    }
+}
+
+/// Kill every process whose command line, environment, root or cwd points into `dir` (berth commands and
+/// monitors of this world, and container processes whose root is under it), then lazily unmount every mount
+/// below `dir`, deepest first. Best effort: errors are ignored, the temp dir removal reports what is left.
+pub fn teardown(dir: &Path) {
+    let me = std::process::id();
+    let needle = dir.as_os_str().as_encoded_bytes();
+    let mentions = |data: &[u8]| data.windows(needle.len()).any(|w| w == needle);
+    for _round in 0..3 {
+        let mut killed = false;
+        for e in fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            if pid == me {
+                continue;
+            }
+            let p = e.path();
+            let hit = ["cmdline", "environ"]
+                .iter()
+                .any(|f| fs::read(p.join(f)).map(|d| mentions(&d)).unwrap_or(false))
+                || ["root", "cwd"].iter().any(|f| {
+                    fs::read_link(p.join(f))
+                        .map(|l| l.starts_with(dir))
+                        .unwrap_or(false)
+                });
+            if hit {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid as i32),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+                killed = true;
+            }
+        }
+        if !killed {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut mounts: Vec<PathBuf> = fs::read_to_string("/proc/self/mountinfo")
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split(' ').nth(4))
+        .map(|m| PathBuf::from(m.replace("\\040", " ")))
+        .filter(|m| m.starts_with(dir))
+        .collect();
+    mounts.sort_by_key(|m| std::cmp::Reverse(m.as_os_str().len()));
+    for m in mounts {
+        let _ = nix::mount::umount2(&m, nix::mount::MntFlags::MNT_DETACH);
+    }
+}
+
 /// The result of one command: exit status and output as text, with assertions that print everything on failure.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -523,4 +582,34 @@ fn support_outcome_feeds_stdin_and_kills_commands_that_hang() {
         started.elapsed() < Duration::from_secs(10),
         "the hung command was not killed in time"
     );
+}
+
+#[test]
+fn support_env_drop_kills_leftover_processes_and_unmounts() {
+    let env = TestEnv::new();
+    let mut sleeper = Command::new("sleep")
+        .arg("300")
+        .current_dir(env.dir())
+        .spawn()
+        .expect("spawning sleep");
+    let mnt = env.dir().join("mnt");
+    fs::create_dir(&mnt).expect("mkdir mnt");
+    must_run(
+        Command::new("mount")
+            .args(["-t", "tmpfs", "tmpfs"])
+            .arg(&mnt),
+    );
+    let dir = env.dir().to_path_buf();
+    drop(env);
+    let status = sleeper.wait().expect("waiting for sleep");
+    assert!(
+        !status.success(),
+        "the leftover process was not killed: {status}"
+    );
+    let mountinfo = fs::read_to_string("/proc/self/mountinfo").expect("mountinfo");
+    assert!(
+        !mountinfo.contains(dir.to_str().expect("utf-8 path")),
+        "a mount under the world was left"
+    );
+    assert!(!dir.exists(), "the world dir was not removed");
 }
