@@ -5,7 +5,7 @@
 //! Usage: `launch <description.json>`. The container's stdout/stderr are this process's.
 
 use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -26,9 +26,15 @@ struct Description {
     /// Run this command with `exec` in the running container, wait for it, then wait for the payload.
     #[serde(default)]
     exec: Option<Vec<String>>,
+    /// How many times to run `exec` (default once).
+    #[serde(default)]
+    exec_repeat: Option<u32>,
     /// Call `destroy` once the payload exited.
     #[serde(default)]
     destroy: bool,
+    /// Open fds without CLOEXEC before launching, as a careless caller would (CVE-2024-21626).
+    #[serde(default)]
+    leak_fd: bool,
 }
 
 #[derive(Deserialize)]
@@ -51,6 +57,7 @@ struct Report {
     exec_exit: Option<i32>,
     exec_error: Option<String>,
     destroy_error: Option<String>,
+    sealed: bool,
 }
 
 fn stdio(pty: bool) -> Result<Stdio> {
@@ -109,7 +116,16 @@ fn main() -> Result<()> {
         RootfsDesc::Dir(p) => Rootfs::Dir(p),
         RootfsDesc::Overlay { lower, upper, work, merged } => Rootfs::Overlay { lower, upper, work, merged },
     };
-    let mut rep = Report::default();
+    let mut rep = Report { sealed: runtime::seal::is_sealed(), ..Report::default() };
+    if d.leak_fd {
+        // SAFETY: open/pipe without O_CLOEXEC on purpose; the fds are leaked for the rest of the process.
+        unsafe {
+            libc::open(c"/".as_ptr(), libc::O_PATH);
+            libc::open(c"/etc".as_ptr(), libc::O_RDONLY);
+            let mut p = [0; 2];
+            libc::pipe(p.as_mut_ptr());
+        }
+    }
     let launch = Launch {
         id: "test".into(),
         spec: spec.clone(),
@@ -126,13 +142,17 @@ fn main() -> Result<()> {
             if let Some(args) = &d.exec {
                 let mut p = spec.process().clone().unwrap_or_default();
                 p.set_args(Some(args.clone()));
-                match runtime::exec(l.pid, &spec, &p, stdio(false)?, d.cgroup.as_deref()) {
-                    Ok(e) => rep.exec_exit = wait(e.pid).0,
-                    Err(e) => rep.exec_error = Some(format!("{e:#}")),
+                for _ in 0..d.exec_repeat.unwrap_or(1) {
+                    match runtime::exec(l.pid, &spec, &p, stdio(false)?, d.cgroup.as_deref()) {
+                        Ok(e) => rep.exec_exit = wait(e.pid).0,
+                        Err(e) => {
+                            rep.exec_error = Some(format!("{e:#}"));
+                            break;
+                        }
+                    }
                 }
             }
             if let Some(m) = l.pty_master {
-                let _ = m.as_raw_fd();
                 copy_pty(m);
             }
             let (code, sig) = wait(l.pid);
