@@ -106,7 +106,7 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
         for d in mounts::default_devices() {
             step(
                 &format!("creating {}", d.path.display()),
-                mounts::create_device(&root, &d, ctx.rootless),
+                mounts::create_device(&root, &d, ctx.in_userns),
             )?;
         }
         step("creating /dev links", mounts::dev_symlinks(&root))?;
@@ -128,7 +128,7 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
         };
         step(
             &format!("creating device {}", d.path().display()),
-            mounts::create_device(&root, &dev, ctx.rootless),
+            mounts::create_device(&root, &dev, ctx.in_userns),
         )?;
     }
     drop(root);
@@ -362,7 +362,7 @@ fn console(sock: RawFd, process: &Process) -> Result<()> {
         libc::AT_FDCWD,
         Path::new("/dev/pts/ptmx"),
         libc::O_RDWR | libc::O_NOCTTY,
-        libc::RESOLVE_NO_SYMLINKS | libc::RESOLVE_NO_XDEV,
+        libc::RESOLVE_NO_SYMLINKS,
     )
     .context("opening /dev/pts/ptmx")?;
     let mut st: libc::statfs = unsafe { std::mem::zeroed() };

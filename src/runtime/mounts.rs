@@ -641,16 +641,16 @@ pub(crate) fn default_devices() -> Vec<Device> {
         .collect()
 }
 
-/// Step: a device node. Rootful: mknod. Rootless (mknod is not allowed in a user namespace): an empty file
+/// Step: a device node: mknod, or inside a user namespace (where mknod is not allowed) an empty file
 /// with the host's node bind-mounted onto it.
-pub(crate) fn create_device(root: &OwnedFd, d: &Device, rootless: bool) -> Result<()> {
+pub(crate) fn create_device(root: &OwnedFd, d: &Device, in_userns: bool) -> Result<()> {
     let parent_rel = d.path.parent().unwrap_or(Path::new("/dev"));
     let name = cstr(d.path.file_name().context("device path without a name")?)?;
     let parent = resolve(root, parent_rel, Kind::Dir, true)?;
     // Replace whatever is there (tmpfs we just mounted: normally nothing).
     // SAFETY: unlinkat relative to our verified parent fd.
     unsafe { libc::unlinkat(parent.as_raw_fd(), name.as_ptr(), 0) };
-    if rootless {
+    if in_userns {
         let fd = resolve(root, &d.path, Kind::File, true)?;
         let host = d.path.to_str().context("device path is not UTF-8")?;
         sys_mount(Some(host), &fd_path(&fd), None, libc::MS_BIND, None)
