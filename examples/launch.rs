@@ -41,7 +41,12 @@ struct Description {
 #[serde(rename_all = "lowercase")]
 enum RootfsDesc {
     Dir(PathBuf),
-    Overlay { lower: Vec<PathBuf>, upper: PathBuf, work: PathBuf, merged: PathBuf },
+    Overlay {
+        lower: Vec<PathBuf>,
+        upper: PathBuf,
+        work: PathBuf,
+        merged: PathBuf,
+    },
 }
 
 #[derive(Serialize, Default)]
@@ -66,7 +71,11 @@ fn stdio(pty: bool) -> Result<Stdio> {
     }
     let out: OwnedFd = std::io::stdout().as_fd_owned()?;
     let err: OwnedFd = std::io::stderr().as_fd_owned()?;
-    Ok(Stdio::Fds { stdin: None, stdout: out, stderr: err })
+    Ok(Stdio::Fds {
+        stdin: None,
+        stdout: out,
+        stderr: err,
+    })
 }
 
 trait DupOwned {
@@ -87,7 +96,10 @@ fn wait(pid: i32) -> (Option<i32>, Option<i32>) {
         return (None, None);
     }
     if libc::WIFSIGNALED(status) {
-        (Some(128 + libc::WTERMSIG(status)), Some(libc::WTERMSIG(status)))
+        (
+            Some(128 + libc::WTERMSIG(status)),
+            Some(libc::WTERMSIG(status)),
+        )
     } else {
         (Some(libc::WEXITSTATUS(status)), None)
     }
@@ -109,14 +121,29 @@ fn copy_pty(master: OwnedFd) {
 
 fn main() -> Result<()> {
     runtime::seal::ensure_sealed()?;
-    let path = std::env::args().nth(1).context("usage: launch <description.json>")?;
+    let path = std::env::args()
+        .nth(1)
+        .context("usage: launch <description.json>")?;
     let d: Description = serde_json::from_slice(&std::fs::read(&path)?)?;
     let spec: oci_spec::runtime::Spec = serde_json::from_slice(&std::fs::read(&d.spec)?)?;
     let rootfs = match d.rootfs {
         RootfsDesc::Dir(p) => Rootfs::Dir(p),
-        RootfsDesc::Overlay { lower, upper, work, merged } => Rootfs::Overlay { lower, upper, work, merged },
+        RootfsDesc::Overlay {
+            lower,
+            upper,
+            work,
+            merged,
+        } => Rootfs::Overlay {
+            lower,
+            upper,
+            work,
+            merged,
+        },
     };
-    let mut rep = Report { sealed: runtime::seal::is_sealed(), ..Report::default() };
+    let mut rep = Report {
+        sealed: runtime::seal::is_sealed(),
+        ..Report::default()
+    };
     if d.leak_fd {
         // SAFETY: open/pipe without O_CLOEXEC on purpose; the fds are leaked for the rest of the process.
         unsafe {

@@ -47,8 +47,11 @@ pub(crate) fn send_fd(sock: RawFd, fd: RawFd) -> Result<()> {
     Ok(())
 }
 
-/// One received message: (tag, payload, passed fd). `None` at EOF.
-fn recv(sock: RawFd) -> Result<Option<(u8, Vec<u8>, Option<OwnedFd>)>> {
+/// One message of the sync channel: tag, payload, and an fd passed with SCM_RIGHTS.
+type Message = (u8, Vec<u8>, Option<OwnedFd>);
+
+/// One received message. `None` at EOF.
+fn recv(sock: RawFd) -> Result<Option<Message>> {
     let mut buf = vec![0u8; 8192];
     let mut space = nix::cmsg_space!([RawFd; 1]);
     let (n, fd) = {
