@@ -32,6 +32,9 @@ struct Description {
     /// Call `destroy` once the payload exited.
     #[serde(default)]
     destroy: bool,
+    /// While the payload runs: read cgroup stats, freeze and thaw it.
+    #[serde(default)]
+    probe_cgroup: bool,
     /// Open fds without CLOEXEC before launching, as a careless caller would (CVE-2024-21626).
     #[serde(default)]
     leak_fd: bool,
@@ -63,6 +66,9 @@ struct Report {
     exec_error: Option<String>,
     destroy_error: Option<String>,
     sealed: bool,
+    stats: Option<String>,
+    cgroup_pids: Vec<i32>,
+    froze: Option<String>,
 }
 
 fn stdio(pty: bool) -> Result<Stdio> {
@@ -178,6 +184,21 @@ fn main() -> Result<()> {
                         }
                     }
                 }
+            }
+            if d.probe_cgroup
+                && let Some(c) = &d.cgroup
+            {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                rep.stats = Some(format!("{:?}", runtime::cgroup::stats(c)));
+                rep.cgroup_pids = runtime::cgroup::pids(c);
+                let r = runtime::cgroup::freeze(c).and_then(|()| {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    runtime::cgroup::thaw(c)
+                });
+                rep.froze = Some(match r {
+                    Ok(()) => "ok".into(),
+                    Err(e) => format!("{e:#}"),
+                });
             }
             if let Some(m) = l.pty_master {
                 copy_pty(m);

@@ -1077,3 +1077,124 @@ fn runtime_user_namespace_maps_given_in_the_spec_are_used_rootful() {
     assert_eq!(maps[0], vec!["0", "200000", "65536"]);
     assert_eq!(maps[1], vec!["0", "200000", "65536"]);
 }
+
+#[test]
+fn runtime_rlimits_above_the_hard_limit_are_clamped_and_sysctls_apply() {
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let mut s =
+        sh("ulimit -n; ulimit -Hn; cat /proc/sys/kernel/domainname /proc/sys/net/ipv4/ip_forward");
+    let mut host = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit into a struct we own.
+    unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut host) };
+    let lim = oci_spec::runtime::PosixRlimitBuilder::default()
+        .typ(oci_spec::runtime::PosixRlimitType::RlimitNofile)
+        .soft(512u64)
+        .hard(host.rlim_max.saturating_mul(4))
+        .build()
+        .unwrap();
+    s.process_mut()
+        .as_mut()
+        .unwrap()
+        .set_rlimits(Some(vec![lim]));
+    let sysctl = [
+        ("kernel.domainname", "berth.test"),
+        ("net.ipv4.ip_forward", "1"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    s.linux_mut().as_mut().unwrap().set_sysctl(Some(sysctl));
+    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "512".to_string(),
+            host.rlim_max.to_string(),
+            "berth.test".into(),
+            "1".into()
+        ],
+        "{out}"
+    );
+}
+
+#[test]
+fn runtime_read_only_root_refuses_writes() {
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let mut s = sh("touch /newfile 2>&1; echo done > /dev/shm/ok && cat /dev/shm/ok");
+    s.set_root(Some(
+        RootBuilder::default()
+            .path("rootfs")
+            .readonly(true)
+            .build()
+            .unwrap(),
+    ));
+    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    assert!(out.contains("Read-only file system"), "{out}");
+    assert!(out.ends_with("done\n"), "{out}");
+    assert!(!r.join("newfile").exists());
+}
+
+#[test]
+fn runtime_joins_a_namespace_given_by_path() {
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let name = unique("berth-rt");
+    assert!(
+        Command::new("ip")
+            .args(["netns", "add", &name])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let ns_path = Path::new("/run/netns").join(&name);
+    use std::os::unix::fs::MetadataExt;
+    let ino = fs::metadata(&ns_path).unwrap().ino();
+    let mut s = sh("stat -L -c %i /proc/self/ns/net");
+    let l = s.linux_mut().as_mut().unwrap();
+    let mut nss = l.namespaces().clone().unwrap();
+    nss.retain(|n| n.typ() != LinuxNamespaceType::Network);
+    nss.push(
+        LinuxNamespaceBuilder::default()
+            .typ(LinuxNamespaceType::Network)
+            .path(&ns_path)
+            .build()
+            .unwrap(),
+    );
+    l.set_namespaces(Some(nss));
+    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    let _ = Command::new("ip").args(["netns", "del", &name]).status();
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    assert_eq!(out.trim(), ino.to_string());
+}
+
+#[test]
+fn runtime_cgroup_stats_freeze_and_thaw_a_running_container() {
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let cg = unique("berth-test");
+    let (_, err, rep) = w.run(
+        &sh("sleep 1; echo after-thaw"),
+        dir(&r),
+        serde_json::json!({"cgroup": cg, "probe_cgroup": true, "destroy": true}),
+        None,
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    assert_eq!(rep["froze"], "ok", "{rep}");
+    assert!(
+        rep["cgroup_pids"].as_array().unwrap().contains(&rep["pid"]),
+        "{rep}"
+    );
+    let stats = rep["stats"].as_str().unwrap();
+    assert!(
+        stats.starts_with("Ok(Stats") && !stats.contains("memory_usage: 0,"),
+        "{stats}"
+    );
+}
