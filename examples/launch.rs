@@ -26,6 +26,9 @@ struct Description {
     /// Run this command with `exec` in the running container, wait for it, then wait for the payload.
     #[serde(default)]
     exec: Option<Vec<String>>,
+    /// Run the `exec` command on a pty (its output is copied to stdout).
+    #[serde(default)]
+    exec_pty: bool,
     /// How many times to run `exec` (default once).
     #[serde(default)]
     exec_repeat: Option<u32>,
@@ -176,8 +179,13 @@ fn main() -> Result<()> {
                 let mut p = spec.process().clone().unwrap_or_default();
                 p.set_args(Some(args.clone()));
                 for _ in 0..d.exec_repeat.unwrap_or(1) {
-                    match runtime::exec(l.pid, &spec, &p, stdio(false)?, d.cgroup.as_deref()) {
-                        Ok(e) => rep.exec_exit = wait(e.pid).0,
+                    match runtime::exec(l.pid, &spec, &p, stdio(d.exec_pty)?, d.cgroup.as_deref()) {
+                        Ok(e) => {
+                            if let Some(m) = e.pty_master {
+                                copy_pty(m);
+                            }
+                            rep.exec_exit = wait(e.pid).0
+                        }
                         Err(e) => {
                             rep.exec_error = Some(format!("{e:#}"));
                             break;

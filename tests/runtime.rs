@@ -987,13 +987,16 @@ fn rootless_container_is_root_in_its_user_namespace() {
     let r = w.busybox_rootfs("rootfs");
     let cg = unique("berth-test");
     let (out, err, rep) = w.run(
-        &rootless_spec("id -u; hostname; cat /proc/self/uid_map; cat /proc/self/status; ls /dev; cat /dev/null; echo ok"),
+        &rootless_spec("sleep 0.5; id -u; hostname; cat /proc/self/uid_map; cat /proc/self/status; ls /dev; cat /dev/null; echo ok"),
         dir(&r),
-        serde_json::json!({"rootless": true, "cgroup": cg}),
+        serde_json::json!({"rootless": true, "cgroup": cg, "exec": ["sh", "-c", "echo exec-uid=$(id -u)"]}),
         Some(user),
     );
     assert_eq!(rep["exit_code"], 0, "{rep} {out} {err}");
+    assert_eq!(rep["exec_exit"], 0, "{rep} {out} {err}");
     let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "exec-uid=0", "{out}");
+    let lines = &lines[1..];
     assert_eq!(lines[0], "0");
     assert_eq!(lines[1], "box");
     assert!(lines[2].trim_start().starts_with('0'), "uid_map: {out}");
@@ -1197,4 +1200,90 @@ fn runtime_cgroup_stats_freeze_and_thaw_a_running_container() {
         stats.starts_with("Ok(Stats") && !stats.contains("memory_usage: 0,"),
         "{stats}"
     );
+}
+
+#[test]
+fn runtime_exec_on_a_pty() {
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let (out, err, rep) = w.run(
+        &sh("sleep 1"),
+        dir(&r),
+        serde_json::json!({"exec": ["sh", "-c", "tty; [ -t 1 ] && echo OUT-TTY"], "exec_pty": true}),
+        None,
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    assert_eq!(rep["exec_exit"], 0, "{rep} {err}");
+    assert!(
+        out.contains("/dev/pts/") && out.contains("OUT-TTY"),
+        "{out}"
+    );
+}
+
+fn uid_of(user: &str) -> u32 {
+    let o = Command::new("id").args(["-u", user]).output().unwrap();
+    String::from_utf8_lossy(&o.stdout).trim().parse().unwrap()
+}
+
+#[test]
+fn rootless_maps_use_subuid_ranges_or_a_single_id_with_setgroups_denied() {
+    let user = ensure_test_user();
+    let uid = uid_of(user);
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let script = "cat /proc/self/uid_map; cat /proc/self/setgroups";
+    let has_range = fs::read_to_string("/etc/subuid")
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l.starts_with(&format!("{user}:")));
+    let (out, err, rep) = w.run(
+        &rootless_spec(script),
+        dir(&r),
+        serde_json::json!({"rootless": true}),
+        Some(user),
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    let first: Vec<&str> = out.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        first,
+        vec!["0".to_string(), uid.to_string(), "1".to_string()],
+        "{out}"
+    );
+    if has_range {
+        // newuidmap wrote the caller's id plus the subordinate range.
+        assert_eq!(out.lines().count(), 3, "{out}");
+        assert_eq!(
+            out.lines().nth(1).unwrap().split_whitespace().next(),
+            Some("1"),
+            "{out}"
+        );
+    }
+
+    // A single-id map (what the runtime falls back to without /etc/subuid): setgroups must be denied (K4).
+    let mut s = rootless_spec(script);
+    let own = LinuxIdMappingBuilder::default()
+        .container_id(0u32)
+        .host_id(uid)
+        .size(1u32)
+        .build()
+        .unwrap();
+    let l = s.linux_mut().as_mut().unwrap();
+    l.set_uid_mappings(Some(vec![own]));
+    l.set_gid_mappings(Some(vec![
+        LinuxIdMappingBuilder::default()
+            .container_id(0u32)
+            .host_id(uid)
+            .size(1u32)
+            .build()
+            .unwrap(),
+    ]));
+    let (out, err, rep) = w.run(
+        &s,
+        dir(&r),
+        serde_json::json!({"rootless": true}),
+        Some(user),
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert_eq!(out.lines().nth(1), Some("deny"), "{out}");
 }
