@@ -1287,3 +1287,48 @@ fn rootless_maps_use_subuid_ranges_or_a_single_id_with_setgroups_denied() {
     assert_eq!(out.lines().count(), 2, "{out}");
     assert_eq!(out.lines().nth(1), Some("deny"), "{out}");
 }
+
+#[test]
+fn runtime_bind_mounts_onto_image_symlinks_and_fifos_stay_inside_the_rootfs() {
+    // SECURITY.md G7: /etc/hosts -> ../../../../<host canary>, /etc/hostname -> an absolute dangling path,
+    // /etc/resolv.conf a FIFO. The bind mounts land inside the rootfs, nothing is created on the host, and the
+    // start does not hang.
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let canary = w.dir.join("host-canary-hosts");
+    let rel_up = "../".repeat(12);
+    std::os::unix::fs::symlink(format!("{rel_up}{}", canary.display()), r.join("etc/hosts"))
+        .unwrap();
+    std::os::unix::fs::symlink(w.dir.join("host-canary-hostname"), r.join("etc/hostname")).unwrap();
+    let fifo = std::ffi::CString::new(r.join("etc/resolv.conf").to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a valid C string.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    let src = w.dir.join("generated");
+    fs::create_dir_all(&src).unwrap();
+    for f in ["hosts", "hostname", "resolv.conf"] {
+        fs::write(src.join(f), format!("generated {f}\n")).unwrap();
+    }
+    let mut s = sh("cat /etc/hosts /etc/hostname /etc/resolv.conf");
+    let mut mounts = s.mounts().clone().unwrap();
+    for f in ["hosts", "hostname", "resolv.conf"] {
+        mounts.push(mount(
+            &format!("/etc/{f}"),
+            "bind",
+            src.join(f).to_str().unwrap(),
+            &["rbind", "rprivate"],
+        ));
+    }
+    s.set_mounts(Some(mounts));
+    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    assert_eq!(
+        out,
+        "generated hosts\ngenerated hostname\ngenerated resolv.conf\n"
+    );
+    assert!(
+        !canary.exists() && !w.dir.join("host-canary-hostname").exists(),
+        "a file was created outside the rootfs"
+    );
+    // The dangling targets were created inside the rootfs instead.
+    assert!(r.join(canary.strip_prefix("/").unwrap()).exists());
+}

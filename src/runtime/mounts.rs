@@ -90,6 +90,16 @@ pub(crate) fn resolve(
     kind: Kind,
     no_symlink: bool,
 ) -> Result<OwnedFd> {
+    resolve_at(root, dest, kind, no_symlink, 0)
+}
+
+fn resolve_at(
+    root: &OwnedFd,
+    dest: &Path,
+    kind: Kind,
+    no_symlink: bool,
+    depth: u32,
+) -> Result<OwnedFd> {
     let r = rel(dest)?;
     if r.as_os_str().is_empty() {
         return openat2(root.as_raw_fd(), Path::new("."), libc::O_PATH, IN_ROOT)
@@ -108,7 +118,7 @@ pub(crate) fn resolve(
             IN_ROOT,
         )?
     } else {
-        resolve(root, &parent_rel, Kind::Dir, false)?
+        resolve_at(root, &parent_rel, Kind::Dir, false, depth)?
     };
     let cname = cstr(&name)?;
     // SAFETY: fstatat on our O_PATH dir fd with a valid name and a zeroed stat buffer we own.
@@ -181,8 +191,57 @@ pub(crate) fn resolve(
         )
         .with_context(|| format!("opening {} in the rootfs", dest.display()));
     }
-    openat2(root.as_raw_fd(), &r, libc::O_PATH, IN_ROOT)
-        .with_context(|| format!("opening {} in the rootfs", dest.display()))
+    match openat2(root.as_raw_fd(), &r, libc::O_PATH, IN_ROOT) {
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) && depth < 40 => {
+            // The last component is a dangling symlink (an image's /etc/hosts -> ../../tmp/x): create its target
+            // inside the rootfs, so the mount lands there and never outside (CVE-2024-45310, SECURITY.md G7).
+            let target = readlinkat(&parent, &cname)
+                .with_context(|| format!("opening {} in the rootfs", dest.display()))?;
+            let joined = if target.is_absolute() {
+                target
+            } else {
+                Path::new("/").join(&parent_rel).join(target)
+            };
+            resolve_at(root, &normalize_in_root(&joined), kind, false, depth + 1)
+        }
+        r => r.with_context(|| format!("opening {} in the rootfs", dest.display())),
+    }
+}
+
+/// Lexical normalisation for a symlink target read from the image: ".." never climbs above the rootfs. The
+/// result is resolved in-root again, so this can only change which in-root path is meant, never escape.
+fn normalize_in_root(p: &Path) -> PathBuf {
+    let mut out = PathBuf::from("/");
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(n) => out.push(n),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn readlinkat(dir: &OwnedFd, name: &CString) -> Result<PathBuf> {
+    let mut buf = vec![0u8; libc::PATH_MAX as usize];
+    // SAFETY: readlinkat into a buffer we own, with its length.
+    let n = unsafe {
+        libc::readlinkat(
+            dir.as_raw_fd(),
+            name.as_ptr(),
+            buf.as_mut_ptr() as *mut libc::c_char,
+            buf.len(),
+        )
+    };
+    if n < 0 {
+        return Err(last_err()).context("readlink");
+    }
+    buf.truncate(n as usize);
+    Ok(PathBuf::from(
+        <std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(buf),
+    ))
 }
 
 fn sys_mount(
@@ -833,6 +892,18 @@ mod tests {
         assert_eq!(o.propagation, libc::MS_SLAVE | libc::MS_REC);
         assert!(o.bind);
         assert_eq!(o.data, vec!["mode=755".to_string()]);
+    }
+
+    #[test]
+    fn symlink_targets_never_climb_above_the_root() {
+        assert_eq!(
+            normalize_in_root(Path::new("/etc/../../../../tmp/canary")),
+            PathBuf::from("/tmp/canary")
+        );
+        assert_eq!(
+            normalize_in_root(Path::new("/a/./b/../c")),
+            PathBuf::from("/a/c")
+        );
     }
 
     #[test]
