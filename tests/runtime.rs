@@ -1085,8 +1085,14 @@ fn runtime_user_namespace_maps_given_in_the_spec_are_used_rootful() {
 fn runtime_rlimits_above_the_hard_limit_are_clamped_and_sysctls_apply() {
     let w = World::new();
     let r = w.busybox_rootfs("rootfs");
-    let mut s =
-        sh("ulimit -n; ulimit -Hn; cat /proc/sys/kernel/domainname /proc/sys/net/ipv4/ip_forward");
+    let mut s = sh(
+        "ulimit -n; ulimit -Hn; cat /proc/sys/kernel/domainname /proc/sys/net/ipv4/ip_forward \
+                    /proc/self/oom_score_adj",
+    );
+    s.process_mut()
+        .as_mut()
+        .unwrap()
+        .set_oom_score_adj(Some(321));
     let mut host = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -1120,7 +1126,8 @@ fn runtime_rlimits_above_the_hard_limit_are_clamped_and_sysctls_apply() {
             "512".to_string(),
             host.rlim_max.to_string(),
             "berth.test".into(),
-            "1".into()
+            "1".into(),
+            "321".into()
         ],
         "{out}"
     );
@@ -1331,4 +1338,69 @@ fn runtime_bind_mounts_onto_image_symlinks_and_fifos_stay_inside_the_rootfs() {
     );
     // The dangling targets were created inside the rootfs instead.
     assert!(r.join(canary.strip_prefix("/").unwrap()).exists());
+}
+
+#[test]
+fn runtime_device_cgroup_denies_devices_outside_the_allow_list() {
+    // SECURITY.md H6: docker's device rules (deny all, allow the default nodes, mknod allowed): a node made with
+    // mknod for /dev/mem (c 1:1) cannot be opened.
+    use oci_spec::runtime::{LinuxDeviceCgroupBuilder, LinuxDeviceType};
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let mut s = sh(
+        "mknod /tmp/mem c 1 1 && echo MKNOD-OK; head -c 1 /tmp/mem >/dev/null 2>&1 && echo OPENED || echo DENIED; \
+                    echo x > /dev/null && echo NULL-OK",
+    );
+    let rule =
+        |allow: bool, t: LinuxDeviceType, major: Option<i64>, minor: Option<i64>, access: &str| {
+            let mut b = LinuxDeviceCgroupBuilder::default()
+                .allow(allow)
+                .typ(t)
+                .access(access);
+            if let Some(m) = major {
+                b = b.major(m);
+            }
+            if let Some(m) = minor {
+                b = b.minor(m);
+            }
+            b.build().unwrap()
+        };
+    let mut rules = vec![rule(false, LinuxDeviceType::A, None, None, "rwm")];
+    for (ma, mi) in [
+        (1, 3),
+        (1, 5),
+        (1, 7),
+        (1, 8),
+        (1, 9),
+        (5, 0),
+        (5, 1),
+        (5, 2),
+        (136, -1),
+    ] {
+        rules.push(rule(
+            true,
+            LinuxDeviceType::C,
+            Some(ma),
+            if mi < 0 { None } else { Some(mi) },
+            "rwm",
+        ));
+    }
+    rules.push(rule(true, LinuxDeviceType::C, None, None, "m"));
+    let res = LinuxResourcesBuilder::default()
+        .devices(rules)
+        .build()
+        .unwrap();
+    s.linux_mut().as_mut().unwrap().set_resources(Some(res));
+    let cg = unique("berth-test");
+    let (out, err, rep) = w.run(
+        &s,
+        dir(&r),
+        serde_json::json!({"cgroup": cg, "destroy": true}),
+        None,
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    assert!(
+        out.contains("MKNOD-OK") && out.contains("DENIED") && out.contains("NULL-OK"),
+        "{out}"
+    );
 }

@@ -160,7 +160,7 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
 
     // Sysctls before read-only paths: /proc/sys becomes read-only there.
     for (k, v) in linux.sysctl().iter().flatten() {
-        step(&format!("setting sysctl {k}"), write_sysctl(&root, k, v))?;
+        step(&format!("setting sysctl {k}"), write_sysctl(k, v))?;
     }
     if let Some(h) = spec.hostname() {
         step("setting the hostname", sethostname(h))?;
@@ -202,6 +202,15 @@ pub(crate) fn finish(
         Some(s) => Some(step("building the seccomp filter", seccomp::build(s))?),
         None => None,
     };
+    if let Some(adj) = process.oom_score_adj() {
+        // Before dropping privileges: lowering it needs CAP_SYS_RESOURCE.
+        // /proc/<pid>, not the /proc/self symlink, so the open can refuse every symlink.
+        let me = format!("/proc/{}", std::process::id());
+        step(
+            "setting oom_score_adj",
+            write_proc(&me, "oom_score_adj", &adj.to_string()),
+        )?;
+    }
     let user = process.user();
     let caps = process.capabilities().clone();
     let nnp = process.no_new_privileges() == Some(true);
@@ -413,33 +422,39 @@ fn console(sock: RawFd, process: &Process) -> Result<()> {
 }
 
 /// Writes a sysctl through /proc/sys, opened beneath a verified procfs without symlinks (CVE-2025-52881).
-fn write_sysctl(_root: &OwnedFd, key: &str, value: &str) -> Result<()> {
-    if key.contains("..") || key.contains('/') && key.contains('.') {
+fn write_sysctl(key: &str, value: &str) -> Result<()> {
+    if key.is_empty() || key.contains('/') || key.split('.').any(str::is_empty) {
         bail!("invalid sysctl name {key:?}");
     }
-    let procsys = mounts::openat2(
+    write_proc("/proc/sys", &key.replace('.', "/"), value)
+}
+
+/// Writes a procfs file beneath `base`, through an fd opened without symlinks, beneath `base`, on the same
+/// mount, after checking that `base` really is procfs (CVE-2025-52881: writes must not be redirected).
+fn write_proc(base: &str, rel: &str, value: &str) -> Result<()> {
+    let dir = mounts::openat2(
         libc::AT_FDCWD,
-        Path::new("/proc/sys"),
+        Path::new(base),
         libc::O_PATH | libc::O_DIRECTORY,
         libc::RESOLVE_NO_SYMLINKS,
-    )?;
+    )
+    .with_context(|| format!("opening {base}"))?;
+    // SAFETY: fstatfs on our fd into a zeroed buffer we own.
     let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-    // SAFETY: fstatfs on our fd into a buffer we own.
-    res(unsafe { libc::fstatfs(procsys.as_raw_fd(), &mut st) })?;
+    res(unsafe { libc::fstatfs(dir.as_raw_fd(), &mut st) })?;
     if st.f_type != libc::PROC_SUPER_MAGIC {
-        bail!("/proc/sys is not procfs");
+        bail!("{base} is not procfs");
     }
-    let rel = key.replace('.', "/");
     let fd = mounts::openat2(
-        procsys.as_raw_fd(),
-        Path::new(&rel),
+        dir.as_raw_fd(),
+        Path::new(rel),
         libc::O_WRONLY,
         libc::RESOLVE_NO_SYMLINKS | libc::RESOLVE_BENEATH | libc::RESOLVE_NO_XDEV,
     )
-    .with_context(|| format!("opening /proc/sys/{rel}"))?;
+    .with_context(|| format!("opening {base}/{rel}"))?;
     let mut f = std::fs::File::from(fd);
     std::io::Write::write_all(&mut f, value.as_bytes())
-        .with_context(|| format!("writing /proc/sys/{rel}"))
+        .with_context(|| format!("writing {base}/{rel}"))
 }
 
 fn sethostname(h: &str) -> Result<()> {
