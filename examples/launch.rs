@@ -38,6 +38,9 @@ struct Description {
     /// While the payload runs: read cgroup stats, freeze and thaw it.
     #[serde(default)]
     probe_cgroup: bool,
+    /// Block and ignore signals before launching, as a monitor forwarding signals might.
+    #[serde(default)]
+    mask_signals: bool,
     /// Open fds without CLOEXEC before launching, as a careless caller would (CVE-2024-21626).
     #[serde(default)]
     leak_fd: bool,
@@ -153,6 +156,15 @@ fn main() -> Result<()> {
         sealed: runtime::seal::is_sealed(),
         ..Report::default()
     };
+    if d.mask_signals {
+        // SAFETY: signal mask and disposition changes of this process only.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigfillset(&mut set);
+            libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+            libc::signal(libc::SIGTERM, libc::SIG_IGN);
+        }
+    }
     if d.leak_fd {
         // SAFETY: open/pipe without O_CLOEXEC on purpose; the fds are leaked for the rest of the process.
         unsafe {

@@ -1404,3 +1404,18 @@ fn runtime_device_cgroup_denies_devices_outside_the_allow_list() {
         "{out}"
     );
 }
+
+#[test]
+fn runtime_payload_does_not_inherit_the_callers_signal_mask_or_ignored_signals() {
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let (out, err, rep) = w.run(
+        &spec(&["grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"]),
+        dir(&r),
+        serde_json::json!({"mask_signals": true}),
+        None,
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    assert_eq!(status_field(&out, "SigBlk"), "0000000000000000", "{out}");
+    assert_eq!(status_field(&out, "SigIgn"), "0000000000000000", "{out}");
+}

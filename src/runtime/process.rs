@@ -173,6 +173,34 @@ fn install_stdio(sock: RawFd, stdio: &Stdio) -> bool {
     i.is_none()
 }
 
+/// In a freshly forked child: default dispositions and an empty signal mask, so neither the setup code nor the
+/// payload inherits the caller's handlers or blocked signals (execve keeps the mask and ignored signals).
+fn reset_signals() {
+    // The raw syscall also reaches 32 and 33, which glibc's sigaction refuses (its internal signals), so an
+    // ignored one cannot survive into the payload. A zeroed kernel sigaction is SIG_DFL, no flags, empty mask.
+    let dfl = [0u64; 4];
+    for sig in 1..=64 {
+        if sig != libc::SIGKILL && sig != libc::SIGSTOP {
+            // SAFETY: rt_sigaction with a zeroed kernel struct we own and an 8-byte sigset size.
+            unsafe {
+                libc::syscall(
+                    libc::SYS_rt_sigaction,
+                    sig,
+                    dfl.as_ptr(),
+                    std::ptr::null_mut::<u64>(),
+                    8usize,
+                )
+            };
+        }
+    }
+    // SAFETY: sigprocmask with an emptied set we own.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigprocmask(libc::SIG_SETMASK, &set, std::ptr::null_mut());
+    }
+}
+
 /// fork(2) for the stage child. The caller is single-threaded (documented contract), so the child may allocate.
 fn fork() -> Result<libc::pid_t> {
     // SAFETY: plain fork; the caller is single-threaded, so no lock can be held by a vanished thread.
@@ -327,6 +355,7 @@ pub(crate) fn launch(l: Launch) -> Result<Launched> {
         }
     };
     if stage == 0 {
+        reset_signals();
         drop(psock);
         let sock = csock.as_raw_fd();
         let stdin_null = install_stdio(sock, &l.stdio);
@@ -665,6 +694,7 @@ pub(crate) fn exec(
     let (psock, csock) = socketpair()?;
     let stage = fork()?;
     if stage == 0 {
+        reset_signals();
         drop(psock);
         let sock = csock.as_raw_fd();
         let stdin_null = install_stdio(sock, &stdio);
