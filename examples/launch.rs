@@ -26,6 +26,9 @@ struct Description {
     /// Run this command with `exec` in the running container, wait for it, then wait for the payload.
     #[serde(default)]
     exec: Option<Vec<String>>,
+    /// Pass this process's stdin to the payload (otherwise it gets /dev/null).
+    #[serde(default)]
+    stdin: bool,
     /// Run the `exec` command on a pty (its output is copied to stdout).
     #[serde(default)]
     exec_pty: bool,
@@ -77,14 +80,19 @@ struct Report {
     froze: Option<String>,
 }
 
-fn stdio(pty: bool) -> Result<Stdio> {
+fn stdio(pty: bool, with_stdin: bool) -> Result<Stdio> {
     if pty {
         return Ok(Stdio::Pty);
     }
+    let stdin = if with_stdin {
+        Some(std::io::stdin().as_fd_owned()?)
+    } else {
+        None
+    };
     let out: OwnedFd = std::io::stdout().as_fd_owned()?;
     let err: OwnedFd = std::io::stderr().as_fd_owned()?;
     Ok(Stdio::Fds {
-        stdin: None,
+        stdin,
         stdout: out,
         stderr: err,
     })
@@ -178,7 +186,7 @@ fn main() -> Result<()> {
         id: "test".into(),
         spec: spec.clone(),
         rootfs: rootfs.clone(),
-        stdio: stdio(d.pty)?,
+        stdio: stdio(d.pty, d.stdin)?,
         cgroup: d.cgroup.clone(),
         rootless: d.rootless,
     };
@@ -191,7 +199,13 @@ fn main() -> Result<()> {
                 let mut p = spec.process().clone().unwrap_or_default();
                 p.set_args(Some(args.clone()));
                 for _ in 0..d.exec_repeat.unwrap_or(1) {
-                    match runtime::exec(l.pid, &spec, &p, stdio(d.exec_pty)?, d.cgroup.as_deref()) {
+                    match runtime::exec(
+                        l.pid,
+                        &spec,
+                        &p,
+                        stdio(d.exec_pty, false)?,
+                        d.cgroup.as_deref(),
+                    ) {
                         Ok(e) => {
                             if let Some(m) = e.pty_master {
                                 copy_pty(m);

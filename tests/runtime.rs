@@ -1419,3 +1419,40 @@ fn runtime_payload_does_not_inherit_the_callers_signal_mask_or_ignored_signals()
     assert_eq!(status_field(&out, "SigBlk"), "0000000000000000", "{out}");
     assert_eq!(status_field(&out, "SigIgn"), "0000000000000000", "{out}");
 }
+
+#[test]
+fn runtime_stdin_reaches_the_payload_and_is_dev_null_otherwise() {
+    use std::io::Write;
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let (mut cmd, report) = w.command(
+        &sh("cat; echo end"),
+        dir(&r),
+        serde_json::json!({"stdin": true}),
+        None,
+    );
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"from the caller\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "from the caller\nend\n");
+    let rep: Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    assert_eq!(rep["exit_code"], 0, "{rep}");
+
+    let (out, err, rep) = w.run(
+        &sh("stat -L -c %t:%T /proc/self/fd/0; cat"),
+        dir(&r),
+        serde_json::json!({}),
+        None,
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    assert_eq!(out, "1:3\n");
+}
