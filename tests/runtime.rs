@@ -2,7 +2,7 @@
 //! `examples/launch.rs` (a single-threaded, sealed driver of `berth::runtime`, like the monitor; the test harness
 //! is multi-threaded and must not fork by hand) and checks from INSIDE the container with busybox.
 //! They need root (namespaces, mounts, cgroups); the rootless ones run the driver as the unprivileged
-//! `berthtest` user, created here when missing. busybox comes from Debian's busybox-static.
+//! `berthtest` user (tests/support/rootless.rs creates it when missing). busybox comes from Debian's busybox-static.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -945,24 +945,9 @@ fn runtime_container_cannot_write_the_host_binary_through_proc_exe() {
 }
 
 fn ensure_test_user() -> &'static str {
-    const USER: &str = "berthtest";
-    if Command::new("id")
-        .arg(USER)
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-    {
-        return USER;
-    }
-    let st = Command::new("useradd")
-        .args(["--create-home", "--shell", "/bin/sh", USER])
-        .status()
-        .unwrap();
-    assert!(
-        st.success() || Command::new("id").arg(USER).status().unwrap().success(),
-        "useradd berthtest failed"
-    );
-    USER
+    // The shared helper creates `berthtest` idempotently, with subordinate id ranges.
+    crate::support::rootless::ensure_user();
+    crate::support::rootless::USER
 }
 
 fn rootless_spec(script: &str) -> Spec {
