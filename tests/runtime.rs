@@ -329,6 +329,7 @@ fn spec(args: &[&str]) -> Spec {
                 "/proc/timer_stats",
                 "/sys/firmware",
                 "/sys/devices/virtual/powercap",
+                "/sys/devices/system/cpu/cpu*/online",
             ]
             .iter()
             .map(|s| s.to_string())
@@ -425,20 +426,29 @@ fn runtime_no_new_privs_is_off_by_default_and_seccomp_still_loads() {
 fn runtime_masked_paths_read_empty_and_proc_sys_is_read_only() {
     let w = World::new();
     let r = w.busybox_rootfs("rootfs");
-    let script = "for f in /proc/keys /proc/timer_list; do [ -e $f ] || continue; \
+    let script = "for f in /proc/keys /proc/timer_list /sys/devices/system/cpu/cpu1/online; do [ -e $f ] || continue; \
                   echo \"$f $(stat -c %t:%T $f) $(wc -c < $f)\"; done; \
                   ls /sys/firmware | wc -l; \
                   echo x > /proc/sys/kernel/domainname && echo WRITABLE || echo READONLY; \
                   touch /sys/firmware/x 2>/dev/null && echo FWWRITABLE || echo FWREADONLY";
     let (out, err, rep) = w.run(&sh(script), dir(&r), serde_json::json!({}), None);
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
-    let masked: Vec<&str> = out.lines().filter(|l| l.starts_with("/proc/")).collect();
+    let masked: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("/proc/") || l.starts_with("/sys/devices/"))
+        .collect();
     assert!(!masked.is_empty(), "no masked file found to check: {out}");
-    for l in masked {
+    for l in &masked {
         assert!(
             l.ends_with(" 1:3 0"),
             "masked file is not an empty /dev/null: {l}"
         );
+    }
+    if Path::new("/sys/devices/system/cpu/cpu1/online").exists() {
+        let hit = masked
+            .iter()
+            .any(|l| l.starts_with("/sys/devices/system/cpu/cpu1/online"));
+        assert!(hit, "masked path glob not expanded: {out}");
     }
     assert!(
         out.lines().any(|l| l == "0"),
@@ -1032,12 +1042,14 @@ fn rootless_overlay_rootfs_works_in_the_user_namespace() {
 fn runtime_pty_gives_the_payload_a_terminal() {
     let w = World::new();
     let r = w.busybox_rootfs("rootfs");
-    let mut s = sh("tty; [ -t 0 ] && echo STDIN-TTY");
+    let mut s = sh("tty; [ -t 0 ] && echo STDIN-TTY; stat -L -c %t /dev/console");
     s.process_mut().as_mut().unwrap().set_terminal(Some(true));
     let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({"pty": true}), None);
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert!(out.contains("/dev/pts/0"), "{out}");
     assert!(out.contains("STDIN-TTY"), "{out}");
+    // /dev/console is the same pty (unix98 pty slaves are major 136 = 0x88).
+    assert!(out.lines().any(|l| l.trim() == "88"), "{out}");
 }
 
 #[test]

@@ -147,7 +147,7 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
 
     // stdio: a pty of the container's devpts, or /dev/null of the container for a missing stdin.
     match ctx.stdio {
-        InitStdio::Pty => step("setting up the console", console(ctx.sock, &process))?,
+        InitStdio::Pty => step("setting up the console", console(ctx.sock, &process, true))?,
         InitStdio::Fds { stdin_null } => {
             // A session of its own: the payload must not share the caller's terminal session.
             // SAFETY: setsid has no memory effects.
@@ -366,7 +366,9 @@ fn stdin_devnull() -> Result<()> {
 
 /// The console: a pty of the container's own devpts (after pivot_root /dev/pts is ours), the slave obtained with
 /// TIOCGPTPEER so no path is looked up (CVE-2025-52565), made the controlling terminal; the master is sent back.
-fn console(sock: RawFd, process: &Process) -> Result<()> {
+/// With `bind_console` (the container's init), the slave is also bound onto /dev/console, as runc does: the
+/// bind source is the pty we allocated, never a path from the image.
+pub(crate) fn console(sock: RawFd, process: &Process, bind_console: bool) -> Result<()> {
     let master = mounts::openat2(
         libc::AT_FDCWD,
         Path::new("/dev/pts/ptmx"),
@@ -417,8 +419,45 @@ fn console(sock: RawFd, process: &Process) -> Result<()> {
         // SAFETY: dup2 of our slave fd onto stdio.
         res(unsafe { libc::dup2(slave.as_raw_fd(), n) }).context("dup2 pty slave")?;
     }
+    if bind_console {
+        bind_dev_console(&slave)?;
+    }
     super::process::send_fd(sock, master.as_raw_fd()).context("sending the pty master")?;
     Ok(())
+}
+
+fn bind_dev_console(slave: &OwnedFd) -> Result<()> {
+    let root = mounts::openat2(
+        libc::AT_FDCWD,
+        Path::new("/"),
+        libc::O_PATH | libc::O_DIRECTORY,
+        0,
+    )?;
+    if mounts::openat2(
+        root.as_raw_fd(),
+        Path::new("dev"),
+        libc::O_PATH | libc::O_DIRECTORY,
+        libc::RESOLVE_NO_SYMLINKS,
+    )
+    .is_err()
+    {
+        return Ok(());
+    }
+    let target = mounts::resolve(&root, Path::new("/dev/console"), Kind::File, true)
+        .context("creating /dev/console")?;
+    let src = CString::new(format!("/proc/self/fd/{}", slave.as_raw_fd()))?;
+    let dst = CString::new(format!("/proc/self/fd/{}", target.as_raw_fd()))?;
+    // SAFETY: bind mount between two procfd paths of fds we own.
+    res(unsafe {
+        libc::mount(
+            src.as_ptr(),
+            dst.as_ptr(),
+            std::ptr::null(),
+            libc::MS_BIND,
+            std::ptr::null(),
+        )
+    })
+    .context("binding the pty onto /dev/console")
 }
 
 /// Writes a sysctl through /proc/sys, opened beneath a verified procfs without symlinks (CVE-2025-52881).

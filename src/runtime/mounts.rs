@@ -797,7 +797,9 @@ pub(crate) fn pivot_into(new_root: &Path) -> Result<()> {
 /// directories an empty read-only tmpfs (CVE-2025-31133: /dev/null itself is checked to be char 1:3).
 pub(crate) fn mask_paths(root: &OwnedFd, paths: &[String]) -> Result<()> {
     let mut devnull: Option<OwnedFd> = None;
-    for p in paths {
+    // docker's list has "/sys/devices/system/cpu/cpu*/thermal_throttle": expand it in the container's view.
+    let expanded: Vec<String> = paths.iter().flat_map(|p| expand_glob(p)).collect();
+    for p in &expanded {
         let Ok(fd) = openat2(root.as_raw_fd(), &rel(Path::new(p))?, libc::O_PATH, IN_ROOT) else {
             continue;
         };
@@ -832,6 +834,45 @@ pub(crate) fn mask_paths(root: &OwnedFd, paths: &[String]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Expands '*' in path components (one level of matching per component, as shell globs), against the current
+/// root (called after pivot_root). Paths without '*' come back unchanged.
+fn expand_glob(p: &str) -> Vec<String> {
+    if !p.contains('*') {
+        return vec![p.to_string()];
+    }
+    let mut acc = vec![PathBuf::from("/")];
+    for c in Path::new(p).components() {
+        let Component::Normal(n) = c else { continue };
+        let n = n.to_string_lossy();
+        let mut next = Vec::new();
+        for base in &acc {
+            match n.split_once('*') {
+                None => next.push(base.join(n.as_ref())),
+                Some((pre, post)) => {
+                    let Ok(rd) = std::fs::read_dir(base) else {
+                        continue;
+                    };
+                    let mut names: Vec<String> = rd
+                        .flatten()
+                        .map(|e| e.file_name().to_string_lossy().to_string())
+                        .filter(|f| {
+                            f.len() >= pre.len() + post.len()
+                                && f.starts_with(pre)
+                                && f.ends_with(post)
+                        })
+                        .collect();
+                    names.sort();
+                    next.extend(names.into_iter().map(|f| base.join(f)));
+                }
+            }
+        }
+        acc = next;
+    }
+    acc.into_iter()
+        .map(|p| p.to_string_lossy().to_string())
+        .collect()
 }
 
 /// Step: read-only paths: bind each onto itself, then remount read-only.

@@ -12,7 +12,6 @@
 
 use std::io::{IoSlice, IoSliceMut};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -711,7 +710,7 @@ pub(crate) fn exec(
             Ok(0) => {
                 match stdio {
                     Stdio::Pty => {
-                        if let Err(e) = exec_console(sock, process) {
+                        if let Err(e) = init::console(sock, process, false) {
                             fail_step(sock, "setting up the console", format!("{e:#}"));
                         }
                     }
@@ -757,41 +756,6 @@ pub(crate) fn exec(
         pty_master,
         warnings: Vec::new(),
     })
-}
-
-/// An exec'd process with a terminal: a new pty of the container's devpts (we are in its mount namespace).
-fn exec_console(sock: RawFd, process: &Process) -> Result<()> {
-    let master = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .custom_flags(libc::O_NOCTTY | libc::O_CLOEXEC)
-        .open("/dev/pts/ptmx")
-        .context("opening /dev/pts/ptmx")?;
-    let unlock: libc::c_int = 0;
-    // SAFETY: ioctls on our master fd with pointers to ints we own / flag arguments.
-    unsafe { libc::ioctl(master.as_raw_fd(), libc::TIOCSPTLCK, &unlock) };
-    let slave = unsafe {
-        libc::ioctl(
-            master.as_raw_fd(),
-            libc::TIOCGPTPEER,
-            libc::O_RDWR | libc::O_NOCTTY,
-        )
-    };
-    if slave < 0 {
-        return Err(std::io::Error::last_os_error()).context("TIOCGPTPEER");
-    }
-    // SAFETY: slave is a fresh fd from the kernel.
-    let slave = unsafe { OwnedFd::from_raw_fd(slave) };
-    // SAFETY: fchown/setsid/ioctl/dup2 on fds we own.
-    unsafe {
-        libc::fchown(slave.as_raw_fd(), process.user().uid(), u32::MAX);
-        libc::setsid();
-        libc::ioctl(slave.as_raw_fd(), libc::TIOCSCTTY, 0);
-        for n in 0..3 {
-            libc::dup2(slave.as_raw_fd(), n);
-        }
-    }
-    send_fd(sock, master.as_raw_fd())
 }
 
 pub(crate) fn destroy(_id: &str, rootfs: &Rootfs, cgroup_name: Option<&str>) -> Result<()> {
