@@ -544,9 +544,13 @@ fn runtime_user_groups_and_cwd_come_from_the_spec() {
         &["1000", "1000", "1000 29", "/home/user/work"],
         "{out}"
     );
-    // docker: a non-root user has no effective or permitted caps (F6)... unless the spec grants them; here the
-    // spec grants the docker set, as runc does for uid != 0 with explicit effective/permitted sets.
+    // SECURITY.md F6: a non-root payload ends with no caps: execve as uid != 0 without ambient or file caps
+    // clears permitted and effective, even though the spec lists docker's set.
+    assert_eq!(status_field(&out, "CapEff"), "0000000000000000");
+    assert_eq!(status_field(&out, "CapPrm"), "0000000000000000");
+    assert_eq!(status_field(&out, "CapInh"), "0000000000000000");
     assert_eq!(status_field(&out, "CapAmb"), "0000000000000000");
+    assert_eq!(status_field(&out, "CapBnd"), DOCKER_CAP_MASK);
     assert!(
         r.join("home/user/work").is_dir(),
         "cwd was not created inside the rootfs"
