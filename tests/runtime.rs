@@ -1457,3 +1457,51 @@ fn runtime_stdin_reaches_the_payload_and_is_dev_null_otherwise() {
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(out, "1:3\n");
 }
+
+#[test]
+fn runtime_parallel_launches_leave_no_cgroups_or_mounts() {
+    // Several monitors at once share the cgroup parent and the host mount table: nothing may be left behind.
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let mut children = Vec::new();
+    let mut names = Vec::new();
+    for i in 0..8 {
+        let sub = w.dir.join(format!("c{i}"));
+        fs::create_dir_all(&sub).unwrap();
+        fs::set_permissions(&sub, fs::Permissions::from_mode(0o755)).unwrap();
+        let cg = unique("berth-test");
+        let spec_path = sub.join("config.json");
+        fs::write(
+            &spec_path,
+            serde_json::to_vec(&sh("echo hi; sleep 0.2 &")).unwrap(),
+        )
+        .unwrap();
+        let desc = serde_json::json!({"spec": spec_path, "rootfs": {"dir": r}, "cgroup": cg,
+                                      "report": sub.join("report.json"), "destroy": true});
+        fs::write(sub.join("desc.json"), serde_json::to_vec(&desc).unwrap()).unwrap();
+        let child = Command::new(driver())
+            .arg(sub.join("desc.json"))
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        children.push((sub, child));
+        names.push(cg);
+    }
+    for (sub, child) in children {
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success());
+        assert_eq!(String::from_utf8_lossy(&o.stdout), "hi\n");
+        let rep: Value =
+            serde_json::from_slice(&fs::read(sub.join("report.json")).unwrap()).unwrap();
+        assert_eq!(rep["exit_code"], 0, "{rep}");
+        assert!(rep["destroy_error"].is_null(), "{rep}");
+    }
+    for cg in names {
+        assert!(!cgroup_dir_exists(&cg), "cgroup {cg} left behind");
+    }
+    let mi = fs::read_to_string("/proc/self/mountinfo").unwrap();
+    assert!(
+        !mi.contains(w.dir.to_str().unwrap()),
+        "mount left on the host"
+    );
+}

@@ -58,6 +58,9 @@ fn recv(sock: RawFd) -> Result<Option<Message>> {
         let msg = loop {
             match recvmsg::<()>(sock, &mut iov, Some(&mut space), MsgFlags::MSG_CMSG_CLOEXEC) {
                 Err(nix::errno::Errno::EINTR) => continue,
+                Err(nix::errno::Errno::EAGAIN) => {
+                    bail!("container setup did not answer within {SETUP_TIMEOUT_SECS}s")
+                }
                 r => break r.context("reading the sync channel")?,
             }
         };
@@ -81,6 +84,31 @@ fn recv(sock: RawFd) -> Result<Option<Message>> {
     buf.truncate(n);
     let tag = buf[0];
     Ok(Some((tag, buf[1..].to_vec(), fd)))
+}
+
+/// How long the caller waits for any one message from the stage or init before giving up on a hung setup
+/// (a stuck fuse-overlayfs or NFS mount), killing the init and reporting the step it never finished.
+const SETUP_TIMEOUT_SECS: libc::time_t = 60;
+
+fn set_recv_timeout(sock: RawFd) -> Result<()> {
+    let tv = libc::timeval {
+        tv_sec: SETUP_TIMEOUT_SECS,
+        tv_usec: 0,
+    };
+    // SAFETY: setsockopt with a timeval we own and its size.
+    let rc = unsafe {
+        libc::setsockopt(
+            sock,
+            libc::SOL_SOCKET,
+            libc::SO_RCVTIMEO,
+            &tv as *const libc::timeval as *const libc::c_void,
+            size_of::<libc::timeval>() as libc::socklen_t,
+        )
+    };
+    if rc < 0 {
+        return Err(std::io::Error::last_os_error()).context("setting the sync channel timeout");
+    }
+    Ok(())
 }
 
 fn socketpair() -> Result<(OwnedFd, OwnedFd)> {
@@ -451,7 +479,7 @@ fn drive(
     let mut init_pid: Option<i32> = None;
     let mut pty = None;
     let mut execd = false;
-    let mut failure: Option<anyhow::Error> = None;
+    let mut failure: Option<anyhow::Error> = set_recv_timeout(sock).err();
     let mut prepare = Some(prepare);
     loop {
         let msg = match recv(sock) {
@@ -500,10 +528,15 @@ fn drive(
             _ => {}
         }
     }
-    // The stage has exited (or is exiting); reap it.
+    // The stage has exited or is exiting; after a failure (a timeout included) it may be stuck: kill it first.
     let mut status = 0;
-    // SAFETY: waitpid on our own child with a status int we own.
-    unsafe { libc::waitpid(stage, &mut status, 0) };
+    // SAFETY: kill/waitpid on our own child (a zombie may be killed harmlessly) with a status int we own.
+    unsafe {
+        if failure.is_some() {
+            libc::kill(stage, libc::SIGKILL);
+        }
+        libc::waitpid(stage, &mut status, 0)
+    };
     if failure.is_none() && !execd {
         let why = match init_pid {
             Some(p) => wait_status(p).map(|s| format!("init exited before exec ({s})")),
