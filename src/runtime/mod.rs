@@ -54,6 +54,7 @@
 //!     no_new_privs, caps (inheritable and ambient empty unless the spec says), seccomp last (just before the
 //!     final capset when no_new_privs is off, because loading a filter needs CAP_SYS_ADMIN then), every fd but
 //!     0 1 2 marked CLOEXEC (CVE-2024-21626), execve with the spec's env only.
+//!
 //! `exec` runs step 1 (joining every namespace of the container that differs from the caller's), then 7, 10 and
 //! 11 with the container's seccomp profile.
 //!
