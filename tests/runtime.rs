@@ -1505,3 +1505,56 @@ fn runtime_parallel_launches_leave_no_cgroups_or_mounts() {
         "mount left on the host"
     );
 }
+
+#[test]
+fn runtime_refuses_specs_that_would_change_the_host() {
+    // A hostname without a UTS namespace, a non-namespaced sysctl, no mount namespace: refused before anything
+    // runs (runc validates the same), so the host's hostname and kernel settings stay untouched.
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let host_name = fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let drop_ns = |t: LinuxNamespaceType| {
+        let mut s = sh("true");
+        let l = s.linux_mut().as_mut().unwrap();
+        let nss: Vec<_> = l
+            .namespaces()
+            .clone()
+            .unwrap()
+            .into_iter()
+            .filter(|n| n.typ() != t)
+            .collect();
+        l.set_namespaces(Some(nss));
+        s
+    };
+    let (_, _, rep) = w.run(
+        &drop_ns(LinuxNamespaceType::Uts),
+        dir(&r),
+        serde_json::json!({}),
+        None,
+    );
+    assert!(rep["error"].as_str().unwrap().contains("UTS"), "{rep}");
+    let (_, _, rep) = w.run(
+        &drop_ns(LinuxNamespaceType::Mount),
+        dir(&r),
+        serde_json::json!({}),
+        None,
+    );
+    assert!(
+        rep["error"].as_str().unwrap().contains("mount namespace"),
+        "{rep}"
+    );
+    let mut s = sh("true");
+    let sysctl = [("vm.swappiness".to_string(), "1".to_string())]
+        .into_iter()
+        .collect();
+    s.linux_mut().as_mut().unwrap().set_sysctl(Some(sysctl));
+    let (_, _, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    assert!(
+        rep["error"].as_str().unwrap().contains("not namespaced"),
+        "{rep}"
+    );
+    assert_eq!(
+        fs::read_to_string("/proc/sys/kernel/hostname").unwrap(),
+        host_name
+    );
+}

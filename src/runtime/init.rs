@@ -55,6 +55,46 @@ pub(crate) struct InitCtx<'a> {
     pub sock: RawFd,
 }
 
+/// Refuses specs whose setup would act on the host: without a new mount namespace every mount and the
+/// pivot_root would hit the caller's; a hostname or sysctl needs the namespace it belongs to (runc validates the
+/// same). `private` is the set of namespace flags created or joined by path.
+pub(crate) fn check_spec(spec: &Spec, created: libc::c_int, private: libc::c_int) -> Result<()> {
+    if created & libc::CLONE_NEWNS == 0 {
+        bail!(
+            "the spec must create a new mount namespace: the runtime mounts the rootfs and pivots into it"
+        );
+    }
+    if spec.hostname().is_some() && private & libc::CLONE_NEWUTS == 0 {
+        bail!("setting the hostname needs a private UTS namespace");
+    }
+    let linux = spec.linux().clone().unwrap_or_default();
+    for key in linux.sysctl().iter().flatten().map(|(k, _)| k) {
+        let ipc = [
+            "kernel.msgmax",
+            "kernel.msgmnb",
+            "kernel.msgmni",
+            "kernel.sem",
+            "kernel.shmall",
+            "kernel.shmmax",
+            "kernel.shmmni",
+            "kernel.shm_rmid_forced",
+        ];
+        let need = if ipc.contains(&key.as_str()) || key.starts_with("fs.mqueue.") {
+            libc::CLONE_NEWIPC
+        } else if key.starts_with("net.") {
+            libc::CLONE_NEWNET
+        } else if key == "kernel.hostname" || key == "kernel.domainname" {
+            libc::CLONE_NEWUTS
+        } else {
+            bail!("sysctl {key} is not namespaced: setting it would change the host");
+        };
+        if private & need == 0 {
+            bail!("sysctl {key} needs a private namespace for it, and the spec shares the host's");
+        }
+    }
+    Ok(())
+}
+
 /// Runs the whole setup and execs the payload; returns only on failure.
 pub(crate) fn container_init(ctx: InitCtx) -> Fail {
     match container_init_steps(&ctx) {

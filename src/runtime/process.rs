@@ -353,6 +353,8 @@ fn become_ns_root(sock: RawFd) {
 pub(crate) fn launch(l: Launch) -> Result<Launched> {
     let spec = &l.spec;
     let plan = plan(spec, l.rootless)?;
+    let joined = plan.join.iter().fold(0, |acc, (f, _)| acc | f);
+    init::check_spec(spec, plan.unshare, plan.unshare | joined).context("checking the spec")?;
     if plan.join.iter().any(|(f, _)| *f == libc::CLONE_NEWPID) && !super::seal::is_sealed() {
         bail!(
             "joining a running container's pid namespace needs a sealed binary (CVE-2019-5736): call runtime::seal::ensure_sealed() first"
