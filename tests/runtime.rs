@@ -1558,3 +1558,52 @@ fn runtime_refuses_specs_that_would_change_the_host() {
         host_name
     );
 }
+
+#[test]
+fn runtime_cpu_and_memory_limits_are_written_and_visible_inside() {
+    use oci_spec::runtime::LinuxCpuBuilder;
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let v2 = Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
+    let script = if v2 {
+        "cat /sys/fs/cgroup/cpu.max /sys/fs/cgroup/cpuset.cpus /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max"
+    } else {
+        "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpuset/cpuset.cpus \
+         /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.shares"
+    };
+    let mut s = sh(script);
+    let res = LinuxResourcesBuilder::default()
+        .cpu(
+            LinuxCpuBuilder::default()
+                .quota(50_000i64)
+                .period(100_000u64)
+                .shares(512u64)
+                .cpus("0")
+                .build()
+                .unwrap(),
+        )
+        .memory(
+            LinuxMemoryBuilder::default()
+                .limit(64 * 1024 * 1024i64)
+                .build()
+                .unwrap(),
+        )
+        .pids(LinuxPidsBuilder::default().limit(100i64).build().unwrap())
+        .build()
+        .unwrap();
+    s.linux_mut().as_mut().unwrap().set_resources(Some(res));
+    let cg = unique("berth-test");
+    let (out, err, rep) = w.run(
+        &s,
+        dir(&r),
+        serde_json::json!({"cgroup": cg, "destroy": true}),
+        None,
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    let lines: Vec<&str> = out.lines().collect();
+    if v2 {
+        assert_eq!(lines, vec!["50000 100000", "0", "67108864", "100"], "{out}");
+    } else {
+        assert_eq!(lines, vec!["50000", "0", "67108864", "100", "512"], "{out}");
+    }
+}
