@@ -1607,3 +1607,67 @@ fn runtime_cpu_and_memory_limits_are_written_and_visible_inside() {
         assert_eq!(lines, vec!["50000", "0", "67108864", "100", "512"], "{out}");
     }
 }
+
+#[test]
+fn runtime_cgroup_v2_path_works_in_a_v2_only_mount_namespace() {
+    // This machine's controllers are on v1, with an empty cgroup2 at /sys/fs/cgroup/unified. Mounting that
+    // cgroup2 on /sys/fs/cgroup in a private mount namespace makes the runtime take its v2 path (creation,
+    // placement, cgroup namespace, cgroup2 mount, freeze/thaw, stats, cgroup.kill, removal), minus the
+    // controllers, which v1 holds.
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let unified = Path::new("/sys/fs/cgroup/unified");
+    let host_v2 = Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
+    assert!(
+        host_v2 || unified.join("cgroup.procs").exists(),
+        "no cgroup2 hierarchy to test with"
+    );
+    let mut s =
+        sh("cat /proc/self/cgroup; grep ' /sys/fs/cgroup ' /proc/self/mountinfo; sleep 0.5");
+    s.linux_mut().as_mut().unwrap().set_resources(None);
+    let nss = s.linux().as_ref().unwrap().namespaces().clone().unwrap();
+    assert!(nss.iter().any(|n| n.typ() == LinuxNamespaceType::Cgroup));
+    let cg = unique("berth-v2test");
+    let (cmd, report) = w.command(
+        &s,
+        dir(&r),
+        serde_json::json!({"cgroup": cg, "probe_cgroup": true, "destroy": true}),
+        None,
+    );
+    let mut script = String::from("mount --make-rprivate / && ");
+    if !host_v2 {
+        script.push_str("mount -t cgroup2 none /sys/fs/cgroup && ");
+    }
+    script.push_str("exec \"$0\" \"$@\"");
+    let out = Command::new("unshare")
+        .args(["-m", "sh", "-c", &script])
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rep: Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    assert_eq!(rep["exit_code"], 0, "{rep}");
+    assert_eq!(rep["froze"], "ok", "{rep}");
+    assert!(
+        rep["cgroup_pids"].as_array().unwrap().contains(&rep["pid"]),
+        "{rep}"
+    );
+    assert!(rep["destroy_error"].is_null(), "{rep}");
+    assert!(
+        stdout.lines().any(|l| l == "0::/"),
+        "not in its own cgroup namespace root: {stdout}"
+    );
+    assert!(stdout.contains(" - cgroup2 "), "{stdout}");
+    let v2_root = if host_v2 {
+        Path::new("/sys/fs/cgroup")
+    } else {
+        unified
+    };
+    assert!(!v2_root.join(&cg).exists(), "v2 cgroup left behind");
+}
