@@ -1671,3 +1671,22 @@ fn runtime_cgroup_v2_path_works_in_a_v2_only_mount_namespace() {
     };
     assert!(!v2_root.join(&cg).exists(), "v2 cgroup left behind");
 }
+
+#[test]
+fn runtime_exec_refuses_a_pid_outside_the_container_cgroup() {
+    // A recycled or wrong pid (here the host's pid 1) must never have its namespaces joined.
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let cg = unique("berth-test");
+    let (_, err, rep) = w.run(
+        &sh("sleep 0.3"),
+        dir(&r),
+        serde_json::json!({"cgroup": cg, "destroy": true, "exec": ["true"], "exec_pid": 1}),
+        None,
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    let e = rep["exec_error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("exec into pid 1 was not refused: {rep}"));
+    assert!(e.contains("not in the container's cgroup"), "{e}");
+}

@@ -711,6 +711,16 @@ pub(crate) fn exec(
             "exec joins a running container, which needs a sealed binary (CVE-2019-5736): call runtime::seal::ensure_sealed() first"
         );
     }
+    // A pidfd pins the process: while it is alive its pid cannot be recycled, so the namespaces opened below
+    // are the container's, not a stranger's that got the pid (SECURITY.md J6).
+    // SAFETY: pidfd_open syscall with a pid and no flags; the result is checked.
+    let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, container_pid, 0) };
+    if pidfd < 0 {
+        return Err(std::io::Error::last_os_error())
+            .with_context(|| format!("container process {container_pid} is gone"));
+    }
+    // SAFETY: the kernel just returned this fd to us.
+    let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd as RawFd) };
     // Only namespaces that differ from ours are joined (setns into our own user namespace fails).
     let mut join: Vec<(libc::c_int, OwnedFd)> = Vec::new();
     for (name, flag) in NS_ORDER {
@@ -720,6 +730,29 @@ pub(crate) fn exec(
             join.push((flag, open_ns(Path::new(&theirs))?));
         }
     }
+    if let Some(name) = cgroup_name {
+        let members = cgroup::pids(name);
+        if cgroup::dirs(name)?.iter().any(|(_, d)| d.is_dir()) && !members.contains(&container_pid)
+        {
+            bail!(
+                "process {container_pid} is not in the container's cgroup {name}: refusing to join its namespaces"
+            );
+        }
+    }
+    // SAFETY: pidfd_send_signal with signal 0 only checks that the process still exists.
+    if unsafe {
+        libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            pidfd.as_raw_fd(),
+            0,
+            std::ptr::null::<u8>(),
+            0,
+        )
+    } < 0
+    {
+        bail!("container process {container_pid} exited");
+    }
+    drop(pidfd);
     let plan = Plan {
         join,
         unshare: 0,
