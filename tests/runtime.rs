@@ -887,8 +887,9 @@ fn runtime_container_cannot_write_the_host_binary_through_proc_exe() {
     // Only builtins in the loop (a redirection failing on a compound command is not fatal in ash).
     let probe = "i=0; while [ $i -lt 3000 ]; do i=$((i+1)); for p in /proc/[0-9]*; do \
                  case $p in /proc/1|/proc/$$) continue;; esac; \
-                 { echo pwned >> /proc/self/fd/3 && echo WROTE; echo SEEN $(stat -L -c %d:%i /proc/self/fd/3) \
-                   $(readlink /proc/self/fd/3); } 3< $p/exe 2>/dev/null; done; done; echo probe-done";
+                 { read -r env <&4; case \"$env\" in *topsecret-marker*) echo LEAKED;; esac; \
+                   echo pwned >> /proc/self/fd/3 && echo WROTE; echo SEEN $(stat -L -c %d:%i /proc/self/fd/3) \
+                   $(readlink /proc/self/fd/3); } 3< $p/exe 4< $p/environ 2>/dev/null; done; done; echo probe-done";
     let mut s = sh(probe);
     let mut caps = docker_caps();
     caps.push(Capability::SysPtrace);
@@ -911,7 +912,9 @@ fn runtime_container_cannot_write_the_host_binary_through_proc_exe() {
         serde_json::json!({"exec": ["true"], "exec_repeat": 200}),
         None,
     );
+    // A secret in the caller's environment: the exec'd process must never show it through /proc (F3, F4).
     let child = cmd
+        .env("BERTH_TEST_SECRET", "topsecret-marker")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -944,6 +947,10 @@ fn runtime_container_cannot_write_the_host_binary_through_proc_exe() {
     assert!(
         !out.contains("WROTE"),
         "a container process wrote through /proc/<pid>/exe: {out}"
+    );
+    assert!(
+        !out.contains("LEAKED"),
+        "the caller's environment was readable from the container: {out}"
     );
     assert_eq!(
         fs::read(&driver_bin).unwrap(),

@@ -228,6 +228,35 @@ fn reset_signals() {
     }
 }
 
+/// In a freshly forked child: zero the memory /proc/<pid>/cmdline and /proc/<pid>/environ read from, so a
+/// container process that can read our /proc entries while we join it (one with CAP_SYS_PTRACE) never sees the
+/// caller's arguments (`exec -e SECRET=...`) or environment (SECURITY.md F3, F4). Nothing here reads them later.
+fn scrub_args_and_env() {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return;
+    };
+    let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+        return;
+    };
+    // Fields 48 to 51 (arg_start, arg_end, env_start, env_end); after ')' comes field 3.
+    let f: Vec<usize> = rest
+        .split_whitespace()
+        .skip(45)
+        .take(4)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let [arg_start, arg_end, env_start, env_end] = f[..] else {
+        return;
+    };
+    for (start, end) in [(arg_start, arg_end), (env_start, env_end)] {
+        if start != 0 && end > start {
+            // SAFETY: the kernel reports these ranges as this process's own argument and environment strings,
+            // mapped writable on its stack; zeroing them changes no pointer, only string contents.
+            unsafe { std::ptr::write_bytes(start as *mut u8, 0, end - start) };
+        }
+    }
+}
+
 /// fork(2) for the stage child. The caller is single-threaded (documented contract), so the child may allocate.
 fn fork() -> Result<libc::pid_t> {
     // SAFETY: plain fork; the caller is single-threaded, so no lock can be held by a vanished thread.
@@ -385,6 +414,7 @@ pub(crate) fn launch(l: Launch) -> Result<Launched> {
     };
     if stage == 0 {
         reset_signals();
+        scrub_args_and_env();
         drop(psock);
         let sock = csock.as_raw_fd();
         let stdin_null = install_stdio(sock, &l.stdio);
@@ -762,6 +792,7 @@ pub(crate) fn exec(
     let stage = fork()?;
     if stage == 0 {
         reset_signals();
+        scrub_args_and_env();
         drop(psock);
         let sock = csock.as_raw_fd();
         let stdin_null = install_stdio(sock, &stdio);
