@@ -1697,3 +1697,39 @@ fn runtime_exec_refuses_a_pid_outside_the_container_cgroup() {
         .unwrap_or_else(|| panic!("exec into pid 1 was not refused: {rep}"));
     assert!(e.contains("not in the container's cgroup"), "{e}");
 }
+
+#[test]
+fn runtime_second_container_joins_the_first_ones_pid_ipc_and_net_namespaces() {
+    // Pods and `--network container:` use launch with namespace paths; joining a pid namespace needs the
+    // sealed binary, which the driver is.
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let (out, err, rep) = w.run(
+        &sh("echo first-$(readlink /proc/self/ns/net); sleep 1"),
+        dir(&r),
+        serde_json::json!({
+            "second": ["sh", "-c", "echo second-$(readlink /proc/self/ns/net); ps -o args | grep -c '^sleep 1'; echo pid=$$"],
+            "second_joins": ["pid", "ipc", "net"]
+        }),
+        None,
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    assert_eq!(rep["second_exit"], 0, "{rep} {err}");
+    let first = out
+        .lines()
+        .find_map(|l| l.strip_prefix("first-"))
+        .unwrap_or_else(|| panic!("{out}"));
+    let second = out
+        .lines()
+        .find_map(|l| l.strip_prefix("second-"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(first, second, "network namespace not shared");
+    assert!(
+        out.lines().any(|l| l == "1"),
+        "the first container's sleep is not visible: {out}"
+    );
+    assert!(
+        !out.contains("pid=1\n"),
+        "the second container is pid 1 of its own namespace: {out}"
+    );
+}
