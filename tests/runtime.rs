@@ -1749,3 +1749,35 @@ fn runtime_second_container_joins_the_first_ones_pid_ipc_and_net_namespaces() {
         "the second container is pid 1 of its own namespace: {out}"
     );
 }
+
+#[test]
+fn runtime_read_only_rbind_is_read_only_in_submounts_too() {
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let src = w.dir.join("vol");
+    let sub = src.join("sub");
+    fs::create_dir_all(&sub).unwrap();
+    assert!(
+        Command::new("mount")
+            .args(["-t", "tmpfs", "tmpfs"])
+            .arg(&sub)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut s = sh(
+        "touch /data/x 2>/dev/null && echo TOP-RW; touch /data/sub/x 2>/dev/null && echo SUB-RW; echo done",
+    );
+    let mut mounts = s.mounts().clone().unwrap();
+    mounts.push(mount(
+        "/data",
+        "bind",
+        src.to_str().unwrap(),
+        &["rbind", "ro", "rprivate"],
+    ));
+    s.set_mounts(Some(mounts));
+    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    let _ = Command::new("umount").arg(&sub).status();
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    assert_eq!(out, "done\n", "a read-only bind was writable: {out}");
+}
