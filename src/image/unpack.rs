@@ -701,3 +701,7 @@ fn get_xattr_is(fd: BorrowedFd<'_>, name: &str, want: &[u8]) -> bool {
     let n = unsafe { libc::fgetxattr(fd.as_raw_fd(), cname.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
     n >= 0 && &buf[..n as usize] == want
 }
+
+#[cfg(test)]
+#[path = "unpack_tests.rs"]
+mod tests;
