@@ -15,8 +15,7 @@
 //!   disagrees with the header is refused (CVE-2026-33055 class parser differentials);
 //! - the caller drains the stream after `unpack_layer` returns, so trailing bytes are hashed (A17).
 //!
-//! The `tar` crate is used to read headers only, never its `unpack`. Must not depend on store, registry,
-//! engine or cli.
+//! The `tar` crate is used to read headers only, never its `unpack`. Uses store only for its safe tree removal; must not depend on registry, engine or cli.
 
 use anyhow::{Context, Result, anyhow, bail};
 use nix::errno::Errno;
@@ -564,7 +563,7 @@ impl Unpacker {
             return Ok(true);
         }
         if is_dir {
-            remove_all_at(parent, name).context("removing existing directory")?;
+            crate::store::remove_all_at(parent, name).context("removing existing directory")?;
         } else {
             unlinkat(parent, name, UnlinkatFlags::NoRemoveDir).context("removing existing entry")?;
         }
@@ -634,56 +633,6 @@ impl Unpacker {
         }
         Ok(())
     }
-}
-
-/// Remove `name` in `parent` and everything below it, never following a symlink.
-pub fn remove_all_at(parent: BorrowedFd<'_>, name: &OsStr) -> Result<()> {
-    let fd = match openat(parent, name, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty()) {
-        Ok(fd) => fd,
-        Err(Errno::ENOTDIR | Errno::ELOOP) => {
-            return unlinkat(parent, name, UnlinkatFlags::NoRemoveDir).map_err(Into::into);
-        }
-        Err(Errno::ENOENT) => return Ok(()),
-        Err(Errno::EACCES) => {
-            // A 0000 directory from an image, rootless: make it ours to empty.
-            fchmodat(parent, name, Mode::from_bits_truncate(0o700), FchmodatFlags::FollowSymlink)?;
-            openat(parent, name, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())?
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let _ = fchmod(fd.as_fd(), Mode::from_bits_truncate(0o700));
-    let mut names = Vec::new();
-    {
-        let mut dir = nix::dir::Dir::from_fd(fd.try_clone()?)?;
-        for ent in dir.iter() {
-            let ent = ent?;
-            let n = ent.file_name().to_bytes();
-            if n != b"." && n != b".." {
-                names.push(OsString::from_vec(n.to_vec()));
-            }
-        }
-    }
-    for n in names {
-        match unlinkat(fd.as_fd(), n.as_os_str(), UnlinkatFlags::NoRemoveDir) {
-            Ok(()) | Err(Errno::ENOENT) => {}
-            Err(Errno::EISDIR | Errno::EPERM) => remove_all_at(fd.as_fd(), &n)?,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    drop(fd);
-    match unlinkat(parent, name, UnlinkatFlags::RemoveDir) {
-        Ok(()) | Err(Errno::ENOENT) => Ok(()),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Remove a directory tree by path (layer GC, temp cleanup), without following symlinks inside it.
-pub fn remove_tree(path: &Path) -> Result<()> {
-    let parent = path.parent().context("removing a tree needs a parent")?;
-    let name = path.file_name().context("removing a tree needs a name")?;
-    let pfd = nix::fcntl::open(parent, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
-        .with_context(|| format!("opening {}", parent.display()))?;
-    remove_all_at(pfd.as_fd(), name).with_context(|| format!("removing {}", path.display()))
 }
 
 fn set_xattr(fd: BorrowedFd<'_>, name: &str, value: &[u8]) -> Result<()> {
