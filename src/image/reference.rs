@@ -36,6 +36,11 @@ impl ImageRef {
             }
             Err(e) => bail!("invalid reference format: {e}: {s:?}"),
         };
+        // The grammar lets an upper-case first component through as a domain; docker then treats it as a
+        // path component, which must be lowercase.
+        if inner.repository().chars().any(|c| c.is_ascii_uppercase()) {
+            bail!("invalid reference format: repository name ({s}) must be lowercase");
+        }
         let full = format!("{}/{}", inner.registry(), inner.repository());
         if full.len() > NAME_MAX {
             bail!("invalid reference format: repository name must not be more than {NAME_MAX} characters");
@@ -183,6 +188,7 @@ mod tests {
             "a:a/b",
             long_tag.as_str(),
             "Busybox",
+            "Upper/case",
             "a%2e%2e",
             "a\0b",
             "",
