@@ -44,24 +44,52 @@ fn pull_images_inspect_tag_rmi_end_to_end() {
     out.assert_ok();
     let lines = out.lines();
     assert_eq!(lines[0], "latest: Pulling from library/busybox");
-    assert!(lines.iter().any(|l| l.ends_with(": Pulling fs layer")), "{lines:?}");
-    assert!(lines.iter().any(|l| l.ends_with(": Pull complete")), "{lines:?}");
-    assert!(lines.contains(&format!("Digest: {}", pushed.digest).as_str()), "{lines:?}");
-    assert!(lines.contains(&format!("Status: Downloaded newer image for {name}").as_str()), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.ends_with(": Pulling fs layer")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.ends_with(": Pull complete")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&format!("Digest: {}", pushed.digest).as_str()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&format!("Status: Downloaded newer image for {name}").as_str()),
+        "{lines:?}"
+    );
     assert_eq!(*lines.last().unwrap(), name);
 
     let again = env.run(["pull", &name]);
-    again.assert_ok().assert_stdout_has(&format!("Status: Image is up to date for {name}"));
-    env.run(["pull", "-q", &name]).assert_ok().assert_stdout_eq(&format!("{name}\n"));
+    again
+        .assert_ok()
+        .assert_stdout_has(&format!("Status: Image is up to date for {name}"));
+    env.run(["pull", "-q", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{name}\n"));
 
     let short = &pushed.image_id[7..19];
     let images = env.run(["images"]);
     images.assert_ok();
     let il = images.lines();
-    assert!(il[0].starts_with("REPOSITORY") && il[0].contains("IMAGE ID") && il[0].ends_with("SIZE"), "{il:?}");
+    assert!(
+        il[0].starts_with("REPOSITORY") && il[0].contains("IMAGE ID") && il[0].ends_with("SIZE"),
+        "{il:?}"
+    );
     let row: Vec<&str> = il[1].split_whitespace().collect();
-    assert_eq!(&row[..3], &[format!("{}/library/busybox", reg.host()).as_str(), "latest", short]);
-    env.run(["images", "-q"]).assert_ok().assert_stdout_eq(&format!("{short}\n"));
+    assert_eq!(
+        &row[..3],
+        &[
+            format!("{}/library/busybox", reg.host()).as_str(),
+            "latest",
+            short
+        ]
+    );
+    env.run(["images", "-q"])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{short}\n"));
     env.run(["images", "--format", "{{.Repository}}:{{.Tag}}"])
         .assert_ok()
         .assert_stdout_eq(&format!("{name}\n"));
@@ -71,20 +99,31 @@ fn pull_images_inspect_tag_rmi_end_to_end() {
     let v: serde_json::Value = serde_json::from_str(inspect.stdout()).unwrap();
     assert_eq!(v[0]["Id"], pushed.image_id);
     assert_eq!(v[0]["RepoTags"][0], name);
-    assert_eq!(v[0]["RepoDigests"][0], format!("{}/library/busybox@{}", reg.host(), pushed.digest));
+    assert_eq!(
+        v[0]["RepoDigests"][0],
+        format!("{}/library/busybox@{}", reg.host(), pushed.digest)
+    );
     assert_eq!(v[0]["Os"], "linux");
     assert_eq!(v[0]["Config"]["Cmd"][0], "sh");
     assert_eq!(v[0]["RootFS"]["Type"], "layers");
     assert!(v[0]["Size"].as_u64().unwrap() > 100_000);
-    env.run(["image", "inspect", "-f", "{{.Id}}", short]).assert_ok().assert_stdout_eq(&format!("{}\n", pushed.image_id));
+    env.run(["image", "inspect", "-f", "{{.Id}}", short])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{}\n", pushed.image_id));
 
     env.run(["tag", &name, "my/busybox:v1"]).assert_ok();
-    env.run(["images", "--filter", "reference=my/*"]).assert_ok().assert_stdout_has("my/busybox");
+    env.run(["images", "--filter", "reference=my/*"])
+        .assert_ok()
+        .assert_stdout_has("my/busybox");
     // The layer is shared by both tags; removing one tag keeps it.
-    env.run(["rmi", "my/busybox:v1"]).assert_ok().assert_stdout_eq("Untagged: my/busybox:v1\n");
+    env.run(["rmi", "my/busybox:v1"])
+        .assert_ok()
+        .assert_stdout_eq("Untagged: my/busybox:v1\n");
     assert_eq!(layer_dirs(&env.root()).0.len(), 1);
     let rmi = env.run(["image", "rm", &name]);
-    rmi.assert_ok().assert_stdout_has(&format!("Untagged: {name}\n")).assert_stdout_has(&format!("Deleted: {}\n", pushed.image_id));
+    rmi.assert_ok()
+        .assert_stdout_has(&format!("Untagged: {name}\n"))
+        .assert_stdout_has(&format!("Deleted: {}\n", pushed.image_id));
     assert_eq!(layer_dirs(&env.root()), (vec![], vec![]));
     env.run(["images", "-q"]).assert_ok().assert_stdout_eq("");
 }
@@ -92,15 +131,26 @@ fn pull_images_inspect_tag_rmi_end_to_end() {
 #[test]
 fn rmi_of_a_missing_image_says_no_such_image() {
     let env = TestEnv::new();
-    env.run(["rmi", "nope"]).assert_code(1).assert_stderr_has("Error: No such image: nope");
-    env.run(["image", "inspect", "nope"]).assert_code(1).assert_stderr_has("Error: No such image: nope");
+    env.run(["rmi", "nope"])
+        .assert_code(1)
+        .assert_stderr_has("Error: No such image: nope");
+    env.run(["image", "inspect", "nope"])
+        .assert_code(1)
+        .assert_stderr_has("Error: No such image: nope");
 }
 
 #[test]
 fn pull_rejects_malformed_references_before_touching_the_store() {
     let env = TestEnv::new();
-    for bad in ["localhost:5000/../../etc:latest", "a/b/../../c", "Upper/case", "x:../../y"] {
-        env.run(["pull", bad]).assert_failed().assert_stderr_has("invalid reference format");
+    for bad in [
+        "localhost:5000/../../etc:latest",
+        "a/b/../../c",
+        "Upper/case",
+        "x:../../y",
+    ] {
+        env.run(["pull", bad])
+            .assert_failed()
+            .assert_stderr_has("invalid reference format");
     }
     assert!(!env.root().join("blobs").exists());
 }
@@ -109,11 +159,18 @@ fn pull_rejects_malformed_references_before_touching_the_store() {
 fn pull_handles_every_fixture_format() {
     let reg = registry::shared();
     let env = TestEnv::new();
-    for f in [fixtures::BUSYBOX_DOCKER, fixtures::ZSTD, fixtures::PLAIN, fixtures::MULTI] {
+    for f in [
+        fixtures::BUSYBOX_DOCKER,
+        fixtures::ZSTD,
+        fixtures::PLAIN,
+        fixtures::MULTI,
+    ] {
         let out = env.run(["pull", &reg.image(f)]);
         out.assert_ok();
         let id = reg.fixture(f).image_id;
-        env.run(["image", "inspect", "-f", "{{.Id}}", &reg.image(f)]).assert_ok().assert_stdout_eq(&format!("{id}\n"));
+        env.run(["image", "inspect", "-f", "{{.Id}}", &reg.image(f)])
+            .assert_ok()
+            .assert_stdout_eq(&format!("{id}\n"));
     }
     // The busybox layer is shared by every fixture: stored once (4 images, 1 + 2 multi-only layers).
     assert_eq!(layer_dirs(&env.root()).0.len(), 3);
@@ -137,9 +194,13 @@ fn pull_selects_the_platform_from_an_index() {
     let reg = registry::shared();
     let env = TestEnv::new();
     let name = reg.image(fixtures::INDEX);
-    env.run(["pull", "--platform", "linux/arm64", &name]).assert_ok();
-    env.run(["image", "inspect", "-f", "{{.Architecture}}", &name]).assert_ok().assert_stdout_eq("arm64\n");
-    env.run(["pull", "--platform", "linux/amd64", &name]).assert_ok();
+    env.run(["pull", "--platform", "linux/arm64", &name])
+        .assert_ok();
+    env.run(["image", "inspect", "-f", "{{.Architecture}}", &name])
+        .assert_ok()
+        .assert_stdout_eq("arm64\n");
+    env.run(["pull", "--platform", "linux/amd64", &name])
+        .assert_ok();
     let id = reg.fixture(fixtures::INDEX).image_id;
     env.run(["image", "inspect", "-f", "{{.Architecture}} {{.Id}}", &name])
         .assert_ok()
@@ -155,16 +216,32 @@ fn two_concurrent_pulls_both_succeed_and_store_each_layer_once() {
     let env = TestEnv::new();
     let name = reg.image(fixtures::MULTI);
     let children: Vec<_> = (0..4)
-        .map(|_| env.berth().args(["pull", "-q", &name]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap())
+        .map(|_| {
+            env.berth()
+                .args(["pull", "-q", &name])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
         .collect();
     for c in children {
         let out = c.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let (committed, tmp) = layer_dirs(&env.root());
     assert_eq!(committed.len(), 3);
     assert!(tmp.is_empty(), "{tmp:?}");
-    env.run(["images", "-q"]).assert_ok().assert_stdout_eq(&format!("{}\n", &reg.fixture(fixtures::MULTI).image_id[7..19]));
+    env.run(["images", "-q"])
+        .assert_ok()
+        .assert_stdout_eq(&format!(
+            "{}\n",
+            &reg.fixture(fixtures::MULTI).image_id[7..19]
+        ));
 }
 
 #[test]
@@ -173,17 +250,29 @@ fn a_pull_killed_midway_leaves_nothing_used_and_the_next_pull_succeeds() {
     let env = TestEnv::new();
     let name = reg.image(fixtures::MULTI);
     for delay_ms in [5u64, 30, 80, 150] {
-        let mut child = env.berth().args(["pull", "-q", &name]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        let mut child = env
+            .berth()
+            .args(["pull", "-q", &name])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = child.kill();
         let _ = child.wait();
         // Whatever was committed is complete: every layer dir has its metadata and content.
         for l in layer_dirs(&env.root()).0 {
             let d = env.root().join("layers/sha256").join(&l);
-            assert!(d.join("layer.json").is_file() && d.join("diff").is_dir(), "partial layer {l}");
+            assert!(
+                d.join("layer.json").is_file() && d.join("diff").is_dir(),
+                "partial layer {l}"
+            );
         }
         env.run(["pull", "-q", &name]).assert_ok();
-        assert!(layer_dirs(&env.root()).1.is_empty(), "leftovers after a clean pull");
+        assert!(
+            layer_dirs(&env.root()).1.is_empty(),
+            "leftovers after a clean pull"
+        );
         env.run(["rmi", &name]).assert_ok();
     }
 }
@@ -197,11 +286,23 @@ struct Memory {
 impl Source for Memory {
     fn fetch_manifest(&self, r: &Reference) -> Result<FetchedManifest> {
         let key = r.digest().or(r.tag()).unwrap_or("latest").to_string();
-        let (bytes, mt) = self.manifests.get(&key).cloned().ok_or_else(|| anyhow::anyhow!("manifest unknown"))?;
-        Ok(FetchedManifest { digest: fixtures::sha256_digest(&bytes), bytes, media_type: mt })
+        let (bytes, mt) = self
+            .manifests
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("manifest unknown"))?;
+        Ok(FetchedManifest {
+            digest: fixtures::sha256_digest(&bytes),
+            bytes,
+            media_type: mt,
+        })
     }
     fn fetch_blob(&self, _: &Reference, digest: &str, _: u64) -> Result<Box<dyn Read + Send>> {
-        let b = self.blobs.get(digest).cloned().ok_or_else(|| anyhow::anyhow!("blob unknown"))?;
+        let b = self
+            .blobs
+            .get(digest)
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("blob unknown"))?;
         Ok(Box::new(std::io::Cursor::new(b)))
     }
     fn fetch_blob_bytes(&self, r: &Reference, digest: &str, size: u64, _: u64) -> Result<Vec<u8>> {
@@ -229,20 +330,36 @@ fn memory_image(blob: Vec<u8>, mt: &str, diff_id: &str) -> Memory {
     blobs.insert(fixtures::sha256_digest(&config), config);
     blobs.insert(fixtures::sha256_digest(&blob), blob);
     let mut manifests = HashMap::new();
-    manifests.insert("latest".to_string(), (manifest, fixtures::MT_OCI_MANIFEST.to_string()));
+    manifests.insert(
+        "latest".to_string(),
+        (manifest, fixtures::MT_OCI_MANIFEST.to_string()),
+    );
     Memory { manifests, blobs }
 }
 
 fn memory_pull(src: &Memory, limits_bytes: Option<u64>) -> (tempfile::TempDir, Result<()>) {
     let dir = crate::support::temp_dir("mem");
-    let paths = Paths { root: dir.path().join("root"), run_root: dir.path().join("run"), rootless: false };
+    let paths = Paths {
+        root: dir.path().join("root"),
+        run_root: dir.path().join("run"),
+        rootless: false,
+    };
     let mut config = berth::config::Config::default();
     if let Some(b) = limits_bytes {
         config.limits.max_layer_bytes = b;
     }
     let ctx = Context::with(paths, config);
     let r = ImageRef::parse("127.0.0.1:1/mem:latest").unwrap();
-    let res = pull_from(&ctx, src, &r, &PullOptions { platform: Some("linux/amd64".into()) }, &NoProgress).map(drop);
+    let res = pull_from(
+        &ctx,
+        src,
+        &r,
+        &PullOptions {
+            platform: Some("linux/amd64".into()),
+        },
+        &NoProgress,
+    )
+    .map(drop);
     (dir, res)
 }
 
@@ -260,11 +377,18 @@ fn assert_nothing_committed(root: &Path) {
 #[test]
 fn pull_accepts_a_layer_whose_diff_id_matches() {
     let tar = small_layer();
-    let src = memory_image(fixtures::gzip(&tar), fixtures::MT_LAYER_GZIP, &fixtures::sha256_digest(&tar));
+    let src = memory_image(
+        fixtures::gzip(&tar),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
     let (dir, res) = memory_pull(&src, None);
     res.unwrap();
     let (committed, _) = layer_dirs(&dir.path().join("root"));
-    assert_eq!(committed, vec![fixtures::sha256_digest(&tar)[7..].to_string()]);
+    assert_eq!(
+        committed,
+        vec![fixtures::sha256_digest(&tar)[7..].to_string()]
+    );
 }
 
 #[test]
@@ -273,7 +397,11 @@ fn pull_rejects_trailing_junk_after_the_tar_end() {
     let tar = small_layer();
     let mut junked = tar.clone();
     junked.extend_from_slice(b"smuggled bytes after the end-of-archive blocks");
-    let src = memory_image(fixtures::gzip(&junked), fixtures::MT_LAYER_GZIP, &fixtures::sha256_digest(&tar));
+    let src = memory_image(
+        fixtures::gzip(&junked),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
     let (dir, res) = memory_pull(&src, None);
     assert!(format!("{:#}", res.unwrap_err()).contains("diffID"));
     assert_nothing_committed(&dir.path().join("root"));
@@ -282,7 +410,11 @@ fn pull_rejects_trailing_junk_after_the_tar_end() {
 #[test]
 fn pull_rejects_a_layer_with_the_wrong_diff_id_and_commits_nothing() {
     let tar = small_layer();
-    let src = memory_image(fixtures::gzip(&tar), fixtures::MT_LAYER_GZIP, &fixtures::sha256_digest(b"other"));
+    let src = memory_image(
+        fixtures::gzip(&tar),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(b"other"),
+    );
     let (dir, res) = memory_pull(&src, None);
     assert!(format!("{:#}", res.unwrap_err()).contains("diffID"));
     assert_nothing_committed(&dir.path().join("root"));
@@ -291,7 +423,11 @@ fn pull_rejects_a_layer_with_the_wrong_diff_id_and_commits_nothing() {
 #[test]
 fn pull_rejects_blob_with_wrong_digest() {
     let tar = small_layer();
-    let mut src = memory_image(fixtures::gzip(&tar), fixtures::MT_LAYER_GZIP, &fixtures::sha256_digest(&tar));
+    let mut src = memory_image(
+        fixtures::gzip(&tar),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
     for b in src.blobs.values_mut() {
         if b.starts_with(&[0x1f, 0x8b]) {
             let n = b.len();
@@ -301,7 +437,13 @@ fn pull_rejects_blob_with_wrong_digest() {
     let (dir, res) = memory_pull(&src, None);
     assert!(res.is_err());
     assert_nothing_committed(&dir.path().join("root"));
-    assert_eq!(fs::read_dir(dir.path().join("root/blobs/sha256")).unwrap().count(), 2, "only manifest and config");
+    assert_eq!(
+        fs::read_dir(dir.path().join("root/blobs/sha256"))
+            .unwrap()
+            .count(),
+        2,
+        "only manifest and config"
+    );
 }
 
 #[test]
@@ -312,7 +454,11 @@ fn pull_stops_a_gzip_bomb_at_the_configured_limit() {
     let tar = l.finish();
     let blob = fixtures::gzip(&tar);
     assert!(blob.len() < 1 << 20);
-    let src = memory_image(blob, fixtures::MT_LAYER_GZIP, &fixtures::sha256_digest(&tar));
+    let src = memory_image(
+        blob,
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
     let (dir, res) = memory_pull(&src, Some(4 << 20));
     assert!(format!("{:#}", res.unwrap_err()).contains("max_layer_bytes"));
     assert_nothing_committed(&dir.path().join("root"));
@@ -321,7 +467,11 @@ fn pull_stops_a_gzip_bomb_at_the_configured_limit() {
 #[test]
 fn pull_rejects_a_config_whose_diff_ids_do_not_match_the_layers() {
     let tar = small_layer();
-    let mut src = memory_image(fixtures::gzip(&tar), fixtures::MT_LAYER_GZIP, &fixtures::sha256_digest(&tar));
+    let mut src = memory_image(
+        fixtures::gzip(&tar),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
     // Rebuild with two diff_ids for one layer (SECURITY.md C6).
     let d = fixtures::sha256_digest(&tar);
     let config = serde_json::to_vec(&serde_json::json!({
@@ -333,7 +483,8 @@ fn pull_rejects_a_config_whose_diff_ids_do_not_match_the_layers() {
     m["config"]["digest"] = fixtures::sha256_digest(&config).into();
     m["config"]["size"] = config.len().into();
     src.blobs.insert(fixtures::sha256_digest(&config), config);
-    src.manifests.insert("latest".into(), (serde_json::to_vec(&m).unwrap(), mt));
+    src.manifests
+        .insert("latest".into(), (serde_json::to_vec(&m).unwrap(), mt));
     let (dir, res) = memory_pull(&src, None);
     assert!(format!("{:#}", res.unwrap_err()).contains("diff_ids"));
     assert_nothing_committed(&dir.path().join("root"));

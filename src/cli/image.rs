@@ -123,7 +123,11 @@ pub struct PruneArgs {
 }
 
 fn context(g: &GlobalOpts) -> Result<Context> {
-    let (ctx, warnings) = Context::new(g.root.as_deref(), g.run_root.as_deref(), g.config.as_deref())?;
+    let (ctx, warnings) = Context::new(
+        g.root.as_deref(),
+        g.run_root.as_deref(),
+        g.config.as_deref(),
+    )?;
     for w in warnings {
         eprintln!("WARNING: {w}");
     }
@@ -132,15 +136,31 @@ fn context(g: &GlobalOpts) -> Result<Context> {
 
 pub fn run(cmd: ImageCommand, g: &GlobalOpts) -> Result<i32> {
     match cmd {
-        ImageCommand::Pull(a) | ImageCommand::Image { cmd: ImageGroup::Pull(a) } => pull(&context(g)?, a),
-        ImageCommand::Images(a) | ImageCommand::Image { cmd: ImageGroup::Ls(a) } => images(&context(g)?, a),
-        ImageCommand::Tag(a) | ImageCommand::Image { cmd: ImageGroup::Tag(a) } => {
+        ImageCommand::Pull(a)
+        | ImageCommand::Image {
+            cmd: ImageGroup::Pull(a),
+        } => pull(&context(g)?, a),
+        ImageCommand::Images(a)
+        | ImageCommand::Image {
+            cmd: ImageGroup::Ls(a),
+        } => images(&context(g)?, a),
+        ImageCommand::Tag(a)
+        | ImageCommand::Image {
+            cmd: ImageGroup::Tag(a),
+        } => {
             eng::tag(&context(g)?, &a.source, &a.target)?;
             Ok(0)
         }
-        ImageCommand::Rmi(a) | ImageCommand::Image { cmd: ImageGroup::Rm(a) } => rmi(&context(g)?, a),
-        ImageCommand::Image { cmd: ImageGroup::Inspect(a) } => inspect(&context(g)?, a),
-        ImageCommand::Image { cmd: ImageGroup::Prune(a) } => prune(&context(g)?, a),
+        ImageCommand::Rmi(a)
+        | ImageCommand::Image {
+            cmd: ImageGroup::Rm(a),
+        } => rmi(&context(g)?, a),
+        ImageCommand::Image {
+            cmd: ImageGroup::Inspect(a),
+        } => inspect(&context(g)?, a),
+        ImageCommand::Image {
+            cmd: ImageGroup::Prune(a),
+        } => prune(&context(g)?, a),
     }
 }
 
@@ -167,13 +187,18 @@ impl Progress for PullProgress {
             Some(m) => {
                 let bar = m.add(indicatif::ProgressBar::new(size));
                 bar.set_style(
-                    indicatif::ProgressStyle::with_template("{prefix}: {msg:16} [{bar:40}] {bytes}/{total_bytes}")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                        .progress_chars("=> "),
+                    indicatif::ProgressStyle::with_template(
+                        "{prefix}: {msg:16} [{bar:40}] {bytes}/{total_bytes}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
                 );
                 bar.set_prefix(id.to_string());
                 bar.set_message("Downloading");
-                self.by_id.lock().unwrap_or_else(|e| e.into_inner()).insert(id.to_string(), bar);
+                self.by_id
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(id.to_string(), bar);
             }
             None => self.line(format!("{id}: Pulling fs layer")),
         }
@@ -193,8 +218,13 @@ impl Progress for PullProgress {
         match &self.bars {
             Some(m) => {
                 let mut map = self.by_id.lock().unwrap_or_else(|e| e.into_inner());
-                let bar = map.remove(id).unwrap_or_else(|| m.add(indicatif::ProgressBar::new(0)));
-                bar.set_style(indicatif::ProgressStyle::with_template("{prefix}: {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+                let bar = map
+                    .remove(id)
+                    .unwrap_or_else(|| m.add(indicatif::ProgressBar::new(0)));
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{prefix}: {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
                 bar.set_prefix(id.to_string());
                 bar.finish_with_message(word);
             }
@@ -212,7 +242,8 @@ fn pull(ctx: &Context, a: PullArgs) -> Result<i32> {
         quiet: a.quiet,
     };
     let pinned = r.digest().is_some();
-    if !pinned && !a.name.contains(':') || (!pinned && a.name.rsplit_once(':').is_some_and(|(_, t)| t.contains('/'))) {
+    let last = a.name.rsplit('/').next().unwrap_or("");
+    if !pinned && !last.contains(':') {
         progress.line("Using default tag: latest".to_string());
     }
     let path = r.repository();
@@ -223,7 +254,15 @@ fn pull(ctx: &Context, a: PullArgs) -> Result<i32> {
     };
     progress.line(format!("{label}: Pulling from {path}"));
     let client = crate::registry::Client::new(&ctx.config)?;
-    let report = eng::pull_from(ctx, &client, &r, &PullOptions { platform: a.platform.clone() }, &progress)?;
+    let report = eng::pull_from(
+        ctx,
+        &client,
+        &r,
+        &PullOptions {
+            platform: a.platform.clone(),
+        },
+        &progress,
+    )?;
     if let Some(m) = &progress.bars {
         let _ = m.clear();
     }
@@ -274,14 +313,21 @@ fn images(ctx: &Context, a: ImagesArgs) -> Result<i32> {
     if let Some(r) = &a.reference {
         patterns.push(r.clone());
     }
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
     let mut rows = Vec::new();
     for rec in eng::list_images(ctx)? {
         let is_dangling = rec.repo_tags.is_empty();
         if dangling.is_some_and(|d| d != is_dangling) {
             continue;
         }
-        let id = if a.no_trunc { rec.id.clone() } else { rec.id[7..19].to_string() };
+        let id = if a.no_trunc {
+            rec.id.clone()
+        } else {
+            rec.id[7..19].to_string()
+        };
         let digest_of = |repo: &str| {
             rec.repo_digests
                 .iter()
@@ -296,7 +342,9 @@ fn images(ctx: &Context, a: ImagesArgs) -> Result<i32> {
             tag,
             digest,
             id: id.clone(),
-            created_since: created.map(|c| format!("{} ago", human_duration(now - c))).unwrap_or_else(|| "N/A".into()),
+            created_since: created
+                .map(|c| format!("{} ago", human_duration(now - c)))
+                .unwrap_or_else(|| "N/A".into()),
             created_at: rec.created.clone().unwrap_or_default(),
             size: human_size(rec.size),
         };
@@ -304,14 +352,26 @@ fn images(ctx: &Context, a: ImagesArgs) -> Result<i32> {
             if !patterns.is_empty() {
                 continue;
             }
-            rows.push(mk("<none>".into(), "<none>".into(), rec.repo_digests.first().and_then(|d| d.split('@').nth(1)).unwrap_or("<none>").into()));
+            rows.push(mk(
+                "<none>".into(),
+                "<none>".into(),
+                rec.repo_digests
+                    .first()
+                    .and_then(|d| d.split('@').nth(1))
+                    .unwrap_or("<none>")
+                    .into(),
+            ));
             continue;
         }
         for t in &rec.repo_tags {
             let (repo, tag) = t.rsplit_once(':').unwrap_or((t, ""));
             let fam = familiar_name(repo);
             let fam_full = format!("{fam}:{tag}");
-            if !patterns.is_empty() && !patterns.iter().any(|p| glob_match(p, &fam_full) || glob_match(p, &fam)) {
+            if !patterns.is_empty()
+                && !patterns
+                    .iter()
+                    .any(|p| glob_match(p, &fam_full) || glob_match(p, &fam))
+            {
                 continue;
             }
             rows.push(mk(fam, tag.to_string(), digest_of(repo)));
@@ -380,8 +440,10 @@ fn images(ctx: &Context, a: ImagesArgs) -> Result<i32> {
                     .replace("{{.CreatedAt}}", "CREATED AT")
                     .replace("\\t", "\t");
                 let head: Vec<&str> = header.split('\t').collect();
-                let cells: Vec<Vec<String>> =
-                    rows.iter().map(|r| render(r).split('\t').map(str::to_string).collect()).collect();
+                let cells: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| render(r).split('\t').map(str::to_string).collect())
+                    .collect();
                 write_table(&mut out, &head, &cells)?;
             } else {
                 for r in &rows {
@@ -426,7 +488,9 @@ fn glob_match(pat: &str, s: &str) -> bool {
     fn go(p: &[u8], s: &[u8]) -> bool {
         match p.first() {
             None => s.is_empty(),
-            Some(b'*') => (0..=s.len()).take_while(|&i| i == 0 || s[i - 1] != b'/').any(|i| go(&p[1..], &s[i..])),
+            Some(b'*') => (0..=s.len())
+                .take_while(|&i| i == 0 || s[i - 1] != b'/')
+                .any(|i| go(&p[1..], &s[i..])),
             Some(b'?') => !s.is_empty() && s[0] != b'/' && go(&p[1..], &s[1..]),
             Some(c) => s.first() == Some(c) && go(&p[1..], &s[1..]),
         }
@@ -462,9 +526,19 @@ fn human_size(size: u64) -> String {
         v /= 1000.0;
         i += 1;
     }
-    let digits = if v >= 100.0 { 0 } else if v >= 10.0 { 1 } else { 2 };
+    let digits = if v >= 100.0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    };
     let s = format!("{v:.digits$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
     format!("{s}{}", UNITS[i])
 }
 
@@ -475,7 +549,14 @@ fn parse_rfc3339(s: &str) -> Option<i64> {
         return None;
     }
     let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, mo, d, h, mi, se) = (n(0..4)?, n(5..7)?, n(8..10)?, n(11..13)?, n(14..16)?, n(17..19)?);
+    let (y, mo, d, h, mi, se) = (
+        n(0..4)?,
+        n(5..7)?,
+        n(8..10)?,
+        n(11..13)?,
+        n(14..16)?,
+        n(17..19)?,
+    );
     let y2 = if mo <= 2 { y - 1 } else { y };
     let era = y2.div_euclid(400);
     let yoe = y2 - era * 400;
@@ -486,7 +567,11 @@ fn parse_rfc3339(s: &str) -> Option<i64> {
     let mut t = days * 86_400 + h * 3600 + mi * 60 + se;
     let rest = &s[19..];
     let rest = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
-    if let Some(off) = rest.strip_prefix('+').map(|o| (1, o)).or_else(|| rest.strip_prefix('-').map(|o| (-1, o))) {
+    if let Some(off) = rest
+        .strip_prefix('+')
+        .map(|o| (1, o))
+        .or_else(|| rest.strip_prefix('-').map(|o| (-1, o)))
+    {
         let (sign, o) = off;
         let oh: i64 = o.get(0..2)?.parse().ok()?;
         let om: i64 = o.get(3..5)?.parse().ok()?;
@@ -533,16 +618,23 @@ fn render_inspect(f: &str, v: &serde_json::Value) -> Result<String> {
     let mut rest = f;
     while let Some(start) = rest.find("{{") {
         out.push_str(&rest[..start]);
-        let end = rest[start..].find("}}").context("template: unclosed action")? + start;
+        let end = rest[start..]
+            .find("}}")
+            .context("template: unclosed action")?
+            + start;
         let action = rest[start + 2..end].trim();
         let (json, path) = match action.strip_prefix("json ") {
             Some(p) => (true, p.trim()),
             None => (false, action),
         };
-        let Some(path) = path.strip_prefix('.') else { bail!("template: unsupported action {action:?}") };
+        let Some(path) = path.strip_prefix('.') else {
+            bail!("template: unsupported action {action:?}")
+        };
         let mut cur = v;
         for part in path.split('.').filter(|p| !p.is_empty()) {
-            cur = cur.get(part).with_context(|| format!("template: no field {part:?}"))?;
+            cur = cur
+                .get(part)
+                .with_context(|| format!("template: no field {part:?}"))?;
         }
         out.push_str(&match (json, cur) {
             (true, c) => serde_json::to_string(c)?,
@@ -561,7 +653,11 @@ fn removal_line(r: &Removal, lower: bool) -> String {
         Removal::Untagged(s) => ("Untagged", s),
         Removal::Deleted(s) => ("Deleted", s),
     };
-    if lower { format!("{}: {what}", word.to_lowercase()) } else { format!("{word}: {what}") }
+    if lower {
+        format!("{}: {what}", word.to_lowercase())
+    } else {
+        format!("{word}: {what}")
+    }
 }
 
 fn rmi(ctx: &Context, a: RmiArgs) -> Result<i32> {
@@ -585,7 +681,11 @@ fn rmi(ctx: &Context, a: RmiArgs) -> Result<i32> {
 
 fn prune(ctx: &Context, a: PruneArgs) -> Result<i32> {
     if !a.force {
-        let what = if a.all { "all images without at least one container associated to them" } else { "all dangling images" };
+        let what = if a.all {
+            "all images without at least one container associated to them"
+        } else {
+            "all dangling images"
+        };
         print!("WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] ");
         std::io::stdout().flush()?;
         let mut answer = String::new();

@@ -65,13 +65,24 @@ impl ImageIndex {
         let p = paths.images_json();
         let data = match std::fs::read(&p) {
             Ok(d) => d,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ImageIndex { version: 1, ..Default::default() }),
-            Err(e) => return Err(e).with_context(|| format!("reading image index {}", p.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(ImageIndex {
+                    version: 1,
+                    ..Default::default()
+                });
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("reading image index {}", p.display()));
+            }
         };
-        let idx: ImageIndex =
-            serde_json::from_slice(&data).with_context(|| format!("parsing image index {}", p.display()))?;
+        let idx: ImageIndex = serde_json::from_slice(&data)
+            .with_context(|| format!("parsing image index {}", p.display()))?;
         if idx.version != 1 {
-            bail!("image index {} has unknown version {}", p.display(), idx.version);
+            bail!(
+                "image index {} has unknown version {}",
+                p.display(),
+                idx.version
+            );
         }
         Ok(idx)
     }
