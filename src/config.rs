@@ -111,8 +111,20 @@ enum MirrorToml {
 impl From<MirrorToml> for Mirror {
     fn from(m: MirrorToml) -> Self {
         match m {
-            MirrorToml::Url(location) => Mirror { location, insecure: false, pull_from: PullFrom::All },
-            MirrorToml::Table { location, insecure, pull_from } => Mirror { location, insecure, pull_from },
+            MirrorToml::Url(location) => Mirror {
+                location,
+                insecure: false,
+                pull_from: PullFrom::All,
+            },
+            MirrorToml::Table {
+                location,
+                insecure,
+                pull_from,
+            } => Mirror {
+                location,
+                insecure,
+                pull_from,
+            },
         }
     }
 }
@@ -197,7 +209,9 @@ impl ConfigSources {
         let registries_conf = match std::env::var_os("CONTAINERS_REGISTRIES_CONF") {
             Some(p) => vec![PathBuf::from(p)],
             None => {
-                let user = config_home.as_ref().map(|h| h.join("containers/registries.conf"));
+                let user = config_home
+                    .as_ref()
+                    .map(|h| h.join("containers/registries.conf"));
                 let main = match user {
                     Some(u) if rootless && u.exists() => u,
                     _ => PathBuf::from("/etc/containers/registries.conf"),
@@ -215,7 +229,12 @@ impl ConfigSources {
                 files
             }
         };
-        ConfigSources { own, own_required: explicit.is_some(), daemon_json, registries_conf }
+        ConfigSources {
+            own,
+            own_required: explicit.is_some(),
+            daemon_json,
+            registries_conf,
+        }
     }
 }
 
@@ -223,12 +242,19 @@ fn config_home() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(d));
     }
-    std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".config"))
+    std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .map(|h| PathBuf::from(h).join(".config"))
 }
 
 /// Keys berth's own file understands; anything else is reported.
 const KNOWN_TOP: &[&str] = &["registry", "registries", "limits"];
-const KNOWN_REGISTRY: &[&str] = &["connect_timeout", "stall_timeout", "retries", "max_parallel_downloads"];
+const KNOWN_REGISTRY: &[&str] = &[
+    "connect_timeout",
+    "stall_timeout",
+    "retries",
+    "max_parallel_downloads",
+];
 const KNOWN_ENTRY: &[&str] = &["mirrors", "insecure", "ca_file", "blocked", "location"];
 const KNOWN_MIRROR: &[&str] = &["location", "insecure", "pull_from"];
 const KNOWN_LIMITS: &[&str] = &[
@@ -260,7 +286,11 @@ impl Config {
                 Err(e) => return Err(e).with_context(|| format!("reading config {}", p.display())),
             }
         }
-        cfg.registries = cfg.registries.into_iter().map(|(k, v)| (normalize_prefix(&k), v)).collect();
+        cfg.registries = cfg
+            .registries
+            .into_iter()
+            .map(|(k, v)| (normalize_prefix(&k), v))
+            .collect();
         // registries.conf before daemon.json: the first source naming mirrors for a prefix wins.
         for p in &src.registries_conf {
             match std::fs::read_to_string(p) {
@@ -287,7 +317,8 @@ impl Config {
 
     /// Parse berth's own TOML, collecting unknown keys as warnings (`name` labels them).
     pub fn parse(text: &str, name: &str, warnings: &mut Vec<String>) -> Result<Config> {
-        let table: toml::Table = toml::from_str(text).with_context(|| format!("parsing config {name}"))?;
+        let table: toml::Table =
+            toml::from_str(text).with_context(|| format!("parsing config {name}"))?;
         check_keys(&table, name, warnings);
         let cfg: Config = toml::from_str(text).with_context(|| format!("parsing config {name}"))?;
         if !(cfg.registry.connect_timeout > 0.0 && cfg.registry.stall_timeout > 0.0) {
@@ -360,9 +391,12 @@ max_error_bytes = {mf}
         for (prefix, entry) in &self.registries {
             let score = if let Some(suffix) = prefix.strip_prefix("*.") {
                 // A wildcard matches only the host, never a path, and ranks below exact names.
-                host.strip_suffix(suffix).filter(|h| h.ends_with('.')).map(|_| 1)
+                host.strip_suffix(suffix)
+                    .filter(|h| h.ends_with('.'))
+                    .map(|_| 1)
             } else if full == *prefix
-                || full.starts_with(prefix.as_str()) && full.as_bytes().get(prefix.len()) == Some(&b'/')
+                || full.starts_with(prefix.as_str())
+                    && full.as_bytes().get(prefix.len()) == Some(&b'/')
             {
                 Some(prefix.len() + 2)
             } else {
@@ -403,7 +437,8 @@ fn check_keys(table: &toml::Table, name: &str, warnings: &mut Vec<String>) {
                             && let Some(list) = v3.as_array()
                         {
                             for m in list.iter().filter_map(|m| m.as_table()) {
-                                for k4 in m.keys().filter(|k4| !KNOWN_MIRROR.contains(&k4.as_str())) {
+                                for k4 in m.keys().filter(|k4| !KNOWN_MIRROR.contains(&k4.as_str()))
+                                {
                                     unknown(format!("registries.\"{host}\".mirrors.{k4}"));
                                 }
                             }
@@ -454,7 +489,11 @@ fn merge_daemon_json(cfg: &mut Config, text: &str, warnings: &mut Vec<String>) -
             e.mirrors = d
                 .mirrors
                 .into_iter()
-                .map(|m| Mirror { location: m, insecure: false, pull_from: PullFrom::All })
+                .map(|m| Mirror {
+                    location: m,
+                    insecure: false,
+                    pull_from: PullFrom::All,
+                })
                 .collect();
         }
     }
@@ -462,10 +501,15 @@ fn merge_daemon_json(cfg: &mut Config, text: &str, warnings: &mut Vec<String>) -
         if reg.contains('/') && reg.parse::<std::net::IpAddr>().is_err() && !reg.contains("://") {
             // CIDR ranges (docker's default 127.0.0.0/8): loopback is always allowed plain HTTP by berth;
             // other ranges would need address matching berth does not do.
-            warnings.push(format!("daemon.json: insecure-registries range {reg} is not supported, name the registry"));
+            warnings.push(format!(
+                "daemon.json: insecure-registries range {reg} is not supported, name the registry"
+            ));
             continue;
         }
-        let host = reg.trim_start_matches("http://").trim_start_matches("https://").trim_end_matches('/');
+        let host = reg
+            .trim_start_matches("http://")
+            .trim_start_matches("https://")
+            .trim_end_matches('/');
         entry_mut(cfg, host).insecure = true;
     }
     Ok(())
@@ -504,10 +548,14 @@ fn merge_registries_conf(cfg: &mut Config, text: &str, warnings: &mut Vec<String
     let c: Conf = toml::from_str(text).context("parsing registries.conf")?;
     for r in c.registry {
         let Some(prefix) = r.prefix.clone().or_else(|| r.location.clone()) else {
-            warnings.push("registries.conf: a [[registry]] without prefix or location is ignored".into());
+            warnings.push(
+                "registries.conf: a [[registry]] without prefix or location is ignored".into(),
+            );
             continue;
         };
-        let location = r.location.filter(|l| normalize_prefix(l) != normalize_prefix(&prefix));
+        let location = r
+            .location
+            .filter(|l| normalize_prefix(l) != normalize_prefix(&prefix));
         let e = entry_mut(cfg, &prefix);
         e.insecure |= r.insecure;
         e.blocked |= r.blocked;
@@ -542,7 +590,10 @@ mod tests {
         let mut w = Vec::new();
         let c = Config::parse(&Config::default_toml(), "default", &mut w).unwrap();
         assert!(w.is_empty(), "{w:?}");
-        assert_eq!(c.registry.connect_timeout, RegistrySettings::default().connect_timeout);
+        assert_eq!(
+            c.registry.connect_timeout,
+            RegistrySettings::default().connect_timeout
+        );
         assert_eq!(c.limits.max_manifest_bytes, 4 << 20);
         assert!(c.registries.is_empty());
     }
@@ -564,8 +615,20 @@ blocked = true
         )
         .unwrap();
         assert!(w.is_empty());
-        assert_eq!(c.registry_for("docker.io", "library/busybox").unwrap().1.mirrors.len(), 1);
-        assert!(c.registry_for("docker.io", "libraryx/busybox").unwrap().1.insecure);
+        assert_eq!(
+            c.registry_for("docker.io", "library/busybox")
+                .unwrap()
+                .1
+                .mirrors
+                .len(),
+            1
+        );
+        assert!(
+            c.registry_for("docker.io", "libraryx/busybox")
+                .unwrap()
+                .1
+                .insecure
+        );
         assert!(c.registry_for("a.example.com", "x").unwrap().1.blocked);
         assert!(c.registry_for("example.com", "x").is_none());
     }

@@ -11,9 +11,12 @@
 //!   [`TestEnv::run`] runs it and returns an [`Outcome`] with `assert_ok`, `assert_code`, `assert_stdout_has`,
 //!   `assert_stderr_has`, `stdout`, `stderr`, `code`. Paths: [`TestEnv::root`], [`TestEnv::run_root`],
 //!   [`TestEnv::home`], [`TestEnv::config_path`], [`TestEnv::docker_config`]; [`TestEnv::write_config`] replaces
-//!   the (initially empty) berth config file.
+//!   the (initially empty) berth config file; [`TestEnv::pull`] pulls a fixture from the shared registry.
+//! - [`must_run`] runs a setup tool (not berth) and panics with its output if it fails.
 //! - [`registry::shared`]: one docker-registry for the whole test binary, pre-loaded with the fixtures listed in
-//!   [`fixtures`]; [`registry::Registry::start`] for a private one (no auth, htpasswd, or a token server).
+//!   [`fixtures`]; [`registry::shared_htpasswd`] and [`registry::shared_token`] for the auth flows;
+//!   [`registry::Registry::start`] for a private one (no auth, htpasswd, or a token server); [`registry::http`]
+//!   a tiny HTTP/1.0 client for probes.
 //! - [`fixtures`]: the fixture images (names, digests, OCI layouts on disk).
 //! - [`unique`]: a name no other test in this run uses (for containers, tags, networks).
 //!
@@ -54,6 +57,34 @@ pub fn temp_base() -> PathBuf {
     std::env::var_os("BERTH_TEST_TMPDIR")
         .map(PathBuf::from)
         .unwrap_or_else(std::env::temp_dir)
+}
+
+/// Kill `pid` (if given) and remove `dir` when the test binary exits. For things held in statics (the shared
+/// registries), which are never dropped: without this every `cargo test` run would leave its temp dirs behind.
+pub fn clean_at_exit(pid: Option<u32>, dir: PathBuf) {
+    static ITEMS: std::sync::Mutex<Vec<(Option<u32>, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+    static REGISTERED: std::sync::Once = std::sync::Once::new();
+    extern "C" fn run() {
+        let items = std::mem::take(&mut *ITEMS.lock().unwrap_or_else(|e| e.into_inner()));
+        for (pid, dir) in items {
+            if let Some(pid) = pid {
+                let pid = nix::unistd::Pid::from_raw(pid as i32);
+                let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+                let _ = nix::sys::wait::waitpid(pid, None);
+            }
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
+    REGISTERED.call_once(|| {
+        // SAFETY: `run` is a plain extern "C" fn with no arguments that only uses statics; atexit just records it.
+        unsafe {
+            libc::atexit(run);
+        }
+    });
+    ITEMS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((pid, dir));
 }
 
 /// A temp dir under [`temp_base`] with a recognisable prefix, removed on drop.
@@ -234,6 +265,14 @@ impl TestEnv {
         let mut cmd = self.berth();
         cmd.args(args);
         Outcome::of(&mut cmd)
+    }
+
+    /// `berth pull <shared registry>/<fixture>`, e.g. `env.pull(fixtures::BUSYBOX)`; returns the full reference
+    /// pulled and the outcome (not asserted: pull tests check it themselves).
+    pub fn pull(&self, fixture: &str) -> (String, Outcome) {
+        let reference = registry::shared().image(fixture);
+        let out = self.run(["pull", reference.as_str()]);
+        (reference, out)
     }
 
     /// Run `berth <args>` with `input` on stdin.

@@ -9,6 +9,7 @@
 //!   `shared().image("library/busybox:latest")` gives `127.0.0.1:PORT/library/busybox:latest`;
 //!   `shared().fixture("library/busybox:latest")` its digests.
 //! - [`shared_htpasswd`]: one htpasswd registry (user [`USER`], password [`PASSWORD`]) holding `private/busybox:latest`.
+//! - [`shared_token`]: one bearer-token registry (same user) holding `library/busybox:latest`.
 //! - [`Registry::start`] with [`Auth`] for a private registry (`Auth::Token(TokenConfig::default())` for bearer).
 //!   `push_fixture` fills it; `token_server().requests()` shows what the token server was asked.
 
@@ -127,6 +128,7 @@ pub fn shared() -> &'static Registry {
     static CELL: OnceLock<Registry> = OnceLock::new();
     CELL.get_or_init(|| {
         let reg = Registry::start(Auth::None);
+        reg.clean_at_exit();
         for f in fixtures::ALL {
             if f.name() != fixtures::PRIVATE_BUSYBOX {
                 reg.push_fixture(*f);
@@ -141,7 +143,20 @@ pub fn shared_htpasswd() -> &'static Registry {
     static CELL: OnceLock<Registry> = OnceLock::new();
     CELL.get_or_init(|| {
         let reg = Registry::start(Auth::htpasswd());
+        reg.clean_at_exit();
         reg.push_fixture(Fixture::PrivateBusybox);
+        reg
+    })
+}
+
+/// A shared token-auth registry ([`USER`]/[`PASSWORD`], anonymous pulls refused) holding `library/busybox:latest`.
+/// Tests that assert on the token server's requests start their own with [`Registry::start`].
+pub fn shared_token() -> &'static Registry {
+    static CELL: OnceLock<Registry> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let reg = Registry::start(Auth::token());
+        reg.clean_at_exit();
+        reg.push_fixture(Fixture::Busybox);
         reg
     })
 }
@@ -274,6 +289,12 @@ impl Registry {
             last_log = fs::read_to_string(&log).unwrap_or_default();
         }
         panic!("docker-registry did not start; its log:\n{last_log}");
+    }
+
+    /// Kill the registry and remove its dir when the test binary exits (for registries kept in statics).
+    fn clean_at_exit(&self) {
+        let pid = self.child.lock().expect("child lock").id();
+        super::clean_at_exit(Some(pid), self.dir.path().to_path_buf());
     }
 
     /// `127.0.0.1:PORT`
@@ -973,4 +994,20 @@ fn support_token_registry_rejects_anonymous_and_accepts_issued_token() {
             && r.scopes == ["repository:library/busybox:pull"]),
         "{reqs:?}"
     );
+}
+
+#[test]
+fn support_shared_token_registry_serves_busybox_to_credentials_only() {
+    let reg = shared_token();
+    let p = reg.fixture(fixtures::BUSYBOX);
+    assert_eq!(p.digest, fixtures::build(Fixture::Busybox).digest);
+    let r = http(
+        &reg.host(),
+        "GET",
+        "/v2/library/busybox/tags/list",
+        &[],
+        b"",
+    )
+    .expect("GET tags");
+    assert_eq!(r.status, 401);
 }

@@ -186,3 +186,46 @@ fn support_rootless_user_runs_commands_as_itself() {
         out.stdout
     );
 }
+
+#[test]
+fn support_rootless_env_runs_berth_as_the_test_user() {
+    let env = super::TestEnv::rootless();
+    let u = env.user().expect("rootless env has a user").clone();
+    assert_eq!(fs::metadata(env.root()).expect("root dir").uid(), u.uid);
+    env.run(["version"]).assert_ok();
+    // The command really runs unprivileged: the same wrapper runs `id -u` as the user.
+    let id = env.berth();
+    let args: Vec<_> = id.get_args().map(|a| a.to_owned()).collect();
+    let setpriv_part = &args[..args.iter().position(|a| a == "--").expect("setpriv --") + 1];
+    let out = super::must_run(
+        Command::new("setpriv")
+            .args(setpriv_part)
+            .arg("id")
+            .arg("-u"),
+    );
+    assert_eq!(out.stdout.trim(), u.uid.to_string());
+}
+
+#[test]
+fn support_env_isolates_home_and_store() {
+    let env = super::TestEnv::new();
+    let cmd = env.berth();
+    let envs: std::collections::HashMap<_, _> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| Some((k.to_string_lossy().into_owned(), PathBuf::from(v?))))
+        .collect();
+    for k in [
+        "HOME",
+        "DOCKER_CONFIG",
+        "XDG_CONFIG_HOME",
+        "XDG_DATA_HOME",
+        "XDG_RUNTIME_DIR",
+    ] {
+        assert!(
+            envs[k].starts_with(env.dir()),
+            "{k} = {} escapes the test dir",
+            envs[k].display()
+        );
+    }
+    env.run(["version"]).assert_ok().assert_stdout_has("berth");
+}
