@@ -3,12 +3,12 @@
 //! Parses flags, calls `engine::image`, prints docker's output (progress lines or indicatif bars, tables,
 //! inspect JSON). Nothing here touches the store directly.
 
-use super::GlobalOpts;
+use super::{GlobalOpts, format, human};
 use crate::engine::image::{self as eng, NoSuchImage, PullOptions, PullStatus, Removal};
 use crate::engine::{Context, LayerStatus, Progress};
 use crate::image::ImageRef;
 use crate::image::reference::familiar_name;
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -283,17 +283,6 @@ fn pull(ctx: &Context, a: PullArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// One row of `images`.
-struct Row {
-    repository: String,
-    tag: String,
-    digest: String,
-    id: String,
-    created_since: String,
-    created_at: String,
-    size: String,
-}
-
 fn images(ctx: &Context, a: ImagesArgs) -> Result<i32> {
     let mut dangling: Option<bool> = None;
     let mut patterns: Vec<String> = Vec::new();
@@ -313,10 +302,7 @@ fn images(ctx: &Context, a: ImagesArgs) -> Result<i32> {
     if let Some(r) = &a.reference {
         patterns.push(r.clone());
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let now = std::time::SystemTime::now();
     let mut rows = Vec::new();
     for rec in eng::list_images(ctx)? {
         let is_dangling = rec.repo_tags.is_empty();
@@ -328,39 +314,34 @@ fn images(ctx: &Context, a: ImagesArgs) -> Result<i32> {
         } else {
             rec.id[7..19].to_string()
         };
-        let digest_of = |repo: &str| {
-            rec.repo_digests
-                .iter()
-                .find(|d| d.split('@').next() == Some(repo))
-                .and_then(|d| d.split('@').nth(1))
-                .unwrap_or("<none>")
-                .to_string()
-        };
-        let created = rec.created.as_deref().and_then(parse_rfc3339);
-        let mk = |repository: String, tag: String, digest: String| Row {
-            repository,
-            tag,
-            digest,
-            id: id.clone(),
-            created_since: created
-                .map(|c| format!("{} ago", human_duration(now - c)))
-                .unwrap_or_else(|| "N/A".into()),
-            created_at: rec.created.clone().unwrap_or_default(),
-            size: human_size(rec.size),
+        let created = rec
+            .created
+            .as_deref()
+            .and_then(|c| human::parse_rfc3339(c).ok());
+        let mk = |repository: &str, tag: &str, digest: &str| {
+            serde_json::json!({
+                "Containers": "N/A",
+                "CreatedAt": created.map(human::format_created_at).unwrap_or_default(),
+                "CreatedSince": created.map(|c| human::since(c, now)).unwrap_or_else(|| "N/A".into()),
+                "Digest": digest,
+                "ID": id,
+                "Repository": repository,
+                "SharedSize": "N/A",
+                "Size": human::human_size(rec.size),
+                "Tag": tag,
+                "UniqueSize": "N/A",
+                "VirtualSize": human::human_size(rec.size),
+            })
         };
         if is_dangling {
-            if !patterns.is_empty() {
-                continue;
-            }
-            rows.push(mk(
-                "<none>".into(),
-                "<none>".into(),
-                rec.repo_digests
+            if patterns.is_empty() {
+                let digest = rec
+                    .repo_digests
                     .first()
                     .and_then(|d| d.split('@').nth(1))
-                    .unwrap_or("<none>")
-                    .into(),
-            ));
+                    .unwrap_or("<none>");
+                rows.push(mk("<none>", "<none>", digest));
+            }
             continue;
         }
         for t in &rec.repo_tags {
@@ -374,113 +355,36 @@ fn images(ctx: &Context, a: ImagesArgs) -> Result<i32> {
             {
                 continue;
             }
-            rows.push(mk(fam, tag.to_string(), digest_of(repo)));
-        }
-    }
-    let mut out = std::io::stdout().lock();
-    if a.quiet {
-        for r in rows {
-            writeln!(out, "{}", r.id)?;
-        }
-        return Ok(0);
-    }
-    match a.format.as_deref() {
-        None | Some("table") => {
-            let mut header = vec!["REPOSITORY", "TAG"];
-            if a.digests {
-                header.push("DIGEST");
-            }
-            header.extend(["IMAGE ID", "CREATED", "SIZE"]);
-            let cells: Vec<Vec<String>> = rows
+            let digest = rec
+                .repo_digests
                 .iter()
-                .map(|r| {
-                    let mut c = vec![r.repository.clone(), r.tag.clone()];
-                    if a.digests {
-                        c.push(r.digest.clone());
-                    }
-                    c.extend([r.id.clone(), r.created_since.clone(), r.size.clone()]);
-                    c
-                })
-                .collect();
-            write_table(&mut out, &header, &cells)?;
-        }
-        Some("json") => {
-            for r in rows {
-                let v = serde_json::json!({
-                    "Containers": "N/A", "CreatedAt": r.created_at, "CreatedSince": r.created_since,
-                    "Digest": r.digest, "ID": r.id, "Repository": r.repository, "SharedSize": "N/A",
-                    "Size": r.size, "Tag": r.tag, "UniqueSize": "N/A", "VirtualSize": r.size,
-                });
-                writeln!(out, "{v}")?;
-            }
-        }
-        Some(f) => {
-            let (table, tmpl) = match f.strip_prefix("table") {
-                Some(rest) => (true, rest.trim_start().to_string()),
-                None => (false, f.to_string()),
-            };
-            let render = |r: &Row| {
-                tmpl.replace("{{.Repository}}", &r.repository)
-                    .replace("{{.Tag}}", &r.tag)
-                    .replace("{{.ID}}", &r.id)
-                    .replace("{{.Digest}}", &r.digest)
-                    .replace("{{.Size}}", &r.size)
-                    .replace("{{.CreatedSince}}", &r.created_since)
-                    .replace("{{.CreatedAt}}", &r.created_at)
-                    .replace("\\t", "\t")
-            };
-            if table {
-                let header = tmpl
-                    .replace("{{.Repository}}", "REPOSITORY")
-                    .replace("{{.Tag}}", "TAG")
-                    .replace("{{.ID}}", "IMAGE ID")
-                    .replace("{{.Digest}}", "DIGEST")
-                    .replace("{{.Size}}", "SIZE")
-                    .replace("{{.CreatedSince}}", "CREATED")
-                    .replace("{{.CreatedAt}}", "CREATED AT")
-                    .replace("\\t", "\t");
-                let head: Vec<&str> = header.split('\t').collect();
-                let cells: Vec<Vec<String>> = rows
-                    .iter()
-                    .map(|r| render(r).split('\t').map(str::to_string).collect())
-                    .collect();
-                write_table(&mut out, &head, &cells)?;
-            } else {
-                for r in &rows {
-                    writeln!(out, "{}", render(r))?;
-                }
-            }
+                .find(|d| d.split('@').next() == Some(repo))
+                .and_then(|d| d.split('@').nth(1))
+                .unwrap_or("<none>");
+            rows.push(mk(&fam, tag, digest));
         }
     }
-    Ok(0)
-}
-
-/// docker's tabwriter (minwidth 10, padding 3) for the default tables.
-fn write_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
-    let n = header.len();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate().take(n) {
-            widths[i] = widths[i].max(c.chars().count());
+    let default = match (a.quiet, a.digests) {
+        (true, _) => "{{.ID}}",
+        (false, false) => "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}",
+        (false, true) => {
+            "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
         }
-    }
-    let line = |cells: Vec<&str>| {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                s.push_str(c);
-            } else {
-                let w = (widths[i] + 3).max(10);
-                s.push_str(&format!("{c:<w$}"));
-            }
-        }
-        s.trim_end().to_string()
     };
-    writeln!(out, "{}", line(header.to_vec()))?;
-    for r in rows {
-        writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
-    }
-    Ok(())
+    let format = if a.quiet { None } else { a.format.as_deref() };
+    let headers = [
+        ("ID", "IMAGE ID"),
+        ("CreatedSince", "CREATED"),
+        ("CreatedAt", "CREATED AT"),
+    ];
+    format::render_list(
+        &mut std::io::stdout().lock(),
+        format,
+        default,
+        &rows,
+        &headers,
+    )?;
+    Ok(0)
 }
 
 /// go's `path.Match` subset docker uses for `reference=`: `*` (not across `/`) and `?`.
@@ -498,88 +402,6 @@ fn glob_match(pat: &str, s: &str) -> bool {
     go(pat.as_bytes(), s.as_bytes())
 }
 
-/// docker's `units.HumanDuration`.
-fn human_duration(secs: i64) -> String {
-    let s = secs.max(0);
-    let (m, h) = (s / 60, s / 3600);
-    match () {
-        _ if s < 1 => "Less than a second".into(),
-        _ if s == 1 => "1 second".into(),
-        _ if s < 60 => format!("{s} seconds"),
-        _ if m == 1 => "About a minute".into(),
-        _ if m < 60 => format!("{m} minutes"),
-        _ if h == 1 => "About an hour".into(),
-        _ if h < 48 => format!("{h} hours"),
-        _ if h < 24 * 7 * 2 => format!("{} days", h / 24),
-        _ if h < 24 * 30 * 2 => format!("{} weeks", h / 24 / 7),
-        _ if h < 24 * 365 * 2 => format!("{} months", h / 24 / 30),
-        _ => format!("{} years", h / 24 / 365),
-    }
-}
-
-/// docker's `units.HumanSizeWithPrecision(size, 3)`: decimal units, 3 significant digits.
-fn human_size(size: u64) -> String {
-    const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-    let mut v = size as f64;
-    let mut i = 0;
-    while v >= 1000.0 && i + 1 < UNITS.len() {
-        v /= 1000.0;
-        i += 1;
-    }
-    let digits = if v >= 100.0 {
-        0
-    } else if v >= 10.0 {
-        1
-    } else {
-        2
-    };
-    let s = format!("{v:.digits$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    format!("{s}{}", UNITS[i])
-}
-
-/// Seconds since the epoch of an RFC 3339 time (`2024-01-02T03:04:05.123Z`, offsets allowed).
-fn parse_rfc3339(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() < 19 {
-        return None;
-    }
-    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, mo, d, h, mi, se) = (
-        n(0..4)?,
-        n(5..7)?,
-        n(8..10)?,
-        n(11..13)?,
-        n(14..16)?,
-        n(17..19)?,
-    );
-    let y2 = if mo <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let mp = (mo + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let mut t = days * 86_400 + h * 3600 + mi * 60 + se;
-    let rest = &s[19..];
-    let rest = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
-    if let Some(off) = rest
-        .strip_prefix('+')
-        .map(|o| (1, o))
-        .or_else(|| rest.strip_prefix('-').map(|o| (-1, o)))
-    {
-        let (sign, o) = off;
-        let oh: i64 = o.get(0..2)?.parse().ok()?;
-        let om: i64 = o.get(3..5)?.parse().ok()?;
-        t -= sign * (oh * 3600 + om * 60);
-    }
-    Some(t)
-}
-
 fn inspect(ctx: &Context, a: InspectArgs) -> Result<i32> {
     let mut found = Vec::new();
     let mut missing = Vec::new();
@@ -590,62 +412,11 @@ fn inspect(ctx: &Context, a: InspectArgs) -> Result<i32> {
             Err(e) => return Err(e),
         }
     }
-    let mut out = std::io::stdout().lock();
-    match &a.format {
-        Some(f) => {
-            for v in &found {
-                writeln!(out, "{}", render_inspect(f, v)?)?;
-            }
-        }
-        None => {
-            let mut buf = Vec::new();
-            let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-            let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-            serde::Serialize::serialize(&found, &mut ser)?;
-            out.write_all(&buf)?;
-            writeln!(out)?;
-        }
-    }
+    format::render_inspect(&mut std::io::stdout().lock(), a.format.as_deref(), &found)?;
     for e in &missing {
         eprintln!("Error: {e:#}");
     }
     Ok(if missing.is_empty() { 0 } else { 1 })
-}
-
-/// A small Go-template subset for `image inspect -f`: `{{.A.B}}` and `{{json .A}}`.
-fn render_inspect(f: &str, v: &serde_json::Value) -> Result<String> {
-    let mut out = String::new();
-    let mut rest = f;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..]
-            .find("}}")
-            .context("template: unclosed action")?
-            + start;
-        let action = rest[start + 2..end].trim();
-        let (json, path) = match action.strip_prefix("json ") {
-            Some(p) => (true, p.trim()),
-            None => (false, action),
-        };
-        let Some(path) = path.strip_prefix('.') else {
-            bail!("template: unsupported action {action:?}")
-        };
-        let mut cur = v;
-        for part in path.split('.').filter(|p| !p.is_empty()) {
-            cur = cur
-                .get(part)
-                .with_context(|| format!("template: no field {part:?}"))?;
-        }
-        out.push_str(&match (json, cur) {
-            (true, c) => serde_json::to_string(c)?,
-            (false, serde_json::Value::String(s)) => s.clone(),
-            (false, serde_json::Value::Null) => "<no value>".into(),
-            (false, c) => c.to_string(),
-        });
-        rest = &rest[end + 2..];
-    }
-    out.push_str(rest);
-    Ok(out)
 }
 
 fn removal_line(r: &Removal, lower: bool) -> String {
@@ -703,25 +474,17 @@ fn prune(ctx: &Context, a: PruneArgs) -> Result<i32> {
         }
         writeln!(out)?;
     }
-    writeln!(out, "Total reclaimed space: {}", human_size(reclaimed))?;
+    writeln!(
+        out,
+        "Total reclaimed space: {}",
+        human::human_size(reclaimed)
+    )?;
     Ok(0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_and_durations_read_like_docker() {
-        assert_eq!(human_size(4_261_550), "4.26MB");
-        assert_eq!(human_size(100), "100B");
-        assert_eq!(human_size(1_240), "1.24kB");
-        assert_eq!(human_size(0), "0B");
-        assert_eq!(human_duration(14 * 86_400), "2 weeks");
-        assert_eq!(human_duration(3600), "About an hour");
-        assert_eq!(parse_rfc3339("1970-01-02T00:00:01Z"), Some(86_401));
-        assert_eq!(parse_rfc3339("1970-01-02T01:00:01+01:00"), Some(86_401));
-    }
 
     #[test]
     fn reference_filter_globs_stop_at_slashes() {
