@@ -489,3 +489,50 @@ fn pull_rejects_a_config_whose_diff_ids_do_not_match_the_layers() {
     assert!(format!("{:#}", res.unwrap_err()).contains("diff_ids"));
     assert_nothing_committed(&dir.path().join("root"));
 }
+
+#[test]
+fn rootless_pull_unpacks_with_user_overlay_xattrs() {
+    // Runs as the unprivileged user the test world creates (needs root to create it; CI runs as root).
+    let reg = registry::shared();
+    let env = TestEnv::rootless();
+    let name = reg.image(fixtures::MULTI);
+    let out = env.run(["pull", &name]);
+    out.assert_ok();
+    // Owners from the image cannot be applied without a user namespace: one warning, no failure.
+    out.assert_stderr_has("WARNING: file owners from the image were not applied");
+    let id = reg.fixture(fixtures::MULTI).image_id;
+    env.run(["image", "inspect", "-f", "{{.Id}}", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{id}\n"));
+    let mut saw_whiteout = false;
+    let mut saw_opaque = false;
+    for l in fs::read_dir(env.root().join("layers/sha256"))
+        .unwrap()
+        .flatten()
+    {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        if let Ok(m) = fs::symlink_metadata(l.path().join("diff/data/gone.txt")) {
+            saw_whiteout |= m.file_type().is_char_device() && m.rdev() == 0;
+        }
+        let opaque = l.path().join("diff/data/opaque");
+        if opaque.exists()
+            && xattr_value(&opaque, "user.overlay.opaque").as_deref() == Some(&b"y"[..])
+        {
+            saw_opaque = true;
+        }
+    }
+    assert!(saw_whiteout && saw_opaque);
+    env.run(["rmi", &name]).assert_ok();
+    assert_eq!(layer_dirs(&env.root()), (vec![], vec![]));
+}
+
+fn xattr_value(p: &Path, name: &str) -> Option<Vec<u8>> {
+    use std::os::unix::ffi::OsStrExt;
+    let cp = std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
+    let cn = std::ffi::CString::new(name).unwrap();
+    let mut buf = [0u8; 64];
+    // SAFETY: both strings are NUL-terminated and buf is writable for its length.
+    let n =
+        unsafe { libc::lgetxattr(cp.as_ptr(), cn.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+    (n >= 0).then(|| buf[..n as usize].to_vec())
+}

@@ -144,6 +144,9 @@ pub fn pull_from(
     ] {
         create_private_dir(&d)?;
     }
+    // Held shared until the record is saved, so GC (exclusive) cannot remove layers in between, and
+    // stale-work cleanup never overlaps GC's own removals.
+    let _gc = FileLock::shared(&paths.gc_lock())?;
     clean_stale(paths)?;
     let want = match &opts.platform {
         Some(p) => Platform::parse(p)?,
@@ -227,8 +230,6 @@ pub fn pull_from(
 
     let diff_ids = &config.rootfs.diff_ids;
     let chains = chain_ids(diff_ids);
-    // Held shared until the record is saved, so GC (exclusive) cannot remove layers in between.
-    let _gc = FileLock::shared(&paths.gc_lock())?;
     let limits = unpack_limits(ctx);
     let warnings = Mutex::new(Vec::<String>::new());
     let sizes = Mutex::new(vec![0u64; manifest.layers.len()]);

@@ -565,3 +565,26 @@ fn ids(h: &mut Header) {
     h.set_gid(0);
     h.set_mtime(1);
 }
+
+#[test]
+fn pax_header_followed_by_a_gnu_long_name_applies_to_the_next_file_or_is_rejected() {
+    // SECURITY.md A12 (c): `x`(size=2048), `L`(longname), file_a, file_b. A PAX size that disagrees with
+    // file_a's header is refused, so no reader can see a different file list than berth.
+    let w = World::new();
+    let mut b = Builder::new(Vec::new());
+    b.append_pax_extensions([("size", &b"2048"[..])]).unwrap();
+    let long = "l".repeat(150);
+    let mut l = Header::new_gnu();
+    l.set_entry_type(EntryType::GNULongName);
+    l.as_old_mut().name[..13].copy_from_slice(b"././@LongLink");
+    l.set_size(long.len() as u64 + 1);
+    ids(&mut l);
+    l.set_cksum();
+    b.append(&l, format!("{long}\0").as_bytes()).unwrap();
+    b.append_data(&mut Header::new_gnu(), "file_a", &b"aaaa"[..])
+        .unwrap();
+    b.append_data(&mut Header::new_gnu(), "file_b", &b"bbbb"[..])
+        .unwrap();
+    assert!(w.unpack(&b.into_inner().unwrap()).is_err());
+    w.assert_victim_intact();
+}
