@@ -536,3 +536,114 @@ fn xattr_value(p: &Path, name: &str) -> Option<Vec<u8>> {
         unsafe { libc::lgetxattr(cp.as_ptr(), cn.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
     (n >= 0).then(|| buf[..n as usize].to_vec())
 }
+
+#[test]
+fn pull_reports_shared_layers_as_already_existing() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    env.run(["pull", &reg.image(fixtures::BUSYBOX)]).assert_ok();
+    let out = env.run(["image", "pull", &reg.image(fixtures::MULTI)]);
+    out.assert_ok();
+    let lines = out.lines();
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.ends_with(": Already exists"))
+            .count(),
+        1,
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.ends_with(": Pull complete"))
+            .count(),
+        2,
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn pull_by_digest_records_a_repo_digest_and_no_tag() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let pushed = reg.fixture(fixtures::BUSYBOX);
+    let by_digest = format!("{}/library/busybox@{}", reg.host(), pushed.digest);
+    let out = env.run(["pull", &by_digest]);
+    out.assert_ok();
+    assert_eq!(
+        out.lines()[0],
+        format!("{}: Pulling from library/busybox", pushed.digest)
+    );
+    out.assert_stdout_has(&format!(
+        "Status: Downloaded newer image for {by_digest}\n{by_digest}\n"
+    ));
+    let images = env.run([
+        "images",
+        "--digests",
+        "--format",
+        "{{.Repository}} {{.Tag}} {{.Digest}}",
+    ]);
+    images
+        .assert_ok()
+        .assert_stdout_eq(&format!("<none> <none> {}\n", pushed.digest));
+    env.run(["image", "inspect", "-f", "{{.Id}}", &by_digest])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{}\n", pushed.image_id));
+}
+
+#[test]
+fn rmi_refuses_an_image_a_container_uses_unless_forced_then_prune_collects_it() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let name = reg.image(fixtures::BUSYBOX);
+    let id = reg.fixture(fixtures::BUSYBOX).image_id;
+    env.run(["pull", "-q", &name]).assert_ok();
+    // The container side writes container.json with the image's full ID in `image_id`.
+    let ctr = env.root().join("containers").join("c".repeat(64));
+    fs::create_dir_all(&ctr).unwrap();
+    fs::write(
+        ctr.join("container.json"),
+        serde_json::json!({"id": "c".repeat(64), "image_id": id}).to_string(),
+    )
+    .unwrap();
+
+    env.run(["rmi", &name])
+        .assert_code(1)
+        .assert_stderr_has("conflict: unable to remove repository reference");
+    env.run(["rmi", &id[7..19]])
+        .assert_code(1)
+        .assert_stderr_has("(must be forced) - image is being used by stopped container");
+    env.run(["rmi", "-f", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("Untagged: {name}\n"));
+    // Still there, dangling, with its layer.
+    env.run(["images", "--filter", "dangling=true", "-q"])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{}\n", &id[7..19]));
+    assert_eq!(layer_dirs(&env.root()).0.len(), 1);
+    env.run(["image", "prune", "-f"])
+        .assert_ok()
+        .assert_stdout_eq("Total reclaimed space: 0B\n");
+
+    fs::remove_dir_all(&ctr).unwrap();
+    let prune = env.run(["image", "prune", "-f"]);
+    prune.assert_ok();
+    let out = prune.stdout();
+    assert!(
+        out.starts_with("Deleted Images:\nuntagged: ")
+            && out.contains(&format!("\ndeleted: {id}\n")),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nTotal reclaimed space: ") && !out.ends_with("space: 0B\n"),
+        "{out}"
+    );
+    assert_eq!(layer_dirs(&env.root()), (vec![], vec![]));
+    assert_eq!(
+        fs::read_dir(env.root().join("blobs/sha256"))
+            .unwrap()
+            .count(),
+        0
+    );
+}

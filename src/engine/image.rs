@@ -892,6 +892,10 @@ fn collect_garbage(paths: &Paths) -> Result<(Vec<String>, u64)> {
         for e in rd.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             let Ok(d) = Digest::parse(&format!("sha256:{name}")) else {
+                // A temp file of an atomic write killed midway: no pull runs while GC holds its lock.
+                if name.starts_with('.') && name.contains(".tmp-") {
+                    let _ = fs::remove_file(e.path());
+                }
                 continue;
             };
             if !keep_blobs.contains(d.as_str()) {

@@ -92,6 +92,15 @@ impl ImageIndex {
     pub fn update<T>(paths: &Paths, f: impl FnOnce(&mut ImageIndex) -> Result<T>) -> Result<T> {
         super::create_private_dir(&paths.root)?;
         let _lock = FileLock::exclusive(&paths.images_lock())?;
+        // Every writer of images.json holds this lock: a temp file left beside it is from a writer
+        // that was killed.
+        if let Ok(rd) = std::fs::read_dir(&paths.root) {
+            for e in rd.flatten() {
+                if e.file_name().to_string_lossy().starts_with(".images.json.tmp-") {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
         let mut idx = ImageIndex::load(paths)?;
         let before = serde_json::to_vec(&idx)?;
         let out = f(&mut idx)?;
