@@ -185,16 +185,17 @@ impl Progress for PullProgress {
     fn on_layer_start(&self, id: &str, size: u64) {
         match &self.bars {
             Some(m) => {
-                let bar = m.add(indicatif::ProgressBar::new(size));
-                bar.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{prefix}: {msg:16} [{bar:40}] {bytes}/{total_bytes}",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                    .progress_chars("=> "),
+                let style = indicatif::ProgressStyle::with_template(
+                    "{prefix}: {msg:16} [{bar:40}] {bytes}/{total_bytes}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> ");
+                let bar = m.add(
+                    indicatif::ProgressBar::new(size)
+                        .with_style(style)
+                        .with_prefix(id.to_string())
+                        .with_message("Downloading"),
                 );
-                bar.set_prefix(id.to_string());
-                bar.set_message("Downloading");
                 self.by_id
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -263,9 +264,6 @@ fn pull(ctx: &Context, a: PullArgs) -> Result<i32> {
         },
         &progress,
     )?;
-    if let Some(m) = &progress.bars {
-        let _ = m.clear();
-    }
     for w in &report.warnings {
         eprintln!("WARNING: {w}");
     }
