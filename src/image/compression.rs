@@ -134,4 +134,17 @@ mod tests {
         );
         assert!(decompress(&b"plain"[..], "application/x-evil", 27).is_err());
     }
+
+    #[test]
+    fn zstd_frame_declaring_a_huge_window_is_refused() {
+        // SECURITY.md A16: a frame may ask the decoder for a 2 GiB window.
+        let mut e = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
+        e.set_parameter(zstd::zstd_safe::CParameter::WindowLog(31))
+            .unwrap();
+        e.write_all(&[0u8; 4096]).unwrap();
+        let z = e.finish().unwrap();
+        let mut d = decompress(&z[..], "application/vnd.oci.image.layer.v1.tar+zstd", 27).unwrap();
+        let mut out = Vec::new();
+        assert!(d.read_to_end(&mut out).is_err());
+    }
 }
