@@ -19,6 +19,8 @@ pub struct Config {
     /// `[registry]`: network behaviour shared by every registry.
     pub registry: RegistrySettings,
     /// `[registries."host"]` (or `"host/path"`, `"*.example.com"`): per-registry settings, keyed by prefix.
+    /// The file may also list them as `[[registries]]` tables with a `prefix` key.
+    #[serde(deserialize_with = "registries_map_or_list")]
     pub registries: BTreeMap<String, RegistryEntry>,
     /// `[limits]`: bounds on untrusted input (manifests, layers).
     pub limits: Limits,
@@ -29,6 +31,10 @@ pub struct Config {
     /// Files that contributed to this configuration, in the order they were read.
     #[serde(skip)]
     pub sources: Vec<PathBuf>,
+    /// Address ranges whose registries are insecure (daemon.json `insecure-registries` CIDRs). They match
+    /// registries named by an IP address; docker also resolves names, berth does not.
+    #[serde(skip)]
+    pub insecure_ranges: Vec<(std::net::IpAddr, u8)>,
 }
 
 /// Network settings for all registries.
@@ -67,6 +73,31 @@ impl RegistrySettings {
 
 fn secs(s: f64) -> Duration {
     Duration::try_from_secs_f64(s).unwrap_or(Duration::from_secs(30))
+}
+
+/// `[registries."host"]` tables or a `[[registries]]` list with `prefix = "host"`.
+fn registries_map_or_list<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, RegistryEntry>, D::Error> {
+    #[derive(Deserialize)]
+    struct Listed {
+        prefix: String,
+        #[serde(flatten)]
+        entry: RegistryEntry,
+    }
+    use serde::de::Error;
+    // Decide the form first, so a bad value gets the precise error of that form rather than
+    // "did not match any variant".
+    match toml::Value::deserialize(d)? {
+        v @ toml::Value::Table(_) => v.try_into().map_err(D::Error::custom),
+        v @ toml::Value::Array(_) => {
+            let l: Vec<Listed> = v.try_into().map_err(D::Error::custom)?;
+            Ok(l.into_iter().map(|x| (x.prefix, x.entry)).collect())
+        }
+        _ => Err(D::Error::custom(
+            "registries must be tables or a list of tables",
+        )),
+    }
 }
 
 /// Settings for one registry (or repository prefix).
@@ -317,10 +348,9 @@ impl Config {
 
     /// Parse berth's own TOML, collecting unknown keys as warnings (`name` labels them).
     pub fn parse(text: &str, name: &str, warnings: &mut Vec<String>) -> Result<Config> {
-        let table: toml::Table =
-            toml::from_str(text).with_context(|| format!("parsing config {name}"))?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, name, &e))?;
         check_keys(&table, name, warnings);
-        let cfg: Config = toml::from_str(text).with_context(|| format!("parsing config {name}"))?;
+        let cfg: Config = toml::from_str(text).map_err(|e| toml_error(text, name, &e))?;
         if !(cfg.registry.connect_timeout > 0.0 && cfg.registry.stall_timeout > 0.0) {
             bail!("parsing config {name}: registry timeouts must be positive numbers of seconds");
         }
@@ -412,6 +442,18 @@ max_error_bytes = {mf}
     }
 }
 
+/// One line for a TOML error (`parsing config F: line N: message`), as errors print on one line.
+fn toml_error(text: &str, name: &str, e: &toml::de::Error) -> anyhow::Error {
+    let msg = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            anyhow::anyhow!("parsing config {name}: line {line}: {msg}")
+        }
+        None => anyhow::anyhow!("parsing config {name}: {msg}"),
+    }
+}
+
 fn check_keys(table: &toml::Table, name: &str, warnings: &mut Vec<String>) {
     let mut unknown = |key: String| warnings.push(format!("{name}: unknown key {key}"));
     for (k, v) in table {
@@ -426,12 +468,27 @@ fn check_keys(table: &toml::Table, name: &str, warnings: &mut Vec<String>) {
                     unknown(format!("limits.{k2}"));
                 }
             }
-            ("registries", toml::Value::Table(t)) => {
-                for (host, e) in t {
-                    let Some(e) = e.as_table() else { continue };
+            ("registries", v) => {
+                // Either `[registries."host"]` tables or a `[[registries]]` list with `prefix`.
+                let entries: Vec<(String, &toml::Table, bool)> = match v {
+                    toml::Value::Table(t) => t
+                        .iter()
+                        .filter_map(|(h, e)| e.as_table().map(|e| (format!("\"{h}\""), e, false)))
+                        .collect(),
+                    toml::Value::Array(a) => a
+                        .iter()
+                        .filter_map(|e| e.as_table())
+                        .enumerate()
+                        .map(|(i, e)| (format!("[{i}]"), e, true))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                for (label, e, listed) in entries {
                     for (k3, v3) in e {
-                        if !KNOWN_ENTRY.contains(&k3.as_str()) {
-                            unknown(format!("registries.\"{host}\".{k3}"));
+                        let known =
+                            KNOWN_ENTRY.contains(&k3.as_str()) || (listed && k3 == "prefix");
+                        if !known {
+                            unknown(format!("registries.{label}.{k3}"));
                         }
                         if k3 == "mirrors"
                             && let Some(list) = v3.as_array()
@@ -439,7 +496,7 @@ fn check_keys(table: &toml::Table, name: &str, warnings: &mut Vec<String>) {
                             for m in list.iter().filter_map(|m| m.as_table()) {
                                 for k4 in m.keys().filter(|k4| !KNOWN_MIRROR.contains(&k4.as_str()))
                                 {
-                                    unknown(format!("registries.\"{host}\".mirrors.{k4}"));
+                                    unknown(format!("registries.{label}.mirrors.{k4}"));
                                 }
                             }
                         }
@@ -449,6 +506,36 @@ fn check_keys(table: &toml::Table, name: &str, warnings: &mut Vec<String>) {
             _ if !KNOWN_TOP.contains(&k.as_str()) => unknown(k.clone()),
             _ => {}
         }
+    }
+}
+
+impl Config {
+    /// Whether `host[:port]` is an IP address inside an insecure range.
+    pub fn in_insecure_range(&self, host: &str) -> bool {
+        let h = match host.rsplit_once(':') {
+            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(':') => h,
+            _ => host,
+        };
+        let Ok(ip) = h
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+        else {
+            return false;
+        };
+        self.insecure_ranges
+            .iter()
+            .any(|(net, bits)| match (net, ip) {
+                (std::net::IpAddr::V4(n), std::net::IpAddr::V4(a)) => {
+                    let mask = u32::MAX.checked_shl(32 - u32::from(*bits)).unwrap_or(0);
+                    u32::from(*n) & mask == u32::from(a) & mask
+                }
+                (std::net::IpAddr::V6(n), std::net::IpAddr::V6(a)) => {
+                    let mask = u128::MAX.checked_shl(128 - u32::from(*bits)).unwrap_or(0);
+                    u128::from(*n) & mask == u128::from(a) & mask
+                }
+                _ => false,
+            })
     }
 }
 
@@ -498,12 +585,18 @@ fn merge_daemon_json(cfg: &mut Config, text: &str, warnings: &mut Vec<String>) -
         }
     }
     for reg in d.insecure {
-        if reg.contains('/') && reg.parse::<std::net::IpAddr>().is_err() && !reg.contains("://") {
-            // CIDR ranges (docker's default 127.0.0.0/8): loopback is always allowed plain HTTP by berth;
-            // other ranges would need address matching berth does not do.
-            warnings.push(format!(
-                "daemon.json: insecure-registries range {reg} is not supported, name the registry"
-            ));
+        if let Some((ip, bits)) = reg.split_once('/')
+            && !reg.contains("://")
+            && let Ok(ip) = ip.parse::<std::net::IpAddr>()
+        {
+            match bits.parse::<u8>() {
+                Ok(b) if b <= if ip.is_ipv4() { 32 } else { 128 } => {
+                    cfg.insecure_ranges.push((ip, b))
+                }
+                _ => warnings.push(format!(
+                    "daemon.json: invalid insecure-registries range {reg}"
+                )),
+            }
             continue;
         }
         let host = reg
@@ -545,7 +638,7 @@ fn merge_registries_conf(cfg: &mut Config, text: &str, warnings: &mut Vec<String
         insecure: bool,
         pull_from_mirror: Option<PullFrom>,
     }
-    let c: Conf = toml::from_str(text).context("parsing registries.conf")?;
+    let c: Conf = toml::from_str(text).map_err(|e| toml_error(text, "registries.conf", &e))?;
     for r in c.registry {
         let Some(prefix) = r.prefix.clone().or_else(|| r.location.clone()) else {
             warnings.push(
@@ -631,5 +724,35 @@ blocked = true
         );
         assert!(c.registry_for("a.example.com", "x").unwrap().1.blocked);
         assert!(c.registry_for("example.com", "x").is_none());
+    }
+
+    #[test]
+    fn daemon_json_cidr_ranges_match_ip_hosts() {
+        let mut c = Config::default();
+        let mut w = Vec::new();
+        merge_daemon_json(
+            &mut c,
+            r#"{"insecure-registries": ["10.1.0.0/16", "fd00::/8", "1.2.3.4/99"]}"#,
+            &mut w,
+        )
+        .unwrap();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(c.in_insecure_range("10.1.200.3:5000"));
+        assert!(!c.in_insecure_range("10.2.0.1:5000"));
+        assert!(c.in_insecure_range("[fd00::1]:5000"));
+        assert!(!c.in_insecure_range("registry.example:5000"));
+    }
+
+    #[test]
+    fn registries_may_be_a_list_with_prefixes() {
+        let mut w = Vec::new();
+        let c = Config::parse(
+            "[[registries]]\nprefix = \"reg.example\"\ninsecure = true\ncolour = 1\n",
+            "t",
+            &mut w,
+        )
+        .unwrap();
+        assert!(c.registry_for("reg.example", "a").unwrap().1.insecure);
+        assert_eq!(w, vec!["t: unknown key registries.[0].colour".to_string()]);
     }
 }

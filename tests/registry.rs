@@ -219,6 +219,30 @@ fn registry_schema1_manifest_is_rejected_with_a_clear_message() {
 }
 
 #[test]
+fn registry_manifest_type_confusion_is_rejected() {
+    // CVE-2021-41190: a document that is both an index and a manifest, and a mediaType field that
+    // contradicts the Content-Type.
+    let both = r#"{"schemaVersion":2,"manifests":[],"layers":[]}"#;
+    let liar = r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#;
+    for (body, want) in [
+        (both, "ambiguous manifest"),
+        (liar, "does not match Content-Type"),
+    ] {
+        let s = Hostile::start(move |r| {
+            if r.route().contains("/manifests/") {
+                Reply::ok(body).header("Content-Type", OCI_MANIFEST)
+            } else {
+                Reply::ok("{}")
+            }
+        });
+        let tmp = tempfile::tempdir().unwrap();
+        let c = Client::new(&config(tmp.path())).unwrap();
+        let e = err_text(c.fetch_manifest(&reference(&s.host())));
+        assert!(e.contains(want), "{e}");
+    }
+}
+
+#[test]
 fn registry_oversized_manifest_is_rejected() {
     let s = Hostile::start(|r| {
         if r.route().contains("/manifests/") {
@@ -1515,4 +1539,34 @@ fn registry_cli_login_and_logout_use_the_credential_helper() {
         std::fs::read_to_string(bin.join("erased")).unwrap(),
         s.host()
     );
+}
+
+#[test]
+fn registry_redirect_from_https_to_plain_http_is_refused() {
+    let i = img();
+    let i2 = i.clone();
+    let plain = Hostile::start(move |r| serve(&i2, r, true));
+    let t = tls_files();
+    let target = plain.host();
+    let i3 = i.clone();
+    let s = Hostile::start_tls(&t.cert, &t.key, move |r| {
+        if r.route().contains("/blobs/") {
+            Reply::new(307).header("Location", format!("http://{target}{}", r.path))
+        } else {
+            serve(&i3, r, true)
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.registries.insert(
+        s.host(),
+        RegistryEntry {
+            ca_file: Some(t.ca.clone()),
+            ..Default::default()
+        },
+    );
+    let c = Client::new(&cfg).unwrap();
+    let e = read_blob(&c, &reference(&s.host()), &i.ldigest, i.layer.len()).unwrap_err();
+    assert!(e.to_string().contains("plain http refused"), "{e}");
+    assert!(plain.requests().is_empty());
 }

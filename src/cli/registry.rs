@@ -55,8 +55,9 @@ fn load_config(g: &GlobalOpts) -> Result<crate::config::Config> {
 fn prompt_password() -> Result<String> {
     use nix::sys::termios::{LocalFlags, SetArg, tcgetattr, tcsetattr};
     let stdin = std::io::stdin();
-    eprint!("Password: ");
-    let _ = std::io::stderr().flush();
+    // docker prompts on stdout (docker/cli `internal/prompt`).
+    print!("Password: ");
+    let _ = std::io::stdout().flush();
     let saved = tcgetattr(&stdin).context("reading terminal settings")?;
     let mut quiet = saved.clone();
     quiet.local_flags.remove(LocalFlags::ECHO);
@@ -64,7 +65,7 @@ fn prompt_password() -> Result<String> {
     let mut line = String::new();
     let res = stdin.lock().read_line(&mut line);
     let _ = tcsetattr(&stdin, SetArg::TCSANOW, &saved);
-    eprintln!();
+    println!();
     res.context("reading password")?;
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
@@ -102,8 +103,8 @@ pub fn run(cmd: RegistryCommand, g: &GlobalOpts) -> Result<i32> {
             let username = match username {
                 Some(u) => u,
                 None if interactive => {
-                    eprint!("Username: ");
-                    let _ = std::io::stderr().flush();
+                    print!("Username: ");
+                    let _ = std::io::stdout().flush();
                     let mut u = String::new();
                     std::io::stdin()
                         .lock()
@@ -126,6 +127,15 @@ pub fn run(cmd: RegistryCommand, g: &GlobalOpts) -> Result<i32> {
             }
             let server = server.as_deref().unwrap_or("docker.io");
             berth_registry::login(&cfg, server, &username, &password)?;
+            if let Some(file) = berth_registry::login_plaintext_file(&cfg, server)? {
+                // docker/cli `cli/command/registry/login.go` (unencryptedWarning), on stderr.
+                eprint!(
+                    "\nWARNING! Your credentials are stored unencrypted in '{}'.\n\
+                     Configure a credential helper to remove this warning. See\n\
+                     https://docs.docker.com/go/credential-store/\n",
+                    file.display()
+                );
+            }
             println!("Login Succeeded");
             Ok(0)
         }

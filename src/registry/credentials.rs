@@ -346,6 +346,16 @@ pub fn store(src: &CredentialSources, host: &str, user: &str, password: &str) ->
     write_config(src, &cfg)
 }
 
+/// The file a login for `host` writes the password into in plain text, or `None` when a credential
+/// helper keeps it (docker warns about the former).
+pub fn plaintext_file(src: &CredentialSources, host: &str) -> Result<Option<PathBuf>> {
+    let cfg = load_config(src)?;
+    Ok(match helper_for(&cfg, host) {
+        Some(_) => None,
+        None => docker_config_path(src),
+    })
+}
+
 /// Remove credentials for `host`; returns whether any were stored.
 pub fn erase(src: &CredentialSources, host: &str) -> Result<bool> {
     let key = server_key(host);
@@ -377,6 +387,20 @@ pub fn erase(src: &CredentialSources, host: &str) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let c = Credential {
+            username: "u".into(),
+            secret: "hunter2".into(),
+            identity_token: Some("rt".into()),
+        };
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("rt\""),
+            "{shown}"
+        );
+    }
 
     #[test]
     fn docker_hub_spellings_share_one_key() {

@@ -339,7 +339,23 @@ impl Client {
         let mut b = Http::builder()
             .connect_timeout(s.connect_timeout())
             .timeout(s.stall_timeout())
-            .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")));
+            .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                // reqwest's default policy (10 hops, credentials stripped across hosts), plus: a redirect
+                // never downgrades HTTPS to plain HTTP (CVE-2014-5277 is the same failure without one).
+                let downgrade = attempt
+                    .previous()
+                    .last()
+                    .is_some_and(|p| p.scheme() == "https")
+                    && attempt.url().scheme() != "https";
+                if downgrade {
+                    attempt.error("redirect from https to plain http refused")
+                } else if attempt.previous().len() > 10 {
+                    attempt.error("too many redirects")
+                } else {
+                    attempt.follow()
+                }
+            }));
         if !certs.is_empty() {
             b = b.tls_certs_merge(certs);
         }
@@ -377,18 +393,24 @@ impl Client {
         let by_digest = r.digest().is_some();
         let mut out = Vec::new();
         let mk =
-            |label: String, loc: &str, insecure: bool, ca: Option<&PathBuf>, is_upstream: bool| {
+            |label: String, loc: &str, insecure: bool, ca: Option<&PathBuf>, keep_repo: bool| {
                 let (scheme, h, path) = split_location(loc);
                 let h = if h == "docker.io" || h == "index.docker.io" {
                     "registry-1.docker.io".to_string()
                 } else {
                     h
                 };
-                let repository = if is_upstream && path.is_empty() && prefix_key.is_none() {
+                // The registry itself keeps the name; a mirror or a `location` replaces the matched prefix.
+                let repository = if keep_repo {
                     repo.to_string()
                 } else {
                     join_repo(&path, &rest)
                 };
+                // A mirror host may have settings of its own (insecure, CA file), e.g. from daemon.json.
+                let own = cfg.registry_for(&h, "").map(|(_, e)| e);
+                let insecure =
+                    insecure || own.is_some_and(|e| e.insecure) || cfg.in_insecure_range(&h);
+                let ca = ca.or(own.and_then(|e| e.ca_file.as_ref()));
                 let mut ca_files: Vec<PathBuf> = certs_dirs()
                     .into_iter()
                     .map(|d| d.join(&h))
@@ -428,7 +450,7 @@ impl Client {
         let insecure = entry.is_some_and(|e| e.insecure);
         let ca = entry.and_then(|e| e.ca_file.as_ref());
         match entry.and_then(|e| e.location.as_deref()) {
-            Some(loc) => out.push(mk(format!("registry {loc}"), loc, insecure, ca, true)),
+            Some(loc) => out.push(mk(format!("registry {loc}"), loc, insecure, ca, false)),
             None => out.push(mk(format!("registry {host}"), host, insecure, ca, true)),
         }
         Ok(out)
@@ -501,7 +523,15 @@ impl Client {
                 }
             }
         }
-        let r = result.ok_or_else(|| errs.join(", then "));
+        // With one scheme tried the endpoint label already says where; with two, say which was which.
+        let r = result.ok_or_else(|| match errs.len() {
+            1 => errs
+                .remove(0)
+                .split_once(": ")
+                .map(|(_, m)| m.to_string())
+                .unwrap_or_default(),
+            _ => errs.join(", then "),
+        });
         self.inner
             .hosts
             .lock()
@@ -827,7 +857,10 @@ impl Client {
                 }
             }
         }
-        bail!("fetching manifest {r}: {}", failures.join("; "))
+        bail!(
+            "manifest {r}: every endpoint failed: {}",
+            failures.join("; ")
+        )
     }
 
     fn verify_manifest(
@@ -1063,6 +1096,16 @@ pub fn login(cfg: &Config, server: &str, user: &str, password: &str) -> Result<(
     credentials::store(&client.inner.creds, &host, user, password).context("storing credentials")
 }
 
+/// Where a login to `server` would store the password unencrypted (config.json), or `None` when a
+/// credential helper is configured for it.
+pub fn login_plaintext_file(cfg: &Config, server: &str) -> Result<Option<PathBuf>> {
+    let creds = cfg
+        .credentials
+        .clone()
+        .unwrap_or_else(credentials::sources_from_env);
+    credentials::plaintext_file(&creds, &login_host(server))
+}
+
 /// Remove stored credentials for `server`; false if there were none.
 pub fn logout(cfg: &Config, server: &str) -> Result<bool> {
     let creds = cfg
@@ -1088,6 +1131,58 @@ mod tests {
         ] {
             assert!(validate_digest(&bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn endpoints_rewrite_prefixes_for_mirrors_and_locations_only() {
+        use crate::config::{Mirror, RegistryEntry};
+        let mut cfg = Config::default();
+        cfg.registries.insert(
+            "docker.io/library".into(),
+            RegistryEntry {
+                mirrors: vec![Mirror {
+                    location: "mirror.example/hub".into(),
+                    insecure: false,
+                    pull_from: PullFrom::All,
+                }],
+                ..Default::default()
+            },
+        );
+        cfg.registries.insert(
+            "old.example/team".into(),
+            RegistryEntry {
+                location: Some("new.example:5000/org/team".into()),
+                ..Default::default()
+            },
+        );
+        cfg.registries.insert(
+            "mirror.example".into(),
+            RegistryEntry {
+                insecure: true,
+                ..Default::default()
+            },
+        );
+        let c = Client::new(&cfg).unwrap();
+        let eps = c.endpoints(&"busybox".parse().unwrap(), true).unwrap();
+        let got: Vec<_> = eps
+            .iter()
+            .map(|e| (e.host.as_str(), e.repository.as_str(), e.insecure))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("mirror.example", "hub/busybox", true),
+                ("registry-1.docker.io", "library/busybox", false)
+            ]
+        );
+        let eps = c
+            .endpoints(&"old.example/team/app:1".parse().unwrap(), true)
+            .unwrap();
+        assert_eq!(eps.len(), 1);
+        assert_eq!(
+            (eps[0].host.as_str(), eps[0].repository.as_str()),
+            ("new.example:5000", "org/team/app")
+        );
     }
 
     #[test]
