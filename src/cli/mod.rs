@@ -19,7 +19,8 @@
 //!   ```ignore
 //!   /// Automatically remove the container when it exits
 //!   #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
-//!         default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+//!         default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool,
+//!         value_name = "BOOL", hide_default_value = true)]
 //!   pub rm: bool,
 //!   ```
 //!   `--rm`, `--rm=true`, `--rm=false`, `--rm=0` all work; `--rm false` keeps `false` as the next
@@ -98,7 +99,8 @@ pub struct GlobalOpts {
     pub config: Option<PathBuf>,
     /// Show debug output (which endpoint served what, and why one failed)
     #[arg(long, short = 'D', global = true, action = clap::ArgAction::Set, num_args = 0..=1,
-          require_equals = true, default_value = "false", default_missing_value = "true", value_parser = go_bool)]
+          require_equals = true, default_value = "false", default_missing_value = "true", value_parser = go_bool,
+          value_name = "BOOL", hide_default_value = true)]
     pub debug: bool,
     /// Set the logging level ("debug", "info", "warn", "error")
     #[arg(long = "log-level",  global = true, value_name = "LEVEL", value_parser = parse_log_level)]

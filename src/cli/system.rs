@@ -290,28 +290,22 @@ fn count_dirs(dir: &Path) -> usize {
         .unwrap_or(0)
 }
 
-/// Images docker would count: distinct images named in the image index (`images.json`, name →
-/// manifest digest, docs/layout.md). An absent or unreadable index counts as none.
+/// Images docker would count: the image IDs in the image index (`images.json`:
+/// `{"version": 1, "images": {"<config digest>": {...}}}`, owned by `store::images`; read here as
+/// plain JSON so `info` does not take the index lock). An absent or unreadable index counts as none.
 fn count_images(root: &Path) -> usize {
-    let Ok(text) = std::fs::read(root.join("images.json")) else {
-        return 0;
-    };
-    let Ok(v) = serde_json::from_slice::<Value>(&text) else {
-        return 0;
-    };
-    let mut digests = std::collections::BTreeSet::new();
-    fn collect(v: &Value, out: &mut std::collections::BTreeSet<String>) {
-        match v {
-            Value::String(s) if s.starts_with("sha256:") => {
-                out.insert(s.clone());
-            }
-            Value::Object(o) => o.values().for_each(|x| collect(x, out)),
-            Value::Array(a) => a.iter().for_each(|x| collect(x, out)),
-            _ => {}
-        }
-    }
-    collect(&v, &mut digests);
-    digests.len()
+    std::fs::read(root.join("images.json"))
+        .ok()
+        .and_then(|text| serde_json::from_slice::<Value>(&text).ok())
+        .and_then(|v| v["images"].as_object().map(|m| m.len()))
+        .unwrap_or(0)
+}
+
+/// A proxy variable in either case (upper case wins, as Go's `httpproxy.FromEnvironment`).
+fn proxy_env(name: &str) -> String {
+    std::env::var(name)
+        .or_else(|_| std::env::var(name.to_ascii_lowercase()))
+        .unwrap_or_default()
 }
 
 /// `docker info`'s data, with berth's own facts added under docker-style names.
@@ -377,6 +371,13 @@ pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
         "SecurityOptions": security,
         "RegistryConfig": registry,
         "ConfigFiles": config_files,
+        // The registry client honours the proxy variables (reqwest reads them), as dockerd does.
+        "HttpProxy": proxy_env("HTTP_PROXY"),
+        "HttpsProxy": proxy_env("HTTPS_PROXY"),
+        "NoProxy": proxy_env("NO_PROXY"),
+        "ExperimentalBuild": false,
+        // No swarm in berth; scripts probe `{{.Swarm.LocalNodeState}}`.
+        "Swarm": {"NodeID": "", "NodeAddr": "", "LocalNodeState": "inactive", "ControlAvailable": false, "Error": "", "RemoteManagers": null},
         "Warnings": warnings
     })
 }
