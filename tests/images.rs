@@ -63,6 +63,11 @@ fn pull_images_inspect_tag_rmi_end_to_end() {
     assert_eq!(*lines.last().unwrap(), name);
 
     let again = env.run(["pull", &name]);
+    assert!(
+        !again.stdout().contains("Already exists"),
+        "{}",
+        again.stdout()
+    );
     again
         .assert_ok()
         .assert_stdout_has(&format!("Status: Image is up to date for {name}"));

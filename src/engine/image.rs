@@ -235,18 +235,29 @@ pub fn pull_from(
     let sizes = Mutex::new(vec![0u64; manifest.layers.len()]);
     let next = AtomicUsize::new(0);
     let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
-    // Layers already in the store are reported as docker does ("Already exists") and never fetched.
+    // Layers already in the store are reported as docker does ("Already exists") and never fetched;
+    // an image that is already complete reports no layers at all (docker's "up to date" pull).
+    let known = ImageIndex::load(paths)?
+        .images
+        .contains_key(manifest.config.digest.as_str());
     let mut pending = Vec::new();
-    for (i, l) in manifest.layers.iter().enumerate() {
+    for (i, size) in sizes
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter_mut()
+        .enumerate()
+    {
         match committed_layer_size(&paths.layer_dir(chains[i].hex())) {
-            Some(size) => {
-                sizes.lock().unwrap_or_else(|e| e.into_inner())[i] = size;
-                progress.on_layer_done(l.digest.short(), LayerStatus::AlreadyExists);
-            }
-            None => {
-                progress.on_layer_start(l.digest.short(), l.size);
-                pending.push(i);
-            }
+            Some(s) => *size = s,
+            None => pending.push(i),
+        }
+    }
+    let quiet_layers = known && pending.is_empty();
+    for (i, l) in manifest.layers.iter().enumerate() {
+        if pending.contains(&i) {
+            progress.on_layer_start(l.digest.short(), l.size);
+        } else if !quiet_layers {
+            progress.on_layer_done(l.digest.short(), LayerStatus::AlreadyExists);
         }
     }
     let workers = ctx
