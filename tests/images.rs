@@ -652,3 +652,53 @@ fn rmi_refuses_an_image_a_container_uses_unless_forced_then_prune_collects_it() 
         0
     );
 }
+
+#[test]
+fn pull_by_digest_rejects_a_manifest_with_other_bytes() {
+    // SECURITY.md C4: hash exactly the bytes received and compare with the digest asked for.
+    let tar = small_layer();
+    let mut src = memory_image(
+        fixtures::gzip(&tar),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
+    let (bytes, mt) = src.manifests["latest"].clone();
+    let asked = fixtures::sha256_digest(&bytes);
+    let mut other: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    other["annotations"] = serde_json::json!({"x": "y"});
+    src.manifests
+        .insert(asked.clone(), (serde_json::to_vec(&other).unwrap(), mt));
+    let dir = crate::support::temp_dir("mem");
+    let paths = Paths {
+        root: dir.path().join("root"),
+        run_root: dir.path().join("run"),
+        rootless: false,
+    };
+    let ctx = Context::with(paths, berth::config::Config::default());
+    let r = ImageRef::parse(&format!("127.0.0.1:1/mem@{asked}")).unwrap();
+    let err = pull_from(&ctx, &src, &r, &PullOptions::default(), &NoProgress).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("does not match its digest"),
+        "{err:#}"
+    );
+    assert_nothing_committed(&dir.path().join("root"));
+}
+
+#[test]
+fn pull_rejects_a_document_that_is_both_index_and_manifest() {
+    // SECURITY.md C5 (CVE-2021-41190).
+    let tar = small_layer();
+    let mut src = memory_image(
+        fixtures::gzip(&tar),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
+    let (bytes, mt) = src.manifests["latest"].clone();
+    let mut m: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    m["manifests"] = serde_json::json!([]);
+    src.manifests
+        .insert("latest".into(), (serde_json::to_vec(&m).unwrap(), mt));
+    let (dir, res) = memory_pull(&src, None);
+    assert!(format!("{:#}", res.unwrap_err()).contains("ambiguous"));
+    assert_nothing_committed(&dir.path().join("root"));
+}

@@ -15,7 +15,8 @@
 //!   disagrees with the header is refused (CVE-2026-33055 class parser differentials);
 //! - the caller drains the stream after `unpack_layer` returns, so trailing bytes are hashed (A17).
 //!
-//! The `tar` crate is used to read headers only, never its `unpack`. Uses store only for its safe tree removal; must not depend on registry, engine or cli.
+//! The `tar` crate is used to read headers only, never its `unpack`. Uses store only for its safe tree
+//! removal; must not depend on registry, engine or cli.
 
 use anyhow::{Context, Result, anyhow, bail};
 use nix::errno::Errno;
