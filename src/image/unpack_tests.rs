@@ -588,3 +588,49 @@ fn pax_header_followed_by_a_gnu_long_name_applies_to_the_next_file_or_is_rejecte
     assert!(w.unpack(&b.into_inner().unwrap()).is_err());
     w.assert_victim_intact();
 }
+
+fn device(kind: EntryType, name: &str, major: u32, minor: u32) -> Vec<u8> {
+    let mut h = Header::new_gnu();
+    h.set_entry_type(kind);
+    h.set_path(name).unwrap();
+    h.set_size(0);
+    h.set_mode(0o600);
+    h.set_device_major(major).unwrap();
+    h.set_device_minor(minor).unwrap();
+    ids(&mut h);
+    h.set_cksum();
+    let mut b = Builder::new(Vec::new());
+    b.append(&h, &b""[..]).unwrap();
+    b.into_inner().unwrap()
+}
+
+#[test]
+fn device_nodes_are_created_rootful_and_skipped_with_a_warning_rootless() {
+    let w = World::new();
+    w.unpack(&device(EntryType::Char, "mem", 1, 1)).unwrap();
+    let m = fs::symlink_metadata(w.layer.join("mem")).unwrap();
+    assert!(m.file_type().is_char_device());
+    assert_eq!(m.rdev(), libc::makedev(1, 1));
+    let w = World::new();
+    let mut r: &[u8] = &device(EntryType::Block, "sda", 8, 0);
+    let report = unpack_layer(&mut r, &w.layer, &UnpackLimits::default(), true).unwrap();
+    assert!(!w.layer.join("sda").exists());
+    assert!(
+        report.warnings.iter().any(|x| x.contains("device nodes")),
+        "{:?}",
+        report.warnings
+    );
+}
+
+#[test]
+fn rootless_opaque_dirs_use_the_user_overlay_xattr() {
+    let w = World::new();
+    let t = Tar::new().dir("d").file("d/.wh..wh..opq", b"").bytes();
+    let mut r: &[u8] = &t;
+    unpack_layer(&mut r, &w.layer, &UnpackLimits::default(), true).unwrap();
+    assert_eq!(
+        xattr(&w.layer.join("d"), "user.overlay.opaque").as_deref(),
+        Some(&b"y"[..])
+    );
+    assert_eq!(xattr(&w.layer.join("d"), "trusted.overlay.opaque"), None);
+}
