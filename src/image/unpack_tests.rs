@@ -634,3 +634,25 @@ fn rootless_opaque_dirs_use_the_user_overlay_xattr() {
     );
     assert_eq!(xattr(&w.layer.join("d"), "trusted.overlay.opaque"), None);
 }
+
+#[test]
+fn base256_sizes_that_are_huge_or_negative_are_rejected() {
+    // SECURITY.md A13: the size field in base-256 with a huge or a negative value.
+    for size in [
+        [
+            0x80, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        ],
+        [0xff; 12],
+    ] {
+        let w = World::new();
+        let mut h = Header::new_gnu();
+        h.set_path("f").unwrap();
+        ids(&mut h);
+        h.as_gnu_mut().unwrap().size = size;
+        h.set_cksum();
+        let mut tar = h.as_bytes().to_vec();
+        tar.extend_from_slice(&[0u8; 4096]);
+        assert!(w.unpack(&tar).is_err());
+        w.assert_victim_intact();
+    }
+}
