@@ -1,10 +1,10 @@
 //! berth's configuration: its own TOML file (registries, mirrors, timeouts, unpack limits), merged with
 //! the mirror and insecure-registry settings other tools already keep on the host (docker's `daemon.json`,
-//! containers-registries.conf).
+//! containers-registries.conf, containerd's `certs.d/*/hosts.toml`).
 //!
 //! Must not depend on cli, engine, registry or store. Reads files only; never writes.
 //! Invariant: an unknown key in berth's own file is reported as a warning, never silently ignored; the
-//! precedence for mirrors is berth's file > registries.conf > daemon.json (DOCKER-COMPAT.md §2).
+//! precedence for mirrors is berth's file > registries.conf > hosts.toml > daemon.json (DOCKER-COMPAT.md §2).
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -28,6 +28,10 @@ pub struct Config {
     /// Not a file key: tests and embedders set it to avoid touching process-wide environment variables.
     #[serde(skip)]
     pub credentials: Option<CredentialSources>,
+    /// Directories holding `<host:port>/*.crt` CA files; `None` means the usual ones
+    /// (/etc/berth/certs.d, /etc/docker/certs.d, /etc/containers/certs.d, ~/.config/containers/certs.d).
+    #[serde(skip)]
+    pub certs_dirs: Option<Vec<PathBuf>>,
     /// Files that contributed to this configuration, in the order they were read.
     #[serde(skip)]
     pub sources: Vec<PathBuf>,
@@ -218,6 +222,8 @@ pub struct ConfigSources {
     pub daemon_json: Option<PathBuf>,
     /// containers-registries.conf files, in the order they apply (main file first, then drop-ins).
     pub registries_conf: Vec<PathBuf>,
+    /// containerd `certs.d` directories holding `<host[:port]>/hosts.toml`.
+    pub hosts_dirs: Vec<PathBuf>,
 }
 
 impl ConfigSources {
@@ -260,11 +266,21 @@ impl ConfigSources {
                 files
             }
         };
+        // containerd `docs/hosts.md`; nerdctl rootless uses ~/.config/containerd/certs.d.
+        let hosts_dirs = match std::env::var_os("BERTH_CONTAINERD_CERTS_D") {
+            Some(p) => vec![PathBuf::from(p)],
+            None if rootless => config_home
+                .iter()
+                .map(|h| h.join("containerd/certs.d"))
+                .collect(),
+            None => vec![PathBuf::from("/etc/containerd/certs.d")],
+        };
         ConfigSources {
             own,
             own_required: explicit.is_some(),
             daemon_json,
             registries_conf,
+            hosts_dirs,
         }
     }
 }
@@ -333,6 +349,33 @@ impl Config {
                 Err(e) => warnings.push(format!("ignoring {}: {e}", p.display())),
             }
         }
+        // Then containerd's hosts.toml files, one directory per registry host.
+        for dir in &src.hosts_dirs {
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            let mut hosts: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok().map(|e| e.path().join("hosts.toml")))
+                .collect();
+            hosts.sort();
+            for p in hosts {
+                let Some(ns) = p
+                    .parent()
+                    .and_then(|d| d.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                else {
+                    continue;
+                };
+                match std::fs::read_to_string(&p) {
+                    Ok(text) => match merge_hosts_toml(&mut cfg, &ns, &text, &mut warnings) {
+                        Ok(()) => cfg.sources.push(p.clone()),
+                        Err(e) => warnings.push(format!("ignoring {}: {e:#}", p.display())),
+                    },
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => warnings.push(format!("ignoring {}: {e}", p.display())),
+                }
+            }
+        }
         if let Some(p) = &src.daemon_json {
             match std::fs::read_to_string(p) {
                 Ok(text) => match merge_daemon_json(&mut cfg, &text, &mut warnings) {
@@ -368,8 +411,8 @@ impl Config {
             r#"# berth configuration. Root: /etc/berth/config.toml; rootless: ~/.config/berth/config.toml;
 # or --config FILE / $BERTH_CONFIG. Unknown keys are reported as warnings.
 # berth also reads `registry-mirrors` and `insecure-registries` from docker's daemon.json (mirrors
-# apply to docker.io only, as in docker) and [[registry]] entries from containers-registries.conf.
-# Mirrors named here win over both.
+# apply to docker.io only, as in docker), [[registry]] entries from containers-registries.conf and
+# containerd's certs.d/<host>/hosts.toml. Mirrors named here win over all of them.
 
 [registry]
 # Seconds to wait for a connection to one endpoint (mirror or registry) before trying the next.
@@ -608,6 +651,108 @@ fn merge_daemon_json(cfg: &mut Config, text: &str, warnings: &mut Vec<String>) -
     Ok(())
 }
 
+/// containerd's `certs.d/<namespace>/hosts.toml` (containerd `docs/hosts.md`): `server` (the upstream),
+/// `[host."URL"]` mirrors in file order with `capabilities`, `ca`, `skip_verify`. A mirror without the
+/// `resolve` capability serves digests only. `_default` and `header`/`client`/`override_path` are not
+/// supported and say so.
+fn merge_hosts_toml(
+    cfg: &mut Config,
+    ns: &str,
+    text: &str,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let name = format!("{ns}/hosts.toml");
+    let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, &name, &e))?;
+    if ns == "_default" {
+        warnings.push(format!(
+            "{name}: _default is not supported, name the registry"
+        ));
+        return Ok(());
+    }
+    // toml's tables are sorted; mirror order is the order of the `[host."..."]` headers in the text.
+    let mut order: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let l = line.trim();
+        if let Some(rest) = l.strip_prefix("[host.\"")
+            && let Some((url, tail)) = rest.split_once('"')
+            && tail.trim() == "]"
+        {
+            order.push(url.to_string());
+        }
+    }
+    let hosts = table.get("host").and_then(|h| h.as_table());
+    let mut mirrors = Vec::new();
+    for url in order {
+        let Some(h) = hosts.and_then(|h| h.get(&url)).and_then(|h| h.as_table()) else {
+            continue;
+        };
+        for k in h.keys() {
+            if !["capabilities", "ca", "skip_verify"].contains(&k.as_str()) {
+                warnings.push(format!("{name}: host.\"{url}\".{k} is not supported"));
+            }
+        }
+        let caps: Vec<&str> = match h.get("capabilities").and_then(|c| c.as_array()) {
+            Some(c) => c.iter().filter_map(|v| v.as_str()).collect(),
+            None => vec!["pull", "resolve", "push"],
+        };
+        if !caps.contains(&"pull") {
+            continue;
+        }
+        let insecure = h
+            .get("skip_verify")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        let ca = match h.get("ca") {
+            Some(toml::Value::String(s)) => Some(PathBuf::from(s)),
+            Some(toml::Value::Array(a)) => a.iter().find_map(|v| v.as_str()).map(PathBuf::from),
+            _ => None,
+        };
+        if let Some(ca) = ca {
+            // The CA belongs to the mirror host; endpoints pick up a mirror host's own settings.
+            let host = url
+                .split("://")
+                .nth(1)
+                .unwrap_or(&url)
+                .split('/')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let e = entry_mut(cfg, &host);
+            if e.ca_file.is_none() {
+                e.ca_file = Some(ca);
+            }
+        }
+        let pull_from = if caps.contains(&"resolve") {
+            PullFrom::All
+        } else {
+            PullFrom::DigestOnly
+        };
+        mirrors.push(Mirror {
+            location: url,
+            insecure,
+            pull_from,
+        });
+    }
+    let e = entry_mut(cfg, ns);
+    if e.mirrors.is_empty() {
+        e.mirrors = mirrors;
+    }
+    if let Some(server) = table.get("server").and_then(|s| s.as_str()) {
+        let bare = server
+            .split("://")
+            .nth(1)
+            .unwrap_or(server)
+            .trim_end_matches('/');
+        if server.starts_with("http://") {
+            e.insecure = true;
+        }
+        if e.location.is_none() && normalize_prefix(bare) != normalize_prefix(ns) {
+            e.location = Some(server.trim_end_matches('/').to_string());
+        }
+    }
+    Ok(())
+}
+
 /// containers-registries.conf v2: `[[registry]]` with `prefix`, `location`, `insecure`, `blocked`,
 /// `mirror-by-digest-only` and `[[registry.mirror]]` (`location`, `insecure`, `pull-from-mirror`).
 fn merge_registries_conf(cfg: &mut Config, text: &str, warnings: &mut Vec<String>) -> Result<()> {
@@ -724,6 +869,53 @@ blocked = true
         );
         assert!(c.registry_for("a.example.com", "x").unwrap().1.blocked);
         assert!(c.registry_for("example.com", "x").is_none());
+    }
+
+    #[test]
+    fn hosts_toml_mirrors_keep_file_order_and_capabilities() {
+        let mut c = Config::default();
+        let mut w = Vec::new();
+        let text = r#"
+server = "https://registry-1.docker.io"
+
+[host."https://zz-mirror.example"]
+  capabilities = ["pull", "resolve"]
+  ca = "/etc/certs/zz.pem"
+
+[host."http://aa-cache.example:5000"]
+  capabilities = ["pull"]
+  skip_verify = true
+
+[host."https://push-only.example"]
+  capabilities = ["push"]
+  override_path = true
+"#;
+        merge_hosts_toml(&mut c, "docker.io", text, &mut w).unwrap();
+        let (_, e) = c.registry_for("docker.io", "library/busybox").unwrap();
+        let got: Vec<_> = e
+            .mirrors
+            .iter()
+            .map(|m| (m.location.as_str(), m.insecure, m.pull_from))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("https://zz-mirror.example", false, PullFrom::All),
+                ("http://aa-cache.example:5000", true, PullFrom::DigestOnly)
+            ]
+        );
+        assert!(
+            e.location.is_none(),
+            "registry-1.docker.io is docker.io itself"
+        );
+        let (_, zz) = c.registry_for("zz-mirror.example", "").unwrap();
+        assert_eq!(zz.ca_file.as_deref(), Some(Path::new("/etc/certs/zz.pem")));
+        assert_eq!(
+            w,
+            vec![
+                "docker.io/hosts.toml: host.\"https://push-only.example\".override_path is not supported"
+            ]
+        );
     }
 
     #[test]

@@ -94,7 +94,8 @@ fn reference(host: &str) -> Reference {
 fn config(creds: &Path) -> Config {
     let mut c = Config::default();
     c.registry.connect_timeout = 2.0;
-    c.registry.stall_timeout = 1.0;
+    // Generous enough for a loaded CI machine; the stall tests lower it themselves.
+    c.registry.stall_timeout = 5.0;
     c.registry.retries = 2;
     c.credentials = Some(CredentialSources {
         docker_config_dir: Some(creds.to_path_buf()),
@@ -412,7 +413,8 @@ fn registry_stalled_mirror_falls_back_to_next_endpoint_and_resumes() {
     let i3 = i.clone();
     let upstream = Hostile::start(move |r| serve(&i3, r, true));
     let tmp = tempfile::tempdir().unwrap();
-    let cfg = with_mirrors(config(tmp.path()), &upstream.host(), &[mirror.url()]);
+    let mut cfg = with_mirrors(config(tmp.path()), &upstream.host(), &[mirror.url()]);
+    cfg.registry.stall_timeout = 1.0;
     let c = Client::new(&cfg).unwrap();
     let start = Instant::now();
     let got = read_blob(&c, &reference(&upstream.host()), &i.ldigest, i.layer.len()).unwrap();
@@ -445,7 +447,9 @@ fn registry_slow_but_steady_blob_is_not_a_stall() {
         }
     });
     let tmp = tempfile::tempdir().unwrap();
-    let c = Client::new(&config(tmp.path())).unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.registry.stall_timeout = 1.0;
+    let c = Client::new(&cfg).unwrap();
     let start = Instant::now();
     assert_eq!(
         read_blob(&c, &reference(&s.host()), &i.ldigest, i.layer.len()).unwrap(),
@@ -469,7 +473,8 @@ fn registry_range_ignored_on_resume_restarts_and_checks_the_prefix() {
     let i3 = i.clone();
     let upstream = Hostile::start(move |r| serve(&i3, r, false));
     let tmp = tempfile::tempdir().unwrap();
-    let cfg = with_mirrors(config(tmp.path()), &upstream.host(), &[mirror.url()]);
+    let mut cfg = with_mirrors(config(tmp.path()), &upstream.host(), &[mirror.url()]);
+    cfg.registry.stall_timeout = 1.0;
     let c = Client::new(&cfg).unwrap();
     let got = read_blob(&c, &reference(&upstream.host()), &i.ldigest, i.layer.len()).unwrap();
     assert_eq!(got, i.layer);
@@ -969,6 +974,7 @@ fn sources(dir: &Path, own: &str, daemon: Option<&str>, regconf: Option<&str>) -
         own_required: true,
         daemon_json: Some(dir.join("daemon.json")),
         registries_conf: vec![dir.join("registries.conf")],
+        hosts_dirs: vec![dir.join("certs.d")],
     }
 }
 
@@ -1083,6 +1089,36 @@ blocked = true
 }
 
 #[test]
+fn registry_containerd_hosts_toml_mirror_is_used() {
+    let i = img();
+    let i2 = i.clone();
+    let mirror = Hostile::start(move |r| serve(&i2, r, true));
+    let upstream = Hostile::start(|_| Reply::new(500));
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("certs.d").join(upstream.host());
+    std::fs::create_dir_all(&dir).unwrap();
+    let hosts = format!(
+        "server = \"{}\"\n\n[host.\"{}\"]\n  capabilities = [\"pull\", \"resolve\"]\n",
+        upstream.url(),
+        mirror.url()
+    );
+    std::fs::write(dir.join("hosts.toml"), hosts).unwrap();
+    let (mut cfg, w) = Config::load_sources(&sources(tmp.path(), "", None, None)).unwrap();
+    assert!(w.is_empty(), "{w:?}");
+    assert!(cfg.sources.iter().any(|p| p.ends_with("hosts.toml")));
+    cfg.registry = config(tmp.path()).registry;
+    cfg.credentials = config(tmp.path()).credentials;
+    let c = Client::new(&cfg).unwrap();
+    let r = reference(&upstream.host());
+    assert_eq!(c.fetch_manifest(&r).unwrap().digest, i.mdigest);
+    assert_eq!(
+        read_blob(&c, &r, &i.ldigest, i.layer.len()).unwrap(),
+        i.layer
+    );
+    assert!(upstream.requests_to("/v2/test").is_empty());
+}
+
+#[test]
 fn registry_digest_only_mirror_is_skipped_for_tags() {
     let i = img();
     let i2 = i.clone();
@@ -1172,6 +1208,7 @@ fn berth_cmd(home: &Path) -> assert_cmd::Command {
         .env("BERTH_CONFIG", home.join("berth.toml"))
         .env("BERTH_DAEMON_JSON", home.join("none.json"))
         .env("CONTAINERS_REGISTRIES_CONF", home.join("none.conf"))
+        .env("BERTH_CONTAINERD_CERTS_D", home.join("no-certs.d"))
         .env_remove("REGISTRY_AUTH_FILE")
         .env_remove("XDG_RUNTIME_DIR")
         .env_remove("XDG_CONFIG_HOME");
@@ -1441,6 +1478,23 @@ fn registry_tls_trusts_the_registry_ca_file() {
     assert_eq!(
         read_blob(&c, &r, &i.ldigest, i.layer.len()).unwrap(),
         i.layer
+    );
+}
+
+#[test]
+fn registry_tls_trusts_ca_crt_from_certs_d() {
+    let i = img();
+    let s = tls_registry(&i);
+    let tmp = tempfile::tempdir().unwrap();
+    let certs = tmp.path().join("certs.d");
+    std::fs::create_dir_all(certs.join(s.host())).unwrap();
+    std::fs::copy(&tls_files().ca, certs.join(s.host()).join("ca.crt")).unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.certs_dirs = Some(vec![tmp.path().join("elsewhere"), certs]);
+    let c = Client::new(&cfg).unwrap();
+    assert_eq!(
+        c.fetch_manifest(&reference(&s.host())).unwrap().digest,
+        i.mdigest
     );
 }
 

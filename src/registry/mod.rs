@@ -145,7 +145,7 @@ struct Inner {
 }
 
 /// Directories holding `<host:port>/*.crt` CA files (docker and containers conventions).
-fn certs_dirs() -> Vec<PathBuf> {
+fn default_certs_dirs() -> Vec<PathBuf> {
     let mut d = vec![
         PathBuf::from("/etc/berth/certs.d"),
         PathBuf::from("/etc/docker/certs.d"),
@@ -391,6 +391,7 @@ impl Client {
             _ => repo.to_string(),
         };
         let by_digest = r.digest().is_some();
+        let certs_dirs = cfg.certs_dirs.clone().unwrap_or_else(default_certs_dirs);
         let mut out = Vec::new();
         let mk =
             |label: String, loc: &str, insecure: bool, ca: Option<&PathBuf>, keep_repo: bool| {
@@ -411,8 +412,8 @@ impl Client {
                 let insecure =
                     insecure || own.is_some_and(|e| e.insecure) || cfg.in_insecure_range(&h);
                 let ca = ca.or(own.and_then(|e| e.ca_file.as_ref()));
-                let mut ca_files: Vec<PathBuf> = certs_dirs()
-                    .into_iter()
+                let mut ca_files: Vec<PathBuf> = certs_dirs
+                    .iter()
                     .map(|d| d.join(&h))
                     .filter_map(|d| std::fs::read_dir(d).ok())
                     .flat_map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())))
@@ -966,8 +967,10 @@ impl Client {
         })
     }
 
-    /// Stream a blob of `repository` (from `r`) with the given digest and size: verified at EOF,
-    /// resumed and moved to the next endpoint transparently.
+    /// Stream a blob of `repository` (from `r`) with the given digest and size: resumed and moved to the
+    /// next endpoint transparently, never more than `size` bytes. Verification happens on the read that
+    /// would return EOF, so callers must read to the end (a short read of exactly `size` bytes is not yet
+    /// verified); a mismatch is an `InvalidData` error naming the digest.
     pub fn fetch_blob(
         &self,
         r: &Reference,
