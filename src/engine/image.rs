@@ -157,7 +157,12 @@ pub fn pull_from(
         .as_deref()
         .is_some_and(|p| p.split('/').count() == 3);
 
-    let top = fetch_verified_manifest(src, r.reference(), r.digest())?;
+    let top = fetch_verified_manifest(
+        src,
+        r.reference(),
+        r.digest(),
+        ctx.config.limits.max_manifest_bytes,
+    )?;
     let top_digest = Digest::parse(&top.digest)?;
     let mut manifest_blobs = vec![(top_digest.clone(), top.bytes.clone())];
     let (manifest, manifest_digest) = match manifest::parse_document(&top.bytes, &top.media_type)? {
@@ -165,7 +170,12 @@ pub fn pull_from(
         Document::Index { manifests, .. } => {
             let pick = manifest::select_platform(&manifests, &want, explicit_variant)?;
             let pinned = r.with_digest(&pick.digest);
-            let m = fetch_verified_manifest(src, pinned.reference(), Some(&pick.digest))?;
+            let m = fetch_verified_manifest(
+                src,
+                pinned.reference(),
+                Some(&pick.digest),
+                ctx.config.limits.max_manifest_bytes,
+            )?;
             if m.bytes.len() as u64 != pick.size {
                 bail!(
                     "manifest {} is {} bytes, the index says {}",
@@ -187,11 +197,7 @@ pub fn pull_from(
     };
     // Every later fetch is pinned to the verified manifest digest (SECURITY.md C4).
     let pinned = r.with_digest(&manifest_digest);
-    let max_config = ctx
-        .config
-        .limits
-        .max_config_bytes
-        .min(manifest::MAX_CONFIG_BYTES);
+    let max_config = ctx.config.limits.max_config_bytes;
     let config_bytes = src
         .fetch_blob_bytes(
             pinned.reference(),
@@ -400,10 +406,18 @@ fn fetch_verified_manifest(
     src: &dyn Source,
     r: &Reference,
     want: Option<&Digest>,
+    max_bytes: u64,
 ) -> Result<FetchedManifest> {
     let m = src
         .fetch_manifest(r)
         .with_context(|| format!("fetching manifest for {r}"))?;
+    // SECURITY.md C3: the registry client bounds its reads; any source is held to the same limit.
+    if m.bytes.len() as u64 > max_bytes {
+        bail!(
+            "manifest for {r} is {} bytes, over the limit of {max_bytes} (limits.max_manifest_bytes)",
+            m.bytes.len()
+        );
+    }
     let actual = Digest::of(&m.bytes);
     if actual.as_str() != m.digest || want.is_some_and(|w| *w != actual) {
         bail!("manifest for {r} does not match its digest");

@@ -2,7 +2,7 @@
 //!
 //! Invariants: a document is either an index or a manifest, never both (CVE-2021-41190); its `mediaType`
 //! field agrees with the Content-Type it was served with (SECURITY.md C5); a config has one diff ID per
-//! manifest layer (C6); schema 1 is refused. Sizes and counts are bounded (C12). Platform selection from
+//! manifest layer (C6); schema 1 is refused. Counts are bounded here (C12); byte sizes by the caller's configured limits (C3). Platform selection from
 //! an index follows containerd's default matcher (os, architecture, normalised variant; `unknown/unknown`
 //! attestation entries skipped). Must not depend on store, registry, engine or cli.
 
@@ -17,9 +17,6 @@ pub const MT_DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manife
 const MT_DOCKER_SCHEMA1: &str = "application/vnd.docker.distribution.manifest.v1+json";
 const MT_DOCKER_SCHEMA1_SIGNED: &str = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
-/// Manifest and config bodies above this are refused (containers/image `iolimits`: 4 MiB each).
-pub const MAX_MANIFEST_BYTES: u64 = 4 << 20;
-pub const MAX_CONFIG_BYTES: u64 = 4 << 20;
 /// Index fan-out and layer count bounds (SECURITY.md C12); docker itself stops at 125 layers.
 const MAX_INDEX_ENTRIES: usize = 4096;
 const MAX_LAYERS: usize = 1024;
@@ -95,13 +92,6 @@ fn is_manifest_type(mt: &str) -> bool {
 
 /// Parse a manifest or index from the verified bytes it was served as, with its Content-Type.
 pub fn parse_document(bytes: &[u8], content_type: &str) -> Result<Document> {
-    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
-        bail!(
-            "manifest is {} bytes, over the {} byte limit",
-            bytes.len(),
-            MAX_MANIFEST_BYTES
-        );
-    }
     let ct = bare_type(content_type);
     if ct == MT_DOCKER_SCHEMA1 || ct == MT_DOCKER_SCHEMA1_SIGNED {
         bail!(
@@ -172,12 +162,6 @@ pub fn parse_document(bytes: &[u8], content_type: &str) -> Result<Document> {
         bail!(
             "image manifest has {} layers, over the limit of {MAX_LAYERS}",
             layers.len()
-        );
-    }
-    if config.size > MAX_CONFIG_BYTES {
-        bail!(
-            "image config is {} bytes, over the {MAX_CONFIG_BYTES} byte limit",
-            config.size
         );
     }
     let media_type = if kind.is_empty() {
