@@ -177,6 +177,21 @@ fn pull_handles_every_fixture_format() {
             .assert_ok()
             .assert_stdout_eq(&format!("{id}\n"));
     }
+    // What the container side reads: the config as oci_spec's type and the layer dirs, lowest first.
+    let paths = Paths {
+        root: env.root(),
+        run_root: env.run_root(),
+        rootless: false,
+    };
+    let ctx = Context::with(paths.clone(), berth::config::Config::default());
+    let rec = berth::engine::image::resolve_local(&ctx, &reg.image(fixtures::MULTI)).unwrap();
+    let cfg = berth::engine::image::image_config(&paths, &rec).unwrap();
+    let c = cfg.config().as_ref().unwrap();
+    assert_eq!(c.working_dir().as_deref(), Some("/data"));
+    assert_eq!(c.cmd().as_ref().unwrap(), &vec!["sh".to_string()]);
+    let dirs = berth::engine::image::image_layers(&paths, &rec).unwrap();
+    assert_eq!(dirs.len(), 3);
+    assert!(dirs[0].join("bin/busybox").is_file() && dirs[2].join("data/new.txt").is_file());
     // The busybox layer is shared by every fixture: stored once (4 images, 1 + 2 multi-only layers).
     assert_eq!(layer_dirs(&env.root()).0.len(), 3);
     // multi's third layer: whiteouts became overlay char devices 0/0, the opaque dir carries the xattr.
@@ -216,11 +231,31 @@ fn pull_selects_the_platform_from_an_index() {
 }
 
 #[test]
-fn two_concurrent_pulls_both_succeed_and_store_each_layer_once() {
+fn concurrent_pulls_all_succeed_store_each_layer_once_and_images_never_fails() {
     let reg = registry::shared();
     let env = TestEnv::new();
     let name = reg.image(fixtures::MULTI);
-    let children: Vec<_> = (0..4)
+    // docker images in a loop meanwhile must never fail (podman#12582).
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let lister = {
+        let stop = stop.clone();
+        let mut cmd = env.berth();
+        cmd.args(["images", "-q"]);
+        std::thread::spawn(move || {
+            let mut runs = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let out = cmd.output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                runs += 1;
+            }
+            runs
+        })
+    };
+    let children: Vec<_> = (0..6)
         .map(|_| {
             env.berth()
                 .args(["pull", "-q", &name])
@@ -238,6 +273,8 @@ fn two_concurrent_pulls_both_succeed_and_store_each_layer_once() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert!(lister.join().unwrap() > 0);
     let (committed, tmp) = layer_dirs(&env.root());
     assert_eq!(committed.len(), 3);
     assert!(tmp.is_empty(), "{tmp:?}");
