@@ -632,6 +632,16 @@ fn pull_by_digest_records_a_repo_digest_and_no_tag() {
     env.run(["image", "inspect", "-f", "{{.Id}}", &by_digest])
         .assert_ok()
         .assert_stdout_eq(&format!("{}\n", pushed.image_id));
+    // With a tag as well, removing the digest reference only drops that reference.
+    let tagged = reg.image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &tagged]).assert_ok();
+    env.run(["rmi", &by_digest])
+        .assert_ok()
+        .assert_stdout_eq(&format!("Untagged: {by_digest}\n"));
+    env.run(["rmi", &tagged])
+        .assert_ok()
+        .assert_stdout_has(&format!("Deleted: {}\n", pushed.image_id));
+    assert_eq!(layer_dirs(&env.root()), (vec![], vec![]));
 }
 
 #[test]

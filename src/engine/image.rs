@@ -832,7 +832,19 @@ pub fn remove_image(ctx: &Context, name: &str, force: bool) -> Result<Vec<Remova
                 ))
                 .into());
             }
-        } else if by_digest.is_none() {
+        } else if let Some(d) = &by_digest {
+            // docker: a digest reference of an image that still has tags only drops that reference.
+            if !rec.repo_tags.is_empty() || !users.is_empty() {
+                let rec = idx
+                    .images
+                    .get_mut(&id)
+                    .ok_or_else(|| anyhow!("image {id} vanished"))?;
+                rec.repo_digests.retain(|x| x != d);
+                return Ok(vec![Removal::Untagged(
+                    crate::image::reference::familiar_name(d),
+                )]);
+            }
+        } else {
             if !users.is_empty() {
                 if !force {
                     return Err(ImageConflict(format!(
