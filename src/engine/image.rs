@@ -490,8 +490,12 @@ impl LayerJob<'_> {
             progress: self.progress,
             id: self.desc.digest.short(),
         };
+        // The layer root becomes the container's `/` when it is the top lowerdir: 0755 as docker makes
+        // it (a `./` entry in the layer may set another mode). The store root above stays 0700.
         let diff = work.path().join("diff");
-        create_private_dir(&diff)?;
+        fs::create_dir(&diff).with_context(|| format!("creating {}", diff.display()))?;
+        fs::set_permissions(&diff, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .with_context(|| format!("setting mode of {}", diff.display()))?;
         let (report, diff_digest) = {
             let buffered = BufReader::with_capacity(256 << 10, &mut tee);
             let decompressed = compression::decompress(

@@ -465,7 +465,11 @@ impl Unpacker {
         let comps = components(&e.name)?;
         let Some((last, parent_comps)) = comps.split_last() else {
             // The root itself (`./`) or an empty name: the layer root is never replaced (containerd
-            // SymlinkEmptyFilename, SymlinkParentDirectory).
+            // SymlinkEmptyFilename, SymlinkParentDirectory); a directory entry for it only sets its
+            // mode and mtime, in the deferred pass like every directory.
+            if matches!(e.kind, Kind::Dir) {
+                self.defer_dir(comps, e.mode, e.mtime);
+            }
             return Ok(());
         };
         let last = last.as_os_str();
@@ -489,13 +493,7 @@ impl Unpacker {
                 .context("opening directory")?;
                 self.chown_fd(fd.as_fd(), e.uid, e.gid)?;
                 self.set_xattrs(fd.as_fd(), &e.xattrs);
-                match self.dir_index.get(&comps) {
-                    Some(&i) => self.dirs[i] = (comps.clone(), e.mode, e.mtime),
-                    None => {
-                        self.dir_index.insert(comps.clone(), self.dirs.len());
-                        self.dirs.push((comps.clone(), e.mode, e.mtime));
-                    }
-                }
+                self.defer_dir(comps.clone(), e.mode, e.mtime);
             }
             Kind::File => {
                 self.clear_target(parent, last, false)?;
@@ -627,6 +625,17 @@ impl Unpacker {
             }
         }
         Ok(())
+    }
+
+    /// Remember a directory's mode and mtime for the pass after the last entry (last entry wins).
+    fn defer_dir(&mut self, comps: Vec<OsString>, mode: u32, mtime: TimeSpec) {
+        match self.dir_index.get(&comps) {
+            Some(&i) => self.dirs[i] = (comps, mode, mtime),
+            None => {
+                self.dir_index.insert(comps.clone(), self.dirs.len());
+                self.dirs.push((comps, mode, mtime));
+            }
+        }
     }
 
     /// OCI whiteouts (image-spec layer.md): `.wh..wh..opq` marks the parent opaque, `.wh.<name>` hides

@@ -656,3 +656,17 @@ fn base256_sizes_that_are_huge_or_negative_are_rejected() {
         w.assert_victim_intact();
     }
 }
+
+#[test]
+fn a_root_directory_entry_sets_the_layer_root_mode_without_replacing_it() {
+    let w = World::new();
+    w.unpack(
+        &Tar::new()
+            .raw(EntryType::Directory, "./", None, b"", 0o751)
+            .bytes(),
+    )
+    .unwrap();
+    let m = fs::symlink_metadata(&w.layer).unwrap();
+    assert!(m.is_dir());
+    assert_eq!((m.mode() & 0o7777, m.mtime()), (0o751, 1_000_000));
+}
