@@ -448,6 +448,15 @@ impl Unpacker {
                             join(&comps[..=i]).display()
                         )
                     })?;
+                    // Implied parents are 0755 whatever the umask (docker); we just created this
+                    // directory, nobody else writes here, so following the name is safe.
+                    fchmodat(
+                        parent.as_fd(),
+                        comps[i].as_os_str(),
+                        Mode::from_bits_truncate(0o755),
+                        FchmodatFlags::FollowSymlink,
+                    )
+                    .context("setting directory mode")?;
                     parent = self
                         .open_dir(&comps[..=i], false)
                         .with_context(|| format!("opening {}", join(&comps[..=i]).display()))?;
