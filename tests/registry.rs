@@ -787,6 +787,35 @@ fn registry_basic_auth() {
     c.fetch_manifest(&r).unwrap();
 }
 
+#[test]
+fn registry_credentials_from_containers_auth_json() {
+    let i = img();
+    let s = Hostile::start(move |r| {
+        if r.header("authorization") == Some(&format!("Basic {}", b64("hank:pw"))) {
+            serve(&i, r, true)
+        } else {
+            Reply::new(401).header("WWW-Authenticate", r#"Basic realm="hostile""#)
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    // A namespaced key (containers-auth.json(5)) beats the host key; docker's config.json has nothing.
+    let auth = serde_json::json!({"auths": {
+        s.host(): {"auth": b64("hank:old")},
+        format!("{}/test", s.host()): {"auth": b64("hank:pw")},
+    }});
+    let file = tmp.path().join("auth.json");
+    std::fs::write(&file, auth.to_string()).unwrap();
+    let mut cfg = config(tmp.path());
+    cfg.credentials = Some(CredentialSources {
+        docker_config_dir: Some(tmp.path().join("docker")),
+        auth_files: vec![tmp.path().join("missing.json"), file],
+    });
+    Client::new(&cfg)
+        .unwrap()
+        .fetch_manifest(&reference(&s.host()))
+        .unwrap();
+}
+
 /// A bearer registry (its own token server, credentials alice:s3cret) that 307s authorized blob
 /// requests to `other`, as registries do to a CDN.
 fn redirecting_registry(img: Img, other: String) -> Hostile {
