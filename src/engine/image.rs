@@ -6,6 +6,8 @@
 //! is drained to EOF, then size, digest and diffID are compared, the layer is synced and renamed to its
 //! chain ID (SECURITY.md A17, C1, C6, J2, J3). Layers are shared by chain ID and pulled under a per-layer
 //! lock, so concurrent pulls store each layer once (J1). The index is changed under its lock.
+//! Lock order (never the other way round): `gc.lock` (pull: shared, rmi/prune: exclusive) ->
+//! `layer-<chain>.lock` -> `images.lock`.
 //! Must not print or know about terminals; network access only through [`Source`] (the registry client).
 
 use super::{Context, LayerStatus, Progress};
@@ -926,6 +928,9 @@ fn collect_garbage(paths: &Paths) -> Result<(Vec<String>, u64)> {
             fs::rename(e.path(), &tomb).with_context(|| format!("removing layer {}", d))?;
             sync_dir(&paths.layers_dir())?;
             crate::store::remove_tree(&tomb)?;
+            // Pulls take their layer locks only while holding the GC lock shared, so nobody holds or
+            // waits on this one now.
+            let _ = fs::remove_file(paths.layer_lock(d.hex()));
             removed.push(d.to_string());
         }
     }
