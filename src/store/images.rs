@@ -96,7 +96,10 @@ impl ImageIndex {
         // that was killed.
         if let Ok(rd) = std::fs::read_dir(&paths.root) {
             for e in rd.flatten() {
-                if e.file_name().to_string_lossy().starts_with(".images.json.tmp-") {
+                if e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".images.json.tmp-")
+                {
                     let _ = std::fs::remove_file(e.path());
                 }
             }
