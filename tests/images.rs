@@ -219,6 +219,12 @@ fn pull_selects_the_platform_from_an_index() {
     env.run(["image", "inspect", "-f", "{{.Architecture}}", &name])
         .assert_ok()
         .assert_stdout_eq("arm64\n");
+    let v: serde_json::Value =
+        serde_json::from_str(env.run(["image", "inspect", &name]).assert_ok().stdout()).unwrap();
+    let keys: Vec<&String> = v[0].as_object().unwrap().keys().collect();
+    let arch = keys.iter().position(|k| *k == "Architecture").unwrap();
+    assert_eq!(keys[arch + 1], "Variant");
+    assert_eq!(v[0]["Variant"], "v8");
     env.run(["pull", "--platform", "linux/amd64", &name])
         .assert_ok();
     let id = reg.fixture(fixtures::INDEX).image_id;

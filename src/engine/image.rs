@@ -760,8 +760,17 @@ pub fn inspect_image(ctx: &Context, name_or_id: &str) -> Result<serde_json::Valu
         "RootFS": { "Type": "layers", "Layers": rec.layers.iter().map(|l| l.diff_id.clone()).collect::<Vec<_>>() },
         "Metadata": { "LastTagTime": rec.last_tag_time.clone().unwrap_or_else(|| "0001-01-01T00:00:00Z".into()) },
     });
+    // docker prints Variant right after Architecture, and only when the image has one.
     if let (Some(v), Some(o)) = (&rec.variant, out.as_object_mut()) {
-        o.insert("Variant".into(), serde_json::json!(v));
+        let mut ordered = serde_json::Map::new();
+        for (k, val) in std::mem::take(o) {
+            let after = k == "Architecture";
+            ordered.insert(k, val);
+            if after {
+                ordered.insert("Variant".into(), serde_json::json!(v));
+            }
+        }
+        *o = ordered;
     }
     Ok(out)
 }
