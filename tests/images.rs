@@ -755,3 +755,30 @@ fn pull_rejects_a_document_that_is_both_index_and_manifest() {
     assert!(format!("{:#}", res.unwrap_err()).contains("ambiguous"));
     assert_nothing_committed(&dir.path().join("root"));
 }
+
+#[test]
+fn pull_from_a_registry_behind_htpasswd_needs_login() {
+    let reg = registry::shared_htpasswd();
+    let env = TestEnv::new();
+    let name = reg.image(fixtures::PRIVATE_BUSYBOX);
+    env.run(["pull", &name]).assert_failed();
+    assert!(layer_dirs(&env.root()).0.is_empty());
+    env.run_with_stdin(
+        [
+            "login",
+            "-u",
+            registry::USER,
+            "--password-stdin",
+            &reg.host(),
+        ],
+        registry::PASSWORD.as_bytes(),
+    )
+    .assert_ok();
+    env.run(["pull", "-q", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{name}\n"));
+    let id = reg.fixture(fixtures::PRIVATE_BUSYBOX).image_id;
+    env.run(["images", "-q", "--no-trunc"])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{id}\n"));
+}
