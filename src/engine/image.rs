@@ -136,6 +136,14 @@ pub fn pull_from(
     opts: &PullOptions,
     progress: &dyn Progress,
 ) -> Result<PullReport> {
+    let want = match &opts.platform {
+        Some(p) => Platform::parse(p)?,
+        None => Platform::host(),
+    };
+    let explicit_variant = opts
+        .platform
+        .as_deref()
+        .is_some_and(|p| p.split('/').count() == 3);
     let paths = &ctx.paths;
     paths.ensure()?;
     for d in [
@@ -150,14 +158,6 @@ pub fn pull_from(
     // stale-work cleanup never overlaps GC's own removals.
     let _gc = FileLock::shared(&paths.gc_lock())?;
     clean_stale(paths)?;
-    let want = match &opts.platform {
-        Some(p) => Platform::parse(p)?,
-        None => Platform::host(),
-    };
-    let explicit_variant = opts
-        .platform
-        .as_deref()
-        .is_some_and(|p| p.split('/').count() == 3);
 
     let top = fetch_verified_manifest(
         src,
