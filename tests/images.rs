@@ -782,3 +782,17 @@ fn pull_from_a_registry_behind_htpasswd_needs_login() {
         .assert_ok()
         .assert_stdout_eq(&format!("{id}\n"));
 }
+
+#[test]
+fn a_damaged_layer_dir_is_replaced_by_the_next_pull() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let name = reg.image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &name]).assert_ok();
+    let (layers, _) = layer_dirs(&env.root());
+    let dir = env.root().join("layers/sha256").join(&layers[0]);
+    fs::remove_file(dir.join("layer.json")).unwrap();
+    env.run(["pull", "-q", &name]).assert_ok();
+    assert!(dir.join("layer.json").is_file() && dir.join("diff/bin/busybox").is_file());
+    assert!(layer_dirs(&env.root()).1.is_empty());
+}

@@ -470,6 +470,16 @@ impl LayerJob<'_> {
         if let Some(size) = committed_layer_size(&dest) {
             return Ok((LayerStatus::AlreadyExists, size, Vec::new()));
         }
+        if fs::symlink_metadata(&dest).is_ok() {
+            // A damaged layer dir (no layer.json or diff/): berth never commits one, so something
+            // else broke it. Move it out of the way under our lock and pull the layer again.
+            let tomb = self
+                .paths
+                .layers_dir()
+                .join(format!(".tmp-{}", crate::store::work::random_token()?));
+            fs::rename(&dest, &tomb).with_context(|| format!("moving aside {}", dest.display()))?;
+            crate::store::remove_tree(&tomb)?;
+        }
         let mut work = WorkDir::create(self.paths, &self.paths.layers_dir())?;
         let ingest = WorkDir::create(self.paths, &self.paths.ingest_dir())?;
         let blob_path = ingest.path().join("data");
