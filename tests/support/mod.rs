@@ -22,8 +22,11 @@
 //! - [`fixtures`]: the fixture images (names, digests, OCI layouts on disk).
 //! - [`unique`]: a name no other test in this run uses (for containers, tags, networks).
 //!
+//! - Dropping a [`TestEnv`] kills processes left running in its world and unmounts below it ([`teardown`]).
+//!
 //! Filesystems: the temp dirs live under `$TMPDIR` (default /tmp, ext4 on these machines), which supports overlay
-//! upper and work dirs; set BERTH_TEST_TMPDIR to put test worlds elsewhere (it must not be overlayfs itself).
+//! upper and work dirs; set BERTH_TEST_TMPDIR to put test worlds elsewhere (it must not be overlayfs itself, and
+//! must be short: a world's run root is `<base>/bt-XXXXXX/run` and sockets below it must fit in 107 bytes).
 #![allow(dead_code)]
 
 pub mod fixtures;
