@@ -609,6 +609,19 @@ fn pull_reports_shared_layers_as_already_existing() {
         2,
         "{lines:?}"
     );
+    let multi = &reg.fixture(fixtures::MULTI).image_id[7..19];
+    for f in ["label=org.berth.fixture=multi", "label=org.berth.fixture"] {
+        env.run(["images", "-q", "--filter", f])
+            .assert_ok()
+            .assert_stdout_eq(&format!("{multi}\n"));
+    }
+    env.run(["images", "-q", "--filter", "label=org.berth.fixture=other"])
+        .assert_ok()
+        .assert_stdout_eq("");
+    // Both fixtures share one creation time: neither is before or after the other.
+    env.run(["images", "-q", "--filter", &format!("before={multi}")])
+        .assert_ok()
+        .assert_stdout_eq("");
 }
 
 #[test]

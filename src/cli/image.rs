@@ -69,7 +69,7 @@ pub struct ImagesArgs {
     /// Show digests
     #[arg(long)]
     pub digests: bool,
-    /// Filter output based on conditions provided (dangling=true|false, reference=PATTERN)
+    /// Filter output based on conditions provided (dangling=, reference=, label=, before=, since=)
     #[arg(short, long)]
     pub filter: Vec<String>,
     /// Format output using a Go template, "table", or "json"
@@ -284,6 +284,8 @@ fn pull(ctx: &Context, a: PullArgs) -> Result<i32> {
 fn images(ctx: &Context, a: ImagesArgs) -> Result<i32> {
     let mut dangling: Option<bool> = None;
     let mut patterns: Vec<String> = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    let (mut before, mut since) = (None, None);
     for f in &a.filter {
         match f.split_once('=') {
             Some(("dangling", v)) => {
@@ -294,6 +296,9 @@ fn images(ctx: &Context, a: ImagesArgs) -> Result<i32> {
                 })
             }
             Some(("reference", v)) => patterns.push(v.to_string()),
+            Some(("label", v)) => labels.push(v.to_string()),
+            Some(("before", v)) => before = Some(created_of(ctx, v)?),
+            Some(("since", v)) => since = Some(created_of(ctx, v)?),
             _ => bail!("invalid filter '{f}'"),
         }
     }
@@ -306,6 +311,27 @@ fn images(ctx: &Context, a: ImagesArgs) -> Result<i32> {
         let is_dangling = rec.repo_tags.is_empty();
         if dangling.is_some_and(|d| d != is_dangling) {
             continue;
+        }
+        // docker compares creation times for before=/since= (the named image itself is excluded).
+        let t = rec
+            .created
+            .as_deref()
+            .and_then(|c| human::parse_rfc3339(c).ok());
+        if before.is_some_and(|b| t.is_none_or(|t| t >= b))
+            || since.is_some_and(|x| t.is_none_or(|t| t <= x))
+        {
+            continue;
+        }
+        if !labels.is_empty() {
+            let cfg = eng::image_config_json(&ctx.paths, &rec)?;
+            let have = &cfg["config"]["Labels"];
+            let ok = labels.iter().all(|l| match l.split_once('=') {
+                Some((k, v)) => have[k].as_str() == Some(v),
+                None => have.get(l.as_str()).is_some(),
+            });
+            if !ok {
+                continue;
+            }
         }
         let id = if a.no_trunc {
             rec.id.clone()
@@ -383,6 +409,13 @@ fn images(ctx: &Context, a: ImagesArgs) -> Result<i32> {
         &headers,
     )?;
     Ok(0)
+}
+
+/// The creation time of a local image, for `before=`/`since=`.
+fn created_of(ctx: &Context, name: &str) -> Result<std::time::SystemTime> {
+    let rec = eng::resolve_local(ctx, name)?;
+    human::parse_rfc3339(rec.created.as_deref().unwrap_or(""))
+        .map_err(|_| anyhow::anyhow!("image {name} has no creation time to compare with"))
 }
 
 /// go's `path.Match` subset docker uses for `reference=`: `*` (not across `/`) and `?`.
