@@ -393,6 +393,7 @@ struct Unpacker {
     root: OwnedFd,
     rootless: bool,
     report: UnpackReport,
+    /// Set after the first refused chown rootless: later entries do not try again.
     chown_broken: bool,
     /// Directory metadata applied after the last entry: (components, mode, mtime), last writer wins.
     dirs: Vec<(Vec<OsString>, u32, TimeSpec)>,
@@ -735,11 +736,17 @@ impl Unpacker {
     }
 
     fn chown_fd(&mut self, fd: BorrowedFd<'_>, uid: u32, gid: u32) -> Result<()> {
+        if self.chown_broken {
+            return Ok(());
+        }
         let r = fchown(fd, Some(Uid::from_raw(uid)), Some(Gid::from_raw(gid)));
         self.chown_result(r)
     }
 
     fn chown_at(&mut self, parent: BorrowedFd<'_>, name: &OsStr, uid: u32, gid: u32) -> Result<()> {
+        if self.chown_broken {
+            return Ok(());
+        }
         let r = fchownat(
             parent,
             name,
