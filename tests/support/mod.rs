@@ -107,23 +107,49 @@ pub fn clean_at_exit(pid: Option<u32>, dir: PathBuf) {
 /// (sun_path), and berth puts sockets at `<run-root>/containers/<64-hex id>/attach.sock`: with /tmp as the base
 /// the run root `/tmp/bt-XXXXXX/run` leaves 106. A longer BERTH_TEST_TMPDIR can break container tests.
 fn world_dir() -> TempDir {
-    let base = temp_base();
-    fs::create_dir_all(&base).expect("creating test temp base");
-    tempfile::Builder::new()
-        .prefix("bt-")
-        .rand_bytes(6)
-        .tempdir_in(base)
-        .expect("creating test world dir")
+    owned_temp_dir(tempfile::Builder::new().prefix("bt-").rand_bytes(6))
 }
 
 /// A temp dir under [`temp_base`] with a recognisable prefix, removed on drop.
 pub fn temp_dir(prefix: &str) -> TempDir {
+    owned_temp_dir(tempfile::Builder::new().prefix(&format!("berth-{prefix}-")))
+}
+
+/// Name of the file in every support temp dir that holds the pid of the test process owning it.
+const OWNER_FILE: &str = ".berth-test-owner";
+
+fn owned_temp_dir(builder: &mut tempfile::Builder) -> TempDir {
     let base = temp_base();
     fs::create_dir_all(&base).expect("creating test temp base");
-    tempfile::Builder::new()
-        .prefix(&format!("berth-{prefix}-"))
-        .tempdir_in(base)
-        .expect("creating test temp dir")
+    sweep_stale(&base);
+    let dir = builder.tempdir_in(base).expect("creating test temp dir");
+    fs::write(dir.path().join(OWNER_FILE), std::process::id().to_string())
+        .expect("writing owner file");
+    dir
+}
+
+/// Once per test process: remove support temp dirs whose owning test process is gone (a run killed by a
+/// timeout or a signal never drops its statics nor runs atexit), after [`teardown`] stops what ran in them.
+fn sweep_stale(base: &Path) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for e in fs::read_dir(base).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !(name.starts_with("bt-") || name.starts_with("berth-")) {
+                continue;
+            }
+            let Some(pid) = fs::read_to_string(e.path().join(OWNER_FILE))
+                .ok()
+                .and_then(|p| p.trim().parse::<i32>().ok())
+            else {
+                continue;
+            };
+            if !Path::new(&format!("/proc/{pid}")).exists() {
+                teardown(&e.path());
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    });
 }
 
 /// One test's world: its own store, run root, config, HOME and docker config dir, all inside one temp dir.
