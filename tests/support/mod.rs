@@ -1,4 +1,414 @@
 //! The test world: a temp store per test, Debian's docker-registry on 127.0.0.1, fixture images, the rootless user.
+//!
+//! Owns everything a test needs around berth; depends on no berth module (tests drive the binary).
+//! Invariant: a test never reads or writes the real machine's berth, docker or containers files: every
+//! [`TestEnv`] points `--root`, `--run-root`, `--config`, HOME, DOCKER_CONFIG and XDG_* inside its temp dir.
+//!
+//! The API, in one place:
+//! - [`berth_bin`]: path of the berth binary under test.
+//! - [`TestEnv::new`] (root) / [`TestEnv::rootless`] (as the unprivileged user `berthtest`, see [`rootless`]):
+//!   a temp world. [`TestEnv::berth`] gives a `Command` with the global flags and a clean env set;
+//!   [`TestEnv::run`] runs it and returns an [`Outcome`] with `assert_ok`, `assert_code`, `assert_stdout_has`,
+//!   `assert_stderr_has`, `stdout`, `stderr`, `code`. Paths: [`TestEnv::root`], [`TestEnv::run_root`],
+//!   [`TestEnv::home`], [`TestEnv::config_path`], [`TestEnv::docker_config`]; [`TestEnv::write_config`] replaces
+//!   the (initially empty) berth config file.
+//! - [`registry::shared`]: one docker-registry for the whole test binary, pre-loaded with the fixtures listed in
+//!   [`fixtures`]; [`registry::Registry::start`] for a private one (no auth, htpasswd, or a token server).
+//! - [`fixtures`]: the fixture images (names, digests, OCI layouts on disk).
+//! - [`unique`]: a name no other test in this run uses (for containers, tags, networks).
+//!
+//! Filesystems: the temp dirs live under `$TMPDIR` (default /tmp, ext4 on these machines), which supports overlay
+//! upper and work dirs; set BERTH_TEST_TMPDIR to put test worlds elsewhere (it must not be overlayfs itself).
 #![allow(dead_code)]
 
+pub mod fixtures;
 pub mod hostile;
+pub mod registry;
+pub mod rootless;
+
+use std::ffi::OsStr;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use tempfile::TempDir;
+
+/// Path of the berth binary under test (built by cargo for this test binary).
+pub fn berth_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_berth"))
+}
+
+/// A name unique within this test run: `<prefix>-<pid>-<n>` (lowercase, valid as a container, image or network name).
+pub fn unique(prefix: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// Where test worlds are created: BERTH_TEST_TMPDIR, else the system temp dir.
+pub fn temp_base() -> PathBuf {
+    std::env::var_os("BERTH_TEST_TMPDIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// Kill `pid` (if given) and remove `dir` when the test binary exits. For things held in statics (the shared
+/// registries), which are never dropped: without this every `cargo test` run would leave its temp dirs behind.
+pub fn clean_at_exit(pid: Option<u32>, dir: PathBuf) {
+    static ITEMS: std::sync::Mutex<Vec<(Option<u32>, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+    static REGISTERED: std::sync::Once = std::sync::Once::new();
+    extern "C" fn run() {
+        let items = std::mem::take(&mut *ITEMS.lock().unwrap_or_else(|e| e.into_inner()));
+        for (pid, dir) in items {
+            if let Some(pid) = pid {
+                let pid = nix::unistd::Pid::from_raw(pid as i32);
+                let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+                let _ = nix::sys::wait::waitpid(pid, None);
+            }
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
+    REGISTERED.call_once(|| {
+        // SAFETY: `run` is a plain extern "C" fn with no arguments that only uses statics; atexit just records it.
+        unsafe {
+            libc::atexit(run);
+        }
+    });
+    ITEMS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((pid, dir));
+}
+
+/// A temp dir under [`temp_base`] with a recognisable prefix, removed on drop.
+pub fn temp_dir(prefix: &str) -> TempDir {
+    let base = temp_base();
+    fs::create_dir_all(&base).expect("creating test temp base");
+    tempfile::Builder::new()
+        .prefix(&format!("berth-{prefix}-"))
+        .tempdir_in(base)
+        .expect("creating test temp dir")
+}
+
+/// One test's world: its own store, run root, config, HOME and docker config dir, all inside one temp dir.
+pub struct TestEnv {
+    dir: TempDir,
+    /// Set for [`TestEnv::rootless`]: commands run as this user via setpriv.
+    user: Option<rootless::User>,
+}
+
+impl TestEnv {
+    /// A world for a berth run as root (the CI user). Layout inside the temp dir:
+    /// `root/ run/ home/ home/.docker/ home/.config/ home/.local/share/ xdg-run/ config.toml`.
+    pub fn new() -> TestEnv {
+        let env = TestEnv {
+            dir: temp_dir("env"),
+            user: None,
+        };
+        env.populate();
+        env
+    }
+
+    /// A world for berth run as the unprivileged user `berthtest` (created on first use; needs root to create it).
+    /// The temp dir is owned by that user; [`TestEnv::berth`] wraps the command in `setpriv` to drop to it.
+    pub fn rootless() -> TestEnv {
+        let user = rootless::ensure_user();
+        let env = TestEnv {
+            dir: temp_dir("rootless"),
+            user: Some(user.clone()),
+        };
+        // The temp dir's parent (/tmp) is world-traversable; make the dir itself reachable for the user.
+        fs::set_permissions(env.dir.path(), fs::Permissions::from_mode(0o700))
+            .expect("chmod test dir");
+        env.populate();
+        rootless::chown_tree(env.dir.path(), &user);
+        env
+    }
+
+    fn populate(&self) {
+        for d in [
+            self.root().to_path_buf(),
+            self.run_root().to_path_buf(),
+            self.home().to_path_buf(),
+            self.docker_config(),
+            self.home().join(".config"),
+            self.home().join(".local/share"),
+            self.home().join(".cache"),
+            self.xdg_runtime_dir(),
+        ] {
+            fs::create_dir_all(&d).unwrap_or_else(|e| panic!("creating {}: {e}", d.display()));
+        }
+        fs::set_permissions(self.xdg_runtime_dir(), fs::Permissions::from_mode(0o700))
+            .expect("chmod xdg-run");
+        fs::write(self.config_path(), "").expect("writing empty config");
+    }
+
+    /// The temp dir that holds everything of this world.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+    /// `--root` for every command.
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("root")
+    }
+    /// `--run-root` for every command.
+    pub fn run_root(&self) -> PathBuf {
+        self.dir.path().join("run")
+    }
+    /// HOME for every command.
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+    /// DOCKER_CONFIG for every command (`config.json` lives here).
+    pub fn docker_config(&self) -> PathBuf {
+        self.home().join(".docker")
+    }
+    /// XDG_RUNTIME_DIR for every command (containers' `auth.json` would be under `containers/`).
+    pub fn xdg_runtime_dir(&self) -> PathBuf {
+        self.dir.path().join("xdg-run")
+    }
+    /// `--config` for every command; starts empty.
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+    /// The unprivileged user this world runs as, if [`TestEnv::rootless`].
+    pub fn user(&self) -> Option<&rootless::User> {
+        self.user.as_ref()
+    }
+
+    /// Replace berth's config file (TOML) for this world.
+    pub fn write_config(&self, toml: &str) {
+        fs::write(self.config_path(), toml).expect("writing berth config");
+        if let Some(u) = &self.user {
+            rootless::chown_tree(&self.config_path(), u);
+        }
+    }
+
+    /// Write a file inside this world (parents created), owned by the world's user. Returns its path.
+    pub fn write_file(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.dir.path().join(rel);
+        fs::create_dir_all(p.parent().expect("file has a parent")).expect("creating parent dirs");
+        fs::write(&p, contents).expect("writing test file");
+        if let Some(u) = &self.user {
+            rootless::chown_tree(self.dir.path(), u);
+        }
+        p
+    }
+
+    /// The clean environment every berth command gets (nothing inherited but PATH and, for debugging, RUST_BACKTRACE).
+    pub fn env_vars(&self) -> Vec<(String, PathBuf)> {
+        let home = self.home();
+        vec![
+            ("HOME".into(), home.clone()),
+            ("DOCKER_CONFIG".into(), self.docker_config()),
+            ("XDG_CONFIG_HOME".into(), home.join(".config")),
+            ("XDG_DATA_HOME".into(), home.join(".local/share")),
+            ("XDG_CACHE_HOME".into(), home.join(".cache")),
+            ("XDG_RUNTIME_DIR".into(), self.xdg_runtime_dir()),
+            ("TMPDIR".into(), self.dir.path().to_path_buf()),
+        ]
+    }
+
+    /// A `berth` command with `--root`, `--run-root` and `--config` set and a clean env; add args and run it.
+    /// For a rootless world the command is `setpriv --reuid --regid --init-groups -- berth ...`.
+    pub fn berth(&self) -> Command {
+        let mut cmd = match &self.user {
+            None => Command::new(berth_bin()),
+            Some(u) => {
+                let mut c = Command::new("setpriv");
+                c.arg(format!("--reuid={}", u.uid))
+                    .arg(format!("--regid={}", u.gid))
+                    .arg("--init-groups")
+                    .arg("--")
+                    .arg(rootless::reachable_bin(u));
+                c
+            }
+        };
+        cmd.arg("--root")
+            .arg(self.root())
+            .arg("--run-root")
+            .arg(self.run_root());
+        cmd.arg("--config").arg(self.config_path());
+        cmd.env_clear();
+        cmd.env(
+            "PATH",
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        );
+        cmd.env("LANG", "C.UTF-8");
+        if let Some(v) = std::env::var_os("RUST_BACKTRACE") {
+            cmd.env("RUST_BACKTRACE", v);
+        }
+        if let Some(u) = &self.user {
+            cmd.env("USER", &u.name).env("LOGNAME", &u.name);
+        }
+        for (k, v) in self.env_vars() {
+            cmd.env(k, v);
+        }
+        cmd.current_dir(self.dir.path());
+        cmd.stdin(Stdio::null());
+        cmd
+    }
+
+    /// Run `berth <args>` in this world, wait, and capture its output.
+    pub fn run<I, S>(&self, args: I) -> Outcome
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = self.berth();
+        cmd.args(args);
+        Outcome::of(&mut cmd)
+    }
+
+    /// Run `berth <args>` with `input` on stdin.
+    pub fn run_with_stdin<I, S>(&self, args: I, input: &[u8]) -> Outcome
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        use std::io::Write;
+        let mut cmd = self.berth();
+        cmd.args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let desc = format!("{cmd:?}");
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawning {desc}: {e}"));
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        let input = input.to_vec();
+        let writer = std::thread::spawn(move || {
+            // A command that exits without reading stdin closes the pipe: that is not the test's failure.
+            let _ = stdin.write_all(&input);
+        });
+        let out = child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("waiting for {desc}: {e}"));
+        let _ = writer.join();
+        Outcome::from_output(desc, out)
+    }
+}
+
+impl Default for TestEnv {
+    fn default() -> Self {
+        TestEnv::new()
+    }
+}
+
+/// The result of one command: exit status and output as text, with assertions that print everything on failure.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The command line, for failure messages.
+    pub command: String,
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// Run `cmd` to completion, capturing stdout and stderr.
+    pub fn of(cmd: &mut Command) -> Outcome {
+        let desc = format!("{cmd:?}");
+        let out = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("running {desc}: {e}"));
+        Outcome::from_output(desc, out)
+    }
+
+    pub fn from_output(command: String, out: Output) -> Outcome {
+        Outcome {
+            command,
+            status: out.status,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Exit code; -1 when killed by a signal.
+    pub fn code(&self) -> i32 {
+        self.status.code().unwrap_or(-1)
+    }
+    pub fn success(&self) -> bool {
+        self.status.success()
+    }
+    pub fn stdout(&self) -> &str {
+        &self.stdout
+    }
+    pub fn stderr(&self) -> &str {
+        &self.stderr
+    }
+    /// stdout split into lines, trailing newline ignored.
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "command: {}\nstatus: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.command, self.status, self.stdout, self.stderr
+        )
+    }
+
+    /// Panics unless the command exited 0.
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Self {
+        assert!(self.success(), "expected success\n{}", self.describe());
+        self
+    }
+    /// Panics unless the command failed (any non-zero code).
+    #[track_caller]
+    pub fn assert_failed(&self) -> &Self {
+        assert!(!self.success(), "expected failure\n{}", self.describe());
+        self
+    }
+    /// Panics unless the exit code is `code`.
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code(),
+            code,
+            "unexpected exit code\n{}",
+            self.describe()
+        );
+        self
+    }
+    /// Panics unless stdout contains `needle`.
+    #[track_caller]
+    pub fn assert_stdout_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}\n{}",
+            self.describe()
+        );
+        self
+    }
+    /// Panics unless stderr contains `needle`.
+    #[track_caller]
+    pub fn assert_stderr_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}\n{}",
+            self.describe()
+        );
+        self
+    }
+    /// Panics unless stdout equals `expected` exactly.
+    #[track_caller]
+    pub fn assert_stdout_eq(&self, expected: &str) -> &Self {
+        assert_eq!(self.stdout, expected, "stdout differs\n{}", self.describe());
+        self
+    }
+}
+
+/// Run an external tool (not berth) and panic with its output if it fails. For test setup only.
+#[track_caller]
+pub fn must_run(cmd: &mut Command) -> Outcome {
+    let out = Outcome::of(cmd);
+    out.assert_ok();
+    out
+}

@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# berth's benchmark, side by side with podman, skopeo and crun, on a local registry (issues 2, 3 and 4):
+#   1. cold pull of a multi-layer ~200 MB image (random data, gzip): berth pull vs podman pull vs skopeo copy
+#      (download only, to an OCI layout); medians over BENCH_RUNS runs (hyperfine) and peak RSS (/usr/bin/time).
+#   2. `run --rm busybox true`: berth (--network none and the default network) vs podman --network none vs
+#      crun run of a prepared bundle; then the same rootless (as the test user berthtest).
+#   3. `ps -a` with 100 and 1000 containers, and `rm` of all of them: berth vs podman.
+# Sections whose berth command does not exist yet print "skipped: ..." instead of failing.
+# Prints a markdown table (also written to $BENCH_DIR/results.md) for the README.
+#
+#   usage: bash scripts/bench.sh             (as root on Debian 12; installs podman, crun, jq for the comparison)
+# Environment (defaults): BENCH_RUNS=5  BENCH_LAYERS=5  BENCH_LAYER_MB=40  BENCH_PS_COUNTS="100 1000"
+#   BERTH_BIN (default: cargo build --release)  BENCH_DIR (default: a temp dir, removed at the end)
+#   BENCH_NO_PODMAN=1 skips podman.  A quick trial: BENCH_RUNS=2 BENCH_LAYER_MB=2 BENCH_PS_COUNTS=10
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/deps.sh
+. scripts/deps.sh
+# shellcheck source=scripts/oci.sh
+. scripts/oci.sh
+
+RUNS=${BENCH_RUNS:-5}
+LAYERS=${BENCH_LAYERS:-5}
+LAYER_MB=${BENCH_LAYER_MB:-40}
+PS_COUNTS=${BENCH_PS_COUNTS:-100 1000}
+PODMAN=1
+[ "${BENCH_NO_PODMAN:-0}" = 1 ] && PODMAN=0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "bench: run as root (it starts a registry, installs podman and runs containers)" >&2
+    exit 1
+fi
+extra=(jq)
+[ "$PODMAN" = 1 ] && extra+=(podman crun)
+berth_install_packages "${extra[@]}"
+if [ -z "${BERTH_BIN:-}" ]; then
+    berth_find_cargo
+    cargo build --release
+    BERTH_BIN=$PWD/target/release/berth
+fi
+
+if [ -n "${BENCH_DIR:-}" ]; then
+    W=$BENCH_DIR
+    mkdir -p "$W"
+    keep=1
+else
+    W=$(mktemp -d /tmp/berth-bench.XXXXXX)
+    keep=0
+fi
+chmod 755 "$W"
+cleanup() {
+    # Containers first (they hold mounts under $W), then the registry, then the files.
+    if [ "$PODMAN" = 1 ] && [ -d "$W/podman-run-root" ]; then
+        pm rm -a -f >/dev/null 2>&1 || true
+    fi
+    oci_registry_stop
+    if [ "$keep" = 0 ]; then
+        grep -o " $W[^ ]*" /proc/self/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+        rm -rf "$W"
+    fi
+}
+trap cleanup EXIT
+
+RESULTS=$W/results.md
+printf '| benchmark | tool | median | min | max | peak RSS |\n|---|---|---|---|---|---|\n' >"$RESULTS"
+note() { echo "bench: $*" >&2; }
+skip() {
+    note "skipped: $*"
+    printf '| %s | %s | skipped: %s | | | |\n' "$1" "$2" "$3" >>"$RESULTS"
+}
+
+# row BENCHMARK TOOL PREPARE COMMAND: hyperfine medians over RUNS runs (PREPARE before each), then one more
+# run under /usr/bin/time for the peak RSS of the command and its children.
+row() {
+    local bench=$1 tool=$2 prep=$3 cmd=$4 json=$W/hf.json rss
+    note "$bench: $tool"
+    if ! hyperfine --style none --runs "$RUNS" --prepare "$prep" --export-json "$json" "$cmd" >"$W/hf.log" 2>&1; then
+        note "failed: $tool: $(tail -n 5 "$W/hf.log")"
+        printf '| %s | %s | failed | | | |\n' "$bench" "$tool" >>"$RESULTS"
+        return 0
+    fi
+    bash -c "$prep" >/dev/null 2>&1 || true
+    rss=$(/usr/bin/time -f %M -o "$W/rss" bash -c "$cmd" >/dev/null 2>&1 && awk '{printf "%.1f MiB", $1/1024}' "$W/rss" || echo "?")
+    jq -r --arg b "$bench" --arg t "$tool" --arg rss "$rss" \
+        '.results[0] | "| \($b) | \($t) | \(.median*1000|floor) ms | \(.min*1000|floor) ms | \(.max*1000|floor) ms | \($rss) |"' \
+        "$json" >>"$RESULTS"
+}
+
+has_berth() { "$BERTH_BIN" "$1" --help >/dev/null 2>&1; }
+B="$BERTH_BIN --root $W/berth-root --run-root $W/berth-run"
+
+# podman with its own store and config, so the machine's podman (if any) is untouched. default_ulimits: these
+# machines give podman default ulimits above root's hard limit, and its runs then fail (issue 2).
+nofile=$(ulimit -Hn)
+cat >"$W/containers.conf" <<EOF
+[containers]
+default_ulimits = ["nofile=$nofile:$nofile"]
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+EOF
+pm() {
+    CONTAINERS_CONF=$W/containers.conf CONTAINERS_REGISTRIES_CONF=$W/registries.conf \
+        podman --root "$W/podman-root" --runroot "$W/podman-run-root" --storage-driver overlay "$@"
+}
+PM="env CONTAINERS_CONF=$W/containers.conf CONTAINERS_REGISTRIES_CONF=$W/registries.conf podman --root $W/podman-root --runroot $W/podman-run-root --storage-driver overlay"
+
+# --- fixtures: busybox and a big image of random layers, pushed to a local registry -------------------------
+mkdir -p "$W/busybox-rootfs"
+oci_rootfs_busybox "$W/busybox-rootfs"
+oci_tar "$W/busybox-rootfs" "$W/busybox.tar"
+oci_layout_image "$W/busybox-layout" latest '["sh"]' "$W/busybox.tar"
+big_tars=()
+for i in $(seq "$LAYERS"); do
+    mkdir -p "$W/big/$i/data"
+    head -c "${LAYER_MB}M" /dev/urandom >"$W/big/$i/data/blob$i"
+    oci_tar "$W/big/$i" "$W/big/$i.tar"
+    rm -rf "${W:?}/big/$i"
+    big_tars+=("$W/big/$i.tar")
+done
+note "building big image: $LAYERS layers of $LAYER_MB MB"
+oci_layout_image "$W/big-layout" latest '["sh"]' "${big_tars[@]}"
+rm -f "${big_tars[@]}"
+oci_registry_start "$W/registry"
+oci_push "$W/busybox-layout" latest library/busybox:latest
+oci_push "$W/big-layout" latest library/big:latest
+printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REGISTRY_HOST" >"$W/registries.conf"
+BIG=$REGISTRY_HOST/library/big:latest
+BUSYBOX=$REGISTRY_HOST/library/busybox:latest
+size_mb=$(du -sm "$W/big-layout" | cut -f1)
+PULL="cold pull ${size_mb} MB, $LAYERS layers"
+
+# --- 1. cold pull ------------------------------------------------------------------------------------------
+if has_berth pull; then
+    row "$PULL" berth "rm -rf $W/berth-root $W/berth-run" "$B pull -q $BIG"
+else
+    skip "$PULL" berth "berth pull not available yet"
+fi
+if [ "$PODMAN" = 1 ]; then
+    row "$PULL" podman "$PM rmi -a -f; rm -rf $W/podman-root" "$PM pull -q --tls-verify=false $BIG"
+fi
+row "$PULL" "skopeo copy (no unpack)" "rm -rf $W/skopeo-oci" \
+    "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$BIG oci:$W/skopeo-oci:latest"
+rm -rf "$W/skopeo-oci" "$W/berth-root" "$W/berth-run"
+[ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
+
+# --- 2. run --rm busybox true -------------------------------------------------------------------------------
+RUNB="run --rm busybox true"
+if has_berth run; then
+    $B pull -q "$BUSYBOX" >/dev/null
+    row "$RUNB" "berth --network none" true "$B run --rm --network none $BUSYBOX true"
+    row "$RUNB" "berth (default network)" true "$B run --rm $BUSYBOX true"
+else
+    skip "$RUNB" berth "berth run not available yet"
+fi
+if [ "$PODMAN" = 1 ]; then
+    pm pull -q --tls-verify=false "$BUSYBOX" >/dev/null
+    row "$RUNB" "podman --network none" true "$PM run --rm --network none $BUSYBOX true"
+    row "$RUNB" "podman (default network)" true "$PM run --rm $BUSYBOX true"
+    # crun refuses the hybrid cgroup layout while the (empty here) cgroup2 at /sys/fs/cgroup/unified lists a
+    # controller (issue 3): check rather than report a failure that is the machine's, not crun's.
+    if [ -s /sys/fs/cgroup/unified/cgroup.controllers ]; then
+        skip "$RUNB" crun "cgroup2 at /sys/fs/cgroup/unified has controllers; crun refuses this hybrid layout"
+    else
+        mkdir -p "$W/bundle"
+        cp -a "$W/busybox-rootfs" "$W/bundle/rootfs"
+        (cd "$W/bundle" && crun spec)
+        jq '.process.terminal=false | .process.args=["true"]' \
+            "$W/bundle/config.json" >"$W/bundle/c.json" && mv "$W/bundle/c.json" "$W/bundle/config.json"
+        row "$RUNB" "crun run (prepared bundle)" true "crun run -b $W/bundle bench-$$"
+    fi
+fi
+# Rootless: as the unprivileged test user (created like the tests do, scripts/rootless-user.sh).
+if has_berth run; then
+    bash scripts/rootless-user.sh >/dev/null
+    uid=$(id -u berthtest)
+    RL="setpriv --reuid=$uid --regid=$(id -g berthtest) --init-groups env HOME=/home/berthtest XDG_RUNTIME_DIR=/run/user/$uid"
+    mkdir -p "$W/rootless" && chown berthtest: "$W/rootless"
+    RB="$RL $BERTH_BIN --root $W/rootless/root --run-root $W/rootless/run"
+    if $RB pull -q "$BUSYBOX" >/dev/null 2>&1; then
+        row "$RUNB (rootless)" "berth --network none" true "$RB run --rm --network none $BUSYBOX true"
+    else
+        skip "$RUNB (rootless)" berth "rootless berth pull failed"
+    fi
+    if [ "$PODMAN" = 1 ]; then
+        RP="$RL podman --root $W/rootless/podman --runroot $W/rootless/podman-run --storage-driver vfs"
+        if $RP pull -q --tls-verify=false "$BUSYBOX" >/dev/null 2>&1; then
+            row "$RUNB (rootless)" "podman --network none" true "$RP run --rm --network none $BUSYBOX true"
+        else
+            skip "$RUNB (rootless)" podman "rootless podman pull failed"
+        fi
+    fi
+fi
+
+# once BENCHMARK TOOL COMMAND: a single timed run (for commands that consume their input, like rm of all).
+once() {
+    local bench=$1 tool=$2 cmd=$3
+    note "$bench: $tool (one run)"
+    if /usr/bin/time -f "%e %M" -o "$W/once" bash -c "$cmd" >/dev/null 2>"$W/once.log"; then
+        awk -v b="$bench" -v t="$tool" '{printf "| %s | %s | %d ms (1 run) | | | %.1f MiB |\n", b, t, $1*1000, $2/1024}' \
+            "$W/once" >>"$RESULTS"
+    else
+        note "failed: $tool: $(tail -n 5 "$W/once.log")"
+        printf '| %s | %s | failed | | | |\n' "$bench" "$tool" >>"$RESULTS"
+    fi
+}
+
+# --- 3. ps -a and rm with many containers -------------------------------------------------------------------
+for n in $PS_COUNTS; do
+    if has_berth create && has_berth ps; then
+        $B pull -q "$BUSYBOX" >/dev/null
+        note "creating $n berth containers"
+        for _ in $(seq "$n"); do $B create "$BUSYBOX" true >/dev/null; done
+        row "ps -a, $n containers" berth true "$B ps -a"
+        if has_berth rm; then
+            once "rm, $n containers (one command)" berth "$B rm -f \$($B ps -aq)"
+        fi
+        $B rm -f $($B ps -aq) >/dev/null 2>&1 || true
+    else
+        skip "ps -a, $n containers" berth "berth create/ps not available yet"
+    fi
+    if [ "$PODMAN" = 1 ]; then
+        note "creating $n podman containers"
+        for _ in $(seq "$n"); do pm create "$BUSYBOX" true >/dev/null; done
+        row "ps -a, $n containers" podman true "$PM ps -a"
+        once "rm, $n containers (one command)" podman "$PM rm -f \$($PM ps -aq)"
+        pm rm -a -f >/dev/null 2>&1 || true
+    fi
+done
+
+echo
+cat "$RESULTS"
+echo
+echo "machine: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d); runs per row: $RUNS; berth: $($BERTH_BIN version 2>/dev/null | head -n1)"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The README's build-and-run command: build berth (release) and show its main job against a local registry.
+# Starts Debian's docker-registry on 127.0.0.1, pushes a busybox image built from busybox-static with skopeo,
+# then `berth pull`, `berth images`, and (once berth has it) `berth run`. Everything lives in a temp dir
+# (its own --root and --run-root), removed at the end; nothing of the machine's berth store is touched.
+#   usage: bash scripts/demo.sh          (as root on Debian 12; BERTH_BIN=path skips the build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/deps.sh
+. scripts/deps.sh
+# shellcheck source=scripts/oci.sh
+. scripts/oci.sh
+
+if [ "$(id -u)" -eq 0 ]; then
+    berth_install_packages
+fi
+if [ -z "${BERTH_BIN:-}" ]; then
+    berth_find_cargo
+    cargo build --release
+    BERTH_BIN=$PWD/target/release/berth
+fi
+
+work=$(mktemp -d /tmp/berth-demo.XXXXXX)
+cleanup() {
+    oci_registry_stop
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$work/rootfs"
+oci_rootfs_busybox "$work/rootfs"
+oci_tar "$work/rootfs" "$work/layer.tar"
+oci_layout_image "$work/layout" latest '["sh"]' "$work/layer.tar"
+oci_registry_start "$work/registry"
+oci_push "$work/layout" latest library/busybox:latest
+echo "local registry at $REGISTRY_HOST holds library/busybox:latest"
+
+berth() {
+    echo "+ berth $*" >&2
+    "$BERTH_BIN" --root "$work/root" --run-root "$work/run" "$@"
+}
+
+berth version
+berth pull "$REGISTRY_HOST/library/busybox:latest"
+berth images
+if "$BERTH_BIN" run --help >/dev/null 2>&1; then
+    berth run --rm "$REGISTRY_HOST/library/busybox:latest" echo "hello from a berth container"
+else
+    echo "skipped: berth run not available yet"
+fi
