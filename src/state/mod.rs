@@ -6,6 +6,7 @@
 //! (SECURITY.md 1J); every mutation happens under the container's lock; a name maps to at most one
 //! container, enforced by O_EXCL creation under the names lock.
 
+pub mod attach;
 pub mod time;
 
 use crate::spec::{ImageConfig, RunOptions};
@@ -390,6 +391,24 @@ impl Containers {
             }
         }
         Ok(st)
+    }
+}
+
+impl Containers {
+    /// Remove everything a container left on disk: its state dir, run dir, name and, when asked, its
+    /// anonymous volumes. Call after the runtime has destroyed its processes, mounts and cgroup.
+    pub fn remove_files(&self, rec: &ContainerRecord, remove_volumes: bool) -> Result<()> {
+        let mut st = self.load_state(&rec.id).unwrap_or_else(|_| ContainerState::new_created());
+        st.status = Status::Removing;
+        let _ = self.save_state(&rec.id, &st);
+        self.release_name(&rec.name, &rec.id)?;
+        if remove_volumes {
+            for v in &rec.anonymous_volumes {
+                remove_dir_if_exists(&self.paths.root.join("volumes").join(v))?;
+            }
+        }
+        remove_dir_if_exists(&self.dir(&rec.id))?;
+        remove_dir_if_exists(&self.run_dir(&rec.id))
     }
 }
 
