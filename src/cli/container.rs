@@ -121,8 +121,8 @@ pub struct CreateFlags {
     /// Container host name
     #[arg(short = 'h', long)]
     pub hostname: Option<String>,
-    /// Set meta data on a container
-    #[arg(short = 'l', long = "label")]
+    /// Set meta data on a container (docker's `-l` short form collides with the global `-l, --log-level`)
+    #[arg(long = "label")]
     pub label: Vec<String>,
     /// Bind mount a volume
     #[arg(short = 'v', long = "volume")]
@@ -251,8 +251,8 @@ pub struct PsArgs {
     /// Only display container IDs
     #[arg(short = 'q', long)]
     pub quiet: bool,
-    /// Show the latest created container (includes all states)
-    #[arg(short = 'l', long)]
+    /// Show the latest created container (includes all states; `-l` is the global --log-level here)
+    #[arg(long)]
     pub latest: bool,
     /// Show n last created containers (includes all states)
     #[arg(short = 'n', long = "last", default_value_t = -1, allow_hyphen_values = true)]
@@ -1089,7 +1089,7 @@ mod tests {
         let f = run_flags(&[
             "-h", "box", "-m", "64m", "--pids-limit", "10", "-u", "1000:1000", "-w", "/data", "-v", "/srv:/data:ro",
             "-v", "cache:/cache", "-v", "/anon", "--tmpfs", "/run:size=1m", "--cap-drop", "ALL", "--security-opt",
-            "no-new-privileges", "--ulimit", "nofile=10:20", "-l", "tier=web", "busybox",
+            "no-new-privileges", "--ulimit", "nofile=10:20", "--label", "tier=web", "busybox",
         ]);
         let (_, o) = run_options(&f).unwrap();
         assert_eq!(o.hostname.as_deref(), Some("box"));

@@ -281,7 +281,8 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
 }
 
 fn connect_attach(c: &Containers, id: &str, mut child: Option<&mut std::process::Child>) -> Result<UnixStream> {
-    let sock = c.attach_socket(id);
+    let (_dir, sock) = crate::state::attach::short_socket_path(&c.attach_socket(id))
+        .with_context(|| format!("opening the run dir of container {id}"))?;
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         match UnixStream::connect(&sock) {

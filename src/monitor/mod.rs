@@ -125,7 +125,8 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
 
     let sock_path = containers.attach_socket(id);
     let _ = std::fs::remove_file(&sock_path);
-    let listener = UnixListener::bind(&sock_path).with_context(|| format!("binding {}", sock_path.display()))?;
+    let (_sock_dir, short) = attach::short_socket_path(&sock_path).context("opening the run dir")?;
+    let listener = UnixListener::bind(&short).with_context(|| format!("binding {}", sock_path.display()))?;
     let mut clients: Vec<Client> = Vec::new();
     if wait_attach {
         listener.set_nonblocking(true).context("configuring attach socket")?;
