@@ -187,16 +187,14 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
             let _ = runtime::destroy(id, &rootfs, Some(&cgroup));
             let message = format!("{e:#}");
             // docker leaves a container whose start failed in "created" with the error and exit code.
-            if let Ok(_l) = containers.lock(id)
-                && let Ok(mut st) = containers.load_state(id)
-            {
+            // The CLI that started us holds the container lock until it reads Ready: write without it.
+            if let Ok(mut st) = containers.load_state(id) {
                 st.status = Status::Created;
                 st.exit_code = code;
                 st.error = message.clone();
                 let _ = containers.save_state(id, &st);
             }
             if rec.config.auto_remove {
-                let _l = containers.lock(id);
                 let _ = containers.remove_files(&rec, true);
             }
             if let Some(mut r) = ready.take() {
