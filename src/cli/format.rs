@@ -14,6 +14,13 @@
 //! - A missing field in a list row (`{{.Nope}}`) is an error, as on docker's row structs; in
 //!   `inspect` it prints `<no value>`, because berth cannot tell a struct from a map there and
 //!   `{{.Config.Labels.missing}}` must keep working in scripts.
+//! - An unknown function fails when the template is parsed, as in Go (gotmpl alone would only
+//!   notice when it runs, so an empty list would hide the error).
+//! - docker's one method with an argument, `{{.Label "key"}}` (ps, volume and network rows), is
+//!   rewritten into a function call, since gotmpl has no methods.
+//!
+//! Known gaps: JSON `null` prints `<no value>` where Go prints a typed zero (`map[]`, `[]`); floats
+//! print in Rust's shortest form, not Go's `%v` exponent form above 1e21.
 
 use super::StatusError;
 use anyhow::{Context, Result};
@@ -57,7 +64,10 @@ pub fn render_list(
     } else {
         (false, chosen)
     };
-    let body = body.trim_matches(' ').replace("\\t", "\t").replace("\\n", "\n");
+    let body = body
+        .trim_matches(' ')
+        .replace("\\t", "\t")
+        .replace("\\n", "\n");
 
     let order = KeyOrder::default();
     let tmpl = parse(&body, docker_funcs(&order), MissingKey::Error)
@@ -97,8 +107,15 @@ pub fn render_list(
 ///   are no values, as docker's inspector flushes).
 ///
 /// A template that does not parse is a [`StatusError`] with code 64, docker's exit status for it
-/// (docker/cli `cli/command/inspect/inspector.go`); an execution error exits 1.
-pub fn render_inspect(out: &mut dyn Write, format: Option<&str>, values: &[serde_json::Value]) -> Result<()> {
+/// (docker/cli `cli/command/inspect/inspector.go`). A value the template fails on is skipped; the
+/// others are still printed, then a [`StatusError`] with code 1 names every failure.
+pub fn render_inspect(
+    out: &mut dyn Write,
+    format: Option<&str>,
+    values: &[serde_json::Value],
+) -> Result<()> {
+    // Values whose template fails are reported after the others are printed (docker's inspect).
+    let mut failed = Vec::new();
     let text = match format {
         None | Some("") => {
             let mut buf = Vec::new();
@@ -115,25 +132,36 @@ pub fn render_inspect(out: &mut dyn Write, format: Option<&str>, values: &[serde
         }
         Some(f) => {
             let order = KeyOrder::default();
-            let tmpl = parse(f, docker_funcs(&order), MissingKey::Invalid).map_err(|e| StatusError {
-                code: 64,
-                msg: format!("template parsing error: {}", go_error(&e)),
-            })?;
+            let tmpl =
+                parse(f, docker_funcs(&order), MissingKey::Invalid).map_err(|e| StatusError {
+                    code: 64,
+                    msg: format!("template parsing error: {}", go_error(&e)),
+                })?;
             let mut s = String::new();
             for v in values {
-                let line = tmpl
-                    .execute_to_string(&order.convert(v))
-                    .map_err(|e| anyhow::anyhow!("template parsing error: {}", go_error(&e)))?;
-                s.push_str(&line);
-                s.push('\n');
+                match tmpl.execute_to_string(&order.convert(v)) {
+                    Ok(line) => {
+                        s.push_str(&line);
+                        s.push('\n');
+                    }
+                    Err(e) => failed.push(format!("template parsing error: {}", go_error(&e))),
+                }
             }
-            if values.is_empty() {
+            // docker's inspector flushes one empty line when nothing rendered.
+            if s.is_empty() {
                 s.push('\n');
             }
             s
         }
     };
     out.write_all(text.as_bytes()).context("writing output")?;
+    if !failed.is_empty() {
+        return Err(StatusError {
+            code: 1,
+            msg: failed.join("\n"),
+        }
+        .into());
+    }
     Ok(())
 }
 
@@ -141,7 +169,11 @@ pub fn render_inspect(out: &mut dyn Write, format: Option<&str>, values: &[serde
 /// once and gets a newline, as `docker version --format` does. A missing field is an error, as on
 /// docker's typed structs.
 pub fn render_value(out: &mut dyn Write, format: &str, value: &serde_json::Value) -> Result<()> {
-    let body = if format == JSON_KEY { "{{json .}}" } else { format };
+    let body = if format == JSON_KEY {
+        "{{json .}}"
+    } else {
+        format
+    };
     let order = KeyOrder::default();
     let tmpl = parse(body, docker_funcs(&order), MissingKey::Error)
         .map_err(|e| anyhow::anyhow!("template parsing error: {}", go_error(&e)))?;
@@ -171,8 +203,204 @@ pub fn default_header(field: &str) -> String {
     s
 }
 
-fn parse(body: &str, funcs: gotmpl::FuncMap, missing: MissingKey) -> gotmpl::Result<Template> {
-    Template::new("").funcs(funcs).missing_key(missing).parse(body)
+/// A parsed template; `entry` names the rewritten tree to run when method calls were rewritten.
+struct Tmpl {
+    t: Template,
+    entry: Option<&'static str>,
+}
+
+impl Tmpl {
+    fn execute_to_string(&self, data: &Value) -> gotmpl::Result<String> {
+        match self.entry {
+            Some(name) => self.t.execute_template_to_string(name, data),
+            None => self.t.execute_to_string(data),
+        }
+    }
+}
+
+/// Name of the rewritten top-level tree; not a name a user template can collide with by accident.
+const ENTRY: &str = "berth:format";
+
+/// docker's context methods that take an argument (`{{.Label "com.example.k"}}` on ps, volume and
+/// network rows), each served by the function `__method_<Name>(receiver, args...)`.
+const METHODS: &[&str] = &["Label"];
+
+fn parse(body: &str, funcs: gotmpl::FuncMap, missing: MissingKey) -> gotmpl::Result<Tmpl> {
+    let (tree, defines, rewritten) = prepare(body, &funcs)?;
+    let mut t = Template::new("")
+        .funcs(funcs)
+        .missing_key(missing)
+        .parse(body)?;
+    if !rewritten {
+        return Ok(Tmpl { t, entry: None });
+    }
+    for d in defines {
+        t = t.add_parse_tree(&d.name, d.body);
+    }
+    Ok(Tmpl {
+        t: t.add_parse_tree(ENTRY, tree),
+        entry: Some(ENTRY),
+    })
+}
+
+/// Parse `body` into its tree and definitions, rewrite method calls with arguments
+/// (`.Label "k"`, `$c.Label "k"`) into calls of their `__method_` function (gotmpl has no
+/// methods), and check that every function exists. Returns whether anything was rewritten.
+fn prepare(
+    body: &str,
+    funcs: &gotmpl::FuncMap,
+) -> gotmpl::Result<(
+    gotmpl::parse::ListNode,
+    Vec<gotmpl::parse::DefineNode>,
+    bool,
+)> {
+    use gotmpl::parse::{CommandNode, Expr, ListNode, Node, Parser, PipeNode, SmolStr};
+    fn command(c: &mut CommandNode, changed: &mut bool) {
+        if c.args.len() >= 2 {
+            let rewritten = match &c.args[0] {
+                Expr::Field(pos, path)
+                    if path.last().is_some_and(|m| METHODS.contains(&m.as_str())) =>
+                {
+                    let recv = if path.len() == 1 {
+                        Expr::Dot(*pos)
+                    } else {
+                        Expr::Field(*pos, path[..path.len() - 1].to_vec())
+                    };
+                    Some((*pos, path[path.len() - 1].clone(), recv))
+                }
+                Expr::Variable(pos, name, path)
+                    if path.last().is_some_and(|m| METHODS.contains(&m.as_str())) =>
+                {
+                    let recv = Expr::Variable(*pos, name.clone(), path[..path.len() - 1].to_vec());
+                    Some((*pos, path[path.len() - 1].clone(), recv))
+                }
+                _ => None,
+            };
+            if let Some((pos, method, recv)) = rewritten {
+                c.args[0] = Expr::Identifier(pos, SmolStr::from(format!("__method_{method}")));
+                c.args.insert(1, recv);
+                *changed = true;
+            }
+        }
+        for a in &mut c.args {
+            expr(a, changed);
+        }
+    }
+    fn pipe(p: &mut PipeNode, changed: &mut bool) {
+        for c in &mut p.commands {
+            command(c, changed);
+        }
+    }
+    fn expr(e: &mut Expr, changed: &mut bool) {
+        match e {
+            Expr::Pipe(_, p) => pipe(p, changed),
+            Expr::Chain(_, inner, _) => expr(inner, changed),
+            _ => {}
+        }
+    }
+    fn list(l: &mut ListNode, changed: &mut bool) {
+        for n in &mut l.nodes {
+            match n {
+                Node::List(l) => list(l, changed),
+                Node::Action(a) => pipe(&mut a.pipe, changed),
+                Node::If(b) | Node::Range(b) | Node::With(b) => {
+                    pipe(&mut b.pipe, changed);
+                    list(&mut b.body, changed);
+                    if let Some(e) = &mut b.else_body {
+                        list(e, changed);
+                    }
+                }
+                Node::Template(t) => {
+                    if let Some(p) = &mut t.pipe {
+                        pipe(p, changed);
+                    }
+                }
+                Node::Define(d) => list(&mut d.body, changed),
+                Node::Text(_) | Node::Break(_) | Node::Continue(_) => {}
+            }
+        }
+    }
+    let (mut tree, mut defines) = Parser::new(body, "{{", "}}")?.parse()?;
+    let mut changed = false;
+    list(&mut tree, &mut changed);
+    for d in &mut defines {
+        list(&mut d.body, &mut changed);
+    }
+    check_functions(&tree, &defines, funcs)?;
+    Ok((tree, defines, changed))
+}
+
+/// Go's `text/template` builtins (gotmpl registers the same set).
+const GO_BUILTINS: &[&str] = &[
+    "and", "call", "eq", "ge", "gt", "html", "index", "js", "le", "len", "lt", "ne", "not", "or",
+    "print", "printf", "println", "slice", "urlquery",
+];
+
+/// Go rejects a call of an unknown function when it parses the template (`template: :1: function
+/// "nosuch" not defined`); gotmpl only notices when it runs it. Check at parse time, so an unknown
+/// function fails even when there are no rows to render, as in docker.
+fn check_functions(
+    tree: &gotmpl::parse::ListNode,
+    defines: &[gotmpl::parse::DefineNode],
+    funcs: &gotmpl::FuncMap,
+) -> gotmpl::Result<()> {
+    use gotmpl::parse::{Expr, ListNode, Node, PipeNode};
+    fn pipe(p: &PipeNode, f: &mut dyn FnMut(&str, usize)) {
+        for c in &p.commands {
+            for a in &c.args {
+                expr(a, f);
+            }
+        }
+    }
+    fn expr(e: &Expr, f: &mut dyn FnMut(&str, usize)) {
+        match e {
+            Expr::Identifier(pos, name) => f(name, pos.line),
+            Expr::Pipe(_, p) => pipe(p, f),
+            Expr::Chain(_, inner, _) => expr(inner, f),
+            _ => {}
+        }
+    }
+    fn list(l: &ListNode, f: &mut dyn FnMut(&str, usize)) {
+        for n in &l.nodes {
+            match n {
+                Node::List(l) => list(l, f),
+                Node::Action(a) => pipe(&a.pipe, f),
+                Node::If(b) | Node::Range(b) | Node::With(b) => {
+                    pipe(&b.pipe, f);
+                    list(&b.body, f);
+                    if let Some(e) = &b.else_body {
+                        list(e, f);
+                    }
+                }
+                Node::Template(t) => {
+                    if let Some(p) = &t.pipe {
+                        pipe(p, f);
+                    }
+                }
+                Node::Define(d) => list(&d.body, f),
+                Node::Text(_) | Node::Break(_) | Node::Continue(_) => {}
+            }
+        }
+    }
+    let mut unknown: Option<(String, usize)> = None;
+    let mut visit = |name: &str, line: usize| {
+        if unknown.is_none() && !funcs.contains_key(name) && !GO_BUILTINS.contains(&name) {
+            unknown = Some((name.to_string(), line));
+        }
+    };
+    list(tree, &mut visit);
+    for d in defines {
+        list(&d.body, &mut visit);
+    }
+    match unknown {
+        Some((name, line)) => Err(TemplateError::Parse {
+            name: None,
+            line,
+            col: 0,
+            message: format!("function {name:?} not defined"),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Go's wording for template errors: `template: :LINE: MESSAGE` for parse errors (the template is
@@ -188,7 +416,11 @@ fn go_error(e: &TemplateError) -> String {
 
 /// The header row's data: every field the template names, the row's keys and the explicit
 /// headers, each mapped to its column title.
-fn header_names(body: &str, rows: &[serde_json::Value], headers: &[(&str, &str)]) -> serde_json::Value {
+fn header_names(
+    body: &str,
+    rows: &[serde_json::Value],
+    headers: &[(&str, &str)],
+) -> serde_json::Value {
     let mut names = serde_json::Map::new();
     for field in template_fields(body) {
         names.insert(field.clone(), default_header(&field).into());
@@ -211,7 +443,8 @@ fn template_fields(body: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        let starts_chain = b[i] == b'.' && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'));
+        let starts_chain =
+            b[i] == b'.' && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'));
         if starts_chain {
             let start = i + 1;
             let mut j = start;
@@ -280,11 +513,19 @@ fn convert(v: &serde_json::Value, order: &mut HashMap<usize, Vec<Arc<str>>>) -> 
             }
         }
         serde_json::Value::String(s) => Value::String(s.as_str().into()),
-        serde_json::Value::Array(a) => Value::List(a.iter().map(|x| convert(x, order)).collect::<Vec<_>>().into()),
+        serde_json::Value::Array(a) => Value::List(
+            a.iter()
+                .map(|x| convert(x, order))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
         serde_json::Value::Object(o) => {
             let keys: Vec<Arc<str>> = o.keys().map(|k| Arc::from(k.as_str())).collect();
-            let map: BTreeMap<Arc<str>, Value> =
-                keys.iter().cloned().zip(o.values().map(|x| convert(x, order))).collect();
+            let map: BTreeMap<Arc<str>, Value> = keys
+                .iter()
+                .cloned()
+                .zip(o.values().map(|x| convert(x, order)))
+                .collect();
             let map = Arc::new(map);
             order.insert(map_addr(&map), keys);
             Value::Map(map)
@@ -301,7 +542,11 @@ fn exec_err(msg: String) -> TemplateError {
 
 fn want_args(name: &str, args: &[Value], n: usize) -> gotmpl::Result<()> {
     if args.len() != n {
-        return Err(TemplateError::ArgCount { name: name.to_string(), expected: n, got: args.len() });
+        return Err(TemplateError::ArgCount {
+            name: name.to_string(),
+            expected: n,
+            got: args.len(),
+        });
     }
     Ok(())
 }
@@ -319,7 +564,8 @@ fn str_arg(name: &str, v: &Value) -> gotmpl::Result<Arc<str>> {
 fn int_arg(name: &str, v: &Value) -> gotmpl::Result<i64> {
     match v {
         Value::Int(i) => Ok(*i),
-        Value::Uint(u) => i64::try_from(*u).map_err(|_| exec_err(format!("error calling {name}: {u} overflows int"))),
+        Value::Uint(u) => i64::try_from(*u)
+            .map_err(|_| exec_err(format!("error calling {name}: {u} overflows int"))),
         other => Err(exec_err(format!(
             "error calling {name}: wrong type for value; expected int; got {}",
             other.type_name()
@@ -327,14 +573,22 @@ fn int_arg(name: &str, v: &Value) -> gotmpl::Result<i64> {
     }
 }
 
-fn string_fn(f: fn(&str) -> String) -> impl Fn(&[Value]) -> gotmpl::Result<Value> + Send + Sync + 'static {
+fn string_fn(
+    f: fn(&str) -> String,
+) -> impl Fn(&[Value]) -> gotmpl::Result<Value> + Send + Sync + 'static {
     move |args: &[Value]| {
         want_args("string function", args, 1)?;
-        Ok(Value::String(f(&str_arg("string function", &args[0])?).into()))
+        Ok(Value::String(
+            f(&str_arg("string function", &args[0])?).into(),
+        ))
     }
 }
 
-fn insert(m: &mut gotmpl::FuncMap, name: &str, f: impl Fn(&[Value]) -> gotmpl::Result<Value> + Send + Sync + 'static) {
+fn insert(
+    m: &mut gotmpl::FuncMap,
+    name: &str,
+    f: impl Fn(&[Value]) -> gotmpl::Result<Value> + Send + Sync + 'static,
+) {
     m.insert(name.to_string(), Arc::new(f));
 }
 
@@ -354,7 +608,9 @@ fn docker_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
         let sep = str_arg("split", &args[1])?;
         let parts: Vec<Value> = if sep.is_empty() {
             // strings.Split with an empty separator splits after each UTF-8 sequence.
-            s.chars().map(|c| Value::String(c.to_string().into())).collect()
+            s.chars()
+                .map(|c| Value::String(c.to_string().into()))
+                .collect()
         } else {
             s.split(&*sep).map(|p| Value::String(p.into())).collect()
         };
@@ -392,14 +648,18 @@ fn docker_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
         }
         let pre = int_arg("pad", &args[1])?.max(0) as usize;
         let post = int_arg("pad", &args[2])?.max(0) as usize;
-        Ok(Value::String(format!("{}{}{}", " ".repeat(pre), s, " ".repeat(post)).into()))
+        Ok(Value::String(
+            format!("{}{}{}", " ".repeat(pre), s, " ".repeat(post)).into(),
+        ))
     });
     insert(&mut m, "truncate", |args| {
         want_args("truncate", args, 2)?;
         let s = str_arg("truncate", &args[0])?;
         let n = int_arg("truncate", &args[1])?;
         if n < 0 {
-            return Err(exec_err(format!("error calling truncate: slice bounds out of range [:{n}]")));
+            return Err(exec_err(format!(
+                "error calling truncate: slice bounds out of range [:{n}]"
+            )));
         }
         let n = n as usize;
         if s.len() < n {
@@ -413,6 +673,7 @@ fn docker_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
         Ok(Value::String(s[..end].into()))
     });
     insert(&mut m, "index", go_index);
+    insert(&mut m, "__method_Label", method_label);
     m
 }
 
@@ -420,8 +681,15 @@ fn docker_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
 /// row shows the column title (`pad` is kept, to stay aligned with the rows).
 fn header_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
     let mut m = docker_funcs(order);
-    for name in ["json", "split", "join", "title", "lower", "upper", "truncate"] {
-        insert(&mut m, name, |args| Ok(args.first().cloned().unwrap_or(Value::Nil)));
+    insert(&mut m, "__method_Label", |_| {
+        Ok(Value::String("LABEL".into()))
+    });
+    for name in [
+        "json", "split", "join", "title", "lower", "upper", "truncate",
+    ] {
+        insert(&mut m, name, |args| {
+            Ok(args.first().cloned().unwrap_or(Value::Nil))
+        });
     }
     m
 }
@@ -442,24 +710,54 @@ fn go_title(s: &str) -> String {
     out
 }
 
+/// docker's `{{.Label "key"}}` on ps/volume/network rows: the value of one label, `""` when unset.
+/// The row's `Labels` is a map, or docker's comma-joined `k=v,k2=v2` string.
+fn method_label(args: &[Value]) -> gotmpl::Result<Value> {
+    want_args("Label", args, 2)?;
+    let key = str_arg("Label", &args[1])?;
+    let found = match args[0].field("Labels") {
+        Some(Value::Map(m)) => m.get(key.as_ref()).map(|v| match v {
+            Value::String(s) => s.to_string(),
+            other => other.to_string(),
+        }),
+        Some(Value::String(s)) => s
+            .split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == key.as_ref())
+            .map(|(_, v)| v.to_string()),
+        _ => None,
+    };
+    Ok(Value::String(found.unwrap_or_default().into()))
+}
+
 /// Go's `index`, with the zero value of a Go `map[string]string` (`""`) for a missing key in a map
 /// of strings or a null map: `{{index .Config.Labels "k"}}` prints nothing when the label is unset,
 /// as on docker.
 fn go_index(args: &[Value]) -> gotmpl::Result<Value> {
     let Some((first, keys)) = args.split_first() else {
-        return Err(TemplateError::ArgCount { name: "index".into(), expected: 1, got: 0 });
+        return Err(TemplateError::ArgCount {
+            name: "index".into(),
+            expected: 1,
+            got: 0,
+        });
     };
     let mut cur = first.clone();
     for k in keys {
         cur = match (&cur, k) {
             (Value::Map(m), Value::String(key)) => match m.get(key.as_ref()) {
                 Some(v) => v.clone(),
-                None if m.values().all(|v| matches!(v, Value::String(_))) => Value::String("".into()),
+                None if m.values().all(|v| matches!(v, Value::String(_))) => {
+                    Value::String("".into())
+                }
                 None => Value::Nil,
             },
             (Value::Nil, Value::String(_)) => Value::String("".into()),
-            (Value::Nil, _) => return Err(exec_err("error calling index: index of untyped nil".into())),
-            _ => cur.index(k).map_err(|e| exec_err(format!("error calling index: {e}")))?,
+            (Value::Nil, _) => {
+                return Err(exec_err("error calling index: index of untyped nil".into()));
+            }
+            _ => cur
+                .index(k)
+                .map_err(|e| exec_err(format!("error calling index: {e}")))?,
         };
     }
     Ok(cur)
@@ -489,7 +787,9 @@ fn write_json(s: &mut String, v: &Value, order: &KeyOrder) {
             s.push(']');
         }
         Value::Map(m) => {
-            let keys = order.keys_of(m).unwrap_or_else(|| m.keys().cloned().collect());
+            let keys = order
+                .keys_of(m)
+                .unwrap_or_else(|| m.keys().cloned().collect());
             s.push('{');
             for (i, k) in keys.iter().enumerate() {
                 if i > 0 {
@@ -546,13 +846,23 @@ struct TabWriter {
 
 impl TabWriter {
     fn docker() -> TabWriter {
-        TabWriter { minwidth: 10, padding: 3, lines: vec![Vec::new()], cell: String::new(), widths: Vec::new(), out: String::new() }
+        TabWriter {
+            minwidth: 10,
+            padding: 3,
+            lines: vec![Vec::new()],
+            cell: String::new(),
+            widths: Vec::new(),
+            out: String::new(),
+        }
     }
 
     fn terminate_cell(&mut self) -> usize {
         let text = std::mem::take(&mut self.cell);
         let width = unicode_width::UnicodeWidthStr::width(text.as_str());
-        let line = self.lines.last_mut().expect("tabwriter always has a current line");
+        let line = self
+            .lines
+            .last_mut()
+            .expect("tabwriter always has a current line");
         line.push(Cell { text, width });
         line.len()
     }
@@ -651,7 +961,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn list(format: Option<&str>, default: &str, rows: &[serde_json::Value], headers: &[(&str, &str)]) -> String {
+    fn list(
+        format: Option<&str>,
+        default: &str,
+        rows: &[serde_json::Value],
+        headers: &[(&str, &str)],
+    ) -> String {
         let mut out = Vec::new();
         render_list(&mut out, format, default, rows, headers).unwrap();
         String::from_utf8(out).unwrap()
@@ -670,7 +985,8 @@ mod tests {
         ]
     }
 
-    const IMAGES_TABLE: &str = "table {{.Repository}}\\t{{.Tag}}\\t{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}";
+    const IMAGES_TABLE: &str =
+        "table {{.Repository}}\\t{{.Tag}}\\t{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}";
     const IMAGE_HEADERS: &[(&str, &str)] = &[("ID", "IMAGE ID"), ("CreatedSince", "CREATED")];
 
     fn container() -> serde_json::Value {
@@ -696,7 +1012,10 @@ mod tests {
              busybox                      latest    a416a98b71e2   2 weeks ago    4.26MB\n\
              127.0.0.1:5000/library/app   multi     0123456789ab   3 months ago   12.1MB\n"
         );
-        assert_eq!(list(Some("table"), IMAGES_TABLE, &images(), IMAGE_HEADERS), out);
+        assert_eq!(
+            list(Some("table"), IMAGES_TABLE, &images(), IMAGE_HEADERS),
+            out
+        );
     }
 
     #[test]
@@ -707,21 +1026,40 @@ mod tests {
 
     #[test]
     fn custom_table_uses_headers_and_default_titles() {
-        let rows = vec![json!({"ID": "4f3c2b1a9e8d", "Names": "web", "RunningFor": "2 minutes ago"})];
-        let out = list(Some("table {{.ID}}\\t{{.Names}}\\t{{.RunningFor}}"), "", &rows, &[("ID", "CONTAINER ID")]);
-        assert_eq!(out, "CONTAINER ID   NAMES     RUNNING FOR\n4f3c2b1a9e8d   web       2 minutes ago\n");
+        let rows =
+            vec![json!({"ID": "4f3c2b1a9e8d", "Names": "web", "RunningFor": "2 minutes ago"})];
+        let out = list(
+            Some("table {{.ID}}\\t{{.Names}}\\t{{.RunningFor}}"),
+            "",
+            &rows,
+            &[("ID", "CONTAINER ID")],
+        );
+        assert_eq!(
+            out,
+            "CONTAINER ID   NAMES     RUNNING FOR\n4f3c2b1a9e8d   web       2 minutes ago\n"
+        );
     }
 
     #[test]
     fn header_keeps_functions_from_changing_titles() {
         let rows = vec![json!({"Names": "web"})];
-        let out = list(Some("table {{upper .Names}}\\t{{json .Names}}"), "", &rows, &[]);
+        let out = list(
+            Some("table {{upper .Names}}\\t{{json .Names}}"),
+            "",
+            &rows,
+            &[],
+        );
         assert_eq!(out, "NAMES     NAMES\nWEB       \"web\"\n");
     }
 
     #[test]
     fn raw_template_runs_once_per_row() {
-        let out = list(Some("{{.Repository}}:{{.Tag}}"), IMAGES_TABLE, &images(), IMAGE_HEADERS);
+        let out = list(
+            Some("{{.Repository}}:{{.Tag}}"),
+            IMAGES_TABLE,
+            &images(),
+            IMAGE_HEADERS,
+        );
         assert_eq!(out, "busybox:latest\n127.0.0.1:5000/library/app:multi\n");
     }
 
@@ -744,14 +1082,20 @@ mod tests {
     #[test]
     fn json_function_does_not_escape_html() {
         let rows = vec![json!({"Command": "\"sh -c 'a && b <c>'\""})];
-        assert_eq!(list(Some("{{json .Command}}"), "", &rows, &[]), "\"\\\"sh -c 'a && b <c>'\\\"\"\n");
+        assert_eq!(
+            list(Some("{{json .Command}}"), "", &rows, &[]),
+            "\"\\\"sh -c 'a && b <c>'\\\"\"\n"
+        );
     }
 
     #[test]
     fn missing_field_in_a_row_is_an_error() {
         let mut out = Vec::new();
         let err = render_list(&mut out, Some("{{.Nope}}"), "", &images(), &[]).unwrap_err();
-        assert!(format!("{err:#}").starts_with("template parsing error: template: "), "{err:#}");
+        assert!(
+            format!("{err:#}").starts_with("template parsing error: template: "),
+            "{err:#}"
+        );
         assert!(out.is_empty());
     }
 
@@ -759,18 +1103,27 @@ mod tests {
     fn parse_error_is_reported_like_go() {
         let mut out = Vec::new();
         let err = render_list(&mut out, Some("{{.ID"), "", &images(), &[]).unwrap_err();
-        assert!(format!("{err:#}").starts_with("template parsing error: template: :1: "), "{err:#}");
+        assert!(
+            format!("{err:#}").starts_with("template parsing error: template: :1: "),
+            "{err:#}"
+        );
     }
 
     #[test]
     fn inspect_without_format_is_an_indented_array() {
-        let out = inspect(None, &[json!({"Id": "abc", "RepoTags": ["busybox:latest"], "Size": 4261017, "Config": {}})]);
+        let out = inspect(
+            None,
+            &[json!({"Id": "abc", "RepoTags": ["busybox:latest"], "Size": 4261017, "Config": {}})],
+        );
         assert_eq!(
             out,
             "[\n    {\n        \"Id\": \"abc\",\n        \"RepoTags\": [\n            \"busybox:latest\"\n        ],\n        \"Size\": 4261017,\n        \"Config\": {}\n    }\n]\n"
         );
         assert_eq!(inspect(None, &[]), "[]\n");
-        assert_eq!(inspect(Some("json"), &[json!({"Id": "a"}), json!({"Id": "b"})]), "[{\"Id\":\"a\"},{\"Id\":\"b\"}]\n");
+        assert_eq!(
+            inspect(Some("json"), &[json!({"Id": "a"}), json!({"Id": "b"})]),
+            "[{\"Id\":\"a\"},{\"Id\":\"b\"}]\n"
+        );
     }
 
     #[test]
@@ -780,19 +1133,43 @@ mod tests {
             ("{{.State.Status}}", "running"),
             ("{{.State.ExitCode}}", "0"),
             ("{{.State.Pid}}", "4242"),
-            ("{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", "10.88.0.210.89.0.2"),
-            ("{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}", "bridge=10.88.0.2 other=10.89.0.2 "),
+            (
+                "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+                "10.88.0.210.89.0.2",
+            ),
+            (
+                "{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}",
+                "bridge=10.88.0.2 other=10.89.0.2 ",
+            ),
             ("{{index .Config.Labels \"k\"}}", "v"),
             ("{{index .Config.Labels \"missing\"}}", ""),
-            ("{{(index (index .NetworkSettings.Ports \"6443/tcp\") 0).HostPort}}", "41234"),
+            (
+                "{{(index (index .NetworkSettings.Ports \"6443/tcp\") 0).HostPort}}",
+                "41234",
+            ),
             ("{{join .Args \",\"}}", "-c,echo hi"),
             ("{{upper .Name}}", "/WEB"),
-            ("{{lower \"ABC\"}} {{title \"hello world\"}}", "abc Hello World"),
+            (
+                "{{lower \"ABC\"}} {{title \"hello world\"}}",
+                "abc Hello World",
+            ),
             ("{{printf \"%-10s|\" .Name}}", "/web      |"),
-            ("{{printf \"%d:%q:%v\" .State.Pid .Name .State.Running}}", "4242:\"/web\":true"),
-            ("{{if eq .State.Status \"running\"}}up{{else}}down{{end}}", "up"),
-            ("{{if and .State.Running (not (eq .State.ExitCode 1))}}ok{{end}}", "ok"),
-            ("{{json .Config}}", "{\"Hostname\":\"4f3c2b1a\",\"Labels\":{\"k\":\"v\",\"a\":\"b\"},\"Env\":[\"PATH=/bin\"]}"),
+            (
+                "{{printf \"%d:%q:%v\" .State.Pid .Name .State.Running}}",
+                "4242:\"/web\":true",
+            ),
+            (
+                "{{if eq .State.Status \"running\"}}up{{else}}down{{end}}",
+                "up",
+            ),
+            (
+                "{{if and .State.Running (not (eq .State.ExitCode 1))}}ok{{end}}",
+                "ok",
+            ),
+            (
+                "{{json .Config}}",
+                "{\"Hostname\":\"4f3c2b1a\",\"Labels\":{\"k\":\"v\",\"a\":\"b\"},\"Env\":[\"PATH=/bin\"]}",
+            ),
             ("{{json .Config.Labels}}", "{\"k\":\"v\",\"a\":\"b\"}"),
             ("{{.Config.Labels}}", "map[a:b k:v]"),
             ("{{.Config.Env}}", "[PATH=/bin]"),
@@ -806,8 +1183,30 @@ mod tests {
             ("{{println .Name}}", "/web\n"),
         ];
         for (tmpl, want) in cases {
-            assert_eq!(inspect(Some(tmpl), &c), format!("{want}\n"), "template {tmpl}");
+            assert_eq!(
+                inspect(Some(tmpl), &c),
+                format!("{want}\n"),
+                "template {tmpl}"
+            );
         }
+    }
+
+    #[test]
+    fn inspect_prints_the_values_a_template_works_on_then_fails() {
+        let mut out = Vec::new();
+        let values = [
+            json!({"Id": "a", "State": {"Status": "running"}}),
+            json!({"Id": "b", "State": "odd"}),
+        ];
+        let err = render_inspect(&mut out, Some("{{.State.Status}}"), &values).unwrap_err();
+        assert_eq!(String::from_utf8(out).unwrap(), "running\n");
+        let status = err.downcast_ref::<StatusError>().expect("a status error");
+        assert_eq!(status.code, 1);
+        assert!(
+            status.msg.starts_with("template parsing error: template: "),
+            "{}",
+            status.msg
+        );
     }
 
     #[test]
@@ -816,13 +1215,65 @@ mod tests {
         let err = render_inspect(&mut out, Some("{{.Id"), &[container()]).unwrap_err();
         let status = err.downcast_ref::<StatusError>().expect("a status error");
         assert_eq!(status.code, 64);
-        assert!(status.msg.starts_with("template parsing error: template: :1: "), "{}", status.msg);
+        assert!(
+            status
+                .msg
+                .starts_with("template parsing error: template: :1: "),
+            "{}",
+            status.msg
+        );
     }
 
     #[test]
-    fn inspect_unknown_function_is_an_error() {
+    fn label_method_reads_one_label() {
+        let rows = vec![
+            json!({"Names": "web", "Labels": "com.example.app=shop,tier=front"}),
+            json!({"Names": "db", "Labels": {"tier": "back"}}),
+        ];
+        let out = list(
+            Some("table {{.Names}}\\t{{.Label \"tier\"}}\\t{{.Label \"com.example.app\"}}"),
+            "",
+            &rows,
+            &[],
+        );
+        assert_eq!(
+            out,
+            "NAMES     LABEL     LABEL\nweb       front     shop\ndb        back      \n"
+        );
+        let out = list(
+            Some(
+                "{{range $r := slice (split \"a b\" \" \") 0 1}}{{$.Label \"tier\" | upper}}{{end}}",
+            ),
+            "",
+            &rows,
+            &[],
+        );
+        assert_eq!(out, "FRONT\nBACK\n");
+        let out = list(
+            Some("{{define \"t\"}}<{{.Label \"tier\"}}>{{end}}{{template \"t\" .}}"),
+            "",
+            &rows,
+            &[],
+        );
+        assert_eq!(out, "<front>\n<back>\n");
+    }
+
+    #[test]
+    fn unknown_function_is_a_parse_error_even_without_rows() {
         let mut out = Vec::new();
-        assert!(render_inspect(&mut out, Some("{{nosuch .Id}}"), &[container()]).is_err());
+        let err =
+            render_inspect(&mut out, Some("{{if .Id}}{{nosuch .Id}}{{end}}"), &[]).unwrap_err();
+        let status = err.downcast_ref::<StatusError>().expect("a status error");
+        assert_eq!(
+            status.msg,
+            "template parsing error: template: :1: function \"nosuch\" not defined"
+        );
+        let err = render_list(&mut out, Some("{{.ID | nosuch}}"), "", &[], &[]).unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            "template parsing error: template: :1: function \"nosuch\" not defined"
+        );
+        assert!(out.is_empty());
     }
 
     #[test]
@@ -850,7 +1301,10 @@ mod tests {
     fn tabwriter_matches_go_for_ragged_rows() {
         let mut tw = TabWriter::docker();
         tw.write("a\tbbbbbbbbbbbbbb\tc\nlonger-name\tb\n\nx\ty\n");
-        assert_eq!(tw.flush(), "a             bbbbbbbbbbbbbb   c\nlonger-name   b\n\nx         y\n");
+        assert_eq!(
+            tw.flush(),
+            "a             bbbbbbbbbbbbbb   c\nlonger-name   b\n\nx         y\n"
+        );
     }
 
     #[test]

@@ -27,12 +27,23 @@ pub enum SystemCommand {
         #[arg(long, short = 'f', value_name = "FORMAT")]
         format: Option<String>,
     },
+    /// Manage berth's configuration file
+    Config {
+        #[command(subcommand)]
+        cmd: ConfigCommand,
+    },
     /// Print the shell completion script (bash, zsh or fish)
     #[command(hide = true)]
     Completion {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the default configuration file (as `containerd config default` does)
+    Default,
 }
 
 pub fn run(cmd: SystemCommand, g: &GlobalOpts) -> Result<i32> {
@@ -50,8 +61,26 @@ pub fn run(cmd: SystemCommand, g: &GlobalOpts) -> Result<i32> {
             let v = info_data(&paths, g);
             match format.as_deref() {
                 Some(f) if !f.is_empty() => format::render_value(&mut out, f, &v)?,
-                _ => write_info(&mut out, &v, g)?,
+                _ => {
+                    write_info(&mut out, &v, g)?;
+                    // docker prints its warnings after the report, on stderr.
+                    let mut err = std::io::stderr().lock();
+                    for w in v["Warnings"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|w| w.as_str())
+                    {
+                        let _ = writeln!(err, "WARNING: {w}");
+                    }
+                }
             }
+        }
+        SystemCommand::Config {
+            cmd: ConfigCommand::Default,
+        } => {
+            out.write_all(crate::config::Config::default_toml().as_bytes())
+                .context("writing output")?;
         }
         SystemCommand::Completion { shell } => generate::write_completion(shell, &mut out)?,
     }
@@ -85,7 +114,9 @@ pub fn version_data() -> Value {
     let commit = build_fact(option_env!("BERTH_GIT_COMMIT"));
     let built = build_fact(option_env!("BERTH_BUILD_TIME"));
     let rustc = build_fact(option_env!("BERTH_RUSTC_VERSION"));
-    let kernel = nix::sys::utsname::uname().map(|u| u.release().to_string_lossy().into_owned()).unwrap_or_default();
+    let kernel = nix::sys::utsname::uname()
+        .map(|u| u.release().to_string_lossy().into_owned())
+        .unwrap_or_default();
     json!({
         "Client": {
             "Platform": {"Name": "berth"},
@@ -181,7 +212,9 @@ fn cgroup_controllers(mode: Option<CgroupMode>) -> Vec<String> {
             .map(|s| s.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default();
     }
-    let Ok(text) = std::fs::read_to_string("/proc/cgroups") else { return Vec::new() };
+    let Ok(text) = std::fs::read_to_string("/proc/cgroups") else {
+        return Vec::new();
+    };
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| {
@@ -194,17 +227,24 @@ fn cgroup_controllers(mode: Option<CgroupMode>) -> Vec<String> {
 fn find_in_path(name: &str) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| {
-        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    })
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
 }
 
 /// The current user's ranges in /etc/subuid or /etc/subgid (by name or numeric uid), as
 /// `start:count` strings; rootless containers map their ids onto these.
 fn sub_ranges(file: &Path) -> Vec<String> {
     let uid = nix::unistd::geteuid();
-    let name = nix::unistd::User::from_uid(uid).ok().flatten().map(|u| u.name);
-    let Ok(text) = std::fs::read_to_string(file) else { return Vec::new() };
+    let name = nix::unistd::User::from_uid(uid)
+        .ok()
+        .flatten()
+        .map(|u| u.name);
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return Vec::new();
+    };
     text.lines()
         .filter_map(|l| {
             let mut f = l.trim().splitn(3, ':');
@@ -219,8 +259,10 @@ fn os_pretty_name() -> String {
     std::fs::read_to_string("/etc/os-release")
         .ok()
         .and_then(|t| {
-            t.lines()
-                .find_map(|l| l.strip_prefix("PRETTY_NAME=").map(|v| v.trim_matches('"').to_string()))
+            t.lines().find_map(|l| {
+                l.strip_prefix("PRETTY_NAME=")
+                    .map(|v| v.trim_matches('"').to_string())
+            })
         })
         .unwrap_or_else(|| "Linux".into())
 }
@@ -230,7 +272,8 @@ fn mem_total() -> u64 {
         .ok()
         .and_then(|t| {
             t.lines().find_map(|l| {
-                l.strip_prefix("MemTotal:").and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                l.strip_prefix("MemTotal:")
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
             })
         })
         .map(|kb| kb * 1024)
@@ -238,27 +281,31 @@ fn mem_total() -> u64 {
 }
 
 fn count_dirs(dir: &Path) -> usize {
-    std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok()).filter(|e| e.path().is_dir()).count()).unwrap_or(0)
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .count()
+        })
+        .unwrap_or(0)
 }
 
-/// Images docker would count: distinct images named in the image index (`images.json`, name →
-/// manifest digest, docs/layout.md). An absent or unreadable index counts as none.
+/// Images docker would count: the image IDs in the image index (`images.json`:
+/// `{"version": 1, "images": {"<config digest>": {...}}}`, owned by `store::images`; read here as
+/// plain JSON so `info` does not take the index lock). An absent or unreadable index counts as none.
 fn count_images(root: &Path) -> usize {
-    let Ok(text) = std::fs::read(root.join("images.json")) else { return 0 };
-    let Ok(v) = serde_json::from_slice::<Value>(&text) else { return 0 };
-    let mut digests = std::collections::BTreeSet::new();
-    fn collect(v: &Value, out: &mut std::collections::BTreeSet<String>) {
-        match v {
-            Value::String(s) if s.starts_with("sha256:") => {
-                out.insert(s.clone());
-            }
-            Value::Object(o) => o.values().for_each(|x| collect(x, out)),
-            Value::Array(a) => a.iter().for_each(|x| collect(x, out)),
-            _ => {}
-        }
-    }
-    collect(&v, &mut digests);
-    digests.len()
+    std::fs::read(root.join("images.json"))
+        .ok()
+        .and_then(|text| serde_json::from_slice::<Value>(&text).ok())
+        .and_then(|v| v["images"].as_object().map(|m| m.len()))
+        .unwrap_or(0)
+}
+
+/// A proxy variable in either case (upper case wins, as Go's `httpproxy.FromEnvironment`).
+fn proxy_env(name: &str) -> String {
+    std::env::var(name)
+        .or_else(|_| std::env::var(name.to_ascii_lowercase()))
+        .unwrap_or_default()
 }
 
 /// `docker info`'s data, with berth's own facts added under docker-style names.
@@ -266,9 +313,17 @@ pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
     let mode = cgroup_mode();
     let (_, arch) = os_arch();
     let uts = nix::sys::utsname::uname().ok();
-    let kernel = uts.as_ref().map(|u| u.release().to_string_lossy().into_owned()).unwrap_or_default();
-    let machine = uts.as_ref().map(|u| u.machine().to_string_lossy().into_owned()).unwrap_or_else(|| arch.into());
-    let hostname = nix::unistd::gethostname().map(|h| h.to_string_lossy().into_owned()).unwrap_or_default();
+    let kernel = uts
+        .as_ref()
+        .map(|u| u.release().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let machine = uts
+        .as_ref()
+        .map(|u| u.machine().to_string_lossy().into_owned())
+        .unwrap_or_else(|| arch.into());
+    let hostname = nix::unistd::gethostname()
+        .map(|h| h.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut security = vec!["name=seccomp,profile=builtin".to_string()];
     if paths.rootless {
         security.push("name=rootless".into());
@@ -276,9 +331,18 @@ pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
     if mode == Some(CgroupMode::V2) {
         security.push("name=cgroupns".into());
     }
+    let mut warnings = Vec::new();
+    let (registry, config_files) = registry_config(g, paths.rootless, &mut warnings);
     let tools: serde_json::Map<String, Value> = ["pasta", "slirp4netns"]
         .iter()
-        .map(|t| (t.to_string(), find_in_path(t).map(|p| Value::from(p.display().to_string())).unwrap_or(Value::Null)))
+        .map(|t| {
+            (
+                t.to_string(),
+                find_in_path(t)
+                    .map(|p| Value::from(p.display().to_string()))
+                    .unwrap_or(Value::Null),
+            )
+        })
         .collect();
     json!({
         "Containers": count_dirs(&paths.root.join("containers")),
@@ -305,29 +369,90 @@ pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
         "ServerVersion": env!("CARGO_PKG_VERSION"),
         "Debug": g.debug,
         "SecurityOptions": security,
-        "RegistryConfig": registry_config(g),
-        "Warnings": []
+        "RegistryConfig": registry,
+        "ConfigFiles": config_files,
+        // The registry client honours the proxy variables (reqwest reads them), as dockerd does.
+        "HttpProxy": proxy_env("HTTP_PROXY"),
+        "HttpsProxy": proxy_env("HTTPS_PROXY"),
+        "NoProxy": proxy_env("NO_PROXY"),
+        "ExperimentalBuild": false,
+        // No swarm in berth; scripts probe `{{.Swarm.LocalNodeState}}`.
+        "Swarm": {"NodeID": "", "NodeAddr": "", "LocalNodeState": "inactive", "ControlAvailable": false, "Error": "", "RemoteManagers": null},
+        "Warnings": warnings
     })
 }
 
-/// docker's `RegistryConfig`: mirrors and insecure registries. Loopback registries are always
-/// plain-HTTP capable, as in docker (`127.0.0.0/8`).
-fn registry_config(_g: &GlobalOpts) -> Value {
-    json!({
-        "InsecureRegistryCIDRs": ["127.0.0.0/8"],
-        "IndexConfigs": {},
-        "Mirrors": []
-    })
+/// docker's `RegistryConfig` from berth's merged configuration (its own file, registries.conf,
+/// daemon.json): `Mirrors` are docker.io's mirrors, `IndexConfigs` one entry per configured
+/// registry, `InsecureRegistryCIDRs` the loopback range berth always reaches over plain HTTP (as
+/// docker does). Problems reading the configuration become warnings: `info` still reports.
+fn registry_config(
+    g: &GlobalOpts,
+    rootless: bool,
+    warnings: &mut Vec<String>,
+) -> (Value, Vec<String>) {
+    let cfg = match crate::config::Config::load(g.config.as_deref(), rootless) {
+        Ok((cfg, w)) => {
+            warnings.extend(w);
+            cfg
+        }
+        Err(e) => {
+            warnings.push(format!("{e:#}"));
+            crate::config::Config::default()
+        }
+    };
+    let mut index = serde_json::Map::new();
+    for (name, entry) in &cfg.registries {
+        index.insert(
+            name.clone(),
+            json!({
+                "Name": name,
+                "Mirrors": entry.mirrors.iter().map(|m| m.location.clone()).collect::<Vec<_>>(),
+                "Secure": !entry.insecure,
+                "Official": name == "docker.io",
+            }),
+        );
+    }
+    let mirrors: Vec<String> = cfg
+        .registries
+        .get("docker.io")
+        .map(|e| e.mirrors.iter().map(|m| m.location.clone()).collect())
+        .unwrap_or_default();
+    let sources: Vec<String> = cfg
+        .sources
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let read = if sources.is_empty() {
+        "no file, defaults".into()
+    } else {
+        sources.join(", ")
+    };
+    log::debug!("configuration read from: {read}");
+    (
+        json!({"InsecureRegistryCIDRs": ["127.0.0.0/8"], "IndexConfigs": index, "Mirrors": mirrors}),
+        sources,
+    )
 }
 
 fn write_info(out: &mut dyn Write, v: &Value, g: &GlobalOpts) -> Result<()> {
     let st = |k: &str| v[k].as_str().unwrap_or("").to_string();
     let num = |k: &str| v[k].as_u64().unwrap_or(0);
     let list = |k: &str| -> Vec<String> {
-        v[k].as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+        v[k].as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let mut t = String::new();
-    t.push_str(&format!("Client:\n Version:    {}\n Context:    default\n Debug Mode: {}\n\n", st("ServerVersion"), g.debug));
+    t.push_str(&format!(
+        "Client:\n Version:    {}\n Context:    default\n Debug Mode: {}\n\n",
+        st("ServerVersion"),
+        g.debug
+    ));
     t.push_str("Server:\n");
     t.push_str(&format!(" Containers: {}\n", num("Containers")));
     t.push_str(&format!(" Images: {}\n", num("Images")));
@@ -335,42 +460,94 @@ fn write_info(out: &mut dyn Write, v: &Value, g: &GlobalOpts) -> Result<()> {
     t.push_str(&format!(" Storage Driver: {}\n", st("Driver")));
     if let Some(rows) = v["DriverStatus"].as_array() {
         for r in rows {
-            t.push_str(&format!("  {}: {}\n", r[0].as_str().unwrap_or(""), r[1].as_str().unwrap_or("")));
+            t.push_str(&format!(
+                "  {}: {}\n",
+                r[0].as_str().unwrap_or(""),
+                r[1].as_str().unwrap_or("")
+            ));
         }
     }
     t.push_str(&format!(" Cgroup Driver: {}\n", st("CgroupDriver")));
-    t.push_str(&format!(" Cgroup Version: {} ({})\n", st("CgroupVersion"), st("CgroupMode")));
-    t.push_str(&format!(" Cgroup Controllers: {}\n", list("CgroupControllers").join(" ")));
+    t.push_str(&format!(
+        " Cgroup Version: {} ({})\n",
+        st("CgroupVersion"),
+        st("CgroupMode")
+    ));
+    t.push_str(&format!(
+        " Cgroup Controllers: {}\n",
+        list("CgroupControllers").join(" ")
+    ));
     t.push_str(" Security Options:\n");
     for o in list("SecurityOptions") {
         t.push_str(&format!("  {}\n", o.trim_start_matches("name=")));
     }
-    t.push_str(&format!(" Rootless: {}\n", v["Rootless"].as_bool().unwrap_or(false)));
+    t.push_str(&format!(
+        " Rootless: {}\n",
+        v["Rootless"].as_bool().unwrap_or(false)
+    ));
     if let Some(tools) = v["NetworkTools"].as_object() {
         t.push_str(" Rootless Network Tools:\n");
         for (name, path) in tools {
-            t.push_str(&format!("  {name}: {}\n", path.as_str().unwrap_or("not found")));
+            t.push_str(&format!(
+                "  {name}: {}\n",
+                path.as_str().unwrap_or("not found")
+            ));
         }
     }
-    for (label, key) in [("Subordinate UIDs", "SubUIDs"), ("Subordinate GIDs", "SubGIDs")] {
+    for (label, key) in [
+        ("Subordinate UIDs", "SubUIDs"),
+        ("Subordinate GIDs", "SubGIDs"),
+    ] {
         let r = list(key);
-        t.push_str(&format!(" {label}: {}\n", if r.is_empty() { "none".into() } else { r.join(", ") }));
+        t.push_str(&format!(
+            " {label}: {}\n",
+            if r.is_empty() {
+                "none".into()
+            } else {
+                r.join(", ")
+            }
+        ));
     }
     t.push_str(&format!(" Kernel Version: {}\n", st("KernelVersion")));
     t.push_str(&format!(" Operating System: {}\n", st("OperatingSystem")));
     t.push_str(&format!(" OSType: {}\n", st("OSType")));
     t.push_str(&format!(" Architecture: {}\n", st("Architecture")));
     t.push_str(&format!(" CPUs: {}\n", num("NCPU")));
-    t.push_str(&format!(" Total Memory: {}\n", human::bytes_size(num("MemTotal"))));
+    t.push_str(&format!(
+        " Total Memory: {}\n",
+        human::bytes_size(num("MemTotal"))
+    ));
     t.push_str(&format!(" Name: {}\n", st("Name")));
     t.push_str(&format!(" Berth Root Dir: {}\n", st("DockerRootDir")));
     t.push_str(&format!(" Berth Run Root: {}\n", st("RunRoot")));
     t.push_str(&format!(" Debug Mode: {}\n", g.debug));
+    let files = list("ConfigFiles");
+    t.push_str(&format!(
+        " Config Files: {}\n",
+        if files.is_empty() {
+            "none".into()
+        } else {
+            files.join(", ")
+        }
+    ));
     let reg = &v["RegistryConfig"];
     let strings = |x: &Value| -> Vec<String> {
-        x.as_array().map(|a| a.iter().filter_map(|y| y.as_str().map(str::to_string)).collect()).unwrap_or_default()
+        x.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|y| y.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
-    let insecure = strings(&reg["InsecureRegistryCIDRs"]);
+    let mut insecure: Vec<String> = reg["IndexConfigs"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, e)| e["Secure"] == false)
+        .map(|(name, _)| name.clone())
+        .collect();
+    insecure.extend(strings(&reg["InsecureRegistryCIDRs"]));
     if !insecure.is_empty() {
         t.push_str(" Insecure Registries:\n");
         for r in insecure {
