@@ -16,12 +16,22 @@ fn world() -> (TestEnv, String) {
 /// The memory cgroup this test runs in (berth creates containers' cgroups beneath its own).
 fn own_memory_cgroup() -> std::path::PathBuf {
     let cg = std::fs::read_to_string("/proc/self/cgroup").unwrap();
-    let line = cg.lines().find(|l| l.split(':').nth(1).is_some_and(|c| c.split(',').any(|x| x == "memory"))).unwrap();
-    std::path::Path::new("/sys/fs/cgroup/memory").join(line.splitn(3, ':').nth(2).unwrap().trim_start_matches('/'))
+    let line = cg
+        .lines()
+        .find(|l| {
+            l.split(':')
+                .nth(1)
+                .is_some_and(|c| c.split(',').any(|x| x == "memory"))
+        })
+        .unwrap();
+    std::path::Path::new("/sys/fs/cgroup/memory")
+        .join(line.splitn(3, ':').nth(2).unwrap().trim_start_matches('/'))
 }
 
 fn mountinfo_mentions(s: &str) -> bool {
-    std::fs::read_to_string("/proc/self/mountinfo").unwrap().contains(s)
+    std::fs::read_to_string("/proc/self/mountinfo")
+        .unwrap()
+        .contains(s)
 }
 
 #[test]
@@ -29,24 +39,34 @@ fn run_rm_echo_prints_hello_and_leaves_nothing() {
     let (env, image) = world();
     let out = env.run(["run", "--rm", &image, "echo", "hello"]);
     out.assert_ok().assert_stdout_eq("hello\n");
-    let ids: Vec<_> = std::fs::read_dir(env.root().join("containers")).map(|d| d.count()).into_iter().collect();
+    let ids: Vec<_> = std::fs::read_dir(env.root().join("containers"))
+        .map(|d| d.count())
+        .into_iter()
+        .collect();
     assert_eq!(ids, vec![0], "a --rm container left its state dir");
-    assert!(!mountinfo_mentions(&env.root().display().to_string()), "a mount of the container remains");
+    assert!(
+        !mountinfo_mentions(&env.root().display().to_string()),
+        "a mount of the container remains"
+    );
     env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
 }
 
 #[test]
 fn run_exits_with_the_container_code_and_126_127_for_exec_failures() {
     let (env, image) = world();
-    env.run(["run", "--rm", &image, "sh", "-c", "exit 3"]).assert_code(3);
-    env.run(["run", "--rm", &image, "/no/such/command"]).assert_code(127);
-    env.run(["run", "--rm", &image, "/etc/passwd"]).assert_code(126);
+    env.run(["run", "--rm", &image, "sh", "-c", "exit 3"])
+        .assert_code(3);
+    env.run(["run", "--rm", &image, "/no/such/command"])
+        .assert_code(127);
+    env.run(["run", "--rm", &image, "/etc/passwd"])
+        .assert_code(126);
 }
 
 #[test]
 fn berth_errors_exit_125() {
     let env = TestEnv::new();
-    env.run(["run", "--rm", "--pull", "never", "nosuchimage-xyz"]).assert_code(125);
+    env.run(["run", "--rm", "--pull", "never", "nosuchimage-xyz"])
+        .assert_code(125);
     env.run(["run", "--bogus-flag", "busybox"]).assert_code(125);
 }
 
@@ -54,12 +74,28 @@ fn berth_errors_exit_125() {
 fn detached_container_shows_in_ps_logs_and_stops() {
     let (env, image) = world();
     let name = unique("web");
-    let out = env.run(["run", "-d", "--name", &name, &image, "sh", "-c", "echo started; echo err >&2; sleep 300"]);
+    let out = env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "echo started; echo err >&2; sleep 300",
+    ]);
     out.assert_ok();
     let id = out.stdout().trim().to_string();
     assert_eq!(id.len(), 64, "run -d prints the full id: {id:?}");
-    let ps = env.run(["ps", "--format", "{{.ID}} {{.Names}} {{.State}} {{.Command}}"]);
-    ps.assert_ok().assert_stdout_has(&format!("{} {name} running \"sh -c echo started;…\"", &id[..12]));
+    let ps = env.run([
+        "ps",
+        "--format",
+        "{{.ID}} {{.Names}} {{.State}} {{.Command}}",
+    ]);
+    ps.assert_ok().assert_stdout_has(&format!(
+        "{} {name} running \"sh -c echo started;…\"",
+        &id[..12]
+    ));
     let mut logs = String::new();
     for _ in 0..100 {
         logs = env.run(["logs", &name]).stdout().to_string();
@@ -69,15 +105,31 @@ fn detached_container_shows_in_ps_logs_and_stops() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(logs, "started\n");
-    env.run(["logs", &name]).assert_ok().assert_stderr_has("err\n");
-    env.run(["stop", "-t", "1", &name]).assert_ok().assert_stdout_eq(&format!("{name}\n"));
-    env.run(["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}} {{.State.Running}}", &name])
+    env.run(["logs", &name])
         .assert_ok()
-        .assert_stdout_eq("exited 137 false\n"); // sh as PID 1 ignores SIGTERM: killed after -t
-    env.run(["ps", "-a", "--format", "{{.Status}}"]).assert_ok().assert_stdout_has("Exited (137)");
-    env.run(["rm", &name]).assert_ok().assert_stdout_eq(&format!("{name}\n"));
+        .assert_stderr_has("err\n");
+    env.run(["stop", "-t", "1", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{name}\n"));
+    env.run([
+        "inspect",
+        "-f",
+        "{{.State.Status}} {{.State.ExitCode}} {{.State.Running}}",
+        &name,
+    ])
+    .assert_ok()
+    .assert_stdout_eq("exited 137 false\n"); // sh as PID 1 ignores SIGTERM: killed after -t
+    env.run(["ps", "-a", "--format", "{{.Status}}"])
+        .assert_ok()
+        .assert_stdout_has("Exited (137)");
+    env.run(["rm", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{name}\n"));
     assert!(!env.root().join("containers").join(&id).exists());
-    assert!(!own_memory_cgroup().join("berth").join(&id).exists(), "the container's cgroup remains");
+    assert!(
+        !own_memory_cgroup().join("berth").join(&id).exists(),
+        "the container's cgroup remains"
+    );
 }
 
 #[test]
@@ -115,20 +167,49 @@ fn concurrent_runs_with_one_name_have_exactly_one_winner() {
 fn create_then_start_attach_and_wait() {
     let (env, image) = world();
     let name = unique("c");
-    env.run(["create", "--name", &name, &image, "sh", "-c", "echo from-start; exit 5"]).assert_ok();
-    env.run(["ps", "-a", "--format", "{{.Names}} {{.Status}}"]).assert_stdout_has(&format!("{name} Created"));
-    env.run(["start", "-a", &name]).assert_code(5).assert_stdout_eq("from-start\n");
+    env.run([
+        "create",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "echo from-start; exit 5",
+    ])
+    .assert_ok();
+    env.run(["ps", "-a", "--format", "{{.Names}} {{.Status}}"])
+        .assert_stdout_has(&format!("{name} Created"));
+    env.run(["start", "-a", &name])
+        .assert_code(5)
+        .assert_stdout_eq("from-start\n");
     env.run(["wait", &name]).assert_ok().assert_stdout_eq("5\n");
     env.run(["container", "rm", &name]).assert_ok();
-    env.run(["rm", &name]).assert_code(1).assert_stderr_has(&format!("No such container: {name}"));
+    env.run(["rm", &name])
+        .assert_code(1)
+        .assert_stderr_has(&format!("No such container: {name}"));
 }
 
 #[test]
 fn inspect_shows_docker_fields() {
     let (env, image) = world();
     let name = unique("insp");
-    env.run(["create", "--name", &name, "-e", "A=1", "-m", "64m", "--pids-limit", "50", "--label", "tier=web", &image, "echo", "x"])
-        .assert_ok();
+    env.run([
+        "create",
+        "--name",
+        &name,
+        "-e",
+        "A=1",
+        "-m",
+        "64m",
+        "--pids-limit",
+        "50",
+        "--label",
+        "tier=web",
+        &image,
+        "echo",
+        "x",
+    ])
+    .assert_ok();
     let out = env.run(["inspect", &name]);
     out.assert_ok();
     let v: serde_json::Value = serde_json::from_str(out.stdout()).unwrap();
@@ -140,11 +221,22 @@ fn inspect_shows_docker_fields() {
     assert_eq!(c["HostConfig"]["Memory"], 64 << 20);
     assert_eq!(c["HostConfig"]["PidsLimit"], 50);
     assert_eq!(c["Config"]["Labels"]["tier"], "web");
-    assert!(c["Config"]["Env"].as_array().unwrap().contains(&serde_json::json!("A=1")));
+    assert!(
+        c["Config"]["Env"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("A=1"))
+    );
     assert!(c["Image"].as_str().unwrap().starts_with("sha256:"));
     assert_eq!(c["Driver"], "overlay");
     let cj: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(env.root().join("containers").join(c["Id"].as_str().unwrap()).join("container.json")).unwrap(),
+        &std::fs::read(
+            env.root()
+                .join("containers")
+                .join(c["Id"].as_str().unwrap())
+                .join("container.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
     assert_eq!(cj["image_id"], c["Image"]);
@@ -154,12 +246,23 @@ fn inspect_shows_docker_fields() {
 fn exec_runs_in_the_container_and_returns_its_code() {
     let (env, image) = world();
     let name = unique("ex");
-    env.run(["run", "-d", "--name", &name, "-h", "inner", &image, "sleep", "300"]).assert_ok();
-    env.run(["exec", &name, "hostname"]).assert_ok().assert_stdout_eq("inner\n");
-    env.run(["exec", "-e", "X=y", &name, "sh", "-c", "echo $X; exit 4"]).assert_code(4).assert_stdout_eq("y\n");
-    env.run(["exec", "-u", "1000", &name, "id", "-u"]).assert_ok().assert_stdout_eq("1000\n");
+    env.run([
+        "run", "-d", "--name", &name, "-h", "inner", &image, "sleep", "300",
+    ])
+    .assert_ok();
+    env.run(["exec", &name, "hostname"])
+        .assert_ok()
+        .assert_stdout_eq("inner\n");
+    env.run(["exec", "-e", "X=y", &name, "sh", "-c", "echo $X; exit 4"])
+        .assert_code(4)
+        .assert_stdout_eq("y\n");
+    env.run(["exec", "-u", "1000", &name, "id", "-u"])
+        .assert_ok()
+        .assert_stdout_eq("1000\n");
     env.run(["kill", &name]).assert_ok();
-    env.run(["wait", &name]).assert_ok().assert_stdout_eq("137\n");
+    env.run(["wait", &name])
+        .assert_ok()
+        .assert_stdout_eq("137\n");
     env.run(["rm", "-f", &name]).assert_ok();
 }
 
@@ -169,27 +272,76 @@ fn container_sees_docker_defaults_from_inside() {
     let status = env.run(["run", "--rm", &image, "cat", "/proc/self/status"]);
     status.assert_ok();
     let field = |k: &str| {
-        status.stdout().lines().find(|l| l.starts_with(k)).map(|l| l.split_whitespace().nth(1).unwrap().to_string())
+        status
+            .stdout()
+            .lines()
+            .find(|l| l.starts_with(k))
+            .map(|l| l.split_whitespace().nth(1).unwrap().to_string())
     };
-    assert_eq!(field("CapEff:").as_deref(), Some("00000000a80425fb"), "docker's 14 capabilities");
+    assert_eq!(
+        field("CapEff:").as_deref(),
+        Some("00000000a80425fb"),
+        "docker's 14 capabilities"
+    );
     assert_eq!(field("CapBnd:").as_deref(), Some("00000000a80425fb"));
     assert_eq!(field("CapInh:").as_deref(), Some("0000000000000000"));
     assert_eq!(field("Seccomp:").as_deref(), Some("2"));
     assert_eq!(field("NoNewPrivs:").as_deref(), Some("0"));
-    let nnp = env.run(["run", "--rm", "--security-opt", "no-new-privileges", &image, "grep", "NoNewPrivs", "/proc/self/status"]);
+    let nnp = env.run([
+        "run",
+        "--rm",
+        "--security-opt",
+        "no-new-privileges",
+        &image,
+        "grep",
+        "NoNewPrivs",
+        "/proc/self/status",
+    ]);
     nnp.assert_ok().assert_stdout_has("1");
-    env.run(["run", "--rm", "-h", "boxy", &image, "hostname"]).assert_ok().assert_stdout_eq("boxy\n");
+    env.run(["run", "--rm", "-h", "boxy", &image, "hostname"])
+        .assert_ok()
+        .assert_stdout_eq("boxy\n");
     // Masked paths read empty; read-only paths refuse writes.
-    env.run(["run", "--rm", &image, "cat", "/proc/keys", "/proc/timer_list", "/proc/interrupts"]).assert_ok().assert_stdout_eq("");
-    env.run(["run", "--rm", &image, "ls", "/proc/acpi", "/sys/firmware"]).assert_ok().assert_stdout_eq("/proc/acpi:\n\n/sys/firmware:\n");
-    env.run(["run", "--rm", &image, "sh", "-c", "echo 1 > /proc/sysrq-trigger"]).assert_failed();
+    env.run([
+        "run",
+        "--rm",
+        &image,
+        "cat",
+        "/proc/keys",
+        "/proc/timer_list",
+        "/proc/interrupts",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("");
+    env.run(["run", "--rm", &image, "ls", "/proc/acpi", "/sys/firmware"])
+        .assert_ok()
+        .assert_stdout_eq("/proc/acpi:\n\n/sys/firmware:\n");
+    env.run([
+        "run",
+        "--rm",
+        &image,
+        "sh",
+        "-c",
+        "echo 1 > /proc/sysrq-trigger",
+    ])
+    .assert_failed();
     let id = env.run(["run", "--rm", "-u", "app", &image, "id"]);
     // Supplementary groups are the /etc/group entries listing the user, as runc computes them.
-    id.assert_ok().assert_stdout_eq("uid=1000(app) gid=1000(app) groups=1001(extra)\n");
-    env.run(["run", "--rm", "-u", "1000:1001", &image, "id", "-g"]).assert_ok().assert_stdout_eq("1001\n");
+    id.assert_ok()
+        .assert_stdout_eq("uid=1000(app) gid=1000(app) groups=1001(extra)\n");
+    env.run(["run", "--rm", "-u", "1000:1001", &image, "id", "-g"])
+        .assert_ok()
+        .assert_stdout_eq("1001\n");
     let envout = env.run(["run", "--rm", "-e", "FOO=bar", &image, "env"]);
-    envout.assert_ok().assert_stdout_has("FOO=bar\n").assert_stdout_has("HOME=/root\n");
-    assert!(!envout.stdout().contains("XDG_"), "the caller's env leaked: {}", envout.stdout());
+    envout
+        .assert_ok()
+        .assert_stdout_has("FOO=bar\n")
+        .assert_stdout_has("HOME=/root\n");
+    assert!(
+        !envout.stdout().contains("XDG_"),
+        "the caller's env leaked: {}",
+        envout.stdout()
+    );
 }
 
 #[test]
@@ -201,7 +353,9 @@ fn memory_hog_is_oom_killed_and_inspect_says_so() {
         "x=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; while true; do x=$x$x; done",
     ]);
     out.assert_code(137);
-    env.run(["inspect", "-f", "{{.State.OOMKilled}}", &name]).assert_ok().assert_stdout_eq("true\n");
+    env.run(["inspect", "-f", "{{.State.OOMKilled}}", &name])
+        .assert_ok()
+        .assert_stdout_eq("true\n");
     env.run(["rm", &name]).assert_ok();
 }
 
@@ -209,24 +363,83 @@ fn memory_hog_is_oom_killed_and_inspect_says_so() {
 fn pids_limit_stops_a_fork_bomb() {
     let (env, image) = world();
     let bomb = "for i in $(seq 1 60); do sleep 5 & done; echo survived";
-    let out = env.run(["run", "--rm", "--pids-limit", "20", &image, "sh", "-c", bomb]);
-    assert!(!out.stdout().contains("survived"), "60 processes ran under --pids-limit 20");
+    let out = env.run([
+        "run",
+        "--rm",
+        "--pids-limit",
+        "20",
+        &image,
+        "sh",
+        "-c",
+        bomb,
+    ]);
+    assert!(
+        !out.stdout().contains("survived"),
+        "60 processes ran under --pids-limit 20"
+    );
     out.assert_failed().assert_stderr_has("fork");
-    env.run(["run", "--rm", &image, "sh", "-c", bomb]).assert_ok().assert_stdout_eq("survived\n");
+    env.run(["run", "--rm", &image, "sh", "-c", bomb])
+        .assert_ok()
+        .assert_stdout_eq("survived\n");
 }
 
 #[test]
 fn named_volume_is_initialised_and_survives_the_container() {
     let (env, image) = world();
     let vol = unique("data");
-    env.run(["volume", "create", &vol]).assert_ok().assert_stdout_eq(&format!("{vol}\n"));
-    env.run(["run", "--rm", "-v", &format!("{vol}:/d"), &image, "sh", "-c", "echo kept > /d/x"]).assert_ok();
-    env.run(["run", "--rm", "-v", &format!("{vol}:/d:ro"), &image, "cat", "/d/x"]).assert_ok().assert_stdout_eq("kept\n");
-    env.run(["run", "--rm", "-v", &format!("{vol}:/d:ro"), &image, "touch", "/d/y"]).assert_failed();
+    env.run(["volume", "create", &vol])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{vol}\n"));
+    env.run([
+        "run",
+        "--rm",
+        "-v",
+        &format!("{vol}:/d"),
+        &image,
+        "sh",
+        "-c",
+        "echo kept > /d/x",
+    ])
+    .assert_ok();
+    env.run([
+        "run",
+        "--rm",
+        "-v",
+        &format!("{vol}:/d:ro"),
+        &image,
+        "cat",
+        "/d/x",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("kept\n");
+    env.run([
+        "run",
+        "--rm",
+        "-v",
+        &format!("{vol}:/d:ro"),
+        &image,
+        "touch",
+        "/d/y",
+    ])
+    .assert_failed();
     // Copy-up: a new volume mounted on /etc starts with the image's /etc.
     let etc = unique("etc");
-    env.run(["run", "--rm", "-v", &format!("{etc}:/etc"), &image, "cat", "/etc/group"]).assert_ok().assert_stdout_has("extra");
-    env.run(["volume", "ls", "-q"]).assert_ok().assert_stdout_has(&vol);
-    env.run(["volume", "inspect", "-f", "{{.Name}} {{.Driver}}", &vol]).assert_ok().assert_stdout_eq(&format!("{vol} local\n"));
+    env.run([
+        "run",
+        "--rm",
+        "-v",
+        &format!("{etc}:/etc"),
+        &image,
+        "cat",
+        "/etc/group",
+    ])
+    .assert_ok()
+    .assert_stdout_has("extra");
+    env.run(["volume", "ls", "-q"])
+        .assert_ok()
+        .assert_stdout_has(&vol);
+    env.run(["volume", "inspect", "-f", "{{.Name}} {{.Driver}}", &vol])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{vol} local\n"));
     env.run(["volume", "rm", &vol]).assert_ok();
 }
