@@ -443,3 +443,102 @@ fn named_volume_is_initialised_and_survives_the_container() {
         .assert_stdout_eq(&format!("{vol} local\n"));
     env.run(["volume", "rm", &vol]).assert_ok();
 }
+
+#[test]
+fn tty_run_gets_a_pty_with_term_xterm() {
+    let (env, image) = world();
+    let out = env.run(["run", "--rm", "-t", &image, "sh", "-c", "tty; echo $TERM"]);
+    out.assert_ok().assert_stdout_eq("/dev/pts/0\r\nxterm\r\n");
+}
+
+#[test]
+fn interactive_run_reads_stdin() {
+    let (env, image) = world();
+    let out = env.run_with_stdin(
+        [
+            "run",
+            "--rm",
+            "-i",
+            &image,
+            "sh",
+            "-c",
+            "read x; echo got $x",
+        ],
+        b"abc\n",
+    );
+    out.assert_ok().assert_stdout_eq("got abc\n");
+}
+
+#[test]
+fn pause_top_diff_stats_rename_restart() {
+    let (env, image) = world();
+    let name = unique("ops");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "touch /new; rm /etc/group; trap 'exit 0' TERM; while true; do sleep 0.1; done",
+    ])
+    .assert_ok();
+    std::thread::sleep(Duration::from_millis(500));
+    env.run(["top", &name])
+        .assert_ok()
+        .assert_stdout_has("PID")
+        .assert_stdout_has("sleep");
+    let diff = env.run(["diff", &name]);
+    diff.assert_ok()
+        .assert_stdout_has("A /new\n")
+        .assert_stdout_has("D /etc/group\n")
+        .assert_stdout_has("C /etc\n");
+    env.run(["pause", &name]).assert_ok();
+    env.run([
+        "inspect",
+        "-f",
+        "{{.State.Status}} {{.State.Paused}}",
+        &name,
+    ])
+    .assert_stdout_eq("paused true\n");
+    env.run(["ps", "--format", "{{.Status}}"])
+        .assert_stdout_has("(Paused)");
+    env.run(["unpause", &name]).assert_ok();
+    let stats = env.run([
+        "stats",
+        "--no-stream",
+        "--format",
+        "{{.Name}} {{.PIDs}}",
+        &name,
+    ]);
+    stats.assert_ok().assert_stdout_has(&format!("{name} "));
+    let renamed = unique("renamed");
+    env.run(["rename", &name, &renamed]).assert_ok();
+    env.run(["inspect", "-f", "{{.Name}}", &renamed])
+        .assert_ok()
+        .assert_stdout_eq(&format!("/{renamed}\n"));
+    env.run(["restart", "-t", "2", &renamed]).assert_ok();
+    env.run(["inspect", "-f", "{{.State.Running}}", &renamed])
+        .assert_ok()
+        .assert_stdout_eq("true\n");
+    env.run(["rm", "-f", &renamed]).assert_ok();
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
+}
+
+#[test]
+fn rm_of_a_running_container_needs_force_and_each_arg_gets_its_result() {
+    let (env, image) = world();
+    let name = unique("busy");
+    env.run(["run", "-d", "--name", &name, &image, "sleep", "300"])
+        .assert_ok();
+    env.run(["rm", &name]).assert_code(1).assert_stderr_has(&format!(
+        "cannot remove container \"/{name}\": container is running: stop the container before removing or force remove"
+    ));
+    let out = env.run(["rm", "-f", &name, "nosuch-x"]);
+    out.assert_code(1)
+        .assert_stdout_eq(&format!("{name}\n"))
+        .assert_stderr_has("No such container: nosuch-x");
+    let out = env.run(["container", "prune", "-f"]);
+    out.assert_ok().assert_stdout_has("Total reclaimed space:");
+}

@@ -100,6 +100,38 @@ pub enum Verb {
         container: String,
         private_port: Option<String>,
     },
+    /// Pause all processes within one or more containers
+    Pause(NamesArgs),
+    /// Unpause all processes within one or more containers
+    Unpause(NamesArgs),
+    /// Display the running processes of a container
+    Top {
+        container: String,
+        /// ps options (default -ef)
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        ps_args: Vec<String>,
+    },
+    /// Inspect changes to files or directories on a container's filesystem
+    Diff { container: String },
+    /// Display resource usage statistics of containers (with --no-stream)
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Disable streaming stats and only pull the first result
+    #[arg(long = "no-stream")]
+    pub no_stream: bool,
+    /// Show all containers (default shows just running)
+    #[arg(short = 'a', long)]
+    pub all: bool,
+    /// Do not truncate output
+    #[arg(long = "no-trunc")]
+    pub no_trunc: bool,
+    /// Format output using a custom template
+    #[arg(long)]
+    pub format: Option<String>,
+    pub containers: Vec<String>,
 }
 
 /// Flags shared by `run` and `create` (docker/cli `container/opts.go`).
@@ -479,6 +511,21 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             ctr::rename(&p, &container, &new_name)?;
             Ok(0)
         }
+        Verb::Pause(a) => each(&a.containers, |c| {
+            ctr::set_paused(&p, c, true).map(|_| Some(c.to_string()))
+        }),
+        Verb::Unpause(a) => each(&a.containers, |c| {
+            ctr::set_paused(&p, c, false).map(|_| Some(c.to_string()))
+        }),
+        Verb::Top { container, ps_args } => top(&p, &container, &ps_args),
+        Verb::Diff { container } => {
+            let mut out = stdout();
+            for ch in ctr::diff(&p, &container)? {
+                writeln!(out, "{} {}", ch.kind, ch.path)?;
+            }
+            Ok(0)
+        }
+        Verb::Stats(a) => stats(&p, &a),
         Verb::Port { container, .. } => {
             // No published ports until the networking issue; docker prints nothing for such a container.
             ctr::get(&p, &container)?;
@@ -1082,6 +1129,137 @@ fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
             ("RunningFor", "CREATED"),
             ("Names", "NAMES"),
             ("Size", "SIZE"),
+        ],
+    )?;
+    Ok(0)
+}
+
+/// docker's `top`: run the host's `ps` and keep the rows of the container's processes (moby does the same).
+fn top(p: &Paths, container: &str, ps_args: &[String]) -> Result<i32> {
+    let pids = ctr::pids(p, container)?;
+    let args: Vec<String> = if ps_args.is_empty() {
+        vec!["-ef".into()]
+    } else {
+        ps_args.to_vec()
+    };
+    let out = std::process::Command::new("ps")
+        .args(&args)
+        .output()
+        .context("running ps")?;
+    if !out.status.success() {
+        bail!("ps: {}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or_default();
+    let pid_col = header
+        .split_whitespace()
+        .position(|h| h == "PID")
+        .context("ps output has no PID column")?;
+    let mut w = stdout();
+    writeln!(w, "{header}")?;
+    for l in lines {
+        if l.split_whitespace()
+            .nth(pid_col)
+            .and_then(|v| v.parse::<i32>().ok())
+            .is_some_and(|pid| pids.contains(&pid))
+        {
+            writeln!(w, "{l}")?;
+        }
+    }
+    Ok(0)
+}
+
+/// `stats --no-stream`: one sample of each running container (CPU % over a short interval, as docker's
+/// first streamed frame does).
+fn stats(p: &Paths, a: &StatsArgs) -> Result<i32> {
+    if !a.no_stream {
+        // Streaming: redraw the table in place every sample, as docker does on a terminal.
+        loop {
+            let mut once = StatsArgs {
+                no_stream: true,
+                all: a.all,
+                no_trunc: a.no_trunc,
+                format: a.format.clone(),
+                containers: a.containers.clone(),
+            };
+            once.no_stream = true;
+            write!(stdout(), "\x1b[2J\x1b[H")?;
+            stats(p, &once)?;
+        }
+    }
+    let mut targets: Vec<Summary> = if a.containers.is_empty() {
+        ctr::list(p)?
+            .into_iter()
+            .filter(|s| a.all || s.state.is_running())
+            .collect()
+    } else {
+        a.containers
+            .iter()
+            .map(|c| ctr::get(p, c))
+            .collect::<Result<_>>()?
+    };
+    targets.sort_by(|x, y| x.record.name.cmp(&y.record.name));
+    let first: Vec<_> = targets
+        .iter()
+        .map(|s| ctr::stats(p, &s.record.id).ok())
+        .collect();
+    let t0 = std::time::Instant::now();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1) as f64;
+    let host_mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        })
+        .map(|kb| kb * 1024)
+        .unwrap_or(0);
+    let rows: Vec<Value> = targets
+        .iter()
+        .zip(first)
+        .map(|(s, before)| {
+            let now = if s.state.is_running() { ctr::stats(p, &s.record.id).ok() } else { None };
+            let (cpu, mem, limit, pids) = match (&before, &now) {
+                (Some(b), Some(n)) => {
+                    let dt = t0.elapsed().as_nanos() as f64;
+                    let cpu = (n.cpu_usage_ns.saturating_sub(b.cpu_usage_ns)) as f64 / dt * 100.0;
+                    let limit = n.memory_limit.filter(|l| *l < host_mem || host_mem == 0).unwrap_or(host_mem);
+                    (cpu.min(100.0 * cpus), n.memory_usage, limit, n.pids)
+                }
+                _ => (0.0, 0, 0, 0),
+            };
+            let pct = if limit > 0 { mem as f64 / limit as f64 * 100.0 } else { 0.0 };
+            json!({
+                "BlockIO": "0B / 0B",
+                "CPUPerc": format!("{cpu:.2}%"),
+                "Container": if a.no_trunc { s.record.id.clone() } else { s.record.id[..12].to_string() },
+                "ID": if a.no_trunc { s.record.id.clone() } else { s.record.id[..12].to_string() },
+                "MemPerc": format!("{pct:.2}%"),
+                "MemUsage": format!("{} / {}", human::bytes_size(mem), human::bytes_size(limit)),
+                "Name": s.record.name,
+                "NetIO": "0B / 0B",
+                "PIDs": pids.to_string(),
+            })
+        })
+        .collect();
+    format::render_list(
+        &mut stdout(),
+        a.format.as_deref(),
+        "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}",
+        &rows,
+        &[
+            ("ID", "CONTAINER ID"),
+            ("CPUPerc", "CPU %"),
+            ("MemUsage", "MEM USAGE / LIMIT"),
+            ("MemPerc", "MEM %"),
+            ("NetIO", "NET I/O"),
+            ("BlockIO", "BLOCK I/O"),
+            ("PIDs", "PIDS"),
         ],
     )?;
     Ok(0)
