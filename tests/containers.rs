@@ -542,3 +542,192 @@ fn rm_of_a_running_container_needs_force_and_each_arg_gets_its_result() {
     let out = env.run(["container", "prune", "-f"]);
     out.assert_ok().assert_stdout_has("Total reclaimed space:");
 }
+
+#[test]
+fn cp_copies_both_ways_without_following_container_symlinks_out() {
+    let (env, image) = world();
+    let name = unique("cp");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "echo inside > /f; ln -s /etc /esc; sleep 300",
+    ])
+    .assert_ok();
+    std::thread::sleep(Duration::from_millis(500));
+    let out_dir = env.dir().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    env.run(["cp", &format!("{name}:/f"), out_dir.to_str().unwrap()])
+        .assert_ok();
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("f")).unwrap(),
+        "inside\n"
+    );
+    let host_file = env.write_file("hostfile", "from host\n");
+    env.run(["cp", host_file.to_str().unwrap(), &format!("{name}:/tmp/")])
+        .assert_ok();
+    env.run(["exec", &name, "cat", "/tmp/hostfile"])
+        .assert_ok()
+        .assert_stdout_eq("from host\n");
+    // /esc -> /etc inside the container: writing through it lands in the container's /etc, never the host's.
+    env.run([
+        "cp",
+        host_file.to_str().unwrap(),
+        &format!("{name}:/esc/berth-cp-probe"),
+    ])
+    .assert_ok();
+    assert!(!std::path::Path::new("/etc/berth-cp-probe").exists());
+    env.run(["exec", &name, "cat", "/etc/berth-cp-probe"])
+        .assert_ok()
+        .assert_stdout_eq("from host\n");
+    env.run(["rm", "-f", &name]).assert_ok();
+}
+
+#[test]
+fn killed_foreground_client_still_gets_the_exit_code_recorded() {
+    let (env, image) = world();
+    let name = unique("fg");
+    let mut child = env
+        .berth()
+        .args([
+            "run",
+            "--name",
+            &name,
+            &image,
+            "sh",
+            "-c",
+            "sleep 1; exit 7",
+        ])
+        .spawn()
+        .unwrap();
+    // Kill the foreground client once the container runs.
+    for _ in 0..200 {
+        if env
+            .run(["inspect", "-f", "{{.State.Running}}", &name])
+            .stdout()
+            == "true\n"
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    env.run(["wait", &name]).assert_ok().assert_stdout_eq("7\n");
+    env.run(["logs", "--tail", "1", &name]).assert_ok();
+    env.run(["rm", &name]).assert_ok();
+}
+
+#[test]
+fn logs_tail_timestamps_and_follow() {
+    let (env, image) = world();
+    let name = unique("logs");
+    env.run([
+        "run",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "echo a; echo b; echo c",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("a\nb\nc\n");
+    env.run(["logs", "--tail", "2", &name])
+        .assert_ok()
+        .assert_stdout_eq("b\nc\n");
+    let t = env.run(["logs", "-t", "--tail", "1", &name]);
+    t.assert_ok();
+    assert!(
+        t.stdout().ends_with("Z c\n") && t.stdout().starts_with("20"),
+        "{}",
+        t.stdout()
+    );
+    env.run(["logs", "-f", &name])
+        .assert_ok()
+        .assert_stdout_eq("a\nb\nc\n");
+    let json_log = std::fs::read_to_string(
+        env.root()
+            .join("containers")
+            .join(env.run(["inspect", "-f", "{{.Id}}", &name]).stdout().trim())
+            .join(format!(
+                "{}-json.log",
+                env.run(["inspect", "-f", "{{.Id}}", &name]).stdout().trim()
+            )),
+    )
+    .unwrap();
+    assert!(
+        json_log.starts_with("{\"log\":\"a\\n\",\"stream\":\"stdout\",\"time\":\""),
+        "{json_log}"
+    );
+}
+
+#[test]
+fn ps_filters_and_json_fields() {
+    let (env, image) = world();
+    let (a, b) = (unique("fa"), unique("fb"));
+    env.run([
+        "run", "--name", &a, "--label", "k=v", &image, "sh", "-c", "exit 2",
+    ])
+    .assert_code(2);
+    env.run(["create", "--name", &b, &image, "true"])
+        .assert_ok();
+    env.run(["ps", "-a", "--filter", "exited=2", "--format", "{{.Names}}"])
+        .assert_stdout_eq(&format!("{a}\n"));
+    env.run([
+        "ps",
+        "-a",
+        "--filter",
+        "status=created",
+        "--format",
+        "{{.Names}}",
+    ])
+    .assert_stdout_eq(&format!("{b}\n"));
+    env.run(["ps", "-a", "--filter", "label=k=v", "-q"])
+        .assert_ok();
+    assert_eq!(
+        env.run(["ps", "-a", "--filter", "label=k=v", "-q"])
+            .lines()
+            .len(),
+        1
+    );
+    env.run(["ps", "-a", "-n", "1", "--format", "{{.Names}}"])
+        .assert_stdout_eq(&format!("{b}\n"));
+    let j = env.run([
+        "ps",
+        "-a",
+        "--filter",
+        &format!("name={a}"),
+        "--format",
+        "{{json .}}",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(j.stdout().trim()).unwrap();
+    for k in [
+        "Command",
+        "CreatedAt",
+        "ID",
+        "Image",
+        "Labels",
+        "LocalVolumes",
+        "Mounts",
+        "Names",
+        "Networks",
+        "Ports",
+        "RunningFor",
+        "Size",
+        "State",
+        "Status",
+    ] {
+        assert!(v[k].is_string(), "{k} is not a string in {v}");
+    }
+    let table = env.run(["ps", "-a"]);
+    assert!(
+        table.stdout().starts_with("CONTAINER ID   IMAGE"),
+        "{}",
+        table.stdout()
+    );
+}

@@ -113,6 +113,8 @@ pub enum Verb {
     },
     /// Inspect changes to files or directories on a container's filesystem
     Diff { container: String },
+    /// Copy files/folders between a running container and the local filesystem
+    Cp { src: String, dest: String },
     /// Display resource usage statistics of containers (with --no-stream)
     Stats(StatsArgs),
 }
@@ -526,6 +528,27 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             Ok(0)
         }
         Verb::Stats(a) => stats(&p, &a),
+        Verb::Cp { src, dest } => {
+            // CONTAINER:PATH on exactly one side (docker's rule; a local path with ':' needs ./).
+            let split = |s: &str| -> Option<(String, String)> {
+                if s.starts_with('/') || s.starts_with('.') {
+                    return None;
+                }
+                s.split_once(':')
+                    .map(|(c, p)| (c.to_string(), p.to_string()))
+            };
+            match (split(&src), split(&dest)) {
+                (Some((c, path)), None) => {
+                    ctr::copy(&p, &c, false, &path, std::path::Path::new(&dest))?
+                }
+                (None, Some((c, path))) => {
+                    ctr::copy(&p, &c, true, &path, std::path::Path::new(&src))?
+                }
+                (Some(_), Some(_)) => bail!("copying between containers is not supported"),
+                (None, None) => bail!("must specify at least one container source"),
+            }
+            Ok(0)
+        }
         Verb::Port { container, .. } => {
             // No published ports until the networking issue; docker prints nothing for such a container.
             ctr::get(&p, &container)?;

@@ -1216,3 +1216,26 @@ pub fn diff(paths: &Paths, query: &str) -> Result<Vec<Change>> {
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
+
+/// `cp CONTAINER:SRC DEST` and `cp SRC CONTAINER:DEST` for a running container.
+pub fn copy(
+    paths: &Paths,
+    query: &str,
+    into: bool,
+    container_path: &str,
+    host_path: &Path,
+) -> Result<()> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let st = c.peek(&id)?;
+    if !st.is_running() || !state::same_process_alive(st.pid, st.start_time) {
+        bail!(InvalidState(format!(
+            "container {id} is not running: berth cp needs a running container"
+        )));
+    }
+    if into {
+        crate::engine::container_cp::copy_in(st.pid, host_path, container_path)
+    } else {
+        crate::engine::container_cp::copy_out(st.pid, container_path, host_path)
+    }
+}

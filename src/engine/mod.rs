@@ -5,6 +5,7 @@
 //! store through a [`Context`] built once per invocation.
 
 pub mod container;
+pub mod container_cp;
 pub mod image;
 pub mod volume;
 
