@@ -731,3 +731,81 @@ fn ps_filters_and_json_fields() {
         table.stdout()
     );
 }
+
+#[test]
+fn rootless_run_echo_and_exit_code() {
+    let env = TestEnv::rootless();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    env.run(["run", "--rm", &image, "echo", "hello"])
+        .assert_ok()
+        .assert_stdout_eq("hello\n");
+    env.run(["run", "--rm", &image, "sh", "-c", "exit 3"])
+        .assert_code(3);
+    let name = unique("rl");
+    env.run(["run", "-d", "--name", &name, &image, "sleep", "300"])
+        .assert_ok();
+    env.run(["exec", &name, "id", "-u"])
+        .assert_ok()
+        .assert_stdout_eq("0\n");
+    env.run(["rm", "-f", &name]).assert_ok();
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
+}
+
+#[test]
+fn parallel_run_rm_leaves_no_mounts_cgroups_processes_or_state() {
+    let (env, image) = world();
+    let env = std::sync::Arc::new(env);
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let (env, image) = (env.clone(), image.clone());
+            std::thread::spawn(move || {
+                for _ in 0..3 {
+                    env.run(["run", "--rm", &image, "sh", "-c", &format!("echo {i}")])
+                        .assert_ok();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    assert_eq!(
+        std::fs::read_dir(env.root().join("containers"))
+            .unwrap()
+            .count(),
+        0
+    );
+    assert_eq!(
+        std::fs::read_dir(env.run_root().join("containers"))
+            .map(|d| d.count())
+            .unwrap_or(0),
+        0
+    );
+    assert!(!mountinfo_mentions(&env.root().display().to_string()));
+    let berth_cg = own_memory_cgroup().join("berth");
+    let left: Vec<_> = std::fs::read_dir(&berth_cg)
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name())
+                .collect()
+        })
+        .unwrap_or_default();
+    let ours: Vec<_> = left
+        .iter()
+        .filter(|n| env.run(["inspect", &n.to_string_lossy()]).success())
+        .collect();
+    assert!(ours.is_empty(), "cgroups left: {ours:?}");
+    let procs = std::process::Command::new("ps")
+        .args(["-eo", "args"])
+        .output()
+        .unwrap();
+    let monitors = String::from_utf8_lossy(&procs.stdout)
+        .lines()
+        .filter(|l| {
+            l.starts_with("berth:[monitor]") && l.contains(&env.root().display().to_string())
+        })
+        .count();
+    assert_eq!(monitors, 0, "monitors still running");
+}

@@ -430,19 +430,28 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
         state::apply_exit(&mut st, &exit);
         containers.save_state(id, &st)?;
     }
-    let destroyed = runtime::destroy(id, &rootfs, Some(&cgroup));
+    let mut result =
+        runtime::destroy(id, &rootfs, Some(&cgroup)).context("cleaning up the container");
     if rec.config.auto_remove {
-        let _l = containers.lock(id)?;
-        containers.remove_files(&rec, true)?;
+        let removed = containers
+            .lock(id)
+            .and_then(|_l| containers.remove_files(&rec, true));
+        if result.is_ok() {
+            result = removed.context("removing the container (--rm)");
+        }
     } else {
         let _ = std::fs::remove_file(&sock_path);
         let _ = std::fs::remove_file(run_dir.join("monitor.json"));
     }
+    if let Err(e) = &result {
+        let _ = std::fs::write(run_dir.join("monitor.err"), format!("{e:#}\n"));
+    }
+    // The exit frame goes out whatever cleanup did: the code is recorded and the client must not hang.
     let frame = attach::encode(attach::EXIT, &code.to_be_bytes());
     for c in clients.iter_mut() {
         let _ = c.stream.write_all(&frame);
     }
-    destroyed.context("cleaning up the container")
+    result
 }
 
 fn handle_client_frame(

@@ -465,12 +465,35 @@ pub fn apply_exit(st: &mut ContainerState, e: &ExitRecord) {
     st.pid = 0;
 }
 
-/// Remove `path` recursively if it exists.
+/// Remove `path` recursively if it exists. Directories we may not enter (overlay's `work/work` is mode
+/// 000; a container can chmod its upper dirs) are made accessible first: they are ours to delete.
 pub fn remove_dir_if_exists(path: &Path) -> Result<()> {
+    match fs::remove_dir_all(path) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(_) => {}
+    }
+    make_removable(path);
     match fs::remove_dir_all(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e).with_context(|| format!("removing {}", path.display())),
+    }
+}
+
+fn make_removable(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(md) = fs::symlink_metadata(dir) else {
+        return;
+    };
+    if !md.is_dir() {
+        return;
+    }
+    let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+    if let Ok(rd) = fs::read_dir(dir) {
+        for e in rd.flatten() {
+            make_removable(&e.path());
+        }
     }
 }
 
