@@ -809,3 +809,104 @@ fn parallel_run_rm_leaves_no_mounts_cgroups_processes_or_state() {
         .count();
     assert_eq!(monitors, 0, "monitors still running");
 }
+
+#[test]
+fn bind_tmpfs_and_read_only_rootfs() {
+    let (env, image) = world();
+    let host = env.dir().join("shared");
+    std::fs::create_dir_all(&host).unwrap();
+    std::fs::write(host.join("in.txt"), "from host\n").unwrap();
+    let bind = format!("{}:/data", host.display());
+    env.run([
+        "run",
+        "--rm",
+        "-v",
+        &bind,
+        "-w",
+        "/data",
+        &image,
+        "sh",
+        "-c",
+        "cat in.txt; echo out > out.txt",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("from host\n");
+    assert_eq!(
+        std::fs::read_to_string(host.join("out.txt")).unwrap(),
+        "out\n"
+    );
+    env.run([
+        "run",
+        "--rm",
+        "-v",
+        &format!("{bind}:ro"),
+        &image,
+        "touch",
+        "/data/x",
+    ])
+    .assert_failed();
+    env.run([
+        "run",
+        "--rm",
+        "--read-only",
+        "--tmpfs",
+        "/scratch",
+        &image,
+        "sh",
+        "-c",
+        "touch /scratch/ok && touch /nope",
+    ])
+    .assert_failed()
+    .assert_stderr_has("Read-only file system");
+    let m = env.run([
+        "run",
+        "--rm",
+        "--mount",
+        "type=tmpfs,target=/t,tmpfs-size=1m",
+        &image,
+        "grep",
+        " /t ",
+        "/proc/self/mounts",
+    ]);
+    m.assert_ok().assert_stdout_has("tmpfs");
+}
+
+#[test]
+fn detached_run_of_a_missing_command_exits_127_and_stays_created() {
+    let (env, image) = world();
+    let name = unique("bad");
+    env.run(["run", "-d", "--name", &name, &image, "/nope"])
+        .assert_code(127);
+    env.run([
+        "inspect",
+        "-f",
+        "{{.State.Status}} {{.State.ExitCode}}",
+        &name,
+    ])
+    .assert_ok()
+    .assert_stdout_eq("created 127\n");
+    env.run(["rm", &name]).assert_ok();
+}
+
+#[test]
+fn anonymous_volumes_go_with_rm_v_and_volume_prune() {
+    let (env, image) = world();
+    let name = unique("anon");
+    env.run([
+        "run", "--name", &name, "-v", "/anon", &image, "touch", "/anon/f",
+    ])
+    .assert_ok();
+    let vols = env.run(["volume", "ls", "-q"]);
+    assert_eq!(vols.lines().len(), 1);
+    env.run(["volume", "rm", vols.stdout().trim()])
+        .assert_code(1)
+        .assert_stderr_has("volume is in use");
+    env.run(["rm", "-v", &name]).assert_ok();
+    env.run(["volume", "ls", "-q"])
+        .assert_ok()
+        .assert_stdout_eq("");
+    env.run(["volume", "create"]).assert_ok();
+    env.run(["volume", "prune", "-f"])
+        .assert_ok()
+        .assert_stdout_has("Deleted Volumes:");
+}
