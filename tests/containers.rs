@@ -910,3 +910,72 @@ fn anonymous_volumes_go_with_rm_v_and_volume_prune() {
         .assert_ok()
         .assert_stdout_has("Deleted Volumes:");
 }
+
+#[test]
+fn foreground_run_forwards_signals_to_the_container() {
+    let (env, image) = world();
+    let name = unique("sig");
+    let child = env
+        .berth()
+        .args([
+            "run",
+            "--name",
+            &name,
+            &image,
+            "sh",
+            "-c",
+            "trap 'echo got-term; exit 9' TERM; while true; do sleep 0.1; done",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if env
+            .run(["inspect", "-f", "{{.State.Running}}", &name])
+            .stdout()
+            == "true\n"
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(9));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "got-term\n");
+    env.run(["rm", &name]).assert_ok();
+}
+
+#[test]
+fn exec_tty_stop_signal_and_generic_inspect_of_an_image() {
+    let (env, image) = world();
+    let name = unique("ext");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "trap 'exit 4' HUP; while true; do sleep 0.1; done",
+    ])
+    .assert_ok();
+    let t = env.run(["exec", "-t", &name, "tty"]);
+    t.assert_ok();
+    assert!(t.stdout().starts_with("/dev/pts/"), "{}", t.stdout());
+    env.run(["stop", "-s", "HUP", &name]).assert_ok();
+    env.run(["wait", &name]).assert_ok().assert_stdout_eq("4\n");
+    env.run(["inspect", "-f", "{{.Id}}", &image])
+        .assert_ok()
+        .assert_stdout_has("sha256:");
+    env.run(["inspect", "nosuch-object-x"])
+        .assert_code(1)
+        .assert_stderr_has("No such object: nosuch-object-x");
+    env.run(["rm", &name]).assert_ok();
+}

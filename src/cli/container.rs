@@ -484,14 +484,20 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
         Verb::Ps(a) => ps(&p, &a),
         Verb::Logs(a) => logs_cmd(&p, &a),
         Verb::Exec(a) => exec::exec_cmd(&p, a),
-        Verb::Stop(a) => each(&a.containers, |c| {
-            ctr::stop(&p, c, a.time).map(|_| Some(c.to_string()))
-        }),
-        Verb::Restart(a) => each(&a.containers, |c| {
-            ctr::stop(&p, c, a.time)?;
-            ctr::start(&p, c, false)?;
-            Ok(Some(c.to_string()))
-        }),
+        Verb::Stop(a) => {
+            let sig = stop_signal_flag(&a)?;
+            each(&a.containers, |c| {
+                ctr::stop(&p, c, a.time, sig).map(|_| Some(c.to_string()))
+            })
+        }
+        Verb::Restart(a) => {
+            let sig = stop_signal_flag(&a)?;
+            each(&a.containers, |c| {
+                ctr::stop(&p, c, a.time, sig)?;
+                ctr::start(&p, c, false)?;
+                Ok(Some(c.to_string()))
+            })
+        }
         Verb::Kill(a) => {
             let sig = crate::spec::parse_signal(&a.signal)
                 .map_err(|_| exit_err(1, &anyhow::anyhow!("invalid signal: {}", a.signal)))?;
@@ -505,7 +511,7 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
         Verb::Wait(a) => each(&a.containers, |c| {
             ctr::wait(&p, c).map(|code| Some(code.to_string()))
         }),
-        Verb::Inspect(a) => inspect_cmd(&p, &a),
+        Verb::Inspect(a) => inspect_cmd(&p, g, &a),
         Verb::Rename {
             container,
             new_name,
@@ -555,6 +561,13 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+fn stop_signal_flag(a: &StopArgs) -> Result<Option<i32>> {
+    a.signal
+        .as_deref()
+        .map(crate::spec::parse_signal)
+        .transpose()
 }
 
 /// Map an error of `run`/`create` to docker's code: 125 unless it already carries one.
@@ -983,16 +996,29 @@ fn logs_cmd(p: &Paths, a: &LogsArgs) -> Result<i32> {
     Ok(0)
 }
 
-fn inspect_cmd(p: &Paths, a: &InspectArgs) -> Result<i32> {
+/// docker's generic `inspect` also answers for images (img's engine builds that JSON).
+fn inspect_image(g: &GlobalOpts, name: &str) -> Result<Value> {
+    let (ctx, _) = crate::engine::Context::new(
+        g.root.as_deref(),
+        g.run_root.as_deref(),
+        g.config.as_deref(),
+    )?;
+    crate::engine::image::inspect_image(&ctx, name)
+}
+
+fn inspect_cmd(p: &Paths, g: &GlobalOpts, a: &InspectArgs) -> Result<i32> {
     let mut values = Vec::new();
     let mut code = 0;
     for n in &a.names {
         let v = match a.kind.as_deref() {
             Some("volume") => volume::inspect(p, n),
             Some("container") => ctr::inspect(p, n),
+            Some("image") => inspect_image(g, n),
             _ => ctr::inspect(p, n).or_else(|e| {
                 if e.downcast_ref::<StateError>().is_some() {
-                    volume::inspect(p, n).map_err(|_| anyhow::anyhow!("No such object: {n}"))
+                    inspect_image(g, n)
+                        .or_else(|_| volume::inspect(p, n))
+                        .map_err(|_| anyhow::anyhow!("No such object: {n}"))
                 } else {
                     Err(e)
                 }

@@ -460,8 +460,14 @@ fn wait_stopped(c: &Containers, id: &str, timeout: Duration) -> Result<bool> {
     }
 }
 
-/// `stop`: the stop signal, then SIGKILL after `timeout` seconds (docker default 10).
-pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<()> {
+/// `stop`: the stop signal (`signal`, else the container's StopSignal, else SIGTERM), then SIGKILL after
+/// `timeout` seconds (docker default 10).
+pub fn stop(
+    paths: &Paths,
+    query: &str,
+    timeout: Option<i64>,
+    signal_override: Option<i32>,
+) -> Result<()> {
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;
@@ -475,7 +481,7 @@ pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<()> {
         if st.status == Status::Paused {
             let _ = crate::runtime::cgroup::thaw(&monitor::cgroup_name(&id));
         }
-        signal(&st, stop_signal(&rec))?;
+        signal(&st, signal_override.unwrap_or_else(|| stop_signal(&rec)))?;
     }
     if secs >= 0 && wait_stopped(&c, &id, Duration::from_secs(secs as u64))? {
         return Ok(());
