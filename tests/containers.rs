@@ -979,3 +979,30 @@ fn exec_tty_stop_signal_and_generic_inspect_of_an_image() {
         .assert_stderr_has("No such object: nosuch-object-x");
     env.run(["rm", &name]).assert_ok();
 }
+
+#[test]
+fn killed_monitor_is_cleaned_up_by_the_next_command() {
+    let (env, image) = world();
+    let name = unique("orphan");
+    let id = env.run(["run", "-d", "--name", &name, &image, "sleep", "300"]).stdout().trim().to_string();
+    let mon: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.run_root().join("containers").join(&id).join("monitor.json")).unwrap())
+            .unwrap();
+    let pid = mon["pid"].as_i64().unwrap() as i32;
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGKILL).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    env.run(["inspect", "-f", "{{.State.Running}}", &name]).assert_ok().assert_stdout_eq("true\n");
+    env.run(["rm", "-f", &name]).assert_ok();
+    assert!(!env.root().join("containers").join(&id).exists());
+    assert!(!own_memory_cgroup().join("berth").join(&id).exists(), "cgroup left behind");
+}
+
+#[test]
+fn rmi_refuses_an_image_a_container_uses() {
+    let (env, image) = world();
+    let name = unique("user");
+    env.run(["create", "--name", &name, &image, "true"]).assert_ok();
+    env.run(["rmi", &image]).assert_failed();
+    env.run(["rm", &name]).assert_ok();
+    env.run(["rmi", &image]).assert_ok();
+}
