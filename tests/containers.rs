@@ -984,25 +984,70 @@ fn exec_tty_stop_signal_and_generic_inspect_of_an_image() {
 fn killed_monitor_is_cleaned_up_by_the_next_command() {
     let (env, image) = world();
     let name = unique("orphan");
-    let id = env.run(["run", "-d", "--name", &name, &image, "sleep", "300"]).stdout().trim().to_string();
-    let mon: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(env.run_root().join("containers").join(&id).join("monitor.json")).unwrap())
-            .unwrap();
+    let id = env
+        .run(["run", "-d", "--name", &name, &image, "sleep", "300"])
+        .stdout()
+        .trim()
+        .to_string();
+    let mon: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            env.run_root()
+                .join("containers")
+                .join(&id)
+                .join("monitor.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
     let pid = mon["pid"].as_i64().unwrap() as i32;
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGKILL).unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
     std::thread::sleep(Duration::from_millis(200));
-    env.run(["inspect", "-f", "{{.State.Running}}", &name]).assert_ok().assert_stdout_eq("true\n");
+    env.run(["inspect", "-f", "{{.State.Running}}", &name])
+        .assert_ok()
+        .assert_stdout_eq("true\n");
     env.run(["rm", "-f", &name]).assert_ok();
     assert!(!env.root().join("containers").join(&id).exists());
-    assert!(!own_memory_cgroup().join("berth").join(&id).exists(), "cgroup left behind");
+    assert!(
+        !own_memory_cgroup().join("berth").join(&id).exists(),
+        "cgroup left behind"
+    );
 }
 
 #[test]
 fn rmi_refuses_an_image_a_container_uses() {
     let (env, image) = world();
     let name = unique("user");
-    env.run(["create", "--name", &name, &image, "true"]).assert_ok();
+    env.run(["create", "--name", &name, &image, "true"])
+        .assert_ok();
     env.run(["rmi", &image]).assert_failed();
     env.run(["rm", &name]).assert_ok();
     env.run(["rmi", &image]).assert_ok();
+}
+
+#[test]
+fn attach_streams_a_running_containers_output_until_it_exits() {
+    let (env, image) = world();
+    let name = unique("att");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "sleep 1; echo late; exit 6",
+    ])
+    .assert_ok();
+    env.run(["attach", &name])
+        .assert_code(6)
+        .assert_stdout_eq("late\n");
+    env.run(["attach", &name])
+        .assert_code(1)
+        .assert_stderr_has("You cannot attach to a stopped container");
+    env.run(["rm", &name]).assert_ok();
 }

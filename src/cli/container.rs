@@ -113,6 +113,17 @@ pub enum Verb {
     },
     /// Inspect changes to files or directories on a container's filesystem
     Diff { container: String },
+    /// Attach local standard input, output, and error streams to a running container
+    Attach {
+        /// Do not attach STDIN
+        #[arg(long = "no-stdin")]
+        no_stdin: bool,
+        /// Proxy all received signals to the process
+        #[arg(long = "sig-proxy", action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+              default_value = "true", default_missing_value = "true", value_parser = super::go_bool)]
+        sig_proxy: bool,
+        container: String,
+    },
     /// Copy files/folders between a running container and the local filesystem
     Cp { src: String, dest: String },
     /// Display resource usage statistics of containers (with --no-stream)
@@ -534,6 +545,14 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             Ok(0)
         }
         Verb::Stats(a) => stats(&p, &a),
+        Verb::Attach {
+            no_stdin,
+            sig_proxy,
+            container,
+        } => {
+            let (id, conn, tty, interactive) = ctr::attach(&p, &container)?;
+            attach::stream(&p, &id, conn, tty, interactive && !no_stdin, sig_proxy)
+        }
         Verb::Cp { src, dest } => {
             // CONTAINER:PATH on exactly one side (docker's rule; a local path with ':' needs ./).
             let split = |s: &str| -> Option<(String, String)> {

@@ -1245,3 +1245,19 @@ pub fn copy(
         crate::engine::container_cp::copy_out(st.pid, container_path, host_path)
     }
 }
+
+/// `attach`: connect to a running container's monitor. Returns the id, the connection, and whether the
+/// container has a tty and open stdin.
+pub fn attach(paths: &Paths, query: &str) -> Result<(String, UnixStream, bool, bool)> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let rec = c.load_record(&id)?;
+    let st = c.peek(&id)?;
+    if !st.is_running() {
+        bail!(InvalidState(
+            "You cannot attach to a stopped container, start it first".into()
+        ));
+    }
+    let conn = connect_attach(&c, &id, None)?;
+    Ok((id, conn, rec.config.tty, rec.config.interactive))
+}
