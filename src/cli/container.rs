@@ -4,9 +4,7 @@
 //! The hidden `internal monitor` verb is the per-container supervisor's entry point.
 
 use super::{GlobalOpts, StatusError, format, human, stdout};
-use crate::engine::container::{
-    self as ctr, ExitCodeError, ImageInfo, InvalidState, LogOptions, Summary,
-};
+use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo, LogOptions, Summary};
 use crate::engine::volume;
 use crate::spec::{MountKind, MountRequest, RunOptions, SeccompChoice, Ulimit};
 use crate::state::{StateError, Status};
@@ -1450,12 +1448,6 @@ fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
             Ok(0)
         }
     }
-}
-
-/// docker: `rm` of a running container, `kill` of a stopped one... are daemon errors (exit 1).
-#[allow(dead_code)]
-fn is_state_error(e: &anyhow::Error) -> bool {
-    e.downcast_ref::<InvalidState>().is_some() || e.downcast_ref::<StateError>().is_some()
 }
 
 #[cfg(test)]
