@@ -488,14 +488,14 @@ pub fn profile_from_json(data: &[u8], caps: &[String]) -> anyhow::Result<LinuxSe
     let obj = v
         .as_object_mut()
         .context("seccomp profile is not a JSON object")?;
-    if let Some(Value::Array(maps)) = obj.remove("archMap") {
-        if !obj.contains_key("architectures") {
-            let arches: Vec<Value> = maps
-                .iter()
-                .filter_map(|m| m.get("architecture").cloned())
-                .collect();
-            obj.insert("architectures".into(), Value::Array(arches));
-        }
+    if let Some(Value::Array(maps)) = obj.remove("archMap")
+        && !obj.contains_key("architectures")
+    {
+        let arches: Vec<Value> = maps
+            .iter()
+            .filter_map(|m| m.get("architecture").cloned())
+            .collect();
+        obj.insert("architectures".into(), Value::Array(arches));
     }
     let has = |list: Option<&Value>| -> Vec<String> {
         list.and_then(|l| l.get("caps"))
