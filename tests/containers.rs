@@ -1051,3 +1051,64 @@ fn attach_streams_a_running_containers_output_until_it_exits() {
         .assert_stderr_has("You cannot attach to a stopped container");
     env.run(["rm", &name]).assert_ok();
 }
+
+#[test]
+fn env_file_host_passthrough_entrypoint_reset_and_workdir() {
+    let (env, image) = world();
+    let f = env.write_file("e.env", "# comment\nFROM_FILE=1\nPASSED\n");
+    let out = env
+        .berth()
+        .env("PASSED", "from-host")
+        .env("NOT_ASKED", "secret")
+        .args([
+            "run",
+            "--rm",
+            "--env-file",
+            f.to_str().unwrap(),
+            "-e",
+            "PASSED",
+            &image,
+            "env",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("FROM_FILE=1\n") && text.contains("PASSED=from-host\n"),
+        "{text}"
+    );
+    assert!(!text.contains("NOT_ASKED"), "{text}");
+    env.run(["run", "--rm", "--entrypoint", "", &image, "echo", "reset"])
+        .assert_ok()
+        .assert_stdout_eq("reset\n");
+    env.run(["run", "--rm", "--entrypoint", "/bin/echo", &image])
+        .assert_ok()
+        .assert_stdout_eq("\n");
+    env.run(["run", "--rm", "-w", "/made/here", &image, "pwd"])
+        .assert_ok()
+        .assert_stdout_eq("/made/here\n");
+    env.run([
+        "run",
+        "--rm",
+        "--cap-drop",
+        "ALL",
+        &image,
+        "grep",
+        "CapEff",
+        "/proc/self/status",
+    ])
+    .assert_ok()
+    .assert_stdout_has("0000000000000000");
+    env.run([
+        "run",
+        "--rm",
+        "--ulimit",
+        "nofile=100:200",
+        &image,
+        "sh",
+        "-c",
+        "ulimit -n",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("100\n");
+}
