@@ -1242,14 +1242,13 @@ fn stats(p: &Paths, a: &StatsArgs) -> Result<i32> {
     if !a.no_stream {
         // Streaming: redraw the table in place every sample, as docker does on a terminal.
         loop {
-            let mut once = StatsArgs {
+            let once = StatsArgs {
                 no_stream: true,
                 all: a.all,
                 no_trunc: a.no_trunc,
                 format: a.format.clone(),
                 containers: a.containers.clone(),
             };
-            once.no_stream = true;
             write!(stdout(), "\x1b[2J\x1b[H")?;
             stats(p, &once)?;
         }
