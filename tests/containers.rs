@@ -1112,3 +1112,16 @@ fn env_file_host_passthrough_entrypoint_reset_and_workdir() {
     .assert_ok()
     .assert_stdout_eq("100\n");
 }
+
+#[test]
+fn run_pulls_a_missing_image_with_docker_lines_on_stderr() {
+    let env = TestEnv::new();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    let out = env.run(["run", "--rm", &image, "echo", "pulled"]);
+    out.assert_ok()
+        .assert_stdout_eq("pulled\n")
+        .assert_stderr_has(&format!("Unable to find image '{image}' locally"))
+        .assert_stderr_has("Status: Downloaded newer image for");
+    env.run(["run", "--rm", "--pull", "never", &image, "true"])
+        .assert_ok();
+}

@@ -923,9 +923,29 @@ fn resolve_image(g: &GlobalOpts, name: &str, pull: &str, quiet: bool) -> Result<
     } else {
         format!("{name}:latest")
     };
-    ctr::resolve_image(&ctx, name, policy, &StderrProgress { quiet }, &mut |_| {
-        if !quiet {
-            eprintln!("Unable to find image '{shown}' locally");
+    ctr::resolve_image(&ctx, name, policy, &StderrProgress { quiet }, &mut |ev| {
+        if quiet {
+            return;
+        }
+        match ev {
+            ctr::PullEvent::Starting(_) => {
+                eprintln!("Unable to find image '{shown}' locally");
+                if let Ok(r) = crate::image::ImageRef::parse(name) {
+                    let label = r
+                        .tag()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| "latest".into());
+                    eprintln!("{label}: Pulling from {}", r.repository());
+                }
+            }
+            ctr::PullEvent::Done(report) => {
+                eprintln!("Digest: {}", report.digest);
+                let word = match report.status {
+                    crate::engine::image::PullStatus::Downloaded => "Downloaded newer image for",
+                    crate::engine::image::PullStatus::UpToDate => "Image is up to date for",
+                };
+                eprintln!("Status: {word} {shown}");
+            }
         }
     })
 }

@@ -1120,14 +1120,21 @@ pub enum PullPolicy {
     Never,
 }
 
-/// Find the image for a new container, pulling it per `policy`. `on_pull` is told before a pull starts
-/// (docker prints "Unable to find image ... locally").
+/// What `resolve_image` tells its caller about a pull it does (docker prints these on stderr).
+pub enum PullEvent<'a> {
+    /// About to pull `name` ("Unable to find image ... locally").
+    Starting(&'a str),
+    /// The pull finished ("Digest: ...", "Status: ...").
+    Done(&'a crate::engine::image::PullReport),
+}
+
+/// Find the image for a new container, pulling it per `policy`; `on_pull` hears about a pull.
 pub fn resolve_image(
     ctx: &crate::engine::Context,
     name: &str,
     policy: PullPolicy,
     progress: &dyn crate::engine::Progress,
-    on_pull: &mut dyn FnMut(&str),
+    on_pull: &mut dyn FnMut(PullEvent),
 ) -> Result<ImageInfo> {
     use crate::engine::image as img;
     let local = match policy {
@@ -1142,8 +1149,9 @@ pub fn resolve_image(
         Some(r) => r,
         None if policy == PullPolicy::Never => bail!(img::NoSuchImage(name.to_string())),
         None => {
-            on_pull(name);
+            on_pull(PullEvent::Starting(name));
             let report = img::pull(ctx, name, &img::PullOptions::default(), progress)?;
+            on_pull(PullEvent::Done(&report));
             img::resolve_local(ctx, &report.id)?
         }
     };
