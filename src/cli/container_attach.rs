@@ -79,11 +79,12 @@ impl Drop for RawMode {
 }
 
 fn winsize_frame() -> Option<Vec<u8>> {
-    // SAFETY: TIOCGWINSZ fills the winsize we own.
+    // SAFETY: winsize is plain old data; all-zero is a valid value.
     let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
-    let ok = [libc::STDIN_FILENO, libc::STDOUT_FILENO]
-        .iter()
-        .any(|fd| unsafe { libc::ioctl(*fd, libc::TIOCGWINSZ, &mut ws) } == 0);
+    let ok = [libc::STDIN_FILENO, libc::STDOUT_FILENO].iter().any(|fd| {
+        // SAFETY: TIOCGWINSZ fills the winsize we own.
+        unsafe { libc::ioctl(*fd, libc::TIOCGWINSZ, &mut ws) == 0 }
+    });
     if !ok || ws.ws_row == 0 {
         return None;
     }

@@ -531,9 +531,13 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
         }
     }
     wait_stopped(&c, &id, Duration::from_secs(30))?;
+    // Its monitor may have removed it (--rm); taking the lock then would recreate its run dir.
+    if !c.dir(&id).exists() {
+        return state::remove_dir_if_exists(&c.run_dir(&id));
+    }
     let _l = c.lock(&id)?;
     if !c.dir(&id).exists() {
-        return Ok(()); // its monitor removed it (--rm)
+        return state::remove_dir_if_exists(&c.run_dir(&id));
     }
     // Whatever a monitor killed with -9 left behind: processes, cgroup, mounts.
     crate::runtime::destroy(
@@ -975,10 +979,8 @@ pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
         Stdio::Pty
     } else {
         let dup = |fd: i32| -> Result<std::os::fd::OwnedFd> {
-            let b = unsafe {
-                // SAFETY: fds 0..2 are open for the lifetime of this process.
-                std::os::fd::BorrowedFd::borrow_raw(fd)
-            };
+            // SAFETY: fds 0..2 are open for the lifetime of this process.
+            let b = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
             b.try_clone_to_owned().context("duplicating stdio")
         };
         let null = || -> Result<std::os::fd::OwnedFd> {
