@@ -541,6 +541,10 @@ fn rm_of_a_running_container_needs_force_and_each_arg_gets_its_result() {
         .assert_stderr_has("No such container: nosuch-x");
     let out = env.run(["container", "prune", "-f"]);
     out.assert_ok().assert_stdout_has("Total reclaimed space:");
+    let left = std::fs::read_dir(env.run_root().join("containers"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(left, 0, "a removed container left its run dir");
 }
 
 #[test]
