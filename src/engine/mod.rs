@@ -4,7 +4,10 @@
 //! Must not print, exit or know about terminals (that is `cli`). Invariant: every command works on the
 //! store through a [`Context`] built once per invocation.
 
+pub mod container;
+pub mod container_cp;
 pub mod image;
+pub mod volume;
 
 use crate::config::Config;
 use crate::store::Paths;
