@@ -3,13 +3,46 @@
 //!
 //! Each command group lives in its own file and contributes a flattened subcommand enum,
 //! so `berth pull` and `berth image pull` are the same code.
+//!
+//! # Conventions for every command (docker's, DOCKER-COMPAT.md 1.2-1.4)
+//!
+//! - **Output.** Write through [`stdout()`] and `write!`/`writeln!`, never `println!`: `println!`
+//!   panics when stdout is a closed pipe (`berth images | head -1`). A write error propagates as
+//!   an `io::Error`; [`report_error`] turns a broken pipe into a quiet exit 0, as ripgrep does
+//!   (BurntSushi/ripgrep `crates/core/main.rs`). SIGPIPE stays ignored (Rust's default) on
+//!   purpose: with `SIG_DFL`, an EPIPE on any pipe (a credential helper's stdin, the monitor's
+//!   sync pipe) would kill berth, where Go (docker) only dies for stdout and stderr.
+//! - **`--format`, tables, inspect.** Use [`format::render_list`], [`format::render_inspect`] and
+//!   [`format::render_value`]; human sizes and times come from [`human`].
+//! - **Booleans that accept `=false`** (`--rm=false`, `-d=false`, pflag style). Copy this pattern:
+//!   ```ignore
+//!   /// Automatically remove the container when it exits
+//!   #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+//!         default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+//!   pub rm: bool,
+//!   ```
+//!   `--rm`, `--rm=true`, `--rm=false`, `--rm=0` all work; `--rm false` keeps `false` as the next
+//!   positional argument (as pflag does); combined short flags (`-dit`) still work.
+//! - **Docker stops parsing flags at IMAGE**: put `#[arg(trailing_var_arg = true)]` on the
+//!   positional vector (`IMAGE [COMMAND] [ARG...]`): after its first value every word, `-c` or
+//!   `--rm` included, belongs to the container. Do not add `allow_hyphen_values`: with it clap
+//!   takes `-d=false` for the image name.
+//! - **Exit codes.** Usage errors exit 125 (docker/cli `cli/cobra.go` `FlagErrorFunc`); an error
+//!   carrying a [`StatusError`] exits with its code (125/126/127, a container's status); any other
+//!   error prints one `Error: ...` chain on stderr and exits 1.
+//! - **Logging.** Code below `cli` uses the `log` macros; `--debug`/`-D` (or `--log-level debug`)
+//!   shows `log::debug!` lines on stderr as `DEBU <message>`; warnings show by default (`WARN ...`).
 
 pub mod container;
+pub mod format;
+pub mod generate;
+pub mod human;
 pub mod image;
 pub mod registry;
 pub mod system;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Exit code docker uses for its own errors (bad flags, engine failures during `run`).
@@ -25,8 +58,16 @@ pub struct StatusError {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "berth", version, about = "A daemonless, docker-compatible container engine")]
-#[command(disable_help_subcommand = true, propagate_version = true)]
+#[command(
+    name = "berth",
+    version,
+    about = "A daemonless, docker-compatible container engine"
+)]
+#[command(
+    disable_help_subcommand = true,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalOpts,
@@ -41,14 +82,23 @@ pub struct GlobalOpts {
     #[arg(long, global = true, env = "BERTH_ROOT", value_name = "DIR")]
     pub root: Option<PathBuf>,
     /// Volatile state directory (pids, locks, mounts)
-    #[arg(long = "run-root", global = true, env = "BERTH_RUN_ROOT", value_name = "DIR")]
+    #[arg(
+        long = "run-root",
+        global = true,
+        env = "BERTH_RUN_ROOT",
+        value_name = "DIR"
+    )]
     pub run_root: Option<PathBuf>,
     /// Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)
     #[arg(long, global = true, env = "BERTH_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Show debug output (which endpoint served what, and why one failed)
-    #[arg(long, short = 'D', global = true)]
+    #[arg(long, short = 'D', global = true, action = clap::ArgAction::Set, num_args = 0..=1,
+          require_equals = true, default_value = "false", default_missing_value = "true", value_parser = go_bool)]
     pub debug: bool,
+    /// Set the logging level ("debug", "info", "warn", "error")
+    #[arg(long = "log-level", short = 'l', global = true, value_name = "LEVEL", value_parser = parse_log_level)]
+    pub log_level: Option<log::LevelFilter>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,16 +117,9 @@ pub enum Command {
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            use clap::error::ErrorKind;
-            let code = match e.kind() {
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
-                _ => EXIT_USAGE,
-            };
-            let _ = e.print();
-            return code;
-        }
+        Err(e) => return report_usage_error(&e),
     };
+    init_logging(&cli.global);
     let result = match cli.command {
         Command::Image(c) => image::run(c, &cli.global),
         Command::Container(c) => container::run(c, &cli.global),
@@ -89,16 +132,191 @@ pub fn main() -> i32 {
     }
 }
 
-/// Print an error chain once, as docker does (`Error: ...`), and pick the exit code.
-pub fn report_error(e: &anyhow::Error) -> i32 {
-    if let Some(io) = e.downcast_ref::<std::io::Error>()
-        && io.kind() == std::io::ErrorKind::BrokenPipe
-    {
+/// Print a clap error once and pick docker's exit code: 0 for help and version (on stdout),
+/// 125 for every usage error.
+pub fn report_usage_error(e: &clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    let code = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
+        // `berth` alone prints the help, as `docker` alone does, and succeeds.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand if std::env::args_os().len() <= 1 => 0,
+        _ => EXIT_USAGE,
+    };
+    if code == 0 && e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let help = Cli::command().render_help().to_string();
+        let _ = stdout().write_all(help.as_bytes());
         return 0;
     }
-    eprintln!("Error: {e:#}");
+    let _ = e.print();
+    code
+}
+
+/// Print an error chain once, as docker does (`Error: ...`), and pick the exit code.
+/// A broken pipe on output is not an error worth a message: exit quietly with 0.
+pub fn report_error(e: &anyhow::Error) -> i32 {
+    if e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    }) {
+        return 0;
+    }
+    let _ = writeln!(std::io::stderr().lock(), "Error: {e:#}");
     match e.downcast_ref::<StatusError>() {
         Some(s) => s.code,
         None => 1,
+    }
+}
+
+/// Locked stdout for command output. Errors (a closed pipe) come back as `io::Error` instead of
+/// the panic `println!` gives; hand them up with `?`.
+pub fn stdout() -> std::io::StdoutLock<'static> {
+    std::io::stdout().lock()
+}
+
+/// Go's `strconv.ParseBool`, the values pflag accepts for `--flag=<bool>`:
+/// 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False.
+pub fn go_bool(s: &str) -> Result<bool, String> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Ok(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Ok(false),
+        other => Err(format!(
+            "strconv.ParseBool: parsing {other:?}: invalid syntax"
+        )),
+    }
+}
+
+fn parse_log_level(s: &str) -> Result<log::LevelFilter, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "debug" | "trace" => Ok(log::LevelFilter::Debug),
+        "info" => Ok(log::LevelFilter::Info),
+        "warn" | "warning" => Ok(log::LevelFilter::Warn),
+        "error" | "fatal" | "panic" => Ok(log::LevelFilter::Error),
+        other => Err(format!("unable to parse logging level: {other}")),
+    }
+}
+
+/// The stderr logger behind `--debug` and `--log-level`: one line per record, prefixed with the
+/// four-letter level docker's logrus prints (`DEBU`, `INFO`, `WARN`, `ERRO`).
+struct StderrLogger;
+
+impl log::Log for StderrLogger {
+    fn enabled(&self, meta: &log::Metadata<'_>) -> bool {
+        meta.level() <= log::max_level()
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if !self.enabled(record.metadata()) {
+            return;
+        }
+        let level = match record.level() {
+            log::Level::Error => "ERRO",
+            log::Level::Warn => "WARN",
+            log::Level::Info => "INFO",
+            log::Level::Debug | log::Level::Trace => "DEBU",
+        };
+        let _ = writeln!(std::io::stderr().lock(), "{level} {}", record.args());
+    }
+
+    fn flush(&self) {}
+}
+
+/// Install the stderr logger: `--debug` means debug, else `--log-level`, else info (docker's default).
+pub fn init_logging(g: &GlobalOpts) {
+    let level = if g.debug {
+        log::LevelFilter::Debug
+    } else {
+        g.log_level.unwrap_or(log::LevelFilter::Info)
+    };
+    // A second call (tests that run `main` twice in one process) keeps the first logger.
+    if log::set_logger(&StderrLogger).is_ok() {
+        log::set_max_level(level);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A command using the documented boolean pattern, as other command files copy it.
+    #[derive(Debug, Parser)]
+    #[command(name = "t")]
+    struct T {
+        #[arg(short = 'd', long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+              default_value = "false", default_missing_value = "true", value_parser = go_bool)]
+        detach: bool,
+        #[arg(short = 'i', long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+              default_value = "false", default_missing_value = "true", value_parser = go_bool)]
+        interactive: bool,
+        #[arg(short = 't', long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+              default_value = "false", default_missing_value = "true", value_parser = go_bool)]
+        tty: bool,
+        #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+              default_value = "false", default_missing_value = "true", value_parser = go_bool)]
+        rm: bool,
+        #[arg(trailing_var_arg = true)]
+        args: Vec<String>,
+    }
+
+    fn parse(args: &[&str]) -> T {
+        T::try_parse_from(std::iter::once("t").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn booleans_accept_docker_forms() {
+        let t = parse(&["--rm", "img"]);
+        assert!(t.rm && !t.detach);
+        assert_eq!(t.args, ["img"]);
+        assert!(!parse(&["--rm=false", "img"]).rm);
+        assert!(parse(&["--rm=true", "img"]).rm);
+        assert!(!parse(&["--rm=0", "img"]).rm);
+        assert!(parse(&["--rm=T", "img"]).rm);
+        // `--rm false`: the value must be attached; `false` is the image, as with pflag.
+        let t = parse(&["--rm", "false"]);
+        assert!(t.rm);
+        assert_eq!(t.args, ["false"]);
+        assert!(T::try_parse_from(["t", "--rm=maybe", "img"]).is_err());
+    }
+
+    #[test]
+    fn combined_short_flags_and_trailing_args() {
+        let t = parse(&["-dit", "busybox", "sh", "-c", "echo --rm"]);
+        assert!(t.detach && t.interactive && t.tty && !t.rm);
+        assert_eq!(t.args, ["busybox", "sh", "-c", "echo --rm"]);
+        let t = parse(&["-d=false", "-it", "busybox"]);
+        assert!(!t.detach && t.interactive && t.tty);
+        let t = parse(&["-i", "busybox", "sh", "-c", "-x", "--rm", "-d"]);
+        assert!(t.interactive && !t.rm && !t.detach);
+        assert_eq!(t.args, ["busybox", "sh", "-c", "-x", "--rm", "-d"]);
+        // Before IMAGE an unknown flag is a usage error, as in docker.
+        assert!(T::try_parse_from(["t", "--bogus", "busybox"]).is_err());
+    }
+
+    #[test]
+    fn go_bool_matches_strconv() {
+        for s in ["1", "t", "T", "TRUE", "true", "True"] {
+            assert_eq!(go_bool(s), Ok(true));
+        }
+        for s in ["0", "f", "F", "FALSE", "false", "False"] {
+            assert_eq!(go_bool(s), Ok(false));
+        }
+        assert!(go_bool("yes").is_err());
+    }
+
+    #[test]
+    fn broken_pipe_exits_quietly_and_status_errors_keep_their_code() {
+        let pipe = anyhow::Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+            .context("writing output");
+        assert_eq!(report_error(&pipe), 0);
+        let status = anyhow::Error::from(StatusError {
+            code: 127,
+            msg: "not found".into(),
+        });
+        assert_eq!(report_error(&status), 127);
+        assert_eq!(report_error(&anyhow::anyhow!("plain failure")), 1);
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

@@ -1,0 +1,1015 @@
+//! docker's `--format`: one engine for every command (lists, `inspect`, `version`, `info`).
+//!
+//! Owns the Go text/template dialect docker exposes (on the pinned `gotmpl` crate), docker's extra
+//! template functions, the `table` prefix with its header row and tabwriter alignment, and the
+//! `json` shorthand. Must not depend on anything outside `cli`; callers hand in `serde_json` values
+//! with docker's field names. Invariant: output is rendered completely before the first byte is
+//! written, so a template error never leaves half a table on stdout (docker buffers the same way,
+//! docker/cli `cli/command/formatter/formatter.go`).
+//!
+//! Where Go's typed structs and our untyped JSON differ:
+//! - JSON objects keep their insertion order in `{{json .}}` (docker prints struct fields in
+//!   declaration order): the producer's field order is the output order.
+//! - `{{index .Config.Labels "missing"}}` gives `""`, as indexing a Go `map[string]string` does.
+//! - A missing field in a list row (`{{.Nope}}`) is an error, as on docker's row structs; in
+//!   `inspect` it prints `<no value>`, because berth cannot tell a struct from a map there and
+//!   `{{.Config.Labels.missing}}` must keep working in scripts.
+
+use super::StatusError;
+use anyhow::{Context, Result};
+use gotmpl::{MissingKey, Template, TemplateError, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+/// docker's table prefix (`--format 'table {{.ID}}'`) and json shorthand (`--format json`).
+const TABLE_KEY: &str = "table";
+const JSON_KEY: &str = "json";
+
+/// Render a list (`images`, `ps`, `volume ls`, ...) as docker does.
+///
+/// - `format` None, `""` or `"table"`: `default_table` (docker's default for the command, usually
+///   `"table {{.Repository}}\t..."`; a default without the `table` prefix, such as `{{.ID}}` for
+///   `-q`, is a plain per-row template).
+/// - `"table <tmpl>"`: a header row made by running `<tmpl>` over the header names, then one row per
+///   item, aligned with docker's tabwriter (min width 10, padding 3).
+/// - `"json"`: `{{json .}}`, one object per line.
+/// - anything else: the template once per row, each followed by a newline.
+///
+/// Literal `\t` and `\n` in the format become tab and newline. `headers` maps a field to its
+/// column title (`("ID", "IMAGE ID")`); any other field is titled as docker would: upper case,
+/// words split (`CreatedSince` → `CREATED SINCE`).
+pub fn render_list(
+    out: &mut dyn Write,
+    format: Option<&str>,
+    default_table: &str,
+    rows: &[serde_json::Value],
+    headers: &[(&str, &str)],
+) -> Result<()> {
+    let chosen = match format {
+        None | Some("") | Some(TABLE_KEY) => default_table,
+        Some(f) => f,
+    };
+    let (is_table, body) = if let Some(rest) = chosen.strip_prefix(TABLE_KEY) {
+        (true, rest)
+    } else if chosen == JSON_KEY {
+        (false, "{{json .}}")
+    } else {
+        (false, chosen)
+    };
+    let body = body
+        .trim_matches(' ')
+        .replace("\\t", "\t")
+        .replace("\\n", "\n");
+
+    let order = KeyOrder::default();
+    let tmpl = parse(&body, docker_funcs(&order), MissingKey::Error)
+        .map_err(|e| anyhow::anyhow!("template parsing error: {}", go_error(&e)))?;
+    let mut text = String::new();
+    for row in rows {
+        let data = order.convert(row);
+        let line = tmpl
+            .execute_to_string(&data)
+            .map_err(|e| anyhow::anyhow!("template parsing error: {}", go_error(&e)))?;
+        text.push_str(&line);
+        text.push('\n');
+    }
+    if is_table {
+        let header_tmpl = parse(&body, header_funcs(&order), MissingKey::Invalid)
+            .map_err(|e| anyhow::anyhow!("template parsing error: {}", go_error(&e)))?;
+        let names = header_names(&body, rows, headers);
+        let header = header_tmpl
+            .execute_to_string(&order.convert(&names))
+            .map_err(|e| anyhow::anyhow!("template parsing error: {}", go_error(&e)))?;
+        let mut tw = TabWriter::docker();
+        tw.write(&header);
+        tw.write("\n");
+        tw.write(&text);
+        text = tw.flush();
+    }
+    out.write_all(text.as_bytes()).context("writing output")?;
+    Ok(())
+}
+
+/// Render `inspect` output as docker does.
+///
+/// - no format: the values as one JSON array indented by 4 spaces (docker's `json.Indent`), `[]`
+///   when there are none.
+/// - `"json"`: the same array on one line.
+/// - a template: run once per value, each followed by a newline (a single empty line when there
+///   are no values, as docker's inspector flushes).
+///
+/// A template that does not parse is a [`StatusError`] with code 64, docker's exit status for it
+/// (docker/cli `cli/command/inspect/inspector.go`); an execution error exits 1.
+pub fn render_inspect(
+    out: &mut dyn Write,
+    format: Option<&str>,
+    values: &[serde_json::Value],
+) -> Result<()> {
+    let text = match format {
+        None | Some("") => {
+            let mut buf = Vec::new();
+            let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+            let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+            serde::Serialize::serialize(values, &mut ser).context("encoding inspect output")?;
+            buf.push(b'\n');
+            String::from_utf8(buf).context("encoding inspect output")?
+        }
+        Some(JSON_KEY) => {
+            let mut s = serde_json::to_string(values).context("encoding inspect output")?;
+            s.push('\n');
+            s
+        }
+        Some(f) => {
+            let order = KeyOrder::default();
+            let tmpl =
+                parse(f, docker_funcs(&order), MissingKey::Invalid).map_err(|e| StatusError {
+                    code: 64,
+                    msg: format!("template parsing error: {}", go_error(&e)),
+                })?;
+            let mut s = String::new();
+            for v in values {
+                let line = tmpl
+                    .execute_to_string(&order.convert(v))
+                    .map_err(|e| anyhow::anyhow!("template parsing error: {}", go_error(&e)))?;
+                s.push_str(&line);
+                s.push('\n');
+            }
+            if values.is_empty() {
+                s.push('\n');
+            }
+            s
+        }
+    };
+    out.write_all(text.as_bytes()).context("writing output")?;
+    Ok(())
+}
+
+/// Render one value (`version`, `info`) with `--format`: `"json"` is `{{json .}}`; a template runs
+/// once and gets a newline, as `docker version --format` does. A missing field is an error, as on
+/// docker's typed structs.
+pub fn render_value(out: &mut dyn Write, format: &str, value: &serde_json::Value) -> Result<()> {
+    let body = if format == JSON_KEY {
+        "{{json .}}"
+    } else {
+        format
+    };
+    let order = KeyOrder::default();
+    let tmpl = parse(body, docker_funcs(&order), MissingKey::Error)
+        .map_err(|e| anyhow::anyhow!("template parsing error: {}", go_error(&e)))?;
+    let mut text = tmpl
+        .execute_to_string(&order.convert(value))
+        .map_err(|e| anyhow::anyhow!("template parsing error: {}", go_error(&e)))?;
+    text.push('\n');
+    out.write_all(text.as_bytes()).context("writing output")?;
+    Ok(())
+}
+
+/// The column title docker gives a field it has no explicit header for: upper case, with a space
+/// at each word boundary (`CreatedSince` → `CREATED SINCE`, `IPAddress` → `IP ADDRESS`).
+pub fn default_header(field: &str) -> String {
+    let chars: Vec<char> = field.chars().collect();
+    let mut s = String::with_capacity(field.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 && c.is_uppercase() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                s.push(' ');
+            }
+        }
+        s.extend(c.to_uppercase());
+    }
+    s
+}
+
+fn parse(body: &str, funcs: gotmpl::FuncMap, missing: MissingKey) -> gotmpl::Result<Template> {
+    Template::new("")
+        .funcs(funcs)
+        .missing_key(missing)
+        .parse(body)
+}
+
+/// Go's wording for template errors: `template: :LINE: MESSAGE` for parse errors (the template is
+/// anonymous, as docker's is); execution errors carry no position in gotmpl.
+fn go_error(e: &TemplateError) -> String {
+    match e {
+        TemplateError::Parse { line, message, .. } | TemplateError::Lex { line, message, .. } => {
+            format!("template: :{line}: {message}")
+        }
+        other => format!("template: {other}"),
+    }
+}
+
+/// The header row's data: every field the template names, the row's keys and the explicit
+/// headers, each mapped to its column title.
+fn header_names(
+    body: &str,
+    rows: &[serde_json::Value],
+    headers: &[(&str, &str)],
+) -> serde_json::Value {
+    let mut names = serde_json::Map::new();
+    for field in template_fields(body) {
+        names.insert(field.clone(), default_header(&field).into());
+    }
+    if let Some(serde_json::Value::Object(first)) = rows.first() {
+        for k in first.keys() {
+            names.insert(k.clone(), default_header(k).into());
+        }
+    }
+    for (field, title) in headers {
+        names.insert((*field).to_string(), (*title).into());
+    }
+    serde_json::Value::Object(names)
+}
+
+/// Field names used as `.Name` in a template (the first segment of each field chain), so that a
+/// header exists for them even when there are no rows.
+fn template_fields(body: &str) -> Vec<String> {
+    let b = body.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let starts_chain =
+            b[i] == b'.' && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'));
+        if starts_chain {
+            let start = i + 1;
+            let mut j = start;
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                j += 1;
+            }
+            if j > start && !b[start].is_ascii_digit() {
+                out.push(body[start..j].to_string());
+            }
+            // Skip the rest of the chain (`.A.B`): only the first segment is a row field.
+            while j < b.len() && (b[j] == b'.' || b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                j += 1;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The key order of every JSON object converted for one render, by the address of its map.
+/// gotmpl's maps are sorted (Go ranges over maps in key order), but `{{json .}}` on a docker struct
+/// prints fields in declaration order: this table lets `json` print the producer's order.
+/// Converted values are kept alive here so an address is never reused within a render.
+#[derive(Default, Clone)]
+struct KeyOrder {
+    inner: Arc<Mutex<KeyOrderInner>>,
+}
+
+#[derive(Default)]
+struct KeyOrderInner {
+    order: HashMap<usize, Vec<Arc<str>>>,
+    keep: Vec<Value>,
+}
+
+impl KeyOrder {
+    fn convert(&self, v: &serde_json::Value) -> Value {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let out = convert(v, &mut inner.order);
+        inner.keep.push(out.clone());
+        out
+    }
+
+    fn keys_of(&self, m: &Arc<BTreeMap<Arc<str>, Value>>) -> Option<Vec<Arc<str>>> {
+        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        inner.order.get(&map_addr(m)).cloned()
+    }
+}
+
+fn map_addr(m: &Arc<BTreeMap<Arc<str>, Value>>) -> usize {
+    Arc::as_ptr(m) as *const () as usize
+}
+
+fn convert(v: &serde_json::Value, order: &mut HashMap<usize, Vec<Arc<str>>>) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Nil,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::Int(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::Uint(u)
+            } else {
+                Value::Float(n.as_f64().unwrap_or(0.0))
+            }
+        }
+        serde_json::Value::String(s) => Value::String(s.as_str().into()),
+        serde_json::Value::Array(a) => Value::List(
+            a.iter()
+                .map(|x| convert(x, order))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        serde_json::Value::Object(o) => {
+            let keys: Vec<Arc<str>> = o.keys().map(|k| Arc::from(k.as_str())).collect();
+            let map: BTreeMap<Arc<str>, Value> = keys
+                .iter()
+                .cloned()
+                .zip(o.values().map(|x| convert(x, order)))
+                .collect();
+            let map = Arc::new(map);
+            order.insert(map_addr(&map), keys);
+            Value::Map(map)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Template functions (docker/cli `templates/templates.go`).
+
+fn exec_err(msg: String) -> TemplateError {
+    TemplateError::Exec(msg)
+}
+
+fn want_args(name: &str, args: &[Value], n: usize) -> gotmpl::Result<()> {
+    if args.len() != n {
+        return Err(TemplateError::ArgCount {
+            name: name.to_string(),
+            expected: n,
+            got: args.len(),
+        });
+    }
+    Ok(())
+}
+
+fn str_arg(name: &str, v: &Value) -> gotmpl::Result<Arc<str>> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(exec_err(format!(
+            "error calling {name}: wrong type for value; expected string; got {}",
+            other.type_name()
+        ))),
+    }
+}
+
+fn int_arg(name: &str, v: &Value) -> gotmpl::Result<i64> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        Value::Uint(u) => i64::try_from(*u)
+            .map_err(|_| exec_err(format!("error calling {name}: {u} overflows int"))),
+        other => Err(exec_err(format!(
+            "error calling {name}: wrong type for value; expected int; got {}",
+            other.type_name()
+        ))),
+    }
+}
+
+fn string_fn(
+    f: fn(&str) -> String,
+) -> impl Fn(&[Value]) -> gotmpl::Result<Value> + Send + Sync + 'static {
+    move |args: &[Value]| {
+        want_args("string function", args, 1)?;
+        Ok(Value::String(
+            f(&str_arg("string function", &args[0])?).into(),
+        ))
+    }
+}
+
+fn insert(
+    m: &mut gotmpl::FuncMap,
+    name: &str,
+    f: impl Fn(&[Value]) -> gotmpl::Result<Value> + Send + Sync + 'static,
+) {
+    m.insert(name.to_string(), Arc::new(f));
+}
+
+/// docker's function set on top of Go's builtins.
+fn docker_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
+    let mut m = gotmpl::FuncMap::new();
+    let o = order.clone();
+    insert(&mut m, "json", move |args| {
+        want_args("json", args, 1)?;
+        let mut s = String::new();
+        write_json(&mut s, &args[0], &o);
+        Ok(Value::String(s.into()))
+    });
+    insert(&mut m, "split", |args| {
+        want_args("split", args, 2)?;
+        let s = str_arg("split", &args[0])?;
+        let sep = str_arg("split", &args[1])?;
+        let parts: Vec<Value> = if sep.is_empty() {
+            // strings.Split with an empty separator splits after each UTF-8 sequence.
+            s.chars()
+                .map(|c| Value::String(c.to_string().into()))
+                .collect()
+        } else {
+            s.split(&*sep).map(|p| Value::String(p.into())).collect()
+        };
+        Ok(Value::List(parts.into()))
+    });
+    insert(&mut m, "join", |args| {
+        want_args("join", args, 2)?;
+        let sep = str_arg("join", &args[1])?;
+        match &args[0] {
+            Value::List(items) => {
+                let parts: Vec<String> = items
+                    .iter()
+                    .map(|v| match v {
+                        Value::String(s) => s.to_string(),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                Ok(Value::String(parts.join(&sep).into()))
+            }
+            Value::Nil => Ok(Value::String("".into())),
+            other => Err(exec_err(format!(
+                "error calling join: wrong type for value; expected []string; got {}",
+                other.type_name()
+            ))),
+        }
+    });
+    insert(&mut m, "title", string_fn(go_title));
+    insert(&mut m, "lower", string_fn(str::to_lowercase));
+    insert(&mut m, "upper", string_fn(str::to_uppercase));
+    insert(&mut m, "pad", |args| {
+        want_args("pad", args, 3)?;
+        let s = str_arg("pad", &args[0])?;
+        if s.is_empty() {
+            return Ok(Value::String(s));
+        }
+        let pre = int_arg("pad", &args[1])?.max(0) as usize;
+        let post = int_arg("pad", &args[2])?.max(0) as usize;
+        Ok(Value::String(
+            format!("{}{}{}", " ".repeat(pre), s, " ".repeat(post)).into(),
+        ))
+    });
+    insert(&mut m, "truncate", |args| {
+        want_args("truncate", args, 2)?;
+        let s = str_arg("truncate", &args[0])?;
+        let n = int_arg("truncate", &args[1])?;
+        if n < 0 {
+            return Err(exec_err(format!(
+                "error calling truncate: slice bounds out of range [:{n}]"
+            )));
+        }
+        let n = n as usize;
+        if s.len() < n {
+            return Ok(Value::String(s));
+        }
+        // Go slices bytes; stop at the last whole character so the result stays UTF-8.
+        let mut end = n;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        Ok(Value::String(s[..end].into()))
+    });
+    insert(&mut m, "index", go_index);
+    m
+}
+
+/// docker's `HeaderFunctions`: the string functions return their argument unchanged so the header
+/// row shows the column title (`pad` is kept, to stay aligned with the rows).
+fn header_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
+    let mut m = docker_funcs(order);
+    for name in [
+        "json", "split", "join", "title", "lower", "upper", "truncate",
+    ] {
+        insert(&mut m, name, |args| {
+            Ok(args.first().cloned().unwrap_or(Value::Nil))
+        });
+    }
+    m
+}
+
+/// `strings.Title`: upper-case the first letter of each word (a word starts after a separator:
+/// anything but a letter, digit, underscore or mark).
+fn go_title(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_sep = true;
+    for c in s.chars() {
+        if prev_sep {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        prev_sep = !(c.is_alphanumeric() || c == '_');
+    }
+    out
+}
+
+/// Go's `index`, with the zero value of a Go `map[string]string` (`""`) for a missing key in a map
+/// of strings or a null map: `{{index .Config.Labels "k"}}` prints nothing when the label is unset,
+/// as on docker.
+fn go_index(args: &[Value]) -> gotmpl::Result<Value> {
+    let Some((first, keys)) = args.split_first() else {
+        return Err(TemplateError::ArgCount {
+            name: "index".into(),
+            expected: 1,
+            got: 0,
+        });
+    };
+    let mut cur = first.clone();
+    for k in keys {
+        cur = match (&cur, k) {
+            (Value::Map(m), Value::String(key)) => match m.get(key.as_ref()) {
+                Some(v) => v.clone(),
+                None if m.values().all(|v| matches!(v, Value::String(_))) => {
+                    Value::String("".into())
+                }
+                None => Value::Nil,
+            },
+            (Value::Nil, Value::String(_)) => Value::String("".into()),
+            (Value::Nil, _) => {
+                return Err(exec_err("error calling index: index of untyped nil".into()));
+            }
+            _ => cur
+                .index(k)
+                .map_err(|e| exec_err(format!("error calling index: {e}")))?,
+        };
+    }
+    Ok(cur)
+}
+
+/// Encode like Go's `json.Encoder` with `SetEscapeHTML(false)`: objects in the producer's key order
+/// (sorted when unknown, as Go sorts map keys), U+2028/U+2029 escaped as Go does.
+fn write_json(s: &mut String, v: &Value, order: &KeyOrder) {
+    match v {
+        Value::Nil => s.push_str("null"),
+        Value::Bool(b) => s.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => s.push_str(&i.to_string()),
+        Value::Uint(u) => s.push_str(&u.to_string()),
+        Value::Float(f) => match serde_json::Number::from_f64(*f) {
+            Some(n) => s.push_str(&n.to_string()),
+            None => s.push_str("null"),
+        },
+        Value::String(st) => write_json_str(s, st),
+        Value::List(items) => {
+            s.push('[');
+            for (i, it) in items.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                write_json(s, it, order);
+            }
+            s.push(']');
+        }
+        Value::Map(m) => {
+            let keys = order
+                .keys_of(m)
+                .unwrap_or_else(|| m.keys().cloned().collect());
+            s.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                write_json_str(s, k);
+                s.push(':');
+                write_json(s, m.get(k).unwrap_or(&Value::Nil), order);
+            }
+            s.push('}');
+        }
+        Value::Function(_) => s.push_str("null"),
+    }
+}
+
+fn write_json_str(s: &mut String, st: &str) {
+    s.push('"');
+    for c in st.chars() {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            '\n' => s.push_str("\\n"),
+            '\r' => s.push_str("\\r"),
+            '\t' => s.push_str("\\t"),
+            '\u{8}' => s.push_str("\\b"),
+            '\u{c}' => s.push_str("\\f"),
+            '\u{2028}' => s.push_str("\\u2028"),
+            '\u{2029}' => s.push_str("\\u2029"),
+            c if (c as u32) < 0x20 => s.push_str(&format!("\\u{:04x}", c as u32)),
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elastic tabstops, as Go's text/tabwriter (docker's copy in cli/command/formatter/tabwriter),
+// configured as docker's tables: minwidth 10, tabwidth 1, padding 3, pad with spaces, no flags.
+// Cells are terminated by '\t'; the text after the last tab of a line is not part of a column.
+
+struct Cell {
+    text: String,
+    width: usize,
+}
+
+struct TabWriter {
+    minwidth: usize,
+    padding: usize,
+    lines: Vec<Vec<Cell>>,
+    cell: String,
+    widths: Vec<usize>,
+    out: String,
+}
+
+impl TabWriter {
+    fn docker() -> TabWriter {
+        TabWriter {
+            minwidth: 10,
+            padding: 3,
+            lines: vec![Vec::new()],
+            cell: String::new(),
+            widths: Vec::new(),
+            out: String::new(),
+        }
+    }
+
+    fn terminate_cell(&mut self) -> usize {
+        let text = std::mem::take(&mut self.cell);
+        let width = unicode_width::UnicodeWidthStr::width(text.as_str());
+        let line = self
+            .lines
+            .last_mut()
+            .expect("tabwriter always has a current line");
+        line.push(Cell { text, width });
+        line.len()
+    }
+
+    fn write(&mut self, text: &str) {
+        for c in text.chars() {
+            match c {
+                '\t' | '\u{b}' | '\n' | '\u{c}' => {
+                    let ncells = self.terminate_cell();
+                    if c == '\n' || c == '\u{c}' {
+                        self.lines.push(Vec::new());
+                        // A line with a single cell cannot affect the columns below it: flush.
+                        if c == '\u{c}' || ncells == 1 {
+                            self.flush_lines();
+                        }
+                    }
+                }
+                c => self.cell.push(c),
+            }
+        }
+    }
+
+    fn flush_lines(&mut self) {
+        if !self.cell.is_empty() {
+            self.terminate_cell();
+        }
+        self.format(0, self.lines.len());
+        self.lines = vec![Vec::new()];
+        self.widths.clear();
+    }
+
+    fn flush(mut self) -> String {
+        self.flush_lines();
+        self.out
+    }
+
+    fn write_padding(&mut self, textw: usize, cellw: usize) {
+        for _ in textw..cellw {
+            self.out.push(' ');
+        }
+    }
+
+    fn write_lines(&mut self, line0: usize, line1: usize) {
+        for i in line0..line1 {
+            let line = std::mem::take(&mut self.lines[i]);
+            for (j, c) in line.iter().enumerate() {
+                self.out.push_str(&c.text);
+                if j < self.widths.len() {
+                    self.write_padding(c.width, self.widths[j]);
+                }
+            }
+            self.lines[i] = line;
+            if i + 1 == self.lines.len() {
+                let rest = std::mem::take(&mut self.cell);
+                self.out.push_str(&rest);
+            } else {
+                self.out.push('\n');
+            }
+        }
+    }
+
+    fn format(&mut self, mut line0: usize, line1: usize) {
+        let column = self.widths.len();
+        let mut this = line0;
+        while this < line1 {
+            let len = self.lines[this].len();
+            if len == 0 || column >= len - 1 {
+                this += 1;
+                continue;
+            }
+            // This line has a cell in this column: print what is above, then size the column
+            // over the block of contiguous lines that have it.
+            self.write_lines(line0, this);
+            line0 = this;
+            let mut width = self.minwidth;
+            while this < line1 {
+                let line = &self.lines[this];
+                if line.is_empty() || column >= line.len() - 1 {
+                    break;
+                }
+                width = width.max(line[column].width + self.padding);
+                this += 1;
+            }
+            self.widths.push(width);
+            self.format(line0, this);
+            self.widths.pop();
+            line0 = this;
+            this += 1;
+        }
+        self.write_lines(line0, line1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn list(
+        format: Option<&str>,
+        default: &str,
+        rows: &[serde_json::Value],
+        headers: &[(&str, &str)],
+    ) -> String {
+        let mut out = Vec::new();
+        render_list(&mut out, format, default, rows, headers).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn inspect(format: Option<&str>, values: &[serde_json::Value]) -> String {
+        let mut out = Vec::new();
+        render_inspect(&mut out, format, values).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn images() -> Vec<serde_json::Value> {
+        vec![
+            json!({"Repository": "busybox", "Tag": "latest", "ID": "a416a98b71e2", "CreatedSince": "2 weeks ago", "Size": "4.26MB"}),
+            json!({"Repository": "127.0.0.1:5000/library/app", "Tag": "multi", "ID": "0123456789ab", "CreatedSince": "3 months ago", "Size": "12.1MB"}),
+        ]
+    }
+
+    const IMAGES_TABLE: &str =
+        "table {{.Repository}}\\t{{.Tag}}\\t{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}";
+    const IMAGE_HEADERS: &[(&str, &str)] = &[("ID", "IMAGE ID"), ("CreatedSince", "CREATED")];
+
+    fn container() -> serde_json::Value {
+        json!({
+            "Id": "4f3c2b1a",
+            "Name": "/web",
+            "Args": ["-c", "echo hi"],
+            "State": {"Status": "running", "Running": true, "ExitCode": 0, "Pid": 4242},
+            "Config": {"Hostname": "4f3c2b1a", "Labels": {"k": "v", "a": "b"}, "Env": ["PATH=/bin"]},
+            "NetworkSettings": {
+                "Ports": {"6443/tcp": [{"HostIp": "127.0.0.1", "HostPort": "41234"}]},
+                "Networks": {"bridge": {"IPAddress": "10.88.0.2"}, "other": {"IPAddress": "10.89.0.2"}}
+            }
+        })
+    }
+
+    #[test]
+    fn default_images_table_is_aligned_like_docker() {
+        let out = list(None, IMAGES_TABLE, &images(), IMAGE_HEADERS);
+        assert_eq!(
+            out,
+            "REPOSITORY                   TAG       IMAGE ID       CREATED        SIZE\n\
+             busybox                      latest    a416a98b71e2   2 weeks ago    4.26MB\n\
+             127.0.0.1:5000/library/app   multi     0123456789ab   3 months ago   12.1MB\n"
+        );
+        assert_eq!(
+            list(Some("table"), IMAGES_TABLE, &images(), IMAGE_HEADERS),
+            out
+        );
+    }
+
+    #[test]
+    fn table_with_no_rows_prints_the_header() {
+        let out = list(None, IMAGES_TABLE, &[], IMAGE_HEADERS);
+        assert_eq!(out, "REPOSITORY   TAG       IMAGE ID   CREATED   SIZE\n");
+    }
+
+    #[test]
+    fn custom_table_uses_headers_and_default_titles() {
+        let rows =
+            vec![json!({"ID": "4f3c2b1a9e8d", "Names": "web", "RunningFor": "2 minutes ago"})];
+        let out = list(
+            Some("table {{.ID}}\\t{{.Names}}\\t{{.RunningFor}}"),
+            "",
+            &rows,
+            &[("ID", "CONTAINER ID")],
+        );
+        assert_eq!(
+            out,
+            "CONTAINER ID   NAMES     RUNNING FOR\n4f3c2b1a9e8d   web       2 minutes ago\n"
+        );
+    }
+
+    #[test]
+    fn header_keeps_functions_from_changing_titles() {
+        let rows = vec![json!({"Names": "web"})];
+        let out = list(
+            Some("table {{upper .Names}}\\t{{json .Names}}"),
+            "",
+            &rows,
+            &[],
+        );
+        assert_eq!(out, "NAMES     NAMES\nWEB       \"web\"\n");
+    }
+
+    #[test]
+    fn raw_template_runs_once_per_row() {
+        let out = list(
+            Some("{{.Repository}}:{{.Tag}}"),
+            IMAGES_TABLE,
+            &images(),
+            IMAGE_HEADERS,
+        );
+        assert_eq!(out, "busybox:latest\n127.0.0.1:5000/library/app:multi\n");
+    }
+
+    #[test]
+    fn quiet_default_without_table_prefix_is_a_row_template() {
+        let out = list(None, "{{.ID}}", &images(), IMAGE_HEADERS);
+        assert_eq!(out, "a416a98b71e2\n0123456789ab\n");
+    }
+
+    #[test]
+    fn json_format_prints_one_object_per_line_in_field_order() {
+        let out = list(Some("json"), IMAGES_TABLE, &images()[..1], IMAGE_HEADERS);
+        assert_eq!(
+            out,
+            "{\"Repository\":\"busybox\",\"Tag\":\"latest\",\"ID\":\"a416a98b71e2\",\"CreatedSince\":\"2 weeks ago\",\"Size\":\"4.26MB\"}\n"
+        );
+        assert_eq!(list(Some("{{json .}}"), "", &images()[..1], &[]), out);
+    }
+
+    #[test]
+    fn json_function_does_not_escape_html() {
+        let rows = vec![json!({"Command": "\"sh -c 'a && b <c>'\""})];
+        assert_eq!(
+            list(Some("{{json .Command}}"), "", &rows, &[]),
+            "\"\\\"sh -c 'a && b <c>'\\\"\"\n"
+        );
+    }
+
+    #[test]
+    fn missing_field_in_a_row_is_an_error() {
+        let mut out = Vec::new();
+        let err = render_list(&mut out, Some("{{.Nope}}"), "", &images(), &[]).unwrap_err();
+        assert!(
+            format!("{err:#}").starts_with("template parsing error: template: "),
+            "{err:#}"
+        );
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn parse_error_is_reported_like_go() {
+        let mut out = Vec::new();
+        let err = render_list(&mut out, Some("{{.ID"), "", &images(), &[]).unwrap_err();
+        assert!(
+            format!("{err:#}").starts_with("template parsing error: template: :1: "),
+            "{err:#}"
+        );
+    }
+
+    #[test]
+    fn inspect_without_format_is_an_indented_array() {
+        let out = inspect(
+            None,
+            &[json!({"Id": "abc", "RepoTags": ["busybox:latest"], "Size": 4261017, "Config": {}})],
+        );
+        assert_eq!(
+            out,
+            "[\n    {\n        \"Id\": \"abc\",\n        \"RepoTags\": [\n            \"busybox:latest\"\n        ],\n        \"Size\": 4261017,\n        \"Config\": {}\n    }\n]\n"
+        );
+        assert_eq!(inspect(None, &[]), "[]\n");
+        assert_eq!(
+            inspect(Some("json"), &[json!({"Id": "a"}), json!({"Id": "b"})]),
+            "[{\"Id\":\"a\"},{\"Id\":\"b\"}]\n"
+        );
+    }
+
+    #[test]
+    fn inspect_templates_docker_users_write() {
+        let c = [container()];
+        let cases: &[(&str, &str)] = &[
+            ("{{.State.Status}}", "running"),
+            ("{{.State.ExitCode}}", "0"),
+            ("{{.State.Pid}}", "4242"),
+            (
+                "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+                "10.88.0.210.89.0.2",
+            ),
+            (
+                "{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}",
+                "bridge=10.88.0.2 other=10.89.0.2 ",
+            ),
+            ("{{index .Config.Labels \"k\"}}", "v"),
+            ("{{index .Config.Labels \"missing\"}}", ""),
+            (
+                "{{(index (index .NetworkSettings.Ports \"6443/tcp\") 0).HostPort}}",
+                "41234",
+            ),
+            ("{{join .Args \",\"}}", "-c,echo hi"),
+            ("{{upper .Name}}", "/WEB"),
+            (
+                "{{lower \"ABC\"}} {{title \"hello world\"}}",
+                "abc Hello World",
+            ),
+            ("{{printf \"%-10s|\" .Name}}", "/web      |"),
+            (
+                "{{printf \"%d:%q:%v\" .State.Pid .Name .State.Running}}",
+                "4242:\"/web\":true",
+            ),
+            (
+                "{{if eq .State.Status \"running\"}}up{{else}}down{{end}}",
+                "up",
+            ),
+            (
+                "{{if and .State.Running (not (eq .State.ExitCode 1))}}ok{{end}}",
+                "ok",
+            ),
+            (
+                "{{json .Config}}",
+                "{\"Hostname\":\"4f3c2b1a\",\"Labels\":{\"k\":\"v\",\"a\":\"b\"},\"Env\":[\"PATH=/bin\"]}",
+            ),
+            ("{{json .Config.Labels}}", "{\"k\":\"v\",\"a\":\"b\"}"),
+            ("{{.Config.Labels}}", "map[a:b k:v]"),
+            ("{{.Config.Env}}", "[PATH=/bin]"),
+            ("{{len .Config.Env}} {{index .Args 1}}", "1 echo hi"),
+            ("{{split \"a:b:c\" \":\"}}", "[a b c]"),
+            ("{{pad \"x\" 2 1}}|{{pad \"\" 2 1}}|", "  x ||"),
+            ("{{truncate .Id 4}}", "4f3c"),
+            ("{{with .State}}{{.Status}}{{end}}", "running"),
+            ("{{.Config.Labels.missing}}", "<no value>"),
+            ("{{slice .Id 0 2}}", "4f"),
+            ("{{println .Name}}", "/web\n"),
+        ];
+        for (tmpl, want) in cases {
+            assert_eq!(
+                inspect(Some(tmpl), &c),
+                format!("{want}\n"),
+                "template {tmpl}"
+            );
+        }
+    }
+
+    #[test]
+    fn inspect_parse_error_exits_64_like_docker() {
+        let mut out = Vec::new();
+        let err = render_inspect(&mut out, Some("{{.Id"), &[container()]).unwrap_err();
+        let status = err.downcast_ref::<StatusError>().expect("a status error");
+        assert_eq!(status.code, 64);
+        assert!(
+            status
+                .msg
+                .starts_with("template parsing error: template: :1: "),
+            "{}",
+            status.msg
+        );
+    }
+
+    #[test]
+    fn inspect_unknown_function_is_an_error() {
+        let mut out = Vec::new();
+        assert!(render_inspect(&mut out, Some("{{nosuch .Id}}"), &[container()]).is_err());
+    }
+
+    #[test]
+    fn render_value_supports_nested_fields_and_json() {
+        let v = json!({"Client": {"Version": "0.1.0", "Os": "linux"}});
+        let mut out = Vec::new();
+        render_value(&mut out, "{{.Client.Version}}", &v).unwrap();
+        render_value(&mut out, "json", &v).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "0.1.0\n{\"Client\":{\"Version\":\"0.1.0\",\"Os\":\"linux\"}}\n"
+        );
+        assert!(render_value(&mut Vec::new(), "{{.Client.Nope}}", &v).is_err());
+    }
+
+    #[test]
+    fn default_header_splits_words() {
+        assert_eq!(default_header("CreatedSince"), "CREATED SINCE");
+        assert_eq!(default_header("ID"), "ID");
+        assert_eq!(default_header("IPAddress"), "IP ADDRESS");
+        assert_eq!(default_header("LocalVolumes"), "LOCAL VOLUMES");
+    }
+
+    #[test]
+    fn tabwriter_matches_go_for_ragged_rows() {
+        let mut tw = TabWriter::docker();
+        tw.write("a\tbbbbbbbbbbbbbb\tc\nlonger-name\tb\n\nx\ty\n");
+        assert_eq!(
+            tw.flush(),
+            "a             bbbbbbbbbbbbbb   c\nlonger-name   b\n\nx         y\n"
+        );
+    }
+
+    #[test]
+    fn tabwriter_counts_wide_characters_by_width() {
+        let mut tw = TabWriter::docker();
+        tw.write("名前\tx\nab\ty\n");
+        assert_eq!(tw.flush(), "名前      x\nab        y\n");
+    }
+}
