@@ -470,7 +470,10 @@ pub fn parse_publish(spec: &str) -> Result<Vec<PortMapping>> {
     if ctr.is_empty() {
         bail!("no port specified: {spec}<empty>");
     }
-    let (cs, ce) = parse_range(ctr).map_err(|_| anyhow::anyhow!("invalid containerPort: {ctr}"))?;
+    let (cs, ce) = parse_range(ctr)
+        .ok()
+        .filter(|(a, _)| *a != 0)
+        .with_context(|| format!("invalid containerPort: {ctr}"))?;
     let (hs, he) = if host.is_empty() {
         (0, 0)
     } else {
@@ -492,7 +495,7 @@ pub fn parse_publish(spec: &str) -> Result<Vec<PortMapping>> {
 fn parse_range(s: &str) -> Result<(u16, u16)> {
     let (a, b) = s.split_once('-').unwrap_or((s, s));
     let (a, b): (u16, u16) = (a.parse()?, b.parse()?);
-    if a == 0 || b < a {
+    if b < a || (a == 0 && b != 0) {
         bail!("invalid range {s}");
     }
     Ok((a, b))

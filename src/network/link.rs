@@ -7,7 +7,7 @@
 //! needs `ip` is spawned from such a thread: the child inherits the thread's namespace.
 //!
 //! Must not depend on cli, engine, state. Invariant: every iptables rule added here carries the comment
-//! `berth:<network>:<container id>` so that it can always be found and removed again.
+//! `berth:<network>:<bridge>` so that it can always be found and removed again.
 
 use anyhow::{Context, Result, bail};
 use std::io::Write;
@@ -15,6 +15,8 @@ use std::net::Ipv4Addr;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+use super::Subnet;
 
 /// Make `dir` a private mount of itself (what `ip netns add` does for /run/netns), so namespace files
 /// bind-mounted in it do not propagate into other mount namespaces and keep the namespaces alive there.
@@ -131,21 +133,25 @@ pub fn link_exists(name: &str) -> bool {
     Path::new("/sys/class/net").join(name).exists()
 }
 
-/// Create the bridge of a network with its gateway address, and bring it up; nothing if it exists.
-pub fn ensure_bridge(
-    bridge: &str,
-    gateway: Ipv4Addr,
-    prefix: u8,
-    mtu: u32,
-    internal: bool,
-) -> Result<()> {
+/// Create the bridge of a network with its gateway address and its NAT/forward rules, and bring it up;
+/// nothing if the bridge exists. The caller holds the network's lock.
+pub fn ensure_bridge(cfg: &super::NetworkConfig) -> Result<()> {
+    let bridge = &cfg.bridge;
     if !link_exists(bridge) {
         let script = format!(
-            "link add {bridge} mtu {mtu} type bridge\naddr add {gateway}/{prefix} dev {bridge}\nlink set {bridge} up\n"
+            "link add {bridge} mtu {} type bridge\naddr add {}/{} dev {bridge}\nlink set {bridge} up\n",
+            cfg.mtu, cfg.gateway, cfg.subnet.prefix
         );
         ip_batch(&script).with_context(|| format!("creating bridge {bridge}"))?;
+        let comment = rule_comment(&cfg.name, bridge);
+        // A rule set left by a bridge that vanished (reboot without run-root wipe, manual ip link del).
+        remove_rules(
+            &network_rules(cfg.subnet, bridge, cfg.internal, &comment),
+            &comment,
+        )?;
+        add_rules(&network_rules(cfg.subnet, bridge, cfg.internal, &comment))?;
     }
-    if !internal {
+    if !cfg.internal {
         enable_ip_forward()?;
     }
     Ok(())
@@ -303,31 +309,43 @@ fn attach_to_bridge(veth: &str, bridge: &str) -> Result<()> {
     Ok(())
 }
 
-/// The comment that tags every rule of one endpoint.
-pub fn rule_comment(network: &str, container_id: &str) -> String {
-    format!("berth:{network}:{container_id}")
+/// The comment that tags every rule of one network.
+pub fn rule_comment(network: &str, bridge: &str) -> String {
+    format!("berth:{network}:{bridge}")
 }
 
-/// The NAT and forward rules of one endpoint on a non-internal network: masquerade what leaves the
-/// bridge from this address, and accept its forwarded traffic (hosts whose FORWARD policy is DROP,
-/// as docker leaves it, would drop it otherwise).
-pub fn endpoint_rules(ip: Ipv4Addr, bridge: &str, comment: &str) -> Vec<(&'static str, String)> {
+/// A network's rules, as docker's bridge driver sets them: masquerade what leaves the host from the
+/// subnet, accept forwarding from the bridge and replies to it (hosts whose FORWARD policy is DROP, as
+/// docker leaves it, would drop them otherwise). `--internal`: drop everything between the bridge and
+/// any other interface instead, and no NAT.
+pub fn network_rules(
+    subnet: Subnet,
+    bridge: &str,
+    internal: bool,
+    comment: &str,
+) -> Vec<(&'static str, String)> {
+    let c = format!("-m comment --comment {comment}");
+    if internal {
+        return vec![
+            (
+                "filter",
+                format!("FORWARD -i {bridge} ! -o {bridge} {c} -j DROP"),
+            ),
+            (
+                "filter",
+                format!("FORWARD -o {bridge} ! -i {bridge} {c} -j DROP"),
+            ),
+        ];
+    }
     vec![
         (
             "nat",
-            format!(
-                "POSTROUTING -s {ip}/32 ! -o {bridge} -m comment --comment {comment} -j MASQUERADE"
-            ),
+            format!("POSTROUTING -s {subnet} ! -o {bridge} {c} -j MASQUERADE"),
         ),
+        ("filter", format!("FORWARD -i {bridge} {c} -j ACCEPT")),
         (
             "filter",
-            format!("FORWARD -s {ip}/32 -i {bridge} -m comment --comment {comment} -j ACCEPT"),
-        ),
-        (
-            "filter",
-            format!(
-                "FORWARD -d {ip}/32 -o {bridge} -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment {comment} -j ACCEPT"
-            ),
+            format!("FORWARD -o {bridge} -m conntrack --ctstate RELATED,ESTABLISHED {c} -j ACCEPT"),
         ),
     ]
 }
@@ -469,9 +487,14 @@ mod tests {
 
     #[test]
     fn restore_input_groups_rules_by_table() {
-        let rules = endpoint_rules(Ipv4Addr::new(10, 88, 0, 2), "berth0", "berth:bridge:abc");
+        let rules = network_rules(
+            "10.88.0.0/16".parse().unwrap(),
+            "berth0",
+            false,
+            "berth:bridge:berth0",
+        );
         let s = restore_input(&rules, "-D");
-        assert!(s.starts_with("*nat\n-D POSTROUTING -s 10.88.0.2/32 ! -o berth0 -m comment --comment berth:bridge:abc -j MASQUERADE\nCOMMIT\n*filter\n"));
+        assert!(s.starts_with("*nat\n-D POSTROUTING -s 10.88.0.0/16 ! -o berth0 -m comment --comment berth:bridge:berth0 -j MASQUERADE\nCOMMIT\n*filter\n"), "{s}");
         assert_eq!(s.matches("COMMIT").count(), 2);
     }
 }
