@@ -746,7 +746,7 @@ fn rootless_pasta_publishes_a_port_into_a_user_namespace() {
     ]);
     out.assert_ok();
     let net: Value = serde_json::from_str(out.stdout.trim()).unwrap();
-    assert_eq!(net["tool"]["Pasta"].is_string(), true, "{net}");
+    assert!(net["tool"]["Pasta"].is_string(), "{net}");
     let helper = net["pid"].as_u64().unwrap() as u32;
     let web = www(&env, "rootless hello\n");
     let mut httpd = Command::new("nsenter")

@@ -125,7 +125,7 @@ pub enum InternalNet {
     /// The userland port forwarder (started by a container's monitor with the bound sockets as fds 3..)
     PortForward(PortForwardArgs),
     /// Set up a container's network as its monitor would; prints the result as JSON
-    Setup(SetupArgs),
+    Setup(Box<SetupArgs>),
     /// Remove everything set up for a container
     Teardown { id: String },
     /// Tear down the networks whose owner died
@@ -535,6 +535,7 @@ fn run_internal(cmd: InternalNet, g: &GlobalOpts) -> Result<i32> {
                 }
                 _ => NetworkMode::Bridge(a.networks.clone()),
             };
+            let a = *a;
             let mut req = NetworkRequest::new(&a.id, &a.name, mode);
             req.aliases = a.aliases;
             req.hostname = a.hostname;

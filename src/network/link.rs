@@ -18,33 +18,13 @@ use std::process::{Command, Stdio};
 
 use super::Subnet;
 
-/// Make `dir` a private mount of itself (what `ip netns add` does for /run/netns), so namespace files
-/// bind-mounted in it do not propagate into other mount namespaces and keep the namespaces alive there.
+/// Create the directory that holds pinned namespace files. Unlike `ip netns add` (which makes
+/// /run/netns a private bind mount of itself), berth does not bind the directory onto itself: that mount
+/// would outlive a removed run root (every test world would leak one). Propagation of the nsfs mounts is
+/// harmless: containers pivot away from the host's mounts, and the MNT_DETACH unmount at teardown
+/// propagates to peers and slaves like the mount did.
 pub fn ensure_netns_dir(dir: &Path) -> Result<()> {
-    use nix::mount::{MsFlags, mount};
-    crate::store::create_private_dir(dir)?;
-    let private = || {
-        mount(
-            None::<&str>,
-            dir,
-            None::<&str>,
-            MsFlags::MS_PRIVATE | MsFlags::MS_REC,
-            None::<&str>,
-        )
-    };
-    if private().is_ok() {
-        return Ok(());
-    }
-    mount(
-        Some(dir),
-        dir,
-        None::<&str>,
-        MsFlags::MS_BIND | MsFlags::MS_REC,
-        None::<&str>,
-    )
-    .with_context(|| format!("bind-mounting {} onto itself", dir.display()))?;
-    private().with_context(|| format!("making {} a private mount", dir.display()))?;
-    Ok(())
+    crate::store::create_private_dir(dir)
 }
 
 /// Create a new network namespace and pin it at `path` (an nsfs bind mount), then run `inside` in it

@@ -153,8 +153,10 @@ fn start_pasta(bin: &Path, pid: u32, ports: &[PublishedPort], dir: &Path) -> Res
         .with_context(|| format!("running {}", bin.display()))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
-        if err.contains("Address already in use") || err.contains("bind") {
-            if let Some(p) = ports.first() {
+        if (err.contains("Address already in use") || err.contains("bind"))
+            && let Some(p) = ports.first()
+        {
+            {
                 bail!(
                     "Bind for {}:{} failed: port is already allocated ({})",
                     p.host_ip,
