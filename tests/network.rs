@@ -508,7 +508,8 @@ fn teardown_and_network_rm_leave_no_veth_forwarder_lease_rule_or_bridge() {
     assert!(!iptables_tagged(&format!("berth:{}:{bridge}", net.name)).is_empty());
 
     c.teardown();
-    assert!(!link_exists(&veth), "veth {veth} left");
+    // The kernel removes the pair with the unpinned namespace, asynchronously.
+    wait_until(|| !link_exists(&veth));
     wait_until(|| !pid_alive(fwd));
     assert_eq!(leases(&env, &net.name), 0);
     assert!(!netns.exists());
@@ -546,7 +547,7 @@ fn killed_owner_is_cleaned_up_by_the_next_command() {
     wait_until(|| !pid_alive(fwd));
     // ...and the next command removes the rest.
     env.run(["network", "ls"]).assert_ok();
-    assert!(!link_exists(&veth));
+    wait_until(|| !link_exists(&veth));
     assert!(!netns.exists());
     assert_eq!(leases(&env, &net.name), 0);
     assert!(
