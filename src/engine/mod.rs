@@ -1,3 +1,61 @@
-//! engine: see ARCHITECTURE.md (module map). Filled in by the work on the issues.
+//! The engine: one function per user verb; typed options in, typed reports out. It orders
+//! lock -> refresh -> act -> save, and reports progress through [`Progress`] instead of printing.
+//!
+//! Must not print, exit or know about terminals (that is `cli`). Invariant: every command works on the
+//! store through a [`Context`] built once per invocation.
 
+pub mod container;
+pub mod image;
 pub mod network;
+pub mod volume;
+
+use crate::config::Config;
+use crate::store::Paths;
+use anyhow::Result;
+use std::path::Path;
+
+/// How a layer ended up on disk during a pull.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerStatus {
+    Downloaded,
+    AlreadyExists,
+}
+
+/// Pull progress, reported per layer (`id` is the 12-hex short form of the layer blob digest, as docker
+/// shows it). Called from several download threads at once.
+pub trait Progress: Sync {
+    fn on_layer_start(&self, id: &str, size: u64);
+    fn on_bytes(&self, id: &str, n: u64);
+    fn on_layer_done(&self, id: &str, status: LayerStatus);
+}
+
+/// Progress that goes nowhere (tests, `-q`).
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn on_layer_start(&self, _: &str, _: u64) {}
+    fn on_bytes(&self, _: &str, _: u64) {}
+    fn on_layer_done(&self, _: &str, _: LayerStatus) {}
+}
+
+/// What every engine call needs: where the store is and the loaded configuration.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub paths: Paths,
+    pub config: Config,
+}
+
+impl Context {
+    /// Resolve the store paths and load the config files (`--root`, `--run-root`, `--config`). Returns the
+    /// config warnings (unknown keys) for the CLI to print.
+    pub fn new(root: Option<&Path>, run_root: Option<&Path>, config: Option<&Path>) -> Result<(Context, Vec<String>)> {
+        let paths = Paths::resolve(root, run_root)?;
+        let (config, warnings) = Config::load(config, paths.rootless)?;
+        Ok((Context { paths, config }, warnings))
+    }
+
+    /// A context over explicit paths and config (tests, embedding).
+    pub fn with(paths: Paths, config: Config) -> Context {
+        Context { paths, config }
+    }
+}

@@ -8,7 +8,181 @@
 //! Contract with the rest of berth (the monitor calls this):
 //! - `launch(Launch) -> Launched`: new namespaces per `spec.linux.namespaces`; a namespace entry with a `path`
 //!   is joined instead (pods, `--network container:`), so one pipeline serves "new" and "join".
-//! - `exec(pid, process, stdio)`: a new process in the namespaces and cgroup of a running container.
+//!   It returns once the payload has been exec'd (or failed). The payload is a child of the caller
+//!   (`CLONE_PARENT`), so the caller `waitpid`s it.
+//! - `exec(pid, spec, process, stdio, cgroup)`: a new process in the namespaces and cgroup of a running
+//!   container, with the container's seccomp profile (`spec.linux.seccomp`), so exec'd processes get every
+//!   restriction init has (SECURITY.md F7). Also a child of the caller.
 //! - `destroy(...)`: kill what is left, unmount, remove the cgroup; idempotent, so cleanup after a crash works.
 //! - A failure inside the container's init is reported as an error naming the step; a payload that cannot be
 //!   executed is [`LaunchError::NotFound`] (docker exit 127) or [`LaunchError::NotExecutable`] (126).
+//!
+//! What the spec means here (the "spec" module builds it):
+//! - `spec.root.path` is ignored: the rootfs is [`Launch::rootfs`]; `spec.root.readonly` is honoured
+//!   (note `Spec::default()` says readonly: true, docker's default is false).
+//! - `spec.linux.uid_mappings`/`gid_mappings`: when `None` and a user namespace is created rootless, the
+//!   runtime picks the map itself (newuidmap/newgidmap with the caller's /etc/subuid and /etc/subgid range when
+//!   both exist, else a single-id map "container root = the caller" with setgroups=deny). When given, they are
+//!   written as they are (through newuidmap when not rootful and not a single own-id map).
+//! - `spec.linux.cgroups_path` is ignored: the cgroup is [`Launch::cgroup`], a name relative to the cgroup the
+//!   caller runs in, per controller on v1.
+//!
+//! Setup order inside init (documented here because the process model promises it, ARCHITECTURE.md):
+//!  1. wait on the sync channel until uid/gid maps are written and the process is in its cgroup
+//!  2. join namespaces that have a path (user first), unshare the new ones, fork the init (pid 1)
+//!  3. mount propagation of "/" (rslave unless `rootfsPropagation` says otherwise)
+//!  4. the rootfs (bind of a dir, or overlay; rootless: overlay with `userxattr`, else fuse-overlayfs)
+//!  5. spec mounts in order, each destination resolved inside the rootfs (openat2 RESOLVE_IN_ROOT) and mounted
+//!     through `/proc/self/fd/N`; /proc, /sys and /dev must be real directories (CVE-2019-19921, CVE-2026-41579)
+//!  6. /dev content: null zero full random urandom tty (bind-mounted host nodes when rootless), ptmx, fd links
+//!  7. the console (Stdio::Pty): a pty of the container's own devpts; TIOCGPTPEER, never a path (CVE-2025-52565)
+//!  8. pivot_root(".", ".") and detach of the old root
+//!  9. sysctls (before read-only paths, which make /proc/sys read-only), hostname
+//! 10. masked paths and read-only paths, then `root.readonly`
+//! 11. rlimits (clamped to the caller's hard limit: these machines' root cannot raise it), working dir
+//!     (created when missing, inside the rootfs)
+//! 12. bounding set, setgroups/setgid/setuid with KEEPCAPS, no_new_privs, caps (inheritable and ambient empty
+//!     unless the spec says), seccomp last (before the final capset when no_new_privs is off, because loading a
+//!     filter needs CAP_SYS_ADMIN then), every fd but 0 1 2 marked CLOEXEC, execve with the spec's env only.
+//!
+//! The sealed binary (CVE-2019-5736): a new container's init never runs berth code after its execve, and no
+//! other process shares its pid namespace before that. Processes that join a running container's namespaces
+//! (`exec`, a joined pid namespace) must not be berth's on-disk binary: call [`seal::ensure_sealed`] first
+//! thing in `main` (re-exec from a sealed memfd copy, as runc's exeseal and youki's pentacle do). `exec` and a
+//! joining `launch` refuse to run from an unsealed binary.
+
+pub mod cgroup;
+mod init;
+mod mounts;
+mod process;
+pub mod seal;
+mod seccomp;
+
+use std::os::fd::OwnedFd;
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+/// The container's root filesystem.
+#[derive(Debug, Clone)]
+pub enum Rootfs {
+    /// A prepared directory, bind-mounted onto itself.
+    Dir(PathBuf),
+    /// An overlay, mounted inside the container's mount namespace (so it goes away with it).
+    Overlay {
+        /// Lowest layer first (the image's base layer first).
+        lower: Vec<PathBuf>,
+        upper: PathBuf,
+        work: PathBuf,
+        merged: PathBuf,
+    },
+}
+
+impl Rootfs {
+    /// The directory the container sees as "/" (before pivot_root).
+    pub fn root(&self) -> &std::path::Path {
+        match self {
+            Rootfs::Dir(p) => p,
+            Rootfs::Overlay { merged, .. } => merged,
+        }
+    }
+}
+
+/// Where the payload's fds 0, 1 and 2 come from.
+#[derive(Debug)]
+pub enum Stdio {
+    /// Given fds; stdin `None` means /dev/null of the container.
+    Fds {
+        stdin: Option<OwnedFd>,
+        stdout: OwnedFd,
+        stderr: OwnedFd,
+    },
+    /// A pty allocated inside the container's devpts; the slave is the controlling terminal and 0, 1, 2,
+    /// the master is returned in [`Launched::pty_master`].
+    Pty,
+}
+
+/// Everything needed to start a container.
+#[derive(Debug)]
+pub struct Launch {
+    pub id: String,
+    pub spec: oci_spec::runtime::Spec,
+    pub rootfs: Rootfs,
+    pub stdio: Stdio,
+    /// Relative cgroup name, e.g. "berth/<id>", created beneath the caller's own cgroup (per controller on v1).
+    pub cgroup: Option<String>,
+    /// The caller is unprivileged (euid != 0): a user namespace is created, cgroup limits are best effort.
+    pub rootless: bool,
+}
+
+/// A started payload. It is a child of the caller: `waitpid(pid)` gives its exit status.
+#[derive(Debug)]
+pub struct Launched {
+    /// Host pid of the payload.
+    pub pid: i32,
+    /// Field 22 of /proc/pid/stat, so a recycled pid never reads as this process.
+    pub start_time: u64,
+    pub pty_master: Option<OwnedFd>,
+    /// What could not be applied and was skipped (rootless cgroup limits, rlimit clamps), for the user to see.
+    pub warnings: Vec<String>,
+}
+
+/// Errors someone branches on (the CLI maps them to docker's exit codes).
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    /// docker exit code 127
+    #[error("exec: \"{0}\": executable file not found in $PATH")]
+    NotFound(String),
+    /// docker exit code 126
+    #[error("exec: \"{0}\": permission denied")]
+    NotExecutable(String),
+    /// A setup step failed; `step` names it ("mounting /proc", "pivot_root", ...).
+    #[error("container init: {step}: {message}")]
+    Step { step: String, message: String },
+}
+
+/// Starts a container. The caller must be single-threaded.
+pub fn launch(l: Launch) -> Result<Launched> {
+    process::launch(l)
+}
+
+/// Starts `process` inside the namespaces (and cgroup) of the running container whose init is `container_pid`.
+/// `spec` is the container's spec: its seccomp profile and rootless-ness apply to the new process too.
+/// The caller must be single-threaded and sealed ([`seal::ensure_sealed`]).
+pub fn exec(
+    container_pid: i32,
+    spec: &oci_spec::runtime::Spec,
+    process: &oci_spec::runtime::Process,
+    stdio: Stdio,
+    cgroup: Option<&str>,
+) -> Result<Launched> {
+    process::exec(container_pid, spec, process, stdio, cgroup)
+}
+
+/// Kills what is left in the container's cgroup, unmounts its rootfs if it is mounted on the host, removes the
+/// cgroup. Idempotent: anything already gone is fine.
+pub fn destroy(id: &str, rootfs: &Rootfs, cgroup: Option<&str>) -> Result<()> {
+    process::destroy(id, rootfs, cgroup)
+}
+
+/// Field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat; `None` when the process is gone.
+pub fn process_start_time(pid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The comm field (2) may contain spaces and parens: count fields after the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    // After ')' come fields 3.. : field 22 is the 20th of them.
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_time_of_self_is_stable_and_gone_pid_is_none() {
+        let me = std::process::id() as i32;
+        let a = process_start_time(me).expect("own start time");
+        assert_eq!(Some(a), process_start_time(me));
+        assert_eq!(process_start_time(i32::MAX), None);
+    }
+}

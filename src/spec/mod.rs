@@ -1,1 +1,648 @@
-//! spec: see ARCHITECTURE.md (module map). Filled in by the work on the issues.
+//! Pure translation: image config + run options -> `oci_spec::runtime::Spec`, with docker's defaults.
+//!
+//! Owns [`RunOptions`] (everything `run`/`create` flags say), docker's default capabilities, mounts,
+//! masked and read-only paths, devices, namespaces, rlimits, and the seccomp profile ([`seccomp`]).
+//! Must not depend on cli, engine, runtime or the store; the only I/O is reading the image's
+//! /etc/passwd and /etc/group through [`user::RootReader`] and a seccomp profile file.
+//! Invariant: the spec says everything the runtime does; nothing of the caller's environment leaks in.
+
+pub mod seccomp;
+pub mod user;
+
+use anyhow::{Context, Result, bail};
+use oci_spec::runtime::Spec;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Docker's default capability set (moby `daemon/pkg/oci/caps/defaults.go`; SECURITY.md 1H H1).
+pub const DEFAULT_CAPS: [&str; 14] = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_FSETID",
+    "CAP_FOWNER",
+    "CAP_MKNOD",
+    "CAP_NET_RAW",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETFCAP",
+    "CAP_SETPCAP",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_SYS_CHROOT",
+    "CAP_KILL",
+    "CAP_AUDIT_WRITE",
+];
+
+/// Every capability the kernel knows (up to CAP_CHECKPOINT_RESTORE, 40), for `--cap-add ALL` and
+/// `--privileged`.
+pub const ALL_CAPS: [&str; 41] = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+];
+
+/// Paths docker hides behind /dev/null or an empty read-only tmpfs (moby `daemon/pkg/oci/defaults.go`;
+/// CVE-2018-10892, CVE-2017-16539, GHSA-jq35-85cj-fj4p).
+pub const MASKED_PATHS: [&str; 12] = [
+    "/proc/asound",
+    "/proc/acpi",
+    "/proc/interrupts",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+    "/sys/devices/virtual/powercap",
+];
+
+/// Paths docker remounts read-only (SECURITY.md 1H H5).
+pub const READONLY_PATHS: [&str; 5] = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+
+/// Default PATH when neither the image nor `-e` gives one (docker's `oci.DefaultPathEnv`).
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Default open-files limit (what dockerd's containers inherit), clamped to the caller's hard limit.
+pub const DEFAULT_NOFILE: u64 = 1_048_576;
+
+/// What kind of mount a user asked for (`-v`, `--mount`, `--tmpfs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MountKind {
+    Bind,
+    Volume,
+    Tmpfs,
+}
+
+/// One mount request as the user wrote it; the engine resolves volumes to host paths.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MountRequest {
+    pub kind: MountKind,
+    /// Host path (bind), volume name (volume; empty for an anonymous volume), unused for tmpfs.
+    pub source: String,
+    pub target: String,
+    pub readonly: bool,
+    /// Extra options (tmpfs size/mode, propagation).
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// `--ulimit name=soft[:hard]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ulimit {
+    pub name: String,
+    pub soft: u64,
+    pub hard: u64,
+}
+
+/// `--security-opt seccomp=...`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SeccompChoice {
+    #[default]
+    Default,
+    Unconfined,
+    Profile(PathBuf),
+}
+
+/// Everything `run`/`create` flags say about the container, already parsed into types by the CLI.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunOptions {
+    pub name: Option<String>,
+    /// The command after the image (replaces the image Cmd when non-empty).
+    pub cmd: Vec<String>,
+    /// `--entrypoint`: `Some("")` resets the image's Entrypoint (and then the image Cmd too, as docker).
+    pub entrypoint: Option<String>,
+    /// `-e`/`--env-file` entries, already `K=V` (the CLI resolved `-e K` from its own environment).
+    pub env: Vec<String>,
+    pub workdir: Option<String>,
+    pub user: Option<String>,
+    pub hostname: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub mounts: Vec<MountRequest>,
+    pub read_only: bool,
+    pub cap_add: Vec<String>,
+    pub cap_drop: Vec<String>,
+    pub privileged: bool,
+    pub seccomp: SeccompChoice,
+    pub no_new_privileges: bool,
+    pub memory: Option<i64>,
+    pub memory_swap: Option<i64>,
+    pub nano_cpus: Option<i64>,
+    pub cpu_shares: Option<u64>,
+    pub cpuset_cpus: Option<String>,
+    pub pids_limit: Option<i64>,
+    pub ulimits: Vec<Ulimit>,
+    pub shm_size: Option<u64>,
+    pub tty: bool,
+    pub interactive: bool,
+    pub stop_signal: Option<String>,
+    pub stop_timeout: Option<i64>,
+    /// Network mode; only "none" until the networking issue lands.
+    pub network: String,
+    pub auto_remove: bool,
+}
+
+/// The parts of an image config the spec needs (OCI image config `config` object).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImageConfig {
+    pub user: Option<String>,
+    pub env: Vec<String>,
+    pub entrypoint: Option<Vec<String>>,
+    pub cmd: Option<Vec<String>>,
+    pub working_dir: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub stop_signal: Option<String>,
+    pub volumes: Vec<String>,
+    pub exposed_ports: Vec<String>,
+}
+
+impl ImageConfig {
+    /// Take what the spec needs from an OCI image config.
+    pub fn from_oci(c: Option<&oci_spec::image::Config>) -> ImageConfig {
+        let Some(c) = c else { return ImageConfig::default() };
+        ImageConfig {
+            user: c.user().clone().filter(|u| !u.is_empty()),
+            env: c.env().clone().unwrap_or_default(),
+            entrypoint: c.entrypoint().clone(),
+            cmd: c.cmd().clone(),
+            working_dir: c.working_dir().clone().filter(|w| !w.is_empty()),
+            labels: c.labels().clone().map(|m| m.into_iter().collect()).unwrap_or_default(),
+            stop_signal: c.stop_signal().clone(),
+            volumes: c.volumes().clone().unwrap_or_default(),
+            exposed_ports: c.exposed_ports().clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// A mount resolved to a host source, ready for the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedMount {
+    pub destination: String,
+    /// Host path; for tmpfs, "tmpfs".
+    pub source: String,
+    pub kind: MountKind,
+    pub readonly: bool,
+    pub options: Vec<String>,
+}
+
+/// Host facts the spec depends on (decided by the engine, passed in so this module stays pure).
+#[derive(Debug, Clone)]
+pub struct HostContext {
+    pub id: String,
+    pub rootless: bool,
+    /// /sys/fs/cgroup is cgroup2 (then the container gets its own cgroup namespace, as docker on v2).
+    pub cgroup_v2: bool,
+    /// The caller's hard RLIMIT_NOFILE (no rlimit may exceed it: these machines' root cannot raise it).
+    pub nofile_hard: u64,
+    /// Files bind-mounted at /etc/hostname, /etc/hosts and /etc/resolv.conf.
+    pub hostname_file: PathBuf,
+    pub hosts_file: PathBuf,
+    pub resolv_file: PathBuf,
+    /// The cgroup path for the container, relative to the cgroup berth runs in.
+    pub cgroups_path: String,
+    /// The user resolved from the image's /etc/passwd and /etc/group.
+    pub user: user::ResolvedUser,
+    /// Mounts resolved by the engine (volumes, binds, tmpfs).
+    pub mounts: Vec<ResolvedMount>,
+}
+
+/// The process args as docker computes them (moby `daemon/create.go` / `runconfig`):
+/// `--entrypoint` replaces the image Entrypoint and then drops the image Cmd; a command after the image
+/// replaces Cmd. Empty result is docker's "no command specified" error.
+pub fn process_args(image: &ImageConfig, opts: &RunOptions) -> Result<(Vec<String>, Vec<String>)> {
+    let (entrypoint, cmd_from_image) = match &opts.entrypoint {
+        Some(e) if e.is_empty() => (Vec::new(), false),
+        Some(e) => (vec![e.clone()], false),
+        None => (image.entrypoint.clone().unwrap_or_default(), true),
+    };
+    let cmd = if !opts.cmd.is_empty() {
+        opts.cmd.clone()
+    } else if cmd_from_image {
+        image.cmd.clone().unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    if entrypoint.is_empty() && cmd.is_empty() {
+        bail!("no command specified");
+    }
+    Ok((entrypoint, cmd))
+}
+
+/// Merge env as docker: image Env, then `-e`/`--env-file` (last wins per key), PATH if missing,
+/// HOSTNAME, HOME from passwd, TERM=xterm with `-t`.
+pub fn process_env(image: &ImageConfig, opts: &RunOptions, hostname: &str, home: &str) -> Result<Vec<String>> {
+    let mut order: Vec<String> = Vec::new();
+    let mut vals: BTreeMap<String, String> = BTreeMap::new();
+    let mut set = |kv: &str, order: &mut Vec<String>| -> Result<()> {
+        if kv.contains('\0') {
+            bail!("invalid environment variable {:?}: contains a NUL byte", kv.split('=').next().unwrap_or(""));
+        }
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        if k.is_empty() {
+            bail!("invalid environment variable {kv:?}: empty name");
+        }
+        if !vals.contains_key(k) {
+            order.push(k.to_string());
+        }
+        vals.insert(k.to_string(), v.to_string());
+        Ok(())
+    };
+    set(&format!("HOSTNAME={hostname}"), &mut order)?;
+    for kv in image.env.iter().chain(opts.env.iter()) {
+        set(kv, &mut order)?;
+    }
+    if !order.iter().any(|k| k == "PATH") {
+        set(&format!("PATH={DEFAULT_PATH}"), &mut order)?;
+    }
+    if opts.tty && !order.iter().any(|k| k == "TERM") {
+        set("TERM=xterm", &mut order)?;
+    }
+    if !order.iter().any(|k| k == "HOME") {
+        set(&format!("HOME={}", if home.is_empty() { "/" } else { home }), &mut order)?;
+    }
+    // docker puts PATH first, then HOSTNAME, then the rest in order; keep that shape for `env` output.
+    let mut out = Vec::with_capacity(order.len());
+    for first in ["PATH", "HOSTNAME"] {
+        if let Some(v) = vals.get(first) {
+            out.push(format!("{first}={v}"));
+        }
+    }
+    for k in &order {
+        if k != "PATH" && k != "HOSTNAME" {
+            out.push(format!("{k}={}", vals[k]));
+        }
+    }
+    Ok(out)
+}
+
+/// Normalise a capability name as docker accepts it (`net_admin`, `NET_ADMIN`, `CAP_NET_ADMIN`).
+pub fn normalize_cap(c: &str) -> Result<String> {
+    let up = c.to_ascii_uppercase();
+    if up == "ALL" {
+        return Ok(up);
+    }
+    let full = if up.starts_with("CAP_") { up } else { format!("CAP_{up}") };
+    if !ALL_CAPS.contains(&full.as_str()) {
+        bail!("unknown capability: {c:?}");
+    }
+    Ok(full)
+}
+
+/// The capability set after `--cap-add`/`--cap-drop`/`--privileged` (docker's `caps.TweakCapabilities`).
+pub fn capabilities(opts: &RunOptions) -> Result<Vec<String>> {
+    if opts.privileged {
+        return Ok(ALL_CAPS.iter().map(|s| s.to_string()).collect());
+    }
+    let add: Vec<String> = opts.cap_add.iter().map(|c| normalize_cap(c)).collect::<Result<_>>()?;
+    let drop: Vec<String> = opts.cap_drop.iter().map(|c| normalize_cap(c)).collect::<Result<_>>()?;
+    let mut caps: Vec<String> = if drop.iter().any(|c| c == "ALL") {
+        Vec::new()
+    } else {
+        DEFAULT_CAPS.iter().map(|s| s.to_string()).filter(|c| !drop.contains(c)).collect()
+    };
+    if add.iter().any(|c| c == "ALL") {
+        caps = ALL_CAPS.iter().map(|s| s.to_string()).filter(|c| !drop.contains(c)).collect();
+    } else {
+        for c in add {
+            if !caps.contains(&c) {
+                caps.push(c);
+            }
+        }
+    }
+    Ok(caps)
+}
+
+/// Parse a signal name or number as docker accepts it (`TERM`, `SIGTERM`, `15`). Hostile values
+/// (`SIGFOO`, `0`, `99`) are refused (SECURITY.md 1D D10).
+pub fn parse_signal(s: &str) -> Result<i32> {
+    if let Ok(n) = s.parse::<i32>() {
+        if (1..=64).contains(&n) {
+            return Ok(n);
+        }
+        bail!("invalid signal: {s}");
+    }
+    let up = s.to_ascii_uppercase();
+    let name = if up.starts_with("SIG") { up } else { format!("SIG{up}") };
+    name.parse::<nix::sys::signal::Signal>().map(|s| s as i32).map_err(|_| anyhow::anyhow!("invalid signal: {s}"))
+}
+
+/// Default hostname: the first 12 hex digits of the id (docker).
+pub fn default_hostname(id: &str) -> String {
+    id.chars().take(12).collect()
+}
+
+/// Build the whole OCI spec.
+pub fn build_spec(image: &ImageConfig, opts: &RunOptions, host: &HostContext) -> Result<Spec> {
+    let (entrypoint, cmd) = process_args(image, opts)?;
+    let args: Vec<String> = entrypoint.into_iter().chain(cmd).collect();
+    let hostname = opts.hostname.clone().unwrap_or_else(|| default_hostname(&host.id));
+    let env = process_env(image, opts, &hostname, &host.user.home)?;
+    let cwd = opts.workdir.clone().or_else(|| image.working_dir.clone()).unwrap_or_else(|| "/".into());
+    if !cwd.starts_with('/') {
+        bail!("the working directory '{cwd}' is invalid, it needs to be an absolute path");
+    }
+    if let Some(s) = opts.stop_signal.as_deref().or(image.stop_signal.as_deref()) {
+        parse_signal(s).with_context(|| format!("invalid stop signal {s:?}"))?;
+    }
+    let caps = capabilities(opts)?;
+
+    let mut rlimits = vec![json!({"type": "RLIMIT_NOFILE", "soft": DEFAULT_NOFILE.min(host.nofile_hard),
+        "hard": DEFAULT_NOFILE.min(host.nofile_hard)})];
+    for u in &opts.ulimits {
+        let ty = format!("RLIMIT_{}", u.name.to_ascii_uppercase());
+        rlimits.retain(|r| r["type"] != ty.as_str());
+        let (mut soft, mut hard) = (u.soft, u.hard);
+        if ty == "RLIMIT_NOFILE" {
+            hard = hard.min(host.nofile_hard);
+            soft = soft.min(hard);
+        }
+        rlimits.push(json!({"type": ty, "soft": soft, "hard": hard}));
+    }
+
+    let process = json!({
+        "terminal": opts.tty,
+        "user": {"uid": host.user.uid, "gid": host.user.gid, "additionalGids": host.user.additional_gids},
+        "args": args,
+        "env": env,
+        "cwd": cwd,
+        "capabilities": {"bounding": caps, "effective": caps, "permitted": caps, "inheritable": [], "ambient": []},
+        "rlimits": rlimits,
+        "noNewPrivileges": opts.no_new_privileges,
+    });
+
+    let shm = opts.shm_size.unwrap_or(64 << 20);
+    let mut mounts = vec![
+        json!({"destination": "/proc", "type": "proc", "source": "proc", "options": ["nosuid", "noexec", "nodev"]}),
+        json!({"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
+            "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]}),
+        json!({"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+            "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]}),
+        json!({"destination": "/sys", "type": "sysfs", "source": "sysfs",
+            "options": ["nosuid", "noexec", "nodev", if opts.privileged { "rw" } else { "ro" }]}),
+        json!({"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+            "options": ["nosuid", "noexec", "nodev", "relatime", if opts.privileged { "rw" } else { "ro" }]}),
+        json!({"destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue",
+            "options": ["nosuid", "noexec", "nodev"]}),
+        json!({"destination": "/dev/shm", "type": "tmpfs", "source": "shm",
+            "options": ["nosuid", "noexec", "nodev", "mode=1777", format!("size={}k", shm / 1024)]}),
+    ];
+    for (dest, src) in [
+        ("/etc/resolv.conf", &host.resolv_file),
+        ("/etc/hostname", &host.hostname_file),
+        ("/etc/hosts", &host.hosts_file),
+    ] {
+        mounts.push(json!({"destination": dest, "type": "bind", "source": src,
+            "options": ["rbind", "rprivate", "nosuid", "nodev", "noexec"]}));
+    }
+    for m in &host.mounts {
+        let mut o: Vec<String> = Vec::new();
+        let ty = match m.kind {
+            MountKind::Tmpfs => {
+                o.extend(["nosuid", "nodev", "noexec"].map(String::from));
+                "tmpfs"
+            }
+            MountKind::Bind | MountKind::Volume => {
+                o.extend(["rbind", "rprivate"].map(String::from));
+                "bind"
+            }
+        };
+        o.push(if m.readonly { "ro".into() } else { "rw".into() });
+        o.extend(m.options.iter().cloned());
+        mounts.push(json!({"destination": m.destination, "type": ty, "source": m.source, "options": o}));
+    }
+
+    let mut namespaces = vec![json!({"type": "pid"}), json!({"type": "ipc"}), json!({"type": "uts"}),
+        json!({"type": "mount"}), json!({"type": "network"})];
+    if host.cgroup_v2 {
+        namespaces.push(json!({"type": "cgroup"}));
+    }
+    let mut linux = json!({
+        "namespaces": namespaces,
+        "cgroupsPath": host.cgroups_path,
+        "resources": resources(opts),
+        "maskedPaths": if opts.privileged { Vec::new() } else { MASKED_PATHS.to_vec() },
+        "readonlyPaths": if opts.privileged { Vec::new() } else { READONLY_PATHS.to_vec() },
+    });
+    if host.rootless {
+        linux["namespaces"].as_array_mut().expect("namespaces is an array").push(json!({"type": "user"}));
+    }
+    let sec = match (&opts.seccomp, opts.privileged) {
+        (SeccompChoice::Unconfined, _) | (_, true) => None,
+        (SeccompChoice::Default, false) => Some(seccomp::default_profile(&caps)),
+        (SeccompChoice::Profile(p), false) => {
+            let data = std::fs::read(p).with_context(|| format!("reading seccomp profile {}", p.display()))?;
+            Some(seccomp::profile_from_json(&data).with_context(|| format!("loading {}", p.display()))?)
+        }
+    };
+    if let Some(s) = sec {
+        linux["seccomp"] = serde_json::to_value(s).context("encoding seccomp profile")?;
+    }
+
+    let spec = json!({
+        "ociVersion": "1.2.0",
+        "process": process,
+        "root": {"path": "rootfs", "readonly": opts.read_only},
+        "hostname": hostname,
+        "mounts": mounts,
+        "linux": linux,
+    });
+    serde_json::from_value(spec).context("building the OCI runtime spec")
+}
+
+fn resources(opts: &RunOptions) -> Value {
+    // docker's default device rules: deny all, allow mknod of anything, rwm on the standard nodes
+    // (moby `daemon/pkg/oci/defaults.go` DefaultLinuxSpec; SECURITY.md 1H H6).
+    let mut devices = vec![json!({"allow": false, "access": "rwm"})];
+    if opts.privileged {
+        devices = vec![json!({"allow": true, "access": "rwm"})];
+    } else {
+        devices.push(json!({"allow": true, "type": "c", "access": "m"}));
+        devices.push(json!({"allow": true, "type": "b", "access": "m"}));
+        for (maj, min) in [(1, 3), (1, 8), (1, 7), (5, 0), (1, 5), (1, 9), (5, 2)] {
+            devices.push(json!({"allow": true, "type": "c", "major": maj, "minor": min, "access": "rwm"}));
+        }
+        devices.push(json!({"allow": true, "type": "c", "major": 136, "access": "rwm"}));
+    }
+    let mut r = json!({"devices": devices});
+    if let Some(m) = opts.memory {
+        r["memory"] = json!({"limit": m});
+        // docker: --memory without --memory-swap gives swap = 2x memory; -1 is unlimited.
+        let swap = opts.memory_swap.unwrap_or(m * 2);
+        r["memory"]["swap"] = json!(swap);
+    }
+    let mut cpu = serde_json::Map::new();
+    if let Some(n) = opts.nano_cpus {
+        cpu.insert("period".into(), json!(100_000u64));
+        cpu.insert("quota".into(), json!(n / 10_000));
+    }
+    if let Some(s) = opts.cpu_shares {
+        cpu.insert("shares".into(), json!(s));
+    }
+    if let Some(c) = &opts.cpuset_cpus {
+        cpu.insert("cpus".into(), json!(c));
+    }
+    if !cpu.is_empty() {
+        r["cpu"] = Value::Object(cpu);
+    }
+    if let Some(p) = opts.pids_limit.filter(|p| *p > 0) {
+        r["pids"] = json!({"limit": p});
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host() -> HostContext {
+        HostContext {
+            id: "0123456789abcdef".repeat(4),
+            rootless: false,
+            cgroup_v2: false,
+            nofile_hard: 524288,
+            hostname_file: "/c/hostname".into(),
+            hosts_file: "/c/hosts".into(),
+            resolv_file: "/c/resolv.conf".into(),
+            cgroups_path: "berth/x".into(),
+            user: user::ResolvedUser { uid: 0, gid: 0, additional_gids: vec![], home: "/root".into() },
+            mounts: vec![],
+        }
+    }
+
+    fn img() -> ImageConfig {
+        ImageConfig {
+            entrypoint: Some(vec!["/ep".into()]),
+            cmd: Some(vec!["a".into(), "b".into()]),
+            env: vec!["PATH=/img/bin".into(), "A=1".into()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn entrypoint_and_cmd_follow_docker_rules() {
+        let o = RunOptions::default();
+        assert_eq!(process_args(&img(), &o).unwrap(), (vec!["/ep".into()], vec!["a".into(), "b".into()]));
+        let o = RunOptions { cmd: vec!["x".into()], ..Default::default() };
+        assert_eq!(process_args(&img(), &o).unwrap().1, vec!["x".to_string()]);
+        // --entrypoint drops the image Cmd.
+        let o = RunOptions { entrypoint: Some("/other".into()), ..Default::default() };
+        assert_eq!(process_args(&img(), &o).unwrap(), (vec!["/other".into()], vec![]));
+        // --entrypoint '' resets it: only the given command remains.
+        let o = RunOptions { entrypoint: Some(String::new()), cmd: vec!["sh".into()], ..Default::default() };
+        assert_eq!(process_args(&img(), &o).unwrap(), (vec![], vec!["sh".into()]));
+        let o = RunOptions { entrypoint: Some(String::new()), ..Default::default() };
+        assert!(process_args(&img(), &o).is_err());
+    }
+
+    #[test]
+    fn env_merges_image_then_flags_with_path_hostname_term_home() {
+        let o = RunOptions { env: vec!["A=2".into(), "B=3".into()], tty: true, ..Default::default() };
+        let env = process_env(&img(), &o, "h", "/root").unwrap();
+        assert_eq!(env, vec!["PATH=/img/bin", "HOSTNAME=h", "A=2", "B=3", "TERM=xterm", "HOME=/root"]);
+        let env = process_env(&ImageConfig::default(), &RunOptions::default(), "h", "").unwrap();
+        assert_eq!(env[0], format!("PATH={DEFAULT_PATH}"));
+        assert!(env.contains(&"HOME=/".to_string()));
+        assert!(!env.iter().any(|e| e.starts_with("TERM=")));
+        assert!(process_env(&img(), &RunOptions { env: vec!["=x".into()], ..Default::default() }, "h", "/").is_err());
+    }
+
+    #[test]
+    fn capabilities_default_add_drop_all() {
+        assert_eq!(capabilities(&RunOptions::default()).unwrap().len(), 14);
+        let o = RunOptions { cap_drop: vec!["ALL".into()], cap_add: vec!["net_admin".into()], ..Default::default() };
+        assert_eq!(capabilities(&o).unwrap(), vec!["CAP_NET_ADMIN".to_string()]);
+        let o = RunOptions { cap_drop: vec!["CHOWN".into()], ..Default::default() };
+        assert!(!capabilities(&o).unwrap().contains(&"CAP_CHOWN".to_string()));
+        let o = RunOptions { cap_add: vec!["BOGUS".into()], ..Default::default() };
+        assert!(capabilities(&o).is_err());
+    }
+
+    #[test]
+    fn spec_has_docker_defaults() {
+        let o = RunOptions { memory: Some(1 << 20), pids_limit: Some(10), ..Default::default() };
+        let s = build_spec(&img(), &o, &host()).unwrap();
+        assert_eq!(s.hostname().as_deref(), Some("0123456789ab"));
+        let p = s.process().as_ref().unwrap();
+        assert_eq!(p.cwd().to_str(), Some("/"));
+        assert_eq!(p.capabilities().as_ref().unwrap().bounding().as_ref().unwrap().len(), 14);
+        assert!(p.capabilities().as_ref().unwrap().inheritable().as_ref().unwrap().is_empty());
+        let nofile = &p.rlimits().as_ref().unwrap()[0];
+        assert_eq!(nofile.hard(), 524288);
+        let l = s.linux().as_ref().unwrap();
+        assert!(l.masked_paths().as_ref().unwrap().contains(&"/proc/kcore".to_string()));
+        assert!(l.readonly_paths().as_ref().unwrap().contains(&"/proc/sys".to_string()));
+        assert!(l.seccomp().is_some());
+        let r = l.resources().as_ref().unwrap();
+        assert_eq!(r.memory().as_ref().unwrap().limit(), Some(1 << 20));
+        assert_eq!(r.pids().as_ref().unwrap().limit(), 10);
+        let ns = l.namespaces().as_ref().unwrap();
+        assert_eq!(ns.len(), 5);
+        let dests: Vec<_> = s.mounts().as_ref().unwrap().iter().map(|m| m.destination().clone()).collect();
+        for d in ["/proc", "/dev", "/dev/pts", "/sys", "/dev/shm", "/dev/mqueue", "/etc/hosts"] {
+            assert!(dests.iter().any(|x| x.to_str() == Some(d)), "{d} missing");
+        }
+    }
+
+    #[test]
+    fn privileged_and_unconfined_drop_seccomp() {
+        let o = RunOptions { seccomp: SeccompChoice::Unconfined, ..Default::default() };
+        assert!(build_spec(&img(), &o, &host()).unwrap().linux().as_ref().unwrap().seccomp().is_none());
+        let o = RunOptions { privileged: true, ..Default::default() };
+        let s = build_spec(&img(), &o, &host()).unwrap();
+        assert!(s.linux().as_ref().unwrap().seccomp().is_none());
+        assert!(s.linux().as_ref().unwrap().masked_paths().as_ref().unwrap().is_empty());
+    }
+
+    #[test]
+    fn hostile_stop_signal_and_relative_workdir_are_rejected() {
+        for sig in ["SIGFOO", "0", "99"] {
+            let o = RunOptions { stop_signal: Some(sig.into()), ..Default::default() };
+            assert!(build_spec(&img(), &o, &host()).is_err(), "{sig}");
+        }
+        assert_eq!(parse_signal("TERM").unwrap(), 15);
+        assert_eq!(parse_signal("sigkill").unwrap(), 9);
+        let o = RunOptions { workdir: Some("rel".into()), ..Default::default() };
+        assert!(build_spec(&img(), &o, &host()).is_err());
+    }
+}

@@ -1,1 +1,530 @@
-//! state: see ARCHITECTURE.md (module map). Filled in by the work on the issues.
+//! Container records and their status machine: `container.json` (written once), `state.json` (mutable),
+//! the monitor's exit record, name reservation, id lookup, and `refresh()`.
+//!
+//! Depends on store only (no runtime, no cli). Invariants: "running" means the recorded pid is alive AND
+//! its start time (from /proc/PID/stat) matches the recorded one, so a recycled pid never reads as running
+//! (SECURITY.md 1J); every mutation happens under the container's lock; a name maps to at most one
+//! container, enforced by O_EXCL creation under the names lock.
+
+pub mod attach;
+pub mod time;
+
+use crate::spec::{ImageConfig, RunOptions};
+use crate::store::{self, FileLock, Paths};
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Errors a caller branches on (docker wording and exit codes come from these).
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("No such container: {0}")]
+    NoSuchContainer(String),
+    #[error(
+        "Conflict. The container name \"/{name}\" is already in use by container \"{id}\". You have to remove (or rename) that container to be able to reuse that name."
+    )]
+    NameInUse { name: String, id: String },
+    #[error("Multiple IDs found with provided prefix: {0}")]
+    Ambiguous(String),
+}
+
+/// Docker's container statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Created,
+    Running,
+    Paused,
+    Exited,
+    Removing,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Created => "created",
+            Status::Running => "running",
+            Status::Paused => "paused",
+            Status::Exited => "exited",
+            Status::Removing => "removing",
+        }
+    }
+}
+
+/// `container.json`: what the container is, written once at create (rename rewrites only `name`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContainerRecord {
+    pub id: String,
+    pub name: String,
+    pub created: String,
+    /// The image as the user named it (`busybox`, `localhost:5000/x:1`).
+    pub image: String,
+    /// `sha256:<config digest>`; `rmi` scans this key to refuse removing used images.
+    pub image_id: String,
+    /// Layer directories of the image, lowest first (overlay lowerdirs in reverse).
+    pub layers: Vec<PathBuf>,
+    pub config: RunOptions,
+    pub image_config: ImageConfig,
+    /// The process path and args as docker reports them (`Path`, `Args`).
+    pub path: String,
+    pub args: Vec<String>,
+    pub hostname: String,
+    /// Anonymous volumes created for this container (removed with `rm -v` and `--rm`).
+    #[serde(default)]
+    pub anonymous_volumes: Vec<String>,
+    /// Resolved mounts (for inspect's `Mounts`).
+    #[serde(default)]
+    pub mounts: Vec<crate::spec::ResolvedMount>,
+}
+
+/// `state.json`: the mutable part.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContainerState {
+    pub status: Status,
+    pub pid: i32,
+    /// Start time of `pid` in clock ticks since boot (/proc/PID/stat field 22).
+    pub start_time: u64,
+    pub started_at: String,
+    pub finished_at: String,
+    pub exit_code: i32,
+    pub oom_killed: bool,
+    pub error: String,
+    #[serde(default)]
+    pub restart_count: u32,
+}
+
+impl ContainerState {
+    pub fn new_created() -> ContainerState {
+        ContainerState {
+            status: Status::Created,
+            pid: 0,
+            start_time: 0,
+            started_at: time::ZERO_TIME.into(),
+            finished_at: time::ZERO_TIME.into(),
+            exit_code: 0,
+            oom_killed: false,
+            error: String::new(),
+            restart_count: 0,
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        matches!(self.status, Status::Running | Status::Paused)
+    }
+}
+
+/// What the monitor writes when the payload ends (`<run_root>/containers/<id>/exit.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExitRecord {
+    pub exit_code: i32,
+    pub finished_at: String,
+    pub oom_killed: bool,
+    #[serde(default)]
+    pub error: String,
+}
+
+/// The monitor's own pid and start time (`<run_root>/containers/<id>/monitor.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MonitorRecord {
+    pub pid: i32,
+    pub start_time: u64,
+}
+
+/// Start time of a process in clock ticks since boot, `None` if it does not exist.
+pub fn process_start_time(pid: i32) -> Option<u64> {
+    if pid <= 0 {
+        return None;
+    }
+    let mut s = String::new();
+    fs::File::open(format!("/proc/{pid}/stat")).ok()?.read_to_string(&mut s).ok()?;
+    // The command name (field 2) may contain spaces and parentheses: fields resume after the last ')'.
+    let rest = &s[s.rfind(')')? + 1..];
+    // rest starts with field 3 (state); start time is field 22.
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    if f.first() == Some(&"Z") || f.first() == Some(&"X") {
+        return None; // a zombie has exited; it is not running
+    }
+    f.get(19)?.parse().ok()
+}
+
+/// True when `pid` is alive and is the same process that was recorded (same start time).
+pub fn same_process_alive(pid: i32, start_time: u64) -> bool {
+    pid > 0 && process_start_time(pid) == Some(start_time)
+}
+
+/// Docker's name rule: `[a-zA-Z0-9][a-zA-Z0-9_.-]+` (SECURITY.md 1E E3); names become path components.
+pub fn validate_name(name: &str) -> Result<()> {
+    let b = name.as_bytes();
+    let ok = b.len() >= 2
+        && b.len() <= 253
+        && b[0].is_ascii_alphanumeric()
+        && b[1..].iter().all(|c| c.is_ascii_alphanumeric() || b"_.-".contains(c));
+    if !ok {
+        bail!("Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+    }
+    Ok(())
+}
+
+/// A fresh container id: 64 hex digits from the kernel's random source.
+pub fn new_id() -> Result<String> {
+    let mut b = [0u8; 32];
+    fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut b)).context("reading /dev/urandom")?;
+    Ok(hex::encode(b))
+}
+
+/// Access to every container's files under the two roots.
+#[derive(Debug, Clone)]
+pub struct Containers {
+    pub paths: Paths,
+}
+
+impl Containers {
+    pub fn new(paths: &Paths) -> Containers {
+        Containers { paths: paths.clone() }
+    }
+
+    /// `<root>/containers/<id>`: config, state, log, upper/work/rootfs.
+    pub fn dir(&self, id: &str) -> PathBuf {
+        self.paths.root.join("containers").join(id)
+    }
+
+    /// `<run_root>/containers/<id>`: monitor record, exit record, lock, attach socket.
+    pub fn run_dir(&self, id: &str) -> PathBuf {
+        self.paths.run_root.join("containers").join(id)
+    }
+
+    pub fn log_path(&self, id: &str) -> PathBuf {
+        self.dir(id).join(format!("{id}-json.log"))
+    }
+
+    pub fn attach_socket(&self, id: &str) -> PathBuf {
+        self.run_dir(id).join("attach.sock")
+    }
+
+    fn names_dir(&self) -> PathBuf {
+        self.paths.root.join("names")
+    }
+
+    /// The per-container lock (in run_root, so a reboot clears it).
+    pub fn lock(&self, id: &str) -> Result<FileLock> {
+        FileLock::exclusive(&self.run_dir(id).join("lock"))
+    }
+
+    /// Every container id on disk (entries that vanish mid-scan are skipped).
+    pub fn list_ids(&self) -> Result<Vec<String>> {
+        let d = self.paths.root.join("containers");
+        let rd = match fs::read_dir(&d) {
+            Ok(r) => r,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e).with_context(|| format!("listing {}", d.display())),
+        };
+        let mut ids = Vec::new();
+        for e in rd.flatten() {
+            let n = e.file_name().to_string_lossy().to_string();
+            if n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit()) && e.path().join("container.json").exists() {
+                ids.push(n);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Find a container by full id, name (with or without the leading `/`), or unique id prefix.
+    pub fn lookup(&self, query: &str) -> Result<String> {
+        let q = query.strip_prefix('/').unwrap_or(query);
+        if q.is_empty() {
+            return Err(StateError::NoSuchContainer(query.into()).into());
+        }
+        if q.len() == 64 && self.dir(q).join("container.json").exists() {
+            return Ok(q.to_string());
+        }
+        if validate_name(q).is_ok()
+            && let Ok(id) = fs::read_to_string(self.names_dir().join(q))
+        {
+            let id = id.trim().to_string();
+            if self.dir(&id).join("container.json").exists() {
+                return Ok(id);
+            }
+        }
+        if q.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let m: Vec<String> = self.list_ids()?.into_iter().filter(|id| id.starts_with(q)).collect();
+            match m.len() {
+                1 => return Ok(m.into_iter().next().expect("one match")),
+                0 => {}
+                _ => return Err(StateError::Ambiguous(query.into()).into()),
+            }
+        }
+        Err(StateError::NoSuchContainer(query.into()).into())
+    }
+
+    /// Reserve `name` for `id`: exactly one of any number of concurrent callers wins. The caller creates
+    /// the container's directory first: a reservation whose owner has no directory is stale.
+    pub fn reserve_name(&self, name: &str, id: &str) -> Result<()> {
+        validate_name(name)?;
+        let dir = self.names_dir();
+        fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let _l = FileLock::exclusive(&self.paths.root.join("names.lock"))?;
+        let p = dir.join(name);
+        use std::os::unix::fs::OpenOptionsExt;
+        match fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&p) {
+            Ok(mut f) => {
+                use std::io::Write;
+                f.write_all(id.as_bytes()).with_context(|| format!("writing {}", p.display()))?;
+                f.sync_all().with_context(|| format!("syncing {}", p.display()))?;
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let owner = fs::read_to_string(&p).unwrap_or_default().trim().to_string();
+                // A reservation whose container is gone (crash between reserve and create) is stale.
+                if !owner.is_empty() && !self.dir(&owner).exists() && owner != id {
+                    store::write_atomic(&p, id.as_bytes())?;
+                    return Ok(());
+                }
+                Err(StateError::NameInUse { name: name.into(), id: owner }.into())
+            }
+            Err(e) => Err(e).with_context(|| format!("reserving name {name}")),
+        }
+    }
+
+    /// Drop the reservation of `name` if it still belongs to `id`.
+    pub fn release_name(&self, name: &str, id: &str) -> Result<()> {
+        let _l = FileLock::exclusive(&self.paths.root.join("names.lock"))?;
+        let p = self.names_dir().join(name);
+        if fs::read_to_string(&p).map(|s| s.trim() == id).unwrap_or(false) {
+            fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
+        }
+        Ok(())
+    }
+
+    pub fn load_record(&self, id: &str) -> Result<ContainerRecord> {
+        let p = self.dir(id).join("container.json");
+        let data = fs::read(&p).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                anyhow::Error::new(StateError::NoSuchContainer(id.into()))
+            } else {
+                anyhow::Error::new(e).context(format!("reading {}", p.display()))
+            }
+        })?;
+        serde_json::from_slice(&data).with_context(|| format!("parsing {}", p.display()))
+    }
+
+    pub fn save_record(&self, rec: &ContainerRecord) -> Result<()> {
+        let data = serde_json::to_vec_pretty(rec).context("encoding container record")?;
+        store::write_atomic(&self.dir(&rec.id).join("container.json"), &data)
+    }
+
+    pub fn load_state(&self, id: &str) -> Result<ContainerState> {
+        let p = self.dir(id).join("state.json");
+        let data = fs::read(&p).with_context(|| format!("reading {}", p.display()))?;
+        serde_json::from_slice(&data).with_context(|| format!("parsing {}", p.display()))
+    }
+
+    pub fn save_state(&self, id: &str, st: &ContainerState) -> Result<()> {
+        let data = serde_json::to_vec_pretty(st).context("encoding container state")?;
+        store::write_atomic(&self.dir(id).join("state.json"), &data)
+    }
+
+    pub fn read_exit(&self, id: &str) -> Option<ExitRecord> {
+        serde_json::from_slice(&fs::read(self.run_dir(id).join("exit.json")).ok()?).ok()
+    }
+
+    pub fn write_exit(&self, id: &str, e: &ExitRecord) -> Result<()> {
+        store::write_atomic(&self.run_dir(id).join("exit.json"), &serde_json::to_vec(e).context("encoding exit")?)
+    }
+
+    pub fn read_monitor(&self, id: &str) -> Option<MonitorRecord> {
+        serde_json::from_slice(&fs::read(self.run_dir(id).join("monitor.json")).ok()?).ok()
+    }
+
+    pub fn write_monitor(&self, id: &str, m: &MonitorRecord) -> Result<()> {
+        store::write_atomic(&self.run_dir(id).join("monitor.json"), &serde_json::to_vec(m).context("encoding")?)
+    }
+
+    /// True while the container's monitor process is alive (pid and start time match).
+    pub fn monitor_alive(&self, id: &str) -> bool {
+        self.read_monitor(id).is_some_and(|m| same_process_alive(m.pid, m.start_time))
+    }
+
+    /// Bring `state.json` in line with reality; call with the container's lock held. Returns the state.
+    /// A running container whose process is gone takes its exit from the monitor's record; without a
+    /// record and without a live monitor (both killed with -9) it is marked exited with code 255 and an
+    /// error saying so, so nothing reads as running forever.
+    pub fn refresh(&self, id: &str) -> Result<ContainerState> {
+        let mut st = self.load_state(id)?;
+        if !st.is_running() {
+            return Ok(st);
+        }
+        if same_process_alive(st.pid, st.start_time) {
+            return Ok(st);
+        }
+        if let Some(e) = self.read_exit(id) {
+            apply_exit(&mut st, &e);
+        } else if self.monitor_alive(id) {
+            // The payload has just exited and its monitor is writing the record: still running.
+            return Ok(st);
+        } else {
+            apply_exit(
+                &mut st,
+                &ExitRecord {
+                    exit_code: 255,
+                    finished_at: time::rfc3339_nano(std::time::SystemTime::now()),
+                    oom_killed: false,
+                    error: "container process and its monitor disappeared without an exit record".into(),
+                },
+            );
+        }
+        self.save_state(id, &st)?;
+        Ok(st)
+    }
+
+    /// Read the state for display without taking the lock (`ps` must not block on busy containers);
+    /// the liveness check is the same as [`Self::refresh`] but nothing is written.
+    pub fn peek(&self, id: &str) -> Result<ContainerState> {
+        let mut st = self.load_state(id)?;
+        if st.is_running() && !same_process_alive(st.pid, st.start_time) {
+            if let Some(e) = self.read_exit(id) {
+                apply_exit(&mut st, &e);
+            } else if !self.monitor_alive(id) {
+                st.status = Status::Exited;
+                st.exit_code = 255;
+            }
+        }
+        Ok(st)
+    }
+}
+
+impl Containers {
+    /// Remove everything a container left on disk: its state dir, run dir, name and, when asked, its
+    /// anonymous volumes. Call after the runtime has destroyed its processes, mounts and cgroup.
+    pub fn remove_files(&self, rec: &ContainerRecord, remove_volumes: bool) -> Result<()> {
+        let mut st = self.load_state(&rec.id).unwrap_or_else(|_| ContainerState::new_created());
+        st.status = Status::Removing;
+        let _ = self.save_state(&rec.id, &st);
+        self.release_name(&rec.name, &rec.id)?;
+        if remove_volumes {
+            for v in &rec.anonymous_volumes {
+                remove_dir_if_exists(&self.paths.root.join("volumes").join(v))?;
+            }
+        }
+        remove_dir_if_exists(&self.dir(&rec.id))?;
+        remove_dir_if_exists(&self.run_dir(&rec.id))
+    }
+}
+
+/// Record an exit in the state (the monitor and refresh share this).
+pub fn apply_exit(st: &mut ContainerState, e: &ExitRecord) {
+    st.status = Status::Exited;
+    st.exit_code = e.exit_code;
+    st.finished_at = e.finished_at.clone();
+    st.oom_killed = e.oom_killed;
+    st.error = e.error.clone();
+    st.pid = 0;
+}
+
+/// Remove `path` recursively if it exists.
+pub fn remove_dir_if_exists(path: &Path) -> Result<()> {
+    match fs::remove_dir_all(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("removing {}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world() -> (tempfile::TempDir, Containers) {
+        let d = tempfile::tempdir().unwrap();
+        let p = Paths { root: d.path().join("root"), run_root: d.path().join("run"), rootless: false };
+        p.ensure().unwrap();
+        (d, Containers::new(&p))
+    }
+
+    #[test]
+    fn concurrent_name_reservations_have_exactly_one_winner() {
+        let (_d, c) = world();
+        let handles: Vec<_> = (0..50)
+            .map(|i| {
+                let c = c.clone();
+                std::thread::spawn(move || {
+                    let id = format!("{i:064}");
+                    fs::create_dir_all(c.dir(&id)).unwrap();
+                    c.reserve_name("xx", &id).is_ok()
+                })
+            })
+            .collect();
+        let wins = handles.into_iter().map(|h| h.join().unwrap()).filter(|w| *w).count();
+        assert_eq!(wins, 1);
+    }
+
+    #[test]
+    fn name_conflict_names_the_owner_in_docker_words() {
+        let (_d, c) = world();
+        let a = "a".repeat(64);
+        fs::create_dir_all(c.dir(&a)).unwrap();
+        c.reserve_name("web", &a).unwrap();
+        let e = c.reserve_name("web", &"b".repeat(64)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "Conflict. The container name \"/web\" is already in use by container \"{a}\". You have to remove (or rename) that container to be able to reuse that name."
+            )
+        );
+        c.release_name("web", &a).unwrap();
+        c.reserve_name("web", &"b".repeat(64)).unwrap();
+    }
+
+    #[test]
+    fn invalid_names_are_rejected() {
+        for n in ["../x", ".", "a/b", "", "x", "é1", &"a".repeat(1024)] {
+            assert!(validate_name(n).is_err(), "{n}");
+        }
+        validate_name("web-1.a_b").unwrap();
+    }
+
+    #[test]
+    fn recycled_pid_never_reads_as_running() {
+        let me = std::process::id() as i32;
+        let st = process_start_time(me).unwrap();
+        assert!(same_process_alive(me, st));
+        assert!(!same_process_alive(me, st + 1));
+        assert!(!same_process_alive(0, 0));
+    }
+
+    #[test]
+    fn refresh_applies_exit_record_of_dead_process() {
+        let (_d, c) = world();
+        let id = new_id().unwrap();
+        fs::create_dir_all(c.dir(&id)).unwrap();
+        fs::create_dir_all(c.run_dir(&id)).unwrap();
+        let mut st = ContainerState::new_created();
+        st.status = Status::Running;
+        st.pid = std::process::id() as i32;
+        st.start_time = 1; // not our start time: a recycled pid
+        c.save_state(&id, &st).unwrap();
+        c.write_exit(&id, &ExitRecord { exit_code: 3, finished_at: "t".into(), oom_killed: true, error: String::new() })
+            .unwrap();
+        let st = c.refresh(&id).unwrap();
+        assert_eq!((st.status, st.exit_code, st.oom_killed), (Status::Exited, 3, true));
+    }
+
+    #[test]
+    fn lookup_by_name_id_and_prefix() {
+        let (_d, c) = world();
+        let id = format!("abc{}", "0".repeat(61));
+        let other = format!("abd{}", "0".repeat(61));
+        for i in [&id, &other] {
+            fs::create_dir_all(c.dir(i)).unwrap();
+            fs::write(c.dir(i).join("container.json"), "{}").unwrap();
+        }
+        c.reserve_name("web", &id).unwrap();
+        assert_eq!(c.lookup("web").unwrap(), id);
+        assert_eq!(c.lookup("/web").unwrap(), id);
+        assert_eq!(c.lookup(&id).unwrap(), id);
+        assert_eq!(c.lookup("abc").unwrap(), id);
+        assert!(c.lookup("ab").is_err());
+        assert_eq!(c.lookup("nope").unwrap_err().to_string(), "No such container: nope");
+    }
+}

@@ -2,7 +2,12 @@
 //!
 //! Invariants: every persistent write goes through [`write_atomic`] (temp, fsync, rename, fsync dir);
 //! every shared record is changed only under its [`FileLock`]. Must not depend on cli, engine, registry.
-//! `docs/layout.md` lists every path this module hands out.
+//! `docs/layout.md` lists every path this module hands out. Blobs and layers are keyed by digest and
+//! chain ID only (SECURITY.md C11); work in progress lives in `.tmp-*` dirs guarded by an owner lock and is
+//! never read as content (J2).
+
+pub mod images;
+pub mod work;
 
 use anyhow::{Context, Result};
 use std::fs::{self, File, OpenOptions};
@@ -47,6 +52,183 @@ impl Paths {
         }
         Ok(())
     }
+}
+
+impl Paths {
+    /// `<root>/blobs/sha256`: verified manifests, configs and compressed layers.
+    pub fn blobs_dir(&self) -> PathBuf {
+        self.root.join("blobs/sha256")
+    }
+
+    /// The file of a blob, by its 64 hex characters (callers validate the digest first).
+    pub fn blob_path(&self, hex: &str) -> PathBuf {
+        self.blobs_dir().join(hex)
+    }
+
+    /// `<root>/ingest`: downloads in progress, never read as content.
+    pub fn ingest_dir(&self) -> PathBuf {
+        self.root.join("ingest")
+    }
+
+    /// `<root>/layers/sha256`: one dir per chain ID.
+    pub fn layers_dir(&self) -> PathBuf {
+        self.root.join("layers/sha256")
+    }
+
+    /// `<root>/layers/sha256/<chain-hex>`: holds `diff/` (the overlay lowerdir) and `layer.json`.
+    pub fn layer_dir(&self, chain_hex: &str) -> PathBuf {
+        self.layers_dir().join(chain_hex)
+    }
+
+    /// `<root>/images.json`: the image index, changed only under [`Paths::images_lock`].
+    pub fn images_json(&self) -> PathBuf {
+        self.root.join("images.json")
+    }
+
+    /// `<root>/locks`: lock files (images, gc, one per layer being pulled, one per temp dir).
+    pub fn locks_dir(&self) -> PathBuf {
+        self.root.join("locks")
+    }
+
+    pub fn images_lock(&self) -> PathBuf {
+        self.locks_dir().join("images.lock")
+    }
+
+    /// Held shared by every pull from its first committed layer until its image record is saved, and
+    /// exclusively by layer/blob garbage collection, so GC never deletes a layer a pull is about to use.
+    pub fn gc_lock(&self) -> PathBuf {
+        self.locks_dir().join("gc.lock")
+    }
+
+    /// Serialises pulls of one layer: the second waiter finds it committed and skips it.
+    pub fn layer_lock(&self, chain_hex: &str) -> PathBuf {
+        self.locks_dir().join(format!("layer-{chain_hex}.lock"))
+    }
+
+    /// `<root>/containers`.
+    pub fn containers_dir(&self) -> PathBuf {
+        self.root.join("containers")
+    }
+}
+
+/// Whether any container record (`<root>/containers/*/container.json`) names `image_id` (a full
+/// `sha256:` config digest) in its `image_id` (or docker-style `Image`) field. Unreadable records count
+/// as users, so an image is never removed from under a container whose record is damaged.
+pub fn image_in_use(paths: &Paths, image_id: &str) -> bool {
+    containers_using(paths, image_id).next().is_some()
+}
+
+/// The IDs of the containers whose record names `image_id`.
+pub fn containers_using<'a>(paths: &Paths, image_id: &'a str) -> impl Iterator<Item = String> + 'a {
+    let dir = paths.containers_dir();
+    let entries = fs::read_dir(&dir).into_iter().flatten().flatten();
+    entries.filter_map(move |e| {
+        let p = e.path().join("container.json");
+        let data = match fs::read(&p) {
+            Ok(d) => d,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(_) => return Some(e.file_name().to_string_lossy().into_owned()),
+        };
+        let v: serde_json::Value = match serde_json::from_slice(&data) {
+            Ok(v) => v,
+            Err(_) => return Some(e.file_name().to_string_lossy().into_owned()),
+        };
+        let named = ["image_id", "Image", "ImageID"]
+            .iter()
+            .any(|k| v.get(k).and_then(|x| x.as_str()) == Some(image_id));
+        named.then(|| e.file_name().to_string_lossy().into_owned())
+    })
+}
+
+/// Remove a directory tree without following any symlink inside it; directories an image made
+/// unreadable (mode 0) are opened up first. A missing tree is not an error.
+pub fn remove_tree(path: &Path) -> Result<()> {
+    use nix::fcntl::OFlag;
+    use nix::sys::stat::Mode;
+    use std::os::fd::AsFd;
+    let parent = path.parent().context("removing a tree needs a parent")?;
+    let name = path.file_name().context("removing a tree needs a name")?;
+    let pfd = match nix::fcntl::open(parent, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty()) {
+        Ok(fd) => fd,
+        Err(nix::errno::Errno::ENOENT) => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("opening {}", parent.display())),
+    };
+    remove_all_at(pfd.as_fd(), name).with_context(|| format!("removing {}", path.display()))
+}
+
+/// Remove `name` in the directory `parent` and everything below it, never following a symlink.
+pub fn remove_all_at(parent: std::os::fd::BorrowedFd<'_>, name: &std::ffi::OsStr) -> Result<()> {
+    use nix::errno::Errno;
+    use nix::fcntl::{OFlag, openat};
+    use nix::sys::stat::{FchmodatFlags, Mode, fchmod, fchmodat};
+    use nix::unistd::{UnlinkatFlags, unlinkat};
+    use std::os::fd::AsFd;
+    use std::os::unix::ffi::OsStringExt;
+    let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+    let fd = match openat(parent, name, flags, Mode::empty()) {
+        Ok(fd) => fd,
+        Err(Errno::ENOTDIR | Errno::ELOOP) => {
+            return match unlinkat(parent, name, UnlinkatFlags::NoRemoveDir) {
+                Ok(()) | Err(Errno::ENOENT) => Ok(()),
+                Err(e) => Err(e.into()),
+            };
+        }
+        Err(Errno::ENOENT) => return Ok(()),
+        Err(Errno::EACCES) => {
+            // O_NOFOLLOW failed with ELOOP above for symlinks, so this is a directory: open it up.
+            fchmodat(parent, name, Mode::from_bits_truncate(0o700), FchmodatFlags::FollowSymlink)?;
+            openat(parent, name, flags, Mode::empty())?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let _ = fchmod(fd.as_fd(), Mode::from_bits_truncate(0o700));
+    let mut names = Vec::new();
+    {
+        let mut dir = nix::dir::Dir::from_fd(fd.try_clone()?)?;
+        for ent in dir.iter() {
+            let ent = ent?;
+            let n = ent.file_name().to_bytes();
+            if n != b"." && n != b".." {
+                names.push(std::ffi::OsString::from_vec(n.to_vec()));
+            }
+        }
+    }
+    for n in names {
+        match unlinkat(fd.as_fd(), n.as_os_str(), UnlinkatFlags::NoRemoveDir) {
+            Ok(()) | Err(Errno::ENOENT) => {}
+            Err(Errno::EISDIR | Errno::EPERM) => remove_all_at(fd.as_fd(), &n)?,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    drop(fd);
+    match unlinkat(parent, name, UnlinkatFlags::RemoveDir) {
+        Ok(()) | Err(Errno::ENOENT) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Make `src` (a verified file or dir) visible as `dest` unless `dest` already exists: content-addressed
+/// names never change content, so an existing one wins and `src` is removed. Returns whether `src` was
+/// moved. The parent of `dest` is fsynced so the name survives a crash (SECURITY.md J3).
+pub fn rename_if_absent(src: &Path, dest: &Path) -> Result<bool> {
+    let parent = dest.parent().context("rename target needs a parent")?;
+    fs::create_dir_all(parent).with_context(|| format!("creating directory {}", parent.display()))?;
+    let moved = match nix::fcntl::renameat2(
+        nix::fcntl::AT_FDCWD,
+        src,
+        nix::fcntl::AT_FDCWD,
+        dest,
+        nix::fcntl::RenameFlags::RENAME_NOREPLACE,
+    ) {
+        Ok(()) => true,
+        Err(nix::errno::Errno::EEXIST | nix::errno::Errno::ENOTEMPTY) => {
+            remove_tree(src)?;
+            false
+        }
+        Err(e) => return Err(e).with_context(|| format!("renaming {} to {}", src.display(), dest.display())),
+    };
+    sync_dir(parent)?;
+    Ok(moved)
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {

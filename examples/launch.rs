@@ -1,0 +1,185 @@
+//! Test driver for `berth::runtime`: reads a launch description (JSON) and runs a container through the
+//! library, the way the monitor does (single-threaded, sealed), then writes a JSON report.
+//! Used by tests/runtime.rs, because the test harness itself is multi-threaded and must not fork by hand.
+//!
+//! Usage: `launch <description.json>`. The container's stdout/stderr are this process's.
+
+use std::io::{Read, Write};
+use std::os::fd::OwnedFd;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use berth::runtime::{self, Launch, LaunchError, Rootfs, Stdio};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+struct Description {
+    spec: PathBuf,
+    rootfs: RootfsDesc,
+    #[serde(default)]
+    cgroup: Option<String>,
+    #[serde(default)]
+    rootless: bool,
+    #[serde(default)]
+    pty: bool,
+    report: PathBuf,
+    /// Run this command with `exec` in the running container, wait for it, then wait for the payload.
+    #[serde(default)]
+    exec: Option<Vec<String>>,
+    /// How many times to run `exec` (default once).
+    #[serde(default)]
+    exec_repeat: Option<u32>,
+    /// Call `destroy` once the payload exited.
+    #[serde(default)]
+    destroy: bool,
+    /// Open fds without CLOEXEC before launching, as a careless caller would (CVE-2024-21626).
+    #[serde(default)]
+    leak_fd: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RootfsDesc {
+    Dir(PathBuf),
+    Overlay { lower: Vec<PathBuf>, upper: PathBuf, work: PathBuf, merged: PathBuf },
+}
+
+#[derive(Serialize, Default)]
+struct Report {
+    pid: Option<i32>,
+    start_time: Option<u64>,
+    exit_code: Option<i32>,
+    signal: Option<i32>,
+    error: Option<String>,
+    error_kind: Option<String>,
+    oom_killed: bool,
+    warnings: Vec<String>,
+    exec_exit: Option<i32>,
+    exec_error: Option<String>,
+    destroy_error: Option<String>,
+    sealed: bool,
+}
+
+fn stdio(pty: bool) -> Result<Stdio> {
+    if pty {
+        return Ok(Stdio::Pty);
+    }
+    let out: OwnedFd = std::io::stdout().as_fd_owned()?;
+    let err: OwnedFd = std::io::stderr().as_fd_owned()?;
+    Ok(Stdio::Fds { stdin: None, stdout: out, stderr: err })
+}
+
+trait DupOwned {
+    fn as_fd_owned(&self) -> Result<OwnedFd>;
+}
+
+impl<T: std::os::fd::AsFd> DupOwned for T {
+    fn as_fd_owned(&self) -> Result<OwnedFd> {
+        self.as_fd().try_clone_to_owned().context("dup stdio")
+    }
+}
+
+fn wait(pid: i32) -> (Option<i32>, Option<i32>) {
+    let mut status = 0;
+    // SAFETY: waitpid on our own child with a status int we own.
+    let r = unsafe { libc::waitpid(pid, &mut status, 0) };
+    if r != pid {
+        return (None, None);
+    }
+    if libc::WIFSIGNALED(status) {
+        (Some(128 + libc::WTERMSIG(status)), Some(libc::WTERMSIG(status)))
+    } else {
+        (Some(libc::WEXITSTATUS(status)), None)
+    }
+}
+
+fn copy_pty(master: OwnedFd) {
+    let mut f = std::fs::File::from(master);
+    let mut buf = [0u8; 4096];
+    let mut out = std::io::stdout();
+    // Reading the master ends with EIO once every slave fd is closed.
+    while let Ok(n) = f.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        let _ = out.write_all(&buf[..n]);
+        let _ = out.flush();
+    }
+}
+
+fn main() -> Result<()> {
+    runtime::seal::ensure_sealed()?;
+    let path = std::env::args().nth(1).context("usage: launch <description.json>")?;
+    let d: Description = serde_json::from_slice(&std::fs::read(&path)?)?;
+    let spec: oci_spec::runtime::Spec = serde_json::from_slice(&std::fs::read(&d.spec)?)?;
+    let rootfs = match d.rootfs {
+        RootfsDesc::Dir(p) => Rootfs::Dir(p),
+        RootfsDesc::Overlay { lower, upper, work, merged } => Rootfs::Overlay { lower, upper, work, merged },
+    };
+    let mut rep = Report { sealed: runtime::seal::is_sealed(), ..Report::default() };
+    if d.leak_fd {
+        // SAFETY: open/pipe without O_CLOEXEC on purpose; the fds are leaked for the rest of the process.
+        unsafe {
+            libc::open(c"/".as_ptr(), libc::O_PATH);
+            libc::open(c"/etc".as_ptr(), libc::O_RDONLY);
+            let mut p = [0; 2];
+            libc::pipe(p.as_mut_ptr());
+        }
+    }
+    let launch = Launch {
+        id: "test".into(),
+        spec: spec.clone(),
+        rootfs: rootfs.clone(),
+        stdio: stdio(d.pty)?,
+        cgroup: d.cgroup.clone(),
+        rootless: d.rootless,
+    };
+    match runtime::launch(launch) {
+        Ok(l) => {
+            rep.pid = Some(l.pid);
+            rep.start_time = Some(l.start_time);
+            rep.warnings = l.warnings;
+            if let Some(args) = &d.exec {
+                let mut p = spec.process().clone().unwrap_or_default();
+                p.set_args(Some(args.clone()));
+                for _ in 0..d.exec_repeat.unwrap_or(1) {
+                    match runtime::exec(l.pid, &spec, &p, stdio(false)?, d.cgroup.as_deref()) {
+                        Ok(e) => rep.exec_exit = wait(e.pid).0,
+                        Err(e) => {
+                            rep.exec_error = Some(format!("{e:#}"));
+                            break;
+                        }
+                    }
+                }
+            }
+            if let Some(m) = l.pty_master {
+                copy_pty(m);
+            }
+            let (code, sig) = wait(l.pid);
+            rep.exit_code = code;
+            rep.signal = sig;
+        }
+        Err(e) => {
+            rep.error_kind = Some(
+                match e.downcast_ref::<LaunchError>() {
+                    Some(LaunchError::NotFound(_)) => "not_found",
+                    Some(LaunchError::NotExecutable(_)) => "not_executable",
+                    Some(LaunchError::Step { .. }) => "step",
+                    None => "other",
+                }
+                .into(),
+            );
+            rep.error = Some(format!("{e:#}"));
+        }
+    }
+    if let Some(c) = &d.cgroup {
+        rep.oom_killed = runtime::cgroup::oom_killed(c);
+    }
+    if d.destroy
+        && let Err(e) = runtime::destroy("test", &rootfs, d.cgroup.as_deref())
+    {
+        rep.destroy_error = Some(format!("{e:#}"));
+    }
+    std::fs::write(&d.report, serde_json::to_vec_pretty(&rep)?)?;
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! `exec [-i] [-t] [-d] [-e] [-u] [-w] CONTAINER COMMAND [ARG...]`: a process in a running container,
+//! through the same runtime pipeline as the container's init; exits with the process's code.
+
+use crate::engine::container::{self as ctr, ExecOptions};
+use crate::store::Paths;
+use anyhow::{Context, Result};
+use clap::Args;
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Detached mode: run command in the background
+    #[arg(short = 'd', long)]
+    pub detach: bool,
+    /// Keep STDIN open even if not attached
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+    /// Allocate a pseudo-TTY
+    #[arg(short = 't', long)]
+    pub tty: bool,
+    /// Set environment variables
+    #[arg(short = 'e', long = "env")]
+    pub env: Vec<String>,
+    /// Username or UID (format: "<name|uid>[:<group|gid>]")
+    #[arg(short = 'u', long)]
+    pub user: Option<String>,
+    /// Working directory inside the container
+    #[arg(short = 'w', long)]
+    pub workdir: Option<String>,
+    /// Give extended privileges to the command
+    #[arg(long)]
+    pub privileged: bool,
+    pub container: String,
+    #[arg(required = true, trailing_var_arg = true)]
+    pub command: Vec<String>,
+}
+
+pub fn exec_cmd(p: &Paths, a: ExecArgs) -> Result<i32> {
+    // Joining a running container needs the sealed binary (CVE-2019-5736); this re-executes us from a
+    // sealed copy and returns only once we run from one. No threads exist yet in `exec`.
+    crate::runtime::seal::ensure_sealed()?;
+    let env = a
+        .env
+        .iter()
+        .filter_map(|e| if e.contains('=') { Some(e.clone()) } else { std::env::var(e).ok().map(|v| format!("{e}={v}")) })
+        .collect();
+    let o = ExecOptions {
+        cmd: a.command.clone(),
+        env,
+        user: a.user.clone(),
+        workdir: a.workdir.clone(),
+        tty: a.tty,
+        interactive: a.interactive,
+        detach: a.detach,
+    };
+    let h = match ctr::exec(p, &a.container, &o) {
+        Ok(h) => h,
+        Err(e) => {
+            if let Some(x) = e.downcast_ref::<ctr::ExitCodeError>() {
+                return Err(anyhow::Error::new(super::StatusError { code: x.code, msg: format!("{e:#}") }));
+            }
+            return Err(e);
+        }
+    };
+    if a.detach {
+        return Ok(0);
+    }
+    if let Some(master) = h.pty_master {
+        pump_pty(std::fs::File::from(master), a.interactive)?;
+    }
+    let status = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(h.pid), None).context("waiting for exec")?;
+    Ok(match status {
+        nix::sys::wait::WaitStatus::Exited(_, c) => c,
+        nix::sys::wait::WaitStatus::Signaled(_, s, _) => 128 + s as i32,
+        _ => 255,
+    })
+}
+
+/// Copy the pty to our stdout and (with -i) our stdin to the pty, in raw mode, until the pty closes.
+fn pump_pty(mut master: std::fs::File, interactive: bool) -> Result<()> {
+    // SAFETY: termios calls on our own stdin with structs we own; restored below.
+    let saved = unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        if interactive && libc::isatty(0) == 1 && libc::tcgetattr(0, &mut t) == 0 {
+            let s = t;
+            libc::cfmakeraw(&mut t);
+            libc::tcsetattr(0, libc::TCSANOW, &t);
+            Some(s)
+        } else {
+            None
+        }
+    };
+    // SAFETY: TIOCGWINSZ/TIOCSWINSZ with a winsize we own: the exec'd shell starts at our size.
+    unsafe {
+        let mut ws: libc::winsize = std::mem::zeroed();
+        if libc::ioctl(1, libc::TIOCGWINSZ, &mut ws) == 0 {
+            libc::ioctl(master.as_raw_fd(), libc::TIOCSWINSZ, &ws);
+        }
+    }
+    let mut out = std::io::stdout();
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut stdin_open = interactive;
+    loop {
+        let mut pfds = [
+            libc::pollfd { fd: master.as_raw_fd(), events: libc::POLLIN, revents: 0 },
+            libc::pollfd { fd: if stdin_open { 0 } else { -1 }, events: libc::POLLIN, revents: 0 },
+        ];
+        // SAFETY: valid pollfd array of length 2.
+        if unsafe { libc::poll(pfds.as_mut_ptr(), 2, -1) } < 0 {
+            continue;
+        }
+        if pfds[1].revents != 0 {
+            // SAFETY: read into our buffer.
+            let k = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
+            if k <= 0 {
+                stdin_open = false;
+            } else {
+                let _ = master.write_all(&buf[..k as usize]);
+            }
+        }
+        if pfds[0].revents != 0 {
+            match master.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(k) => {
+                    out.write_all(&buf[..k])?;
+                    out.flush()?;
+                }
+            }
+        }
+    }
+    if let Some(s) = saved {
+        // SAFETY: restoring saved attributes.
+        unsafe { libc::tcsetattr(0, libc::TCSANOW, &s) };
+    }
+    Ok(())
+}

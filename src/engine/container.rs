@@ -1,0 +1,948 @@
+//! Container verbs: create, start (spawning the monitor), stop, kill, rm, wait, ps, inspect, logs, exec,
+//! restart, rename, pause/unpause, top, diff, prune.
+//!
+//! Each verb orders lock -> refresh -> act -> save (ARCHITECTURE.md). Returns reports; prints nothing.
+//! Depends on spec, state, store, and runtime only for cleanup after a crash and `exec`/`pause` (the runtime
+//! is the one place that knows how to tear down or enter a container; documented deviation from the map).
+//! Invariant: a container is never signalled unless its pid's start time matches the recorded one.
+
+use crate::monitor::{self, Ready};
+use crate::spec::user::{LayeredRoot, resolve_user};
+use crate::spec::{self, HostContext, ImageConfig, MountKind, RunOptions};
+use crate::state::time::rfc3339_nano;
+use crate::state::{self, ContainerRecord, ContainerState, Containers, StateError, Status};
+use crate::store::{self, Paths};
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+use std::fs;
+use std::io::Read;
+use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+/// A failure with docker's exit code (start failures: 125, 126, 127).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ExitCodeError {
+    pub code: i32,
+    pub message: String,
+}
+
+/// A container is in the wrong state for the verb (docker's wording in the message).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidState(pub String);
+
+/// The image a container is created from, as the image store resolved it.
+#[derive(Debug, Clone)]
+pub struct ImageInfo {
+    /// `sha256:<config digest>`
+    pub id: String,
+    /// The name as the user wrote it.
+    pub name: String,
+    /// Layer directories, lowest first.
+    pub layers: Vec<PathBuf>,
+    pub config: ImageConfig,
+}
+
+/// The caller's hard limit on open files (no rlimit in a container may exceed it).
+fn nofile_hard() -> u64 {
+    nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE).map(|(_, h)| h).unwrap_or(1024)
+}
+
+fn cgroup_v2() -> bool {
+    nix::sys::statfs::statfs("/sys/fs/cgroup")
+        .map(|s| s.filesystem_type() == nix::sys::statfs::CGROUP2_SUPER_MAGIC)
+        .unwrap_or(false)
+}
+
+const ADJECTIVES: &[&str] = &[
+    "admiring", "brave", "clever", "dazzling", "eager", "focused", "gallant", "happy", "jolly", "keen", "loving",
+    "modest", "nifty", "optimistic", "peaceful", "quirky", "relaxed", "serene", "trusting", "vibrant", "wizardly",
+    "youthful", "zealous", "upbeat", "stoic", "sharp", "practical", "musing", "hopeful", "gracious",
+];
+const SURNAMES: &[&str] = &[
+    "albattani", "babbage", "curie", "darwin", "euclid", "fermi", "galileo", "hopper", "hypatia", "johnson",
+    "kepler", "lovelace", "meitner", "newton", "noether", "pascal", "ritchie", "shannon", "tesla", "turing",
+    "wozniak", "yalow", "zhukovsky", "lamport", "knuth", "goldberg", "feynman", "dijkstra", "cerf", "bohr",
+];
+
+fn random_name(attempt: u32) -> Result<String> {
+    let id = state::new_id()?;
+    let b = hex::decode(&id[..8]).context("decoding random bytes")?;
+    let a = ADJECTIVES[b[0] as usize % ADJECTIVES.len()];
+    let s = SURNAMES[b[1] as usize % SURNAMES.len()];
+    // docker appends a digit after a collision.
+    Ok(if attempt == 0 { format!("{a}_{s}") } else { format!("{a}_{s}{}", b[2] % 10) })
+}
+
+/// Create a container from a resolved image. Returns its id.
+pub fn create(paths: &Paths, image: &ImageInfo, opts: RunOptions) -> Result<String> {
+    paths.ensure()?;
+    let c = Containers::new(paths);
+    let id = state::new_id()?;
+    let dir = c.dir(&id);
+    store::create_private_dir(&dir)?;
+    let name = match &opts.name {
+        Some(n) => {
+            if let Err(e) = c.reserve_name(n, &id) {
+                let _ = fs::remove_dir_all(&dir);
+                return Err(e);
+            }
+            n.clone()
+        }
+        None => {
+            let mut attempt = 0;
+            loop {
+                let n = random_name(attempt)?;
+                match c.reserve_name(&n, &id) {
+                    Ok(()) => break n,
+                    Err(_) if attempt < 20 => attempt += 1,
+                    Err(e) => {
+                        let _ = fs::remove_dir_all(&dir);
+                        return Err(e);
+                    }
+                }
+            }
+        }
+    };
+    match create_files(&c, &id, &name, image, opts) {
+        Ok(()) => Ok(id),
+        Err(e) => {
+            let _ = c.release_name(&name, &id);
+            let _ = fs::remove_dir_all(&dir);
+            let _ = fs::remove_dir_all(c.run_dir(&id));
+            Err(e)
+        }
+    }
+}
+
+fn create_files(c: &Containers, id: &str, name: &str, image: &ImageInfo, mut opts: RunOptions) -> Result<()> {
+    let dir = c.dir(id);
+    store::create_private_dir(&c.run_dir(id))?;
+    for d in ["upper", "work", "rootfs"] {
+        fs::create_dir_all(dir.join(d)).with_context(|| format!("creating {}", dir.join(d).display()))?;
+    }
+    opts.name = Some(name.to_string());
+    let mut layers_top_first: Vec<PathBuf> = vec![dir.join("upper")];
+    layers_top_first.extend(image.layers.iter().rev().cloned());
+    let root = LayeredRoot { layers: layers_top_first };
+    let user_spec = opts.user.clone().or_else(|| image.config.user.clone()).unwrap_or_default();
+    let user = resolve_user(&root, &user_spec)?;
+
+    let (mounts, anonymous) = crate::engine::volume::resolve_mounts(&c.paths, &opts, &image.config, &root)?;
+    let hostname = opts.hostname.clone().unwrap_or_else(|| spec::default_hostname(id));
+    let hostname_file = dir.join("hostname");
+    let hosts_file = dir.join("hosts");
+    let resolv_file = dir.join("resolv.conf");
+    store::write_atomic_mode(&hostname_file, format!("{hostname}\n").as_bytes(), 0o644)?;
+    let hosts = format!(
+        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
+    );
+    store::write_atomic_mode(&hosts_file, hosts.as_bytes(), 0o644)?;
+    store::write_atomic_mode(&resolv_file, resolv_conf().as_bytes(), 0o644)?;
+
+    let host = HostContext {
+        id: id.to_string(),
+        rootless: c.paths.rootless,
+        cgroup_v2: cgroup_v2(),
+        nofile_hard: nofile_hard(),
+        hostname_file,
+        hosts_file,
+        resolv_file,
+        cgroups_path: monitor::cgroup_name(id),
+        user,
+        mounts: mounts.clone(),
+    };
+    let oci = spec::build_spec(&image.config, &opts, &host)?;
+    let (entrypoint, cmd) = spec::process_args(&image.config, &opts)?;
+    let mut all = entrypoint.into_iter().chain(cmd);
+    let path = all.next().unwrap_or_default();
+    let args: Vec<String> = all.collect();
+    store::write_atomic(&dir.join("config.json"), &serde_json::to_vec_pretty(&oci).context("encoding spec")?)?;
+    let rec = ContainerRecord {
+        id: id.to_string(),
+        name: name.to_string(),
+        created: rfc3339_nano(SystemTime::now()),
+        image: image.name.clone(),
+        image_id: image.id.clone(),
+        layers: image.layers.clone(),
+        config: opts,
+        image_config: image.config.clone(),
+        path,
+        args,
+        hostname,
+        anonymous_volumes: anonymous,
+        mounts,
+    };
+    c.save_state(id, &ContainerState::new_created())?;
+    c.save_record(&rec)
+}
+
+/// The host's resolv.conf without loopback nameservers (unreachable from a container's own network
+/// namespace), falling back to public resolvers as docker does.
+fn resolv_conf() -> String {
+    let host = fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+    let mut out = String::new();
+    let mut ns = 0;
+    for l in host.lines() {
+        let t = l.trim();
+        if let Some(addr) = t.strip_prefix("nameserver") {
+            let a = addr.trim();
+            if a.starts_with("127.") || a == "::1" {
+                continue;
+            }
+            ns += 1;
+        }
+        out.push_str(l);
+        out.push('\n');
+    }
+    if ns == 0 {
+        out.push_str("nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+    }
+    out
+}
+
+/// What `start` gives back.
+pub struct Started {
+    pub id: String,
+    pub pid: i32,
+    pub warnings: Vec<String>,
+    /// The attach connection, when asked for (foreground `run`, `start -a`).
+    pub attach: Option<UnixStream>,
+    /// The container was already running (docker's `start` is then a no-op).
+    pub already_running: bool,
+}
+
+/// Start a created or exited container by spawning its monitor. With `attach`, the monitor waits for our
+/// connection before launching, so no output is lost.
+pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let _lock = c.lock(&id)?;
+    let st = c.refresh(&id)?;
+    if st.is_running() {
+        let conn = if attach { Some(connect_attach(&c, &id, None)?) } else { None };
+        return Ok(Started { id, pid: st.pid, warnings: vec![], attach: conn, already_running: true });
+    }
+    if st.status == Status::Removing {
+        bail!(InvalidState(format!("container {id} is marked for removal and cannot be started")));
+    }
+    let _ = fs::remove_file(c.attach_socket(&id));
+    let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
+    let mut cmd = std::process::Command::new("/proc/self/exe");
+    cmd.arg0(format!("berth:[monitor] {id}"))
+        .arg("--root")
+        .arg(&paths.root)
+        .arg("--run-root")
+        .arg(&paths.run_root)
+        .args(["internal", "monitor", &id])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .env_clear()
+        .env("PATH", spec::DEFAULT_PATH);
+    if attach {
+        cmd.arg("--attach");
+    }
+    let wfd = w.as_raw_fd();
+    // SAFETY: the closure runs between fork and exec and calls only async-signal-safe functions (dup2, fcntl).
+    unsafe {
+        cmd.pre_exec(move || {
+            if wfd == monitor::READY_FD {
+                libc::fcntl(wfd, libc::F_SETFD, 0);
+            } else if libc::dup2(wfd, monitor::READY_FD) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().context("starting the container monitor")?;
+    drop(w);
+    let conn = if attach { Some(connect_attach(&c, &id, Some(&mut child))?) } else { None };
+    let mut msg = Vec::new();
+    fs::File::from(r).read_to_end(&mut msg).context("reading from the container monitor")?;
+    // The monitor keeps running; it is not our child to wait for once it has reported (it was setsid'ed,
+    // and reaping it later is left to init when we exit).
+    let ready: Ready = match serde_json::from_slice(&msg) {
+        Ok(r) => r,
+        Err(_) => {
+            let status = child.wait().ok();
+            let err = fs::read_to_string(c.run_dir(&id).join("monitor.err")).unwrap_or_default();
+            bail!("container monitor exited without reporting ({status:?}): {}", err.trim());
+        }
+    };
+    match ready {
+        Ready::Started { pid, warnings } => Ok(Started { id, pid, warnings, attach: conn, already_running: false }),
+        Ready::Failed { code, message } => Err(ExitCodeError { code, message }.into()),
+    }
+}
+
+fn connect_attach(c: &Containers, id: &str, mut child: Option<&mut std::process::Child>) -> Result<UnixStream> {
+    let (_dir, sock) = crate::state::attach::short_socket_path(&c.attach_socket(id))
+        .with_context(|| format!("opening the run dir of container {id}"))?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match UnixStream::connect(&sock) {
+            Ok(s) => return Ok(s),
+            Err(e) if Instant::now() > deadline => {
+                return Err(e).with_context(|| format!("attaching to container {id}"));
+            }
+            Err(_) => {
+                if let Some(ch) = child.as_deref_mut()
+                    && let Ok(Some(st)) = ch.try_wait()
+                {
+                    let err = fs::read_to_string(c.run_dir(id).join("monitor.err")).unwrap_or_default();
+                    bail!("container monitor exited ({st}): {}", err.trim());
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
+    }
+}
+
+fn stop_signal(rec: &ContainerRecord) -> i32 {
+    rec.config
+        .stop_signal
+        .as_deref()
+        .or(rec.image_config.stop_signal.as_deref())
+        .and_then(|s| spec::parse_signal(s).ok())
+        .unwrap_or(libc::SIGTERM)
+}
+
+/// Send `sig` to the container's payload if it is still the recorded process.
+fn signal(st: &ContainerState, sig: i32) -> Result<()> {
+    if !state::same_process_alive(st.pid, st.start_time) {
+        return Ok(());
+    }
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(st.pid),
+        nix::sys::signal::Signal::try_from(sig).context("invalid signal")?,
+    )
+    .or_else(|e| if e == nix::errno::Errno::ESRCH { Ok(()) } else { Err(e) })
+    .with_context(|| format!("signalling pid {}", st.pid))
+}
+
+/// Wait until the container is no longer running and its monitor has finished (or `timeout` passes).
+fn wait_stopped(c: &Containers, id: &str, timeout: Duration) -> Result<bool> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let st = match c.peek(id) {
+            Ok(s) => s,
+            Err(_) => return Ok(true), // removed (--rm)
+        };
+        if !st.is_running() && !c.monitor_alive(id) {
+            return Ok(true);
+        }
+        if Instant::now() >= deadline {
+            return Ok(false);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// `stop`: the stop signal, then SIGKILL after `timeout` seconds (docker default 10).
+pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<()> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let rec = c.load_record(&id)?;
+    let secs = timeout.or(rec.config.stop_timeout).unwrap_or(10);
+    {
+        let _l = c.lock(&id)?;
+        let st = c.refresh(&id)?;
+        if !st.is_running() {
+            return Ok(());
+        }
+        if st.status == Status::Paused {
+            let _ = crate::runtime::cgroup::thaw(&monitor::cgroup_name(&id));
+        }
+        signal(&st, stop_signal(&rec))?;
+    }
+    if secs >= 0 && wait_stopped(&c, &id, Duration::from_secs(secs as u64))? {
+        return Ok(());
+    }
+    {
+        let _l = c.lock(&id)?;
+        let st = c.refresh(&id)?;
+        signal(&st, libc::SIGKILL)?;
+    }
+    wait_stopped(&c, &id, Duration::from_secs(30))?;
+    Ok(())
+}
+
+/// `kill -s SIG`.
+pub fn kill(paths: &Paths, query: &str, sig: i32) -> Result<()> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let _l = c.lock(&id)?;
+    let st = c.refresh(&id)?;
+    if !st.is_running() {
+        bail!(InvalidState(format!("cannot kill container: {query}: container {id} is not running")));
+    }
+    signal(&st, sig)
+}
+
+/// `rm [-f] [-v]`.
+pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<()> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let rec = c.load_record(&id)?;
+    {
+        let _l = c.lock(&id)?;
+        let st = c.refresh(&id)?;
+        if st.is_running() {
+            if !force {
+                bail!(InvalidState(format!(
+                    "cannot remove container \"/{}\": container is running: stop the container before removing or force remove",
+                    rec.name
+                )));
+            }
+            if st.status == Status::Paused {
+                let _ = crate::runtime::cgroup::thaw(&monitor::cgroup_name(&id));
+            }
+            signal(&st, libc::SIGKILL)?;
+        }
+    }
+    wait_stopped(&c, &id, Duration::from_secs(30))?;
+    let _l = c.lock(&id)?;
+    if !c.dir(&id).exists() {
+        return Ok(()); // its monitor removed it (--rm)
+    }
+    // Whatever a monitor killed with -9 left behind: processes, cgroup, mounts.
+    crate::runtime::destroy(&id, &monitor::rootfs_of(&c, &rec), Some(&monitor::cgroup_name(&id)))
+        .context("cleaning up the container")?;
+    c.remove_files(&rec, volumes)
+}
+
+/// `wait`: block until the container exits, return its exit code.
+pub fn wait(paths: &Paths, query: &str) -> Result<i32> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    loop {
+        let st = match c.peek(&id) {
+            Ok(s) => s,
+            Err(_) => bail!(StateError::NoSuchContainer(query.to_string())),
+        };
+        if !st.is_running() && !c.monitor_alive(&id) {
+            if st.status == Status::Created && st.exit_code == 0 {
+                // docker's wait on a created container blocks until it has run; we poll the same way.
+            } else {
+                return Ok(st.exit_code);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// One row of `ps`.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub record: ContainerRecord,
+    pub state: ContainerState,
+}
+
+/// Every container with its current state (no locks: `ps` never blocks on a busy container).
+pub fn list(paths: &Paths) -> Result<Vec<Summary>> {
+    let c = Containers::new(paths);
+    let mut out = Vec::new();
+    for id in c.list_ids()? {
+        let (Ok(record), Ok(state)) = (c.load_record(&id), c.peek(&id)) else { continue };
+        out.push(Summary { record, state });
+    }
+    out.sort_by(|a, b| b.record.created.cmp(&a.record.created));
+    Ok(out)
+}
+
+/// The container's record and refreshed state.
+pub fn get(paths: &Paths, query: &str) -> Result<Summary> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    Ok(Summary { record: c.load_record(&id)?, state: c.peek(&id)? })
+}
+
+fn opt_json<T: serde::Serialize>(v: &Option<T>) -> Value {
+    v.as_ref().map(|x| json!(x)).unwrap_or(Value::Null)
+}
+
+/// docker's `inspect` JSON for a container.
+pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
+    let s = get(paths, query)?;
+    let (r, st) = (&s.record, &s.state);
+    let o = &r.config;
+    let env = fs::read(Containers::new(paths).dir(&r.id).join("config.json"))
+        .ok()
+        .and_then(|d| serde_json::from_slice::<oci_spec::runtime::Spec>(&d).ok())
+        .and_then(|sp| sp.process().as_ref().and_then(|p| p.env().clone()))
+        .unwrap_or_default();
+    let cmd: Vec<String> = if o.cmd.is_empty() && o.entrypoint.is_none() {
+        r.image_config.cmd.clone().unwrap_or_default()
+    } else {
+        o.cmd.clone()
+    };
+    let entrypoint: Value = match &o.entrypoint {
+        Some(e) if e.is_empty() => Value::Null,
+        Some(e) => json!([e]),
+        None => opt_json(&r.image_config.entrypoint),
+    };
+    let mut labels = r.image_config.labels.clone();
+    labels.extend(o.labels.clone());
+    let binds: Vec<String> = o
+        .mounts
+        .iter()
+        .filter(|m| m.kind == MountKind::Bind)
+        .map(|m| format!("{}:{}{}", m.source, m.target, if m.readonly { ":ro" } else { "" }))
+        .collect();
+    let mounts: Vec<Value> = r
+        .mounts
+        .iter()
+        .map(|m| {
+            let vol_name = m.kind == MountKind::Volume;
+            json!({
+                "Type": match m.kind { MountKind::Bind => "bind", MountKind::Volume => "volume", MountKind::Tmpfs => "tmpfs" },
+                "Name": if vol_name { Path::new(&m.source).parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).unwrap_or_default() } else { String::new() },
+                "Source": m.source,
+                "Destination": m.destination,
+                "Driver": if vol_name { "local" } else { "" },
+                "Mode": "",
+                "RW": !m.readonly,
+                "Propagation": if m.kind == MountKind::Bind { "rprivate" } else { "" },
+            })
+        })
+        .collect();
+    let exposed: serde_json::Map<String, Value> =
+        r.image_config.exposed_ports.iter().map(|p| (p.clone(), json!({}))).collect();
+    let running = st.is_running();
+    let dir = Containers::new(paths).dir(&r.id);
+    let hostconfig = json!({
+        "Binds": if binds.is_empty() { Value::Null } else { json!(binds) },
+        "ContainerIDFile": "",
+        "LogConfig": {"Type": "json-file", "Config": {}},
+        "NetworkMode": if o.network.is_empty() { "none" } else { o.network.as_str() },
+        "PortBindings": {},
+        "RestartPolicy": {"Name": "no", "MaximumRetryCount": 0},
+        "AutoRemove": o.auto_remove,
+        "VolumeDriver": "",
+        "VolumesFrom": Value::Null,
+        "CapAdd": if o.cap_add.is_empty() { Value::Null } else { json!(o.cap_add) },
+        "CapDrop": if o.cap_drop.is_empty() { Value::Null } else { json!(o.cap_drop) },
+        "Dns": [], "DnsOptions": [], "DnsSearch": [], "ExtraHosts": Value::Null,
+        "IpcMode": "private",
+        "OomScoreAdj": 0,
+        "PidMode": "",
+        "Privileged": o.privileged,
+        "PublishAllPorts": false,
+        "ReadonlyRootfs": o.read_only,
+        "SecurityOpt": security_opt(o),
+        "UTSMode": "",
+        "UsernsMode": "",
+        "ShmSize": o.shm_size.unwrap_or(64 << 20),
+        "Runtime": "berth",
+        "Isolation": "",
+        "CpuShares": o.cpu_shares.unwrap_or(0),
+        "Memory": o.memory.unwrap_or(0),
+        "NanoCpus": o.nano_cpus.unwrap_or(0),
+        "CgroupParent": "",
+        "CpusetCpus": o.cpuset_cpus.clone().unwrap_or_default(),
+        "MemorySwap": o.memory_swap.or(o.memory.map(|m| m * 2)).unwrap_or(0),
+        "PidsLimit": o.pids_limit,
+        "Ulimits": o.ulimits.iter().map(|u| json!({"Name": u.name, "Soft": u.soft, "Hard": u.hard})).collect::<Vec<_>>(),
+        "Init": Value::Null,
+        "Tmpfs": tmpfs_map(o),
+        "MaskedPaths": if o.privileged { json!([]) } else { json!(spec::MASKED_PATHS) },
+        "ReadonlyPaths": if o.privileged { json!([]) } else { json!(spec::READONLY_PATHS) },
+    });
+    let config = json!({
+        "Hostname": r.hostname,
+        "Domainname": "",
+        "User": o.user.clone().or(r.image_config.user.clone()).unwrap_or_default(),
+        "AttachStdin": o.interactive,
+        "AttachStdout": true,
+        "AttachStderr": true,
+        "ExposedPorts": if exposed.is_empty() { Value::Null } else { Value::Object(exposed) },
+        "Tty": o.tty,
+        "OpenStdin": o.interactive,
+        "StdinOnce": o.interactive,
+        "Env": env,
+        "Cmd": if cmd.is_empty() { Value::Null } else { json!(cmd) },
+        "Image": r.image,
+        "Volumes": if r.image_config.volumes.is_empty() { Value::Null } else {
+            Value::Object(r.image_config.volumes.iter().map(|v| (v.clone(), json!({}))).collect()) },
+        "WorkingDir": o.workdir.clone().or(r.image_config.working_dir.clone()).unwrap_or_default(),
+        "Entrypoint": entrypoint,
+        "OnBuild": Value::Null,
+        "Labels": labels,
+        "StopSignal": o.stop_signal.clone().or(r.image_config.stop_signal.clone()),
+    });
+    let networksettings = json!({
+        "Bridge": "",
+        "SandboxID": "",
+        "SandboxKey": "",
+        "Ports": {},
+        "HairpinMode": false,
+        "LinkLocalIPv6Address": "",
+        "LinkLocalIPv6PrefixLen": 0,
+        "SecondaryIPAddresses": Value::Null,
+        "SecondaryIPv6Addresses": Value::Null,
+        "EndpointID": "",
+        "Gateway": "",
+        "GlobalIPv6Address": "",
+        "GlobalIPv6PrefixLen": 0,
+        "IPAddress": "",
+        "IPPrefixLen": 0,
+        "IPv6Gateway": "",
+        "MacAddress": "",
+        "Networks": {
+            "none": {
+                "IPAMConfig": Value::Null, "Links": Value::Null, "Aliases": Value::Null, "MacAddress": "",
+                "NetworkID": "", "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0,
+                "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DriverOpts": Value::Null,
+                "DNSNames": Value::Null,
+            }
+        },
+    });
+    Ok(json!({
+        "Id": r.id,
+        "Created": r.created,
+        "Path": r.path,
+        "Args": r.args,
+        "State": {
+            "Status": st.status.as_str(),
+            "Running": running,
+            "Paused": st.status == Status::Paused,
+            "Restarting": false,
+            "OOMKilled": st.oom_killed,
+            "Dead": false,
+            "Pid": if running { st.pid } else { 0 },
+            "ExitCode": st.exit_code,
+            "Error": st.error,
+            "StartedAt": st.started_at,
+            "FinishedAt": st.finished_at,
+        },
+        "Image": r.image_id,
+        "ResolvConfPath": dir.join("resolv.conf"),
+        "HostnamePath": dir.join("hostname"),
+        "HostsPath": dir.join("hosts"),
+        "LogPath": Containers::new(paths).log_path(&r.id),
+        "Name": format!("/{}", r.name),
+        "RestartCount": st.restart_count,
+        "Driver": "overlay",
+        "Platform": "linux",
+        "MountLabel": "",
+        "ProcessLabel": "",
+        "AppArmorProfile": "",
+        "ExecIDs": Value::Null,
+        "HostConfig": hostconfig,
+        "GraphDriver": {
+            "Name": "overlay",
+            "Data": {
+                "LowerDir": r.layers.iter().rev().map(|p| p.display().to_string()).collect::<Vec<_>>().join(":"),
+                "UpperDir": dir.join("upper"),
+                "WorkDir": dir.join("work"),
+                "MergedDir": dir.join("rootfs"),
+            },
+        },
+        "Mounts": mounts,
+        "Config": config,
+        "NetworkSettings": networksettings,
+    }))
+}
+
+fn security_opt(o: &RunOptions) -> Value {
+    let mut v = Vec::new();
+    match &o.seccomp {
+        spec::SeccompChoice::Unconfined => v.push("seccomp=unconfined".to_string()),
+        spec::SeccompChoice::Profile(p) => v.push(format!("seccomp={}", p.display())),
+        spec::SeccompChoice::Default => {}
+    }
+    if o.no_new_privileges {
+        v.push("no-new-privileges".into());
+    }
+    if v.is_empty() { Value::Null } else { json!(v) }
+}
+
+fn tmpfs_map(o: &RunOptions) -> Value {
+    let m: serde_json::Map<String, Value> = o
+        .mounts
+        .iter()
+        .filter(|m| m.kind == MountKind::Tmpfs)
+        .map(|m| (m.target.clone(), json!(m.options.join(","))))
+        .collect();
+    if m.is_empty() { Value::Null } else { Value::Object(m) }
+}
+
+/// Log reading options (`logs`).
+#[derive(Debug, Clone, Default)]
+pub struct LogOptions {
+    pub follow: bool,
+    pub tail: Option<usize>,
+    pub since: Option<SystemTime>,
+    pub until: Option<SystemTime>,
+}
+
+/// Read the json-file log, calling `sink(entry)` for each entry in order; with `follow`, keep reading
+/// until the container stops.
+pub fn logs(paths: &Paths, query: &str, o: &LogOptions, sink: &mut dyn FnMut(&monitor::log::LogEntry) -> Result<()>) -> Result<()> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let path = c.log_path(&id);
+    let keep = |e: &monitor::log::LogEntry| {
+        let t = state::time::parse_rfc3339(&e.time);
+        o.since.is_none_or(|s| t.is_some_and(|t| t >= s)) && o.until.is_none_or(|u| t.is_some_and(|t| t <= u))
+    };
+    let mut pos = 0u64;
+    let mut pending = Vec::new();
+    let read_new = |pos: &mut u64, pending: &mut Vec<u8>| -> Result<Vec<monitor::log::LogEntry>> {
+        use std::io::{Seek, SeekFrom};
+        let mut f = match fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e).with_context(|| format!("opening {}", path.display())),
+        };
+        f.seek(SeekFrom::Start(*pos)).context("seeking log")?;
+        let n = f.read_to_end(pending).context("reading log")?;
+        *pos += n as u64;
+        let mut out = Vec::new();
+        while let Some(i) = pending.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=i).collect();
+            if let Ok(e) = serde_json::from_slice::<monitor::log::LogEntry>(&line) {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    };
+    let mut first: Vec<_> = read_new(&mut pos, &mut pending)?.into_iter().filter(|e| keep(e)).collect();
+    if let Some(t) = o.tail {
+        let skip = first.len().saturating_sub(t);
+        first.drain(..skip);
+    }
+    for e in &first {
+        sink(e)?;
+    }
+    if !o.follow {
+        return Ok(());
+    }
+    loop {
+        let running = c.peek(&id).map(|s| s.is_running()).unwrap_or(false) || c.monitor_alive(&id);
+        for e in read_new(&mut pos, &mut pending)? {
+            if keep(&e) {
+                sink(&e)?;
+            }
+        }
+        if !running {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// What `exec` runs.
+#[derive(Debug, Clone, Default)]
+pub struct ExecOptions {
+    pub cmd: Vec<String>,
+    pub env: Vec<String>,
+    pub user: Option<String>,
+    pub workdir: Option<String>,
+    pub tty: bool,
+    pub interactive: bool,
+    pub detach: bool,
+}
+
+/// A started exec'd process: a child of the caller (waitpid it), with the pty master for `-t`.
+pub struct ExecHandle {
+    pub pid: i32,
+    pub pty_master: Option<std::os::fd::OwnedFd>,
+}
+
+/// Start a process in a running container with every restriction its init has (SECURITY.md F7).
+/// The caller must be single-threaded and run from the sealed binary (`runtime::seal::ensure_sealed`).
+pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
+    use crate::runtime::{LaunchError, Stdio};
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let rec = c.load_record(&id)?;
+    let st = {
+        let _l = c.lock(&id)?;
+        c.refresh(&id)?
+    };
+    if !st.is_running() {
+        bail!(InvalidState(format!("container {id} is not running")));
+    }
+    if st.status == Status::Paused {
+        bail!(InvalidState(format!("container {id} is paused, unpause the container before exec")));
+    }
+    let spec_path = c.dir(&id).join("config.json");
+    let spec: oci_spec::runtime::Spec =
+        serde_json::from_slice(&fs::read(&spec_path).with_context(|| format!("reading {}", spec_path.display()))?)
+            .with_context(|| format!("parsing {}", spec_path.display()))?;
+    let mut process = spec.process().clone().context("container spec has no process")?;
+    process.set_args(Some(o.cmd.clone()));
+    process.set_terminal(Some(o.tty));
+    let mut env = process.env().clone().unwrap_or_default();
+    for kv in &o.env {
+        let k = kv.split('=').next().unwrap_or("");
+        env.retain(|e| e.split('=').next() != Some(k));
+        env.push(kv.clone());
+    }
+    if let Some(u) = &o.user {
+        let mut layers = vec![c.dir(&id).join("upper")];
+        layers.extend(rec.layers.iter().rev().cloned());
+        let ru = resolve_user(&LayeredRoot { layers }, u)?;
+        let mut user = process.user().clone();
+        user.set_uid(ru.uid);
+        user.set_gid(ru.gid);
+        user.set_additional_gids(Some(ru.additional_gids));
+        process.set_user(user);
+        env.retain(|e| !e.starts_with("HOME="));
+        env.push(format!("HOME={}", if ru.home.is_empty() { "/" } else { &ru.home }));
+    }
+    process.set_env(Some(env));
+    if let Some(w) = &o.workdir {
+        if !w.starts_with('/') {
+            bail!("the working directory '{w}' is invalid, it needs to be an absolute path");
+        }
+        process.set_cwd(PathBuf::from(w));
+    }
+    let stdio = if o.tty {
+        Stdio::Pty
+    } else {
+        let dup = |fd: i32| -> Result<std::os::fd::OwnedFd> {
+            let b = unsafe {
+                // SAFETY: fds 0..2 are open for the lifetime of this process.
+                std::os::fd::BorrowedFd::borrow_raw(fd)
+            };
+            b.try_clone_to_owned().context("duplicating stdio")
+        };
+        let null = || -> Result<std::os::fd::OwnedFd> {
+            Ok(fs::OpenOptions::new().read(true).write(true).open("/dev/null").context("opening /dev/null")?.into())
+        };
+        if o.detach {
+            Stdio::Fds { stdin: None, stdout: null()?, stderr: null()? }
+        } else {
+            Stdio::Fds { stdin: if o.interactive { Some(dup(0)?) } else { None }, stdout: dup(1)?, stderr: dup(2)? }
+        }
+    };
+    match crate::runtime::exec(st.pid, &spec, &process, stdio, Some(&monitor::cgroup_name(&id))) {
+        Ok(l) => Ok(ExecHandle { pid: l.pid, pty_master: l.pty_master }),
+        Err(e) => {
+            let code = match e.downcast_ref::<LaunchError>() {
+                Some(LaunchError::NotFound(_)) => 127,
+                Some(LaunchError::NotExecutable(_)) => 126,
+                _ => 126,
+            };
+            Err(ExitCodeError { code, message: format!("{e:#}") }.into())
+        }
+    }
+}
+
+/// `rename OLD NEW`.
+pub fn rename(paths: &Paths, query: &str, new_name: &str) -> Result<()> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let _l = c.lock(&id)?;
+    let mut rec = c.load_record(&id)?;
+    let new_name = new_name.strip_prefix('/').unwrap_or(new_name);
+    if rec.name == new_name {
+        bail!(InvalidState(format!("Renaming a container with the same name as its current name")));
+    }
+    c.reserve_name(new_name, &id)?;
+    let old = std::mem::replace(&mut rec.name, new_name.to_string());
+    rec.config.name = Some(new_name.to_string());
+    if let Err(e) = c.save_record(&rec) {
+        let _ = c.release_name(new_name, &id);
+        return Err(e);
+    }
+    c.release_name(&old, &id)
+}
+
+/// `container prune`: remove every stopped container. Returns the ids and the bytes their upper dirs held.
+pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
+    let c = Containers::new(paths);
+    let mut ids = Vec::new();
+    let mut bytes = 0;
+    for id in c.list_ids()? {
+        let Ok(_l) = c.lock(&id) else { continue };
+        let Ok(st) = c.refresh(&id) else { continue };
+        if st.is_running() || c.monitor_alive(&id) {
+            continue;
+        }
+        let Ok(rec) = c.load_record(&id) else { continue };
+        bytes += dir_size(&c.dir(&id).join("upper"));
+        crate::runtime::destroy(&id, &monitor::rootfs_of(&c, &rec), Some(&monitor::cgroup_name(&id)))
+            .context("cleaning up the container")?;
+        c.remove_files(&rec, false)?;
+        ids.push(id);
+    }
+    Ok((ids, bytes))
+}
+
+fn dir_size(p: &Path) -> u64 {
+    let Ok(md) = fs::symlink_metadata(p) else { return 0 };
+    if !md.is_dir() {
+        return md.len();
+    }
+    fs::read_dir(p).map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum()).unwrap_or(0)
+}
+
+/// `pause`/`unpause` through the cgroup freezer.
+pub fn set_paused(paths: &Paths, query: &str, pause: bool) -> Result<()> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let _l = c.lock(&id)?;
+    let mut st = c.refresh(&id)?;
+    match (st.status, pause) {
+        (Status::Running, true) => {
+            crate::runtime::cgroup::freeze(&monitor::cgroup_name(&id))?;
+            st.status = Status::Paused;
+        }
+        (Status::Paused, false) => {
+            crate::runtime::cgroup::thaw(&monitor::cgroup_name(&id))?;
+            st.status = Status::Running;
+        }
+        (Status::Paused, true) => bail!(InvalidState(format!("container {id} is already paused"))),
+        (Status::Running, false) => bail!(InvalidState(format!("container {id} is not paused"))),
+        _ => bail!(InvalidState(format!("container {id} is not running"))),
+    }
+    c.save_state(&id, &st)
+}
+
+/// `--pull` policy of `run`/`create`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PullPolicy {
+    Missing,
+    Always,
+    Never,
+}
+
+/// Find the image for a new container, pulling it per `policy`. `on_pull` is told before a pull starts
+/// (docker prints "Unable to find image ... locally").
+pub fn resolve_image(
+    ctx: &crate::engine::Context,
+    name: &str,
+    policy: PullPolicy,
+    progress: &dyn crate::engine::Progress,
+    on_pull: &mut dyn FnMut(&str),
+) -> Result<ImageInfo> {
+    use crate::engine::image as img;
+    let local = match policy {
+        PullPolicy::Always => None,
+        _ => match img::resolve_local(ctx, name) {
+            Ok(r) => Some(r),
+            Err(e) if e.downcast_ref::<img::NoSuchImage>().is_some() => None,
+            Err(e) => return Err(e),
+        },
+    };
+    let rec = match local {
+        Some(r) => r,
+        None if policy == PullPolicy::Never => bail!(img::NoSuchImage(name.to_string())),
+        None => {
+            on_pull(name);
+            let report = img::pull(ctx, name, &img::PullOptions::default(), progress)?;
+            img::resolve_local(ctx, &report.id)?
+        }
+    };
+    let layers = img::image_layers(&ctx.paths, &rec)?;
+    let cfg = img::image_config(&ctx.paths, &rec)?;
+    Ok(ImageInfo { id: rec.id.clone(), name: name.to_string(), layers, config: ImageConfig::from_oci(cfg.config().as_ref()) })
+}

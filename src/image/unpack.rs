@@ -1,0 +1,656 @@
+//! The layer unpacker: a tar stream in, a directory tree (an overlay lowerdir) out.
+//!
+//! Layers are untrusted input (SECURITY.md 1A, 1B). Invariants:
+//! - every path is resolved from the layer root fd with `openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)`,
+//!   afresh for every entry (no resolved parent is cached across entries: CVE-2025-47290); the final
+//!   component is always handled with an `*at` call that does not follow it;
+//! - `..` components are refused, absolute names land inside the root (chroot semantics, as containerd);
+//! - a new entry replaces what was there by unlinking it first and creating with `O_EXCL|O_NOFOLLOW`
+//!   (RUSTSEC-2018-0002); metadata is applied through the fd of the object created or with
+//!   `AT_SYMLINK_NOFOLLOW` (CVE-2021-32760); directory modes and mtimes are applied after the last entry,
+//!   re-resolved in the root and never through a symlink;
+//! - OCI whiteouts become overlay whiteouts (char 0/0; `.wh..wh..opq` becomes the `overlay.opaque` xattr);
+//!   overlay xattrs carried by the layer itself are dropped (SECURITY.md A15);
+//! - tar extension headers are parsed here with size limits (Go CVE-2022-2879), and a PAX `size` that
+//!   disagrees with the header is refused (CVE-2026-33055 class parser differentials);
+//! - the caller drains the stream after `unpack_layer` returns, so trailing bytes are hashed (A17).
+//!
+//! The `tar` crate is used to read headers only, never its `unpack`. Uses store only for its safe tree removal; must not depend on registry, engine or cli.
+
+use anyhow::{Context, Result, anyhow, bail};
+use nix::errno::Errno;
+use nix::fcntl::{OFlag, OpenHow, ResolveFlag, openat, openat2};
+use nix::sys::stat::{
+    FchmodatFlags, Mode, SFlag, UtimensatFlags, fchmod, fchmodat, fstatat, futimens, mkdirat, mknodat, utimensat,
+};
+use nix::sys::time::TimeSpec;
+use nix::unistd::{Gid, Uid, UnlinkatFlags, fchown, fchownat, linkat, mkfifoat, symlinkat, unlinkat};
+use std::collections::HashMap;
+use std::ffi::{CString, OsStr, OsString};
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
+
+/// Bounds on what one layer may cost. Defaults follow containerd's threat model (STORE-002/003) and Go's
+/// 1 MiB header cap; the config file's `limits` section overrides them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct UnpackLimits {
+    /// Uncompressed bytes per layer (the whole tar stream, headers and padding included).
+    pub max_layer_bytes: u64,
+    /// Tar entries per layer (extension headers included).
+    pub max_entries: u64,
+    /// Size of one PAX/GNU extension header.
+    pub max_header_bytes: u64,
+    /// log2 of the largest zstd window a layer may ask for.
+    pub zstd_window_log_max: u32,
+}
+
+impl Default for UnpackLimits {
+    fn default() -> Self {
+        UnpackLimits {
+            max_layer_bytes: 32 << 30,
+            max_entries: 500_000,
+            max_header_bytes: 1 << 20,
+            zstd_window_log_max: 27,
+        }
+    }
+}
+
+/// What unpacking did, for the caller to report.
+#[derive(Debug, Default, Clone)]
+pub struct UnpackReport {
+    pub entries: u64,
+    /// Bytes of regular file content written.
+    pub file_bytes: u64,
+    /// One line per kind of thing skipped (device nodes rootless, failed chown rootless, refused xattrs).
+    pub warnings: Vec<String>,
+}
+
+/// The xattr name overlayfs reads for opaque dirs and whiteouts: `trusted.` rootful, `user.` rootless
+/// (overlay's `userxattr` mount option; containers/storage does the same).
+fn overlay_xattr(rootless: bool, what: &str) -> String {
+    format!("{}.overlay.{what}", if rootless { "user" } else { "trusted" })
+}
+
+const WHITEOUT_PREFIX: &[u8] = b".wh.";
+const OPAQUE_MARKER: &[u8] = b".wh..wh..opq";
+
+/// Unpack the tar stream `input` into the existing, empty directory `dest`. `rootless` selects the
+/// `user.overlay.*` xattrs and makes ownership and device nodes best-effort. The caller must read `input`
+/// to EOF afterwards (trailing bytes after the end-of-archive blocks still count for the digest).
+pub fn unpack_layer(input: &mut dyn Read, dest: &Path, limits: &UnpackLimits, rootless: bool) -> Result<UnpackReport> {
+    let root = nix::fcntl::open(dest, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
+        .with_context(|| format!("opening layer directory {}", dest.display()))?;
+    let mut u = Unpacker {
+        root,
+        rootless,
+        report: UnpackReport::default(),
+        chown_broken: false,
+        dirs: Vec::new(),
+        dir_index: HashMap::new(),
+        warned: Vec::new(),
+    };
+    let mut limited = LimitedReader { inner: input, left: limits.max_layer_bytes, limit: limits.max_layer_bytes, exceeded: false };
+    let mut archive = tar::Archive::new(&mut limited);
+    let mut ext = Extensions::default();
+    let entries = archive.entries().context("reading layer tar")?.raw(true);
+    for entry in entries {
+        let mut entry = entry.context("reading layer tar")?;
+        u.report.entries += 1;
+        if u.report.entries > limits.max_entries {
+            bail!("layer has more than {} tar entries (limit max_entries)", limits.max_entries);
+        }
+        let kind = entry.header().entry_type();
+        let ext_size = entry.header().entry_size().context("reading tar header size")?;
+        let read_ext = |entry: &mut tar::Entry<'_, _>| -> Result<Vec<u8>> {
+            if ext_size > limits.max_header_bytes {
+                bail!("tar extension header of {ext_size} bytes is over the {} byte limit", limits.max_header_bytes);
+            }
+            let mut buf = Vec::with_capacity(ext_size as usize);
+            entry.read_to_end(&mut buf).context("reading tar extension header")?;
+            Ok(buf)
+        };
+        if kind.is_gnu_longname() {
+            if ext.long_name.is_some() {
+                bail!("two GNU long name headers for one tar entry");
+            }
+            ext.long_name = Some(trim_nul(read_ext(&mut entry)?));
+            continue;
+        }
+        if kind.is_gnu_longlink() {
+            if ext.long_link.is_some() {
+                bail!("two GNU long link headers for one tar entry");
+            }
+            ext.long_link = Some(trim_nul(read_ext(&mut entry)?));
+            continue;
+        }
+        if kind.is_pax_local_extensions() {
+            if ext.pax.is_some() {
+                bail!("two PAX headers for one tar entry");
+            }
+            ext.pax = Some(read_ext(&mut entry)?);
+            continue;
+        }
+        if kind.is_pax_global_extensions() {
+            // Global headers carry nothing berth applies (containerd ignores them as well).
+            read_ext(&mut entry)?;
+            continue;
+        }
+        if kind.is_gnu_sparse() {
+            bail!("GNU sparse tar entries are not supported in layers");
+        }
+        let e = Entry::from_tar(&entry, std::mem::take(&mut ext), ext_size)?;
+        let name = String::from_utf8_lossy(&e.name).into_owned();
+        u.apply(e, &mut entry).with_context(|| format!("unpacking layer entry {name:?}"))?;
+    }
+    if ext.long_name.is_some() || ext.long_link.is_some() || ext.pax.is_some() {
+        bail!("layer tar ends with an extension header that describes no entry");
+    }
+    drop(archive);
+    u.finish_dirs()?;
+    if limited.left == 0 && limited.exceeded {
+        bail!("layer is larger than {} bytes uncompressed (limit max_layer_bytes)", limited.limit);
+    }
+    Ok(u.report)
+}
+
+fn trim_nul(mut v: Vec<u8>) -> Vec<u8> {
+    while v.last() == Some(&0) {
+        v.pop();
+    }
+    v
+}
+
+/// Fails the read once more than `limit` bytes have come through (decompression bombs, SECURITY.md A16).
+struct LimitedReader<'a> {
+    inner: &'a mut dyn Read,
+    left: u64,
+    limit: u64,
+    exceeded: bool,
+}
+
+impl Read for LimitedReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            self.left = 0;
+            self.exceeded = true;
+            return Err(io::Error::other(format!(
+                "layer is larger than {} bytes uncompressed (limit max_layer_bytes)",
+                self.limit
+            )));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+#[derive(Default)]
+struct Extensions {
+    long_name: Option<Vec<u8>>,
+    long_link: Option<Vec<u8>>,
+    pax: Option<Vec<u8>>,
+}
+
+enum Kind {
+    File,
+    Dir,
+    Symlink,
+    Hardlink,
+    Char,
+    Block,
+    Fifo,
+}
+
+/// One tar entry with its extension headers folded in.
+struct Entry {
+    name: Vec<u8>,
+    link: Option<Vec<u8>>,
+    kind: Kind,
+    mode: u32,
+    uid: u32,
+    gid: u32,
+    mtime: TimeSpec,
+    dev: Option<(u32, u32)>,
+    xattrs: Vec<(OsString, Vec<u8>)>,
+}
+
+impl Entry {
+    fn from_tar<R: Read>(entry: &tar::Entry<'_, R>, ext: Extensions, size: u64) -> Result<Entry> {
+        let h = entry.header();
+        let mut name = ext.long_name.unwrap_or_else(|| h.path_bytes().into_owned());
+        let mut link = ext.long_link.or_else(|| h.link_name_bytes().map(|l| l.into_owned()));
+        let mut uid = h.uid().context("reading tar uid")?;
+        let mut gid = h.gid().context("reading tar gid")?;
+        let mut mtime = TimeSpec::new(h.mtime().context("reading tar mtime")? as i64, 0);
+        let mut xattrs = Vec::new();
+        if let Some(pax) = &ext.pax {
+            for rec in tar::PaxExtensions::new(pax) {
+                let rec = rec.context("reading PAX header")?;
+                let key = rec.key().context("reading PAX header key")?;
+                let value = rec.value_bytes();
+                let num = || -> Result<u64> {
+                    std::str::from_utf8(value)
+                        .ok()
+                        .and_then(|s| s.parse().ok())
+                        .with_context(|| format!("bad PAX {key} value"))
+                };
+                match key {
+                    "path" => name = value.to_vec(),
+                    "linkpath" => link = Some(value.to_vec()),
+                    "uid" => uid = num()?,
+                    "gid" => gid = num()?,
+                    // The data size is taken from the header by the reader; a disagreeing PAX size
+                    // would make berth and other tools see different files (CVE-2026-33055).
+                    "size" if num()? != size => bail!("PAX size {} disagrees with the tar header size {size}", num()?),
+                    "mtime" => mtime = pax_time(value)?,
+                    k if k.starts_with("GNU.sparse.") => bail!("GNU sparse tar entries are not supported in layers"),
+                    k if k.starts_with("SCHILY.xattr.") => {
+                        xattrs.push((OsString::from(&k["SCHILY.xattr.".len()..]), value.to_vec()))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let t = h.entry_type();
+        let kind = if t.is_dir() {
+            Kind::Dir
+        } else if t.is_symlink() {
+            Kind::Symlink
+        } else if t.is_hard_link() {
+            Kind::Hardlink
+        } else if t.is_character_special() {
+            Kind::Char
+        } else if t.is_block_special() {
+            Kind::Block
+        } else if t.is_fifo() {
+            Kind::Fifo
+        } else if t.is_file() || t.is_contiguous() {
+            // Pre-POSIX archives mark directories with a trailing slash on a regular entry.
+            if name.ends_with(b"/") { Kind::Dir } else { Kind::File }
+        } else {
+            bail!("unsupported tar entry type {:?}", t.as_byte() as char);
+        };
+        let dev = match kind {
+            Kind::Char | Kind::Block => {
+                // Values that do not fit 32 bits are refused by the parser (containerd 0205398ac).
+                let major = h.device_major().context("reading device major")?.unwrap_or(0);
+                let minor = h.device_minor().context("reading device minor")?.unwrap_or(0);
+                Some((major, minor))
+            }
+            _ => None,
+        };
+        let id = |v: u64, what: &str| -> Result<u32> {
+            u32::try_from(v).ok().filter(|v| *v != u32::MAX).with_context(|| format!("{what} {v} is out of range"))
+        };
+        if matches!(kind, Kind::Symlink | Kind::Hardlink) && link.as_ref().is_none_or(|l| l.is_empty()) {
+            bail!("link entry without a target");
+        }
+        Ok(Entry {
+            name,
+            link,
+            kind,
+            mode: h.mode().context("reading tar mode")? & 0o7777,
+            uid: id(uid, "uid")?,
+            gid: id(gid, "gid")?,
+            mtime,
+            dev,
+            xattrs,
+        })
+    }
+}
+
+/// A PAX time: decimal seconds with an optional fraction, possibly negative.
+fn pax_time(v: &[u8]) -> Result<TimeSpec> {
+    let s = std::str::from_utf8(v).context("bad PAX mtime")?;
+    let (secs, frac) = s.split_once('.').unwrap_or((s, ""));
+    let secs: i64 = secs.parse().context("bad PAX mtime")?;
+    let mut nanos: i64 = 0;
+    if !frac.is_empty() {
+        let digits: String = frac.chars().take(9).collect();
+        nanos = format!("{digits:0<9}").parse().context("bad PAX mtime")?;
+    }
+    Ok(TimeSpec::new(secs, if secs < 0 { -nanos } else { nanos }))
+}
+
+/// Split a tar name into components inside the root: leading `/` and `.` components dropped, `..` refused.
+fn components(raw: &[u8]) -> Result<Vec<OsString>> {
+    let mut out = Vec::new();
+    for c in raw.split(|b| *b == b'/') {
+        match c {
+            b"" | b"." => continue,
+            b".." => bail!("path {:?} contains \"..\"", String::from_utf8_lossy(raw)),
+            c if c.contains(&0) => bail!("path contains a NUL byte"),
+            c => out.push(OsString::from_vec(c.to_vec())),
+        }
+    }
+    Ok(out)
+}
+
+fn join(comps: &[OsString]) -> PathBuf {
+    if comps.is_empty() {
+        return PathBuf::from(".");
+    }
+    comps.iter().collect()
+}
+
+fn in_root() -> ResolveFlag {
+    ResolveFlag::RESOLVE_IN_ROOT | ResolveFlag::RESOLVE_NO_MAGICLINKS
+}
+
+struct Unpacker {
+    root: OwnedFd,
+    rootless: bool,
+    report: UnpackReport,
+    chown_broken: bool,
+    /// Directory metadata applied after the last entry: (components, mode, mtime), last writer wins.
+    dirs: Vec<(Vec<OsString>, u32, TimeSpec)>,
+    dir_index: HashMap<Vec<OsString>, usize>,
+    warned: Vec<&'static str>,
+}
+
+impl Unpacker {
+    fn warn(&mut self, key: &'static str, msg: String) {
+        if !self.warned.contains(&key) {
+            self.warned.push(key);
+            self.report.warnings.push(msg);
+        }
+    }
+
+    /// Open `comps` (a directory) inside the root; `O_PATH` unless `readable`.
+    fn open_dir(&self, comps: &[OsString], readable: bool) -> nix::Result<OwnedFd> {
+        let base = if readable { OFlag::O_RDONLY } else { OFlag::O_PATH };
+        let how = OpenHow::new().flags(base | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC).resolve(in_root());
+        openat2(self.root.as_fd(), &join(comps), how)
+    }
+
+    /// Open the directory `comps`, creating missing components (0755, as docker creates implied parents).
+    /// Each prefix is resolved from the root again; nothing is remembered between entries.
+    fn ensure_dir(&self, comps: &[OsString]) -> Result<OwnedFd> {
+        match self.open_dir(comps, false) {
+            Ok(fd) => return Ok(fd),
+            Err(Errno::ENOENT) => {}
+            Err(e) => return Err(anyhow!(e)).with_context(|| format!("opening {}", join(comps).display())),
+        }
+        let mut parent = self.open_dir(&[], false)?;
+        for i in 0..comps.len() {
+            match self.open_dir(&comps[..=i], false) {
+                Ok(fd) => parent = fd,
+                Err(Errno::ENOENT) => {
+                    mkdirat(parent.as_fd(), comps[i].as_os_str(), Mode::from_bits_truncate(0o755)).with_context(
+                        || format!("creating directory {} (is it a dangling symlink?)", join(&comps[..=i]).display()),
+                    )?;
+                    parent = self
+                        .open_dir(&comps[..=i], false)
+                        .with_context(|| format!("opening {}", join(&comps[..=i]).display()))?;
+                }
+                Err(e) => return Err(anyhow!(e)).with_context(|| format!("opening {}", join(&comps[..=i]).display())),
+            }
+        }
+        Ok(parent)
+    }
+
+    fn apply(&mut self, e: Entry, data: &mut dyn Read) -> Result<()> {
+        let comps = components(&e.name)?;
+        let Some((last, parent_comps)) = comps.split_last() else {
+            // The root itself (`./`) or an empty name: the layer root is never replaced (containerd
+            // SymlinkEmptyFilename, SymlinkParentDirectory).
+            return Ok(());
+        };
+        let last = last.as_os_str();
+        if last.as_bytes().starts_with(WHITEOUT_PREFIX) {
+            return self.whiteout(parent_comps, last);
+        }
+        let parent = self.ensure_dir(parent_comps)?;
+        let parent = parent.as_fd();
+        match e.kind {
+            Kind::Dir => {
+                if !self.clear_target(parent, last, true)? {
+                    mkdirat(parent, last, Mode::from_bits_truncate(0o700)).context("creating directory")?;
+                }
+                let fd = openat(parent, last, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())
+                    .context("opening directory")?;
+                self.chown_fd(fd.as_fd(), e.uid, e.gid)?;
+                self.set_xattrs(fd.as_fd(), &e.xattrs);
+                match self.dir_index.get(&comps) {
+                    Some(&i) => self.dirs[i] = (comps.clone(), e.mode, e.mtime),
+                    None => {
+                        self.dir_index.insert(comps.clone(), self.dirs.len());
+                        self.dirs.push((comps.clone(), e.mode, e.mtime));
+                    }
+                }
+            }
+            Kind::File => {
+                self.clear_target(parent, last, false)?;
+                let fd = openat(
+                    parent,
+                    last,
+                    OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+                    Mode::from_bits_truncate(0o600),
+                )
+                .context("creating file")?;
+                let mut f = File::from(fd);
+                self.report.file_bytes += io::copy(data, &mut f).context("writing file content")?;
+                // chown before chmod: chown clears setuid/setgid bits.
+                self.chown_fd(f.as_fd(), e.uid, e.gid)?;
+                fchmod(f.as_fd(), Mode::from_bits_truncate(e.mode)).context("setting file mode")?;
+                self.set_xattrs(f.as_fd(), &e.xattrs);
+                futimens(f.as_fd(), &e.mtime, &e.mtime).context("setting file times")?;
+            }
+            Kind::Symlink => {
+                let target = e.link.as_deref().unwrap_or_default();
+                self.clear_target(parent, last, false)?;
+                symlinkat(OsStr::from_bytes(target), parent, last).context("creating symlink")?;
+                self.chown_at(parent, last, e.uid, e.gid)?;
+                utimensat(parent, last, &e.mtime, &e.mtime, UtimensatFlags::NoFollowSymlink)
+                    .context("setting symlink times")?;
+            }
+            Kind::Hardlink => {
+                let target = components(e.link.as_deref().unwrap_or_default()).context("hardlink target")?;
+                let Some((tlast, tparent)) = target.split_last() else {
+                    bail!("hardlink to the layer root");
+                };
+                if target == comps {
+                    return Ok(());
+                }
+                let tdir = self.open_dir(tparent, false).map_err(|err| anyhow!(err)).with_context(|| {
+                    format!("hardlink target {} not found in the layer", join(&target).display())
+                })?;
+                let st = fstatat(tdir.as_fd(), tlast.as_os_str(), nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW)
+                    .with_context(|| format!("hardlink target {} not found in the layer", join(&target).display()))?;
+                if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
+                    bail!("hardlink to a directory ({})", join(&target).display());
+                }
+                self.clear_target(parent, last, false)?;
+                // No AT_SYMLINK_FOLLOW: a link to a symlink links the symlink itself. The link shares its
+                // target's inode, so no metadata from this header is applied (CVE-2021-32760).
+                linkat(tdir.as_fd(), tlast.as_os_str(), parent, last, nix::fcntl::AtFlags::empty())
+                    .context("creating hardlink")?;
+            }
+            Kind::Char | Kind::Block | Kind::Fifo => {
+                let (major, minor) = e.dev.unwrap_or((0, 0));
+                if !matches!(e.kind, Kind::Fifo) && self.rootless {
+                    self.warn("dev", "device nodes in the image were skipped (rootless cannot create them)".into());
+                    return Ok(());
+                }
+                self.clear_target(parent, last, false)?;
+                let perm = Mode::from_bits_truncate(e.mode & 0o777);
+                match e.kind {
+                    Kind::Fifo => mkfifoat(parent, last, perm).context("creating fifo")?,
+                    Kind::Char => mknodat(parent, last, SFlag::S_IFCHR, perm, libc::makedev(major, minor))
+                        .context("creating character device")?,
+                    _ => mknodat(parent, last, SFlag::S_IFBLK, perm, libc::makedev(major, minor))
+                        .context("creating block device")?,
+                }
+                self.chown_at(parent, last, e.uid, e.gid)?;
+                // The node was just created by us in a directory nobody else writes, and is no symlink.
+                fchmodat(parent, last, Mode::from_bits_truncate(e.mode), FchmodatFlags::FollowSymlink)
+                    .context("setting mode")?;
+                utimensat(parent, last, &e.mtime, &e.mtime, UtimensatFlags::NoFollowSymlink).context("setting times")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// OCI whiteouts (image-spec layer.md): `.wh..wh..opq` marks the parent opaque, `.wh.<name>` hides
+    /// `<name>` of lower layers. Names that would hit the parent or the root are refused (containerd
+    /// WhiteoutRoot/WhiteoutParent); a `.wh.` prefix on a directory component is an ordinary name.
+    fn whiteout(&mut self, parent_comps: &[OsString], last: &OsStr) -> Result<()> {
+        let name = last.as_bytes();
+        if name == OPAQUE_MARKER {
+            let dir = self.ensure_dir(parent_comps)?;
+            drop(dir);
+            let dir = self.open_dir(parent_comps, true).context("opening opaque directory")?;
+            set_xattr(dir.as_fd(), &overlay_xattr(self.rootless, "opaque"), b"y").context("marking directory opaque")?;
+            return Ok(());
+        }
+        let hidden = &name[WHITEOUT_PREFIX.len()..];
+        if hidden.is_empty() || hidden == b"." || hidden == b".." {
+            bail!("invalid whiteout name {:?}", String::from_utf8_lossy(name));
+        }
+        if hidden.starts_with(WHITEOUT_PREFIX) {
+            // aufs bookkeeping (`.wh..wh.plnk`, `.wh..wh.aufs`): docker skips these.
+            return Ok(());
+        }
+        let parent = match self.open_dir(parent_comps, false) {
+            Ok(fd) => fd,
+            // A parent that resolves to nothing (a dangling symlink) hides nothing (containerd
+            // WhiteoutDeadSymlinkParent); a parent that does not exist yet is created.
+            Err(Errno::ENOENT) => match self.ensure_dir(parent_comps) {
+                Ok(fd) => fd,
+                Err(_) => return Ok(()),
+            },
+            Err(e) => return Err(anyhow!(e)).context("opening whiteout parent"),
+        };
+        let hidden = OsStr::from_bytes(hidden);
+        self.clear_target(parent.as_fd(), hidden, false)?;
+        match mknodat(parent.as_fd(), hidden, SFlag::S_IFCHR, Mode::empty(), 0) {
+            Ok(()) => Ok(()),
+            // Linux < 5.8 refuses an unprivileged 0/0 node; overlay (>= 6.7) also reads a zero-size file
+            // carrying the `overlay.whiteout` xattr inside a dir marked `overlay.opaque=x`.
+            Err(Errno::EPERM) if self.rootless => {
+                let fd = openat(
+                    parent.as_fd(),
+                    hidden,
+                    OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+                    Mode::from_bits_truncate(0o600),
+                )
+                .context("creating whiteout file")?;
+                set_xattr(fd.as_fd(), &overlay_xattr(true, "whiteout"), b"y").context("marking whiteout")?;
+                let dir = self.open_dir(parent_comps, true).context("opening whiteout parent")?;
+                if get_xattr_is(dir.as_fd(), &overlay_xattr(true, "opaque"), b"y") {
+                    return Ok(());
+                }
+                set_xattr(dir.as_fd(), &overlay_xattr(true, "opaque"), b"x").context("marking whiteout parent")
+            }
+            Err(e) => Err(anyhow!(e)).context("creating whiteout"),
+        }
+    }
+
+    /// Make room for a new entry named `name` in `parent`. An existing directory stays when the new entry is
+    /// a directory too (returns true); anything else is removed first, a symlink as the link itself.
+    fn clear_target(&self, parent: BorrowedFd<'_>, name: &OsStr, want_dir: bool) -> Result<bool> {
+        let st = match fstatat(parent, name, nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW) {
+            Ok(st) => st,
+            Err(Errno::ENOENT) => return Ok(false),
+            Err(e) => return Err(anyhow!(e)).context("inspecting existing entry"),
+        };
+        let is_dir = st.st_mode & libc::S_IFMT == libc::S_IFDIR;
+        if is_dir && want_dir {
+            return Ok(true);
+        }
+        if is_dir {
+            crate::store::remove_all_at(parent, name).context("removing existing directory")?;
+        } else {
+            unlinkat(parent, name, UnlinkatFlags::NoRemoveDir).context("removing existing entry")?;
+        }
+        Ok(false)
+    }
+
+    fn chown_fd(&mut self, fd: BorrowedFd<'_>, uid: u32, gid: u32) -> Result<()> {
+        let r = fchown(fd, Some(Uid::from_raw(uid)), Some(Gid::from_raw(gid)));
+        self.chown_result(r)
+    }
+
+    fn chown_at(&mut self, parent: BorrowedFd<'_>, name: &OsStr, uid: u32, gid: u32) -> Result<()> {
+        let r = fchownat(
+            parent,
+            name,
+            Some(Uid::from_raw(uid)),
+            Some(Gid::from_raw(gid)),
+            nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW,
+        );
+        self.chown_result(r)
+    }
+
+    fn chown_result(&mut self, r: nix::Result<()>) -> Result<()> {
+        match r {
+            Ok(()) => Ok(()),
+            Err(Errno::EPERM | Errno::EINVAL) if self.rootless => {
+                self.warn("chown", "file owners from the image were not applied (rootless without a user namespace)".into());
+                self.chown_broken = true;
+                Ok(())
+            }
+            Err(e) => Err(anyhow!(e)).context("setting owner"),
+        }
+    }
+
+    /// Apply the layer's own xattrs, except overlay's (our whiteout conversion is their only source:
+    /// SECURITY.md A15) and SELinux labels (containers/storage `xattrsToIgnore`).
+    fn set_xattrs(&mut self, fd: BorrowedFd<'_>, xattrs: &[(OsString, Vec<u8>)]) {
+        for (k, v) in xattrs {
+            let kb = k.as_bytes();
+            if kb.starts_with(b"trusted.overlay.") || kb.starts_with(b"user.overlay.") || kb == b"security.selinux" {
+                continue;
+            }
+            if let Err(e) = set_xattr(fd, &k.to_string_lossy(), v) {
+                self.warn("xattr", format!("some extended attributes from the image were not applied: {e:#}"));
+            }
+        }
+    }
+
+    /// Directory modes and mtimes, deepest-last-applied order reversed so children's changes do not bump a
+    /// parent's mtime. Each path is resolved in the root again and never through a final symlink
+    /// (SECURITY.md A8).
+    fn finish_dirs(&mut self) -> Result<()> {
+        let dirs = std::mem::take(&mut self.dirs);
+        for (comps, mode, mtime) in dirs.into_iter().rev() {
+            let how = OpenHow::new()
+                .flags(OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC)
+                .resolve(in_root());
+            let fd = match openat2(self.root.as_fd(), &join(&comps), how) {
+                Ok(fd) => fd,
+                // Replaced by a symlink or removed by a later entry: nothing to apply.
+                Err(Errno::ENOENT | Errno::ELOOP | Errno::ENOTDIR) => continue,
+                Err(e) => return Err(anyhow!(e)).with_context(|| format!("reopening directory {}", join(&comps).display())),
+            };
+            fchmod(fd.as_fd(), Mode::from_bits_truncate(mode))
+                .with_context(|| format!("setting mode of {}", join(&comps).display()))?;
+            futimens(fd.as_fd(), &mtime, &mtime).with_context(|| format!("setting times of {}", join(&comps).display()))?;
+        }
+        Ok(())
+    }
+}
+
+fn set_xattr(fd: BorrowedFd<'_>, name: &str, value: &[u8]) -> Result<()> {
+    let cname = CString::new(name).context("xattr name contains NUL")?;
+    // SAFETY: fd is a live descriptor borrowed for the call; cname is NUL-terminated and value's pointer and
+    // length describe a valid buffer for the duration of the call.
+    let r = unsafe { libc::fsetxattr(fd.as_raw_fd(), cname.as_ptr(), value.as_ptr().cast(), value.len(), 0) };
+    Errno::result(r).map(drop).with_context(|| format!("setting xattr {name}"))
+}
+
+fn get_xattr_is(fd: BorrowedFd<'_>, name: &str, want: &[u8]) -> bool {
+    let Ok(cname) = CString::new(name) else { return false };
+    let mut buf = [0u8; 8];
+    // SAFETY: fd is live for the call; buf is a writable buffer of the length passed.
+    let n = unsafe { libc::fgetxattr(fd.as_raw_fd(), cname.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+    n >= 0 && &buf[..n as usize] == want
+}
+
+#[cfg(test)]
+#[path = "unpack_tests.rs"]
+mod tests;

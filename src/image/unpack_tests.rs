@@ -1,0 +1,420 @@
+//! SECURITY.md 1A/1B fixtures, built here with raw tar headers, checked with the victim oracle
+//! (containers/storage `testBreakout`): `victim/` beside the layer dir must be untouched.
+
+use super::*;
+use std::fs;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use tar::{Builder, EntryType, Header};
+
+struct World {
+    _tmp: tempfile::TempDir,
+    base: PathBuf,
+    layer: PathBuf,
+    secret: Vec<u8>,
+}
+
+impl World {
+    fn new() -> World {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().to_path_buf();
+        let layer = base.join("layer");
+        fs::create_dir(&layer).unwrap();
+        fs::create_dir(base.join("victim")).unwrap();
+        let secret = format!("victim-secret-{}", std::process::id()).into_bytes();
+        fs::write(base.join("victim/hello"), &secret).unwrap();
+        fs::set_permissions(base.join("victim/hello"), fs::Permissions::from_mode(0o640)).unwrap();
+        World { _tmp: tmp, base, layer, secret }
+    }
+
+    fn unpack(&self, tar: &[u8]) -> Result<UnpackReport> {
+        self.unpack_with(tar, &UnpackLimits::default())
+    }
+
+    fn unpack_with(&self, tar: &[u8], limits: &UnpackLimits) -> Result<UnpackReport> {
+        let mut r: &[u8] = tar;
+        unpack_layer(&mut r, &self.layer, limits, false)
+    }
+
+    /// The victim oracle: only `hello`, same bytes and mode, and no file in the layer holds its bytes.
+    fn assert_victim_intact(&self) {
+        let names: Vec<_> = fs::read_dir(self.base.join("victim")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![OsString::from("hello")]);
+        let p = self.base.join("victim/hello");
+        assert_eq!(fs::read(&p).unwrap(), self.secret);
+        assert_eq!(fs::symlink_metadata(&p).unwrap().mode() & 0o7777, 0o640);
+        assert!(!contains_bytes(&self.layer, &self.secret), "layer holds the victim's bytes");
+        let siblings: Vec<_> = fs::read_dir(&self.base).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(siblings.len(), 2, "something appeared beside the layer: {siblings:?}");
+    }
+}
+
+fn contains_bytes(dir: &Path, needle: &[u8]) -> bool {
+    for e in fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let t = e.file_type().unwrap();
+        if t.is_dir() {
+            if contains_bytes(&e.path(), needle) {
+                return true;
+            }
+        } else if t.is_file() && fs::read(e.path()).unwrap().windows(needle.len()).any(|w| w == needle) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A tar built from raw headers, so names the tar crate's builder would refuse can be written.
+struct Tar(Builder<Vec<u8>>);
+
+impl Tar {
+    fn new() -> Tar {
+        Tar(Builder::new(Vec::new()))
+    }
+
+    fn raw(&mut self, kind: EntryType, name: &str, link: Option<&str>, data: &[u8], mode: u32) -> &mut Tar {
+        let mut h = Header::new_gnu();
+        h.set_entry_type(kind);
+        let old = h.as_old_mut();
+        old.name[..name.len()].copy_from_slice(name.as_bytes());
+        if let Some(l) = link {
+            old.linkname[..l.len()].copy_from_slice(l.as_bytes());
+        }
+        h.set_size(data.len() as u64);
+        h.set_mode(mode);
+        h.set_mtime(1_000_000);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_cksum();
+        self.0.append(&h, data).unwrap();
+        self
+    }
+
+    fn file(&mut self, name: &str, data: &[u8]) -> &mut Tar {
+        self.raw(EntryType::Regular, name, None, data, 0o644)
+    }
+
+    fn dir(&mut self, name: &str) -> &mut Tar {
+        self.raw(EntryType::Directory, name, None, b"", 0o755)
+    }
+
+    fn symlink(&mut self, name: &str, target: &str) -> &mut Tar {
+        self.raw(EntryType::Symlink, name, Some(target), b"", 0o777)
+    }
+
+    fn hardlink(&mut self, name: &str, target: &str) -> &mut Tar {
+        self.raw(EntryType::Link, name, Some(target), b"", 0o777)
+    }
+
+    fn bytes(&mut self) -> Vec<u8> {
+        let b = std::mem::replace(&mut self.0, Builder::new(Vec::new()));
+        b.into_inner().unwrap()
+    }
+}
+
+#[test]
+fn dotdot_names_are_rejected_and_nothing_escapes() {
+    for name in ["../victim/dotdot", "/../victim/slash-dotdot", "a/../../victim/x", "./../victim/y"] {
+        let w = World::new();
+        let err = w.unpack(&Tar::new().file(name, b"pwned").bytes()).unwrap_err();
+        assert!(format!("{err:#}").contains(".."), "{name}: {err:#}");
+        w.assert_victim_intact();
+    }
+}
+
+#[test]
+fn absolute_names_land_inside_the_layer() {
+    let w = World::new();
+    let before = fs::read("/etc/passwd").unwrap();
+    w.unpack(&Tar::new().file("/etc/passwd", b"root:x:0:0::/:/bin/sh\n").bytes()).unwrap();
+    assert_eq!(fs::read(w.layer.join("etc/passwd")).unwrap(), b"root:x:0:0::/:/bin/sh\n");
+    assert_eq!(fs::read("/etc/passwd").unwrap(), before);
+}
+
+#[test]
+fn files_written_through_symlinks_stay_inside() {
+    let w = World::new();
+    let abs = w.base.join("victim").display().to_string();
+    let cases = [
+        Tar::new().symlink("loophole", "../victim").file("loophole/file", b"x").bytes(),
+        Tar::new().symlink("loophole", &abs).file("loophole/file", b"x").bytes(),
+        Tar::new().dir("dir").symlink("dir/loophole", "../../victim").file("dir/loophole/newdir/newfile", b"x").bytes(),
+    ];
+    for tar in cases {
+        let w = World::new();
+        let _ = w.unpack(&tar);
+        w.assert_victim_intact();
+    }
+}
+
+#[test]
+fn regular_entry_replaces_a_symlink_instead_of_writing_through_it() {
+    let w = World::new();
+    let target = w.base.join("victim/hello").display().to_string();
+    w.unpack(&Tar::new().symlink("x", &target).file("x", b"").bytes()).unwrap();
+    let m = fs::symlink_metadata(w.layer.join("x")).unwrap();
+    assert!(m.is_file() && m.len() == 0);
+    w.assert_victim_intact();
+}
+
+#[test]
+fn parent_directories_are_never_created_through_a_symlink() {
+    let w = World::new();
+    let _ = w.unpack(&Tar::new().symlink("s", "..").file("s/exploit/foo/bar", b"x").bytes());
+    assert!(!w.base.join("exploit").exists());
+    w.assert_victim_intact();
+}
+
+#[test]
+fn hardlink_escapes_and_links_to_directories_are_refused() {
+    for tar in [
+        Tar::new().hardlink("dotdot", "../victim/hello").bytes(),
+        Tar::new().hardlink("abs", "/../victim/hello").bytes(),
+        Tar::new().hardlink("lv", "../victim").file("lv/file", b"x").bytes(),
+        Tar::new().dir("d").hardlink("hl", "d").bytes(),
+    ] {
+        let w = World::new();
+        assert!(w.unpack(&tar).is_err());
+        w.assert_victim_intact();
+    }
+    // Through a symlink, the link resolves inside the layer: it links <layer>/etc/passwd.
+    let w = World::new();
+    w.unpack(&Tar::new().file("etc/passwd", b"inside").symlink("d1", "../../etc").hardlink("mypasswd", "d1/passwd").bytes())
+        .unwrap();
+    let a = fs::metadata(w.layer.join("mypasswd")).unwrap();
+    let b = fs::metadata(w.layer.join("etc/passwd")).unwrap();
+    assert_eq!(a.ino(), b.ino());
+    w.assert_victim_intact();
+}
+
+#[test]
+fn chmod_never_follows_a_symlink_to_a_host_file() {
+    let w = World::new();
+    let perm400 = w.base.join("victim/hello");
+    let also = w.base.join("victim/also-exists");
+    let before = fs::metadata(&perm400).unwrap();
+    let t = Tar::new()
+        .symlink(&also.display().to_string(), &perm400.display().to_string())
+        .raw(EntryType::Link, "sketchy", Some(&also.display().to_string()), b"", 0o777)
+        .bytes();
+    w.unpack(&t).unwrap();
+    let after = fs::metadata(&perm400).unwrap();
+    assert_eq!(after.mode(), before.mode());
+    assert_eq!(after.mtime(), before.mtime());
+    w.assert_victim_intact();
+}
+
+#[test]
+fn deferred_directory_metadata_never_lands_on_a_symlink_target() {
+    let w = World::new();
+    let canary = w.base.join("victim");
+    let before = fs::metadata(&canary).unwrap();
+    let t = Tar::new()
+        .raw(EntryType::Directory, "d", None, b"", 0o700)
+        .symlink("d", &canary.display().to_string())
+        .bytes();
+    w.unpack(&t).unwrap();
+    let after = fs::metadata(&canary).unwrap();
+    assert_eq!((after.mode(), after.mtime()), (before.mode(), before.mtime()));
+    assert!(fs::symlink_metadata(w.layer.join("d")).unwrap().file_type().is_symlink());
+}
+
+#[test]
+fn resolved_parents_are_not_cached_across_entries() {
+    // CVE-2025-47290 (containerd SymlinkOverridePath): foo is swapped for a symlink to / between entries.
+    let w = World::new();
+    let b = format!("B-{}-{:?}", std::process::id(), std::time::SystemTime::now());
+    let t = Tar::new()
+        .dir("foo")
+        .dir("foo/tmp")
+        .file("foo/tmp/f", b"A")
+        .symlink("foo", "/")
+        .file("foo/tmp/f", b.as_bytes())
+        .dir("foo")
+        .dir("foo/tmp")
+        .file("foo/tmp/f", b"C")
+        .bytes();
+    if let Err(e) = w.unpack(&t) {
+        panic!("{e:#}");
+    }
+    assert_ne!(fs::read("/tmp/f").ok(), Some(b.clone().into_bytes()));
+    assert_eq!(fs::read(w.layer.join("tmp/f")).unwrap(), b.as_bytes());
+    assert_eq!(fs::read(w.layer.join("foo/tmp/f")).unwrap(), b"C");
+    w.assert_victim_intact();
+}
+
+#[test]
+fn degenerate_names_never_replace_the_root() {
+    let w = World::new();
+    w.unpack(&Tar::new().symlink("", "/").symlink(".", "/").dir("./").bytes()).unwrap();
+    assert!(fs::symlink_metadata(&w.layer).unwrap().is_dir());
+    assert!(Tar::new().symlink("..", "/").bytes().len() > 0);
+    assert!(w.unpack(&Tar::new().symlink("..", "/").bytes()).is_err());
+    assert!(w.unpack(&Tar::new().symlink("x/sub/..", "/").bytes()).is_err());
+    w.assert_victim_intact();
+}
+
+#[test]
+fn whiteout_names_that_reach_a_parent_or_root_are_rejected() {
+    for name in [".wh...", "etc/.wh...", ".wh..", "etc/.wh..", ".wh."] {
+        let w = World::new();
+        assert!(w.unpack(&Tar::new().dir("etc").file(name, b"").bytes()).is_err(), "{name} accepted");
+        w.assert_victim_intact();
+    }
+}
+
+#[test]
+fn whiteouts_become_overlay_char_devices_and_opaque_xattrs() {
+    let w = World::new();
+    let t = Tar::new()
+        .dir("etc")
+        .file("etc/.wh.passwd", b"")
+        .dir("d")
+        .file("d/.wh..wh..opq", b"")
+        .file("d/new", b"kept")
+        .file(".wh.etc2/somefile", b"plain")
+        .bytes();
+    w.unpack(&t).unwrap();
+    let m = fs::symlink_metadata(w.layer.join("etc/passwd")).unwrap();
+    assert!(m.file_type().is_char_device());
+    assert_eq!(m.rdev(), 0);
+    assert!(!w.layer.join("etc/.wh.passwd").exists());
+    assert_eq!(fs::read(w.layer.join("d/new")).unwrap(), b"kept");
+    assert!(!w.layer.join("d/.wh..wh..opq").exists());
+    assert_eq!(xattr(&w.layer.join("d"), "trusted.overlay.opaque").as_deref(), Some(&b"y"[..]));
+    // B5: a `.wh.` prefix on a directory component is an ordinary name.
+    assert_eq!(fs::read(w.layer.join(".wh.etc2/somefile")).unwrap(), b"plain");
+    assert!(w.layer.join("etc").is_dir());
+}
+
+#[test]
+fn whiteout_through_a_symlinked_parent_stays_in_the_layer() {
+    let w = World::new();
+    let t = Tar::new().dir("etc").symlink("localetc", "/etc").file("localetc/.wh.whitedout", b"").bytes();
+    w.unpack(&t).unwrap();
+    assert!(fs::symlink_metadata(w.layer.join("etc/whitedout")).unwrap().file_type().is_char_device());
+    let w = World::new();
+    w.unpack(&Tar::new().symlink("dead", "/nowhere").file("dead/.wh.x", b"").bytes()).unwrap();
+    assert!(!w.layer.join("nowhere").exists());
+}
+
+fn xattr(p: &Path, name: &str) -> Option<Vec<u8>> {
+    let cp = CString::new(p.as_os_str().as_bytes()).unwrap();
+    let cn = CString::new(name).unwrap();
+    let mut buf = [0u8; 64];
+    // SAFETY: both strings are NUL-terminated and buf is writable for its length.
+    let n = unsafe { libc::lgetxattr(cp.as_ptr(), cn.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+    (n >= 0).then(|| buf[..n as usize].to_vec())
+}
+
+#[test]
+fn overlay_xattrs_carried_by_the_layer_are_dropped() {
+    let w = World::new();
+    let mut b = Builder::new(Vec::new());
+    b.append_pax_extensions([
+        ("SCHILY.xattr.trusted.overlay.opaque", &b"y"[..]),
+        ("SCHILY.xattr.user.overlay.redirect", &b"/etc"[..]),
+        ("SCHILY.xattr.user.keep", &b"1"[..]),
+    ])
+    .unwrap();
+    let mut h = Header::new_ustar();
+    h.set_entry_type(EntryType::Directory);
+    h.set_path("d").unwrap();
+    h.set_mode(0o755);
+    h.set_size(0);
+    ids(&mut h);
+    h.set_cksum();
+    b.append(&h, &b""[..]).unwrap();
+    w.unpack(&b.into_inner().unwrap()).unwrap();
+    let d = w.layer.join("d");
+    assert_eq!(xattr(&d, "trusted.overlay.opaque"), None);
+    assert_eq!(xattr(&d, "user.overlay.redirect"), None);
+    assert_eq!(xattr(&d, "user.keep").as_deref(), Some(&b"1"[..]));
+}
+
+#[test]
+fn pax_size_that_disagrees_with_the_header_is_rejected() {
+    for (ustar, pax) in [(0u64, "2048"), (16, "2048")] {
+        let w = World::new();
+        let mut b = Builder::new(Vec::new());
+        b.append_pax_extensions([("size", pax.as_bytes())]).unwrap();
+        let mut h = Header::new_ustar();
+        h.set_path("f").unwrap();
+        h.set_size(ustar);
+        ids(&mut h);
+        h.set_cksum();
+        b.append(&h, &vec![b'x'; ustar as usize][..]).unwrap();
+        b.append_data(&mut Header::new_ustar(), "g", &vec![b'y'; 2048][..]).unwrap();
+        let err = w.unpack(&b.into_inner().unwrap()).unwrap_err();
+        assert!(format!("{err:#}").contains("PAX size"), "{err:#}");
+    }
+}
+
+#[test]
+fn oversized_extension_headers_are_rejected() {
+    let w = World::new();
+    let mut b = Builder::new(Vec::new());
+    let long = "a/".repeat(600_000);
+    b.append_pax_extensions([("path", long.as_bytes())]).unwrap();
+    b.append_data(&mut Header::new_ustar(), "f", &b""[..]).unwrap();
+    let err = w.unpack(&b.into_inner().unwrap()).unwrap_err();
+    assert!(format!("{err:#}").contains("limit"), "{err:#}");
+}
+
+#[test]
+fn out_of_range_device_numbers_are_rejected() {
+    let w = World::new();
+    let mut h = Header::new_gnu();
+    h.set_entry_type(EntryType::Char);
+    h.set_path("mem").unwrap();
+    h.set_size(0);
+    // base-256 encoding of 2^32 + 1 in the devmajor field.
+    let gnu = h.as_gnu_mut().unwrap();
+    gnu.dev_major = [0x80, 0, 0, 1, 0, 0, 0, 1];
+    h.set_cksum();
+    let mut b = Builder::new(Vec::new());
+    b.append(&h, &b""[..]).unwrap();
+    assert!(w.unpack(&b.into_inner().unwrap()).is_err());
+    assert!(!w.layer.join("mem").exists());
+}
+
+#[test]
+fn entry_count_and_size_limits_stop_bombs() {
+    let w = World::new();
+    let mut t = Tar::new();
+    for i in 0..50 {
+        t.file(&format!("f{i}"), b"");
+    }
+    let limits = UnpackLimits { max_entries: 10, ..UnpackLimits::default() };
+    assert!(format!("{:#}", w.unpack_with(&t.bytes(), &limits).unwrap_err()).contains("max_entries"));
+    let w = World::new();
+    let limits = UnpackLimits { max_layer_bytes: 64 << 10, ..UnpackLimits::default() };
+    let err = w.unpack_with(&Tar::new().file("big", &vec![0u8; 1 << 20]).bytes(), &limits).unwrap_err();
+    assert!(format!("{err:#}").contains("max_layer_bytes"), "{err:#}");
+}
+
+#[test]
+fn modes_owners_mtimes_and_links_are_applied() {
+    let w = World::new();
+    let t = Tar::new()
+        .raw(EntryType::Directory, "bin", None, b"", 0o750)
+        .raw(EntryType::Regular, "bin/suid", None, b"#!", 0o4755)
+        .symlink("bin/sh", "suid")
+        .hardlink("bin/again", "bin/suid")
+        .raw(EntryType::Fifo, "fifo", None, b"", 0o600)
+        .bytes();
+    w.unpack(&t).unwrap();
+    let m = fs::metadata(w.layer.join("bin/suid")).unwrap();
+    assert_eq!(m.mode() & 0o7777, 0o4755);
+    assert_eq!(m.mtime(), 1_000_000);
+    assert_eq!(m.nlink(), 2);
+    let d = fs::metadata(w.layer.join("bin")).unwrap();
+    assert_eq!((d.mode() & 0o7777, d.mtime()), (0o750, 1_000_000));
+    assert_eq!(fs::read_link(w.layer.join("bin/sh")).unwrap(), Path::new("suid"));
+    assert!(fs::symlink_metadata(w.layer.join("fifo")).unwrap().file_type().is_fifo());
+}
+
+fn ids(h: &mut Header) {
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_mtime(1);
+}

@@ -1,0 +1,589 @@
+//! Container cgroups, v1 (one hierarchy per controller) and v2 (unified).
+//!
+//! Owns creating a container's cgroup beneath the cgroup the caller itself runs in (never at the hierarchy
+//! root: on these machines berth runs in memory:/process_api/<id>), writing limits from
+//! `spec.linux.resources`, placing pids, freezing, stats, OOM detection and removal.
+//! Depends on std, libc and oci_spec only. Invariant: every path written is `<mount>/<own cgroup>/<name>`
+//! with `name` a relative path without `..`, so a container name can never address another cgroup.
+
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use oci_spec::runtime::LinuxResources;
+
+/// v1 controllers berth manages (each is used when mounted).
+const V1_CONTROLLERS: [&str; 7] = [
+    "memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "devices",
+];
+
+/// Which cgroup layout the host has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// /sys/fs/cgroup is a tmpfs with one hierarchy per controller (v1 or hybrid).
+    V1,
+    /// /sys/fs/cgroup is cgroup2.
+    V2,
+}
+
+/// Detects the layout: statfs /sys/fs/cgroup, cgroup2 magic means v2, anything else (tmpfs) v1/hybrid.
+pub fn version() -> Version {
+    // SAFETY: statfs writes into the zeroed struct we own; the path is a valid C string.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::statfs(c"/sys/fs/cgroup".as_ptr(), &mut st) };
+    if rc == 0 && st.f_type == libc::CGROUP2_SUPER_MAGIC {
+        Version::V2
+    } else {
+        Version::V1
+    }
+}
+
+/// Resource usage of a container's cgroup.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub memory_usage: u64,
+    /// `None` when unlimited.
+    pub memory_limit: Option<u64>,
+    /// Total CPU time in nanoseconds.
+    pub cpu_usage_ns: u64,
+    pub pids: u64,
+}
+
+fn check_name(name: &str) -> Result<()> {
+    let p = Path::new(name);
+    if name.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
+        bail!("invalid cgroup name {name:?}: must be relative without '..'");
+    }
+    Ok(())
+}
+
+/// Mount points of v1 hierarchies: (mountpoint, controllers in its super options).
+fn v1_mounts() -> Vec<(PathBuf, Vec<String>)> {
+    let Ok(mi) = fs::read_to_string("/proc/self/mountinfo") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for line in mi.lines() {
+        let Some((pre, post)) = line.split_once(" - ") else {
+            continue;
+        };
+        let post: Vec<&str> = post.split(' ').collect();
+        if post.first() != Some(&"cgroup") {
+            continue;
+        }
+        let Some(mp) = pre.split(' ').nth(4) else {
+            continue;
+        };
+        let opts = post.get(2).unwrap_or(&"");
+        let ctrls = opts.split(',').map(str::to_string).collect();
+        out.push((PathBuf::from(mp), ctrls));
+    }
+    out
+}
+
+/// The caller's own cgroup path for a v1 controller, or for v2 ("" controller list).
+fn own_path(controller: Option<&str>) -> Option<String> {
+    let s = fs::read_to_string("/proc/self/cgroup").ok()?;
+    for line in s.lines() {
+        let mut f = line.splitn(3, ':');
+        let (_, ctrls, path) = (f.next()?, f.next()?, f.next()?);
+        let hit = match controller {
+            Some(c) => ctrls.split(',').any(|x| x == c),
+            None => ctrls.is_empty(),
+        };
+        if hit {
+            return Some(path.to_string());
+        }
+    }
+    None
+}
+
+fn join_rel(base: &Path, own: &str, name: &str) -> PathBuf {
+    base.join(own.trim_start_matches('/')).join(name)
+}
+
+/// Directories that make up the container's cgroup: one per mounted v1 controller (deduplicated for
+/// co-mounted ones such as cpu,cpuacct), or the one v2 directory.
+pub(crate) fn dirs(name: &str) -> Result<Vec<(String, PathBuf)>> {
+    check_name(name)?;
+    match version() {
+        Version::V2 => {
+            let own = own_path(None).unwrap_or_else(|| "/".into());
+            Ok(vec![(
+                "unified".into(),
+                join_rel(Path::new("/sys/fs/cgroup"), &own, name),
+            )])
+        }
+        Version::V1 => {
+            let mounts = v1_mounts();
+            let mut out: Vec<(String, PathBuf)> = Vec::new();
+            for c in V1_CONTROLLERS {
+                let Some((mp, _)) = mounts.iter().find(|(_, cs)| cs.iter().any(|x| x == c)) else {
+                    continue;
+                };
+                let Some(own) = own_path(Some(c)) else {
+                    continue;
+                };
+                let d = join_rel(mp, &own, name);
+                if !out.iter().any(|(_, e)| *e == d) {
+                    out.push((c.to_string(), d));
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+fn write(dir: &Path, file: &str, value: &str) -> Result<()> {
+    let p = dir.join(file);
+    fs::write(&p, value).with_context(|| format!("writing {value:?} to {}", p.display()))
+}
+
+fn read(dir: &Path, file: &str) -> Option<String> {
+    fs::read_to_string(dir.join(file))
+        .ok()
+        .map(|s| s.trim().to_string())
+}
+
+/// A created container cgroup: the directories the pid goes into.
+#[derive(Debug, Default)]
+pub(crate) struct Created {
+    pub dirs: Vec<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+/// Creates the cgroup and writes the limits. Rootless: whatever is not writable becomes a warning.
+pub(crate) fn create(name: &str, res: Option<&LinuxResources>, rootless: bool) -> Result<Created> {
+    let mut created = Created::default();
+    let version = version();
+    for (ctrl, dir) in dirs(name)? {
+        if let Err(e) = make_dir(&dir, &ctrl, version) {
+            if rootless {
+                created.warnings.push(format!(
+                    "cgroup {ctrl} is not delegated to this user, limits for it are not applied: {e:#}"
+                ));
+                continue;
+            }
+            return Err(e);
+        }
+        created.dirs.push(dir.clone());
+        let Some(res) = res else { continue };
+        let r = match version {
+            Version::V1 => apply_v1(&ctrl, &dir, res),
+            Version::V2 => apply_v2(&dir, res),
+        };
+        if let Err(e) = r {
+            if rootless {
+                created
+                    .warnings
+                    .push(format!("cgroup limit not applied: {e:#}"));
+            } else {
+                remove_dirs(&created.dirs);
+                return Err(e);
+            }
+        }
+    }
+    Ok(created)
+}
+
+fn make_dir(dir: &Path, ctrl: &str, version: Version) -> Result<()> {
+    // Create level by level, so cpuset parents get cpus/mems (v1 refuses tasks in a cpuset without them) and v2
+    // parents delegate the controllers.
+    let mut missing = Vec::new();
+    let mut p = dir.to_path_buf();
+    while !p.exists() {
+        missing.push(p.clone());
+        if !p.pop() {
+            break;
+        }
+    }
+    for d in missing.iter().rev() {
+        let parent = d.parent().unwrap_or(Path::new("/"));
+        if version == Version::V2 {
+            // Enabling controllers may fail for the caller's own cgroup (no internal processes rule); the
+            // limits that need them will then say so.
+            let avail = read(parent, "cgroup.controllers").unwrap_or_default();
+            let want: Vec<String> = avail
+                .split_whitespace()
+                .filter(|c| ["memory", "cpu", "cpuset", "pids"].contains(c))
+                .map(|c| format!("+{c}"))
+                .collect();
+            if !want.is_empty() {
+                let _ = write(parent, "cgroup.subtree_control", &want.join(" "));
+            }
+        }
+        match fs::create_dir(d) {
+            Ok(()) => {}
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e).with_context(|| format!("creating cgroup {}", d.display())),
+        }
+        if version == Version::V1 && ctrl == "cpuset" {
+            for f in ["cpuset.cpus", "cpuset.mems"] {
+                if read(d, f).unwrap_or_default().is_empty()
+                    && let Some(v) = read(parent, f)
+                {
+                    write(d, f, &v)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn apply_v1(ctrl: &str, dir: &Path, res: &LinuxResources) -> Result<()> {
+    match ctrl {
+        "memory" => {
+            if let Some(m) = res.memory() {
+                if let Some(l) = m.limit() {
+                    write(dir, "memory.limit_in_bytes", &l.to_string())?;
+                }
+                // OCI swap is memory+swap, exactly v1's memsw; the file exists only with swap accounting.
+                if let Some(s) = m.swap()
+                    && dir.join("memory.memsw.limit_in_bytes").exists()
+                {
+                    write(dir, "memory.memsw.limit_in_bytes", &s.to_string())?;
+                }
+                if let Some(r) = m.reservation() {
+                    write(dir, "memory.soft_limit_in_bytes", &r.to_string())?;
+                }
+                if let Some(sw) = m.swappiness() {
+                    write(dir, "memory.swappiness", &sw.to_string())?;
+                }
+                if m.disable_oom_killer() == Some(true) {
+                    write(dir, "memory.oom_control", "1")?;
+                }
+            }
+        }
+        "cpu" => {
+            if let Some(c) = res.cpu() {
+                if let Some(p) = c.period() {
+                    write(dir, "cpu.cfs_period_us", &p.to_string())?;
+                }
+                if let Some(q) = c.quota() {
+                    write(dir, "cpu.cfs_quota_us", &q.to_string())?;
+                }
+                if let Some(s) = c.shares() {
+                    write(dir, "cpu.shares", &s.to_string())?;
+                }
+            }
+        }
+        "cpuset" => {
+            if let Some(c) = res.cpu() {
+                if let Some(cpus) = c.cpus() {
+                    write(dir, "cpuset.cpus", cpus)?;
+                }
+                if let Some(mems) = c.mems() {
+                    write(dir, "cpuset.mems", mems)?;
+                }
+            }
+        }
+        "pids" => {
+            if let Some(p) = res.pids() {
+                let v = if p.limit() > 0 {
+                    p.limit().to_string()
+                } else {
+                    "max".into()
+                };
+                write(dir, "pids.max", &v)?;
+            }
+        }
+        "devices" => {
+            if let Some(rules) = res.devices() {
+                for r in rules {
+                    let file = if r.allow() {
+                        "devices.allow"
+                    } else {
+                        "devices.deny"
+                    };
+                    write(dir, file, &r.to_string())?;
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn apply_v2(dir: &Path, res: &LinuxResources) -> Result<()> {
+    if let Some(m) = res.memory() {
+        if let Some(l) = m.limit() {
+            write(dir, "memory.max", &max_or(l))?;
+            if let Some(s) = m.swap() {
+                // OCI swap is memory+swap; v2 counts swap alone.
+                let v = if s < 0 {
+                    "max".to_string()
+                } else {
+                    (s - l).max(0).to_string()
+                };
+                write(dir, "memory.swap.max", &v)?;
+            }
+        }
+        if let Some(r) = m.reservation() {
+            write(dir, "memory.low", &max_or(r))?;
+        }
+    }
+    if let Some(c) = res.cpu() {
+        if c.quota().is_some() || c.period().is_some() {
+            let q = c
+                .quota()
+                .filter(|q| *q > 0)
+                .map(|q| q.to_string())
+                .unwrap_or_else(|| "max".into());
+            write(
+                dir,
+                "cpu.max",
+                &format!("{q} {}", c.period().unwrap_or(100_000)),
+            )?;
+        }
+        if let Some(s) = c.shares().filter(|s| *s > 0) {
+            // runc's conversion from shares [2, 262144] to weight [1, 10000].
+            let w = 1 + ((s.clamp(2, 262_144) - 2) * 9999) / 262_142;
+            write(dir, "cpu.weight", &w.to_string())?;
+        }
+        if let Some(cpus) = c.cpus() {
+            write(dir, "cpuset.cpus", cpus)?;
+        }
+        if let Some(mems) = c.mems() {
+            write(dir, "cpuset.mems", mems)?;
+        }
+    }
+    if let Some(p) = res.pids() {
+        write(dir, "pids.max", &max_or(p.limit()))?;
+    }
+    Ok(())
+}
+
+fn max_or(v: i64) -> String {
+    if v <= 0 { "max".into() } else { v.to_string() }
+}
+
+/// Puts `pid` into every directory of the container's cgroup.
+pub(crate) fn place(created: &Created, pid: i32) -> Result<()> {
+    for d in &created.dirs {
+        write(d, "cgroup.procs", &pid.to_string())?;
+    }
+    Ok(())
+}
+
+/// Puts `pid` into an existing container cgroup (exec). Controllers whose directory is missing are skipped
+/// (rootless containers may have none).
+pub(crate) fn join(name: &str, pid: i32) -> Result<()> {
+    for (_, d) in dirs(name)? {
+        if d.is_dir() {
+            write(&d, "cgroup.procs", &pid.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+fn remove_dirs(dirs: &[PathBuf]) {
+    for d in dirs {
+        let _ = fs::remove_dir(d);
+    }
+}
+
+fn freezer_dir(name: &str) -> Result<(Version, PathBuf)> {
+    let v = version();
+    let d = dirs(name)?
+        .into_iter()
+        .find(|(c, _)| v == Version::V2 || c == "freezer")
+        .map(|(_, d)| d)
+        .context("no freezer cgroup controller is mounted")?;
+    Ok((v, d))
+}
+
+/// Freezes every process of the container (docker pause) and waits until the kernel says frozen.
+pub fn freeze(name: &str) -> Result<()> {
+    set_frozen(name, true)
+}
+
+/// Thaws the container (docker unpause).
+pub fn thaw(name: &str) -> Result<()> {
+    set_frozen(name, false)
+}
+
+fn set_frozen(name: &str, frozen: bool) -> Result<()> {
+    let (v, d) = freezer_dir(name)?;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let done = match v {
+            Version::V1 => {
+                write(
+                    &d,
+                    "freezer.state",
+                    if frozen { "FROZEN" } else { "THAWED" },
+                )?;
+                read(&d, "freezer.state").as_deref()
+                    == Some(if frozen { "FROZEN" } else { "THAWED" })
+            }
+            Version::V2 => {
+                write(&d, "cgroup.freeze", if frozen { "1" } else { "0" })?;
+                let want = if frozen { "frozen 1" } else { "frozen 0" };
+                read(&d, "cgroup.events").is_some_and(|e| e.lines().any(|l| l == want))
+            }
+        };
+        if done {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!(
+                "cgroup {} did not become {}",
+                d.display(),
+                if frozen { "frozen" } else { "thawed" }
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Memory, CPU and pid counts of the container's cgroup.
+pub fn stats(name: &str) -> Result<Stats> {
+    let mut s = Stats::default();
+    let num = |d: &Path, f: &str| read(d, f).and_then(|v| v.parse::<u64>().ok());
+    for (ctrl, d) in dirs(name)? {
+        if !d.is_dir() {
+            continue;
+        }
+        match (version(), ctrl.as_str()) {
+            (Version::V2, _) => {
+                s.memory_usage = num(&d, "memory.current").unwrap_or(0);
+                s.memory_limit = num(&d, "memory.max");
+                s.cpu_usage_ns = read(&d, "cpu.stat")
+                    .and_then(|c| {
+                        c.lines().find_map(|l| {
+                            l.strip_prefix("usage_usec ")
+                                .and_then(|v| v.parse::<u64>().ok())
+                        })
+                    })
+                    .map(|us| us * 1000)
+                    .unwrap_or(0);
+                s.pids = num(&d, "pids.current").unwrap_or(0);
+            }
+            (Version::V1, "memory") => {
+                s.memory_usage = num(&d, "memory.usage_in_bytes").unwrap_or(0);
+                // An unlimited v1 memory cgroup reports PAGE_COUNTER_MAX rounded to pages (about 2^63).
+                s.memory_limit = num(&d, "memory.limit_in_bytes").filter(|l| *l < (1u64 << 62));
+            }
+            (Version::V1, "cpu") | (Version::V1, "cpuacct") => {
+                if let Some(u) = num(&d, "cpuacct.usage") {
+                    s.cpu_usage_ns = u;
+                }
+            }
+            (Version::V1, "pids") => s.pids = num(&d, "pids.current").unwrap_or(0),
+            _ => {}
+        }
+    }
+    Ok(s)
+}
+
+/// Whether the kernel OOM-killed a process of the container (docker's State.OOMKilled).
+pub fn oom_killed(name: &str) -> bool {
+    let Ok(ds) = dirs(name) else { return false };
+    let count = |text: Option<String>, key: &str| {
+        text.and_then(|t| {
+            t.lines().find_map(|l| {
+                l.strip_prefix(key)
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+            })
+        })
+    };
+    for (ctrl, d) in ds {
+        match version() {
+            Version::V2 => {
+                return count(read(&d, "memory.events"), "oom_kill ").is_some_and(|n| n > 0);
+            }
+            Version::V1 if ctrl == "memory" => {
+                // memory.oom_control has "oom_kill N" since Linux 4.13; failcnt alone also counts reclaim hits.
+                return count(read(&d, "memory.oom_control"), "oom_kill ").is_some_and(|n| n > 0);
+            }
+            Version::V1 => {}
+        }
+    }
+    false
+}
+
+/// Pids (host view) in the container's cgroup.
+pub fn pids(name: &str) -> Vec<i32> {
+    let Ok(ds) = dirs(name) else {
+        return Vec::new();
+    };
+    let pick = ds
+        .iter()
+        .find(|(c, d)| ["pids", "freezer", "memory", "unified"].contains(&c.as_str()) && d.is_dir())
+        .or_else(|| ds.iter().find(|(_, d)| d.is_dir()));
+    let Some((_, d)) = pick else {
+        return Vec::new();
+    };
+    read(d, "cgroup.procs")
+        .map(|s| s.lines().filter_map(|l| l.trim().parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+/// Kills every process in the cgroup (freeze, SIGKILL, thaw, so none can fork away) and removes the
+/// directories. Idempotent.
+pub(crate) fn destroy(name: &str) -> Result<()> {
+    let ds = dirs(name)?;
+    if !ds.iter().any(|(_, d)| d.is_dir()) {
+        return Ok(());
+    }
+    let v2_kill = ds
+        .first()
+        .map(|(_, d)| d.join("cgroup.kill"))
+        .filter(|p| p.exists());
+    if let Some(k) = v2_kill {
+        let _ = fs::write(k, "1");
+    } else {
+        let frozen = freeze(name).is_ok();
+        for pid in pids(name) {
+            // SAFETY: kill(2) with a pid read from the container's cgroup; no memory is touched.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+        if frozen {
+            let _ = thaw(name);
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !pids(name).is_empty() {
+        if Instant::now() > deadline {
+            bail!("processes of cgroup {name} did not exit after SIGKILL");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let mut errs = Vec::new();
+    for (_, d) in ds {
+        // Removal can briefly fail with EBUSY while the last task is being released.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            match fs::remove_dir(&d) {
+                Ok(()) => break,
+                Err(e) if e.kind() == ErrorKind::NotFound => break,
+                Err(e) if Instant::now() < deadline && e.raw_os_error() == Some(libc::EBUSY) => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(e) => {
+                    errs.push(format!("removing cgroup {}: {e}", d.display()));
+                    break;
+                }
+            }
+        }
+    }
+    if !errs.is_empty() {
+        bail!("{}", errs.join("; "));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cgroup_names_cannot_climb_out() {
+        assert!(check_name("../x").is_err());
+        assert!(check_name("/abs").is_err());
+        assert!(check_name("").is_err());
+        assert!(check_name("berth/abc").is_ok());
+    }
+}

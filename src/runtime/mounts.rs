@@ -1,0 +1,846 @@
+//! Mount setup of a container's init: rootfs, spec mounts, /dev, masked and read-only paths.
+//!
+//! Owns resolving every destination inside the rootfs (openat2 RESOLVE_IN_ROOT, so an image symlink is read
+//! relative to the rootfs, never the host) and mounting through `/proc/self/fd/N` of the resolved O_PATH fd
+//! (runc 0ca91f44f, CVE-2021-30465). /proc, /sys, /dev and the kernel filesystems must be real directories
+//! (CVE-2019-19921, CVE-2023-27561, CVE-2026-41579): a symlink there is refused.
+//! Depends on libc, oci_spec and its siblings only. Runs only inside the init child (single-threaded).
+
+use std::ffi::CString;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use oci_spec::runtime::Mount;
+
+use super::Rootfs;
+
+fn cstr(p: impl AsRef<std::ffi::OsStr>) -> Result<CString> {
+    CString::new(p.as_ref().as_bytes()).context("path contains a NUL byte")
+}
+
+fn last_err() -> std::io::Error {
+    std::io::Error::last_os_error()
+}
+
+/// openat2(2); `resolve` is a RESOLVE_* mask.
+pub(crate) fn openat2(
+    dirfd: RawFd,
+    path: &Path,
+    flags: i32,
+    resolve: u64,
+) -> std::io::Result<OwnedFd> {
+    let p = CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: open_how is plain old data; all-zero is its documented "no options" value.
+    let mut how: libc::open_how = unsafe { std::mem::zeroed() };
+    how.flags = (flags | libc::O_CLOEXEC) as u64;
+    how.resolve = resolve;
+    // SAFETY: openat2 with a valid C string and a properly sized open_how we own.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_openat2,
+            dirfd,
+            p.as_ptr(),
+            &how as *const libc::open_how,
+            size_of::<libc::open_how>(),
+        )
+    };
+    if fd < 0 {
+        return Err(last_err());
+    }
+    // SAFETY: the kernel just returned this fd to us.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+const IN_ROOT: u64 = libc::RESOLVE_IN_ROOT | libc::RESOLVE_NO_MAGICLINKS;
+
+/// The path relative to the rootfs ("/proc" -> "proc"); ".." components are refused outright.
+fn rel(dest: &Path) -> Result<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in dest.components() {
+        match c {
+            Component::RootDir | Component::CurDir => {}
+            Component::Normal(n) => out.push(n),
+            Component::ParentDir | Component::Prefix(_) => {
+                bail!("mount destination {} has '..'", dest.display())
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn fd_path(fd: &OwnedFd) -> String {
+    format!("/proc/self/fd/{}", fd.as_raw_fd())
+}
+
+/// What to create when a destination is missing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Dir,
+    File,
+}
+
+/// Opens `dest` inside `root` as O_PATH, creating it (and missing parents) when absent. Symlinks in the path
+/// are resolved inside the root. With `no_symlink`, the last component must not be a symlink.
+pub(crate) fn resolve(
+    root: &OwnedFd,
+    dest: &Path,
+    kind: Kind,
+    no_symlink: bool,
+) -> Result<OwnedFd> {
+    let r = rel(dest)?;
+    if r.as_os_str().is_empty() {
+        return openat2(root.as_raw_fd(), Path::new("."), libc::O_PATH, IN_ROOT)
+            .with_context(|| format!("opening rootfs for {}", dest.display()));
+    }
+    let parent_rel = r.parent().unwrap_or(Path::new("")).to_path_buf();
+    let name = r
+        .file_name()
+        .context("mount destination without a name")?
+        .to_owned();
+    let parent = if parent_rel.as_os_str().is_empty() {
+        openat2(
+            root.as_raw_fd(),
+            Path::new("."),
+            libc::O_PATH | libc::O_DIRECTORY,
+            IN_ROOT,
+        )?
+    } else {
+        resolve(root, &parent_rel, Kind::Dir, false)?
+    };
+    let cname = cstr(&name)?;
+    // SAFETY: fstatat on our O_PATH dir fd with a valid name and a zeroed stat buffer we own.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    let rc = unsafe {
+        libc::fstatat(
+            parent.as_raw_fd(),
+            cname.as_ptr(),
+            &mut st,
+            libc::AT_SYMLINK_NOFOLLOW,
+        )
+    };
+    if rc == 0 {
+        if st.st_mode & libc::S_IFMT == libc::S_IFLNK && no_symlink {
+            bail!(
+                "{} is a symlink in the rootfs: it must be an ordinary directory",
+                dest.display()
+            );
+        }
+    } else {
+        let e = last_err();
+        if e.raw_os_error() != Some(libc::ENOENT) {
+            return Err(e).with_context(|| format!("looking up {} in the rootfs", dest.display()));
+        }
+        match kind {
+            Kind::Dir => {
+                // SAFETY: mkdirat relative to our verified parent fd; the name is one component.
+                if unsafe { libc::mkdirat(parent.as_raw_fd(), cname.as_ptr(), 0o755) } < 0 {
+                    let e = last_err();
+                    if e.raw_os_error() != Some(libc::EEXIST) {
+                        return Err(e)
+                            .with_context(|| format!("creating {} in the rootfs", dest.display()));
+                    }
+                }
+            }
+            Kind::File => {
+                // SAFETY: openat with O_CREAT|O_EXCL|O_NOFOLLOW: never follows or truncates anything existing.
+                let fd = unsafe {
+                    libc::openat(
+                        parent.as_raw_fd(),
+                        cname.as_ptr(),
+                        libc::O_CREAT
+                            | libc::O_EXCL
+                            | libc::O_NOFOLLOW
+                            | libc::O_WRONLY
+                            | libc::O_CLOEXEC,
+                        0o644,
+                    )
+                };
+                if fd < 0 {
+                    let e = last_err();
+                    if e.raw_os_error() != Some(libc::EEXIST) {
+                        return Err(e)
+                            .with_context(|| format!("creating {} in the rootfs", dest.display()));
+                    }
+                } else {
+                    // SAFETY: fd was just opened by us.
+                    drop(unsafe { OwnedFd::from_raw_fd(fd) });
+                }
+            }
+        }
+    }
+    if no_symlink {
+        // Verified (or created) above: open it without following anything, so a swap to a symlink fails.
+        return openat2(
+            parent.as_raw_fd(),
+            Path::new(&name),
+            libc::O_PATH,
+            libc::RESOLVE_NO_SYMLINKS,
+        )
+        .with_context(|| format!("opening {} in the rootfs", dest.display()));
+    }
+    openat2(root.as_raw_fd(), &r, libc::O_PATH, IN_ROOT)
+        .with_context(|| format!("opening {} in the rootfs", dest.display()))
+}
+
+fn sys_mount(
+    src: Option<&str>,
+    target: &str,
+    fstype: Option<&str>,
+    flags: u64,
+    data: Option<&str>,
+) -> Result<()> {
+    let src_c = src.map(cstr).transpose()?;
+    let t = cstr(target)?;
+    let ty = fstype.map(cstr).transpose()?;
+    let d = data.filter(|d| !d.is_empty()).map(cstr).transpose()?;
+    // SAFETY: mount(2) with valid C strings or nulls, all owned for the duration of the call.
+    let rc = unsafe {
+        libc::mount(
+            src_c.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
+            t.as_ptr(),
+            ty.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
+            flags as libc::c_ulong,
+            d.as_ref()
+                .map_or(std::ptr::null(), |s| s.as_ptr() as *const libc::c_void),
+        )
+    };
+    if rc < 0 {
+        return Err(last_err()).with_context(|| {
+            format!(
+                "mount {} on {target} (type {}, data {:?})",
+                src.unwrap_or("none"),
+                fstype.unwrap_or("none"),
+                data
+            )
+        });
+    }
+    Ok(())
+}
+
+/// Parsed fstab-style options.
+#[derive(Default, Debug)]
+pub(crate) struct Opts {
+    pub flags: u64,
+    pub clear: u64,
+    pub propagation: u64,
+    pub bind: bool,
+    pub data: Vec<String>,
+}
+
+pub(crate) fn parse_opts(opts: &[String]) -> Opts {
+    let mut o = Opts::default();
+    for opt in opts {
+        let (set, clr, prop): (u64, u64, u64) = match opt.as_str() {
+            "ro" => (libc::MS_RDONLY, 0, 0),
+            "rw" => (0, libc::MS_RDONLY, 0),
+            "nosuid" => (libc::MS_NOSUID, 0, 0),
+            "suid" => (0, libc::MS_NOSUID, 0),
+            "nodev" => (libc::MS_NODEV, 0, 0),
+            "dev" => (0, libc::MS_NODEV, 0),
+            "noexec" => (libc::MS_NOEXEC, 0, 0),
+            "exec" => (0, libc::MS_NOEXEC, 0),
+            "sync" => (libc::MS_SYNCHRONOUS, 0, 0),
+            "async" => (0, libc::MS_SYNCHRONOUS, 0),
+            "dirsync" => (libc::MS_DIRSYNC, 0, 0),
+            "noatime" => (libc::MS_NOATIME, 0, 0),
+            "atime" => (0, libc::MS_NOATIME, 0),
+            "nodiratime" => (libc::MS_NODIRATIME, 0, 0),
+            "diratime" => (0, libc::MS_NODIRATIME, 0),
+            "relatime" => (libc::MS_RELATIME, 0, 0),
+            "norelatime" => (0, libc::MS_RELATIME, 0),
+            "strictatime" => (libc::MS_STRICTATIME, 0, 0),
+            "mand" => (libc::MS_MANDLOCK, 0, 0),
+            "nomand" => (0, libc::MS_MANDLOCK, 0),
+            "bind" => {
+                o.bind = true;
+                (libc::MS_BIND, 0, 0)
+            }
+            "rbind" => {
+                o.bind = true;
+                (libc::MS_BIND | libc::MS_REC, 0, 0)
+            }
+            "private" => (0, 0, libc::MS_PRIVATE),
+            "rprivate" => (0, 0, libc::MS_PRIVATE | libc::MS_REC),
+            "slave" => (0, 0, libc::MS_SLAVE),
+            "rslave" => (0, 0, libc::MS_SLAVE | libc::MS_REC),
+            "shared" => (0, 0, libc::MS_SHARED),
+            "rshared" => (0, 0, libc::MS_SHARED | libc::MS_REC),
+            "unbindable" => (0, 0, libc::MS_UNBINDABLE),
+            "runbindable" => (0, 0, libc::MS_UNBINDABLE | libc::MS_REC),
+            _ => {
+                o.data.push(opt.clone());
+                (0, 0, 0)
+            }
+        };
+        o.flags = (o.flags | set) & !clr;
+        o.clear |= clr;
+        o.propagation |= prop;
+    }
+    o
+}
+
+/// Flags of the mount under `fd` that a remount inside a user namespace must keep (they are locked).
+fn locked_flags(fd: &OwnedFd) -> u64 {
+    // SAFETY: fstatvfs on an fd we own into a zeroed buffer we own.
+    let mut sv: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::fstatvfs(fd.as_raw_fd(), &mut sv) } < 0 {
+        return 0;
+    }
+    let f = sv.f_flag;
+    let mut out = 0;
+    for (st, ms) in [
+        (libc::ST_NOSUID, libc::MS_NOSUID),
+        (libc::ST_NODEV, libc::MS_NODEV),
+        (libc::ST_NOEXEC, libc::MS_NOEXEC),
+        (libc::ST_NOATIME, libc::MS_NOATIME),
+        (libc::ST_NODIRATIME, libc::MS_NODIRATIME),
+        (libc::ST_RELATIME, libc::MS_RELATIME),
+    ] {
+        if f & st != 0 {
+            out |= ms;
+        }
+    }
+    out
+}
+
+/// Remounts the bind mount at `dest` (resolved afresh, so the fd is the new mount) with `flags`.
+fn remount_bind(root: &OwnedFd, dest: &Path, flags: u64) -> Result<()> {
+    let fd = resolve(root, dest, Kind::Dir, false)?;
+    let keep = locked_flags(&fd);
+    sys_mount(
+        None,
+        &fd_path(&fd),
+        None,
+        libc::MS_REMOUNT | libc::MS_BIND | flags | keep,
+        None,
+    )
+    .with_context(|| format!("remounting {} with flags {flags:#x}", dest.display()))
+}
+
+/// Step: mount propagation of the whole tree, so nothing we mount reaches the host.
+pub(crate) fn set_root_propagation(spec_value: Option<&str>) -> Result<()> {
+    // runc's default is rslave: host unmounts still propagate in, our mounts never propagate out.
+    let flags = match spec_value.unwrap_or("rslave") {
+        "private" => libc::MS_PRIVATE,
+        "rprivate" => libc::MS_PRIVATE | libc::MS_REC,
+        "slave" => libc::MS_SLAVE,
+        "shared" | "rshared" | "slave-ish" | "" | "rslave" => libc::MS_SLAVE | libc::MS_REC,
+        "unbindable" => libc::MS_UNBINDABLE,
+        "runbindable" => libc::MS_UNBINDABLE | libc::MS_REC,
+        other => bail!("unknown rootfsPropagation {other:?}"),
+    };
+    sys_mount(None, "/", None, flags, None)
+}
+
+fn check_overlay_path(p: &Path) -> Result<String> {
+    let s = p.to_str().context("overlay path is not UTF-8")?;
+    if s.contains([',', ':', '\n']) {
+        bail!(
+            "overlay path {s:?} contains ',' or ':', which the overlay option syntax cannot carry"
+        );
+    }
+    Ok(s.to_string())
+}
+
+/// Step: the rootfs. Returns the directory that becomes "/". Rootless overlay uses `userxattr` (kernel
+/// >= 5.11), then fuse-overlayfs when installed.
+pub(crate) fn mount_rootfs(rootfs: &Rootfs, in_userns: bool) -> Result<PathBuf> {
+    match rootfs {
+        Rootfs::Dir(d) => {
+            let s = d.to_str().context("rootfs path is not UTF-8")?;
+            // Bind the rootfs onto itself: pivot_root needs a mount point.
+            sys_mount(Some(s), s, None, libc::MS_BIND | libc::MS_REC, None)
+                .context("binding the rootfs onto itself")?;
+            Ok(d.clone())
+        }
+        Rootfs::Overlay {
+            lower,
+            upper,
+            work,
+            merged,
+        } => {
+            if lower.is_empty() {
+                bail!("overlay rootfs without a lower layer");
+            }
+            // overlayfs lists lowerdir top first; we hold them lowest first.
+            let lowers: Vec<String> = lower
+                .iter()
+                .rev()
+                .map(|p| check_overlay_path(p))
+                .collect::<Result<_>>()?;
+            let mut data = format!(
+                "lowerdir={},upperdir={},workdir={}",
+                lowers.join(":"),
+                check_overlay_path(upper)?,
+                check_overlay_path(work)?
+            );
+            let m = check_overlay_path(merged)?;
+            if in_userns {
+                data.push_str(",userxattr");
+            }
+            let native = sys_mount(Some("overlay"), &m, Some("overlay"), 0, Some(&data));
+            match native {
+                Ok(()) => Ok(merged.clone()),
+                Err(e) if in_userns => {
+                    let fuse = [
+                        "/usr/bin/fuse-overlayfs",
+                        "/usr/local/bin/fuse-overlayfs",
+                        "/bin/fuse-overlayfs",
+                    ]
+                    .into_iter()
+                    .find(|p| Path::new(p).exists());
+                    let Some(fuse) = fuse else {
+                        bail!(
+                            "{e:#}: native overlay is not available to unprivileged users on this kernel; install \
+                             fuse-overlayfs (apt-get install fuse-overlayfs) or use a kernel >= 5.11"
+                        );
+                    };
+                    let fdata = data.trim_end_matches(",userxattr");
+                    let out = std::process::Command::new(fuse)
+                        .args(["-o", fdata, &m])
+                        .stdin(std::process::Stdio::null())
+                        .output()
+                        .with_context(|| format!("running {fuse}"))?;
+                    if !out.status.success() {
+                        bail!(
+                            "native overlay failed ({e:#}) and fuse-overlayfs failed: {}",
+                            String::from_utf8_lossy(&out.stderr).trim()
+                        );
+                    }
+                    Ok(merged.clone())
+                }
+                Err(e) => Err(e).context("mounting the overlay rootfs"),
+            }
+        }
+    }
+}
+
+/// Kernel filesystems whose destination must be an ordinary directory.
+fn must_be_dir(m: &Mount) -> bool {
+    let ty = m.typ().as_deref().unwrap_or("");
+    matches!(
+        ty,
+        "proc" | "sysfs" | "devpts" | "mqueue" | "cgroup" | "cgroup2"
+    ) || matches!(m.destination().to_str(), Some("/proc" | "/sys" | "/dev"))
+}
+
+/// Context for mounting spec entries.
+pub(crate) struct MountCtx<'a> {
+    pub root: &'a OwnedFd,
+    pub rootless: bool,
+    /// Host directories of the container's cgroup (v1: one per hierarchy), for the /sys/fs/cgroup mount.
+    pub cgroup_dirs: &'a [(String, PathBuf)],
+}
+
+/// Step: one spec mount.
+pub(crate) fn mount_one(ctx: &MountCtx, m: &Mount) -> Result<()> {
+    let dest = m.destination();
+    let ty = m.typ().as_deref().unwrap_or("");
+    let o = parse_opts(m.options().as_deref().unwrap_or(&[]));
+    let is_bind = o.bind || ty == "bind";
+    if is_bind {
+        let src = m.source().as_ref().context("bind mount without a source")?;
+        let kind = if src.is_dir() { Kind::Dir } else { Kind::File };
+        let fd = resolve(ctx.root, dest, kind, false)?;
+        let srcs = src.to_str().context("bind source is not UTF-8")?;
+        let rec = if o.flags & libc::MS_REC != 0 {
+            libc::MS_REC
+        } else {
+            0
+        };
+        sys_mount(Some(srcs), &fd_path(&fd), None, libc::MS_BIND | rec, None)?;
+        drop(fd);
+        let extra = o.flags & !(libc::MS_BIND | libc::MS_REC);
+        if extra != 0 {
+            remount_bind(ctx.root, dest, extra)?;
+        }
+        return propagate(ctx.root, dest, o.propagation);
+    }
+    if ty == "cgroup" || ty == "cgroup2" {
+        return mount_cgroup(ctx, m, &o);
+    }
+    let fd = resolve(ctx.root, dest, Kind::Dir, must_be_dir(m))?;
+    let target = fd_path(&fd);
+    let src = m.source().as_ref().and_then(|s| s.to_str()).unwrap_or(ty);
+    let data = o.data.join(",");
+    let res = sys_mount(Some(src), &target, Some(ty), o.flags, Some(&data));
+    match res {
+        Ok(()) => {}
+        Err(e) if ctx.rootless && ty == "sysfs" => {
+            // sysfs needs a network namespace owned by our user namespace; fall back to a read-only rbind of
+            // the host's, as runc and podman do rootless.
+            sys_mount(
+                Some("/sys"),
+                &target,
+                None,
+                libc::MS_BIND | libc::MS_REC,
+                None,
+            )
+            .with_context(|| format!("{e:#}; then binding /sys"))?;
+            drop(fd);
+            remount_bind(
+                ctx.root,
+                dest,
+                libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+            )?;
+            return Ok(());
+        }
+        Err(e)
+            if ctx.rootless && ty == "devpts" && o.data.iter().any(|d| d.starts_with("gid=")) =>
+        {
+            // gid 5 (tty) may be unmapped in a single-id user namespace: mount without it, as runc does.
+            let data: Vec<&str> = o
+                .data
+                .iter()
+                .filter(|d| !d.starts_with("gid="))
+                .map(String::as_str)
+                .collect();
+            sys_mount(Some(src), &target, Some(ty), o.flags, Some(&data.join(",")))
+                .with_context(|| format!("{e:#}; then without gid="))?;
+        }
+        Err(e) if ctx.rootless && ty == "mqueue" => {
+            sys_mount(
+                Some("/dev/mqueue"),
+                &target,
+                None,
+                libc::MS_BIND | libc::MS_REC,
+                None,
+            )
+            .with_context(|| format!("{e:#}; then binding /dev/mqueue"))?;
+        }
+        Err(e) => return Err(e),
+    }
+    drop(fd);
+    propagate(ctx.root, dest, o.propagation)
+}
+
+fn propagate(root: &OwnedFd, dest: &Path, prop: u64) -> Result<()> {
+    if prop == 0 {
+        return Ok(());
+    }
+    let fd = resolve(root, dest, Kind::Dir, false)?;
+    sys_mount(None, &fd_path(&fd), None, prop, None)
+}
+
+/// /sys/fs/cgroup: v2 mounts cgroup2 (the cgroup namespace shows the container's own cgroup as root); v1
+/// mounts a tmpfs with a bind of the container's own directory of each hierarchy.
+fn mount_cgroup(ctx: &MountCtx, m: &Mount, o: &Opts) -> Result<()> {
+    let dest = m.destination();
+    let fd = resolve(ctx.root, dest, Kind::Dir, true)?;
+    let flags = o.flags & !libc::MS_RDONLY;
+    if super::cgroup::version() == super::cgroup::Version::V2 {
+        let r = sys_mount(
+            Some("cgroup2"),
+            &fd_path(&fd),
+            Some("cgroup2"),
+            o.flags,
+            None,
+        );
+        if r.is_err() && ctx.rootless {
+            sys_mount(
+                Some("/sys/fs/cgroup"),
+                &fd_path(&fd),
+                None,
+                libc::MS_BIND | libc::MS_REC,
+                None,
+            )?;
+            drop(fd);
+            return remount_bind(
+                ctx.root,
+                dest,
+                libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+            );
+        }
+        return r;
+    }
+    sys_mount(
+        Some("tmpfs"),
+        &fd_path(&fd),
+        Some("tmpfs"),
+        flags,
+        Some("mode=755"),
+    )?;
+    drop(fd);
+    for (ctrl, host_dir) in ctx.cgroup_dirs {
+        if !host_dir.is_dir() {
+            continue;
+        }
+        // The hierarchy's mount point name ("cpu,cpuacct"), taken from the host path layout.
+        let name = hierarchy_name(host_dir, ctrl);
+        let sub = dest.join(&name);
+        let sfd = resolve(ctx.root, &sub, Kind::Dir, true)?;
+        let s = host_dir.to_str().context("cgroup path is not UTF-8")?;
+        sys_mount(Some(s), &fd_path(&sfd), None, libc::MS_BIND, None)?;
+        drop(sfd);
+        remount_bind(
+            ctx.root,
+            &sub,
+            libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+        )?;
+    }
+    if o.flags & libc::MS_RDONLY != 0 {
+        let fd = resolve(ctx.root, dest, Kind::Dir, true)?;
+        sys_mount(
+            None,
+            &fd_path(&fd),
+            None,
+            libc::MS_REMOUNT | flags | libc::MS_RDONLY,
+            Some("mode=755"),
+        )?;
+    }
+    Ok(())
+}
+
+fn hierarchy_name(host_dir: &Path, ctrl: &str) -> String {
+    // host_dir is <mount point>/<own>/<name>; the mount point is the first component below /sys/fs/cgroup.
+    host_dir
+        .strip_prefix("/sys/fs/cgroup")
+        .ok()
+        .and_then(|p| p.components().next())
+        .and_then(|c| c.as_os_str().to_str())
+        .unwrap_or(ctrl)
+        .to_string()
+}
+
+/// Default device nodes every container gets (runc's list; docker's device cgroup allows these).
+const DEFAULT_DEVICES: [(&str, u32, u32); 6] = [
+    ("null", 1, 3),
+    ("zero", 1, 5),
+    ("full", 1, 7),
+    ("random", 1, 8),
+    ("urandom", 1, 9),
+    ("tty", 5, 0),
+];
+
+/// A device node to create under the rootfs.
+pub(crate) struct Device {
+    pub path: PathBuf,
+    pub kind: u32,
+    pub major: u32,
+    pub minor: u32,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+pub(crate) fn default_devices() -> Vec<Device> {
+    DEFAULT_DEVICES
+        .iter()
+        .map(|(n, ma, mi)| Device {
+            path: Path::new("/dev").join(n),
+            kind: libc::S_IFCHR,
+            major: *ma,
+            minor: *mi,
+            mode: 0o666,
+            uid: 0,
+            gid: 0,
+        })
+        .collect()
+}
+
+/// Step: a device node. Rootful: mknod. Rootless (mknod is not allowed in a user namespace): an empty file
+/// with the host's node bind-mounted onto it.
+pub(crate) fn create_device(root: &OwnedFd, d: &Device, rootless: bool) -> Result<()> {
+    let parent_rel = d.path.parent().unwrap_or(Path::new("/dev"));
+    let name = cstr(d.path.file_name().context("device path without a name")?)?;
+    let parent = resolve(root, parent_rel, Kind::Dir, true)?;
+    // Replace whatever is there (tmpfs we just mounted: normally nothing).
+    // SAFETY: unlinkat relative to our verified parent fd.
+    unsafe { libc::unlinkat(parent.as_raw_fd(), name.as_ptr(), 0) };
+    if rootless {
+        let fd = resolve(root, &d.path, Kind::File, true)?;
+        let host = d.path.to_str().context("device path is not UTF-8")?;
+        sys_mount(Some(host), &fd_path(&fd), None, libc::MS_BIND, None)
+            .with_context(|| format!("binding host device {host}"))?;
+        return Ok(());
+    }
+    // SAFETY: mknodat relative to our verified parent fd with a single-component name.
+    let rc = unsafe {
+        libc::mknodat(
+            parent.as_raw_fd(),
+            name.as_ptr(),
+            d.kind | (d.mode & 0o7777),
+            libc::makedev(d.major, d.minor),
+        )
+    };
+    if rc < 0 {
+        return Err(last_err()).with_context(|| format!("mknod {}", d.path.display()));
+    }
+    // SAFETY: fchownat relative to our parent fd, not following a symlink.
+    if unsafe {
+        libc::fchownat(
+            parent.as_raw_fd(),
+            name.as_ptr(),
+            d.uid,
+            d.gid,
+            libc::AT_SYMLINK_NOFOLLOW,
+        )
+    } < 0
+    {
+        return Err(last_err()).with_context(|| format!("chown {}", d.path.display()));
+    }
+    Ok(())
+}
+
+/// Step: /dev symlinks (ptmx to the container's own devpts, the fd links).
+pub(crate) fn dev_symlinks(root: &OwnedFd) -> Result<()> {
+    let dev = resolve(root, Path::new("/dev"), Kind::Dir, true)?;
+    for (name, target) in [
+        ("ptmx", "pts/ptmx"),
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+        ("core", "/proc/kcore"),
+    ] {
+        let n = cstr(name)?;
+        let t = cstr(target)?;
+        // SAFETY: symlinkat relative to our verified /dev fd.
+        if unsafe { libc::symlinkat(t.as_ptr(), dev.as_raw_fd(), n.as_ptr()) } < 0 {
+            let e = last_err();
+            if e.raw_os_error() != Some(libc::EEXIST) {
+                return Err(e).with_context(|| format!("creating /dev/{name}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Step: pivot_root into `new_root` with the `pivot_root(".", ".")` trick (no put_old directory needed), then
+/// detach the old root.
+pub(crate) fn pivot_into(new_root: &Path) -> Result<()> {
+    let r = cstr(new_root)?;
+    // SAFETY: chdir with a valid C string.
+    if unsafe { libc::chdir(r.as_ptr()) } < 0 {
+        return Err(last_err()).context("chdir into the new root");
+    }
+    // SAFETY: pivot_root syscall with two valid C strings.
+    if unsafe { libc::syscall(libc::SYS_pivot_root, c".".as_ptr(), c".".as_ptr()) } < 0 {
+        return Err(last_err()).context("pivot_root");
+    }
+    // The old root is now stacked on "."; make it a slave so its unmount does not propagate to the host.
+    sys_mount(None, ".", None, libc::MS_SLAVE | libc::MS_REC, None)?;
+    // SAFETY: umount2 of "." with MNT_DETACH.
+    if unsafe { libc::umount2(c".".as_ptr(), libc::MNT_DETACH) } < 0 {
+        return Err(last_err()).context("detaching the old root");
+    }
+    // SAFETY: chdir with a static C string.
+    if unsafe { libc::chdir(c"/".as_ptr()) } < 0 {
+        return Err(last_err()).context("chdir /");
+    }
+    Ok(())
+}
+
+/// Step: masked paths, after pivot_root. Files get the container's verified /dev/null bound over them,
+/// directories an empty read-only tmpfs (CVE-2025-31133: /dev/null itself is checked to be char 1:3).
+pub(crate) fn mask_paths(root: &OwnedFd, paths: &[String]) -> Result<()> {
+    let mut devnull: Option<OwnedFd> = None;
+    for p in paths {
+        let Ok(fd) = openat2(root.as_raw_fd(), &rel(Path::new(p))?, libc::O_PATH, IN_ROOT) else {
+            continue;
+        };
+        let st = fstat(&fd)?;
+        if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
+            sys_mount(
+                Some("tmpfs"),
+                &fd_path(&fd),
+                Some("tmpfs"),
+                libc::MS_RDONLY,
+                Some("size=0"),
+            )
+            .with_context(|| format!("masking {p}"))?;
+        } else {
+            if devnull.is_none() {
+                let n = openat2(
+                    root.as_raw_fd(),
+                    Path::new("dev/null"),
+                    libc::O_PATH,
+                    libc::RESOLVE_NO_SYMLINKS,
+                )
+                .context("opening /dev/null for masking")?;
+                let s = fstat(&n)?;
+                if s.st_mode & libc::S_IFMT != libc::S_IFCHR || s.st_rdev != libc::makedev(1, 3) {
+                    bail!("/dev/null is not the null device (char 1:3); refusing to mask with it");
+                }
+                devnull = Some(n);
+            }
+            let n = devnull.as_ref().map(fd_path).unwrap_or_default();
+            sys_mount(Some(&n), &fd_path(&fd), None, libc::MS_BIND, None)
+                .with_context(|| format!("masking {p}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Step: read-only paths: bind each onto itself, then remount read-only.
+pub(crate) fn readonly_paths(root: &OwnedFd, paths: &[String]) -> Result<()> {
+    for p in paths {
+        let Ok(fd) = openat2(root.as_raw_fd(), &rel(Path::new(p))?, libc::O_PATH, IN_ROOT) else {
+            continue;
+        };
+        let t = fd_path(&fd);
+        sys_mount(Some(&t), &t, None, libc::MS_BIND | libc::MS_REC, None)
+            .with_context(|| format!("binding {p}"))?;
+        drop(fd);
+        remount_bind(root, Path::new(p), libc::MS_RDONLY)
+            .with_context(|| format!("making {p} read-only"))?;
+    }
+    Ok(())
+}
+
+/// Step: the root read-only (spec.root.readonly).
+pub(crate) fn readonly_root() -> Result<()> {
+    let fd = openat2(libc::AT_FDCWD, Path::new("/"), libc::O_PATH, 0)?;
+    let keep = locked_flags(&fd);
+    sys_mount(
+        None,
+        "/",
+        None,
+        libc::MS_REMOUNT | libc::MS_BIND | libc::MS_RDONLY | keep,
+        None,
+    )
+}
+
+pub(crate) fn fstat(fd: &OwnedFd) -> Result<libc::stat> {
+    // SAFETY: fstat on an fd we own into a zeroed buffer we own.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    if unsafe { libc::fstat(fd.as_raw_fd(), &mut st) } < 0 {
+        return Err(last_err()).context("fstat");
+    }
+    Ok(st)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_split_into_flags_propagation_and_data() {
+        let o = parse_opts(&[
+            "nosuid".into(),
+            "rbind".into(),
+            "ro".into(),
+            "rslave".into(),
+            "mode=755".into(),
+        ]);
+        assert_eq!(
+            o.flags,
+            libc::MS_NOSUID | libc::MS_BIND | libc::MS_REC | libc::MS_RDONLY
+        );
+        assert_eq!(o.propagation, libc::MS_SLAVE | libc::MS_REC);
+        assert!(o.bind);
+        assert_eq!(o.data, vec!["mode=755".to_string()]);
+    }
+
+    #[test]
+    fn destinations_with_dotdot_are_refused() {
+        assert!(rel(Path::new("/a/../../etc")).is_err());
+        assert_eq!(
+            rel(Path::new("/proc/sys")).unwrap(),
+            PathBuf::from("proc/sys")
+        );
+    }
+}
