@@ -820,6 +820,21 @@ fn run_publishes_a_port_and_peers_resolve_by_name_end_to_end() {
     }
     assert!(body.contains("served by berth"), "{body}");
 
+    env.run(["port", &web])
+        .assert_ok()
+        .assert_stdout_eq(&format!("80/tcp -> 127.0.0.1:{port}\n"));
+    env.run(["port", &web, "80"])
+        .assert_ok()
+        .assert_stdout_eq(&format!("127.0.0.1:{port}\n"));
+    let ip = env.run([
+        "inspect",
+        "-f",
+        "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+        &web,
+    ]);
+    let ip = ip.assert_ok().stdout().trim().to_string();
+    assert!(ip.starts_with(net.subnet.trim_end_matches("0/24")), "{ip}");
+
     // Another container on the network reaches it by name and by alias.
     for host in [web.as_str(), "site"] {
         env.run([

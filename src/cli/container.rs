@@ -451,9 +451,11 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             ctr::rename(&p, &container, &new_name)?;
             Ok(0)
         }
-        Verb::Port { container, .. } => {
-            // No published ports until the networking issue; docker prints nothing for such a container.
-            ctr::get(&p, &container)?;
+        Verb::Port { container, private_port } => {
+            let id = ctr::get(&p, &container)?.record.id;
+            let ports = crate::engine::network::published_ports(&p, &id);
+            let mut out = super::stdout();
+            super::network::write_ports(&mut out, &ports, private_port.as_deref(), &container)?;
             Ok(0)
         }
     }

@@ -575,33 +575,7 @@ pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
         "Labels": labels,
         "StopSignal": o.stop_signal.clone().or(r.image_config.stop_signal.clone()),
     });
-    let networksettings = json!({
-        "Bridge": "",
-        "SandboxID": "",
-        "SandboxKey": "",
-        "Ports": {},
-        "HairpinMode": false,
-        "LinkLocalIPv6Address": "",
-        "LinkLocalIPv6PrefixLen": 0,
-        "SecondaryIPAddresses": Value::Null,
-        "SecondaryIPv6Addresses": Value::Null,
-        "EndpointID": "",
-        "Gateway": "",
-        "GlobalIPv6Address": "",
-        "GlobalIPv6PrefixLen": 0,
-        "IPAddress": "",
-        "IPPrefixLen": 0,
-        "IPv6Gateway": "",
-        "MacAddress": "",
-        "Networks": {
-            "none": {
-                "IPAMConfig": Value::Null, "Links": Value::Null, "Aliases": Value::Null, "MacAddress": "",
-                "NetworkID": "", "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0,
-                "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DriverOpts": Value::Null,
-                "DNSNames": Value::Null,
-            }
-        },
-    });
+    let networksettings = crate::engine::network::network_settings(paths, &r.id, &o.network);
     Ok(json!({
         "Id": r.id,
         "Created": r.created,
