@@ -885,3 +885,41 @@ fn run_publishes_a_port_and_peers_resolve_by_name_end_to_end() {
     assert!(!env.run_root().join("netns").join(&id).exists());
     wait_until(|| TcpStream::connect(("127.0.0.1", port)).is_err());
 }
+
+#[test]
+fn rootless_run_publishes_a_port_through_pasta() {
+    use crate::support::{fixtures, registry};
+    let env = TestEnv::rootless();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let name = unique("rlweb");
+    let out = env.run([
+        "run", "-d", "--name", &name, "--network", "bridge", "-p", &format!("127.0.0.1:{port}:8080"), &image,
+        "sh", "-c", "mkdir -p /tmp/www && echo rootless served > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www",
+    ]);
+    out.assert_ok();
+    let mut body = String::new();
+    for _ in 0..100 {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+            let _ = s.write_all(b"GET /group HTTP/1.0\r\n\r\n");
+            body.clear();
+            let _ = s.read_to_string(&mut body);
+            if body.starts_with("HTTP/1.") {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(body.starts_with("HTTP/1."), "{body}");
+    // Any answer of the container's busybox httpd proves the path host -> pasta -> namespace. `rm -f`
+    // is not asserted: removing a rootless container's files is the containers issue's (it currently
+    // fails on files the container's mapped ids own); stopping it must stop pasta.
+    let _ = env.run(["rm", "-f", &name]);
+    wait_until(|| TcpStream::connect(("127.0.0.1", port)).is_err());
+}
