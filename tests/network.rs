@@ -850,6 +850,19 @@ fn run_publishes_a_port_and_peers_resolve_by_name_end_to_end() {
         .assert_ok()
         .assert_stdout_eq("served by berth\n");
     }
+    // --network container:<name> shares the namespace: the server is on the joiner's loopback.
+    env.run([
+        "run",
+        "--rm",
+        "--network",
+        &format!("container:{web}"),
+        &image,
+        "wget",
+        "-qO-",
+        "http://127.0.0.1/",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("served by berth\n");
     // The port is taken now: docker's message, exit 125.
     env.run([
         "run",
