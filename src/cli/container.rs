@@ -192,7 +192,7 @@ pub struct CreateFlags {
     #[arg(long = "network", alias = "net", default_value = "none")]
     pub network: String,
     #[command(flatten)]
-    pub net: super::network::NetFlags,
+    pub net: Box<super::network::NetFlags>,
     /// Automatically remove the container when it exits
     #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
           default_value = "false", default_missing_value = "true", value_parser = super::go_bool)]
