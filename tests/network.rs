@@ -936,3 +936,58 @@ fn rootless_run_publishes_a_port_through_pasta() {
     let _ = env.run(["rm", "-f", &name]);
     wait_until(|| TcpStream::connect(("127.0.0.1", port)).is_err());
 }
+
+#[test]
+fn killed_monitor_leaves_no_network_after_rm_f() {
+    let (env, image) = container_world();
+    let net = UserNet::create(&env, &[]);
+    let name = unique("k9");
+    let out = env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--network",
+        &net.name,
+        "-p",
+        "127.0.0.1::80",
+        &image,
+        "sleep",
+        "300",
+    ]);
+    out.assert_ok();
+    let id = out.stdout().trim().to_string();
+    let rec: Value = serde_json::from_slice(
+        &std::fs::read(env.run_root().join("network").join(format!("{id}.json"))).unwrap(),
+    )
+    .unwrap();
+    let fwd = rec["forwarder"][0].as_u64().unwrap() as u32;
+    let mon: Value = serde_json::from_slice(
+        &std::fs::read(
+            env.run_root()
+                .join("containers")
+                .join(&id)
+                .join("monitor.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let monitor = mon["pid"].as_i64().unwrap() as i32;
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(monitor),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    // The forwarder follows its owner; rm -f cleans the rest.
+    wait_until(|| !pid_alive(fwd));
+    env.run(["rm", "-f", &name]).assert_ok();
+    wait_until(|| !link_exists(&berth::network::veth_name(&id, &net.name)));
+    assert_eq!(leases(&env, &net.name), 0);
+    assert!(!env.run_root().join("netns").join(&id).exists());
+    assert!(
+        !env.run_root()
+            .join("network")
+            .join(format!("{id}.json"))
+            .exists()
+    );
+}

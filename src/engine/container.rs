@@ -535,13 +535,14 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
     if !c.dir(&id).exists() {
         return Ok(()); // its monitor removed it (--rm)
     }
-    // Whatever a monitor killed with -9 left behind: processes, cgroup, mounts.
+    // Whatever a monitor killed with -9 left behind: processes, cgroup, mounts, network.
     crate::runtime::destroy(
         &id,
         &monitor::rootfs_of(&c, &rec),
         Some(&monitor::cgroup_name(&id)),
     )
     .context("cleaning up the container")?;
+    crate::network::teardown(paths, &id).context("tearing down the container's network")?;
     c.remove_files(&rec, volumes)
 }
 
@@ -1046,6 +1047,7 @@ pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
             Some(&monitor::cgroup_name(&id)),
         )
         .context("cleaning up the container")?;
+        crate::network::teardown(paths, &id).context("tearing down the container's network")?;
         c.remove_files(&rec, false)?;
         ids.push(id);
     }
