@@ -850,6 +850,22 @@ fn run_publishes_a_port_and_peers_resolve_by_name_end_to_end() {
         .assert_ok()
         .assert_stdout_eq("served by berth\n");
     }
+    // connect/disconnect a running container by name: a second interface comes and goes.
+    let net2 = UserNet::create(&env, &[]);
+    env.run(["network", "connect", &net2.name, &web])
+        .assert_ok();
+    let nets = env.run(["inspect", "-f", "{{len .NetworkSettings.Networks}}", &web]);
+    nets.assert_ok().assert_stdout_eq("2\n");
+    let ns = env.run_root().join("netns").join(&id);
+    let eth1 = Command::new("nsenter")
+        .arg(format!("--net={}", ns.display()))
+        .args(["ip", "-o", "-4", "addr", "show", "eth1"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&eth1.stdout).contains(net2.subnet.trim_end_matches("0/24")));
+    env.run(["network", "disconnect", &net2.name, &web])
+        .assert_ok();
+    assert_eq!(leases(&env, &net2.name), 0);
     // --network container:<name> shares the namespace: the server is on the joiner's loopback.
     env.run([
         "run",

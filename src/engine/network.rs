@@ -297,12 +297,25 @@ pub fn disconnect(paths: &Paths, net: &str, container_id: &str) -> Result<()> {
     network::disconnect(paths, &n.name, container_id)
 }
 
-/// A container with a berth network record, by name, full id or id prefix: (id, name, netns path).
-/// Used by `connect`/`disconnect` until the container state layer offers the lookup.
+/// A running container with a berth network record, by name, full id or id prefix: (id, name, netns
+/// path), for `connect`/`disconnect`. The container store's lookup (names, `/name`, id prefixes) comes
+/// first; the network records answer for containers the store does not know (set up through
+/// `internal-network setup`).
 pub fn find_attached_container(
     paths: &Paths,
     reference: &str,
 ) -> Result<(String, String, std::path::PathBuf)> {
+    if let Ok(id) = crate::state::Containers::new(paths).lookup(reference) {
+        let ns = network::netns_path(paths, &id);
+        if network::status(paths, &id).is_none() || !ns.exists() {
+            bail!("container {reference} is not running on a bridge network");
+        }
+        let name = crate::state::Containers::new(paths)
+            .load_record(&id)
+            .map(|r| r.name)
+            .unwrap_or_default();
+        return Ok((id, name, ns));
+    }
     let dir = paths.run_root.join("network");
     let mut found = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&dir) {
