@@ -951,6 +951,24 @@ fn rootless_run_publishes_a_port_through_pasta() {
     // fails on files the container's mapped ids own); stopping it must stop pasta.
     let _ = env.run(["rm", "-f", &name]);
     wait_until(|| TcpStream::connect(("127.0.0.1", port)).is_err());
+    // --network host works rootless too: the host's interfaces are visible.
+    let host_if = std::fs::read_dir("/sys/class/net")
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .find(|n| n != "lo")
+        .unwrap();
+    env.run([
+        "run",
+        "--rm",
+        "--network",
+        "host",
+        &image,
+        "ip",
+        "-o",
+        "link",
+    ])
+    .assert_ok()
+    .assert_stdout_has(&format!("{host_if}"));
 }
 
 #[test]
