@@ -968,7 +968,7 @@ fn rootless_run_publishes_a_port_through_pasta() {
         "link",
     ])
     .assert_ok()
-    .assert_stdout_has(&format!("{host_if}"));
+    .assert_stdout_has(&host_if);
 }
 
 #[test]
