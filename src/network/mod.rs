@@ -763,6 +763,14 @@ pub fn cleanup_stale(paths: &Paths) -> Result<Vec<String>> {
     Ok(cleaned)
 }
 
+/// [`cleanup_stale`] where a failure must not fail the command at hand (someone else's leftovers must
+/// not stop a new container): it is reported as a warning and retried by the next command.
+pub fn clean_stale_or_warn(paths: &Paths) {
+    if let Err(e) = cleanup_stale(paths) {
+        log::warn!("cleaning up stale container networks: {e:#}");
+    }
+}
+
 /// Containers attached to a network: (container id, name, endpoint). For `inspect` and `rm`.
 pub fn endpoints_of(paths: &Paths, network: &str) -> Vec<(String, String, Endpoint)> {
     let mut out = Vec::new();
@@ -1072,7 +1080,7 @@ pub fn setup_for_monitor(
     resolve: impl Fn(&str) -> Result<(String, i32)>,
     spec: &mut oci_spec::runtime::Spec,
 ) -> Result<Prepared> {
-    cleanup_stale(paths)?;
+    clean_stale_or_warn(paths);
     let mode = parse_mode(paths, c.network, resolve)?;
     let mut req = NetworkRequest::new(c.id, c.name, mode);
     req.aliases = c.opts.aliases.clone();
