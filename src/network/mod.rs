@@ -460,6 +460,9 @@ fn prepare_bridge(
     prepared.hosts = files::hosts_content(&record.hosts_input, &peers_of(paths, &record));
     write_files(req, prepared)?;
     for ep in &record.endpoints {
+        // Under the network's lock: two containers joining at once must not overwrite a peer's hosts
+        // file with a list that misses the other one.
+        let _g = ipam::network_lock(paths, &ep.network)?;
         refresh_peer_hosts(paths, &ep.network, &req.container_id)?;
     }
     Ok(())
@@ -619,7 +622,8 @@ fn peers_of(paths: &Paths, rec: &Record) -> Vec<PeerEntry> {
     out
 }
 
-/// Rewrite, in place, /etc/hosts of every container on `network` other than `except`.
+/// Rewrite, in place, /etc/hosts of every container on `network` other than `except`. The caller
+/// holds the network's lock.
 fn refresh_peer_hosts(paths: &Paths, network: &str, except: &str) -> Result<()> {
     if network == ipam::DEFAULT_NETWORK {
         return Ok(());
@@ -825,6 +829,7 @@ pub fn connect(
     rec.endpoints.push(ep.clone());
     write_record(paths, &rec)?;
     refresh_own_hosts(paths, &rec)?;
+    let _g = ipam::network_lock(paths, network)?;
     refresh_peer_hosts(paths, network, container_id)?;
     Ok(ep)
 }
