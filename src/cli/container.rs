@@ -227,8 +227,8 @@ pub struct CreateFlags {
     /// Timeout (in seconds) to stop a container
     #[arg(long = "stop-timeout", allow_hyphen_values = true)]
     pub stop_timeout: Option<i64>,
-    /// Connect a container to a network (only "none" for now)
-    #[arg(long = "network", alias = "net", default_value = "none")]
+    /// Connect a container to a network (bridge, none, host, container:<name|id>, or a network name)
+    #[arg(long = "network", alias = "net", default_value = "bridge")]
     pub network: String,
     #[command(flatten)]
     pub net: Box<super::network::NetFlags>,
