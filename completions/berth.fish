@@ -66,6 +66,8 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "version" -d 'Show the b
 complete -c berth -n "__fish_berth_needs_command" -f -a "info" -d 'Display system-wide information'
 complete -c berth -n "__fish_berth_needs_command" -f -a "config" -d 'Manage berth\'s configuration file'
 complete -c berth -n "__fish_berth_needs_command" -f -a "completion" -d 'Print the shell completion script (bash, zsh or fish)'
+complete -c berth -n "__fish_berth_needs_command" -f -a "network" -d 'Manage networks'
+complete -c berth -n "__fish_berth_needs_command" -f -a "internal-network" -d 'berth\'s own helpers for networking (not for users)'
 complete -c berth -n "__fish_berth_using_subcommand pull" -l platform -d 'Set platform if server is multi-platform capable (os/arch[/variant])' -r
 complete -c berth -n "__fish_berth_using_subcommand pull" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand pull" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
@@ -226,7 +228,16 @@ complete -c berth -n "__fish_berth_using_subcommand run" -s t -l tty -d 'Allocat
 complete -c berth -n "__fish_berth_using_subcommand run" -s i -l interactive -d 'Keep STDIN open even if not attached' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l stop-signal -d 'Signal to stop the container' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l stop-timeout -d 'Timeout (in seconds) to stop a container' -r
-complete -c berth -n "__fish_berth_using_subcommand run" -l network -d 'Connect a container to a network (only "none" for now)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l network -d 'Connect a container to a network (bridge, none, host, container:<name|id>, or a network name)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -s p -l publish -d 'Publish a container\'s port(s) to the host' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -s P -l publish-all -d 'Publish all exposed ports to random ports' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l network-alias -d 'Add network-scoped alias for the container' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l dns -d 'Set custom DNS servers' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l dns-search -d 'Set custom DNS search domains' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l dns-option -d 'Set DNS options' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l mac-address -d 'Container MAC address (e.g., 92:d0:c6:0a:29:33)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l ip -d 'IPv4 address (e.g., 172.30.100.104)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l rm -d 'Automatically remove the container when it exits' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l pull -d 'Pull image before running ("always", "missing", "never")' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
@@ -265,7 +276,16 @@ complete -c berth -n "__fish_berth_using_subcommand create" -s t -l tty -d 'Allo
 complete -c berth -n "__fish_berth_using_subcommand create" -s i -l interactive -d 'Keep STDIN open even if not attached' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l stop-signal -d 'Signal to stop the container' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l stop-timeout -d 'Timeout (in seconds) to stop a container' -r
-complete -c berth -n "__fish_berth_using_subcommand create" -l network -d 'Connect a container to a network (only "none" for now)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l network -d 'Connect a container to a network (bridge, none, host, container:<name|id>, or a network name)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -s p -l publish -d 'Publish a container\'s port(s) to the host' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -s P -l publish-all -d 'Publish all exposed ports to random ports' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l network-alias -d 'Add network-scoped alias for the container' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l dns -d 'Set custom DNS servers' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l dns-search -d 'Set custom DNS search domains' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l dns-option -d 'Set DNS options' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l mac-address -d 'Container MAC address (e.g., 92:d0:c6:0a:29:33)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l ip -d 'IPv4 address (e.g., 172.30.100.104)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l rm -d 'Automatically remove the container when it exits' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l pull -d 'Pull image before running ("always", "missing", "never")' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
@@ -507,7 +527,16 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s i -l interactive -d 'Keep STDIN open even if not attached' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-signal -d 'Signal to stop the container' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-timeout -d 'Timeout (in seconds) to stop a container' -r
-complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network -d 'Connect a container to a network (only "none" for now)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network -d 'Connect a container to a network (bridge, none, host, container:<name|id>, or a network name)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s p -l publish -d 'Publish a container\'s port(s) to the host' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s P -l publish-all -d 'Publish all exposed ports to random ports' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network-alias -d 'Add network-scoped alias for the container' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l dns -d 'Set custom DNS servers' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-search -d 'Set custom DNS search domains' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-option -d 'Set DNS options' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l mac-address -d 'Container MAC address (e.g., 92:d0:c6:0a:29:33)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l ip -d 'IPv4 address (e.g., 172.30.100.104)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l rm -d 'Automatically remove the container when it exits' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l pull -d 'Pull image before running ("always", "missing", "never")' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
@@ -546,7 +575,16 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -s i -l interactive -d 'Keep STDIN open even if not attached' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-signal -d 'Signal to stop the container' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-timeout -d 'Timeout (in seconds) to stop a container' -r
-complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l network -d 'Connect a container to a network (only "none" for now)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l network -d 'Connect a container to a network (bridge, none, host, container:<name|id>, or a network name)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -s p -l publish -d 'Publish a container\'s port(s) to the host' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -s P -l publish-all -d 'Publish all exposed ports to random ports' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l network-alias -d 'Add network-scoped alias for the container' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l dns -d 'Set custom DNS servers' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l dns-search -d 'Set custom DNS search domains' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l dns-option -d 'Set DNS options' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l mac-address -d 'Container MAC address (e.g., 92:d0:c6:0a:29:33)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l ip -d 'IPv4 address (e.g., 172.30.100.104)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l rm -d 'Automatically remove the container when it exits' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l pull -d 'Pull image before running ("always", "missing", "never")' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
@@ -910,3 +948,151 @@ complete -c berth -n "__fish_berth_using_subcommand completion" -s D -l debug -d
 complete -c berth -n "__fish_berth_using_subcommand completion" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand completion" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -f -a "create" -d 'Create a network'
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -f -a "ls" -d 'List networks'
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -f -a "inspect" -d 'Display detailed information on one or more networks'
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -f -a "rm" -d 'Remove one or more networks'
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -f -a "prune" -d 'Remove all unused networks'
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -f -a "connect" -d 'Connect a container to a network'
+complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect" -f -a "disconnect" -d 'Disconnect a container from a network'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -s d -l driver -d 'Driver to manage the Network' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l subnet -d 'Subnet in CIDR format that represents a network segment' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l gateway -d 'IPv4 Gateway for the master subnet' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l internal -d 'Restrict external access to the network' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l label -d 'Set metadata on a network' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -s o -l opt -d 'Set driver specific options' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Provide filter values (e.g. "driver=bridge")' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from ls" -l format -d 'Format output using a custom template' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from ls" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from ls" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from ls" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from ls" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only display network IDs'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate the output'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format output using a custom template' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from inspect" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from inspect" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from inspect" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from inspect" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from inspect" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from rm" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from rm" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from rm" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from rm" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from rm" -s f -l force -d 'Do not error if the network does not exist'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from prune" -l filter -d 'Provide filter values (e.g. "label=<key>=<value>")' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from prune" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from prune" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from prune" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from prune" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from connect" -l alias -d 'Add network-scoped alias for the container' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from connect" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from connect" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from connect" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from connect" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from connect" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from connect" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from connect" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s f -l force -d 'Force the container to disconnect from a network'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and not __fish_seen_subcommand_from port-forward setup teardown cleanup attach-rootless" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and not __fish_seen_subcommand_from port-forward setup teardown cleanup attach-rootless" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and not __fish_seen_subcommand_from port-forward setup teardown cleanup attach-rootless" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and not __fish_seen_subcommand_from port-forward setup teardown cleanup attach-rootless" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and not __fish_seen_subcommand_from port-forward setup teardown cleanup attach-rootless" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and not __fish_seen_subcommand_from port-forward setup teardown cleanup attach-rootless" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and not __fish_seen_subcommand_from port-forward setup teardown cleanup attach-rootless" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and not __fish_seen_subcommand_from port-forward setup teardown cleanup attach-rootless" -f -a "port-forward" -d 'The userland port forwarder (started by a container\'s monitor with the bound sockets as fds 3..)'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and not __fish_seen_subcommand_from port-forward setup teardown cleanup attach-rootless" -f -a "setup" -d 'Set up a container\'s network as its monitor would; prints the result as JSON'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and not __fish_seen_subcommand_from port-forward setup teardown cleanup attach-rootless" -f -a "teardown" -d 'Remove everything set up for a container'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and not __fish_seen_subcommand_from port-forward setup teardown cleanup attach-rootless" -f -a "cleanup" -d 'Tear down the networks whose owner died'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and not __fish_seen_subcommand_from port-forward setup teardown cleanup attach-rootless" -f -a "attach-rootless" -d 'Attach pasta/slirp4netns to a process\'s namespaces; prints the result as JSON'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from port-forward" -l container-ip -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from port-forward" -l owner-pid -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from port-forward" -l map -d 'proto:fd:container_port' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from port-forward" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from port-forward" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from port-forward" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from port-forward" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from port-forward" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from port-forward" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from port-forward" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l id -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l name -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l network -d 'bridge, none, host, container:<netns path>, or a network name (repeatable)' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l network-alias -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -s p -l publish -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l hostname -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l ip -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l mac-address -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l add-host -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l dns -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l dns-search -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l dns-option -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l files-dir -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l owner-pid -d 'The process whose death makes this setup stale (default: none, torn down explicitly)' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from setup" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from teardown" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from teardown" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from teardown" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from teardown" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from teardown" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from teardown" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from teardown" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from cleanup" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from cleanup" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from cleanup" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from cleanup" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from cleanup" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from cleanup" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from cleanup" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -l pid -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -l id -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -l owner-pid -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -s p -l publish -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -l dir -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -s V -l version -d 'Print version'

@@ -236,9 +236,11 @@ pub struct CreateFlags {
     /// Timeout (in seconds) to stop a container
     #[arg(long = "stop-timeout", allow_hyphen_values = true)]
     pub stop_timeout: Option<i64>,
-    /// Connect a container to a network (only "none" for now)
-    #[arg(long = "network", alias = "net", default_value = "none")]
+    /// Connect a container to a network (bridge, none, host, container:<name|id>, or a network name)
+    #[arg(long = "network", alias = "net", default_value = "bridge")]
     pub network: String,
+    #[command(flatten)]
+    pub net: Box<super::network::NetFlags>,
     /// Automatically remove the container when it exits
     #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
           default_value = "false", default_missing_value = "true", value_parser = super::go_bool)]
@@ -572,9 +574,11 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             }
             Ok(0)
         }
-        Verb::Port { container, .. } => {
-            // No published ports until the networking issue; docker prints nothing for such a container.
-            ctr::get(&p, &container)?;
+        Verb::Port { container, private_port } => {
+            let id = ctr::get(&p, &container)?.record.id;
+            let ports = crate::engine::network::published_ports(&p, &id);
+            let mut out = super::stdout();
+            super::network::write_ports(&mut out, &ports, private_port.as_deref(), &container)?;
             Ok(0)
         }
     }
@@ -824,12 +828,6 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         Some(s) => Some(human::parse_bytes(s)? as i64),
         None => None,
     };
-    if flags.network != "none" {
-        bail!(
-            "network mode {:?} is not supported yet: use --network none",
-            flags.network
-        );
-    }
     if flags.pull != "missing" && flags.pull != "always" && flags.pull != "never" {
         bail!(
             "invalid pull option: '{}': must be one of \"always\", \"missing\" or \"never\"",
@@ -869,6 +867,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         stop_signal: flags.stop_signal.clone(),
         stop_timeout: flags.stop_timeout,
         network: flags.network.clone(),
+        net: flags.net.to_options()?,
         auto_remove: flags.rm,
     };
     Ok((image, opts))

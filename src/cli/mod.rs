@@ -43,6 +43,7 @@ pub mod format;
 pub mod generate;
 pub mod human;
 pub mod image;
+pub mod network;
 pub mod registry;
 pub mod system;
 
@@ -117,6 +118,8 @@ pub enum Command {
     Registry(registry::RegistryCommand),
     #[command(flatten)]
     System(system::SystemCommand),
+    #[command(flatten)]
+    Network(network::NetworkCommand),
 }
 
 /// Parse, dispatch, and turn the result into an exit code.
@@ -132,6 +135,7 @@ pub fn main() -> i32 {
         Command::Container(c) => container::run(c, &cli.global),
         Command::Registry(c) => registry::run(c, &cli.global),
         Command::System(c) => system::run(c, &cli.global),
+        Command::Network(c) => network::run(c, &cli.global),
     };
     match result {
         Ok(code) => code,

@@ -539,13 +539,14 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
     if !c.dir(&id).exists() {
         return state::remove_dir_if_exists(&c.run_dir(&id));
     }
-    // Whatever a monitor killed with -9 left behind: processes, cgroup, mounts.
+    // Whatever a monitor killed with -9 left behind: processes, cgroup, mounts, network.
     crate::runtime::destroy(
         &id,
         &monitor::rootfs_of(&c, &rec),
         Some(&monitor::cgroup_name(&id)),
     )
     .context("cleaning up the container")?;
+    crate::network::teardown(paths, &id).context("tearing down the container's network")?;
     c.remove_files(&rec, volumes)
 }
 
@@ -724,33 +725,7 @@ pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
         "Labels": labels,
         "StopSignal": o.stop_signal.clone().or(r.image_config.stop_signal.clone()),
     });
-    let networksettings = json!({
-        "Bridge": "",
-        "SandboxID": "",
-        "SandboxKey": "",
-        "Ports": {},
-        "HairpinMode": false,
-        "LinkLocalIPv6Address": "",
-        "LinkLocalIPv6PrefixLen": 0,
-        "SecondaryIPAddresses": Value::Null,
-        "SecondaryIPv6Addresses": Value::Null,
-        "EndpointID": "",
-        "Gateway": "",
-        "GlobalIPv6Address": "",
-        "GlobalIPv6PrefixLen": 0,
-        "IPAddress": "",
-        "IPPrefixLen": 0,
-        "IPv6Gateway": "",
-        "MacAddress": "",
-        "Networks": {
-            "none": {
-                "IPAMConfig": Value::Null, "Links": Value::Null, "Aliases": Value::Null, "MacAddress": "",
-                "NetworkID": "", "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0,
-                "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DriverOpts": Value::Null,
-                "DNSNames": Value::Null,
-            }
-        },
-    });
+    let networksettings = crate::engine::network::network_settings(paths, &r.id, &o.network);
     Ok(json!({
         "Id": r.id,
         "Created": r.created,
@@ -1074,6 +1049,7 @@ pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
             Some(&monitor::cgroup_name(&id)),
         )
         .context("cleaning up the container")?;
+        crate::network::teardown(paths, &id).context("tearing down the container's network")?;
         c.remove_files(&rec, false)?;
         ids.push(id);
     }

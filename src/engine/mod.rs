@@ -7,6 +7,7 @@
 pub mod container;
 pub mod container_cp;
 pub mod image;
+pub mod network;
 pub mod volume;
 
 use crate::config::Config;

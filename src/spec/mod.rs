@@ -186,6 +186,9 @@ pub struct RunOptions {
     pub stop_timeout: Option<i64>,
     /// Network mode; only "none" until the networking issue lands.
     pub network: String,
+    /// `-p`, `-P`, `--network-alias`, `--add-host`, `--dns*`, `--mac-address`, `--ip` (the network module's types).
+    #[serde(default)]
+    pub net: crate::network::NetOptions,
     pub auto_remove: bool,
 }
 
