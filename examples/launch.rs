@@ -26,12 +26,24 @@ struct Description {
     /// Run this command with `exec` in the running container, wait for it, then wait for the payload.
     #[serde(default)]
     exec: Option<Vec<String>>,
+    /// Pass this process's stdin to the payload (otherwise it gets /dev/null).
+    #[serde(default)]
+    stdin: bool,
+    /// Run the `exec` command on a pty (its output is copied to stdout).
+    #[serde(default)]
+    exec_pty: bool,
     /// How many times to run `exec` (default once).
     #[serde(default)]
     exec_repeat: Option<u32>,
     /// Call `destroy` once the payload exited.
     #[serde(default)]
     destroy: bool,
+    /// While the payload runs: read cgroup stats, freeze and thaw it.
+    #[serde(default)]
+    probe_cgroup: bool,
+    /// Block and ignore signals before launching, as a monitor forwarding signals might.
+    #[serde(default)]
+    mask_signals: bool,
     /// Open fds without CLOEXEC before launching, as a careless caller would (CVE-2024-21626).
     #[serde(default)]
     leak_fd: bool,
@@ -41,7 +53,12 @@ struct Description {
 #[serde(rename_all = "lowercase")]
 enum RootfsDesc {
     Dir(PathBuf),
-    Overlay { lower: Vec<PathBuf>, upper: PathBuf, work: PathBuf, merged: PathBuf },
+    Overlay {
+        lower: Vec<PathBuf>,
+        upper: PathBuf,
+        work: PathBuf,
+        merged: PathBuf,
+    },
 }
 
 #[derive(Serialize, Default)]
@@ -58,15 +75,27 @@ struct Report {
     exec_error: Option<String>,
     destroy_error: Option<String>,
     sealed: bool,
+    stats: Option<String>,
+    cgroup_pids: Vec<i32>,
+    froze: Option<String>,
 }
 
-fn stdio(pty: bool) -> Result<Stdio> {
+fn stdio(pty: bool, with_stdin: bool) -> Result<Stdio> {
     if pty {
         return Ok(Stdio::Pty);
     }
+    let stdin = if with_stdin {
+        Some(std::io::stdin().as_fd_owned()?)
+    } else {
+        None
+    };
     let out: OwnedFd = std::io::stdout().as_fd_owned()?;
     let err: OwnedFd = std::io::stderr().as_fd_owned()?;
-    Ok(Stdio::Fds { stdin: None, stdout: out, stderr: err })
+    Ok(Stdio::Fds {
+        stdin,
+        stdout: out,
+        stderr: err,
+    })
 }
 
 trait DupOwned {
@@ -87,7 +116,10 @@ fn wait(pid: i32) -> (Option<i32>, Option<i32>) {
         return (None, None);
     }
     if libc::WIFSIGNALED(status) {
-        (Some(128 + libc::WTERMSIG(status)), Some(libc::WTERMSIG(status)))
+        (
+            Some(128 + libc::WTERMSIG(status)),
+            Some(libc::WTERMSIG(status)),
+        )
     } else {
         (Some(libc::WEXITSTATUS(status)), None)
     }
@@ -109,14 +141,38 @@ fn copy_pty(master: OwnedFd) {
 
 fn main() -> Result<()> {
     runtime::seal::ensure_sealed()?;
-    let path = std::env::args().nth(1).context("usage: launch <description.json>")?;
+    let path = std::env::args()
+        .nth(1)
+        .context("usage: launch <description.json>")?;
     let d: Description = serde_json::from_slice(&std::fs::read(&path)?)?;
     let spec: oci_spec::runtime::Spec = serde_json::from_slice(&std::fs::read(&d.spec)?)?;
     let rootfs = match d.rootfs {
         RootfsDesc::Dir(p) => Rootfs::Dir(p),
-        RootfsDesc::Overlay { lower, upper, work, merged } => Rootfs::Overlay { lower, upper, work, merged },
+        RootfsDesc::Overlay {
+            lower,
+            upper,
+            work,
+            merged,
+        } => Rootfs::Overlay {
+            lower,
+            upper,
+            work,
+            merged,
+        },
     };
-    let mut rep = Report { sealed: runtime::seal::is_sealed(), ..Report::default() };
+    let mut rep = Report {
+        sealed: runtime::seal::is_sealed(),
+        ..Report::default()
+    };
+    if d.mask_signals {
+        // SAFETY: signal mask and disposition changes of this process only.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigfillset(&mut set);
+            libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+            libc::signal(libc::SIGTERM, libc::SIG_IGN);
+        }
+    }
     if d.leak_fd {
         // SAFETY: open/pipe without O_CLOEXEC on purpose; the fds are leaked for the rest of the process.
         unsafe {
@@ -130,7 +186,7 @@ fn main() -> Result<()> {
         id: "test".into(),
         spec: spec.clone(),
         rootfs: rootfs.clone(),
-        stdio: stdio(d.pty)?,
+        stdio: stdio(d.pty, d.stdin)?,
         cgroup: d.cgroup.clone(),
         rootless: d.rootless,
     };
@@ -143,14 +199,40 @@ fn main() -> Result<()> {
                 let mut p = spec.process().clone().unwrap_or_default();
                 p.set_args(Some(args.clone()));
                 for _ in 0..d.exec_repeat.unwrap_or(1) {
-                    match runtime::exec(l.pid, &spec, &p, stdio(false)?, d.cgroup.as_deref()) {
-                        Ok(e) => rep.exec_exit = wait(e.pid).0,
+                    match runtime::exec(
+                        l.pid,
+                        &spec,
+                        &p,
+                        stdio(d.exec_pty, false)?,
+                        d.cgroup.as_deref(),
+                    ) {
+                        Ok(e) => {
+                            if let Some(m) = e.pty_master {
+                                copy_pty(m);
+                            }
+                            rep.exec_exit = wait(e.pid).0
+                        }
                         Err(e) => {
                             rep.exec_error = Some(format!("{e:#}"));
                             break;
                         }
                     }
                 }
+            }
+            if d.probe_cgroup
+                && let Some(c) = &d.cgroup
+            {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                rep.stats = Some(format!("{:?}", runtime::cgroup::stats(c)));
+                rep.cgroup_pids = runtime::cgroup::pids(c);
+                let r = runtime::cgroup::freeze(c).and_then(|()| {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    runtime::cgroup::thaw(c)
+                });
+                rep.froze = Some(match r {
+                    Ok(()) => "ok".into(),
+                    Err(e) => format!("{e:#}"),
+                });
             }
             if let Some(m) = l.pty_master {
                 copy_pty(m);

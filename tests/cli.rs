@@ -1,1 +1,287 @@
-//! Integration tests: cli.
+//! Integration tests: cli. The command line as a user meets it: exit codes, `version`, `info`,
+//! `--format`, broken pipes, and the generated completions and man pages.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// berth with its own empty store, so no test reads or writes the machine's.
+fn berth(store: &tempfile::TempDir) -> Command {
+    let mut cmd = Command::cargo_bin("berth").expect("the berth binary is built");
+    cmd.arg("--root").arg(store.path().join("root"));
+    cmd.arg("--run-root").arg(store.path().join("run"));
+    cmd.env_remove("BERTH_CONFIG");
+    cmd
+}
+
+fn store() -> tempfile::TempDir {
+    tempfile::tempdir().expect("creating a temp store")
+}
+
+#[test]
+fn unknown_flag_exits_125_with_one_message() {
+    let s = store();
+    let out = berth(&s)
+        .arg("--bogus-flag")
+        .arg("version")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(125));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("--bogus-flag").count(), 1, "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+}
+
+#[test]
+fn unknown_command_exits_125() {
+    let s = store();
+    let out = berth(&s).arg("no-such-command").output().unwrap();
+    assert_eq!(out.status.code(), Some(125));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-command"));
+}
+
+#[test]
+fn unknown_flag_of_a_subcommand_exits_125() {
+    let s = store();
+    berth(&s).args(["version", "--nope"]).assert().code(125);
+}
+
+#[test]
+fn help_and_version_flags_exit_0_on_stdout() {
+    let s = store();
+    let out = berth(&s).arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: berth"));
+    let out = berth(&s).arg("--version").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("berth {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn bare_berth_prints_help_and_succeeds() {
+    let out = Command::cargo_bin("berth").unwrap().output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: berth"));
+}
+
+#[test]
+fn version_prints_docker_shaped_client_section() {
+    let s = store();
+    let out = berth(&s).arg("version").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "Client: berth");
+    assert_eq!(
+        lines[1],
+        format!(" Version:           {}", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(lines[2], " API version:       n/a");
+    assert!(lines[3].starts_with(" Rust version:      "), "{text}");
+    assert!(lines[6].starts_with(" OS/Arch:           linux/"), "{text}");
+}
+
+#[test]
+fn version_format_template_and_json() {
+    let s = store();
+    berth(&s)
+        .args([
+            "version",
+            "--format",
+            "{{.Client.Version}} {{.Server.Version}}",
+        ])
+        .assert()
+        .success()
+        .stdout(format!("{0} {0}\n", env!("CARGO_PKG_VERSION")));
+    let out = berth(&s).args(["version", "-f", "json"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["Client"]["Version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["Client"]["Os"], "linux");
+}
+
+#[test]
+fn version_with_unknown_field_fails_with_template_error() {
+    let s = store();
+    let out = berth(&s)
+        .args(["version", "--format", "{{.Client.Nope}}"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("Error: template parsing error: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn info_reports_store_paths_and_host_facts() {
+    let s = store();
+    let out = berth(&s)
+        .args(["info", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["DockerRootDir"],
+        s.path().join("root").display().to_string()
+    );
+    assert_eq!(v["RunRoot"], s.path().join("run").display().to_string());
+    assert_eq!(v["Driver"], "overlay");
+    assert_eq!(v["Containers"], 0);
+    assert_eq!(v["Images"], 0);
+    assert_eq!(v["OSType"], "linux");
+    assert!(["1", "2"].contains(&v["CgroupVersion"].as_str().unwrap()));
+    assert!(v["CgroupControllers"].is_array());
+    assert_eq!(v["Rootless"], !nix::unistd::geteuid().is_root());
+    assert!(v["RegistryConfig"]["Mirrors"].is_array());
+    assert!(
+        v["NetworkTools"]
+            .as_object()
+            .unwrap()
+            .contains_key("slirp4netns")
+    );
+    // info only reads: the store is not created.
+    assert!(!s.path().join("root").exists());
+}
+
+#[test]
+fn info_counts_containers_and_images_in_the_store() {
+    let s = store();
+    let root = s.path().join("root");
+    std::fs::create_dir_all(root.join("containers/aaa")).unwrap();
+    std::fs::create_dir_all(root.join("containers/bbb")).unwrap();
+    let digest = format!("sha256:{}", "1".repeat(64));
+    std::fs::write(
+        root.join("images.json"),
+        format!(r#"{{"busybox:latest":"{digest}","my/bb:v1":"{digest}"}}"#),
+    )
+    .unwrap();
+    berth(&s)
+        .args(["info", "-f", "{{.Containers}} {{.Images}}"])
+        .assert()
+        .success()
+        .stdout("2 1\n");
+}
+
+#[test]
+fn info_human_output_names_the_store() {
+    let s = store();
+    let out = berth(&s).arg("info").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!(
+            " Berth Root Dir: {}\n",
+            s.path().join("root").display()
+        )),
+        "{text}"
+    );
+    assert!(text.contains(" Storage Driver: overlay\n"), "{text}");
+    assert!(text.contains(" Cgroup Version: "), "{text}");
+}
+
+#[test]
+fn closed_stdout_exits_quietly() {
+    let s = store();
+    let (r, w) = nix::unistd::pipe().unwrap();
+    drop(r);
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("berth"))
+        .arg("--root")
+        .arg(s.path().join("root"))
+        .arg("--run-root")
+        .arg(s.path().join("run"))
+        .arg("info")
+        .stdout(std::process::Stdio::from(w))
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn completion_prints_a_script_per_shell() {
+    let s = store();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef berth"),
+        ("fish", "complete -c berth"),
+    ] {
+        let out = berth(&s).args(["completion", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(marker),
+            "{shell}"
+        );
+    }
+    berth(&s).args(["completion", "tcsh"]).assert().code(125);
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn list_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Completions and man pages come from the clap definitions; the committed copies must match.
+/// `BERTH_BLESS=1 cargo test --test main generated` rewrites them after a command changes.
+#[test]
+fn generated_files_are_current() {
+    let files = berth::cli::generate::generated_files().unwrap();
+    let bless = std::env::var_os("BERTH_BLESS").is_some_and(|v| v == "1");
+    if bless {
+        for dir in ["completions", "man"] {
+            for stale in list_files(&repo().join(dir)) {
+                std::fs::remove_file(stale).unwrap();
+            }
+        }
+        for (rel, content) in &files {
+            let p = repo().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, content).unwrap();
+        }
+    }
+    let mut stale = Vec::new();
+    for (rel, content) in &files {
+        if std::fs::read(repo().join(rel)).ok().as_deref() != Some(content.as_slice()) {
+            stale.push(rel.display().to_string());
+        }
+    }
+    let expected: Vec<PathBuf> = files.iter().map(|(rel, _)| repo().join(rel)).collect();
+    for dir in ["completions", "man"] {
+        for p in list_files(&repo().join(dir)) {
+            if !expected.contains(&p) {
+                stale.push(format!("{} (no longer generated)", p.display()));
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "generated files are stale: {stale:?}; run `BERTH_BLESS=1 cargo test --test main generated` and commit"
+    );
+}

@@ -6,5 +6,6 @@ mod support;
 mod cli;
 mod containers;
 mod images;
+mod network;
 mod registry;
 mod runtime;

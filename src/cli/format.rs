@@ -57,7 +57,10 @@ pub fn render_list(
     } else {
         (false, chosen)
     };
-    let body = body.trim_matches(' ').replace("\\t", "\t").replace("\\n", "\n");
+    let body = body
+        .trim_matches(' ')
+        .replace("\\t", "\t")
+        .replace("\\n", "\n");
 
     let order = KeyOrder::default();
     let tmpl = parse(&body, docker_funcs(&order), MissingKey::Error)
@@ -98,7 +101,11 @@ pub fn render_list(
 ///
 /// A template that does not parse is a [`StatusError`] with code 64, docker's exit status for it
 /// (docker/cli `cli/command/inspect/inspector.go`); an execution error exits 1.
-pub fn render_inspect(out: &mut dyn Write, format: Option<&str>, values: &[serde_json::Value]) -> Result<()> {
+pub fn render_inspect(
+    out: &mut dyn Write,
+    format: Option<&str>,
+    values: &[serde_json::Value],
+) -> Result<()> {
     let text = match format {
         None | Some("") => {
             let mut buf = Vec::new();
@@ -115,10 +122,11 @@ pub fn render_inspect(out: &mut dyn Write, format: Option<&str>, values: &[serde
         }
         Some(f) => {
             let order = KeyOrder::default();
-            let tmpl = parse(f, docker_funcs(&order), MissingKey::Invalid).map_err(|e| StatusError {
-                code: 64,
-                msg: format!("template parsing error: {}", go_error(&e)),
-            })?;
+            let tmpl =
+                parse(f, docker_funcs(&order), MissingKey::Invalid).map_err(|e| StatusError {
+                    code: 64,
+                    msg: format!("template parsing error: {}", go_error(&e)),
+                })?;
             let mut s = String::new();
             for v in values {
                 let line = tmpl
@@ -141,7 +149,11 @@ pub fn render_inspect(out: &mut dyn Write, format: Option<&str>, values: &[serde
 /// once and gets a newline, as `docker version --format` does. A missing field is an error, as on
 /// docker's typed structs.
 pub fn render_value(out: &mut dyn Write, format: &str, value: &serde_json::Value) -> Result<()> {
-    let body = if format == JSON_KEY { "{{json .}}" } else { format };
+    let body = if format == JSON_KEY {
+        "{{json .}}"
+    } else {
+        format
+    };
     let order = KeyOrder::default();
     let tmpl = parse(body, docker_funcs(&order), MissingKey::Error)
         .map_err(|e| anyhow::anyhow!("template parsing error: {}", go_error(&e)))?;
@@ -172,7 +184,10 @@ pub fn default_header(field: &str) -> String {
 }
 
 fn parse(body: &str, funcs: gotmpl::FuncMap, missing: MissingKey) -> gotmpl::Result<Template> {
-    Template::new("").funcs(funcs).missing_key(missing).parse(body)
+    Template::new("")
+        .funcs(funcs)
+        .missing_key(missing)
+        .parse(body)
 }
 
 /// Go's wording for template errors: `template: :LINE: MESSAGE` for parse errors (the template is
@@ -188,7 +203,11 @@ fn go_error(e: &TemplateError) -> String {
 
 /// The header row's data: every field the template names, the row's keys and the explicit
 /// headers, each mapped to its column title.
-fn header_names(body: &str, rows: &[serde_json::Value], headers: &[(&str, &str)]) -> serde_json::Value {
+fn header_names(
+    body: &str,
+    rows: &[serde_json::Value],
+    headers: &[(&str, &str)],
+) -> serde_json::Value {
     let mut names = serde_json::Map::new();
     for field in template_fields(body) {
         names.insert(field.clone(), default_header(&field).into());
@@ -211,7 +230,8 @@ fn template_fields(body: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        let starts_chain = b[i] == b'.' && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'));
+        let starts_chain =
+            b[i] == b'.' && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'));
         if starts_chain {
             let start = i + 1;
             let mut j = start;
@@ -280,11 +300,19 @@ fn convert(v: &serde_json::Value, order: &mut HashMap<usize, Vec<Arc<str>>>) -> 
             }
         }
         serde_json::Value::String(s) => Value::String(s.as_str().into()),
-        serde_json::Value::Array(a) => Value::List(a.iter().map(|x| convert(x, order)).collect::<Vec<_>>().into()),
+        serde_json::Value::Array(a) => Value::List(
+            a.iter()
+                .map(|x| convert(x, order))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
         serde_json::Value::Object(o) => {
             let keys: Vec<Arc<str>> = o.keys().map(|k| Arc::from(k.as_str())).collect();
-            let map: BTreeMap<Arc<str>, Value> =
-                keys.iter().cloned().zip(o.values().map(|x| convert(x, order))).collect();
+            let map: BTreeMap<Arc<str>, Value> = keys
+                .iter()
+                .cloned()
+                .zip(o.values().map(|x| convert(x, order)))
+                .collect();
             let map = Arc::new(map);
             order.insert(map_addr(&map), keys);
             Value::Map(map)
@@ -301,7 +329,11 @@ fn exec_err(msg: String) -> TemplateError {
 
 fn want_args(name: &str, args: &[Value], n: usize) -> gotmpl::Result<()> {
     if args.len() != n {
-        return Err(TemplateError::ArgCount { name: name.to_string(), expected: n, got: args.len() });
+        return Err(TemplateError::ArgCount {
+            name: name.to_string(),
+            expected: n,
+            got: args.len(),
+        });
     }
     Ok(())
 }
@@ -319,7 +351,8 @@ fn str_arg(name: &str, v: &Value) -> gotmpl::Result<Arc<str>> {
 fn int_arg(name: &str, v: &Value) -> gotmpl::Result<i64> {
     match v {
         Value::Int(i) => Ok(*i),
-        Value::Uint(u) => i64::try_from(*u).map_err(|_| exec_err(format!("error calling {name}: {u} overflows int"))),
+        Value::Uint(u) => i64::try_from(*u)
+            .map_err(|_| exec_err(format!("error calling {name}: {u} overflows int"))),
         other => Err(exec_err(format!(
             "error calling {name}: wrong type for value; expected int; got {}",
             other.type_name()
@@ -327,14 +360,22 @@ fn int_arg(name: &str, v: &Value) -> gotmpl::Result<i64> {
     }
 }
 
-fn string_fn(f: fn(&str) -> String) -> impl Fn(&[Value]) -> gotmpl::Result<Value> + Send + Sync + 'static {
+fn string_fn(
+    f: fn(&str) -> String,
+) -> impl Fn(&[Value]) -> gotmpl::Result<Value> + Send + Sync + 'static {
     move |args: &[Value]| {
         want_args("string function", args, 1)?;
-        Ok(Value::String(f(&str_arg("string function", &args[0])?).into()))
+        Ok(Value::String(
+            f(&str_arg("string function", &args[0])?).into(),
+        ))
     }
 }
 
-fn insert(m: &mut gotmpl::FuncMap, name: &str, f: impl Fn(&[Value]) -> gotmpl::Result<Value> + Send + Sync + 'static) {
+fn insert(
+    m: &mut gotmpl::FuncMap,
+    name: &str,
+    f: impl Fn(&[Value]) -> gotmpl::Result<Value> + Send + Sync + 'static,
+) {
     m.insert(name.to_string(), Arc::new(f));
 }
 
@@ -354,7 +395,9 @@ fn docker_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
         let sep = str_arg("split", &args[1])?;
         let parts: Vec<Value> = if sep.is_empty() {
             // strings.Split with an empty separator splits after each UTF-8 sequence.
-            s.chars().map(|c| Value::String(c.to_string().into())).collect()
+            s.chars()
+                .map(|c| Value::String(c.to_string().into()))
+                .collect()
         } else {
             s.split(&*sep).map(|p| Value::String(p.into())).collect()
         };
@@ -392,14 +435,18 @@ fn docker_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
         }
         let pre = int_arg("pad", &args[1])?.max(0) as usize;
         let post = int_arg("pad", &args[2])?.max(0) as usize;
-        Ok(Value::String(format!("{}{}{}", " ".repeat(pre), s, " ".repeat(post)).into()))
+        Ok(Value::String(
+            format!("{}{}{}", " ".repeat(pre), s, " ".repeat(post)).into(),
+        ))
     });
     insert(&mut m, "truncate", |args| {
         want_args("truncate", args, 2)?;
         let s = str_arg("truncate", &args[0])?;
         let n = int_arg("truncate", &args[1])?;
         if n < 0 {
-            return Err(exec_err(format!("error calling truncate: slice bounds out of range [:{n}]")));
+            return Err(exec_err(format!(
+                "error calling truncate: slice bounds out of range [:{n}]"
+            )));
         }
         let n = n as usize;
         if s.len() < n {
@@ -420,8 +467,12 @@ fn docker_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
 /// row shows the column title (`pad` is kept, to stay aligned with the rows).
 fn header_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
     let mut m = docker_funcs(order);
-    for name in ["json", "split", "join", "title", "lower", "upper", "truncate"] {
-        insert(&mut m, name, |args| Ok(args.first().cloned().unwrap_or(Value::Nil)));
+    for name in [
+        "json", "split", "join", "title", "lower", "upper", "truncate",
+    ] {
+        insert(&mut m, name, |args| {
+            Ok(args.first().cloned().unwrap_or(Value::Nil))
+        });
     }
     m
 }
@@ -447,19 +498,29 @@ fn go_title(s: &str) -> String {
 /// as on docker.
 fn go_index(args: &[Value]) -> gotmpl::Result<Value> {
     let Some((first, keys)) = args.split_first() else {
-        return Err(TemplateError::ArgCount { name: "index".into(), expected: 1, got: 0 });
+        return Err(TemplateError::ArgCount {
+            name: "index".into(),
+            expected: 1,
+            got: 0,
+        });
     };
     let mut cur = first.clone();
     for k in keys {
         cur = match (&cur, k) {
             (Value::Map(m), Value::String(key)) => match m.get(key.as_ref()) {
                 Some(v) => v.clone(),
-                None if m.values().all(|v| matches!(v, Value::String(_))) => Value::String("".into()),
+                None if m.values().all(|v| matches!(v, Value::String(_))) => {
+                    Value::String("".into())
+                }
                 None => Value::Nil,
             },
             (Value::Nil, Value::String(_)) => Value::String("".into()),
-            (Value::Nil, _) => return Err(exec_err("error calling index: index of untyped nil".into())),
-            _ => cur.index(k).map_err(|e| exec_err(format!("error calling index: {e}")))?,
+            (Value::Nil, _) => {
+                return Err(exec_err("error calling index: index of untyped nil".into()));
+            }
+            _ => cur
+                .index(k)
+                .map_err(|e| exec_err(format!("error calling index: {e}")))?,
         };
     }
     Ok(cur)
@@ -489,7 +550,9 @@ fn write_json(s: &mut String, v: &Value, order: &KeyOrder) {
             s.push(']');
         }
         Value::Map(m) => {
-            let keys = order.keys_of(m).unwrap_or_else(|| m.keys().cloned().collect());
+            let keys = order
+                .keys_of(m)
+                .unwrap_or_else(|| m.keys().cloned().collect());
             s.push('{');
             for (i, k) in keys.iter().enumerate() {
                 if i > 0 {
@@ -546,13 +609,23 @@ struct TabWriter {
 
 impl TabWriter {
     fn docker() -> TabWriter {
-        TabWriter { minwidth: 10, padding: 3, lines: vec![Vec::new()], cell: String::new(), widths: Vec::new(), out: String::new() }
+        TabWriter {
+            minwidth: 10,
+            padding: 3,
+            lines: vec![Vec::new()],
+            cell: String::new(),
+            widths: Vec::new(),
+            out: String::new(),
+        }
     }
 
     fn terminate_cell(&mut self) -> usize {
         let text = std::mem::take(&mut self.cell);
         let width = unicode_width::UnicodeWidthStr::width(text.as_str());
-        let line = self.lines.last_mut().expect("tabwriter always has a current line");
+        let line = self
+            .lines
+            .last_mut()
+            .expect("tabwriter always has a current line");
         line.push(Cell { text, width });
         line.len()
     }
@@ -651,7 +724,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn list(format: Option<&str>, default: &str, rows: &[serde_json::Value], headers: &[(&str, &str)]) -> String {
+    fn list(
+        format: Option<&str>,
+        default: &str,
+        rows: &[serde_json::Value],
+        headers: &[(&str, &str)],
+    ) -> String {
         let mut out = Vec::new();
         render_list(&mut out, format, default, rows, headers).unwrap();
         String::from_utf8(out).unwrap()
@@ -670,7 +748,8 @@ mod tests {
         ]
     }
 
-    const IMAGES_TABLE: &str = "table {{.Repository}}\\t{{.Tag}}\\t{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}";
+    const IMAGES_TABLE: &str =
+        "table {{.Repository}}\\t{{.Tag}}\\t{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}";
     const IMAGE_HEADERS: &[(&str, &str)] = &[("ID", "IMAGE ID"), ("CreatedSince", "CREATED")];
 
     fn container() -> serde_json::Value {
@@ -696,7 +775,10 @@ mod tests {
              busybox                      latest    a416a98b71e2   2 weeks ago    4.26MB\n\
              127.0.0.1:5000/library/app   multi     0123456789ab   3 months ago   12.1MB\n"
         );
-        assert_eq!(list(Some("table"), IMAGES_TABLE, &images(), IMAGE_HEADERS), out);
+        assert_eq!(
+            list(Some("table"), IMAGES_TABLE, &images(), IMAGE_HEADERS),
+            out
+        );
     }
 
     #[test]
@@ -707,21 +789,40 @@ mod tests {
 
     #[test]
     fn custom_table_uses_headers_and_default_titles() {
-        let rows = vec![json!({"ID": "4f3c2b1a9e8d", "Names": "web", "RunningFor": "2 minutes ago"})];
-        let out = list(Some("table {{.ID}}\\t{{.Names}}\\t{{.RunningFor}}"), "", &rows, &[("ID", "CONTAINER ID")]);
-        assert_eq!(out, "CONTAINER ID   NAMES     RUNNING FOR\n4f3c2b1a9e8d   web       2 minutes ago\n");
+        let rows =
+            vec![json!({"ID": "4f3c2b1a9e8d", "Names": "web", "RunningFor": "2 minutes ago"})];
+        let out = list(
+            Some("table {{.ID}}\\t{{.Names}}\\t{{.RunningFor}}"),
+            "",
+            &rows,
+            &[("ID", "CONTAINER ID")],
+        );
+        assert_eq!(
+            out,
+            "CONTAINER ID   NAMES     RUNNING FOR\n4f3c2b1a9e8d   web       2 minutes ago\n"
+        );
     }
 
     #[test]
     fn header_keeps_functions_from_changing_titles() {
         let rows = vec![json!({"Names": "web"})];
-        let out = list(Some("table {{upper .Names}}\\t{{json .Names}}"), "", &rows, &[]);
+        let out = list(
+            Some("table {{upper .Names}}\\t{{json .Names}}"),
+            "",
+            &rows,
+            &[],
+        );
         assert_eq!(out, "NAMES     NAMES\nWEB       \"web\"\n");
     }
 
     #[test]
     fn raw_template_runs_once_per_row() {
-        let out = list(Some("{{.Repository}}:{{.Tag}}"), IMAGES_TABLE, &images(), IMAGE_HEADERS);
+        let out = list(
+            Some("{{.Repository}}:{{.Tag}}"),
+            IMAGES_TABLE,
+            &images(),
+            IMAGE_HEADERS,
+        );
         assert_eq!(out, "busybox:latest\n127.0.0.1:5000/library/app:multi\n");
     }
 
@@ -744,14 +845,20 @@ mod tests {
     #[test]
     fn json_function_does_not_escape_html() {
         let rows = vec![json!({"Command": "\"sh -c 'a && b <c>'\""})];
-        assert_eq!(list(Some("{{json .Command}}"), "", &rows, &[]), "\"\\\"sh -c 'a && b <c>'\\\"\"\n");
+        assert_eq!(
+            list(Some("{{json .Command}}"), "", &rows, &[]),
+            "\"\\\"sh -c 'a && b <c>'\\\"\"\n"
+        );
     }
 
     #[test]
     fn missing_field_in_a_row_is_an_error() {
         let mut out = Vec::new();
         let err = render_list(&mut out, Some("{{.Nope}}"), "", &images(), &[]).unwrap_err();
-        assert!(format!("{err:#}").starts_with("template parsing error: template: "), "{err:#}");
+        assert!(
+            format!("{err:#}").starts_with("template parsing error: template: "),
+            "{err:#}"
+        );
         assert!(out.is_empty());
     }
 
@@ -759,18 +866,27 @@ mod tests {
     fn parse_error_is_reported_like_go() {
         let mut out = Vec::new();
         let err = render_list(&mut out, Some("{{.ID"), "", &images(), &[]).unwrap_err();
-        assert!(format!("{err:#}").starts_with("template parsing error: template: :1: "), "{err:#}");
+        assert!(
+            format!("{err:#}").starts_with("template parsing error: template: :1: "),
+            "{err:#}"
+        );
     }
 
     #[test]
     fn inspect_without_format_is_an_indented_array() {
-        let out = inspect(None, &[json!({"Id": "abc", "RepoTags": ["busybox:latest"], "Size": 4261017, "Config": {}})]);
+        let out = inspect(
+            None,
+            &[json!({"Id": "abc", "RepoTags": ["busybox:latest"], "Size": 4261017, "Config": {}})],
+        );
         assert_eq!(
             out,
             "[\n    {\n        \"Id\": \"abc\",\n        \"RepoTags\": [\n            \"busybox:latest\"\n        ],\n        \"Size\": 4261017,\n        \"Config\": {}\n    }\n]\n"
         );
         assert_eq!(inspect(None, &[]), "[]\n");
-        assert_eq!(inspect(Some("json"), &[json!({"Id": "a"}), json!({"Id": "b"})]), "[{\"Id\":\"a\"},{\"Id\":\"b\"}]\n");
+        assert_eq!(
+            inspect(Some("json"), &[json!({"Id": "a"}), json!({"Id": "b"})]),
+            "[{\"Id\":\"a\"},{\"Id\":\"b\"}]\n"
+        );
     }
 
     #[test]
@@ -780,19 +896,43 @@ mod tests {
             ("{{.State.Status}}", "running"),
             ("{{.State.ExitCode}}", "0"),
             ("{{.State.Pid}}", "4242"),
-            ("{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", "10.88.0.210.89.0.2"),
-            ("{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}", "bridge=10.88.0.2 other=10.89.0.2 "),
+            (
+                "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+                "10.88.0.210.89.0.2",
+            ),
+            (
+                "{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}",
+                "bridge=10.88.0.2 other=10.89.0.2 ",
+            ),
             ("{{index .Config.Labels \"k\"}}", "v"),
             ("{{index .Config.Labels \"missing\"}}", ""),
-            ("{{(index (index .NetworkSettings.Ports \"6443/tcp\") 0).HostPort}}", "41234"),
+            (
+                "{{(index (index .NetworkSettings.Ports \"6443/tcp\") 0).HostPort}}",
+                "41234",
+            ),
             ("{{join .Args \",\"}}", "-c,echo hi"),
             ("{{upper .Name}}", "/WEB"),
-            ("{{lower \"ABC\"}} {{title \"hello world\"}}", "abc Hello World"),
+            (
+                "{{lower \"ABC\"}} {{title \"hello world\"}}",
+                "abc Hello World",
+            ),
             ("{{printf \"%-10s|\" .Name}}", "/web      |"),
-            ("{{printf \"%d:%q:%v\" .State.Pid .Name .State.Running}}", "4242:\"/web\":true"),
-            ("{{if eq .State.Status \"running\"}}up{{else}}down{{end}}", "up"),
-            ("{{if and .State.Running (not (eq .State.ExitCode 1))}}ok{{end}}", "ok"),
-            ("{{json .Config}}", "{\"Hostname\":\"4f3c2b1a\",\"Labels\":{\"k\":\"v\",\"a\":\"b\"},\"Env\":[\"PATH=/bin\"]}"),
+            (
+                "{{printf \"%d:%q:%v\" .State.Pid .Name .State.Running}}",
+                "4242:\"/web\":true",
+            ),
+            (
+                "{{if eq .State.Status \"running\"}}up{{else}}down{{end}}",
+                "up",
+            ),
+            (
+                "{{if and .State.Running (not (eq .State.ExitCode 1))}}ok{{end}}",
+                "ok",
+            ),
+            (
+                "{{json .Config}}",
+                "{\"Hostname\":\"4f3c2b1a\",\"Labels\":{\"k\":\"v\",\"a\":\"b\"},\"Env\":[\"PATH=/bin\"]}",
+            ),
             ("{{json .Config.Labels}}", "{\"k\":\"v\",\"a\":\"b\"}"),
             ("{{.Config.Labels}}", "map[a:b k:v]"),
             ("{{.Config.Env}}", "[PATH=/bin]"),
@@ -806,7 +946,11 @@ mod tests {
             ("{{println .Name}}", "/web\n"),
         ];
         for (tmpl, want) in cases {
-            assert_eq!(inspect(Some(tmpl), &c), format!("{want}\n"), "template {tmpl}");
+            assert_eq!(
+                inspect(Some(tmpl), &c),
+                format!("{want}\n"),
+                "template {tmpl}"
+            );
         }
     }
 
@@ -816,7 +960,13 @@ mod tests {
         let err = render_inspect(&mut out, Some("{{.Id"), &[container()]).unwrap_err();
         let status = err.downcast_ref::<StatusError>().expect("a status error");
         assert_eq!(status.code, 64);
-        assert!(status.msg.starts_with("template parsing error: template: :1: "), "{}", status.msg);
+        assert!(
+            status
+                .msg
+                .starts_with("template parsing error: template: :1: "),
+            "{}",
+            status.msg
+        );
     }
 
     #[test]
@@ -850,7 +1000,10 @@ mod tests {
     fn tabwriter_matches_go_for_ragged_rows() {
         let mut tw = TabWriter::docker();
         tw.write("a\tbbbbbbbbbbbbbb\tc\nlonger-name\tb\n\nx\ty\n");
-        assert_eq!(tw.flush(), "a             bbbbbbbbbbbbbb   c\nlonger-name   b\n\nx         y\n");
+        assert_eq!(
+            tw.flush(),
+            "a             bbbbbbbbbbbbbb   c\nlonger-name   b\n\nx         y\n"
+        );
     }
 
     #[test]

@@ -14,8 +14,11 @@ use std::path::PathBuf;
 
 /// The shells berth ships completions for, with the file each one is committed as (the names the
 /// shells' completion loaders look for).
-pub const SHELLS: [(Shell, &str); 3] =
-    [(Shell::Bash, "completions/berth.bash"), (Shell::Zsh, "completions/_berth"), (Shell::Fish, "completions/berth.fish")];
+pub const SHELLS: [(Shell, &str); 3] = [
+    (Shell::Bash, "completions/berth.bash"),
+    (Shell::Zsh, "completions/_berth"),
+    (Shell::Fish, "completions/berth.fish"),
+];
 
 /// Write the completion script for `shell` (`berth completion bash`).
 pub fn write_completion(shell: Shell, out: &mut dyn Write) -> Result<()> {

@@ -49,7 +49,11 @@ fn go_fmt_g(x: f64, p: usize) -> String {
     let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let trim = |s: &str| -> String {
-        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s.to_string() }
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s.to_string()
+        }
     };
     if exp < -4 || exp >= p as i32 {
         let sign = if exp < 0 { '-' } else { '+' };
@@ -94,13 +98,20 @@ pub fn human_duration(d: Duration) -> String {
 /// docker's CREATED / RunningFor / CreatedSince column: `HumanDuration(now - t) + " ago"`.
 /// A time in the future counts as now.
 pub fn since(t: SystemTime, now: SystemTime) -> String {
-    format!("{} ago", human_duration(now.duration_since(t).unwrap_or_default()))
+    format!(
+        "{} ago",
+        human_duration(now.duration_since(t).unwrap_or_default())
+    )
 }
 
 /// docker's status of a running container: `Up 3 minutes`, `Up 2 hours (Paused)`.
 pub fn status_up(started: SystemTime, now: SystemTime, paused: bool) -> String {
     let d = human_duration(now.duration_since(started).unwrap_or_default());
-    if paused { format!("Up {d} (Paused)") } else { format!("Up {d}") }
+    if paused {
+        format!("Up {d} (Paused)")
+    } else {
+        format!("Up {d}")
+    }
 }
 
 /// docker's status of a stopped container: `Exited (0) 2 hours ago`.
@@ -140,7 +151,11 @@ fn unix_parts(t: SystemTime) -> (i64, u32) {
         Err(e) => {
             let d = e.duration();
             let (s, n) = (d.as_secs() as i64, d.subsec_nanos());
-            if n == 0 { (-s, 0) } else { (-s - 1, 1_000_000_000 - n) }
+            if n == 0 {
+                (-s, 0)
+            } else {
+                (-s - 1, 1_000_000_000 - n)
+            }
         }
     }
 }
@@ -149,7 +164,14 @@ fn ymdhms(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, mo, d) = civil_from_days(days);
-    (y, mo, d, (rem / 3600) as u32, (rem % 3600 / 60) as u32, (rem % 60) as u32)
+    (
+        y,
+        mo,
+        d,
+        (rem / 3600) as u32,
+        (rem % 3600 / 60) as u32,
+        (rem % 60) as u32,
+    )
 }
 
 /// Go's `time.RFC3339Nano` in UTC, as `inspect` prints `Created`, `StartedAt`:
@@ -176,7 +198,12 @@ pub const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
 pub fn parse_rfc3339(s: &str) -> Result<SystemTime> {
     let bad = || format!("parsing time {s:?} as RFC 3339");
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':'
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
     {
         bail!("{}", bad());
     }
@@ -187,7 +214,14 @@ pub fn parse_rfc3339(s: &str) -> Result<SystemTime> {
         }
         part.parse::<u32>().with_context(bad)
     };
-    let (y, mo, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let (y, mo, d, h, mi, sec) = (
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
         bail!("{}", bad());
     }
@@ -211,7 +245,10 @@ pub fn parse_rfc3339(s: &str) -> Result<SystemTime> {
     }
     let offset: i64 = match &s[i..] {
         "Z" | "z" => 0,
-        tz if tz.len() == 6 && (tz.starts_with('+') || tz.starts_with('-')) && tz.as_bytes()[3] == b':' => {
+        tz if tz.len() == 6
+            && (tz.starts_with('+') || tz.starts_with('-'))
+            && tz.as_bytes()[3] == b':' =>
+        {
             let oh = num(i + 1..i + 3)? as i64;
             let om = num(i + 4..i + 6)? as i64;
             let o = oh * 3600 + om * 60;
@@ -219,7 +256,8 @@ pub fn parse_rfc3339(s: &str) -> Result<SystemTime> {
         }
         _ => bail!("{}", bad()),
     };
-    let secs = days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + sec) as i64 - offset;
+    let secs =
+        days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + sec) as i64 - offset;
     let t = if secs >= 0 {
         UNIX_EPOCH + Duration::new(secs as u64, nanos as u32)
     } else {
@@ -236,7 +274,11 @@ pub fn format_created_at(t: SystemTime) -> String {
     let (y, mo, d, h, mi, s) = ymdhms(secs + offset);
     let sign = if offset < 0 { '-' } else { '+' };
     let oa = offset.unsigned_abs();
-    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} {sign}{:02}{:02} {zone}", oa / 3600, oa % 3600 / 60)
+    format!(
+        "{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} {sign}{:02}{:02} {zone}",
+        oa / 3600,
+        oa % 3600 / 60
+    )
 }
 
 /// The local UTC offset (seconds east) and zone abbreviation at `secs`, from the C library's
@@ -256,13 +298,20 @@ fn local_offset(secs: i64) -> (i64, String) {
     } else {
         // SAFETY: tm_zone points to a NUL-terminated string owned by the C library that stays
         // valid until the next tzset; we copy it out at once.
-        unsafe { std::ffi::CStr::from_ptr(tm.tm_zone) }.to_string_lossy().into_owned()
+        unsafe { std::ffi::CStr::from_ptr(tm.tm_zone) }
+            .to_string_lossy()
+            .into_owned()
     };
     let offset = tm.tm_gmtoff;
     // Go prints the numeric offset when a zone has no abbreviation.
     let zone = if zone.is_empty() {
         let oa = offset.unsigned_abs();
-        format!("{}{:02}{:02}", if offset < 0 { '-' } else { '+' }, oa / 3600, oa % 3600 / 60)
+        format!(
+            "{}{:02}{:02}",
+            if offset < 0 { '-' } else { '+' },
+            oa / 3600,
+            oa % 3600 / 60
+        )
     } else {
         zone
     };
@@ -274,8 +323,14 @@ fn local_offset(secs: i64) -> (i64, String) {
 /// is bytes.
 pub fn parse_bytes(s: &str) -> Result<u64> {
     let invalid = || anyhow::anyhow!("invalid size: '{s}'");
-    let sep = s.rfind(|c: char| c.is_ascii_digit() || c == '.' || c == ' ').ok_or_else(invalid)?;
-    let (num, sfx) = if s.as_bytes()[sep] == b' ' { (&s[..sep], &s[sep + 1..]) } else { (&s[..=sep], &s[sep + 1..]) };
+    let sep = s
+        .rfind(|c: char| c.is_ascii_digit() || c == '.' || c == ' ')
+        .ok_or_else(invalid)?;
+    let (num, sfx) = if s.as_bytes()[sep] == b' ' {
+        (&s[..sep], &s[sep + 1..])
+    } else {
+        (&s[..=sep], &s[sep + 1..])
+    };
     let size: f64 = num.parse().map_err(|_| invalid())?;
     if size < 0.0 || !size.is_finite() {
         return Err(invalid());
@@ -321,13 +376,17 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
     }
     let mut total: f64 = 0.0;
     while !rest.is_empty() {
-        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         if n == 0 {
             return Err(invalid());
         }
         let value: f64 = rest[..n].parse().map_err(|_| invalid())?;
         rest = &rest[n..];
-        let u = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let u = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let unit = match &rest[..u] {
             "ns" => 1e-9,
             "us" | "µs" | "μs" => 1e-6,
@@ -353,7 +412,9 @@ pub fn parse_timestamp(value: &str, now: SystemTime) -> Result<SystemTime> {
     }
     if !value.is_empty() && value.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
         let (s, frac) = value.split_once('.').unwrap_or((value, ""));
-        let secs: u64 = s.parse().with_context(|| format!("parsing timestamp {value:?}"))?;
+        let secs: u64 = s
+            .parse()
+            .with_context(|| format!("parsing timestamp {value:?}"))?;
         let mut nanos: u32 = 0;
         for (i, c) in frac.bytes().take(9).enumerate() {
             nanos += u32::from(c - b'0') * 10u32.pow(8 - i as u32);
@@ -388,7 +449,10 @@ mod tests {
     #[test]
     fn durations_match_go_units() {
         let s = Duration::from_secs;
-        assert_eq!(human_duration(Duration::from_millis(300)), "Less than a second");
+        assert_eq!(
+            human_duration(Duration::from_millis(300)),
+            "Less than a second"
+        );
         assert_eq!(human_duration(s(1)), "1 second");
         assert_eq!(human_duration(s(59)), "59 seconds");
         assert_eq!(human_duration(s(60)), "About a minute");
@@ -409,7 +473,10 @@ mod tests {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let ago = |secs| now - Duration::from_secs(secs);
         assert_eq!(since(ago(180), now), "3 minutes ago");
-        assert_eq!(since(now + Duration::from_secs(5), now), "Less than a second ago");
+        assert_eq!(
+            since(now + Duration::from_secs(5), now),
+            "Less than a second ago"
+        );
         assert_eq!(status_up(ago(180), now, false), "Up 3 minutes");
         assert_eq!(status_up(ago(7200), now, true), "Up 2 hours (Paused)");
         assert_eq!(status_exited(0, ago(7200), now), "Exited (0) 2 hours ago");
@@ -419,7 +486,10 @@ mod tests {
     fn rfc3339_round_trips() {
         let t = UNIX_EPOCH + Duration::new(1_704_164_645, 123_456_789);
         assert_eq!(format_rfc3339_nano(t), "2024-01-02T03:04:05.123456789Z");
-        assert_eq!(format_rfc3339_nano(UNIX_EPOCH + Duration::new(1_704_164_645, 500_000_000)), "2024-01-02T03:04:05.5Z");
+        assert_eq!(
+            format_rfc3339_nano(UNIX_EPOCH + Duration::new(1_704_164_645, 500_000_000)),
+            "2024-01-02T03:04:05.5Z"
+        );
         assert_eq!(format_rfc3339_nano(UNIX_EPOCH), "1970-01-01T00:00:00Z");
         assert_eq!(parse_rfc3339("2024-01-02T03:04:05.123456789Z").unwrap(), t);
         assert_eq!(
@@ -435,7 +505,11 @@ mod tests {
         let s = format_created_at(UNIX_EPOCH + Duration::from_secs(1_704_164_645));
         // "2006-01-02 15:04:05 -0700 MST": the zone depends on the machine, the shape does not.
         let b = s.as_bytes();
-        assert_eq!((b[4], b[7], b[10], b[13], b[16], b[19]), (b'-', b'-', b' ', b':', b':', b' '), "{s}");
+        assert_eq!(
+            (b[4], b[7], b[10], b[13], b[16], b[19]),
+            (b'-', b'-', b' ', b':', b':', b' '),
+            "{s}"
+        );
         assert!(b[20] == b'+' || b[20] == b'-', "{s}");
         if std::env::var_os("TZ").is_none() && !std::path::Path::new("/etc/localtime").exists() {
             assert_eq!(s, "2024-01-02 03:04:05 +0000 UTC");
@@ -477,13 +551,22 @@ mod tests {
     #[test]
     fn timestamps_parse_like_docker_since() {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(parse_timestamp("10m", now).unwrap(), now - Duration::from_secs(600));
-        assert_eq!(parse_timestamp("1699999000", now).unwrap(), UNIX_EPOCH + Duration::from_secs(1_699_999_000));
+        assert_eq!(
+            parse_timestamp("10m", now).unwrap(),
+            now - Duration::from_secs(600)
+        );
+        assert_eq!(
+            parse_timestamp("1699999000", now).unwrap(),
+            UNIX_EPOCH + Duration::from_secs(1_699_999_000)
+        );
         assert_eq!(
             parse_timestamp("1699999000.25", now).unwrap(),
             UNIX_EPOCH + Duration::new(1_699_999_000, 250_000_000)
         );
-        assert_eq!(parse_timestamp("2024-01-02", now).unwrap(), UNIX_EPOCH + Duration::from_secs(1_704_153_600));
+        assert_eq!(
+            parse_timestamp("2024-01-02", now).unwrap(),
+            UNIX_EPOCH + Duration::from_secs(1_704_153_600)
+        );
         assert!(parse_timestamp("yesterday", now).is_err());
     }
 }

@@ -38,6 +38,7 @@ pub mod format;
 pub mod generate;
 pub mod human;
 pub mod image;
+pub mod network;
 pub mod registry;
 pub mod system;
 
@@ -58,8 +59,16 @@ pub struct StatusError {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "berth", version, about = "A daemonless, docker-compatible container engine")]
-#[command(disable_help_subcommand = true, propagate_version = true, arg_required_else_help = true)]
+#[command(
+    name = "berth",
+    version,
+    about = "A daemonless, docker-compatible container engine"
+)]
+#[command(
+    disable_help_subcommand = true,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalOpts,
@@ -74,7 +83,12 @@ pub struct GlobalOpts {
     #[arg(long, global = true, env = "BERTH_ROOT", value_name = "DIR")]
     pub root: Option<PathBuf>,
     /// Volatile state directory (pids, locks, mounts)
-    #[arg(long = "run-root", global = true, env = "BERTH_RUN_ROOT", value_name = "DIR")]
+    #[arg(
+        long = "run-root",
+        global = true,
+        env = "BERTH_RUN_ROOT",
+        value_name = "DIR"
+    )]
     pub run_root: Option<PathBuf>,
     /// Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)
     #[arg(long, global = true, env = "BERTH_CONFIG", value_name = "FILE")]
@@ -98,6 +112,8 @@ pub enum Command {
     Registry(registry::RegistryCommand),
     #[command(flatten)]
     System(system::SystemCommand),
+    #[command(flatten)]
+    Network(network::NetworkCommand),
 }
 
 /// Parse, dispatch, and turn the result into an exit code.
@@ -112,6 +128,7 @@ pub fn main() -> i32 {
         Command::Container(c) => container::run(c, &cli.global),
         Command::Registry(c) => registry::run(c, &cli.global),
         Command::System(c) => system::run(c, &cli.global),
+        Command::Network(c) => network::run(c, &cli.global),
     };
     match result {
         Ok(code) => code,
@@ -141,8 +158,10 @@ pub fn report_usage_error(e: &clap::Error) -> i32 {
 /// Print an error chain once, as docker does (`Error: ...`), and pick the exit code.
 /// A broken pipe on output is not an error worth a message: exit quietly with 0.
 pub fn report_error(e: &anyhow::Error) -> i32 {
-    if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
-    {
+    if e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    }) {
         return 0;
     }
     let _ = writeln!(std::io::stderr().lock(), "Error: {e:#}");
@@ -164,7 +183,9 @@ pub fn go_bool(s: &str) -> Result<bool, String> {
     match s {
         "1" | "t" | "T" | "TRUE" | "true" | "True" => Ok(true),
         "0" | "f" | "F" | "FALSE" | "false" | "False" => Ok(false),
-        other => Err(format!("strconv.ParseBool: parsing {other:?}: invalid syntax")),
+        other => Err(format!(
+            "strconv.ParseBool: parsing {other:?}: invalid syntax"
+        )),
     }
 }
 
@@ -205,7 +226,11 @@ impl log::Log for StderrLogger {
 
 /// Install the stderr logger: `--debug` means debug, else `--log-level`, else info (docker's default).
 pub fn init_logging(g: &GlobalOpts) {
-    let level = if g.debug { log::LevelFilter::Debug } else { g.log_level.unwrap_or(log::LevelFilter::Info) };
+    let level = if g.debug {
+        log::LevelFilter::Debug
+    } else {
+        g.log_level.unwrap_or(log::LevelFilter::Info)
+    };
     // A second call (tests that run `main` twice in one process) keeps the first logger.
     if log::set_logger(&StderrLogger).is_ok() {
         log::set_max_level(level);
@@ -283,9 +308,13 @@ mod tests {
 
     #[test]
     fn broken_pipe_exits_quietly_and_status_errors_keep_their_code() {
-        let pipe = anyhow::Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe)).context("writing output");
+        let pipe = anyhow::Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+            .context("writing output");
         assert_eq!(report_error(&pipe), 0);
-        let status = anyhow::Error::from(StatusError { code: 127, msg: "not found".into() });
+        let status = anyhow::Error::from(StatusError {
+            code: 127,
+            msg: "not found".into(),
+        });
         assert_eq!(report_error(&status), 127);
         assert_eq!(report_error(&anyhow::anyhow!("plain failure")), 1);
     }

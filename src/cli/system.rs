@@ -85,7 +85,9 @@ pub fn version_data() -> Value {
     let commit = build_fact(option_env!("BERTH_GIT_COMMIT"));
     let built = build_fact(option_env!("BERTH_BUILD_TIME"));
     let rustc = build_fact(option_env!("BERTH_RUSTC_VERSION"));
-    let kernel = nix::sys::utsname::uname().map(|u| u.release().to_string_lossy().into_owned()).unwrap_or_default();
+    let kernel = nix::sys::utsname::uname()
+        .map(|u| u.release().to_string_lossy().into_owned())
+        .unwrap_or_default();
     json!({
         "Client": {
             "Platform": {"Name": "berth"},
@@ -181,7 +183,9 @@ fn cgroup_controllers(mode: Option<CgroupMode>) -> Vec<String> {
             .map(|s| s.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default();
     }
-    let Ok(text) = std::fs::read_to_string("/proc/cgroups") else { return Vec::new() };
+    let Ok(text) = std::fs::read_to_string("/proc/cgroups") else {
+        return Vec::new();
+    };
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| {
@@ -194,17 +198,24 @@ fn cgroup_controllers(mode: Option<CgroupMode>) -> Vec<String> {
 fn find_in_path(name: &str) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| {
-        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    })
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
 }
 
 /// The current user's ranges in /etc/subuid or /etc/subgid (by name or numeric uid), as
 /// `start:count` strings; rootless containers map their ids onto these.
 fn sub_ranges(file: &Path) -> Vec<String> {
     let uid = nix::unistd::geteuid();
-    let name = nix::unistd::User::from_uid(uid).ok().flatten().map(|u| u.name);
-    let Ok(text) = std::fs::read_to_string(file) else { return Vec::new() };
+    let name = nix::unistd::User::from_uid(uid)
+        .ok()
+        .flatten()
+        .map(|u| u.name);
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return Vec::new();
+    };
     text.lines()
         .filter_map(|l| {
             let mut f = l.trim().splitn(3, ':');
@@ -219,8 +230,10 @@ fn os_pretty_name() -> String {
     std::fs::read_to_string("/etc/os-release")
         .ok()
         .and_then(|t| {
-            t.lines()
-                .find_map(|l| l.strip_prefix("PRETTY_NAME=").map(|v| v.trim_matches('"').to_string()))
+            t.lines().find_map(|l| {
+                l.strip_prefix("PRETTY_NAME=")
+                    .map(|v| v.trim_matches('"').to_string())
+            })
         })
         .unwrap_or_else(|| "Linux".into())
 }
@@ -230,7 +243,8 @@ fn mem_total() -> u64 {
         .ok()
         .and_then(|t| {
             t.lines().find_map(|l| {
-                l.strip_prefix("MemTotal:").and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                l.strip_prefix("MemTotal:")
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
             })
         })
         .map(|kb| kb * 1024)
@@ -238,14 +252,24 @@ fn mem_total() -> u64 {
 }
 
 fn count_dirs(dir: &Path) -> usize {
-    std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok()).filter(|e| e.path().is_dir()).count()).unwrap_or(0)
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .count()
+        })
+        .unwrap_or(0)
 }
 
 /// Images docker would count: distinct images named in the image index (`images.json`, name →
 /// manifest digest, docs/layout.md). An absent or unreadable index counts as none.
 fn count_images(root: &Path) -> usize {
-    let Ok(text) = std::fs::read(root.join("images.json")) else { return 0 };
-    let Ok(v) = serde_json::from_slice::<Value>(&text) else { return 0 };
+    let Ok(text) = std::fs::read(root.join("images.json")) else {
+        return 0;
+    };
+    let Ok(v) = serde_json::from_slice::<Value>(&text) else {
+        return 0;
+    };
     let mut digests = std::collections::BTreeSet::new();
     fn collect(v: &Value, out: &mut std::collections::BTreeSet<String>) {
         match v {
@@ -266,9 +290,17 @@ pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
     let mode = cgroup_mode();
     let (_, arch) = os_arch();
     let uts = nix::sys::utsname::uname().ok();
-    let kernel = uts.as_ref().map(|u| u.release().to_string_lossy().into_owned()).unwrap_or_default();
-    let machine = uts.as_ref().map(|u| u.machine().to_string_lossy().into_owned()).unwrap_or_else(|| arch.into());
-    let hostname = nix::unistd::gethostname().map(|h| h.to_string_lossy().into_owned()).unwrap_or_default();
+    let kernel = uts
+        .as_ref()
+        .map(|u| u.release().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let machine = uts
+        .as_ref()
+        .map(|u| u.machine().to_string_lossy().into_owned())
+        .unwrap_or_else(|| arch.into());
+    let hostname = nix::unistd::gethostname()
+        .map(|h| h.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut security = vec!["name=seccomp,profile=builtin".to_string()];
     if paths.rootless {
         security.push("name=rootless".into());
@@ -278,7 +310,14 @@ pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
     }
     let tools: serde_json::Map<String, Value> = ["pasta", "slirp4netns"]
         .iter()
-        .map(|t| (t.to_string(), find_in_path(t).map(|p| Value::from(p.display().to_string())).unwrap_or(Value::Null)))
+        .map(|t| {
+            (
+                t.to_string(),
+                find_in_path(t)
+                    .map(|p| Value::from(p.display().to_string()))
+                    .unwrap_or(Value::Null),
+            )
+        })
         .collect();
     json!({
         "Containers": count_dirs(&paths.root.join("containers")),
@@ -324,10 +363,20 @@ fn write_info(out: &mut dyn Write, v: &Value, g: &GlobalOpts) -> Result<()> {
     let st = |k: &str| v[k].as_str().unwrap_or("").to_string();
     let num = |k: &str| v[k].as_u64().unwrap_or(0);
     let list = |k: &str| -> Vec<String> {
-        v[k].as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+        v[k].as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let mut t = String::new();
-    t.push_str(&format!("Client:\n Version:    {}\n Context:    default\n Debug Mode: {}\n\n", st("ServerVersion"), g.debug));
+    t.push_str(&format!(
+        "Client:\n Version:    {}\n Context:    default\n Debug Mode: {}\n\n",
+        st("ServerVersion"),
+        g.debug
+    ));
     t.push_str("Server:\n");
     t.push_str(&format!(" Containers: {}\n", num("Containers")));
     t.push_str(&format!(" Images: {}\n", num("Images")));
@@ -335,40 +384,76 @@ fn write_info(out: &mut dyn Write, v: &Value, g: &GlobalOpts) -> Result<()> {
     t.push_str(&format!(" Storage Driver: {}\n", st("Driver")));
     if let Some(rows) = v["DriverStatus"].as_array() {
         for r in rows {
-            t.push_str(&format!("  {}: {}\n", r[0].as_str().unwrap_or(""), r[1].as_str().unwrap_or("")));
+            t.push_str(&format!(
+                "  {}: {}\n",
+                r[0].as_str().unwrap_or(""),
+                r[1].as_str().unwrap_or("")
+            ));
         }
     }
     t.push_str(&format!(" Cgroup Driver: {}\n", st("CgroupDriver")));
-    t.push_str(&format!(" Cgroup Version: {} ({})\n", st("CgroupVersion"), st("CgroupMode")));
-    t.push_str(&format!(" Cgroup Controllers: {}\n", list("CgroupControllers").join(" ")));
+    t.push_str(&format!(
+        " Cgroup Version: {} ({})\n",
+        st("CgroupVersion"),
+        st("CgroupMode")
+    ));
+    t.push_str(&format!(
+        " Cgroup Controllers: {}\n",
+        list("CgroupControllers").join(" ")
+    ));
     t.push_str(" Security Options:\n");
     for o in list("SecurityOptions") {
         t.push_str(&format!("  {}\n", o.trim_start_matches("name=")));
     }
-    t.push_str(&format!(" Rootless: {}\n", v["Rootless"].as_bool().unwrap_or(false)));
+    t.push_str(&format!(
+        " Rootless: {}\n",
+        v["Rootless"].as_bool().unwrap_or(false)
+    ));
     if let Some(tools) = v["NetworkTools"].as_object() {
         t.push_str(" Rootless Network Tools:\n");
         for (name, path) in tools {
-            t.push_str(&format!("  {name}: {}\n", path.as_str().unwrap_or("not found")));
+            t.push_str(&format!(
+                "  {name}: {}\n",
+                path.as_str().unwrap_or("not found")
+            ));
         }
     }
-    for (label, key) in [("Subordinate UIDs", "SubUIDs"), ("Subordinate GIDs", "SubGIDs")] {
+    for (label, key) in [
+        ("Subordinate UIDs", "SubUIDs"),
+        ("Subordinate GIDs", "SubGIDs"),
+    ] {
         let r = list(key);
-        t.push_str(&format!(" {label}: {}\n", if r.is_empty() { "none".into() } else { r.join(", ") }));
+        t.push_str(&format!(
+            " {label}: {}\n",
+            if r.is_empty() {
+                "none".into()
+            } else {
+                r.join(", ")
+            }
+        ));
     }
     t.push_str(&format!(" Kernel Version: {}\n", st("KernelVersion")));
     t.push_str(&format!(" Operating System: {}\n", st("OperatingSystem")));
     t.push_str(&format!(" OSType: {}\n", st("OSType")));
     t.push_str(&format!(" Architecture: {}\n", st("Architecture")));
     t.push_str(&format!(" CPUs: {}\n", num("NCPU")));
-    t.push_str(&format!(" Total Memory: {}\n", human::bytes_size(num("MemTotal"))));
+    t.push_str(&format!(
+        " Total Memory: {}\n",
+        human::bytes_size(num("MemTotal"))
+    ));
     t.push_str(&format!(" Name: {}\n", st("Name")));
     t.push_str(&format!(" Berth Root Dir: {}\n", st("DockerRootDir")));
     t.push_str(&format!(" Berth Run Root: {}\n", st("RunRoot")));
     t.push_str(&format!(" Debug Mode: {}\n", g.debug));
     let reg = &v["RegistryConfig"];
     let strings = |x: &Value| -> Vec<String> {
-        x.as_array().map(|a| a.iter().filter_map(|y| y.as_str().map(str::to_string)).collect()).unwrap_or_default()
+        x.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|y| y.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let insecure = strings(&reg["InsecureRegistryCIDRs"]);
     if !insecure.is_empty() {

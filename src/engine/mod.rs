@@ -6,6 +6,7 @@
 
 pub mod container;
 pub mod image;
+pub mod network;
 pub mod volume;
 
 use crate::config::Config;

@@ -170,6 +170,19 @@ pub(crate) fn create(name: &str, res: Option<&LinuxResources>, rootless: bool) -
         }
         created.dirs.push(dir.clone());
         let Some(res) = res else { continue };
+        if version == Version::V2
+            && res
+                .devices()
+                .as_ref()
+                .is_some_and(|d| d.iter().any(|r| !r.allow()))
+        {
+            // v2 enforces device rules only with an eBPF program, which berth does not attach yet.
+            created.warnings.push(
+                "device access rules are not enforced on cgroup v2 (no eBPF device filter): only the nodes \
+                 created in /dev are visible"
+                    .into(),
+            );
+        }
         let r = match version {
             Version::V1 => apply_v1(&ctrl, &dir, res),
             Version::V2 => apply_v2(&dir, res),
@@ -306,10 +319,24 @@ fn apply_v1(ctrl: &str, dir: &Path, res: &LinuxResources) -> Result<()> {
     Ok(())
 }
 
+/// v2: a limit file is missing when its controller is not enabled in the parent's cgroup.subtree_control
+/// (the cgroup berth runs in holds processes, so it cannot delegate: the "no internal processes" rule).
+fn write_v2(dir: &Path, file: &str, value: &str) -> Result<()> {
+    if !dir.join(file).exists() {
+        let ctrl = file.split('.').next().unwrap_or(file);
+        bail!(
+            "cgroup v2 controller {ctrl} is not enabled for {} (the parent's cgroup.subtree_control must list it), \
+             so {file} cannot be set",
+            dir.display()
+        );
+    }
+    write(dir, file, value)
+}
+
 fn apply_v2(dir: &Path, res: &LinuxResources) -> Result<()> {
     if let Some(m) = res.memory() {
         if let Some(l) = m.limit() {
-            write(dir, "memory.max", &max_or(l))?;
+            write_v2(dir, "memory.max", &max_or(l))?;
             if let Some(s) = m.swap() {
                 // OCI swap is memory+swap; v2 counts swap alone.
                 let v = if s < 0 {
@@ -317,11 +344,11 @@ fn apply_v2(dir: &Path, res: &LinuxResources) -> Result<()> {
                 } else {
                     (s - l).max(0).to_string()
                 };
-                write(dir, "memory.swap.max", &v)?;
+                write_v2(dir, "memory.swap.max", &v)?;
             }
         }
         if let Some(r) = m.reservation() {
-            write(dir, "memory.low", &max_or(r))?;
+            write_v2(dir, "memory.low", &max_or(r))?;
         }
     }
     if let Some(c) = res.cpu() {
@@ -340,17 +367,17 @@ fn apply_v2(dir: &Path, res: &LinuxResources) -> Result<()> {
         if let Some(s) = c.shares().filter(|s| *s > 0) {
             // runc's conversion from shares [2, 262144] to weight [1, 10000].
             let w = 1 + ((s.clamp(2, 262_144) - 2) * 9999) / 262_142;
-            write(dir, "cpu.weight", &w.to_string())?;
+            write_v2(dir, "cpu.weight", &w.to_string())?;
         }
         if let Some(cpus) = c.cpus() {
-            write(dir, "cpuset.cpus", cpus)?;
+            write_v2(dir, "cpuset.cpus", cpus)?;
         }
         if let Some(mems) = c.mems() {
-            write(dir, "cpuset.mems", mems)?;
+            write_v2(dir, "cpuset.mems", mems)?;
         }
     }
     if let Some(p) = res.pids() {
-        write(dir, "pids.max", &max_or(p.limit()))?;
+        write_v2(dir, "pids.max", &max_or(p.limit()))?;
     }
     Ok(())
 }

@@ -55,6 +55,46 @@ pub(crate) struct InitCtx<'a> {
     pub sock: RawFd,
 }
 
+/// Refuses specs whose setup would act on the host: without a new mount namespace every mount and the
+/// pivot_root would hit the caller's; a hostname or sysctl needs the namespace it belongs to (runc validates the
+/// same). `private` is the set of namespace flags created or joined by path.
+pub(crate) fn check_spec(spec: &Spec, created: libc::c_int, private: libc::c_int) -> Result<()> {
+    if created & libc::CLONE_NEWNS == 0 {
+        bail!(
+            "the spec must create a new mount namespace: the runtime mounts the rootfs and pivots into it"
+        );
+    }
+    if spec.hostname().is_some() && private & libc::CLONE_NEWUTS == 0 {
+        bail!("setting the hostname needs a private UTS namespace");
+    }
+    let linux = spec.linux().clone().unwrap_or_default();
+    for key in linux.sysctl().iter().flatten().map(|(k, _)| k) {
+        let ipc = [
+            "kernel.msgmax",
+            "kernel.msgmnb",
+            "kernel.msgmni",
+            "kernel.sem",
+            "kernel.shmall",
+            "kernel.shmmax",
+            "kernel.shmmni",
+            "kernel.shm_rmid_forced",
+        ];
+        let need = if ipc.contains(&key.as_str()) || key.starts_with("fs.mqueue.") {
+            libc::CLONE_NEWIPC
+        } else if key.starts_with("net.") {
+            libc::CLONE_NEWNET
+        } else if key == "kernel.hostname" || key == "kernel.domainname" {
+            libc::CLONE_NEWUTS
+        } else {
+            bail!("sysctl {key} is not namespaced: setting it would change the host");
+        };
+        if private & need == 0 {
+            bail!("sysctl {key} needs a private namespace for it, and the spec shares the host's");
+        }
+    }
+    Ok(())
+}
+
 /// Runs the whole setup and execs the payload; returns only on failure.
 pub(crate) fn container_init(ctx: InitCtx) -> Fail {
     match container_init_steps(&ctx) {
@@ -106,7 +146,7 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
         for d in mounts::default_devices() {
             step(
                 &format!("creating {}", d.path.display()),
-                mounts::create_device(&root, &d, ctx.rootless),
+                mounts::create_device(&root, &d, ctx.in_userns),
             )?;
         }
         step("creating /dev links", mounts::dev_symlinks(&root))?;
@@ -128,7 +168,7 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
         };
         step(
             &format!("creating device {}", d.path().display()),
-            mounts::create_device(&root, &dev, ctx.rootless),
+            mounts::create_device(&root, &dev, ctx.in_userns),
         )?;
     }
     drop(root);
@@ -147,7 +187,7 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
 
     // stdio: a pty of the container's devpts, or /dev/null of the container for a missing stdin.
     match ctx.stdio {
-        InitStdio::Pty => step("setting up the console", console(ctx.sock, &process))?,
+        InitStdio::Pty => step("setting up the console", console(ctx.sock, &process, true))?,
         InitStdio::Fds { stdin_null } => {
             // A session of its own: the payload must not share the caller's terminal session.
             // SAFETY: setsid has no memory effects.
@@ -160,7 +200,7 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
 
     // Sysctls before read-only paths: /proc/sys becomes read-only there.
     for (k, v) in linux.sysctl().iter().flatten() {
-        step(&format!("setting sysctl {k}"), write_sysctl(&root, k, v))?;
+        step(&format!("setting sysctl {k}"), write_sysctl(k, v))?;
     }
     if let Some(h) = spec.hostname() {
         step("setting the hostname", sethostname(h))?;
@@ -202,6 +242,15 @@ pub(crate) fn finish(
         Some(s) => Some(step("building the seccomp filter", seccomp::build(s))?),
         None => None,
     };
+    if let Some(adj) = process.oom_score_adj() {
+        // Before dropping privileges: lowering it needs CAP_SYS_RESOURCE.
+        // /proc/<pid>, not the /proc/self symlink, so the open can refuse every symlink.
+        let me = format!("/proc/{}", std::process::id());
+        step(
+            "setting oom_score_adj",
+            write_proc(&me, "oom_score_adj", &adj.to_string()),
+        )?;
+    }
     let user = process.user();
     let caps = process.capabilities().clone();
     let nnp = process.no_new_privileges() == Some(true);
@@ -357,12 +406,14 @@ fn stdin_devnull() -> Result<()> {
 
 /// The console: a pty of the container's own devpts (after pivot_root /dev/pts is ours), the slave obtained with
 /// TIOCGPTPEER so no path is looked up (CVE-2025-52565), made the controlling terminal; the master is sent back.
-fn console(sock: RawFd, process: &Process) -> Result<()> {
+/// With `bind_console` (the container's init), the slave is also bound onto /dev/console, as runc does: the
+/// bind source is the pty we allocated, never a path from the image.
+pub(crate) fn console(sock: RawFd, process: &Process, bind_console: bool) -> Result<()> {
     let master = mounts::openat2(
         libc::AT_FDCWD,
         Path::new("/dev/pts/ptmx"),
         libc::O_RDWR | libc::O_NOCTTY,
-        libc::RESOLVE_NO_SYMLINKS | libc::RESOLVE_NO_XDEV,
+        libc::RESOLVE_NO_SYMLINKS,
     )
     .context("opening /dev/pts/ptmx")?;
     let mut st: libc::statfs = unsafe { std::mem::zeroed() };
@@ -408,38 +459,81 @@ fn console(sock: RawFd, process: &Process) -> Result<()> {
         // SAFETY: dup2 of our slave fd onto stdio.
         res(unsafe { libc::dup2(slave.as_raw_fd(), n) }).context("dup2 pty slave")?;
     }
+    if bind_console {
+        bind_dev_console(&slave)?;
+    }
     super::process::send_fd(sock, master.as_raw_fd()).context("sending the pty master")?;
     Ok(())
 }
 
-/// Writes a sysctl through /proc/sys, opened beneath a verified procfs without symlinks (CVE-2025-52881).
-fn write_sysctl(_root: &OwnedFd, key: &str, value: &str) -> Result<()> {
-    if key.contains("..") || key.contains('/') && key.contains('.') {
-        bail!("invalid sysctl name {key:?}");
-    }
-    let procsys = mounts::openat2(
+fn bind_dev_console(slave: &OwnedFd) -> Result<()> {
+    let root = mounts::openat2(
         libc::AT_FDCWD,
-        Path::new("/proc/sys"),
+        Path::new("/"),
+        libc::O_PATH | libc::O_DIRECTORY,
+        0,
+    )?;
+    if mounts::openat2(
+        root.as_raw_fd(),
+        Path::new("dev"),
         libc::O_PATH | libc::O_DIRECTORY,
         libc::RESOLVE_NO_SYMLINKS,
-    )?;
-    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-    // SAFETY: fstatfs on our fd into a buffer we own.
-    res(unsafe { libc::fstatfs(procsys.as_raw_fd(), &mut st) })?;
-    if st.f_type != libc::PROC_SUPER_MAGIC {
-        bail!("/proc/sys is not procfs");
+    )
+    .is_err()
+    {
+        return Ok(());
     }
-    let rel = key.replace('.', "/");
+    let target = mounts::resolve(&root, Path::new("/dev/console"), Kind::File, true)
+        .context("creating /dev/console")?;
+    let src = CString::new(format!("/proc/self/fd/{}", slave.as_raw_fd()))?;
+    let dst = CString::new(format!("/proc/self/fd/{}", target.as_raw_fd()))?;
+    // SAFETY: bind mount between two procfd paths of fds we own.
+    res(unsafe {
+        libc::mount(
+            src.as_ptr(),
+            dst.as_ptr(),
+            std::ptr::null(),
+            libc::MS_BIND,
+            std::ptr::null(),
+        )
+    })
+    .context("binding the pty onto /dev/console")
+}
+
+/// Writes a sysctl through /proc/sys, opened beneath a verified procfs without symlinks (CVE-2025-52881).
+fn write_sysctl(key: &str, value: &str) -> Result<()> {
+    if key.is_empty() || key.contains('/') || key.split('.').any(str::is_empty) {
+        bail!("invalid sysctl name {key:?}");
+    }
+    write_proc("/proc/sys", &key.replace('.', "/"), value)
+}
+
+/// Writes a procfs file beneath `base`, through an fd opened without symlinks, beneath `base`, on the same
+/// mount, after checking that `base` really is procfs (CVE-2025-52881: writes must not be redirected).
+fn write_proc(base: &str, rel: &str, value: &str) -> Result<()> {
+    let dir = mounts::openat2(
+        libc::AT_FDCWD,
+        Path::new(base),
+        libc::O_PATH | libc::O_DIRECTORY,
+        libc::RESOLVE_NO_SYMLINKS,
+    )
+    .with_context(|| format!("opening {base}"))?;
+    // SAFETY: fstatfs on our fd into a zeroed buffer we own.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    res(unsafe { libc::fstatfs(dir.as_raw_fd(), &mut st) })?;
+    if st.f_type != libc::PROC_SUPER_MAGIC {
+        bail!("{base} is not procfs");
+    }
     let fd = mounts::openat2(
-        procsys.as_raw_fd(),
-        Path::new(&rel),
+        dir.as_raw_fd(),
+        Path::new(rel),
         libc::O_WRONLY,
         libc::RESOLVE_NO_SYMLINKS | libc::RESOLVE_BENEATH | libc::RESOLVE_NO_XDEV,
     )
-    .with_context(|| format!("opening /proc/sys/{rel}"))?;
+    .with_context(|| format!("opening {base}/{rel}"))?;
     let mut f = std::fs::File::from(fd);
     std::io::Write::write_all(&mut f, value.as_bytes())
-        .with_context(|| format!("writing /proc/sys/{rel}"))
+        .with_context(|| format!("writing {base}/{rel}"))
 }
 
 fn sethostname(h: &str) -> Result<()> {

@@ -28,28 +28,48 @@
 //!   caller runs in, per controller on v1.
 //!
 //! Setup order inside init (documented here because the process model promises it, ARCHITECTURE.md):
-//!  1. wait on the sync channel until uid/gid maps are written and the process is in its cgroup
-//!  2. join namespaces that have a path (user first), unshare the new ones, fork the init (pid 1)
-//!  3. mount propagation of "/" (rslave unless `rootfsPropagation` says otherwise)
-//!  4. the rootfs (bind of a dir, or overlay; rootless: overlay with `userxattr`, else fuse-overlayfs)
-//!  5. spec mounts in order, each destination resolved inside the rootfs (openat2 RESOLVE_IN_ROOT) and mounted
-//!     through `/proc/self/fd/N`; /proc, /sys and /dev must be real directories (CVE-2019-19921, CVE-2026-41579)
-//!  6. /dev content: null zero full random urandom tty (bind-mounted host nodes when rootless), ptmx, fd links
-//!  7. the console (Stdio::Pty): a pty of the container's own devpts; TIOCGPTPEER, never a path (CVE-2025-52565)
-//!  8. pivot_root(".", ".") and detach of the old root
-//!  9. sysctls (before read-only paths, which make /proc/sys read-only), hostname
-//! 10. masked paths and read-only paths, then `root.readonly`
-//! 11. rlimits (clamped to the caller's hard limit: these machines' root cannot raise it), working dir
-//!     (created when missing, inside the rootfs)
-//! 12. bounding set, setgroups/setgid/setuid with KEEPCAPS, no_new_privs, caps (inheritable and ambient empty
-//!     unless the spec says), seccomp last (before the final capset when no_new_privs is off, because loading a
-//!     filter needs CAP_SYS_ADMIN then), every fd but 0 1 2 marked CLOEXEC, execve with the spec's env only.
+//!  1. the stage child (forked): signal dispositions and mask reset, stdio installed on 0 1 2, user namespace
+//!     joined or created; waits on the sync channel until the caller wrote the uid/gid maps and put it in the
+//!     cgroup; becomes non-dumpable (CVE-2016-9962); joins the other namespaces with a path (mount last),
+//!     unshares the new ones, clones the init (pid 1 of a new pid namespace) with CLONE_PARENT, and exits
+//!  2. mount propagation of "/" (rslave unless `rootfsPropagation` says otherwise), so nothing leaks to the host
+//!  3. the rootfs (bind of a dir onto itself, or overlay; in a user namespace overlay with `userxattr`, else
+//!     fuse-overlayfs when installed, else an error saying what to install)
+//!  4. spec mounts in order, each destination resolved inside the rootfs (openat2 RESOLVE_IN_ROOT) and mounted
+//!     through `/proc/self/fd/N`; /proc, /sys, /dev and kernel filesystems must be real directories
+//!     (CVE-2019-19921, CVE-2026-41579); a dangling image symlink at a destination gets its target created
+//!     inside the rootfs (CVE-2024-45310); bind mounts get their flags by a second (read-only) remount
+//!  5. /dev content: null zero full random urandom tty (bind-mounted host nodes in a user namespace, where mknod
+//!     is refused), spec devices, the ptmx, fd, stdin, stdout, stderr, core links
+//!  6. pivot_root(".", ".") and detach of the old root
+//!  7. stdio: the console (Stdio::Pty: a pty of the container's own devpts, slave by TIOCGPTPEER, never by path
+//!     (CVE-2025-52565), made the controlling terminal and bound onto /dev/console; master sent back with
+//!     SCM_RIGHTS), or a missing stdin replaced by the container's /dev/null
+//!  8. sysctls through a verified procfs fd (before read-only paths, which make /proc/sys read-only), hostname
+//!  9. masked paths (files: the verified /dev/null bound over them (CVE-2025-31133); dirs: an empty read-only
+//!     tmpfs; '*' globs expanded), read-only paths, then `root.readonly`
+//! 10. rlimits (clamped to the caller's hard limit when raising it is refused: these machines' root cannot),
+//!     oom_score_adj, working dir (created when missing, inside the rootfs)
+//! 11. bounding set, setgroups/setgid/setuid with KEEPCAPS, payload lookup through the spec's PATH (127/126),
+//!     no_new_privs, caps (inheritable and ambient empty unless the spec says), seccomp last (just before the
+//!     final capset when no_new_privs is off, because loading a filter needs CAP_SYS_ADMIN then), every fd but
+//!     0 1 2 marked CLOEXEC (CVE-2024-21626), execve with the spec's env only.
+//!
+//! `exec` runs step 1 (joining every namespace of the container that differs from the caller's), then 7, 10 and
+//! 11 with the container's seccomp profile.
+//!
+//! Cgroups: v1 gets one directory per mounted controller (memory, cpu, cpuacct, cpuset, pids, freezer,
+//! devices), v2 one directory. Rootless, whatever cannot be created or written becomes a line in
+//! [`Launched::warnings`] instead of an error (cgroup v1 is never delegated to users). v2 device rules would need
+//! an eBPF program, which is not attached: a warning says so.
 //!
 //! The sealed binary (CVE-2019-5736): a new container's init never runs berth code after its execve, and no
 //! other process shares its pid namespace before that. Processes that join a running container's namespaces
 //! (`exec`, a joined pid namespace) must not be berth's on-disk binary: call [`seal::ensure_sealed`] first
-//! thing in `main` (re-exec from a sealed memfd copy, as runc's exeseal and youki's pentacle do). `exec` and a
-//! joining `launch` refuse to run from an unsealed binary.
+//! (re-exec from a sealed memfd copy, as runc's exeseal and youki's pentacle do). `exec` and a launch that
+//! joins a pid namespace refuse to run from an unsealed binary.
+//!
+//! `examples/launch.rs` drives this module the way the monitor does; tests/runtime.rs uses it.
 
 pub mod cgroup;
 mod init;

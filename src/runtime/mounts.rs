@@ -90,6 +90,16 @@ pub(crate) fn resolve(
     kind: Kind,
     no_symlink: bool,
 ) -> Result<OwnedFd> {
+    resolve_at(root, dest, kind, no_symlink, 0)
+}
+
+fn resolve_at(
+    root: &OwnedFd,
+    dest: &Path,
+    kind: Kind,
+    no_symlink: bool,
+    depth: u32,
+) -> Result<OwnedFd> {
     let r = rel(dest)?;
     if r.as_os_str().is_empty() {
         return openat2(root.as_raw_fd(), Path::new("."), libc::O_PATH, IN_ROOT)
@@ -108,7 +118,7 @@ pub(crate) fn resolve(
             IN_ROOT,
         )?
     } else {
-        resolve(root, &parent_rel, Kind::Dir, false)?
+        resolve_at(root, &parent_rel, Kind::Dir, false, depth)?
     };
     let cname = cstr(&name)?;
     // SAFETY: fstatat on our O_PATH dir fd with a valid name and a zeroed stat buffer we own.
@@ -181,8 +191,57 @@ pub(crate) fn resolve(
         )
         .with_context(|| format!("opening {} in the rootfs", dest.display()));
     }
-    openat2(root.as_raw_fd(), &r, libc::O_PATH, IN_ROOT)
-        .with_context(|| format!("opening {} in the rootfs", dest.display()))
+    match openat2(root.as_raw_fd(), &r, libc::O_PATH, IN_ROOT) {
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) && depth < 40 => {
+            // The last component is a dangling symlink (an image's /etc/hosts -> ../../tmp/x): create its target
+            // inside the rootfs, so the mount lands there and never outside (CVE-2024-45310, SECURITY.md G7).
+            let target = readlinkat(&parent, &cname)
+                .with_context(|| format!("opening {} in the rootfs", dest.display()))?;
+            let joined = if target.is_absolute() {
+                target
+            } else {
+                Path::new("/").join(&parent_rel).join(target)
+            };
+            resolve_at(root, &normalize_in_root(&joined), kind, false, depth + 1)
+        }
+        r => r.with_context(|| format!("opening {} in the rootfs", dest.display())),
+    }
+}
+
+/// Lexical normalisation for a symlink target read from the image: ".." never climbs above the rootfs. The
+/// result is resolved in-root again, so this can only change which in-root path is meant, never escape.
+fn normalize_in_root(p: &Path) -> PathBuf {
+    let mut out = PathBuf::from("/");
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(n) => out.push(n),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn readlinkat(dir: &OwnedFd, name: &CString) -> Result<PathBuf> {
+    let mut buf = vec![0u8; libc::PATH_MAX as usize];
+    // SAFETY: readlinkat into a buffer we own, with its length.
+    let n = unsafe {
+        libc::readlinkat(
+            dir.as_raw_fd(),
+            name.as_ptr(),
+            buf.as_mut_ptr() as *mut libc::c_char,
+            buf.len(),
+        )
+    };
+    if n < 0 {
+        return Err(last_err()).context("readlink");
+    }
+    buf.truncate(n as usize);
+    Ok(PathBuf::from(
+        <std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(buf),
+    ))
 }
 
 fn sys_mount(
@@ -641,16 +700,16 @@ pub(crate) fn default_devices() -> Vec<Device> {
         .collect()
 }
 
-/// Step: a device node. Rootful: mknod. Rootless (mknod is not allowed in a user namespace): an empty file
+/// Step: a device node: mknod, or inside a user namespace (where mknod is not allowed) an empty file
 /// with the host's node bind-mounted onto it.
-pub(crate) fn create_device(root: &OwnedFd, d: &Device, rootless: bool) -> Result<()> {
+pub(crate) fn create_device(root: &OwnedFd, d: &Device, in_userns: bool) -> Result<()> {
     let parent_rel = d.path.parent().unwrap_or(Path::new("/dev"));
     let name = cstr(d.path.file_name().context("device path without a name")?)?;
     let parent = resolve(root, parent_rel, Kind::Dir, true)?;
     // Replace whatever is there (tmpfs we just mounted: normally nothing).
     // SAFETY: unlinkat relative to our verified parent fd.
     unsafe { libc::unlinkat(parent.as_raw_fd(), name.as_ptr(), 0) };
-    if rootless {
+    if in_userns {
         let fd = resolve(root, &d.path, Kind::File, true)?;
         let host = d.path.to_str().context("device path is not UTF-8")?;
         sys_mount(Some(host), &fd_path(&fd), None, libc::MS_BIND, None)
@@ -738,7 +797,9 @@ pub(crate) fn pivot_into(new_root: &Path) -> Result<()> {
 /// directories an empty read-only tmpfs (CVE-2025-31133: /dev/null itself is checked to be char 1:3).
 pub(crate) fn mask_paths(root: &OwnedFd, paths: &[String]) -> Result<()> {
     let mut devnull: Option<OwnedFd> = None;
-    for p in paths {
+    // docker's list has "/sys/devices/system/cpu/cpu*/thermal_throttle": expand it in the container's view.
+    let expanded: Vec<String> = paths.iter().flat_map(|p| expand_glob(p)).collect();
+    for p in &expanded {
         let Ok(fd) = openat2(root.as_raw_fd(), &rel(Path::new(p))?, libc::O_PATH, IN_ROOT) else {
             continue;
         };
@@ -773,6 +834,45 @@ pub(crate) fn mask_paths(root: &OwnedFd, paths: &[String]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Expands '*' in path components (one level of matching per component, as shell globs), against the current
+/// root (called after pivot_root). Paths without '*' come back unchanged.
+fn expand_glob(p: &str) -> Vec<String> {
+    if !p.contains('*') {
+        return vec![p.to_string()];
+    }
+    let mut acc = vec![PathBuf::from("/")];
+    for c in Path::new(p).components() {
+        let Component::Normal(n) = c else { continue };
+        let n = n.to_string_lossy();
+        let mut next = Vec::new();
+        for base in &acc {
+            match n.split_once('*') {
+                None => next.push(base.join(n.as_ref())),
+                Some((pre, post)) => {
+                    let Ok(rd) = std::fs::read_dir(base) else {
+                        continue;
+                    };
+                    let mut names: Vec<String> = rd
+                        .flatten()
+                        .map(|e| e.file_name().to_string_lossy().to_string())
+                        .filter(|f| {
+                            f.len() >= pre.len() + post.len()
+                                && f.starts_with(pre)
+                                && f.ends_with(post)
+                        })
+                        .collect();
+                    names.sort();
+                    next.extend(names.into_iter().map(|f| base.join(f)));
+                }
+            }
+        }
+        acc = next;
+    }
+    acc.into_iter()
+        .map(|p| p.to_string_lossy().to_string())
+        .collect()
 }
 
 /// Step: read-only paths: bind each onto itself, then remount read-only.
@@ -833,6 +933,18 @@ mod tests {
         assert_eq!(o.propagation, libc::MS_SLAVE | libc::MS_REC);
         assert!(o.bind);
         assert_eq!(o.data, vec!["mode=755".to_string()]);
+    }
+
+    #[test]
+    fn symlink_targets_never_climb_above_the_root() {
+        assert_eq!(
+            normalize_in_root(Path::new("/etc/../../../../tmp/canary")),
+            PathBuf::from("/tmp/canary")
+        );
+        assert_eq!(
+            normalize_in_root(Path::new("/a/./b/../c")),
+            PathBuf::from("/a/c")
+        );
     }
 
     #[test]

@@ -12,7 +12,6 @@
 
 use std::io::{IoSlice, IoSliceMut};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -47,8 +46,11 @@ pub(crate) fn send_fd(sock: RawFd, fd: RawFd) -> Result<()> {
     Ok(())
 }
 
-/// One received message: (tag, payload, passed fd). `None` at EOF.
-fn recv(sock: RawFd) -> Result<Option<(u8, Vec<u8>, Option<OwnedFd>)>> {
+/// One message of the sync channel: tag, payload, and an fd passed with SCM_RIGHTS.
+type Message = (u8, Vec<u8>, Option<OwnedFd>);
+
+/// One received message. `None` at EOF.
+fn recv(sock: RawFd) -> Result<Option<Message>> {
     let mut buf = vec![0u8; 8192];
     let mut space = nix::cmsg_space!([RawFd; 1]);
     let (n, fd) = {
@@ -56,6 +58,9 @@ fn recv(sock: RawFd) -> Result<Option<(u8, Vec<u8>, Option<OwnedFd>)>> {
         let msg = loop {
             match recvmsg::<()>(sock, &mut iov, Some(&mut space), MsgFlags::MSG_CMSG_CLOEXEC) {
                 Err(nix::errno::Errno::EINTR) => continue,
+                Err(nix::errno::Errno::EAGAIN) => {
+                    bail!("container setup did not answer within {SETUP_TIMEOUT_SECS}s")
+                }
                 r => break r.context("reading the sync channel")?,
             }
         };
@@ -79,6 +84,31 @@ fn recv(sock: RawFd) -> Result<Option<(u8, Vec<u8>, Option<OwnedFd>)>> {
     buf.truncate(n);
     let tag = buf[0];
     Ok(Some((tag, buf[1..].to_vec(), fd)))
+}
+
+/// How long the caller waits for any one message from the stage or init before giving up on a hung setup
+/// (a stuck fuse-overlayfs or NFS mount), killing the init and reporting the step it never finished.
+const SETUP_TIMEOUT_SECS: libc::time_t = 60;
+
+fn set_recv_timeout(sock: RawFd) -> Result<()> {
+    let tv = libc::timeval {
+        tv_sec: SETUP_TIMEOUT_SECS,
+        tv_usec: 0,
+    };
+    // SAFETY: setsockopt with a timeval we own and its size.
+    let rc = unsafe {
+        libc::setsockopt(
+            sock,
+            libc::SOL_SOCKET,
+            libc::SO_RCVTIMEO,
+            &tv as *const libc::timeval as *const libc::c_void,
+            size_of::<libc::timeval>() as libc::socklen_t,
+        )
+    };
+    if rc < 0 {
+        return Err(std::io::Error::last_os_error()).context("setting the sync channel timeout");
+    }
+    Ok(())
 }
 
 fn socketpair() -> Result<(OwnedFd, OwnedFd)> {
@@ -168,6 +198,34 @@ fn install_stdio(sock: RawFd, stdio: &Stdio) -> bool {
         }
     }
     i.is_none()
+}
+
+/// In a freshly forked child: default dispositions and an empty signal mask, so neither the setup code nor the
+/// payload inherits the caller's handlers or blocked signals (execve keeps the mask and ignored signals).
+fn reset_signals() {
+    // The raw syscall also reaches 32 and 33, which glibc's sigaction refuses (its internal signals), so an
+    // ignored one cannot survive into the payload. A zeroed kernel sigaction is SIG_DFL, no flags, empty mask.
+    let dfl = [0u64; 4];
+    for sig in 1..=64 {
+        if sig != libc::SIGKILL && sig != libc::SIGSTOP {
+            // SAFETY: rt_sigaction with a zeroed kernel struct we own and an 8-byte sigset size.
+            unsafe {
+                libc::syscall(
+                    libc::SYS_rt_sigaction,
+                    sig,
+                    dfl.as_ptr(),
+                    std::ptr::null_mut::<u64>(),
+                    8usize,
+                )
+            };
+        }
+    }
+    // SAFETY: sigprocmask with an emptied set we own.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigprocmask(libc::SIG_SETMASK, &set, std::ptr::null_mut());
+    }
 }
 
 /// fork(2) for the stage child. The caller is single-threaded (documented contract), so the child may allocate.
@@ -295,6 +353,8 @@ fn become_ns_root(sock: RawFd) {
 pub(crate) fn launch(l: Launch) -> Result<Launched> {
     let spec = &l.spec;
     let plan = plan(spec, l.rootless)?;
+    let joined = plan.join.iter().fold(0, |acc, (f, _)| acc | f);
+    init::check_spec(spec, plan.unshare, plan.unshare | joined).context("checking the spec")?;
     if plan.join.iter().any(|(f, _)| *f == libc::CLONE_NEWPID) && !super::seal::is_sealed() {
         bail!(
             "joining a running container's pid namespace needs a sealed binary (CVE-2019-5736): call runtime::seal::ensure_sealed() first"
@@ -324,6 +384,7 @@ pub(crate) fn launch(l: Launch) -> Result<Launched> {
         }
     };
     if stage == 0 {
+        reset_signals();
         drop(psock);
         let sock = csock.as_raw_fd();
         let stdin_null = install_stdio(sock, &l.stdio);
@@ -420,7 +481,7 @@ fn drive(
     let mut init_pid: Option<i32> = None;
     let mut pty = None;
     let mut execd = false;
-    let mut failure: Option<anyhow::Error> = None;
+    let mut failure: Option<anyhow::Error> = set_recv_timeout(sock).err();
     let mut prepare = Some(prepare);
     loop {
         let msg = match recv(sock) {
@@ -469,10 +530,15 @@ fn drive(
             _ => {}
         }
     }
-    // The stage has exited (or is exiting); reap it.
+    // The stage has exited or is exiting; after a failure (a timeout included) it may be stuck: kill it first.
     let mut status = 0;
-    // SAFETY: waitpid on our own child with a status int we own.
-    unsafe { libc::waitpid(stage, &mut status, 0) };
+    // SAFETY: kill/waitpid on our own child (a zombie may be killed harmlessly) with a status int we own.
+    unsafe {
+        if failure.is_some() {
+            libc::kill(stage, libc::SIGKILL);
+        }
+        libc::waitpid(stage, &mut status, 0)
+    };
     if failure.is_none() && !execd {
         let why = match init_pid {
             Some(p) => wait_status(p).map(|s| format!("init exited before exec ({s})")),
@@ -662,6 +728,7 @@ pub(crate) fn exec(
     let (psock, csock) = socketpair()?;
     let stage = fork()?;
     if stage == 0 {
+        reset_signals();
         drop(psock);
         let sock = csock.as_raw_fd();
         let stdin_null = install_stdio(sock, &stdio);
@@ -678,7 +745,7 @@ pub(crate) fn exec(
             Ok(0) => {
                 match stdio {
                     Stdio::Pty => {
-                        if let Err(e) = exec_console(sock, process) {
+                        if let Err(e) = init::console(sock, process, false) {
                             fail_step(sock, "setting up the console", format!("{e:#}"));
                         }
                     }
@@ -724,41 +791,6 @@ pub(crate) fn exec(
         pty_master,
         warnings: Vec::new(),
     })
-}
-
-/// An exec'd process with a terminal: a new pty of the container's devpts (we are in its mount namespace).
-fn exec_console(sock: RawFd, process: &Process) -> Result<()> {
-    let master = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .custom_flags(libc::O_NOCTTY | libc::O_CLOEXEC)
-        .open("/dev/pts/ptmx")
-        .context("opening /dev/pts/ptmx")?;
-    let unlock: libc::c_int = 0;
-    // SAFETY: ioctls on our master fd with pointers to ints we own / flag arguments.
-    unsafe { libc::ioctl(master.as_raw_fd(), libc::TIOCSPTLCK, &unlock) };
-    let slave = unsafe {
-        libc::ioctl(
-            master.as_raw_fd(),
-            libc::TIOCGPTPEER,
-            libc::O_RDWR | libc::O_NOCTTY,
-        )
-    };
-    if slave < 0 {
-        return Err(std::io::Error::last_os_error()).context("TIOCGPTPEER");
-    }
-    // SAFETY: slave is a fresh fd from the kernel.
-    let slave = unsafe { OwnedFd::from_raw_fd(slave) };
-    // SAFETY: fchown/setsid/ioctl/dup2 on fds we own.
-    unsafe {
-        libc::fchown(slave.as_raw_fd(), process.user().uid(), u32::MAX);
-        libc::setsid();
-        libc::ioctl(slave.as_raw_fd(), libc::TIOCSCTTY, 0);
-        for n in 0..3 {
-            libc::dup2(slave.as_raw_fd(), n);
-        }
-    }
-    send_fd(sock, master.as_raw_fd())
 }
 
 pub(crate) fn destroy(_id: &str, rootfs: &Rootfs, cgroup_name: Option<&str>) -> Result<()> {

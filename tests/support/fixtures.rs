@@ -123,6 +123,19 @@ pub struct Built {
     pub digest: String,
 }
 
+impl Built {
+    /// The bytes of blob `digest` (`sha256:...`) in this layout.
+    pub fn blob(&self, digest: &str) -> Vec<u8> {
+        let hex = digest.strip_prefix("sha256:").expect("sha256 digest");
+        fs::read(self.dir.join("blobs/sha256").join(hex))
+            .unwrap_or_else(|e| panic!("reading blob {digest}: {e}"))
+    }
+    /// The manifest (or index) the tag points to, parsed.
+    pub fn manifest(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.blob(&self.digest)).expect("manifest is JSON")
+    }
+}
+
 /// Build (or reuse from the cache) the OCI layout of fixture `f`.
 pub fn build(f: Fixture) -> Built {
     static LOCK: Mutex<()> = Mutex::new(());

@@ -11,9 +11,12 @@
 //!   [`TestEnv::run`] runs it and returns an [`Outcome`] with `assert_ok`, `assert_code`, `assert_stdout_has`,
 //!   `assert_stderr_has`, `stdout`, `stderr`, `code`. Paths: [`TestEnv::root`], [`TestEnv::run_root`],
 //!   [`TestEnv::home`], [`TestEnv::config_path`], [`TestEnv::docker_config`]; [`TestEnv::write_config`] replaces
-//!   the (initially empty) berth config file.
+//!   the (initially empty) berth config file; [`TestEnv::pull`] pulls a fixture from the shared registry.
+//! - [`must_run`] runs a setup tool (not berth) and panics with its output if it fails.
 //! - [`registry::shared`]: one docker-registry for the whole test binary, pre-loaded with the fixtures listed in
-//!   [`fixtures`]; [`registry::Registry::start`] for a private one (no auth, htpasswd, or a token server).
+//!   [`fixtures`]; [`registry::shared_htpasswd`] and [`registry::shared_token`] for the auth flows;
+//!   [`registry::Registry::start`] for a private one (no auth, htpasswd, or a token server); [`registry::http`]
+//!   a tiny HTTP/1.0 client for probes.
 //! - [`fixtures`]: the fixture images (names, digests, OCI layouts on disk).
 //! - [`unique`]: a name no other test in this run uses (for containers, tags, networks).
 //!
@@ -262,6 +265,14 @@ impl TestEnv {
         let mut cmd = self.berth();
         cmd.args(args);
         Outcome::of(&mut cmd)
+    }
+
+    /// `berth pull <shared registry>/<fixture>`, e.g. `env.pull(fixtures::BUSYBOX)`; returns the full reference
+    /// pulled and the outcome (not asserted: pull tests check it themselves).
+    pub fn pull(&self, fixture: &str) -> (String, Outcome) {
+        let reference = registry::shared().image(fixture);
+        let out = self.run(["pull", reference.as_str()]);
+        (reference, out)
     }
 
     /// Run `berth <args>` with `input` on stdin.

@@ -9,6 +9,7 @@
 //!   `shared().image("library/busybox:latest")` gives `127.0.0.1:PORT/library/busybox:latest`;
 //!   `shared().fixture("library/busybox:latest")` its digests.
 //! - [`shared_htpasswd`]: one htpasswd registry (user [`USER`], password [`PASSWORD`]) holding `private/busybox:latest`.
+//! - [`shared_token`]: one bearer-token registry (same user) holding `library/busybox:latest`.
 //! - [`Registry::start`] with [`Auth`] for a private registry (`Auth::Token(TokenConfig::default())` for bearer).
 //!   `push_fixture` fills it; `token_server().requests()` shows what the token server was asked.
 
@@ -144,6 +145,18 @@ pub fn shared_htpasswd() -> &'static Registry {
         let reg = Registry::start(Auth::htpasswd());
         reg.clean_at_exit();
         reg.push_fixture(Fixture::PrivateBusybox);
+        reg
+    })
+}
+
+/// A shared token-auth registry ([`USER`]/[`PASSWORD`], anonymous pulls refused) holding `library/busybox:latest`.
+/// Tests that assert on the token server's requests start their own with [`Registry::start`].
+pub fn shared_token() -> &'static Registry {
+    static CELL: OnceLock<Registry> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let reg = Registry::start(Auth::token());
+        reg.clean_at_exit();
+        reg.push_fixture(Fixture::Busybox);
         reg
     })
 }
@@ -981,4 +994,20 @@ fn support_token_registry_rejects_anonymous_and_accepts_issued_token() {
             && r.scopes == ["repository:library/busybox:pull"]),
         "{reqs:?}"
     );
+}
+
+#[test]
+fn support_shared_token_registry_serves_busybox_to_credentials_only() {
+    let reg = shared_token();
+    let p = reg.fixture(fixtures::BUSYBOX);
+    assert_eq!(p.digest, fixtures::build(Fixture::Busybox).digest);
+    let r = http(
+        &reg.host(),
+        "GET",
+        "/v2/library/busybox/tags/list",
+        &[],
+        b"",
+    )
+    .expect("GET tags");
+    assert_eq!(r.status, 401);
 }

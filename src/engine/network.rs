@@ -1,0 +1,338 @@
+//! The `network` verbs: create, ls, inspect, rm, prune, connect, disconnect.
+//!
+//! Typed options in, docker-shaped reports out (serde structs with docker's field names); the cli prints.
+//! Must not print. Invariant: every verb first runs `network::cleanup_stale`, so what a killed berth left
+//! behind is gone before anything is listed or changed; the predefined `bridge`, `host` and `none`
+//! networks always exist and can never be removed.
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::network::{self, NetworkConfig, ipam};
+use crate::store::Paths;
+
+/// Predefined networks that have no config file (docker's `host` and `none`).
+const VIRTUAL: [(&str, &str); 2] = [("host", "host"), ("none", "null")];
+
+/// One network as `network ls` and `network inspect` see it.
+#[derive(Debug, Clone)]
+pub struct NetworkInfo {
+    pub name: String,
+    pub id: String,
+    pub created: String,
+    pub driver: String,
+    pub internal: bool,
+    pub labels: BTreeMap<String, String>,
+    pub options: BTreeMap<String, String>,
+    pub subnet: Option<String>,
+    pub gateway: Option<String>,
+    /// A predefined network (`bridge`, `host`, `none`): docker's `type=builtin`.
+    pub builtin: bool,
+}
+
+impl NetworkInfo {
+    fn from_config(c: &NetworkConfig) -> NetworkInfo {
+        NetworkInfo {
+            name: c.name.clone(),
+            id: c.id.clone(),
+            created: c.created.clone(),
+            driver: c.driver.clone(),
+            internal: c.internal,
+            labels: c.labels.clone(),
+            options: c.options.clone(),
+            subnet: Some(c.subnet.to_string()),
+            gateway: Some(c.gateway.to_string()),
+            builtin: c.name == ipam::DEFAULT_NETWORK,
+        }
+    }
+
+    /// `host` and `none`: ids derived from the store root so they are stable per store.
+    fn virtual_net(paths: &Paths, name: &str, driver: &str) -> NetworkInfo {
+        use sha2::Digest;
+        let id = hex::encode(sha2::Sha256::digest(
+            format!("{}\0{name}", paths.root.display()).as_bytes(),
+        ));
+        NetworkInfo {
+            name: name.into(),
+            id,
+            created: "0001-01-01T00:00:00Z".into(),
+            driver: driver.into(),
+            internal: false,
+            labels: BTreeMap::new(),
+            options: BTreeMap::new(),
+            subnet: None,
+            gateway: None,
+            builtin: true,
+        }
+    }
+}
+
+/// `network create`: the new network's id.
+pub fn create(paths: &Paths, opts: &ipam::CreateOptions) -> Result<String> {
+    paths.ensure()?;
+    network::cleanup_stale(paths)?;
+    ipam::ensure_default(paths, None)?;
+    Ok(ipam::create(paths, opts)?.id)
+}
+
+/// Every network, predefined ones included, sorted by name (docker/cli sorts `network ls` by name).
+pub fn list(paths: &Paths) -> Result<Vec<NetworkInfo>> {
+    paths.ensure()?;
+    network::cleanup_stale(paths)?;
+    ipam::ensure_default(paths, None)?;
+    let mut out: Vec<NetworkInfo> = ipam::list(paths)?
+        .iter()
+        .map(NetworkInfo::from_config)
+        .collect();
+    for (n, d) in VIRTUAL {
+        out.push(NetworkInfo::virtual_net(paths, n, d));
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// Find a network by name, full id or unique id prefix (docker's lookup order).
+pub fn find(paths: &Paths, reference: &str) -> Result<NetworkInfo> {
+    let all = list(paths)?;
+    if let Some(n) = all
+        .iter()
+        .find(|n| n.name == reference || n.id == reference)
+    {
+        return Ok(n.clone());
+    }
+    let matches: Vec<&NetworkInfo> = all
+        .iter()
+        .filter(|n| !reference.is_empty() && n.id.starts_with(reference))
+        .collect();
+    match matches.len() {
+        1 => Ok(matches[0].clone()),
+        0 => Err(network::NoSuchNetwork(reference.to_string()).into()),
+        _ => bail!(
+            "network {reference} is ambiguous ({} matches found based on ID prefix)",
+            matches.len()
+        ),
+    }
+}
+
+/// docker's `network inspect` JSON for one network.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InspectNetwork {
+    pub name: String,
+    pub id: String,
+    pub created: String,
+    pub scope: String,
+    pub driver: String,
+    #[serde(rename = "EnableIPv4")]
+    pub enable_ipv4: bool,
+    #[serde(rename = "EnableIPv6")]
+    pub enable_ipv6: bool,
+    #[serde(rename = "IPAM")]
+    pub ipam: Ipam,
+    pub internal: bool,
+    pub attachable: bool,
+    pub ingress: bool,
+    pub config_from: ConfigFrom,
+    pub config_only: bool,
+    pub containers: BTreeMap<String, InspectEndpoint>,
+    pub options: BTreeMap<String, String>,
+    pub labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Ipam {
+    pub driver: String,
+    pub options: BTreeMap<String, String>,
+    pub config: Vec<IpamConfig>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IpamConfig {
+    pub subnet: String,
+    pub gateway: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfigFrom {
+    pub network: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InspectEndpoint {
+    pub name: String,
+    #[serde(rename = "EndpointID")]
+    pub endpoint_id: String,
+    pub mac_address: String,
+    #[serde(rename = "IPv4Address")]
+    pub ipv4_address: String,
+    #[serde(rename = "IPv6Address")]
+    pub ipv6_address: String,
+}
+
+/// `network inspect` for one reference.
+pub fn inspect(paths: &Paths, reference: &str) -> Result<InspectNetwork> {
+    let n = find(paths, reference)?;
+    let mut containers = BTreeMap::new();
+    for (id, name, ep) in network::endpoints_of(paths, &n.name) {
+        containers.insert(
+            id,
+            InspectEndpoint {
+                name,
+                endpoint_id: ep.endpoint_id,
+                mac_address: ep.mac,
+                ipv4_address: format!("{}/{}", ep.ip, ep.prefix),
+                ipv6_address: String::new(),
+            },
+        );
+    }
+    let config = match (&n.subnet, &n.gateway) {
+        (Some(s), Some(g)) => vec![IpamConfig {
+            subnet: s.clone(),
+            gateway: g.clone(),
+        }],
+        _ => vec![],
+    };
+    Ok(InspectNetwork {
+        name: n.name,
+        id: n.id,
+        created: n.created,
+        scope: "local".into(),
+        driver: n.driver,
+        enable_ipv4: true,
+        enable_ipv6: false,
+        ipam: Ipam {
+            driver: "default".into(),
+            options: BTreeMap::new(),
+            config,
+        },
+        internal: n.internal,
+        attachable: false,
+        ingress: false,
+        config_from: ConfigFrom {
+            network: String::new(),
+        },
+        config_only: false,
+        containers,
+        options: n.options,
+        labels: n.labels,
+    })
+}
+
+/// `network rm`: refuses predefined networks and networks with endpoints (docker's wording).
+pub fn remove(paths: &Paths, reference: &str) -> Result<()> {
+    let n = find(paths, reference)?;
+    if n.builtin {
+        bail!("{} is a pre-defined network and cannot be removed", n.name);
+    }
+    if !network::endpoints_of(paths, &n.name).is_empty()
+        || !ipam::read_leases(paths, &n.name).is_empty()
+    {
+        bail!(
+            "error while removing network: network {} id {} has active endpoints",
+            n.name,
+            n.id
+        );
+    }
+    let cfg = ipam::load(paths, &n.name)?;
+    network::remove_bridge(paths, &cfg)?;
+    ipam::remove_config(paths, &n.name)
+}
+
+/// `network prune`: remove every user network without endpoints; the names removed.
+pub fn prune(paths: &Paths, label_filters: &[(String, Option<String>)]) -> Result<Vec<String>> {
+    let mut removed = Vec::new();
+    for n in list(paths)? {
+        if n.builtin || !labels_match(&n.labels, label_filters) {
+            continue;
+        }
+        if network::endpoints_of(paths, &n.name).is_empty()
+            && ipam::read_leases(paths, &n.name).is_empty()
+        {
+            remove(paths, &n.id)?;
+            removed.push(n.name);
+        }
+    }
+    Ok(removed)
+}
+
+/// `label=k` / `label=k=v` filters: all must hold.
+pub fn labels_match(
+    labels: &BTreeMap<String, String>,
+    filters: &[(String, Option<String>)],
+) -> bool {
+    filters.iter().all(|(k, v)| match v {
+        None => labels.contains_key(k),
+        Some(v) => labels.get(k) == Some(v),
+    })
+}
+
+/// `network connect NET CTR`: `container_id`, `name` and `netns` identify the running container
+/// (the container layer resolves them; see [`find_attached_container`] for containers berth networked).
+pub fn connect(
+    paths: &Paths,
+    net: &str,
+    container_id: &str,
+    name: &str,
+    netns: &Path,
+    aliases: &[String],
+) -> Result<network::Endpoint> {
+    network::cleanup_stale(paths)?;
+    let n = find(paths, net)?;
+    if n.builtin && n.name != ipam::DEFAULT_NETWORK {
+        bail!("container cannot be disconnected from host network or connected to host network");
+    }
+    network::connect(paths, &n.name, container_id, name, netns, aliases)
+}
+
+/// `network disconnect NET CTR`.
+pub fn disconnect(paths: &Paths, net: &str, container_id: &str) -> Result<()> {
+    network::cleanup_stale(paths)?;
+    let n = find(paths, net)?;
+    network::disconnect(paths, &n.name, container_id)
+}
+
+/// A container with a berth network record, by name, full id or id prefix: (id, name, netns path).
+/// Used by `connect`/`disconnect` until the container state layer offers the lookup.
+pub fn find_attached_container(
+    paths: &Paths,
+    reference: &str,
+) -> Result<(String, String, std::path::PathBuf)> {
+    let dir = paths.run_root.join("network");
+    let mut found = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let fname = e.file_name().to_string_lossy().into_owned();
+            let Some(id) = fname.strip_suffix(".json") else {
+                continue;
+            };
+            let Ok(data) = std::fs::read(e.path()) else {
+                continue;
+            };
+            let Ok(v) = serde_json::from_slice::<serde_json::Value>(&data) else {
+                continue;
+            };
+            let name = v["name"].as_str().unwrap_or("").to_string();
+            if name == reference
+                || id == reference
+                || (!reference.is_empty() && id.starts_with(reference))
+            {
+                found.push((id.to_string(), name));
+            }
+        }
+    }
+    match found.len() {
+        1 => {
+            let (id, name) = found.remove(0);
+            let ns = network::netns_path(paths, &id);
+            Ok((id, name, ns))
+        }
+        0 => bail!("No such container: {reference}"),
+        _ => bail!("multiple containers match {reference}"),
+    }
+}

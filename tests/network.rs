@@ -1,0 +1,768 @@
+//! Networking: bridge networks, published ports, name resolution through /etc/hosts, teardown and stale
+//! cleanup, rootless pasta, and the `network` CLI.
+//!
+//! No containers needed: the namespaces are created by berth's network code through the hidden
+//! `internal-network setup` verb (what a container's monitor calls), and servers run inside them with
+//! `nsenter --net=<file>` and busybox. Traffic goes only to 127.0.0.1 and into namespaces the test made.
+//! Every test uses its own store, network names, subnets and bridge devices, and removes them
+//! (a [`Net`] guard tears down on drop, even when an assertion fails). These tests need root (CI runs as root).
+
+use crate::support::{TestEnv, unique};
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::net::{TcpStream, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// A /24 no other test of this run uses: 10.(200 + pid % 50).N.0/24.
+fn unique_subnet() -> (String, String) {
+    static N: AtomicU32 = AtomicU32::new(1);
+    let b = 200 + std::process::id() % 50;
+    let c = N.fetch_add(1, Ordering::SeqCst) % 250;
+    (format!("10.{b}.{c}.0/24"), format!("10.{b}.{c}.1"))
+}
+
+/// A user network in `env`, removed (with its bridge and rules) on drop.
+struct UserNet<'a> {
+    env: &'a TestEnv,
+    name: String,
+    subnet: String,
+}
+
+impl<'a> UserNet<'a> {
+    fn create(env: &'a TestEnv, extra: &[&str]) -> UserNet<'a> {
+        let name = unique("net");
+        let (subnet, _) = unique_subnet();
+        let mut args = vec!["network", "create", "--subnet", &subnet];
+        args.extend_from_slice(extra);
+        args.push(&name);
+        env.run(&args).assert_ok();
+        UserNet { env, name, subnet }
+    }
+    fn bridge(&self) -> String {
+        let out = self
+            .env
+            .run(["network", "inspect", "-f", "{{.Id}}", &self.name]);
+        format!("br-{}", &out.assert_ok().stdout.trim()[..12])
+    }
+}
+
+impl Drop for UserNet<'_> {
+    fn drop(&mut self) {
+        let _ = self.env.run(["network", "rm", "-f", &self.name]);
+    }
+}
+
+/// One container's network as the monitor would set it up; torn down on drop.
+struct Net<'a> {
+    env: &'a TestEnv,
+    id: String,
+    info: Value,
+    servers: Vec<Child>,
+}
+
+impl<'a> Net<'a> {
+    fn setup(env: &'a TestEnv, args: &[&str]) -> Net<'a> {
+        let id = format!("{:0<64}", unique("c").replace('-', "0"))[..64].to_string();
+        Net::setup_id(env, &id, args)
+    }
+    fn setup_id(env: &'a TestEnv, id: &str, args: &[&str]) -> Net<'a> {
+        let mut a = vec!["internal-network", "setup", "--id", id];
+        a.extend_from_slice(args);
+        let out = env.run(&a);
+        out.assert_ok();
+        let info: Value = serde_json::from_str(out.stdout.trim()).expect("setup prints json");
+        Net {
+            env,
+            id: id.to_string(),
+            info,
+            servers: vec![],
+        }
+    }
+    fn netns(&self) -> PathBuf {
+        PathBuf::from(
+            self.info["netns"]["Join"]
+                .as_str()
+                .expect("a netns to join"),
+        )
+    }
+    fn ip(&self) -> String {
+        self.info["endpoints"][0]["ip"]
+            .as_str()
+            .expect("ip")
+            .to_string()
+    }
+    fn veth(&self) -> String {
+        self.info["endpoints"][0]["veth"]
+            .as_str()
+            .expect("veth")
+            .to_string()
+    }
+    fn host_port(&self, i: usize) -> u16 {
+        self.info["ports"][i]["host_port"].as_u64().expect("port") as u16
+    }
+    /// `nsenter --net=<netns> <cmd>`: output as text.
+    fn exec(&self, cmd: &[&str]) -> String {
+        let out = Command::new("nsenter")
+            .arg(format!("--net={}", self.netns().display()))
+            .args(cmd)
+            .output()
+            .expect("nsenter");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+    /// busybox httpd on port 80 inside the namespace, serving `dir`.
+    fn serve_http(&mut self, dir: &Path) {
+        let child = Command::new("nsenter")
+            .arg(format!("--net={}", self.netns().display()))
+            .args(["busybox", "httpd", "-f", "-p", "80", "-h"])
+            .arg(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting httpd in the netns");
+        self.servers.push(child);
+        wait_until(|| self.exec(&["busybox", "netstat", "-ltn"]).contains(":80 "));
+    }
+    fn teardown(&mut self) {
+        for c in &mut self.servers {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        self.servers.clear();
+        self.env
+            .run(["internal-network", "teardown", &self.id])
+            .assert_ok();
+    }
+}
+
+impl Drop for Net<'_> {
+    fn drop(&mut self) {
+        for c in &mut self.servers {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let _ = self.env.run(["internal-network", "teardown", &self.id]);
+    }
+}
+
+#[track_caller]
+fn wait_until(mut cond: impl FnMut() -> bool) {
+    let end = Instant::now() + Duration::from_secs(5);
+    while !cond() {
+        assert!(Instant::now() < end, "condition not met within 5s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn http_get(addr: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connecting to {addr}: {e}"));
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n").unwrap();
+    let mut body = String::new();
+    let _ = s.read_to_string(&mut body);
+    body
+}
+
+fn www(env: &TestEnv, text: &str) -> PathBuf {
+    let p = env.write_file(&format!("www-{}/index.html", unique("w")), text);
+    p.parent().unwrap().to_path_buf()
+}
+
+fn link_exists(name: &str) -> bool {
+    Path::new("/sys/class/net").join(name).exists()
+}
+
+fn iptables_tagged(tag: &str) -> Vec<String> {
+    let out = Command::new("iptables-save")
+        .output()
+        .expect("iptables-save");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains(tag))
+        .map(str::to_string)
+        .collect()
+}
+
+fn pid_alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
+}
+
+fn leases(env: &TestEnv, net: &str) -> usize {
+    std::fs::read_dir(env.run_root().join("networks").join(net).join("leases"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn bridge_setup_gives_the_namespace_an_address_the_host_reaches() {
+    let env = TestEnv::new();
+    let net = UserNet::create(&env, &[]);
+    let mut c = Net::setup(&env, &["--network", &net.name]);
+    let ip = c.ip();
+    assert!(
+        ip.starts_with(net.subnet.trim_end_matches("0/24")),
+        "{ip} not in {}",
+        net.subnet
+    );
+    let addr = c.exec(&["ip", "-4", "-o", "addr", "show", "eth0"]);
+    assert!(addr.contains(&format!("{ip}/24")), "{addr}");
+    assert!(c.exec(&["ip", "-o", "link", "show", "lo"]).contains("UP"));
+    assert!(c.exec(&["ip", "route"]).contains("default via"));
+    c.serve_http(&www(&env, "hello from the netns\n"));
+    assert!(http_get(&format!("{ip}:80")).contains("hello from the netns"));
+    c.teardown();
+}
+
+#[test]
+fn published_tcp_and_udp_ports_reach_the_namespace_from_loopback() {
+    let env = TestEnv::new();
+    let net = UserNet::create(&env, &[]);
+    let mut c = Net::setup(
+        &env,
+        &[
+            "--network",
+            &net.name,
+            "-p",
+            "127.0.0.1::80",
+            "-p",
+            "127.0.0.1::5353/udp",
+        ],
+    );
+    c.serve_http(&www(&env, "published\n"));
+    let tcp = c.host_port(0);
+    assert!(http_get(&format!("127.0.0.1:{tcp}")).contains("published"));
+
+    // A UDP echo server bound inside the namespace from a thread of this test that joined it.
+    let ns = std::fs::File::open(c.netns()).unwrap();
+    let server = std::thread::spawn(move || {
+        nix::sched::setns(&ns, nix::sched::CloneFlags::CLONE_NEWNET).unwrap();
+        let s = UdpSocket::bind("0.0.0.0:5353").unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut buf = [0u8; 64];
+        let (n, from) = s.recv_from(&mut buf).unwrap();
+        s.send_to(&buf[..n], from).unwrap();
+    });
+    std::thread::sleep(Duration::from_millis(100));
+    let udp = c.host_port(1);
+    let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    client.send_to(b"ping", ("127.0.0.1", udp)).unwrap();
+    let mut buf = [0u8; 64];
+    let (n, _) = client
+        .recv_from(&mut buf)
+        .expect("udp echo through the forwarder");
+    assert_eq!(&buf[..n], b"ping");
+    server.join().unwrap();
+    c.teardown();
+}
+
+#[test]
+fn peers_on_a_user_network_resolve_by_name_and_alias_through_hosts_rewritten_in_place() {
+    use std::os::unix::fs::MetadataExt;
+    let env = TestEnv::new();
+    let net = UserNet::create(&env, &[]);
+    let (da, db) = (env.dir().join("files-db"), env.dir().join("files-web"));
+    std::fs::create_dir_all(&da).unwrap();
+    std::fs::create_dir_all(&db).unwrap();
+    let a = Net::setup(
+        &env,
+        &[
+            "--network",
+            &net.name,
+            "--name",
+            "db",
+            "--network-alias",
+            "database",
+            "--files-dir",
+            da.to_str().unwrap(),
+        ],
+    );
+    let hosts_a = da.join("hosts");
+    let inode = std::fs::metadata(&hosts_a).unwrap().ino();
+    let mut b = Net::setup(
+        &env,
+        &[
+            "--network",
+            &net.name,
+            "--name",
+            "web",
+            "--files-dir",
+            db.to_str().unwrap(),
+        ],
+    );
+    let hb = std::fs::read_to_string(db.join("hosts")).unwrap();
+    assert!(
+        hb.contains(&format!("{}\tdb database {}\n", a.ip(), &a.id[..12])),
+        "{hb}"
+    );
+    let ha = std::fs::read_to_string(&hosts_a).unwrap();
+    assert!(
+        ha.contains(&format!("{}\tweb {}\n", b.ip(), &b.id[..12])),
+        "{ha}"
+    );
+    assert_eq!(
+        std::fs::metadata(&hosts_a).unwrap().ino(),
+        inode,
+        "hosts must be rewritten in place"
+    );
+
+    // Real resolution by busybox wget, with web's hosts file mounted over /etc/hosts in a private mount ns.
+    let mut a = a;
+    a.serve_http(&www(&env, "db answers\n"));
+    for name in ["db", "database"] {
+        let script = format!(
+            "mount --bind {} /etc/hosts && exec nsenter --net={} busybox wget -qO- http://{name}/",
+            db.join("hosts").display(),
+            b.netns().display()
+        );
+        let out = Command::new("unshare")
+            .args(["--mount", "--propagation", "private", "sh", "-c", &script])
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("db answers"),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    b.teardown();
+    let ha = std::fs::read_to_string(&hosts_a).unwrap();
+    assert!(!ha.contains("\tweb "), "web left db's hosts: {ha}");
+    assert_eq!(std::fs::metadata(&hosts_a).unwrap().ino(), inode);
+}
+
+/// The default network in a test store: its own bridge device and subnet, so tests never share berth0.
+fn private_default_network(env: &TestEnv) -> String {
+    let (subnet, gw) = unique_subnet();
+    let bridge = format!(
+        "bt{:x}",
+        std::process::id() * 1000 + unique("x").len() as u32 + gw.len() as u32
+    );
+    let bridge = format!(
+        "{}{}",
+        &bridge[..bridge.len().min(8)],
+        &subnet.split('.').nth(2).unwrap()
+    );
+    let cfg = serde_json::json!({
+        "name": "bridge", "id": format!("{:0>64}", "b"), "created": "2026-01-01T00:00:00.000000000Z",
+        "driver": "bridge", "subnet": subnet, "gateway": gw, "bridge": bridge, "internal": false,
+        "labels": {}, "options": {}, "mtu": 1500
+    });
+    env.write_file(
+        "root/networks/bridge.json",
+        serde_json::to_vec(&cfg).unwrap(),
+    );
+    bridge
+}
+
+#[test]
+fn default_network_gives_no_name_resolution_and_add_host_reaches_the_gateway() {
+    let env = TestEnv::new();
+    let bridge = private_default_network(&env);
+    let (d1, d2) = (env.dir().join("f1"), env.dir().join("f2"));
+    std::fs::create_dir_all(&d1).unwrap();
+    std::fs::create_dir_all(&d2).unwrap();
+    let _a = Net::setup(
+        &env,
+        &["--name", "one", "--files-dir", d1.to_str().unwrap()],
+    );
+    let b = Net::setup(
+        &env,
+        &[
+            "--name",
+            "two",
+            "--files-dir",
+            d2.to_str().unwrap(),
+            "--add-host",
+            "gw:host-gateway",
+            "--hostname",
+            "h2",
+            "--dns",
+            "192.0.2.53",
+            "--dns-search",
+            "corp",
+        ],
+    );
+    let h2 = std::fs::read_to_string(d2.join("hosts")).unwrap();
+    assert!(!h2.contains("one"), "{h2}");
+    let gw = b.info["endpoints"][0]["gateway"].as_str().unwrap();
+    assert!(h2.contains(&format!("{gw}\tgw\n{}\th2\n", b.ip())), "{h2}");
+    assert_eq!(
+        std::fs::read_to_string(d2.join("hostname")).unwrap(),
+        "h2\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d2.join("resolv.conf")).unwrap(),
+        "nameserver 192.0.2.53\nsearch corp\n"
+    );
+    drop(_a);
+    drop(b);
+    Command::new("ip")
+        .args(["link", "del", &bridge])
+        .status()
+        .unwrap();
+    for r in iptables_tagged(&format!("berth:bridge:{bridge}")) {
+        let rule = r.replacen("-A ", "-D ", 1);
+        let table = if rule.contains("POSTROUTING") {
+            "nat"
+        } else {
+            "filter"
+        };
+        let args: Vec<String> = shell_words(&rule);
+        Command::new("iptables")
+            .arg("-t")
+            .arg(table)
+            .args(&args)
+            .status()
+            .unwrap();
+    }
+    assert!(iptables_tagged(&format!(":{bridge}\"")).is_empty());
+}
+
+/// Split an iptables-save line into words, honouring double quotes.
+fn shell_words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for ch in s.chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+#[test]
+fn internal_network_has_no_default_route_and_no_nat() {
+    let env = TestEnv::new();
+    let net = UserNet::create(&env, &["--internal"]);
+    let c = Net::setup(&env, &["--network", &net.name]);
+    let routes = c.exec(&["ip", "route"]);
+    assert!(!routes.contains("default"), "{routes}");
+    assert!(routes.contains("dev eth0"), "{routes}");
+    let rules = iptables_tagged(&format!("berth:{}:", net.name));
+    assert!(
+        rules.iter().all(|r| r.contains("-j DROP")) && !rules.is_empty(),
+        "{rules:?}"
+    );
+    env.run(["network", "inspect", "-f", "{{.Internal}}", &net.name])
+        .assert_ok()
+        .assert_stdout_has("true");
+}
+
+#[test]
+fn port_conflict_fails_with_docker_message_before_anything_is_created() {
+    let env = TestEnv::new();
+    let net = UserNet::create(&env, &[]);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let id = format!("{:0>64}", "c0ffee");
+    let out = env.run([
+        "internal-network",
+        "setup",
+        "--id",
+        &id,
+        "--network",
+        &net.name,
+        "-p",
+        &format!("127.0.0.1:{port}:80"),
+    ]);
+    out.assert_code(125).assert_stderr_has(&format!(
+        "Bind for 127.0.0.1:{port} failed: port is already allocated"
+    ));
+    assert!(!env.run_root().join("netns").join(&id).exists());
+    assert!(
+        !env.run_root()
+            .join("network")
+            .join(format!("{id}.json"))
+            .exists()
+    );
+    assert_eq!(leases(&env, &net.name), 0);
+    assert!(!link_exists(&berth::network::veth_name(&id, &net.name)));
+}
+
+#[test]
+fn teardown_and_network_rm_leave_no_veth_forwarder_lease_rule_or_bridge() {
+    let env = TestEnv::new();
+    let net = UserNet::create(&env, &[]);
+    let mut c = Net::setup(&env, &["--network", &net.name, "-p", "127.0.0.1::80"]);
+    let (veth, netns) = (c.veth(), c.netns());
+    let fwd = c.info["forwarder_pid"].as_u64().expect("a forwarder") as u32;
+    let bridge = net.bridge();
+    assert!(link_exists(&veth) && link_exists(&bridge) && pid_alive(fwd));
+    assert_eq!(leases(&env, &net.name), 1);
+    assert!(!iptables_tagged(&format!("berth:{}:{bridge}", net.name)).is_empty());
+
+    c.teardown();
+    assert!(!link_exists(&veth), "veth {veth} left");
+    wait_until(|| !pid_alive(fwd));
+    assert_eq!(leases(&env, &net.name), 0);
+    assert!(!netns.exists());
+    // Teardown is idempotent.
+    env.run(["internal-network", "teardown", &c.id]).assert_ok();
+
+    env.run(["network", "rm", &net.name])
+        .assert_ok()
+        .assert_stdout_has(&net.name);
+    assert!(!link_exists(&bridge), "bridge {bridge} left");
+    assert!(iptables_tagged(&format!("berth:{}:", net.name)).is_empty());
+}
+
+#[test]
+fn killed_owner_is_cleaned_up_by_the_next_command() {
+    let env = TestEnv::new();
+    let net = UserNet::create(&env, &[]);
+    let mut owner = Command::new("sleep").arg("600").spawn().unwrap();
+    let c = Net::setup(
+        &env,
+        &[
+            "--network",
+            &net.name,
+            "-p",
+            "127.0.0.1::80",
+            "--owner-pid",
+            &owner.id().to_string(),
+        ],
+    );
+    let (veth, netns) = (c.veth(), c.netns());
+    let fwd = c.info["forwarder_pid"].as_u64().unwrap() as u32;
+    owner.kill().unwrap();
+    owner.wait().unwrap();
+    // The forwarder watches its owner and leaves by itself...
+    wait_until(|| !pid_alive(fwd));
+    // ...and the next command removes the rest.
+    env.run(["network", "ls"]).assert_ok();
+    assert!(!link_exists(&veth));
+    assert!(!netns.exists());
+    assert_eq!(leases(&env, &net.name), 0);
+    assert!(
+        !env.run_root()
+            .join("network")
+            .join(format!("{}.json", c.id))
+            .exists()
+    );
+}
+
+#[test]
+fn network_cli_create_ls_inspect_rm_prune() {
+    let env = TestEnv::new();
+    let name = unique("appnet");
+    let (subnet, gw) = unique_subnet();
+    let id = env
+        .run([
+            "network", "create", "--subnet", &subnet, "--label", "tier=db", &name,
+        ])
+        .assert_ok()
+        .stdout
+        .trim()
+        .to_string();
+    assert_eq!(id.len(), 64);
+    env.run(["network", "create", "--subnet", &subnet, &name])
+        .assert_code(1)
+        .assert_stderr_has(&format!("network with name {name} already exists"));
+
+    let ls = env.run(["network", "ls"]);
+    let lines = ls
+        .assert_ok()
+        .lines()
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>();
+    assert_eq!(lines[0], "NETWORK ID NAME DRIVER SCOPE");
+    assert!(
+        lines.contains(&format!("{} {name} bridge local", &id[..12])),
+        "{lines:?}"
+    );
+    for builtin in ["bridge bridge local", "host host local", "none null local"] {
+        assert!(
+            lines.iter().any(|l| l.ends_with(builtin)),
+            "{builtin} missing: {lines:?}"
+        );
+    }
+    env.run(["network", "ls", "-q", "--filter", &format!("name={name}")])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{}\n", &id[..12]));
+    env.run([
+        "network",
+        "ls",
+        "--filter",
+        "label=tier=db",
+        "--format",
+        "{{.Name}} {{.Labels}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq(&format!("{name} tier=db\n"));
+    env.run([
+        "network",
+        "ls",
+        "--filter",
+        "type=custom",
+        "--format",
+        "{{.Name}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq(&format!("{name}\n"));
+    env.run(["network", "ls", "--filter", "bogus=1"])
+        .assert_failed()
+        .assert_stderr_has("invalid filter 'bogus'");
+
+    let v: Value =
+        serde_json::from_str(env.run(["network", "inspect", &name]).assert_ok().stdout()).unwrap();
+    let n = &v[0];
+    assert_eq!(n["Name"], name.as_str());
+    assert_eq!(n["Id"], id.as_str());
+    assert_eq!(n["Driver"], "bridge");
+    assert_eq!(n["Scope"], "local");
+    assert_eq!(n["IPAM"]["Config"][0]["Subnet"], subnet.as_str());
+    assert_eq!(n["IPAM"]["Config"][0]["Gateway"], gw.as_str());
+    assert_eq!(n["Labels"]["tier"], "db");
+    assert_eq!(n["Containers"], serde_json::json!({}));
+    let keys: Vec<&str> = n.as_object().unwrap().keys().map(String::as_str).collect();
+    for k in [
+        "Created",
+        "EnableIPv6",
+        "Internal",
+        "Attachable",
+        "Ingress",
+        "ConfigFrom",
+        "ConfigOnly",
+        "Options",
+    ] {
+        assert!(keys.contains(&k), "{k} missing");
+    }
+    env.run(["network", "inspect", "-f", "{{.Name}}", &id[..10]])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{name}\n"));
+    env.run(["network", "inspect", "nope-net"])
+        .assert_code(1)
+        .assert_stderr_has("No such network: nope-net");
+
+    env.run(["network", "rm", "bridge"])
+        .assert_code(1)
+        .assert_stderr_has("bridge is a pre-defined network and cannot be removed");
+    env.run(["network", "rm", "nope-net"])
+        .assert_code(1)
+        .assert_stderr_has("network nope-net not found");
+
+    // In use: refused with docker's message.
+    let c = Net::setup(&env, &["--network", &name]);
+    env.run(["network", "rm", &name])
+        .assert_code(1)
+        .assert_stderr_has(&format!(
+            "error while removing network: network {name} id {id} has active endpoints"
+        ));
+    let v: Value =
+        serde_json::from_str(env.run(["network", "inspect", &name]).assert_ok().stdout()).unwrap();
+    assert_eq!(
+        v[0]["Containers"][&c.id]["IPv4Address"],
+        format!("{}/24", c.ip()).as_str()
+    );
+    drop(c);
+
+    let other = unique("spare");
+    let (subnet2, _) = unique_subnet();
+    env.run(["network", "create", "--subnet", &subnet2, &other])
+        .assert_ok();
+    let pruned = env.run(["network", "prune", "-f"]);
+    pruned.assert_ok().assert_stdout_has("Deleted Networks:\n");
+    pruned
+        .assert_stdout_has(&format!("{name}\n"))
+        .assert_stdout_has(&format!("{other}\n"));
+    let left = env.run(["network", "ls", "--format", "{{.Name}}"]);
+    assert_eq!(left.assert_ok().stdout(), "bridge\nhost\nnone\n");
+}
+
+#[test]
+fn network_connect_and_disconnect_a_second_interface() {
+    let env = TestEnv::new();
+    let n1 = UserNet::create(&env, &[]);
+    let n2 = UserNet::create(&env, &[]);
+    let c = Net::setup(&env, &["--network", &n1.name, "--name", "multi"]);
+    env.run(["network", "connect", "--alias", "second", &n2.name, "multi"])
+        .assert_ok();
+    let links = c.exec(&["ip", "-4", "-o", "addr"]);
+    assert!(
+        links.contains("eth1") && links.contains(n2.subnet.trim_end_matches("0/24")),
+        "{links}"
+    );
+    assert_eq!(leases(&env, &n2.name), 1);
+    env.run(["network", "disconnect", &n2.name, "multi"])
+        .assert_ok();
+    assert!(!c.exec(&["ip", "-o", "link"]).contains("eth1"));
+    assert_eq!(leases(&env, &n2.name), 0);
+    env.run(["network", "disconnect", &n2.name, "multi"])
+        .assert_failed()
+        .assert_stderr_has("is not connected to network");
+}
+
+#[test]
+fn rootless_pasta_publishes_a_port_into_a_user_namespace() {
+    let env = TestEnv::rootless();
+    let user = env.user().unwrap().clone();
+    // What the runtime does for a rootless container: a user namespace with its own network namespace.
+    let mut holder = user
+        .command("unshare")
+        .args(["--user", "--map-root-user", "--net", "sleep", "60"])
+        .spawn()
+        .unwrap();
+    let pid = holder.id();
+    wait_until(|| {
+        std::fs::read_link(format!("/proc/{pid}/ns/user")).ok()
+            != std::fs::read_link("/proc/self/ns/user").ok()
+    });
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = env.dir().join("ctr-run");
+    std::fs::create_dir_all(&dir).unwrap();
+    crate::support::rootless::chown_tree(&dir, &user);
+    let out = env.run([
+        "internal-network",
+        "attach-rootless",
+        "--pid",
+        &pid.to_string(),
+        "--id",
+        "rootless1",
+        "-p",
+        &format!("127.0.0.1:{port}:80"),
+        "--dir",
+        dir.to_str().unwrap(),
+    ]);
+    out.assert_ok();
+    let net: Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert!(net["tool"]["Pasta"].is_string(), "{net}");
+    let helper = net["pid"].as_u64().unwrap() as u32;
+    let web = www(&env, "rootless hello\n");
+    let mut httpd = Command::new("nsenter")
+        .arg(format!("--net=/proc/{pid}/ns/net"))
+        .args(["busybox", "httpd", "-f", "-p", "80", "-h"])
+        .arg(&web)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let body = http_get(&format!("127.0.0.1:{port}"));
+    let _ = httpd.kill();
+    let _ = httpd.wait();
+    env.run(["internal-network", "teardown", "rootless1"])
+        .assert_ok();
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert!(body.contains("rootless hello"), "{body}");
+    wait_until(|| !pid_alive(helper));
+}
