@@ -230,6 +230,7 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
     if st.status == Status::Removing {
         bail!(InvalidState(format!("container {id} is marked for removal and cannot be started")));
     }
+    crate::engine::pod::prepare_start(paths, &c.load_record(&id)?)?;
     let _ = fs::remove_file(c.attach_socket(&id));
     let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
     let mut cmd = std::process::Command::new("/proc/self/exe");

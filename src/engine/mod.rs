@@ -7,6 +7,7 @@
 pub mod container;
 pub mod image;
 pub mod network;
+pub mod pod;
 pub mod volume;
 
 use crate::config::Config;

@@ -181,6 +181,9 @@ pub struct RunOptions {
     /// Network mode; only "none" until the networking issue lands.
     pub network: String,
     pub auto_remove: bool,
+    /// The pod (id) the container belongs to; its shared namespaces are joined at start (engine::pod).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod: Option<String>,
 }
 
 /// The parts of an image config the spec needs (OCI image config `config` object).
