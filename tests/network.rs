@@ -508,7 +508,8 @@ fn teardown_and_network_rm_leave_no_veth_forwarder_lease_rule_or_bridge() {
     assert!(!iptables_tagged(&format!("berth:{}:{bridge}", net.name)).is_empty());
 
     c.teardown();
-    assert!(!link_exists(&veth), "veth {veth} left");
+    // The kernel removes the pair with the unpinned namespace, asynchronously.
+    wait_until(|| !link_exists(&veth));
     wait_until(|| !pid_alive(fwd));
     assert_eq!(leases(&env, &net.name), 0);
     assert!(!netns.exists());
@@ -546,7 +547,7 @@ fn killed_owner_is_cleaned_up_by_the_next_command() {
     wait_until(|| !pid_alive(fwd));
     // ...and the next command removes the rest.
     env.run(["network", "ls"]).assert_ok();
-    assert!(!link_exists(&veth));
+    wait_until(|| !link_exists(&veth));
     assert!(!netns.exists());
     assert_eq!(leases(&env, &net.name), 0);
     assert!(
@@ -765,4 +766,107 @@ fn rootless_pasta_publishes_a_port_into_a_user_namespace() {
     let _ = holder.wait();
     assert!(body.contains("rootless hello"), "{body}");
     wait_until(|| !pid_alive(helper));
+}
+
+/// A world with the busybox fixture pulled (for the end-to-end tests with real containers).
+fn container_world() -> (TestEnv, String) {
+    use crate::support::{fixtures, registry};
+    let env = TestEnv::new();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    (env, image)
+}
+
+#[test]
+fn run_publishes_a_port_and_peers_resolve_by_name_end_to_end() {
+    let (env, image) = container_world();
+    let net = UserNet::create(&env, &[]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let web = unique("web");
+    let out = env.run([
+        "run",
+        "-d",
+        "--name",
+        &web,
+        "--network",
+        &net.name,
+        "--network-alias",
+        "site",
+        "-p",
+        &format!("127.0.0.1:{port}:80"),
+        &image,
+        "sh",
+        "-c",
+        "mkdir -p /www && echo served by berth > /www/index.html && exec httpd -f -p 80 -h /www",
+    ]);
+    out.assert_ok();
+    let id = out.stdout().trim().to_string();
+    let mut body = String::new();
+    for _ in 0..100 {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+            let _ = s.write_all(b"GET / HTTP/1.0\r\n\r\n");
+            body.clear();
+            let _ = s.read_to_string(&mut body);
+            if body.contains("served by berth") {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(body.contains("served by berth"), "{body}");
+
+    // Another container on the network reaches it by name and by alias.
+    for host in [web.as_str(), "site"] {
+        env.run([
+            "run",
+            "--rm",
+            "--network",
+            &net.name,
+            &image,
+            "wget",
+            "-qO-",
+            &format!("http://{host}/"),
+        ])
+        .assert_ok()
+        .assert_stdout_eq("served by berth\n");
+    }
+    // The port is taken now: docker's message, exit 125.
+    env.run([
+        "run",
+        "--rm",
+        "--network",
+        &net.name,
+        "-p",
+        &format!("127.0.0.1:{port}:80"),
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has(&format!(
+        "Bind for 127.0.0.1:{port} failed: port is already allocated"
+    ));
+    // --network none has only loopback.
+    env.run([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        &image,
+        "ip",
+        "-o",
+        "link",
+    ])
+    .assert_ok()
+    .assert_stdout_has("lo:");
+
+    env.run(["rm", "-f", &web]).assert_ok();
+    wait_until(|| !link_exists(&berth::network::veth_name(&id, &net.name)));
+    assert_eq!(leases(&env, &net.name), 0);
+    assert!(!env.run_root().join("netns").join(&id).exists());
+    wait_until(|| TcpStream::connect(("127.0.0.1", port)).is_err());
 }

@@ -196,6 +196,8 @@ pub struct CreateFlags {
     /// Run the container in an existing pod, or "new:NAME" to create it (podman)
     #[arg(long)]
     pub pod: Option<String>,
+    #[command(flatten)]
+    pub net: super::network::NetFlags,
     /// Automatically remove the container when it exits
     #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
           default_value = "false", default_missing_value = "true", value_parser = super::go_bool)]
@@ -655,9 +657,6 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         Some(s) => Some(human::parse_bytes(s)? as i64),
         None => None,
     };
-    if flags.network != "none" {
-        bail!("network mode {:?} is not supported yet: use --network none", flags.network);
-    }
     if flags.pull != "missing" && flags.pull != "always" && flags.pull != "never" {
         bail!("invalid pull option: '{}': must be one of \"always\", \"missing\" or \"never\"", flags.pull);
     }
@@ -690,6 +689,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         stop_signal: flags.stop_signal.clone(),
         stop_timeout: flags.stop_timeout,
         network: flags.network.clone(),
+        net: flags.net.to_options()?,
         auto_remove: flags.rm,
         pod: None,
     };

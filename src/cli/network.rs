@@ -695,3 +695,84 @@ mod tests {
         assert!(parse_add_host("nohost").is_err());
     }
 }
+
+/// The networking flags of `run` and `create` besides `--network` and `--hostname` (flattened into
+/// the container flags).
+#[derive(Debug, Clone, Args, Default)]
+pub struct NetFlags {
+    /// Publish a container's port(s) to the host
+    #[arg(short = 'p', long = "publish")]
+    pub publish: Vec<String>,
+    /// Publish all exposed ports to random ports
+    #[arg(short = 'P', long = "publish-all", action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+    pub publish_all: bool,
+    /// Add network-scoped alias for the container
+    #[arg(long = "network-alias")]
+    pub network_alias: Vec<String>,
+    /// Add a custom host-to-IP mapping (host:ip)
+    #[arg(long = "add-host")]
+    pub add_host: Vec<String>,
+    /// Set custom DNS servers
+    #[arg(long)]
+    pub dns: Vec<String>,
+    /// Set custom DNS search domains
+    #[arg(long = "dns-search")]
+    pub dns_search: Vec<String>,
+    /// Set DNS options
+    #[arg(long = "dns-option")]
+    pub dns_option: Vec<String>,
+    /// Container MAC address (e.g., 92:d0:c6:0a:29:33)
+    #[arg(long = "mac-address")]
+    pub mac_address: Option<String>,
+    /// IPv4 address (e.g., 172.30.100.104)
+    #[arg(long)]
+    pub ip: Option<String>,
+}
+
+impl NetFlags {
+    /// Parse the strings with docker's rules and wording.
+    pub fn to_options(&self) -> Result<network::NetOptions> {
+        let mut ports = Vec::new();
+        for p in &self.publish {
+            ports.extend(parse_publish(p)?);
+        }
+        let extra_hosts = self
+            .add_host
+            .iter()
+            .map(|h| parse_add_host(h))
+            .collect::<Result<Vec<_>>>()?;
+        let servers = self
+            .dns
+            .iter()
+            .map(|d| {
+                d.parse()
+                    .map_err(|_| anyhow::anyhow!("{d} is not an ip address"))
+            })
+            .collect::<Result<Vec<IpAddr>>>()?;
+        if let Some(m) = &self.mac_address {
+            network::netlink::parse_mac(m)?;
+        }
+        let ip = self
+            .ip
+            .as_deref()
+            .map(|s| {
+                s.parse::<Ipv4Addr>()
+                    .map_err(|_| anyhow::anyhow!("invalid IPv4 address: {s}"))
+            })
+            .transpose()?;
+        Ok(network::NetOptions {
+            ports,
+            publish_all: self.publish_all,
+            aliases: self.network_alias.clone(),
+            extra_hosts,
+            dns: DnsOptions {
+                servers,
+                search: self.dns_search.clone(),
+                options: self.dns_option.clone(),
+            },
+            mac_address: self.mac_address.clone(),
+            ip,
+        })
+    }
+}

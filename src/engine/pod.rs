@@ -19,7 +19,7 @@
 //! mount, netns, veth, forwarder or directory of the pod behind.
 
 use crate::engine::container::{self as ctr, ImageInfo};
-use crate::network::{self, NetworkMode, NetworkRequest, SpecNetns};
+use crate::network;
 use crate::spec::{ImageConfig, RunOptions};
 use crate::state::pod::{DEFAULT_SHARE, ExitPolicy, PodError, PodPort, PodRecord, Pods, SHAREABLE};
 use crate::state::time::rfc3339_nano;
@@ -113,22 +113,20 @@ pub fn create(paths: &Paths, opts: CreateOptions) -> Result<String> {
 
 fn create_infra(paths: &Paths, pods: &Pods, id: &str, name: &str, opts: &CreateOptions) -> Result<()> {
     let share = if opts.share.is_empty() { resolve_share(&[])? } else { opts.share.clone() };
-    let network = if !opts.network.is_empty() {
-        opts.network.clone()
-    } else if paths.rootless {
-        "none".to_string()
-    } else {
-        network::ipam::DEFAULT_NETWORK.to_string()
-    };
-    if !share.iter().any(|s| s == "net") && (!opts.ports.is_empty() || network != "none") && !opts.network.is_empty()
-    {
-        bail!("you must share network namespace to set network options (--network, -p)");
+    let shares_net = share.iter().any(|s| s == "net");
+    if !shares_net && (!opts.ports.is_empty() || !opts.network.is_empty()) {
+        bail!("you must share the network namespace to set network options (--network, -p)");
     }
+    // podman's rootful default is its bridge network; rootless, the infra's monitor attaches pasta.
+    let network = if !shares_net {
+        "none".to_string()
+    } else if opts.network.is_empty() {
+        network::ipam::DEFAULT_NETWORK.to_string()
+    } else {
+        opts.network.clone()
+    };
     if !share.iter().any(|s| s == "uts") && opts.hostname.is_some() {
         bail!("you must share the UTS namespace to set a pod hostname");
-    }
-    if paths.rootless && network != "none" && network != "host" {
-        bail!("rootless pods support --network none or host only (pasta for pods is not wired yet)");
     }
     let hostname = opts.hostname.clone().unwrap_or_else(|| name.to_string());
     let root = pods.dir(id).join("infra-root");
@@ -144,11 +142,26 @@ fn create_infra(paths: &Paths, pods: &Pods, id: &str, name: &str, opts: &CreateO
             ..Default::default()
         },
     };
+    let ports = opts
+        .ports
+        .iter()
+        .map(|p| -> Result<network::PortMapping> {
+            Ok(network::PortMapping {
+                host_ip: p.host_ip.as_deref().map(str::parse).transpose().context("invalid host ip")?,
+                host_port: p.host_port,
+                container_port: p.container_port,
+                proto: p.proto.parse()?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    // The infra's monitor sets up (and tears down) the pod's network like any container's: the network,
+    // the published ports and the hostname are the infra's.
     let run = RunOptions {
         name: Some(format!("{}-infra", &id[..12])),
         hostname: Some(hostname.clone()),
         labels: BTreeMap::new(),
-        network: "none".into(),
+        network: network.clone(),
+        net: network::NetOptions { ports, ..Default::default() },
         pod: Some(id.to_string()),
         // The pause process needs no capability at all.
         cap_drop: vec!["ALL".into()],
@@ -365,40 +378,6 @@ fn prepare_infra(paths: &Paths, pods: &Pods, pod: &PodRecord) -> Result<()> {
         let shm = mount_shm(pods, &pod.id)?;
         set_bind(&mut spec, "/dev/shm", &shm, &["rbind", "rprivate", "nosuid", "nodev", "noexec"])?;
     }
-    // A previous run of the infra that was killed may have left its network; the infra is not running.
-    network::teardown(paths, &pod.infra_id).context("cleaning up the pod's previous network")?;
-    let mode = match pod.network.as_str() {
-        "none" => NetworkMode::None,
-        "host" => NetworkMode::Host,
-        n => NetworkMode::Bridge(vec![n.to_string()]),
-    };
-    let mut req = NetworkRequest::new(&pod.infra_id, &pod.name, mode);
-    req.hostname = Some(pod.hostname.clone());
-    req.files_dir = Some(c.dir(&pod.infra_id));
-    // The pod's network lives until `pod stop`/`rm` tears it down, not as long as one CLI process.
-    req.owner_pid = 0;
-    req.ports = pod
-        .ports
-        .iter()
-        .map(|p| -> Result<network::PortMapping> {
-            Ok(network::PortMapping {
-                host_ip: p.host_ip.as_deref().map(str::parse).transpose().context("invalid host ip")?,
-                host_port: p.host_port,
-                container_port: p.container_port,
-                proto: p.proto.parse()?,
-            })
-        })
-        .collect::<Result<_>>()?;
-    let prepared = network::prepare(paths, &req)?;
-    match &prepared.netns {
-        SpecNetns::Join(p) => set_namespace(&mut spec, "network", Some(p))?,
-        SpecNetns::Host => {
-            if let Some(n) = spec["linux"]["namespaces"].as_array_mut() {
-                n.retain(|n| n["type"] != "network");
-            }
-        }
-        SpecNetns::New => set_namespace(&mut spec, "network", None)?,
-    }
     write_spec(&c, &pod.infra_id, &spec)
 }
 
@@ -419,13 +398,20 @@ pub fn join_options(paths: &Paths, query: &str, opts: &mut RunOptions, published
     if pod.shares("uts") && opts.hostname.is_some() {
         bail!("invalid config provided: cannot set hostname when joining the pod UTS namespace: invalid configuration");
     }
+    let published = published || !opts.net.ports.is_empty() || opts.net.publish_all;
     if pod.shares("net") && published {
         bail!(
             "invalid config provided: published or exposed ports must be defined when the pod is created: network cannot be configured when it is shared with a pod"
         );
     }
-    if pod.shares("net") && opts.network != "none" && !opts.network.is_empty() {
-        bail!("invalid config provided: networks must be defined when the pod is created: network cannot be configured when it is shared with a pod");
+    if pod.shares("net") {
+        // The defaults of `--network` are fine; anything else would leave the pod's namespace.
+        if !matches!(opts.network.as_str(), "" | "none" | "default" | "bridge") {
+            bail!("invalid config provided: networks must be defined when the pod is created: network cannot be configured when it is shared with a pod");
+        }
+        // The monitor's network setup joins the infra's namespace (`container:` mode), so the member's
+        // network is the pod's.
+        opts.network = format!("container:{}", pod.infra_id);
     }
     // Pod-level limits bound the member's own (podman: "containers may tighten the limit").
     if let Some(m) = pod.memory {

@@ -114,7 +114,7 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
     let containers = Containers::new(paths);
     let rec = containers.load_record(id)?;
     let spec_path = containers.dir(id).join("config.json");
-    let spec: oci_spec::runtime::Spec = serde_json::from_slice(
+    let mut spec: oci_spec::runtime::Spec = serde_json::from_slice(
         &std::fs::read(&spec_path).with_context(|| format!("reading {}", spec_path.display()))?,
     )
     .with_context(|| format!("parsing {}", spec_path.display()))?;
@@ -169,6 +169,22 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
     for d in ["upper", "work", "rootfs"] {
         std::fs::create_dir_all(containers.dir(id).join(d)).with_context(|| format!("creating {d} dir"))?;
     }
+    // Networking (issue 4): the namespace is set up before the container, which joins it.
+    let ctr_dir = containers.dir(id);
+    let net_of = || crate::network::MonitorNet {
+        id,
+        name: &rec.name,
+        network: &rec.config.network,
+        hostname: &rec.hostname,
+        opts: &rec.config.net,
+        exposed: &rec.image_config.exposed_ports,
+        files_dir: &ctr_dir,
+    };
+    let resolve = |r: &str| -> Result<(String, i32)> {
+        let other = containers.lookup(r)?;
+        Ok((other.clone(), containers.refresh(&other)?.pid))
+    };
+    let net = crate::network::setup_for_monitor(paths, net_of(), resolve, &mut spec)?;
     let launched = runtime::launch(Launch {
         id: id.to_string(),
         spec,
@@ -186,6 +202,7 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
                 _ => 125,
             };
             let _ = runtime::destroy(id, &rootfs, Some(&cgroup));
+            let _ = crate::network::teardown(paths, id);
             let message = format!("{e:#}");
             // docker leaves a container whose start failed in "created" with the error and exit code.
             if let Ok(_l) = containers.lock(id)
@@ -208,6 +225,9 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
         }
     };
     let pid = launched.pid;
+    if net.needs_rootless_attach {
+        crate::network::attach_rootless_for_monitor(paths, net_of(), pid, &run_dir)?;
+    }
     // The CLI that started us holds the container lock until it reads Ready, so write without it.
     let mut st = containers.load_state(id)?;
     st.status = Status::Running;
@@ -359,6 +379,7 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
         containers.save_state(id, &st)?;
     }
     let destroyed = runtime::destroy(id, &rootfs, Some(&cgroup));
+    let net_down = crate::network::teardown(paths, id);
     if rec.config.auto_remove {
         let _l = containers.lock(id)?;
         containers.remove_files(&rec, true)?;
@@ -370,7 +391,8 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
     for c in clients.iter_mut() {
         let _ = c.stream.write_all(&frame);
     }
-    destroyed.context("cleaning up the container")
+    destroyed.context("cleaning up the container")?;
+    net_down.context("tearing down the container's network")
 }
 
 fn handle_client_frame(

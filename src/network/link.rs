@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::net::Ipv4Addr;
 use std::os::fd::AsRawFd;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use super::Subnet;
@@ -149,23 +149,17 @@ fn enable_ip_forward() -> Result<()> {
     std::fs::write(p, "1").context("enabling net.ipv4.ip_forward")
 }
 
-/// Delete a link (and so its veth peer) if it exists.
+/// Delete a link (and so its veth peer) if it exists, over netlink.
 pub fn delete_link(name: &str) -> Result<()> {
     if !link_exists(name) {
         return Ok(());
     }
-    let out = Command::new("ip")
-        .args(["link", "del", name])
-        .stderr(Stdio::piped())
-        .output()
-        .context("running ip link del")?;
-    if !out.status.success() && link_exists(name) {
-        bail!(
-            "deleting link {name}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+    match super::netlink::Netlink::open()?.del_link(name) {
+        Ok(()) => Ok(()),
+        // Gone in the meantime (its namespace died and took it along).
+        Err(_) if !link_exists(name) => Ok(()),
+        Err(e) => Err(e),
     }
-    Ok(())
 }
 
 /// One interface of a container on one network.
@@ -185,48 +179,72 @@ pub struct EndpointLink<'a> {
     pub bridge: &'a str,
 }
 
-/// The `ip -batch` script run inside the container's namespace: create the veth pair with its host end
-/// sent back to `host_ns`, configure the container end and loopback.
-fn endpoint_script(ep: &EndpointLink<'_>, host_ns: &Path) -> String {
-    let EndpointLink {
-        ifname,
-        veth,
-        mac,
-        ip,
-        prefix,
-        gateway,
-        mtu,
-        ..
-    } = ep;
-    let mut s = format!(
-        "link add {ifname} mtu {mtu} address {mac} type veth peer name {veth} mtu {mtu} netns {}\n\
-         link set lo up\nlink set {ifname} up\naddr add {ip}/{prefix} brd + dev {ifname}\n",
-        host_ns.display()
-    );
+/// Inside the container's namespace (the calling thread is in it): create the veth pair with its host
+/// end sent to `host_ns`, bring up loopback and the container end, add the address and default route.
+/// Netlink requests on one socket: no process is spawned.
+fn configure_inside(ep: &OwnedEndpoint, host_ns: &std::fs::File) -> Result<()> {
+    use std::os::fd::AsRawFd as _;
+    let mut nl = super::netlink::Netlink::open()?;
+    let mac = super::netlink::parse_mac(&ep.mac)?;
+    nl.add_veth(&ep.ifname, mac, ep.mtu, &ep.veth, host_ns.as_raw_fd())?;
+    nl.link_up("lo")?;
+    nl.link_up(&ep.ifname)?;
+    nl.add_addr(&ep.ifname, ep.ip, ep.prefix)?;
     if ep.default_route {
-        s.push_str(&format!("route add default via {gateway} dev {ifname}\n"));
+        nl.add_default_route(&ep.ifname, ep.gateway)?;
     }
-    s
+    Ok(())
 }
 
-/// Plug a container's namespace (at `netns`) into a bridge: one `ip` run inside the namespace, then two
-/// ioctls on the host side (attach to the bridge, bring up).
+/// [`EndpointLink`] with owned strings, to move into the namespace thread.
+struct OwnedEndpoint {
+    ifname: String,
+    veth: String,
+    mac: String,
+    ip: Ipv4Addr,
+    prefix: u8,
+    gateway: Ipv4Addr,
+    mtu: u32,
+    default_route: bool,
+}
+
+impl From<&EndpointLink<'_>> for OwnedEndpoint {
+    fn from(e: &EndpointLink<'_>) -> OwnedEndpoint {
+        OwnedEndpoint {
+            ifname: e.ifname.into(),
+            veth: e.veth.into(),
+            mac: e.mac.into(),
+            ip: e.ip,
+            prefix: e.prefix,
+            gateway: e.gateway,
+            mtu: e.mtu,
+            default_route: e.default_route,
+        }
+    }
+}
+
+/// The caller's (host) namespace, to send the veth's host end back to.
+fn host_netns() -> Result<std::fs::File> {
+    std::fs::File::open("/proc/thread-self/ns/net").context("opening the host network namespace")
+}
+
+/// Plug a running container's namespace (at `netns`) into a bridge: netlink inside the namespace, then
+/// two ioctls on the host side (attach to the bridge, bring up).
 pub fn add_endpoint(netns: &Path, ep: &EndpointLink<'_>) -> Result<()> {
-    // The host namespace as seen by the `ip` child: our thread group leader never leaves it.
-    let host_ns = PathBuf::from(format!("/proc/{}/ns/net", std::process::id()));
-    let script = endpoint_script(ep, &host_ns);
-    in_netns(netns, move || ip_batch(&script))
+    let host = host_netns()?;
+    let owned = OwnedEndpoint::from(ep);
+    in_netns(netns, move || configure_inside(&owned, &host))
         .with_context(|| format!("configuring {} in {}", ep.ifname, netns.display()))?;
     attach_to_bridge(ep.veth, ep.bridge).inspect_err(|_| {
         let _ = delete_link(ep.veth);
     })
 }
 
-/// Run `f` in a fresh namespace being created at `netns` and plug it in: used by prepare for eth0.
+/// Create the namespace pinned at `netns` and plug it in: used by prepare for eth0.
 pub fn create_endpoint_netns(netns: &Path, ep: &EndpointLink<'_>) -> Result<()> {
-    let host_ns = PathBuf::from(format!("/proc/{}/ns/net", std::process::id()));
-    let script = endpoint_script(ep, &host_ns);
-    create_netns(netns, move || ip_batch(&script))
+    let host = host_netns()?;
+    let owned = OwnedEndpoint::from(ep);
+    create_netns(netns, move || configure_inside(&owned, &host))
         .with_context(|| format!("configuring {} in {}", ep.ifname, netns.display()))?;
     attach_to_bridge(ep.veth, ep.bridge).inspect_err(|_| {
         let _ = delete_link(ep.veth);
@@ -440,30 +458,6 @@ pub fn tagged_rules(pred: impl Fn(&str) -> bool) -> Result<Vec<(&'static str, St
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn endpoint_script_sends_peer_home_and_sets_route() {
-        let ep = EndpointLink {
-            ifname: "eth0",
-            veth: "bv0123456789",
-            mac: "02:42:0a:58:00:02",
-            ip: Ipv4Addr::new(10, 88, 0, 2),
-            prefix: 16,
-            gateway: Ipv4Addr::new(10, 88, 0, 1),
-            mtu: 1500,
-            default_route: true,
-            bridge: "berth0",
-        };
-        let s = endpoint_script(&ep, Path::new("/proc/1/ns/net"));
-        assert!(s.starts_with("link add eth0 mtu 1500 address 02:42:0a:58:00:02 type veth peer name bv0123456789 mtu 1500 netns /proc/1/ns/net\n"));
-        assert!(s.contains("addr add 10.88.0.2/16 brd + dev eth0\n"));
-        assert!(s.ends_with("route add default via 10.88.0.1 dev eth0\n"));
-        let internal = EndpointLink {
-            default_route: false,
-            ..ep
-        };
-        assert!(!endpoint_script(&internal, Path::new("/x")).contains("route"));
-    }
 
     #[test]
     fn restore_input_groups_rules_by_table() {

@@ -16,8 +16,8 @@
 //!    `<run_root>/networks/<name>/leases/<ip>`, claimed atomically with link(2));
 //! 4. creates the namespace pinned at `<run_root>/netns/<id>` (a thread unshares CLONE_NEWNET and
 //!    bind-mounts its /proc/thread-self/ns/net: no fork of a multi-threaded caller) and, from inside it,
-//!    one `ip -batch` creates the veth pair (eth0 inside, `bv<hash>` sent to the host), sets MAC, MTU,
-//!    address and default route; two ioctls attach the host end to the bridge and bring it up;
+//!    five netlink requests create the veth pair (eth0 inside, `bv<hash>` sent to the host), set MAC,
+//!    MTU, address and default route; two ioctls attach the host end to the bridge and bring it up;
 //! 5. NAT is per network, as docker's: when the bridge is created, one `iptables-restore` adds
 //!    MASQUERADE for the subnet and FORWARD accepts (`--internal`: FORWARD drops, no default route),
 //!    every rule tagged `berth:<network>:<bridge>` and removed with the network (`network rm`);
@@ -35,12 +35,15 @@
 //! it; after `runtime::launch` returns the pid the monitor calls [`rootless::attach_rootless`], which starts
 //! pasta (preferred) or slirp4netns for that pid, with the `-p` forwards.
 //!
-//! Cost: one `ip` and one `iptables-restore` run per endpoint, a thread for the namespace, two ioctls.
+//! Cost per container: no process spawned (except the forwarder when ports are published), a thread
+//! for the namespace, six netlink requests, three ioctls; `ip` and `iptables-restore` run only when a
+//! network's bridge is created or removed.
 
 pub mod files;
 pub mod forward;
 pub mod ipam;
 pub mod link;
+pub mod netlink;
 pub mod rootless;
 
 pub use files::{DnsOptions, HostsInput, PeerEntry};
@@ -656,12 +659,15 @@ pub fn teardown(paths: &Paths, container_id: &str) -> Result<()> {
     }
     networks.sort();
     networks.dedup();
+    // Unpin the namespace first: when nothing else holds it, it dies and takes its veth pairs along.
+    let ns = netns_path(paths, container_id);
+    let pinned = ipam::exists(&ns);
+    link::remove_netns(&ns);
     for net in &networks {
-        if let Err(e) = remove_endpoint(paths, net, container_id, rec.as_ref()) {
+        if let Err(e) = remove_endpoint(paths, net, container_id, !pinned) {
             errors.push(format!("{e:#}"));
         }
     }
-    link::remove_netns(&netns_path(paths, container_id));
     log::debug!(
         "network of {container_id} torn down in {:?}",
         started.elapsed()
@@ -683,14 +689,14 @@ fn lease_owner(data: &[u8]) -> Option<String> {
         .map(|l| l.container_id)
 }
 
-fn remove_endpoint(
-    paths: &Paths,
-    net: &str,
-    container_id: &str,
-    rec: Option<&Record>,
-) -> Result<()> {
-    let _ = rec;
-    link::delete_link(&veth_name(container_id, net))?;
+/// Remove one endpoint's lease and update its peers' hosts files. `delete_veth`: delete the host end
+/// explicitly (disconnect, or a namespace berth did not pin); otherwise the kernel removes the pair
+/// together with the unpinned namespace, asynchronously, which spares teardown the ~20 ms a
+/// synchronous veth deletion waits for RCU.
+fn remove_endpoint(paths: &Paths, net: &str, container_id: &str, delete_veth: bool) -> Result<()> {
+    if delete_veth {
+        link::delete_link(&veth_name(container_id, net))?;
+    }
     let _g = ipam::network_lock(paths, net)?;
     for (p, d) in ipam::read_leases(paths, net) {
         if lease_owner(&d).as_deref() == Some(container_id) {
@@ -828,7 +834,7 @@ pub fn disconnect(paths: &Paths, network: &str, container_id: &str) -> Result<()
     if !rec.endpoints.iter().any(|e| e.network == network) {
         bail!("container {container_id} is not connected to network {network}");
     }
-    remove_endpoint(paths, network, container_id, Some(&rec))?;
+    remove_endpoint(paths, network, container_id, true)?;
     rec.endpoints.retain(|e| e.network != network);
     rec.networks.retain(|n| n != network);
     write_record(paths, &rec)?;
@@ -896,4 +902,194 @@ mod tests {
         ));
         assert!(!alive(std::process::id(), Some(1)));
     }
+}
+
+/// What `run`/`create` flags say about networking besides `--network` and `--hostname`, typed by the cli
+/// and stored with the container's config (`RunOptions::net`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetOptions {
+    /// `-p`, expanded to single ports.
+    #[serde(default)]
+    pub ports: Vec<PortMapping>,
+    /// `-P`: every EXPOSEd port of the image to a random host port.
+    #[serde(default)]
+    pub publish_all: bool,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub extra_hosts: Vec<(String, HostTarget)>,
+    #[serde(default)]
+    pub dns: DnsOptions,
+    #[serde(default)]
+    pub mac_address: Option<String>,
+    #[serde(default)]
+    pub ip: Option<Ipv4Addr>,
+}
+
+/// The ports `-P` publishes: each EXPOSEd `80/tcp` (the image config's keys) to a random host port,
+/// unless `-p` already maps it.
+pub fn publish_all_ports(exposed: &[String], explicit: &[PortMapping]) -> Vec<PortMapping> {
+    let mut out = Vec::new();
+    for e in exposed {
+        let (port, proto) = e.split_once('/').unwrap_or((e.as_str(), "tcp"));
+        let (Ok(port), Ok(proto)) = (port.parse::<u16>(), proto.parse::<Proto>()) else {
+            continue;
+        };
+        if explicit
+            .iter()
+            .any(|m| m.container_port == port && m.proto == proto)
+        {
+            continue;
+        }
+        out.push(PortMapping {
+            host_ip: None,
+            host_port: 0,
+            container_port: port,
+            proto,
+        });
+    }
+    out
+}
+
+/// `--network` as written: `bridge` (docker's default), `none`, `host`, `container:<ref>`, or a
+/// network name. `container:` needs the other container's id and pid, which `resolve` gives.
+pub fn parse_mode(
+    paths: &Paths,
+    network: &str,
+    resolve: impl Fn(&str) -> Result<(String, i32)>,
+) -> Result<NetworkMode> {
+    Ok(match network {
+        "" | "default" | "bridge" => NetworkMode::Bridge(vec![ipam::DEFAULT_NETWORK.into()]),
+        "none" => NetworkMode::None,
+        "host" => NetworkMode::Host,
+        s if s.starts_with("container:") => {
+            let (id, pid) = resolve(&s[10..])?;
+            let pinned = netns_path(paths, &id);
+            if pinned.exists() {
+                NetworkMode::Container(pinned)
+            } else {
+                NetworkMode::Container(PathBuf::from(format!("/proc/{pid}/ns/net")))
+            }
+        }
+        name => {
+            if ipam::try_load(paths, name)?.is_none() {
+                return Err(NoSuchNetwork(name.to_string()).into());
+            }
+            NetworkMode::Bridge(vec![name.to_string()])
+        }
+    })
+}
+
+/// For the monitor, before `runtime::launch`: set up the container's network and point the spec's
+/// network namespace at it (a `path` to join, or no entry for `host`). The files `hosts`, `hostname`
+/// and `resolv.conf` in `files_dir` are rewritten in place. Call [`teardown`] after the container is
+/// gone (also when launch fails); when [`Prepared::needs_rootless_attach`], call [`attach_rootless`]
+/// with the pid after launch and record it with [`record_rootless`].
+pub fn setup_container(
+    paths: &Paths,
+    req: &NetworkRequest,
+    spec: &mut oci_spec::runtime::Spec,
+) -> Result<Prepared> {
+    let prepared = prepare(paths, req)?;
+    if let Err(e) = point_spec_at(spec, &prepared.netns) {
+        let _ = teardown(paths, &req.container_id);
+        return Err(e);
+    }
+    Ok(prepared)
+}
+
+/// Set (or drop) the spec's network namespace entry.
+pub fn point_spec_at(spec: &mut oci_spec::runtime::Spec, netns: &SpecNetns) -> Result<()> {
+    use oci_spec::runtime::{LinuxNamespaceBuilder, LinuxNamespaceType};
+    let mut linux = spec.linux().clone().unwrap_or_default();
+    let mut nss: Vec<oci_spec::runtime::LinuxNamespace> = linux
+        .namespaces()
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| n.typ() != LinuxNamespaceType::Network)
+        .collect();
+    match netns {
+        SpecNetns::Host => {}
+        SpecNetns::New => nss.push(
+            LinuxNamespaceBuilder::default()
+                .typ(LinuxNamespaceType::Network)
+                .build()
+                .context("building the network namespace entry")?,
+        ),
+        SpecNetns::Join(p) => nss.push(
+            LinuxNamespaceBuilder::default()
+                .typ(LinuxNamespaceType::Network)
+                .path(p.clone())
+                .build()
+                .context("building the network namespace entry")?,
+        ),
+    }
+    linux.set_namespaces(Some(nss));
+    spec.set_linux(Some(linux));
+    Ok(())
+}
+
+/// What berth set up for a container, for `inspect` (NetworkSettings) and `port`: its endpoints and
+/// published ports; None when it has no network record (none, host, stopped).
+pub fn status(paths: &Paths, container_id: &str) -> Option<(Vec<Endpoint>, Vec<PublishedPort>)> {
+    read_record(paths, container_id).map(|r| (r.endpoints, r.ports))
+}
+
+/// What the monitor knows about a container, for [`setup_for_monitor`].
+pub struct MonitorNet<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    /// `--network` as written.
+    pub network: &'a str,
+    pub hostname: &'a str,
+    pub opts: &'a NetOptions,
+    /// The image's ExposedPorts keys (`80/tcp`), for `-P`.
+    pub exposed: &'a [String],
+    /// The container dir holding `hosts`, `hostname`, `resolv.conf`.
+    pub files_dir: &'a Path,
+}
+
+/// The monitor's one call before `runtime::launch`: clean what dead monitors left, resolve the mode
+/// (`resolve` maps a `container:<ref>` to that container's id and pid), set up, patch the spec.
+pub fn setup_for_monitor(
+    paths: &Paths,
+    c: MonitorNet<'_>,
+    resolve: impl Fn(&str) -> Result<(String, i32)>,
+    spec: &mut oci_spec::runtime::Spec,
+) -> Result<Prepared> {
+    cleanup_stale(paths)?;
+    let mode = parse_mode(paths, c.network, resolve)?;
+    let mut req = NetworkRequest::new(c.id, c.name, mode);
+    req.aliases = c.opts.aliases.clone();
+    req.hostname = Some(c.hostname.to_string()).filter(|h| !h.is_empty());
+    req.mac_address = c.opts.mac_address.clone();
+    req.ip = c.opts.ip;
+    req.ports = c.opts.ports.clone();
+    if c.opts.publish_all {
+        req.ports
+            .extend(publish_all_ports(c.exposed, &c.opts.ports));
+    }
+    req.extra_hosts = c.opts.extra_hosts.clone();
+    req.dns = c.opts.dns.clone();
+    req.files_dir = Some(c.files_dir.to_path_buf());
+    let prepared = setup_container(paths, &req, spec)?;
+    Ok(prepared)
+}
+
+/// The monitor's call right after launch for a rootless bridge-mode container: start pasta/slirp4netns
+/// for `pid` with the published ports, and record the helper for teardown.
+pub fn attach_rootless_for_monitor(
+    paths: &Paths,
+    c: MonitorNet<'_>,
+    pid: i32,
+    run_dir: &Path,
+) -> Result<RootlessNet> {
+    let mut ports = c.opts.ports.clone();
+    if c.opts.publish_all {
+        ports.extend(publish_all_ports(c.exposed, &c.opts.ports));
+    }
+    let net = attach_rootless(pid as u32, &ports, run_dir)?;
+    record_rootless(paths, c.id, std::process::id(), &net)?;
+    Ok(net)
 }

@@ -180,6 +180,9 @@ pub struct RunOptions {
     pub stop_timeout: Option<i64>,
     /// Network mode; only "none" until the networking issue lands.
     pub network: String,
+    /// `-p`, `-P`, `--network-alias`, `--add-host`, `--dns*`, `--mac-address`, `--ip` (the network module's types).
+    #[serde(default)]
+    pub net: crate::network::NetOptions,
     pub auto_remove: bool,
     /// The pod (id) the container belongs to; its shared namespaces are joined at start (engine::pod).
     #[serde(default, skip_serializing_if = "Option::is_none")]
