@@ -176,10 +176,15 @@ fn shared_pid_pod_infra_is_pid1_and_reaps_orphans() {
 #[test]
 fn without_a_reaper_orphans_stay_zombies_as_in_docker() {
     let (env, image) = world();
-    // The payload is PID 1 and never waits: every orphan's zombie stays until the container exits.
-    let script = format!("{ORPHANS}; {COUNT_ZOMBIES}");
-    let out = env.run(["run", "--rm", &image, "sh", "-c", &script]);
+    // docker's default: the payload is PID 1. busybox sh would reap whatever it is given, so the orphans
+    // are made in the background and PID 1 becomes `sleep`, which never waits: their zombies stay.
+    let name = unique("noreap");
+    let script = format!("({ORPHANS}) & exec sleep 60");
+    env.run(["run", "-d", "--name", &name, &image, "sh", "-c", &script]).assert_ok();
+    std::thread::sleep(Duration::from_secs(2));
+    let out = env.run(["exec", &name, "sh", "-c", COUNT_ZOMBIES]);
     out.assert_ok();
+    env.run(["rm", "-f", &name]).assert_ok();
     let n: u32 = out.stdout().trim().trim_start_matches("zombies=").parse().expect("a zombie count");
     assert!(n >= 90, "expected the orphans to stay zombies without a reaper, saw {n}");
 }
@@ -194,6 +199,7 @@ fn pod_stop_start_restart_and_new_pod_from_run() {
         .assert_ok()
         .assert_stdout_eq("Running\n");
     let infra = infra_id(&env, &pod);
+    let pod_id = env.run(["pod", "inspect", "--format", "{{.Id}}", &pod]).stdout().trim().to_string();
     let solo_id = env.run(["inspect", "--format", "{{.Id}}", &solo]).stdout().trim().to_string();
 
     env.run(["pod", "stop", "-t", "1", &pod]).assert_ok();
@@ -216,7 +222,12 @@ fn pod_stop_start_restart_and_new_pod_from_run() {
     env.run(["inspect", "--format", "{{.State.Status}}", &solo]).assert_ok().assert_stdout_eq("paused\n");
     env.run(["pod", "unpause", &pod]).assert_ok();
     env.run(["pod", "kill", &pod]).assert_ok();
-    env.run(["pod", "prune", "-f"]).assert_ok();
+    // kill does not wait (as docker's and podman's): wait until every container has exited.
+    let exited = eventually(10, || {
+        env.run(["pod", "ps", "--filter", &format!("name={pod}"), "--format", "{{.Status}}"]).stdout() == "Exited\n"
+    });
+    assert!(exited, "the killed pod did not exit");
+    env.run(["pod", "prune", "-f"]).assert_ok().assert_stdout_has(&pod_id);
     env.run(["pod", "exists", &pod]).assert_code(1);
     assert_nothing_left(&env, &[infra, solo_id]);
 }
