@@ -179,7 +179,7 @@ fn without_a_reaper_orphans_stay_zombies_as_in_docker() {
     // docker's default: the payload is PID 1. busybox sh would reap whatever it is given, so the orphans
     // are made in the background and PID 1 becomes `sleep`, which never waits: their zombies stay.
     let name = unique("noreap");
-    let script = format!("({ORPHANS}) & exec sleep 60");
+    let script = format!("( ({ORPHANS}) & ); exec sleep 60");
     env.run(["run", "-d", "--name", &name, &image, "sh", "-c", &script]).assert_ok();
     std::thread::sleep(Duration::from_secs(2));
     let out = env.run(["exec", &name, "sh", "-c", COUNT_ZOMBIES]);
@@ -187,6 +187,25 @@ fn without_a_reaper_orphans_stay_zombies_as_in_docker() {
     env.run(["rm", "-f", &name]).assert_ok();
     let n: u32 = out.stdout().trim().trim_start_matches("zombies=").parse().expect("a zombie count");
     assert!(n >= 90, "expected the orphans to stay zombies without a reaper, saw {n}");
+}
+
+#[test]
+fn run_init_reaps_orphans_of_a_single_container() {
+    let (env, image) = world();
+    // Same non-waiting workload as the docker case below, but with --init berth's reaper is PID 1.
+    let name = unique("init");
+    let script = format!("( ({ORPHANS}) & ); exec sleep 60");
+    env.run(["run", "-d", "--init", "--name", &name, &image, "sh", "-c", &script]).assert_ok();
+    std::thread::sleep(Duration::from_secs(2));
+    env.run(["exec", &name, "sh", "-c", COUNT_ZOMBIES]).assert_ok().assert_stdout_eq("zombies=0\n");
+    let cmd = env.run(["exec", &name, "cat", "/proc/1/cmdline"]);
+    cmd.assert_ok().assert_stdout_has("internal\0init\0--\0sh\0");
+    // The init forwards the stop signal and exits with the command's status (143 = SIGTERM).
+    env.run(["stop", "-t", "5", &name]).assert_ok();
+    env.run(["inspect", "--format", "{{.State.ExitCode}}", &name]).assert_ok().assert_stdout_eq("143\n");
+    env.run(["rm", &name]).assert_ok();
+    // The exit code of the command passes through.
+    env.run(["run", "--rm", "--init", &image, "sh", "-c", "exit 7"]).assert_code(7);
 }
 
 #[test]

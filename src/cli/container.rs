@@ -65,6 +65,11 @@ pub enum InternalCommand {
     },
     /// The pod infra process: hold the pod's namespaces and reap orphans
     Pause,
+    /// `--init`: run COMMAND as a child, forward signals, reap orphans
+    Init {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,6 +201,10 @@ pub struct CreateFlags {
     /// Run the container in an existing pod, or "new:NAME" to create it (podman)
     #[arg(long)]
     pub pod: Option<String>,
+    /// Run an init inside the container that forwards signals and reaps processes
+    #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_value = "false", default_missing_value = "true", value_parser = super::go_bool)]
+    pub init: bool,
     #[command(flatten)]
     pub net: super::network::NetFlags,
     /// Automatically remove the container when it exits
@@ -431,6 +440,7 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
                 Ok(crate::monitor::run(&p, &id, attach))
             }
             InternalCommand::Pause => Ok(crate::monitor::pause::run()),
+            InternalCommand::Init { args } => Ok(crate::monitor::pause::run_init(&args)),
         },
     }
 }
@@ -692,6 +702,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         net: flags.net.to_options()?,
         auto_remove: flags.rm,
         pod: None,
+        init: flags.init,
     };
     Ok((image, opts))
 }

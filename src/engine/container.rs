@@ -162,6 +162,9 @@ fn create_files(c: &Containers, id: &str, name: &str, image: &ImageInfo, mut opt
     let path = all.next().unwrap_or_default();
     let args: Vec<String> = all.collect();
     store::write_atomic(&dir.join("config.json"), &serde_json::to_vec_pretty(&oci).context("encoding spec")?)?;
+    if opts.init {
+        crate::engine::pod::add_init(&dir.join("config.json"))?;
+    }
     let rec = ContainerRecord {
         id: id.to_string(),
         name: name.to_string(),

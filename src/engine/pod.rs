@@ -230,6 +230,45 @@ fn infra_binds() -> Result<Vec<(PathBuf, String)>> {
     Ok(out)
 }
 
+/// Where `--init` puts berth's binary and its libraries inside a container: under the container's own
+/// /dev tmpfs, so nothing is written into the image's filesystem (docker uses /sbin/docker-init).
+const INIT_DIR: &str = "/dev/.berth-init";
+
+/// `run --init`: make berth's reaper (`internal init`, [`crate::monitor::pause::run_init`]) PID 1 of the
+/// container and the user's command its child. berth is dynamically linked and the image has its own
+/// libraries, so the binary runs through its own loader with its own library dir, all bind-mounted
+/// read-only into [`INIT_DIR`].
+pub fn add_init(spec_path: &Path) -> Result<()> {
+    let data = fs::read(spec_path).with_context(|| format!("reading {}", spec_path.display()))?;
+    let mut spec: Value = serde_json::from_slice(&data).with_context(|| format!("parsing {}", spec_path.display()))?;
+    let binds = infra_binds()?;
+    let mut loader = None;
+    let mounts = spec["mounts"].as_array_mut().context("spec without mounts")?;
+    for (i, (host, inside)) in binds.iter().enumerate() {
+        let name = Path::new(inside).file_name().context("library without a name")?.to_string_lossy().to_string();
+        let dest = if i == 0 { format!("{INIT_DIR}/berth") } else { format!("{INIT_DIR}/lib/{name}") };
+        if name.starts_with("ld-linux") || name.starts_with("ld64") || name.starts_with("ld-musl") {
+            loader = Some(dest.clone());
+        }
+        mounts.push(json!({"destination": dest, "type": "bind", "source": host,
+            "options": ["bind", "ro", "nosuid", "nodev"]}));
+    }
+    let loader = loader.context("berth's dynamic loader not found by ldd")?;
+    let user_args: Vec<Value> = spec["process"]["args"].as_array().cloned().unwrap_or_default();
+    let mut args = vec![
+        json!(loader),
+        json!("--library-path"),
+        json!(format!("{INIT_DIR}/lib")),
+        json!(format!("{INIT_DIR}/berth")),
+        json!("internal"),
+        json!("init"),
+        json!("--"),
+    ];
+    args.extend(user_args);
+    spec["process"]["args"] = json!(args);
+    store::write_atomic(spec_path, &serde_json::to_vec_pretty(&spec).context("encoding spec")?)
+}
+
 /// The infra's image layer: the mount points docker's default mounts and our binds need, nothing else.
 fn build_infra_root(root: &Path, binds: &[(PathBuf, String)]) -> Result<()> {
     for d in ["proc", "dev", "sys", "etc", "tmp"] {
