@@ -32,6 +32,9 @@ struct Description {
     /// Run the `exec` command on a pty (its output is copied to stdout).
     #[serde(default)]
     exec_pty: bool,
+    /// Target this pid with `exec` instead of the container's (to check that a wrong pid is refused).
+    #[serde(default)]
+    exec_pid: Option<i32>,
     /// How many times to run `exec` (default once).
     #[serde(default)]
     exec_repeat: Option<u32>,
@@ -200,7 +203,7 @@ fn main() -> Result<()> {
                 p.set_args(Some(args.clone()));
                 for _ in 0..d.exec_repeat.unwrap_or(1) {
                     match runtime::exec(
-                        l.pid,
+                        d.exec_pid.unwrap_or(l.pid),
                         &spec,
                         &p,
                         stdio(d.exec_pty, false)?,

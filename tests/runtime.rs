@@ -887,8 +887,9 @@ fn runtime_container_cannot_write_the_host_binary_through_proc_exe() {
     // Only builtins in the loop (a redirection failing on a compound command is not fatal in ash).
     let probe = "i=0; while [ $i -lt 3000 ]; do i=$((i+1)); for p in /proc/[0-9]*; do \
                  case $p in /proc/1|/proc/$$) continue;; esac; \
-                 { echo pwned >> /proc/self/fd/3 && echo WROTE; echo SEEN $(stat -L -c %d:%i /proc/self/fd/3) \
-                   $(readlink /proc/self/fd/3); } 3< $p/exe 2>/dev/null; done; done; echo probe-done";
+                 { read -r env <&4; case \"$env\" in *topsecret-marker*) echo LEAKED;; esac; \
+                   echo pwned >> /proc/self/fd/3 && echo WROTE; echo SEEN $(stat -L -c %d:%i /proc/self/fd/3) \
+                   $(readlink /proc/self/fd/3); } 3< $p/exe 4< $p/environ 2>/dev/null; done; done; echo probe-done";
     let mut s = sh(probe);
     let mut caps = docker_caps();
     caps.push(Capability::SysPtrace);
@@ -911,7 +912,9 @@ fn runtime_container_cannot_write_the_host_binary_through_proc_exe() {
         serde_json::json!({"exec": ["true"], "exec_repeat": 200}),
         None,
     );
+    // A secret in the caller's environment: the exec'd process must never show it through /proc (F3, F4).
     let child = cmd
+        .env("BERTH_TEST_SECRET", "topsecret-marker")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -944,6 +947,10 @@ fn runtime_container_cannot_write_the_host_binary_through_proc_exe() {
     assert!(
         !out.contains("WROTE"),
         "a container process wrote through /proc/<pid>/exe: {out}"
+    );
+    assert!(
+        !out.contains("LEAKED"),
+        "the caller's environment was readable from the container: {out}"
     );
     assert_eq!(
         fs::read(&driver_bin).unwrap(),
@@ -1557,4 +1564,136 @@ fn runtime_refuses_specs_that_would_change_the_host() {
         fs::read_to_string("/proc/sys/kernel/hostname").unwrap(),
         host_name
     );
+}
+
+#[test]
+fn runtime_cpu_and_memory_limits_are_written_and_visible_inside() {
+    use oci_spec::runtime::LinuxCpuBuilder;
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let v2 = Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
+    let script = if v2 {
+        "cat /sys/fs/cgroup/cpu.max /sys/fs/cgroup/cpuset.cpus /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max"
+    } else {
+        "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpuset/cpuset.cpus \
+         /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.shares"
+    };
+    let mut s = sh(script);
+    let res = LinuxResourcesBuilder::default()
+        .cpu(
+            LinuxCpuBuilder::default()
+                .quota(50_000i64)
+                .period(100_000u64)
+                .shares(512u64)
+                .cpus("0")
+                .build()
+                .unwrap(),
+        )
+        .memory(
+            LinuxMemoryBuilder::default()
+                .limit(64 * 1024 * 1024i64)
+                .build()
+                .unwrap(),
+        )
+        .pids(LinuxPidsBuilder::default().limit(100i64).build().unwrap())
+        .build()
+        .unwrap();
+    s.linux_mut().as_mut().unwrap().set_resources(Some(res));
+    let cg = unique("berth-test");
+    let (out, err, rep) = w.run(
+        &s,
+        dir(&r),
+        serde_json::json!({"cgroup": cg, "destroy": true}),
+        None,
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    let lines: Vec<&str> = out.lines().collect();
+    if v2 {
+        assert_eq!(lines, vec!["50000 100000", "0", "67108864", "100"], "{out}");
+    } else {
+        assert_eq!(lines, vec!["50000", "0", "67108864", "100", "512"], "{out}");
+    }
+}
+
+#[test]
+fn runtime_cgroup_v2_path_works_in_a_v2_only_mount_namespace() {
+    // This machine's controllers are on v1, with an empty cgroup2 at /sys/fs/cgroup/unified. Mounting that
+    // cgroup2 on /sys/fs/cgroup in a private mount namespace makes the runtime take its v2 path (creation,
+    // placement, cgroup namespace, cgroup2 mount, freeze/thaw, stats, cgroup.kill, removal), minus the
+    // controllers, which v1 holds.
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let unified = Path::new("/sys/fs/cgroup/unified");
+    let host_v2 = Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
+    assert!(
+        host_v2 || unified.join("cgroup.procs").exists(),
+        "no cgroup2 hierarchy to test with"
+    );
+    let mut s =
+        sh("cat /proc/self/cgroup; grep ' /sys/fs/cgroup ' /proc/self/mountinfo; sleep 0.5");
+    s.linux_mut().as_mut().unwrap().set_resources(None);
+    let nss = s.linux().as_ref().unwrap().namespaces().clone().unwrap();
+    assert!(nss.iter().any(|n| n.typ() == LinuxNamespaceType::Cgroup));
+    let cg = unique("berth-v2test");
+    let (cmd, report) = w.command(
+        &s,
+        dir(&r),
+        serde_json::json!({"cgroup": cg, "probe_cgroup": true, "destroy": true}),
+        None,
+    );
+    let mut script = String::from("mount --make-rprivate / && ");
+    if !host_v2 {
+        script.push_str("mount -t cgroup2 none /sys/fs/cgroup && ");
+    }
+    script.push_str("exec \"$0\" \"$@\"");
+    let out = Command::new("unshare")
+        .args(["-m", "sh", "-c", &script])
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rep: Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    assert_eq!(rep["exit_code"], 0, "{rep}");
+    assert_eq!(rep["froze"], "ok", "{rep}");
+    assert!(
+        rep["cgroup_pids"].as_array().unwrap().contains(&rep["pid"]),
+        "{rep}"
+    );
+    assert!(rep["destroy_error"].is_null(), "{rep}");
+    assert!(
+        stdout.lines().any(|l| l == "0::/"),
+        "not in its own cgroup namespace root: {stdout}"
+    );
+    assert!(stdout.contains(" - cgroup2 "), "{stdout}");
+    let v2_root = if host_v2 {
+        Path::new("/sys/fs/cgroup")
+    } else {
+        unified
+    };
+    assert!(!v2_root.join(&cg).exists(), "v2 cgroup left behind");
+}
+
+#[test]
+fn runtime_exec_refuses_a_pid_outside_the_container_cgroup() {
+    // A recycled or wrong pid (here the host's pid 1) must never have its namespaces joined.
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let cg = unique("berth-test");
+    let (_, err, rep) = w.run(
+        &sh("sleep 0.3"),
+        dir(&r),
+        serde_json::json!({"cgroup": cg, "destroy": true, "exec": ["true"], "exec_pid": 1}),
+        None,
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    let e = rep["exec_error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("exec into pid 1 was not refused: {rep}"));
+    assert!(e.contains("not in the container's cgroup"), "{e}");
 }

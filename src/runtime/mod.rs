@@ -28,7 +28,8 @@
 //!   caller runs in, per controller on v1.
 //!
 //! Setup order inside init (documented here because the process model promises it, ARCHITECTURE.md):
-//!  1. the stage child (forked): signal dispositions and mask reset, stdio installed on 0 1 2, user namespace
+//!  1. the stage child (forked): signal dispositions and mask reset, the caller's argv/environ memory zeroed
+//!     (nothing of berth's arguments or environment readable through /proc), stdio installed on 0 1 2, user namespace
 //!     joined or created; waits on the sync channel until the caller wrote the uid/gid maps and put it in the
 //!     cgroup; becomes non-dumpable (CVE-2016-9962); joins the other namespaces with a path (mount last),
 //!     unshares the new ones, clones the init (pid 1 of a new pid namespace) with CLONE_PARENT, and exits
@@ -55,8 +56,9 @@
 //!     final capset when no_new_privs is off, because loading a filter needs CAP_SYS_ADMIN then), every fd but
 //!     0 1 2 marked CLOEXEC (CVE-2024-21626), execve with the spec's env only.
 //!
-//! `exec` runs step 1 (joining every namespace of the container that differs from the caller's), then 7, 10 and
-//! 11 with the container's seccomp profile.
+//! `exec` pins the target with a pidfd and checks it is in the container's cgroup (a recycled pid is never
+//! joined), runs step 1 (joining every namespace of the container that differs from the caller's), then 7, 10
+//! and 11 with the container's seccomp profile.
 //!
 //! Cgroups: v1 gets one directory per mounted controller (memory, cpu, cpuacct, cpuset, pids, freezer,
 //! devices), v2 one directory. Rootless, whatever cannot be created or written becomes a line in

@@ -228,6 +228,35 @@ fn reset_signals() {
     }
 }
 
+/// In a freshly forked child: zero the memory /proc/<pid>/cmdline and /proc/<pid>/environ read from, so a
+/// container process that can read our /proc entries while we join it (one with CAP_SYS_PTRACE) never sees the
+/// caller's arguments (`exec -e SECRET=...`) or environment (SECURITY.md F3, F4). Nothing here reads them later.
+fn scrub_args_and_env() {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return;
+    };
+    let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+        return;
+    };
+    // Fields 48 to 51 (arg_start, arg_end, env_start, env_end); after ')' comes field 3.
+    let f: Vec<usize> = rest
+        .split_whitespace()
+        .skip(45)
+        .take(4)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let [arg_start, arg_end, env_start, env_end] = f[..] else {
+        return;
+    };
+    for (start, end) in [(arg_start, arg_end), (env_start, env_end)] {
+        if start != 0 && end > start {
+            // SAFETY: the kernel reports these ranges as this process's own argument and environment strings,
+            // mapped writable on its stack; zeroing them changes no pointer, only string contents.
+            unsafe { std::ptr::write_bytes(start as *mut u8, 0, end - start) };
+        }
+    }
+}
+
 /// fork(2) for the stage child. The caller is single-threaded (documented contract), so the child may allocate.
 fn fork() -> Result<libc::pid_t> {
     // SAFETY: plain fork; the caller is single-threaded, so no lock can be held by a vanished thread.
@@ -385,6 +414,7 @@ pub(crate) fn launch(l: Launch) -> Result<Launched> {
     };
     if stage == 0 {
         reset_signals();
+        scrub_args_and_env();
         drop(psock);
         let sock = csock.as_raw_fd();
         let stdin_null = install_stdio(sock, &l.stdio);
@@ -711,6 +741,16 @@ pub(crate) fn exec(
             "exec joins a running container, which needs a sealed binary (CVE-2019-5736): call runtime::seal::ensure_sealed() first"
         );
     }
+    // A pidfd pins the process: while it is alive its pid cannot be recycled, so the namespaces opened below
+    // are the container's, not a stranger's that got the pid (SECURITY.md J6).
+    // SAFETY: pidfd_open syscall with a pid and no flags; the result is checked.
+    let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, container_pid, 0) };
+    if pidfd < 0 {
+        return Err(std::io::Error::last_os_error())
+            .with_context(|| format!("container process {container_pid} is gone"));
+    }
+    // SAFETY: the kernel just returned this fd to us.
+    let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd as RawFd) };
     // Only namespaces that differ from ours are joined (setns into our own user namespace fails).
     let mut join: Vec<(libc::c_int, OwnedFd)> = Vec::new();
     for (name, flag) in NS_ORDER {
@@ -720,6 +760,29 @@ pub(crate) fn exec(
             join.push((flag, open_ns(Path::new(&theirs))?));
         }
     }
+    if let Some(name) = cgroup_name {
+        let members = cgroup::pids(name);
+        if cgroup::dirs(name)?.iter().any(|(_, d)| d.is_dir()) && !members.contains(&container_pid)
+        {
+            bail!(
+                "process {container_pid} is not in the container's cgroup {name}: refusing to join its namespaces"
+            );
+        }
+    }
+    // SAFETY: pidfd_send_signal with signal 0 only checks that the process still exists.
+    if unsafe {
+        libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            pidfd.as_raw_fd(),
+            0,
+            std::ptr::null::<u8>(),
+            0,
+        )
+    } < 0
+    {
+        bail!("container process {container_pid} exited");
+    }
+    drop(pidfd);
     let plan = Plan {
         join,
         unshare: 0,
@@ -729,6 +792,7 @@ pub(crate) fn exec(
     let stage = fork()?;
     if stage == 0 {
         reset_signals();
+        scrub_args_and_env();
         drop(psock);
         let sock = csock.as_raw_fd();
         let stdin_null = install_stdio(sock, &stdio);
