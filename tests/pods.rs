@@ -49,6 +49,16 @@ fn eventually(secs: u64, mut f: impl FnMut() -> bool) -> bool {
     f()
 }
 
+/// Removes the pod with `pod rm -f` when the test ends, also when an assertion failed halfway, so a
+/// failing test does not leave processes and mounts on the machine.
+struct PodGuard<'a>(&'a TestEnv, String);
+
+impl Drop for PodGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.berth().args(["pod", "rm", "-f", &self.1]).output();
+    }
+}
+
 fn infra_id(env: &TestEnv, pod: &str) -> String {
     let out = env.run(["pod", "inspect", "--format", "{{.InfraContainerID}}", pod]);
     out.assert_ok();
@@ -85,6 +95,7 @@ fn assert_nothing_left(env: &TestEnv, ids: &[String]) {
 fn pod_members_share_localhost_hostname_and_shm() {
     let (env, image) = world();
     let pod = unique("app");
+    let _guard = PodGuard(&env, pod.clone());
     let out = env.run(["pod", "create", "--name", &pod, "--hostname", "podhost"]);
     out.assert_ok();
     let pod_id = out.stdout().trim().to_string();
@@ -160,6 +171,7 @@ const COUNT_ZOMBIES: &str = "sleep 1; n=0; for s in /proc/[0-9]*/stat; do read -
 fn shared_pid_pod_infra_is_pid1_and_reaps_orphans() {
     let (env, image) = world();
     let pod = unique("pidpod");
+    let _guard = PodGuard(&env, pod.clone());
     env.run(["pod", "create", "--name", &pod, "--share", "+pid"]).assert_ok();
     env.run(["run", "--rm", "--pod", &pod, &image, "sh", "-c", ORPHANS]).assert_ok();
     env.run(["run", "--rm", "--pod", &pod, &image, "sh", "-c", COUNT_ZOMBIES])
@@ -212,6 +224,7 @@ fn run_init_reaps_orphans_of_a_single_container() {
 fn pod_stop_start_restart_and_new_pod_from_run() {
     let (env, image) = world();
     let pod = unique("cycle");
+    let _guard = PodGuard(&env, pod.clone());
     let solo = unique("solo");
     env.run(["run", "-d", "--pod", &format!("new:{pod}"), "--name", &solo, &image, "sleep", "1000"]).assert_ok();
     env.run(["pod", "ps", "--filter", &format!("name={pod}"), "--format", "{{.Status}}"])
@@ -255,6 +268,7 @@ fn pod_stop_start_restart_and_new_pod_from_run() {
 fn published_pod_port_reaches_a_member_from_loopback() {
     let (env, image) = world();
     let pod = unique("pub");
+    let _guard = PodGuard(&env, pod.clone());
     // A port the kernel picks now and releases: free for the pod to take.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     env.run(["pod", "create", "--name", &pod, "-p", &format!("127.0.0.1:{port}:80")]).assert_ok();
