@@ -14,7 +14,9 @@ fn world() -> (TestEnv, String) {
 }
 
 fn mountinfo_mentions(s: &str) -> bool {
-    std::fs::read_to_string("/proc/self/mountinfo").unwrap().contains(s)
+    std::fs::read_to_string("/proc/self/mountinfo")
+        .unwrap()
+        .contains(s)
 }
 
 /// Host processes whose command line mentions `needle` (our test's root dir appears in every monitor's
@@ -26,10 +28,16 @@ fn processes_mentioning(needle: &str) -> Vec<String> {
         if !name.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
-        let Ok(cmd) = std::fs::read(e.path().join("cmdline")) else { continue };
+        let Ok(cmd) = std::fs::read(e.path().join("cmdline")) else {
+            continue;
+        };
         let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else { continue };
-        let zombie = stat.rfind(')').is_some_and(|i| stat[i + 2..].starts_with('Z'));
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        let zombie = stat
+            .rfind(')')
+            .is_some_and(|i| stat[i + 2..].starts_with('Z'));
         if cmd.contains(needle) && !zombie {
             out.push(format!("{name}: {cmd}"));
         }
@@ -76,18 +84,38 @@ fn assert_nothing_left(env: &TestEnv, ids: &[String]) {
         processes_mentioning(&root)
     );
     assert!(!mountinfo_mentions(&root), "a mount under the root remains");
-    assert!(!mountinfo_mentions(&run_root), "a mount under the run root remains");
+    assert!(
+        !mountinfo_mentions(&run_root),
+        "a mount under the run root remains"
+    );
     let netns = env.run_root().join("netns");
-    let left: Vec<_> = std::fs::read_dir(&netns).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    let left: Vec<_> = std::fs::read_dir(&netns)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
     assert!(left.is_empty(), "netns files remain: {left:?}");
-    let links = String::from_utf8_lossy(&std::process::Command::new("ip").args(["-o", "link"]).output().unwrap().stdout)
-        .to_string();
+    let links = String::from_utf8_lossy(
+        &std::process::Command::new("ip")
+            .args(["-o", "link"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .to_string();
     let cgroups = std::fs::read_to_string("/proc/self/cgroup").unwrap();
-    let mem = cgroups.lines().find_map(|l| l.split(':').nth(2).filter(|_| l.contains(":memory:"))).unwrap_or("/");
+    let mem = cgroups
+        .lines()
+        .find_map(|l| l.split(':').nth(2).filter(|_| l.contains(":memory:")))
+        .unwrap_or("/");
     for id in ids {
-        let cg = std::path::Path::new("/sys/fs/cgroup/memory").join(mem.trim_start_matches('/')).join("berth").join(id);
+        let cg = std::path::Path::new("/sys/fs/cgroup/memory")
+            .join(mem.trim_start_matches('/'))
+            .join("berth")
+            .join(id);
         assert!(!cg.exists(), "cgroup {} remains", cg.display());
-        assert!(!links.contains(&id[..12]), "a link named after {id} remains");
+        assert!(
+            !links.contains(&id[..12]),
+            "a link named after {id} remains"
+        );
     }
 }
 
@@ -99,62 +127,143 @@ fn pod_members_share_localhost_hostname_and_shm() {
     let out = env.run(["pod", "create", "--name", &pod, "--hostname", "podhost"]);
     out.assert_ok();
     let pod_id = out.stdout().trim().to_string();
-    assert_eq!(pod_id.len(), 64, "pod create prints the full id: {pod_id:?}");
-    env.run(["pod", "exists", &pod]).assert_ok().assert_stdout_eq("");
-    env.run(["pod", "exists", "no-such-pod"]).assert_code(1).assert_stdout_eq("");
+    assert_eq!(
+        pod_id.len(),
+        64,
+        "pod create prints the full id: {pod_id:?}"
+    );
+    env.run(["pod", "exists", &pod])
+        .assert_ok()
+        .assert_stdout_eq("");
+    env.run(["pod", "exists", "no-such-pod"])
+        .assert_code(1)
+        .assert_stdout_eq("");
 
     let web = unique("web");
-    env.run(["run", "-d", "--pod", &pod, "--name", &web, &image, "httpd", "-f", "-p", "80", "-h", "/etc"])
-        .assert_ok();
+    env.run([
+        "run", "-d", "--pod", &pod, "--name", &web, &image, "httpd", "-f", "-p", "80", "-h", "/etc",
+    ])
+    .assert_ok();
     // Same network namespace: localhost reaches the other member's httpd.
     let mut body = String::new();
     for _ in 0..50 {
-        let o = env.run(["run", "--rm", "--pod", &pod, &image, "wget", "-qO-", "http://localhost:80/hostname"]);
+        let o = env.run([
+            "run",
+            "--rm",
+            "--pod",
+            &pod,
+            &image,
+            "wget",
+            "-qO-",
+            "http://localhost:80/hostname",
+        ]);
         body = o.stdout().to_string();
         if o.success() {
             break;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert_eq!(body, "podhost\n", "wget over localhost served the pod's /etc/hostname");
+    assert_eq!(
+        body, "podhost\n",
+        "wget over localhost served the pod's /etc/hostname"
+    );
     // Same UTS namespace: the pod's hostname.
-    env.run(["run", "--rm", "--pod", &pod, &image, "hostname"]).assert_ok().assert_stdout_eq("podhost\n");
+    env.run(["run", "--rm", "--pod", &pod, &image, "hostname"])
+        .assert_ok()
+        .assert_stdout_eq("podhost\n");
     // Same IPC mount: a file in /dev/shm written by one member is read by another.
-    env.run(["run", "--rm", "--pod", &pod, &image, "sh", "-c", "echo shared-segment > /dev/shm/seg"]).assert_ok();
-    env.run(["run", "--rm", "--pod", &pod, &image, "cat", "/dev/shm/seg"]).assert_ok().assert_stdout_eq("shared-segment\n");
+    env.run([
+        "run",
+        "--rm",
+        "--pod",
+        &pod,
+        &image,
+        "sh",
+        "-c",
+        "echo shared-segment > /dev/shm/seg",
+    ])
+    .assert_ok();
+    env.run(["run", "--rm", "--pod", &pod, &image, "cat", "/dev/shm/seg"])
+        .assert_ok()
+        .assert_stdout_eq("shared-segment\n");
     // A member may not bring its own hostname (podman's error).
-    env.run(["run", "--rm", "--pod", &pod, "--hostname", "x", &image, "true"])
-        .assert_code(125)
-        .assert_stderr_has("cannot set hostname when joining the pod UTS namespace");
+    env.run([
+        "run",
+        "--rm",
+        "--pod",
+        &pod,
+        "--hostname",
+        "x",
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has("cannot set hostname when joining the pod UTS namespace");
 
     // ps and inspect.
-    env.run(["pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}"])
-        .assert_ok()
-        .assert_stdout_eq(&format!("{pod} Running 2\n"));
+    env.run([
+        "pod",
+        "ps",
+        "--format",
+        "{{.Name}} {{.Status}} {{.NumberOfContainers}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq(&format!("{pod} Running 2\n"));
     let ps = env.run(["pod", "ls"]);
-    ps.assert_ok().assert_stdout_has("POD ID").assert_stdout_has("# OF CONTAINERS").assert_stdout_has(&pod_id[..12]);
+    ps.assert_ok()
+        .assert_stdout_has("POD ID")
+        .assert_stdout_has("# OF CONTAINERS")
+        .assert_stdout_has(&pod_id[..12]);
     let insp = env.run(["pod", "inspect", &pod]);
     insp.assert_ok();
-    let v: serde_json::Value = serde_json::from_str(insp.stdout()).expect("pod inspect prints JSON");
+    let v: serde_json::Value =
+        serde_json::from_str(insp.stdout()).expect("pod inspect prints JSON");
     let v = &v[0];
     assert_eq!(v["Name"], pod.as_str());
     assert_eq!(v["Hostname"], "podhost");
-    assert_eq!(v["SharedNamespaces"], serde_json::json!(["ipc", "net", "uts"]));
+    assert_eq!(
+        v["SharedNamespaces"],
+        serde_json::json!(["ipc", "net", "uts"])
+    );
     assert_eq!(v["NumContainers"], 2);
     assert_eq!(v["State"], "Running");
     // As in podman, the infra container is listed with the members (named <pod id>-infra).
-    env.run(["ps", "--filter", &format!("pod={pod}"), "--format", "{{.Names}}"])
+    env.run([
+        "ps",
+        "--filter",
+        &format!("pod={pod}"),
+        "--format",
+        "{{.Names}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq(&format!("{web}\n{}-infra\n", &pod_id[..12]));
+    env.run([
+        "ps",
+        "--pod",
+        "--filter",
+        &format!("name={web}"),
+        "--format",
+        "{{.PodName}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq(&format!("{pod}\n"));
+    env.run(["pod", "top", &pod])
         .assert_ok()
-        .assert_stdout_eq(&format!("{web}\n{}-infra\n", &pod_id[..12]));
-    env.run(["ps", "--pod", "--filter", &format!("name={web}"), "--format", "{{.PodName}}"])
-        .assert_ok()
-        .assert_stdout_eq(&format!("{pod}\n"));
-    env.run(["pod", "top", &pod]).assert_ok().assert_stdout_has("httpd").assert_stdout_has("internal pause");
-    env.run(["pod", "rm", &pod]).assert_code(1).assert_stderr_has("cannot be removed without force");
+        .assert_stdout_has("httpd")
+        .assert_stdout_has("internal pause");
+    env.run(["pod", "rm", &pod])
+        .assert_code(1)
+        .assert_stderr_has("cannot be removed without force");
 
     let infra = infra_id(&env, &pod);
-    let web_id = env.run(["inspect", "--format", "{{.Id}}", &web]).stdout().trim().to_string();
-    env.run(["pod", "rm", "-f", &pod]).assert_ok().assert_stdout_eq(&format!("{pod_id}\n"));
+    let web_id = env
+        .run(["inspect", "--format", "{{.Id}}", &web])
+        .stdout()
+        .trim()
+        .to_string();
+    env.run(["pod", "rm", "-f", &pod])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{pod_id}\n"));
     env.run(["pod", "exists", &pod]).assert_code(1);
     env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
     assert_nothing_left(&env, &[infra, web_id]);
@@ -172,14 +281,37 @@ fn shared_pid_pod_infra_is_pid1_and_reaps_orphans() {
     let (env, image) = world();
     let pod = unique("pidpod");
     let _guard = PodGuard(&env, pod.clone());
-    env.run(["pod", "create", "--name", &pod, "--share", "+pid"]).assert_ok();
-    env.run(["run", "--rm", "--pod", &pod, &image, "sh", "-c", ORPHANS]).assert_ok();
-    env.run(["run", "--rm", "--pod", &pod, &image, "sh", "-c", COUNT_ZOMBIES])
-        .assert_ok()
-        .assert_stdout_eq("zombies=0\n");
-    let cmd = env.run(["run", "--rm", "--pod", &pod, &image, "cat", "/proc/1/cmdline"]);
+    env.run(["pod", "create", "--name", &pod, "--share", "+pid"])
+        .assert_ok();
+    env.run(["run", "--rm", "--pod", &pod, &image, "sh", "-c", ORPHANS])
+        .assert_ok();
+    env.run([
+        "run",
+        "--rm",
+        "--pod",
+        &pod,
+        &image,
+        "sh",
+        "-c",
+        COUNT_ZOMBIES,
+    ])
+    .assert_ok()
+    .assert_stdout_eq("zombies=0\n");
+    let cmd = env.run([
+        "run",
+        "--rm",
+        "--pod",
+        &pod,
+        &image,
+        "cat",
+        "/proc/1/cmdline",
+    ]);
     cmd.assert_ok();
-    assert_eq!(cmd.stdout(), "/berth\0internal\0pause\0", "PID 1 of the pod is berth's pause");
+    assert_eq!(
+        cmd.stdout(),
+        "/berth\0internal\0pause\0",
+        "PID 1 of the pod is berth's pause"
+    );
     let infra = infra_id(&env, &pod);
     env.run(["pod", "rm", "-f", &pod]).assert_ok();
     assert_nothing_left(&env, &[infra]);
@@ -192,13 +324,22 @@ fn without_a_reaper_orphans_stay_zombies_as_in_docker() {
     // are made in the background and PID 1 becomes `sleep`, which never waits: their zombies stay.
     let name = unique("noreap");
     let script = format!("( ({ORPHANS}) & ); exec sleep 60");
-    env.run(["run", "-d", "--name", &name, &image, "sh", "-c", &script]).assert_ok();
+    env.run(["run", "-d", "--name", &name, &image, "sh", "-c", &script])
+        .assert_ok();
     std::thread::sleep(Duration::from_secs(2));
     let out = env.run(["exec", &name, "sh", "-c", COUNT_ZOMBIES]);
     out.assert_ok();
     env.run(["rm", "-f", &name]).assert_ok();
-    let n: u32 = out.stdout().trim().trim_start_matches("zombies=").parse().expect("a zombie count");
-    assert!(n >= 90, "expected the orphans to stay zombies without a reaper, saw {n}");
+    let n: u32 = out
+        .stdout()
+        .trim()
+        .trim_start_matches("zombies=")
+        .parse()
+        .expect("a zombie count");
+    assert!(
+        n >= 90,
+        "expected the orphans to stay zombies without a reaper, saw {n}"
+    );
 }
 
 #[test]
@@ -207,17 +348,26 @@ fn run_init_reaps_orphans_of_a_single_container() {
     // Same non-waiting workload as the docker case below, but with --init berth's reaper is PID 1.
     let name = unique("init");
     let script = format!("( ({ORPHANS}) & ); exec sleep 60");
-    env.run(["run", "-d", "--init", "--name", &name, &image, "sh", "-c", &script]).assert_ok();
+    env.run([
+        "run", "-d", "--init", "--name", &name, &image, "sh", "-c", &script,
+    ])
+    .assert_ok();
     std::thread::sleep(Duration::from_secs(2));
-    env.run(["exec", &name, "sh", "-c", COUNT_ZOMBIES]).assert_ok().assert_stdout_eq("zombies=0\n");
+    env.run(["exec", &name, "sh", "-c", COUNT_ZOMBIES])
+        .assert_ok()
+        .assert_stdout_eq("zombies=0\n");
     let cmd = env.run(["exec", &name, "cat", "/proc/1/cmdline"]);
-    cmd.assert_ok().assert_stdout_has("internal\0init\0--\0sh\0");
+    cmd.assert_ok()
+        .assert_stdout_has("internal\0init\0--\0sh\0");
     // The init forwards the stop signal and exits with the command's status (143 = SIGTERM).
     env.run(["stop", "-t", "5", &name]).assert_ok();
-    env.run(["inspect", "--format", "{{.State.ExitCode}}", &name]).assert_ok().assert_stdout_eq("143\n");
+    env.run(["inspect", "--format", "{{.State.ExitCode}}", &name])
+        .assert_ok()
+        .assert_stdout_eq("143\n");
     env.run(["rm", &name]).assert_ok();
     // The exit code of the command passes through.
-    env.run(["run", "--rm", "--init", &image, "sh", "-c", "exit 7"]).assert_code(7);
+    env.run(["run", "--rm", "--init", &image, "sh", "-c", "exit 7"])
+        .assert_code(7);
 }
 
 #[test]
@@ -226,40 +376,102 @@ fn pod_stop_start_restart_and_new_pod_from_run() {
     let pod = unique("cycle");
     let _guard = PodGuard(&env, pod.clone());
     let solo = unique("solo");
-    env.run(["run", "-d", "--pod", &format!("new:{pod}"), "--name", &solo, &image, "sleep", "1000"]).assert_ok();
-    env.run(["pod", "ps", "--filter", &format!("name={pod}"), "--format", "{{.Status}}"])
-        .assert_ok()
-        .assert_stdout_eq("Running\n");
+    env.run([
+        "run",
+        "-d",
+        "--pod",
+        &format!("new:{pod}"),
+        "--name",
+        &solo,
+        &image,
+        "sleep",
+        "1000",
+    ])
+    .assert_ok();
+    env.run([
+        "pod",
+        "ps",
+        "--filter",
+        &format!("name={pod}"),
+        "--format",
+        "{{.Status}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("Running\n");
     let infra = infra_id(&env, &pod);
-    let pod_id = env.run(["pod", "inspect", "--format", "{{.Id}}", &pod]).stdout().trim().to_string();
-    let solo_id = env.run(["inspect", "--format", "{{.Id}}", &solo]).stdout().trim().to_string();
+    let pod_id = env
+        .run(["pod", "inspect", "--format", "{{.Id}}", &pod])
+        .stdout()
+        .trim()
+        .to_string();
+    let solo_id = env
+        .run(["inspect", "--format", "{{.Id}}", &solo])
+        .stdout()
+        .trim()
+        .to_string();
 
     env.run(["pod", "stop", "-t", "1", &pod]).assert_ok();
-    env.run(["pod", "ps", "--filter", &format!("name={pod}"), "--format", "{{.Status}}"])
-        .assert_ok()
-        .assert_stdout_eq("Exited\n");
+    env.run([
+        "pod",
+        "ps",
+        "--filter",
+        &format!("name={pod}"),
+        "--format",
+        "{{.Status}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("Exited\n");
     // A stopped pod holds nothing: no process, no shm mount, no netns.
     let root = env.root().display().to_string();
-    assert!(eventually(10, || processes_mentioning(&root).is_empty()), "{:?}", processes_mentioning(&root));
-    assert!(!mountinfo_mentions(&env.run_root().display().to_string()), "a mount of the stopped pod remains");
+    assert!(
+        eventually(10, || processes_mentioning(&root).is_empty()),
+        "{:?}",
+        processes_mentioning(&root)
+    );
+    assert!(
+        !mountinfo_mentions(&env.run_root().display().to_string()),
+        "a mount of the stopped pod remains"
+    );
 
     env.run(["pod", "start", &pod]).assert_ok();
-    env.run(["pod", "ps", "--filter", &format!("name={pod}"), "--format", "{{.Status}}"])
-        .assert_ok()
-        .assert_stdout_eq("Running\n");
+    env.run([
+        "pod",
+        "ps",
+        "--filter",
+        &format!("name={pod}"),
+        "--format",
+        "{{.Status}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("Running\n");
     env.run(["exec", &solo, "true"]).assert_ok();
     env.run(["pod", "restart", &pod]).assert_ok();
-    env.run(["inspect", "--format", "{{.State.Status}}", &solo]).assert_ok().assert_stdout_eq("running\n");
+    env.run(["inspect", "--format", "{{.State.Status}}", &solo])
+        .assert_ok()
+        .assert_stdout_eq("running\n");
     env.run(["pod", "pause", &pod]).assert_ok();
-    env.run(["inspect", "--format", "{{.State.Status}}", &solo]).assert_ok().assert_stdout_eq("paused\n");
+    env.run(["inspect", "--format", "{{.State.Status}}", &solo])
+        .assert_ok()
+        .assert_stdout_eq("paused\n");
     env.run(["pod", "unpause", &pod]).assert_ok();
     env.run(["pod", "kill", &pod]).assert_ok();
     // kill does not wait (as docker's and podman's): wait until every container has exited.
     let exited = eventually(10, || {
-        env.run(["pod", "ps", "--filter", &format!("name={pod}"), "--format", "{{.Status}}"]).stdout() == "Exited\n"
+        env.run([
+            "pod",
+            "ps",
+            "--filter",
+            &format!("name={pod}"),
+            "--format",
+            "{{.Status}}",
+        ])
+        .stdout()
+            == "Exited\n"
     });
     assert!(exited, "the killed pod did not exit");
-    env.run(["pod", "prune", "-f"]).assert_ok().assert_stdout_has(&pod_id);
+    env.run(["pod", "prune", "-f"])
+        .assert_ok()
+        .assert_stdout_has(&pod_id);
     env.run(["pod", "exists", &pod]).assert_code(1);
     assert_nothing_left(&env, &[infra, solo_id]);
 }
@@ -270,10 +482,31 @@ fn published_pod_port_reaches_a_member_from_loopback() {
     let pod = unique("pub");
     let _guard = PodGuard(&env, pod.clone());
     // A port the kernel picks now and releases: free for the pod to take.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    env.run(["pod", "create", "--name", &pod, "-p", &format!("127.0.0.1:{port}:80")]).assert_ok();
-    env.run(["run", "-d", "--pod", &pod, &image, "sh", "-c", "echo hello-pod > /tmp/index.html; httpd -f -p 80 -h /tmp"])
-        .assert_ok();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    env.run([
+        "pod",
+        "create",
+        "--name",
+        &pod,
+        "-p",
+        &format!("127.0.0.1:{port}:80"),
+    ])
+    .assert_ok();
+    env.run([
+        "run",
+        "-d",
+        "--pod",
+        &pod,
+        &image,
+        "sh",
+        "-c",
+        "echo hello-pod > /tmp/index.html; httpd -f -p 80 -h /tmp",
+    ])
+    .assert_ok();
     let mut got = String::new();
     let ok = eventually(10, || {
         got = registry::http(&format!("127.0.0.1:{port}"), "GET", "/index.html", &[], b"")
@@ -284,6 +517,63 @@ fn published_pod_port_reaches_a_member_from_loopback() {
     assert!(ok, "published pod port answered {got:?}");
     let infra = infra_id(&env, &pod);
     env.run(["pod", "rm", "-f", &pod]).assert_ok();
-    assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(), "the pod's port is still bound");
+    assert!(
+        std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(),
+        "the pod's port is still bound"
+    );
     assert_nothing_left(&env, &[infra]);
+}
+
+#[test]
+fn rootless_pod_members_share_hostname_and_shm_and_stop_leaves_nothing() {
+    // Members run without --rm and the pod is only stopped: as merged, removing any rootless container
+    // fails with EACCES on its overlay dirs and a rootless `run --rm` exits 255 (containers code, no pod
+    // involved). The guard still tries `pod rm -f`.
+    let env = TestEnv::rootless();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    let pod = unique("rlpod");
+    let _guard = PodGuard(&env, pod.clone());
+    env.run([
+        "pod",
+        "create",
+        "--name",
+        &pod,
+        "--hostname",
+        "rlhost",
+        "--network",
+        "none",
+    ])
+    .assert_ok();
+    env.run(["run", "--pod", &pod, &image, "hostname"])
+        .assert_ok()
+        .assert_stdout_eq("rlhost\n");
+    env.run([
+        "run",
+        "--pod",
+        &pod,
+        &image,
+        "sh",
+        "-c",
+        "echo rl > /dev/shm/seg",
+    ])
+    .assert_ok();
+    env.run(["run", "--pod", &pod, &image, "cat", "/dev/shm/seg"])
+        .assert_ok()
+        .assert_stdout_eq("rl\n");
+    env.run(["pod", "stop", "-t", "1", &pod]).assert_ok();
+    env.run(["pod", "ps", "--format", "{{.Status}}"])
+        .assert_ok()
+        .assert_stdout_eq("Exited\n");
+    let root = env.root().display().to_string();
+    assert!(
+        eventually(10, || processes_mentioning(&root).is_empty()),
+        "{:?}",
+        processes_mentioning(&root)
+    );
+    assert!(!mountinfo_mentions(&root), "a mount under the root remains");
+    assert!(
+        !mountinfo_mentions(&env.run_root().display().to_string()),
+        "a mount under the run root remains"
+    );
 }

@@ -170,7 +170,12 @@ pub fn run(cmd: PodCommand, g: &GlobalOpts) -> Result<i32> {
         PodSub::Ps(a) => ps(&p, &a),
         PodSub::Inspect { format, pods } => inspect(&p, format.as_deref(), &pods),
         PodSub::Top { pod } => top(&p, &pod),
-        PodSub::Logs { follow, timestamps, tail, pod } => logs(&p, &pod, follow, timestamps, &tail),
+        PodSub::Logs {
+            follow,
+            timestamps,
+            tail,
+            pod,
+        } => logs(&p, &pod, follow, timestamps, &tail),
         PodSub::Start { pods } => each(&pods, |q| engine::start(&p, q)),
         PodSub::Stop { time, pods } => each(&pods, |q| engine::stop(&p, q, time)),
         PodSub::Restart { pods } => each(&pods, |q| engine::restart(&p, q)),
@@ -229,7 +234,12 @@ fn create(p: &Paths, a: &CreateArgs) -> Result<i32> {
         "stop" => ExitPolicy::Stop,
         other => bail!("invalid pod exit policy: {other:?}"),
     };
-    let memory = a.memory.as_deref().map(human::parse_bytes).transpose()?.map(|m| m as i64);
+    let memory = a
+        .memory
+        .as_deref()
+        .map(human::parse_bytes)
+        .transpose()?
+        .map(|m| m as i64);
     if memory.is_some_and(|m| m < 6 * 1024 * 1024) {
         bail!("Minimum memory limit allowed is 6MB");
     }
@@ -245,17 +255,29 @@ fn create(p: &Paths, a: &CreateArgs) -> Result<i32> {
         exit_policy,
         create_command: std::env::args().collect(),
     };
-    let id = engine::create(p, opts).map_err(|e| StatusError { code: 125, msg: format!("{e:#}") })?;
+    let id = engine::create(p, opts).map_err(|e| StatusError {
+        code: 125,
+        msg: format!("{e:#}"),
+    })?;
     writeln!(stdout(), "{id}")?;
     Ok(0)
 }
 
 fn ps_row(s: &engine::PodSummary, trunc: bool, now: SystemTime) -> Value {
-    let short = |id: &str| if trunc { id[..12].to_string() } else { id.to_string() };
+    let short = |id: &str| {
+        if trunc {
+            id[..12].to_string()
+        } else {
+            id.to_string()
+        }
+    };
     let created = crate::state::time::parse_rfc3339(&s.record.created).unwrap_or(now);
     let names: Vec<String> = s.containers.iter().map(|c| c.record.name.clone()).collect();
-    let networks: Vec<String> =
-        if s.record.network == "none" { vec![] } else { vec![s.record.network.clone()] };
+    let networks: Vec<String> = if s.record.network == "none" {
+        vec![]
+    } else {
+        vec![s.record.network.clone()]
+    };
     json!({
         "ID": short(&s.record.id),
         "Id": s.record.id,
@@ -275,7 +297,9 @@ fn ps_row(s: &engine::PodSummary, trunc: bool, now: SystemTime) -> Value {
 }
 
 fn pod_matches(s: &engine::PodSummary, f: &str) -> Result<bool> {
-    let (k, v) = f.split_once('=').context("bad format of filter (expected name=value)")?;
+    let (k, v) = f
+        .split_once('=')
+        .context("bad format of filter (expected name=value)")?;
     Ok(match k {
         "name" => s.record.name.contains(v),
         "id" => s.record.id.starts_with(v),
@@ -352,15 +376,31 @@ fn top(p: &Paths, q: &str) -> Result<i32> {
     let mut tw = Vec::new();
     writeln!(tw, "USER\tPID\tPPID\tCONTAINER\tCOMMAND")?;
     for r in rows {
-        let user = if r.user == 0 { "root".to_string() } else { r.user.to_string() };
-        writeln!(tw, "{user}\t{}\t{}\t{}\t{}", r.pid, r.ppid, r.container, r.command)?;
+        let user = if r.user == 0 {
+            "root".to_string()
+        } else {
+            r.user.to_string()
+        };
+        writeln!(
+            tw,
+            "{user}\t{}\t{}\t{}\t{}",
+            r.pid, r.ppid, r.container, r.command
+        )?;
     }
     let text = String::from_utf8_lossy(&tw).into_owned();
     // Column alignment as podman's tabwriter (min width 1, padding 3).
     let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
     let cols = lines.iter().map(|l| l.len()).max().unwrap_or(0);
-    let widths: Vec<usize> =
-        (0..cols).map(|i| lines.iter().filter_map(|l| l.get(i)).map(|c| c.chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..cols)
+        .map(|i| {
+            lines
+                .iter()
+                .filter_map(|l| l.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     for l in &lines {
         let mut s = String::new();
         for (i, c) in l.iter().enumerate() {
@@ -378,16 +418,29 @@ fn top(p: &Paths, q: &str) -> Result<i32> {
 fn logs(p: &Paths, q: &str, follow: bool, timestamps: bool, tail: &str) -> Result<i32> {
     let tail = match tail {
         "all" | "" => None,
-        n => n.parse::<i64>().ok().filter(|v| *v >= 0).map(|v| v as usize),
+        n => n
+            .parse::<i64>()
+            .ok()
+            .filter(|v| *v >= 0)
+            .map(|v| v as usize),
     };
-    let o = LogOptions { follow, tail, since: None, until: None };
+    let o = LogOptions {
+        follow,
+        tail,
+        since: None,
+        until: None,
+    };
     let members = engine::log_containers(p, q)?;
     let run_one = |id: &str, name: &str| -> Result<()> {
         let mut out = std::io::stdout();
         let mut err = std::io::stderr();
         let short = &id[..12];
         crate::engine::container::logs(p, id, &o, &mut |e| {
-            let w: &mut dyn Write = if e.stream == "stderr" { &mut err } else { &mut out };
+            let w: &mut dyn Write = if e.stream == "stderr" {
+                &mut err
+            } else {
+                &mut out
+            };
             // podman prefixes each line with the container's short id (and name, with --names).
             let mut line = format!("{short} {name} ");
             if timestamps {
@@ -402,9 +455,13 @@ fn logs(p: &Paths, q: &str, follow: bool, timestamps: bool, tail: &str) -> Resul
     };
     if follow {
         std::thread::scope(|sc| -> Result<()> {
-            let hs: Vec<_> = members.iter().map(|(id, name)| sc.spawn(move || run_one(id, name))).collect();
+            let hs: Vec<_> = members
+                .iter()
+                .map(|(id, name)| sc.spawn(move || run_one(id, name)))
+                .collect();
             for h in hs {
-                h.join().map_err(|_| anyhow::anyhow!("log thread panicked"))??;
+                h.join()
+                    .map_err(|_| anyhow::anyhow!("log thread panicked"))??;
             }
             Ok(())
         })?;
@@ -419,7 +476,10 @@ fn logs(p: &Paths, q: &str, follow: bool, timestamps: bool, tail: &str) -> Resul
 fn prune(p: &Paths, force: bool) -> Result<i32> {
     if !force {
         let mut err = std::io::stderr();
-        write!(err, "WARNING! This will remove all stopped/exited pods..\nAre you sure you want to continue? [y/N] ")?;
+        write!(
+            err,
+            "WARNING! This will remove all stopped/exited pods..\nAre you sure you want to continue? [y/N] "
+        )?;
         err.flush()?;
         let mut line = String::new();
         std::io::stdin().read_line(&mut line)?;
@@ -447,8 +507,14 @@ pub fn join_pod(p: &Paths, pod: &str, opts: &mut RunOptions) -> Result<()> {
 
 /// Split `ps --filter` values into `pod=` ones (handled here) and the rest.
 pub fn split_pod_filters(filters: &[String]) -> (Vec<String>, Vec<String>) {
-    let (pods, rest): (Vec<String>, Vec<String>) = filters.iter().cloned().partition(|f| f.starts_with("pod="));
-    (pods.into_iter().map(|f| f["pod=".len()..].to_string()).collect(), rest)
+    let (pods, rest): (Vec<String>, Vec<String>) =
+        filters.iter().cloned().partition(|f| f.starts_with("pod="));
+    (
+        pods.into_iter()
+            .map(|f| f["pod=".len()..].to_string())
+            .collect(),
+        rest,
+    )
 }
 
 /// `ps --filter pod=X`: the container's pod matches X by name, full id or id prefix (any of several).
@@ -456,8 +522,11 @@ pub fn matches_pod_filters(p: &Paths, s: &Summary, pods: &[String]) -> bool {
     if pods.is_empty() {
         return true;
     }
-    let Some((id, name)) = engine::pod_of(p, &s.record) else { return false };
-    pods.iter().any(|q| *q == name || id.starts_with(q.as_str()))
+    let Some((id, name)) = engine::pod_of(p, &s.record) else {
+        return false;
+    };
+    pods.iter()
+        .any(|q| *q == name || id.starts_with(q.as_str()))
 }
 
 /// `ps --pod` columns: the pod's (short) id and name, empty outside a pod.

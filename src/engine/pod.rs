@@ -73,7 +73,9 @@ pub fn resolve_share(values: &[String]) -> Result<Vec<String>> {
                 continue;
             }
             if !SHAREABLE.contains(&ns) {
-                bail!("invalid kernel namespace to share: {ns}. Options are: cgroup, ipc, net, pid, uts or none");
+                bail!(
+                    "invalid kernel namespace to share: {ns}. Options are: cgroup, ipc, net, pid, uts or none"
+                );
             }
             if !set.iter().any(|s| s == ns) {
                 set.push(ns.to_string());
@@ -111,8 +113,18 @@ pub fn create(paths: &Paths, opts: CreateOptions) -> Result<String> {
     }
 }
 
-fn create_infra(paths: &Paths, pods: &Pods, id: &str, name: &str, opts: &CreateOptions) -> Result<()> {
-    let share = if opts.share.is_empty() { resolve_share(&[])? } else { opts.share.clone() };
+fn create_infra(
+    paths: &Paths,
+    pods: &Pods,
+    id: &str,
+    name: &str,
+    opts: &CreateOptions,
+) -> Result<()> {
+    let share = if opts.share.is_empty() {
+        resolve_share(&[])?
+    } else {
+        opts.share.clone()
+    };
     let shares_net = share.iter().any(|s| s == "net");
     if !shares_net && (!opts.ports.is_empty() || !opts.network.is_empty()) {
         bail!("you must share the network namespace to set network options (--network, -p)");
@@ -147,7 +159,12 @@ fn create_infra(paths: &Paths, pods: &Pods, id: &str, name: &str, opts: &CreateO
         .iter()
         .map(|p| -> Result<network::PortMapping> {
             Ok(network::PortMapping {
-                host_ip: p.host_ip.as_deref().map(str::parse).transpose().context("invalid host ip")?,
+                host_ip: p
+                    .host_ip
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .context("invalid host ip")?,
                 host_port: p.host_port,
                 container_port: p.container_port,
                 proto: p.proto.parse()?,
@@ -161,7 +178,10 @@ fn create_infra(paths: &Paths, pods: &Pods, id: &str, name: &str, opts: &CreateO
         hostname: Some(hostname.clone()),
         labels: BTreeMap::new(),
         network: network.clone(),
-        net: network::NetOptions { ports, ..Default::default() },
+        net: network::NetOptions {
+            ports,
+            ..Default::default()
+        },
         pod: Some(id.to_string()),
         // The pause process needs no capability at all.
         cap_drop: vec!["ALL".into()],
@@ -171,10 +191,14 @@ fn create_infra(paths: &Paths, pods: &Pods, id: &str, name: &str, opts: &CreateO
     let result = (|| -> Result<()> {
         let c = Containers::new(paths);
         let mut spec = read_spec(&c, &infra_id)?;
-        let mounts = spec["mounts"].as_array_mut().context("spec without mounts")?;
+        let mounts = spec["mounts"]
+            .as_array_mut()
+            .context("spec without mounts")?;
         for (host, inside) in &binds {
-            mounts.push(json!({"destination": inside, "type": "bind", "source": host,
-                "options": ["bind", "ro", "nosuid", "nodev"]}));
+            mounts.push(
+                json!({"destination": inside, "type": "bind", "source": host,
+                "options": ["bind", "ro", "nosuid", "nodev"]}),
+            );
         }
         write_spec(&c, &infra_id, &spec)?;
         let rec = PodRecord {
@@ -240,13 +264,24 @@ const INIT_DIR: &str = "/dev/.berth-init";
 /// read-only into [`INIT_DIR`].
 pub fn add_init(spec_path: &Path) -> Result<()> {
     let data = fs::read(spec_path).with_context(|| format!("reading {}", spec_path.display()))?;
-    let mut spec: Value = serde_json::from_slice(&data).with_context(|| format!("parsing {}", spec_path.display()))?;
+    let mut spec: Value = serde_json::from_slice(&data)
+        .with_context(|| format!("parsing {}", spec_path.display()))?;
     let binds = infra_binds()?;
     let mut loader = None;
-    let mounts = spec["mounts"].as_array_mut().context("spec without mounts")?;
+    let mounts = spec["mounts"]
+        .as_array_mut()
+        .context("spec without mounts")?;
     for (i, (host, inside)) in binds.iter().enumerate() {
-        let name = Path::new(inside).file_name().context("library without a name")?.to_string_lossy().to_string();
-        let dest = if i == 0 { format!("{INIT_DIR}/berth") } else { format!("{INIT_DIR}/lib/{name}") };
+        let name = Path::new(inside)
+            .file_name()
+            .context("library without a name")?
+            .to_string_lossy()
+            .to_string();
+        let dest = if i == 0 {
+            format!("{INIT_DIR}/berth")
+        } else {
+            format!("{INIT_DIR}/lib/{name}")
+        };
         if name.starts_with("ld-linux") || name.starts_with("ld64") || name.starts_with("ld-musl") {
             loader = Some(dest.clone());
         }
@@ -254,7 +289,10 @@ pub fn add_init(spec_path: &Path) -> Result<()> {
             "options": ["bind", "ro", "nosuid", "nodev"]}));
     }
     let loader = loader.context("berth's dynamic loader not found by ldd")?;
-    let user_args: Vec<Value> = spec["process"]["args"].as_array().cloned().unwrap_or_default();
+    let user_args: Vec<Value> = spec["process"]["args"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let mut args = vec![
         json!(loader),
         json!("--library-path"),
@@ -266,16 +304,21 @@ pub fn add_init(spec_path: &Path) -> Result<()> {
     ];
     args.extend(user_args);
     spec["process"]["args"] = json!(args);
-    store::write_atomic(spec_path, &serde_json::to_vec_pretty(&spec).context("encoding spec")?)
+    store::write_atomic(
+        spec_path,
+        &serde_json::to_vec_pretty(&spec).context("encoding spec")?,
+    )
 }
 
 /// The infra's image layer: the mount points docker's default mounts and our binds need, nothing else.
 fn build_infra_root(root: &Path, binds: &[(PathBuf, String)]) -> Result<()> {
     for d in ["proc", "dev", "sys", "etc", "tmp"] {
-        fs::create_dir_all(root.join(d)).with_context(|| format!("creating {}", root.join(d).display()))?;
+        fs::create_dir_all(root.join(d))
+            .with_context(|| format!("creating {}", root.join(d).display()))?;
     }
     for f in ["etc/hosts", "etc/hostname", "etc/resolv.conf"] {
-        fs::write(root.join(f), b"").with_context(|| format!("creating {}", root.join(f).display()))?;
+        fs::write(root.join(f), b"")
+            .with_context(|| format!("creating {}", root.join(f).display()))?;
     }
     for (_, inside) in binds {
         let p = root.join(inside.trim_start_matches('/'));
@@ -294,7 +337,10 @@ fn read_spec(c: &Containers, id: &str) -> Result<Value> {
 }
 
 fn write_spec(c: &Containers, id: &str, spec: &Value) -> Result<()> {
-    store::write_atomic(&c.dir(id).join("config.json"), &serde_json::to_vec_pretty(spec).context("encoding spec")?)
+    store::write_atomic(
+        &c.dir(id).join("config.json"),
+        &serde_json::to_vec_pretty(spec).context("encoding spec")?,
+    )
 }
 
 /// The OCI namespace type of a pod share kind.
@@ -307,7 +353,9 @@ fn oci_ns(kind: &str) -> &str {
 
 /// Point the spec's `kind` namespace entry at `path` (None: a new namespace), adding the entry if missing.
 fn set_namespace(spec: &mut Value, kind: &str, path: Option<&Path>) -> Result<()> {
-    let nss = spec["linux"]["namespaces"].as_array_mut().context("spec without namespaces")?;
+    let nss = spec["linux"]["namespaces"]
+        .as_array_mut()
+        .context("spec without namespaces")?;
     nss.retain(|n| n["type"] != kind);
     let mut e = json!({"type": kind});
     if let Some(p) = path {
@@ -319,7 +367,9 @@ fn set_namespace(spec: &mut Value, kind: &str, path: Option<&Path>) -> Result<()
 
 /// Replace the mount at `dest` with a bind of `source`.
 fn set_bind(spec: &mut Value, dest: &str, source: &Path, options: &[&str]) -> Result<()> {
-    let mounts = spec["mounts"].as_array_mut().context("spec without mounts")?;
+    let mounts = spec["mounts"]
+        .as_array_mut()
+        .context("spec without mounts")?;
     let m = json!({"destination": dest, "type": "bind", "source": source, "options": options});
     match mounts.iter_mut().find(|m| m["destination"] == dest) {
         Some(slot) => *slot = m,
@@ -331,7 +381,9 @@ fn set_bind(spec: &mut Value, dest: &str, source: &Path, options: &[&str]) -> Re
 /// True when `path` is a mount point (its device differs from its parent's).
 fn is_mountpoint(path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
-    let (Ok(a), Some(Ok(b))) = (fs::metadata(path), path.parent().map(fs::metadata)) else { return false };
+    let (Ok(a), Some(Ok(b))) = (fs::metadata(path), path.parent().map(fs::metadata)) else {
+        return false;
+    };
     a.dev() != b.dev()
 }
 
@@ -339,12 +391,16 @@ fn is_mountpoint(path: &Path) -> bool {
 fn mount_shm(pods: &Pods, id: &str) -> Result<PathBuf> {
     let shm = pods.shm_dir(id);
     fs::create_dir_all(&shm).with_context(|| format!("creating {}", shm.display()))?;
-    if !is_mountpoint(&shm) {
+    // Rootless, berth cannot mount on the host: the directory itself (on the run root, a tmpfs under
+    // XDG_RUNTIME_DIR) is shared instead, without a size limit of its own.
+    if !pods.paths.rootless && !is_mountpoint(&shm) {
         nix::mount::mount(
             Some("shm"),
             &shm,
             Some("tmpfs"),
-            nix::mount::MsFlags::MS_NOSUID | nix::mount::MsFlags::MS_NODEV | nix::mount::MsFlags::MS_NOEXEC,
+            nix::mount::MsFlags::MS_NOSUID
+                | nix::mount::MsFlags::MS_NODEV
+                | nix::mount::MsFlags::MS_NOEXEC,
             Some("mode=1777,size=65536k"),
         )
         .with_context(|| format!("mounting the pod's shm at {}", shm.display()))?;
@@ -358,15 +414,17 @@ fn unmount_shm(pods: &Pods, id: &str) -> Result<()> {
         nix::mount::umount2(&shm, nix::mount::MntFlags::MNT_DETACH)
             .with_context(|| format!("unmounting {}", shm.display()))?;
     }
-    let _ = fs::remove_dir(&shm);
-    Ok(())
+    // Unmounted (or never mounted, rootless): whatever the pod left in it goes with the pod.
+    crate::state::remove_dir_if_exists(&shm)
 }
 
 /// Hook of `container::start`, called with the container's lock held before its monitor is spawned: for
 /// the infra, set up the pod's network and shm; for a member, start the infra if needed and point the
 /// member's spec at the infra's namespaces. A container outside any pod is left alone.
 pub fn prepare_start(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
-    let Some(pod_id) = rec.config.pod.as_deref() else { return Ok(()) };
+    let Some(pod_id) = rec.config.pod.as_deref() else {
+        return Ok(());
+    };
     let pods = Pods::new(paths);
     let pod = pods.load(pod_id)?;
     if pod.infra_id == rec.id {
@@ -379,13 +437,24 @@ pub fn prepare_start(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
         if st.is_running() {
             st.pid
         } else {
-            ctr::start(paths, &pod.infra_id, false).context("starting the pod's infra container")?.pid
+            ctr::start(paths, &pod.infra_id, false)
+                .context("starting the pod's infra container")?
+                .pid
         }
     };
     let mut spec = read_spec(&c, &rec.id)?;
     for kind in &pod.share {
         let p = PathBuf::from(format!("/proc/{infra_pid}/ns/{kind}"));
         set_namespace(&mut spec, oci_ns(kind), Some(&p))?;
+    }
+    if paths.rootless {
+        // Rootless, the infra's namespaces belong to its user namespace; only a process inside it may
+        // join them (setns(2) needs CAP_SYS_ADMIN over the owning user namespace), so members join it too.
+        set_namespace(
+            &mut spec,
+            "user",
+            Some(&PathBuf::from(format!("/proc/{infra_pid}/ns/user"))),
+        )?;
     }
     let infra_dir = c.dir(&pod.infra_id);
     if pod.shares("uts") {
@@ -405,7 +474,12 @@ pub fn prepare_start(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
         }
     }
     if pod.shares("ipc") {
-        set_bind(&mut spec, "/dev/shm", &pods.shm_dir(pod_id), &["rbind", "rprivate", "nosuid", "nodev", "noexec"])?;
+        set_bind(
+            &mut spec,
+            "/dev/shm",
+            &pods.shm_dir(pod_id),
+            &["rbind", "rprivate", "nosuid", "nodev", "noexec"],
+        )?;
     }
     write_spec(&c, &rec.id, &spec)
 }
@@ -415,7 +489,12 @@ fn prepare_infra(paths: &Paths, pods: &Pods, pod: &PodRecord) -> Result<()> {
     let mut spec = read_spec(&c, &pod.infra_id)?;
     if pod.shares("ipc") {
         let shm = mount_shm(pods, &pod.id)?;
-        set_bind(&mut spec, "/dev/shm", &shm, &["rbind", "rprivate", "nosuid", "nodev", "noexec"])?;
+        set_bind(
+            &mut spec,
+            "/dev/shm",
+            &shm,
+            &["rbind", "rprivate", "nosuid", "nodev", "noexec"],
+        )?;
     }
     write_spec(&c, &pod.infra_id, &spec)
 }
@@ -424,18 +503,31 @@ fn prepare_infra(paths: &Paths, pods: &Pods, pod: &PodRecord) -> Result<()> {
 /// binary (the runtime refuses otherwise; CVE-2019-5736).
 pub fn monitor_needs_seal(paths: &Paths, container_id: &str) -> bool {
     let c = Containers::new(paths);
-    let Ok(rec) = c.load_record(container_id) else { return false };
-    let Some(pod_id) = rec.config.pod.as_deref() else { return false };
-    Pods::new(paths).load(pod_id).is_ok_and(|p| p.infra_id != rec.id && p.shares("pid"))
+    let Ok(rec) = c.load_record(container_id) else {
+        return false;
+    };
+    let Some(pod_id) = rec.config.pod.as_deref() else {
+        return false;
+    };
+    Pods::new(paths)
+        .load(pod_id)
+        .is_ok_and(|p| p.infra_id != rec.id && p.shares("pid"))
 }
 
 /// Check a new member's options against its pod (podman's errors) and give the pod id to record.
-pub fn join_options(paths: &Paths, query: &str, opts: &mut RunOptions, published: bool) -> Result<()> {
+pub fn join_options(
+    paths: &Paths,
+    query: &str,
+    opts: &mut RunOptions,
+    published: bool,
+) -> Result<()> {
     let pods = Pods::new(paths);
     let id = pods.lookup(query)?;
     let pod = pods.load(&id)?;
     if pod.shares("uts") && opts.hostname.is_some() {
-        bail!("invalid config provided: cannot set hostname when joining the pod UTS namespace: invalid configuration");
+        bail!(
+            "invalid config provided: cannot set hostname when joining the pod UTS namespace: invalid configuration"
+        );
     }
     let published = published || !opts.net.ports.is_empty() || opts.net.publish_all;
     if pod.shares("net") && published {
@@ -446,7 +538,9 @@ pub fn join_options(paths: &Paths, query: &str, opts: &mut RunOptions, published
     if pod.shares("net") {
         // The defaults of `--network` are fine; anything else would leave the pod's namespace.
         if !matches!(opts.network.as_str(), "" | "none" | "default" | "bridge") {
-            bail!("invalid config provided: networks must be defined when the pod is created: network cannot be configured when it is shared with a pod");
+            bail!(
+                "invalid config provided: networks must be defined when the pod is created: network cannot be configured when it is shared with a pod"
+            );
         }
         // The monitor's network setup joins the infra's namespace (`container:` mode), so the member's
         // network is the pod's.
@@ -465,7 +559,13 @@ pub fn join_options(paths: &Paths, query: &str, opts: &mut RunOptions, published
 
 /// `--pod new:NAME`: create the pod with default options.
 pub fn create_for_run(paths: &Paths, name: &str) -> Result<String> {
-    create(paths, CreateOptions { name: Some(name.to_string()), ..Default::default() })
+    create(
+        paths,
+        CreateOptions {
+            name: Some(name.to_string()),
+            ..Default::default()
+        },
+    )
 }
 
 /// The pod's status as podman derives it from its containers' states.
@@ -480,8 +580,15 @@ pub fn pod_status(states: &[Status]) -> &'static str {
         "Paused"
     } else if all(Status::Created) {
         "Created"
-    } else if states.iter().all(|s| matches!(s, Status::Exited | Status::Created | Status::Removing)) {
-        if states.iter().any(|s| *s == Status::Exited) { "Exited" } else { "Created" }
+    } else if states
+        .iter()
+        .all(|s| matches!(s, Status::Exited | Status::Created | Status::Removing))
+    {
+        if states.contains(&Status::Exited) {
+            "Exited"
+        } else {
+            "Created"
+        }
     } else {
         "Degraded"
     }
@@ -507,7 +614,11 @@ fn summarize(paths: &Paths, pods: &Pods, id: &str) -> Result<PodSummary> {
     containers.sort_by_key(|s| s.record.id != record.infra_id);
     apply_exit_policy(paths, &record, &containers);
     let states: Vec<Status> = containers.iter().map(|s| s.state.status).collect();
-    Ok(PodSummary { status: pod_status(&states), record, containers })
+    Ok(PodSummary {
+        status: pod_status(&states),
+        record,
+        containers,
+    })
 }
 
 /// `--exit-policy stop`: once every member has exited, the infra goes too (podman stops the pod when its
@@ -516,8 +627,13 @@ fn apply_exit_policy(paths: &Paths, pod: &PodRecord, containers: &[ctr::Summary]
     if pod.exit_policy != ExitPolicy::Stop {
         return;
     }
-    let members: Vec<&ctr::Summary> = containers.iter().filter(|s| s.record.id != pod.infra_id).collect();
-    let infra_up = containers.iter().any(|s| s.record.id == pod.infra_id && s.state.is_running());
+    let members: Vec<&ctr::Summary> = containers
+        .iter()
+        .filter(|s| s.record.id != pod.infra_id)
+        .collect();
+    let infra_up = containers
+        .iter()
+        .any(|s| s.record.id == pod.infra_id && s.state.is_running());
     if infra_up && !members.is_empty() && members.iter().all(|s| s.state.status == Status::Exited) {
         let _ = stop_infra(paths, pod);
     }
@@ -616,13 +732,20 @@ impl VerbReport {
         if self.errors.is_empty() {
             return Ok(());
         }
-        let lines: Vec<String> = self.errors.iter().map(|(id, e)| format!("{}: {e}", &id[..12.min(id.len())])).collect();
+        let lines: Vec<String> = self
+            .errors
+            .iter()
+            .map(|(id, e)| format!("{}: {e}", &id[..12.min(id.len())]))
+            .collect();
         bail!("{what} pod {pod}: {}", lines.join("; "))
     }
 }
 
 fn members(s: &PodSummary) -> Vec<&ctr::Summary> {
-    s.containers.iter().filter(|c| c.record.id != s.record.infra_id).collect()
+    s.containers
+        .iter()
+        .filter(|c| c.record.id != s.record.infra_id)
+        .collect()
 }
 
 /// `pod start`: the infra first (its start sets up the network), then every member.
@@ -632,13 +755,17 @@ pub fn start(paths: &Paths, query: &str) -> Result<String> {
     if !c.peek(&s.record.infra_id)?.is_running() {
         let _l = Pods::new(paths).lock(&s.record.id)?;
         if !c.peek(&s.record.infra_id)?.is_running() {
-            ctr::start(paths, &s.record.infra_id, false).context("starting the pod's infra container")?;
+            ctr::start(paths, &s.record.infra_id, false)
+                .context("starting the pod's infra container")?;
         }
     }
     let mut rep = VerbReport::default();
     for m in members(&s) {
         if !m.state.is_running() {
-            rep.record(&m.record.id, ctr::start(paths, &m.record.id, false).map(|_| ()));
+            rep.record(
+                &m.record.id,
+                ctr::start(paths, &m.record.id, false).map(|_| ()),
+            );
         }
     }
     rep.into_result("starting", &s.record.name)?;
@@ -658,14 +785,24 @@ fn stop_infra(paths: &Paths, pod: &PodRecord) -> Result<()> {
 pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<String> {
     let s = get(paths, query)?;
     let mut rep = VerbReport::default();
-    let ids: Vec<String> = members(&s).iter().filter(|m| m.state.is_running()).map(|m| m.record.id.clone()).collect();
+    let ids: Vec<String> = members(&s)
+        .iter()
+        .filter(|m| m.state.is_running())
+        .map(|m| m.record.id.clone())
+        .collect();
     let results: Vec<(String, Result<()>)> = std::thread::scope(|sc| {
         let hs: Vec<_> = ids
             .iter()
             .map(|id| (id.clone(), sc.spawn(move || ctr::stop(paths, id, timeout))))
             .collect();
         hs.into_iter()
-            .map(|(id, h)| (id, h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("stop thread panicked")))))
+            .map(|(id, h)| {
+                (
+                    id,
+                    h.join()
+                        .unwrap_or_else(|_| Err(anyhow::anyhow!("stop thread panicked"))),
+                )
+            })
             .collect()
     });
     for (id, r) in results {
@@ -685,7 +822,11 @@ pub fn restart(paths: &Paths, query: &str) -> Result<String> {
 /// `pod kill -s SIG`: every running container of the pod, infra included (podman).
 pub fn kill(paths: &Paths, query: &str, sig: i32) -> Result<String> {
     let s = get(paths, query)?;
-    let running: Vec<&ctr::Summary> = s.containers.iter().filter(|c| c.state.is_running()).collect();
+    let running: Vec<&ctr::Summary> = s
+        .containers
+        .iter()
+        .filter(|c| c.state.is_running())
+        .collect();
     if running.is_empty() {
         bail!("no containers in pod {} are running", s.record.name);
     }
@@ -705,7 +846,11 @@ pub fn kill(paths: &Paths, query: &str, sig: i32) -> Result<String> {
 pub fn set_paused(paths: &Paths, query: &str, pause: bool) -> Result<String> {
     let s = get(paths, query)?;
     let mut rep = VerbReport::default();
-    let want = if pause { Status::Running } else { Status::Paused };
+    let want = if pause {
+        Status::Running
+    } else {
+        Status::Paused
+    };
     for c in s.containers.iter().filter(|c| c.state.status == want) {
         rep.record(&c.record.id, ctr::set_paused(paths, &c.record.id, pause));
     }
@@ -718,9 +863,7 @@ pub fn set_paused(paths: &Paths, query: &str, pause: bool) -> Result<String> {
 pub fn remove(paths: &Paths, query: &str, force: bool) -> Result<String> {
     let s = get(paths, query)?;
     let pods = Pods::new(paths);
-    if !force
-        && let Some(m) = members(&s).into_iter().find(|m| m.state.is_running())
-    {
+    if !force && let Some(m) = members(&s).into_iter().find(|m| m.state.is_running()) {
         bail!(ctr::InvalidState(format!(
             "pod {} has containers that are not ready to be removed: cannot remove container {} as it is {} - running or paused containers cannot be removed without force: container state improper",
             s.record.id,
@@ -732,8 +875,14 @@ pub fn remove(paths: &Paths, query: &str, force: bool) -> Result<String> {
     for m in members(&s) {
         rep.record(&m.record.id, ctr::remove(paths, &m.record.id, true, true));
     }
-    rep.record(&s.record.infra_id, ctr::remove(paths, &s.record.infra_id, true, true));
-    rep.record(&s.record.infra_id, network::teardown(paths, &s.record.infra_id));
+    rep.record(
+        &s.record.infra_id,
+        ctr::remove(paths, &s.record.infra_id, true, true),
+    );
+    rep.record(
+        &s.record.infra_id,
+        network::teardown(paths, &s.record.infra_id),
+    );
     rep.record(&s.record.id, unmount_shm(&pods, &s.record.id));
     rep.into_result("removing", &s.record.name)?;
     let _l = pods.lock(&s.record.id)?;
@@ -779,7 +928,9 @@ pub fn top(paths: &Paths, query: &str) -> Result<Vec<TopRow>> {
         }
         pids.sort();
         for pid in pids {
-            let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+            let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
             let ppid = stat
                 .rfind(')')
                 .and_then(|i| stat[i + 2..].split_whitespace().nth(1))
@@ -794,9 +945,17 @@ pub fn top(paths: &Paths, query: &str) -> Result<Vec<TopRow>> {
                 .join(" ");
             let user = {
                 use std::os::unix::fs::MetadataExt;
-                fs::metadata(format!("/proc/{pid}")).map(|m| m.uid()).unwrap_or(0)
+                fs::metadata(format!("/proc/{pid}"))
+                    .map(|m| m.uid())
+                    .unwrap_or(0)
             };
-            rows.push(TopRow { container: c.record.name.clone(), pid, ppid, user, command });
+            rows.push(TopRow {
+                container: c.record.name.clone(),
+                pid,
+                ppid,
+                user,
+                command,
+            });
         }
     }
     Ok(rows)
@@ -805,7 +964,10 @@ pub fn top(paths: &Paths, query: &str) -> Result<Vec<TopRow>> {
 /// The members of a pod, for `pod logs` (the infra has no output).
 pub fn log_containers(paths: &Paths, query: &str) -> Result<Vec<(String, String)>> {
     let s = get(paths, query)?;
-    Ok(members(&s).into_iter().map(|m| (m.record.id.clone(), m.record.name.clone())).collect())
+    Ok(members(&s)
+        .into_iter()
+        .map(|m| (m.record.id.clone(), m.record.name.clone()))
+        .collect())
 }
 
 /// The pod (id, name) a container belongs to, for `ps --pod` and `--filter pod=`.
@@ -817,7 +979,8 @@ pub fn pod_of(paths: &Paths, rec: &ContainerRecord) -> Option<(String, String)> 
 
 /// Refuse pod names taken; the error carries podman's wording.
 pub fn is_no_such_pod(e: &anyhow::Error) -> bool {
-    e.downcast_ref::<PodError>().is_some_and(|p| matches!(p, PodError::NoSuchPod(_)))
+    e.downcast_ref::<PodError>()
+        .is_some_and(|p| matches!(p, PodError::NoSuchPod(_)))
 }
 
 #[cfg(test)]
@@ -827,9 +990,15 @@ mod tests {
     #[test]
     fn share_defaults_replaces_and_adds_like_podman() {
         assert_eq!(resolve_share(&[]).unwrap(), vec!["ipc", "net", "uts"]);
-        assert_eq!(resolve_share(&["+pid".into()]).unwrap(), vec!["ipc", "net", "pid", "uts"]);
+        assert_eq!(
+            resolve_share(&["+pid".into()]).unwrap(),
+            vec!["ipc", "net", "pid", "uts"]
+        );
         assert_eq!(resolve_share(&["net".into()]).unwrap(), vec!["net"]);
-        assert_eq!(resolve_share(&["net,ipc".into(), "+pid".into()]).unwrap(), vec!["ipc", "net", "pid"]);
+        assert_eq!(
+            resolve_share(&["net,ipc".into(), "+pid".into()]).unwrap(),
+            vec!["ipc", "net", "pid"]
+        );
         assert!(resolve_share(&["user".into()]).is_err());
     }
 

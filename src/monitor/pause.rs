@@ -67,7 +67,11 @@ pub fn run_init(args: &[String]) -> i32 {
         eprintln!("berth init: no command given");
         return 125;
     };
-    let Ok(cargs) = args.iter().map(|a| CString::new(a.as_bytes())).collect::<Result<Vec<_>, _>>() else {
+    let Ok(cargs) = args
+        .iter()
+        .map(|a| CString::new(a.as_bytes()))
+        .collect::<Result<Vec<_>, _>>()
+    else {
         eprintln!("berth init: argument with a NUL byte");
         return 125;
     };

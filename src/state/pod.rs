@@ -94,7 +94,9 @@ pub struct Pods {
 
 impl Pods {
     pub fn new(paths: &Paths) -> Pods {
-        Pods { paths: paths.clone() }
+        Pods {
+            paths: paths.clone(),
+        }
     }
 
     /// `<root>/pods/<id>`: pod.json and the infra's empty root (`infra-root/`).
@@ -135,7 +137,10 @@ impl Pods {
         let mut ids = Vec::new();
         for e in rd.flatten() {
             let n = e.file_name().to_string_lossy().to_string();
-            if n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit()) && e.path().join("pod.json").exists() {
+            if n.len() == 64
+                && n.bytes().all(|b| b.is_ascii_hexdigit())
+                && e.path().join("pod.json").exists()
+            {
                 ids.push(n);
             }
         }
@@ -159,7 +164,11 @@ impl Pods {
             }
         }
         if query.bytes().all(|b| b.is_ascii_hexdigit()) {
-            let m: Vec<String> = self.list_ids()?.into_iter().filter(|id| id.starts_with(query)).collect();
+            let m: Vec<String> = self
+                .list_ids()?
+                .into_iter()
+                .filter(|id| id.starts_with(query))
+                .collect();
             match m.len() {
                 1 => return Ok(m.into_iter().next().expect("one match")),
                 0 => {}
@@ -172,22 +181,34 @@ impl Pods {
     /// Reserve `name` for pod `id` (the caller created the pod dir first: a reservation without one is stale).
     pub fn reserve_name(&self, name: &str, id: &str) -> Result<()> {
         validate_name(name).map_err(|_| {
-            anyhow::anyhow!("invalid pod name {name:?}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*")
+            anyhow::anyhow!(
+                "invalid pod name {name:?}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
+            )
         })?;
         let dir = self.names_dir();
         fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let _l = FileLock::exclusive(&self.paths.root.join("pod-names.lock"))?;
         let p = dir.join(name);
         use std::os::unix::fs::OpenOptionsExt;
-        match fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&p) {
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&p)
+        {
             Ok(mut f) => {
                 use std::io::Write;
-                f.write_all(id.as_bytes()).with_context(|| format!("writing {}", p.display()))?;
-                f.sync_all().with_context(|| format!("syncing {}", p.display()))?;
+                f.write_all(id.as_bytes())
+                    .with_context(|| format!("writing {}", p.display()))?;
+                f.sync_all()
+                    .with_context(|| format!("syncing {}", p.display()))?;
                 Ok(())
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let owner = fs::read_to_string(&p).unwrap_or_default().trim().to_string();
+                let owner = fs::read_to_string(&p)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
                 if !owner.is_empty() && !self.dir(&owner).exists() && owner != id {
                     store::write_atomic(&p, id.as_bytes())?;
                     return Ok(());
@@ -201,7 +222,10 @@ impl Pods {
     pub fn release_name(&self, name: &str, id: &str) -> Result<()> {
         let _l = FileLock::exclusive(&self.paths.root.join("pod-names.lock"))?;
         let p = self.names_dir().join(name);
-        if fs::read_to_string(&p).map(|s| s.trim() == id).unwrap_or(false) {
+        if fs::read_to_string(&p)
+            .map(|s| s.trim() == id)
+            .unwrap_or(false)
+        {
             fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
         }
         Ok(())
