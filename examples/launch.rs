@@ -44,6 +44,12 @@ struct Description {
     /// While the payload runs: read cgroup stats, freeze and thaw it.
     #[serde(default)]
     probe_cgroup: bool,
+    /// Launch a second container (this args list as its command, same spec and rootfs otherwise) that joins
+    /// the first one's namespaces of these types ("pid", "ipc", "net", ...), wait for it, report its exit.
+    #[serde(default)]
+    second: Option<Vec<String>>,
+    #[serde(default)]
+    second_joins: Vec<String>,
     /// Block and ignore signals before launching, as a monitor forwarding signals might.
     #[serde(default)]
     mask_signals: bool,
@@ -78,6 +84,8 @@ struct Report {
     exec_error: Option<String>,
     destroy_error: Option<String>,
     sealed: bool,
+    second_exit: Option<i32>,
+    second_error: Option<String>,
     stats: Option<String>,
     cgroup_pids: Vec<i32>,
     froze: Option<String>,
@@ -140,6 +148,41 @@ fn copy_pty(master: OwnedFd) {
         let _ = out.write_all(&buf[..n]);
         let _ = out.flush();
     }
+}
+
+/// A pod-like second container: the first one's namespaces of the given types are joined by path.
+fn launch_second(
+    spec: &oci_spec::runtime::Spec,
+    rootfs: &Rootfs,
+    args: &[String],
+    joins: &[String],
+    first: i32,
+) -> Result<i32> {
+    let mut s = spec.clone();
+    let mut p = s.process().clone().unwrap_or_default();
+    p.set_args(Some(args.to_vec()));
+    s.set_process(Some(p));
+    let linux = s.linux_mut().as_mut().context("spec without linux")?;
+    let mut nss = linux.namespaces().clone().unwrap_or_default();
+    for ns in nss.iter_mut() {
+        if joins.iter().any(|j| *j == ns.typ().to_string()) {
+            ns.set_path(Some(PathBuf::from(format!(
+                "/proc/{first}/ns/{}",
+                ns.typ()
+            ))));
+        }
+    }
+    linux.set_namespaces(Some(nss));
+    // The second container shares the first one's rootfs directory; it is read-only for this purpose.
+    let l = runtime::launch(Launch {
+        id: "second".into(),
+        spec: s,
+        rootfs: rootfs.clone(),
+        stdio: stdio(false, false)?,
+        cgroup: None,
+        rootless: false,
+    })?;
+    Ok(l.pid)
 }
 
 fn main() -> Result<()> {
@@ -236,6 +279,12 @@ fn main() -> Result<()> {
                     Ok(()) => "ok".into(),
                     Err(e) => format!("{e:#}"),
                 });
+            }
+            if let Some(args) = &d.second {
+                match launch_second(&spec, &rootfs, args, &d.second_joins, l.pid) {
+                    Ok(pid) => rep.second_exit = wait(pid).0,
+                    Err(e) => rep.second_error = Some(format!("{e:#}")),
+                }
             }
             if let Some(m) = l.pty_master {
                 copy_pty(m);

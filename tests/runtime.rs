@@ -971,6 +971,17 @@ fn ensure_test_user() -> &'static str {
     crate::support::rootless::USER
 }
 
+/// A rootless spec that also asks for a pids limit (which v1 cannot give to an unprivileged user).
+fn rootless_pids_spec(script: &str) -> Spec {
+    let mut s = rootless_spec(script);
+    let res = LinuxResourcesBuilder::default()
+        .pids(LinuxPidsBuilder::default().limit(100i64).build().unwrap())
+        .build()
+        .unwrap();
+    s.linux_mut().as_mut().unwrap().set_resources(Some(res));
+    s
+}
+
 fn rootless_spec(script: &str) -> Spec {
     let mut s = sh(script);
     let ns = |t| LinuxNamespaceBuilder::default().typ(t).build().unwrap();
@@ -993,7 +1004,7 @@ fn rootless_container_is_root_in_its_user_namespace() {
     let r = w.busybox_rootfs("rootfs");
     let cg = unique("berth-test");
     let (out, err, rep) = w.run(
-        &rootless_spec("sleep 0.5; id -u; hostname; cat /proc/self/uid_map; cat /proc/self/status; ls /dev; cat /dev/null; echo ok"),
+        &rootless_pids_spec("sleep 0.5; id -u; hostname; cat /proc/self/uid_map; cat /proc/self/status; ls /dev; cat /dev/null; echo ok"),
         dir(&r),
         serde_json::json!({"rootless": true, "cgroup": cg, "exec": ["sh", "-c", "echo exec-uid=$(id -u)"]}),
         Some(user),
@@ -1008,9 +1019,14 @@ fn rootless_container_is_root_in_its_user_namespace() {
     assert!(lines[2].trim_start().starts_with('0'), "uid_map: {out}");
     assert_eq!(status_field(&out, "Seccomp"), "2");
     assert!(out.contains("urandom") && out.ends_with("ok\n"), "{out}");
-    // cgroup v1 is not delegated to unprivileged users: the limits are reported, not silently dropped.
+    // cgroup v1 is not delegated to unprivileged users: requested limits are reported, not silently dropped.
     if !Path::new("/sys/fs/cgroup/cgroup.controllers").exists() {
-        assert!(!rep["warnings"].as_array().unwrap().is_empty(), "{rep}");
+        let w = rep["warnings"].as_array().unwrap();
+        assert!(
+            w.iter()
+                .any(|l| l.as_str().unwrap().contains("pids limit is")),
+            "{rep}"
+        );
     }
 }
 
@@ -1696,4 +1712,72 @@ fn runtime_exec_refuses_a_pid_outside_the_container_cgroup() {
         .as_str()
         .unwrap_or_else(|| panic!("exec into pid 1 was not refused: {rep}"));
     assert!(e.contains("not in the container's cgroup"), "{e}");
+}
+
+#[test]
+fn runtime_second_container_joins_the_first_ones_pid_ipc_and_net_namespaces() {
+    // Pods and `--network container:` use launch with namespace paths; joining a pid namespace needs the
+    // sealed binary, which the driver is.
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let (out, err, rep) = w.run(
+        &sh("echo first-$(readlink /proc/self/ns/net); sleep 1"),
+        dir(&r),
+        serde_json::json!({
+            "second": ["sh", "-c", "echo second-$(readlink /proc/self/ns/net); ps -o args | grep -c '^sleep 1'; echo pid=$$"],
+            "second_joins": ["pid", "ipc", "net"]
+        }),
+        None,
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    assert_eq!(rep["second_exit"], 0, "{rep} {err}");
+    let first = out
+        .lines()
+        .find_map(|l| l.strip_prefix("first-"))
+        .unwrap_or_else(|| panic!("{out}"));
+    let second = out
+        .lines()
+        .find_map(|l| l.strip_prefix("second-"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(first, second, "network namespace not shared");
+    assert!(
+        out.lines().any(|l| l == "1"),
+        "the first container's sleep is not visible: {out}"
+    );
+    assert!(
+        !out.contains("pid=1\n"),
+        "the second container is pid 1 of its own namespace: {out}"
+    );
+}
+
+#[test]
+fn runtime_read_only_rbind_is_read_only_in_submounts_too() {
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let src = w.dir.join("vol");
+    let sub = src.join("sub");
+    fs::create_dir_all(&sub).unwrap();
+    assert!(
+        Command::new("mount")
+            .args(["-t", "tmpfs", "tmpfs"])
+            .arg(&sub)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut s = sh(
+        "touch /data/x 2>/dev/null && echo TOP-RW; touch /data/sub/x 2>/dev/null && echo SUB-RW; echo done",
+    );
+    let mut mounts = s.mounts().clone().unwrap();
+    mounts.push(mount(
+        "/data",
+        "bind",
+        src.to_str().unwrap(),
+        &["rbind", "ro", "rprivate"],
+    ));
+    s.set_mounts(Some(mounts));
+    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    let _ = Command::new("umount").arg(&sub).status();
+    assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+    assert_eq!(out, "done\n", "a read-only bind was writable: {out}");
 }

@@ -161,9 +161,14 @@ pub(crate) fn create(name: &str, res: Option<&LinuxResources>, rootless: bool) -
     for (ctrl, dir) in dirs(name)? {
         if let Err(e) = make_dir(&dir, &ctrl, version) {
             if rootless {
-                created.warnings.push(format!(
-                    "cgroup {ctrl} is not delegated to this user, limits for it are not applied: {e:#}"
-                ));
+                // Say so only for limits that were asked for (rootless v1 never has a delegated hierarchy).
+                let lost = requested(res, &ctrl);
+                if !lost.is_empty() {
+                    created.warnings.push(format!(
+                        "the {ctrl} cgroup is not delegated to this user, so {} not applied ({e:#})",
+                        lost.join(", ")
+                    ));
+                }
                 continue;
             }
             return Err(e);
@@ -199,6 +204,32 @@ pub(crate) fn create(name: &str, res: Option<&LinuxResources>, rootless: bool) -
         }
     }
     Ok(created)
+}
+
+/// The limits in `res` that need controller `ctrl` (as the user wrote them), for rootless warnings.
+fn requested(res: Option<&LinuxResources>, ctrl: &str) -> Vec<&'static str> {
+    let Some(res) = res else { return Vec::new() };
+    let mut out = Vec::new();
+    let mem = res.memory().as_ref();
+    let cpu = res.cpu().as_ref();
+    match ctrl {
+        "memory" | "unified" if mem.is_some_and(|m| m.limit().is_some()) => {
+            out.push("the memory limit is")
+        }
+        "memory" if mem.is_some_and(|m| m.swap().is_some()) => out.push("the memory+swap limit is"),
+        "cpu" | "unified" if cpu.is_some_and(|c| c.quota().is_some() || c.shares().is_some()) => {
+            out.push("the cpu quota and shares are")
+        }
+        "cpuset" if cpu.is_some_and(|c| c.cpus().is_some() || c.mems().is_some()) => {
+            out.push("the cpuset is")
+        }
+        "pids" if res.pids().is_some() => out.push("the pids limit is"),
+        _ => {}
+    }
+    if ctrl == "unified" && res.pids().is_some() {
+        out.push("the pids limit is");
+    }
+    out
 }
 
 fn make_dir(dir: &Path, ctrl: &str, version: Version) -> Result<()> {

@@ -516,6 +516,11 @@ pub(crate) fn mount_one(ctx: &MountCtx, m: &Mount) -> Result<()> {
         if extra != 0 {
             remount_bind(ctx.root, dest, extra)?;
         }
+        if extra & libc::MS_RDONLY != 0 && rec != 0 {
+            // A read-only rbind is read-only all the way down, as docker does on kernels with mount_setattr
+            // (>= 5.12); the remount above only reaches the top mount.
+            recursive_readonly(ctx.root, dest)?;
+        }
         return propagate(ctx.root, dest, o.propagation);
     }
     if ty == "cgroup" || ty == "cgroup2" {
@@ -574,6 +579,47 @@ pub(crate) fn mount_one(ctx: &MountCtx, m: &Mount) -> Result<()> {
     }
     drop(fd);
     propagate(ctx.root, dest, o.propagation)
+}
+
+/// struct mount_attr of mount_setattr(2).
+#[repr(C)]
+struct MountAttr {
+    attr_set: u64,
+    attr_clr: u64,
+    propagation: u64,
+    userns_fd: u64,
+}
+
+const MOUNT_ATTR_RDONLY: u64 = 0x1;
+
+fn recursive_readonly(root: &OwnedFd, dest: &Path) -> Result<()> {
+    let fd = resolve(root, dest, Kind::Dir, false)?;
+    let attr = MountAttr {
+        attr_set: MOUNT_ATTR_RDONLY,
+        attr_clr: 0,
+        propagation: 0,
+        userns_fd: 0,
+    };
+    // SAFETY: mount_setattr on our O_PATH fd with an empty path, and a mount_attr we own with its size.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_mount_setattr,
+            fd.as_raw_fd(),
+            c"".as_ptr(),
+            (libc::AT_EMPTY_PATH | libc::AT_RECURSIVE) as libc::c_uint,
+            &attr as *const MountAttr,
+            size_of::<MountAttr>(),
+        )
+    };
+    if rc < 0 {
+        let e = last_err();
+        // Older kernels: only the top mount is read-only, as with docker before 25.0.
+        if e.raw_os_error() != Some(libc::ENOSYS) {
+            return Err(e)
+                .with_context(|| format!("making {} read-only recursively", dest.display()));
+        }
+    }
+    Ok(())
 }
 
 fn propagate(root: &OwnedFd, dest: &Path, prop: u64) -> Result<()> {
