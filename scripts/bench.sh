@@ -44,7 +44,8 @@ if [ -n "${BENCH_DIR:-}" ]; then
     mkdir -p "$W"
     keep=1
 else
-    W=$(mktemp -d /tmp/berth-bench.XXXXXX)
+    # Short: berth's sockets live at <run-root>/containers/<64-hex id>/attach.sock, and sun_path holds 107 bytes.
+    W=$(mktemp -d /tmp/bb.XXXXXX)
     keep=0
 fi
 chmod 755 "$W"
@@ -79,7 +80,8 @@ row() {
     local bench=$1 tool=$2 prep=$3 cmd=$4 json=$W/hf.json rss
     note "$bench: $tool"
     if ! hyperfine --style none --runs "$RUNS" --prepare "$prep" --export-json "$json" "$cmd" >"$W/hf.log" 2>&1; then
-        note "failed: $tool: $(tail -n 5 "$W/hf.log")"
+        # hyperfine hides the command's output: run it once more to show why it failed.
+        note "failed: $tool: $(bash -c "$cmd" 2>&1 | tail -n 3)"
         printf '| %s | %s | failed | | | |\n' "$bench" "$tool" >>"$RESULTS"
         return 0
     fi
@@ -91,7 +93,7 @@ row() {
 }
 
 has_berth() { "$BERTH_BIN" "$1" --help >/dev/null 2>&1; }
-B="$BERTH_BIN --root $W/berth-root --run-root $W/berth-run"
+B="$BERTH_BIN --root $W/root --run-root $W/r"
 
 # podman with its own store and config, so the machine's podman (if any) is untouched. default_ulimits: these
 # machines give podman default ulimits above root's hard limit, and its runs then fail (issue 2).
@@ -140,7 +142,7 @@ PULL="cold pull ${size_mb} MB, $LAYERS layers"
 
 # --- 1. cold pull ------------------------------------------------------------------------------------------
 if has_berth pull; then
-    row "$PULL" berth "rm -rf $W/berth-root $W/berth-run" "$B pull -q $BIG"
+    row "$PULL" berth "rm -rf $W/root $W/r" "$B pull -q $BIG"
 else
     skip "$PULL" berth "berth pull not available yet"
 fi
@@ -149,7 +151,7 @@ if [ "$PODMAN" = 1 ]; then
 fi
 row "$PULL" "skopeo copy (no unpack)" "rm -rf $W/skopeo-oci" \
     "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$BIG oci:$W/skopeo-oci:latest"
-rm -rf "$W/skopeo-oci" "$W/berth-root" "$W/berth-run"
+rm -rf "$W/skopeo-oci" "$W/root" "$W/r"
 [ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
 
 # --- 2. run --rm busybox true -------------------------------------------------------------------------------
@@ -190,8 +192,8 @@ if has_berth run; then
     bash scripts/rootless-user.sh >/dev/null
     uid=$(id -u berthtest)
     RL="setpriv --reuid=$uid --regid=$(id -g berthtest) --init-groups env HOME=/home/berthtest XDG_RUNTIME_DIR=/run/user/$uid"
-    mkdir -p "$W/rootless" && chown berthtest: "$W/rootless"
-    RB="$RL $BERTH_BIN --root $W/rootless/root --run-root $W/rootless/run"
+    mkdir -p "$W/rootless" "$W/rr" && chown berthtest: "$W/rootless" "$W/rr"
+    RB="$RL $BERTH_BIN --root $W/rootless/root --run-root $W/rr"
     if $RB pull -q "$BUSYBOX" >/dev/null 2>&1; then
         row "$RUNB (rootless)" "berth --network none" true "$RB run --rm --network none $BUSYBOX true"
     else
@@ -246,4 +248,4 @@ done
 echo
 cat "$RESULTS"
 echo
-echo "machine: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d); runs per row: $RUNS; berth: $($BERTH_BIN version 2>/dev/null | head -n1)"
+echo "machine: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d); runs per row: $RUNS; berth: $($BERTH_BIN --version 2>/dev/null)"

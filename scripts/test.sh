@@ -15,6 +15,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 berth_install_packages
 berth_find_cargo
+# The unprivileged user of the rootless tests (tests/support/rootless.rs creates it too, idempotently).
+bash scripts/rootless-user.sh >/dev/null
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export RUST_BACKTRACE="${RUST_BACKTRACE:-1}"

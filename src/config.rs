@@ -1,10 +1,10 @@
 //! berth's configuration: its own TOML file (registries, mirrors, timeouts, unpack limits), merged with
 //! the mirror and insecure-registry settings other tools already keep on the host (docker's `daemon.json`,
-//! containers-registries.conf).
+//! containers-registries.conf, containerd's `certs.d/*/hosts.toml`).
 //!
 //! Must not depend on cli, engine, registry or store. Reads files only; never writes.
 //! Invariant: an unknown key in berth's own file is reported as a warning, never silently ignored; the
-//! precedence for mirrors is berth's file > registries.conf > daemon.json (DOCKER-COMPAT.md §2).
+//! precedence for mirrors is berth's file > registries.conf > hosts.toml > daemon.json (DOCKER-COMPAT.md §2).
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,8 @@ pub struct Config {
     /// `[registry]`: network behaviour shared by every registry.
     pub registry: RegistrySettings,
     /// `[registries."host"]` (or `"host/path"`, `"*.example.com"`): per-registry settings, keyed by prefix.
+    /// The file may also list them as `[[registries]]` tables with a `prefix` key.
+    #[serde(deserialize_with = "registries_map_or_list")]
     pub registries: BTreeMap<String, RegistryEntry>,
     /// `[limits]`: bounds on untrusted input (manifests, layers).
     pub limits: Limits,
@@ -26,9 +28,17 @@ pub struct Config {
     /// Not a file key: tests and embedders set it to avoid touching process-wide environment variables.
     #[serde(skip)]
     pub credentials: Option<CredentialSources>,
+    /// Directories holding `<host:port>/*.crt` CA files; `None` means the usual ones
+    /// (/etc/berth/certs.d, /etc/docker/certs.d, /etc/containers/certs.d, ~/.config/containers/certs.d).
+    #[serde(skip)]
+    pub certs_dirs: Option<Vec<PathBuf>>,
     /// Files that contributed to this configuration, in the order they were read.
     #[serde(skip)]
     pub sources: Vec<PathBuf>,
+    /// Address ranges whose registries are insecure (daemon.json `insecure-registries` CIDRs). They match
+    /// registries named by an IP address; docker also resolves names, berth does not.
+    #[serde(skip)]
+    pub insecure_ranges: Vec<(std::net::IpAddr, u8)>,
 }
 
 /// Network settings for all registries.
@@ -67,6 +77,31 @@ impl RegistrySettings {
 
 fn secs(s: f64) -> Duration {
     Duration::try_from_secs_f64(s).unwrap_or(Duration::from_secs(30))
+}
+
+/// `[registries."host"]` tables or a `[[registries]]` list with `prefix = "host"`.
+fn registries_map_or_list<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, RegistryEntry>, D::Error> {
+    #[derive(Deserialize)]
+    struct Listed {
+        prefix: String,
+        #[serde(flatten)]
+        entry: RegistryEntry,
+    }
+    use serde::de::Error;
+    // Decide the form first, so a bad value gets the precise error of that form rather than
+    // "did not match any variant".
+    match toml::Value::deserialize(d)? {
+        v @ toml::Value::Table(_) => v.try_into().map_err(D::Error::custom),
+        v @ toml::Value::Array(_) => {
+            let l: Vec<Listed> = v.try_into().map_err(D::Error::custom)?;
+            Ok(l.into_iter().map(|x| (x.prefix, x.entry)).collect())
+        }
+        _ => Err(D::Error::custom(
+            "registries must be tables or a list of tables",
+        )),
+    }
 }
 
 /// Settings for one registry (or repository prefix).
@@ -111,8 +146,20 @@ enum MirrorToml {
 impl From<MirrorToml> for Mirror {
     fn from(m: MirrorToml) -> Self {
         match m {
-            MirrorToml::Url(location) => Mirror { location, insecure: false, pull_from: PullFrom::All },
-            MirrorToml::Table { location, insecure, pull_from } => Mirror { location, insecure, pull_from },
+            MirrorToml::Url(location) => Mirror {
+                location,
+                insecure: false,
+                pull_from: PullFrom::All,
+            },
+            MirrorToml::Table {
+                location,
+                insecure,
+                pull_from,
+            } => Mirror {
+                location,
+                insecure,
+                pull_from,
+            },
         }
     }
 }
@@ -175,6 +222,8 @@ pub struct ConfigSources {
     pub daemon_json: Option<PathBuf>,
     /// containers-registries.conf files, in the order they apply (main file first, then drop-ins).
     pub registries_conf: Vec<PathBuf>,
+    /// containerd `certs.d` directories holding `<host[:port]>/hosts.toml`.
+    pub hosts_dirs: Vec<PathBuf>,
 }
 
 impl ConfigSources {
@@ -197,7 +246,9 @@ impl ConfigSources {
         let registries_conf = match std::env::var_os("CONTAINERS_REGISTRIES_CONF") {
             Some(p) => vec![PathBuf::from(p)],
             None => {
-                let user = config_home.as_ref().map(|h| h.join("containers/registries.conf"));
+                let user = config_home
+                    .as_ref()
+                    .map(|h| h.join("containers/registries.conf"));
                 let main = match user {
                     Some(u) if rootless && u.exists() => u,
                     _ => PathBuf::from("/etc/containers/registries.conf"),
@@ -215,7 +266,22 @@ impl ConfigSources {
                 files
             }
         };
-        ConfigSources { own, own_required: explicit.is_some(), daemon_json, registries_conf }
+        // containerd `docs/hosts.md`; nerdctl rootless uses ~/.config/containerd/certs.d.
+        let hosts_dirs = match std::env::var_os("BERTH_CONTAINERD_CERTS_D") {
+            Some(p) => vec![PathBuf::from(p)],
+            None if rootless => config_home
+                .iter()
+                .map(|h| h.join("containerd/certs.d"))
+                .collect(),
+            None => vec![PathBuf::from("/etc/containerd/certs.d")],
+        };
+        ConfigSources {
+            own,
+            own_required: explicit.is_some(),
+            daemon_json,
+            registries_conf,
+            hosts_dirs,
+        }
     }
 }
 
@@ -223,12 +289,19 @@ fn config_home() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(d));
     }
-    std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".config"))
+    std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .map(|h| PathBuf::from(h).join(".config"))
 }
 
 /// Keys berth's own file understands; anything else is reported.
 const KNOWN_TOP: &[&str] = &["registry", "registries", "limits"];
-const KNOWN_REGISTRY: &[&str] = &["connect_timeout", "stall_timeout", "retries", "max_parallel_downloads"];
+const KNOWN_REGISTRY: &[&str] = &[
+    "connect_timeout",
+    "stall_timeout",
+    "retries",
+    "max_parallel_downloads",
+];
 const KNOWN_ENTRY: &[&str] = &["mirrors", "insecure", "ca_file", "blocked", "location"];
 const KNOWN_MIRROR: &[&str] = &["location", "insecure", "pull_from"];
 const KNOWN_LIMITS: &[&str] = &[
@@ -260,7 +333,11 @@ impl Config {
                 Err(e) => return Err(e).with_context(|| format!("reading config {}", p.display())),
             }
         }
-        cfg.registries = cfg.registries.into_iter().map(|(k, v)| (normalize_prefix(&k), v)).collect();
+        cfg.registries = cfg
+            .registries
+            .into_iter()
+            .map(|(k, v)| (normalize_prefix(&k), v))
+            .collect();
         // registries.conf before daemon.json: the first source naming mirrors for a prefix wins.
         for p in &src.registries_conf {
             match std::fs::read_to_string(p) {
@@ -270,6 +347,33 @@ impl Config {
                 },
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => warnings.push(format!("ignoring {}: {e}", p.display())),
+            }
+        }
+        // Then containerd's hosts.toml files, one directory per registry host.
+        for dir in &src.hosts_dirs {
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            let mut hosts: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok().map(|e| e.path().join("hosts.toml")))
+                .collect();
+            hosts.sort();
+            for p in hosts {
+                let Some(ns) = p
+                    .parent()
+                    .and_then(|d| d.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                else {
+                    continue;
+                };
+                match std::fs::read_to_string(&p) {
+                    Ok(text) => match merge_hosts_toml(&mut cfg, &ns, &text, &mut warnings) {
+                        Ok(()) => cfg.sources.push(p.clone()),
+                        Err(e) => warnings.push(format!("ignoring {}: {e:#}", p.display())),
+                    },
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => warnings.push(format!("ignoring {}: {e}", p.display())),
+                }
             }
         }
         if let Some(p) = &src.daemon_json {
@@ -287,9 +391,9 @@ impl Config {
 
     /// Parse berth's own TOML, collecting unknown keys as warnings (`name` labels them).
     pub fn parse(text: &str, name: &str, warnings: &mut Vec<String>) -> Result<Config> {
-        let table: toml::Table = toml::from_str(text).with_context(|| format!("parsing config {name}"))?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, name, &e))?;
         check_keys(&table, name, warnings);
-        let cfg: Config = toml::from_str(text).with_context(|| format!("parsing config {name}"))?;
+        let cfg: Config = toml::from_str(text).map_err(|e| toml_error(text, name, &e))?;
         if !(cfg.registry.connect_timeout > 0.0 && cfg.registry.stall_timeout > 0.0) {
             bail!("parsing config {name}: registry timeouts must be positive numbers of seconds");
         }
@@ -307,8 +411,8 @@ impl Config {
             r#"# berth configuration. Root: /etc/berth/config.toml; rootless: ~/.config/berth/config.toml;
 # or --config FILE / $BERTH_CONFIG. Unknown keys are reported as warnings.
 # berth also reads `registry-mirrors` and `insecure-registries` from docker's daemon.json (mirrors
-# apply to docker.io only, as in docker) and [[registry]] entries from containers-registries.conf.
-# Mirrors named here win over both.
+# apply to docker.io only, as in docker), [[registry]] entries from containers-registries.conf and
+# containerd's certs.d/<host>/hosts.toml. Mirrors named here win over all of them.
 
 [registry]
 # Seconds to wait for a connection to one endpoint (mirror or registry) before trying the next.
@@ -360,9 +464,12 @@ max_error_bytes = {mf}
         for (prefix, entry) in &self.registries {
             let score = if let Some(suffix) = prefix.strip_prefix("*.") {
                 // A wildcard matches only the host, never a path, and ranks below exact names.
-                host.strip_suffix(suffix).filter(|h| h.ends_with('.')).map(|_| 1)
+                host.strip_suffix(suffix)
+                    .filter(|h| h.ends_with('.'))
+                    .map(|_| 1)
             } else if full == *prefix
-                || full.starts_with(prefix.as_str()) && full.as_bytes().get(prefix.len()) == Some(&b'/')
+                || full.starts_with(prefix.as_str())
+                    && full.as_bytes().get(prefix.len()) == Some(&b'/')
             {
                 Some(prefix.len() + 2)
             } else {
@@ -375,6 +482,18 @@ max_error_bytes = {mf}
             }
         }
         best.map(|(_, k, e)| (k, e))
+    }
+}
+
+/// One line for a TOML error (`parsing config F: line N: message`), as errors print on one line.
+fn toml_error(text: &str, name: &str, e: &toml::de::Error) -> anyhow::Error {
+    let msg = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            anyhow::anyhow!("parsing config {name}: line {line}: {msg}")
+        }
+        None => anyhow::anyhow!("parsing config {name}: {msg}"),
     }
 }
 
@@ -392,19 +511,35 @@ fn check_keys(table: &toml::Table, name: &str, warnings: &mut Vec<String>) {
                     unknown(format!("limits.{k2}"));
                 }
             }
-            ("registries", toml::Value::Table(t)) => {
-                for (host, e) in t {
-                    let Some(e) = e.as_table() else { continue };
+            ("registries", v) => {
+                // Either `[registries."host"]` tables or a `[[registries]]` list with `prefix`.
+                let entries: Vec<(String, &toml::Table, bool)> = match v {
+                    toml::Value::Table(t) => t
+                        .iter()
+                        .filter_map(|(h, e)| e.as_table().map(|e| (format!("\"{h}\""), e, false)))
+                        .collect(),
+                    toml::Value::Array(a) => a
+                        .iter()
+                        .filter_map(|e| e.as_table())
+                        .enumerate()
+                        .map(|(i, e)| (format!("[{i}]"), e, true))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                for (label, e, listed) in entries {
                     for (k3, v3) in e {
-                        if !KNOWN_ENTRY.contains(&k3.as_str()) {
-                            unknown(format!("registries.\"{host}\".{k3}"));
+                        let known =
+                            KNOWN_ENTRY.contains(&k3.as_str()) || (listed && k3 == "prefix");
+                        if !known {
+                            unknown(format!("registries.{label}.{k3}"));
                         }
                         if k3 == "mirrors"
                             && let Some(list) = v3.as_array()
                         {
                             for m in list.iter().filter_map(|m| m.as_table()) {
-                                for k4 in m.keys().filter(|k4| !KNOWN_MIRROR.contains(&k4.as_str())) {
-                                    unknown(format!("registries.\"{host}\".mirrors.{k4}"));
+                                for k4 in m.keys().filter(|k4| !KNOWN_MIRROR.contains(&k4.as_str()))
+                                {
+                                    unknown(format!("registries.{label}.mirrors.{k4}"));
                                 }
                             }
                         }
@@ -414,6 +549,36 @@ fn check_keys(table: &toml::Table, name: &str, warnings: &mut Vec<String>) {
             _ if !KNOWN_TOP.contains(&k.as_str()) => unknown(k.clone()),
             _ => {}
         }
+    }
+}
+
+impl Config {
+    /// Whether `host[:port]` is an IP address inside an insecure range.
+    pub fn in_insecure_range(&self, host: &str) -> bool {
+        let h = match host.rsplit_once(':') {
+            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(':') => h,
+            _ => host,
+        };
+        let Ok(ip) = h
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+        else {
+            return false;
+        };
+        self.insecure_ranges
+            .iter()
+            .any(|(net, bits)| match (net, ip) {
+                (std::net::IpAddr::V4(n), std::net::IpAddr::V4(a)) => {
+                    let mask = u32::MAX.checked_shl(32 - u32::from(*bits)).unwrap_or(0);
+                    u32::from(*n) & mask == u32::from(a) & mask
+                }
+                (std::net::IpAddr::V6(n), std::net::IpAddr::V6(a)) => {
+                    let mask = u128::MAX.checked_shl(128 - u32::from(*bits)).unwrap_or(0);
+                    u128::from(*n) & mask == u128::from(a) & mask
+                }
+                _ => false,
+            })
     }
 }
 
@@ -454,19 +619,136 @@ fn merge_daemon_json(cfg: &mut Config, text: &str, warnings: &mut Vec<String>) -
             e.mirrors = d
                 .mirrors
                 .into_iter()
-                .map(|m| Mirror { location: m, insecure: false, pull_from: PullFrom::All })
+                .map(|m| Mirror {
+                    location: m,
+                    insecure: false,
+                    pull_from: PullFrom::All,
+                })
                 .collect();
         }
     }
     for reg in d.insecure {
-        if reg.contains('/') && reg.parse::<std::net::IpAddr>().is_err() && !reg.contains("://") {
-            // CIDR ranges (docker's default 127.0.0.0/8): loopback is always allowed plain HTTP by berth;
-            // other ranges would need address matching berth does not do.
-            warnings.push(format!("daemon.json: insecure-registries range {reg} is not supported, name the registry"));
+        if let Some((ip, bits)) = reg.split_once('/')
+            && !reg.contains("://")
+            && let Ok(ip) = ip.parse::<std::net::IpAddr>()
+        {
+            match bits.parse::<u8>() {
+                Ok(b) if b <= if ip.is_ipv4() { 32 } else { 128 } => {
+                    cfg.insecure_ranges.push((ip, b))
+                }
+                _ => warnings.push(format!(
+                    "daemon.json: invalid insecure-registries range {reg}"
+                )),
+            }
             continue;
         }
-        let host = reg.trim_start_matches("http://").trim_start_matches("https://").trim_end_matches('/');
+        let host = reg
+            .trim_start_matches("http://")
+            .trim_start_matches("https://")
+            .trim_end_matches('/');
         entry_mut(cfg, host).insecure = true;
+    }
+    Ok(())
+}
+
+/// containerd's `certs.d/<namespace>/hosts.toml` (containerd `docs/hosts.md`): `server` (the upstream),
+/// `[host."URL"]` mirrors in file order with `capabilities`, `ca`, `skip_verify`. A mirror without the
+/// `resolve` capability serves digests only. `_default` and `header`/`client`/`override_path` are not
+/// supported and say so.
+fn merge_hosts_toml(
+    cfg: &mut Config,
+    ns: &str,
+    text: &str,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let name = format!("{ns}/hosts.toml");
+    let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, &name, &e))?;
+    if ns == "_default" {
+        warnings.push(format!(
+            "{name}: _default is not supported, name the registry"
+        ));
+        return Ok(());
+    }
+    // toml's tables are sorted; mirror order is the order of the `[host."..."]` headers in the text.
+    let mut order: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let l = line.trim();
+        if let Some(rest) = l.strip_prefix("[host.\"")
+            && let Some((url, tail)) = rest.split_once('"')
+            && tail.trim() == "]"
+        {
+            order.push(url.to_string());
+        }
+    }
+    let hosts = table.get("host").and_then(|h| h.as_table());
+    let mut mirrors = Vec::new();
+    for url in order {
+        let Some(h) = hosts.and_then(|h| h.get(&url)).and_then(|h| h.as_table()) else {
+            continue;
+        };
+        for k in h.keys() {
+            if !["capabilities", "ca", "skip_verify"].contains(&k.as_str()) {
+                warnings.push(format!("{name}: host.\"{url}\".{k} is not supported"));
+            }
+        }
+        let caps: Vec<&str> = match h.get("capabilities").and_then(|c| c.as_array()) {
+            Some(c) => c.iter().filter_map(|v| v.as_str()).collect(),
+            None => vec!["pull", "resolve", "push"],
+        };
+        if !caps.contains(&"pull") {
+            continue;
+        }
+        let insecure = h
+            .get("skip_verify")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        let ca = match h.get("ca") {
+            Some(toml::Value::String(s)) => Some(PathBuf::from(s)),
+            Some(toml::Value::Array(a)) => a.iter().find_map(|v| v.as_str()).map(PathBuf::from),
+            _ => None,
+        };
+        if let Some(ca) = ca {
+            // The CA belongs to the mirror host; endpoints pick up a mirror host's own settings.
+            let host = url
+                .split("://")
+                .nth(1)
+                .unwrap_or(&url)
+                .split('/')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let e = entry_mut(cfg, &host);
+            if e.ca_file.is_none() {
+                e.ca_file = Some(ca);
+            }
+        }
+        let pull_from = if caps.contains(&"resolve") {
+            PullFrom::All
+        } else {
+            PullFrom::DigestOnly
+        };
+        mirrors.push(Mirror {
+            location: url,
+            insecure,
+            pull_from,
+        });
+    }
+    let e = entry_mut(cfg, ns);
+    if e.mirrors.is_empty() {
+        e.mirrors = mirrors;
+    }
+    if let Some(server) = table.get("server").and_then(|s| s.as_str()) {
+        let bare = server
+            .split("://")
+            .nth(1)
+            .unwrap_or(server)
+            .trim_end_matches('/');
+        if server.starts_with("http://") {
+            e.insecure = true;
+        }
+        if e.location.is_none() && normalize_prefix(bare) != normalize_prefix(ns) {
+            e.location = Some(server.trim_end_matches('/').to_string());
+        }
     }
     Ok(())
 }
@@ -501,13 +783,17 @@ fn merge_registries_conf(cfg: &mut Config, text: &str, warnings: &mut Vec<String
         insecure: bool,
         pull_from_mirror: Option<PullFrom>,
     }
-    let c: Conf = toml::from_str(text).context("parsing registries.conf")?;
+    let c: Conf = toml::from_str(text).map_err(|e| toml_error(text, "registries.conf", &e))?;
     for r in c.registry {
         let Some(prefix) = r.prefix.clone().or_else(|| r.location.clone()) else {
-            warnings.push("registries.conf: a [[registry]] without prefix or location is ignored".into());
+            warnings.push(
+                "registries.conf: a [[registry]] without prefix or location is ignored".into(),
+            );
             continue;
         };
-        let location = r.location.filter(|l| normalize_prefix(l) != normalize_prefix(&prefix));
+        let location = r
+            .location
+            .filter(|l| normalize_prefix(l) != normalize_prefix(&prefix));
         let e = entry_mut(cfg, &prefix);
         e.insecure |= r.insecure;
         e.blocked |= r.blocked;
@@ -542,7 +828,10 @@ mod tests {
         let mut w = Vec::new();
         let c = Config::parse(&Config::default_toml(), "default", &mut w).unwrap();
         assert!(w.is_empty(), "{w:?}");
-        assert_eq!(c.registry.connect_timeout, RegistrySettings::default().connect_timeout);
+        assert_eq!(
+            c.registry.connect_timeout,
+            RegistrySettings::default().connect_timeout
+        );
         assert_eq!(c.limits.max_manifest_bytes, 4 << 20);
         assert!(c.registries.is_empty());
     }
@@ -564,9 +853,98 @@ blocked = true
         )
         .unwrap();
         assert!(w.is_empty());
-        assert_eq!(c.registry_for("docker.io", "library/busybox").unwrap().1.mirrors.len(), 1);
-        assert!(c.registry_for("docker.io", "libraryx/busybox").unwrap().1.insecure);
+        assert_eq!(
+            c.registry_for("docker.io", "library/busybox")
+                .unwrap()
+                .1
+                .mirrors
+                .len(),
+            1
+        );
+        assert!(
+            c.registry_for("docker.io", "libraryx/busybox")
+                .unwrap()
+                .1
+                .insecure
+        );
         assert!(c.registry_for("a.example.com", "x").unwrap().1.blocked);
         assert!(c.registry_for("example.com", "x").is_none());
+    }
+
+    #[test]
+    fn hosts_toml_mirrors_keep_file_order_and_capabilities() {
+        let mut c = Config::default();
+        let mut w = Vec::new();
+        let text = r#"
+server = "https://registry-1.docker.io"
+
+[host."https://zz-mirror.example"]
+  capabilities = ["pull", "resolve"]
+  ca = "/etc/certs/zz.pem"
+
+[host."http://aa-cache.example:5000"]
+  capabilities = ["pull"]
+  skip_verify = true
+
+[host."https://push-only.example"]
+  capabilities = ["push"]
+  override_path = true
+"#;
+        merge_hosts_toml(&mut c, "docker.io", text, &mut w).unwrap();
+        let (_, e) = c.registry_for("docker.io", "library/busybox").unwrap();
+        let got: Vec<_> = e
+            .mirrors
+            .iter()
+            .map(|m| (m.location.as_str(), m.insecure, m.pull_from))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("https://zz-mirror.example", false, PullFrom::All),
+                ("http://aa-cache.example:5000", true, PullFrom::DigestOnly)
+            ]
+        );
+        assert!(
+            e.location.is_none(),
+            "registry-1.docker.io is docker.io itself"
+        );
+        let (_, zz) = c.registry_for("zz-mirror.example", "").unwrap();
+        assert_eq!(zz.ca_file.as_deref(), Some(Path::new("/etc/certs/zz.pem")));
+        assert_eq!(
+            w,
+            vec![
+                "docker.io/hosts.toml: host.\"https://push-only.example\".override_path is not supported"
+            ]
+        );
+    }
+
+    #[test]
+    fn daemon_json_cidr_ranges_match_ip_hosts() {
+        let mut c = Config::default();
+        let mut w = Vec::new();
+        merge_daemon_json(
+            &mut c,
+            r#"{"insecure-registries": ["10.1.0.0/16", "fd00::/8", "1.2.3.4/99"]}"#,
+            &mut w,
+        )
+        .unwrap();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(c.in_insecure_range("10.1.200.3:5000"));
+        assert!(!c.in_insecure_range("10.2.0.1:5000"));
+        assert!(c.in_insecure_range("[fd00::1]:5000"));
+        assert!(!c.in_insecure_range("registry.example:5000"));
+    }
+
+    #[test]
+    fn registries_may_be_a_list_with_prefixes() {
+        let mut w = Vec::new();
+        let c = Config::parse(
+            "[[registries]]\nprefix = \"reg.example\"\ninsecure = true\ncolour = 1\n",
+            "t",
+            &mut w,
+        )
+        .unwrap();
+        assert!(c.registry_for("reg.example", "a").unwrap().1.insecure);
+        assert_eq!(w, vec!["t: unknown key registries.[0].colour".to_string()]);
     }
 }

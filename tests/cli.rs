@@ -140,6 +140,7 @@ fn info_reports_store_paths_and_host_facts() {
     assert_eq!(v["Containers"], 0);
     assert_eq!(v["Images"], 0);
     assert_eq!(v["OSType"], "linux");
+    assert_eq!(v["Swarm"]["LocalNodeState"], "inactive");
     assert!(["1", "2"].contains(&v["CgroupVersion"].as_str().unwrap()));
     assert!(v["CgroupControllers"].is_array());
     assert_eq!(v["Rootless"], !nix::unistd::geteuid().is_root());
@@ -160,17 +161,21 @@ fn info_counts_containers_and_images_in_the_store() {
     let root = s.path().join("root");
     std::fs::create_dir_all(root.join("containers/aaa")).unwrap();
     std::fs::create_dir_all(root.join("containers/bbb")).unwrap();
-    let digest = format!("sha256:{}", "1".repeat(64));
-    std::fs::write(
-        root.join("images.json"),
-        format!(r#"{{"busybox:latest":"{digest}","my/bb:v1":"{digest}"}}"#),
-    )
-    .unwrap();
+    // The image index as store::images writes it: images keyed by ID, each with its tags and layers.
+    let (a, b) = (
+        format!("sha256:{}", "1".repeat(64)),
+        format!("sha256:{}", "2".repeat(64)),
+    );
+    let index = serde_json::json!({"version": 1, "images": {
+        &a: {"id": &a, "repo_tags": ["docker.io/library/busybox:latest", "docker.io/my/bb:v1"], "layers": [{"diff_id": &b}]},
+        &b: {"id": &b, "repo_tags": [], "layers": []},
+    }});
+    std::fs::write(root.join("images.json"), index.to_string()).unwrap();
     berth(&s)
         .args(["info", "-f", "{{.Containers}} {{.Images}}"])
         .assert()
         .success()
-        .stdout("2 1\n");
+        .stdout("2 2\n");
 }
 
 #[test]
@@ -190,21 +195,41 @@ fn info_human_output_names_the_store() {
     assert!(text.contains(" Cgroup Version: "), "{text}");
 }
 
-#[test]
-fn closed_stdout_exits_quietly() {
-    let s = store();
+/// Run berth with stdout a pipe whose reader is already gone, so every write fails with EPIPE.
+fn run_with_closed_stdout(s: &tempfile::TempDir, args: &[&str]) -> std::process::Output {
     let (r, w) = nix::unistd::pipe().unwrap();
     drop(r);
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("berth"))
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("berth"))
         .arg("--root")
         .arg(s.path().join("root"))
         .arg("--run-root")
         .arg(s.path().join("run"))
-        .arg("info")
+        .args(args)
+        .env("DOCKER_CONFIG", s.path().join("docker"))
+        .env("REGISTRY_AUTH_FILE", s.path().join("auth.json"))
         .stdout(std::process::Stdio::from(w))
         .stderr(std::process::Stdio::piped())
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn closed_stdout_exits_quietly() {
+    let s = store();
+    let out = run_with_closed_stdout(&s, &["info"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `println!` panics on a closed stdout; berth turns that panic into the same quiet exit.
+#[test]
+fn println_on_closed_stdout_exits_quietly() {
+    let s = store();
+    let out = run_with_closed_stdout(&s, &["logout", "127.0.0.1:1"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(
         out.stderr.is_empty(),
@@ -284,4 +309,132 @@ fn generated_files_are_current() {
         stale.is_empty(),
         "generated files are stale: {stale:?}; run `BERTH_BLESS=1 cargo test --test main generated` and commit"
     );
+}
+
+#[test]
+fn config_default_prints_a_file_that_parses_to_the_defaults() {
+    let s = store();
+    let out = berth(&s).args(["config", "default"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text, berth::config::Config::default_toml());
+    let mut warnings = Vec::new();
+    berth::config::Config::parse(&text, "default", &mut warnings).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn info_shows_configured_registries_and_config_warnings() {
+    let s = store();
+    let cfg = s.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        r#"
+[registries."docker.io"]
+mirrors = ["https://mirror.example.com"]
+
+[registries."registry.internal:5000"]
+insecure = true
+
+[surprise]
+key = 1
+"#,
+    )
+    .unwrap();
+    let out = berth(&s)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["info", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reg = &v["RegistryConfig"];
+    assert_eq!(
+        reg["Mirrors"],
+        serde_json::json!(["https://mirror.example.com"])
+    );
+    assert_eq!(
+        reg["IndexConfigs"]["registry.internal:5000"]["Secure"],
+        false
+    );
+    assert_eq!(reg["IndexConfigs"]["docker.io"]["Official"], true);
+    assert!(
+        v["ConfigFiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == &serde_json::json!(cfg.display().to_string()))
+    );
+    let warnings = v["Warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("surprise")),
+        "{warnings:?}"
+    );
+
+    let out = berth(&s)
+        .arg("--config")
+        .arg(&cfg)
+        .arg("info")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The host's daemon.json or registries.conf may add entries: look for ours within the section.
+    let insecure = text.split(" Insecure Registries:\n").nth(1).unwrap_or("");
+    let section: Vec<&str> = insecure
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert!(
+        section.contains(&"  registry.internal:5000") && section.contains(&"  127.0.0.0/8"),
+        "{text}"
+    );
+    assert!(
+        text.contains(" Registry Mirrors:\n  https://mirror.example.com\n"),
+        "{text}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("WARNING: "));
+}
+
+#[test]
+fn debug_flag_shows_debug_lines_on_stderr() {
+    let s = store();
+    let out = berth(&s)
+        .args(["-D", "info", "--format", "{{.Driver}}"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, b"overlay\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("DEBU configuration read from")),
+        "{err}"
+    );
+    for args in [
+        &["info", "--format", "{{.Driver}}"][..],
+        &["--debug=false", "info", "-f", "{{.Driver}}"],
+    ] {
+        let out = berth(&s).args(args).output().unwrap();
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("DEBU"),
+            "{args:?}"
+        );
+    }
+    let out = berth(&s)
+        .args(["--log-level", "debug", "info", "-f", "{{.Driver}}"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DEBU "));
+    berth(&s)
+        .args(["--log-level", "loud", "version"])
+        .assert()
+        .code(125);
 }

@@ -1,1 +1,811 @@
-//! Integration tests: images.
+//! Integration tests: images. End-to-end pulls against the shared local docker-registry (`pull` →
+//! `images` → `inspect` → `tag` → `rmi`), concurrency and kill -9 recovery, and the pull pipeline's
+//! verification driven in-process with an in-memory registry (SECURITY.md A16, A17, C1, C6, J1, J2).
+
+use crate::support::fixtures::{self, LayerBuilder};
+use crate::support::{TestEnv, registry};
+use anyhow::Result;
+use berth::engine::image::{FetchedManifest, PullOptions, Source, pull_from};
+use berth::engine::{Context, NoProgress};
+use berth::image::ImageRef;
+use berth::store::Paths;
+use oci_spec::distribution::Reference;
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+/// Names of committed layers (`layers/sha256/<chain>`), and any `.tmp-*` leftovers, in a store.
+fn layer_dirs(root: &Path) -> (Vec<String>, Vec<String>) {
+    let mut committed = Vec::new();
+    let mut tmp = Vec::new();
+    for dir in [root.join("layers/sha256"), root.join("ingest")] {
+        for e in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with(".tmp-") {
+                tmp.push(n);
+            } else if dir.ends_with("sha256") {
+                committed.push(n);
+            }
+        }
+    }
+    committed.sort();
+    (committed, tmp)
+}
+
+#[test]
+fn pull_images_inspect_tag_rmi_end_to_end() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let name = reg.image(fixtures::BUSYBOX);
+    let pushed = reg.fixture(fixtures::BUSYBOX);
+
+    let out = env.run(["pull", &name]);
+    out.assert_ok();
+    let lines = out.lines();
+    assert_eq!(lines[0], "latest: Pulling from library/busybox");
+    assert!(
+        lines.iter().any(|l| l.ends_with(": Pulling fs layer")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.ends_with(": Pull complete")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&format!("Digest: {}", pushed.digest).as_str()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&format!("Status: Downloaded newer image for {name}").as_str()),
+        "{lines:?}"
+    );
+    assert_eq!(*lines.last().unwrap(), name);
+
+    let again = env.run(["pull", &name]);
+    assert!(
+        !again.stdout().contains("Already exists"),
+        "{}",
+        again.stdout()
+    );
+    again
+        .assert_ok()
+        .assert_stdout_has(&format!("Status: Image is up to date for {name}"));
+    env.run(["pull", "-q", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{name}\n"));
+
+    let short = &pushed.image_id[7..19];
+    let images = env.run(["images"]);
+    images.assert_ok();
+    let il = images.lines();
+    assert!(
+        il[0].starts_with("REPOSITORY") && il[0].contains("IMAGE ID") && il[0].ends_with("SIZE"),
+        "{il:?}"
+    );
+    let row: Vec<&str> = il[1].split_whitespace().collect();
+    assert_eq!(
+        &row[..3],
+        &[
+            format!("{}/library/busybox", reg.host()).as_str(),
+            "latest",
+            short
+        ]
+    );
+    env.run(["images", "-q"])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{short}\n"));
+    env.run(["images", "--format", "{{.Repository}}:{{.Tag}}"])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{name}\n"));
+
+    let inspect = env.run(["image", "inspect", &name]);
+    inspect.assert_ok();
+    let v: serde_json::Value = serde_json::from_str(inspect.stdout()).unwrap();
+    assert_eq!(v[0]["Id"], pushed.image_id);
+    assert_eq!(v[0]["RepoTags"][0], name);
+    assert_eq!(
+        v[0]["RepoDigests"][0],
+        format!("{}/library/busybox@{}", reg.host(), pushed.digest)
+    );
+    assert_eq!(v[0]["Os"], "linux");
+    assert_eq!(v[0]["Config"]["Cmd"][0], "sh");
+    assert_eq!(v[0]["RootFS"]["Type"], "layers");
+    assert!(v[0]["Size"].as_u64().unwrap() > 100_000);
+    env.run(["image", "inspect", "-f", "{{.Id}}", short])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{}\n", pushed.image_id));
+
+    env.run(["tag", &name, "my/busybox:v1"]).assert_ok();
+    env.run(["images", "--filter", "reference=my/*"])
+        .assert_ok()
+        .assert_stdout_has("my/busybox");
+    // The layer is shared by both tags; removing one tag keeps it.
+    env.run(["rmi", "my/busybox:v1"])
+        .assert_ok()
+        .assert_stdout_eq("Untagged: my/busybox:v1\n");
+    assert_eq!(layer_dirs(&env.root()).0.len(), 1);
+    let rmi = env.run(["image", "rm", &name]);
+    rmi.assert_ok()
+        .assert_stdout_has(&format!("Untagged: {name}\n"))
+        .assert_stdout_has(&format!("Deleted: {}\n", pushed.image_id));
+    assert_eq!(layer_dirs(&env.root()), (vec![], vec![]));
+    env.run(["images", "-q"]).assert_ok().assert_stdout_eq("");
+}
+
+#[test]
+fn rmi_of_a_missing_image_says_no_such_image() {
+    let env = TestEnv::new();
+    env.run(["rmi", "nope"])
+        .assert_code(1)
+        .assert_stderr_has("Error: No such image: nope");
+    env.run(["image", "inspect", "nope"])
+        .assert_code(1)
+        .assert_stderr_has("Error: No such image: nope");
+}
+
+#[test]
+fn pull_rejects_malformed_references_before_touching_the_store() {
+    let env = TestEnv::new();
+    for bad in [
+        "localhost:5000/../../etc:latest",
+        "a/b/../../c",
+        "Upper/case",
+        "x:../../y",
+    ] {
+        env.run(["pull", bad])
+            .assert_failed()
+            .assert_stderr_has("invalid reference format");
+    }
+    assert!(!env.root().join("blobs").exists());
+}
+
+#[test]
+fn pull_handles_every_fixture_format() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    for f in [
+        fixtures::BUSYBOX_DOCKER,
+        fixtures::ZSTD,
+        fixtures::PLAIN,
+        fixtures::MULTI,
+    ] {
+        let out = env.run(["pull", &reg.image(f)]);
+        out.assert_ok();
+        let id = reg.fixture(f).image_id;
+        env.run(["image", "inspect", "-f", "{{.Id}}", &reg.image(f)])
+            .assert_ok()
+            .assert_stdout_eq(&format!("{id}\n"));
+    }
+    // What the container side reads: the config as oci_spec's type and the layer dirs, lowest first.
+    let paths = Paths {
+        root: env.root(),
+        run_root: env.run_root(),
+        rootless: false,
+    };
+    let ctx = Context::with(paths.clone(), berth::config::Config::default());
+    let rec = berth::engine::image::resolve_local(&ctx, &reg.image(fixtures::MULTI)).unwrap();
+    let cfg = berth::engine::image::image_config(&paths, &rec).unwrap();
+    let c = cfg.config().as_ref().unwrap();
+    assert_eq!(c.working_dir().as_deref(), Some("/data"));
+    assert_eq!(c.cmd().as_ref().unwrap(), &vec!["sh".to_string()]);
+    let dirs = berth::engine::image::image_layers(&paths, &rec).unwrap();
+    assert_eq!(dirs.len(), 3);
+    assert!(dirs[0].join("bin/busybox").is_file() && dirs[2].join("data/new.txt").is_file());
+    // The busybox layer is shared by every fixture: stored once (4 images, 1 + 2 multi-only layers).
+    assert_eq!(layer_dirs(&env.root()).0.len(), 3);
+    // multi's third layer: whiteouts became overlay char devices 0/0, the opaque dir carries the xattr.
+    let layers = fs::read_dir(env.root().join("layers/sha256")).unwrap();
+    let mut whiteouts = 0;
+    for l in layers.flatten() {
+        let p = l.path().join("diff/data/gone.txt");
+        if let Ok(m) = fs::symlink_metadata(&p) {
+            use std::os::unix::fs::{FileTypeExt, MetadataExt};
+            if m.file_type().is_char_device() && m.rdev() == 0 {
+                whiteouts += 1;
+            }
+        }
+    }
+    assert_eq!(whiteouts, 1);
+}
+
+#[test]
+fn pull_selects_the_platform_from_an_index() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let name = reg.image(fixtures::INDEX);
+    env.run(["pull", "--platform", "linux/arm64", &name])
+        .assert_ok();
+    env.run(["image", "inspect", "-f", "{{.Architecture}}", &name])
+        .assert_ok()
+        .assert_stdout_eq("arm64\n");
+    let v: serde_json::Value =
+        serde_json::from_str(env.run(["image", "inspect", &name]).assert_ok().stdout()).unwrap();
+    let keys: Vec<&String> = v[0].as_object().unwrap().keys().collect();
+    let arch = keys.iter().position(|k| *k == "Architecture").unwrap();
+    assert_eq!(keys[arch + 1], "Variant");
+    assert_eq!(v[0]["Variant"], "v8");
+    env.run(["pull", "--platform", "linux/amd64", &name])
+        .assert_ok();
+    let id = reg.fixture(fixtures::INDEX).image_id;
+    env.run(["image", "inspect", "-f", "{{.Architecture}} {{.Id}}", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("amd64 {id}\n"));
+    env.run(["pull", "--platform", "linux/s390x", &name])
+        .assert_failed()
+        .assert_stderr_has("no matching manifest for linux/s390x");
+}
+
+#[test]
+fn concurrent_pulls_all_succeed_store_each_layer_once_and_images_never_fails() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let name = reg.image(fixtures::MULTI);
+    // docker images in a loop meanwhile must never fail (podman#12582).
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let lister = {
+        let stop = stop.clone();
+        let mut cmd = env.berth();
+        cmd.args(["images", "-q"]);
+        std::thread::spawn(move || {
+            let mut runs = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let out = cmd.output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                runs += 1;
+            }
+            runs
+        })
+    };
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            env.berth()
+                .args(["pull", "-q", &name])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert!(lister.join().unwrap() > 0);
+    let (committed, tmp) = layer_dirs(&env.root());
+    assert_eq!(committed.len(), 3);
+    assert!(tmp.is_empty(), "{tmp:?}");
+    env.run(["images", "-q"])
+        .assert_ok()
+        .assert_stdout_eq(&format!(
+            "{}\n",
+            &reg.fixture(fixtures::MULTI).image_id[7..19]
+        ));
+}
+
+#[test]
+fn a_pull_killed_midway_leaves_nothing_used_and_the_next_pull_succeeds() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let name = reg.image(fixtures::MULTI);
+    for delay_ms in [5u64, 30, 80, 150] {
+        let mut child = env
+            .berth()
+            .args(["pull", "-q", &name])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Whatever was committed is complete: every layer dir has its metadata and content.
+        for l in layer_dirs(&env.root()).0 {
+            let d = env.root().join("layers/sha256").join(&l);
+            assert!(
+                d.join("layer.json").is_file() && d.join("diff").is_dir(),
+                "partial layer {l}"
+            );
+        }
+        env.run(["pull", "-q", &name]).assert_ok();
+        assert!(
+            layer_dirs(&env.root()).1.is_empty(),
+            "leftovers after a clean pull"
+        );
+        env.run(["rmi", &name]).assert_ok();
+    }
+}
+
+/// An in-memory registry for driving the pipeline with hostile blobs.
+struct Memory {
+    manifests: HashMap<String, (Vec<u8>, String)>,
+    blobs: HashMap<String, Vec<u8>>,
+}
+
+impl Source for Memory {
+    fn fetch_manifest(&self, r: &Reference) -> Result<FetchedManifest> {
+        let key = r.digest().or(r.tag()).unwrap_or("latest").to_string();
+        let (bytes, mt) = self
+            .manifests
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("manifest unknown"))?;
+        Ok(FetchedManifest {
+            digest: fixtures::sha256_digest(&bytes),
+            bytes,
+            media_type: mt,
+        })
+    }
+    fn fetch_blob(&self, _: &Reference, digest: &str, _: u64) -> Result<Box<dyn Read + Send>> {
+        let b = self
+            .blobs
+            .get(digest)
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("blob unknown"))?;
+        Ok(Box::new(std::io::Cursor::new(b)))
+    }
+    fn fetch_blob_bytes(&self, r: &Reference, digest: &str, size: u64, _: u64) -> Result<Vec<u8>> {
+        let mut v = Vec::new();
+        self.fetch_blob(r, digest, size)?.read_to_end(&mut v)?;
+        Ok(v)
+    }
+}
+
+/// One image whose single layer blob is `blob` (media type `mt`) and whose config claims `diff_id`.
+fn memory_image(blob: Vec<u8>, mt: &str, diff_id: &str) -> Memory {
+    let config = serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64", "os": "linux", "config": {},
+        "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+    }))
+    .unwrap();
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": fixtures::MT_OCI_MANIFEST,
+        "config": {"mediaType": fixtures::MT_OCI_CONFIG, "digest": fixtures::sha256_digest(&config), "size": config.len()},
+        "layers": [{"mediaType": mt, "digest": fixtures::sha256_digest(&blob), "size": blob.len()}],
+    }))
+    .unwrap();
+    let mut blobs = HashMap::new();
+    blobs.insert(fixtures::sha256_digest(&config), config);
+    blobs.insert(fixtures::sha256_digest(&blob), blob);
+    let mut manifests = HashMap::new();
+    manifests.insert(
+        "latest".to_string(),
+        (manifest, fixtures::MT_OCI_MANIFEST.to_string()),
+    );
+    Memory { manifests, blobs }
+}
+
+fn memory_pull(src: &Memory, limits_bytes: Option<u64>) -> (tempfile::TempDir, Result<()>) {
+    let dir = crate::support::temp_dir("mem");
+    let paths = Paths {
+        root: dir.path().join("root"),
+        run_root: dir.path().join("run"),
+        rootless: false,
+    };
+    let mut config = berth::config::Config::default();
+    if let Some(b) = limits_bytes {
+        config.limits.max_layer_bytes = b;
+    }
+    let ctx = Context::with(paths, config);
+    let r = ImageRef::parse("127.0.0.1:1/mem:latest").unwrap();
+    let res = pull_from(
+        &ctx,
+        src,
+        &r,
+        &PullOptions {
+            platform: Some("linux/amd64".into()),
+        },
+        &NoProgress,
+    )
+    .map(drop);
+    (dir, res)
+}
+
+fn small_layer() -> Vec<u8> {
+    let mut l = LayerBuilder::new();
+    l.file("hello", 0o644, b"hello\n");
+    l.finish()
+}
+
+fn assert_nothing_committed(root: &Path) {
+    assert_eq!(layer_dirs(root), (vec![], vec![]));
+    assert!(!root.join("images.json").exists());
+}
+
+#[test]
+fn pull_accepts_a_layer_whose_diff_id_matches() {
+    let tar = small_layer();
+    let src = memory_image(
+        fixtures::gzip(&tar),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
+    let (dir, res) = memory_pull(&src, None);
+    res.unwrap();
+    let (committed, _) = layer_dirs(&dir.path().join("root"));
+    assert_eq!(
+        committed,
+        vec![fixtures::sha256_digest(&tar)[7..].to_string()]
+    );
+}
+
+#[test]
+fn pull_rejects_trailing_junk_after_the_tar_end() {
+    // SECURITY.md A17: the config's diffID is over the un-junked tar; the junk must be hashed too.
+    let tar = small_layer();
+    let mut junked = tar.clone();
+    junked.extend_from_slice(b"smuggled bytes after the end-of-archive blocks");
+    let src = memory_image(
+        fixtures::gzip(&junked),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
+    let (dir, res) = memory_pull(&src, None);
+    assert!(format!("{:#}", res.unwrap_err()).contains("diffID"));
+    assert_nothing_committed(&dir.path().join("root"));
+}
+
+#[test]
+fn pull_rejects_a_layer_with_the_wrong_diff_id_and_commits_nothing() {
+    let tar = small_layer();
+    let src = memory_image(
+        fixtures::gzip(&tar),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(b"other"),
+    );
+    let (dir, res) = memory_pull(&src, None);
+    assert!(format!("{:#}", res.unwrap_err()).contains("diffID"));
+    assert_nothing_committed(&dir.path().join("root"));
+}
+
+#[test]
+fn pull_rejects_blob_with_wrong_digest() {
+    let tar = small_layer();
+    let mut src = memory_image(
+        fixtures::gzip(&tar),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
+    for b in src.blobs.values_mut() {
+        if b.starts_with(&[0x1f, 0x8b]) {
+            let n = b.len();
+            b[n - 9] ^= 0xff; // inside the gzip CRC trailer: decompression still reads it, the digest differs
+        }
+    }
+    let (dir, res) = memory_pull(&src, None);
+    assert!(res.is_err());
+    assert_nothing_committed(&dir.path().join("root"));
+    assert_eq!(
+        fs::read_dir(dir.path().join("root/blobs/sha256"))
+            .unwrap()
+            .count(),
+        2,
+        "only manifest and config"
+    );
+}
+
+#[test]
+fn pull_stops_a_gzip_bomb_at_the_configured_limit() {
+    // SECURITY.md A16: a small gzip that inflates far past max_layer_bytes.
+    let mut l = LayerBuilder::new();
+    l.file("zeros", 0o644, &vec![0u8; 32 << 20]);
+    let tar = l.finish();
+    let blob = fixtures::gzip(&tar);
+    assert!(blob.len() < 1 << 20);
+    let src = memory_image(
+        blob,
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
+    let (dir, res) = memory_pull(&src, Some(4 << 20));
+    assert!(format!("{:#}", res.unwrap_err()).contains("max_layer_bytes"));
+    assert_nothing_committed(&dir.path().join("root"));
+}
+
+#[test]
+fn pull_rejects_a_config_whose_diff_ids_do_not_match_the_layers() {
+    let tar = small_layer();
+    let mut src = memory_image(
+        fixtures::gzip(&tar),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
+    // Rebuild with two diff_ids for one layer (SECURITY.md C6).
+    let d = fixtures::sha256_digest(&tar);
+    let config = serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [d, d]},
+    }))
+    .unwrap();
+    let (mbytes, mt) = src.manifests["latest"].clone();
+    let mut m: serde_json::Value = serde_json::from_slice(&mbytes).unwrap();
+    m["config"]["digest"] = fixtures::sha256_digest(&config).into();
+    m["config"]["size"] = config.len().into();
+    src.blobs.insert(fixtures::sha256_digest(&config), config);
+    src.manifests
+        .insert("latest".into(), (serde_json::to_vec(&m).unwrap(), mt));
+    let (dir, res) = memory_pull(&src, None);
+    assert!(format!("{:#}", res.unwrap_err()).contains("diff_ids"));
+    assert_nothing_committed(&dir.path().join("root"));
+}
+
+#[test]
+fn rootless_pull_unpacks_with_user_overlay_xattrs() {
+    // Runs as the unprivileged user the test world creates (needs root to create it; CI runs as root).
+    let reg = registry::shared();
+    let env = TestEnv::rootless();
+    let name = reg.image(fixtures::MULTI);
+    let out = env.run(["pull", &name]);
+    out.assert_ok();
+    // Owners from the image cannot be applied without a user namespace: one warning, no failure.
+    out.assert_stderr_has("WARNING: file owners from the image were not applied");
+    let id = reg.fixture(fixtures::MULTI).image_id;
+    env.run(["image", "inspect", "-f", "{{.Id}}", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{id}\n"));
+    let mut saw_whiteout = false;
+    let mut saw_opaque = false;
+    for l in fs::read_dir(env.root().join("layers/sha256"))
+        .unwrap()
+        .flatten()
+    {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        if let Ok(m) = fs::symlink_metadata(l.path().join("diff/data/gone.txt")) {
+            saw_whiteout |= m.file_type().is_char_device() && m.rdev() == 0;
+        }
+        let opaque = l.path().join("diff/data/opaque");
+        if opaque.exists()
+            && xattr_value(&opaque, "user.overlay.opaque").as_deref() == Some(&b"y"[..])
+        {
+            saw_opaque = true;
+        }
+    }
+    assert!(saw_whiteout && saw_opaque);
+    env.run(["rmi", &name]).assert_ok();
+    assert_eq!(layer_dirs(&env.root()), (vec![], vec![]));
+}
+
+fn xattr_value(p: &Path, name: &str) -> Option<Vec<u8>> {
+    use std::os::unix::ffi::OsStrExt;
+    let cp = std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
+    let cn = std::ffi::CString::new(name).unwrap();
+    let mut buf = [0u8; 64];
+    // SAFETY: both strings are NUL-terminated and buf is writable for its length.
+    let n =
+        unsafe { libc::lgetxattr(cp.as_ptr(), cn.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+    (n >= 0).then(|| buf[..n as usize].to_vec())
+}
+
+#[test]
+fn pull_reports_shared_layers_as_already_existing() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    env.run(["pull", &reg.image(fixtures::BUSYBOX)]).assert_ok();
+    let out = env.run(["image", "pull", &reg.image(fixtures::MULTI)]);
+    out.assert_ok();
+    let lines = out.lines();
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.ends_with(": Already exists"))
+            .count(),
+        1,
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.ends_with(": Pull complete"))
+            .count(),
+        2,
+        "{lines:?}"
+    );
+    let multi = &reg.fixture(fixtures::MULTI).image_id[7..19];
+    for f in ["label=org.berth.fixture=multi", "label=org.berth.fixture"] {
+        env.run(["images", "-q", "--filter", f])
+            .assert_ok()
+            .assert_stdout_eq(&format!("{multi}\n"));
+    }
+    env.run(["images", "-q", "--filter", "label=org.berth.fixture=other"])
+        .assert_ok()
+        .assert_stdout_eq("");
+    // Both fixtures share one creation time: neither is before or after the other.
+    env.run(["images", "-q", "--filter", &format!("before={multi}")])
+        .assert_ok()
+        .assert_stdout_eq("");
+}
+
+#[test]
+fn pull_by_digest_records_a_repo_digest_and_no_tag() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let pushed = reg.fixture(fixtures::BUSYBOX);
+    let by_digest = format!("{}/library/busybox@{}", reg.host(), pushed.digest);
+    let out = env.run(["pull", &by_digest]);
+    out.assert_ok();
+    assert_eq!(
+        out.lines()[0],
+        format!("{}: Pulling from library/busybox", pushed.digest)
+    );
+    out.assert_stdout_has(&format!(
+        "Status: Downloaded newer image for {by_digest}\n{by_digest}\n"
+    ));
+    let images = env.run([
+        "images",
+        "--digests",
+        "--format",
+        "{{.Repository}} {{.Tag}} {{.Digest}}",
+    ]);
+    images
+        .assert_ok()
+        .assert_stdout_eq(&format!("<none> <none> {}\n", pushed.digest));
+    env.run(["image", "inspect", "-f", "{{.Id}}", &by_digest])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{}\n", pushed.image_id));
+    // With a tag as well, removing the digest reference only drops that reference.
+    let tagged = reg.image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &tagged]).assert_ok();
+    env.run(["rmi", &by_digest])
+        .assert_ok()
+        .assert_stdout_eq(&format!("Untagged: {by_digest}\n"));
+    env.run(["rmi", &tagged])
+        .assert_ok()
+        .assert_stdout_has(&format!("Deleted: {}\n", pushed.image_id));
+    assert_eq!(layer_dirs(&env.root()), (vec![], vec![]));
+}
+
+#[test]
+fn rmi_refuses_an_image_a_container_uses_unless_forced_then_prune_collects_it() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let name = reg.image(fixtures::BUSYBOX);
+    let id = reg.fixture(fixtures::BUSYBOX).image_id;
+    env.run(["pull", "-q", &name]).assert_ok();
+    // The container side writes container.json with the image's full ID in `image_id`.
+    let ctr = env.root().join("containers").join("c".repeat(64));
+    fs::create_dir_all(&ctr).unwrap();
+    fs::write(
+        ctr.join("container.json"),
+        serde_json::json!({"id": "c".repeat(64), "image_id": id}).to_string(),
+    )
+    .unwrap();
+
+    env.run(["rmi", &name])
+        .assert_code(1)
+        .assert_stderr_has("conflict: unable to remove repository reference");
+    env.run(["rmi", &id[7..19]])
+        .assert_code(1)
+        .assert_stderr_has("(must be forced) - image is being used by stopped container");
+    env.run(["rmi", "-f", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("Untagged: {name}\n"));
+    // Still there, dangling, with its layer.
+    env.run(["images", "--filter", "dangling=true", "-q"])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{}\n", &id[7..19]));
+    assert_eq!(layer_dirs(&env.root()).0.len(), 1);
+    env.run(["image", "prune", "-f"])
+        .assert_ok()
+        .assert_stdout_eq("Total reclaimed space: 0B\n");
+
+    fs::remove_dir_all(&ctr).unwrap();
+    let prune = env.run(["image", "prune", "-f"]);
+    prune.assert_ok();
+    let out = prune.stdout();
+    assert!(
+        out.starts_with("Deleted Images:\nuntagged: ")
+            && out.contains(&format!("\ndeleted: {id}\n")),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nTotal reclaimed space: ") && !out.ends_with("space: 0B\n"),
+        "{out}"
+    );
+    assert_eq!(layer_dirs(&env.root()), (vec![], vec![]));
+    assert_eq!(
+        fs::read_dir(env.root().join("blobs/sha256"))
+            .unwrap()
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn pull_by_digest_rejects_a_manifest_with_other_bytes() {
+    // SECURITY.md C4: hash exactly the bytes received and compare with the digest asked for.
+    let tar = small_layer();
+    let mut src = memory_image(
+        fixtures::gzip(&tar),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
+    let (bytes, mt) = src.manifests["latest"].clone();
+    let asked = fixtures::sha256_digest(&bytes);
+    let mut other: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    other["annotations"] = serde_json::json!({"x": "y"});
+    src.manifests
+        .insert(asked.clone(), (serde_json::to_vec(&other).unwrap(), mt));
+    let dir = crate::support::temp_dir("mem");
+    let paths = Paths {
+        root: dir.path().join("root"),
+        run_root: dir.path().join("run"),
+        rootless: false,
+    };
+    let ctx = Context::with(paths, berth::config::Config::default());
+    let r = ImageRef::parse(&format!("127.0.0.1:1/mem@{asked}")).unwrap();
+    let err = pull_from(&ctx, &src, &r, &PullOptions::default(), &NoProgress).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("does not match its digest"),
+        "{err:#}"
+    );
+    assert_nothing_committed(&dir.path().join("root"));
+}
+
+#[test]
+fn pull_rejects_a_document_that_is_both_index_and_manifest() {
+    // SECURITY.md C5 (CVE-2021-41190).
+    let tar = small_layer();
+    let mut src = memory_image(
+        fixtures::gzip(&tar),
+        fixtures::MT_LAYER_GZIP,
+        &fixtures::sha256_digest(&tar),
+    );
+    let (bytes, mt) = src.manifests["latest"].clone();
+    let mut m: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    m["manifests"] = serde_json::json!([]);
+    src.manifests
+        .insert("latest".into(), (serde_json::to_vec(&m).unwrap(), mt));
+    let (dir, res) = memory_pull(&src, None);
+    assert!(format!("{:#}", res.unwrap_err()).contains("ambiguous"));
+    assert_nothing_committed(&dir.path().join("root"));
+}
+
+#[test]
+fn pull_from_a_registry_behind_htpasswd_needs_login() {
+    let reg = registry::shared_htpasswd();
+    let env = TestEnv::new();
+    let name = reg.image(fixtures::PRIVATE_BUSYBOX);
+    env.run(["pull", &name]).assert_failed();
+    assert!(layer_dirs(&env.root()).0.is_empty());
+    env.run_with_stdin(
+        [
+            "login",
+            "-u",
+            registry::USER,
+            "--password-stdin",
+            &reg.host(),
+        ],
+        registry::PASSWORD.as_bytes(),
+    )
+    .assert_ok();
+    env.run(["pull", "-q", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{name}\n"));
+    let id = reg.fixture(fixtures::PRIVATE_BUSYBOX).image_id;
+    env.run(["images", "-q", "--no-trunc"])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{id}\n"));
+}
+
+#[test]
+fn a_damaged_layer_dir_is_replaced_by_the_next_pull() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let name = reg.image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &name]).assert_ok();
+    let (layers, _) = layer_dirs(&env.root());
+    let dir = env.root().join("layers/sha256").join(&layers[0]);
+    fs::remove_file(dir.join("layer.json")).unwrap();
+    env.run(["pull", "-q", &name]).assert_ok();
+    assert!(dir.join("layer.json").is_file() && dir.join("diff/bin/busybox").is_file());
+    assert!(layer_dirs(&env.root()).1.is_empty());
+}

@@ -4,7 +4,9 @@
 //! The hidden `internal monitor` verb is the per-container supervisor's entry point.
 
 use super::{GlobalOpts, StatusError, format, human, stdout};
-use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo, InvalidState, LogOptions, Summary};
+use crate::engine::container::{
+    self as ctr, ExitCodeError, ImageInfo, InvalidState, LogOptions, Summary,
+};
 use crate::engine::volume;
 use crate::spec::{MountKind, MountRequest, RunOptions, SeccompChoice, Ulimit};
 use crate::state::{StateError, Status};
@@ -75,9 +77,9 @@ pub enum InternalCommand {
 #[derive(Debug, Subcommand)]
 pub enum Verb {
     /// Create and run a new container from an image
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Create a new container
-    Create(CreateArgs),
+    Create(Box<CreateArgs>),
     /// Start one or more stopped containers
     Start(StartArgs),
     /// List containers
@@ -101,7 +103,44 @@ pub enum Verb {
     /// Rename a container
     Rename { container: String, new_name: String },
     /// List port mappings or a specific mapping for the container
-    Port { container: String, private_port: Option<String> },
+    Port {
+        container: String,
+        private_port: Option<String>,
+    },
+    /// Pause all processes within one or more containers
+    Pause(NamesArgs),
+    /// Unpause all processes within one or more containers
+    Unpause(NamesArgs),
+    /// Display the running processes of a container
+    Top {
+        container: String,
+        /// ps options (default -ef)
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        ps_args: Vec<String>,
+    },
+    /// Inspect changes to files or directories on a container's filesystem
+    Diff { container: String },
+    /// Copy files/folders between a running container and the local filesystem
+    Cp { src: String, dest: String },
+    /// Display resource usage statistics of containers (with --no-stream)
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Disable streaming stats and only pull the first result
+    #[arg(long = "no-stream")]
+    pub no_stream: bool,
+    /// Show all containers (default shows just running)
+    #[arg(short = 'a', long)]
+    pub all: bool,
+    /// Do not truncate output
+    #[arg(long = "no-trunc")]
+    pub no_trunc: bool,
+    /// Format output using a custom template
+    #[arg(long)]
+    pub format: Option<String>,
+    pub containers: Vec<String>,
 }
 
 /// Flags shared by `run` and `create` (docker/cli `container/opts.go`).
@@ -206,7 +245,7 @@ pub struct CreateFlags {
           default_value = "false", default_missing_value = "true", value_parser = super::go_bool)]
     pub init: bool,
     #[command(flatten)]
-    pub net: super::network::NetFlags,
+    pub net: Box<super::network::NetFlags>,
     /// Automatically remove the container when it exits
     #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
           default_value = "false", default_missing_value = "true", value_parser = super::go_bool)]
@@ -221,7 +260,11 @@ pub struct CreateFlags {
     #[arg(long, action = clap::ArgAction::Help)]
     pub help: Option<bool>,
     /// The image, then the command and its arguments
-    #[arg(required = true, trailing_var_arg = true, value_name = "IMAGE [COMMAND] [ARG...]")]
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        value_name = "IMAGE [COMMAND] [ARG...]"
+    )]
     pub image_and_cmd: Vec<String>,
 }
 
@@ -320,7 +363,12 @@ pub struct LogsArgs {
 #[derive(Debug, Args)]
 pub struct StopArgs {
     /// Seconds to wait before killing the container
-    #[arg(short = 't', long = "time", alias = "timeout", allow_hyphen_values = true)]
+    #[arg(
+        short = 't',
+        long = "time",
+        alias = "timeout",
+        allow_hyphen_values = true
+    )]
     pub time: Option<i64>,
     /// Signal to send to the container
     #[arg(short = 's', long)]
@@ -419,7 +467,10 @@ fn paths(g: &GlobalOpts) -> Result<Paths> {
 
 /// An error with docker's exit code for `run`/`create`: berth's own failures are 125.
 fn exit_err(code: i32, e: &anyhow::Error) -> anyhow::Error {
-    anyhow::Error::new(StatusError { code, msg: format!("{e:#}") })
+    anyhow::Error::new(StatusError {
+        code,
+        msg: format!("{e:#}"),
+    })
 }
 
 pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
@@ -448,7 +499,7 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
 fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
     let p = paths(g)?;
     match v {
-        Verb::Run(a) => run_cmd(&p, g, a),
+        Verb::Run(a) => run_cmd(&p, g, *a),
         Verb::Create(a) => {
             let id = create_from_flags(&p, g, &a.flags).map_err(|e| as_125(&e))?;
             writeln!(stdout(), "{id}")?;
@@ -458,36 +509,101 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
         Verb::Ps(a) => ps(&p, &a),
         Verb::Logs(a) => logs_cmd(&p, &a),
         Verb::Exec(a) => exec::exec_cmd(&p, a),
-        Verb::Stop(a) => each(&a.containers, |c| ctr::stop(&p, c, a.time).map(|_| Some(c.to_string()))),
-        Verb::Restart(a) => each(&a.containers, |c| {
-            ctr::stop(&p, c, a.time)?;
-            ctr::start(&p, c, false)?;
-            Ok(Some(c.to_string()))
-        }),
+        Verb::Stop(a) => {
+            let sig = stop_signal_flag(&a)?;
+            each(&a.containers, |c| {
+                ctr::stop(&p, c, a.time, sig).map(|_| Some(c.to_string()))
+            })
+        }
+        Verb::Restart(a) => {
+            let sig = stop_signal_flag(&a)?;
+            each(&a.containers, |c| {
+                ctr::stop(&p, c, a.time, sig)?;
+                ctr::start(&p, c, false)?;
+                Ok(Some(c.to_string()))
+            })
+        }
         Verb::Kill(a) => {
             let sig = crate::spec::parse_signal(&a.signal)
                 .map_err(|_| exit_err(1, &anyhow::anyhow!("invalid signal: {}", a.signal)))?;
-            each(&a.containers, |c| ctr::kill(&p, c, sig).map(|_| Some(c.to_string())))
+            each(&a.containers, |c| {
+                ctr::kill(&p, c, sig).map(|_| Some(c.to_string()))
+            })
         }
-        Verb::Rm(a) => each(&a.containers, |c| ctr::remove(&p, c, a.force, a.volumes).map(|_| Some(c.to_string()))),
-        Verb::Wait(a) => each(&a.containers, |c| ctr::wait(&p, c).map(|code| Some(code.to_string()))),
-        Verb::Inspect(a) => inspect_cmd(&p, &a),
-        Verb::Rename { container, new_name } => {
+        Verb::Rm(a) => each(&a.containers, |c| {
+            ctr::remove(&p, c, a.force, a.volumes).map(|_| Some(c.to_string()))
+        }),
+        Verb::Wait(a) => each(&a.containers, |c| {
+            ctr::wait(&p, c).map(|code| Some(code.to_string()))
+        }),
+        Verb::Inspect(a) => inspect_cmd(&p, g, &a),
+        Verb::Rename {
+            container,
+            new_name,
+        } => {
             ctr::rename(&p, &container, &new_name)?;
             Ok(0)
         }
-        Verb::Port { container, .. } => {
-            // No published ports until the networking issue; docker prints nothing for such a container.
-            ctr::get(&p, &container)?;
+        Verb::Pause(a) => each(&a.containers, |c| {
+            ctr::set_paused(&p, c, true).map(|_| Some(c.to_string()))
+        }),
+        Verb::Unpause(a) => each(&a.containers, |c| {
+            ctr::set_paused(&p, c, false).map(|_| Some(c.to_string()))
+        }),
+        Verb::Top { container, ps_args } => top(&p, &container, &ps_args),
+        Verb::Diff { container } => {
+            let mut out = stdout();
+            for ch in ctr::diff(&p, &container)? {
+                writeln!(out, "{} {}", ch.kind, ch.path)?;
+            }
+            Ok(0)
+        }
+        Verb::Stats(a) => stats(&p, &a),
+        Verb::Cp { src, dest } => {
+            // CONTAINER:PATH on exactly one side (docker's rule; a local path with ':' needs ./).
+            let split = |s: &str| -> Option<(String, String)> {
+                if s.starts_with('/') || s.starts_with('.') {
+                    return None;
+                }
+                s.split_once(':')
+                    .map(|(c, p)| (c.to_string(), p.to_string()))
+            };
+            match (split(&src), split(&dest)) {
+                (Some((c, path)), None) => {
+                    ctr::copy(&p, &c, false, &path, std::path::Path::new(&dest))?
+                }
+                (None, Some((c, path))) => {
+                    ctr::copy(&p, &c, true, &path, std::path::Path::new(&src))?
+                }
+                (Some(_), Some(_)) => bail!("copying between containers is not supported"),
+                (None, None) => bail!("must specify at least one container source"),
+            }
+            Ok(0)
+        }
+        Verb::Port { container, private_port } => {
+            let id = ctr::get(&p, &container)?.record.id;
+            let ports = crate::engine::network::published_ports(&p, &id);
+            let mut out = super::stdout();
+            super::network::write_ports(&mut out, &ports, private_port.as_deref(), &container)?;
             Ok(0)
         }
     }
 }
 
+fn stop_signal_flag(a: &StopArgs) -> Result<Option<i32>> {
+    a.signal
+        .as_deref()
+        .map(crate::spec::parse_signal)
+        .transpose()
+}
+
 /// Map an error of `run`/`create` to docker's code: 125 unless it already carries one.
 fn as_125(e: &anyhow::Error) -> anyhow::Error {
     if let Some(s) = e.downcast_ref::<StatusError>() {
-        return anyhow::Error::new(StatusError { code: s.code, msg: s.msg.clone() });
+        return anyhow::Error::new(StatusError {
+            code: s.code,
+            msg: s.msg.clone(),
+        });
     }
     if let Some(s) = e.downcast_ref::<ExitCodeError>() {
         return exit_err(s.code, e);
@@ -567,15 +683,29 @@ fn parse_volume(v: &str) -> Result<MountRequest> {
             "ro" => readonly = true,
             "rw" => readonly = false,
             "z" | "Z" => {}
-            "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate" | "nocopy" => options.push(m.to_string()),
+            "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate" | "nocopy" => {
+                options.push(m.to_string())
+            }
             _ => bail!("invalid mode: {m}"),
         }
     }
     if dst.is_empty() || !dst.starts_with('/') {
-        bail!("invalid volume specification: '{v}': invalid mount config: mount path must be absolute");
+        bail!(
+            "invalid volume specification: '{v}': invalid mount config: mount path must be absolute"
+        );
     }
-    let kind = if src.starts_with('/') { MountKind::Bind } else { MountKind::Volume };
-    Ok(MountRequest { kind, source: src.to_string(), target: dst.to_string(), readonly, options: options.into_iter().filter(|o| o != "nocopy").collect() })
+    let kind = if src.starts_with('/') {
+        MountKind::Bind
+    } else {
+        MountKind::Volume
+    };
+    Ok(MountRequest {
+        kind,
+        source: src.to_string(),
+        target: dst.to_string(),
+        readonly,
+        options: options.into_iter().filter(|o| o != "nocopy").collect(),
+    })
 }
 
 /// `--mount type=bind|volume|tmpfs,source=..,target=..,readonly,tmpfs-size=..,tmpfs-mode=..`.
@@ -591,7 +721,9 @@ fn parse_mount(s: &str) -> Result<MountRequest> {
                     "bind" => MountKind::Bind,
                     "volume" => MountKind::Volume,
                     "tmpfs" => MountKind::Tmpfs,
-                    _ => bail!("invalid argument \"{s}\" for \"--mount\" flag: invalid mount type {v:?}"),
+                    _ => bail!(
+                        "invalid argument \"{s}\" for \"--mount\" flag: invalid mount type {v:?}"
+                    ),
                 }
             }
             "source" | "src" => src = v.to_string(),
@@ -600,7 +732,9 @@ fn parse_mount(s: &str) -> Result<MountRequest> {
             "tmpfs-size" => options.push(format!("size={}", human::parse_bytes(v)?)),
             "tmpfs-mode" => options.push(format!("mode={v}")),
             "bind-propagation" => options.push(v.to_string()),
-            _ => bail!("invalid argument \"{s}\" for \"--mount\" flag: unexpected key '{k}' in '{field}'"),
+            _ => bail!(
+                "invalid argument \"{s}\" for \"--mount\" flag: unexpected key '{k}' in '{field}'"
+            ),
         }
     }
     if dst.is_empty() {
@@ -609,26 +743,43 @@ fn parse_mount(s: &str) -> Result<MountRequest> {
     if kind == MountKind::Bind && !std::path::Path::new(&src).exists() {
         bail!("invalid mount config for type \"bind\": bind source path does not exist: {src}");
     }
-    Ok(MountRequest { kind, source: src, target: dst, readonly: ro, options })
+    Ok(MountRequest {
+        kind,
+        source: src,
+        target: dst,
+        readonly: ro,
+        options,
+    })
 }
 
 /// `--tmpfs /path[:opts]`.
 fn parse_tmpfs(s: &str) -> MountRequest {
     let (dst, opts) = s.split_once(':').unwrap_or((s, ""));
-    let options: Vec<String> = opts.split(',').filter(|o| !o.is_empty()).map(str::to_string).collect();
+    let options: Vec<String> = opts
+        .split(',')
+        .filter(|o| !o.is_empty())
+        .map(str::to_string)
+        .collect();
     let readonly = options.iter().any(|o| o == "ro");
     MountRequest {
         kind: MountKind::Tmpfs,
         source: String::new(),
         target: dst.to_string(),
         readonly,
-        options: options.into_iter().filter(|o| o != "ro" && o != "rw").collect(),
+        options: options
+            .into_iter()
+            .filter(|o| o != "ro" && o != "rw")
+            .collect(),
     }
 }
 
 /// Turn the flags into typed run options (docker's `parse` in `container/opts.go`).
 pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
-    let image = flags.image_and_cmd.first().context("\"run\" requires at least 1 argument")?.clone();
+    let image = flags
+        .image_and_cmd
+        .first()
+        .context("\"run\" requires at least 1 argument")?
+        .clone();
     let mut mounts = Vec::new();
     for v in &flags.volume {
         mounts.push(parse_volume(v)?);
@@ -646,19 +797,35 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         match k {
             "seccomp" if v == "unconfined" => seccomp = SeccompChoice::Unconfined,
             "seccomp" if !v.is_empty() => seccomp = SeccompChoice::Profile(PathBuf::from(v)),
-            "no-new-privileges" => no_new_privileges = v.is_empty() || super::go_bool(v).unwrap_or(false),
+            "no-new-privileges" => {
+                no_new_privileges = v.is_empty() || super::go_bool(v).unwrap_or(false)
+            }
             "label" | "apparmor" => {}
             _ => bail!("invalid --security-opt: {o:?}"),
         }
     }
     let mut ulimits = Vec::new();
     for u in &flags.ulimit {
-        let (name, vals) = u.split_once('=').with_context(|| format!("invalid ulimit argument: {u}"))?;
+        let (name, vals) = u
+            .split_once('=')
+            .with_context(|| format!("invalid ulimit argument: {u}"))?;
         let (s, h) = vals.split_once(':').unwrap_or((vals, vals));
-        let parse = |x: &str| x.parse::<u64>().with_context(|| format!("invalid ulimit argument: {u}"));
-        ulimits.push(Ulimit { name: name.to_string(), soft: parse(s)?, hard: parse(h)? });
+        let parse = |x: &str| {
+            x.parse::<u64>()
+                .with_context(|| format!("invalid ulimit argument: {u}"))
+        };
+        ulimits.push(Ulimit {
+            name: name.to_string(),
+            soft: parse(s)?,
+            hard: parse(h)?,
+        });
     }
-    let memory = flags.memory.as_deref().map(human::parse_bytes).transpose()?.map(|m| m as i64);
+    let memory = flags
+        .memory
+        .as_deref()
+        .map(human::parse_bytes)
+        .transpose()?
+        .map(|m| m as i64);
     if memory.is_some_and(|m| m < 6 * 1024 * 1024) {
         bail!("Minimum memory limit allowed is 6MB");
     }
@@ -668,7 +835,10 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         None => None,
     };
     if flags.pull != "missing" && flags.pull != "always" && flags.pull != "never" {
-        bail!("invalid pull option: '{}': must be one of \"always\", \"missing\" or \"never\"", flags.pull);
+        bail!(
+            "invalid pull option: '{}': must be one of \"always\", \"missing\" or \"never\"",
+            flags.pull
+        );
     }
     let opts = RunOptions {
         name: flags.name.clone(),
@@ -693,7 +863,11 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         cpuset_cpus: flags.cpuset_cpus.clone(),
         pids_limit: flags.pids_limit,
         ulimits,
-        shm_size: flags.shm_size.as_deref().map(human::parse_bytes).transpose()?,
+        shm_size: flags
+            .shm_size
+            .as_deref()
+            .map(human::parse_bytes)
+            .transpose()?,
         tty: flags.tty,
         interactive: flags.interactive,
         stop_signal: flags.stop_signal.clone(),
@@ -741,7 +915,11 @@ impl crate::engine::Progress for StderrProgress {
 
 /// Find the image locally, pulling it unless `--pull never` (docker prints the pull on stderr for `run`).
 fn resolve_image(g: &GlobalOpts, name: &str, pull: &str, quiet: bool) -> Result<ImageInfo> {
-    let (ctx, warnings) = crate::engine::Context::new(g.root.as_deref(), g.run_root.as_deref(), g.config.as_deref())?;
+    let (ctx, warnings) = crate::engine::Context::new(
+        g.root.as_deref(),
+        g.run_root.as_deref(),
+        g.config.as_deref(),
+    )?;
     for w in warnings {
         eprintln!("WARNING: {w}");
     }
@@ -750,7 +928,11 @@ fn resolve_image(g: &GlobalOpts, name: &str, pull: &str, quiet: bool) -> Result<
         "never" => ctr::PullPolicy::Never,
         _ => ctr::PullPolicy::Missing,
     };
-    let shown = if name.contains(':') || name.contains('@') { name.to_string() } else { format!("{name}:latest") };
+    let shown = if name.contains(':') || name.contains('@') {
+        name.to_string()
+    } else {
+        format!("{name}:latest")
+    };
     ctr::resolve_image(&ctx, name, policy, &StderrProgress { quiet }, &mut |_| {
         if !quiet {
             eprintln!("Unable to find image '{shown}' locally");
@@ -779,7 +961,14 @@ fn start_cmd(p: &Paths, a: &StartArgs) -> Result<i32> {
         let s = ctr::start(p, &a.containers[0], true).map_err(|e| start_err(&e))?;
         let rec = ctr::get(p, &s.id)?.record;
         let conn = s.attach.context("attaching to the container")?;
-        return attach::stream(p, &s.id, conn, rec.config.tty, a.interactive && rec.config.interactive, true);
+        return attach::stream(
+            p,
+            &s.id,
+            conn,
+            rec.config.tty,
+            a.interactive && rec.config.interactive,
+            true,
+        );
     }
     each(&a.containers, |c| {
         ctr::start(p, c, false).map_err(|e| start_err(&e))?;
@@ -795,20 +984,35 @@ fn start_err(e: &anyhow::Error) -> anyhow::Error {
 }
 
 fn parse_time(s: &Option<String>) -> Result<Option<SystemTime>> {
-    s.as_deref().map(|v| human::parse_timestamp(v, SystemTime::now())).transpose()
+    s.as_deref()
+        .map(|v| human::parse_timestamp(v, SystemTime::now()))
+        .transpose()
 }
 
 fn logs_cmd(p: &Paths, a: &LogsArgs) -> Result<i32> {
     let tail = match a.tail.as_str() {
         "all" | "" => None,
-        n => Some(n.parse::<i64>().map(|v| if v < 0 { usize::MAX } else { v as usize }).unwrap_or(usize::MAX)),
+        n => Some(
+            n.parse::<i64>()
+                .map(|v| if v < 0 { usize::MAX } else { v as usize })
+                .unwrap_or(usize::MAX),
+        ),
     };
     let tail = tail.filter(|t| *t != usize::MAX);
-    let o = LogOptions { follow: a.follow, tail, since: parse_time(&a.since)?, until: parse_time(&a.until)? };
+    let o = LogOptions {
+        follow: a.follow,
+        tail,
+        since: parse_time(&a.since)?,
+        until: parse_time(&a.until)?,
+    };
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();
     ctr::logs(p, &a.container, &o, &mut |e| {
-        let w: &mut dyn Write = if e.stream == "stderr" { &mut err } else { &mut out };
+        let w: &mut dyn Write = if e.stream == "stderr" {
+            &mut err
+        } else {
+            &mut out
+        };
         if a.timestamps {
             write!(w, "{} ", e.time)?;
         }
@@ -819,16 +1023,29 @@ fn logs_cmd(p: &Paths, a: &LogsArgs) -> Result<i32> {
     Ok(0)
 }
 
-fn inspect_cmd(p: &Paths, a: &InspectArgs) -> Result<i32> {
+/// docker's generic `inspect` also answers for images (img's engine builds that JSON).
+fn inspect_image(g: &GlobalOpts, name: &str) -> Result<Value> {
+    let (ctx, _) = crate::engine::Context::new(
+        g.root.as_deref(),
+        g.run_root.as_deref(),
+        g.config.as_deref(),
+    )?;
+    crate::engine::image::inspect_image(&ctx, name)
+}
+
+fn inspect_cmd(p: &Paths, g: &GlobalOpts, a: &InspectArgs) -> Result<i32> {
     let mut values = Vec::new();
     let mut code = 0;
     for n in &a.names {
         let v = match a.kind.as_deref() {
             Some("volume") => volume::inspect(p, n),
             Some("container") => ctr::inspect(p, n),
+            Some("image") => inspect_image(g, n),
             _ => ctr::inspect(p, n).or_else(|e| {
                 if e.downcast_ref::<StateError>().is_some() {
-                    volume::inspect(p, n).map_err(|_| anyhow::anyhow!("No such object: {n}"))
+                    inspect_image(g, n)
+                        .or_else(|_| volume::inspect(p, n))
+                        .map_err(|_| anyhow::anyhow!("No such object: {n}"))
                 } else {
                     Err(e)
                 }
@@ -873,7 +1090,9 @@ fn status_column(s: &Summary, now: SystemTime) -> String {
 }
 
 fn matches_filter(s: &Summary, f: &str) -> Result<bool> {
-    let (k, v) = f.split_once('=').with_context(|| format!("bad format of filter (expected name=value)"))?;
+    let (k, v) = f
+        .split_once('=')
+        .context("bad format of filter (expected name=value)")?;
     Ok(match k {
         "name" => s.record.name.contains(v.trim_start_matches('/')),
         "id" => s.record.id.starts_with(v),
@@ -892,19 +1111,28 @@ fn matches_filter(s: &Summary, f: &str) -> Result<bool> {
                 || img.strip_suffix(":latest") == Some(v)
                 || format!("{v}:latest") == *img
                 || s.record.image_id == v
-                || s.record.image_id.trim_start_matches("sha256:").starts_with(v.trim_start_matches("sha256:"))
+                || s.record
+                    .image_id
+                    .trim_start_matches("sha256:")
+                    .starts_with(v.trim_start_matches("sha256:"))
         }
-        "exited" => s.state.status == Status::Exited && v.parse::<i32>().ok() == Some(s.state.exit_code),
+        "exited" => {
+            s.state.status == Status::Exited && v.parse::<i32>().ok() == Some(s.state.exit_code)
+        }
         _ => bail!("invalid filter '{k}'"),
     })
 }
 
 fn dir_size(p: &std::path::Path) -> u64 {
-    let Ok(md) = std::fs::symlink_metadata(p) else { return 0 };
+    let Ok(md) = std::fs::symlink_metadata(p) else {
+        return 0;
+    };
     if !md.is_dir() {
         return md.len();
     }
-    std::fs::read_dir(p).map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum()).unwrap_or(0)
+    std::fs::read_dir(p)
+        .map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum())
+        .unwrap_or(0)
 }
 
 fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
@@ -978,13 +1206,155 @@ fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
         fmt,
         default,
         &values,
-        &[("ID", "CONTAINER ID"), ("RunningFor", "CREATED"), ("Names", "NAMES"), ("Size", "SIZE"), ("Pod", "POD ID"), ("PodName", "PODNAME")],
+        &[
+            ("ID", "CONTAINER ID"),
+            ("RunningFor", "CREATED"),
+            ("Names", "NAMES"),
+            ("Size", "SIZE"),
+            ("Pod", "POD ID"),
+            ("PodName", "PODNAME"),
+        ],
+    )?;
+    Ok(0)
+}
+
+/// docker's `top`: run the host's `ps` and keep the rows of the container's processes (moby does the same).
+fn top(p: &Paths, container: &str, ps_args: &[String]) -> Result<i32> {
+    let pids = ctr::pids(p, container)?;
+    let args: Vec<String> = if ps_args.is_empty() {
+        vec!["-ef".into()]
+    } else {
+        ps_args.to_vec()
+    };
+    let out = std::process::Command::new("ps")
+        .args(&args)
+        .output()
+        .context("running ps")?;
+    if !out.status.success() {
+        bail!("ps: {}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or_default();
+    let pid_col = header
+        .split_whitespace()
+        .position(|h| h == "PID")
+        .context("ps output has no PID column")?;
+    let mut w = stdout();
+    writeln!(w, "{header}")?;
+    for l in lines {
+        if l.split_whitespace()
+            .nth(pid_col)
+            .and_then(|v| v.parse::<i32>().ok())
+            .is_some_and(|pid| pids.contains(&pid))
+        {
+            writeln!(w, "{l}")?;
+        }
+    }
+    Ok(0)
+}
+
+/// `stats --no-stream`: one sample of each running container (CPU % over a short interval, as docker's
+/// first streamed frame does).
+fn stats(p: &Paths, a: &StatsArgs) -> Result<i32> {
+    if !a.no_stream {
+        // Streaming: redraw the table in place every sample, as docker does on a terminal.
+        loop {
+            let mut once = StatsArgs {
+                no_stream: true,
+                all: a.all,
+                no_trunc: a.no_trunc,
+                format: a.format.clone(),
+                containers: a.containers.clone(),
+            };
+            once.no_stream = true;
+            write!(stdout(), "\x1b[2J\x1b[H")?;
+            stats(p, &once)?;
+        }
+    }
+    let mut targets: Vec<Summary> = if a.containers.is_empty() {
+        ctr::list(p)?
+            .into_iter()
+            .filter(|s| a.all || s.state.is_running())
+            .collect()
+    } else {
+        a.containers
+            .iter()
+            .map(|c| ctr::get(p, c))
+            .collect::<Result<_>>()?
+    };
+    targets.sort_by(|x, y| x.record.name.cmp(&y.record.name));
+    let first: Vec<_> = targets
+        .iter()
+        .map(|s| ctr::stats(p, &s.record.id).ok())
+        .collect();
+    let t0 = std::time::Instant::now();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1) as f64;
+    let host_mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        })
+        .map(|kb| kb * 1024)
+        .unwrap_or(0);
+    let rows: Vec<Value> = targets
+        .iter()
+        .zip(first)
+        .map(|(s, before)| {
+            let now = if s.state.is_running() { ctr::stats(p, &s.record.id).ok() } else { None };
+            let (cpu, mem, limit, pids) = match (&before, &now) {
+                (Some(b), Some(n)) => {
+                    let dt = t0.elapsed().as_nanos() as f64;
+                    let cpu = (n.cpu_usage_ns.saturating_sub(b.cpu_usage_ns)) as f64 / dt * 100.0;
+                    let limit = n.memory_limit.filter(|l| *l < host_mem || host_mem == 0).unwrap_or(host_mem);
+                    (cpu.min(100.0 * cpus), n.memory_usage, limit, n.pids)
+                }
+                _ => (0.0, 0, 0, 0),
+            };
+            let pct = if limit > 0 { mem as f64 / limit as f64 * 100.0 } else { 0.0 };
+            json!({
+                "BlockIO": "0B / 0B",
+                "CPUPerc": format!("{cpu:.2}%"),
+                "Container": if a.no_trunc { s.record.id.clone() } else { s.record.id[..12].to_string() },
+                "ID": if a.no_trunc { s.record.id.clone() } else { s.record.id[..12].to_string() },
+                "MemPerc": format!("{pct:.2}%"),
+                "MemUsage": format!("{} / {}", human::bytes_size(mem), human::bytes_size(limit)),
+                "Name": s.record.name,
+                "NetIO": "0B / 0B",
+                "PIDs": pids.to_string(),
+            })
+        })
+        .collect();
+    format::render_list(
+        &mut stdout(),
+        a.format.as_deref(),
+        "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}",
+        &rows,
+        &[
+            ("ID", "CONTAINER ID"),
+            ("CPUPerc", "CPU %"),
+            ("MemUsage", "MEM USAGE / LIMIT"),
+            ("MemPerc", "MEM %"),
+            ("NetIO", "NET I/O"),
+            ("BlockIO", "BLOCK I/O"),
+            ("PIDs", "PIDS"),
+        ],
     )?;
     Ok(0)
 }
 
 fn prune(p: &Paths, a: &PruneArgs) -> Result<i32> {
-    if !a.force && !confirm("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ")? {
+    if !a.force
+        && !confirm(
+            "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ",
+        )?
+    {
         return Ok(0);
     }
     let (ids, bytes) = ctr::prune(p)?;
@@ -1011,7 +1381,11 @@ fn confirm(prompt: &str) -> Result<bool> {
 
 fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
     match cmd {
-        VolumeCommand::Create { name, label, driver } => {
+        VolumeCommand::Create {
+            name,
+            label,
+            driver,
+        } => {
             if driver != "local" {
                 bail!("plugin \"{driver}\" not found");
             }
@@ -1038,9 +1412,19 @@ fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
                     })
                 })
                 .collect();
-            let default = if quiet { "{{.Name}}" } else { "table {{.Driver}}\t{{.Name}}" };
+            let default = if quiet {
+                "{{.Name}}"
+            } else {
+                "table {{.Driver}}\t{{.Name}}"
+            };
             let fmt = if quiet { None } else { f.as_deref() };
-            format::render_list(&mut stdout(), fmt, default, &rows, &[("Name", "VOLUME NAME")])?;
+            format::render_list(
+                &mut stdout(),
+                fmt,
+                default,
+                &rows,
+                &[("Name", "VOLUME NAME")],
+            )?;
             Ok(0)
         }
         VolumeCommand::Inspect { format: f, names } => {
@@ -1058,12 +1442,14 @@ fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
             format::render_inspect(&mut stdout(), f.as_deref(), &values)?;
             Ok(code)
         }
-        VolumeCommand::Rm { force, names } => {
-            each(&names, |n| volume::remove(p, n, force).map(|_| Some(n.to_string())))
-        }
+        VolumeCommand::Rm { force, names } => each(&names, |n| {
+            volume::remove(p, n, force).map(|_| Some(n.to_string()))
+        }),
         VolumeCommand::Prune { force, all } => {
             if !force
-                && !confirm("WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] ")?
+                && !confirm(
+                    "WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] ",
+                )?
             {
                 return Ok(0);
             }
@@ -1103,7 +1489,7 @@ mod tests {
         let mut argv = vec!["t", "run"];
         argv.extend_from_slice(args);
         match T::try_parse_from(argv).unwrap().v {
-            Verb::Run(r) => r.flags,
+            Verb::Run(r) => r.flags.clone(),
             _ => unreachable!("parsed run"),
         }
     }
@@ -1123,9 +1509,33 @@ mod tests {
     #[test]
     fn docker_short_flags_parse_into_typed_options() {
         let f = run_flags(&[
-            "-h", "box", "-m", "64m", "--pids-limit", "10", "-u", "1000:1000", "-w", "/data", "-v", "/srv:/data:ro",
-            "-v", "cache:/cache", "-v", "/anon", "--tmpfs", "/run:size=1m", "--cap-drop", "ALL", "--security-opt",
-            "no-new-privileges", "--ulimit", "nofile=10:20", "--label", "tier=web", "busybox",
+            "-h",
+            "box",
+            "-m",
+            "64m",
+            "--pids-limit",
+            "10",
+            "-u",
+            "1000:1000",
+            "-w",
+            "/data",
+            "-v",
+            "/srv:/data:ro",
+            "-v",
+            "cache:/cache",
+            "-v",
+            "/anon",
+            "--tmpfs",
+            "/run:size=1m",
+            "--cap-drop",
+            "ALL",
+            "--security-opt",
+            "no-new-privileges",
+            "--ulimit",
+            "nofile=10:20",
+            "--label",
+            "tier=web",
+            "busybox",
         ]);
         let (_, o) = run_options(&f).unwrap();
         assert_eq!(o.hostname.as_deref(), Some("box"));
@@ -1133,9 +1543,20 @@ mod tests {
         assert_eq!(o.pids_limit, Some(10));
         assert_eq!(o.user.as_deref(), Some("1000:1000"));
         assert!(o.no_new_privileges);
-        assert_eq!(o.ulimits, vec![Ulimit { name: "nofile".into(), soft: 10, hard: 20 }]);
+        assert_eq!(
+            o.ulimits,
+            vec![Ulimit {
+                name: "nofile".into(),
+                soft: 10,
+                hard: 20
+            }]
+        );
         assert_eq!(o.labels.get("tier").map(String::as_str), Some("web"));
-        let kinds: Vec<_> = o.mounts.iter().map(|m| (m.kind.clone(), m.source.as_str(), m.readonly)).collect();
+        let kinds: Vec<_> = o
+            .mounts
+            .iter()
+            .map(|m| (m.kind.clone(), m.source.as_str(), m.readonly))
+            .collect();
         assert_eq!(
             kinds,
             vec![
@@ -1153,6 +1574,11 @@ mod tests {
         assert!(parse_volume("/x:rel").is_err());
         assert!(run_options(&run_flags(&["-m", "1k", "busybox"])).is_err());
         assert!(parse_mount("type=nope,target=/x").is_err());
-        assert_eq!(parse_mount("type=tmpfs,target=/t,tmpfs-size=1m").unwrap().options, vec!["size=1048576"]);
+        assert_eq!(
+            parse_mount("type=tmpfs,target=/t,tmpfs-size=1m")
+                .unwrap()
+                .options,
+            vec!["size=1048576"]
+        );
     }
 }

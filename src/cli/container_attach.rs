@@ -93,15 +93,27 @@ fn winsize_frame() -> Option<Vec<u8>> {
 }
 
 /// Stream until the container exits; return its exit code.
-pub fn stream(p: &Paths, id: &str, mut conn: UnixStream, tty: bool, interactive: bool, sig_proxy: bool) -> Result<i32> {
-    let (sig_r, sig_w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC | nix::fcntl::OFlag::O_NONBLOCK)?;
+pub fn stream(
+    p: &Paths,
+    id: &str,
+    mut conn: UnixStream,
+    tty: bool,
+    interactive: bool,
+    sig_proxy: bool,
+) -> Result<i32> {
+    let (sig_r, sig_w) =
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC | nix::fcntl::OFlag::O_NONBLOCK)?;
     SIGNAL_PIPE.store(sig_w.as_raw_fd(), Ordering::Relaxed);
     if sig_proxy && !tty {
         for s in PROXIED {
             install(*s);
         }
     }
-    let _raw = if tty && interactive { RawMode::enter(libc::STDIN_FILENO) } else { None };
+    let _raw = if tty && interactive {
+        RawMode::enter(libc::STDIN_FILENO)
+    } else {
+        None
+    };
     if tty {
         install(libc::SIGWINCH);
         if let Some(f) = winsize_frame() {
@@ -116,9 +128,21 @@ pub fn stream(p: &Paths, id: &str, mut conn: UnixStream, tty: bool, interactive:
     let mut err = std::io::stderr();
     loop {
         let mut pfds = [
-            libc::pollfd { fd: conn.as_raw_fd(), events: libc::POLLIN, revents: 0 },
-            libc::pollfd { fd: sig_file.as_raw_fd(), events: libc::POLLIN, revents: 0 },
-            libc::pollfd { fd: if stdin_open { libc::STDIN_FILENO } else { -1 }, events: libc::POLLIN, revents: 0 },
+            libc::pollfd {
+                fd: conn.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: sig_file.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: if stdin_open { libc::STDIN_FILENO } else { -1 },
+                events: libc::POLLIN,
+                revents: 0,
+            },
         ];
         // SAFETY: pfds is a valid array of 3 pollfd.
         let n = unsafe { libc::poll(pfds.as_mut_ptr(), 3, -1) };

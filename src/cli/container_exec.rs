@@ -43,7 +43,13 @@ pub fn exec_cmd(p: &Paths, a: ExecArgs) -> Result<i32> {
     let env = a
         .env
         .iter()
-        .filter_map(|e| if e.contains('=') { Some(e.clone()) } else { std::env::var(e).ok().map(|v| format!("{e}={v}")) })
+        .filter_map(|e| {
+            if e.contains('=') {
+                Some(e.clone())
+            } else {
+                std::env::var(e).ok().map(|v| format!("{e}={v}"))
+            }
+        })
         .collect();
     let o = ExecOptions {
         cmd: a.command.clone(),
@@ -58,7 +64,10 @@ pub fn exec_cmd(p: &Paths, a: ExecArgs) -> Result<i32> {
         Ok(h) => h,
         Err(e) => {
             if let Some(x) = e.downcast_ref::<ctr::ExitCodeError>() {
-                return Err(anyhow::Error::new(super::StatusError { code: x.code, msg: format!("{e:#}") }));
+                return Err(anyhow::Error::new(super::StatusError {
+                    code: x.code,
+                    msg: format!("{e:#}"),
+                }));
             }
             return Err(e);
         }
@@ -69,7 +78,8 @@ pub fn exec_cmd(p: &Paths, a: ExecArgs) -> Result<i32> {
     if let Some(master) = h.pty_master {
         pump_pty(std::fs::File::from(master), a.interactive)?;
     }
-    let status = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(h.pid), None).context("waiting for exec")?;
+    let status = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(h.pid), None)
+        .context("waiting for exec")?;
     Ok(match status {
         nix::sys::wait::WaitStatus::Exited(_, c) => c,
         nix::sys::wait::WaitStatus::Signaled(_, s, _) => 128 + s as i32,
@@ -103,8 +113,16 @@ fn pump_pty(mut master: std::fs::File, interactive: bool) -> Result<()> {
     let mut stdin_open = interactive;
     loop {
         let mut pfds = [
-            libc::pollfd { fd: master.as_raw_fd(), events: libc::POLLIN, revents: 0 },
-            libc::pollfd { fd: if stdin_open { 0 } else { -1 }, events: libc::POLLIN, revents: 0 },
+            libc::pollfd {
+                fd: master.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: if stdin_open { 0 } else { -1 },
+                events: libc::POLLIN,
+                revents: 0,
+            },
         ];
         // SAFETY: valid pollfd array of length 2.
         if unsafe { libc::poll(pfds.as_mut_ptr(), 2, -1) } < 0 {

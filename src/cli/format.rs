@@ -14,6 +14,13 @@
 //! - A missing field in a list row (`{{.Nope}}`) is an error, as on docker's row structs; in
 //!   `inspect` it prints `<no value>`, because berth cannot tell a struct from a map there and
 //!   `{{.Config.Labels.missing}}` must keep working in scripts.
+//! - An unknown function fails when the template is parsed, as in Go (gotmpl alone would only
+//!   notice when it runs, so an empty list would hide the error).
+//! - docker's one method with an argument, `{{.Label "key"}}` (ps, volume and network rows), is
+//!   rewritten into a function call, since gotmpl has no methods.
+//!
+//! Known gaps: JSON `null` prints `<no value>` where Go prints a typed zero (`map[]`, `[]`); floats
+//! print in Rust's shortest form, not Go's `%v` exponent form above 1e21.
 
 use super::StatusError;
 use anyhow::{Context, Result};
@@ -100,12 +107,15 @@ pub fn render_list(
 ///   are no values, as docker's inspector flushes).
 ///
 /// A template that does not parse is a [`StatusError`] with code 64, docker's exit status for it
-/// (docker/cli `cli/command/inspect/inspector.go`); an execution error exits 1.
+/// (docker/cli `cli/command/inspect/inspector.go`). A value the template fails on is skipped; the
+/// others are still printed, then a [`StatusError`] with code 1 names every failure.
 pub fn render_inspect(
     out: &mut dyn Write,
     format: Option<&str>,
     values: &[serde_json::Value],
 ) -> Result<()> {
+    // Values whose template fails are reported after the others are printed (docker's inspect).
+    let mut failed = Vec::new();
     let text = match format {
         None | Some("") => {
             let mut buf = Vec::new();
@@ -129,19 +139,29 @@ pub fn render_inspect(
                 })?;
             let mut s = String::new();
             for v in values {
-                let line = tmpl
-                    .execute_to_string(&order.convert(v))
-                    .map_err(|e| anyhow::anyhow!("template parsing error: {}", go_error(&e)))?;
-                s.push_str(&line);
-                s.push('\n');
+                match tmpl.execute_to_string(&order.convert(v)) {
+                    Ok(line) => {
+                        s.push_str(&line);
+                        s.push('\n');
+                    }
+                    Err(e) => failed.push(format!("template parsing error: {}", go_error(&e))),
+                }
             }
-            if values.is_empty() {
+            // docker's inspector flushes one empty line when nothing rendered.
+            if s.is_empty() {
                 s.push('\n');
             }
             s
         }
     };
     out.write_all(text.as_bytes()).context("writing output")?;
+    if !failed.is_empty() {
+        return Err(StatusError {
+            code: 1,
+            msg: failed.join("\n"),
+        }
+        .into());
+    }
     Ok(())
 }
 
@@ -183,11 +203,204 @@ pub fn default_header(field: &str) -> String {
     s
 }
 
-fn parse(body: &str, funcs: gotmpl::FuncMap, missing: MissingKey) -> gotmpl::Result<Template> {
-    Template::new("")
+/// A parsed template; `entry` names the rewritten tree to run when method calls were rewritten.
+struct Tmpl {
+    t: Template,
+    entry: Option<&'static str>,
+}
+
+impl Tmpl {
+    fn execute_to_string(&self, data: &Value) -> gotmpl::Result<String> {
+        match self.entry {
+            Some(name) => self.t.execute_template_to_string(name, data),
+            None => self.t.execute_to_string(data),
+        }
+    }
+}
+
+/// Name of the rewritten top-level tree; not a name a user template can collide with by accident.
+const ENTRY: &str = "berth:format";
+
+/// docker's context methods that take an argument (`{{.Label "com.example.k"}}` on ps, volume and
+/// network rows), each served by the function `__method_<Name>(receiver, args...)`.
+const METHODS: &[&str] = &["Label"];
+
+fn parse(body: &str, funcs: gotmpl::FuncMap, missing: MissingKey) -> gotmpl::Result<Tmpl> {
+    let (tree, defines, rewritten) = prepare(body, &funcs)?;
+    let mut t = Template::new("")
         .funcs(funcs)
         .missing_key(missing)
-        .parse(body)
+        .parse(body)?;
+    if !rewritten {
+        return Ok(Tmpl { t, entry: None });
+    }
+    for d in defines {
+        t = t.add_parse_tree(&d.name, d.body);
+    }
+    Ok(Tmpl {
+        t: t.add_parse_tree(ENTRY, tree),
+        entry: Some(ENTRY),
+    })
+}
+
+/// Parse `body` into its tree and definitions, rewrite method calls with arguments
+/// (`.Label "k"`, `$c.Label "k"`) into calls of their `__method_` function (gotmpl has no
+/// methods), and check that every function exists. Returns whether anything was rewritten.
+fn prepare(
+    body: &str,
+    funcs: &gotmpl::FuncMap,
+) -> gotmpl::Result<(
+    gotmpl::parse::ListNode,
+    Vec<gotmpl::parse::DefineNode>,
+    bool,
+)> {
+    use gotmpl::parse::{CommandNode, Expr, ListNode, Node, Parser, PipeNode, SmolStr};
+    fn command(c: &mut CommandNode, changed: &mut bool) {
+        if c.args.len() >= 2 {
+            let rewritten = match &c.args[0] {
+                Expr::Field(pos, path)
+                    if path.last().is_some_and(|m| METHODS.contains(&m.as_str())) =>
+                {
+                    let recv = if path.len() == 1 {
+                        Expr::Dot(*pos)
+                    } else {
+                        Expr::Field(*pos, path[..path.len() - 1].to_vec())
+                    };
+                    Some((*pos, path[path.len() - 1].clone(), recv))
+                }
+                Expr::Variable(pos, name, path)
+                    if path.last().is_some_and(|m| METHODS.contains(&m.as_str())) =>
+                {
+                    let recv = Expr::Variable(*pos, name.clone(), path[..path.len() - 1].to_vec());
+                    Some((*pos, path[path.len() - 1].clone(), recv))
+                }
+                _ => None,
+            };
+            if let Some((pos, method, recv)) = rewritten {
+                c.args[0] = Expr::Identifier(pos, SmolStr::from(format!("__method_{method}")));
+                c.args.insert(1, recv);
+                *changed = true;
+            }
+        }
+        for a in &mut c.args {
+            expr(a, changed);
+        }
+    }
+    fn pipe(p: &mut PipeNode, changed: &mut bool) {
+        for c in &mut p.commands {
+            command(c, changed);
+        }
+    }
+    fn expr(e: &mut Expr, changed: &mut bool) {
+        match e {
+            Expr::Pipe(_, p) => pipe(p, changed),
+            Expr::Chain(_, inner, _) => expr(inner, changed),
+            _ => {}
+        }
+    }
+    fn list(l: &mut ListNode, changed: &mut bool) {
+        for n in &mut l.nodes {
+            match n {
+                Node::List(l) => list(l, changed),
+                Node::Action(a) => pipe(&mut a.pipe, changed),
+                Node::If(b) | Node::Range(b) | Node::With(b) => {
+                    pipe(&mut b.pipe, changed);
+                    list(&mut b.body, changed);
+                    if let Some(e) = &mut b.else_body {
+                        list(e, changed);
+                    }
+                }
+                Node::Template(t) => {
+                    if let Some(p) = &mut t.pipe {
+                        pipe(p, changed);
+                    }
+                }
+                Node::Define(d) => list(&mut d.body, changed),
+                Node::Text(_) | Node::Break(_) | Node::Continue(_) => {}
+            }
+        }
+    }
+    let (mut tree, mut defines) = Parser::new(body, "{{", "}}")?.parse()?;
+    let mut changed = false;
+    list(&mut tree, &mut changed);
+    for d in &mut defines {
+        list(&mut d.body, &mut changed);
+    }
+    check_functions(&tree, &defines, funcs)?;
+    Ok((tree, defines, changed))
+}
+
+/// Go's `text/template` builtins (gotmpl registers the same set).
+const GO_BUILTINS: &[&str] = &[
+    "and", "call", "eq", "ge", "gt", "html", "index", "js", "le", "len", "lt", "ne", "not", "or",
+    "print", "printf", "println", "slice", "urlquery",
+];
+
+/// Go rejects a call of an unknown function when it parses the template (`template: :1: function
+/// "nosuch" not defined`); gotmpl only notices when it runs it. Check at parse time, so an unknown
+/// function fails even when there are no rows to render, as in docker.
+fn check_functions(
+    tree: &gotmpl::parse::ListNode,
+    defines: &[gotmpl::parse::DefineNode],
+    funcs: &gotmpl::FuncMap,
+) -> gotmpl::Result<()> {
+    use gotmpl::parse::{Expr, ListNode, Node, PipeNode};
+    fn pipe(p: &PipeNode, f: &mut dyn FnMut(&str, usize)) {
+        for c in &p.commands {
+            for a in &c.args {
+                expr(a, f);
+            }
+        }
+    }
+    fn expr(e: &Expr, f: &mut dyn FnMut(&str, usize)) {
+        match e {
+            Expr::Identifier(pos, name) => f(name, pos.line),
+            Expr::Pipe(_, p) => pipe(p, f),
+            Expr::Chain(_, inner, _) => expr(inner, f),
+            _ => {}
+        }
+    }
+    fn list(l: &ListNode, f: &mut dyn FnMut(&str, usize)) {
+        for n in &l.nodes {
+            match n {
+                Node::List(l) => list(l, f),
+                Node::Action(a) => pipe(&a.pipe, f),
+                Node::If(b) | Node::Range(b) | Node::With(b) => {
+                    pipe(&b.pipe, f);
+                    list(&b.body, f);
+                    if let Some(e) = &b.else_body {
+                        list(e, f);
+                    }
+                }
+                Node::Template(t) => {
+                    if let Some(p) = &t.pipe {
+                        pipe(p, f);
+                    }
+                }
+                Node::Define(d) => list(&d.body, f),
+                Node::Text(_) | Node::Break(_) | Node::Continue(_) => {}
+            }
+        }
+    }
+    let mut unknown: Option<(String, usize)> = None;
+    let mut visit = |name: &str, line: usize| {
+        if unknown.is_none() && !funcs.contains_key(name) && !GO_BUILTINS.contains(&name) {
+            unknown = Some((name.to_string(), line));
+        }
+    };
+    list(tree, &mut visit);
+    for d in defines {
+        list(&d.body, &mut visit);
+    }
+    match unknown {
+        Some((name, line)) => Err(TemplateError::Parse {
+            name: None,
+            line,
+            col: 0,
+            message: format!("function {name:?} not defined"),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Go's wording for template errors: `template: :LINE: MESSAGE` for parse errors (the template is
@@ -460,6 +673,7 @@ fn docker_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
         Ok(Value::String(s[..end].into()))
     });
     insert(&mut m, "index", go_index);
+    insert(&mut m, "__method_Label", method_label);
     m
 }
 
@@ -467,6 +681,9 @@ fn docker_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
 /// row shows the column title (`pad` is kept, to stay aligned with the rows).
 fn header_funcs(order: &KeyOrder) -> gotmpl::FuncMap {
     let mut m = docker_funcs(order);
+    insert(&mut m, "__method_Label", |_| {
+        Ok(Value::String("LABEL".into()))
+    });
     for name in [
         "json", "split", "join", "title", "lower", "upper", "truncate",
     ] {
@@ -491,6 +708,26 @@ fn go_title(s: &str) -> String {
         prev_sep = !(c.is_alphanumeric() || c == '_');
     }
     out
+}
+
+/// docker's `{{.Label "key"}}` on ps/volume/network rows: the value of one label, `""` when unset.
+/// The row's `Labels` is a map, or docker's comma-joined `k=v,k2=v2` string.
+fn method_label(args: &[Value]) -> gotmpl::Result<Value> {
+    want_args("Label", args, 2)?;
+    let key = str_arg("Label", &args[1])?;
+    let found = match args[0].field("Labels") {
+        Some(Value::Map(m)) => m.get(key.as_ref()).map(|v| match v {
+            Value::String(s) => s.to_string(),
+            other => other.to_string(),
+        }),
+        Some(Value::String(s)) => s
+            .split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == key.as_ref())
+            .map(|(_, v)| v.to_string()),
+        _ => None,
+    };
+    Ok(Value::String(found.unwrap_or_default().into()))
 }
 
 /// Go's `index`, with the zero value of a Go `map[string]string` (`""`) for a missing key in a map
@@ -955,6 +1192,24 @@ mod tests {
     }
 
     #[test]
+    fn inspect_prints_the_values_a_template_works_on_then_fails() {
+        let mut out = Vec::new();
+        let values = [
+            json!({"Id": "a", "State": {"Status": "running"}}),
+            json!({"Id": "b", "State": "odd"}),
+        ];
+        let err = render_inspect(&mut out, Some("{{.State.Status}}"), &values).unwrap_err();
+        assert_eq!(String::from_utf8(out).unwrap(), "running\n");
+        let status = err.downcast_ref::<StatusError>().expect("a status error");
+        assert_eq!(status.code, 1);
+        assert!(
+            status.msg.starts_with("template parsing error: template: "),
+            "{}",
+            status.msg
+        );
+    }
+
+    #[test]
     fn inspect_parse_error_exits_64_like_docker() {
         let mut out = Vec::new();
         let err = render_inspect(&mut out, Some("{{.Id"), &[container()]).unwrap_err();
@@ -970,9 +1225,55 @@ mod tests {
     }
 
     #[test]
-    fn inspect_unknown_function_is_an_error() {
+    fn label_method_reads_one_label() {
+        let rows = vec![
+            json!({"Names": "web", "Labels": "com.example.app=shop,tier=front"}),
+            json!({"Names": "db", "Labels": {"tier": "back"}}),
+        ];
+        let out = list(
+            Some("table {{.Names}}\\t{{.Label \"tier\"}}\\t{{.Label \"com.example.app\"}}"),
+            "",
+            &rows,
+            &[],
+        );
+        assert_eq!(
+            out,
+            "NAMES     LABEL     LABEL\nweb       front     shop\ndb        back      \n"
+        );
+        let out = list(
+            Some(
+                "{{range $r := slice (split \"a b\" \" \") 0 1}}{{$.Label \"tier\" | upper}}{{end}}",
+            ),
+            "",
+            &rows,
+            &[],
+        );
+        assert_eq!(out, "FRONT\nBACK\n");
+        let out = list(
+            Some("{{define \"t\"}}<{{.Label \"tier\"}}>{{end}}{{template \"t\" .}}"),
+            "",
+            &rows,
+            &[],
+        );
+        assert_eq!(out, "<front>\n<back>\n");
+    }
+
+    #[test]
+    fn unknown_function_is_a_parse_error_even_without_rows() {
         let mut out = Vec::new();
-        assert!(render_inspect(&mut out, Some("{{nosuch .Id}}"), &[container()]).is_err());
+        let err =
+            render_inspect(&mut out, Some("{{if .Id}}{{nosuch .Id}}{{end}}"), &[]).unwrap_err();
+        let status = err.downcast_ref::<StatusError>().expect("a status error");
+        assert_eq!(
+            status.msg,
+            "template parsing error: template: :1: function \"nosuch\" not defined"
+        );
+        let err = render_list(&mut out, Some("{{.ID | nosuch}}"), "", &[], &[]).unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            "template parsing error: template: :1: function \"nosuch\" not defined"
+        );
+        assert!(out.is_empty());
     }
 
     #[test]

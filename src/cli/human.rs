@@ -403,11 +403,14 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
     Ok(Duration::from_secs_f64(total))
 }
 
-/// docker's `--since`/`--until` values (docker/cli `opts` via `GetTimestamp`): a duration before
-/// `now` (`10m`), a Unix timestamp (`1700000000`, `1700000000.5`), or an RFC 3339 time
-/// (`2024-01-02T03:04:05Z`; a date alone, `2024-01-02`, means its midnight UTC).
+/// docker's `--since`/`--until` values (docker/cli `opts.GetTimestamp`): a duration before `now`
+/// (`10m`; `0` is the epoch, not now), a Unix timestamp (`1700000000`, `1700000000.5`), an RFC 3339
+/// time (`2024-01-02T03:04:05Z`, `...+02:00`), or a time without a zone, taken as local time as
+/// docker does (`2024-01-02`, `2024-01-02T15`, `2024-01-02T15:04`, `2024-01-02T15:04:05.5`).
 pub fn parse_timestamp(value: &str, now: SystemTime) -> Result<SystemTime> {
-    if let Ok(d) = parse_duration(value) {
+    if value != "0"
+        && let Ok(d) = parse_duration(value)
+    {
         return Ok(now.checked_sub(d).unwrap_or(UNIX_EPOCH));
     }
     if !value.is_empty() && value.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
@@ -421,10 +424,28 @@ pub fn parse_timestamp(value: &str, now: SystemTime) -> Result<SystemTime> {
         }
         return Ok(UNIX_EPOCH + Duration::new(secs, nanos));
     }
-    if value.len() == 10 {
-        return parse_rfc3339(&format!("{value}T00:00:00Z"));
+    let invalid = || format!("failed to parse value as time or duration: {value:?}");
+    // docker's rule: no `Z`, `z` or `+`, and not three dashes (a `-hh:mm` offset), means local time.
+    let local = !value.contains(['Z', 'z', '+']) && value.matches('-').count() != 3;
+    if !local {
+        return parse_rfc3339(value).with_context(invalid);
     }
-    parse_rfc3339(value).with_context(|| format!("invalid timestamp {value:?}"))
+    // Complete the zone-less forms to a full UTC time, then shift by the local offset.
+    let (date, time) = value.split_once('T').unwrap_or((value, ""));
+    let time = match time.matches(':').count() {
+        _ if time.is_empty() => "00:00:00".to_string(),
+        0 => format!("{time}:00:00"),
+        1 => format!("{time}:00"),
+        _ => time.to_string(),
+    };
+    let as_utc = parse_rfc3339(&format!("{date}T{time}Z")).with_context(invalid)?;
+    let (secs, _) = unix_parts(as_utc);
+    let (offset, _) = local_offset(secs);
+    Ok(if offset >= 0 {
+        as_utc - Duration::from_secs(offset as u64)
+    } else {
+        as_utc + Duration::from_secs(offset.unsigned_abs())
+    })
 }
 
 #[cfg(test)]
@@ -563,10 +584,36 @@ mod tests {
             parse_timestamp("1699999000.25", now).unwrap(),
             UNIX_EPOCH + Duration::new(1_699_999_000, 250_000_000)
         );
+        // Zone-less times are local: shift by the machine's offset at that time.
+        let midnight_utc = UNIX_EPOCH + Duration::from_secs(1_704_153_600);
+        let (offset, _) = local_offset(1_704_153_600);
+        let local_midnight = if offset >= 0 {
+            midnight_utc - Duration::from_secs(offset as u64)
+        } else {
+            midnight_utc + Duration::from_secs(offset.unsigned_abs())
+        };
+        assert_eq!(parse_timestamp("2024-01-02", now).unwrap(), local_midnight);
         assert_eq!(
-            parse_timestamp("2024-01-02", now).unwrap(),
-            UNIX_EPOCH + Duration::from_secs(1_704_153_600)
+            parse_timestamp("2024-01-02T00", now).unwrap(),
+            local_midnight
         );
+        assert_eq!(
+            parse_timestamp("2024-01-02T00:00", now).unwrap(),
+            local_midnight
+        );
+        assert_eq!(
+            parse_timestamp("2024-01-02T00:00:00.5", now).unwrap(),
+            local_midnight + Duration::from_millis(500)
+        );
+        assert_eq!(
+            parse_timestamp("2024-01-02T00:00:00Z", now).unwrap(),
+            midnight_utc
+        );
+        assert_eq!(
+            parse_timestamp("2024-01-02T02:00:00+02:00", now).unwrap(),
+            midnight_utc
+        );
+        assert_eq!(parse_timestamp("0", now).unwrap(), UNIX_EPOCH);
         assert!(parse_timestamp("yesterday", now).is_err());
     }
 }

@@ -9,7 +9,8 @@
 //! - **Output.** Write through [`stdout()`] and `write!`/`writeln!`, never `println!`: `println!`
 //!   panics when stdout is a closed pipe (`berth images | head -1`). A write error propagates as
 //!   an `io::Error`; [`report_error`] turns a broken pipe into a quiet exit 0, as ripgrep does
-//!   (BurntSushi/ripgrep `crates/core/main.rs`). SIGPIPE stays ignored (Rust's default) on
+//!   (BurntSushi/ripgrep `crates/core/main.rs`); a stray `println!` that panics on a closed pipe
+//!   is caught by a panic hook and ends the same way. SIGPIPE stays ignored (Rust's default) on
 //!   purpose: with `SIG_DFL`, an EPIPE on any pipe (a credential helper's stdin, the monitor's
 //!   sync pipe) would kill berth, where Go (docker) only dies for stdout and stderr.
 //! - **`--format`, tables, inspect.** Use [`format::render_list`], [`format::render_inspect`] and
@@ -18,7 +19,8 @@
 //!   ```ignore
 //!   /// Automatically remove the container when it exits
 //!   #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
-//!         default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+//!         default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool,
+//!         value_name = "BOOL", hide_default_value = true)]
 //!   pub rm: bool,
 //!   ```
 //!   `--rm`, `--rm=true`, `--rm=false`, `--rm=0` all work; `--rm false` keeps `false` as the next
@@ -29,7 +31,10 @@
 //!   takes `-d=false` for the image name.
 //! - **Exit codes.** Usage errors exit 125 (docker/cli `cli/cobra.go` `FlagErrorFunc`); an error
 //!   carrying a [`StatusError`] exits with its code (125/126/127, a container's status); any other
-//!   error prints one `Error: ...` chain on stderr and exits 1.
+//!   error prints one `Error: ...` chain on stderr and exits 1. A `StatusError` with an empty
+//!   message exits with its code silently (a container's own exit status).
+//! - **Global flags** (`--root`, `--run-root`, `--config`, `-D/--debug`, `--log-level`) reach every
+//!   subcommand: do not define flags with those names (clap rejects the clash).
 //! - **Logging.** Code below `cli` uses the `log` macros; `--debug`/`-D` (or `--log-level debug`)
 //!   shows `log::debug!` lines on stderr as `DEBU <message>`; warnings show by default (`WARN ...`).
 
@@ -96,10 +101,11 @@ pub struct GlobalOpts {
     pub config: Option<PathBuf>,
     /// Show debug output (which endpoint served what, and why one failed)
     #[arg(long, short = 'D', global = true, action = clap::ArgAction::Set, num_args = 0..=1,
-          require_equals = true, default_value = "false", default_missing_value = "true", value_parser = go_bool)]
+          require_equals = true, default_value = "false", default_missing_value = "true", value_parser = go_bool,
+          value_name = "BOOL", hide_default_value = true)]
     pub debug: bool,
     /// Set the logging level ("debug", "info", "warn", "error")
-    #[arg(long = "log-level", short = 'l', global = true, value_name = "LEVEL", value_parser = parse_log_level)]
+    #[arg(long = "log-level",  global = true, value_name = "LEVEL", value_parser = parse_log_level)]
     pub log_level: Option<log::LevelFilter>,
 }
 
@@ -121,6 +127,7 @@ pub enum Command {
 
 /// Parse, dispatch, and turn the result into an exit code.
 pub fn main() -> i32 {
+    quiet_broken_pipe_panics();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => return report_usage_error(&e),
@@ -168,11 +175,32 @@ pub fn report_error(e: &anyhow::Error) -> i32 {
     }) {
         return 0;
     }
-    let _ = writeln!(std::io::stderr().lock(), "Error: {e:#}");
-    match e.downcast_ref::<StatusError>() {
-        Some(s) => s.code,
-        None => 1,
+    let status = e.downcast_ref::<StatusError>();
+    // A status with no message is a container's own exit code (`run busybox false` exits 1 and
+    // says nothing, as docker does).
+    if status.is_none_or(|s| !s.msg.is_empty()) {
+        let _ = writeln!(std::io::stderr().lock(), "Error: {e:#}");
     }
+    status.map_or(1, |s| s.code)
+}
+
+/// A safety net for `println!` on a closed stdout, which panics with "failed printing to stdout:
+/// Broken pipe": exit quietly with 0, as [`report_error`] does for a returned broken pipe, instead
+/// of a panic message and status 101. Every other panic keeps the default report.
+fn quiet_broken_pipe_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to stdout") && msg.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
 
 /// Locked stdout for command output. Errors (a closed pipe) come back as `io::Error` instead of
@@ -320,6 +348,11 @@ mod tests {
             msg: "not found".into(),
         });
         assert_eq!(report_error(&status), 127);
+        let silent = anyhow::Error::from(StatusError {
+            code: 3,
+            msg: String::new(),
+        });
+        assert_eq!(report_error(&silent), 3);
         assert_eq!(report_error(&anyhow::anyhow!("plain failure")), 1);
     }
 

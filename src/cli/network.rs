@@ -776,3 +776,43 @@ impl NetFlags {
         })
     }
 }
+
+/// `berth port CONTAINER [PRIVATE_PORT[/PROTO]]` output, as docker prints it: `80/tcp -> 0.0.0.0:8080`
+/// per mapping, or just `0.0.0.0:8080` lines when a port is asked for. An asked-for port that is not
+/// published is docker's error `No public port '80/tcp' published for NAME`.
+pub fn write_ports(
+    out: &mut dyn Write,
+    ports: &[network::PublishedPort],
+    private: Option<&str>,
+    container: &str,
+) -> Result<()> {
+    let show = |p: &network::PublishedPort| match p.host_ip {
+        IpAddr::V6(v) => format!("[{v}]:{}", p.host_port),
+        IpAddr::V4(v) => format!("{v}:{}", p.host_port),
+    };
+    match private {
+        None => {
+            for p in ports {
+                writeln!(out, "{}/{} -> {}", p.container_port, p.proto, show(p))?;
+            }
+        }
+        Some(want) => {
+            let (port, proto) = want.split_once('/').unwrap_or((want, "tcp"));
+            let port: u16 = port
+                .parse()
+                .map_err(|_| anyhow::anyhow!("invalid port: {want}"))?;
+            let proto: Proto = proto.parse()?;
+            let hits: Vec<_> = ports
+                .iter()
+                .filter(|p| p.container_port == port && p.proto == proto)
+                .collect();
+            if hits.is_empty() {
+                bail!("No public port '{port}/{proto}' published for {container}");
+            }
+            for p in hits {
+                writeln!(out, "{}", show(p))?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -27,12 +27,23 @@ pub enum SystemCommand {
         #[arg(long, short = 'f', value_name = "FORMAT")]
         format: Option<String>,
     },
+    /// Manage berth's configuration file
+    Config {
+        #[command(subcommand)]
+        cmd: ConfigCommand,
+    },
     /// Print the shell completion script (bash, zsh or fish)
     #[command(hide = true)]
     Completion {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the default configuration file (as `containerd config default` does)
+    Default,
 }
 
 pub fn run(cmd: SystemCommand, g: &GlobalOpts) -> Result<i32> {
@@ -50,8 +61,26 @@ pub fn run(cmd: SystemCommand, g: &GlobalOpts) -> Result<i32> {
             let v = info_data(&paths, g);
             match format.as_deref() {
                 Some(f) if !f.is_empty() => format::render_value(&mut out, f, &v)?,
-                _ => write_info(&mut out, &v, g)?,
+                _ => {
+                    write_info(&mut out, &v, g)?;
+                    // docker prints its warnings after the report, on stderr.
+                    let mut err = std::io::stderr().lock();
+                    for w in v["Warnings"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|w| w.as_str())
+                    {
+                        let _ = writeln!(err, "WARNING: {w}");
+                    }
+                }
             }
+        }
+        SystemCommand::Config {
+            cmd: ConfigCommand::Default,
+        } => {
+            out.write_all(crate::config::Config::default_toml().as_bytes())
+                .context("writing output")?;
         }
         SystemCommand::Completion { shell } => generate::write_completion(shell, &mut out)?,
     }
@@ -261,28 +290,22 @@ fn count_dirs(dir: &Path) -> usize {
         .unwrap_or(0)
 }
 
-/// Images docker would count: distinct images named in the image index (`images.json`, name →
-/// manifest digest, docs/layout.md). An absent or unreadable index counts as none.
+/// Images docker would count: the image IDs in the image index (`images.json`:
+/// `{"version": 1, "images": {"<config digest>": {...}}}`, owned by `store::images`; read here as
+/// plain JSON so `info` does not take the index lock). An absent or unreadable index counts as none.
 fn count_images(root: &Path) -> usize {
-    let Ok(text) = std::fs::read(root.join("images.json")) else {
-        return 0;
-    };
-    let Ok(v) = serde_json::from_slice::<Value>(&text) else {
-        return 0;
-    };
-    let mut digests = std::collections::BTreeSet::new();
-    fn collect(v: &Value, out: &mut std::collections::BTreeSet<String>) {
-        match v {
-            Value::String(s) if s.starts_with("sha256:") => {
-                out.insert(s.clone());
-            }
-            Value::Object(o) => o.values().for_each(|x| collect(x, out)),
-            Value::Array(a) => a.iter().for_each(|x| collect(x, out)),
-            _ => {}
-        }
-    }
-    collect(&v, &mut digests);
-    digests.len()
+    std::fs::read(root.join("images.json"))
+        .ok()
+        .and_then(|text| serde_json::from_slice::<Value>(&text).ok())
+        .and_then(|v| v["images"].as_object().map(|m| m.len()))
+        .unwrap_or(0)
+}
+
+/// A proxy variable in either case (upper case wins, as Go's `httpproxy.FromEnvironment`).
+fn proxy_env(name: &str) -> String {
+    std::env::var(name)
+        .or_else(|_| std::env::var(name.to_ascii_lowercase()))
+        .unwrap_or_default()
 }
 
 /// `docker info`'s data, with berth's own facts added under docker-style names.
@@ -308,6 +331,8 @@ pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
     if mode == Some(CgroupMode::V2) {
         security.push("name=cgroupns".into());
     }
+    let mut warnings = Vec::new();
+    let (registry, config_files) = registry_config(g, paths.rootless, &mut warnings);
     let tools: serde_json::Map<String, Value> = ["pasta", "slirp4netns"]
         .iter()
         .map(|t| {
@@ -344,19 +369,70 @@ pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
         "ServerVersion": env!("CARGO_PKG_VERSION"),
         "Debug": g.debug,
         "SecurityOptions": security,
-        "RegistryConfig": registry_config(g),
-        "Warnings": []
+        "RegistryConfig": registry,
+        "ConfigFiles": config_files,
+        // The registry client honours the proxy variables (reqwest reads them), as dockerd does.
+        "HttpProxy": proxy_env("HTTP_PROXY"),
+        "HttpsProxy": proxy_env("HTTPS_PROXY"),
+        "NoProxy": proxy_env("NO_PROXY"),
+        "ExperimentalBuild": false,
+        // No swarm in berth; scripts probe `{{.Swarm.LocalNodeState}}`.
+        "Swarm": {"NodeID": "", "NodeAddr": "", "LocalNodeState": "inactive", "ControlAvailable": false, "Error": "", "RemoteManagers": null},
+        "Warnings": warnings
     })
 }
 
-/// docker's `RegistryConfig`: mirrors and insecure registries. Loopback registries are always
-/// plain-HTTP capable, as in docker (`127.0.0.0/8`).
-fn registry_config(_g: &GlobalOpts) -> Value {
-    json!({
-        "InsecureRegistryCIDRs": ["127.0.0.0/8"],
-        "IndexConfigs": {},
-        "Mirrors": []
-    })
+/// docker's `RegistryConfig` from berth's merged configuration (its own file, registries.conf,
+/// daemon.json): `Mirrors` are docker.io's mirrors, `IndexConfigs` one entry per configured
+/// registry, `InsecureRegistryCIDRs` the loopback range berth always reaches over plain HTTP (as
+/// docker does). Problems reading the configuration become warnings: `info` still reports.
+fn registry_config(
+    g: &GlobalOpts,
+    rootless: bool,
+    warnings: &mut Vec<String>,
+) -> (Value, Vec<String>) {
+    let cfg = match crate::config::Config::load(g.config.as_deref(), rootless) {
+        Ok((cfg, w)) => {
+            warnings.extend(w);
+            cfg
+        }
+        Err(e) => {
+            warnings.push(format!("{e:#}"));
+            crate::config::Config::default()
+        }
+    };
+    let mut index = serde_json::Map::new();
+    for (name, entry) in &cfg.registries {
+        index.insert(
+            name.clone(),
+            json!({
+                "Name": name,
+                "Mirrors": entry.mirrors.iter().map(|m| m.location.clone()).collect::<Vec<_>>(),
+                "Secure": !entry.insecure,
+                "Official": name == "docker.io",
+            }),
+        );
+    }
+    let mirrors: Vec<String> = cfg
+        .registries
+        .get("docker.io")
+        .map(|e| e.mirrors.iter().map(|m| m.location.clone()).collect())
+        .unwrap_or_default();
+    let sources: Vec<String> = cfg
+        .sources
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let read = if sources.is_empty() {
+        "no file, defaults".into()
+    } else {
+        sources.join(", ")
+    };
+    log::debug!("configuration read from: {read}");
+    (
+        json!({"InsecureRegistryCIDRs": ["127.0.0.0/8"], "IndexConfigs": index, "Mirrors": mirrors}),
+        sources,
+    )
 }
 
 fn write_info(out: &mut dyn Write, v: &Value, g: &GlobalOpts) -> Result<()> {
@@ -445,6 +521,15 @@ fn write_info(out: &mut dyn Write, v: &Value, g: &GlobalOpts) -> Result<()> {
     t.push_str(&format!(" Berth Root Dir: {}\n", st("DockerRootDir")));
     t.push_str(&format!(" Berth Run Root: {}\n", st("RunRoot")));
     t.push_str(&format!(" Debug Mode: {}\n", g.debug));
+    let files = list("ConfigFiles");
+    t.push_str(&format!(
+        " Config Files: {}\n",
+        if files.is_empty() {
+            "none".into()
+        } else {
+            files.join(", ")
+        }
+    ));
     let reg = &v["RegistryConfig"];
     let strings = |x: &Value| -> Vec<String> {
         x.as_array()
@@ -455,7 +540,14 @@ fn write_info(out: &mut dyn Write, v: &Value, g: &GlobalOpts) -> Result<()> {
             })
             .unwrap_or_default()
     };
-    let insecure = strings(&reg["InsecureRegistryCIDRs"]);
+    let mut insecure: Vec<String> = reg["IndexConfigs"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, e)| e["Secure"] == false)
+        .map(|(name, _)| name.clone())
+        .collect();
+    insecure.extend(strings(&reg["InsecureRegistryCIDRs"]));
     if !insecure.is_empty() {
         t.push_str(" Insecure Registries:\n");
         for r in insecure {

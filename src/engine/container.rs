@@ -49,7 +49,9 @@ pub struct ImageInfo {
 
 /// The caller's hard limit on open files (no rlimit in a container may exceed it).
 fn nofile_hard() -> u64 {
-    nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE).map(|(_, h)| h).unwrap_or(1024)
+    nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE)
+        .map(|(_, h)| h)
+        .unwrap_or(1024)
 }
 
 fn cgroup_v2() -> bool {
@@ -59,14 +61,68 @@ fn cgroup_v2() -> bool {
 }
 
 const ADJECTIVES: &[&str] = &[
-    "admiring", "brave", "clever", "dazzling", "eager", "focused", "gallant", "happy", "jolly", "keen", "loving",
-    "modest", "nifty", "optimistic", "peaceful", "quirky", "relaxed", "serene", "trusting", "vibrant", "wizardly",
-    "youthful", "zealous", "upbeat", "stoic", "sharp", "practical", "musing", "hopeful", "gracious",
+    "admiring",
+    "brave",
+    "clever",
+    "dazzling",
+    "eager",
+    "focused",
+    "gallant",
+    "happy",
+    "jolly",
+    "keen",
+    "loving",
+    "modest",
+    "nifty",
+    "optimistic",
+    "peaceful",
+    "quirky",
+    "relaxed",
+    "serene",
+    "trusting",
+    "vibrant",
+    "wizardly",
+    "youthful",
+    "zealous",
+    "upbeat",
+    "stoic",
+    "sharp",
+    "practical",
+    "musing",
+    "hopeful",
+    "gracious",
 ];
 const SURNAMES: &[&str] = &[
-    "albattani", "babbage", "curie", "darwin", "euclid", "fermi", "galileo", "hopper", "hypatia", "johnson",
-    "kepler", "lovelace", "meitner", "newton", "noether", "pascal", "ritchie", "shannon", "tesla", "turing",
-    "wozniak", "yalow", "zhukovsky", "lamport", "knuth", "goldberg", "feynman", "dijkstra", "cerf", "bohr",
+    "albattani",
+    "babbage",
+    "curie",
+    "darwin",
+    "euclid",
+    "fermi",
+    "galileo",
+    "hopper",
+    "hypatia",
+    "johnson",
+    "kepler",
+    "lovelace",
+    "meitner",
+    "newton",
+    "noether",
+    "pascal",
+    "ritchie",
+    "shannon",
+    "tesla",
+    "turing",
+    "wozniak",
+    "yalow",
+    "zhukovsky",
+    "lamport",
+    "knuth",
+    "goldberg",
+    "feynman",
+    "dijkstra",
+    "cerf",
+    "bohr",
 ];
 
 fn random_name(attempt: u32) -> Result<String> {
@@ -75,7 +131,11 @@ fn random_name(attempt: u32) -> Result<String> {
     let a = ADJECTIVES[b[0] as usize % ADJECTIVES.len()];
     let s = SURNAMES[b[1] as usize % SURNAMES.len()];
     // docker appends a digit after a collision.
-    Ok(if attempt == 0 { format!("{a}_{s}") } else { format!("{a}_{s}{}", b[2] % 10) })
+    Ok(if attempt == 0 {
+        format!("{a}_{s}")
+    } else {
+        format!("{a}_{s}{}", b[2] % 10)
+    })
 }
 
 /// Create a container from a resolved image. Returns its id.
@@ -119,28 +179,43 @@ pub fn create(paths: &Paths, image: &ImageInfo, opts: RunOptions) -> Result<Stri
     }
 }
 
-fn create_files(c: &Containers, id: &str, name: &str, image: &ImageInfo, mut opts: RunOptions) -> Result<()> {
+fn create_files(
+    c: &Containers,
+    id: &str,
+    name: &str,
+    image: &ImageInfo,
+    mut opts: RunOptions,
+) -> Result<()> {
     let dir = c.dir(id);
     store::create_private_dir(&c.run_dir(id))?;
     for d in ["upper", "work", "rootfs"] {
-        fs::create_dir_all(dir.join(d)).with_context(|| format!("creating {}", dir.join(d).display()))?;
+        fs::create_dir_all(dir.join(d))
+            .with_context(|| format!("creating {}", dir.join(d).display()))?;
     }
     opts.name = Some(name.to_string());
     let mut layers_top_first: Vec<PathBuf> = vec![dir.join("upper")];
     layers_top_first.extend(image.layers.iter().rev().cloned());
-    let root = LayeredRoot { layers: layers_top_first };
-    let user_spec = opts.user.clone().or_else(|| image.config.user.clone()).unwrap_or_default();
+    let root = LayeredRoot {
+        layers: layers_top_first,
+    };
+    let user_spec = opts
+        .user
+        .clone()
+        .or_else(|| image.config.user.clone())
+        .unwrap_or_default();
     let user = resolve_user(&root, &user_spec)?;
 
-    let (mounts, anonymous) = crate::engine::volume::resolve_mounts(&c.paths, &opts, &image.config, &root)?;
-    let hostname = opts.hostname.clone().unwrap_or_else(|| spec::default_hostname(id));
+    let (mounts, anonymous) =
+        crate::engine::volume::resolve_mounts(&c.paths, &opts, &image.config, &root)?;
+    let hostname = opts
+        .hostname
+        .clone()
+        .unwrap_or_else(|| spec::default_hostname(id));
     let hostname_file = dir.join("hostname");
     let hosts_file = dir.join("hosts");
     let resolv_file = dir.join("resolv.conf");
     store::write_atomic_mode(&hostname_file, format!("{hostname}\n").as_bytes(), 0o644)?;
-    let hosts = format!(
-        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
-    );
+    let hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
     store::write_atomic_mode(&hosts_file, hosts.as_bytes(), 0o644)?;
     store::write_atomic_mode(&resolv_file, resolv_conf().as_bytes(), 0o644)?;
 
@@ -161,7 +236,10 @@ fn create_files(c: &Containers, id: &str, name: &str, image: &ImageInfo, mut opt
     let mut all = entrypoint.into_iter().chain(cmd);
     let path = all.next().unwrap_or_default();
     let args: Vec<String> = all.collect();
-    store::write_atomic(&dir.join("config.json"), &serde_json::to_vec_pretty(&oci).context("encoding spec")?)?;
+    store::write_atomic(
+        &dir.join("config.json"),
+        &serde_json::to_vec_pretty(&oci).context("encoding spec")?,
+    )?;
     if opts.init {
         crate::engine::pod::add_init(&dir.join("config.json"))?;
     }
@@ -227,15 +305,28 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
     let _lock = c.lock(&id)?;
     let st = c.refresh(&id)?;
     if st.is_running() {
-        let conn = if attach { Some(connect_attach(&c, &id, None)?) } else { None };
-        return Ok(Started { id, pid: st.pid, warnings: vec![], attach: conn, already_running: true });
+        let conn = if attach {
+            Some(connect_attach(&c, &id, None)?)
+        } else {
+            None
+        };
+        return Ok(Started {
+            id,
+            pid: st.pid,
+            warnings: vec![],
+            attach: conn,
+            already_running: true,
+        });
     }
     if st.status == Status::Removing {
-        bail!(InvalidState(format!("container {id} is marked for removal and cannot be started")));
+        bail!(InvalidState(format!(
+            "container {id} is marked for removal and cannot be started"
+        )));
     }
     crate::engine::pod::prepare_start(paths, &c.load_record(&id)?)?;
     let _ = fs::remove_file(c.attach_socket(&id));
-    let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
+    let (r, w) =
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
     let mut cmd = std::process::Command::new("/proc/self/exe");
     cmd.arg0(format!("berth:[monitor] {id}"))
         .arg("--root")
@@ -265,9 +356,15 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
     }
     let mut child = cmd.spawn().context("starting the container monitor")?;
     drop(w);
-    let conn = if attach { Some(connect_attach(&c, &id, Some(&mut child))?) } else { None };
+    let conn = if attach {
+        Some(connect_attach(&c, &id, Some(&mut child))?)
+    } else {
+        None
+    };
     let mut msg = Vec::new();
-    fs::File::from(r).read_to_end(&mut msg).context("reading from the container monitor")?;
+    fs::File::from(r)
+        .read_to_end(&mut msg)
+        .context("reading from the container monitor")?;
     // The monitor keeps running; it is not our child to wait for once it has reported (it was setsid'ed,
     // and reaping it later is left to init when we exit).
     let ready: Ready = match serde_json::from_slice(&msg) {
@@ -275,16 +372,29 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
         Err(_) => {
             let status = child.wait().ok();
             let err = fs::read_to_string(c.run_dir(&id).join("monitor.err")).unwrap_or_default();
-            bail!("container monitor exited without reporting ({status:?}): {}", err.trim());
+            bail!(
+                "container monitor exited without reporting ({status:?}): {}",
+                err.trim()
+            );
         }
     };
     match ready {
-        Ready::Started { pid, warnings } => Ok(Started { id, pid, warnings, attach: conn, already_running: false }),
+        Ready::Started { pid, warnings } => Ok(Started {
+            id,
+            pid,
+            warnings,
+            attach: conn,
+            already_running: false,
+        }),
         Ready::Failed { code, message } => Err(ExitCodeError { code, message }.into()),
     }
 }
 
-fn connect_attach(c: &Containers, id: &str, mut child: Option<&mut std::process::Child>) -> Result<UnixStream> {
+fn connect_attach(
+    c: &Containers,
+    id: &str,
+    mut child: Option<&mut std::process::Child>,
+) -> Result<UnixStream> {
     let (_dir, sock) = crate::state::attach::short_socket_path(&c.attach_socket(id))
         .with_context(|| format!("opening the run dir of container {id}"))?;
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -298,7 +408,8 @@ fn connect_attach(c: &Containers, id: &str, mut child: Option<&mut std::process:
                 if let Some(ch) = child.as_deref_mut()
                     && let Ok(Some(st)) = ch.try_wait()
                 {
-                    let err = fs::read_to_string(c.run_dir(id).join("monitor.err")).unwrap_or_default();
+                    let err =
+                        fs::read_to_string(c.run_dir(id).join("monitor.err")).unwrap_or_default();
                     bail!("container monitor exited ({st}): {}", err.trim());
                 }
                 std::thread::sleep(Duration::from_millis(2));
@@ -325,7 +436,13 @@ fn signal(st: &ContainerState, sig: i32) -> Result<()> {
         nix::unistd::Pid::from_raw(st.pid),
         nix::sys::signal::Signal::try_from(sig).context("invalid signal")?,
     )
-    .or_else(|e| if e == nix::errno::Errno::ESRCH { Ok(()) } else { Err(e) })
+    .or_else(|e| {
+        if e == nix::errno::Errno::ESRCH {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    })
     .with_context(|| format!("signalling pid {}", st.pid))
 }
 
@@ -347,8 +464,14 @@ fn wait_stopped(c: &Containers, id: &str, timeout: Duration) -> Result<bool> {
     }
 }
 
-/// `stop`: the stop signal, then SIGKILL after `timeout` seconds (docker default 10).
-pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<()> {
+/// `stop`: the stop signal (`signal`, else the container's StopSignal, else SIGTERM), then SIGKILL after
+/// `timeout` seconds (docker default 10).
+pub fn stop(
+    paths: &Paths,
+    query: &str,
+    timeout: Option<i64>,
+    signal_override: Option<i32>,
+) -> Result<()> {
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;
@@ -362,7 +485,7 @@ pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<()> {
         if st.status == Status::Paused {
             let _ = crate::runtime::cgroup::thaw(&monitor::cgroup_name(&id));
         }
-        signal(&st, stop_signal(&rec))?;
+        signal(&st, signal_override.unwrap_or_else(|| stop_signal(&rec)))?;
     }
     if secs >= 0 && wait_stopped(&c, &id, Duration::from_secs(secs as u64))? {
         return Ok(());
@@ -383,7 +506,9 @@ pub fn kill(paths: &Paths, query: &str, sig: i32) -> Result<()> {
     let _l = c.lock(&id)?;
     let st = c.refresh(&id)?;
     if !st.is_running() {
-        bail!(InvalidState(format!("cannot kill container: {query}: container {id} is not running")));
+        bail!(InvalidState(format!(
+            "cannot kill container: {query}: container {id} is not running"
+        )));
     }
     signal(&st, sig)
 }
@@ -414,9 +539,14 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
     if !c.dir(&id).exists() {
         return Ok(()); // its monitor removed it (--rm)
     }
-    // Whatever a monitor killed with -9 left behind: processes, cgroup, mounts.
-    crate::runtime::destroy(&id, &monitor::rootfs_of(&c, &rec), Some(&monitor::cgroup_name(&id)))
-        .context("cleaning up the container")?;
+    // Whatever a monitor killed with -9 left behind: processes, cgroup, mounts, network.
+    crate::runtime::destroy(
+        &id,
+        &monitor::rootfs_of(&c, &rec),
+        Some(&monitor::cgroup_name(&id)),
+    )
+    .context("cleaning up the container")?;
+    crate::network::teardown(paths, &id).context("tearing down the container's network")?;
     c.remove_files(&rec, volumes)
 }
 
@@ -452,7 +582,9 @@ pub fn list(paths: &Paths) -> Result<Vec<Summary>> {
     let c = Containers::new(paths);
     let mut out = Vec::new();
     for id in c.list_ids()? {
-        let (Ok(record), Ok(state)) = (c.load_record(&id), c.peek(&id)) else { continue };
+        let (Ok(record), Ok(state)) = (c.load_record(&id), c.peek(&id)) else {
+            continue;
+        };
         out.push(Summary { record, state });
     }
     out.sort_by(|a, b| b.record.created.cmp(&a.record.created));
@@ -463,7 +595,10 @@ pub fn list(paths: &Paths) -> Result<Vec<Summary>> {
 pub fn get(paths: &Paths, query: &str) -> Result<Summary> {
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
-    Ok(Summary { record: c.load_record(&id)?, state: c.peek(&id)? })
+    Ok(Summary {
+        record: c.load_record(&id)?,
+        state: c.peek(&id)?,
+    })
 }
 
 fn opt_json<T: serde::Serialize>(v: &Option<T>) -> Value {
@@ -496,7 +631,14 @@ pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
         .mounts
         .iter()
         .filter(|m| m.kind == MountKind::Bind)
-        .map(|m| format!("{}:{}{}", m.source, m.target, if m.readonly { ":ro" } else { "" }))
+        .map(|m| {
+            format!(
+                "{}:{}{}",
+                m.source,
+                m.target,
+                if m.readonly { ":ro" } else { "" }
+            )
+        })
         .collect();
     let mounts: Vec<Value> = r
         .mounts
@@ -515,8 +657,12 @@ pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
             })
         })
         .collect();
-    let exposed: serde_json::Map<String, Value> =
-        r.image_config.exposed_ports.iter().map(|p| (p.clone(), json!({}))).collect();
+    let exposed: serde_json::Map<String, Value> = r
+        .image_config
+        .exposed_ports
+        .iter()
+        .map(|p| (p.clone(), json!({})))
+        .collect();
     let running = st.is_running();
     let dir = Containers::new(paths).dir(&r.id);
     let hostconfig = json!({
@@ -579,33 +725,7 @@ pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
         "Labels": labels,
         "StopSignal": o.stop_signal.clone().or(r.image_config.stop_signal.clone()),
     });
-    let networksettings = json!({
-        "Bridge": "",
-        "SandboxID": "",
-        "SandboxKey": "",
-        "Ports": {},
-        "HairpinMode": false,
-        "LinkLocalIPv6Address": "",
-        "LinkLocalIPv6PrefixLen": 0,
-        "SecondaryIPAddresses": Value::Null,
-        "SecondaryIPv6Addresses": Value::Null,
-        "EndpointID": "",
-        "Gateway": "",
-        "GlobalIPv6Address": "",
-        "GlobalIPv6PrefixLen": 0,
-        "IPAddress": "",
-        "IPPrefixLen": 0,
-        "IPv6Gateway": "",
-        "MacAddress": "",
-        "Networks": {
-            "none": {
-                "IPAMConfig": Value::Null, "Links": Value::Null, "Aliases": Value::Null, "MacAddress": "",
-                "NetworkID": "", "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0,
-                "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DriverOpts": Value::Null,
-                "DNSNames": Value::Null,
-            }
-        },
-    });
+    let networksettings = crate::engine::network::network_settings(paths, &r.id, &o.network);
     Ok(json!({
         "Id": r.id,
         "Created": r.created,
@@ -673,7 +793,11 @@ fn tmpfs_map(o: &RunOptions) -> Value {
         .filter(|m| m.kind == MountKind::Tmpfs)
         .map(|m| (m.target.clone(), json!(m.options.join(","))))
         .collect();
-    if m.is_empty() { Value::Null } else { Value::Object(m) }
+    if m.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(m)
+    }
 }
 
 /// Log reading options (`logs`).
@@ -687,13 +811,19 @@ pub struct LogOptions {
 
 /// Read the json-file log, calling `sink(entry)` for each entry in order; with `follow`, keep reading
 /// until the container stops.
-pub fn logs(paths: &Paths, query: &str, o: &LogOptions, sink: &mut dyn FnMut(&monitor::log::LogEntry) -> Result<()>) -> Result<()> {
+pub fn logs(
+    paths: &Paths,
+    query: &str,
+    o: &LogOptions,
+    sink: &mut dyn FnMut(&monitor::log::LogEntry) -> Result<()>,
+) -> Result<()> {
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let path = c.log_path(&id);
     let keep = |e: &monitor::log::LogEntry| {
         let t = state::time::parse_rfc3339(&e.time);
-        o.since.is_none_or(|s| t.is_some_and(|t| t >= s)) && o.until.is_none_or(|u| t.is_some_and(|t| t <= u))
+        o.since.is_none_or(|s| t.is_some_and(|t| t >= s))
+            && o.until.is_none_or(|u| t.is_some_and(|t| t <= u))
     };
     let mut pos = 0u64;
     let mut pending = Vec::new();
@@ -716,7 +846,10 @@ pub fn logs(paths: &Paths, query: &str, o: &LogOptions, sink: &mut dyn FnMut(&mo
         }
         Ok(out)
     };
-    let mut first: Vec<_> = read_new(&mut pos, &mut pending)?.into_iter().filter(|e| keep(e)).collect();
+    let mut first: Vec<_> = read_new(&mut pos, &mut pending)?
+        .into_iter()
+        .filter(|e| keep(e))
+        .collect();
     if let Some(t) = o.tail {
         let skip = first.len().saturating_sub(t);
         first.drain(..skip);
@@ -774,13 +907,19 @@ pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
         bail!(InvalidState(format!("container {id} is not running")));
     }
     if st.status == Status::Paused {
-        bail!(InvalidState(format!("container {id} is paused, unpause the container before exec")));
+        bail!(InvalidState(format!(
+            "container {id} is paused, unpause the container before exec"
+        )));
     }
     let spec_path = c.dir(&id).join("config.json");
-    let spec: oci_spec::runtime::Spec =
-        serde_json::from_slice(&fs::read(&spec_path).with_context(|| format!("reading {}", spec_path.display()))?)
-            .with_context(|| format!("parsing {}", spec_path.display()))?;
-    let mut process = spec.process().clone().context("container spec has no process")?;
+    let spec: oci_spec::runtime::Spec = serde_json::from_slice(
+        &fs::read(&spec_path).with_context(|| format!("reading {}", spec_path.display()))?,
+    )
+    .with_context(|| format!("parsing {}", spec_path.display()))?;
+    let mut process = spec
+        .process()
+        .clone()
+        .context("container spec has no process")?;
     process.set_args(Some(o.cmd.clone()));
     process.set_terminal(Some(o.tty));
     let mut env = process.env().clone().unwrap_or_default();
@@ -799,7 +938,10 @@ pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
         user.set_additional_gids(Some(ru.additional_gids));
         process.set_user(user);
         env.retain(|e| !e.starts_with("HOME="));
-        env.push(format!("HOME={}", if ru.home.is_empty() { "/" } else { &ru.home }));
+        env.push(format!(
+            "HOME={}",
+            if ru.home.is_empty() { "/" } else { &ru.home }
+        ));
     }
     process.set_env(Some(env));
     if let Some(w) = &o.workdir {
@@ -819,23 +961,49 @@ pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
             b.try_clone_to_owned().context("duplicating stdio")
         };
         let null = || -> Result<std::os::fd::OwnedFd> {
-            Ok(fs::OpenOptions::new().read(true).write(true).open("/dev/null").context("opening /dev/null")?.into())
+            Ok(fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/null")
+                .context("opening /dev/null")?
+                .into())
         };
         if o.detach {
-            Stdio::Fds { stdin: None, stdout: null()?, stderr: null()? }
+            Stdio::Fds {
+                stdin: None,
+                stdout: null()?,
+                stderr: null()?,
+            }
         } else {
-            Stdio::Fds { stdin: if o.interactive { Some(dup(0)?) } else { None }, stdout: dup(1)?, stderr: dup(2)? }
+            Stdio::Fds {
+                stdin: if o.interactive { Some(dup(0)?) } else { None },
+                stdout: dup(1)?,
+                stderr: dup(2)?,
+            }
         }
     };
-    match crate::runtime::exec(st.pid, &spec, &process, stdio, Some(&monitor::cgroup_name(&id))) {
-        Ok(l) => Ok(ExecHandle { pid: l.pid, pty_master: l.pty_master }),
+    match crate::runtime::exec(
+        st.pid,
+        &spec,
+        &process,
+        stdio,
+        Some(&monitor::cgroup_name(&id)),
+    ) {
+        Ok(l) => Ok(ExecHandle {
+            pid: l.pid,
+            pty_master: l.pty_master,
+        }),
         Err(e) => {
             let code = match e.downcast_ref::<LaunchError>() {
                 Some(LaunchError::NotFound(_)) => 127,
                 Some(LaunchError::NotExecutable(_)) => 126,
                 _ => 126,
             };
-            Err(ExitCodeError { code, message: format!("{e:#}") }.into())
+            Err(ExitCodeError {
+                code,
+                message: format!("{e:#}"),
+            }
+            .into())
         }
     }
 }
@@ -848,7 +1016,9 @@ pub fn rename(paths: &Paths, query: &str, new_name: &str) -> Result<()> {
     let mut rec = c.load_record(&id)?;
     let new_name = new_name.strip_prefix('/').unwrap_or(new_name);
     if rec.name == new_name {
-        bail!(InvalidState(format!("Renaming a container with the same name as its current name")));
+        bail!(InvalidState(
+            "Renaming a container with the same name as its current name".into()
+        ));
     }
     c.reserve_name(new_name, &id)?;
     let old = std::mem::replace(&mut rec.name, new_name.to_string());
@@ -871,10 +1041,17 @@ pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
         if st.is_running() || c.monitor_alive(&id) {
             continue;
         }
-        let Ok(rec) = c.load_record(&id) else { continue };
+        let Ok(rec) = c.load_record(&id) else {
+            continue;
+        };
         bytes += dir_size(&c.dir(&id).join("upper"));
-        crate::runtime::destroy(&id, &monitor::rootfs_of(&c, &rec), Some(&monitor::cgroup_name(&id)))
-            .context("cleaning up the container")?;
+        crate::runtime::destroy(
+            &id,
+            &monitor::rootfs_of(&c, &rec),
+            Some(&monitor::cgroup_name(&id)),
+        )
+        .context("cleaning up the container")?;
+        crate::network::teardown(paths, &id).context("tearing down the container's network")?;
         c.remove_files(&rec, false)?;
         ids.push(id);
     }
@@ -882,11 +1059,15 @@ pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
 }
 
 fn dir_size(p: &Path) -> u64 {
-    let Ok(md) = fs::symlink_metadata(p) else { return 0 };
+    let Ok(md) = fs::symlink_metadata(p) else {
+        return 0;
+    };
     if !md.is_dir() {
         return md.len();
     }
-    fs::read_dir(p).map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum()).unwrap_or(0)
+    fs::read_dir(p)
+        .map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum())
+        .unwrap_or(0)
 }
 
 /// `pause`/`unpause` through the cgroup freezer.
@@ -948,5 +1129,99 @@ pub fn resolve_image(
     };
     let layers = img::image_layers(&ctx.paths, &rec)?;
     let cfg = img::image_config(&ctx.paths, &rec)?;
-    Ok(ImageInfo { id: rec.id.clone(), name: name.to_string(), layers, config: ImageConfig::from_oci(cfg.config().as_ref()) })
+    Ok(ImageInfo {
+        id: rec.id.clone(),
+        name: name.to_string(),
+        layers,
+        config: ImageConfig::from_oci(cfg.config().as_ref()),
+    })
+}
+
+/// Host pids of every process of a running container (from its cgroup).
+pub fn pids(paths: &Paths, query: &str) -> Result<Vec<i32>> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let st = c.peek(&id)?;
+    if !st.is_running() {
+        bail!(InvalidState(format!("container {id} is not running")));
+    }
+    Ok(crate::runtime::cgroup::pids(&monitor::cgroup_name(&id)))
+}
+
+/// Resource usage of a running container (`stats`).
+pub fn stats(paths: &Paths, query: &str) -> Result<crate::runtime::cgroup::Stats> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    crate::runtime::cgroup::stats(&monitor::cgroup_name(&id))
+}
+
+/// One change in the container's filesystem (`diff`): 'A'dded, 'C'hanged or 'D'eleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: char,
+    pub path: String,
+}
+
+/// Changes of the container's upper dir against its image, sorted by path as docker prints them.
+pub fn diff(paths: &Paths, query: &str) -> Result<Vec<Change>> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let rec = c.load_record(&id)?;
+    let upper = c.dir(&id).join("upper");
+    let in_image = |rel: &Path| {
+        rec.layers
+            .iter()
+            .any(|l| fs::symlink_metadata(l.join(rel)).is_ok())
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        let Ok(rd) = fs::read_dir(upper.join(&rel)) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let r = rel.join(e.file_name());
+            let Ok(md) = fs::symlink_metadata(e.path()) else {
+                continue;
+            };
+            let path = format!("/{}", r.display());
+            if md.file_type().is_char_device() && md.rdev() == 0 {
+                out.push(Change { kind: 'D', path });
+                continue;
+            }
+            out.push(Change {
+                kind: if in_image(&r) { 'C' } else { 'A' },
+                path,
+            });
+            if md.is_dir() {
+                stack.push(r);
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// `cp CONTAINER:SRC DEST` and `cp SRC CONTAINER:DEST` for a running container.
+pub fn copy(
+    paths: &Paths,
+    query: &str,
+    into: bool,
+    container_path: &str,
+    host_path: &Path,
+) -> Result<()> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let st = c.peek(&id)?;
+    if !st.is_running() || !state::same_process_alive(st.pid, st.start_time) {
+        bail!(InvalidState(format!(
+            "container {id} is not running: berth cp needs a running container"
+        )));
+    }
+    if into {
+        crate::engine::container_cp::copy_in(st.pid, host_path, container_path)
+    } else {
+        crate::engine::container_cp::copy_out(st.pid, container_path, host_path)
+    }
 }

@@ -6,11 +6,15 @@
 //! is drained to EOF, then size, digest and diffID are compared, the layer is synced and renamed to its
 //! chain ID (SECURITY.md A17, C1, C6, J2, J3). Layers are shared by chain ID and pulled under a per-layer
 //! lock, so concurrent pulls store each layer once (J1). The index is changed under its lock.
+//! Lock order (never the other way round): `gc.lock` (pull: shared, rmi/prune: exclusive) ->
+//! `layer-<chain>.lock` -> `images.lock`.
 //! Must not print or know about terminals; network access only through [`Source`] (the registry client).
 
 use super::{Context, LayerStatus, Progress};
 use crate::image::manifest::{self, Document};
-use crate::image::{Digest, ImageRef, Platform, UnpackLimits, chain_ids, compression, unpack_layer};
+use crate::image::{
+    Digest, ImageRef, Platform, UnpackLimits, chain_ids, compression, unpack_layer,
+};
 use crate::store::images::{ImageIndex, ImageRecord, LayerRecord};
 use crate::store::work::{WorkDir, clean_stale};
 use crate::store::{FileLock, Paths, create_private_dir, rename_if_absent, sync_dir, write_atomic};
@@ -47,18 +51,29 @@ pub struct FetchedManifest {
 pub trait Source: Sync {
     fn fetch_manifest(&self, r: &Reference) -> Result<FetchedManifest>;
     fn fetch_blob(&self, r: &Reference, digest: &str, size: u64) -> Result<Box<dyn Read + Send>>;
-    fn fetch_blob_bytes(&self, r: &Reference, digest: &str, size: u64, max: u64) -> Result<Vec<u8>>;
+    fn fetch_blob_bytes(&self, r: &Reference, digest: &str, size: u64, max: u64)
+    -> Result<Vec<u8>>;
 }
 
 impl Source for crate::registry::Client {
     fn fetch_manifest(&self, r: &Reference) -> Result<FetchedManifest> {
         let m = crate::registry::Client::fetch_manifest(self, r)?;
-        Ok(FetchedManifest { bytes: m.bytes, media_type: m.media_type, digest: m.digest })
+        Ok(FetchedManifest {
+            bytes: m.bytes,
+            media_type: m.media_type,
+            digest: m.digest,
+        })
     }
     fn fetch_blob(&self, r: &Reference, digest: &str, size: u64) -> Result<Box<dyn Read + Send>> {
         crate::registry::Client::fetch_blob(self, r, digest, size)
     }
-    fn fetch_blob_bytes(&self, r: &Reference, digest: &str, size: u64, max: u64) -> Result<Vec<u8>> {
+    fn fetch_blob_bytes(
+        &self,
+        r: &Reference,
+        digest: &str,
+        size: u64,
+        max: u64,
+    ) -> Result<Vec<u8>> {
         crate::registry::Client::fetch_blob_bytes(self, r, digest, size, max)
     }
 }
@@ -93,7 +108,12 @@ pub struct PullOptions {
 }
 
 /// `berth pull`: fetch `reference` from its registry.
-pub fn pull(ctx: &Context, reference: &str, opts: &PullOptions, progress: &dyn Progress) -> Result<PullReport> {
+pub fn pull(
+    ctx: &Context,
+    reference: &str,
+    opts: &PullOptions,
+    progress: &dyn Progress,
+) -> Result<PullReport> {
     let r = ImageRef::parse(reference)?;
     let client = crate::registry::Client::new(&ctx.config)?;
     pull_from(ctx, &client, &r, opts, progress)
@@ -116,19 +136,35 @@ pub fn pull_from(
     opts: &PullOptions,
     progress: &dyn Progress,
 ) -> Result<PullReport> {
-    let paths = &ctx.paths;
-    paths.ensure()?;
-    for d in [paths.blobs_dir(), paths.layers_dir(), paths.ingest_dir(), paths.locks_dir()] {
-        create_private_dir(&d)?;
-    }
-    clean_stale(paths)?;
     let want = match &opts.platform {
         Some(p) => Platform::parse(p)?,
         None => Platform::host(),
     };
-    let explicit_variant = opts.platform.as_deref().is_some_and(|p| p.split('/').count() == 3);
+    let explicit_variant = opts
+        .platform
+        .as_deref()
+        .is_some_and(|p| p.split('/').count() == 3);
+    let paths = &ctx.paths;
+    paths.ensure()?;
+    for d in [
+        paths.blobs_dir(),
+        paths.layers_dir(),
+        paths.ingest_dir(),
+        paths.locks_dir(),
+    ] {
+        create_private_dir(&d)?;
+    }
+    // Held shared until the record is saved, so GC (exclusive) cannot remove layers in between, and
+    // stale-work cleanup never overlaps GC's own removals.
+    let _gc = FileLock::shared(&paths.gc_lock())?;
+    clean_stale(paths)?;
 
-    let top = fetch_verified_manifest(src, r.reference(), r.digest())?;
+    let top = fetch_verified_manifest(
+        src,
+        r.reference(),
+        r.digest(),
+        ctx.config.limits.max_manifest_bytes,
+    )?;
     let top_digest = Digest::parse(&top.digest)?;
     let mut manifest_blobs = vec![(top_digest.clone(), top.bytes.clone())];
     let (manifest, manifest_digest) = match manifest::parse_document(&top.bytes, &top.media_type)? {
@@ -136,69 +172,119 @@ pub fn pull_from(
         Document::Index { manifests, .. } => {
             let pick = manifest::select_platform(&manifests, &want, explicit_variant)?;
             let pinned = r.with_digest(&pick.digest);
-            let m = fetch_verified_manifest(src, pinned.reference(), Some(&pick.digest))?;
+            let m = fetch_verified_manifest(
+                src,
+                pinned.reference(),
+                Some(&pick.digest),
+                ctx.config.limits.max_manifest_bytes,
+            )?;
             if m.bytes.len() as u64 != pick.size {
-                bail!("manifest {} is {} bytes, the index says {}", pick.digest, m.bytes.len(), pick.size);
+                bail!(
+                    "manifest {} is {} bytes, the index says {}",
+                    pick.digest,
+                    m.bytes.len(),
+                    pick.size
+                );
             }
             match manifest::parse_document(&m.bytes, &m.media_type)? {
                 Document::Manifest(man) => {
                     manifest_blobs.push((pick.digest.clone(), m.bytes));
                     (man, pick.digest.clone())
                 }
-                Document::Index { .. } => bail!("nested image indexes are not supported ({})", pick.digest),
+                Document::Index { .. } => {
+                    bail!("nested image indexes are not supported ({})", pick.digest)
+                }
             }
         }
     };
     // Every later fetch is pinned to the verified manifest digest (SECURITY.md C4).
     let pinned = r.with_digest(&manifest_digest);
-    let max_config = ctx.config.limits.max_config_bytes.min(manifest::MAX_CONFIG_BYTES);
+    let max_config = ctx.config.limits.max_config_bytes;
     let config_bytes = src
-        .fetch_blob_bytes(pinned.reference(), manifest.config.digest.as_str(), manifest.config.size, max_config)
+        .fetch_blob_bytes(
+            pinned.reference(),
+            manifest.config.digest.as_str(),
+            manifest.config.size,
+            max_config,
+        )
         .with_context(|| format!("fetching image config {}", manifest.config.digest))?;
-    if Digest::of(&config_bytes) != manifest.config.digest || config_bytes.len() as u64 != manifest.config.size {
-        bail!("image config does not match its digest {}", manifest.config.digest);
+    if Digest::of(&config_bytes) != manifest.config.digest
+        || config_bytes.len() as u64 != manifest.config.size
+    {
+        bail!(
+            "image config does not match its digest {}",
+            manifest.config.digest
+        );
     }
     let config = manifest::parse_config(&config_bytes, &manifest)?;
     if opts.platform.is_some() {
-        let got = Platform { os: config.os.clone(), architecture: config.architecture.clone(), variant: config.variant.clone() };
+        let got = Platform {
+            os: config.os.clone(),
+            architecture: config.architecture.clone(),
+            variant: config.variant.clone(),
+        };
         if got.normalized().os != want.os || got.normalized().architecture != want.architecture {
-            bail!("image with reference {r} was found but does not match the specified platform: wanted {want}, actual: {got}");
+            bail!(
+                "image with reference {r} was found but does not match the specified platform: wanted {want}, actual: {got}"
+            );
         }
     }
-    for (d, bytes) in manifest_blobs.iter().chain(std::iter::once(&(manifest.config.digest.clone(), config_bytes.clone()))) {
+    for (d, bytes) in manifest_blobs.iter().chain(std::iter::once(&(
+        manifest.config.digest.clone(),
+        config_bytes.clone(),
+    ))) {
         put_blob(paths, d, bytes)?;
     }
 
     let diff_ids = &config.rootfs.diff_ids;
     let chains = chain_ids(diff_ids);
-    // Held shared until the record is saved, so GC (exclusive) cannot remove layers in between.
-    let _gc = FileLock::shared(&paths.gc_lock())?;
     let limits = unpack_limits(ctx);
     let warnings = Mutex::new(Vec::<String>::new());
     let sizes = Mutex::new(vec![0u64; manifest.layers.len()]);
     let next = AtomicUsize::new(0);
     let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
-    // Layers already in the store are reported as docker does ("Already exists") and never fetched.
+    // Layers already in the store are reported as docker does ("Already exists") and never fetched;
+    // an image that is already complete reports no layers at all (docker's "up to date" pull).
+    let known = ImageIndex::load(paths)?
+        .images
+        .contains_key(manifest.config.digest.as_str());
     let mut pending = Vec::new();
-    for (i, l) in manifest.layers.iter().enumerate() {
+    for (i, size) in sizes
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter_mut()
+        .enumerate()
+    {
         match committed_layer_size(&paths.layer_dir(chains[i].hex())) {
-            Some(size) => {
-                sizes.lock().unwrap_or_else(|e| e.into_inner())[i] = size;
-                progress.on_layer_done(l.digest.short(), LayerStatus::AlreadyExists);
-            }
-            None => {
-                progress.on_layer_start(l.digest.short(), l.size);
-                pending.push(i);
-            }
+            Some(s) => *size = s,
+            None => pending.push(i),
         }
     }
-    let workers = ctx.config.registry.max_parallel_downloads.clamp(1, 16).min(pending.len().max(1));
+    let quiet_layers = known && pending.is_empty();
+    for (i, l) in manifest.layers.iter().enumerate() {
+        if pending.contains(&i) {
+            progress.on_layer_start(l.digest.short(), l.size);
+        } else if !quiet_layers {
+            progress.on_layer_done(l.digest.short(), LayerStatus::AlreadyExists);
+        }
+    }
+    let workers = ctx
+        .config
+        .registry
+        .max_parallel_downloads
+        .clamp(1, 16)
+        .min(pending.len().max(1));
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
                 loop {
                     let k = next.fetch_add(1, Ordering::SeqCst);
-                    if k >= pending.len() || first_error.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
+                    if k >= pending.len()
+                        || first_error
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .is_some()
+                    {
                         return;
                     }
                     let i = pending[k];
@@ -221,8 +307,12 @@ pub fn pull_from(
                             progress.on_layer_done(manifest.layers[i].digest.short(), status);
                         }
                         Err(e) => {
-                            let e = e.context(format!("pulling layer {}", manifest.layers[i].digest));
-                            first_error.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
+                            let e =
+                                e.context(format!("pulling layer {}", manifest.layers[i].digest));
+                            first_error
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .get_or_insert(e);
                             return;
                         }
                     }
@@ -257,8 +347,14 @@ pub fn pull_from(
     let now = rfc3339_now();
     let status = ImageIndex::update(paths, |idx| {
         let was_here = match &tag {
-            Some(t) => idx.images.get(&id).is_some_and(|rec| rec.repo_tags.contains(t)),
-            None => idx.images.get(&id).is_some_and(|rec| rec.repo_digests.contains(&repo_digest)),
+            Some(t) => idx
+                .images
+                .get(&id)
+                .is_some_and(|rec| rec.repo_tags.contains(t)),
+            None => idx
+                .images
+                .get(&id)
+                .is_some_and(|rec| rec.repo_digests.contains(&repo_digest)),
         };
         if let Some(t) = &tag {
             idx.untag_everywhere(t);
@@ -293,13 +389,37 @@ pub fn pull_from(
                 rec.manifest_blobs.push(d.to_string());
             }
         }
-        Ok(if was_here { PullStatus::UpToDate } else { PullStatus::Downloaded })
+        Ok(if was_here {
+            PullStatus::UpToDate
+        } else {
+            PullStatus::Downloaded
+        })
     })?;
-    Ok(PullReport { reference: r.clone(), id, digest: top_digest.to_string(), status, warnings })
+    Ok(PullReport {
+        reference: r.clone(),
+        id,
+        digest: top_digest.to_string(),
+        status,
+        warnings,
+    })
 }
 
-fn fetch_verified_manifest(src: &dyn Source, r: &Reference, want: Option<&Digest>) -> Result<FetchedManifest> {
-    let m = src.fetch_manifest(r).with_context(|| format!("fetching manifest for {r}"))?;
+fn fetch_verified_manifest(
+    src: &dyn Source,
+    r: &Reference,
+    want: Option<&Digest>,
+    max_bytes: u64,
+) -> Result<FetchedManifest> {
+    let m = src
+        .fetch_manifest(r)
+        .with_context(|| format!("fetching manifest for {r}"))?;
+    // SECURITY.md C3: the registry client bounds its reads; any source is held to the same limit.
+    if m.bytes.len() as u64 > max_bytes {
+        bail!(
+            "manifest for {r} is {} bytes, over the limit of {max_bytes} (limits.max_manifest_bytes)",
+            m.bytes.len()
+        );
+    }
     let actual = Digest::of(&m.bytes);
     if actual.as_str() != m.digest || want.is_some_and(|w| *w != actual) {
         bail!("manifest for {r} does not match its digest");
@@ -350,6 +470,16 @@ impl LayerJob<'_> {
         if let Some(size) = committed_layer_size(&dest) {
             return Ok((LayerStatus::AlreadyExists, size, Vec::new()));
         }
+        if fs::symlink_metadata(&dest).is_ok() {
+            // A damaged layer dir (no layer.json or diff/): berth never commits one, so something
+            // else broke it. Move it out of the way under our lock and pull the layer again.
+            let tomb = self
+                .paths
+                .layers_dir()
+                .join(format!(".tmp-{}", crate::store::work::random_token()?));
+            fs::rename(&dest, &tomb).with_context(|| format!("moving aside {}", dest.display()))?;
+            crate::store::remove_tree(&tomb)?;
+        }
         let mut work = WorkDir::create(self.paths, &self.paths.layers_dir())?;
         let ingest = WorkDir::create(self.paths, &self.paths.ingest_dir())?;
         let blob_path = ingest.path().join("data");
@@ -358,7 +488,11 @@ impl LayerJob<'_> {
             .create_new(true)
             .open(&blob_path)
             .with_context(|| format!("creating {}", blob_path.display()))?;
-        let reader = self.src.fetch_blob(self.r.reference(), self.desc.digest.as_str(), self.desc.size)?;
+        let reader = self.src.fetch_blob(
+            self.r.reference(),
+            self.desc.digest.as_str(),
+            self.desc.size,
+        )?;
         let mut tee = Tee {
             inner: reader,
             out: blob_file,
@@ -368,12 +502,25 @@ impl LayerJob<'_> {
             progress: self.progress,
             id: self.desc.digest.short(),
         };
+        // The layer root becomes the container's `/` when it is the top lowerdir: 0755 as docker makes
+        // it (a `./` entry in the layer may set another mode). The store root above stays 0700.
         let diff = work.path().join("diff");
-        create_private_dir(&diff)?;
+        fs::create_dir(&diff).with_context(|| format!("creating {}", diff.display()))?;
+        fs::set_permissions(&diff, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .with_context(|| format!("setting mode of {}", diff.display()))?;
         let (report, diff_digest) = {
             let buffered = BufReader::with_capacity(256 << 10, &mut tee);
-            let decompressed = compression::decompress(buffered, &self.desc.media_type, self.limits.zstd_window_log_max)?;
-            let mut hashed = HashReader { inner: decompressed, hasher: Sha256::new(), count: 0, limit: self.limits.max_layer_bytes };
+            let decompressed = compression::decompress(
+                buffered,
+                &self.desc.media_type,
+                self.limits.zstd_window_log_max,
+            )?;
+            let mut hashed = HashReader {
+                inner: decompressed,
+                hasher: Sha256::new(),
+                count: 0,
+                limit: self.limits.max_layer_bytes,
+            };
             let report = unpack_layer(&mut hashed, &diff, self.limits, self.rootless)?;
             // Trailing bytes after the end-of-archive blocks are part of the diffID (SECURITY.md A17).
             io::copy(&mut hashed, &mut io::sink()).context("reading the rest of the layer")?;
@@ -382,14 +529,24 @@ impl LayerJob<'_> {
         // Whatever the decompressor left unread still belongs to the blob.
         io::copy(&mut tee, &mut io::sink()).context("reading the rest of the layer blob")?;
         if tee.count != self.desc.size {
-            bail!("layer blob is {} bytes, the manifest says {}", tee.count, self.desc.size);
+            bail!(
+                "layer blob is {} bytes, the manifest says {}",
+                tee.count,
+                self.desc.size
+            );
         }
         let blob_digest = Digest::from_hasher(std::mem::take(&mut tee.hasher));
         if blob_digest != self.desc.digest {
-            bail!("layer blob digest is {blob_digest}, the manifest says {}", self.desc.digest);
+            bail!(
+                "layer blob digest is {blob_digest}, the manifest says {}",
+                self.desc.digest
+            );
         }
         if diff_digest != *self.diff_id {
-            bail!("layer diffID is {diff_digest}, the image config says {}", self.diff_id);
+            bail!(
+                "layer diffID is {diff_digest}, the image config says {}",
+                self.diff_id
+            );
         }
         tee.out.sync_all().context("syncing layer blob")?;
         let meta = LayerMeta {
@@ -398,7 +555,10 @@ impl LayerJob<'_> {
             parent: self.parent.map(ToString::to_string),
             size: report.file_bytes,
         };
-        write_atomic(&work.path().join("layer.json"), &serde_json::to_vec_pretty(&meta)?)?;
+        write_atomic(
+            &work.path().join("layer.json"),
+            &serde_json::to_vec_pretty(&meta)?,
+        )?;
         // Layer content must be durable before its name is (SECURITY.md J3).
         let dir = File::open(work.path()).context("opening layer work dir")?;
         nix::unistd::syncfs(&dir).context("syncing layer")?;
@@ -432,7 +592,10 @@ impl Read for Tee<'_> {
         let n = self.inner.read(buf)?;
         self.count += n as u64;
         if self.count > self.limit {
-            return Err(io::Error::other(format!("layer blob is larger than the {} bytes the manifest says", self.limit)));
+            return Err(io::Error::other(format!(
+                "layer blob is larger than the {} bytes the manifest says",
+                self.limit
+            )));
         }
         self.hasher.update(&buf[..n]);
         self.out.write_all(&buf[..n])?;
@@ -482,12 +645,15 @@ pub fn resolve_local(ctx: &Context, name_or_id: &str) -> Result<ImageRecord> {
 
 fn find(idx: &ImageIndex, s: &str) -> Result<String> {
     let hexpart = s.strip_prefix("sha256:").unwrap_or(s);
-    let is_hex = !hexpart.is_empty() && hexpart.len() <= 64 && hexpart.bytes().all(|b| b.is_ascii_hexdigit());
+    let is_hex = !hexpart.is_empty()
+        && hexpart.len() <= 64
+        && hexpart.bytes().all(|b| b.is_ascii_hexdigit());
     // A full ID always means the ID.
-    if s.starts_with("sha256:") || hexpart.len() == 64 {
-        if let Some(rec) = idx.images.values().find(|r| r.id.ends_with(hexpart) && is_hex && hexpart.len() == 64) {
-            return Ok(rec.id.clone());
-        }
+    if is_hex
+        && hexpart.len() == 64
+        && let Some(rec) = idx.images.values().find(|r| r.id[7..] == *hexpart)
+    {
+        return Ok(rec.id.clone());
     }
     if let Ok(r) = ImageRef::parse(s) {
         if let Some(t) = r.tagged()
@@ -498,14 +664,19 @@ fn find(idx: &ImageIndex, s: &str) -> Result<String> {
         if let Some(d) = r.digest() {
             let want = format!("{}@{d}", r.name());
             if let Some(rec) = idx.images.values().find(|rec| {
-                rec.repo_digests.contains(&want) || rec.manifest_blobs.iter().any(|m| m == d.as_str())
+                rec.repo_digests.contains(&want)
+                    || rec.manifest_blobs.iter().any(|m| m == d.as_str())
             }) {
                 return Ok(rec.id.clone());
             }
         }
     }
     if is_hex {
-        let hits: Vec<&ImageRecord> = idx.images.values().filter(|r| r.id[7..].starts_with(hexpart)).collect();
+        let hits: Vec<&ImageRecord> = idx
+            .images
+            .values()
+            .filter(|r| r.id[7..].starts_with(hexpart))
+            .collect();
         match hits.len() {
             1 => return Ok(hits[0].id.clone()),
             0 => {}
@@ -524,7 +695,11 @@ pub fn image_layers(paths: &Paths, image: &ImageRecord) -> Result<Vec<PathBuf>> 
             let d = Digest::parse(&l.chain_id)?;
             let dir = paths.layer_dir(d.hex());
             if committed_layer_size(&dir).is_none() {
-                bail!("layer {} of image {} is missing from the store", l.chain_id, image.id);
+                bail!(
+                    "layer {} of image {} is missing from the store",
+                    l.chain_id,
+                    image.id
+                );
             }
             Ok(dir.join("diff"))
         })
@@ -537,13 +712,19 @@ pub fn image_config_json(paths: &Paths, image: &ImageRecord) -> Result<serde_jso
     let p = paths.blob_path(d.hex());
     let data = fs::read(&p).with_context(|| format!("reading image config {}", p.display()))?;
     if Digest::of(&data) != d {
-        bail!("image config {} in the store does not match its digest", image.id);
+        bail!(
+            "image config {} in the store does not match its digest",
+            image.id
+        );
     }
     serde_json::from_slice(&data).with_context(|| format!("parsing image config {}", image.id))
 }
 
 /// The image config as oci_spec's type (what the container side turns into a runtime spec).
-pub fn image_config(paths: &Paths, image: &ImageRecord) -> Result<oci_spec::image::ImageConfiguration> {
+pub fn image_config(
+    paths: &Paths,
+    image: &ImageRecord,
+) -> Result<oci_spec::image::ImageConfiguration> {
     let v = image_config_json(paths, image)?;
     serde_json::from_value(v).with_context(|| format!("parsing image config {}", image.id))
 }
@@ -559,7 +740,10 @@ pub fn inspect_image(ctx: &Context, name_or_id: &str) -> Result<serde_json::Valu
         "Cmd": null, "Image": "", "Volumes": null, "WorkingDir": "", "Entrypoint": null, "OnBuild": null,
         "Labels": null
     });
-    if let (Some(dst), Some(src)) = (config.as_object_mut(), cfg.get("config").and_then(|c| c.as_object())) {
+    if let (Some(dst), Some(src)) = (
+        config.as_object_mut(),
+        cfg.get("config").and_then(|c| c.as_object()),
+    ) {
         for (k, v) in src {
             dst.insert(k.clone(), v.clone());
         }
@@ -586,8 +770,17 @@ pub fn inspect_image(ctx: &Context, name_or_id: &str) -> Result<serde_json::Valu
         "RootFS": { "Type": "layers", "Layers": rec.layers.iter().map(|l| l.diff_id.clone()).collect::<Vec<_>>() },
         "Metadata": { "LastTagTime": rec.last_tag_time.clone().unwrap_or_else(|| "0001-01-01T00:00:00Z".into()) },
     });
+    // docker prints Variant right after Architecture, and only when the image has one.
     if let (Some(v), Some(o)) = (&rec.variant, out.as_object_mut()) {
-        o.insert("Variant".into(), serde_json::json!(v));
+        let mut ordered = serde_json::Map::new();
+        for (k, val) in std::mem::take(o) {
+            let after = k == "Architecture";
+            ordered.insert(k, val);
+            if after {
+                ordered.insert("Variant".into(), serde_json::json!(v));
+            }
+        }
+        *o = ordered;
     }
     Ok(out)
 }
@@ -605,7 +798,10 @@ pub fn tag(ctx: &Context, source: &str, target: &str) -> Result<()> {
             return Ok(());
         }
         idx.untag_everywhere(&tag);
-        let rec = idx.images.get_mut(&id).ok_or_else(|| anyhow!("image {id} vanished"))?;
+        let rec = idx
+            .images
+            .get_mut(&id)
+            .ok_or_else(|| anyhow!("image {id} vanished"))?;
         rec.repo_tags.push(tag.clone());
         rec.last_tag_time = Some(rfc3339_now());
         Ok(())
@@ -635,7 +831,10 @@ pub fn remove_image(ctx: &Context, name: &str, force: bool) -> Result<Vec<Remova
     let out = ImageIndex::update(paths, |idx| {
         let id = find(idx, name)?;
         let rec = idx.images[&id].clone();
-        let by_tag = ImageRef::parse(name).ok().and_then(|r| r.tagged()).filter(|t| rec.repo_tags.contains(t));
+        let by_tag = ImageRef::parse(name)
+            .ok()
+            .and_then(|r| r.tagged())
+            .filter(|t| rec.repo_tags.contains(t));
         let by_digest = ImageRef::parse(name)
             .ok()
             .filter(|r| r.digest().is_some())
@@ -647,7 +846,9 @@ pub fn remove_image(ctx: &Context, name: &str, force: bool) -> Result<Vec<Remova
         if let Some(t) = &by_tag {
             if rec.repo_tags.len() > 1 || !users.is_empty() && force {
                 idx.untag_everywhere(t);
-                return Ok(vec![Removal::Untagged(crate::image::reference::familiar_name(t))]);
+                return Ok(vec![Removal::Untagged(
+                    crate::image::reference::familiar_name(t),
+                )]);
             }
             if !users.is_empty() {
                 return Err(ImageConflict(format!(
@@ -656,7 +857,19 @@ pub fn remove_image(ctx: &Context, name: &str, force: bool) -> Result<Vec<Remova
                 ))
                 .into());
             }
-        } else if by_digest.is_none() {
+        } else if let Some(d) = &by_digest {
+            // docker: a digest reference of an image that still has tags only drops that reference.
+            if !rec.repo_tags.is_empty() || !users.is_empty() {
+                let rec = idx
+                    .images
+                    .get_mut(&id)
+                    .ok_or_else(|| anyhow!("image {id} vanished"))?;
+                rec.repo_digests.retain(|x| x != d);
+                return Ok(vec![Removal::Untagged(
+                    crate::image::reference::familiar_name(d),
+                )]);
+            }
+        } else {
             if !users.is_empty() {
                 if !force {
                     return Err(ImageConflict(format!(
@@ -665,9 +878,14 @@ pub fn remove_image(ctx: &Context, name: &str, force: bool) -> Result<Vec<Remova
                     ))
                     .into());
                 }
-                let rec = idx.images.get_mut(&id).ok_or_else(|| anyhow!("image {id} vanished"))?;
+                let rec = idx
+                    .images
+                    .get_mut(&id)
+                    .ok_or_else(|| anyhow!("image {id} vanished"))?;
                 for t in rec.repo_tags.drain(..) {
-                    lines.push(Removal::Untagged(crate::image::reference::familiar_name(&t)));
+                    lines.push(Removal::Untagged(crate::image::reference::familiar_name(
+                        &t,
+                    )));
                 }
                 return Ok(lines);
             }
@@ -714,24 +932,37 @@ fn collect_garbage(paths: &Paths) -> Result<(Vec<String>, u64)> {
     if let Ok(rd) = fs::read_dir(paths.layers_dir()) {
         for e in rd.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            let Ok(d) = Digest::parse(&format!("sha256:{name}")) else { continue };
+            let Ok(d) = Digest::parse(&format!("sha256:{name}")) else {
+                continue;
+            };
             if keep_layers.contains(d.as_str()) {
                 continue;
             }
             reclaimed += committed_layer_size(&e.path()).unwrap_or(0);
             // Make it invisible first (one rename), then remove; a crash leaves a `.tmp-*` that the next
             // pull cleans.
-            let tomb = paths.layers_dir().join(format!(".tmp-{}", crate::store::work::random_token()?));
+            let tomb = paths
+                .layers_dir()
+                .join(format!(".tmp-{}", crate::store::work::random_token()?));
             fs::rename(e.path(), &tomb).with_context(|| format!("removing layer {}", d))?;
             sync_dir(&paths.layers_dir())?;
             crate::store::remove_tree(&tomb)?;
+            // Pulls take their layer locks only while holding the GC lock shared, so nobody holds or
+            // waits on this one now.
+            let _ = fs::remove_file(paths.layer_lock(d.hex()));
             removed.push(d.to_string());
         }
     }
     if let Ok(rd) = fs::read_dir(paths.blobs_dir()) {
         for e in rd.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            let Ok(d) = Digest::parse(&format!("sha256:{name}")) else { continue };
+            let Ok(d) = Digest::parse(&format!("sha256:{name}")) else {
+                // A temp file of an atomic write killed midway: no pull runs while GC holds its lock.
+                if name.starts_with('.') && name.contains(".tmp-") {
+                    let _ = fs::remove_file(e.path());
+                }
+                continue;
+            };
             if !keep_blobs.contains(d.as_str()) {
                 reclaimed += e.metadata().map(|m| m.len()).unwrap_or(0);
                 fs::remove_file(e.path()).with_context(|| format!("removing blob {d}"))?;
@@ -774,7 +1005,9 @@ pub fn prune(ctx: &Context, all: bool) -> Result<(Vec<Removal>, u64)> {
 
 /// Now as RFC 3339 UTC with nanoseconds (docker's `LastTagTime` shape).
 pub fn rfc3339_now() -> String {
-    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     let secs = d.as_secs() as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Howard Hinnant's civil_from_days.

@@ -5,6 +5,7 @@
 //! store through a [`Context`] built once per invocation.
 
 pub mod container;
+pub mod container_cp;
 pub mod image;
 pub mod network;
 pub mod pod;
@@ -49,7 +50,11 @@ pub struct Context {
 impl Context {
     /// Resolve the store paths and load the config files (`--root`, `--run-root`, `--config`). Returns the
     /// config warnings (unknown keys) for the CLI to print.
-    pub fn new(root: Option<&Path>, run_root: Option<&Path>, config: Option<&Path>) -> Result<(Context, Vec<String>)> {
+    pub fn new(
+        root: Option<&Path>,
+        run_root: Option<&Path>,
+        config: Option<&Path>,
+    ) -> Result<(Context, Vec<String>)> {
         let paths = Paths::resolve(root, run_root)?;
         let (config, warnings) = Config::load(config, paths.rootless)?;
         Ok((Context { paths, config }, warnings))

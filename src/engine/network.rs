@@ -297,12 +297,25 @@ pub fn disconnect(paths: &Paths, net: &str, container_id: &str) -> Result<()> {
     network::disconnect(paths, &n.name, container_id)
 }
 
-/// A container with a berth network record, by name, full id or id prefix: (id, name, netns path).
-/// Used by `connect`/`disconnect` until the container state layer offers the lookup.
+/// A running container with a berth network record, by name, full id or id prefix: (id, name, netns
+/// path), for `connect`/`disconnect`. The container store's lookup (names, `/name`, id prefixes) comes
+/// first; the network records answer for containers the store does not know (set up through
+/// `internal-network setup`).
 pub fn find_attached_container(
     paths: &Paths,
     reference: &str,
 ) -> Result<(String, String, std::path::PathBuf)> {
+    if let Ok(id) = crate::state::Containers::new(paths).lookup(reference) {
+        let ns = network::netns_path(paths, &id);
+        if network::status(paths, &id).is_none() || !ns.exists() {
+            bail!("container {reference} is not running on a bridge network");
+        }
+        let name = crate::state::Containers::new(paths)
+            .load_record(&id)
+            .map(|r| r.name)
+            .unwrap_or_default();
+        return Ok((id, name, ns));
+    }
     let dir = paths.run_root.join("network");
     let mut found = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&dir) {
@@ -335,4 +348,81 @@ pub fn find_attached_container(
         0 => bail!("No such container: {reference}"),
         _ => bail!("multiple containers match {reference}"),
     }
+}
+
+/// docker's `NetworkSettings` of a container for `inspect`: `network` is its `--network` as written.
+/// A running bridge container shows its address, gateway, MAC and published ports; a stopped one
+/// shows the networks it is configured for with empty addresses, as docker does.
+pub fn network_settings(paths: &Paths, container_id: &str, network: &str) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let status = network::status(paths, container_id);
+    let (endpoints, ports) = status.unwrap_or_default();
+    let mut port_map = serde_json::Map::new();
+    for p in &ports {
+        let key = format!("{}/{}", p.container_port, p.proto);
+        let entry = port_map.entry(key).or_insert_with(|| json!([]));
+        if let Some(a) = entry.as_array_mut() {
+            a.push(json!({"HostIp": p.host_ip.to_string(), "HostPort": p.host_port.to_string()}));
+        }
+    }
+    let endpoint_json = |ep: Option<&network::Endpoint>, aliases: Value| {
+        json!({
+            "IPAMConfig": Value::Null, "Links": Value::Null, "Aliases": aliases,
+            "MacAddress": ep.map(|e| e.mac.clone()).unwrap_or_default(),
+            "NetworkID": ep.map(|e| e.network_id.clone()).unwrap_or_default(),
+            "EndpointID": ep.map(|e| e.endpoint_id.clone()).unwrap_or_default(),
+            "Gateway": ep.map(|e| e.gateway.to_string()).unwrap_or_default(),
+            "IPAddress": ep.map(|e| e.ip.to_string()).unwrap_or_default(),
+            "IPPrefixLen": ep.map(|e| e.prefix).unwrap_or(0),
+            "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DriverOpts": Value::Null,
+            "DNSNames": Value::Null,
+        })
+    };
+    let mut networks = serde_json::Map::new();
+    if endpoints.is_empty() {
+        let name = match network {
+            "" | "default" => ipam::DEFAULT_NETWORK,
+            n => n.split(':').next().unwrap_or(n),
+        };
+        networks.insert(name.to_string(), endpoint_json(None, Value::Null));
+    }
+    for ep in &endpoints {
+        let aliases = if ep.aliases.is_empty() {
+            Value::Null
+        } else {
+            json!(ep.aliases)
+        };
+        networks.insert(ep.network.clone(), endpoint_json(Some(ep), aliases));
+    }
+    // The top-level fields describe the default network only (docker's legacy fields).
+    let primary = endpoints
+        .iter()
+        .find(|e| e.network == ipam::DEFAULT_NETWORK);
+    json!({
+        "Bridge": "",
+        "SandboxID": "",
+        "SandboxKey": if endpoints.is_empty() { String::new() } else { network::netns_path(paths, container_id).display().to_string() },
+        "Ports": port_map,
+        "HairpinMode": false,
+        "LinkLocalIPv6Address": "",
+        "LinkLocalIPv6PrefixLen": 0,
+        "SecondaryIPAddresses": Value::Null,
+        "SecondaryIPv6Addresses": Value::Null,
+        "EndpointID": primary.map(|e| e.endpoint_id.clone()).unwrap_or_default(),
+        "Gateway": primary.map(|e| e.gateway.to_string()).unwrap_or_default(),
+        "GlobalIPv6Address": "",
+        "GlobalIPv6PrefixLen": 0,
+        "IPAddress": primary.map(|e| e.ip.to_string()).unwrap_or_default(),
+        "IPPrefixLen": primary.map(|e| e.prefix).unwrap_or(0),
+        "IPv6Gateway": "",
+        "MacAddress": primary.map(|e| e.mac.clone()).unwrap_or_default(),
+        "Networks": networks,
+    })
+}
+
+/// The published ports of a running container (`berth port`), in the order they were published.
+pub fn published_ports(paths: &Paths, container_id: &str) -> Vec<network::PublishedPort> {
+    network::status(paths, container_id)
+        .map(|(_, p)| p)
+        .unwrap_or_default()
 }

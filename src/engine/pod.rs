@@ -775,7 +775,7 @@ pub fn start(paths: &Paths, query: &str) -> Result<String> {
 fn stop_infra(paths: &Paths, pod: &PodRecord) -> Result<()> {
     let pods = Pods::new(paths);
     let _l = pods.lock(&pod.id)?;
-    ctr::stop(paths, &pod.infra_id, Some(10))?;
+    ctr::stop(paths, &pod.infra_id, Some(10), None)?;
     network::teardown(paths, &pod.infra_id).context("tearing down the pod's network")?;
     unmount_shm(&pods, &pod.id)
 }
@@ -793,7 +793,7 @@ pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<String> 
     let results: Vec<(String, Result<()>)> = std::thread::scope(|sc| {
         let hs: Vec<_> = ids
             .iter()
-            .map(|id| (id.clone(), sc.spawn(move || ctr::stop(paths, id, timeout))))
+            .map(|id| (id.clone(), sc.spawn(move || ctr::stop(paths, id, timeout, None))))
             .collect();
         hs.into_iter()
             .map(|(id, h)| {

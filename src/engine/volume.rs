@@ -62,14 +62,22 @@ fn validate_volume_name(name: &str) -> Result<()> {
 /// A mount target as docker accepts it: absolute, clean, no `..` (CVE-2022-23648).
 pub fn validate_target(t: &str) -> Result<()> {
     let p = Path::new(t);
-    if !p.is_absolute() || p.components().any(|c| matches!(c, Component::ParentDir)) || t.starts_with("/proc/") {
+    if !p.is_absolute()
+        || p.components().any(|c| matches!(c, Component::ParentDir))
+        || t.starts_with("/proc/")
+    {
         bail!("invalid mount path: '{t}' mount path must be absolute");
     }
     Ok(())
 }
 
 /// Create a volume; `Ok(false)` when it already existed.
-pub fn create(paths: &Paths, name: &str, labels: BTreeMap<String, String>, anonymous: bool) -> Result<bool> {
+pub fn create(
+    paths: &Paths,
+    name: &str,
+    labels: BTreeMap<String, String>,
+    anonymous: bool,
+) -> Result<bool> {
     validate_volume_name(name)?;
     let dir = volumes_dir(paths).join(name);
     if dir.join("volume.json").exists() {
@@ -77,9 +85,18 @@ pub fn create(paths: &Paths, name: &str, labels: BTreeMap<String, String>, anony
     }
     store::create_private_dir(&volumes_dir(paths))?;
     fs::create_dir_all(dir.join("_data")).with_context(|| format!("creating volume {name}"))?;
-    fs::set_permissions(dir.join("_data"), fs::Permissions::from_mode(0o755)).context("setting volume mode")?;
-    let rec = VolumeRecord { name: name.into(), created_at: rfc3339_nano(SystemTime::now()), labels, anonymous };
-    store::write_atomic(&dir.join("volume.json"), &serde_json::to_vec_pretty(&rec).context("encoding volume")?)?;
+    fs::set_permissions(dir.join("_data"), fs::Permissions::from_mode(0o755))
+        .context("setting volume mode")?;
+    let rec = VolumeRecord {
+        name: name.into(),
+        created_at: rfc3339_nano(SystemTime::now()),
+        labels,
+        anonymous,
+    };
+    store::write_atomic(
+        &dir.join("volume.json"),
+        &serde_json::to_vec_pretty(&rec).context("encoding volume")?,
+    )?;
     Ok(true)
 }
 
@@ -94,7 +111,9 @@ pub fn load(paths: &Paths, name: &str) -> Result<VolumeRecord> {
 
 pub fn list(paths: &Paths) -> Result<Vec<VolumeRecord>> {
     let mut out = Vec::new();
-    let Ok(rd) = fs::read_dir(volumes_dir(paths)) else { return Ok(out) };
+    let Ok(rd) = fs::read_dir(volumes_dir(paths)) else {
+        return Ok(out);
+    };
     for e in rd.flatten() {
         if let Ok(r) = load(paths, &e.file_name().to_string_lossy()) {
             out.push(r);
@@ -129,7 +148,8 @@ pub fn users(paths: &Paths, name: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for id in c.list_ids()? {
         if let Ok(r) = c.load_record(&id)
-            && (r.anonymous_volumes.iter().any(|v| v == name) || r.mounts.iter().any(|m| m.source == src))
+            && (r.anonymous_volumes.iter().any(|v| v == name)
+                || r.mounts.iter().any(|m| m.source == src))
         {
             out.push(id);
         }
@@ -141,7 +161,10 @@ pub fn remove(paths: &Paths, name: &str, force: bool) -> Result<()> {
     load(paths, name)?;
     let u = users(paths, name)?;
     if !u.is_empty() && !force {
-        bail!(VolumeInUse { name: name.into(), users: u });
+        bail!(VolumeInUse {
+            name: name.into(),
+            users: u
+        });
     }
     state::remove_dir_if_exists(&volumes_dir(paths).join(name))
 }
@@ -162,11 +185,15 @@ pub fn prune(paths: &Paths, all: bool) -> Result<(Vec<String>, u64)> {
 }
 
 fn dir_size(p: &Path) -> u64 {
-    let Ok(md) = fs::symlink_metadata(p) else { return 0 };
+    let Ok(md) = fs::symlink_metadata(p) else {
+        return 0;
+    };
     if !md.is_dir() {
         return md.len();
     }
-    fs::read_dir(p).map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum()).unwrap_or(0)
+    fs::read_dir(p)
+        .map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum())
+        .unwrap_or(0)
 }
 
 /// Resolve the user's mounts and the image's VOLUMEs into host sources. Returns the mounts and the
@@ -182,7 +209,10 @@ pub fn resolve_mounts(
     let mut requests: Vec<MountRequest> = opts.mounts.clone();
     for v in &image.volumes {
         validate_target(v).with_context(|| format!("image volume {v:?}"))?;
-        if !requests.iter().any(|m| m.target.trim_end_matches('/') == v.trim_end_matches('/')) {
+        if !requests
+            .iter()
+            .any(|m| m.target.trim_end_matches('/') == v.trim_end_matches('/'))
+        {
             requests.push(MountRequest {
                 kind: MountKind::Volume,
                 source: String::new(),
@@ -198,11 +228,15 @@ pub fn resolve_mounts(
             MountKind::Bind => {
                 let src = Path::new(&m.source);
                 if !src.is_absolute() {
-                    bail!("invalid mount config: bind source path must be absolute: {}", m.source);
+                    bail!(
+                        "invalid mount config: bind source path must be absolute: {}",
+                        m.source
+                    );
                 }
                 if !src.exists() {
                     // docker's `-v /host:/ctr` creates a missing host directory.
-                    fs::create_dir_all(src).with_context(|| format!("creating bind source {}", src.display()))?;
+                    fs::create_dir_all(src)
+                        .with_context(|| format!("creating bind source {}", src.display()))?;
                 }
                 out.push(ResolvedMount {
                     destination: m.target,
@@ -213,13 +247,21 @@ pub fn resolve_mounts(
                 });
             }
             MountKind::Volume => {
-                let (name, anon) = if m.source.is_empty() { (state::new_id()?, true) } else { (m.source.clone(), false) };
+                let (name, anon) = if m.source.is_empty() {
+                    (state::new_id()?, true)
+                } else {
+                    (m.source.clone(), false)
+                };
                 let fresh = create(paths, &name, BTreeMap::new(), anon)?;
                 if anon {
                     anonymous.push(name.clone());
                 }
                 let data = data_dir(paths, &name);
-                if fresh || fs::read_dir(&data).map(|mut d| d.next().is_none()).unwrap_or(false) {
+                if fresh
+                    || fs::read_dir(&data)
+                        .map(|mut d| d.next().is_none())
+                        .unwrap_or(false)
+                {
                     copy_up(root, &m.target, &data)?;
                 }
                 out.push(ResolvedMount {
@@ -245,7 +287,10 @@ pub fn resolve_mounts(
 /// docker's copy-up: a new volume starts with the image's content at the mount point. Layers are merged
 /// lowest first; whiteouts delete; symlinks are copied as links and never followed.
 fn copy_up(root: &LayeredRoot, target: &str, dest: &Path) -> Result<()> {
-    let rel: PathBuf = Path::new(target).components().filter(|c| matches!(c, Component::Normal(_))).collect();
+    let rel: PathBuf = Path::new(target)
+        .components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .collect();
     for layer in root.layers.iter().rev() {
         // Every component on the way must be a real directory in this layer.
         let mut cur = layer.clone();
@@ -272,7 +317,10 @@ fn merge_tree(src: &Path, dst: &Path) -> Result<()> {
     let md = fs::symlink_metadata(src).with_context(|| format!("reading {}", src.display()))?;
     fs::set_permissions(dst, fs::Permissions::from_mode(md.mode() & 0o7777)).ok();
     let _ = std::os::unix::fs::lchown(dst, Some(md.uid()), Some(md.gid()));
-    for e in fs::read_dir(src).with_context(|| format!("reading {}", src.display()))?.flatten() {
+    for e in fs::read_dir(src)
+        .with_context(|| format!("reading {}", src.display()))?
+        .flatten()
+    {
         let name = e.file_name();
         let n = name.to_string_lossy();
         let sp = e.path();
@@ -293,14 +341,18 @@ fn merge_tree(src: &Path, dst: &Path) -> Result<()> {
             continue;
         }
         if ft.is_dir() {
-            if !fs::symlink_metadata(&dp).map(|m| m.is_dir()).unwrap_or(false) {
+            if !fs::symlink_metadata(&dp)
+                .map(|m| m.is_dir())
+                .unwrap_or(false)
+            {
                 let _ = fs::remove_file(&dp);
                 fs::create_dir(&dp).with_context(|| format!("creating {}", dp.display()))?;
             }
             merge_tree(&sp, &dp)?;
         } else if ft.is_symlink() {
             let _ = fs::remove_file(&dp);
-            std::os::unix::fs::symlink(fs::read_link(&sp)?, &dp).with_context(|| format!("linking {}", dp.display()))?;
+            std::os::unix::fs::symlink(fs::read_link(&sp)?, &dp)
+                .with_context(|| format!("linking {}", dp.display()))?;
             let _ = std::os::unix::fs::lchown(&dp, Some(m.uid()), Some(m.gid()));
         } else if ft.is_file() {
             let _ = fs::remove_file(&dp);
@@ -327,7 +379,11 @@ mod tests {
     #[test]
     fn copy_up_merges_layers_and_honours_whiteouts_without_following_links() {
         let d = tempfile::tempdir().unwrap();
-        let (lower, upper, dest) = (d.path().join("l"), d.path().join("u"), d.path().join("dest"));
+        let (lower, upper, dest) = (
+            d.path().join("l"),
+            d.path().join("u"),
+            d.path().join("dest"),
+        );
         fs::create_dir_all(lower.join("data")).unwrap();
         fs::create_dir_all(upper.join("data")).unwrap();
         fs::create_dir_all(&dest).unwrap();
@@ -336,11 +392,16 @@ mod tests {
         fs::write(upper.join("data/.wh.gone"), "").unwrap();
         fs::write(upper.join("data/b"), "b").unwrap();
         std::os::unix::fs::symlink("/etc/shadow", upper.join("data/link")).unwrap();
-        let root = LayeredRoot { layers: vec![upper, lower] };
+        let root = LayeredRoot {
+            layers: vec![upper, lower],
+        };
         copy_up(&root, "/data", &dest).unwrap();
         assert_eq!(fs::read_to_string(dest.join("a")).unwrap(), "a");
         assert_eq!(fs::read_to_string(dest.join("b")).unwrap(), "b");
         assert!(!dest.join("gone").exists());
-        assert_eq!(fs::read_link(dest.join("link")).unwrap(), Path::new("/etc/shadow"));
+        assert_eq!(
+            fs::read_link(dest.join("link")).unwrap(),
+            Path::new("/etc/shadow")
+        );
     }
 }

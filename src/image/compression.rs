@@ -64,7 +64,9 @@ pub fn decompress<'a, R: BufRead + Send + 'a>(
         && d != found
         && !head.is_empty()
     {
-        bail!("layer media type {media_type:?} does not match its content ({found:?} by magic bytes)");
+        bail!(
+            "layer media type {media_type:?} does not match its content ({found:?} by magic bytes)"
+        );
     }
     Ok(match found {
         Compression::None => Box::new(r),
@@ -103,19 +105,46 @@ mod tests {
     fn zstd_and_plain_layers_are_recognised() {
         let z = zstd::encode_all(&b"zzz"[..], 3).unwrap();
         let mut out = String::new();
-        decompress(&z[..], "application/vnd.oci.image.layer.v1.tar+zstd", 27).unwrap().read_to_string(&mut out).unwrap();
-        assert_eq!(out, "zzz");
-        out.clear();
-        decompress(&b"plain"[..], "application/vnd.docker.image.rootfs.diff.tar.gzip", 27)
+        decompress(&z[..], "application/vnd.oci.image.layer.v1.tar+zstd", 27)
             .unwrap()
             .read_to_string(&mut out)
             .unwrap();
+        assert_eq!(out, "zzz");
+        out.clear();
+        decompress(
+            &b"plain"[..],
+            "application/vnd.docker.image.rootfs.diff.tar.gzip",
+            27,
+        )
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
         assert_eq!(out, "plain");
     }
 
     #[test]
     fn oci_media_type_disagreeing_with_magic_is_rejected() {
-        assert!(decompress(&b"plain"[..], "application/vnd.oci.image.layer.v1.tar+gzip", 27).is_err());
+        assert!(
+            decompress(
+                &b"plain"[..],
+                "application/vnd.oci.image.layer.v1.tar+gzip",
+                27
+            )
+            .is_err()
+        );
         assert!(decompress(&b"plain"[..], "application/x-evil", 27).is_err());
+    }
+
+    #[test]
+    fn zstd_frame_declaring_a_huge_window_is_refused() {
+        // SECURITY.md A16: a frame may ask the decoder for a 2 GiB window.
+        let mut e = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
+        e.set_parameter(zstd::zstd_safe::CParameter::WindowLog(31))
+            .unwrap();
+        e.write_all(&[0u8; 4096]).unwrap();
+        let z = e.finish().unwrap();
+        let mut d = decompress(&z[..], "application/vnd.oci.image.layer.v1.tar+zstd", 27).unwrap();
+        let mut out = Vec::new();
+        assert!(d.read_to_end(&mut out).is_err());
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Invariants: a document is either an index or a manifest, never both (CVE-2021-41190); its `mediaType`
 //! field agrees with the Content-Type it was served with (SECURITY.md C5); a config has one diff ID per
-//! manifest layer (C6); schema 1 is refused. Sizes and counts are bounded (C12). Platform selection from
+//! manifest layer (C6); schema 1 is refused. Counts are bounded here (C12); byte sizes by the caller's configured limits (C3). Platform selection from
 //! an index follows containerd's default matcher (os, architecture, normalised variant; `unknown/unknown`
 //! attestation entries skipped). Must not depend on store, registry, engine or cli.
 
@@ -17,9 +17,6 @@ pub const MT_DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manife
 const MT_DOCKER_SCHEMA1: &str = "application/vnd.docker.distribution.manifest.v1+json";
 const MT_DOCKER_SCHEMA1_SIGNED: &str = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
-/// Manifest and config bodies above this are refused (containers/image `iolimits`: 4 MiB each).
-pub const MAX_MANIFEST_BYTES: u64 = 4 << 20;
-pub const MAX_CONFIG_BYTES: u64 = 4 << 20;
 /// Index fan-out and layer count bounds (SECURITY.md C12); docker itself stops at 125 layers.
 const MAX_INDEX_ENTRIES: usize = 4096;
 const MAX_LAYERS: usize = 1024;
@@ -58,7 +55,10 @@ pub struct Manifest {
 /// What a manifest endpoint returned.
 #[derive(Debug, Clone)]
 pub enum Document {
-    Index { media_type: String, manifests: Vec<Descriptor> },
+    Index {
+        media_type: String,
+        manifests: Vec<Descriptor>,
+    },
     Manifest(Manifest),
 }
 
@@ -75,7 +75,11 @@ struct RawDocument {
 
 /// Strip parameters (`; charset=utf-8`) and case from a Content-Type.
 fn bare_type(ct: &str) -> String {
-    ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    ct.split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 fn is_index_type(mt: &str) -> bool {
@@ -88,19 +92,23 @@ fn is_manifest_type(mt: &str) -> bool {
 
 /// Parse a manifest or index from the verified bytes it was served as, with its Content-Type.
 pub fn parse_document(bytes: &[u8], content_type: &str) -> Result<Document> {
-    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
-        bail!("manifest is {} bytes, over the {} byte limit", bytes.len(), MAX_MANIFEST_BYTES);
-    }
     let ct = bare_type(content_type);
     if ct == MT_DOCKER_SCHEMA1 || ct == MT_DOCKER_SCHEMA1_SIGNED {
-        bail!("image manifest schema 1 ({ct}) is not supported: push the image again with a current client");
+        bail!(
+            "image manifest schema 1 ({ct}) is not supported: push the image again with a current client"
+        );
     }
     let raw: RawDocument = serde_json::from_slice(bytes).context("parsing manifest json")?;
     if raw.fs_layers.is_some() || raw.schema_version == Some(1) {
-        bail!("image manifest schema 1 is not supported: push the image again with a current client");
+        bail!(
+            "image manifest schema 1 is not supported: push the image again with a current client"
+        );
     }
     if raw.schema_version != Some(2) {
-        bail!("unsupported manifest schemaVersion {:?}", raw.schema_version);
+        bail!(
+            "unsupported manifest schemaVersion {:?}",
+            raw.schema_version
+        );
     }
     // CVE-2021-41190: a document that parses both as an index and as a manifest shows different
     // content to different clients.
@@ -116,18 +124,34 @@ pub fn parse_document(bytes: &[u8], content_type: &str) -> Result<Document> {
     {
         bail!("manifest mediaType {f:?} does not match its Content-Type {ct:?}");
     }
-    let kind = field.clone().unwrap_or_else(|| if generic { String::new() } else { ct.clone() });
-    let as_index = if kind.is_empty() { raw.manifests.is_some() } else { is_index_type(&kind) };
+    let kind = field
+        .clone()
+        .unwrap_or_else(|| if generic { String::new() } else { ct.clone() });
+    let as_index = if kind.is_empty() {
+        raw.manifests.is_some()
+    } else {
+        is_index_type(&kind)
+    };
     if !kind.is_empty() && !is_index_type(&kind) && !is_manifest_type(&kind) {
         bail!("unsupported manifest media type {kind:?}");
     }
     if as_index {
         let manifests = raw.manifests.context("image index has no \"manifests\"")?;
         if manifests.len() > MAX_INDEX_ENTRIES {
-            bail!("image index has {} entries, over the limit of {MAX_INDEX_ENTRIES}", manifests.len());
+            bail!(
+                "image index has {} entries, over the limit of {MAX_INDEX_ENTRIES}",
+                manifests.len()
+            );
         }
-        let media_type = if kind.is_empty() { MT_OCI_INDEX.to_string() } else { kind };
-        return Ok(Document::Index { media_type, manifests });
+        let media_type = if kind.is_empty() {
+            MT_OCI_INDEX.to_string()
+        } else {
+            kind
+        };
+        return Ok(Document::Index {
+            media_type,
+            manifests,
+        });
     }
     if raw.manifests.is_some() {
         bail!("manifest of type {kind:?} carries a \"manifests\" list");
@@ -135,13 +159,21 @@ pub fn parse_document(bytes: &[u8], content_type: &str) -> Result<Document> {
     let config = raw.config.context("image manifest has no \"config\"")?;
     let layers = raw.layers.context("image manifest has no \"layers\"")?;
     if layers.len() > MAX_LAYERS {
-        bail!("image manifest has {} layers, over the limit of {MAX_LAYERS}", layers.len());
+        bail!(
+            "image manifest has {} layers, over the limit of {MAX_LAYERS}",
+            layers.len()
+        );
     }
-    if config.size > MAX_CONFIG_BYTES {
-        bail!("image config is {} bytes, over the {MAX_CONFIG_BYTES} byte limit", config.size);
-    }
-    let media_type = if kind.is_empty() { MT_OCI_MANIFEST.to_string() } else { kind };
-    Ok(Document::Manifest(Manifest { media_type, config, layers }))
+    let media_type = if kind.is_empty() {
+        MT_OCI_MANIFEST.to_string()
+    } else {
+        kind
+    };
+    Ok(Document::Manifest(Manifest {
+        media_type,
+        config,
+        layers,
+    }))
 }
 
 /// The fields of an image config berth needs; the whole JSON is kept beside it for `inspect`.
@@ -170,7 +202,10 @@ pub struct RootFs {
 pub fn parse_config(bytes: &[u8], manifest: &Manifest) -> Result<ImageConfig> {
     let c: ImageConfig = serde_json::from_slice(bytes).context("parsing image config json")?;
     if c.rootfs.kind != "layers" {
-        bail!("image config rootfs.type is {:?}, expected \"layers\"", c.rootfs.kind);
+        bail!(
+            "image config rootfs.type is {:?}, expected \"layers\"",
+            c.rootfs.kind
+        );
     }
     if c.rootfs.diff_ids.len() != manifest.layers.len() {
         bail!(
@@ -195,13 +230,22 @@ impl Platform {
         if os.is_empty() || arch.is_empty() || variant.is_some_and(str::is_empty) {
             bail!("invalid platform {s:?}: expected os/arch[/variant]");
         }
-        Ok(Platform { os: os.to_ascii_lowercase(), architecture: arch.to_ascii_lowercase(), variant: variant.map(str::to_ascii_lowercase) }
-            .normalized())
+        Ok(Platform {
+            os: os.to_ascii_lowercase(),
+            architecture: arch.to_ascii_lowercase(),
+            variant: variant.map(str::to_ascii_lowercase),
+        }
+        .normalized())
     }
 
     /// The platform berth runs on (the default for pulls, as docker does).
     pub fn host() -> Platform {
-        Platform { os: "linux".into(), architecture: std::env::consts::ARCH.into(), variant: None }.normalized()
+        Platform {
+            os: "linux".into(),
+            architecture: std::env::consts::ARCH.into(),
+            variant: None,
+        }
+        .normalized()
     }
 
     /// containerd's `platforms.Normalize`: arch aliases, and the default variant of arm (v7) and arm64 (v8).
@@ -222,7 +266,11 @@ impl Platform {
             Some(v) => Some(v.to_string()),
             None => implied.map(str::to_string),
         };
-        Platform { os: self.os.clone(), architecture: arch.to_string(), variant }
+        Platform {
+            os: self.os.clone(),
+            architecture: arch.to_string(),
+            variant,
+        }
     }
 
     fn matches(&self, other: &Platform, strict_variant: bool) -> bool {
@@ -252,16 +300,24 @@ impl std::fmt::Display for Platform {
 /// Pick the manifest for `want` from an index, skipping attestation (`unknown/unknown`) and non-manifest
 /// entries. An explicit `--platform` variant must match exactly; otherwise an exact variant match is
 /// preferred over an entry that names none.
-pub fn select_platform<'a>(manifests: &'a [Descriptor], want: &Platform, explicit_variant: bool) -> Result<&'a Descriptor> {
+pub fn select_platform<'a>(
+    manifests: &'a [Descriptor],
+    want: &Platform,
+    explicit_variant: bool,
+) -> Result<&'a Descriptor> {
     let candidates = || {
         manifests.iter().filter(|d| {
             let p = d.platform.as_ref();
             let attest = p.is_some_and(|p| p.os == "unknown" || p.architecture == "unknown");
-            !attest && (d.media_type.is_empty() || is_manifest_type(&d.media_type) || is_index_type(&d.media_type))
+            !attest
+                && (d.media_type.is_empty()
+                    || is_manifest_type(&d.media_type)
+                    || is_index_type(&d.media_type))
         })
     };
     let exact = candidates().find(|d| d.platform.as_ref().is_some_and(|p| p.matches(want, true)));
-    let loose = || candidates().find(|d| d.platform.as_ref().is_some_and(|p| p.matches(want, false)));
+    let loose =
+        || candidates().find(|d| d.platform.as_ref().is_some_and(|p| p.matches(want, false)));
     match exact.or_else(|| if explicit_variant { None } else { loose() }) {
         Some(d) => Ok(d),
         None => bail!("no matching manifest for {want} in the manifest list entries"),
@@ -306,26 +362,50 @@ mod tests {
         let j = manifest_json(MT_OCI_MANIFEST);
         assert!(parse_document(j.as_bytes(), MT_OCI_MANIFEST).is_ok());
         assert!(parse_document(j.as_bytes(), &format!("{MT_OCI_MANIFEST}; charset=utf-8")).is_ok());
-        let e = parse_document(j.as_bytes(), MT_DOCKER_MANIFEST).unwrap_err().to_string();
+        let e = parse_document(j.as_bytes(), MT_DOCKER_MANIFEST)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("does not match"), "{e}");
         assert!(parse_document(j.as_bytes(), MT_OCI_INDEX).is_err());
     }
 
     #[test]
     fn schema1_is_refused_with_a_clear_message() {
-        let e = parse_document(br#"{"schemaVersion":1,"fsLayers":[]}"#, MT_DOCKER_SCHEMA1).unwrap_err();
+        let e =
+            parse_document(br#"{"schemaVersion":1,"fsLayers":[]}"#, MT_DOCKER_SCHEMA1).unwrap_err();
         assert!(e.to_string().contains("schema 1"), "{e}");
     }
 
     #[test]
     fn config_needs_one_diff_id_per_layer() {
-        let Document::Manifest(m) = parse_document(manifest_json(MT_OCI_MANIFEST).as_bytes(), "").unwrap() else {
+        let Document::Manifest(m) =
+            parse_document(manifest_json(MT_OCI_MANIFEST).as_bytes(), "").unwrap()
+        else {
             panic!("not a manifest")
         };
-        let two = format!(r#"{{"architecture":"amd64","os":"linux","rootfs":{{"type":"layers","diff_ids":["{}","{}"]}}}}"#, d('c'), d('e'));
-        assert!(parse_config(two.as_bytes(), &m).unwrap_err().to_string().contains("diff_ids"));
-        let one = format!(r#"{{"architecture":"amd64","os":"linux","rootfs":{{"type":"layers","diff_ids":["{}"]}}}}"#, d('c'));
-        assert_eq!(parse_config(one.as_bytes(), &m).unwrap().rootfs.diff_ids.len(), 1);
+        let two = format!(
+            r#"{{"architecture":"amd64","os":"linux","rootfs":{{"type":"layers","diff_ids":["{}","{}"]}}}}"#,
+            d('c'),
+            d('e')
+        );
+        assert!(
+            parse_config(two.as_bytes(), &m)
+                .unwrap_err()
+                .to_string()
+                .contains("diff_ids")
+        );
+        let one = format!(
+            r#"{{"architecture":"amd64","os":"linux","rootfs":{{"type":"layers","diff_ids":["{}"]}}}}"#,
+            d('c')
+        );
+        assert_eq!(
+            parse_config(one.as_bytes(), &m)
+                .unwrap()
+                .rootfs
+                .diff_ids
+                .len(),
+            1
+        );
     }
 
     fn entry(c: char, os: &str, arch: &str, variant: Option<&str>) -> Descriptor {
@@ -333,7 +413,11 @@ mod tests {
             media_type: MT_OCI_MANIFEST.into(),
             digest: Digest::parse(&d(c)).unwrap(),
             size: 1,
-            platform: Some(Platform { os: os.into(), architecture: arch.into(), variant: variant.map(Into::into) }),
+            platform: Some(Platform {
+                os: os.into(),
+                architecture: arch.into(),
+                variant: variant.map(Into::into),
+            }),
         }
     }
 
@@ -348,7 +432,8 @@ mod tests {
         ];
         let pick = |s: &str| {
             let p = Platform::parse(s).unwrap();
-            select_platform(&idx, &p, p.variant.is_some() && s.matches('/').count() == 2).map(|d| d.digest.hex()[..1].to_string())
+            select_platform(&idx, &p, p.variant.is_some() && s.matches('/').count() == 2)
+                .map(|d| d.digest.hex()[..1].to_string())
         };
         assert_eq!(pick("linux/amd64").unwrap(), "2");
         assert_eq!(pick("linux/arm64").unwrap(), "5");
@@ -356,7 +441,10 @@ mod tests {
         assert_eq!(pick("linux/arm").unwrap(), "4");
         assert_eq!(pick("linux/arm/v6").unwrap(), "3");
         let e = pick("linux/s390x").unwrap_err().to_string();
-        assert_eq!(e, "no matching manifest for linux/s390x in the manifest list entries");
+        assert_eq!(
+            e,
+            "no matching manifest for linux/s390x in the manifest list entries"
+        );
         assert!(Platform::parse("linux/").is_err());
     }
 }

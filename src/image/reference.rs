@@ -36,12 +36,21 @@ impl ImageRef {
             }
             Err(e) => bail!("invalid reference format: {e}: {s:?}"),
         };
+        // The grammar lets an upper-case first component through as a domain; docker then treats it as a
+        // path component, which must be lowercase.
+        if inner.repository().chars().any(|c| c.is_ascii_uppercase()) {
+            bail!("invalid reference format: repository name ({s}) must be lowercase");
+        }
         let full = format!("{}/{}", inner.registry(), inner.repository());
         if full.len() > NAME_MAX {
-            bail!("invalid reference format: repository name must not be more than {NAME_MAX} characters");
+            bail!(
+                "invalid reference format: repository name must not be more than {NAME_MAX} characters"
+            );
         }
         let digest = match inner.digest() {
-            Some(d) => Some(Digest::parse(d).map_err(|e| anyhow::anyhow!("invalid reference format: {e}"))?),
+            Some(d) => Some(
+                Digest::parse(d).map_err(|e| anyhow::anyhow!("invalid reference format: {e}"))?,
+            ),
             None => None,
         };
         Ok(ImageRef { inner, digest })
@@ -126,7 +135,9 @@ pub fn familiar_name(full: &str) -> String {
     match full.strip_prefix("docker.io/") {
         Some(rest) => match rest.strip_prefix(OFFICIAL_PREFIX) {
             // `library/a/b` keeps its prefix: only single-component official names drop it.
-            Some(name) if !name.split([':', '@']).next().unwrap_or("").contains('/') => name.to_string(),
+            Some(name) if !name.split([':', '@']).next().unwrap_or("").contains('/') => {
+                name.to_string()
+            }
             _ => rest.to_string(),
         },
         None if full == DOCKER_HUB => full.to_string(),
@@ -183,6 +194,7 @@ mod tests {
             "a:a/b",
             long_tag.as_str(),
             "Busybox",
+            "Upper/case",
             "a%2e%2e",
             "a\0b",
             "",

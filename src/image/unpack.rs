@@ -15,16 +15,20 @@
 //!   disagrees with the header is refused (CVE-2026-33055 class parser differentials);
 //! - the caller drains the stream after `unpack_layer` returns, so trailing bytes are hashed (A17).
 //!
-//! The `tar` crate is used to read headers only, never its `unpack`. Uses store only for its safe tree removal; must not depend on registry, engine or cli.
+//! The `tar` crate is used to read headers only, never its `unpack`. Uses store only for its safe tree
+//! removal; must not depend on registry, engine or cli.
 
 use anyhow::{Context, Result, anyhow, bail};
 use nix::errno::Errno;
 use nix::fcntl::{OFlag, OpenHow, ResolveFlag, openat, openat2};
 use nix::sys::stat::{
-    FchmodatFlags, Mode, SFlag, UtimensatFlags, fchmod, fchmodat, fstatat, futimens, mkdirat, mknodat, utimensat,
+    FchmodatFlags, Mode, SFlag, UtimensatFlags, fchmod, fchmodat, fstatat, futimens, mkdirat,
+    mknodat, utimensat,
 };
 use nix::sys::time::TimeSpec;
-use nix::unistd::{Gid, Uid, UnlinkatFlags, fchown, fchownat, linkat, mkfifoat, symlinkat, unlinkat};
+use nix::unistd::{
+    Gid, Uid, UnlinkatFlags, fchown, fchownat, linkat, mkfifoat, symlinkat, unlinkat,
+};
 use std::collections::HashMap;
 use std::ffi::{CString, OsStr, OsString};
 use std::fs::File;
@@ -72,7 +76,10 @@ pub struct UnpackReport {
 /// The xattr name overlayfs reads for opaque dirs and whiteouts: `trusted.` rootful, `user.` rootless
 /// (overlay's `userxattr` mount option; containers/storage does the same).
 fn overlay_xattr(rootless: bool, what: &str) -> String {
-    format!("{}.overlay.{what}", if rootless { "user" } else { "trusted" })
+    format!(
+        "{}.overlay.{what}",
+        if rootless { "user" } else { "trusted" }
+    )
 }
 
 const WHITEOUT_PREFIX: &[u8] = b".wh.";
@@ -81,9 +88,18 @@ const OPAQUE_MARKER: &[u8] = b".wh..wh..opq";
 /// Unpack the tar stream `input` into the existing, empty directory `dest`. `rootless` selects the
 /// `user.overlay.*` xattrs and makes ownership and device nodes best-effort. The caller must read `input`
 /// to EOF afterwards (trailing bytes after the end-of-archive blocks still count for the digest).
-pub fn unpack_layer(input: &mut dyn Read, dest: &Path, limits: &UnpackLimits, rootless: bool) -> Result<UnpackReport> {
-    let root = nix::fcntl::open(dest, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
-        .with_context(|| format!("opening layer directory {}", dest.display()))?;
+pub fn unpack_layer(
+    input: &mut dyn Read,
+    dest: &Path,
+    limits: &UnpackLimits,
+    rootless: bool,
+) -> Result<UnpackReport> {
+    let root = nix::fcntl::open(
+        dest,
+        OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    )
+    .with_context(|| format!("opening layer directory {}", dest.display()))?;
     let mut u = Unpacker {
         root,
         rootless,
@@ -93,7 +109,11 @@ pub fn unpack_layer(input: &mut dyn Read, dest: &Path, limits: &UnpackLimits, ro
         dir_index: HashMap::new(),
         warned: Vec::new(),
     };
-    let mut limited = LimitedReader { inner: input, left: limits.max_layer_bytes, limit: limits.max_layer_bytes, exceeded: false };
+    let mut limited = LimitedReader {
+        inner: input,
+        left: limits.max_layer_bytes,
+        limit: limits.max_layer_bytes,
+    };
     let mut archive = tar::Archive::new(&mut limited);
     let mut ext = Extensions::default();
     let entries = archive.entries().context("reading layer tar")?.raw(true);
@@ -101,16 +121,27 @@ pub fn unpack_layer(input: &mut dyn Read, dest: &Path, limits: &UnpackLimits, ro
         let mut entry = entry.context("reading layer tar")?;
         u.report.entries += 1;
         if u.report.entries > limits.max_entries {
-            bail!("layer has more than {} tar entries (limit max_entries)", limits.max_entries);
+            bail!(
+                "layer has more than {} tar entries (limit max_entries)",
+                limits.max_entries
+            );
         }
         let kind = entry.header().entry_type();
-        let ext_size = entry.header().entry_size().context("reading tar header size")?;
+        let ext_size = entry
+            .header()
+            .entry_size()
+            .context("reading tar header size")?;
         let read_ext = |entry: &mut tar::Entry<'_, _>| -> Result<Vec<u8>> {
             if ext_size > limits.max_header_bytes {
-                bail!("tar extension header of {ext_size} bytes is over the {} byte limit", limits.max_header_bytes);
+                bail!(
+                    "tar extension header of {ext_size} bytes is over the {} byte limit",
+                    limits.max_header_bytes
+                );
             }
             let mut buf = Vec::with_capacity(ext_size as usize);
-            entry.read_to_end(&mut buf).context("reading tar extension header")?;
+            entry
+                .read_to_end(&mut buf)
+                .context("reading tar extension header")?;
             Ok(buf)
         };
         if kind.is_gnu_longname() {
@@ -144,16 +175,13 @@ pub fn unpack_layer(input: &mut dyn Read, dest: &Path, limits: &UnpackLimits, ro
         }
         let e = Entry::from_tar(&entry, std::mem::take(&mut ext), ext_size)?;
         let name = String::from_utf8_lossy(&e.name).into_owned();
-        u.apply(e, &mut entry).with_context(|| format!("unpacking layer entry {name:?}"))?;
+        u.apply(e, &mut entry)
+            .with_context(|| format!("unpacking layer entry {name:?}"))?;
     }
     if ext.long_name.is_some() || ext.long_link.is_some() || ext.pax.is_some() {
         bail!("layer tar ends with an extension header that describes no entry");
     }
-    drop(archive);
     u.finish_dirs()?;
-    if limited.left == 0 && limited.exceeded {
-        bail!("layer is larger than {} bytes uncompressed (limit max_layer_bytes)", limited.limit);
-    }
     Ok(u.report)
 }
 
@@ -169,7 +197,6 @@ struct LimitedReader<'a> {
     inner: &'a mut dyn Read,
     left: u64,
     limit: u64,
-    exceeded: bool,
 }
 
 impl Read for LimitedReader<'_> {
@@ -177,7 +204,6 @@ impl Read for LimitedReader<'_> {
         let n = self.inner.read(buf)?;
         if n as u64 > self.left {
             self.left = 0;
-            self.exceeded = true;
             return Err(io::Error::other(format!(
                 "layer is larger than {} bytes uncompressed (limit max_layer_bytes)",
                 self.limit
@@ -222,7 +248,9 @@ impl Entry {
     fn from_tar<R: Read>(entry: &tar::Entry<'_, R>, ext: Extensions, size: u64) -> Result<Entry> {
         let h = entry.header();
         let mut name = ext.long_name.unwrap_or_else(|| h.path_bytes().into_owned());
-        let mut link = ext.long_link.or_else(|| h.link_name_bytes().map(|l| l.into_owned()));
+        let mut link = ext
+            .long_link
+            .or_else(|| h.link_name_bytes().map(|l| l.into_owned()));
         let mut uid = h.uid().context("reading tar uid")?;
         let mut gid = h.gid().context("reading tar gid")?;
         let mut mtime = TimeSpec::new(h.mtime().context("reading tar mtime")? as i64, 0);
@@ -245,9 +273,14 @@ impl Entry {
                     "gid" => gid = num()?,
                     // The data size is taken from the header by the reader; a disagreeing PAX size
                     // would make berth and other tools see different files (CVE-2026-33055).
-                    "size" if num()? != size => bail!("PAX size {} disagrees with the tar header size {size}", num()?),
+                    "size" if num()? != size => bail!(
+                        "PAX size {} disagrees with the tar header size {size}",
+                        num()?
+                    ),
                     "mtime" => mtime = pax_time(value)?,
-                    k if k.starts_with("GNU.sparse.") => bail!("GNU sparse tar entries are not supported in layers"),
+                    k if k.starts_with("GNU.sparse.") => {
+                        bail!("GNU sparse tar entries are not supported in layers")
+                    }
                     k if k.starts_with("SCHILY.xattr.") => {
                         xattrs.push((OsString::from(&k["SCHILY.xattr.".len()..]), value.to_vec()))
                     }
@@ -270,23 +303,38 @@ impl Entry {
             Kind::Fifo
         } else if t.is_file() || t.is_contiguous() {
             // Pre-POSIX archives mark directories with a trailing slash on a regular entry.
-            if name.ends_with(b"/") { Kind::Dir } else { Kind::File }
+            if name.ends_with(b"/") {
+                Kind::Dir
+            } else {
+                Kind::File
+            }
         } else {
             bail!("unsupported tar entry type {:?}", t.as_byte() as char);
         };
         let dev = match kind {
             Kind::Char | Kind::Block => {
                 // Values that do not fit 32 bits are refused by the parser (containerd 0205398ac).
-                let major = h.device_major().context("reading device major")?.unwrap_or(0);
-                let minor = h.device_minor().context("reading device minor")?.unwrap_or(0);
+                let major = h
+                    .device_major()
+                    .context("reading device major")?
+                    .unwrap_or(0);
+                let minor = h
+                    .device_minor()
+                    .context("reading device minor")?
+                    .unwrap_or(0);
                 Some((major, minor))
             }
             _ => None,
         };
         let id = |v: u64, what: &str| -> Result<u32> {
-            u32::try_from(v).ok().filter(|v| *v != u32::MAX).with_context(|| format!("{what} {v} is out of range"))
+            u32::try_from(v)
+                .ok()
+                .filter(|v| *v != u32::MAX)
+                .with_context(|| format!("{what} {v} is out of range"))
         };
-        if matches!(kind, Kind::Symlink | Kind::Hardlink) && link.as_ref().is_none_or(|l| l.is_empty()) {
+        if matches!(kind, Kind::Symlink | Kind::Hardlink)
+            && link.as_ref().is_none_or(|l| l.is_empty())
+        {
             bail!("link entry without a target");
         }
         Ok(Entry {
@@ -345,6 +393,7 @@ struct Unpacker {
     root: OwnedFd,
     rootless: bool,
     report: UnpackReport,
+    /// Set after the first refused chown rootless: later entries do not try again.
     chown_broken: bool,
     /// Directory metadata applied after the last entry: (components, mode, mtime), last writer wins.
     dirs: Vec<(Vec<OsString>, u32, TimeSpec)>,
@@ -362,8 +411,14 @@ impl Unpacker {
 
     /// Open `comps` (a directory) inside the root; `O_PATH` unless `readable`.
     fn open_dir(&self, comps: &[OsString], readable: bool) -> nix::Result<OwnedFd> {
-        let base = if readable { OFlag::O_RDONLY } else { OFlag::O_PATH };
-        let how = OpenHow::new().flags(base | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC).resolve(in_root());
+        let base = if readable {
+            OFlag::O_RDONLY
+        } else {
+            OFlag::O_PATH
+        };
+        let how = OpenHow::new()
+            .flags(base | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC)
+            .resolve(in_root());
         openat2(self.root.as_fd(), &join(comps), how)
     }
 
@@ -373,21 +428,44 @@ impl Unpacker {
         match self.open_dir(comps, false) {
             Ok(fd) => return Ok(fd),
             Err(Errno::ENOENT) => {}
-            Err(e) => return Err(anyhow!(e)).with_context(|| format!("opening {}", join(comps).display())),
+            Err(e) => {
+                return Err(anyhow!(e))
+                    .with_context(|| format!("opening {}", join(comps).display()));
+            }
         }
         let mut parent = self.open_dir(&[], false)?;
         for i in 0..comps.len() {
             match self.open_dir(&comps[..=i], false) {
                 Ok(fd) => parent = fd,
                 Err(Errno::ENOENT) => {
-                    mkdirat(parent.as_fd(), comps[i].as_os_str(), Mode::from_bits_truncate(0o755)).with_context(
-                        || format!("creating directory {} (is it a dangling symlink?)", join(&comps[..=i]).display()),
-                    )?;
+                    mkdirat(
+                        parent.as_fd(),
+                        comps[i].as_os_str(),
+                        Mode::from_bits_truncate(0o755),
+                    )
+                    .with_context(|| {
+                        format!(
+                            "creating directory {} (is it a dangling symlink?)",
+                            join(&comps[..=i]).display()
+                        )
+                    })?;
+                    // Implied parents are 0755 whatever the umask (docker); we just created this
+                    // directory, nobody else writes here, so following the name is safe.
+                    fchmodat(
+                        parent.as_fd(),
+                        comps[i].as_os_str(),
+                        Mode::from_bits_truncate(0o755),
+                        FchmodatFlags::FollowSymlink,
+                    )
+                    .context("setting directory mode")?;
                     parent = self
                         .open_dir(&comps[..=i], false)
                         .with_context(|| format!("opening {}", join(&comps[..=i]).display()))?;
                 }
-                Err(e) => return Err(anyhow!(e)).with_context(|| format!("opening {}", join(&comps[..=i]).display())),
+                Err(e) => {
+                    return Err(anyhow!(e))
+                        .with_context(|| format!("opening {}", join(&comps[..=i]).display()));
+                }
             }
         }
         Ok(parent)
@@ -397,7 +475,11 @@ impl Unpacker {
         let comps = components(&e.name)?;
         let Some((last, parent_comps)) = comps.split_last() else {
             // The root itself (`./`) or an empty name: the layer root is never replaced (containerd
-            // SymlinkEmptyFilename, SymlinkParentDirectory).
+            // SymlinkEmptyFilename, SymlinkParentDirectory); a directory entry for it only sets its
+            // mode and mtime, in the deferred pass like every directory.
+            if matches!(e.kind, Kind::Dir) {
+                self.defer_dir(comps, e.mode, e.mtime);
+            }
             return Ok(());
         };
         let last = last.as_os_str();
@@ -409,26 +491,30 @@ impl Unpacker {
         match e.kind {
             Kind::Dir => {
                 if !self.clear_target(parent, last, true)? {
-                    mkdirat(parent, last, Mode::from_bits_truncate(0o700)).context("creating directory")?;
+                    mkdirat(parent, last, Mode::from_bits_truncate(0o700))
+                        .context("creating directory")?;
                 }
-                let fd = openat(parent, last, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())
-                    .context("opening directory")?;
+                let fd = openat(
+                    parent,
+                    last,
+                    OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+                    Mode::empty(),
+                )
+                .context("opening directory")?;
                 self.chown_fd(fd.as_fd(), e.uid, e.gid)?;
                 self.set_xattrs(fd.as_fd(), &e.xattrs);
-                match self.dir_index.get(&comps) {
-                    Some(&i) => self.dirs[i] = (comps.clone(), e.mode, e.mtime),
-                    None => {
-                        self.dir_index.insert(comps.clone(), self.dirs.len());
-                        self.dirs.push((comps.clone(), e.mode, e.mtime));
-                    }
-                }
+                self.defer_dir(comps.clone(), e.mode, e.mtime);
             }
             Kind::File => {
                 self.clear_target(parent, last, false)?;
                 let fd = openat(
                     parent,
                     last,
-                    OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+                    OFlag::O_WRONLY
+                        | OFlag::O_CREAT
+                        | OFlag::O_EXCL
+                        | OFlag::O_NOFOLLOW
+                        | OFlag::O_CLOEXEC,
                     Mode::from_bits_truncate(0o600),
                 )
                 .context("creating file")?;
@@ -445,54 +531,121 @@ impl Unpacker {
                 self.clear_target(parent, last, false)?;
                 symlinkat(OsStr::from_bytes(target), parent, last).context("creating symlink")?;
                 self.chown_at(parent, last, e.uid, e.gid)?;
-                utimensat(parent, last, &e.mtime, &e.mtime, UtimensatFlags::NoFollowSymlink)
-                    .context("setting symlink times")?;
+                utimensat(
+                    parent,
+                    last,
+                    &e.mtime,
+                    &e.mtime,
+                    UtimensatFlags::NoFollowSymlink,
+                )
+                .context("setting symlink times")?;
             }
             Kind::Hardlink => {
-                let target = components(e.link.as_deref().unwrap_or_default()).context("hardlink target")?;
+                let target =
+                    components(e.link.as_deref().unwrap_or_default()).context("hardlink target")?;
                 let Some((tlast, tparent)) = target.split_last() else {
                     bail!("hardlink to the layer root");
                 };
                 if target == comps {
                     return Ok(());
                 }
-                let tdir = self.open_dir(tparent, false).map_err(|err| anyhow!(err)).with_context(|| {
-                    format!("hardlink target {} not found in the layer", join(&target).display())
+                let tdir = self
+                    .open_dir(tparent, false)
+                    .map_err(|err| anyhow!(err))
+                    .with_context(|| {
+                        format!(
+                            "hardlink target {} not found in the layer",
+                            join(&target).display()
+                        )
+                    })?;
+                let st = fstatat(
+                    tdir.as_fd(),
+                    tlast.as_os_str(),
+                    nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW,
+                )
+                .with_context(|| {
+                    format!(
+                        "hardlink target {} not found in the layer",
+                        join(&target).display()
+                    )
                 })?;
-                let st = fstatat(tdir.as_fd(), tlast.as_os_str(), nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW)
-                    .with_context(|| format!("hardlink target {} not found in the layer", join(&target).display()))?;
                 if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
                     bail!("hardlink to a directory ({})", join(&target).display());
                 }
                 self.clear_target(parent, last, false)?;
                 // No AT_SYMLINK_FOLLOW: a link to a symlink links the symlink itself. The link shares its
                 // target's inode, so no metadata from this header is applied (CVE-2021-32760).
-                linkat(tdir.as_fd(), tlast.as_os_str(), parent, last, nix::fcntl::AtFlags::empty())
-                    .context("creating hardlink")?;
+                linkat(
+                    tdir.as_fd(),
+                    tlast.as_os_str(),
+                    parent,
+                    last,
+                    nix::fcntl::AtFlags::empty(),
+                )
+                .context("creating hardlink")?;
             }
             Kind::Char | Kind::Block | Kind::Fifo => {
                 let (major, minor) = e.dev.unwrap_or((0, 0));
                 if !matches!(e.kind, Kind::Fifo) && self.rootless {
-                    self.warn("dev", "device nodes in the image were skipped (rootless cannot create them)".into());
+                    self.warn(
+                        "dev",
+                        "device nodes in the image were skipped (rootless cannot create them)"
+                            .into(),
+                    );
                     return Ok(());
                 }
                 self.clear_target(parent, last, false)?;
                 let perm = Mode::from_bits_truncate(e.mode & 0o777);
                 match e.kind {
                     Kind::Fifo => mkfifoat(parent, last, perm).context("creating fifo")?,
-                    Kind::Char => mknodat(parent, last, SFlag::S_IFCHR, perm, libc::makedev(major, minor))
-                        .context("creating character device")?,
-                    _ => mknodat(parent, last, SFlag::S_IFBLK, perm, libc::makedev(major, minor))
-                        .context("creating block device")?,
+                    Kind::Char => mknodat(
+                        parent,
+                        last,
+                        SFlag::S_IFCHR,
+                        perm,
+                        libc::makedev(major, minor),
+                    )
+                    .context("creating character device")?,
+                    _ => mknodat(
+                        parent,
+                        last,
+                        SFlag::S_IFBLK,
+                        perm,
+                        libc::makedev(major, minor),
+                    )
+                    .context("creating block device")?,
                 }
                 self.chown_at(parent, last, e.uid, e.gid)?;
                 // The node was just created by us in a directory nobody else writes, and is no symlink.
-                fchmodat(parent, last, Mode::from_bits_truncate(e.mode), FchmodatFlags::FollowSymlink)
-                    .context("setting mode")?;
-                utimensat(parent, last, &e.mtime, &e.mtime, UtimensatFlags::NoFollowSymlink).context("setting times")?;
+                fchmodat(
+                    parent,
+                    last,
+                    Mode::from_bits_truncate(e.mode),
+                    FchmodatFlags::FollowSymlink,
+                )
+                .context("setting mode")?;
+                utimensat(
+                    parent,
+                    last,
+                    &e.mtime,
+                    &e.mtime,
+                    UtimensatFlags::NoFollowSymlink,
+                )
+                .context("setting times")?;
             }
         }
         Ok(())
+    }
+
+    /// Remember a directory's mode and mtime for the pass after the last entry (last entry wins).
+    fn defer_dir(&mut self, comps: Vec<OsString>, mode: u32, mtime: TimeSpec) {
+        match self.dir_index.get(&comps) {
+            Some(&i) => self.dirs[i] = (comps, mode, mtime),
+            None => {
+                self.dir_index.insert(comps.clone(), self.dirs.len());
+                self.dirs.push((comps, mode, mtime));
+            }
+        }
     }
 
     /// OCI whiteouts (image-spec layer.md): `.wh..wh..opq` marks the parent opaque, `.wh.<name>` hides
@@ -503,8 +656,11 @@ impl Unpacker {
         if name == OPAQUE_MARKER {
             let dir = self.ensure_dir(parent_comps)?;
             drop(dir);
-            let dir = self.open_dir(parent_comps, true).context("opening opaque directory")?;
-            set_xattr(dir.as_fd(), &overlay_xattr(self.rootless, "opaque"), b"y").context("marking directory opaque")?;
+            let dir = self
+                .open_dir(parent_comps, true)
+                .context("opening opaque directory")?;
+            set_xattr(dir.as_fd(), &overlay_xattr(self.rootless, "opaque"), b"y")
+                .context("marking directory opaque")?;
             return Ok(());
         }
         let hidden = &name[WHITEOUT_PREFIX.len()..];
@@ -535,16 +691,24 @@ impl Unpacker {
                 let fd = openat(
                     parent.as_fd(),
                     hidden,
-                    OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+                    OFlag::O_WRONLY
+                        | OFlag::O_CREAT
+                        | OFlag::O_EXCL
+                        | OFlag::O_NOFOLLOW
+                        | OFlag::O_CLOEXEC,
                     Mode::from_bits_truncate(0o600),
                 )
                 .context("creating whiteout file")?;
-                set_xattr(fd.as_fd(), &overlay_xattr(true, "whiteout"), b"y").context("marking whiteout")?;
-                let dir = self.open_dir(parent_comps, true).context("opening whiteout parent")?;
+                set_xattr(fd.as_fd(), &overlay_xattr(true, "whiteout"), b"y")
+                    .context("marking whiteout")?;
+                let dir = self
+                    .open_dir(parent_comps, true)
+                    .context("opening whiteout parent")?;
                 if get_xattr_is(dir.as_fd(), &overlay_xattr(true, "opaque"), b"y") {
                     return Ok(());
                 }
-                set_xattr(dir.as_fd(), &overlay_xattr(true, "opaque"), b"x").context("marking whiteout parent")
+                set_xattr(dir.as_fd(), &overlay_xattr(true, "opaque"), b"x")
+                    .context("marking whiteout parent")
             }
             Err(e) => Err(anyhow!(e)).context("creating whiteout"),
         }
@@ -565,17 +729,24 @@ impl Unpacker {
         if is_dir {
             crate::store::remove_all_at(parent, name).context("removing existing directory")?;
         } else {
-            unlinkat(parent, name, UnlinkatFlags::NoRemoveDir).context("removing existing entry")?;
+            unlinkat(parent, name, UnlinkatFlags::NoRemoveDir)
+                .context("removing existing entry")?;
         }
         Ok(false)
     }
 
     fn chown_fd(&mut self, fd: BorrowedFd<'_>, uid: u32, gid: u32) -> Result<()> {
+        if self.chown_broken {
+            return Ok(());
+        }
         let r = fchown(fd, Some(Uid::from_raw(uid)), Some(Gid::from_raw(gid)));
         self.chown_result(r)
     }
 
     fn chown_at(&mut self, parent: BorrowedFd<'_>, name: &OsStr, uid: u32, gid: u32) -> Result<()> {
+        if self.chown_broken {
+            return Ok(());
+        }
         let r = fchownat(
             parent,
             name,
@@ -603,11 +774,17 @@ impl Unpacker {
     fn set_xattrs(&mut self, fd: BorrowedFd<'_>, xattrs: &[(OsString, Vec<u8>)]) {
         for (k, v) in xattrs {
             let kb = k.as_bytes();
-            if kb.starts_with(b"trusted.overlay.") || kb.starts_with(b"user.overlay.") || kb == b"security.selinux" {
+            if kb.starts_with(b"trusted.overlay.")
+                || kb.starts_with(b"user.overlay.")
+                || kb == b"security.selinux"
+            {
                 continue;
             }
             if let Err(e) = set_xattr(fd, &k.to_string_lossy(), v) {
-                self.warn("xattr", format!("some extended attributes from the image were not applied: {e:#}"));
+                self.warn(
+                    "xattr",
+                    format!("some extended attributes from the image were not applied: {e:#}"),
+                );
             }
         }
     }
@@ -625,11 +802,16 @@ impl Unpacker {
                 Ok(fd) => fd,
                 // Replaced by a symlink or removed by a later entry: nothing to apply.
                 Err(Errno::ENOENT | Errno::ELOOP | Errno::ENOTDIR) => continue,
-                Err(e) => return Err(anyhow!(e)).with_context(|| format!("reopening directory {}", join(&comps).display())),
+                Err(e) => {
+                    return Err(anyhow!(e)).with_context(|| {
+                        format!("reopening directory {}", join(&comps).display())
+                    });
+                }
             };
             fchmod(fd.as_fd(), Mode::from_bits_truncate(mode))
                 .with_context(|| format!("setting mode of {}", join(&comps).display()))?;
-            futimens(fd.as_fd(), &mtime, &mtime).with_context(|| format!("setting times of {}", join(&comps).display()))?;
+            futimens(fd.as_fd(), &mtime, &mtime)
+                .with_context(|| format!("setting times of {}", join(&comps).display()))?;
         }
         Ok(())
     }
@@ -639,15 +821,34 @@ fn set_xattr(fd: BorrowedFd<'_>, name: &str, value: &[u8]) -> Result<()> {
     let cname = CString::new(name).context("xattr name contains NUL")?;
     // SAFETY: fd is a live descriptor borrowed for the call; cname is NUL-terminated and value's pointer and
     // length describe a valid buffer for the duration of the call.
-    let r = unsafe { libc::fsetxattr(fd.as_raw_fd(), cname.as_ptr(), value.as_ptr().cast(), value.len(), 0) };
-    Errno::result(r).map(drop).with_context(|| format!("setting xattr {name}"))
+    let r = unsafe {
+        libc::fsetxattr(
+            fd.as_raw_fd(),
+            cname.as_ptr(),
+            value.as_ptr().cast(),
+            value.len(),
+            0,
+        )
+    };
+    Errno::result(r)
+        .map(drop)
+        .with_context(|| format!("setting xattr {name}"))
 }
 
 fn get_xattr_is(fd: BorrowedFd<'_>, name: &str, want: &[u8]) -> bool {
-    let Ok(cname) = CString::new(name) else { return false };
+    let Ok(cname) = CString::new(name) else {
+        return false;
+    };
     let mut buf = [0u8; 8];
     // SAFETY: fd is live for the call; buf is a writable buffer of the length passed.
-    let n = unsafe { libc::fgetxattr(fd.as_raw_fd(), cname.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+    let n = unsafe {
+        libc::fgetxattr(
+            fd.as_raw_fd(),
+            cname.as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+        )
+    };
     n >= 0 && &buf[..n as usize] == want
 }
 

@@ -36,7 +36,10 @@ impl JsonLog {
             .custom_flags(libc::O_NOFOLLOW)
             .open(path)
             .with_context(|| format!("opening log {}", path.display()))?;
-        Ok(JsonLog { file, partial: [Vec::new(), Vec::new()] })
+        Ok(JsonLog {
+            file,
+            partial: [Vec::new(), Vec::new()],
+        })
     }
 
     /// Add bytes read from the container's stdout (`stderr == false`) or stderr.
@@ -90,10 +93,23 @@ mod tests {
         l.write(false, b"lo\nwor").unwrap();
         l.write(true, b"oops\n").unwrap();
         l.flush().unwrap();
-        let entries: Vec<LogEntry> =
-            std::fs::read_to_string(&p).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-        let got: Vec<(&str, &str)> = entries.iter().map(|e| (e.log.as_str(), e.stream.as_str())).collect();
-        assert_eq!(got, vec![("hello\n", "stdout"), ("oops\n", "stderr"), ("wor", "stdout")]);
+        let entries: Vec<LogEntry> = std::fs::read_to_string(&p)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let got: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|e| (e.log.as_str(), e.stream.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("hello\n", "stdout"),
+                ("oops\n", "stderr"),
+                ("wor", "stdout")
+            ]
+        );
         assert!(entries[0].time.ends_with('Z'));
     }
 }

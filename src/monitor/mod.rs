@@ -14,7 +14,7 @@ pub mod pause;
 use crate::runtime::{self, Launch, LaunchError, Rootfs, Stdio};
 use crate::state::attach::{self, Decoder};
 use crate::state::time::{ZERO_TIME, rfc3339_nano};
-use crate::state::{self, Containers, ContainerRecord, ExitRecord, MonitorRecord, Status};
+use crate::state::{self, ContainerRecord, Containers, ExitRecord, MonitorRecord, Status};
 use crate::store::Paths;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -35,9 +35,15 @@ const ATTACH_WAIT: Duration = Duration::from_secs(10);
 /// The one message the monitor sends the CLI that started it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Ready {
-    Started { pid: i32, warnings: Vec<String> },
+    Started {
+        pid: i32,
+        warnings: Vec<String>,
+    },
     /// `code` is docker's exit code for the failure (125, 126 or 127).
-    Failed { code: i32, message: String },
+    Failed {
+        code: i32,
+        message: String,
+    },
 }
 
 /// The cgroup name of a container, relative to the cgroup berth runs in.
@@ -88,10 +94,16 @@ pub fn run(paths: &Paths, id: &str, wait_attach: bool) -> i32 {
         Ok(()) => 0,
         Err(e) => {
             if let Some(mut r) = ready.take() {
-                let msg = Ready::Failed { code: 125, message: format!("{e:#}") };
+                let msg = Ready::Failed {
+                    code: 125,
+                    message: format!("{e:#}"),
+                };
                 let _ = r.write_all(&serde_json::to_vec(&msg).unwrap_or_default());
             }
-            let _ = std::fs::write(Containers::new(paths).run_dir(id).join("monitor.err"), format!("{e:#}\n"));
+            let _ = std::fs::write(
+                Containers::new(paths).run_dir(id).join("monitor.err"),
+                format!("{e:#}\n"),
+            );
             1
         }
     }
@@ -121,30 +133,49 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
     let run_dir = containers.run_dir(id);
     crate::store::create_private_dir(&run_dir)?;
     let me = std::process::id() as i32;
-    containers.write_monitor(id, &MonitorRecord { pid: me, start_time: state::process_start_time(me).unwrap_or(0) })?;
+    containers.write_monitor(
+        id,
+        &MonitorRecord {
+            pid: me,
+            start_time: state::process_start_time(me).unwrap_or(0),
+        },
+    )?;
     let _ = std::fs::remove_file(run_dir.join("exit.json"));
 
     let sock_path = containers.attach_socket(id);
     let _ = std::fs::remove_file(&sock_path);
-    let (_sock_dir, short) = attach::short_socket_path(&sock_path).context("opening the run dir")?;
-    let listener = UnixListener::bind(&short).with_context(|| format!("binding {}", sock_path.display()))?;
+    let (_sock_dir, short) =
+        attach::short_socket_path(&sock_path).context("opening the run dir")?;
+    let listener =
+        UnixListener::bind(&short).with_context(|| format!("binding {}", sock_path.display()))?;
     let mut clients: Vec<Client> = Vec::new();
     if wait_attach {
-        listener.set_nonblocking(true).context("configuring attach socket")?;
+        listener
+            .set_nonblocking(true)
+            .context("configuring attach socket")?;
         let deadline = Instant::now() + ATTACH_WAIT;
         while Instant::now() < deadline {
             match listener.accept() {
                 Ok((s, _)) => {
-                    s.set_nonblocking(false).context("configuring attach client")?;
-                    clients.push(Client { stream: s, dec: Decoder::default(), stdin: rec.config.interactive });
+                    s.set_nonblocking(false)
+                        .context("configuring attach client")?;
+                    clients.push(Client {
+                        stream: s,
+                        dec: Decoder::default(),
+                        stdin: rec.config.interactive,
+                    });
                     break;
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(5)),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
                 Err(e) => return Err(e).context("accepting attach client"),
             }
         }
     }
-    listener.set_nonblocking(true).context("configuring attach socket")?;
+    listener
+        .set_nonblocking(true)
+        .context("configuring attach socket")?;
 
     let tty = rec.config.tty;
     let (mut out_r, mut err_r, mut stdin_w) = (None, None, None);
@@ -162,12 +193,17 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
         };
         out_r = Some(or);
         err_r = Some(er);
-        Stdio::Fds { stdin, stdout: ow, stderr: ew }
+        Stdio::Fds {
+            stdin,
+            stdout: ow,
+            stderr: ew,
+        }
     };
     let rootfs = rootfs_of(&containers, &rec);
     let cgroup = cgroup_name(id);
     for d in ["upper", "work", "rootfs"] {
-        std::fs::create_dir_all(containers.dir(id).join(d)).with_context(|| format!("creating {d} dir"))?;
+        std::fs::create_dir_all(containers.dir(id).join(d))
+            .with_context(|| format!("creating {d} dir"))?;
     }
     // Networking (issue 4): the namespace is set up before the container, which joins it.
     let ctr_dir = containers.dir(id);
@@ -205,20 +241,20 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
             let _ = crate::network::teardown(paths, id);
             let message = format!("{e:#}");
             // docker leaves a container whose start failed in "created" with the error and exit code.
-            if let Ok(_l) = containers.lock(id)
-                && let Ok(mut st) = containers.load_state(id)
-            {
+            // The CLI that started us holds the container lock until it reads Ready: write without it.
+            if let Ok(mut st) = containers.load_state(id) {
                 st.status = Status::Created;
                 st.exit_code = code;
                 st.error = message.clone();
                 let _ = containers.save_state(id, &st);
             }
             if rec.config.auto_remove {
-                let _l = containers.lock(id);
                 let _ = containers.remove_files(&rec, true);
             }
             if let Some(mut r) = ready.take() {
-                let _ = r.write_all(&serde_json::to_vec(&Ready::Failed { code, message }).unwrap_or_default());
+                let _ = r.write_all(
+                    &serde_json::to_vec(&Ready::Failed { code, message }).unwrap_or_default(),
+                );
             }
             let _ = std::fs::remove_file(&sock_path);
             return Ok(());
@@ -240,12 +276,20 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
     st.error.clear();
     containers.save_state(id, &st)?;
     if let Some(mut r) = ready.take() {
-        let msg = Ready::Started { pid, warnings: launched.warnings.clone() };
-        r.write_all(&serde_json::to_vec(&msg).unwrap_or_default()).context("reporting start")?;
+        let msg = Ready::Started {
+            pid,
+            warnings: launched.warnings.clone(),
+        };
+        r.write_all(&serde_json::to_vec(&msg).unwrap_or_default())
+            .context("reporting start")?;
     }
 
     let pty: Option<File> = launched.pty_master.map(File::from);
-    let mut out: Option<File> = pty.as_ref().map(|p| p.try_clone()).transpose().context("cloning pty")?;
+    let mut out: Option<File> = pty
+        .as_ref()
+        .map(|p| p.try_clone())
+        .transpose()
+        .context("cloning pty")?;
     if out.is_none() {
         out = out_r.take().map(File::from);
     }
@@ -295,12 +339,18 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
             }
         }
         let streams_open = out.is_some() || err.is_some();
-        if status.is_some() && (!streams_open || exit_seen_at.is_some_and(|t| t.elapsed() > Duration::from_secs(2))) {
+        if status.is_some()
+            && (!streams_open || exit_seen_at.is_some_and(|t| t.elapsed() > Duration::from_secs(2)))
+        {
             break;
         }
         let mut pfds: Vec<libc::pollfd> = Vec::new();
         let mut push = |fd: RawFd| {
-            pfds.push(libc::pollfd { fd, events: libc::POLLIN, revents: 0 });
+            pfds.push(libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            });
         };
         push(chld.as_raw_fd());
         push(listener.as_raw_fd());
@@ -323,7 +373,11 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
         {
             let _ = s.set_nonblocking(false);
             let _ = s.set_write_timeout(Some(Duration::from_secs(5)));
-            clients.push(Client { stream: s, dec: Decoder::default(), stdin: false });
+            clients.push(Client {
+                stream: s,
+                dec: Decoder::default(),
+                stdin: false,
+            });
         }
         for (idx, stderr) in [(2usize, false), (3usize, true)] {
             if pfds[idx].revents == 0 {
@@ -336,7 +390,14 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
                 Ok(n) => {
                     let data = &buf[..n];
                     let _ = logw.write(stderr, data);
-                    let frame = attach::encode(if stderr { attach::STDERR } else { attach::STDOUT }, data);
+                    let frame = attach::encode(
+                        if stderr {
+                            attach::STDERR
+                        } else {
+                            attach::STDOUT
+                        },
+                        data,
+                    );
                     clients.retain_mut(|c| c.stream.write_all(&frame).is_ok());
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
@@ -358,7 +419,14 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
                 Ok(n) => {
                     c.dec.feed(&buf[..n]);
                     while let Ok(Some((kind, data))) = c.dec.next_frame() {
-                        handle_client_frame(kind, &data, pid, status.is_some(), pty.as_ref(), &mut stdin_w);
+                        handle_client_frame(
+                            kind,
+                            &data,
+                            pid,
+                            status.is_some(),
+                            pty.as_ref(),
+                            &mut stdin_w,
+                        );
                     }
                 }
             }
@@ -370,7 +438,12 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
     let _ = logw.flush();
     let code = status.unwrap_or(255);
     let oom = runtime::cgroup::oom_killed(&cgroup);
-    let exit = ExitRecord { exit_code: code, finished_at: rfc3339_nano(SystemTime::now()), oom_killed: oom, error: String::new() };
+    let exit = ExitRecord {
+        exit_code: code,
+        finished_at: rfc3339_nano(SystemTime::now()),
+        oom_killed: oom,
+        error: String::new(),
+    };
     containers.write_exit(id, &exit)?;
     {
         let _l = containers.lock(id)?;
@@ -378,21 +451,32 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
         state::apply_exit(&mut st, &exit);
         containers.save_state(id, &st)?;
     }
-    let destroyed = runtime::destroy(id, &rootfs, Some(&cgroup));
-    let net_down = crate::network::teardown(paths, id);
+    let mut result =
+        runtime::destroy(id, &rootfs, Some(&cgroup)).context("cleaning up the container");
+    let net_down = crate::network::teardown(paths, id).context("tearing down the container's network");
+    if result.is_ok() {
+        result = net_down;
+    }
     if rec.config.auto_remove {
-        let _l = containers.lock(id)?;
-        containers.remove_files(&rec, true)?;
+        let removed = containers
+            .lock(id)
+            .and_then(|_l| containers.remove_files(&rec, true));
+        if result.is_ok() {
+            result = removed.context("removing the container (--rm)");
+        }
     } else {
         let _ = std::fs::remove_file(&sock_path);
         let _ = std::fs::remove_file(run_dir.join("monitor.json"));
     }
+    if let Err(e) = &result {
+        let _ = std::fs::write(run_dir.join("monitor.err"), format!("{e:#}\n"));
+    }
+    // The exit frame goes out whatever cleanup did: the code is recorded and the client must not hang.
     let frame = attach::encode(attach::EXIT, &code.to_be_bytes());
     for c in clients.iter_mut() {
         let _ = c.stream.write_all(&frame);
     }
-    destroyed.context("cleaning up the container")?;
-    net_down.context("tearing down the container's network")
+    result
 }
 
 fn handle_client_frame(

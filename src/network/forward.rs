@@ -183,6 +183,7 @@ pub fn spawn_forwarder(
                 }
                 libc::close(base + i);
             }
+            close_fds_from(3 + fds.len() as u32);
             // Out of the caller's process group: a ^C at the foreground `run` is the monitor's to handle.
             libc::setsid();
             Ok(())
@@ -193,6 +194,16 @@ pub fn spawn_forwarder(
         .with_context(|| format!("starting port forwarder {}", exe.display()))?;
     drop(ports);
     Ok(child.id())
+}
+
+/// Close every fd from `first` up, between fork and exec (close_range(2) is async-signal-safe). A
+/// long-lived helper must not keep a descriptor its parent inherited without CLOEXEC: the monitor's
+/// ready pipe held by a forwarder or pasta would keep `berth run -d` waiting for EOF forever.
+pub(crate) fn close_fds_from(first: u32) {
+    // SAFETY: close_range takes plain integers and only closes descriptors of this (forked) process.
+    unsafe {
+        libc::syscall(libc::SYS_close_range, first, u32::MAX, 0);
+    }
 }
 
 /// One `--map proto:fd:container_port` of the forwarder's command line.

@@ -35,6 +35,20 @@
 //! it; after `runtime::launch` returns the pid the monitor calls [`rootless::attach_rootless`], which starts
 //! pasta (preferred) or slirp4netns for that pid, with the `-p` forwards.
 //!
+//! # API for the monitor and the engine
+//!
+//! - before `runtime::launch`: [`setup_for_monitor`] (runs [`cleanup_stale`], resolves `--network`,
+//!   [`prepare`]s, writes hosts/hostname/resolv.conf in place, points the spec's net namespace at the
+//!   pinned file, or drops the entry for `host`);
+//! - right after launch, when [`Prepared::needs_rootless_attach`]: [`attach_rootless_for_monitor`];
+//! - after the container is gone, also when launch failed, and from `rm -f`/`prune` for a container
+//!   whose monitor was killed: [`teardown`];
+//! - `inspect`/`port`: [`status`]; `network connect/disconnect`: [`connect`], [`disconnect`].
+//!
+//! Known gap (rootless): the payload can start before pasta has configured the namespace. Closing it
+//! needs a runtime hook between namespace creation and exec (the init already waits on a sync
+//! channel for the uid/gid maps): call [`attach_rootless`] there with the init's pid.
+//!
 //! Cost per container: no process spawned (except the forwarder when ports are published), a thread
 //! for the namespace, six netlink requests, three ioctls; `ip` and `iptables-restore` run only when a
 //! network's bridge is created or removed.

@@ -147,6 +147,13 @@ fn start_pasta(bin: &Path, pid: u32, ports: &[PublishedPort], dir: &Path) -> Res
     cmd.args(["-T", "none", "-U", "none", "--pid"])
         .arg(&pidfile)
         .arg(pid.to_string());
+    // SAFETY: only close_range between fork and exec (async-signal-safe, no allocation).
+    unsafe {
+        cmd.pre_exec(|| {
+            super::forward::close_fds_from(3);
+            Ok(())
+        });
+    }
     let out = cmd
         .stdin(Stdio::null())
         .output()
@@ -194,12 +201,13 @@ fn start_slirp4netns(bin: &Path, pid: u32, ports: &[PublishedPort], dir: &Path) 
     .stdout(Stdio::null())
     .stderr(Stdio::null());
     let wfd = wr.as_raw_fd();
-    // SAFETY: only dup2 between fork and exec (async-signal-safe, no allocation).
+    // SAFETY: only dup2 and close_range between fork and exec (async-signal-safe, no allocation).
     unsafe {
         cmd.pre_exec(move || {
             if libc::dup2(wfd, 3) < 0 {
                 return Err(std::io::Error::last_os_error());
             }
+            super::forward::close_fds_from(4);
             Ok(())
         });
     }

@@ -94,7 +94,10 @@ pub fn parse_challenges(header: &str) -> Vec<Challenge> {
                 None => return Vec::new(),
             }
         } else {
-            out.push(Challenge { scheme: name.to_ascii_lowercase(), params: BTreeMap::new() });
+            out.push(Challenge {
+                scheme: name.to_ascii_lowercase(),
+                params: BTreeMap::new(),
+            });
             // token68 form (`Negotiate abc==`) is not used by registries; a following bare token starts
             // the next challenge.
         }
@@ -134,12 +137,20 @@ pub fn parse_token(body: &[u8]) -> Result<Token> {
         expires_in: Option<u64>,
     }
     let r: Resp = serde_json::from_slice(body).context("parsing token response")?;
-    let value = r.token.filter(|t| !t.is_empty()).or(r.access_token.filter(|t| !t.is_empty()));
-    let Some(value) = value else { bail!("token response has neither token nor access_token") };
+    let value = r
+        .token
+        .filter(|t| !t.is_empty())
+        .or(r.access_token.filter(|t| !t.is_empty()));
+    let Some(value) = value else {
+        bail!("token response has neither token nor access_token")
+    };
     let secs = r.expires_in.unwrap_or(60).max(60);
     // Renew a little early so a token does not expire between the cache check and the request.
     let life = Duration::from_secs(secs).saturating_sub(Duration::from_secs(10));
-    Ok(Token { value, expires: Instant::now() + life })
+    Ok(Token {
+        value,
+        expires: Instant::now() + life,
+    })
 }
 
 #[cfg(test)]
@@ -159,7 +170,8 @@ mod tests {
 
     #[test]
     fn parses_several_challenges_and_escapes() {
-        let c = parse_challenges(r#"Basic realm="a \"q\" b", Bearer realm="https://t/x", service=svc"#);
+        let c =
+            parse_challenges(r#"Basic realm="a \"q\" b", Bearer realm="https://t/x", service=svc"#);
         assert_eq!(c.len(), 2);
         assert_eq!(c[0].param("realm"), Some(r#"a "q" b"#));
         assert_eq!(c[1].param("service"), Some("svc"));

@@ -34,7 +34,9 @@ fn invalid(msg: String) -> io::Error {
 
 fn is_timeout(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::TimedOut
-        || e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>()).is_some_and(|r| r.is_timeout())
+        || e.get_ref()
+            .and_then(|i| i.downcast_ref::<reqwest::Error>())
+            .is_some_and(|r| r.is_timeout())
 }
 
 /// `bytes <start>-<end>/<total>`: the start and total (None for `*`).
@@ -42,12 +44,21 @@ fn parse_content_range(v: &str) -> Option<(u64, u64, Option<u64>)> {
     let r = v.trim().strip_prefix("bytes ")?;
     let (range, total) = r.split_once('/')?;
     let (a, b) = range.split_once('-')?;
-    let total = if total == "*" { None } else { Some(total.parse().ok()?) };
+    let total = if total == "*" {
+        None
+    } else {
+        Some(total.parse().ok()?)
+    };
     Some((a.parse().ok()?, b.parse().ok()?, total))
 }
 
 impl BlobReader {
-    pub(crate) fn new(client: Client, endpoints: Vec<Endpoint>, digest: String, size: u64) -> BlobReader {
+    pub(crate) fn new(
+        client: Client,
+        endpoints: Vec<Endpoint>,
+        digest: String,
+        size: u64,
+    ) -> BlobReader {
         BlobReader {
             client,
             endpoints,
@@ -64,7 +75,10 @@ impl BlobReader {
     }
 
     fn label(&self) -> String {
-        self.endpoints.get(self.current).map(|e| e.label.clone()).unwrap_or_default()
+        self.endpoints
+            .get(self.current)
+            .map(|e| e.label.clone())
+            .unwrap_or_default()
     }
 
     /// Give up on the current endpoint and move to the next.
@@ -81,8 +95,15 @@ impl BlobReader {
         self.body = None;
         if self.attempts < self.client.inner.cfg.registry.retries {
             self.attempts += 1;
-            log::debug!("blob {}: {}: {why}; resuming at byte {}", self.digest, self.label(), self.handed);
-            std::thread::sleep(std::time::Duration::from_millis(100 << self.attempts.min(5)));
+            log::debug!(
+                "blob {}: {}: {why}; resuming at byte {}",
+                self.digest,
+                self.label(),
+                self.handed
+            );
+            std::thread::sleep(std::time::Duration::from_millis(
+                100 << self.attempts.min(5),
+            ));
         } else {
             self.next_endpoint(why);
         }
@@ -94,7 +115,8 @@ impl BlobReader {
             let ep = self.endpoints[self.current].clone();
             let mut headers = HeaderMap::new();
             if self.handed > 0 {
-                let v = HeaderValue::from_str(&format!("bytes={}-", self.handed)).expect("range header is ascii");
+                let v = HeaderValue::from_str(&format!("bytes={}-", self.handed))
+                    .expect("range header is ascii");
                 headers.insert(reqwest::header::RANGE, v);
             }
             let path = format!("/v2/{}/blobs/{}", ep.repository, self.digest);
@@ -111,7 +133,11 @@ impl BlobReader {
                         "blob {} served by {}{}",
                         self.digest,
                         ep.label,
-                        if self.handed > 0 { format!(" from byte {}", self.handed) } else { String::new() }
+                        if self.handed > 0 {
+                            format!(" from byte {}", self.handed)
+                        } else {
+                            String::new()
+                        }
                     );
                     self.body = Some(resp);
                     return Ok(());
@@ -131,15 +157,28 @@ impl BlobReader {
         let remaining = self.size - self.handed;
         let status = resp.status().as_u16();
         if status == 206 && self.handed > 0 {
-            let cr = resp.headers().get(reqwest::header::CONTENT_RANGE).and_then(|v| v.to_str().ok());
+            let cr = resp
+                .headers()
+                .get(reqwest::header::CONTENT_RANGE)
+                .and_then(|v| v.to_str().ok());
             // containers/image `docker/body_reader.go`: accept only a 206 starting where we stopped.
             match cr.and_then(parse_content_range) {
                 Some((start, end, total))
-                    if start == self.handed && end + 1 == self.size && total.is_none_or(|t| t == self.size) => {}
-                _ => return Err(format!("bad Content-Range {cr:?} for a resume at byte {}", self.handed)),
+                    if start == self.handed
+                        && end + 1 == self.size
+                        && total.is_none_or(|t| t == self.size) => {}
+                _ => {
+                    return Err(format!(
+                        "bad Content-Range {cr:?} for a resume at byte {}",
+                        self.handed
+                    ));
+                }
             }
             if resp.content_length().is_some_and(|n| n != remaining) {
-                return Err(format!("Content-Length {:?} does not match the {remaining} bytes left", resp.content_length()));
+                return Err(format!(
+                    "Content-Length {:?} does not match the {remaining} bytes left",
+                    resp.content_length()
+                ));
             }
             return Ok(resp);
         }
@@ -149,7 +188,10 @@ impl BlobReader {
         if let Some(n) = resp.content_length()
             && n != self.size
         {
-            return Err(format!("Content-Length {n} does not match the descriptor size {}", self.size));
+            return Err(format!(
+                "Content-Length {n} does not match the descriptor size {}",
+                self.size
+            ));
         }
         if self.handed > 0 {
             // The endpoint ignored Range: re-read the prefix and accept the rest only if the prefix is the
@@ -160,7 +202,12 @@ impl BlobReader {
             while left > 0 {
                 let n = (buf.len() as u64).min(left) as usize;
                 match resp.read(&mut buf[..n]) {
-                    Ok(0) => return Err(format!("connection closed while skipping to byte {}", self.handed)),
+                    Ok(0) => {
+                        return Err(format!(
+                            "connection closed while skipping to byte {}",
+                            self.handed
+                        ));
+                    }
                     Ok(k) => {
                         h.update(&buf[..k]);
                         left -= k as u64;
@@ -169,7 +216,9 @@ impl BlobReader {
                 }
             }
             if h.finalize() != self.hasher.clone().finalize() {
-                return Err("served different bytes than before (Range ignored and prefix differs)".into());
+                return Err(
+                    "served different bytes than before (Range ignored and prefix differs)".into(),
+                );
             }
         }
         Ok(resp)
@@ -210,11 +259,11 @@ impl Read for BlobReader {
             return Ok(0);
         }
         loop {
-            if self.body.is_none() {
-                if let Err(e) = self.open() {
-                    self.done = true;
-                    return Err(e);
-                }
+            if self.body.is_none()
+                && let Err(e) = self.open()
+            {
+                self.done = true;
+                return Err(e);
             }
             let remaining = self.size - self.handed;
             if remaining == 0 {
@@ -227,7 +276,10 @@ impl Read for BlobReader {
             let body = self.body.as_mut().expect("body opened above");
             match body.read(&mut buf[..n]) {
                 Ok(0) => {
-                    let why = format!("connection closed after {} of {} bytes", self.handed, self.size);
+                    let why = format!(
+                        "connection closed after {} of {} bytes",
+                        self.handed, self.size
+                    );
                     self.transient(why);
                 }
                 Ok(k) => {
@@ -238,10 +290,16 @@ impl Read for BlobReader {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if is_timeout(&e) => {
                     let stall = self.client.inner.cfg.registry.stall_timeout;
-                    self.next_endpoint(format!("stalled after {} of {} bytes (no data for {stall}s)", self.handed, self.size));
+                    self.next_endpoint(format!(
+                        "stalled after {} of {} bytes (no data for {stall}s)",
+                        self.handed, self.size
+                    ));
                 }
                 Err(e) => {
-                    let why = format!("read failed after {} of {} bytes: {e}", self.handed, self.size);
+                    let why = format!(
+                        "read failed after {} of {} bytes: {e}",
+                        self.handed, self.size
+                    );
                     self.transient(why);
                 }
             }
@@ -255,7 +313,10 @@ mod tests {
 
     #[test]
     fn content_range_parses() {
-        assert_eq!(parse_content_range("bytes 10-99/100"), Some((10, 99, Some(100))));
+        assert_eq!(
+            parse_content_range("bytes 10-99/100"),
+            Some((10, 99, Some(100)))
+        );
         assert_eq!(parse_content_range("bytes 10-99/*"), Some((10, 99, None)));
         assert_eq!(parse_content_range("items 1-2/3"), None);
     }

@@ -8,7 +8,8 @@
 //! - an `Authorization` header is only ever attached by berth to a request for the endpoint host that
 //!   issued the challenge; redirects are followed by reqwest, which strips it across hosts, and a 401 from
 //!   a redirect target is never answered (SECURITY.md 1C C7);
-//! - plain HTTP only for registries marked insecure and loopback hosts (C9).
+//! - plain HTTP only for registries marked insecure and loopback hosts; TLS certificates are always
+//!   verified unless the registry is explicitly marked insecure, loopback included (C9).
 
 pub mod auth;
 mod blob;
@@ -26,7 +27,10 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// How long an endpoint that could not be reached is skipped without a new attempt.
+const FAILED_PING_MEMORY: Duration = Duration::from_secs(30);
 
 pub use blob::BlobReader;
 
@@ -38,7 +42,12 @@ const MEDIA_SCHEMA1: &[&str] = &[
     "application/vnd.docker.distribution.manifest.v1+json",
     "application/vnd.docker.distribution.manifest.v1+prettyjws",
 ];
-const KNOWN_MANIFESTS: &[&str] = &[MEDIA_OCI_INDEX, MEDIA_OCI_MANIFEST, MEDIA_DOCKER_LIST, MEDIA_DOCKER_MANIFEST];
+const KNOWN_MANIFESTS: &[&str] = &[
+    MEDIA_OCI_INDEX,
+    MEDIA_OCI_MANIFEST,
+    MEDIA_DOCKER_LIST,
+    MEDIA_DOCKER_MANIFEST,
+];
 
 /// A manifest or index exactly as the registry sent it, with its verified digest.
 #[derive(Debug, Clone)]
@@ -52,11 +61,15 @@ pub struct RawManifest {
 /// Check that `digest` is `sha256:` + 64 lowercase hex characters before it reaches a URL or a path
 /// (CVE-2024-3727; SECURITY.md 1C C10).
 pub fn validate_digest(digest: &str) -> Result<()> {
-    let ok = digest
-        .strip_prefix("sha256:")
-        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    let ok = digest.strip_prefix("sha256:").is_some_and(|h| {
+        h.len() == 64
+            && h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    });
     if !ok {
-        bail!("invalid digest {digest:?}: berth accepts only sha256 with 64 lowercase hex characters");
+        bail!(
+            "invalid digest {digest:?}: berth accepts only sha256 with 64 lowercase hex characters"
+        );
     }
     Ok(())
 }
@@ -76,7 +89,8 @@ pub(crate) struct Endpoint {
     pub host: String,
     /// The repository name at this endpoint (a mirror location may add or replace a prefix).
     pub repository: String,
-    /// Plain HTTP and unverified TLS allowed.
+    /// Explicitly marked insecure: plain HTTP and unverified TLS allowed. Loopback hosts may use plain
+    /// HTTP (docker's default) but get their certificates checked when they speak TLS.
     pub insecure: bool,
     pub ca_files: Vec<PathBuf>,
 }
@@ -88,6 +102,10 @@ struct HostState {
     challenge: Option<Challenge>,
 }
 
+type HostKey = (String, Option<&'static str>);
+/// When a host was pinged and what came of it.
+type PingOutcome = (Instant, Result<HostState, String>);
+
 /// Why one endpoint could not serve a request; `retry` says whether the same endpoint may be tried again.
 #[derive(Debug)]
 pub(crate) struct Failure {
@@ -98,7 +116,11 @@ pub(crate) struct Failure {
 
 impl Failure {
     fn fatal(msg: impl Into<String>) -> Failure {
-        Failure { msg: msg.into(), retry: false, retry_after: None }
+        Failure {
+            msg: msg.into(),
+            retry: false,
+            retry_after: None,
+        }
     }
 }
 
@@ -112,13 +134,18 @@ struct Inner {
     cfg: Config,
     creds: CredentialSources,
     http: Mutex<HashMap<(Vec<PathBuf>, bool), Http>>,
-    hosts: Mutex<HashMap<(String, Option<&'static str>), Result<HostState, String>>>,
+    /// Ping outcome per (host, configured scheme); a failed ping is remembered so that a dead mirror
+    /// costs one connect timeout per pull, not one per blob.
+    hosts: Mutex<HashMap<HostKey, PingOutcome>>,
     tokens: Mutex<HashMap<(String, String), Token>>,
     credentials: Mutex<HashMap<(String, String), Option<Credential>>>,
+    /// The endpoint that served a repository's manifest: its blobs are asked there first, so that one
+    /// pull comes from one place (DOCKER-COMPAT.md §3, Mirrors).
+    served_by: Mutex<HashMap<(String, String), String>>,
 }
 
 /// Directories holding `<host:port>/*.crt` CA files (docker and containers conventions).
-fn certs_dirs() -> Vec<PathBuf> {
+fn default_certs_dirs() -> Vec<PathBuf> {
     let mut d = vec![
         PathBuf::from("/etc/berth/certs.d"),
         PathBuf::from("/etc/docker/certs.d"),
@@ -136,7 +163,9 @@ fn is_loopback(host: &str) -> bool {
         _ => host,
     };
     let h = h.trim_start_matches('[').trim_end_matches(']');
-    h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    h == "localhost"
+        || h.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Split `[scheme://]host[/path]` into its parts.
@@ -167,7 +196,11 @@ fn join_repo(prefix: &str, rest: &str) -> String {
 fn read_capped(resp: &mut Response, max: u64) -> std::io::Result<Option<Vec<u8>>> {
     let mut buf = Vec::new();
     resp.take(max + 1).read_to_end(&mut buf)?;
-    Ok(if buf.len() as u64 > max { None } else { Some(buf) })
+    Ok(if buf.len() as u64 > max {
+        None
+    } else {
+        Some(buf)
+    })
 }
 
 /// A short description of an error response: the distribution `errors[]` messages, or the status.
@@ -191,7 +224,12 @@ fn describe_error(resp: &mut Response, max: u64) -> String {
             e.errors
                 .iter()
                 .map(|i| {
-                    let code = i.code.as_deref().unwrap_or("").to_ascii_lowercase().replace('_', " ");
+                    let code = i
+                        .code
+                        .as_deref()
+                        .unwrap_or("")
+                        .to_ascii_lowercase()
+                        .replace('_', " ");
                     match &i.message {
                         Some(m) if !m.is_empty() => m.clone(),
                         _ => code,
@@ -209,26 +247,60 @@ fn describe_error(resp: &mut Response, max: u64) -> String {
 
 fn describe_reqwest(e: &reqwest::Error) -> String {
     use std::error::Error;
-    let mut msg = if e.is_timeout() {
-        "timed out".to_string()
+    let kind = if e.is_timeout() {
+        "timed out"
     } else if e.is_connect() {
-        "connection failed".to_string()
+        "connection failed"
     } else {
-        "request failed".to_string()
+        "request failed"
     };
+    // The innermost cause says what happened ("Connection refused", "invalid peer certificate");
+    // the layers above it only repeat that a request failed.
+    let mut inner: Option<&dyn Error> = None;
     let mut src = e.source();
     while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
+        inner = Some(s);
         src = s.source();
     }
-    msg
+    match inner {
+        Some(i) if !e.is_timeout() => format!("{kind}: {i}"),
+        _ => kind.to_string(),
+    }
+}
+
+/// The host cannot be reached at all (no other scheme on the same port will do better).
+fn unreachable(e: &reqwest::Error) -> bool {
+    use std::error::Error;
+    if e.is_timeout() {
+        return true;
+    }
+    let mut src = e.source();
+    while let Some(s) = src {
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionRefused
+                    | std::io::ErrorKind::HostUnreachable
+                    | std::io::ErrorKind::NetworkUnreachable
+            )
+        {
+            return true;
+        }
+        if s.to_string().contains("dns error") {
+            return true;
+        }
+        src = s.source();
+    }
+    false
 }
 
 impl Client {
     /// A client for `cfg`; credentials come from `cfg.credentials` or the environment's default files.
     pub fn new(cfg: &Config) -> Result<Client> {
-        let creds = cfg.credentials.clone().unwrap_or_else(credentials::sources_from_env);
+        let creds = cfg
+            .credentials
+            .clone()
+            .unwrap_or_else(credentials::sources_from_env);
         Ok(Client {
             inner: Arc::new(Inner {
                 cfg: cfg.clone(),
@@ -237,6 +309,7 @@ impl Client {
                 hosts: Mutex::new(HashMap::new()),
                 tokens: Mutex::new(HashMap::new()),
                 credentials: Mutex::new(HashMap::new()),
+                served_by: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -256,7 +329,8 @@ impl Client {
         let s = &self.inner.cfg.registry;
         let mut certs = Vec::new();
         for f in ca_files {
-            let pem = std::fs::read(f).with_context(|| format!("reading CA file {}", f.display()))?;
+            let pem =
+                std::fs::read(f).with_context(|| format!("reading CA file {}", f.display()))?;
             certs.extend(
                 reqwest::Certificate::from_pem_bundle(&pem)
                     .with_context(|| format!("parsing CA file {}", f.display()))?,
@@ -265,7 +339,23 @@ impl Client {
         let mut b = Http::builder()
             .connect_timeout(s.connect_timeout())
             .timeout(s.stall_timeout())
-            .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")));
+            .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                // reqwest's default policy (10 hops, credentials stripped across hosts), plus: a redirect
+                // never downgrades HTTPS to plain HTTP (CVE-2014-5277 is the same failure without one).
+                let downgrade = attempt
+                    .previous()
+                    .last()
+                    .is_some_and(|p| p.scheme() == "https")
+                    && attempt.url().scheme() != "https";
+                if downgrade {
+                    attempt.error("redirect from https to plain http refused")
+                } else if attempt.previous().len() > 10 {
+                    attempt.error("too many redirects")
+                } else {
+                    attempt.follow()
+                }
+            }));
         if !certs.is_empty() {
             b = b.tls_certs_merge(certs);
         }
@@ -293,31 +383,53 @@ impl Client {
         let rest = match prefix_key {
             Some(k) if !k.starts_with("*.") => {
                 let full = format!("{}/{repo}", crate::config::normalize_host(host));
-                full.strip_prefix(k).unwrap_or(&full).trim_start_matches('/').to_string()
+                full.strip_prefix(k)
+                    .unwrap_or(&full)
+                    .trim_start_matches('/')
+                    .to_string()
             }
             _ => repo.to_string(),
         };
         let by_digest = r.digest().is_some();
+        let certs_dirs = cfg.certs_dirs.clone().unwrap_or_else(default_certs_dirs);
         let mut out = Vec::new();
-        let mk = |label: String, loc: &str, insecure: bool, ca: Option<&PathBuf>, is_upstream: bool| {
-            let (scheme, h, path) = split_location(loc);
-            let h = if h == "docker.io" || h == "index.docker.io" { "registry-1.docker.io".to_string() } else { h };
-            let repository = if is_upstream && path.is_empty() && prefix_key.is_none() {
-                repo.to_string()
-            } else {
-                join_repo(&path, &rest)
+        let mk =
+            |label: String, loc: &str, insecure: bool, ca: Option<&PathBuf>, keep_repo: bool| {
+                let (scheme, h, path) = split_location(loc);
+                let h = if h == "docker.io" || h == "index.docker.io" {
+                    "registry-1.docker.io".to_string()
+                } else {
+                    h
+                };
+                // The registry itself keeps the name; a mirror or a `location` replaces the matched prefix.
+                let repository = if keep_repo {
+                    repo.to_string()
+                } else {
+                    join_repo(&path, &rest)
+                };
+                // A mirror host may have settings of its own (insecure, CA file), e.g. from daemon.json.
+                let own = cfg.registry_for(&h, "").map(|(_, e)| e);
+                let insecure =
+                    insecure || own.is_some_and(|e| e.insecure) || cfg.in_insecure_range(&h);
+                let ca = ca.or(own.and_then(|e| e.ca_file.as_ref()));
+                let mut ca_files: Vec<PathBuf> = certs_dirs
+                    .iter()
+                    .map(|d| d.join(&h))
+                    .filter_map(|d| std::fs::read_dir(d).ok())
+                    .flat_map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())))
+                    .filter(|p| p.extension().is_some_and(|x| x == "crt"))
+                    .collect();
+                ca_files.extend(ca.cloned());
+                ca_files.sort();
+                Endpoint {
+                    label,
+                    scheme,
+                    insecure,
+                    host: h,
+                    repository,
+                    ca_files,
+                }
             };
-            let mut ca_files: Vec<PathBuf> = certs_dirs()
-                .into_iter()
-                .map(|d| d.join(&h))
-                .filter_map(|d| std::fs::read_dir(d).ok())
-                .flat_map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())))
-                .filter(|p| p.extension().is_some_and(|x| x == "crt"))
-                .collect();
-            ca_files.extend(ca.cloned());
-            ca_files.sort();
-            Endpoint { label, scheme, insecure: insecure || is_loopback(&h), host: h, repository, ca_files }
-        };
         if mirrors && let Some(e) = entry {
             for m in &e.mirrors {
                 let allowed = match m.pull_from {
@@ -326,14 +438,20 @@ impl Client {
                     PullFrom::TagOnly => !by_digest,
                 };
                 if allowed {
-                    out.push(mk(format!("mirror {}", m.location), &m.location, m.insecure, None, false));
+                    out.push(mk(
+                        format!("mirror {}", m.location),
+                        &m.location,
+                        m.insecure,
+                        None,
+                        false,
+                    ));
                 }
             }
         }
         let insecure = entry.is_some_and(|e| e.insecure);
         let ca = entry.and_then(|e| e.ca_file.as_ref());
         match entry.and_then(|e| e.location.as_deref()) {
-            Some(loc) => out.push(mk(format!("registry {loc}"), loc, insecure, ca, true)),
+            Some(loc) => out.push(mk(format!("registry {loc}"), loc, insecure, ca, false)),
             None => out.push(mk(format!("registry {host}"), host, insecure, ca, true)),
         }
         Ok(out)
@@ -343,18 +461,29 @@ impl Client {
     /// plain HTTP only for insecure endpoints (docker's fallback for insecure registries).
     fn host_state(&self, ep: &Endpoint) -> Result<HostState, Failure> {
         let key = (ep.host.clone(), ep.scheme);
-        if let Some(s) = self.inner.hosts.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return s.clone().map_err(Failure::fatal);
+        if let Some(s) = self
+            .inner
+            .hosts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            && (s.1.is_ok() || s.0.elapsed() < FAILED_PING_MEMORY)
+        {
+            return s.1.clone().map_err(Failure::fatal);
         }
         let schemes: &[&str] = match ep.scheme {
             Some("http") if !ep.insecure && !is_loopback(&ep.host) => {
-                return Err(Failure::fatal("plain HTTP refused: the registry is not marked insecure"));
+                return Err(Failure::fatal(
+                    "plain HTTP refused: the registry is not marked insecure",
+                ));
             }
             Some(s) => &[if s == "http" { "http" } else { "https" }],
-            None if ep.insecure => &["https", "http"],
+            None if ep.insecure || is_loopback(&ep.host) => &["https", "http"],
             None => &["https"],
         };
-        let http = self.http(&ep.ca_files, ep.insecure).map_err(|e| Failure::fatal(format!("{e:#}")))?;
+        let http = self
+            .http(&ep.ca_files, ep.insecure)
+            .map_err(|e| Failure::fatal(format!("{e:#}")))?;
         let mut errs = Vec::new();
         let mut result = None;
         for s in schemes {
@@ -373,29 +502,52 @@ impl Client {
                     } else {
                         None
                     };
-                    let _ = resp.by_ref().take(self.inner.cfg.limits.max_error_bytes).read_to_end(&mut Vec::new());
-                    log::debug!("ping {base}/v2/: HTTP {} challenge {:?}", resp.status().as_u16(), challenge.as_ref().map(|c| &c.scheme));
+                    let _ = resp
+                        .by_ref()
+                        .take(self.inner.cfg.limits.max_error_bytes)
+                        .read_to_end(&mut Vec::new());
+                    log::debug!(
+                        "ping {base}/v2/: HTTP {} challenge {:?}",
+                        resp.status().as_u16(),
+                        challenge.as_ref().map(|c| &c.scheme)
+                    );
                     result = Some(HostState { base, challenge });
                     break;
                 }
                 Err(e) => {
-                    if e.is_timeout() {
-                        // A stalled ping must not cost another full timeout on plain HTTP.
-                        errs.push(format!("{base}: {}", describe_reqwest(&e)));
+                    errs.push(format!("{base}: {}", describe_reqwest(&e)));
+                    // Refused, unresolvable or stalled: plain HTTP on the same port will not do better
+                    // and must not cost another timeout.
+                    if unreachable(&e) {
                         break;
                     }
-                    errs.push(format!("{base}: {}", describe_reqwest(&e)));
                 }
             }
         }
-        let r = result.ok_or_else(|| errs.join(", then "));
-        self.inner.hosts.lock().unwrap_or_else(|e| e.into_inner()).insert(key, r.clone());
+        // With one scheme tried the endpoint label already says where; with two, say which was which.
+        let r = result.ok_or_else(|| match errs.len() {
+            1 => errs
+                .remove(0)
+                .split_once(": ")
+                .map(|(_, m)| m.to_string())
+                .unwrap_or_default(),
+            _ => errs.join(", then "),
+        });
+        self.inner
+            .hosts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, (Instant::now(), r.clone()));
         r.map_err(Failure::fatal)
     }
 
     fn credential(&self, host: &str, repository: &str) -> Result<Option<Credential>, Failure> {
         let key = (host.to_string(), repository.to_string());
-        let mut map = self.inner.credentials.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self
+            .inner
+            .credentials
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         if let Some(c) = map.get(&key) {
             return Ok(c.clone());
         }
@@ -406,28 +558,45 @@ impl Client {
     }
 
     /// The `Authorization` value for a request to `ep` under `challenge`, fetching a token if needed.
-    fn authorization(&self, ep: &Endpoint, base: &str, challenge: &Challenge, force: bool) -> Result<Option<String>, Failure> {
+    fn authorization(
+        &self,
+        ep: &Endpoint,
+        base: &str,
+        challenge: &Challenge,
+        force: bool,
+    ) -> Result<Option<String>, Failure> {
         let cred = self.credential(&ep.host, &ep.repository)?;
         match challenge.scheme.as_str() {
-            "basic" => Ok(cred.filter(|c| !c.username.is_empty()).map(|c| basic(&c.username, &c.secret))),
+            "basic" => Ok(cred
+                .filter(|c| !c.username.is_empty())
+                .map(|c| basic(&c.username, &c.secret))),
             "bearer" => {
-                let scope = challenge
-                    .param("scope")
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("repository:{}:pull", ep.repository));
-                let key = (ep.host.clone(), scope.clone());
+                // The repository's pull scope is the cache key. A scope named by a 401 on the resource
+                // itself (`insufficient_scope`) is requested as given, and the token is filed under
+                // the pull key too, so the next request does not run into the same 401.
+                let pull_scope = format!("repository:{}:pull", ep.repository);
+                let scope = match challenge.param("scope") {
+                    Some(s) if force => s.to_string(),
+                    _ => pull_scope.clone(),
+                };
+                // Held across the token request: parallel blob downloads share one token request
+                // instead of racing to fetch several.
+                let mut tokens = self.inner.tokens.lock().unwrap_or_else(|e| e.into_inner());
+                let key = (ep.host.clone(), pull_scope);
                 if !force
-                    && let Some(t) = self.inner.tokens.lock().unwrap_or_else(|e| e.into_inner()).get(&key)
+                    && let Some(t) = tokens.get(&key)
                     && t.fresh()
                 {
                     return Ok(Some(format!("Bearer {}", t.value)));
                 }
                 let t = self.fetch_token(ep, base, challenge, Some(&scope), cred.as_ref())?;
                 let v = format!("Bearer {}", t.value);
-                self.inner.tokens.lock().unwrap_or_else(|e| e.into_inner()).insert(key, t);
+                tokens.insert(key, t);
                 Ok(Some(v))
             }
-            other => Err(Failure::fatal(format!("unsupported authentication scheme {other}"))),
+            other => Err(Failure::fatal(format!(
+                "unsupported authentication scheme {other}"
+            ))),
         }
     }
 
@@ -441,16 +610,25 @@ impl Client {
         scope: Option<&str>,
         cred: Option<&Credential>,
     ) -> Result<Token, Failure> {
-        let realm = challenge.param("realm").ok_or_else(|| Failure::fatal("bearer challenge without realm"))?;
-        let url = reqwest::Url::parse(realm).map_err(|e| Failure::fatal(format!("invalid token realm {realm:?}: {e}")))?;
+        let realm = challenge
+            .param("realm")
+            .ok_or_else(|| Failure::fatal("bearer challenge without realm"))?;
+        let url = reqwest::Url::parse(realm)
+            .map_err(|e| Failure::fatal(format!("invalid token realm {realm:?}: {e}")))?;
         // SSRF guard (go-containerregistry `validateRealmURL`; SECURITY.md 1C C8): https, or plain http
         // only when the registry itself is reached over plain http.
         match url.scheme() {
             "https" => {}
             "http" if base.starts_with("http://") => {}
-            s => return Err(Failure::fatal(format!("refusing token realm {realm:?} (scheme {s})"))),
+            s => {
+                return Err(Failure::fatal(format!(
+                    "refusing token realm {realm:?} (scheme {s})"
+                )));
+            }
         }
-        let http = self.http(&ep.ca_files, ep.insecure).map_err(|e| Failure::fatal(format!("{e:#}")))?;
+        let http = self
+            .http(&ep.ca_files, ep.insecure)
+            .map_err(|e| Failure::fatal(format!("{e:#}")))?;
         let service = challenge.param("service");
         let req = match cred.and_then(|c| c.identity_token.as_deref()) {
             Some(refresh) => {
@@ -470,7 +648,9 @@ impl Client {
                     .map(|(k, v)| format!("{k}={}", url_encode(v)))
                     .collect::<Vec<_>>()
                     .join("&");
-                http.post(url).header("Content-Type", "application/x-www-form-urlencoded").body(body)
+                http.post(url)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(body)
             }
             None => {
                 let mut u = url;
@@ -488,12 +668,17 @@ impl Client {
                 }
                 let mut r = http.get(u);
                 if let Some(c) = cred.filter(|c| !c.username.is_empty()) {
-                    r = r.header(reqwest::header::AUTHORIZATION, basic(&c.username, &c.secret));
+                    r = r.header(
+                        reqwest::header::AUTHORIZATION,
+                        basic(&c.username, &c.secret),
+                    );
                 }
                 r
             }
         };
-        let mut resp = req.send().map_err(|e| Failure::fatal(format!("token request: {}", describe_reqwest(&e))))?;
+        let mut resp = req
+            .send()
+            .map_err(|e| Failure::fatal(format!("token request: {}", describe_reqwest(&e))))?;
         let max = self.inner.cfg.limits.max_error_bytes;
         if !resp.status().is_success() {
             let d = describe_error(&mut resp, max);
@@ -512,7 +697,12 @@ impl Client {
 
     /// One GET to `path` at `ep`, authenticated, retried on 429/5xx and dropped connections with
     /// backoff. Returns only successful responses (2xx); everything else is a `Failure`.
-    pub(crate) fn get(&self, ep: &Endpoint, path: &str, headers: &HeaderMap) -> Result<Response, Failure> {
+    pub(crate) fn get(
+        &self,
+        ep: &Endpoint,
+        path: &str,
+        headers: &HeaderMap,
+    ) -> Result<Response, Failure> {
         let retries = self.inner.cfg.registry.retries;
         let mut attempt = 0;
         loop {
@@ -523,7 +713,11 @@ impl Client {
                         .retry_after
                         .unwrap_or(Duration::from_millis(100 << attempt.min(5)))
                         .min(Duration::from_secs(10));
-                    log::debug!("{} {path}: {} (retry {attempt} in {wait:?})", ep.label, f.msg);
+                    log::debug!(
+                        "{} {path}: {} (retry {attempt} in {wait:?})",
+                        ep.label,
+                        f.msg
+                    );
                     std::thread::sleep(wait);
                 }
                 r => return r,
@@ -531,9 +725,16 @@ impl Client {
         }
     }
 
-    fn get_once(&self, ep: &Endpoint, path: &str, headers: &HeaderMap) -> Result<Response, Failure> {
+    fn get_once(
+        &self,
+        ep: &Endpoint,
+        path: &str,
+        headers: &HeaderMap,
+    ) -> Result<Response, Failure> {
         let st = self.host_state(ep)?;
-        let http = self.http(&ep.ca_files, ep.insecure).map_err(|e| Failure::fatal(format!("{e:#}")))?;
+        let http = self
+            .http(&ep.ca_files, ep.insecure)
+            .map_err(|e| Failure::fatal(format!("{e:#}")))?;
         let url = format!("{}{path}", st.base);
         let mut authz = match &st.challenge {
             Some(c) => self.authorization(ep, &st.base, c, false)?,
@@ -551,7 +752,11 @@ impl Client {
                 Err(e) => {
                     // A connect failure or a stall before headers: move on, do not hammer this endpoint.
                     let retry = !(e.is_connect() || e.is_timeout());
-                    return Err(Failure { msg: describe_reqwest(&e), retry, retry_after: None });
+                    return Err(Failure {
+                        msg: describe_reqwest(&e),
+                        retry,
+                        retry_after: None,
+                    });
                 }
             };
             let status = resp.status().as_u16();
@@ -564,7 +769,10 @@ impl Client {
                 // CVE-2020-15157 / go-containerregistry #2349: a redirect target asking for credentials
                 // gets none, whatever realm it names.
                 let d = describe_error(&mut resp, self.inner.cfg.limits.max_error_bytes);
-                return Err(Failure::fatal(format!("{d} from redirect target {} (credentials are never sent there)", resp.url().host_str().unwrap_or("?"))));
+                return Err(Failure::fatal(format!(
+                    "{d} from redirect target {} (credentials are never sent there)",
+                    resp.url().host_str().unwrap_or("?")
+                )));
             }
             if status == 401 && !answered_401 {
                 let all: Vec<Challenge> = resp
@@ -592,7 +800,11 @@ impl Client {
                 .map(Duration::from_secs);
             let d = describe_error(&mut resp, self.inner.cfg.limits.max_error_bytes);
             let retry = status == 429 || status >= 500;
-            return Err(Failure { msg: d, retry, retry_after });
+            return Err(Failure {
+                msg: d,
+                retry,
+                retry_after,
+            });
         }
     }
 
@@ -607,28 +819,61 @@ impl Client {
         };
         let mut headers = HeaderMap::new();
         let accept = [KNOWN_MANIFESTS, MEDIA_SCHEMA1].concat().join(", ");
-        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_str(&accept).expect("static accept header"));
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_str(&accept).expect("static accept header"),
+        );
         let mut failures = Vec::new();
         for ep in self.endpoints(r, true)? {
             let path = format!("/v2/{}/manifests/{reference}", ep.repository);
-            match self.get(&ep, &path, &headers).and_then(|resp| self.verify_manifest(resp, r.digest())) {
+            match self
+                .get(&ep, &path, &headers)
+                .and_then(|resp| self.verify_manifest(resp, r.digest()))
+            {
                 Ok(m) => {
-                    log::debug!("manifest {}:{reference} ({}) served by {}", r.repository(), m.digest, ep.label);
+                    self.inner
+                        .served_by
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(
+                            (r.registry().into(), r.repository().into()),
+                            ep.label.clone(),
+                        );
+                    log::debug!(
+                        "manifest {}:{reference} ({}) served by {}",
+                        r.repository(),
+                        m.digest,
+                        ep.label
+                    );
                     return Ok(m);
                 }
                 Err(f) => {
-                    log::debug!("manifest {}:{reference}: {} failed: {}", r.repository(), ep.label, f.msg);
+                    log::debug!(
+                        "manifest {}:{reference}: {} failed: {}",
+                        r.repository(),
+                        ep.label,
+                        f.msg
+                    );
                     failures.push(format!("{}: {}", ep.label, f.msg));
                 }
             }
         }
-        bail!("fetching manifest {r}: {}", failures.join("; "))
+        bail!(
+            "manifest {r}: every endpoint failed: {}",
+            failures.join("; ")
+        )
     }
 
-    fn verify_manifest(&self, mut resp: Response, want: Option<&str>) -> Result<RawManifest, Failure> {
+    fn verify_manifest(
+        &self,
+        mut resp: Response,
+        want: Option<&str>,
+    ) -> Result<RawManifest, Failure> {
         let max = self.inner.cfg.limits.max_manifest_bytes;
         if resp.content_length().is_some_and(|n| n > max) {
-            return Err(Failure::fatal(format!("manifest larger than the limit of {max} bytes")));
+            return Err(Failure::fatal(format!(
+                "manifest larger than the limit of {max} bytes"
+            )));
         }
         let header_digest = resp
             .headers()
@@ -642,19 +887,29 @@ impl Client {
             .map(|s| s.split(';').next().unwrap_or("").trim().to_string())
             .unwrap_or_default();
         let bytes = read_capped(&mut resp, max)
-            .map_err(|e| Failure { msg: format!("reading manifest: {e}"), retry: true, retry_after: None })?
-            .ok_or_else(|| Failure::fatal(format!("manifest larger than the limit of {max} bytes")))?;
+            .map_err(|e| Failure {
+                msg: format!("reading manifest: {e}"),
+                retry: true,
+                retry_after: None,
+            })?
+            .ok_or_else(|| {
+                Failure::fatal(format!("manifest larger than the limit of {max} bytes"))
+            })?;
         let digest = sha256_digest(&bytes);
         // CVE-2014-8179 / SECURITY.md 1C C4: hash exactly the received bytes and pin to that digest.
         if let Some(w) = want
             && w != digest
         {
-            return Err(Failure::fatal(format!("manifest digest mismatch: requested {w}, received content is {digest}")));
+            return Err(Failure::fatal(format!(
+                "manifest digest mismatch: requested {w}, received content is {digest}"
+            )));
         }
         if let Some(h) = &header_digest
             && *h != digest
         {
-            return Err(Failure::fatal(format!("manifest digest mismatch: Docker-Content-Digest says {h}, content is {digest}")));
+            return Err(Failure::fatal(format!(
+                "manifest digest mismatch: Docker-Content-Digest says {h}, content is {digest}"
+            )));
         }
         #[derive(serde::Deserialize)]
         struct Peek {
@@ -671,20 +926,25 @@ impl Client {
         if MEDIA_SCHEMA1.contains(&content_type.as_str()) {
             return Err(Failure::fatal(schema1));
         }
-        let peek: Peek = serde_json::from_slice(&bytes).map_err(|e| Failure::fatal(format!("manifest is not valid JSON: {e}")))?;
+        let peek: Peek = serde_json::from_slice(&bytes)
+            .map_err(|e| Failure::fatal(format!("manifest is not valid JSON: {e}")))?;
         if peek.schema_version == Some(1) {
             return Err(Failure::fatal(schema1));
         }
         // CVE-2021-41190: a document must not be able to pass as both an index and a manifest.
         if peek.manifests.is_some() && (peek.config.is_some() || peek.layers.is_some()) {
-            return Err(Failure::fatal("ambiguous manifest: has both manifests and config/layers"));
+            return Err(Failure::fatal(
+                "ambiguous manifest: has both manifests and config/layers",
+            ));
         }
         let body_type = peek.media_type.filter(|m| !m.is_empty());
         if let Some(b) = &body_type
             && KNOWN_MANIFESTS.contains(&content_type.as_str())
             && *b != content_type
         {
-            return Err(Failure::fatal(format!("manifest mediaType {b} does not match Content-Type {content_type}")));
+            return Err(Failure::fatal(format!(
+                "manifest mediaType {b} does not match Content-Type {content_type}"
+            )));
         }
         let media_type = if KNOWN_MANIFESTS.contains(&content_type.as_str()) {
             content_type
@@ -696,27 +956,65 @@ impl Client {
             MEDIA_OCI_MANIFEST.to_string()
         };
         if !KNOWN_MANIFESTS.contains(&media_type.as_str()) {
-            return Err(Failure::fatal(format!("unsupported manifest media type {media_type}")));
+            return Err(Failure::fatal(format!(
+                "unsupported manifest media type {media_type}"
+            )));
         }
-        Ok(RawManifest { bytes, media_type, digest })
+        Ok(RawManifest {
+            bytes,
+            media_type,
+            digest,
+        })
     }
 
-    /// Stream a blob of `repository` (from `r`) with the given digest and size: verified at EOF,
-    /// resumed and moved to the next endpoint transparently.
-    pub fn fetch_blob(&self, r: &Reference, digest: &str, size: u64) -> Result<Box<dyn Read + Send>> {
+    /// Stream a blob of `repository` (from `r`) with the given digest and size: resumed and moved to the
+    /// next endpoint transparently, never more than `size` bytes. Verification happens on the read that
+    /// would return EOF, so callers must read to the end (a short read of exactly `size` bytes is not yet
+    /// verified); a mismatch is an `InvalidData` error naming the digest.
+    pub fn fetch_blob(
+        &self,
+        r: &Reference,
+        digest: &str,
+        size: u64,
+    ) -> Result<Box<dyn Read + Send>> {
         validate_digest(digest)?;
-        let endpoints = self.endpoints(r, true)?;
-        Ok(Box::new(BlobReader::new(self.clone(), endpoints, digest.to_string(), size)))
+        let mut endpoints = self.endpoints(r, true)?;
+        let key = (r.registry().to_string(), r.repository().to_string());
+        if let Some(label) = self
+            .inner
+            .served_by
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            && let Some(pos) = endpoints.iter().position(|e| e.label == *label)
+        {
+            let first = endpoints.remove(pos);
+            endpoints.insert(0, first);
+        }
+        Ok(Box::new(BlobReader::new(
+            self.clone(),
+            endpoints,
+            digest.to_string(),
+            size,
+        )))
     }
 
     /// A whole (small) blob in memory, e.g. an image config; refuses sizes above `max`.
-    pub fn fetch_blob_bytes(&self, r: &Reference, digest: &str, size: u64, max: u64) -> Result<Vec<u8>> {
+    pub fn fetch_blob_bytes(
+        &self,
+        r: &Reference,
+        digest: &str,
+        size: u64,
+        max: u64,
+    ) -> Result<Vec<u8>> {
         if size > max {
             bail!("blob {digest} is {size} bytes, more than the limit of {max}");
         }
         let mut reader = self.fetch_blob(r, digest, size)?;
         let mut buf = Vec::with_capacity(size as usize);
-        reader.read_to_end(&mut buf).with_context(|| format!("fetching blob {digest}"))?;
+        reader
+            .read_to_end(&mut buf)
+            .with_context(|| format!("fetching blob {digest}"))?;
         Ok(buf)
     }
 
@@ -724,16 +1022,24 @@ impl Client {
     /// `/v2/` (basic). Registries without auth accept anything, as with docker.
     fn verify_login(&self, host: &str, user: &str, password: &str) -> Result<()> {
         let r = Reference::with_tag(host.to_string(), "login".into(), "latest".into());
-        let ep = self.endpoints(&r, false)?.pop().context("no endpoint for registry")?;
-        let st = self.host_state(&ep).map_err(|f| anyhow::anyhow!("{}: {}", ep.label, f.msg))?;
-        let cred = Credential { username: user.into(), secret: password.into(), identity_token: None };
+        let ep = self
+            .endpoints(&r, false)?
+            .pop()
+            .context("no endpoint for registry")?;
+        let st = self
+            .host_state(&ep)
+            .map_err(|f| anyhow::anyhow!("{}: {}", ep.label, f.msg))?;
+        let cred = Credential {
+            username: user.into(),
+            secret: password.into(),
+            identity_token: None,
+        };
         match &st.challenge {
             None => Ok(()),
-            Some(c) if c.scheme == "bearer" => {
-                self.fetch_token(&ep, &st.base, c, None, Some(&cred))
-                    .map(|_| ())
-                    .map_err(|f| anyhow::anyhow!("{}", f.msg))
-            }
+            Some(c) if c.scheme == "bearer" => self
+                .fetch_token(&ep, &st.base, c, None, Some(&cred))
+                .map(|_| ())
+                .map_err(|f| anyhow::anyhow!("{}", f.msg)),
             Some(c) if c.scheme == "basic" => {
                 let http = self.http(&ep.ca_files, ep.insecure)?;
                 let mut resp = http
@@ -757,7 +1063,10 @@ impl Client {
 
 fn basic(user: &str, pass: &str) -> String {
     use base64::Engine;
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}")))
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
+    )
 }
 
 fn url_encode(s: &str) -> String {
@@ -769,7 +1078,10 @@ fn url_encode(s: &str) -> String {
 
 /// Turn what a user types after `login`/`logout` into a registry host (`docker.io` for Docker Hub).
 pub fn login_host(server: &str) -> String {
-    let s = server.strip_prefix("https://").or_else(|| server.strip_prefix("http://")).unwrap_or(server);
+    let s = server
+        .strip_prefix("https://")
+        .or_else(|| server.strip_prefix("http://"))
+        .unwrap_or(server);
     let h = s.split('/').next().unwrap_or(s);
     match h {
         "" | "docker.io" | "index.docker.io" | "registry-1.docker.io" => "docker.io".into(),
@@ -781,13 +1093,28 @@ pub fn login_host(server: &str) -> String {
 pub fn login(cfg: &Config, server: &str, user: &str, password: &str) -> Result<()> {
     let host = login_host(server);
     let client = Client::new(cfg)?;
-    client.verify_login(&host, user, password).with_context(|| format!("login to {host}"))?;
+    client
+        .verify_login(&host, user, password)
+        .with_context(|| format!("login to {host}"))?;
     credentials::store(&client.inner.creds, &host, user, password).context("storing credentials")
+}
+
+/// Where a login to `server` would store the password unencrypted (config.json), or `None` when a
+/// credential helper is configured for it.
+pub fn login_plaintext_file(cfg: &Config, server: &str) -> Result<Option<PathBuf>> {
+    let creds = cfg
+        .credentials
+        .clone()
+        .unwrap_or_else(credentials::sources_from_env);
+    credentials::plaintext_file(&creds, &login_host(server))
 }
 
 /// Remove stored credentials for `server`; false if there were none.
 pub fn logout(cfg: &Config, server: &str) -> Result<bool> {
-    let creds = cfg.credentials.clone().unwrap_or_else(credentials::sources_from_env);
+    let creds = cfg
+        .credentials
+        .clone()
+        .unwrap_or_else(credentials::sources_from_env);
     credentials::erase(&creds, &login_host(server))
 }
 
@@ -807,6 +1134,58 @@ mod tests {
         ] {
             assert!(validate_digest(&bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn endpoints_rewrite_prefixes_for_mirrors_and_locations_only() {
+        use crate::config::{Mirror, RegistryEntry};
+        let mut cfg = Config::default();
+        cfg.registries.insert(
+            "docker.io/library".into(),
+            RegistryEntry {
+                mirrors: vec![Mirror {
+                    location: "mirror.example/hub".into(),
+                    insecure: false,
+                    pull_from: PullFrom::All,
+                }],
+                ..Default::default()
+            },
+        );
+        cfg.registries.insert(
+            "old.example/team".into(),
+            RegistryEntry {
+                location: Some("new.example:5000/org/team".into()),
+                ..Default::default()
+            },
+        );
+        cfg.registries.insert(
+            "mirror.example".into(),
+            RegistryEntry {
+                insecure: true,
+                ..Default::default()
+            },
+        );
+        let c = Client::new(&cfg).unwrap();
+        let eps = c.endpoints(&"busybox".parse().unwrap(), true).unwrap();
+        let got: Vec<_> = eps
+            .iter()
+            .map(|e| (e.host.as_str(), e.repository.as_str(), e.insecure))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("mirror.example", "hub/busybox", true),
+                ("registry-1.docker.io", "library/busybox", false)
+            ]
+        );
+        let eps = c
+            .endpoints(&"old.example/team/app:1".parse().unwrap(), true)
+            .unwrap();
+        assert_eq!(eps.len(), 1);
+        assert_eq!(
+            (eps[0].host.as_str(), eps[0].repository.as_str()),
+            ("new.example:5000", "org/team/app")
+        );
     }
 
     #[test]

@@ -98,7 +98,13 @@ pub const MASKED_PATHS: [&str; 12] = [
 ];
 
 /// Paths docker remounts read-only (SECURITY.md 1H H5).
-pub const READONLY_PATHS: [&str; 5] = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+pub const READONLY_PATHS: [&str; 5] = [
+    "/proc/bus",
+    "/proc/fs",
+    "/proc/irq",
+    "/proc/sys",
+    "/proc/sysrq-trigger",
+];
 
 /// Default PATH when neither the image nor `-e` gives one (docker's `oci.DefaultPathEnv`).
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -209,14 +215,20 @@ pub struct ImageConfig {
 impl ImageConfig {
     /// Take what the spec needs from an OCI image config.
     pub fn from_oci(c: Option<&oci_spec::image::Config>) -> ImageConfig {
-        let Some(c) = c else { return ImageConfig::default() };
+        let Some(c) = c else {
+            return ImageConfig::default();
+        };
         ImageConfig {
             user: c.user().clone().filter(|u| !u.is_empty()),
             env: c.env().clone().unwrap_or_default(),
             entrypoint: c.entrypoint().clone(),
             cmd: c.cmd().clone(),
             working_dir: c.working_dir().clone().filter(|w| !w.is_empty()),
-            labels: c.labels().clone().map(|m| m.into_iter().collect()).unwrap_or_default(),
+            labels: c
+                .labels()
+                .clone()
+                .map(|m| m.into_iter().collect())
+                .unwrap_or_default(),
             stop_signal: c.stop_signal().clone(),
             volumes: c.volumes().clone().unwrap_or_default(),
             exposed_ports: c.exposed_ports().clone().unwrap_or_default(),
@@ -280,12 +292,20 @@ pub fn process_args(image: &ImageConfig, opts: &RunOptions) -> Result<(Vec<Strin
 
 /// Merge env as docker: image Env, then `-e`/`--env-file` (last wins per key), PATH if missing,
 /// HOSTNAME, HOME from passwd, TERM=xterm with `-t`.
-pub fn process_env(image: &ImageConfig, opts: &RunOptions, hostname: &str, home: &str) -> Result<Vec<String>> {
+pub fn process_env(
+    image: &ImageConfig,
+    opts: &RunOptions,
+    hostname: &str,
+    home: &str,
+) -> Result<Vec<String>> {
     let mut order: Vec<String> = Vec::new();
     let mut vals: BTreeMap<String, String> = BTreeMap::new();
     let mut set = |kv: &str, order: &mut Vec<String>| -> Result<()> {
         if kv.contains('\0') {
-            bail!("invalid environment variable {:?}: contains a NUL byte", kv.split('=').next().unwrap_or(""));
+            bail!(
+                "invalid environment variable {:?}: contains a NUL byte",
+                kv.split('=').next().unwrap_or("")
+            );
         }
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
         if k.is_empty() {
@@ -308,7 +328,10 @@ pub fn process_env(image: &ImageConfig, opts: &RunOptions, hostname: &str, home:
         set("TERM=xterm", &mut order)?;
     }
     if !order.iter().any(|k| k == "HOME") {
-        set(&format!("HOME={}", if home.is_empty() { "/" } else { home }), &mut order)?;
+        set(
+            &format!("HOME={}", if home.is_empty() { "/" } else { home }),
+            &mut order,
+        )?;
     }
     // docker puts PATH first, then HOSTNAME, then the rest in order; keep that shape for `env` output.
     let mut out = Vec::with_capacity(order.len());
@@ -331,7 +354,11 @@ pub fn normalize_cap(c: &str) -> Result<String> {
     if up == "ALL" {
         return Ok(up);
     }
-    let full = if up.starts_with("CAP_") { up } else { format!("CAP_{up}") };
+    let full = if up.starts_with("CAP_") {
+        up
+    } else {
+        format!("CAP_{up}")
+    };
     if !ALL_CAPS.contains(&full.as_str()) {
         bail!("unknown capability: {c:?}");
     }
@@ -343,15 +370,31 @@ pub fn capabilities(opts: &RunOptions) -> Result<Vec<String>> {
     if opts.privileged {
         return Ok(ALL_CAPS.iter().map(|s| s.to_string()).collect());
     }
-    let add: Vec<String> = opts.cap_add.iter().map(|c| normalize_cap(c)).collect::<Result<_>>()?;
-    let drop: Vec<String> = opts.cap_drop.iter().map(|c| normalize_cap(c)).collect::<Result<_>>()?;
+    let add: Vec<String> = opts
+        .cap_add
+        .iter()
+        .map(|c| normalize_cap(c))
+        .collect::<Result<_>>()?;
+    let drop: Vec<String> = opts
+        .cap_drop
+        .iter()
+        .map(|c| normalize_cap(c))
+        .collect::<Result<_>>()?;
     let mut caps: Vec<String> = if drop.iter().any(|c| c == "ALL") {
         Vec::new()
     } else {
-        DEFAULT_CAPS.iter().map(|s| s.to_string()).filter(|c| !drop.contains(c)).collect()
+        DEFAULT_CAPS
+            .iter()
+            .map(|s| s.to_string())
+            .filter(|c| !drop.contains(c))
+            .collect()
     };
     if add.iter().any(|c| c == "ALL") {
-        caps = ALL_CAPS.iter().map(|s| s.to_string()).filter(|c| !drop.contains(c)).collect();
+        caps = ALL_CAPS
+            .iter()
+            .map(|s| s.to_string())
+            .filter(|c| !drop.contains(c))
+            .collect();
     } else {
         for c in add {
             if !caps.contains(&c) {
@@ -372,8 +415,14 @@ pub fn parse_signal(s: &str) -> Result<i32> {
         bail!("invalid signal: {s}");
     }
     let up = s.to_ascii_uppercase();
-    let name = if up.starts_with("SIG") { up } else { format!("SIG{up}") };
-    name.parse::<nix::sys::signal::Signal>().map(|s| s as i32).map_err(|_| anyhow::anyhow!("invalid signal: {s}"))
+    let name = if up.starts_with("SIG") {
+        up
+    } else {
+        format!("SIG{up}")
+    };
+    name.parse::<nix::sys::signal::Signal>()
+        .map(|s| s as i32)
+        .map_err(|_| anyhow::anyhow!("invalid signal: {s}"))
 }
 
 /// Default hostname: the first 12 hex digits of the id (docker).
@@ -385,9 +434,16 @@ pub fn default_hostname(id: &str) -> String {
 pub fn build_spec(image: &ImageConfig, opts: &RunOptions, host: &HostContext) -> Result<Spec> {
     let (entrypoint, cmd) = process_args(image, opts)?;
     let args: Vec<String> = entrypoint.into_iter().chain(cmd).collect();
-    let hostname = opts.hostname.clone().unwrap_or_else(|| default_hostname(&host.id));
+    let hostname = opts
+        .hostname
+        .clone()
+        .unwrap_or_else(|| default_hostname(&host.id));
     let env = process_env(image, opts, &hostname, &host.user.home)?;
-    let cwd = opts.workdir.clone().or_else(|| image.working_dir.clone()).unwrap_or_else(|| "/".into());
+    let cwd = opts
+        .workdir
+        .clone()
+        .or_else(|| image.working_dir.clone())
+        .unwrap_or_else(|| "/".into());
     if !cwd.starts_with('/') {
         bail!("the working directory '{cwd}' is invalid, it needs to be an absolute path");
     }
@@ -396,8 +452,10 @@ pub fn build_spec(image: &ImageConfig, opts: &RunOptions, host: &HostContext) ->
     }
     let caps = capabilities(opts)?;
 
-    let mut rlimits = vec![json!({"type": "RLIMIT_NOFILE", "soft": DEFAULT_NOFILE.min(host.nofile_hard),
-        "hard": DEFAULT_NOFILE.min(host.nofile_hard)})];
+    let mut rlimits = vec![
+        json!({"type": "RLIMIT_NOFILE", "soft": DEFAULT_NOFILE.min(host.nofile_hard),
+        "hard": DEFAULT_NOFILE.min(host.nofile_hard)}),
+    ];
     for u in &opts.ulimits {
         let ty = format!("RLIMIT_{}", u.name.to_ascii_uppercase());
         rlimits.retain(|r| r["type"] != ty.as_str());
@@ -458,11 +516,18 @@ pub fn build_spec(image: &ImageConfig, opts: &RunOptions, host: &HostContext) ->
         };
         o.push(if m.readonly { "ro".into() } else { "rw".into() });
         o.extend(m.options.iter().cloned());
-        mounts.push(json!({"destination": m.destination, "type": ty, "source": m.source, "options": o}));
+        mounts.push(
+            json!({"destination": m.destination, "type": ty, "source": m.source, "options": o}),
+        );
     }
 
-    let mut namespaces = vec![json!({"type": "pid"}), json!({"type": "ipc"}), json!({"type": "uts"}),
-        json!({"type": "mount"}), json!({"type": "network"})];
+    let mut namespaces = vec![
+        json!({"type": "pid"}),
+        json!({"type": "ipc"}),
+        json!({"type": "uts"}),
+        json!({"type": "mount"}),
+        json!({"type": "network"}),
+    ];
     if host.cgroup_v2 {
         namespaces.push(json!({"type": "cgroup"}));
     }
@@ -474,14 +539,21 @@ pub fn build_spec(image: &ImageConfig, opts: &RunOptions, host: &HostContext) ->
         "readonlyPaths": if opts.privileged { Vec::new() } else { READONLY_PATHS.to_vec() },
     });
     if host.rootless {
-        linux["namespaces"].as_array_mut().expect("namespaces is an array").push(json!({"type": "user"}));
+        linux["namespaces"]
+            .as_array_mut()
+            .expect("namespaces is an array")
+            .push(json!({"type": "user"}));
     }
     let sec = match (&opts.seccomp, opts.privileged) {
         (SeccompChoice::Unconfined, _) | (_, true) => None,
         (SeccompChoice::Default, false) => Some(seccomp::default_profile(&caps)),
         (SeccompChoice::Profile(p), false) => {
-            let data = std::fs::read(p).with_context(|| format!("reading seccomp profile {}", p.display()))?;
-            Some(seccomp::profile_from_json(&data).with_context(|| format!("loading {}", p.display()))?)
+            let data = std::fs::read(p)
+                .with_context(|| format!("reading seccomp profile {}", p.display()))?;
+            Some(
+                seccomp::profile_from_json(&data)
+                    .with_context(|| format!("loading {}", p.display()))?,
+            )
         }
     };
     if let Some(s) = sec {
@@ -509,7 +581,9 @@ fn resources(opts: &RunOptions) -> Value {
         devices.push(json!({"allow": true, "type": "c", "access": "m"}));
         devices.push(json!({"allow": true, "type": "b", "access": "m"}));
         for (maj, min) in [(1, 3), (1, 8), (1, 7), (5, 0), (1, 5), (1, 9), (5, 2)] {
-            devices.push(json!({"allow": true, "type": "c", "major": maj, "minor": min, "access": "rwm"}));
+            devices.push(
+                json!({"allow": true, "type": "c", "major": maj, "minor": min, "access": "rwm"}),
+            );
         }
         devices.push(json!({"allow": true, "type": "c", "major": 136, "access": "rwm"}));
     }
@@ -554,7 +628,12 @@ mod tests {
             hosts_file: "/c/hosts".into(),
             resolv_file: "/c/resolv.conf".into(),
             cgroups_path: "berth/x".into(),
-            user: user::ResolvedUser { uid: 0, gid: 0, additional_gids: vec![], home: "/root".into() },
+            user: user::ResolvedUser {
+                uid: 0,
+                gid: 0,
+                additional_gids: vec![],
+                home: "/root".into(),
+            },
             mounts: vec![],
         }
     }
@@ -571,87 +650,217 @@ mod tests {
     #[test]
     fn entrypoint_and_cmd_follow_docker_rules() {
         let o = RunOptions::default();
-        assert_eq!(process_args(&img(), &o).unwrap(), (vec!["/ep".into()], vec!["a".into(), "b".into()]));
-        let o = RunOptions { cmd: vec!["x".into()], ..Default::default() };
+        assert_eq!(
+            process_args(&img(), &o).unwrap(),
+            (vec!["/ep".into()], vec!["a".into(), "b".into()])
+        );
+        let o = RunOptions {
+            cmd: vec!["x".into()],
+            ..Default::default()
+        };
         assert_eq!(process_args(&img(), &o).unwrap().1, vec!["x".to_string()]);
         // --entrypoint drops the image Cmd.
-        let o = RunOptions { entrypoint: Some("/other".into()), ..Default::default() };
-        assert_eq!(process_args(&img(), &o).unwrap(), (vec!["/other".into()], vec![]));
+        let o = RunOptions {
+            entrypoint: Some("/other".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            process_args(&img(), &o).unwrap(),
+            (vec!["/other".into()], vec![])
+        );
         // --entrypoint '' resets it: only the given command remains.
-        let o = RunOptions { entrypoint: Some(String::new()), cmd: vec!["sh".into()], ..Default::default() };
-        assert_eq!(process_args(&img(), &o).unwrap(), (vec![], vec!["sh".into()]));
-        let o = RunOptions { entrypoint: Some(String::new()), ..Default::default() };
+        let o = RunOptions {
+            entrypoint: Some(String::new()),
+            cmd: vec!["sh".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            process_args(&img(), &o).unwrap(),
+            (vec![], vec!["sh".into()])
+        );
+        let o = RunOptions {
+            entrypoint: Some(String::new()),
+            ..Default::default()
+        };
         assert!(process_args(&img(), &o).is_err());
     }
 
     #[test]
     fn env_merges_image_then_flags_with_path_hostname_term_home() {
-        let o = RunOptions { env: vec!["A=2".into(), "B=3".into()], tty: true, ..Default::default() };
+        let o = RunOptions {
+            env: vec!["A=2".into(), "B=3".into()],
+            tty: true,
+            ..Default::default()
+        };
         let env = process_env(&img(), &o, "h", "/root").unwrap();
-        assert_eq!(env, vec!["PATH=/img/bin", "HOSTNAME=h", "A=2", "B=3", "TERM=xterm", "HOME=/root"]);
+        assert_eq!(
+            env,
+            vec![
+                "PATH=/img/bin",
+                "HOSTNAME=h",
+                "A=2",
+                "B=3",
+                "TERM=xterm",
+                "HOME=/root"
+            ]
+        );
         let env = process_env(&ImageConfig::default(), &RunOptions::default(), "h", "").unwrap();
         assert_eq!(env[0], format!("PATH={DEFAULT_PATH}"));
         assert!(env.contains(&"HOME=/".to_string()));
         assert!(!env.iter().any(|e| e.starts_with("TERM=")));
-        assert!(process_env(&img(), &RunOptions { env: vec!["=x".into()], ..Default::default() }, "h", "/").is_err());
+        assert!(
+            process_env(
+                &img(),
+                &RunOptions {
+                    env: vec!["=x".into()],
+                    ..Default::default()
+                },
+                "h",
+                "/"
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn capabilities_default_add_drop_all() {
         assert_eq!(capabilities(&RunOptions::default()).unwrap().len(), 14);
-        let o = RunOptions { cap_drop: vec!["ALL".into()], cap_add: vec!["net_admin".into()], ..Default::default() };
+        let o = RunOptions {
+            cap_drop: vec!["ALL".into()],
+            cap_add: vec!["net_admin".into()],
+            ..Default::default()
+        };
         assert_eq!(capabilities(&o).unwrap(), vec!["CAP_NET_ADMIN".to_string()]);
-        let o = RunOptions { cap_drop: vec!["CHOWN".into()], ..Default::default() };
+        let o = RunOptions {
+            cap_drop: vec!["CHOWN".into()],
+            ..Default::default()
+        };
         assert!(!capabilities(&o).unwrap().contains(&"CAP_CHOWN".to_string()));
-        let o = RunOptions { cap_add: vec!["BOGUS".into()], ..Default::default() };
+        let o = RunOptions {
+            cap_add: vec!["BOGUS".into()],
+            ..Default::default()
+        };
         assert!(capabilities(&o).is_err());
     }
 
     #[test]
     fn spec_has_docker_defaults() {
-        let o = RunOptions { memory: Some(1 << 20), pids_limit: Some(10), ..Default::default() };
+        let o = RunOptions {
+            memory: Some(1 << 20),
+            pids_limit: Some(10),
+            ..Default::default()
+        };
         let s = build_spec(&img(), &o, &host()).unwrap();
         assert_eq!(s.hostname().as_deref(), Some("0123456789ab"));
         let p = s.process().as_ref().unwrap();
         assert_eq!(p.cwd().to_str(), Some("/"));
-        assert_eq!(p.capabilities().as_ref().unwrap().bounding().as_ref().unwrap().len(), 14);
-        assert!(p.capabilities().as_ref().unwrap().inheritable().as_ref().unwrap().is_empty());
+        assert_eq!(
+            p.capabilities()
+                .as_ref()
+                .unwrap()
+                .bounding()
+                .as_ref()
+                .unwrap()
+                .len(),
+            14
+        );
+        assert!(
+            p.capabilities()
+                .as_ref()
+                .unwrap()
+                .inheritable()
+                .as_ref()
+                .unwrap()
+                .is_empty()
+        );
         let nofile = &p.rlimits().as_ref().unwrap()[0];
         assert_eq!(nofile.hard(), 524288);
         let l = s.linux().as_ref().unwrap();
-        assert!(l.masked_paths().as_ref().unwrap().contains(&"/proc/kcore".to_string()));
-        assert!(l.readonly_paths().as_ref().unwrap().contains(&"/proc/sys".to_string()));
+        assert!(
+            l.masked_paths()
+                .as_ref()
+                .unwrap()
+                .contains(&"/proc/kcore".to_string())
+        );
+        assert!(
+            l.readonly_paths()
+                .as_ref()
+                .unwrap()
+                .contains(&"/proc/sys".to_string())
+        );
         assert!(l.seccomp().is_some());
         let r = l.resources().as_ref().unwrap();
         assert_eq!(r.memory().as_ref().unwrap().limit(), Some(1 << 20));
         assert_eq!(r.pids().as_ref().unwrap().limit(), 10);
         let ns = l.namespaces().as_ref().unwrap();
         assert_eq!(ns.len(), 5);
-        let dests: Vec<_> = s.mounts().as_ref().unwrap().iter().map(|m| m.destination().clone()).collect();
-        for d in ["/proc", "/dev", "/dev/pts", "/sys", "/dev/shm", "/dev/mqueue", "/etc/hosts"] {
+        let dests: Vec<_> = s
+            .mounts()
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|m| m.destination().clone())
+            .collect();
+        for d in [
+            "/proc",
+            "/dev",
+            "/dev/pts",
+            "/sys",
+            "/dev/shm",
+            "/dev/mqueue",
+            "/etc/hosts",
+        ] {
             assert!(dests.iter().any(|x| x.to_str() == Some(d)), "{d} missing");
         }
     }
 
     #[test]
     fn privileged_and_unconfined_drop_seccomp() {
-        let o = RunOptions { seccomp: SeccompChoice::Unconfined, ..Default::default() };
-        assert!(build_spec(&img(), &o, &host()).unwrap().linux().as_ref().unwrap().seccomp().is_none());
-        let o = RunOptions { privileged: true, ..Default::default() };
+        let o = RunOptions {
+            seccomp: SeccompChoice::Unconfined,
+            ..Default::default()
+        };
+        assert!(
+            build_spec(&img(), &o, &host())
+                .unwrap()
+                .linux()
+                .as_ref()
+                .unwrap()
+                .seccomp()
+                .is_none()
+        );
+        let o = RunOptions {
+            privileged: true,
+            ..Default::default()
+        };
         let s = build_spec(&img(), &o, &host()).unwrap();
         assert!(s.linux().as_ref().unwrap().seccomp().is_none());
-        assert!(s.linux().as_ref().unwrap().masked_paths().as_ref().unwrap().is_empty());
+        assert!(
+            s.linux()
+                .as_ref()
+                .unwrap()
+                .masked_paths()
+                .as_ref()
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
     fn hostile_stop_signal_and_relative_workdir_are_rejected() {
         for sig in ["SIGFOO", "0", "99"] {
-            let o = RunOptions { stop_signal: Some(sig.into()), ..Default::default() };
+            let o = RunOptions {
+                stop_signal: Some(sig.into()),
+                ..Default::default()
+            };
             assert!(build_spec(&img(), &o, &host()).is_err(), "{sig}");
         }
         assert_eq!(parse_signal("TERM").unwrap(), 15);
         assert_eq!(parse_signal("sigkill").unwrap(), 9);
-        let o = RunOptions { workdir: Some("rel".into()), ..Default::default() };
+        let o = RunOptions {
+            workdir: Some("rel".into()),
+            ..Default::default()
+        };
         assert!(build_spec(&img(), &o, &host()).is_err());
     }
 }

@@ -37,8 +37,11 @@ pub struct LayeredRoot {
 
 impl RootReader for LayeredRoot {
     fn read(&self, path: &str, max: u64) -> Result<Option<Vec<u8>>> {
-        let rel: Vec<&str> = path.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
-        if rel.iter().any(|c| *c == "..") {
+        let rel: Vec<&str> = path
+            .split('/')
+            .filter(|c| !c.is_empty() && *c != ".")
+            .collect();
+        if rel.contains(&"..") {
             bail!("path {path} leaves the container root");
         }
         'layers: for layer in &self.layers {
@@ -48,7 +51,11 @@ impl RootReader for LayeredRoot {
             let mut cur = layer.clone();
             for (i, comp) in rel.iter().enumerate() {
                 let parent = cur.clone();
-                if parent.join(format!(".wh.{comp}")).symlink_metadata().is_ok() {
+                if parent
+                    .join(format!(".wh.{comp}"))
+                    .symlink_metadata()
+                    .is_ok()
+                {
                     return Ok(None);
                 }
                 cur.push(comp);
@@ -88,11 +95,20 @@ fn is_opaque(dir: &Path) -> bool {
     if dir.join(".wh..wh..opq").symlink_metadata().is_ok() {
         return true;
     }
-    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()) else { return false };
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()) else {
+        return false;
+    };
     let mut buf = [0u8; 4];
     for name in [c"trusted.overlay.opaque", c"user.overlay.opaque"] {
         // SAFETY: c and name are NUL-terminated; buf is valid for 4 bytes and its length is passed.
-        let n = unsafe { libc::lgetxattr(c.as_ptr(), name.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+        let n = unsafe {
+            libc::lgetxattr(
+                c.as_ptr(),
+                name.as_ptr(),
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+            )
+        };
         if n == 1 && buf[0] == b'y' {
             return true;
         }
@@ -107,12 +123,16 @@ fn read_nofollow(p: &Path, max: u64) -> Result<Vec<u8>> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(p)
         .with_context(|| format!("opening {}", p.display()))?;
-    let md = f.metadata().with_context(|| format!("reading metadata of {}", p.display()))?;
+    let md = f
+        .metadata()
+        .with_context(|| format!("reading metadata of {}", p.display()))?;
     if !md.is_file() {
         bail!("{} is not a regular file", p.display());
     }
     let mut out = Vec::new();
-    File::take(f, max + 1).read_to_end(&mut out).with_context(|| format!("reading {}", p.display()))?;
+    File::take(f, max + 1)
+        .read_to_end(&mut out)
+        .with_context(|| format!("reading {}", p.display()))?;
     if out.len() as u64 > max {
         bail!("{} is larger than {max} bytes", p.display());
     }
@@ -161,7 +181,11 @@ fn parse_group(data: &[u8]) -> Vec<GroupEntry> {
             Some(GroupEntry {
                 name: f[0].to_string(),
                 gid: parse_id(f[2]).ok()?,
-                members: f[3].split(',').filter(|m| !m.is_empty()).map(str::to_string).collect(),
+                members: f[3]
+                    .split(',')
+                    .filter(|m| !m.is_empty())
+                    .map(str::to_string)
+                    .collect(),
             })
         })
         .collect()
@@ -230,7 +254,12 @@ pub fn resolve_user(root: &dyn RootReader, spec: &str) -> Result<ResolvedUser> {
             }
         }
     }
-    Ok(ResolvedUser { uid, gid, additional_gids: additional, home })
+    Ok(ResolvedUser {
+        uid,
+        gid,
+        additional_gids: additional,
+        home,
+    })
 }
 
 #[cfg(test)]
@@ -246,7 +275,9 @@ mod tests {
         fs::write(lower.join("etc/group"), group).unwrap();
         let upper = d.path().join("upper");
         fs::create_dir_all(&upper).unwrap();
-        let r = LayeredRoot { layers: vec![upper, lower] };
+        let r = LayeredRoot {
+            layers: vec![upper, lower],
+        };
         (d, r)
     }
 
@@ -289,7 +320,9 @@ mod tests {
         let lower = d.path().join("lower");
         fs::create_dir_all(lower.join("etc")).unwrap();
         std::os::unix::fs::symlink("/etc/passwd", lower.join("etc/passwd")).unwrap();
-        let r = LayeredRoot { layers: vec![lower] };
+        let r = LayeredRoot {
+            layers: vec![lower],
+        };
         assert!(resolve_user(&r, "root").is_err());
     }
 

@@ -77,6 +77,19 @@ impl Decoder {
     }
 }
 
+/// A unix socket path can hold only 108 bytes, and run roots can be deep: reach the socket through an
+/// open directory fd (`/proc/self/fd/N/attach.sock`). Keep the returned `File` alive while using the path.
+pub fn short_socket_path(
+    sock: &std::path::Path,
+) -> std::io::Result<(std::fs::File, std::path::PathBuf)> {
+    use std::os::fd::AsRawFd;
+    let dir = sock.parent().unwrap_or(std::path::Path::new("/"));
+    let d = std::fs::File::open(dir)?;
+    let name = sock.file_name().unwrap_or_default();
+    let p = std::path::PathBuf::from(format!("/proc/self/fd/{}", d.as_raw_fd())).join(name);
+    Ok((d, p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,8 +99,14 @@ mod tests {
         let mut wire = encode(STDOUT, b"hello\n");
         wire.extend(encode(EXIT, &3i32.to_be_bytes()));
         let mut r = &wire[..];
-        assert_eq!(read_frame(&mut r).unwrap(), Some((STDOUT, b"hello\n".to_vec())));
-        assert_eq!(read_frame(&mut r).unwrap(), Some((EXIT, 3i32.to_be_bytes().to_vec())));
+        assert_eq!(
+            read_frame(&mut r).unwrap(),
+            Some((STDOUT, b"hello\n".to_vec()))
+        );
+        assert_eq!(
+            read_frame(&mut r).unwrap(),
+            Some((EXIT, 3i32.to_be_bytes().to_vec()))
+        );
         assert_eq!(read_frame(&mut r).unwrap(), None);
         let mut d = Decoder::default();
         d.feed(&wire[..3]);
@@ -96,15 +115,4 @@ mod tests {
         assert_eq!(d.next_frame().unwrap().unwrap().0, STDOUT);
         assert_eq!(d.next_frame().unwrap().unwrap().0, EXIT);
     }
-}
-
-/// A unix socket path can hold only 108 bytes, and run roots can be deep: reach the socket through an
-/// open directory fd (`/proc/self/fd/N/attach.sock`). Keep the returned `File` alive while using the path.
-pub fn short_socket_path(sock: &std::path::Path) -> std::io::Result<(std::fs::File, std::path::PathBuf)> {
-    use std::os::fd::AsRawFd;
-    let dir = sock.parent().unwrap_or(std::path::Path::new("/"));
-    let d = std::fs::File::open(dir)?;
-    let name = sock.file_name().unwrap_or_default();
-    let p = std::path::PathBuf::from(format!("/proc/self/fd/{}", d.as_raw_fd())).join(name);
-    Ok((d, p))
 }

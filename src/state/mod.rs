@@ -139,7 +139,10 @@ pub fn process_start_time(pid: i32) -> Option<u64> {
         return None;
     }
     let mut s = String::new();
-    fs::File::open(format!("/proc/{pid}/stat")).ok()?.read_to_string(&mut s).ok()?;
+    fs::File::open(format!("/proc/{pid}/stat"))
+        .ok()?
+        .read_to_string(&mut s)
+        .ok()?;
     // The command name (field 2) may contain spaces and parentheses: fields resume after the last ')'.
     let rest = &s[s.rfind(')')? + 1..];
     // rest starts with field 3 (state); start time is field 22.
@@ -161,7 +164,9 @@ pub fn validate_name(name: &str) -> Result<()> {
     let ok = b.len() >= 2
         && b.len() <= 253
         && b[0].is_ascii_alphanumeric()
-        && b[1..].iter().all(|c| c.is_ascii_alphanumeric() || b"_.-".contains(c));
+        && b[1..]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || b"_.-".contains(c));
     if !ok {
         bail!("Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
     }
@@ -171,7 +176,9 @@ pub fn validate_name(name: &str) -> Result<()> {
 /// A fresh container id: 64 hex digits from the kernel's random source.
 pub fn new_id() -> Result<String> {
     let mut b = [0u8; 32];
-    fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut b)).context("reading /dev/urandom")?;
+    fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .context("reading /dev/urandom")?;
     Ok(hex::encode(b))
 }
 
@@ -183,7 +190,9 @@ pub struct Containers {
 
 impl Containers {
     pub fn new(paths: &Paths) -> Containers {
-        Containers { paths: paths.clone() }
+        Containers {
+            paths: paths.clone(),
+        }
     }
 
     /// `<root>/containers/<id>`: config, state, log, upper/work/rootfs.
@@ -224,7 +233,10 @@ impl Containers {
         let mut ids = Vec::new();
         for e in rd.flatten() {
             let n = e.file_name().to_string_lossy().to_string();
-            if n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit()) && e.path().join("container.json").exists() {
+            if n.len() == 64
+                && n.bytes().all(|b| b.is_ascii_hexdigit())
+                && e.path().join("container.json").exists()
+            {
                 ids.push(n);
             }
         }
@@ -249,7 +261,11 @@ impl Containers {
             }
         }
         if q.bytes().all(|b| b.is_ascii_hexdigit()) {
-            let m: Vec<String> = self.list_ids()?.into_iter().filter(|id| id.starts_with(q)).collect();
+            let m: Vec<String> = self
+                .list_ids()?
+                .into_iter()
+                .filter(|id| id.starts_with(q))
+                .collect();
             match m.len() {
                 1 => return Ok(m.into_iter().next().expect("one match")),
                 0 => {}
@@ -268,21 +284,35 @@ impl Containers {
         let _l = FileLock::exclusive(&self.paths.root.join("names.lock"))?;
         let p = dir.join(name);
         use std::os::unix::fs::OpenOptionsExt;
-        match fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&p) {
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&p)
+        {
             Ok(mut f) => {
                 use std::io::Write;
-                f.write_all(id.as_bytes()).with_context(|| format!("writing {}", p.display()))?;
-                f.sync_all().with_context(|| format!("syncing {}", p.display()))?;
+                f.write_all(id.as_bytes())
+                    .with_context(|| format!("writing {}", p.display()))?;
+                f.sync_all()
+                    .with_context(|| format!("syncing {}", p.display()))?;
                 Ok(())
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let owner = fs::read_to_string(&p).unwrap_or_default().trim().to_string();
+                let owner = fs::read_to_string(&p)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
                 // A reservation whose container is gone (crash between reserve and create) is stale.
                 if !owner.is_empty() && !self.dir(&owner).exists() && owner != id {
                     store::write_atomic(&p, id.as_bytes())?;
                     return Ok(());
                 }
-                Err(StateError::NameInUse { name: name.into(), id: owner }.into())
+                Err(StateError::NameInUse {
+                    name: name.into(),
+                    id: owner,
+                }
+                .into())
             }
             Err(e) => Err(e).with_context(|| format!("reserving name {name}")),
         }
@@ -292,7 +322,10 @@ impl Containers {
     pub fn release_name(&self, name: &str, id: &str) -> Result<()> {
         let _l = FileLock::exclusive(&self.paths.root.join("names.lock"))?;
         let p = self.names_dir().join(name);
-        if fs::read_to_string(&p).map(|s| s.trim() == id).unwrap_or(false) {
+        if fs::read_to_string(&p)
+            .map(|s| s.trim() == id)
+            .unwrap_or(false)
+        {
             fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
         }
         Ok(())
@@ -331,7 +364,10 @@ impl Containers {
     }
 
     pub fn write_exit(&self, id: &str, e: &ExitRecord) -> Result<()> {
-        store::write_atomic(&self.run_dir(id).join("exit.json"), &serde_json::to_vec(e).context("encoding exit")?)
+        store::write_atomic(
+            &self.run_dir(id).join("exit.json"),
+            &serde_json::to_vec(e).context("encoding exit")?,
+        )
     }
 
     pub fn read_monitor(&self, id: &str) -> Option<MonitorRecord> {
@@ -339,12 +375,16 @@ impl Containers {
     }
 
     pub fn write_monitor(&self, id: &str, m: &MonitorRecord) -> Result<()> {
-        store::write_atomic(&self.run_dir(id).join("monitor.json"), &serde_json::to_vec(m).context("encoding")?)
+        store::write_atomic(
+            &self.run_dir(id).join("monitor.json"),
+            &serde_json::to_vec(m).context("encoding")?,
+        )
     }
 
     /// True while the container's monitor process is alive (pid and start time match).
     pub fn monitor_alive(&self, id: &str) -> bool {
-        self.read_monitor(id).is_some_and(|m| same_process_alive(m.pid, m.start_time))
+        self.read_monitor(id)
+            .is_some_and(|m| same_process_alive(m.pid, m.start_time))
     }
 
     /// Bring `state.json` in line with reality; call with the container's lock held. Returns the state.
@@ -371,7 +411,8 @@ impl Containers {
                     exit_code: 255,
                     finished_at: time::rfc3339_nano(std::time::SystemTime::now()),
                     oom_killed: false,
-                    error: "container process and its monitor disappeared without an exit record".into(),
+                    error: "container process and its monitor disappeared without an exit record"
+                        .into(),
                 },
             );
         }
@@ -399,7 +440,9 @@ impl Containers {
     /// Remove everything a container left on disk: its state dir, run dir, name and, when asked, its
     /// anonymous volumes. Call after the runtime has destroyed its processes, mounts and cgroup.
     pub fn remove_files(&self, rec: &ContainerRecord, remove_volumes: bool) -> Result<()> {
-        let mut st = self.load_state(&rec.id).unwrap_or_else(|_| ContainerState::new_created());
+        let mut st = self
+            .load_state(&rec.id)
+            .unwrap_or_else(|_| ContainerState::new_created());
         st.status = Status::Removing;
         let _ = self.save_state(&rec.id, &st);
         self.release_name(&rec.name, &rec.id)?;
@@ -423,12 +466,35 @@ pub fn apply_exit(st: &mut ContainerState, e: &ExitRecord) {
     st.pid = 0;
 }
 
-/// Remove `path` recursively if it exists.
+/// Remove `path` recursively if it exists. Directories we may not enter (overlay's `work/work` is mode
+/// 000; a container can chmod its upper dirs) are made accessible first: they are ours to delete.
 pub fn remove_dir_if_exists(path: &Path) -> Result<()> {
+    match fs::remove_dir_all(path) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(_) => {}
+    }
+    make_removable(path);
     match fs::remove_dir_all(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e).with_context(|| format!("removing {}", path.display())),
+    }
+}
+
+fn make_removable(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(md) = fs::symlink_metadata(dir) else {
+        return;
+    };
+    if !md.is_dir() {
+        return;
+    }
+    let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+    if let Ok(rd) = fs::read_dir(dir) {
+        for e in rd.flatten() {
+            make_removable(&e.path());
+        }
     }
 }
 
@@ -438,7 +504,11 @@ mod tests {
 
     fn world() -> (tempfile::TempDir, Containers) {
         let d = tempfile::tempdir().unwrap();
-        let p = Paths { root: d.path().join("root"), run_root: d.path().join("run"), rootless: false };
+        let p = Paths {
+            root: d.path().join("root"),
+            run_root: d.path().join("run"),
+            rootless: false,
+        };
         p.ensure().unwrap();
         (d, Containers::new(&p))
     }
@@ -456,7 +526,11 @@ mod tests {
                 })
             })
             .collect();
-        let wins = handles.into_iter().map(|h| h.join().unwrap()).filter(|w| *w).count();
+        let wins = handles
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .filter(|w| *w)
+            .count();
         assert_eq!(wins, 1);
     }
 
@@ -505,10 +579,21 @@ mod tests {
         st.pid = std::process::id() as i32;
         st.start_time = 1; // not our start time: a recycled pid
         c.save_state(&id, &st).unwrap();
-        c.write_exit(&id, &ExitRecord { exit_code: 3, finished_at: "t".into(), oom_killed: true, error: String::new() })
-            .unwrap();
+        c.write_exit(
+            &id,
+            &ExitRecord {
+                exit_code: 3,
+                finished_at: "t".into(),
+                oom_killed: true,
+                error: String::new(),
+            },
+        )
+        .unwrap();
         let st = c.refresh(&id).unwrap();
-        assert_eq!((st.status, st.exit_code, st.oom_killed), (Status::Exited, 3, true));
+        assert_eq!(
+            (st.status, st.exit_code, st.oom_killed),
+            (Status::Exited, 3, true)
+        );
     }
 
     #[test]
@@ -526,6 +611,9 @@ mod tests {
         assert_eq!(c.lookup(&id).unwrap(), id);
         assert_eq!(c.lookup("abc").unwrap(), id);
         assert!(c.lookup("ab").is_err());
-        assert_eq!(c.lookup("nope").unwrap_err().to_string(), "No such container: nope");
+        assert_eq!(
+            c.lookup("nope").unwrap_err().to_string(),
+            "No such container: nope"
+        );
     }
 }

@@ -90,7 +90,10 @@ mod tests {
         let s = rfc3339_nano(t);
         assert_eq!(s, "2026-11-25T19:32:35.123456789Z");
         assert_eq!(parse_rfc3339(&s), Some(t));
-        assert_eq!(parse_rfc3339("2026-11-25T20:32:35+01:00"), Some(UNIX_EPOCH + Duration::new(1_795_635_155, 0)));
+        assert_eq!(
+            parse_rfc3339("2026-11-25T20:32:35+01:00"),
+            Some(UNIX_EPOCH + Duration::new(1_795_635_155, 0))
+        );
         assert_eq!(parse_rfc3339(ZERO_TIME), None);
         assert_eq!(rfc3339_nano(UNIX_EPOCH), "1970-01-01T00:00:00.000000000Z");
     }

@@ -65,13 +65,24 @@ impl ImageIndex {
         let p = paths.images_json();
         let data = match std::fs::read(&p) {
             Ok(d) => d,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ImageIndex { version: 1, ..Default::default() }),
-            Err(e) => return Err(e).with_context(|| format!("reading image index {}", p.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(ImageIndex {
+                    version: 1,
+                    ..Default::default()
+                });
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("reading image index {}", p.display()));
+            }
         };
-        let idx: ImageIndex =
-            serde_json::from_slice(&data).with_context(|| format!("parsing image index {}", p.display()))?;
+        let idx: ImageIndex = serde_json::from_slice(&data)
+            .with_context(|| format!("parsing image index {}", p.display()))?;
         if idx.version != 1 {
-            bail!("image index {} has unknown version {}", p.display(), idx.version);
+            bail!(
+                "image index {} has unknown version {}",
+                p.display(),
+                idx.version
+            );
         }
         Ok(idx)
     }
@@ -81,6 +92,18 @@ impl ImageIndex {
     pub fn update<T>(paths: &Paths, f: impl FnOnce(&mut ImageIndex) -> Result<T>) -> Result<T> {
         super::create_private_dir(&paths.root)?;
         let _lock = FileLock::exclusive(&paths.images_lock())?;
+        // Every writer of images.json holds this lock: a temp file left beside it is from a writer
+        // that was killed.
+        if let Ok(rd) = std::fs::read_dir(&paths.root) {
+            for e in rd.flatten() {
+                if e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".images.json.tmp-")
+                {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
         let mut idx = ImageIndex::load(paths)?;
         let before = serde_json::to_vec(&idx)?;
         let out = f(&mut idx)?;

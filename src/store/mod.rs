@@ -41,7 +41,11 @@ impl Paths {
             None if !rootless => PathBuf::from("/run/berth"),
             None => runtime_dir(uid).join("berth"),
         };
-        Ok(Paths { root, run_root, rootless })
+        Ok(Paths {
+            root,
+            run_root,
+            rootless,
+        })
     }
 
     /// Create both roots with mode 0700 (store contents must not be reachable by other local users,
@@ -148,7 +152,11 @@ pub fn remove_tree(path: &Path) -> Result<()> {
     use std::os::fd::AsFd;
     let parent = path.parent().context("removing a tree needs a parent")?;
     let name = path.file_name().context("removing a tree needs a name")?;
-    let pfd = match nix::fcntl::open(parent, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty()) {
+    let pfd = match nix::fcntl::open(
+        parent,
+        OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    ) {
         Ok(fd) => fd,
         Err(nix::errno::Errno::ENOENT) => return Ok(()),
         Err(e) => return Err(e).with_context(|| format!("opening {}", parent.display())),
@@ -176,7 +184,12 @@ pub fn remove_all_at(parent: std::os::fd::BorrowedFd<'_>, name: &std::ffi::OsStr
         Err(Errno::ENOENT) => return Ok(()),
         Err(Errno::EACCES) => {
             // O_NOFOLLOW failed with ELOOP above for symlinks, so this is a directory: open it up.
-            fchmodat(parent, name, Mode::from_bits_truncate(0o700), FchmodatFlags::FollowSymlink)?;
+            fchmodat(
+                parent,
+                name,
+                Mode::from_bits_truncate(0o700),
+                FchmodatFlags::FollowSymlink,
+            )?;
             openat(parent, name, flags, Mode::empty())?
         }
         Err(e) => return Err(e.into()),
@@ -212,7 +225,8 @@ pub fn remove_all_at(parent: std::os::fd::BorrowedFd<'_>, name: &std::ffi::OsStr
 /// moved. The parent of `dest` is fsynced so the name survives a crash (SECURITY.md J3).
 pub fn rename_if_absent(src: &Path, dest: &Path) -> Result<bool> {
     let parent = dest.parent().context("rename target needs a parent")?;
-    fs::create_dir_all(parent).with_context(|| format!("creating directory {}", parent.display()))?;
+    fs::create_dir_all(parent)
+        .with_context(|| format!("creating directory {}", parent.display()))?;
     let moved = match nix::fcntl::renameat2(
         nix::fcntl::AT_FDCWD,
         src,
@@ -225,7 +239,10 @@ pub fn rename_if_absent(src: &Path, dest: &Path) -> Result<bool> {
             remove_tree(src)?;
             false
         }
-        Err(e) => return Err(e).with_context(|| format!("renaming {} to {}", src.display(), dest.display())),
+        Err(e) => {
+            return Err(e)
+                .with_context(|| format!("renaming {} to {}", src.display(), dest.display()));
+        }
     };
     sync_dir(parent)?;
     Ok(moved)
@@ -239,14 +256,18 @@ fn data_home() -> Result<PathBuf> {
     if let Some(d) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(d));
     }
-    let home = std::env::var_os("HOME").filter(|v| !v.is_empty()).context("HOME is not set")?;
+    let home = std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .context("HOME is not set")?;
     Ok(PathBuf::from(home).join(".local/share"))
 }
 
 fn runtime_dir(uid: u32) -> PathBuf {
     use std::os::unix::fs::MetadataExt;
     let owned_private = |p: &Path| {
-        fs::metadata(p).map(|m| m.is_dir() && m.uid() == uid && m.mode() & 0o077 == 0).unwrap_or(false)
+        fs::metadata(p)
+            .map(|m| m.is_dir() && m.uid() == uid && m.mode() & 0o077 == 0)
+            .unwrap_or(false)
     };
     if let Some(d) = std::env::var_os("XDG_RUNTIME_DIR").filter(|v| !v.is_empty()) {
         let d = PathBuf::from(d);
@@ -264,7 +285,8 @@ fn runtime_dir(uid: u32) -> PathBuf {
 /// Create a directory (and parents) with mode 0700 for the last component.
 pub fn create_private_dir(d: &Path) -> Result<()> {
     if let Some(parent) = d.parent() {
-        fs::create_dir_all(parent).with_context(|| format!("creating directory {}", parent.display()))?;
+        fs::create_dir_all(parent)
+            .with_context(|| format!("creating directory {}", parent.display()))?;
     }
     match fs::DirBuilder::new().mode(0o700).create(d) {
         Ok(()) => Ok(()),
@@ -281,9 +303,15 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
 
 /// [`write_atomic`] with an explicit file mode.
 pub fn write_atomic_mode(path: &Path, data: &[u8], mode: u32) -> Result<()> {
-    let dir = path.parent().context("atomic write needs a parent directory")?;
+    let dir = path
+        .parent()
+        .context("atomic write needs a parent directory")?;
     let name = path.file_name().context("atomic write needs a file name")?;
-    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let res = (|| -> Result<()> {
         let mut f = OpenOptions::new()
             .write(true)
@@ -293,8 +321,10 @@ pub fn write_atomic_mode(path: &Path, data: &[u8], mode: u32) -> Result<()> {
             .custom_flags(libc::O_NOFOLLOW)
             .open(&tmp)
             .with_context(|| format!("creating {}", tmp.display()))?;
-        f.write_all(data).with_context(|| format!("writing {}", tmp.display()))?;
-        f.sync_all().with_context(|| format!("syncing {}", tmp.display()))?;
+        f.write_all(data)
+            .with_context(|| format!("writing {}", tmp.display()))?;
+        f.sync_all()
+            .with_context(|| format!("syncing {}", tmp.display()))?;
         fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))?;
         sync_dir(dir)
     })();
@@ -323,26 +353,39 @@ impl FileLock {
     /// Block until the exclusive lock on `path` is ours (the file is created if missing).
     pub fn exclusive(path: &Path) -> Result<FileLock> {
         let file = open_lock_file(path)?;
-        file.lock().with_context(|| format!("locking {}", path.display()))?;
+        file.lock()
+            .with_context(|| format!("locking {}", path.display()))?;
         let _ = file.set_len(0);
         let _ = (&file).write_all(format!("{}\n", std::process::id()).as_bytes());
-        Ok(FileLock { file, path: path.to_path_buf() })
+        Ok(FileLock {
+            file,
+            path: path.to_path_buf(),
+        })
     }
 
     /// Block until a shared lock on `path` is ours.
     pub fn shared(path: &Path) -> Result<FileLock> {
         let file = open_lock_file(path)?;
-        file.lock_shared().with_context(|| format!("locking {}", path.display()))?;
-        Ok(FileLock { file, path: path.to_path_buf() })
+        file.lock_shared()
+            .with_context(|| format!("locking {}", path.display()))?;
+        Ok(FileLock {
+            file,
+            path: path.to_path_buf(),
+        })
     }
 
     /// Take the exclusive lock only if nobody holds it.
     pub fn try_exclusive(path: &Path) -> Result<Option<FileLock>> {
         let file = open_lock_file(path)?;
         match file.try_lock() {
-            Ok(()) => Ok(Some(FileLock { file, path: path.to_path_buf() })),
+            Ok(()) => Ok(Some(FileLock {
+                file,
+                path: path.to_path_buf(),
+            })),
             Err(fs::TryLockError::WouldBlock) => Ok(None),
-            Err(fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("locking {}", path.display())),
+            Err(fs::TryLockError::Error(e)) => {
+                Err(e).with_context(|| format!("locking {}", path.display()))
+            }
         }
     }
 
@@ -359,7 +402,8 @@ impl Drop for FileLock {
 
 fn open_lock_file(path: &Path) -> Result<File> {
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).with_context(|| format!("creating directory {}", parent.display()))?;
+        fs::create_dir_all(parent)
+            .with_context(|| format!("creating directory {}", parent.display()))?;
     }
     OpenOptions::new()
         .read(true)

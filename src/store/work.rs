@@ -30,7 +30,12 @@ impl WorkDir {
         let lock = FileLock::exclusive(&lock_path)?;
         let path = parent.join(format!("{TMP_PREFIX}{token}"));
         create_private_dir(&path)?;
-        Ok(WorkDir { path, lock_path, _lock: lock, committed: false })
+        Ok(WorkDir {
+            path,
+            lock_path,
+            _lock: lock,
+            committed: false,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -61,13 +66,20 @@ pub fn clean_stale(paths: &Paths) -> Result<()> {
         let Ok(rd) = fs::read_dir(&dir) else { continue };
         for e in rd.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            let Some(token) = name.strip_prefix(TMP_PREFIX) else { continue };
-            if token.is_empty() || !token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            let Some(token) = name.strip_prefix(TMP_PREFIX) else {
+                continue;
+            };
+            if token.is_empty()
+                || !token
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            {
                 continue;
             }
             let lock_path = paths.locks_dir().join(format!("tmp-{token}.lock"));
             if let Some(_held) = FileLock::try_exclusive(&lock_path)? {
-                remove_tree(&e.path()).with_context(|| format!("cleaning stale work dir {}", e.path().display()))?;
+                remove_tree(&e.path())
+                    .with_context(|| format!("cleaning stale work dir {}", e.path().display()))?;
                 let _ = fs::remove_file(&lock_path);
             }
         }
@@ -78,7 +90,9 @@ pub fn clean_stale(paths: &Paths) -> Result<()> {
 /// 16 random hex characters from the kernel.
 pub fn random_token() -> Result<String> {
     let mut b = [0u8; 8];
-    fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut b)).context("reading /dev/urandom")?;
+    fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .context("reading /dev/urandom")?;
     Ok(hex::encode(b))
 }
 
@@ -87,7 +101,11 @@ mod tests {
     use super::*;
 
     fn paths(d: &Path) -> Paths {
-        Paths { root: d.join("root"), run_root: d.join("run"), rootless: false }
+        Paths {
+            root: d.join("root"),
+            run_root: d.join("run"),
+            rootless: false,
+        }
     }
 
     #[test]

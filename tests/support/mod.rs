@@ -13,6 +13,8 @@
 //!   [`TestEnv::home`], [`TestEnv::config_path`], [`TestEnv::docker_config`]; [`TestEnv::write_config`] replaces
 //!   the (initially empty) berth config file; [`TestEnv::pull`] pulls a fixture from the shared registry.
 //! - [`must_run`] runs a setup tool (not berth) and panics with its output if it fails.
+//! - Every command run through [`Outcome::of`] (so [`TestEnv::run`] too) is killed and its test fails after
+//!   [`command_timeout`] (BERTH_TEST_CMD_TIMEOUT, default 180 s), so one hung command cannot stall the suite.
 //! - [`registry::shared`]: one docker-registry for the whole test binary, pre-loaded with the fixtures listed in
 //!   [`fixtures`]; [`registry::shared_htpasswd`] and [`registry::shared_token`] for the auth flows;
 //!   [`registry::Registry::start`] for a private one (no auth, htpasswd, or a token server); [`registry::http`]
@@ -20,8 +22,11 @@
 //! - [`fixtures`]: the fixture images (names, digests, OCI layouts on disk).
 //! - [`unique`]: a name no other test in this run uses (for containers, tags, networks).
 //!
+//! - Dropping a [`TestEnv`] kills processes left running in its world and unmounts below it ([`teardown`]).
+//!
 //! Filesystems: the temp dirs live under `$TMPDIR` (default /tmp, ext4 on these machines), which supports overlay
-//! upper and work dirs; set BERTH_TEST_TMPDIR to put test worlds elsewhere (it must not be overlayfs itself).
+//! upper and work dirs; set BERTH_TEST_TMPDIR to put test worlds elsewhere (it must not be overlayfs itself, and
+//! must be short: a world's run root is `<base>/bt-XXXXXX/run` and sockets below it must fit in 107 bytes).
 #![allow(dead_code)]
 
 pub mod fixtures;
@@ -35,7 +40,18 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 use tempfile::TempDir;
+
+/// How long one command may run before its test fails: BERTH_TEST_CMD_TIMEOUT seconds, default 180.
+pub fn command_timeout() -> Duration {
+    let secs = std::env::var("BERTH_TEST_CMD_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(180);
+    Duration::from_secs(secs)
+}
 
 /// Path of the berth binary under test (built by cargo for this test binary).
 pub fn berth_bin() -> PathBuf {
@@ -87,14 +103,53 @@ pub fn clean_at_exit(pid: Option<u32>, dir: PathBuf) {
         .push((pid, dir));
 }
 
+/// A test world's dir: `<temp_base>/bt-XXXXXX`, short on purpose. Unix socket paths are limited to 107 bytes
+/// (sun_path), and berth puts sockets at `<run-root>/containers/<64-hex id>/attach.sock`: with /tmp as the base
+/// the run root `/tmp/bt-XXXXXX/run` leaves 106. A longer BERTH_TEST_TMPDIR can break container tests.
+fn world_dir() -> TempDir {
+    owned_temp_dir(tempfile::Builder::new().prefix("bt-").rand_bytes(6))
+}
+
 /// A temp dir under [`temp_base`] with a recognisable prefix, removed on drop.
 pub fn temp_dir(prefix: &str) -> TempDir {
+    owned_temp_dir(tempfile::Builder::new().prefix(&format!("berth-{prefix}-")))
+}
+
+/// Name of the file in every support temp dir that holds the pid of the test process owning it.
+const OWNER_FILE: &str = ".berth-test-owner";
+
+fn owned_temp_dir(builder: &mut tempfile::Builder) -> TempDir {
     let base = temp_base();
     fs::create_dir_all(&base).expect("creating test temp base");
-    tempfile::Builder::new()
-        .prefix(&format!("berth-{prefix}-"))
-        .tempdir_in(base)
-        .expect("creating test temp dir")
+    sweep_stale(&base);
+    let dir = builder.tempdir_in(base).expect("creating test temp dir");
+    fs::write(dir.path().join(OWNER_FILE), std::process::id().to_string())
+        .expect("writing owner file");
+    dir
+}
+
+/// Once per test process: remove support temp dirs whose owning test process is gone (a run killed by a
+/// timeout or a signal never drops its statics nor runs atexit), after [`teardown`] stops what ran in them.
+fn sweep_stale(base: &Path) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for e in fs::read_dir(base).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !(name.starts_with("bt-") || name.starts_with("berth-")) {
+                continue;
+            }
+            let Some(pid) = fs::read_to_string(e.path().join(OWNER_FILE))
+                .ok()
+                .and_then(|p| p.trim().parse::<i32>().ok())
+            else {
+                continue;
+            };
+            if !Path::new(&format!("/proc/{pid}")).exists() {
+                teardown(&e.path());
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    });
 }
 
 /// One test's world: its own store, run root, config, HOME and docker config dir, all inside one temp dir.
@@ -109,7 +164,7 @@ impl TestEnv {
     /// `root/ run/ home/ home/.docker/ home/.config/ home/.local/share/ xdg-run/ config.toml`.
     pub fn new() -> TestEnv {
         let env = TestEnv {
-            dir: temp_dir("env"),
+            dir: world_dir(),
             user: None,
         };
         env.populate();
@@ -121,7 +176,7 @@ impl TestEnv {
     pub fn rootless() -> TestEnv {
         let user = rootless::ensure_user();
         let env = TestEnv {
-            dir: temp_dir("rootless"),
+            dir: world_dir(),
             user: Some(user.clone()),
         };
         // The temp dir's parent (/tmp) is world-traversable; make the dir itself reachable for the user.
@@ -281,33 +336,74 @@ impl TestEnv {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        use std::io::Write;
         let mut cmd = self.berth();
-        cmd.args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let desc = format!("{cmd:?}");
-        let mut child = cmd
-            .spawn()
-            .unwrap_or_else(|e| panic!("spawning {desc}: {e}"));
-        let mut stdin = child.stdin.take().expect("piped stdin");
-        let input = input.to_vec();
-        let writer = std::thread::spawn(move || {
-            // A command that exits without reading stdin closes the pipe: that is not the test's failure.
-            let _ = stdin.write_all(&input);
-        });
-        let out = child
-            .wait_with_output()
-            .unwrap_or_else(|e| panic!("waiting for {desc}: {e}"));
-        let _ = writer.join();
-        Outcome::from_output(desc, out)
+        cmd.args(args);
+        Outcome::of_with_input(&mut cmd, Some(input), command_timeout())
     }
 }
 
 impl Default for TestEnv {
     fn default() -> Self {
         TestEnv::new()
+    }
+}
+
+impl Drop for TestEnv {
+    /// Before the temp dir is removed: stop what the test left running in this world and unmount what it left
+    /// mounted, so removal never descends into a container's rootfs or a bind mount of something outside.
+    fn drop(&mut self) {
+        teardown(self.dir.path());
+    }
+}
+
+/// Kill every process whose command line, environment, root or cwd points into `dir` (berth commands and
+/// monitors of this world, and container processes whose root is under it), then lazily unmount every mount
+/// below `dir`, deepest first. Best effort: errors are ignored, the temp dir removal reports what is left.
+pub fn teardown(dir: &Path) {
+    let me = std::process::id();
+    let needle = dir.as_os_str().as_encoded_bytes();
+    let mentions = |data: &[u8]| data.windows(needle.len()).any(|w| w == needle);
+    for _round in 0..3 {
+        let mut killed = false;
+        for e in fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            if pid == me {
+                continue;
+            }
+            let p = e.path();
+            let hit = ["cmdline", "environ"]
+                .iter()
+                .any(|f| fs::read(p.join(f)).map(|d| mentions(&d)).unwrap_or(false))
+                || ["root", "cwd"].iter().any(|f| {
+                    fs::read_link(p.join(f))
+                        .map(|l| l.starts_with(dir))
+                        .unwrap_or(false)
+                });
+            if hit {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid as i32),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+                killed = true;
+            }
+        }
+        if !killed {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut mounts: Vec<PathBuf> = fs::read_to_string("/proc/self/mountinfo")
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split(' ').nth(4))
+        .map(|m| PathBuf::from(m.replace("\\040", " ")))
+        .filter(|m| m.starts_with(dir))
+        .collect();
+    mounts.sort_by_key(|m| std::cmp::Reverse(m.as_os_str().len()));
+    for m in mounts {
+        let _ = nix::mount::umount2(&m, nix::mount::MntFlags::MNT_DETACH);
     }
 }
 
@@ -324,11 +420,79 @@ pub struct Outcome {
 impl Outcome {
     /// Run `cmd` to completion, capturing stdout and stderr.
     pub fn of(cmd: &mut Command) -> Outcome {
+        Outcome::of_with_input(cmd, None, command_timeout())
+    }
+
+    /// Run `cmd` with `input` on stdin (stdin untouched when None), capturing stdout and stderr. Panics when it
+    /// runs longer than `timeout` (it is killed), or when it exits but a descendant keeps its output pipes open
+    /// (a detached process that inherited them): both would otherwise hang the whole suite.
+    pub fn of_with_input(cmd: &mut Command, input: Option<&[u8]>, timeout: Duration) -> Outcome {
+        use std::io::{Read, Write};
         let desc = format!("{cmd:?}");
-        let out = cmd
-            .output()
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        if input.is_some() {
+            cmd.stdin(Stdio::piped());
+        }
+        let mut child = cmd
+            .spawn()
             .unwrap_or_else(|e| panic!("running {desc}: {e}"));
-        Outcome::from_output(desc, out)
+        if let (Some(data), Some(mut stdin)) = (input, child.stdin.take()) {
+            let data = data.to_vec();
+            // A command that exits without reading stdin closes the pipe: that is not the test's failure.
+            std::thread::spawn(move || {
+                let _ = stdin.write_all(&data);
+            });
+        }
+        let reader = |mut r: Box<dyn Read + Send>| {
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let _ = r.read_to_end(&mut buf);
+                let _ = tx.send(buf);
+            });
+            rx
+        };
+        let out_rx = reader(Box::new(child.stdout.take().expect("piped stdout")));
+        let err_rx = reader(Box::new(child.stderr.take().expect("piped stderr")));
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(st)) => break st,
+                Ok(None) if Instant::now() >= deadline => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    let grab = |rx: &mpsc::Receiver<Vec<u8>>| {
+                        String::from_utf8_lossy(
+                            &rx.recv_timeout(Duration::from_secs(2)).unwrap_or_default(),
+                        )
+                        .into_owned()
+                    };
+                    panic!(
+                        "{desc} timed out after {timeout:?} and was killed\n--- stdout ---\n{}\n--- stderr ---\n{}",
+                        grab(&out_rx),
+                        grab(&err_rx)
+                    );
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Err(e) => panic!("waiting for {desc}: {e}"),
+            }
+        };
+        let grace = deadline.saturating_duration_since(Instant::now()) + Duration::from_secs(5);
+        let collect = |rx: mpsc::Receiver<Vec<u8>>, which: &str| {
+            rx.recv_timeout(grace).unwrap_or_else(|_| {
+                panic!("{desc} exited ({status}) but its {which} stays open: a process it started inherited it")
+            })
+        };
+        let stdout = collect(out_rx, "stdout");
+        let stderr = collect(err_rx, "stderr");
+        Outcome::from_output(
+            desc,
+            Output {
+                status,
+                stdout,
+                stderr,
+            },
+        )
     }
 
     pub fn from_output(command: String, out: Output) -> Outcome {
@@ -422,4 +586,59 @@ pub fn must_run(cmd: &mut Command) -> Outcome {
     let out = Outcome::of(cmd);
     out.assert_ok();
     out
+}
+
+#[test]
+fn support_outcome_feeds_stdin_and_kills_commands_that_hang() {
+    let out = Outcome::of_with_input(
+        &mut Command::new("cat"),
+        Some(b"through stdin"),
+        Duration::from_secs(30),
+    );
+    out.assert_ok().assert_stdout_eq("through stdin");
+    let started = Instant::now();
+    let hung = std::panic::catch_unwind(|| {
+        Outcome::of_with_input(
+            Command::new("sleep").arg("30"),
+            None,
+            Duration::from_millis(300),
+        )
+    });
+    let msg = hung.expect_err("a hung command must fail its test");
+    let msg = msg.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(msg.contains("timed out"), "{msg}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the hung command was not killed in time"
+    );
+}
+
+#[test]
+fn support_env_drop_kills_leftover_processes_and_unmounts() {
+    let env = TestEnv::new();
+    let mut sleeper = Command::new("sleep")
+        .arg("300")
+        .current_dir(env.dir())
+        .spawn()
+        .expect("spawning sleep");
+    let mnt = env.dir().join("mnt");
+    fs::create_dir(&mnt).expect("mkdir mnt");
+    must_run(
+        Command::new("mount")
+            .args(["-t", "tmpfs", "tmpfs"])
+            .arg(&mnt),
+    );
+    let dir = env.dir().to_path_buf();
+    drop(env);
+    let status = sleeper.wait().expect("waiting for sleep");
+    assert!(
+        !status.success(),
+        "the leftover process was not killed: {status}"
+    );
+    let mountinfo = fs::read_to_string("/proc/self/mountinfo").expect("mountinfo");
+    assert!(
+        !mountinfo.contains(dir.to_str().expect("utf-8 path")),
+        "a mount under the world was left"
+    );
+    assert!(!dir.exists(), "the world dir was not removed");
 }
