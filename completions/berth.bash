@@ -4090,17 +4090,13 @@ _berth() {
             return 0
             ;;
         berth__subcmd__pod__subcmd__logs)
-            opts="-f -t -n -D -h -V --follow --timestamps --tail --root --run-root --config --debug --log-level --help --version"
+            opts="-f -t -n -D -h -V --follow --timestamps --tail --names --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --tail)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1192,7 +1192,7 @@ complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcomm
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from top" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from top" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -s n -l tail -d 'Number of lines to show from the end of the logs' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -l tail -d 'Number of lines to show from the end of the logs' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -1200,6 +1200,7 @@ complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcomm
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Follow log output'
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -s t -l timestamps -d 'Show timestamps'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -s n -l names -d 'Prefix lines with the container\'s name instead of its id'
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from start" -l root -d 'Persistent storage root (images, layers, containers)' -r -F

@@ -384,8 +384,9 @@ fn pod_stop_start_restart_and_new_pod_from_run() {
         "--name",
         &solo,
         &image,
-        "sleep",
-        "1000",
+        "sh",
+        "-c",
+        "echo hello-logs; exec sleep 1000",
     ])
     .assert_ok();
     env.run([
@@ -410,6 +411,13 @@ fn pod_stop_start_restart_and_new_pod_from_run() {
         .trim()
         .to_string();
 
+    // pod logs: the members' output, each line prefixed with its container (podman).
+    let logs = env.run(["pod", "logs", &pod]);
+    logs.assert_ok()
+        .assert_stdout_eq(&format!("{} hello-logs\n", &solo_id[..12]));
+    let logs = env.run(["pod", "logs", "--names", &pod]);
+    logs.assert_ok()
+        .assert_stdout_eq(&format!("{solo} hello-logs\n"));
     env.run(["pod", "stop", "-t", "1", &pod]).assert_ok();
     env.run([
         "pod",

@@ -53,8 +53,11 @@ pub enum PodSub {
         #[arg(short = 't', long)]
         timestamps: bool,
         /// Number of lines to show from the end of the logs
-        #[arg(short = 'n', long, default_value = "all")]
+        #[arg(long, default_value = "all")]
         tail: String,
+        /// Prefix lines with the container's name instead of its id
+        #[arg(short = 'n', long)]
+        names: bool,
         pod: String,
     },
     /// Start one or more pods
@@ -174,8 +177,9 @@ pub fn run(cmd: PodCommand, g: &GlobalOpts) -> Result<i32> {
             follow,
             timestamps,
             tail,
+            names,
             pod,
-        } => logs(&p, &pod, follow, timestamps, &tail),
+        } => logs(&p, &pod, follow, timestamps, &tail, names),
         PodSub::Start { pods } => each(&pods, |q| engine::start(&p, q)),
         PodSub::Stop { time, pods } => each(&pods, |q| engine::stop(&p, q, time)),
         PodSub::Restart { pods } => each(&pods, |q| engine::restart(&p, q)),
@@ -415,7 +419,14 @@ fn top(p: &Paths, q: &str) -> Result<i32> {
     Ok(0)
 }
 
-fn logs(p: &Paths, q: &str, follow: bool, timestamps: bool, tail: &str) -> Result<i32> {
+fn logs(
+    p: &Paths,
+    q: &str,
+    follow: bool,
+    timestamps: bool,
+    tail: &str,
+    names: bool,
+) -> Result<i32> {
     let tail = match tail {
         "all" | "" => None,
         n => n
@@ -441,8 +452,8 @@ fn logs(p: &Paths, q: &str, follow: bool, timestamps: bool, tail: &str) -> Resul
             } else {
                 &mut out
             };
-            // podman prefixes each line with the container's short id (and name, with --names).
-            let mut line = format!("{short} {name} ");
+            // podman prefixes each line with the container's short id (its name with --names).
+            let mut line = format!("{} ", if names { name } else { short });
             if timestamps {
                 line.push_str(&e.time);
                 line.push(' ');
