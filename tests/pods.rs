@@ -585,3 +585,41 @@ fn rootless_pod_members_share_hostname_and_shm_and_stop_leaves_nothing() {
         "a mount under the run root remains"
     );
 }
+
+#[test]
+fn exit_policy_stop_stops_the_pod_after_its_last_container() {
+    let (env, image) = world();
+    let pod = unique("once");
+    let _guard = PodGuard(&env, pod.clone());
+    env.run(["pod", "create", "--name", &pod, "--exit-policy", "stop"])
+        .assert_ok();
+    env.run(["run", "--pod", &pod, &image, "true"]).assert_ok();
+    // berth has no daemon: the policy is applied when the pod is next looked at.
+    env.run(["pod", "ps", "--format", "{{.Status}}"])
+        .assert_ok()
+        .assert_stdout_eq("Exited\n");
+    env.run([
+        "pod",
+        "inspect",
+        "--format",
+        "{{.ExitPolicy}} {{.InfraPid}}",
+        &pod,
+    ])
+    .assert_ok()
+    .assert_stdout_eq("stop 0\n");
+    // The default policy keeps the pod (its infra) up.
+    let keep = unique("keep");
+    let _guard2 = PodGuard(&env, keep.clone());
+    env.run(["pod", "create", "--name", &keep]).assert_ok();
+    env.run(["run", "--pod", &keep, &image, "true"]).assert_ok();
+    env.run([
+        "pod",
+        "ps",
+        "--filter",
+        &format!("name={keep}"),
+        "--format",
+        "{{.Status}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("Degraded\n");
+}

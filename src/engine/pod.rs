@@ -612,7 +612,13 @@ fn summarize(paths: &Paths, pods: &Pods, id: &str) -> Result<PodSummary> {
         }
     }
     containers.sort_by_key(|s| s.record.id != record.infra_id);
-    apply_exit_policy(paths, &record, &containers);
+    if apply_exit_policy(paths, &record, &containers) {
+        for s in containers.iter_mut() {
+            if let Ok(st) = c.peek(&s.record.id) {
+                s.state = st;
+            }
+        }
+    }
     let states: Vec<Status> = containers.iter().map(|s| s.state.status).collect();
     Ok(PodSummary {
         status: pod_status(&states),
@@ -623,9 +629,10 @@ fn summarize(paths: &Paths, pods: &Pods, id: &str) -> Result<PodSummary> {
 
 /// `--exit-policy stop`: once every member has exited, the infra goes too (podman stops the pod when its
 /// last container exits). berth has no daemon, so the policy is applied whenever the pod is looked at.
-fn apply_exit_policy(paths: &Paths, pod: &PodRecord, containers: &[ctr::Summary]) {
+/// Returns true when it stopped the infra.
+fn apply_exit_policy(paths: &Paths, pod: &PodRecord, containers: &[ctr::Summary]) -> bool {
     if pod.exit_policy != ExitPolicy::Stop {
-        return;
+        return false;
     }
     let members: Vec<&ctr::Summary> = containers
         .iter()
@@ -634,9 +641,10 @@ fn apply_exit_policy(paths: &Paths, pod: &PodRecord, containers: &[ctr::Summary]
     let infra_up = containers
         .iter()
         .any(|s| s.record.id == pod.infra_id && s.state.is_running());
-    if infra_up && !members.is_empty() && members.iter().all(|s| s.state.status == Status::Exited) {
-        let _ = stop_infra(paths, pod);
-    }
+    infra_up
+        && !members.is_empty()
+        && members.iter().all(|s| s.state.status == Status::Exited)
+        && stop_infra(paths, pod).is_ok()
 }
 
 /// Every pod, newest first.
@@ -793,7 +801,12 @@ pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<String> 
     let results: Vec<(String, Result<()>)> = std::thread::scope(|sc| {
         let hs: Vec<_> = ids
             .iter()
-            .map(|id| (id.clone(), sc.spawn(move || ctr::stop(paths, id, timeout, None))))
+            .map(|id| {
+                (
+                    id.clone(),
+                    sc.spawn(move || ctr::stop(paths, id, timeout, None)),
+                )
+            })
             .collect();
         hs.into_iter()
             .map(|(id, h)| {
