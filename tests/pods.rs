@@ -256,6 +256,10 @@ fn pod_members_share_localhost_hostname_and_shm() {
         .assert_stderr_has("cannot be removed without force");
 
     let infra = infra_id(&env, &pod);
+    // The infra goes only with its pod (podman).
+    env.run(["rm", "-f", &infra])
+        .assert_failed()
+        .assert_stderr_has("is the infra container of pod");
     let web_id = env
         .run(["inspect", "--format", "{{.Id}}", &web])
         .stdout()

@@ -518,6 +518,7 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;
+    crate::engine::pod::guard_infra_removal(paths, &rec)?;
     {
         let _l = c.lock(&id)?;
         let st = c.refresh(&id)?;
@@ -1044,6 +1045,9 @@ pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
         let Ok(rec) = c.load_record(&id) else {
             continue;
         };
+        if crate::engine::pod::is_live_infra(paths, &rec) {
+            continue;
+        }
         bytes += dir_size(&c.dir(&id).join("upper"));
         crate::runtime::destroy(
             &id,

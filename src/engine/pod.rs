@@ -888,6 +888,8 @@ pub fn remove(paths: &Paths, query: &str, force: bool) -> Result<String> {
     for m in members(&s) {
         rep.record(&m.record.id, ctr::remove(paths, &m.record.id, true, true));
     }
+    // From here on the infra may go (see `guard_infra_removal`).
+    let _ = fs::write(pods.run_dir(&s.record.id).join("removing"), b"");
     rep.record(
         &s.record.infra_id,
         ctr::remove(paths, &s.record.infra_id, true, true),
@@ -981,6 +983,29 @@ pub fn log_containers(paths: &Paths, query: &str) -> Result<Vec<(String, String)
         .into_iter()
         .map(|m| (m.record.id.clone(), m.record.name.clone()))
         .collect())
+}
+
+/// True when `rec` is the infra container of a pod that is not being removed: `rm` refuses it and
+/// `container prune` skips it, as podman does, since the pod cannot start again without it.
+pub fn is_live_infra(paths: &Paths, rec: &ContainerRecord) -> bool {
+    let Some(pod_id) = rec.config.pod.as_deref() else {
+        return false;
+    };
+    let pods = Pods::new(paths);
+    pods.load(pod_id).is_ok_and(|p| p.infra_id == rec.id)
+        && !pods.run_dir(pod_id).join("removing").exists()
+}
+
+/// The hook of `container::remove`: podman's refusal to remove a pod's infra container on its own.
+pub fn guard_infra_removal(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
+    if is_live_infra(paths, rec) {
+        let pod = rec.config.pod.as_deref().unwrap_or_default();
+        bail!(ctr::InvalidState(format!(
+            "container {} is the infra container of pod {pod} and cannot be removed without removing the pod",
+            rec.id
+        )));
+    }
+    Ok(())
 }
 
 /// The pod (id, name) a container belongs to, for `ps --pod` and `--filter pod=`.
