@@ -1,20 +1,24 @@
 //! Pod verbs (podman's semantics, DOCKER-COMPAT.md 1.5): create, start, stop, restart, kill, pause, unpause,
-//! rm, prune, exists, ps, inspect, top, logs; and the two hooks the container path calls: [`prepare_start`]
-//! (before a pod container's monitor is spawned) and [`monitor_needs_seal`].
+//! rm, prune, exists, ps, inspect, top, logs; `run --init` ([`add_init`]); and the hooks the container
+//! path calls: [`prepare_start`] (before a pod container's monitor is spawned), [`monitor_needs_seal`],
+//! [`join_options`] (`run --pod`), [`guard_infra_removal`] and [`is_live_infra`] (`rm`, `container prune`).
 //!
 //! A pod is a record (`state::pod`) plus an infra container: an ordinary container record whose image is
 //! an empty directory (`<root>/pods/<id>/infra-root`) into which berth's own binary and the shared libraries
 //! it needs are bind-mounted read-only, and whose payload is `/berth internal pause` (`monitor::pause`), as
 //! podman's default infra is an empty rootfs with catatonit bind-mounted (`prepareCatatonitMount`). The
-//! infra is supervised by a monitor like any container; the pod's network (bridge endpoint, published
-//! ports, hosts/resolv.conf/hostname) is set up for the infra through `network`, once for the whole pod,
-//! and the pod's /dev/shm is one tmpfs at `<run_root>/pods/<id>/shm` bind-mounted into every container of
-//! the pod (podman bind-mounts the infra's shm the same way).
+//! infra is supervised by a monitor like any container, and that monitor sets up the pod's network (the
+//! infra's `--network`, published ports and hostname are the pod's) and tears it down when the infra
+//! exits. The pod's /dev/shm is one tmpfs at `<run_root>/pods/<id>/shm` (rootless: a plain directory)
+//! bind-mounted into every container of the pod (podman bind-mounts the infra's shm the same way).
 //!
 //! Members join the infra's namespaces through `/proc/<infra pid>/ns/<type>` entries in their spec
-//! (ARCHITECTURE.md: pod members use the launch path with namespace paths); the paths are refreshed at
-//! every start, because the infra's pid changes when the pod restarts.
-//! Depends on engine::container, state, spec types, network, runtime (cgroup freeze for pause), store.
+//! (ARCHITECTURE.md: pod members use the launch path with namespace paths), rootless also its user
+//! namespace; the paths are rewritten at every start, because the infra's pid changes when the pod
+//! restarts. A member's network mode is `container:<infra id>`, so its monitor's network setup joins
+//! the pod's namespace too. Pod-level `--memory`/`--cpus` bound each member's own limits (there is no
+//! pod cgroup parent: the container cgroup name is fixed by the monitor).
+//! Depends on engine::container, state, spec types, network, runtime (cgroup pids for top), store.
 //! Invariant: a member is only launched while its pod's infra is running, and `rm -f` leaves no process,
 //! mount, netns, veth, forwarder or directory of the pod behind.
 
