@@ -264,3 +264,74 @@ impl Pods {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pods_in(dir: &std::path::Path) -> Pods {
+        let paths = Paths {
+            root: dir.join("root"),
+            run_root: dir.join("run"),
+            rootless: false,
+        };
+        fs::create_dir_all(&paths.root).unwrap();
+        Pods::new(&paths)
+    }
+
+    #[test]
+    fn pod_names_are_unique_and_separate_from_container_names() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pods = pods_in(tmp.path());
+        let (a, b) = (new_id().unwrap(), new_id().unwrap());
+        for id in [&a, &b] {
+            fs::create_dir_all(pods.dir(id)).unwrap();
+        }
+        pods.reserve_name("app", &a).unwrap();
+        let err = pods.reserve_name("app", &b).unwrap_err();
+        assert!(
+            matches!(err.downcast_ref::<PodError>(), Some(PodError::NameInUse(_))),
+            "{err:#}"
+        );
+        // Containers keep their own names: a container may be called like a pod (podman).
+        Containers::new(&pods.paths)
+            .reserve_name("app", &b)
+            .unwrap();
+        pods.release_name("app", &a).unwrap();
+        pods.reserve_name("app", &b).unwrap();
+    }
+
+    #[test]
+    fn lookup_by_name_id_and_unique_prefix() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pods = pods_in(tmp.path());
+        let id = new_id().unwrap();
+        fs::create_dir_all(pods.dir(&id)).unwrap();
+        let rec = PodRecord {
+            id: id.clone(),
+            name: "web".into(),
+            created: String::new(),
+            labels: BTreeMap::new(),
+            share: DEFAULT_SHARE.iter().map(|s| s.to_string()).collect(),
+            hostname: "web".into(),
+            ports: vec![],
+            network: "bridge".into(),
+            memory: None,
+            nano_cpus: None,
+            exit_policy: ExitPolicy::Continue,
+            create_command: vec![],
+            infra_id: String::new(),
+        };
+        pods.save(&rec).unwrap();
+        pods.reserve_name("web", &id).unwrap();
+        assert_eq!(pods.lookup("web").unwrap(), id);
+        assert_eq!(pods.lookup(&id).unwrap(), id);
+        assert_eq!(pods.lookup(&id[..6]).unwrap(), id);
+        let err = pods.lookup("nope").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no pod with name or ID nope found: no such pod"
+        );
+        assert!(pods.load(&id).unwrap().shares("net"));
+    }
+}
