@@ -1025,3 +1025,52 @@ fn killed_monitor_leaves_no_network_after_rm_f() {
             .exists()
     );
 }
+
+#[test]
+fn concurrent_joins_leave_every_hosts_file_listing_every_peer() {
+    let env = TestEnv::new();
+    let net = UserNet::create(&env, &[]);
+    let names: Vec<String> = (0..5).map(|i| format!("peer{i}")).collect();
+    let nets: Vec<Net> = std::thread::scope(|s| {
+        let handles: Vec<_> = names
+            .iter()
+            .map(|n| {
+                let dir = env.dir().join(format!("files-{n}"));
+                std::fs::create_dir_all(&dir).unwrap();
+                let (env, net, n) = (&env, &net, n.clone());
+                s.spawn(move || {
+                    Net::setup(
+                        env,
+                        &[
+                            "--network",
+                            &net.name,
+                            "--name",
+                            &n,
+                            "--files-dir",
+                            dir.to_str().unwrap(),
+                        ],
+                    )
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let ips: Vec<String> = nets.iter().map(|n| n.ip()).collect();
+    let mut sorted = ips.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 5, "addresses must be unique: {ips:?}");
+    for (i, n) in names.iter().enumerate() {
+        let hosts = std::fs::read_to_string(env.dir().join(format!("files-{n}/hosts"))).unwrap();
+        for (j, other) in names.iter().enumerate() {
+            if i != j {
+                assert!(
+                    hosts.contains(&format!("{}\t{other} ", ips[j])),
+                    "{n} misses {other}:\n{hosts}"
+                );
+            }
+        }
+    }
+    drop(nets);
+    assert_eq!(leases(&env, &net.name), 0);
+}

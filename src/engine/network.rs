@@ -72,7 +72,7 @@ impl NetworkInfo {
 /// `network create`: the new network's id.
 pub fn create(paths: &Paths, opts: &ipam::CreateOptions) -> Result<String> {
     paths.ensure()?;
-    network::cleanup_stale(paths)?;
+    network::clean_stale_or_warn(paths);
     ipam::ensure_default(paths, None)?;
     Ok(ipam::create(paths, opts)?.id)
 }
@@ -80,7 +80,7 @@ pub fn create(paths: &Paths, opts: &ipam::CreateOptions) -> Result<String> {
 /// Every network, predefined ones included, sorted by name (docker/cli sorts `network ls` by name).
 pub fn list(paths: &Paths) -> Result<Vec<NetworkInfo>> {
     paths.ensure()?;
-    network::cleanup_stale(paths)?;
+    network::clean_stale_or_warn(paths);
     ipam::ensure_default(paths, None)?;
     let mut out: Vec<NetworkInfo> = ipam::list(paths)?
         .iter()
@@ -282,7 +282,7 @@ pub fn connect(
     netns: &Path,
     aliases: &[String],
 ) -> Result<network::Endpoint> {
-    network::cleanup_stale(paths)?;
+    network::clean_stale_or_warn(paths);
     let n = find(paths, net)?;
     if n.builtin && n.name != ipam::DEFAULT_NETWORK {
         bail!("container cannot be disconnected from host network or connected to host network");
@@ -292,7 +292,7 @@ pub fn connect(
 
 /// `network disconnect NET CTR`.
 pub fn disconnect(paths: &Paths, net: &str, container_id: &str) -> Result<()> {
-    network::cleanup_stale(paths)?;
+    network::clean_stale_or_warn(paths);
     let n = find(paths, net)?;
     network::disconnect(paths, &n.name, container_id)
 }

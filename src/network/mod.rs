@@ -460,6 +460,9 @@ fn prepare_bridge(
     prepared.hosts = files::hosts_content(&record.hosts_input, &peers_of(paths, &record));
     write_files(req, prepared)?;
     for ep in &record.endpoints {
+        // Under the network's lock: two containers joining at once must not overwrite a peer's hosts
+        // file with a list that misses the other one.
+        let _g = ipam::network_lock(paths, &ep.network)?;
         refresh_peer_hosts(paths, &ep.network, &req.container_id)?;
     }
     Ok(())
@@ -619,7 +622,8 @@ fn peers_of(paths: &Paths, rec: &Record) -> Vec<PeerEntry> {
     out
 }
 
-/// Rewrite, in place, /etc/hosts of every container on `network` other than `except`.
+/// Rewrite, in place, /etc/hosts of every container on `network` other than `except`. The caller
+/// holds the network's lock.
 fn refresh_peer_hosts(paths: &Paths, network: &str, except: &str) -> Result<()> {
     if network == ipam::DEFAULT_NETWORK {
         return Ok(());
@@ -763,6 +767,14 @@ pub fn cleanup_stale(paths: &Paths) -> Result<Vec<String>> {
     Ok(cleaned)
 }
 
+/// [`cleanup_stale`] where a failure must not fail the command at hand (someone else's leftovers must
+/// not stop a new container): it is reported as a warning and retried by the next command.
+pub fn clean_stale_or_warn(paths: &Paths) {
+    if let Err(e) = cleanup_stale(paths) {
+        log::warn!("cleaning up stale container networks: {e:#}");
+    }
+}
+
 /// Containers attached to a network: (container id, name, endpoint). For `inspect` and `rm`.
 pub fn endpoints_of(paths: &Paths, network: &str) -> Vec<(String, String, Endpoint)> {
     let mut out = Vec::new();
@@ -817,6 +829,7 @@ pub fn connect(
     rec.endpoints.push(ep.clone());
     write_record(paths, &rec)?;
     refresh_own_hosts(paths, &rec)?;
+    let _g = ipam::network_lock(paths, network)?;
     refresh_peer_hosts(paths, network, container_id)?;
     Ok(ep)
 }
@@ -1072,7 +1085,7 @@ pub fn setup_for_monitor(
     resolve: impl Fn(&str) -> Result<(String, i32)>,
     spec: &mut oci_spec::runtime::Spec,
 ) -> Result<Prepared> {
-    cleanup_stale(paths)?;
+    clean_stale_or_warn(paths);
     let mode = parse_mode(paths, c.network, resolve)?;
     let mut req = NetworkRequest::new(c.id, c.name, mode);
     req.aliases = c.opts.aliases.clone();

@@ -88,6 +88,11 @@ fn pick_port(m: &PortMapping) -> Result<u16> {
 /// `sock_dir` holds the helper's pid file or API socket (the container's run dir).
 pub fn attach_rootless(pid: u32, ports: &[PortMapping], sock_dir: &Path) -> Result<RootlessNet> {
     let tool = rootless_tool().context("rootless networking needs pasta (package passt) or slirp4netns; install one, or use --network none or host")?;
+    let start = std::fs::read_to_string("/proc/sys/net/ipv4/ip_unprivileged_port_start")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(1024);
+    check_unprivileged_ports(ports, start)?;
     let mut published = Vec::new();
     for m in ports {
         published.push(PublishedPort {
@@ -106,6 +111,22 @@ pub fn attach_rootless(pid: u32, ports: &[PortMapping], sock_dir: &Path) -> Resu
         pid: helper,
         ports: published,
     })
+}
+
+/// An unprivileged user cannot bind host ports below `net.ipv4.ip_unprivileged_port_start`; say so, with
+/// the fix, before starting anything (DOCKER-COMPAT.md section 4 item 2; rootlesskit PR 192).
+fn check_unprivileged_ports(ports: &[PortMapping], start: u16) -> Result<()> {
+    if let Some(m) = ports
+        .iter()
+        .find(|m| m.host_port != 0 && m.host_port < start)
+    {
+        bail!(
+            "cannot publish host port {} rootless: ports below net.ipv4.ip_unprivileged_port_start ({start}) need privileges; use a higher host port, or run `sysctl net.ipv4.ip_unprivileged_port_start={}` as root",
+            m.host_port,
+            m.host_port
+        );
+    }
+    Ok(())
 }
 
 fn pasta_spec(p: &PublishedPort) -> String {
@@ -261,6 +282,26 @@ mod tests {
             ..any
         };
         assert_eq!(pasta_spec(&lo), "127.0.0.1/8080:80");
+    }
+
+    #[test]
+    fn low_host_ports_get_the_sysctl_hint() {
+        let m = |p| PortMapping {
+            host_ip: None,
+            host_port: p,
+            container_port: 80,
+            proto: Proto::Tcp,
+        };
+        let e = check_unprivileged_ports(&[m(8080), m(80)], 1024)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("cannot publish host port 80 rootless")
+                && e.contains("ip_unprivileged_port_start=80"),
+            "{e}"
+        );
+        assert!(check_unprivileged_ports(&[m(8080), m(0)], 1024).is_ok());
+        assert!(check_unprivileged_ports(&[m(80)], 0).is_ok());
     }
 
     #[test]
