@@ -541,6 +541,10 @@ fn rm_of_a_running_container_needs_force_and_each_arg_gets_its_result() {
         .assert_stderr_has("No such container: nosuch-x");
     let out = env.run(["container", "prune", "-f"]);
     out.assert_ok().assert_stdout_has("Total reclaimed space:");
+    let left = std::fs::read_dir(env.run_root().join("containers"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(left, 0, "a removed container left its run dir");
 }
 
 #[test]
@@ -984,25 +988,144 @@ fn exec_tty_stop_signal_and_generic_inspect_of_an_image() {
 fn killed_monitor_is_cleaned_up_by_the_next_command() {
     let (env, image) = world();
     let name = unique("orphan");
-    let id = env.run(["run", "-d", "--name", &name, &image, "sleep", "300"]).stdout().trim().to_string();
-    let mon: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(env.run_root().join("containers").join(&id).join("monitor.json")).unwrap())
-            .unwrap();
+    let id = env
+        .run(["run", "-d", "--name", &name, &image, "sleep", "300"])
+        .stdout()
+        .trim()
+        .to_string();
+    let mon: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            env.run_root()
+                .join("containers")
+                .join(&id)
+                .join("monitor.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
     let pid = mon["pid"].as_i64().unwrap() as i32;
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGKILL).unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
     std::thread::sleep(Duration::from_millis(200));
-    env.run(["inspect", "-f", "{{.State.Running}}", &name]).assert_ok().assert_stdout_eq("true\n");
+    env.run(["inspect", "-f", "{{.State.Running}}", &name])
+        .assert_ok()
+        .assert_stdout_eq("true\n");
     env.run(["rm", "-f", &name]).assert_ok();
     assert!(!env.root().join("containers").join(&id).exists());
-    assert!(!own_memory_cgroup().join("berth").join(&id).exists(), "cgroup left behind");
+    assert!(
+        !own_memory_cgroup().join("berth").join(&id).exists(),
+        "cgroup left behind"
+    );
 }
 
 #[test]
 fn rmi_refuses_an_image_a_container_uses() {
     let (env, image) = world();
     let name = unique("user");
-    env.run(["create", "--name", &name, &image, "true"]).assert_ok();
+    env.run(["create", "--name", &name, &image, "true"])
+        .assert_ok();
     env.run(["rmi", &image]).assert_failed();
     env.run(["rm", &name]).assert_ok();
     env.run(["rmi", &image]).assert_ok();
+}
+
+#[test]
+fn attach_streams_a_running_containers_output_until_it_exits() {
+    let (env, image) = world();
+    let name = unique("att");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "sleep 1; echo late; exit 6",
+    ])
+    .assert_ok();
+    env.run(["attach", &name])
+        .assert_code(6)
+        .assert_stdout_eq("late\n");
+    env.run(["attach", &name])
+        .assert_code(1)
+        .assert_stderr_has("You cannot attach to a stopped container");
+    env.run(["rm", &name]).assert_ok();
+}
+
+#[test]
+fn env_file_host_passthrough_entrypoint_reset_and_workdir() {
+    let (env, image) = world();
+    let f = env.write_file("e.env", "# comment\nFROM_FILE=1\nPASSED\n");
+    let out = env
+        .berth()
+        .env("PASSED", "from-host")
+        .env("NOT_ASKED", "secret")
+        .args([
+            "run",
+            "--rm",
+            "--env-file",
+            f.to_str().unwrap(),
+            "-e",
+            "PASSED",
+            &image,
+            "env",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("FROM_FILE=1\n") && text.contains("PASSED=from-host\n"),
+        "{text}"
+    );
+    assert!(!text.contains("NOT_ASKED"), "{text}");
+    env.run(["run", "--rm", "--entrypoint", "", &image, "echo", "reset"])
+        .assert_ok()
+        .assert_stdout_eq("reset\n");
+    env.run(["run", "--rm", "--entrypoint", "/bin/echo", &image])
+        .assert_ok()
+        .assert_stdout_eq("\n");
+    env.run(["run", "--rm", "-w", "/made/here", &image, "pwd"])
+        .assert_ok()
+        .assert_stdout_eq("/made/here\n");
+    env.run([
+        "run",
+        "--rm",
+        "--cap-drop",
+        "ALL",
+        &image,
+        "grep",
+        "CapEff",
+        "/proc/self/status",
+    ])
+    .assert_ok()
+    .assert_stdout_has("0000000000000000");
+    env.run([
+        "run",
+        "--rm",
+        "--ulimit",
+        "nofile=100:200",
+        &image,
+        "sh",
+        "-c",
+        "ulimit -n",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("100\n");
+}
+
+#[test]
+fn run_pulls_a_missing_image_with_docker_lines_on_stderr() {
+    let env = TestEnv::new();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    let out = env.run(["run", "--rm", &image, "echo", "pulled"]);
+    out.assert_ok()
+        .assert_stdout_eq("pulled\n")
+        .assert_stderr_has(&format!("Unable to find image '{image}' locally"))
+        .assert_stderr_has("Status: Downloaded newer image for");
+    env.run(["run", "--rm", "--pull", "never", &image, "true"])
+        .assert_ok();
 }

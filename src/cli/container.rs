@@ -4,9 +4,7 @@
 //! The hidden `internal monitor` verb is the per-container supervisor's entry point.
 
 use super::{GlobalOpts, StatusError, format, human, stdout};
-use crate::engine::container::{
-    self as ctr, ExitCodeError, ImageInfo, InvalidState, LogOptions, Summary,
-};
+use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo, LogOptions, Summary};
 use crate::engine::volume;
 use crate::spec::{MountKind, MountRequest, RunOptions, SeccompChoice, Ulimit};
 use crate::state::{StateError, Status};
@@ -120,6 +118,17 @@ pub enum Verb {
     },
     /// Inspect changes to files or directories on a container's filesystem
     Diff { container: String },
+    /// Attach local standard input, output, and error streams to a running container
+    Attach {
+        /// Do not attach STDIN
+        #[arg(long = "no-stdin")]
+        no_stdin: bool,
+        /// Proxy all received signals to the process
+        #[arg(long = "sig-proxy", action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+              default_value = "true", default_missing_value = "true", value_parser = super::go_bool)]
+        sig_proxy: bool,
+        container: String,
+    },
     /// Copy files/folders between a running container and the local filesystem
     Cp { src: String, dest: String },
     /// Display resource usage statistics of containers (with --no-stream)
@@ -559,6 +568,14 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             Ok(0)
         }
         Verb::Stats(a) => stats(&p, &a),
+        Verb::Attach {
+            no_stdin,
+            sig_proxy,
+            container,
+        } => {
+            let (id, conn, tty, interactive) = ctr::attach(&p, &container)?;
+            attach::stream(&p, &id, conn, tty, interactive && !no_stdin, sig_proxy)
+        }
         Verb::Cp { src, dest } => {
             // CONTAINER:PATH on exactly one side (docker's rule; a local path with ':' needs ./).
             let split = |s: &str| -> Option<(String, String)> {
@@ -933,9 +950,29 @@ fn resolve_image(g: &GlobalOpts, name: &str, pull: &str, quiet: bool) -> Result<
     } else {
         format!("{name}:latest")
     };
-    ctr::resolve_image(&ctx, name, policy, &StderrProgress { quiet }, &mut |_| {
-        if !quiet {
-            eprintln!("Unable to find image '{shown}' locally");
+    ctr::resolve_image(&ctx, name, policy, &StderrProgress { quiet }, &mut |ev| {
+        if quiet {
+            return;
+        }
+        match ev {
+            ctr::PullEvent::Starting(_) => {
+                eprintln!("Unable to find image '{shown}' locally");
+                if let Ok(r) = crate::image::ImageRef::parse(name) {
+                    let label = r
+                        .tag()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| "latest".into());
+                    eprintln!("{label}: Pulling from {}", r.repository());
+                }
+            }
+            ctr::PullEvent::Done(report) => {
+                eprintln!("Digest: {}", report.digest);
+                let word = match report.status {
+                    crate::engine::image::PullStatus::Downloaded => "Downloaded newer image for",
+                    crate::engine::image::PullStatus::UpToDate => "Image is up to date for",
+                };
+                eprintln!("Status: {word} {shown}");
+            }
         }
     })
 }
@@ -1260,14 +1297,13 @@ fn stats(p: &Paths, a: &StatsArgs) -> Result<i32> {
     if !a.no_stream {
         // Streaming: redraw the table in place every sample, as docker does on a terminal.
         loop {
-            let mut once = StatsArgs {
+            let once = StatsArgs {
                 no_stream: true,
                 all: a.all,
                 no_trunc: a.no_trunc,
                 format: a.format.clone(),
                 containers: a.containers.clone(),
             };
-            once.no_stream = true;
             write!(stdout(), "\x1b[2J\x1b[H")?;
             stats(p, &once)?;
         }
@@ -1466,12 +1502,6 @@ fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
             Ok(0)
         }
     }
-}
-
-/// docker: `rm` of a running container, `kill` of a stopped one... are daemon errors (exit 1).
-#[allow(dead_code)]
-fn is_state_error(e: &anyhow::Error) -> bool {
-    e.downcast_ref::<InvalidState>().is_some() || e.downcast_ref::<StateError>().is_some()
 }
 
 #[cfg(test)]

@@ -79,11 +79,12 @@ impl Drop for RawMode {
 }
 
 fn winsize_frame() -> Option<Vec<u8>> {
-    // SAFETY: TIOCGWINSZ fills the winsize we own.
+    // SAFETY: winsize is plain old data; all-zero is a valid value.
     let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
-    let ok = [libc::STDIN_FILENO, libc::STDOUT_FILENO]
-        .iter()
-        .any(|fd| unsafe { libc::ioctl(*fd, libc::TIOCGWINSZ, &mut ws) } == 0);
+    let ok = [libc::STDIN_FILENO, libc::STDOUT_FILENO].iter().any(|fd| {
+        // SAFETY: TIOCGWINSZ fills the winsize we own.
+        unsafe { libc::ioctl(*fd, libc::TIOCGWINSZ, &mut ws) == 0 }
+    });
     if !ok || ws.ws_row == 0 {
         return None;
     }
@@ -121,6 +122,7 @@ pub fn stream(
         }
     }
     let mut stdin_open = interactive;
+    let mut detach_state = false;
     let mut dec = Decoder::default();
     let mut buf = vec![0u8; 32 * 1024];
     let mut sig_file = std::fs::File::from(sig_r);
@@ -173,7 +175,27 @@ pub fn stream(
                     let _ = conn.write_all(&attach::encode(attach::STDIN, &[]));
                 }
             } else {
-                let _ = conn.write_all(&attach::encode(attach::STDIN, &buf[..k as usize]));
+                let data = &buf[..k as usize];
+                // docker's detach keys with a tty: ctrl-p ctrl-q leaves the container running.
+                if tty {
+                    let mut cut = None;
+                    for (i, b) in data.iter().enumerate() {
+                        if detach_state && *b == 0x11 {
+                            cut = Some(i);
+                            break;
+                        }
+                        detach_state = *b == 0x10;
+                    }
+                    if let Some(i) = cut {
+                        if i > 1 {
+                            let _ = conn.write_all(&attach::encode(attach::STDIN, &data[..i - 1]));
+                        }
+                        drop(_raw);
+                        let _ = writeln!(std::io::stderr(), "\r\nread escape sequence");
+                        return Ok(0);
+                    }
+                }
+                let _ = conn.write_all(&attach::encode(attach::STDIN, data));
             }
         }
         if pfds[0].revents != 0 {

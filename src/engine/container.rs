@@ -536,9 +536,13 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
         }
     }
     wait_stopped(&c, &id, Duration::from_secs(30))?;
+    // Its monitor may have removed it (--rm); taking the lock then would recreate its run dir.
+    if !c.dir(&id).exists() {
+        return state::remove_dir_if_exists(&c.run_dir(&id));
+    }
     let _l = c.lock(&id)?;
     if !c.dir(&id).exists() {
-        return Ok(()); // its monitor removed it (--rm)
+        return state::remove_dir_if_exists(&c.run_dir(&id));
     }
     // Whatever a monitor killed with -9 left behind: processes, cgroup, mounts, network.
     crate::runtime::destroy(
@@ -955,10 +959,8 @@ pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
         Stdio::Pty
     } else {
         let dup = |fd: i32| -> Result<std::os::fd::OwnedFd> {
-            let b = unsafe {
-                // SAFETY: fds 0..2 are open for the lifetime of this process.
-                std::os::fd::BorrowedFd::borrow_raw(fd)
-            };
+            // SAFETY: fds 0..2 are open for the lifetime of this process.
+            let b = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
             b.try_clone_to_owned().context("duplicating stdio")
         };
         let null = || -> Result<std::os::fd::OwnedFd> {
@@ -1104,14 +1106,21 @@ pub enum PullPolicy {
     Never,
 }
 
-/// Find the image for a new container, pulling it per `policy`. `on_pull` is told before a pull starts
-/// (docker prints "Unable to find image ... locally").
+/// What `resolve_image` tells its caller about a pull it does (docker prints these on stderr).
+pub enum PullEvent<'a> {
+    /// About to pull `name` ("Unable to find image ... locally").
+    Starting(&'a str),
+    /// The pull finished ("Digest: ...", "Status: ...").
+    Done(&'a crate::engine::image::PullReport),
+}
+
+/// Find the image for a new container, pulling it per `policy`; `on_pull` hears about a pull.
 pub fn resolve_image(
     ctx: &crate::engine::Context,
     name: &str,
     policy: PullPolicy,
     progress: &dyn crate::engine::Progress,
-    on_pull: &mut dyn FnMut(&str),
+    on_pull: &mut dyn FnMut(PullEvent),
 ) -> Result<ImageInfo> {
     use crate::engine::image as img;
     let local = match policy {
@@ -1126,8 +1135,9 @@ pub fn resolve_image(
         Some(r) => r,
         None if policy == PullPolicy::Never => bail!(img::NoSuchImage(name.to_string())),
         None => {
-            on_pull(name);
+            on_pull(PullEvent::Starting(name));
             let report = img::pull(ctx, name, &img::PullOptions::default(), progress)?;
+            on_pull(PullEvent::Done(&report));
             img::resolve_local(ctx, &report.id)?
         }
     };
@@ -1228,4 +1238,20 @@ pub fn copy(
     } else {
         crate::engine::container_cp::copy_out(st.pid, container_path, host_path)
     }
+}
+
+/// `attach`: connect to a running container's monitor. Returns the id, the connection, and whether the
+/// container has a tty and open stdin.
+pub fn attach(paths: &Paths, query: &str) -> Result<(String, UnixStream, bool, bool)> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let rec = c.load_record(&id)?;
+    let st = c.peek(&id)?;
+    if !st.is_running() {
+        bail!(InvalidState(
+            "You cannot attach to a stopped container, start it first".into()
+        ));
+    }
+    let conn = connect_attach(&c, &id, None)?;
+    Ok((id, conn, rec.config.tty, rec.config.interactive))
 }

@@ -89,7 +89,12 @@ pub fn create(
         .context("setting volume mode")?;
     let rec = VolumeRecord {
         name: name.into(),
-        created_at: rfc3339_nano(SystemTime::now()),
+        // docker's volume CreatedAt has whole seconds (`2026-11-25T19:32:35Z`).
+        created_at: rfc3339_nano(SystemTime::now())
+            .split('.')
+            .next()
+            .map(|s| format!("{s}Z"))
+            .unwrap_or_default(),
         labels,
         anonymous,
     };

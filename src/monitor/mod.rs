@@ -406,7 +406,8 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
         }
         let mut drop_idx = Vec::new();
         for (i, c) in clients.iter_mut().enumerate() {
-            if pfds[4 + i].revents == 0 {
+            // A client accepted in this round has no pollfd yet: it is served from the next round.
+            if pfds.get(4 + i).is_none_or(|p| p.revents == 0) {
                 continue;
             }
             match c.stream.read(&mut buf) {

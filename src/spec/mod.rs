@@ -551,7 +551,7 @@ pub fn build_spec(image: &ImageConfig, opts: &RunOptions, host: &HostContext) ->
             let data = std::fs::read(p)
                 .with_context(|| format!("reading seccomp profile {}", p.display()))?;
             Some(
-                seccomp::profile_from_json(&data)
+                seccomp::profile_from_json(&data, &caps)
                     .with_context(|| format!("loading {}", p.display()))?,
             )
         }

@@ -477,12 +477,58 @@ pub fn default_profile(caps: &[String]) -> LinuxSeccomp {
     serde_json::from_value(profile).expect("the built-in seccomp profile is valid OCI JSON")
 }
 
-/// A user-supplied profile in docker's format (`--security-opt seccomp=<file>`). Docker's files use the
-/// same field names as the OCI spec for what we support; unknown fields (`archMap`, `includes`) are
-/// rejected rather than silently ignored, so a profile never loads weaker than written.
-pub fn profile_from_json(data: &[u8]) -> anyhow::Result<LinuxSeccomp> {
-    use anyhow::Context;
-    let v: Value = serde_json::from_slice(data).context("parsing seccomp profile")?;
+/// A user-supplied profile in docker's format (`--security-opt seccomp=<file>`), for a container holding
+/// `caps`. docker's conditional entries are evaluated here: an entry whose `includes.caps` are not all held,
+/// or whose `excludes.caps` has one that is held, is dropped; `archMap` and the `includes`/`excludes`
+/// keys are then removed so the rest parses as OCI. Unknown keys in a syscall entry are an error, so a
+/// profile never loads weaker than written.
+pub fn profile_from_json(data: &[u8], caps: &[String]) -> anyhow::Result<LinuxSeccomp> {
+    use anyhow::{Context, bail};
+    let mut v: Value = serde_json::from_slice(data).context("parsing seccomp profile")?;
+    let obj = v
+        .as_object_mut()
+        .context("seccomp profile is not a JSON object")?;
+    if let Some(Value::Array(maps)) = obj.remove("archMap")
+        && !obj.contains_key("architectures")
+    {
+        let arches: Vec<Value> = maps
+            .iter()
+            .filter_map(|m| m.get("architecture").cloned())
+            .collect();
+        obj.insert("architectures".into(), Value::Array(arches));
+    }
+    let has = |list: Option<&Value>| -> Vec<String> {
+        list.and_then(|l| l.get("caps"))
+            .and_then(|c| c.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    if let Some(Value::Array(rules)) = obj.get_mut("syscalls") {
+        let mut kept = Vec::new();
+        for mut r in rules.drain(..) {
+            let inc = has(r.get("includes"));
+            let exc = has(r.get("excludes"));
+            if !inc.iter().all(|c| caps.contains(c)) || exc.iter().any(|c| caps.contains(c)) {
+                continue;
+            }
+            if let Some(m) = r.as_object_mut() {
+                for k in ["includes", "excludes", "comment"] {
+                    m.remove(k);
+                }
+                for k in m.keys() {
+                    if !["names", "action", "args", "errnoRet"].contains(&k.as_str()) {
+                        bail!("seccomp profile: unsupported key {k:?} in a syscall rule");
+                    }
+                }
+            }
+            kept.push(r);
+        }
+        *rules = kept;
+    }
     serde_json::from_value(v).context("seccomp profile is not in the OCI format")
 }
 
@@ -533,6 +579,21 @@ mod tests {
         let admin = allowed_names(&default_profile(&["CAP_SYS_ADMIN".into()]));
         assert!(admin.iter().any(|x| x == "mount"));
         assert!(!admin.iter().any(|x| x == "keyctl"));
+    }
+
+    #[test]
+    fn docker_format_profile_honours_cap_conditions() {
+        let p =
+            br#"{"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64"}],
+            "syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"},
+            {"names":["mount"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN"]}},
+            {"names":["clone"],"action":"SCMP_ACT_ALLOW","excludes":{"caps":["CAP_SYS_ADMIN"]}}]}"#;
+        let plain = profile_from_json(p, &[]).unwrap();
+        let names = allowed_names(&plain);
+        assert!(names.contains(&"read".to_string()) && !names.contains(&"mount".to_string()));
+        let admin = allowed_names(&profile_from_json(p, &["CAP_SYS_ADMIN".into()]).unwrap());
+        assert!(admin.contains(&"mount".to_string()) && !admin.contains(&"clone".to_string()));
+        assert!(profile_from_json(br#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"],"action":"SCMP_ACT_ALLOW","bogus":1}]}"#, &[]).is_err());
     }
 
     #[test]
