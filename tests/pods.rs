@@ -537,10 +537,7 @@ fn published_pod_port_reaches_a_member_from_loopback() {
 }
 
 #[test]
-fn rootless_pod_members_share_hostname_and_shm_and_stop_leaves_nothing() {
-    // Members run without --rm and the pod is only stopped: as merged, removing any rootless container
-    // fails with EACCES on its overlay dirs and a rootless `run --rm` exits 255 (containers code, no pod
-    // involved). The guard still tries `pod rm -f`.
+fn rootless_pod_members_share_hostname_and_shm_and_stop_and_rm_leave_nothing() {
     let env = TestEnv::rootless();
     let image = registry::shared().image(fixtures::BUSYBOX);
     env.run(["pull", "-q", &image]).assert_ok();
@@ -557,7 +554,7 @@ fn rootless_pod_members_share_hostname_and_shm_and_stop_leaves_nothing() {
         "none",
     ])
     .assert_ok();
-    env.run(["run", "--pod", &pod, &image, "hostname"])
+    env.run(["run", "--rm", "--pod", &pod, &image, "hostname"])
         .assert_ok()
         .assert_stdout_eq("rlhost\n");
     env.run([
@@ -587,6 +584,11 @@ fn rootless_pod_members_share_hostname_and_shm_and_stop_leaves_nothing() {
     assert!(
         !mountinfo_mentions(&env.run_root().display().to_string()),
         "a mount under the run root remains"
+    );
+    env.run(["pod", "rm", "-f", &pod]).assert_ok();
+    assert!(
+        !env.root().join("pods").read_dir().unwrap().any(|_| true),
+        "the pod's dir remains"
     );
 }
 
