@@ -243,8 +243,8 @@ pub struct CreateFlags {
     /// Timeout (in seconds) to stop a container
     #[arg(long = "stop-timeout", allow_hyphen_values = true)]
     pub stop_timeout: Option<i64>,
-    /// Connect a container to a network (only "none" for now)
-    #[arg(long = "network", alias = "net", default_value = "none")]
+    /// Connect a container to a network (bridge, none, host, container:<name|id>, or a network name)
+    #[arg(long = "network", alias = "net", default_value = "bridge")]
     pub network: String,
     /// Run the container in an existing pod, or "new:NAME" to create it (podman)
     #[arg(long)]

@@ -1105,18 +1105,34 @@ pub fn setup_for_monitor(
 }
 
 /// The monitor's call right after launch for a rootless bridge-mode container: start pasta/slirp4netns
-/// for `pid` with the published ports, and record the helper for teardown.
+/// for `pid` with the published ports, and record the helper for teardown. None when the payload
+/// already finished before the helper could join its namespace (`run --rm busybox true`): there is no
+/// network left to give, and that is not an error (see the timing gap in the module header).
 pub fn attach_rootless_for_monitor(
     paths: &Paths,
     c: MonitorNet<'_>,
     pid: i32,
     run_dir: &Path,
-) -> Result<RootlessNet> {
+) -> Result<Option<RootlessNet>> {
     let mut ports = c.opts.ports.clone();
     if c.opts.publish_all {
         ports.extend(publish_all_ports(c.exposed, &c.opts.ports));
     }
-    let net = attach_rootless(pid as u32, &ports, run_dir)?;
+    let net = match attach_rootless(pid as u32, &ports, run_dir) {
+        Ok(n) => n,
+        // Gone, a zombie, or past exit_task_namespaces (its ns links no longer resolve).
+        Err(e)
+            if !alive(pid as u32, None)
+                || std::fs::read_link(format!("/proc/{pid}/ns/net")).is_err() =>
+        {
+            log::debug!(
+                "container {} ended before its network was attached: {e:#}",
+                c.id
+            );
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
     record_rootless(paths, c.id, std::process::id(), &net)?;
-    Ok(net)
+    Ok(Some(net))
 }
