@@ -200,6 +200,12 @@ fn pod_members_share_localhost_hostname_and_shm() {
     .assert_code(125)
     .assert_stderr_has("cannot set hostname when joining the pod UTS namespace");
 
+    // Nor its own published ports: they belong to the pod.
+    env.run([
+        "run", "--rm", "--pod", &pod, "-p", "8089:80", &image, "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has("published or exposed ports must be defined when the pod is created");
     // ps and inspect.
     env.run([
         "pod",
