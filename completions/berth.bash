@@ -76,6 +76,9 @@ _berth() {
             berth,pause)
                 cmd="berth__subcmd__pause"
                 ;;
+            berth,pod)
+                cmd="berth__subcmd__pod"
+                ;;
             berth,port)
                 cmd="berth__subcmd__port"
                 ;;
@@ -226,8 +229,14 @@ _berth() {
             berth__subcmd__image,tag)
                 cmd="berth__subcmd__image__subcmd__tag"
                 ;;
+            berth__subcmd__internal,init)
+                cmd="berth__subcmd__internal__subcmd__init"
+                ;;
             berth__subcmd__internal,monitor)
                 cmd="berth__subcmd__internal__subcmd__monitor"
+                ;;
+            berth__subcmd__internal,pause)
+                cmd="berth__subcmd__internal__subcmd__pause"
                 ;;
             berth__subcmd__internal__subcmd__network,attach-rootless)
                 cmd="berth__subcmd__internal__subcmd__network__subcmd__attach__subcmd__rootless"
@@ -265,6 +274,54 @@ _berth() {
             berth__subcmd__network,rm)
                 cmd="berth__subcmd__network__subcmd__rm"
                 ;;
+            berth__subcmd__pod,create)
+                cmd="berth__subcmd__pod__subcmd__create"
+                ;;
+            berth__subcmd__pod,exists)
+                cmd="berth__subcmd__pod__subcmd__exists"
+                ;;
+            berth__subcmd__pod,inspect)
+                cmd="berth__subcmd__pod__subcmd__inspect"
+                ;;
+            berth__subcmd__pod,kill)
+                cmd="berth__subcmd__pod__subcmd__kill"
+                ;;
+            berth__subcmd__pod,list)
+                cmd="berth__subcmd__pod__subcmd__ps"
+                ;;
+            berth__subcmd__pod,logs)
+                cmd="berth__subcmd__pod__subcmd__logs"
+                ;;
+            berth__subcmd__pod,ls)
+                cmd="berth__subcmd__pod__subcmd__ps"
+                ;;
+            berth__subcmd__pod,pause)
+                cmd="berth__subcmd__pod__subcmd__pause"
+                ;;
+            berth__subcmd__pod,prune)
+                cmd="berth__subcmd__pod__subcmd__prune"
+                ;;
+            berth__subcmd__pod,ps)
+                cmd="berth__subcmd__pod__subcmd__ps"
+                ;;
+            berth__subcmd__pod,restart)
+                cmd="berth__subcmd__pod__subcmd__restart"
+                ;;
+            berth__subcmd__pod,rm)
+                cmd="berth__subcmd__pod__subcmd__rm"
+                ;;
+            berth__subcmd__pod,start)
+                cmd="berth__subcmd__pod__subcmd__start"
+                ;;
+            berth__subcmd__pod,stop)
+                cmd="berth__subcmd__pod__subcmd__stop"
+                ;;
+            berth__subcmd__pod,top)
+                cmd="berth__subcmd__pod__subcmd__top"
+                ;;
+            berth__subcmd__pod,unpause)
+                cmd="berth__subcmd__pod__subcmd__unpause"
+                ;;
             berth__subcmd__volume,create)
                 cmd="berth__subcmd__volume__subcmd__create"
                 ;;
@@ -293,7 +350,7 @@ _berth() {
 
     case "${cmd}" in
         berth)
-            opts="-D -h -V --root --run-root --config --debug --log-level --help --version pull images tag rmi image run create start ps logs exec stop restart kill rm wait inspect rename port pause unpause top diff attach cp stats container volume internal login logout version info config completion network internal-network"
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version pull images tag rmi image run create start ps logs exec stop restart kill rm wait inspect rename port pause unpause top diff attach cp stats container volume internal login logout version info config completion network internal-network pod"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -605,7 +662,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__create)
-            opts="-e -w -u -h -v -m -c -t -i -p -P -q -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --pull --quiet --help --root --run-root --config --debug --log-level --version"
+            opts="-e -w -u -h -v -m -c -t -i -p -P -q -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --pull --quiet --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -760,6 +817,14 @@ _berth() {
                     return 0
                     ;;
                 --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pod)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1097,7 +1162,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__ls)
-            opts="-a -q -n -s -f -D -h -V --all --quiet --latest --last --size --no-trunc --filter --format --root --run-root --config --debug --log-level --help --version"
+            opts="-a -q -n -s -f -D -h -V --all --quiet --latest --last --size --no-trunc --filter --format --pod --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1269,7 +1334,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__ps)
-            opts="-a -q -n -s -f -D -h -V --all --quiet --latest --last --size --no-trunc --filter --format --root --run-root --config --debug --log-level --help --version"
+            opts="-a -q -n -s -f -D -h -V --all --quiet --latest --last --size --no-trunc --filter --format --pod --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1457,7 +1522,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__run)
-            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --pull --quiet --help --root --run-root --config --debug --log-level --version"
+            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --pull --quiet --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1624,6 +1689,14 @@ _berth() {
                     return 0
                     ;;
                 --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pod)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1997,7 +2070,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__create)
-            opts="-e -w -u -h -v -m -c -t -i -p -P -q -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --pull --quiet --help --root --run-root --config --debug --log-level --version"
+            opts="-e -w -u -h -v -m -c -t -i -p -P -q -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --pull --quiet --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2152,6 +2225,14 @@ _berth() {
                     return 0
                     ;;
                 --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pod)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2775,7 +2856,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__internal)
-            opts="-D -h -V --root --run-root --config --debug --log-level --help --version monitor"
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version monitor pause init"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3136,8 +3217,84 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__internal__subcmd__init)
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__internal__subcmd__monitor)
             opts="-D -h -V --attach --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__internal__subcmd__pause)
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3768,6 +3925,664 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__pod)
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__create)
+            opts="-n -p -m -D -h -V --name --publish --share --hostname --label --network --memory --cpus --exit-policy --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --publish)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --share)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exit-policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__exists)
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__inspect)
+            opts="-f -D -h -V --format --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__kill)
+            opts="-s -D -h -V --signal --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --signal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__logs)
+            opts="-f -t -n -D -h -V --follow --timestamps --tail --names --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__pause)
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__prune)
+            opts="-f -D -h -V --force --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__ps)
+            opts="-q -f -D -h -V --quiet --no-trunc --filter --format --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__restart)
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__rm)
+            opts="-f -D -h -V --force --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__start)
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__stop)
+            opts="-t -D -h -V --time --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__top)
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pod__subcmd__unpause)
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__port)
             opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3807,7 +4622,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__ps)
-            opts="-a -q -n -s -f -D -h -V --all --quiet --latest --last --size --no-trunc --filter --format --root --run-root --config --debug --log-level --help --version"
+            opts="-a -q -n -s -f -D -h -V --all --quiet --latest --last --size --no-trunc --filter --format --pod --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4075,7 +4890,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__run)
-            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --pull --quiet --help --root --run-root --config --debug --log-level --version"
+            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --pull --quiet --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4242,6 +5057,14 @@ _berth() {
                     return 0
                     ;;
                 --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pod)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -68,6 +68,7 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "config" -d 'Manage bert
 complete -c berth -n "__fish_berth_needs_command" -f -a "completion" -d 'Print the shell completion script (bash, zsh or fish)'
 complete -c berth -n "__fish_berth_needs_command" -f -a "network" -d 'Manage networks'
 complete -c berth -n "__fish_berth_needs_command" -f -a "internal-network" -d 'berth\'s own helpers for networking (not for users)'
+complete -c berth -n "__fish_berth_needs_command" -f -a "pod" -d 'Manage pods'
 complete -c berth -n "__fish_berth_using_subcommand pull" -l platform -d 'Set platform if server is multi-platform capable (os/arch[/variant])' -r
 complete -c berth -n "__fish_berth_using_subcommand pull" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand pull" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
@@ -229,6 +230,8 @@ complete -c berth -n "__fish_berth_using_subcommand run" -s i -l interactive -d 
 complete -c berth -n "__fish_berth_using_subcommand run" -l stop-signal -d 'Signal to stop the container' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l stop-timeout -d 'Timeout (in seconds) to stop a container' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l network -d 'Connect a container to a network (bridge, none, host, container:<name|id>, or a network name)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l pod -d 'Run the container in an existing pod, or "new:NAME" to create it (podman)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l init -d 'Run an init inside the container that forwards signals and reaps processes' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -s p -l publish -d 'Publish a container\'s port(s) to the host' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -s P -l publish-all -d 'Publish all exposed ports to random ports' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l network-alias -d 'Add network-scoped alias for the container' -r
@@ -277,6 +280,8 @@ complete -c berth -n "__fish_berth_using_subcommand create" -s i -l interactive 
 complete -c berth -n "__fish_berth_using_subcommand create" -l stop-signal -d 'Signal to stop the container' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l stop-timeout -d 'Timeout (in seconds) to stop a container' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l network -d 'Connect a container to a network (bridge, none, host, container:<name|id>, or a network name)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l pod -d 'Run the container in an existing pod, or "new:NAME" to create it (podman)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l init -d 'Run an init inside the container that forwards signals and reaps processes' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -s p -l publish -d 'Publish a container\'s port(s) to the host' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -s P -l publish-all -d 'Publish all exposed ports to random ports' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l network-alias -d 'Add network-scoped alias for the container' -r
@@ -318,6 +323,7 @@ complete -c berth -n "__fish_berth_using_subcommand ps" -s q -l quiet -d 'Only d
 complete -c berth -n "__fish_berth_using_subcommand ps" -l latest -d 'Show the latest created container (includes all states; `-l` is the global --log-level here)'
 complete -c berth -n "__fish_berth_using_subcommand ps" -s s -l size -d 'Display total file sizes'
 complete -c berth -n "__fish_berth_using_subcommand ps" -l no-trunc -d 'Don\'t truncate output'
+complete -c berth -n "__fish_berth_using_subcommand ps" -l pod -d 'Print the ID and name of the pod the containers are associated with (podman)'
 complete -c berth -n "__fish_berth_using_subcommand ps" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand ps" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand logs" -s n -l tail -d 'Number of lines to show from the end of the logs' -r
@@ -528,6 +534,8 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-signal -d 'Signal to stop the container' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-timeout -d 'Timeout (in seconds) to stop a container' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network -d 'Connect a container to a network (bridge, none, host, container:<name|id>, or a network name)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l pod -d 'Run the container in an existing pod, or "new:NAME" to create it (podman)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l init -d 'Run an init inside the container that forwards signals and reaps processes' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s p -l publish -d 'Publish a container\'s port(s) to the host' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s P -l publish-all -d 'Publish all exposed ports to random ports' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network-alias -d 'Add network-scoped alias for the container' -r
@@ -576,6 +584,8 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-signal -d 'Signal to stop the container' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-timeout -d 'Timeout (in seconds) to stop a container' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l network -d 'Connect a container to a network (bridge, none, host, container:<name|id>, or a network name)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l pod -d 'Run the container in an existing pod, or "new:NAME" to create it (podman)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l init -d 'Run an init inside the container that forwards signals and reaps processes' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -s p -l publish -d 'Publish a container\'s port(s) to the host' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -s P -l publish-all -d 'Publish all exposed ports to random ports' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l network-alias -d 'Add network-scoped alias for the container' -r
@@ -617,6 +627,7 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -l latest -d 'Show the latest created container (includes all states; `-l` is the global --log-level here)'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -s s -l size -d 'Display total file sizes'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -l no-trunc -d 'Don\'t truncate output'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -l pod -d 'Print the ID and name of the pod the containers are associated with (podman)'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from logs" -s n -l tail -d 'Number of lines to show from the end of the logs' -r
@@ -778,6 +789,7 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -l latest -d 'Show the latest created container (includes all states; `-l` is the global --log-level here)'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -s s -l size -d 'Display total file sizes'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Don\'t truncate output'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -l pod -d 'Print the ID and name of the pod the containers are associated with (podman)'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -s n -l last -d 'Show n last created containers (includes all states)' -r
@@ -793,6 +805,7 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -l latest -d 'Show the latest created container (includes all states; `-l` is the global --log-level here)'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -s s -l size -d 'Display total file sizes'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -l no-trunc -d 'Don\'t truncate output'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -l pod -d 'Print the ID and name of the pod the containers are associated with (podman)'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from prune" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
@@ -877,14 +890,16 @@ complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subc
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused volumes, not just anonymous ones'
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor" -f -a "monitor" -d 'The per-container supervisor (started by berth itself)'
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -f -a "monitor" -d 'The per-container supervisor (started by berth itself)'
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -f -a "pause" -d 'The pod infra process: hold the pod\'s namespaces and reap orphans'
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -f -a "init" -d '`--init`: run COMMAND as a child, forward signals, reap orphans'
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -893,6 +908,20 @@ complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_su
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -l attach -d 'Wait for one attach client before launching'
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from pause" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from pause" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from pause" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from pause" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from pause" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from init" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from init" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from init" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from init" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from init" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand login" -s u -l username -d 'Username' -r
 complete -c berth -n "__fish_berth_using_subcommand login" -s p -l password -d 'Password or personal access token' -r
 complete -c berth -n "__fish_berth_using_subcommand login" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
@@ -1096,3 +1125,168 @@ complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish
 complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand internal-network; and __fish_seen_subcommand_from attach-rootless" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "create" -d 'Create a new empty pod'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "ps" -d 'List pods'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "ls" -d 'List pods'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "list" -d 'List pods'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "inspect" -d 'Display a pod\'s configuration'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "top" -d 'Display the running processes of the containers in a pod'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "logs" -d 'Fetch the logs of the containers of a pod'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "start" -d 'Start one or more pods'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "stop" -d 'Stop one or more pods'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "restart" -d 'Restart one or more pods'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "kill" -d 'Send a signal to the containers of one or more pods'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "pause" -d 'Pause every container of one or more pods'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "unpause" -d 'Unpause every container of one or more pods'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "rm" -d 'Remove one or more pods'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "prune" -d 'Remove every pod without running containers'
+complete -c berth -n "__fish_berth_using_subcommand pod; and not __fish_seen_subcommand_from create ps ls list inspect top logs start stop restart kill pause unpause rm prune exists" -f -a "exists" -d 'Exit 0 when the pod exists, 1 otherwise (prints nothing)'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -s n -l name -d 'Assign a name to the pod' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -s p -l publish -d 'Publish a port of the pod to the host' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l share -d 'Namespaces to share ("ipc,net,uts" by default; "+pid" adds to the default set)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l hostname -d 'The pod\'s host name (default: the pod\'s name)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l label -d 'Set metadata on the pod' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l network -d 'Connect the pod to a network ("bridge" by default, "none", "host" or a network name)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -s m -l memory -d 'Memory limit for the pod\'s containers' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l cpus -d 'Number of CPUs for the pod\'s containers' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l exit-policy -d 'What happens when the last container exits ("continue" or "stop")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ps" -s f -l filter -d 'Filter output based on conditions given (name=, id=, label=, status=)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ps" -l format -d 'Pretty-print pods using a Go template' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ps" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ps" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ps" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ps" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ps" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ps" -s q -l quiet -d 'Only display pod IDs'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ps" -l no-trunc -d 'Do not truncate the output'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ps" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ps" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter output based on conditions given (name=, id=, label=, status=)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ls" -l format -d 'Pretty-print pods using a Go template' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ls" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ls" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ls" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ls" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only display pod IDs'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate the output'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from list" -s f -l filter -d 'Filter output based on conditions given (name=, id=, label=, status=)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from list" -l format -d 'Pretty-print pods using a Go template' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from list" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from list" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from list" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from list" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only display pod IDs'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from list" -l no-trunc -d 'Do not truncate the output'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format the output using the given Go template' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from inspect" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from inspect" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from inspect" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from inspect" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from inspect" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from top" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from top" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from top" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from top" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from top" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from top" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -l tail -d 'Number of lines to show from the end of the logs' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Follow log output'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -s t -l timestamps -d 'Show timestamps'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -s n -l names -d 'Prefix lines with the container\'s name instead of its id'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from start" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from start" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from start" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from start" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from start" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from stop" -s t -l time -d 'Seconds to wait before killing the containers' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from stop" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from stop" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from stop" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from stop" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from stop" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from restart" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from restart" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from restart" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from restart" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from restart" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from restart" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from kill" -s s -l signal -d 'Signal to send' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from kill" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from kill" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from kill" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from kill" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from kill" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from kill" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from pause" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from pause" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from pause" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from pause" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from pause" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from unpause" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from unpause" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from unpause" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from unpause" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from unpause" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from unpause" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from unpause" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from rm" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from rm" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from rm" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from rm" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from rm" -s f -l force -d 'Stop and remove running containers too'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from prune" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from prune" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from prune" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from prune" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from exists" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from exists" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from exists" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from exists" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from exists" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'

@@ -7,5 +7,6 @@ mod cli;
 mod containers;
 mod images;
 mod network;
+mod pods;
 mod registry;
 mod runtime;

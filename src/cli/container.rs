@@ -63,6 +63,13 @@ pub enum InternalCommand {
         #[arg(long)]
         attach: bool,
     },
+    /// The pod infra process: hold the pod's namespaces and reap orphans
+    Pause,
+    /// `--init`: run COMMAND as a child, forward signals, reap orphans
+    Init {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -239,6 +246,13 @@ pub struct CreateFlags {
     /// Connect a container to a network (bridge, none, host, container:<name|id>, or a network name)
     #[arg(long = "network", alias = "net", default_value = "bridge")]
     pub network: String,
+    /// Run the container in an existing pod, or "new:NAME" to create it (podman)
+    #[arg(long)]
+    pub pod: Option<String>,
+    /// Run an init inside the container that forwards signals and reaps processes
+    #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_value = "false", default_missing_value = "true", value_parser = super::go_bool)]
+    pub init: bool,
     #[command(flatten)]
     pub net: Box<super::network::NetFlags>,
     /// Automatically remove the container when it exits
@@ -323,6 +337,9 @@ pub struct PsArgs {
     /// Format output using a custom template
     #[arg(long)]
     pub format: Option<String>,
+    /// Print the ID and name of the pod the containers are associated with (podman)
+    #[arg(long)]
+    pub pod: bool,
 }
 
 #[derive(Debug, Args)]
@@ -476,8 +493,14 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
         ContainerCommand::Volume { cmd } => volume_cmd(&paths(g)?, cmd),
         ContainerCommand::Internal { cmd } => match cmd {
             InternalCommand::Monitor { id, attach } => {
-                Ok(crate::monitor::run(&paths(g)?, &id, attach))
+                let p = paths(g)?;
+                if crate::engine::pod::monitor_needs_seal(&p, &id) {
+                    crate::runtime::seal::ensure_sealed()?;
+                }
+                Ok(crate::monitor::run(&p, &id, attach))
             }
+            InternalCommand::Pause => Ok(crate::monitor::pause::run()),
+            InternalCommand::Init { args } => Ok(crate::monitor::pause::run_init(&args)),
         },
     }
 }
@@ -869,12 +892,17 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         network: flags.network.clone(),
         net: flags.net.to_options()?,
         auto_remove: flags.rm,
+        pod: None,
+        init: flags.init,
     };
     Ok((image, opts))
 }
 
 fn create_from_flags(p: &Paths, g: &GlobalOpts, flags: &CreateFlags) -> Result<String> {
-    let (image, opts) = run_options(flags)?;
+    let (image, mut opts) = run_options(flags)?;
+    if let Some(pod) = &flags.pod {
+        super::pod::join_pod(p, pod, &mut opts)?;
+    }
     let info = resolve_image(g, &image, &flags.pull, flags.quiet)?;
     ctr::create(p, &info, opts)
 }
@@ -1150,7 +1178,9 @@ fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
     if !(a.all || a.latest || a.last >= 0) {
         rows.retain(|s| s.state.is_running());
     }
-    for f in &a.filter {
+    let (pod_filters, filters) = super::pod::split_pod_filters(&a.filter);
+    rows.retain(|s| super::pod::matches_pod_filters(p, s, &pod_filters));
+    for f in &filters {
         let mut kept = Vec::new();
         for s in rows {
             if matches_filter(&s, f)? {
@@ -1193,11 +1223,15 @@ fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
                 "Size": size,
                 "State": s.state.status.as_str(),
                 "Status": status_column(s, now),
+                "Pod": super::pod::pod_column(p, s, trunc).0,
+                "PodName": super::pod::pod_column(p, s, trunc).1,
             })
         })
         .collect();
     let default = if a.quiet {
         "{{.ID}}"
+    } else if a.pod {
+        "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Pod}}\t{{.PodName}}"
     } else if a.size {
         "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}"
     } else {
@@ -1214,6 +1248,8 @@ fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
             ("RunningFor", "CREATED"),
             ("Names", "NAMES"),
             ("Size", "SIZE"),
+            ("Pod", "POD ID"),
+            ("PodName", "PODNAME"),
         ],
     )?;
     Ok(0)

@@ -44,6 +44,7 @@ pub mod generate;
 pub mod human;
 pub mod image;
 pub mod network;
+pub mod pod;
 pub mod registry;
 pub mod system;
 
@@ -120,6 +121,8 @@ pub enum Command {
     System(system::SystemCommand),
     #[command(flatten)]
     Network(network::NetworkCommand),
+    #[command(flatten)]
+    Pod(pod::PodCommand),
 }
 
 /// Parse, dispatch, and turn the result into an exit code.
@@ -136,6 +139,7 @@ pub fn main() -> i32 {
         Command::Registry(c) => registry::run(c, &cli.global),
         Command::System(c) => system::run(c, &cli.global),
         Command::Network(c) => network::run(c, &cli.global),
+        Command::Pod(c) => pod::run(c, &cli.global),
     };
     match result {
         Ok(code) => code,

@@ -240,6 +240,9 @@ fn create_files(
         &dir.join("config.json"),
         &serde_json::to_vec_pretty(&oci).context("encoding spec")?,
     )?;
+    if opts.init {
+        crate::engine::pod::add_init(&dir.join("config.json"))?;
+    }
     let rec = ContainerRecord {
         id: id.to_string(),
         name: name.to_string(),
@@ -320,6 +323,7 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
             "container {id} is marked for removal and cannot be started"
         )));
     }
+    crate::engine::pod::prepare_start(paths, &c.load_record(&id)?)?;
     let _ = fs::remove_file(c.attach_socket(&id));
     let (r, w) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
@@ -514,6 +518,7 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;
+    crate::engine::pod::guard_infra_removal(paths, &rec)?;
     {
         let _l = c.lock(&id)?;
         let st = c.refresh(&id)?;
@@ -1042,6 +1047,9 @@ pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
         let Ok(rec) = c.load_record(&id) else {
             continue;
         };
+        if crate::engine::pod::is_live_infra(paths, &rec) {
+            continue;
+        }
         bytes += dir_size(&c.dir(&id).join("upper"));
         crate::runtime::destroy(
             &id,

@@ -8,6 +8,7 @@ pub mod container;
 pub mod container_cp;
 pub mod image;
 pub mod network;
+pub mod pod;
 pub mod volume;
 
 use crate::config::Config;

@@ -9,6 +9,7 @@
 //! recorded, whatever happens to the CLI that started it.
 
 pub mod log;
+pub mod pause;
 
 use crate::runtime::{self, Launch, LaunchError, Rootfs, Stdio};
 use crate::state::attach::{self, Decoder};

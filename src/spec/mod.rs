@@ -190,6 +190,12 @@ pub struct RunOptions {
     #[serde(default)]
     pub net: crate::network::NetOptions,
     pub auto_remove: bool,
+    /// The pod (id) the container belongs to; its shared namespaces are joined at start (engine::pod).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod: Option<String>,
+    /// `--init`: berth's reaper is PID 1 and the command its child (engine::pod::add_init).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub init: bool,
 }
 
 /// The parts of an image config the spec needs (OCI image config `config` object).

@@ -7,6 +7,7 @@
 //! container, enforced by O_EXCL creation under the names lock.
 
 pub mod attach;
+pub mod pod;
 pub mod time;
 
 use crate::spec::{ImageConfig, RunOptions};

@@ -1,0 +1,637 @@
+//! Integration tests: pods (issue 5). The infra process is berth's pause; members join its namespaces.
+//! Checked from inside the containers with busybox and from the host (processes, mounts, cgroups, netns,
+//! veths). Root only: they create namespaces, mounts, cgroups and bridges (CI runs as root).
+
+use crate::support::{TestEnv, fixtures, registry, unique};
+use std::time::{Duration, Instant};
+
+/// A world with the busybox fixture pulled; returns the image reference.
+fn world() -> (TestEnv, String) {
+    let env = TestEnv::new();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    (env, image)
+}
+
+fn mountinfo_mentions(s: &str) -> bool {
+    std::fs::read_to_string("/proc/self/mountinfo")
+        .unwrap()
+        .contains(s)
+}
+
+/// Host processes whose command line mentions `needle` (our test's root dir appears in every monitor's
+/// and forwarder's arguments; the infra is found through its pid in the container state).
+fn processes_mentioning(needle: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if !name.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(cmd) = std::fs::read(e.path().join("cmdline")) else {
+            continue;
+        };
+        let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        let zombie = stat
+            .rfind(')')
+            .is_some_and(|i| stat[i + 2..].starts_with('Z'));
+        if cmd.contains(needle) && !zombie {
+            out.push(format!("{name}: {cmd}"));
+        }
+    }
+    out
+}
+
+/// Poll `f` until it returns true or `secs` pass.
+fn eventually(secs: u64, mut f: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    f()
+}
+
+/// Removes the pod with `pod rm -f` when the test ends, also when an assertion failed halfway, so a
+/// failing test does not leave processes and mounts on the machine.
+struct PodGuard<'a>(&'a TestEnv, String);
+
+impl Drop for PodGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.berth().args(["pod", "rm", "-f", &self.1]).output();
+    }
+}
+
+fn infra_id(env: &TestEnv, pod: &str) -> String {
+    let out = env.run(["pod", "inspect", "--format", "{{.InfraContainerID}}", pod]);
+    out.assert_ok();
+    out.stdout().trim().to_string()
+}
+
+/// Nothing of the pod remains on the host: no berth process of this world, no mount under its roots, no
+/// cgroup of the pod's containers, no netns file, no veth of the infra.
+fn assert_nothing_left(env: &TestEnv, ids: &[String]) {
+    let root = env.root().display().to_string();
+    let run_root = env.run_root().display().to_string();
+    assert!(
+        eventually(10, || processes_mentioning(&root).is_empty()),
+        "processes of the pod remain: {:?}",
+        processes_mentioning(&root)
+    );
+    assert!(!mountinfo_mentions(&root), "a mount under the root remains");
+    assert!(
+        !mountinfo_mentions(&run_root),
+        "a mount under the run root remains"
+    );
+    let netns = env.run_root().join("netns");
+    let left: Vec<_> = std::fs::read_dir(&netns)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "netns files remain: {left:?}");
+    let links = String::from_utf8_lossy(
+        &std::process::Command::new("ip")
+            .args(["-o", "link"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .to_string();
+    let cgroups = std::fs::read_to_string("/proc/self/cgroup").unwrap();
+    let mem = cgroups
+        .lines()
+        .find_map(|l| l.split(':').nth(2).filter(|_| l.contains(":memory:")))
+        .unwrap_or("/");
+    for id in ids {
+        let cg = std::path::Path::new("/sys/fs/cgroup/memory")
+            .join(mem.trim_start_matches('/'))
+            .join("berth")
+            .join(id);
+        assert!(!cg.exists(), "cgroup {} remains", cg.display());
+        assert!(
+            !links.contains(&id[..12]),
+            "a link named after {id} remains"
+        );
+    }
+}
+
+#[test]
+fn pod_members_share_localhost_hostname_and_shm() {
+    let (env, image) = world();
+    let pod = unique("app");
+    let _guard = PodGuard(&env, pod.clone());
+    let out = env.run(["pod", "create", "--name", &pod, "--hostname", "podhost"]);
+    out.assert_ok();
+    let pod_id = out.stdout().trim().to_string();
+    assert_eq!(
+        pod_id.len(),
+        64,
+        "pod create prints the full id: {pod_id:?}"
+    );
+    env.run(["pod", "exists", &pod])
+        .assert_ok()
+        .assert_stdout_eq("");
+    env.run(["pod", "exists", "no-such-pod"])
+        .assert_code(1)
+        .assert_stdout_eq("");
+
+    let web = unique("web");
+    env.run([
+        "run", "-d", "--pod", &pod, "--name", &web, &image, "httpd", "-f", "-p", "80", "-h", "/etc",
+    ])
+    .assert_ok();
+    // Same network namespace: localhost reaches the other member's httpd.
+    let mut body = String::new();
+    for _ in 0..50 {
+        let o = env.run([
+            "run",
+            "--rm",
+            "--pod",
+            &pod,
+            &image,
+            "wget",
+            "-qO-",
+            "http://localhost:80/hostname",
+        ]);
+        body = o.stdout().to_string();
+        if o.success() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        body, "podhost\n",
+        "wget over localhost served the pod's /etc/hostname"
+    );
+    // Same UTS namespace: the pod's hostname.
+    env.run(["run", "--rm", "--pod", &pod, &image, "hostname"])
+        .assert_ok()
+        .assert_stdout_eq("podhost\n");
+    // Same IPC mount: a file in /dev/shm written by one member is read by another.
+    env.run([
+        "run",
+        "--rm",
+        "--pod",
+        &pod,
+        &image,
+        "sh",
+        "-c",
+        "echo shared-segment > /dev/shm/seg",
+    ])
+    .assert_ok();
+    env.run(["run", "--rm", "--pod", &pod, &image, "cat", "/dev/shm/seg"])
+        .assert_ok()
+        .assert_stdout_eq("shared-segment\n");
+    // A member may not bring its own hostname (podman's error).
+    env.run([
+        "run",
+        "--rm",
+        "--pod",
+        &pod,
+        "--hostname",
+        "x",
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has("cannot set hostname when joining the pod UTS namespace");
+
+    // Nor its own published ports: they belong to the pod.
+    env.run([
+        "run", "--rm", "--pod", &pod, "-p", "8089:80", &image, "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has("published or exposed ports must be defined when the pod is created");
+    // ps and inspect.
+    env.run([
+        "pod",
+        "ps",
+        "--format",
+        "{{.Name}} {{.Status}} {{.NumberOfContainers}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq(&format!("{pod} Running 2\n"));
+    let ps = env.run(["pod", "ls"]);
+    ps.assert_ok()
+        .assert_stdout_has("POD ID")
+        .assert_stdout_has("# OF CONTAINERS")
+        .assert_stdout_has(&pod_id[..12]);
+    let insp = env.run(["pod", "inspect", &pod]);
+    insp.assert_ok();
+    let v: serde_json::Value =
+        serde_json::from_str(insp.stdout()).expect("pod inspect prints JSON");
+    let v = &v[0];
+    assert_eq!(v["Name"], pod.as_str());
+    assert_eq!(v["Hostname"], "podhost");
+    assert_eq!(
+        v["SharedNamespaces"],
+        serde_json::json!(["ipc", "net", "uts"])
+    );
+    assert_eq!(v["NumContainers"], 2);
+    assert_eq!(v["State"], "Running");
+    // As in podman, the infra container is listed with the members (named <pod id>-infra).
+    env.run([
+        "ps",
+        "--filter",
+        &format!("pod={pod}"),
+        "--format",
+        "{{.Names}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq(&format!("{web}\n{}-infra\n", &pod_id[..12]));
+    env.run([
+        "ps",
+        "--pod",
+        "--filter",
+        &format!("name={web}"),
+        "--format",
+        "{{.PodName}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq(&format!("{pod}\n"));
+    env.run(["pod", "top", &pod])
+        .assert_ok()
+        .assert_stdout_has("httpd")
+        .assert_stdout_has("internal pause");
+    env.run(["pod", "rm", &pod])
+        .assert_code(1)
+        .assert_stderr_has("cannot be removed without force");
+
+    let infra = infra_id(&env, &pod);
+    // The infra goes only with its pod (podman).
+    env.run(["rm", "-f", &infra])
+        .assert_failed()
+        .assert_stderr_has("is the infra container of pod");
+    let web_id = env
+        .run(["inspect", "--format", "{{.Id}}", &web])
+        .stdout()
+        .trim()
+        .to_string();
+    env.run(["pod", "rm", "-f", &pod])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{pod_id}\n"));
+    env.run(["pod", "exists", &pod]).assert_code(1);
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
+    assert_nothing_left(&env, &[infra, web_id]);
+}
+
+/// 100 short-lived children orphaned by a member: `(sleep 0.1 &)` forks a subshell that starts sleep in
+/// the background and exits, so each sleep is re-parented to the pid namespace's init.
+const ORPHANS: &str = "for i in $(seq 100); do (sleep 0.1 &) ; done; sleep 1";
+/// Zombies visible in the container's /proc, counted from inside.
+const COUNT_ZOMBIES: &str = "sleep 1; n=0; for s in /proc/[0-9]*/stat; do read -r l < $s 2>/dev/null || continue; \
+    set -- ${l##*) }; [ \"$1\" = Z ] && n=$((n+1)); done; echo zombies=$n";
+
+#[test]
+fn shared_pid_pod_infra_is_pid1_and_reaps_orphans() {
+    let (env, image) = world();
+    let pod = unique("pidpod");
+    let _guard = PodGuard(&env, pod.clone());
+    env.run(["pod", "create", "--name", &pod, "--share", "+pid"])
+        .assert_ok();
+    env.run(["run", "--rm", "--pod", &pod, &image, "sh", "-c", ORPHANS])
+        .assert_ok();
+    env.run([
+        "run",
+        "--rm",
+        "--pod",
+        &pod,
+        &image,
+        "sh",
+        "-c",
+        COUNT_ZOMBIES,
+    ])
+    .assert_ok()
+    .assert_stdout_eq("zombies=0\n");
+    let cmd = env.run([
+        "run",
+        "--rm",
+        "--pod",
+        &pod,
+        &image,
+        "cat",
+        "/proc/1/cmdline",
+    ]);
+    cmd.assert_ok();
+    assert_eq!(
+        cmd.stdout(),
+        "/berth\0internal\0pause\0",
+        "PID 1 of the pod is berth's pause"
+    );
+    let infra = infra_id(&env, &pod);
+    env.run(["pod", "rm", "-f", &pod]).assert_ok();
+    assert_nothing_left(&env, &[infra]);
+}
+
+#[test]
+fn without_a_reaper_orphans_stay_zombies_as_in_docker() {
+    let (env, image) = world();
+    // docker's default: the payload is PID 1. busybox sh would reap whatever it is given, so the orphans
+    // are made in the background and PID 1 becomes `sleep`, which never waits: their zombies stay.
+    let name = unique("noreap");
+    let script = format!("( ({ORPHANS}) & ); exec sleep 60");
+    env.run(["run", "-d", "--name", &name, &image, "sh", "-c", &script])
+        .assert_ok();
+    std::thread::sleep(Duration::from_secs(2));
+    let out = env.run(["exec", &name, "sh", "-c", COUNT_ZOMBIES]);
+    out.assert_ok();
+    env.run(["rm", "-f", &name]).assert_ok();
+    let n: u32 = out
+        .stdout()
+        .trim()
+        .trim_start_matches("zombies=")
+        .parse()
+        .expect("a zombie count");
+    assert!(
+        n >= 90,
+        "expected the orphans to stay zombies without a reaper, saw {n}"
+    );
+}
+
+#[test]
+fn run_init_reaps_orphans_of_a_single_container() {
+    let (env, image) = world();
+    // Same non-waiting workload as the docker case below, but with --init berth's reaper is PID 1.
+    let name = unique("init");
+    let script = format!("( ({ORPHANS}) & ); exec sleep 60");
+    env.run([
+        "run", "-d", "--init", "--name", &name, &image, "sh", "-c", &script,
+    ])
+    .assert_ok();
+    std::thread::sleep(Duration::from_secs(2));
+    env.run(["exec", &name, "sh", "-c", COUNT_ZOMBIES])
+        .assert_ok()
+        .assert_stdout_eq("zombies=0\n");
+    let cmd = env.run(["exec", &name, "cat", "/proc/1/cmdline"]);
+    cmd.assert_ok()
+        .assert_stdout_has("internal\0init\0--\0sh\0");
+    // The init forwards the stop signal and exits with the command's status (143 = SIGTERM).
+    env.run(["stop", "-t", "5", &name]).assert_ok();
+    env.run(["inspect", "--format", "{{.State.ExitCode}}", &name])
+        .assert_ok()
+        .assert_stdout_eq("143\n");
+    env.run(["rm", &name]).assert_ok();
+    // The exit code of the command passes through.
+    env.run(["run", "--rm", "--init", &image, "sh", "-c", "exit 7"])
+        .assert_code(7);
+}
+
+#[test]
+fn pod_stop_start_restart_and_new_pod_from_run() {
+    let (env, image) = world();
+    let pod = unique("cycle");
+    let _guard = PodGuard(&env, pod.clone());
+    let solo = unique("solo");
+    env.run([
+        "run",
+        "-d",
+        "--pod",
+        &format!("new:{pod}"),
+        "--name",
+        &solo,
+        &image,
+        "sh",
+        "-c",
+        "echo hello-logs; exec sleep 1000",
+    ])
+    .assert_ok();
+    env.run([
+        "pod",
+        "ps",
+        "--filter",
+        &format!("name={pod}"),
+        "--format",
+        "{{.Status}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("Running\n");
+    let infra = infra_id(&env, &pod);
+    let pod_id = env
+        .run(["pod", "inspect", "--format", "{{.Id}}", &pod])
+        .stdout()
+        .trim()
+        .to_string();
+    let solo_id = env
+        .run(["inspect", "--format", "{{.Id}}", &solo])
+        .stdout()
+        .trim()
+        .to_string();
+
+    // pod logs: the members' output, each line prefixed with its container (podman).
+    let logs = env.run(["pod", "logs", &pod]);
+    logs.assert_ok()
+        .assert_stdout_eq(&format!("{} hello-logs\n", &solo_id[..12]));
+    let logs = env.run(["pod", "logs", "--names", &pod]);
+    logs.assert_ok()
+        .assert_stdout_eq(&format!("{solo} hello-logs\n"));
+    env.run(["pod", "stop", "-t", "1", &pod]).assert_ok();
+    env.run([
+        "pod",
+        "ps",
+        "--filter",
+        &format!("name={pod}"),
+        "--format",
+        "{{.Status}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("Exited\n");
+    // A stopped pod holds nothing: no process, no shm mount, no netns.
+    let root = env.root().display().to_string();
+    assert!(
+        eventually(10, || processes_mentioning(&root).is_empty()),
+        "{:?}",
+        processes_mentioning(&root)
+    );
+    assert!(
+        !mountinfo_mentions(&env.run_root().display().to_string()),
+        "a mount of the stopped pod remains"
+    );
+
+    env.run(["pod", "start", &pod]).assert_ok();
+    env.run([
+        "pod",
+        "ps",
+        "--filter",
+        &format!("name={pod}"),
+        "--format",
+        "{{.Status}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("Running\n");
+    env.run(["exec", &solo, "true"]).assert_ok();
+    env.run(["pod", "restart", &pod]).assert_ok();
+    env.run(["inspect", "--format", "{{.State.Status}}", &solo])
+        .assert_ok()
+        .assert_stdout_eq("running\n");
+    env.run(["pod", "pause", &pod]).assert_ok();
+    env.run(["inspect", "--format", "{{.State.Status}}", &solo])
+        .assert_ok()
+        .assert_stdout_eq("paused\n");
+    env.run(["pod", "unpause", &pod]).assert_ok();
+    env.run(["pod", "kill", &pod]).assert_ok();
+    // kill does not wait (as docker's and podman's): wait until every container has exited.
+    let exited = eventually(10, || {
+        env.run([
+            "pod",
+            "ps",
+            "--filter",
+            &format!("name={pod}"),
+            "--format",
+            "{{.Status}}",
+        ])
+        .stdout()
+            == "Exited\n"
+    });
+    assert!(exited, "the killed pod did not exit");
+    env.run(["pod", "prune", "-f"])
+        .assert_ok()
+        .assert_stdout_has(&pod_id);
+    env.run(["pod", "exists", &pod]).assert_code(1);
+    assert_nothing_left(&env, &[infra, solo_id]);
+}
+
+#[test]
+fn published_pod_port_reaches_a_member_from_loopback() {
+    let (env, image) = world();
+    let pod = unique("pub");
+    let _guard = PodGuard(&env, pod.clone());
+    // A port the kernel picks now and releases: free for the pod to take.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    env.run([
+        "pod",
+        "create",
+        "--name",
+        &pod,
+        "-p",
+        &format!("127.0.0.1:{port}:80"),
+    ])
+    .assert_ok();
+    env.run([
+        "run",
+        "-d",
+        "--pod",
+        &pod,
+        &image,
+        "sh",
+        "-c",
+        "echo hello-pod > /tmp/index.html; httpd -f -p 80 -h /tmp",
+    ])
+    .assert_ok();
+    let mut got = String::new();
+    let ok = eventually(10, || {
+        got = registry::http(&format!("127.0.0.1:{port}"), "GET", "/index.html", &[], b"")
+            .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+            .unwrap_or_default();
+        got.contains("hello-pod")
+    });
+    assert!(ok, "published pod port answered {got:?}");
+    let infra = infra_id(&env, &pod);
+    env.run(["pod", "rm", "-f", &pod]).assert_ok();
+    assert!(
+        std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(),
+        "the pod's port is still bound"
+    );
+    assert_nothing_left(&env, &[infra]);
+}
+
+#[test]
+fn rootless_pod_members_share_hostname_and_shm_and_stop_and_rm_leave_nothing() {
+    let env = TestEnv::rootless();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    let pod = unique("rlpod");
+    let _guard = PodGuard(&env, pod.clone());
+    env.run([
+        "pod",
+        "create",
+        "--name",
+        &pod,
+        "--hostname",
+        "rlhost",
+        "--network",
+        "none",
+    ])
+    .assert_ok();
+    env.run(["run", "--rm", "--pod", &pod, &image, "hostname"])
+        .assert_ok()
+        .assert_stdout_eq("rlhost\n");
+    env.run([
+        "run",
+        "--pod",
+        &pod,
+        &image,
+        "sh",
+        "-c",
+        "echo rl > /dev/shm/seg",
+    ])
+    .assert_ok();
+    env.run(["run", "--pod", &pod, &image, "cat", "/dev/shm/seg"])
+        .assert_ok()
+        .assert_stdout_eq("rl\n");
+    env.run(["pod", "stop", "-t", "1", &pod]).assert_ok();
+    env.run(["pod", "ps", "--format", "{{.Status}}"])
+        .assert_ok()
+        .assert_stdout_eq("Exited\n");
+    let root = env.root().display().to_string();
+    assert!(
+        eventually(10, || processes_mentioning(&root).is_empty()),
+        "{:?}",
+        processes_mentioning(&root)
+    );
+    assert!(!mountinfo_mentions(&root), "a mount under the root remains");
+    assert!(
+        !mountinfo_mentions(&env.run_root().display().to_string()),
+        "a mount under the run root remains"
+    );
+    env.run(["pod", "rm", "-f", &pod]).assert_ok();
+    assert!(
+        !env.root().join("pods").read_dir().unwrap().any(|_| true),
+        "the pod's dir remains"
+    );
+}
+
+#[test]
+fn exit_policy_stop_stops_the_pod_after_its_last_container() {
+    let (env, image) = world();
+    let pod = unique("once");
+    let _guard = PodGuard(&env, pod.clone());
+    env.run(["pod", "create", "--name", &pod, "--exit-policy", "stop"])
+        .assert_ok();
+    env.run(["run", "--pod", &pod, &image, "true"]).assert_ok();
+    // berth has no daemon: the policy is applied when the pod is next looked at.
+    env.run(["pod", "ps", "--format", "{{.Status}}"])
+        .assert_ok()
+        .assert_stdout_eq("Exited\n");
+    env.run([
+        "pod",
+        "inspect",
+        "--format",
+        "{{.ExitPolicy}} {{.InfraPid}}",
+        &pod,
+    ])
+    .assert_ok()
+    .assert_stdout_eq("stop 0\n");
+    // The default policy keeps the pod (its infra) up.
+    let keep = unique("keep");
+    let _guard2 = PodGuard(&env, keep.clone());
+    env.run(["pod", "create", "--name", &keep]).assert_ok();
+    env.run(["run", "--pod", &keep, &image, "true"]).assert_ok();
+    env.run([
+        "pod",
+        "ps",
+        "--filter",
+        &format!("name={keep}"),
+        "--format",
+        "{{.Status}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("Degraded\n");
+}
