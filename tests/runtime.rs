@@ -921,9 +921,17 @@ fn runtime_container_cannot_write_the_host_binary_through_proc_exe() {
         .unwrap();
     // Deterministic half: the runtime process (whose copies join the container) runs from a sealed memfd, not
     // from the host inode, and cannot be written through /proc/<pid>/exe.
+    // Poll rather than sleep once: the driver first runs from the host binary, re-executes from the memfd, and
+    // may finish its 200 execs quickly on an idle machine; a single late sample would find it gone.
     let exe = format!("/proc/{}/exe", child.id());
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    let link = fs::read_link(&exe).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let link = loop {
+        match fs::read_link(&exe) {
+            Ok(l) if l.to_string_lossy().contains("memfd:") => break l,
+            _ if std::time::Instant::now() > deadline => panic!("driver never ran from a sealed memfd"),
+            _ => std::thread::sleep(std::time::Duration::from_millis(2)),
+        }
+    };
     assert!(
         link.to_string_lossy().contains("memfd:"),
         "driver runs from {}",
