@@ -928,7 +928,9 @@ fn runtime_container_cannot_write_the_host_binary_through_proc_exe() {
     let link = loop {
         match fs::read_link(&exe) {
             Ok(l) if l.to_string_lossy().contains("memfd:") => break l,
-            _ if std::time::Instant::now() > deadline => panic!("driver never ran from a sealed memfd"),
+            _ if std::time::Instant::now() > deadline => {
+                panic!("driver never ran from a sealed memfd")
+            }
             _ => std::thread::sleep(std::time::Duration::from_millis(2)),
         }
     };

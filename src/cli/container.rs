@@ -597,7 +597,10 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             }
             Ok(0)
         }
-        Verb::Port { container, private_port } => {
+        Verb::Port {
+            container,
+            private_port,
+        } => {
             let id = ctr::get(&p, &container)?.record.id;
             let ports = crate::engine::network::published_ports(&p, &id);
             let mut out = super::stdout();

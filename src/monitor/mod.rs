@@ -454,7 +454,8 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
     }
     let mut result =
         runtime::destroy(id, &rootfs, Some(&cgroup)).context("cleaning up the container");
-    let net_down = crate::network::teardown(paths, id).context("tearing down the container's network");
+    let net_down =
+        crate::network::teardown(paths, id).context("tearing down the container's network");
     if result.is_ok() {
         result = net_down;
     }
