@@ -3,6 +3,7 @@
 //! veths). Root only: they create namespaces, mounts, cgroups and bridges (CI runs as root).
 
 use crate::support::{TestEnv, fixtures, registry, unique};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// A world with the busybox fixture pulled; returns the image reference.
@@ -57,6 +58,37 @@ fn eventually(secs: u64, mut f: impl FnMut() -> bool) -> bool {
     f()
 }
 
+/// The directory of cgroup `rel` (relative to the cgroup this test runs in, which berth inherits) in v1
+/// controller `ctrl` (this machine's layout: one hierarchy per controller under /sys/fs/cgroup).
+fn cgroup_dir(ctrl: &str, rel: &str) -> Option<PathBuf> {
+    let own = std::fs::read_to_string("/proc/self/cgroup").unwrap();
+    let path = own.lines().find_map(|l| {
+        let mut f = l.splitn(3, ':');
+        let (_, ctrls, path) = (f.next()?, f.next()?, f.next()?);
+        ctrls.split(',').any(|c| c == ctrl).then_some(path)
+    })?;
+    Some(
+        Path::new("/sys/fs/cgroup")
+            .join(ctrl)
+            .join(path.trim_start_matches('/'))
+            .join(rel),
+    )
+}
+
+/// Every controller berth creates cgroups in.
+const CONTROLLERS: [&str; 7] = [
+    "memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "devices",
+];
+
+/// The directories of cgroup `rel` that exist, in any controller.
+fn existing_cgroups(rel: &str) -> Vec<PathBuf> {
+    CONTROLLERS
+        .iter()
+        .filter_map(|c| cgroup_dir(c, rel))
+        .filter(|d| d.exists())
+        .collect()
+}
+
 /// Removes the pod with `pod rm -f` when the test ends, also when an assertion failed halfway, so a
 /// failing test does not leave processes and mounts on the machine.
 struct PodGuard<'a>(&'a TestEnv, String);
@@ -101,17 +133,20 @@ fn assert_nothing_left(env: &TestEnv, ids: &[String]) {
             .stdout,
     )
     .to_string();
-    let cgroups = std::fs::read_to_string("/proc/self/cgroup").unwrap();
-    let mem = cgroups
-        .lines()
-        .find_map(|l| l.split(':').nth(2).filter(|_| l.contains(":memory:")))
-        .unwrap_or("/");
+    // A pod's containers have their cgroups beneath the pod's (berth/pod-<pod id>/<id>).
+    let berth_cg = cgroup_dir("memory", "berth").unwrap();
+    let parents: Vec<PathBuf> = std::fs::read_dir(&berth_cg)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("pod-"))
+                .collect()
+        })
+        .unwrap_or_default();
     for id in ids {
-        let cg = std::path::Path::new("/sys/fs/cgroup/memory")
-            .join(mem.trim_start_matches('/'))
-            .join("berth")
-            .join(id);
-        assert!(!cg.exists(), "cgroup {} remains", cg.display());
+        for cg in parents.iter().chain([&berth_cg]).map(|p| p.join(id)) {
+            assert!(!cg.exists(), "cgroup {} remains", cg.display());
+        }
         assert!(
             !links.contains(&id[..12]),
             "a link named after {id} remains"
@@ -603,10 +638,27 @@ fn exit_policy_stop_stops_the_pod_after_its_last_container() {
     let (env, image) = world();
     let pod = unique("once");
     let _guard = PodGuard(&env, pod.clone());
-    env.run(["pod", "create", "--name", &pod, "--exit-policy", "stop"])
+    let pod_id = env
+        .run(["pod", "create", "--name", &pod, "--exit-policy", "stop"])
+        .stdout()
+        .trim()
+        .to_string();
+    env.run(["run", "-d", "--pod", &pod, &image, "sleep", "2"])
         .assert_ok();
-    env.run(["run", "--pod", &pod, &image, "true"]).assert_ok();
-    // berth has no daemon: the policy is applied when the pod is next looked at.
+    let infra = infra_id(&env, &pod);
+    let out = env.run(["inspect", "--format", "{{.State.Pid}}", &infra]);
+    let pid: i32 = out.stdout().trim().parse().expect("the infra's pid");
+    assert!(pid > 0, "the infra runs: {:?}", out.stdout());
+    // No berth command from here on (one would apply the policy too): the member's monitor stops the pod
+    // as the member exits.
+    assert!(
+        eventually(20, || !Path::new(&format!("/proc/{pid}")).exists()),
+        "the infra (pid {pid}) is still running after the pod's last container exited"
+    );
+    assert!(
+        existing_cgroups(&format!("berth/pod-{pod_id}")).is_empty(),
+        "the stopped pod's cgroup remains"
+    );
     env.run(["pod", "ps", "--format", "{{.Status}}"])
         .assert_ok()
         .assert_stdout_eq("Exited\n");
@@ -634,4 +686,69 @@ fn exit_policy_stop_stops_the_pod_after_its_last_container() {
     ])
     .assert_ok()
     .assert_stdout_eq("Degraded\n");
+}
+
+#[test]
+fn pod_limits_are_on_the_pod_cgroup_and_bound_the_sum_of_its_members() {
+    let (env, image) = world();
+    let pod = unique("limits");
+    let _guard = PodGuard(&env, pod.clone());
+    let out = env.run([
+        "pod", "create", "--name", &pod, "-m", "64m", "--cpus", "0.5",
+    ]);
+    out.assert_ok();
+    let pod_id = out.stdout().trim().to_string();
+    env.run(["pod", "start", &pod]).assert_ok();
+    let pod_cg = format!("berth/pod-{pod_id}");
+    let read = |ctrl: &str, rel: &str, file: &str| {
+        let p = cgroup_dir(ctrl, rel).unwrap().join(file);
+        std::fs::read_to_string(&p)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", p.display()))
+            .trim()
+            .to_string()
+    };
+    assert_eq!(read("memory", &pod_cg, "memory.limit_in_bytes"), "67108864");
+    assert_eq!(read("cpu", &pod_cg, "cpu.cfs_quota_us"), "50000");
+
+    // Each member holds 40 MB in busybox tail (a line that never ends) for a few seconds: one fits under
+    // 64 MB, two do not, so the kernel OOM-kills a tail in the pod.
+    let hog = "(head -c 40m /dev/zero; sleep 8) | tail > /dev/null";
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let out = env.run(["run", "-d", "--pod", &pod, &image, "sh", "-c", hog]);
+        out.assert_ok();
+        ids.push(out.stdout().trim().to_string());
+    }
+    for id in &ids {
+        let member_cg = format!("{pod_cg}/{id}");
+        assert!(
+            cgroup_dir("memory", &member_cg).unwrap().is_dir(),
+            "the member's cgroup is beneath the pod's"
+        );
+        // The member has no limit of its own: the pod's cgroup bounds it.
+        let own: u64 = read("memory", &member_cg, "memory.limit_in_bytes")
+            .parse()
+            .unwrap();
+        assert!(own > 1 << 40, "member limit {own}");
+    }
+    let mut results = Vec::new();
+    for id in &ids {
+        let code = env.run(["wait", id]).stdout().trim().to_string();
+        let oom = env
+            .run(["inspect", "--format", "{{.State.OOMKilled}}", id])
+            .stdout()
+            .trim()
+            .to_string();
+        results.push((code, oom));
+    }
+    assert!(
+        results
+            .iter()
+            .any(|(code, oom)| code == "137" && oom == "true"),
+        "no member was OOM-killed: {results:?}"
+    );
+
+    env.run(["pod", "rm", "-f", &pod]).assert_ok();
+    let left = existing_cgroups(&pod_cg);
+    assert!(left.is_empty(), "the pod's cgroup remains: {left:?}");
 }

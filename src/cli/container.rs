@@ -497,7 +497,11 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
                 if crate::engine::pod::monitor_needs_seal(&p, &id) {
                     crate::runtime::seal::ensure_sealed()?;
                 }
-                Ok(crate::monitor::run(&p, &id, attach))
+                // A pod member's exit may end its pod (`--exit-policy stop`): decided by engine::pod.
+                let on_exit = |rec: &crate::state::ContainerRecord| {
+                    crate::engine::pod::member_exited(&p, rec)
+                };
+                Ok(crate::monitor::run(&p, &id, attach, &on_exit))
             }
             InternalCommand::Pause => Ok(crate::monitor::pause::run()),
             InternalCommand::Init { args } => Ok(crate::monitor::pause::run_init(&args)),

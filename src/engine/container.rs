@@ -219,30 +219,10 @@ fn create_files(
     store::write_atomic_mode(&hosts_file, hosts.as_bytes(), 0o644)?;
     store::write_atomic_mode(&resolv_file, resolv_conf().as_bytes(), 0o644)?;
 
-    let host = HostContext {
-        id: id.to_string(),
-        rootless: c.paths.rootless,
-        cgroup_v2: cgroup_v2(),
-        nofile_hard: nofile_hard(),
-        hostname_file,
-        hosts_file,
-        resolv_file,
-        cgroups_path: monitor::cgroup_name(id),
-        user,
-        mounts: mounts.clone(),
-    };
-    let oci = spec::build_spec(&image.config, &opts, &host)?;
     let (entrypoint, cmd) = spec::process_args(&image.config, &opts)?;
     let mut all = entrypoint.into_iter().chain(cmd);
     let path = all.next().unwrap_or_default();
     let args: Vec<String> = all.collect();
-    store::write_atomic(
-        &dir.join("config.json"),
-        &serde_json::to_vec_pretty(&oci).context("encoding spec")?,
-    )?;
-    if opts.init {
-        crate::engine::pod::add_init(&dir.join("config.json"))?;
-    }
     let rec = ContainerRecord {
         id: id.to_string(),
         name: name.to_string(),
@@ -258,6 +238,26 @@ fn create_files(
         anonymous_volumes: anonymous,
         mounts,
     };
+    let host = HostContext {
+        id: id.to_string(),
+        rootless: c.paths.rootless,
+        cgroup_v2: cgroup_v2(),
+        nofile_hard: nofile_hard(),
+        hostname_file,
+        hosts_file,
+        resolv_file,
+        cgroups_path: monitor::cgroup_name(&rec),
+        user,
+        mounts: rec.mounts.clone(),
+    };
+    let oci = spec::build_spec(&image.config, &rec.config, &host)?;
+    store::write_atomic(
+        &dir.join("config.json"),
+        &serde_json::to_vec_pretty(&oci).context("encoding spec")?,
+    )?;
+    if rec.config.init {
+        crate::engine::pod::add_init(&dir.join("config.json"))?;
+    }
     c.save_state(id, &ContainerState::new_created())?;
     c.save_record(&rec)
 }
@@ -323,7 +323,7 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
             "container {id} is marked for removal and cannot be started"
         )));
     }
-    crate::engine::pod::prepare_start(paths, &c.load_record(&id)?)?;
+    let pod_warnings = crate::engine::pod::prepare_start(paths, &c.load_record(&id)?)?;
     let _ = fs::remove_file(c.attach_socket(&id));
     let (r, w) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
@@ -382,7 +382,7 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
         Ready::Started { pid, warnings } => Ok(Started {
             id,
             pid,
-            warnings,
+            warnings: pod_warnings.into_iter().chain(warnings).collect(),
             attach: conn,
             already_running: false,
         }),
@@ -483,7 +483,7 @@ pub fn stop(
             return Ok(());
         }
         if st.status == Status::Paused {
-            let _ = crate::runtime::cgroup::thaw(&monitor::cgroup_name(&id));
+            let _ = crate::runtime::cgroup::thaw(&monitor::cgroup_name(&rec));
         }
         signal(&st, signal_override.unwrap_or_else(|| stop_signal(&rec)))?;
     }
@@ -530,7 +530,7 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
                 )));
             }
             if st.status == Status::Paused {
-                let _ = crate::runtime::cgroup::thaw(&monitor::cgroup_name(&id));
+                let _ = crate::runtime::cgroup::thaw(&monitor::cgroup_name(&rec));
             }
             signal(&st, libc::SIGKILL)?;
         }
@@ -548,7 +548,7 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
     crate::runtime::destroy(
         &id,
         &monitor::rootfs_of(&c, &rec),
-        Some(&monitor::cgroup_name(&id)),
+        Some(&monitor::cgroup_name(&rec)),
     )
     .context("cleaning up the container")?;
     crate::network::teardown(paths, &id).context("tearing down the container's network")?;
@@ -990,7 +990,7 @@ pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
         &spec,
         &process,
         stdio,
-        Some(&monitor::cgroup_name(&id)),
+        Some(&monitor::cgroup_name(&rec)),
     ) {
         Ok(l) => Ok(ExecHandle {
             pid: l.pid,
@@ -1054,7 +1054,7 @@ pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
         crate::runtime::destroy(
             &id,
             &monitor::rootfs_of(&c, &rec),
-            Some(&monitor::cgroup_name(&id)),
+            Some(&monitor::cgroup_name(&rec)),
         )
         .context("cleaning up the container")?;
         crate::network::teardown(paths, &id).context("tearing down the container's network")?;
@@ -1080,15 +1080,16 @@ fn dir_size(p: &Path) -> u64 {
 pub fn set_paused(paths: &Paths, query: &str, pause: bool) -> Result<()> {
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
+    let rec = c.load_record(&id)?;
     let _l = c.lock(&id)?;
     let mut st = c.refresh(&id)?;
     match (st.status, pause) {
         (Status::Running, true) => {
-            crate::runtime::cgroup::freeze(&monitor::cgroup_name(&id))?;
+            crate::runtime::cgroup::freeze(&monitor::cgroup_name(&rec))?;
             st.status = Status::Paused;
         }
         (Status::Paused, false) => {
-            crate::runtime::cgroup::thaw(&monitor::cgroup_name(&id))?;
+            crate::runtime::cgroup::thaw(&monitor::cgroup_name(&rec))?;
             st.status = Status::Running;
         }
         (Status::Paused, true) => bail!(InvalidState(format!("container {id} is already paused"))),
@@ -1155,18 +1156,20 @@ pub fn resolve_image(
 pub fn pids(paths: &Paths, query: &str) -> Result<Vec<i32>> {
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
+    let rec = c.load_record(&id)?;
     let st = c.peek(&id)?;
     if !st.is_running() {
         bail!(InvalidState(format!("container {id} is not running")));
     }
-    Ok(crate::runtime::cgroup::pids(&monitor::cgroup_name(&id)))
+    Ok(crate::runtime::cgroup::pids(&monitor::cgroup_name(&rec)))
 }
 
 /// Resource usage of a running container (`stats`).
 pub fn stats(paths: &Paths, query: &str) -> Result<crate::runtime::cgroup::Stats> {
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
-    crate::runtime::cgroup::stats(&monitor::cgroup_name(&id))
+    let rec = c.load_record(&id)?;
+    crate::runtime::cgroup::stats(&monitor::cgroup_name(&rec))
 }
 
 /// One change in the container's filesystem (`diff`): 'A'dded, 'C'hanged or 'D'eleted.

@@ -16,11 +16,14 @@
 //! (ARCHITECTURE.md: pod members use the launch path with namespace paths), rootless also its user
 //! namespace; the paths are rewritten at every start, because the infra's pid changes when the pod
 //! restarts. A member's network mode is `container:<infra id>`, so its monitor's network setup joins
-//! the pod's namespace too. Pod-level `--memory`/`--cpus` bound each member's own limits (there is no
-//! pod cgroup parent: the container cgroup name is fixed by the monitor).
-//! Depends on engine::container, state, spec types, network, runtime (cgroup pids for top), store.
+//! the pod's namespace too. Pod-level `--memory`/`--cpus` are the limits of the pod's own cgroup
+//! (`monitor::pod_cgroup_name`, created when the infra starts, removed by pod stop/rm), the parent of every
+//! container cgroup of the pod (`monitor::cgroup_name`), so they bound the sum of the pod's containers.
+//! `--exit-policy stop` is applied by the last member's monitor as it exits ([`member_exited`]), and,
+//! for monitors killed with -9, whenever the pod is looked at.
+//! Depends on engine::container, state, spec types, network, runtime (the pod cgroup, pids for top), store.
 //! Invariant: a member is only launched while its pod's infra is running, and `rm -f` leaves no process,
-//! mount, netns, veth, forwarder or directory of the pod behind.
+//! mount, netns, veth, forwarder, cgroup or directory of the pod behind.
 
 use crate::engine::container::{self as ctr, ImageInfo};
 use crate::network;
@@ -425,9 +428,10 @@ fn unmount_shm(pods: &Pods, id: &str) -> Result<()> {
 /// Hook of `container::start`, called with the container's lock held before its monitor is spawned: for
 /// the infra, set up the pod's network and shm; for a member, start the infra if needed and point the
 /// member's spec at the infra's namespaces. A container outside any pod is left alone.
-pub fn prepare_start(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
+/// Returns warnings for the user (limits of the pod that could not be applied, rootless).
+pub fn prepare_start(paths: &Paths, rec: &ContainerRecord) -> Result<Vec<String>> {
     let Some(pod_id) = rec.config.pod.as_deref() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let pods = Pods::new(paths);
     let pod = pods.load(pod_id)?;
@@ -435,15 +439,15 @@ pub fn prepare_start(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
         return prepare_infra(paths, &pods, &pod);
     }
     let c = Containers::new(paths);
-    let infra_pid = {
+    let (infra_pid, warnings) = {
         let _l = pods.lock(pod_id)?;
         let st = c.peek(&pod.infra_id)?;
         if st.is_running() {
-            st.pid
+            (st.pid, Vec::new())
         } else {
-            ctr::start(paths, &pod.infra_id, false)
-                .context("starting the pod's infra container")?
-                .pid
+            let s = ctr::start(paths, &pod.infra_id, false)
+                .context("starting the pod's infra container")?;
+            (s.pid, s.warnings)
         }
     };
     let mut spec = read_spec(&c, &rec.id)?;
@@ -485,11 +489,13 @@ pub fn prepare_start(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
             &["rbind", "rprivate", "nosuid", "nodev", "noexec"],
         )?;
     }
-    write_spec(&c, &rec.id, &spec)
+    write_spec(&c, &rec.id, &spec)?;
+    Ok(warnings)
 }
 
-fn prepare_infra(paths: &Paths, pods: &Pods, pod: &PodRecord) -> Result<()> {
+fn prepare_infra(paths: &Paths, pods: &Pods, pod: &PodRecord) -> Result<Vec<String>> {
     let c = Containers::new(paths);
+    let warnings = create_cgroup(paths, pod)?;
     let mut spec = read_spec(&c, &pod.infra_id)?;
     if pod.shares("ipc") {
         let shm = mount_shm(pods, &pod.id)?;
@@ -500,7 +506,38 @@ fn prepare_infra(paths: &Paths, pods: &Pods, pod: &PodRecord) -> Result<()> {
             &["rbind", "rprivate", "nosuid", "nodev", "noexec"],
         )?;
     }
-    write_spec(&c, &pod.infra_id, &spec)
+    write_spec(&c, &pod.infra_id, &spec)?;
+    Ok(warnings)
+}
+
+/// Create the pod's cgroup with the pod's limits (idempotent: the pod restarts into it). The containers'
+/// cgroups are created inside it by their runtime, so the limits hold for their sum, as the limits of
+/// podman's pod cgroup parent do. Rootless, a cgroup that is not delegated becomes a warning.
+fn create_cgroup(paths: &Paths, pod: &PodRecord) -> Result<Vec<String>> {
+    let mut res = json!({});
+    if let Some(m) = pod.memory {
+        res["memory"] = json!({"limit": m});
+    }
+    if let Some(n) = pod.nano_cpus {
+        // docker's --cpus: a CFS quota per 100ms period.
+        res["cpu"] = json!({"period": 100_000u64, "quota": n / 10_000});
+    }
+    let res: oci_spec::runtime::LinuxResources =
+        serde_json::from_value(res).context("building the pod's cgroup limits")?;
+    let created = crate::runtime::cgroup::create(
+        &crate::monitor::pod_cgroup_name(&pod.id),
+        Some(&res),
+        paths.rootless,
+    )
+    .context("creating the pod's cgroup")?;
+    Ok(created.warnings)
+}
+
+/// Remove the pod's cgroup (idempotent). Its containers' cgroups must be gone: a cgroup with children
+/// cannot be removed.
+fn remove_cgroup(pod_id: &str) -> Result<()> {
+    crate::runtime::cgroup::destroy(&crate::monitor::pod_cgroup_name(pod_id))
+        .context("removing the pod's cgroup")
 }
 
 /// True when the container's monitor will join its pod's PID namespace: it must then run from a sealed
@@ -550,13 +587,8 @@ pub fn join_options(
         // network is the pod's.
         opts.network = format!("container:{}", pod.infra_id);
     }
-    // Pod-level limits bound the member's own (podman: "containers may tighten the limit").
-    if let Some(m) = pod.memory {
-        opts.memory = Some(opts.memory.map_or(m, |x| x.min(m)));
-    }
-    if let Some(n) = pod.nano_cpus {
-        opts.nano_cpus = Some(opts.nano_cpus.map_or(n, |x| x.min(n)));
-    }
+    // Pod-level limits need nothing here: the member's cgroup is created inside the pod's, which has
+    // them; the member's own limits, if any, nest inside (podman: containers may only tighten them).
     opts.pod = Some(id);
     Ok(())
 }
@@ -616,7 +648,8 @@ fn summarize(paths: &Paths, pods: &Pods, id: &str) -> Result<PodSummary> {
         }
     }
     containers.sort_by_key(|s| s.record.id != record.infra_id);
-    if apply_exit_policy(paths, &record, &containers) {
+    // The fallback for a last member whose monitor was killed with -9 (see `member_exited`).
+    if exit_policy_due(&record, &containers) && stop_infra(paths, &record).is_ok() {
         for s in containers.iter_mut() {
             if let Ok(st) = c.peek(&s.record.id) {
                 s.state = st;
@@ -632,9 +665,8 @@ fn summarize(paths: &Paths, pods: &Pods, id: &str) -> Result<PodSummary> {
 }
 
 /// `--exit-policy stop`: once every member has exited, the infra goes too (podman stops the pod when its
-/// last container exits). berth has no daemon, so the policy is applied whenever the pod is looked at.
-/// Returns true when it stopped the infra.
-fn apply_exit_policy(paths: &Paths, pod: &PodRecord, containers: &[ctr::Summary]) -> bool {
+/// last container exits). True when the infra runs and every member has exited.
+fn exit_policy_due(pod: &PodRecord, containers: &[ctr::Summary]) -> bool {
     if pod.exit_policy != ExitPolicy::Stop {
         return false;
     }
@@ -645,10 +677,36 @@ fn apply_exit_policy(paths: &Paths, pod: &PodRecord, containers: &[ctr::Summary]
     let infra_up = containers
         .iter()
         .any(|s| s.record.id == pod.infra_id && s.state.is_running());
-    infra_up
-        && !members.is_empty()
-        && members.iter().all(|s| s.state.status == Status::Exited)
-        && stop_infra(paths, pod).is_ok()
+    infra_up && !members.is_empty() && members.iter().all(|s| s.state.status == Status::Exited)
+}
+
+/// The exit hook of every container's monitor (`monitor::run`), run once the container's exit is recorded
+/// and its cgroup is gone: when the last member of a pod with `--exit-policy stop` exits, the pod stops
+/// then, as podman's does, rather than when a command next looks at it (berth has no daemon).
+pub fn member_exited(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
+    let Some(pod_id) = rec.config.pod.as_deref() else {
+        return Ok(());
+    };
+    let pods = Pods::new(paths);
+    let pod = match pods.load(pod_id) {
+        Ok(p) => p,
+        Err(e) if is_no_such_pod(&e) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if pod.infra_id == rec.id || pod.exit_policy != ExitPolicy::Stop {
+        return Ok(());
+    }
+    let c = Containers::new(paths);
+    let mut containers = Vec::new();
+    for r in pods.containers(pod_id)? {
+        if let Ok(state) = c.peek(&r.id) {
+            containers.push(ctr::Summary { record: r, state });
+        }
+    }
+    if exit_policy_due(&pod, &containers) {
+        stop_infra(paths, &pod).context("stopping the pod after its last container exited")?;
+    }
+    Ok(())
 }
 
 /// Every pod, newest first.
@@ -700,7 +758,8 @@ pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
         "State": s.status,
         "Hostname": r.hostname,
         "Labels": r.labels,
-        "CreateCgroup": false,
+        "CreateCgroup": true,
+        "CgroupPath": crate::monitor::pod_cgroup_name(&r.id),
         "CreateInfra": true,
         "InfraContainerID": r.infra_id,
         "InfraConfig": {
@@ -789,7 +848,11 @@ fn stop_infra(paths: &Paths, pod: &PodRecord) -> Result<()> {
     let _l = pods.lock(&pod.id)?;
     ctr::stop(paths, &pod.infra_id, Some(10), None)?;
     network::teardown(paths, &pod.infra_id).context("tearing down the pod's network")?;
-    unmount_shm(&pods, &pod.id)
+    unmount_shm(&pods, &pod.id)?;
+    // A stopped pod holds no cgroup. A member whose monitor was killed with -9 keeps its own cgroup (inside
+    // this one) until `rm` cleans it up; `pod rm` then removes this one, so a failure here is not fatal.
+    let _ = remove_cgroup(&pod.id);
+    Ok(())
 }
 
 /// `pod stop [-t]`: members (in parallel, each with its stop signal and timeout), then the infra, its
@@ -903,6 +966,7 @@ pub fn remove(paths: &Paths, query: &str, force: bool) -> Result<String> {
         network::teardown(paths, &s.record.infra_id),
     );
     rep.record(&s.record.id, unmount_shm(&pods, &s.record.id));
+    rep.record(&s.record.id, remove_cgroup(&s.record.id));
     rep.into_result("removing", &s.record.name)?;
     let _l = pods.lock(&s.record.id)?;
     pods.release_name(&s.record.name, &s.record.id)?;
@@ -941,7 +1005,7 @@ pub fn top(paths: &Paths, query: &str) -> Result<Vec<TopRow>> {
     }
     let mut rows = Vec::new();
     for c in s.containers.iter().filter(|c| c.state.is_running()) {
-        let mut pids = crate::runtime::cgroup::pids(&crate::monitor::cgroup_name(&c.record.id));
+        let mut pids = crate::runtime::cgroup::pids(&crate::monitor::cgroup_name(&c.record));
         if pids.is_empty() {
             pids.push(c.state.pid);
         }

@@ -4,9 +4,10 @@
 //! It becomes a session leader and child subreaper, launches the payload through `runtime`, records the
 //! running state, copies stdout/stderr into docker's json-file log and to attached clients (unix socket in
 //! run_root, [`crate::state::attach`]), forwards stdin, resizes and signals, waits, writes the exit record and
-//! state, destroys what the runtime set up, and honours `--rm`.
-//! Depends on runtime, state, store and spec types only. Invariant: the exit of a started payload is always
-//! recorded, whatever happens to the CLI that started it.
+//! state, destroys what the runtime set up, runs its caller's exit hook (the pod's exit policy) and honours
+//! `--rm`.
+//! Depends on runtime, state, store and spec types only (the exit hook is passed in by the CLI).
+//! Invariant: the exit of a started payload is always recorded, whatever happens to the CLI that started it.
 
 pub mod log;
 pub mod pause;
@@ -46,9 +47,20 @@ pub enum Ready {
     },
 }
 
-/// The cgroup name of a container, relative to the cgroup berth runs in.
-pub fn cgroup_name(id: &str) -> String {
-    format!("berth/{id}")
+/// The cgroup name of a container, relative to the cgroup berth runs in: `berth/<id>`, or
+/// `berth/pod-<pod id>/<id>` for a pod's container (infra included), so the limits on the pod's cgroup
+/// bound the sum of its containers (issue 5; podman's pod cgroup parent). Every user of a container's
+/// cgroup goes through here.
+pub fn cgroup_name(rec: &ContainerRecord) -> String {
+    match rec.config.pod.as_deref() {
+        Some(pod) => format!("{}/{}", pod_cgroup_name(pod), rec.id),
+        None => format!("berth/{}", rec.id),
+    }
+}
+
+/// The cgroup of a pod, parent of its containers' cgroups (see [`cgroup_name`]).
+pub fn pod_cgroup_name(pod_id: &str) -> String {
+    format!("berth/pod-{pod_id}")
 }
 
 /// The rootfs of a container: the image layers under its own upper dir.
@@ -85,12 +97,16 @@ fn set_nonblocking(fd: RawFd) {
     }
 }
 
+/// What the monitor runs once the payload's exit is recorded and its cgroup and network are gone, before
+/// `--rm` and before the monitor counts as finished (so `stop` waits for it).
+pub type ExitHook<'a> = &'a dyn Fn(&ContainerRecord) -> Result<()>;
+
 /// Entry point of `berth internal monitor <id>`. Returns the monitor's own exit code.
-pub fn run(paths: &Paths, id: &str, wait_attach: bool) -> i32 {
+pub fn run(paths: &Paths, id: &str, wait_attach: bool, on_exit: ExitHook) -> i32 {
     // SAFETY: the CLI placed the write end of its pipe at READY_FD before exec; we own it from here.
     let ready = unsafe { File::from_raw_fd(READY_FD) };
     let mut ready = Some(ready);
-    match supervise(paths, id, wait_attach, &mut ready) {
+    match supervise(paths, id, wait_attach, &mut ready, on_exit) {
         Ok(()) => 0,
         Err(e) => {
             if let Some(mut r) = ready.take() {
@@ -116,7 +132,13 @@ struct Client {
     stdin: bool,
 }
 
-fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File>) -> Result<()> {
+fn supervise(
+    paths: &Paths,
+    id: &str,
+    wait_attach: bool,
+    ready: &mut Option<File>,
+    on_exit: ExitHook,
+) -> Result<()> {
     let _ = nix::unistd::setsid();
     // SAFETY: prctl with constant arguments; affects only this process.
     unsafe {
@@ -200,7 +222,7 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
         }
     };
     let rootfs = rootfs_of(&containers, &rec);
-    let cgroup = cgroup_name(id);
+    let cgroup = cgroup_name(&rec);
     for d in ["upper", "work", "rootfs"] {
         std::fs::create_dir_all(containers.dir(id).join(d))
             .with_context(|| format!("creating {d} dir"))?;
@@ -458,6 +480,10 @@ fn supervise(paths: &Paths, id: &str, wait_attach: bool, ready: &mut Option<File
         crate::network::teardown(paths, id).context("tearing down the container's network");
     if result.is_ok() {
         result = net_down;
+    }
+    let hooked = on_exit(&rec).context("after the container's exit");
+    if result.is_ok() {
+        result = hooked;
     }
     if rec.config.auto_remove {
         let removed = containers
