@@ -43,8 +43,14 @@ berth() {
 berth version
 berth pull "$REGISTRY_HOST/library/busybox:latest"
 berth images
-if "$BERTH_BIN" run --help >/dev/null 2>&1; then
-    berth run --rm "$REGISTRY_HOST/library/busybox:latest" echo "hello from a berth container"
-else
-    echo "skipped: berth run not available yet"
-fi
+img="$REGISTRY_HOST/library/busybox:latest"
+berth run --rm "$img" echo "hello from a berth container"
+berth run -d --name web -p 127.0.0.1:18080:80 "$img" sh -c 'echo berth > /tmp/index.html; httpd -f -p 80 -h /tmp'
+sleep 0.5
+echo "+ wget http://127.0.0.1:18080/ (from the host)" >&2
+busybox wget -qO- http://127.0.0.1:18080/
+berth ps
+berth rm -f web
+berth pod create --name app --share +pid
+berth run --rm --pod app "$img" sh -c 'echo "PID 1 of the pod: $(cat /proc/1/cmdline | tr "\0" " ")"'
+berth pod rm -f app
