@@ -1129,3 +1129,28 @@ fn run_pulls_a_missing_image_with_docker_lines_on_stderr() {
     env.run(["run", "--rm", "--pull", "never", &image, "true"])
         .assert_ok();
 }
+
+/// Files a rootless container owns through its subordinate uids (another uid than container root, a dir
+/// mode 000) cannot be deleted by the user outside the user namespace: `rm -f` and `--rm` must still leave
+/// nothing (podman removes inside its user namespace for the same reason).
+#[test]
+fn rootless_rm_removes_files_owned_by_subordinate_ids() {
+    let env = TestEnv::rootless();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    let script = "touch /x && chown 1000:1000 /x && mkdir -p /d/e && touch /d/e/f && chown -R 1000:1000 /d && chmod 000 /d";
+    let name = unique("rlrm");
+    env.run([
+        "run", "--name", &name, "-u", "0", &image, "sh", "-c", script,
+    ])
+    .assert_ok();
+    env.run(["rm", "-f", &name]).assert_ok();
+    env.run(["run", "--rm", "-u", "0", &image, "sh", "-c", script])
+        .assert_ok();
+    let left: Vec<_> = std::fs::read_dir(env.root().join("containers"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(left.is_empty(), "container dirs left: {left:?}");
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
+}

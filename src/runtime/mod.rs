@@ -14,6 +14,8 @@
 //!   container, with the container's seccomp profile (`spec.linux.seccomp`), so exec'd processes get every
 //!   restriction init has (SECURITY.md F7). Also a child of the caller.
 //! - `destroy(...)`: kill what is left, unmount, remove the cgroup; idempotent, so cleanup after a crash works.
+//! - `remove_in_userns(path)`: rootless only, deletes a tree the user cannot delete outside the container's
+//!   user namespace (files of its subordinate ids); `state` calls it when a plain removal is refused.
 //! - A failure inside the container's init is reported as an error naming the step; a payload that cannot be
 //!   executed is [`LaunchError::NotFound`] (docker exit 127) or [`LaunchError::NotExecutable`] (126).
 //!
@@ -185,6 +187,13 @@ pub fn exec(
 /// cgroup. Idempotent: anything already gone is fine.
 pub fn destroy(id: &str, rootfs: &Rootfs, cgroup: Option<&str>) -> Result<()> {
     process::destroy(id, rootfs, cgroup)
+}
+
+/// Removes `path` recursively as root of a user namespace with a rootless container's uid/gid maps, for
+/// what a rootless user cannot delete outside it (files of the container's subordinate ids, dirs it made
+/// mode 000). The caller must be single-threaded and unprivileged.
+pub fn remove_in_userns(path: &std::path::Path) -> Result<()> {
+    process::remove_in_userns(path)
 }
 
 /// Field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat; `None` when the process is gone.

@@ -712,6 +712,62 @@ fn write_maps(pid: libc::pid_t, spec: &Spec, rootless: bool) -> Result<()> {
     Ok(())
 }
 
+/// Removes `path` recursively from inside a new user namespace with the maps a rootless container gets
+/// (see [`write_maps`]), as its root with every capability there: files the container created under its
+/// subordinate ids, or in dirs it made mode 000, are deletable only with CAP_DAC_OVERRIDE over those ids
+/// (podman removes inside `podman unshare` for the same reason). The caller must be single-threaded.
+pub(crate) fn remove_in_userns(path: &Path) -> Result<()> {
+    let (psock, csock) = socketpair()?;
+    let child = fork()?;
+    if child == 0 {
+        drop(psock);
+        let sock = csock.as_raw_fd();
+        // SAFETY: unshare in a single-threaded child.
+        if unsafe { libc::unshare(libc::CLONE_NEWUSER) } < 0 {
+            fail_step(
+                sock,
+                "creating the user namespace",
+                std::io::Error::last_os_error(),
+            );
+        }
+        send(sock, b'R', b"");
+        wait_go(sock);
+        become_ns_root(sock);
+        match std::fs::remove_dir_all(path) {
+            Ok(()) => send(sock, b'X', b""),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => send(sock, b'X', b""),
+            Err(e) => fail_step(sock, "removing inside the user namespace", e),
+        }
+        // SAFETY: the child is done; _exit skips the caller's destructors.
+        unsafe { libc::_exit(0) }
+    }
+    drop(csock);
+    let sock = psock.as_raw_fd();
+    let r = (|| -> Result<()> {
+        set_recv_timeout(sock)?;
+        match recv(sock)? {
+            Some((b'R', _, _)) => {}
+            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
+            _ => bail!("the removal helper exited early"),
+        }
+        write_maps(child, &Spec::default(), true)?;
+        send(sock, b'G', b"");
+        match recv(sock)? {
+            Some((b'X', _, _)) => Ok(()),
+            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
+            _ => bail!("the removal helper exited early"),
+        }
+    })();
+    // SAFETY: kill/waitpid of our own child (harmless once it has exited).
+    unsafe {
+        if r.is_err() {
+            libc::kill(child, libc::SIGKILL);
+        }
+        libc::waitpid(child, std::ptr::null_mut(), 0);
+    }
+    r.with_context(|| format!("removing {} in a user namespace", path.display()))
+}
+
 /// Namespace types as /proc/<pid>/ns names, user first and mount last.
 const NS_ORDER: [(&str, libc::c_int); 8] = [
     ("user", libc::CLONE_NEWUSER),
