@@ -16,6 +16,8 @@
 //! - `destroy(...)`: kill what is left, unmount, remove the cgroup; idempotent, so cleanup after a crash works.
 //! - `remove_in_userns(path)`: rootless only, deletes a tree the user cannot delete outside the container's
 //!   user namespace (files of its subordinate ids); `state` calls it when a plain removal is refused.
+//! - `with_rootfs(rootfs, rootless, f)`: `f` runs in a forked child that mounted the rootfs in a mount (and,
+//!   rootless, user) namespace of its own: `cp` on a stopped container, with nothing mounted on the host.
 //! - A failure inside the container's init is reported as an error naming the step; a payload that cannot be
 //!   executed is [`LaunchError::NotFound`] (docker exit 127) or [`LaunchError::NotExecutable`] (126).
 //!
@@ -194,6 +196,17 @@ pub fn destroy(id: &str, rootfs: &Rootfs, cgroup: Option<&str>) -> Result<()> {
 /// mode 000). The caller must be single-threaded and unprivileged.
 pub fn remove_in_userns(path: &std::path::Path) -> Result<()> {
     process::remove_in_userns(path)
+}
+
+/// Runs `f` with the container's rootfs mounted at [`Rootfs::root`] in a child's private mount namespace
+/// (rootless: inside a user namespace with the container's maps): `cp` on a container that is not running.
+/// Nothing is mounted in the caller's namespace. The caller must be single-threaded.
+pub fn with_rootfs(
+    rootfs: &Rootfs,
+    rootless: bool,
+    f: impl FnOnce(&std::path::Path) -> Result<()>,
+) -> Result<()> {
+    process::with_rootfs(rootfs, rootless, f)
 }
 
 /// Field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat; `None` when the process is gone.

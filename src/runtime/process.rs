@@ -768,6 +768,83 @@ pub(crate) fn remove_in_userns(path: &Path) -> Result<()> {
     r.with_context(|| format!("removing {} in a user namespace", path.display()))
 }
 
+/// Runs `f` in a forked child that mounts `rootfs` at [`Rootfs::root`] in a mount namespace of its own (and,
+/// rootless, a user namespace with the container's maps, as [`launch`] creates them), so nothing is mounted in
+/// the caller's namespace and the overlay gives exactly the container's view (whiteouts, opaque dirs,
+/// copy-up into upper). The caller must be single-threaded; `f`'s error text comes back as the error.
+pub(crate) fn with_rootfs(
+    rootfs: &Rootfs,
+    rootless: bool,
+    f: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
+    let (psock, csock) = socketpair()?;
+    let child = fork()?;
+    if child == 0 {
+        drop(psock);
+        let sock = csock.as_raw_fd();
+        // SAFETY: unshare in a single-threaded child.
+        if rootless && unsafe { libc::unshare(libc::CLONE_NEWUSER) } < 0 {
+            fail_step(
+                sock,
+                "creating the user namespace",
+                std::io::Error::last_os_error(),
+            );
+        }
+        send(sock, b'R', b"");
+        wait_go(sock);
+        if rootless {
+            become_ns_root(sock);
+        }
+        // SAFETY: unshare in a single-threaded child.
+        if unsafe { libc::unshare(libc::CLONE_NEWNS) } < 0 {
+            fail_step(
+                sock,
+                "creating a mount namespace",
+                std::io::Error::last_os_error(),
+            );
+        }
+        let r = super::mounts::set_root_propagation(None)
+            .and_then(|()| super::mounts::mount_rootfs(rootfs, rootless))
+            .and_then(|root| f(&root));
+        match r {
+            Ok(()) => send(sock, b'X', b""),
+            Err(e) => send(sock, b'E', format!("{e:#}").as_bytes()),
+        }
+        // SAFETY: the child is done; _exit skips the caller's destructors.
+        unsafe { libc::_exit(0) }
+    }
+    drop(csock);
+    let sock = psock.as_raw_fd();
+    let r = (|| -> Result<()> {
+        set_recv_timeout(sock)?;
+        match recv(sock)? {
+            Some((b'R', _, _)) => {}
+            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
+            _ => bail!("the rootfs helper exited early"),
+        }
+        if rootless {
+            write_maps(child, &Spec::default(), true)?;
+        }
+        send(sock, b'G', b"");
+        // The work may take longer than the setup timeout: wait for the child, then read its queued answer.
+        // SAFETY: waitpid of our own child.
+        unsafe { libc::waitpid(child, std::ptr::null_mut(), 0) };
+        match recv(sock)? {
+            Some((b'X', _, _)) => Ok(()),
+            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
+            _ => bail!("the rootfs helper exited without an answer"),
+        }
+    })();
+    // SAFETY: kill/waitpid of our own child (harmless once it has been reaped: ECHILD).
+    unsafe {
+        if r.is_err() {
+            libc::kill(child, libc::SIGKILL);
+        }
+        libc::waitpid(child, std::ptr::null_mut(), 0);
+    }
+    r
+}
+
 /// Namespace types as /proc/<pid>/ns names, user first and mount last.
 const NS_ORDER: [(&str, libc::c_int); 8] = [
     ("user", libc::CLONE_NEWUSER),
