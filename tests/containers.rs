@@ -1335,3 +1335,69 @@ fn rootless_cp_into_and_out_of_a_stopped_container() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "rootless\n");
     env.run(["rm", &name]).assert_ok();
 }
+
+/// Rootless, pasta configures the container's network namespace before the payload runs (the runtime's
+/// `on_namespaces` hook): the very first command already has the address and the default route. Before the
+/// hook, pasta was started after the payload's exec and a short payload saw only `lo`.
+#[test]
+fn rootless_payload_sees_its_network_from_the_first_instruction() {
+    let env = TestEnv::rootless();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    for _ in 0..3 {
+        let out = env.run([
+            "run",
+            "--rm",
+            &image,
+            "sh",
+            "-c",
+            "ip -o -4 addr show; cat /proc/net/route",
+        ]);
+        out.assert_ok();
+        assert!(
+            out.stdout().contains("inet 10.0.2.100/24"),
+            "{}",
+            out.stdout()
+        );
+        // The default route (destination 00000000) via 10.0.2.2 (0202000A in /proc/net/route).
+        assert!(
+            out.lines()
+                .iter()
+                .any(|l| l.contains("\t00000000\t0202000A\t")),
+            "{}",
+            out.stdout()
+        );
+    }
+    // pasta outlives the hook's holder process: a published port still answers later.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let name = unique("rlweb");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "-p",
+        &format!("127.0.0.1:{port}:80"),
+        &image,
+        "sh",
+        "-c",
+        "echo up > /i.html && httpd -f -p 80 -h /",
+    ])
+    .assert_ok();
+    std::thread::sleep(Duration::from_millis(1000));
+    let mut body = String::new();
+    {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.write_all(b"GET /i.html HTTP/1.0\r\n\r\n").unwrap();
+        s.read_to_string(&mut body).unwrap();
+    }
+    env.run(["rm", "-f", &name]).assert_ok();
+    assert!(body.ends_with("up\n"), "{body}");
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
+}
