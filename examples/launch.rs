@@ -181,6 +181,7 @@ fn launch_second(
         stdio: stdio(false, false)?,
         cgroup: None,
         rootless: false,
+        on_namespaces: None,
     })?;
     Ok(l.pid)
 }
@@ -235,6 +236,7 @@ fn main() -> Result<()> {
         stdio: stdio(d.pty, d.stdin)?,
         cgroup: d.cgroup.clone(),
         rootless: d.rootless,
+        on_namespaces: None,
     };
     match runtime::launch(launch) {
         Ok(l) => {

@@ -1129,3 +1129,275 @@ fn run_pulls_a_missing_image_with_docker_lines_on_stderr() {
     env.run(["run", "--rm", "--pull", "never", &image, "true"])
         .assert_ok();
 }
+
+/// Files a rootless container owns through its subordinate uids (another uid than container root, a dir
+/// mode 000) cannot be deleted by the user outside the user namespace: `rm -f` and `--rm` must still leave
+/// nothing (podman removes inside its user namespace for the same reason).
+#[test]
+fn rootless_rm_removes_files_owned_by_subordinate_ids() {
+    let env = TestEnv::rootless();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    let script = "touch /x && chown 1000:1000 /x && mkdir -p /d/e && touch /d/e/f && chown -R 1000:1000 /d && chmod 000 /d";
+    let name = unique("rlrm");
+    env.run([
+        "run", "--name", &name, "-u", "0", &image, "sh", "-c", script,
+    ])
+    .assert_ok();
+    env.run(["rm", "-f", &name]).assert_ok();
+    env.run(["run", "--rm", "-u", "0", &image, "sh", "-c", script])
+        .assert_ok();
+    let left: Vec<_> = std::fs::read_dir(env.root().join("containers"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(left.is_empty(), "container dirs left: {left:?}");
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
+}
+
+/// docker copies into containers that never ran: the files land in the upper dir (the overlay copies /etc
+/// up), nothing is mounted on the host, and the payload sees them on its first start.
+#[test]
+fn cp_into_a_created_container_is_seen_by_start() {
+    let (env, image) = world();
+    let name = unique("cpc");
+    env.run([
+        "create",
+        "--name",
+        &name,
+        &image,
+        "cat",
+        "/etc/probe",
+        "/new/f",
+    ])
+    .assert_ok();
+    let host_file = env.write_file("probe", "into created\n");
+    env.run([
+        "cp",
+        host_file.to_str().unwrap(),
+        &format!("{name}:/etc/probe"),
+    ])
+    .assert_ok();
+    let host_dir = env.dir().join("dir");
+    std::fs::create_dir_all(&host_dir).unwrap();
+    std::fs::write(host_dir.join("f"), "nested\n").unwrap();
+    env.run(["cp", host_dir.to_str().unwrap(), &format!("{name}:/new")])
+        .assert_ok();
+    assert!(!mountinfo_mentions(&env.root().display().to_string()));
+    env.run(["start", "-a", &name])
+        .assert_ok()
+        .assert_stdout_eq("into created\nnested\n");
+    env.run(["rm", &name]).assert_ok();
+}
+
+/// docker copies out of exited containers: the container's own view, with the image's whiteouts and
+/// opaque dirs honoured (the multi fixture deletes /data/gone.txt and /data/gonedir and makes
+/// /data/opaque opaque) and the container's own changes on top.
+#[test]
+fn cp_out_of_an_exited_container_sees_its_layers_and_changes() {
+    let env = TestEnv::new();
+    let image = registry::shared().image(fixtures::MULTI);
+    env.run(["pull", "-q", &image]).assert_ok();
+    let name = unique("cpx");
+    env.run([
+        "run",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "echo made > /data/made && rm /data/keep.txt",
+    ])
+    .assert_ok();
+    let out = env.dir().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    env.run(["cp", &format!("{name}:/data"), out.to_str().unwrap()])
+        .assert_ok();
+    let mut names: Vec<String> = std::fs::read_dir(out.join("data"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.contains(&"made".to_string()), "{names:?}");
+    for gone in ["gone.txt", "gonedir", "keep.txt"] {
+        assert!(!names.contains(&gone.to_string()), "{gone} in {names:?}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(out.join("data/changed.txt")).unwrap(),
+        "v3\n"
+    );
+    let opaque: Vec<_> = std::fs::read_dir(out.join("data/opaque"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(opaque, vec![std::ffi::OsString::from("c")]);
+    env.run([
+        "cp",
+        &format!("{name}:/data/keep.txt"),
+        out.to_str().unwrap(),
+    ])
+    .assert_failed()
+    .assert_stderr_has("Could not find the file /data/keep.txt in container");
+    env.run(["rm", &name]).assert_ok();
+}
+
+/// An image whose `/hostroot` is a symlink to `/` must not lead a `cp` on a stopped container onto the
+/// host: the path is resolved inside the container's root (SECURITY.md 1I, CVE-2019-14271).
+#[test]
+fn cp_on_a_stopped_container_does_not_follow_an_image_symlink_to_the_host_root() {
+    use crate::support::fixtures::{Compression, LayerBuilder, Layout};
+    let base = fixtures::busybox_layer_tar();
+    let mut l = LayerBuilder::new();
+    l.symlink("hostroot", "/")
+        .symlink("etclink", "../../../etc");
+    let evil = l.finish();
+    let layout_dir = crate::support::temp_dir("symlink-image");
+    let layout = Layout::create(layout_dir.path());
+    let config = fixtures::image_config(
+        "amd64",
+        None,
+        serde_json::json!({"Env": [fixtures::PATH_ENV], "Cmd": ["sh"]}),
+        &[&base, &evil],
+    );
+    let m = layout.image(
+        &config,
+        &[(base, Compression::Gzip), (evil, Compression::Gzip)],
+    );
+    layout.tag(&m, "latest");
+    let repo = format!("library/{}", unique("symroot"));
+    registry::shared().skopeo_push(layout_dir.path(), "latest", &format!("{repo}:latest"), &[]);
+    let image = registry::shared().image(&format!("{repo}:latest"));
+    let env = TestEnv::new();
+    env.run(["pull", "-q", &image]).assert_ok();
+    let name = unique("cps");
+    env.run([
+        "create",
+        "--name",
+        &name,
+        &image,
+        "cat",
+        "/etc/berth-cp-stopped-probe",
+    ])
+    .assert_ok();
+    let probe = env.write_file("probe", "stays inside\n");
+    for dest in [
+        "/hostroot/etc/berth-cp-stopped-probe",
+        "/etclink/berth-cp-stopped-probe",
+    ] {
+        env.run(["cp", probe.to_str().unwrap(), &format!("{name}:{dest}")])
+            .assert_ok();
+    }
+    assert!(!std::path::Path::new("/etc/berth-cp-stopped-probe").exists());
+    let out = env.dir().join("passwd");
+    env.run([
+        "cp",
+        &format!("{name}:/hostroot/etc/passwd"),
+        out.to_str().unwrap(),
+    ])
+    .assert_ok();
+    let passwd = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        passwd.starts_with("root:x:0:0:") && passwd.contains("app:x:1000:"),
+        "{passwd}"
+    );
+    assert_ne!(passwd, std::fs::read_to_string("/etc/passwd").unwrap());
+    env.run(["start", "-a", &name])
+        .assert_ok()
+        .assert_stdout_eq("stays inside\n");
+    env.run(["rm", &name]).assert_ok();
+}
+
+/// Rootless, a stopped container's rootfs is mounted inside a user namespace with its maps: cp works both
+/// ways and leaves files the container can use.
+#[test]
+fn rootless_cp_into_and_out_of_a_stopped_container() {
+    let env = TestEnv::rootless();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    let name = unique("rlcp");
+    env.run([
+        "create",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "cat /etc/probe > /out",
+    ])
+    .assert_ok();
+    let probe = env.write_file("probe", "rootless\n");
+    env.run(["cp", probe.to_str().unwrap(), &format!("{name}:/etc/probe")])
+        .assert_ok();
+    env.run(["start", "-a", &name]).assert_ok();
+    let out = env.dir().join("out");
+    env.run(["cp", &format!("{name}:/out"), out.to_str().unwrap()])
+        .assert_ok();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "rootless\n");
+    env.run(["rm", &name]).assert_ok();
+}
+
+/// Rootless, pasta configures the container's network namespace before the payload runs (the runtime's
+/// `on_namespaces` hook): the very first command already has the address and the default route. Before the
+/// hook, pasta was started after the payload's exec and a short payload saw only `lo`.
+#[test]
+fn rootless_payload_sees_its_network_from_the_first_instruction() {
+    let env = TestEnv::rootless();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    for _ in 0..3 {
+        let out = env.run([
+            "run",
+            "--rm",
+            &image,
+            "sh",
+            "-c",
+            "ip -o -4 addr show; cat /proc/net/route",
+        ]);
+        out.assert_ok();
+        assert!(
+            out.stdout().contains("inet 10.0.2.100/24"),
+            "{}",
+            out.stdout()
+        );
+        // The default route (destination 00000000) via 10.0.2.2 (0202000A in /proc/net/route).
+        assert!(
+            out.lines()
+                .iter()
+                .any(|l| l.contains("\t00000000\t0202000A\t")),
+            "{}",
+            out.stdout()
+        );
+    }
+    // pasta outlives the hook's holder process: a published port still answers later.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let name = unique("rlweb");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "-p",
+        &format!("127.0.0.1:{port}:80"),
+        &image,
+        "sh",
+        "-c",
+        "echo up > /i.html && httpd -f -p 80 -h /",
+    ])
+    .assert_ok();
+    std::thread::sleep(Duration::from_millis(1000));
+    let mut body = String::new();
+    {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.write_all(b"GET /i.html HTTP/1.0\r\n\r\n").unwrap();
+        s.read_to_string(&mut body).unwrap();
+    }
+    env.run(["rm", "-f", &name]).assert_ok();
+    assert!(body.ends_with("up\n"), "{body}");
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
+}

@@ -1220,7 +1220,9 @@ pub fn diff(paths: &Paths, query: &str) -> Result<Vec<Change>> {
     Ok(out)
 }
 
-/// `cp CONTAINER:SRC DEST` and `cp SRC CONTAINER:DEST` for a running container.
+/// `cp CONTAINER:SRC DEST` and `cp SRC CONTAINER:DEST`. docker copies to and from stopped and created
+/// containers too: then the rootfs is mounted in a child's private mount namespace (nothing on the host),
+/// under the container's lock so that `start` cannot mount the same upper dir meanwhile.
 pub fn copy(
     paths: &Paths,
     query: &str,
@@ -1231,16 +1233,27 @@ pub fn copy(
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let st = c.peek(&id)?;
-    if !st.is_running() || !state::same_process_alive(st.pid, st.start_time) {
+    // The stopped case copies from a child process: a relative host path must not depend on where it runs.
+    let host_path = &std::path::absolute(host_path).context("resolving the host path")?;
+    let cp = |root: &Path| {
+        if into {
+            crate::engine::container_cp::copy_in(root, host_path, container_path)
+        } else {
+            crate::engine::container_cp::copy_out(root, container_path, host_path)
+        }
+    };
+    if st.is_running() && state::same_process_alive(st.pid, st.start_time) {
+        return cp(Path::new(&format!("/proc/{}/root", st.pid)));
+    }
+    let _lock = c.lock(&id)?;
+    let st = c.refresh(&id)?;
+    if st.is_running() {
         bail!(InvalidState(format!(
-            "container {id} is not running: berth cp needs a running container"
+            "container {id} started while copying: try again"
         )));
     }
-    if into {
-        crate::engine::container_cp::copy_in(st.pid, host_path, container_path)
-    } else {
-        crate::engine::container_cp::copy_out(st.pid, container_path, host_path)
-    }
+    let rec = c.load_record(&id)?;
+    crate::runtime::with_rootfs(&monitor::rootfs_of(&c, &rec), paths.rootless, cp)
 }
 
 /// `attach`: connect to a running container's monitor. Returns the id, the connection, and whether the

@@ -1,7 +1,8 @@
-//! `cp` between the host and a running container, docker's `cp` without the tar stream form.
+//! `cp` between the host and a container, docker's `cp` without the tar stream form.
 //!
 //! Every path inside the container is resolved with openat2(RESOLVE_IN_ROOT) against the container's
-//! root (`/proc/<pid>/root`), and every step below it uses openat with O_NOFOLLOW on single names, so a
+//! root: `/proc/<pid>/root` when it runs, else its overlay mounted by `runtime::with_rootfs` in a private
+//! mount namespace (so writes land in its upper dir, as docker's do), and every step below it uses openat with O_NOFOLLOW on single names, so a
 //! symlink in the container can never lead the copy out onto the host (SECURITY.md 1I, CVE-2019-14271,
 //! CVE-2018-15664). Symlinks are copied as symlinks.
 
@@ -102,9 +103,9 @@ fn fd_path(fd: &OwnedFd) -> PathBuf {
     PathBuf::from(format!("/proc/self/fd/{}", fd.as_raw_fd()))
 }
 
-/// Copy `src` (inside the container whose payload is `pid`) to `dest` on the host.
-pub fn copy_out(pid: i32, src: &str, dest: &Path) -> Result<()> {
-    let root = File::open(format!("/proc/{pid}/root")).context("opening the container's root")?;
+/// Copy `src` (inside the container whose "/" is `root`) to `dest` on the host.
+pub fn copy_out(root: &Path, src: &str, dest: &Path) -> Result<()> {
+    let root = File::open(root).context("opening the container's root")?;
     let fd = open_in_root(&root, src, libc::O_PATH | libc::O_NOFOLLOW)
         .with_context(|| format!("Could not find the file {src} in container"))?;
     let md = fd_metadata(&fd)?;
@@ -152,11 +153,11 @@ fn copy_out_entry(fd: &OwnedFd, md: &fs::Metadata, target: &Path) -> Result<()> 
     Ok(())
 }
 
-/// Copy `src` on the host into the container whose payload is `pid`, at `dest`.
-pub fn copy_in(pid: i32, src: &Path, dest: &str) -> Result<()> {
+/// Copy `src` on the host into the container whose "/" is `root`, at `dest`.
+pub fn copy_in(root: &Path, src: &Path, dest: &str) -> Result<()> {
     let md = fs::symlink_metadata(src)
         .with_context(|| format!("no such file or directory: {}", src.display()))?;
-    let root = File::open(format!("/proc/{pid}/root")).context("opening the container's root")?;
+    let root = File::open(root).context("opening the container's root")?;
     // Destination: an existing directory receives src by name; otherwise dest's parent gets dest's name.
     let (dir, name) = match open_in_root(&root, dest, libc::O_DIRECTORY | libc::O_RDONLY) {
         Ok(d) => (

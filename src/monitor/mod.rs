@@ -243,6 +243,11 @@ fn supervise(
         Ok((other.clone(), containers.refresh(&other)?.pid))
     };
     let net = crate::network::setup_for_monitor(paths, net_of(), resolve, &mut spec)?;
+    // Rootless, pasta/slirp4netns configure the namespace before the payload runs (issue 4: a
+    // `run --rm -p ... wget` payload must see its network from its first instruction).
+    let attach = |ns: &runtime::Namespaces| {
+        crate::network::attach_rootless_for_monitor(paths, net_of(), ns.holder, &run_dir).map(drop)
+    };
     let launched = runtime::launch(Launch {
         id: id.to_string(),
         spec,
@@ -250,6 +255,9 @@ fn supervise(
         stdio,
         cgroup: Some(cgroup.clone()),
         rootless: paths.rootless,
+        on_namespaces: net
+            .needs_rootless_attach
+            .then(|| Box::new(attach) as runtime::NamespacesHook),
     });
     let launched = match launched {
         Ok(l) => l,
@@ -283,9 +291,6 @@ fn supervise(
         }
     };
     let pid = launched.pid;
-    if net.needs_rootless_attach {
-        crate::network::attach_rootless_for_monitor(paths, net_of(), pid, &run_dir)?;
-    }
     // The CLI that started us holds the container lock until it reads Ready, so write without it.
     let mut st = containers.load_state(id)?;
     st.status = Status::Running;

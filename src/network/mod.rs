@@ -32,22 +32,19 @@
 //! (veth name and rule tag derive from container id and network), so it also cleans a half-done setup.
 //!
 //! Rootless: the network namespace must belong to the container's user namespace, so the runtime creates
-//! it; after `runtime::launch` returns the pid the monitor calls [`rootless::attach_rootless`], which starts
-//! pasta (preferred) or slirp4netns for that pid, with the `-p` forwards.
+//! it; from `runtime::Launch::on_namespaces` (after the maps, before the payload execs) the monitor calls
+//! [`attach_rootless_for_monitor`], which starts pasta (preferred) or slirp4netns for the init's
+//! namespaces with the `-p` forwards, so the payload sees its network from its first instruction.
 //!
 //! # API for the monitor and the engine
 //!
 //! - before `runtime::launch`: [`setup_for_monitor`] (runs [`cleanup_stale`], resolves `--network`,
 //!   [`prepare`]s, writes hosts/hostname/resolv.conf in place, points the spec's net namespace at the
 //!   pinned file, or drops the entry for `host`);
-//! - right after launch, when [`Prepared::needs_rootless_attach`]: [`attach_rootless_for_monitor`];
+//! - in launch's `on_namespaces` hook, when [`Prepared::needs_rootless_attach`]: [`attach_rootless_for_monitor`];
 //! - after the container is gone, also when launch failed, and from `rm -f`/`prune` for a container
 //!   whose monitor was killed: [`teardown`];
 //! - `inspect`/`port`: [`status`]; `network connect/disconnect`: [`connect`], [`disconnect`].
-//!
-//! Known gap (rootless): the payload can start before pasta has configured the namespace. Closing it
-//! needs a runtime hook between namespace creation and exec (the init already waits on a sync
-//! channel for the uid/gid maps): call [`attach_rootless`] there with the init's pid.
 //!
 //! Cost per container: no process spawned (except the forwarder when ports are published), a thread
 //! for the namespace, six netlink requests, three ioctls; `ip` and `iptables-restore` run only when a
@@ -183,7 +180,8 @@ pub struct Prepared {
     pub hosts: String,
     pub resolv_conf: String,
     pub hostname: String,
-    /// The caller is rootless and asked for a bridge network: call [`attach_rootless`] after launch.
+    /// The caller is rootless and asked for a bridge network: call [`attach_rootless_for_monitor`] from
+    /// launch's `on_namespaces` hook.
     pub needs_rootless_attach: bool,
 }
 
@@ -1104,10 +1102,10 @@ pub fn setup_for_monitor(
     Ok(prepared)
 }
 
-/// The monitor's call right after launch for a rootless bridge-mode container: start pasta/slirp4netns
-/// for `pid` with the published ports, and record the helper for teardown. None when the payload
-/// already finished before the helper could join its namespace (`run --rm busybox true`): there is no
-/// network left to give, and that is not an error (see the timing gap in the module header).
+/// The monitor's call from launch's `on_namespaces` hook for a rootless bridge-mode container: start
+/// pasta/slirp4netns for the namespaces of `pid` (`runtime::Namespaces::holder`) with the published ports,
+/// and record the helper for teardown. The init waits for this, so the payload's first instruction already
+/// has its network. None when the namespaces are gone before the helper could join them.
 pub fn attach_rootless_for_monitor(
     paths: &Paths,
     c: MonitorNet<'_>,

@@ -2,7 +2,8 @@
 //! container's namespaces.
 //!
 //! The container's network namespace belongs to its user namespace, so the runtime creates both; the
-//! monitor calls [`attach_rootless`] with the container's pid once `runtime::launch` returns. pasta is run
+//! monitor calls [`attach_rootless`] from the runtime's `on_namespaces` hook, before the payload runs, with
+//! the pid of a process in those namespaces (`runtime::Namespaces::holder`). pasta is run
 //! without `-f`: it daemonizes only after the namespace is configured, so its exit status is the
 //! readiness signal, and it quits by itself when the namespace goes away. slirp4netns stays in the
 //! foreground as the monitor's child; its `--ready-fd` says when the tap is up, and published ports are

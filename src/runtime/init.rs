@@ -53,6 +53,8 @@ pub(crate) struct InitCtx<'a> {
     pub cgroup_dirs: Vec<(String, PathBuf)>,
     /// The sync channel to the caller (CLOEXEC: closes on execve).
     pub sock: RawFd,
+    /// Wait for the caller's go before the last step (its `on_namespaces` hook runs meanwhile).
+    pub hold: bool,
 }
 
 /// Refuses specs whose setup would act on the host: without a new mount namespace every mount and the
@@ -217,6 +219,11 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
         step("making the rootfs read-only", mounts::readonly_root())?;
     }
     drop(root);
+    if ctx.hold {
+        // The caller's hook (e.g. rootless networking) must be done before the payload runs; a "quit" or a
+        // vanished caller ends the init here.
+        super::process::wait_go(ctx.sock);
+    }
     finish(&process, linux.seccomp().as_ref(), ctx.sock)
 }
 

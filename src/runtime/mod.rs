@@ -9,11 +9,18 @@
 //! - `launch(Launch) -> Launched`: new namespaces per `spec.linux.namespaces`; a namespace entry with a `path`
 //!   is joined instead (pods, `--network container:`), so one pipeline serves "new" and "join".
 //!   It returns once the payload has been exec'd (or failed). The payload is a child of the caller
-//!   (`CLONE_PARENT`), so the caller `waitpid`s it.
+//!   (`CLONE_PARENT`), so the caller `waitpid`s it. [`Launch::on_namespaces`], when given, runs in the caller
+//!   once the init exists (maps written, cgroup placed) with a pid that shows its user and net namespaces; the init
+//!   waits for it before its last step (11), so the payload never runs before it, and its error fails the
+//!   launch (init killed, cgroup removed).
 //! - `exec(pid, spec, process, stdio, cgroup)`: a new process in the namespaces and cgroup of a running
 //!   container, with the container's seccomp profile (`spec.linux.seccomp`), so exec'd processes get every
 //!   restriction init has (SECURITY.md F7). Also a child of the caller.
 //! - `destroy(...)`: kill what is left, unmount, remove the cgroup; idempotent, so cleanup after a crash works.
+//! - `remove_in_userns(path)`: rootless only, deletes a tree the user cannot delete outside the container's
+//!   user namespace (files of its subordinate ids); `state` calls it when a plain removal is refused.
+//! - `with_rootfs(rootfs, rootless, f)`: `f` runs in a forked child that mounted the rootfs in a mount (and,
+//!   rootless, user) namespace of its own: `cp` on a stopped container, with nothing mounted on the host.
 //! - A failure inside the container's init is reported as an error naming the step; a payload that cannot be
 //!   executed is [`LaunchError::NotFound`] (docker exit 127) or [`LaunchError::NotExecutable`] (126).
 //!
@@ -32,7 +39,7 @@
 //!     (nothing of berth's arguments or environment readable through /proc), stdio installed on 0 1 2, user namespace
 //!     joined or created; waits on the sync channel until the caller wrote the uid/gid maps and put it in the
 //!     cgroup; becomes non-dumpable (CVE-2016-9962); joins the other namespaces with a path (mount last),
-//!     unshares the new ones, clones the init (pid 1 of a new pid namespace) with CLONE_PARENT, and exits
+//!     unshares the new ones, sends its net and user namespace fds when a hook wants them, clones the init (pid 1 of a new pid namespace) with CLONE_PARENT, and exits
 //!  2. mount propagation of "/" (rslave unless `rootfsPropagation` says otherwise), so nothing leaks to the host
 //!  3. the rootfs (bind of a dir onto itself, or overlay; in a user namespace overlay with `userxattr`, else
 //!     fuse-overlayfs when installed, else an error saying what to install)
@@ -51,6 +58,7 @@
 //!     tmpfs; '*' globs expanded), read-only paths, then `root.readonly`
 //! 10. rlimits (clamped to the caller's hard limit when raising it is refused: these machines' root cannot),
 //!     oom_score_adj, working dir (created when missing, inside the rootfs)
+//!     (with [`Launch::on_namespaces`]: wait here until the caller's hook has returned)
 //! 11. bounding set, setgroups/setgid/setuid with KEEPCAPS, payload lookup through the spec's PATH (127/126),
 //!     no_new_privs, caps (inheritable and ambient empty unless the spec says), seccomp last (just before the
 //!     final capset when no_new_privs is off, because loading a filter needs CAP_SYS_ADMIN then), every fd but
@@ -124,9 +132,24 @@ pub enum Stdio {
     Pty,
 }
 
-/// Everything needed to start a container.
+/// The namespaces of a container whose init has not exec'd yet, for [`Launch::on_namespaces`]. The init is
+/// not dumpable until its execve (CVE-2016-9962), so other processes of the user cannot open its
+/// `/proc/<pid>/ns/*`: `holder` is a dumpable child of the caller that joined the init's user and network
+/// namespaces and lives while the hook runs, for helpers that take a pid (pasta, slirp4netns).
 #[derive(Debug)]
-pub struct Launch {
+pub struct Namespaces {
+    /// Host pid of the container's init.
+    pub pid: i32,
+    /// Host pid of the holder: `/proc/<holder>/ns/{user,net}` are the container's.
+    pub holder: i32,
+}
+
+/// Called in the caller with the init's namespaces, after the uid/gid maps and cgroup placement and before
+/// the init may exec the payload; an error aborts the launch (init killed, cgroup removed).
+pub type NamespacesHook<'a> = Box<dyn FnOnce(&Namespaces) -> Result<()> + 'a>;
+
+/// Everything needed to start a container.
+pub struct Launch<'a> {
     pub id: String,
     pub spec: oci_spec::runtime::Spec,
     pub rootfs: Rootfs,
@@ -135,6 +158,22 @@ pub struct Launch {
     pub cgroup: Option<String>,
     /// The caller is unprivileged (euid != 0): a user namespace is created, cgroup limits are best effort.
     pub rootless: bool,
+    /// Run before the payload starts, e.g. to give a rootless container its network (pasta) so that the
+    /// payload's first instruction already sees it.
+    pub on_namespaces: Option<NamespacesHook<'a>>,
+}
+
+impl std::fmt::Debug for Launch<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Launch")
+            .field("id", &self.id)
+            .field("rootfs", &self.rootfs)
+            .field("stdio", &self.stdio)
+            .field("cgroup", &self.cgroup)
+            .field("rootless", &self.rootless)
+            .field("on_namespaces", &self.on_namespaces.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 /// A started payload. It is a child of the caller: `waitpid(pid)` gives its exit status.
@@ -185,6 +224,24 @@ pub fn exec(
 /// cgroup. Idempotent: anything already gone is fine.
 pub fn destroy(id: &str, rootfs: &Rootfs, cgroup: Option<&str>) -> Result<()> {
     process::destroy(id, rootfs, cgroup)
+}
+
+/// Removes `path` recursively as root of a user namespace with a rootless container's uid/gid maps, for
+/// what a rootless user cannot delete outside it (files of the container's subordinate ids, dirs it made
+/// mode 000). The caller must be single-threaded and unprivileged.
+pub fn remove_in_userns(path: &std::path::Path) -> Result<()> {
+    process::remove_in_userns(path)
+}
+
+/// Runs `f` with the container's rootfs mounted at [`Rootfs::root`] in a child's private mount namespace
+/// (rootless: inside a user namespace with the container's maps): `cp` on a container that is not running.
+/// Nothing is mounted in the caller's namespace. The caller must be single-threaded.
+pub fn with_rootfs(
+    rootfs: &Rootfs,
+    rootless: bool,
+    f: impl FnOnce(&std::path::Path) -> Result<()>,
+) -> Result<()> {
+    process::with_rootfs(rootfs, rootless, f)
 }
 
 /// Field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat; `None` when the process is gone.

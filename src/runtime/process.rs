@@ -5,12 +5,13 @@
 //! unshares the new ones, waits for maps and cgroup placement) and the init (cloned by the stage with
 //! CLONE_PARENT so it is the caller's child; pid 1 of a new pid namespace; runs `init.rs`, then execs).
 //! The channel is a SOCK_SEQPACKET socketpair, CLOEXEC: one message per send, EOF once the init exec'd.
-//! Messages: R ready-for-maps, G go, Q quit, P<pid> init pid, T (+fd) pty master, X about-to-exec,
-//! E<step>\0<message>, N<name> not found, A<name> not executable.
+//! Messages: R ready-for-maps, G go, Q quit, n/u (+fd) net/user namespace (only for a hook), P<pid> init pid,
+//! T (+fd) pty master, X about-to-exec, E<step>\0<message>, N<name> not found, A<name> not executable.
+//! With a hook, the caller answers P with G (or Q) once the hook returned; the init waits for it.
 //! Depends on libc, nix (sockets) and its siblings. Invariant: the caller never returns Ok before the payload
 //! was exec'd, and never leaves a half-set-up child behind on error.
 
-use std::io::{IoSlice, IoSliceMut};
+use std::io::{IoSlice, IoSliceMut, Read};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
 
@@ -39,8 +40,14 @@ pub(crate) fn send(sock: RawFd, tag: u8, payload: &[u8]) {
 
 /// Sends an fd with SCM_RIGHTS (tag T).
 pub(crate) fn send_fd(sock: RawFd, fd: RawFd) -> Result<()> {
+    send_fd_tagged(sock, b'T', fd)
+}
+
+/// Sends an fd with SCM_RIGHTS under `tag`.
+fn send_fd_tagged(sock: RawFd, tag: u8, fd: RawFd) -> Result<()> {
     let fds = [fd];
-    let iov = [IoSlice::new(b"T")];
+    let tag = [tag];
+    let iov = [IoSlice::new(&tag)];
     let cmsg = [ControlMessage::ScmRights(&fds)];
     sendmsg::<()>(sock, &iov, &cmsg, MsgFlags::MSG_NOSIGNAL, None).context("sendmsg SCM_RIGHTS")?;
     Ok(())
@@ -360,7 +367,7 @@ fn stage_join(sock: RawFd, plan: &Plan, mut only: impl FnMut(libc::c_int) -> boo
     }
 }
 
-fn wait_go(sock: RawFd) {
+pub(crate) fn wait_go(sock: RawFd) {
     match recv(sock) {
         Ok(Some((b'G', _, _))) => {}
         // SAFETY: the caller gave up; exit without running the caller's destructors.
@@ -379,7 +386,9 @@ fn become_ns_root(sock: RawFd) {
     }
 }
 
-pub(crate) fn launch(l: Launch) -> Result<Launched> {
+pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
+    let hook = l.on_namespaces.take();
+    let hold = hook.is_some();
     let spec = &l.spec;
     let plan = plan(spec, l.rootless)?;
     let joined = plan.join.iter().fold(0, |acc, (f, _)| acc | f);
@@ -444,6 +453,17 @@ pub(crate) fn launch(l: Launch) -> Result<Launched> {
         if plan.unshare != 0 && unsafe { libc::unshare(plan.unshare) } < 0 {
             fail_step(sock, "creating namespaces", std::io::Error::last_os_error());
         }
+        if hold {
+            // The init is not dumpable, so nobody else may open its /proc/<pid>/ns: hand the namespaces over.
+            for (tag, ns) in [(b'n', "/proc/self/ns/net"), (b'u', "/proc/self/ns/user")] {
+                if let Err(e) = std::fs::File::open(ns)
+                    .map_err(anyhow::Error::from)
+                    .and_then(|f| send_fd_tagged(sock, tag, f.as_raw_fd()))
+                {
+                    fail_step(sock, "passing the namespaces to the caller", e);
+                }
+            }
+        }
         match clone_parent() {
             Err(e) => fail_step(sock, "cloning the init", e),
             Ok(0) => {
@@ -458,6 +478,7 @@ pub(crate) fn launch(l: Launch) -> Result<Launched> {
                     },
                     cgroup_dirs,
                     sock,
+                    hold,
                 };
                 report(sock, init::container_init(ctx));
             }
@@ -470,12 +491,17 @@ pub(crate) fn launch(l: Launch) -> Result<Launched> {
     }
     drop(csock);
     drop(l.stdio);
-    let r = drive(psock.as_raw_fd(), stage, |stage| {
-        if plan.new_user {
-            write_maps(stage, spec, l.rootless)?;
-        }
-        cgroup::place(&created, stage).context("placing the container in its cgroup")
-    });
+    let r = drive(
+        psock.as_raw_fd(),
+        stage,
+        |stage| {
+            if plan.new_user {
+                write_maps(stage, spec, l.rootless)?;
+            }
+            cgroup::place(&created, stage).context("placing the container in its cgroup")
+        },
+        hook,
+    );
     match r {
         Ok((pid, pty_master)) => {
             let start_time = super::process_start_time(pid).unwrap_or(0);
@@ -502,12 +528,16 @@ fn cleanup_cgroup(name: &Option<String>, created: &cgroup::Created) {
     }
 }
 
-/// The caller's side of the channel: ready → prepare(stage pid) → go → init pid → console → exec or failure.
+/// The caller's side of the channel: ready → prepare(stage pid) → go → [namespaces → init pid → hook → go]
+/// → init pid → console → exec or failure.
 fn drive(
     sock: RawFd,
     stage: libc::pid_t,
     prepare: impl FnOnce(libc::pid_t) -> Result<()>,
+    hook: Option<super::NamespacesHook<'_>>,
 ) -> Result<(i32, Option<OwnedFd>)> {
+    let mut hook = hook;
+    let (mut net_ns, mut user_ns) = (None, None);
     let mut init_pid: Option<i32> = None;
     let mut pty = None;
     let mut execd = false;
@@ -535,7 +565,27 @@ fn drive(
                     }
                 }
             }
-            b'P' => init_pid = text.parse().ok(),
+            b'n' => net_ns = fd,
+            b'u' => user_ns = fd,
+            b'P' => {
+                init_pid = text.parse().ok();
+                if let Some(h) = hook.take() {
+                    let r = match (init_pid, net_ns.take(), user_ns.take()) {
+                        (Some(pid), Some(n), Some(u)) => run_hook(pid, n, u, h),
+                        _ => Err(anyhow::anyhow!(
+                            "the init's pid or namespaces never arrived"
+                        )),
+                    };
+                    match r {
+                        Ok(()) => send(sock, b'G', b""),
+                        Err(e) => {
+                            send(sock, b'Q', b"");
+                            failure = Some(e);
+                            break;
+                        }
+                    }
+                }
+            }
             b'T' => pty = fd,
             b'X' => execd = true,
             b'E' => {
@@ -594,6 +644,46 @@ fn drive(
     }
     let pid = init_pid.context("the init pid never arrived")?;
     Ok((pid, pty))
+}
+
+/// Runs the launch hook with a holder: a forked child that joins the init's user and network namespaces
+/// (given as fds by the stage) and waits, so helpers can find them through `/proc/<holder>/ns` while the
+/// init itself is not dumpable. The holder is killed and reaped when the hook returns.
+fn run_hook(pid: i32, net: OwnedFd, user: OwnedFd, hook: super::NamespacesHook<'_>) -> Result<()> {
+    let (rd, wr) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating a pipe")?;
+    let holder = fork()?;
+    if holder == 0 {
+        drop(rd);
+        // SAFETY: setns with fds we own, in a single-threaded child; the byte says it worked.
+        unsafe {
+            if libc::setns(user.as_raw_fd(), libc::CLONE_NEWUSER) == 0
+                && libc::setns(net.as_raw_fd(), libc::CLONE_NEWNET) == 0
+            {
+                libc::write(wr.as_raw_fd(), b"1".as_ptr().cast(), 1);
+                loop {
+                    libc::pause();
+                }
+            }
+            libc::_exit(1)
+        }
+    }
+    drop(wr);
+    drop((net, user));
+    let mut b = [0u8; 1];
+    let joined = std::fs::File::from(rd).read(&mut b).unwrap_or(0) == 1;
+    let r = if joined {
+        hook(&super::Namespaces { pid, holder })
+    } else {
+        Err(anyhow::anyhow!(
+            "joining the container's user and network namespaces failed"
+        ))
+    };
+    // SAFETY: kill/waitpid of our own child.
+    unsafe {
+        libc::kill(holder, libc::SIGKILL);
+        libc::waitpid(holder, std::ptr::null_mut(), 0);
+    }
+    r
 }
 
 /// How an already-dead child ended, if it has.
@@ -710,6 +800,139 @@ fn write_maps(pid: libc::pid_t, spec: &Spec, rootless: bool) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Removes `path` recursively from inside a new user namespace with the maps a rootless container gets
+/// (see [`write_maps`]), as its root with every capability there: files the container created under its
+/// subordinate ids, or in dirs it made mode 000, are deletable only with CAP_DAC_OVERRIDE over those ids
+/// (podman removes inside `podman unshare` for the same reason). The caller must be single-threaded.
+pub(crate) fn remove_in_userns(path: &Path) -> Result<()> {
+    let (psock, csock) = socketpair()?;
+    let child = fork()?;
+    if child == 0 {
+        drop(psock);
+        let sock = csock.as_raw_fd();
+        // SAFETY: unshare in a single-threaded child.
+        if unsafe { libc::unshare(libc::CLONE_NEWUSER) } < 0 {
+            fail_step(
+                sock,
+                "creating the user namespace",
+                std::io::Error::last_os_error(),
+            );
+        }
+        send(sock, b'R', b"");
+        wait_go(sock);
+        become_ns_root(sock);
+        match std::fs::remove_dir_all(path) {
+            Ok(()) => send(sock, b'X', b""),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => send(sock, b'X', b""),
+            Err(e) => fail_step(sock, "removing inside the user namespace", e),
+        }
+        // SAFETY: the child is done; _exit skips the caller's destructors.
+        unsafe { libc::_exit(0) }
+    }
+    drop(csock);
+    let sock = psock.as_raw_fd();
+    let r = (|| -> Result<()> {
+        set_recv_timeout(sock)?;
+        match recv(sock)? {
+            Some((b'R', _, _)) => {}
+            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
+            _ => bail!("the removal helper exited early"),
+        }
+        write_maps(child, &Spec::default(), true)?;
+        send(sock, b'G', b"");
+        match recv(sock)? {
+            Some((b'X', _, _)) => Ok(()),
+            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
+            _ => bail!("the removal helper exited early"),
+        }
+    })();
+    // SAFETY: kill/waitpid of our own child (harmless once it has exited).
+    unsafe {
+        if r.is_err() {
+            libc::kill(child, libc::SIGKILL);
+        }
+        libc::waitpid(child, std::ptr::null_mut(), 0);
+    }
+    r.with_context(|| format!("removing {} in a user namespace", path.display()))
+}
+
+/// Runs `f` in a forked child that mounts `rootfs` at [`Rootfs::root`] in a mount namespace of its own (and,
+/// rootless, a user namespace with the container's maps, as [`launch`] creates them), so nothing is mounted in
+/// the caller's namespace and the overlay gives exactly the container's view (whiteouts, opaque dirs,
+/// copy-up into upper). The caller must be single-threaded; `f`'s error text comes back as the error.
+pub(crate) fn with_rootfs(
+    rootfs: &Rootfs,
+    rootless: bool,
+    f: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
+    let (psock, csock) = socketpair()?;
+    let child = fork()?;
+    if child == 0 {
+        drop(psock);
+        let sock = csock.as_raw_fd();
+        // SAFETY: unshare in a single-threaded child.
+        if rootless && unsafe { libc::unshare(libc::CLONE_NEWUSER) } < 0 {
+            fail_step(
+                sock,
+                "creating the user namespace",
+                std::io::Error::last_os_error(),
+            );
+        }
+        send(sock, b'R', b"");
+        wait_go(sock);
+        if rootless {
+            become_ns_root(sock);
+        }
+        // SAFETY: unshare in a single-threaded child.
+        if unsafe { libc::unshare(libc::CLONE_NEWNS) } < 0 {
+            fail_step(
+                sock,
+                "creating a mount namespace",
+                std::io::Error::last_os_error(),
+            );
+        }
+        let r = super::mounts::set_root_propagation(None)
+            .and_then(|()| super::mounts::mount_rootfs(rootfs, rootless))
+            .and_then(|root| f(&root));
+        match r {
+            Ok(()) => send(sock, b'X', b""),
+            Err(e) => send(sock, b'E', format!("{e:#}").as_bytes()),
+        }
+        // SAFETY: the child is done; _exit skips the caller's destructors.
+        unsafe { libc::_exit(0) }
+    }
+    drop(csock);
+    let sock = psock.as_raw_fd();
+    let r = (|| -> Result<()> {
+        set_recv_timeout(sock)?;
+        match recv(sock)? {
+            Some((b'R', _, _)) => {}
+            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
+            _ => bail!("the rootfs helper exited early"),
+        }
+        if rootless {
+            write_maps(child, &Spec::default(), true)?;
+        }
+        send(sock, b'G', b"");
+        // The work may take longer than the setup timeout: wait for the child, then read its queued answer.
+        // SAFETY: waitpid of our own child.
+        unsafe { libc::waitpid(child, std::ptr::null_mut(), 0) };
+        match recv(sock)? {
+            Some((b'X', _, _)) => Ok(()),
+            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
+            _ => bail!("the rootfs helper exited without an answer"),
+        }
+    })();
+    // SAFETY: kill/waitpid of our own child (harmless once it has been reaped: ECHILD).
+    unsafe {
+        if r.is_err() {
+            libc::kill(child, libc::SIGKILL);
+        }
+        libc::waitpid(child, std::ptr::null_mut(), 0);
+    }
+    r
 }
 
 /// Namespace types as /proc/<pid>/ns names, user first and mount last.
@@ -844,10 +1067,15 @@ pub(crate) fn exec(
     drop(csock);
     drop(stdio);
     let cg = cgroup_name.map(str::to_string);
-    let (pid, pty_master) = drive(psock.as_raw_fd(), stage, |stage| match &cg {
-        Some(n) => cgroup::join(n, stage).context("joining the container cgroup"),
-        None => Ok(()),
-    })?;
+    let (pid, pty_master) = drive(
+        psock.as_raw_fd(),
+        stage,
+        |stage| match &cg {
+            Some(n) => cgroup::join(n, stage).context("joining the container cgroup"),
+            None => Ok(()),
+        },
+        None,
+    )?;
     let start_time = super::process_start_time(pid).unwrap_or(0);
     Ok(Launched {
         pid,

@@ -1,7 +1,8 @@
 //! Container records and their status machine: `container.json` (written once), `state.json` (mutable),
 //! the monitor's exit record, name reservation, id lookup, and `refresh()`.
 //!
-//! Depends on store only (no runtime, no cli). Invariants: "running" means the recorded pid is alive AND
+//! Depends on store only (no cli), plus `runtime::remove_in_userns` when a rootless removal is refused (the
+//! runtime is the one place that knows the container's user namespace maps). Invariants: "running" means the recorded pid is alive AND
 //! its start time (from /proc/PID/stat) matches the recorded one, so a recycled pid never reads as running
 //! (SECURITY.md 1J); every mutation happens under the container's lock; a name maps to at most one
 //! container, enforced by O_EXCL creation under the names lock.
@@ -478,6 +479,15 @@ pub fn remove_dir_if_exists(path: &Path) -> Result<()> {
     match fs::remove_dir_all(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        // Rootless, a container's files may belong to its subordinate ids: only root of a user namespace
+        // with the container's maps may delete them (podman does it inside `podman unshare`).
+        // SAFETY: geteuid has no preconditions.
+        Err(e)
+            if unsafe { libc::geteuid() } != 0
+                && matches!(e.raw_os_error(), Some(libc::EACCES | libc::EPERM)) =>
+        {
+            crate::runtime::remove_in_userns(path)
+        }
         Err(e) => Err(e).with_context(|| format!("removing {}", path.display())),
     }
 }
