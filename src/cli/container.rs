@@ -129,7 +129,7 @@ pub enum Verb {
         sig_proxy: bool,
         container: String,
     },
-    /// Copy files/folders between a running container and the local filesystem
+    /// Copy files/folders between a container and the local filesystem
     Cp { src: String, dest: String },
     /// Display resource usage statistics of containers (with --no-stream)
     Stats(StatsArgs),
