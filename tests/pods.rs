@@ -655,8 +655,10 @@ fn exit_policy_stop_stops_the_pod_after_its_last_container() {
         eventually(20, || !Path::new(&format!("/proc/{pid}")).exists()),
         "the infra (pid {pid}) is still running after the pod's last container exited"
     );
+    // The infra's process goes first; the pod's cgroup is removed right after, by the stopping monitor.
     assert!(
-        existing_cgroups(&format!("berth/pod-{pod_id}")).is_empty(),
+        eventually(10, || existing_cgroups(&format!("berth/pod-{pod_id}"))
+            .is_empty()),
         "the stopped pod's cgroup remains"
     );
     env.run(["pod", "ps", "--format", "{{.Status}}"])
