@@ -250,28 +250,11 @@ impl Containers {
         if q.is_empty() {
             return Err(StateError::NoSuchContainer(query.into()).into());
         }
-        if q.len() == 64 && self.dir(q).join("container.json").exists() {
-            return Ok(q.to_string());
-        }
-        if validate_name(q).is_ok()
-            && let Ok(id) = fs::read_to_string(self.names_dir().join(q))
-        {
-            let id = id.trim().to_string();
-            if self.dir(&id).join("container.json").exists() {
-                return Ok(id);
-            }
-        }
-        if q.bytes().all(|b| b.is_ascii_hexdigit()) {
-            let m: Vec<String> = self
-                .list_ids()?
-                .into_iter()
-                .filter(|id| id.starts_with(q))
-                .collect();
-            match m.len() {
-                1 => return Ok(m.into_iter().next().expect("one match")),
-                0 => {}
-                _ => return Err(StateError::Ambiguous(query.into()).into()),
-            }
+        let exists = |id: &str| self.dir(id).join("container.json").exists();
+        match find_record(q, &self.names_dir(), exists, || self.list_ids())? {
+            Found::One(id) => return Ok(id),
+            Found::Ambiguous => return Err(StateError::Ambiguous(query.into()).into()),
+            Found::None => {}
         }
         Err(StateError::NoSuchContainer(query.into()).into())
     }
@@ -506,6 +489,43 @@ fn make_removable(dir: &Path) {
             make_removable(&e.path());
         }
     }
+}
+
+/// What [`find_record`] found for a query.
+pub(crate) enum Found {
+    One(String),
+    Ambiguous,
+    None,
+}
+
+/// docker's lookup rule, shared by containers and pods: a full 64-hex id, then a reserved name (whose owner
+/// must still have its record: a name left by a crash is stale), then a unique id prefix.
+pub(crate) fn find_record(
+    q: &str,
+    names_dir: &Path,
+    exists: impl Fn(&str) -> bool,
+    list_ids: impl FnOnce() -> Result<Vec<String>>,
+) -> Result<Found> {
+    if q.len() == 64 && exists(q) {
+        return Ok(Found::One(q.to_string()));
+    }
+    if validate_name(q).is_ok()
+        && let Ok(id) = fs::read_to_string(names_dir.join(q))
+    {
+        let id = id.trim().to_string();
+        if exists(&id) {
+            return Ok(Found::One(id));
+        }
+    }
+    if q.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let mut m = list_ids()?.into_iter().filter(|id| id.starts_with(q));
+        return Ok(match (m.next(), m.next()) {
+            (Some(id), None) => Found::One(id),
+            (Some(_), Some(_)) => Found::Ambiguous,
+            _ => Found::None,
+        });
+    }
+    Ok(Found::None)
 }
 
 #[cfg(test)]

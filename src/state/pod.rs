@@ -7,7 +7,7 @@
 //! Depends on store and the container records only. Invariant: a pod name maps to at most one pod (O_EXCL
 //! creation under the pod names lock), and every change to a pod's membership happens under its lock.
 
-use crate::state::{ContainerRecord, Containers, new_id, validate_name};
+use crate::state::{ContainerRecord, Containers, Found, find_record, new_id, validate_name};
 use crate::store::{self, FileLock, Paths};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -152,28 +152,11 @@ impl Pods {
         if query.is_empty() {
             return Err(PodError::NoSuchPod(query.into()).into());
         }
-        if query.len() == 64 && self.dir(query).join("pod.json").exists() {
-            return Ok(query.to_string());
-        }
-        if validate_name(query).is_ok()
-            && let Ok(id) = fs::read_to_string(self.names_dir().join(query))
-        {
-            let id = id.trim().to_string();
-            if self.dir(&id).join("pod.json").exists() {
-                return Ok(id);
-            }
-        }
-        if query.bytes().all(|b| b.is_ascii_hexdigit()) {
-            let m: Vec<String> = self
-                .list_ids()?
-                .into_iter()
-                .filter(|id| id.starts_with(query))
-                .collect();
-            match m.len() {
-                1 => return Ok(m.into_iter().next().expect("one match")),
-                0 => {}
-                _ => return Err(PodError::Ambiguous(query.into()).into()),
-            }
+        let exists = |id: &str| self.dir(id).join("pod.json").exists();
+        match find_record(query, &self.names_dir(), exists, || self.list_ids())? {
+            Found::One(id) => return Ok(id),
+            Found::Ambiguous => return Err(PodError::Ambiguous(query.into()).into()),
+            Found::None => {}
         }
         Err(PodError::NoSuchPod(query.into()).into())
     }
