@@ -826,6 +826,16 @@ fn run_publishes_a_port_and_peers_resolve_by_name_end_to_end() {
     env.run(["port", &web, "80"])
         .assert_ok()
         .assert_stdout_eq(&format!("127.0.0.1:{port}\n"));
+    // docker's PORTS column: host address and port -> container port/proto.
+    env.run([
+        "ps",
+        "--filter",
+        &format!("name={web}"),
+        "--format",
+        "{{.Ports}}",
+    ])
+    .assert_ok()
+    .assert_stdout_eq(&format!("127.0.0.1:{port}->80/tcp\n"));
     let ip = env.run([
         "inspect",
         "-f",

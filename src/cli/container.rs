@@ -1225,7 +1225,11 @@ fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
                 "Mounts": s.record.mounts.iter().map(|m| m.destination.clone()).collect::<Vec<_>>().join(","),
                 "Names": s.record.name,
                 "Networks": if s.record.config.network.is_empty() { "none".to_string() } else { s.record.config.network.clone() },
-                "Ports": "",
+                "Ports": if s.state.is_running() {
+                    super::network::ports_column(&crate::engine::network::published_ports(p, &s.record.id))
+                } else {
+                    String::new()
+                },
                 "RunningFor": human::since(created, now),
                 "Size": size,
                 "State": s.state.status.as_str(),

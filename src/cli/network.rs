@@ -777,6 +777,22 @@ impl NetFlags {
     }
 }
 
+/// docker's PORTS column of `ps`: `127.0.0.1:8080->80/tcp, [::1]:53->53/udp` (docker's `DisplayablePorts`,
+/// without its grouping of consecutive ranges).
+pub fn ports_column(ports: &[network::PublishedPort]) -> String {
+    ports
+        .iter()
+        .map(|p| {
+            let host = match p.host_ip {
+                IpAddr::V6(v) => format!("[{v}]"),
+                IpAddr::V4(v) => v.to_string(),
+            };
+            format!("{host}:{}->{}/{}", p.host_port, p.container_port, p.proto)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `berth port CONTAINER [PRIVATE_PORT[/PROTO]]` output, as docker prints it: `80/tcp -> 0.0.0.0:8080`
 /// per mapping, or just `0.0.0.0:8080` lines when a port is asked for. An asked-for port that is not
 /// published is docker's error `No public port '80/tcp' published for NAME`.
