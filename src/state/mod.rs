@@ -304,15 +304,12 @@ impl Containers {
 
     /// Drop the reservation of `name` if it still belongs to `id`.
     pub fn release_name(&self, name: &str, id: &str) -> Result<()> {
-        let _l = FileLock::exclusive(&self.paths.root.join("names.lock"))?;
-        let p = self.names_dir().join(name);
-        if fs::read_to_string(&p)
-            .map(|s| s.trim() == id)
-            .unwrap_or(false)
-        {
-            fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
-        }
-        Ok(())
+        release_reservation(
+            &self.paths.root.join("names.lock"),
+            &self.names_dir(),
+            name,
+            id,
+        )
     }
 
     pub fn load_record(&self, id: &str) -> Result<ContainerRecord> {
@@ -489,6 +486,24 @@ fn make_removable(dir: &Path) {
             make_removable(&e.path());
         }
     }
+}
+
+/// Drop the reservation `names_dir/name` under `lock` if it still belongs to `id` (containers and pods).
+pub(crate) fn release_reservation(
+    lock: &Path,
+    names_dir: &Path,
+    name: &str,
+    id: &str,
+) -> Result<()> {
+    let _l = FileLock::exclusive(lock)?;
+    let p = names_dir.join(name);
+    if fs::read_to_string(&p)
+        .map(|s| s.trim() == id)
+        .unwrap_or(false)
+    {
+        fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
+    }
+    Ok(())
 }
 
 /// What [`find_record`] found for a query.

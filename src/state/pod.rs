@@ -7,7 +7,9 @@
 //! Depends on store and the container records only. Invariant: a pod name maps to at most one pod (O_EXCL
 //! creation under the pod names lock), and every change to a pod's membership happens under its lock.
 
-use crate::state::{ContainerRecord, Containers, Found, find_record, new_id, validate_name};
+use crate::state::{
+    ContainerRecord, Containers, Found, find_record, new_id, release_reservation, validate_name,
+};
 use crate::store::{self, FileLock, Paths};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -203,15 +205,12 @@ impl Pods {
     }
 
     pub fn release_name(&self, name: &str, id: &str) -> Result<()> {
-        let _l = FileLock::exclusive(&self.paths.root.join("pod-names.lock"))?;
-        let p = self.names_dir().join(name);
-        if fs::read_to_string(&p)
-            .map(|s| s.trim() == id)
-            .unwrap_or(false)
-        {
-            fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
-        }
-        Ok(())
+        release_reservation(
+            &self.paths.root.join("pod-names.lock"),
+            &self.names_dir(),
+            name,
+            id,
+        )
     }
 
     pub fn load(&self, id: &str) -> Result<PodRecord> {
