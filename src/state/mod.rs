@@ -313,15 +313,9 @@ impl Containers {
     }
 
     pub fn load_record(&self, id: &str) -> Result<ContainerRecord> {
-        let p = self.dir(id).join("container.json");
-        let data = fs::read(&p).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                anyhow::Error::new(StateError::NoSuchContainer(id.into()))
-            } else {
-                anyhow::Error::new(e).context(format!("reading {}", p.display()))
-            }
-        })?;
-        serde_json::from_slice(&data).with_context(|| format!("parsing {}", p.display()))
+        read_record(&self.dir(id).join("container.json"), || {
+            StateError::NoSuchContainer(id.into()).into()
+        })
     }
 
     pub fn save_record(&self, rec: &ContainerRecord) -> Result<()> {
@@ -486,6 +480,20 @@ fn make_removable(dir: &Path) {
             make_removable(&e.path());
         }
     }
+}
+
+/// Read a JSON record written once at create (container.json, pod.json); a missing file is `missing()`,
+/// the typed "no such ..." error the CLI turns into docker's wording.
+pub(crate) fn read_record<T: serde::de::DeserializeOwned>(
+    p: &Path,
+    missing: impl FnOnce() -> anyhow::Error,
+) -> Result<T> {
+    let data = match fs::read(p) {
+        Ok(d) => d,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing()),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", p.display())),
+    };
+    serde_json::from_slice(&data).with_context(|| format!("parsing {}", p.display()))
 }
 
 /// Drop the reservation `names_dir/name` under `lock` if it still belongs to `id` (containers and pods).

@@ -8,7 +8,8 @@
 //! creation under the pod names lock), and every change to a pod's membership happens under its lock.
 
 use crate::state::{
-    ContainerRecord, Containers, Found, find_record, new_id, release_reservation, validate_name,
+    ContainerRecord, Containers, Found, find_record, new_id, read_record, release_reservation,
+    validate_name,
 };
 use crate::store::{self, FileLock, Paths};
 use anyhow::{Context, Result};
@@ -214,15 +215,9 @@ impl Pods {
     }
 
     pub fn load(&self, id: &str) -> Result<PodRecord> {
-        let p = self.dir(id).join("pod.json");
-        let data = fs::read(&p).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                anyhow::Error::new(PodError::NoSuchPod(id.into()))
-            } else {
-                anyhow::Error::new(e).context(format!("reading {}", p.display()))
-            }
-        })?;
-        serde_json::from_slice(&data).with_context(|| format!("parsing {}", p.display()))
+        read_record(&self.dir(id).join("pod.json"), || {
+            PodError::NoSuchPod(id.into()).into()
+        })
     }
 
     pub fn save(&self, rec: &PodRecord) -> Result<()> {
