@@ -39,6 +39,9 @@ pub struct Config {
     /// registries named by an IP address; docker also resolves names, berth does not.
     #[serde(skip)]
     pub insecure_ranges: Vec<(std::net::IpAddr, u8)>,
+    /// Short-name aliases and search registries from containers-registries.conf.
+    #[serde(skip)]
+    pub short_names: ShortNames,
 }
 
 /// Network settings for all registries.
@@ -118,6 +121,61 @@ pub struct RegistryEntry {
     pub blocked: bool,
     /// Replace the prefix with this location (registries.conf `location`), e.g. `"internal:5000/hub"`.
     pub location: Option<String>,
+    /// containerd hosts.toml settings for the registry itself (the file's top level and `server`).
+    #[serde(skip)]
+    pub server: HostOptions,
+    /// containerd hosts.toml settings of each mirror, by the mirror's `location` (its `[host."URL"]`).
+    #[serde(skip)]
+    pub mirror_options: BTreeMap<String, HostOptions>,
+}
+
+/// What containerd's hosts.toml can say about one host beyond its URL (containerd `docs/hosts.md`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HostOptions {
+    /// `ca`: CA files trusted for this host only.
+    pub ca_files: Vec<PathBuf>,
+    /// `client`: the certificate (and key) berth presents for mutual TLS.
+    pub client: Option<ClientCert>,
+    /// `[header]`: extra request headers sent to this host only (name, value; a name may repeat).
+    pub headers: Vec<(String, String)>,
+    /// The API root replacing `/v2`: containerd appends `/v2` to a host URL's path (`/us` becomes
+    /// `/us/v2`), and `override_path = true` uses the path as it is.
+    pub api_root: Option<String>,
+    /// `capabilities` of the registry itself: `None` pulls anything, `Some(DigestOnly)` lacks `resolve`.
+    pub pull_from: Option<PullFrom>,
+    /// `capabilities` without `pull`: the host is never pulled from.
+    pub no_pull: bool,
+}
+
+/// A client certificate for mutual TLS: PEM certificate and PEM key (`None`: the key is in `cert`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClientCert {
+    pub cert: PathBuf,
+    pub key: Option<PathBuf>,
+}
+
+/// Short-name resolution from containers-registries.conf (`[aliases]`, `unqualified-search-registries`,
+/// `short-name-mode`). Empty unless those files configure it: berth then resolves short names as docker
+/// does (`docker.io/library/`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShortNames {
+    /// Short name (`busybox`, `opensuse/leap`) -> fully-qualified repository (`docker.io/library/busybox`).
+    pub aliases: BTreeMap<String, String>,
+    /// Registries tried in order for a short name without an alias.
+    pub search: Vec<String>,
+    pub mode: ShortNameMode,
+}
+
+/// containers-registries.conf `short-name-mode`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShortNameMode {
+    /// Several search registries are an error (podman would prompt; berth never prompts).
+    Enforcing,
+    /// The default: try every search registry in order.
+    #[default]
+    Permissive,
+    Disabled,
 }
 
 /// A mirror: a URL (`https://m.example.com`, `http://127.0.0.1:5001`, `m.example.com/prefix`) and
@@ -241,28 +299,37 @@ impl ConfigSources {
             None if rootless => config_home.as_ref().map(|h| h.join("docker/daemon.json")),
             None => Some(PathBuf::from("/etc/docker/daemon.json")),
         };
-        // containers-registries.conf(5): the user file replaces the system one; drop-ins in the
-        // registries.conf.d directory next to the chosen file apply in alphanumeric order.
+        // containers-registries.conf(5) and containers-registries.conf.d(5): $HOME's file replaces the
+        // system one and then only $HOME's drop-ins apply; otherwise the system file, the system drop-ins,
+        // then $HOME's drop-ins, each directory in alphanumeric order. Last comes podman's short-name alias
+        // cache, which has precedence over every registries.conf (containers/image
+        // `pkg/sysregistriesv2/shortnames.go`). CONTAINERS_REGISTRIES_CONF names the one file to read.
         let registries_conf = match std::env::var_os("CONTAINERS_REGISTRIES_CONF") {
             Some(p) => vec![PathBuf::from(p)],
             None => {
-                let user = config_home
-                    .as_ref()
-                    .map(|h| h.join("containers/registries.conf"));
-                let main = match user {
-                    Some(u) if rootless && u.exists() => u,
-                    _ => PathBuf::from("/etc/containers/registries.conf"),
-                };
-                let mut files = vec![main.clone()];
-                let dropins = main.with_file_name("registries.conf.d");
-                if let Ok(rd) = std::fs::read_dir(&dropins) {
-                    let mut d: Vec<PathBuf> = rd
-                        .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.extension().is_some_and(|x| x == "conf"))
-                        .collect();
-                    d.sort();
-                    files.extend(d);
+                let user_dir = config_home.as_ref().map(|h| h.join("containers"));
+                let user = user_dir.as_ref().map(|d| d.join("registries.conf"));
+                let user_dropins = user_dir.as_ref().map(|d| d.join("registries.conf.d"));
+                let mut files = Vec::new();
+                match user {
+                    Some(u) if u.exists() => files.push(u),
+                    _ => {
+                        let etc = PathBuf::from("/etc/containers");
+                        files.push(etc.join("registries.conf"));
+                        files.extend(conf_dropins(&etc.join("registries.conf.d")));
+                    }
                 }
+                if let Some(d) = user_dropins {
+                    files.extend(conf_dropins(&d));
+                }
+                let cache = if rootless {
+                    cache_home().map(|c| c.join("containers/short-name-aliases.conf"))
+                } else {
+                    Some(PathBuf::from(
+                        "/var/cache/containers/short-name-aliases.conf",
+                    ))
+                };
+                files.extend(cache);
                 files
             }
         };
@@ -283,6 +350,28 @@ impl ConfigSources {
             hosts_dirs,
         }
     }
+}
+
+/// The `*.conf` files of a registries.conf.d directory in alphanumeric order (others are ignored).
+fn conf_dropins(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut d: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "conf") && p.is_file())
+        .collect();
+    d.sort();
+    d
+}
+
+fn cache_home() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .map(|h| PathBuf::from(h).join(".cache"))
 }
 
 fn config_home() -> Option<PathBuf> {
@@ -339,9 +428,10 @@ impl Config {
             .map(|(k, v)| (normalize_prefix(&k), v))
             .collect();
         // registries.conf before daemon.json: the first source naming mirrors for a prefix wins.
+        let mut rc = RegistriesConf::default();
         for p in &src.registries_conf {
             match std::fs::read_to_string(p) {
-                Ok(text) => match merge_registries_conf(&mut cfg, &text, &mut warnings) {
+                Ok(text) => match rc.add(&text, &p.display().to_string(), &mut warnings) {
                     Ok(()) => cfg.sources.push(p.clone()),
                     Err(e) => warnings.push(format!("ignoring {}: {e:#}", p.display())),
                 },
@@ -349,7 +439,9 @@ impl Config {
                 Err(e) => warnings.push(format!("ignoring {}: {e}", p.display())),
             }
         }
-        // Then containerd's hosts.toml files, one directory per registry host.
+        rc.apply(&mut cfg);
+        // Then containerd's hosts.toml files, one directory per registry host (`host:port`, or
+        // containerd's `host_port_` spelling of it).
         for dir in &src.hosts_dirs {
             let Ok(rd) = std::fs::read_dir(dir) else {
                 continue;
@@ -359,15 +451,16 @@ impl Config {
                 .collect();
             hosts.sort();
             for p in hosts {
-                let Some(ns) = p
+                let Some(dirname) = p
                     .parent()
                     .and_then(|d| d.file_name())
                     .map(|n| n.to_string_lossy().into_owned())
                 else {
                     continue;
                 };
+                let ns = hosts_dir_namespace(&dirname);
                 match std::fs::read_to_string(&p) {
-                    Ok(text) => match merge_hosts_toml(&mut cfg, &ns, &text, &mut warnings) {
+                    Ok(text) => match merge_hosts_toml(&mut cfg, &ns, &p, &text, &mut warnings) {
                         Ok(()) => cfg.sources.push(p.clone()),
                         Err(e) => warnings.push(format!("ignoring {}: {e:#}", p.display())),
                     },
@@ -651,17 +744,22 @@ fn merge_daemon_json(cfg: &mut Config, text: &str, warnings: &mut Vec<String>) -
     Ok(())
 }
 
-/// containerd's `certs.d/<namespace>/hosts.toml` (containerd `docs/hosts.md`): `server` (the upstream),
-/// `[host."URL"]` mirrors in file order with `capabilities`, `ca`, `skip_verify`. A mirror without the
-/// `resolve` capability serves digests only. `_default` and `header`/`client`/`override_path` are not
-/// supported and say so.
+/// containerd's `certs.d/<namespace>/hosts.toml` (containerd `docs/hosts.md`, `core/remotes/docker/config/
+/// hosts.go`): `[host."URL"]` mirrors in file order, then `server` (the registry itself, by default the
+/// namespace). Each host, and the file's top level for the server, may set `capabilities` (a mirror
+/// without `resolve` serves digests only; one without `pull` is skipped), `ca`, `client` (mutual TLS),
+/// `skip_verify`, `[header]` (sent to that host only) and `override_path`. Paths may be relative to the
+/// file. A host URL's path is its API root: `/v2` is appended unless `override_path` is set.
+/// `_default` and `dial_timeout`/`proxy` are not supported and say so; other keys are unknown.
 fn merge_hosts_toml(
     cfg: &mut Config,
     ns: &str,
+    file: &Path,
     text: &str,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
-    let name = format!("{ns}/hosts.toml");
+    let name = file.display().to_string();
+    let base = file.parent().unwrap_or(Path::new("/"));
     let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, &name, &e))?;
     if ns == "_default" {
         warnings.push(format!(
@@ -676,147 +774,529 @@ fn merge_hosts_toml(
         if let Some(rest) = l.strip_prefix("[host.\"")
             && let Some((url, tail)) = rest.split_once('"')
             && tail.trim() == "]"
+            && !order.iter().any(|o| o == url)
         {
             order.push(url.to_string());
         }
     }
-    let hosts = table.get("host").and_then(|h| h.as_table());
+    let hosts = match table.get("host") {
+        None => None,
+        Some(toml::Value::Table(h)) => Some(h),
+        Some(_) => bail!("parsing config {name}: host must be a table of [host.\"URL\"] tables"),
+    };
+    // Hosts the line scan missed (written as inline tables or dotted keys) keep the table's order.
+    if let Some(h) = hosts {
+        for url in h.keys() {
+            if !order.contains(url) {
+                order.push(url.clone());
+            }
+        }
+    }
     let mut mirrors = Vec::new();
+    let mut mirror_options = BTreeMap::new();
     for url in order {
-        let Some(h) = hosts.and_then(|h| h.get(&url)).and_then(|h| h.as_table()) else {
+        let Some(h) = hosts.and_then(|h| h.get(&url)) else {
             continue;
         };
-        for k in h.keys() {
-            if !["capabilities", "ca", "skip_verify"].contains(&k.as_str()) {
-                warnings.push(format!("{name}: host.\"{url}\".{k} is not supported"));
-            }
-        }
-        let caps: Vec<&str> = match h.get("capabilities").and_then(|c| c.as_array()) {
-            Some(c) => c.iter().filter_map(|v| v.as_str()).collect(),
-            None => vec!["pull", "resolve", "push"],
+        let Some(h) = h.as_table() else {
+            bail!("parsing config {name}: host.\"{url}\" must be a table");
         };
-        if !caps.contains(&"pull") {
+        let label = format!("host.\"{url}\".");
+        let (opts, skip_verify) = host_options(h, &label, &url, base, &name, warnings)?;
+        if opts.no_pull {
             continue;
         }
-        let insecure = h
-            .get("skip_verify")
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
-        let ca = match h.get("ca") {
-            Some(toml::Value::String(s)) => Some(PathBuf::from(s)),
-            Some(toml::Value::Array(a)) => a.iter().find_map(|v| v.as_str()).map(PathBuf::from),
-            _ => None,
-        };
-        if let Some(ca) = ca {
-            // The CA belongs to the mirror host; endpoints pick up a mirror host's own settings.
-            let host = url
-                .split("://")
-                .nth(1)
-                .unwrap_or(&url)
-                .split('/')
-                .next()
-                .unwrap_or("")
-                .to_string();
-            let e = entry_mut(cfg, &host);
-            if e.ca_file.is_none() {
-                e.ca_file = Some(ca);
-            }
-        }
-        let pull_from = if caps.contains(&"resolve") {
-            PullFrom::All
+        // containerd takes a host without a scheme as https.
+        let location = if url.starts_with("http://") || url.starts_with("https://") {
+            url.clone()
         } else {
-            PullFrom::DigestOnly
+            format!("https://{url}")
         };
         mirrors.push(Mirror {
-            location: url,
-            insecure,
-            pull_from,
+            location: location.clone(),
+            insecure: skip_verify,
+            pull_from: opts.pull_from.unwrap_or(PullFrom::All),
         });
+        mirror_options.insert(location, opts);
     }
+    let server = match table.get("server") {
+        None => None,
+        Some(toml::Value::String(s)) => Some(s.as_str()),
+        Some(_) => bail!("parsing config {name}: server must be a URL string"),
+    };
+    for k in table.keys() {
+        if !["server", "host"].contains(&k.as_str()) && !HOST_KEYS.contains(&k.as_str()) {
+            warnings.push(format!("{name}: unknown key {k}"));
+        }
+    }
+    let root_url = server.map(|s| {
+        if s.starts_with("http://") || s.starts_with("https://") {
+            s.to_string()
+        } else {
+            format!("https://{s}")
+        }
+    });
+    let (server_opts, server_skip_verify) = host_options(
+        &table,
+        "",
+        root_url.as_deref().unwrap_or(""),
+        base,
+        &name,
+        warnings,
+    )?;
     let e = entry_mut(cfg, ns);
     if e.mirrors.is_empty() {
         e.mirrors = mirrors;
+        e.mirror_options = mirror_options;
     }
-    if let Some(server) = table.get("server").and_then(|s| s.as_str()) {
-        let bare = server
-            .split("://")
-            .nth(1)
-            .unwrap_or(server)
-            .trim_end_matches('/');
-        if server.starts_with("http://") {
+    e.insecure |= server_skip_verify;
+    if e.server == HostOptions::default() {
+        e.server = server_opts;
+    }
+    if let Some(url) = root_url {
+        let (_, host, _) = split_url(&url);
+        if url.starts_with("http://") {
             e.insecure = true;
         }
-        if e.location.is_none() && normalize_prefix(bare) != normalize_prefix(ns) {
-            e.location = Some(server.trim_end_matches('/').to_string());
+        if e.location.is_none() && normalize_host(&host) != normalize_host(ns) {
+            e.location = Some(format!(
+                "{}://{host}",
+                if url.starts_with("http://") {
+                    "http"
+                } else {
+                    "https"
+                }
+            ));
         }
     }
     Ok(())
 }
 
-/// containers-registries.conf v2: `[[registry]]` with `prefix`, `location`, `insecure`, `blocked`,
-/// `mirror-by-digest-only` and `[[registry.mirror]]` (`location`, `insecure`, `pull-from-mirror`).
-fn merge_registries_conf(cfg: &mut Config, text: &str, warnings: &mut Vec<String>) -> Result<()> {
-    #[derive(Deserialize)]
-    struct Conf {
-        #[serde(default)]
-        registry: Vec<Reg>,
+/// The registry a certs.d directory names: `host:port`, or containerd's `host_port_` spelling for
+/// systems without `:` in file names (containerd `hostDirectory`).
+fn hosts_dir_namespace(dir: &str) -> String {
+    if let Some(inner) = dir.strip_suffix('_')
+        && let Some((host, port)) = inner.rsplit_once('_')
+        && !host.is_empty()
+        && !port.is_empty()
+        && port.bytes().all(|b| b.is_ascii_digit())
+    {
+        return format!("{host}:{port}");
     }
-    #[derive(Deserialize)]
-    #[serde(rename_all = "kebab-case")]
-    struct Reg {
-        prefix: Option<String>,
-        location: Option<String>,
-        #[serde(default)]
-        insecure: bool,
-        #[serde(default)]
-        blocked: bool,
-        #[serde(default)]
-        mirror_by_digest_only: bool,
-        #[serde(default)]
-        mirror: Vec<Mir>,
+    dir.to_string()
+}
+
+/// Keys a host table (or the top level of hosts.toml) may carry.
+const HOST_KEYS: &[&str] = &[
+    "capabilities",
+    "ca",
+    "client",
+    "skip_verify",
+    "header",
+    "override_path",
+    "dial_timeout",
+    "proxy",
+];
+
+/// `scheme://host[:port]/path` -> (scheme, host, path without trailing slashes).
+fn split_url(url: &str) -> (&str, String, String) {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    (
+        scheme,
+        host.to_string(),
+        path.trim_end_matches('/').to_string(),
+    )
+}
+
+/// One host's settings in hosts.toml (`label` prefixes its keys in messages: `host."URL".` or empty for
+/// the top level). Returns the options and `skip_verify`.
+fn host_options(
+    t: &toml::Table,
+    label: &str,
+    url: &str,
+    base: &Path,
+    name: &str,
+    warnings: &mut Vec<String>,
+) -> Result<(HostOptions, bool)> {
+    let path_of = |s: &str| {
+        let p = Path::new(s);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            base.join(p)
+        }
+    };
+    let bad =
+        |k: &str, what: &str| anyhow::anyhow!("parsing config {name}: {label}{k} must be {what}");
+    let mut o = HostOptions::default();
+    let mut skip_verify = false;
+    for (k, v) in t {
+        match (k.as_str(), v) {
+            ("server" | "host", _) if label.is_empty() => {}
+            ("capabilities", toml::Value::Array(a)) => {
+                let mut caps = Vec::new();
+                for c in a {
+                    match c.as_str().map(str::to_ascii_lowercase).as_deref() {
+                        Some(c @ ("pull" | "resolve" | "push")) => caps.push(c.to_string()),
+                        _ => return Err(bad(k, "a list of \"pull\", \"resolve\", \"push\"")),
+                    }
+                }
+                o.no_pull = !caps.iter().any(|c| c == "pull");
+                if !caps.iter().any(|c| c == "resolve") {
+                    o.pull_from = Some(PullFrom::DigestOnly);
+                }
+            }
+            ("capabilities", _) => return Err(bad(k, "a list")),
+            ("ca", toml::Value::String(s)) => o.ca_files.push(path_of(s)),
+            ("ca", toml::Value::Array(a)) => {
+                for f in a {
+                    o.ca_files
+                        .push(path_of(f.as_str().ok_or_else(|| bad(k, "a path or a list of paths"))?));
+                }
+            }
+            ("ca", _) => return Err(bad(k, "a path or a list of paths")),
+            ("client", v) => {
+                // A path (certificate and key in one PEM file), a list of such paths, or a list of
+                // [certificate, key] pairs (an empty key: in the certificate file).
+                let mut pairs = Vec::new();
+                let items: Vec<&toml::Value> = match v {
+                    toml::Value::Array(a) => a.iter().collect(),
+                    v => vec![v],
+                };
+                for item in items {
+                    match item {
+                        toml::Value::String(s) => pairs.push(ClientCert {
+                            cert: path_of(s),
+                            key: None,
+                        }),
+                        toml::Value::Array(p) if p.len() == 2 => {
+                            let (Some(c), Some(kf)) = (p[0].as_str(), p[1].as_str()) else {
+                                return Err(bad(k, "paths or [certificate, key] pairs"));
+                            };
+                            pairs.push(ClientCert {
+                                cert: path_of(c),
+                                key: (!kf.is_empty()).then(|| path_of(kf)),
+                            });
+                        }
+                        _ => return Err(bad(k, "paths or [certificate, key] pairs")),
+                    }
+                }
+                // rustls presents one certificate; Go's TLS would choose among several by the CAs the
+                // server names. Say so rather than pretend.
+                if pairs.len() > 1 {
+                    warnings.push(format!(
+                        "{name}: {label}client lists {} certificates; berth presents only the first",
+                        pairs.len()
+                    ));
+                }
+                o.client = pairs.into_iter().next();
+            }
+            ("skip_verify", toml::Value::Boolean(b)) => skip_verify = *b,
+            ("skip_verify", _) => return Err(bad(k, "true or false")),
+            ("override_path", toml::Value::Boolean(_)) => {}
+            ("override_path", _) => return Err(bad(k, "true or false")),
+            ("header", toml::Value::Table(h)) => {
+                for (hk, hv) in h {
+                    let values: Vec<&str> = match hv {
+                        toml::Value::String(s) => vec![s.as_str()],
+                        toml::Value::Array(a) => a.iter().filter_map(|x| x.as_str()).collect(),
+                        _ => Vec::new(),
+                    };
+                    let valid_name = reqwest::header::HeaderName::from_bytes(hk.as_bytes()).is_ok();
+                    let valid_values = !values.is_empty()
+                        && values
+                            .iter()
+                            .all(|v| reqwest::header::HeaderValue::from_str(v).is_ok());
+                    if !valid_name || !valid_values {
+                        warnings.push(format!(
+                            "{name}: {label}header.{hk} is not a valid HTTP header (ignored)"
+                        ));
+                        continue;
+                    }
+                    o.headers
+                        .extend(values.iter().map(|v| (hk.clone(), v.to_string())));
+                }
+            }
+            ("header", _) => return Err(bad(k, "a table")),
+            ("dial_timeout" | "proxy", _) => warnings.push(format!(
+                "{name}: {label}{k} is not supported (berth uses registry.connect_timeout and HTTPS_PROXY)"
+            )),
+            _ if label.is_empty() => {} // the caller reports unknown top-level keys
+            _ => warnings.push(format!("{name}: unknown key {label}{k}")),
+        }
     }
-    #[derive(Deserialize)]
-    #[serde(rename_all = "kebab-case")]
-    struct Mir {
-        location: String,
-        #[serde(default)]
-        insecure: bool,
-        pull_from_mirror: Option<PullFrom>,
+    // The URL's path is the API root (containerd appends /v2 unless override_path is set).
+    if !url.is_empty() {
+        let (_, _, path) = split_url(url);
+        let override_path = t.get("override_path").and_then(|v| v.as_bool()) == Some(true);
+        o.api_root = Some(if override_path || path.ends_with("/v2") {
+            path
+        } else {
+            format!("{path}/v2")
+        });
+        if o.api_root.as_deref() == Some("/v2") {
+            o.api_root = None;
+        }
     }
-    let c: Conf = toml::from_str(text).map_err(|e| toml_error(text, "registries.conf", &e))?;
-    for r in c.registry {
-        let Some(prefix) = r.prefix.clone().or_else(|| r.location.clone()) else {
-            warnings.push(
-                "registries.conf: a [[registry]] without prefix or location is ignored".into(),
-            );
-            continue;
+    Ok((o, skip_verify))
+}
+
+/// containers-registries.conf files (v2, and v1's `[registries.search|insecure|block]`), merged in the
+/// order they are read: a later file's `[[registry]]` with the same prefix replaces the earlier one, its
+/// `unqualified-search-registries` and `short-name-mode` replace earlier ones, and its `[aliases]` add to
+/// or (with "") erase earlier aliases (containers-registries.conf.d(5)).
+#[derive(Default)]
+struct RegistriesConf {
+    registries: BTreeMap<String, RegConf>,
+    order: Vec<String>,
+    aliases: BTreeMap<String, String>,
+    search: Option<Vec<String>>,
+    mode: Option<ShortNameMode>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct RegConf {
+    prefix: Option<String>,
+    location: Option<String>,
+    #[serde(default)]
+    insecure: bool,
+    #[serde(default)]
+    blocked: bool,
+    #[serde(default)]
+    mirror_by_digest_only: bool,
+    #[serde(default)]
+    mirror: Vec<MirConf>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct MirConf {
+    location: String,
+    #[serde(default)]
+    insecure: bool,
+    pull_from_mirror: Option<PullFrom>,
+}
+
+const REGCONF_TOP: &[&str] = &[
+    "unqualified-search-registries",
+    "short-name-mode",
+    "credential-helpers",
+    "additional-layer-store-auth-helper",
+    "aliases",
+    "registry",
+    "registries",
+];
+const REGCONF_REGISTRY: &[&str] = &[
+    "prefix",
+    "location",
+    "insecure",
+    "blocked",
+    "mirror-by-digest-only",
+    "mirror",
+    "pull-from-mirror",
+];
+const REGCONF_MIRROR: &[&str] = &["location", "insecure", "pull-from-mirror"];
+const REGCONF_V1: &[&str] = &["search", "insecure", "block"];
+
+/// Whether `name` has a registry domain (containers/image and docker: a first component with `.` or `:`,
+/// or `localhost`).
+fn has_domain(name: &str) -> bool {
+    match name.split_once('/') {
+        Some((first, _)) => first.contains(['.', ':']) || first == "localhost",
+        None => false,
+    }
+}
+
+impl RegistriesConf {
+    fn add(&mut self, text: &str, name: &str, warnings: &mut Vec<String>) -> Result<()> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, name, &e))?;
+        let mut unknown = |key: String| warnings.push(format!("{name}: unknown key {key}"));
+        for (k, v) in &table {
+            if !REGCONF_TOP.contains(&k.as_str()) {
+                unknown(k.clone());
+            }
+            match (k.as_str(), v) {
+                ("registry", toml::Value::Array(list)) => {
+                    for (i, r) in list.iter().filter_map(|r| r.as_table()).enumerate() {
+                        for k2 in r
+                            .keys()
+                            .filter(|k2| !REGCONF_REGISTRY.contains(&k2.as_str()))
+                        {
+                            unknown(format!("registry[{i}].{k2}"));
+                        }
+                        if let Some(ms) = r.get("mirror").and_then(|m| m.as_array()) {
+                            for m in ms.iter().filter_map(|m| m.as_table()) {
+                                for k3 in
+                                    m.keys().filter(|k3| !REGCONF_MIRROR.contains(&k3.as_str()))
+                                {
+                                    unknown(format!("registry[{i}].mirror.{k3}"));
+                                }
+                            }
+                        }
+                    }
+                }
+                ("registries", toml::Value::Table(v1)) => {
+                    for (k2, t) in v1 {
+                        if !REGCONF_V1.contains(&k2.as_str()) {
+                            unknown(format!("registries.{k2}"));
+                        } else if let Some(t) = t.as_table() {
+                            for k3 in t.keys().filter(|k3| *k3 != "registries") {
+                                unknown(format!("registries.{k2}.{k3}"));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        struct Conf {
+            #[serde(default)]
+            registry: Vec<RegConf>,
+            unqualified_search_registries: Option<Vec<String>>,
+            short_name_mode: Option<String>,
+            aliases: Option<BTreeMap<String, String>>,
+            registries: Option<BTreeMap<String, V1>>,
+        }
+        #[derive(Deserialize)]
+        struct V1 {
+            #[serde(default)]
+            registries: Vec<String>,
+        }
+        let c: Conf = toml::from_str(text).map_err(|e| toml_error(text, name, &e))?;
+        let mode = match c.short_name_mode.as_deref() {
+            None => None,
+            Some("") => Some(ShortNameMode::Permissive),
+            Some("enforcing") => Some(ShortNameMode::Enforcing),
+            Some("permissive") => Some(ShortNameMode::Permissive),
+            Some("disabled") => Some(ShortNameMode::Disabled),
+            Some(m) => bail!(
+                "parsing config {name}: invalid short-name-mode {m:?} (enforcing, permissive or disabled)"
+            ),
         };
-        let location = r
-            .location
-            .filter(|l| normalize_prefix(l) != normalize_prefix(&prefix));
-        let e = entry_mut(cfg, &prefix);
-        e.insecure |= r.insecure;
-        e.blocked |= r.blocked;
-        if e.location.is_none() {
-            e.location = location;
+        let v1 = c.registries.unwrap_or_default();
+        if !c.registry.is_empty() || c.unqualified_search_registries.is_some() {
+            if !v1.is_empty() {
+                bail!("parsing config {name}: mixes the v1 [registries.*] format with v2 keys");
+            }
         }
-        if e.mirrors.is_empty() {
-            e.mirrors = r
-                .mirror
-                .into_iter()
-                .map(|m| Mirror {
-                    location: m.location,
-                    insecure: m.insecure,
-                    pull_from: m.pull_from_mirror.unwrap_or(if r.mirror_by_digest_only {
-                        PullFrom::DigestOnly
-                    } else {
-                        PullFrom::All
-                    }),
-                })
-                .collect();
+        for r in c.registry {
+            let Some(prefix) = r.prefix.clone().or_else(|| r.location.clone()) else {
+                warnings.push(format!(
+                    "{name}: a [[registry]] without prefix or location is ignored"
+                ));
+                continue;
+            };
+            let key = normalize_prefix(&prefix);
+            if !self.order.contains(&key) {
+                self.order.push(key.clone());
+            }
+            self.registries.insert(key, r);
         }
+        // v1: `[registries.insecure|block] registries = [...]` are prefixes with one flag each.
+        for (kind, list) in &v1 {
+            for reg in &list.registries {
+                let key = normalize_prefix(reg);
+                if !self.order.contains(&key) {
+                    self.order.push(key.clone());
+                }
+                let e = self.registries.entry(key).or_insert_with(|| RegConf {
+                    prefix: Some(reg.clone()),
+                    location: None,
+                    insecure: false,
+                    blocked: false,
+                    mirror_by_digest_only: false,
+                    mirror: Vec::new(),
+                });
+                match kind.as_str() {
+                    "insecure" => e.insecure = true,
+                    "block" => e.blocked = true,
+                    _ => {}
+                }
+            }
+        }
+        if let Some(s) = v1.get("search") {
+            self.search = Some(s.registries.clone());
+        }
+        if let Some(s) = c.unqualified_search_registries {
+            self.search = Some(s);
+        }
+        if mode.is_some() {
+            self.mode = mode;
+        }
+        for (short, full) in c.aliases.unwrap_or_default() {
+            // containers-registries.conf(5): the name is a short name and neither side carries a tag
+            // or digest; the value is fully qualified; "" erases an alias set by an earlier file.
+            if full.is_empty() {
+                self.aliases.remove(&short);
+                continue;
+            }
+            let tagged =
+                |s: &str| s.contains('@') || s.rsplit('/').next().is_some_and(|l| l.contains(':'));
+            if has_domain(&short) || short == "localhost" || tagged(&short) {
+                warnings.push(format!(
+                    "{name}: alias {short:?} is not a short name (no registry, tag or digest) and is ignored"
+                ));
+            } else if !has_domain(&full) || tagged(&full) {
+                warnings.push(format!(
+                    "{name}: alias {short:?} = {full:?} must name a registry and no tag or digest; ignored"
+                ));
+            } else {
+                self.aliases.insert(short, full);
+            }
+        }
+        Ok(())
     }
-    Ok(())
+
+    /// Merge into `cfg`: berth's own file wins for any prefix it already configures.
+    fn apply(self, cfg: &mut Config) {
+        let mut registries = self.registries;
+        for key in self.order {
+            let Some(r) = registries.remove(&key) else {
+                continue;
+            };
+            let prefix = r
+                .prefix
+                .clone()
+                .or_else(|| r.location.clone())
+                .unwrap_or(key);
+            let location = r
+                .location
+                .filter(|l| normalize_prefix(l) != normalize_prefix(&prefix));
+            let e = entry_mut(cfg, &prefix);
+            e.insecure |= r.insecure;
+            e.blocked |= r.blocked;
+            if e.location.is_none() {
+                e.location = location;
+            }
+            if e.mirrors.is_empty() {
+                e.mirrors = r
+                    .mirror
+                    .into_iter()
+                    .map(|m| Mirror {
+                        location: m.location,
+                        insecure: m.insecure,
+                        pull_from: m.pull_from_mirror.unwrap_or(if r.mirror_by_digest_only {
+                            PullFrom::DigestOnly
+                        } else {
+                            PullFrom::All
+                        }),
+                    })
+                    .collect();
+            }
+        }
+        cfg.short_names = ShortNames {
+            aliases: self.aliases,
+            search: self.search.unwrap_or_default(),
+            mode: self.mode.unwrap_or_default(),
+        };
+    }
 }
 
 #[cfg(test)]
@@ -877,20 +1357,29 @@ blocked = true
         let mut w = Vec::new();
         let text = r#"
 server = "https://registry-1.docker.io"
+ca = "upstream-ca.pem"
+[header]
+  x-upstream = "u"
 
-[host."https://zz-mirror.example"]
+[host."https://zz-mirror.example/us"]
   capabilities = ["pull", "resolve"]
   ca = "/etc/certs/zz.pem"
+  client = [["client.cert", "/abs/client.key"], "second.pem"]
+  [host."https://zz-mirror.example/us".header]
+    x-custom = ["a", "b"]
 
 [host."http://aa-cache.example:5000"]
   capabilities = ["pull"]
   skip_verify = true
+  override_path = true
+  colour = "red"
 
 [host."https://push-only.example"]
   capabilities = ["push"]
-  override_path = true
+  dial_timeout = "1s"
 "#;
-        merge_hosts_toml(&mut c, "docker.io", text, &mut w).unwrap();
+        let file = Path::new("/etc/containerd/certs.d/docker.io/hosts.toml");
+        merge_hosts_toml(&mut c, "docker.io", file, text, &mut w).unwrap();
         let (_, e) = c.registry_for("docker.io", "library/busybox").unwrap();
         let got: Vec<_> = e
             .mirrors
@@ -900,7 +1389,7 @@ server = "https://registry-1.docker.io"
         assert_eq!(
             got,
             [
-                ("https://zz-mirror.example", false, PullFrom::All),
+                ("https://zz-mirror.example/us", false, PullFrom::All),
                 ("http://aa-cache.example:5000", true, PullFrom::DigestOnly)
             ]
         );
@@ -908,14 +1397,57 @@ server = "https://registry-1.docker.io"
             e.location.is_none(),
             "registry-1.docker.io is docker.io itself"
         );
-        let (_, zz) = c.registry_for("zz-mirror.example", "").unwrap();
-        assert_eq!(zz.ca_file.as_deref(), Some(Path::new("/etc/certs/zz.pem")));
+        let zz = &e.mirror_options["https://zz-mirror.example/us"];
+        assert_eq!(zz.ca_files, [PathBuf::from("/etc/certs/zz.pem")]);
+        assert_eq!(
+            zz.client,
+            Some(ClientCert {
+                cert: "/etc/containerd/certs.d/docker.io/client.cert".into(),
+                key: Some("/abs/client.key".into())
+            })
+        );
+        assert_eq!(zz.api_root.as_deref(), Some("/us/v2"));
+        assert_eq!(
+            zz.headers,
+            [
+                ("x-custom".into(), "a".into()),
+                ("x-custom".into(), "b".into())
+            ]
+        );
+        let aa = &e.mirror_options["http://aa-cache.example:5000"];
+        assert_eq!(
+            aa.api_root.as_deref(),
+            Some(""),
+            "override_path with no path"
+        );
+        assert_eq!(
+            e.server.ca_files,
+            [PathBuf::from(
+                "/etc/containerd/certs.d/docker.io/upstream-ca.pem"
+            )]
+        );
+        assert_eq!(e.server.headers, [("x-upstream".into(), "u".into())]);
+        let name = file.display();
         assert_eq!(
             w,
             vec![
-                "docker.io/hosts.toml: host.\"https://push-only.example\".override_path is not supported"
+                format!(
+                    "{name}: host.\"https://zz-mirror.example/us\".client lists 2 certificates; berth presents only the first"
+                ),
+                format!("{name}: unknown key host.\"http://aa-cache.example:5000\".colour"),
+                format!(
+                    "{name}: host.\"https://push-only.example\".dial_timeout is not supported (berth uses registry.connect_timeout and HTTPS_PROXY)"
+                ),
             ]
         );
+    }
+
+    #[test]
+    fn certs_d_directories_may_spell_the_port_as_containerd_does() {
+        assert_eq!(hosts_dir_namespace("reg.example_5000_"), "reg.example:5000");
+        assert_eq!(hosts_dir_namespace("reg.example:5000"), "reg.example:5000");
+        assert_eq!(hosts_dir_namespace("docker.io"), "docker.io");
+        assert_eq!(hosts_dir_namespace("a_b_"), "a_b_");
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub mod auth;
 mod blob;
 pub mod credentials;
 
-use crate::config::{Config, CredentialSources, PullFrom};
+use crate::config::{ClientCert, Config, CredentialSources, HostOptions, PullFrom};
 use anyhow::{Context, Result, bail};
 use auth::{Challenge, Token};
 use credentials::Credential;
@@ -93,6 +93,30 @@ pub(crate) struct Endpoint {
     /// HTTP (docker's default) but get their certificates checked when they speak TLS.
     pub insecure: bool,
     pub ca_files: Vec<PathBuf>,
+    /// The client certificate presented for mutual TLS (hosts.toml `client`, certs.d `*.cert`/`*.key`).
+    pub client_cert: Option<ClientCert>,
+    /// The distribution API root at this endpoint: `/v2`, or what a hosts.toml host URL makes of it.
+    pub api_root: String,
+    /// Extra headers for this endpoint only (hosts.toml `[header]`).
+    pub headers: Vec<(String, String)>,
+    /// `?ns=<registry>` on every request to a mirror, so a pull-through cache knows the upstream
+    /// (containerd `docs/hosts.md`); never set for the registry itself.
+    pub ns: Option<String>,
+}
+
+impl Endpoint {
+    /// The URL of a distribution API `path` (`/v2/...`) at `base` (`scheme://host`): the API root
+    /// replaces `/v2`, and a mirror's requests carry `ns`.
+    fn url(&self, base: &str, path: &str) -> String {
+        let rest = path.strip_prefix("/v2").unwrap_or(path);
+        let mut u = format!("{base}{}{rest}", self.api_root);
+        if let Some(ns) = &self.ns {
+            u.push(if u.contains('?') { '&' } else { '?' });
+            u.push_str("ns=");
+            u.push_str(&url_encode(ns));
+        }
+        u
+    }
 }
 
 /// How far the ping got with a host: the base URL that answered and its challenge.
@@ -133,7 +157,7 @@ pub struct Client {
 struct Inner {
     cfg: Config,
     creds: CredentialSources,
-    http: Mutex<HashMap<(Vec<PathBuf>, bool), Http>>,
+    http: Mutex<HashMap<(Vec<PathBuf>, bool, Option<ClientCert>), Http>>,
     /// Ping outcome per (host, configured scheme); a failed ping is remembered so that a dead mirror
     /// costs one connect timeout per pull, not one per blob.
     hosts: Mutex<HashMap<HostKey, PingOutcome>>,
@@ -155,6 +179,28 @@ fn default_certs_dirs() -> Vec<PathBuf> {
         d.push(PathBuf::from(h).join(".config/containers/certs.d"));
     }
     d
+}
+
+/// The TLS identity in a client certificate file and its key file (or both in one PEM file).
+fn client_identity(cc: &ClientCert) -> Result<reqwest::Identity> {
+    let mut pem = std::fs::read(&cc.cert)
+        .with_context(|| format!("reading client certificate {}", cc.cert.display()))?;
+    if let Some(k) = &cc.key {
+        pem.push(b'\n');
+        pem.extend(
+            std::fs::read(k).with_context(|| format!("reading client key {}", k.display()))?,
+        );
+    }
+    reqwest::Identity::from_pem(&pem).with_context(|| {
+        format!(
+            "loading client certificate {}{}",
+            cc.cert.display(),
+            cc.key
+                .as_ref()
+                .map(|k| format!(" with key {}", k.display()))
+                .unwrap_or_default()
+        )
+    })
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -320,8 +366,9 @@ impl Client {
 
     /// The HTTP client for a set of extra CA files and TLS strictness. Its timeout is the stall timeout:
     /// reqwest's blocking client applies it to the wait for headers and to every single body read.
-    fn http(&self, ca_files: &[PathBuf], insecure: bool) -> Result<Http> {
-        let key = (ca_files.to_vec(), insecure);
+    fn http(&self, ep: &Endpoint) -> Result<Http> {
+        let (ca_files, insecure) = (&ep.ca_files, ep.insecure);
+        let key = (ca_files.to_vec(), insecure, ep.client_cert.clone());
         let mut map = self.inner.http.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(c) = map.get(&key) {
             return Ok(c.clone());
@@ -362,6 +409,9 @@ impl Client {
         if insecure {
             b = b.tls_danger_accept_invalid_certs(true);
         }
+        if let Some(cc) = &ep.client_cert {
+            b = b.identity(client_identity(cc)?);
+        }
         let c = b.build().context("building HTTP client")?;
         map.insert(key, c.clone());
         Ok(c)
@@ -393,43 +443,76 @@ impl Client {
         let by_digest = r.digest().is_some();
         let certs_dirs = cfg.certs_dirs.clone().unwrap_or_else(default_certs_dirs);
         let mut out = Vec::new();
-        let mk =
-            |label: String, loc: &str, insecure: bool, ca: Option<&PathBuf>, keep_repo: bool| {
-                let (scheme, h, path) = split_location(loc);
-                let h = if h == "docker.io" || h == "index.docker.io" {
-                    "registry-1.docker.io".to_string()
-                } else {
-                    h
-                };
-                // The registry itself keeps the name; a mirror or a `location` replaces the matched prefix.
-                let repository = if keep_repo {
-                    repo.to_string()
-                } else {
-                    join_repo(&path, &rest)
-                };
-                // A mirror host may have settings of its own (insecure, CA file), e.g. from daemon.json.
-                let own = cfg.registry_for(&h, "").map(|(_, e)| e);
-                let insecure =
-                    insecure || own.is_some_and(|e| e.insecure) || cfg.in_insecure_range(&h);
-                let ca = ca.or(own.and_then(|e| e.ca_file.as_ref()));
-                let mut ca_files: Vec<PathBuf> = certs_dirs
-                    .iter()
-                    .map(|d| d.join(&h))
-                    .filter_map(|d| std::fs::read_dir(d).ok())
-                    .flat_map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())))
-                    .filter(|p| p.extension().is_some_and(|x| x == "crt"))
-                    .collect();
-                ca_files.extend(ca.cloned());
-                ca_files.sort();
-                Endpoint {
-                    label,
-                    scheme,
-                    insecure,
-                    host: h,
-                    repository,
-                    ca_files,
-                }
+        let ns = crate::config::normalize_host(host).to_string();
+        let mk = |label: String,
+                  loc: &str,
+                  insecure: bool,
+                  ca: Option<&PathBuf>,
+                  keep_repo: bool,
+                  opts: Option<&HostOptions>,
+                  mirror: bool| {
+            let (scheme, h, path) = split_location(loc);
+            let h = if h == "docker.io" || h == "index.docker.io" {
+                "registry-1.docker.io".to_string()
+            } else {
+                h
             };
+            // The registry itself keeps the name; a mirror or a `location` replaces the matched prefix,
+            // unless the location's path is a hosts.toml API root rather than a repository prefix.
+            let api_root = opts.and_then(|o| o.api_root.clone());
+            let repository = if keep_repo {
+                repo.to_string()
+            } else if api_root.is_some() {
+                rest.clone()
+            } else {
+                join_repo(&path, &rest)
+            };
+            // A mirror host may have settings of its own (insecure, CA file), e.g. from daemon.json.
+            let own = cfg.registry_for(&h, "").map(|(_, e)| e);
+            let insecure = insecure || own.is_some_and(|e| e.insecure) || cfg.in_insecure_range(&h);
+            let ca = ca.or(own.and_then(|e| e.ca_file.as_ref()));
+            // docker's certs.d convention: `*.crt` are CAs, `name.cert` with `name.key` a client
+            // certificate (moby `registry.ReadCertsDirectory`).
+            let files: Vec<PathBuf> = certs_dirs
+                .iter()
+                .map(|d| d.join(&h))
+                .filter_map(|d| std::fs::read_dir(d).ok())
+                .flat_map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())))
+                .collect();
+            let mut ca_files: Vec<PathBuf> = files
+                .iter()
+                .filter(|p| p.extension().is_some_and(|x| x == "crt"))
+                .cloned()
+                .collect();
+            ca_files.extend(ca.cloned());
+            ca_files.extend(opts.iter().flat_map(|o| o.ca_files.iter().cloned()));
+            ca_files.sort();
+            ca_files.dedup();
+            let mut certs: Vec<&PathBuf> = files
+                .iter()
+                .filter(|p| p.extension().is_some_and(|x| x == "cert"))
+                .filter(|p| p.with_extension("key").is_file())
+                .collect();
+            certs.sort();
+            let client_cert = opts.and_then(|o| o.client.clone()).or_else(|| {
+                certs.first().map(|c| ClientCert {
+                    cert: c.to_path_buf(),
+                    key: Some(c.with_extension("key")),
+                })
+            });
+            Endpoint {
+                label,
+                scheme,
+                insecure,
+                host: h,
+                repository,
+                ca_files,
+                client_cert,
+                api_root: api_root.unwrap_or_else(|| "/v2".to_string()),
+                headers: opts.map(|o| o.headers.clone()).unwrap_or_default(),
+                ns: mirror.then(|| ns.clone()),
+            }
+        };
         if mirrors && let Some(e) = entry {
             for m in &e.mirrors {
                 let allowed = match m.pull_from {
@@ -444,15 +527,46 @@ impl Client {
                         m.insecure,
                         None,
                         false,
+                        e.mirror_options.get(&m.location),
+                        true,
                     ));
                 }
             }
         }
         let insecure = entry.is_some_and(|e| e.insecure);
         let ca = entry.and_then(|e| e.ca_file.as_ref());
-        match entry.and_then(|e| e.location.as_deref()) {
-            Some(loc) => out.push(mk(format!("registry {loc}"), loc, insecure, ca, false)),
-            None => out.push(mk(format!("registry {host}"), host, insecure, ca, true)),
+        let server = entry.map(|e| &e.server);
+        // hosts.toml capabilities of the registry itself: without `pull` only the mirrors serve it;
+        // without `resolve` it serves digests only.
+        let server_allowed = server
+            .is_none_or(|s| !s.no_pull && (by_digest || s.pull_from != Some(PullFrom::DigestOnly)));
+        if server_allowed {
+            match entry.and_then(|e| e.location.as_deref()) {
+                Some(loc) => out.push(mk(
+                    format!("registry {loc}"),
+                    loc,
+                    insecure,
+                    ca,
+                    false,
+                    server,
+                    false,
+                )),
+                None => out.push(mk(
+                    format!("registry {host}"),
+                    host,
+                    insecure,
+                    ca,
+                    true,
+                    server,
+                    false,
+                )),
+            }
+        }
+        if out.is_empty() {
+            bail!(
+                "no configured endpoint may serve {host}/{repo} {}: hosts.toml capabilities exclude the registry and every mirror",
+                if by_digest { "by digest" } else { "by tag" }
+            );
         }
         Ok(out)
     }
@@ -460,7 +574,8 @@ impl Client {
     /// Ping `/v2/` once per host: find the scheme that answers and the auth challenge. HTTPS first;
     /// plain HTTP only for insecure endpoints (docker's fallback for insecure registries).
     fn host_state(&self, ep: &Endpoint) -> Result<HostState, Failure> {
-        let key = (ep.host.clone(), ep.scheme);
+        // One ping per host and API root: mirrors on one host under different paths may differ.
+        let key = (format!("{}{}", ep.host, ep.api_root), ep.scheme);
         if let Some(s) = self
             .inner
             .hosts
@@ -482,13 +597,13 @@ impl Client {
             None => &["https"],
         };
         let http = self
-            .http(&ep.ca_files, ep.insecure)
+            .http(ep)
             .map_err(|e| Failure::fatal(format!("{e:#}")))?;
         let mut errs = Vec::new();
         let mut result = None;
         for s in schemes {
             let base = format!("{s}://{}", ep.host);
-            match http.get(format!("{base}/v2/")).send() {
+            match with_headers(http.get(ep.url(&base, "/v2/")), &ep.headers).send() {
                 Ok(mut resp) => {
                     let challenge = if resp.status().as_u16() == 401 {
                         let all: Vec<Challenge> = resp
@@ -627,8 +742,23 @@ impl Client {
             }
         }
         let http = self
-            .http(&ep.ca_files, ep.insecure)
+            .http(ep)
             .map_err(|e| Failure::fatal(format!("{e:#}")))?;
+        // hosts.toml headers go to the endpoint's host only: to the token realm when it is that host.
+        let same_host = url.host_str().is_some_and(|h| {
+            let hp = match url.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            };
+            hp == ep.host
+        });
+        let endpoint_headers = |rb: reqwest::blocking::RequestBuilder| {
+            if same_host {
+                with_headers(rb, &ep.headers)
+            } else {
+                rb
+            }
+        };
         let service = challenge.param("service");
         let req = match cred.and_then(|c| c.identity_token.as_deref()) {
             Some(refresh) => {
@@ -648,7 +778,7 @@ impl Client {
                     .map(|(k, v)| format!("{k}={}", url_encode(v)))
                     .collect::<Vec<_>>()
                     .join("&");
-                http.post(url)
+                endpoint_headers(http.post(url))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .body(body)
             }
@@ -666,7 +796,7 @@ impl Client {
                         q.append_pair("account", &c.username);
                     }
                 }
-                let mut r = http.get(u);
+                let mut r = endpoint_headers(http.get(u));
                 if let Some(c) = cred.filter(|c| !c.username.is_empty()) {
                     r = r.header(
                         reqwest::header::AUTHORIZATION,
@@ -733,16 +863,16 @@ impl Client {
     ) -> Result<Response, Failure> {
         let st = self.host_state(ep)?;
         let http = self
-            .http(&ep.ca_files, ep.insecure)
+            .http(ep)
             .map_err(|e| Failure::fatal(format!("{e:#}")))?;
-        let url = format!("{}{path}", st.base);
+        let url = ep.url(&st.base, path);
         let mut authz = match &st.challenge {
             Some(c) => self.authorization(ep, &st.base, c, false)?,
             None => None,
         };
         let mut answered_401 = false;
         loop {
-            let mut req = http.get(&url).headers(headers.clone());
+            let mut req = with_headers(http.get(&url).headers(headers.clone()), &ep.headers);
             if let Some(a) = &authz {
                 // Attached to the endpoint's own URL only; reqwest drops it if a redirect leaves the host.
                 req = req.header(reqwest::header::AUTHORIZATION, a);
@@ -1041,9 +1171,9 @@ impl Client {
                 .map(|_| ())
                 .map_err(|f| anyhow::anyhow!("{}", f.msg)),
             Some(c) if c.scheme == "basic" => {
-                let http = self.http(&ep.ca_files, ep.insecure)?;
+                let http = self.http(&ep)?;
                 let mut resp = http
-                    .get(format!("{}/v2/", st.base))
+                    .get(ep.url(&st.base, "/v2/"))
                     .header(reqwest::header::AUTHORIZATION, basic(user, password))
                     .send()
                     .map_err(|e| anyhow::anyhow!("{}", describe_reqwest(&e)))?;
@@ -1059,6 +1189,17 @@ impl Client {
             Some(c) => bail!("unsupported authentication scheme {}", c.scheme),
         }
     }
+}
+
+/// Add an endpoint's configured headers (hosts.toml `[header]`) to a request.
+fn with_headers(
+    mut rb: reqwest::blocking::RequestBuilder,
+    headers: &[(String, String)],
+) -> reqwest::blocking::RequestBuilder {
+    for (k, v) in headers {
+        rb = rb.header(k.as_str(), v.as_str());
+    }
+    rb
 }
 
 fn basic(user: &str, pass: &str) -> String {
