@@ -235,35 +235,61 @@ impl Progress for PullProgress {
 }
 
 fn pull(ctx: &Context, a: PullArgs) -> Result<i32> {
-    let r = ImageRef::parse(&a.name)?;
+    use crate::engine::short_name::{self, Resolution};
+    // A short name may stand for other registries when registries.conf says so (aliases, search).
+    let (candidates, how) = short_name::candidates(&ctx.config, &a.name)?;
+    let docker_name = ImageRef::parse(&a.name)?.name();
     let tty = std::io::stderr().is_terminal();
     let progress = PullProgress {
         bars: (!a.quiet && tty).then(indicatif::MultiProgress::new),
         by_id: Mutex::new(HashMap::new()),
         quiet: a.quiet,
     };
-    let pinned = r.digest().is_some();
+    // podman's notice, on stderr, when an alias sends the name somewhere docker would not.
+    if let Resolution::Alias(full) = &how
+        && candidates.first().is_some_and(|c| c.name() != docker_name)
+        && !a.quiet
+    {
+        eprintln!("Resolved {:?} as an alias ({full})", a.name);
+    }
+    let pinned = candidates.first().is_some_and(|r| r.digest().is_some());
     let last = a.name.rsplit('/').next().unwrap_or("");
     if !pinned && !last.contains(':') {
         progress.line("Using default tag: latest".to_string());
     }
-    let path = r.repository();
-    let label = match (r.digest(), r.tag()) {
-        (Some(d), _) => d.to_string(),
-        (None, Some(t)) => t.to_string(),
-        (None, None) => "latest".to_string(),
-    };
-    progress.line(format!("{label}: Pulling from {path}"));
     let client = crate::registry::Client::new(&ctx.config)?;
-    let report = eng::pull_from(
-        ctx,
-        &client,
-        &r,
-        &PullOptions {
+    let mut failures = Vec::new();
+    let mut pulled = None;
+    for r in &candidates {
+        if how == Resolution::Search {
+            progress.line(format!("Trying to pull {}...", r.full()));
+        }
+        let path = r.repository();
+        let label = match (r.digest(), r.tag()) {
+            (Some(d), _) => d.to_string(),
+            (None, Some(t)) => t.to_string(),
+            (None, None) => "latest".to_string(),
+        };
+        progress.line(format!("{label}: Pulling from {path}"));
+        let opts = PullOptions {
             platform: a.platform.clone(),
-        },
-        &progress,
-    )?;
+        };
+        match eng::pull_from(ctx, &client, r, &opts, &progress) {
+            Ok(report) => {
+                pulled = Some((r, report));
+                break;
+            }
+            Err(e) if candidates.len() == 1 => return Err(e),
+            Err(e) => failures.push(format!("{r}: {e:#}")),
+        }
+    }
+    let Some((r, report)) = pulled else {
+        bail!(
+            "pulling {}: every unqualified-search registry failed: {}",
+            a.name,
+            failures.join("; ")
+        );
+    };
     for w in &report.warnings {
         eprintln!("WARNING: {w}");
     }

@@ -114,9 +114,33 @@ pub fn pull(
     opts: &PullOptions,
     progress: &dyn Progress,
 ) -> Result<PullReport> {
-    let r = ImageRef::parse(reference)?;
+    let (candidates, _) = super::short_name::candidates(&ctx.config, reference)?;
     let client = crate::registry::Client::new(&ctx.config)?;
-    pull_from(ctx, &client, &r, opts, progress)
+    pull_candidates(ctx, &client, reference, &candidates, opts, progress)
+}
+
+/// Pull the first of `candidates` (what a short name stands for) that succeeds; with several (podman's
+/// unqualified-search registries) the error names what each one said.
+pub fn pull_candidates(
+    ctx: &Context,
+    src: &dyn Source,
+    name: &str,
+    candidates: &[ImageRef],
+    opts: &PullOptions,
+    progress: &dyn Progress,
+) -> Result<PullReport> {
+    let mut failures = Vec::new();
+    for r in candidates {
+        match pull_from(ctx, src, r, opts, progress) {
+            Ok(report) => return Ok(report),
+            Err(e) if candidates.len() == 1 => return Err(e),
+            Err(e) => failures.push(format!("{r}: {e:#}")),
+        }
+    }
+    bail!(
+        "pulling {name}: every unqualified-search registry failed: {}",
+        failures.join("; ")
+    )
 }
 
 /// Limits for unpacking, from the config's `limits` section.
@@ -638,8 +662,18 @@ pub fn list_images(ctx: &Context) -> Result<Vec<ImageRecord>> {
 }
 
 /// Find a local image by `name[:tag]`, `name@digest`, full ID or a unique ID prefix (docker's order).
+/// A short name looks for what registries.conf's aliases or search registries make of it first
+/// (podman's local lookup), then for docker's `docker.io/library/` meaning.
 pub fn resolve_local(ctx: &Context, name_or_id: &str) -> Result<ImageRecord> {
     let idx = ImageIndex::load(&ctx.paths)?;
+    if let Ok((
+        candidates,
+        super::short_name::Resolution::Alias(_) | super::short_name::Resolution::Search,
+    )) = super::short_name::candidates(&ctx.config, name_or_id)
+        && let Some(id) = candidates.iter().find_map(|c| find(&idx, &c.full()).ok())
+    {
+        return Ok(idx.images[&id].clone());
+    }
     find(&idx, name_or_id).map(|id| idx.images[&id].clone())
 }
 

@@ -9,6 +9,7 @@ pub mod container_cp;
 pub mod image;
 pub mod network;
 pub mod pod;
+pub mod short_name;
 pub mod volume;
 
 use crate::config::Config;
