@@ -9,4 +9,5 @@ mod images;
 mod network;
 mod pods;
 mod registry;
+mod registry_config;
 mod runtime;

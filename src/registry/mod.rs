@@ -604,6 +604,12 @@ impl Client {
         for s in schemes {
             let base = format!("{s}://{}", ep.host);
             match with_headers(http.get(ep.url(&base, "/v2/")), &ep.headers).send() {
+                // Plain HTTP after HTTPS failed, answered 400: an HTTPS server rejecting plain HTTP
+                // (Go's "client sent an HTTP request to an HTTPS server"). HTTPS's error is the one
+                // that says what is wrong (a missing client certificate, an unknown CA).
+                Ok(resp) if *s == "http" && !errs.is_empty() && resp.status().as_u16() == 400 => {
+                    errs.push(format!("{base}: HTTP 400 (the server speaks HTTPS)"));
+                }
                 Ok(mut resp) => {
                     let challenge = if resp.status().as_u16() == 401 {
                         let all: Vec<Challenge> = resp
@@ -630,7 +636,20 @@ impl Client {
                     break;
                 }
                 Err(e) => {
-                    errs.push(format!("{base}: {}", describe_reqwest(&e)));
+                    let mut msg = format!("{base}: {}", describe_reqwest(&e));
+                    // A server that requires mutual TLS ends the session right after the handshake
+                    // (TLS 1.3 checks the client certificate there), which reads as a closed connection.
+                    if *s == "https" && !unreachable(&e) {
+                        let low = msg.to_ascii_lowercase();
+                        if low.contains("closed") || low.contains("reset") || low.contains("alert")
+                        {
+                            msg.push_str(&match &ep.client_cert {
+                                None => " (the server ended the TLS session: if it requires a client certificate, configure one with hosts.toml `client` or certs.d client.cert/client.key)".to_string(),
+                                Some(c) => format!(" (the server ended the TLS session: it may not accept the client certificate {})", c.cert.display()),
+                            });
+                        }
+                    }
+                    errs.push(msg);
                     // Refused, unresolvable or stalled: plain HTTP on the same port will not do better
                     // and must not cost another timeout.
                     if unreachable(&e) {
@@ -961,14 +980,19 @@ impl Client {
                 .and_then(|resp| self.verify_manifest(resp, r.digest()))
             {
                 Ok(m) => {
-                    self.inner
-                        .served_by
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .insert(
-                            (r.registry().into(), r.repository().into()),
-                            ep.label.clone(),
-                        );
+                    // Remembered only when endpoints before it failed. When it was simply the first
+                    // one allowed (a hosts.toml mirror without `resolve` is skipped for tags), the
+                    // blobs, asked by digest, keep the configured order: mirrors first.
+                    if !failures.is_empty() {
+                        self.inner
+                            .served_by
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert(
+                                (r.registry().into(), r.repository().into()),
+                                ep.label.clone(),
+                            );
+                    }
                     log::debug!(
                         "manifest {}:{reference} ({}) served by {}",
                         r.repository(),

@@ -335,3 +335,28 @@ fn write_reply<W: Write>(w: &mut W, req: &Req, reply: &Reply) -> std::io::Result
     }
     w.flush()
 }
+
+/// Relay `req` to the plain-HTTP server at `host` (e.g. a real docker-registry) with `path` as its path
+/// and return that server's answer: with [`Hostile::start`], a recording proxy in front of a real
+/// registry, so tests can see every request (headers, query) a client sent to "a mirror".
+pub fn forward(req: &Req, host: &str, path: &str) -> Reply {
+    let hop = |k: &str| {
+        matches!(
+            k,
+            "host" | "connection" | "content-length" | "transfer-encoding" | "keep-alive"
+        )
+    };
+    let headers: Vec<(String, String)> = req
+        .headers
+        .iter()
+        .filter(|(k, _)| !hop(k))
+        .cloned()
+        .collect();
+    match super::registry::http(host, &req.method, path, &headers, &req.body) {
+        Ok(r) => r.headers.iter().filter(|(k, _)| !hop(k)).fold(
+            Reply::new(r.status).body(r.body.clone()),
+            |reply, (k, v)| reply.header(k, v.clone()),
+        ),
+        Err(e) => Reply::new(500).body(format!("forwarding to {host}: {e}")),
+    }
+}

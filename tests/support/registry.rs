@@ -118,6 +118,7 @@ pub struct Registry {
     child: Mutex<Child>,
     port: u16,
     dir: TempDir,
+    storage: PathBuf,
     auth: Auth,
     token: Option<TokenServer>,
     pushed: Mutex<HashMap<String, Pushed>>,
@@ -208,6 +209,37 @@ pub fn spawn_tied(cmd: Command) -> std::io::Result<Child> {
 impl Registry {
     /// Start a registry with `auth` on a free port and wait until `/v2/` answers. Panics if it cannot start.
     pub fn start(auth: Auth) -> Registry {
+        Registry::start_with(auth, None, None)
+    }
+
+    /// A registry serving HTTPS with `cert`/`key` (PEM files) over the storage of `content` (which
+    /// keeps serving too), so its fixtures are there without pushing through TLS. With `client_ca`
+    /// it requires a client certificate signed by that CA (distribution's `http.tls.clientcas`).
+    pub fn start_tls(
+        content: &Registry,
+        cert: &Path,
+        key: &Path,
+        client_ca: Option<&Path>,
+    ) -> Registry {
+        let mut yaml = format!(
+            "  tls:\n    certificate: {}\n    key: {}\n",
+            cert.display(),
+            key.display()
+        );
+        if let Some(ca) = client_ca {
+            yaml.push_str(&format!("    clientcas:\n      - {}\n", ca.display()));
+        }
+        let reg = Registry::start_with(Auth::None, Some(content.storage_dir()), Some(yaml));
+        for (k, v) in content.pushed.lock().expect("pushed lock").iter() {
+            reg.pushed
+                .lock()
+                .expect("pushed lock")
+                .insert(k.clone(), v.clone());
+        }
+        reg
+    }
+
+    fn start_with(auth: Auth, storage: Option<PathBuf>, tls_yaml: Option<String>) -> Registry {
         let dir = temp_dir("registry");
         let token = match &auth {
             Auth::Token(cfg) => Some(TokenServer::start(cfg.clone(), dir.path())),
@@ -233,8 +265,9 @@ impl Registry {
                 )
             }
         };
-        let storage = dir.path().join("storage");
+        let storage = storage.unwrap_or_else(|| dir.path().join("storage"));
         fs::create_dir_all(&storage).expect("creating registry storage");
+        let tls = tls_yaml.clone().unwrap_or_default();
         let mut last_log = String::new();
         // A free port can be taken between our probe and the registry's bind: retry with another.
         for _attempt in 0..5 {
@@ -243,7 +276,7 @@ impl Registry {
             fs::write(
                 &config,
                 format!(
-                    "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false\nhttp:\n  addr: 127.0.0.1:{port}\n  secret: berth-test-secret\n{auth_yaml}",
+                    "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false\nhttp:\n  addr: 127.0.0.1:{port}\n  secret: berth-test-secret\n{tls}{auth_yaml}",
                     storage.display()
                 ),
             )
@@ -266,9 +299,14 @@ impl Registry {
                 if let Ok(Some(_)) = child.try_wait() {
                     break;
                 }
-                if let Ok(r) = http(&format!("127.0.0.1:{port}"), "GET", "/v2/", &[], b"")
-                    && (r.status == 200 || r.status == 401)
-                {
+                // A TLS registry cannot be probed in plain HTTP: listening is enough.
+                let ready = if tls_yaml.is_some() {
+                    TcpStream::connect(("127.0.0.1", port)).is_ok()
+                } else {
+                    http(&format!("127.0.0.1:{port}"), "GET", "/v2/", &[], b"")
+                        .is_ok_and(|r| r.status == 200 || r.status == 401)
+                };
+                if ready {
                     up = true;
                     break;
                 }
@@ -279,6 +317,7 @@ impl Registry {
                     child: Mutex::new(child),
                     port,
                     dir,
+                    storage,
                     auth,
                     token,
                     pushed: Mutex::new(HashMap::new()),
@@ -322,7 +361,7 @@ impl Registry {
     }
     /// The registry's storage root (filesystem driver), for tests that corrupt or inspect stored blobs.
     pub fn storage_dir(&self) -> PathBuf {
-        self.dir.path().join("storage")
+        self.storage.clone()
     }
     /// The registry's log (warnings and errors), for failure messages.
     pub fn log(&self) -> String {
