@@ -3,8 +3,10 @@
 //! containers-registries.conf, containerd's `certs.d/*/hosts.toml`).
 //!
 //! Must not depend on cli, engine, registry or store. Reads files only; never writes.
-//! Invariant: an unknown key in berth's own file is reported as a warning, never silently ignored; the
-//! precedence for mirrors is berth's file > registries.conf > hosts.toml > daemon.json (DOCKER-COMPAT.md §2).
+//! Invariant: an unknown key in berth's own file, in registries.conf (and its drop-ins) or in a hosts.toml
+//! is reported as one warning naming the file and the key, never silently ignored (daemon.json belongs to
+//! dockerd: only its two registry keys are read); the precedence for mirrors is berth's file >
+//! registries.conf > hosts.toml > daemon.json (DOCKER-COMPAT.md §2).
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -504,8 +506,21 @@ impl Config {
             r#"# berth configuration. Root: /etc/berth/config.toml; rootless: ~/.config/berth/config.toml;
 # or --config FILE / $BERTH_CONFIG. Unknown keys are reported as warnings.
 # berth also reads `registry-mirrors` and `insecure-registries` from docker's daemon.json (mirrors
-# apply to docker.io only, as in docker), [[registry]] entries from containers-registries.conf and
-# containerd's certs.d/<host>/hosts.toml. Mirrors named here win over all of them.
+# apply to docker.io only, as in docker), containers-registries.conf ($HOME/.config/containers or
+# /etc/containers registries.conf, then registries.conf.d/*.conf, or $CONTAINERS_REGISTRIES_CONF) and
+# containerd's certs.d/<host>/hosts.toml (/etc/containerd/certs.d, rootless ~/.config/containerd/certs.d).
+# Mirrors named here win over all of them. Unknown keys in any of these files are reported.
+#
+# Short names: `berth pull busybox` means docker.io/library/busybox, as in docker, unless registries.conf
+# gives an [aliases] entry for the name (used as is), or unqualified-search-registries (tried in order;
+# with short-name-mode = "enforcing" and several registries berth fails instead of prompting).
+#
+# hosts.toml: [host."URL"] mirrors are tried in file order, then `server`. Each host (and the file's top
+# level, for the server) may set capabilities = ["pull", "resolve"], ca = "file" or [...],
+# client = "cert+key.pem" or [["cert.pem", "key.pem"]] (mutual TLS), skip_verify, override_path and
+# a [header] table (sent to that host only). Relative paths are relative to the hosts.toml. A host URL's
+# path is its API root (/v2 is appended unless override_path = true). Requests to any mirror carry
+# ?ns=<registry>. docker's certs.d/<host>/ca.crt and client.cert + client.key are honoured too.
 
 [registry]
 # Seconds to wait for a connection to one endpoint (mirror or registry) before trying the next.
