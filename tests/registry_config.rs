@@ -581,3 +581,51 @@ retries = 3
     assert_eq!(cfg.short_names.aliases.len(), 2);
     assert_eq!(cfg.short_names.search, ["registry.example"]);
 }
+
+#[test]
+fn registry_config_hosts_toml_skip_verify_and_capabilities_are_honoured() {
+    let content = Registry::start(Auth::None);
+    content.push_fixture(Fixture::Busybox);
+    let f = mtls_files();
+    // HTTPS with a certificate from a CA berth is never told about.
+    let tls = Registry::start_tls(&content, &f.path("server.pem"), &f.path("server.key"), None);
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().to_string()
+    };
+    let reference = format!("{dead}/{BUSYBOX}");
+    let pull = |hosts: &str| {
+        let env = TestEnv::new();
+        let certs_d = env.dir().join("certs.d");
+        write_hosts_toml(&certs_d, &dead, hosts);
+        berth_with_certs_d(&env, &certs_d, &["pull", &reference])
+    };
+    let mirror = format!("https://{}", tls.host());
+    // Certificates are checked unless skip_verify says otherwise.
+    pull(&format!(
+        "[host.\"{mirror}\"]\n  capabilities = [\"pull\", \"resolve\"]\n"
+    ))
+    .assert_failed()
+    .assert_stderr_has("certificate");
+    pull(&format!(
+        "[host.\"{mirror}\"]\n  capabilities = [\"pull\", \"resolve\"]\n  skip_verify = true\n"
+    ))
+    .assert_ok();
+    // A mirror without `resolve` is not asked for a tag; one without `pull` is never asked at all.
+    pull(&format!(
+        "[host.\"{mirror}\"]\n  capabilities = [\"pull\"]\n  skip_verify = true\n"
+    ))
+    .assert_failed()
+    .assert_stderr_has(&format!("registry {dead}"))
+    .assert_stderr_has("connection failed");
+    let out = pull(&format!(
+        "capabilities = [\"push\"]\n[host.\"{mirror}\"]\n  capabilities = [\"push\"]\n  skip_verify = true\n"
+    ));
+    out.assert_failed()
+        .assert_stderr_has("no configured endpoint may serve");
+    // The registry itself may skip verification too (hosts.toml's top level).
+    let env = TestEnv::new();
+    let certs_d = env.dir().join("certs.d");
+    write_hosts_toml(&certs_d, &tls.host(), "skip_verify = true\n");
+    berth_with_certs_d(&env, &certs_d, &["pull", &tls.image(BUSYBOX)]).assert_ok();
+}
