@@ -1196,10 +1196,8 @@ impl RegistriesConf {
             ),
         };
         let v1 = c.registries.unwrap_or_default();
-        if !c.registry.is_empty() || c.unqualified_search_registries.is_some() {
-            if !v1.is_empty() {
-                bail!("parsing config {name}: mixes the v1 [registries.*] format with v2 keys");
-            }
+        if (!c.registry.is_empty() || c.unqualified_search_registries.is_some()) && !v1.is_empty() {
+            bail!("parsing config {name}: mixes the v1 [registries.*] format with v2 keys");
         }
         for r in c.registry {
             let Some(prefix) = r.prefix.clone().or_else(|| r.location.clone()) else {

@@ -127,6 +127,8 @@ struct HostState {
 }
 
 type HostKey = (String, Option<&'static str>);
+/// What sets one HTTP client apart from another: extra CAs, TLS strictness, client certificate.
+type HttpKey = (Vec<PathBuf>, bool, Option<ClientCert>);
 /// When a host was pinged and what came of it.
 type PingOutcome = (Instant, Result<HostState, String>);
 
@@ -157,7 +159,7 @@ pub struct Client {
 struct Inner {
     cfg: Config,
     creds: CredentialSources,
-    http: Mutex<HashMap<(Vec<PathBuf>, bool, Option<ClientCert>), Http>>,
+    http: Mutex<HashMap<HttpKey, Http>>,
     /// Ping outcome per (host, configured scheme); a failed ping is remembered so that a dead mirror
     /// costs one connect timeout per pull, not one per blob.
     hosts: Mutex<HashMap<HostKey, PingOutcome>>,
