@@ -1456,6 +1456,73 @@ ca = "upstream-ca.pem"
     }
 
     #[test]
+    fn registries_conf_drop_ins_override_earlier_files() {
+        let mut rc = RegistriesConf::default();
+        let mut w = Vec::new();
+        let main = r#"
+unqualified-search-registries = ["a.example"]
+[[registry]]
+prefix = "r.example"
+[[registry.mirror]]
+location = "old.example"
+[aliases]
+"x" = "a.example/x"
+"#;
+        let dropin = r#"
+unqualified-search-registries = ["b.example"]
+short-name-mode = "disabled"
+[[registry]]
+prefix = "r.example"
+[[registry.mirror]]
+location = "new.example"
+[aliases]
+"x" = ""
+"y" = "b.example/y"
+"docker.io/z" = "b.example/z"
+"w" = "w:latest"
+"#;
+        rc.add(main, "main", &mut w).unwrap();
+        rc.add(dropin, "dropin", &mut w).unwrap();
+        let mut c = Config::default();
+        rc.apply(&mut c);
+        let (_, e) = c.registry_for("r.example", "app").unwrap();
+        assert_eq!(e.mirrors.len(), 1);
+        assert_eq!(e.mirrors[0].location, "new.example");
+        assert_eq!(c.short_names.search, ["b.example"]);
+        assert_eq!(c.short_names.mode, ShortNameMode::Disabled);
+        assert_eq!(
+            c.short_names.aliases.iter().collect::<Vec<_>>(),
+            [(&"y".to_string(), &"b.example/y".to_string())]
+        );
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].starts_with("dropin: alias \"docker.io/z\" is not a short name"));
+        assert!(w[1].starts_with("dropin: alias \"w\" = \"w:latest\" must name a registry"));
+        let mut rc = RegistriesConf::default();
+        assert!(
+            rc.add("short-name-mode = \"sometimes\"", "bad", &mut w)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn registries_conf_v1_lists_are_search_insecure_and_blocked() {
+        let mut rc = RegistriesConf::default();
+        let mut w = Vec::new();
+        rc.add(
+            "[registries.search]\nregistries = ['s.example']\n[registries.insecure]\nregistries = ['i.example:5000']\n[registries.block]\nregistries = ['b.example']\n",
+            "v1",
+            &mut w,
+        )
+        .unwrap();
+        let mut c = Config::default();
+        rc.apply(&mut c);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(c.short_names.search, ["s.example"]);
+        assert!(c.registry_for("i.example:5000", "a").unwrap().1.insecure);
+        assert!(c.registry_for("b.example", "a").unwrap().1.blocked);
+    }
+
+    #[test]
     fn certs_d_directories_may_spell_the_port_as_containerd_does() {
         assert_eq!(hosts_dir_namespace("reg.example_5000_"), "reg.example:5000");
         assert_eq!(hosts_dir_namespace("reg.example:5000"), "reg.example:5000");

@@ -629,3 +629,25 @@ fn registry_config_hosts_toml_skip_verify_and_capabilities_are_honoured() {
     write_hosts_toml(&certs_d, &tls.host(), "skip_verify = true\n");
     berth_with_certs_d(&env, &certs_d, &["pull", &tls.image(BUSYBOX)]).assert_ok();
 }
+
+#[test]
+fn registry_config_docker_certs_d_client_cert_and_key_open_a_mutual_tls_registry() {
+    let (_content, tls) = mtls_registry();
+    let f = mtls_files();
+    let env = TestEnv::new();
+    // docker's convention (containers-certs.d(5) too): <host:port>/ca.crt, client.cert, client.key.
+    let dir = format!("home/.config/containers/certs.d/{}", tls.host());
+    env.write_file(
+        &format!("{dir}/ca.crt"),
+        std::fs::read(f.path("ca.pem")).unwrap(),
+    );
+    env.write_file(
+        &format!("{dir}/client.cert"),
+        std::fs::read(f.path("client.pem")).unwrap(),
+    );
+    env.write_file(
+        &format!("{dir}/client.key"),
+        std::fs::read(f.path("client.key")).unwrap(),
+    );
+    env.run(["pull", &tls.image(BUSYBOX)]).assert_ok();
+}
