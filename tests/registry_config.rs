@@ -443,6 +443,14 @@ fn registry_config_short_name_alias_pulls_the_aliased_repository() {
     let id = env.run(["image", "inspect", "-f", "{{.Id}}", "berth-alias-box"]);
     id.assert_ok();
     assert_eq!(id.stdout().trim(), shared.fixture(BUSYBOX).image_id);
+    // `run` finds the image through the alias, without pulling again.
+    let run = env.run(["run", "--rm", "berth-alias-box", "echo", "hi"]);
+    run.assert_ok().assert_stdout_eq("hi\n");
+    assert!(
+        !run.stderr().contains("Unable to find image"),
+        "{}",
+        run.stderr()
+    );
     // An alias erased by a later drop-in is docker's docker.io/library/ name again.
     env.run(["image", "inspect", "berth-gone"])
         .assert_failed()

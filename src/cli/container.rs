@@ -964,7 +964,11 @@ fn resolve_image(g: &GlobalOpts, name: &str, pull: &str, quiet: bool) -> Result<
         match ev {
             ctr::PullEvent::Starting(_) => {
                 eprintln!("Unable to find image '{shown}' locally");
-                if let Ok(r) = crate::image::ImageRef::parse(name) {
+                // The repository the pull asks for: a registries.conf alias may name another one.
+                let first = crate::engine::short_name::candidates(&ctx.config, name)
+                    .ok()
+                    .and_then(|(c, _)| c.into_iter().next());
+                if let Some(r) = first {
                     let label = r
                         .tag()
                         .map(str::to_string)
