@@ -44,6 +44,13 @@ pub struct Config {
     /// Short-name aliases and search registries from containers-registries.conf.
     #[serde(skip)]
     pub short_names: ShortNames,
+    /// Registries (normalised hosts) that have a containerd `certs.d/<host>/hosts.toml` of their own.
+    #[serde(skip)]
+    pub hosts_namespaces: std::collections::BTreeSet<String>,
+    /// containerd's `certs.d/_default/hosts.toml`: mirrors (and a `server` replacing the registry) for
+    /// every registry without a hosts.toml of its own.
+    #[serde(skip)]
+    pub hosts_default: Option<RegistryEntry>,
 }
 
 /// Network settings for all registries.
@@ -520,7 +527,8 @@ impl Config {
 # client = "cert+key.pem" or [["cert.pem", "key.pem"]] (mutual TLS), skip_verify, override_path and
 # a [header] table (sent to that host only). Relative paths are relative to the hosts.toml. A host URL's
 # path is its API root (/v2 is appended unless override_path = true). Requests to any mirror carry
-# ?ns=<registry>. docker's certs.d/<host>/ca.crt and client.cert + client.key are honoured too.
+# ?ns=<registry>. certs.d/_default/hosts.toml serves registries without a directory of their own.
+# docker's certs.d/<host>/ca.crt and client.cert + client.key are honoured too.
 
 [registry]
 # Seconds to wait for a connection to one endpoint (mirror or registry) before trying the next.
@@ -561,6 +569,14 @@ max_error_bytes = {mf}
             me = l.max_entries,
             mf = l.max_error_bytes,
         )
+    }
+
+    /// `_default/hosts.toml` for `host`, when it has no hosts.toml of its own (containerd looks for
+    /// `host_port_`, `host:port`, then `_default`, and uses the first directory that exists).
+    pub fn hosts_default_for(&self, host: &str) -> Option<&RegistryEntry> {
+        self.hosts_default
+            .as_ref()
+            .filter(|_| !self.hosts_namespaces.contains(normalize_host(host)))
     }
 
     /// The settings for `host/repository`: the entry with the longest matching prefix
@@ -765,7 +781,8 @@ fn merge_daemon_json(cfg: &mut Config, text: &str, warnings: &mut Vec<String>) -
 /// without `resolve` serves digests only; one without `pull` is skipped), `ca`, `client` (mutual TLS),
 /// `skip_verify`, `[header]` (sent to that host only) and `override_path`. Paths may be relative to the
 /// file. A host URL's path is its API root: `/v2` is appended unless `override_path` is set.
-/// `_default` and `dial_timeout`/`proxy` are not supported and say so; other keys are unknown.
+/// `_default/hosts.toml` applies to registries without a directory of their own. `dial_timeout` and
+/// `proxy` are not supported and say so; other keys are unknown.
 fn merge_hosts_toml(
     cfg: &mut Config,
     ns: &str,
@@ -777,11 +794,14 @@ fn merge_hosts_toml(
     let base = file.parent().unwrap_or(Path::new("/"));
     let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, &name, &e))?;
     if ns == "_default" {
-        warnings.push(format!(
-            "{name}: _default is not supported, name the registry"
-        ));
+        // containerd's fallback for every registry without a certs.d directory of its own: parsed as
+        // a namespace of its own and kept aside (applied by `Config::hosts_default_for`).
+        let mut tmp = Config::default();
+        merge_hosts_toml(&mut tmp, "_default.invalid", file, text, warnings)?;
+        cfg.hosts_default = tmp.registries.remove("_default.invalid");
         return Ok(());
     }
+    cfg.hosts_namespaces.insert(normalize_host(ns).to_string());
     // toml's tables are sorted; mirror order is the order of the `[host."..."]` headers in the text.
     let mut order: Vec<String> = Vec::new();
     for line in text.lines() {

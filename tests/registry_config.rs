@@ -659,3 +659,38 @@ fn registry_config_docker_certs_d_client_cert_and_key_open_a_mutual_tls_registry
     );
     env.run(["pull", &tls.image(BUSYBOX)]).assert_ok();
 }
+
+#[test]
+fn registry_config_hosts_toml_default_serves_registries_without_their_own() {
+    let dead = |_: ()| {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().to_string()
+    };
+    let (lost, own) = (dead(()), dead(()));
+    let mirror = recording_mirror("/v2");
+    let env = TestEnv::new();
+    let certs_d = env.dir().join("certs.d");
+    write_hosts_toml(
+        &certs_d,
+        "_default",
+        &format!(
+            "[host.\"http://{}\"]\n  capabilities = [\"pull\", \"resolve\"]\n",
+            mirror.host()
+        ),
+    );
+    // A registry with a directory of its own does not get _default's mirror (containerd uses the
+    // first directory that exists).
+    write_hosts_toml(&certs_d, &own, &format!("server = \"http://{own}\"\n"));
+    berth_with_certs_d(&env, &certs_d, &["pull", &format!("{lost}/{PLAIN}")]).assert_ok();
+    assert!(
+        mirror
+            .requests()
+            .iter()
+            .all(|r| query_ns(r).as_deref() == Some(lost.as_str()))
+    );
+    let before = mirror.requests().len();
+    berth_with_certs_d(&env, &certs_d, &["pull", &format!("{own}/{PLAIN}")])
+        .assert_failed()
+        .assert_stderr_has(&format!("registry {own}"));
+    assert_eq!(mirror.requests().len(), before);
+}

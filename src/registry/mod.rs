@@ -428,6 +428,27 @@ impl Client {
             Some((k, e)) => (Some(k), Some(e)),
             None => (None, None),
         };
+        // containerd's `_default/hosts.toml` fills in what the registry's own settings leave open.
+        let merged;
+        let entry = match cfg.hosts_default_for(host) {
+            Some(d) => {
+                let mut m = entry.cloned().unwrap_or_default();
+                if m.mirrors.is_empty() {
+                    m.mirrors = d.mirrors.clone();
+                    m.mirror_options = d.mirror_options.clone();
+                }
+                if m.location.is_none() {
+                    m.location = d.location.clone();
+                }
+                if m.server == HostOptions::default() {
+                    m.server = d.server.clone();
+                }
+                m.insecure |= d.insecure;
+                merged = m;
+                Some(&merged)
+            }
+            None => entry,
+        };
         if entry.is_some_and(|e| e.blocked) {
             bail!("registry {host} is blocked by the configuration");
         }
