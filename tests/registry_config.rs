@@ -694,3 +694,27 @@ fn registry_config_hosts_toml_default_serves_registries_without_their_own() {
         .assert_stderr_has(&format!("registry {own}"));
     assert_eq!(mirror.requests().len(), before);
 }
+
+#[test]
+fn registry_config_rootless_reads_hosts_toml_from_its_config_home() {
+    let shared = registry::shared();
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().to_string()
+    };
+    let env = TestEnv::rootless();
+    // nerdctl's rootless location, with no BERTH_CONTAINERD_CERTS_D override.
+    env.write_file(
+        &format!("home/.config/containerd/certs.d/{dead}/hosts.toml"),
+        format!(
+            "[host.\"{}\"]\n  capabilities = [\"pull\", \"resolve\"]\n",
+            shared.url()
+        ),
+    );
+    let out = env.run(["pull", &format!("{dead}/{PLAIN}")]);
+    out.assert_ok();
+    assert_eq!(
+        out.lines().last().copied(),
+        Some(format!("{dead}/library/plain:latest").as_str())
+    );
+}
