@@ -440,9 +440,10 @@ impl Config {
         let mut rc = RegistriesConf::default();
         for p in &src.registries_conf {
             match std::fs::read_to_string(p) {
+                // The error names the file already ("parsing config FILE: line N: ...").
                 Ok(text) => match rc.add(&text, &p.display().to_string(), &mut warnings) {
                     Ok(()) => cfg.sources.push(p.clone()),
-                    Err(e) => warnings.push(format!("ignoring {}: {e:#}", p.display())),
+                    Err(e) => warnings.push(format!("{e:#} (file ignored)")),
                 },
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => warnings.push(format!("ignoring {}: {e}", p.display())),
@@ -471,7 +472,7 @@ impl Config {
                 match std::fs::read_to_string(&p) {
                     Ok(text) => match merge_hosts_toml(&mut cfg, &ns, &p, &text, &mut warnings) {
                         Ok(()) => cfg.sources.push(p.clone()),
-                        Err(e) => warnings.push(format!("ignoring {}: {e:#}", p.display())),
+                        Err(e) => warnings.push(format!("{e:#} (file ignored)")),
                     },
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                     Err(e) => warnings.push(format!("ignoring {}: {e}", p.display())),

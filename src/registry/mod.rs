@@ -1238,7 +1238,9 @@ impl Client {
     }
 }
 
-/// Add an endpoint's configured headers (hosts.toml `[header]`) to a request.
+/// Add an endpoint's configured headers (hosts.toml `[header]`) to a request. They go to that endpoint
+/// (and its token realm when it is the same host), never to another mirror or the registry; like
+/// containerd's Go client, a redirect carries them on (reqwest strips only credential headers).
 fn with_headers(
     mut rb: reqwest::blocking::RequestBuilder,
     headers: &[(String, String)],
