@@ -259,6 +259,10 @@ pub struct CreateFlags {
     #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
           default_value = "false", default_missing_value = "true", value_parser = super::go_bool)]
     pub rm: bool,
+    /// Restart policy to apply when a container exits ("no", "always", "on-failure[:max-retries]",
+    /// "unless-stopped")
+    #[arg(long, default_value = "no")]
+    pub restart: String,
     /// Pull image before running ("always", "missing", "never")
     #[arg(long, default_value = "missing")]
     pub pull: String,
@@ -901,7 +905,12 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         auto_remove: flags.rm,
         pod: None,
         init: flags.init,
+        restart: crate::spec::restart::RestartPolicy::parse(&flags.restart)?,
     };
+    // docker/cli `container/opts.go`: a container removed on exit cannot be restarted.
+    if opts.auto_remove && !opts.restart.is_none() {
+        bail!("conflicting options: cannot specify both --restart and --rm");
+    }
     Ok((image, opts))
 }
 
@@ -1130,6 +1139,12 @@ fn status_column(s: &Summary, now: SystemTime) -> String {
         Status::Paused => human::status_up(t(&s.state.started_at), now, true),
         Status::Exited => human::status_exited(s.state.exit_code, t(&s.state.finished_at), now),
         Status::Removing => "Removal In Progress".into(),
+        // docker/cli `formatter/container.go`: "Restarting (%d) %s ago" from FinishedAt.
+        Status::Restarting => format!(
+            "Restarting ({}) {}",
+            s.state.exit_code,
+            human::since(t(&s.state.finished_at), now)
+        ),
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod log;
 pub mod pause;
+pub mod restart;
 
 use crate::runtime::{self, Launch, LaunchError, Rootfs, Stdio};
 use crate::state::attach::{self, Decoder};
@@ -106,7 +107,11 @@ pub fn run(paths: &Paths, id: &str, wait_attach: bool, on_exit: ExitHook) -> i32
     // SAFETY: the CLI placed the write end of its pipe at READY_FD before exec; we own it from here.
     let ready = unsafe { File::from_raw_fd(READY_FD) };
     let mut ready = Some(ready);
-    match supervise(paths, id, wait_attach, &mut ready, on_exit) {
+    // `--restart` relaunches through the same supervision; only the first run has a waiting client.
+    let supervised = restart::supervise_with_policy(paths, id, |first| {
+        supervise(paths, id, wait_attach && first, &mut ready, on_exit)
+    });
+    match supervised {
         Ok(()) => 0,
         Err(e) => {
             if let Some(mut r) = ready.take() {
