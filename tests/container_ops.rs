@@ -194,3 +194,287 @@ fn restart_with_rm_is_a_usage_error_and_bad_policies_are_refused() {
         .assert_code(125)
         .assert_stderr_has("invalid restart policy: unknown policy 'sometimes'");
 }
+
+/// The limit files of the container's own cgroup, read from inside it (cgroup namespace).
+fn limits_script() -> &'static str {
+    if std::path::Path::new("/sys/fs/cgroup/cgroup.controllers").exists() {
+        "cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/cpu.max /sys/fs/cgroup/pids.max"
+    } else {
+        "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/pids/pids.max"
+    }
+}
+
+#[test]
+fn update_changes_a_running_containers_cgroup_and_a_lowered_pids_limit_bites() {
+    let (env, image) = world();
+    let name = unique("up");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--pids-limit",
+        "100",
+        &image,
+        "sleep",
+        "1000",
+    ])
+    .assert_ok();
+    // Before: forks are fine.
+    env.run([
+        "exec",
+        &name,
+        "sh",
+        "-c",
+        "for i in 1 2 3 4 5 6; do sleep 1 & done; wait",
+    ])
+    .assert_ok();
+    env.run([
+        "update",
+        "--pids-limit",
+        "4",
+        "--memory",
+        "64m",
+        "--cpus",
+        "0.5",
+        "--restart",
+        "on-failure:2",
+        &name,
+    ])
+    .assert_ok()
+    .assert_stdout_eq(&format!("{name}\n"));
+    assert_eq!(
+        inspect(
+            &env,
+            &name,
+            "{{.HostConfig.PidsLimit}} {{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}"
+        ),
+        "4 67108864 500000000 on-failure:2"
+    );
+    let v2 = std::path::Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
+    let out = env.run(["exec", &name, "sh", "-c", limits_script()]);
+    let want = if v2 {
+        "67108864\n50000 100000\n4\n"
+    } else {
+        "67108864\n50000\n4\n"
+    };
+    out.assert_ok().assert_stdout_eq(want);
+    // After: sleep and the exec'd shell hold 2 of the 4 pids, so 6 more forks cannot all succeed.
+    let out = env.run([
+        "exec",
+        &name,
+        "sh",
+        "-c",
+        "for i in 1 2 3 4 5 6; do sleep 1 & done; wait",
+    ]);
+    assert!(
+        out.stderr().contains("fork") || !out.success(),
+        "a fork past the lowered pids limit succeeded: {} {}",
+        out.stdout(),
+        out.stderr()
+    );
+    env.run(["rm", "-f", &name]).assert_ok();
+}
+
+#[test]
+fn update_of_a_stopped_container_applies_at_its_next_start() {
+    let (env, image) = world();
+    let name = unique("ups");
+    env.run([
+        "create",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        limits_script(),
+    ])
+    .assert_ok();
+    env.run(["update", "-m", "32m", "--pids-limit", "20", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{name}\n"));
+    let out = env.run(["start", "-a", &name]);
+    let first: Vec<&str> = out.stdout().lines().collect();
+    assert_eq!(first.first(), Some(&"33554432"), "{}", out.stdout());
+    assert_eq!(first.last(), Some(&"20"), "{}", out.stdout());
+    env.run(["update", &name])
+        .assert_code(1)
+        .assert_stderr_has("you must provide one or more flags when using this command");
+    env.run(["update", "--memory", "1m", &name])
+        .assert_code(1)
+        .assert_stderr_has("Minimum memory limit allowed is 6MB");
+}
+
+#[test]
+fn commit_turns_created_changed_and_deleted_files_into_a_runnable_image() {
+    let (env, image) = world();
+    let name = unique("cm");
+    // /etc/opq replaces a directory that exists in the image layer (overlay marks it opaque).
+    env.run([
+        "run",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "mkdir -p /data/sub && echo new > /data/sub/f && echo changed > /etc/hostname.x && \
+         echo v1 > /etc/motd && rm /bin/vi && rm -rf /home && mkdir /home && echo only > /home/o",
+    ])
+    .assert_ok();
+    // A second container prepares an image with a directory whose contents are later replaced.
+    let out = env.run([
+        "commit",
+        "-m",
+        "first",
+        "-a",
+        "tester",
+        "-c",
+        "ENV COMMITTED=yes",
+        "-c",
+        "CMD [\"cat\", \"/data/sub/f\"]",
+        &name,
+        "committed:v1",
+    ]);
+    out.assert_ok();
+    let id = out.stdout().trim().to_string();
+    assert!(id.starts_with("sha256:") && id.len() == 71, "{id}");
+    env.run(["images", "--format", "{{.Repository}}:{{.Tag}}"])
+        .assert_ok()
+        .assert_stdout_has("committed:v1");
+    assert_eq!(
+        env.run([
+            "image",
+            "inspect",
+            "-f",
+            "{{.Author}}|{{.Comment}}|{{len .RootFS.Layers}}",
+            "committed:v1"
+        ])
+        .assert_ok()
+        .stdout()
+        .trim(),
+        format!(
+            "tester|first|{}",
+            env.run(["image", "inspect", "-f", "{{len .RootFS.Layers}}", &image])
+                .stdout()
+                .trim()
+                .parse::<usize>()
+                .unwrap()
+                + 1
+        )
+    );
+    // The image's CMD comes from --change; what the container made is there, what it deleted is not.
+    env.run(["run", "--rm", "committed:v1"])
+        .assert_ok()
+        .assert_stdout_eq("new\n");
+    let probe = env.run([
+        "run",
+        "--rm",
+        "committed:v1",
+        "sh",
+        "-c",
+        "cat /etc/motd /home/o; ls /home; test -e /bin/vi && echo vi-still-there; echo $COMMITTED",
+    ]);
+    probe.assert_ok().assert_stdout_eq("v1\nonly\no\nyes\n");
+
+    // An opaque dir: the second commit replaces a directory that the first image layer had.
+    let second = unique("cm2");
+    env.run([
+        "run",
+        "--name",
+        &second,
+        "committed:v1",
+        "sh",
+        "-c",
+        "rm -rf /data/sub && mkdir /data/sub && echo fresh > /data/sub/g",
+    ])
+    .assert_ok();
+    env.run(["commit", &second, "committed:v2"]).assert_ok();
+    env.run(["run", "--rm", "committed:v2", "sh", "-c", "ls /data/sub"])
+        .assert_ok()
+        .assert_stdout_eq("g\n");
+    // Committed images are removed like pulled ones once unused.
+    env.run(["rm", &second]).assert_ok();
+    env.run(["rmi", "committed:v2"]).assert_ok();
+    env.run(["image", "inspect", "committed:v2"])
+        .assert_failed();
+    env.run(["run", "--rm", "committed:v1"])
+        .assert_ok()
+        .assert_stdout_eq("new\n");
+}
+
+#[test]
+fn export_then_import_round_trips_a_containers_filesystem() {
+    let (env, image) = world();
+    let name = unique("ex");
+    env.run([
+        "run",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "echo exported > /marker && rm /bin/vi",
+    ])
+    .assert_ok();
+    let tar = env.dir().join("fs.tar");
+    env.run(["export", "-o", tar.to_str().unwrap(), &name])
+        .assert_ok();
+    let listing = std::process::Command::new("tar")
+        .arg("-tf")
+        .arg(&tar)
+        .output()
+        .unwrap();
+    let names = String::from_utf8_lossy(&listing.stdout).to_string();
+    assert!(names.lines().any(|l| l == "marker"), "{names}");
+    assert!(names.lines().any(|l| l == "bin/sh"), "{names}");
+    assert!(
+        !names.lines().any(|l| l == "bin/vi" || l.contains(".wh.")),
+        "{names}"
+    );
+    // To stdout too (not a terminal here).
+    let out = env.run(["export", &name]);
+    out.assert_ok();
+    assert!(out.stdout().len() > 1024);
+
+    let imported = env.run([
+        "import",
+        "-c",
+        "CMD [\"cat\", \"/marker\"]",
+        tar.to_str().unwrap(),
+        "imported:1",
+    ]);
+    imported.assert_ok();
+    assert!(
+        imported.stdout().starts_with("sha256:"),
+        "{}",
+        imported.stdout()
+    );
+    env.run(["run", "--rm", "imported:1"])
+        .assert_ok()
+        .assert_stdout_eq("exported\n");
+    env.run([
+        "run",
+        "--rm",
+        "imported:1",
+        "sh",
+        "-c",
+        "test -e /bin/vi || echo no-vi",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("no-vi\n");
+    // From stdin, gzip-compressed, untagged.
+    let gz = std::process::Command::new("gzip")
+        .arg("-kc")
+        .arg(&tar)
+        .output()
+        .unwrap();
+    let out = env.run_with_stdin(["import", "-"], &gz.stdout);
+    out.assert_ok();
+    let id = out.stdout().trim().to_string();
+    env.run(["run", "--rm", &id, "cat", "/marker"])
+        .assert_ok()
+        .assert_stdout_eq("exported\n");
+    env.run(["export", "nosuchcontainer"])
+        .assert_failed()
+        .assert_stderr_has("No such container");
+}

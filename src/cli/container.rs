@@ -21,6 +21,8 @@ use std::time::SystemTime;
 mod attach;
 #[path = "container_exec.rs"]
 mod exec;
+#[path = "container_ops.rs"]
+pub mod ops;
 
 #[derive(Debug, Subcommand)]
 pub enum ContainerCommand {
@@ -131,8 +133,14 @@ pub enum Verb {
     },
     /// Copy files/folders between a container and the local filesystem
     Cp { src: String, dest: String },
-    /// Display resource usage statistics of containers (with --no-stream)
+    /// Display a live stream of container(s) resource usage statistics
     Stats(StatsArgs),
+    /// Update configuration of one or more containers
+    Update(ops::UpdateArgs),
+    /// Create a new image from a container's changes
+    Commit(ops::CommitArgs),
+    /// Export a container's filesystem as a tar archive
+    Export(ops::ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -576,6 +584,9 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             Ok(0)
         }
         Verb::Stats(a) => stats(&p, &a),
+        Verb::Update(a) => ops::update(&p, &a),
+        Verb::Commit(a) => ops::commit(g, &a),
+        Verb::Export(a) => ops::export(&p, &a),
         Verb::Attach {
             no_stdin,
             sig_proxy,

@@ -504,7 +504,10 @@ fn supervise(
         }
     } else {
         let _ = std::fs::remove_file(&sock_path);
-        let _ = std::fs::remove_file(run_dir.join("monitor.json"));
+        // With a restart policy the restart loop still owns the container; it removes the record.
+        if rec.config.restart.is_none() {
+            let _ = std::fs::remove_file(run_dir.join("monitor.json"));
+        }
     }
     if let Err(e) = &result {
         let _ = std::fs::write(run_dir.join("monitor.err"), format!("{e:#}\n"));

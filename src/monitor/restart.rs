@@ -8,7 +8,7 @@
 //! as soon as the recorded monitor is not this process or the state moved on without it.
 
 use crate::spec::restart::next_delay;
-use crate::state::{Containers, MonitorRecord, Status};
+use crate::state::{Containers, Status};
 use crate::store::Paths;
 use anyhow::Result;
 use std::time::{Duration, Instant};
@@ -44,15 +44,22 @@ pub fn supervise_with_policy(
             return Ok(()); // removed (rm -f while it ran)
         };
         if rec.config.restart.is_none() {
+            // No policy (the common case): nothing to decide, no lock to take. `update` may have
+            // removed a policy during the run, so the record supervise kept is ours to drop.
+            if c.read_monitor(id).is_some_and(|m| m.pid == me) {
+                let _ = std::fs::remove_file(c.run_dir(id).join("monitor.json"));
+            }
+            return Ok(());
+        }
+        if c.read_monitor(id).is_some_and(|m| m.pid != me) {
+            // A `start` since the payload ended started another monitor, which owns the container now.
             return Ok(());
         }
         let wait = next_delay(delay, began.elapsed());
         delay = Some(wait);
         {
-            let Ok(_l) = c.lock(id) else { return Ok(()) };
-            let Ok(mut st) = c.load_state(id) else {
-                return Ok(());
-            };
+            let _l = c.lock(id)?;
+            let mut st = c.load_state(id)?;
             if st.status != Status::Exited
                 || st.manually_stopped
                 || !rec
@@ -60,31 +67,20 @@ pub fn supervise_with_policy(
                     .restart
                     .should_restart(st.exit_code, st.restart_count)
             {
-                return Ok(());
+                drop(_l);
+                return give_up(&c, id, me);
             }
-            // supervise removed our monitor record when the payload ended: a `start` since then may have
-            // started another monitor, which then owns the container.
-            if c.read_monitor(id).is_some_and(|m| m.pid != me) {
-                return Ok(());
-            }
-            c.write_monitor(
-                id,
-                &MonitorRecord {
-                    pid: me,
-                    start_time: crate::state::process_start_time(me).unwrap_or(0),
-                },
-            )?;
             st.status = Status::Restarting;
             c.save_state(id, &st)?;
         }
         if !wait_unless_stopped(&c, id, wait) {
-            return give_up(&c, id);
+            return give_up(&c, id, me);
         }
         let _l = c.lock(id)?;
         let mut st = c.load_state(id)?;
         if st.manually_stopped || st.status != Status::Restarting {
             drop(_l);
-            return give_up(&c, id);
+            return give_up(&c, id, me);
         }
         st.restart_count += 1;
         c.save_state(id, &st)?;
@@ -107,8 +103,9 @@ fn wait_unless_stopped(c: &Containers, id: &str, d: Duration) -> bool {
     }
 }
 
-/// Leave the restarting state for good: the last exit stands and the monitor is gone.
-fn give_up(c: &Containers, id: &str) -> Result<()> {
+/// Leave for good: the last exit stands, and the monitor record (kept by supervise while a policy
+/// could still restart) goes, unless another monitor owns the container by now.
+fn give_up(c: &Containers, id: &str, me: i32) -> Result<()> {
     if !c.dir(id).exists() {
         return Ok(());
     }
@@ -119,6 +116,8 @@ fn give_up(c: &Containers, id: &str) -> Result<()> {
         st.status = Status::Exited;
         c.save_state(id, &st)?;
     }
-    let _ = std::fs::remove_file(c.run_dir(id).join("monitor.json"));
+    if c.read_monitor(id).is_some_and(|m| m.pid == me) {
+        let _ = std::fs::remove_file(c.run_dir(id).join("monitor.json"));
+    }
     Ok(())
 }
