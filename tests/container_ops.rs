@@ -478,3 +478,88 @@ fn export_then_import_round_trips_a_containers_filesystem() {
         .assert_failed()
         .assert_stderr_has("No such container");
 }
+
+#[test]
+fn stats_streams_a_block_per_second_with_cpu_from_sample_deltas_until_killed() {
+    use std::io::{BufRead, BufReader};
+    let (env, image) = world();
+    let busy = unique("busy");
+    let idle = unique("idle");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &busy,
+        &image,
+        "sh",
+        "-c",
+        "while :; do :; done",
+    ])
+    .assert_ok();
+    env.run(["run", "-d", "--name", &idle, &image, "sleep", "1000"])
+        .assert_ok();
+    let mut child = env
+        .berth()
+        .args([
+            "stats",
+            "--format",
+            "{{.Name}} {{.CPUPerc}} {{.PIDs}}",
+            &busy,
+            &idle,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for l in BufReader::new(stdout).lines() {
+            if tx.send(l.unwrap_or_default()).is_err() {
+                return;
+            }
+        }
+    });
+    let started = Instant::now();
+    let mut lines = Vec::new();
+    while lines.len() < 6 {
+        match rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(l) => lines.push(l),
+            Err(_) => break,
+        }
+    }
+    let elapsed = started.elapsed();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        lines.len(),
+        6,
+        "three blocks of two rows were not streamed: {lines:?}"
+    );
+    // Not a terminal: no escape codes, one block per interval.
+    assert!(lines.iter().all(|l| !l.contains('\x1b')), "{lines:?}");
+    assert!(
+        elapsed >= Duration::from_millis(1500),
+        "blocks came faster than one a second"
+    );
+    for block in lines.chunks(2) {
+        let cpu = |l: &str| -> f64 {
+            l.split_whitespace()
+                .nth(1)
+                .unwrap()
+                .trim_end_matches('%')
+                .parse()
+                .unwrap()
+        };
+        assert!(
+            block[0].starts_with(&busy) && block[1].starts_with(&idle),
+            "{block:?}"
+        );
+        assert!(cpu(&block[0]) > 1.0, "a busy loop shows no CPU: {block:?}");
+        assert!(cpu(&block[1]) < 1.0, "sleep shows CPU: {block:?}");
+    }
+    // --no-stream prints one block and exits.
+    env.run(["stats", "--no-stream", "--format", "{{.Name}}", &idle])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{idle}\n"));
+    env.run(["rm", "-f", &busy, &idle]).assert_ok();
+}

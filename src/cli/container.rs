@@ -23,6 +23,8 @@ mod attach;
 mod exec;
 #[path = "container_ops.rs"]
 pub mod ops;
+#[path = "container_stats.rs"]
+mod stats;
 
 #[derive(Debug, Subcommand)]
 pub enum ContainerCommand {
@@ -583,7 +585,7 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             }
             Ok(0)
         }
-        Verb::Stats(a) => stats(&p, &a),
+        Verb::Stats(a) => stats::stats(&p, &a),
         Verb::Update(a) => ops::update(&p, &a),
         Verb::Commit(a) => ops::commit(g, &a),
         Verb::Export(a) => ops::export(&p, &a),
@@ -1325,100 +1327,6 @@ fn top(p: &Paths, container: &str, ps_args: &[String]) -> Result<i32> {
             writeln!(w, "{l}")?;
         }
     }
-    Ok(0)
-}
-
-/// `stats --no-stream`: one sample of each running container (CPU % over a short interval, as docker's
-/// first streamed frame does).
-fn stats(p: &Paths, a: &StatsArgs) -> Result<i32> {
-    if !a.no_stream {
-        // Streaming: redraw the table in place every sample, as docker does on a terminal.
-        loop {
-            let once = StatsArgs {
-                no_stream: true,
-                all: a.all,
-                no_trunc: a.no_trunc,
-                format: a.format.clone(),
-                containers: a.containers.clone(),
-            };
-            write!(stdout(), "\x1b[2J\x1b[H")?;
-            stats(p, &once)?;
-        }
-    }
-    let mut targets: Vec<Summary> = if a.containers.is_empty() {
-        ctr::list(p)?
-            .into_iter()
-            .filter(|s| a.all || s.state.is_running())
-            .collect()
-    } else {
-        a.containers
-            .iter()
-            .map(|c| ctr::get(p, c))
-            .collect::<Result<_>>()?
-    };
-    targets.sort_by(|x, y| x.record.name.cmp(&y.record.name));
-    let first: Vec<_> = targets
-        .iter()
-        .map(|s| ctr::stats(p, &s.record.id).ok())
-        .collect();
-    let t0 = std::time::Instant::now();
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let cpus = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1) as f64;
-    let host_mem = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            m.lines()
-                .next()
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-        })
-        .map(|kb| kb * 1024)
-        .unwrap_or(0);
-    let rows: Vec<Value> = targets
-        .iter()
-        .zip(first)
-        .map(|(s, before)| {
-            let now = if s.state.is_running() { ctr::stats(p, &s.record.id).ok() } else { None };
-            let (cpu, mem, limit, pids) = match (&before, &now) {
-                (Some(b), Some(n)) => {
-                    let dt = t0.elapsed().as_nanos() as f64;
-                    let cpu = (n.cpu_usage_ns.saturating_sub(b.cpu_usage_ns)) as f64 / dt * 100.0;
-                    let limit = n.memory_limit.filter(|l| *l < host_mem || host_mem == 0).unwrap_or(host_mem);
-                    (cpu.min(100.0 * cpus), n.memory_usage, limit, n.pids)
-                }
-                _ => (0.0, 0, 0, 0),
-            };
-            let pct = if limit > 0 { mem as f64 / limit as f64 * 100.0 } else { 0.0 };
-            json!({
-                "BlockIO": "0B / 0B",
-                "CPUPerc": format!("{cpu:.2}%"),
-                "Container": if a.no_trunc { s.record.id.clone() } else { s.record.id[..12].to_string() },
-                "ID": if a.no_trunc { s.record.id.clone() } else { s.record.id[..12].to_string() },
-                "MemPerc": format!("{pct:.2}%"),
-                "MemUsage": format!("{} / {}", human::bytes_size(mem), human::bytes_size(limit)),
-                "Name": s.record.name,
-                "NetIO": "0B / 0B",
-                "PIDs": pids.to_string(),
-            })
-        })
-        .collect();
-    format::render_list(
-        &mut stdout(),
-        a.format.as_deref(),
-        "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}",
-        &rows,
-        &[
-            ("ID", "CONTAINER ID"),
-            ("CPUPerc", "CPU %"),
-            ("MemUsage", "MEM USAGE / LIMIT"),
-            ("MemPerc", "MEM %"),
-            ("NetIO", "NET I/O"),
-            ("BlockIO", "BLOCK I/O"),
-            ("PIDs", "PIDS"),
-        ],
-    )?;
     Ok(0)
 }
 
