@@ -273,6 +273,17 @@ fn update_changes_a_running_containers_cgroup_and_a_lowered_pids_limit_bites() {
         out.stdout(),
         out.stderr()
     );
+    // -1 and 0 lift the pids limit and the CPU quota again.
+    env.run(["update", "--pids-limit", "-1", "--cpus", "0", &name])
+        .assert_ok();
+    let want = if v2 {
+        "67108864\nmax 100000\nmax\n"
+    } else {
+        "67108864\n-1\nmax\n"
+    };
+    env.run(["exec", &name, "sh", "-c", limits_script()])
+        .assert_ok()
+        .assert_stdout_eq(want);
     env.run(["rm", "-f", &name]).assert_ok();
 }
 
@@ -400,6 +411,30 @@ fn commit_turns_created_changed_and_deleted_files_into_a_runnable_image() {
     env.run(["run", "--rm", "committed:v1"])
         .assert_ok()
         .assert_stdout_eq("new\n");
+
+    // A running container is paused while its layer is written, and runs on afterwards.
+    let live = unique("cmlive");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &live,
+        &image,
+        "sh",
+        "-c",
+        "echo up > /live; sleep 1000",
+    ])
+    .assert_ok();
+    assert!(eventually(10, || env
+        .run(["exec", &live, "cat", "/live"])
+        .stdout()
+        == "up\n"));
+    env.run(["commit", &live, "committed:live"]).assert_ok();
+    assert_eq!(inspect(&env, &live, "{{.State.Status}}"), "running");
+    env.run(["run", "--rm", "committed:live", "cat", "/live"])
+        .assert_ok()
+        .assert_stdout_eq("up\n");
+    env.run(["rm", "-f", &live]).assert_ok();
 }
 
 #[test]

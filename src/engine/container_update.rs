@@ -107,6 +107,13 @@ pub fn update(paths: &Paths, query: &str, u: &UpdateOptions) -> Result<()> {
                 .context("building the pids limit")?,
         ));
     }
+    // `--cpus 0` removes the quota: the live cgroup needs "unlimited" (-1 in v1, "max" in v2) written.
+    if u.nano_cpus == Some(0) {
+        let mut cpu = live.cpu().clone().unwrap_or_default();
+        cpu.set_quota(Some(-1));
+        cpu.set_period(Some(100_000));
+        live.set_cpu(Some(cpu));
+    }
     let running = st.is_running() && st.status != Status::Restarting;
     if running {
         crate::runtime::cgroup::update(&monitor::cgroup_name(&rec), &live)
