@@ -598,3 +598,49 @@ fn stats_streams_a_block_per_second_with_cpu_from_sample_deltas_until_killed() {
         .assert_stdout_eq(&format!("{idle}\n"));
     env.run(["rm", "-f", &busy, &idle]).assert_ok();
 }
+
+/// Run berth with its stdout on a pseudo-terminal (util-linux `script`); returns what the terminal got.
+fn on_tty(env: &TestEnv, args: &[&str], timeout_secs: u32) -> String {
+    let mut line = format!(
+        "timeout {timeout_secs} {} --root {} --run-root {} --config {}",
+        crate::support::berth_bin().display(),
+        env.root().display(),
+        env.run_root().display(),
+        env.config_path().display()
+    );
+    for a in args {
+        line.push(' ');
+        line.push_str(a);
+    }
+    let out = std::process::Command::new("script")
+        .args(["-qefc", &line, "/dev/null"])
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn export_refuses_a_terminal_and_stats_redraws_one() {
+    let (env, image) = world();
+    let name = unique("tty");
+    env.run(["run", "-d", "--name", &name, &image, "sleep", "1000"])
+        .assert_ok();
+    let out = on_tty(&env, &["export", &name], 20);
+    assert!(
+        out.contains("cowardly refusing to save to a terminal. Use the -o flag or redirect"),
+        "{out:?}"
+    );
+    assert!(!out.contains("bin/"), "a tar reached the terminal");
+    let out = on_tty(&env, &["stats", &name], 4);
+    assert!(
+        out.matches("\x1b[2J\x1b[H").count() >= 2,
+        "stats did not clear and redraw: {out:?}"
+    );
+    assert!(
+        out.contains("CONTAINER ID") && out.contains(&name),
+        "{out:?}"
+    );
+    env.run(["rm", "-f", &name]).assert_ok();
+}
