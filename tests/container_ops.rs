@@ -49,6 +49,8 @@ fn restart_always_relaunches_the_payload_until_stopped_by_hand() {
         "echo run; sleep 0.2; exit 3",
     ])
     .assert_ok();
+    // docker's wait returns at each exit, even one the policy restarts after.
+    env.run(["wait", &name]).assert_ok().assert_stdout_eq("3\n");
     assert!(
         eventually(20, || inspect(&env, &name, "{{.RestartCount}}")
             .parse::<u32>()
@@ -110,7 +112,14 @@ fn restart_on_failure_stops_after_max_retries_and_ignores_success() {
         "exit 5",
     ])
     .assert_ok();
+    // wait returns at the first exit, as docker's does with a restart policy.
     env.run(["wait", &name]).assert_ok().assert_stdout_eq("5\n");
+    assert!(eventually(20, || inspect(
+        &env,
+        &name,
+        "{{.State.Status}} {{.RestartCount}}"
+    ) == "exited 2"));
+    std::thread::sleep(Duration::from_millis(500));
     assert_eq!(
         inspect(
             &env,

@@ -582,11 +582,22 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
 pub fn wait(paths: &Paths, query: &str) -> Result<i32> {
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
+    let restarts = !c.load_record(&id)?.config.restart.is_none();
+    let mut first_finish: Option<String> = None;
     loop {
         let st = match c.peek(&id) {
             Ok(s) => s,
             Err(_) => bail!(StateError::NoSuchContainer(query.to_string())),
         };
+        // docker notifies waiters at every exit, also one its restart policy follows (moby
+        // `State.SetRestarting`): a new finish time while we wait is that exit.
+        let finished = first_finish.get_or_insert_with(|| st.finished_at.clone());
+        if restarts
+            && matches!(st.status, Status::Exited | Status::Restarting)
+            && st.finished_at != *finished
+        {
+            return Ok(st.exit_code);
+        }
         if !st.is_running() && !c.monitor_alive(&id) {
             if st.status == Status::Created && st.exit_code == 0 {
                 // docker's wait on a created container blocks until it has run; we poll the same way.
