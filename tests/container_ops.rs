@@ -653,3 +653,52 @@ fn export_refuses_a_terminal_and_stats_redraws_one() {
     );
     env.run(["rm", "-f", &name]).assert_ok();
 }
+
+#[test]
+fn rootless_commit_and_export_read_subordinate_owned_files_and_keep_whiteouts() {
+    let env = TestEnv::rootless();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    let name = unique("rlcm");
+    // /secret belongs to a subordinate id and only its owner may read it: outside the container's
+    // user namespace the rootless user cannot.
+    env.run([
+        "run",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "echo s > /secret && chown 1000:1000 /secret && chmod 600 /secret && rm /bin/vi && \
+         mkdir -p /d && echo a > /d/a",
+    ])
+    .assert_ok();
+    env.run(["commit", &name, "rlcommit:1"]).assert_ok();
+    env.run([
+        "run",
+        "--rm",
+        "rlcommit:1",
+        "sh",
+        "-c",
+        "stat -c '%a' /secret; cat /secret /d/a; test -e /bin/vi || echo no-vi",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("600\ns\na\nno-vi\n");
+    // The export carries the container's own ids, as the container saw them.
+    let tar = env.dir().join("rl.tar");
+    env.run(["export", "-o", tar.to_str().unwrap(), &name])
+        .assert_ok();
+    let listing = std::process::Command::new("tar")
+        .args(["--numeric-owner", "-tvf"])
+        .arg(&tar)
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout).to_string();
+    let secret = listing
+        .lines()
+        .find(|l| l.ends_with(" secret"))
+        .unwrap_or_else(|| panic!("no /secret in the export: {listing}"));
+    assert!(secret.contains(" 1000/1000 "), "{secret}");
+    assert!(!listing.contains("bin/vi"), "{listing}");
+    env.run(["rm", &name]).assert_ok();
+}

@@ -287,20 +287,28 @@ fn store_image(
     Ok(report.id)
 }
 
-/// Write a layer tar with `write` into a fresh work dir under `ingest/`, hashing it on the way.
+/// Write a layer tar with `write` into a fresh work dir under `ingest/`, then hash what was written (the
+/// writer may be a child process in a user namespace, whose hasher state would not come back).
 fn write_layer_blob(
     work: &WorkDir,
-    write: impl FnOnce(&mut Hashing<io::BufWriter<File>>) -> Result<()>,
+    write: impl FnOnce(&mut io::BufWriter<File>) -> Result<()>,
 ) -> Result<LayerBlob> {
     let path = work.path().join("layer.tar");
     let f = File::create_new(&path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = io::BufWriter::new(f);
+    write(&mut w)?;
+    w.flush().context("writing the layer")?;
+    drop(w);
     let mut h = Hashing {
-        inner: io::BufWriter::new(f),
+        inner: io::sink(),
         hasher: Sha256::new(),
         count: 0,
     };
-    write(&mut h)?;
-    h.flush().context("writing the layer")?;
+    io::copy(
+        &mut File::open(&path).with_context(|| format!("reading {}", path.display()))?,
+        &mut h,
+    )
+    .with_context(|| format!("hashing {}", path.display()))?;
     let digest = Digest::from_hasher(h.hasher);
     Ok(LayerBlob {
         path,
@@ -359,7 +367,19 @@ pub fn commit(ctx: &Context, query: &str, o: &CommitOptions) -> Result<String> {
     let frozen = o.pause
         && c.peek(&id)?.status == Status::Running
         && crate::runtime::cgroup::freeze(&cgroup).is_ok();
-    let written = write_layer_blob(&work, |w| layer_tar::write_layer(&upper, w).map(drop));
+    // Rootless, the upper dir holds files of the container's subordinate ids: the tar is written as root
+    // of a user namespace with the container's maps, so it can read them and records the container's ids.
+    let rootless = paths.rootless;
+    let written = write_layer_blob(&work, |w| {
+        if rootless {
+            crate::runtime::in_userns("writing the container's changes", || {
+                layer_tar::write_layer(&upper, &mut *w)?;
+                w.flush().context("writing the layer")
+            })
+        } else {
+            layer_tar::write_layer(&upper, w).map(drop)
+        }
+    });
     if frozen {
         crate::runtime::cgroup::thaw(&cgroup).context("unpausing the container after commit")?;
     }
@@ -426,7 +446,15 @@ pub fn export(paths: &crate::store::Paths, query: &str, out: &mut dyn Write) -> 
     let rec = c.load_record(&id)?;
     let mut layers = vec![c.dir(&id).join("upper")];
     layers.extend(rec.layers.iter().rev().cloned());
-    layer_tar::write_merged(&layers, out).map(drop)
+    // Rootless: read the layers with the container's ids (see commit).
+    if paths.rootless {
+        crate::runtime::in_userns("exporting the container's filesystem", || {
+            layer_tar::write_merged(&layers, &mut *out)?;
+            out.flush().context("writing the tar")
+        })
+    } else {
+        layer_tar::write_merged(&layers, &mut *out).map(drop)
+    }
 }
 
 /// `import`: a tar (plain, gzip or zstd) from `input` as a one-layer image. Returns the image ID.
