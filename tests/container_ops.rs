@@ -145,7 +145,7 @@ fn restart_on_failure_stops_after_max_retries_and_ignores_success() {
 }
 
 #[test]
-fn kill_and_rm_force_end_a_restarting_container() {
+fn kill_and_rm_force_end_a_restarting_container_and_start_arms_it_again() {
     let (env, image) = world();
     let name = unique("rk");
     env.run([
@@ -154,10 +154,11 @@ fn kill_and_rm_force_end_a_restarting_container() {
         "--name",
         &name,
         "--restart",
-        "unless-stopped",
+        "always",
         &image,
-        "sleep",
-        "100",
+        "sh",
+        "-c",
+        "sleep 2; exit 1",
     ])
     .assert_ok();
     env.run(["kill", &name]).assert_ok();
@@ -167,30 +168,25 @@ fn kill_and_rm_force_end_a_restarting_container() {
     std::thread::sleep(Duration::from_secs(1));
     assert_eq!(
         inspect(&env, &name, "{{.State.Status}} {{.RestartCount}}"),
-        "exited 0"
+        "exited 0",
+        "a killed container was restarted"
     );
-    // A start ends the manual stop: the policy applies again, and rm -f ends it for good.
-    let looping = unique("rl");
-    env.run([
-        "run",
-        "-d",
-        "--name",
-        &looping,
-        "--restart",
-        "always",
-        &image,
-        "false",
-    ])
-    .assert_ok();
-    assert!(eventually(20, || inspect(
-        &env,
-        &looping,
-        "{{.RestartCount}}"
-    ) != "0"));
-    env.run(["rm", "-f", &looping]).assert_ok();
-    env.run(["ps", "-a", "-q", "--filter", &format!("name={looping}")])
+    // A start ends the manual stop: its own exit is restarted again.
+    env.run(["start", &name]).assert_ok();
+    assert!(
+        eventually(20, || inspect(&env, &name, "{{.RestartCount}}") != "0"),
+        "the policy did not apply after start"
+    );
+    env.run(["rm", "-f", &name]).assert_ok();
+    env.run(["ps", "-a", "-q", "--filter", &format!("name={name}")])
         .assert_ok()
         .assert_stdout_eq("");
+    assert!(
+        !std::fs::read_dir(env.root().join("containers"))
+            .unwrap()
+            .any(|_| true),
+        "rm -f left the restarting container's files"
+    );
 }
 
 #[test]
