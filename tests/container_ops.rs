@@ -378,6 +378,29 @@ fn commit_turns_created_changed_and_deleted_files_into_a_runnable_image() {
                 + 1
         )
     );
+    // The mount points berth made for /etc/hosts, /etc/hostname and /etc/resolv.conf are not part of
+    // the container's changes (docker's init layer): a container of the new image that never ran
+    // exports none of them.
+    let fresh = unique("cmfresh");
+    env.run(["create", "--name", &fresh, "committed:v1"])
+        .assert_ok();
+    let tar = env.dir().join("fresh.tar");
+    env.run(["export", "-o", tar.to_str().unwrap(), &fresh])
+        .assert_ok();
+    let listing = std::process::Command::new("tar")
+        .arg("-tf")
+        .arg(&tar)
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout).to_string();
+    assert!(listing.lines().any(|l| l == "etc/motd"), "{listing}");
+    for mp in ["etc/hosts", "etc/hostname", "etc/resolv.conf"] {
+        assert!(
+            !listing.lines().any(|l| l == mp),
+            "{mp} was committed: {listing}"
+        );
+    }
+    env.run(["rm", &fresh]).assert_ok();
     // The image's CMD comes from --change; what the container made is there, what it deleted is not.
     env.run(["run", "--rm", "committed:v1"])
         .assert_ok()

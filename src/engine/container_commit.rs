@@ -369,15 +369,16 @@ pub fn commit(ctx: &Context, query: &str, o: &CommitOptions) -> Result<String> {
         && crate::runtime::cgroup::freeze(&cgroup).is_ok();
     // Rootless, the upper dir holds files of the container's subordinate ids: the tar is written as root
     // of a user namespace with the container's maps, so it can read them and records the container's ids.
+    let skip = runtime_mount_points(&upper, &rec.layers);
     let rootless = paths.rootless;
     let written = write_layer_blob(&work, |w| {
         if rootless {
             crate::runtime::in_userns("writing the container's changes", || {
-                layer_tar::write_layer(&upper, &mut *w)?;
+                layer_tar::write_layer(&upper, &skip, &mut *w)?;
                 w.flush().context("writing the layer")
             })
         } else {
-            layer_tar::write_layer(&upper, w).map(drop)
+            layer_tar::write_layer(&upper, &skip, w).map(drop)
         }
     });
     if frozen {
@@ -426,6 +427,37 @@ pub fn commit(ctx: &Context, query: &str, o: &CommitOptions) -> Result<String> {
         .map(|l| json!({"mediaType": l.media_type, "digest": l.blob_digest, "size": l.blob_size}))
         .collect();
     store_image(ctx, &config, layers, &blob, o.reference.as_deref())
+}
+
+/// What the runtime creates in a container's upper dir only to mount over it (/etc/hosts, /etc/hostname,
+/// /etc/resolv.conf, /dev, /proc, /sys when the image lacks them): empty, absent from the image. docker
+/// keeps these in its init layer, which `commit` leaves out (moby `daemon/commit.go`).
+fn runtime_mount_points(upper: &Path, image_layers: &[PathBuf]) -> Vec<PathBuf> {
+    [
+        "etc/hosts",
+        "etc/hostname",
+        "etc/resolv.conf",
+        "dev",
+        "proc",
+        "sys",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .filter(|rel| {
+        let Ok(md) = std::fs::symlink_metadata(upper.join(rel)) else {
+            return false;
+        };
+        let empty = if md.is_dir() {
+            std::fs::read_dir(upper.join(rel)).is_ok_and(|mut d| d.next().is_none())
+        } else {
+            md.is_file() && md.len() == 0
+        };
+        empty
+            && !image_layers
+                .iter()
+                .any(|l| std::fs::symlink_metadata(l.join(rel)).is_ok())
+    })
+    .collect()
 }
 
 fn push_array(obj: &mut Map<String, Value>, key: &str, v: Value) {

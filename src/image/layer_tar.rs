@@ -45,9 +45,12 @@ fn is_opaque(path: &Path) -> bool {
         .any(|x| lgetxattr(path, x).is_some_and(|v| v == b"y"))
 }
 
-/// Write `upper` (an overlay upper dir) as an OCI layer tar into `out`, whiteouts translated.
-pub fn write_layer<W: Write>(upper: &Path, out: W) -> Result<W> {
+/// Write `upper` (an overlay upper dir) as an OCI layer tar into `out`, whiteouts translated. Paths in
+/// `skip` (relative to `upper`) are left out: mount points the runtime made, which docker keeps in a
+/// separate init layer that `commit` never includes.
+pub fn write_layer<W: Write>(upper: &Path, skip: &[PathBuf], out: W) -> Result<W> {
     let mut w = TreeWriter::new(out, true);
+    w.skip = skip.to_vec();
     w.walk(&[upper.to_path_buf()], Path::new(""))?;
     w.finish()
 }
@@ -66,6 +69,8 @@ struct TreeWriter<W: Write> {
     layer: bool,
     /// (dev, ino) of multiply-linked files already written, to write later names as hard links.
     links: HashMap<(u64, u64), PathBuf>,
+    /// Relative paths not written at all.
+    skip: Vec<PathBuf>,
 }
 
 impl<W: Write> TreeWriter<W> {
@@ -77,6 +82,7 @@ impl<W: Write> TreeWriter<W> {
             tar,
             layer,
             links: HashMap::new(),
+            skip: Vec::new(),
         }
     }
 
@@ -123,6 +129,9 @@ impl<W: Write> TreeWriter<W> {
         for (name, i) in seen {
             let path = srcs[i].join(&name);
             let r = rel.join(&name);
+            if self.skip.contains(&r) {
+                continue;
+            }
             let md = fs::symlink_metadata(&path)
                 .with_context(|| format!("reading {}", path.display()))?;
             self.entry(&path, &r, &md)?;
@@ -230,7 +239,7 @@ mod tests {
             0,
         )
         .unwrap();
-        let layer = write_layer(&upper, Vec::new()).unwrap();
+        let layer = write_layer(&upper, &[], Vec::new()).unwrap();
         assert_eq!(names(&layer), ["etc", "etc/.wh.gone", "etc/new"]);
         let view = write_merged(&[upper, lower], Vec::new()).unwrap();
         assert_eq!(names(&view), ["etc", "etc/kept", "etc/new"]);
