@@ -166,7 +166,8 @@ pub fn export(p: &Paths, a: &ExportArgs) -> Result<i32> {
             if std::io::stdout().is_terminal() {
                 bail!("cowardly refusing to save to a terminal. Use the -o flag or redirect");
             }
-            let mut out = stdout();
+            // Binary data: a large buffer instead of stdout's line buffering.
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout());
             commit::export(p, &a.container, &mut out)?;
             out.flush().context("writing the tar")?;
         }
