@@ -293,6 +293,32 @@ fn update_changes_a_running_containers_cgroup_and_a_lowered_pids_limit_bites() {
 }
 
 #[test]
+fn update_restart_policy_applies_to_the_running_payloads_exit() {
+    let (env, image) = world();
+    let name = unique("upr");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "sleep 1; exit 1",
+    ])
+    .assert_ok();
+    env.run(["update", "--restart", "on-failure:1", &name])
+        .assert_ok();
+    assert!(
+        eventually(20, || inspect(&env, &name, "{{.RestartCount}}") == "1"),
+        "the policy set by update was not applied"
+    );
+    env.run(["wait", &name]).assert_ok();
+    assert!(eventually(20, || inspect(&env, &name, "{{.State.Status}}") == "exited"));
+    env.run(["rm", "-f", &name]).assert_ok();
+}
+
+#[test]
 fn update_of_a_stopped_container_applies_at_its_next_start() {
     let (env, image) = world();
     let name = unique("ups");
@@ -719,5 +745,40 @@ fn rootless_commit_and_export_read_subordinate_owned_files_and_keep_whiteouts() 
         .unwrap_or_else(|| panic!("no /secret in the export: {listing}"));
     assert!(secret.contains(" 1000/1000 "), "{secret}");
     assert!(!listing.contains("bin/vi"), "{listing}");
+    env.run(["rm", &name]).assert_ok();
+}
+
+#[test]
+fn rootless_restart_policy_relaunches_the_payload() {
+    let env = TestEnv::rootless();
+    let image = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    let name = unique("rlrs");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--restart",
+        "on-failure:2",
+        &image,
+        "sh",
+        "-c",
+        "exit 2",
+    ])
+    .assert_ok();
+    assert!(
+        eventually(20, || inspect(
+            &env,
+            &name,
+            "{{.State.Status}} {{.RestartCount}}"
+        ) == "exited 2"),
+        "{}",
+        inspect(
+            &env,
+            &name,
+            "{{.State.Status}} {{.RestartCount}} {{.State.Error}}"
+        )
+    );
     env.run(["rm", &name]).assert_ok();
 }

@@ -109,6 +109,9 @@ pub fn run(paths: &Paths, id: &str, wait_attach: bool, on_exit: ExitHook) -> i32
     let mut ready = Some(ready);
     // `--restart` relaunches through the same supervision; only the first run has a waiting client.
     let supervised = restart::supervise_with_policy(paths, id, |first| {
+        // The previous run's SIGCHLD pipe is closed and its fd number free for reuse (the launch
+        // channel gets it): the handler must not write there while the relaunch starts the payload.
+        SIGCHLD_PIPE.store(-1, Ordering::Relaxed);
         supervise(paths, id, wait_attach && first, &mut ready, on_exit)
     });
     match supervised {

@@ -8,7 +8,7 @@
 //! as soon as the recorded monitor is not this process or the state moved on without it.
 
 use crate::spec::restart::next_delay;
-use crate::state::{Containers, Status};
+use crate::state::{Containers, MonitorRecord, Status};
 use crate::store::Paths;
 use anyhow::Result;
 use std::time::{Duration, Instant};
@@ -69,6 +69,17 @@ pub fn supervise_with_policy(
             {
                 drop(_l);
                 return give_up(&c, id, me);
+            }
+            // supervise drops the record when the policy was `no` at launch (an `update --restart`
+            // since then): the container must keep reading as alive while it waits.
+            if c.read_monitor(id).is_none() {
+                c.write_monitor(
+                    id,
+                    &MonitorRecord {
+                        pid: me,
+                        start_time: crate::state::process_start_time(me).unwrap_or(0),
+                    },
+                )?;
             }
             st.status = Status::Restarting;
             c.save_state(id, &st)?;
