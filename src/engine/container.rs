@@ -538,6 +538,10 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
     {
         let _l = c.lock(&id)?;
         let st = c.refresh(&id)?;
+        if !st.is_running() && !rec.config.restart.is_none() {
+            // Its monitor may still be deciding on a restart after the exit: a removal ends that.
+            disable_restart(&c, &id, &st)?;
+        }
         if st.is_running() {
             if !force && st.status == Status::Restarting {
                 bail!(InvalidState(format!(
