@@ -563,6 +563,24 @@ fn export_then_import_round_trips_a_containers_filesystem() {
     env.run(["run", "--rm", &id, "cat", "/marker"])
         .assert_ok()
         .assert_stdout_eq("exported\n");
+    // A running container exports too, with what it wrote so far.
+    let live = unique("exlive");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &live,
+        &image,
+        "sh",
+        "-c",
+        "echo x > /live-marker; sleep 1000",
+    ])
+    .assert_ok();
+    assert!(eventually(10, || env
+        .run(["export", &live])
+        .stdout()
+        .contains("live-marker")));
+    env.run(["rm", "-f", &live]).assert_ok();
     env.run(["export", "nosuchcontainer"])
         .assert_failed()
         .assert_stderr_has("No such container");
