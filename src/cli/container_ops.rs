@@ -1,6 +1,7 @@
 //! `update`, `commit`, `export` and `import`: docker's flags parsed into the engine's typed options, and
 //! docker's output (the names given for `update`, `sha256:<id>` for `commit`/`import`, the tar for
-//! `export`). Streams only through [`super::super::stdout`].
+//! `export`). Streams only through [`super::super::stdout`]. Must not touch the store or the runtime
+//! itself: every verb is one engine call (engine::container_update, engine::container_commit).
 
 use super::super::{GlobalOpts, StatusError, human, stdout};
 use crate::engine::container_commit::{self as commit, CommitOptions, ImportOptions};

@@ -1,7 +1,8 @@
 //! `stats`: docker's resource table. Streaming (the default) samples every second and computes CPU %
 //! from the CPU time used between two samples, as docker does from `precpu_stats`; on a terminal it
 //! clears and redraws, otherwise it prints one block per interval (docker/cli `container/stats.go`).
-//! `--no-stream` prints one block over a short first interval. Runs until interrupted.
+//! `--no-stream` prints one block over a short first interval. Runs until interrupted (a closed pipe ends
+//! it quietly, as every command's output). Reads counters only through the engine (engine::container).
 
 use super::{StatsArgs, Summary, ctr, format, human, stdout};
 use crate::store::Paths;

@@ -1,7 +1,7 @@
 //! `commit`, `export` and `import`: container filesystems to images and tars, tars to images.
 //!
 //! A committed or imported image enters the store exactly as a pulled one does: the new layer tar, its
-//! config and an OCI manifest are served by a local [`Source`] to [`image::pull_from`], which verifies
+//! config and an OCI manifest are served by a local [`Source`] to [`img::pull_from`], which verifies
 //! every digest, unpacks the layer into its chain-ID snapshot, renames blobs into place and records the
 //! image under the index lock. So `images`, `inspect`, `run` and `rmi` need nothing new.
 //! Depends on image (tar writing), engine::image (the store path), state and runtime::cgroup (`commit
