@@ -4,6 +4,7 @@
 mod support;
 
 mod cli;
+mod container_ops;
 mod containers;
 mod images;
 mod network;

@@ -21,6 +21,10 @@ use std::time::SystemTime;
 mod attach;
 #[path = "container_exec.rs"]
 mod exec;
+#[path = "container_ops.rs"]
+pub mod ops;
+#[path = "container_stats.rs"]
+mod stats;
 
 #[derive(Debug, Subcommand)]
 pub enum ContainerCommand {
@@ -131,8 +135,14 @@ pub enum Verb {
     },
     /// Copy files/folders between a container and the local filesystem
     Cp { src: String, dest: String },
-    /// Display resource usage statistics of containers (with --no-stream)
+    /// Display a live stream of container(s) resource usage statistics
     Stats(StatsArgs),
+    /// Update configuration of one or more containers
+    Update(ops::UpdateArgs),
+    /// Create a new image from a container's changes
+    Commit(ops::CommitArgs),
+    /// Export a container's filesystem as a tar archive
+    Export(ops::ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -259,6 +269,10 @@ pub struct CreateFlags {
     #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
           default_value = "false", default_missing_value = "true", value_parser = super::go_bool)]
     pub rm: bool,
+    /// Restart policy to apply when a container exits ("no", "always", "on-failure[:max-retries]",
+    /// "unless-stopped")
+    #[arg(long, default_value = "no")]
+    pub restart: String,
     /// Pull image before running ("always", "missing", "never")
     #[arg(long, default_value = "missing")]
     pub pull: String,
@@ -571,7 +585,10 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             }
             Ok(0)
         }
-        Verb::Stats(a) => stats(&p, &a),
+        Verb::Stats(a) => stats::stats(&p, &a),
+        Verb::Update(a) => ops::update(&p, &a),
+        Verb::Commit(a) => ops::commit(g, &a),
+        Verb::Export(a) => ops::export(&p, &a),
         Verb::Attach {
             no_stdin,
             sig_proxy,
@@ -901,7 +918,12 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         auto_remove: flags.rm,
         pod: None,
         init: flags.init,
+        restart: crate::spec::restart::RestartPolicy::parse(&flags.restart)?,
     };
+    // docker/cli `container/opts.go`: a container removed on exit cannot be restarted.
+    if opts.auto_remove && !opts.restart.is_none() {
+        bail!("conflicting options: cannot specify both --restart and --rm");
+    }
     Ok((image, opts))
 }
 
@@ -1134,6 +1156,12 @@ fn status_column(s: &Summary, now: SystemTime) -> String {
         Status::Paused => human::status_up(t(&s.state.started_at), now, true),
         Status::Exited => human::status_exited(s.state.exit_code, t(&s.state.finished_at), now),
         Status::Removing => "Removal In Progress".into(),
+        // docker/cli `formatter/container.go`: "Restarting (%d) %s ago" from FinishedAt.
+        Status::Restarting => format!(
+            "Restarting ({}) {}",
+            s.state.exit_code,
+            human::since(t(&s.state.finished_at), now)
+        ),
     }
 }
 
@@ -1303,100 +1331,6 @@ fn top(p: &Paths, container: &str, ps_args: &[String]) -> Result<i32> {
             writeln!(w, "{l}")?;
         }
     }
-    Ok(0)
-}
-
-/// `stats --no-stream`: one sample of each running container (CPU % over a short interval, as docker's
-/// first streamed frame does).
-fn stats(p: &Paths, a: &StatsArgs) -> Result<i32> {
-    if !a.no_stream {
-        // Streaming: redraw the table in place every sample, as docker does on a terminal.
-        loop {
-            let once = StatsArgs {
-                no_stream: true,
-                all: a.all,
-                no_trunc: a.no_trunc,
-                format: a.format.clone(),
-                containers: a.containers.clone(),
-            };
-            write!(stdout(), "\x1b[2J\x1b[H")?;
-            stats(p, &once)?;
-        }
-    }
-    let mut targets: Vec<Summary> = if a.containers.is_empty() {
-        ctr::list(p)?
-            .into_iter()
-            .filter(|s| a.all || s.state.is_running())
-            .collect()
-    } else {
-        a.containers
-            .iter()
-            .map(|c| ctr::get(p, c))
-            .collect::<Result<_>>()?
-    };
-    targets.sort_by(|x, y| x.record.name.cmp(&y.record.name));
-    let first: Vec<_> = targets
-        .iter()
-        .map(|s| ctr::stats(p, &s.record.id).ok())
-        .collect();
-    let t0 = std::time::Instant::now();
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let cpus = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1) as f64;
-    let host_mem = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            m.lines()
-                .next()
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-        })
-        .map(|kb| kb * 1024)
-        .unwrap_or(0);
-    let rows: Vec<Value> = targets
-        .iter()
-        .zip(first)
-        .map(|(s, before)| {
-            let now = if s.state.is_running() { ctr::stats(p, &s.record.id).ok() } else { None };
-            let (cpu, mem, limit, pids) = match (&before, &now) {
-                (Some(b), Some(n)) => {
-                    let dt = t0.elapsed().as_nanos() as f64;
-                    let cpu = (n.cpu_usage_ns.saturating_sub(b.cpu_usage_ns)) as f64 / dt * 100.0;
-                    let limit = n.memory_limit.filter(|l| *l < host_mem || host_mem == 0).unwrap_or(host_mem);
-                    (cpu.min(100.0 * cpus), n.memory_usage, limit, n.pids)
-                }
-                _ => (0.0, 0, 0, 0),
-            };
-            let pct = if limit > 0 { mem as f64 / limit as f64 * 100.0 } else { 0.0 };
-            json!({
-                "BlockIO": "0B / 0B",
-                "CPUPerc": format!("{cpu:.2}%"),
-                "Container": if a.no_trunc { s.record.id.clone() } else { s.record.id[..12].to_string() },
-                "ID": if a.no_trunc { s.record.id.clone() } else { s.record.id[..12].to_string() },
-                "MemPerc": format!("{pct:.2}%"),
-                "MemUsage": format!("{} / {}", human::bytes_size(mem), human::bytes_size(limit)),
-                "Name": s.record.name,
-                "NetIO": "0B / 0B",
-                "PIDs": pids.to_string(),
-            })
-        })
-        .collect();
-    format::render_list(
-        &mut stdout(),
-        a.format.as_deref(),
-        "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}",
-        &rows,
-        &[
-            ("ID", "CONTAINER ID"),
-            ("CPUPerc", "CPU %"),
-            ("MemUsage", "MEM USAGE / LIMIT"),
-            ("MemPerc", "MEM %"),
-            ("NetIO", "NET I/O"),
-            ("BlockIO", "BLOCK I/O"),
-            ("PIDs", "PIDS"),
-        ],
-    )?;
     Ok(0)
 }
 

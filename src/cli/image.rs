@@ -24,6 +24,8 @@ pub enum ImageCommand {
     Tag(TagArgs),
     /// Remove one or more images
     Rmi(RmiArgs),
+    /// Import the contents from a tarball to create a filesystem image
+    Import(super::container::ops::ImportArgs),
     /// Manage images
     Image {
         #[command(subcommand)]
@@ -47,6 +49,8 @@ pub enum ImageGroup {
     Rm(RmiArgs),
     /// Remove unused images
     Prune(PruneArgs),
+    /// Import the contents from a tarball to create a filesystem image
+    Import(super::container::ops::ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +165,10 @@ pub fn run(cmd: ImageCommand, g: &GlobalOpts) -> Result<i32> {
         ImageCommand::Image {
             cmd: ImageGroup::Prune(a),
         } => prune(&context(g)?, a),
+        ImageCommand::Import(a)
+        | ImageCommand::Image {
+            cmd: ImageGroup::Import(a),
+        } => super::container::ops::import(g, &a),
     }
 }
 

@@ -479,6 +479,7 @@ pub fn stop(
     {
         let _l = c.lock(&id)?;
         let st = c.refresh(&id)?;
+        disable_restart(&c, &id, &st)?;
         if !st.is_running() {
             return Ok(());
         }
@@ -499,6 +500,17 @@ pub fn stop(
     Ok(())
 }
 
+/// Mark the container manually stopped so its monitor does not restart it (`--restart`); the caller
+/// holds the lock and passes the refreshed state.
+fn disable_restart(c: &Containers, id: &str, st: &ContainerState) -> Result<()> {
+    if st.manually_stopped {
+        return Ok(());
+    }
+    let mut st = st.clone();
+    st.manually_stopped = true;
+    c.save_state(id, &st)
+}
+
 /// `kill -s SIG`.
 pub fn kill(paths: &Paths, query: &str, sig: i32) -> Result<()> {
     let c = Containers::new(paths);
@@ -509,6 +521,10 @@ pub fn kill(paths: &Paths, query: &str, sig: i32) -> Result<()> {
         bail!(InvalidState(format!(
             "cannot kill container: {query}: container {id} is not running"
         )));
+    }
+    // docker: killing with SIGKILL or the container's stop signal is a manual stop (ExitOnNext).
+    if sig == libc::SIGKILL || sig == stop_signal(&c.load_record(&id)?) {
+        disable_restart(&c, &id, &st)?;
     }
     signal(&st, sig)
 }
@@ -522,7 +538,17 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
     {
         let _l = c.lock(&id)?;
         let st = c.refresh(&id)?;
+        if !st.is_running() && !rec.config.restart.is_none() {
+            // Its monitor may still be deciding on a restart after the exit: a removal ends that.
+            disable_restart(&c, &id, &st)?;
+        }
         if st.is_running() {
+            if !force && st.status == Status::Restarting {
+                bail!(InvalidState(format!(
+                    "cannot remove container \"/{}\": container is restarting: stop the container before removing or force remove",
+                    rec.name
+                )));
+            }
             if !force {
                 bail!(InvalidState(format!(
                     "cannot remove container \"/{}\": container is running: stop the container before removing or force remove",
@@ -532,6 +558,7 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
             if st.status == Status::Paused {
                 let _ = crate::runtime::cgroup::thaw(&monitor::cgroup_name(&rec));
             }
+            disable_restart(&c, &id, &st)?;
             signal(&st, libc::SIGKILL)?;
         }
     }
@@ -559,11 +586,22 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
 pub fn wait(paths: &Paths, query: &str) -> Result<i32> {
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
+    let restarts = !c.load_record(&id)?.config.restart.is_none();
+    let mut first_finish: Option<String> = None;
     loop {
         let st = match c.peek(&id) {
             Ok(s) => s,
             Err(_) => bail!(StateError::NoSuchContainer(query.to_string())),
         };
+        // docker notifies waiters at every exit, also one its restart policy follows (moby
+        // `State.SetRestarting`): a new finish time while we wait is that exit.
+        let finished = first_finish.get_or_insert_with(|| st.finished_at.clone());
+        if restarts
+            && matches!(st.status, Status::Exited | Status::Restarting)
+            && st.finished_at != *finished
+        {
+            return Ok(st.exit_code);
+        }
         if !st.is_running() && !c.monitor_alive(&id) {
             if st.status == Status::Created && st.exit_code == 0 {
                 // docker's wait on a created container blocks until it has run; we poll the same way.
@@ -676,7 +714,7 @@ pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
         "LogConfig": {"Type": "json-file", "Config": {}},
         "NetworkMode": if o.network.is_empty() { "none" } else { o.network.as_str() },
         "PortBindings": {},
-        "RestartPolicy": {"Name": "no", "MaximumRetryCount": 0},
+        "RestartPolicy": {"Name": o.restart.name(), "MaximumRetryCount": o.restart.max_retries},
         "AutoRemove": o.auto_remove,
         "VolumeDriver": "",
         "VolumesFrom": Value::Null,
@@ -740,7 +778,7 @@ pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
             "Status": st.status.as_str(),
             "Running": running,
             "Paused": st.status == Status::Paused,
-            "Restarting": false,
+            "Restarting": st.status == Status::Restarting,
             "OOMKilled": st.oom_killed,
             "Dead": false,
             "Pid": if running { st.pid } else { 0 },
@@ -914,6 +952,11 @@ pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
     if st.status == Status::Paused {
         bail!(InvalidState(format!(
             "container {id} is paused, unpause the container before exec"
+        )));
+    }
+    if st.status == Status::Restarting {
+        bail!(InvalidState(format!(
+            "Container {id} is restarting, wait until the container is running"
         )));
     }
     let spec_path = c.dir(&id).join("config.json");

@@ -7,6 +7,7 @@
 
 pub mod compression;
 pub mod digest;
+pub mod layer_tar;
 pub mod manifest;
 pub mod reference;
 pub mod unpack;

@@ -11,6 +11,7 @@
 
 pub mod log;
 pub mod pause;
+pub mod restart;
 
 use crate::runtime::{self, Launch, LaunchError, Rootfs, Stdio};
 use crate::state::attach::{self, Decoder};
@@ -106,7 +107,14 @@ pub fn run(paths: &Paths, id: &str, wait_attach: bool, on_exit: ExitHook) -> i32
     // SAFETY: the CLI placed the write end of its pipe at READY_FD before exec; we own it from here.
     let ready = unsafe { File::from_raw_fd(READY_FD) };
     let mut ready = Some(ready);
-    match supervise(paths, id, wait_attach, &mut ready, on_exit) {
+    // `--restart` relaunches through the same supervision; only the first run has a waiting client.
+    let supervised = restart::supervise_with_policy(paths, id, |first| {
+        // The previous run's SIGCHLD pipe is closed and its fd number free for reuse (the launch
+        // channel gets it): the handler must not write there while the relaunch starts the payload.
+        SIGCHLD_PIPE.store(-1, Ordering::Relaxed);
+        supervise(paths, id, wait_attach && first, &mut ready, on_exit)
+    });
+    match supervised {
         Ok(()) => 0,
         Err(e) => {
             if let Some(mut r) = ready.take() {
@@ -499,7 +507,10 @@ fn supervise(
         }
     } else {
         let _ = std::fs::remove_file(&sock_path);
-        let _ = std::fs::remove_file(run_dir.join("monitor.json"));
+        // With a restart policy the restart loop still owns the container; it removes the record.
+        if rec.config.restart.is_none() {
+            let _ = std::fs::remove_file(run_dir.join("monitor.json"));
+        }
     }
     if let Err(e) = &result {
         let _ = std::fs::write(run_dir.join("monitor.err"), format!("{e:#}\n"));

@@ -633,6 +633,43 @@ pub(crate) fn destroy(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// `update`: write new limits into an existing container cgroup (device rules stay as created). On v1
+/// the memory and memory+swap limits are written in the order the kernel accepts (memsw may never be
+/// below the memory limit), as runc does. Controllers whose directory is missing are skipped.
+pub fn update(name: &str, res: &LinuxResources) -> Result<()> {
+    let v = version();
+    for (ctrl, dir) in dirs(name)? {
+        if !dir.is_dir() {
+            continue;
+        }
+        match v {
+            Version::V2 => apply_v2(&dir, res)?,
+            Version::V1 if ctrl == "memory" => {
+                let Some(m) = res.memory() else { continue };
+                let memsw = dir.join("memory.memsw.limit_in_bytes").exists();
+                let cur_swap = read(&dir, "memory.memsw.limit_in_bytes")
+                    .and_then(|x| x.parse::<i64>().ok())
+                    .unwrap_or(i64::MAX);
+                let (limit, swap) = (m.limit(), m.swap().filter(|_| memsw));
+                let swap_first =
+                    swap.is_some_and(|s| s == -1 || limit.is_some_and(|l| l > cur_swap));
+                if swap_first && let Some(s) = swap {
+                    write(&dir, "memory.memsw.limit_in_bytes", &s.to_string())?;
+                }
+                if let Some(l) = limit {
+                    write(&dir, "memory.limit_in_bytes", &l.to_string())?;
+                }
+                if !swap_first && let Some(s) = swap {
+                    write(&dir, "memory.memsw.limit_in_bytes", &s.to_string())?;
+                }
+            }
+            Version::V1 if ctrl != "devices" => apply_v1(&ctrl, &dir, res)?,
+            Version::V1 => {}
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

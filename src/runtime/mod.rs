@@ -233,6 +233,12 @@ pub fn remove_in_userns(path: &std::path::Path) -> Result<()> {
     process::remove_in_userns(path)
 }
 
+/// Runs `f` in a child as root of a user namespace with a rootless container's maps (nothing mounted):
+/// files read and written there carry the container's own ids. The caller must be single-threaded.
+pub fn in_userns(what: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+    process::in_userns(what, f)
+}
+
 /// Runs `f` with the container's rootfs mounted at [`Rootfs::root`] in a child's private mount namespace
 /// (rootless: inside a user namespace with the container's maps): `cp` on a container that is not running.
 /// Nothing is mounted in the caller's namespace. The caller must be single-threaded.

@@ -858,6 +858,64 @@ pub(crate) fn remove_in_userns(path: &Path) -> Result<()> {
     r.with_context(|| format!("removing {} in a user namespace", path.display()))
 }
 
+/// Runs `f` in a forked child that is root of a new user namespace with a rootless container's maps, so
+/// it reads and owns files as the container does (the container's own uids and gids, files of its
+/// subordinate ids): `commit` and `export` of rootless containers. Nothing is mounted. The caller must be
+/// single-threaded and unprivileged; `f`'s error text comes back as the error.
+pub(crate) fn in_userns(what: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+    let (psock, csock) = socketpair()?;
+    let child = fork()?;
+    if child == 0 {
+        drop(psock);
+        let sock = csock.as_raw_fd();
+        // SAFETY: unshare in a single-threaded child.
+        if unsafe { libc::unshare(libc::CLONE_NEWUSER) } < 0 {
+            fail_step(
+                sock,
+                "creating the user namespace",
+                std::io::Error::last_os_error(),
+            );
+        }
+        send(sock, b'R', b"");
+        wait_go(sock);
+        become_ns_root(sock);
+        match f() {
+            Ok(()) => send(sock, b'X', b""),
+            Err(e) => send(sock, b'E', format!("{e:#}").as_bytes()),
+        }
+        // SAFETY: the child is done; _exit skips the caller's destructors.
+        unsafe { libc::_exit(0) }
+    }
+    drop(csock);
+    let sock = psock.as_raw_fd();
+    let r = (|| -> Result<()> {
+        set_recv_timeout(sock)?;
+        match recv(sock)? {
+            Some((b'R', _, _)) => {}
+            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
+            _ => bail!("the user namespace helper exited early"),
+        }
+        write_maps(child, &Spec::default(), true)?;
+        send(sock, b'G', b"");
+        // The work may take longer than the setup timeout: wait for the child, then read its queued answer.
+        // SAFETY: waitpid of our own child.
+        unsafe { libc::waitpid(child, std::ptr::null_mut(), 0) };
+        match recv(sock)? {
+            Some((b'X', _, _)) => Ok(()),
+            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
+            _ => bail!("the user namespace helper exited without an answer"),
+        }
+    })();
+    // SAFETY: kill/waitpid of our own child (harmless once it has been reaped: ECHILD).
+    unsafe {
+        if r.is_err() {
+            libc::kill(child, libc::SIGKILL);
+        }
+        libc::waitpid(child, std::ptr::null_mut(), 0);
+    }
+    r.with_context(|| format!("{what} in a user namespace"))
+}
+
 /// Runs `f` in a forked child that mounts `rootfs` at [`Rootfs::root`] in a mount namespace of its own (and,
 /// rootless, a user namespace with the container's maps, as [`launch`] creates them), so nothing is mounted in
 /// the caller's namespace and the overlay gives exactly the container's view (whiteouts, opaque dirs,

@@ -6,6 +6,7 @@
 //! /etc/passwd and /etc/group through [`user::RootReader`] and a seccomp profile file.
 //! Invariant: the spec says everything the runtime does; nothing of the caller's environment leaks in.
 
+pub mod restart;
 pub mod seccomp;
 pub mod user;
 
@@ -196,6 +197,9 @@ pub struct RunOptions {
     /// `--init`: berth's reaper is PID 1 and the command its child (engine::pod::add_init).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub init: bool,
+    /// `--restart`: applied by the container's monitor (monitor::restart).
+    #[serde(default, skip_serializing_if = "restart::RestartPolicy::is_none")]
+    pub restart: restart::RestartPolicy,
 }
 
 /// The parts of an image config the spec needs (OCI image config `config` object).
@@ -569,6 +573,11 @@ pub fn build_spec(image: &ImageConfig, opts: &RunOptions, host: &HostContext) ->
         "linux": linux,
     });
     serde_json::from_value(spec).context("building the OCI runtime spec")
+}
+
+/// The spec's `linux.resources` for `opts` (what `update` writes to a container's spec and cgroup).
+pub fn linux_resources(opts: &RunOptions) -> Result<oci_spec::runtime::LinuxResources> {
+    serde_json::from_value(resources(opts)).context("building the container's resources")
 }
 
 fn resources(opts: &RunOptions) -> Value {

@@ -41,6 +41,9 @@ pub enum Status {
     Paused,
     Exited,
     Removing,
+    /// Waiting to restart the payload per `--restart`; the monitor is alive, the payload is not
+    /// (docker keeps `Running: true` meanwhile, so stop, rm and ps treat it as running).
+    Restarting,
 }
 
 impl Status {
@@ -51,6 +54,7 @@ impl Status {
             Status::Paused => "paused",
             Status::Exited => "exited",
             Status::Removing => "removing",
+            Status::Restarting => "restarting",
         }
     }
 }
@@ -95,6 +99,10 @@ pub struct ContainerState {
     pub error: String,
     #[serde(default)]
     pub restart_count: u32,
+    /// `stop`, `kill` or `rm -f` ended the container: no restart policy applies until the next `start`
+    /// (docker's HasBeenManuallyStopped).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub manually_stopped: bool,
 }
 
 impl ContainerState {
@@ -109,11 +117,15 @@ impl ContainerState {
             oom_killed: false,
             error: String::new(),
             restart_count: 0,
+            manually_stopped: false,
         }
     }
 
     pub fn is_running(&self) -> bool {
-        matches!(self.status, Status::Running | Status::Paused)
+        matches!(
+            self.status,
+            Status::Running | Status::Paused | Status::Restarting
+        )
     }
 }
 
@@ -371,6 +383,14 @@ impl Containers {
         if !st.is_running() {
             return Ok(st);
         }
+        if st.status == Status::Restarting {
+            if !self.monitor_alive(id) {
+                // The monitor died while waiting to restart: the last exit stands.
+                st.status = Status::Exited;
+                self.save_state(id, &st)?;
+            }
+            return Ok(st);
+        }
         if same_process_alive(st.pid, st.start_time) {
             return Ok(st);
         }
@@ -399,6 +419,12 @@ impl Containers {
     /// the liveness check is the same as [`Self::refresh`] but nothing is written.
     pub fn peek(&self, id: &str) -> Result<ContainerState> {
         let mut st = self.load_state(id)?;
+        if st.status == Status::Restarting {
+            if !self.monitor_alive(id) {
+                st.status = Status::Exited;
+            }
+            return Ok(st);
+        }
         if st.is_running() && !same_process_alive(st.pid, st.start_time) {
             if let Some(e) = self.read_exit(id) {
                 apply_exit(&mut st, &e);

@@ -1,0 +1,187 @@
+//! `update`: change a container's resource limits and restart policy, running or not (docker's
+//! `container update`). The new values go into its record (what inspect's HostConfig shows), its OCI spec
+//! (what the next start applies) and, while it runs, its cgroup.
+//!
+//! Depends on spec, state and runtime::cgroup (the one place that writes cgroup files). Invariant: the
+//! record, the spec and the live cgroup agree once `update` returns Ok; validation happens before any
+//! of them is written.
+
+use crate::monitor;
+use crate::spec::{self, RunOptions, restart::RestartPolicy};
+use crate::state::{Containers, Status};
+use crate::store::{self, Paths};
+use anyhow::{Context, Result, bail};
+
+/// The flags of `update`; `None` leaves a value as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateOptions {
+    pub memory: Option<i64>,
+    /// -1 for unlimited swap.
+    pub memory_swap: Option<i64>,
+    pub nano_cpus: Option<i64>,
+    pub cpu_shares: Option<u64>,
+    pub cpuset_cpus: Option<String>,
+    /// 0 or -1 for unlimited.
+    pub pids_limit: Option<i64>,
+    pub restart: Option<RestartPolicy>,
+}
+
+impl UpdateOptions {
+    pub fn is_empty(&self) -> bool {
+        self.memory.is_none()
+            && self.memory_swap.is_none()
+            && self.nano_cpus.is_none()
+            && self.cpu_shares.is_none()
+            && self.cpuset_cpus.is_none()
+            && self.pids_limit.is_none()
+            && self.restart.is_none()
+    }
+}
+
+/// Merge `u` into `o` with docker's checks (moby `daemon/update.go`, `verifyContainerResources`).
+fn merge(o: &RunOptions, u: &UpdateOptions) -> Result<RunOptions> {
+    let mut n = o.clone();
+    if let Some(m) = u.memory {
+        if m < 6 * 1024 * 1024 {
+            bail!("Minimum memory limit allowed is 6MB");
+        }
+        // An explicit swap limit set earlier stays; memory may not grow past it alone.
+        if u.memory_swap.is_none()
+            && let Some(s) = o.memory_swap.filter(|s| *s > 0)
+            && m > s
+        {
+            bail!(
+                "Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time"
+            );
+        }
+        n.memory = Some(m);
+    }
+    if let Some(s) = u.memory_swap {
+        if n.memory.is_none() {
+            bail!("You should always set the Memory limit when using Memoryswap limit, see usage");
+        }
+        if s != -1 && n.memory.is_some_and(|m| s < m) {
+            bail!("Minimum memoryswap limit should be larger than memory limit, see usage");
+        }
+        n.memory_swap = Some(s);
+    }
+    if let Some(c) = u.nano_cpus {
+        n.nano_cpus = (c > 0).then_some(c);
+    }
+    if let Some(s) = u.cpu_shares {
+        n.cpu_shares = (s > 0).then_some(s);
+    }
+    if let Some(c) = &u.cpuset_cpus {
+        n.cpuset_cpus = (!c.is_empty()).then(|| c.clone());
+    }
+    if let Some(p) = u.pids_limit {
+        n.pids_limit = Some(p);
+    }
+    if let Some(r) = &u.restart {
+        if o.auto_remove && !r.is_none() {
+            bail!(
+                "Restart policy cannot be updated because AutoRemove is enabled for the container"
+            );
+        }
+        n.restart = r.clone();
+    }
+    Ok(n)
+}
+
+/// `update [flags] CONTAINER`.
+pub fn update(paths: &Paths, query: &str, u: &UpdateOptions) -> Result<()> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let _l = c.lock(&id)?;
+    let st = c.refresh(&id)?;
+    let mut rec = c.load_record(&id)?;
+    let merged = merge(&rec.config, u).with_context(|| format!("Cannot update container {id}"))?;
+    let mut res = spec::linux_resources(&merged)?;
+    // The spec leaves an unlimited pids count out; a live cgroup must be told "max" explicitly.
+    let mut live = res.clone();
+    if u.pids_limit.is_some_and(|p| p <= 0) {
+        live.set_pids(Some(
+            oci_spec::runtime::LinuxPidsBuilder::default()
+                .limit(0)
+                .build()
+                .context("building the pids limit")?,
+        ));
+    }
+    // `--cpus 0` removes the quota: the live cgroup needs "unlimited" (-1 in v1, "max" in v2) written.
+    if u.nano_cpus == Some(0) {
+        let mut cpu = live.cpu().clone().unwrap_or_default();
+        cpu.set_quota(Some(-1));
+        cpu.set_period(Some(100_000));
+        live.set_cpu(Some(cpu));
+    }
+    let running = st.is_running() && st.status != Status::Restarting;
+    if running {
+        crate::runtime::cgroup::update(&monitor::cgroup_name(&rec), &live)
+            .with_context(|| format!("Cannot update container {id}"))?;
+    }
+    // The next start applies the spec: keep its device rules, replace the limits.
+    let spec_path = c.dir(&id).join("config.json");
+    let mut spec: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(&spec_path).with_context(|| format!("reading {}", spec_path.display()))?,
+    )
+    .with_context(|| format!("parsing {}", spec_path.display()))?;
+    let devices = spec["linux"]["resources"]["devices"].take();
+    res.set_devices(serde_json::from_value(devices).ok());
+    spec["linux"]["resources"] = serde_json::to_value(&res).context("encoding resources")?;
+    store::write_atomic(
+        &spec_path,
+        &serde_json::to_vec_pretty(&spec).context("encoding spec")?,
+    )?;
+    rec.config = merged;
+    c.save_record(&rec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_and_swap_follow_dockers_rules() {
+        let o = RunOptions {
+            memory: Some(64 << 20),
+            memory_swap: Some(128 << 20),
+            ..Default::default()
+        };
+        let grow = UpdateOptions {
+            memory: Some(256 << 20),
+            ..Default::default()
+        };
+        assert!(merge(&o, &grow).is_err());
+        let both = UpdateOptions {
+            memory: Some(256 << 20),
+            memory_swap: Some(512 << 20),
+            ..Default::default()
+        };
+        let n = merge(&o, &both).unwrap();
+        assert_eq!(
+            (n.memory, n.memory_swap),
+            (Some(256 << 20), Some(512 << 20))
+        );
+        let tiny = UpdateOptions {
+            memory: Some(1 << 20),
+            ..Default::default()
+        };
+        assert_eq!(
+            merge(&o, &tiny).unwrap_err().to_string(),
+            "Minimum memory limit allowed is 6MB"
+        );
+    }
+
+    #[test]
+    fn restart_policy_cannot_be_set_on_an_auto_removed_container() {
+        let o = RunOptions {
+            auto_remove: true,
+            ..Default::default()
+        };
+        let u = UpdateOptions {
+            restart: Some(RestartPolicy::parse("always").unwrap()),
+            ..Default::default()
+        };
+        assert!(merge(&o, &u).is_err());
+    }
+}

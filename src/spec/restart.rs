@@ -1,0 +1,145 @@
+//! `--restart no|always|on-failure[:N]|unless-stopped`: the policy type, its parsing with docker's wording,
+//! the decision "restart after this exit?" and docker's back-off between restarts.
+//!
+//! Pure (no I/O): the monitor ([`crate::monitor::restart`]) applies it. Invariant: a policy that is not
+//! `no` never restarts a container that was stopped by hand (docker's `HasBeenManuallyStopped`).
+
+use anyhow::{Result, bail};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// docker's `HostConfig.RestartPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestartPolicy {
+    /// "no", "always", "on-failure" or "unless-stopped".
+    #[serde(default = "no")]
+    pub name: String,
+    /// on-failure only; 0 means no limit.
+    #[serde(default)]
+    pub max_retries: u32,
+}
+
+fn no() -> String {
+    "no".into()
+}
+
+/// docker's first delay between restarts (moby `restartmanager/restartmanager.go` backoffMultiplier,
+/// defaultTimeout = 100ms).
+pub const FIRST_DELAY: Duration = Duration::from_millis(100);
+/// docker caps the delay at one minute (maxRestartTimeout).
+pub const MAX_DELAY: Duration = Duration::from_secs(60);
+/// A payload that ran at least this long resets the delay (moby: "executionDuration >= 10s").
+pub const RESET_AFTER: Duration = Duration::from_secs(10);
+
+impl RestartPolicy {
+    /// Parse docker's `--restart` value (docker/cli `opts/opts.go` ParseRestartPolicy).
+    pub fn parse(s: &str) -> Result<RestartPolicy> {
+        let (name, count) = match s.split_once(':') {
+            Some((n, c)) => (n, Some(c)),
+            None => (s, None),
+        };
+        let name = match name {
+            "" | "no" => "no",
+            "always" => "always",
+            "on-failure" => "on-failure",
+            "unless-stopped" => "unless-stopped",
+            other => bail!(
+                "invalid restart policy: unknown policy '{other}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"
+            ),
+        };
+        let max_retries = match count {
+            None => 0,
+            Some(_) if name != "on-failure" => bail!(
+                "invalid restart policy format: maximum retry count can only be used with 'on-failure'"
+            ),
+            Some(c) => c.parse::<u32>().map_err(|_| {
+                anyhow::anyhow!(
+                    "invalid restart policy format: maximum retry count must be an integer"
+                )
+            })?,
+        };
+        Ok(RestartPolicy {
+            name: name.into(),
+            max_retries,
+        })
+    }
+
+    /// The name docker shows (`no` for the empty default).
+    pub fn name(&self) -> &str {
+        if self.name.is_empty() {
+            "no"
+        } else {
+            &self.name
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.name() == "no"
+    }
+
+    /// Whether a payload that exited with `code` is restarted, having been restarted `restarts` times
+    /// already (moby `restartmanager.ShouldRestart`; a manual stop is checked by the caller).
+    pub fn should_restart(&self, code: i32, restarts: u32) -> bool {
+        match self.name() {
+            "always" | "unless-stopped" => true,
+            "on-failure" => code != 0 && (self.max_retries == 0 || restarts < self.max_retries),
+            _ => false,
+        }
+    }
+}
+
+/// The delay before the next restart: 100 ms, doubled after each short run, reset once the payload ran
+/// for 10 s, at most one minute (docker's restart manager).
+pub fn next_delay(previous: Option<Duration>, ran: Duration) -> Duration {
+    match previous {
+        Some(p) if ran < RESET_AFTER => (p * 2).min(MAX_DELAY),
+        _ => FIRST_DELAY,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_docker_policies_and_rejects_bad_ones_in_docker_words() {
+        assert_eq!(RestartPolicy::parse("always").unwrap().name(), "always");
+        let p = RestartPolicy::parse("on-failure:3").unwrap();
+        assert_eq!((p.name(), p.max_retries), ("on-failure", 3));
+        assert!(RestartPolicy::parse("no").unwrap().is_none());
+        assert!(
+            RestartPolicy::parse("sometimes")
+                .unwrap_err()
+                .to_string()
+                .starts_with("invalid restart policy: unknown policy 'sometimes'")
+        );
+        assert!(RestartPolicy::parse("always:2").is_err());
+        assert!(RestartPolicy::parse("on-failure:x").is_err());
+        assert!(RestartPolicy::default().is_none());
+    }
+
+    #[test]
+    fn on_failure_counts_retries_and_ignores_success() {
+        let p = RestartPolicy::parse("on-failure:2").unwrap();
+        assert!(p.should_restart(1, 0) && p.should_restart(1, 1));
+        assert!(!p.should_restart(1, 2));
+        assert!(!p.should_restart(0, 0));
+        assert!(
+            RestartPolicy::parse("always")
+                .unwrap()
+                .should_restart(0, 99)
+        );
+        assert!(!RestartPolicy::parse("no").unwrap().should_restart(1, 0));
+    }
+
+    #[test]
+    fn delay_doubles_from_100ms_and_resets_after_a_long_run() {
+        let short = Duration::from_secs(1);
+        let d1 = next_delay(None, short);
+        let d2 = next_delay(Some(d1), short);
+        let d3 = next_delay(Some(d2), short);
+        assert_eq!([d1, d2, d3].map(|d| d.as_millis()), [100, 200, 400]);
+        assert_eq!(next_delay(Some(d3), Duration::from_secs(10)), FIRST_DELAY);
+        assert_eq!(next_delay(Some(MAX_DELAY), short), MAX_DELAY);
+    }
+}
