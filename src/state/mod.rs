@@ -225,23 +225,7 @@ impl Containers {
 
     /// Every container id on disk (entries that vanish mid-scan are skipped).
     pub fn list_ids(&self) -> Result<Vec<String>> {
-        let d = self.paths.root.join("containers");
-        let rd = match fs::read_dir(&d) {
-            Ok(r) => r,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e).with_context(|| format!("listing {}", d.display())),
-        };
-        let mut ids = Vec::new();
-        for e in rd.flatten() {
-            let n = e.file_name().to_string_lossy().to_string();
-            if n.len() == 64
-                && n.bytes().all(|b| b.is_ascii_hexdigit())
-                && e.path().join("container.json").exists()
-            {
-                ids.push(n);
-            }
-        }
-        Ok(ids)
+        list_record_ids(&self.paths.root.join("containers"), "container.json", "")
     }
 
     /// Find a container by full id, name (with or without the leading `/`), or unique id prefix.
@@ -251,7 +235,9 @@ impl Containers {
             return Err(StateError::NoSuchContainer(query.into()).into());
         }
         let exists = |id: &str| self.dir(id).join("container.json").exists();
-        match find_record(q, &self.names_dir(), exists, || self.list_ids())? {
+        let with_prefix =
+            |p: &str| list_record_ids(&self.paths.root.join("containers"), "container.json", p);
+        match find_record(q, &self.names_dir(), exists, with_prefix)? {
             Found::One(id) => return Ok(id),
             Found::Ambiguous => return Err(StateError::Ambiguous(query.into()).into()),
             Found::None => {}
@@ -419,7 +405,11 @@ impl Containers {
             .load_state(&rec.id)
             .unwrap_or_else(|_| ContainerState::new_created());
         st.status = Status::Removing;
-        let _ = self.save_state(&rec.id, &st);
+        // Shown by a concurrent `ps` as docker's "Removal In Progress"; not synced, because the directory is
+        // deleted next and after a crash `rm` simply runs again.
+        if let Ok(data) = serde_json::to_vec_pretty(&st) {
+            let _ = store::write_atomic_unsynced(&self.dir(&rec.id).join("state.json"), &data);
+        }
         self.release_name(&rec.name, &rec.id)?;
         if remove_volumes {
             for v in &rec.anonymous_volumes {
@@ -514,6 +504,31 @@ pub(crate) fn release_reservation(
     Ok(())
 }
 
+/// The ids of the records in `dir` (containers/, pods/) that start with `prefix`: directories named by 64
+/// hex digits that hold `marker` (a record being created or removed has none yet, or no more). Names are
+/// matched before the marker is looked at, so a prefix lookup (`rm 1a2b`) costs one stat per candidate,
+/// not one per record on disk.
+pub(crate) fn list_record_ids(dir: &Path, marker: &str, prefix: &str) -> Result<Vec<String>> {
+    let rd = match fs::read_dir(dir) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("listing {}", dir.display())),
+    };
+    let mut ids = Vec::new();
+    for e in rd.flatten() {
+        let name = e.file_name();
+        let Some(n) = name.to_str() else { continue };
+        if n.len() == 64
+            && n.starts_with(prefix)
+            && n.bytes().all(|b| b.is_ascii_hexdigit())
+            && e.path().join(marker).exists()
+        {
+            ids.push(n.to_string());
+        }
+    }
+    Ok(ids)
+}
+
 /// What [`find_record`] found for a query.
 pub(crate) enum Found {
     One(String),
@@ -527,7 +542,7 @@ pub(crate) fn find_record(
     q: &str,
     names_dir: &Path,
     exists: impl Fn(&str) -> bool,
-    list_ids: impl FnOnce() -> Result<Vec<String>>,
+    ids_with_prefix: impl FnOnce(&str) -> Result<Vec<String>>,
 ) -> Result<Found> {
     if q.len() == 64 && exists(q) {
         return Ok(Found::One(q.to_string()));
@@ -541,7 +556,7 @@ pub(crate) fn find_record(
         }
     }
     if q.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let mut m = list_ids()?.into_iter().filter(|id| id.starts_with(q));
+        let mut m = ids_with_prefix(q)?.into_iter();
         return Ok(match (m.next(), m.next()) {
             (Some(id), None) => Found::One(id),
             (Some(_), Some(_)) => Found::Ambiguous,

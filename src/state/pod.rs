@@ -8,8 +8,8 @@
 //! creation under the pod names lock), and every change to a pod's membership happens under its lock.
 
 use crate::state::{
-    ContainerRecord, Containers, Found, find_record, new_id, read_record, release_reservation,
-    validate_name,
+    ContainerRecord, Containers, Found, find_record, list_record_ids, new_id, read_record,
+    release_reservation, validate_name,
 };
 use crate::store::{self, FileLock, Paths};
 use anyhow::{Context, Result};
@@ -131,23 +131,7 @@ impl Pods {
 
     /// Every pod id on disk.
     pub fn list_ids(&self) -> Result<Vec<String>> {
-        let d = self.paths.root.join("pods");
-        let rd = match fs::read_dir(&d) {
-            Ok(r) => r,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e).with_context(|| format!("listing {}", d.display())),
-        };
-        let mut ids = Vec::new();
-        for e in rd.flatten() {
-            let n = e.file_name().to_string_lossy().to_string();
-            if n.len() == 64
-                && n.bytes().all(|b| b.is_ascii_hexdigit())
-                && e.path().join("pod.json").exists()
-            {
-                ids.push(n);
-            }
-        }
-        Ok(ids)
+        list_record_ids(&self.paths.root.join("pods"), "pod.json", "")
     }
 
     /// Find a pod by full id, name, or unique id prefix.
@@ -156,7 +140,8 @@ impl Pods {
             return Err(PodError::NoSuchPod(query.into()).into());
         }
         let exists = |id: &str| self.dir(id).join("pod.json").exists();
-        match find_record(query, &self.names_dir(), exists, || self.list_ids())? {
+        let with_prefix = |p: &str| list_record_ids(&self.paths.root.join("pods"), "pod.json", p);
+        match find_record(query, &self.names_dir(), exists, with_prefix)? {
             Found::One(id) => return Ok(id),
             Found::Ambiguous => return Err(PodError::Ambiguous(query.into()).into()),
             Found::None => {}
