@@ -249,42 +249,15 @@ impl Containers {
     /// the container's directory first: a reservation whose owner has no directory is stale.
     pub fn reserve_name(&self, name: &str, id: &str) -> Result<()> {
         validate_name(name)?;
-        let dir = self.names_dir();
-        fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let _l = FileLock::exclusive(&self.paths.root.join("names.lock"))?;
-        let p = dir.join(name);
-        use std::os::unix::fs::OpenOptionsExt;
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&p)
-        {
-            Ok(mut f) => {
-                use std::io::Write;
-                f.write_all(id.as_bytes())
-                    .with_context(|| format!("writing {}", p.display()))?;
-                f.sync_all()
-                    .with_context(|| format!("syncing {}", p.display()))?;
-                Ok(())
+        let lock = self.paths.root.join("names.lock");
+        let owner_exists = |owner: &str| self.dir(owner).exists();
+        match reserve(&lock, &self.names_dir(), name, id, "name", owner_exists)? {
+            None => Ok(()),
+            Some(owner) => Err(StateError::NameInUse {
+                name: name.into(),
+                id: owner,
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let owner = fs::read_to_string(&p)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string();
-                // A reservation whose container is gone (crash between reserve and create) is stale.
-                if !owner.is_empty() && !self.dir(&owner).exists() && owner != id {
-                    store::write_atomic(&p, id.as_bytes())?;
-                    return Ok(());
-                }
-                Err(StateError::NameInUse {
-                    name: name.into(),
-                    id: owner,
-                }
-                .into())
-            }
-            Err(e) => Err(e).with_context(|| format!("reserving name {name}")),
+            .into()),
         }
     }
 
@@ -484,6 +457,51 @@ pub(crate) fn read_record<T: serde::de::DeserializeOwned>(
         Err(e) => return Err(e).with_context(|| format!("reading {}", p.display())),
     };
     serde_json::from_slice(&data).with_context(|| format!("parsing {}", p.display()))
+}
+
+/// Create the reservation `names_dir/name` for `id` under `lock` (containers and pods): exactly one of any
+/// number of concurrent callers wins, by O_EXCL creation. `None` when the name is now `id`'s, else the id
+/// holding it. A reservation whose owner has no record directory (`owner_exists` is false: a crash between
+/// reserve and create) is stale and taken over. `what` names the namespace in errors ("name", "pod name").
+pub(crate) fn reserve(
+    lock: &Path,
+    names_dir: &Path,
+    name: &str,
+    id: &str,
+    what: &str,
+    owner_exists: impl Fn(&str) -> bool,
+) -> Result<Option<String>> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::create_dir_all(names_dir).with_context(|| format!("creating {}", names_dir.display()))?;
+    let _l = FileLock::exclusive(lock)?;
+    let p = names_dir.join(name);
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&p)
+    {
+        Ok(mut f) => {
+            f.write_all(id.as_bytes())
+                .with_context(|| format!("writing {}", p.display()))?;
+            f.sync_all()
+                .with_context(|| format!("syncing {}", p.display()))?;
+            Ok(None)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let owner = fs::read_to_string(&p)
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            if !owner.is_empty() && !owner_exists(&owner) && owner != id {
+                store::write_atomic(&p, id.as_bytes())?;
+                return Ok(None);
+            }
+            Ok(Some(owner))
+        }
+        Err(e) => Err(e).with_context(|| format!("reserving {what} {name}")),
+    }
 }
 
 /// Drop the reservation `names_dir/name` under `lock` if it still belongs to `id` (containers and pods).

@@ -9,13 +9,12 @@
 
 use crate::state::{
     ContainerRecord, Containers, Found, find_record, list_record_ids, new_id, read_record,
-    release_reservation, validate_name,
+    release_reservation, reserve, validate_name,
 };
 use crate::store::{self, FileLock, Paths};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::PathBuf;
 
 /// Errors the CLI branches on (podman's wording).
@@ -156,37 +155,11 @@ impl Pods {
                 "invalid pod name {name:?}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
             )
         })?;
-        let dir = self.names_dir();
-        fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let _l = FileLock::exclusive(&self.paths.root.join("pod-names.lock"))?;
-        let p = dir.join(name);
-        use std::os::unix::fs::OpenOptionsExt;
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&p)
-        {
-            Ok(mut f) => {
-                use std::io::Write;
-                f.write_all(id.as_bytes())
-                    .with_context(|| format!("writing {}", p.display()))?;
-                f.sync_all()
-                    .with_context(|| format!("syncing {}", p.display()))?;
-                Ok(())
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let owner = fs::read_to_string(&p)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string();
-                if !owner.is_empty() && !self.dir(&owner).exists() && owner != id {
-                    store::write_atomic(&p, id.as_bytes())?;
-                    return Ok(());
-                }
-                Err(PodError::NameInUse(name.into()).into())
-            }
-            Err(e) => Err(e).with_context(|| format!("reserving pod name {name}")),
+        let lock = self.paths.root.join("pod-names.lock");
+        let owner_exists = |owner: &str| self.dir(owner).exists();
+        match reserve(&lock, &self.names_dir(), name, id, "pod name", owner_exists)? {
+            None => Ok(()),
+            Some(_) => Err(PodError::NameInUse(name.into()).into()),
         }
     }
 
@@ -230,6 +203,7 @@ impl Pods {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn pods_in(dir: &std::path::Path) -> Pods {
         let paths = Paths {
