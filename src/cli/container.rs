@@ -4,9 +4,10 @@
 //! The hidden `internal monitor` verb is the per-container supervisor's entry point.
 
 use super::{GlobalOpts, StatusError, format, human, stdout};
-use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo, LogOptions, Summary};
+use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo, LogOptions};
 use crate::engine::volume;
 use crate::spec::{MountKind, MountRequest, RunOptions, SeccompChoice, Ulimit};
+use crate::state::list::Listed;
 use crate::state::{StateError, Status};
 use crate::store::Paths;
 use anyhow::{Context, Result, bail};
@@ -1110,7 +1111,7 @@ fn inspect_cmd(p: &Paths, g: &GlobalOpts, a: &InspectArgs) -> Result<i32> {
 }
 
 /// docker's COMMAND column: the command line, quoted, truncated to 20 characters with an ellipsis.
-fn command_column(s: &Summary, trunc: bool) -> String {
+fn command_column(s: &Listed, trunc: bool) -> String {
     let mut cmd = s.record.path.clone();
     for a in &s.record.args {
         cmd.push(' ');
@@ -1122,7 +1123,7 @@ fn command_column(s: &Summary, trunc: bool) -> String {
     serde_json::to_string(&cmd).unwrap_or_default()
 }
 
-fn status_column(s: &Summary, now: SystemTime) -> String {
+fn status_column(s: &Listed, now: SystemTime) -> String {
     let t = |x: &str| crate::state::time::parse_rfc3339(x).unwrap_or(now);
     match s.state.status {
         Status::Created => "Created".into(),
@@ -1133,7 +1134,7 @@ fn status_column(s: &Summary, now: SystemTime) -> String {
     }
 }
 
-fn matches_filter(s: &Summary, f: &str) -> Result<bool> {
+fn matches_filter(s: &Listed, f: &str) -> Result<bool> {
     let (k, v) = f
         .split_once('=')
         .context("bad format of filter (expected name=value)")?;
@@ -1319,22 +1320,21 @@ fn stats(p: &Paths, a: &StatsArgs) -> Result<i32> {
             stats(p, &once)?;
         }
     }
-    let mut targets: Vec<Summary> = if a.containers.is_empty() {
+    // (id, name, running) of each container to sample.
+    let mut targets: Vec<(String, String, bool)> = if a.containers.is_empty() {
         ctr::list(p)?
             .into_iter()
             .filter(|s| a.all || s.state.is_running())
+            .map(|s| (s.record.id, s.record.name, s.state.is_running()))
             .collect()
     } else {
         a.containers
             .iter()
-            .map(|c| ctr::get(p, c))
+            .map(|c| ctr::get(p, c).map(|s| (s.record.id, s.record.name, s.state.is_running())))
             .collect::<Result<_>>()?
     };
-    targets.sort_by(|x, y| x.record.name.cmp(&y.record.name));
-    let first: Vec<_> = targets
-        .iter()
-        .map(|s| ctr::stats(p, &s.record.id).ok())
-        .collect();
+    targets.sort_by(|x, y| x.1.cmp(&y.1));
+    let first: Vec<_> = targets.iter().map(|s| ctr::stats(p, &s.0).ok()).collect();
     let t0 = std::time::Instant::now();
     std::thread::sleep(std::time::Duration::from_millis(500));
     let cpus = std::thread::available_parallelism()
@@ -1353,8 +1353,8 @@ fn stats(p: &Paths, a: &StatsArgs) -> Result<i32> {
     let rows: Vec<Value> = targets
         .iter()
         .zip(first)
-        .map(|(s, before)| {
-            let now = if s.state.is_running() { ctr::stats(p, &s.record.id).ok() } else { None };
+        .map(|((id, name, running), before)| {
+            let now = if *running { ctr::stats(p, id).ok() } else { None };
             let (cpu, mem, limit, pids) = match (&before, &now) {
                 (Some(b), Some(n)) => {
                     let dt = t0.elapsed().as_nanos() as f64;
@@ -1368,11 +1368,11 @@ fn stats(p: &Paths, a: &StatsArgs) -> Result<i32> {
             json!({
                 "BlockIO": "0B / 0B",
                 "CPUPerc": format!("{cpu:.2}%"),
-                "Container": if a.no_trunc { s.record.id.clone() } else { s.record.id[..12].to_string() },
-                "ID": if a.no_trunc { s.record.id.clone() } else { s.record.id[..12].to_string() },
+                "Container": if a.no_trunc { id.clone() } else { id[..12].to_string() },
+                "ID": if a.no_trunc { id.clone() } else { id[..12].to_string() },
                 "MemPerc": format!("{pct:.2}%"),
                 "MemUsage": format!("{} / {}", human::bytes_size(mem), human::bytes_size(limit)),
-                "Name": s.record.name,
+                "Name": name,
                 "NetIO": "0B / 0B",
                 "PIDs": pids.to_string(),
             })

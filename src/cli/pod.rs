@@ -6,9 +6,10 @@
 //! only typed values reach `engine::pod`.
 
 use super::{GlobalOpts, StatusError, format, human, stdout};
-use crate::engine::container::{LogOptions, Summary};
+use crate::engine::container::LogOptions;
 use crate::engine::pod::{self as engine, CreateOptions};
 use crate::spec::RunOptions;
+use crate::state::list::Listed;
 use crate::state::pod::{ExitPolicy, PodPort};
 use crate::store::Paths;
 use anyhow::{Context, Result, bail};
@@ -529,11 +530,11 @@ pub fn split_pod_filters(filters: &[String]) -> (Vec<String>, Vec<String>) {
 }
 
 /// `ps --filter pod=X`: the container's pod matches X by name, full id or id prefix (any of several).
-pub fn matches_pod_filters(p: &Paths, s: &Summary, pods: &[String]) -> bool {
+pub fn matches_pod_filters(p: &Paths, s: &Listed, pods: &[String]) -> bool {
     if pods.is_empty() {
         return true;
     }
-    let Some((id, name)) = engine::pod_of(p, &s.record) else {
+    let Some((id, name)) = engine::pod_of(p, s.record.config.pod.as_deref()) else {
         return false;
     };
     pods.iter()
@@ -541,8 +542,8 @@ pub fn matches_pod_filters(p: &Paths, s: &Summary, pods: &[String]) -> bool {
 }
 
 /// `ps --pod` columns: the pod's (short) id and name, empty outside a pod.
-pub fn pod_column(p: &Paths, s: &Summary, trunc: bool) -> (String, String) {
-    match engine::pod_of(p, &s.record) {
+pub fn pod_column(p: &Paths, s: &Listed, trunc: bool) -> (String, String) {
+    match engine::pod_of(p, s.record.config.pod.as_deref()) {
         Some((id, name)) => (if trunc { id[..12].to_string() } else { id }, name),
         None => (String::new(), String::new()),
     }

@@ -8,6 +8,7 @@
 //! container, enforced by O_EXCL creation under the names lock.
 
 pub mod attach;
+pub mod list;
 pub mod pod;
 pub mod time;
 
@@ -357,7 +358,12 @@ impl Containers {
     /// Read the state for display without taking the lock (`ps` must not block on busy containers);
     /// the liveness check is the same as [`Self::refresh`] but nothing is written.
     pub fn peek(&self, id: &str) -> Result<ContainerState> {
-        let mut st = self.load_state(id)?;
+        Ok(self.settle(id, self.load_state(id)?))
+    }
+
+    /// [`Self::peek`]'s decision on a state already read: `/proc/<pid>/stat` is looked at only when the
+    /// state says running, the exit and monitor records only when that process is gone.
+    fn settle(&self, id: &str, mut st: ContainerState) -> ContainerState {
         if st.is_running() && !same_process_alive(st.pid, st.start_time) {
             if let Some(e) = self.read_exit(id) {
                 apply_exit(&mut st, &e);
@@ -366,7 +372,7 @@ impl Containers {
                 st.exit_code = 255;
             }
         }
-        Ok(st)
+        st
     }
 }
 
