@@ -2,23 +2,9 @@
 //! Checked from inside the containers with busybox and from the host (processes, mounts, cgroups, netns,
 //! veths). Root only: they create namespaces, mounts, cgroups and bridges (CI runs as root).
 
-use crate::support::{TestEnv, fixtures, registry, unique};
+use crate::support::{TestEnv, busybox_world, fixtures, mountinfo_mentions, registry, unique};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// A world with the busybox fixture pulled; returns the image reference.
-fn world() -> (TestEnv, String) {
-    let env = TestEnv::new();
-    let image = registry::shared().image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &image]).assert_ok();
-    (env, image)
-}
-
-fn mountinfo_mentions(s: &str) -> bool {
-    std::fs::read_to_string("/proc/self/mountinfo")
-        .unwrap()
-        .contains(s)
-}
 
 /// Host processes whose command line mentions `needle` (our test's root dir appears in every monitor's
 /// and forwarder's arguments; the infra is found through its pid in the container state).
@@ -156,7 +142,7 @@ fn assert_nothing_left(env: &TestEnv, ids: &[String]) {
 
 #[test]
 fn pod_members_share_localhost_hostname_and_shm() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let pod = unique("app");
     let _guard = PodGuard(&env, pod.clone());
     let out = env.run(["pod", "create", "--name", &pod, "--hostname", "podhost"]);
@@ -323,7 +309,7 @@ const COUNT_ZOMBIES: &str = "sleep 1; n=0; for s in /proc/[0-9]*/stat; do read -
 
 #[test]
 fn shared_pid_pod_infra_is_pid1_and_reaps_orphans() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let pod = unique("pidpod");
     let _guard = PodGuard(&env, pod.clone());
     env.run(["pod", "create", "--name", &pod, "--share", "+pid"])
@@ -364,7 +350,7 @@ fn shared_pid_pod_infra_is_pid1_and_reaps_orphans() {
 
 #[test]
 fn without_a_reaper_orphans_stay_zombies_as_in_docker() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     // docker's default: the payload is PID 1. busybox sh would reap whatever it is given, so the orphans
     // are made in the background and PID 1 becomes `sleep`, which never waits: their zombies stay.
     let name = unique("noreap");
@@ -389,7 +375,7 @@ fn without_a_reaper_orphans_stay_zombies_as_in_docker() {
 
 #[test]
 fn run_init_reaps_orphans_of_a_single_container() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     // Same non-waiting workload as the docker case below, but with --init berth's reaper is PID 1.
     let name = unique("init");
     let script = format!("( ({ORPHANS}) & ); exec sleep 60");
@@ -417,7 +403,7 @@ fn run_init_reaps_orphans_of_a_single_container() {
 
 #[test]
 fn pod_stop_start_restart_and_new_pod_from_run() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let pod = unique("cycle");
     let _guard = PodGuard(&env, pod.clone());
     let solo = unique("solo");
@@ -531,7 +517,7 @@ fn pod_stop_start_restart_and_new_pod_from_run() {
 
 #[test]
 fn published_pod_port_reaches_a_member_from_loopback() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let pod = unique("pub");
     let _guard = PodGuard(&env, pod.clone());
     // A port the kernel picks now and releases: free for the pod to take.
@@ -579,9 +565,7 @@ fn published_pod_port_reaches_a_member_from_loopback() {
 
 #[test]
 fn rootless_pod_members_share_hostname_and_shm_and_stop_and_rm_leave_nothing() {
-    let env = TestEnv::rootless();
-    let image = registry::shared().image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &image]).assert_ok();
+    let (env, image) = TestEnv::rootless().with_image(fixtures::BUSYBOX);
     let pod = unique("rlpod");
     let _guard = PodGuard(&env, pod.clone());
     env.run([
@@ -635,7 +619,7 @@ fn rootless_pod_members_share_hostname_and_shm_and_stop_and_rm_leave_nothing() {
 
 #[test]
 fn exit_policy_stop_stops_the_pod_after_its_last_container() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let pod = unique("once");
     let _guard = PodGuard(&env, pod.clone());
     let pod_id = env
@@ -692,7 +676,7 @@ fn exit_policy_stop_stops_the_pod_after_its_last_container() {
 
 #[test]
 fn pod_limits_are_on_the_pod_cgroup_and_bound_the_sum_of_its_members() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let pod = unique("limits");
     let _guard = PodGuard(&env, pod.clone());
     let out = env.run([
