@@ -91,7 +91,8 @@ impl Containers {
             else {
                 continue;
             };
-            let Some(state) = read_json::<ContainerState>(&dirfd, id, b"state.json", &mut buf) else {
+            let Some(state) = read_json::<ContainerState>(&dirfd, id, b"state.json", &mut buf)
+            else {
                 continue;
             };
             let state = self.settle(&record.id, state);
@@ -160,20 +161,9 @@ fn read_once(f: &mut File, buf: &mut Vec<u8>) -> std::io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::tests::world;
     use crate::state::{ContainerRecord, ExitRecord, Status, new_id};
-    use crate::store::Paths;
     use std::fs;
-
-    fn world() -> (tempfile::TempDir, Containers) {
-        let d = tempfile::tempdir().unwrap();
-        let p = Paths {
-            root: d.path().join("root"),
-            run_root: d.path().join("run"),
-            rootless: false,
-        };
-        p.ensure().unwrap();
-        (d, Containers::new(&p))
-    }
 
     fn add(c: &Containers, name: &str, created: &str, st: &ContainerState) -> String {
         let id = new_id().unwrap();
@@ -194,7 +184,12 @@ mod tests {
     #[test]
     fn listing_decides_status_from_pid_and_start_time_newest_first() {
         let (_d, c) = world();
-        let created = add(&c, "created", "2024-01-01T00:00:01Z", &ContainerState::new_created());
+        let created = add(
+            &c,
+            "created",
+            "2024-01-01T00:00:01Z",
+            &ContainerState::new_created(),
+        );
         let me = std::process::id() as i32;
         let mut running = ContainerState::new_created();
         running.status = Status::Running;

@@ -591,10 +591,11 @@ pub(crate) fn find_record(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn world() -> (tempfile::TempDir, Containers) {
+    /// Containers under fresh temp roots (also used by the listing's tests).
+    pub(crate) fn world() -> (tempfile::TempDir, Containers) {
         let d = tempfile::tempdir().unwrap();
         let p = Paths {
             root: d.path().join("root"),
