@@ -2,15 +2,8 @@
 //! checked with docker's flags, output and exit codes, and from inside the container with busybox.
 //! Root only: they create namespaces, mounts and cgroups (CI runs as root).
 
-use crate::support::{TestEnv, fixtures, registry, unique};
+use crate::support::{TestEnv, busybox_world, fixtures, registry, unique};
 use std::time::{Duration, Instant};
-
-fn world() -> (TestEnv, String) {
-    let env = TestEnv::new();
-    let image = registry::shared().image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &image]).assert_ok();
-    (env, image)
-}
 
 fn inspect(env: &TestEnv, name: &str, format: &str) -> String {
     env.run(["inspect", "-f", format, name])
@@ -34,7 +27,7 @@ fn eventually(secs: u64, mut f: impl FnMut() -> bool) -> bool {
 
 #[test]
 fn restart_always_relaunches_the_payload_until_stopped_by_hand() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("rs");
     env.run([
         "run",
@@ -97,7 +90,7 @@ fn restart_always_relaunches_the_payload_until_stopped_by_hand() {
 
 #[test]
 fn restart_on_failure_stops_after_max_retries_and_ignores_success() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("rf");
     env.run([
         "run",
@@ -146,7 +139,7 @@ fn restart_on_failure_stops_after_max_retries_and_ignores_success() {
 
 #[test]
 fn kill_and_rm_force_end_a_restarting_container_and_start_arms_it_again() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("rk");
     env.run([
         "run",
@@ -191,7 +184,7 @@ fn kill_and_rm_force_end_a_restarting_container_and_start_arms_it_again() {
 
 #[test]
 fn restart_with_rm_is_a_usage_error_and_bad_policies_are_refused() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     env.run(["run", "--rm", "--restart", "always", &image, "true"])
         .assert_code(125)
         .assert_stderr_has("conflicting options: cannot specify both --restart and --rm");
@@ -211,7 +204,7 @@ fn limits_script() -> &'static str {
 
 #[test]
 fn update_changes_a_running_containers_cgroup_and_a_lowered_pids_limit_bites() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("up");
     env.run([
         "run",
@@ -294,7 +287,7 @@ fn update_changes_a_running_containers_cgroup_and_a_lowered_pids_limit_bites() {
 
 #[test]
 fn update_restart_policy_applies_to_the_running_payloads_exit() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("upr");
     env.run([
         "run",
@@ -320,7 +313,7 @@ fn update_restart_policy_applies_to_the_running_payloads_exit() {
 
 #[test]
 fn update_of_a_stopped_container_applies_at_its_next_start() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("ups");
     env.run([
         "create",
@@ -349,7 +342,7 @@ fn update_of_a_stopped_container_applies_at_its_next_start() {
 
 #[test]
 fn commit_turns_created_changed_and_deleted_files_into_a_runnable_image() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("cm");
     // /etc/opq replaces a directory that exists in the image layer (overlay marks it opaque).
     env.run([
@@ -493,7 +486,7 @@ fn commit_turns_created_changed_and_deleted_files_into_a_runnable_image() {
 
 #[test]
 fn export_then_import_round_trips_a_containers_filesystem() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("ex");
     env.run([
         "run",
@@ -589,7 +582,7 @@ fn export_then_import_round_trips_a_containers_filesystem() {
 #[test]
 fn stats_streams_a_block_per_second_with_cpu_from_sample_deltas_until_killed() {
     use std::io::{BufRead, BufReader};
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let busy = unique("busy");
     let idle = unique("idle");
     env.run([
@@ -695,7 +688,7 @@ fn on_tty(env: &TestEnv, args: &[&str], timeout_secs: u32) -> String {
 
 #[test]
 fn export_refuses_a_terminal_and_stats_redraws_one() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("tty");
     env.run(["run", "-d", "--name", &name, &image, "sleep", "1000"])
         .assert_ok();

@@ -2,16 +2,8 @@
 //! volumes), checked from inside the container with busybox. Root only: they create namespaces, mounts and
 //! cgroups (CI runs as root).
 
-use crate::support::{TestEnv, fixtures, registry, unique};
+use crate::support::{TestEnv, busybox_world, fixtures, mountinfo_mentions, registry, unique};
 use std::time::Duration;
-
-/// A world with the busybox fixture pulled; returns the image reference.
-fn world() -> (TestEnv, String) {
-    let env = TestEnv::new();
-    let image = registry::shared().image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &image]).assert_ok();
-    (env, image)
-}
 
 /// The memory cgroup this test runs in (berth creates containers' cgroups beneath its own).
 fn own_memory_cgroup() -> std::path::PathBuf {
@@ -28,15 +20,9 @@ fn own_memory_cgroup() -> std::path::PathBuf {
         .join(line.splitn(3, ':').nth(2).unwrap().trim_start_matches('/'))
 }
 
-fn mountinfo_mentions(s: &str) -> bool {
-    std::fs::read_to_string("/proc/self/mountinfo")
-        .unwrap()
-        .contains(s)
-}
-
 #[test]
 fn run_rm_echo_prints_hello_and_leaves_nothing() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let out = env.run(["run", "--rm", &image, "echo", "hello"]);
     out.assert_ok().assert_stdout_eq("hello\n");
     let ids: Vec<_> = std::fs::read_dir(env.root().join("containers"))
@@ -53,7 +39,7 @@ fn run_rm_echo_prints_hello_and_leaves_nothing() {
 
 #[test]
 fn run_exits_with_the_container_code_and_126_127_for_exec_failures() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     env.run(["run", "--rm", &image, "sh", "-c", "exit 3"])
         .assert_code(3);
     env.run(["run", "--rm", &image, "/no/such/command"])
@@ -72,7 +58,7 @@ fn berth_errors_exit_125() {
 
 #[test]
 fn detached_container_shows_in_ps_logs_and_stops() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("web");
     let out = env.run([
         "run",
@@ -134,7 +120,7 @@ fn detached_container_shows_in_ps_logs_and_stops() {
 
 #[test]
 fn name_conflict_is_docker_wording_and_125() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("dup");
     let first = env.run(["create", "--name", &name, &image, "true"]);
     first.assert_ok();
@@ -147,7 +133,7 @@ fn name_conflict_is_docker_wording_and_125() {
 
 #[test]
 fn concurrent_runs_with_one_name_have_exactly_one_winner() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("race");
     let env = std::sync::Arc::new(env);
     let handles: Vec<_> = (0..20)
@@ -165,7 +151,7 @@ fn concurrent_runs_with_one_name_have_exactly_one_winner() {
 
 #[test]
 fn create_then_start_attach_and_wait() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("c");
     env.run([
         "create",
@@ -191,7 +177,7 @@ fn create_then_start_attach_and_wait() {
 
 #[test]
 fn inspect_shows_docker_fields() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("insp");
     env.run([
         "create",
@@ -244,7 +230,7 @@ fn inspect_shows_docker_fields() {
 
 #[test]
 fn exec_runs_in_the_container_and_returns_its_code() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("ex");
     env.run([
         "run", "-d", "--name", &name, "-h", "inner", &image, "sleep", "300",
@@ -268,7 +254,7 @@ fn exec_runs_in_the_container_and_returns_its_code() {
 
 #[test]
 fn container_sees_docker_defaults_from_inside() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let status = env.run(["run", "--rm", &image, "cat", "/proc/self/status"]);
     status.assert_ok();
     let field = |k: &str| {
@@ -346,7 +332,7 @@ fn container_sees_docker_defaults_from_inside() {
 
 #[test]
 fn memory_hog_is_oom_killed_and_inspect_says_so() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("oom");
     let out = env.run([
         "run", "--name", &name, "-m", "16m", "--memory-swap", "16m", &image, "sh", "-c",
@@ -361,7 +347,7 @@ fn memory_hog_is_oom_killed_and_inspect_says_so() {
 
 #[test]
 fn pids_limit_stops_a_fork_bomb() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let bomb = "for i in $(seq 1 60); do sleep 5 & done; echo survived";
     let out = env.run([
         "run",
@@ -385,7 +371,7 @@ fn pids_limit_stops_a_fork_bomb() {
 
 #[test]
 fn named_volume_is_initialised_and_survives_the_container() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let vol = unique("data");
     env.run(["volume", "create", &vol])
         .assert_ok()
@@ -446,14 +432,14 @@ fn named_volume_is_initialised_and_survives_the_container() {
 
 #[test]
 fn tty_run_gets_a_pty_with_term_xterm() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let out = env.run(["run", "--rm", "-t", &image, "sh", "-c", "tty; echo $TERM"]);
     out.assert_ok().assert_stdout_eq("/dev/pts/0\r\nxterm\r\n");
 }
 
 #[test]
 fn interactive_run_reads_stdin() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let out = env.run_with_stdin(
         [
             "run",
@@ -471,7 +457,7 @@ fn interactive_run_reads_stdin() {
 
 #[test]
 fn pause_top_diff_stats_rename_restart() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("ops");
     env.run([
         "run",
@@ -528,7 +514,7 @@ fn pause_top_diff_stats_rename_restart() {
 
 #[test]
 fn rm_of_a_running_container_needs_force_and_each_arg_gets_its_result() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("busy");
     env.run(["run", "-d", "--name", &name, &image, "sleep", "300"])
         .assert_ok();
@@ -549,7 +535,7 @@ fn rm_of_a_running_container_needs_force_and_each_arg_gets_its_result() {
 
 #[test]
 fn cp_copies_both_ways_without_following_container_symlinks_out() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("cp");
     env.run([
         "run",
@@ -593,7 +579,7 @@ fn cp_copies_both_ways_without_following_container_symlinks_out() {
 
 #[test]
 fn killed_foreground_client_still_gets_the_exit_code_recorded() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("fg");
     let mut child = env
         .berth()
@@ -628,7 +614,7 @@ fn killed_foreground_client_still_gets_the_exit_code_recorded() {
 
 #[test]
 fn logs_tail_timestamps_and_follow() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("logs");
     env.run([
         "run",
@@ -672,7 +658,7 @@ fn logs_tail_timestamps_and_follow() {
 
 #[test]
 fn ps_filters_and_json_fields() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let (a, b) = (unique("fa"), unique("fb"));
     env.run([
         "run", "--name", &a, "--label", "k=v", &image, "sh", "-c", "exit 2",
@@ -738,9 +724,7 @@ fn ps_filters_and_json_fields() {
 
 #[test]
 fn rootless_run_echo_and_exit_code() {
-    let env = TestEnv::rootless();
-    let image = registry::shared().image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &image]).assert_ok();
+    let (env, image) = TestEnv::rootless().with_image(fixtures::BUSYBOX);
     env.run(["run", "--rm", &image, "echo", "hello"])
         .assert_ok()
         .assert_stdout_eq("hello\n");
@@ -758,7 +742,7 @@ fn rootless_run_echo_and_exit_code() {
 
 #[test]
 fn parallel_run_rm_leaves_no_mounts_cgroups_processes_or_state() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let env = std::sync::Arc::new(env);
     let handles: Vec<_> = (0..8)
         .map(|i| {
@@ -816,7 +800,7 @@ fn parallel_run_rm_leaves_no_mounts_cgroups_processes_or_state() {
 
 #[test]
 fn bind_tmpfs_and_read_only_rootfs() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let host = env.dir().join("shared");
     std::fs::create_dir_all(&host).unwrap();
     std::fs::write(host.join("in.txt"), "from host\n").unwrap();
@@ -877,7 +861,7 @@ fn bind_tmpfs_and_read_only_rootfs() {
 
 #[test]
 fn detached_run_of_a_missing_command_exits_127_and_stays_created() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("bad");
     env.run(["run", "-d", "--name", &name, &image, "/nope"])
         .assert_code(127);
@@ -894,7 +878,7 @@ fn detached_run_of_a_missing_command_exits_127_and_stays_created() {
 
 #[test]
 fn anonymous_volumes_go_with_rm_v_and_volume_prune() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("anon");
     env.run([
         "run", "--name", &name, "-v", "/anon", &image, "touch", "/anon/f",
@@ -917,7 +901,7 @@ fn anonymous_volumes_go_with_rm_v_and_volume_prune() {
 
 #[test]
 fn foreground_run_forwards_signals_to_the_container() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("sig");
     let child = env
         .berth()
@@ -957,7 +941,7 @@ fn foreground_run_forwards_signals_to_the_container() {
 
 #[test]
 fn exec_tty_stop_signal_and_generic_inspect_of_an_image() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("ext");
     env.run([
         "run",
@@ -986,29 +970,14 @@ fn exec_tty_stop_signal_and_generic_inspect_of_an_image() {
 
 #[test]
 fn killed_monitor_is_cleaned_up_by_the_next_command() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("orphan");
     let id = env
         .run(["run", "-d", "--name", &name, &image, "sleep", "300"])
         .stdout()
         .trim()
         .to_string();
-    let mon: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(
-            env.run_root()
-                .join("containers")
-                .join(&id)
-                .join("monitor.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let pid = mon["pid"].as_i64().unwrap() as i32;
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(pid),
-        nix::sys::signal::Signal::SIGKILL,
-    )
-    .unwrap();
+    env.kill_monitor(&id);
     std::thread::sleep(Duration::from_millis(200));
     env.run(["inspect", "-f", "{{.State.Running}}", &name])
         .assert_ok()
@@ -1023,7 +992,7 @@ fn killed_monitor_is_cleaned_up_by_the_next_command() {
 
 #[test]
 fn rmi_refuses_an_image_a_container_uses() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("user");
     env.run(["create", "--name", &name, &image, "true"])
         .assert_ok();
@@ -1034,7 +1003,7 @@ fn rmi_refuses_an_image_a_container_uses() {
 
 #[test]
 fn attach_streams_a_running_containers_output_until_it_exits() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("att");
     env.run([
         "run",
@@ -1058,7 +1027,7 @@ fn attach_streams_a_running_containers_output_until_it_exits() {
 
 #[test]
 fn env_file_host_passthrough_entrypoint_reset_and_workdir() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let f = env.write_file("e.env", "# comment\nFROM_FILE=1\nPASSED\n");
     let out = env
         .berth()
@@ -1135,9 +1104,7 @@ fn run_pulls_a_missing_image_with_docker_lines_on_stderr() {
 /// nothing (podman removes inside its user namespace for the same reason).
 #[test]
 fn rootless_rm_removes_files_owned_by_subordinate_ids() {
-    let env = TestEnv::rootless();
-    let image = registry::shared().image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &image]).assert_ok();
+    let (env, image) = TestEnv::rootless().with_image(fixtures::BUSYBOX);
     let script = "touch /x && chown 1000:1000 /x && mkdir -p /d/e && touch /d/e/f && chown -R 1000:1000 /d && chmod 000 /d";
     let name = unique("rlrm");
     env.run([
@@ -1159,7 +1126,7 @@ fn rootless_rm_removes_files_owned_by_subordinate_ids() {
 /// up), nothing is mounted on the host, and the payload sees them on its first start.
 #[test]
 fn cp_into_a_created_container_is_seen_by_start() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let name = unique("cpc");
     env.run([
         "create",
@@ -1195,9 +1162,7 @@ fn cp_into_a_created_container_is_seen_by_start() {
 /// /data/opaque opaque) and the container's own changes on top.
 #[test]
 fn cp_out_of_an_exited_container_sees_its_layers_and_changes() {
-    let env = TestEnv::new();
-    let image = registry::shared().image(fixtures::MULTI);
-    env.run(["pull", "-q", &image]).assert_ok();
+    let (env, image) = TestEnv::new().with_image(fixtures::MULTI);
     let name = unique("cpx");
     env.run([
         "run",
@@ -1311,9 +1276,7 @@ fn cp_on_a_stopped_container_does_not_follow_an_image_symlink_to_the_host_root()
 /// ways and leaves files the container can use.
 #[test]
 fn rootless_cp_into_and_out_of_a_stopped_container() {
-    let env = TestEnv::rootless();
-    let image = registry::shared().image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &image]).assert_ok();
+    let (env, image) = TestEnv::rootless().with_image(fixtures::BUSYBOX);
     let name = unique("rlcp");
     env.run([
         "create",
@@ -1341,9 +1304,7 @@ fn rootless_cp_into_and_out_of_a_stopped_container() {
 /// hook, pasta was started after the payload's exec and a short payload saw only `lo`.
 #[test]
 fn rootless_payload_sees_its_network_from_the_first_instruction() {
-    let env = TestEnv::rootless();
-    let image = registry::shared().image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &image]).assert_ok();
+    let (env, image) = TestEnv::rootless().with_image(fixtures::BUSYBOX);
     for _ in 0..3 {
         let out = env.run([
             "run",

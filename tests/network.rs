@@ -7,7 +7,7 @@
 //! Every test uses its own store, network names, subnets and bridge devices, and removes them
 //! (a [`Net`] guard tears down on drop, even when an assertion fails). These tests need root (CI runs as root).
 
-use crate::support::{TestEnv, unique};
+use crate::support::{TestEnv, busybox_world, unique};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::{TcpStream, UdpSocket};
@@ -768,18 +768,9 @@ fn rootless_pasta_publishes_a_port_into_a_user_namespace() {
     wait_until(|| !pid_alive(helper));
 }
 
-/// A world with the busybox fixture pulled (for the end-to-end tests with real containers).
-fn container_world() -> (TestEnv, String) {
-    use crate::support::{fixtures, registry};
-    let env = TestEnv::new();
-    let image = registry::shared().image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &image]).assert_ok();
-    (env, image)
-}
-
 #[test]
 fn run_publishes_a_port_and_peers_resolve_by_name_end_to_end() {
-    let (env, image) = container_world();
+    let (env, image) = busybox_world();
     let net = UserNet::create(&env, &[]);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -927,10 +918,8 @@ fn run_publishes_a_port_and_peers_resolve_by_name_end_to_end() {
 
 #[test]
 fn rootless_run_publishes_a_port_through_pasta() {
-    use crate::support::{fixtures, registry};
-    let env = TestEnv::rootless();
-    let image = registry::shared().image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &image]).assert_ok();
+    use crate::support::fixtures;
+    let (env, image) = TestEnv::rootless().with_image(fixtures::BUSYBOX);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -983,7 +972,7 @@ fn rootless_run_publishes_a_port_through_pasta() {
 
 #[test]
 fn killed_monitor_leaves_no_network_after_rm_f() {
-    let (env, image) = container_world();
+    let (env, image) = busybox_world();
     let net = UserNet::create(&env, &[]);
     let name = unique("k9");
     let out = env.run([
@@ -1006,22 +995,7 @@ fn killed_monitor_leaves_no_network_after_rm_f() {
     )
     .unwrap();
     let fwd = rec["forwarder"][0].as_u64().unwrap() as u32;
-    let mon: Value = serde_json::from_slice(
-        &std::fs::read(
-            env.run_root()
-                .join("containers")
-                .join(&id)
-                .join("monitor.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let monitor = mon["pid"].as_i64().unwrap() as i32;
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(monitor),
-        nix::sys::signal::Signal::SIGKILL,
-    )
-    .unwrap();
+    env.kill_monitor(&id);
     // The forwarder follows its owner; rm -f cleans the rest.
     wait_until(|| !pid_alive(fwd));
     env.run(["rm", "-f", &name]).assert_ok();

@@ -2,23 +2,9 @@
 //! Checked from inside the containers with busybox and from the host (processes, mounts, cgroups, netns,
 //! veths). Root only: they create namespaces, mounts, cgroups and bridges (CI runs as root).
 
-use crate::support::{TestEnv, fixtures, registry, unique};
+use crate::support::{TestEnv, busybox_world, fixtures, mountinfo_mentions, registry, unique};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// A world with the busybox fixture pulled; returns the image reference.
-fn world() -> (TestEnv, String) {
-    let env = TestEnv::new();
-    let image = registry::shared().image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &image]).assert_ok();
-    (env, image)
-}
-
-fn mountinfo_mentions(s: &str) -> bool {
-    std::fs::read_to_string("/proc/self/mountinfo")
-        .unwrap()
-        .contains(s)
-}
 
 /// Host processes whose command line mentions `needle` (our test's root dir appears in every monitor's
 /// and forwarder's arguments; the infra is found through its pid in the container state).
@@ -99,6 +85,22 @@ impl Drop for PodGuard<'_> {
     }
 }
 
+/// `pod create --name <prefix>-<unique> FLAGS` (asserted): the guard that removes the pod, its name and its
+/// full id.
+fn create_pod<'a>(
+    env: &'a TestEnv,
+    prefix: &str,
+    flags: &[&str],
+) -> (PodGuard<'a>, String, String) {
+    let pod = unique(prefix);
+    let guard = PodGuard(env, pod.clone());
+    let mut args = vec!["pod", "create", "--name", &pod];
+    args.extend_from_slice(flags);
+    let out = env.run(args);
+    out.assert_ok();
+    (guard, pod, out.stdout().trim().to_string())
+}
+
 fn infra_id(env: &TestEnv, pod: &str) -> String {
     let out = env.run(["pod", "inspect", "--format", "{{.InfraContainerID}}", pod]);
     out.assert_ok();
@@ -156,12 +158,8 @@ fn assert_nothing_left(env: &TestEnv, ids: &[String]) {
 
 #[test]
 fn pod_members_share_localhost_hostname_and_shm() {
-    let (env, image) = world();
-    let pod = unique("app");
-    let _guard = PodGuard(&env, pod.clone());
-    let out = env.run(["pod", "create", "--name", &pod, "--hostname", "podhost"]);
-    out.assert_ok();
-    let pod_id = out.stdout().trim().to_string();
+    let (env, image) = busybox_world();
+    let (_guard, pod, pod_id) = create_pod(&env, "app", &["--hostname", "podhost"]);
     assert_eq!(
         pod_id.len(),
         64,
@@ -323,11 +321,8 @@ const COUNT_ZOMBIES: &str = "sleep 1; n=0; for s in /proc/[0-9]*/stat; do read -
 
 #[test]
 fn shared_pid_pod_infra_is_pid1_and_reaps_orphans() {
-    let (env, image) = world();
-    let pod = unique("pidpod");
-    let _guard = PodGuard(&env, pod.clone());
-    env.run(["pod", "create", "--name", &pod, "--share", "+pid"])
-        .assert_ok();
+    let (env, image) = busybox_world();
+    let (_guard, pod, _) = create_pod(&env, "pidpod", &["--share", "+pid"]);
     env.run(["run", "--rm", "--pod", &pod, &image, "sh", "-c", ORPHANS])
         .assert_ok();
     env.run([
@@ -364,7 +359,7 @@ fn shared_pid_pod_infra_is_pid1_and_reaps_orphans() {
 
 #[test]
 fn without_a_reaper_orphans_stay_zombies_as_in_docker() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     // docker's default: the payload is PID 1. busybox sh would reap whatever it is given, so the orphans
     // are made in the background and PID 1 becomes `sleep`, which never waits: their zombies stay.
     let name = unique("noreap");
@@ -389,7 +384,7 @@ fn without_a_reaper_orphans_stay_zombies_as_in_docker() {
 
 #[test]
 fn run_init_reaps_orphans_of_a_single_container() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     // Same non-waiting workload as the docker case below, but with --init berth's reaper is PID 1.
     let name = unique("init");
     let script = format!("( ({ORPHANS}) & ); exec sleep 60");
@@ -417,7 +412,7 @@ fn run_init_reaps_orphans_of_a_single_container() {
 
 #[test]
 fn pod_stop_start_restart_and_new_pod_from_run() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let pod = unique("cycle");
     let _guard = PodGuard(&env, pod.clone());
     let solo = unique("solo");
@@ -531,7 +526,7 @@ fn pod_stop_start_restart_and_new_pod_from_run() {
 
 #[test]
 fn published_pod_port_reaches_a_member_from_loopback() {
-    let (env, image) = world();
+    let (env, image) = busybox_world();
     let pod = unique("pub");
     let _guard = PodGuard(&env, pod.clone());
     // A port the kernel picks now and releases: free for the pod to take.
@@ -579,22 +574,9 @@ fn published_pod_port_reaches_a_member_from_loopback() {
 
 #[test]
 fn rootless_pod_members_share_hostname_and_shm_and_stop_and_rm_leave_nothing() {
-    let env = TestEnv::rootless();
-    let image = registry::shared().image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &image]).assert_ok();
-    let pod = unique("rlpod");
-    let _guard = PodGuard(&env, pod.clone());
-    env.run([
-        "pod",
-        "create",
-        "--name",
-        &pod,
-        "--hostname",
-        "rlhost",
-        "--network",
-        "none",
-    ])
-    .assert_ok();
+    let (env, image) = TestEnv::rootless().with_image(fixtures::BUSYBOX);
+    let flags = ["--hostname", "rlhost", "--network", "none"];
+    let (_guard, pod, _) = create_pod(&env, "rlpod", &flags);
     env.run(["run", "--rm", "--pod", &pod, &image, "hostname"])
         .assert_ok()
         .assert_stdout_eq("rlhost\n");
@@ -635,14 +617,8 @@ fn rootless_pod_members_share_hostname_and_shm_and_stop_and_rm_leave_nothing() {
 
 #[test]
 fn exit_policy_stop_stops_the_pod_after_its_last_container() {
-    let (env, image) = world();
-    let pod = unique("once");
-    let _guard = PodGuard(&env, pod.clone());
-    let pod_id = env
-        .run(["pod", "create", "--name", &pod, "--exit-policy", "stop"])
-        .stdout()
-        .trim()
-        .to_string();
+    let (env, image) = busybox_world();
+    let (_guard, pod, pod_id) = create_pod(&env, "once", &["--exit-policy", "stop"]);
     env.run(["run", "-d", "--pod", &pod, &image, "sleep", "2"])
         .assert_ok();
     let infra = infra_id(&env, &pod);
@@ -674,9 +650,7 @@ fn exit_policy_stop_stops_the_pod_after_its_last_container() {
     .assert_ok()
     .assert_stdout_eq("stop 0\n");
     // The default policy keeps the pod (its infra) up.
-    let keep = unique("keep");
-    let _guard2 = PodGuard(&env, keep.clone());
-    env.run(["pod", "create", "--name", &keep]).assert_ok();
+    let (_guard2, keep, _) = create_pod(&env, "keep", &[]);
     env.run(["run", "--pod", &keep, &image, "true"]).assert_ok();
     env.run([
         "pod",
@@ -692,14 +666,8 @@ fn exit_policy_stop_stops_the_pod_after_its_last_container() {
 
 #[test]
 fn pod_limits_are_on_the_pod_cgroup_and_bound_the_sum_of_its_members() {
-    let (env, image) = world();
-    let pod = unique("limits");
-    let _guard = PodGuard(&env, pod.clone());
-    let out = env.run([
-        "pod", "create", "--name", &pod, "-m", "64m", "--cpus", "0.5",
-    ]);
-    out.assert_ok();
-    let pod_id = out.stdout().trim().to_string();
+    let (env, image) = busybox_world();
+    let (_guard, pod, pod_id) = create_pod(&env, "limits", &["-m", "64m", "--cpus", "0.5"]);
     env.run(["pod", "start", &pod]).assert_ok();
     let pod_cg = format!("berth/pod-{pod_id}");
     let read = |ctrl: &str, rel: &str, file: &str| {

@@ -3,10 +3,11 @@
 //! `berth container <verb>`. Parses docker's flags into `spec::RunOptions` and prints docker's output.
 //! The hidden `internal monitor` verb is the per-container supervisor's entry point.
 
-use super::{GlobalOpts, StatusError, format, human, stdout};
-use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo, LogOptions, Summary};
+use super::{GlobalOpts, StatusError, filter, format, human, stdout};
+use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo, LogOptions};
 use crate::engine::volume;
 use crate::spec::{MountKind, MountRequest, RunOptions, SeccompChoice, Ulimit};
+use crate::state::list::Listed;
 use crate::state::{StateError, Status};
 use crate::store::Paths;
 use anyhow::{Context, Result, bail};
@@ -1136,7 +1137,7 @@ fn inspect_cmd(p: &Paths, g: &GlobalOpts, a: &InspectArgs) -> Result<i32> {
 }
 
 /// docker's COMMAND column: the command line, quoted, truncated to 20 characters with an ellipsis.
-fn command_column(s: &Summary, trunc: bool) -> String {
+fn command_column(s: &Listed, trunc: bool) -> String {
     let mut cmd = s.record.path.clone();
     for a in &s.record.args {
         cmd.push(' ');
@@ -1148,7 +1149,7 @@ fn command_column(s: &Summary, trunc: bool) -> String {
     serde_json::to_string(&cmd).unwrap_or_default()
 }
 
-fn status_column(s: &Summary, now: SystemTime) -> String {
+fn status_column(s: &Listed, now: SystemTime) -> String {
     let t = |x: &str| crate::state::time::parse_rfc3339(x).unwrap_or(now);
     match s.state.status {
         Status::Created => "Created".into(),
@@ -1165,10 +1166,8 @@ fn status_column(s: &Summary, now: SystemTime) -> String {
     }
 }
 
-fn matches_filter(s: &Summary, f: &str) -> Result<bool> {
-    let (k, v) = f
-        .split_once('=')
-        .context("bad format of filter (expected name=value)")?;
+/// One `ps --filter` (docker's keys; `pod=` is handled by [`super::pod::matches_pod_filters`]).
+fn matches_filter(s: &Listed, k: &str, v: &str) -> Result<bool> {
     Ok(match k {
         "name" => s.record.name.contains(v.trim_start_matches('/')),
         "id" => s.record.id.starts_with(v),
@@ -1176,10 +1175,7 @@ fn matches_filter(s: &Summary, f: &str) -> Result<bool> {
         "label" => {
             let mut labels = s.record.image_config.labels.clone();
             labels.extend(s.record.config.labels.clone());
-            match v.split_once('=') {
-                Some((lk, lv)) => labels.get(lk).is_some_and(|x| x == lv),
-                None => labels.contains_key(v),
-            }
+            filter::label_matches(&labels, v)
         }
         "ancestor" => {
             let img = &s.record.image;
@@ -1211,6 +1207,26 @@ fn dir_size(p: &std::path::Path) -> u64 {
         .unwrap_or(0)
 }
 
+/// `ps` row fields in the order `{{json .}}` prints them (docker's), then berth's pod columns.
+const PS_FIELDS: &[&str] = &[
+    "Command",
+    "CreatedAt",
+    "ID",
+    "Image",
+    "Labels",
+    "LocalVolumes",
+    "Mounts",
+    "Names",
+    "Networks",
+    "Ports",
+    "RunningFor",
+    "Size",
+    "State",
+    "Status",
+    "Pod",
+    "PodName",
+];
+
 fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
     let now = SystemTime::now();
     let mut rows = ctr::list(p)?;
@@ -1219,72 +1235,45 @@ fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
     }
     let (pod_filters, filters) = super::pod::split_pod_filters(&a.filter);
     rows.retain(|s| super::pod::matches_pod_filters(p, s, &pod_filters));
-    for f in &filters {
-        let mut kept = Vec::new();
-        for s in rows {
-            if matches_filter(&s, f)? {
-                kept.push(s);
-            }
-        }
-        rows = kept;
-    }
+    let mut rows = filter::retain(rows, &filters, matches_filter)?;
     if a.latest {
         rows.truncate(1);
     } else if a.last >= 0 {
         rows.truncate(a.last as usize);
     }
-    let trunc = !a.no_trunc;
-    let values: Vec<Value> = rows
-        .iter()
-        .map(|s| {
-            let created = crate::state::time::parse_rfc3339(&s.record.created).unwrap_or(now);
-            let mut labels = s.record.image_config.labels.clone();
-            labels.extend(s.record.config.labels.clone());
-            let size = if a.size {
-                let rw = dir_size(&crate::state::Containers::new(p).dir(&s.record.id).join("upper"));
-                let virt: u64 = rw + s.record.layers.iter().map(|l| dir_size(l)).sum::<u64>();
-                format!("{} (virtual {})", human::human_size(rw), human::human_size(virt))
-            } else {
-                "0B".into()
-            };
-            json!({
-                "Command": command_column(s, trunc),
-                "CreatedAt": human::format_created_at(created),
-                "ID": if trunc { s.record.id[..12].to_string() } else { s.record.id.clone() },
-                "Image": s.record.image,
-                "Labels": labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","),
-                "LocalVolumes": s.record.mounts.iter().filter(|m| m.kind == MountKind::Volume).count().to_string(),
-                "Mounts": s.record.mounts.iter().map(|m| m.destination.clone()).collect::<Vec<_>>().join(","),
-                "Names": s.record.name,
-                "Networks": if s.record.config.network.is_empty() { "none".to_string() } else { s.record.config.network.clone() },
-                "Ports": if s.state.is_running() {
-                    super::network::ports_column(&crate::engine::network::published_ports(p, &s.record.id))
-                } else {
-                    String::new()
-                },
-                "RunningFor": human::since(created, now),
-                "Size": size,
-                "State": s.state.status.as_str(),
-                "Status": status_column(s, now),
-                "Pod": super::pod::pod_column(p, s, trunc).0,
-                "PodName": super::pod::pod_column(p, s, trunc).1,
-            })
-        })
-        .collect();
-    let default = if a.quiet {
-        "{{.ID}}"
-    } else if a.pod {
+    let table = if a.pod {
         "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Pod}}\t{{.PodName}}"
     } else if a.size {
         "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}"
     } else {
         "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
     };
-    let fmt = if a.quiet { None } else { a.format.as_deref() };
-    format::render_list(
+    let out = format::ListFormat::new(a.quiet, a.format.as_deref(), table);
+    // Only the fields the template prints are computed (all of them for `{{json .}}` and the like).
+    let wanted = out.fields();
+    let fields: Vec<&str> = PS_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| wanted.as_ref().is_none_or(|w| w.iter().any(|x| x == f)))
+        .collect();
+    let mut pods = super::pod::PodNames::default();
+    let values: Vec<Value> = rows
+        .iter()
+        .map(|s| {
+            let row = fields
+                .iter()
+                .map(|f| {
+                    (
+                        f.to_string(),
+                        Value::String(ps_field(p, s, f, a, now, &mut pods)),
+                    )
+                })
+                .collect();
+            Value::Object(row)
+        })
+        .collect();
+    out.render(
         &mut stdout(),
-        fmt,
-        default,
         &values,
         &[
             ("ID", "CONTAINER ID"),
@@ -1296,6 +1285,66 @@ fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
         ],
     )?;
     Ok(0)
+}
+
+/// One field of a `ps` row (docker's `ps --format` fields, as strings).
+fn ps_field(
+    p: &Paths,
+    s: &Listed,
+    field: &str,
+    a: &PsArgs,
+    now: SystemTime,
+    pods: &mut super::pod::PodNames,
+) -> String {
+    let trunc = !a.no_trunc;
+    let r = &s.record;
+    let created = || crate::state::time::parse_rfc3339(&r.created).unwrap_or(now);
+    match field {
+        "Command" => command_column(s, trunc),
+        "CreatedAt" => human::format_created_at(created()),
+        "ID" if trunc => r.id[..12].to_string(),
+        "ID" => r.id.clone(),
+        "Image" => r.image.clone(),
+        "Labels" => {
+            let mut labels = r.image_config.labels.clone();
+            labels.extend(r.config.labels.clone());
+            let kv: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            kv.join(",")
+        }
+        "LocalVolumes" => r
+            .mounts
+            .iter()
+            .filter(|m| m.kind == MountKind::Volume)
+            .count()
+            .to_string(),
+        "Mounts" => {
+            let d: Vec<&str> = r.mounts.iter().map(|m| m.destination.as_str()).collect();
+            d.join(",")
+        }
+        "Names" => r.name.clone(),
+        "Networks" if r.config.network.is_empty() => "none".into(),
+        "Networks" => r.config.network.clone(),
+        "Ports" if s.state.is_running() => {
+            super::network::ports_column(&crate::engine::network::published_ports(p, &r.id))
+        }
+        "Ports" => String::new(),
+        "RunningFor" => human::since(created(), now),
+        "Size" if a.size => {
+            let rw = dir_size(&crate::state::Containers::new(p).dir(&r.id).join("upper"));
+            let virt: u64 = rw + r.layers.iter().map(|l| dir_size(l)).sum::<u64>();
+            format!(
+                "{} (virtual {})",
+                human::human_size(rw),
+                human::human_size(virt)
+            )
+        }
+        "Size" => "0B".into(),
+        "State" => s.state.status.as_str().into(),
+        "Status" => status_column(s, now),
+        "Pod" => pods.column(p, s, trunc).0,
+        "PodName" => pods.column(p, s, trunc).1,
+        _ => String::new(),
+    }
 }
 
 /// docker's `top`: run the host's `ps` and keep the rows of the container's processes (moby does the same).

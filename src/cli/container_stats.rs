@@ -4,7 +4,8 @@
 //! `--no-stream` prints one block over a short first interval. Runs until interrupted (a closed pipe ends
 //! it quietly, as every command's output). Reads counters only through the engine (engine::container).
 
-use super::{StatsArgs, Summary, ctr, format, human, stdout};
+use super::{StatsArgs, ctr, format, human, stdout};
+use crate::state::ContainerState;
 use crate::store::Paths;
 use anyhow::Result;
 use serde_json::{Value, json};
@@ -19,32 +20,48 @@ const FIRST_INTERVAL: Duration = Duration::from_millis(500);
 
 /// The containers to show: the ones named (even stopped, as docker does), else every running one (or
 /// every one with `-a`), looked up again each frame so new containers appear and removed ones go.
-fn targets(p: &Paths, a: &StatsArgs) -> Result<Vec<Summary>> {
-    let mut t: Vec<Summary> = if a.containers.is_empty() {
+fn targets(p: &Paths, a: &StatsArgs) -> Result<Vec<Target>> {
+    let mut t: Vec<Target> = if a.containers.is_empty() {
         ctr::list(p)?
             .into_iter()
             .filter(|s| a.all || s.state.is_running())
+            .map(|s| Target {
+                id: s.record.id,
+                name: s.record.name,
+                state: s.state,
+            })
             .collect()
     } else {
         a.containers
             .iter()
-            .map(|c| ctr::get(p, c))
+            .map(|c| {
+                ctr::get(p, c).map(|s| Target {
+                    id: s.record.id,
+                    name: s.record.name,
+                    state: s.state,
+                })
+            })
             .collect::<Result<_>>()?
     };
-    t.sort_by(|x, y| x.record.name.cmp(&y.record.name));
+    t.sort_by(|x, y| x.name.cmp(&y.name));
     Ok(t)
+}
+
+/// What a row needs of a container.
+struct Target {
+    id: String,
+    name: String,
+    state: ContainerState,
 }
 
 /// One sample of a container's cgroup: when, and the counters.
 type Sample = (Instant, crate::runtime::cgroup::Stats);
 
-fn sample(p: &Paths, s: &Summary) -> Option<Sample> {
+fn sample(p: &Paths, s: &Target) -> Option<Sample> {
     if !s.state.is_running() {
         return None;
     }
-    ctr::stats(p, &s.record.id)
-        .ok()
-        .map(|st| (Instant::now(), st))
+    ctr::stats(p, &s.id).ok().map(|st| (Instant::now(), st))
 }
 
 fn host_memory() -> u64 {
@@ -61,7 +78,7 @@ fn host_memory() -> u64 {
 }
 
 /// A row of docker's table from two samples of one container (the earlier one for CPU %).
-fn row(s: &Summary, before: Option<&Sample>, now: Option<&Sample>, a: &StatsArgs) -> Value {
+fn row(s: &Target, before: Option<&Sample>, now: Option<&Sample>, a: &StatsArgs) -> Value {
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1) as f64;
@@ -89,9 +106,9 @@ fn row(s: &Summary, before: Option<&Sample>, now: Option<&Sample>, a: &StatsArgs
         0.0
     };
     let id = if a.no_trunc {
-        s.record.id.clone()
+        s.id.clone()
     } else {
-        s.record.id[..12].to_string()
+        s.id[..12].to_string()
     };
     json!({
         "BlockIO": "0B / 0B",
@@ -100,7 +117,7 @@ fn row(s: &Summary, before: Option<&Sample>, now: Option<&Sample>, a: &StatsArgs
         "ID": id,
         "MemPerc": format!("{pct:.2}%"),
         "MemUsage": format!("{} / {}", human::bytes_size(mem), human::bytes_size(limit)),
-        "Name": s.record.name,
+        "Name": s.name,
         "NetIO": "0B / 0B",
         "PIDs": pids.to_string(),
     })
@@ -130,7 +147,7 @@ pub fn stats(p: &Paths, a: &StatsArgs) -> Result<i32> {
     let mut prev: HashMap<String, Sample> = HashMap::new();
     for s in targets(p, a)? {
         if let Some(x) = sample(p, &s) {
-            prev.insert(s.record.id.clone(), x);
+            prev.insert(s.id.clone(), x);
         }
     }
     std::thread::sleep(FIRST_INTERVAL);
@@ -142,9 +159,9 @@ pub fn stats(p: &Paths, a: &StatsArgs) -> Result<i32> {
             .iter()
             .map(|s| {
                 let now = sample(p, s);
-                let r = row(s, prev.get(&s.record.id), now.as_ref(), a);
+                let r = row(s, prev.get(&s.id), now.as_ref(), a);
                 if let Some(x) = now {
-                    next.insert(s.record.id.clone(), x);
+                    next.insert(s.id.clone(), x);
                 }
                 r
             })

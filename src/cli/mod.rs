@@ -39,6 +39,7 @@
 //!   shows `log::debug!` lines on stderr as `DEBU <message>`; warnings show by default (`WARN ...`).
 
 pub mod container;
+pub mod filter;
 pub mod format;
 pub mod generate;
 pub mod human;

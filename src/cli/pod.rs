@@ -5,13 +5,14 @@
 //! Must not be used below `cli`. Invariant: human strings (`-p`, `--memory`, `--share`) are parsed here and
 //! only typed values reach `engine::pod`.
 
-use super::{GlobalOpts, StatusError, format, human, stdout};
-use crate::engine::container::{LogOptions, Summary};
+use super::{GlobalOpts, StatusError, filter, format, human, stdout};
+use crate::engine::container::LogOptions;
 use crate::engine::pod::{self as engine, CreateOptions};
 use crate::spec::RunOptions;
+use crate::state::list::Listed;
 use crate::state::pod::{ExitPolicy, PodPort};
 use crate::store::Paths;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -300,18 +301,13 @@ fn ps_row(s: &engine::PodSummary, trunc: bool, now: SystemTime) -> Value {
     })
 }
 
-fn pod_matches(s: &engine::PodSummary, f: &str) -> Result<bool> {
-    let (k, v) = f
-        .split_once('=')
-        .context("bad format of filter (expected name=value)")?;
+/// One `pod ps --filter` (podman's keys).
+fn pod_matches(s: &engine::PodSummary, k: &str, v: &str) -> Result<bool> {
     Ok(match k {
         "name" => s.record.name.contains(v),
         "id" => s.record.id.starts_with(v),
         "status" => s.status.eq_ignore_ascii_case(v),
-        "label" => match v.split_once('=') {
-            Some((lk, lv)) => s.record.labels.get(lk).is_some_and(|x| x == lv),
-            None => s.record.labels.contains_key(v),
-        },
+        "label" => filter::label_matches(&s.record.labels, v),
         "ctr-names" => s.containers.iter().any(|c| c.record.name.contains(v)),
         "ctr-ids" => s.containers.iter().any(|c| c.record.id.starts_with(v)),
         _ => bail!("invalid filter '{k}'"),
@@ -320,27 +316,11 @@ fn pod_matches(s: &engine::PodSummary, f: &str) -> Result<bool> {
 
 fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
     let now = SystemTime::now();
-    let mut rows = engine::list(p)?;
-    for f in &a.filter {
-        let mut kept = Vec::new();
-        for s in rows {
-            if pod_matches(&s, f)? {
-                kept.push(s);
-            }
-        }
-        rows = kept;
-    }
+    let rows = filter::retain(engine::list(p)?, &a.filter, pod_matches)?;
     let values: Vec<Value> = rows.iter().map(|s| ps_row(s, !a.no_trunc, now)).collect();
-    let default = if a.quiet {
-        "{{.ID}}"
-    } else {
-        "table {{.ID}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraID}}\t{{.NumberOfContainers}}"
-    };
-    let fmt = if a.quiet { None } else { a.format.as_deref() };
-    format::render_list(
+    let table = "table {{.ID}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraID}}\t{{.NumberOfContainers}}";
+    format::ListFormat::new(a.quiet, a.format.as_deref(), table).render(
         &mut stdout(),
-        fmt,
-        default,
         &values,
         &[
             ("ID", "POD ID"),
@@ -529,21 +509,41 @@ pub fn split_pod_filters(filters: &[String]) -> (Vec<String>, Vec<String>) {
 }
 
 /// `ps --filter pod=X`: the container's pod matches X by name, full id or id prefix (any of several).
-pub fn matches_pod_filters(p: &Paths, s: &Summary, pods: &[String]) -> bool {
+pub fn matches_pod_filters(p: &Paths, s: &Listed, pods: &[String]) -> bool {
     if pods.is_empty() {
         return true;
     }
-    let Some((id, name)) = engine::pod_of(p, &s.record) else {
+    let Some((id, name)) = engine::pod_of(p, s.record.config.pod.as_deref()) else {
         return false;
     };
     pods.iter()
         .any(|q| *q == name || id.starts_with(q.as_str()))
 }
 
-/// `ps --pod` columns: the pod's (short) id and name, empty outside a pod.
-pub fn pod_column(p: &Paths, s: &Summary, trunc: bool) -> (String, String) {
-    match engine::pod_of(p, &s.record) {
-        Some((id, name)) => (if trunc { id[..12].to_string() } else { id }, name),
-        None => (String::new(), String::new()),
+/// The pods of the containers `ps --pod` lists, each pod record read once.
+#[derive(Default)]
+pub struct PodNames(BTreeMap<String, Option<(String, String)>>);
+
+impl PodNames {
+    /// `ps --pod` columns: the pod's (short) id and name, empty outside a pod.
+    pub fn column(&mut self, p: &Paths, s: &Listed, trunc: bool) -> (String, String) {
+        let Some(pod) = s.record.config.pod.as_deref() else {
+            return (String::new(), String::new());
+        };
+        let found = self
+            .0
+            .entry(pod.to_string())
+            .or_insert_with(|| engine::pod_of(p, Some(pod)));
+        match found {
+            Some((id, name)) => (
+                if trunc {
+                    id[..12].to_string()
+                } else {
+                    id.clone()
+                },
+                name.clone(),
+            ),
+            None => (String::new(), String::new()),
+        }
     }
 }

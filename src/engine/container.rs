@@ -620,18 +620,9 @@ pub struct Summary {
     pub state: ContainerState,
 }
 
-/// Every container with its current state (no locks: `ps` never blocks on a busy container).
-pub fn list(paths: &Paths) -> Result<Vec<Summary>> {
-    let c = Containers::new(paths);
-    let mut out = Vec::new();
-    for id in c.list_ids()? {
-        let (Ok(record), Ok(state)) = (c.load_record(&id), c.peek(&id)) else {
-            continue;
-        };
-        out.push(Summary { record, state });
-    }
-    out.sort_by(|a, b| b.record.created.cmp(&a.record.created));
-    Ok(out)
+/// Every container with its current state, newest first (no locks: `ps` never blocks on a busy container).
+pub fn list(paths: &Paths) -> Result<Vec<crate::state::list::Listed>> {
+    Containers::new(paths).list()
 }
 
 /// The container's record and refreshed state.

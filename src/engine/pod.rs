@@ -1077,9 +1077,8 @@ pub fn guard_infra_removal(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
 }
 
 /// The pod (id, name) a container belongs to, for `ps --pod` and `--filter pod=`.
-pub fn pod_of(paths: &Paths, rec: &ContainerRecord) -> Option<(String, String)> {
-    let id = rec.config.pod.as_deref()?;
-    let p = Pods::new(paths).load(id).ok()?;
+pub fn pod_of(paths: &Paths, pod: Option<&str>) -> Option<(String, String)> {
+    let p = Pods::new(paths).load(pod?).ok()?;
     Some((p.id, p.name))
 }
 

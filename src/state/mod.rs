@@ -8,6 +8,7 @@
 //! container, enforced by O_EXCL creation under the names lock.
 
 pub mod attach;
+pub mod list;
 pub mod pod;
 pub mod time;
 
@@ -237,23 +238,7 @@ impl Containers {
 
     /// Every container id on disk (entries that vanish mid-scan are skipped).
     pub fn list_ids(&self) -> Result<Vec<String>> {
-        let d = self.paths.root.join("containers");
-        let rd = match fs::read_dir(&d) {
-            Ok(r) => r,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e).with_context(|| format!("listing {}", d.display())),
-        };
-        let mut ids = Vec::new();
-        for e in rd.flatten() {
-            let n = e.file_name().to_string_lossy().to_string();
-            if n.len() == 64
-                && n.bytes().all(|b| b.is_ascii_hexdigit())
-                && e.path().join("container.json").exists()
-            {
-                ids.push(n);
-            }
-        }
-        Ok(ids)
+        list_record_ids(&self.paths.root.join("containers"), "container.json", "")
     }
 
     /// Find a container by full id, name (with or without the leading `/`), or unique id prefix.
@@ -263,7 +248,9 @@ impl Containers {
             return Err(StateError::NoSuchContainer(query.into()).into());
         }
         let exists = |id: &str| self.dir(id).join("container.json").exists();
-        match find_record(q, &self.names_dir(), exists, || self.list_ids())? {
+        let with_prefix =
+            |p: &str| list_record_ids(&self.paths.root.join("containers"), "container.json", p);
+        match find_record(q, &self.names_dir(), exists, with_prefix)? {
             Found::One(id) => return Ok(id),
             Found::Ambiguous => return Err(StateError::Ambiguous(query.into()).into()),
             Found::None => {}
@@ -275,42 +262,15 @@ impl Containers {
     /// the container's directory first: a reservation whose owner has no directory is stale.
     pub fn reserve_name(&self, name: &str, id: &str) -> Result<()> {
         validate_name(name)?;
-        let dir = self.names_dir();
-        fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let _l = FileLock::exclusive(&self.paths.root.join("names.lock"))?;
-        let p = dir.join(name);
-        use std::os::unix::fs::OpenOptionsExt;
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&p)
-        {
-            Ok(mut f) => {
-                use std::io::Write;
-                f.write_all(id.as_bytes())
-                    .with_context(|| format!("writing {}", p.display()))?;
-                f.sync_all()
-                    .with_context(|| format!("syncing {}", p.display()))?;
-                Ok(())
+        let lock = self.paths.root.join("names.lock");
+        let owner_exists = |owner: &str| self.dir(owner).exists();
+        match reserve(&lock, &self.names_dir(), name, id, "name", owner_exists)? {
+            None => Ok(()),
+            Some(owner) => Err(StateError::NameInUse {
+                name: name.into(),
+                id: owner,
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let owner = fs::read_to_string(&p)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string();
-                // A reservation whose container is gone (crash between reserve and create) is stale.
-                if !owner.is_empty() && !self.dir(&owner).exists() && owner != id {
-                    store::write_atomic(&p, id.as_bytes())?;
-                    return Ok(());
-                }
-                Err(StateError::NameInUse {
-                    name: name.into(),
-                    id: owner,
-                }
-                .into())
-            }
-            Err(e) => Err(e).with_context(|| format!("reserving name {name}")),
+            .into()),
         }
     }
 
@@ -418,12 +378,18 @@ impl Containers {
     /// Read the state for display without taking the lock (`ps` must not block on busy containers);
     /// the liveness check is the same as [`Self::refresh`] but nothing is written.
     pub fn peek(&self, id: &str) -> Result<ContainerState> {
-        let mut st = self.load_state(id)?;
+        Ok(self.settle(id, self.load_state(id)?))
+    }
+
+    /// [`Self::peek`]'s decision on a state already read: `/proc/<pid>/stat` is looked at only when the
+    /// state says running, the exit and monitor records only when that process is gone. A restarting
+    /// container (its monitor waiting out the back-off) is exited once that monitor is gone.
+    fn settle(&self, id: &str, mut st: ContainerState) -> ContainerState {
         if st.status == Status::Restarting {
             if !self.monitor_alive(id) {
                 st.status = Status::Exited;
             }
-            return Ok(st);
+            return st;
         }
         if st.is_running() && !same_process_alive(st.pid, st.start_time) {
             if let Some(e) = self.read_exit(id) {
@@ -433,7 +399,7 @@ impl Containers {
                 st.exit_code = 255;
             }
         }
-        Ok(st)
+        st
     }
 }
 
@@ -445,7 +411,11 @@ impl Containers {
             .load_state(&rec.id)
             .unwrap_or_else(|_| ContainerState::new_created());
         st.status = Status::Removing;
-        let _ = self.save_state(&rec.id, &st);
+        // Shown by a concurrent `ps` as docker's "Removal In Progress"; not synced, because the directory is
+        // deleted next and after a crash `rm` simply runs again.
+        if let Ok(data) = serde_json::to_vec_pretty(&st) {
+            let _ = store::write_atomic_unsynced(&self.dir(&rec.id).join("state.json"), &data);
+        }
         self.release_name(&rec.name, &rec.id)?;
         if remove_volumes {
             for v in &rec.anonymous_volumes {
@@ -522,6 +492,51 @@ pub(crate) fn read_record<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&data).with_context(|| format!("parsing {}", p.display()))
 }
 
+/// Create the reservation `names_dir/name` for `id` under `lock` (containers and pods): exactly one of any
+/// number of concurrent callers wins, by O_EXCL creation. `None` when the name is now `id`'s, else the id
+/// holding it. A reservation whose owner has no record directory (`owner_exists` is false: a crash between
+/// reserve and create) is stale and taken over. `what` names the namespace in errors ("name", "pod name").
+pub(crate) fn reserve(
+    lock: &Path,
+    names_dir: &Path,
+    name: &str,
+    id: &str,
+    what: &str,
+    owner_exists: impl Fn(&str) -> bool,
+) -> Result<Option<String>> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::create_dir_all(names_dir).with_context(|| format!("creating {}", names_dir.display()))?;
+    let _l = FileLock::exclusive(lock)?;
+    let p = names_dir.join(name);
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&p)
+    {
+        Ok(mut f) => {
+            f.write_all(id.as_bytes())
+                .with_context(|| format!("writing {}", p.display()))?;
+            f.sync_all()
+                .with_context(|| format!("syncing {}", p.display()))?;
+            Ok(None)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let owner = fs::read_to_string(&p)
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            if !owner.is_empty() && !owner_exists(&owner) && owner != id {
+                store::write_atomic(&p, id.as_bytes())?;
+                return Ok(None);
+            }
+            Ok(Some(owner))
+        }
+        Err(e) => Err(e).with_context(|| format!("reserving {what} {name}")),
+    }
+}
+
 /// Drop the reservation `names_dir/name` under `lock` if it still belongs to `id` (containers and pods).
 pub(crate) fn release_reservation(
     lock: &Path,
@@ -540,6 +555,31 @@ pub(crate) fn release_reservation(
     Ok(())
 }
 
+/// The ids of the records in `dir` (containers/, pods/) that start with `prefix`: directories named by 64
+/// hex digits that hold `marker` (a record being created or removed has none yet, or no more). Names are
+/// matched before the marker is looked at, so a prefix lookup (`rm 1a2b`) costs one stat per candidate,
+/// not one per record on disk.
+pub(crate) fn list_record_ids(dir: &Path, marker: &str, prefix: &str) -> Result<Vec<String>> {
+    let rd = match fs::read_dir(dir) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("listing {}", dir.display())),
+    };
+    let mut ids = Vec::new();
+    for e in rd.flatten() {
+        let name = e.file_name();
+        let Some(n) = name.to_str() else { continue };
+        if n.len() == 64
+            && n.starts_with(prefix)
+            && n.bytes().all(|b| b.is_ascii_hexdigit())
+            && e.path().join(marker).exists()
+        {
+            ids.push(n.to_string());
+        }
+    }
+    Ok(ids)
+}
+
 /// What [`find_record`] found for a query.
 pub(crate) enum Found {
     One(String),
@@ -553,7 +593,7 @@ pub(crate) fn find_record(
     q: &str,
     names_dir: &Path,
     exists: impl Fn(&str) -> bool,
-    list_ids: impl FnOnce() -> Result<Vec<String>>,
+    ids_with_prefix: impl FnOnce(&str) -> Result<Vec<String>>,
 ) -> Result<Found> {
     if q.len() == 64 && exists(q) {
         return Ok(Found::One(q.to_string()));
@@ -567,7 +607,7 @@ pub(crate) fn find_record(
         }
     }
     if q.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let mut m = list_ids()?.into_iter().filter(|id| id.starts_with(q));
+        let mut m = ids_with_prefix(q)?.into_iter();
         return Ok(match (m.next(), m.next()) {
             (Some(id), None) => Found::One(id),
             (Some(_), Some(_)) => Found::Ambiguous,
@@ -578,10 +618,11 @@ pub(crate) fn find_record(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn world() -> (tempfile::TempDir, Containers) {
+    /// Containers under fresh temp roots (also used by the listing's tests).
+    pub(crate) fn world() -> (tempfile::TempDir, Containers) {
         let d = tempfile::tempdir().unwrap();
         let p = Paths {
             root: d.path().join("root"),

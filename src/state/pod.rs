@@ -8,14 +8,13 @@
 //! creation under the pod names lock), and every change to a pod's membership happens under its lock.
 
 use crate::state::{
-    ContainerRecord, Containers, Found, find_record, new_id, read_record, release_reservation,
-    validate_name,
+    ContainerRecord, Containers, Found, find_record, list_record_ids, new_id, read_record,
+    release_reservation, reserve, validate_name,
 };
 use crate::store::{self, FileLock, Paths};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::PathBuf;
 
 /// Errors the CLI branches on (podman's wording).
@@ -131,23 +130,7 @@ impl Pods {
 
     /// Every pod id on disk.
     pub fn list_ids(&self) -> Result<Vec<String>> {
-        let d = self.paths.root.join("pods");
-        let rd = match fs::read_dir(&d) {
-            Ok(r) => r,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e).with_context(|| format!("listing {}", d.display())),
-        };
-        let mut ids = Vec::new();
-        for e in rd.flatten() {
-            let n = e.file_name().to_string_lossy().to_string();
-            if n.len() == 64
-                && n.bytes().all(|b| b.is_ascii_hexdigit())
-                && e.path().join("pod.json").exists()
-            {
-                ids.push(n);
-            }
-        }
-        Ok(ids)
+        list_record_ids(&self.paths.root.join("pods"), "pod.json", "")
     }
 
     /// Find a pod by full id, name, or unique id prefix.
@@ -156,7 +139,8 @@ impl Pods {
             return Err(PodError::NoSuchPod(query.into()).into());
         }
         let exists = |id: &str| self.dir(id).join("pod.json").exists();
-        match find_record(query, &self.names_dir(), exists, || self.list_ids())? {
+        let with_prefix = |p: &str| list_record_ids(&self.paths.root.join("pods"), "pod.json", p);
+        match find_record(query, &self.names_dir(), exists, with_prefix)? {
             Found::One(id) => return Ok(id),
             Found::Ambiguous => return Err(PodError::Ambiguous(query.into()).into()),
             Found::None => {}
@@ -171,37 +155,11 @@ impl Pods {
                 "invalid pod name {name:?}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
             )
         })?;
-        let dir = self.names_dir();
-        fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let _l = FileLock::exclusive(&self.paths.root.join("pod-names.lock"))?;
-        let p = dir.join(name);
-        use std::os::unix::fs::OpenOptionsExt;
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&p)
-        {
-            Ok(mut f) => {
-                use std::io::Write;
-                f.write_all(id.as_bytes())
-                    .with_context(|| format!("writing {}", p.display()))?;
-                f.sync_all()
-                    .with_context(|| format!("syncing {}", p.display()))?;
-                Ok(())
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let owner = fs::read_to_string(&p)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string();
-                if !owner.is_empty() && !self.dir(&owner).exists() && owner != id {
-                    store::write_atomic(&p, id.as_bytes())?;
-                    return Ok(());
-                }
-                Err(PodError::NameInUse(name.into()).into())
-            }
-            Err(e) => Err(e).with_context(|| format!("reserving pod name {name}")),
+        let lock = self.paths.root.join("pod-names.lock");
+        let owner_exists = |owner: &str| self.dir(owner).exists();
+        match reserve(&lock, &self.names_dir(), name, id, "pod name", owner_exists)? {
+            None => Ok(()),
+            Some(_) => Err(PodError::NameInUse(name.into()).into()),
         }
     }
 
@@ -245,6 +203,7 @@ impl Pods {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn pods_in(dir: &std::path::Path) -> Pods {
         let paths = Paths {

@@ -45,6 +45,18 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 /// How long one command may run before its test fails: BERTH_TEST_CMD_TIMEOUT seconds, default 180.
+/// A root world with the busybox fixture pulled, and its image reference (most container tests start so).
+pub fn busybox_world() -> (TestEnv, String) {
+    TestEnv::new().with_image(fixtures::BUSYBOX)
+}
+
+/// True while a mount point or source in this process's mount table mentions `s` (a leak check).
+pub fn mountinfo_mentions(s: &str) -> bool {
+    std::fs::read_to_string("/proc/self/mountinfo")
+        .unwrap()
+        .contains(s)
+}
+
 pub fn command_timeout() -> Duration {
     let secs = std::env::var("BERTH_TEST_CMD_TIMEOUT")
         .ok()
@@ -320,6 +332,32 @@ impl TestEnv {
         let mut cmd = self.berth();
         cmd.args(args);
         Outcome::of(&mut cmd)
+    }
+
+    /// This world with `fixture` pulled quietly from the shared registry (asserted), and the image reference:
+    /// `let (env, image) = TestEnv::rootless().with_image(fixtures::BUSYBOX);`.
+    pub fn with_image(self, fixture: &str) -> (TestEnv, String) {
+        let image = registry::shared().image(fixture);
+        self.run(["pull", "-q", &image]).assert_ok();
+        (self, image)
+    }
+
+    /// Kill container `id`'s monitor with SIGKILL (the crash the next command must clean up after); returns
+    /// the monitor's pid, read from its record in the run root.
+    pub fn kill_monitor(&self, id: &str) -> i32 {
+        let rec = self
+            .run_root()
+            .join("containers")
+            .join(id)
+            .join("monitor.json");
+        let mon: serde_json::Value = serde_json::from_slice(&std::fs::read(rec).unwrap()).unwrap();
+        let pid = mon["pid"].as_i64().unwrap() as i32;
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        )
+        .unwrap();
+        pid
     }
 
     /// `berth pull <shared registry>/<fixture>`, e.g. `env.pull(fixtures::BUSYBOX)`; returns the full reference
