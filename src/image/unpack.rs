@@ -541,8 +541,8 @@ impl Unpacker {
                 )
                 .context("creating file")?;
                 let mut f = File::from(fd);
-                self.report.file_bytes += copy_with(&mut self.copy_buf, data, &mut f)
-                    .context("writing file content")?;
+                self.report.file_bytes +=
+                    copy_with(&mut self.copy_buf, data, &mut f).context("writing file content")?;
                 // chown before chmod: chown clears setuid/setgid bits.
                 self.chown_fd(f.as_fd(), e.uid, e.gid)?;
                 fchmod(f.as_fd(), Mode::from_bits_truncate(e.mode)).context("setting file mode")?;
