@@ -70,7 +70,7 @@ impl Paths {
         self.blobs_dir().join(hex)
     }
 
-    /// `<root>/ingest`: where berth before 0.1 downloaded layer blobs; no longer written, only its
+    /// `<root>/ingest`: where earlier berth builds downloaded layer blobs; no longer written, only its
     /// `.tmp-*` leftovers are cleaned. Never read as content.
     pub fn ingest_dir(&self) -> PathBuf {
         self.root.join("ingest")
