@@ -809,3 +809,167 @@ fn a_damaged_layer_dir_is_replaced_by_the_next_pull() {
     assert!(dir.join("layer.json").is_file() && dir.join("diff/bin/busybox").is_file());
     assert!(layer_dirs(&env.root()).1.is_empty());
 }
+
+/// The digest of the first blob in `layout` whose bytes start as `magic` (a layer's compressed blob).
+fn layer_blob_digest(layout: &Path, magic: &[u8]) -> String {
+    fs::read_dir(layout.join("blobs/sha256"))
+        .unwrap()
+        .flatten()
+        .find(|e| fs::read(e.path()).unwrap().starts_with(magic))
+        .map(|e| format!("sha256:{}", e.file_name().to_string_lossy()))
+        .expect("layer blob in layout")
+}
+
+#[test]
+fn pull_shares_a_layer_stored_under_another_compression() {
+    // Issue 2: image `gz` has the busybox layer gzip-compressed; image `zst` has the same layer (same
+    // diffID, same chain ID) as zstd plus a plain tar layer of its own. The store keeps unpacked layers
+    // only, as docker does: the second pull reuses the layer without fetching its zstd blob, each image
+    // records its own blob, and inspect, images, rmi of either image, run and prune all stay right.
+    let base = fixtures::busybox_layer_tar();
+    let mut l = LayerBuilder::new();
+    l.file("zst-marker", 0o644, b"from the zstd image\n");
+    let marker = l.finish();
+    let reg = registry::shared();
+    let push =
+        |name: &str, config: serde_json::Value, layers: Vec<(Vec<u8>, fixtures::Compression)>| {
+            let dir = crate::support::temp_dir("compress-share");
+            let layout = fixtures::Layout::create(dir.path());
+            let m = layout.image(&config, &layers);
+            layout.tag(&m, "latest");
+            let repo = format!("library/{}:latest", crate::support::unique(name));
+            reg.skopeo_push(
+                dir.path(),
+                "latest",
+                &repo,
+                &["--preserve-digests".to_string()],
+            );
+            (reg.image(&repo), dir)
+        };
+    let cfg = |cmd: &str, tars: &[&[u8]]| {
+        fixtures::image_config(
+            "amd64",
+            None,
+            serde_json::json!({"Env": [fixtures::PATH_ENV], "Cmd": ["sh", "-c", cmd]}),
+            tars,
+        )
+    };
+    let (gz, gz_layout) = push(
+        "gz",
+        cfg("echo gz", &[&base]),
+        vec![(base.clone(), fixtures::Compression::Gzip)],
+    );
+    let (zst, zst_layout) = push(
+        "zst",
+        cfg("cat /zst-marker", &[&base, &marker]),
+        vec![
+            (base.clone(), fixtures::Compression::Zstd),
+            (marker.clone(), fixtures::Compression::None),
+        ],
+    );
+    let zstd_blob = layer_blob_digest(zst_layout.path(), &[0x28, 0xb5, 0x2f, 0xfd]);
+    let gzip_blob = layer_blob_digest(gz_layout.path(), &[0x1f, 0x8b]);
+    let env = TestEnv::new();
+    env.run(["pull", &gz]).assert_ok();
+    let out = env.run(["pull", &zst]);
+    out.assert_ok();
+    assert!(
+        out.stdout()
+            .contains(&format!("{}: Already exists", &zstd_blob[7..19])),
+        "{}",
+        out.stdout()
+    );
+
+    // "Already exists" is reported instead of fetching. Only manifests and configs are kept as blobs;
+    // each record names its own layer blob.
+    let blobs = |env: &TestEnv| -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(env.root().join("blobs/sha256"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        blobs(&env).len(),
+        4,
+        "two manifests, two configs: {:?}",
+        blobs(&env)
+    );
+    let index: serde_json::Value =
+        serde_json::from_slice(&fs::read(env.root().join("images.json")).unwrap()).unwrap();
+    let layer_blobs: Vec<Vec<(String, String)>> = index["images"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|r| {
+            r["layers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| {
+                    (
+                        l["blob_digest"].as_str().unwrap().to_string(),
+                        l["media_type"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    assert!(layer_blobs.contains(&vec![(
+        gzip_blob.clone(),
+        fixtures::MT_LAYER_GZIP.to_string()
+    )]));
+    assert!(
+        layer_blobs
+            .iter()
+            .any(|ls| ls.len() == 2
+                && ls[0] == (zstd_blob.clone(), fixtures::MT_LAYER_ZSTD.to_string())),
+        "{layer_blobs:?}"
+    );
+
+    // inspect: each image's own diffIDs over the shared layer dirs, all present.
+    let inspect = env.run(["image", "inspect", &zst]);
+    inspect.assert_ok();
+    let v: serde_json::Value = serde_json::from_str(inspect.stdout()).unwrap();
+    assert_eq!(
+        v[0]["RootFS"]["Layers"],
+        serde_json::json!([
+            fixtures::sha256_digest(&base),
+            fixtures::sha256_digest(&marker)
+        ])
+    );
+    let lower = v[0]["GraphDriver"]["Data"]["LowerDir"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(lower.split(':').count(), 2);
+    assert!(lower.split(':').all(|d| Path::new(d).is_dir()), "{lower}");
+    assert_eq!(
+        layer_dirs(&env.root()).0.len(),
+        2,
+        "the busybox layer is stored once"
+    );
+    assert_eq!(env.run(["images", "-q"]).lines().len(), 2);
+
+    // rmi of the image that brought the shared layer keeps it for the other one, which still runs.
+    env.run(["rmi", &gz]).assert_ok();
+    assert_eq!(layer_dirs(&env.root()).0.len(), 2);
+    let run = env.run(["run", "--rm", "--network", "none", &zst]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "from the zstd image\n");
+
+    // Pull it again (nothing fetched), then rmi the other one: everything goes.
+    env.run(["pull", &gz]).assert_ok();
+    env.run(["rmi", &zst]).assert_ok();
+    assert_eq!(layer_dirs(&env.root()).0.len(), 1);
+    let run = env.run(["run", "--rm", "--network", "none", &gz]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "gz\n");
+    env.run(["pull", &zst]).assert_ok();
+    env.run(["image", "prune", "-a", "-f"]).assert_ok();
+    assert_eq!(layer_dirs(&env.root()), (vec![], vec![]));
+    assert!(blobs(&env).is_empty(), "{:?}", blobs(&env));
+}

@@ -108,6 +108,7 @@ pub fn unpack_layer(
         dirs: Vec::new(),
         dir_index: HashMap::new(),
         warned: Vec::new(),
+        copy_buf: vec![0; COPY_BUF],
     };
     let mut limited = LimitedReader {
         inner: input,
@@ -183,6 +184,21 @@ pub fn unpack_layer(
     }
     u.finish_dirs()?;
     Ok(u.report)
+}
+
+/// `io::copy` through the caller's buffer.
+fn copy_with(buf: &mut [u8], from: &mut dyn Read, to: &mut File) -> io::Result<u64> {
+    let mut total = 0u64;
+    loop {
+        let n = match from.read(buf) {
+            Ok(0) => return Ok(total),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        io::Write::write_all(to, &buf[..n])?;
+        total += n as u64;
+    }
 }
 
 fn trim_nul(mut v: Vec<u8>) -> Vec<u8> {
@@ -399,7 +415,13 @@ struct Unpacker {
     dirs: Vec<(Vec<OsString>, u32, TimeSpec)>,
     dir_index: HashMap<Vec<OsString>, usize>,
     warned: Vec<&'static str>,
+    /// One buffer for all file content of the layer (see [`COPY_BUF`]).
+    copy_buf: Vec<u8>,
 }
+
+/// File content moves through a 256 KiB buffer: `io::copy` uses 8 KiB for a `dyn Read`, which cost one
+/// decompressor call and one `write(2)` per 8 KiB (28k writes for a 200 MB image, issue 2's benchmark).
+const COPY_BUF: usize = 256 << 10;
 
 impl Unpacker {
     fn warn(&mut self, key: &'static str, msg: String) {
@@ -519,7 +541,8 @@ impl Unpacker {
                 )
                 .context("creating file")?;
                 let mut f = File::from(fd);
-                self.report.file_bytes += io::copy(data, &mut f).context("writing file content")?;
+                self.report.file_bytes +=
+                    copy_with(&mut self.copy_buf, data, &mut f).context("writing file content")?;
                 // chown before chmod: chown clears setuid/setgid bits.
                 self.chown_fd(f.as_fd(), e.uid, e.gid)?;
                 fchmod(f.as_fd(), Mode::from_bits_truncate(e.mode)).context("setting file mode")?;

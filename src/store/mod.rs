@@ -59,7 +59,8 @@ impl Paths {
 }
 
 impl Paths {
-    /// `<root>/blobs/sha256`: verified manifests, configs and compressed layers.
+    /// `<root>/blobs/sha256`: verified manifests, indexes and image configs (compressed layers are not
+    /// kept: the unpacked layer under [`Paths::layers_dir`] is the content).
     pub fn blobs_dir(&self) -> PathBuf {
         self.root.join("blobs/sha256")
     }
@@ -69,7 +70,8 @@ impl Paths {
         self.blobs_dir().join(hex)
     }
 
-    /// `<root>/ingest`: downloads in progress, never read as content.
+    /// `<root>/ingest`: where earlier berth builds downloaded layer blobs; no longer written, only its
+    /// `.tmp-*` leftovers are cleaned. Never read as content.
     pub fn ingest_dir(&self) -> PathBuf {
         self.root.join("ingest")
     }

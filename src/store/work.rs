@@ -1,4 +1,5 @@
-//! Temp work dirs (`.tmp-<random>` under `layers/sha256` and `ingest/`), each guarded by an owner lock.
+//! Temp work dirs (`.tmp-<random>` under `layers/sha256`; `ingest/` only in older stores), each guarded by
+//! an owner lock.
 //!
 //! Invariant: a `.tmp-*` dir is never read as content; it becomes content only by an atomic rename after
 //! verification. Its owner holds `locks/tmp-<random>.lock` from before the dir exists until it is gone, so
