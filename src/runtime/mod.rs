@@ -82,6 +82,7 @@
 //! `examples/launch.rs` drives this module the way the monitor does; tests/runtime.rs uses it.
 
 pub mod cgroup;
+pub mod devices;
 mod init;
 mod mounts;
 mod process;
