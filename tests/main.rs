@@ -5,6 +5,7 @@ mod support;
 
 mod cli;
 mod containers;
+mod devices;
 mod images;
 mod network;
 mod pods;

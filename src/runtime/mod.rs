@@ -69,9 +69,10 @@
 //! and 11 with the container's seccomp profile.
 //!
 //! Cgroups: v1 gets one directory per mounted controller (memory, cpu, cpuacct, cpuset, pids, freezer,
-//! devices), v2 one directory. Rootless, whatever cannot be created or written becomes a line in
-//! [`Launched::warnings`] instead of an error (cgroup v1 is never delegated to users). v2 device rules would need
-//! an eBPF program, which is not attached: a warning says so.
+//! devices) plus one in a hybrid host's cgroup2, v2 one directory. Rootless, whatever cannot be created or written becomes a line in
+//! [`Launched::warnings`] instead of an error (cgroup v1 is never delegated to users). Device rules go to the v1
+//! devices controller and, as an eBPF program ([`devices`]), to the container's v2 cgroup (v2, or the cgroup2
+//! of a hybrid host); see [`cgroup`] for how the layout is chosen.
 //!
 //! The sealed binary (CVE-2019-5736): a new container's init never runs berth code after its execve, and no
 //! other process shares its pid namespace before that. Processes that join a running container's namespaces
