@@ -8,6 +8,7 @@ mod containers;
 mod devices;
 mod images;
 mod network;
+mod overlay;
 mod pods;
 mod registry;
 mod registry_config;

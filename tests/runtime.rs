@@ -1076,6 +1076,50 @@ fn rootless_overlay_rootfs_works_in_the_user_namespace() {
 }
 
 #[test]
+fn rootless_fuse_overlayfs_rootfs_works_in_the_user_namespace() {
+    // The spec annotation berth writes for storage.rootless_overlay = "fuse": the same overlay as above, served
+    // by fuse-overlayfs, whose daemon ends with the container.
+    let user = ensure_test_user();
+    let w = World::new();
+    let base = w.busybox_rootfs("base");
+    assert!(
+        Command::new("chown")
+            .args(["-R", "-h", &format!("{user}:{user}")])
+            .arg(&base)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for d in ["upper", "work", "merged"] {
+        fs::create_dir_all(w.dir.join(d)).unwrap();
+        chown(&w.dir.join(d), user);
+    }
+    let rootfs = serde_json::json!({"overlay": {
+        "lower": [base], "upper": w.dir.join("upper"), "work": w.dir.join("work"), "merged": w.dir.join("merged")}});
+    let mut s = rootless_spec("echo new > /tmp/x; cat /tmp/x; grep ' / / ' /proc/self/mountinfo");
+    s.set_annotations(Some(
+        [(
+            berth::runtime::overlay::ANNOTATION_MODE.to_string(),
+            "fuse".to_string(),
+        )]
+        .into(),
+    ));
+    let (out, err, rep) = w.run(
+        &s,
+        rootfs,
+        serde_json::json!({"rootless": true}),
+        Some(user),
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {out} {err}");
+    assert!(out.starts_with("new\n"), "{out}");
+    assert!(out.contains("fuse.fuse-overlayfs"), "{out}");
+    assert_eq!(
+        fs::read_to_string(w.dir.join("upper/tmp/x")).unwrap(),
+        "new\n"
+    );
+}
+
+#[test]
 fn runtime_pty_gives_the_payload_a_terminal() {
     let w = World::new();
     let r = w.busybox_rootfs("rootfs");

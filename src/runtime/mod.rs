@@ -42,7 +42,8 @@
 //!     unshares the new ones, sends its net and user namespace fds when a hook wants them, clones the init (pid 1 of a new pid namespace) with CLONE_PARENT, and exits
 //!  2. mount propagation of "/" (rslave unless `rootfsPropagation` says otherwise), so nothing leaks to the host
 //!  3. the rootfs (bind of a dir onto itself, or overlay; in a user namespace overlay with `userxattr`, else
-//!     fuse-overlayfs when installed, else an error saying what to install)
+//!     fuse-overlayfs when installed, else an error saying what to install; the spec's annotations can force
+//!     either, see [`overlay`])
 //!  4. spec mounts in order, each destination resolved inside the rootfs (openat2 RESOLVE_IN_ROOT) and mounted
 //!     through `/proc/self/fd/N`; /proc, /sys, /dev and kernel filesystems must be real directories
 //!     (CVE-2019-19921, CVE-2026-41579); a dangling image symlink at a destination gets its target created
@@ -86,6 +87,7 @@ pub mod cgroup;
 pub mod devices;
 mod init;
 mod mounts;
+pub mod overlay;
 mod process;
 pub mod seal;
 mod seccomp;
