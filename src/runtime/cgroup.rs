@@ -18,7 +18,9 @@
 //! Device rules (docker's allow list, `--privileged`): the v1 `devices` controller gets devices.deny and
 //! devices.allow lines; every v2 directory (v2 and hybrid) gets a `BPF_PROG_TYPE_CGROUP_DEVICE` program compiled
 //! from the same rules ([`super::devices`]), which needs no controller. On a hybrid host both apply, and both
-//! must allow an access (the kernel asks the eBPF programs first, then the v1 controller). Rootless gets
+//! must allow an access (the kernel asks the eBPF programs first, then the v1 controller); there a cgroup2 that
+//! berth cannot use (read-only, eBPF refused) is skipped, since the v1 controller enforces the same rules. On
+//! v2 a device filter that cannot be attached fails the container, as in runc. Rootless gets
 //! neither: v1 is never delegated, loading eBPF needs CAP_BPF/CAP_SYS_ADMIN in the initial user namespace, and a
 //! rootless container only sees host nodes bind-mounted with the user's own permissions (mknod is refused in a
 //! user namespace). A rootless container also gets no hybrid cgroup2 directory (its root is not delegated).
@@ -197,12 +199,20 @@ pub(crate) struct Created {
 pub(crate) fn create(name: &str, res: Option<&LinuxResources>, rootless: bool) -> Result<Created> {
     let mut created = Created::default();
     let version = version();
+    let mut v1_devices = false;
     for (ctrl, dir) in dirs(name)? {
         if rootless && version == Version::V1 && ctrl == "unified" {
             // The hybrid cgroup2 root is not delegated to users, and it would carry no limit anyway.
             continue;
         }
+        // On a hybrid host the cgroup2 directory is an addition: when the v1 devices controller already
+        // enforces the rules, a cgroup2 berth cannot use (mounted read-only, eBPF refused) must not stop the
+        // container.
+        let optional = version == Version::V1 && ctrl == "unified" && v1_devices;
         if let Err(e) = make_dir(&dir, &ctrl, version) {
+            if optional {
+                continue;
+            }
             if rootless {
                 // Say so only for limits that were asked for (rootless v1 never has a delegated hierarchy).
                 let lost = requested(res, &ctrl);
@@ -218,6 +228,7 @@ pub(crate) fn create(name: &str, res: Option<&LinuxResources>, rootless: bool) -
             return Err(e);
         }
         created.dirs.push(dir.clone());
+        v1_devices |= version == Version::V1 && ctrl == "devices";
         let Some(res) = res else { continue };
         let mut r = match version {
             Version::V1 => apply_v1(&ctrl, &dir, res),
@@ -232,6 +243,11 @@ pub(crate) fn create(name: &str, res: Option<&LinuxResources>, rootless: bool) -
                 .context("applying the device rules (cgroup v2 eBPF device filter)");
         }
         if let Err(e) = r {
+            if optional {
+                let _ = fs::remove_dir(&dir);
+                created.dirs.pop();
+                continue;
+            }
             if rootless {
                 created
                     .warnings

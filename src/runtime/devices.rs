@@ -6,8 +6,8 @@
 //! (Documentation/admin-guide/cgroup-v2.rst "Device controller"). runc (`libcontainer/cgroups/devices`) and crun
 //! (`src/libcrun/ebpf.c`) do the same; this is written from the kernel's UAPI (`include/uapi/linux/bpf.h`).
 //! Depends on libc and oci_spec only. Invariant: a rule list compiles to a program that the kernel verifier
-//! accepts and that answers like the v1 device controller given the same rules (the last matching rule wins,
-//! nothing matches means deny); attaching replaces what was attached before, so a cgroup never carries two
+//! accepts and that answers like the v1 device controller given the same rules (the last matching rule wins;
+//! when none matches the access is allowed, as in a new v1 cgroup before docker's leading `deny a`); attaching replaces what was attached before, so a cgroup never carries two
 //! berth programs and an update is never more permissive in between (old and new both run until the old one
 //! is detached, and every attached program must allow).
 
@@ -140,7 +140,7 @@ fn rules(spec: &[LinuxDeviceCgroup]) -> Result<Vec<Rule>> {
 /// v1 controller's exception list does when the rules are written in order (a `deny a` rule clears what came
 /// before it). An allow rule matches when it grants every requested access (v1 `match_exception` needs one
 /// exception covering the whole request); a deny rule matches when it names any requested access, so a deny
-/// of `w` also refuses an open for `rw`. Nothing matching means deny.
+/// of `w` also refuses an open for `rw`. Nothing matching means allow, as on v1 (see the end of the program).
 pub fn compile(spec: &[LinuxDeviceCgroup]) -> Result<Vec<Insn>> {
     let mut p = vec![
         insn(LDX_MEM_W, R2, R1, 0, 0),
@@ -193,7 +193,9 @@ pub fn compile(spec: &[LinuxDeviceCgroup]) -> Result<Vec<Insn>> {
             return Ok(p);
         }
     }
-    p.push(insn(ALU64_MOV_K, R0, 0, 0, 0));
+    // No rule matched: allow, as a new v1 devices cgroup does (it starts with its parent's allow-all until a
+    // `deny a` rule, docker's first, makes it a whitelist). An empty list therefore restricts nothing, as on v1.
+    p.push(insn(ALU64_MOV_K, R0, 0, 0, 1));
     p.push(insn(JMP_EXIT, 0, 0, 0, 0));
     Ok(p)
 }
@@ -517,11 +519,24 @@ mod tests {
     }
 
     #[test]
-    fn privileged_allows_everything_and_no_rules_deny_everything() {
+    fn privileged_allows_everything_and_no_rules_restrict_nothing_as_on_v1() {
         let p = compile(&[rule(true, None, None, None, "rwm")]).unwrap();
         assert_eq!(run(&p, DEV_BLOCK, RW, 8, 0), 1);
+        // oci-spec's default resources carry an empty list; v1 then writes nothing and allows everything.
         let p = compile(&[]).unwrap();
-        assert_eq!(run(&p, DEV_CHAR, ACC_READ, 1, 3), 0);
+        assert_eq!(run(&p, DEV_CHAR, ACC_MKNOD, 1, 3), 1);
+        assert_eq!(run(&p, DEV_BLOCK, RW, 8, 0), 1);
+        // Without a leading deny-all, only what is denied is refused.
+        let p = compile(&[rule(
+            false,
+            Some(LinuxDeviceType::C),
+            Some(1),
+            Some(1),
+            "rwm",
+        )])
+        .unwrap();
+        assert_eq!(run(&p, DEV_CHAR, ACC_READ, 1, 1), 0);
+        assert_eq!(run(&p, DEV_CHAR, ACC_READ, 1, 3), 1);
         // A catch-all after other rules makes them unreachable: they are not emitted.
         let p = compile(&[
             rule(true, None, Some(1), Some(3), "rwm"),
