@@ -252,8 +252,9 @@ fn container_device_filter_holds_even_with_the_v1_device_cgroup_opened() {
     );
     // Take the v1 devices controller out of the picture (when the host has one): allow everything there, so
     // only the eBPF program can refuse.
-    if let Some(v1) = cgroup_of(pid, "devices") {
-        let d = Path::new("/sys/fs/cgroup/devices").join(v1.trim_start_matches('/'));
+    let v1_devices = cgroup_of(pid, "devices")
+        .map(|v1| Path::new("/sys/fs/cgroup/devices").join(v1.trim_start_matches('/')));
+    if let Some(d) = &v1_devices {
         std::fs::write(d.join("devices.allow"), "a").unwrap();
         let list = std::fs::read_to_string(d.join("devices.list")).unwrap();
         assert_eq!(list.trim(), "a *:* rwm", "v1 devices cgroup opened");
@@ -272,9 +273,31 @@ fn container_device_filter_holds_even_with_the_v1_device_cgroup_opened() {
     }
     assert!(text.contains("Operation not permitted"), "{text}");
 
+    // Kill the monitor, as a crash would: the next command still removes every cgroup berth created.
+    let mon: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            env.run_root()
+                .join("containers")
+                .join(&id)
+                .join("monitor.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(mon["pid"].as_i64().unwrap() as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
     env.run(["rm", "-f", &name]).assert_ok();
     assert!(
         !v2_dir.exists(),
         "the container's cgroup2 cgroup was removed"
     );
+    if let Some(v1) = v1_devices {
+        assert!(
+            !v1.exists(),
+            "the container's v1 devices cgroup was removed"
+        );
+    }
 }
