@@ -26,6 +26,8 @@ pub struct Config {
     pub registries: BTreeMap<String, RegistryEntry>,
     /// `[limits]`: bounds on untrusted input (manifests, layers).
     pub limits: Limits,
+    /// `[storage]`: how containers' root filesystems are mounted.
+    pub storage: StorageSettings,
     /// Where credentials are read from; `None` means the environment's defaults (see `registry::auth`).
     /// Not a file key: tests and embedders set it to avoid touching process-wide environment variables.
     #[serde(skip)]
@@ -269,6 +271,39 @@ impl Default for Limits {
     }
 }
 
+/// `[storage]`: how a rootless container's rootfs is mounted (rootful always uses native overlay).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StorageSettings {
+    /// Which overlay a rootless container's rootfs uses.
+    pub rootless_overlay: RootlessOverlay,
+    /// The fuse-overlayfs binary; `None` looks in /usr/bin, /usr/local/bin, /bin.
+    pub fuse_overlayfs: Option<PathBuf>,
+}
+
+/// `storage.rootless_overlay`: native overlayfs in the user namespace (kernel >= 5.11) or fuse-overlayfs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RootlessOverlay {
+    /// Native overlay, falling back to fuse-overlayfs when the kernel refuses it.
+    #[default]
+    Auto,
+    /// Native overlay only.
+    Native,
+    /// fuse-overlayfs only.
+    Fuse,
+}
+
+impl RootlessOverlay {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RootlessOverlay::Auto => "auto",
+            RootlessOverlay::Native => "native",
+            RootlessOverlay::Fuse => "fuse",
+        }
+    }
+}
+
 /// Credential files to read, in order (see `registry::auth`).
 #[derive(Debug, Clone, Default)]
 pub struct CredentialSources {
@@ -393,7 +428,8 @@ fn config_home() -> Option<PathBuf> {
 }
 
 /// Keys berth's own file understands; anything else is reported.
-const KNOWN_TOP: &[&str] = &["registry", "registries", "limits"];
+const KNOWN_TOP: &[&str] = &["registry", "registries", "limits", "storage"];
+const KNOWN_STORAGE: &[&str] = &["rootless_overlay", "fuse_overlayfs"];
 const KNOWN_REGISTRY: &[&str] = &[
     "connect_timeout",
     "stall_timeout",
@@ -559,6 +595,14 @@ max_config_bytes = {mc}
 max_layer_bytes = {ml}
 max_entries = {me}
 max_error_bytes = {mf}
+
+[storage]
+# How a rootless container mounts its rootfs: "auto" (native overlayfs in the user namespace, which
+# needs a kernel >= 5.11, else fuse-overlayfs), "native" or "fuse". Root always uses native overlayfs.
+# A container keeps the choice it was created with.
+rootless_overlay = "{ro}"
+# The fuse-overlayfs binary; unset looks in /usr/bin, /usr/local/bin and /bin.
+# fuse_overlayfs = "/usr/bin/fuse-overlayfs"
 "#,
             ct = r.connect_timeout,
             st = r.stall_timeout,
@@ -569,6 +613,7 @@ max_error_bytes = {mf}
             ml = l.max_layer_bytes,
             me = l.max_entries,
             mf = l.max_error_bytes,
+            ro = StorageSettings::default().rootless_overlay.as_str(),
         )
     }
 
@@ -634,6 +679,11 @@ fn check_keys(table: &toml::Table, name: &str, warnings: &mut Vec<String>) {
             ("limits", toml::Value::Table(t)) => {
                 for k2 in t.keys().filter(|k2| !KNOWN_LIMITS.contains(&k2.as_str())) {
                     unknown(format!("limits.{k2}"));
+                }
+            }
+            ("storage", toml::Value::Table(t)) => {
+                for k2 in t.keys().filter(|k2| !KNOWN_STORAGE.contains(&k2.as_str())) {
+                    unknown(format!("storage.{k2}"));
                 }
             }
             ("registries", v) => {
@@ -1348,6 +1398,27 @@ mod tests {
         );
         assert_eq!(c.limits.max_manifest_bytes, 4 << 20);
         assert!(c.registries.is_empty());
+    }
+
+    #[test]
+    fn storage_rootless_overlay_is_read_and_bad_values_are_refused() {
+        let mut w = Vec::new();
+        let c = Config::parse(
+            "[storage]\nrootless_overlay = \"fuse\"\nfuse_overlayfs = \"/opt/bin/fuse-overlayfs\"\n",
+            "t",
+            &mut w,
+        )
+        .unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(c.storage.rootless_overlay, RootlessOverlay::Fuse);
+        assert_eq!(
+            c.storage.fuse_overlayfs.as_deref(),
+            Some(Path::new("/opt/bin/fuse-overlayfs"))
+        );
+        let e = Config::parse("[storage]\nrootless_overlay = \"vfs\"\n", "t", &mut w).unwrap_err();
+        assert!(format!("{e:#}").contains("line 2"), "{e:#}");
+        Config::parse("[storage]\nshm = 1\n", "t", &mut w).unwrap();
+        assert_eq!(w, vec!["t: unknown key storage.shm".to_string()]);
     }
 
     #[test]

@@ -1076,6 +1076,50 @@ fn rootless_overlay_rootfs_works_in_the_user_namespace() {
 }
 
 #[test]
+fn rootless_fuse_overlayfs_rootfs_works_in_the_user_namespace() {
+    // The spec annotation berth writes for storage.rootless_overlay = "fuse": the same overlay as above, served
+    // by fuse-overlayfs, whose daemon ends with the container.
+    let user = ensure_test_user();
+    let w = World::new();
+    let base = w.busybox_rootfs("base");
+    assert!(
+        Command::new("chown")
+            .args(["-R", "-h", &format!("{user}:{user}")])
+            .arg(&base)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for d in ["upper", "work", "merged"] {
+        fs::create_dir_all(w.dir.join(d)).unwrap();
+        chown(&w.dir.join(d), user);
+    }
+    let rootfs = serde_json::json!({"overlay": {
+        "lower": [base], "upper": w.dir.join("upper"), "work": w.dir.join("work"), "merged": w.dir.join("merged")}});
+    let mut s = rootless_spec("echo new > /tmp/x; cat /tmp/x; grep ' / / ' /proc/self/mountinfo");
+    s.set_annotations(Some(
+        [(
+            berth::runtime::overlay::ANNOTATION_MODE.to_string(),
+            "fuse".to_string(),
+        )]
+        .into(),
+    ));
+    let (out, err, rep) = w.run(
+        &s,
+        rootfs,
+        serde_json::json!({"rootless": true}),
+        Some(user),
+    );
+    assert_eq!(rep["exit_code"], 0, "{rep} {out} {err}");
+    assert!(out.starts_with("new\n"), "{out}");
+    assert!(out.contains("fuse.fuse-overlayfs"), "{out}");
+    assert_eq!(
+        fs::read_to_string(w.dir.join("upper/tmp/x")).unwrap(),
+        "new\n"
+    );
+}
+
+#[test]
 fn runtime_pty_gives_the_payload_a_terminal() {
     let w = World::new();
     let r = w.busybox_rootfs("rootfs");
@@ -1697,6 +1741,99 @@ fn runtime_cgroup_v2_path_works_in_a_v2_only_mount_namespace() {
         "not in its own cgroup namespace root: {stdout}"
     );
     assert!(stdout.contains(" - cgroup2 "), "{stdout}");
+    let v2_root = if host_v2 {
+        Path::new("/sys/fs/cgroup")
+    } else {
+        unified
+    };
+    assert!(!v2_root.join(&cg).exists(), "v2 cgroup left behind");
+}
+
+#[test]
+fn runtime_cgroup_v2_device_program_refuses_nodes_outside_the_allow_list() {
+    // SECURITY.md H6 on cgroup v2, where only the eBPF device program can refuse: the same v2-only mount
+    // namespace as above, docker's device rules, and nodes made with mknod inside the container.
+    use oci_spec::runtime::{LinuxDeviceCgroupBuilder, LinuxDeviceType};
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    let unified = Path::new("/sys/fs/cgroup/unified");
+    let host_v2 = Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
+    assert!(
+        host_v2 || unified.join("cgroup.procs").exists(),
+        "no cgroup2 hierarchy to test with"
+    );
+    let mut s = sh(
+        "mknod /tmp/sda b 8 0 && mknod /tmp/mem c 1 1 && mknod /tmp/fuse c 10 229 && echo MKNOD-OK; \
+         for n in sda mem fuse; do (: < /tmp/$n) 2>/dev/null && echo \"$n OPENED\" || echo \"$n DENIED\"; done; \
+         echo x > /dev/null && echo NULL-OK; head -c 4 /dev/zero | wc -c",
+    );
+    let rule =
+        |allow: bool, t: LinuxDeviceType, major: Option<i64>, minor: Option<i64>, access: &str| {
+            let mut b = LinuxDeviceCgroupBuilder::default()
+                .allow(allow)
+                .typ(t)
+                .access(access);
+            if let Some(m) = major {
+                b = b.major(m);
+            }
+            if let Some(m) = minor {
+                b = b.minor(m);
+            }
+            b.build().unwrap()
+        };
+    let mut rules = vec![
+        rule(false, LinuxDeviceType::A, None, None, "rwm"),
+        rule(true, LinuxDeviceType::C, None, None, "m"),
+        rule(true, LinuxDeviceType::B, None, None, "m"),
+    ];
+    for (ma, mi) in [(1, 3), (1, 5), (1, 7), (1, 8), (1, 9), (5, 0), (5, 2)] {
+        rules.push(rule(true, LinuxDeviceType::C, Some(ma), Some(mi), "rwm"));
+    }
+    rules.push(rule(true, LinuxDeviceType::C, Some(136), None, "rwm"));
+    let res = LinuxResourcesBuilder::default()
+        .devices(rules)
+        .build()
+        .unwrap();
+    s.linux_mut().as_mut().unwrap().set_resources(Some(res));
+    let cg = unique("berth-v2dev");
+    let (cmd, report) = w.command(
+        &s,
+        dir(&r),
+        serde_json::json!({"cgroup": cg, "destroy": true}),
+        None,
+    );
+    let mut script = String::from("mount --make-rprivate / && ");
+    if !host_v2 {
+        script.push_str("mount -t cgroup2 none /sys/fs/cgroup && ");
+    }
+    script.push_str("exec \"$0\" \"$@\"");
+    let out = Command::new("unshare")
+        .args(["-m", "sh", "-c", &script])
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rep: Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    assert_eq!(rep["exit_code"], 0, "{rep}");
+    for want in [
+        "MKNOD-OK",
+        "sda DENIED",
+        "mem DENIED",
+        "fuse DENIED",
+        "NULL-OK",
+    ] {
+        assert!(stdout.lines().any(|l| l.trim() == want), "{want}: {stdout}");
+    }
+    assert!(
+        stdout.lines().any(|l| l.trim() == "4"),
+        "/dev/zero reads: {stdout}"
+    );
     let v2_root = if host_v2 {
         Path::new("/sys/fs/cgroup")
     } else {

@@ -920,6 +920,8 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         pod: None,
         init: flags.init,
         restart: crate::spec::restart::RestartPolicy::parse(&flags.restart)?,
+        // Filled from the config by create_from_flags.
+        rootless_storage: None,
     };
     // docker/cli `container/opts.go`: a container removed on exit cannot be restarted.
     if opts.auto_remove && !opts.restart.is_none() {
@@ -933,7 +935,9 @@ fn create_from_flags(p: &Paths, g: &GlobalOpts, flags: &CreateFlags) -> Result<S
     if let Some(pod) = &flags.pod {
         super::pod::join_pod(p, pod, &mut opts)?;
     }
-    let info = resolve_image(g, &image, &flags.pull, flags.quiet)?;
+    let (info, storage) = resolve_image(g, &image, &flags.pull, flags.quiet)?;
+    // The rootless overlay driver is fixed at create: the upper dir is written in that driver's format.
+    opts.rootless_storage = (storage != Default::default()).then_some(storage);
     ctr::create(p, &info, opts)
 }
 
@@ -961,7 +965,13 @@ impl crate::engine::Progress for StderrProgress {
 }
 
 /// Find the image locally, pulling it unless `--pull never` (docker prints the pull on stderr for `run`).
-fn resolve_image(g: &GlobalOpts, name: &str, pull: &str, quiet: bool) -> Result<ImageInfo> {
+/// Also returns the config's `[storage]` settings, which `create` records.
+fn resolve_image(
+    g: &GlobalOpts,
+    name: &str,
+    pull: &str,
+    quiet: bool,
+) -> Result<(ImageInfo, crate::config::StorageSettings)> {
     let (ctx, warnings) = crate::engine::Context::new(
         g.root.as_deref(),
         g.run_root.as_deref(),
@@ -980,6 +990,7 @@ fn resolve_image(g: &GlobalOpts, name: &str, pull: &str, quiet: bool) -> Result<
     } else {
         format!("{name}:latest")
     };
+    let storage = ctx.config.storage.clone();
     ctr::resolve_image(&ctx, name, policy, &StderrProgress { quiet }, &mut |ev| {
         if quiet {
             return;
@@ -1009,6 +1020,7 @@ fn resolve_image(g: &GlobalOpts, name: &str, pull: &str, quiet: bool) -> Result<
             }
         }
     })
+    .map(|info| (info, storage))
 }
 
 fn run_cmd(p: &Paths, g: &GlobalOpts, a: RunArgs) -> Result<i32> {

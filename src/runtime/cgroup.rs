@@ -1,10 +1,29 @@
-//! Container cgroups, v1 (one hierarchy per controller) and v2 (unified).
+//! Container cgroups, v1 (one hierarchy per controller), v2 (unified) and hybrid (v1 controllers plus a
+//! controller-less cgroup2, usually at /sys/fs/cgroup/unified).
 //!
 //! Owns creating a container's cgroup beneath the cgroup the caller itself runs in (never at the hierarchy
 //! root: on these machines berth runs in memory:/process_api/<id>), writing limits from
-//! `spec.linux.resources`, placing pids, freezing, stats, OOM detection and removal.
-//! Depends on std, libc and oci_spec only. Invariant: every path written is `<mount>/<own cgroup>/<name>`
-//! with `name` a relative path without `..`, so a container name can never address another cgroup.
+//! `spec.linux.resources`, the device rules, placing pids, freezing, stats, OOM detection and removal.
+//! Depends on std, libc, oci_spec and [`super::devices`] only. Invariant: every path written is
+//! `<mount>/<own cgroup>/<name>` with `name` a relative path without `..`, so a container name can never
+//! address another cgroup; every directory created is removed by [`destroy`] (and by a failed [`create`]).
+//!
+//! Choosing the layout: /sys/fs/cgroup being a cgroup2 mount means v2; anything else (a tmpfs of v1
+//! hierarchies) means v1, and limits go to the v1 controllers. On a hybrid host (v1 controllers and a cgroup2
+//! mounted elsewhere, as systemd's "hybrid" mode and this machine have) the container also gets a directory in
+//! the cgroup2 hierarchy, as runc and crun do: its processes are placed there too, so the device filter below
+//! has somewhere to live, and the container's cgroup namespace shows its own v2 cgroup. No controller is
+//! enabled there (the v1 hierarchies own them).
+//!
+//! Device rules (docker's allow list, `--privileged`): the v1 `devices` controller gets devices.deny and
+//! devices.allow lines; every v2 directory (v2 and hybrid) gets a `BPF_PROG_TYPE_CGROUP_DEVICE` program compiled
+//! from the same rules ([`super::devices`]), which needs no controller. On a hybrid host both apply, and both
+//! must allow an access (the kernel asks the eBPF programs first, then the v1 controller); there a cgroup2 that
+//! berth cannot use (read-only, eBPF refused) is skipped, since the v1 controller enforces the same rules. On
+//! v2 a device filter that cannot be attached fails the container, as in runc. Rootless gets
+//! neither: v1 is never delegated, loading eBPF needs CAP_BPF/CAP_SYS_ADMIN in the initial user namespace, and a
+//! rootless container only sees host nodes bind-mounted with the user's own permissions (mknod is refused in a
+//! user namespace). A rootless container also gets no hybrid cgroup2 directory (its root is not delegated).
 
 use std::fs;
 use std::io::ErrorKind;
@@ -83,6 +102,21 @@ fn v1_mounts() -> Vec<(PathBuf, Vec<String>)> {
     out
 }
 
+/// Where the cgroup2 hierarchy is mounted: /sys/fs/cgroup on v2, the cgroup2 mount of a hybrid host, or none.
+fn v2_mount(version: Version) -> Option<PathBuf> {
+    if version == Version::V2 {
+        return Some(PathBuf::from("/sys/fs/cgroup"));
+    }
+    let mi = fs::read_to_string("/proc/self/mountinfo").ok()?;
+    mi.lines().find_map(|line| {
+        let (pre, post) = line.split_once(" - ")?;
+        if post.split(' ').next() != Some("cgroup2") {
+            return None;
+        }
+        pre.split(' ').nth(4).map(PathBuf::from)
+    })
+}
+
 /// The caller's own cgroup path for a v1 controller, or for v2 ("" controller list).
 fn own_path(controller: Option<&str>) -> Option<String> {
     let s = fs::read_to_string("/proc/self/cgroup").ok()?;
@@ -105,10 +139,12 @@ fn join_rel(base: &Path, own: &str, name: &str) -> PathBuf {
 }
 
 /// Directories that make up the container's cgroup: one per mounted v1 controller (deduplicated for
-/// co-mounted ones such as cpu,cpuacct), or the one v2 directory.
+/// co-mounted ones such as cpu,cpuacct) plus, on a hybrid host, one named "unified" in the cgroup2 hierarchy;
+/// or the one v2 directory ("unified").
 pub(crate) fn dirs(name: &str) -> Result<Vec<(String, PathBuf)>> {
     check_name(name)?;
-    match version() {
+    let version = version();
+    match version {
         Version::V2 => {
             let own = own_path(None).unwrap_or_else(|| "/".into());
             Ok(vec![(
@@ -130,6 +166,10 @@ pub(crate) fn dirs(name: &str) -> Result<Vec<(String, PathBuf)>> {
                 if !out.iter().any(|(_, e)| *e == d) {
                     out.push((c.to_string(), d));
                 }
+            }
+            if let Some(mp) = v2_mount(version) {
+                let own = own_path(None).unwrap_or_else(|| "/".into());
+                out.push(("unified".into(), join_rel(&mp, &own, name)));
             }
             Ok(out)
         }
@@ -154,12 +194,25 @@ pub(crate) struct Created {
     pub warnings: Vec<String>,
 }
 
-/// Creates the cgroup and writes the limits. Rootless: whatever is not writable becomes a warning.
+/// Creates the cgroup, writes the limits and attaches the device filter. Rootless: whatever is not writable
+/// becomes a warning. On an error nothing created here is left behind.
 pub(crate) fn create(name: &str, res: Option<&LinuxResources>, rootless: bool) -> Result<Created> {
     let mut created = Created::default();
     let version = version();
+    let mut v1_devices = false;
     for (ctrl, dir) in dirs(name)? {
+        if rootless && version == Version::V1 && ctrl == "unified" {
+            // The hybrid cgroup2 root is not delegated to users, and it would carry no limit anyway.
+            continue;
+        }
+        // On a hybrid host the cgroup2 directory is an addition: when the v1 devices controller already
+        // enforces the rules, a cgroup2 berth cannot use (mounted read-only, eBPF refused) must not stop the
+        // container.
+        let optional = version == Version::V1 && ctrl == "unified" && v1_devices;
         if let Err(e) = make_dir(&dir, &ctrl, version) {
+            if optional {
+                continue;
+            }
             if rootless {
                 // Say so only for limits that were asked for (rootless v1 never has a delegated hierarchy).
                 let lost = requested(res, &ctrl);
@@ -171,28 +224,30 @@ pub(crate) fn create(name: &str, res: Option<&LinuxResources>, rootless: bool) -
                 }
                 continue;
             }
+            remove_dirs(&created.dirs);
             return Err(e);
         }
         created.dirs.push(dir.clone());
+        v1_devices |= version == Version::V1 && ctrl == "devices";
         let Some(res) = res else { continue };
-        if version == Version::V2
-            && res
-                .devices()
-                .as_ref()
-                .is_some_and(|d| d.iter().any(|r| !r.allow()))
-        {
-            // v2 enforces device rules only with an eBPF program, which berth does not attach yet.
-            created.warnings.push(
-                "device access rules are not enforced on cgroup v2 (no eBPF device filter): only the nodes \
-                 created in /dev are visible"
-                    .into(),
-            );
-        }
-        let r = match version {
+        let mut r = match version {
             Version::V1 => apply_v1(&ctrl, &dir, res),
             Version::V2 => apply_v2(&dir, res),
         };
+        if r.is_ok()
+            && ctrl == "unified"
+            && !rootless
+            && let Some(rules) = res.devices()
+        {
+            r = super::devices::apply(&dir, rules)
+                .context("applying the device rules (cgroup v2 eBPF device filter)");
+        }
         if let Err(e) = r {
+            if optional {
+                let _ = fs::remove_dir(&dir);
+                created.dirs.pop();
+                continue;
+            }
             if rootless {
                 created
                     .warnings
@@ -437,6 +492,7 @@ pub(crate) fn join(name: &str, pid: i32) -> Result<()> {
 }
 
 fn remove_dirs(dirs: &[PathBuf]) {
+    // Deepest first does not matter here: these are siblings in different hierarchies.
     for d in dirs {
         let _ = fs::remove_dir(d);
     }

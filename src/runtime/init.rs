@@ -119,7 +119,12 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
     )?;
     let root_path = step(
         "mounting the rootfs",
-        mounts::mount_rootfs(ctx.rootfs, ctx.in_userns),
+        super::overlay::Choice::from_spec(ctx.spec)
+            .and_then(|choice| mounts::mount_rootfs(ctx.rootfs, ctx.in_userns, &choice)),
+    )?;
+    step(
+        "leaving the fuse-overlayfs daemon its own mount namespace",
+        super::overlay::leave_fuse_daemon_behind(&root_path),
     )?;
     let root = step(
         "opening the rootfs",

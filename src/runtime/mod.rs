@@ -42,7 +42,8 @@
 //!     unshares the new ones, sends its net and user namespace fds when a hook wants them, clones the init (pid 1 of a new pid namespace) with CLONE_PARENT, and exits
 //!  2. mount propagation of "/" (rslave unless `rootfsPropagation` says otherwise), so nothing leaks to the host
 //!  3. the rootfs (bind of a dir onto itself, or overlay; in a user namespace overlay with `userxattr`, else
-//!     fuse-overlayfs when installed, else an error saying what to install)
+//!     fuse-overlayfs when installed, else an error saying what to install; the spec's annotations can force
+//!     either, see [`overlay`])
 //!  4. spec mounts in order, each destination resolved inside the rootfs (openat2 RESOLVE_IN_ROOT) and mounted
 //!     through `/proc/self/fd/N`; /proc, /sys, /dev and kernel filesystems must be real directories
 //!     (CVE-2019-19921, CVE-2026-41579); a dangling image symlink at a destination gets its target created
@@ -69,9 +70,10 @@
 //! and 11 with the container's seccomp profile.
 //!
 //! Cgroups: v1 gets one directory per mounted controller (memory, cpu, cpuacct, cpuset, pids, freezer,
-//! devices), v2 one directory. Rootless, whatever cannot be created or written becomes a line in
-//! [`Launched::warnings`] instead of an error (cgroup v1 is never delegated to users). v2 device rules would need
-//! an eBPF program, which is not attached: a warning says so.
+//! devices) plus one in a hybrid host's cgroup2, v2 one directory. Rootless, whatever cannot be created or written becomes a line in
+//! [`Launched::warnings`] instead of an error (cgroup v1 is never delegated to users). Device rules go to the v1
+//! devices controller and, as an eBPF program ([`devices`]), to the container's v2 cgroup (v2, or the cgroup2
+//! of a hybrid host); see [`cgroup`] for how the layout is chosen.
 //!
 //! The sealed binary (CVE-2019-5736): a new container's init never runs berth code after its execve, and no
 //! other process shares its pid namespace before that. Processes that join a running container's namespaces
@@ -82,8 +84,10 @@
 //! `examples/launch.rs` drives this module the way the monitor does; tests/runtime.rs uses it.
 
 pub mod cgroup;
+pub mod devices;
 mod init;
 mod mounts;
+pub mod overlay;
 mod process;
 pub mod seal;
 mod seccomp;

@@ -244,7 +244,7 @@ fn readlinkat(dir: &OwnedFd, name: &CString) -> Result<PathBuf> {
     ))
 }
 
-fn sys_mount(
+pub(crate) fn sys_mount(
     src: Option<&str>,
     target: &str,
     fstype: Option<&str>,
@@ -404,9 +404,13 @@ fn check_overlay_path(p: &Path) -> Result<String> {
     Ok(s.to_string())
 }
 
-/// Step: the rootfs. Returns the directory that becomes "/". Rootless overlay uses `userxattr` (kernel
-/// >= 5.11), then fuse-overlayfs when installed.
-pub(crate) fn mount_rootfs(rootfs: &Rootfs, in_userns: bool) -> Result<PathBuf> {
+/// Step: the rootfs. Returns the directory that becomes "/". In a user namespace the overlay is mounted as
+/// `choice` says ([`super::overlay`]: native with `userxattr`, kernel >= 5.11, or fuse-overlayfs).
+pub(crate) fn mount_rootfs(
+    rootfs: &Rootfs,
+    in_userns: bool,
+    choice: &super::overlay::Choice,
+) -> Result<PathBuf> {
     match rootfs {
         Rootfs::Dir(d) => {
             let s = d.to_str().context("rootfs path is not UTF-8")?;
@@ -430,7 +434,7 @@ pub(crate) fn mount_rootfs(rootfs: &Rootfs, in_userns: bool) -> Result<PathBuf> 
                 .rev()
                 .map(|p| check_overlay_path(p))
                 .collect::<Result<_>>()?;
-            let mut data = format!(
+            let data = format!(
                 "lowerdir={},upperdir={},workdir={}",
                 lowers.join(":"),
                 check_overlay_path(upper)?,
@@ -438,41 +442,12 @@ pub(crate) fn mount_rootfs(rootfs: &Rootfs, in_userns: bool) -> Result<PathBuf> 
             );
             let m = check_overlay_path(merged)?;
             if in_userns {
-                data.push_str(",userxattr");
+                super::overlay::mount_rootless(&data, &m, choice)?;
+            } else {
+                sys_mount(Some("overlay"), &m, Some("overlay"), 0, Some(&data))
+                    .context("mounting the overlay rootfs")?;
             }
-            let native = sys_mount(Some("overlay"), &m, Some("overlay"), 0, Some(&data));
-            match native {
-                Ok(()) => Ok(merged.clone()),
-                Err(e) if in_userns => {
-                    let fuse = [
-                        "/usr/bin/fuse-overlayfs",
-                        "/usr/local/bin/fuse-overlayfs",
-                        "/bin/fuse-overlayfs",
-                    ]
-                    .into_iter()
-                    .find(|p| Path::new(p).exists());
-                    let Some(fuse) = fuse else {
-                        bail!(
-                            "{e:#}: native overlay is not available to unprivileged users on this kernel; install \
-                             fuse-overlayfs (apt-get install fuse-overlayfs) or use a kernel >= 5.11"
-                        );
-                    };
-                    let fdata = data.trim_end_matches(",userxattr");
-                    let out = std::process::Command::new(fuse)
-                        .args(["-o", fdata, &m])
-                        .stdin(std::process::Stdio::null())
-                        .output()
-                        .with_context(|| format!("running {fuse}"))?;
-                    if !out.status.success() {
-                        bail!(
-                            "native overlay failed ({e:#}) and fuse-overlayfs failed: {}",
-                            String::from_utf8_lossy(&out.stderr).trim()
-                        );
-                    }
-                    Ok(merged.clone())
-                }
-                Err(e) => Err(e).context("mounting the overlay rootfs"),
-            }
+            Ok(merged.clone())
         }
     }
 }

@@ -952,8 +952,17 @@ pub(crate) fn with_rootfs(
             );
         }
         let r = super::mounts::set_root_propagation(None)
-            .and_then(|()| super::mounts::mount_rootfs(rootfs, rootless))
-            .and_then(|root| f(&root));
+            .and_then(|()| super::mounts::mount_rootfs(rootfs, rootless, &Default::default()))
+            .and_then(|root| {
+                let r = f(&root);
+                // A fuse-overlayfs daemon (the fallback on kernels without rootless overlay) lives until its
+                // mount goes, and this mount namespace lives as long as the daemon: unmount so both end.
+                if let Ok(c) = std::ffi::CString::new(root.as_os_str().as_encoded_bytes()) {
+                    // SAFETY: umount2 with a valid C string.
+                    unsafe { libc::umount2(c.as_ptr(), libc::MNT_DETACH) };
+                }
+                r
+            });
         match r {
             Ok(()) => send(sock, b'X', b""),
             Err(e) => send(sock, b'E', format!("{e:#}").as_bytes()),

@@ -200,6 +200,10 @@ pub struct RunOptions {
     /// `--restart`: applied by the container's monitor (monitor::restart).
     #[serde(default, skip_serializing_if = "restart::RestartPolicy::is_none")]
     pub restart: restart::RestartPolicy,
+    /// berth's `[storage]` config when it is not the default: a rootless container's overlay driver, recorded
+    /// in the spec's annotations for the runtime (`runtime::overlay`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rootless_storage: Option<crate::config::StorageSettings>,
 }
 
 /// The parts of an image config the spec needs (OCI image config `config` object).
@@ -564,8 +568,17 @@ pub fn build_spec(image: &ImageConfig, opts: &RunOptions, host: &HostContext) ->
         linux["seccomp"] = serde_json::to_value(s).context("encoding seccomp profile")?;
     }
 
+    let mut annotations = serde_json::Map::new();
+    if let Some(st) = opts.rootless_storage.as_ref().filter(|_| host.rootless) {
+        use crate::runtime::overlay::{ANNOTATION_FUSE, ANNOTATION_MODE};
+        annotations.insert(ANNOTATION_MODE.into(), json!(st.rootless_overlay.as_str()));
+        if let Some(p) = &st.fuse_overlayfs {
+            annotations.insert(ANNOTATION_FUSE.into(), json!(p));
+        }
+    }
     let spec = json!({
         "ociVersion": "1.2.0",
+        "annotations": annotations,
         "process": process,
         "root": {"path": "rootfs", "readonly": opts.read_only},
         "hostname": hostname,

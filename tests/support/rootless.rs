@@ -120,6 +120,13 @@ pub fn ensure_user() -> User {
         {
             let _ = fs::set_permissions("/dev/net/tun", fs::Permissions::from_mode(0o666));
         }
+        // fuse-overlayfs (storage.rootless_overlay = "fuse") opens /dev/fuse inside the user namespace; Debian's
+        // udev rules make it 0666, these machines have no udev and leave it 0600.
+        if let Ok(m) = fs::metadata("/dev/fuse")
+            && m.mode() & 0o006 != 0o006
+        {
+            let _ = fs::set_permissions("/dev/fuse", fs::Permissions::from_mode(0o666));
+        }
         user
     })
     .clone()
