@@ -2,7 +2,7 @@
 //! checked with docker's flags, output and exit codes, and from inside the container with busybox.
 //! Root only: they create namespaces, mounts and cgroups (CI runs as root).
 
-use crate::support::{TestEnv, busybox_world, fixtures, registry, unique};
+use crate::support::{TestEnv, busybox_world, eventually, fixtures, registry, unique};
 use std::time::{Duration, Instant};
 
 fn inspect(env: &TestEnv, name: &str, format: &str) -> String {
@@ -11,18 +11,6 @@ fn inspect(env: &TestEnv, name: &str, format: &str) -> String {
         .stdout()
         .trim()
         .to_string()
-}
-
-/// Poll `f` until it returns true or `secs` pass.
-fn eventually(secs: u64, mut f: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    false
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::net::{TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A /24 no other test of this run uses: 10.(200 + pid % 50).N.0/24.
 fn unique_subnet() -> (String, String) {
@@ -148,12 +148,11 @@ impl Drop for Net<'_> {
 }
 
 #[track_caller]
-fn wait_until(mut cond: impl FnMut() -> bool) {
-    let end = Instant::now() + Duration::from_secs(5);
-    while !cond() {
-        assert!(Instant::now() < end, "condition not met within 5s");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+fn wait_until(cond: impl FnMut() -> bool) {
+    assert!(
+        crate::support::eventually(5, cond),
+        "condition not met within 5s"
+    );
 }
 
 fn http_get(addr: &str) -> String {

@@ -2,9 +2,11 @@
 //! Checked from inside the containers with busybox and from the host (processes, mounts, cgroups, netns,
 //! veths). Root only: they create namespaces, mounts, cgroups and bridges (CI runs as root).
 
-use crate::support::{TestEnv, busybox_world, fixtures, mountinfo_mentions, registry, unique};
+use crate::support::{
+    TestEnv, busybox_world, eventually, fixtures, mountinfo_mentions, registry, unique,
+};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Host processes whose command line mentions `needle` (our test's root dir appears in every monitor's
 /// and forwarder's arguments; the infra is found through its pid in the container state).
@@ -30,18 +32,6 @@ fn processes_mentioning(needle: &str) -> Vec<String> {
         }
     }
     out
-}
-
-/// Poll `f` until it returns true or `secs` pass.
-fn eventually(secs: u64, mut f: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    f()
 }
 
 /// The directory of cgroup `rel` (relative to the cgroup this test runs in, which berth inherits) in v1

@@ -50,6 +50,18 @@ pub fn busybox_world() -> (TestEnv, String) {
     TestEnv::new().with_image(fixtures::BUSYBOX)
 }
 
+/// Poll `f` every 50 ms until it returns true or `secs` pass; one last look at the deadline.
+pub fn eventually(secs: u64, mut f: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    while std::time::Instant::now() < deadline {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    f()
+}
+
 /// True while a mount point or source in this process's mount table mentions `s` (a leak check).
 pub fn mountinfo_mentions(s: &str) -> bool {
     std::fs::read_to_string("/proc/self/mountinfo")
