@@ -247,6 +247,7 @@ fn supervise(
         on_namespaces: net
             .needs_rootless_attach
             .then(|| Box::new(attach) as runtime::NamespacesHook),
+        seccomp_cache: Some(paths.seccomp_cache()),
     });
     let launched = match launched {
         Ok(l) => l,

@@ -113,6 +113,12 @@ impl Paths {
     pub fn containers_dir(&self) -> PathBuf {
         self.root.join("containers")
     }
+
+    /// `<run_root>/seccomp`: compiled seccomp programs by profile (a cache; a reboot clears it, as it
+    /// should: the program depends on the kernel libseccomp probed).
+    pub fn seccomp_cache(&self) -> PathBuf {
+        self.run_root.join("seccomp")
+    }
 }
 
 /// Whether any container record (`<root>/containers/*/container.json`) names `image_id` (a full
