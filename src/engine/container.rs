@@ -214,10 +214,7 @@ fn create_files(
     let hostname_file = dir.join("hostname");
     let hosts_file = dir.join("hosts");
     let resolv_file = dir.join("resolv.conf");
-    store::write_atomic_mode(&hostname_file, format!("{hostname}\n").as_bytes(), 0o644)?;
     let hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
-    store::write_atomic_mode(&hosts_file, hosts.as_bytes(), 0o644)?;
-    store::write_atomic_mode(&resolv_file, resolv_conf().as_bytes(), 0o644)?;
 
     let (entrypoint, cmd) = spec::process_args(&image.config, &opts)?;
     let mut all = entrypoint.into_iter().chain(cmd);
@@ -251,14 +248,24 @@ fn create_files(
         mounts: rec.mounts.clone(),
     };
     let oci = spec::build_spec(&image.config, &rec.config, &host)?;
-    store::write_atomic(
-        &dir.join("config.json"),
-        &serde_json::to_vec_pretty(&oci).context("encoding spec")?,
+    let oci = serde_json::to_vec_pretty(&oci).context("encoding spec")?;
+    let st = serde_json::to_vec_pretty(&ContainerState::new_created())
+        .context("encoding container state")?;
+    // Durable together (concurrent fsyncs, one directory sync) before container.json, the record that
+    // makes the container exist, is written.
+    store::write_atomic_all(
+        &dir,
+        &[
+            ("hostname", format!("{}\n", rec.hostname).as_bytes(), 0o644),
+            ("hosts", hosts.as_bytes(), 0o644),
+            ("resolv.conf", resolv_conf().as_bytes(), 0o644),
+            ("config.json", &oci, 0o600),
+            ("state.json", &st, 0o600),
+        ],
     )?;
     if rec.config.init {
         crate::engine::pod::add_init(&dir.join("config.json"))?;
     }
-    c.save_state(id, &ContainerState::new_created())?;
     c.save_record(&rec)
 }
 

@@ -339,7 +339,7 @@ impl Containers {
     }
 
     pub fn write_exit(&self, id: &str, e: &ExitRecord) -> Result<()> {
-        store::write_atomic(
+        store::write_volatile(
             &self.run_dir(id).join("exit.json"),
             &serde_json::to_vec(e).context("encoding exit")?,
         )
@@ -350,7 +350,7 @@ impl Containers {
     }
 
     pub fn write_monitor(&self, id: &str, m: &MonitorRecord) -> Result<()> {
-        store::write_atomic(
+        store::write_volatile(
             &self.run_dir(id).join("monitor.json"),
             &serde_json::to_vec(m).context("encoding")?,
         )
@@ -419,7 +419,11 @@ impl Containers {
             .load_state(&rec.id)
             .unwrap_or_else(|_| ContainerState::new_created());
         st.status = Status::Removing;
-        let _ = self.save_state(&rec.id, &st);
+        // A marker that lives only until the directory is deleted: after a crash in between, "exited"
+        // and "removing" are both states `rm` cleans up, so it need not be flushed to disk.
+        let _ = serde_json::to_vec_pretty(&st)
+            .map_err(anyhow::Error::from)
+            .and_then(|d| store::write_volatile(&self.dir(&rec.id).join("state.json"), &d));
         self.release_name(&rec.name, &rec.id)?;
         if remove_volumes {
             for v in &rec.anonymous_volumes {

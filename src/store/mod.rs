@@ -12,7 +12,7 @@ pub mod work;
 use anyhow::{Context, Result};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// The two roots berth works under: persistent (`root`) and volatile (`run_root`).
@@ -340,6 +340,92 @@ pub fn write_atomic_mode(path: &Path, data: &[u8], mode: u32) -> Result<()> {
     res
 }
 
+/// Temp file and rename without any fsync: readers see the old or the new content, never a mix, but the
+/// write may not survive power loss. Only for records under the run root, which does not outlive a reboot
+/// anyway (ARCHITECTURE.md "On disk"): syncing them cost every `run` several disk flushes (issue 3).
+pub fn write_volatile(path: &Path, data: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .context("atomic write needs a parent directory")?;
+    let name = path.file_name().context("atomic write needs a file name")?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let res = (|| -> Result<()> {
+        OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp)
+            .and_then(|mut f| f.write_all(data))
+            .with_context(|| format!("writing {}", tmp.display()))?;
+        fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))
+    })();
+    if res.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    res
+}
+
+/// [`write_atomic_mode`] for several files of one directory at once: each is written to a temp file and
+/// fsynced, all fsyncs running concurrently (the file system can then share one flush among them, where
+/// one after the other each waits for its own), then renamed into place, then the directory is fsynced
+/// once. Every file is as durable as with [`write_atomic_mode`] when this returns Ok; after a crash in the
+/// middle, each one is either absent (or old) or complete. Entries are (file name, content, mode).
+pub fn write_atomic_all(dir: &Path, files: &[(&str, &[u8], u32)]) -> Result<()> {
+    let tmp_of = |name: &str| dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let written: Vec<Result<()>> = std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .iter()
+            .map(|(name, data, mode)| {
+                let tmp = tmp_of(name);
+                s.spawn(move || -> Result<()> {
+                    let mut f = OpenOptions::new()
+                        .write(true)
+                        .create(true)
+                        .truncate(true)
+                        .mode(*mode)
+                        .custom_flags(libc::O_NOFOLLOW)
+                        .open(&tmp)
+                        .with_context(|| format!("creating {}", tmp.display()))?;
+                    f.write_all(data)
+                        .with_context(|| format!("writing {}", tmp.display()))?;
+                    f.sync_all()
+                        .with_context(|| format!("syncing {}", tmp.display()))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a writer thread panicked")))
+            })
+            .collect()
+    });
+    let res = (|| -> Result<()> {
+        for r in written {
+            r?;
+        }
+        for (name, _, _) in files {
+            let path = dir.join(name);
+            fs::rename(tmp_of(name), &path)
+                .with_context(|| format!("renaming into {}", path.display()))?;
+        }
+        sync_dir(dir)
+    })();
+    if res.is_err() {
+        for (name, _, _) in files {
+            let _ = fs::remove_file(tmp_of(name));
+        }
+    }
+    res
+}
+
 /// fsync a directory so a rename in it survives power loss.
 pub fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)
@@ -361,8 +447,9 @@ impl FileLock {
         let file = open_lock_file(path)?;
         file.lock()
             .with_context(|| format!("locking {}", path.display()))?;
-        let _ = file.set_len(0);
-        let _ = (&file).write_all(format!("{}\n", std::process::id()).as_bytes());
+        // Overwritten in place at a fixed width, never truncated: truncating frees the file's block, and
+        // on a file system mounted with `discard` every freed block is a synchronous discard request.
+        let _ = file.write_all_at(format!("{:<10}\n", std::process::id()).as_bytes(), 0);
         Ok(FileLock {
             file,
             path: path.to_path_buf(),
@@ -433,6 +520,39 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
         assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn write_atomic_all_writes_every_file_with_its_mode_and_leaves_no_temp() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        write_atomic(&d.path().join("b"), b"old").unwrap();
+        write_atomic_all(d.path(), &[("a", b"one", 0o644), ("b", b"two", 0o600)]).unwrap();
+        assert_eq!(fs::read(d.path().join("a")).unwrap(), b"one");
+        assert_eq!(fs::read(d.path().join("b")).unwrap(), b"two");
+        let mode = |n: &str| fs::metadata(d.path().join(n)).unwrap().permissions().mode() & 0o777;
+        assert_eq!((mode("a"), mode("b")), (0o644, 0o600));
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn write_volatile_replaces_content_and_leaves_no_temp() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("exit.json");
+        write_volatile(&p, b"one").unwrap();
+        write_volatile(&p, b"two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn lock_holder_pid_is_rewritten_in_place() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("l.lock");
+        fs::write(&p, b"99999\n").unwrap();
+        drop(FileLock::exclusive(&p).unwrap());
+        let text = fs::read_to_string(&p).unwrap();
+        assert_eq!(text, format!("{:<10}\n", std::process::id()));
     }
 
     #[test]
