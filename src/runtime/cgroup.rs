@@ -85,7 +85,11 @@ fn v1_mounts() -> Vec<(PathBuf, Vec<String>)> {
 
 /// The caller's own cgroup path for a v1 controller, or for v2 ("" controller list).
 fn own_path(controller: Option<&str>) -> Option<String> {
-    let s = fs::read_to_string("/proc/self/cgroup").ok()?;
+    own_path_in(&fs::read_to_string("/proc/self/cgroup").ok()?, controller)
+}
+
+/// [`own_path`] in the given content of /proc/self/cgroup (read once for all controllers).
+fn own_path_in(s: &str, controller: Option<&str>) -> Option<String> {
     for line in s.lines() {
         let mut f = line.splitn(3, ':');
         let (_, ctrls, path) = (f.next()?, f.next()?, f.next()?);
@@ -118,12 +122,13 @@ pub(crate) fn dirs(name: &str) -> Result<Vec<(String, PathBuf)>> {
         }
         Version::V1 => {
             let mounts = v1_mounts();
+            let own_cgroups = fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
             let mut out: Vec<(String, PathBuf)> = Vec::new();
             for c in V1_CONTROLLERS {
                 let Some((mp, _)) = mounts.iter().find(|(_, cs)| cs.iter().any(|x| x == c)) else {
                     continue;
                 };
-                let Some(own) = own_path(Some(c)) else {
+                let Some(own) = own_path_in(&own_cgroups, Some(c)) else {
                     continue;
                 };
                 let d = join_rel(mp, &own, name);
