@@ -467,7 +467,12 @@ fn supervise(
         let _l = containers.lock(id)?;
         let mut st = containers.load_state(id)?;
         state::apply_exit(&mut st, &exit);
-        containers.save_state(id, &st)?;
+        if rec.config.auto_remove {
+            // Deleted below; after a crash in between, refresh finds the payload dead in any state.
+            containers.save_state_transient(id, &st)?;
+        } else {
+            containers.save_state(id, &st)?;
+        }
     }
     let mut result =
         runtime::destroy(id, &rootfs, Some(&cgroup)).context("cleaning up the container");
