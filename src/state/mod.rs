@@ -329,9 +329,12 @@ impl Containers {
         serde_json::from_slice(&data).with_context(|| format!("parsing {}", p.display()))
     }
 
+    /// state.json is first written (durably) with the container's other files at create; every change
+    /// after that replaces it atomically without syncing the directory ([`store::write_replace`]): a
+    /// crash may bring back the previous state, which `refresh` reconciles like any stale one.
     pub fn save_state(&self, id: &str, st: &ContainerState) -> Result<()> {
         let data = serde_json::to_vec_pretty(st).context("encoding container state")?;
-        store::write_atomic(&self.dir(id).join("state.json"), &data)
+        store::write_replace(&self.dir(id).join("state.json"), &data)
     }
 
     /// [`Self::save_state`] without flushing it to disk, for a state that lives only until the container's

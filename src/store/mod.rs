@@ -340,6 +340,42 @@ pub fn write_atomic_mode(path: &Path, data: &[u8], mode: u32) -> Result<()> {
     res
 }
 
+/// Replace an existing record: temp file, fsync, rename, but no fsync of the directory. After a crash the
+/// file holds the old or the new content, complete either way (the data is on disk before the rename);
+/// only the newest replacement may be lost. For records that are rewritten at every state change and
+/// reconciled with the live system on read (a container's state.json), whose directory entry was made
+/// durable when the record was first written.
+pub fn write_replace(path: &Path, data: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .context("atomic write needs a parent directory")?;
+    let name = path.file_name().context("atomic write needs a file name")?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let res = (|| -> Result<()> {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp)
+            .with_context(|| format!("creating {}", tmp.display()))?;
+        f.write_all(data)
+            .with_context(|| format!("writing {}", tmp.display()))?;
+        f.sync_all()
+            .with_context(|| format!("syncing {}", tmp.display()))?;
+        fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))
+    })();
+    if res.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    res
+}
+
 /// Temp file and rename without any fsync: readers see the old or the new content, never a mix, but the
 /// write may not survive power loss. Only for records under the run root, which does not outlive a reboot
 /// anyway (ARCHITECTURE.md "On disk"): syncing them cost every `run` several disk flushes (issue 3).
