@@ -572,6 +572,11 @@ pub fn pids(name: &str) -> Vec<i32> {
     let Ok(ds) = dirs(name) else {
         return Vec::new();
     };
+    pids_in(&ds)
+}
+
+/// [`pids`] of the cgroup made of `ds` (from [`dirs`]).
+fn pids_in(ds: &[(String, PathBuf)]) -> Vec<i32> {
     let pick = ds
         .iter()
         .find(|(c, d)| ["pids", "freezer", "memory", "unified"].contains(&c.as_str()) && d.is_dir())
@@ -595,7 +600,10 @@ pub(crate) fn destroy(name: &str) -> Result<()> {
         .first()
         .map(|(_, d)| d.join("cgroup.kill"))
         .filter(|p| p.exists());
-    if let Some(k) = v2_kill {
+    if pids_in(&ds).is_empty() {
+        // The usual case after a payload's exit: it was pid 1 of its own pid namespace, and the kernel
+        // killed the rest with it. Nothing to freeze and kill, only directories to remove.
+    } else if let Some(k) = v2_kill {
         let _ = fs::write(k, "1");
     } else {
         let frozen = freeze(name).is_ok();
@@ -608,7 +616,7 @@ pub(crate) fn destroy(name: &str) -> Result<()> {
         }
     }
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !pids(name).is_empty() {
+    while !pids_in(&ds).is_empty() {
         if Instant::now() > deadline {
             bail!("processes of cgroup {name} did not exit after SIGKILL");
         }
