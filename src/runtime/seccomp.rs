@@ -91,8 +91,25 @@ pub(crate) fn prepare(s: &LinuxSeccomp, cache: Option<&Path>) -> Result<Filter> 
         return Ok(Filter::Program(p));
     }
     let ctx = build(s)?;
+    // A cache that cannot be written (full, read-only) costs speed, never the container: libseccomp
+    // then loads the filter itself.
+    match store_program(&ctx, dir, &path) {
+        Ok(p) => Ok(Filter::Program(p)),
+        Err(e) => {
+            log::debug!("not caching the seccomp program: {e:#}");
+            Ok(Filter::Context(ctx))
+        }
+    }
+}
+
+/// Exports the program of `ctx` into `path` (through a temp file renamed into place, so readers never
+/// see half of it) and returns its instructions.
+fn store_program(
+    ctx: &ScmpFilterContext,
+    dir: &Path,
+    path: &Path,
+) -> Result<Vec<libc::sock_filter>> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    // Exported into a temp file that becomes the cache entry by rename, so readers never see half of it.
     let tmp = dir.join(format!(".seccomp.tmp-{}", std::process::id()));
     let res = (|| -> Result<Vec<u8>> {
         let mut f = std::fs::OpenOptions::new()
@@ -108,15 +125,14 @@ pub(crate) fn prepare(s: &LinuxSeccomp, cache: Option<&Path>) -> Result<Filter> 
         let mut bytes = Vec::new();
         f.read_to_end(&mut bytes)
             .context("reading the seccomp program back")?;
-        std::fs::rename(&tmp, &path)
-            .with_context(|| format!("renaming into {}", path.display()))?;
+        std::fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))?;
         Ok(bytes)
     })();
     if res.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     match program(&res?) {
-        Some(p) => Ok(Filter::Program(p)),
+        Some(p) => Ok(p),
         None => bail!("libseccomp exported a malformed seccomp program"),
     }
 }
@@ -285,6 +301,13 @@ mod tests {
             words(&prepare(&s, Some(d.path())).unwrap()),
             vec![(6, 0, 0, 0x7fff_0000)]
         );
+        // A cache that cannot be written falls back to libseccomp's own load.
+        let file = d.path().join("not-a-dir");
+        std::fs::write(&file, b"").unwrap();
+        assert!(matches!(
+            prepare(&s, Some(&file)).unwrap(),
+            Filter::Context(_)
+        ));
         // A damaged entry is recompiled rather than loaded.
         std::fs::write(entries[0].path(), b"bad").unwrap();
         assert_eq!(words(&prepare(&s, Some(d.path())).unwrap()), words(&first));
