@@ -463,16 +463,13 @@ fn supervise(
         error: String::new(),
     };
     containers.write_exit(id, &exit)?;
-    {
+    // An --rm container's state.json is deleted below: until then readers take the exit from exit.json
+    // (refresh, peek), so it is not rewritten only to be deleted.
+    if !rec.config.auto_remove {
         let _l = containers.lock(id)?;
         let mut st = containers.load_state(id)?;
         state::apply_exit(&mut st, &exit);
-        if rec.config.auto_remove {
-            // Deleted below; after a crash in between, refresh finds the payload dead in any state.
-            containers.save_state_transient(id, &st)?;
-        } else {
-            containers.save_state(id, &st)?;
-        }
+        containers.save_state(id, &st)?;
     }
     let mut result =
         runtime::destroy(id, &rootfs, Some(&cgroup)).context("cleaning up the container");

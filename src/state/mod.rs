@@ -337,14 +337,6 @@ impl Containers {
         store::write_replace(&self.dir(id).join("state.json"), &data)
     }
 
-    /// [`Self::save_state`] without flushing it to disk, for a state that lives only until the container's
-    /// directory is deleted (an `--rm` container's exit, "removing"): after a crash in between, the
-    /// previous state is as good, since `refresh` and `rm` handle a dead container in any state.
-    pub fn save_state_transient(&self, id: &str, st: &ContainerState) -> Result<()> {
-        let data = serde_json::to_vec_pretty(st).context("encoding container state")?;
-        store::write_volatile(&self.dir(id).join("state.json"), &data)
-    }
-
     pub fn read_exit(&self, id: &str) -> Option<ExitRecord> {
         serde_json::from_slice(&fs::read(self.run_dir(id).join("exit.json")).ok()?).ok()
     }
@@ -430,7 +422,7 @@ impl Containers {
             .load_state(&rec.id)
             .unwrap_or_else(|_| ContainerState::new_created());
         st.status = Status::Removing;
-        let _ = self.save_state_transient(&rec.id, &st);
+        let _ = self.save_state(&rec.id, &st);
         self.release_name(&rec.name, &rec.id)?;
         if remove_volumes {
             for v in &rec.anonymous_volumes {
