@@ -447,7 +447,7 @@ pub fn apply_exit(st: &mut ContainerState, e: &ExitRecord) {
 /// Remove `path` recursively if it exists. Directories we may not enter (overlay's `work/work` is mode
 /// 000; a container can chmod its upper dirs) are made accessible first: they are ours to delete.
 pub fn remove_dir_if_exists(path: &Path) -> Result<()> {
-    match fs::remove_dir_all(path) {
+    match remove_dir_all_concurrently(path) {
         Ok(()) => return Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(_) => {}
@@ -467,6 +467,48 @@ pub fn remove_dir_if_exists(path: &Path) -> Result<()> {
         }
         Err(e) => Err(e).with_context(|| format!("removing {}", path.display())),
     }
+}
+
+/// `fs::remove_dir_all` with the directory's entries removed on threads of their own: on a file system
+/// mounted with `discard` (this machine's), each freed block is a synchronous discard request, and
+/// overlapping them deletes an `--rm` container's dozen files and dirs in the time of a few (issue 3).
+fn remove_dir_all_concurrently(path: &Path) -> std::io::Result<()> {
+    let entries = fs::read_dir(path)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<Vec<PathBuf>>>()?;
+    let remove = |p: &Path| -> std::io::Result<()> {
+        let r = if fs::symlink_metadata(p)?.is_dir() {
+            fs::remove_dir_all(p)
+        } else {
+            fs::remove_file(p)
+        };
+        match r {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            r => r,
+        }
+    };
+    let results: Vec<std::io::Result<()>> = std::thread::scope(|s| {
+        let running: Vec<_> = entries
+            .iter()
+            .map(|p| {
+                std::thread::Builder::new()
+                    .spawn_scoped(s, move || remove(p))
+                    .map_err(|_| p)
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|h| match h {
+                Ok(h) => h
+                    .join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("remover thread panicked"))),
+                // No thread to be had: remove it on this one.
+                Err(p) => remove(p),
+            })
+            .collect()
+    });
+    results.into_iter().collect::<std::io::Result<Vec<()>>>()?;
+    fs::remove_dir(path)
 }
 
 fn make_removable(dir: &Path) {
@@ -650,6 +692,23 @@ mod tests {
             (st.status, st.exit_code, st.oom_killed),
             (Status::Exited, 3, true)
         );
+    }
+
+    #[test]
+    fn remove_dir_if_exists_removes_a_tree_with_a_closed_dir_and_tolerates_absence() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let top = d.path().join("ctr");
+        fs::create_dir_all(top.join("work/work")).unwrap();
+        fs::create_dir_all(top.join("upper/etc")).unwrap();
+        fs::write(top.join("upper/etc/hosts"), "x").unwrap();
+        fs::write(top.join("state.json"), "{}").unwrap();
+        std::os::unix::fs::symlink("/nonexistent", top.join("link")).unwrap();
+        // overlayfs leaves work/work mode 000.
+        fs::set_permissions(top.join("work/work"), fs::Permissions::from_mode(0o000)).unwrap();
+        remove_dir_if_exists(&top).unwrap();
+        assert!(!top.exists());
+        remove_dir_if_exists(&top).unwrap();
     }
 
     #[test]
