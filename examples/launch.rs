@@ -182,6 +182,7 @@ fn launch_second(
         cgroup: None,
         rootless: false,
         on_namespaces: None,
+        seccomp_cache: None,
     })?;
     Ok(l.pid)
 }
@@ -237,6 +238,7 @@ fn main() -> Result<()> {
         cgroup: d.cgroup.clone(),
         rootless: d.rootless,
         on_namespaces: None,
+        seccomp_cache: None,
     };
     match runtime::launch(launch) {
         Ok(l) => {

@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::fs;
 use std::io::Read;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -214,10 +214,7 @@ fn create_files(
     let hostname_file = dir.join("hostname");
     let hosts_file = dir.join("hosts");
     let resolv_file = dir.join("resolv.conf");
-    store::write_atomic_mode(&hostname_file, format!("{hostname}\n").as_bytes(), 0o644)?;
     let hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
-    store::write_atomic_mode(&hosts_file, hosts.as_bytes(), 0o644)?;
-    store::write_atomic_mode(&resolv_file, resolv_conf().as_bytes(), 0o644)?;
 
     let (entrypoint, cmd) = spec::process_args(&image.config, &opts)?;
     let mut all = entrypoint.into_iter().chain(cmd);
@@ -251,14 +248,24 @@ fn create_files(
         mounts: rec.mounts.clone(),
     };
     let oci = spec::build_spec(&image.config, &rec.config, &host)?;
-    store::write_atomic(
-        &dir.join("config.json"),
-        &serde_json::to_vec_pretty(&oci).context("encoding spec")?,
+    let oci = serde_json::to_vec_pretty(&oci).context("encoding spec")?;
+    let st = serde_json::to_vec_pretty(&ContainerState::new_created())
+        .context("encoding container state")?;
+    // Durable together (concurrent fsyncs, one directory sync) before container.json, the record that
+    // makes the container exist, is written.
+    store::write_atomic_all(
+        &dir,
+        &[
+            ("hostname", format!("{}\n", rec.hostname).as_bytes(), 0o644),
+            ("hosts", hosts.as_bytes(), 0o644),
+            ("resolv.conf", resolv_conf().as_bytes(), 0o644),
+            ("config.json", &oci, 0o600),
+            ("state.json", &st, 0o600),
+        ],
     )?;
     if rec.config.init {
         crate::engine::pod::add_init(&dir.join("config.json"))?;
     }
-    c.save_state(id, &ContainerState::new_created())?;
     c.save_record(&rec)
 }
 
@@ -306,7 +313,7 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
     let st = c.refresh(&id)?;
     if st.is_running() {
         let conn = if attach {
-            Some(connect_attach(&c, &id, None)?)
+            Some(connect_attach(&c, &id)?)
         } else {
             None
         };
@@ -327,6 +334,13 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
     let _ = fs::remove_file(c.attach_socket(&id));
     let (r, w) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
+    // The foreground client's connection is a socketpair the monitor inherits as its first attach client:
+    // no polling connect/accept round trip on the `run` hot path (issue 3), and no output can be missed.
+    let pair = if attach {
+        Some(UnixStream::pair().context("creating the attach socketpair")?)
+    } else {
+        None
+    };
     let mut cmd = std::process::Command::new("/proc/self/exe");
     cmd.arg0(format!("berth:[monitor] {id}"))
         .arg("--root")
@@ -343,24 +357,39 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
         cmd.arg("--attach");
     }
     let wfd = w.as_raw_fd();
-    // SAFETY: the closure runs between fork and exec and calls only async-signal-safe functions (dup2, fcntl).
+    let afd = pair.as_ref().map(|(_, theirs)| theirs.as_raw_fd());
+    // SAFETY: the closure runs between fork and exec and calls only async-signal-safe functions (fcntl, dup2).
     unsafe {
         cmd.pre_exec(move || {
-            if wfd == monitor::READY_FD {
-                libc::fcntl(wfd, libc::F_SETFD, 0);
-            } else if libc::dup2(wfd, monitor::READY_FD) < 0 {
-                return Err(std::io::Error::last_os_error());
+            // Both fds first move above the targets (close-on-exec copies), so placing one cannot clobber
+            // the other; dup2 then clears close-on-exec on the placed copies only.
+            let high = |fd: RawFd| {
+                let n = libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10);
+                if n < 0 {
+                    Err(std::io::Error::last_os_error())
+                } else {
+                    Ok(n)
+                }
+            };
+            let moves = [(Some(wfd), monitor::READY_FD), (afd, monitor::ATTACH_FD)];
+            let mut placed = [(-1, -1); 2];
+            for (i, (from, to)) in moves.into_iter().enumerate() {
+                if let Some(f) = from {
+                    placed[i] = (high(f)?, to);
+                }
+            }
+            for (from, to) in placed {
+                if from >= 0 && libc::dup2(from, to) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
             }
             Ok(())
         });
     }
-    let mut child = cmd.spawn().context("starting the container monitor")?;
+    let child = cmd.spawn().context("starting the container monitor");
     drop(w);
-    let conn = if attach {
-        Some(connect_attach(&c, &id, Some(&mut child))?)
-    } else {
-        None
-    };
+    let mut child = child?;
+    let conn = pair.map(|(ours, _theirs)| ours);
     let mut msg = Vec::new();
     fs::File::from(r)
         .read_to_end(&mut msg)
@@ -390,13 +419,11 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
     }
 }
 
-fn connect_attach(
-    c: &Containers,
-    id: &str,
-    mut child: Option<&mut std::process::Child>,
-) -> Result<UnixStream> {
+fn connect_attach(c: &Containers, id: &str) -> Result<UnixStream> {
     let (_dir, sock) = crate::state::attach::short_socket_path(&c.attach_socket(id))
         .with_context(|| format!("opening the run dir of container {id}"))?;
+    // A running container's monitor bound its socket before launching; retrying covers a monitor that is
+    // being replaced (restart) at this instant.
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         match UnixStream::connect(&sock) {
@@ -404,16 +431,7 @@ fn connect_attach(
             Err(e) if Instant::now() > deadline => {
                 return Err(e).with_context(|| format!("attaching to container {id}"));
             }
-            Err(_) => {
-                if let Some(ch) = child.as_deref_mut()
-                    && let Ok(Some(st)) = ch.try_wait()
-                {
-                    let err =
-                        fs::read_to_string(c.run_dir(id).join("monitor.err")).unwrap_or_default();
-                    bail!("container monitor exited ({st}): {}", err.trim());
-                }
-                std::thread::sleep(Duration::from_millis(2));
-            }
+            Err(_) => std::thread::sleep(Duration::from_millis(2)),
         }
     }
 }
@@ -1302,6 +1320,6 @@ pub fn attach(paths: &Paths, query: &str) -> Result<(String, UnixStream, bool, b
             "You cannot attach to a stopped container, start it first".into()
         ));
     }
-    let conn = connect_attach(&c, &id, None)?;
+    let conn = connect_attach(&c, &id)?;
     Ok((id, conn, rec.config.tty, rec.config.interactive))
 }

@@ -31,8 +31,9 @@ use std::time::{Duration, Instant, SystemTime};
 /// The fd on which the CLI waits for [`Ready`] (the CLI dup2s its pipe here before exec).
 pub const READY_FD: RawFd = 3;
 
-/// How long a monitor started for a foreground client waits for it to connect.
-const ATTACH_WAIT: Duration = Duration::from_secs(10);
+/// With `--attach`, the fd of the foreground client's end of a socketpair (placed here like [`READY_FD`]):
+/// the first attach client, connected before the payload starts, so it misses no output.
+pub const ATTACH_FD: RawFd = 4;
 
 /// The one message the monitor sends the CLI that started it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -180,28 +181,16 @@ fn supervise(
         UnixListener::bind(&short).with_context(|| format!("binding {}", sock_path.display()))?;
     let mut clients: Vec<Client> = Vec::new();
     if wait_attach {
-        listener
-            .set_nonblocking(true)
-            .context("configuring attach socket")?;
-        let deadline = Instant::now() + ATTACH_WAIT;
-        while Instant::now() < deadline {
-            match listener.accept() {
-                Ok((s, _)) => {
-                    s.set_nonblocking(false)
-                        .context("configuring attach client")?;
-                    clients.push(Client {
-                        stream: s,
-                        dec: Decoder::default(),
-                        stdin: rec.config.interactive,
-                    });
-                    break;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    std::thread::sleep(Duration::from_millis(5))
-                }
-                Err(e) => return Err(e).context("accepting attach client"),
-            }
-        }
+        // SAFETY: the CLI placed its socketpair end at ATTACH_FD before exec (with --attach only); we own it.
+        let s = unsafe { UnixStream::from_raw_fd(ATTACH_FD) };
+        // Not inherited by the stage and init children.
+        // SAFETY: fcntl on the fd we own.
+        unsafe { libc::fcntl(s.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) };
+        clients.push(Client {
+            stream: s,
+            dec: Decoder::default(),
+            stdin: rec.config.interactive,
+        });
     }
     listener
         .set_nonblocking(true)
@@ -266,6 +255,7 @@ fn supervise(
         on_namespaces: net
             .needs_rootless_attach
             .then(|| Box::new(attach) as runtime::NamespacesHook),
+        seccomp_cache: Some(paths.seccomp_cache()),
     });
     let launched = match launched {
         Ok(l) => l,
@@ -481,7 +471,9 @@ fn supervise(
         error: String::new(),
     };
     containers.write_exit(id, &exit)?;
-    {
+    // An --rm container's state.json is deleted below: until then readers take the exit from exit.json
+    // (refresh, peek), so it is not rewritten only to be deleted.
+    if !rec.config.auto_remove {
         let _l = containers.lock(id)?;
         let mut st = containers.load_state(id)?;
         state::apply_exit(&mut st, &exit);

@@ -7,9 +7,8 @@
 
 use anyhow::{Context, Result};
 use std::fs::OpenOptions;
-use std::io::Write;
 use std::net::IpAddr;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::Path;
 
 /// docker's fallback when the host has no usable resolver (moby `libnetwork/resolvconf`: defaultIPv4Dns).
@@ -144,15 +143,19 @@ pub fn host_resolv_conf() -> String {
 /// Replace the content of `path` keeping its inode (the file may be bind-mounted into a container).
 /// Creates the file (mode 0644) when it does not exist. Refuses to follow a symlink.
 pub fn write_in_place(path: &Path, content: &str) -> Result<()> {
-    let mut f = OpenOptions::new()
+    // Written over the old content, then cut to length, rather than truncated to zero first: emptying
+    // the file frees its block, and on a file system mounted with `discard` each freed block is a
+    // synchronous discard request (three of them on every container start, issue 3).
+    let f = OpenOptions::new()
         .write(true)
         .create(true)
-        .truncate(true)
+        .truncate(false)
         .mode(0o644)
         .custom_flags(libc::O_NOFOLLOW)
         .open(path)
         .with_context(|| format!("opening {}", path.display()))?;
-    f.write_all(content.as_bytes())
+    f.write_all_at(content.as_bytes(), 0)
+        .and_then(|()| f.set_len(content.len() as u64))
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }

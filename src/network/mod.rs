@@ -230,17 +230,7 @@ fn read_record(paths: &Paths, id: &str) -> Option<Record> {
 fn write_record(paths: &Paths, r: &Record) -> Result<()> {
     store::create_private_dir(&records_dir(paths))?;
     let data = serde_json::to_vec(r).context("encoding network record")?;
-    write_volatile(&record_path(paths, &r.container_id), &data)
-}
-
-/// Temp file + rename without fsync, for files under the run root only: the run root is wiped at boot,
-/// so surviving a power loss is pointless, and the fsyncs of `store::write_atomic` cost ~4 ms each here,
-/// a fifth of the network's time budget. Readers still never see a torn file.
-pub(crate) fn write_volatile(path: &Path, data: &[u8]) -> Result<()> {
-    let name = path.file_name().context("file name")?.to_string_lossy();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, data).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))
+    store::write_volatile(&record_path(paths, &r.container_id), &data)
 }
 
 /// The host side of a container's veth on a network: deterministic, so teardown finds it without a record.
@@ -510,7 +500,7 @@ fn add_endpoint(
         aliases: opts.aliases.clone(),
     };
     let lease_file = ipam::lease_path(paths, &cfg.name, ip);
-    write_volatile(
+    store::write_volatile(
         &lease_file,
         &serde_json::to_vec(&lease).context("encoding lease")?,
     )?;

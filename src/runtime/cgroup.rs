@@ -119,7 +119,11 @@ fn v2_mount(version: Version) -> Option<PathBuf> {
 
 /// The caller's own cgroup path for a v1 controller, or for v2 ("" controller list).
 fn own_path(controller: Option<&str>) -> Option<String> {
-    let s = fs::read_to_string("/proc/self/cgroup").ok()?;
+    own_path_in(&fs::read_to_string("/proc/self/cgroup").ok()?, controller)
+}
+
+/// [`own_path`] in the given content of /proc/self/cgroup (read once for all controllers).
+fn own_path_in(s: &str, controller: Option<&str>) -> Option<String> {
     for line in s.lines() {
         let mut f = line.splitn(3, ':');
         let (_, ctrls, path) = (f.next()?, f.next()?, f.next()?);
@@ -154,12 +158,13 @@ pub(crate) fn dirs(name: &str) -> Result<Vec<(String, PathBuf)>> {
         }
         Version::V1 => {
             let mounts = v1_mounts();
+            let own_cgroups = fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
             let mut out: Vec<(String, PathBuf)> = Vec::new();
             for c in V1_CONTROLLERS {
                 let Some((mp, _)) = mounts.iter().find(|(_, cs)| cs.iter().any(|x| x == c)) else {
                     continue;
                 };
-                let Some(own) = own_path(Some(c)) else {
+                let Some(own) = own_path_in(&own_cgroups, Some(c)) else {
                     continue;
                 };
                 let d = join_rel(mp, &own, name);
@@ -623,6 +628,11 @@ pub fn pids(name: &str) -> Vec<i32> {
     let Ok(ds) = dirs(name) else {
         return Vec::new();
     };
+    pids_in(&ds)
+}
+
+/// [`pids`] of the cgroup made of `ds` (from [`dirs`]).
+fn pids_in(ds: &[(String, PathBuf)]) -> Vec<i32> {
     let pick = ds
         .iter()
         .find(|(c, d)| ["pids", "freezer", "memory", "unified"].contains(&c.as_str()) && d.is_dir())
@@ -646,7 +656,10 @@ pub(crate) fn destroy(name: &str) -> Result<()> {
         .first()
         .map(|(_, d)| d.join("cgroup.kill"))
         .filter(|p| p.exists());
-    if let Some(k) = v2_kill {
+    if pids_in(&ds).is_empty() {
+        // The usual case after a payload's exit: it was pid 1 of its own pid namespace, and the kernel
+        // killed the rest with it. Nothing to freeze and kill, only directories to remove.
+    } else if let Some(k) = v2_kill {
         let _ = fs::write(k, "1");
     } else {
         let frozen = freeze(name).is_ok();
@@ -659,7 +672,7 @@ pub(crate) fn destroy(name: &str) -> Result<()> {
         }
     }
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !pids(name).is_empty() {
+    while !pids_in(&ds).is_empty() {
         if Instant::now() > deadline {
             bail!("processes of cgroup {name} did not exit after SIGKILL");
         }

@@ -11,7 +11,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use oci_spec::runtime::{LinuxSeccomp, PosixRlimitType, Process, Spec};
+use oci_spec::runtime::{PosixRlimitType, Process, Spec};
 
 use super::mounts::{self, Kind, MountCtx};
 use super::{Rootfs, seccomp};
@@ -55,6 +55,8 @@ pub(crate) struct InitCtx<'a> {
     pub sock: RawFd,
     /// Wait for the caller's go before the last step (its `on_namespaces` hook runs meanwhile).
     pub hold: bool,
+    /// The container's seccomp filter, built by the caller before forking.
+    pub seccomp: Option<&'a seccomp::Filter>,
 }
 
 /// Refuses specs whose setup would act on the host: without a new mount namespace every mount and the
@@ -229,14 +231,14 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
         // vanished caller ends the init here.
         super::process::wait_go(ctx.sock);
     }
-    finish(&process, linux.seccomp().as_ref(), ctx.sock)
+    finish(&process, ctx.seccomp, ctx.sock)
 }
 
 /// The part shared by a container's init and `exec`: rlimits, cwd, user, caps, no_new_privs, seccomp,
 /// fd sweep, execve. Runs with "/" already the container's root.
 pub(crate) fn finish(
     process: &Process,
-    seccomp: Option<&LinuxSeccomp>,
+    filter: Option<&seccomp::Filter>,
     sock: RawFd,
 ) -> Result<std::convert::Infallible, Fail> {
     for r in process.rlimits().iter().flatten() {
@@ -250,10 +252,6 @@ pub(crate) fn finish(
         &format!("working directory {}", cwd.display()),
         make_cwd(cwd),
     )?;
-    let filter = match seccomp {
-        Some(s) => Some(step("building the seccomp filter", seccomp::build(s))?),
-        None => None,
-    };
     if let Some(adj) = process.oom_score_adj() {
         // Before dropping privileges: lowering it needs CAP_SYS_RESOURCE.
         // /proc/<pid>, not the /proc/self symlink, so the open can refuse every symlink.
@@ -308,21 +306,15 @@ pub(crate) fn finish(
     let path = resolve_payload(arg0, &env)?;
     if nnp {
         step("setting no_new_privs", prctl(libc::PR_SET_NO_NEW_PRIVS, 1))?;
-    } else if let Some(f) = &filter {
+    } else if let Some(f) = filter {
         // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while the (kept) permitted set
         // still has it, then drop to the final set (runc does the same when noNewPrivileges is off).
         step("raising effective caps to load seccomp", raise_effective())?;
-        step(
-            "loading the seccomp filter",
-            f.load().context("seccomp load"),
-        )?;
+        step("loading the seccomp filter", f.load())?;
     }
     step("setting capabilities", set_caps(caps.as_ref()))?;
-    if nnp && let Some(f) = &filter {
-        step(
-            "loading the seccomp filter",
-            f.load().context("seccomp load"),
-        )?;
+    if nnp && let Some(f) = filter {
+        step("loading the seccomp filter", f.load())?;
     }
     // SAFETY: umask only changes this process's creation mask.
     unsafe { libc::umask(user.umask().unwrap_or(0o022) as libc::mode_t) };

@@ -165,6 +165,9 @@ pub struct Launch<'a> {
     /// Run before the payload starts, e.g. to give a rootless container its network (pasta) so that the
     /// payload's first instruction already sees it.
     pub on_namespaces: Option<NamespacesHook<'a>>,
+    /// Where compiled seccomp programs are kept between launches (a private directory a reboot clears);
+    /// `None` compiles the profile on every launch.
+    pub seccomp_cache: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Launch<'_> {
@@ -176,6 +179,7 @@ impl std::fmt::Debug for Launch<'_> {
             .field("cgroup", &self.cgroup)
             .field("rootless", &self.rootless)
             .field("on_namespaces", &self.on_namespaces.is_some())
+            .field("seccomp_cache", &self.seccomp_cache)
             .finish_non_exhaustive()
     }
 }

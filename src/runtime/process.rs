@@ -398,6 +398,14 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
             "joining a running container's pid namespace needs a sealed binary (CVE-2019-5736): call runtime::seal::ensure_sealed() first"
         );
     }
+    // Built here, before any fork: with the cache, the init only loads a ready program.
+    let filter = match spec.linux().as_ref().and_then(|x| x.seccomp().as_ref()) {
+        Some(s) => Some(
+            super::seccomp::prepare(s, l.seccomp_cache.as_deref())
+                .context("building the seccomp filter")?,
+        ),
+        None => None,
+    };
     let resources = spec.linux().as_ref().and_then(|l| l.resources().as_ref());
     let created = match &l.cgroup {
         Some(name) => {
@@ -479,6 +487,7 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
                     cgroup_dirs,
                     sock,
                     hold,
+                    seccomp: filter.as_ref(),
                 };
                 report(sock, init::container_init(ctx));
             }
@@ -1118,8 +1127,14 @@ pub(crate) fn exec(
                         }
                     }
                 }
-                let seccomp = spec.linux().as_ref().and_then(|l| l.seccomp().as_ref());
-                match init::finish(process, seccomp, sock) {
+                let filter = match spec.linux().as_ref().and_then(|l| l.seccomp().as_ref()) {
+                    Some(s) => match super::seccomp::prepare(s, None) {
+                        Ok(f) => Some(f),
+                        Err(e) => fail_step(sock, "building the seccomp filter", format!("{e:#}")),
+                    },
+                    None => None,
+                };
+                match init::finish(process, filter.as_ref(), sock) {
                     Ok(never) => match never {},
                     Err(f) => report(sock, f),
                 }

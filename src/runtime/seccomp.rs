@@ -1,15 +1,163 @@
 //! Seccomp: `spec.linux.seccomp` (docker's profile format as OCI carries it) compiled with libseccomp.
 //!
-//! Owns the translation of actions, architectures, syscall names and argument conditions.
-//! Depends on oci_spec and libseccomp only. Invariant: a profile that cannot be built or loaded is an error,
-//! never a silently unconfined container (SECURITY.md H3); only syscall names unknown on this architecture
-//! are skipped, as runc and docker do (profiles list syscalls of every architecture).
+//! Owns the translation of actions, architectures, syscall names and argument conditions, and the cache of
+//! compiled programs: libseccomp's BPF generation for docker's profile costs milliseconds of CPU on every
+//! start (issue 3), so the program is compiled once per profile and loaded as is afterwards.
+//! Depends on oci_spec, libseccomp, sha2 and libc only. Invariant: a profile that cannot be built or loaded
+//! is an error, never a silently unconfined container (SECURITY.md H3); only syscall names unknown on this
+//! architecture are skipped, as runc and docker do (profiles list syscalls of every architecture).
 
-use anyhow::{Context, Result};
+use std::io::{Read, Seek};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
 use libseccomp::{
     ScmpAction, ScmpArch, ScmpArgCompare, ScmpCompareOp, ScmpFilterContext, ScmpSyscall,
+    ScmpVersion,
 };
 use oci_spec::runtime::{LinuxSeccomp, LinuxSeccompAction, LinuxSeccompOperator};
+use sha2::{Digest, Sha256};
+
+/// A filter ready to load in the process it confines.
+pub(crate) enum Filter {
+    /// The compiled program (an array of `struct sock_filter`), loaded with seccomp(2) directly: what
+    /// libseccomp's `seccomp_load` does for a filter without TSYNC, LOG, SPEC_ALLOW or a notify listener.
+    Program(Vec<libc::sock_filter>),
+    /// Loaded by libseccomp (profiles with a notify action need its listener handling; `exec`).
+    Context(ScmpFilterContext),
+}
+
+impl Filter {
+    pub(crate) fn load(&self) -> Result<()> {
+        match self {
+            Filter::Context(c) => c.load().context("seccomp load"),
+            Filter::Program(p) => {
+                let prog = libc::sock_fprog {
+                    len: u16::try_from(p.len()).context("seccomp program too long")?,
+                    filter: p.as_ptr().cast_mut(),
+                };
+                // SAFETY: seccomp(2) reads `prog` and the instructions it points to, both alive for the call.
+                let rc = unsafe {
+                    libc::syscall(
+                        libc::SYS_seccomp,
+                        libc::SECCOMP_SET_MODE_FILTER,
+                        0,
+                        &prog as *const libc::sock_fprog,
+                    )
+                };
+                if rc < 0 {
+                    return Err(std::io::Error::last_os_error()).context("seccomp load");
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn uses_notify(s: &LinuxSeccomp) -> bool {
+    s.default_action() == LinuxSeccompAction::ScmpActNotify
+        || s.syscalls()
+            .iter()
+            .flatten()
+            .any(|r| r.action() == LinuxSeccompAction::ScmpActNotify)
+}
+
+/// The filter for `s`. With `cache` (a directory private to the caller that a reboot clears: run_root),
+/// the compiled program is taken from `<cache>/<key>.bpf`, or compiled and stored there. The key covers
+/// the profile, the libseccomp version and API level (which depend on the kernel) and the architecture, so
+/// a program is only reused where libseccomp would generate the same one.
+pub(crate) fn prepare(s: &LinuxSeccomp, cache: Option<&Path>) -> Result<Filter> {
+    let Some(dir) = cache.filter(|_| !uses_notify(s)) else {
+        return Ok(Filter::Context(build(s)?));
+    };
+    let v = ScmpVersion::current().context("reading the libseccomp version")?;
+    let mut h = Sha256::new();
+    h.update(serde_json::to_vec(s).context("encoding the seccomp profile")?);
+    h.update(
+        format!(
+            "\0{}.{}.{} api {} {:?}",
+            v.major,
+            v.minor,
+            v.micro,
+            libseccomp::get_api(),
+            ScmpArch::native()
+        )
+        .as_bytes(),
+    );
+    let path = dir.join(format!("{}.bpf", hex::encode(h.finalize())));
+    if let Ok(bytes) = std::fs::read(&path)
+        && let Some(p) = program(&bytes)
+    {
+        return Ok(Filter::Program(p));
+    }
+    let ctx = build(s)?;
+    // A cache that cannot be written (full, read-only) costs speed, never the container: libseccomp
+    // then loads the filter itself.
+    match store_program(&ctx, dir, &path) {
+        Ok(p) => Ok(Filter::Program(p)),
+        Err(e) => {
+            log::debug!("not caching the seccomp program: {e:#}");
+            Ok(Filter::Context(ctx))
+        }
+    }
+}
+
+/// Exports the program of `ctx` into `path` (through a temp file renamed into place, so readers never
+/// see half of it) and returns its instructions.
+fn store_program(
+    ctx: &ScmpFilterContext,
+    dir: &Path,
+    path: &Path,
+) -> Result<Vec<libc::sock_filter>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tmp = dir.join(format!(".seccomp.tmp-{}", std::process::id()));
+    let res = (|| -> Result<Vec<u8>> {
+        let mut f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)
+            .with_context(|| format!("creating {}", tmp.display()))?;
+        ctx.export_bpf(&f)
+            .context("exporting the seccomp program")?;
+        f.rewind().context("reading the seccomp program back")?;
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes)
+            .context("reading the seccomp program back")?;
+        std::fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))?;
+        Ok(bytes)
+    })();
+    if res.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    match program(&res?) {
+        Some(p) => Ok(p),
+        None => bail!("libseccomp exported a malformed seccomp program"),
+    }
+}
+
+/// The instructions in an exported program: whole 8-byte `sock_filter`s, at least one.
+fn program(bytes: &[u8]) -> Option<Vec<libc::sock_filter>> {
+    const SIZE: usize = size_of::<libc::sock_filter>();
+    if bytes.is_empty()
+        || !bytes.len().is_multiple_of(SIZE)
+        || bytes.len() / SIZE > u16::MAX as usize
+    {
+        return None;
+    }
+    Some(
+        bytes
+            .chunks_exact(SIZE)
+            .map(|c| libc::sock_filter {
+                code: u16::from_ne_bytes([c[0], c[1]]),
+                jt: c[2],
+                jf: c[3],
+                k: u32::from_ne_bytes([c[4], c[5], c[6], c[7]]),
+            })
+            .collect(),
+    )
+}
 
 fn action(a: LinuxSeccompAction, errno: Option<u32>, default_errno: Option<u32>) -> ScmpAction {
     match a {
@@ -110,5 +258,58 @@ mod tests {
             .build()
             .unwrap();
         assert!(build(&s).is_ok());
+    }
+
+    fn words(f: &Filter) -> Vec<(u16, u8, u8, u32)> {
+        match f {
+            Filter::Program(p) => p.iter().map(|i| (i.code, i.jt, i.jf, i.k)).collect(),
+            Filter::Context(_) => panic!("expected a compiled program"),
+        }
+    }
+
+    #[test]
+    fn cached_program_is_the_one_libseccomp_generates_and_is_reused() {
+        let s = LinuxSeccompBuilder::default()
+            .default_action(LinuxSeccompAction::ScmpActAllow)
+            .syscalls(vec![
+                LinuxSyscallBuilder::default()
+                    .names(vec!["keyctl".to_string()])
+                    .action(LinuxSeccompAction::ScmpActErrno)
+                    .build()
+                    .unwrap(),
+            ])
+            .build()
+            .unwrap();
+        let d = tempfile::tempdir().unwrap();
+        let first = prepare(&s, Some(d.path())).unwrap();
+        let entries: Vec<_> = std::fs::read_dir(d.path()).unwrap().flatten().collect();
+        assert_eq!(entries.len(), 1, "one cache entry, no temp file left");
+        // What libseccomp itself would load, exported independently.
+        let mut f = tempfile::tempfile().unwrap();
+        build(&s).unwrap().export_bpf(&f).unwrap();
+        f.rewind().unwrap();
+        let mut fresh = Vec::new();
+        f.read_to_end(&mut fresh).unwrap();
+        assert_eq!(
+            words(&first),
+            words(&Filter::Program(program(&fresh).unwrap()))
+        );
+        // The second preparation reads the entry: a marker program written there is what comes back.
+        let marker = [6u8, 0, 0, 0, 0, 0, 0xff, 0x7f]; // BPF_RET | BPF_K, SECCOMP_RET_ALLOW
+        std::fs::write(entries[0].path(), marker).unwrap();
+        assert_eq!(
+            words(&prepare(&s, Some(d.path())).unwrap()),
+            vec![(6, 0, 0, 0x7fff_0000)]
+        );
+        // A cache that cannot be written falls back to libseccomp's own load.
+        let file = d.path().join("not-a-dir");
+        std::fs::write(&file, b"").unwrap();
+        assert!(matches!(
+            prepare(&s, Some(&file)).unwrap(),
+            Filter::Context(_)
+        ));
+        // A damaged entry is recompiled rather than loaded.
+        std::fs::write(entries[0].path(), b"bad").unwrap();
+        assert_eq!(words(&prepare(&s, Some(d.path())).unwrap()), words(&first));
     }
 }

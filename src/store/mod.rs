@@ -115,6 +115,12 @@ impl Paths {
     pub fn containers_dir(&self) -> PathBuf {
         self.root.join("containers")
     }
+
+    /// `<run_root>/seccomp`: compiled seccomp programs by profile (a cache; a reboot clears it, as it
+    /// should: the program depends on the kernel libseccomp probed).
+    pub fn seccomp_cache(&self) -> PathBuf {
+        self.run_root.join("seccomp")
+    }
 }
 
 /// Whether any container record (`<root>/containers/*/container.json`) names `image_id` (a full
@@ -305,17 +311,21 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
 
 /// [`write_atomic`] with an explicit file mode.
 pub fn write_atomic_mode(path: &Path, data: &[u8], mode: u32) -> Result<()> {
-    write_replacing(path, data, mode, true)
+    write_replacing(path, data, mode, Durability::FileAndEntry)
 }
 
-/// [`write_atomic`] without the two fsyncs: a reader still sees the old content or the new, but a power
-/// failure may bring the old back. Only for a record whose loss is harmless, such as the `removing` status
-/// `rm` writes just before it deletes the whole directory (two fsyncs were most of the time `rm` took).
-pub fn write_atomic_unsynced(path: &Path, data: &[u8]) -> Result<()> {
-    write_replacing(path, data, 0o600, false)
+/// How much of a replacing write reaches the disk before it returns.
+#[derive(Clone, Copy, PartialEq)]
+enum Durability {
+    /// The file and its directory entry ([`write_atomic`]).
+    FileAndEntry,
+    /// The file's content, not the directory ([`write_replace`]).
+    File,
+    /// Nothing ([`write_volatile`]).
+    Nothing,
 }
 
-fn write_replacing(path: &Path, data: &[u8], mode: u32, durable: bool) -> Result<()> {
+fn write_replacing(path: &Path, data: &[u8], mode: u32, durability: Durability) -> Result<()> {
     let dir = path
         .parent()
         .context("atomic write needs a parent directory")?;
@@ -336,15 +346,92 @@ fn write_replacing(path: &Path, data: &[u8], mode: u32, durable: bool) -> Result
             .with_context(|| format!("creating {}", tmp.display()))?;
         f.write_all(data)
             .with_context(|| format!("writing {}", tmp.display()))?;
-        if durable {
+        if durability != Durability::Nothing {
             f.sync_all()
                 .with_context(|| format!("syncing {}", tmp.display()))?;
         }
         fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))?;
-        if durable { sync_dir(dir) } else { Ok(()) }
+        if durability == Durability::FileAndEntry {
+            sync_dir(dir)
+        } else {
+            Ok(())
+        }
     })();
     if res.is_err() {
         let _ = fs::remove_file(&tmp);
+    }
+    res
+}
+
+/// Replace an existing record: temp file, fsync, rename, but no fsync of the directory. After a crash the
+/// file holds the old or the new content, complete either way (the data is on disk before the rename);
+/// only the newest replacement may be lost. For records that are rewritten at every state change and
+/// reconciled with the live system on read (a container's state.json), whose directory entry was made
+/// durable when the record was first written.
+pub fn write_replace(path: &Path, data: &[u8]) -> Result<()> {
+    write_replacing(path, data, 0o600, Durability::File)
+}
+
+/// Temp file and rename without any fsync: readers see the old or the new content, never a mix, but the
+/// write may not survive power loss. Only for records under the run root, which does not outlive a reboot
+/// anyway (ARCHITECTURE.md "On disk"): syncing them cost every `run` several disk flushes (issue 3); and
+/// for a record whose loss is harmless, such as the `removing` status `rm` writes just before it deletes
+/// the whole directory (two fsyncs were most of the time `rm` took).
+pub fn write_volatile(path: &Path, data: &[u8]) -> Result<()> {
+    write_replacing(path, data, 0o600, Durability::Nothing)
+}
+
+/// [`write_atomic_mode`] for several files of one directory at once: each is written to a temp file and
+/// fsynced, all fsyncs running concurrently (the file system can then share one flush among them, where
+/// one after the other each waits for its own), then renamed into place, then the directory is fsynced
+/// once. Every file is as durable as with [`write_atomic_mode`] when this returns Ok; after a crash in the
+/// middle, each one is either absent (or old) or complete. Entries are (file name, content, mode).
+pub fn write_atomic_all(dir: &Path, files: &[(&str, &[u8], u32)]) -> Result<()> {
+    let tmp_of = |name: &str| dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let written: Vec<Result<()>> = std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .iter()
+            .map(|(name, data, mode)| {
+                let tmp = tmp_of(name);
+                s.spawn(move || -> Result<()> {
+                    let mut f = OpenOptions::new()
+                        .write(true)
+                        .create(true)
+                        .truncate(true)
+                        .mode(*mode)
+                        .custom_flags(libc::O_NOFOLLOW)
+                        .open(&tmp)
+                        .with_context(|| format!("creating {}", tmp.display()))?;
+                    f.write_all(data)
+                        .with_context(|| format!("writing {}", tmp.display()))?;
+                    f.sync_all()
+                        .with_context(|| format!("syncing {}", tmp.display()))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a writer thread panicked")))
+            })
+            .collect()
+    });
+    let res = (|| -> Result<()> {
+        for r in written {
+            r?;
+        }
+        for (name, _, _) in files {
+            let path = dir.join(name);
+            fs::rename(tmp_of(name), &path)
+                .with_context(|| format!("renaming into {}", path.display()))?;
+        }
+        sync_dir(dir)
+    })();
+    if res.is_err() {
+        for (name, _, _) in files {
+            let _ = fs::remove_file(tmp_of(name));
+        }
     }
     res
 }
@@ -371,7 +458,8 @@ impl FileLock {
         file.lock()
             .with_context(|| format!("locking {}", path.display()))?;
         // Overwritten in place at a fixed width, never truncated: on ext4 a truncate to zero followed by a
-        // write makes close() start writeback of the file (auto_da_alloc), a cost every locked command paid.
+        // write makes close() start writeback of the file (auto_da_alloc), a cost every locked command paid;
+        // and freeing the block is a synchronous discard on a file system mounted with `discard`.
         let _ = file.write_all_at(format!("{:<10}\n", std::process::id()).as_bytes(), 0);
         Ok(FileLock {
             file,
@@ -443,6 +531,39 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
         assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn write_atomic_all_writes_every_file_with_its_mode_and_leaves_no_temp() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        write_atomic(&d.path().join("b"), b"old").unwrap();
+        write_atomic_all(d.path(), &[("a", b"one", 0o644), ("b", b"two", 0o600)]).unwrap();
+        assert_eq!(fs::read(d.path().join("a")).unwrap(), b"one");
+        assert_eq!(fs::read(d.path().join("b")).unwrap(), b"two");
+        let mode = |n: &str| fs::metadata(d.path().join(n)).unwrap().permissions().mode() & 0o777;
+        assert_eq!((mode("a"), mode("b")), (0o644, 0o600));
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn write_volatile_replaces_content_and_leaves_no_temp() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("exit.json");
+        write_volatile(&p, b"one").unwrap();
+        write_volatile(&p, b"two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn lock_holder_pid_is_rewritten_in_place() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("l.lock");
+        fs::write(&p, b"99999\n").unwrap();
+        drop(FileLock::exclusive(&p).unwrap());
+        let text = fs::read_to_string(&p).unwrap();
+        assert_eq!(text, format!("{:<10}\n", std::process::id()));
     }
 
     #[test]
