@@ -816,55 +816,15 @@ fn write_maps(pid: libc::pid_t, spec: &Spec, rootless: bool) -> Result<()> {
 /// subordinate ids, or in dirs it made mode 000, are deletable only with CAP_DAC_OVERRIDE over those ids
 /// (podman removes inside `podman unshare` for the same reason). The caller must be single-threaded.
 pub(crate) fn remove_in_userns(path: &Path) -> Result<()> {
-    let (psock, csock) = socketpair()?;
-    let child = fork()?;
-    if child == 0 {
-        drop(psock);
-        let sock = csock.as_raw_fd();
-        // SAFETY: unshare in a single-threaded child.
-        if unsafe { libc::unshare(libc::CLONE_NEWUSER) } < 0 {
-            fail_step(
-                sock,
-                "creating the user namespace",
-                std::io::Error::last_os_error(),
-            );
-        }
-        send(sock, b'R', b"");
-        wait_go(sock);
-        become_ns_root(sock);
-        match std::fs::remove_dir_all(path) {
-            Ok(()) => send(sock, b'X', b""),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => send(sock, b'X', b""),
-            Err(e) => fail_step(sock, "removing inside the user namespace", e),
-        }
-        // SAFETY: the child is done; _exit skips the caller's destructors.
-        unsafe { libc::_exit(0) }
-    }
-    drop(csock);
-    let sock = psock.as_raw_fd();
-    let r = (|| -> Result<()> {
-        set_recv_timeout(sock)?;
-        match recv(sock)? {
-            Some((b'R', _, _)) => {}
-            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
-            _ => bail!("the removal helper exited early"),
-        }
-        write_maps(child, &Spec::default(), true)?;
-        send(sock, b'G', b"");
-        match recv(sock)? {
-            Some((b'X', _, _)) => Ok(()),
-            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
-            _ => bail!("the removal helper exited early"),
-        }
-    })();
-    // SAFETY: kill/waitpid of our own child (harmless once it has exited).
-    unsafe {
-        if r.is_err() {
-            libc::kill(child, libc::SIGKILL);
-        }
-        libc::waitpid(child, std::ptr::null_mut(), 0);
-    }
-    r.with_context(|| format!("removing {} in a user namespace", path.display()))
+    in_userns(
+        &format!("removing {}", path.display()),
+        || match std::fs::remove_dir_all(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(e).context("removing inside the user namespace")
+            }
+            _ => Ok(()),
+        },
+    )
 }
 
 /// Runs `f` in a forked child that is root of a new user namespace with a rootless container's maps, so
@@ -896,32 +856,7 @@ pub(crate) fn in_userns(what: &str, f: impl FnOnce() -> Result<()>) -> Result<()
         unsafe { libc::_exit(0) }
     }
     drop(csock);
-    let sock = psock.as_raw_fd();
-    let r = (|| -> Result<()> {
-        set_recv_timeout(sock)?;
-        match recv(sock)? {
-            Some((b'R', _, _)) => {}
-            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
-            _ => bail!("the user namespace helper exited early"),
-        }
-        write_maps(child, &Spec::default(), true)?;
-        send(sock, b'G', b"");
-        // The work may take longer than the setup timeout: wait for the child, then read its queued answer.
-        // SAFETY: waitpid of our own child.
-        unsafe { libc::waitpid(child, std::ptr::null_mut(), 0) };
-        match recv(sock)? {
-            Some((b'X', _, _)) => Ok(()),
-            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
-            _ => bail!("the user namespace helper exited without an answer"),
-        }
-    })();
-    // SAFETY: kill/waitpid of our own child (harmless once it has been reaped: ECHILD).
-    unsafe {
-        if r.is_err() {
-            libc::kill(child, libc::SIGKILL);
-        }
-        libc::waitpid(child, std::ptr::null_mut(), 0);
-    }
+    let r = drive_helper(&psock, child, "user namespace helper", true);
     r.with_context(|| format!("{what} in a user namespace"))
 }
 
@@ -980,35 +915,7 @@ pub(crate) fn with_rootfs(
         unsafe { libc::_exit(0) }
     }
     drop(csock);
-    let sock = psock.as_raw_fd();
-    let r = (|| -> Result<()> {
-        set_recv_timeout(sock)?;
-        match recv(sock)? {
-            Some((b'R', _, _)) => {}
-            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
-            _ => bail!("the rootfs helper exited early"),
-        }
-        if rootless {
-            write_maps(child, &Spec::default(), true)?;
-        }
-        send(sock, b'G', b"");
-        // The work may take longer than the setup timeout: wait for the child, then read its queued answer.
-        // SAFETY: waitpid of our own child.
-        unsafe { libc::waitpid(child, std::ptr::null_mut(), 0) };
-        match recv(sock)? {
-            Some((b'X', _, _)) => Ok(()),
-            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
-            _ => bail!("the rootfs helper exited without an answer"),
-        }
-    })();
-    // SAFETY: kill/waitpid of our own child (harmless once it has been reaped: ECHILD).
-    unsafe {
-        if r.is_err() {
-            libc::kill(child, libc::SIGKILL);
-        }
-        libc::waitpid(child, std::ptr::null_mut(), 0);
-    }
-    r
+    drive_helper(&psock, child, "rootfs helper", rootless)
 }
 
 /// Namespace types as /proc/<pid>/ns names, user first and mount last.
@@ -1199,4 +1106,39 @@ fn is_mountpoint(p: &Path) -> bool {
     };
     let want = p.to_string_lossy();
     mi.lines().any(|l| l.split(' ').nth(4) == Some(&want))
+}
+
+/// The parent's side of a forked helper ([`in_userns`], [`with_rootfs`]): wait for it to be ready ('R'),
+/// write a rootless container's id maps when `maps`, let it go ('G'), then wait for it to end and read its
+/// answer ('X' done, 'E' error text). The child is killed on any failure and always reaped.
+fn drive_helper(psock: &OwnedFd, child: libc::pid_t, helper: &str, maps: bool) -> Result<()> {
+    let sock = psock.as_raw_fd();
+    let r = (|| -> Result<()> {
+        set_recv_timeout(sock)?;
+        match recv(sock)? {
+            Some((b'R', _, _)) => {}
+            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
+            _ => bail!("the {helper} exited early"),
+        }
+        if maps {
+            write_maps(child, &Spec::default(), true)?;
+        }
+        send(sock, b'G', b"");
+        // The work may take longer than the setup timeout: wait for the child, then read its queued answer.
+        // SAFETY: waitpid of our own child.
+        unsafe { libc::waitpid(child, std::ptr::null_mut(), 0) };
+        match recv(sock)? {
+            Some((b'X', _, _)) => Ok(()),
+            Some((b'E', p, _)) => bail!("{}", String::from_utf8_lossy(&p).replace('\0', ": ")),
+            _ => bail!("the {helper} exited without an answer"),
+        }
+    })();
+    // SAFETY: kill/waitpid of our own child (harmless once it has been reaped: ECHILD).
+    unsafe {
+        if r.is_err() {
+            libc::kill(child, libc::SIGKILL);
+        }
+        libc::waitpid(child, std::ptr::null_mut(), 0);
+    }
+    r
 }
