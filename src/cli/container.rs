@@ -216,24 +216,8 @@ pub struct CreateFlags {
     /// Security Options
     #[arg(long = "security-opt")]
     pub security_opt: Vec<String>,
-    /// Memory limit
-    #[arg(short = 'm', long)]
-    pub memory: Option<String>,
-    /// Swap limit equal to memory plus swap: '-1' to enable unlimited swap
-    #[arg(long = "memory-swap", allow_hyphen_values = true)]
-    pub memory_swap: Option<String>,
-    /// Number of CPUs
-    #[arg(long)]
-    pub cpus: Option<f64>,
-    /// CPU shares (relative weight)
-    #[arg(short = 'c', long = "cpu-shares")]
-    pub cpu_shares: Option<u64>,
-    /// CPUs in which to allow execution (0-3, 0,1)
-    #[arg(long = "cpuset-cpus")]
-    pub cpuset_cpus: Option<String>,
-    /// Tune container pids limit (set -1 for unlimited)
-    #[arg(long = "pids-limit", allow_hyphen_values = true)]
-    pub pids_limit: Option<i64>,
+    #[command(flatten)]
+    pub resources: ResourceFlags,
     /// Ulimit options
     #[arg(long)]
     pub ulimit: Vec<String>,
@@ -290,6 +274,29 @@ pub struct CreateFlags {
         value_name = "IMAGE [COMMAND] [ARG...]"
     )]
     pub image_and_cmd: Vec<String>,
+}
+
+/// The resource flags `run`/`create` and `update` share (docker/cli's container options).
+#[derive(Debug, Clone, Args)]
+pub struct ResourceFlags {
+    /// Memory limit
+    #[arg(short = 'm', long)]
+    pub memory: Option<String>,
+    /// Swap limit equal to memory plus swap: '-1' to enable unlimited swap
+    #[arg(long = "memory-swap", allow_hyphen_values = true)]
+    pub memory_swap: Option<String>,
+    /// Number of CPUs
+    #[arg(long)]
+    pub cpus: Option<f64>,
+    /// CPU shares (relative weight)
+    #[arg(short = 'c', long = "cpu-shares")]
+    pub cpu_shares: Option<u64>,
+    /// CPUs in which to allow execution (0-3, 0,1)
+    #[arg(long = "cpuset-cpus")]
+    pub cpuset_cpus: Option<String>,
+    /// Tune container pids limit (set -1 for unlimited)
+    #[arg(long = "pids-limit", allow_hyphen_values = true)]
+    pub pids_limit: Option<i64>,
 }
 
 #[derive(Debug, Args)]
@@ -863,6 +870,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         });
     }
     let memory = flags
+        .resources
         .memory
         .as_deref()
         .map(human::parse_bytes)
@@ -871,7 +879,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
     if memory.is_some_and(|m| m < 6 * 1024 * 1024) {
         bail!("Minimum memory limit allowed is 6MB");
     }
-    let memory_swap = match flags.memory_swap.as_deref() {
+    let memory_swap = match flags.resources.memory_swap.as_deref() {
         Some("-1") => Some(-1),
         Some(s) => Some(human::parse_bytes(s)? as i64),
         None => None,
@@ -900,10 +908,10 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
         no_new_privileges,
         memory,
         memory_swap,
-        nano_cpus: flags.cpus.map(|c| (c * 1e9) as i64),
-        cpu_shares: flags.cpu_shares,
-        cpuset_cpus: flags.cpuset_cpus.clone(),
-        pids_limit: flags.pids_limit,
+        nano_cpus: flags.resources.cpus.map(|c| (c * 1e9) as i64),
+        cpu_shares: flags.resources.cpu_shares,
+        cpuset_cpus: flags.resources.cpuset_cpus.clone(),
+        pids_limit: flags.resources.pids_limit,
         ulimits,
         shm_size: flags
             .shm_size

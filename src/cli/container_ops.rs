@@ -15,24 +15,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
-    /// Memory limit
-    #[arg(short = 'm', long)]
-    pub memory: Option<String>,
-    /// Swap limit equal to memory plus swap: -1 to enable unlimited swap
-    #[arg(long = "memory-swap", allow_hyphen_values = true)]
-    pub memory_swap: Option<String>,
-    /// Number of CPUs
-    #[arg(long)]
-    pub cpus: Option<f64>,
-    /// CPU shares (relative weight)
-    #[arg(short = 'c', long = "cpu-shares")]
-    pub cpu_shares: Option<u64>,
-    /// CPUs in which to allow execution (0-3, 0,1)
-    #[arg(long = "cpuset-cpus")]
-    pub cpuset_cpus: Option<String>,
-    /// Tune container pids limit (set -1 for unlimited)
-    #[arg(long = "pids-limit", allow_hyphen_values = true)]
-    pub pids_limit: Option<i64>,
+    #[command(flatten)]
+    pub resources: super::ResourceFlags,
     /// Restart policy to apply when a container exits
     #[arg(long)]
     pub restart: Option<String>,
@@ -110,12 +94,12 @@ pub fn update(p: &Paths, a: &UpdateArgs) -> Result<i32> {
             .transpose()
     };
     let u = UpdateOptions {
-        memory: bytes(&a.memory)?,
-        memory_swap: bytes(&a.memory_swap)?,
-        nano_cpus: a.cpus.map(|c| (c * 1e9) as i64),
-        cpu_shares: a.cpu_shares,
-        cpuset_cpus: a.cpuset_cpus.clone(),
-        pids_limit: a.pids_limit,
+        memory: bytes(&a.resources.memory)?,
+        memory_swap: bytes(&a.resources.memory_swap)?,
+        nano_cpus: a.resources.cpus.map(|c| (c * 1e9) as i64),
+        cpu_shares: a.resources.cpu_shares,
+        cpuset_cpus: a.resources.cpuset_cpus.clone(),
+        pids_limit: a.resources.pids_limit,
         restart: a.restart.as_deref().map(RestartPolicy::parse).transpose()?,
     };
     if u.is_empty() {
