@@ -1040,13 +1040,13 @@ fn rootless_container_is_root_in_its_user_namespace() {
     }
 }
 
-#[test]
-fn rootless_overlay_rootfs_works_in_the_user_namespace() {
+/// A busybox lower layer and empty upper/work/merged dirs, all owned by the rootless test user, and the
+/// overlay rootfs description over them. Rootless layers are owned by the user (root in the namespace):
+/// root-owned files would be unmapped and overlay copy-up of them fails with EOVERFLOW.
+fn rootless_overlay_world() -> (&'static str, World, serde_json::Value) {
     let user = ensure_test_user();
     let w = World::new();
     let base = w.busybox_rootfs("base");
-    // Rootless layers are owned by the user (root in the namespace): root-owned files would be unmapped and
-    // overlay copy-up of them fails with EOVERFLOW.
     assert!(
         Command::new("chown")
             .args(["-R", "-h", &format!("{user}:{user}")])
@@ -1061,6 +1061,12 @@ fn rootless_overlay_rootfs_works_in_the_user_namespace() {
     }
     let rootfs = serde_json::json!({"overlay": {
         "lower": [base], "upper": w.dir.join("upper"), "work": w.dir.join("work"), "merged": w.dir.join("merged")}});
+    (user, w, rootfs)
+}
+
+#[test]
+fn rootless_overlay_rootfs_works_in_the_user_namespace() {
+    let (user, w, rootfs) = rootless_overlay_world();
     let (out, err, rep) = w.run(
         &rootless_spec("echo new > /tmp/x; cat /tmp/x"),
         rootfs,
@@ -1079,23 +1085,7 @@ fn rootless_overlay_rootfs_works_in_the_user_namespace() {
 fn rootless_fuse_overlayfs_rootfs_works_in_the_user_namespace() {
     // The spec annotation berth writes for storage.rootless_overlay = "fuse": the same overlay as above, served
     // by fuse-overlayfs, whose daemon ends with the container.
-    let user = ensure_test_user();
-    let w = World::new();
-    let base = w.busybox_rootfs("base");
-    assert!(
-        Command::new("chown")
-            .args(["-R", "-h", &format!("{user}:{user}")])
-            .arg(&base)
-            .status()
-            .unwrap()
-            .success()
-    );
-    for d in ["upper", "work", "merged"] {
-        fs::create_dir_all(w.dir.join(d)).unwrap();
-        chown(&w.dir.join(d), user);
-    }
-    let rootfs = serde_json::json!({"overlay": {
-        "lower": [base], "upper": w.dir.join("upper"), "work": w.dir.join("work"), "merged": w.dir.join("merged")}});
+    let (user, w, rootfs) = rootless_overlay_world();
     let mut s = rootless_spec("echo new > /tmp/x; cat /tmp/x; grep ' / / ' /proc/self/mountinfo");
     s.set_annotations(Some(
         [(
