@@ -1057,3 +1057,45 @@ fn concurrent_joins_leave_every_hosts_file_listing_every_peer() {
     drop(nets);
     assert_eq!(leases(&env, &net.name), 0);
 }
+
+#[test]
+fn start_replaces_a_host_veth_left_by_the_previous_run() {
+    // After stop, the kernel frees the old veth pair with its namespace asynchronously; a restart can
+    // come first. A link already holding the container's host-side name stands for that leftover.
+    let (env, image) = busybox_world();
+    let net = UserNet::create(&env, &[]);
+    let name = unique("again");
+    let out = env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--network",
+        &net.name,
+        &image,
+        "sleep",
+        "300",
+    ]);
+    out.assert_ok();
+    let id = out.stdout().trim().to_string();
+    let veth = berth::network::veth_name(&id, &net.name);
+    env.run(["stop", "-t", "0", &name]).assert_ok();
+    wait_until(|| !link_exists(&veth));
+    let peer = format!("{}x", &veth[..veth.len() - 1]);
+    let added = Command::new("ip")
+        .args(["link", "add", &veth, "type", "veth", "peer", "name", &peer])
+        .status()
+        .expect("ip link add");
+    assert!(added.success());
+    env.run(["start", &name]).assert_ok();
+    env.run(["inspect", "-f", "{{.State.Running}}", &name])
+        .assert_ok()
+        .assert_stdout_eq("true\n");
+    assert!(!link_exists(&peer), "the leftover pair was deleted");
+    assert!(
+        Path::new("/sys/class/net").join(&veth).join("master").exists(),
+        "the new host end is on the bridge"
+    );
+    env.run(["rm", "-f", &name]).assert_ok();
+    wait_until(|| !link_exists(&veth));
+}

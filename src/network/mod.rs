@@ -531,6 +531,10 @@ fn add_endpoint(
     };
     let res = (|| -> Result<()> {
         let t = std::time::Instant::now();
+        // The host end of this container's previous run (restart, stop+start) can outlive it: its
+        // namespace was unpinned and the kernel frees the pair asynchronously. The name is ours by
+        // construction, so a leftover is deleted instead of failing with EEXIST.
+        link::delete_link(&veth)?;
         if create {
             link::create_endpoint_netns(netns, &el)?;
         } else {
