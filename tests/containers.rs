@@ -1362,3 +1362,77 @@ fn rootless_payload_sees_its_network_from_the_first_instruction() {
     assert!(body.ends_with("up\n"), "{body}");
     env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
 }
+
+/// The processes whose command line names this environment's root (monitors, pre-started or not).
+fn monitors_of(env: &TestEnv) -> usize {
+    let root = env.root().display().to_string();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .filter(|c| c.starts_with("berth:[monitor]") && c.contains(&root))
+        .count()
+}
+
+#[test]
+fn run_rm_answers_after_removal_and_its_files_follow_into_nothing() {
+    let (env, image) = busybox_world();
+    let name = unique("gone");
+    env.run([
+        "run",
+        "--rm",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "echo data > /f; exit 3",
+    ])
+    .assert_code(3);
+    // Removed when `run` returns: no record, name free, nothing under containers/.
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
+    env.run(["inspect", &name]).assert_code(1);
+    let containers = std::fs::read_dir(env.root().join("containers"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(containers, 0);
+    // The directory went through the trash, which the monitor empties after answering.
+    let trash = env.root().join("trash");
+    assert!(
+        crate::support::eventually(10, || std::fs::read_dir(&trash)
+            .map(|d| d.count() == 0)
+            .unwrap_or(true)),
+        "trash left: {:?}",
+        std::fs::read_dir(&trash).map(|d| d.flatten().map(|e| e.file_name()).collect::<Vec<_>>())
+    );
+    assert!(crate::support::eventually(10, || monitors_of(&env) == 0));
+    env.run(["run", "--rm", "--name", &name, &image, "true"])
+        .assert_ok();
+}
+
+#[test]
+fn container_prune_sweeps_a_trash_entry_whose_monitor_died() {
+    let env = TestEnv::new();
+    let left = env.root().join("trash").join("a".repeat(64));
+    std::fs::create_dir_all(left.join("upper/work")).unwrap();
+    std::fs::write(left.join("upper/file"), b"x").unwrap();
+    env.run(["container", "prune", "-f"]).assert_ok();
+    assert!(!left.exists(), "trash entry still there");
+}
+
+#[test]
+fn run_of_a_missing_image_leaves_no_pre_started_monitor() {
+    let env = TestEnv::new();
+    let reg = registry::shared();
+    let missing = format!("{}/library/not-there:latest", reg.host());
+    env.run(["run", "--rm", "--pull", "never", &missing, "true"])
+        .assert_code(125);
+    env.run(["run", "-d", "--pull", "never", &missing, "true"])
+        .assert_code(125);
+    assert!(
+        crate::support::eventually(10, || monitors_of(&env) == 0),
+        "a monitor outlived the failed run"
+    );
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
+}

@@ -1093,7 +1093,10 @@ fn start_replaces_a_host_veth_left_by_the_previous_run() {
         .assert_stdout_eq("true\n");
     assert!(!link_exists(&peer), "the leftover pair was deleted");
     assert!(
-        Path::new("/sys/class/net").join(&veth).join("master").exists(),
+        Path::new("/sys/class/net")
+            .join(&veth)
+            .join("master")
+            .exists(),
         "the new host end is on the bridge"
     );
     env.run(["rm", "-f", &name]).assert_ok();

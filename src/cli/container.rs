@@ -67,6 +67,9 @@ pub enum InternalCommand {
         /// Wait for one attach client before launching
         #[arg(long)]
         attach: bool,
+        /// Started before the container was created: wait for the go byte on fd 5 first
+        #[arg(long, hide = true)]
+        wait_go: bool,
     },
     /// The pod infra process: hold the pod's namespaces and reap orphans
     Pause,
@@ -514,21 +517,30 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
         },
         ContainerCommand::Volume { cmd } => volume_cmd(&paths(g)?, cmd),
         ContainerCommand::Internal { cmd } => match cmd {
-            InternalCommand::Monitor { id, attach } => {
-                let p = paths(g)?;
-                if crate::engine::pod::monitor_needs_seal(&p, &id) {
-                    crate::runtime::seal::ensure_sealed()?;
-                }
-                // A pod member's exit may end its pod (`--exit-policy stop`): decided by engine::pod.
-                let on_exit = |rec: &crate::state::ContainerRecord| {
-                    crate::engine::pod::member_exited(&p, rec)
-                };
-                Ok(crate::monitor::run(&p, &id, attach, &on_exit))
-            }
+            InternalCommand::Monitor {
+                id,
+                attach,
+                wait_go,
+            } => monitor_cmd(g, &id, attach, wait_go),
             InternalCommand::Pause => Ok(crate::monitor::pause::run()),
             InternalCommand::Init { args } => Ok(crate::monitor::pause::run_init(&args)),
         },
     }
+}
+
+/// `internal monitor <id>`: what `start` re-executes berth as (also reached without clap, see
+/// [`super::monitor_fast_path`]).
+pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, attach: bool, wait_go: bool) -> Result<i32> {
+    let p = paths(g)?;
+    if wait_go && !crate::monitor::wait_go() {
+        return Ok(0);
+    }
+    if crate::engine::pod::monitor_needs_seal(&p, id) {
+        crate::runtime::seal::ensure_sealed()?;
+    }
+    // A pod member's exit may end its pod (`--exit-policy stop`): decided by engine::pod.
+    let on_exit = |rec: &crate::state::ContainerRecord| crate::engine::pod::member_exited(&p, rec);
+    Ok(crate::monitor::run(&p, id, attach, &on_exit))
 }
 
 fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
@@ -536,7 +548,7 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
     match v {
         Verb::Run(a) => run_cmd(&p, g, *a),
         Verb::Create(a) => {
-            let id = create_from_flags(&p, g, &a.flags).map_err(|e| as_125(&e))?;
+            let id = create_from_flags(&p, g, &a.flags, None).map_err(|e| as_125(&e))?;
             writeln!(stdout(), "{id}")?;
             Ok(0)
         }
@@ -938,7 +950,12 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
     Ok((image, opts))
 }
 
-fn create_from_flags(p: &Paths, g: &GlobalOpts, flags: &CreateFlags) -> Result<String> {
+fn create_from_flags(
+    p: &Paths,
+    g: &GlobalOpts,
+    flags: &CreateFlags,
+    id: Option<String>,
+) -> Result<String> {
     let (image, mut opts) = run_options(flags)?;
     if let Some(pod) = &flags.pod {
         super::pod::join_pod(p, pod, &mut opts)?;
@@ -946,7 +963,10 @@ fn create_from_flags(p: &Paths, g: &GlobalOpts, flags: &CreateFlags) -> Result<S
     let (info, storage) = resolve_image(g, &image, &flags.pull, flags.quiet)?;
     // The rootless overlay driver is fixed at create: the upper dir is written in that driver's format.
     opts.rootless_storage = (storage != Default::default()).then_some(storage);
-    ctr::create(p, &info, opts)
+    match id {
+        Some(id) => ctr::create_with_id(p, id, &info, opts),
+        None => ctr::create(p, &info, opts),
+    }
 }
 
 /// Pull lines on stderr while `run`/`create` pulls a missing image (docker keeps stdout for the id).
@@ -1032,13 +1052,28 @@ fn resolve_image(
 }
 
 fn run_cmd(p: &Paths, g: &GlobalOpts, a: RunArgs) -> Result<i32> {
-    let id = create_from_flags(p, g, &a.flags).map_err(|e| as_125(&e))?;
+    // The monitor is started first and waits: its start-up overlaps the creation (issue 3). Not for a
+    // pod's member, whose monitor may have to re-execute itself from a sealed copy once it has read the
+    // container (engine::pod::monitor_needs_seal).
+    let id = crate::state::new_id().map_err(|e| as_125(&e))?;
+    // Forked from a thread of its own, so the fork's cost also overlaps the creation.
+    let pre = a.flags.pod.is_none().then(|| {
+        let (p, id, attach) = (p.clone(), id.clone(), !a.detach);
+        std::thread::spawn(move || ctr::prespawn_monitor(&p, &id, attach).ok())
+    });
+    let created = create_from_flags(p, g, &a.flags, Some(id));
+    let pre = pre.and_then(|t| t.join().ok().flatten());
+    let id = created.map_err(|e| as_125(&e))?;
+    let start = |attach: bool| match pre {
+        Some(pre) => ctr::start_prespawned(p, pre),
+        None => ctr::start(p, &id, attach),
+    };
     if a.detach {
-        ctr::start(p, &id, false).map_err(|e| as_125(&e))?;
+        start(false).map_err(|e| as_125(&e))?;
         writeln!(stdout(), "{id}")?;
         return Ok(0);
     }
-    let started = ctr::start(p, &id, true).map_err(|e| as_125(&e))?;
+    let started = start(true).map_err(|e| as_125(&e))?;
     let conn = started.attach.context("attaching to the container")?;
     let code = attach::stream(p, &id, conn, a.flags.tty, a.flags.interactive, a.sig_proxy)?;
     Ok(code)

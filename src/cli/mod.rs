@@ -129,6 +129,13 @@ pub enum Command {
 /// Parse, dispatch, and turn the result into an exit code.
 pub fn main() -> i32 {
     quiet_broken_pipe_panics();
+    if let Some(code) = monitor_fast_path() {
+        return code;
+    }
+    if starts_a_container(std::env::args_os().skip(1)) {
+        // First thing, even before parsing: the grace period it absorbs is the longest wait of `run`.
+        crate::runtime::cgroup::warm_attach();
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => return report_usage_error(&e),
@@ -146,6 +153,82 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(e) => report_error(&e),
     }
+}
+
+/// The monitor's command line, which only berth itself writes (engine::container::start), is taken
+/// without clap: building berth's whole command tree costs about 2 ms, on the path of every `run` and
+/// `start` (issue 3). Any other shape goes through clap as usual.
+fn monitor_fast_path() -> Option<i32> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let (g, id, attach, wait_go) = parse_monitor_args(&args)?;
+    init_logging(&g);
+    Some(match container::monitor_cmd(&g, &id, attach, wait_go) {
+        Ok(code) => code,
+        Err(e) => report_error(&e),
+    })
+}
+
+/// Whether the command line is one that puts a process into a cgroup (`run`, `start`, `restart`, `exec`,
+/// as a verb or under `container`/`pod`), judged from the words alone, before clap: see
+/// [`crate::runtime::cgroup::warm_attach`]. A wrong guess costs nothing but a no-op migration.
+fn starts_a_container(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let mut expect_value = false;
+    for a in args {
+        let Some(a) = a.to_str() else { return false };
+        if expect_value {
+            expect_value = false;
+            continue;
+        }
+        match a {
+            "--root" | "--run-root" | "--config" | "--log-level" => expect_value = true,
+            "container" | "pod" => continue,
+            _ if a.starts_with('-') => continue,
+            _ => return matches!(a, "run" | "start" | "restart" | "exec"),
+        }
+    }
+    false
+}
+
+/// `--root R --run-root RR internal monitor <64 hex> [--attach] [--wait-go]`, exactly.
+fn parse_monitor_args(args: &[std::ffi::OsString]) -> Option<(GlobalOpts, String, bool, bool)> {
+    let [
+        root_flag,
+        root,
+        run_flag,
+        run_root,
+        internal,
+        monitor,
+        id,
+        rest @ ..,
+    ] = args
+    else {
+        return None;
+    };
+    let (mut attach, mut wait_go) = (false, false);
+    for a in rest {
+        match a.to_str()? {
+            "--attach" if !attach => attach = true,
+            "--wait-go" if !wait_go => wait_go = true,
+            _ => return None,
+        }
+    }
+    let id = id.to_str()?;
+    let shape = root_flag == "--root"
+        && run_flag == "--run-root"
+        && internal == "internal"
+        && monitor == "monitor"
+        && id.len() == 64
+        && id.bytes().all(|b| b.is_ascii_hexdigit());
+    shape.then(|| {
+        let g = GlobalOpts {
+            root: Some(PathBuf::from(root)),
+            run_root: Some(PathBuf::from(run_root)),
+            config: None,
+            debug: false,
+            log_level: None,
+        };
+        (g, id.to_string(), attach, wait_go)
+    })
 }
 
 /// Print a clap error once and pick docker's exit code: 0 for help and version (on stdout),
@@ -273,6 +356,59 @@ pub fn init_logging(g: &GlobalOpts) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cgroup_warm_up_is_for_commands_that_start_processes() {
+        let w = |a: &[&str]| starts_a_container(a.iter().map(std::ffi::OsString::from));
+        assert!(w(&["run", "--rm", "busybox", "true"]));
+        assert!(w(&["--root", "/x", "--run-root", "/y", "run", "busybox"]));
+        assert!(w(&["container", "start", "web"]));
+        assert!(w(&["-D", "exec", "web", "ls"]));
+        assert!(!w(&["ps", "-a"]));
+        assert!(!w(&["--root", "run", "ps"]));
+        assert!(!w(&["images"]));
+    }
+
+    #[test]
+    fn monitor_fast_path_takes_only_the_exact_command_line_start_writes() {
+        let v = |a: &[&str]| a.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        let id = "a".repeat(64);
+        let base = [
+            "--root",
+            "/r",
+            "--run-root",
+            "/rr",
+            "internal",
+            "monitor",
+            id.as_str(),
+        ];
+        let (g, got, attach, wait_go) = parse_monitor_args(&v(&base)).unwrap();
+        assert_eq!(
+            (g.root, g.run_root, got.as_str(), attach, wait_go),
+            (
+                Some("/r".into()),
+                Some("/rr".into()),
+                id.as_str(),
+                false,
+                false
+            )
+        );
+        let mut with = base.to_vec();
+        with.push("--attach");
+        assert!(parse_monitor_args(&v(&with)).unwrap().2);
+        with.push("--wait-go");
+        let (.., attach, wait_go) = parse_monitor_args(&v(&with)).unwrap();
+        assert!(attach && wait_go);
+        with.push("--attach");
+        assert!(parse_monitor_args(&v(&with)).is_none());
+        let mut bad_id = base;
+        bad_id[6] = "abc";
+        assert!(parse_monitor_args(&v(&bad_id)).is_none());
+        let mut other = base;
+        other[5] = "pause";
+        assert!(parse_monitor_args(&v(&other)).is_none());
+        assert!(parse_monitor_args(&v(&["run", "busybox"])).is_none());
+    }
 
     /// A command using the documented boolean pattern, as other command files copy it.
     #[derive(Debug, Parser)]

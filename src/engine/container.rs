@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::fs;
 use std::io::Read;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -140,14 +140,23 @@ fn random_name(attempt: u32) -> Result<String> {
 
 /// Create a container from a resolved image. Returns its id.
 pub fn create(paths: &Paths, image: &ImageInfo, opts: RunOptions) -> Result<String> {
+    create_with_id(paths, state::new_id()?, image, opts)
+}
+
+/// [`create`] under an id the caller drew with [`state::new_id`] (`run` pre-starts the monitor with it).
+pub fn create_with_id(
+    paths: &Paths,
+    id: String,
+    image: &ImageInfo,
+    opts: RunOptions,
+) -> Result<String> {
     paths.ensure()?;
     let c = Containers::new(paths);
-    let id = state::new_id()?;
     let dir = c.dir(&id);
     store::create_private_dir(&dir)?;
     let name = match &opts.name {
         Some(n) => {
-            if let Err(e) = c.reserve_name(n, &id) {
+            if let Err(e) = c.reserve_name_unsynced(n, &id) {
                 let _ = fs::remove_dir_all(&dir);
                 return Err(e);
             }
@@ -157,7 +166,7 @@ pub fn create(paths: &Paths, image: &ImageInfo, opts: RunOptions) -> Result<Stri
             let mut attempt = 0;
             loop {
                 let n = random_name(attempt)?;
-                match c.reserve_name(&n, &id) {
+                match c.reserve_name_unsynced(&n, &id) {
                     Ok(()) => break n,
                     Err(_) if attempt < 20 => attempt += 1,
                     Err(e) => {
@@ -248,11 +257,19 @@ fn create_files(
         mounts: rec.mounts.clone(),
     };
     let oci = spec::build_spec(&image.config, &rec.config, &host)?;
-    let oci = serde_json::to_vec_pretty(&oci).context("encoding spec")?;
+    let oci = if rec.config.init {
+        let mut v = serde_json::to_value(&oci).context("encoding spec")?;
+        crate::engine::pod::add_init(&mut v)?;
+        serde_json::to_vec_pretty(&v)
+    } else {
+        serde_json::to_vec_pretty(&oci)
+    }
+    .context("encoding spec")?;
     let st = serde_json::to_vec_pretty(&ContainerState::new_created())
         .context("encoding container state")?;
-    // Durable together (concurrent fsyncs, one directory sync) before container.json, the record that
-    // makes the container exist, is written.
+    // Durable together (concurrent fsyncs, the name reservation's among them, one directory sync)
+    // before container.json, the record that makes the container exist, is renamed into place.
+    let record = serde_json::to_vec_pretty(&rec).context("encoding container record")?;
     store::write_atomic_all(
         &dir,
         &[
@@ -262,11 +279,9 @@ fn create_files(
             ("config.json", &oci, 0o600),
             ("state.json", &st, 0o600),
         ],
-    )?;
-    if rec.config.init {
-        crate::engine::pod::add_init(&dir.join("config.json"))?;
-    }
-    c.save_record(&rec)
+        Some(("container.json", &record, 0o600)),
+        &[c.name_path(name)],
+    )
 }
 
 /// The host's resolv.conf without loopback nameservers (unreachable from a container's own network
@@ -304,9 +319,52 @@ pub struct Started {
     pub already_running: bool,
 }
 
+/// A monitor started ahead of its container (`run`): the exec and start-up of a second berth process
+/// overlap the creation of the container's files, and the monitor waits for one byte on [`monitor::GO_FD`]
+/// before it reads them (issue 3). Dropped without [`start_prespawned`], it sees end of file and exits.
+pub struct Prespawned {
+    id: String,
+    attach: bool,
+    child: std::process::Child,
+    ready: OwnedFd,
+    go: OwnedFd,
+    conn: Option<UnixStream>,
+}
+
+/// Start the monitor of the container `id` will name, before it exists. `attach` as for [`start`].
+pub fn prespawn_monitor(paths: &Paths, id: &str, attach: bool) -> Result<Prespawned> {
+    let (go_r, go_w) =
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
+    let (child, ready, conn) = spawn_monitor(paths, id, attach, Some(go_r.as_raw_fd()))?;
+    drop(go_r);
+    Ok(Prespawned {
+        id: id.to_string(),
+        attach,
+        child,
+        ready,
+        go: go_w,
+        conn,
+    })
+}
+
 /// Start a created or exited container by spawning its monitor. With `attach`, the monitor waits for our
 /// connection before launching, so no output is lost.
 pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
+    start_with(paths, query, attach, None)
+}
+
+/// [`start`] of the container a [`Prespawned`] monitor was started for.
+pub fn start_prespawned(paths: &Paths, pre: Prespawned) -> Result<Started> {
+    let (id, attach) = (pre.id.clone(), pre.attach);
+    start_with(paths, &id, attach, Some(pre))
+}
+
+fn start_with(
+    paths: &Paths,
+    query: &str,
+    attach: bool,
+    pre: Option<Prespawned>,
+) -> Result<Started> {
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let _lock = c.lock(&id)?;
@@ -332,64 +390,14 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
     }
     let pod_warnings = crate::engine::pod::prepare_start(paths, &c.load_record(&id)?)?;
     let _ = fs::remove_file(c.attach_socket(&id));
-    let (r, w) =
-        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
-    // The foreground client's connection is a socketpair the monitor inherits as its first attach client:
-    // no polling connect/accept round trip on the `run` hot path (issue 3), and no output can be missed.
-    let pair = if attach {
-        Some(UnixStream::pair().context("creating the attach socketpair")?)
-    } else {
-        None
+    let (mut child, r, conn) = match pre {
+        Some(p) if p.id == id => {
+            // The container exists now: let the waiting monitor read it.
+            nix::unistd::write(&p.go, b"g").context("waking the container monitor")?;
+            (p.child, p.ready, p.conn)
+        }
+        _ => spawn_monitor(paths, &id, attach, None)?,
     };
-    let mut cmd = std::process::Command::new("/proc/self/exe");
-    cmd.arg0(format!("berth:[monitor] {id}"))
-        .arg("--root")
-        .arg(&paths.root)
-        .arg("--run-root")
-        .arg(&paths.run_root)
-        .args(["internal", "monitor", &id])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .env_clear()
-        .env("PATH", spec::DEFAULT_PATH);
-    if attach {
-        cmd.arg("--attach");
-    }
-    let wfd = w.as_raw_fd();
-    let afd = pair.as_ref().map(|(_, theirs)| theirs.as_raw_fd());
-    // SAFETY: the closure runs between fork and exec and calls only async-signal-safe functions (fcntl, dup2).
-    unsafe {
-        cmd.pre_exec(move || {
-            // Both fds first move above the targets (close-on-exec copies), so placing one cannot clobber
-            // the other; dup2 then clears close-on-exec on the placed copies only.
-            let high = |fd: RawFd| {
-                let n = libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10);
-                if n < 0 {
-                    Err(std::io::Error::last_os_error())
-                } else {
-                    Ok(n)
-                }
-            };
-            let moves = [(Some(wfd), monitor::READY_FD), (afd, monitor::ATTACH_FD)];
-            let mut placed = [(-1, -1); 2];
-            for (i, (from, to)) in moves.into_iter().enumerate() {
-                if let Some(f) = from {
-                    placed[i] = (high(f)?, to);
-                }
-            }
-            for (from, to) in placed {
-                if from >= 0 && libc::dup2(from, to) < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-            }
-            Ok(())
-        });
-    }
-    let child = cmd.spawn().context("starting the container monitor");
-    drop(w);
-    let mut child = child?;
-    let conn = pair.map(|(ours, _theirs)| ours);
     let mut msg = Vec::new();
     fs::File::from(r)
         .read_to_end(&mut msg)
@@ -417,6 +425,81 @@ pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
         }),
         Ready::Failed { code, message } => Err(ExitCodeError { code, message }.into()),
     }
+}
+
+/// Spawn `berth internal monitor <id>` (re-executing ourselves, so the monitor is a fresh single-threaded
+/// process whose command line names it). Returns the child, the read end of its [`Ready`] pipe and, with
+/// `attach`, our end of the attach socketpair. `go`: the pipe end for `--wait-go` ([`Prespawned`]).
+fn spawn_monitor(
+    paths: &Paths,
+    id: &str,
+    attach: bool,
+    go: Option<RawFd>,
+) -> Result<(std::process::Child, OwnedFd, Option<UnixStream>)> {
+    let (r, w) =
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
+    // The foreground client's connection is a socketpair the monitor inherits as its first attach client:
+    // no polling connect/accept round trip on the `run` hot path (issue 3), and no output can be missed.
+    let pair = if attach {
+        Some(UnixStream::pair().context("creating the attach socketpair")?)
+    } else {
+        None
+    };
+    let mut cmd = std::process::Command::new("/proc/self/exe");
+    cmd.arg0(format!("berth:[monitor] {id}"))
+        .arg("--root")
+        .arg(&paths.root)
+        .arg("--run-root")
+        .arg(&paths.run_root)
+        .args(["internal", "monitor", id])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .env_clear()
+        .env("PATH", spec::DEFAULT_PATH);
+    if attach {
+        cmd.arg("--attach");
+    }
+    if go.is_some() {
+        cmd.arg("--wait-go");
+    }
+    let wfd = w.as_raw_fd();
+    let afd = pair.as_ref().map(|(_, theirs)| theirs.as_raw_fd());
+    // SAFETY: the closure runs between fork and exec and calls only async-signal-safe functions (fcntl, dup2).
+    unsafe {
+        cmd.pre_exec(move || {
+            // Every fd first moves above the targets (close-on-exec copies), so placing one cannot clobber
+            // another; dup2 then clears close-on-exec on the placed copies only.
+            let high = |fd: RawFd| {
+                let n = libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10);
+                if n < 0 {
+                    Err(std::io::Error::last_os_error())
+                } else {
+                    Ok(n)
+                }
+            };
+            let moves = [
+                (Some(wfd), monitor::READY_FD),
+                (afd, monitor::ATTACH_FD),
+                (go, monitor::GO_FD),
+            ];
+            let mut placed = [(-1, -1); 3];
+            for (i, (from, to)) in moves.into_iter().enumerate() {
+                if let Some(f) = from {
+                    placed[i] = (high(f)?, to);
+                }
+            }
+            for (from, to) in placed {
+                if from >= 0 && libc::dup2(from, to) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
+    let child = cmd.spawn().context("starting the container monitor")?;
+    drop(w);
+    Ok((child, r, pair.map(|(ours, _theirs)| ours)))
 }
 
 fn connect_attach(c: &Containers, id: &str) -> Result<UnixStream> {
@@ -1113,6 +1196,8 @@ pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
         c.remove_files(&rec, false)?;
         ids.push(id);
     }
+    // Directories of `--rm` containers whose monitor died before deleting them.
+    c.sweep_trash()?;
     Ok((ids, bytes))
 }
 

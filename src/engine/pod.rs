@@ -269,10 +269,7 @@ const INIT_DIR: &str = "/dev/.berth-init";
 /// container and the user's command its child. berth is dynamically linked and the image has its own
 /// libraries, so the binary runs through its own loader with its own library dir, all bind-mounted
 /// read-only into [`INIT_DIR`].
-pub fn add_init(spec_path: &Path) -> Result<()> {
-    let data = fs::read(spec_path).with_context(|| format!("reading {}", spec_path.display()))?;
-    let mut spec: Value = serde_json::from_slice(&data)
-        .with_context(|| format!("parsing {}", spec_path.display()))?;
+pub fn add_init(spec: &mut Value) -> Result<()> {
     let binds = infra_binds()?;
     let mut loader = None;
     let mounts = spec["mounts"]
@@ -311,10 +308,7 @@ pub fn add_init(spec_path: &Path) -> Result<()> {
     ];
     args.extend(user_args);
     spec["process"]["args"] = json!(args);
-    store::write_atomic(
-        spec_path,
-        &serde_json::to_vec_pretty(&spec).context("encoding spec")?,
-    )
+    Ok(())
 }
 
 /// The infra's image layer: the mount points docker's default mounts and our binds need, nothing else.

@@ -35,6 +35,26 @@ pub const READY_FD: RawFd = 3;
 /// the first attach client, connected before the payload starts, so it misses no output.
 pub const ATTACH_FD: RawFd = 4;
 
+/// With `--wait-go`, the read end of a pipe from the CLI (placed like [`READY_FD`]): the monitor was
+/// started before its container was created, and proceeds on one byte; end of file means the creation
+/// failed and there is nothing to supervise.
+pub const GO_FD: RawFd = 5;
+
+/// Block until the CLI that pre-started us says the container exists (see [`GO_FD`]). False: it never
+/// will; exit quietly.
+pub fn wait_go() -> bool {
+    // SAFETY: the CLI placed the read end of its pipe at GO_FD before exec; we own it from here.
+    let mut go = unsafe { File::from_raw_fd(GO_FD) };
+    let mut b = [0u8; 1];
+    loop {
+        match go.read(&mut b) {
+            Ok(1) => return true,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            _ => return false,
+        }
+    }
+}
+
 /// The one message the monitor sends the CLI that started it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Ready {
@@ -490,12 +510,15 @@ fn supervise(
     if result.is_ok() {
         result = hooked;
     }
+    let mut trash = None;
     if rec.config.auto_remove {
         let removed = containers
             .lock(id)
-            .and_then(|_l| containers.remove_files(&rec, true));
-        if result.is_ok() {
-            result = removed.context("removing the container (--rm)");
+            .and_then(|_l| containers.remove_files_deferred(&rec, true));
+        match removed {
+            Ok(t) => trash = t,
+            Err(e) if result.is_ok() => result = Err(e).context("removing the container (--rm)"),
+            Err(_) => {}
         }
     } else {
         let _ = std::fs::remove_file(&sock_path);
@@ -511,6 +534,11 @@ fn supervise(
     let frame = attach::encode(attach::EXIT, &code.to_be_bytes());
     for c in clients.iter_mut() {
         let _ = c.stream.write_all(&frame);
+    }
+    drop(clients);
+    // The container is gone for everyone already; its files go after the client has its answer.
+    if let Some(t) = trash {
+        let _ = crate::state::remove_dir_if_exists(&t);
     }
     result
 }

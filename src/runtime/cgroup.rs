@@ -477,6 +477,46 @@ fn max_or(v: i64) -> String {
     if v <= 0 { "max".into() } else { v.to_string() }
 }
 
+/// Starts, on a background thread, a no-op migration (the caller into the cgroup it is already in), so
+/// that the container's own cgroup attach a few milliseconds later does not wait for an RCU grace period.
+///
+/// Every write to a `cgroup.procs` takes the kernel's global `cgroup_threadgroup_rwsem` for writing, and
+/// a writer first waits for a full RCU grace period (`rcu_sync_enter`) unless another writer entered one
+/// moments before: cold, that wait is 5 to 20 ms on these machines, the largest single cost of `run`
+/// (issue 3). Any writer in flight or just finished lets the next one through at once, so `run` and
+/// `start` call this first thing and pay the grace period while they read the image and write the
+/// container's files. Best effort: where our own cgroup is not writable (rootless) nothing happens,
+/// and the real attach simply waits as before.
+pub fn warm_attach() {
+    let Some(procs) = own_procs_file() else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("cgroup-warm".into())
+        .spawn(move || {
+            if let Ok(mut f) = fs::OpenOptions::new().write(true).open(&procs) {
+                use std::io::Write as _;
+                // "0" is the writing task's own thread group; it stays where it is.
+                let _ = f.write_all(b"0");
+            }
+        });
+}
+
+/// The `cgroup.procs` of the caller's own cgroup in one mounted hierarchy (any: the lock is global).
+fn own_procs_file() -> Option<PathBuf> {
+    let own = fs::read_to_string("/proc/self/cgroup").ok()?;
+    let version = version();
+    if version == Version::V1 {
+        for (mp, ctrls) in v1_mounts() {
+            if let Some(p) = ctrls.iter().find_map(|c| own_path_in(&own, Some(c))) {
+                return Some(join_rel(&mp, &p, "cgroup.procs"));
+            }
+        }
+    }
+    let mp = v2_mount(version)?;
+    Some(join_rel(&mp, &own_path_in(&own, None)?, "cgroup.procs"))
+}
+
 /// Puts `pid` into every directory of the container's cgroup.
 pub(crate) fn place(created: &Created, pid: i32) -> Result<()> {
     for d in &created.dirs {

@@ -261,10 +261,35 @@ impl Containers {
     /// Reserve `name` for `id`: exactly one of any number of concurrent callers wins. The caller creates
     /// the container's directory first: a reservation whose owner has no directory is stale.
     pub fn reserve_name(&self, name: &str, id: &str) -> Result<()> {
+        self.reserve_name_synced(name, id, true)
+    }
+
+    /// [`Containers::reserve_name`] for `create`, which makes the reservation durable itself together
+    /// with the container's other files ([`Containers::name_path`]), instead of with a flush of its own.
+    /// Until then a crash can lose it, which is harmless: the container does not exist before its
+    /// container.json is durable.
+    pub fn reserve_name_unsynced(&self, name: &str, id: &str) -> Result<()> {
+        self.reserve_name_synced(name, id, false)
+    }
+
+    /// The reservation file of `name`.
+    pub fn name_path(&self, name: &str) -> PathBuf {
+        self.names_dir().join(name)
+    }
+
+    fn reserve_name_synced(&self, name: &str, id: &str, sync: bool) -> Result<()> {
         validate_name(name)?;
         let lock = self.paths.root.join("names.lock");
         let owner_exists = |owner: &str| self.dir(owner).exists();
-        match reserve(&lock, &self.names_dir(), name, id, "name", owner_exists)? {
+        match reserve(
+            &lock,
+            &self.names_dir(),
+            name,
+            id,
+            "name",
+            sync,
+            owner_exists,
+        )? {
             None => Ok(()),
             Some(owner) => Err(StateError::NameInUse {
                 name: name.into(),
@@ -407,26 +432,80 @@ impl Containers {
 }
 
 impl Containers {
+    /// `<root>/trash`: container directories renamed out of `containers/` to be deleted after the
+    /// caller has answered (see [`Containers::remove_files_deferred`]).
+    pub fn trash_dir(&self) -> PathBuf {
+        self.paths.root.join("trash")
+    }
+
     /// Remove everything a container left on disk: its state dir, run dir, name and, when asked, its
     /// anonymous volumes. Call after the runtime has destroyed its processes, mounts and cgroup.
     pub fn remove_files(&self, rec: &ContainerRecord, remove_volumes: bool) -> Result<()> {
-        let mut st = self
-            .load_state(&rec.id)
-            .unwrap_or_else(|_| ContainerState::new_created());
-        st.status = Status::Removing;
-        // Shown by a concurrent `ps` as docker's "Removal In Progress"; not synced, because the directory is
-        // deleted next and after a crash `rm` simply runs again.
-        if let Ok(data) = serde_json::to_vec_pretty(&st) {
-            let _ = store::write_volatile(&self.dir(&rec.id).join("state.json"), &data);
+        match self.remove_files_deferred(rec, remove_volumes)? {
+            Some(trash) => remove_dir_if_exists(&trash),
+            None => Ok(()),
         }
+    }
+
+    /// [`Containers::remove_files`] whose slow part comes later: the container's directory is renamed into
+    /// [`Containers::trash_dir`], which makes it gone for every reader at once (like containerd's
+    /// snapshot removal), and the returned path is for the caller to delete once it has answered its
+    /// client. The monitor of a `run --rm` does this, so the foreground `run` returns when the container
+    /// is removed, not when its files are (on a `discard` file system their deletion is most of the
+    /// cleanup; issue 3). A trash entry whose deleter died is swept by `container prune`.
+    /// `None`: the directory could not be renamed and has been deleted in place.
+    pub fn remove_files_deferred(
+        &self,
+        rec: &ContainerRecord,
+        remove_volumes: bool,
+    ) -> Result<Option<PathBuf>> {
         self.release_name(&rec.name, &rec.id)?;
         if remove_volumes {
             for v in &rec.anonymous_volumes {
                 remove_dir_if_exists(&self.paths.root.join("volumes").join(v))?;
             }
         }
-        remove_dir_if_exists(&self.dir(&rec.id))?;
-        remove_dir_if_exists(&self.run_dir(&rec.id))
+        let dir = self.dir(&rec.id);
+        let trash = self.trash_dir().join(&rec.id);
+        let renamed = store::create_private_dir(&self.trash_dir()).is_ok()
+            && match fs::rename(&dir, &trash) {
+                Ok(()) => true,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+                // A leftover of an earlier deleter that died: delete it, then try once more.
+                Err(_) => remove_dir_if_exists(&trash).is_ok() && fs::rename(&dir, &trash).is_ok(),
+            };
+        if !renamed {
+            let mut st = self
+                .load_state(&rec.id)
+                .unwrap_or_else(|_| ContainerState::new_created());
+            st.status = Status::Removing;
+            // Shown by a concurrent `ps` as docker's "Removal In Progress"; not synced, because the directory
+            // is deleted next and after a crash `rm` simply runs again.
+            if let Ok(data) = serde_json::to_vec_pretty(&st) {
+                let _ = store::write_volatile(&dir.join("state.json"), &data);
+            }
+            remove_dir_if_exists(&dir)?;
+        }
+        remove_dir_if_exists(&self.run_dir(&rec.id))?;
+        Ok(renamed.then_some(trash))
+    }
+
+    /// Delete what [`Containers::remove_files_deferred`] left in the trash by deleters that did not finish
+    /// (a monitor killed between its answer and the deletion). Returns how many entries went.
+    pub fn sweep_trash(&self) -> Result<usize> {
+        let entries = match fs::read_dir(self.trash_dir()) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e).context("reading the trash directory"),
+        };
+        let mut n = 0;
+        for e in entries.flatten() {
+            // Best effort: an entry may be going away under a live monitor at the same moment.
+            if remove_dir_if_exists(&e.path()).is_ok() {
+                n += 1;
+            }
+        }
+        Ok(n)
     }
 }
 
@@ -547,6 +626,7 @@ pub(crate) fn reserve(
     name: &str,
     id: &str,
     what: &str,
+    sync: bool,
     owner_exists: impl Fn(&str) -> bool,
 ) -> Result<Option<String>> {
     use std::io::Write;
@@ -563,8 +643,10 @@ pub(crate) fn reserve(
         Ok(mut f) => {
             f.write_all(id.as_bytes())
                 .with_context(|| format!("writing {}", p.display()))?;
-            f.sync_all()
-                .with_context(|| format!("syncing {}", p.display()))?;
+            if sync {
+                f.sync_all()
+                    .with_context(|| format!("syncing {}", p.display()))?;
+            }
             Ok(None)
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {

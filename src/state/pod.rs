@@ -157,7 +157,15 @@ impl Pods {
         })?;
         let lock = self.paths.root.join("pod-names.lock");
         let owner_exists = |owner: &str| self.dir(owner).exists();
-        match reserve(&lock, &self.names_dir(), name, id, "pod name", owner_exists)? {
+        match reserve(
+            &lock,
+            &self.names_dir(),
+            name,
+            id,
+            "pod name",
+            true,
+            owner_exists,
+        )? {
             None => Ok(()),
             Some(_) => Err(PodError::NameInUse(name.into()).into()),
         }

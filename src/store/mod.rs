@@ -386,10 +386,21 @@ pub fn write_volatile(path: &Path, data: &[u8]) -> Result<()> {
 /// one after the other each waits for its own), then renamed into place, then the directory is fsynced
 /// once. Every file is as durable as with [`write_atomic_mode`] when this returns Ok; after a crash in the
 /// middle, each one is either absent (or old) or complete. Entries are (file name, content, mode).
-pub fn write_atomic_all(dir: &Path, files: &[(&str, &[u8], u32)]) -> Result<()> {
+///
+/// `commit`, when given, is the record whose presence says the others are complete (a container's
+/// container.json): its content is flushed together with theirs, but it is renamed into place only after
+/// the directory sync that makes the others durable, and a second directory sync follows. `also_sync`
+/// are files elsewhere (already written) flushed in the same concurrent round.
+pub fn write_atomic_all(
+    dir: &Path,
+    files: &[(&str, &[u8], u32)],
+    commit: Option<(&str, &[u8], u32)>,
+    also_sync: &[PathBuf],
+) -> Result<()> {
     let tmp_of = |name: &str| dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let all: Vec<&(&str, &[u8], u32)> = files.iter().chain(commit.as_ref()).collect();
     let written: Vec<Result<()>> = std::thread::scope(|s| {
-        let handles: Vec<_> = files
+        let handles: Vec<_> = all
             .iter()
             .map(|(name, data, mode)| {
                 let tmp = tmp_of(name);
@@ -408,6 +419,13 @@ pub fn write_atomic_all(dir: &Path, files: &[(&str, &[u8], u32)]) -> Result<()> 
                         .with_context(|| format!("syncing {}", tmp.display()))
                 })
             })
+            .chain(also_sync.iter().map(|p| {
+                s.spawn(move || -> Result<()> {
+                    File::open(p)
+                        .and_then(|f| f.sync_all())
+                        .with_context(|| format!("syncing {}", p.display()))
+                })
+            }))
             .collect();
         handles
             .into_iter()
@@ -426,10 +444,17 @@ pub fn write_atomic_all(dir: &Path, files: &[(&str, &[u8], u32)]) -> Result<()> 
             fs::rename(tmp_of(name), &path)
                 .with_context(|| format!("renaming into {}", path.display()))?;
         }
-        sync_dir(dir)
+        sync_dir(dir)?;
+        if let Some((name, _, _)) = commit {
+            let path = dir.join(name);
+            fs::rename(tmp_of(name), &path)
+                .with_context(|| format!("renaming into {}", path.display()))?;
+            sync_dir(dir)?;
+        }
+        Ok(())
     })();
     if res.is_err() {
-        for (name, _, _) in files {
+        for (name, _, _) in all {
             let _ = fs::remove_file(tmp_of(name));
         }
     }
@@ -538,12 +563,19 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let d = tempfile::tempdir().unwrap();
         write_atomic(&d.path().join("b"), b"old").unwrap();
-        write_atomic_all(d.path(), &[("a", b"one", 0o644), ("b", b"two", 0o600)]).unwrap();
+        write_atomic_all(
+            d.path(),
+            &[("a", b"one", 0o644), ("b", b"two", 0o600)],
+            Some(("c", b"three", 0o600)),
+            &[],
+        )
+        .unwrap();
         assert_eq!(fs::read(d.path().join("a")).unwrap(), b"one");
         assert_eq!(fs::read(d.path().join("b")).unwrap(), b"two");
         let mode = |n: &str| fs::metadata(d.path().join(n)).unwrap().permissions().mode() & 0o777;
-        assert_eq!((mode("a"), mode("b")), (0o644, 0o600));
-        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 2);
+        assert_eq!(fs::read(d.path().join("c")).unwrap(), b"three");
+        assert_eq!((mode("a"), mode("b"), mode("c")), (0o644, 0o600, 0o600));
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 3);
     }
 
     #[test]
