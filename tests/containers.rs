@@ -1412,13 +1412,20 @@ fn run_rm_answers_after_removal_and_its_files_follow_into_nothing() {
 }
 
 #[test]
-fn container_prune_sweeps_a_trash_entry_whose_monitor_died() {
-    let env = TestEnv::new();
-    let left = env.root().join("trash").join("a".repeat(64));
-    std::fs::create_dir_all(left.join("upper/work")).unwrap();
-    std::fs::write(left.join("upper/file"), b"x").unwrap();
+fn the_next_run_and_container_prune_sweep_a_trash_entry_whose_monitor_died() {
+    let (env, image) = busybox_world();
+    let left = |n: &str| {
+        let d = env.root().join("trash").join(n.repeat(64));
+        std::fs::create_dir_all(d.join("upper/work")).unwrap();
+        std::fs::write(d.join("upper/file"), b"x").unwrap();
+        d
+    };
+    let a = left("a");
     env.run(["container", "prune", "-f"]).assert_ok();
-    assert!(!left.exists(), "trash entry still there");
+    assert!(!a.exists(), "prune left the trash entry");
+    let b = left("b");
+    env.run(["run", "--rm", &image, "true"]).assert_ok();
+    assert!(!b.exists(), "run left the trash entry");
 }
 
 #[test]

@@ -152,6 +152,9 @@ pub fn create_with_id(
 ) -> Result<String> {
     paths.ensure()?;
     let c = Containers::new(paths);
+    // What a monitor killed with -9 left in the trash goes with the next container (one readdir when
+    // there is nothing).
+    let _ = c.sweep_trash();
     let dir = c.dir(&id);
     store::create_private_dir(&dir)?;
     let name = match &opts.name {

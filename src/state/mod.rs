@@ -452,7 +452,8 @@ impl Containers {
     /// snapshot removal), and the returned path is for the caller to delete once it has answered its
     /// client. The monitor of a `run --rm` does this, so the foreground `run` returns when the container
     /// is removed, not when its files are (on a `discard` file system their deletion is most of the
-    /// cleanup; issue 3). A trash entry whose deleter died is swept by `container prune`.
+    /// cleanup; issue 3). A trash entry whose deleter died is swept by the next `create` or `run`, and
+    /// by `container prune`.
     /// `None`: the directory could not be renamed and has been deleted in place.
     pub fn remove_files_deferred(
         &self,
