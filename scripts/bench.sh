@@ -79,7 +79,7 @@ skip() {
 row() {
     local bench=$1 tool=$2 prep=$3 cmd=$4 json=$W/hf.json rss
     note "$bench: $tool"
-    if ! hyperfine --style none --runs "$RUNS" --prepare "$prep" --export-json "$json" "$cmd" >"$W/hf.log" 2>&1; then
+    if ! hyperfine --style none --runs "${ROW_RUNS:-$RUNS}" --prepare "$prep" --export-json "$json" "$cmd" >"$W/hf.log" 2>&1; then
         # hyperfine hides the command's output: run it once more to show why it failed.
         note "failed: $tool: $(bash -c "$cmd" 2>&1 | tail -n 3)"
         printf '| %s | %s | failed | | | |\n' "$bench" "$tool" >>"$RESULTS"
@@ -165,6 +165,10 @@ if [ "$PODMAN" = 1 ]; then
     done
 fi
 RUNB="run --rm busybox true"
+# The pulls above leave hundreds of MB of dirty pages: flush them first, or every tool's fsyncs wait behind
+# them. Starts take tens of milliseconds and vary more than pulls do, so they get more runs.
+sync
+ROW_RUNS=${BENCH_RUN_RUNS:-20}
 if has_berth run; then
     $B pull -q "$BUSYBOX" >/dev/null
     row "$RUNB" "berth --network none" true "$B run --rm --network none $BUSYBOX true"
@@ -179,7 +183,7 @@ if [ "$PODMAN" = 1 ]; then
     if [ -n "$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null)" ]; then
         skip "$RUNB" crun "cgroup2 at /sys/fs/cgroup/unified still has controllers; crun refuses this hybrid layout"
     else
-        mkdir -p "$W/bundle"
+        rm -rf "$W/bundle" && mkdir -p "$W/bundle"
         cp -a "$W/busybox-rootfs" "$W/bundle/rootfs"
         (cd "$W/bundle" && crun spec)
         jq '.process.terminal=false | .process.args=["true"]' \
@@ -208,6 +212,8 @@ if has_berth run; then
         fi
     fi
 fi
+
+ROW_RUNS=
 
 # once BENCHMARK TOOL COMMAND: a single timed run (for commands that consume their input, like rm of all).
 once() {
