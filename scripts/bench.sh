@@ -116,6 +116,8 @@ pm() {
 PM="env CONTAINERS_CONF=$W/containers.conf CONTAINERS_REGISTRIES_CONF=$W/registries.conf podman --root $W/podman-root --runroot $W/podman-run-root --storage-driver overlay"
 
 # --- fixtures: busybox and a big image of random layers, pushed to a local registry -------------------------
+# A reused BENCH_DIR keeps the layouts of earlier runs: rebuild them, so their size is this image's.
+rm -rf "$W/busybox-layout" "$W/big-layout" "$W/big"
 mkdir -p "$W/busybox-rootfs"
 oci_rootfs_busybox "$W/busybox-rootfs"
 oci_tar "$W/busybox-rootfs" "$W/busybox.tar"
