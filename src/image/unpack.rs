@@ -186,9 +186,17 @@ pub fn unpack_layer(
     Ok(u.report)
 }
 
-/// `io::copy` through the caller's buffer.
+/// Every this many bytes of a file, its writeback is started (see [`copy_with`]).
+const WRITEBACK_CHUNK: u64 = 4 << 20;
+
+/// `io::copy` through the caller's buffer. Every [`WRITEBACK_CHUNK`] written, the kernel is asked to start
+/// writing that range to disk (`sync_file_range(SYNC_FILE_RANGE_WRITE)`, which does not wait for it): the
+/// layer's data then goes to disk while the rest downloads, and the one syncfs before the commit finds
+/// little left to flush (it was about a sixth of a cold pull of 200 MB; issue 2). Durability is unchanged:
+/// the syncfs still decides it.
 fn copy_with(buf: &mut [u8], from: &mut dyn Read, to: &mut File) -> io::Result<u64> {
     let mut total = 0u64;
+    let mut started = 0u64;
     loop {
         let n = match from.read(buf) {
             Ok(0) => return Ok(total),
@@ -198,6 +206,19 @@ fn copy_with(buf: &mut [u8], from: &mut dyn Read, to: &mut File) -> io::Result<u
         };
         io::Write::write_all(to, &buf[..n])?;
         total += n as u64;
+        if total - started >= WRITEBACK_CHUNK {
+            // SAFETY: sync_file_range on an fd we own, over a range we wrote; only a hint, so its result
+            // is ignored (file systems without it just flush at the syncfs).
+            unsafe {
+                libc::sync_file_range(
+                    to.as_raw_fd(),
+                    started as libc::off64_t,
+                    (total - started) as libc::off64_t,
+                    libc::SYNC_FILE_RANGE_WRITE,
+                )
+            };
+            started = total;
+        }
     }
 }
 
