@@ -5,7 +5,9 @@
 //! running state, copies stdout/stderr into docker's json-file log and to attached clients (unix socket in
 //! run_root, [`crate::state::attach`]), forwards stdin, resizes and signals, waits, writes the exit record and
 //! state, destroys what the runtime set up, runs its caller's exit hook (the pod's exit policy) and honours
-//! `--rm`.
+//! `--rm` (the directory goes to the trash before the client's answer, its deletion after).
+//! `run` starts it before the container exists (`--wait-go`, [`GO_FD`]) so its start-up overlaps the
+//! creation; `start` starts it when the container exists.
 //! Depends on runtime, state, store and spec types only (the exit hook is passed in by the CLI).
 //! Invariant: the exit of a started payload is always recorded, whatever happens to the CLI that started it.
 
