@@ -1102,3 +1102,53 @@ fn start_replaces_a_host_veth_left_by_the_previous_run() {
     env.run(["rm", "-f", &name]).assert_ok();
     wait_until(|| !link_exists(&veth));
 }
+
+#[test]
+fn stats_counts_the_container_interfaces_but_not_loopback() {
+    let (env, image) = busybox_world();
+    let net = UserNet::create(&env, &[]);
+    let name = unique("talker");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--network",
+        &net.name,
+        &image,
+        "sh",
+        "-c",
+        "ping -c 3 -W 1 $(ip route | awk '/default/ {print $3}'); sleep 300",
+    ])
+    .assert_ok();
+    let net_io = || {
+        env.run(["stats", "--no-stream", "--format", "{{.NetIO}}", &name])
+            .assert_ok()
+            .stdout()
+            .trim()
+            .to_string()
+    };
+    assert!(
+        crate::support::eventually(10, || net_io() != "0B / 0B"),
+        "NET I/O stayed {}",
+        net_io()
+    );
+    let quiet = unique("quiet");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &quiet,
+        "--network",
+        "none",
+        &image,
+        "sh",
+        "-c",
+        "ping -c 3 -W 1 127.0.0.1; sleep 300",
+    ])
+    .assert_ok();
+    std::thread::sleep(Duration::from_millis(500));
+    let out = env.run(["stats", "--no-stream", "--format", "{{.NetIO}}", &quiet]);
+    out.assert_ok().assert_stdout_eq("0B / 0B\n");
+    env.run(["rm", "-f", &name, &quiet]).assert_ok();
+}

@@ -110,6 +110,9 @@ fn row(s: &Target, before: Option<&Sample>, now: Option<&Sample>, a: &StatsArgs)
     } else {
         s.id[..12].to_string()
     };
+    // docker's units: decimal, three significant digits ("1.2kB / 648B").
+    let (rx, tx) = now.and_then(|_| ctr::net_io(s.state.pid)).unwrap_or((0, 0));
+    let net = format!("{} / {}", human::human_size(rx), human::human_size(tx));
     json!({
         "BlockIO": "0B / 0B",
         "CPUPerc": format!("{cpu:.2}%"),
@@ -118,7 +121,7 @@ fn row(s: &Target, before: Option<&Sample>, now: Option<&Sample>, a: &StatsArgs)
         "MemPerc": format!("{pct:.2}%"),
         "MemUsage": format!("{} / {}", human::bytes_size(mem), human::bytes_size(limit)),
         "Name": s.name,
-        "NetIO": "0B / 0B",
+        "NetIO": net,
         "PIDs": pids.to_string(),
     })
 }

@@ -1312,6 +1312,39 @@ pub fn stats(paths: &Paths, query: &str) -> Result<crate::runtime::cgroup::Stats
     crate::runtime::cgroup::stats(&monitor::cgroup_name(&rec))
 }
 
+/// Bytes received and sent by a running container's interfaces (`stats` NET I/O): the sum over its network
+/// namespace's interfaces but loopback, read from `/proc/<pid>/net/dev` as docker sums its sandbox's.
+/// `None` when the process is gone, or shares the host's namespace (`--network host`, which docker shows
+/// as 0B too).
+pub fn net_io(pid: i32) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt as _;
+    let ns = |p: &str| fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    let theirs = ns(&format!("/proc/{pid}/ns/net"))?;
+    if Some(theirs) == ns("/proc/self/ns/net") {
+        return None;
+    }
+    let text = fs::read_to_string(format!("/proc/{pid}/net/dev")).ok()?;
+    Some(sum_net_dev(&text))
+}
+
+/// (received, transmitted) bytes of every interface but `lo` in the text of a /proc/net/dev.
+fn sum_net_dev(text: &str) -> (u64, u64) {
+    text.lines()
+        .skip(2)
+        .filter_map(|l| {
+            let (name, counters) = l.split_once(':')?;
+            if name.trim() == "lo" {
+                return None;
+            }
+            let f: Vec<u64> = counters
+                .split_whitespace()
+                .map(|v| v.parse().unwrap_or(0))
+                .collect();
+            Some((*f.first()?, *f.get(8)?))
+        })
+        .fold((0, 0), |(r, t), (a, b)| (r + a, t + b))
+}
+
 /// One change in the container's filesystem (`diff`): 'A'dded, 'C'hanged or 'D'eleted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
@@ -1410,4 +1443,20 @@ pub fn attach(paths: &Paths, query: &str) -> Result<(String, UnixStream, bool, b
     }
     let conn = connect_attach(&c, &id)?;
     Ok((id, conn, rec.config.tty, rec.config.interactive))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn net_io_sums_every_interface_but_loopback() {
+        let dev = "Inter-|   Receive                                                |  Transmit
+ face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+    lo:    1000      10    0    0    0     0          0         0     1000      10    0    0    0     0       0          0
+  eth0:    2048      20    0    0    0     0          0         0      512       5    0    0    0     0       0          0
+  eth1:     100       1    0    0    0     0          0         0       10       1    0    0    0     0       0          0
+";
+        assert_eq!(sum_net_dev(dev), (2148, 522));
+    }
 }
