@@ -540,7 +540,7 @@ fn supervise(
     drop(clients);
     // The container is gone for everyone already; its files go after the client has its answer.
     if let Some(t) = trash {
-        let _ = crate::state::remove_dir_if_exists(&t);
+        let _ = t.delete();
     }
     result
 }

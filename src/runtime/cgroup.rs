@@ -483,9 +483,9 @@ fn max_or(v: i64) -> String {
 /// Every write to a `cgroup.procs` takes the kernel's global `cgroup_threadgroup_rwsem` for writing, and
 /// a writer first waits for a full RCU grace period (`rcu_sync_enter`) unless another writer entered one
 /// moments before: cold, that wait is 5 to 20 ms on these machines, the largest single cost of `run`
-/// (issue 3). Any writer in flight or just finished lets the next one through at once, so `run` and
-/// `start` call this first thing and pay the grace period while they read the image and write the
-/// container's files. Best effort: where our own cgroup is not writable (rootless) nothing happens,
+/// (issue 3). Any writer in flight or just finished lets the next one through at once, so the commands
+/// that place a process in a cgroup (`run`, `start`, `restart`, `exec`; see `cli::starts_a_container`)
+/// call this before even parsing their arguments and pay the grace period while they work. Best effort: where our own cgroup is not writable (rootless) nothing happens,
 /// and the real attach simply waits as before.
 pub fn warm_attach() {
     let Some(procs) = own_procs_file() else {

@@ -442,7 +442,7 @@ impl Containers {
     /// anonymous volumes. Call after the runtime has destroyed its processes, mounts and cgroup.
     pub fn remove_files(&self, rec: &ContainerRecord, remove_volumes: bool) -> Result<()> {
         match self.remove_files_deferred(rec, remove_volumes)? {
-            Some(trash) => remove_dir_if_exists(&trash),
+            Some(trash) => trash.delete(),
             None => Ok(()),
         }
     }
@@ -459,7 +459,7 @@ impl Containers {
         &self,
         rec: &ContainerRecord,
         remove_volumes: bool,
-    ) -> Result<Option<PathBuf>> {
+    ) -> Result<Option<Trash>> {
         self.release_name(&rec.name, &rec.id)?;
         if remove_volumes {
             for v in &rec.anonymous_volumes {
@@ -468,10 +468,12 @@ impl Containers {
         }
         let dir = self.dir(&rec.id);
         let trash = self.trash_dir().join(&rec.id);
-        let renamed = store::create_private_dir(&self.trash_dir()).is_ok()
+        // Locked before the rename (the lock follows the directory), so no sweep takes it from us.
+        let held = fs::File::open(&dir).ok().filter(|f| f.lock().is_ok());
+        let renamed = held.is_some()
+            && store::create_private_dir(&self.trash_dir()).is_ok()
             && match fs::rename(&dir, &trash) {
                 Ok(()) => true,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
                 // A leftover of an earlier deleter that died: delete it, then try once more.
                 Err(_) => remove_dir_if_exists(&trash).is_ok() && fs::rename(&dir, &trash).is_ok(),
             };
@@ -488,7 +490,10 @@ impl Containers {
             remove_dir_if_exists(&dir)?;
         }
         remove_dir_if_exists(&self.run_dir(&rec.id))?;
-        Ok(renamed.then_some(trash))
+        Ok(match held {
+            Some(held) if renamed => Some(Trash { path: trash, held }),
+            _ => None,
+        })
     }
 
     /// Delete what [`Containers::remove_files_deferred`] left in the trash by deleters that did not finish
@@ -501,12 +506,32 @@ impl Containers {
         };
         let mut n = 0;
         for e in entries.flatten() {
-            // Best effort: an entry may be going away under a live monitor at the same moment.
-            if remove_dir_if_exists(&e.path()).is_ok() {
+            // An entry whose deleter is alive is locked: it is that monitor's to delete.
+            let Ok(held) = fs::File::open(e.path()) else {
+                continue;
+            };
+            if held.try_lock().is_ok() && remove_dir_if_exists(&e.path()).is_ok() {
                 n += 1;
             }
         }
         Ok(n)
+    }
+}
+
+/// A container directory in the trash ([`Containers::remove_files_deferred`]), locked (flock on the
+/// directory) until [`Trash::delete`]: a sweep skips it while its deleter lives, and takes it once the
+/// kernel has dropped a killed deleter's lock.
+#[derive(Debug)]
+pub struct Trash {
+    path: PathBuf,
+    held: fs::File,
+}
+
+impl Trash {
+    pub fn delete(self) -> Result<()> {
+        let r = remove_dir_if_exists(&self.path);
+        drop(self.held);
+        r
     }
 }
 
