@@ -85,12 +85,18 @@
 
 pub mod cgroup;
 pub mod devices;
+mod exec;
 mod init;
+mod launch;
+mod maps;
 mod mounts;
+mod msg;
 pub mod overlay;
-mod process;
 pub mod seal;
 mod seccomp;
+mod stage;
+mod sys;
+mod userns;
 
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
@@ -212,7 +218,7 @@ pub enum LaunchError {
 
 /// Starts a container. The caller must be single-threaded.
 pub fn launch(l: Launch) -> Result<Launched> {
-    process::launch(l)
+    launch::launch(l)
 }
 
 /// Starts `process` inside the namespaces (and cgroup) of the running container whose init is `container_pid`.
@@ -225,26 +231,26 @@ pub fn exec(
     stdio: Stdio,
     cgroup: Option<&str>,
 ) -> Result<Launched> {
-    process::exec(container_pid, spec, process, stdio, cgroup)
+    exec::exec(container_pid, spec, process, stdio, cgroup, false)
 }
 
 /// Kills what is left in the container's cgroup, unmounts its rootfs if it is mounted on the host, removes the
 /// cgroup. Idempotent: anything already gone is fine.
 pub fn destroy(id: &str, rootfs: &Rootfs, cgroup: Option<&str>) -> Result<()> {
-    process::destroy(id, rootfs, cgroup)
+    launch::destroy(id, rootfs, cgroup)
 }
 
 /// Removes `path` recursively as root of a user namespace with a rootless container's uid/gid maps, for
 /// what a rootless user cannot delete outside it (files of the container's subordinate ids, dirs it made
 /// mode 000). The caller must be single-threaded and unprivileged.
 pub fn remove_in_userns(path: &std::path::Path) -> Result<()> {
-    process::remove_in_userns(path)
+    userns::remove_in_userns(path)
 }
 
 /// Runs `f` in a child as root of a user namespace with a rootless container's maps (nothing mounted):
 /// files read and written there carry the container's own ids. The caller must be single-threaded.
 pub fn in_userns(what: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
-    process::in_userns(what, f)
+    userns::in_userns(what, f)
 }
 
 /// Runs `f` with the container's rootfs mounted at [`Rootfs::root`] in a child's private mount namespace
@@ -255,7 +261,7 @@ pub fn with_rootfs(
     rootless: bool,
     f: impl FnOnce(&std::path::Path) -> Result<()>,
 ) -> Result<()> {
-    process::with_rootfs(rootfs, rootless, f)
+    userns::with_rootfs(rootfs, rootless, f)
 }
 
 /// Field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat; `None` when the process is gone.
