@@ -1918,3 +1918,105 @@ fn runtime_read_only_rbind_is_read_only_in_submounts_too() {
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(out, "done\n", "a read-only bind was writable: {out}");
 }
+
+/// `cmd` (a `berth` command of a test world) run under `setpriv --bounding-set -sys_module`: a host whose
+/// capability bounding set lacks CAP_SYS_MODULE, as in an outer container or a hardened host.
+fn without_sys_module(cmd: &Command) -> Command {
+    let mut c = Command::new("setpriv");
+    c.arg("--bounding-set=-sys_module")
+        .arg("--")
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    c.env_clear();
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            c.env(k, v);
+        }
+    }
+    if let Some(d) = cmd.get_current_dir() {
+        c.current_dir(d);
+    }
+    c.stdin(std::process::Stdio::null());
+    c
+}
+
+/// A hex capability mask of /proc/<pid>/status ("CapEff:\t000001ffffffffff").
+fn cap_mask(status: &str, key: &str) -> u64 {
+    let line = status
+        .lines()
+        .find(|l| l.starts_with(&format!("{key}:")))
+        .unwrap_or_else(|| panic!("no {key} in {status}"));
+    u64::from_str_radix(line.split_whitespace().nth(1).unwrap(), 16).unwrap()
+}
+
+const CAP_SYS_MODULE_BIT: u64 = 1 << 16;
+
+#[test]
+fn runtime_privileged_runs_with_the_hosts_reduced_bounding_set() {
+    let (env, image) = crate::support::busybox_world();
+    let mut cmd = env.berth();
+    cmd.args([
+        "run",
+        "--rm",
+        "--privileged",
+        &image,
+        "cat",
+        "/proc/self/status",
+    ]);
+    let out = crate::support::Outcome::of(&mut without_sys_module(&cmd));
+    out.assert_ok();
+    let bnd = cap_mask(out.stdout(), "CapBnd");
+    let eff = cap_mask(out.stdout(), "CapEff");
+    assert_eq!(bnd & CAP_SYS_MODULE_BIT, 0, "{}", out.stdout());
+    assert_eq!(eff, bnd, "privileged: every capability the host has");
+    assert_ne!(
+        eff & (1 << 21),
+        0,
+        "CAP_SYS_ADMIN is there: {}",
+        out.stdout()
+    );
+    // An unreduced host still gives every capability.
+    let out = env.run([
+        "run",
+        "--rm",
+        "--privileged",
+        &image,
+        "cat",
+        "/proc/self/status",
+    ]);
+    out.assert_ok();
+    assert_ne!(cap_mask(out.stdout(), "CapEff") & CAP_SYS_MODULE_BIT, 0);
+}
+
+#[test]
+fn runtime_exec_privileged_gets_every_capability_of_the_bounding_set() {
+    let (env, image) = crate::support::busybox_world();
+    let name = unique("execpriv");
+    let mut cmd = env.berth();
+    cmd.args(["run", "-d", "--name", &name, &image, "sleep", "600"]);
+    crate::support::Outcome::of(&mut without_sys_module(&cmd)).assert_ok();
+    let status = |privileged: bool| {
+        let mut cmd = env.berth();
+        cmd.arg("exec");
+        if privileged {
+            cmd.arg("--privileged");
+        }
+        cmd.args([&name, "cat", "/proc/self/status"]);
+        let out = crate::support::Outcome::of(&mut without_sys_module(&cmd));
+        out.assert_ok();
+        out.stdout().to_string()
+    };
+    let plain = status(false);
+    let privileged = status(true);
+    env.run(["rm", "-f", &name]).assert_ok();
+    // docker's default set, as the container's init has it.
+    assert_eq!(cap_mask(&plain, "CapEff"), 0xa80425fb, "{plain}");
+    let eff = cap_mask(&privileged, "CapEff");
+    assert_eq!(eff, cap_mask(&privileged, "CapBnd"), "{privileged}");
+    assert_eq!(
+        eff & CAP_SYS_MODULE_BIT,
+        0,
+        "the host's bounding set limits it"
+    );
+    assert_ne!(eff & (1 << 21), 0, "CAP_SYS_ADMIN: {privileged}");
+}

@@ -42,7 +42,6 @@ pub(crate) fn exec(
     process: &Process,
     stdio: Stdio,
     cgroup_name: Option<&str>,
-    privileged: bool,
 ) -> Result<Launched> {
     if !super::seal::is_sealed() {
         bail!(
@@ -55,7 +54,6 @@ pub(crate) fn exec(
         unshare: 0,
         new_user: false,
     };
-    let process = &exec_process(process, privileged);
     let (psock, csock) = sys::socketpair()?;
     let stage = sys::fork()?;
     if stage == 0 {
@@ -81,28 +79,6 @@ pub(crate) fn exec(
         pty_master,
         warnings: Vec::new(),
     })
-}
-
-/// `exec --privileged` (docker): the process gets every capability of the bounding set the container's
-/// init kept, whatever the container was started with; otherwise the process's own sets are used.
-fn exec_process(process: &Process, privileged: bool) -> Process {
-    let mut p = process.clone();
-    if privileged {
-        let mut all: Vec<oci_spec::runtime::Capability> = sys::bounding_set()
-            .into_iter()
-            .filter_map(|c| c.to_string().trim_start_matches("CAP_").parse().ok())
-            .collect();
-        all.sort_by_key(|c| c.to_string());
-        let set: oci_spec::runtime::Capabilities = all.into_iter().collect();
-        let caps = oci_spec::runtime::LinuxCapabilitiesBuilder::default()
-            .bounding(set.clone())
-            .effective(set.clone())
-            .permitted(set)
-            .build()
-            .unwrap_or_default();
-        p.set_capabilities(Some(caps));
-    }
-    p
 }
 
 /// A pidfd pins the process: while it is alive its pid cannot be recycled, so the namespaces opened here are

@@ -231,7 +231,26 @@ pub fn exec(
     stdio: Stdio,
     cgroup: Option<&str>,
 ) -> Result<Launched> {
-    exec::exec(container_pid, spec, process, stdio, cgroup, false)
+    exec::exec(container_pid, spec, process, stdio, cgroup)
+}
+
+/// The capabilities of `exec --privileged` (docker gives the exec'd process every capability): every one in
+/// the caller's bounding set, as sets for [`exec`]'s `process`. A host (or an outer container) with a reduced
+/// bounding set gives fewer, as podman does, instead of failing in capset.
+pub fn privileged_capabilities() -> oci_spec::runtime::LinuxCapabilities {
+    let mut all: Vec<oci_spec::runtime::Capability> = sys::bounding_set()
+        .into_iter()
+        .filter_map(|c| c.to_string().trim_start_matches("CAP_").parse().ok())
+        .collect();
+    all.sort_by_key(|c| c.to_string());
+    let set: oci_spec::runtime::Capabilities = all.into_iter().collect();
+    let mut caps = oci_spec::runtime::LinuxCapabilities::default();
+    caps.set_bounding(Some(set.clone()));
+    caps.set_effective(Some(set.clone()));
+    caps.set_permitted(Some(set));
+    caps.set_inheritable(Some(Default::default()));
+    caps.set_ambient(Some(Default::default()));
+    caps
 }
 
 /// Kills what is left in the container's cgroup, unmounts its rootfs if it is mounted on the host, removes the
