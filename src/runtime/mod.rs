@@ -81,6 +81,13 @@
 //! (re-exec from a sealed memfd copy, as runc's exeseal and youki's pentacle do). `exec` and a launch that
 //! joins a pid namespace refuse to run from an unsealed binary.
 //!
+//! Files, and the one direction their imports go (a file never imports one listed before it):
+//! `launch.rs` (creation, destroy) and `exec.rs` → `userns.rs` (forked helpers), `maps.rs` (uid/gid maps),
+//! `stage.rs` (the stage child and the caller's side of the channel) → `init.rs` (steps 2 to 11) →
+//! `mounts.rs` → `overlay.rs` → `sys.rs` (raw syscalls and the `sys::Syscall` seam the init goes through,
+//! with a recording fake for unit tests). `msg.rs` is the channel's typed protocol; `cgroup.rs`,
+//! `devices.rs`, `seccomp.rs` and `seal.rs` are leaves.
+//!
 //! `examples/launch.rs` drives this module the way the monitor does; tests/runtime.rs uses it.
 
 pub mod cgroup;

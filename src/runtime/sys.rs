@@ -519,6 +519,10 @@ impl Syscall for Real {
     }
 
     fn cap_set(&self, set: caps::CapSet, value: &caps::CapsHashSet) -> Result<()> {
+        if matches!(set, caps::CapSet::Ambient) && value.is_empty() {
+            // One PR_CAP_AMBIENT_CLEAR_ALL instead of a drop per capability.
+            return Ok(caps::clear(None, set)?);
+        }
         Ok(caps::set(None, set, value)?)
     }
 
