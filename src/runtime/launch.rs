@@ -69,10 +69,10 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
         let stdin_null = install_stdio(sock, &l.stdio);
         stage_join(sock, &plan, |f| f == libc::CLONE_NEWUSER);
         let in_userns = plan.new_user || plan.join.iter().any(|(f, _)| *f == libc::CLONE_NEWUSER);
-        if plan.new_user {
-            if let Err(e) = sys::unshare(libc::CLONE_NEWUSER) {
-                fail_step(sock, "creating the user namespace", e);
-            }
+        if plan.new_user
+            && let Err(e) = sys::unshare(libc::CLONE_NEWUSER)
+        {
+            fail_step(sock, "creating the user namespace", e);
         }
         msg::send(sock, &Msg::Ready);
         msg::wait_go(sock);
@@ -178,10 +178,11 @@ pub(crate) fn destroy(_id: &str, rootfs: &Rootfs, cgroup_name: Option<&str>) -> 
     let merged: PathBuf = rootfs.root().to_path_buf();
     if is_mountpoint(&merged) {
         let c = std::ffi::CString::new(merged.as_os_str().to_string_lossy().as_bytes())?;
-        if let Err(e) = sys::umount_detach(&c) {
-            if e.raw_os_error() != Some(libc::EINVAL) && e.raw_os_error() != Some(libc::ENOENT) {
-                errs.push(format!("unmounting {}: {e}", merged.display()));
-            }
+        if let Err(e) = sys::umount_detach(&c)
+            && e.raw_os_error() != Some(libc::EINVAL)
+            && e.raw_os_error() != Some(libc::ENOENT)
+        {
+            errs.push(format!("unmounting {}: {e}", merged.display()));
         }
     }
     if !errs.is_empty() {

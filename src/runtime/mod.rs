@@ -303,6 +303,70 @@ pub fn process_start_time(pid: i32) -> Option<u64> {
 mod tests {
     use super::*;
 
+    /// The runtime's files in import order: each may import only files after it (and the leaves), so
+    /// launch/exec -> init -> mounts -> overlay -> sys stays one way.
+    const LAYERS: [&str; 9] = [
+        "launch", "exec", "userns", "maps", "stage", "init", "mounts", "overlay", "sys",
+    ];
+
+    /// Names of runtime modules a source file refers to through `super::` or `crate::runtime::` (comments
+    /// aside: a doc link is no import).
+    fn imported(src: &str) -> Vec<String> {
+        let src: String = src
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut out = Vec::new();
+        for prefix in ["super::", "crate::runtime::"] {
+            for (i, _) in src.match_indices(prefix) {
+                let rest = &src[i + prefix.len()..];
+                let names: Vec<&str> = match rest.strip_prefix('{') {
+                    Some(group) => group[..group.find('}').unwrap_or(0)]
+                        .split(',')
+                        .map(|n| n.trim().split("::").next().unwrap_or(""))
+                        .collect(),
+                    None => vec![
+                        rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .next()
+                            .unwrap_or(""),
+                    ],
+                };
+                out.extend(names.into_iter().map(str::to_string));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn runtime_files_import_one_way() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/runtime");
+        for (i, file) in LAYERS.iter().enumerate() {
+            let src = std::fs::read_to_string(dir.join(format!("{file}.rs"))).unwrap();
+            for name in imported(&src) {
+                if let Some(j) = LAYERS.iter().position(|l| *l == name) {
+                    assert!(
+                        j > i,
+                        "runtime/{file}.rs imports runtime/{name}.rs, which is above it"
+                    );
+                }
+            }
+        }
+        for leaf in ["msg", "cgroup", "devices", "seccomp", "seal"] {
+            let src = std::fs::read_to_string(dir.join(format!("{leaf}.rs"))).unwrap();
+            for name in imported(&src) {
+                assert!(
+                    name == "sys" || !LAYERS.contains(&name.as_str()),
+                    "runtime/{leaf}.rs is a leaf but imports runtime/{name}.rs"
+                );
+            }
+        }
+        assert_eq!(
+            imported("use super::{self, Kind};\nsuper::overlay::x"),
+            ["self", "Kind", "overlay"]
+        );
+    }
+
     #[test]
     fn start_time_of_self_is_stable_and_gone_pid_is_none() {
         let me = std::process::id() as i32;
