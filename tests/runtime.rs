@@ -1779,10 +1779,18 @@ fn runtime_second_container_joins_the_first_ones_pid_ipc_and_net_namespaces() {
     // Pods and `--network container:` use launch with namespace paths; joining a pid namespace needs the
     // sealed binary, which the driver is.
     let (w, r) = busybox_world();
-    let (out, err, rep) = w.run_dir(&sh("echo first-$(readlink /proc/self/ns/net); sleep 1"), &r, serde_json::json!({
-            "second": ["sh", "-c", "echo second-$(readlink /proc/self/ns/net); ps -o args | grep -c '^sleep 1'; echo pid=$$"],
+    // The first container lives until the second has looked (it ends the first's sleep), not for a fixed
+    // time the second's start could outlast on a slow machine; the second waits (bounded) for the sleep.
+    let (out, err, rep) = w.run_dir(
+        &sh("echo first-$(readlink /proc/self/ns/net); sleep 60 || true"),
+        &r,
+        serde_json::json!({
+            "second": ["sh", "-c", "echo second-$(readlink /proc/self/ns/net); \
+                i=0; until ps -o args | grep -q '^sleep 60'; do [ $i -lt 100 ] || break; sleep 0.1; i=$((i+1)); done; \
+                ps -o args | grep -c '^sleep 60'; echo pid=$$; kill $(ps -o pid,args | awk '$2 == \"sleep\" && $3 == \"60\" {print $1}')"],
             "second_joins": ["pid", "ipc", "net"]
-        }));
+        }),
+    );
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(rep["second_exit"], 0, "{rep} {err}");
     let first = out
