@@ -82,8 +82,8 @@ pub(crate) fn exec(
 }
 
 /// A pidfd pins the process: while it is alive its pid cannot be recycled, so the namespaces opened here are
-/// the container's, not a stranger's that got the pid (SECURITY.md J6). Returns the namespaces to join: only
-/// those that differ from ours (setns into our own user namespace fails).
+/// the container's, not a stranger's that got the pid (docs/security.md J6). Returns the namespaces to join:
+/// only those that differ from ours (setns into our own user namespace fails).
 fn pin_and_open(
     container_pid: i32,
     cgroup_name: Option<&str>,

@@ -116,7 +116,8 @@ pub(crate) fn reset_signals() {
 
 /// In a freshly forked child: zero the memory /proc/<pid>/cmdline and /proc/<pid>/environ read from, so a
 /// container process that can read our /proc entries while we join it (one with CAP_SYS_PTRACE) never sees the
-/// caller's arguments (`exec -e SECRET=...`) or environment (SECURITY.md F3, F4). Nothing here reads them later.
+/// caller's arguments (`exec -e SECRET=...`) or environment (docs/security.md F3, F4). Nothing here reads
+/// them later.
 pub(crate) fn scrub_args_and_env() {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
         return;
