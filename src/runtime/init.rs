@@ -567,10 +567,7 @@ fn drop_bounding<S: Syscall>(
     keep: Option<&oci_spec::runtime::Capabilities>,
 ) -> Result<()> {
     let keep = to_caps(keep);
-    let mut all: Vec<caps::Capability> =
-        caps::runtime::thread_all_supported().into_iter().collect();
-    all.sort_by_key(|c| c.index());
-    for c in all {
+    for c in caps::runtime::thread_all_supported() {
         if !keep.contains(&c) {
             sys.cap_drop_bounding(c)
                 .with_context(|| format!("dropping {c} from the bounding set"))?;
