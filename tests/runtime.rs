@@ -161,6 +161,36 @@ impl World {
     }
 }
 
+/// Made by an exec'd process when it is done, for a container that must outlive it.
+const EXEC_DONE: &str = "/tmp/.exec-done";
+
+/// A script that waits (up to 60 s) until the exec'd process made [`EXEC_DONE`], then runs `then`: the
+/// container outlives the exec however slow the machine is, with no fixed sleep to race.
+fn until_exec_done(then: &str) -> String {
+    format!(
+        "i=0; while [ ! -e {EXEC_DONE} ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; {then}"
+    )
+}
+
+/// The harness most tests share: a fresh world with a busybox rootfs at `<world>/rootfs`.
+fn busybox_world() -> (World, PathBuf) {
+    let w = World::new();
+    let r = w.busybox_rootfs("rootfs");
+    (w, r)
+}
+
+impl World {
+    /// Runs `spec` as root on the rootfs directory `r` with the driver options `extra` (cgroup, exec, ...).
+    fn run_dir(&self, spec: &Spec, r: &Path, extra: Value) -> (String, String, Value) {
+        self.run(spec, dir(r), extra, None)
+    }
+
+    /// Runs `spec` as root on the rootfs directory `r`, with new namespaces and no cgroup.
+    fn run_as_root(&self, spec: &Spec, r: &Path) -> (String, String, Value) {
+        self.run_dir(spec, r, serde_json::json!({}))
+    }
+}
+
 fn chown(p: &Path, user: &str) {
     let st = Command::new("chown")
         .arg(format!("{user}:{user}"))
@@ -387,14 +417,13 @@ const DOCKER_CAP_MASK: &str = "00000000a80425fb";
 
 #[test]
 fn runtime_container_sees_its_hostname_caps_seccomp_and_no_new_privs() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let mut s = sh("hostname; cat /proc/self/status");
     s.process_mut()
         .as_mut()
         .unwrap()
         .set_no_new_privileges(Some(true));
-    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    let (out, err, rep) = w.run_as_root(&s, &r);
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(out.lines().next(), Some("box"));
     assert_eq!(status_field(&out, "CapEff"), DOCKER_CAP_MASK);
@@ -408,14 +437,8 @@ fn runtime_container_sees_its_hostname_caps_seccomp_and_no_new_privs() {
 
 #[test]
 fn runtime_no_new_privs_is_off_by_default_and_seccomp_still_loads() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
-    let (out, err, rep) = w.run(
-        &sh("cat /proc/self/status"),
-        dir(&r),
-        serde_json::json!({}),
-        None,
-    );
+    let (w, r) = busybox_world();
+    let (out, err, rep) = w.run_as_root(&sh("cat /proc/self/status"), &r);
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(status_field(&out, "NoNewPrivs"), "0");
     assert_eq!(status_field(&out, "Seccomp"), "2");
@@ -424,14 +447,13 @@ fn runtime_no_new_privs_is_off_by_default_and_seccomp_still_loads() {
 
 #[test]
 fn runtime_masked_paths_read_empty_and_proc_sys_is_read_only() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let script = "for f in /proc/keys /proc/timer_list /sys/devices/system/cpu/cpu1/online; do [ -e $f ] || continue; \
                   echo \"$f $(stat -c %t:%T $f) $(wc -c < $f)\"; done; \
                   ls /sys/firmware | wc -l; \
                   echo x > /proc/sys/kernel/domainname && echo WRITABLE || echo READONLY; \
                   touch /sys/firmware/x 2>/dev/null && echo FWWRITABLE || echo FWREADONLY";
-    let (out, err, rep) = w.run(&sh(script), dir(&r), serde_json::json!({}), None);
+    let (out, err, rep) = w.run_as_root(&sh(script), &r);
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     let masked: Vec<&str> = out
         .lines()
@@ -463,14 +485,8 @@ fn runtime_masked_paths_read_empty_and_proc_sys_is_read_only() {
 
 #[test]
 fn runtime_mount_table_has_docker_flags() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
-    let (out, err, rep) = w.run(
-        &sh("cat /proc/self/mountinfo"),
-        dir(&r),
-        serde_json::json!({}),
-        None,
-    );
+    let (w, r) = busybox_world();
+    let (out, err, rep) = w.run_as_root(&sh("cat /proc/self/mountinfo"), &r);
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     let line = |mp: &str| {
         out.lines()
@@ -499,11 +515,10 @@ fn runtime_mount_table_has_docker_flags() {
 
 #[test]
 fn runtime_dev_has_the_default_nodes_and_links() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let script = "for d in null zero full random urandom tty; do echo \"$d $(stat -c %F:%t:%T /dev/$d)\"; done; \
                   readlink /dev/ptmx; readlink /dev/fd; head -c 4 /dev/zero | wc -c; echo hi > /dev/null && echo NULLOK";
-    let (out, err, rep) = w.run(&sh(script), dir(&r), serde_json::json!({}), None);
+    let (out, err, rep) = w.run_as_root(&sh(script), &r);
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     for want in [
         "null character special file:1:3",
@@ -523,8 +538,7 @@ fn runtime_dev_has_the_default_nodes_and_links() {
 
 #[test]
 fn runtime_user_groups_and_cwd_come_from_the_spec() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let mut s = sh("id -u; id -g; id -G; pwd; cat /proc/self/status");
     let p = s.process_mut().as_mut().unwrap();
     p.set_user(
@@ -536,7 +550,7 @@ fn runtime_user_groups_and_cwd_come_from_the_spec() {
             .unwrap(),
     );
     p.set_cwd("/home/user/work".into());
-    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    let (out, err, rep) = w.run_as_root(&s, &r);
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
@@ -559,14 +573,8 @@ fn runtime_user_groups_and_cwd_come_from_the_spec() {
 
 #[test]
 fn runtime_payload_gets_only_stdio_fds_and_the_spec_env() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
-    let (out, err, rep) = w.run(
-        &spec(&["env"]),
-        dir(&r),
-        serde_json::json!({"leak_fd": true}),
-        None,
-    );
+    let (w, r) = busybox_world();
+    let (out, err, rep) = w.run_dir(&spec(&["env"]), &r, serde_json::json!({"leak_fd": true}));
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     let mut env: Vec<&str> = out.lines().collect();
     env.sort();
@@ -579,11 +587,10 @@ fn runtime_payload_gets_only_stdio_fds_and_the_spec_env() {
     );
 
     // `ls -l /proc/self/fd` lists ls's own fds: 0, 1, 2 and the directory it reads (3).
-    let (out, err, rep) = w.run(
+    let (out, err, rep) = w.run_dir(
         &spec(&["ls", "/proc/self/fd"]),
-        dir(&r),
+        &r,
         serde_json::json!({"leak_fd": true}),
-        None,
     );
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     let fds: Vec<&str> = out.split_whitespace().collect();
@@ -592,47 +599,29 @@ fn runtime_payload_gets_only_stdio_fds_and_the_spec_env() {
 
 #[test]
 fn runtime_exit_code_propagates() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
-    let (_, err, rep) = w.run(&sh("exit 7"), dir(&r), serde_json::json!({}), None);
+    let (w, r) = busybox_world();
+    let (_, err, rep) = w.run_as_root(&sh("exit 7"), &r);
     assert_eq!(rep["exit_code"], 7, "{rep} {err}");
     // A payload killed by a signal: the shell reports 128+n, as docker does.
-    let (_, err, rep) = w.run(
-        &sh("sleep 10 & kill -9 $!; wait $!"),
-        dir(&r),
-        serde_json::json!({}),
-        None,
-    );
+    let (_, err, rep) = w.run_as_root(&sh("sleep 10 & kill -9 $!; wait $!"), &r);
     assert_eq!(rep["exit_code"], 137, "{rep} {err}");
 }
 
 #[test]
 fn runtime_missing_command_is_not_found_and_a_directory_is_not_executable() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
-    let (_, _, rep) = w.run(
-        &spec(&["no-such-command"]),
-        dir(&r),
-        serde_json::json!({}),
-        None,
-    );
+    let (w, r) = busybox_world();
+    let (_, _, rep) = w.run_as_root(&spec(&["no-such-command"]), &r);
     assert_eq!(rep["error_kind"], "not_found", "{rep}");
-    let (_, _, rep) = w.run(&spec(&["/etc"]), dir(&r), serde_json::json!({}), None);
+    let (_, _, rep) = w.run_as_root(&spec(&["/etc"]), &r);
     assert_eq!(rep["error_kind"], "not_executable", "{rep}");
     fs::write(r.join("etc/not-exec"), "#!/bin/sh\n").unwrap();
-    let (_, _, rep) = w.run(
-        &spec(&["/etc/not-exec"]),
-        dir(&r),
-        serde_json::json!({}),
-        None,
-    );
+    let (_, _, rep) = w.run_as_root(&spec(&["/etc/not-exec"]), &r);
     assert_eq!(rep["error_kind"], "not_executable", "{rep}");
 }
 
 #[test]
 fn runtime_failed_step_is_named_and_leaves_no_cgroup() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let mut s = sh("true");
     let mut mounts = s.mounts().clone().unwrap();
     mounts.push(mount(
@@ -643,7 +632,7 @@ fn runtime_failed_step_is_named_and_leaves_no_cgroup() {
     ));
     s.set_mounts(Some(mounts));
     let cg = unique("berth-test");
-    let (_, _, rep) = w.run(&s, dir(&r), serde_json::json!({"cgroup": cg}), None);
+    let (_, _, rep) = w.run_dir(&s, &r, serde_json::json!({"cgroup": cg}));
     assert_eq!(rep["error_kind"], "step", "{rep}");
     assert!(
         rep["error"].as_str().unwrap().contains("mounting /data"),
@@ -678,8 +667,7 @@ fn cgroup_dir_exists(name: &str) -> bool {
 
 #[test]
 fn runtime_memory_limit_oom_kills_a_hog_and_reports_it() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let mut s = sh("head -c 200m /dev/zero | tail > /dev/null; echo survived");
     let res = LinuxResourcesBuilder::default()
         .memory(
@@ -693,12 +681,7 @@ fn runtime_memory_limit_oom_kills_a_hog_and_reports_it() {
         .unwrap();
     s.linux_mut().as_mut().unwrap().set_resources(Some(res));
     let cg = unique("berth-test");
-    let (out, err, rep) = w.run(
-        &s,
-        dir(&r),
-        serde_json::json!({"cgroup": cg, "destroy": true}),
-        None,
-    );
+    let (out, err, rep) = w.run_dir(&s, &r, serde_json::json!({"cgroup": cg, "destroy": true}));
     assert!(rep["error"].is_null(), "{rep} {err}");
     assert_eq!(rep["oom_killed"], true, "{rep} {out} {err}");
     assert!(!cgroup_dir_exists(&cg), "cgroup left after destroy");
@@ -706,8 +689,7 @@ fn runtime_memory_limit_oom_kills_a_hog_and_reports_it() {
 
 #[test]
 fn runtime_pids_limit_stops_a_fork_bomb() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     // Only shell builtins after the bomb: every fork fails while the sleeps hold the pids.
     let mut s = sh("( for i in $(seq 1 60); do sleep 5 & done ) 2>/tmp/err; \
                     while read -r l; do echo \"$l\"; done < /tmp/err; set -- /proc/[0-9]*; echo procs=$#");
@@ -717,12 +699,7 @@ fn runtime_pids_limit_stops_a_fork_bomb() {
         .unwrap();
     s.linux_mut().as_mut().unwrap().set_resources(Some(res));
     let cg = unique("berth-test");
-    let (out, err, rep) = w.run(
-        &s,
-        dir(&r),
-        serde_json::json!({"cgroup": cg, "destroy": true}),
-        None,
-    );
+    let (out, err, rep) = w.run_dir(&s, &r, serde_json::json!({"cgroup": cg, "destroy": true}));
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert!(
         out.contains("can't fork") || out.contains("Resource temporarily unavailable"),
@@ -777,13 +754,12 @@ fn runtime_overlay_writes_land_in_upper() {
 
 #[test]
 fn runtime_symlinked_proc_in_the_image_cannot_redirect_the_mount() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let canary = w.dir.join("host-canary");
     fs::create_dir_all(&canary).unwrap();
     fs::remove_dir(r.join("proc")).unwrap();
     std::os::unix::fs::symlink(&canary, r.join("proc")).unwrap();
-    let (_, _, rep) = w.run(&sh("true"), dir(&r), serde_json::json!({}), None);
+    let (_, _, rep) = w.run_as_root(&sh("true"), &r);
     assert_eq!(rep["error_kind"], "step", "{rep}");
     assert!(rep["error"].as_str().unwrap().contains("symlink"), "{rep}");
     assert_eq!(
@@ -812,15 +788,13 @@ fn runtime_symlinked_proc_in_the_image_cannot_redirect_the_mount() {
 
 #[test]
 fn runtime_destroy_leaves_no_mount_no_cgroup_and_no_process() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let cg = unique("berth-test");
     // The payload leaves a background process behind; destroy must kill it.
-    let (_, err, rep) = w.run(
+    let (_, err, rep) = w.run_dir(
         &sh("sleep 100 & echo started"),
-        dir(&r),
+        &r,
         serde_json::json!({"cgroup": cg, "destroy": true}),
-        None,
     );
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert!(rep["destroy_error"].is_null(), "{rep}");
@@ -831,26 +805,19 @@ fn runtime_destroy_leaves_no_mount_no_cgroup_and_no_process() {
             .contains(r.to_str().unwrap())
     );
     // destroy is idempotent: a second call on the gone container succeeds (the driver calls it again here).
-    let (_, _, rep) = w.run(
+    let (_, _, rep) = w.run_dir(
         &spec(&["no-such-command"]),
-        dir(&r),
+        &r,
         serde_json::json!({"cgroup": cg, "destroy": true}),
-        None,
     );
     assert!(rep["destroy_error"].is_null(), "{rep}");
 }
 
 #[test]
 fn runtime_exec_joins_the_container_from_a_sealed_binary() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let cg = unique("berth-test");
-    let (out, err, rep) = w.run(
-        &sh("sleep 1; echo main-done"),
-        dir(&r),
-        serde_json::json!({"cgroup": cg, "destroy": true, "exec": ["sh", "-c", "hostname; cat /proc/self/status; cat /proc/self/cgroup"]}),
-        None,
-    );
+    let (out, err, rep) = w.run_dir(&sh(&until_exec_done("echo main-done")), &r, serde_json::json!({"cgroup": cg, "destroy": true, "exec": ["sh", "-c", &format!("hostname; cat /proc/self/status; cat /proc/self/cgroup; touch {EXEC_DONE}")]}));
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(rep["exec_exit"], 0, "{rep} {err}");
     assert_eq!(
@@ -877,8 +844,7 @@ fn runtime_exec_joins_the_container_from_a_sealed_binary() {
 fn runtime_container_cannot_write_the_host_binary_through_proc_exe() {
     // CVE-2019-5736: a container root with CAP_SYS_PTRACE grabs /proc/<pid>/exe of every process that appears
     // (the exec'd process starts as a copy of the runtime) and tries to write through it.
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let driver_bin = driver();
     let before = fs::read(&driver_bin).unwrap();
     use std::os::unix::fs::MetadataExt;
@@ -945,7 +911,16 @@ fn runtime_container_cannot_write_the_host_binary_through_proc_exe() {
         .append(true)
         .open(&exe)
         .and_then(|mut f| std::io::Write::write_all(&mut f, b"x"));
-    assert!(w_res.is_err(), "the sealed copy accepted a write");
+    // Opening an executing file for writing is ETXTBSY; the memfd's F_SEAL_WRITE refuses with EPERM.
+    let errno = w_res
+        .as_ref()
+        .err()
+        .and_then(|e| e.raw_os_error())
+        .unwrap_or_else(|| panic!("the sealed copy accepted a write: {w_res:?}"));
+    assert!(
+        errno == libc::ETXTBSY || errno == libc::EPERM,
+        "the write was refused for the wrong reason: {w_res:?}"
+    );
     let o = child.wait_with_output().unwrap();
     let (out, err) = (
         String::from_utf8_lossy(&o.stdout).to_string(),
@@ -1010,8 +985,7 @@ fn rootless_spec(script: &str) -> Spec {
 #[test]
 fn rootless_container_is_root_in_its_user_namespace() {
     let user = ensure_test_user();
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let cg = unique("berth-test");
     let (out, err, rep) = w.run(
         &rootless_pids_spec("sleep 0.5; id -u; hostname; cat /proc/self/uid_map; cat /proc/self/status; ls /dev; cat /dev/null; echo ok"),
@@ -1111,11 +1085,10 @@ fn rootless_fuse_overlayfs_rootfs_works_in_the_user_namespace() {
 
 #[test]
 fn runtime_pty_gives_the_payload_a_terminal() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let mut s = sh("tty; [ -t 0 ] && echo STDIN-TTY; stat -L -c %t /dev/console");
     s.process_mut().as_mut().unwrap().set_terminal(Some(true));
-    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({"pty": true}), None);
+    let (out, err, rep) = w.run_dir(&s, &r, serde_json::json!({"pty": true}));
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert!(out.contains("/dev/pts/0"), "{out}");
     assert!(out.contains("STDIN-TTY"), "{out}");
@@ -1125,8 +1098,7 @@ fn runtime_pty_gives_the_payload_a_terminal() {
 
 #[test]
 fn runtime_user_namespace_maps_given_in_the_spec_are_used_rootful() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let mut s = rootless_spec("cat /proc/self/uid_map /proc/self/gid_map; id -u");
     let m = LinuxIdMappingBuilder::default()
         .container_id(0u32)
@@ -1138,7 +1110,7 @@ fn runtime_user_namespace_maps_given_in_the_spec_are_used_rootful() {
     l.set_uid_mappings(Some(vec![m]));
     l.set_gid_mappings(Some(vec![m]));
     // The rootfs must be usable by the mapped root: make it world-readable (it is).
-    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    let (out, err, rep) = w.run_as_root(&s, &r);
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     let maps: Vec<Vec<&str>> = out
         .lines()
@@ -1151,8 +1123,7 @@ fn runtime_user_namespace_maps_given_in_the_spec_are_used_rootful() {
 
 #[test]
 fn runtime_rlimits_above_the_hard_limit_are_clamped_and_sysctls_apply() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let mut s = sh(
         "ulimit -n; ulimit -Hn; cat /proc/sys/kernel/domainname /proc/sys/net/ipv4/ip_forward \
                     /proc/self/oom_score_adj",
@@ -1185,7 +1156,7 @@ fn runtime_rlimits_above_the_hard_limit_are_clamped_and_sysctls_apply() {
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     s.linux_mut().as_mut().unwrap().set_sysctl(Some(sysctl));
-    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    let (out, err, rep) = w.run_as_root(&s, &r);
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
@@ -1203,8 +1174,7 @@ fn runtime_rlimits_above_the_hard_limit_are_clamped_and_sysctls_apply() {
 
 #[test]
 fn runtime_read_only_root_refuses_writes() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let mut s = sh("touch /newfile 2>&1; echo done > /dev/shm/ok && cat /dev/shm/ok");
     s.set_root(Some(
         RootBuilder::default()
@@ -1213,7 +1183,7 @@ fn runtime_read_only_root_refuses_writes() {
             .build()
             .unwrap(),
     ));
-    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    let (out, err, rep) = w.run_as_root(&s, &r);
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert!(out.contains("Read-only file system"), "{out}");
     assert!(out.ends_with("done\n"), "{out}");
@@ -1222,8 +1192,7 @@ fn runtime_read_only_root_refuses_writes() {
 
 #[test]
 fn runtime_joins_a_namespace_given_by_path() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let name = unique("berth-rt");
     assert!(
         Command::new("ip")
@@ -1247,7 +1216,7 @@ fn runtime_joins_a_namespace_given_by_path() {
             .unwrap(),
     );
     l.set_namespaces(Some(nss));
-    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    let (out, err, rep) = w.run_as_root(&s, &r);
     let _ = Command::new("ip").args(["netns", "del", &name]).status();
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(out.trim(), ino.to_string());
@@ -1255,14 +1224,12 @@ fn runtime_joins_a_namespace_given_by_path() {
 
 #[test]
 fn runtime_cgroup_stats_freeze_and_thaw_a_running_container() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let cg = unique("berth-test");
-    let (_, err, rep) = w.run(
+    let (_, err, rep) = w.run_dir(
         &sh("sleep 1; echo after-thaw"),
-        dir(&r),
+        &r,
         serde_json::json!({"cgroup": cg, "probe_cgroup": true, "destroy": true}),
-        None,
     );
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(rep["froze"], "ok", "{rep}");
@@ -1279,14 +1246,8 @@ fn runtime_cgroup_stats_freeze_and_thaw_a_running_container() {
 
 #[test]
 fn runtime_exec_on_a_pty() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
-    let (out, err, rep) = w.run(
-        &sh("sleep 1"),
-        dir(&r),
-        serde_json::json!({"exec": ["sh", "-c", "tty; [ -t 1 ] && echo OUT-TTY"], "exec_pty": true}),
-        None,
-    );
+    let (w, r) = busybox_world();
+    let (out, err, rep) = w.run_dir(&sh(&until_exec_done("true")), &r, serde_json::json!({"exec": ["sh", "-c", &format!("tty; [ -t 1 ] && echo OUT-TTY; touch {EXEC_DONE}")], "exec_pty": true}));
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(rep["exec_exit"], 0, "{rep} {err}");
     assert!(
@@ -1304,8 +1265,7 @@ fn uid_of(user: &str) -> u32 {
 fn rootless_maps_use_subuid_ranges_or_a_single_id_with_setgroups_denied() {
     let user = ensure_test_user();
     let uid = uid_of(user);
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let script = "cat /proc/self/uid_map; cat /proc/self/setgroups";
     let has_range = fs::read_to_string("/etc/subuid")
         .unwrap_or_default()
@@ -1368,8 +1328,7 @@ fn runtime_bind_mounts_onto_image_symlinks_and_fifos_stay_inside_the_rootfs() {
     // SECURITY.md G7: /etc/hosts -> ../../../../<host canary>, /etc/hostname -> an absolute dangling path,
     // /etc/resolv.conf a FIFO. The bind mounts land inside the rootfs, nothing is created on the host, and the
     // start does not hang.
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let canary = w.dir.join("host-canary-hosts");
     let rel_up = "../".repeat(12);
     std::os::unix::fs::symlink(format!("{rel_up}{}", canary.display()), r.join("etc/hosts"))
@@ -1394,7 +1353,7 @@ fn runtime_bind_mounts_onto_image_symlinks_and_fifos_stay_inside_the_rootfs() {
         ));
     }
     s.set_mounts(Some(mounts));
-    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    let (out, err, rep) = w.run_as_root(&s, &r);
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(
         out,
@@ -1413,8 +1372,7 @@ fn runtime_device_cgroup_denies_devices_outside_the_allow_list() {
     // SECURITY.md H6: docker's device rules (deny all, allow the default nodes, mknod allowed): a node made with
     // mknod for /dev/mem (c 1:1) cannot be opened.
     use oci_spec::runtime::{LinuxDeviceCgroupBuilder, LinuxDeviceType};
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let mut s = sh(
         "mknod /tmp/mem c 1 1 && echo MKNOD-OK; head -c 1 /tmp/mem >/dev/null 2>&1 && echo OPENED || echo DENIED; \
                     echo x > /dev/null && echo NULL-OK",
@@ -1460,12 +1418,7 @@ fn runtime_device_cgroup_denies_devices_outside_the_allow_list() {
         .unwrap();
     s.linux_mut().as_mut().unwrap().set_resources(Some(res));
     let cg = unique("berth-test");
-    let (out, err, rep) = w.run(
-        &s,
-        dir(&r),
-        serde_json::json!({"cgroup": cg, "destroy": true}),
-        None,
-    );
+    let (out, err, rep) = w.run_dir(&s, &r, serde_json::json!({"cgroup": cg, "destroy": true}));
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert!(
         out.contains("MKNOD-OK") && out.contains("DENIED") && out.contains("NULL-OK"),
@@ -1475,13 +1428,11 @@ fn runtime_device_cgroup_denies_devices_outside_the_allow_list() {
 
 #[test]
 fn runtime_payload_does_not_inherit_the_callers_signal_mask_or_ignored_signals() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
-    let (out, err, rep) = w.run(
+    let (w, r) = busybox_world();
+    let (out, err, rep) = w.run_dir(
         &spec(&["grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"]),
-        dir(&r),
+        &r,
         serde_json::json!({"mask_signals": true}),
-        None,
     );
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(status_field(&out, "SigBlk"), "0000000000000000", "{out}");
@@ -1491,8 +1442,7 @@ fn runtime_payload_does_not_inherit_the_callers_signal_mask_or_ignored_signals()
 #[test]
 fn runtime_stdin_reaches_the_payload_and_is_dev_null_otherwise() {
     use std::io::Write;
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let (mut cmd, report) = w.command(
         &sh("cat; echo end"),
         dir(&r),
@@ -1515,12 +1465,7 @@ fn runtime_stdin_reaches_the_payload_and_is_dev_null_otherwise() {
     let rep: Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
     assert_eq!(rep["exit_code"], 0, "{rep}");
 
-    let (out, err, rep) = w.run(
-        &sh("stat -L -c %t:%T /proc/self/fd/0; cat"),
-        dir(&r),
-        serde_json::json!({}),
-        None,
-    );
+    let (out, err, rep) = w.run_as_root(&sh("stat -L -c %t:%T /proc/self/fd/0; cat"), &r);
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(out, "1:3\n");
 }
@@ -1528,8 +1473,7 @@ fn runtime_stdin_reaches_the_payload_and_is_dev_null_otherwise() {
 #[test]
 fn runtime_parallel_launches_leave_no_cgroups_or_mounts() {
     // Several monitors at once share the cgroup parent and the host mount table: nothing may be left behind.
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let mut children = Vec::new();
     let mut names = Vec::new();
     for i in 0..8 {
@@ -1577,8 +1521,7 @@ fn runtime_parallel_launches_leave_no_cgroups_or_mounts() {
 fn runtime_refuses_specs_that_would_change_the_host() {
     // A hostname without a UTS namespace, a non-namespaced sysctl, no mount namespace: refused before anything
     // runs (runc validates the same), so the host's hostname and kernel settings stay untouched.
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let host_name = fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
     let drop_ns = |t: LinuxNamespaceType| {
         let mut s = sh("true");
@@ -1593,19 +1536,9 @@ fn runtime_refuses_specs_that_would_change_the_host() {
         l.set_namespaces(Some(nss));
         s
     };
-    let (_, _, rep) = w.run(
-        &drop_ns(LinuxNamespaceType::Uts),
-        dir(&r),
-        serde_json::json!({}),
-        None,
-    );
+    let (_, _, rep) = w.run_as_root(&drop_ns(LinuxNamespaceType::Uts), &r);
     assert!(rep["error"].as_str().unwrap().contains("UTS"), "{rep}");
-    let (_, _, rep) = w.run(
-        &drop_ns(LinuxNamespaceType::Mount),
-        dir(&r),
-        serde_json::json!({}),
-        None,
-    );
+    let (_, _, rep) = w.run_as_root(&drop_ns(LinuxNamespaceType::Mount), &r);
     assert!(
         rep["error"].as_str().unwrap().contains("mount namespace"),
         "{rep}"
@@ -1615,7 +1548,7 @@ fn runtime_refuses_specs_that_would_change_the_host() {
         .into_iter()
         .collect();
     s.linux_mut().as_mut().unwrap().set_sysctl(Some(sysctl));
-    let (_, _, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    let (_, _, rep) = w.run_as_root(&s, &r);
     assert!(
         rep["error"].as_str().unwrap().contains("not namespaced"),
         "{rep}"
@@ -1629,8 +1562,7 @@ fn runtime_refuses_specs_that_would_change_the_host() {
 #[test]
 fn runtime_cpu_and_memory_limits_are_written_and_visible_inside() {
     use oci_spec::runtime::LinuxCpuBuilder;
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let v2 = Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
     let script = if v2 {
         "cat /sys/fs/cgroup/cpu.max /sys/fs/cgroup/cpuset.cpus /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max"
@@ -1660,12 +1592,7 @@ fn runtime_cpu_and_memory_limits_are_written_and_visible_inside() {
         .unwrap();
     s.linux_mut().as_mut().unwrap().set_resources(Some(res));
     let cg = unique("berth-test");
-    let (out, err, rep) = w.run(
-        &s,
-        dir(&r),
-        serde_json::json!({"cgroup": cg, "destroy": true}),
-        None,
-    );
+    let (out, err, rep) = w.run_dir(&s, &r, serde_json::json!({"cgroup": cg, "destroy": true}));
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     let lines: Vec<&str> = out.lines().collect();
     if v2 {
@@ -1681,8 +1608,7 @@ fn runtime_cgroup_v2_path_works_in_a_v2_only_mount_namespace() {
     // cgroup2 on /sys/fs/cgroup in a private mount namespace makes the runtime take its v2 path (creation,
     // placement, cgroup namespace, cgroup2 mount, freeze/thaw, stats, cgroup.kill, removal), minus the
     // controllers, which v1 holds.
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let unified = Path::new("/sys/fs/cgroup/unified");
     let host_v2 = Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
     assert!(
@@ -1744,8 +1670,7 @@ fn runtime_cgroup_v2_device_program_refuses_nodes_outside_the_allow_list() {
     // SECURITY.md H6 on cgroup v2, where only the eBPF device program can refuse: the same v2-only mount
     // namespace as above, docker's device rules, and nodes made with mknod inside the container.
     use oci_spec::runtime::{LinuxDeviceCgroupBuilder, LinuxDeviceType};
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let unified = Path::new("/sys/fs/cgroup/unified");
     let host_v2 = Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
     assert!(
@@ -1835,14 +1760,12 @@ fn runtime_cgroup_v2_device_program_refuses_nodes_outside_the_allow_list() {
 #[test]
 fn runtime_exec_refuses_a_pid_outside_the_container_cgroup() {
     // A recycled or wrong pid (here the host's pid 1) must never have its namespaces joined.
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let cg = unique("berth-test");
-    let (_, err, rep) = w.run(
+    let (_, err, rep) = w.run_dir(
         &sh("sleep 0.3"),
-        dir(&r),
+        &r,
         serde_json::json!({"cgroup": cg, "destroy": true, "exec": ["true"], "exec_pid": 1}),
-        None,
     );
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     let e = rep["exec_error"]
@@ -1855,16 +1778,18 @@ fn runtime_exec_refuses_a_pid_outside_the_container_cgroup() {
 fn runtime_second_container_joins_the_first_ones_pid_ipc_and_net_namespaces() {
     // Pods and `--network container:` use launch with namespace paths; joining a pid namespace needs the
     // sealed binary, which the driver is.
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
-    let (out, err, rep) = w.run(
-        &sh("echo first-$(readlink /proc/self/ns/net); sleep 1"),
-        dir(&r),
+    let (w, r) = busybox_world();
+    // The first container lives until the second has looked (it ends the first's sleep), not for a fixed
+    // time the second's start could outlast on a slow machine; the second waits (bounded) for the sleep.
+    let (out, err, rep) = w.run_dir(
+        &sh("echo first-$(readlink /proc/self/ns/net); sleep 60 || true"),
+        &r,
         serde_json::json!({
-            "second": ["sh", "-c", "echo second-$(readlink /proc/self/ns/net); ps -o args | grep -c '^sleep 1'; echo pid=$$"],
+            "second": ["sh", "-c", "echo second-$(readlink /proc/self/ns/net); \
+                i=0; until ps -o args | grep -q '^sleep 60'; do [ $i -lt 100 ] || break; sleep 0.1; i=$((i+1)); done; \
+                ps -o args | grep -c '^sleep 60'; echo pid=$$; kill $(ps -o pid,args | awk '$2 == \"sleep\" && $3 == \"60\" {print $1}')"],
             "second_joins": ["pid", "ipc", "net"]
         }),
-        None,
     );
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(rep["second_exit"], 0, "{rep} {err}");
@@ -1889,8 +1814,7 @@ fn runtime_second_container_joins_the_first_ones_pid_ipc_and_net_namespaces() {
 
 #[test]
 fn runtime_read_only_rbind_is_read_only_in_submounts_too() {
-    let w = World::new();
-    let r = w.busybox_rootfs("rootfs");
+    let (w, r) = busybox_world();
     let src = w.dir.join("vol");
     let sub = src.join("sub");
     fs::create_dir_all(&sub).unwrap();
@@ -1913,8 +1837,110 @@ fn runtime_read_only_rbind_is_read_only_in_submounts_too() {
         &["rbind", "ro", "rprivate"],
     ));
     s.set_mounts(Some(mounts));
-    let (out, err, rep) = w.run(&s, dir(&r), serde_json::json!({}), None);
+    let (out, err, rep) = w.run_as_root(&s, &r);
     let _ = Command::new("umount").arg(&sub).status();
     assert_eq!(rep["exit_code"], 0, "{rep} {err}");
     assert_eq!(out, "done\n", "a read-only bind was writable: {out}");
+}
+
+/// `cmd` (a `berth` command of a test world) run under `setpriv --bounding-set -sys_module`: a host whose
+/// capability bounding set lacks CAP_SYS_MODULE, as in an outer container or a hardened host.
+fn without_sys_module(cmd: &Command) -> Command {
+    let mut c = Command::new("setpriv");
+    c.arg("--bounding-set=-sys_module")
+        .arg("--")
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    c.env_clear();
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            c.env(k, v);
+        }
+    }
+    if let Some(d) = cmd.get_current_dir() {
+        c.current_dir(d);
+    }
+    c.stdin(std::process::Stdio::null());
+    c
+}
+
+/// A hex capability mask of /proc/<pid>/status ("CapEff:\t000001ffffffffff").
+fn cap_mask(status: &str, key: &str) -> u64 {
+    let line = status
+        .lines()
+        .find(|l| l.starts_with(&format!("{key}:")))
+        .unwrap_or_else(|| panic!("no {key} in {status}"));
+    u64::from_str_radix(line.split_whitespace().nth(1).unwrap(), 16).unwrap()
+}
+
+const CAP_SYS_MODULE_BIT: u64 = 1 << 16;
+
+#[test]
+fn runtime_privileged_runs_with_the_hosts_reduced_bounding_set() {
+    let (env, image) = crate::support::busybox_world();
+    let mut cmd = env.berth();
+    cmd.args([
+        "run",
+        "--rm",
+        "--privileged",
+        &image,
+        "cat",
+        "/proc/self/status",
+    ]);
+    let out = crate::support::Outcome::of(&mut without_sys_module(&cmd));
+    out.assert_ok();
+    let bnd = cap_mask(out.stdout(), "CapBnd");
+    let eff = cap_mask(out.stdout(), "CapEff");
+    assert_eq!(bnd & CAP_SYS_MODULE_BIT, 0, "{}", out.stdout());
+    assert_eq!(eff, bnd, "privileged: every capability the host has");
+    assert_ne!(
+        eff & (1 << 21),
+        0,
+        "CAP_SYS_ADMIN is there: {}",
+        out.stdout()
+    );
+    // An unreduced host still gives every capability.
+    let out = env.run([
+        "run",
+        "--rm",
+        "--privileged",
+        &image,
+        "cat",
+        "/proc/self/status",
+    ]);
+    out.assert_ok();
+    assert_ne!(cap_mask(out.stdout(), "CapEff") & CAP_SYS_MODULE_BIT, 0);
+}
+
+#[test]
+fn runtime_exec_privileged_gets_every_capability_of_the_bounding_set() {
+    let (env, image) = crate::support::busybox_world();
+    let name = unique("execpriv");
+    let mut cmd = env.berth();
+    cmd.args(["run", "-d", "--name", &name, &image, "sleep", "600"]);
+    crate::support::Outcome::of(&mut without_sys_module(&cmd)).assert_ok();
+    let status = |privileged: bool| {
+        let mut cmd = env.berth();
+        cmd.arg("exec");
+        if privileged {
+            cmd.arg("--privileged");
+        }
+        cmd.args([&name, "cat", "/proc/self/status"]);
+        let out = crate::support::Outcome::of(&mut without_sys_module(&cmd));
+        out.assert_ok();
+        out.stdout().to_string()
+    };
+    let plain = status(false);
+    let privileged = status(true);
+    env.run(["rm", "-f", &name]).assert_ok();
+    // docker's default set, as the container's init has it.
+    assert_eq!(cap_mask(&plain, "CapEff"), 0xa80425fb, "{plain}");
+    let eff = cap_mask(&privileged, "CapEff");
+    assert_eq!(eff, cap_mask(&privileged, "CapBnd"), "{privileged}");
+    assert_eq!(
+        eff & CAP_SYS_MODULE_BIT,
+        0,
+        "the host's bounding set limits it"
+    );
+    assert_ne!(eff & (1 << 21), 0, "CAP_SYS_ADMIN: {privileged}");
 }

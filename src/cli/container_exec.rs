@@ -59,6 +59,7 @@ pub fn exec_cmd(p: &Paths, a: ExecArgs) -> Result<i32> {
         tty: a.tty,
         interactive: a.interactive,
         detach: a.detach,
+        privileged: a.privileged,
     };
     let h = match ctr::exec(p, &a.container, &o) {
         Ok(h) => h,

@@ -1022,6 +1022,8 @@ pub struct ExecOptions {
     pub tty: bool,
     pub interactive: bool,
     pub detach: bool,
+    /// `--privileged`: every capability of the bounding set, as docker's exec gives.
+    pub privileged: bool,
 }
 
 /// A started exec'd process: a child of the caller (waitpid it), with the pty master for `-t`.
@@ -1087,6 +1089,9 @@ pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
         ));
     }
     process.set_env(Some(env));
+    if o.privileged {
+        process.set_capabilities(Some(crate::runtime::privileged_capabilities()));
+    }
     if let Some(w) = &o.workdir {
         if !w.starts_with('/') {
             bail!("the working directory '{w}' is invalid, it needs to be an absolute path");

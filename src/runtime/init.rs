@@ -1,7 +1,10 @@
 //! The container's init: the setup steps that run inside the new namespaces, in the order documented in
 //! `runtime/mod.rs`, ending in execve of the payload. Also the tail shared with `exec` (user, caps, seccomp).
 //!
-//! Owns nothing that forks (that is `process.rs`). Depends on libc, caps, oci_spec and its siblings.
+//! Owns nothing that forks (that is `launch.rs` and `exec.rs`, which call this file; never the reverse).
+//! Depends on libc, caps, oci_spec, [`super::mounts`], [`super::msg`], [`super::seccomp`] and [`super::sys`].
+//! Every call that changes kernel or process state goes through the [`Syscall`] seam: the init is generic
+//! over it (static dispatch, [`Real`] in production), so the tests below check the step order with a fake.
 //! Invariant: every failure is reported as a [`Fail`] naming the step; nothing of berth's environment, fds or
 //! binary survives the execve (F2, F4 in SECURITY.md).
 
@@ -14,6 +17,8 @@ use anyhow::{Context, Result, bail};
 use oci_spec::runtime::{PosixRlimitType, Process, Spec};
 
 use super::mounts::{self, Kind, MountCtx};
+use super::msg::{self, Msg};
+use super::sys::{Real, Syscall, errno, openat2};
 use super::{Rootfs, seccomp};
 
 /// Why init stopped before the payload ran.
@@ -29,10 +34,6 @@ fn step<T>(name: &str, r: Result<T>) -> Result<T, Fail> {
         step: name.to_string(),
         message: format!("{e:#}"),
     })
-}
-
-fn errno() -> std::io::Error {
-    std::io::Error::last_os_error()
 }
 
 /// How stdio reaches the payload.
@@ -101,36 +102,90 @@ pub(crate) fn check_spec(spec: &Spec, created: libc::c_int, private: libc::c_int
 
 /// Runs the whole setup and execs the payload; returns only on failure.
 pub(crate) fn container_init(ctx: InitCtx) -> Fail {
-    match container_init_steps(&ctx) {
+    match container_init_steps(&Real, &ctx) {
         Ok(never) => match never {},
         Err(f) => f,
     }
 }
 
-fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail> {
+/// Steps 2 to 11 of `runtime/mod.rs`, in that order.
+fn container_init_steps<S: Syscall>(
+    sys: &S,
+    ctx: &InitCtx,
+) -> Result<std::convert::Infallible, Fail> {
     let spec = ctx.spec;
     let linux = spec.linux().clone().unwrap_or_default();
     let process = spec.process().clone().unwrap_or_default();
     // Device nodes and dirs are created with exactly the modes we ask for.
-    // SAFETY: umask only changes this process's file creation mask.
-    unsafe { libc::umask(0) };
+    sys.umask(0);
 
+    let root_path = mount_steps(sys, ctx, &linux)?;
+    step("pivot_root", mounts::pivot_into(sys, &root_path))?;
+    let root = step(
+        "opening /",
+        openat2(
+            libc::AT_FDCWD,
+            Path::new("/"),
+            libc::O_PATH | libc::O_DIRECTORY,
+            0,
+        )
+        .map_err(Into::into),
+    )?;
+    stdio_step(sys, &ctx.stdio, ctx.sock, &process, true)?;
+
+    // Sysctls before read-only paths: /proc/sys becomes read-only there.
+    for (k, v) in linux.sysctl().iter().flatten() {
+        step(&format!("setting sysctl {k}"), write_sysctl(sys, k, v))?;
+    }
+    if let Some(h) = spec.hostname() {
+        step(
+            "setting the hostname",
+            sys.sethostname(h).context("sethostname"),
+        )?;
+    }
+    step(
+        "masking paths",
+        mounts::mask_paths(sys, &root, linux.masked_paths().as_deref().unwrap_or(&[])),
+    )?;
+    step(
+        "read-only paths",
+        mounts::readonly_paths(sys, &root, linux.readonly_paths().as_deref().unwrap_or(&[])),
+    )?;
+    if spec.root().as_ref().and_then(|r| r.readonly()) == Some(true) {
+        step("making the rootfs read-only", mounts::readonly_root(sys))?;
+    }
+    drop(root);
+    if ctx.hold {
+        // The caller's hook (e.g. rootless networking) must be done before the payload runs; a "quit" or a
+        // vanished caller ends the init here.
+        msg::wait_go(ctx.sock);
+    }
+    finish(sys, &process, ctx.seccomp, ctx.sock)
+}
+
+/// Steps 2 to 5: propagation, the rootfs, the spec's mounts, /dev content. Returns the new root's path.
+fn mount_steps<S: Syscall>(
+    sys: &S,
+    ctx: &InitCtx,
+    linux: &oci_spec::runtime::Linux,
+) -> Result<PathBuf, Fail> {
+    let spec = ctx.spec;
     step(
         "mount propagation",
-        mounts::set_root_propagation(linux.rootfs_propagation().as_deref()),
+        mounts::set_root_propagation(sys, linux.rootfs_propagation().as_deref()),
     )?;
     let root_path = step(
         "mounting the rootfs",
         super::overlay::Choice::from_spec(ctx.spec)
-            .and_then(|choice| mounts::mount_rootfs(ctx.rootfs, ctx.in_userns, &choice)),
+            .and_then(|choice| mounts::mount_rootfs(sys, ctx.rootfs, ctx.in_userns, &choice)),
     )?;
     step(
         "leaving the fuse-overlayfs daemon its own mount namespace",
-        super::overlay::leave_fuse_daemon_behind(&root_path),
+        super::overlay::leave_fuse_daemon_behind(sys, &root_path),
     )?;
     let root = step(
         "opening the rootfs",
-        mounts::openat2(
+        openat2(
             libc::AT_FDCWD,
             &root_path,
             libc::O_PATH | libc::O_DIRECTORY,
@@ -146,7 +201,7 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
     let mut dev_mounted = false;
     for m in spec.mounts().iter().flatten() {
         let name = format!("mounting {}", m.destination().display());
-        step(&name, mounts::mount_one(&mctx, m))?;
+        step(&name, mounts::mount_one(sys, &mctx, m))?;
         if m.destination() == Path::new("/dev") {
             dev_mounted = true;
         }
@@ -155,7 +210,7 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
         for d in mounts::default_devices() {
             step(
                 &format!("creating {}", d.path.display()),
-                mounts::create_device(&root, &d, ctx.in_userns),
+                mounts::create_device(sys, &root, &d, ctx.in_userns),
             )?;
         }
         step("creating /dev links", mounts::dev_symlinks(&root))?;
@@ -177,66 +232,43 @@ fn container_init_steps(ctx: &InitCtx) -> Result<std::convert::Infallible, Fail>
         };
         step(
             &format!("creating device {}", d.path().display()),
-            mounts::create_device(&root, &dev, ctx.in_userns),
+            mounts::create_device(sys, &root, &dev, ctx.in_userns),
         )?;
     }
     drop(root);
-
-    step("pivot_root", mounts::pivot_into(&root_path))?;
-    let root = step(
-        "opening /",
-        mounts::openat2(
-            libc::AT_FDCWD,
-            Path::new("/"),
-            libc::O_PATH | libc::O_DIRECTORY,
-            0,
-        )
-        .map_err(Into::into),
-    )?;
-
-    // stdio: a pty of the container's devpts, or /dev/null of the container for a missing stdin.
-    match ctx.stdio {
-        InitStdio::Pty => step("setting up the console", console(ctx.sock, &process, true))?,
-        InitStdio::Fds { stdin_null } => {
-            // A session of its own: the payload must not share the caller's terminal session.
-            // SAFETY: setsid has no memory effects.
-            unsafe { libc::setsid() };
-            if stdin_null {
-                step("opening /dev/null for stdin", stdin_devnull())?;
-            }
-        }
-    }
-
-    // Sysctls before read-only paths: /proc/sys becomes read-only there.
-    for (k, v) in linux.sysctl().iter().flatten() {
-        step(&format!("setting sysctl {k}"), write_sysctl(k, v))?;
-    }
-    if let Some(h) = spec.hostname() {
-        step("setting the hostname", sethostname(h))?;
-    }
-    step(
-        "masking paths",
-        mounts::mask_paths(&root, linux.masked_paths().as_deref().unwrap_or(&[])),
-    )?;
-    step(
-        "read-only paths",
-        mounts::readonly_paths(&root, linux.readonly_paths().as_deref().unwrap_or(&[])),
-    )?;
-    if spec.root().as_ref().and_then(|r| r.readonly()) == Some(true) {
-        step("making the rootfs read-only", mounts::readonly_root())?;
-    }
-    drop(root);
-    if ctx.hold {
-        // The caller's hook (e.g. rootless networking) must be done before the payload runs; a "quit" or a
-        // vanished caller ends the init here.
-        super::process::wait_go(ctx.sock);
-    }
-    finish(&process, ctx.seccomp, ctx.sock)
+    Ok(root_path)
 }
 
-/// The part shared by a container's init and `exec`: rlimits, cwd, user, caps, no_new_privs, seccomp,
-/// fd sweep, execve. Runs with "/" already the container's root.
-pub(crate) fn finish(
+/// Step 7 (shared with `exec`): the console (a pty of the container's devpts; `bind_console` also binds it
+/// onto /dev/console, for the init only), or a session of its own and the container's /dev/null for a
+/// missing stdin. Runs with "/" already the container's root.
+pub(crate) fn stdio_step<S: Syscall>(
+    sys: &S,
+    stdio: &InitStdio,
+    sock: RawFd,
+    process: &Process,
+    bind_console: bool,
+) -> Result<(), Fail> {
+    match stdio {
+        InitStdio::Pty => step(
+            "setting up the console",
+            console(sys, sock, process, bind_console),
+        ),
+        InitStdio::Fds { stdin_null } => {
+            // A session of its own: the payload must not share the caller's terminal session.
+            sys.setsid();
+            if *stdin_null {
+                step("opening /dev/null for stdin", stdin_devnull(sys))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The part shared by a container's init and `exec` (steps 10 and 11): rlimits, cwd, user, caps,
+/// no_new_privs, seccomp, fd sweep, execve. Runs with "/" already the container's root.
+pub(crate) fn finish<S: Syscall>(
+    sys: &S,
     process: &Process,
     filter: Option<&seccomp::Filter>,
     sock: RawFd,
@@ -244,13 +276,13 @@ pub(crate) fn finish(
     for r in process.rlimits().iter().flatten() {
         step(
             &format!("setting rlimit {}", r.typ()),
-            set_rlimit(r.typ(), r.soft(), r.hard()),
+            set_rlimit(sys, r.typ(), r.soft(), r.hard()),
         )?;
     }
     let cwd = process.cwd();
     step(
         &format!("working directory {}", cwd.display()),
-        make_cwd(cwd),
+        make_cwd(sys, cwd),
     )?;
     if let Some(adj) = process.oom_score_adj() {
         // Before dropping privileges: lowering it needs CAP_SYS_RESOURCE.
@@ -258,7 +290,7 @@ pub(crate) fn finish(
         let me = format!("/proc/{}", std::process::id());
         step(
             "setting oom_score_adj",
-            write_proc(&me, "oom_score_adj", &adj.to_string()),
+            sys.write_proc(&me, "oom_score_adj", &adj.to_string()),
         )?;
     }
     let user = process.user();
@@ -267,32 +299,32 @@ pub(crate) fn finish(
 
     step(
         "dropping the bounding set",
-        drop_bounding(caps.as_ref().and_then(|c| c.bounding().as_ref())),
+        drop_bounding(sys, caps.as_ref().and_then(|c| c.bounding().as_ref())),
     )?;
     step(
         "keeping capabilities across setuid",
-        prctl(libc::PR_SET_KEEPCAPS, 1),
+        sys.prctl(libc::PR_SET_KEEPCAPS, 1),
     )?;
     step(
         "setting groups",
-        set_groups(user.additional_gids().as_deref().unwrap_or(&[])),
+        set_groups(sys, user.additional_gids().as_deref().unwrap_or(&[])),
     )?;
     step(
         "setting the gid",
-        res(unsafe_setresgid(user.gid())).context("setresgid"),
+        sys.setresgid(user.gid()).context("setresgid"),
     )?;
     step(
         "setting the uid",
-        res(unsafe_setresuid(user.uid())).context("setresuid"),
+        sys.setresuid(user.uid()).context("setresuid"),
     )?;
     step(
         "keeping capabilities across setuid",
-        prctl(libc::PR_SET_KEEPCAPS, 0),
+        sys.prctl(libc::PR_SET_KEEPCAPS, 0),
     )?;
     // The working directory again as the user: its permissions are the user's (runc does the same).
     step(
         &format!("entering working directory {}", cwd.display()),
-        chdir(cwd),
+        chdir(sys, cwd),
     )?;
     // Resolve the payload now, as the user and before seccomp, so "not found" is reported cleanly.
     let args = process.args().clone().unwrap_or_default();
@@ -305,37 +337,33 @@ pub(crate) fn finish(
     };
     let path = resolve_payload(arg0, &env)?;
     if nnp {
-        step("setting no_new_privs", prctl(libc::PR_SET_NO_NEW_PRIVS, 1))?;
+        step(
+            "setting no_new_privs",
+            sys.prctl(libc::PR_SET_NO_NEW_PRIVS, 1),
+        )?;
     } else if let Some(f) = filter {
         // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while the (kept) permitted set
         // still has it, then drop to the final set (runc does the same when noNewPrivileges is off).
-        step("raising effective caps to load seccomp", raise_effective())?;
-        step("loading the seccomp filter", f.load())?;
+        step(
+            "raising effective caps to load seccomp",
+            raise_effective(sys),
+        )?;
+        step("loading the seccomp filter", sys.load_seccomp(f))?;
     }
-    step("setting capabilities", set_caps(caps.as_ref()))?;
+    step("setting capabilities", set_caps(sys, caps.as_ref()))?;
     if nnp && let Some(f) = filter {
-        step("loading the seccomp filter", f.load())?;
+        step("loading the seccomp filter", sys.load_seccomp(f))?;
     }
-    // SAFETY: umask only changes this process's creation mask.
-    unsafe { libc::umask(user.umask().unwrap_or(0o022) as libc::mode_t) };
+    sys.umask(user.umask().unwrap_or(0o022) as libc::mode_t);
     // Every fd but 0, 1, 2 closes on execve (CVE-2024-21626): ours, and anything our caller leaked.
-    // SAFETY: close_range with CLOSE_RANGE_CLOEXEC only sets flags on fds of this process.
-    if unsafe {
-        libc::syscall(
-            libc::SYS_close_range,
-            3u32,
-            u32::MAX,
-            libc::CLOSE_RANGE_CLOEXEC,
-        )
-    } < 0
-    {
+    if let Err(e) = sys.close_range_cloexec() {
         return Err(Fail::Step {
             step: "closing fds".into(),
-            message: errno().to_string(),
+            message: e.to_string(),
         });
     }
-    super::process::send(sock, b'X', b"");
-    let e = execve(&path, &args, &env);
+    msg::send(sock, &Msg::Exec);
+    let e = sys.execve(&path, &args, &env);
     let name = arg0.clone();
     Err(match e.raw_os_error() {
         Some(libc::ENOENT) => Fail::NotFound(name),
@@ -353,25 +381,10 @@ fn res(rc: libc::c_int) -> Result<()> {
     if rc < 0 { Err(errno().into()) } else { Ok(()) }
 }
 
-fn unsafe_setresgid(g: u32) -> libc::c_int {
-    // SAFETY: setresgid changes credentials only; this process is single-threaded.
-    unsafe { libc::setresgid(g, g, g) }
-}
-
-fn unsafe_setresuid(u: u32) -> libc::c_int {
-    // SAFETY: setresuid changes credentials only; this process is single-threaded.
-    unsafe { libc::setresuid(u, u, u) }
-}
-
-fn prctl(op: libc::c_int, v: libc::c_ulong) -> Result<()> {
-    // SAFETY: prctl options used here take integer arguments only.
-    res(unsafe { libc::prctl(op, v, 0, 0, 0) }).with_context(|| format!("prctl({op})"))
-}
-
-fn chdir(p: &Path) -> Result<()> {
+fn chdir<S: Syscall>(sys: &S, p: &Path) -> Result<()> {
     let c = CString::new(p.as_os_str().as_bytes())?;
-    // SAFETY: chdir with a valid C string.
-    res(unsafe { libc::chdir(c.as_ptr()) }).with_context(|| format!("chdir {}", p.display()))?;
+    sys.chdir(&c)
+        .with_context(|| format!("chdir {}", p.display()))?;
     // Make sure we really are inside the root (CVE-2024-21626: a cwd outside reads as "(unreachable)").
     let cwd = std::env::current_dir().context("getcwd")?;
     if !cwd.is_absolute() || cwd.to_string_lossy().starts_with("(unreachable)") {
@@ -381,39 +394,37 @@ fn chdir(p: &Path) -> Result<()> {
 }
 
 /// Creates the working directory inside the root when missing (docker does), never following symlinks out.
-fn make_cwd(p: &Path) -> Result<()> {
+fn make_cwd<S: Syscall>(sys: &S, p: &Path) -> Result<()> {
     if !p.is_absolute() {
         bail!("working directory {} is not absolute", p.display());
     }
-    let root = mounts::openat2(
+    let root = openat2(
         libc::AT_FDCWD,
         Path::new("/"),
         libc::O_PATH | libc::O_DIRECTORY,
         0,
     )?;
     let fd = mounts::resolve(&root, p, Kind::Dir, false)?;
-    // SAFETY: fchdir on an O_PATH directory fd we own.
-    res(unsafe { libc::fchdir(fd.as_raw_fd()) }).context("fchdir")
+    sys.fchdir(fd.as_raw_fd()).context("fchdir")
 }
 
-fn stdin_devnull() -> Result<()> {
-    let fd = mounts::openat2(
+fn stdin_devnull<S: Syscall>(sys: &S) -> Result<()> {
+    let fd = openat2(
         libc::AT_FDCWD,
         Path::new("/dev/null"),
         libc::O_RDONLY,
         libc::RESOLVE_NO_SYMLINKS,
     )
     .context("opening /dev/null")?;
-    // SAFETY: dup2 of an fd we own onto 0.
-    res(unsafe { libc::dup2(fd.as_raw_fd(), 0) }).context("dup2 stdin")
+    sys.dup2(fd.as_raw_fd(), 0).context("dup2 stdin")
 }
 
 /// The console: a pty of the container's own devpts (after pivot_root /dev/pts is ours), the slave obtained with
 /// TIOCGPTPEER so no path is looked up (CVE-2025-52565), made the controlling terminal; the master is sent back.
 /// With `bind_console` (the container's init), the slave is also bound onto /dev/console, as runc does: the
 /// bind source is the pty we allocated, never a path from the image.
-pub(crate) fn console(sock: RawFd, process: &Process, bind_console: bool) -> Result<()> {
-    let master = mounts::openat2(
+fn console<S: Syscall>(sys: &S, sock: RawFd, process: &Process, bind_console: bool) -> Result<()> {
+    let master = openat2(
         libc::AT_FDCWD,
         Path::new("/dev/pts/ptmx"),
         libc::O_RDWR | libc::O_NOCTTY,
@@ -456,28 +467,27 @@ pub(crate) fn console(sock: RawFd, process: &Process, bind_console: bool) -> Res
     // The payload's user must own its terminal, as with runc. Best effort: the uid may be unmapped.
     // SAFETY: fchown on our fd.
     unsafe { libc::fchown(slave.as_raw_fd(), process.user().uid(), u32::MAX) };
-    // SAFETY: setsid then TIOCSCTTY on the slave: we become session leader with this controlling terminal.
-    unsafe { libc::setsid() };
+    sys.setsid();
+    // SAFETY: TIOCSCTTY on the slave: we are session leader, this becomes our controlling terminal.
     res(unsafe { libc::ioctl(slave.as_raw_fd(), libc::TIOCSCTTY, 0) }).context("TIOCSCTTY")?;
     for n in 0..3 {
-        // SAFETY: dup2 of our slave fd onto stdio.
-        res(unsafe { libc::dup2(slave.as_raw_fd(), n) }).context("dup2 pty slave")?;
+        sys.dup2(slave.as_raw_fd(), n).context("dup2 pty slave")?;
     }
     if bind_console {
-        bind_dev_console(&slave)?;
+        bind_dev_console(sys, &slave)?;
     }
-    super::process::send_fd(sock, master.as_raw_fd()).context("sending the pty master")?;
+    msg::send_with_fd(sock, &Msg::PtyMaster(master)).context("sending the pty master")?;
     Ok(())
 }
 
-fn bind_dev_console(slave: &OwnedFd) -> Result<()> {
-    let root = mounts::openat2(
+fn bind_dev_console<S: Syscall>(sys: &S, slave: &OwnedFd) -> Result<()> {
+    let root = openat2(
         libc::AT_FDCWD,
         Path::new("/"),
         libc::O_PATH | libc::O_DIRECTORY,
         0,
     )?;
-    if mounts::openat2(
+    if openat2(
         root.as_raw_fd(),
         Path::new("dev"),
         libc::O_PATH | libc::O_DIRECTORY,
@@ -489,61 +499,18 @@ fn bind_dev_console(slave: &OwnedFd) -> Result<()> {
     }
     let target = mounts::resolve(&root, Path::new("/dev/console"), Kind::File, true)
         .context("creating /dev/console")?;
-    let src = CString::new(format!("/proc/self/fd/{}", slave.as_raw_fd()))?;
-    let dst = CString::new(format!("/proc/self/fd/{}", target.as_raw_fd()))?;
-    // SAFETY: bind mount between two procfd paths of fds we own.
-    res(unsafe {
-        libc::mount(
-            src.as_ptr(),
-            dst.as_ptr(),
-            std::ptr::null(),
-            libc::MS_BIND,
-            std::ptr::null(),
-        )
-    })
-    .context("binding the pty onto /dev/console")
+    let src = format!("/proc/self/fd/{}", slave.as_raw_fd());
+    let dst = format!("/proc/self/fd/{}", target.as_raw_fd());
+    sys.mount(Some(&src), &dst, None, libc::MS_BIND, None)
+        .context("binding the pty onto /dev/console")
 }
 
 /// Writes a sysctl through /proc/sys, opened beneath a verified procfs without symlinks (CVE-2025-52881).
-fn write_sysctl(key: &str, value: &str) -> Result<()> {
+fn write_sysctl<S: Syscall>(sys: &S, key: &str, value: &str) -> Result<()> {
     if key.is_empty() || key.contains('/') || key.split('.').any(str::is_empty) {
         bail!("invalid sysctl name {key:?}");
     }
-    write_proc("/proc/sys", &key.replace('.', "/"), value)
-}
-
-/// Writes a procfs file beneath `base`, through an fd opened without symlinks, beneath `base`, on the same
-/// mount, after checking that `base` really is procfs (CVE-2025-52881: writes must not be redirected).
-fn write_proc(base: &str, rel: &str, value: &str) -> Result<()> {
-    let dir = mounts::openat2(
-        libc::AT_FDCWD,
-        Path::new(base),
-        libc::O_PATH | libc::O_DIRECTORY,
-        libc::RESOLVE_NO_SYMLINKS,
-    )
-    .with_context(|| format!("opening {base}"))?;
-    // SAFETY: fstatfs on our fd into a zeroed buffer we own.
-    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-    res(unsafe { libc::fstatfs(dir.as_raw_fd(), &mut st) })?;
-    if st.f_type != libc::PROC_SUPER_MAGIC {
-        bail!("{base} is not procfs");
-    }
-    let fd = mounts::openat2(
-        dir.as_raw_fd(),
-        Path::new(rel),
-        libc::O_WRONLY,
-        libc::RESOLVE_NO_SYMLINKS | libc::RESOLVE_BENEATH | libc::RESOLVE_NO_XDEV,
-    )
-    .with_context(|| format!("opening {base}/{rel}"))?;
-    let mut f = std::fs::File::from(fd);
-    std::io::Write::write_all(&mut f, value.as_bytes())
-        .with_context(|| format!("writing {base}/{rel}"))
-}
-
-fn sethostname(h: &str) -> Result<()> {
-    // SAFETY: sethostname with a pointer/length pair into a string we own.
-    res(unsafe { libc::sethostname(h.as_ptr() as *const libc::c_char, h.len()) })
-        .context("sethostname")
+    sys.write_proc("/proc/sys", &key.replace('.', "/"), value)
 }
 
 fn rlimit_resource(t: PosixRlimitType) -> libc::__rlimit_resource_t {
@@ -569,38 +536,23 @@ fn rlimit_resource(t: PosixRlimitType) -> libc::__rlimit_resource_t {
 
 /// setrlimit; when the caller cannot raise the hard limit (these machines' root cannot), clamp to it silently,
 /// as the issue asks.
-fn set_rlimit(t: PosixRlimitType, soft: u64, hard: u64) -> Result<()> {
+fn set_rlimit<S: Syscall>(sys: &S, t: PosixRlimitType, soft: u64, hard: u64) -> Result<()> {
     let r = rlimit_resource(t);
-    let want = libc::rlimit {
-        rlim_cur: soft,
-        rlim_max: hard,
-    };
-    // SAFETY: setrlimit/getrlimit with structs we own.
-    if unsafe { libc::setrlimit(r, &want) } == 0 {
+    if sys.setrlimit(r, soft, hard).is_ok() {
         return Ok(());
     }
-    let mut cur = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    res(unsafe { libc::getrlimit(r, &mut cur) })?;
-    let h = hard.min(cur.rlim_max);
-    let clamped = libc::rlimit {
-        rlim_cur: soft.min(h),
-        rlim_max: h,
-    };
-    res(unsafe { libc::setrlimit(r, &clamped) }).context("setrlimit")
+    let (_, max) = sys.getrlimit(r)?;
+    let h = hard.min(max);
+    sys.setrlimit(r, soft.min(h), h).context("setrlimit")
 }
 
 /// Supplementary groups; skipped when the user namespace denies setgroups (single-id rootless map, where
 /// only the caller's own gid exists anyway).
-fn set_groups(gids: &[u32]) -> Result<()> {
+fn set_groups<S: Syscall>(sys: &S, gids: &[u32]) -> Result<()> {
     if std::fs::read_to_string("/proc/self/setgroups").is_ok_and(|s| s.trim() == "deny") {
         return Ok(());
     }
-    let g: Vec<libc::gid_t> = gids.to_vec();
-    // SAFETY: setgroups with a pointer/length into our vector.
-    res(unsafe { libc::setgroups(g.len(), g.as_ptr()) }).context("setgroups")
+    sys.setgroups(gids).context("setgroups")
 }
 
 fn to_caps(set: Option<&oci_spec::runtime::Capabilities>) -> caps::CapsHashSet {
@@ -610,44 +562,48 @@ fn to_caps(set: Option<&oci_spec::runtime::Capabilities>) -> caps::CapsHashSet {
         .collect()
 }
 
-fn drop_bounding(keep: Option<&oci_spec::runtime::Capabilities>) -> Result<()> {
+fn drop_bounding<S: Syscall>(
+    sys: &S,
+    keep: Option<&oci_spec::runtime::Capabilities>,
+) -> Result<()> {
     let keep = to_caps(keep);
     for c in caps::runtime::thread_all_supported() {
         if !keep.contains(&c) {
-            caps::drop(None, caps::CapSet::Bounding, c)
+            sys.cap_drop_bounding(c)
                 .with_context(|| format!("dropping {c} from the bounding set"))?;
         }
     }
     Ok(())
 }
 
-fn raise_effective() -> Result<()> {
-    let p = caps::read(None, caps::CapSet::Permitted)?;
-    caps::set(None, caps::CapSet::Effective, &p)?;
-    Ok(())
+fn raise_effective<S: Syscall>(sys: &S) -> Result<()> {
+    let p = sys.cap_read(caps::CapSet::Permitted)?;
+    sys.cap_set(caps::CapSet::Effective, &p)
 }
 
 /// Final capability sets. Inheritable and ambient are empty unless the spec lists them (CVE-2022-24769).
-fn set_caps(c: Option<&oci_spec::runtime::LinuxCapabilities>) -> Result<()> {
+fn set_caps<S: Syscall>(sys: &S, c: Option<&oci_spec::runtime::LinuxCapabilities>) -> Result<()> {
     let eff = to_caps(c.and_then(|c| c.effective().as_ref()));
     let prm = to_caps(c.and_then(|c| c.permitted().as_ref()));
     let inh = to_caps(c.and_then(|c| c.inheritable().as_ref()));
     let amb = to_caps(c.and_then(|c| c.ambient().as_ref()));
-    caps::clear(None, caps::CapSet::Ambient).context("clearing ambient caps")?;
-    caps::set(
-        None,
+    sys.cap_set(caps::CapSet::Ambient, &caps::CapsHashSet::new())
+        .context("clearing ambient caps")?;
+    let permitted = sys.cap_read(caps::CapSet::Permitted)?;
+    sys.cap_set(
         caps::CapSet::Effective,
-        &eff.intersection(&caps::read(None, caps::CapSet::Permitted)?)
-            .copied()
-            .collect(),
+        &eff.intersection(&permitted).copied().collect(),
     )
     .context("setting effective caps")?;
-    caps::set(None, caps::CapSet::Inheritable, &inh).context("setting inheritable caps")?;
-    caps::set(None, caps::CapSet::Permitted, &prm).context("setting permitted caps")?;
-    caps::set(None, caps::CapSet::Effective, &eff).context("setting effective caps")?;
-    for a in amb {
-        caps::raise(None, caps::CapSet::Ambient, a)
-            .with_context(|| format!("raising ambient {a}"))?;
+    sys.cap_set(caps::CapSet::Inheritable, &inh)
+        .context("setting inheritable caps")?;
+    sys.cap_set(caps::CapSet::Permitted, &prm)
+        .context("setting permitted caps")?;
+    sys.cap_set(caps::CapSet::Effective, &eff)
+        .context("setting effective caps")?;
+    if !amb.is_empty() {
+        sys.cap_set(caps::CapSet::Ambient, &amb)
+            .context("raising ambient caps")?;
     }
     Ok(())
 }
@@ -699,19 +655,282 @@ fn resolve_payload(arg0: &str, env: &[String]) -> Result<PathBuf, Fail> {
     }
 }
 
-fn execve(path: &Path, args: &[String], env: &[String]) -> std::io::Error {
-    let cs = |v: &[String]| -> Option<Vec<CString>> {
-        v.iter().map(|s| CString::new(s.as_bytes()).ok()).collect()
+#[cfg(test)]
+mod tests {
+    //! The init's step order, checked with the recording [`Syscall`] on a plain directory as the rootfs: no
+    //! root needed, nothing of the test process changes (every state-changing call is recorded, not made).
+
+    use super::*;
+    use crate::runtime::sys::fake::Recorder;
+    use oci_spec::runtime::{
+        LinuxBuilder, LinuxCapabilitiesBuilder, MountBuilder, PosixRlimitBuilder, ProcessBuilder,
+        RootBuilder, SpecBuilder, UserBuilder,
     };
-    let (Some(a), Some(e), Ok(p)) = (cs(args), cs(env), CString::new(path.as_os_str().as_bytes()))
-    else {
-        return std::io::Error::from_raw_os_error(libc::EINVAL);
-    };
-    let mut av: Vec<*const libc::c_char> = a.iter().map(|s| s.as_ptr()).collect();
-    av.push(std::ptr::null());
-    let mut ev: Vec<*const libc::c_char> = e.iter().map(|s| s.as_ptr()).collect();
-    ev.push(std::ptr::null());
-    // SAFETY: NULL-terminated arrays of pointers into CStrings alive for the call; returns only on failure.
-    unsafe { libc::execve(p.as_ptr(), av.as_ptr(), ev.as_ptr()) };
-    errno()
+    use std::collections::HashMap;
+
+    fn caps(names: &[&str]) -> oci_spec::runtime::Capabilities {
+        names
+            .iter()
+            .map(|n| n.trim_start_matches("CAP_").parse().unwrap())
+            .collect()
+    }
+
+    fn spec() -> Spec {
+        let kept = caps(&["CAP_CHOWN", "CAP_KILL"]);
+        let process = ProcessBuilder::default()
+            .args(vec![
+                "/bin/sh".to_string(),
+                "-c".to_string(),
+                "true".to_string(),
+            ])
+            .env(vec!["PATH=/bin".to_string()])
+            .cwd("/")
+            .user(
+                UserBuilder::default()
+                    .uid(1000u32)
+                    .gid(1000u32)
+                    .additional_gids(vec![29u32])
+                    .build()
+                    .unwrap(),
+            )
+            .capabilities(
+                LinuxCapabilitiesBuilder::default()
+                    .bounding(kept.clone())
+                    .effective(kept.clone())
+                    .permitted(kept)
+                    .inheritable(caps(&[]))
+                    .ambient(caps(&[]))
+                    .build()
+                    .unwrap(),
+            )
+            .rlimits(vec![
+                PosixRlimitBuilder::default()
+                    .typ(PosixRlimitType::RlimitNofile)
+                    .soft(1024u64)
+                    .hard(2048u64)
+                    .build()
+                    .unwrap(),
+            ])
+            .oom_score_adj(100)
+            .no_new_privileges(true)
+            .build()
+            .unwrap();
+        let linux = LinuxBuilder::default()
+            .sysctl(HashMap::from([(
+                "net.ipv4.ip_forward".to_string(),
+                "1".to_string(),
+            )]))
+            .masked_paths(Vec::<String>::new())
+            .readonly_paths(Vec::<String>::new())
+            .build()
+            .unwrap();
+        let mounts = vec![
+            MountBuilder::default()
+                .destination("/proc")
+                .typ("proc")
+                .source("proc")
+                .build()
+                .unwrap(),
+            MountBuilder::default()
+                .destination("/dev")
+                .typ("tmpfs")
+                .source("tmpfs")
+                .options(vec!["mode=755".to_string()])
+                .build()
+                .unwrap(),
+        ];
+        SpecBuilder::default()
+            .process(process)
+            .linux(linux)
+            .mounts(mounts)
+            .hostname("box")
+            .root(RootBuilder::default().readonly(true).build().unwrap())
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_init_runs_its_steps_in_the_documented_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let spec = spec();
+        let rootfs = Rootfs::Dir(root.clone());
+        let (a, b) = crate::runtime::sys::socketpair().unwrap();
+        let rec = Recorder {
+            root: Some(root.clone()),
+            caps: ["CAP_CHOWN", "CAP_KILL", "CAP_SYS_ADMIN"]
+                .iter()
+                .map(|c| c.parse().unwrap())
+                .collect(),
+            ..Default::default()
+        };
+        let ctx = InitCtx {
+            spec: &spec,
+            rootfs: &rootfs,
+            rootless: false,
+            in_userns: false,
+            stdio: InitStdio::Fds { stdin_null: true },
+            cgroup_dirs: Vec::new(),
+            sock: a.as_raw_fd(),
+            hold: false,
+            seccomp: None,
+        };
+        let fail = match container_init_steps(&rec, &ctx) {
+            Ok(never) => match never {},
+            Err(f) => f,
+        };
+        // The fake's execve fails with ENOSYS: the init reports the step.
+        assert!(
+            matches!(&fail, Fail::Step { step, .. } if step == "execve /bin/sh"),
+            "{fail:?}"
+        );
+        // The caller hears "about to exec" just before the execve.
+        assert!(matches!(
+            crate::runtime::msg::recv(b.as_raw_fd()).unwrap(),
+            Some(Msg::Exec)
+        ));
+        let calls = rec.calls();
+        let drops = calls
+            .iter()
+            .filter(|c| c.starts_with("drop bounding"))
+            .count();
+        assert!(calls.contains(&"drop bounding CAP_SYS_ADMIN".to_string()));
+        assert!(
+            !calls
+                .iter()
+                .any(|c| c == "drop bounding CAP_CHOWN" || c == "drop bounding CAP_KILL")
+        );
+        assert_eq!(drops, caps::runtime::thread_all_supported().len() - 2);
+        let (setns_flags, rest): (Vec<&String>, Vec<&String>) =
+            calls.iter().partition(|c| c.starts_with("drop bounding"));
+        assert!(!setns_flags.is_empty());
+        let mut got: Vec<String> = rest.into_iter().cloned().collect();
+        // The read-only root keeps the flags the mount already has (they vary with the host's /).
+        let ro = got
+            .iter()
+            .rposition(|c| c.starts_with("mount - / - "))
+            .expect("the root is remounted read-only");
+        got[ro] = "mount - / - <remount ro>".into();
+        let dev = |n: &str, ma: u32, mi: u32| {
+            [
+                format!("mknod <root>/dev/{n} {:o} {ma}:{mi}", libc::S_IFCHR | 0o666),
+                format!("chown <root>/dev/{n} 0:0"),
+            ]
+        };
+        let mut want: Vec<String> = vec![
+            "umask 0".into(),
+            // 2. propagation, 3. the rootfs, 4. spec mounts, 5. /dev content
+            format!("mount - / - {:#x} -", libc::MS_SLAVE | libc::MS_REC),
+            format!(
+                "mount <root> <root> - {:#x} -",
+                libc::MS_BIND | libc::MS_REC
+            ),
+            "mount proc <root>/proc proc 0x0 -".into(),
+            "mount tmpfs <root>/dev tmpfs 0x0 mode=755".into(),
+        ];
+        for (n, ma, mi) in [
+            ("null", 1, 3),
+            ("zero", 1, 5),
+            ("full", 1, 7),
+            ("random", 1, 8),
+            ("urandom", 1, 9),
+            ("tty", 5, 0),
+        ] {
+            want.extend(dev(n, ma, mi));
+        }
+        want.extend([
+            // 6. pivot_root
+            "chdir <root>".into(),
+            "pivot_root".into(),
+            format!("mount - . - {:#x} -", libc::MS_SLAVE | libc::MS_REC),
+            "umount .".into(),
+            "chdir /".into(),
+            // 7. stdio
+            "setsid".into(),
+            "dup2 /dev/null 0".into(),
+            // 8. sysctls, hostname; 9. read-only root
+            "write /proc/sys/net/ipv4/ip_forward 1".into(),
+            "sethostname box".into(),
+            "mount - / - <remount ro>".into(),
+            // 10. rlimits, cwd, oom_score_adj
+            format!("setrlimit {} 1024 2048", libc::RLIMIT_NOFILE),
+            "fchdir /".into(),
+            "write /proc/<pid>/oom_score_adj 100".into(),
+            // 11. user, caps, seccomp, fds, execve (bounding drops come first, checked above)
+            "prctl keepcaps 1".into(),
+            "setgroups [29]".into(),
+            "setresgid 1000".into(),
+            "setresuid 1000".into(),
+            "prctl keepcaps 0".into(),
+            "chdir /".into(),
+            "prctl no_new_privs 1".into(),
+            "capset Ambient []".into(),
+            "capset Effective [CAP_CHOWN,CAP_KILL]".into(),
+            "capset Inheritable []".into(),
+            "capset Permitted [CAP_CHOWN,CAP_KILL]".into(),
+            "capset Effective [CAP_CHOWN,CAP_KILL]".into(),
+            "umask 22".into(),
+            "close_range cloexec".into(),
+            r#"execve /bin/sh ["/bin/sh", "-c", "true"]"#.into(),
+        ]);
+        assert_eq!(got, want);
+        // The bounding set is dropped after oom_score_adj and before keepcaps.
+        let first_drop = calls
+            .iter()
+            .position(|c| c.starts_with("drop bounding"))
+            .unwrap();
+        let oom = calls
+            .iter()
+            .position(|c| c.contains("oom_score_adj"))
+            .unwrap();
+        let keep = calls.iter().position(|c| c == "prctl keepcaps 1").unwrap();
+        assert!(oom < first_drop && first_drop < keep, "{calls:#?}");
+    }
+
+    #[test]
+    fn without_no_new_privs_seccomp_loads_with_raised_caps_before_the_final_capset() {
+        let rec = Recorder {
+            caps: ["CAP_SYS_ADMIN"]
+                .iter()
+                .map(|c| c.parse().unwrap())
+                .collect(),
+            ..Default::default()
+        };
+        let mut spec = spec();
+        let mut process = spec.process().clone().unwrap();
+        process.set_no_new_privileges(Some(false));
+        process.set_rlimits(None);
+        process.set_oom_score_adj(None);
+        spec.set_process(Some(process.clone()));
+        let profile = oci_spec::runtime::LinuxSeccompBuilder::default()
+            .default_action(oci_spec::runtime::LinuxSeccompAction::ScmpActAllow)
+            .build()
+            .unwrap();
+        let filter = crate::runtime::seccomp::prepare(&profile, None).unwrap();
+        let (a, _b) = crate::runtime::sys::socketpair().unwrap();
+        let fail = match finish(&rec, &process, Some(&filter), a.as_raw_fd()) {
+            Ok(never) => match never {},
+            Err(f) => f,
+        };
+        assert!(matches!(fail, Fail::Step { .. }));
+        let calls: Vec<String> = rec
+            .calls()
+            .into_iter()
+            .filter(|c| !c.starts_with("drop bounding"))
+            .collect();
+        let at = |s: &str| {
+            calls
+                .iter()
+                .position(|c| c == s)
+                .unwrap_or_else(|| panic!("{s} missing: {calls:#?}"))
+        };
+        assert!(!calls.iter().any(|c| c.starts_with("prctl no_new_privs")));
+        let raise = at("capset Effective [CAP_SYS_ADMIN]");
+        let load = at("seccomp");
+        let last = at("capset Permitted [CAP_CHOWN,CAP_KILL]");
+        assert!(
+            at("setresuid 1000") < raise && raise < load && load < last,
+            "{calls:#?}"
+        );
+    }
 }

@@ -81,16 +81,29 @@
 //! (re-exec from a sealed memfd copy, as runc's exeseal and youki's pentacle do). `exec` and a launch that
 //! joins a pid namespace refuse to run from an unsealed binary.
 //!
+//! Files, and the one direction their imports go (a file never imports one listed before it):
+//! `launch.rs` (creation, destroy) and `exec.rs` → `userns.rs` (forked helpers), `maps.rs` (uid/gid maps),
+//! `stage.rs` (the stage child and the caller's side of the channel) → `init.rs` (steps 2 to 11) →
+//! `mounts.rs` → `overlay.rs` → `sys.rs` (raw syscalls and the `sys::Syscall` seam the init goes through,
+//! with a recording fake for unit tests). `msg.rs` is the channel's typed protocol; `cgroup.rs`,
+//! `devices.rs`, `seccomp.rs` and `seal.rs` are leaves.
+//!
 //! `examples/launch.rs` drives this module the way the monitor does; tests/runtime.rs uses it.
 
 pub mod cgroup;
 pub mod devices;
+mod exec;
 mod init;
+mod launch;
+mod maps;
 mod mounts;
+mod msg;
 pub mod overlay;
-mod process;
 pub mod seal;
 mod seccomp;
+mod stage;
+mod sys;
+mod userns;
 
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
@@ -212,7 +225,7 @@ pub enum LaunchError {
 
 /// Starts a container. The caller must be single-threaded.
 pub fn launch(l: Launch) -> Result<Launched> {
-    process::launch(l)
+    launch::launch(l)
 }
 
 /// Starts `process` inside the namespaces (and cgroup) of the running container whose init is `container_pid`.
@@ -225,26 +238,45 @@ pub fn exec(
     stdio: Stdio,
     cgroup: Option<&str>,
 ) -> Result<Launched> {
-    process::exec(container_pid, spec, process, stdio, cgroup)
+    exec::exec(container_pid, spec, process, stdio, cgroup)
+}
+
+/// The capabilities of `exec --privileged` (docker gives the exec'd process every capability): every one in
+/// the caller's bounding set, as sets for [`exec`]'s `process`. A host (or an outer container) with a reduced
+/// bounding set gives fewer, as podman does, instead of failing in capset.
+pub fn privileged_capabilities() -> oci_spec::runtime::LinuxCapabilities {
+    let mut all: Vec<oci_spec::runtime::Capability> = sys::bounding_set()
+        .into_iter()
+        .filter_map(|c| c.to_string().trim_start_matches("CAP_").parse().ok())
+        .collect();
+    all.sort_by_key(|c| c.to_string());
+    let set: oci_spec::runtime::Capabilities = all.into_iter().collect();
+    let mut caps = oci_spec::runtime::LinuxCapabilities::default();
+    caps.set_bounding(Some(set.clone()));
+    caps.set_effective(Some(set.clone()));
+    caps.set_permitted(Some(set));
+    caps.set_inheritable(Some(Default::default()));
+    caps.set_ambient(Some(Default::default()));
+    caps
 }
 
 /// Kills what is left in the container's cgroup, unmounts its rootfs if it is mounted on the host, removes the
 /// cgroup. Idempotent: anything already gone is fine.
 pub fn destroy(id: &str, rootfs: &Rootfs, cgroup: Option<&str>) -> Result<()> {
-    process::destroy(id, rootfs, cgroup)
+    launch::destroy(id, rootfs, cgroup)
 }
 
 /// Removes `path` recursively as root of a user namespace with a rootless container's uid/gid maps, for
 /// what a rootless user cannot delete outside it (files of the container's subordinate ids, dirs it made
 /// mode 000). The caller must be single-threaded and unprivileged.
 pub fn remove_in_userns(path: &std::path::Path) -> Result<()> {
-    process::remove_in_userns(path)
+    userns::remove_in_userns(path)
 }
 
 /// Runs `f` in a child as root of a user namespace with a rootless container's maps (nothing mounted):
 /// files read and written there carry the container's own ids. The caller must be single-threaded.
 pub fn in_userns(what: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
-    process::in_userns(what, f)
+    userns::in_userns(what, f)
 }
 
 /// Runs `f` with the container's rootfs mounted at [`Rootfs::root`] in a child's private mount namespace
@@ -255,7 +287,7 @@ pub fn with_rootfs(
     rootless: bool,
     f: impl FnOnce(&std::path::Path) -> Result<()>,
 ) -> Result<()> {
-    process::with_rootfs(rootfs, rootless, f)
+    userns::with_rootfs(rootfs, rootless, f)
 }
 
 /// Field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat; `None` when the process is gone.
@@ -270,6 +302,70 @@ pub fn process_start_time(pid: i32) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The runtime's files in import order: each may import only files after it (and the leaves), so
+    /// launch/exec -> init -> mounts -> overlay -> sys stays one way.
+    const LAYERS: [&str; 9] = [
+        "launch", "exec", "userns", "maps", "stage", "init", "mounts", "overlay", "sys",
+    ];
+
+    /// Names of runtime modules a source file refers to through `super::` or `crate::runtime::` (comments
+    /// aside: a doc link is no import).
+    fn imported(src: &str) -> Vec<String> {
+        let src: String = src
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut out = Vec::new();
+        for prefix in ["super::", "crate::runtime::"] {
+            for (i, _) in src.match_indices(prefix) {
+                let rest = &src[i + prefix.len()..];
+                let names: Vec<&str> = match rest.strip_prefix('{') {
+                    Some(group) => group[..group.find('}').unwrap_or(0)]
+                        .split(',')
+                        .map(|n| n.trim().split("::").next().unwrap_or(""))
+                        .collect(),
+                    None => vec![
+                        rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .next()
+                            .unwrap_or(""),
+                    ],
+                };
+                out.extend(names.into_iter().map(str::to_string));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn runtime_files_import_one_way() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/runtime");
+        for (i, file) in LAYERS.iter().enumerate() {
+            let src = std::fs::read_to_string(dir.join(format!("{file}.rs"))).unwrap();
+            for name in imported(&src) {
+                if let Some(j) = LAYERS.iter().position(|l| *l == name) {
+                    assert!(
+                        j > i,
+                        "runtime/{file}.rs imports runtime/{name}.rs, which is above it"
+                    );
+                }
+            }
+        }
+        for leaf in ["msg", "cgroup", "devices", "seccomp", "seal"] {
+            let src = std::fs::read_to_string(dir.join(format!("{leaf}.rs"))).unwrap();
+            for name in imported(&src) {
+                assert!(
+                    name == "sys" || !LAYERS.contains(&name.as_str()),
+                    "runtime/{leaf}.rs is a leaf but imports runtime/{name}.rs"
+                );
+            }
+        }
+        assert_eq!(
+            imported("use super::{self, Kind};\nsuper::overlay::x"),
+            ["self", "Kind", "overlay"]
+        );
+    }
 
     #[test]
     fn start_time_of_self_is_stable_and_gone_pid_is_none() {

@@ -4,55 +4,21 @@
 //! relative to the rootfs, never the host) and mounting through `/proc/self/fd/N` of the resolved O_PATH fd
 //! (runc 0ca91f44f, CVE-2021-30465). /proc, /sys, /dev and the kernel filesystems must be real directories
 //! (CVE-2019-19921, CVE-2023-27561, CVE-2026-41579): a symlink there is refused.
-//! Depends on libc, oci_spec and its siblings only. Runs only inside the init child (single-threaded).
+//! Depends on libc, oci_spec, [`super::overlay`], [`super::cgroup`] (its layout) and [`super::sys`]; every call
+//! that changes kernel state goes through the [`Syscall`] seam, so the mount plan is tested with a fake.
+//! Runs only inside the init child (single-threaded).
 
 use std::ffi::CString;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::os::unix::ffi::OsStrExt;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use oci_spec::runtime::Mount;
 
 use super::Rootfs;
-
-fn cstr(p: impl AsRef<std::ffi::OsStr>) -> Result<CString> {
-    CString::new(p.as_ref().as_bytes()).context("path contains a NUL byte")
-}
-
-fn last_err() -> std::io::Error {
-    std::io::Error::last_os_error()
-}
-
-/// openat2(2); `resolve` is a RESOLVE_* mask.
-pub(crate) fn openat2(
-    dirfd: RawFd,
-    path: &Path,
-    flags: i32,
-    resolve: u64,
-) -> std::io::Result<OwnedFd> {
-    let p = CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
-    // SAFETY: open_how is plain old data; all-zero is its documented "no options" value.
-    let mut how: libc::open_how = unsafe { std::mem::zeroed() };
-    how.flags = (flags | libc::O_CLOEXEC) as u64;
-    how.resolve = resolve;
-    // SAFETY: openat2 with a valid C string and a properly sized open_how we own.
-    let fd = unsafe {
-        libc::syscall(
-            libc::SYS_openat2,
-            dirfd,
-            p.as_ptr(),
-            &how as *const libc::open_how,
-            size_of::<libc::open_how>(),
-        )
-    };
-    if fd < 0 {
-        return Err(last_err());
-    }
-    // SAFETY: the kernel just returned this fd to us.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
-}
+use super::overlay;
+pub(crate) use super::sys::openat2;
+use super::sys::{Syscall, cstr, errno as last_err};
 
 const IN_ROOT: u64 = libc::RESOLVE_IN_ROOT | libc::RESOLVE_NO_MAGICLINKS;
 
@@ -244,41 +210,6 @@ fn readlinkat(dir: &OwnedFd, name: &CString) -> Result<PathBuf> {
     ))
 }
 
-pub(crate) fn sys_mount(
-    src: Option<&str>,
-    target: &str,
-    fstype: Option<&str>,
-    flags: u64,
-    data: Option<&str>,
-) -> Result<()> {
-    let src_c = src.map(cstr).transpose()?;
-    let t = cstr(target)?;
-    let ty = fstype.map(cstr).transpose()?;
-    let d = data.filter(|d| !d.is_empty()).map(cstr).transpose()?;
-    // SAFETY: mount(2) with valid C strings or nulls, all owned for the duration of the call.
-    let rc = unsafe {
-        libc::mount(
-            src_c.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
-            t.as_ptr(),
-            ty.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
-            flags as libc::c_ulong,
-            d.as_ref()
-                .map_or(std::ptr::null(), |s| s.as_ptr() as *const libc::c_void),
-        )
-    };
-    if rc < 0 {
-        return Err(last_err()).with_context(|| {
-            format!(
-                "mount {} on {target} (type {}, data {:?})",
-                src.unwrap_or("none"),
-                fstype.unwrap_or("none"),
-                data
-            )
-        });
-    }
-    Ok(())
-}
-
 /// Parsed fstab-style options.
 #[derive(Default, Debug)]
 pub(crate) struct Opts {
@@ -366,10 +297,10 @@ fn locked_flags(fd: &OwnedFd) -> u64 {
 }
 
 /// Remounts the bind mount at `dest` (resolved afresh, so the fd is the new mount) with `flags`.
-fn remount_bind(root: &OwnedFd, dest: &Path, flags: u64) -> Result<()> {
+fn remount_bind<S: Syscall>(sys: &S, root: &OwnedFd, dest: &Path, flags: u64) -> Result<()> {
     let fd = resolve(root, dest, Kind::Dir, false)?;
     let keep = locked_flags(&fd);
-    sys_mount(
+    sys.mount(
         None,
         &fd_path(&fd),
         None,
@@ -380,7 +311,7 @@ fn remount_bind(root: &OwnedFd, dest: &Path, flags: u64) -> Result<()> {
 }
 
 /// Step: mount propagation of the whole tree, so nothing we mount reaches the host.
-pub(crate) fn set_root_propagation(spec_value: Option<&str>) -> Result<()> {
+pub(crate) fn set_root_propagation<S: Syscall>(sys: &S, spec_value: Option<&str>) -> Result<()> {
     // runc's default is rslave: host unmounts still propagate in, our mounts never propagate out.
     let flags = match spec_value.unwrap_or("rslave") {
         "private" => libc::MS_PRIVATE,
@@ -391,7 +322,7 @@ pub(crate) fn set_root_propagation(spec_value: Option<&str>) -> Result<()> {
         "runbindable" => libc::MS_UNBINDABLE | libc::MS_REC,
         other => bail!("unknown rootfsPropagation {other:?}"),
     };
-    sys_mount(None, "/", None, flags, None)
+    sys.mount(None, "/", None, flags, None)
 }
 
 fn check_overlay_path(p: &Path) -> Result<String> {
@@ -406,16 +337,17 @@ fn check_overlay_path(p: &Path) -> Result<String> {
 
 /// Step: the rootfs. Returns the directory that becomes "/". In a user namespace the overlay is mounted as
 /// `choice` says ([`super::overlay`]: native with `userxattr`, kernel >= 5.11, or fuse-overlayfs).
-pub(crate) fn mount_rootfs(
+pub(crate) fn mount_rootfs<S: Syscall>(
+    sys: &S,
     rootfs: &Rootfs,
     in_userns: bool,
-    choice: &super::overlay::Choice,
+    choice: &overlay::Choice,
 ) -> Result<PathBuf> {
     match rootfs {
         Rootfs::Dir(d) => {
             let s = d.to_str().context("rootfs path is not UTF-8")?;
             // Bind the rootfs onto itself: pivot_root needs a mount point.
-            sys_mount(Some(s), s, None, libc::MS_BIND | libc::MS_REC, None)
+            sys.mount(Some(s), s, None, libc::MS_BIND | libc::MS_REC, None)
                 .context("binding the rootfs onto itself")?;
             Ok(d.clone())
         }
@@ -442,9 +374,9 @@ pub(crate) fn mount_rootfs(
             );
             let m = check_overlay_path(merged)?;
             if in_userns {
-                super::overlay::mount_rootless(&data, &m, choice)?;
+                overlay::mount_rootless(sys, &data, &m, choice)?;
             } else {
-                sys_mount(Some("overlay"), &m, Some("overlay"), 0, Some(&data))
+                sys.mount(Some("overlay"), &m, Some("overlay"), 0, Some(&data))
                     .context("mounting the overlay rootfs")?;
             }
             Ok(merged.clone())
@@ -470,7 +402,7 @@ pub(crate) struct MountCtx<'a> {
 }
 
 /// Step: one spec mount.
-pub(crate) fn mount_one(ctx: &MountCtx, m: &Mount) -> Result<()> {
+pub(crate) fn mount_one<S: Syscall>(sys: &S, ctx: &MountCtx, m: &Mount) -> Result<()> {
     let dest = m.destination();
     let ty = m.typ().as_deref().unwrap_or("");
     let o = parse_opts(m.options().as_deref().unwrap_or(&[]));
@@ -485,33 +417,33 @@ pub(crate) fn mount_one(ctx: &MountCtx, m: &Mount) -> Result<()> {
         } else {
             0
         };
-        sys_mount(Some(srcs), &fd_path(&fd), None, libc::MS_BIND | rec, None)?;
+        sys.mount(Some(srcs), &fd_path(&fd), None, libc::MS_BIND | rec, None)?;
         drop(fd);
         let extra = o.flags & !(libc::MS_BIND | libc::MS_REC);
         if extra != 0 {
-            remount_bind(ctx.root, dest, extra)?;
+            remount_bind(sys, ctx.root, dest, extra)?;
         }
         if extra & libc::MS_RDONLY != 0 && rec != 0 {
             // A read-only rbind is read-only all the way down, as docker does on kernels with mount_setattr
             // (>= 5.12); the remount above only reaches the top mount.
-            recursive_readonly(ctx.root, dest)?;
+            recursive_readonly(sys, ctx.root, dest)?;
         }
-        return propagate(ctx.root, dest, o.propagation);
+        return propagate(sys, ctx.root, dest, o.propagation);
     }
     if ty == "cgroup" || ty == "cgroup2" {
-        return mount_cgroup(ctx, m, &o);
+        return mount_cgroup(sys, ctx, m, &o);
     }
     let fd = resolve(ctx.root, dest, Kind::Dir, must_be_dir(m))?;
     let target = fd_path(&fd);
     let src = m.source().as_ref().and_then(|s| s.to_str()).unwrap_or(ty);
     let data = o.data.join(",");
-    let res = sys_mount(Some(src), &target, Some(ty), o.flags, Some(&data));
+    let res = sys.mount(Some(src), &target, Some(ty), o.flags, Some(&data));
     match res {
         Ok(()) => {}
         Err(e) if ctx.rootless && ty == "sysfs" => {
             // sysfs needs a network namespace owned by our user namespace; fall back to a read-only rbind of
             // the host's, as runc and podman do rootless.
-            sys_mount(
+            sys.mount(
                 Some("/sys"),
                 &target,
                 None,
@@ -521,6 +453,7 @@ pub(crate) fn mount_one(ctx: &MountCtx, m: &Mount) -> Result<()> {
             .with_context(|| format!("{e:#}; then binding /sys"))?;
             drop(fd);
             remount_bind(
+                sys,
                 ctx.root,
                 dest,
                 libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
@@ -537,11 +470,11 @@ pub(crate) fn mount_one(ctx: &MountCtx, m: &Mount) -> Result<()> {
                 .filter(|d| !d.starts_with("gid="))
                 .map(String::as_str)
                 .collect();
-            sys_mount(Some(src), &target, Some(ty), o.flags, Some(&data.join(",")))
+            sys.mount(Some(src), &target, Some(ty), o.flags, Some(&data.join(",")))
                 .with_context(|| format!("{e:#}; then without gid="))?;
         }
         Err(e) if ctx.rootless && ty == "mqueue" => {
-            sys_mount(
+            sys.mount(
                 Some("/dev/mqueue"),
                 &target,
                 None,
@@ -553,41 +486,12 @@ pub(crate) fn mount_one(ctx: &MountCtx, m: &Mount) -> Result<()> {
         Err(e) => return Err(e),
     }
     drop(fd);
-    propagate(ctx.root, dest, o.propagation)
+    propagate(sys, ctx.root, dest, o.propagation)
 }
 
-/// struct mount_attr of mount_setattr(2).
-#[repr(C)]
-struct MountAttr {
-    attr_set: u64,
-    attr_clr: u64,
-    propagation: u64,
-    userns_fd: u64,
-}
-
-const MOUNT_ATTR_RDONLY: u64 = 0x1;
-
-fn recursive_readonly(root: &OwnedFd, dest: &Path) -> Result<()> {
+fn recursive_readonly<S: Syscall>(sys: &S, root: &OwnedFd, dest: &Path) -> Result<()> {
     let fd = resolve(root, dest, Kind::Dir, false)?;
-    let attr = MountAttr {
-        attr_set: MOUNT_ATTR_RDONLY,
-        attr_clr: 0,
-        propagation: 0,
-        userns_fd: 0,
-    };
-    // SAFETY: mount_setattr on our O_PATH fd with an empty path, and a mount_attr we own with its size.
-    let rc = unsafe {
-        libc::syscall(
-            libc::SYS_mount_setattr,
-            fd.as_raw_fd(),
-            c"".as_ptr(),
-            (libc::AT_EMPTY_PATH | libc::AT_RECURSIVE) as libc::c_uint,
-            &attr as *const MountAttr,
-            size_of::<MountAttr>(),
-        )
-    };
-    if rc < 0 {
-        let e = last_err();
+    if let Err(e) = sys.mount_setattr_rdonly(fd.as_raw_fd()) {
         // Older kernels: only the top mount is read-only, as with docker before 25.0.
         if e.raw_os_error() != Some(libc::ENOSYS) {
             return Err(e)
@@ -597,22 +501,22 @@ fn recursive_readonly(root: &OwnedFd, dest: &Path) -> Result<()> {
     Ok(())
 }
 
-fn propagate(root: &OwnedFd, dest: &Path, prop: u64) -> Result<()> {
+fn propagate<S: Syscall>(sys: &S, root: &OwnedFd, dest: &Path, prop: u64) -> Result<()> {
     if prop == 0 {
         return Ok(());
     }
     let fd = resolve(root, dest, Kind::Dir, false)?;
-    sys_mount(None, &fd_path(&fd), None, prop, None)
+    sys.mount(None, &fd_path(&fd), None, prop, None)
 }
 
 /// /sys/fs/cgroup: v2 mounts cgroup2 (the cgroup namespace shows the container's own cgroup as root); v1
 /// mounts a tmpfs with a bind of the container's own directory of each hierarchy.
-fn mount_cgroup(ctx: &MountCtx, m: &Mount, o: &Opts) -> Result<()> {
+fn mount_cgroup<S: Syscall>(sys: &S, ctx: &MountCtx, m: &Mount, o: &Opts) -> Result<()> {
     let dest = m.destination();
     let fd = resolve(ctx.root, dest, Kind::Dir, true)?;
     let flags = o.flags & !libc::MS_RDONLY;
     if super::cgroup::version() == super::cgroup::Version::V2 {
-        let r = sys_mount(
+        let r = sys.mount(
             Some("cgroup2"),
             &fd_path(&fd),
             Some("cgroup2"),
@@ -620,7 +524,7 @@ fn mount_cgroup(ctx: &MountCtx, m: &Mount, o: &Opts) -> Result<()> {
             None,
         );
         if r.is_err() && ctx.rootless {
-            sys_mount(
+            sys.mount(
                 Some("/sys/fs/cgroup"),
                 &fd_path(&fd),
                 None,
@@ -629,6 +533,7 @@ fn mount_cgroup(ctx: &MountCtx, m: &Mount, o: &Opts) -> Result<()> {
             )?;
             drop(fd);
             return remount_bind(
+                sys,
                 ctx.root,
                 dest,
                 libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
@@ -636,7 +541,7 @@ fn mount_cgroup(ctx: &MountCtx, m: &Mount, o: &Opts) -> Result<()> {
         }
         return r;
     }
-    sys_mount(
+    sys.mount(
         Some("tmpfs"),
         &fd_path(&fd),
         Some("tmpfs"),
@@ -653,9 +558,10 @@ fn mount_cgroup(ctx: &MountCtx, m: &Mount, o: &Opts) -> Result<()> {
         let sub = dest.join(&name);
         let sfd = resolve(ctx.root, &sub, Kind::Dir, true)?;
         let s = host_dir.to_str().context("cgroup path is not UTF-8")?;
-        sys_mount(Some(s), &fd_path(&sfd), None, libc::MS_BIND, None)?;
+        sys.mount(Some(s), &fd_path(&sfd), None, libc::MS_BIND, None)?;
         drop(sfd);
         remount_bind(
+            sys,
             ctx.root,
             &sub,
             libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
@@ -663,7 +569,7 @@ fn mount_cgroup(ctx: &MountCtx, m: &Mount, o: &Opts) -> Result<()> {
     }
     if o.flags & libc::MS_RDONLY != 0 {
         let fd = resolve(ctx.root, dest, Kind::Dir, true)?;
-        sys_mount(
+        sys.mount(
             None,
             &fd_path(&fd),
             None,
@@ -723,7 +629,12 @@ pub(crate) fn default_devices() -> Vec<Device> {
 
 /// Step: a device node: mknod, or inside a user namespace (where mknod is not allowed) an empty file
 /// with the host's node bind-mounted onto it.
-pub(crate) fn create_device(root: &OwnedFd, d: &Device, in_userns: bool) -> Result<()> {
+pub(crate) fn create_device<S: Syscall>(
+    sys: &S,
+    root: &OwnedFd,
+    d: &Device,
+    in_userns: bool,
+) -> Result<()> {
     let parent_rel = d.path.parent().unwrap_or(Path::new("/dev"));
     let name = cstr(d.path.file_name().context("device path without a name")?)?;
     let parent = resolve(root, parent_rel, Kind::Dir, true)?;
@@ -733,35 +644,19 @@ pub(crate) fn create_device(root: &OwnedFd, d: &Device, in_userns: bool) -> Resu
     if in_userns {
         let fd = resolve(root, &d.path, Kind::File, true)?;
         let host = d.path.to_str().context("device path is not UTF-8")?;
-        sys_mount(Some(host), &fd_path(&fd), None, libc::MS_BIND, None)
+        sys.mount(Some(host), &fd_path(&fd), None, libc::MS_BIND, None)
             .with_context(|| format!("binding host device {host}"))?;
         return Ok(());
     }
-    // SAFETY: mknodat relative to our verified parent fd with a single-component name.
-    let rc = unsafe {
-        libc::mknodat(
-            parent.as_raw_fd(),
-            name.as_ptr(),
-            d.kind | (d.mode & 0o7777),
-            libc::makedev(d.major, d.minor),
-        )
-    };
-    if rc < 0 {
-        return Err(last_err()).with_context(|| format!("mknod {}", d.path.display()));
-    }
-    // SAFETY: fchownat relative to our parent fd, not following a symlink.
-    if unsafe {
-        libc::fchownat(
-            parent.as_raw_fd(),
-            name.as_ptr(),
-            d.uid,
-            d.gid,
-            libc::AT_SYMLINK_NOFOLLOW,
-        )
-    } < 0
-    {
-        return Err(last_err()).with_context(|| format!("chown {}", d.path.display()));
-    }
+    sys.mknodat(
+        parent.as_raw_fd(),
+        &name,
+        d.kind | (d.mode & 0o7777),
+        libc::makedev(d.major, d.minor),
+    )
+    .with_context(|| format!("mknod {}", d.path.display()))?;
+    sys.fchownat(parent.as_raw_fd(), &name, d.uid, d.gid)
+        .with_context(|| format!("chown {}", d.path.display()))?;
     Ok(())
 }
 
@@ -791,32 +686,20 @@ pub(crate) fn dev_symlinks(root: &OwnedFd) -> Result<()> {
 
 /// Step: pivot_root into `new_root` with the `pivot_root(".", ".")` trick (no put_old directory needed), then
 /// detach the old root.
-pub(crate) fn pivot_into(new_root: &Path) -> Result<()> {
+pub(crate) fn pivot_into<S: Syscall>(sys: &S, new_root: &Path) -> Result<()> {
     let r = cstr(new_root)?;
-    // SAFETY: chdir with a valid C string.
-    if unsafe { libc::chdir(r.as_ptr()) } < 0 {
-        return Err(last_err()).context("chdir into the new root");
-    }
-    // SAFETY: pivot_root syscall with two valid C strings.
-    if unsafe { libc::syscall(libc::SYS_pivot_root, c".".as_ptr(), c".".as_ptr()) } < 0 {
-        return Err(last_err()).context("pivot_root");
-    }
+    sys.chdir(&r).context("chdir into the new root")?;
+    sys.pivot_root_dot().context("pivot_root")?;
     // The old root is now stacked on "."; make it a slave so its unmount does not propagate to the host.
-    sys_mount(None, ".", None, libc::MS_SLAVE | libc::MS_REC, None)?;
-    // SAFETY: umount2 of "." with MNT_DETACH.
-    if unsafe { libc::umount2(c".".as_ptr(), libc::MNT_DETACH) } < 0 {
-        return Err(last_err()).context("detaching the old root");
-    }
-    // SAFETY: chdir with a static C string.
-    if unsafe { libc::chdir(c"/".as_ptr()) } < 0 {
-        return Err(last_err()).context("chdir /");
-    }
+    sys.mount(None, ".", None, libc::MS_SLAVE | libc::MS_REC, None)?;
+    sys.umount_detach(c".").context("detaching the old root")?;
+    sys.chdir(c"/").context("chdir /")?;
     Ok(())
 }
 
 /// Step: masked paths, after pivot_root. Files get the container's verified /dev/null bound over them,
 /// directories an empty read-only tmpfs (CVE-2025-31133: /dev/null itself is checked to be char 1:3).
-pub(crate) fn mask_paths(root: &OwnedFd, paths: &[String]) -> Result<()> {
+pub(crate) fn mask_paths<S: Syscall>(sys: &S, root: &OwnedFd, paths: &[String]) -> Result<()> {
     let mut devnull: Option<OwnedFd> = None;
     // docker's list has "/sys/devices/system/cpu/cpu*/thermal_throttle": expand it in the container's view.
     let expanded: Vec<String> = paths.iter().flat_map(|p| expand_glob(p)).collect();
@@ -826,7 +709,7 @@ pub(crate) fn mask_paths(root: &OwnedFd, paths: &[String]) -> Result<()> {
         };
         let st = fstat(&fd)?;
         if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
-            sys_mount(
+            sys.mount(
                 Some("tmpfs"),
                 &fd_path(&fd),
                 Some("tmpfs"),
@@ -850,7 +733,7 @@ pub(crate) fn mask_paths(root: &OwnedFd, paths: &[String]) -> Result<()> {
                 devnull = Some(n);
             }
             let n = devnull.as_ref().map(fd_path).unwrap_or_default();
-            sys_mount(Some(&n), &fd_path(&fd), None, libc::MS_BIND, None)
+            sys.mount(Some(&n), &fd_path(&fd), None, libc::MS_BIND, None)
                 .with_context(|| format!("masking {p}"))?;
         }
     }
@@ -897,26 +780,26 @@ fn expand_glob(p: &str) -> Vec<String> {
 }
 
 /// Step: read-only paths: bind each onto itself, then remount read-only.
-pub(crate) fn readonly_paths(root: &OwnedFd, paths: &[String]) -> Result<()> {
+pub(crate) fn readonly_paths<S: Syscall>(sys: &S, root: &OwnedFd, paths: &[String]) -> Result<()> {
     for p in paths {
         let Ok(fd) = openat2(root.as_raw_fd(), &rel(Path::new(p))?, libc::O_PATH, IN_ROOT) else {
             continue;
         };
         let t = fd_path(&fd);
-        sys_mount(Some(&t), &t, None, libc::MS_BIND | libc::MS_REC, None)
+        sys.mount(Some(&t), &t, None, libc::MS_BIND | libc::MS_REC, None)
             .with_context(|| format!("binding {p}"))?;
         drop(fd);
-        remount_bind(root, Path::new(p), libc::MS_RDONLY)
+        remount_bind(sys, root, Path::new(p), libc::MS_RDONLY)
             .with_context(|| format!("making {p} read-only"))?;
     }
     Ok(())
 }
 
 /// Step: the root read-only (spec.root.readonly).
-pub(crate) fn readonly_root() -> Result<()> {
+pub(crate) fn readonly_root<S: Syscall>(sys: &S) -> Result<()> {
     let fd = openat2(libc::AT_FDCWD, Path::new("/"), libc::O_PATH, 0)?;
     let keep = locked_flags(&fd);
-    sys_mount(
+    sys.mount(
         None,
         "/",
         None,
@@ -974,6 +857,180 @@ mod tests {
         assert_eq!(
             rel(Path::new("/proc/sys")).unwrap(),
             PathBuf::from("proc/sys")
+        );
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    //! The mount plan, checked with the recording [`Syscall`] on a plain directory: no root needed.
+
+    use super::*;
+    use crate::runtime::sys::fake::Recorder;
+    use oci_spec::runtime::MountBuilder;
+
+    fn world() -> (tempfile::TempDir, OwnedFd, Recorder) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = openat2(
+            libc::AT_FDCWD,
+            tmp.path(),
+            libc::O_PATH | libc::O_DIRECTORY,
+            0,
+        )
+        .unwrap();
+        let rec = Recorder {
+            root: Some(tmp.path().canonicalize().unwrap()),
+            ..Default::default()
+        };
+        (tmp, root, rec)
+    }
+
+    fn mount(dest: &str, typ: &str, src: &str, opts: &[&str]) -> Mount {
+        MountBuilder::default()
+            .destination(dest)
+            .typ(typ)
+            .source(src)
+            .options(opts.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_read_only_rbind_is_bound_remounted_made_read_only_recursively_then_propagated() {
+        let (tmp, root, rec) = world();
+        let src = tempfile::tempdir().unwrap();
+        let ctx = MountCtx {
+            root: &root,
+            rootless: false,
+            cgroup_dirs: &[],
+        };
+        let m = mount(
+            "/data",
+            "bind",
+            src.path().to_str().unwrap(),
+            &["rbind", "ro", "nosuid", "rprivate"],
+        );
+        mount_one(&rec, &ctx, &m).unwrap();
+        assert!(
+            tmp.path().join("data").is_dir(),
+            "the mount point is created"
+        );
+        let keep = locked_flags(&resolve(&root, Path::new("/data"), Kind::Dir, false).unwrap());
+        let src_shown = src.path().canonicalize().unwrap();
+        assert_eq!(
+            rec.calls(),
+            vec![
+                format!(
+                    "mount {} <root>/data - {:#x} -",
+                    src_shown.display(),
+                    libc::MS_BIND | libc::MS_REC
+                ),
+                format!(
+                    "mount - <root>/data - {:#x} -",
+                    libc::MS_REMOUNT | libc::MS_BIND | libc::MS_RDONLY | libc::MS_NOSUID | keep
+                ),
+                "mount_setattr rdonly <root>/data".to_string(),
+                format!(
+                    "mount - <root>/data - {:#x} -",
+                    libc::MS_PRIVATE | libc::MS_REC
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn kernel_filesystems_are_mounted_with_their_data_and_a_symlinked_proc_is_refused() {
+        let (tmp, root, rec) = world();
+        let ctx = MountCtx {
+            root: &root,
+            rootless: false,
+            cgroup_dirs: &[],
+        };
+        mount_one(
+            &rec,
+            &ctx,
+            &mount(
+                "/dev",
+                "tmpfs",
+                "tmpfs",
+                &["nosuid", "strictatime", "mode=755"],
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            rec.calls(),
+            vec![format!(
+                "mount tmpfs <root>/dev tmpfs {:#x} mode=755",
+                libc::MS_NOSUID | libc::MS_STRICTATIME
+            )]
+        );
+        std::os::unix::fs::symlink("/", tmp.path().join("proc")).unwrap();
+        let e = mount_one(&rec, &ctx, &mount("/proc", "proc", "proc", &[])).unwrap_err();
+        assert!(
+            format!("{e:#}").contains("is a symlink in the rootfs"),
+            "{e:#}"
+        );
+        assert_eq!(
+            rec.calls().len(),
+            1,
+            "nothing is mounted on a symlinked /proc"
+        );
+    }
+
+    #[test]
+    fn rootless_sysfs_falls_back_to_a_read_only_bind_of_the_hosts() {
+        let (_tmp, root, mut rec) = world();
+        rec.refuse = vec!["sysfs"];
+        let ctx = MountCtx {
+            root: &root,
+            rootless: true,
+            cgroup_dirs: &[],
+        };
+        mount_one(&rec, &ctx, &mount("/sys", "sysfs", "sysfs", &["ro"])).unwrap();
+        let calls = rec.calls();
+        assert_eq!(calls.len(), 3, "{calls:#?}");
+        assert_eq!(
+            calls[0],
+            format!("mount sysfs <root>/sys sysfs {:#x} -", libc::MS_RDONLY)
+        );
+        assert_eq!(
+            calls[1],
+            format!(
+                "mount /sys <root>/sys - {:#x} -",
+                libc::MS_BIND | libc::MS_REC
+            )
+        );
+        assert!(
+            calls[2].starts_with("mount - <root>/sys - 0x"),
+            "then remounted: {calls:#?}"
+        );
+        let flags = u64::from_str_radix(
+            calls[2].split(' ').nth(4).unwrap().trim_start_matches("0x"),
+            16,
+        )
+        .unwrap();
+        let want = libc::MS_REMOUNT
+            | libc::MS_BIND
+            | libc::MS_RDONLY
+            | libc::MS_NOSUID
+            | libc::MS_NODEV
+            | libc::MS_NOEXEC;
+        assert_eq!(flags & want, want);
+    }
+
+    #[test]
+    fn pivot_root_detaches_the_old_root_after_making_it_a_slave() {
+        let (tmp, _root, rec) = world();
+        pivot_into(&rec, tmp.path()).unwrap();
+        assert_eq!(
+            rec.calls(),
+            vec![
+                "chdir <root>".to_string(),
+                "pivot_root".to_string(),
+                format!("mount - . - {:#x} -", libc::MS_SLAVE | libc::MS_REC),
+                "umount .".to_string(),
+                "chdir /".to_string(),
+            ]
         );
     }
 }

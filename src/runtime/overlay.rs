@@ -12,8 +12,9 @@
 //! The daemon shows in the container's `ps`, and the container's root can kill it (which only breaks that
 //! container's own rootfs); the default capability set cannot ptrace it or open its /proc/PID/root (it holds
 //! more capabilities than the payload).
-//! Depends on std, libc, oci_spec and [`super::mounts`]. Invariant: a rootless mount either succeeds with the
-//! driver asked for (auto: native, then fuse-overlayfs) or fails with an error naming what to install.
+//! Depends on std, libc, oci_spec and [`super::sys`] only (mounts calls this file, never the reverse).
+//! Invariant: a rootless mount either succeeds with the driver asked for (auto: native, then fuse-overlayfs)
+//! or fails with an error naming what to install.
 
 use std::path::{Path, PathBuf};
 
@@ -119,10 +120,15 @@ fn plan(choice: &Choice, native: Option<&anyhow::Error>) -> Result<Plan> {
 
 /// Mounts the overlay `data` (lowerdir=..,upperdir=..,workdir=.., without `userxattr`) on `merged` as root of
 /// a user namespace. Runs in the container's init (single-threaded).
-pub(crate) fn mount_rootless(data: &str, merged: &str, choice: &Choice) -> Result<()> {
+pub(crate) fn mount_rootless<S: super::sys::Syscall>(
+    sys: &S,
+    data: &str,
+    merged: &str,
+    choice: &Choice,
+) -> Result<()> {
     let native = match choice.mode {
         Mode::Fuse => None,
-        Mode::Auto | Mode::Native => Some(super::mounts::sys_mount(
+        Mode::Auto | Mode::Native => Some(sys.mount(
             Some("overlay"),
             merged,
             Some("overlay"),
@@ -153,7 +159,7 @@ const FUSE_SUPER_MAGIC: libc::c_long = 0x6573_5546;
 /// the old root, the daemon's included: it would then resolve its own paths through the mount it serves and
 /// hang waiting for itself (seen as `request_wait_answer` on the first write). The daemon's namespace lives as
 /// long as the daemon, which dies with the container's pid namespace.
-pub(crate) fn leave_fuse_daemon_behind(root: &Path) -> Result<()> {
+pub(crate) fn leave_fuse_daemon_behind<S: super::sys::Syscall>(sys: &S, root: &Path) -> Result<()> {
     let c = std::ffi::CString::new(root.as_os_str().as_encoded_bytes())
         .context("rootfs path contains a NUL byte")?;
     // SAFETY: statfs writes into the zeroed struct we own; the path is a valid C string.
@@ -166,11 +172,8 @@ pub(crate) fn leave_fuse_daemon_behind(root: &Path) -> Result<()> {
     if st.f_type as libc::c_long != FUSE_SUPER_MAGIC {
         return Ok(());
     }
-    // SAFETY: unshare in the single-threaded init.
-    if unsafe { libc::unshare(libc::CLONE_NEWNS) } < 0 {
-        return Err(std::io::Error::last_os_error())
-            .context("creating the container's mount namespace apart from fuse-overlayfs");
-    }
+    sys.unshare(libc::CLONE_NEWNS)
+        .context("creating the container's mount namespace apart from fuse-overlayfs")?;
     Ok(())
 }
 

@@ -376,7 +376,7 @@ pub fn normalize_cap(c: &str) -> Result<String> {
 /// The capability set after `--cap-add`/`--cap-drop`/`--privileged` (docker's `caps.TweakCapabilities`).
 pub fn capabilities(opts: &RunOptions) -> Result<Vec<String>> {
     if opts.privileged {
-        return Ok(ALL_CAPS.iter().map(|s| s.to_string()).collect());
+        return Ok(within_bounding(&bounding_set()));
     }
     let add: Vec<String> = opts
         .cap_add
@@ -411,6 +411,24 @@ pub fn capabilities(opts: &RunOptions) -> Result<Vec<String>> {
         }
     }
     Ok(caps)
+}
+
+/// The caller's capability bounding set (what any container it starts can ever hold).
+fn bounding_set() -> Vec<String> {
+    match caps::read(None, caps::CapSet::Bounding) {
+        Ok(set) => set.iter().map(|c| c.to_string()).collect(),
+        Err(_) => ALL_CAPS.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// `--privileged` gets every capability the bounding set has, as podman does: a host (or an outer container)
+/// with a reduced bounding set runs privileged containers instead of failing in capset (issue 13, defect 3).
+fn within_bounding(bounding: &[String]) -> Vec<String> {
+    ALL_CAPS
+        .iter()
+        .filter(|c| bounding.iter().any(|b| b == *c))
+        .map(|s| s.to_string())
+        .collect()
 }
 
 /// Parse a signal name or number as docker accepts it (`TERM`, `SIGTERM`, `15`). Hostile values
@@ -742,6 +760,31 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn privileged_gets_the_bounding_set_and_no_capability_outside_it() {
+        let reduced: Vec<String> = ALL_CAPS
+            .iter()
+            .filter(|c| **c != "CAP_SYS_MODULE")
+            .map(|s| s.to_string())
+            .collect();
+        let got = within_bounding(&reduced);
+        assert_eq!(got.len(), ALL_CAPS.len() - 1);
+        assert!(!got.contains(&"CAP_SYS_MODULE".to_string()));
+        let all: Vec<String> = ALL_CAPS.iter().map(|s| s.to_string()).collect();
+        assert_eq!(within_bounding(&all), all);
+        let o = RunOptions {
+            privileged: true,
+            ..Default::default()
+        };
+        let mine = bounding_set();
+        for c in capabilities(&o).unwrap() {
+            assert!(
+                mine.contains(&c),
+                "{c} is not in this process's bounding set"
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,106 @@
+//! The uid/gid maps of a new user namespace: the spec's, or a rootless container's own (newuidmap and
+//! newgidmap with the caller's /etc/subuid and /etc/subgid range when both exist, else one id).
+//! Depends on oci_spec and std only; written by the caller for a stage or helper child.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use oci_spec::runtime::{LinuxIdMapping, Spec};
+
+fn map_text(m: &[LinuxIdMapping]) -> String {
+    m.iter()
+        .map(|e| format!("{} {} {}\n", e.container_id(), e.host_id(), e.size()))
+        .collect()
+}
+
+fn mapping(container: u32, host: u32, size: u32) -> LinuxIdMapping {
+    oci_spec::runtime::LinuxIdMappingBuilder::default()
+        .container_id(container)
+        .host_id(host)
+        .size(size)
+        .build()
+        .expect("id mapping with all fields")
+}
+
+/// The caller's user name, from the host's /etc/passwd (never NSS).
+fn user_name(uid: u32) -> Option<String> {
+    let pw = std::fs::read_to_string("/etc/passwd").ok()?;
+    pw.lines().find_map(|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        (f.len() > 2 && f[2].parse::<u32>().ok() == Some(uid)).then(|| f[0].to_string())
+    })
+}
+
+/// The first /etc/subuid (or subgid) range of the user: (start, count).
+fn subid_range(file: &str, name: Option<&str>, id: u32) -> Option<(u32, u32)> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.lines().find_map(|l| {
+        let f: Vec<&str> = l.trim().split(':').collect();
+        if f.len() != 3 || !(Some(f[0]) == name || f[0] == id.to_string()) {
+            return None;
+        }
+        Some((f[1].parse().ok()?, f[2].parse().ok()?))
+    })
+}
+
+/// Writes the uid/gid maps of the stage child's new user namespace.
+pub(crate) fn write_maps(pid: libc::pid_t, spec: &Spec, rootless: bool) -> Result<()> {
+    // SAFETY: geteuid/getegid have no preconditions.
+    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    let linux = spec.linux().clone().unwrap_or_default();
+    let helpers =
+        Path::new("/usr/bin/newuidmap").exists() && Path::new("/usr/bin/newgidmap").exists();
+    let (umap, gmap) = match (linux.uid_mappings().clone(), linux.gid_mappings().clone()) {
+        (Some(u), Some(g)) if !u.is_empty() && !g.is_empty() => (u, g),
+        _ if !rootless => (vec![mapping(0, 0, u32::MAX)], vec![mapping(0, 0, u32::MAX)]),
+        _ => {
+            let name = user_name(uid);
+            let su = subid_range("/etc/subuid", name.as_deref(), uid);
+            let sg = subid_range("/etc/subgid", name.as_deref(), uid);
+            match (su, sg, helpers) {
+                (Some((us, uc)), Some((gs, gc)), true) => (
+                    vec![mapping(0, uid, 1), mapping(1, us, uc)],
+                    vec![mapping(0, gid, 1), mapping(1, gs, gc)],
+                ),
+                _ => (vec![mapping(0, uid, 1)], vec![mapping(0, gid, 1)]),
+            }
+        }
+    };
+    let single_own =
+        |m: &[LinuxIdMapping], own: u32| m.len() == 1 && m[0].host_id() == own && m[0].size() == 1;
+    let direct = !rootless || (single_own(&umap, uid) && single_own(&gmap, gid));
+    if direct {
+        if rootless {
+            // An unprivileged writer must deny setgroups before writing gid_map (user_namespaces(7)).
+            std::fs::write(format!("/proc/{pid}/setgroups"), "deny")
+                .context("writing setgroups deny")?;
+        }
+        std::fs::write(format!("/proc/{pid}/uid_map"), map_text(&umap))
+            .context("writing uid_map")?;
+        std::fs::write(format!("/proc/{pid}/gid_map"), map_text(&gmap))
+            .context("writing gid_map")?;
+        return Ok(());
+    }
+    for (tool, m) in [("/usr/bin/newuidmap", &umap), ("/usr/bin/newgidmap", &gmap)] {
+        let mut args = vec![pid.to_string()];
+        for e in m.iter() {
+            args.extend([
+                e.container_id().to_string(),
+                e.host_id().to_string(),
+                e.size().to_string(),
+            ]);
+        }
+        let out = std::process::Command::new(tool)
+            .args(&args)
+            .output()
+            .with_context(|| format!("running {tool}"))?;
+        if !out.status.success() {
+            bail!(
+                "{tool} {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! Forked helpers that work as a rootless container's root without starting it: [`in_userns`] (commit,
+//! export, the unpack of rootless layers), [`remove_in_userns`] and [`with_rootfs`] (`cp` on a stopped
+//! container). Each is a child that creates its namespaces, waits for the caller's maps, does its work and
+//! answers on the sync channel ([`Msg::Exec`] done, [`Msg::Failed`] with the error text).
+//! Depends on libc, [`super::maps`], [`super::mounts`], [`super::msg`], [`super::stage`] and [`super::sys`].
+
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use oci_spec::runtime::Spec;
+
+use super::maps::write_maps;
+use super::msg::{self, Msg, SETUP_TIMEOUT_SECS, failure_text};
+use super::stage::{become_ns_root, fail_step};
+use super::sys::{self, Real};
+use super::{Rootfs, mounts};
+
+/// The child's answer, then its end.
+fn answer(sock: std::os::fd::RawFd, r: Result<()>) -> ! {
+    match r {
+        Ok(()) => msg::send(sock, &Msg::Exec),
+        Err(e) => msg::send(
+            sock,
+            &Msg::Failed {
+                step: format!("{e:#}"),
+                message: String::new(),
+            },
+        ),
+    }
+    sys::exit_child(0)
+}
+
+/// Removes `path` recursively from inside a new user namespace with the maps a rootless container gets
+/// (see [`write_maps`]), as its root with every capability there: files the container created under its
+/// subordinate ids, or in dirs it made mode 000, are deletable only with CAP_DAC_OVERRIDE over those ids
+/// (podman removes inside `podman unshare` for the same reason). The caller must be single-threaded.
+pub(crate) fn remove_in_userns(path: &Path) -> Result<()> {
+    in_userns(
+        &format!("removing {}", path.display()),
+        || match std::fs::remove_dir_all(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(e).context("removing inside the user namespace")
+            }
+            _ => Ok(()),
+        },
+    )
+}
+
+/// Runs `f` in a forked child that is root of a new user namespace with a rootless container's maps, so
+/// it reads and owns files as the container does (the container's own uids and gids, files of its
+/// subordinate ids): `commit` and `export` of rootless containers. Nothing is mounted. The caller must be
+/// single-threaded and unprivileged; `f`'s error text comes back as the error.
+pub(crate) fn in_userns(what: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+    let (psock, csock) = sys::socketpair()?;
+    let child = sys::fork()?;
+    if child == 0 {
+        drop(psock);
+        let sock = csock.as_raw_fd();
+        if let Err(e) = sys::unshare(libc::CLONE_NEWUSER) {
+            fail_step(sock, "creating the user namespace", e);
+        }
+        msg::send(sock, &Msg::Ready);
+        msg::wait_go(sock);
+        become_ns_root(sock);
+        answer(sock, f());
+    }
+    drop(csock);
+    let r = drive_helper(&psock, child, "user namespace helper", true);
+    r.with_context(|| format!("{what} in a user namespace"))
+}
+
+/// Runs `f` in a forked child that mounts `rootfs` at [`Rootfs::root`] in a mount namespace of its own (and,
+/// rootless, a user namespace with the container's maps, as [`launch`] creates them), so nothing is mounted in
+/// the caller's namespace and the overlay gives exactly the container's view (whiteouts, opaque dirs,
+/// copy-up into upper). The caller must be single-threaded; `f`'s error text comes back as the error.
+pub(crate) fn with_rootfs(
+    rootfs: &Rootfs,
+    rootless: bool,
+    f: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
+    let (psock, csock) = sys::socketpair()?;
+    let child = sys::fork()?;
+    if child == 0 {
+        drop(psock);
+        let sock = csock.as_raw_fd();
+        if rootless && let Err(e) = sys::unshare(libc::CLONE_NEWUSER) {
+            fail_step(sock, "creating the user namespace", e);
+        }
+        msg::send(sock, &Msg::Ready);
+        msg::wait_go(sock);
+        if rootless {
+            become_ns_root(sock);
+        }
+        if let Err(e) = sys::unshare(libc::CLONE_NEWNS) {
+            fail_step(sock, "creating a mount namespace", e);
+        }
+        let r = mounts::set_root_propagation(&Real, None)
+            .and_then(|()| mounts::mount_rootfs(&Real, rootfs, rootless, &Default::default()))
+            .and_then(|root| {
+                let r = f(&root);
+                // A fuse-overlayfs daemon (the fallback on kernels without rootless overlay) lives until its
+                // mount goes, and this mount namespace lives as long as the daemon: unmount so both end.
+                if let Ok(c) = std::ffi::CString::new(root.as_os_str().as_encoded_bytes()) {
+                    let _ = sys::umount_detach(&c);
+                }
+                r
+            });
+        answer(sock, r);
+    }
+    drop(csock);
+    drive_helper(&psock, child, "rootfs helper", rootless)
+}
+
+/// The parent's side of a forked helper ([`in_userns`], [`with_rootfs`]): wait for it to be ready ('R'),
+/// write a rootless container's id maps when `maps`, let it go ('G'), then wait for it to end and read its
+/// answer ('X' done, 'E' error text). The child is killed on any failure and always reaped.
+fn drive_helper(psock: &OwnedFd, child: libc::pid_t, helper: &str, maps: bool) -> Result<()> {
+    let sock = psock.as_raw_fd();
+    let r = (|| -> Result<()> {
+        sys::set_recv_timeout(sock, SETUP_TIMEOUT_SECS)?;
+        match msg::recv(sock)? {
+            Some(Msg::Ready) => {}
+            Some(Msg::Failed { step, message }) => bail!("{}", failure_text(&step, &message)),
+            _ => bail!("the {helper} exited early"),
+        }
+        if maps {
+            write_maps(child, &Spec::default(), true)?;
+        }
+        msg::send(sock, &Msg::Go);
+        // The work may take longer than the setup timeout: wait for the child, then read its queued answer.
+        sys::kill_and_reap(child, false);
+        match msg::recv(sock)? {
+            Some(Msg::Exec) => Ok(()),
+            Some(Msg::Failed { step, message }) => bail!("{}", failure_text(&step, &message)),
+            _ => bail!("the {helper} exited without an answer"),
+        }
+    })();
+    // Harmless once it has been reaped (ECHILD).
+    sys::kill_and_reap(child, r.is_err());
+    r
+}
