@@ -653,8 +653,19 @@ fn set_caps(c: Option<&oci_spec::runtime::LinuxCapabilities>) -> Result<()> {
 }
 
 /// Finds args[0] like execvp, through the spec's PATH (not berth's): not found → 127, found but not executable
-/// → 126, as docker.
+/// → 126, as docker. A payload that would run berth's own binary (`/proc/self/exe`, a symlink to it, a
+/// script or ELF whose interpreter it is) is not executable: 126 (docs/security.md F1, CVE-2019-5736).
 fn resolve_payload(arg0: &str, env: &[String]) -> Result<PathBuf, Fail> {
+    let path = find_payload(arg0, env)?;
+    if super::seal::runs_own_binary(&path) {
+        return Err(Fail::NotExecutable(format!(
+            "{arg0} (runs the container runtime's own binary)"
+        )));
+    }
+    Ok(path)
+}
+
+fn find_payload(arg0: &str, env: &[String]) -> Result<PathBuf, Fail> {
     let check = |p: &Path| -> Result<bool, Fail> {
         let Ok(md) = std::fs::metadata(p) else {
             return Ok(false);
@@ -711,7 +722,37 @@ fn execve(path: &Path, args: &[String], env: &[String]) -> std::io::Error {
     av.push(std::ptr::null());
     let mut ev: Vec<*const libc::c_char> = e.iter().map(|s| s.as_ptr()).collect();
     ev.push(std::ptr::null());
-    // SAFETY: NULL-terminated arrays of pointers into CStrings alive for the call; returns only on failure.
+    // The file checked is the file executed: opened once, checked again, run through its fd
+    // (docs/security.md F1), so no rename between resolve_payload and here swaps in berth's binary.
+    // SAFETY: open with a valid C string; the fd is checked, then owned by a File.
+    let fd = unsafe { libc::open(p.as_ptr(), libc::O_PATH | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return errno();
+    }
+    // SAFETY: fd was just returned by open and is owned by nobody else.
+    let fd = unsafe { std::fs::File::from_raw_fd(fd) };
+    if super::seal::is_own_binary(&fd) {
+        return std::io::Error::from_raw_os_error(libc::EACCES);
+    }
+    // SAFETY: execveat with AT_EMPTY_PATH on an fd we own; NULL-terminated arrays of pointers into
+    // CStrings alive for the call; returns only on failure.
+    unsafe {
+        libc::syscall(
+            libc::SYS_execveat,
+            fd.as_raw_fd(),
+            c"".as_ptr(),
+            av.as_ptr(),
+            ev.as_ptr(),
+            libc::AT_EMPTY_PATH,
+        )
+    };
+    let e = errno();
+    if e.raw_os_error() != Some(libc::ENOENT) {
+        return e;
+    }
+    // A script cannot be run through a close-on-exec fd (its interpreter could not open /dev/fd/N; the
+    // kernel says ENOENT): run it by path. resolve_payload has checked its interpreters.
+    // SAFETY: as above, with a path.
     unsafe { libc::execve(p.as_ptr(), av.as_ptr(), ev.as_ptr()) };
     errno()
 }
