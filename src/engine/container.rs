@@ -1033,7 +1033,7 @@ pub struct ExecHandle {
 /// Start a process in a running container with every restriction its init has (SECURITY.md F7).
 /// The caller must be single-threaded and run from the sealed binary (`runtime::seal::ensure_sealed`).
 pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
-    use crate::runtime::{LaunchError, Stdio};
+    use crate::runtime::Stdio;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;
@@ -1135,11 +1135,7 @@ pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
             pty_master: l.pty_master,
         }),
         Err(e) => {
-            let code = match e.downcast_ref::<LaunchError>() {
-                Some(LaunchError::NotFound(_)) => 127,
-                Some(LaunchError::NotExecutable(_)) => 126,
-                _ => 126,
-            };
+            let code = monitor::launch_exit_code(&e, monitor::Start::Exec);
             Err(ExitCodeError {
                 code,
                 message: format!("{e:#}"),
