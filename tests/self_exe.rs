@@ -178,3 +178,39 @@ fn the_init_reaper_is_not_the_on_disk_binary_and_cannot_be_opened_for_writing() 
     );
     assert_eq!(lines[1], "refused", "{}", out.stdout());
 }
+
+/// In a pod sharing its PID namespace, PID 1 is the infra's pause, which is berth: it runs from a sealed
+/// in-memory copy, so a member reaching /proc/1/exe finds neither the on-disk binary nor a writable file.
+#[test]
+fn a_shared_pid_pods_pause_runs_from_a_sealed_copy() {
+    let (env, image) = busybox_world();
+    let pod = unique("sealpod");
+    env.run(["pod", "create", "--name", &pod, "--share", "+pid"])
+        .assert_ok();
+    let host = std::fs::metadata(berth_bin()).unwrap();
+    let out = env.run([
+        "run",
+        "--rm",
+        "--pod",
+        &pod,
+        &image,
+        "sh",
+        "-c",
+        "cat /proc/1/cmdline | tr '\\0' ' '; echo; readlink /proc/1/exe; stat -L -c '%i' /proc/1/exe; \
+         if ( : >> /proc/1/exe ) 2>/dev/null; then echo WRITABLE; else echo refused; fi",
+    ]);
+    env.run(["pod", "rm", "-f", &pod]).assert_ok();
+    out.assert_ok();
+    let lines = out.lines();
+    assert_eq!(lines.len(), 4, "{}", out.stdout());
+    assert_eq!(lines[0], "/berth internal pause ", "{}", out.stdout());
+    assert!(lines[1].starts_with("/memfd:berth"), "{}", out.stdout());
+    let ino: u64 = lines[2].trim().parse().unwrap();
+    assert_ne!(
+        ino,
+        host.ino(),
+        "the pause is berth's on-disk binary: {}",
+        out.stdout()
+    );
+    assert_eq!(lines[3], "refused", "{}", out.stdout());
+}

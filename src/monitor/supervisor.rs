@@ -36,6 +36,8 @@ pub(super) fn supervise(
     become_session_leader();
     let s = Supervisor::prepare(paths, id, on_exit)?;
     let mut spec = s.load_spec()?;
+    let args = spec.process().as_ref().and_then(|p| p.args().clone());
+    runtime::seal::prepare_pod_pause(&args.unwrap_or_default())?;
     let mut clients = s.open_attach(wait_attach)?;
     let (stdio, pipes) = Pipes::new(&s.rec)?;
     let net = s.set_up_network(&mut spec)?;
@@ -151,8 +153,7 @@ impl<'a> Supervisor<'a> {
     /// The OCI spec `create` wrote.
     fn load_spec(&self) -> Result<oci_spec::runtime::Spec> {
         let path = self.dir.join("config.json");
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
         serde_json::from_slice(&bytes).with_context(|| format!("parsing {}", path.display()))
     }
 

@@ -303,7 +303,7 @@ pub(crate) fn finish(
             message: "no command given".into(),
         });
     };
-    let path = resolve_payload(arg0, &env)?;
+    let path = resolve_payload(arg0, &args, &env)?;
     if nnp {
         step("setting no_new_privs", prctl(libc::PR_SET_NO_NEW_PRIVS, 1))?;
     } else if let Some(f) = filter {
@@ -655,9 +655,12 @@ fn set_caps(c: Option<&oci_spec::runtime::LinuxCapabilities>) -> Result<()> {
 /// Finds args[0] like execvp, through the spec's PATH (not berth's): not found → 127, found but not executable
 /// → 126, as docker. A payload that would run berth's own binary (`/proc/self/exe`, a symlink to it, a
 /// script or ELF whose interpreter it is) is not executable: 126 (docs/security.md F1, CVE-2019-5736).
-fn resolve_payload(arg0: &str, env: &[String]) -> Result<PathBuf, Fail> {
+/// The pod's pause process alone is berth, and [`execve`] runs it from a sealed copy.
+fn resolve_payload(arg0: &str, args: &[String], env: &[String]) -> Result<PathBuf, Fail> {
     let path = find_payload(arg0, env)?;
-    if super::seal::runs_own_binary(&path) {
+    // The pause is berth itself, never reached through an interpreter.
+    let pause = super::seal::is_pod_pause(args) && super::seal::is_own_binary_path(&path);
+    if !pause && super::seal::runs_own_binary(&path) {
         return Err(Fail::NotExecutable(format!(
             "{arg0} (runs the container runtime's own binary)"
         )));
@@ -732,6 +735,13 @@ fn execve(path: &Path, args: &[String], env: &[String]) -> std::io::Error {
     // SAFETY: fd was just returned by open and is owned by nobody else.
     let fd = unsafe { std::fs::File::from_raw_fd(fd) };
     if super::seal::is_own_binary(&fd) {
+        if super::seal::is_pod_pause(args) {
+            return super::seal::exec_sealed_copy(&fd, &av, &ev);
+        }
+        return std::io::Error::from_raw_os_error(libc::EACCES);
+    }
+    // Through the fd, so the file opened is the file whose interpreters are checked.
+    if super::seal::runs_own_binary(Path::new(&format!("/proc/self/fd/{}", fd.as_raw_fd()))) {
         return std::io::Error::from_raw_os_error(libc::EACCES);
     }
     // SAFETY: execveat with AT_EMPTY_PATH on an fd we own; NULL-terminated arrays of pointers into

@@ -12,8 +12,9 @@
 
 use std::ffi::{CString, OsString};
 use std::fs::File;
-use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd};
 use std::os::unix::ffi::OsStringExt;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use anyhow::{Context, Result, bail};
 
@@ -38,9 +39,41 @@ pub fn ensure_sealed() -> Result<()> {
         return Ok(());
     }
     let src = File::open("/proc/self/exe").context("opening /proc/self/exe")?;
+    let mem = sealed_copy(&src)?;
+    let args: Vec<CString> = std::env::args_os().map(cstring).collect::<Result<_>>()?;
+    let env: Vec<CString> = std::env::vars_os()
+        .map(|(k, v)| {
+            let mut kv = k;
+            kv.push("=");
+            kv.push(v);
+            cstring(kv)
+        })
+        .collect::<Result<_>>()?;
+    let mut argv: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
+    argv.push(std::ptr::null());
+    let mut envp: Vec<*const libc::c_char> = env.iter().map(|a| a.as_ptr()).collect();
+    envp.push(std::ptr::null());
+    // SAFETY: execveat with AT_EMPTY_PATH on our memfd; argv and envp are NULL-terminated arrays of pointers
+    // into CStrings that outlive the call (it only returns on failure).
+    unsafe {
+        libc::syscall(
+            libc::SYS_execveat,
+            mem.as_raw_fd(),
+            c"".as_ptr(),
+            argv.as_ptr(),
+            envp.as_ptr(),
+            libc::AT_EMPTY_PATH,
+        )
+    };
+    Err(std::io::Error::last_os_error())
+        .context("re-executing from the sealed memfd copy of the binary")
+}
+
+/// A memfd holding a copy of `src` (read from its start), with all the seals.
+fn sealed_copy(src: &File) -> Result<File> {
     let len = src
         .metadata()
-        .context("reading the size of /proc/self/exe")?
+        .context("reading the size of the binary")?
         .len();
     // SAFETY: memfd_create with a static name; the returned fd is checked and then owned by a File.
     let fd = unsafe {
@@ -80,37 +113,76 @@ pub fn ensure_sealed() -> Result<()> {
         return Err(std::io::Error::last_os_error())
             .context("sealing the memfd copy of the binary");
     }
-    let args: Vec<CString> = std::env::args_os().map(cstring).collect::<Result<_>>()?;
-    let env: Vec<CString> = std::env::vars_os()
-        .map(|(k, v)| {
-            let mut kv = k;
-            kv.push("=");
-            kv.push(v);
-            cstring(kv)
-        })
-        .collect::<Result<_>>()?;
-    let mut argv: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
-    argv.push(std::ptr::null());
-    let mut envp: Vec<*const libc::c_char> = env.iter().map(|a| a.as_ptr()).collect();
-    envp.push(std::ptr::null());
-    // SAFETY: execveat with AT_EMPTY_PATH on our memfd; argv and envp are NULL-terminated arrays of pointers
-    // into CStrings that outlive the call (it only returns on failure).
+    Ok(mem)
+}
+
+fn cstring(s: OsString) -> Result<CString> {
+    CString::new(s.into_vec()).context("argument or environment entry contains a NUL byte")
+}
+
+/// The one payload that may be berth's own binary: the pod infra's pause process (`<berth> internal
+/// pause`, engine::pod), which holds the pod's namespaces and is PID 1 of a pod sharing its PID namespace.
+/// It runs from a sealed copy ([`exec_sealed_copy`]), never from the on-disk file.
+pub(crate) fn is_pod_pause(args: &[String]) -> bool {
+    args.len() == 3 && args[1] == "internal" && args[2] == "pause"
+}
+
+/// The sealed copy a pod's pause runs from, made by the infra's monitor ([`prepare_pod_pause`]) and
+/// inherited by the init it forks; -1 when none was made.
+static POD_PAUSE_COPY: AtomicI32 = AtomicI32::new(-1);
+
+/// For the monitor of a pod's infra (`args` are its payload's), before the launch: makes the sealed copy
+/// the pause will run from. Made here, its pages are charged to the monitor's memory cgroup, not to the
+/// pod's, whose `--memory` would otherwise have to hold the whole binary. Kept for relaunches.
+pub fn prepare_pod_pause(args: &[String]) -> Result<()> {
+    if !is_pod_pause(args) || POD_PAUSE_COPY.load(Ordering::Relaxed) >= 0 {
+        return Ok(());
+    }
+    let src = File::open("/proc/self/exe").context("opening /proc/self/exe")?;
+    let mem = sealed_copy(&src).context("making the pod pause's sealed copy")?;
+    POD_PAUSE_COPY.store(mem.into_raw_fd(), Ordering::Relaxed);
+    Ok(())
+}
+
+/// Executes a sealed memfd copy of the open file `f` (an O_PATH fd will do; the monitor's copy when it
+/// made one) with `argv` and `envp` (NULL-terminated); returns only on failure. The container then
+/// reaches the copy, never the file.
+pub(crate) fn exec_sealed_copy(
+    f: &File,
+    argv: &[*const libc::c_char],
+    envp: &[*const libc::c_char],
+) -> std::io::Error {
+    // The monitor's copy is open (close-on-exec) for as long as the monitor lives: used as is.
+    let made = POD_PAUSE_COPY.load(Ordering::Relaxed);
+    let mut own_copy = None;
+    let fd = if made >= 0 {
+        made
+    } else {
+        let copy = File::open(format!("/proc/self/fd/{}", f.as_raw_fd()))
+            .map_err(anyhow::Error::from)
+            .and_then(|src| sealed_copy(&src));
+        match copy {
+            Ok(m) => own_copy.insert(m).as_raw_fd(),
+            Err(e) => {
+                return e
+                    .downcast::<std::io::Error>()
+                    .unwrap_or_else(|_| std::io::Error::from_raw_os_error(libc::EIO));
+            }
+        }
+    };
+    // SAFETY: execveat with AT_EMPTY_PATH on our memfd; argv and envp are NULL-terminated arrays of
+    // pointers the caller keeps alive; returns only on failure.
     unsafe {
         libc::syscall(
             libc::SYS_execveat,
-            mem.as_raw_fd(),
+            fd,
             c"".as_ptr(),
             argv.as_ptr(),
             envp.as_ptr(),
             libc::AT_EMPTY_PATH,
         )
     };
-    Err(std::io::Error::last_os_error())
-        .context("re-executing from the sealed memfd copy of the binary")
-}
-
-fn cstring(s: OsString) -> Result<CString> {
-    CString::new(s.into_vec()).context("argument or environment entry contains a NUL byte")
+    std::io::Error::last_os_error()
 }
 
 /// The identity (st_dev, st_ino) of a file.
@@ -144,6 +216,12 @@ pub(crate) fn runs_own_binary(path: &std::path::Path) -> bool {
         Some(own) => reaches(path, own, 0),
         None => false,
     }
+}
+
+/// True when `path` is the runtime's own binary itself (no interpreter followed).
+pub(crate) fn is_own_binary_path(path: &std::path::Path) -> bool {
+    let own = own_binary();
+    own.is_some() && std::fs::metadata(path).ok().and_then(file_id) == own
 }
 
 /// True when the open file `f` is the runtime's own binary (the check repeated on the fd that is executed).
