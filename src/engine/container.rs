@@ -323,7 +323,7 @@ pub struct Started {
 }
 
 /// A monitor started ahead of its container (`run`): the exec and start-up of a second berth process
-/// overlap the creation of the container's files, and the monitor waits for one byte on [`monitor::GO_FD`]
+/// overlap the creation of the container's files, and the monitor waits for one byte on [`monitor::CREATED_FD`]
 /// before it reads them (issue 3). Dropped without [`start_prespawned`], it sees end of file and exits.
 pub struct Prespawned {
     id: String,
@@ -484,7 +484,7 @@ fn spawn_monitor(
             let moves = [
                 (Some(wfd), monitor::READY_FD),
                 (afd, monitor::ATTACH_FD),
-                (go, monitor::GO_FD),
+                (go, monitor::CREATED_FD),
             ];
             let mut placed = [(-1, -1); 3];
             for (i, (from, to)) in moves.into_iter().enumerate() {

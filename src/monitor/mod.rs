@@ -8,13 +8,14 @@
 //! `--rm` (the directory goes to the trash before the client's answer, its deletion after). One run of
 //! that script is `supervisor::supervise`; the restart loop around it is [`restart`]. A launch failure's
 //! exit code is [`launch_exit_code`], shared with `exec`.
-//! `run` starts it before the container exists (`--wait-go`, [`GO_FD`]) so its start-up overlaps the
+//! `run` starts it before the container exists (`--wait-go`, [`CREATED_FD`]) so its start-up overlaps the
 //! creation; `start` starts it when the container exists.
 //! Depends on runtime, state, store and spec types only (the exit hook is passed in by the CLI).
 //! Invariant: the exit of a started payload is always recorded, whatever happens to the CLI that started it.
 
 pub mod log;
 pub mod pause;
+pub mod reaper;
 pub mod restart;
 mod supervisor;
 
@@ -38,16 +39,16 @@ pub const ATTACH_FD: RawFd = 4;
 /// With `--wait-go`, the read end of a pipe from the CLI (placed like [`READY_FD`]): the monitor was
 /// started before its container was created, and proceeds on one byte; end of file means the creation
 /// failed and there is nothing to supervise.
-pub const GO_FD: RawFd = 5;
+pub const CREATED_FD: RawFd = 5;
 
-/// Block until the CLI that pre-started us says the container exists (see [`GO_FD`]). False: it never
+/// Block until the CLI that pre-started us says the container exists (see [`CREATED_FD`]). False: it never
 /// will; exit quietly.
-pub fn wait_go() -> bool {
-    // SAFETY: the CLI placed the read end of its pipe at GO_FD before exec; we own it from here.
-    let mut go = unsafe { File::from_raw_fd(GO_FD) };
+pub fn wait_until_created() -> bool {
+    // SAFETY: the CLI placed the read end of its pipe at CREATED_FD before exec; we own it from here.
+    let mut created = unsafe { File::from_raw_fd(CREATED_FD) };
     let mut b = [0u8; 1];
     loop {
-        match go.read(&mut b) {
+        match created.read(&mut b) {
             Ok(1) => return true,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             _ => return false,
@@ -157,4 +158,31 @@ pub fn launch_exit_code(e: &anyhow::Error, start: Start) -> i32 {
 /// Where the CLI finds a running container's monitor socket (for `start -a`).
 pub fn socket_path(paths: &Paths, id: &str) -> PathBuf {
     Containers::new(paths).attach_socket(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn launch_exit_code_is_dockers_for_run_and_exec() {
+        let not_found = anyhow::Error::new(LaunchError::NotFound("x".into()));
+        let denied = anyhow::Error::new(LaunchError::NotExecutable("x".into()));
+        let step = anyhow::Error::new(LaunchError::Step {
+            step: "pivot_root".into(),
+            message: "EINVAL".into(),
+        });
+        let other = anyhow::anyhow!("creating the cgroup");
+        for start in [Start::Run, Start::Exec] {
+            assert_eq!(launch_exit_code(&not_found, start), 127);
+            assert_eq!(launch_exit_code(&denied, start), 126);
+            // Wrapped in context, the launch error still decides.
+            let wrapped = anyhow::Error::new(LaunchError::NotFound("y".into())).context("starting");
+            assert_eq!(launch_exit_code(&wrapped, start), 127);
+        }
+        assert_eq!(launch_exit_code(&step, Start::Run), 125);
+        assert_eq!(launch_exit_code(&other, Start::Run), 125);
+        assert_eq!(launch_exit_code(&step, Start::Exec), 126);
+        assert_eq!(launch_exit_code(&other, Start::Exec), 126);
+    }
 }
