@@ -152,23 +152,20 @@ fn a_payload_that_is_the_runtime_binary_is_refused_and_never_runs() {
 }
 
 /// With `--init`, the container's PID 1 is berth's reaper: its /proc/1/exe must not be the on-disk berth
-/// binary, and must not open for writing (the probe opens it in append mode and writes nothing).
+/// binary, and must not open for writing (the probe opens it in append mode and writes nothing); berth's
+/// code in it comes from a sealed copy, and the command gets no descriptor of that copy.
 #[test]
 fn the_init_reaper_is_not_the_on_disk_binary_and_cannot_be_opened_for_writing() {
     let (env, image) = busybox_world();
     let host = std::fs::metadata(berth_bin()).unwrap();
-    let out = env.run([
-        "run",
-        "--rm",
-        "--init",
-        &image,
-        "sh",
-        "-c",
-        "stat -L -c '%d %i' /proc/1/exe; if ( : >> /proc/1/exe ) 2>/dev/null; then echo WRITABLE; else echo refused; fi",
-    ]);
+    let probe = "stat -L -c '%d %i' /proc/1/exe; \
+        if ( : >> /proc/1/exe ) 2>/dev/null; then echo WRITABLE; else echo refused; fi; \
+        grep -c 'memfd:berth' /proc/1/maps; grep -c '/dev/.berth-init/berth' /proc/1/maps; \
+        ls /proc/self/fd | tr '\\n' ' '; echo";
+    let out = env.run(["run", "--rm", "--init", &image, "sh", "-c", probe]);
     out.assert_ok();
     let lines = out.lines();
-    assert_eq!(lines.len(), 2, "{}", out.stdout());
+    assert_eq!(lines.len(), 5, "{}", out.stdout());
     let ino: u64 = lines[0].split_whitespace().nth(1).unwrap().parse().unwrap();
     assert_ne!(
         ino,
@@ -177,6 +174,17 @@ fn the_init_reaper_is_not_the_on_disk_binary_and_cannot_be_opened_for_writing() 
         out.stdout()
     );
     assert_eq!(lines[1], "refused", "{}", out.stdout());
+    // berth's code in PID 1 is mapped from the sealed copy, not from the bound on-disk file.
+    assert_ne!(lines[2], "0", "no sealed copy mapped: {}", out.stdout());
+    assert_eq!(
+        lines[3],
+        "0",
+        "the on-disk binary is mapped: {}",
+        out.stdout()
+    );
+    // Only stdio, and the directory fd ls reads /proc/self/fd through.
+    let fds: Vec<&str> = lines[4].split_whitespace().collect();
+    assert_eq!(fds, ["0", "1", "2", "3"], "{}", out.stdout());
 }
 
 /// In a pod sharing its PID namespace, PID 1 is the infra's pause, which is berth: it runs from a sealed

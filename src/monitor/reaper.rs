@@ -29,9 +29,18 @@ pub fn run_reaper(args: &[String]) -> i32 {
     let prog_c = &cargs[0];
     // SAFETY: sigset and sigaction values live on the stack; fork is called while single-threaded (the
     // CLI dispatches here before starting any thread) and the child only calls async-signal-safe
-    // functions (sigprocmask, execvp, write, _exit) with pointers prepared before the fork.
+    // functions (sigprocmask, execvp, write, _exit) with pointers prepared before the fork; close_range
+    // only sets flags on this process's descriptors.
     unsafe {
         libc::prctl(libc::PR_SET_NAME, c"berth-init".as_ptr(), 0, 0, 0);
+        // CMD gets 0, 1 and 2 only, as from the container's init: not the descriptor of the sealed copy
+        // of berth this process was mapped from (runtime::seal::seal_reaper_args).
+        libc::syscall(
+            libc::SYS_close_range,
+            3u32,
+            u32::MAX,
+            libc::CLOSE_RANGE_CLOEXEC,
+        );
         let mut all: libc::sigset_t = std::mem::zeroed();
         libc::sigfillset(&mut all);
         let mut old: libc::sigset_t = std::mem::zeroed();

@@ -37,7 +37,7 @@ pub(super) fn supervise(
     let s = Supervisor::prepare(paths, id, on_exit)?;
     let mut spec = s.load_spec()?;
     let args = spec.process().as_ref().and_then(|p| p.args().clone());
-    runtime::seal::prepare_pod_pause(&args.unwrap_or_default())?;
+    runtime::seal::prepare_sealed_self(&args.unwrap_or_default())?;
     let mut clients = s.open_attach(wait_attach)?;
     let (stdio, pipes) = Pipes::new(&s.rec)?;
     let net = s.set_up_network(&mut spec)?;

@@ -717,6 +717,9 @@ fn execve(path: &Path, args: &[String], env: &[String]) -> std::io::Error {
     let cs = |v: &[String]| -> Option<Vec<CString>> {
         v.iter().map(|s| CString::new(s.as_bytes()).ok()).collect()
     };
+    // The `--init` reaper maps berth from the monitor's sealed copy, not from the bound on-disk file.
+    let sealed = super::seal::seal_reaper_args(args);
+    let args = sealed.as_deref().unwrap_or(args);
     let (Some(a), Some(e), Ok(p)) = (cs(args), cs(env), CString::new(path.as_os_str().as_bytes()))
     else {
         return std::io::Error::from_raw_os_error(libc::EINVAL);

@@ -127,21 +127,54 @@ pub(crate) fn is_pod_pause(args: &[String]) -> bool {
     args.len() == 3 && args[1] == "internal" && args[2] == "pause"
 }
 
-/// The sealed copy a pod's pause runs from, made by the infra's monitor ([`prepare_pod_pause`]) and
-/// inherited by the init it forks; -1 when none was made.
-static POD_PAUSE_COPY: AtomicI32 = AtomicI32::new(-1);
+/// docker's `--init` as engine::pod::add_init writes it: `<loader> --library-path <dir> <berth> internal
+/// init -- CMD...`, berth run by the host's dynamic loader (bound into the container with berth's
+/// libraries). The loader maps berth from a sealed copy instead ([`seal_reaper_args`]).
+pub(crate) fn is_init_reaper(args: &[String]) -> bool {
+    args.len() >= 7
+        && args[1] == "--library-path"
+        && args[4] == "internal"
+        && args[5] == "init"
+        && args[6] == "--"
+}
 
-/// For the monitor of a pod's infra (`args` are its payload's), before the launch: makes the sealed copy
-/// the pause will run from. Made here, its pages are charged to the monitor's memory cgroup, not to the
-/// pod's, whose `--memory` would otherwise have to hold the whole binary. Kept for relaunches.
-pub fn prepare_pod_pause(args: &[String]) -> Result<()> {
-    if !is_pod_pause(args) || POD_PAUSE_COPY.load(Ordering::Relaxed) >= 0 {
+/// The sealed copy of berth a container's berth process runs from (the pod's pause, the `--init`
+/// reaper), made by the container's monitor ([`prepare_sealed_self`]) and inherited by the init it forks;
+/// -1 when none was made.
+static SEALED_SELF: AtomicI32 = AtomicI32::new(-1);
+
+/// For the monitor of a container whose payload (`args`) is a berth process (the pod's pause, the `--init`
+/// reaper), before the launch: makes the sealed copy it will run from. Made here, its pages are charged
+/// to the monitor's memory cgroup, not to the container's, whose `--memory` would otherwise have to hold
+/// the whole binary. Kept for relaunches.
+pub fn prepare_sealed_self(args: &[String]) -> Result<()> {
+    if !(is_pod_pause(args) || is_init_reaper(args)) || SEALED_SELF.load(Ordering::Relaxed) >= 0 {
         return Ok(());
     }
     let src = File::open("/proc/self/exe").context("opening /proc/self/exe")?;
-    let mem = sealed_copy(&src).context("making the pod pause's sealed copy")?;
-    POD_PAUSE_COPY.store(mem.into_raw_fd(), Ordering::Relaxed);
+    let mem = sealed_copy(&src).context("making the sealed copy of berth for the container")?;
+    SEALED_SELF.store(mem.into_raw_fd(), Ordering::Relaxed);
     Ok(())
+}
+
+/// For the `--init` reaper's args whose berth path is the runtime's own binary: the same args with that
+/// path replaced by `/proc/self/fd/N`, N an inherited descriptor of the monitor's sealed copy (the loader
+/// opens it by that path; the reaper marks it close-on-exec for CMD). None when `args` are not the
+/// reaper's, or no copy was made (the caller then runs them as they are).
+pub(crate) fn seal_reaper_args(args: &[String]) -> Option<Vec<String>> {
+    let copy = SEALED_SELF.load(Ordering::Relaxed);
+    if copy < 0 || !is_init_reaper(args) || !is_own_binary_path(std::path::Path::new(&args[3])) {
+        return None;
+    }
+    // SAFETY: F_DUPFD on the monitor's memfd, which stays open; the duplicate is not close-on-exec, so
+    // the loader inherits it.
+    let inherited = unsafe { libc::fcntl(copy, libc::F_DUPFD, 3) };
+    if inherited < 0 {
+        return None;
+    }
+    let mut sealed = args.to_vec();
+    sealed[3] = format!("/proc/self/fd/{inherited}");
+    Some(sealed)
 }
 
 /// Executes a sealed memfd copy of the open file `f` (an O_PATH fd will do; the monitor's copy when it
@@ -153,7 +186,7 @@ pub(crate) fn exec_sealed_copy(
     envp: &[*const libc::c_char],
 ) -> std::io::Error {
     // The monitor's copy is open (close-on-exec) for as long as the monitor lives: used as is.
-    let made = POD_PAUSE_COPY.load(Ordering::Relaxed);
+    let made = SEALED_SELF.load(Ordering::Relaxed);
     let mut own_copy = None;
     let fd = if made >= 0 {
         made
