@@ -1,5 +1,6 @@
 //! One supervised run of a container's payload: the monitor's script ([`supervise`]), in order:
-//! become the session leader and subreaper, prepare the container's run dir, open the attach socket,
+//! become the session leader and subreaper, prepare the container's run dir, seal a copy of berth when
+//! the payload is berth (the pod's pause, the `--init` reaper), open the attach socket,
 //! make the payload's stdio, launch (network first), record the running state and answer the CLI, relay
 //! output, input, resizes and signals until the payload exits, record the exit, tear down.
 //!
@@ -36,8 +37,7 @@ pub(super) fn supervise(
     become_session_leader();
     let s = Supervisor::prepare(paths, id, on_exit)?;
     let mut spec = s.load_spec()?;
-    let args = spec.process().as_ref().and_then(|p| p.args().clone());
-    runtime::seal::prepare_sealed_self(&args.unwrap_or_default())?;
+    seal_berth_payload(&spec)?;
     let mut clients = s.open_attach(wait_attach)?;
     let (stdio, pipes) = Pipes::new(&s.rec)?;
     let net = s.set_up_network(&mut spec)?;
@@ -57,6 +57,13 @@ pub(super) fn supervise(
         s.report(&e.context("deleting the removed container's files"));
     }
     result
+}
+
+/// When the payload is berth itself (the pod's pause, the `--init` reaper), the sealed copy it will run
+/// from, made before the launch (docs/security.md F1; runtime::seal).
+fn seal_berth_payload(spec: &oci_spec::runtime::Spec) -> Result<()> {
+    let args = spec.process().as_ref().and_then(|p| p.args().clone());
+    runtime::seal::prepare_sealed_self(&args.unwrap_or_default())
 }
 
 /// A session of our own (the CLI's terminal session ends with the CLI), orphans of the container
