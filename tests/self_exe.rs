@@ -222,3 +222,20 @@ fn a_shared_pid_pods_pause_runs_from_a_sealed_copy() {
     );
     assert_eq!(lines[3], "refused", "{}", out.stdout());
 }
+
+/// Rootless, the `--init` reaper also runs from the sealed copy and still reaps and reports CMD's status.
+#[test]
+fn rootless_init_reaper_runs_from_the_sealed_copy() {
+    let (env, image) = TestEnv::rootless().with_image(fixtures::BUSYBOX);
+    let out = env.run([
+        "run",
+        "--rm",
+        "--init",
+        &image,
+        "sh",
+        "-c",
+        "grep -c 'memfd:berth' /proc/1/maps; exit 7",
+    ]);
+    out.assert_code(7);
+    assert_ne!(out.stdout().trim(), "0", "{}", out.stdout());
+}
