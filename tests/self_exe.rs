@@ -239,3 +239,56 @@ fn rootless_init_reaper_runs_from_the_sealed_copy() {
     out.assert_code(7);
     assert_ne!(out.stdout().trim(), "0", "{}", out.stdout());
 }
+
+/// A container without a PID namespace of its own (what `--pid host` writes: the spec has no pid entry)
+/// sees its monitor: the monitor then runs from a sealed copy, never from the on-disk binary.
+#[test]
+fn a_monitor_in_the_containers_sight_runs_from_a_sealed_copy() {
+    let (env, image) = busybox_world();
+    let name = unique("pidhost");
+    // CAP_SYS_PTRACE: without it the container could not read another process's exe link at all.
+    let created = env.run([
+        "create",
+        "--name",
+        &name,
+        "--cap-add",
+        "SYS_PTRACE",
+        &image,
+        "sleep",
+        "60",
+    ]);
+    created.assert_ok();
+    let id = created.stdout().trim().to_string();
+    let cfg = env.root().join("containers").join(&id).join("config.json");
+    let mut spec: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cfg).unwrap()).unwrap();
+    spec["linux"]["namespaces"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|n| n["type"] != "pid");
+    std::fs::write(&cfg, spec.to_string()).unwrap();
+    env.run(["start", &name]).assert_ok();
+    let monitor = env
+        .run_root()
+        .join("containers")
+        .join(&id)
+        .join("monitor.json");
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&monitor).unwrap()).unwrap();
+    let pid = record["pid"].as_i64().unwrap();
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap();
+    let inside = env.run([
+        "exec",
+        &name,
+        "sh",
+        "-c",
+        &format!("readlink /proc/{pid}/exe"),
+    ]);
+    env.run(["rm", "-f", &name]).assert_ok();
+    assert!(
+        exe.to_string_lossy().starts_with("/memfd:berth"),
+        "the monitor runs {}",
+        exe.display()
+    );
+    inside.assert_ok().assert_stdout_has("/memfd:berth");
+}

@@ -59,11 +59,27 @@ pub(super) fn supervise(
     result
 }
 
-/// When the payload is berth itself (the pod's pause, the `--init` reaper), the sealed copy it will run
-/// from, made before the launch (docs/security.md F1; runtime::seal).
+/// No berth process a container can see runs from the on-disk binary (docs/security.md F1): when the
+/// payload is berth itself (the pod's pause, the `--init` reaper), the sealed copy it will run from is
+/// made before the launch; when the container does not get a PID namespace of its own (host's, or
+/// joined), this monitor, visible in it (or forking the init that joins it), re-executes itself from a
+/// sealed copy first, as `exec` does. The re-execution keeps the CLI's pipes (fds 3 and 4 are not
+/// close-on-exec yet) and drops `--wait-go`, whose byte was read.
 fn seal_berth_payload(spec: &oci_spec::runtime::Spec) -> Result<()> {
+    if !has_own_pid_namespace(spec) {
+        runtime::seal::ensure_sealed_without(&["--wait-go"])?;
+    }
     let args = spec.process().as_ref().and_then(|p| p.args().clone());
     runtime::seal::prepare_sealed_self(&args.unwrap_or_default())
+}
+
+/// True when the container gets a PID namespace of its own: the spec creates one (no path).
+fn has_own_pid_namespace(spec: &oci_spec::runtime::Spec) -> bool {
+    let namespaces = spec.linux().as_ref().and_then(|l| l.namespaces().as_ref());
+    namespaces
+        .into_iter()
+        .flatten()
+        .any(|n| n.typ() == oci_spec::runtime::LinuxNamespaceType::Pid && n.path().is_none())
 }
 
 /// A session of our own (the CLI's terminal session ends with the CLI), orphans of the container
@@ -757,5 +773,47 @@ fn handle_client_frame(
             unsafe { libc::kill(pid, sig) };
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec_with_pid(pid: serde_json::Value) -> oci_spec::runtime::Spec {
+        let mut namespaces = vec![serde_json::json!({"type": "mount"})];
+        if !pid.is_null() {
+            namespaces.push(pid);
+        }
+        serde_json::from_value(serde_json::json!({
+            "ociVersion": "1.0.2",
+            "root": {"path": "rootfs"},
+            "linux": {"namespaces": namespaces},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn only_a_created_pid_namespace_is_the_containers_own() {
+        assert!(has_own_pid_namespace(&spec_with_pid(
+            serde_json::json!({"type": "pid"})
+        )));
+        // --pid host: no PID namespace at all.
+        assert!(!has_own_pid_namespace(&spec_with_pid(
+            serde_json::Value::Null
+        )));
+        // --pid container:X, a pod sharing its PID namespace: joined by path.
+        assert!(!has_own_pid_namespace(&spec_with_pid(
+            serde_json::json!({"type": "pid", "path": "/proc/42/ns/pid"})
+        )));
+    }
+
+    #[test]
+    fn cleanup_failures_are_combined_first_one_leading() {
+        assert!(combine(Vec::new()).is_ok());
+        let one = combine(vec![anyhow!("a")]).unwrap_err();
+        assert_eq!(format!("{one:#}"), "a");
+        let all = combine(vec![anyhow!("a"), anyhow!("b").context("c")]).unwrap_err();
+        assert_eq!(format!("{all:#}"), "a; also: c: b");
     }
 }

@@ -35,12 +35,21 @@ pub fn is_sealed() -> bool {
 /// environment, unless it already runs from one. Returns only when already sealed (or on error).
 /// Call it first thing in `main`, before threads exist (execve would kill them anyway).
 pub fn ensure_sealed() -> Result<()> {
+    ensure_sealed_without(&[])
+}
+
+/// As [`ensure_sealed`], re-executing without the arguments equal to one of `dropped`: flags whose effect
+/// the first execution already consumed (the monitor's `--wait-go`: its pipe was read and closed).
+pub fn ensure_sealed_without(dropped: &[&str]) -> Result<()> {
     if is_sealed() {
         return Ok(());
     }
     let src = File::open("/proc/self/exe").context("opening /proc/self/exe")?;
     let mem = sealed_copy(&src)?;
-    let args: Vec<CString> = std::env::args_os().map(cstring).collect::<Result<_>>()?;
+    let args: Vec<CString> = std::env::args_os()
+        .filter(|a| !dropped.iter().any(|d| a.as_os_str() == *d))
+        .map(cstring)
+        .collect::<Result<_>>()?;
     let env: Vec<CString> = std::env::vars_os()
         .map(|(k, v)| {
             let mut kv = k;
