@@ -14,3 +14,4 @@ mod pods;
 mod registry;
 mod registry_config;
 mod runtime;
+mod self_exe;

@@ -522,8 +522,8 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
                 attach,
                 wait_go,
             } => monitor_cmd(g, &id, attach, wait_go),
-            InternalCommand::Pause => Ok(crate::monitor::pause::run()),
-            InternalCommand::Init { args } => Ok(crate::monitor::pause::run_init(&args)),
+            InternalCommand::Pause => Ok(crate::monitor::pause::run_pause()),
+            InternalCommand::Init { args } => Ok(crate::monitor::reaper::run_reaper(&args)),
         },
     }
 }
@@ -532,7 +532,7 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
 /// [`super::monitor_fast_path`]).
 pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, attach: bool, wait_go: bool) -> Result<i32> {
     let p = paths(g)?;
-    if wait_go && !crate::monitor::wait_go() {
+    if wait_go && !crate::monitor::wait_until_created() {
         return Ok(0);
     }
     if crate::engine::pod::monitor_needs_seal(&p, id) {

@@ -323,7 +323,7 @@ pub struct Started {
 }
 
 /// A monitor started ahead of its container (`run`): the exec and start-up of a second berth process
-/// overlap the creation of the container's files, and the monitor waits for one byte on [`monitor::GO_FD`]
+/// overlap the creation of the container's files, and the monitor waits for one byte on [`monitor::CREATED_FD`]
 /// before it reads them (issue 3). Dropped without [`start_prespawned`], it sees end of file and exits.
 pub struct Prespawned {
     id: String,
@@ -484,7 +484,7 @@ fn spawn_monitor(
             let moves = [
                 (Some(wfd), monitor::READY_FD),
                 (afd, monitor::ATTACH_FD),
-                (go, monitor::GO_FD),
+                (go, monitor::CREATED_FD),
             ];
             let mut placed = [(-1, -1); 3];
             for (i, (from, to)) in moves.into_iter().enumerate() {
@@ -1035,7 +1035,7 @@ pub struct ExecHandle {
 /// Start a process in a running container with every restriction its init has (SECURITY.md F7).
 /// The caller must be single-threaded and run from the sealed binary (`runtime::seal::ensure_sealed`).
 pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
-    use crate::runtime::{LaunchError, Stdio};
+    use crate::runtime::Stdio;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;
@@ -1140,11 +1140,7 @@ pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
             pty_master: l.pty_master,
         }),
         Err(e) => {
-            let code = match e.downcast_ref::<LaunchError>() {
-                Some(LaunchError::NotFound(_)) => 127,
-                Some(LaunchError::NotExecutable(_)) => 126,
-                _ => 126,
-            };
+            let code = monitor::launch_exit_code(&e, monitor::Start::Exec);
             Err(ExitCodeError {
                 code,
                 message: format!("{e:#}"),

@@ -265,7 +265,7 @@ fn infra_binds() -> Result<Vec<(PathBuf, String)>> {
 /// /dev tmpfs, so nothing is written into the image's filesystem (docker uses /sbin/docker-init).
 const INIT_DIR: &str = "/dev/.berth-init";
 
-/// `run --init`: make berth's reaper (`internal init`, [`crate::monitor::pause::run_init`]) PID 1 of the
+/// `run --init`: make berth's reaper (`internal init`, [`crate::monitor::reaper::run_reaper`]) PID 1 of the
 /// container and the user's command its child. berth is dynamically linked and the image has its own
 /// libraries, so the binary runs through its own loader with its own library dir, all bind-mounted
 /// read-only into [`INIT_DIR`].

@@ -294,11 +294,15 @@ pub(crate) fn bounding_set() -> caps::CapsHashSet {
     caps::read(None, caps::CapSet::Bounding).unwrap_or_else(|_| caps::all())
 }
 
-/// execve of the resolved payload with the spec's argv and env; returns only on failure.
+/// execve of the resolved payload with the spec's argv and env, through an fd checked not to be berth's own
+/// binary (docs/security.md F1); returns only on failure.
 pub(crate) fn execve(path: &Path, args: &[String], env: &[String]) -> std::io::Error {
     let cs = |v: &[String]| -> Option<Vec<CString>> {
         v.iter().map(|s| CString::new(s.as_bytes()).ok()).collect()
     };
+    // The `--init` reaper maps berth from the monitor's sealed copy, not from the bound on-disk file.
+    let sealed = super::seal::seal_reaper_args(args);
+    let args = sealed.as_deref().unwrap_or(args);
     let (Some(a), Some(e), Ok(p)) = (cs(args), cs(env), CString::new(path.as_os_str().as_bytes()))
     else {
         return std::io::Error::from_raw_os_error(libc::EINVAL);
@@ -307,7 +311,44 @@ pub(crate) fn execve(path: &Path, args: &[String], env: &[String]) -> std::io::E
     av.push(std::ptr::null());
     let mut ev: Vec<*const libc::c_char> = e.iter().map(|s| s.as_ptr()).collect();
     ev.push(std::ptr::null());
-    // SAFETY: NULL-terminated arrays of pointers into CStrings alive for the call; returns only on failure.
+    // The file checked is the file executed: opened once, checked again, run through its fd
+    // (docs/security.md F1), so no rename between resolve_payload and here swaps in berth's binary.
+    // SAFETY: open with a valid C string; the fd is checked, then owned by a File.
+    let fd = unsafe { libc::open(p.as_ptr(), libc::O_PATH | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return errno();
+    }
+    // SAFETY: fd was just returned by open and is owned by nobody else.
+    let fd = unsafe { std::fs::File::from_raw_fd(fd) };
+    if super::seal::is_own_binary(&fd) {
+        if super::seal::is_pod_pause(args) {
+            return super::seal::exec_sealed_copy(&fd, &av, &ev);
+        }
+        return std::io::Error::from_raw_os_error(libc::EACCES);
+    }
+    // Through the fd, so the file opened is the file whose interpreters are checked.
+    if super::seal::runs_own_binary(Path::new(&format!("/proc/self/fd/{}", fd.as_raw_fd()))) {
+        return std::io::Error::from_raw_os_error(libc::EACCES);
+    }
+    // SAFETY: execveat with AT_EMPTY_PATH on an fd we own; NULL-terminated arrays of pointers into
+    // CStrings alive for the call; returns only on failure.
+    unsafe {
+        libc::syscall(
+            libc::SYS_execveat,
+            fd.as_raw_fd(),
+            c"".as_ptr(),
+            av.as_ptr(),
+            ev.as_ptr(),
+            libc::AT_EMPTY_PATH,
+        )
+    };
+    let e = errno();
+    if e.raw_os_error() != Some(libc::ENOENT) {
+        return e;
+    }
+    // A script cannot be run through a close-on-exec fd (its interpreter could not open /dev/fd/N; the
+    // kernel says ENOENT): run it by path. resolve_payload has checked its interpreters.
+    // SAFETY: as above, with a path.
     unsafe { libc::execve(p.as_ptr(), av.as_ptr(), ev.as_ptr()) };
     errno()
 }

@@ -1,0 +1,819 @@
+//! One supervised run of a container's payload: the monitor's script ([`supervise`]), in order:
+//! become the session leader and subreaper, prepare the container's run dir, seal a copy of berth when
+//! the payload is berth (the pod's pause, the `--init` reaper), open the attach socket,
+//! make the payload's stdio, launch (network first), record the running state and answer the CLI, relay
+//! output, input, resizes and signals until the payload exits, record the exit, tear down.
+//!
+//! Owns the monitor's poll loop ([`Relay`]), the SIGCHLD self-pipe, and the failure paths of a launch
+//! ([`Supervisor::launch_failed`]) and of the teardown ([`Supervisor::tear_down`]): a cleanup step that
+//! fails is reported (returned, or written to monitor.err where the run must still count as done), never
+//! dropped. Depends on runtime, network, state and store (docs/architecture.md, process model).
+//! Invariant: once the payload started, its exit is recorded before anything is torn down, and every
+//! attached client gets the exit frame whatever the teardown did.
+
+use super::{ExitHook, Ready, cgroup_name, launch_exit_code, log, rootfs_of};
+use crate::runtime::{self, Launch, Launched, Rootfs, Stdio};
+use crate::state::attach::{self, Decoder};
+use crate::state::time::{ZERO_TIME, rfc3339_nano};
+use crate::state::{self, ContainerRecord, Containers, ExitRecord, MonitorRecord, Status};
+use crate::store::Paths;
+use anyhow::{Context, Result, anyhow};
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+/// One supervised run, as a short ordered script. `ready` is the CLI's pipe (first run only).
+pub(super) fn supervise(
+    paths: &Paths,
+    id: &str,
+    wait_attach: bool,
+    ready: &mut Option<File>,
+    on_exit: ExitHook,
+) -> Result<()> {
+    become_session_leader();
+    let s = Supervisor::prepare(paths, id, on_exit)?;
+    let mut spec = s.load_spec()?;
+    seal_berth_payload(&spec)?;
+    let mut clients = s.open_attach(wait_attach)?;
+    let (stdio, pipes) = Pipes::new(&s.rec)?;
+    let net = s.set_up_network(&mut spec)?;
+    let launched = match s.launch(spec, stdio, net.needs_rootless_attach) {
+        Ok(l) => l,
+        Err(e) => return s.launch_failed(&e, ready, &clients),
+    };
+    s.record_running(&launched, ready)?;
+    let code = Relay::new(&s, launched, pipes, &mut clients)?.run();
+    let (result, trash) = s.tear_down(code);
+    clients.send_exit(code);
+    drop(clients);
+    // The container is gone for everyone already; its files go after the client has its answer.
+    if let Some(t) = trash
+        && let Err(e) = t.delete()
+    {
+        s.report(&e.context("deleting the removed container's files"));
+    }
+    result
+}
+
+/// No berth process a container can see runs from the on-disk binary (docs/security.md F1): when the
+/// payload is berth itself (the pod's pause, the `--init` reaper), the sealed copy it will run from is
+/// made before the launch; when the container does not get a PID namespace of its own (host's, or
+/// joined), this monitor, visible in it (or forking the init that joins it), re-executes itself from a
+/// sealed copy first, as `exec` does. The re-execution keeps the CLI's pipes (fds 3 and 4 are not
+/// close-on-exec yet) and drops `--wait-go`, whose byte was read.
+fn seal_berth_payload(spec: &oci_spec::runtime::Spec) -> Result<()> {
+    if !has_own_pid_namespace(spec) {
+        runtime::seal::ensure_sealed_without(&["--wait-go"])?;
+    }
+    let args = spec.process().as_ref().and_then(|p| p.args().clone());
+    runtime::seal::prepare_sealed_self(&args.unwrap_or_default())
+}
+
+/// True when the container gets a PID namespace of its own: the spec creates one (no path).
+fn has_own_pid_namespace(spec: &oci_spec::runtime::Spec) -> bool {
+    let namespaces = spec.linux().as_ref().and_then(|l| l.namespaces().as_ref());
+    namespaces
+        .into_iter()
+        .flatten()
+        .any(|n| n.typ() == oci_spec::runtime::LinuxNamespaceType::Pid && n.path().is_none())
+}
+
+/// A session of our own (the CLI's terminal session ends with the CLI), orphans of the container
+/// re-parented to us, and a name `ps` shows.
+fn become_session_leader() {
+    // Fails only when we already lead a process group, which a freshly spawned monitor does not.
+    let _ = nix::unistd::setsid();
+    // SAFETY: prctl with constant arguments; affects only this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        libc::prctl(libc::PR_SET_NAME, c"berth:[monitor]".as_ptr(), 0, 0, 0);
+    }
+}
+
+/// The container being supervised and where its files are.
+struct Supervisor<'a> {
+    paths: &'a Paths,
+    id: &'a str,
+    containers: Containers,
+    rec: ContainerRecord,
+    /// The container's directory under the data root.
+    dir: PathBuf,
+    run_dir: PathBuf,
+    rootfs: Rootfs,
+    cgroup: String,
+    on_exit: ExitHook<'a>,
+}
+
+impl<'a> Supervisor<'a> {
+    /// Loads the record, creates the run dir and the rootfs dirs, and records this monitor.
+    fn prepare(paths: &'a Paths, id: &'a str, on_exit: ExitHook<'a>) -> Result<Self> {
+        let containers = Containers::new(paths);
+        let rec = containers.load_record(id)?;
+        let run_dir = containers.run_dir(id);
+        crate::store::create_private_dir(&run_dir)?;
+        let me = std::process::id() as i32;
+        containers.write_monitor(
+            id,
+            &MonitorRecord {
+                pid: me,
+                start_time: state::process_start_time(me).unwrap_or(0),
+            },
+        )?;
+        remove_if_present(&run_dir.join("exit.json")).context("removing the last exit record")?;
+        let dir = containers.dir(id);
+        for d in ["upper", "work", "rootfs"] {
+            std::fs::create_dir_all(dir.join(d)).with_context(|| format!("creating {d} dir"))?;
+        }
+        Ok(Supervisor {
+            paths,
+            id,
+            dir,
+            rootfs: rootfs_of(&containers, &rec),
+            cgroup: cgroup_name(&rec),
+            containers,
+            rec,
+            run_dir,
+            on_exit,
+        })
+    }
+
+    /// Binds the attach socket; with `--attach`, the foreground client is the first one.
+    fn open_attach(&self, wait_attach: bool) -> Result<Clients> {
+        let sock_path = self.containers.attach_socket(self.id);
+        remove_if_present(&sock_path).context("removing a stale attach socket")?;
+        let (_sock_dir, short) =
+            attach::short_socket_path(&sock_path).context("opening the run dir")?;
+        let listener = UnixListener::bind(&short)
+            .with_context(|| format!("binding {}", sock_path.display()))?;
+        let mut clients = Vec::new();
+        if wait_attach {
+            // SAFETY: the CLI placed its socketpair end at ATTACH_FD before exec (with --attach only); we
+            // own it.
+            let s = unsafe { UnixStream::from_raw_fd(super::ATTACH_FD) };
+            // Not inherited by the stage and init children.
+            // SAFETY: fcntl on the fd we own.
+            unsafe { libc::fcntl(s.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) };
+            clients.push(Client {
+                stream: s,
+                dec: Decoder::default(),
+                stdin: self.rec.config.interactive,
+            });
+        }
+        listener
+            .set_nonblocking(true)
+            .context("configuring attach socket")?;
+        Ok(Clients {
+            listener,
+            sock_path,
+            list: clients,
+        })
+    }
+
+    /// The OCI spec `create` wrote.
+    fn load_spec(&self) -> Result<oci_spec::runtime::Spec> {
+        let path = self.dir.join("config.json");
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        serde_json::from_slice(&bytes).with_context(|| format!("parsing {}", path.display()))
+    }
+
+    fn network(&self) -> crate::network::MonitorNet<'_> {
+        crate::network::MonitorNet {
+            id: self.id,
+            name: &self.rec.name,
+            network: &self.rec.config.network,
+            hostname: &self.rec.hostname,
+            opts: &self.rec.config.net,
+            exposed: &self.rec.image_config.exposed_ports,
+            files_dir: &self.dir,
+        }
+    }
+
+    /// The network comes before the container, which joins its namespace (issue 4).
+    fn set_up_network(
+        &self,
+        spec: &mut oci_spec::runtime::Spec,
+    ) -> Result<crate::network::Prepared> {
+        let resolve = |r: &str| -> Result<(String, i32)> {
+            let other = self.containers.lookup(r)?;
+            Ok((other.clone(), self.containers.refresh(&other)?.pid))
+        };
+        crate::network::setup_for_monitor(self.paths, self.network(), resolve, spec)
+    }
+
+    /// Launches the payload. Rootless (`rootless_attach`), pasta/slirp4netns configure the namespace
+    /// before the payload runs (issue 4: a `run --rm -p ... wget` payload must see its network from its
+    /// first instruction).
+    fn launch(
+        &self,
+        spec: oci_spec::runtime::Spec,
+        stdio: Stdio,
+        rootless_attach: bool,
+    ) -> Result<Launched> {
+        let attach = |ns: &runtime::Namespaces| {
+            crate::network::attach_rootless_for_monitor(
+                self.paths,
+                self.network(),
+                ns.holder,
+                &self.run_dir,
+            )
+            .map(drop)
+        };
+        runtime::launch(Launch {
+            id: self.id.to_string(),
+            spec,
+            rootfs: self.rootfs.clone(),
+            stdio,
+            cgroup: Some(self.cgroup.clone()),
+            rootless: self.paths.rootless,
+            on_namespaces: rootless_attach.then(|| Box::new(attach) as runtime::NamespacesHook),
+            seccomp_cache: Some(self.paths.seccomp_cache()),
+        })
+    }
+
+    /// The payload did not start: undo the launch, leave the container "created" with the error and
+    /// docker's exit code (as docker does), and tell the CLI. The run counts as done (Ok): a cleanup
+    /// failure here is written to monitor.err.
+    fn launch_failed(
+        &self,
+        e: &anyhow::Error,
+        ready: &mut Option<File>,
+        clients: &Clients,
+    ) -> Result<()> {
+        let code = launch_exit_code(e, super::Start::Run);
+        let mut cleanup = Vec::new();
+        if let Err(d) = runtime::destroy(self.id, &self.rootfs, Some(&self.cgroup)) {
+            cleanup.push(d.context("cleaning up after the failed start"));
+        }
+        if let Err(n) = crate::network::teardown(self.paths, self.id) {
+            cleanup.push(n.context("tearing down the network after the failed start"));
+        }
+        let message = format!("{e:#}");
+        // The CLI that started us holds the container lock until it reads Ready: write without it.
+        // No state means the container was removed meanwhile: nothing to record.
+        if let Ok(mut st) = self.containers.load_state(self.id) {
+            st.status = Status::Created;
+            st.exit_code = code;
+            st.error = message.clone();
+            if let Err(s) = self.containers.save_state(self.id, &st) {
+                cleanup.push(s.context("recording the failed start"));
+            }
+        }
+        if self.rec.config.auto_remove
+            && let Err(r) = self.containers.remove_files(&self.rec, true)
+        {
+            cleanup.push(r.context("removing the container (--rm)"));
+        }
+        if let Some(mut r) = ready.take() {
+            let msg = serde_json::to_vec(&Ready::Failed { code, message }).unwrap_or_default();
+            if let Err(w) = r.write_all(&msg) {
+                cleanup.push(anyhow::Error::new(w).context("reporting the failed start"));
+            }
+        }
+        if let Err(s) = remove_if_present(&clients.sock_path) {
+            cleanup.push(anyhow::Error::new(s).context("removing the attach socket"));
+        }
+        for c in cleanup {
+            self.report(&c);
+        }
+        Ok(())
+    }
+
+    /// The payload runs: record it and answer the CLI that started us.
+    fn record_running(&self, launched: &Launched, ready: &mut Option<File>) -> Result<()> {
+        // The CLI that started us holds the container lock until it reads Ready, so write without it.
+        let mut st = self.containers.load_state(self.id)?;
+        st.status = Status::Running;
+        st.pid = launched.pid;
+        st.start_time = launched.start_time;
+        st.started_at = rfc3339_nano(SystemTime::now());
+        st.finished_at = ZERO_TIME.into();
+        st.exit_code = 0;
+        st.oom_killed = false;
+        st.error.clear();
+        self.containers.save_state(self.id, &st)?;
+        if let Some(mut r) = ready.take() {
+            let msg = Ready::Started {
+                pid: launched.pid,
+                warnings: launched.warnings.clone(),
+            };
+            r.write_all(&serde_json::to_vec(&msg).unwrap_or_default())
+                .context("reporting start")?;
+        }
+        Ok(())
+    }
+
+    /// Records the exit, then destroys what the runtime and the network set up, runs the exit hook and
+    /// honours `--rm` (the directory goes to the trash here, its deletion after the clients have their
+    /// answer). Every step runs whatever the others did; the first failure is returned with the others
+    /// named in it, and written to monitor.err.
+    fn tear_down(&self, code: i32) -> (Result<()>, Option<state::Trash>) {
+        let mut failures: Vec<anyhow::Error> = Vec::new();
+        if let Err(e) = self.record_exit(code) {
+            // Without an exit record the container must not look stopped: nothing is torn down.
+            return (Err(e), None);
+        }
+        if let Err(e) = runtime::destroy(self.id, &self.rootfs, Some(&self.cgroup)) {
+            failures.push(e.context("cleaning up the container"));
+        }
+        if let Err(e) = crate::network::teardown(self.paths, self.id) {
+            failures.push(e.context("tearing down the container's network"));
+        }
+        if let Err(e) = (self.on_exit)(&self.rec) {
+            failures.push(e.context("after the container's exit"));
+        }
+        let mut trash = None;
+        if self.rec.config.auto_remove {
+            let removed = self
+                .containers
+                .lock(self.id)
+                .and_then(|_l| self.containers.remove_files_deferred(&self.rec, true));
+            match removed {
+                Ok(t) => trash = t,
+                Err(e) => failures.push(e.context("removing the container (--rm)")),
+            }
+        } else {
+            let sock = self.containers.attach_socket(self.id);
+            if let Err(e) = remove_if_present(&sock) {
+                failures.push(anyhow::Error::new(e).context("removing the attach socket"));
+            }
+            // With a restart policy the restart loop still owns the container; it removes the record.
+            if self.rec.config.restart.is_none()
+                && let Err(e) = remove_if_present(&self.run_dir.join("monitor.json"))
+            {
+                failures.push(anyhow::Error::new(e).context("removing the monitor record"));
+            }
+        }
+        let result = combine(failures);
+        if let Err(e) = &result {
+            self.report(e);
+        }
+        (result, trash)
+    }
+
+    /// The exit record, and the state for a container that stays (an --rm container's state.json is
+    /// deleted by the teardown: until then readers take the exit from exit.json).
+    fn record_exit(&self, code: i32) -> Result<()> {
+        let exit = ExitRecord {
+            exit_code: code,
+            finished_at: rfc3339_nano(SystemTime::now()),
+            oom_killed: runtime::cgroup::oom_killed(&self.cgroup),
+            error: String::new(),
+        };
+        self.containers.write_exit(self.id, &exit)?;
+        if !self.rec.config.auto_remove {
+            let _l = self.containers.lock(self.id)?;
+            let mut st = self.containers.load_state(self.id)?;
+            state::apply_exit(&mut st, &exit);
+            self.containers.save_state(self.id, &st)?;
+        }
+        Ok(())
+    }
+
+    /// Appends a failure to monitor.err (docs/layout.md), where `start` and the user find why a monitor
+    /// failed. Nothing else can be done with an error of the file that reports errors.
+    fn report(&self, e: &anyhow::Error) {
+        let path = self.run_dir.join("monitor.err");
+        let _ = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(format!("{e:#}\n").as_bytes()));
+    }
+}
+
+/// The first failure, with the later ones named in its message.
+fn combine(failures: Vec<anyhow::Error>) -> Result<()> {
+    let mut all = failures.into_iter();
+    let Some(first) = all.next() else {
+        return Ok(());
+    };
+    let rest: Vec<String> = all.map(|e| format!("{e:#}")).collect();
+    if rest.is_empty() {
+        return Err(first);
+    }
+    Err(anyhow!("{first:#}; also: {}", rest.join("; ")))
+}
+
+/// remove_file, where a file already gone is no failure.
+fn remove_if_present(path: &std::path::Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// The payload's stdio as the monitor holds it: without a tty, the read ends of its stdout and stderr
+/// pipes and the write end of its stdin pipe (with `-i`); with a tty, the master comes from the launch.
+struct Pipes {
+    out: Option<OwnedFd>,
+    err: Option<OwnedFd>,
+    stdin: Option<File>,
+}
+
+impl Pipes {
+    fn new(rec: &ContainerRecord) -> Result<(Stdio, Pipes)> {
+        if rec.config.tty {
+            let none = Pipes {
+                out: None,
+                err: None,
+                stdin: None,
+            };
+            return Ok((Stdio::Pty, none));
+        }
+        let (or, ow) = pipe()?;
+        let (er, ew) = pipe()?;
+        let (stdin, stdin_w) = if rec.config.interactive {
+            let (ir, iw) = pipe()?;
+            (Some(ir), Some(File::from(iw)))
+        } else {
+            (None, None)
+        };
+        let stdio = Stdio::Fds {
+            stdin,
+            stdout: ow,
+            stderr: ew,
+        };
+        let pipes = Pipes {
+            out: Some(or),
+            err: Some(er),
+            stdin: stdin_w,
+        };
+        Ok((stdio, pipes))
+    }
+}
+
+/// An attached client of the monitor socket.
+struct Client {
+    stream: UnixStream,
+    dec: Decoder,
+    /// This client's stdin feeds the container (the one a foreground `run -i` attached).
+    stdin: bool,
+}
+
+/// The attach socket and its clients.
+struct Clients {
+    listener: UnixListener,
+    sock_path: PathBuf,
+    list: Vec<Client>,
+}
+
+impl Clients {
+    fn accept(&mut self) {
+        if let Ok((s, _)) = self.listener.accept() {
+            let _ = s.set_nonblocking(false);
+            let _ = s.set_write_timeout(Some(Duration::from_secs(5)));
+            self.list.push(Client {
+                stream: s,
+                dec: Decoder::default(),
+                stdin: false,
+            });
+        }
+    }
+
+    /// Sends a frame to every client; one that cannot take it is dropped.
+    fn broadcast(&mut self, frame: &[u8]) {
+        self.list.retain_mut(|c| c.stream.write_all(frame).is_ok());
+    }
+
+    /// The exit frame goes out whatever cleanup did: the code is recorded and no client may hang.
+    fn send_exit(&mut self, code: i32) {
+        let frame = attach::encode(attach::EXIT, &code.to_be_bytes());
+        for c in self.list.iter_mut() {
+            let _ = c.stream.write_all(&frame);
+        }
+    }
+}
+
+static SIGCHLD_PIPE: AtomicI32 = AtomicI32::new(-1);
+
+extern "C" fn on_sigchld(_: libc::c_int) {
+    let fd = SIGCHLD_PIPE.load(Ordering::Relaxed);
+    if fd >= 0 {
+        // SAFETY: write(2) is async-signal-safe; the buffer is a valid 1-byte static.
+        unsafe { libc::write(fd, b"c".as_ptr().cast(), 1) };
+    }
+}
+
+/// Stops the SIGCHLD handler writing to the last run's pipe: its fd number is closed and free for reuse
+/// (a relaunch's channel may get it).
+pub(super) fn forget_sigchld_pipe() {
+    SIGCHLD_PIPE.store(-1, Ordering::Relaxed);
+}
+
+fn pipe() -> Result<(OwnedFd, OwnedFd)> {
+    let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating pipe")?;
+    Ok((r, w))
+}
+
+fn set_nonblocking(fd: RawFd) {
+    // SAFETY: fcntl on an fd we own; flags are read then written back with O_NONBLOCK added.
+    unsafe {
+        let fl = libc::fcntl(fd, libc::F_GETFL);
+        libc::fcntl(fd, libc::F_SETFL, fl | libc::O_NONBLOCK);
+    }
+}
+
+/// The running payload's side of the monitor: reaps, copies output to the log and the clients, feeds
+/// input, resizes and signals, until the payload has exited and its output is drained.
+struct Relay<'c> {
+    pid: i32,
+    tty: bool,
+    pty: Option<File>,
+    out: Option<File>,
+    err: Option<File>,
+    stdin: Option<File>,
+    log: log::JsonLog,
+    chld: File,
+    /// The write end of the SIGCHLD pipe, closed with the relay once the handler no longer uses it.
+    _chld_w: OwnedFd,
+    clients: &'c mut Clients,
+    status: Option<i32>,
+    exit_seen_at: Option<Instant>,
+}
+
+/// pollfd slots of [`Relay::run`]: the SIGCHLD pipe, the listener, stdout, stderr, then one per client.
+const SLOT_CHLD: usize = 0;
+const SLOT_LISTENER: usize = 1;
+const SLOT_OUT: usize = 2;
+const SLOT_ERR: usize = 3;
+const SLOT_CLIENTS: usize = 4;
+
+impl<'c> Relay<'c> {
+    fn new(
+        s: &Supervisor,
+        launched: Launched,
+        mut pipes: Pipes,
+        clients: &'c mut Clients,
+    ) -> Result<Self> {
+        let pty: Option<File> = launched.pty_master.map(File::from);
+        let mut out: Option<File> = pty
+            .as_ref()
+            .map(|p| p.try_clone())
+            .transpose()
+            .context("cloning pty")?;
+        if out.is_none() {
+            out = pipes.out.take().map(File::from);
+        }
+        let err: Option<File> = pipes.err.take().map(File::from);
+        for f in out.iter().chain(err.iter()) {
+            set_nonblocking(f.as_raw_fd());
+        }
+        let log = log::JsonLog::open(&s.containers.log_path(s.id))?;
+        let (chld_r, chld_w) = pipe()?;
+        set_nonblocking(chld_r.as_raw_fd());
+        set_nonblocking(chld_w.as_raw_fd());
+        SIGCHLD_PIPE.store(chld_w.as_raw_fd(), Ordering::Relaxed);
+        // SAFETY: installing a handler that only calls write(2) on a pipe.
+        unsafe {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = on_sigchld as *const () as usize;
+            sa.sa_flags = libc::SA_RESTART | libc::SA_NOCLDSTOP;
+            libc::sigaction(libc::SIGCHLD, &sa, std::ptr::null_mut());
+        }
+        Ok(Relay {
+            pid: launched.pid,
+            tty: s.rec.config.tty,
+            pty,
+            out,
+            err,
+            stdin: pipes.stdin,
+            log,
+            chld: File::from(chld_r),
+            _chld_w: chld_w,
+            clients,
+            status: None,
+            exit_seen_at: None,
+        })
+    }
+
+    /// The poll loop; returns the payload's exit code (128+signal when killed, docker's convention).
+    fn run(mut self) -> i32 {
+        let mut buf = vec![0u8; 32 * 1024];
+        loop {
+            self.reap();
+            let streams_open = self.out.is_some() || self.err.is_some();
+            // Output still buffered in the pipes is drained, for at most 2 s after the exit (a
+            // grandchild may hold them open).
+            if self.status.is_some()
+                && (!streams_open
+                    || self
+                        .exit_seen_at
+                        .is_some_and(|t| t.elapsed() > Duration::from_secs(2)))
+            {
+                break;
+            }
+            let mut pfds = self.pollfds();
+            let timeout = if self.status.is_some() { 100 } else { 1000 };
+            // SAFETY: pfds is a valid array of pollfd of the given length.
+            let n = unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, timeout) };
+            if n < 0 {
+                continue; // EINTR from SIGCHLD
+            }
+            if pfds[SLOT_CHLD].revents != 0 {
+                let _ = self.chld.read(&mut buf);
+            }
+            if pfds[SLOT_LISTENER].revents != 0 {
+                self.clients.accept();
+            }
+            for (slot, stderr) in [(SLOT_OUT, false), (SLOT_ERR, true)] {
+                if pfds[slot].revents != 0 {
+                    self.copy_output(stderr, &mut buf);
+                }
+            }
+            self.serve_clients(&pfds[SLOT_CLIENTS..], &mut buf);
+        }
+        // Before chld_w closes with the relay: its fd number may be reused by the teardown.
+        forget_sigchld_pipe();
+        // The log is best effort once the payload is gone: its exit code is what must be recorded.
+        let _ = self.log.flush();
+        self.status.unwrap_or(255)
+    }
+
+    /// Reaps every exited child (we are subreaper: orphans of the container end up here too).
+    fn reap(&mut self) {
+        loop {
+            let mut ws = 0;
+            // SAFETY: waitpid with a valid status pointer.
+            let r = unsafe { libc::waitpid(-1, &mut ws, libc::WNOHANG) };
+            if r <= 0 {
+                break;
+            }
+            if r == self.pid {
+                self.status = Some(if libc::WIFEXITED(ws) {
+                    libc::WEXITSTATUS(ws)
+                } else if libc::WIFSIGNALED(ws) {
+                    128 + libc::WTERMSIG(ws)
+                } else {
+                    255
+                });
+                self.exit_seen_at = Some(Instant::now());
+            }
+        }
+    }
+
+    fn pollfds(&self) -> Vec<libc::pollfd> {
+        let fd_of = |f: &Option<File>| f.as_ref().map_or(-1, |f| f.as_raw_fd());
+        let fixed = [
+            self.chld.as_raw_fd(),
+            self.clients.listener.as_raw_fd(),
+            fd_of(&self.out),
+            fd_of(&self.err),
+        ];
+        let clients = self.clients.list.iter().map(|c| c.stream.as_raw_fd());
+        fixed
+            .into_iter()
+            .chain(clients)
+            .map(|fd| libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            })
+            .collect()
+    }
+
+    /// Copies what the payload wrote to the log and to every client.
+    fn copy_output(&mut self, stderr: bool, buf: &mut [u8]) {
+        let src = if stderr { &mut self.err } else { &mut self.out };
+        let Some(f) = src.as_mut() else { return };
+        match f.read(buf) {
+            Ok(0) => *src = None,
+            Ok(n) => {
+                let data = &buf[..n];
+                // A full disk must not stop the payload's output reaching its clients.
+                let _ = self.log.write(stderr, data);
+                let kind = if stderr {
+                    attach::STDERR
+                } else {
+                    attach::STDOUT
+                };
+                self.clients.broadcast(&attach::encode(kind, data));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => *src = None, // EIO on a pty master once the slave is closed
+        }
+    }
+
+    /// Reads the frames of the clients that polled readable (`ready`: their pollfds, in order); a client
+    /// that hung up is dropped, and its stdin, if it fed the payload's, is closed.
+    fn serve_clients(&mut self, ready: &[libc::pollfd], buf: &mut [u8]) {
+        let mut gone = Vec::new();
+        for (i, c) in self.clients.list.iter_mut().enumerate() {
+            // A client accepted in this round has no pollfd yet: it is served from the next round.
+            if ready.get(i).is_none_or(|p| p.revents == 0) {
+                continue;
+            }
+            match c.stream.read(buf) {
+                Ok(0) | Err(_) => {
+                    if c.stdin && !self.tty {
+                        self.stdin = None;
+                    }
+                    gone.push(i);
+                }
+                Ok(n) => {
+                    c.dec.feed(&buf[..n]);
+                    while let Ok(Some((kind, data))) = c.dec.next_frame() {
+                        handle_client_frame(
+                            kind,
+                            &data,
+                            self.pid,
+                            self.status.is_some(),
+                            self.pty.as_ref(),
+                            &mut self.stdin,
+                        );
+                    }
+                }
+            }
+        }
+        for i in gone.into_iter().rev() {
+            self.clients.list.remove(i);
+        }
+    }
+}
+
+fn handle_client_frame(
+    kind: u8,
+    data: &[u8],
+    pid: i32,
+    exited: bool,
+    pty: Option<&File>,
+    stdin_w: &mut Option<File>,
+) {
+    match kind {
+        attach::STDIN => {
+            if let Some(p) = pty {
+                let _ = (&*p).write_all(data);
+            } else if data.is_empty() {
+                *stdin_w = None;
+            } else if let Some(w) = stdin_w.as_mut()
+                && w.write_all(data).is_err()
+            {
+                *stdin_w = None;
+            }
+        }
+        attach::RESIZE if data.len() == 4 => {
+            if let Some(p) = pty {
+                let ws = libc::winsize {
+                    ws_row: u16::from_be_bytes([data[0], data[1]]),
+                    ws_col: u16::from_be_bytes([data[2], data[3]]),
+                    ws_xpixel: 0,
+                    ws_ypixel: 0,
+                };
+                // SAFETY: TIOCSWINSZ on the pty master we own with a valid winsize.
+                unsafe { libc::ioctl(p.as_raw_fd(), libc::TIOCSWINSZ, &ws) };
+            }
+        }
+        attach::SIGNAL if data.len() == 4 && !exited => {
+            let sig = i32::from_be_bytes([data[0], data[1], data[2], data[3]]);
+            // The payload is our child and not yet reaped, so `pid` cannot have been recycled.
+            // SAFETY: kill(2) with a pid we own.
+            unsafe { libc::kill(pid, sig) };
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec_with_pid(pid: serde_json::Value) -> oci_spec::runtime::Spec {
+        let mut namespaces = vec![serde_json::json!({"type": "mount"})];
+        if !pid.is_null() {
+            namespaces.push(pid);
+        }
+        serde_json::from_value(serde_json::json!({
+            "ociVersion": "1.0.2",
+            "root": {"path": "rootfs"},
+            "linux": {"namespaces": namespaces},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn only_a_created_pid_namespace_is_the_containers_own() {
+        assert!(has_own_pid_namespace(&spec_with_pid(
+            serde_json::json!({"type": "pid"})
+        )));
+        // --pid host: no PID namespace at all.
+        assert!(!has_own_pid_namespace(&spec_with_pid(
+            serde_json::Value::Null
+        )));
+        // --pid container:X, a pod sharing its PID namespace: joined by path.
+        assert!(!has_own_pid_namespace(&spec_with_pid(
+            serde_json::json!({"type": "pid", "path": "/proc/42/ns/pid"})
+        )));
+    }
+
+    #[test]
+    fn cleanup_failures_are_combined_first_one_leading() {
+        assert!(combine(Vec::new()).is_ok());
+        let one = combine(vec![anyhow!("a")]).unwrap_err();
+        assert_eq!(format!("{one:#}"), "a");
+        let all = combine(vec![anyhow!("a"), anyhow!("b").context("c")]).unwrap_err();
+        assert_eq!(format!("{all:#}"), "a; also: c: b");
+    }
+}
