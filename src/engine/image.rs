@@ -14,6 +14,8 @@
 //! `layer-<chain>.lock` -> `images.lock`.
 //! Must not print or know about terminals; network access only through [`Source`] (the registry client).
 
+mod rootless_unpack;
+
 use super::{Context, LayerStatus, Progress};
 use crate::image::manifest::{self, Document};
 use crate::image::{
@@ -282,17 +284,19 @@ pub fn pull_from(
         .images
         .contains_key(manifest.config.digest.as_str());
     let mut pending = Vec::new();
+    let mut owners = OwnersCheck::new(paths);
     for (i, size) in sizes
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .iter_mut()
         .enumerate()
     {
-        match committed_layer_size(&paths.layer_dir(chains[i].hex())) {
-            Some(s) => *size = s,
-            None => pending.push(i),
+        match committed_layer(&paths.layer_dir(chains[i].hex())) {
+            Some(meta) if owners.keep(&chains[i], &meta)? => *size = meta.size,
+            _ => pending.push(i),
         }
     }
+    let mut warnings_before = owners.warnings;
     let quiet_layers = known && pending.is_empty();
     for (i, l) in manifest.layers.iter().enumerate() {
         if pending.contains(&i) {
@@ -331,6 +335,7 @@ pub fn pull_from(
                         parent: i.checked_sub(1).map(|p| &chains[p]),
                         limits: &limits,
                         rootless: paths.rootless,
+                        replace_stale: owners.userns,
                         progress,
                     };
                     match job.run() {
@@ -358,6 +363,7 @@ pub fn pull_from(
     }
     let sizes = sizes.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut warnings = warnings.into_inner().unwrap_or_else(|e| e.into_inner());
+    warnings.append(&mut warnings_before);
     warnings.sort();
     warnings.dedup();
 
@@ -482,6 +488,9 @@ struct LayerJob<'a> {
     parent: Option<&'a Digest>,
     limits: &'a UnpackLimits,
     rootless: bool,
+    /// A committed layer whose owners were not applied in a user namespace is unpacked again (rootless
+    /// with subordinate ids, see [`OwnersCheck`]).
+    replace_stale: bool,
     progress: &'a dyn Progress,
 }
 
@@ -492,6 +501,66 @@ struct LayerMeta {
     diff_id: String,
     parent: Option<String>,
     size: u64,
+    /// How file owners were applied: "image" (rootful), "userns" (rootless, in a user namespace with the
+    /// subordinate ids), "none" (rootless without them). Absent in layers of older berth builds: rootful
+    /// ones applied the owners, rootless ones did not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    owners: Option<String>,
+}
+
+/// Rootless stores: which committed layers are kept as they are. A layer unpacked without the image's
+/// file owners (by an older berth, or before the user had subordinate ids) is unpacked again in a user
+/// namespace when the user now has subordinate ids and no container uses the layer (deleting a lower dir
+/// under a running container would empty it); otherwise it is kept, with a warning saying how to fix it.
+struct OwnersCheck<'a> {
+    paths: &'a Paths,
+    /// A user namespace gives this user subordinate ids (probed only when a stale layer is found).
+    userns: bool,
+    probed: bool,
+    warnings: Vec<String>,
+}
+
+impl<'a> OwnersCheck<'a> {
+    fn new(paths: &'a Paths) -> Self {
+        OwnersCheck {
+            paths,
+            userns: false,
+            probed: false,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Whether the committed layer `chain` (with `meta`) is used as it is.
+    fn keep(&mut self, chain: &Digest, meta: &LayerMeta) -> Result<bool> {
+        if !self.paths.rootless || meta.owners.as_deref() == Some(rootless_unpack::OWNERS_USERNS) {
+            return Ok(true);
+        }
+        if !self.probed {
+            self.probed = true;
+            self.userns = crate::runtime::in_userns("probing the user namespace", || {
+                match crate::image::IdMap::of_self() {
+                    crate::image::IdMap::Subordinate => Ok(()),
+                    _ => bail!("no subordinate ids"),
+                }
+            })
+            .is_ok();
+        }
+        if !self.userns {
+            self.warnings.push("file owners from the image were not applied (rootless without subordinate ids: give the user a range in /etc/subuid and /etc/subgid, with newuidmap and newgidmap installed, then pull the image again)".into());
+            return Ok(true);
+        }
+        let idx = ImageIndex::load(self.paths)?;
+        let in_use = idx.images.values().any(|rec| {
+            rec.layers.iter().any(|l| l.chain_id == chain.as_str())
+                && crate::store::image_in_use(self.paths, &rec.id)
+        });
+        if in_use {
+            self.warnings.push(format!(
+                "layer {chain} was unpacked without the image's file owners (by an older berth) and containers use it: remove them, then pull the image again"
+            ));
+        }
+        Ok(in_use)
+    }
 }
 
 impl LayerJob<'_> {
@@ -500,18 +569,22 @@ impl LayerJob<'_> {
         let hex = self.chain_id.hex();
         let _lock = FileLock::exclusive(&self.paths.layer_lock(hex))?;
         let dest = self.paths.layer_dir(hex);
-        if let Some(size) = committed_layer_size(&dest) {
-            return Ok((LayerStatus::AlreadyExists, size, Vec::new()));
+        if let Some(meta) = committed_layer(&dest)
+            && (!self.replace_stale
+                || meta.owners.as_deref() == Some(rootless_unpack::OWNERS_USERNS))
+        {
+            return Ok((LayerStatus::AlreadyExists, meta.size, Vec::new()));
         }
         if fs::symlink_metadata(&dest).is_ok() {
             // A damaged layer dir (no layer.json or diff/): berth never commits one, so something
-            // else broke it. Move it out of the way under our lock and pull the layer again.
+            // else broke it; or a rootless layer without its owners (see `OwnersCheck`). Move it out
+            // of the way under our lock and pull the layer again.
             let tomb = self
                 .paths
                 .layers_dir()
                 .join(format!(".tmp-{}", crate::store::work::random_token()?));
             fs::rename(&dest, &tomb).with_context(|| format!("moving aside {}", dest.display()))?;
-            crate::store::remove_tree(&tomb)?;
+            crate::store::remove_tree_owned(&tomb, self.rootless)?;
         }
         let mut work = WorkDir::create(self.paths, &self.paths.layers_dir())?;
         let reader = self.src.fetch_blob(
@@ -533,7 +606,7 @@ impl LayerJob<'_> {
         fs::create_dir(&diff).with_context(|| format!("creating {}", diff.display()))?;
         fs::set_permissions(&diff, std::os::unix::fs::PermissionsExt::from_mode(0o755))
             .with_context(|| format!("setting mode of {}", diff.display()))?;
-        let (report, diff_digest) = {
+        let (report, owners, diff_digest) = {
             let buffered = BufReader::with_capacity(256 << 10, &mut tee);
             let decompressed = compression::decompress(
                 buffered,
@@ -546,10 +619,15 @@ impl LayerJob<'_> {
                 count: 0,
                 limit: self.limits.max_layer_bytes,
             };
-            let report = unpack_layer(&mut hashed, &diff, self.limits, self.rootless)?;
+            let (report, owners) = if self.rootless {
+                rootless_unpack::unpack(&mut hashed, &diff, work.path(), self.limits)?
+            } else {
+                let report = unpack_layer(&mut hashed, &diff, self.limits, false)?;
+                (report, rootless_unpack::OWNERS_IMAGE)
+            };
             // Trailing bytes after the end-of-archive blocks are part of the diffID (SECURITY.md A17).
             io::copy(&mut hashed, &mut io::sink()).context("reading the rest of the layer")?;
-            (report, Digest::from_hasher(hashed.hasher))
+            (report, owners, Digest::from_hasher(hashed.hasher))
         };
         // Whatever the decompressor left unread still belongs to the blob.
         io::copy(&mut tee, &mut io::sink()).context("reading the rest of the layer blob")?;
@@ -581,6 +659,7 @@ impl LayerJob<'_> {
             diff_id: self.diff_id.to_string(),
             parent: self.parent.map(ToString::to_string),
             size: report.file_bytes,
+            owners: Some(owners.to_string()),
         };
         write_atomic(
             &work.path().join("layer.json"),
@@ -602,9 +681,14 @@ impl LayerJob<'_> {
 
 /// The size of a committed layer, or None if it is not (fully) there.
 fn committed_layer_size(dir: &std::path::Path) -> Option<u64> {
+    committed_layer(dir).map(|m| m.size)
+}
+
+/// The record of a committed layer, or None if it is not (fully) there.
+fn committed_layer(dir: &std::path::Path) -> Option<LayerMeta> {
     let data = fs::read(dir.join("layer.json")).ok()?;
     let meta: LayerMeta = serde_json::from_slice(&data).ok()?;
-    dir.join("diff").is_dir().then_some(meta.size)
+    dir.join("diff").is_dir().then_some(meta)
 }
 
 /// The compressed layer stream: counted, reported as progress and, unless the source verifies blobs
@@ -990,7 +1074,7 @@ fn collect_garbage(paths: &Paths) -> Result<(Vec<String>, u64)> {
                 .join(format!(".tmp-{}", crate::store::work::random_token()?));
             fs::rename(e.path(), &tomb).with_context(|| format!("removing layer {}", d))?;
             sync_dir(&paths.layers_dir())?;
-            crate::store::remove_tree(&tomb)?;
+            crate::store::remove_tree_owned(&tomb, paths.rootless)?;
             // Pulls take their layer locks only while holding the GC lock shared, so nobody holds or
             // waits on this one now.
             let _ = fs::remove_file(paths.layer_lock(d.hex()));

@@ -172,6 +172,17 @@ pub fn remove_tree(path: &Path) -> Result<()> {
     remove_all_at(pfd.as_fd(), name).with_context(|| format!("removing {}", path.display()))
 }
 
+/// [`remove_tree`] for a tree whose files may belong to the user's subordinate ids (a rootless layer
+/// unpacked in a user namespace, docs/layout.md "Images"): when `rootless` and the user may not remove
+/// them, they are removed as root of a user namespace with those ids ([`crate::runtime::remove_in_userns`]).
+pub fn remove_tree_owned(path: &Path, rootless: bool) -> Result<()> {
+    match remove_tree(path) {
+        Err(e) if rootless => crate::runtime::remove_in_userns(path)
+            .with_context(|| format!("{e:#}; then removing it in a user namespace")),
+        r => r,
+    }
+}
+
 /// Remove `name` in the directory `parent` and everything below it, never following a symlink.
 pub fn remove_all_at(parent: std::os::fd::BorrowedFd<'_>, name: &std::ffi::OsStr) -> Result<()> {
     use nix::errno::Errno;
@@ -232,6 +243,11 @@ pub fn remove_all_at(parent: std::os::fd::BorrowedFd<'_>, name: &std::ffi::OsStr
 /// names never change content, so an existing one wins and `src` is removed. Returns whether `src` was
 /// moved. The parent of `dest` is fsynced so the name survives a crash (SECURITY.md J3).
 pub fn rename_if_absent(src: &Path, dest: &Path) -> Result<bool> {
+    rename_if_absent_owned(src, dest, false)
+}
+
+/// [`rename_if_absent`], removing a losing `src` with [`remove_tree_owned`].
+pub fn rename_if_absent_owned(src: &Path, dest: &Path, rootless: bool) -> Result<bool> {
     let parent = dest.parent().context("rename target needs a parent")?;
     fs::create_dir_all(parent)
         .with_context(|| format!("creating directory {}", parent.display()))?;
@@ -244,7 +260,7 @@ pub fn rename_if_absent(src: &Path, dest: &Path) -> Result<bool> {
     ) {
         Ok(()) => true,
         Err(nix::errno::Errno::EEXIST | nix::errno::Errno::ENOTEMPTY) => {
-            remove_tree(src)?;
+            remove_tree_owned(src, rootless)?;
             false
         }
         Err(e) => {
