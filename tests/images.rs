@@ -637,6 +637,20 @@ fn rootless_containers_keep_the_image_file_owners() {
         .assert_stdout_eq("1000:1000 640\n1000:1000 755\n0:0 755\n");
     };
     check(&env);
+    // docker's copy-up into a new volume keeps the owners too.
+    env.run([
+        "run",
+        "--rm",
+        "-v",
+        "/data",
+        &name,
+        "stat",
+        "-c",
+        "%u:%g %a",
+        "/data/owned.txt",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("1000:1000 640\n");
     let layer = layer_holding(&env.root(), "data/owned.txt");
     let on_disk = |layer: &Path| fs::metadata(layer.join("diff/data/owned.txt")).unwrap();
     let mapped = first_subid("/etc/subuid", &user.name) + 999;

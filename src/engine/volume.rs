@@ -267,7 +267,16 @@ pub fn resolve_mounts(
                         .map(|mut d| d.next().is_none())
                         .unwrap_or(false)
                 {
-                    copy_up(root, &m.target, &data)?;
+                    if paths.rootless {
+                        // Rootless layers carry subordinate ids (docs/layout.md "Images"): read and
+                        // chown them as the container does.
+                        crate::runtime::in_userns(
+                            "copying the image's content into the volume",
+                            || copy_up(root, &m.target, &data),
+                        )?;
+                    } else {
+                        copy_up(root, &m.target, &data)?;
+                    }
                 }
                 out.push(ResolvedMount {
                     destination: m.target,
