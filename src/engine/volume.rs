@@ -182,23 +182,11 @@ pub fn prune(paths: &Paths, all: bool) -> Result<(Vec<String>, u64)> {
         if (!all && !v.anonymous) || !users(paths, &v.name)?.is_empty() {
             continue;
         }
-        bytes += dir_size(&volumes_dir(paths).join(&v.name));
+        bytes += crate::store::dir_size(&volumes_dir(paths).join(&v.name));
         state::remove_dir_if_exists(&volumes_dir(paths).join(&v.name))?;
         removed.push(v.name);
     }
     Ok((removed, bytes))
-}
-
-fn dir_size(p: &Path) -> u64 {
-    let Ok(md) = fs::symlink_metadata(p) else {
-        return 0;
-    };
-    if !md.is_dir() {
-        return md.len();
-    }
-    fs::read_dir(p)
-        .map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum())
-        .unwrap_or(0)
 }
 
 /// Resolve the user's mounts and the image's VOLUMEs into host sources. Returns the mounts and the

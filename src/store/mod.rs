@@ -152,6 +152,20 @@ pub fn containers_using<'a>(paths: &Paths, image_id: &'a str) -> impl Iterator<I
     })
 }
 
+/// Bytes of the regular files (and symlinks) under `p`, symlinks never followed; what cannot be read
+/// counts as 0 (sizes are informational: `ps -s`, `system df`, prune's reclaimed space).
+pub fn dir_size(p: &Path) -> u64 {
+    let Ok(md) = fs::symlink_metadata(p) else {
+        return 0;
+    };
+    if !md.is_dir() {
+        return md.len();
+    }
+    fs::read_dir(p)
+        .map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum())
+        .unwrap_or(0)
+}
+
 /// Remove a directory tree without following any symlink inside it; directories an image made
 /// unreadable (mode 0) are opened up first. A missing tree is not an error.
 pub fn remove_tree(path: &Path) -> Result<()> {
@@ -612,6 +626,18 @@ mod tests {
         drop(FileLock::exclusive(&p).unwrap());
         let text = fs::read_to_string(&p).unwrap();
         assert_eq!(text, format!("{:<10}\n", std::process::id()));
+    }
+
+    #[test]
+    fn dir_size_sums_files_below_and_never_follows_links() {
+        let d = tempfile::tempdir().unwrap();
+        fs::create_dir_all(d.path().join("a/b")).unwrap();
+        fs::write(d.path().join("a/one"), b"12345").unwrap();
+        fs::write(d.path().join("a/b/two"), b"123").unwrap();
+        std::os::unix::fs::symlink("/usr", d.path().join("a/link")).unwrap();
+        assert_eq!(dir_size(&d.path().join("a")), 8 + 4);
+        assert_eq!(dir_size(&d.path().join("a/one")), 5);
+        assert_eq!(dir_size(&d.path().join("missing")), 0);
     }
 
     #[test]
