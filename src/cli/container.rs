@@ -1487,7 +1487,7 @@ fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
                         "Driver": "local",
                         "Labels": v.labels.iter().map(|(k, x)| format!("{k}={x}")).collect::<Vec<_>>().join(","),
                         "Links": "N/A",
-                        "Mountpoint": p.root.join("volumes").join(&v.name).join("_data"),
+                        "Mountpoint": p.volume_dir(&v.name).join("_data"),
                         "Name": v.name,
                         "Scope": "local",
                         "Size": "N/A",

@@ -43,7 +43,7 @@ pub struct VolumeInUse {
 pub struct NoSuchVolume(pub String);
 
 fn volumes_dir(paths: &Paths) -> PathBuf {
-    paths.root.join("volumes")
+    paths.volumes_dir()
 }
 
 fn data_dir(paths: &Paths, name: &str) -> PathBuf {
