@@ -14,21 +14,21 @@
 //! `layer-<chain>.lock` -> `images.lock`.
 //! Must not print or know about terminals; network access only through [`Source`] (the registry client).
 
+mod layer;
 mod rootless_unpack;
+
+use layer::{LayerJob, OwnersCheck};
 
 use super::{Context, LayerStatus, Progress};
 use crate::image::manifest::{self, Document};
-use crate::image::{
-    Digest, ImageRef, Platform, UnpackLimits, chain_ids, compression, unpack_layer,
-};
+use crate::image::{Digest, ImageRef, Platform, UnpackLimits, chain_ids};
 use crate::store::images::{ImageIndex, ImageRecord, LayerRecord};
-use crate::store::work::{WorkDir, clean_stale};
-use crate::store::{FileLock, Paths, create_private_dir, sync_dir, write_atomic};
+use crate::store::layers;
+use crate::store::work::clean_stale;
+use crate::store::{FileLock, Paths, blobs, create_private_dir};
 use anyhow::{Context as _, Result, anyhow, bail};
 use oci_spec::distribution::Reference;
-use sha2::{Digest as _, Sha256};
-use std::fs::{self, File};
-use std::io::{self, BufReader, Read};
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -268,7 +268,7 @@ pub fn pull_from(
         manifest.config.digest.clone(),
         config_bytes.clone(),
     ))) {
-        put_blob(paths, d, bytes)?;
+        blobs::put(paths, d.hex(), bytes)?;
     }
 
     let diff_ids = &config.rootfs.diff_ids;
@@ -291,7 +291,7 @@ pub fn pull_from(
         .iter_mut()
         .enumerate()
     {
-        match committed_layer(&paths.layer_dir(chains[i].hex())) {
+        match layers::committed(&paths.layer_dir(chains[i].hex())) {
             Some(meta) if owners.keep(&chains[i], &meta)? => *size = meta.size,
             _ => pending.push(i),
         }
@@ -466,286 +466,6 @@ fn fetch_verified_manifest(
     Ok(m)
 }
 
-/// Store a small verified blob (manifest, config) under its digest.
-fn put_blob(paths: &Paths, d: &Digest, bytes: &[u8]) -> Result<()> {
-    if Digest::of(bytes) != *d {
-        bail!("blob does not match its digest {d}");
-    }
-    let p = paths.blob_path(d.hex());
-    if p.exists() {
-        return Ok(());
-    }
-    write_atomic(&p, bytes)
-}
-
-struct LayerJob<'a> {
-    paths: &'a Paths,
-    src: &'a dyn Source,
-    r: &'a ImageRef,
-    desc: &'a manifest::Descriptor,
-    diff_id: &'a Digest,
-    chain_id: &'a Digest,
-    parent: Option<&'a Digest>,
-    limits: &'a UnpackLimits,
-    rootless: bool,
-    /// A committed layer whose owners were not applied in a user namespace is unpacked again (rootless
-    /// with subordinate ids, see [`OwnersCheck`]).
-    replace_stale: bool,
-    progress: &'a dyn Progress,
-}
-
-/// `layer.json`, written inside the layer dir before it is renamed into place.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct LayerMeta {
-    chain_id: String,
-    diff_id: String,
-    parent: Option<String>,
-    size: u64,
-    /// How file owners were applied: "image" (rootful), "userns" (rootless, in a user namespace with the
-    /// subordinate ids), "none" (rootless without them). Absent in layers of older berth builds: rootful
-    /// ones applied the owners, rootless ones did not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    owners: Option<String>,
-}
-
-/// Rootless stores: which committed layers are kept as they are. A layer unpacked without the image's
-/// file owners (by an older berth, or before the user had subordinate ids) is unpacked again in a user
-/// namespace when the user now has subordinate ids and no container uses the layer (deleting a lower dir
-/// under a running container would empty it); otherwise it is kept, with a warning saying how to fix it.
-struct OwnersCheck<'a> {
-    paths: &'a Paths,
-    /// A user namespace gives this user subordinate ids (probed only when a stale layer is found).
-    userns: bool,
-    probed: bool,
-    warnings: Vec<String>,
-}
-
-impl<'a> OwnersCheck<'a> {
-    fn new(paths: &'a Paths) -> Self {
-        OwnersCheck {
-            paths,
-            userns: false,
-            probed: false,
-            warnings: Vec::new(),
-        }
-    }
-
-    /// Whether the committed layer `chain` (with `meta`) is used as it is.
-    fn keep(&mut self, chain: &Digest, meta: &LayerMeta) -> Result<bool> {
-        if !self.paths.rootless || meta.owners.as_deref() == Some(rootless_unpack::OWNERS_USERNS) {
-            return Ok(true);
-        }
-        if !self.probed {
-            self.probed = true;
-            self.userns = crate::runtime::in_userns("probing the user namespace", || {
-                match crate::image::IdMap::of_self() {
-                    crate::image::IdMap::Subordinate => Ok(()),
-                    _ => bail!("no subordinate ids"),
-                }
-            })
-            .is_ok();
-        }
-        if !self.userns {
-            self.warnings.push("file owners from the image were not applied (rootless without subordinate ids: give the user a range in /etc/subuid and /etc/subgid, with newuidmap and newgidmap installed, then pull the image again)".into());
-            return Ok(true);
-        }
-        let idx = ImageIndex::load(self.paths)?;
-        let in_use = idx.images.values().any(|rec| {
-            rec.layers.iter().any(|l| l.chain_id == chain.as_str())
-                && crate::store::image_in_use(self.paths, &rec.id)
-        });
-        if in_use {
-            self.warnings.push(format!(
-                "layer {chain} was unpacked without the image's file owners (by an older berth) and containers use it: remove them, then pull the image again"
-            ));
-        }
-        Ok(in_use)
-    }
-}
-
-impl LayerJob<'_> {
-    /// Download, verify and unpack one layer; returns how it ended, its unpacked size and warnings.
-    fn run(&self) -> Result<(LayerStatus, u64, Vec<String>)> {
-        let hex = self.chain_id.hex();
-        let _lock = FileLock::exclusive(&self.paths.layer_lock(hex))?;
-        let dest = self.paths.layer_dir(hex);
-        if let Some(meta) = committed_layer(&dest)
-            && (!self.replace_stale
-                || meta.owners.as_deref() == Some(rootless_unpack::OWNERS_USERNS))
-        {
-            return Ok((LayerStatus::AlreadyExists, meta.size, Vec::new()));
-        }
-        if fs::symlink_metadata(&dest).is_ok() {
-            // A damaged layer dir (no layer.json or diff/): berth never commits one, so something
-            // else broke it; or a rootless layer without its owners (see `OwnersCheck`). Move it out
-            // of the way under our lock and pull the layer again.
-            let tomb = self
-                .paths
-                .layers_dir()
-                .join(format!(".tmp-{}", crate::store::work::random_token()?));
-            fs::rename(&dest, &tomb).with_context(|| format!("moving aside {}", dest.display()))?;
-            crate::store::remove_tree_owned(&tomb, self.rootless)?;
-        }
-        let mut work = WorkDir::create(self.paths, &self.paths.layers_dir())?;
-        let reader = self.src.fetch_blob(
-            self.r.reference(),
-            self.desc.digest.as_str(),
-            self.desc.size,
-        )?;
-        let mut tee = BlobStream {
-            inner: reader,
-            hasher: (!self.src.verifies_blobs()).then(Sha256::new),
-            count: 0,
-            limit: self.desc.size,
-            progress: self.progress,
-            id: self.desc.digest.short(),
-        };
-        // The layer root becomes the container's `/` when it is the top lowerdir: 0755 as docker makes
-        // it (a `./` entry in the layer may set another mode). The store root above stays 0700.
-        let diff = work.path().join("diff");
-        fs::create_dir(&diff).with_context(|| format!("creating {}", diff.display()))?;
-        fs::set_permissions(&diff, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-            .with_context(|| format!("setting mode of {}", diff.display()))?;
-        let (report, owners, diff_digest) = {
-            let buffered = BufReader::with_capacity(256 << 10, &mut tee);
-            let decompressed = compression::decompress(
-                buffered,
-                &self.desc.media_type,
-                self.limits.zstd_window_log_max,
-            )?;
-            let mut hashed = HashReader {
-                inner: decompressed,
-                hasher: Sha256::new(),
-                count: 0,
-                limit: self.limits.max_layer_bytes,
-            };
-            let (report, owners) = if self.rootless {
-                rootless_unpack::unpack(&mut hashed, &diff, work.path(), self.limits)?
-            } else {
-                let report = unpack_layer(&mut hashed, &diff, self.limits, false)?;
-                (report, rootless_unpack::OWNERS_IMAGE)
-            };
-            // Trailing bytes after the end-of-archive blocks are part of the diffID (SECURITY.md A17).
-            io::copy(&mut hashed, &mut io::sink()).context("reading the rest of the layer")?;
-            (report, owners, Digest::from_hasher(hashed.hasher))
-        };
-        // Whatever the decompressor left unread still belongs to the blob.
-        io::copy(&mut tee, &mut io::sink()).context("reading the rest of the layer blob")?;
-        if tee.count != self.desc.size {
-            bail!(
-                "layer blob is {} bytes, the manifest says {}",
-                tee.count,
-                self.desc.size
-            );
-        }
-        // A source that verifies its blobs has already failed the drain above on a digest mismatch.
-        if let Some(h) = tee.hasher.take() {
-            let blob_digest = Digest::from_hasher(h);
-            if blob_digest != self.desc.digest {
-                bail!(
-                    "layer blob digest is {blob_digest}, the manifest says {}",
-                    self.desc.digest
-                );
-            }
-        }
-        if diff_digest != *self.diff_id {
-            bail!(
-                "layer diffID is {diff_digest}, the image config says {}",
-                self.diff_id
-            );
-        }
-        let meta = LayerMeta {
-            chain_id: self.chain_id.to_string(),
-            diff_id: self.diff_id.to_string(),
-            parent: self.parent.map(ToString::to_string),
-            size: report.file_bytes,
-            owners: Some(owners.to_string()),
-        };
-        write_atomic(
-            &work.path().join("layer.json"),
-            &serde_json::to_vec_pretty(&meta)?,
-        )?;
-        // Layer content must be durable before its name is (SECURITY.md J3). One syncfs, not an fsync
-        // per file: a layer may hold thousands of files, and on ext4 every fsync is a journal commit.
-        // syncfs returns only once every dirty page and inode of the filesystem (so all of `work`, its
-        // files, dirs and layer.json) is on stable storage; the commit rename comes after it and is
-        // itself made durable by the fsync of the parent in `rename_if_absent`. A crash before that
-        // fsync leaves either no name (the `.tmp-*` dir is cleaned) or the name over complete content,
-        // never a name over a torn tree.
-        let dir = File::open(work.path()).context("opening layer work dir")?;
-        nix::unistd::syncfs(&dir).context("syncing layer")?;
-        work.commit(&dest)?;
-        Ok((LayerStatus::Downloaded, report.file_bytes, report.warnings))
-    }
-}
-
-/// The size of a committed layer, or None if it is not (fully) there.
-fn committed_layer_size(dir: &std::path::Path) -> Option<u64> {
-    committed_layer(dir).map(|m| m.size)
-}
-
-/// The record of a committed layer, or None if it is not (fully) there.
-fn committed_layer(dir: &std::path::Path) -> Option<LayerMeta> {
-    let data = fs::read(dir.join("layer.json")).ok()?;
-    let meta: LayerMeta = serde_json::from_slice(&data).ok()?;
-    dir.join("diff").is_dir().then_some(meta)
-}
-
-/// The compressed layer stream: counted, reported as progress and, unless the source verifies blobs
-/// itself, hashed; refuses more than the descriptor size. It is not kept on disk: the store keeps the
-/// unpacked layer only, as docker does (nothing reads a compressed layer back).
-struct BlobStream<'a> {
-    inner: Box<dyn Read + Send>,
-    hasher: Option<Sha256>,
-    count: u64,
-    limit: u64,
-    progress: &'a dyn Progress,
-    id: &'a str,
-}
-
-impl Read for BlobStream<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count += n as u64;
-        if self.count > self.limit {
-            return Err(io::Error::other(format!(
-                "layer blob is larger than the {} bytes the manifest says",
-                self.limit
-            )));
-        }
-        if let Some(h) = &mut self.hasher {
-            h.update(&buf[..n]);
-        }
-        if n > 0 {
-            self.progress.on_bytes(self.id, n as u64);
-        }
-        Ok(n)
-    }
-}
-
-/// Hashes the decompressed stream (the diffID) and bounds its size (decompression bombs).
-struct HashReader<R> {
-    inner: R,
-    hasher: Sha256,
-    count: u64,
-    limit: u64,
-}
-
-impl<R: Read> Read for HashReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count += n as u64;
-        if self.count > self.limit {
-            return Err(io::Error::other(format!(
-                "layer is larger than {} bytes uncompressed (limit max_layer_bytes)",
-                self.limit
-            )));
-        }
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
 /// Every local image, newest first (docker's order for `images`).
 pub fn list_images(ctx: &Context) -> Result<Vec<ImageRecord>> {
     let idx = ImageIndex::load(&ctx.paths)?;
@@ -821,7 +541,7 @@ pub fn image_layers(paths: &Paths, image: &ImageRecord) -> Result<Vec<PathBuf>> 
         .map(|l| {
             let d = Digest::parse(&l.chain_id)?;
             let dir = paths.layer_dir(d.hex());
-            if committed_layer_size(&dir).is_none() {
+            if layers::committed_size(&dir).is_none() {
                 bail!(
                     "layer {} of image {} is missing from the store",
                     l.chain_id,
@@ -836,14 +556,8 @@ pub fn image_layers(paths: &Paths, image: &ImageRecord) -> Result<Vec<PathBuf>> 
 /// The raw config JSON of an image, as pulled.
 pub fn image_config_json(paths: &Paths, image: &ImageRecord) -> Result<serde_json::Value> {
     let d = Digest::parse(&image.id)?;
-    let p = paths.blob_path(d.hex());
-    let data = fs::read(&p).with_context(|| format!("reading image config {}", p.display()))?;
-    if Digest::of(&data) != d {
-        bail!(
-            "image config {} in the store does not match its digest",
-            image.id
-        );
-    }
+    let data = blobs::read_verified(paths, d.hex())
+        .with_context(|| format!("reading image config {}", image.id))?;
     serde_json::from_slice(&data).with_context(|| format!("parsing image config {}", image.id))
 }
 
@@ -1035,69 +749,14 @@ pub fn remove_image(ctx: &Context, name: &str, force: bool) -> Result<Vec<Remova
     })?;
     let mut out = out;
     if out.iter().any(|l| matches!(l, Removal::Deleted(_))) {
-        out.extend(collect_garbage(paths)?.0.into_iter().map(Removal::Deleted));
+        out.extend(
+            layers::collect_garbage(paths)?
+                .0
+                .into_iter()
+                .map(Removal::Deleted),
+        );
     }
     Ok(out)
-}
-
-/// Remove layers and blobs no image references. Caller holds the GC lock exclusively. Returns the
-/// chain IDs removed and the bytes reclaimed.
-fn collect_garbage(paths: &Paths) -> Result<(Vec<String>, u64)> {
-    let idx = ImageIndex::load(paths)?;
-    let mut keep_layers = std::collections::HashSet::new();
-    let mut keep_blobs = std::collections::HashSet::new();
-    for rec in idx.images.values() {
-        keep_blobs.insert(rec.id.clone());
-        keep_blobs.extend(rec.manifest_blobs.iter().cloned());
-        // Layer blob digests are not kept: the store holds only unpacked layers (a store written by an
-        // older berth loses its compressed layer blobs here).
-        for l in &rec.layers {
-            keep_layers.insert(l.chain_id.clone());
-        }
-    }
-    let mut removed = Vec::new();
-    let mut reclaimed = 0u64;
-    if let Ok(rd) = fs::read_dir(paths.layers_dir()) {
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let Ok(d) = Digest::parse(&format!("sha256:{name}")) else {
-                continue;
-            };
-            if keep_layers.contains(d.as_str()) {
-                continue;
-            }
-            reclaimed += committed_layer_size(&e.path()).unwrap_or(0);
-            // Make it invisible first (one rename), then remove; a crash leaves a `.tmp-*` that the next
-            // pull cleans.
-            let tomb = paths
-                .layers_dir()
-                .join(format!(".tmp-{}", crate::store::work::random_token()?));
-            fs::rename(e.path(), &tomb).with_context(|| format!("removing layer {}", d))?;
-            sync_dir(&paths.layers_dir())?;
-            crate::store::remove_tree_owned(&tomb, paths.rootless)?;
-            // Pulls take their layer locks only while holding the GC lock shared, so nobody holds or
-            // waits on this one now.
-            let _ = fs::remove_file(paths.layer_lock(d.hex()));
-            removed.push(d.to_string());
-        }
-    }
-    if let Ok(rd) = fs::read_dir(paths.blobs_dir()) {
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let Ok(d) = Digest::parse(&format!("sha256:{name}")) else {
-                // A temp file of an atomic write killed midway: no pull runs while GC holds its lock.
-                if name.starts_with('.') && name.contains(".tmp-") {
-                    let _ = fs::remove_file(e.path());
-                }
-                continue;
-            };
-            if !keep_blobs.contains(d.as_str()) {
-                reclaimed += e.metadata().map(|m| m.len()).unwrap_or(0);
-                fs::remove_file(e.path()).with_context(|| format!("removing blob {d}"))?;
-            }
-        }
-    }
-    Ok((removed, reclaimed))
 }
 
 /// `berth image prune [-a]`: remove dangling images (all unused ones with `all`), then unused layers.
@@ -1126,8 +785,8 @@ pub fn prune(ctx: &Context, all: bool) -> Result<(Vec<Removal>, u64)> {
         }
         Ok(lines)
     })?;
-    let (layers, reclaimed) = collect_garbage(paths)?;
-    lines.extend(layers.into_iter().map(Removal::Deleted));
+    let (removed, reclaimed) = layers::collect_garbage(paths)?;
+    lines.extend(removed.into_iter().map(Removal::Deleted));
     Ok((lines, reclaimed))
 }
 

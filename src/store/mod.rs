@@ -6,7 +6,9 @@
 //! chain ID only (SECURITY.md C11); work in progress lives in `.tmp-*` dirs guarded by an owner lock and is
 //! never read as content (J2).
 
+pub mod blobs;
 pub mod images;
+pub mod layers;
 mod paths;
 pub mod work;
 

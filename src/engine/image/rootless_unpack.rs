@@ -11,17 +11,11 @@
 //! not come here.
 
 use crate::image::{IdMap, UnpackLimits, UnpackReport, unpack_layer};
+use crate::store::layers::{OWNERS_NONE, OWNERS_USERNS};
 use anyhow::{Context as _, Result, bail};
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::Path;
-
-/// How the owners of a layer's files were applied (`owners` in layer.json).
-pub const OWNERS_IMAGE: &str = "image";
-/// Rootless, inside a user namespace with the user's subordinate ids.
-pub const OWNERS_USERNS: &str = "userns";
-/// Rootless without subordinate ids: every file belongs to the user (container root).
-pub const OWNERS_NONE: &str = "none";
 
 /// Frame length that tells the child the feeder failed.
 const ABORT: u32 = u32::MAX;
