@@ -681,7 +681,7 @@ pub fn remove_image(ctx: &Context, name: &str, force: bool) -> Result<Vec<Remova
             .filter(|r| r.digest().is_some())
             .map(|r| r.full())
             .filter(|d| rec.repo_digests.contains(d));
-        let users: Vec<String> = crate::store::containers_using(paths, &id).collect();
+        let users: Vec<String> = crate::state::image_users::containers_using(paths, &id).collect();
         let short = &id[7..19];
         let mut lines = Vec::new();
         if let Some(t) = &by_tag {
@@ -771,7 +771,9 @@ pub fn prune(ctx: &Context, all: bool) -> Result<(Vec<Removal>, u64)> {
         let ids: Vec<String> = idx.images.keys().cloned().collect();
         for id in ids {
             let rec = &idx.images[&id];
-            if (!rec.repo_tags.is_empty() && !all) || crate::store::image_in_use(paths, &id) {
+            if (!rec.repo_tags.is_empty() && !all)
+                || crate::state::image_users::image_in_use(paths, &id)
+            {
                 continue;
             }
             for t in &rec.repo_tags {

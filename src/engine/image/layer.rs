@@ -73,7 +73,7 @@ impl<'a> OwnersCheck<'a> {
         let idx = ImageIndex::load(self.paths)?;
         let in_use = idx.images.values().any(|rec| {
             rec.layers.iter().any(|l| l.chain_id == chain.as_str())
-                && crate::store::image_in_use(self.paths, &rec.id)
+                && crate::state::image_users::image_in_use(self.paths, &rec.id)
         });
         if in_use {
             self.warnings.push(format!(
