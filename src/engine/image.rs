@@ -12,6 +12,10 @@
 //! lock, so concurrent pulls store each layer once (J1). The index is changed under its lock.
 //! Lock order (never the other way round): `gc.lock` (pull: shared, rmi/prune: exclusive) ->
 //! `layer-<chain>.lock` -> `images.lock`.
+//! The store keeps the content: blobs are put through `store::blobs` (verified, committed by rename),
+//! layers committed and collected by `store::layers`; this module decides what to fetch and verifies the
+//! streams (the per-layer job is in `image/layer.rs`, the rootless user namespace unpack in
+//! `image/rootless_unpack.rs`).
 //! Must not print or know about terminals; network access only through [`Source`] (the registry client).
 
 mod layer;

@@ -1,4 +1,4 @@
-//! Temp work dirs (`.tmp-<random>` under `layers/sha256`; `ingest/` only in older stores), each guarded by
+//! Temp work dirs (`.tmp-<random>` under `layers/sha256` and `ingest/`), each guarded by
 //! an owner lock.
 //!
 //! Invariant: a `.tmp-*` dir is never read as content; it becomes content only by an atomic rename after
