@@ -160,7 +160,7 @@ pub fn leases_dir(paths: &Paths, name: &str) -> PathBuf {
 /// The lock that guards the set of networks (create/rm) and the pool.
 fn registry_lock(paths: &Paths) -> Result<store::FileLock> {
     store::create_private_dir(&paths.networks_run_dir())?;
-    store::FileLock::exclusive(&paths.networks_run_dir().join("lock"))
+    store::FileLock::exclusive(&paths.networks_lock())
 }
 /// The lock that guards one network's leases and bridge.
 pub fn network_lock(paths: &Paths, name: &str) -> Result<store::FileLock> {

@@ -177,6 +177,11 @@ impl Paths {
         self.run_root.join("networks")
     }
 
+    /// `<run_root>/networks/lock`: guards the set of networks (create, rm) and the subnet pool.
+    pub fn networks_lock(&self) -> PathBuf {
+        self.networks_run_dir().join("lock")
+    }
+
     /// `<run_root>/networks/<name>`: one network's lock and `leases/`.
     pub fn network_run_dir(&self, name: &str) -> PathBuf {
         self.networks_run_dir().join(name)
