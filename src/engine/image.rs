@@ -180,14 +180,6 @@ pub fn pull_from(
     opts: &PullOptions,
     progress: &dyn Progress,
 ) -> Result<PullReport> {
-    let want = match &opts.platform {
-        Some(p) => Platform::parse(p)?,
-        None => Platform::host(),
-    };
-    let explicit_variant = opts
-        .platform
-        .as_deref()
-        .is_some_and(|p| p.split('/').count() == 3);
     let paths = &ctx.paths;
     paths.ensure()?;
     for d in [paths.blobs_dir(), paths.layers_dir(), paths.locks_dir()] {
@@ -197,7 +189,54 @@ pub fn pull_from(
     // stale-work cleanup never overlaps GC's own removals.
     let _gc = FileLock::shared(&paths.gc_lock())?;
     clean_stale(paths)?;
+    let image = fetch_image(ctx, src, r, opts)?;
+    for (d, bytes) in &image.manifest_blobs {
+        blobs::put(paths, d.hex(), bytes)?;
+    }
+    let config_digest = &image.manifest.config.digest;
+    blobs::put(paths, config_digest.hex(), &image.config_bytes)?;
+    let chains = chain_ids(&image.config.rootfs.diff_ids);
+    let (sizes, warnings) = fetch_layers(ctx, src, &image, &chains, progress)?;
+    let status = record_image(paths, r, &image, &chains, &sizes)?;
+    Ok(PullReport {
+        reference: r.clone(),
+        id: image.manifest.config.digest.to_string(),
+        digest: image.top_digest.to_string(),
+        status,
+        warnings,
+    })
+}
 
+/// An image's verified manifest and config, before its layers.
+struct FetchedImage {
+    /// The digest `r` resolved to (an index's when pulled through one).
+    top_digest: Digest,
+    manifest: manifest::Manifest,
+    manifest_digest: Digest,
+    config: manifest::ImageConfig,
+    /// Every manifest/index blob, as fetched and verified.
+    manifest_blobs: Vec<(Digest, Vec<u8>)>,
+    /// The config blob, verified against `manifest.config`.
+    config_bytes: Vec<u8>,
+    /// `r` pinned to the verified manifest digest: every later fetch uses it (SECURITY.md C4).
+    pinned: ImageRef,
+}
+
+/// Fetch and verify the manifest (through an index, picking the platform) and the config of `r`.
+fn fetch_image(
+    ctx: &Context,
+    src: &dyn Source,
+    r: &ImageRef,
+    opts: &PullOptions,
+) -> Result<FetchedImage> {
+    let want = match &opts.platform {
+        Some(p) => Platform::parse(p)?,
+        None => Platform::host(),
+    };
+    let explicit_variant = opts
+        .platform
+        .as_deref()
+        .is_some_and(|p| p.split('/').count() == 3);
     let top = fetch_verified_manifest(
         src,
         r.reference(),
@@ -268,22 +307,36 @@ pub fn pull_from(
             );
         }
     }
-    for (d, bytes) in manifest_blobs.iter().chain(std::iter::once(&(
-        manifest.config.digest.clone(),
-        config_bytes.clone(),
-    ))) {
-        blobs::put(paths, d.hex(), bytes)?;
-    }
+    Ok(FetchedImage {
+        top_digest,
+        manifest,
+        manifest_digest,
+        config,
+        manifest_blobs,
+        config_bytes,
+        pinned,
+    })
+}
 
-    let diff_ids = &config.rootfs.diff_ids;
-    let chains = chain_ids(diff_ids);
+/// Bring every layer of `image` into the store: those already committed are reported as docker does
+/// ("Already exists") and never fetched (an image that is already complete reports no layers at all,
+/// docker's "up to date" pull); the others are pulled by up to `max_parallel_downloads` workers.
+/// Returns each layer's unpacked size, lowest first, and the warnings to show.
+fn fetch_layers(
+    ctx: &Context,
+    src: &dyn Source,
+    image: &FetchedImage,
+    chains: &[Digest],
+    progress: &dyn Progress,
+) -> Result<(Vec<u64>, Vec<String>)> {
+    let paths = &ctx.paths;
+    let manifest = &image.manifest;
+    let diff_ids = &image.config.rootfs.diff_ids;
     let limits = unpack_limits(ctx);
     let warnings = Mutex::new(Vec::<String>::new());
     let sizes = Mutex::new(vec![0u64; manifest.layers.len()]);
     let next = AtomicUsize::new(0);
     let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
-    // Layers already in the store are reported as docker does ("Already exists") and never fetched;
-    // an image that is already complete reports no layers at all (docker's "up to date" pull).
     let known = ImageIndex::load(paths)?
         .images
         .contains_key(manifest.config.digest.as_str());
@@ -332,7 +385,7 @@ pub fn pull_from(
                     let job = LayerJob {
                         paths,
                         src,
-                        r: &pinned,
+                        r: &image.pinned,
                         desc: &manifest.layers[i],
                         diff_id: &diff_ids[i],
                         chain_id: &chains[i],
@@ -370,7 +423,21 @@ pub fn pull_from(
     warnings.append(&mut warnings_before);
     warnings.sort();
     warnings.dedup();
+    Ok((sizes, warnings))
+}
 
+/// Add or update the image's record in the index: its tag (taken from any other image), its repo digest
+/// (one per repository, the latest pulled) and its manifest blobs. Up to date when the record already
+/// had this tag (or, pulled by digest, this repo digest).
+fn record_image(
+    paths: &Paths,
+    r: &ImageRef,
+    image: &FetchedImage,
+    chains: &[Digest],
+    sizes: &[u64],
+) -> Result<PullStatus> {
+    let (manifest, config) = (&image.manifest, &image.config);
+    let diff_ids = &config.rootfs.diff_ids;
     let id = manifest.config.digest.to_string();
     let layers: Vec<LayerRecord> = manifest
         .layers
@@ -385,10 +452,10 @@ pub fn pull_from(
             size: sizes[i],
         })
         .collect();
-    let repo_digest = format!("{}@{}", r.name(), top_digest);
+    let repo_digest = format!("{}@{}", r.name(), image.top_digest);
     let tag = r.tagged();
     let now = rfc3339_now();
-    let status = ImageIndex::update(paths, |idx| {
+    ImageIndex::update(paths, |idx| {
         let was_here = match &tag {
             Some(t) => idx
                 .images
@@ -406,7 +473,7 @@ pub fn pull_from(
             id: id.clone(),
             repo_tags: Vec::new(),
             repo_digests: Vec::new(),
-            manifest_digest: manifest_digest.to_string(),
+            manifest_digest: image.manifest_digest.to_string(),
             manifest_media_type: manifest.media_type.clone(),
             manifest_blobs: Vec::new(),
             layers: layers.clone(),
@@ -427,7 +494,7 @@ pub fn pull_from(
         let repo_prefix = format!("{}@", r.name());
         rec.repo_digests.retain(|d| !d.starts_with(&repo_prefix));
         rec.repo_digests.push(repo_digest.clone());
-        for (d, _) in &manifest_blobs {
+        for (d, _) in &image.manifest_blobs {
             if !rec.manifest_blobs.contains(&d.to_string()) {
                 rec.manifest_blobs.push(d.to_string());
             }
@@ -437,13 +504,6 @@ pub fn pull_from(
         } else {
             PullStatus::Downloaded
         })
-    })?;
-    Ok(PullReport {
-        reference: r.clone(),
-        id,
-        digest: top_digest.to_string(),
-        status,
-        warnings,
     })
 }
 
