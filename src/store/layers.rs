@@ -172,3 +172,95 @@ pub fn collect_garbage(paths: &Paths) -> Result<(Vec<String>, u64)> {
     }
     Ok((removed, reclaimed))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::images::{ImageRecord, LayerRecord};
+
+    fn paths(d: &Path) -> Paths {
+        let p = Paths {
+            root: d.join("root"),
+            run_root: d.join("run"),
+            rootless: false,
+        };
+        for dir in [p.layers_dir(), p.locks_dir(), p.blobs_dir()] {
+            crate::store::create_private_dir(&dir).unwrap();
+        }
+        p
+    }
+
+    fn meta(hex: &str) -> LayerMeta {
+        LayerMeta {
+            chain_id: format!("sha256:{hex}"),
+            diff_id: format!("sha256:{hex}"),
+            parent: None,
+            size: 3,
+            owners: Some(OWNERS_IMAGE.into()),
+        }
+    }
+
+    #[test]
+    fn a_new_layer_is_named_only_by_its_commit_and_gc_removes_it_when_unreferenced() {
+        let d = tempfile::tempdir().unwrap();
+        let p = paths(d.path());
+        let (keep, gone) = ("a".repeat(64), "b".repeat(64));
+        for hex in [&keep, &gone] {
+            let l = NewLayer::create(&p).unwrap();
+            fs::write(l.diff().join("f"), b"abc").unwrap();
+            assert!(committed(&p.layer_dir(hex)).is_none());
+            l.commit(&p, &meta(hex)).unwrap();
+            let m = committed(&p.layer_dir(hex)).unwrap();
+            assert_eq!((m.size, m.owners.as_deref()), (3, Some(OWNERS_IMAGE)));
+        }
+        // A dropped, uncommitted layer leaves nothing.
+        drop(NewLayer::create(&p).unwrap());
+        let names = |p: &Paths| {
+            let mut v: Vec<String> = fs::read_dir(p.layers_dir())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names(&p), vec![keep.clone(), gone.clone()]);
+        let layer = |hex: &str| LayerRecord {
+            chain_id: format!("sha256:{hex}"),
+            diff_id: format!("sha256:{hex}"),
+            blob_digest: format!("sha256:{hex}"),
+            blob_size: 1,
+            media_type: String::new(),
+            size: 3,
+        };
+        let id = format!("sha256:{}", "c".repeat(64));
+        ImageIndex::update(&p, |idx| {
+            idx.images.insert(
+                id.clone(),
+                ImageRecord {
+                    id: id.clone(),
+                    repo_tags: Vec::new(),
+                    repo_digests: Vec::new(),
+                    manifest_digest: id.clone(),
+                    manifest_media_type: String::new(),
+                    manifest_blobs: Vec::new(),
+                    layers: vec![layer(&keep)],
+                    size: 3,
+                    created: None,
+                    architecture: String::new(),
+                    os: String::new(),
+                    variant: None,
+                    last_tag_time: None,
+                },
+            );
+            Ok(())
+        })
+        .unwrap();
+        fs::write(p.blob_path(&"d".repeat(64)), b"orphan").unwrap();
+        let (removed, reclaimed) = collect_garbage(&p).unwrap();
+        assert_eq!(removed, vec![format!("sha256:{gone}")]);
+        assert_eq!(reclaimed, 3 + 6);
+        assert_eq!(names(&p), vec![keep.clone()]);
+        discard(&p, &keep).unwrap();
+        assert!(names(&p).is_empty());
+    }
+}

@@ -9,6 +9,10 @@
 //! children forked by concurrent layers inherit each other's pipe ends, so a child never waits for EOF, only
 //! for its end frame; a feeder that fails sends an abort frame, so its child always ends. Rootful pulls do
 //! not come here.
+//!
+//! `runtime::in_userns` is called from a pull worker thread: the forked child is single-threaded (so it
+//! may create the user namespace), allocates through glibc's malloc, which its fork handlers keep usable
+//! in the child, and takes no other lock of the parent's threads (no stdio, no logging) before `_exit`.
 
 use crate::image::{IdMap, UnpackLimits, UnpackReport, unpack_layer};
 use crate::store::layers::{OWNERS_NONE, OWNERS_USERNS};
