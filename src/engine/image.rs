@@ -218,7 +218,7 @@ struct FetchedImage {
     manifest_blobs: Vec<(Digest, Vec<u8>)>,
     /// The config blob, verified against `manifest.config`.
     config_bytes: Vec<u8>,
-    /// `r` pinned to the verified manifest digest: every later fetch uses it (SECURITY.md C4).
+    /// `r` pinned to the verified manifest digest: every later fetch uses it (docs/security.md C4).
     pinned: ImageRef,
 }
 

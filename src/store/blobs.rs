@@ -3,7 +3,7 @@
 //! containerd's content store is the model (Ingester, Writer.Commit): content is streamed into a
 //! [`BlobWriter`], a file in an `ingest/.tmp-*` work dir guarded by its owner lock; [`BlobWriter::commit`]
 //! checks its size and sha256 against what the caller expects, syncs it and only then gives it its name
-//! by an atomic rename (docs/layout.md "Images", SECURITY.md C1, J2, J3). A blob's name never changes its
+//! by an atomic rename (docs/layout.md "Images", docs/security.md C1, J2, J3). A blob's name never changes its
 //! content, so a name that already exists wins. Reads verify again ([`read_verified`]).
 //! Must not depend on image, registry, engine or cli.
 
@@ -66,7 +66,7 @@ impl BlobWriter {
         if got != hex {
             bail!("blob does not match its digest sha256:{hex} (got sha256:{got})");
         }
-        // Content before name (SECURITY.md J3): the rename below fsyncs the blobs dir.
+        // Content before name (docs/security.md J3): the rename below fsyncs the blobs dir.
         file.sync_all().context("syncing blob")?;
         drop(file);
         fs::create_dir_all(paths.blobs_dir())

@@ -3,7 +3,7 @@
 //!
 //! A layer is unpacked into a [`NewLayer`] (a `.tmp-*` work dir) and gets its name only by
 //! [`NewLayer::commit`]: `layer.json` written, the filesystem synced, then one atomic rename
-//! (docs/layout.md "Images", SECURITY.md J2, J3). What goes into `diff/` and its verification are the
+//! (docs/layout.md "Images", docs/security.md J2, J3). What goes into `diff/` and its verification are the
 //! caller's (engine::image). Must not depend on image, registry, engine or cli.
 
 use super::images::ImageIndex;
@@ -99,7 +99,7 @@ impl NewLayer {
             &self.work.path().join("layer.json"),
             &serde_json::to_vec_pretty(meta)?,
         )?;
-        // Layer content must be durable before its name is (SECURITY.md J3). One syncfs, not an fsync
+        // Layer content must be durable before its name is (docs/security.md J3). One syncfs, not an fsync
         // per file: a layer may hold thousands of files, and on ext4 every fsync is a journal commit.
         // syncfs returns only once every dirty page and inode of the filesystem (so all of the work dir,
         // its files, dirs and layer.json) is on stable storage; the commit rename comes after it and is

@@ -133,7 +133,7 @@ impl LayerJob<'_> {
                 let report = unpack_layer(&mut hashed, &diff, self.limits, false)?;
                 (report, layers::OWNERS_IMAGE)
             };
-            // Trailing bytes after the end-of-archive blocks are part of the diffID (SECURITY.md A17).
+            // Trailing bytes after the end-of-archive blocks are part of the diffID (docs/security.md A17).
             io::copy(&mut hashed, &mut io::sink()).context("reading the rest of the layer")?;
             (report, owners, Digest::from_hasher(hashed.hasher))
         };
