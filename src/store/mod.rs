@@ -1,7 +1,11 @@
-//! The on-disk store: where every path lives, atomic writes, and file locks.
+//! The on-disk store: where every path lives ([`Paths`]), atomic writes, file locks, content-addressed
+//! blobs ([`blobs`]: ingest, verify, commit), unpacked layers and their garbage collection ([`layers`]),
+//! and the image index ([`images`]).
 //!
 //! Invariants: every persistent write goes through [`write_atomic`] (temp, fsync, rename, fsync dir);
-//! every shared record is changed only under its [`FileLock`]. Must not depend on cli, engine, registry.
+//! every shared record is changed only under its [`FileLock`]. Must not depend on cli, engine, registry,
+//! image or state; of the runtime it uses only `runtime::remove_in_userns` (rootless trees whose files
+//! belong to the user's subordinate ids, see [`remove_tree_owned`]). Container records are state's.
 //! `docs/layout.md` lists every path this module hands out. Blobs and layers are keyed by digest and
 //! chain ID only (SECURITY.md C11); work in progress lives in `.tmp-*` dirs guarded by an owner lock and is
 //! never read as content (J2).
