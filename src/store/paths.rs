@@ -237,3 +237,47 @@ fn runtime_dir(uid: u32) -> PathBuf {
     }
     std::env::temp_dir().join(format!("berth-run-{uid}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The paths docs/layout.md lists, as the store hands them out.
+    #[test]
+    fn paths_are_where_docs_layout_says() {
+        let p = Paths {
+            root: PathBuf::from("/R"),
+            run_root: PathBuf::from("/X"),
+            rootless: false,
+        };
+        let h = "a".repeat(64);
+        let cases: Vec<(PathBuf, String)> = vec![
+            (p.images_json(), "/R/images.json".into()),
+            (p.blob_path(&h), format!("/R/blobs/sha256/{h}")),
+            (p.layer_dir(&h), format!("/R/layers/sha256/{h}")),
+            (p.ingest_dir(), "/R/ingest".into()),
+            (p.images_lock(), "/R/locks/images.lock".into()),
+            (p.gc_lock(), "/R/locks/gc.lock".into()),
+            (p.layer_lock(&h), format!("/R/locks/layer-{h}.lock")),
+            (p.container_dir("c"), "/R/containers/c".into()),
+            (p.container_run_dir("c"), "/X/containers/c".into()),
+            (p.names_dir(), "/R/names".into()),
+            (p.names_lock(), "/R/names.lock".into()),
+            (p.trash_dir(), "/R/trash".into()),
+            (p.volume_dir("v"), "/R/volumes/v".into()),
+            (p.pod_dir("p"), "/R/pods/p".into()),
+            (p.pod_run_dir("p"), "/X/pods/p".into()),
+            (p.pod_names_dir(), "/R/pod-names".into()),
+            (p.pod_names_lock(), "/R/pod-names.lock".into()),
+            (p.network_configs_dir(), "/R/networks".into()),
+            (p.networks_lock(), "/X/networks/lock".into()),
+            (p.network_run_dir("n"), "/X/networks/n".into()),
+            (p.network_records_dir(), "/X/network".into()),
+            (p.netns("c"), "/X/netns/c".into()),
+            (p.seccomp_cache(), "/X/seccomp".into()),
+        ];
+        for (got, want) in cases {
+            assert_eq!(got, PathBuf::from(&want));
+        }
+    }
+}
