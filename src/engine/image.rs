@@ -21,7 +21,7 @@
 mod layer;
 mod rootless_unpack;
 
-use layer::{LayerJob, OwnersCheck};
+use layer::{LayerJob, OwnersCheck, Userns};
 
 use super::{Context, LayerStatus, Progress};
 use crate::image::manifest::{self, Document};
@@ -353,6 +353,12 @@ fn fetch_layers(
             _ => pending.push(i),
         }
     }
+    // Rootless: how layers are unpacked (probed only when there is one to unpack or check).
+    let userns = if pending.is_empty() {
+        Userns::Unavailable
+    } else {
+        owners.userns()
+    };
     let mut warnings_before = owners.warnings;
     let quiet_layers = known && pending.is_empty();
     for (i, l) in manifest.layers.iter().enumerate() {
@@ -392,7 +398,7 @@ fn fetch_layers(
                         parent: i.checked_sub(1).map(|p| &chains[p]),
                         limits: &limits,
                         rootless: paths.rootless,
-                        replace_stale: owners.userns,
+                        userns,
                         progress,
                     };
                     match job.run() {

@@ -23,10 +23,39 @@ pub(super) struct LayerJob<'a> {
     pub(super) parent: Option<&'a Digest>,
     pub(super) limits: &'a UnpackLimits,
     pub(super) rootless: bool,
-    /// A committed layer whose owners were not applied in a user namespace is unpacked again (rootless
-    /// with subordinate ids, see [`OwnersCheck`]).
-    pub(super) replace_stale: bool,
+    /// Rootless: what a user namespace gives this user (see [`Userns`]).
+    pub(super) userns: Userns,
     pub(super) progress: &'a dyn Progress,
+}
+
+/// What a user namespace gives a rootless user, probed once per pull that needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Userns {
+    /// The user's subordinate ids (/etc/subuid, /etc/subgid): layers are unpacked in it with the image's
+    /// owners, and committed layers without them are unpacked again.
+    Subordinate,
+    /// Only the user's own id: layers are unpacked in it (the unpacker says why owners were skipped).
+    OwnIdOnly,
+    /// No user namespace can be made here (none allowed, newuidmap failing): layers are unpacked in the
+    /// pull process without owners, as before, with one warning. Also what a rootful pull carries.
+    Unavailable,
+}
+
+impl Userns {
+    pub(super) fn probe() -> Userns {
+        const OWN_ID_ONLY: &str = "only the user's own id is mapped";
+        let r = crate::runtime::in_userns("probing the user namespace", || {
+            match crate::image::IdMap::of_self() {
+                crate::image::IdMap::Subordinate => Ok(()),
+                _ => bail!("{OWN_ID_ONLY}"),
+            }
+        });
+        match r {
+            Ok(()) => Userns::Subordinate,
+            Err(e) if format!("{e:#}").contains(OWN_ID_ONLY) => Userns::OwnIdOnly,
+            Err(_) => Userns::Unavailable,
+        }
+    }
 }
 
 /// Rootless stores: which committed layers are kept as they are. A layer unpacked without the image's
@@ -35,9 +64,8 @@ pub(super) struct LayerJob<'a> {
 /// under a running container would empty it); otherwise it is kept, with a warning saying how to fix it.
 pub(super) struct OwnersCheck<'a> {
     pub(super) paths: &'a Paths,
-    /// A user namespace gives this user subordinate ids (probed only when a stale layer is found).
-    pub(super) userns: bool,
-    pub(super) probed: bool,
+    /// Probed when a rootless pull first needs it (a stale layer, or a layer to unpack).
+    userns: Option<Userns>,
     pub(super) warnings: Vec<String>,
 }
 
@@ -45,8 +73,7 @@ impl<'a> OwnersCheck<'a> {
     pub(super) fn new(paths: &'a Paths) -> Self {
         OwnersCheck {
             paths,
-            userns: false,
-            probed: false,
+            userns: None,
             warnings: Vec::new(),
         }
     }
@@ -56,17 +83,7 @@ impl<'a> OwnersCheck<'a> {
         if !self.paths.rootless || meta.owners.as_deref() == Some(layers::OWNERS_USERNS) {
             return Ok(true);
         }
-        if !self.probed {
-            self.probed = true;
-            self.userns = crate::runtime::in_userns("probing the user namespace", || {
-                match crate::image::IdMap::of_self() {
-                    crate::image::IdMap::Subordinate => Ok(()),
-                    _ => bail!("no subordinate ids"),
-                }
-            })
-            .is_ok();
-        }
-        if !self.userns {
+        if self.userns() != Userns::Subordinate {
             self.warnings.push("file owners from the image were not applied (rootless without subordinate ids: give the user a range in /etc/subuid and /etc/subgid, with newuidmap and newgidmap installed, then pull the image again)".into());
             return Ok(true);
         }
@@ -82,6 +99,14 @@ impl<'a> OwnersCheck<'a> {
         }
         Ok(in_use)
     }
+
+    /// What a user namespace gives this user; [`Userns::Unavailable`] rootful (never probed).
+    pub(super) fn userns(&mut self) -> Userns {
+        if !self.paths.rootless {
+            return Userns::Unavailable;
+        }
+        *self.userns.get_or_insert_with(Userns::probe)
+    }
 }
 
 impl LayerJob<'_> {
@@ -91,7 +116,8 @@ impl LayerJob<'_> {
         let _lock = FileLock::exclusive(&self.paths.layer_lock(hex))?;
         let dest = self.paths.layer_dir(hex);
         if let Some(meta) = layers::committed(&dest)
-            && (!self.replace_stale || meta.owners.as_deref() == Some(layers::OWNERS_USERNS))
+            && (self.userns != Userns::Subordinate
+                || meta.owners.as_deref() == Some(layers::OWNERS_USERNS))
         {
             return Ok((LayerStatus::AlreadyExists, meta.size, Vec::new()));
         }
@@ -127,11 +153,19 @@ impl LayerJob<'_> {
                 count: 0,
                 limit: self.limits.max_layer_bytes,
             };
-            let (report, owners) = if self.rootless {
-                rootless_unpack::unpack(&mut hashed, &diff, layer.work_dir(), self.limits)?
-            } else {
-                let report = unpack_layer(&mut hashed, &diff, self.limits, false)?;
-                (report, layers::OWNERS_IMAGE)
+            let (report, owners) = match (self.rootless, self.userns) {
+                (true, Userns::Subordinate | Userns::OwnIdOnly) => {
+                    rootless_unpack::unpack(&mut hashed, &diff, layer.work_dir(), self.limits)?
+                }
+                (rootless, _) => {
+                    let report = unpack_layer(&mut hashed, &diff, self.limits, rootless)?;
+                    let owners = if rootless {
+                        layers::OWNERS_NONE
+                    } else {
+                        layers::OWNERS_IMAGE
+                    };
+                    (report, owners)
+                }
             };
             // Trailing bytes after the end-of-archive blocks are part of the diffID (docs/security.md A17).
             io::copy(&mut hashed, &mut io::sink()).context("reading the rest of the layer")?;
