@@ -98,7 +98,11 @@ pub enum IdMap {
 impl IdMap {
     /// The map of the calling process.
     pub fn of_self() -> IdMap {
-        let text = std::fs::read_to_string("/proc/self/uid_map").unwrap_or_default();
+        IdMap::from_uid_map(&std::fs::read_to_string("/proc/self/uid_map").unwrap_or_default())
+    }
+
+    /// The kind of map a `uid_map` file's text (`inside outside count` lines) describes.
+    pub fn from_uid_map(text: &str) -> IdMap {
         let total: u64 = text
             .lines()
             .filter_map(|l| l.split_whitespace().nth(2)?.parse::<u64>().ok())
