@@ -546,8 +546,8 @@ fn rootless_pull_unpacks_with_user_overlay_xattrs() {
     let name = reg.image(fixtures::MULTI);
     let out = env.run(["pull", &name]);
     out.assert_ok();
-    // Owners from the image cannot be applied without a user namespace: one warning, no failure.
-    out.assert_stderr_has("WARNING: file owners from the image were not applied");
+    // The layers are unpacked in a user namespace with the user's subordinate ids: owners apply.
+    assert!(!out.stderr().contains("file owners"), "{}", out.stderr());
     let id = reg.fixture(fixtures::MULTI).image_id;
     env.run(["image", "inspect", "-f", "{{.Id}}", &name])
         .assert_ok()
@@ -570,6 +570,124 @@ fn rootless_pull_unpacks_with_user_overlay_xattrs() {
         }
     }
     assert!(saw_whiteout && saw_opaque);
+    env.run(["rmi", &name]).assert_ok();
+    assert_eq!(layer_dirs(&env.root()), (vec![], vec![]));
+}
+
+/// The first subordinate id of the rootless test user in `file` (container id 1 maps to it).
+fn first_subid(file: &str, user: &str) -> u32 {
+    let text = fs::read_to_string(file).unwrap();
+    text.lines()
+        .find_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            (f.len() == 3 && f[0] == user).then(|| f[1].parse().unwrap())
+        })
+        .expect("the rootless test user has a subordinate uid range")
+}
+
+/// The committed layer dir holding `rel` in its diff/.
+fn layer_holding(root: &Path, rel: &str) -> std::path::PathBuf {
+    fs::read_dir(root.join("layers/sha256"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| fs::symlink_metadata(p.join("diff").join(rel)).is_ok())
+        .unwrap_or_else(|| panic!("no layer holds {rel}"))
+}
+
+/// Issue 13 defect 2: a rootless pull unpacks its layers in a user namespace mapped from /etc/subuid and
+/// /etc/subgid, so a file the image gives 1000:1000 (mode 0640, unreadable by others) is 1000:1000 inside
+/// the container and its owner can read it; on disk it belongs to the user's subordinate ids. A layer
+/// unpacked the old way (owners not applied, no `owners` in layer.json) is unpacked again by the next
+/// pull when no container uses it, and kept with a warning saying what to do when one does.
+#[test]
+fn rootless_containers_keep_the_image_file_owners() {
+    use std::os::unix::fs::MetadataExt;
+    let reg = registry::shared();
+    let env = TestEnv::rootless();
+    let user = env.user().unwrap().clone();
+    let name = reg.image(fixtures::MULTI);
+    let out = env.run(["pull", &name]);
+    out.assert_ok();
+    assert!(!out.stderr().contains("WARNING"), "{}", out.stderr());
+    let check = |env: &TestEnv| {
+        env.run([
+            "run",
+            "--rm",
+            "--user",
+            "1000",
+            &name,
+            "cat",
+            "/data/owned.txt",
+        ])
+        .assert_ok()
+        .assert_stdout_eq("owned\n");
+        env.run([
+            "run",
+            "--rm",
+            &name,
+            "stat",
+            "-c",
+            "%u:%g %a",
+            "/data/owned.txt",
+            "/home/app",
+            "/bin/busybox",
+        ])
+        .assert_ok()
+        .assert_stdout_eq("1000:1000 640\n1000:1000 755\n0:0 755\n");
+    };
+    check(&env);
+    // docker's copy-up into a new volume keeps the owners too.
+    env.run([
+        "run",
+        "--rm",
+        "-v",
+        "/data",
+        &name,
+        "stat",
+        "-c",
+        "%u:%g %a",
+        "/data/owned.txt",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("1000:1000 640\n");
+    let layer = layer_holding(&env.root(), "data/owned.txt");
+    let on_disk = |layer: &Path| fs::metadata(layer.join("diff/data/owned.txt")).unwrap();
+    let mapped = first_subid("/etc/subuid", &user.name) + 999;
+    let mapped_gid = first_subid("/etc/subgid", &user.name) + 999;
+    assert_eq!(
+        (on_disk(&layer).uid(), on_disk(&layer).gid()),
+        (mapped, mapped_gid)
+    );
+    let meta: serde_json::Value =
+        serde_json::from_slice(&fs::read(layer.join("layer.json")).unwrap()).unwrap();
+    assert_eq!(meta["owners"], "userns", "{meta}");
+
+    // A store unpacked the old way: every file the user's, no `owners` in layer.json.
+    let make_old = |layer: &Path| {
+        let mut meta: serde_json::Value =
+            serde_json::from_slice(&fs::read(layer.join("layer.json")).unwrap()).unwrap();
+        meta.as_object_mut().unwrap().remove("owners");
+        fs::write(layer.join("layer.json"), meta.to_string()).unwrap();
+        crate::support::rootless::chown_tree(layer, &user);
+    };
+    make_old(&layer);
+    // In use by a container: kept, with a warning that says how to fix it.
+    let ctr = crate::support::unique("owners");
+    env.run(["create", "--name", &ctr, &name, "true"])
+        .assert_ok();
+    let out = env.run(["pull", &name]);
+    out.assert_ok();
+    out.assert_stderr_has("was unpacked without the image's file owners");
+    assert_eq!(on_disk(&layer).uid(), user.uid);
+    env.run(["rm", &ctr]).assert_ok();
+    // Unused: the next pull unpacks it again with the owners.
+    let out = env.run(["pull", &name]);
+    out.assert_ok();
+    assert!(!out.stderr().contains("WARNING"), "{}", out.stderr());
+    assert!(out.stdout().contains("Pull complete"), "{}", out.stdout());
+    assert_eq!(on_disk(&layer).uid(), mapped);
+    check(&env);
     env.run(["rmi", &name]).assert_ok();
     assert_eq!(layer_dirs(&env.root()), (vec![], vec![]));
 }

@@ -1250,18 +1250,6 @@ fn matches_filter(s: &Listed, k: &str, v: &str) -> Result<bool> {
     })
 }
 
-fn dir_size(p: &std::path::Path) -> u64 {
-    let Ok(md) = std::fs::symlink_metadata(p) else {
-        return 0;
-    };
-    if !md.is_dir() {
-        return md.len();
-    }
-    std::fs::read_dir(p)
-        .map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum())
-        .unwrap_or(0)
-}
-
 /// `ps` row fields in the order `{{json .}}` prints them (docker's), then berth's pod columns.
 const PS_FIELDS: &[&str] = &[
     "Command",
@@ -1385,8 +1373,13 @@ fn ps_field(
         "Ports" => String::new(),
         "RunningFor" => human::since(created(), now),
         "Size" if a.size => {
-            let rw = dir_size(&crate::state::Containers::new(p).dir(&r.id).join("upper"));
-            let virt: u64 = rw + r.layers.iter().map(|l| dir_size(l)).sum::<u64>();
+            let rw =
+                crate::store::dir_size(&crate::state::Containers::new(p).dir(&r.id).join("upper"));
+            let virt: u64 = rw
+                + r.layers
+                    .iter()
+                    .map(|l| crate::store::dir_size(l))
+                    .sum::<u64>();
             format!(
                 "{} (virtual {})",
                 human::human_size(rw),
@@ -1494,7 +1487,7 @@ fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
                         "Driver": "local",
                         "Labels": v.labels.iter().map(|(k, x)| format!("{k}={x}")).collect::<Vec<_>>().join(","),
                         "Links": "N/A",
-                        "Mountpoint": p.root.join("volumes").join(&v.name).join("_data"),
+                        "Mountpoint": p.volume_dir(&v.name).join("_data"),
                         "Name": v.name,
                         "Scope": "local",
                         "Size": "N/A",

@@ -293,8 +293,8 @@ fn count_dirs(dir: &Path) -> usize {
 /// Images docker would count: the image IDs in the image index (`images.json`:
 /// `{"version": 1, "images": {"<config digest>": {...}}}`, owned by `store::images`; read here as
 /// plain JSON so `info` does not take the index lock). An absent or unreadable index counts as none.
-fn count_images(root: &Path) -> usize {
-    std::fs::read(root.join("images.json"))
+fn count_images(index: &Path) -> usize {
+    std::fs::read(index)
         .ok()
         .and_then(|text| serde_json::from_slice::<Value>(&text).ok())
         .and_then(|v| v["images"].as_object().map(|m| m.len()))
@@ -345,8 +345,8 @@ pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
         })
         .collect();
     json!({
-        "Containers": count_dirs(&paths.root.join("containers")),
-        "Images": count_images(&paths.root),
+        "Containers": count_dirs(&paths.containers_dir()),
+        "Images": count_images(&paths.images_json()),
         "Driver": "overlay",
         "DriverStatus": [["Backing Filesystem", "overlayfs"], ["Native Overlay Diff", "true"]],
         "CgroupDriver": "cgroupfs",

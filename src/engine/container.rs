@@ -1189,7 +1189,7 @@ pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
         if crate::engine::pod::is_live_infra(paths, &rec) {
             continue;
         }
-        bytes += dir_size(&c.dir(&id).join("upper"));
+        bytes += crate::store::dir_size(&c.dir(&id).join("upper"));
         crate::runtime::destroy(
             &id,
             &monitor::rootfs_of(&c, &rec),
@@ -1203,18 +1203,6 @@ pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
     // Directories of `--rm` containers whose monitor died before deleting them.
     c.sweep_trash()?;
     Ok((ids, bytes))
-}
-
-fn dir_size(p: &Path) -> u64 {
-    let Ok(md) = fs::symlink_metadata(p) else {
-        return 0;
-    };
-    if !md.is_dir() {
-        return md.len();
-    }
-    fs::read_dir(p)
-        .map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum())
-        .unwrap_or(0)
 }
 
 /// `pause`/`unpause` through the cgroup freezer.

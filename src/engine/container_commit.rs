@@ -75,14 +75,14 @@ struct LocalSource {
     manifest: Vec<u8>,
     blobs: HashMap<String, Vec<u8>>,
     files: HashMap<String, PathBuf>,
-    store_blobs: PathBuf,
+    paths: crate::store::Paths,
 }
 
 impl LocalSource {
     fn open(&self, digest: &str) -> Result<File> {
         let p = match self.files.get(digest) {
             Some(p) => p.clone(),
-            None => self.store_blobs.join(Digest::parse(digest)?.hex()),
+            None => self.paths.blob_path(Digest::parse(digest)?.hex()),
         };
         File::open(&p).with_context(|| format!("opening blob {}", p.display()))
     }
@@ -268,7 +268,7 @@ fn store_image(
         manifest: manifest_bytes,
         blobs: HashMap::from([(config_digest.to_string(), config_bytes)]),
         files: HashMap::from([(blob.digest.to_string(), blob.path.clone())]),
-        store_blobs: ctx.paths.blobs_dir(),
+        paths: ctx.paths.clone(),
     };
     let report = img::pull_from(
         ctx,

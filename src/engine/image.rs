@@ -12,21 +12,27 @@
 //! lock, so concurrent pulls store each layer once (J1). The index is changed under its lock.
 //! Lock order (never the other way round): `gc.lock` (pull: shared, rmi/prune: exclusive) ->
 //! `layer-<chain>.lock` -> `images.lock`.
+//! The store keeps the content: blobs are put through `store::blobs` (verified, committed by rename),
+//! layers committed and collected by `store::layers`; this module decides what to fetch and verifies the
+//! streams (the per-layer job is in `image/layer.rs`, the rootless user namespace unpack in
+//! `image/rootless_unpack.rs`).
 //! Must not print or know about terminals; network access only through [`Source`] (the registry client).
+
+mod layer;
+mod rootless_unpack;
+
+use layer::{LayerJob, OwnersCheck, Userns};
 
 use super::{Context, LayerStatus, Progress};
 use crate::image::manifest::{self, Document};
-use crate::image::{
-    Digest, ImageRef, Platform, UnpackLimits, chain_ids, compression, unpack_layer,
-};
+use crate::image::{Digest, ImageRef, Platform, UnpackLimits, chain_ids};
 use crate::store::images::{ImageIndex, ImageRecord, LayerRecord};
-use crate::store::work::{WorkDir, clean_stale};
-use crate::store::{FileLock, Paths, create_private_dir, sync_dir, write_atomic};
+use crate::store::layers;
+use crate::store::work::clean_stale;
+use crate::store::{FileLock, Paths, blobs, create_private_dir};
 use anyhow::{Context as _, Result, anyhow, bail};
 use oci_spec::distribution::Reference;
-use sha2::{Digest as _, Sha256};
-use std::fs::{self, File};
-use std::io::{self, BufReader, Read};
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -174,14 +180,6 @@ pub fn pull_from(
     opts: &PullOptions,
     progress: &dyn Progress,
 ) -> Result<PullReport> {
-    let want = match &opts.platform {
-        Some(p) => Platform::parse(p)?,
-        None => Platform::host(),
-    };
-    let explicit_variant = opts
-        .platform
-        .as_deref()
-        .is_some_and(|p| p.split('/').count() == 3);
     let paths = &ctx.paths;
     paths.ensure()?;
     for d in [paths.blobs_dir(), paths.layers_dir(), paths.locks_dir()] {
@@ -191,7 +189,54 @@ pub fn pull_from(
     // stale-work cleanup never overlaps GC's own removals.
     let _gc = FileLock::shared(&paths.gc_lock())?;
     clean_stale(paths)?;
+    let image = fetch_image(ctx, src, r, opts)?;
+    for (d, bytes) in &image.manifest_blobs {
+        blobs::put(paths, d.hex(), bytes)?;
+    }
+    let config_digest = &image.manifest.config.digest;
+    blobs::put(paths, config_digest.hex(), &image.config_bytes)?;
+    let chains = chain_ids(&image.config.rootfs.diff_ids);
+    let (sizes, warnings) = fetch_layers(ctx, src, &image, &chains, progress)?;
+    let status = record_image(paths, r, &image, &chains, &sizes)?;
+    Ok(PullReport {
+        reference: r.clone(),
+        id: image.manifest.config.digest.to_string(),
+        digest: image.top_digest.to_string(),
+        status,
+        warnings,
+    })
+}
 
+/// An image's verified manifest and config, before its layers.
+struct FetchedImage {
+    /// The digest `r` resolved to (an index's when pulled through one).
+    top_digest: Digest,
+    manifest: manifest::Manifest,
+    manifest_digest: Digest,
+    config: manifest::ImageConfig,
+    /// Every manifest/index blob, as fetched and verified.
+    manifest_blobs: Vec<(Digest, Vec<u8>)>,
+    /// The config blob, verified against `manifest.config`.
+    config_bytes: Vec<u8>,
+    /// `r` pinned to the verified manifest digest: every later fetch uses it (docs/security.md C4).
+    pinned: ImageRef,
+}
+
+/// Fetch and verify the manifest (through an index, picking the platform) and the config of `r`.
+fn fetch_image(
+    ctx: &Context,
+    src: &dyn Source,
+    r: &ImageRef,
+    opts: &PullOptions,
+) -> Result<FetchedImage> {
+    let want = match &opts.platform {
+        Some(p) => Platform::parse(p)?,
+        None => Platform::host(),
+    };
+    let explicit_variant = opts
+        .platform
+        .as_deref()
+        .is_some_and(|p| p.split('/').count() == 3);
     let top = fetch_verified_manifest(
         src,
         r.reference(),
@@ -262,37 +307,59 @@ pub fn pull_from(
             );
         }
     }
-    for (d, bytes) in manifest_blobs.iter().chain(std::iter::once(&(
-        manifest.config.digest.clone(),
-        config_bytes.clone(),
-    ))) {
-        put_blob(paths, d, bytes)?;
-    }
+    Ok(FetchedImage {
+        top_digest,
+        manifest,
+        manifest_digest,
+        config,
+        manifest_blobs,
+        config_bytes,
+        pinned,
+    })
+}
 
-    let diff_ids = &config.rootfs.diff_ids;
-    let chains = chain_ids(diff_ids);
+/// Bring every layer of `image` into the store: those already committed are reported as docker does
+/// ("Already exists") and never fetched (an image that is already complete reports no layers at all,
+/// docker's "up to date" pull); the others are pulled by up to `max_parallel_downloads` workers.
+/// Returns each layer's unpacked size, lowest first, and the warnings to show.
+fn fetch_layers(
+    ctx: &Context,
+    src: &dyn Source,
+    image: &FetchedImage,
+    chains: &[Digest],
+    progress: &dyn Progress,
+) -> Result<(Vec<u64>, Vec<String>)> {
+    let paths = &ctx.paths;
+    let manifest = &image.manifest;
+    let diff_ids = &image.config.rootfs.diff_ids;
     let limits = unpack_limits(ctx);
     let warnings = Mutex::new(Vec::<String>::new());
     let sizes = Mutex::new(vec![0u64; manifest.layers.len()]);
     let next = AtomicUsize::new(0);
     let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
-    // Layers already in the store are reported as docker does ("Already exists") and never fetched;
-    // an image that is already complete reports no layers at all (docker's "up to date" pull).
     let known = ImageIndex::load(paths)?
         .images
         .contains_key(manifest.config.digest.as_str());
     let mut pending = Vec::new();
+    let mut owners = OwnersCheck::new(paths);
     for (i, size) in sizes
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .iter_mut()
         .enumerate()
     {
-        match committed_layer_size(&paths.layer_dir(chains[i].hex())) {
-            Some(s) => *size = s,
-            None => pending.push(i),
+        match layers::committed(&paths.layer_dir(chains[i].hex())) {
+            Some(meta) if owners.keep(&chains[i], &meta)? => *size = meta.size,
+            _ => pending.push(i),
         }
     }
+    // Rootless: how layers are unpacked (probed only when there is one to unpack or check).
+    let userns = if pending.is_empty() {
+        Userns::Unavailable
+    } else {
+        owners.userns()
+    };
+    let mut warnings_before = owners.warnings;
     let quiet_layers = known && pending.is_empty();
     for (i, l) in manifest.layers.iter().enumerate() {
         if pending.contains(&i) {
@@ -324,13 +391,14 @@ pub fn pull_from(
                     let job = LayerJob {
                         paths,
                         src,
-                        r: &pinned,
+                        r: &image.pinned,
                         desc: &manifest.layers[i],
                         diff_id: &diff_ids[i],
                         chain_id: &chains[i],
                         parent: i.checked_sub(1).map(|p| &chains[p]),
                         limits: &limits,
                         rootless: paths.rootless,
+                        userns,
                         progress,
                     };
                     match job.run() {
@@ -358,9 +426,24 @@ pub fn pull_from(
     }
     let sizes = sizes.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut warnings = warnings.into_inner().unwrap_or_else(|e| e.into_inner());
+    warnings.append(&mut warnings_before);
     warnings.sort();
     warnings.dedup();
+    Ok((sizes, warnings))
+}
 
+/// Add or update the image's record in the index: its tag (taken from any other image), its repo digest
+/// (one per repository, the latest pulled) and its manifest blobs. Up to date when the record already
+/// had this tag (or, pulled by digest, this repo digest).
+fn record_image(
+    paths: &Paths,
+    r: &ImageRef,
+    image: &FetchedImage,
+    chains: &[Digest],
+    sizes: &[u64],
+) -> Result<PullStatus> {
+    let (manifest, config) = (&image.manifest, &image.config);
+    let diff_ids = &config.rootfs.diff_ids;
     let id = manifest.config.digest.to_string();
     let layers: Vec<LayerRecord> = manifest
         .layers
@@ -375,10 +458,10 @@ pub fn pull_from(
             size: sizes[i],
         })
         .collect();
-    let repo_digest = format!("{}@{}", r.name(), top_digest);
+    let repo_digest = format!("{}@{}", r.name(), image.top_digest);
     let tag = r.tagged();
     let now = rfc3339_now();
-    let status = ImageIndex::update(paths, |idx| {
+    ImageIndex::update(paths, |idx| {
         let was_here = match &tag {
             Some(t) => idx
                 .images
@@ -396,7 +479,7 @@ pub fn pull_from(
             id: id.clone(),
             repo_tags: Vec::new(),
             repo_digests: Vec::new(),
-            manifest_digest: manifest_digest.to_string(),
+            manifest_digest: image.manifest_digest.to_string(),
             manifest_media_type: manifest.media_type.clone(),
             manifest_blobs: Vec::new(),
             layers: layers.clone(),
@@ -417,7 +500,7 @@ pub fn pull_from(
         let repo_prefix = format!("{}@", r.name());
         rec.repo_digests.retain(|d| !d.starts_with(&repo_prefix));
         rec.repo_digests.push(repo_digest.clone());
-        for (d, _) in &manifest_blobs {
+        for (d, _) in &image.manifest_blobs {
             if !rec.manifest_blobs.contains(&d.to_string()) {
                 rec.manifest_blobs.push(d.to_string());
             }
@@ -427,13 +510,6 @@ pub fn pull_from(
         } else {
             PullStatus::Downloaded
         })
-    })?;
-    Ok(PullReport {
-        reference: r.clone(),
-        id,
-        digest: top_digest.to_string(),
-        status,
-        warnings,
     })
 }
 
@@ -458,208 +534,6 @@ fn fetch_verified_manifest(
         bail!("manifest for {r} does not match its digest");
     }
     Ok(m)
-}
-
-/// Store a small verified blob (manifest, config) under its digest.
-fn put_blob(paths: &Paths, d: &Digest, bytes: &[u8]) -> Result<()> {
-    if Digest::of(bytes) != *d {
-        bail!("blob does not match its digest {d}");
-    }
-    let p = paths.blob_path(d.hex());
-    if p.exists() {
-        return Ok(());
-    }
-    write_atomic(&p, bytes)
-}
-
-struct LayerJob<'a> {
-    paths: &'a Paths,
-    src: &'a dyn Source,
-    r: &'a ImageRef,
-    desc: &'a manifest::Descriptor,
-    diff_id: &'a Digest,
-    chain_id: &'a Digest,
-    parent: Option<&'a Digest>,
-    limits: &'a UnpackLimits,
-    rootless: bool,
-    progress: &'a dyn Progress,
-}
-
-/// `layer.json`, written inside the layer dir before it is renamed into place.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct LayerMeta {
-    chain_id: String,
-    diff_id: String,
-    parent: Option<String>,
-    size: u64,
-}
-
-impl LayerJob<'_> {
-    /// Download, verify and unpack one layer; returns how it ended, its unpacked size and warnings.
-    fn run(&self) -> Result<(LayerStatus, u64, Vec<String>)> {
-        let hex = self.chain_id.hex();
-        let _lock = FileLock::exclusive(&self.paths.layer_lock(hex))?;
-        let dest = self.paths.layer_dir(hex);
-        if let Some(size) = committed_layer_size(&dest) {
-            return Ok((LayerStatus::AlreadyExists, size, Vec::new()));
-        }
-        if fs::symlink_metadata(&dest).is_ok() {
-            // A damaged layer dir (no layer.json or diff/): berth never commits one, so something
-            // else broke it. Move it out of the way under our lock and pull the layer again.
-            let tomb = self
-                .paths
-                .layers_dir()
-                .join(format!(".tmp-{}", crate::store::work::random_token()?));
-            fs::rename(&dest, &tomb).with_context(|| format!("moving aside {}", dest.display()))?;
-            crate::store::remove_tree(&tomb)?;
-        }
-        let mut work = WorkDir::create(self.paths, &self.paths.layers_dir())?;
-        let reader = self.src.fetch_blob(
-            self.r.reference(),
-            self.desc.digest.as_str(),
-            self.desc.size,
-        )?;
-        let mut tee = BlobStream {
-            inner: reader,
-            hasher: (!self.src.verifies_blobs()).then(Sha256::new),
-            count: 0,
-            limit: self.desc.size,
-            progress: self.progress,
-            id: self.desc.digest.short(),
-        };
-        // The layer root becomes the container's `/` when it is the top lowerdir: 0755 as docker makes
-        // it (a `./` entry in the layer may set another mode). The store root above stays 0700.
-        let diff = work.path().join("diff");
-        fs::create_dir(&diff).with_context(|| format!("creating {}", diff.display()))?;
-        fs::set_permissions(&diff, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-            .with_context(|| format!("setting mode of {}", diff.display()))?;
-        let (report, diff_digest) = {
-            let buffered = BufReader::with_capacity(256 << 10, &mut tee);
-            let decompressed = compression::decompress(
-                buffered,
-                &self.desc.media_type,
-                self.limits.zstd_window_log_max,
-            )?;
-            let mut hashed = HashReader {
-                inner: decompressed,
-                hasher: Sha256::new(),
-                count: 0,
-                limit: self.limits.max_layer_bytes,
-            };
-            let report = unpack_layer(&mut hashed, &diff, self.limits, self.rootless)?;
-            // Trailing bytes after the end-of-archive blocks are part of the diffID (SECURITY.md A17).
-            io::copy(&mut hashed, &mut io::sink()).context("reading the rest of the layer")?;
-            (report, Digest::from_hasher(hashed.hasher))
-        };
-        // Whatever the decompressor left unread still belongs to the blob.
-        io::copy(&mut tee, &mut io::sink()).context("reading the rest of the layer blob")?;
-        if tee.count != self.desc.size {
-            bail!(
-                "layer blob is {} bytes, the manifest says {}",
-                tee.count,
-                self.desc.size
-            );
-        }
-        // A source that verifies its blobs has already failed the drain above on a digest mismatch.
-        if let Some(h) = tee.hasher.take() {
-            let blob_digest = Digest::from_hasher(h);
-            if blob_digest != self.desc.digest {
-                bail!(
-                    "layer blob digest is {blob_digest}, the manifest says {}",
-                    self.desc.digest
-                );
-            }
-        }
-        if diff_digest != *self.diff_id {
-            bail!(
-                "layer diffID is {diff_digest}, the image config says {}",
-                self.diff_id
-            );
-        }
-        let meta = LayerMeta {
-            chain_id: self.chain_id.to_string(),
-            diff_id: self.diff_id.to_string(),
-            parent: self.parent.map(ToString::to_string),
-            size: report.file_bytes,
-        };
-        write_atomic(
-            &work.path().join("layer.json"),
-            &serde_json::to_vec_pretty(&meta)?,
-        )?;
-        // Layer content must be durable before its name is (SECURITY.md J3). One syncfs, not an fsync
-        // per file: a layer may hold thousands of files, and on ext4 every fsync is a journal commit.
-        // syncfs returns only once every dirty page and inode of the filesystem (so all of `work`, its
-        // files, dirs and layer.json) is on stable storage; the commit rename comes after it and is
-        // itself made durable by the fsync of the parent in `rename_if_absent`. A crash before that
-        // fsync leaves either no name (the `.tmp-*` dir is cleaned) or the name over complete content,
-        // never a name over a torn tree.
-        let dir = File::open(work.path()).context("opening layer work dir")?;
-        nix::unistd::syncfs(&dir).context("syncing layer")?;
-        work.commit(&dest)?;
-        Ok((LayerStatus::Downloaded, report.file_bytes, report.warnings))
-    }
-}
-
-/// The size of a committed layer, or None if it is not (fully) there.
-fn committed_layer_size(dir: &std::path::Path) -> Option<u64> {
-    let data = fs::read(dir.join("layer.json")).ok()?;
-    let meta: LayerMeta = serde_json::from_slice(&data).ok()?;
-    dir.join("diff").is_dir().then_some(meta.size)
-}
-
-/// The compressed layer stream: counted, reported as progress and, unless the source verifies blobs
-/// itself, hashed; refuses more than the descriptor size. It is not kept on disk: the store keeps the
-/// unpacked layer only, as docker does (nothing reads a compressed layer back).
-struct BlobStream<'a> {
-    inner: Box<dyn Read + Send>,
-    hasher: Option<Sha256>,
-    count: u64,
-    limit: u64,
-    progress: &'a dyn Progress,
-    id: &'a str,
-}
-
-impl Read for BlobStream<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count += n as u64;
-        if self.count > self.limit {
-            return Err(io::Error::other(format!(
-                "layer blob is larger than the {} bytes the manifest says",
-                self.limit
-            )));
-        }
-        if let Some(h) = &mut self.hasher {
-            h.update(&buf[..n]);
-        }
-        if n > 0 {
-            self.progress.on_bytes(self.id, n as u64);
-        }
-        Ok(n)
-    }
-}
-
-/// Hashes the decompressed stream (the diffID) and bounds its size (decompression bombs).
-struct HashReader<R> {
-    inner: R,
-    hasher: Sha256,
-    count: u64,
-    limit: u64,
-}
-
-impl<R: Read> Read for HashReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count += n as u64;
-        if self.count > self.limit {
-            return Err(io::Error::other(format!(
-                "layer is larger than {} bytes uncompressed (limit max_layer_bytes)",
-                self.limit
-            )));
-        }
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
 }
 
 /// Every local image, newest first (docker's order for `images`).
@@ -737,7 +611,7 @@ pub fn image_layers(paths: &Paths, image: &ImageRecord) -> Result<Vec<PathBuf>> 
         .map(|l| {
             let d = Digest::parse(&l.chain_id)?;
             let dir = paths.layer_dir(d.hex());
-            if committed_layer_size(&dir).is_none() {
+            if layers::committed_size(&dir).is_none() {
                 bail!(
                     "layer {} of image {} is missing from the store",
                     l.chain_id,
@@ -752,14 +626,8 @@ pub fn image_layers(paths: &Paths, image: &ImageRecord) -> Result<Vec<PathBuf>> 
 /// The raw config JSON of an image, as pulled.
 pub fn image_config_json(paths: &Paths, image: &ImageRecord) -> Result<serde_json::Value> {
     let d = Digest::parse(&image.id)?;
-    let p = paths.blob_path(d.hex());
-    let data = fs::read(&p).with_context(|| format!("reading image config {}", p.display()))?;
-    if Digest::of(&data) != d {
-        bail!(
-            "image config {} in the store does not match its digest",
-            image.id
-        );
-    }
+    let data = blobs::read_verified(paths, d.hex())
+        .with_context(|| format!("reading image config {}", image.id))?;
     serde_json::from_slice(&data).with_context(|| format!("parsing image config {}", image.id))
 }
 
@@ -883,7 +751,7 @@ pub fn remove_image(ctx: &Context, name: &str, force: bool) -> Result<Vec<Remova
             .filter(|r| r.digest().is_some())
             .map(|r| r.full())
             .filter(|d| rec.repo_digests.contains(d));
-        let users: Vec<String> = crate::store::containers_using(paths, &id).collect();
+        let users: Vec<String> = crate::state::image_users::containers_using(paths, &id).collect();
         let short = &id[7..19];
         let mut lines = Vec::new();
         if let Some(t) = &by_tag {
@@ -951,69 +819,14 @@ pub fn remove_image(ctx: &Context, name: &str, force: bool) -> Result<Vec<Remova
     })?;
     let mut out = out;
     if out.iter().any(|l| matches!(l, Removal::Deleted(_))) {
-        out.extend(collect_garbage(paths)?.0.into_iter().map(Removal::Deleted));
+        out.extend(
+            layers::collect_garbage(paths)?
+                .0
+                .into_iter()
+                .map(Removal::Deleted),
+        );
     }
     Ok(out)
-}
-
-/// Remove layers and blobs no image references. Caller holds the GC lock exclusively. Returns the
-/// chain IDs removed and the bytes reclaimed.
-fn collect_garbage(paths: &Paths) -> Result<(Vec<String>, u64)> {
-    let idx = ImageIndex::load(paths)?;
-    let mut keep_layers = std::collections::HashSet::new();
-    let mut keep_blobs = std::collections::HashSet::new();
-    for rec in idx.images.values() {
-        keep_blobs.insert(rec.id.clone());
-        keep_blobs.extend(rec.manifest_blobs.iter().cloned());
-        // Layer blob digests are not kept: the store holds only unpacked layers (a store written by an
-        // older berth loses its compressed layer blobs here).
-        for l in &rec.layers {
-            keep_layers.insert(l.chain_id.clone());
-        }
-    }
-    let mut removed = Vec::new();
-    let mut reclaimed = 0u64;
-    if let Ok(rd) = fs::read_dir(paths.layers_dir()) {
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let Ok(d) = Digest::parse(&format!("sha256:{name}")) else {
-                continue;
-            };
-            if keep_layers.contains(d.as_str()) {
-                continue;
-            }
-            reclaimed += committed_layer_size(&e.path()).unwrap_or(0);
-            // Make it invisible first (one rename), then remove; a crash leaves a `.tmp-*` that the next
-            // pull cleans.
-            let tomb = paths
-                .layers_dir()
-                .join(format!(".tmp-{}", crate::store::work::random_token()?));
-            fs::rename(e.path(), &tomb).with_context(|| format!("removing layer {}", d))?;
-            sync_dir(&paths.layers_dir())?;
-            crate::store::remove_tree(&tomb)?;
-            // Pulls take their layer locks only while holding the GC lock shared, so nobody holds or
-            // waits on this one now.
-            let _ = fs::remove_file(paths.layer_lock(d.hex()));
-            removed.push(d.to_string());
-        }
-    }
-    if let Ok(rd) = fs::read_dir(paths.blobs_dir()) {
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let Ok(d) = Digest::parse(&format!("sha256:{name}")) else {
-                // A temp file of an atomic write killed midway: no pull runs while GC holds its lock.
-                if name.starts_with('.') && name.contains(".tmp-") {
-                    let _ = fs::remove_file(e.path());
-                }
-                continue;
-            };
-            if !keep_blobs.contains(d.as_str()) {
-                reclaimed += e.metadata().map(|m| m.len()).unwrap_or(0);
-                fs::remove_file(e.path()).with_context(|| format!("removing blob {d}"))?;
-            }
-        }
-    }
-    Ok((removed, reclaimed))
 }
 
 /// `berth image prune [-a]`: remove dangling images (all unused ones with `all`), then unused layers.
@@ -1028,7 +841,9 @@ pub fn prune(ctx: &Context, all: bool) -> Result<(Vec<Removal>, u64)> {
         let ids: Vec<String> = idx.images.keys().cloned().collect();
         for id in ids {
             let rec = &idx.images[&id];
-            if (!rec.repo_tags.is_empty() && !all) || crate::store::image_in_use(paths, &id) {
+            if (!rec.repo_tags.is_empty() && !all)
+                || crate::state::image_users::image_in_use(paths, &id)
+            {
                 continue;
             }
             for t in &rec.repo_tags {
@@ -1042,8 +857,8 @@ pub fn prune(ctx: &Context, all: bool) -> Result<(Vec<Removal>, u64)> {
         }
         Ok(lines)
     })?;
-    let (layers, reclaimed) = collect_garbage(paths)?;
-    lines.extend(layers.into_iter().map(Removal::Deleted));
+    let (removed, reclaimed) = layers::collect_garbage(paths)?;
+    lines.extend(removed.into_iter().map(Removal::Deleted));
     Ok((lines, reclaimed))
 }
 

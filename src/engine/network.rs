@@ -316,7 +316,7 @@ pub fn find_attached_container(
             .unwrap_or_default();
         return Ok((id, name, ns));
     }
-    let dir = paths.run_root.join("network");
+    let dir = paths.network_records_dir();
     let mut found = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for e in entries.flatten() {

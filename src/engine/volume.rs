@@ -43,7 +43,7 @@ pub struct VolumeInUse {
 pub struct NoSuchVolume(pub String);
 
 fn volumes_dir(paths: &Paths) -> PathBuf {
-    paths.root.join("volumes")
+    paths.volumes_dir()
 }
 
 fn data_dir(paths: &Paths, name: &str) -> PathBuf {
@@ -182,23 +182,11 @@ pub fn prune(paths: &Paths, all: bool) -> Result<(Vec<String>, u64)> {
         if (!all && !v.anonymous) || !users(paths, &v.name)?.is_empty() {
             continue;
         }
-        bytes += dir_size(&volumes_dir(paths).join(&v.name));
+        bytes += crate::store::dir_size(&volumes_dir(paths).join(&v.name));
         state::remove_dir_if_exists(&volumes_dir(paths).join(&v.name))?;
         removed.push(v.name);
     }
     Ok((removed, bytes))
-}
-
-fn dir_size(p: &Path) -> u64 {
-    let Ok(md) = fs::symlink_metadata(p) else {
-        return 0;
-    };
-    if !md.is_dir() {
-        return md.len();
-    }
-    fs::read_dir(p)
-        .map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum())
-        .unwrap_or(0)
 }
 
 /// Resolve the user's mounts and the image's VOLUMEs into host sources. Returns the mounts and the
@@ -267,7 +255,16 @@ pub fn resolve_mounts(
                         .map(|mut d| d.next().is_none())
                         .unwrap_or(false)
                 {
-                    copy_up(root, &m.target, &data)?;
+                    if paths.rootless {
+                        // Rootless layers carry subordinate ids (docs/layout.md "Images"): read and
+                        // chown them as the container does.
+                        crate::runtime::in_userns(
+                            "copying the image's content into the volume",
+                            || copy_up(root, &m.target, &data),
+                        )?;
+                    } else {
+                        copy_up(root, &m.target, &data)?;
+                    }
                 }
                 out.push(ResolvedMount {
                     destination: m.target,

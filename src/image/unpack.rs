@@ -63,8 +63,9 @@ impl Default for UnpackLimits {
     }
 }
 
-/// What unpacking did, for the caller to report.
-#[derive(Debug, Default, Clone)]
+/// What unpacking did, for the caller to report (serialisable: a rootless unpack runs in a child in a user
+/// namespace and sends it back).
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct UnpackReport {
     pub entries: u64,
     /// Bytes of regular file content written.
@@ -80,6 +81,38 @@ fn overlay_xattr(rootless: bool, what: &str) -> String {
         "{}.overlay.{what}",
         if rootless { "user" } else { "trusted" }
     )
+}
+
+/// The ids the unpacking process may give files, read from `/proc/self/uid_map`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdMap {
+    /// The initial user namespace: every id (root may chown, a user may not).
+    Host,
+    /// A user namespace mapping the user's own id only (no /etc/subuid range): nothing to chown to.
+    OwnIdOnly,
+    /// A user namespace with the user's subordinate ids (/etc/subuid, /etc/subgid), as a rootless
+    /// container gets: files carry the image's owners inside it.
+    Subordinate,
+}
+
+impl IdMap {
+    /// The map of the calling process.
+    pub fn of_self() -> IdMap {
+        IdMap::from_uid_map(&std::fs::read_to_string("/proc/self/uid_map").unwrap_or_default())
+    }
+
+    /// The kind of map a `uid_map` file's text (`inside outside count` lines) describes.
+    pub fn from_uid_map(text: &str) -> IdMap {
+        let total: u64 = text
+            .lines()
+            .filter_map(|l| l.split_whitespace().nth(2)?.parse::<u64>().ok())
+            .sum();
+        match total {
+            0 | 4_294_967_295.. => IdMap::Host,
+            1 => IdMap::OwnIdOnly,
+            _ => IdMap::Subordinate,
+        }
+    }
 }
 
 const WHITEOUT_PREFIX: &[u8] = b".wh.";
@@ -103,6 +136,11 @@ pub fn unpack_layer(
     let mut u = Unpacker {
         root,
         rootless,
+        ids: if rootless {
+            IdMap::of_self()
+        } else {
+            IdMap::Host
+        },
         report: UnpackReport::default(),
         chown_broken: false,
         dirs: Vec::new(),
@@ -429,6 +467,8 @@ fn in_root() -> ResolveFlag {
 struct Unpacker {
     root: OwnedFd,
     rootless: bool,
+    /// Which ids this process can give files (decides what a refused chown means).
+    ids: IdMap,
     report: UnpackReport,
     /// Set after the first refused chown rootless: later entries do not try again.
     chown_broken: bool,
@@ -804,8 +844,27 @@ impl Unpacker {
     fn chown_result(&mut self, r: nix::Result<()>) -> Result<()> {
         match r {
             Ok(()) => Ok(()),
+            // Inside a user namespace with subordinate ids, EINVAL names one id outside the mapped range:
+            // only that file keeps the namespace root as owner, the others still get theirs.
+            Err(Errno::EINVAL) if self.rootless && self.ids == IdMap::Subordinate => {
+                self.warn(
+                    "chown",
+                    "file owners beyond the subordinate id range of /etc/subuid and /etc/subgid were not applied"
+                        .into(),
+                );
+                Ok(())
+            }
             Err(Errno::EPERM | Errno::EINVAL) if self.rootless => {
-                self.warn("chown", "file owners from the image were not applied (rootless without a user namespace)".into());
+                let why = match self.ids {
+                    IdMap::OwnIdOnly => {
+                        "rootless without subordinate ids: give the user a range in /etc/subuid and /etc/subgid, with newuidmap and newgidmap installed, then remove the image and pull it again"
+                    }
+                    _ => "rootless without a user namespace",
+                };
+                self.warn(
+                    "chown",
+                    format!("file owners from the image were not applied ({why})"),
+                );
                 self.chown_broken = true;
                 Ok(())
             }

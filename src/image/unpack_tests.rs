@@ -670,3 +670,20 @@ fn a_root_directory_entry_sets_the_layer_root_mode_without_replacing_it() {
     assert!(m.is_dir());
     assert_eq!((m.mode() & 0o7777, m.mtime()), (0o751, 1_000_000));
 }
+
+#[test]
+fn uid_maps_tell_the_host_an_own_id_namespace_and_a_subordinate_range_apart() {
+    assert_eq!(
+        IdMap::from_uid_map("         0          0 4294967295\n"),
+        IdMap::Host
+    );
+    assert_eq!(
+        IdMap::from_uid_map("         0       1000          1\n"),
+        IdMap::OwnIdOnly
+    );
+    assert_eq!(
+        IdMap::from_uid_map("         0       1000          1\n         1     200000      65536\n"),
+        IdMap::Subordinate
+    );
+    assert_eq!(IdMap::from_uid_map(""), IdMap::Host);
+}

@@ -146,21 +146,21 @@ pub struct CreateOptions {
 }
 
 pub fn configs_dir(paths: &Paths) -> PathBuf {
-    paths.root.join("networks")
+    paths.network_configs_dir()
 }
 fn config_path(paths: &Paths, name: &str) -> PathBuf {
     configs_dir(paths).join(format!("{name}.json"))
 }
 pub fn run_dir(paths: &Paths, name: &str) -> PathBuf {
-    paths.run_root.join("networks").join(name)
+    paths.network_run_dir(name)
 }
 pub fn leases_dir(paths: &Paths, name: &str) -> PathBuf {
     run_dir(paths, name).join("leases")
 }
 /// The lock that guards the set of networks (create/rm) and the pool.
 fn registry_lock(paths: &Paths) -> Result<store::FileLock> {
-    store::create_private_dir(&paths.run_root.join("networks"))?;
-    store::FileLock::exclusive(&paths.run_root.join("networks").join("lock"))
+    store::create_private_dir(&paths.networks_run_dir())?;
+    store::FileLock::exclusive(&paths.networks_lock())
 }
 /// The lock that guards one network's leases and bridge.
 pub fn network_lock(paths: &Paths, name: &str) -> Result<store::FileLock> {

@@ -212,14 +212,14 @@ struct Lease {
 }
 
 fn records_dir(paths: &Paths) -> PathBuf {
-    paths.run_root.join("network")
+    paths.network_records_dir()
 }
 fn record_path(paths: &Paths, id: &str) -> PathBuf {
     records_dir(paths).join(format!("{id}.json"))
 }
 /// Where a container's network namespace is pinned.
 pub fn netns_path(paths: &Paths, container_id: &str) -> PathBuf {
-    paths.run_root.join("netns").join(container_id)
+    paths.netns(container_id)
 }
 
 fn read_record(paths: &Paths, id: &str) -> Option<Record> {

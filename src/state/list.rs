@@ -74,7 +74,7 @@ impl Containers {
     /// created or removed (a record or state file missing or unreadable) are left out, as they were never
     /// or are no longer there.
     pub fn list(&self) -> Result<Vec<Listed>> {
-        let dir = self.paths.root.join("containers");
+        let dir = self.paths.containers_dir();
         let rd = match std::fs::read_dir(&dir) {
             Ok(r) => r,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),

@@ -8,6 +8,7 @@
 //! container, enforced by O_EXCL creation under the names lock.
 
 pub mod attach;
+pub mod image_users;
 pub mod list;
 pub mod pod;
 pub mod time;
@@ -211,12 +212,12 @@ impl Containers {
 
     /// `<root>/containers/<id>`: config, state, log, upper/work/rootfs.
     pub fn dir(&self, id: &str) -> PathBuf {
-        self.paths.root.join("containers").join(id)
+        self.paths.container_dir(id)
     }
 
     /// `<run_root>/containers/<id>`: monitor record, exit record, lock, attach socket.
     pub fn run_dir(&self, id: &str) -> PathBuf {
-        self.paths.run_root.join("containers").join(id)
+        self.paths.container_run_dir(id)
     }
 
     pub fn log_path(&self, id: &str) -> PathBuf {
@@ -228,7 +229,7 @@ impl Containers {
     }
 
     fn names_dir(&self) -> PathBuf {
-        self.paths.root.join("names")
+        self.paths.names_dir()
     }
 
     /// The per-container lock (in run_root, so a reboot clears it).
@@ -238,7 +239,7 @@ impl Containers {
 
     /// Every container id on disk (entries that vanish mid-scan are skipped).
     pub fn list_ids(&self) -> Result<Vec<String>> {
-        list_record_ids(&self.paths.root.join("containers"), "container.json", "")
+        list_record_ids(&self.paths.containers_dir(), "container.json", "")
     }
 
     /// Find a container by full id, name (with or without the leading `/`), or unique id prefix.
@@ -249,7 +250,7 @@ impl Containers {
         }
         let exists = |id: &str| self.dir(id).join("container.json").exists();
         let with_prefix =
-            |p: &str| list_record_ids(&self.paths.root.join("containers"), "container.json", p);
+            |p: &str| list_record_ids(&self.paths.containers_dir(), "container.json", p);
         match find_record(q, &self.names_dir(), exists, with_prefix)? {
             Found::One(id) => return Ok(id),
             Found::Ambiguous => return Err(StateError::Ambiguous(query.into()).into()),
@@ -279,7 +280,7 @@ impl Containers {
 
     fn reserve_name_synced(&self, name: &str, id: &str, sync: bool) -> Result<()> {
         validate_name(name)?;
-        let lock = self.paths.root.join("names.lock");
+        let lock = self.paths.names_lock();
         let owner_exists = |owner: &str| self.dir(owner).exists();
         match reserve(
             &lock,
@@ -301,12 +302,7 @@ impl Containers {
 
     /// Drop the reservation of `name` if it still belongs to `id`.
     pub fn release_name(&self, name: &str, id: &str) -> Result<()> {
-        release_reservation(
-            &self.paths.root.join("names.lock"),
-            &self.names_dir(),
-            name,
-            id,
-        )
+        release_reservation(&self.paths.names_lock(), &self.names_dir(), name, id)
     }
 
     pub fn load_record(&self, id: &str) -> Result<ContainerRecord> {
@@ -435,7 +431,7 @@ impl Containers {
     /// `<root>/trash`: container directories renamed out of `containers/` to be deleted after the
     /// caller has answered (see [`Containers::remove_files_deferred`]).
     pub fn trash_dir(&self) -> PathBuf {
-        self.paths.root.join("trash")
+        self.paths.trash_dir()
     }
 
     /// Remove everything a container left on disk: its state dir, run dir, name and, when asked, its
@@ -463,7 +459,7 @@ impl Containers {
         self.release_name(&rec.name, &rec.id)?;
         if remove_volumes {
             for v in &rec.anonymous_volumes {
-                remove_dir_if_exists(&self.paths.root.join("volumes").join(v))?;
+                remove_dir_if_exists(&self.paths.volume_dir(v))?;
             }
         }
         let dir = self.dir(&rec.id);

@@ -103,12 +103,12 @@ impl Pods {
 
     /// `<root>/pods/<id>`: pod.json and the infra's empty root (`infra-root/`).
     pub fn dir(&self, id: &str) -> PathBuf {
-        self.paths.root.join("pods").join(id)
+        self.paths.pod_dir(id)
     }
 
     /// `<run_root>/pods/<id>`: the lock and the pod's shared /dev/shm (`shm/`, a tmpfs while the pod runs).
     pub fn run_dir(&self, id: &str) -> PathBuf {
-        self.paths.run_root.join("pods").join(id)
+        self.paths.pod_run_dir(id)
     }
 
     pub fn shm_dir(&self, id: &str) -> PathBuf {
@@ -116,7 +116,7 @@ impl Pods {
     }
 
     fn names_dir(&self) -> PathBuf {
-        self.paths.root.join("pod-names")
+        self.paths.pod_names_dir()
     }
 
     pub fn lock(&self, id: &str) -> Result<FileLock> {
@@ -130,7 +130,7 @@ impl Pods {
 
     /// Every pod id on disk.
     pub fn list_ids(&self) -> Result<Vec<String>> {
-        list_record_ids(&self.paths.root.join("pods"), "pod.json", "")
+        list_record_ids(&self.paths.pods_dir(), "pod.json", "")
     }
 
     /// Find a pod by full id, name, or unique id prefix.
@@ -139,7 +139,7 @@ impl Pods {
             return Err(PodError::NoSuchPod(query.into()).into());
         }
         let exists = |id: &str| self.dir(id).join("pod.json").exists();
-        let with_prefix = |p: &str| list_record_ids(&self.paths.root.join("pods"), "pod.json", p);
+        let with_prefix = |p: &str| list_record_ids(&self.paths.pods_dir(), "pod.json", p);
         match find_record(query, &self.names_dir(), exists, with_prefix)? {
             Found::One(id) => return Ok(id),
             Found::Ambiguous => return Err(PodError::Ambiguous(query.into()).into()),
@@ -155,7 +155,7 @@ impl Pods {
                 "invalid pod name {name:?}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
             )
         })?;
-        let lock = self.paths.root.join("pod-names.lock");
+        let lock = self.paths.pod_names_lock();
         let owner_exists = |owner: &str| self.dir(owner).exists();
         match reserve(
             &lock,
@@ -172,12 +172,7 @@ impl Pods {
     }
 
     pub fn release_name(&self, name: &str, id: &str) -> Result<()> {
-        release_reservation(
-            &self.paths.root.join("pod-names.lock"),
-            &self.names_dir(),
-            name,
-            id,
-        )
+        release_reservation(&self.paths.pod_names_lock(), &self.names_dir(), name, id)
     }
 
     pub fn load(&self, id: &str) -> Result<PodRecord> {

@@ -1,13 +1,22 @@
-//! The on-disk store: where every path lives, atomic writes, and file locks.
+//! The on-disk store: where every path lives ([`Paths`]), atomic writes, file locks, content-addressed
+//! blobs ([`blobs`]: ingest, verify, commit), unpacked layers and their garbage collection ([`layers`]),
+//! and the image index ([`images`]).
 //!
 //! Invariants: every persistent write goes through [`write_atomic`] (temp, fsync, rename, fsync dir);
-//! every shared record is changed only under its [`FileLock`]. Must not depend on cli, engine, registry.
+//! every shared record is changed only under its [`FileLock`]. Must not depend on cli, engine, registry,
+//! image or state; of the runtime it uses only `runtime::remove_in_userns` (rootless trees whose files
+//! belong to the user's subordinate ids, see [`remove_tree_owned`]). Container records are state's.
 //! `docs/layout.md` lists every path this module hands out. Blobs and layers are keyed by digest and
 //! chain ID only (SECURITY.md C11); work in progress lives in `.tmp-*` dirs guarded by an owner lock and is
 //! never read as content (J2).
 
+pub mod blobs;
 pub mod images;
+pub mod layers;
+mod paths;
 pub mod work;
+
+pub use paths::Paths;
 
 use anyhow::{Context, Result};
 use std::fs::{self, File, OpenOptions};
@@ -15,141 +24,18 @@ use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-/// The two roots berth works under: persistent (`root`) and volatile (`run_root`).
-#[derive(Debug, Clone)]
-pub struct Paths {
-    pub root: PathBuf,
-    pub run_root: PathBuf,
-    /// True when berth runs without root privileges (euid != 0).
-    pub rootless: bool,
-}
-
-impl Paths {
-    /// Resolve the roots: explicit values win; otherwise `/var/lib/berth` and `/run/berth` for root,
-    /// `$XDG_DATA_HOME/berth` and `$XDG_RUNTIME_DIR/berth` rootless (falling back to
-    /// `/run/user/$UID/berth`, then `$TMPDIR/berth-run-$UID` when XDG_RUNTIME_DIR is missing after `su`).
-    pub fn resolve(root: Option<&Path>, run_root: Option<&Path>) -> Result<Paths> {
-        let uid = nix::unistd::geteuid().as_raw();
-        let rootless = uid != 0;
-        let root = match root {
-            Some(p) => absolute(p)?,
-            None if !rootless => PathBuf::from("/var/lib/berth"),
-            None => data_home()?.join("berth"),
-        };
-        let run_root = match run_root {
-            Some(p) => absolute(p)?,
-            None if !rootless => PathBuf::from("/run/berth"),
-            None => runtime_dir(uid).join("berth"),
-        };
-        Ok(Paths {
-            root,
-            run_root,
-            rootless,
-        })
+/// Bytes of the regular files (and symlinks) under `p`, symlinks never followed; what cannot be read
+/// counts as 0 (sizes are informational: `ps -s`, `system df`, prune's reclaimed space).
+pub fn dir_size(p: &Path) -> u64 {
+    let Ok(md) = fs::symlink_metadata(p) else {
+        return 0;
+    };
+    if !md.is_dir() {
+        return md.len();
     }
-
-    /// Create both roots with mode 0700 (store contents must not be reachable by other local users,
-    /// CVE-2021-41091).
-    pub fn ensure(&self) -> Result<()> {
-        for d in [&self.root, &self.run_root] {
-            create_private_dir(d)?;
-        }
-        Ok(())
-    }
-}
-
-impl Paths {
-    /// `<root>/blobs/sha256`: verified manifests, indexes and image configs (compressed layers are not
-    /// kept: the unpacked layer under [`Paths::layers_dir`] is the content).
-    pub fn blobs_dir(&self) -> PathBuf {
-        self.root.join("blobs/sha256")
-    }
-
-    /// The file of a blob, by its 64 hex characters (callers validate the digest first).
-    pub fn blob_path(&self, hex: &str) -> PathBuf {
-        self.blobs_dir().join(hex)
-    }
-
-    /// `<root>/ingest`: where earlier berth builds downloaded layer blobs; no longer written, only its
-    /// `.tmp-*` leftovers are cleaned. Never read as content.
-    pub fn ingest_dir(&self) -> PathBuf {
-        self.root.join("ingest")
-    }
-
-    /// `<root>/layers/sha256`: one dir per chain ID.
-    pub fn layers_dir(&self) -> PathBuf {
-        self.root.join("layers/sha256")
-    }
-
-    /// `<root>/layers/sha256/<chain-hex>`: holds `diff/` (the overlay lowerdir) and `layer.json`.
-    pub fn layer_dir(&self, chain_hex: &str) -> PathBuf {
-        self.layers_dir().join(chain_hex)
-    }
-
-    /// `<root>/images.json`: the image index, changed only under [`Paths::images_lock`].
-    pub fn images_json(&self) -> PathBuf {
-        self.root.join("images.json")
-    }
-
-    /// `<root>/locks`: lock files (images, gc, one per layer being pulled, one per temp dir).
-    pub fn locks_dir(&self) -> PathBuf {
-        self.root.join("locks")
-    }
-
-    pub fn images_lock(&self) -> PathBuf {
-        self.locks_dir().join("images.lock")
-    }
-
-    /// Held shared by every pull from its first committed layer until its image record is saved, and
-    /// exclusively by layer/blob garbage collection, so GC never deletes a layer a pull is about to use.
-    pub fn gc_lock(&self) -> PathBuf {
-        self.locks_dir().join("gc.lock")
-    }
-
-    /// Serialises pulls of one layer: the second waiter finds it committed and skips it.
-    pub fn layer_lock(&self, chain_hex: &str) -> PathBuf {
-        self.locks_dir().join(format!("layer-{chain_hex}.lock"))
-    }
-
-    /// `<root>/containers`.
-    pub fn containers_dir(&self) -> PathBuf {
-        self.root.join("containers")
-    }
-
-    /// `<run_root>/seccomp`: compiled seccomp programs by profile (a cache; a reboot clears it, as it
-    /// should: the program depends on the kernel libseccomp probed).
-    pub fn seccomp_cache(&self) -> PathBuf {
-        self.run_root.join("seccomp")
-    }
-}
-
-/// Whether any container record (`<root>/containers/*/container.json`) names `image_id` (a full
-/// `sha256:` config digest) in its `image_id` (or docker-style `Image`) field. Unreadable records count
-/// as users, so an image is never removed from under a container whose record is damaged.
-pub fn image_in_use(paths: &Paths, image_id: &str) -> bool {
-    containers_using(paths, image_id).next().is_some()
-}
-
-/// The IDs of the containers whose record names `image_id`.
-pub fn containers_using<'a>(paths: &Paths, image_id: &'a str) -> impl Iterator<Item = String> + 'a {
-    let dir = paths.containers_dir();
-    let entries = fs::read_dir(&dir).into_iter().flatten().flatten();
-    entries.filter_map(move |e| {
-        let p = e.path().join("container.json");
-        let data = match fs::read(&p) {
-            Ok(d) => d,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return None,
-            Err(_) => return Some(e.file_name().to_string_lossy().into_owned()),
-        };
-        let v: serde_json::Value = match serde_json::from_slice(&data) {
-            Ok(v) => v,
-            Err(_) => return Some(e.file_name().to_string_lossy().into_owned()),
-        };
-        let named = ["image_id", "Image", "ImageID"]
-            .iter()
-            .any(|k| v.get(k).and_then(|x| x.as_str()) == Some(image_id));
-        named.then(|| e.file_name().to_string_lossy().into_owned())
-    })
+    fs::read_dir(p)
+        .map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum())
+        .unwrap_or(0)
 }
 
 /// Remove a directory tree without following any symlink inside it; directories an image made
@@ -170,6 +56,17 @@ pub fn remove_tree(path: &Path) -> Result<()> {
         Err(e) => return Err(e).with_context(|| format!("opening {}", parent.display())),
     };
     remove_all_at(pfd.as_fd(), name).with_context(|| format!("removing {}", path.display()))
+}
+
+/// [`remove_tree`] for a tree whose files may belong to the user's subordinate ids (a rootless layer
+/// unpacked in a user namespace, docs/layout.md "Images"): when `rootless` and the user may not remove
+/// them, they are removed as root of a user namespace with those ids ([`crate::runtime::remove_in_userns`]).
+pub fn remove_tree_owned(path: &Path, rootless: bool) -> Result<()> {
+    match remove_tree(path) {
+        Err(e) if rootless => crate::runtime::remove_in_userns(path)
+            .with_context(|| format!("{e:#}; then removing it in a user namespace")),
+        r => r,
+    }
 }
 
 /// Remove `name` in the directory `parent` and everything below it, never following a symlink.
@@ -232,6 +129,11 @@ pub fn remove_all_at(parent: std::os::fd::BorrowedFd<'_>, name: &std::ffi::OsStr
 /// names never change content, so an existing one wins and `src` is removed. Returns whether `src` was
 /// moved. The parent of `dest` is fsynced so the name survives a crash (SECURITY.md J3).
 pub fn rename_if_absent(src: &Path, dest: &Path) -> Result<bool> {
+    rename_if_absent_owned(src, dest, false)
+}
+
+/// [`rename_if_absent`], removing a losing `src` with [`remove_tree_owned`].
+pub fn rename_if_absent_owned(src: &Path, dest: &Path, rootless: bool) -> Result<bool> {
     let parent = dest.parent().context("rename target needs a parent")?;
     fs::create_dir_all(parent)
         .with_context(|| format!("creating directory {}", parent.display()))?;
@@ -244,7 +146,7 @@ pub fn rename_if_absent(src: &Path, dest: &Path) -> Result<bool> {
     ) {
         Ok(()) => true,
         Err(nix::errno::Errno::EEXIST | nix::errno::Errno::ENOTEMPTY) => {
-            remove_tree(src)?;
+            remove_tree_owned(src, rootless)?;
             false
         }
         Err(e) => {
@@ -254,40 +156,6 @@ pub fn rename_if_absent(src: &Path, dest: &Path) -> Result<bool> {
     };
     sync_dir(parent)?;
     Ok(moved)
-}
-
-fn absolute(p: &Path) -> Result<PathBuf> {
-    std::path::absolute(p).with_context(|| format!("resolving path {}", p.display()))
-}
-
-fn data_home() -> Result<PathBuf> {
-    if let Some(d) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
-        return Ok(PathBuf::from(d));
-    }
-    let home = std::env::var_os("HOME")
-        .filter(|v| !v.is_empty())
-        .context("HOME is not set")?;
-    Ok(PathBuf::from(home).join(".local/share"))
-}
-
-fn runtime_dir(uid: u32) -> PathBuf {
-    use std::os::unix::fs::MetadataExt;
-    let owned_private = |p: &Path| {
-        fs::metadata(p)
-            .map(|m| m.is_dir() && m.uid() == uid && m.mode() & 0o077 == 0)
-            .unwrap_or(false)
-    };
-    if let Some(d) = std::env::var_os("XDG_RUNTIME_DIR").filter(|v| !v.is_empty()) {
-        let d = PathBuf::from(d);
-        if owned_private(&d) {
-            return d;
-        }
-    }
-    let run_user = PathBuf::from(format!("/run/user/{uid}"));
-    if owned_private(&run_user) {
-        return run_user;
-    }
-    std::env::temp_dir().join(format!("berth-run-{uid}"))
 }
 
 /// Create a directory (and parents) with mode 0700 for the last component.
@@ -596,6 +464,18 @@ mod tests {
         drop(FileLock::exclusive(&p).unwrap());
         let text = fs::read_to_string(&p).unwrap();
         assert_eq!(text, format!("{:<10}\n", std::process::id()));
+    }
+
+    #[test]
+    fn dir_size_sums_files_below_and_never_follows_links() {
+        let d = tempfile::tempdir().unwrap();
+        fs::create_dir_all(d.path().join("a/b")).unwrap();
+        fs::write(d.path().join("a/one"), b"12345").unwrap();
+        fs::write(d.path().join("a/b/two"), b"123").unwrap();
+        std::os::unix::fs::symlink("/usr", d.path().join("a/link")).unwrap();
+        assert_eq!(dir_size(&d.path().join("a")), 8 + 4);
+        assert_eq!(dir_size(&d.path().join("a/one")), 5);
+        assert_eq!(dir_size(&d.path().join("missing")), 0);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Temp work dirs (`.tmp-<random>` under `layers/sha256`; `ingest/` only in older stores), each guarded by
+//! Temp work dirs (`.tmp-<random>` under `layers/sha256` and `ingest/`), each guarded by
 //! an owner lock.
 //!
 //! Invariant: a `.tmp-*` dir is never read as content; it becomes content only by an atomic rename after
@@ -6,7 +6,7 @@
 //! [`clean_stale`] removes only leftovers of dead processes (kill -9 mid-pull, SECURITY.md J2), never a
 //! live pull's work. Must not depend on image, registry, engine or cli.
 
-use super::{FileLock, Paths, create_private_dir, remove_tree};
+use super::{FileLock, Paths, create_private_dir, remove_tree_owned};
 use anyhow::{Context, Result};
 use std::fs;
 use std::io::Read;
@@ -21,6 +21,8 @@ pub struct WorkDir {
     lock_path: PathBuf,
     _lock: FileLock,
     committed: bool,
+    /// Its content may carry subordinate ids (a rootless unpack): removed through a user namespace.
+    rootless: bool,
 }
 
 impl WorkDir {
@@ -36,6 +38,7 @@ impl WorkDir {
             lock_path,
             _lock: lock,
             committed: false,
+            rootless: paths.rootless,
         })
     }
 
@@ -46,7 +49,7 @@ impl WorkDir {
     /// Rename the whole dir to `dest` unless `dest` exists (then it is removed); see
     /// [`super::rename_if_absent`].
     pub fn commit(&mut self, dest: &Path) -> Result<bool> {
-        let moved = super::rename_if_absent(&self.path, dest)?;
+        let moved = super::rename_if_absent_owned(&self.path, dest, self.rootless)?;
         self.committed = true;
         Ok(moved)
     }
@@ -55,7 +58,7 @@ impl WorkDir {
 impl Drop for WorkDir {
     fn drop(&mut self) {
         if !self.committed || self.path.exists() {
-            let _ = remove_tree(&self.path);
+            let _ = remove_tree_owned(&self.path, self.rootless);
         }
         let _ = fs::remove_file(&self.lock_path);
     }
@@ -79,7 +82,7 @@ pub fn clean_stale(paths: &Paths) -> Result<()> {
             }
             let lock_path = paths.locks_dir().join(format!("tmp-{token}.lock"));
             if let Some(_held) = FileLock::try_exclusive(&lock_path)? {
-                remove_tree(&e.path())
+                remove_tree_owned(&e.path(), paths.rootless)
                     .with_context(|| format!("cleaning stale work dir {}", e.path().display()))?;
                 let _ = fs::remove_file(&lock_path);
             }

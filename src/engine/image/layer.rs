@@ -1,0 +1,264 @@
+//! Pull of one layer: fetch the blob, decompress, hash (diffID) and unpack in one streaming pass, verify,
+//! commit to the store (see the parent module's doc for the invariants), and which committed rootless
+//! layers are unpacked again (`OwnersCheck`).
+
+use super::super::{LayerStatus, Progress};
+use super::{Source, rootless_unpack};
+use crate::image::manifest;
+use crate::image::{Digest, ImageRef, UnpackLimits, compression, unpack_layer};
+use crate::store::images::ImageIndex;
+use crate::store::layers::{self, LayerMeta, NewLayer};
+use crate::store::{FileLock, Paths};
+use anyhow::{Context as _, Result, bail};
+use sha2::{Digest as _, Sha256};
+use std::io::{self, BufReader, Read};
+
+pub(super) struct LayerJob<'a> {
+    pub(super) paths: &'a Paths,
+    pub(super) src: &'a dyn Source,
+    pub(super) r: &'a ImageRef,
+    pub(super) desc: &'a manifest::Descriptor,
+    pub(super) diff_id: &'a Digest,
+    pub(super) chain_id: &'a Digest,
+    pub(super) parent: Option<&'a Digest>,
+    pub(super) limits: &'a UnpackLimits,
+    pub(super) rootless: bool,
+    /// Rootless: what a user namespace gives this user (see [`Userns`]).
+    pub(super) userns: Userns,
+    pub(super) progress: &'a dyn Progress,
+}
+
+/// What a user namespace gives a rootless user, probed once per pull that needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Userns {
+    /// The user's subordinate ids (/etc/subuid, /etc/subgid): layers are unpacked in it with the image's
+    /// owners, and committed layers without them are unpacked again.
+    Subordinate,
+    /// Only the user's own id: layers are unpacked in it (the unpacker says why owners were skipped).
+    OwnIdOnly,
+    /// No user namespace can be made here (none allowed, newuidmap failing): layers are unpacked in the
+    /// pull process without owners, as before, with one warning. Also what a rootful pull carries.
+    Unavailable,
+}
+
+impl Userns {
+    pub(super) fn probe() -> Userns {
+        const OWN_ID_ONLY: &str = "only the user's own id is mapped";
+        let r = crate::runtime::in_userns("probing the user namespace", || {
+            match crate::image::IdMap::of_self() {
+                crate::image::IdMap::Subordinate => Ok(()),
+                _ => bail!("{OWN_ID_ONLY}"),
+            }
+        });
+        match r {
+            Ok(()) => Userns::Subordinate,
+            Err(e) if format!("{e:#}").contains(OWN_ID_ONLY) => Userns::OwnIdOnly,
+            Err(_) => Userns::Unavailable,
+        }
+    }
+}
+
+/// Rootless stores: which committed layers are kept as they are. A layer unpacked without the image's
+/// file owners (by an older berth, or before the user had subordinate ids) is unpacked again in a user
+/// namespace when the user now has subordinate ids and no container uses the layer (deleting a lower dir
+/// under a running container would empty it); otherwise it is kept, with a warning saying how to fix it.
+pub(super) struct OwnersCheck<'a> {
+    pub(super) paths: &'a Paths,
+    /// Probed when a rootless pull first needs it (a stale layer, or a layer to unpack).
+    userns: Option<Userns>,
+    pub(super) warnings: Vec<String>,
+}
+
+impl<'a> OwnersCheck<'a> {
+    pub(super) fn new(paths: &'a Paths) -> Self {
+        OwnersCheck {
+            paths,
+            userns: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Whether the committed layer `chain` (with `meta`) is used as it is.
+    pub(super) fn keep(&mut self, chain: &Digest, meta: &LayerMeta) -> Result<bool> {
+        if !self.paths.rootless || meta.owners.as_deref() == Some(layers::OWNERS_USERNS) {
+            return Ok(true);
+        }
+        if self.userns() != Userns::Subordinate {
+            self.warnings.push("file owners from the image were not applied (rootless without subordinate ids: give the user a range in /etc/subuid and /etc/subgid, with newuidmap and newgidmap installed, then pull the image again)".into());
+            return Ok(true);
+        }
+        let idx = ImageIndex::load(self.paths)?;
+        let in_use = idx.images.values().any(|rec| {
+            rec.layers.iter().any(|l| l.chain_id == chain.as_str())
+                && crate::state::image_users::image_in_use(self.paths, &rec.id)
+        });
+        if in_use {
+            self.warnings.push(format!(
+                "layer {chain} was unpacked without the image's file owners (by an older berth) and containers use it: remove them, then pull the image again"
+            ));
+        }
+        Ok(in_use)
+    }
+
+    /// What a user namespace gives this user; [`Userns::Unavailable`] rootful (never probed).
+    pub(super) fn userns(&mut self) -> Userns {
+        if !self.paths.rootless {
+            return Userns::Unavailable;
+        }
+        *self.userns.get_or_insert_with(Userns::probe)
+    }
+}
+
+impl LayerJob<'_> {
+    /// Download, verify and unpack one layer; returns how it ended, its unpacked size and warnings.
+    pub(super) fn run(&self) -> Result<(LayerStatus, u64, Vec<String>)> {
+        let hex = self.chain_id.hex();
+        let _lock = FileLock::exclusive(&self.paths.layer_lock(hex))?;
+        let dest = self.paths.layer_dir(hex);
+        if let Some(meta) = layers::committed(&dest)
+            && (self.userns != Userns::Subordinate
+                || meta.owners.as_deref() == Some(layers::OWNERS_USERNS))
+        {
+            return Ok((LayerStatus::AlreadyExists, meta.size, Vec::new()));
+        }
+        // A damaged layer dir (no layer.json or diff/): berth never commits one, so something else
+        // broke it; or a rootless layer without its owners (see `OwnersCheck`). Move it out of the
+        // way under our lock and pull the layer again.
+        layers::discard(self.paths, hex)?;
+        let layer = NewLayer::create(self.paths)?;
+        let reader = self.src.fetch_blob(
+            self.r.reference(),
+            self.desc.digest.as_str(),
+            self.desc.size,
+        )?;
+        let mut tee = BlobStream {
+            inner: reader,
+            hasher: (!self.src.verifies_blobs()).then(Sha256::new),
+            count: 0,
+            limit: self.desc.size,
+            progress: self.progress,
+            id: self.desc.digest.short(),
+        };
+        let diff = layer.diff();
+        let (report, owners, diff_digest) = {
+            let buffered = BufReader::with_capacity(256 << 10, &mut tee);
+            let decompressed = compression::decompress(
+                buffered,
+                &self.desc.media_type,
+                self.limits.zstd_window_log_max,
+            )?;
+            let mut hashed = HashReader {
+                inner: decompressed,
+                hasher: Sha256::new(),
+                count: 0,
+                limit: self.limits.max_layer_bytes,
+            };
+            let (report, owners) = match (self.rootless, self.userns) {
+                (true, Userns::Subordinate | Userns::OwnIdOnly) => {
+                    rootless_unpack::unpack(&mut hashed, &diff, layer.work_dir(), self.limits)?
+                }
+                (rootless, _) => {
+                    let report = unpack_layer(&mut hashed, &diff, self.limits, rootless)?;
+                    let owners = if rootless {
+                        layers::OWNERS_NONE
+                    } else {
+                        layers::OWNERS_IMAGE
+                    };
+                    (report, owners)
+                }
+            };
+            // Trailing bytes after the end-of-archive blocks are part of the diffID (docs/security.md A17).
+            io::copy(&mut hashed, &mut io::sink()).context("reading the rest of the layer")?;
+            (report, owners, Digest::from_hasher(hashed.hasher))
+        };
+        // Whatever the decompressor left unread still belongs to the blob.
+        io::copy(&mut tee, &mut io::sink()).context("reading the rest of the layer blob")?;
+        if tee.count != self.desc.size {
+            bail!(
+                "layer blob is {} bytes, the manifest says {}",
+                tee.count,
+                self.desc.size
+            );
+        }
+        // A source that verifies its blobs has already failed the drain above on a digest mismatch.
+        if let Some(h) = tee.hasher.take() {
+            let blob_digest = Digest::from_hasher(h);
+            if blob_digest != self.desc.digest {
+                bail!(
+                    "layer blob digest is {blob_digest}, the manifest says {}",
+                    self.desc.digest
+                );
+            }
+        }
+        if diff_digest != *self.diff_id {
+            bail!(
+                "layer diffID is {diff_digest}, the image config says {}",
+                self.diff_id
+            );
+        }
+        let meta = LayerMeta {
+            chain_id: self.chain_id.to_string(),
+            diff_id: self.diff_id.to_string(),
+            parent: self.parent.map(ToString::to_string),
+            size: report.file_bytes,
+            owners: Some(owners.to_string()),
+        };
+        layer.commit(self.paths, &meta)?;
+        Ok((LayerStatus::Downloaded, report.file_bytes, report.warnings))
+    }
+}
+
+/// The compressed layer stream: counted, reported as progress and, unless the source verifies blobs
+/// itself, hashed; refuses more than the descriptor size. It is not kept on disk: the store keeps the
+/// unpacked layer only, as docker does (nothing reads a compressed layer back).
+struct BlobStream<'a> {
+    inner: Box<dyn Read + Send>,
+    hasher: Option<Sha256>,
+    count: u64,
+    limit: u64,
+    progress: &'a dyn Progress,
+    id: &'a str,
+}
+
+impl Read for BlobStream<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        if self.count > self.limit {
+            return Err(io::Error::other(format!(
+                "layer blob is larger than the {} bytes the manifest says",
+                self.limit
+            )));
+        }
+        if let Some(h) = &mut self.hasher {
+            h.update(&buf[..n]);
+        }
+        if n > 0 {
+            self.progress.on_bytes(self.id, n as u64);
+        }
+        Ok(n)
+    }
+}
+
+/// Hashes the decompressed stream (the diffID) and bounds its size (decompression bombs).
+struct HashReader<R> {
+    inner: R,
+    hasher: Sha256,
+    count: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for HashReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        if self.count > self.limit {
+            return Err(io::Error::other(format!(
+                "layer is larger than {} bytes uncompressed (limit max_layer_bytes)",
+                self.limit
+            )));
+        }
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}

@@ -1,0 +1,171 @@
+//! Content-addressed blobs, `<root>/blobs/sha256/<hex>`: manifests, indexes and image configs.
+//!
+//! containerd's content store is the model (Ingester, Writer.Commit): content is streamed into a
+//! [`BlobWriter`], a file in an `ingest/.tmp-*` work dir guarded by its owner lock; [`BlobWriter::commit`]
+//! checks its size and sha256 against what the caller expects, syncs it and only then gives it its name
+//! by an atomic rename (docs/layout.md "Images", docs/security.md C1, J2, J3). A blob's name never changes its
+//! content, so a name that already exists wins. Reads verify again ([`read_verified`]).
+//! Must not depend on image, registry, engine or cli.
+
+use super::work::WorkDir;
+use super::{Paths, rename_if_absent};
+use anyhow::{Context, Result, bail};
+use sha2::{Digest as _, Sha256};
+use std::fs::{self, File};
+use std::io::{self, Write};
+
+/// Whether `hex` is a sha256 digest's 64 lowercase hex digits (the only names blobs and layers get).
+pub fn is_hex_digest(hex: &str) -> bool {
+    hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn check_name(hex: &str) -> Result<()> {
+    if !is_hex_digest(hex) {
+        bail!("invalid sha256 digest {hex:?}");
+    }
+    Ok(())
+}
+
+/// A blob being written: bytes go to a file under `ingest/`, counted and hashed as they come.
+#[derive(Debug)]
+pub struct BlobWriter {
+    work: WorkDir,
+    file: File,
+    hasher: Sha256,
+    size: u64,
+}
+
+impl BlobWriter {
+    /// Start a blob in a new `ingest/.tmp-*` work dir (removed on drop unless committed).
+    pub fn new(paths: &Paths) -> Result<BlobWriter> {
+        let work = WorkDir::create(paths, &paths.ingest_dir())?;
+        let p = work.path().join("data");
+        let file = File::create(&p).with_context(|| format!("creating {}", p.display()))?;
+        Ok(BlobWriter {
+            work,
+            file,
+            hasher: Sha256::new(),
+            size: 0,
+        })
+    }
+
+    /// Verify that exactly `size` bytes with sha256 `hex` were written, make them durable, and name them
+    /// `blobs/sha256/<hex>` (an existing blob of that name wins; it has the same content).
+    pub fn commit(self, paths: &Paths, hex: &str, size: u64) -> Result<()> {
+        check_name(hex)?;
+        let BlobWriter {
+            work,
+            file,
+            hasher,
+            size: written,
+        } = self;
+        if written != size {
+            bail!("blob sha256:{hex} is {written} bytes, expected {size}");
+        }
+        let got = hex::encode(hasher.finalize());
+        if got != hex {
+            bail!("blob does not match its digest sha256:{hex} (got sha256:{got})");
+        }
+        // Content before name (docs/security.md J3): the rename below fsyncs the blobs dir.
+        file.sync_all().context("syncing blob")?;
+        drop(file);
+        fs::create_dir_all(paths.blobs_dir())
+            .with_context(|| format!("creating {}", paths.blobs_dir().display()))?;
+        rename_if_absent(&work.path().join("data"), &paths.blob_path(hex))?;
+        // `work` (now empty) and its lock go on drop.
+        Ok(())
+    }
+}
+
+impl Write for BlobWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Store a small blob held in memory under `hex`, verified; nothing is written when it is already there.
+pub fn put(paths: &Paths, hex: &str, bytes: &[u8]) -> Result<()> {
+    check_name(hex)?;
+    if paths.blob_path(hex).exists() {
+        return Ok(());
+    }
+    let mut w = BlobWriter::new(paths)?;
+    w.write_all(bytes).context("writing blob")?;
+    w.commit(paths, hex, bytes.len() as u64)
+}
+
+/// Read the blob `hex`, failing unless its content still matches its name.
+pub fn read_verified(paths: &Paths, hex: &str) -> Result<Vec<u8>> {
+    check_name(hex)?;
+    let p = paths.blob_path(hex);
+    let data = fs::read(&p).with_context(|| format!("reading blob {}", p.display()))?;
+    if hex::encode(Sha256::digest(&data)) != hex {
+        bail!("blob sha256:{hex} in the store does not match its digest");
+    }
+    Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(d: &std::path::Path) -> Paths {
+        Paths {
+            root: d.join("root"),
+            run_root: d.join("run"),
+            rootless: false,
+        }
+    }
+
+    #[test]
+    fn a_verified_blob_gets_its_name_and_leaves_no_work() {
+        let d = tempfile::tempdir().unwrap();
+        let p = paths(d.path());
+        let hex = hex::encode(Sha256::digest(b"hello"));
+        put(&p, &hex, b"hello").unwrap();
+        assert_eq!(read_verified(&p, &hex).unwrap(), b"hello");
+        // Again: the existing name wins, nothing is left in ingest/.
+        put(&p, &hex, b"hello").unwrap();
+        assert_eq!(fs::read_dir(p.ingest_dir()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_wrong_size_or_digest_is_refused_and_never_named() {
+        let d = tempfile::tempdir().unwrap();
+        let p = paths(d.path());
+        let hex = hex::encode(Sha256::digest(b"hello"));
+        let mut w = BlobWriter::new(&p).unwrap();
+        w.write_all(b"hellp").unwrap();
+        let err = w.commit(&p, &hex, 5).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("does not match its digest"),
+            "{err:#}"
+        );
+        let mut w = BlobWriter::new(&p).unwrap();
+        w.write_all(b"hello!").unwrap();
+        let err = w.commit(&p, &hex, 5).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("is 6 bytes, expected 5"),
+            "{err:#}"
+        );
+        assert!(!p.blob_path(&hex).exists());
+        assert_eq!(fs::read_dir(p.ingest_dir()).unwrap().count(), 0);
+        assert!(put(&p, "../../etc", b"x").is_err());
+    }
+
+    #[test]
+    fn a_damaged_blob_fails_its_read() {
+        let d = tempfile::tempdir().unwrap();
+        let p = paths(d.path());
+        let hex = hex::encode(Sha256::digest(b"hello"));
+        put(&p, &hex, b"hello").unwrap();
+        fs::write(p.blob_path(&hex), b"evil").unwrap();
+        assert!(read_verified(&p, &hex).is_err());
+    }
+}
