@@ -194,10 +194,22 @@ fn pid_alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
 }
 
+/// The addresses leased on `net`'s bridge: host-wide, in /run/berth-net/bridges/<bridge>/leases
+/// (docs/layout.md "Networks"); each test's bridge is its own, so they are this test's.
 fn leases(env: &TestEnv, net: &str) -> usize {
-    std::fs::read_dir(env.run_root().join("networks").join(net).join("leases"))
-        .map(|d| d.count())
-        .unwrap_or(0)
+    let cfg: Value = serde_json::from_slice(
+        &std::fs::read(env.root().join("networks").join(format!("{net}.json")))
+            .expect("the network's config"),
+    )
+    .unwrap();
+    let bridge = cfg["bridge"].as_str().expect("a bridge");
+    std::fs::read_dir(
+        Path::new("/run/berth-net/bridges")
+            .join(bridge)
+            .join("leases"),
+    )
+    .map(|d| d.count())
+    .unwrap_or(0)
 }
 
 #[test]
@@ -1098,12 +1110,22 @@ fn rootless_run_publishes_a_port_through_pasta() {
     // fails on files the container's mapped ids own); stopping it must stop pasta.
     let _ = env.run(["rm", "-f", &name]);
     wait_until(|| TcpStream::connect(("127.0.0.1", port)).is_err());
-    // --network host works rootless too: the host's interfaces are visible.
-    let host_if = std::fs::read_dir("/sys/class/net")
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-        .find(|n| n != "lo")
-        .unwrap();
+    // --network host works rootless too: the host's interfaces are visible. The default route's
+    // interface, not any: other tests add and remove bridges and veths meanwhile.
+    let routes = std::fs::read_to_string("/proc/net/route").unwrap();
+    let host_if = routes
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|f| f.len() > 7 && f[1] == "00000000" && f[7] == "00000000")
+        .map(|f| f[0].to_string())
+        .unwrap_or_else(|| {
+            std::fs::read_dir("/sys/class/net")
+                .unwrap()
+                .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+                .find(|n| n != "lo")
+                .unwrap()
+        });
     env.run([
         "run",
         "--rm",

@@ -449,6 +449,52 @@ mod tests {
     }
 
     #[test]
+    fn address_dump_parts_are_parsed() {
+        // One RTM_NEWADDR (ifaddrmsg + IFA_ADDRESS + IFA_LOCAL), then NLMSG_DONE, both with seq 7.
+        let mut m = Msg::new(RTM_NEWADDR, 0);
+        m.raw(&[libc::AF_INET as u8, 24, 0, 0, 9, 0, 0, 0])
+            .attr(IFA_ADDRESS, &[10, 1, 2, 9])
+            .attr(IFA_LOCAL, &[10, 1, 2, 3]);
+        let mut done = Msg::new(NLMSG_DONE, 0);
+        done.raw(&[0, 0, 0, 0]);
+        let mut buf = Vec::new();
+        for mut part in [m, done] {
+            let len = part.buf.len() as u32;
+            part.buf[0..4].copy_from_slice(&len.to_ne_bytes());
+            part.buf[8..12].copy_from_slice(&7u32.to_ne_bytes());
+            buf.extend_from_slice(&part.buf);
+        }
+        let mut out = Vec::new();
+        assert!(parse_addr_dump(&buf, 7, &mut out).unwrap());
+        assert_eq!(
+            out,
+            vec![IfAddr {
+                index: 9,
+                addr: Ipv4Addr::new(10, 1, 2, 3),
+                prefix: 24
+            }]
+        );
+        // Another request's answer is not ours.
+        let mut other = Vec::new();
+        assert!(!parse_addr_dump(&buf, 8, &mut other).unwrap());
+        assert!(other.is_empty());
+    }
+
+    #[test]
+    fn the_dump_has_loopbacks_address() {
+        let lo = ifindex("lo").unwrap();
+        let addrs = Netlink::open().unwrap().ipv4_addrs().unwrap();
+        let has_lo = addrs
+            .iter()
+            .any(|a| a.index == lo as u32 && a.addr.is_loopback());
+        // A fresh network namespace's lo has no address until it is brought up.
+        let lo_up = std::fs::read_to_string("/sys/class/net/lo/operstate")
+            .is_ok_and(|s| s.trim() != "down");
+        assert!(has_lo || !lo_up, "{addrs:?}");
+        assert_eq!(ifname(lo as u32).as_deref(), Some("lo"));
+    }
+
+    #[test]
     fn mac_parses() {
         assert_eq!(
             parse_mac("02:42:0a:58:00:02").unwrap(),
