@@ -524,6 +524,42 @@ fn a_dead_stores_lease_on_a_shared_bridge_is_reclaimed() {
     drop(bridge);
 }
 
+/// A store whose running container got its lease from an older berth (per store, in the run root)
+/// keeps that address after the upgrade: the lease moves to the bridge's host-wide place, the next
+/// container gets another address, and teardown finds and removes it.
+#[test]
+fn a_lease_kept_per_store_by_an_older_berth_is_adopted() {
+    let env = TestEnv::new();
+    let net = UserNet::create(&env, &[]);
+    let old = Net::setup(&env, &["--network", &net.name, "--name", "old"]);
+    // Put its lease back where and how the older berth wrote it.
+    let hostwide = Path::new("/run/berth-net/bridges")
+        .join(net.bridge())
+        .join("leases")
+        .join(old.ip());
+    std::fs::remove_file(&hostwide).unwrap();
+    let legacy = env.write_file(
+        &format!("run/networks/{}/leases/{}", net.name, old.ip()),
+        format!(
+            r#"{{"container_id":"{}","name":"old","aliases":[]}}"#,
+            old.id
+        ),
+    );
+    assert_eq!(leases(&env, &net.name), 0);
+    let new = Net::setup(&env, &["--network", &net.name, "--name", "new"]);
+    assert_ne!(
+        new.ip(),
+        old.ip(),
+        "the adopted address was handed out again"
+    );
+    assert!(!legacy.exists());
+    assert_eq!(leases(&env, &net.name), 2);
+    drop(old);
+    assert_eq!(leases(&env, &net.name), 1);
+    drop(new);
+    assert_eq!(leases(&env, &net.name), 0);
+}
+
 /// A link of the host's, removed on drop.
 struct HostLink(String);
 

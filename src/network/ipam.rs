@@ -163,6 +163,11 @@ pub fn run_dir(paths: &Paths, name: &str) -> PathBuf {
     paths.run_root.join("networks").join(name)
 }
 
+/// Where a berth before leases were per bridge kept a network's leases; read only to adopt them.
+pub fn store_leases_dir(paths: &Paths, name: &str) -> PathBuf {
+    run_dir(paths, name).join("leases")
+}
+
 /// Where the leases of bridge devices live. As root: [`HOST_BRIDGES_DIR`], shared by every store of the
 /// host, because the bridge they address is (two stores on `berth0` must never hand out one address).
 /// Rootless containers have no bridge (pasta or slirp4netns gives each its own namespace and address,

@@ -498,6 +498,7 @@ fn add_endpoint(
     let _g = ipam::network_lock(paths, &cfg.name)?;
     // Host-wide: other stores lease addresses on the same bridge (docs/layout.md "Networks").
     let bridge_lock = ipam::bridge_lock(paths, &cfg.bridge)?;
+    adopt_store_leases(paths, cfg)?;
     link::ensure_bridge(cfg)?;
     let lease = ipam::Lease {
         container_id: container_id.into(),
@@ -571,6 +572,65 @@ fn add_endpoint(
         return Err(e);
     }
     Ok(ep)
+}
+
+/// Leases an older berth kept per store (`<run_root>/networks/<name>/leases/<ip>`) move to the
+/// bridge's host-wide place the first time this store touches the network, so containers started
+/// before the upgrade keep their addresses (and their teardown finds them). A lease without a record
+/// is dropped (its container is gone); one whose address another store took meanwhile stays that
+/// store's (the two collided before, as the issue says) and is reported. The caller holds the
+/// network's lock and the bridge's. One failed directory open when there is nothing to adopt.
+fn adopt_store_leases(paths: &Paths, cfg: &NetworkConfig) -> Result<()> {
+    let old = ipam::store_leases_dir(paths, &cfg.name);
+    let Ok(entries) = std::fs::read_dir(&old) else {
+        return Ok(());
+    };
+    let dir = ipam::bridge_leases_dir(paths, &cfg.bridge)?;
+    store::create_private_dir(&dir)?;
+    for e in entries.flatten() {
+        let p = e.path();
+        let ip = e
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<Ipv4Addr>().ok());
+        // The old format has container_id, name and aliases; the rest takes its default.
+        let lease = std::fs::read(&p)
+            .ok()
+            .and_then(|d| serde_json::from_slice::<ipam::Lease>(&d).ok());
+        if let (Some(ip), Some(mut lease)) = (ip, lease)
+            && let Some(rec) = read_record(paths, &lease.container_id)
+        {
+            lease.network = cfg.name.clone();
+            lease.run_root = paths.run_root.clone();
+            lease.owner_pid = rec.owner_pid;
+            lease.owner_start = rec.owner_start;
+            let data = serde_json::to_vec(&lease).context("encoding lease")?;
+            let new = dir.join(ip.to_string());
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&new)
+            {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    f.write_all(&data)
+                        .with_context(|| format!("writing lease {}", new.display()))?;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => log::warn!(
+                    "container {} of network {} holds {ip}, which another store's container on bridge {} holds too",
+                    lease.container_id,
+                    cfg.name,
+                    cfg.bridge
+                ),
+                Err(e) => {
+                    return Err(e).with_context(|| format!("creating lease {}", new.display()));
+                }
+            }
+        }
+        std::fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
+    }
+    let _ = std::fs::remove_dir(&old);
+    Ok(())
 }
 
 /// Is a lease's holder gone? Its owner died, or its store has no network record for it (the record is
@@ -765,6 +825,7 @@ fn remove_endpoint(paths: &Paths, net: &str, container_id: &str, delete_veth: bo
     let _g = ipam::network_lock(paths, net)?;
     if let Some(cfg) = ipam::try_load(paths, net)? {
         let bridge = ipam::bridge_lock(paths, &cfg.bridge)?;
+        adopt_store_leases(paths, &cfg)?;
         for (_, p, l) in ipam::network_leases(paths, &cfg) {
             if l.container_id == container_id {
                 std::fs::remove_file(&p)
@@ -805,6 +866,11 @@ pub fn cleanup_stale(paths: &Paths) -> Result<Vec<String>> {
     // left from a crash between teardown steps.
     let networks = ipam::list(paths).unwrap_or_default();
     for cfg in &networks {
+        if ipam::exists(&ipam::store_leases_dir(paths, &cfg.name)) {
+            let _n = ipam::network_lock(paths, &cfg.name)?;
+            let _b = ipam::bridge_lock(paths, &cfg.bridge)?;
+            adopt_store_leases(paths, cfg)?;
+        }
         for (_, p, l) in ipam::network_leases(paths, cfg) {
             if !record_path(paths, &l.container_id).exists() {
                 teardown(paths, &l.container_id)?;
