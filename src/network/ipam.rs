@@ -337,12 +337,7 @@ pub fn ensure_default(paths: &Paths, subnet: Option<Subnet>) -> Result<NetworkCo
         Some(s) => s,
         None => {
             let taken: Vec<Subnet> = list(paths)?.iter().map(|n| n.subnet).collect();
-            pick_subnet(
-                default_pool(),
-                &taken,
-                &host_networks(),
-                Some(DEFAULT_BRIDGE_DEVICE),
-            )?
+            choose_default_subnet(&taken, &host_networks())?
         }
     };
     let mut options = BTreeMap::new();
@@ -485,6 +480,18 @@ pub fn default_pool() -> impl Iterator<Item = Subnet> {
         prefix: 20,
     });
     std::iter::once(first).chain(b16).chain(c20)
+}
+
+/// The default network's subnet for a new store: the subnet of `berth0` when another store made it
+/// already (the bridge is shared, so must its subnet be), else the first free one of [`default_pool`].
+fn choose_default_subnet(taken: &[Subnet], host: &[HostNet]) -> Result<Subnet> {
+    if let Some(h) = host
+        .iter()
+        .find(|h| h.dev == DEFAULT_BRIDGE_DEVICE && (8..=30).contains(&h.subnet.prefix))
+    {
+        return Ok(h.subnet);
+    }
+    pick_subnet(default_pool(), taken, host, Some(DEFAULT_BRIDGE_DEVICE))
 }
 
 /// A subnet the host already uses: an interface's address or a route, and its device.
@@ -827,6 +834,26 @@ mod tests {
         assert_eq!(pick(&[host("wg0", "10.88.7.0/24")]), "172.17.0.0/16");
         // berth0, made by another store, is this network's own bridge.
         assert_eq!(pick(&[host("berth0", "10.88.0.0/16")]), "10.88.0.0/16");
+        // A new store takes berth0's subnet, whatever else the host has on it since.
+        let shared = [
+            host("cni-podman0", "10.88.0.0/16"),
+            host("berth0", "10.88.0.0/16"),
+        ];
+        assert_eq!(
+            choose_default_subnet(&[], &shared).unwrap().to_string(),
+            "10.88.0.0/16"
+        );
+        let moved = [host("berth0", "172.18.0.0/16")];
+        assert_eq!(
+            choose_default_subnet(&[], &moved).unwrap().to_string(),
+            "172.18.0.0/16"
+        );
+        assert_eq!(
+            choose_default_subnet(&[], &[host("cni-podman0", "10.88.0.0/16")])
+                .unwrap()
+                .to_string(),
+            "172.17.0.0/16"
+        );
         // Everything of docker's pools taken: 192.168.0.0/20 onwards, then an error.
         let mut all: Vec<HostNet> = (16..=31)
             .map(|b| host("x", &format!("172.{b}.0.0/16")))
