@@ -878,6 +878,42 @@ mod tests {
     }
 
     #[test]
+    fn a_bridge_lock_waiting_on_a_removed_lock_file_takes_the_new_one() {
+        let d = tempfile::tempdir().unwrap();
+        let paths = Paths {
+            root: d.path().join("root"),
+            run_root: d.path().join("run"),
+            rootless: true,
+        };
+        let first = bridge_lock(&paths, "bt0").unwrap();
+        let lock_path = bridges_dir(&paths).join("bt0").join("lock");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p2 = paths.clone();
+        let waiter = std::thread::spawn(move || {
+            let l = bridge_lock(&p2, "bt0").unwrap();
+            tx.send(()).unwrap();
+            // Still ours after the directory was removed and made again: the file at the path.
+            let at_path = std::fs::metadata(bridges_dir(&p2).join("bt0").join("lock")).unwrap();
+            assert_eq!(l.file.metadata().unwrap().ino(), at_path.ino());
+        });
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(rx.try_recv().is_err(), "the waiter got a held lock");
+        // The last lease is gone: the holder removes the directory, lock file included.
+        first.remove_dir_if_unused();
+        assert!(!lock_path.exists());
+        drop(first);
+        rx.recv_timeout(std::time::Duration::from_secs(5))
+            .expect("the waiter takes the lock");
+        waiter.join().unwrap();
+        assert!(lock_path.exists());
+        // A bridge with leases keeps its directory.
+        let l = bridge_lock(&paths, "bt0").unwrap();
+        std::fs::create_dir_all(bridge_leases_dir(&paths, "bt0").unwrap().join("x")).unwrap();
+        l.remove_dir_if_unused();
+        assert!(lock_path.exists());
+    }
+
+    #[test]
     fn leases_name_their_store_and_network() {
         let paths = Paths {
             root: "/r".into(),
