@@ -60,6 +60,7 @@ pub mod forward;
 pub mod ipam;
 pub mod link;
 pub mod netlink;
+pub mod pool;
 pub mod rootless;
 
 pub use files::{DnsOptions, HostsInput, PeerEntry};
