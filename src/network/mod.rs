@@ -62,6 +62,7 @@ pub mod link;
 pub mod netlink;
 pub mod pool;
 pub mod rootless;
+mod stale;
 
 pub use files::{DnsOptions, HostsInput, PeerEntry};
 pub use forward::{PortAllocated, PortMapping, Proto, PublishedPort};
@@ -214,10 +215,6 @@ fn records_dir(paths: &Paths) -> PathBuf {
 }
 fn record_path(paths: &Paths, id: &str) -> PathBuf {
     records_dir(paths).join(format!("{id}.json"))
-}
-/// A container's network record in the store whose run root is `run_root` (any store of the host).
-fn record_path_at(run_root: &Path, id: &str) -> PathBuf {
-    run_root.join("network").join(format!("{id}.json"))
 }
 /// Where a container's network namespace is pinned.
 pub fn netns_path(paths: &Paths, container_id: &str) -> PathBuf {
@@ -499,7 +496,7 @@ fn add_endpoint(
     let _g = ipam::network_lock(paths, &cfg.name)?;
     // Host-wide: other stores lease addresses on the same bridge (docs/layout.md "Networks").
     let bridge_lock = ipam::bridge_lock(paths, &cfg.bridge)?;
-    adopt_store_leases(paths, cfg)?;
+    stale::adopt_store_leases(paths, cfg)?;
     link::ensure_bridge(cfg)?;
     let lease = ipam::Lease {
         container_id: container_id.into(),
@@ -515,7 +512,7 @@ fn add_endpoint(
         // Held, or all held: a dead holder's lease (of any store) gives its address back.
         Err(e)
             if (e.is::<ipam::AddressInUse>() || e.is::<ipam::PoolExhausted>())
-                && reclaim_stale_leases(paths, &cfg.bridge, opts.ip, false) > 0 =>
+                && stale::reclaim_stale_leases(paths, &cfg.bridge, opts.ip, false) > 0 =>
         {
             ipam::allocate_ip(paths, cfg, opts.ip, &lease)?
         }
@@ -573,113 +570,6 @@ fn add_endpoint(
         return Err(e);
     }
     Ok(ep)
-}
-
-/// Leases an older berth kept per store (`<run_root>/networks/<name>/leases/<ip>`) move to the
-/// bridge's host-wide place the first time this store touches the network, so containers started
-/// before the upgrade keep their addresses (and their teardown finds them). A lease without a record
-/// is dropped (its container is gone); one whose address another store took meanwhile stays that
-/// store's (the two collided before, as the issue says) and is reported. The caller holds the
-/// network's lock and the bridge's. One failed directory open when there is nothing to adopt.
-fn adopt_store_leases(paths: &Paths, cfg: &NetworkConfig) -> Result<()> {
-    let old = ipam::store_leases_dir(paths, &cfg.name);
-    let Ok(entries) = std::fs::read_dir(&old) else {
-        return Ok(());
-    };
-    let dir = ipam::bridge_leases_dir(paths, &cfg.bridge)?;
-    store::create_private_dir(&dir)?;
-    for e in entries.flatten() {
-        let p = e.path();
-        let ip = e
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<Ipv4Addr>().ok());
-        // The old format has container_id, name and aliases; the rest takes its default.
-        let lease = std::fs::read(&p)
-            .ok()
-            .and_then(|d| serde_json::from_slice::<ipam::Lease>(&d).ok());
-        if let (Some(ip), Some(mut lease)) = (ip, lease)
-            && let Some(rec) = read_record(paths, &lease.container_id)
-        {
-            lease.network = cfg.name.clone();
-            lease.run_root = paths.run_root.clone();
-            lease.owner_pid = rec.owner_pid;
-            lease.owner_start = rec.owner_start;
-            let data = serde_json::to_vec(&lease).context("encoding lease")?;
-            let new = dir.join(ip.to_string());
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&new)
-            {
-                Ok(mut f) => {
-                    use std::io::Write;
-                    f.write_all(&data)
-                        .with_context(|| format!("writing lease {}", new.display()))?;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => log::warn!(
-                    "container {} of network {} holds {ip}, which another store's container on bridge {} holds too",
-                    lease.container_id,
-                    cfg.name,
-                    cfg.bridge
-                ),
-                Err(e) => {
-                    return Err(e).with_context(|| format!("creating lease {}", new.display()));
-                }
-            }
-        }
-        std::fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
-    }
-    let _ = std::fs::remove_dir(&old);
-    Ok(())
-}
-
-/// Is a lease's holder gone? Its owner died, or its store has no network record for it (the record is
-/// written before any lease and removed after them: only a crash or a deleted run root leaves a lease
-/// without one). A lease of an older berth that names no store is never judged here.
-fn lease_is_stale(l: &ipam::Lease) -> bool {
-    if l.run_root.as_os_str().is_empty() {
-        return false;
-    }
-    !record_path_at(&l.run_root, &l.container_id).exists()
-        || (l.owner_pid != 0 && !alive(l.owner_pid, l.owner_start))
-}
-
-/// Give back the addresses of `bridge` whose holder is gone ([`lease_is_stale`]), of any store, or
-/// only `only`: the holder's host veth is deleted (its namespace would still answer for the address)
-/// and its pinned namespace unpinned; its store's own cleanup removes its record later (teardown is
-/// idempotent). `foreign_only` leaves this store's leases to [`cleanup_stale`]'s teardown. The caller
-/// holds [`ipam::bridge_lock`], under which every lease is claimed and written, so an empty lease file
-/// seen here is a claim a crash cut short. Returns how many were given back.
-fn reclaim_stale_leases(
-    paths: &Paths,
-    bridge: &str,
-    only: Option<Ipv4Addr>,
-    foreign_only: bool,
-) -> usize {
-    let mut n = 0;
-    for (ip, p, lease) in ipam::bridge_leases(paths, bridge) {
-        if only.is_some_and(|o| o != ip) {
-            continue;
-        }
-        match &lease {
-            Some(l) if foreign_only && l.run_root == paths.run_root => continue,
-            Some(l) if !lease_is_stale(l) => continue,
-            Some(l) => {
-                if let Err(e) = link::delete_link(&veth_name(&l.container_id, &l.network)) {
-                    log::warn!("removing the veth of a stale lease of {ip} on {bridge}: {e:#}");
-                    continue;
-                }
-                link::remove_netns(&l.run_root.join("netns").join(&l.container_id));
-            }
-            None => {}
-        }
-        if std::fs::remove_file(&p).is_ok() {
-            log::debug!("bridge {bridge}: reclaimed the stale lease of {ip}");
-            n += 1;
-        }
-    }
-    n
 }
 
 fn resolve_extra_hosts(
@@ -826,7 +716,7 @@ fn remove_endpoint(paths: &Paths, net: &str, container_id: &str, delete_veth: bo
     let _g = ipam::network_lock(paths, net)?;
     if let Some(cfg) = ipam::try_load(paths, net)? {
         let bridge = ipam::bridge_lock(paths, &cfg.bridge)?;
-        adopt_store_leases(paths, &cfg)?;
+        stale::adopt_store_leases(paths, &cfg)?;
         for (_, p, l) in ipam::network_leases(paths, &cfg) {
             if l.container_id == container_id {
                 std::fs::remove_file(&p)
@@ -870,7 +760,7 @@ pub fn cleanup_stale(paths: &Paths) -> Result<Vec<String>> {
         if ipam::exists(&ipam::store_leases_dir(paths, &cfg.name)) {
             let _n = ipam::network_lock(paths, &cfg.name)?;
             let _b = ipam::bridge_lock(paths, &cfg.bridge)?;
-            adopt_store_leases(paths, cfg)?;
+            stale::adopt_store_leases(paths, cfg)?;
         }
         for (_, p, l) in ipam::network_leases(paths, cfg) {
             if !record_path(paths, &l.container_id).exists() {
@@ -889,11 +779,11 @@ pub fn cleanup_stale(paths: &Paths) -> Result<Vec<String>> {
     for bridge in bridges {
         let found = ipam::bridge_leases(paths, bridge).iter().any(|(_, _, l)| {
             l.as_ref()
-                .is_some_and(|l| l.run_root != paths.run_root && lease_is_stale(l))
+                .is_some_and(|l| l.run_root != paths.run_root && stale::lease_is_stale(l))
         });
         if found {
             let g = ipam::bridge_lock(paths, bridge)?;
-            reclaim_stale_leases(paths, bridge, None, true);
+            stale::reclaim_stale_leases(paths, bridge, None, true);
             g.remove_dir_if_unused();
         }
     }
@@ -1033,7 +923,7 @@ pub fn record_rootless(
 pub fn remove_bridge(paths: &Paths, cfg: &NetworkConfig) -> Result<()> {
     let _g = ipam::network_lock(paths, &cfg.name)?;
     let bridge = ipam::bridge_lock(paths, &cfg.bridge)?;
-    reclaim_stale_leases(paths, &cfg.bridge, None, true);
+    stale::reclaim_stale_leases(paths, &cfg.bridge, None, true);
     let others = ipam::bridge_leases(paths, &cfg.bridge)
         .into_iter()
         .filter(|(_, _, l)| l.as_ref().is_some_and(|l| !l.is_of(paths, &cfg.name)))
