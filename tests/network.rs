@@ -94,6 +94,12 @@ impl<'a> Net<'a> {
             .expect("ip")
             .to_string()
     }
+    fn mac(&self) -> String {
+        self.info["endpoints"][0]["mac"]
+            .as_str()
+            .expect("mac")
+            .to_string()
+    }
     fn veth(&self) -> String {
         self.info["endpoints"][0]["veth"]
             .as_str()
@@ -188,10 +194,22 @@ fn pid_alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
 }
 
+/// The addresses leased on `net`'s bridge: host-wide, in /run/berth-net/bridges/<bridge>/leases
+/// (docs/layout.md "Networks"); each test's bridge is its own, so they are this test's.
 fn leases(env: &TestEnv, net: &str) -> usize {
-    std::fs::read_dir(env.run_root().join("networks").join(net).join("leases"))
-        .map(|d| d.count())
-        .unwrap_or(0)
+    let cfg: Value = serde_json::from_slice(
+        &std::fs::read(env.root().join("networks").join(format!("{net}.json")))
+            .expect("the network's config"),
+    )
+    .unwrap();
+    let bridge = cfg["bridge"].as_str().expect("a bridge");
+    std::fs::read_dir(
+        Path::new("/run/berth-net/bridges")
+            .join(bridge)
+            .join("leases"),
+    )
+    .map(|d| d.count())
+    .unwrap_or(0)
 }
 
 #[test]
@@ -401,8 +419,14 @@ fn default_network_gives_no_name_resolution_and_add_host_reaches_the_gateway() {
     );
     drop(_a);
     drop(b);
+    remove_private_bridge(&bridge);
+}
+
+/// Remove a bridge made by [`private_default_network`] and its rules (`network rm` cannot: the default
+/// network is predefined).
+fn remove_private_bridge(bridge: &str) {
     Command::new("ip")
-        .args(["link", "del", &bridge])
+        .args(["link", "del", bridge])
         .status()
         .unwrap();
     for r in iptables_tagged(&format!("berth:bridge:{bridge}")) {
@@ -421,6 +445,179 @@ fn default_network_gives_no_name_resolution_and_add_host_reaches_the_gateway() {
             .unwrap();
     }
     assert!(iptables_tagged(&format!(":{bridge}\"")).is_empty());
+}
+
+/// A bridge of [`private_default_network`], removed with its rules on drop (also when an assertion fails).
+struct PrivateBridge(String);
+
+impl Drop for PrivateBridge {
+    fn drop(&mut self) {
+        remove_private_bridge(&self.0);
+    }
+}
+
+/// Issue #13 defect 4: the default network's bridge is host-wide (berth0), so two stores attaching
+/// containers to it must share one set of leases: no two containers get the same address or MAC.
+#[test]
+fn two_stores_on_one_bridge_never_give_out_the_same_address_or_mac() {
+    let (a, b) = (TestEnv::new(), TestEnv::new());
+    let bridge = PrivateBridge(private_default_network(&a));
+    // Store b's default network is the same bridge and subnet, as berth0 is for every store of a host.
+    let cfg = std::fs::read(a.root().join("networks/bridge.json")).unwrap();
+    b.write_file("root/networks/bridge.json", cfg);
+    let one = Net::setup(&a, &["--name", "one"]);
+    let two = Net::setup(&b, &["--name", "two"]);
+    let three = Net::setup(&a, &["--name", "three"]);
+    let four = Net::setup(&b, &["--name", "four"]);
+    let nets = [&one, &two, &three, &four];
+    let ips: Vec<String> = nets.iter().map(|n| n.ip()).collect();
+    let macs: Vec<String> = nets.iter().map(|n| n.mac()).collect();
+    for i in 0..nets.len() {
+        for j in i + 1..nets.len() {
+            assert_ne!(ips[i], ips[j], "two containers got one address: {ips:?}");
+            assert_ne!(macs[i], macs[j], "two containers got one MAC: {macs:?}");
+        }
+    }
+    // Each store's teardown frees only its own container's address.
+    drop(two);
+    let five = Net::setup(&b, &["--name", "five"]);
+    assert_eq!(five.ip(), ips[1], "the freed address is handed out again");
+    assert!(
+        !ips.iter()
+            .enumerate()
+            .any(|(i, ip)| i != 1 && *ip == five.ip()),
+        "{ips:?} {}",
+        five.ip()
+    );
+    drop((one, three, four, five));
+    drop(bridge);
+}
+
+/// A lease whose owner died (its store gone with it) does not keep its address on the shared bridge:
+/// the next store to ask for that address gets it, and the dead container's veth leaves the bridge.
+#[test]
+fn a_dead_stores_lease_on_a_shared_bridge_is_reclaimed() {
+    let (a, b) = (TestEnv::new(), TestEnv::new());
+    let bridge = PrivateBridge(private_default_network(&a));
+    let cfg = std::fs::read(a.root().join("networks/bridge.json")).unwrap();
+    b.write_file("root/networks/bridge.json", cfg);
+    let mut owner = Command::new("sleep").arg("600").spawn().unwrap();
+    let dead = Net::setup(&a, &["--owner-pid", &owner.id().to_string()]);
+    let (ip, veth) = (dead.ip(), dead.veth());
+    let id = format!("{:0>64}", "d1");
+    let taken = b.run(["internal-network", "setup", "--id", &id, "--ip", &ip]);
+    b.run(["internal-network", "teardown", &id]).assert_ok();
+    taken
+        .assert_failed()
+        .assert_stderr_has("Address already in use");
+    owner.kill().unwrap();
+    owner.wait().unwrap();
+    // Store a is never used again (its run root stays); store b takes the address.
+    let c = Net::setup(&b, &["--ip", &ip]);
+    assert_eq!(c.ip(), ip);
+    assert!(
+        !link_exists(&veth),
+        "the dead container's veth {veth} is still on the bridge"
+    );
+    drop(c);
+    drop(dead);
+    drop(bridge);
+}
+
+/// A store whose running container got its lease from an older berth (per store, in the run root)
+/// keeps that address after the upgrade: the lease moves to the bridge's host-wide place, the next
+/// container gets another address, and teardown finds and removes it.
+#[test]
+fn a_lease_kept_per_store_by_an_older_berth_is_adopted() {
+    let env = TestEnv::new();
+    let net = UserNet::create(&env, &[]);
+    let old = Net::setup(&env, &["--network", &net.name, "--name", "old"]);
+    // Put its lease back where and how the older berth wrote it.
+    let hostwide = Path::new("/run/berth-net/bridges")
+        .join(net.bridge())
+        .join("leases")
+        .join(old.ip());
+    std::fs::remove_file(&hostwide).unwrap();
+    let legacy = env.write_file(
+        &format!("run/networks/{}/leases/{}", net.name, old.ip()),
+        format!(
+            r#"{{"container_id":"{}","name":"old","aliases":[]}}"#,
+            old.id
+        ),
+    );
+    assert_eq!(leases(&env, &net.name), 0);
+    let new = Net::setup(&env, &["--network", &net.name, "--name", "new"]);
+    assert_ne!(
+        new.ip(),
+        old.ip(),
+        "the adopted address was handed out again"
+    );
+    assert!(!legacy.exists());
+    assert_eq!(leases(&env, &net.name), 2);
+    drop(old);
+    assert_eq!(leases(&env, &net.name), 1);
+    drop(new);
+    assert_eq!(leases(&env, &net.name), 0);
+}
+
+/// A link of the host's, removed on drop.
+struct HostLink(String);
+
+impl Drop for HostLink {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["link", "del", &self.0]).status();
+    }
+}
+
+fn subnet_of(env: &TestEnv, network: &str) -> String {
+    let v: Value = serde_json::from_str(
+        env.run(["network", "inspect", network])
+            .assert_ok()
+            .stdout(),
+    )
+    .unwrap();
+    v[0]["IPAM"]["Config"][0]["Subnet"]
+        .as_str()
+        .expect("a subnet")
+        .to_string()
+}
+
+/// A network created without --subnet skips a subnet an interface of the host has an address in
+/// (podman's cni-podman0 on 10.88.0.0/16 is the usual case), even on a link that is down (no route).
+#[test]
+fn network_create_skips_a_subnet_a_host_interface_uses() {
+    let env = TestEnv::new();
+    let probe = unique("net");
+    env.run(["network", "create", &probe]).assert_ok();
+    let first = subnet_of(&env, &probe);
+    env.run(["network", "rm", &probe]).assert_ok();
+    // A link left down: nothing is routed to it; only its address takes the subnet.
+    let dummy = HostLink(format!("bt-dum{}", std::process::id() % 100_000));
+    let _ = Command::new("ip").args(["link", "del", &dummy.0]).status();
+    let gw = first.replace(".0/24", ".1/24");
+    // A dummy link where the kernel has the module, else a bridge (also left down).
+    let made = |kind: &str| {
+        Command::new("ip")
+            .args(["link", "add", &dummy.0, "type", kind])
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    };
+    assert!(made("dummy") || made("bridge"), "creating {}", dummy.0);
+    assert!(
+        Command::new("ip")
+            .args(["addr", "add", &gw, "dev", &dummy.0])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let name = unique("net");
+    env.run(["network", "create", &name]).assert_ok();
+    let picked = subnet_of(&env, &name);
+    assert_ne!(picked, first, "{name} took the subnet of {}", dummy.0);
+    env.run(["network", "rm", &name]).assert_ok();
+    drop(dummy);
 }
 
 /// Split an iptables-save line into words, honouring double quotes.
@@ -949,12 +1146,22 @@ fn rootless_run_publishes_a_port_through_pasta() {
     // fails on files the container's mapped ids own); stopping it must stop pasta.
     let _ = env.run(["rm", "-f", &name]);
     wait_until(|| TcpStream::connect(("127.0.0.1", port)).is_err());
-    // --network host works rootless too: the host's interfaces are visible.
-    let host_if = std::fs::read_dir("/sys/class/net")
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-        .find(|n| n != "lo")
-        .unwrap();
+    // --network host works rootless too: the host's interfaces are visible. The default route's
+    // interface, not any: other tests add and remove bridges and veths meanwhile.
+    let routes = std::fs::read_to_string("/proc/net/route").unwrap();
+    let host_if = routes
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|f| f.len() > 7 && f[1] == "00000000" && f[7] == "00000000")
+        .map(|f| f[0].to_string())
+        .unwrap_or_else(|| {
+            std::fs::read_dir("/sys/class/net")
+                .unwrap()
+                .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+                .find(|n| n != "lo")
+                .unwrap()
+        });
     env.run([
         "run",
         "--rm",

@@ -1,30 +1,37 @@
 //! Network definitions and address management, in plain files.
 //!
-//! Owns `<root>/networks/<name>.json` (a network's config, written once) and
-//! `<run_root>/networks/<name>/leases/<ip>` (one file per address in use, made with O_EXCL under the
-//! network's lock `<run_root>/networks/<name>/lock`). Invariant: an address is handed out only while
-//! holding that lock and only when no lease file names it; the gateway, network and broadcast addresses
-//! are never leased.
+//! Owns `<root>/networks/<name>.json` (a network's config, written once) and the leases of bridges (one
+//! file per address in use, made with O_EXCL under the bridge's lock). Leases belong to the bridge
+//! device, not to a store: a bridge is host-wide, so every store attaching containers to it (two
+//! `--root`/`--run-root` pairs, both on `berth0`) shares one set of leases in [`bridges_dir`]
+//! (`/run/berth-net/bridges/<bridge>/` as root; see docs/layout.md "Networks"). Invariant: an address is
+//! handed out only while holding the bridge's lock and only when no lease file names it; the gateway,
+//! network and broadcast addresses are never leased. A lease names its store (run root), network and
+//! owner, so each store sees only its own and a dead owner's lease can be reclaimed by anyone.
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::Ipv4Addr;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use super::pool;
 use crate::store::{self, Paths};
 
 /// docker's name for the default network; berth's bridge device for it is [`DEFAULT_BRIDGE_DEVICE`].
 pub const DEFAULT_NETWORK: &str = "bridge";
 /// The default network's bridge device (docker's is docker0; podman's podman0).
 pub const DEFAULT_BRIDGE_DEVICE: &str = "berth0";
-/// The default network's subnet unless `<root>/networks/bridge.json` says otherwise. Not docker's
-/// 172.17.0.0/16, which collides with a docker installed on the same host.
+/// The default network's first choice of subnet unless `<root>/networks/bridge.json` says otherwise.
+/// Not docker's 172.17.0.0/16, which collides with a docker installed on the same host; podman's
+/// default too, so when the host uses it berth takes the next free one of [`default_pool`].
 pub const DEFAULT_SUBNET: &str = "10.88.0.0/16";
-/// Where user networks get their subnet when `--subnet` is not given: 10.89.N.0/24 (podman's pool).
-const POOL_BASE: [u8; 2] = [10, 89];
+/// Where the leases of bridges live as root: host-wide, whatever `--run-root` says (a tmpfs, as the run
+/// root: a reboot removes the bridges and their leases together).
+pub const HOST_BRIDGES_DIR: &str = "/run/berth-net/bridges";
 
 /// An IPv4 subnet: a network address and a prefix length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,19 +161,113 @@ fn config_path(paths: &Paths, name: &str) -> PathBuf {
 pub fn run_dir(paths: &Paths, name: &str) -> PathBuf {
     paths.network_run_dir(name)
 }
-pub fn leases_dir(paths: &Paths, name: &str) -> PathBuf {
+
+/// Where a berth before leases were per bridge kept a network's leases; read only to adopt them.
+pub fn store_leases_dir(paths: &Paths, name: &str) -> PathBuf {
     run_dir(paths, name).join("leases")
+}
+
+/// Where the leases of bridge devices live. As root: [`HOST_BRIDGES_DIR`], shared by every store of the
+/// host, because the bridge they address is (two stores on `berth0` must never hand out one address).
+/// Rootless containers have no bridge (pasta or slirp4netns gives each its own namespace and address,
+/// see `rootless.rs`), so nothing is leased there; were a rootless bridge added, it would live in the
+/// user's rootless network namespace, per user, and so would its leases: under the user's run root.
+pub fn bridges_dir(paths: &Paths) -> PathBuf {
+    if paths.rootless {
+        paths.run_root.join("bridges")
+    } else {
+        PathBuf::from(HOST_BRIDGES_DIR)
+    }
+}
+
+/// The directory of one bridge device's lock and leases.
+fn bridge_dir(paths: &Paths, bridge: &str) -> Result<PathBuf> {
+    // The name comes from a config file: it must stay one path component (an interface name).
+    if bridge.is_empty()
+        || bridge.len() >= libc::IFNAMSIZ
+        || bridge.starts_with('.')
+        || bridge.contains(['/', '\0'])
+    {
+        bail!("invalid bridge device name {bridge:?}");
+    }
+    Ok(bridges_dir(paths).join(bridge))
+}
+
+/// The leases of the bridge `bridge`: one file per address, named by it.
+pub fn bridge_leases_dir(paths: &Paths, bridge: &str) -> Result<PathBuf> {
+    Ok(bridge_dir(paths, bridge)?.join("leases"))
 }
 /// The lock that guards the set of networks (create/rm) and the pool.
 fn registry_lock(paths: &Paths) -> Result<store::FileLock> {
     store::create_private_dir(&paths.networks_run_dir())?;
     store::FileLock::exclusive(&paths.networks_lock())
 }
-/// The lock that guards one network's leases and bridge.
+/// The lock that guards one network's endpoints in this store (its containers' hosts files). Taken
+/// before [`bridge_lock`] when both are needed.
 pub fn network_lock(paths: &Paths, name: &str) -> Result<store::FileLock> {
     let d = run_dir(paths, name);
     store::create_private_dir(&d)?;
     store::FileLock::exclusive(&d.join("lock"))
+}
+
+/// The host-wide lock of one bridge device: guards the device (creation, removal) and its leases,
+/// for every store. `<bridges_dir>/<bridge>/lock`.
+pub struct BridgeLock {
+    file: std::fs::File,
+    dir: PathBuf,
+}
+
+/// Block until the lock of `bridge` is ours. The holder that releases the bridge's last lease removes
+/// the directory (lock file included), so a lock taken on a file that is no longer at its path is
+/// dropped and taken again on the current one.
+pub fn bridge_lock(paths: &Paths, bridge: &str) -> Result<BridgeLock> {
+    let dir = bridge_dir(paths, bridge)?;
+    let path = dir.join("lock");
+    loop {
+        store::create_private_dir(&dir)?;
+        let file = match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&path)
+        {
+            Ok(f) => f,
+            // Removed between the mkdir and the open by a releasing holder: try again.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e).with_context(|| format!("opening {}", path.display())),
+        };
+        file.lock()
+            .with_context(|| format!("locking {}", path.display()))?;
+        let held = file
+            .metadata()
+            .with_context(|| format!("reading {}", path.display()))?;
+        match std::fs::metadata(&path) {
+            Ok(m) if m.ino() == held.ino() && m.dev() == held.dev() => {
+                return Ok(BridgeLock { file, dir });
+            }
+            _ => continue,
+        }
+    }
+}
+
+impl BridgeLock {
+    /// Remove the bridge's directory when it holds no lease any more (after the last release, or with
+    /// the bridge): no empty directory per bridge is left behind in the host-wide place.
+    pub fn remove_dir_if_unused(&self) {
+        if std::fs::remove_dir(self.dir.join("leases")).is_ok() || !exists(&self.dir.join("leases"))
+        {
+            let _ = std::fs::remove_file(self.dir.join("lock"));
+            let _ = std::fs::remove_dir(&self.dir);
+        }
+    }
+}
+
+impl Drop for BridgeLock {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
 }
 
 /// docker's rule for network names: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`.
@@ -218,7 +319,8 @@ pub fn try_load(paths: &Paths, name: &str) -> Result<Option<NetworkConfig>> {
     load(paths, name).map(Some)
 }
 
-/// The default network's config, written on first use with [`DEFAULT_SUBNET`] (or `subnet`).
+/// The default network's config, written on first use with `subnet`, else the first subnet of
+/// [`pool::default_pool`] the host does not use ([`DEFAULT_SUBNET`] on most hosts).
 /// Edit `<root>/networks/bridge.json` before first use to change it.
 pub fn ensure_default(paths: &Paths, subnet: Option<Subnet>) -> Result<NetworkConfig> {
     if let Some(c) = try_load(paths, DEFAULT_NETWORK)? {
@@ -228,9 +330,14 @@ pub fn ensure_default(paths: &Paths, subnet: Option<Subnet>) -> Result<NetworkCo
     if let Some(c) = try_load(paths, DEFAULT_NETWORK)? {
         return Ok(c);
     }
+    // Chosen once, when the config is written: a subnet the host uses (podman's cni-podman0 on
+    // 10.88.0.0/16) is skipped; berth0 made by another store with its subnet is not in the way.
     let subnet = match subnet {
         Some(s) => s,
-        None => DEFAULT_SUBNET.parse()?,
+        None => {
+            let taken: Vec<Subnet> = list(paths)?.iter().map(|n| n.subnet).collect();
+            pool::choose_default_subnet(&taken, &pool::host_networks())?
+        }
     };
     let mut options = BTreeMap::new();
     options.insert(
@@ -294,7 +401,14 @@ pub fn create(paths: &Paths, opts: &CreateOptions) -> Result<NetworkConfig> {
             }
             s
         }
-        None => allocate_subnet(&taken, &host_routes())?,
+        None => pool::pick_subnet(
+            pool::user_pool(),
+            &taken,
+            &pool::host_networks(),
+            opts.options
+                .get("com.docker.network.bridge.name")
+                .map(String::as_str),
+        )?,
     };
     let gateway = match opts.gateway {
         Some(g) => {
@@ -342,55 +456,45 @@ pub fn remove_config(paths: &Paths, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// The first 10.89.N.0/24 that overlaps neither another berth network nor a route of the host.
-fn allocate_subnet(taken: &[Subnet], routes: &[Subnet]) -> Result<Subnet> {
-    for n in 0..=255u8 {
-        let cand = Subnet {
-            addr: Ipv4Addr::new(POOL_BASE[0], POOL_BASE[1], n, 0),
-            prefix: 24,
-        };
-        if taken.iter().chain(routes).any(|s| s.overlaps(&cand)) {
-            continue;
-        }
-        return Ok(cand);
-    }
-    bail!(
-        "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network"
-    )
+/// A lease file's content: who holds the address, for peers' /etc/hosts, for each store to find its
+/// own, and for anyone to tell a dead holder's lease.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    pub container_id: String,
+    /// The container's name without docker's leading slash.
+    pub name: String,
+    pub aliases: Vec<String>,
+    /// The network (of the holder's store) the address is on.
+    #[serde(default)]
+    pub network: String,
+    /// The holder's store: its run root, where its network record is.
+    #[serde(default)]
+    pub run_root: PathBuf,
+    /// The process whose life bounds the lease (the container's monitor); 0: torn down explicitly.
+    #[serde(default)]
+    pub owner_pid: u32,
+    #[serde(default)]
+    pub owner_start: Option<u64>,
 }
 
-/// The host's IPv4 routes other than the default one (/proc/net/route), so a new subnet never shadows
-/// a network the host already reaches (docker checks the same, libnetwork `netutils`).
-fn host_routes() -> Vec<Subnet> {
-    let Ok(text) = std::fs::read_to_string("/proc/net/route") else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for line in text.lines().skip(1) {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        if f.len() < 8 {
-            continue;
-        }
-        let (Ok(dst), Ok(mask)) = (u32::from_str_radix(f[1], 16), u32::from_str_radix(f[7], 16))
-        else {
-            continue;
-        };
-        if mask == 0 {
-            continue;
-        }
-        // /proc/net/route prints the in-memory (network order) bytes as a native-endian u32.
-        let dst = Ipv4Addr::from(dst.to_ne_bytes());
-        let prefix = mask.count_ones() as u8;
-        out.push(Subnet { addr: dst, prefix });
+impl Lease {
+    /// Does the lease belong to `network` of the store at `paths`?
+    pub fn is_of(&self, paths: &Paths, network: &str) -> bool {
+        self.run_root == paths.run_root && self.network == network
     }
-    out
 }
 
 /// Claim the first free host address of `cfg`'s subnet (or `want` when given) by creating its lease
-/// file with O_EXCL. The caller holds [`network_lock`].
-pub fn allocate_ip(paths: &Paths, cfg: &NetworkConfig, want: Option<Ipv4Addr>) -> Result<Ipv4Addr> {
-    let dir = leases_dir(paths, &cfg.name);
+/// file, with `lease` as its content, with O_EXCL. The caller holds [`bridge_lock`] of `cfg.bridge`.
+pub fn allocate_ip(
+    paths: &Paths,
+    cfg: &NetworkConfig,
+    want: Option<Ipv4Addr>,
+    lease: &Lease,
+) -> Result<Ipv4Addr> {
+    let dir = bridge_leases_dir(paths, &cfg.bridge)?;
     store::create_private_dir(&dir)?;
+    let content = serde_json::to_vec(lease).context("encoding lease")?;
     let usable = |ip: Ipv4Addr| {
         cfg.subnet.contains(ip)
             && ip != cfg.subnet.addr
@@ -398,12 +502,21 @@ pub fn allocate_ip(paths: &Paths, cfg: &NetworkConfig, want: Option<Ipv4Addr>) -
             && ip != cfg.gateway
     };
     let try_claim = |ip: Ipv4Addr| -> Result<bool> {
+        let p = dir.join(ip.to_string());
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(dir.join(ip.to_string()))
+            .mode(0o600)
+            .open(&p)
         {
-            Ok(_) => Ok(true),
+            Ok(mut f) => {
+                use std::io::Write;
+                if let Err(e) = f.write_all(&content) {
+                    let _ = std::fs::remove_file(&p);
+                    return Err(e).with_context(|| format!("writing lease {}", p.display()));
+                }
+                Ok(true)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
             Err(e) => Err(e).with_context(|| format!("creating lease for {ip}")),
         }
@@ -413,7 +526,7 @@ pub fn allocate_ip(paths: &Paths, cfg: &NetworkConfig, want: Option<Ipv4Addr>) -
             bail!("invalid address {ip}: it does not belong to any of this network's subnets");
         }
         if !try_claim(ip)? {
-            bail!("Address already in use");
+            return Err(AddressInUse(ip).into());
         }
         return Ok(ip);
     }
@@ -425,38 +538,70 @@ pub fn allocate_ip(paths: &Paths, cfg: &NetworkConfig, want: Option<Ipv4Addr>) -
             return Ok(ip);
         }
     }
-    bail!(
-        "no available IPv4 addresses on this network's address pools: {} ({})",
-        cfg.name,
-        cfg.id
-    )
+    Err(PoolExhausted {
+        name: cfg.name.clone(),
+        id: cfg.id.clone(),
+    }
+    .into())
 }
 
-/// The lease file of `ip` on network `name`.
-pub fn lease_path(paths: &Paths, name: &str, ip: Ipv4Addr) -> PathBuf {
-    leases_dir(paths, name).join(ip.to_string())
+/// `--ip` names an address someone holds (docker's wording).
+#[derive(Debug, thiserror::Error)]
+#[error("Address already in use")]
+pub struct AddressInUse(pub Ipv4Addr);
+
+/// Every address of the subnet is held (docker's wording).
+#[derive(Debug, thiserror::Error)]
+#[error("no available IPv4 addresses on this network's address pools: {name} ({id})")]
+pub struct PoolExhausted {
+    pub name: String,
+    pub id: String,
 }
 
-/// Every lease file of a network (path, content), skipping unreadable or still-empty ones.
-pub fn read_leases(paths: &Paths, name: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = leases_dir(paths, name);
+/// Every lease on a bridge, of every store: (address, file, content). A file still being written (or
+/// left empty by a crash in the middle of its claim) has no content yet: None.
+pub fn bridge_leases(paths: &Paths, bridge: &str) -> Vec<(Ipv4Addr, PathBuf, Option<Lease>)> {
+    let Ok(dir) = bridge_leases_dir(paths, bridge) else {
+        return Vec::new();
+    };
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for e in entries.flatten() {
         let p = e.path();
-        if p.file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        {
+        let Some(ip) = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.parse::<Ipv4Addr>().ok())
+        else {
             continue;
-        }
+        };
         if let Ok(data) = std::fs::read(&p) {
-            out.push((p, data));
+            out.push((ip, p, serde_json::from_slice(&data).ok()));
         }
     }
-    out.sort();
+    out.sort_by_key(|(ip, _, _)| *ip);
     out
+}
+
+/// The leases of network `name` in this store (path, content), found on its bridge.
+pub fn read_leases(paths: &Paths, name: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let Ok(Some(cfg)) = try_load(paths, name) else {
+        return Vec::new();
+    };
+    network_leases(paths, &cfg)
+        .into_iter()
+        .filter_map(|(_, p, l)| Some((p, serde_json::to_vec(&l).ok()?)))
+        .collect()
+}
+
+/// The leases of network `cfg` in this store, typed.
+pub fn network_leases(paths: &Paths, cfg: &NetworkConfig) -> Vec<(Ipv4Addr, PathBuf, Lease)> {
+    bridge_leases(paths, &cfg.bridge)
+        .into_iter()
+        .filter_map(|(ip, p, l)| l.filter(|l| l.is_of(paths, &cfg.name)).map(|l| (ip, p, l)))
+        .collect()
 }
 
 /// `n` random bytes as hex, from the kernel's generator.
@@ -527,13 +672,81 @@ mod tests {
     }
 
     #[test]
-    fn pool_skips_taken_and_routed_subnets() {
-        let taken = vec!["10.89.0.0/24".parse().unwrap()];
-        let routes = vec!["10.89.1.0/24".parse().unwrap()];
+    fn a_bridge_lock_waiting_on_a_removed_lock_file_takes_the_new_one() {
+        let d = tempfile::tempdir().unwrap();
+        let paths = Paths {
+            root: d.path().join("root"),
+            run_root: d.path().join("run"),
+            rootless: true,
+        };
+        let first = bridge_lock(&paths, "bt0").unwrap();
+        let lock_path = bridges_dir(&paths).join("bt0").join("lock");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p2 = paths.clone();
+        let waiter = std::thread::spawn(move || {
+            let l = bridge_lock(&p2, "bt0").unwrap();
+            tx.send(()).unwrap();
+            // Still ours after the directory was removed and made again: the file at the path.
+            let at_path = std::fs::metadata(bridges_dir(&p2).join("bt0").join("lock")).unwrap();
+            assert_eq!(l.file.metadata().unwrap().ino(), at_path.ino());
+        });
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(rx.try_recv().is_err(), "the waiter got a held lock");
+        // The last lease is gone: the holder removes the directory, lock file included.
+        first.remove_dir_if_unused();
+        assert!(!lock_path.exists());
+        drop(first);
+        rx.recv_timeout(std::time::Duration::from_secs(5))
+            .expect("the waiter takes the lock");
+        waiter.join().unwrap();
+        assert!(lock_path.exists());
+        // A bridge with leases keeps its directory.
+        let l = bridge_lock(&paths, "bt0").unwrap();
+        std::fs::create_dir_all(bridge_leases_dir(&paths, "bt0").unwrap().join("x")).unwrap();
+        l.remove_dir_if_unused();
+        assert!(lock_path.exists());
+    }
+
+    #[test]
+    fn leases_name_their_store_and_network() {
+        let paths = Paths {
+            root: "/r".into(),
+            run_root: "/run/a".into(),
+            rootless: false,
+        };
+        let l = Lease {
+            container_id: "c".into(),
+            name: "n".into(),
+            aliases: vec![],
+            network: "bridge".into(),
+            run_root: "/run/a".into(),
+            owner_pid: 1,
+            owner_start: None,
+        };
+        assert!(l.is_of(&paths, "bridge"));
+        assert!(!l.is_of(&paths, "other"));
+        let other = Paths {
+            run_root: "/run/b".into(),
+            ..paths.clone()
+        };
+        assert!(!l.is_of(&other, "bridge"));
+        assert_eq!(bridges_dir(&paths), Path::new(HOST_BRIDGES_DIR));
         assert_eq!(
-            allocate_subnet(&taken, &routes).unwrap().to_string(),
-            "10.89.2.0/24"
+            bridge_leases_dir(&other, "berth0").unwrap(),
+            Path::new("/run/berth-net/bridges/berth0/leases")
         );
+        let rootless = Paths {
+            rootless: true,
+            ..paths.clone()
+        };
+        assert_eq!(bridges_dir(&rootless), Path::new("/run/a/bridges"));
+        for bad in ["", "..", "a/b", "0123456789abcdef"] {
+            assert!(bridge_leases_dir(&paths, bad).is_err(), "{bad:?}");
+        }
+        // Leases written before this field existed still parse.
+        let old: Lease =
+            serde_json::from_str(r#"{"container_id":"c","name":"n","aliases":[]}"#).unwrap();
+        assert_eq!(old.owner_pid, 0);
     }
 
     #[test]

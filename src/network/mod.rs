@@ -12,8 +12,10 @@
 //!    docker's `Bind for 0.0.0.0:8080 failed: port is already allocated` before anything exists;
 //! 2. writes the container's network record `<run_root>/network/<id>.json` naming its owner (the
 //!    monitor's pid and start time), so a crash from here on is found by [`cleanup_stale`];
-//! 3. under the network's lock: creates the bridge if missing, leases an address (a file per address,
-//!    `<run_root>/networks/<name>/leases/<ip>`, claimed atomically with link(2));
+//! 3. under the network's lock and the bridge's host-wide lock: creates the bridge if missing, leases
+//!    an address (a file per address, `/run/berth-net/bridges/<bridge>/leases/<ip>`, claimed with
+//!    O_EXCL; per bridge, not per store, since every store on the host shares `berth0`: see ipam.rs and
+//!    docs/layout.md "Networks");
 //! 4. creates the namespace pinned at `<run_root>/netns/<id>` (a thread unshares CLONE_NEWNET and
 //!    bind-mounts its /proc/thread-self/ns/net: no fork of a multi-threaded caller) and, from inside it,
 //!    five netlink requests create the veth pair (eth0 inside, `bv<hash>` sent to the host), set MAC,
@@ -35,6 +37,9 @@
 //! it; from `runtime::Launch::on_namespaces` (after the maps, before the payload execs) the monitor calls
 //! [`attach_rootless_for_monitor`], which starts pasta (preferred) or slirp4netns for the init's
 //! namespaces with the `-p` forwards, so the payload sees its network from its first instruction.
+//! There is no bridge and no lease rootless: each container has its own namespace and pasta's address,
+//! so two stores (or users) cannot collide. A rootless bridge would live in the user's rootless network
+//! namespace, so its leases would be per user (`ipam::bridges_dir` says where).
 //!
 //! # API for the monitor and the engine
 //!
@@ -55,7 +60,9 @@ pub mod forward;
 pub mod ipam;
 pub mod link;
 pub mod netlink;
+pub mod pool;
 pub mod rootless;
+mod stale;
 
 pub use files::{DnsOptions, HostsInput, PeerEntry};
 pub use forward::{PortAllocated, PortMapping, Proto, PublishedPort};
@@ -201,14 +208,6 @@ struct Record {
     forwarder: Option<(u32, Option<u64>)>,
     rootless_helper: Option<(u32, Option<u64>)>,
     ports: Vec<PublishedPort>,
-}
-
-/// What a lease file says about its holder (used to build peers' /etc/hosts).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Lease {
-    container_id: String,
-    name: String,
-    aliases: Vec<String>,
 }
 
 fn records_dir(paths: &Paths) -> PathBuf {
@@ -416,6 +415,7 @@ fn prepare_bridge(
                 None
             },
             primary: i == 0,
+            owner: (record.owner_pid, record.owner_start),
         };
         let ep = add_endpoint(
             paths,
@@ -478,6 +478,8 @@ struct EndpointOptions {
     ip: Option<Ipv4Addr>,
     mac: Option<String>,
     primary: bool,
+    /// The process whose life bounds the lease, and its start time (the record's owner).
+    owner: (u32, Option<u64>),
 }
 
 /// Lease an address on `cfg` and plug the namespace at `netns` into its bridge (creating the namespace
@@ -492,18 +494,31 @@ fn add_endpoint(
     opts: &EndpointOptions,
 ) -> Result<Endpoint> {
     let _g = ipam::network_lock(paths, &cfg.name)?;
+    // Host-wide: other stores lease addresses on the same bridge (docs/layout.md "Networks").
+    let bridge_lock = ipam::bridge_lock(paths, &cfg.bridge)?;
+    stale::adopt_store_leases(paths, cfg)?;
     link::ensure_bridge(cfg)?;
-    let ip = ipam::allocate_ip(paths, cfg, opts.ip)?;
-    let lease = Lease {
+    let lease = ipam::Lease {
         container_id: container_id.into(),
         name: name.into(),
         aliases: opts.aliases.clone(),
+        network: cfg.name.clone(),
+        run_root: paths.run_root.clone(),
+        owner_pid: opts.owner.0,
+        owner_start: opts.owner.1,
     };
-    let lease_file = ipam::lease_path(paths, &cfg.name, ip);
-    store::write_volatile(
-        &lease_file,
-        &serde_json::to_vec(&lease).context("encoding lease")?,
-    )?;
+    let ip = match ipam::allocate_ip(paths, cfg, opts.ip, &lease) {
+        Ok(ip) => ip,
+        // Held, or all held: a dead holder's lease (of any store) gives its address back.
+        Err(e)
+            if (e.is::<ipam::AddressInUse>() || e.is::<ipam::PoolExhausted>())
+                && stale::reclaim_stale_leases(paths, &cfg.bridge, opts.ip, false) > 0 =>
+        {
+            ipam::allocate_ip(paths, cfg, opts.ip, &lease)?
+        }
+        Err(e) => return Err(e),
+    };
+    let lease_file = ipam::bridge_leases_dir(paths, &cfg.bridge)?.join(ip.to_string());
     let veth = veth_name(container_id, &cfg.name);
     let mac = opts.mac.clone().unwrap_or_else(|| mac_for(ip));
     let ep = Endpoint {
@@ -551,6 +566,7 @@ fn add_endpoint(
     if let Err(e) = res {
         let _ = link::delete_link(&veth);
         let _ = std::fs::remove_file(&lease_file);
+        bridge_lock.remove_dir_if_unused();
         return Err(e);
     }
     Ok(ep)
@@ -589,20 +605,11 @@ fn peers_of(paths: &Paths, rec: &Record) -> Vec<PeerEntry> {
         if ep.network == ipam::DEFAULT_NETWORK {
             continue;
         }
-        for (p, data) in ipam::read_leases(paths, &ep.network) {
-            let Ok(lease) = serde_json::from_slice::<Lease>(&data) else {
-                continue;
-            };
+        for (ip, _, lease) in leases_of(paths, &ep.network) {
             if lease.container_id == rec.container_id {
                 continue;
             }
-            let Some(ip) = p
-                .file_name()
-                .and_then(|n| n.to_str())
-                .and_then(|n| n.parse::<IpAddr>().ok())
-            else {
-                continue;
-            };
+            let ip = IpAddr::V4(ip);
             let mut names = vec![lease.name.clone()];
             names.extend(lease.aliases.iter().cloned());
             names.push(short_id(&lease.container_id).to_string());
@@ -620,10 +627,7 @@ fn refresh_peer_hosts(paths: &Paths, network: &str, except: &str) -> Result<()> 
     if network == ipam::DEFAULT_NETWORK {
         return Ok(());
     }
-    for (_, data) in ipam::read_leases(paths, network) {
-        let Ok(lease) = serde_json::from_slice::<Lease>(&data) else {
-            continue;
-        };
+    for (_, _, lease) in leases_of(paths, network) {
         if lease.container_id == except {
             continue;
         }
@@ -660,9 +664,9 @@ pub fn teardown(paths: &Paths, container_id: &str) -> Result<()> {
     }
     // Without a record (or a stale one), find the container's leases by scanning every network.
     for cfg in ipam::list(paths).unwrap_or_default() {
-        if ipam::read_leases(paths, &cfg.name)
+        if ipam::network_leases(paths, &cfg)
             .iter()
-            .any(|(_, d)| lease_owner(d).as_deref() == Some(container_id))
+            .any(|(_, _, l)| l.container_id == container_id)
         {
             networks.push(cfg.name);
         }
@@ -693,10 +697,12 @@ pub fn teardown(paths: &Paths, container_id: &str) -> Result<()> {
     }
 }
 
-fn lease_owner(data: &[u8]) -> Option<String> {
-    serde_json::from_slice::<Lease>(data)
-        .ok()
-        .map(|l| l.container_id)
+/// The leases of network `network` of this store (on its bridge, which other stores may share).
+fn leases_of(paths: &Paths, network: &str) -> Vec<(Ipv4Addr, PathBuf, ipam::Lease)> {
+    match ipam::try_load(paths, network) {
+        Ok(Some(cfg)) => ipam::network_leases(paths, &cfg),
+        _ => Vec::new(),
+    }
 }
 
 /// Remove one endpoint's lease and update its peers' hosts files. `delete_veth`: delete the host end
@@ -708,10 +714,16 @@ fn remove_endpoint(paths: &Paths, net: &str, container_id: &str, delete_veth: bo
         link::delete_link(&veth_name(container_id, net))?;
     }
     let _g = ipam::network_lock(paths, net)?;
-    for (p, d) in ipam::read_leases(paths, net) {
-        if lease_owner(&d).as_deref() == Some(container_id) {
-            std::fs::remove_file(&p).with_context(|| format!("removing lease {}", p.display()))?;
+    if let Some(cfg) = ipam::try_load(paths, net)? {
+        let bridge = ipam::bridge_lock(paths, &cfg.bridge)?;
+        stale::adopt_store_leases(paths, &cfg)?;
+        for (_, p, l) in ipam::network_leases(paths, &cfg) {
+            if l.container_id == container_id {
+                std::fs::remove_file(&p)
+                    .with_context(|| format!("removing lease {}", p.display()))?;
+            }
         }
+        bridge.remove_dir_if_unused();
     }
     refresh_peer_hosts(paths, net, container_id)
 }
@@ -743,15 +755,36 @@ pub fn cleanup_stale(paths: &Paths) -> Result<Vec<String>> {
     }
     // Leases whose container has no record: the record is written before any lease, so these are
     // left from a crash between teardown steps.
-    for cfg in ipam::list(paths).unwrap_or_default() {
-        for (p, d) in ipam::read_leases(paths, &cfg.name) {
-            if let Some(owner) = lease_owner(&d)
-                && !record_path(paths, &owner).exists()
-            {
-                teardown(paths, &owner)?;
+    let networks = ipam::list(paths).unwrap_or_default();
+    for cfg in &networks {
+        if ipam::exists(&ipam::store_leases_dir(paths, &cfg.name)) {
+            let _n = ipam::network_lock(paths, &cfg.name)?;
+            let _b = ipam::bridge_lock(paths, &cfg.bridge)?;
+            stale::adopt_store_leases(paths, cfg)?;
+        }
+        for (_, p, l) in ipam::network_leases(paths, cfg) {
+            if !record_path(paths, &l.container_id).exists() {
+                teardown(paths, &l.container_id)?;
                 let _ = std::fs::remove_file(p);
-                cleaned.push(owner);
+                cleaned.push(l.container_id);
             }
+        }
+    }
+    // Other stores' leases on the same bridges whose holder is gone (a store whose monitors were
+    // killed and which is never used again, or whose run root was deleted): locked only when one is
+    // found, so a clean bridge costs a directory read.
+    let mut bridges: Vec<&str> = networks.iter().map(|n| n.bridge.as_str()).collect();
+    bridges.sort();
+    bridges.dedup();
+    for bridge in bridges {
+        let found = ipam::bridge_leases(paths, bridge).iter().any(|(_, _, l)| {
+            l.as_ref()
+                .is_some_and(|l| l.run_root != paths.run_root && stale::lease_is_stale(l))
+        });
+        if found {
+            let g = ipam::bridge_lock(paths, bridge)?;
+            stale::reclaim_stale_leases(paths, bridge, None, true);
+            g.remove_dir_if_unused();
         }
     }
     cleaned.sort();
@@ -770,10 +803,7 @@ pub fn clean_stale_or_warn(paths: &Paths) {
 /// Containers attached to a network: (container id, name, endpoint). For `inspect` and `rm`.
 pub fn endpoints_of(paths: &Paths, network: &str) -> Vec<(String, String, Endpoint)> {
     let mut out = Vec::new();
-    for (_, d) in ipam::read_leases(paths, network) {
-        let Ok(lease) = serde_json::from_slice::<Lease>(&d) else {
-            continue;
-        };
+    for (_, _, lease) in leases_of(paths, network) {
         if let Some(rec) = read_record(paths, &lease.container_id)
             && let Some(ep) = rec.endpoints.iter().find(|e| e.network == network)
         {
@@ -809,6 +839,7 @@ pub fn connect(
         ip: None,
         mac: None,
         primary: false,
+        owner: (rec.owner_pid, rec.owner_start),
     };
     let ep = match add_endpoint(paths, &cfg, container_id, name, netns, false, &opts) {
         Ok(ep) => ep,
@@ -887,8 +918,24 @@ pub fn record_rootless(
 }
 
 /// Remove a network's bridge and its rules (its config is removed by the engine).
+/// A bridge another store still has containers on (`-o com.docker.network.bridge.name` naming one
+/// bridge in two stores) stays, with its rules, until its last user removes its network.
 pub fn remove_bridge(paths: &Paths, cfg: &NetworkConfig) -> Result<()> {
     let _g = ipam::network_lock(paths, &cfg.name)?;
+    let bridge = ipam::bridge_lock(paths, &cfg.bridge)?;
+    stale::reclaim_stale_leases(paths, &cfg.bridge, None, true);
+    let others = ipam::bridge_leases(paths, &cfg.bridge)
+        .into_iter()
+        .filter(|(_, _, l)| l.as_ref().is_some_and(|l| !l.is_of(paths, &cfg.name)))
+        .count();
+    if others > 0 {
+        log::debug!(
+            "bridge {} stays: {others} address(es) leased by other networks on it",
+            cfg.bridge
+        );
+        return Ok(());
+    }
+    bridge.remove_dir_if_unused();
     link::delete_link(&cfg.bridge)?;
     let comment = link::rule_comment(&cfg.name, &cfg.bridge);
     let rules = link::network_rules(cfg.subnet, &cfg.bridge, cfg.internal, &comment);

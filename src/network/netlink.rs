@@ -1,5 +1,6 @@
 //! A minimal rtnetlink client: the handful of requests a container endpoint needs (create a veth pair,
-//! delete a link, bring a link up, add an address, add a default route), synchronous, on one socket.
+//! delete a link, bring a link up, add an address, add a default route), synchronous, on one socket,
+//! and one dump: the host's IPv4 addresses, which the subnet pools must not overlap.
 //!
 //! Why not `ip`: spawning iproute2 costs 10-20 ms per run on these machines, most of the network's
 //! 20 ms budget; why not the `rtnetlink` crate: it is async (tokio) and large. Message layouts follow
@@ -16,10 +17,13 @@ const RTM_NEWLINK: u16 = 16;
 const RTM_DELLINK: u16 = 17;
 const RTM_NEWADDR: u16 = 20;
 const RTM_NEWROUTE: u16 = 24;
+const RTM_GETADDR: u16 = 22;
 const NLMSG_ERROR: u16 = 2;
+const NLMSG_DONE: u16 = 3;
 
 const NLM_F_REQUEST: u16 = 0x1;
 const NLM_F_ACK: u16 = 0x4;
+const NLM_F_DUMP: u16 = 0x300;
 const NLM_F_EXCL: u16 = 0x200;
 const NLM_F_CREATE: u16 = 0x400;
 
@@ -272,6 +276,132 @@ impl Netlink {
     }
 }
 
+/// One IPv4 address of an interface: its index, the address and its prefix length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IfAddr {
+    pub index: u32,
+    pub addr: Ipv4Addr,
+    pub prefix: u8,
+}
+
+impl Netlink {
+    /// Every IPv4 address of every interface (RTM_GETADDR dump), links that are down included: an
+    /// address takes its subnet even where no route shows it yet.
+    pub fn ipv4_addrs(&mut self) -> Result<Vec<IfAddr>> {
+        self.seq += 1;
+        let mut m = Msg::new(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP);
+        // struct ifaddrmsg: family AF_INET, the rest zero (every interface).
+        let mut h = [0u8; 8];
+        h[0] = libc::AF_INET as u8;
+        m.raw(&h);
+        let len = m.buf.len() as u32;
+        m.buf[0..4].copy_from_slice(&len.to_ne_bytes());
+        m.buf[8..12].copy_from_slice(&self.seq.to_ne_bytes());
+        // SAFETY: m.buf is valid for its length; a zeroed sockaddr_nl (set to AF_NETLINK) is the kernel.
+        let r = unsafe {
+            let mut addr: libc::sockaddr_nl = std::mem::zeroed();
+            addr.nl_family = libc::AF_NETLINK as u16;
+            libc::sendto(
+                self.fd.as_raw_fd(),
+                m.buf.as_ptr().cast(),
+                m.buf.len(),
+                0,
+                (&addr as *const libc::sockaddr_nl).cast(),
+                std::mem::size_of::<libc::sockaddr_nl>() as u32,
+            )
+        };
+        if r < 0 {
+            return Err(std::io::Error::last_os_error()).context("netlink: asking for addresses");
+        }
+        let mut out = Vec::new();
+        // Dump parts are at most 32 KiB (the kernel's cap for one skb of a dump).
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            // SAFETY: buf is valid for its length.
+            let n =
+                unsafe { libc::recv(self.fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+            if n < 0 {
+                let e = std::io::Error::last_os_error();
+                if e.kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e).context("netlink: reading addresses");
+            }
+            if parse_addr_dump(&buf[..n as usize], self.seq, &mut out)? {
+                return Ok(out);
+            }
+        }
+    }
+}
+
+/// Parse one datagram of an RTM_GETADDR dump into `out`; true when it held the end of the dump.
+fn parse_addr_dump(buf: &[u8], seq: u32, out: &mut Vec<IfAddr>) -> Result<bool> {
+    let rd16 = |b: &[u8], o: usize| u16::from_ne_bytes([b[o], b[o + 1]]);
+    let rd32 = |b: &[u8], o: usize| u32::from_ne_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
+    let mut off = 0;
+    while off + 16 <= buf.len() {
+        let mlen = rd32(buf, off) as usize;
+        let kind = rd16(buf, off + 4);
+        if mlen < 16 || off + mlen > buf.len() {
+            bail!("netlink: malformed address dump");
+        }
+        if rd32(buf, off + 8) == seq {
+            match kind {
+                NLMSG_DONE => return Ok(true),
+                NLMSG_ERROR if mlen >= 20 => {
+                    let code = rd32(buf, off + 16) as i32;
+                    return Err(std::io::Error::from_raw_os_error(-code))
+                        .context("netlink: dumping addresses");
+                }
+                RTM_NEWADDR if mlen >= 24 && buf[off + 16] == libc::AF_INET as u8 => {
+                    let prefix = buf[off + 17];
+                    let index = rd32(buf, off + 20);
+                    let (mut local, mut address) = (None, None);
+                    let mut a = off + 24;
+                    while a + 4 <= off + mlen {
+                        let alen = rd16(buf, a) as usize;
+                        let akind = rd16(buf, a + 2);
+                        if alen < 4 || a + alen > off + mlen {
+                            break;
+                        }
+                        if alen == 8 {
+                            let ip = Ipv4Addr::new(buf[a + 4], buf[a + 5], buf[a + 6], buf[a + 7]);
+                            match akind {
+                                IFA_LOCAL => local = Some(ip),
+                                IFA_ADDRESS => address = Some(ip),
+                                _ => {}
+                            }
+                        }
+                        a += (alen + 3) & !3;
+                    }
+                    if let Some(addr) = local.or(address) {
+                        out.push(IfAddr {
+                            index,
+                            addr,
+                            prefix,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        off += (mlen + 3) & !3;
+    }
+    Ok(false)
+}
+
+/// The name of a link in the caller thread's namespace, by index (None when it is gone).
+pub fn ifname(index: u32) -> Option<String> {
+    let mut buf = [0u8; libc::IFNAMSIZ];
+    // SAFETY: buf has the IFNAMSIZ bytes if_indextoname may write.
+    let p = unsafe { libc::if_indextoname(index, buf.as_mut_ptr().cast()) };
+    if p.is_null() {
+        return None;
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    Some(String::from_utf8_lossy(&buf[..end]).into_owned())
+}
+
 /// The index of a link in the caller thread's namespace.
 pub fn ifindex(name: &str) -> Result<i32> {
     let c = std::ffi::CString::new(name).context("interface name")?;
@@ -316,6 +446,52 @@ mod tests {
             IFLA_LINKINFO | NLA_F_NESTED
         );
         assert_eq!(u16::from_ne_bytes([m.buf[36], m.buf[37]]), 9);
+    }
+
+    #[test]
+    fn address_dump_parts_are_parsed() {
+        // One RTM_NEWADDR (ifaddrmsg + IFA_ADDRESS + IFA_LOCAL), then NLMSG_DONE, both with seq 7.
+        let mut m = Msg::new(RTM_NEWADDR, 0);
+        m.raw(&[libc::AF_INET as u8, 24, 0, 0, 9, 0, 0, 0])
+            .attr(IFA_ADDRESS, &[10, 1, 2, 9])
+            .attr(IFA_LOCAL, &[10, 1, 2, 3]);
+        let mut done = Msg::new(NLMSG_DONE, 0);
+        done.raw(&[0, 0, 0, 0]);
+        let mut buf = Vec::new();
+        for mut part in [m, done] {
+            let len = part.buf.len() as u32;
+            part.buf[0..4].copy_from_slice(&len.to_ne_bytes());
+            part.buf[8..12].copy_from_slice(&7u32.to_ne_bytes());
+            buf.extend_from_slice(&part.buf);
+        }
+        let mut out = Vec::new();
+        assert!(parse_addr_dump(&buf, 7, &mut out).unwrap());
+        assert_eq!(
+            out,
+            vec![IfAddr {
+                index: 9,
+                addr: Ipv4Addr::new(10, 1, 2, 3),
+                prefix: 24
+            }]
+        );
+        // Another request's answer is not ours.
+        let mut other = Vec::new();
+        assert!(!parse_addr_dump(&buf, 8, &mut other).unwrap());
+        assert!(other.is_empty());
+    }
+
+    #[test]
+    fn the_dump_has_loopbacks_address() {
+        let lo = ifindex("lo").unwrap();
+        let addrs = Netlink::open().unwrap().ipv4_addrs().unwrap();
+        let has_lo = addrs
+            .iter()
+            .any(|a| a.index == lo as u32 && a.addr.is_loopback());
+        // A fresh network namespace's lo has no address until it is brought up.
+        let lo_up = std::fs::read_to_string("/sys/class/net/lo/operstate")
+            .is_ok_and(|s| s.trim() != "down");
+        assert!(has_lo || !lo_up, "{addrs:?}");
+        assert_eq!(ifname(lo as u32).as_deref(), Some("lo"));
     }
 
     #[test]

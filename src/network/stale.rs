@@ -1,0 +1,122 @@
+//! Leases whose holder is gone, and leases an older berth kept per store: both judged and moved under
+//! the bridge's host-wide lock (docs/layout.md "Networks"). A lease names its store (run root), network
+//! and owner, so any store can tell a dead holder's lease from a live one on a shared bridge.
+
+use anyhow::{Context, Result};
+use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
+
+use super::{NetworkConfig, alive, ipam, link, read_record, veth_name};
+use crate::store::{self, Paths};
+
+/// A container's network record in the store whose run root is `run_root` (any store of the host).
+fn record_path_at(run_root: &Path, id: &str) -> PathBuf {
+    run_root.join("network").join(format!("{id}.json"))
+}
+
+/// Leases an older berth kept per store (`<run_root>/networks/<name>/leases/<ip>`) move to the
+/// bridge's host-wide place the first time this store touches the network, so containers started
+/// before the upgrade keep their addresses (and their teardown finds them). A lease without a record
+/// is dropped (its container is gone); one whose address another store took meanwhile stays that
+/// store's (the two collided before, as the issue says) and is reported. The caller holds the
+/// network's lock and the bridge's. One failed directory open when there is nothing to adopt.
+pub(super) fn adopt_store_leases(paths: &Paths, cfg: &NetworkConfig) -> Result<()> {
+    let old = ipam::store_leases_dir(paths, &cfg.name);
+    let Ok(entries) = std::fs::read_dir(&old) else {
+        return Ok(());
+    };
+    let dir = ipam::bridge_leases_dir(paths, &cfg.bridge)?;
+    store::create_private_dir(&dir)?;
+    for e in entries.flatten() {
+        let p = e.path();
+        let ip = e
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<Ipv4Addr>().ok());
+        // The old format has container_id, name and aliases; the rest takes its default.
+        let lease = std::fs::read(&p)
+            .ok()
+            .and_then(|d| serde_json::from_slice::<ipam::Lease>(&d).ok());
+        if let (Some(ip), Some(mut lease)) = (ip, lease)
+            && let Some(rec) = read_record(paths, &lease.container_id)
+        {
+            lease.network = cfg.name.clone();
+            lease.run_root = paths.run_root.clone();
+            lease.owner_pid = rec.owner_pid;
+            lease.owner_start = rec.owner_start;
+            let data = serde_json::to_vec(&lease).context("encoding lease")?;
+            let new = dir.join(ip.to_string());
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&new)
+            {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    f.write_all(&data)
+                        .with_context(|| format!("writing lease {}", new.display()))?;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => log::warn!(
+                    "container {} of network {} holds {ip}, which another store's container on bridge {} holds too",
+                    lease.container_id,
+                    cfg.name,
+                    cfg.bridge
+                ),
+                Err(e) => {
+                    return Err(e).with_context(|| format!("creating lease {}", new.display()));
+                }
+            }
+        }
+        std::fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
+    }
+    let _ = std::fs::remove_dir(&old);
+    Ok(())
+}
+
+/// Is a lease's holder gone? Its owner died, or its store has no network record for it (the record is
+/// written before any lease and removed after them: only a crash or a deleted run root leaves a lease
+/// without one). A lease of an older berth that names no store is never judged here.
+pub(super) fn lease_is_stale(l: &ipam::Lease) -> bool {
+    if l.run_root.as_os_str().is_empty() {
+        return false;
+    }
+    !record_path_at(&l.run_root, &l.container_id).exists()
+        || (l.owner_pid != 0 && !alive(l.owner_pid, l.owner_start))
+}
+
+/// Give back the addresses of `bridge` whose holder is gone ([`lease_is_stale`]), of any store, or
+/// only `only`: the holder's host veth is deleted (its namespace would still answer for the address)
+/// and its pinned namespace unpinned; its store's own cleanup removes its record later (teardown is
+/// idempotent). `foreign_only` leaves this store's leases to [`super::cleanup_stale`]'s teardown. The caller
+/// holds [`ipam::bridge_lock`], under which every lease is claimed and written, so an empty lease file
+/// seen here is a claim a crash cut short. Returns how many were given back.
+pub(super) fn reclaim_stale_leases(
+    paths: &Paths,
+    bridge: &str,
+    only: Option<Ipv4Addr>,
+    foreign_only: bool,
+) -> usize {
+    let mut n = 0;
+    for (ip, p, lease) in ipam::bridge_leases(paths, bridge) {
+        if only.is_some_and(|o| o != ip) {
+            continue;
+        }
+        match &lease {
+            Some(l) if foreign_only && l.run_root == paths.run_root => continue,
+            Some(l) if !lease_is_stale(l) => continue,
+            Some(l) => {
+                if let Err(e) = link::delete_link(&veth_name(&l.container_id, &l.network)) {
+                    log::warn!("removing the veth of a stale lease of {ip} on {bridge}: {e:#}");
+                    continue;
+                }
+                link::remove_netns(&l.run_root.join("netns").join(&l.container_id));
+            }
+            None => {}
+        }
+        if std::fs::remove_file(&p).is_ok() {
+            log::debug!("bridge {bridge}: reclaimed the stale lease of {ip}");
+            n += 1;
+        }
+    }
+    n
+}
