@@ -3,7 +3,7 @@
 //! Owns `<root>/networks/<name>.json` (a network's config, written once) and the leases of bridges (one
 //! file per address in use, made with O_EXCL under the bridge's lock). Leases belong to the bridge
 //! device, not to a store: a bridge is host-wide, so every store attaching containers to it (two
-//! `--root`/`--run-root` pairs, both on `berth0`) shares one set of leases in [`bridges_dir`]
+//! `--root`/`--run-root` pairs, both on `berth0`) shares one set of leases in `Paths::bridges_dir`
 //! (`/run/berth-net/bridges/<bridge>/` as root; see docs/layout.md "Networks"). Invariant: an address is
 //! handed out only while holding the bridge's lock and only when no lease file names it; the gateway,
 //! network and broadcast addresses are never leased. A lease names its store (run root), network and
@@ -31,7 +31,6 @@ pub const DEFAULT_BRIDGE_DEVICE: &str = "berth0";
 pub const DEFAULT_SUBNET: &str = "10.88.0.0/16";
 /// Where the leases of bridges live as root: host-wide, whatever `--run-root` says (a tmpfs, as the run
 /// root: a reboot removes the bridges and their leases together).
-pub const HOST_BRIDGES_DIR: &str = "/run/berth-net/bridges";
 
 /// An IPv4 subnet: a network address and a prefix length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,19 +166,6 @@ pub fn store_leases_dir(paths: &Paths, name: &str) -> PathBuf {
     run_dir(paths, name).join("leases")
 }
 
-/// Where the leases of bridge devices live. As root: [`HOST_BRIDGES_DIR`], shared by every store of the
-/// host, because the bridge they address is (two stores on `berth0` must never hand out one address).
-/// Rootless containers have no bridge (pasta or slirp4netns gives each its own namespace and address,
-/// see `rootless.rs`), so nothing is leased there; were a rootless bridge added, it would live in the
-/// user's rootless network namespace, per user, and so would its leases: under the user's run root.
-pub fn bridges_dir(paths: &Paths) -> PathBuf {
-    if paths.rootless {
-        paths.run_root.join("bridges")
-    } else {
-        PathBuf::from(HOST_BRIDGES_DIR)
-    }
-}
-
 /// The directory of one bridge device's lock and leases.
 fn bridge_dir(paths: &Paths, bridge: &str) -> Result<PathBuf> {
     // The name comes from a config file: it must stay one path component (an interface name).
@@ -190,7 +176,7 @@ fn bridge_dir(paths: &Paths, bridge: &str) -> Result<PathBuf> {
     {
         bail!("invalid bridge device name {bridge:?}");
     }
-    Ok(bridges_dir(paths).join(bridge))
+    Ok(paths.bridges_dir().join(bridge))
 }
 
 /// The leases of the bridge `bridge`: one file per address, named by it.
@@ -680,14 +666,14 @@ mod tests {
             rootless: true,
         };
         let first = bridge_lock(&paths, "bt0").unwrap();
-        let lock_path = bridges_dir(&paths).join("bt0").join("lock");
+        let lock_path = paths.bridges_dir().join("bt0").join("lock");
         let (tx, rx) = std::sync::mpsc::channel();
         let p2 = paths.clone();
         let waiter = std::thread::spawn(move || {
             let l = bridge_lock(&p2, "bt0").unwrap();
             tx.send(()).unwrap();
             // Still ours after the directory was removed and made again: the file at the path.
-            let at_path = std::fs::metadata(bridges_dir(&p2).join("bt0").join("lock")).unwrap();
+            let at_path = std::fs::metadata(p2.bridges_dir().join("bt0").join("lock")).unwrap();
             assert_eq!(l.file.metadata().unwrap().ino(), at_path.ino());
         });
         std::thread::sleep(std::time::Duration::from_millis(100));
@@ -730,7 +716,10 @@ mod tests {
             ..paths.clone()
         };
         assert!(!l.is_of(&other, "bridge"));
-        assert_eq!(bridges_dir(&paths), Path::new(HOST_BRIDGES_DIR));
+        assert_eq!(
+            paths.bridges_dir(),
+            Path::new(crate::store::HOST_BRIDGES_DIR)
+        );
         assert_eq!(
             bridge_leases_dir(&other, "berth0").unwrap(),
             Path::new("/run/berth-net/bridges/berth0/leases")
@@ -739,7 +728,7 @@ mod tests {
             rootless: true,
             ..paths.clone()
         };
-        assert_eq!(bridges_dir(&rootless), Path::new("/run/a/bridges"));
+        assert_eq!(rootless.bridges_dir(), Path::new("/run/a/bridges"));
         for bad in ["", "..", "a/b", "0123456789abcdef"] {
             assert!(bridge_leases_dir(&paths, bad).is_err(), "{bad:?}");
         }

@@ -39,7 +39,7 @@
 //! namespaces with the `-p` forwards, so the payload sees its network from its first instruction.
 //! There is no bridge and no lease rootless: each container has its own namespace and pasta's address,
 //! so two stores (or users) cannot collide. A rootless bridge would live in the user's rootless network
-//! namespace, so its leases would be per user (`ipam::bridges_dir` says where).
+//! namespace, so its leases would be per user (`store::Paths::bridges_dir` says where).
 //!
 //! # API for the monitor and the engine
 //!

@@ -4,15 +4,9 @@
 
 use anyhow::{Context, Result};
 use std::net::Ipv4Addr;
-use std::path::{Path, PathBuf};
 
 use super::{NetworkConfig, alive, ipam, link, read_record, veth_name};
 use crate::store::{self, Paths};
-
-/// A container's network record in the store whose run root is `run_root` (any store of the host).
-fn record_path_at(run_root: &Path, id: &str) -> PathBuf {
-    run_root.join("network").join(format!("{id}.json"))
-}
 
 /// Leases an older berth kept per store (`<run_root>/networks/<name>/leases/<ip>`) move to the
 /// bridge's host-wide place the first time this store touches the network, so containers started
@@ -80,7 +74,7 @@ pub(super) fn lease_is_stale(l: &ipam::Lease) -> bool {
     if l.run_root.as_os_str().is_empty() {
         return false;
     }
-    !record_path_at(&l.run_root, &l.container_id).exists()
+    !store::network_record_in(&l.run_root, &l.container_id).exists()
         || (l.owner_pid != 0 && !alive(l.owner_pid, l.owner_start))
 }
 
@@ -109,7 +103,7 @@ pub(super) fn reclaim_stale_leases(
                     log::warn!("removing the veth of a stale lease of {ip} on {bridge}: {e:#}");
                     continue;
                 }
-                link::remove_netns(&l.run_root.join("netns").join(&l.container_id));
+                link::remove_netns(&store::netns_in(&l.run_root, &l.container_id));
             }
             None => {}
         }

@@ -16,7 +16,7 @@ pub mod layers;
 mod paths;
 pub mod work;
 
-pub use paths::Paths;
+pub use paths::{HOST_BRIDGES_DIR, Paths, netns_in, network_record_in};
 
 use anyhow::{Context, Result};
 use std::fs::{self, File, OpenOptions};

@@ -194,7 +194,18 @@ impl Paths {
 
     /// `<run_root>/netns/<id>`: where a container's network namespace is pinned.
     pub fn netns(&self, container_id: &str) -> PathBuf {
-        self.run_root.join("netns").join(container_id)
+        netns_in(&self.run_root, container_id)
+    }
+
+    /// Where bridge leases live: [`HOST_BRIDGES_DIR`] as root, shared by every store of the host because
+    /// the bridge device they address is; `<run_root>/bridges` rootless (a rootless bridge would live in
+    /// the user's own network namespace, so per user). docs/layout.md, "Networks".
+    pub fn bridges_dir(&self) -> PathBuf {
+        if self.rootless {
+            self.run_root.join("bridges")
+        } else {
+            PathBuf::from(HOST_BRIDGES_DIR)
+        }
     }
 
     /// `<run_root>/seccomp`: compiled seccomp programs by profile (a cache; a reboot clears it, as it
@@ -202,6 +213,20 @@ impl Paths {
     pub fn seccomp_cache(&self) -> PathBuf {
         self.run_root.join("seccomp")
     }
+}
+
+/// The host-wide directory of bridge leases (outside both roots: every store on the host shares it).
+pub const HOST_BRIDGES_DIR: &str = "/run/berth-net/bridges";
+
+/// A container's network record in the store whose run root is `run_root` (any store of the host: a
+/// stale lease names the run root of the store that took it).
+pub fn network_record_in(run_root: &Path, id: &str) -> PathBuf {
+    run_root.join("network").join(format!("{id}.json"))
+}
+
+/// Where a container's network namespace is pinned in the store whose run root is `run_root`.
+pub fn netns_in(run_root: &Path, id: &str) -> PathBuf {
+    run_root.join("netns").join(id)
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {
