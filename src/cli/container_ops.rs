@@ -1,11 +1,11 @@
 //! `update`, `commit`, `export` and `import`: docker's flags parsed into the engine's typed options, and
 //! docker's output (the names given for `update`, `sha256:<id>` for `commit`/`import`, the tar for
 //! `export`). Streams only through [`super::super::stdout`]. Must not touch the store or the runtime
-//! itself: every verb is one engine call (engine::container_update, engine::container_commit).
+//! itself: every verb is one engine call (engine::container::update, engine::container::commit).
 
 use super::super::{GlobalOpts, StatusError, human, stdout};
-use crate::engine::container_commit::{self as commit, CommitOptions, ImportOptions};
-use crate::engine::container_update::{self, UpdateOptions};
+use crate::engine::container::commit::{self as commit, CommitOptions, ImportOptions};
+use crate::engine::container::update::{self as container_update, UpdateOptions};
 use crate::spec::restart::RestartPolicy;
 use crate::store::Paths;
 use anyhow::{Context, Result, bail};

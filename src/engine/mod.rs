@@ -5,9 +5,6 @@
 //! store through a [`Context`] built once per invocation.
 
 pub mod container;
-pub mod container_commit;
-pub mod container_cp;
-pub mod container_update;
 pub mod image;
 pub mod network;
 pub mod pod;

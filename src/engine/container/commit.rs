@@ -8,8 +8,8 @@
 //! -p` freezes a running container). Invariant: nothing of a commit or import is visible in the store
 //! until pull_from has verified it; temporary files live in `ingest/.tmp-*` and go with their owner.
 
-use super::Context;
-use super::image::{self as img, FetchedManifest, PullOptions, Source};
+use crate::engine::Context;
+use crate::engine::image::{self as img, FetchedManifest, PullOptions, Source};
 use crate::image::manifest::{MT_OCI_MANIFEST, Platform};
 use crate::image::{Digest, ImageRef, compression, layer_tar};
 use crate::monitor;

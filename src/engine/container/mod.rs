@@ -1,0 +1,93 @@
+//! Container verbs, one file per verb or small group: create, start/attach, stop/kill/wait, rm/prune,
+//! inspect, logs, exec, rename, pause/unpause, top/stats, diff, cp, commit/export/import, update, and the
+//! image resolution of `run`/`create` (pull.rs). This file holds what they share: the errors, the image
+//! a container is made from, and `ps`/lookup.
+//!
+//! Each verb orders lock -> refresh -> act -> save (ARCHITECTURE.md). Returns reports; prints nothing.
+//! Depends on spec, state, store, and runtime only for cleanup after a crash and `exec`/`pause` (the runtime
+//! is the one place that knows how to tear down or enter a container; documented deviation from the map).
+//! Invariant: a container is never signalled unless its pid's start time matches the recorded one.
+
+pub mod commit;
+mod copy;
+pub mod cp;
+mod create;
+mod diff;
+mod exec;
+mod inspect;
+mod logs;
+mod pause;
+mod pull;
+mod remove;
+mod rename;
+mod start;
+mod stats;
+mod stop;
+pub mod update;
+
+pub use copy::copy;
+pub use create::{create, create_with_id};
+pub use diff::{Change, diff};
+pub use exec::{ExecHandle, ExecOptions, exec};
+pub use inspect::inspect;
+pub use logs::{LogOptions, logs};
+pub use pause::set_paused;
+pub use pull::{PullEvent, PullPolicy, resolve_image};
+pub use remove::{prune, remove};
+pub use rename::rename;
+pub use start::{Prespawned, Started, attach, prespawn_monitor, start, start_prespawned};
+pub use stats::{net_io, pids, stats};
+pub use stop::{kill, stop, wait};
+
+use crate::spec::ImageConfig;
+use crate::state::{ContainerRecord, ContainerState, Containers};
+use crate::store::Paths;
+use anyhow::Result;
+use std::path::PathBuf;
+
+/// A failure with docker's exit code (start failures: 125, 126, 127).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ExitCodeError {
+    pub code: i32,
+    pub message: String,
+}
+
+/// A container is in the wrong state for the verb (docker's wording in the message).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidState(pub String);
+
+/// The image a container is created from, as the image store resolved it.
+#[derive(Debug, Clone)]
+pub struct ImageInfo {
+    /// `sha256:<config digest>`
+    pub id: String,
+    /// The name as the user wrote it.
+    pub name: String,
+    /// Layer directories, lowest first.
+    pub layers: Vec<PathBuf>,
+    pub config: ImageConfig,
+}
+
+/// One row of `ps`.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub record: ContainerRecord,
+    pub state: ContainerState,
+}
+
+/// Every container with its current state, newest first (no locks: `ps` never blocks on a busy container).
+pub fn list(paths: &Paths) -> Result<Vec<crate::state::list::Listed>> {
+    Containers::new(paths).list()
+}
+
+/// The container's record and refreshed state.
+pub fn get(paths: &Paths, query: &str) -> Result<Summary> {
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    Ok(Summary {
+        record: c.load_record(&id)?,
+        state: c.peek(&id)?,
+    })
+}
