@@ -535,7 +535,7 @@ pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, attach: bool, wait_go: bool)
     if wait_go && !crate::monitor::wait_go() {
         return Ok(0);
     }
-    if crate::engine::pod::monitor_needs_seal(&p, id) {
+    if crate::engine::container::pod_member::monitor_needs_seal(&p, id) {
         crate::runtime::seal::ensure_sealed()?;
     }
     // A pod member's exit may end its pod (`--exit-policy stop`): decided by engine::pod.
@@ -614,8 +614,9 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             sig_proxy,
             container,
         } => {
-            let (id, conn, tty, interactive) = ctr::attach(&p, &container)?;
-            attach::stream(&p, &id, conn, tty, interactive && !no_stdin, sig_proxy)
+            let a = ctr::attach(&p, &container)?;
+            let stdin = a.interactive && !no_stdin;
+            attach::stream(&p, &a.id, a.conn, a.tty, stdin, sig_proxy)
         }
         Verb::Cp { src, dest } => {
             // CONTAINER:PATH on exactly one side (docker's rule; a local path with ':' needs ./).
@@ -1054,7 +1055,7 @@ fn resolve_image(
 fn run_cmd(p: &Paths, g: &GlobalOpts, a: RunArgs) -> Result<i32> {
     // The monitor is started first and waits: its start-up overlaps the creation (issue 3). Not for a
     // pod's member, whose monitor may have to re-execute itself from a sealed copy once it has read the
-    // container (engine::pod::monitor_needs_seal).
+    // container (engine::container::pod_member::monitor_needs_seal).
     let id = crate::state::new_id().map_err(|e| as_125(&e))?;
     // Forked from a thread of its own, so the fork's cost also overlaps the creation.
     let pre = a.flags.pod.is_none().then(|| {

@@ -1,7 +1,7 @@
 //! Pod verbs (podman's semantics, DOCKER-COMPAT.md 1.5): create, start, stop, restart, kill, pause, unpause,
-//! rm, prune, exists, ps, inspect, top, logs; `run --init` ([`add_init`]); and the hooks the container
-//! path calls: [`prepare_start`] (before a pod container's monitor is spawned), [`monitor_needs_seal`],
-//! [`join_options`] (`run --pod`), [`guard_infra_removal`] and [`is_live_infra`] (`rm`, `container prune`).
+//! rm, prune, exists, ps, inspect, top, logs; [`join_options`] (`run --pod`) and [`member_exited`]. What a
+//! container does because it is in a pod (the hooks the container verbs call, and `run --init`) lives in
+//! `engine::container::pod_member`, so this module depends on engine::container and not the reverse.
 //!
 //! A pod is a record (`state::pod`) plus an infra container: an ordinary container record whose image is
 //! an empty directory (`<root>/pods/<id>/infra-root`) into which berth's own binary and the shared libraries
@@ -25,6 +25,9 @@
 //! Invariant: a member is only launched while its pod's infra is running, and `rm -f` leaves no process,
 //! mount, netns, veth, forwarder, cgroup or directory of the pod behind.
 
+use crate::engine::container::pod_member::{
+    INFRA_BINARY, infra_binds, is_mountpoint, read_spec, write_spec,
+};
 use crate::engine::container::{self as ctr, ImageInfo};
 use crate::network;
 use crate::spec::{ImageConfig, RunOptions};
@@ -39,8 +42,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-/// Where berth's binary appears inside the infra container.
-pub const INFRA_BINARY: &str = "/berth";
 /// The image name the infra container shows (it has no image).
 pub const INFRA_IMAGE: &str = "berth-pause";
 
@@ -232,85 +233,6 @@ fn create_infra(
     Ok(())
 }
 
-/// Host files to bind into the infra root: berth's binary at [`INFRA_BINARY`] and every shared library
-/// `ldd` names at its own path (the binary is dynamically linked; the infra root is otherwise empty).
-fn infra_binds() -> Result<Vec<(PathBuf, String)>> {
-    let exe = fs::read_link("/proc/self/exe").context("resolving berth's binary")?;
-    let exe = if exe.to_string_lossy().starts_with("/memfd:") {
-        std::env::current_exe().context("resolving berth's binary")?
-    } else {
-        exe
-    };
-    let mut out = vec![(exe.clone(), INFRA_BINARY.to_string())];
-    let ldd = std::process::Command::new("ldd")
-        .arg(&exe)
-        .env_clear()
-        .env("PATH", crate::spec::DEFAULT_PATH)
-        .output()
-        .context("running ldd on berth's binary")?;
-    // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)"
-    for line in String::from_utf8_lossy(&ldd.stdout).lines() {
-        let path = match line.split_once("=>") {
-            Some((_, rest)) => rest.split_whitespace().next(),
-            None => line.split_whitespace().next(),
-        };
-        if let Some(p) = path.filter(|p| p.starts_with('/')) {
-            out.push((PathBuf::from(p), p.to_string()));
-        }
-    }
-    Ok(out)
-}
-
-/// Where `--init` puts berth's binary and its libraries inside a container: under the container's own
-/// /dev tmpfs, so nothing is written into the image's filesystem (docker uses /sbin/docker-init).
-const INIT_DIR: &str = "/dev/.berth-init";
-
-/// `run --init`: make berth's reaper (`internal init`, [`crate::monitor::pause::run_init`]) PID 1 of the
-/// container and the user's command its child. berth is dynamically linked and the image has its own
-/// libraries, so the binary runs through its own loader with its own library dir, all bind-mounted
-/// read-only into [`INIT_DIR`].
-pub fn add_init(spec: &mut Value) -> Result<()> {
-    let binds = infra_binds()?;
-    let mut loader = None;
-    let mounts = spec["mounts"]
-        .as_array_mut()
-        .context("spec without mounts")?;
-    for (i, (host, inside)) in binds.iter().enumerate() {
-        let name = Path::new(inside)
-            .file_name()
-            .context("library without a name")?
-            .to_string_lossy()
-            .to_string();
-        let dest = if i == 0 {
-            format!("{INIT_DIR}/berth")
-        } else {
-            format!("{INIT_DIR}/lib/{name}")
-        };
-        if name.starts_with("ld-linux") || name.starts_with("ld64") || name.starts_with("ld-musl") {
-            loader = Some(dest.clone());
-        }
-        mounts.push(json!({"destination": dest, "type": "bind", "source": host,
-            "options": ["bind", "ro", "nosuid", "nodev"]}));
-    }
-    let loader = loader.context("berth's dynamic loader not found by ldd")?;
-    let user_args: Vec<Value> = spec["process"]["args"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let mut args = vec![
-        json!(loader),
-        json!("--library-path"),
-        json!(format!("{INIT_DIR}/lib")),
-        json!(format!("{INIT_DIR}/berth")),
-        json!("internal"),
-        json!("init"),
-        json!("--"),
-    ];
-    args.extend(user_args);
-    spec["process"]["args"] = json!(args);
-    Ok(())
-}
-
 /// The infra's image layer: the mount points docker's default mounts and our binds need, nothing else.
 fn build_infra_root(root: &Path, binds: &[(PathBuf, String)]) -> Result<()> {
     for d in ["proc", "dev", "sys", "etc", "tmp"] {
@@ -331,84 +253,6 @@ fn build_infra_root(root: &Path, binds: &[(PathBuf, String)]) -> Result<()> {
     Ok(())
 }
 
-fn read_spec(c: &Containers, id: &str) -> Result<Value> {
-    let p = c.dir(id).join("config.json");
-    serde_json::from_slice(&fs::read(&p).with_context(|| format!("reading {}", p.display()))?)
-        .with_context(|| format!("parsing {}", p.display()))
-}
-
-fn write_spec(c: &Containers, id: &str, spec: &Value) -> Result<()> {
-    store::write_atomic(
-        &c.dir(id).join("config.json"),
-        &serde_json::to_vec_pretty(spec).context("encoding spec")?,
-    )
-}
-
-/// The OCI namespace type of a pod share kind.
-fn oci_ns(kind: &str) -> &str {
-    match kind {
-        "net" => "network",
-        k => k,
-    }
-}
-
-/// Point the spec's `kind` namespace entry at `path` (None: a new namespace), adding the entry if missing.
-fn set_namespace(spec: &mut Value, kind: &str, path: Option<&Path>) -> Result<()> {
-    let nss = spec["linux"]["namespaces"]
-        .as_array_mut()
-        .context("spec without namespaces")?;
-    nss.retain(|n| n["type"] != kind);
-    let mut e = json!({"type": kind});
-    if let Some(p) = path {
-        e["path"] = json!(p);
-    }
-    nss.push(e);
-    Ok(())
-}
-
-/// Replace the mount at `dest` with a bind of `source`.
-fn set_bind(spec: &mut Value, dest: &str, source: &Path, options: &[&str]) -> Result<()> {
-    let mounts = spec["mounts"]
-        .as_array_mut()
-        .context("spec without mounts")?;
-    let m = json!({"destination": dest, "type": "bind", "source": source, "options": options});
-    match mounts.iter_mut().find(|m| m["destination"] == dest) {
-        Some(slot) => *slot = m,
-        None => mounts.push(m),
-    }
-    Ok(())
-}
-
-/// True when `path` is a mount point (its device differs from its parent's).
-fn is_mountpoint(path: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let (Ok(a), Some(Ok(b))) = (fs::metadata(path), path.parent().map(fs::metadata)) else {
-        return false;
-    };
-    a.dev() != b.dev()
-}
-
-/// Mount the pod's shared /dev/shm (a tmpfs, 64 MiB as docker's default) unless it is mounted.
-fn mount_shm(pods: &Pods, id: &str) -> Result<PathBuf> {
-    let shm = pods.shm_dir(id);
-    fs::create_dir_all(&shm).with_context(|| format!("creating {}", shm.display()))?;
-    // Rootless, berth cannot mount on the host: the directory itself (on the run root, a tmpfs under
-    // XDG_RUNTIME_DIR) is shared instead, without a size limit of its own.
-    if !pods.paths.rootless && !is_mountpoint(&shm) {
-        nix::mount::mount(
-            Some("shm"),
-            &shm,
-            Some("tmpfs"),
-            nix::mount::MsFlags::MS_NOSUID
-                | nix::mount::MsFlags::MS_NODEV
-                | nix::mount::MsFlags::MS_NOEXEC,
-            Some("mode=1777,size=65536k"),
-        )
-        .with_context(|| format!("mounting the pod's shm at {}", shm.display()))?;
-    }
-    Ok(shm)
-}
-
 fn unmount_shm(pods: &Pods, id: &str) -> Result<()> {
     let shm = pods.shm_dir(id);
     while is_mountpoint(&shm) {
@@ -419,134 +263,11 @@ fn unmount_shm(pods: &Pods, id: &str) -> Result<()> {
     crate::state::remove_dir_if_exists(&shm)
 }
 
-/// Hook of `container::start`, called with the container's lock held before its monitor is spawned: for
-/// the infra, set up the pod's network and shm; for a member, start the infra if needed and point the
-/// member's spec at the infra's namespaces. A container outside any pod is left alone.
-/// Returns warnings for the user (limits of the pod that could not be applied, rootless).
-pub fn prepare_start(paths: &Paths, rec: &ContainerRecord) -> Result<Vec<String>> {
-    let Some(pod_id) = rec.config.pod.as_deref() else {
-        return Ok(Vec::new());
-    };
-    let pods = Pods::new(paths);
-    let pod = pods.load(pod_id)?;
-    if pod.infra_id == rec.id {
-        return prepare_infra(paths, &pods, &pod);
-    }
-    let c = Containers::new(paths);
-    let (infra_pid, warnings) = {
-        let _l = pods.lock(pod_id)?;
-        let st = c.peek(&pod.infra_id)?;
-        if st.is_running() {
-            (st.pid, Vec::new())
-        } else {
-            let s = ctr::start(paths, &pod.infra_id, false)
-                .context("starting the pod's infra container")?;
-            (s.pid, s.warnings)
-        }
-    };
-    let mut spec = read_spec(&c, &rec.id)?;
-    for kind in &pod.share {
-        let p = PathBuf::from(format!("/proc/{infra_pid}/ns/{kind}"));
-        set_namespace(&mut spec, oci_ns(kind), Some(&p))?;
-    }
-    if paths.rootless {
-        // Rootless, the infra's namespaces belong to its user namespace; only a process inside it may
-        // join them (setns(2) needs CAP_SYS_ADMIN over the owning user namespace), so members join it too.
-        set_namespace(
-            &mut spec,
-            "user",
-            Some(&PathBuf::from(format!("/proc/{infra_pid}/ns/user"))),
-        )?;
-    }
-    let infra_dir = c.dir(&pod.infra_id);
-    if pod.shares("uts") {
-        // The hostname belongs to the pod: a joined UTS namespace already has it.
-        if let Some(o) = spec.as_object_mut() {
-            o.remove("hostname");
-        }
-        if let Some(env) = spec["process"]["env"].as_array_mut() {
-            env.retain(|e| !e.as_str().is_some_and(|s| s.starts_with("HOSTNAME=")));
-            env.push(json!(format!("HOSTNAME={}", pod.hostname)));
-        }
-    }
-    if pod.shares("net") {
-        let opts = ["rbind", "rprivate", "nosuid", "nodev", "noexec"];
-        for f in ["hosts", "resolv.conf", "hostname"] {
-            set_bind(&mut spec, &format!("/etc/{f}"), &infra_dir.join(f), &opts)?;
-        }
-    }
-    if pod.shares("ipc") {
-        set_bind(
-            &mut spec,
-            "/dev/shm",
-            &pods.shm_dir(pod_id),
-            &["rbind", "rprivate", "nosuid", "nodev", "noexec"],
-        )?;
-    }
-    write_spec(&c, &rec.id, &spec)?;
-    Ok(warnings)
-}
-
-fn prepare_infra(paths: &Paths, pods: &Pods, pod: &PodRecord) -> Result<Vec<String>> {
-    let c = Containers::new(paths);
-    let warnings = create_cgroup(paths, pod)?;
-    let mut spec = read_spec(&c, &pod.infra_id)?;
-    if pod.shares("ipc") {
-        let shm = mount_shm(pods, &pod.id)?;
-        set_bind(
-            &mut spec,
-            "/dev/shm",
-            &shm,
-            &["rbind", "rprivate", "nosuid", "nodev", "noexec"],
-        )?;
-    }
-    write_spec(&c, &pod.infra_id, &spec)?;
-    Ok(warnings)
-}
-
-/// Create the pod's cgroup with the pod's limits (idempotent: the pod restarts into it). The containers'
-/// cgroups are created inside it by their runtime, so the limits hold for their sum, as the limits of
-/// podman's pod cgroup parent do. Rootless, a cgroup that is not delegated becomes a warning.
-fn create_cgroup(paths: &Paths, pod: &PodRecord) -> Result<Vec<String>> {
-    let mut res = json!({});
-    if let Some(m) = pod.memory {
-        res["memory"] = json!({"limit": m});
-    }
-    if let Some(n) = pod.nano_cpus {
-        // docker's --cpus: a CFS quota per 100ms period.
-        res["cpu"] = json!({"period": 100_000u64, "quota": n / 10_000});
-    }
-    let res: oci_spec::runtime::LinuxResources =
-        serde_json::from_value(res).context("building the pod's cgroup limits")?;
-    let created = crate::runtime::cgroup::create(
-        &crate::monitor::pod_cgroup_name(&pod.id),
-        Some(&res),
-        paths.rootless,
-    )
-    .context("creating the pod's cgroup")?;
-    Ok(created.warnings)
-}
-
 /// Remove the pod's cgroup (idempotent). Its containers' cgroups must be gone: a cgroup with children
 /// cannot be removed.
 fn remove_cgroup(pod_id: &str) -> Result<()> {
     crate::runtime::cgroup::destroy(&crate::monitor::pod_cgroup_name(pod_id))
         .context("removing the pod's cgroup")
-}
-
-/// True when the container's monitor will join its pod's PID namespace: it must then run from a sealed
-/// binary (the runtime refuses otherwise; CVE-2019-5736).
-pub fn monitor_needs_seal(paths: &Paths, container_id: &str) -> bool {
-    let c = Containers::new(paths);
-    let Ok(rec) = c.load_record(container_id) else {
-        return false;
-    };
-    let Some(pod_id) = rec.config.pod.as_deref() else {
-        return false;
-    };
-    Pods::new(paths)
-        .load(pod_id)
-        .is_ok_and(|p| p.infra_id != rec.id && p.shares("pid"))
 }
 
 /// Check a new member's options against its pod (podman's errors) and give the pod id to record.
@@ -1045,29 +766,6 @@ pub fn log_containers(paths: &Paths, query: &str) -> Result<Vec<(String, String)
         .into_iter()
         .map(|m| (m.record.id.clone(), m.record.name.clone()))
         .collect())
-}
-
-/// True when `rec` is the infra container of a pod that is not being removed: `rm` refuses it and
-/// `container prune` skips it, as podman does, since the pod cannot start again without it.
-pub fn is_live_infra(paths: &Paths, rec: &ContainerRecord) -> bool {
-    let Some(pod_id) = rec.config.pod.as_deref() else {
-        return false;
-    };
-    let pods = Pods::new(paths);
-    pods.load(pod_id).is_ok_and(|p| p.infra_id == rec.id)
-        && !pods.run_dir(pod_id).join("removing").exists()
-}
-
-/// The hook of `container::remove`: podman's refusal to remove a pod's infra container on its own.
-pub fn guard_infra_removal(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
-    if is_live_infra(paths, rec) {
-        let pod = rec.config.pod.as_deref().unwrap_or_default();
-        bail!(ctr::InvalidState(format!(
-            "container {} is the infra container of pod {pod} and cannot be removed without removing the pod",
-            rec.id
-        )));
-    }
-    Ok(())
 }
 
 /// The pod (id, name) a container belongs to, for `ps --pod` and `--filter pod=`.

@@ -194,7 +194,7 @@ pub struct RunOptions {
     /// The pod (id) the container belongs to; its shared namespaces are joined at start (engine::pod).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod: Option<String>,
-    /// `--init`: berth's reaper is PID 1 and the command its child (engine::pod::add_init).
+    /// `--init`: berth's reaper is PID 1 and the command its child (engine::container::pod_member::add_init).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub init: bool,
     /// `--restart`: applied by the container's monitor (monitor::restart).

@@ -228,7 +228,7 @@ fn create_files(
     let oci = spec::build_spec(&image.config, &rec.config, &host)?;
     let oci = if rec.config.init {
         let mut v = serde_json::to_value(&oci).context("encoding spec")?;
-        crate::engine::pod::add_init(&mut v)?;
+        super::pod_member::add_init(&mut v)?;
         serde_json::to_vec_pretty(&v)
     } else {
         serde_json::to_vec_pretty(&oci)

@@ -17,6 +17,7 @@ mod exec;
 mod inspect;
 mod logs;
 mod pause;
+pub mod pod_member;
 mod pull;
 mod remove;
 mod rename;
@@ -35,7 +36,7 @@ pub use pause::set_paused;
 pub use pull::{PullEvent, PullPolicy, resolve_image};
 pub use remove::{prune, remove};
 pub use rename::rename;
-pub use start::{Prespawned, Started, attach, prespawn_monitor, start, start_prespawned};
+pub use start::{Attached, Prespawned, Started, attach, prespawn_monitor, start, start_prespawned};
 pub use stats::{net_io, pids, stats};
 pub use stop::{kill, stop, wait};
 

@@ -15,7 +15,7 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;
-    crate::engine::pod::guard_infra_removal(paths, &rec)?;
+    super::pod_member::guard_infra_removal(paths, &rec)?;
     {
         let _l = c.lock(&id)?;
         let st = c.refresh(&id)?;
@@ -77,7 +77,7 @@ pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
         let Ok(rec) = c.load_record(&id) else {
             continue;
         };
-        if crate::engine::pod::is_live_infra(paths, &rec) {
+        if super::pod_member::is_live_infra(paths, &rec) {
             continue;
         }
         bytes += dir_size(&c.dir(&id).join("upper"));

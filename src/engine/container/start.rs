@@ -93,7 +93,7 @@ fn start_with(
             "container {id} is marked for removal and cannot be started"
         )));
     }
-    let pod_warnings = crate::engine::pod::prepare_start(paths, &c.load_record(&id)?)?;
+    let pod_warnings = super::pod_member::prepare_start(paths, &c.load_record(&id)?)?;
     let _ = fs::remove_file(c.attach_socket(&id));
     let (mut child, r, conn) = match pre {
         Some(p) if p.id == id => {
@@ -224,9 +224,18 @@ pub(super) fn connect_attach(c: &Containers, id: &str) -> Result<UnixStream> {
     }
 }
 
-/// `attach`: connect to a running container's monitor. Returns the id, the connection, and whether the
-/// container has a tty and open stdin.
-pub fn attach(paths: &Paths, query: &str) -> Result<(String, UnixStream, bool, bool)> {
+/// What `attach` gives back: a connection to a running container's monitor.
+pub struct Attached {
+    pub id: String,
+    pub conn: UnixStream,
+    /// The container has a tty (`-t`): its output is one raw stream.
+    pub tty: bool,
+    /// The container keeps stdin open (`-i`).
+    pub interactive: bool,
+}
+
+/// `attach`: connect to a running container's monitor.
+pub fn attach(paths: &Paths, query: &str) -> Result<Attached> {
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;
@@ -237,5 +246,10 @@ pub fn attach(paths: &Paths, query: &str) -> Result<(String, UnixStream, bool, b
         ));
     }
     let conn = connect_attach(&c, &id)?;
-    Ok((id, conn, rec.config.tty, rec.config.interactive))
+    Ok(Attached {
+        id,
+        conn,
+        tty: rec.config.tty,
+        interactive: rec.config.interactive,
+    })
 }
