@@ -2,7 +2,7 @@
 //!
 //! Module map and dependency rules: see ARCHITECTURE.md in the shared docs and `docs/layout.md`.
 //! `cli -> engine -> {registry, image, spec, state, store, network}`; `monitor -> runtime, state, store, network`;
-//! `runtime` depends on oci_spec, nix and its own files only.
+//! `runtime` depends on oci_spec, nix and its own files only; `types` (plain records) on nothing in berth.
 
 pub mod cli;
 pub mod config;
@@ -15,3 +15,4 @@ pub mod runtime;
 pub mod spec;
 pub mod state;
 pub mod store;
+pub mod types;

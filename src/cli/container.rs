@@ -1,12 +1,12 @@
 //! Container commands: run, create, start, ps, logs, exec, stop, kill, restart, rm, wait, inspect, rename,
 //! pause/unpause, port, container prune, and the volume group. Every verb also answers as
-//! `berth container <verb>`. Parses docker's flags into `spec::RunOptions` and prints docker's output.
+//! `berth container <verb>`. Parses docker's flags into `spec::ContainerConfig` and prints docker's output.
 //! The hidden `internal monitor` verb is the per-container supervisor's entry point.
 
 use super::{GlobalOpts, StatusError, filter, format, human, stdout};
 use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo, LogOptions};
 use crate::engine::volume;
-use crate::spec::{MountKind, MountRequest, RunOptions, SeccompChoice, Ulimit};
+use crate::spec::{ContainerConfig, MountKind, MountRequest, SeccompChoice, Ulimit};
 use crate::state::list::Listed;
 use crate::state::{StateError, Status};
 use crate::store::Paths;
@@ -836,7 +836,7 @@ fn parse_tmpfs(s: &str) -> MountRequest {
 }
 
 /// Turn the flags into typed run options (docker's `parse` in `container/opts.go`).
-pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
+pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
     let image = flags
         .image_and_cmd
         .first()
@@ -903,7 +903,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, RunOptions)> {
             flags.pull
         );
     }
-    let opts = RunOptions {
+    let opts = ContainerConfig {
         name: flags.name.clone(),
         cmd: flags.image_and_cmd[1..].to_vec(),
         entrypoint: flags.entrypoint.clone(),

@@ -8,7 +8,7 @@
 use super::{GlobalOpts, StatusError, filter, format, human, stdout};
 use crate::engine::container::LogOptions;
 use crate::engine::pod::{self as engine, CreateOptions};
-use crate::spec::RunOptions;
+use crate::spec::ContainerConfig;
 use crate::state::list::Listed;
 use crate::state::pod::{ExitPolicy, PodPort};
 use crate::store::Paths;
@@ -485,7 +485,7 @@ fn prune(p: &Paths, force: bool) -> Result<i32> {
 }
 
 /// `run/create --pod NAME|new:NAME`: create the pod if asked, check the member's options, record the pod.
-pub fn join_pod(p: &Paths, pod: &str, opts: &mut RunOptions) -> Result<()> {
+pub fn join_pod(p: &Paths, pod: &str, opts: &mut ContainerConfig) -> Result<()> {
     let name = match pod.strip_prefix("new:") {
         Some(n) => {
             engine::create_for_run(p, n)?;

@@ -30,7 +30,7 @@ use crate::engine::container::pod_member::{
 };
 use crate::engine::container::{self as ctr, ImageInfo};
 use crate::network;
-use crate::spec::{ImageConfig, RunOptions};
+use crate::spec::{ContainerConfig, ImageConfig};
 use crate::state::pod::{DEFAULT_SHARE, ExitPolicy, PodError, PodPort, PodRecord, Pods, SHAREABLE};
 use crate::state::time::rfc3339_nano;
 use crate::state::{ContainerRecord, Containers, Status};
@@ -181,7 +181,7 @@ fn create_infra(
         .collect::<Result<_>>()?;
     // The infra's monitor sets up (and tears down) the pod's network like any container's: the network,
     // the published ports and the hostname are the infra's.
-    let run = RunOptions {
+    let run = ContainerConfig {
         name: Some(format!("{}-infra", &id[..12])),
         hostname: Some(hostname.clone()),
         labels: BTreeMap::new(),
@@ -274,7 +274,7 @@ fn remove_cgroup(pod_id: &str) -> Result<()> {
 pub fn join_options(
     paths: &Paths,
     query: &str,
-    opts: &mut RunOptions,
+    opts: &mut ContainerConfig,
     published: bool,
 ) -> Result<()> {
     let pods = Pods::new(paths);

@@ -1,9 +1,9 @@
-//! `create`: a container's record, its OCI spec and its files, from an image and [`RunOptions`].
+//! `create`: a container's record, its OCI spec and its files, from an image and [`ContainerConfig`].
 
 use super::ImageInfo;
 use crate::monitor;
 use crate::spec::user::{LayeredRoot, resolve_user};
-use crate::spec::{self, HostContext, RunOptions};
+use crate::spec::{self, ContainerConfig, HostContext};
 use crate::state::time::rfc3339_nano;
 use crate::state::{self, ContainerRecord, ContainerState, Containers};
 use crate::store::{self, Paths};
@@ -105,7 +105,7 @@ fn random_name(attempt: u32) -> Result<String> {
 }
 
 /// Create a container from a resolved image. Returns its id.
-pub fn create(paths: &Paths, image: &ImageInfo, opts: RunOptions) -> Result<String> {
+pub fn create(paths: &Paths, image: &ImageInfo, opts: ContainerConfig) -> Result<String> {
     create_with_id(paths, state::new_id()?, image, opts)
 }
 
@@ -114,7 +114,7 @@ pub fn create_with_id(
     paths: &Paths,
     id: String,
     image: &ImageInfo,
-    opts: RunOptions,
+    opts: ContainerConfig,
 ) -> Result<String> {
     paths.ensure()?;
     let c = Containers::new(paths);
@@ -162,7 +162,7 @@ fn create_files(
     id: &str,
     name: &str,
     image: &ImageInfo,
-    mut opts: RunOptions,
+    mut opts: ContainerConfig,
 ) -> Result<()> {
     let dir = c.dir(id);
     store::create_private_dir(&c.run_dir(id))?;
@@ -199,6 +199,7 @@ fn create_files(
     let path = all.next().unwrap_or_default();
     let args: Vec<String> = all.collect();
     let rec = ContainerRecord {
+        version: crate::types::RECORD_VERSION,
         id: id.to_string(),
         name: name.to_string(),
         created: rfc3339_nano(SystemTime::now()),

@@ -1,7 +1,7 @@
 //! `inspect` of a container: docker's JSON from the record, the state and the OCI spec.
 
 use super::get;
-use crate::spec::{self, MountKind, RunOptions};
+use crate::spec::{self, ContainerConfig, MountKind};
 use crate::state::{Containers, Status};
 use crate::store::Paths;
 use anyhow::Result;
@@ -181,7 +181,7 @@ pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
     }))
 }
 
-fn security_opt(o: &RunOptions) -> Value {
+fn security_opt(o: &ContainerConfig) -> Value {
     let mut v = Vec::new();
     match &o.seccomp {
         spec::SeccompChoice::Unconfined => v.push("seccomp=unconfined".to_string()),
@@ -194,7 +194,7 @@ fn security_opt(o: &RunOptions) -> Value {
     if v.is_empty() { Value::Null } else { json!(v) }
 }
 
-fn tmpfs_map(o: &RunOptions) -> Value {
+fn tmpfs_map(o: &ContainerConfig) -> Value {
     let m: serde_json::Map<String, Value> = o
         .mounts
         .iter()

@@ -7,7 +7,7 @@
 //! of them is written.
 
 use crate::monitor;
-use crate::spec::{self, RunOptions, restart::RestartPolicy};
+use crate::spec::{self, ContainerConfig, restart::RestartPolicy};
 use crate::state::{Containers, Status};
 use crate::store::{self, Paths};
 use anyhow::{Context, Result, bail};
@@ -39,7 +39,7 @@ impl UpdateOptions {
 }
 
 /// Merge `u` into `o` with docker's checks (moby `daemon/update.go`, `verifyContainerResources`).
-fn merge(o: &RunOptions, u: &UpdateOptions) -> Result<RunOptions> {
+fn merge(o: &ContainerConfig, u: &UpdateOptions) -> Result<ContainerConfig> {
     let mut n = o.clone();
     if let Some(m) = u.memory {
         if m < 6 * 1024 * 1024 {
@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn memory_and_swap_follow_dockers_rules() {
-        let o = RunOptions {
+        let o = ContainerConfig {
             memory: Some(64 << 20),
             memory_swap: Some(128 << 20),
             ..Default::default()
@@ -174,7 +174,7 @@ mod tests {
 
     #[test]
     fn restart_policy_cannot_be_set_on_an_auto_removed_container() {
-        let o = RunOptions {
+        let o = ContainerConfig {
             auto_remove: true,
             ..Default::default()
         };
