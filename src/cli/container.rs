@@ -919,12 +919,14 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         privileged: flags.privileged,
         seccomp,
         no_new_privileges,
-        memory,
-        memory_swap,
-        nano_cpus: flags.resources.cpus.map(|c| (c * 1e9) as i64),
-        cpu_shares: flags.resources.cpu_shares,
-        cpuset_cpus: flags.resources.cpuset_cpus.clone(),
-        pids_limit: flags.resources.pids_limit,
+        resources: crate::types::Resources {
+            memory,
+            memory_swap,
+            nano_cpus: flags.resources.cpus.map(|c| (c * 1e9) as i64),
+            cpu_shares: flags.resources.cpu_shares,
+            cpuset_cpus: flags.resources.cpuset_cpus.clone(),
+            pids_limit: flags.resources.pids_limit,
+        },
         ulimits,
         shm_size: flags
             .shm_size
@@ -1623,8 +1625,8 @@ mod tests {
         ]);
         let (_, o) = run_options(&f).unwrap();
         assert_eq!(o.hostname.as_deref(), Some("box"));
-        assert_eq!(o.memory, Some(64 << 20));
-        assert_eq!(o.pids_limit, Some(10));
+        assert_eq!(o.resources.memory, Some(64 << 20));
+        assert_eq!(o.resources.pids_limit, Some(10));
         assert_eq!(o.user.as_deref(), Some("1000:1000"));
         assert!(o.no_new_privileges);
         assert_eq!(

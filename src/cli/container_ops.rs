@@ -94,12 +94,14 @@ pub fn update(p: &Paths, a: &UpdateArgs) -> Result<i32> {
             .transpose()
     };
     let u = UpdateOptions {
-        memory: bytes(&a.resources.memory)?,
-        memory_swap: bytes(&a.resources.memory_swap)?,
-        nano_cpus: a.resources.cpus.map(|c| (c * 1e9) as i64),
-        cpu_shares: a.resources.cpu_shares,
-        cpuset_cpus: a.resources.cpuset_cpus.clone(),
-        pids_limit: a.resources.pids_limit,
+        resources: crate::types::Resources {
+            memory: bytes(&a.resources.memory)?,
+            memory_swap: bytes(&a.resources.memory_swap)?,
+            nano_cpus: a.resources.cpus.map(|c| (c * 1e9) as i64),
+            cpu_shares: a.resources.cpu_shares,
+            cpuset_cpus: a.resources.cpuset_cpus.clone(),
+            pids_limit: a.resources.pids_limit,
+        },
         restart: a.restart.as_deref().map(RestartPolicy::parse).transpose()?,
     };
     if u.is_empty() {

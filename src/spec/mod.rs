@@ -498,27 +498,27 @@ fn resources(opts: &ContainerConfig) -> Value {
         devices.push(json!({"allow": true, "type": "c", "major": 136, "access": "rwm"}));
     }
     let mut r = json!({"devices": devices});
-    if let Some(m) = opts.memory {
+    if let Some(m) = opts.resources.memory {
         r["memory"] = json!({"limit": m});
         // docker: --memory without --memory-swap gives swap = 2x memory; -1 is unlimited.
-        let swap = opts.memory_swap.unwrap_or(m * 2);
+        let swap = opts.resources.memory_swap.unwrap_or(m * 2);
         r["memory"]["swap"] = json!(swap);
     }
     let mut cpu = serde_json::Map::new();
-    if let Some(n) = opts.nano_cpus {
+    if let Some(n) = opts.resources.nano_cpus {
         cpu.insert("period".into(), json!(100_000u64));
         cpu.insert("quota".into(), json!(n / 10_000));
     }
-    if let Some(s) = opts.cpu_shares {
+    if let Some(s) = opts.resources.cpu_shares {
         cpu.insert("shares".into(), json!(s));
     }
-    if let Some(c) = &opts.cpuset_cpus {
+    if let Some(c) = &opts.resources.cpuset_cpus {
         cpu.insert("cpus".into(), json!(c));
     }
     if !cpu.is_empty() {
         r["cpu"] = Value::Object(cpu);
     }
-    if let Some(p) = opts.pids_limit.filter(|p| *p > 0) {
+    if let Some(p) = opts.resources.pids_limit.filter(|p| *p > 0) {
         r["pids"] = json!({"limit": p});
     }
     r
@@ -662,8 +662,11 @@ mod tests {
     #[test]
     fn spec_has_docker_defaults() {
         let o = ContainerConfig {
-            memory: Some(1 << 20),
-            pids_limit: Some(10),
+            resources: crate::types::Resources {
+                memory: Some(1 << 20),
+                pids_limit: Some(10),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let s = build_spec(&img(), &o, &host()).unwrap();

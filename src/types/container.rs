@@ -75,12 +75,9 @@ pub struct ContainerConfig {
     pub privileged: bool,
     pub seccomp: SeccompChoice,
     pub no_new_privileges: bool,
-    pub memory: Option<i64>,
-    pub memory_swap: Option<i64>,
-    pub nano_cpus: Option<i64>,
-    pub cpu_shares: Option<u64>,
-    pub cpuset_cpus: Option<String>,
-    pub pids_limit: Option<i64>,
+    /// `--memory`, `--cpus`, ...: in container.json as keys of `config` itself (flattened).
+    #[serde(flatten)]
+    pub resources: Resources,
     pub ulimits: Vec<Ulimit>,
     pub shm_size: Option<u64>,
     pub tty: bool,
@@ -106,6 +103,20 @@ pub struct ContainerConfig {
     /// in the spec's annotations for the runtime (`runtime::overlay`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rootless_storage: Option<StorageSettings>,
+}
+
+/// The resource limits `run`/`create` and `update` share (docker's `HostConfig` resources). In a
+/// [`ContainerConfig`], `None` is docker's default; in an update, `None` leaves the value as it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Resources {
+    pub memory: Option<i64>,
+    /// -1 for unlimited swap.
+    pub memory_swap: Option<i64>,
+    pub nano_cpus: Option<i64>,
+    pub cpu_shares: Option<u64>,
+    pub cpuset_cpus: Option<String>,
+    /// 0 or -1 for unlimited.
+    pub pids_limit: Option<i64>,
 }
 
 /// The parts of an image config the spec needs (OCI image config `config` object).
@@ -199,8 +210,8 @@ mod tests {
         assert_eq!(c.mounts[0].kind, MountKind::Bind);
         assert!(c.mounts[0].readonly);
         assert_eq!(c.mounts[1].kind, MountKind::Tmpfs);
-        assert_eq!(c.memory, Some(64 << 20));
-        assert_eq!(c.nano_cpus, Some(500_000_000));
+        assert_eq!(c.resources.memory, Some(64 << 20));
+        assert_eq!(c.resources.nano_cpus, Some(500_000_000));
         assert_eq!(c.ulimits[0].hard, 2048);
         assert!(c.no_new_privileges && c.init);
         assert_eq!(c.restart.name, "on-failure");

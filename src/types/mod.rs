@@ -13,7 +13,7 @@ pub mod storage;
 
 pub use container::{
     ContainerConfig, ContainerRecord, ImageConfig, MountKind, MountRequest, RECORD_VERSION,
-    ResolvedMount, SeccompChoice, Ulimit,
+    ResolvedMount, Resources, SeccompChoice, Ulimit,
 };
 pub use net::{DnsOptions, HostTarget, NetOptions, PortMapping, Proto};
 pub use restart::RestartPolicy;
