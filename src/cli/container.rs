@@ -13,7 +13,6 @@ use crate::store::Paths;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -690,16 +689,6 @@ fn each(args: &[String], mut f: impl FnMut(&str) -> Result<Option<String>>) -> R
     Ok(code)
 }
 
-fn parse_kv_labels(items: &[String]) -> BTreeMap<String, String> {
-    items
-        .iter()
-        .map(|l| match l.split_once('=') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (l.clone(), String::new()),
-        })
-        .collect()
-}
-
 /// `-e K=V`, `-e K` (value from our environment, dropped if unset), `--env-file` (same rules per line).
 fn parse_env(flags: &CreateFlags) -> Result<Vec<String>> {
     let mut out = Vec::new();
@@ -911,7 +900,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         workdir: flags.workdir.clone(),
         user: flags.user.clone(),
         hostname: flags.hostname.clone(),
-        labels: parse_kv_labels(&flags.label),
+        labels: super::parse_key_values(&flags.label),
         mounts,
         read_only: flags.read_only,
         cap_add: flags.cap_add.clone(),
@@ -1485,7 +1474,7 @@ fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
                 Some(n) => (n, false),
                 None => (crate::state::new_id()?, true),
             };
-            volume::create(p, &name, parse_kv_labels(&label), anon)?;
+            volume::create(p, &name, super::parse_key_values(&label), anon)?;
             writeln!(stdout(), "{name}")?;
             Ok(0)
         }

@@ -353,6 +353,18 @@ pub fn init_logging(g: &GlobalOpts) {
     }
 }
 
+/// `--label K=V` and `-o K=V` lists (`K` alone: an empty value) as docker parses them, for every
+/// command that takes them.
+pub(crate) fn parse_key_values(items: &[String]) -> std::collections::BTreeMap<String, String> {
+    items
+        .iter()
+        .map(|l| match l.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (l.clone(), String::new()),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -212,16 +212,6 @@ fn each(pods: &[String], mut f: impl FnMut(&str) -> Result<String>) -> Result<i3
     Ok(code)
 }
 
-fn parse_labels(items: &[String]) -> BTreeMap<String, String> {
-    items
-        .iter()
-        .map(|l| match l.split_once('=') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (l.clone(), String::new()),
-        })
-        .collect()
-}
-
 fn create(p: &Paths, a: &CreateArgs) -> Result<i32> {
     let mut ports = Vec::new();
     for spec in &a.publish {
@@ -252,7 +242,7 @@ fn create(p: &Paths, a: &CreateArgs) -> Result<i32> {
         name: a.name.clone(),
         share: engine::resolve_share(&a.share)?,
         hostname: a.hostname.clone(),
-        labels: parse_labels(&a.label),
+        labels: super::parse_key_values(&a.label),
         ports,
         network: a.network.clone().unwrap_or_default(),
         memory,
