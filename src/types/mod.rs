@@ -7,6 +7,7 @@
 //! lives with its owner (`impl` blocks in spec, network, config).
 
 pub mod container;
+pub mod inspect;
 pub mod net;
 pub mod restart;
 pub mod storage;

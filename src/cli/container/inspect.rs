@@ -32,15 +32,20 @@ fn inspect_image(g: &GlobalOpts, name: &str) -> Result<Value> {
     crate::engine::image::inspect_image(&ctx, name)
 }
 
+/// The engine's typed container inspect, as the JSON docker prints (and templates see).
+fn inspect_container(p: &Paths, name: &str) -> Result<Value> {
+    Ok(serde_json::to_value(ctr::inspect(p, name)?)?)
+}
+
 pub(super) fn inspect_cmd(p: &Paths, g: &GlobalOpts, a: &InspectArgs) -> Result<i32> {
     let mut values = Vec::new();
     let mut code = 0;
     for n in &a.names {
         let v = match a.kind.as_deref() {
             Some("volume") => volume::inspect(p, n),
-            Some("container") => ctr::inspect(p, n),
+            Some("container") => inspect_container(p, n),
             Some("image") => inspect_image(g, n),
-            _ => ctr::inspect(p, n).or_else(|e| {
+            _ => inspect_container(p, n).or_else(|e| {
                 if e.downcast_ref::<StateError>().is_some() {
                     inspect_image(g, n)
                         .or_else(|_| volume::inspect(p, n))

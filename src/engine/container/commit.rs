@@ -334,7 +334,8 @@ pub fn commit(ctx: &Context, query: &str, o: &CommitOptions) -> Result<String> {
         .with_context(|| format!("finding the image of container {id}"))?;
     let mut config = img::image_config_json(paths, &base)?;
     // The container's effective config is what inspect shows (docker commits container.Config).
-    let ctr_config = crate::engine::container::inspect(paths, &id)?["Config"].take();
+    let ctr_config = serde_json::to_value(super::inspect(paths, &id)?.config)
+        .context("encoding the container's config")?;
     let mut cfg = config["config"].as_object().cloned().unwrap_or_default();
     for k in [
         "User",

@@ -1,20 +1,20 @@
-//! `inspect` of a container: docker's JSON from the record, the state and the OCI spec.
+//! `inspect` of a container: docker's inspect record (`types::inspect`) from the container record, its
+//! state and its OCI spec. Returns data; the cli serialises it.
 
 use super::get;
 use crate::spec::{self, ContainerConfig, MountKind};
 use crate::state::{Containers, Status};
 use crate::store::Paths;
+use crate::types::inspect::{
+    ContainerInspect, Empty, GraphDriver, GraphDriverData, HostConfig, InspectConfig, InspectState,
+    LogConfig, MountPoint, OrderedMap, RestartPolicyJson, UlimitJson,
+};
 use anyhow::Result;
-use serde_json::{Value, json};
 use std::fs;
 use std::path::Path;
 
-fn opt_json<T: serde::Serialize>(v: &Option<T>) -> Value {
-    v.as_ref().map(|x| json!(x)).unwrap_or(Value::Null)
-}
-
-/// docker's `inspect` JSON for a container.
-pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
+/// docker's `inspect` for a container, typed ([`ContainerInspect`]); the cli serialises it.
+pub fn inspect(paths: &Paths, query: &str) -> Result<ContainerInspect> {
     let s = get(paths, query)?;
     let (r, st) = (&s.record, &s.state);
     let o = &r.config;
@@ -28,10 +28,10 @@ pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
     } else {
         o.cmd.clone()
     };
-    let entrypoint: Value = match &o.entrypoint {
-        Some(e) if e.is_empty() => Value::Null,
-        Some(e) => json!([e]),
-        None => opt_json(&r.image_config.entrypoint),
+    let entrypoint = match &o.entrypoint {
+        Some(e) if e.is_empty() => None,
+        Some(e) => Some(vec![e.clone()]),
+        None => r.image_config.entrypoint.clone(),
     };
     let mut labels = r.image_config.labels.clone();
     labels.extend(o.labels.clone());
@@ -48,140 +48,213 @@ pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
             )
         })
         .collect();
-    let mounts: Vec<Value> = r
+    let mounts: Vec<MountPoint> = r
         .mounts
         .iter()
         .map(|m| {
             let vol_name = m.kind == MountKind::Volume;
-            json!({
-                "Type": match m.kind { MountKind::Bind => "bind", MountKind::Volume => "volume", MountKind::Tmpfs => "tmpfs" },
-                "Name": if vol_name { Path::new(&m.source).parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).unwrap_or_default() } else { String::new() },
-                "Source": m.source,
-                "Destination": m.destination,
-                "Driver": if vol_name { "local" } else { "" },
-                "Mode": "",
-                "RW": !m.readonly,
-                "Propagation": if m.kind == MountKind::Bind { "rprivate" } else { "" },
-            })
+            MountPoint {
+                kind: match m.kind {
+                    MountKind::Bind => "bind",
+                    MountKind::Volume => "volume",
+                    MountKind::Tmpfs => "tmpfs",
+                }
+                .into(),
+                name: if vol_name {
+                    Path::new(&m.source)
+                        .parent()
+                        .and_then(|p| p.file_name())
+                        .map(|n| n.to_string_lossy().to_string())
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                source: m.source.clone(),
+                destination: m.destination.clone(),
+                driver: if vol_name { "local" } else { "" }.into(),
+                mode: String::new(),
+                rw: !m.readonly,
+                propagation: if m.kind == MountKind::Bind {
+                    "rprivate"
+                } else {
+                    ""
+                }
+                .into(),
+            }
         })
         .collect();
-    let exposed: serde_json::Map<String, Value> = r
-        .image_config
-        .exposed_ports
-        .iter()
-        .map(|p| (p.clone(), json!({})))
-        .collect();
+    let exposed = OrderedMap(
+        r.image_config
+            .exposed_ports
+            .iter()
+            .map(|p| (p.clone(), Empty {}))
+            .collect(),
+    );
     let running = st.is_running();
     let dir = Containers::new(paths).dir(&r.id);
-    let hostconfig = json!({
-        "Binds": if binds.is_empty() { Value::Null } else { json!(binds) },
-        "ContainerIDFile": "",
-        "LogConfig": {"Type": "json-file", "Config": {}},
-        "NetworkMode": if o.network.is_empty() { "none" } else { o.network.as_str() },
-        "PortBindings": {},
-        "RestartPolicy": {"Name": o.restart.name(), "MaximumRetryCount": o.restart.max_retries},
-        "AutoRemove": o.auto_remove,
-        "VolumeDriver": "",
-        "VolumesFrom": Value::Null,
-        "CapAdd": if o.cap_add.is_empty() { Value::Null } else { json!(o.cap_add) },
-        "CapDrop": if o.cap_drop.is_empty() { Value::Null } else { json!(o.cap_drop) },
-        "Dns": [], "DnsOptions": [], "DnsSearch": [], "ExtraHosts": Value::Null,
-        "IpcMode": "private",
-        "OomScoreAdj": 0,
-        "PidMode": "",
-        "Privileged": o.privileged,
-        "PublishAllPorts": false,
-        "ReadonlyRootfs": o.read_only,
-        "SecurityOpt": security_opt(o),
-        "UTSMode": "",
-        "UsernsMode": "",
-        "ShmSize": o.shm_size.unwrap_or(64 << 20),
-        "Runtime": "berth",
-        "Isolation": "",
-        "CpuShares": o.resources.cpu_shares.unwrap_or(0),
-        "Memory": o.resources.memory.unwrap_or(0),
-        "NanoCpus": o.resources.nano_cpus.unwrap_or(0),
-        "CgroupParent": "",
-        "CpusetCpus": o.resources.cpuset_cpus.clone().unwrap_or_default(),
-        "MemorySwap": o.resources.memory_swap.or(o.resources.memory.map(|m| m * 2)).unwrap_or(0),
-        "PidsLimit": o.resources.pids_limit,
-        "Ulimits": o.ulimits.iter().map(|u| json!({"Name": u.name, "Soft": u.soft, "Hard": u.hard})).collect::<Vec<_>>(),
-        "Init": Value::Null,
-        "Tmpfs": tmpfs_map(o),
-        "MaskedPaths": if o.privileged { json!([]) } else { json!(spec::MASKED_PATHS) },
-        "ReadonlyPaths": if o.privileged { json!([]) } else { json!(spec::READONLY_PATHS) },
-    });
-    let config = json!({
-        "Hostname": r.hostname,
-        "Domainname": "",
-        "User": o.user.clone().or(r.image_config.user.clone()).unwrap_or_default(),
-        "AttachStdin": o.interactive,
-        "AttachStdout": true,
-        "AttachStderr": true,
-        "ExposedPorts": if exposed.is_empty() { Value::Null } else { Value::Object(exposed) },
-        "Tty": o.tty,
-        "OpenStdin": o.interactive,
-        "StdinOnce": o.interactive,
-        "Env": env,
-        "Cmd": if cmd.is_empty() { Value::Null } else { json!(cmd) },
-        "Image": r.image,
-        "Volumes": if r.image_config.volumes.is_empty() { Value::Null } else {
-            Value::Object(r.image_config.volumes.iter().map(|v| (v.clone(), json!({}))).collect()) },
-        "WorkingDir": o.workdir.clone().or(r.image_config.working_dir.clone()).unwrap_or_default(),
-        "Entrypoint": entrypoint,
-        "OnBuild": Value::Null,
-        "Labels": labels,
-        "StopSignal": o.stop_signal.clone().or(r.image_config.stop_signal.clone()),
-    });
-    let networksettings = crate::engine::network::network_settings(paths, &r.id, &o.network);
-    Ok(json!({
-        "Id": r.id,
-        "Created": r.created,
-        "Path": r.path,
-        "Args": r.args,
-        "State": {
-            "Status": st.status.as_str(),
-            "Running": running,
-            "Paused": st.status == Status::Paused,
-            "Restarting": st.status == Status::Restarting,
-            "OOMKilled": st.oom_killed,
-            "Dead": false,
-            "Pid": if running { st.pid } else { 0 },
-            "ExitCode": st.exit_code,
-            "Error": st.error,
-            "StartedAt": st.started_at,
-            "FinishedAt": st.finished_at,
+    let some_if = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
+    let paths_unless_privileged = |p: &[&str]| {
+        if o.privileged {
+            Vec::new()
+        } else {
+            p.iter().map(|s| s.to_string()).collect()
+        }
+    };
+    let host_config = HostConfig {
+        binds: some_if(&binds),
+        container_id_file: String::new(),
+        log_config: LogConfig {
+            kind: "json-file".into(),
+            config: Default::default(),
         },
-        "Image": r.image_id,
-        "ResolvConfPath": dir.join("resolv.conf"),
-        "HostnamePath": dir.join("hostname"),
-        "HostsPath": dir.join("hosts"),
-        "LogPath": Containers::new(paths).log_path(&r.id),
-        "Name": format!("/{}", r.name),
-        "RestartCount": st.restart_count,
-        "Driver": "overlay",
-        "Platform": "linux",
-        "MountLabel": "",
-        "ProcessLabel": "",
-        "AppArmorProfile": "",
-        "ExecIDs": Value::Null,
-        "HostConfig": hostconfig,
-        "GraphDriver": {
-            "Name": "overlay",
-            "Data": {
-                "LowerDir": r.layers.iter().rev().map(|p| p.display().to_string()).collect::<Vec<_>>().join(":"),
-                "UpperDir": dir.join("upper"),
-                "WorkDir": dir.join("work"),
-                "MergedDir": dir.join("rootfs"),
+        network_mode: if o.network.is_empty() {
+            "none".into()
+        } else {
+            o.network.clone()
+        },
+        port_bindings: Default::default(),
+        restart_policy: RestartPolicyJson {
+            name: o.restart.name().into(),
+            maximum_retry_count: o.restart.max_retries,
+        },
+        auto_remove: o.auto_remove,
+        volume_driver: String::new(),
+        volumes_from: None,
+        cap_add: some_if(&o.cap_add),
+        cap_drop: some_if(&o.cap_drop),
+        dns: Vec::new(),
+        dns_options: Vec::new(),
+        dns_search: Vec::new(),
+        extra_hosts: None,
+        ipc_mode: "private".into(),
+        oom_score_adj: 0,
+        pid_mode: String::new(),
+        privileged: o.privileged,
+        publish_all_ports: false,
+        readonly_rootfs: o.read_only,
+        security_opt: security_opt(o),
+        uts_mode: String::new(),
+        userns_mode: String::new(),
+        shm_size: o.shm_size.unwrap_or(64 << 20),
+        runtime: "berth".into(),
+        isolation: String::new(),
+        cpu_shares: o.resources.cpu_shares.unwrap_or(0),
+        memory: o.resources.memory.unwrap_or(0),
+        nano_cpus: o.resources.nano_cpus.unwrap_or(0),
+        cgroup_parent: String::new(),
+        cpuset_cpus: o.resources.cpuset_cpus.clone().unwrap_or_default(),
+        memory_swap: o
+            .resources
+            .memory_swap
+            .or(o.resources.memory.map(|m| m * 2))
+            .unwrap_or(0),
+        pids_limit: o.resources.pids_limit,
+        ulimits: o
+            .ulimits
+            .iter()
+            .map(|u| UlimitJson {
+                name: u.name.clone(),
+                soft: u.soft,
+                hard: u.hard,
+            })
+            .collect(),
+        init: None,
+        tmpfs: tmpfs_map(o),
+        masked_paths: paths_unless_privileged(&spec::MASKED_PATHS),
+        readonly_paths: paths_unless_privileged(&spec::READONLY_PATHS),
+    };
+    let config = InspectConfig {
+        hostname: r.hostname.clone(),
+        domainname: String::new(),
+        user: o
+            .user
+            .clone()
+            .or(r.image_config.user.clone())
+            .unwrap_or_default(),
+        attach_stdin: o.interactive,
+        attach_stdout: true,
+        attach_stderr: true,
+        exposed_ports: (!exposed.0.is_empty()).then_some(exposed),
+        tty: o.tty,
+        open_stdin: o.interactive,
+        stdin_once: o.interactive,
+        env,
+        cmd: (!cmd.is_empty()).then_some(cmd),
+        image: r.image.clone(),
+        volumes: (!r.image_config.volumes.is_empty()).then(|| {
+            OrderedMap(
+                r.image_config
+                    .volumes
+                    .iter()
+                    .map(|v| (v.clone(), Empty {}))
+                    .collect(),
+            )
+        }),
+        working_dir: o
+            .workdir
+            .clone()
+            .or(r.image_config.working_dir.clone())
+            .unwrap_or_default(),
+        entrypoint,
+        on_build: None,
+        labels,
+        stop_signal: o.stop_signal.clone().or(r.image_config.stop_signal.clone()),
+    };
+    let network_settings = crate::engine::network::network_settings(paths, &r.id, &o.network);
+    Ok(ContainerInspect {
+        id: r.id.clone(),
+        created: r.created.clone(),
+        path: r.path.clone(),
+        args: r.args.clone(),
+        state: InspectState {
+            status: st.status.as_str().into(),
+            running,
+            paused: st.status == Status::Paused,
+            restarting: st.status == Status::Restarting,
+            oom_killed: st.oom_killed,
+            dead: false,
+            pid: if running { st.pid } else { 0 },
+            exit_code: st.exit_code,
+            error: st.error.clone(),
+            started_at: st.started_at.clone(),
+            finished_at: st.finished_at.clone(),
+        },
+        image: r.image_id.clone(),
+        resolv_conf_path: dir.join("resolv.conf"),
+        hostname_path: dir.join("hostname"),
+        hosts_path: dir.join("hosts"),
+        log_path: Containers::new(paths).log_path(&r.id),
+        name: format!("/{}", r.name),
+        restart_count: st.restart_count,
+        driver: "overlay".into(),
+        platform: "linux".into(),
+        mount_label: String::new(),
+        process_label: String::new(),
+        app_armor_profile: String::new(),
+        exec_ids: None,
+        host_config,
+        graph_driver: GraphDriver {
+            name: "overlay".into(),
+            data: GraphDriverData {
+                lower_dir: r
+                    .layers
+                    .iter()
+                    .rev()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(":"),
+                upper_dir: dir.join("upper"),
+                work_dir: dir.join("work"),
+                merged_dir: dir.join("rootfs"),
             },
         },
-        "Mounts": mounts,
-        "Config": config,
-        "NetworkSettings": networksettings,
-    }))
+        mounts,
+        config,
+        network_settings,
+    })
 }
 
-fn security_opt(o: &ContainerConfig) -> Value {
+fn security_opt(o: &ContainerConfig) -> Option<Vec<String>> {
     let mut v = Vec::new();
     match &o.seccomp {
         spec::SeccompChoice::Unconfined => v.push("seccomp=unconfined".to_string()),
@@ -191,19 +264,15 @@ fn security_opt(o: &ContainerConfig) -> Value {
     if o.no_new_privileges {
         v.push("no-new-privileges".into());
     }
-    if v.is_empty() { Value::Null } else { json!(v) }
+    (!v.is_empty()).then_some(v)
 }
 
-fn tmpfs_map(o: &ContainerConfig) -> Value {
-    let m: serde_json::Map<String, Value> = o
+fn tmpfs_map(o: &ContainerConfig) -> Option<OrderedMap<String>> {
+    let m: Vec<(String, String)> = o
         .mounts
         .iter()
         .filter(|m| m.kind == MountKind::Tmpfs)
-        .map(|m| (m.target.clone(), json!(m.options.join(","))))
+        .map(|m| (m.target.clone(), m.options.join(",")))
         .collect();
-    if m.is_empty() {
-        Value::Null
-    } else {
-        Value::Object(m)
-    }
+    (!m.is_empty()).then_some(OrderedMap(m))
 }
