@@ -6,12 +6,12 @@
 //! Must not be used below `cli`. Invariant: human strings are parsed here and only typed values go down.
 
 use super::{GlobalOpts, StatusError, format, stdout};
+use crate::engine::Paths;
 use crate::engine::network as engine;
 use crate::network::{
     self, DnsOptions, HostTarget, NetworkMode, NetworkRequest, PortMapping, Proto, Subnet, forward,
     ipam,
 };
-use crate::store::Paths;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use serde_json::json;

@@ -6,12 +6,12 @@
 //! only typed values reach `engine::pod`.
 
 use super::{GlobalOpts, StatusError, filter, format, human, stdout};
+use crate::engine::Paths;
+use crate::engine::container::Listed;
 use crate::engine::container::LogOptions;
 use crate::engine::pod::{self as engine, CreateOptions};
-use crate::spec::ContainerConfig;
-use crate::state::list::Listed;
-use crate::state::pod::{ExitPolicy, PodPort};
-use crate::store::Paths;
+use crate::engine::pod::{ExitPolicy, PodPort};
+use crate::types::ContainerConfig;
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
@@ -185,7 +185,7 @@ pub fn run(cmd: PodCommand, g: &GlobalOpts) -> Result<i32> {
         PodSub::Stop { time, pods } => each(&pods, |q| engine::stop(&p, q, time)),
         PodSub::Restart { pods } => each(&pods, |q| engine::restart(&p, q)),
         PodSub::Kill { signal, pods } => {
-            let sig = crate::spec::parse_signal(&signal)?;
+            let sig = crate::engine::container::parse_signal(&signal)?;
             each(&pods, |q| engine::kill(&p, q, sig))
         }
         PodSub::Pause { pods } => each(&pods, |q| engine::set_paused(&p, q, true)),
@@ -266,7 +266,7 @@ fn ps_row(s: &engine::PodSummary, trunc: bool, now: SystemTime) -> Value {
             id.to_string()
         }
     };
-    let created = crate::state::time::parse_rfc3339(&s.record.created).unwrap_or(now);
+    let created = crate::engine::parse_rfc3339(&s.record.created).unwrap_or(now);
     let names: Vec<String> = s.containers.iter().map(|c| c.record.name.clone()).collect();
     let networks: Vec<String> = if s.record.network == "none" {
         vec![]

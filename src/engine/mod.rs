@@ -12,7 +12,11 @@ pub mod short_name;
 pub mod volume;
 
 use crate::config::Config;
-use crate::store::Paths;
+
+/// Timestamps as the engine reports them (RFC 3339), read back for `ps`' relative times.
+pub use crate::state::time::parse_rfc3339;
+/// Where the store is: every engine call takes it (cli names it through the engine, not the store).
+pub use crate::store::Paths;
 use anyhow::Result;
 use std::path::Path;
 

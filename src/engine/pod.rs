@@ -31,7 +31,8 @@ use crate::engine::container::pod_member::{
 use crate::engine::container::{self as ctr, ImageInfo};
 use crate::network;
 use crate::spec::{ContainerConfig, ImageConfig};
-use crate::state::pod::{DEFAULT_SHARE, ExitPolicy, PodError, PodPort, PodRecord, Pods, SHAREABLE};
+use crate::state::pod::{DEFAULT_SHARE, PodError, PodRecord, Pods, SHAREABLE};
+pub use crate::state::pod::{ExitPolicy, PodPort};
 use crate::state::time::rfc3339_nano;
 use crate::state::{ContainerRecord, Containers, Status};
 use crate::store::{self, Paths};

@@ -3,9 +3,9 @@
 //! -t, and returns the container's exit code. If the monitor goes away without an exit frame, the exit
 //! code comes from the container's recorded state.
 
+use crate::engine::Paths;
 use crate::engine::container as ctr;
-use crate::state::attach::{self, Decoder};
-use crate::store::Paths;
+use crate::engine::container::stream::{self as attach, Decoder};
 use anyhow::Result;
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, RawFd};

@@ -1,10 +1,10 @@
 //! `inspect` of containers, images, volumes and pods, without a type: containers first.
 
 use crate::cli::{GlobalOpts, format, stdout};
+use crate::engine::Paths;
+use crate::engine::container::StateError;
 use crate::engine::container::{self as ctr};
 use crate::engine::volume;
-use crate::state::StateError;
-use crate::store::Paths;
 use anyhow::Result;
 use clap::Args;
 use serde_json::Value;

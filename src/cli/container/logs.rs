@@ -1,8 +1,8 @@
 //! `logs`: the container's log entries as docker prints them.
 
 use crate::cli::human;
+use crate::engine::Paths;
 use crate::engine::container::{self as ctr, LogOptions};
-use crate::store::Paths;
 use anyhow::Result;
 use clap::Args;
 use std::io::Write;

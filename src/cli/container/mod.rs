@@ -8,8 +8,8 @@
 //! exec.rs, attach.rs, stats.rs, ops.rs (update, commit, export, import), volumes.rs.
 
 use super::{GlobalOpts, StatusError, format, human, stdout};
+use crate::engine::Paths;
 use crate::engine::container::{self as ctr, ExitCodeError};
-use crate::store::Paths;
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use std::io::Write;
@@ -260,10 +260,10 @@ pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, attach: bool, wait_go: bool)
         return Ok(0);
     }
     if crate::engine::container::pod_member::monitor_needs_seal(&p, id) {
-        crate::runtime::seal::ensure_sealed()?;
+        crate::engine::container::ensure_sealed()?;
     }
     // A pod member's exit may end its pod (`--exit-policy stop`): decided by engine::pod.
-    let on_exit = |rec: &crate::state::ContainerRecord| crate::engine::pod::member_exited(&p, rec);
+    let on_exit = |rec: &crate::types::ContainerRecord| crate::engine::pod::member_exited(&p, rec);
     Ok(crate::monitor::run(&p, id, attach, &on_exit))
 }
 
@@ -295,7 +295,7 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             })
         }
         Verb::Kill(a) => {
-            let sig = crate::spec::parse_signal(&a.signal)
+            let sig = crate::engine::container::parse_signal(&a.signal)
                 .map_err(|_| exit_err(1, &anyhow::anyhow!("invalid signal: {}", a.signal)))?;
             each(&a.containers, |c| {
                 ctr::kill(&p, c, sig).map(|_| Some(c.to_string()))
@@ -379,7 +379,7 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
 fn stop_signal_flag(a: &StopArgs) -> Result<Option<i32>> {
     a.signal
         .as_deref()
-        .map(crate::spec::parse_signal)
+        .map(crate::engine::container::parse_signal)
         .transpose()
 }
 

@@ -4,10 +4,10 @@
 //! itself: every verb is one engine call (engine::container::update, engine::container::commit).
 
 use super::super::{GlobalOpts, StatusError, human, stdout};
+use crate::engine::Paths;
 use crate::engine::container::commit::{self as commit, CommitOptions, ImportOptions};
 use crate::engine::container::update::{self as container_update, UpdateOptions};
-use crate::spec::restart::RestartPolicy;
-use crate::store::Paths;
+use crate::types::RestartPolicy;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::io::{IsTerminal, Write};

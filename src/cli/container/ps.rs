@@ -1,11 +1,11 @@
 //! `ps`, `top` and `container prune`: listing, processes, removal of stopped containers.
 
 use crate::cli::{filter, format, human, stdout};
+use crate::engine::Paths;
+use crate::engine::container::Listed;
+use crate::engine::container::Status;
 use crate::engine::container::{self as ctr};
-use crate::spec::MountKind;
-use crate::state::Status;
-use crate::state::list::Listed;
-use crate::store::Paths;
+use crate::types::MountKind;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde_json::Value;
@@ -64,7 +64,7 @@ fn command_column(s: &Listed, trunc: bool) -> String {
 }
 
 fn status_column(s: &Listed, now: SystemTime) -> String {
-    let t = |x: &str| crate::state::time::parse_rfc3339(x).unwrap_or(now);
+    let t = |x: &str| crate::engine::parse_rfc3339(x).unwrap_or(now);
     match s.state.status {
         Status::Created => "Created".into(),
         Status::Running => human::status_up(t(&s.state.started_at), now, false),
@@ -212,7 +212,7 @@ fn ps_field(
 ) -> String {
     let trunc = !a.no_trunc;
     let r = &s.record;
-    let created = || crate::state::time::parse_rfc3339(&r.created).unwrap_or(now);
+    let created = || crate::engine::parse_rfc3339(&r.created).unwrap_or(now);
     match field {
         "Command" => command_column(s, trunc),
         "CreatedAt" => human::format_created_at(created()),
@@ -244,7 +244,7 @@ fn ps_field(
         "Ports" => String::new(),
         "RunningFor" => human::since(created(), now),
         "Size" if a.size => {
-            let rw = dir_size(&crate::state::Containers::new(p).dir(&r.id).join("upper"));
+            let rw = crate::engine::container::upper_size(p, &r.id);
             let virt: u64 = rw + r.layers.iter().map(|l| dir_size(l)).sum::<u64>();
             format!(
                 "{} (virtual {})",

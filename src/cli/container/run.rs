@@ -4,9 +4,9 @@
 use super::attach;
 use super::{as_125, each, exit_err};
 use crate::cli::{GlobalOpts, human, stdout};
+use crate::engine::Paths;
 use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo};
-use crate::spec::{ContainerConfig, MountKind, MountRequest, SeccompChoice, Ulimit};
-use crate::store::Paths;
+use crate::types::{ContainerConfig, MountKind, MountRequest, SeccompChoice, Ulimit};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::io::Write;
@@ -424,7 +424,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         auto_remove: flags.rm,
         pod: None,
         init: flags.init,
-        restart: crate::spec::restart::RestartPolicy::parse(&flags.restart)?,
+        restart: crate::types::RestartPolicy::parse(&flags.restart)?,
         // Filled from the config by create_from_flags.
         rootless_storage: None,
     };
@@ -540,7 +540,7 @@ pub(super) fn run_cmd(p: &Paths, g: &GlobalOpts, a: RunArgs) -> Result<i32> {
     // The monitor is started first and waits: its start-up overlaps the creation (issue 3). Not for a
     // pod's member, whose monitor may have to re-execute itself from a sealed copy once it has read the
     // container (engine::container::pod_member::monitor_needs_seal).
-    let id = crate::state::new_id().map_err(|e| as_125(&e))?;
+    let id = crate::engine::container::new_id().map_err(|e| as_125(&e))?;
     // Forked from a thread of its own, so the fork's cost also overlaps the creation.
     let pre = a.flags.pod.is_none().then(|| {
         let (p, id, attach) = (p.clone(), id.clone(), !a.detach);

@@ -5,8 +5,8 @@
 //! it quietly, as every command's output). Reads counters only through the engine (engine::container).
 
 use super::{StatsArgs, ctr, format, human, stdout};
-use crate::state::ContainerState;
-use crate::store::Paths;
+use crate::engine::Paths;
+use crate::engine::container::ContainerState;
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -55,7 +55,7 @@ struct Target {
 }
 
 /// One sample of a container's cgroup: when, and the counters.
-type Sample = (Instant, crate::runtime::cgroup::Stats);
+type Sample = (Instant, crate::engine::container::Stats);
 
 fn sample(p: &Paths, s: &Target) -> Option<Sample> {
     if !s.state.is_running() {

@@ -3,8 +3,8 @@
 use super::each;
 use super::ps::confirm;
 use crate::cli::{format, human, stdout};
+use crate::engine::Paths;
 use crate::engine::volume;
-use crate::store::Paths;
 use anyhow::{Result, bail};
 use clap::Subcommand;
 use serde_json::{Value, json};
@@ -67,7 +67,7 @@ pub(super) fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
             }
             let (name, anon) = match name {
                 Some(n) => (n, false),
-                None => (crate::state::new_id()?, true),
+                None => (crate::engine::container::new_id()?, true),
             };
             volume::create(p, &name, crate::cli::parse_key_values(&label), anon)?;
             writeln!(stdout(), "{name}")?;

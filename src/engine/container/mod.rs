@@ -26,6 +26,13 @@ mod stats;
 mod stop;
 pub mod update;
 
+/// The types the container verbs take and report, named here so the cli talks to the engine only.
+pub use crate::runtime::cgroup::Stats;
+pub use crate::runtime::seal::ensure_sealed;
+pub use crate::spec::parse_signal;
+pub use crate::state::attach as stream;
+pub use crate::state::list::Listed;
+pub use crate::state::{ContainerState, StateError, Status, new_id};
 pub use copy::copy;
 pub use create::{create, create_with_id};
 pub use diff::{Change, diff};
@@ -34,14 +41,14 @@ pub use inspect::inspect;
 pub use logs::{LogOptions, logs};
 pub use pause::set_paused;
 pub use pull::{PullEvent, PullPolicy, resolve_image};
-pub use remove::{prune, remove};
+pub use remove::{prune, remove, upper_size};
 pub use rename::rename;
 pub use start::{Attached, Prespawned, Started, attach, prespawn_monitor, start, start_prespawned};
 pub use stats::{net_io, pids, stats};
 pub use stop::{kill, stop, wait};
 
 use crate::spec::ImageConfig;
-use crate::state::{ContainerRecord, ContainerState, Containers};
+use crate::state::{ContainerRecord, Containers};
 use crate::store::Paths;
 use anyhow::Result;
 use std::path::PathBuf;

@@ -96,6 +96,11 @@ pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
     Ok((ids, bytes))
 }
 
+/// Bytes in the container's upper dir: what it wrote (`ps -s`, `container prune`).
+pub fn upper_size(paths: &Paths, id: &str) -> u64 {
+    dir_size(&Containers::new(paths).dir(id).join("upper"))
+}
+
 fn dir_size(p: &Path) -> u64 {
     let Ok(md) = fs::symlink_metadata(p) else {
         return 0;
