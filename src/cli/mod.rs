@@ -134,7 +134,7 @@ pub fn main() -> i32 {
     }
     if starts_a_container(std::env::args_os().skip(1)) {
         // First thing, even before parsing: the grace period it absorbs is the longest wait of `run`.
-        crate::runtime::cgroup::warm_attach();
+        crate::engine::container::warm_attach();
     }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
