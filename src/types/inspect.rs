@@ -206,3 +206,60 @@ pub struct InspectConfig {
     pub labels: BTreeMap<String, String>,
     pub stop_signal: Option<String>,
 }
+
+/// docker's `ImageInspect`. `Config` is the image config's own `config` object over docker's empty
+/// defaults (any key the image has is shown), so it stays a JSON object.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImageInspect {
+    pub id: String,
+    pub repo_tags: Vec<String>,
+    pub repo_digests: Vec<String>,
+    pub parent: String,
+    /// The image config's values as they are (docker copies them).
+    pub comment: serde_json::Value,
+    pub created: String,
+    pub docker_version: serde_json::Value,
+    pub author: serde_json::Value,
+    pub config: serde_json::Map<String, serde_json::Value>,
+    pub architecture: String,
+    /// Only when the image has one, right after Architecture (docker's order).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    pub os: String,
+    pub size: u64,
+    pub graph_driver: ImageGraphDriver,
+    #[serde(rename = "RootFS")]
+    pub root_fs: RootFs,
+    pub metadata: ImageMetadata,
+}
+
+/// docker's `GraphDriver` of an image (its layers' directories, topmost first).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImageGraphDriver {
+    pub data: ImageGraphDriverData,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImageGraphDriverData {
+    pub lower_dir: String,
+}
+
+/// docker's `RootFS`: the layers' diff ids, lowest first.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RootFs {
+    #[serde(rename = "Type")]
+    pub kind: String,
+    pub layers: Vec<String>,
+}
+
+/// docker's image `Metadata`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImageMetadata {
+    pub last_tag_time: String,
+}

@@ -29,7 +29,9 @@ fn inspect_image(g: &GlobalOpts, name: &str) -> Result<Value> {
         g.run_root.as_deref(),
         g.config.as_deref(),
     )?;
-    crate::engine::image::inspect_image(&ctx, name)
+    Ok(serde_json::to_value(crate::engine::image::inspect_image(
+        &ctx, name,
+    )?)?)
 }
 
 /// The engine's typed container inspect, as the JSON docker prints (and templates see).
