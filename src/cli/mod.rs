@@ -353,6 +353,18 @@ pub fn init_logging(g: &GlobalOpts) {
     }
 }
 
+/// The engine context of a command: the store's paths and the loaded config. The config's warnings
+/// are printed by the commands that use it (pull, run, create); the others stay silent, as before
+/// they loaded it.
+pub(crate) fn engine_context(g: &GlobalOpts) -> anyhow::Result<crate::engine::Context> {
+    let (ctx, _warnings) = crate::engine::Context::new(
+        g.root.as_deref(),
+        g.run_root.as_deref(),
+        g.config.as_deref(),
+    )?;
+    Ok(ctx)
+}
+
 /// `--label K=V` and `-o K=V` lists (`K` alone: an empty value) as docker parses them, for every
 /// command that takes them.
 pub(crate) fn parse_key_values(items: &[String]) -> std::collections::BTreeMap<String, String> {

@@ -6,7 +6,6 @@
 //! only typed values reach `engine::pod`.
 
 use super::{GlobalOpts, StatusError, filter, format, human, stdout};
-use crate::engine::Paths;
 use crate::engine::container::Listed;
 use crate::engine::container::LogOptions;
 use crate::engine::pod::{self as engine, CreateOptions};
@@ -162,8 +161,9 @@ pub struct PsArgs {
     pub format: Option<String>,
 }
 
-fn paths(g: &GlobalOpts) -> Result<Paths> {
-    Paths::resolve(g.root.as_deref(), g.run_root.as_deref())
+/// The engine context every container and pod verb takes ([`crate::cli::engine_context`]).
+fn paths(g: &GlobalOpts) -> Result<crate::engine::Context> {
+    crate::cli::engine_context(g)
 }
 
 pub fn run(cmd: PodCommand, g: &GlobalOpts) -> Result<i32> {
@@ -212,7 +212,7 @@ fn each(pods: &[String], mut f: impl FnMut(&str) -> Result<String>) -> Result<i3
     Ok(code)
 }
 
-fn create(p: &Paths, a: &CreateArgs) -> Result<i32> {
+fn create(p: &crate::engine::Context, a: &CreateArgs) -> Result<i32> {
     let mut ports = Vec::new();
     for spec in &a.publish {
         for m in super::network::parse_publish(spec)? {
@@ -304,7 +304,7 @@ fn pod_matches(s: &engine::PodSummary, k: &str, v: &str) -> Result<bool> {
     })
 }
 
-fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
+fn ps(p: &crate::engine::Context, a: &PsArgs) -> Result<i32> {
     let now = SystemTime::now();
     let rows = filter::retain(engine::list(p)?, &a.filter, pod_matches)?;
     let values: Vec<Value> = rows.iter().map(|s| ps_row(s, !a.no_trunc, now)).collect();
@@ -326,7 +326,7 @@ fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
     Ok(0)
 }
 
-fn inspect(p: &Paths, fmt: Option<&str>, pods: &[String]) -> Result<i32> {
+fn inspect(p: &crate::engine::Context, fmt: Option<&str>, pods: &[String]) -> Result<i32> {
     let mut values = Vec::new();
     let mut code = 0;
     for q in pods {
@@ -344,7 +344,7 @@ fn inspect(p: &Paths, fmt: Option<&str>, pods: &[String]) -> Result<i32> {
     Ok(code)
 }
 
-fn top(p: &Paths, q: &str) -> Result<i32> {
+fn top(p: &crate::engine::Context, q: &str) -> Result<i32> {
     let rows = engine::top(p, q)?;
     let mut out = stdout();
     let mut tw = Vec::new();
@@ -390,7 +390,7 @@ fn top(p: &Paths, q: &str) -> Result<i32> {
 }
 
 fn logs(
-    p: &Paths,
+    p: &crate::engine::Context,
     q: &str,
     follow: bool,
     timestamps: bool,
@@ -454,7 +454,7 @@ fn logs(
     Ok(0)
 }
 
-fn prune(p: &Paths, force: bool) -> Result<i32> {
+fn prune(p: &crate::engine::Context, force: bool) -> Result<i32> {
     if !force {
         let mut err = std::io::stderr();
         write!(
@@ -475,7 +475,7 @@ fn prune(p: &Paths, force: bool) -> Result<i32> {
 }
 
 /// `run/create --pod NAME|new:NAME`: create the pod if asked, check the member's options, record the pod.
-pub fn join_pod(p: &Paths, pod: &str, opts: &mut ContainerConfig) -> Result<()> {
+pub fn join_pod(p: &crate::engine::Context, pod: &str, opts: &mut ContainerConfig) -> Result<()> {
     let name = match pod.strip_prefix("new:") {
         Some(n) => {
             engine::create_for_run(p, n)?;
@@ -499,7 +499,7 @@ pub fn split_pod_filters(filters: &[String]) -> (Vec<String>, Vec<String>) {
 }
 
 /// `ps --filter pod=X`: the container's pod matches X by name, full id or id prefix (any of several).
-pub fn matches_pod_filters(p: &Paths, s: &Listed, pods: &[String]) -> bool {
+pub fn matches_pod_filters(p: &crate::engine::Context, s: &Listed, pods: &[String]) -> bool {
     if pods.is_empty() {
         return true;
     }
@@ -516,7 +516,12 @@ pub struct PodNames(BTreeMap<String, Option<(String, String)>>);
 
 impl PodNames {
     /// `ps --pod` columns: the pod's (short) id and name, empty outside a pod.
-    pub fn column(&mut self, p: &Paths, s: &Listed, trunc: bool) -> (String, String) {
+    pub fn column(
+        &mut self,
+        p: &crate::engine::Context,
+        s: &Listed,
+        trunc: bool,
+    ) -> (String, String) {
         let Some(pod) = s.record.config.pod.as_deref() else {
             return (String::new(), String::new());
         };

@@ -25,6 +25,7 @@
 //! Invariant: a member is only launched while its pod's infra is running, and `rm -f` leaves no process,
 //! mount, netns, veth, forwarder, cgroup or directory of the pod behind.
 
+use crate::engine::Context;
 use crate::engine::container::pod_member::{
     INFRA_BINARY, infra_binds, is_mountpoint, read_spec, write_spec,
 };
@@ -35,8 +36,8 @@ use crate::state::pod::{DEFAULT_SHARE, PodError, PodRecord, Pods, SHAREABLE};
 pub use crate::state::pod::{ExitPolicy, PodPort};
 use crate::state::time::rfc3339_nano;
 use crate::state::{ContainerRecord, Containers, Status};
-use crate::store::{self, Paths};
-use anyhow::{Context, Result, bail};
+use crate::store::{self};
+use anyhow::{Context as _, Result, bail};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::fs;
@@ -100,7 +101,8 @@ fn random_pod_name(id: &str) -> String {
 }
 
 /// `pod create`: the record, the infra root and the infra container (created, not started, as podman).
-pub fn create(paths: &Paths, opts: CreateOptions) -> Result<String> {
+pub fn create(ctx: &Context, opts: CreateOptions) -> Result<String> {
+    let paths = &ctx.paths;
     paths.ensure()?;
     let pods = Pods::new(paths);
     let id = pods.new_id()?;
@@ -111,7 +113,7 @@ pub fn create(paths: &Paths, opts: CreateOptions) -> Result<String> {
         let _ = fs::remove_dir_all(&dir);
         return Err(e);
     }
-    match create_infra(paths, &pods, &id, &name, &opts) {
+    match create_infra(ctx, &pods, &id, &name, &opts) {
         Ok(()) => Ok(id),
         Err(e) => {
             let _ = pods.release_name(&name, &id);
@@ -123,12 +125,13 @@ pub fn create(paths: &Paths, opts: CreateOptions) -> Result<String> {
 }
 
 fn create_infra(
-    paths: &Paths,
+    ctx: &Context,
     pods: &Pods,
     id: &str,
     name: &str,
     opts: &CreateOptions,
 ) -> Result<()> {
+    let paths = &ctx.paths;
     let share = if opts.share.is_empty() {
         resolve_share(&[])?
     } else {
@@ -196,7 +199,7 @@ fn create_infra(
         cap_drop: vec!["ALL".into()],
         ..Default::default()
     };
-    let infra_id = ctr::create(paths, &image, run)?;
+    let infra_id = ctr::create(ctx, &image, run)?;
     let result = (|| -> Result<()> {
         let c = Containers::new(paths);
         let mut spec = read_spec(&c, &infra_id)?;
@@ -228,7 +231,7 @@ fn create_infra(
         pods.save(&rec)
     })();
     if let Err(e) = result {
-        let _ = ctr::remove(paths, &infra_id, true, true);
+        let _ = ctr::remove(ctx, &infra_id, true, true);
         return Err(e);
     }
     Ok(())
@@ -273,11 +276,12 @@ fn remove_cgroup(pod_id: &str) -> Result<()> {
 
 /// Check a new member's options against its pod (podman's errors) and give the pod id to record.
 pub fn join_options(
-    paths: &Paths,
+    ctx: &Context,
     query: &str,
     opts: &mut ContainerConfig,
     published: bool,
 ) -> Result<()> {
+    let paths = &ctx.paths;
     let pods = Pods::new(paths);
     let id = pods.lookup(query)?;
     let pod = pods.load(&id)?;
@@ -310,9 +314,10 @@ pub fn join_options(
 }
 
 /// `--pod new:NAME`: create the pod with default options.
-pub fn create_for_run(paths: &Paths, name: &str) -> Result<String> {
+pub fn create_for_run(ctx: &Context, name: &str) -> Result<String> {
+    let _paths = &ctx.paths;
     create(
-        paths,
+        ctx,
         CreateOptions {
             name: Some(name.to_string()),
             ..Default::default()
@@ -354,7 +359,8 @@ pub struct PodSummary {
     pub status: &'static str,
 }
 
-fn summarize(paths: &Paths, pods: &Pods, id: &str) -> Result<PodSummary> {
+fn summarize(ctx: &Context, pods: &Pods, id: &str) -> Result<PodSummary> {
+    let paths = &ctx.paths;
     let record = pods.load(id)?;
     let c = Containers::new(paths);
     let mut containers = Vec::new();
@@ -365,7 +371,7 @@ fn summarize(paths: &Paths, pods: &Pods, id: &str) -> Result<PodSummary> {
     }
     containers.sort_by_key(|s| s.record.id != record.infra_id);
     // The fallback for a last member whose monitor was killed with -9 (see `member_exited`).
-    if exit_policy_due(&record, &containers) && stop_infra(paths, &record).is_ok() {
+    if exit_policy_due(&record, &containers) && stop_infra(ctx, &record).is_ok() {
         for s in containers.iter_mut() {
             if let Ok(st) = c.peek(&s.record.id) {
                 s.state = st;
@@ -399,7 +405,8 @@ fn exit_policy_due(pod: &PodRecord, containers: &[ctr::Summary]) -> bool {
 /// The exit hook of every container's monitor (`monitor::run`), run once the container's exit is recorded
 /// and its cgroup is gone: when the last member of a pod with `--exit-policy stop` exits, the pod stops
 /// then, as podman's does, rather than when a command next looks at it (berth has no daemon).
-pub fn member_exited(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
+pub fn member_exited(ctx: &Context, rec: &ContainerRecord) -> Result<()> {
+    let paths = &ctx.paths;
     let Some(pod_id) = rec.config.pod.as_deref() else {
         return Ok(());
     };
@@ -420,17 +427,18 @@ pub fn member_exited(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
         }
     }
     if exit_policy_due(&pod, &containers) {
-        stop_infra(paths, &pod).context("stopping the pod after its last container exited")?;
+        stop_infra(ctx, &pod).context("stopping the pod after its last container exited")?;
     }
     Ok(())
 }
 
 /// Every pod, newest first.
-pub fn list(paths: &Paths) -> Result<Vec<PodSummary>> {
+pub fn list(ctx: &Context) -> Result<Vec<PodSummary>> {
+    let paths = &ctx.paths;
     let pods = Pods::new(paths);
     let mut out = Vec::new();
     for id in pods.list_ids()? {
-        if let Ok(s) = summarize(paths, &pods, &id) {
+        if let Ok(s) = summarize(ctx, &pods, &id) {
             out.push(s);
         }
     }
@@ -438,20 +446,23 @@ pub fn list(paths: &Paths) -> Result<Vec<PodSummary>> {
     Ok(out)
 }
 
-pub fn get(paths: &Paths, query: &str) -> Result<PodSummary> {
+pub fn get(ctx: &Context, query: &str) -> Result<PodSummary> {
+    let paths = &ctx.paths;
     let pods = Pods::new(paths);
     let id = pods.lookup(query)?;
-    summarize(paths, &pods, &id)
+    summarize(ctx, &pods, &id)
 }
 
 /// `pod exists`.
-pub fn exists(paths: &Paths, query: &str) -> bool {
+pub fn exists(ctx: &Context, query: &str) -> bool {
+    let paths = &ctx.paths;
     Pods::new(paths).lookup(query).is_ok()
 }
 
 /// `pod inspect`: podman's JSON shape.
-pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
-    let s = get(paths, query)?;
+pub fn inspect(ctx: &Context, query: &str) -> Result<Value> {
+    let paths = &ctx.paths;
+    let s = get(ctx, query)?;
     let r = &s.record;
     let infra = s.containers.iter().find(|c| c.record.id == r.infra_id);
     let c = Containers::new(paths);
@@ -536,13 +547,14 @@ fn members(s: &PodSummary) -> Vec<&ctr::Summary> {
 }
 
 /// `pod start`: the infra first (its start sets up the network), then every member.
-pub fn start(paths: &Paths, query: &str) -> Result<String> {
-    let s = get(paths, query)?;
+pub fn start(ctx: &Context, query: &str) -> Result<String> {
+    let paths = &ctx.paths;
+    let s = get(ctx, query)?;
     let c = Containers::new(paths);
     if !c.peek(&s.record.infra_id)?.is_running() {
         let _l = Pods::new(paths).lock(&s.record.id)?;
         if !c.peek(&s.record.infra_id)?.is_running() {
-            ctr::start(paths, &s.record.infra_id, false)
+            ctr::start(ctx, &s.record.infra_id, false)
                 .context("starting the pod's infra container")?;
         }
     }
@@ -551,7 +563,7 @@ pub fn start(paths: &Paths, query: &str) -> Result<String> {
         if !m.state.is_running() {
             rep.record(
                 &m.record.id,
-                ctr::start(paths, &m.record.id, false).map(|_| ()),
+                ctr::start(ctx, &m.record.id, false).map(|_| ()),
             );
         }
     }
@@ -559,10 +571,11 @@ pub fn start(paths: &Paths, query: &str) -> Result<String> {
     Ok(s.record.id)
 }
 
-fn stop_infra(paths: &Paths, pod: &PodRecord) -> Result<()> {
+fn stop_infra(ctx: &Context, pod: &PodRecord) -> Result<()> {
+    let paths = &ctx.paths;
     let pods = Pods::new(paths);
     let _l = pods.lock(&pod.id)?;
-    ctr::stop(paths, &pod.infra_id, Some(10), None)?;
+    ctr::stop(ctx, &pod.infra_id, Some(10), None)?;
     network::teardown(paths, &pod.infra_id).context("tearing down the pod's network")?;
     unmount_shm(&pods, &pod.id)?;
     // A stopped pod holds no cgroup. A member whose monitor was killed with -9 keeps its own cgroup (inside
@@ -573,8 +586,9 @@ fn stop_infra(paths: &Paths, pod: &PodRecord) -> Result<()> {
 
 /// `pod stop [-t]`: members (in parallel, each with its stop signal and timeout), then the infra, its
 /// network and the pod's shm.
-pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<String> {
-    let s = get(paths, query)?;
+pub fn stop(ctx: &Context, query: &str, timeout: Option<i64>) -> Result<String> {
+    let _paths = &ctx.paths;
+    let s = get(ctx, query)?;
     let mut rep = VerbReport::default();
     let ids: Vec<String> = members(&s)
         .iter()
@@ -587,7 +601,7 @@ pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<String> 
             .map(|id| {
                 (
                     id.clone(),
-                    sc.spawn(move || ctr::stop(paths, id, timeout, None)),
+                    sc.spawn(move || ctr::stop(ctx, id, timeout, None)),
                 )
             })
             .collect();
@@ -604,20 +618,22 @@ pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<String> 
     for (id, r) in results {
         rep.record(&id, r);
     }
-    rep.record(&s.record.infra_id, stop_infra(paths, &s.record));
+    rep.record(&s.record.infra_id, stop_infra(ctx, &s.record));
     rep.into_result("stopping", &s.record.name)?;
     Ok(s.record.id)
 }
 
 /// `pod restart`.
-pub fn restart(paths: &Paths, query: &str) -> Result<String> {
-    stop(paths, query, None)?;
-    start(paths, query)
+pub fn restart(ctx: &Context, query: &str) -> Result<String> {
+    let _paths = &ctx.paths;
+    stop(ctx, query, None)?;
+    start(ctx, query)
 }
 
 /// `pod kill -s SIG`: every running container of the pod, infra included (podman).
-pub fn kill(paths: &Paths, query: &str, sig: i32) -> Result<String> {
-    let s = get(paths, query)?;
+pub fn kill(ctx: &Context, query: &str, sig: i32) -> Result<String> {
+    let _paths = &ctx.paths;
+    let s = get(ctx, query)?;
     let running: Vec<&ctr::Summary> = s
         .containers
         .iter()
@@ -629,18 +645,19 @@ pub fn kill(paths: &Paths, query: &str, sig: i32) -> Result<String> {
     let mut rep = VerbReport::default();
     // Members first, so the infra (and the namespaces) outlive them.
     for c in running.iter().filter(|c| c.record.id != s.record.infra_id) {
-        rep.record(&c.record.id, ctr::kill(paths, &c.record.id, sig));
+        rep.record(&c.record.id, ctr::kill(ctx, &c.record.id, sig));
     }
     if let Some(i) = running.iter().find(|c| c.record.id == s.record.infra_id) {
-        rep.record(&i.record.id, ctr::kill(paths, &i.record.id, sig));
+        rep.record(&i.record.id, ctr::kill(ctx, &i.record.id, sig));
     }
     rep.into_result("killing", &s.record.name)?;
     Ok(s.record.id)
 }
 
 /// `pod pause` / `pod unpause`: every running (paused) container through the freezer.
-pub fn set_paused(paths: &Paths, query: &str, pause: bool) -> Result<String> {
-    let s = get(paths, query)?;
+pub fn set_paused(ctx: &Context, query: &str, pause: bool) -> Result<String> {
+    let _paths = &ctx.paths;
+    let s = get(ctx, query)?;
     let mut rep = VerbReport::default();
     let want = if pause {
         Status::Running
@@ -648,7 +665,7 @@ pub fn set_paused(paths: &Paths, query: &str, pause: bool) -> Result<String> {
         Status::Paused
     };
     for c in s.containers.iter().filter(|c| c.state.status == want) {
-        rep.record(&c.record.id, ctr::set_paused(paths, &c.record.id, pause));
+        rep.record(&c.record.id, ctr::set_paused(ctx, &c.record.id, pause));
     }
     rep.into_result(if pause { "pausing" } else { "unpausing" }, &s.record.name)?;
     Ok(s.record.id)
@@ -656,8 +673,9 @@ pub fn set_paused(paths: &Paths, query: &str, pause: bool) -> Result<String> {
 
 /// `pod rm [-f]`: refuses a pod with running members unless forced (podman's wording); removes members,
 /// the infra, the network, the shm and the pod's files.
-pub fn remove(paths: &Paths, query: &str, force: bool) -> Result<String> {
-    let s = get(paths, query)?;
+pub fn remove(ctx: &Context, query: &str, force: bool) -> Result<String> {
+    let paths = &ctx.paths;
+    let s = get(ctx, query)?;
     let pods = Pods::new(paths);
     if !force && let Some(m) = members(&s).into_iter().find(|m| m.state.is_running()) {
         bail!(ctr::InvalidState(format!(
@@ -669,13 +687,13 @@ pub fn remove(paths: &Paths, query: &str, force: bool) -> Result<String> {
     }
     let mut rep = VerbReport::default();
     for m in members(&s) {
-        rep.record(&m.record.id, ctr::remove(paths, &m.record.id, true, true));
+        rep.record(&m.record.id, ctr::remove(ctx, &m.record.id, true, true));
     }
     // From here on the infra may go (see `guard_infra_removal`).
     let _ = fs::write(pods.run_dir(&s.record.id).join("removing"), b"");
     rep.record(
         &s.record.infra_id,
-        ctr::remove(paths, &s.record.infra_id, true, true),
+        ctr::remove(ctx, &s.record.infra_id, true, true),
     );
     rep.record(
         &s.record.infra_id,
@@ -692,13 +710,14 @@ pub fn remove(paths: &Paths, query: &str, force: bool) -> Result<String> {
 }
 
 /// `pod prune`: remove every pod with no running container. Returns the removed ids.
-pub fn prune(paths: &Paths) -> Result<Vec<String>> {
+pub fn prune(ctx: &Context) -> Result<Vec<String>> {
+    let _paths = &ctx.paths;
     let mut out = Vec::new();
-    for s in list(paths)? {
+    for s in list(ctx)? {
         if s.containers.iter().any(|c| c.state.is_running()) {
             continue;
         }
-        out.push(remove(paths, &s.record.id, false)?);
+        out.push(remove(ctx, &s.record.id, false)?);
     }
     Ok(out)
 }
@@ -714,8 +733,9 @@ pub struct TopRow {
 }
 
 /// `pod top`: every process in the pod's running containers (from their cgroups).
-pub fn top(paths: &Paths, query: &str) -> Result<Vec<TopRow>> {
-    let s = get(paths, query)?;
+pub fn top(ctx: &Context, query: &str) -> Result<Vec<TopRow>> {
+    let _paths = &ctx.paths;
+    let s = get(ctx, query)?;
     if !s.containers.iter().any(|c| c.state.is_running()) {
         bail!("pod top can only be used on pods with at least one running container");
     }
@@ -761,8 +781,9 @@ pub fn top(paths: &Paths, query: &str) -> Result<Vec<TopRow>> {
 }
 
 /// The members of a pod, for `pod logs` (the infra has no output).
-pub fn log_containers(paths: &Paths, query: &str) -> Result<Vec<(String, String)>> {
-    let s = get(paths, query)?;
+pub fn log_containers(ctx: &Context, query: &str) -> Result<Vec<(String, String)>> {
+    let _paths = &ctx.paths;
+    let s = get(ctx, query)?;
     Ok(members(&s)
         .into_iter()
         .map(|m| (m.record.id.clone(), m.record.name.clone()))
@@ -770,7 +791,8 @@ pub fn log_containers(paths: &Paths, query: &str) -> Result<Vec<(String, String)
 }
 
 /// The pod (id, name) a container belongs to, for `ps --pod` and `--filter pod=`.
-pub fn pod_of(paths: &Paths, pod: Option<&str>) -> Option<(String, String)> {
+pub fn pod_of(ctx: &Context, pod: Option<&str>) -> Option<(String, String)> {
+    let paths = &ctx.paths;
     let p = Pods::new(paths).load(pod?).ok()?;
     Some((p.id, p.name))
 }

@@ -3,7 +3,6 @@
 //! -t, and returns the container's exit code. If the monitor goes away without an exit frame, the exit
 //! code comes from the container's recorded state.
 
-use crate::engine::Paths;
 use crate::engine::container as ctr;
 use crate::engine::container::stream::{self as attach, Decoder};
 use anyhow::Result;
@@ -95,7 +94,7 @@ fn winsize_frame() -> Option<Vec<u8>> {
 
 /// Stream until the container exits; return its exit code.
 pub fn stream(
-    p: &Paths,
+    p: &crate::engine::Context,
     id: &str,
     mut conn: UnixStream,
     tty: bool,

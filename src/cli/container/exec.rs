@@ -1,7 +1,6 @@
 //! `exec [-i] [-t] [-d] [-e] [-u] [-w] CONTAINER COMMAND [ARG...]`: a process in a running container,
 //! through the same runtime pipeline as the container's init; exits with the process's code.
 
-use crate::engine::Paths;
 use crate::engine::container::{self as ctr, ExecOptions};
 use anyhow::{Context, Result};
 use clap::Args;
@@ -36,7 +35,7 @@ pub struct ExecArgs {
     pub command: Vec<String>,
 }
 
-pub fn exec_cmd(p: &Paths, a: ExecArgs) -> Result<i32> {
+pub fn exec_cmd(p: &crate::engine::Context, a: ExecArgs) -> Result<i32> {
     // Joining a running container needs the sealed binary (CVE-2019-5736); this re-executes us from a
     // sealed copy and returns only once we run from one. No threads exist yet in `exec`.
     crate::engine::container::ensure_sealed()?;

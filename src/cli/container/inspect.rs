@@ -1,7 +1,6 @@
 //! `inspect` of containers, images, volumes and pods, without a type: containers first.
 
 use crate::cli::{GlobalOpts, format, stdout};
-use crate::engine::Paths;
 use crate::engine::container::StateError;
 use crate::engine::container::{self as ctr};
 use crate::engine::volume;
@@ -35,22 +34,26 @@ fn inspect_image(g: &GlobalOpts, name: &str) -> Result<Value> {
 }
 
 /// The engine's typed container inspect, as the JSON docker prints (and templates see).
-fn inspect_container(p: &Paths, name: &str) -> Result<Value> {
+fn inspect_container(p: &crate::engine::Context, name: &str) -> Result<Value> {
     Ok(serde_json::to_value(ctr::inspect(p, name)?)?)
 }
 
-pub(super) fn inspect_cmd(p: &Paths, g: &GlobalOpts, a: &InspectArgs) -> Result<i32> {
+pub(super) fn inspect_cmd(
+    p: &crate::engine::Context,
+    g: &GlobalOpts,
+    a: &InspectArgs,
+) -> Result<i32> {
     let mut values = Vec::new();
     let mut code = 0;
     for n in &a.names {
         let v = match a.kind.as_deref() {
-            Some("volume") => volume::inspect(p, n),
+            Some("volume") => volume::inspect(&p.paths, n),
             Some("container") => inspect_container(p, n),
             Some("image") => inspect_image(g, n),
             _ => inspect_container(p, n).or_else(|e| {
                 if e.downcast_ref::<StateError>().is_some() {
                     inspect_image(g, n)
-                        .or_else(|_| volume::inspect(p, n))
+                        .or_else(|_| volume::inspect(&p.paths, n))
                         .map_err(|_| anyhow::anyhow!("No such object: {n}"))
                 } else {
                     Err(e)

@@ -1,7 +1,6 @@
 //! `logs`: the container's log entries as docker prints them.
 
 use crate::cli::human;
-use crate::engine::Paths;
 use crate::engine::container::{self as ctr, LogOptions};
 use anyhow::Result;
 use clap::Args;
@@ -34,7 +33,7 @@ fn parse_time(s: &Option<String>) -> Result<Option<SystemTime>> {
         .transpose()
 }
 
-pub(super) fn logs_cmd(p: &Paths, a: &LogsArgs) -> Result<i32> {
+pub(super) fn logs_cmd(p: &crate::engine::Context, a: &LogsArgs) -> Result<i32> {
     let tail = match a.tail.as_str() {
         "all" | "" => None,
         n => Some(

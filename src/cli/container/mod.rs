@@ -8,7 +8,6 @@
 //! exec.rs, attach.rs, stats.rs, ops.rs (update, commit, export, import), volumes.rs.
 
 use super::{GlobalOpts, StatusError, format, human, stdout};
-use crate::engine::Paths;
 use crate::engine::container::{self as ctr, ExitCodeError};
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
@@ -219,8 +218,9 @@ pub struct NamesArgs {
     pub containers: Vec<String>,
 }
 
-fn paths(g: &GlobalOpts) -> Result<Paths> {
-    Paths::resolve(g.root.as_deref(), g.run_root.as_deref())
+/// The engine context every container and pod verb takes ([`crate::cli::engine_context`]).
+fn paths(g: &GlobalOpts) -> Result<crate::engine::Context> {
+    crate::cli::engine_context(g)
 }
 
 /// An error with docker's exit code for `run`/`create`: berth's own failures are 125.
@@ -255,20 +255,30 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
 /// `internal monitor <id>`: what `start` re-executes berth as (also reached without clap, see
 /// [`super::monitor_fast_path`]).
 pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, attach: bool, wait_go: bool) -> Result<i32> {
-    let p = paths(g)?;
+    let p = crate::engine::Paths::resolve(g.root.as_deref(), g.run_root.as_deref())?;
     if wait_go && !crate::monitor::wait_go() {
         return Ok(0);
     }
     if crate::engine::container::pod_member::monitor_needs_seal(&p, id) {
         crate::engine::container::ensure_sealed()?;
     }
-    // A pod member's exit may end its pod (`--exit-policy stop`): decided by engine::pod.
-    let on_exit = |rec: &crate::types::ContainerRecord| crate::engine::pod::member_exited(&p, rec);
+    // A pod member's exit may end its pod (`--exit-policy stop`): decided by engine::pod. The engine
+    // context (which loads the config) is built only then, off the path of every other container.
+    let on_exit = |rec: &crate::types::ContainerRecord| {
+        if rec.config.pod.is_none() {
+            return Ok(());
+        }
+        crate::engine::pod::member_exited(&paths(g)?, rec)
+    };
     Ok(crate::monitor::run(&p, id, attach, &on_exit))
 }
 
 fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
-    let p = paths(g)?;
+    // `run`/`create` fail with docker's 125 for berth's own errors, a config that does not load too.
+    let p = match &v {
+        Verb::Run(_) | Verb::Create(_) => paths(g).map_err(|e| as_125(&e))?,
+        _ => paths(g)?,
+    };
     match v {
         Verb::Run(a) => run_cmd(&p, g, *a),
         Verb::Create(a) => {
@@ -368,7 +378,7 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             private_port,
         } => {
             let id = ctr::get(&p, &container)?.record.id;
-            let ports = crate::engine::network::published_ports(&p, &id);
+            let ports = crate::engine::network::published_ports(&p.paths, &id);
             let mut out = super::stdout();
             super::network::write_ports(&mut out, &ports, private_port.as_deref(), &container)?;
             Ok(0)

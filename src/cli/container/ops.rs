@@ -4,7 +4,6 @@
 //! itself: every verb is one engine call (engine::container::update, engine::container::commit).
 
 use super::super::{GlobalOpts, StatusError, human, stdout};
-use crate::engine::Paths;
 use crate::engine::container::commit::{self as commit, CommitOptions, ImportOptions};
 use crate::engine::container::update::{self as container_update, UpdateOptions};
 use crate::types::RestartPolicy;
@@ -84,7 +83,7 @@ fn context(g: &GlobalOpts) -> Result<crate::engine::Context> {
 }
 
 /// `update`: prints each container as given, as docker does; exit 1 if any failed.
-pub fn update(p: &Paths, a: &UpdateArgs) -> Result<i32> {
+pub fn update(p: &crate::engine::Context, a: &UpdateArgs) -> Result<i32> {
     let bytes = |s: &Option<String>| -> Result<Option<i64>> {
         s.as_deref()
             .map(|v| match v {
@@ -146,7 +145,7 @@ pub fn commit(g: &GlobalOpts, a: &CommitArgs) -> Result<i32> {
 }
 
 /// `export`: the tar to `-o FILE` or stdout, never to a terminal (docker/cli `export.go`).
-pub fn export(p: &Paths, a: &ExportArgs) -> Result<i32> {
+pub fn export(p: &crate::engine::Context, a: &ExportArgs) -> Result<i32> {
     match &a.output {
         Some(f) => commit::export_to_file(p, &a.container, f)?,
         None => {

@@ -1,7 +1,6 @@
 //! `ps`, `top` and `container prune`: listing, processes, removal of stopped containers.
 
 use crate::cli::{filter, format, human, stdout};
-use crate::engine::Paths;
 use crate::engine::container::Listed;
 use crate::engine::container::Status;
 use crate::engine::container::{self as ctr};
@@ -141,7 +140,7 @@ const PS_FIELDS: &[&str] = &[
     "PodName",
 ];
 
-pub(super) fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
+pub(super) fn ps(p: &crate::engine::Context, a: &PsArgs) -> Result<i32> {
     let now = SystemTime::now();
     let mut rows = ctr::list(p)?;
     if !(a.all || a.latest || a.last >= 0) {
@@ -203,7 +202,7 @@ pub(super) fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
 
 /// One field of a `ps` row (docker's `ps --format` fields, as strings).
 fn ps_field(
-    p: &Paths,
+    p: &crate::engine::Context,
     s: &Listed,
     field: &str,
     a: &PsArgs,
@@ -238,9 +237,9 @@ fn ps_field(
         "Names" => r.name.clone(),
         "Networks" if r.config.network.is_empty() => "none".into(),
         "Networks" => r.config.network.clone(),
-        "Ports" if s.state.is_running() => {
-            crate::cli::network::ports_column(&crate::engine::network::published_ports(p, &r.id))
-        }
+        "Ports" if s.state.is_running() => crate::cli::network::ports_column(
+            &crate::engine::network::published_ports(&p.paths, &r.id),
+        ),
         "Ports" => String::new(),
         "RunningFor" => human::since(created(), now),
         "Size" if a.size => {
@@ -262,7 +261,7 @@ fn ps_field(
 }
 
 /// docker's `top`: run the host's `ps` and keep the rows of the container's processes (moby does the same).
-pub(super) fn top(p: &Paths, container: &str, ps_args: &[String]) -> Result<i32> {
+pub(super) fn top(p: &crate::engine::Context, container: &str, ps_args: &[String]) -> Result<i32> {
     let pids = ctr::pids(p, container)?;
     let args: Vec<String> = if ps_args.is_empty() {
         vec!["-ef".into()]
@@ -297,7 +296,7 @@ pub(super) fn top(p: &Paths, container: &str, ps_args: &[String]) -> Result<i32>
     Ok(0)
 }
 
-pub(super) fn prune(p: &Paths, a: &PruneArgs) -> Result<i32> {
+pub(super) fn prune(p: &crate::engine::Context, a: &PruneArgs) -> Result<i32> {
     if !a.force
         && !confirm(
             "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ",

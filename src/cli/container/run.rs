@@ -4,7 +4,6 @@
 use super::attach;
 use super::{as_125, each, exit_err};
 use crate::cli::{GlobalOpts, human, stdout};
-use crate::engine::Paths;
 use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo};
 use crate::types::{ContainerConfig, MountKind, MountRequest, SeccompChoice, Ulimit};
 use anyhow::{Context, Result, bail};
@@ -436,7 +435,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
 }
 
 pub(super) fn create_from_flags(
-    p: &Paths,
+    p: &crate::engine::Context,
     g: &GlobalOpts,
     flags: &CreateFlags,
     id: Option<String>,
@@ -536,7 +535,7 @@ fn resolve_image(
     .map(|info| (info, storage))
 }
 
-pub(super) fn run_cmd(p: &Paths, g: &GlobalOpts, a: RunArgs) -> Result<i32> {
+pub(super) fn run_cmd(p: &crate::engine::Context, g: &GlobalOpts, a: RunArgs) -> Result<i32> {
     // The monitor is started first and waits: its start-up overlaps the creation (issue 3). Not for a
     // pod's member, whose monitor may have to re-execute itself from a sealed copy once it has read the
     // container (engine::container::pod_member::monitor_needs_seal).
@@ -564,7 +563,7 @@ pub(super) fn run_cmd(p: &Paths, g: &GlobalOpts, a: RunArgs) -> Result<i32> {
     Ok(code)
 }
 
-pub(super) fn start_cmd(p: &Paths, a: &StartArgs) -> Result<i32> {
+pub(super) fn start_cmd(p: &crate::engine::Context, a: &StartArgs) -> Result<i32> {
     if a.attach || a.interactive {
         if a.containers.len() > 1 {
             bail!("you cannot start and attach multiple containers at once");

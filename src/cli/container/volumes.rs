@@ -3,7 +3,6 @@
 use super::each;
 use super::ps::confirm;
 use crate::cli::{format, human, stdout};
-use crate::engine::Paths;
 use crate::engine::volume;
 use anyhow::{Result, bail};
 use clap::Subcommand;
@@ -55,7 +54,7 @@ pub enum VolumeCommand {
     },
 }
 
-pub(super) fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
+pub(super) fn volume_cmd(p: &crate::engine::Context, cmd: VolumeCommand) -> Result<i32> {
     match cmd {
         VolumeCommand::Create {
             name,
@@ -69,19 +68,19 @@ pub(super) fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
                 Some(n) => (n, false),
                 None => (crate::engine::container::new_id()?, true),
             };
-            volume::create(p, &name, crate::cli::parse_key_values(&label), anon)?;
+            volume::create(&p.paths, &name, crate::cli::parse_key_values(&label), anon)?;
             writeln!(stdout(), "{name}")?;
             Ok(0)
         }
         VolumeCommand::Ls { quiet, format: f } => {
-            let rows: Vec<Value> = volume::list(p)?
+            let rows: Vec<Value> = volume::list(&p.paths)?
                 .iter()
                 .map(|v| {
                     json!({
                         "Driver": "local",
                         "Labels": v.labels.iter().map(|(k, x)| format!("{k}={x}")).collect::<Vec<_>>().join(","),
                         "Links": "N/A",
-                        "Mountpoint": p.root.join("volumes").join(&v.name).join("_data"),
+                        "Mountpoint": p.paths.root.join("volumes").join(&v.name).join("_data"),
                         "Name": v.name,
                         "Scope": "local",
                         "Size": "N/A",
@@ -107,7 +106,7 @@ pub(super) fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
             let mut values = Vec::new();
             let mut code = 0;
             for n in &names {
-                match volume::inspect(p, n) {
+                match volume::inspect(&p.paths, n) {
                     Ok(v) => values.push(v),
                     Err(e) => {
                         let _ = writeln!(std::io::stderr(), "Error: {e:#}");
@@ -119,7 +118,7 @@ pub(super) fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
             Ok(code)
         }
         VolumeCommand::Rm { force, names } => each(&names, |n| {
-            volume::remove(p, n, force).map(|_| Some(n.to_string()))
+            volume::remove(&p.paths, n, force).map(|_| Some(n.to_string()))
         }),
         VolumeCommand::Prune { force, all } => {
             if !force
@@ -129,7 +128,7 @@ pub(super) fn volume_cmd(p: &Paths, cmd: VolumeCommand) -> Result<i32> {
             {
                 return Ok(0);
             }
-            let (names, bytes) = volume::prune(p, all)?;
+            let (names, bytes) = volume::prune(&p.paths, all)?;
             let mut out = stdout();
             if !names.is_empty() {
                 writeln!(out, "Deleted Volumes:")?;

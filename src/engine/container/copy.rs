@@ -1,22 +1,23 @@
 //! `cp`: where the container's root is (running or not); the copy itself is [`super::cp`].
 
 use super::InvalidState;
+use crate::engine::Context;
 use crate::monitor;
 use crate::state::{self, Containers};
-use crate::store::Paths;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context as _, Result, bail};
 use std::path::Path;
 
 /// `cp CONTAINER:SRC DEST` and `cp SRC CONTAINER:DEST`. docker copies to and from stopped and created
 /// containers too: then the rootfs is mounted in a child's private mount namespace (nothing on the host),
 /// under the container's lock so that `start` cannot mount the same upper dir meanwhile.
 pub fn copy(
-    paths: &Paths,
+    ctx: &Context,
     query: &str,
     into: bool,
     container_path: &str,
     host_path: &Path,
 ) -> Result<()> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let st = c.peek(&id)?;

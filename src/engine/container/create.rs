@@ -1,13 +1,14 @@
 //! `create`: a container's record, its OCI spec and its files, from an image and [`ContainerConfig`].
 
 use super::ImageInfo;
+use crate::engine::Context;
 use crate::monitor;
 use crate::spec::user::{LayeredRoot, resolve_user};
 use crate::spec::{self, ContainerConfig, HostContext};
 use crate::state::time::rfc3339_nano;
 use crate::state::{self, ContainerRecord, ContainerState, Containers};
-use crate::store::{self, Paths};
-use anyhow::{Context, Result};
+use crate::store::{self};
+use anyhow::{Context as _, Result};
 use std::fs;
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -105,17 +106,19 @@ fn random_name(attempt: u32) -> Result<String> {
 }
 
 /// Create a container from a resolved image. Returns its id.
-pub fn create(paths: &Paths, image: &ImageInfo, opts: ContainerConfig) -> Result<String> {
-    create_with_id(paths, state::new_id()?, image, opts)
+pub fn create(ctx: &Context, image: &ImageInfo, opts: ContainerConfig) -> Result<String> {
+    let _paths = &ctx.paths;
+    create_with_id(ctx, state::new_id()?, image, opts)
 }
 
 /// [`create`] under an id the caller drew with [`state::new_id`] (`run` pre-starts the monitor with it).
 pub fn create_with_id(
-    paths: &Paths,
+    ctx: &Context,
     id: String,
     image: &ImageInfo,
     opts: ContainerConfig,
 ) -> Result<String> {
+    let paths = &ctx.paths;
     paths.ensure()?;
     let c = Containers::new(paths);
     // What a monitor killed with -9 left in the trash goes with the next container (one readdir when

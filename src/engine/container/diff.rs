@@ -1,7 +1,7 @@
 //! `diff`: the container's upper dir against its image.
 
+use crate::engine::Context;
 use crate::state::Containers;
-use crate::store::Paths;
 use anyhow::Result;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,7 +14,8 @@ pub struct Change {
 }
 
 /// Changes of the container's upper dir against its image, sorted by path as docker prints them.
-pub fn diff(paths: &Paths, query: &str) -> Result<Vec<Change>> {
+pub fn diff(ctx: &Context, query: &str) -> Result<Vec<Change>> {
+    let paths = &ctx.paths;
     use std::os::unix::fs::{FileTypeExt, MetadataExt};
     let c = Containers::new(paths);
     let id = c.lookup(query)?;

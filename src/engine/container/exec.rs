@@ -1,11 +1,11 @@
 //! `exec`: a process in a running container, with every restriction its init has.
 
 use super::{ExitCodeError, InvalidState};
+use crate::engine::Context;
 use crate::monitor;
 use crate::spec::user::{LayeredRoot, resolve_user};
 use crate::state::{Containers, Status};
-use crate::store::Paths;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context as _, Result, bail};
 use std::fs;
 use std::path::PathBuf;
 
@@ -29,7 +29,8 @@ pub struct ExecHandle {
 
 /// Start a process in a running container with every restriction its init has (SECURITY.md F7).
 /// The caller must be single-threaded and run from the sealed binary (`runtime::seal::ensure_sealed`).
-pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
+pub fn exec(ctx: &Context, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
+    let paths = &ctx.paths;
     use crate::runtime::{LaunchError, Stdio};
     let c = Containers::new(paths);
     let id = c.lookup(query)?;

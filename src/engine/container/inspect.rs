@@ -2,9 +2,9 @@
 //! state and its OCI spec. Returns data; the cli serialises it.
 
 use super::get;
+use crate::engine::Context;
 use crate::spec::{self, ContainerConfig, MountKind};
 use crate::state::{Containers, Status};
-use crate::store::Paths;
 use crate::types::ContainerRecord;
 use crate::types::inspect::{
     ContainerInspect, Empty, GraphDriver, GraphDriverData, HostConfig, InspectConfig, InspectState,
@@ -15,8 +15,9 @@ use std::fs;
 use std::path::Path;
 
 /// docker's `inspect` for a container, typed ([`ContainerInspect`]); the cli serialises it.
-pub fn inspect(paths: &Paths, query: &str) -> Result<ContainerInspect> {
-    let s = get(paths, query)?;
+pub fn inspect(ctx: &Context, query: &str) -> Result<ContainerInspect> {
+    let paths = &ctx.paths;
+    let s = get(ctx, query)?;
     let (r, st) = (&s.record, &s.state);
     let o = &r.config;
     let env = fs::read(Containers::new(paths).dir(&r.id).join("config.json"))

@@ -1,9 +1,9 @@
 //! `logs`: the json-file log, filtered, optionally followed.
 
+use crate::engine::Context;
 use crate::monitor;
 use crate::state::{self, Containers};
-use crate::store::Paths;
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 use std::fs;
 use std::io::Read;
 use std::time::{Duration, SystemTime};
@@ -20,11 +20,12 @@ pub struct LogOptions {
 /// Read the json-file log, calling `sink(entry)` for each entry in order; with `follow`, keep reading
 /// until the container stops.
 pub fn logs(
-    paths: &Paths,
+    ctx: &Context,
     query: &str,
     o: &LogOptions,
     sink: &mut dyn FnMut(&monitor::log::LogEntry) -> Result<()>,
 ) -> Result<()> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let path = c.log_path(&id);

@@ -47,9 +47,9 @@ pub use start::{Attached, Prespawned, Started, attach, prespawn_monitor, start, 
 pub use stats::{net_io, pids, stats};
 pub use stop::{kill, stop, wait};
 
+use crate::engine::Context;
 use crate::spec::ImageConfig;
 use crate::state::{ContainerRecord, Containers};
-use crate::store::Paths;
 use anyhow::Result;
 use std::path::PathBuf;
 
@@ -86,12 +86,14 @@ pub struct Summary {
 }
 
 /// Every container with its current state, newest first (no locks: `ps` never blocks on a busy container).
-pub fn list(paths: &Paths) -> Result<Vec<crate::state::list::Listed>> {
+pub fn list(ctx: &Context) -> Result<Vec<crate::state::list::Listed>> {
+    let paths = &ctx.paths;
     Containers::new(paths).list()
 }
 
 /// The container's record and refreshed state.
-pub fn get(paths: &Paths, query: &str) -> Result<Summary> {
+pub fn get(ctx: &Context, query: &str) -> Result<Summary> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     Ok(Summary {

@@ -1,13 +1,14 @@
 //! `pause`/`unpause` through the cgroup freezer.
 
 use super::InvalidState;
+use crate::engine::Context;
 use crate::monitor;
 use crate::state::{Containers, Status};
-use crate::store::Paths;
 use anyhow::{Result, bail};
 
 /// `pause`/`unpause` through the cgroup freezer.
-pub fn set_paused(paths: &Paths, query: &str, pause: bool) -> Result<()> {
+pub fn set_paused(ctx: &Context, query: &str, pause: bool) -> Result<()> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;

@@ -8,10 +8,11 @@
 //! calls the container verbs, so the dependency runs one way (engine::pod -> engine::container).
 //! Depends on state (the pod records), store, runtime::cgroup and monitor (the pod cgroup's name).
 
+use crate::engine::Context;
 use crate::state::pod::{PodRecord, Pods};
 use crate::state::{ContainerRecord, Containers};
 use crate::store::{self, Paths};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context as _, Result, bail};
 use serde_json::{Value, json};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -180,7 +181,8 @@ fn mount_shm(pods: &Pods, id: &str) -> Result<PathBuf> {
 /// the infra, set up the pod's network and shm; for a member, start the infra if needed and point the
 /// member's spec at the infra's namespaces. A container outside any pod is left alone.
 /// Returns warnings for the user (limits of the pod that could not be applied, rootless).
-pub fn prepare_start(paths: &Paths, rec: &ContainerRecord) -> Result<Vec<String>> {
+pub fn prepare_start(ctx: &Context, rec: &ContainerRecord) -> Result<Vec<String>> {
+    let paths = &ctx.paths;
     let Some(pod_id) = rec.config.pod.as_deref() else {
         return Ok(Vec::new());
     };
@@ -196,7 +198,7 @@ pub fn prepare_start(paths: &Paths, rec: &ContainerRecord) -> Result<Vec<String>
         if st.is_running() {
             (st.pid, Vec::new())
         } else {
-            let s = super::start(paths, &pod.infra_id, false)
+            let s = super::start(ctx, &pod.infra_id, false)
                 .context("starting the pod's infra container")?;
             (s.pid, s.warnings)
         }

@@ -2,16 +2,17 @@
 
 use super::InvalidState;
 use super::stop::{disable_restart, signal, wait_stopped};
+use crate::engine::Context;
 use crate::monitor;
 use crate::state::{self, Containers, Status};
-use crate::store::Paths;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context as _, Result, bail};
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
 /// `rm [-f] [-v]`.
-pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<()> {
+pub fn remove(ctx: &Context, query: &str, force: bool, volumes: bool) -> Result<()> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;
@@ -64,7 +65,8 @@ pub fn remove(paths: &Paths, query: &str, force: bool, volumes: bool) -> Result<
 }
 
 /// `container prune`: remove every stopped container. Returns the ids and the bytes their upper dirs held.
-pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
+pub fn prune(ctx: &Context) -> Result<(Vec<String>, u64)> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let mut ids = Vec::new();
     let mut bytes = 0;
@@ -97,8 +99,8 @@ pub fn prune(paths: &Paths) -> Result<(Vec<String>, u64)> {
 }
 
 /// Bytes in the container's upper dir: what it wrote (`ps -s`, `container prune`).
-pub fn upper_size(paths: &Paths, id: &str) -> u64 {
-    dir_size(&Containers::new(paths).dir(id).join("upper"))
+pub fn upper_size(ctx: &Context, id: &str) -> u64 {
+    dir_size(&Containers::new(&ctx.paths).dir(id).join("upper"))
 }
 
 fn dir_size(p: &Path) -> u64 {

@@ -1,12 +1,13 @@
 //! `rename`: a new name, reserved before the old one is released.
 
 use super::InvalidState;
+use crate::engine::Context;
 use crate::state::Containers;
-use crate::store::Paths;
 use anyhow::{Result, bail};
 
 /// `rename OLD NEW`.
-pub fn rename(paths: &Paths, query: &str, new_name: &str) -> Result<()> {
+pub fn rename(ctx: &Context, query: &str, new_name: &str) -> Result<()> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let _l = c.lock(&id)?;

@@ -1,11 +1,12 @@
 //! `start` and `attach`: spawn the container's monitor (or wake a prespawned one) and connect to it.
 
 use super::{ExitCodeError, InvalidState};
+use crate::engine::Context;
 use crate::monitor::{self, Ready};
 use crate::spec;
 use crate::state::{Containers, Status};
 use crate::store::Paths;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context as _, Result, bail};
 use std::fs;
 use std::io::Read;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
@@ -37,7 +38,8 @@ pub struct Prespawned {
 }
 
 /// Start the monitor of the container `id` will name, before it exists. `attach` as for [`start`].
-pub fn prespawn_monitor(paths: &Paths, id: &str, attach: bool) -> Result<Prespawned> {
+pub fn prespawn_monitor(ctx: &Context, id: &str, attach: bool) -> Result<Prespawned> {
+    let paths = &ctx.paths;
     let (go_r, go_w) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
     let (child, ready, conn) = spawn_monitor(paths, id, attach, Some(go_r.as_raw_fd()))?;
@@ -54,22 +56,25 @@ pub fn prespawn_monitor(paths: &Paths, id: &str, attach: bool) -> Result<Prespaw
 
 /// Start a created or exited container by spawning its monitor. With `attach`, the monitor waits for our
 /// connection before launching, so no output is lost.
-pub fn start(paths: &Paths, query: &str, attach: bool) -> Result<Started> {
-    start_with(paths, query, attach, None)
+pub fn start(ctx: &Context, query: &str, attach: bool) -> Result<Started> {
+    let _paths = &ctx.paths;
+    start_with(ctx, query, attach, None)
 }
 
 /// [`start`] of the container a [`Prespawned`] monitor was started for.
-pub fn start_prespawned(paths: &Paths, pre: Prespawned) -> Result<Started> {
+pub fn start_prespawned(ctx: &Context, pre: Prespawned) -> Result<Started> {
+    let _paths = &ctx.paths;
     let (id, attach) = (pre.id.clone(), pre.attach);
-    start_with(paths, &id, attach, Some(pre))
+    start_with(ctx, &id, attach, Some(pre))
 }
 
 fn start_with(
-    paths: &Paths,
+    ctx: &Context,
     query: &str,
     attach: bool,
     pre: Option<Prespawned>,
 ) -> Result<Started> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let _lock = c.lock(&id)?;
@@ -93,7 +98,7 @@ fn start_with(
             "container {id} is marked for removal and cannot be started"
         )));
     }
-    let pod_warnings = super::pod_member::prepare_start(paths, &c.load_record(&id)?)?;
+    let pod_warnings = super::pod_member::prepare_start(ctx, &c.load_record(&id)?)?;
     let _ = fs::remove_file(c.attach_socket(&id));
     let (mut child, r, conn) = match pre {
         Some(p) if p.id == id => {
@@ -235,7 +240,8 @@ pub struct Attached {
 }
 
 /// `attach`: connect to a running container's monitor.
-pub fn attach(paths: &Paths, query: &str) -> Result<Attached> {
+pub fn attach(ctx: &Context, query: &str) -> Result<Attached> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;

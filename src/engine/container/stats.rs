@@ -1,14 +1,15 @@
 //! `top` and `stats`: the container's processes and resource usage.
 
 use super::InvalidState;
+use crate::engine::Context;
 use crate::monitor;
 use crate::state::Containers;
-use crate::store::Paths;
 use anyhow::{Result, bail};
 use std::fs;
 
 /// Host pids of every process of a running container (from its cgroup).
-pub fn pids(paths: &Paths, query: &str) -> Result<Vec<i32>> {
+pub fn pids(ctx: &Context, query: &str) -> Result<Vec<i32>> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;
@@ -20,7 +21,8 @@ pub fn pids(paths: &Paths, query: &str) -> Result<Vec<i32>> {
 }
 
 /// Resource usage of a running container (`stats`).
-pub fn stats(paths: &Paths, query: &str) -> Result<crate::runtime::cgroup::Stats> {
+pub fn stats(ctx: &Context, query: &str) -> Result<crate::runtime::cgroup::Stats> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;

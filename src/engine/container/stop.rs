@@ -1,11 +1,11 @@
 //! `stop`, `kill` and `wait`: signals to the recorded process, and waiting for its exit.
 
 use super::InvalidState;
+use crate::engine::Context;
 use crate::monitor;
 use crate::spec;
 use crate::state::{self, ContainerRecord, ContainerState, Containers, StateError, Status};
-use crate::store::Paths;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context as _, Result, bail};
 use std::time::{Duration, Instant};
 
 pub(super) fn stop_signal(rec: &ContainerRecord) -> i32 {
@@ -57,11 +57,12 @@ pub(super) fn wait_stopped(c: &Containers, id: &str, timeout: Duration) -> Resul
 /// `stop`: the stop signal (`signal`, else the container's StopSignal, else SIGTERM), then SIGKILL after
 /// `timeout` seconds (docker default 10).
 pub fn stop(
-    paths: &Paths,
+    ctx: &Context,
     query: &str,
     timeout: Option<i64>,
     signal_override: Option<i32>,
 ) -> Result<()> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;
@@ -102,7 +103,8 @@ pub(super) fn disable_restart(c: &Containers, id: &str, st: &ContainerState) -> 
 }
 
 /// `kill -s SIG`.
-pub fn kill(paths: &Paths, query: &str, sig: i32) -> Result<()> {
+pub fn kill(ctx: &Context, query: &str, sig: i32) -> Result<()> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let _l = c.lock(&id)?;
@@ -120,7 +122,8 @@ pub fn kill(paths: &Paths, query: &str, sig: i32) -> Result<()> {
 }
 
 /// `wait`: block until the container exits, return its exit code.
-pub fn wait(paths: &Paths, query: &str) -> Result<i32> {
+pub fn wait(ctx: &Context, query: &str) -> Result<i32> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let restarts = !c.load_record(&id)?.config.restart.is_none();

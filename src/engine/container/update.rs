@@ -6,12 +6,13 @@
 //! record, the spec and the live cgroup agree once `update` returns Ok; validation happens before any
 //! of them is written.
 
+use crate::engine::Context;
 use crate::monitor;
 use crate::spec;
 use crate::state::{Containers, Status};
-use crate::store::{self, Paths};
+use crate::store::{self};
 use crate::types::{ContainerConfig, Resources, RestartPolicy};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context as _, Result, bail};
 
 /// The flags of `update`; `None` leaves a value as it is.
 #[derive(Debug, Clone, Default)]
@@ -78,7 +79,8 @@ fn merge(o: &ContainerConfig, u: &UpdateOptions) -> Result<ContainerConfig> {
 }
 
 /// `update [flags] CONTAINER`.
-pub fn update(paths: &Paths, query: &str, u: &UpdateOptions) -> Result<()> {
+pub fn update(ctx: &Context, query: &str, u: &UpdateOptions) -> Result<()> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let _l = c.lock(&id)?;
