@@ -3,8 +3,10 @@
 //! image resolution of `run`/`create` (pull.rs). This file holds what they share: the errors, the image
 //! a container is made from, and `ps`/lookup.
 //!
-//! Each verb orders lock -> refresh -> act -> save (ARCHITECTURE.md). Returns reports; prints nothing.
-//! Depends on spec, state, store, and runtime only for cleanup after a crash and `exec`/`pause` (the runtime
+//! Each verb takes the engine [`Context`] and orders lock -> refresh -> act -> save (ARCHITECTURE.md).
+//! Returns reports (typed records, `types::inspect` for inspect); prints nothing. What a container does
+//! because it is in a pod is in pod_member.rs; engine::pod calls these verbs, never the reverse.
+//! Depends on types, spec, state, store, and runtime only for cleanup after a crash and `exec`/`pause` (the runtime
 //! is the one place that knows how to tear down or enter a container; documented deviation from the map).
 //! Invariant: a container is never signalled unless its pid's start time matches the recorded one.
 
@@ -48,8 +50,8 @@ pub use stats::{net_io, pids, stats};
 pub use stop::{kill, stop, wait};
 
 use crate::engine::Context;
-use crate::spec::ImageConfig;
 use crate::state::{ContainerRecord, Containers};
+use crate::types::ImageConfig;
 use anyhow::Result;
 use std::path::PathBuf;
 
