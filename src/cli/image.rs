@@ -471,7 +471,7 @@ fn inspect(ctx: &Context, a: InspectArgs) -> Result<i32> {
     let mut found = Vec::new();
     let mut missing = Vec::new();
     for n in &a.names {
-        match eng::inspect_image(ctx, n) {
+        match eng::inspect_image(ctx, n).and_then(|i| Ok(serde_json::to_value(i)?)) {
             Ok(v) => found.push(v),
             Err(e) if e.downcast_ref::<NoSuchImage>().is_some() => missing.push(e),
             Err(e) => return Err(e),

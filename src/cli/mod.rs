@@ -134,7 +134,7 @@ pub fn main() -> i32 {
     }
     if starts_a_container(std::env::args_os().skip(1)) {
         // First thing, even before parsing: the grace period it absorbs is the longest wait of `run`.
-        crate::runtime::cgroup::warm_attach();
+        crate::engine::container::warm_attach();
     }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -351,6 +351,30 @@ pub fn init_logging(g: &GlobalOpts) {
     if log::set_logger(&StderrLogger).is_ok() {
         log::set_max_level(level);
     }
+}
+
+/// The engine context of a command: the store's paths and the loaded config. The config's warnings
+/// are printed by the commands that use it (pull, run, create); the others stay silent, as before
+/// they loaded it.
+pub(crate) fn engine_context(g: &GlobalOpts) -> anyhow::Result<crate::engine::Context> {
+    let (ctx, _warnings) = crate::engine::Context::new(
+        g.root.as_deref(),
+        g.run_root.as_deref(),
+        g.config.as_deref(),
+    )?;
+    Ok(ctx)
+}
+
+/// `--label K=V` and `-o K=V` lists (`K` alone: an empty value) as docker parses them, for every
+/// command that takes them.
+pub(crate) fn parse_key_values(items: &[String]) -> std::collections::BTreeMap<String, String> {
+    items
+        .iter()
+        .map(|l| match l.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (l.clone(), String::new()),
+        })
+        .collect()
 }
 
 #[cfg(test)]

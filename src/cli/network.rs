@@ -6,16 +6,15 @@
 //! Must not be used below `cli`. Invariant: human strings are parsed here and only typed values go down.
 
 use super::{GlobalOpts, StatusError, format, stdout};
+use crate::engine::Paths;
 use crate::engine::network as engine;
 use crate::network::{
     self, DnsOptions, HostTarget, NetworkMode, NetworkRequest, PortMapping, Proto, Subnet, forward,
     ipam,
 };
-use crate::store::Paths;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
@@ -227,8 +226,8 @@ fn run_network(cmd: NetworkSub, g: &GlobalOpts) -> Result<i32> {
                 subnet,
                 gateway,
                 internal,
-                labels: parse_kv(&labels),
-                options: parse_kv(&opts),
+                labels: super::parse_key_values(&labels),
+                options: super::parse_key_values(&opts),
             };
             let id = engine::create(&paths, &opts)?;
             writeln!(out, "{id}")?;
@@ -347,16 +346,6 @@ fn confirm(prompt: &str) -> Result<bool> {
         line.trim().to_ascii_lowercase().as_str(),
         "y" | "yes"
     ))
-}
-
-fn parse_kv(items: &[String]) -> BTreeMap<String, String> {
-    items
-        .iter()
-        .map(|s| match s.split_once('=') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (s.clone(), String::new()),
-        })
-        .collect()
 }
 
 /// docker's `network ls` row (docker/cli `cli/command/formatter/network.go`): every field a string.

@@ -6,12 +6,11 @@
 //! only typed values reach `engine::pod`.
 
 use super::{GlobalOpts, StatusError, filter, format, human, stdout};
+use crate::engine::container::Listed;
 use crate::engine::container::LogOptions;
 use crate::engine::pod::{self as engine, CreateOptions};
-use crate::spec::RunOptions;
-use crate::state::list::Listed;
-use crate::state::pod::{ExitPolicy, PodPort};
-use crate::store::Paths;
+use crate::engine::pod::{ExitPolicy, PodPort};
+use crate::types::ContainerConfig;
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
@@ -162,8 +161,9 @@ pub struct PsArgs {
     pub format: Option<String>,
 }
 
-fn paths(g: &GlobalOpts) -> Result<Paths> {
-    Paths::resolve(g.root.as_deref(), g.run_root.as_deref())
+/// The engine context every container and pod verb takes ([`crate::cli::engine_context`]).
+fn paths(g: &GlobalOpts) -> Result<crate::engine::Context> {
+    crate::cli::engine_context(g)
 }
 
 pub fn run(cmd: PodCommand, g: &GlobalOpts) -> Result<i32> {
@@ -185,7 +185,7 @@ pub fn run(cmd: PodCommand, g: &GlobalOpts) -> Result<i32> {
         PodSub::Stop { time, pods } => each(&pods, |q| engine::stop(&p, q, time)),
         PodSub::Restart { pods } => each(&pods, |q| engine::restart(&p, q)),
         PodSub::Kill { signal, pods } => {
-            let sig = crate::spec::parse_signal(&signal)?;
+            let sig = crate::engine::container::parse_signal(&signal)?;
             each(&pods, |q| engine::kill(&p, q, sig))
         }
         PodSub::Pause { pods } => each(&pods, |q| engine::set_paused(&p, q, true)),
@@ -212,17 +212,7 @@ fn each(pods: &[String], mut f: impl FnMut(&str) -> Result<String>) -> Result<i3
     Ok(code)
 }
 
-fn parse_labels(items: &[String]) -> BTreeMap<String, String> {
-    items
-        .iter()
-        .map(|l| match l.split_once('=') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (l.clone(), String::new()),
-        })
-        .collect()
-}
-
-fn create(p: &Paths, a: &CreateArgs) -> Result<i32> {
+fn create(p: &crate::engine::Context, a: &CreateArgs) -> Result<i32> {
     let mut ports = Vec::new();
     for spec in &a.publish {
         for m in super::network::parse_publish(spec)? {
@@ -252,7 +242,7 @@ fn create(p: &Paths, a: &CreateArgs) -> Result<i32> {
         name: a.name.clone(),
         share: engine::resolve_share(&a.share)?,
         hostname: a.hostname.clone(),
-        labels: parse_labels(&a.label),
+        labels: super::parse_key_values(&a.label),
         ports,
         network: a.network.clone().unwrap_or_default(),
         memory,
@@ -276,7 +266,7 @@ fn ps_row(s: &engine::PodSummary, trunc: bool, now: SystemTime) -> Value {
             id.to_string()
         }
     };
-    let created = crate::state::time::parse_rfc3339(&s.record.created).unwrap_or(now);
+    let created = crate::engine::parse_rfc3339(&s.record.created).unwrap_or(now);
     let names: Vec<String> = s.containers.iter().map(|c| c.record.name.clone()).collect();
     let networks: Vec<String> = if s.record.network == "none" {
         vec![]
@@ -314,7 +304,7 @@ fn pod_matches(s: &engine::PodSummary, k: &str, v: &str) -> Result<bool> {
     })
 }
 
-fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
+fn ps(p: &crate::engine::Context, a: &PsArgs) -> Result<i32> {
     let now = SystemTime::now();
     let rows = filter::retain(engine::list(p)?, &a.filter, pod_matches)?;
     let values: Vec<Value> = rows.iter().map(|s| ps_row(s, !a.no_trunc, now)).collect();
@@ -336,7 +326,7 @@ fn ps(p: &Paths, a: &PsArgs) -> Result<i32> {
     Ok(0)
 }
 
-fn inspect(p: &Paths, fmt: Option<&str>, pods: &[String]) -> Result<i32> {
+fn inspect(p: &crate::engine::Context, fmt: Option<&str>, pods: &[String]) -> Result<i32> {
     let mut values = Vec::new();
     let mut code = 0;
     for q in pods {
@@ -354,7 +344,7 @@ fn inspect(p: &Paths, fmt: Option<&str>, pods: &[String]) -> Result<i32> {
     Ok(code)
 }
 
-fn top(p: &Paths, q: &str) -> Result<i32> {
+fn top(p: &crate::engine::Context, q: &str) -> Result<i32> {
     let rows = engine::top(p, q)?;
     let mut out = stdout();
     let mut tw = Vec::new();
@@ -400,7 +390,7 @@ fn top(p: &Paths, q: &str) -> Result<i32> {
 }
 
 fn logs(
-    p: &Paths,
+    p: &crate::engine::Context,
     q: &str,
     follow: bool,
     timestamps: bool,
@@ -464,7 +454,7 @@ fn logs(
     Ok(0)
 }
 
-fn prune(p: &Paths, force: bool) -> Result<i32> {
+fn prune(p: &crate::engine::Context, force: bool) -> Result<i32> {
     if !force {
         let mut err = std::io::stderr();
         write!(
@@ -485,7 +475,7 @@ fn prune(p: &Paths, force: bool) -> Result<i32> {
 }
 
 /// `run/create --pod NAME|new:NAME`: create the pod if asked, check the member's options, record the pod.
-pub fn join_pod(p: &Paths, pod: &str, opts: &mut RunOptions) -> Result<()> {
+pub fn join_pod(p: &crate::engine::Context, pod: &str, opts: &mut ContainerConfig) -> Result<()> {
     let name = match pod.strip_prefix("new:") {
         Some(n) => {
             engine::create_for_run(p, n)?;
@@ -509,7 +499,7 @@ pub fn split_pod_filters(filters: &[String]) -> (Vec<String>, Vec<String>) {
 }
 
 /// `ps --filter pod=X`: the container's pod matches X by name, full id or id prefix (any of several).
-pub fn matches_pod_filters(p: &Paths, s: &Listed, pods: &[String]) -> bool {
+pub fn matches_pod_filters(p: &crate::engine::Context, s: &Listed, pods: &[String]) -> bool {
     if pods.is_empty() {
         return true;
     }
@@ -526,7 +516,12 @@ pub struct PodNames(BTreeMap<String, Option<(String, String)>>);
 
 impl PodNames {
     /// `ps --pod` columns: the pod's (short) id and name, empty outside a pod.
-    pub fn column(&mut self, p: &Paths, s: &Listed, trunc: bool) -> (String, String) {
+    pub fn column(
+        &mut self,
+        p: &crate::engine::Context,
+        s: &Listed,
+        trunc: bool,
+    ) -> (String, String) {
         let Some(pod) = s.record.config.pod.as_deref() else {
             return (String::new(), String::new());
         };

@@ -6,7 +6,7 @@
 //! as in docker's API (`{{.Client.Version}}`, `{{.Driver}}`, `{{.CgroupVersion}}`, ...).
 
 use super::{GlobalOpts, format, generate, human, stdout};
-use crate::store::Paths;
+use crate::engine::Paths;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use serde_json::{Value, json};

@@ -641,7 +641,11 @@ pub fn image_config(
 }
 
 /// docker's `image inspect` object for one image.
-pub fn inspect_image(ctx: &Context, name_or_id: &str) -> Result<serde_json::Value> {
+pub fn inspect_image(
+    ctx: &Context,
+    name_or_id: &str,
+) -> Result<crate::types::inspect::ImageInspect> {
+    use crate::types::inspect as t;
     let rec = resolve_local(ctx, name_or_id)?;
     let cfg = image_config_json(&ctx.paths, &rec)?;
     let familiar = |s: &String| crate::image::reference::familiar_name(s);
@@ -659,41 +663,49 @@ pub fn inspect_image(ctx: &Context, name_or_id: &str) -> Result<serde_json::Valu
             dst.insert(k.clone(), v.clone());
         }
     }
-    let mut out = serde_json::json!({
-        "Id": rec.id,
-        "RepoTags": rec.repo_tags.iter().map(familiar).collect::<Vec<_>>(),
-        "RepoDigests": rec.repo_digests.iter().map(familiar).collect::<Vec<_>>(),
-        "Parent": "",
-        "Comment": cfg.get("comment").cloned().unwrap_or(serde_json::json!("")),
-        "Created": rec.created.clone().unwrap_or_default(),
-        "DockerVersion": cfg.get("docker_version").cloned().unwrap_or(serde_json::json!("")),
-        "Author": cfg.get("author").cloned().unwrap_or(serde_json::json!("")),
-        "Config": config,
-        "Architecture": rec.architecture,
-        "Os": rec.os,
-        "Size": rec.size,
-        "GraphDriver": {
-            "Data": {
-                "LowerDir": image_layers(&ctx.paths, &rec)?.iter().rev().map(|p| p.display().to_string()).collect::<Vec<_>>().join(":"),
+    let config = match config {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    Ok(t::ImageInspect {
+        id: rec.id.clone(),
+        repo_tags: rec.repo_tags.iter().map(familiar).collect(),
+        repo_digests: rec.repo_digests.iter().map(familiar).collect(),
+        parent: String::new(),
+        comment: cfg.get("comment").cloned().unwrap_or(serde_json::json!("")),
+        created: rec.created.clone().unwrap_or_default(),
+        docker_version: cfg
+            .get("docker_version")
+            .cloned()
+            .unwrap_or(serde_json::json!("")),
+        author: cfg.get("author").cloned().unwrap_or(serde_json::json!("")),
+        config,
+        architecture: rec.architecture.clone(),
+        variant: rec.variant.clone(),
+        os: rec.os.clone(),
+        size: rec.size,
+        graph_driver: t::ImageGraphDriver {
+            data: t::ImageGraphDriverData {
+                lower_dir: image_layers(&ctx.paths, &rec)?
+                    .iter()
+                    .rev()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(":"),
             },
-            "Name": "overlay2"
+            name: "overlay2".into(),
         },
-        "RootFS": { "Type": "layers", "Layers": rec.layers.iter().map(|l| l.diff_id.clone()).collect::<Vec<_>>() },
-        "Metadata": { "LastTagTime": rec.last_tag_time.clone().unwrap_or_else(|| "0001-01-01T00:00:00Z".into()) },
-    });
-    // docker prints Variant right after Architecture, and only when the image has one.
-    if let (Some(v), Some(o)) = (&rec.variant, out.as_object_mut()) {
-        let mut ordered = serde_json::Map::new();
-        for (k, val) in std::mem::take(o) {
-            let after = k == "Architecture";
-            ordered.insert(k, val);
-            if after {
-                ordered.insert("Variant".into(), serde_json::json!(v));
-            }
-        }
-        *o = ordered;
-    }
-    Ok(out)
+        root_fs: t::RootFs {
+            kind: "layers".into(),
+            layers: rec.layers.iter().map(|l| l.diff_id.clone()).collect(),
+        },
+        metadata: t::ImageMetadata {
+            last_tag_time: rec
+                .last_tag_time
+                .clone()
+                .unwrap_or_else(|| "0001-01-01T00:00:00Z".into()),
+        },
+    })
 }
 
 /// `berth tag SOURCE TARGET`.

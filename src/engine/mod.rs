@@ -5,9 +5,6 @@
 //! store through a [`Context`] built once per invocation.
 
 pub mod container;
-pub mod container_commit;
-pub mod container_cp;
-pub mod container_update;
 pub mod image;
 pub mod network;
 pub mod pod;
@@ -15,7 +12,11 @@ pub mod short_name;
 pub mod volume;
 
 use crate::config::Config;
-use crate::store::Paths;
+
+/// Timestamps as the engine reports them (RFC 3339), read back for `ps`' relative times.
+pub use crate::state::time::parse_rfc3339;
+/// Where the store is: every engine call takes it (cli names it through the engine, not the store).
+pub use crate::store::Paths;
 use anyhow::Result;
 use std::path::Path;
 

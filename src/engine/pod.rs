@@ -1,7 +1,7 @@
 //! Pod verbs (podman's semantics, DOCKER-COMPAT.md 1.5): create, start, stop, restart, kill, pause, unpause,
-//! rm, prune, exists, ps, inspect, top, logs; `run --init` ([`add_init`]); and the hooks the container
-//! path calls: [`prepare_start`] (before a pod container's monitor is spawned), [`monitor_needs_seal`],
-//! [`join_options`] (`run --pod`), [`guard_infra_removal`] and [`is_live_infra`] (`rm`, `container prune`).
+//! rm, prune, exists, ps, inspect, top, logs; [`join_options`] (`run --pod`) and [`member_exited`]. What a
+//! container does because it is in a pod (the hooks the container verbs call, and `run --init`) lives in
+//! `engine::container::pod_member`, so this module depends on engine::container and not the reverse.
 //!
 //! A pod is a record (`state::pod`) plus an infra container: an ordinary container record whose image is
 //! an empty directory (`<root>/pods/<id>/infra-root`) into which berth's own binary and the shared libraries
@@ -25,22 +25,25 @@
 //! Invariant: a member is only launched while its pod's infra is running, and `rm -f` leaves no process,
 //! mount, netns, veth, forwarder, cgroup or directory of the pod behind.
 
+use crate::engine::Context;
+use crate::engine::container::pod_member::{
+    INFRA_BINARY, infra_binds, is_mountpoint, read_spec, write_spec,
+};
 use crate::engine::container::{self as ctr, ImageInfo};
 use crate::network;
-use crate::spec::{ImageConfig, RunOptions};
-use crate::state::pod::{DEFAULT_SHARE, ExitPolicy, PodError, PodPort, PodRecord, Pods, SHAREABLE};
+use crate::spec::{ContainerConfig, ImageConfig};
+use crate::state::pod::{DEFAULT_SHARE, PodError, PodRecord, Pods, SHAREABLE};
+pub use crate::state::pod::{ExitPolicy, PodPort};
 use crate::state::time::rfc3339_nano;
 use crate::state::{ContainerRecord, Containers, Status};
-use crate::store::{self, Paths};
-use anyhow::{Context, Result, bail};
+use crate::store::{self};
+use anyhow::{Context as _, Result, bail};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-/// Where berth's binary appears inside the infra container.
-pub const INFRA_BINARY: &str = "/berth";
 /// The image name the infra container shows (it has no image).
 pub const INFRA_IMAGE: &str = "berth-pause";
 
@@ -98,7 +101,8 @@ fn random_pod_name(id: &str) -> String {
 }
 
 /// `pod create`: the record, the infra root and the infra container (created, not started, as podman).
-pub fn create(paths: &Paths, opts: CreateOptions) -> Result<String> {
+pub fn create(ctx: &Context, opts: CreateOptions) -> Result<String> {
+    let paths = &ctx.paths;
     paths.ensure()?;
     let pods = Pods::new(paths);
     let id = pods.new_id()?;
@@ -109,7 +113,7 @@ pub fn create(paths: &Paths, opts: CreateOptions) -> Result<String> {
         let _ = fs::remove_dir_all(&dir);
         return Err(e);
     }
-    match create_infra(paths, &pods, &id, &name, &opts) {
+    match create_infra(ctx, &pods, &id, &name, &opts) {
         Ok(()) => Ok(id),
         Err(e) => {
             let _ = pods.release_name(&name, &id);
@@ -121,12 +125,13 @@ pub fn create(paths: &Paths, opts: CreateOptions) -> Result<String> {
 }
 
 fn create_infra(
-    paths: &Paths,
+    ctx: &Context,
     pods: &Pods,
     id: &str,
     name: &str,
     opts: &CreateOptions,
 ) -> Result<()> {
+    let paths = &ctx.paths;
     let share = if opts.share.is_empty() {
         resolve_share(&[])?
     } else {
@@ -180,7 +185,7 @@ fn create_infra(
         .collect::<Result<_>>()?;
     // The infra's monitor sets up (and tears down) the pod's network like any container's: the network,
     // the published ports and the hostname are the infra's.
-    let run = RunOptions {
+    let run = ContainerConfig {
         name: Some(format!("{}-infra", &id[..12])),
         hostname: Some(hostname.clone()),
         labels: BTreeMap::new(),
@@ -194,7 +199,7 @@ fn create_infra(
         cap_drop: vec!["ALL".into()],
         ..Default::default()
     };
-    let infra_id = ctr::create(paths, &image, run)?;
+    let infra_id = ctr::create(ctx, &image, run)?;
     let result = (|| -> Result<()> {
         let c = Containers::new(paths);
         let mut spec = read_spec(&c, &infra_id)?;
@@ -226,88 +231,9 @@ fn create_infra(
         pods.save(&rec)
     })();
     if let Err(e) = result {
-        let _ = ctr::remove(paths, &infra_id, true, true);
+        let _ = ctr::remove(ctx, &infra_id, true, true);
         return Err(e);
     }
-    Ok(())
-}
-
-/// Host files to bind into the infra root: berth's binary at [`INFRA_BINARY`] and every shared library
-/// `ldd` names at its own path (the binary is dynamically linked; the infra root is otherwise empty).
-fn infra_binds() -> Result<Vec<(PathBuf, String)>> {
-    let exe = fs::read_link("/proc/self/exe").context("resolving berth's binary")?;
-    let exe = if exe.to_string_lossy().starts_with("/memfd:") {
-        std::env::current_exe().context("resolving berth's binary")?
-    } else {
-        exe
-    };
-    let mut out = vec![(exe.clone(), INFRA_BINARY.to_string())];
-    let ldd = std::process::Command::new("ldd")
-        .arg(&exe)
-        .env_clear()
-        .env("PATH", crate::spec::DEFAULT_PATH)
-        .output()
-        .context("running ldd on berth's binary")?;
-    // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)"
-    for line in String::from_utf8_lossy(&ldd.stdout).lines() {
-        let path = match line.split_once("=>") {
-            Some((_, rest)) => rest.split_whitespace().next(),
-            None => line.split_whitespace().next(),
-        };
-        if let Some(p) = path.filter(|p| p.starts_with('/')) {
-            out.push((PathBuf::from(p), p.to_string()));
-        }
-    }
-    Ok(out)
-}
-
-/// Where `--init` puts berth's binary and its libraries inside a container: under the container's own
-/// /dev tmpfs, so nothing is written into the image's filesystem (docker uses /sbin/docker-init).
-const INIT_DIR: &str = "/dev/.berth-init";
-
-/// `run --init`: make berth's reaper (`internal init`, [`crate::monitor::reaper::run_reaper`]) PID 1 of the
-/// container and the user's command its child. berth is dynamically linked and the image has its own
-/// libraries, so the binary runs through its own loader with its own library dir, all bind-mounted
-/// read-only into [`INIT_DIR`].
-pub fn add_init(spec: &mut Value) -> Result<()> {
-    let binds = infra_binds()?;
-    let mut loader = None;
-    let mounts = spec["mounts"]
-        .as_array_mut()
-        .context("spec without mounts")?;
-    for (i, (host, inside)) in binds.iter().enumerate() {
-        let name = Path::new(inside)
-            .file_name()
-            .context("library without a name")?
-            .to_string_lossy()
-            .to_string();
-        let dest = if i == 0 {
-            format!("{INIT_DIR}/berth")
-        } else {
-            format!("{INIT_DIR}/lib/{name}")
-        };
-        if name.starts_with("ld-linux") || name.starts_with("ld64") || name.starts_with("ld-musl") {
-            loader = Some(dest.clone());
-        }
-        mounts.push(json!({"destination": dest, "type": "bind", "source": host,
-            "options": ["bind", "ro", "nosuid", "nodev"]}));
-    }
-    let loader = loader.context("berth's dynamic loader not found by ldd")?;
-    let user_args: Vec<Value> = spec["process"]["args"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let mut args = vec![
-        json!(loader),
-        json!("--library-path"),
-        json!(format!("{INIT_DIR}/lib")),
-        json!(format!("{INIT_DIR}/berth")),
-        json!("internal"),
-        json!("init"),
-        json!("--"),
-    ];
-    args.extend(user_args);
-    spec["process"]["args"] = json!(args);
     Ok(())
 }
 
@@ -331,84 +257,6 @@ fn build_infra_root(root: &Path, binds: &[(PathBuf, String)]) -> Result<()> {
     Ok(())
 }
 
-fn read_spec(c: &Containers, id: &str) -> Result<Value> {
-    let p = c.dir(id).join("config.json");
-    serde_json::from_slice(&fs::read(&p).with_context(|| format!("reading {}", p.display()))?)
-        .with_context(|| format!("parsing {}", p.display()))
-}
-
-fn write_spec(c: &Containers, id: &str, spec: &Value) -> Result<()> {
-    store::write_atomic(
-        &c.dir(id).join("config.json"),
-        &serde_json::to_vec_pretty(spec).context("encoding spec")?,
-    )
-}
-
-/// The OCI namespace type of a pod share kind.
-fn oci_ns(kind: &str) -> &str {
-    match kind {
-        "net" => "network",
-        k => k,
-    }
-}
-
-/// Point the spec's `kind` namespace entry at `path` (None: a new namespace), adding the entry if missing.
-fn set_namespace(spec: &mut Value, kind: &str, path: Option<&Path>) -> Result<()> {
-    let nss = spec["linux"]["namespaces"]
-        .as_array_mut()
-        .context("spec without namespaces")?;
-    nss.retain(|n| n["type"] != kind);
-    let mut e = json!({"type": kind});
-    if let Some(p) = path {
-        e["path"] = json!(p);
-    }
-    nss.push(e);
-    Ok(())
-}
-
-/// Replace the mount at `dest` with a bind of `source`.
-fn set_bind(spec: &mut Value, dest: &str, source: &Path, options: &[&str]) -> Result<()> {
-    let mounts = spec["mounts"]
-        .as_array_mut()
-        .context("spec without mounts")?;
-    let m = json!({"destination": dest, "type": "bind", "source": source, "options": options});
-    match mounts.iter_mut().find(|m| m["destination"] == dest) {
-        Some(slot) => *slot = m,
-        None => mounts.push(m),
-    }
-    Ok(())
-}
-
-/// True when `path` is a mount point (its device differs from its parent's).
-fn is_mountpoint(path: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let (Ok(a), Some(Ok(b))) = (fs::metadata(path), path.parent().map(fs::metadata)) else {
-        return false;
-    };
-    a.dev() != b.dev()
-}
-
-/// Mount the pod's shared /dev/shm (a tmpfs, 64 MiB as docker's default) unless it is mounted.
-fn mount_shm(pods: &Pods, id: &str) -> Result<PathBuf> {
-    let shm = pods.shm_dir(id);
-    fs::create_dir_all(&shm).with_context(|| format!("creating {}", shm.display()))?;
-    // Rootless, berth cannot mount on the host: the directory itself (on the run root, a tmpfs under
-    // XDG_RUNTIME_DIR) is shared instead, without a size limit of its own.
-    if !pods.paths.rootless && !is_mountpoint(&shm) {
-        nix::mount::mount(
-            Some("shm"),
-            &shm,
-            Some("tmpfs"),
-            nix::mount::MsFlags::MS_NOSUID
-                | nix::mount::MsFlags::MS_NODEV
-                | nix::mount::MsFlags::MS_NOEXEC,
-            Some("mode=1777,size=65536k"),
-        )
-        .with_context(|| format!("mounting the pod's shm at {}", shm.display()))?;
-    }
-    Ok(shm)
-}
-
 fn unmount_shm(pods: &Pods, id: &str) -> Result<()> {
     let shm = pods.shm_dir(id);
     while is_mountpoint(&shm) {
@@ -419,114 +267,6 @@ fn unmount_shm(pods: &Pods, id: &str) -> Result<()> {
     crate::state::remove_dir_if_exists(&shm)
 }
 
-/// Hook of `container::start`, called with the container's lock held before its monitor is spawned: for
-/// the infra, set up the pod's network and shm; for a member, start the infra if needed and point the
-/// member's spec at the infra's namespaces. A container outside any pod is left alone.
-/// Returns warnings for the user (limits of the pod that could not be applied, rootless).
-pub fn prepare_start(paths: &Paths, rec: &ContainerRecord) -> Result<Vec<String>> {
-    let Some(pod_id) = rec.config.pod.as_deref() else {
-        return Ok(Vec::new());
-    };
-    let pods = Pods::new(paths);
-    let pod = pods.load(pod_id)?;
-    if pod.infra_id == rec.id {
-        return prepare_infra(paths, &pods, &pod);
-    }
-    let c = Containers::new(paths);
-    let (infra_pid, warnings) = {
-        let _l = pods.lock(pod_id)?;
-        let st = c.peek(&pod.infra_id)?;
-        if st.is_running() {
-            (st.pid, Vec::new())
-        } else {
-            let s = ctr::start(paths, &pod.infra_id, false)
-                .context("starting the pod's infra container")?;
-            (s.pid, s.warnings)
-        }
-    };
-    let mut spec = read_spec(&c, &rec.id)?;
-    for kind in &pod.share {
-        let p = PathBuf::from(format!("/proc/{infra_pid}/ns/{kind}"));
-        set_namespace(&mut spec, oci_ns(kind), Some(&p))?;
-    }
-    if paths.rootless {
-        // Rootless, the infra's namespaces belong to its user namespace; only a process inside it may
-        // join them (setns(2) needs CAP_SYS_ADMIN over the owning user namespace), so members join it too.
-        set_namespace(
-            &mut spec,
-            "user",
-            Some(&PathBuf::from(format!("/proc/{infra_pid}/ns/user"))),
-        )?;
-    }
-    let infra_dir = c.dir(&pod.infra_id);
-    if pod.shares("uts") {
-        // The hostname belongs to the pod: a joined UTS namespace already has it.
-        if let Some(o) = spec.as_object_mut() {
-            o.remove("hostname");
-        }
-        if let Some(env) = spec["process"]["env"].as_array_mut() {
-            env.retain(|e| !e.as_str().is_some_and(|s| s.starts_with("HOSTNAME=")));
-            env.push(json!(format!("HOSTNAME={}", pod.hostname)));
-        }
-    }
-    if pod.shares("net") {
-        let opts = ["rbind", "rprivate", "nosuid", "nodev", "noexec"];
-        for f in ["hosts", "resolv.conf", "hostname"] {
-            set_bind(&mut spec, &format!("/etc/{f}"), &infra_dir.join(f), &opts)?;
-        }
-    }
-    if pod.shares("ipc") {
-        set_bind(
-            &mut spec,
-            "/dev/shm",
-            &pods.shm_dir(pod_id),
-            &["rbind", "rprivate", "nosuid", "nodev", "noexec"],
-        )?;
-    }
-    write_spec(&c, &rec.id, &spec)?;
-    Ok(warnings)
-}
-
-fn prepare_infra(paths: &Paths, pods: &Pods, pod: &PodRecord) -> Result<Vec<String>> {
-    let c = Containers::new(paths);
-    let warnings = create_cgroup(paths, pod)?;
-    let mut spec = read_spec(&c, &pod.infra_id)?;
-    if pod.shares("ipc") {
-        let shm = mount_shm(pods, &pod.id)?;
-        set_bind(
-            &mut spec,
-            "/dev/shm",
-            &shm,
-            &["rbind", "rprivate", "nosuid", "nodev", "noexec"],
-        )?;
-    }
-    write_spec(&c, &pod.infra_id, &spec)?;
-    Ok(warnings)
-}
-
-/// Create the pod's cgroup with the pod's limits (idempotent: the pod restarts into it). The containers'
-/// cgroups are created inside it by their runtime, so the limits hold for their sum, as the limits of
-/// podman's pod cgroup parent do. Rootless, a cgroup that is not delegated becomes a warning.
-fn create_cgroup(paths: &Paths, pod: &PodRecord) -> Result<Vec<String>> {
-    let mut res = json!({});
-    if let Some(m) = pod.memory {
-        res["memory"] = json!({"limit": m});
-    }
-    if let Some(n) = pod.nano_cpus {
-        // docker's --cpus: a CFS quota per 100ms period.
-        res["cpu"] = json!({"period": 100_000u64, "quota": n / 10_000});
-    }
-    let res: oci_spec::runtime::LinuxResources =
-        serde_json::from_value(res).context("building the pod's cgroup limits")?;
-    let created = crate::runtime::cgroup::create(
-        &crate::monitor::pod_cgroup_name(&pod.id),
-        Some(&res),
-        paths.rootless,
-    )
-    .context("creating the pod's cgroup")?;
-    Ok(created.warnings)
-}
-
 /// Remove the pod's cgroup (idempotent). Its containers' cgroups must be gone: a cgroup with children
 /// cannot be removed.
 fn remove_cgroup(pod_id: &str) -> Result<()> {
@@ -534,28 +274,14 @@ fn remove_cgroup(pod_id: &str) -> Result<()> {
         .context("removing the pod's cgroup")
 }
 
-/// True when the container's monitor will join its pod's PID namespace: it must then run from a sealed
-/// binary (the runtime refuses otherwise; CVE-2019-5736).
-pub fn monitor_needs_seal(paths: &Paths, container_id: &str) -> bool {
-    let c = Containers::new(paths);
-    let Ok(rec) = c.load_record(container_id) else {
-        return false;
-    };
-    let Some(pod_id) = rec.config.pod.as_deref() else {
-        return false;
-    };
-    Pods::new(paths)
-        .load(pod_id)
-        .is_ok_and(|p| p.infra_id != rec.id && p.shares("pid"))
-}
-
 /// Check a new member's options against its pod (podman's errors) and give the pod id to record.
 pub fn join_options(
-    paths: &Paths,
+    ctx: &Context,
     query: &str,
-    opts: &mut RunOptions,
+    opts: &mut ContainerConfig,
     published: bool,
 ) -> Result<()> {
+    let paths = &ctx.paths;
     let pods = Pods::new(paths);
     let id = pods.lookup(query)?;
     let pod = pods.load(&id)?;
@@ -588,9 +314,10 @@ pub fn join_options(
 }
 
 /// `--pod new:NAME`: create the pod with default options.
-pub fn create_for_run(paths: &Paths, name: &str) -> Result<String> {
+pub fn create_for_run(ctx: &Context, name: &str) -> Result<String> {
+    let _paths = &ctx.paths;
     create(
-        paths,
+        ctx,
         CreateOptions {
             name: Some(name.to_string()),
             ..Default::default()
@@ -632,7 +359,8 @@ pub struct PodSummary {
     pub status: &'static str,
 }
 
-fn summarize(paths: &Paths, pods: &Pods, id: &str) -> Result<PodSummary> {
+fn summarize(ctx: &Context, pods: &Pods, id: &str) -> Result<PodSummary> {
+    let paths = &ctx.paths;
     let record = pods.load(id)?;
     let c = Containers::new(paths);
     let mut containers = Vec::new();
@@ -643,7 +371,7 @@ fn summarize(paths: &Paths, pods: &Pods, id: &str) -> Result<PodSummary> {
     }
     containers.sort_by_key(|s| s.record.id != record.infra_id);
     // The fallback for a last member whose monitor was killed with -9 (see `member_exited`).
-    if exit_policy_due(&record, &containers) && stop_infra(paths, &record).is_ok() {
+    if exit_policy_due(&record, &containers) && stop_infra(ctx, &record).is_ok() {
         for s in containers.iter_mut() {
             if let Ok(st) = c.peek(&s.record.id) {
                 s.state = st;
@@ -677,7 +405,8 @@ fn exit_policy_due(pod: &PodRecord, containers: &[ctr::Summary]) -> bool {
 /// The exit hook of every container's monitor (`monitor::run`), run once the container's exit is recorded
 /// and its cgroup is gone: when the last member of a pod with `--exit-policy stop` exits, the pod stops
 /// then, as podman's does, rather than when a command next looks at it (berth has no daemon).
-pub fn member_exited(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
+pub fn member_exited(ctx: &Context, rec: &ContainerRecord) -> Result<()> {
+    let paths = &ctx.paths;
     let Some(pod_id) = rec.config.pod.as_deref() else {
         return Ok(());
     };
@@ -698,17 +427,18 @@ pub fn member_exited(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
         }
     }
     if exit_policy_due(&pod, &containers) {
-        stop_infra(paths, &pod).context("stopping the pod after its last container exited")?;
+        stop_infra(ctx, &pod).context("stopping the pod after its last container exited")?;
     }
     Ok(())
 }
 
 /// Every pod, newest first.
-pub fn list(paths: &Paths) -> Result<Vec<PodSummary>> {
+pub fn list(ctx: &Context) -> Result<Vec<PodSummary>> {
+    let paths = &ctx.paths;
     let pods = Pods::new(paths);
     let mut out = Vec::new();
     for id in pods.list_ids()? {
-        if let Ok(s) = summarize(paths, &pods, &id) {
+        if let Ok(s) = summarize(ctx, &pods, &id) {
             out.push(s);
         }
     }
@@ -716,20 +446,23 @@ pub fn list(paths: &Paths) -> Result<Vec<PodSummary>> {
     Ok(out)
 }
 
-pub fn get(paths: &Paths, query: &str) -> Result<PodSummary> {
+pub fn get(ctx: &Context, query: &str) -> Result<PodSummary> {
+    let paths = &ctx.paths;
     let pods = Pods::new(paths);
     let id = pods.lookup(query)?;
-    summarize(paths, &pods, &id)
+    summarize(ctx, &pods, &id)
 }
 
 /// `pod exists`.
-pub fn exists(paths: &Paths, query: &str) -> bool {
+pub fn exists(ctx: &Context, query: &str) -> bool {
+    let paths = &ctx.paths;
     Pods::new(paths).lookup(query).is_ok()
 }
 
 /// `pod inspect`: podman's JSON shape.
-pub fn inspect(paths: &Paths, query: &str) -> Result<Value> {
-    let s = get(paths, query)?;
+pub fn inspect(ctx: &Context, query: &str) -> Result<Value> {
+    let paths = &ctx.paths;
+    let s = get(ctx, query)?;
     let r = &s.record;
     let infra = s.containers.iter().find(|c| c.record.id == r.infra_id);
     let c = Containers::new(paths);
@@ -814,13 +547,14 @@ fn members(s: &PodSummary) -> Vec<&ctr::Summary> {
 }
 
 /// `pod start`: the infra first (its start sets up the network), then every member.
-pub fn start(paths: &Paths, query: &str) -> Result<String> {
-    let s = get(paths, query)?;
+pub fn start(ctx: &Context, query: &str) -> Result<String> {
+    let paths = &ctx.paths;
+    let s = get(ctx, query)?;
     let c = Containers::new(paths);
     if !c.peek(&s.record.infra_id)?.is_running() {
         let _l = Pods::new(paths).lock(&s.record.id)?;
         if !c.peek(&s.record.infra_id)?.is_running() {
-            ctr::start(paths, &s.record.infra_id, false)
+            ctr::start(ctx, &s.record.infra_id, false)
                 .context("starting the pod's infra container")?;
         }
     }
@@ -829,7 +563,7 @@ pub fn start(paths: &Paths, query: &str) -> Result<String> {
         if !m.state.is_running() {
             rep.record(
                 &m.record.id,
-                ctr::start(paths, &m.record.id, false).map(|_| ()),
+                ctr::start(ctx, &m.record.id, false).map(|_| ()),
             );
         }
     }
@@ -837,10 +571,11 @@ pub fn start(paths: &Paths, query: &str) -> Result<String> {
     Ok(s.record.id)
 }
 
-fn stop_infra(paths: &Paths, pod: &PodRecord) -> Result<()> {
+fn stop_infra(ctx: &Context, pod: &PodRecord) -> Result<()> {
+    let paths = &ctx.paths;
     let pods = Pods::new(paths);
     let _l = pods.lock(&pod.id)?;
-    ctr::stop(paths, &pod.infra_id, Some(10), None)?;
+    ctr::stop(ctx, &pod.infra_id, Some(10), None)?;
     network::teardown(paths, &pod.infra_id).context("tearing down the pod's network")?;
     unmount_shm(&pods, &pod.id)?;
     // A stopped pod holds no cgroup. A member whose monitor was killed with -9 keeps its own cgroup (inside
@@ -851,8 +586,9 @@ fn stop_infra(paths: &Paths, pod: &PodRecord) -> Result<()> {
 
 /// `pod stop [-t]`: members (in parallel, each with its stop signal and timeout), then the infra, its
 /// network and the pod's shm.
-pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<String> {
-    let s = get(paths, query)?;
+pub fn stop(ctx: &Context, query: &str, timeout: Option<i64>) -> Result<String> {
+    let _paths = &ctx.paths;
+    let s = get(ctx, query)?;
     let mut rep = VerbReport::default();
     let ids: Vec<String> = members(&s)
         .iter()
@@ -865,7 +601,7 @@ pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<String> 
             .map(|id| {
                 (
                     id.clone(),
-                    sc.spawn(move || ctr::stop(paths, id, timeout, None)),
+                    sc.spawn(move || ctr::stop(ctx, id, timeout, None)),
                 )
             })
             .collect();
@@ -882,20 +618,22 @@ pub fn stop(paths: &Paths, query: &str, timeout: Option<i64>) -> Result<String> 
     for (id, r) in results {
         rep.record(&id, r);
     }
-    rep.record(&s.record.infra_id, stop_infra(paths, &s.record));
+    rep.record(&s.record.infra_id, stop_infra(ctx, &s.record));
     rep.into_result("stopping", &s.record.name)?;
     Ok(s.record.id)
 }
 
 /// `pod restart`.
-pub fn restart(paths: &Paths, query: &str) -> Result<String> {
-    stop(paths, query, None)?;
-    start(paths, query)
+pub fn restart(ctx: &Context, query: &str) -> Result<String> {
+    let _paths = &ctx.paths;
+    stop(ctx, query, None)?;
+    start(ctx, query)
 }
 
 /// `pod kill -s SIG`: every running container of the pod, infra included (podman).
-pub fn kill(paths: &Paths, query: &str, sig: i32) -> Result<String> {
-    let s = get(paths, query)?;
+pub fn kill(ctx: &Context, query: &str, sig: i32) -> Result<String> {
+    let _paths = &ctx.paths;
+    let s = get(ctx, query)?;
     let running: Vec<&ctr::Summary> = s
         .containers
         .iter()
@@ -907,18 +645,19 @@ pub fn kill(paths: &Paths, query: &str, sig: i32) -> Result<String> {
     let mut rep = VerbReport::default();
     // Members first, so the infra (and the namespaces) outlive them.
     for c in running.iter().filter(|c| c.record.id != s.record.infra_id) {
-        rep.record(&c.record.id, ctr::kill(paths, &c.record.id, sig));
+        rep.record(&c.record.id, ctr::kill(ctx, &c.record.id, sig));
     }
     if let Some(i) = running.iter().find(|c| c.record.id == s.record.infra_id) {
-        rep.record(&i.record.id, ctr::kill(paths, &i.record.id, sig));
+        rep.record(&i.record.id, ctr::kill(ctx, &i.record.id, sig));
     }
     rep.into_result("killing", &s.record.name)?;
     Ok(s.record.id)
 }
 
 /// `pod pause` / `pod unpause`: every running (paused) container through the freezer.
-pub fn set_paused(paths: &Paths, query: &str, pause: bool) -> Result<String> {
-    let s = get(paths, query)?;
+pub fn set_paused(ctx: &Context, query: &str, pause: bool) -> Result<String> {
+    let _paths = &ctx.paths;
+    let s = get(ctx, query)?;
     let mut rep = VerbReport::default();
     let want = if pause {
         Status::Running
@@ -926,7 +665,7 @@ pub fn set_paused(paths: &Paths, query: &str, pause: bool) -> Result<String> {
         Status::Paused
     };
     for c in s.containers.iter().filter(|c| c.state.status == want) {
-        rep.record(&c.record.id, ctr::set_paused(paths, &c.record.id, pause));
+        rep.record(&c.record.id, ctr::set_paused(ctx, &c.record.id, pause));
     }
     rep.into_result(if pause { "pausing" } else { "unpausing" }, &s.record.name)?;
     Ok(s.record.id)
@@ -934,8 +673,9 @@ pub fn set_paused(paths: &Paths, query: &str, pause: bool) -> Result<String> {
 
 /// `pod rm [-f]`: refuses a pod with running members unless forced (podman's wording); removes members,
 /// the infra, the network, the shm and the pod's files.
-pub fn remove(paths: &Paths, query: &str, force: bool) -> Result<String> {
-    let s = get(paths, query)?;
+pub fn remove(ctx: &Context, query: &str, force: bool) -> Result<String> {
+    let paths = &ctx.paths;
+    let s = get(ctx, query)?;
     let pods = Pods::new(paths);
     if !force && let Some(m) = members(&s).into_iter().find(|m| m.state.is_running()) {
         bail!(ctr::InvalidState(format!(
@@ -947,13 +687,13 @@ pub fn remove(paths: &Paths, query: &str, force: bool) -> Result<String> {
     }
     let mut rep = VerbReport::default();
     for m in members(&s) {
-        rep.record(&m.record.id, ctr::remove(paths, &m.record.id, true, true));
+        rep.record(&m.record.id, ctr::remove(ctx, &m.record.id, true, true));
     }
     // From here on the infra may go (see `guard_infra_removal`).
     let _ = fs::write(pods.run_dir(&s.record.id).join("removing"), b"");
     rep.record(
         &s.record.infra_id,
-        ctr::remove(paths, &s.record.infra_id, true, true),
+        ctr::remove(ctx, &s.record.infra_id, true, true),
     );
     rep.record(
         &s.record.infra_id,
@@ -970,13 +710,14 @@ pub fn remove(paths: &Paths, query: &str, force: bool) -> Result<String> {
 }
 
 /// `pod prune`: remove every pod with no running container. Returns the removed ids.
-pub fn prune(paths: &Paths) -> Result<Vec<String>> {
+pub fn prune(ctx: &Context) -> Result<Vec<String>> {
+    let _paths = &ctx.paths;
     let mut out = Vec::new();
-    for s in list(paths)? {
+    for s in list(ctx)? {
         if s.containers.iter().any(|c| c.state.is_running()) {
             continue;
         }
-        out.push(remove(paths, &s.record.id, false)?);
+        out.push(remove(ctx, &s.record.id, false)?);
     }
     Ok(out)
 }
@@ -992,8 +733,9 @@ pub struct TopRow {
 }
 
 /// `pod top`: every process in the pod's running containers (from their cgroups).
-pub fn top(paths: &Paths, query: &str) -> Result<Vec<TopRow>> {
-    let s = get(paths, query)?;
+pub fn top(ctx: &Context, query: &str) -> Result<Vec<TopRow>> {
+    let _paths = &ctx.paths;
+    let s = get(ctx, query)?;
     if !s.containers.iter().any(|c| c.state.is_running()) {
         bail!("pod top can only be used on pods with at least one running container");
     }
@@ -1039,39 +781,18 @@ pub fn top(paths: &Paths, query: &str) -> Result<Vec<TopRow>> {
 }
 
 /// The members of a pod, for `pod logs` (the infra has no output).
-pub fn log_containers(paths: &Paths, query: &str) -> Result<Vec<(String, String)>> {
-    let s = get(paths, query)?;
+pub fn log_containers(ctx: &Context, query: &str) -> Result<Vec<(String, String)>> {
+    let _paths = &ctx.paths;
+    let s = get(ctx, query)?;
     Ok(members(&s)
         .into_iter()
         .map(|m| (m.record.id.clone(), m.record.name.clone()))
         .collect())
 }
 
-/// True when `rec` is the infra container of a pod that is not being removed: `rm` refuses it and
-/// `container prune` skips it, as podman does, since the pod cannot start again without it.
-pub fn is_live_infra(paths: &Paths, rec: &ContainerRecord) -> bool {
-    let Some(pod_id) = rec.config.pod.as_deref() else {
-        return false;
-    };
-    let pods = Pods::new(paths);
-    pods.load(pod_id).is_ok_and(|p| p.infra_id == rec.id)
-        && !pods.run_dir(pod_id).join("removing").exists()
-}
-
-/// The hook of `container::remove`: podman's refusal to remove a pod's infra container on its own.
-pub fn guard_infra_removal(paths: &Paths, rec: &ContainerRecord) -> Result<()> {
-    if is_live_infra(paths, rec) {
-        let pod = rec.config.pod.as_deref().unwrap_or_default();
-        bail!(ctr::InvalidState(format!(
-            "container {} is the infra container of pod {pod} and cannot be removed without removing the pod",
-            rec.id
-        )));
-    }
-    Ok(())
-}
-
 /// The pod (id, name) a container belongs to, for `ps --pod` and `--filter pod=`.
-pub fn pod_of(paths: &Paths, pod: Option<&str>) -> Option<(String, String)> {
+pub fn pod_of(ctx: &Context, pod: Option<&str>) -> Option<(String, String)> {
+    let paths = &ctx.paths;
     let p = Pods::new(paths).load(pod?).ok()?;
     Some((p.id, p.name))
 }

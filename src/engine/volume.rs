@@ -7,7 +7,7 @@
 //! layers and never follows a symlink.
 
 use crate::spec::user::LayeredRoot;
-use crate::spec::{ImageConfig, MountKind, MountRequest, ResolvedMount, RunOptions};
+use crate::spec::{ContainerConfig, ImageConfig, MountKind, MountRequest, ResolvedMount};
 use crate::state::time::rfc3339_nano;
 use crate::state::{self, Containers};
 use crate::store::{self, Paths};
@@ -193,7 +193,7 @@ pub fn prune(paths: &Paths, all: bool) -> Result<(Vec<String>, u64)> {
 /// names of anonymous volumes created for this container.
 pub fn resolve_mounts(
     paths: &Paths,
-    opts: &RunOptions,
+    opts: &ContainerConfig,
     image: &ImageConfig,
     root: &LayeredRoot,
 ) -> Result<(Vec<ResolvedMount>, Vec<String>)> {

@@ -5,6 +5,7 @@
 //! (truncate + write on the same inode): a rename would leave the container looking at the old inode
 //! (containerd/nerdctl `docs/dev/store.md`).
 
+pub use crate::types::DnsOptions;
 use anyhow::{Context, Result};
 use std::fs::OpenOptions;
 use std::net::IpAddr;
@@ -60,14 +61,6 @@ pub fn hosts_content(input: &HostsInput, peers: &[PeerEntry]) -> String {
         s.push_str(&format!("{}\t{}\n", p.ip, p.names.join(" ")));
     }
     s
-}
-
-/// The DNS settings a container asked for (`--dns`, `--dns-search`, `--dns-option`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct DnsOptions {
-    pub servers: Vec<IpAddr>,
-    pub search: Vec<String>,
-    pub options: Vec<String>,
 }
 
 /// /etc/resolv.conf as docker derives it from the host's: loopback nameservers dropped (they cannot

@@ -10,6 +10,7 @@
 //! Must not depend on cli, engine, state. Invariant: the forwarder exits when its owner (the monitor)
 //! exits, watched through a pidfd, so it cannot outlive the container's supervisor by more than a moment.
 
+pub use crate::types::{PortMapping, Proto};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -24,14 +25,6 @@ use std::time::{Duration, Instant};
 
 /// How long a UDP session lives without traffic (docker's userland proxy: 90 s).
 pub const UDP_IDLE: Duration = Duration::from_secs(90);
-
-/// tcp or udp.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum Proto {
-    Tcp,
-    Udp,
-}
 
 impl std::fmt::Display for Proto {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -51,17 +44,6 @@ impl std::str::FromStr for Proto {
             _ => bail!("invalid proto: {s}"),
         }
     }
-}
-
-/// One `-p` entry, already split into single ports (the cli expands ranges).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PortMapping {
-    /// None: every address (0.0.0.0).
-    pub host_ip: Option<IpAddr>,
-    /// 0: a port the kernel picks (`-p 80`, `-P`).
-    pub host_port: u16,
-    pub container_port: u16,
-    pub proto: Proto,
 }
 
 /// A mapping as it was bound: the actual host port (docker's `HostPort`).

@@ -29,8 +29,6 @@ pub const DEFAULT_BRIDGE_DEVICE: &str = "berth0";
 /// Not docker's 172.17.0.0/16, which collides with a docker installed on the same host; podman's
 /// default too, so when the host uses it berth takes the next free one of [`default_pool`].
 pub const DEFAULT_SUBNET: &str = "10.88.0.0/16";
-/// Where the leases of bridges live as root: host-wide, whatever `--run-root` says (a tmpfs, as the run
-/// root: a reboot removes the bridges and their leases together).
 
 /// An IPv4 subnet: a network address and a prefix length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -76,6 +76,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 
 use crate::store::{self, Paths};
+pub use crate::types::{HostTarget, NetOptions};
 
 /// `--network` as the engine resolved it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,15 +90,6 @@ pub enum NetworkMode {
     Container(PathBuf),
     /// Bridge networks by name, the first one primary (eth0, default route); usually one.
     Bridge(Vec<String>),
-}
-
-/// `--add-host name:value`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum HostTarget {
-    Ip(IpAddr),
-    /// docker's `host-gateway`: the gateway of the container's first network (the host as the
-    /// container reaches it).
-    HostGateway,
 }
 
 /// Everything the monitor knows about a container's networking, typed (the cli parsed the strings).
@@ -942,56 +934,6 @@ pub fn remove_bridge(paths: &Paths, cfg: &NetworkConfig) -> Result<()> {
     link::remove_rules(&rules, &comment)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn veth_names_fit_ifnamsiz_and_differ_per_network() {
-        let a = veth_name("0123456789abcdef", "bridge");
-        let b = veth_name("0123456789abcdef", "appnet");
-        assert!(a.len() < libc::IFNAMSIZ && a.starts_with("bv"));
-        assert_ne!(a, b);
-    }
-
-    #[test]
-    fn mac_follows_docker_scheme() {
-        assert_eq!(mac_for(Ipv4Addr::new(172, 17, 0, 2)), "02:42:ac:11:00:02");
-    }
-
-    #[test]
-    fn own_process_start_time_is_known() {
-        assert!(process_start_time(std::process::id()).is_some());
-        assert!(alive(
-            std::process::id(),
-            process_start_time(std::process::id())
-        ));
-        assert!(!alive(std::process::id(), Some(1)));
-    }
-}
-
-/// What `run`/`create` flags say about networking besides `--network` and `--hostname`, typed by the cli
-/// and stored with the container's config (`RunOptions::net`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NetOptions {
-    /// `-p`, expanded to single ports.
-    #[serde(default)]
-    pub ports: Vec<PortMapping>,
-    /// `-P`: every EXPOSEd port of the image to a random host port.
-    #[serde(default)]
-    pub publish_all: bool,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    #[serde(default)]
-    pub extra_hosts: Vec<(String, HostTarget)>,
-    #[serde(default)]
-    pub dns: DnsOptions,
-    #[serde(default)]
-    pub mac_address: Option<String>,
-    #[serde(default)]
-    pub ip: Option<Ipv4Addr>,
-}
-
 /// The ports `-P` publishes: each EXPOSEd `80/tcp` (the image config's keys) to a random host port,
 /// unless `-p` already maps it.
 pub fn publish_all_ports(exposed: &[String], explicit: &[PortMapping]) -> Vec<PortMapping> {
@@ -1174,4 +1116,32 @@ pub fn attach_rootless_for_monitor(
     };
     record_rootless(paths, c.id, std::process::id(), &net)?;
     Ok(Some(net))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn veth_names_fit_ifnamsiz_and_differ_per_network() {
+        let a = veth_name("0123456789abcdef", "bridge");
+        let b = veth_name("0123456789abcdef", "appnet");
+        assert!(a.len() < libc::IFNAMSIZ && a.starts_with("bv"));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn mac_follows_docker_scheme() {
+        assert_eq!(mac_for(Ipv4Addr::new(172, 17, 0, 2)), "02:42:ac:11:00:02");
+    }
+
+    #[test]
+    fn own_process_start_time_is_known() {
+        assert!(process_start_time(std::process::id()).is_some());
+        assert!(alive(
+            std::process::id(),
+            process_start_time(std::process::id())
+        ));
+        assert!(!alive(std::process::id(), Some(1)));
+    }
 }

@@ -1,8 +1,9 @@
-//! Pure translation: image config + run options -> `oci_spec::runtime::Spec`, with docker's defaults.
+//! Pure translation: image config + container config -> `oci_spec::runtime::Spec`, with docker's defaults.
 //!
-//! Owns [`RunOptions`] (everything `run`/`create` flags say), docker's default capabilities, mounts,
-//! masked and read-only paths, devices, namespaces, rlimits, and the seccomp profile ([`seccomp`]).
-//! Must not depend on cli, engine, runtime or the store; the only I/O is reading the image's
+//! Builds from [`ContainerConfig`] (the record of what `run`/`create` flags say, in `types`; re-exported
+//! here with its parts) and owns docker's default capabilities, mounts, masked and read-only paths,
+//! devices, namespaces, rlimits, and the seccomp profile ([`seccomp`]).
+//! Must not depend on cli, engine, runtime, the store, network, config or monitor (only `types`); the only I/O is reading the image's
 //! /etc/passwd and /etc/group through [`user::RootReader`] and a seccomp profile file.
 //! Invariant: the spec says everything the runtime does; nothing of the caller's environment leaks in.
 
@@ -10,9 +11,11 @@ pub mod restart;
 pub mod seccomp;
 pub mod user;
 
+pub use crate::types::{
+    ContainerConfig, ImageConfig, MountKind, MountRequest, ResolvedMount, SeccompChoice, Ulimit,
+};
 use anyhow::{Context, Result, bail};
 use oci_spec::runtime::Spec;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -113,113 +116,6 @@ pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bi
 /// Default open-files limit (what dockerd's containers inherit), clamped to the caller's hard limit.
 pub const DEFAULT_NOFILE: u64 = 1_048_576;
 
-/// What kind of mount a user asked for (`-v`, `--mount`, `--tmpfs`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MountKind {
-    Bind,
-    Volume,
-    Tmpfs,
-}
-
-/// One mount request as the user wrote it; the engine resolves volumes to host paths.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MountRequest {
-    pub kind: MountKind,
-    /// Host path (bind), volume name (volume; empty for an anonymous volume), unused for tmpfs.
-    pub source: String,
-    pub target: String,
-    pub readonly: bool,
-    /// Extra options (tmpfs size/mode, propagation).
-    #[serde(default)]
-    pub options: Vec<String>,
-}
-
-/// `--ulimit name=soft[:hard]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ulimit {
-    pub name: String,
-    pub soft: u64,
-    pub hard: u64,
-}
-
-/// `--security-opt seccomp=...`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SeccompChoice {
-    #[default]
-    Default,
-    Unconfined,
-    Profile(PathBuf),
-}
-
-/// Everything `run`/`create` flags say about the container, already parsed into types by the CLI.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RunOptions {
-    pub name: Option<String>,
-    /// The command after the image (replaces the image Cmd when non-empty).
-    pub cmd: Vec<String>,
-    /// `--entrypoint`: `Some("")` resets the image's Entrypoint (and then the image Cmd too, as docker).
-    pub entrypoint: Option<String>,
-    /// `-e`/`--env-file` entries, already `K=V` (the CLI resolved `-e K` from its own environment).
-    pub env: Vec<String>,
-    pub workdir: Option<String>,
-    pub user: Option<String>,
-    pub hostname: Option<String>,
-    pub labels: BTreeMap<String, String>,
-    pub mounts: Vec<MountRequest>,
-    pub read_only: bool,
-    pub cap_add: Vec<String>,
-    pub cap_drop: Vec<String>,
-    pub privileged: bool,
-    pub seccomp: SeccompChoice,
-    pub no_new_privileges: bool,
-    pub memory: Option<i64>,
-    pub memory_swap: Option<i64>,
-    pub nano_cpus: Option<i64>,
-    pub cpu_shares: Option<u64>,
-    pub cpuset_cpus: Option<String>,
-    pub pids_limit: Option<i64>,
-    pub ulimits: Vec<Ulimit>,
-    pub shm_size: Option<u64>,
-    pub tty: bool,
-    pub interactive: bool,
-    pub stop_signal: Option<String>,
-    pub stop_timeout: Option<i64>,
-    /// Network mode; only "none" until the networking issue lands.
-    pub network: String,
-    /// `-p`, `-P`, `--network-alias`, `--add-host`, `--dns*`, `--mac-address`, `--ip` (the network module's types).
-    #[serde(default)]
-    pub net: crate::network::NetOptions,
-    pub auto_remove: bool,
-    /// The pod (id) the container belongs to; its shared namespaces are joined at start (engine::pod).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pod: Option<String>,
-    /// `--init`: berth's reaper is PID 1 and the command its child (engine::pod::add_init).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub init: bool,
-    /// `--restart`: applied by the container's monitor (monitor::restart).
-    #[serde(default, skip_serializing_if = "restart::RestartPolicy::is_none")]
-    pub restart: restart::RestartPolicy,
-    /// berth's `[storage]` config when it is not the default: a rootless container's overlay driver, recorded
-    /// in the spec's annotations for the runtime (`runtime::overlay`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rootless_storage: Option<crate::config::StorageSettings>,
-}
-
-/// The parts of an image config the spec needs (OCI image config `config` object).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ImageConfig {
-    pub user: Option<String>,
-    pub env: Vec<String>,
-    pub entrypoint: Option<Vec<String>>,
-    pub cmd: Option<Vec<String>>,
-    pub working_dir: Option<String>,
-    pub labels: BTreeMap<String, String>,
-    pub stop_signal: Option<String>,
-    pub volumes: Vec<String>,
-    pub exposed_ports: Vec<String>,
-}
-
 impl ImageConfig {
     /// Take what the spec needs from an OCI image config.
     pub fn from_oci(c: Option<&oci_spec::image::Config>) -> ImageConfig {
@@ -242,17 +138,6 @@ impl ImageConfig {
             exposed_ports: c.exposed_ports().clone().unwrap_or_default(),
         }
     }
-}
-
-/// A mount resolved to a host source, ready for the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResolvedMount {
-    pub destination: String,
-    /// Host path; for tmpfs, "tmpfs".
-    pub source: String,
-    pub kind: MountKind,
-    pub readonly: bool,
-    pub options: Vec<String>,
 }
 
 /// Host facts the spec depends on (decided by the engine, passed in so this module stays pure).
@@ -279,7 +164,10 @@ pub struct HostContext {
 /// The process args as docker computes them (moby `daemon/create.go` / `runconfig`):
 /// `--entrypoint` replaces the image Entrypoint and then drops the image Cmd; a command after the image
 /// replaces Cmd. Empty result is docker's "no command specified" error.
-pub fn process_args(image: &ImageConfig, opts: &RunOptions) -> Result<(Vec<String>, Vec<String>)> {
+pub fn process_args(
+    image: &ImageConfig,
+    opts: &ContainerConfig,
+) -> Result<(Vec<String>, Vec<String>)> {
     let (entrypoint, cmd_from_image) = match &opts.entrypoint {
         Some(e) if e.is_empty() => (Vec::new(), false),
         Some(e) => (vec![e.clone()], false),
@@ -302,7 +190,7 @@ pub fn process_args(image: &ImageConfig, opts: &RunOptions) -> Result<(Vec<Strin
 /// HOSTNAME, HOME from passwd, TERM=xterm with `-t`.
 pub fn process_env(
     image: &ImageConfig,
-    opts: &RunOptions,
+    opts: &ContainerConfig,
     hostname: &str,
     home: &str,
 ) -> Result<Vec<String>> {
@@ -374,7 +262,7 @@ pub fn normalize_cap(c: &str) -> Result<String> {
 }
 
 /// The capability set after `--cap-add`/`--cap-drop`/`--privileged` (docker's `caps.TweakCapabilities`).
-pub fn capabilities(opts: &RunOptions) -> Result<Vec<String>> {
+pub fn capabilities(opts: &ContainerConfig) -> Result<Vec<String>> {
     if opts.privileged {
         return Ok(within_bounding(&bounding_set()));
     }
@@ -457,7 +345,7 @@ pub fn default_hostname(id: &str) -> String {
 }
 
 /// Build the whole OCI spec.
-pub fn build_spec(image: &ImageConfig, opts: &RunOptions, host: &HostContext) -> Result<Spec> {
+pub fn build_spec(image: &ImageConfig, opts: &ContainerConfig, host: &HostContext) -> Result<Spec> {
     let (entrypoint, cmd) = process_args(image, opts)?;
     let args: Vec<String> = entrypoint.into_iter().chain(cmd).collect();
     let hostname = opts
@@ -607,11 +495,11 @@ pub fn build_spec(image: &ImageConfig, opts: &RunOptions, host: &HostContext) ->
 }
 
 /// The spec's `linux.resources` for `opts` (what `update` writes to a container's spec and cgroup).
-pub fn linux_resources(opts: &RunOptions) -> Result<oci_spec::runtime::LinuxResources> {
+pub fn linux_resources(opts: &ContainerConfig) -> Result<oci_spec::runtime::LinuxResources> {
     serde_json::from_value(resources(opts)).context("building the container's resources")
 }
 
-fn resources(opts: &RunOptions) -> Value {
+fn resources(opts: &ContainerConfig) -> Value {
     // docker's default device rules: deny all, allow mknod of anything, rwm on the standard nodes
     // (moby `daemon/pkg/oci/defaults.go` DefaultLinuxSpec; SECURITY.md 1H H6).
     let mut devices = vec![json!({"allow": false, "access": "rwm"})];
@@ -628,27 +516,27 @@ fn resources(opts: &RunOptions) -> Value {
         devices.push(json!({"allow": true, "type": "c", "major": 136, "access": "rwm"}));
     }
     let mut r = json!({"devices": devices});
-    if let Some(m) = opts.memory {
+    if let Some(m) = opts.resources.memory {
         r["memory"] = json!({"limit": m});
         // docker: --memory without --memory-swap gives swap = 2x memory; -1 is unlimited.
-        let swap = opts.memory_swap.unwrap_or(m * 2);
+        let swap = opts.resources.memory_swap.unwrap_or(m * 2);
         r["memory"]["swap"] = json!(swap);
     }
     let mut cpu = serde_json::Map::new();
-    if let Some(n) = opts.nano_cpus {
+    if let Some(n) = opts.resources.nano_cpus {
         cpu.insert("period".into(), json!(100_000u64));
         cpu.insert("quota".into(), json!(n / 10_000));
     }
-    if let Some(s) = opts.cpu_shares {
+    if let Some(s) = opts.resources.cpu_shares {
         cpu.insert("shares".into(), json!(s));
     }
-    if let Some(c) = &opts.cpuset_cpus {
+    if let Some(c) = &opts.resources.cpuset_cpus {
         cpu.insert("cpus".into(), json!(c));
     }
     if !cpu.is_empty() {
         r["cpu"] = Value::Object(cpu);
     }
-    if let Some(p) = opts.pids_limit.filter(|p| *p > 0) {
+    if let Some(p) = opts.resources.pids_limit.filter(|p| *p > 0) {
         r["pids"] = json!({"limit": p});
     }
     r
@@ -689,18 +577,18 @@ mod tests {
 
     #[test]
     fn entrypoint_and_cmd_follow_docker_rules() {
-        let o = RunOptions::default();
+        let o = ContainerConfig::default();
         assert_eq!(
             process_args(&img(), &o).unwrap(),
             (vec!["/ep".into()], vec!["a".into(), "b".into()])
         );
-        let o = RunOptions {
+        let o = ContainerConfig {
             cmd: vec!["x".into()],
             ..Default::default()
         };
         assert_eq!(process_args(&img(), &o).unwrap().1, vec!["x".to_string()]);
         // --entrypoint drops the image Cmd.
-        let o = RunOptions {
+        let o = ContainerConfig {
             entrypoint: Some("/other".into()),
             ..Default::default()
         };
@@ -709,7 +597,7 @@ mod tests {
             (vec!["/other".into()], vec![])
         );
         // --entrypoint '' resets it: only the given command remains.
-        let o = RunOptions {
+        let o = ContainerConfig {
             entrypoint: Some(String::new()),
             cmd: vec!["sh".into()],
             ..Default::default()
@@ -718,7 +606,7 @@ mod tests {
             process_args(&img(), &o).unwrap(),
             (vec![], vec!["sh".into()])
         );
-        let o = RunOptions {
+        let o = ContainerConfig {
             entrypoint: Some(String::new()),
             ..Default::default()
         };
@@ -727,7 +615,7 @@ mod tests {
 
     #[test]
     fn env_merges_image_then_flags_with_path_hostname_term_home() {
-        let o = RunOptions {
+        let o = ContainerConfig {
             env: vec!["A=2".into(), "B=3".into()],
             tty: true,
             ..Default::default()
@@ -744,14 +632,20 @@ mod tests {
                 "HOME=/root"
             ]
         );
-        let env = process_env(&ImageConfig::default(), &RunOptions::default(), "h", "").unwrap();
+        let env = process_env(
+            &ImageConfig::default(),
+            &ContainerConfig::default(),
+            "h",
+            "",
+        )
+        .unwrap();
         assert_eq!(env[0], format!("PATH={DEFAULT_PATH}"));
         assert!(env.contains(&"HOME=/".to_string()));
         assert!(!env.iter().any(|e| e.starts_with("TERM=")));
         assert!(
             process_env(
                 &img(),
-                &RunOptions {
+                &ContainerConfig {
                     env: vec!["=x".into()],
                     ..Default::default()
                 },
@@ -774,7 +668,7 @@ mod tests {
         assert!(!got.contains(&"CAP_SYS_MODULE".to_string()));
         let all: Vec<String> = ALL_CAPS.iter().map(|s| s.to_string()).collect();
         assert_eq!(within_bounding(&all), all);
-        let o = RunOptions {
+        let o = ContainerConfig {
             privileged: true,
             ..Default::default()
         };
@@ -789,19 +683,19 @@ mod tests {
 
     #[test]
     fn capabilities_default_add_drop_all() {
-        assert_eq!(capabilities(&RunOptions::default()).unwrap().len(), 14);
-        let o = RunOptions {
+        assert_eq!(capabilities(&ContainerConfig::default()).unwrap().len(), 14);
+        let o = ContainerConfig {
             cap_drop: vec!["ALL".into()],
             cap_add: vec!["net_admin".into()],
             ..Default::default()
         };
         assert_eq!(capabilities(&o).unwrap(), vec!["CAP_NET_ADMIN".to_string()]);
-        let o = RunOptions {
+        let o = ContainerConfig {
             cap_drop: vec!["CHOWN".into()],
             ..Default::default()
         };
         assert!(!capabilities(&o).unwrap().contains(&"CAP_CHOWN".to_string()));
-        let o = RunOptions {
+        let o = ContainerConfig {
             cap_add: vec!["BOGUS".into()],
             ..Default::default()
         };
@@ -810,9 +704,12 @@ mod tests {
 
     #[test]
     fn spec_has_docker_defaults() {
-        let o = RunOptions {
-            memory: Some(1 << 20),
-            pids_limit: Some(10),
+        let o = ContainerConfig {
+            resources: crate::types::Resources {
+                memory: Some(1 << 20),
+                pids_limit: Some(10),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let s = build_spec(&img(), &o, &host()).unwrap();
@@ -881,7 +778,7 @@ mod tests {
 
     #[test]
     fn privileged_and_unconfined_drop_seccomp() {
-        let o = RunOptions {
+        let o = ContainerConfig {
             seccomp: SeccompChoice::Unconfined,
             ..Default::default()
         };
@@ -894,7 +791,7 @@ mod tests {
                 .seccomp()
                 .is_none()
         );
-        let o = RunOptions {
+        let o = ContainerConfig {
             privileged: true,
             ..Default::default()
         };
@@ -914,7 +811,7 @@ mod tests {
     #[test]
     fn hostile_stop_signal_and_relative_workdir_are_rejected() {
         for sig in ["SIGFOO", "0", "99"] {
-            let o = RunOptions {
+            let o = ContainerConfig {
                 stop_signal: Some(sig.into()),
                 ..Default::default()
             };
@@ -922,7 +819,7 @@ mod tests {
         }
         assert_eq!(parse_signal("TERM").unwrap(), 15);
         assert_eq!(parse_signal("sigkill").unwrap(), 9);
-        let o = RunOptions {
+        let o = ContainerConfig {
             workdir: Some("rel".into()),
             ..Default::default()
         };

@@ -4,24 +4,9 @@
 //! Pure (no I/O): the monitor ([`crate::monitor::restart`]) applies it. Invariant: a policy that is not
 //! `no` never restarts a container that was stopped by hand (docker's `HasBeenManuallyStopped`).
 
+pub use crate::types::RestartPolicy;
 use anyhow::{Result, bail};
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
-
-/// docker's `HostConfig.RestartPolicy`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RestartPolicy {
-    /// "no", "always", "on-failure" or "unless-stopped".
-    #[serde(default = "no")]
-    pub name: String,
-    /// on-failure only; 0 means no limit.
-    #[serde(default)]
-    pub max_retries: u32,
-}
-
-fn no() -> String {
-    "no".into()
-}
 
 /// docker's first delay between restarts (moby `restartmanager/restartmanager.go` backoffMultiplier,
 /// defaultTimeout = 100ms).

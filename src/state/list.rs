@@ -12,7 +12,7 @@
 //! exited), so listing and every other command agree.
 
 use super::{ContainerState, Containers};
-use crate::spec::MountKind;
+use crate::types::MountKind;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -40,7 +40,7 @@ pub struct ListedRecord {
     pub mounts: Vec<ListedMount>,
 }
 
-/// The run options a listing shows (`RunOptions` fields of the same names).
+/// The run options a listing shows (`ContainerConfig` fields of the same names).
 #[derive(Debug, Clone, Deserialize)]
 pub struct ListedConfig {
     pub labels: BTreeMap<String, String>,
@@ -173,8 +173,8 @@ mod tests {
         fs::create_dir_all(c.run_dir(&id)).unwrap();
         let rec: ContainerRecord = serde_json::from_value(serde_json::json!({
             "id": id, "name": name, "created": created, "image": "busybox", "image_id": "sha256:x",
-            "layers": [], "config": crate::spec::RunOptions::default(),
-            "image_config": crate::spec::ImageConfig::default(), "path": "true", "args": [],
+            "layers": [], "config": crate::types::ContainerConfig::default(),
+            "image_config": crate::types::ImageConfig::default(), "path": "true", "args": [],
             "hostname": "h",
         }))
         .unwrap();

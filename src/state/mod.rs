@@ -13,8 +13,8 @@ pub mod list;
 pub mod pod;
 pub mod time;
 
-use crate::spec::{ImageConfig, RunOptions};
 use crate::store::{self, FileLock, Paths};
+pub use crate::types::ContainerRecord;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::fs;
@@ -59,32 +59,6 @@ impl Status {
             Status::Restarting => "restarting",
         }
     }
-}
-
-/// `container.json`: what the container is, written once at create (rename rewrites only `name`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ContainerRecord {
-    pub id: String,
-    pub name: String,
-    pub created: String,
-    /// The image as the user named it (`busybox`, `localhost:5000/x:1`).
-    pub image: String,
-    /// `sha256:<config digest>`; `rmi` scans this key to refuse removing used images.
-    pub image_id: String,
-    /// Layer directories of the image, lowest first (overlay lowerdirs in reverse).
-    pub layers: Vec<PathBuf>,
-    pub config: RunOptions,
-    pub image_config: ImageConfig,
-    /// The process path and args as docker reports them (`Path`, `Args`).
-    pub path: String,
-    pub args: Vec<String>,
-    pub hostname: String,
-    /// Anonymous volumes created for this container (removed with `rm -v` and `--rm`).
-    #[serde(default)]
-    pub anonymous_volumes: Vec<String>,
-    /// Resolved mounts (for inspect's `Mounts`).
-    #[serde(default)]
-    pub mounts: Vec<crate::spec::ResolvedMount>,
 }
 
 /// `state.json`: the mutable part.
@@ -305,10 +279,18 @@ impl Containers {
         release_reservation(&self.paths.names_lock(), &self.names_dir(), name, id)
     }
 
+    /// Read container.json through the versioned reader ([`ContainerRecord::from_json`]), so files of
+    /// every layout berth has written keep loading.
     pub fn load_record(&self, id: &str) -> Result<ContainerRecord> {
-        read_record(&self.dir(id).join("container.json"), || {
-            StateError::NoSuchContainer(id.into()).into()
-        })
+        let p = self.dir(id).join("container.json");
+        let data = match fs::read(&p) {
+            Ok(d) => d,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StateError::NoSuchContainer(id.into()).into());
+            }
+            Err(e) => return Err(e).with_context(|| format!("reading {}", p.display())),
+        };
+        ContainerRecord::from_json(&data).with_context(|| format!("parsing {}", p.display()))
     }
 
     pub fn save_record(&self, rec: &ContainerRecord) -> Result<()> {

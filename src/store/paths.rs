@@ -215,7 +215,8 @@ impl Paths {
     }
 }
 
-/// The host-wide directory of bridge leases (outside both roots: every store on the host shares it).
+/// Where the leases of bridges live as root: host-wide, whatever `--run-root` says (every store on the
+/// host shares it; a tmpfs, as the run root: a reboot removes the bridges and their leases together).
 pub const HOST_BRIDGES_DIR: &str = "/run/berth-net/bridges";
 
 /// A container's network record in the store whose run root is `run_root` (any store of the host: a

@@ -4,8 +4,7 @@
 //! code comes from the container's recorded state.
 
 use crate::engine::container as ctr;
-use crate::state::attach::{self, Decoder};
-use crate::store::Paths;
+use crate::engine::container::stream::{self as attach, Decoder};
 use anyhow::Result;
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, RawFd};
@@ -95,7 +94,7 @@ fn winsize_frame() -> Option<Vec<u8>> {
 
 /// Stream until the container exits; return its exit code.
 pub fn stream(
-    p: &Paths,
+    p: &crate::engine::Context,
     id: &str,
     mut conn: UnixStream,
     tty: bool,

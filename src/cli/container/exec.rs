@@ -2,7 +2,6 @@
 //! through the same runtime pipeline as the container's init; exits with the process's code.
 
 use crate::engine::container::{self as ctr, ExecOptions};
-use crate::store::Paths;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::io::{Read, Write};
@@ -36,10 +35,10 @@ pub struct ExecArgs {
     pub command: Vec<String>,
 }
 
-pub fn exec_cmd(p: &Paths, a: ExecArgs) -> Result<i32> {
+pub fn exec_cmd(p: &crate::engine::Context, a: ExecArgs) -> Result<i32> {
     // Joining a running container needs the sealed binary (CVE-2019-5736); this re-executes us from a
     // sealed copy and returns only once we run from one. No threads exist yet in `exec`.
-    crate::runtime::seal::ensure_sealed()?;
+    crate::engine::container::ensure_sealed()?;
     let env = a
         .env
         .iter()

@@ -1,13 +1,12 @@
 //! `update`, `commit`, `export` and `import`: docker's flags parsed into the engine's typed options, and
 //! docker's output (the names given for `update`, `sha256:<id>` for `commit`/`import`, the tar for
 //! `export`). Streams only through [`super::super::stdout`]. Must not touch the store or the runtime
-//! itself: every verb is one engine call (engine::container_update, engine::container_commit).
+//! itself: every verb is one engine call (engine::container::update, engine::container::commit).
 
 use super::super::{GlobalOpts, StatusError, human, stdout};
-use crate::engine::container_commit::{self as commit, CommitOptions, ImportOptions};
-use crate::engine::container_update::{self, UpdateOptions};
-use crate::spec::restart::RestartPolicy;
-use crate::store::Paths;
+use crate::engine::container::commit::{self as commit, CommitOptions, ImportOptions};
+use crate::engine::container::update::{self as container_update, UpdateOptions};
+use crate::types::RestartPolicy;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::io::{IsTerminal, Write};
@@ -84,7 +83,7 @@ fn context(g: &GlobalOpts) -> Result<crate::engine::Context> {
 }
 
 /// `update`: prints each container as given, as docker does; exit 1 if any failed.
-pub fn update(p: &Paths, a: &UpdateArgs) -> Result<i32> {
+pub fn update(p: &crate::engine::Context, a: &UpdateArgs) -> Result<i32> {
     let bytes = |s: &Option<String>| -> Result<Option<i64>> {
         s.as_deref()
             .map(|v| match v {
@@ -94,12 +93,14 @@ pub fn update(p: &Paths, a: &UpdateArgs) -> Result<i32> {
             .transpose()
     };
     let u = UpdateOptions {
-        memory: bytes(&a.resources.memory)?,
-        memory_swap: bytes(&a.resources.memory_swap)?,
-        nano_cpus: a.resources.cpus.map(|c| (c * 1e9) as i64),
-        cpu_shares: a.resources.cpu_shares,
-        cpuset_cpus: a.resources.cpuset_cpus.clone(),
-        pids_limit: a.resources.pids_limit,
+        resources: crate::types::Resources {
+            memory: bytes(&a.resources.memory)?,
+            memory_swap: bytes(&a.resources.memory_swap)?,
+            nano_cpus: a.resources.cpus.map(|c| (c * 1e9) as i64),
+            cpu_shares: a.resources.cpu_shares,
+            cpuset_cpus: a.resources.cpuset_cpus.clone(),
+            pids_limit: a.resources.pids_limit,
+        },
         restart: a.restart.as_deref().map(RestartPolicy::parse).transpose()?,
     };
     if u.is_empty() {
@@ -144,7 +145,7 @@ pub fn commit(g: &GlobalOpts, a: &CommitArgs) -> Result<i32> {
 }
 
 /// `export`: the tar to `-o FILE` or stdout, never to a terminal (docker/cli `export.go`).
-pub fn export(p: &Paths, a: &ExportArgs) -> Result<i32> {
+pub fn export(p: &crate::engine::Context, a: &ExportArgs) -> Result<i32> {
     match &a.output {
         Some(f) => commit::export_to_file(p, &a.container, f)?,
         None => {

@@ -5,8 +5,7 @@
 //! it quietly, as every command's output). Reads counters only through the engine (engine::container).
 
 use super::{StatsArgs, ctr, format, human, stdout};
-use crate::state::ContainerState;
-use crate::store::Paths;
+use crate::engine::container::ContainerState;
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -20,7 +19,7 @@ const FIRST_INTERVAL: Duration = Duration::from_millis(500);
 
 /// The containers to show: the ones named (even stopped, as docker does), else every running one (or
 /// every one with `-a`), looked up again each frame so new containers appear and removed ones go.
-fn targets(p: &Paths, a: &StatsArgs) -> Result<Vec<Target>> {
+fn targets(p: &crate::engine::Context, a: &StatsArgs) -> Result<Vec<Target>> {
     let mut t: Vec<Target> = if a.containers.is_empty() {
         ctr::list(p)?
             .into_iter()
@@ -55,9 +54,9 @@ struct Target {
 }
 
 /// One sample of a container's cgroup: when, and the counters.
-type Sample = (Instant, crate::runtime::cgroup::Stats);
+type Sample = (Instant, crate::engine::container::Stats);
 
-fn sample(p: &Paths, s: &Target) -> Option<Sample> {
+fn sample(p: &crate::engine::Context, s: &Target) -> Option<Sample> {
     if !s.state.is_running() {
         return None;
     }
@@ -144,7 +143,7 @@ fn render(out: &mut dyn Write, a: &StatsArgs, rows: &[Value]) -> Result<()> {
     )
 }
 
-pub fn stats(p: &Paths, a: &StatsArgs) -> Result<i32> {
+pub fn stats(p: &crate::engine::Context, a: &StatsArgs) -> Result<i32> {
     let tty = std::io::stdout().is_terminal();
     // The previous sample of each container, by id: CPU % is the delta to it.
     let mut prev: HashMap<String, Sample> = HashMap::new();

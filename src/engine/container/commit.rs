@@ -8,8 +8,8 @@
 //! -p` freezes a running container). Invariant: nothing of a commit or import is visible in the store
 //! until pull_from has verified it; temporary files live in `ingest/.tmp-*` and go with their owner.
 
-use super::Context;
-use super::image::{self as img, FetchedManifest, PullOptions, Source};
+use crate::engine::Context;
+use crate::engine::image::{self as img, FetchedManifest, PullOptions, Source};
 use crate::image::manifest::{MT_OCI_MANIFEST, Platform};
 use crate::image::{Digest, ImageRef, compression, layer_tar};
 use crate::monitor;
@@ -334,7 +334,8 @@ pub fn commit(ctx: &Context, query: &str, o: &CommitOptions) -> Result<String> {
         .with_context(|| format!("finding the image of container {id}"))?;
     let mut config = img::image_config_json(paths, &base)?;
     // The container's effective config is what inspect shows (docker commits container.Config).
-    let ctr_config = crate::engine::container::inspect(paths, &id)?["Config"].take();
+    let ctr_config = serde_json::to_value(super::inspect(ctx, &id)?.config)
+        .context("encoding the container's config")?;
     let mut cfg = config["config"].as_object().cloned().unwrap_or_default();
     for k in [
         "User",
@@ -472,7 +473,8 @@ fn push_array(obj: &mut Map<String, Value>, key: &str, v: Value) {
 
 /// `export`: the container's merged filesystem (image layers under its upper dir, without run-time
 /// mounts) as a tar into `out`. Works on running and stopped containers, as docker's does.
-pub fn export(paths: &crate::store::Paths, query: &str, out: &mut dyn Write) -> Result<()> {
+pub fn export(ctx: &Context, query: &str, out: &mut dyn Write) -> Result<()> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let rec = c.load_record(&id)?;
@@ -546,11 +548,11 @@ pub fn import(ctx: &Context, input: &mut dyn Read, o: &ImportOptions) -> Result<
 }
 
 /// Where `export` writes when given `-o FILE`: created (or truncated) only once the container is found.
-pub fn export_to_file(paths: &crate::store::Paths, query: &str, file: &Path) -> Result<()> {
-    Containers::new(paths).lookup(query)?;
+pub fn export_to_file(ctx: &Context, query: &str, file: &Path) -> Result<()> {
+    Containers::new(&ctx.paths).lookup(query)?;
     let f = File::create(file).with_context(|| format!("creating {}", file.display()))?;
     let mut w = io::BufWriter::new(f);
-    export(paths, query, &mut w)?;
+    export(ctx, query, &mut w)?;
     w.flush()
         .with_context(|| format!("writing {}", file.display()))
 }

@@ -6,76 +6,66 @@
 //! record, the spec and the live cgroup agree once `update` returns Ok; validation happens before any
 //! of them is written.
 
+use crate::engine::Context;
 use crate::monitor;
-use crate::spec::{self, RunOptions, restart::RestartPolicy};
+use crate::spec;
 use crate::state::{Containers, Status};
-use crate::store::{self, Paths};
-use anyhow::{Context, Result, bail};
+use crate::store::{self};
+use crate::types::{ContainerConfig, Resources, RestartPolicy};
+use anyhow::{Context as _, Result, bail};
 
 /// The flags of `update`; `None` leaves a value as it is.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateOptions {
-    pub memory: Option<i64>,
-    /// -1 for unlimited swap.
-    pub memory_swap: Option<i64>,
-    pub nano_cpus: Option<i64>,
-    pub cpu_shares: Option<u64>,
-    pub cpuset_cpus: Option<String>,
-    /// 0 or -1 for unlimited.
-    pub pids_limit: Option<i64>,
+    /// The limits to change (`None`: unchanged).
+    pub resources: Resources,
     pub restart: Option<RestartPolicy>,
 }
 
 impl UpdateOptions {
     pub fn is_empty(&self) -> bool {
-        self.memory.is_none()
-            && self.memory_swap.is_none()
-            && self.nano_cpus.is_none()
-            && self.cpu_shares.is_none()
-            && self.cpuset_cpus.is_none()
-            && self.pids_limit.is_none()
-            && self.restart.is_none()
+        self.resources == Resources::default() && self.restart.is_none()
     }
 }
 
 /// Merge `u` into `o` with docker's checks (moby `daemon/update.go`, `verifyContainerResources`).
-fn merge(o: &RunOptions, u: &UpdateOptions) -> Result<RunOptions> {
+fn merge(o: &ContainerConfig, u: &UpdateOptions) -> Result<ContainerConfig> {
     let mut n = o.clone();
-    if let Some(m) = u.memory {
+    if let Some(m) = u.resources.memory {
         if m < 6 * 1024 * 1024 {
             bail!("Minimum memory limit allowed is 6MB");
         }
         // An explicit swap limit set earlier stays; memory may not grow past it alone.
-        if u.memory_swap.is_none()
-            && let Some(s) = o.memory_swap.filter(|s| *s > 0)
+        if u.resources.memory_swap.is_none()
+            && let Some(s) = o.resources.memory_swap.filter(|s| *s > 0)
             && m > s
         {
             bail!(
                 "Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time"
             );
         }
-        n.memory = Some(m);
+        n.resources.memory = Some(m);
     }
-    if let Some(s) = u.memory_swap {
-        if n.memory.is_none() {
+    if let Some(s) = u.resources.memory_swap {
+        if n.resources.memory.is_none() {
             bail!("You should always set the Memory limit when using Memoryswap limit, see usage");
         }
-        if s != -1 && n.memory.is_some_and(|m| s < m) {
+        if s != -1 && n.resources.memory.is_some_and(|m| s < m) {
             bail!("Minimum memoryswap limit should be larger than memory limit, see usage");
         }
-        n.memory_swap = Some(s);
+        n.resources.memory_swap = Some(s);
     }
-    if let Some(c) = u.nano_cpus {
-        n.nano_cpus = (c > 0).then_some(c);
+    if let Some(c) = u.resources.nano_cpus {
+        n.resources.nano_cpus = (c > 0).then_some(c);
     }
-    if let Some(s) = u.cpu_shares {
-        n.cpu_shares = (s > 0).then_some(s);
+    if let Some(s) = u.resources.cpu_shares {
+        n.resources.cpu_shares = (s > 0).then_some(s);
     }
-    if let Some(c) = &u.cpuset_cpus {
-        n.cpuset_cpus = (!c.is_empty()).then(|| c.clone());
+    if let Some(c) = &u.resources.cpuset_cpus {
+        n.resources.cpuset_cpus = (!c.is_empty()).then(|| c.clone());
     }
-    if let Some(p) = u.pids_limit {
-        n.pids_limit = Some(p);
+    if let Some(p) = u.resources.pids_limit {
+        n.resources.pids_limit = Some(p);
     }
     if let Some(r) = &u.restart {
         if o.auto_remove && !r.is_none() {
@@ -89,7 +79,8 @@ fn merge(o: &RunOptions, u: &UpdateOptions) -> Result<RunOptions> {
 }
 
 /// `update [flags] CONTAINER`.
-pub fn update(paths: &Paths, query: &str, u: &UpdateOptions) -> Result<()> {
+pub fn update(ctx: &Context, query: &str, u: &UpdateOptions) -> Result<()> {
+    let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
     let _l = c.lock(&id)?;
@@ -99,7 +90,7 @@ pub fn update(paths: &Paths, query: &str, u: &UpdateOptions) -> Result<()> {
     let mut res = spec::linux_resources(&merged)?;
     // The spec leaves an unlimited pids count out; a live cgroup must be told "max" explicitly.
     let mut live = res.clone();
-    if u.pids_limit.is_some_and(|p| p <= 0) {
+    if u.resources.pids_limit.is_some_and(|p| p <= 0) {
         live.set_pids(Some(
             oci_spec::runtime::LinuxPidsBuilder::default()
                 .limit(0)
@@ -108,7 +99,7 @@ pub fn update(paths: &Paths, query: &str, u: &UpdateOptions) -> Result<()> {
         ));
     }
     // `--cpus 0` removes the quota: the live cgroup needs "unlimited" (-1 in v1, "max" in v2) written.
-    if u.nano_cpus == Some(0) {
+    if u.resources.nano_cpus == Some(0) {
         let mut cpu = live.cpu().clone().unwrap_or_default();
         cpu.set_quota(Some(-1));
         cpu.set_period(Some(100_000));
@@ -142,28 +133,40 @@ mod tests {
 
     #[test]
     fn memory_and_swap_follow_dockers_rules() {
-        let o = RunOptions {
-            memory: Some(64 << 20),
-            memory_swap: Some(128 << 20),
+        let o = ContainerConfig {
+            resources: crate::types::Resources {
+                memory: Some(64 << 20),
+                memory_swap: Some(128 << 20),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let grow = UpdateOptions {
-            memory: Some(256 << 20),
+            resources: crate::types::Resources {
+                memory: Some(256 << 20),
+                ..Default::default()
+            },
             ..Default::default()
         };
         assert!(merge(&o, &grow).is_err());
         let both = UpdateOptions {
-            memory: Some(256 << 20),
-            memory_swap: Some(512 << 20),
+            resources: crate::types::Resources {
+                memory: Some(256 << 20),
+                memory_swap: Some(512 << 20),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let n = merge(&o, &both).unwrap();
         assert_eq!(
-            (n.memory, n.memory_swap),
+            (n.resources.memory, n.resources.memory_swap),
             (Some(256 << 20), Some(512 << 20))
         );
         let tiny = UpdateOptions {
-            memory: Some(1 << 20),
+            resources: crate::types::Resources {
+                memory: Some(1 << 20),
+                ..Default::default()
+            },
             ..Default::default()
         };
         assert_eq!(
@@ -174,7 +177,7 @@ mod tests {
 
     #[test]
     fn restart_policy_cannot_be_set_on_an_auto_removed_container() {
-        let o = RunOptions {
+        let o = ContainerConfig {
             auto_remove: true,
             ..Default::default()
         };

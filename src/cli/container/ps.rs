@@ -1,0 +1,315 @@
+//! `ps`, `top` and `container prune`: listing, processes, removal of stopped containers.
+
+use crate::cli::{filter, format, human, stdout};
+use crate::engine::container::Listed;
+use crate::engine::container::Status;
+use crate::engine::container::{self as ctr};
+use crate::types::MountKind;
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use serde_json::Value;
+use std::io::Write;
+use std::time::SystemTime;
+
+#[derive(Debug, Args)]
+pub struct PsArgs {
+    /// Show all containers (default shows just running)
+    #[arg(short = 'a', long)]
+    pub all: bool,
+    /// Only display container IDs
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Show the latest created container (includes all states; `-l` is the global --log-level here)
+    #[arg(long)]
+    pub latest: bool,
+    /// Show n last created containers (includes all states)
+    #[arg(short = 'n', long = "last", default_value_t = -1, allow_hyphen_values = true)]
+    pub last: i64,
+    /// Display total file sizes
+    #[arg(short = 's', long)]
+    pub size: bool,
+    /// Don't truncate output
+    #[arg(long = "no-trunc")]
+    pub no_trunc: bool,
+    /// Filter output based on conditions provided
+    #[arg(short = 'f', long = "filter")]
+    pub filter: Vec<String>,
+    /// Format output using a custom template
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Print the ID and name of the pod the containers are associated with (podman)
+    #[arg(long)]
+    pub pod: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Do not prompt for confirmation
+    #[arg(short = 'f', long)]
+    pub force: bool,
+}
+
+/// docker's COMMAND column: the command line, quoted, truncated to 20 characters with an ellipsis.
+fn command_column(s: &Listed, trunc: bool) -> String {
+    let mut cmd = s.record.path.clone();
+    for a in &s.record.args {
+        cmd.push(' ');
+        cmd.push_str(a);
+    }
+    if trunc && cmd.chars().count() > 20 {
+        cmd = cmd.chars().take(19).collect::<String>() + "…";
+    }
+    serde_json::to_string(&cmd).unwrap_or_default()
+}
+
+fn status_column(s: &Listed, now: SystemTime) -> String {
+    let t = |x: &str| crate::engine::parse_rfc3339(x).unwrap_or(now);
+    match s.state.status {
+        Status::Created => "Created".into(),
+        Status::Running => human::status_up(t(&s.state.started_at), now, false),
+        Status::Paused => human::status_up(t(&s.state.started_at), now, true),
+        Status::Exited => human::status_exited(s.state.exit_code, t(&s.state.finished_at), now),
+        Status::Removing => "Removal In Progress".into(),
+        // docker/cli `formatter/container.go`: "Restarting (%d) %s ago" from FinishedAt.
+        Status::Restarting => format!(
+            "Restarting ({}) {}",
+            s.state.exit_code,
+            human::since(t(&s.state.finished_at), now)
+        ),
+    }
+}
+
+/// One `ps --filter` (docker's keys; `pod=` is handled by [`crate::cli::pod::matches_pod_filters`]).
+fn matches_filter(s: &Listed, k: &str, v: &str) -> Result<bool> {
+    Ok(match k {
+        "name" => s.record.name.contains(v.trim_start_matches('/')),
+        "id" => s.record.id.starts_with(v),
+        "status" => s.state.status.as_str() == v,
+        "label" => {
+            let mut labels = s.record.image_config.labels.clone();
+            labels.extend(s.record.config.labels.clone());
+            filter::label_matches(&labels, v)
+        }
+        "ancestor" => {
+            let img = &s.record.image;
+            img == v
+                || img.strip_suffix(":latest") == Some(v)
+                || format!("{v}:latest") == *img
+                || s.record.image_id == v
+                || s.record
+                    .image_id
+                    .trim_start_matches("sha256:")
+                    .starts_with(v.trim_start_matches("sha256:"))
+        }
+        "exited" => {
+            s.state.status == Status::Exited && v.parse::<i32>().ok() == Some(s.state.exit_code)
+        }
+        _ => bail!("invalid filter '{k}'"),
+    })
+}
+
+/// `ps` row fields in the order `{{json .}}` prints them (docker's), then berth's pod columns.
+const PS_FIELDS: &[&str] = &[
+    "Command",
+    "CreatedAt",
+    "ID",
+    "Image",
+    "Labels",
+    "LocalVolumes",
+    "Mounts",
+    "Names",
+    "Networks",
+    "Ports",
+    "RunningFor",
+    "Size",
+    "State",
+    "Status",
+    "Pod",
+    "PodName",
+];
+
+pub(super) fn ps(p: &crate::engine::Context, a: &PsArgs) -> Result<i32> {
+    let now = SystemTime::now();
+    let mut rows = ctr::list(p)?;
+    if !(a.all || a.latest || a.last >= 0) {
+        rows.retain(|s| s.state.is_running());
+    }
+    let (pod_filters, filters) = crate::cli::pod::split_pod_filters(&a.filter);
+    rows.retain(|s| crate::cli::pod::matches_pod_filters(p, s, &pod_filters));
+    let mut rows = filter::retain(rows, &filters, matches_filter)?;
+    if a.latest {
+        rows.truncate(1);
+    } else if a.last >= 0 {
+        rows.truncate(a.last as usize);
+    }
+    let table = if a.pod {
+        "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Pod}}\t{{.PodName}}"
+    } else if a.size {
+        "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}"
+    } else {
+        "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
+    };
+    let out = format::ListFormat::new(a.quiet, a.format.as_deref(), table);
+    // Only the fields the template prints are computed (all of them for `{{json .}}` and the like).
+    let wanted = out.fields();
+    let fields: Vec<&str> = PS_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| wanted.as_ref().is_none_or(|w| w.iter().any(|x| x == f)))
+        .collect();
+    let mut pods = crate::cli::pod::PodNames::default();
+    let values: Vec<Value> = rows
+        .iter()
+        .map(|s| {
+            let row = fields
+                .iter()
+                .map(|f| {
+                    (
+                        f.to_string(),
+                        Value::String(ps_field(p, s, f, a, now, &mut pods)),
+                    )
+                })
+                .collect();
+            Value::Object(row)
+        })
+        .collect();
+    out.render(
+        &mut stdout(),
+        &values,
+        &[
+            ("ID", "CONTAINER ID"),
+            ("RunningFor", "CREATED"),
+            ("Names", "NAMES"),
+            ("Size", "SIZE"),
+            ("Pod", "POD ID"),
+            ("PodName", "PODNAME"),
+        ],
+    )?;
+    Ok(0)
+}
+
+/// One field of a `ps` row (docker's `ps --format` fields, as strings).
+fn ps_field(
+    p: &crate::engine::Context,
+    s: &Listed,
+    field: &str,
+    a: &PsArgs,
+    now: SystemTime,
+    pods: &mut crate::cli::pod::PodNames,
+) -> String {
+    let trunc = !a.no_trunc;
+    let r = &s.record;
+    let created = || crate::engine::parse_rfc3339(&r.created).unwrap_or(now);
+    match field {
+        "Command" => command_column(s, trunc),
+        "CreatedAt" => human::format_created_at(created()),
+        "ID" if trunc => r.id[..12].to_string(),
+        "ID" => r.id.clone(),
+        "Image" => r.image.clone(),
+        "Labels" => {
+            let mut labels = r.image_config.labels.clone();
+            labels.extend(r.config.labels.clone());
+            let kv: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            kv.join(",")
+        }
+        "LocalVolumes" => r
+            .mounts
+            .iter()
+            .filter(|m| m.kind == MountKind::Volume)
+            .count()
+            .to_string(),
+        "Mounts" => {
+            let d: Vec<&str> = r.mounts.iter().map(|m| m.destination.as_str()).collect();
+            d.join(",")
+        }
+        "Names" => r.name.clone(),
+        "Networks" if r.config.network.is_empty() => "none".into(),
+        "Networks" => r.config.network.clone(),
+        "Ports" if s.state.is_running() => crate::cli::network::ports_column(
+            &crate::engine::network::published_ports(&p.paths, &r.id),
+        ),
+        "Ports" => String::new(),
+        "RunningFor" => human::since(created(), now),
+        "Size" if a.size => {
+            let rw = crate::engine::container::upper_size(p, &r.id);
+            let virt = rw + crate::engine::container::layers_size(&r.layers);
+            format!(
+                "{} (virtual {})",
+                human::human_size(rw),
+                human::human_size(virt)
+            )
+        }
+        "Size" => "0B".into(),
+        "State" => s.state.status.as_str().into(),
+        "Status" => status_column(s, now),
+        "Pod" => pods.column(p, s, trunc).0,
+        "PodName" => pods.column(p, s, trunc).1,
+        _ => String::new(),
+    }
+}
+
+/// docker's `top`: run the host's `ps` and keep the rows of the container's processes (moby does the same).
+pub(super) fn top(p: &crate::engine::Context, container: &str, ps_args: &[String]) -> Result<i32> {
+    let pids = ctr::pids(p, container)?;
+    let args: Vec<String> = if ps_args.is_empty() {
+        vec!["-ef".into()]
+    } else {
+        ps_args.to_vec()
+    };
+    let out = std::process::Command::new("ps")
+        .args(&args)
+        .output()
+        .context("running ps")?;
+    if !out.status.success() {
+        bail!("ps: {}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or_default();
+    let pid_col = header
+        .split_whitespace()
+        .position(|h| h == "PID")
+        .context("ps output has no PID column")?;
+    let mut w = stdout();
+    writeln!(w, "{header}")?;
+    for l in lines {
+        if l.split_whitespace()
+            .nth(pid_col)
+            .and_then(|v| v.parse::<i32>().ok())
+            .is_some_and(|pid| pids.contains(&pid))
+        {
+            writeln!(w, "{l}")?;
+        }
+    }
+    Ok(0)
+}
+
+pub(super) fn prune(p: &crate::engine::Context, a: &PruneArgs) -> Result<i32> {
+    if !a.force
+        && !confirm(
+            "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ",
+        )?
+    {
+        return Ok(0);
+    }
+    let (ids, bytes) = ctr::prune(p)?;
+    let mut out = stdout();
+    if !ids.is_empty() {
+        writeln!(out, "Deleted Containers:")?;
+        for id in &ids {
+            writeln!(out, "{id}")?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "Total reclaimed space: {}", human::human_size(bytes))?;
+    Ok(0)
+}
+
+pub(super) fn confirm(prompt: &str) -> Result<bool> {
+    let mut err = std::io::stderr();
+    write!(err, "{prompt}")?;
+    err.flush()?;
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+}

@@ -1,0 +1,704 @@
+//! `run`, `create` and `start`: docker's create flags parsed into a [`ContainerConfig`], the image
+//! resolved (pulled per `--pull`), the container created and started.
+
+use super::attach;
+use super::{as_125, each, exit_err};
+use crate::cli::{GlobalOpts, human, stdout};
+use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo};
+use crate::types::{ContainerConfig, MountKind, MountRequest, SeccompChoice, Ulimit};
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Flags shared by `run` and `create` (docker/cli `container/opts.go`).
+#[derive(Debug, Clone, Args)]
+pub struct CreateFlags {
+    /// Assign a name to the container
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Set environment variables
+    #[arg(short = 'e', long = "env")]
+    pub env: Vec<String>,
+    /// Read in a file of environment variables
+    #[arg(long = "env-file")]
+    pub env_file: Vec<PathBuf>,
+    /// Overwrite the default ENTRYPOINT of the image
+    #[arg(long)]
+    pub entrypoint: Option<String>,
+    /// Working directory inside the container
+    #[arg(short = 'w', long)]
+    pub workdir: Option<String>,
+    /// Username or UID (format: <name|uid>[:<group|gid>])
+    #[arg(short = 'u', long)]
+    pub user: Option<String>,
+    /// Container host name
+    #[arg(short = 'h', long)]
+    pub hostname: Option<String>,
+    /// Set meta data on a container (docker's `-l` short form collides with the global `-l, --log-level`)
+    #[arg(long = "label")]
+    pub label: Vec<String>,
+    /// Bind mount a volume
+    #[arg(short = 'v', long = "volume")]
+    pub volume: Vec<String>,
+    /// Attach a filesystem mount to the container
+    #[arg(long)]
+    pub mount: Vec<String>,
+    /// Mount a tmpfs directory
+    #[arg(long)]
+    pub tmpfs: Vec<String>,
+    /// Mount the container's root filesystem as read only
+    #[arg(long = "read-only", action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+    pub read_only: bool,
+    /// Add Linux capabilities
+    #[arg(long = "cap-add")]
+    pub cap_add: Vec<String>,
+    /// Drop Linux capabilities
+    #[arg(long = "cap-drop")]
+    pub cap_drop: Vec<String>,
+    /// Give extended privileges to this container
+    #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+    pub privileged: bool,
+    /// Security Options
+    #[arg(long = "security-opt")]
+    pub security_opt: Vec<String>,
+    #[command(flatten)]
+    pub resources: ResourceFlags,
+    /// Ulimit options
+    #[arg(long)]
+    pub ulimit: Vec<String>,
+    /// Size of /dev/shm
+    #[arg(long = "shm-size")]
+    pub shm_size: Option<String>,
+    /// Allocate a pseudo-TTY
+    #[arg(short = 't', long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+    pub tty: bool,
+    /// Keep STDIN open even if not attached
+    #[arg(short = 'i', long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+    pub interactive: bool,
+    /// Signal to stop the container
+    #[arg(long = "stop-signal")]
+    pub stop_signal: Option<String>,
+    /// Timeout (in seconds) to stop a container
+    #[arg(long = "stop-timeout", allow_hyphen_values = true)]
+    pub stop_timeout: Option<i64>,
+    /// Connect a container to a network (bridge, none, host, container:<name|id>, or a network name)
+    #[arg(long = "network", alias = "net", default_value = "bridge")]
+    pub network: String,
+    /// Run the container in an existing pod, or "new:NAME" to create it (podman)
+    #[arg(long)]
+    pub pod: Option<String>,
+    /// Run an init inside the container that forwards signals and reaps processes
+    #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+    pub init: bool,
+    #[command(flatten)]
+    pub net: Box<crate::cli::network::NetFlags>,
+    /// Automatically remove the container when it exits
+    #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+    pub rm: bool,
+    /// Restart policy to apply when a container exits ("no", "always", "on-failure[:max-retries]",
+    /// "unless-stopped")
+    #[arg(long, default_value = "no")]
+    pub restart: String,
+    /// Pull image before running ("always", "missing", "never")
+    #[arg(long, default_value = "missing")]
+    pub pull: String,
+    /// Suppress the pull output
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Print usage
+    #[arg(long, action = clap::ArgAction::Help)]
+    pub help: Option<bool>,
+    /// The image, then the command and its arguments
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        value_name = "IMAGE [COMMAND] [ARG...]"
+    )]
+    pub image_and_cmd: Vec<String>,
+}
+
+/// The resource flags `run`/`create` and `update` share (docker/cli's container options).
+#[derive(Debug, Clone, Args)]
+pub struct ResourceFlags {
+    /// Memory limit
+    #[arg(short = 'm', long)]
+    pub memory: Option<String>,
+    /// Swap limit equal to memory plus swap: '-1' to enable unlimited swap
+    #[arg(long = "memory-swap", allow_hyphen_values = true)]
+    pub memory_swap: Option<String>,
+    /// Number of CPUs
+    #[arg(long)]
+    pub cpus: Option<f64>,
+    /// CPU shares (relative weight)
+    #[arg(short = 'c', long = "cpu-shares")]
+    pub cpu_shares: Option<u64>,
+    /// CPUs in which to allow execution (0-3, 0,1)
+    #[arg(long = "cpuset-cpus")]
+    pub cpuset_cpus: Option<String>,
+    /// Tune container pids limit (set -1 for unlimited)
+    #[arg(long = "pids-limit", allow_hyphen_values = true)]
+    pub pids_limit: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true)]
+pub struct RunArgs {
+    /// Run container in background and print container ID
+    #[arg(short = 'd', long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+    pub detach: bool,
+    /// Proxy received signals to the process
+    #[arg(long = "sig-proxy", action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_value = "true", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+    pub sig_proxy: bool,
+    #[command(flatten)]
+    pub flags: CreateFlags,
+}
+
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    pub flags: CreateFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// Attach STDOUT/STDERR and forward signals
+    #[arg(short = 'a', long)]
+    pub attach: bool,
+    /// Attach container's STDIN
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+    #[arg(required = true)]
+    pub containers: Vec<String>,
+}
+
+/// `-e K=V`, `-e K` (value from our environment, dropped if unset), `--env-file` (same rules per line).
+fn parse_env(flags: &CreateFlags) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut add = |item: &str| {
+        if item.contains('=') {
+            out.push(item.to_string());
+        } else if let Ok(v) = std::env::var(item) {
+            out.push(format!("{item}={v}"));
+        }
+    };
+    for f in &flags.env_file {
+        let data = std::fs::read_to_string(f).with_context(|| format!("open {}", f.display()))?;
+        for line in data.lines() {
+            let l = line.trim_start();
+            if l.is_empty() || l.starts_with('#') {
+                continue;
+            }
+            add(l);
+        }
+    }
+    for e in &flags.env {
+        if e.starts_with('=') {
+            bail!("invalid environment variable: {e}");
+        }
+        add(e);
+    }
+    Ok(out)
+}
+
+/// `-v SRC:DST[:ro|rw]`, `-v DST` (anonymous), `-v name:DST`.
+fn parse_volume(v: &str) -> Result<MountRequest> {
+    let parts: Vec<&str> = v.split(':').collect();
+    let (src, dst, mode) = match parts.as_slice() {
+        [d] => ("", *d, ""),
+        [s, d] => (*s, *d, ""),
+        [s, d, m] => (*s, *d, *m),
+        _ => bail!("invalid volume specification: '{v}'"),
+    };
+    let mut readonly = false;
+    let mut options = Vec::new();
+    for m in mode.split(',').filter(|m| !m.is_empty()) {
+        match m {
+            "ro" => readonly = true,
+            "rw" => readonly = false,
+            "z" | "Z" => {}
+            "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate" | "nocopy" => {
+                options.push(m.to_string())
+            }
+            _ => bail!("invalid mode: {m}"),
+        }
+    }
+    if dst.is_empty() || !dst.starts_with('/') {
+        bail!(
+            "invalid volume specification: '{v}': invalid mount config: mount path must be absolute"
+        );
+    }
+    let kind = if src.starts_with('/') {
+        MountKind::Bind
+    } else {
+        MountKind::Volume
+    };
+    Ok(MountRequest {
+        kind,
+        source: src.to_string(),
+        target: dst.to_string(),
+        readonly,
+        options: options.into_iter().filter(|o| o != "nocopy").collect(),
+    })
+}
+
+/// `--mount type=bind|volume|tmpfs,source=..,target=..,readonly,tmpfs-size=..,tmpfs-mode=..`.
+fn parse_mount(s: &str) -> Result<MountRequest> {
+    let mut kind = MountKind::Volume;
+    let (mut src, mut dst, mut ro) = (String::new(), String::new(), false);
+    let mut options = Vec::new();
+    for field in s.split(',') {
+        let (k, v) = field.split_once('=').unwrap_or((field, ""));
+        match k {
+            "type" => {
+                kind = match v {
+                    "bind" => MountKind::Bind,
+                    "volume" => MountKind::Volume,
+                    "tmpfs" => MountKind::Tmpfs,
+                    _ => bail!(
+                        "invalid argument \"{s}\" for \"--mount\" flag: invalid mount type {v:?}"
+                    ),
+                }
+            }
+            "source" | "src" => src = v.to_string(),
+            "target" | "destination" | "dst" => dst = v.to_string(),
+            "readonly" | "ro" => ro = v.is_empty() || crate::cli::go_bool(v).unwrap_or(false),
+            "tmpfs-size" => options.push(format!("size={}", human::parse_bytes(v)?)),
+            "tmpfs-mode" => options.push(format!("mode={v}")),
+            "bind-propagation" => options.push(v.to_string()),
+            _ => bail!(
+                "invalid argument \"{s}\" for \"--mount\" flag: unexpected key '{k}' in '{field}'"
+            ),
+        }
+    }
+    if dst.is_empty() {
+        bail!("invalid argument \"{s}\" for \"--mount\" flag: target is required");
+    }
+    if kind == MountKind::Bind && !std::path::Path::new(&src).exists() {
+        bail!("invalid mount config for type \"bind\": bind source path does not exist: {src}");
+    }
+    Ok(MountRequest {
+        kind,
+        source: src,
+        target: dst,
+        readonly: ro,
+        options,
+    })
+}
+
+/// `--tmpfs /path[:opts]`.
+fn parse_tmpfs(s: &str) -> MountRequest {
+    let (dst, opts) = s.split_once(':').unwrap_or((s, ""));
+    let options: Vec<String> = opts
+        .split(',')
+        .filter(|o| !o.is_empty())
+        .map(str::to_string)
+        .collect();
+    let readonly = options.iter().any(|o| o == "ro");
+    MountRequest {
+        kind: MountKind::Tmpfs,
+        source: String::new(),
+        target: dst.to_string(),
+        readonly,
+        options: options
+            .into_iter()
+            .filter(|o| o != "ro" && o != "rw")
+            .collect(),
+    }
+}
+
+/// Turn the flags into typed run options (docker's `parse` in `container/opts.go`).
+pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
+    let image = flags
+        .image_and_cmd
+        .first()
+        .context("\"run\" requires at least 1 argument")?
+        .clone();
+    let mut mounts = Vec::new();
+    for v in &flags.volume {
+        mounts.push(parse_volume(v)?);
+    }
+    for m in &flags.mount {
+        mounts.push(parse_mount(m)?);
+    }
+    for t in &flags.tmpfs {
+        mounts.push(parse_tmpfs(t));
+    }
+    let mut seccomp = SeccompChoice::Default;
+    let mut no_new_privileges = false;
+    for o in &flags.security_opt {
+        let (k, v) = o.split_once(['=', ':']).unwrap_or((o.as_str(), ""));
+        match k {
+            "seccomp" if v == "unconfined" => seccomp = SeccompChoice::Unconfined,
+            "seccomp" if !v.is_empty() => seccomp = SeccompChoice::Profile(PathBuf::from(v)),
+            "no-new-privileges" => {
+                no_new_privileges = v.is_empty() || crate::cli::go_bool(v).unwrap_or(false)
+            }
+            "label" | "apparmor" => {}
+            _ => bail!("invalid --security-opt: {o:?}"),
+        }
+    }
+    let mut ulimits = Vec::new();
+    for u in &flags.ulimit {
+        let (name, vals) = u
+            .split_once('=')
+            .with_context(|| format!("invalid ulimit argument: {u}"))?;
+        let (s, h) = vals.split_once(':').unwrap_or((vals, vals));
+        let parse = |x: &str| {
+            x.parse::<u64>()
+                .with_context(|| format!("invalid ulimit argument: {u}"))
+        };
+        ulimits.push(Ulimit {
+            name: name.to_string(),
+            soft: parse(s)?,
+            hard: parse(h)?,
+        });
+    }
+    let memory = flags
+        .resources
+        .memory
+        .as_deref()
+        .map(human::parse_bytes)
+        .transpose()?
+        .map(|m| m as i64);
+    if memory.is_some_and(|m| m < 6 * 1024 * 1024) {
+        bail!("Minimum memory limit allowed is 6MB");
+    }
+    let memory_swap = match flags.resources.memory_swap.as_deref() {
+        Some("-1") => Some(-1),
+        Some(s) => Some(human::parse_bytes(s)? as i64),
+        None => None,
+    };
+    if flags.pull != "missing" && flags.pull != "always" && flags.pull != "never" {
+        bail!(
+            "invalid pull option: '{}': must be one of \"always\", \"missing\" or \"never\"",
+            flags.pull
+        );
+    }
+    let opts = ContainerConfig {
+        name: flags.name.clone(),
+        cmd: flags.image_and_cmd[1..].to_vec(),
+        entrypoint: flags.entrypoint.clone(),
+        env: parse_env(flags)?,
+        workdir: flags.workdir.clone(),
+        user: flags.user.clone(),
+        hostname: flags.hostname.clone(),
+        labels: crate::cli::parse_key_values(&flags.label),
+        mounts,
+        read_only: flags.read_only,
+        cap_add: flags.cap_add.clone(),
+        cap_drop: flags.cap_drop.clone(),
+        privileged: flags.privileged,
+        seccomp,
+        no_new_privileges,
+        resources: crate::types::Resources {
+            memory,
+            memory_swap,
+            nano_cpus: flags.resources.cpus.map(|c| (c * 1e9) as i64),
+            cpu_shares: flags.resources.cpu_shares,
+            cpuset_cpus: flags.resources.cpuset_cpus.clone(),
+            pids_limit: flags.resources.pids_limit,
+        },
+        ulimits,
+        shm_size: flags
+            .shm_size
+            .as_deref()
+            .map(human::parse_bytes)
+            .transpose()?,
+        tty: flags.tty,
+        interactive: flags.interactive,
+        stop_signal: flags.stop_signal.clone(),
+        stop_timeout: flags.stop_timeout,
+        network: flags.network.clone(),
+        net: flags.net.to_options()?,
+        auto_remove: flags.rm,
+        pod: None,
+        init: flags.init,
+        restart: crate::types::RestartPolicy::parse(&flags.restart)?,
+        // Filled from the config by create_from_flags.
+        rootless_storage: None,
+    };
+    // docker/cli `container/opts.go`: a container removed on exit cannot be restarted.
+    if opts.auto_remove && !opts.restart.is_none() {
+        bail!("conflicting options: cannot specify both --restart and --rm");
+    }
+    Ok((image, opts))
+}
+
+pub(super) fn create_from_flags(
+    p: &crate::engine::Context,
+    g: &GlobalOpts,
+    flags: &CreateFlags,
+    id: Option<String>,
+) -> Result<String> {
+    let (image, mut opts) = run_options(flags)?;
+    if let Some(pod) = &flags.pod {
+        crate::cli::pod::join_pod(p, pod, &mut opts)?;
+    }
+    let (info, storage) = resolve_image(g, &image, &flags.pull, flags.quiet)?;
+    // The rootless overlay driver is fixed at create: the upper dir is written in that driver's format.
+    opts.rootless_storage = (storage != Default::default()).then_some(storage);
+    match id {
+        Some(id) => ctr::create_with_id(p, id, &info, opts),
+        None => ctr::create(p, &info, opts),
+    }
+}
+
+/// Pull lines on stderr while `run`/`create` pulls a missing image (docker keeps stdout for the id).
+struct StderrProgress {
+    quiet: bool,
+}
+
+impl crate::engine::Progress for StderrProgress {
+    fn on_layer_start(&self, id: &str, _size: u64) {
+        if !self.quiet {
+            eprintln!("{id}: Pulling fs layer");
+        }
+    }
+    fn on_bytes(&self, _: &str, _: u64) {}
+    fn on_layer_done(&self, id: &str, status: crate::engine::LayerStatus) {
+        if !self.quiet {
+            let word = match status {
+                crate::engine::LayerStatus::Downloaded => "Pull complete",
+                crate::engine::LayerStatus::AlreadyExists => "Already exists",
+            };
+            eprintln!("{id}: {word}");
+        }
+    }
+}
+
+/// Find the image locally, pulling it unless `--pull never` (docker prints the pull on stderr for `run`).
+/// Also returns the config's `[storage]` settings, which `create` records.
+fn resolve_image(
+    g: &GlobalOpts,
+    name: &str,
+    pull: &str,
+    quiet: bool,
+) -> Result<(ImageInfo, crate::config::StorageSettings)> {
+    let (ctx, warnings) = crate::engine::Context::new(
+        g.root.as_deref(),
+        g.run_root.as_deref(),
+        g.config.as_deref(),
+    )?;
+    for w in warnings {
+        eprintln!("WARNING: {w}");
+    }
+    let policy = match pull {
+        "always" => ctr::PullPolicy::Always,
+        "never" => ctr::PullPolicy::Never,
+        _ => ctr::PullPolicy::Missing,
+    };
+    let shown = if name.contains(':') || name.contains('@') {
+        name.to_string()
+    } else {
+        format!("{name}:latest")
+    };
+    let storage = ctx.config.storage.clone();
+    ctr::resolve_image(&ctx, name, policy, &StderrProgress { quiet }, &mut |ev| {
+        if quiet {
+            return;
+        }
+        match ev {
+            ctr::PullEvent::Starting(_) => {
+                eprintln!("Unable to find image '{shown}' locally");
+                // The repository the pull asks for: a registries.conf alias may name another one.
+                let first = crate::engine::short_name::candidates(&ctx.config, name)
+                    .ok()
+                    .and_then(|(c, _)| c.into_iter().next());
+                if let Some(r) = first {
+                    let label = r
+                        .tag()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| "latest".into());
+                    eprintln!("{label}: Pulling from {}", r.repository());
+                }
+            }
+            ctr::PullEvent::Done(report) => {
+                eprintln!("Digest: {}", report.digest);
+                let word = match report.status {
+                    crate::engine::image::PullStatus::Downloaded => "Downloaded newer image for",
+                    crate::engine::image::PullStatus::UpToDate => "Image is up to date for",
+                };
+                eprintln!("Status: {word} {shown}");
+            }
+        }
+    })
+    .map(|info| (info, storage))
+}
+
+pub(super) fn run_cmd(p: &crate::engine::Context, g: &GlobalOpts, a: RunArgs) -> Result<i32> {
+    // The monitor is started first and waits: its start-up overlaps the creation (issue 3). Not for a
+    // pod's member, whose monitor may have to re-execute itself from a sealed copy once it has read the
+    // container (engine::container::pod_member::monitor_needs_seal).
+    let id = crate::engine::container::new_id().map_err(|e| as_125(&e))?;
+    // Forked from a thread of its own, so the fork's cost also overlaps the creation.
+    let pre = a.flags.pod.is_none().then(|| {
+        let (p, id, attach) = (p.clone(), id.clone(), !a.detach);
+        std::thread::spawn(move || ctr::prespawn_monitor(&p, &id, attach).ok())
+    });
+    let created = create_from_flags(p, g, &a.flags, Some(id));
+    let pre = pre.and_then(|t| t.join().ok().flatten());
+    let id = created.map_err(|e| as_125(&e))?;
+    let start = |attach: bool| match pre {
+        Some(pre) => ctr::start_prespawned(p, pre),
+        None => ctr::start(p, &id, attach),
+    };
+    if a.detach {
+        start(false).map_err(|e| as_125(&e))?;
+        writeln!(stdout(), "{id}")?;
+        return Ok(0);
+    }
+    let started = start(true).map_err(|e| as_125(&e))?;
+    let conn = started.attach.context("attaching to the container")?;
+    let code = attach::stream(p, &id, conn, a.flags.tty, a.flags.interactive, a.sig_proxy)?;
+    Ok(code)
+}
+
+pub(super) fn start_cmd(p: &crate::engine::Context, a: &StartArgs) -> Result<i32> {
+    if a.attach || a.interactive {
+        if a.containers.len() > 1 {
+            bail!("you cannot start and attach multiple containers at once");
+        }
+        let s = ctr::start(p, &a.containers[0], true).map_err(|e| start_err(&e))?;
+        let rec = ctr::get(p, &s.id)?.record;
+        let conn = s.attach.context("attaching to the container")?;
+        return attach::stream(
+            p,
+            &s.id,
+            conn,
+            rec.config.tty,
+            a.interactive && rec.config.interactive,
+            true,
+        );
+    }
+    each(&a.containers, |c| {
+        ctr::start(p, c, false).map_err(|e| start_err(&e))?;
+        Ok(Some(c.to_string()))
+    })
+}
+
+fn start_err(e: &anyhow::Error) -> anyhow::Error {
+    match e.downcast_ref::<ExitCodeError>() {
+        Some(x) => exit_err(x.code, e),
+        None => anyhow::anyhow!("{e:#}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::container::Verb;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct T {
+        #[command(subcommand)]
+        v: Verb,
+    }
+
+    fn run_flags(args: &[&str]) -> CreateFlags {
+        let mut argv = vec!["t", "run"];
+        argv.extend_from_slice(args);
+        match T::try_parse_from(argv).unwrap().v {
+            Verb::Run(r) => r.flags.clone(),
+            _ => unreachable!("parsed run"),
+        }
+    }
+
+    #[test]
+    fn flags_after_the_image_belong_to_the_command() {
+        let f = run_flags(&["--rm", "-e", "A=1", "busybox", "sh", "-c", "echo --rm -d"]);
+        assert!(f.rm);
+        assert_eq!(f.image_and_cmd, vec!["busybox", "sh", "-c", "echo --rm -d"]);
+        let (img, o) = run_options(&f).unwrap();
+        assert_eq!(img, "busybox");
+        assert_eq!(o.cmd, vec!["sh", "-c", "echo --rm -d"]);
+        assert_eq!(o.env, vec!["A=1"]);
+        assert!(o.auto_remove);
+    }
+
+    #[test]
+    fn docker_short_flags_parse_into_typed_options() {
+        let f = run_flags(&[
+            "-h",
+            "box",
+            "-m",
+            "64m",
+            "--pids-limit",
+            "10",
+            "-u",
+            "1000:1000",
+            "-w",
+            "/data",
+            "-v",
+            "/srv:/data:ro",
+            "-v",
+            "cache:/cache",
+            "-v",
+            "/anon",
+            "--tmpfs",
+            "/run:size=1m",
+            "--cap-drop",
+            "ALL",
+            "--security-opt",
+            "no-new-privileges",
+            "--ulimit",
+            "nofile=10:20",
+            "--label",
+            "tier=web",
+            "busybox",
+        ]);
+        let (_, o) = run_options(&f).unwrap();
+        assert_eq!(o.hostname.as_deref(), Some("box"));
+        assert_eq!(o.resources.memory, Some(64 << 20));
+        assert_eq!(o.resources.pids_limit, Some(10));
+        assert_eq!(o.user.as_deref(), Some("1000:1000"));
+        assert!(o.no_new_privileges);
+        assert_eq!(
+            o.ulimits,
+            vec![Ulimit {
+                name: "nofile".into(),
+                soft: 10,
+                hard: 20
+            }]
+        );
+        assert_eq!(o.labels.get("tier").map(String::as_str), Some("web"));
+        let kinds: Vec<_> = o
+            .mounts
+            .iter()
+            .map(|m| (m.kind.clone(), m.source.as_str(), m.readonly))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (MountKind::Bind, "/srv", true),
+                (MountKind::Volume, "cache", false),
+                (MountKind::Volume, "", false),
+                (MountKind::Tmpfs, "", false)
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_volume_and_memory_specs_are_rejected() {
+        assert!(parse_volume("a:b:c:d").is_err());
+        assert!(parse_volume("/x:rel").is_err());
+        assert!(run_options(&run_flags(&["-m", "1k", "busybox"])).is_err());
+        assert!(parse_mount("type=nope,target=/x").is_err());
+        assert_eq!(
+            parse_mount("type=tmpfs,target=/t,tmpfs-size=1m")
+                .unwrap()
+                .options,
+            vec!["size=1048576"]
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! Container verbs, one file per verb or small group: create, start/attach, stop/kill/wait, rm/prune,
+//! inspect, logs, exec, rename, pause/unpause, top/stats, diff, cp, commit/export/import, update, and the
+//! image resolution of `run`/`create` (pull.rs). This file holds what they share: the errors, the image
+//! a container is made from, and `ps`/lookup.
+//!
+//! Each verb takes the engine [`Context`] and orders lock -> refresh -> act -> save (ARCHITECTURE.md).
+//! Returns reports (typed records, `types::inspect` for inspect); prints nothing. What a container does
+//! because it is in a pod is in pod_member.rs; engine::pod calls these verbs, never the reverse.
+//! Depends on types, spec, state, store, and runtime only for cleanup after a crash and `exec`/`pause` (the runtime
+//! is the one place that knows how to tear down or enter a container; documented deviation from the map).
+//! Invariant: a container is never signalled unless its pid's start time matches the recorded one.
+
+pub mod commit;
+mod copy;
+pub mod cp;
+mod create;
+mod diff;
+mod exec;
+mod inspect;
+mod logs;
+mod pause;
+pub mod pod_member;
+mod pull;
+mod remove;
+mod rename;
+mod start;
+mod stats;
+mod stop;
+pub mod update;
+
+/// The types the container verbs take and report, named here so the cli talks to the engine only.
+pub use crate::runtime::cgroup::{Stats, warm_attach};
+pub use crate::runtime::seal::ensure_sealed;
+pub use crate::spec::parse_signal;
+pub use crate::state::attach as stream;
+pub use crate::state::list::Listed;
+pub use crate::state::{ContainerState, StateError, Status, new_id};
+pub use copy::copy;
+pub use create::{create, create_with_id};
+pub use diff::{Change, diff};
+pub use exec::{ExecHandle, ExecOptions, exec};
+pub use inspect::inspect;
+pub use logs::{LogOptions, logs};
+pub use pause::set_paused;
+pub use pull::{PullEvent, PullPolicy, resolve_image};
+pub use remove::{layers_size, prune, remove, upper_size};
+pub use rename::rename;
+pub use start::{Attached, Prespawned, Started, attach, prespawn_monitor, start, start_prespawned};
+pub use stats::{net_io, pids, stats};
+pub use stop::{kill, stop, wait};
+
+use crate::engine::Context;
+use crate::state::{ContainerRecord, Containers};
+use crate::types::ImageConfig;
+use anyhow::Result;
+use std::path::PathBuf;
+
+/// A failure with docker's exit code (start failures: 125, 126, 127).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ExitCodeError {
+    pub code: i32,
+    pub message: String,
+}
+
+/// A container is in the wrong state for the verb (docker's wording in the message).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidState(pub String);
+
+/// The image a container is created from, as the image store resolved it.
+#[derive(Debug, Clone)]
+pub struct ImageInfo {
+    /// `sha256:<config digest>`
+    pub id: String,
+    /// The name as the user wrote it.
+    pub name: String,
+    /// Layer directories, lowest first.
+    pub layers: Vec<PathBuf>,
+    pub config: ImageConfig,
+}
+
+/// One row of `ps`.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub record: ContainerRecord,
+    pub state: ContainerState,
+}
+
+/// Every container with its current state, newest first (no locks: `ps` never blocks on a busy container).
+pub fn list(ctx: &Context) -> Result<Vec<crate::state::list::Listed>> {
+    let paths = &ctx.paths;
+    Containers::new(paths).list()
+}
+
+/// The container's record and refreshed state.
+pub fn get(ctx: &Context, query: &str) -> Result<Summary> {
+    let paths = &ctx.paths;
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    Ok(Summary {
+        record: c.load_record(&id)?,
+        state: c.peek(&id)?,
+    })
+}

@@ -1,0 +1,58 @@
+//! The image of a new container (`run`/`create`), pulled per `--pull`.
+
+use super::ImageInfo;
+use crate::spec::ImageConfig;
+use anyhow::{Result, bail};
+
+/// `--pull` policy of `run`/`create`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PullPolicy {
+    Missing,
+    Always,
+    Never,
+}
+
+/// What `resolve_image` tells its caller about a pull it does (docker prints these on stderr).
+pub enum PullEvent<'a> {
+    /// About to pull `name` ("Unable to find image ... locally").
+    Starting(&'a str),
+    /// The pull finished ("Digest: ...", "Status: ...").
+    Done(&'a crate::engine::image::PullReport),
+}
+
+/// Find the image for a new container, pulling it per `policy`; `on_pull` hears about a pull.
+pub fn resolve_image(
+    ctx: &crate::engine::Context,
+    name: &str,
+    policy: PullPolicy,
+    progress: &dyn crate::engine::Progress,
+    on_pull: &mut dyn FnMut(PullEvent),
+) -> Result<ImageInfo> {
+    use crate::engine::image as img;
+    let local = match policy {
+        PullPolicy::Always => None,
+        _ => match img::resolve_local(ctx, name) {
+            Ok(r) => Some(r),
+            Err(e) if e.downcast_ref::<img::NoSuchImage>().is_some() => None,
+            Err(e) => return Err(e),
+        },
+    };
+    let rec = match local {
+        Some(r) => r,
+        None if policy == PullPolicy::Never => bail!(img::NoSuchImage(name.to_string())),
+        None => {
+            on_pull(PullEvent::Starting(name));
+            let report = img::pull(ctx, name, &img::PullOptions::default(), progress)?;
+            on_pull(PullEvent::Done(&report));
+            img::resolve_local(ctx, &report.id)?
+        }
+    };
+    let layers = img::image_layers(&ctx.paths, &rec)?;
+    let cfg = img::image_config(&ctx.paths, &rec)?;
+    Ok(ImageInfo {
+        id: rec.id.clone(),
+        name: name.to_string(),
+        layers,
+        config: ImageConfig::from_oci(cfg.config().as_ref()),
+    })
+}

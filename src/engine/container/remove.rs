@@ -1,0 +1,108 @@
+//! `rm` and `container prune`: kill what runs, clean up what a crashed monitor left, delete the files.
+
+use super::InvalidState;
+use super::stop::{disable_restart, signal, wait_stopped};
+use crate::engine::Context;
+use crate::monitor;
+use crate::state::{self, Containers, Status};
+use crate::store::dir_size;
+use anyhow::{Context as _, Result, bail};
+use std::time::Duration;
+
+/// `rm [-f] [-v]`.
+pub fn remove(ctx: &Context, query: &str, force: bool, volumes: bool) -> Result<()> {
+    let paths = &ctx.paths;
+    let c = Containers::new(paths);
+    let id = c.lookup(query)?;
+    let rec = c.load_record(&id)?;
+    super::pod_member::guard_infra_removal(paths, &rec)?;
+    {
+        let _l = c.lock(&id)?;
+        let st = c.refresh(&id)?;
+        if !st.is_running() && !rec.config.restart.is_none() {
+            // Its monitor may still be deciding on a restart after the exit: a removal ends that.
+            disable_restart(&c, &id, &st)?;
+        }
+        if st.is_running() {
+            if !force && st.status == Status::Restarting {
+                bail!(InvalidState(format!(
+                    "cannot remove container \"/{}\": container is restarting: stop the container before removing or force remove",
+                    rec.name
+                )));
+            }
+            if !force {
+                bail!(InvalidState(format!(
+                    "cannot remove container \"/{}\": container is running: stop the container before removing or force remove",
+                    rec.name
+                )));
+            }
+            if st.status == Status::Paused {
+                let _ = crate::runtime::cgroup::thaw(&monitor::cgroup_name(&rec));
+            }
+            disable_restart(&c, &id, &st)?;
+            signal(&st, libc::SIGKILL)?;
+        }
+    }
+    wait_stopped(&c, &id, Duration::from_secs(30))?;
+    // Its monitor may have removed it (--rm); taking the lock then would recreate its run dir.
+    if !c.dir(&id).exists() {
+        return state::remove_dir_if_exists(&c.run_dir(&id));
+    }
+    let _l = c.lock(&id)?;
+    if !c.dir(&id).exists() {
+        return state::remove_dir_if_exists(&c.run_dir(&id));
+    }
+    // Whatever a monitor killed with -9 left behind: processes, cgroup, mounts, network.
+    crate::runtime::destroy(
+        &id,
+        &monitor::rootfs_of(&c, &rec),
+        Some(&monitor::cgroup_name(&rec)),
+    )
+    .context("cleaning up the container")?;
+    crate::network::teardown(paths, &id).context("tearing down the container's network")?;
+    c.remove_files(&rec, volumes)
+}
+
+/// `container prune`: remove every stopped container. Returns the ids and the bytes their upper dirs held.
+pub fn prune(ctx: &Context) -> Result<(Vec<String>, u64)> {
+    let paths = &ctx.paths;
+    let c = Containers::new(paths);
+    let mut ids = Vec::new();
+    let mut bytes = 0;
+    for id in c.list_ids()? {
+        let Ok(_l) = c.lock(&id) else { continue };
+        let Ok(st) = c.refresh(&id) else { continue };
+        if st.is_running() || c.monitor_alive(&id) {
+            continue;
+        }
+        let Ok(rec) = c.load_record(&id) else {
+            continue;
+        };
+        if super::pod_member::is_live_infra(paths, &rec) {
+            continue;
+        }
+        bytes += dir_size(&c.dir(&id).join("upper"));
+        crate::runtime::destroy(
+            &id,
+            &monitor::rootfs_of(&c, &rec),
+            Some(&monitor::cgroup_name(&rec)),
+        )
+        .context("cleaning up the container")?;
+        crate::network::teardown(paths, &id).context("tearing down the container's network")?;
+        c.remove_files(&rec, false)?;
+        ids.push(id);
+    }
+    // Directories of `--rm` containers whose monitor died before deleting them.
+    c.sweep_trash()?;
+    Ok((ids, bytes))
+}
+
+/// Bytes in the container's upper dir: what it wrote (`ps -s`, `container prune`).
+pub fn upper_size(ctx: &Context, id: &str) -> u64 {
+    dir_size(&Containers::new(&ctx.paths).dir(id).join("upper"))
+}
+
+/// Bytes in the image layers a container runs on (`ps -s`'s virtual size, added to [`upper_size`]).
+pub fn layers_size(layers: &[std::path::PathBuf]) -> u64 {
+    layers.iter().map(|l| dir_size(l)).sum()
+}

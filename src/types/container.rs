@@ -1,0 +1,250 @@
+//! The container's persisted configuration: `container.json` ([`ContainerRecord`], docs/layout.md)
+//! and its `config` object ([`ContainerConfig`], what `run`/`create` flags say), with the mount, seccomp
+//! and ulimit records inside it.
+
+use super::net::NetOptions;
+use super::restart::RestartPolicy;
+use super::storage::StorageSettings;
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The layout of container.json that this berth writes. Version 0 (no `version` key, every file written
+/// before the key existed) has the same fields and reads unchanged.
+pub const RECORD_VERSION: u32 = 1;
+
+/// What kind of mount a user asked for (`-v`, `--mount`, `--tmpfs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MountKind {
+    Bind,
+    Volume,
+    Tmpfs,
+}
+
+/// One mount request as the user wrote it; the engine resolves volumes to host paths.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MountRequest {
+    pub kind: MountKind,
+    /// Host path (bind), volume name (volume; empty for an anonymous volume), unused for tmpfs.
+    pub source: String,
+    pub target: String,
+    pub readonly: bool,
+    /// Extra options (tmpfs size/mode, propagation).
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// `--ulimit name=soft[:hard]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ulimit {
+    pub name: String,
+    pub soft: u64,
+    pub hard: u64,
+}
+
+/// `--security-opt seccomp=...`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SeccompChoice {
+    #[default]
+    Default,
+    Unconfined,
+    Profile(PathBuf),
+}
+
+/// Everything `run`/`create` flags say about the container, already parsed into types by the cli: the
+/// `config` object of container.json, and what `spec::build_spec` builds the OCI spec from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerConfig {
+    pub name: Option<String>,
+    /// The command after the image (replaces the image Cmd when non-empty).
+    pub cmd: Vec<String>,
+    /// `--entrypoint`: `Some("")` resets the image's Entrypoint (and then the image Cmd too, as docker).
+    pub entrypoint: Option<String>,
+    /// `-e`/`--env-file` entries, already `K=V` (the CLI resolved `-e K` from its own environment).
+    pub env: Vec<String>,
+    pub workdir: Option<String>,
+    pub user: Option<String>,
+    pub hostname: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub mounts: Vec<MountRequest>,
+    pub read_only: bool,
+    pub cap_add: Vec<String>,
+    pub cap_drop: Vec<String>,
+    pub privileged: bool,
+    pub seccomp: SeccompChoice,
+    pub no_new_privileges: bool,
+    /// `--memory`, `--cpus`, ...: in container.json as keys of `config` itself (flattened).
+    #[serde(flatten)]
+    pub resources: Resources,
+    pub ulimits: Vec<Ulimit>,
+    pub shm_size: Option<u64>,
+    pub tty: bool,
+    pub interactive: bool,
+    pub stop_signal: Option<String>,
+    pub stop_timeout: Option<i64>,
+    /// Network mode; only "none" until the networking issue lands.
+    pub network: String,
+    /// `-p`, `-P`, `--network-alias`, `--add-host`, `--dns*`, `--mac-address`, `--ip` (the network module's types).
+    #[serde(default)]
+    pub net: NetOptions,
+    pub auto_remove: bool,
+    /// The pod (id) the container belongs to; its shared namespaces are joined at start (engine::pod).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod: Option<String>,
+    /// `--init`: berth's reaper is PID 1 and the command its child (engine::container::pod_member::add_init).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub init: bool,
+    /// `--restart`: applied by the container's monitor (monitor::restart).
+    #[serde(default, skip_serializing_if = "RestartPolicy::is_none")]
+    pub restart: RestartPolicy,
+    /// berth's `[storage]` config when it is not the default: a rootless container's overlay driver, recorded
+    /// in the spec's annotations for the runtime (`runtime::overlay`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rootless_storage: Option<StorageSettings>,
+}
+
+/// The resource limits `run`/`create` and `update` share (docker's `HostConfig` resources). In a
+/// [`ContainerConfig`], `None` is docker's default; in an update, `None` leaves the value as it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Resources {
+    pub memory: Option<i64>,
+    /// -1 for unlimited swap.
+    pub memory_swap: Option<i64>,
+    pub nano_cpus: Option<i64>,
+    pub cpu_shares: Option<u64>,
+    pub cpuset_cpus: Option<String>,
+    /// 0 or -1 for unlimited.
+    pub pids_limit: Option<i64>,
+}
+
+/// The parts of an image config the spec needs (OCI image config `config` object).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImageConfig {
+    pub user: Option<String>,
+    pub env: Vec<String>,
+    pub entrypoint: Option<Vec<String>>,
+    pub cmd: Option<Vec<String>>,
+    pub working_dir: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub stop_signal: Option<String>,
+    pub volumes: Vec<String>,
+    pub exposed_ports: Vec<String>,
+}
+
+/// A mount resolved to a host source, ready for the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedMount {
+    pub destination: String,
+    /// Host path; for tmpfs, "tmpfs".
+    pub source: String,
+    pub kind: MountKind,
+    pub readonly: bool,
+    pub options: Vec<String>,
+}
+
+/// `container.json`: what the container is, written once at create (rename rewrites only `name`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContainerRecord {
+    /// The layout of this file ([`RECORD_VERSION`]); files written before it existed have none and
+    /// read as 0, whose layout is version 1's.
+    #[serde(default)]
+    pub version: u32,
+    pub id: String,
+    pub name: String,
+    pub created: String,
+    /// The image as the user named it (`busybox`, `localhost:5000/x:1`).
+    pub image: String,
+    /// `sha256:<config digest>`; `rmi` scans this key to refuse removing used images.
+    pub image_id: String,
+    /// Layer directories of the image, lowest first (overlay lowerdirs in reverse).
+    pub layers: Vec<PathBuf>,
+    pub config: ContainerConfig,
+    pub image_config: ImageConfig,
+    /// The process path and args as docker reports them (`Path`, `Args`).
+    pub path: String,
+    pub args: Vec<String>,
+    pub hostname: String,
+    /// Anonymous volumes created for this container (removed with `rm -v` and `--rm`).
+    #[serde(default)]
+    pub anonymous_volumes: Vec<String>,
+    /// Resolved mounts (for inspect's `Mounts`).
+    #[serde(default)]
+    pub mounts: Vec<ResolvedMount>,
+}
+
+impl ContainerRecord {
+    /// Read a container.json: the current layout, or a file written before `version` existed.
+    /// A newer layout is refused rather than misread.
+    pub fn from_json(data: &[u8]) -> Result<ContainerRecord> {
+        let rec: ContainerRecord =
+            serde_json::from_slice(data).context("decoding container record")?;
+        if rec.version > RECORD_VERSION {
+            bail!(
+                "container record version {} is newer than this berth understands ({RECORD_VERSION})",
+                rec.version
+            );
+        }
+        Ok(rec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A container.json written by berth before the record had a version (tests/fixtures, made with
+    /// `berth create` and many flags) still reads, field for field.
+    #[test]
+    fn reads_a_record_written_before_versions() {
+        let data = include_bytes!("../../tests/fixtures/container-v0.json");
+        let rec = ContainerRecord::from_json(data).unwrap();
+        assert_eq!(rec.version, 0);
+        assert_eq!(rec.name, "fx");
+        let c = &rec.config;
+        assert_eq!(c.cmd, vec!["/bin/true"]);
+        assert_eq!(c.env, vec!["A=1"]);
+        assert_eq!(c.labels.get("k").map(String::as_str), Some("v"));
+        assert_eq!(c.mounts.len(), 2);
+        assert_eq!(c.mounts[0].kind, MountKind::Bind);
+        assert!(c.mounts[0].readonly);
+        assert_eq!(c.mounts[1].kind, MountKind::Tmpfs);
+        assert_eq!(c.resources.memory, Some(64 << 20));
+        assert_eq!(c.resources.nano_cpus, Some(500_000_000));
+        assert_eq!(c.ulimits[0].hard, 2048);
+        assert!(c.no_new_privileges && c.init);
+        assert_eq!(c.restart.name, "on-failure");
+        assert_eq!(c.restart.max_retries, 3);
+        assert_eq!(c.net.ports[0].host_port, 8080);
+        assert_eq!(c.net.ports[0].container_port, 80);
+        assert_eq!(c.net.dns.servers[0].to_string(), "1.1.1.1");
+        assert_eq!(c.net.extra_hosts[0].0, "a");
+        assert_eq!(rec.mounts[1].source, "tmpfs");
+        assert_eq!(rec.path, "/bin/true");
+    }
+
+    /// What today's code writes reads back equal, with the current version.
+    #[test]
+    fn a_record_round_trips_with_its_version() {
+        let data = include_bytes!("../../tests/fixtures/container-v0.json");
+        let mut rec = ContainerRecord::from_json(data).unwrap();
+        rec.version = RECORD_VERSION;
+        let again = ContainerRecord::from_json(&serde_json::to_vec(&rec).unwrap()).unwrap();
+        assert_eq!(again.version, RECORD_VERSION);
+        assert_eq!(again.config, rec.config);
+        assert_eq!(again.mounts, rec.mounts);
+    }
+
+    #[test]
+    fn a_newer_record_is_refused() {
+        let data = include_bytes!("../../tests/fixtures/container-v0.json");
+        let mut v: serde_json::Value = serde_json::from_slice(data).unwrap();
+        v["version"] = serde_json::json!(RECORD_VERSION + 1);
+        let e = ContainerRecord::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err();
+        assert!(
+            e.to_string().contains("newer than this berth understands"),
+            "{e}"
+        );
+    }
+}
