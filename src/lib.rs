@@ -1,6 +1,6 @@
 //! berth: a daemonless, docker-compatible container engine in one binary.
 //!
-//! Module map and dependency rules: see ARCHITECTURE.md in the shared docs and `docs/layout.md`.
+//! Module map and dependency rules: see `docs/architecture.md` and `docs/layout.md`.
 //! `cli -> engine -> {registry, image, spec, state, store, network}`; `monitor -> runtime, state, store, network`;
 //! `runtime` depends on oci_spec, nix and its own files only.
 

@@ -1207,7 +1207,7 @@ fn cp_out_of_an_exited_container_sees_its_layers_and_changes() {
 }
 
 /// An image whose `/hostroot` is a symlink to `/` must not lead a `cp` on a stopped container onto the
-/// host: the path is resolved inside the container's root (SECURITY.md 1I, CVE-2019-14271).
+/// host: the path is resolved inside the container's root (docs/security.md 1I, CVE-2019-14271).
 #[test]
 fn cp_on_a_stopped_container_does_not_follow_an_image_symlink_to_the_host_root() {
     use crate::support::fixtures::{Compression, LayerBuilder, Layout};

@@ -4,7 +4,7 @@
 //! Each command group lives in its own file and contributes a flattened subcommand enum,
 //! so `berth pull` and `berth image pull` are the same code.
 //!
-//! # Conventions for every command (docker's, DOCKER-COMPAT.md 1.2-1.4)
+//! # Conventions for every command (docker's)
 //!
 //! - **Output.** Write through [`stdout()`] and `write!`/`writeln!`, never `println!`: `println!`
 //!   panics when stdout is a closed pipe (`berth images | head -1`). A write error propagates as

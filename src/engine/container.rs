@@ -1,7 +1,7 @@
 //! Container verbs: create, start (spawning the monitor), stop, kill, rm, wait, ps, inspect, logs, exec,
 //! restart, rename, pause/unpause, top, diff, prune.
 //!
-//! Each verb orders lock -> refresh -> act -> save (ARCHITECTURE.md). Returns reports; prints nothing.
+//! Each verb orders lock -> refresh -> act -> save (docs/architecture.md). Returns reports; prints nothing.
 //! Depends on spec, state, store, and runtime only for cleanup after a crash and `exec`/`pause` (the runtime
 //! is the one place that knows how to tear down or enter a container; documented deviation from the map).
 //! Invariant: a container is never signalled unless its pid's start time matches the recorded one.
@@ -1030,7 +1030,7 @@ pub struct ExecHandle {
     pub pty_master: Option<std::os::fd::OwnedFd>,
 }
 
-/// Start a process in a running container with every restriction its init has (SECURITY.md F7).
+/// Start a process in a running container with every restriction its init has (docs/security.md F7).
 /// The caller must be single-threaded and run from the sealed binary (`runtime::seal::ensure_sealed`).
 pub fn exec(paths: &Paths, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
     use crate::runtime::{LaunchError, Stdio};

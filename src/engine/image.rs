@@ -4,7 +4,7 @@
 //! Pull is one streaming pass per layer, never holding a layer in memory: registry blob (size and sha256
 //! checked by the registry client, or here for other sources) -> decompress -> sha256 (diffID) -> unpack
 //! into `layers/sha256/.tmp-*`; the stream is drained to EOF, then size, digest and diffID are compared,
-//! the layer is synced and renamed to its chain ID (SECURITY.md A17, C1, C6, J2, J3). The compressed
+//! the layer is synced and renamed to its chain ID (docs/security.md A17, C1, C6, J2, J3). The compressed
 //! blob is not stored: as in docker, the unpacked layer (keyed by chain ID) is the content, and an image
 //! record keeps each layer's blob digest, size and media type as distribution metadata only. So a layer
 //! already stored through another image, whatever that image's compression, is never fetched again:
@@ -230,7 +230,7 @@ pub fn pull_from(
             }
         }
     };
-    // Every later fetch is pinned to the verified manifest digest (SECURITY.md C4).
+    // Every later fetch is pinned to the verified manifest digest (docs/security.md C4).
     let pinned = r.with_digest(&manifest_digest);
     let max_config = ctx.config.limits.max_config_bytes;
     let config_bytes = src
@@ -446,7 +446,7 @@ fn fetch_verified_manifest(
     let m = src
         .fetch_manifest(r)
         .with_context(|| format!("fetching manifest for {r}"))?;
-    // SECURITY.md C3: the registry client bounds its reads; any source is held to the same limit.
+    // docs/security.md C3: the registry client bounds its reads; any source is held to the same limit.
     if m.bytes.len() as u64 > max_bytes {
         bail!(
             "manifest for {r} is {} bytes, over the limit of {max_bytes} (limits.max_manifest_bytes)",
@@ -547,7 +547,7 @@ impl LayerJob<'_> {
                 limit: self.limits.max_layer_bytes,
             };
             let report = unpack_layer(&mut hashed, &diff, self.limits, self.rootless)?;
-            // Trailing bytes after the end-of-archive blocks are part of the diffID (SECURITY.md A17).
+            // Trailing bytes after the end-of-archive blocks are part of the diffID (docs/security.md A17).
             io::copy(&mut hashed, &mut io::sink()).context("reading the rest of the layer")?;
             (report, Digest::from_hasher(hashed.hasher))
         };
@@ -586,7 +586,7 @@ impl LayerJob<'_> {
             &work.path().join("layer.json"),
             &serde_json::to_vec_pretty(&meta)?,
         )?;
-        // Layer content must be durable before its name is (SECURITY.md J3). One syncfs, not an fsync
+        // Layer content must be durable before its name is (docs/security.md J3). One syncfs, not an fsync
         // per file: a layer may hold thousands of files, and on ext4 every fsync is a journal commit.
         // syncfs returns only once every dirty page and inode of the filesystem (so all of `work`, its
         // files, dirs and layer.json) is on stable storage; the commit rename comes after it and is

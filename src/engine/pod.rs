@@ -1,4 +1,4 @@
-//! Pod verbs (podman's semantics, DOCKER-COMPAT.md 1.5): create, start, stop, restart, kill, pause, unpause,
+//! Pod verbs (podman 4.3's semantics): create, start, stop, restart, kill, pause, unpause,
 //! rm, prune, exists, ps, inspect, top, logs; `run --init` ([`add_init`]); and the hooks the container
 //! path calls: [`prepare_start`] (before a pod container's monitor is spawned), [`monitor_needs_seal`],
 //! [`join_options`] (`run --pod`), [`guard_infra_removal`] and [`is_live_infra`] (`rm`, `container prune`).
@@ -13,7 +13,7 @@
 //! bind-mounted into every container of the pod (podman bind-mounts the infra's shm the same way).
 //!
 //! Members join the infra's namespaces through `/proc/<infra pid>/ns/<type>` entries in their spec
-//! (ARCHITECTURE.md: pod members use the launch path with namespace paths), rootless also its user
+//! (docs/architecture.md: pod members use the launch path with namespace paths), rootless also its user
 //! namespace; the paths are rewritten at every start, because the infra's pid changes when the pod
 //! restarts. A member's network mode is `container:<infra id>`, so its monitor's network setup joins
 //! the pod's namespace too. Pod-level `--memory`/`--cpus` are the limits of the pod's own cgroup

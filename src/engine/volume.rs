@@ -2,7 +2,7 @@
 //! `-v /path`, docker's copy-up of the image content at the mount point into a new volume, and the
 //! `volume create/ls/inspect/rm/prune` verbs.
 //!
-//! Depends on spec types, state and store. Invariants (SECURITY.md 1D D7, 1I): a volume's source is always
+//! Depends on spec types, state and store. Invariants (docs/security.md 1D D7, 1I): a volume's source is always
 //! under our volumes dir; a mount target is absolute and has no `..`; copy-up reads only inside the image
 //! layers and never follows a symlink.
 

@@ -1,7 +1,7 @@
 //! Content digests: the only strings allowed to name blobs and layers on disk.
 //!
 //! Invariant: a [`Digest`] is exactly `sha256:` followed by 64 lowercase hex characters, checked before any
-//! file-system or network use (SECURITY.md C10, CVE-2024-3727). Chain IDs follow the OCI image spec
+//! file-system or network use (docs/security.md C10, CVE-2024-3727). Chain IDs follow the OCI image spec
 //! (`config.md`, "Layer ChainID"). Must not depend on store, registry, engine or cli.
 
 use anyhow::{Result, bail};

@@ -1,4 +1,4 @@
-//! SECURITY.md 1A/1B fixtures, built here with raw tar headers, checked with the victim oracle
+//! docs/security.md 1A/1B fixtures, built here with raw tar headers, checked with the victim oracle
 //! (containers/storage `testBreakout`): `victim/` beside the layer dir must be untouched.
 
 use super::*;
@@ -568,7 +568,7 @@ fn ids(h: &mut Header) {
 
 #[test]
 fn pax_header_followed_by_a_gnu_long_name_applies_to_the_next_file_or_is_rejected() {
-    // SECURITY.md A12 (c): `x`(size=2048), `L`(longname), file_a, file_b. A PAX size that disagrees with
+    // docs/security.md A12 (c): `x`(size=2048), `L`(longname), file_a, file_b. A PAX size that disagrees with
     // file_a's header is refused, so no reader can see a different file list than berth.
     let w = World::new();
     let mut b = Builder::new(Vec::new());
@@ -637,7 +637,7 @@ fn rootless_opaque_dirs_use_the_user_overlay_xattr() {
 
 #[test]
 fn base256_sizes_that_are_huge_or_negative_are_rejected() {
-    // SECURITY.md A13: the size field in base-256 with a huge or a negative value.
+    // docs/security.md A13: the size field in base-256 with a huge or a negative value.
     for size in [
         [
             0x80, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,

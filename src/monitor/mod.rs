@@ -1,5 +1,5 @@
 //! The per-container supervisor: `berth internal monitor <id>`, one small single-threaded process per
-//! running container (berth re-executing itself; ARCHITECTURE.md "Process model").
+//! running container (berth re-executing itself; docs/architecture.md "Process model").
 //!
 //! It becomes a session leader and child subreaper, launches the payload through `runtime`, records the
 //! running state, copies stdout/stderr into docker's json-file log and to attached clients (unix socket in

@@ -3,7 +3,7 @@
 //!
 //! Owns nothing that forks (that is `process.rs`). Depends on libc, caps, oci_spec and its siblings.
 //! Invariant: every failure is reported as a [`Fail`] naming the step; nothing of berth's environment, fds or
-//! binary survives the execve (F2, F4 in SECURITY.md).
+//! binary survives the execve (F2, F4 in docs/security.md).
 
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};

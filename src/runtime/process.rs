@@ -1,4 +1,4 @@
-//! All fork/clone code of berth (ARCHITECTURE.md convention 8): the launch and exec pipelines, the sync
+//! All fork/clone code of berth (docs/architecture.md, "Conventions"): the launch and exec pipelines, the sync
 //! channel, uid/gid maps.
 //!
 //! Roles: the caller (the monitor, single-threaded), the "stage" child (forked: joins namespaces with a path,
@@ -237,7 +237,7 @@ fn reset_signals() {
 
 /// In a freshly forked child: zero the memory /proc/<pid>/cmdline and /proc/<pid>/environ read from, so a
 /// container process that can read our /proc entries while we join it (one with CAP_SYS_PTRACE) never sees the
-/// caller's arguments (`exec -e SECRET=...`) or environment (SECURITY.md F3, F4). Nothing here reads them later.
+/// caller's arguments (`exec -e SECRET=...`) or environment (docs/security.md F3, F4). Nothing here reads them later.
 fn scrub_args_and_env() {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
         return;
@@ -948,7 +948,7 @@ pub(crate) fn exec(
         );
     }
     // A pidfd pins the process: while it is alive its pid cannot be recycled, so the namespaces opened below
-    // are the container's, not a stranger's that got the pid (SECURITY.md J6).
+    // are the container's, not a stranger's that got the pid (docs/security.md J6).
     // SAFETY: pidfd_open syscall with a pid and no flags; the result is checked.
     let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, container_pid, 0) };
     if pidfd < 0 {

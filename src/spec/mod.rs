@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// Docker's default capability set (moby `daemon/pkg/oci/caps/defaults.go`; SECURITY.md 1H H1).
+/// Docker's default capability set (moby `daemon/pkg/oci/caps/defaults.go`; docs/security.md 1H H1).
 pub const DEFAULT_CAPS: [&str; 14] = [
     "CAP_CHOWN",
     "CAP_DAC_OVERRIDE",
@@ -98,7 +98,7 @@ pub const MASKED_PATHS: [&str; 12] = [
     "/sys/devices/virtual/powercap",
 ];
 
-/// Paths docker remounts read-only (SECURITY.md 1H H5).
+/// Paths docker remounts read-only (docs/security.md 1H H5).
 pub const READONLY_PATHS: [&str; 5] = [
     "/proc/bus",
     "/proc/fs",
@@ -414,7 +414,7 @@ pub fn capabilities(opts: &RunOptions) -> Result<Vec<String>> {
 }
 
 /// Parse a signal name or number as docker accepts it (`TERM`, `SIGTERM`, `15`). Hostile values
-/// (`SIGFOO`, `0`, `99`) are refused (SECURITY.md 1D D10).
+/// (`SIGFOO`, `0`, `99`) are refused (docs/security.md 1D D10).
 pub fn parse_signal(s: &str) -> Result<i32> {
     if let Ok(n) = s.parse::<i32>() {
         if (1..=64).contains(&n) {
@@ -595,7 +595,7 @@ pub fn linux_resources(opts: &RunOptions) -> Result<oci_spec::runtime::LinuxReso
 
 fn resources(opts: &RunOptions) -> Value {
     // docker's default device rules: deny all, allow mknod of anything, rwm on the standard nodes
-    // (moby `daemon/pkg/oci/defaults.go` DefaultLinuxSpec; SECURITY.md 1H H6).
+    // (moby `daemon/pkg/oci/defaults.go` DefaultLinuxSpec; docs/security.md 1H H6).
     let mut devices = vec![json!({"allow": false, "access": "rwm"})];
     if opts.privileged {
         devices = vec![json!({"allow": true, "access": "rwm"})];

@@ -1,7 +1,7 @@
 //! Docker's default seccomp profile, as data: deny with EPERM, an allow-list of syscall names,
 //! capability-gated entries, the clone namespace-flag filter, and clone3 answering ENOSYS.
 //!
-//! Written after moby's `profiles/seccomp/default.json` (SECURITY.md 1H H3, 1L). Pure: no I/O.
+//! Written after moby's `profiles/seccomp/default.json` (docs/security.md 1H H3, 1L). Pure: no I/O.
 //! Invariant: a container without CAP_SYS_ADMIN can never call mount, unshare, setns or clone with
 //! namespace flags; keyctl, add_key, request_key, io_uring_*, userfaultfd and kexec_load are never allowed.
 //! The runtime skips names its libseccomp does not know (older kernels), as runc does.

@@ -1,7 +1,7 @@
 //! Resolving `-u`/image `User` to uid, gid and supplementary groups from the container's OWN
 //! /etc/passwd and /etc/group, parsed here (never NSS, never the host's files).
 //!
-//! Rules (SECURITY.md 1D D1/D2, 1I I3/I4): an all-digit user is always a uid and is never looked up as a
+//! Rules (docs/security.md 1D D1/D2, 1I I3/I4): an all-digit user is always a uid and is never looked up as a
 //! name; ids must be below 2^32-1; the files are read inside the image's layers only (no symlink can lead
 //! out), must be regular files, and are capped in size. Pure apart from reading the layer files.
 

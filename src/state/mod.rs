@@ -4,7 +4,7 @@
 //! Depends on store only (no cli), plus `runtime::remove_in_userns` when a rootless removal is refused (the
 //! runtime is the one place that knows the container's user namespace maps). Invariants: "running" means the recorded pid is alive AND
 //! its start time (from /proc/PID/stat) matches the recorded one, so a recycled pid never reads as running
-//! (SECURITY.md 1J); every mutation happens under the container's lock; a name maps to at most one
+//! (docs/security.md 1J); every mutation happens under the container's lock; a name maps to at most one
 //! container, enforced by O_EXCL creation under the names lock.
 
 pub mod attach;
@@ -172,7 +172,7 @@ pub fn same_process_alive(pid: i32, start_time: u64) -> bool {
     pid > 0 && process_start_time(pid) == Some(start_time)
 }
 
-/// Docker's name rule: `[a-zA-Z0-9][a-zA-Z0-9_.-]+` (SECURITY.md 1E E3); names become path components.
+/// Docker's name rule: `[a-zA-Z0-9][a-zA-Z0-9_.-]+` (docs/security.md 1E E3); names become path components.
 pub fn validate_name(name: &str) -> Result<()> {
     let b = name.as_bytes();
     let ok = b.len() >= 2

@@ -3,7 +3,7 @@
 //! Invariants: every persistent write goes through [`write_atomic`] (temp, fsync, rename, fsync dir);
 //! every shared record is changed only under its [`FileLock`]. Must not depend on cli, engine, registry.
 //! `docs/layout.md` lists every path this module hands out. Blobs and layers are keyed by digest and
-//! chain ID only (SECURITY.md C11); work in progress lives in `.tmp-*` dirs guarded by an owner lock and is
+//! chain ID only (docs/security.md C11); work in progress lives in `.tmp-*` dirs guarded by an owner lock and is
 //! never read as content (J2).
 
 pub mod images;
@@ -230,7 +230,7 @@ pub fn remove_all_at(parent: std::os::fd::BorrowedFd<'_>, name: &std::ffi::OsStr
 
 /// Make `src` (a verified file or dir) visible as `dest` unless `dest` already exists: content-addressed
 /// names never change content, so an existing one wins and `src` is removed. Returns whether `src` was
-/// moved. The parent of `dest` is fsynced so the name survives a crash (SECURITY.md J3).
+/// moved. The parent of `dest` is fsynced so the name survives a crash (docs/security.md J3).
 pub fn rename_if_absent(src: &Path, dest: &Path) -> Result<bool> {
     let parent = dest.parent().context("rename target needs a parent")?;
     fs::create_dir_all(parent)
@@ -374,7 +374,7 @@ pub fn write_replace(path: &Path, data: &[u8]) -> Result<()> {
 
 /// Temp file and rename without any fsync: readers see the old or the new content, never a mix, but the
 /// write may not survive power loss. Only for records under the run root, which does not outlive a reboot
-/// anyway (ARCHITECTURE.md "On disk"): syncing them cost every `run` several disk flushes (issue 3); and
+/// anyway (docs/layout.md): syncing them cost every `run` several disk flushes (issue 3); and
 /// for a record whose loss is harmless, such as the `removing` status `rm` writes just before it deletes
 /// the whole directory (two fsyncs were most of the time `rm` took).
 pub fn write_volatile(path: &Path, data: &[u8]) -> Result<()> {
