@@ -9,9 +9,9 @@
 use crate::monitor::{self, Ready};
 use crate::spec::user::{LayeredRoot, resolve_user};
 use crate::spec::{self, HostContext, ImageConfig, MountKind, RunOptions};
-use crate::state::time::rfc3339_nano;
 use crate::state::{self, ContainerRecord, ContainerState, Containers, StateError, Status};
 use crate::store::{self, Paths};
+use crate::time::rfc3339_nano;
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::fs;
@@ -959,7 +959,7 @@ pub fn logs(
     let id = c.lookup(query)?;
     let path = c.log_path(&id);
     let keep = |e: &monitor::log::LogEntry| {
-        let t = state::time::parse_rfc3339(&e.time);
+        let t = crate::time::parse_recorded(&e.time);
         o.since.is_none_or(|s| t.is_some_and(|t| t >= s))
             && o.until.is_none_or(|u| t.is_some_and(|t| t <= u))
     };

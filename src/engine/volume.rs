@@ -8,9 +8,9 @@
 
 use crate::spec::user::LayeredRoot;
 use crate::spec::{ImageConfig, MountKind, MountRequest, ResolvedMount, RunOptions};
-use crate::state::time::rfc3339_nano;
 use crate::state::{self, Containers};
 use crate::store::{self, Paths};
+use crate::time::rfc3339_nano;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

@@ -17,9 +17,9 @@ pub mod restart;
 
 use crate::runtime::{self, Launch, LaunchError, Rootfs, Stdio};
 use crate::state::attach::{self, Decoder};
-use crate::state::time::{ZERO_TIME, rfc3339_nano};
 use crate::state::{self, ContainerRecord, Containers, ExitRecord, MonitorRecord, Status};
 use crate::store::Paths;
+use crate::time::{ZERO_TIME, rfc3339_nano};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::fs::File;

@@ -10,7 +10,6 @@
 pub mod attach;
 pub mod list;
 pub mod pod;
-pub mod time;
 
 use crate::spec::{ImageConfig, RunOptions};
 use crate::store::{self, FileLock, Paths};
@@ -112,8 +111,8 @@ impl ContainerState {
             status: Status::Created,
             pid: 0,
             start_time: 0,
-            started_at: time::ZERO_TIME.into(),
-            finished_at: time::ZERO_TIME.into(),
+            started_at: crate::time::ZERO_TIME.into(),
+            finished_at: crate::time::ZERO_TIME.into(),
             exit_code: 0,
             oom_killed: false,
             error: String::new(),
@@ -392,7 +391,7 @@ impl Containers {
                 &mut st,
                 &ExitRecord {
                     exit_code: 255,
-                    finished_at: time::rfc3339_nano(std::time::SystemTime::now()),
+                    finished_at: crate::time::rfc3339_nano(std::time::SystemTime::now()),
                     oom_killed: false,
                     error: "container process and its monitor disappeared without an exit record"
                         .into(),
