@@ -1,8 +1,7 @@
 //! berth: a daemonless, docker-compatible container engine in one binary.
 //!
-//! Module map and dependency rules: see `docs/architecture.md` and `docs/layout.md`.
-//! `cli -> engine -> {registry, image, spec, state, store, network}`; `monitor -> runtime, state, store, network`;
-//! `runtime` depends on oci_spec, nix and its own files only.
+//! Module map and dependency rules: see `docs/architecture.md` (kept true by the `module_rules` test)
+//! and `docs/layout.md` (every path berth writes).
 
 pub mod cli;
 pub mod config;
@@ -16,3 +15,6 @@ pub mod spec;
 pub mod state;
 pub mod store;
 pub mod time;
+
+#[cfg(test)]
+mod module_rules;
