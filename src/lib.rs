@@ -18,3 +18,5 @@ pub mod time;
 
 #[cfg(test)]
 mod module_rules;
+#[cfg(test)]
+mod testing;

@@ -419,8 +419,14 @@ mod tests {
             parse_rfc3339("2024-01-02T05:04:05+02:00").unwrap(),
             UNIX_EPOCH + Duration::from_secs(1_704_164_645)
         );
-        assert!(parse_rfc3339("2024-01-02").is_err());
-        assert!(parse_rfc3339("2024-13-02T03:04:05Z").is_err());
+        crate::testing::assert_err(
+            parse_rfc3339("2024-01-02"),
+            "parsing time \"2024-01-02\" as RFC 3339",
+        );
+        crate::testing::assert_err(
+            parse_rfc3339("2024-13-02T03:04:05Z"),
+            "parsing time \"2024-13-02T03:04:05Z\" as RFC 3339",
+        );
     }
 
     #[test]
@@ -451,11 +457,11 @@ mod tests {
         assert_eq!(parse_bytes("100b").unwrap(), 100);
         assert_eq!(parse_bytes("1t").unwrap(), 1 << 40);
         assert_eq!(parse_bytes("32 MB").unwrap(), 32 << 20);
-        assert!(parse_bytes("m").is_err());
-        assert!(parse_bytes("-1m").is_err());
-        assert!(parse_bytes("1x").is_err());
-        assert!(parse_bytes("1mx").is_err());
-        assert!(parse_bytes("1bb").is_err());
+        crate::testing::assert_err(parse_bytes("m"), "invalid size: 'm'");
+        crate::testing::assert_err(parse_bytes("-1m"), "invalid size: '-1m'");
+        crate::testing::assert_err(parse_bytes("1x"), "invalid suffix: 'x'");
+        crate::testing::assert_err(parse_bytes("1mx"), "invalid suffix: 'mx'");
+        crate::testing::assert_err(parse_bytes("1bb"), "invalid suffix: 'bb'");
     }
 
     #[test]
@@ -465,10 +471,13 @@ mod tests {
         assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
         assert_eq!(parse_duration("300ms").unwrap(), Duration::from_millis(300));
         assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
-        assert!(parse_duration("10").is_err());
-        assert!(parse_duration("-5m").is_err());
-        assert!(parse_duration("5x").is_err());
-        assert!(parse_duration("").is_err());
+        crate::testing::assert_err(parse_duration("10"), "missing unit in duration \"10\"");
+        crate::testing::assert_err(parse_duration("-5m"), "negative duration \"-5m\"");
+        crate::testing::assert_err(
+            parse_duration("5x"),
+            "unknown unit \"x\" in duration \"5x\"",
+        );
+        crate::testing::assert_err(parse_duration(""), "invalid duration \"\"");
     }
 
     #[test]
@@ -516,6 +525,9 @@ mod tests {
             midnight_utc
         );
         assert_eq!(parse_timestamp("0", now).unwrap(), UNIX_EPOCH);
-        assert!(parse_timestamp("yesterday", now).is_err());
+        crate::testing::assert_err(
+            parse_timestamp("yesterday", now),
+            "failed to parse value as time or duration: \"yesterday\"",
+        );
     }
 }

@@ -447,7 +447,10 @@ mod tests {
         let t = parse(&["--rm", "false"]);
         assert!(t.rm);
         assert_eq!(t.args, ["false"]);
-        assert!(T::try_parse_from(["t", "--rm=maybe", "img"]).is_err());
+        crate::testing::assert_err(
+            T::try_parse_from(["t", "--rm=maybe", "img"]),
+            "invalid value 'maybe' for '--rm",
+        );
     }
 
     #[test]
@@ -461,7 +464,10 @@ mod tests {
         assert!(t.interactive && !t.rm && !t.detach);
         assert_eq!(t.args, ["busybox", "sh", "-c", "-x", "--rm", "-d"]);
         // Before IMAGE an unknown flag is a usage error, as in docker.
-        assert!(T::try_parse_from(["t", "--bogus", "busybox"]).is_err());
+        crate::testing::assert_err(
+            T::try_parse_from(["t", "--bogus", "busybox"]),
+            "unexpected argument '--bogus'",
+        );
     }
 
     #[test]
@@ -472,7 +478,7 @@ mod tests {
         for s in ["0", "f", "F", "FALSE", "false", "False"] {
             assert_eq!(go_bool(s), Ok(false));
         }
-        assert!(go_bool("yes").is_err());
+        crate::testing::assert_err(go_bool("yes"), "parsing \"yes\": invalid syntax");
     }
 
     #[test]

@@ -105,7 +105,7 @@ mod tests {
             format!("md5:{}", "a".repeat(32)),
             format!("{good}\n"),
         ] {
-            assert!(Digest::parse(&bad).is_err(), "{bad:?} accepted");
+            crate::testing::assert_err(Digest::parse(&bad), &format!("invalid digest {bad:?}"));
         }
     }
 

@@ -366,7 +366,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("does not match"), "{e}");
-        assert!(parse_document(j.as_bytes(), MT_OCI_INDEX).is_err());
+        crate::testing::assert_err(
+            parse_document(j.as_bytes(), MT_OCI_INDEX),
+            "does not match its Content-Type",
+        );
     }
 
     #[test]
@@ -445,6 +448,6 @@ mod tests {
             e,
             "no matching manifest for linux/s390x in the manifest list entries"
         );
-        assert!(Platform::parse("linux/").is_err());
+        crate::testing::assert_err(Platform::parse("linux/"), "invalid platform \"linux/\"");
     }
 }

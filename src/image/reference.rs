@@ -342,7 +342,7 @@ mod tests {
             "",
             "busybox@sha256:ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789",
         ] {
-            assert!(ImageRef::parse(bad).is_err(), "{bad:?} accepted");
+            crate::testing::assert_err(ImageRef::parse(bad), "invalid reference format");
         }
         let e = ImageRef::parse("Busybox").unwrap_err().to_string();
         assert!(e.contains("must be lowercase"), "{e}");

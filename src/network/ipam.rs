@@ -495,8 +495,11 @@ mod tests {
         assert_eq!(s.broadcast(), Ipv4Addr::new(10, 89, 3, 255));
         assert!(s.contains(Ipv4Addr::new(10, 89, 3, 200)));
         assert!(!s.contains(Ipv4Addr::new(10, 89, 4, 1)));
-        assert!("10.0.0.0".parse::<Subnet>().is_err());
-        assert!("10.0.0.0/31".parse::<Subnet>().is_err());
+        crate::testing::assert_err("10.0.0.0".parse::<Subnet>(), "missing prefix length");
+        crate::testing::assert_err(
+            "10.0.0.0/31".parse::<Subnet>(),
+            "prefix length must be between 8 and 30",
+        );
     }
 
     #[test]
@@ -512,9 +515,9 @@ mod tests {
     #[test]
     fn network_names_follow_docker_rule() {
         assert!(validate_name("app_net-1.x").is_ok());
-        assert!(validate_name("-x").is_err());
-        assert!(validate_name("a/b").is_err());
-        assert!(validate_name("").is_err());
+        crate::testing::assert_err(validate_name("-x"), "invalid network name \"-x\"");
+        crate::testing::assert_err(validate_name("a/b"), "invalid network name \"a/b\"");
+        crate::testing::assert_err(validate_name(""), "invalid network name \"\"");
     }
 
     #[test]

@@ -1322,7 +1322,10 @@ mod tests {
             format!("sha512:{}", "a".repeat(64)),
             format!("sha256:{}\n", "a".repeat(64)),
         ] {
-            assert!(validate_digest(&bad).is_err(), "{bad:?}");
+            crate::testing::assert_err(
+                validate_digest(&bad),
+                &format!("invalid digest {bad:?}: berth accepts only sha256"),
+            );
         }
     }
 

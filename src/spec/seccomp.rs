@@ -593,7 +593,7 @@ mod tests {
         assert!(names.contains(&"read".to_string()) && !names.contains(&"mount".to_string()));
         let admin = allowed_names(&profile_from_json(p, &["CAP_SYS_ADMIN".into()]).unwrap());
         assert!(admin.contains(&"mount".to_string()) && !admin.contains(&"clone".to_string()));
-        assert!(profile_from_json(br#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"],"action":"SCMP_ACT_ALLOW","bogus":1}]}"#, &[]).is_err());
+        crate::testing::assert_err(profile_from_json(br#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"],"action":"SCMP_ACT_ALLOW","bogus":1}]}"#, &[]), "unsupported key \"bogus\" in a syscall rule");
     }
 
     #[test]
