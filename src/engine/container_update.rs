@@ -151,7 +151,10 @@ mod tests {
             memory: Some(256 << 20),
             ..Default::default()
         };
-        assert!(merge(&o, &grow).is_err());
+        crate::testing::assert_err(
+            merge(&o, &grow),
+            "Memory limit should be smaller than already set memoryswap limit",
+        );
         let both = UpdateOptions {
             memory: Some(256 << 20),
             memory_swap: Some(512 << 20),
@@ -182,6 +185,9 @@ mod tests {
             restart: Some(RestartPolicy::parse("always").unwrap()),
             ..Default::default()
         };
-        assert!(merge(&o, &u).is_err());
+        crate::testing::assert_err(
+            merge(&o, &u),
+            "Restart policy cannot be updated because AutoRemove is enabled",
+        );
     }
 }

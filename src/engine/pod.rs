@@ -1098,7 +1098,10 @@ mod tests {
             resolve_share(&["net,ipc".into(), "+pid".into()]).unwrap(),
             vec!["ipc", "net", "pid"]
         );
-        assert!(resolve_share(&["user".into()]).is_err());
+        crate::testing::assert_err(
+            resolve_share(&["user".into()]),
+            "invalid kernel namespace to share: user",
+        );
     }
 
     #[test]

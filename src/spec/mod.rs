@@ -704,7 +704,7 @@ mod tests {
             entrypoint: Some(String::new()),
             ..Default::default()
         };
-        assert!(process_args(&img(), &o).is_err());
+        crate::testing::assert_err(process_args(&img(), &o), "no command specified");
     }
 
     #[test]
@@ -762,7 +762,7 @@ mod tests {
             cap_add: vec!["BOGUS".into()],
             ..Default::default()
         };
-        assert!(capabilities(&o).is_err());
+        crate::testing::assert_err(capabilities(&o), "unknown capability: \"BOGUS\"");
     }
 
     #[test]
@@ -875,7 +875,10 @@ mod tests {
                 stop_signal: Some(sig.into()),
                 ..Default::default()
             };
-            assert!(build_spec(&img(), &o, &host()).is_err(), "{sig}");
+            crate::testing::assert_err(
+                build_spec(&img(), &o, &host()),
+                &format!("invalid stop signal {sig:?}"),
+            );
         }
         assert_eq!(parse_signal("TERM").unwrap(), 15);
         assert_eq!(parse_signal("sigkill").unwrap(), 9);
@@ -883,6 +886,9 @@ mod tests {
             workdir: Some("rel".into()),
             ..Default::default()
         };
-        assert!(build_spec(&img(), &o, &host()).is_err());
+        crate::testing::assert_err(
+            build_spec(&img(), &o, &host()),
+            "needs to be an absolute path",
+        );
     }
 }

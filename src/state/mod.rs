@@ -833,7 +833,7 @@ pub(crate) mod tests {
     #[test]
     fn invalid_names_are_rejected() {
         for n in ["../x", ".", "a/b", "", "x", "é1", &"a".repeat(1024)] {
-            assert!(validate_name(n).is_err(), "{n}");
+            crate::testing::assert_err(validate_name(n), &format!("Invalid container name ({n})"));
         }
         validate_name("web-1.a_b").unwrap();
     }
@@ -906,7 +906,10 @@ pub(crate) mod tests {
         assert_eq!(c.lookup("/web").unwrap(), id);
         assert_eq!(c.lookup(&id).unwrap(), id);
         assert_eq!(c.lookup("abc").unwrap(), id);
-        assert!(c.lookup("ab").is_err());
+        crate::testing::assert_err(
+            c.lookup("ab"),
+            "Multiple IDs found with provided prefix: ab",
+        );
         assert_eq!(
             c.lookup("nope").unwrap_err().to_string(),
             "No such container: nope"
