@@ -945,7 +945,14 @@ fn runtime_container_cannot_write_the_host_binary_through_proc_exe() {
         .append(true)
         .open(&exe)
         .and_then(|mut f| std::io::Write::write_all(&mut f, b"x"));
-    assert!(w_res.is_err(), "the sealed copy accepted a write");
+    // Refused by the kernel: the copy is being executed (ETXTBSY) and sealed against writes (EPERM).
+    let errno = w_res
+        .expect_err("the sealed copy accepted a write")
+        .raw_os_error();
+    assert!(
+        matches!(errno, Some(libc::ETXTBSY | libc::EPERM)),
+        "writing the sealed copy failed with errno {errno:?}, not ETXTBSY or EPERM"
+    );
     let o = child.wait_with_output().unwrap();
     let (out, err) = (
         String::from_utf8_lossy(&o.stdout).to_string(),
