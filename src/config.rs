@@ -6,7 +6,7 @@
 //! Invariant: an unknown key in berth's own file, in registries.conf (and its drop-ins) or in a hosts.toml
 //! is reported as one warning naming the file and the key, never silently ignored (daemon.json belongs to
 //! dockerd: only its two registry keys are read); the precedence for mirrors is berth's file >
-//! registries.conf > hosts.toml > daemon.json (DOCKER-COMPAT.md §2).
+//! registries.conf > hosts.toml > daemon.json.
 
 pub use crate::types::{RootlessOverlay, StorageSettings};
 use anyhow::{Context, Result, bail};
@@ -244,7 +244,7 @@ pub enum PullFrom {
     TagOnly,
 }
 
-/// Bounds on untrusted input (SECURITY.md 1C C2/C3, 1A decompression bombs).
+/// Bounds on untrusted input (docs/security.md 1C C2/C3, 1A decompression bombs).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Limits {

@@ -2,7 +2,9 @@
 //! volumes), checked from inside the container with busybox. Root only: they create namespaces, mounts and
 //! cgroups (CI runs as root).
 
-use crate::support::{TestEnv, busybox_world, fixtures, mountinfo_mentions, registry, unique};
+use crate::support::{
+    TestEnv, busybox_world, eventually, fixtures, mountinfo_mentions, registry, unique,
+};
 use std::time::Duration;
 
 /// The memory cgroup this test runs in (berth creates containers' cgroups beneath its own).
@@ -83,13 +85,10 @@ fn detached_container_shows_in_ps_logs_and_stops() {
         &id[..12]
     ));
     let mut logs = String::new();
-    for _ in 0..100 {
+    eventually(10, || {
         logs = env.run(["logs", &name]).stdout().to_string();
-        if logs.contains("started") {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        logs.contains("started")
+    });
     assert_eq!(logs, "started\n");
     env.run(["logs", &name])
         .assert_ok()
@@ -470,7 +469,20 @@ fn pause_top_diff_stats_rename_restart() {
         "touch /new; rm /etc/group; trap 'exit 0' TERM; while true; do sleep 0.1; done",
     ])
     .assert_ok();
-    std::thread::sleep(Duration::from_millis(500));
+    // The changes are made and the loop runs (its `sleep` child exists, so the trap is set).
+    assert!(
+        eventually(10, || {
+            env.run([
+                "exec",
+                &name,
+                "sh",
+                "-c",
+                "test -e /new && ! test -e /etc/group && pidof sleep",
+            ])
+            .success()
+        }),
+        "the payload never reached its loop"
+    );
     env.run(["top", &name])
         .assert_ok()
         .assert_stdout_has("PID")
@@ -548,7 +560,12 @@ fn cp_copies_both_ways_without_following_container_symlinks_out() {
         "echo inside > /f; ln -s /etc /esc; sleep 300",
     ])
     .assert_ok();
-    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        eventually(10, || env
+            .run(["exec", &name, "test", "-L", "/esc"])
+            .success()),
+        "the payload never made /esc"
+    );
     let out_dir = env.dir().join("out");
     std::fs::create_dir_all(&out_dir).unwrap();
     env.run(["cp", &format!("{name}:/f"), out_dir.to_str().unwrap()])
@@ -595,16 +612,14 @@ fn killed_foreground_client_still_gets_the_exit_code_recorded() {
         .spawn()
         .unwrap();
     // Kill the foreground client once the container runs.
-    for _ in 0..200 {
-        if env
-            .run(["inspect", "-f", "{{.State.Running}}", &name])
-            .stdout()
-            == "true\n"
-        {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    assert!(
+        eventually(10, || {
+            env.run(["inspect", "-f", "{{.State.Running}}", &name])
+                .stdout()
+                == "true\n"
+        }),
+        "the container never ran"
+    );
     child.kill().unwrap();
     let _ = child.wait();
     env.run(["wait", &name]).assert_ok().assert_stdout_eq("7\n");
@@ -917,17 +932,11 @@ fn foreground_run_forwards_signals_to_the_container() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    for _ in 0..200 {
-        if env
-            .run(["inspect", "-f", "{{.State.Running}}", &name])
-            .stdout()
-            == "true\n"
-        {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    std::thread::sleep(Duration::from_millis(200));
+    // The trap is set once the loop's `sleep` child exists.
+    assert!(
+        eventually(10, || env.run(["exec", &name, "pidof", "sleep"]).success()),
+        "the payload never reached its loop"
+    );
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
         nix::sys::signal::Signal::SIGTERM,
@@ -977,8 +986,15 @@ fn killed_monitor_is_cleaned_up_by_the_next_command() {
         .stdout()
         .trim()
         .to_string();
-    env.kill_monitor(&id);
-    std::thread::sleep(Duration::from_millis(200));
+    let monitor = env.kill_monitor(&id);
+    assert!(
+        eventually(10, || {
+            // Gone, or a zombie its new parent has not reaped yet.
+            !std::fs::read_to_string(format!("/proc/{monitor}/stat"))
+                .is_ok_and(|s| !s.contains(") Z "))
+        }),
+        "the monitor survived SIGKILL"
+    );
     env.run(["inspect", "-f", "{{.State.Running}}", &name])
         .assert_ok()
         .assert_stdout_eq("true\n");
@@ -1207,7 +1223,7 @@ fn cp_out_of_an_exited_container_sees_its_layers_and_changes() {
 }
 
 /// An image whose `/hostroot` is a symlink to `/` must not lead a `cp` on a stopped container onto the
-/// host: the path is resolved inside the container's root (SECURITY.md 1I, CVE-2019-14271).
+/// host: the path is resolved inside the container's root (docs/security.md 1I, CVE-2019-14271).
 #[test]
 fn cp_on_a_stopped_container_does_not_follow_an_image_symlink_to_the_host_root() {
     use crate::support::fixtures::{Compression, LayerBuilder, Layout};
@@ -1349,15 +1365,18 @@ fn rootless_payload_sees_its_network_from_the_first_instruction() {
         "echo up > /i.html && httpd -f -p 80 -h /",
     ])
     .assert_ok();
-    std::thread::sleep(Duration::from_millis(1000));
     let mut body = String::new();
-    {
+    eventually(10, || {
         use std::io::{Read, Write};
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        body.clear();
+        let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+            return false;
+        };
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        s.write_all(b"GET /i.html HTTP/1.0\r\n\r\n").unwrap();
-        s.read_to_string(&mut body).unwrap();
-    }
+        s.write_all(b"GET /i.html HTTP/1.0\r\n\r\n").is_ok()
+            && s.read_to_string(&mut body).is_ok()
+            && body.ends_with("up\n")
+    });
     env.run(["rm", "-f", &name]).assert_ok();
     assert!(body.ends_with("up\n"), "{body}");
     env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");

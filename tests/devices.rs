@@ -1,4 +1,4 @@
-//! Integration tests: the device cgroup (SECURITY.md 1H H6). On cgroup v2 (and in the cgroup2 of a hybrid host
+//! Integration tests: the device cgroup (docs/security.md 1H H6). On cgroup v2 (and in the cgroup2 of a hybrid host
 //! such as this one) berth attaches an eBPF device program built from the spec's rules; these tests check that
 //! the program alone refuses what docker's default list refuses, that an update replaces it, and that nothing
 //! of it outlives the container. Root only (eBPF and cgroups; CI runs as root); the host must have a cgroup2

@@ -7,7 +7,7 @@
 //! Every test uses its own store, network names, subnets and bridge devices, and removes them
 //! (a [`Net`] guard tears down on drop, even when an assertion fails). These tests need root (CI runs as root).
 
-use crate::support::{TestEnv, busybox_world, unique};
+use crate::support::{TestEnv, busybox_world, eventually, unique};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::{TcpStream, UdpSocket};
@@ -161,6 +161,12 @@ fn wait_until(cond: impl FnMut() -> bool) {
     );
 }
 
+/// [`http_get`] for a server that may not listen yet: `None` while the connection is refused.
+fn try_http_get(addr: &str) -> Option<String> {
+    TcpStream::connect(addr).ok()?;
+    Some(http_get(addr))
+}
+
 fn http_get(addr: &str) -> String {
     let mut s = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connecting to {addr}: {e}"));
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
@@ -253,15 +259,20 @@ fn published_tcp_and_udp_ports_reach_the_namespace_from_loopback() {
 
     // A UDP echo server bound inside the namespace from a thread of this test that joined it.
     let ns = std::fs::File::open(c.netns()).unwrap();
+    let (bound_tx, bound) = std::sync::mpsc::channel();
     let server = std::thread::spawn(move || {
         nix::sched::setns(&ns, nix::sched::CloneFlags::CLONE_NEWNET).unwrap();
         let s = UdpSocket::bind("0.0.0.0:5353").unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        bound_tx.send(()).unwrap();
         let mut buf = [0u8; 64];
         let (n, from) = s.recv_from(&mut buf).unwrap();
         s.send_to(&buf[..n], from).unwrap();
     });
-    std::thread::sleep(Duration::from_millis(100));
+    // Send only once the server is bound (a datagram to a closed port is dropped).
+    bound
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the UDP server never bound its port");
     let udp = c.host_port(1);
     let client = UdpSocket::bind("127.0.0.1:0").unwrap();
     client
@@ -952,8 +963,12 @@ fn rootless_pasta_publishes_a_port_into_a_user_namespace() {
         .arg(&web)
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    let body = http_get(&format!("127.0.0.1:{port}"));
+    // httpd listens once it has started: poll until it answers (connect errors until then).
+    let mut body = String::new();
+    eventually(10, || {
+        body = try_http_get(&format!("127.0.0.1:{port}")).unwrap_or_default();
+        body.contains("rootless hello")
+    });
     let _ = httpd.kill();
     let _ = httpd.wait();
     env.run(["internal-network", "teardown", "rootless1"])
@@ -993,18 +1008,16 @@ fn run_publishes_a_port_and_peers_resolve_by_name_end_to_end() {
     out.assert_ok();
     let id = out.stdout().trim().to_string();
     let mut body = String::new();
-    for _ in 0..100 {
-        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
-            s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-            let _ = s.write_all(b"GET / HTTP/1.0\r\n\r\n");
-            body.clear();
-            let _ = s.read_to_string(&mut body);
-            if body.contains("served by berth") {
-                break;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    eventually(10, || {
+        let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+            return false;
+        };
+        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        let _ = s.write_all(b"GET / HTTP/1.0\r\n\r\n");
+        body.clear();
+        let _ = s.read_to_string(&mut body);
+        body.contains("served by berth")
+    });
     assert!(body.contains("served by berth"), "{body}");
 
     env.run(["port", &web])
@@ -1128,18 +1141,16 @@ fn rootless_run_publishes_a_port_through_pasta() {
     ]);
     out.assert_ok();
     let mut body = String::new();
-    for _ in 0..100 {
-        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
-            s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-            let _ = s.write_all(b"GET /group HTTP/1.0\r\n\r\n");
-            body.clear();
-            let _ = s.read_to_string(&mut body);
-            if body.starts_with("HTTP/1.") {
-                break;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    eventually(10, || {
+        let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+            return false;
+        };
+        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        let _ = s.write_all(b"GET /group HTTP/1.0\r\n\r\n");
+        body.clear();
+        let _ = s.read_to_string(&mut body);
+        body.starts_with("HTTP/1.")
+    });
     assert!(body.starts_with("HTTP/1."), "{body}");
     // Any answer of the container's busybox httpd proves the path host -> pasta -> namespace. `rm -f`
     // is not asserted: removing a rootless container's files is the containers issue's (it currently
@@ -1351,10 +1362,16 @@ fn stats_counts_the_container_interfaces_but_not_loopback() {
         &image,
         "sh",
         "-c",
-        "ping -c 3 -W 1 127.0.0.1; sleep 300",
+        "ping -c 3 -W 1 127.0.0.1; touch /pinged; sleep 300",
     ])
     .assert_ok();
-    std::thread::sleep(Duration::from_millis(500));
+    // All its (loopback) traffic is over before stats is read.
+    assert!(
+        eventually(10, || env
+            .run(["exec", &quiet, "test", "-e", "/pinged"])
+            .success()),
+        "the quiet container never finished its pings"
+    );
     let out = env.run(["stats", "--no-stream", "--format", "{{.NetIO}}", &quiet]);
     out.assert_ok().assert_stdout_eq("0B / 0B\n");
     env.run(["rm", "-f", &name, &quiet]).assert_ok();

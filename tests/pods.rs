@@ -6,7 +6,6 @@ use crate::support::{
     TestEnv, busybox_world, eventually, fixtures, mountinfo_mentions, registry, unique,
 };
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Host processes whose command line mentions `needle` (our test's root dir appears in every monitor's
 /// and forwarder's arguments; the infra is found through its pid in the container state).
@@ -169,7 +168,7 @@ fn pod_members_share_localhost_hostname_and_shm() {
     .assert_ok();
     // Same network namespace: localhost reaches the other member's httpd.
     let mut body = String::new();
-    for _ in 0..50 {
+    eventually(10, || {
         let o = env.run([
             "run",
             "--rm",
@@ -181,11 +180,8 @@ fn pod_members_share_localhost_hostname_and_shm() {
             "http://localhost:80/hostname",
         ]);
         body = o.stdout().to_string();
-        if o.success() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+        o.success()
+    });
     assert_eq!(
         body, "podhost\n",
         "wget over localhost served the pod's /etc/hostname"
@@ -309,6 +305,17 @@ const ORPHANS: &str = "for i in $(seq 100); do (sleep 0.1 &) ; done; sleep 1";
 const COUNT_ZOMBIES: &str = "sleep 1; n=0; for s in /proc/[0-9]*/stat; do read -r l < $s 2>/dev/null || continue; \
     set -- ${l##*) }; [ \"$1\" = Z ] && n=$((n+1)); done; echo zombies=$n";
 
+/// Wait until the orphans of [`ORPHANS`] in container `name` have all exited: its script runs
+/// `touch /orphans-done` after them.
+fn wait_for_orphans(env: &TestEnv, name: &str) {
+    assert!(
+        eventually(20, || env
+            .run(["exec", name, "test", "-e", "/orphans-done"])
+            .success()),
+        "the orphan workload never finished"
+    );
+}
+
 #[test]
 fn shared_pid_pod_infra_is_pid1_and_reaps_orphans() {
     let (env, image) = busybox_world();
@@ -353,10 +360,10 @@ fn without_a_reaper_orphans_stay_zombies_as_in_docker() {
     // docker's default: the payload is PID 1. busybox sh would reap whatever it is given, so the orphans
     // are made in the background and PID 1 becomes `sleep`, which never waits: their zombies stay.
     let name = unique("noreap");
-    let script = format!("( ({ORPHANS}) & ); exec sleep 60");
+    let script = format!("( ({ORPHANS}; touch /orphans-done) & ); exec sleep 60");
     env.run(["run", "-d", "--name", &name, &image, "sh", "-c", &script])
         .assert_ok();
-    std::thread::sleep(Duration::from_secs(2));
+    wait_for_orphans(&env, &name);
     let out = env.run(["exec", &name, "sh", "-c", COUNT_ZOMBIES]);
     out.assert_ok();
     env.run(["rm", "-f", &name]).assert_ok();
@@ -377,12 +384,12 @@ fn run_init_reaps_orphans_of_a_single_container() {
     let (env, image) = busybox_world();
     // Same non-waiting workload as the docker case below, but with --init berth's reaper is PID 1.
     let name = unique("init");
-    let script = format!("( ({ORPHANS}) & ); exec sleep 60");
+    let script = format!("( ({ORPHANS}; touch /orphans-done) & ); exec sleep 60");
     env.run([
         "run", "-d", "--init", "--name", &name, &image, "sh", "-c", &script,
     ])
     .assert_ok();
-    std::thread::sleep(Duration::from_secs(2));
+    wait_for_orphans(&env, &name);
     env.run(["exec", &name, "sh", "-c", COUNT_ZOMBIES])
         .assert_ok()
         .assert_stdout_eq("zombies=0\n");

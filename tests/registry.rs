@@ -276,9 +276,9 @@ fn registry_blob_streams_and_verifies() {
         .fetch_blob_bytes(&r, &i.cdigest, i.config.len() as u64, 4096)
         .unwrap();
     assert_eq!(cfg, i.config);
-    assert!(
-        c.fetch_blob_bytes(&r, &i.ldigest, i.layer.len() as u64, 4096)
-            .is_err()
+    crate::support::assert_err(
+        c.fetch_blob_bytes(&r, &i.ldigest, i.layer.len() as u64, 4096),
+        "more than the limit of 4096",
     );
 }
 
@@ -983,9 +983,9 @@ fn registry_invalid_digest_is_refused_before_any_request() {
     let s = Hostile::start(|_| Reply::ok("{}"));
     let tmp = tempfile::tempdir().unwrap();
     let c = Client::new(&config(tmp.path())).unwrap();
-    assert!(
-        c.fetch_blob(&reference(&s.host()), "sha256:../../etc/passwd", 10)
-            .is_err()
+    crate::support::assert_err(
+        c.fetch_blob(&reference(&s.host()), "sha256:../../etc/passwd", 10),
+        "invalid digest \"sha256:../../etc/passwd\"",
     );
     assert!(s.requests().is_empty());
 }
@@ -1041,15 +1041,15 @@ max_manifest_bytes = 1000
     // An explicit file that does not exist is an error; a bad value is an error, not a default.
     let mut src = sources(tmp.path(), "", None, None);
     src.own = Some(tmp.path().join("missing.toml"));
-    assert!(Config::load_sources(&src).is_err());
-    assert!(
+    crate::support::assert_err(Config::load_sources(&src), "missing.toml");
+    crate::support::assert_err(
         Config::load_sources(&sources(
             tmp.path(),
             "[registry]\nretries = \"x\"",
             None,
-            None
-        ))
-        .is_err()
+            None,
+        )),
+        "invalid type: string \"x\", expected u32",
     );
 }
 

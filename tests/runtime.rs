@@ -558,7 +558,7 @@ fn runtime_user_groups_and_cwd_come_from_the_spec() {
         &["1000", "1000", "1000 29", "/home/user/work"],
         "{out}"
     );
-    // SECURITY.md F6: a non-root payload ends with no caps: execve as uid != 0 without ambient or file caps
+    // docs/security.md F6: a non-root payload ends with no caps: execve as uid != 0 without ambient or file caps
     // clears permitted and effective, even though the spec lists docker's set.
     assert_eq!(status_field(&out, "CapEff"), "0000000000000000");
     assert_eq!(status_field(&out, "CapPrm"), "0000000000000000");
@@ -1325,7 +1325,7 @@ fn rootless_maps_use_subuid_ranges_or_a_single_id_with_setgroups_denied() {
 
 #[test]
 fn runtime_bind_mounts_onto_image_symlinks_and_fifos_stay_inside_the_rootfs() {
-    // SECURITY.md G7: /etc/hosts -> ../../../../<host canary>, /etc/hostname -> an absolute dangling path,
+    // docs/security.md G7: /etc/hosts -> ../../../../<host canary>, /etc/hostname -> an absolute dangling path,
     // /etc/resolv.conf a FIFO. The bind mounts land inside the rootfs, nothing is created on the host, and the
     // start does not hang.
     let (w, r) = busybox_world();
@@ -1369,7 +1369,7 @@ fn runtime_bind_mounts_onto_image_symlinks_and_fifos_stay_inside_the_rootfs() {
 
 #[test]
 fn runtime_device_cgroup_denies_devices_outside_the_allow_list() {
-    // SECURITY.md H6: docker's device rules (deny all, allow the default nodes, mknod allowed): a node made with
+    // docs/security.md H6: docker's device rules (deny all, allow the default nodes, mknod allowed): a node made with
     // mknod for /dev/mem (c 1:1) cannot be opened.
     use oci_spec::runtime::{LinuxDeviceCgroupBuilder, LinuxDeviceType};
     let (w, r) = busybox_world();
@@ -1667,7 +1667,7 @@ fn runtime_cgroup_v2_path_works_in_a_v2_only_mount_namespace() {
 
 #[test]
 fn runtime_cgroup_v2_device_program_refuses_nodes_outside_the_allow_list() {
-    // SECURITY.md H6 on cgroup v2, where only the eBPF device program can refuse: the same v2-only mount
+    // docs/security.md H6 on cgroup v2, where only the eBPF device program can refuse: the same v2-only mount
     // namespace as above, docker's device rules, and nodes made with mknod inside the container.
     use oci_spec::runtime::{LinuxDeviceCgroupBuilder, LinuxDeviceType};
     let (w, r) = busybox_world();

@@ -5,6 +5,7 @@
 //! engine or the store. Invariant: every printed form matches docker byte for byte, so scripts
 //! that parse docker's output parse berth's.
 
+use crate::time::civil_from_days;
 use anyhow::{Context, Result, bail};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -119,31 +120,6 @@ pub fn status_exited(code: i32, finished: SystemTime, now: SystemTime) -> String
     format!("Exited ({code}) {}", since(finished, now))
 }
 
-/// Civil date from days since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = if m > 2 { m - 3 } else { m + 9 } as i64;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// Seconds and nanoseconds relative to the Unix epoch (negative before 1970).
 fn unix_parts(t: SystemTime) -> (i64, u32) {
     match t.duration_since(UNIX_EPOCH) {
@@ -190,81 +166,7 @@ pub fn format_rfc3339_nano(t: SystemTime) -> String {
     out
 }
 
-/// Go's zero `time.Time` as docker prints it for a container that never started.
-pub const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
-
-/// Parse an RFC 3339 timestamp (image configs' `created`, docker's API times), with any offset and
-/// fraction: `2024-01-02T03:04:05.123456789Z`, `2024-01-02T05:04:05+02:00`.
-pub fn parse_rfc3339(s: &str) -> Result<SystemTime> {
-    let bad = || format!("parsing time {s:?} as RFC 3339");
-    let b = s.as_bytes();
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't' | b' ')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        bail!("{}", bad());
-    }
-    let num = |r: std::ops::Range<usize>| -> Result<u32> {
-        let part = s.get(r).with_context(bad)?;
-        if !part.bytes().all(|c| c.is_ascii_digit()) {
-            bail!("{}", bad());
-        }
-        part.parse::<u32>().with_context(bad)
-    };
-    let (y, mo, d, h, mi, sec) = (
-        num(0..4)?,
-        num(5..7)?,
-        num(8..10)?,
-        num(11..13)?,
-        num(14..16)?,
-        num(17..19)?,
-    );
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
-        bail!("{}", bad());
-    }
-    let mut i = 19;
-    let mut nanos: u64 = 0;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            if i - start < 9 {
-                nanos = nanos * 10 + u64::from(b[i] - b'0');
-            }
-            i += 1;
-        }
-        if i == start {
-            bail!("{}", bad());
-        }
-        for _ in (i - start)..9 {
-            nanos *= 10;
-        }
-    }
-    let offset: i64 = match &s[i..] {
-        "Z" | "z" => 0,
-        tz if tz.len() == 6
-            && (tz.starts_with('+') || tz.starts_with('-'))
-            && tz.as_bytes()[3] == b':' =>
-        {
-            let oh = num(i + 1..i + 3)? as i64;
-            let om = num(i + 4..i + 6)? as i64;
-            let o = oh * 3600 + om * 60;
-            if tz.starts_with('-') { -o } else { o }
-        }
-        _ => bail!("{}", bad()),
-    };
-    let secs =
-        days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + sec) as i64 - offset;
-    let t = if secs >= 0 {
-        UNIX_EPOCH + Duration::new(secs as u64, nanos as u32)
-    } else {
-        UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs()) + Duration::from_nanos(nanos)
-    };
-    Ok(t)
-}
+pub use crate::time::parse_rfc3339;
 
 /// docker `ps`'s CreatedAt: Go's `time.Time.String()` in local time, whole seconds:
 /// `2024-01-02 15:04:05 +0100 CET`.
@@ -517,8 +419,14 @@ mod tests {
             parse_rfc3339("2024-01-02T05:04:05+02:00").unwrap(),
             UNIX_EPOCH + Duration::from_secs(1_704_164_645)
         );
-        assert!(parse_rfc3339("2024-01-02").is_err());
-        assert!(parse_rfc3339("2024-13-02T03:04:05Z").is_err());
+        crate::testing::assert_err(
+            parse_rfc3339("2024-01-02"),
+            "parsing time \"2024-01-02\" as RFC 3339",
+        );
+        crate::testing::assert_err(
+            parse_rfc3339("2024-13-02T03:04:05Z"),
+            "parsing time \"2024-13-02T03:04:05Z\" as RFC 3339",
+        );
     }
 
     #[test]
@@ -549,11 +457,11 @@ mod tests {
         assert_eq!(parse_bytes("100b").unwrap(), 100);
         assert_eq!(parse_bytes("1t").unwrap(), 1 << 40);
         assert_eq!(parse_bytes("32 MB").unwrap(), 32 << 20);
-        assert!(parse_bytes("m").is_err());
-        assert!(parse_bytes("-1m").is_err());
-        assert!(parse_bytes("1x").is_err());
-        assert!(parse_bytes("1mx").is_err());
-        assert!(parse_bytes("1bb").is_err());
+        crate::testing::assert_err(parse_bytes("m"), "invalid size: 'm'");
+        crate::testing::assert_err(parse_bytes("-1m"), "invalid size: '-1m'");
+        crate::testing::assert_err(parse_bytes("1x"), "invalid suffix: 'x'");
+        crate::testing::assert_err(parse_bytes("1mx"), "invalid suffix: 'mx'");
+        crate::testing::assert_err(parse_bytes("1bb"), "invalid suffix: 'bb'");
     }
 
     #[test]
@@ -563,10 +471,13 @@ mod tests {
         assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
         assert_eq!(parse_duration("300ms").unwrap(), Duration::from_millis(300));
         assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
-        assert!(parse_duration("10").is_err());
-        assert!(parse_duration("-5m").is_err());
-        assert!(parse_duration("5x").is_err());
-        assert!(parse_duration("").is_err());
+        crate::testing::assert_err(parse_duration("10"), "missing unit in duration \"10\"");
+        crate::testing::assert_err(parse_duration("-5m"), "negative duration \"-5m\"");
+        crate::testing::assert_err(
+            parse_duration("5x"),
+            "unknown unit \"x\" in duration \"5x\"",
+        );
+        crate::testing::assert_err(parse_duration(""), "invalid duration \"\"");
     }
 
     #[test]
@@ -614,6 +525,9 @@ mod tests {
             midnight_utc
         );
         assert_eq!(parse_timestamp("0", now).unwrap(), UNIX_EPOCH);
-        assert!(parse_timestamp("yesterday", now).is_err());
+        crate::testing::assert_err(
+            parse_timestamp("yesterday", now),
+            "failed to parse value as time or duration: \"yesterday\"",
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! Each command group lives in its own file and contributes a flattened subcommand enum,
 //! so `berth pull` and `berth image pull` are the same code.
 //!
-//! # Conventions for every command (docker's, DOCKER-COMPAT.md 1.2-1.4)
+//! # Conventions for every command (docker's)
 //!
 //! - **Output.** Write through [`stdout()`] and `write!`/`writeln!`, never `println!`: `println!`
 //!   panics when stdout is a closed pipe (`berth images | head -1`). A write error propagates as
@@ -471,7 +471,10 @@ mod tests {
         let t = parse(&["--rm", "false"]);
         assert!(t.rm);
         assert_eq!(t.args, ["false"]);
-        assert!(T::try_parse_from(["t", "--rm=maybe", "img"]).is_err());
+        crate::testing::assert_err(
+            T::try_parse_from(["t", "--rm=maybe", "img"]),
+            "invalid value 'maybe' for '--rm",
+        );
     }
 
     #[test]
@@ -485,7 +488,10 @@ mod tests {
         assert!(t.interactive && !t.rm && !t.detach);
         assert_eq!(t.args, ["busybox", "sh", "-c", "-x", "--rm", "-d"]);
         // Before IMAGE an unknown flag is a usage error, as in docker.
-        assert!(T::try_parse_from(["t", "--bogus", "busybox"]).is_err());
+        crate::testing::assert_err(
+            T::try_parse_from(["t", "--bogus", "busybox"]),
+            "unexpected argument '--bogus'",
+        );
     }
 
     #[test]
@@ -496,7 +502,7 @@ mod tests {
         for s in ["0", "f", "F", "FALSE", "false", "False"] {
             assert_eq!(go_bool(s), Ok(false));
         }
-        assert!(go_bool("yes").is_err());
+        crate::testing::assert_err(go_bool("yes"), "parsing \"yes\": invalid syntax");
     }
 
     #[test]

@@ -681,7 +681,10 @@ mod tests {
             parse_add_host("h6=::1").unwrap().1,
             HostTarget::Ip("::1".parse().unwrap())
         );
-        assert!(parse_add_host("nohost").is_err());
+        crate::testing::assert_err(
+            parse_add_host("nohost"),
+            "bad format for add-host: \"nohost\"",
+        );
     }
 }
 

@@ -266,7 +266,7 @@ fn ps_row(s: &engine::PodSummary, trunc: bool, now: SystemTime) -> Value {
             id.to_string()
         }
     };
-    let created = crate::engine::parse_rfc3339(&s.record.created).unwrap_or(now);
+    let created = crate::time::parse_recorded(&s.record.created).unwrap_or(now);
     let names: Vec<String> = s.containers.iter().map(|c| c.record.name.clone()).collect();
     let networks: Vec<String> = if s.record.network == "none" {
         vec![]

@@ -4,7 +4,7 @@
 //! Pull is one streaming pass per layer, never holding a layer in memory: registry blob (size and sha256
 //! checked by the registry client, or here for other sources) -> decompress -> sha256 (diffID) -> unpack
 //! into `layers/sha256/.tmp-*`; the stream is drained to EOF, then size, digest and diffID are compared,
-//! the layer is synced and renamed to its chain ID (SECURITY.md A17, C1, C6, J2, J3). The compressed
+//! the layer is synced and renamed to its chain ID (docs/security.md A17, C1, C6, J2, J3). The compressed
 //! blob is not stored: as in docker, the unpacked layer (keyed by chain ID) is the content, and an image
 //! record keeps each layer's blob digest, size and media type as distribution metadata only. So a layer
 //! already stored through another image, whatever that image's compression, is never fetched again:
@@ -275,7 +275,7 @@ fn fetch_image(
             }
         }
     };
-    // Every later fetch is pinned to the verified manifest digest (SECURITY.md C4).
+    // Every later fetch is pinned to the verified manifest digest (docs/security.md C4).
     let pinned = r.with_digest(&manifest_digest);
     let max_config = ctx.config.limits.max_config_bytes;
     let config_bytes = src
@@ -522,7 +522,7 @@ fn fetch_verified_manifest(
     let m = src
         .fetch_manifest(r)
         .with_context(|| format!("fetching manifest for {r}"))?;
-    // SECURITY.md C3: the registry client bounds its reads; any source is held to the same limit.
+    // docs/security.md C3: the registry client bounds its reads; any source is held to the same limit.
     if m.bytes.len() as u64 > max_bytes {
         bail!(
             "manifest for {r} is {} bytes, over the limit of {max_bytes} (limits.max_manifest_bytes)",
@@ -876,26 +876,5 @@ pub fn prune(ctx: &Context, all: bool) -> Result<(Vec<Removal>, u64)> {
 
 /// Now as RFC 3339 UTC with nanoseconds (docker's `LastTagTime` shape).
 pub fn rfc3339_now() -> String {
-    let d = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let secs = d.as_secs() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:09}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        d.subsec_nanos()
-    )
+    crate::time::rfc3339_nano(std::time::SystemTime::now())
 }

@@ -14,7 +14,6 @@ pub mod volume;
 use crate::config::Config;
 
 /// Timestamps as the engine reports them (RFC 3339), read back for `ps`' relative times.
-pub use crate::state::time::parse_rfc3339;
 /// Where the store is: every engine call takes it (cli names it through the engine, not the store).
 pub use crate::store::Paths;
 use anyhow::Result;

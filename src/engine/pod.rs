@@ -1,4 +1,4 @@
-//! Pod verbs (podman's semantics, DOCKER-COMPAT.md 1.5): create, start, stop, restart, kill, pause, unpause,
+//! Pod verbs (podman 4.3's semantics): create, start, stop, restart, kill, pause, unpause,
 //! rm, prune, exists, ps, inspect, top, logs; [`join_options`] (`run --pod`) and [`member_exited`]. What a
 //! container does because it is in a pod (the hooks the container verbs call, and `run --init`) lives in
 //! `engine::container::pod_member`, so this module depends on engine::container and not the reverse.
@@ -13,7 +13,7 @@
 //! bind-mounted into every container of the pod (podman bind-mounts the infra's shm the same way).
 //!
 //! Members join the infra's namespaces through `/proc/<infra pid>/ns/<type>` entries in their spec
-//! (ARCHITECTURE.md: pod members use the launch path with namespace paths), rootless also its user
+//! (docs/architecture.md: pod members use the launch path with namespace paths), rootless also its user
 //! namespace; the paths are rewritten at every start, because the infra's pid changes when the pod
 //! restarts. A member's network mode is `container:<infra id>`, so its monitor's network setup joins
 //! the pod's namespace too. Pod-level `--memory`/`--cpus` are the limits of the pod's own cgroup
@@ -34,9 +34,9 @@ use crate::network;
 use crate::spec::{ContainerConfig, ImageConfig};
 use crate::state::pod::{DEFAULT_SHARE, PodError, PodRecord, Pods, SHAREABLE};
 pub use crate::state::pod::{ExitPolicy, PodPort};
-use crate::state::time::rfc3339_nano;
 use crate::state::{ContainerRecord, Containers, Status};
 use crate::store::{self};
+use crate::time::rfc3339_nano;
 use anyhow::{Context as _, Result, bail};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -819,7 +819,10 @@ mod tests {
             resolve_share(&["net,ipc".into(), "+pid".into()]).unwrap(),
             vec!["ipc", "net", "pid"]
         );
-        assert!(resolve_share(&["user".into()]).is_err());
+        crate::testing::assert_err(
+            resolve_share(&["user".into()]),
+            "invalid kernel namespace to share: user",
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! containers-registries.conf(5): an `[aliases]` entry first, then the `unqualified-search-registries` in
 //! order, under `short-name-mode`. berth does what docker does unless registries.conf configures aliases
 //! or search registries, and never prompts: where podman would ask (enforcing mode, several search
-//! registries), berth fails and says how to choose (DOCKER-COMPAT.md §3, Short names).
+//! registries), berth fails and says how to choose (containers-registries.conf(5), "Short-Name Aliasing").
 //! Must not touch the network or the store; uses only the config and reference parsing.
 //! Invariant: a name that has a registry is returned unchanged, and an alias or search registry can only
 //! add a registry to a short name, never change a fully-qualified one.

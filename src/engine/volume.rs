@@ -2,15 +2,15 @@
 //! `-v /path`, docker's copy-up of the image content at the mount point into a new volume, and the
 //! `volume create/ls/inspect/rm/prune` verbs.
 //!
-//! Depends on spec types, state and store. Invariants (SECURITY.md 1D D7, 1I): a volume's source is always
+//! Depends on spec types, state and store. Invariants (docs/security.md 1D D7, 1I): a volume's source is always
 //! under our volumes dir; a mount target is absolute and has no `..`; copy-up reads only inside the image
 //! layers and never follows a symlink.
 
 use crate::spec::user::LayeredRoot;
 use crate::spec::{ContainerConfig, ImageConfig, MountKind, MountRequest, ResolvedMount};
-use crate::state::time::rfc3339_nano;
 use crate::state::{self, Containers};
 use crate::store::{self, Paths};
+use crate::time::rfc3339_nano;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -373,7 +373,7 @@ mod tests {
     #[test]
     fn hostile_volume_targets_are_rejected() {
         for t in ["relative", "/../../etc", "/proc/self/root/etc", "/a/../b"] {
-            assert!(validate_target(t).is_err(), "{t}");
+            crate::testing::assert_err(validate_target(t), &format!("invalid mount path: '{t}'"));
         }
         validate_target("/data").unwrap();
     }

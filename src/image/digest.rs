@@ -1,7 +1,7 @@
 //! Content digests: the only strings allowed to name blobs and layers on disk.
 //!
 //! Invariant: a [`Digest`] is exactly `sha256:` followed by 64 lowercase hex characters, checked before any
-//! file-system or network use (SECURITY.md C10, CVE-2024-3727). Chain IDs follow the OCI image spec
+//! file-system or network use (docs/security.md C10, CVE-2024-3727). Chain IDs follow the OCI image spec
 //! (`config.md`, "Layer ChainID"). Must not depend on store, registry, engine or cli.
 
 use anyhow::{Result, bail};
@@ -105,7 +105,7 @@ mod tests {
             format!("md5:{}", "a".repeat(32)),
             format!("{good}\n"),
         ] {
-            assert!(Digest::parse(&bad).is_err(), "{bad:?} accepted");
+            crate::testing::assert_err(Digest::parse(&bad), &format!("invalid digest {bad:?}"));
         }
     }
 

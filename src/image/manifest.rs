@@ -1,7 +1,7 @@
 //! Manifests, indexes and image configs: parsed from exactly the bytes whose digest was verified.
 //!
 //! Invariants: a document is either an index or a manifest, never both (CVE-2021-41190); its `mediaType`
-//! field agrees with the Content-Type it was served with (SECURITY.md C5); a config has one diff ID per
+//! field agrees with the Content-Type it was served with (docs/security.md C5); a config has one diff ID per
 //! manifest layer (C6); schema 1 is refused. Counts are bounded here (C12); byte sizes by the caller's configured limits (C3). Platform selection from
 //! an index follows containerd's default matcher (os, architecture, normalised variant; `unknown/unknown`
 //! attestation entries skipped). Must not depend on store, registry, engine or cli.
@@ -17,7 +17,7 @@ pub const MT_DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manife
 const MT_DOCKER_SCHEMA1: &str = "application/vnd.docker.distribution.manifest.v1+json";
 const MT_DOCKER_SCHEMA1_SIGNED: &str = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
-/// Index fan-out and layer count bounds (SECURITY.md C12); docker itself stops at 125 layers.
+/// Index fan-out and layer count bounds (docs/security.md C12); docker itself stops at 125 layers.
 const MAX_INDEX_ENTRIES: usize = 4096;
 const MAX_LAYERS: usize = 1024;
 
@@ -198,7 +198,7 @@ pub struct RootFs {
 }
 
 /// Parse a config blob and check it against its manifest: `rootfs.type` is `layers` and there is one
-/// diff ID per layer (SECURITY.md C6).
+/// diff ID per layer (docs/security.md C6).
 pub fn parse_config(bytes: &[u8], manifest: &Manifest) -> Result<ImageConfig> {
     let c: ImageConfig = serde_json::from_slice(bytes).context("parsing image config json")?;
     if c.rootfs.kind != "layers" {
@@ -366,7 +366,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("does not match"), "{e}");
-        assert!(parse_document(j.as_bytes(), MT_OCI_INDEX).is_err());
+        crate::testing::assert_err(
+            parse_document(j.as_bytes(), MT_OCI_INDEX),
+            "does not match its Content-Type",
+        );
     }
 
     #[test]
@@ -445,6 +448,6 @@ mod tests {
             e,
             "no matching manifest for linux/s390x in the manifest list entries"
         );
-        assert!(Platform::parse("linux/").is_err());
+        crate::testing::assert_err(Platform::parse("linux/"), "invalid platform \"linux/\"");
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Must not depend on registry, engine or cli: everything here works on bytes and readers handed in, so it
 //! can be tested without a network. Invariant: nothing in a layer can create, change or read a path
-//! outside the directory it is unpacked into (SECURITY.md 1A, 1B).
+//! outside the directory it is unpacked into (docs/security.md 1A, 1B).
 
 pub mod compression;
 pub mod digest;

@@ -3,7 +3,7 @@
 //! `busybox` means `docker.io/library/busybox:latest`; `docker.io/library/x` displays as `x`, other
 //! registries keep their host (`127.0.0.1:5000/app`). Parsing follows the distribution reference grammar
 //! (oci_spec's `Reference`), so a name that could reach a storage path (`..`, `%2e`, NUL, upper case) is
-//! rejected before anything touches the disk (SECURITY.md E1, CVE-2014-9358). Must not depend on store,
+//! rejected before anything touches the disk (docs/security.md E1, CVE-2014-9358). Must not depend on store,
 //! registry, engine or cli.
 
 use super::digest::Digest;
@@ -105,7 +105,7 @@ impl ImageRef {
         }
     }
 
-    /// The same repository, pinned to `digest` (every fetch after the manifest uses this; SECURITY.md C4).
+    /// The same repository, pinned to `digest` (every fetch after the manifest uses this; docs/security.md C4).
     pub fn with_digest(&self, digest: &Digest) -> ImageRef {
         ImageRef {
             inner: Reference::with_digest(
@@ -342,7 +342,7 @@ mod tests {
             "",
             "busybox@sha256:ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789",
         ] {
-            assert!(ImageRef::parse(bad).is_err(), "{bad:?} accepted");
+            crate::testing::assert_err(ImageRef::parse(bad), "invalid reference format");
         }
         let e = ImageRef::parse("Busybox").unwrap_err().to_string();
         assert!(e.contains("must be lowercase"), "{e}");

@@ -1,6 +1,6 @@
 //! The layer unpacker: a tar stream in, a directory tree (an overlay lowerdir) out.
 //!
-//! Layers are untrusted input (SECURITY.md 1A, 1B). Invariants:
+//! Layers are untrusted input (docs/security.md 1A, 1B). Invariants:
 //! - every path is resolved from the layer root fd with `openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)`,
 //!   afresh for every entry (no resolved parent is cached across entries: CVE-2025-47290); the final
 //!   component is always handled with an `*at` call that does not follow it;
@@ -10,7 +10,7 @@
 //!   `AT_SYMLINK_NOFOLLOW` (CVE-2021-32760); directory modes and mtimes are applied after the last entry,
 //!   re-resolved in the root and never through a symlink;
 //! - OCI whiteouts become overlay whiteouts (char 0/0; `.wh..wh..opq` becomes the `overlay.opaque` xattr);
-//!   overlay xattrs carried by the layer itself are dropped (SECURITY.md A15);
+//!   overlay xattrs carried by the layer itself are dropped (docs/security.md A15);
 //! - tar extension headers are parsed here with size limits (Go CVE-2022-2879), and a PAX `size` that
 //!   disagrees with the header is refused (CVE-2026-33055 class parser differentials);
 //! - the caller drains the stream after `unpack_layer` returns, so trailing bytes are hashed (A17).
@@ -267,7 +267,7 @@ fn trim_nul(mut v: Vec<u8>) -> Vec<u8> {
     v
 }
 
-/// Fails the read once more than `limit` bytes have come through (decompression bombs, SECURITY.md A16).
+/// Fails the read once more than `limit` bytes have come through (decompression bombs, docs/security.md A16).
 struct LimitedReader<'a> {
     inner: &'a mut dyn Read,
     left: u64,
@@ -873,7 +873,7 @@ impl Unpacker {
     }
 
     /// Apply the layer's own xattrs, except overlay's (our whiteout conversion is their only source:
-    /// SECURITY.md A15) and SELinux labels (containers/storage `xattrsToIgnore`).
+    /// docs/security.md A15) and SELinux labels (containers/storage `xattrsToIgnore`).
     fn set_xattrs(&mut self, fd: BorrowedFd<'_>, xattrs: &[(OsString, Vec<u8>)]) {
         for (k, v) in xattrs {
             let kb = k.as_bytes();
@@ -894,7 +894,7 @@ impl Unpacker {
 
     /// Directory modes and mtimes, deepest-last-applied order reversed so children's changes do not bump a
     /// parent's mtime. Each path is resolved in the root again and never through a final symlink
-    /// (SECURITY.md A8).
+    /// (docs/security.md A8).
     fn finish_dirs(&mut self) -> Result<()> {
         let dirs = std::mem::take(&mut self.dirs);
         for (comps, mode, mtime) in dirs.into_iter().rev() {

@@ -3,7 +3,7 @@
 //! A line is written when its newline arrives; a partial line is written when it reaches 16 KiB or the
 //! stream ends (docker splits long lines the same way).
 
-use crate::state::time::rfc3339_nano;
+use crate::time::rfc3339_nano;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};

@@ -14,9 +14,9 @@
 use super::{ExitHook, Ready, cgroup_name, launch_exit_code, log, rootfs_of};
 use crate::runtime::{self, Launch, Launched, Rootfs, Stdio};
 use crate::state::attach::{self, Decoder};
-use crate::state::time::{ZERO_TIME, rfc3339_nano};
 use crate::state::{self, ContainerRecord, Containers, ExitRecord, MonitorRecord, Status};
 use crate::store::Paths;
+use crate::time::{ZERO_TIME, rfc3339_nano};
 use anyhow::{Context, Result, anyhow};
 use std::fs::File;
 use std::io::{Read, Write};

@@ -423,6 +423,6 @@ mod tests {
                 container_port: 53
             }
         );
-        assert!("tcp:3".parse::<ForwardMap>().is_err());
+        crate::testing::assert_err("tcp:3".parse::<ForwardMap>(), "invalid forward map tcp:3");
     }
 }

@@ -500,7 +500,10 @@ mod tests {
             parse_mac("02:42:0a:58:00:02").unwrap(),
             [2, 0x42, 10, 0x58, 0, 2]
         );
-        assert!(parse_mac("02:42").is_err());
-        assert!(parse_mac("zz:42:0a:58:00:02").is_err());
+        crate::testing::assert_err(parse_mac("02:42"), "invalid MAC address: 02:42");
+        crate::testing::assert_err(
+            parse_mac("zz:42:0a:58:00:02"),
+            "invalid MAC address: zz:42:0a:58:00:02",
+        );
     }
 }

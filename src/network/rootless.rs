@@ -115,7 +115,7 @@ pub fn attach_rootless(pid: u32, ports: &[PortMapping], sock_dir: &Path) -> Resu
 }
 
 /// An unprivileged user cannot bind host ports below `net.ipv4.ip_unprivileged_port_start`; say so, with
-/// the fix, before starting anything (DOCKER-COMPAT.md section 4 item 2; rootlesskit PR 192).
+/// the fix, before starting anything (rootlesskit PR 192).
 fn check_unprivileged_ports(ports: &[PortMapping], start: u16) -> Result<()> {
     if let Some(m) = ports
         .iter()

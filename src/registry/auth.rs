@@ -189,6 +189,9 @@ mod tests {
         let t = parse_token(br#"{"access_token":"abc","expires_in":5}"#).unwrap();
         assert_eq!(t.value, "abc");
         assert!(t.expires > Instant::now() + Duration::from_secs(40));
-        assert!(parse_token(br#"{"token":""}"#).is_err());
+        crate::testing::assert_err(
+            parse_token(br#"{"token":""}"#),
+            "neither token nor access_token",
+        );
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! Invariant: never yields more than the descriptor size, and reports EOF only after exactly `size`
 //! bytes whose sha256 equals the digest; otherwise the final read is an `InvalidData` error naming the
-//! digest (SECURITY.md 1C C1, C2).
+//! digest (docs/security.md 1C C1, C2).
 
 use super::{Client, Endpoint, Failure};
 use reqwest::blocking::Response;

@@ -7,7 +7,7 @@
 //!   `Docker-Content-Digest` header, blobs against their descriptor size and digest at EOF;
 //! - an `Authorization` header is only ever attached by berth to a request for the endpoint host that
 //!   issued the challenge; redirects are followed by reqwest, which strips it across hosts, and a 401 from
-//!   a redirect target is never answered (SECURITY.md 1C C7);
+//!   a redirect target is never answered (docs/security.md 1C C7);
 //! - plain HTTP only for registries marked insecure and loopback hosts; TLS certificates are always
 //!   verified unless the registry is explicitly marked insecure, loopback included (C9).
 
@@ -59,7 +59,7 @@ pub struct RawManifest {
 }
 
 /// Check that `digest` is `sha256:` + 64 lowercase hex characters before it reaches a URL or a path
-/// (CVE-2024-3727; SECURITY.md 1C C10).
+/// (CVE-2024-3727; docs/security.md 1C C10).
 pub fn validate_digest(digest: &str) -> Result<()> {
     let ok = digest.strip_prefix("sha256:").is_some_and(|h| {
         h.len() == 64
@@ -166,7 +166,7 @@ struct Inner {
     tokens: Mutex<HashMap<(String, String), Token>>,
     credentials: Mutex<HashMap<(String, String), Option<Credential>>>,
     /// The endpoint that served a repository's manifest: its blobs are asked there first, so that one
-    /// pull comes from one place (DOCKER-COMPAT.md §3, Mirrors).
+    /// pull comes from one place.
     served_by: Mutex<HashMap<(String, String), String>>,
 }
 
@@ -255,7 +255,7 @@ fn read_capped(resp: &mut Response, max: u64) -> std::io::Result<Option<Vec<u8>>
 fn describe_error(resp: &mut Response, max: u64) -> String {
     let status = resp.status();
     let mut buf = Vec::new();
-    // Error bodies are capped (SECURITY.md 1C C3): read a bounded prefix and drop the rest.
+    // Error bodies are capped (docs/security.md 1C C3): read a bounded prefix and drop the rest.
     let _ = resp.take(max.min(64 << 10)).read_to_end(&mut buf);
     #[derive(serde::Deserialize)]
     struct E {
@@ -772,7 +772,7 @@ impl Client {
             .ok_or_else(|| Failure::fatal("bearer challenge without realm"))?;
         let url = reqwest::Url::parse(realm)
             .map_err(|e| Failure::fatal(format!("invalid token realm {realm:?}: {e}")))?;
-        // SSRF guard (go-containerregistry `validateRealmURL`; SECURITY.md 1C C8): https, or plain http
+        // SSRF guard (go-containerregistry `validateRealmURL`; docs/security.md 1C C8): https, or plain http
         // only when the registry itself is reached over plain http.
         match url.scheme() {
             "https" => {}
@@ -1073,7 +1073,7 @@ impl Client {
                 Failure::fatal(format!("manifest larger than the limit of {max} bytes"))
             })?;
         let digest = sha256_digest(&bytes);
-        // CVE-2014-8179 / SECURITY.md 1C C4: hash exactly the received bytes and pin to that digest.
+        // CVE-2014-8179 / docs/security.md 1C C4: hash exactly the received bytes and pin to that digest.
         if let Some(w) = want
             && w != digest
         {
@@ -1322,7 +1322,10 @@ mod tests {
             format!("sha512:{}", "a".repeat(64)),
             format!("sha256:{}\n", "a".repeat(64)),
         ] {
-            assert!(validate_digest(&bad).is_err(), "{bad:?}");
+            crate::testing::assert_err(
+                validate_digest(&bad),
+                &format!("invalid digest {bad:?}: berth accepts only sha256"),
+            );
         }
     }
 

@@ -785,9 +785,9 @@ mod tests {
 
     #[test]
     fn cgroup_names_cannot_climb_out() {
-        assert!(check_name("../x").is_err());
-        assert!(check_name("/abs").is_err());
-        assert!(check_name("").is_err());
+        crate::testing::assert_err(check_name("../x"), "invalid cgroup name \"../x\"");
+        crate::testing::assert_err(check_name("/abs"), "invalid cgroup name \"/abs\"");
+        crate::testing::assert_err(check_name(""), "invalid cgroup name \"\"");
         assert!(check_name("berth/abc").is_ok());
     }
 }

@@ -6,7 +6,7 @@
 //! Every call that changes kernel or process state goes through the [`Syscall`] seam: the init is generic
 //! over it (static dispatch, [`Real`] in production), so the tests below check the step order with a fake.
 //! Invariant: every failure is reported as a [`Fail`] naming the step; nothing of berth's environment, fds or
-//! binary survives the execve (F2, F4 in SECURITY.md).
+//! binary survives the execve (F2, F4 in docs/security.md).
 
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};

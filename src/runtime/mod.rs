@@ -15,7 +15,7 @@
 //!   launch (init killed, cgroup removed).
 //! - `exec(pid, spec, process, stdio, cgroup)`: a new process in the namespaces and cgroup of a running
 //!   container, with the container's seccomp profile (`spec.linux.seccomp`), so exec'd processes get every
-//!   restriction init has (SECURITY.md F7). Also a child of the caller.
+//!   restriction init has (docs/security.md F7). Also a child of the caller.
 //! - `destroy(...)`: kill what is left, unmount, remove the cgroup; idempotent, so cleanup after a crash works.
 //! - `remove_in_userns(path)`: rootless only, deletes a tree the user cannot delete outside the container's
 //!   user namespace (files of its subordinate ids); `state` calls it when a plain removal is refused.
@@ -34,7 +34,7 @@
 //! - `spec.linux.cgroups_path` is ignored: the cgroup is [`Launch::cgroup`], a name relative to the cgroup the
 //!   caller runs in, per controller on v1.
 //!
-//! Setup order inside init (documented here because the process model promises it, ARCHITECTURE.md):
+//! Setup order inside init (documented here because the process model promises it, docs/architecture.md):
 //!  1. the stage child (forked): signal dispositions and mask reset, the caller's argv/environ memory zeroed
 //!     (nothing of berth's arguments or environment readable through /proc), stdio installed on 0 1 2, user namespace
 //!     joined or created; waits on the sync channel until the caller wrote the uid/gid maps and put it in the

@@ -280,6 +280,9 @@ mod tests {
             Choice::from_spec(&oci_spec::runtime::Spec::default()).unwrap(),
             Choice::default()
         );
-        assert!(Choice::from_spec(&spec("kernel", "")).is_err());
+        crate::testing::assert_err(
+            Choice::from_spec(&spec("kernel", "")),
+            "the rootless overlay is \"auto\", \"native\" or \"fuse\"",
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! compiled programs: libseccomp's BPF generation for docker's profile costs milliseconds of CPU on every
 //! start (issue 3), so the program is compiled once per profile and loaded as is afterwards.
 //! Depends on oci_spec, libseccomp, sha2 and libc only. Invariant: a profile that cannot be built or loaded
-//! is an error, never a silently unconfined container (SECURITY.md H3); only syscall names unknown on this
+//! is an error, never a silently unconfined container (docs/security.md H3); only syscall names unknown on this
 //! architecture are skipped, as runc and docker do (profiles list syscalls of every architecture).
 
 use std::io::{Read, Seek};

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// Docker's default capability set (moby `daemon/pkg/oci/caps/defaults.go`; SECURITY.md 1H H1).
+/// Docker's default capability set (moby `daemon/pkg/oci/caps/defaults.go`; docs/security.md 1H H1).
 pub const DEFAULT_CAPS: [&str; 14] = [
     "CAP_CHOWN",
     "CAP_DAC_OVERRIDE",
@@ -101,7 +101,7 @@ pub const MASKED_PATHS: [&str; 12] = [
     "/sys/devices/virtual/powercap",
 ];
 
-/// Paths docker remounts read-only (SECURITY.md 1H H5).
+/// Paths docker remounts read-only (docs/security.md 1H H5).
 pub const READONLY_PATHS: [&str; 5] = [
     "/proc/bus",
     "/proc/fs",
@@ -320,7 +320,7 @@ fn within_bounding(bounding: &[String]) -> Vec<String> {
 }
 
 /// Parse a signal name or number as docker accepts it (`TERM`, `SIGTERM`, `15`). Hostile values
-/// (`SIGFOO`, `0`, `99`) are refused (SECURITY.md 1D D10).
+/// (`SIGFOO`, `0`, `99`) are refused (docs/security.md 1D D10).
 pub fn parse_signal(s: &str) -> Result<i32> {
     if let Ok(n) = s.parse::<i32>() {
         if (1..=64).contains(&n) {
@@ -501,7 +501,7 @@ pub fn linux_resources(opts: &ContainerConfig) -> Result<oci_spec::runtime::Linu
 
 fn resources(opts: &ContainerConfig) -> Value {
     // docker's default device rules: deny all, allow mknod of anything, rwm on the standard nodes
-    // (moby `daemon/pkg/oci/defaults.go` DefaultLinuxSpec; SECURITY.md 1H H6).
+    // (moby `daemon/pkg/oci/defaults.go` DefaultLinuxSpec; docs/security.md 1H H6).
     let mut devices = vec![json!({"allow": false, "access": "rwm"})];
     if opts.privileged {
         devices = vec![json!({"allow": true, "access": "rwm"})];
@@ -610,7 +610,7 @@ mod tests {
             entrypoint: Some(String::new()),
             ..Default::default()
         };
-        assert!(process_args(&img(), &o).is_err());
+        crate::testing::assert_err(process_args(&img(), &o), "no command specified");
     }
 
     #[test]
@@ -699,7 +699,7 @@ mod tests {
             cap_add: vec!["BOGUS".into()],
             ..Default::default()
         };
-        assert!(capabilities(&o).is_err());
+        crate::testing::assert_err(capabilities(&o), "unknown capability: \"BOGUS\"");
     }
 
     #[test]
@@ -815,7 +815,10 @@ mod tests {
                 stop_signal: Some(sig.into()),
                 ..Default::default()
             };
-            assert!(build_spec(&img(), &o, &host()).is_err(), "{sig}");
+            crate::testing::assert_err(
+                build_spec(&img(), &o, &host()),
+                &format!("invalid stop signal {sig:?}"),
+            );
         }
         assert_eq!(parse_signal("TERM").unwrap(), 15);
         assert_eq!(parse_signal("sigkill").unwrap(), 9);
@@ -823,6 +826,9 @@ mod tests {
             workdir: Some("rel".into()),
             ..Default::default()
         };
-        assert!(build_spec(&img(), &o, &host()).is_err());
+        crate::testing::assert_err(
+            build_spec(&img(), &o, &host()),
+            "needs to be an absolute path",
+        );
     }
 }

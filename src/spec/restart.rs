@@ -98,8 +98,14 @@ mod tests {
                 .to_string()
                 .starts_with("invalid restart policy: unknown policy 'sometimes'")
         );
-        assert!(RestartPolicy::parse("always:2").is_err());
-        assert!(RestartPolicy::parse("on-failure:x").is_err());
+        crate::testing::assert_err(
+            RestartPolicy::parse("always:2"),
+            "can only be used with 'on-failure'",
+        );
+        crate::testing::assert_err(
+            RestartPolicy::parse("on-failure:x"),
+            "maximum retry count must be an integer",
+        );
         assert!(RestartPolicy::default().is_none());
     }
 

@@ -1,7 +1,7 @@
 //! Docker's default seccomp profile, as data: deny with EPERM, an allow-list of syscall names,
 //! capability-gated entries, the clone namespace-flag filter, and clone3 answering ENOSYS.
 //!
-//! Written after moby's `profiles/seccomp/default.json` (SECURITY.md 1H H3, 1L). Pure: no I/O.
+//! Written after moby's `profiles/seccomp/default.json` (docs/security.md 1H H3, 1L). Pure: no I/O.
 //! Invariant: a container without CAP_SYS_ADMIN can never call mount, unshare, setns or clone with
 //! namespace flags; keyctl, add_key, request_key, io_uring_*, userfaultfd and kexec_load are never allowed.
 //! The runtime skips names its libseccomp does not know (older kernels), as runc does.
@@ -593,7 +593,7 @@ mod tests {
         assert!(names.contains(&"read".to_string()) && !names.contains(&"mount".to_string()));
         let admin = allowed_names(&profile_from_json(p, &["CAP_SYS_ADMIN".into()]).unwrap());
         assert!(admin.contains(&"mount".to_string()) && !admin.contains(&"clone".to_string()));
-        assert!(profile_from_json(br#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"],"action":"SCMP_ACT_ALLOW","bogus":1}]}"#, &[]).is_err());
+        crate::testing::assert_err(profile_from_json(br#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"],"action":"SCMP_ACT_ALLOW","bogus":1}]}"#, &[]), "unsupported key \"bogus\" in a syscall rule");
     }
 
     #[test]

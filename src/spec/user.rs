@@ -1,7 +1,7 @@
 //! Resolving `-u`/image `User` to uid, gid and supplementary groups from the container's OWN
 //! /etc/passwd and /etc/group, parsed here (never NSS, never the host's files).
 //!
-//! Rules (SECURITY.md 1D D1/D2, 1I I3/I4): an all-digit user is always a uid and is never looked up as a
+//! Rules (docs/security.md 1D D1/D2, 1I I3/I4): an all-digit user is always a uid and is never looked up as a
 //! name; ids must be below 2^32-1; the files are read inside the image's layers only (no symlink can lead
 //! out), must be regular files, and are capped in size. Pure apart from reading the layer files.
 
@@ -291,12 +291,18 @@ mod tests {
         // "1" is a name in this passwd that maps to uid 0: it must still mean uid 1.
         assert_eq!(resolve_user(&r, "1").unwrap().uid, 1);
         assert!(resolve_user(&r, "2147483648").unwrap().uid == 2147483648);
-        assert!(resolve_user(&r, "4294967295").is_err());
-        assert!(resolve_user(&r, "4294967296").is_err());
-        assert!(resolve_user(&r, "-1").is_err());
-        assert!(resolve_user(&r, "1:-1").is_err());
-        assert!(resolve_user(&r, "1a").is_err());
-        assert!(resolve_user(&r, "1:").is_err());
+        crate::testing::assert_err(
+            resolve_user(&r, "4294967295"),
+            "id 4294967295 is out of range",
+        );
+        crate::testing::assert_err(
+            resolve_user(&r, "4294967296"),
+            "id 4294967296 is out of range",
+        );
+        crate::testing::assert_err(resolve_user(&r, "-1"), "invalid user \"-1\"");
+        crate::testing::assert_err(resolve_user(&r, "1:-1"), "invalid user \"1:-1\"");
+        crate::testing::assert_err(resolve_user(&r, "1a"), "unable to find user 1a");
+        crate::testing::assert_err(resolve_user(&r, "1:"), "invalid user \"1:\": empty group");
     }
 
     #[test]
@@ -311,7 +317,7 @@ mod tests {
         let u = resolve_user(&r, "").unwrap();
         assert_eq!((u.uid, u.gid, u.home.as_str()), (0, 0, "/root"));
         assert_eq!(resolve_user(&r, "0:0").unwrap().uid, 0);
-        assert!(resolve_user(&r, "nobody").is_err());
+        crate::testing::assert_err(resolve_user(&r, "nobody"), "unable to find user nobody");
     }
 
     #[test]
@@ -323,7 +329,7 @@ mod tests {
         let r = LayeredRoot {
             layers: vec![lower],
         };
-        assert!(resolve_user(&r, "root").is_err());
+        crate::testing::assert_err(resolve_user(&r, "root"), "not a regular file");
     }
 
     #[test]
@@ -331,7 +337,7 @@ mod tests {
         let (d, r) = root_with(PASSWD, GROUP);
         fs::create_dir_all(d.path().join("upper/etc")).unwrap();
         fs::write(d.path().join("upper/etc/.wh.passwd"), "").unwrap();
-        assert!(resolve_user(&r, "app").is_err());
+        crate::testing::assert_err(resolve_user(&r, "app"), "unable to find user app");
         assert_eq!(resolve_user(&r, "1000").unwrap().gid, 0);
     }
 }

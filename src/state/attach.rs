@@ -4,7 +4,7 @@
 //! Monitor -> client: [`STDOUT`], [`STDERR`] data, then [`EXIT`] with the exit code (i32 BE) once the
 //! container's state is recorded. Client -> monitor: [`STDIN`] data (an empty frame closes stdin),
 //! [`RESIZE`] (rows u16, cols u16), [`SIGNAL`] (i32). The socket lives in a 0700 directory that is never
-//! mounted into a container (SECURITY.md F5); no abstract sockets.
+//! mounted into a container (docs/security.md F5); no abstract sockets.
 
 use anyhow::{Result, bail};
 use std::io::{Read, Write};

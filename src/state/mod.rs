@@ -4,14 +4,13 @@
 //! Depends on store only (no cli), plus `runtime::remove_in_userns` when a rootless removal is refused (the
 //! runtime is the one place that knows the container's user namespace maps). Invariants: "running" means the recorded pid is alive AND
 //! its start time (from /proc/PID/stat) matches the recorded one, so a recycled pid never reads as running
-//! (SECURITY.md 1J); every mutation happens under the container's lock; a name maps to at most one
+//! (docs/security.md 1J); every mutation happens under the container's lock; a name maps to at most one
 //! container, enforced by O_EXCL creation under the names lock.
 
 pub mod attach;
 pub mod image_users;
 pub mod list;
 pub mod pod;
-pub mod time;
 
 use crate::store::{self, FileLock, Paths};
 pub use crate::types::ContainerRecord;
@@ -87,8 +86,8 @@ impl ContainerState {
             status: Status::Created,
             pid: 0,
             start_time: 0,
-            started_at: time::ZERO_TIME.into(),
-            finished_at: time::ZERO_TIME.into(),
+            started_at: crate::time::ZERO_TIME.into(),
+            finished_at: crate::time::ZERO_TIME.into(),
             exit_code: 0,
             oom_killed: false,
             error: String::new(),
@@ -147,7 +146,7 @@ pub fn same_process_alive(pid: i32, start_time: u64) -> bool {
     pid > 0 && process_start_time(pid) == Some(start_time)
 }
 
-/// Docker's name rule: `[a-zA-Z0-9][a-zA-Z0-9_.-]+` (SECURITY.md 1E E3); names become path components.
+/// Docker's name rule: `[a-zA-Z0-9][a-zA-Z0-9_.-]+` (docs/security.md 1E E3); names become path components.
 pub fn validate_name(name: &str) -> Result<()> {
     let b = name.as_bytes();
     let ok = b.len() >= 2
@@ -370,7 +369,7 @@ impl Containers {
                 &mut st,
                 &ExitRecord {
                     exit_code: 255,
-                    finished_at: time::rfc3339_nano(std::time::SystemTime::now()),
+                    finished_at: crate::time::rfc3339_nano(std::time::SystemTime::now()),
                     oom_killed: false,
                     error: "container process and its monitor disappeared without an exit record"
                         .into(),
@@ -812,7 +811,7 @@ pub(crate) mod tests {
     #[test]
     fn invalid_names_are_rejected() {
         for n in ["../x", ".", "a/b", "", "x", "é1", &"a".repeat(1024)] {
-            assert!(validate_name(n).is_err(), "{n}");
+            crate::testing::assert_err(validate_name(n), &format!("Invalid container name ({n})"));
         }
         validate_name("web-1.a_b").unwrap();
     }
@@ -885,7 +884,10 @@ pub(crate) mod tests {
         assert_eq!(c.lookup("/web").unwrap(), id);
         assert_eq!(c.lookup(&id).unwrap(), id);
         assert_eq!(c.lookup("abc").unwrap(), id);
-        assert!(c.lookup("ab").is_err());
+        crate::testing::assert_err(
+            c.lookup("ab"),
+            "Multiple IDs found with provided prefix: ab",
+        );
         assert_eq!(
             c.lookup("nope").unwrap_err().to_string(),
             "No such container: nope"

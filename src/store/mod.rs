@@ -7,7 +7,7 @@
 //! image or state; of the runtime it uses only `runtime::remove_in_userns` (rootless trees whose files
 //! belong to the user's subordinate ids, see [`remove_tree_owned`]). Container records are state's.
 //! `docs/layout.md` lists every path this module hands out. Blobs and layers are keyed by digest and
-//! chain ID only (SECURITY.md C11); work in progress lives in `.tmp-*` dirs guarded by an owner lock and is
+//! chain ID only (docs/security.md C11); work in progress lives in `.tmp-*` dirs guarded by an owner lock and is
 //! never read as content (J2).
 
 pub mod blobs;
@@ -127,7 +127,7 @@ pub fn remove_all_at(parent: std::os::fd::BorrowedFd<'_>, name: &std::ffi::OsStr
 
 /// Make `src` (a verified file or dir) visible as `dest` unless `dest` already exists: content-addressed
 /// names never change content, so an existing one wins and `src` is removed. Returns whether `src` was
-/// moved. The parent of `dest` is fsynced so the name survives a crash (SECURITY.md J3).
+/// moved. The parent of `dest` is fsynced so the name survives a crash (docs/security.md J3).
 pub fn rename_if_absent(src: &Path, dest: &Path) -> Result<bool> {
     rename_if_absent_owned(src, dest, false)
 }
@@ -242,7 +242,7 @@ pub fn write_replace(path: &Path, data: &[u8]) -> Result<()> {
 
 /// Temp file and rename without any fsync: readers see the old or the new content, never a mix, but the
 /// write may not survive power loss. Only for records under the run root, which does not outlive a reboot
-/// anyway (ARCHITECTURE.md "On disk"): syncing them cost every `run` several disk flushes (issue 3); and
+/// anyway (docs/layout.md): syncing them cost every `run` several disk flushes (issue 3); and
 /// for a record whose loss is harmless, such as the `removing` status `rm` writes just before it deletes
 /// the whole directory (two fsyncs were most of the time `rm` took).
 pub fn write_volatile(path: &Path, data: &[u8]) -> Result<()> {

@@ -3,7 +3,7 @@
 //!
 //! Invariant: a `.tmp-*` dir is never read as content; it becomes content only by an atomic rename after
 //! verification. Its owner holds `locks/tmp-<random>.lock` from before the dir exists until it is gone, so
-//! [`clean_stale`] removes only leftovers of dead processes (kill -9 mid-pull, SECURITY.md J2), never a
+//! [`clean_stale`] removes only leftovers of dead processes (kill -9 mid-pull, docs/security.md J2), never a
 //! live pull's work. Must not depend on image, registry, engine or cli.
 
 use super::{FileLock, Paths, create_private_dir, remove_tree_owned};

@@ -692,3 +692,19 @@ fn support_env_drop_kills_leftover_processes_and_unmounts() {
     );
     assert!(!dir.exists(), "the world dir was not removed");
 }
+
+/// Assert that `result` failed with the error expected: its message (anyhow's `{:#}` form, causes
+/// included) contains `needle`. `is_err()` alone passes on any failure.
+#[track_caller]
+pub fn assert_err<T, E: std::fmt::Display>(result: Result<T, E>, needle: &str) {
+    match result {
+        Ok(_) => panic!("expected an error containing {needle:?}, got Ok"),
+        Err(e) => {
+            let msg = format!("{e:#}");
+            assert!(
+                msg.contains(needle),
+                "expected an error containing {needle:?}, got {msg:?}"
+            );
+        }
+    }
+}

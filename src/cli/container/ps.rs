@@ -63,7 +63,7 @@ fn command_column(s: &Listed, trunc: bool) -> String {
 }
 
 fn status_column(s: &Listed, now: SystemTime) -> String {
-    let t = |x: &str| crate::engine::parse_rfc3339(x).unwrap_or(now);
+    let t = |x: &str| crate::time::parse_recorded(x).unwrap_or(now);
     match s.state.status {
         Status::Created => "Created".into(),
         Status::Running => human::status_up(t(&s.state.started_at), now, false),
@@ -199,7 +199,7 @@ fn ps_field(
 ) -> String {
     let trunc = !a.no_trunc;
     let r = &s.record;
-    let created = || crate::engine::parse_rfc3339(&r.created).unwrap_or(now);
+    let created = || crate::time::parse_recorded(&r.created).unwrap_or(now);
     match field {
         "Command" => command_column(s, trunc),
         "CreatedAt" => human::format_created_at(created()),

@@ -690,10 +690,19 @@ mod tests {
 
     #[test]
     fn bad_volume_and_memory_specs_are_rejected() {
-        assert!(parse_volume("a:b:c:d").is_err());
-        assert!(parse_volume("/x:rel").is_err());
-        assert!(run_options(&run_flags(&["-m", "1k", "busybox"])).is_err());
-        assert!(parse_mount("type=nope,target=/x").is_err());
+        crate::testing::assert_err(
+            parse_volume("a:b:c:d"),
+            "invalid volume specification: 'a:b:c:d'",
+        );
+        crate::testing::assert_err(parse_volume("/x:rel"), "mount path must be absolute");
+        crate::testing::assert_err(
+            run_options(&run_flags(&["-m", "1k", "busybox"])),
+            "Minimum memory limit allowed is 6MB",
+        );
+        crate::testing::assert_err(
+            parse_mount("type=nope,target=/x"),
+            "invalid mount type \"nope\"",
+        );
         assert_eq!(
             parse_mount("type=tmpfs,target=/t,tmpfs-size=1m")
                 .unwrap()

@@ -355,7 +355,10 @@ fn render_value_supports_nested_fields_and_json() {
         String::from_utf8(out).unwrap(),
         "0.1.0\n{\"Client\":{\"Version\":\"0.1.0\",\"Os\":\"linux\"}}\n"
     );
-    assert!(render_value(&mut Vec::new(), "{{.Client.Nope}}", &v).is_err());
+    crate::testing::assert_err(
+        render_value(&mut Vec::new(), "{{.Client.Nope}}", &v),
+        "map has no entry for key: Nope",
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! Every path inside the container is resolved with openat2(RESOLVE_IN_ROOT) against the container's
 //! root: `/proc/<pid>/root` when it runs, else its overlay mounted by `runtime::with_rootfs` in a private
 //! mount namespace (so writes land in its upper dir, as docker's do), and every step below it uses openat with O_NOFOLLOW on single names, so a
-//! symlink in the container can never lead the copy out onto the host (SECURITY.md 1I, CVE-2019-14271,
+//! symlink in the container can never lead the copy out onto the host (docs/security.md 1I, CVE-2019-14271,
 //! CVE-2018-15664). Symlinks are copied as symlinks.
 
 use anyhow::{Context, Result, bail};

@@ -29,7 +29,7 @@ pub struct ExecHandle {
     pub pty_master: Option<std::os::fd::OwnedFd>,
 }
 
-/// Start a process in a running container with every restriction its init has (SECURITY.md F7).
+/// Start a process in a running container with every restriction its init has (docs/security.md F7).
 /// The caller must be single-threaded and run from the sealed binary (`runtime::seal::ensure_sealed`).
 pub fn exec(ctx: &Context, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
     let paths = &ctx.paths;

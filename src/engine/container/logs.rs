@@ -2,7 +2,7 @@
 
 use crate::engine::Context;
 use crate::monitor;
-use crate::state::{self, Containers};
+use crate::state::Containers;
 use anyhow::{Context as _, Result};
 use std::fs;
 use std::io::Read;
@@ -30,7 +30,7 @@ pub fn logs(
     let id = c.lookup(query)?;
     let path = c.log_path(&id);
     let keep = |e: &monitor::log::LogEntry| {
-        let t = state::time::parse_rfc3339(&e.time);
+        let t = crate::time::parse_recorded(&e.time);
         o.since.is_none_or(|s| t.is_some_and(|t| t >= s))
             && o.until.is_none_or(|u| t.is_some_and(|t| t <= u))
     };

@@ -3,7 +3,7 @@
 //! image resolution of `run`/`create` (pull.rs). This file holds what they share: the errors, the image
 //! a container is made from, and `ps`/lookup.
 //!
-//! Each verb takes the engine [`Context`] and orders lock -> refresh -> act -> save (ARCHITECTURE.md).
+//! Each verb takes the engine [`Context`] and orders lock -> refresh -> act -> save (docs/architecture.md).
 //! Returns reports (typed records, `types::inspect` for inspect); prints nothing. What a container does
 //! because it is in a pod is in pod_member.rs; engine::pod calls these verbs, never the reverse.
 //! Depends on types, spec, state, store, and runtime only for cleanup after a crash and `exec`/`pause` (the runtime

@@ -148,7 +148,10 @@ mod tests {
             },
             ..Default::default()
         };
-        assert!(merge(&o, &grow).is_err());
+        crate::testing::assert_err(
+            merge(&o, &grow),
+            "Memory limit should be smaller than already set memoryswap limit",
+        );
         let both = UpdateOptions {
             resources: crate::types::Resources {
                 memory: Some(256 << 20),
@@ -185,6 +188,9 @@ mod tests {
             restart: Some(RestartPolicy::parse("always").unwrap()),
             ..Default::default()
         };
-        assert!(merge(&o, &u).is_err());
+        crate::testing::assert_err(
+            merge(&o, &u),
+            "Restart policy cannot be updated because AutoRemove is enabled",
+        );
     }
 }
