@@ -800,17 +800,31 @@ fn parallel_run_rm_leaves_no_mounts_cgroups_processes_or_state() {
         .filter(|n| env.run(["inspect", &n.to_string_lossy()]).success())
         .collect();
     assert!(ours.is_empty(), "cgroups left: {ours:?}");
-    let procs = std::process::Command::new("ps")
-        .args(["-eo", "args"])
-        .output()
-        .unwrap();
-    let monitors = String::from_utf8_lossy(&procs.stdout)
-        .lines()
-        .filter(|l| {
-            l.starts_with("berth:[monitor]") && l.contains(&env.root().display().to_string())
-        })
-        .count();
-    assert_eq!(monitors, 0, "monitors still running");
+    // A `--rm` monitor answers once the container's directory is in the trash, then deletes it and
+    // exits: wait for that last step instead of catching a monitor between its answer and its exit.
+    let monitors = || {
+        let procs = std::process::Command::new("ps")
+            .args(["-eo", "args"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&procs.stdout)
+            .lines()
+            .filter(|l| {
+                l.starts_with("berth:[monitor]") && l.contains(&env.root().display().to_string())
+            })
+            .count()
+    };
+    assert!(
+        eventually(30, || monitors() == 0),
+        "monitors still running: {}",
+        monitors()
+    );
+    assert!(
+        eventually(30, || std::fs::read_dir(env.root().join("trash"))
+            .map(|d| d.count() == 0)
+            .unwrap_or(true)),
+        "trash left behind"
+    );
 }
 
 #[test]
