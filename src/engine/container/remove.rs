@@ -52,15 +52,25 @@ pub fn remove(ctx: &Context, query: &str, force: bool, volumes: bool) -> Result<
     if !c.dir(&id).exists() {
         return state::remove_dir_if_exists(&c.run_dir(&id));
     }
-    // Whatever a monitor killed with -9 left behind: processes, cgroup, mounts, network.
+    destroy_and_remove(paths, &c, &rec, volumes)
+}
+
+/// Remove a stopped container, after destroying whatever a monitor killed with -9 left behind:
+/// processes, cgroup, mounts, network. Called with the container's lock held.
+fn destroy_and_remove(
+    paths: &crate::store::Paths,
+    c: &Containers,
+    rec: &state::ContainerRecord,
+    volumes: bool,
+) -> Result<()> {
     crate::runtime::destroy(
-        &id,
-        &monitor::rootfs_of(&c, &rec),
-        Some(&monitor::cgroup_name(&rec)),
+        &rec.id,
+        &monitor::rootfs_of(c, rec),
+        Some(&monitor::cgroup_name(rec)),
     )
     .context("cleaning up the container")?;
-    crate::network::teardown(paths, &id).context("tearing down the container's network")?;
-    c.remove_files(&rec, volumes)
+    crate::network::teardown(paths, &rec.id).context("tearing down the container's network")?;
+    c.remove_files(rec, volumes)
 }
 
 /// `container prune`: remove every stopped container. Returns the ids and the bytes their upper dirs held.
@@ -82,14 +92,7 @@ pub fn prune(ctx: &Context) -> Result<(Vec<String>, u64)> {
             continue;
         }
         bytes += dir_size(&c.dir(&id).join("upper"));
-        crate::runtime::destroy(
-            &id,
-            &monitor::rootfs_of(&c, &rec),
-            Some(&monitor::cgroup_name(&rec)),
-        )
-        .context("cleaning up the container")?;
-        crate::network::teardown(paths, &id).context("tearing down the container's network")?;
-        c.remove_files(&rec, false)?;
+        destroy_and_remove(paths, &c, &rec, false)?;
         ids.push(id);
     }
     // Directories of `--rm` containers whose monitor died before deleting them.
