@@ -554,6 +554,8 @@ impl Unpacker {
         Ok(parent)
     }
 
+    /// One entry: a whiteout becomes an overlay whiteout; anything else is created in its parent (implied
+    /// parents made first) by the step for its kind.
     fn apply(&mut self, e: Entry, data: &mut dyn Read) -> Result<()> {
         let comps = components(&e.name)?;
         let Some((last, parent_comps)) = comps.split_last() else {
@@ -572,152 +574,185 @@ impl Unpacker {
         let parent = self.ensure_dir(parent_comps)?;
         let parent = parent.as_fd();
         match e.kind {
-            Kind::Dir => {
-                if !self.clear_target(parent, last, true)? {
-                    mkdirat(parent, last, Mode::from_bits_truncate(0o700))
-                        .context("creating directory")?;
-                }
-                let fd = openat(
-                    parent,
-                    last,
-                    OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
-                    Mode::empty(),
-                )
-                .context("opening directory")?;
-                self.chown_fd(fd.as_fd(), e.uid, e.gid)?;
-                self.set_xattrs(fd.as_fd(), &e.xattrs);
-                self.defer_dir(comps.clone(), e.mode, e.mtime);
-            }
-            Kind::File => {
-                self.clear_target(parent, last, false)?;
-                let fd = openat(
-                    parent,
-                    last,
-                    OFlag::O_WRONLY
-                        | OFlag::O_CREAT
-                        | OFlag::O_EXCL
-                        | OFlag::O_NOFOLLOW
-                        | OFlag::O_CLOEXEC,
-                    Mode::from_bits_truncate(0o600),
-                )
-                .context("creating file")?;
-                let mut f = File::from(fd);
-                self.report.file_bytes +=
-                    copy_with(&mut self.copy_buf, data, &mut f).context("writing file content")?;
-                // chown before chmod: chown clears setuid/setgid bits.
-                self.chown_fd(f.as_fd(), e.uid, e.gid)?;
-                fchmod(f.as_fd(), Mode::from_bits_truncate(e.mode)).context("setting file mode")?;
-                self.set_xattrs(f.as_fd(), &e.xattrs);
-                futimens(f.as_fd(), &e.mtime, &e.mtime).context("setting file times")?;
-            }
-            Kind::Symlink => {
-                let target = e.link.as_deref().unwrap_or_default();
-                self.clear_target(parent, last, false)?;
-                symlinkat(OsStr::from_bytes(target), parent, last).context("creating symlink")?;
-                self.chown_at(parent, last, e.uid, e.gid)?;
-                utimensat(
-                    parent,
-                    last,
-                    &e.mtime,
-                    &e.mtime,
-                    UtimensatFlags::NoFollowSymlink,
-                )
-                .context("setting symlink times")?;
-            }
-            Kind::Hardlink => {
-                let target =
-                    components(e.link.as_deref().unwrap_or_default()).context("hardlink target")?;
-                let Some((tlast, tparent)) = target.split_last() else {
-                    bail!("hardlink to the layer root");
-                };
-                if target == comps {
-                    return Ok(());
-                }
-                let tdir = self
-                    .open_dir(tparent, false)
-                    .map_err(|err| anyhow!(err))
-                    .with_context(|| {
-                        format!(
-                            "hardlink target {} not found in the layer",
-                            join(&target).display()
-                        )
-                    })?;
-                let st = fstatat(
-                    tdir.as_fd(),
-                    tlast.as_os_str(),
-                    nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW,
-                )
-                .with_context(|| {
-                    format!(
-                        "hardlink target {} not found in the layer",
-                        join(&target).display()
-                    )
-                })?;
-                if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
-                    bail!("hardlink to a directory ({})", join(&target).display());
-                }
-                self.clear_target(parent, last, false)?;
-                // No AT_SYMLINK_FOLLOW: a link to a symlink links the symlink itself. The link shares its
-                // target's inode, so no metadata from this header is applied (CVE-2021-32760).
-                linkat(
-                    tdir.as_fd(),
-                    tlast.as_os_str(),
-                    parent,
-                    last,
-                    nix::fcntl::AtFlags::empty(),
-                )
-                .context("creating hardlink")?;
-            }
-            Kind::Char | Kind::Block | Kind::Fifo => {
-                let (major, minor) = e.dev.unwrap_or((0, 0));
-                if !matches!(e.kind, Kind::Fifo) && self.rootless {
-                    self.warn(
-                        "dev",
-                        "device nodes in the image were skipped (rootless cannot create them)"
-                            .into(),
-                    );
-                    return Ok(());
-                }
-                self.clear_target(parent, last, false)?;
-                let perm = Mode::from_bits_truncate(e.mode & 0o777);
-                match e.kind {
-                    Kind::Fifo => mkfifoat(parent, last, perm).context("creating fifo")?,
-                    Kind::Char => mknodat(
-                        parent,
-                        last,
-                        SFlag::S_IFCHR,
-                        perm,
-                        libc::makedev(major, minor),
-                    )
-                    .context("creating character device")?,
-                    _ => mknodat(
-                        parent,
-                        last,
-                        SFlag::S_IFBLK,
-                        perm,
-                        libc::makedev(major, minor),
-                    )
-                    .context("creating block device")?,
-                }
-                self.chown_at(parent, last, e.uid, e.gid)?;
-                // The node was just created by us in a directory nobody else writes, and is no symlink.
-                fchmodat(
-                    parent,
-                    last,
-                    Mode::from_bits_truncate(e.mode),
-                    FchmodatFlags::FollowSymlink,
-                )
-                .context("setting mode")?;
-                utimensat(
-                    parent,
-                    last,
-                    &e.mtime,
-                    &e.mtime,
-                    UtimensatFlags::NoFollowSymlink,
-                )
-                .context("setting times")?;
-            }
+            Kind::Dir => self.make_dir(parent, last, &comps, &e),
+            Kind::File => self.make_file(parent, last, &e, data),
+            Kind::Symlink => self.make_symlink(parent, last, &e),
+            Kind::Hardlink => self.make_hardlink(parent, last, &comps, &e),
+            Kind::Char | Kind::Block | Kind::Fifo => self.make_node(parent, last, &e),
         }
+    }
+
+    /// A directory: one already there stays, with its contents; owner and xattrs are set now, mode and
+    /// mtime in the pass after the last entry ([`Self::finish_dirs`]).
+    fn make_dir(
+        &mut self,
+        parent: BorrowedFd<'_>,
+        last: &OsStr,
+        comps: &[OsString],
+        e: &Entry,
+    ) -> Result<()> {
+        if !self.clear_target(parent, last, true)? {
+            mkdirat(parent, last, Mode::from_bits_truncate(0o700)).context("creating directory")?;
+        }
+        let fd = openat(
+            parent,
+            last,
+            OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+            Mode::empty(),
+        )
+        .context("opening directory")?;
+        self.chown_fd(fd.as_fd(), e.uid, e.gid)?;
+        self.set_xattrs(fd.as_fd(), &e.xattrs);
+        self.defer_dir(comps.to_vec(), e.mode, e.mtime);
+        Ok(())
+    }
+
+    /// A regular file, created `O_EXCL|O_NOFOLLOW`: its content, then owner, mode, xattrs and times through
+    /// its fd.
+    fn make_file(
+        &mut self,
+        parent: BorrowedFd<'_>,
+        last: &OsStr,
+        e: &Entry,
+        data: &mut dyn Read,
+    ) -> Result<()> {
+        self.clear_target(parent, last, false)?;
+        let fd = openat(
+            parent,
+            last,
+            OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+            Mode::from_bits_truncate(0o600),
+        )
+        .context("creating file")?;
+        let mut f = File::from(fd);
+        self.report.file_bytes +=
+            copy_with(&mut self.copy_buf, data, &mut f).context("writing file content")?;
+        // chown before chmod: chown clears setuid/setgid bits.
+        self.chown_fd(f.as_fd(), e.uid, e.gid)?;
+        fchmod(f.as_fd(), Mode::from_bits_truncate(e.mode)).context("setting file mode")?;
+        self.set_xattrs(f.as_fd(), &e.xattrs);
+        futimens(f.as_fd(), &e.mtime, &e.mtime).context("setting file times")?;
+        Ok(())
+    }
+
+    /// A symlink; owner and times are set on the link itself.
+    fn make_symlink(&mut self, parent: BorrowedFd<'_>, last: &OsStr, e: &Entry) -> Result<()> {
+        let target = e.link.as_deref().unwrap_or_default();
+        self.clear_target(parent, last, false)?;
+        symlinkat(OsStr::from_bytes(target), parent, last).context("creating symlink")?;
+        self.chown_at(parent, last, e.uid, e.gid)?;
+        utimensat(
+            parent,
+            last,
+            &e.mtime,
+            &e.mtime,
+            UtimensatFlags::NoFollowSymlink,
+        )
+        .context("setting symlink times")?;
+        Ok(())
+    }
+
+    /// A hardlink to an entry already in the layer, never to a directory; a link to itself is a no-op.
+    fn make_hardlink(
+        &self,
+        parent: BorrowedFd<'_>,
+        last: &OsStr,
+        comps: &[OsString],
+        e: &Entry,
+    ) -> Result<()> {
+        let target =
+            components(e.link.as_deref().unwrap_or_default()).context("hardlink target")?;
+        let Some((tlast, tparent)) = target.split_last() else {
+            bail!("hardlink to the layer root");
+        };
+        if target == comps {
+            return Ok(());
+        }
+        let tdir = self
+            .open_dir(tparent, false)
+            .map_err(|err| anyhow!(err))
+            .with_context(|| {
+                format!(
+                    "hardlink target {} not found in the layer",
+                    join(&target).display()
+                )
+            })?;
+        let st = fstatat(
+            tdir.as_fd(),
+            tlast.as_os_str(),
+            nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW,
+        )
+        .with_context(|| {
+            format!(
+                "hardlink target {} not found in the layer",
+                join(&target).display()
+            )
+        })?;
+        if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
+            bail!("hardlink to a directory ({})", join(&target).display());
+        }
+        self.clear_target(parent, last, false)?;
+        // No AT_SYMLINK_FOLLOW: a link to a symlink links the symlink itself. The link shares its
+        // target's inode, so no metadata from this header is applied (CVE-2021-32760).
+        linkat(
+            tdir.as_fd(),
+            tlast.as_os_str(),
+            parent,
+            last,
+            nix::fcntl::AtFlags::empty(),
+        )
+        .context("creating hardlink")?;
+        Ok(())
+    }
+
+    /// A fifo or a device node (device nodes are skipped rootless, with a warning).
+    fn make_node(&mut self, parent: BorrowedFd<'_>, last: &OsStr, e: &Entry) -> Result<()> {
+        let (major, minor) = e.dev.unwrap_or((0, 0));
+        if !matches!(e.kind, Kind::Fifo) && self.rootless {
+            self.warn(
+                "dev",
+                "device nodes in the image were skipped (rootless cannot create them)".into(),
+            );
+            return Ok(());
+        }
+        self.clear_target(parent, last, false)?;
+        let perm = Mode::from_bits_truncate(e.mode & 0o777);
+        match e.kind {
+            Kind::Fifo => mkfifoat(parent, last, perm).context("creating fifo")?,
+            Kind::Char => mknodat(
+                parent,
+                last,
+                SFlag::S_IFCHR,
+                perm,
+                libc::makedev(major, minor),
+            )
+            .context("creating character device")?,
+            _ => mknodat(
+                parent,
+                last,
+                SFlag::S_IFBLK,
+                perm,
+                libc::makedev(major, minor),
+            )
+            .context("creating block device")?,
+        }
+        self.chown_at(parent, last, e.uid, e.gid)?;
+        // The node was just created by us in a directory nobody else writes, and is no symlink.
+        fchmodat(
+            parent,
+            last,
+            Mode::from_bits_truncate(e.mode),
+            FchmodatFlags::FollowSymlink,
+        )
+        .context("setting mode")?;
+        utimensat(
+            parent,
+            last,
+            &e.mtime,
+            &e.mtime,
+            UtimensatFlags::NoFollowSymlink,
+        )
+        .context("setting times")?;
         Ok(())
     }
 
