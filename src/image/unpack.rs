@@ -16,7 +16,7 @@
 //! - the caller drains the stream after `unpack_layer` returns, so trailing bytes are hashed (A17).
 //!
 //! The `tar` crate is used to read headers only, never its `unpack`; `unpack/entry.rs` folds a header and its
-//! extension headers into an [`Entry`], this file creates it. Uses store only for its safe tree removal;
+//! extension headers into an `Entry`, this file creates it. Uses store only for its safe tree removal;
 //! must not depend on registry, engine or cli.
 
 use anyhow::{Context, Result, anyhow, bail};

@@ -128,7 +128,7 @@ pub(super) fn add_endpoint(
     Ok(ep)
 }
 
-/// Remove everything [`prepare`] (or [`connect`]) made for a container: forwarder, rootless helper,
+/// Remove everything [`super::prepare`] (or [`connect`]) made for a container: forwarder, rootless helper,
 /// rules, veths, leases, the pinned namespace, the record. Idempotent; safe on a half-done setup.
 pub fn teardown(paths: &Paths, container_id: &str) -> Result<()> {
     let started = std::time::Instant::now();

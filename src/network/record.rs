@@ -95,7 +95,7 @@ pub(super) fn kill_process(pid: u32, start: Option<u64>) {
     }
 }
 
-/// Record a rootless helper (pasta/slirp4netns) so [`teardown`] and [`cleanup_stale`] stop it.
+/// Record a rootless helper (pasta/slirp4netns) so [`super::teardown`] and [`super::cleanup_stale`] stop it.
 pub fn record_rootless(
     paths: &Paths,
     container_id: &str,
