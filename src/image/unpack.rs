@@ -15,8 +15,9 @@
 //!   disagrees with the header is refused (CVE-2026-33055 class parser differentials);
 //! - the caller drains the stream after `unpack_layer` returns, so trailing bytes are hashed (A17).
 //!
-//! The `tar` crate is used to read headers only, never its `unpack`. Uses store only for its safe tree
-//! removal; must not depend on registry, engine or cli.
+//! The `tar` crate is used to read headers only, never its `unpack`; `unpack/entry.rs` folds a header and its
+//! extension headers into an `Entry`, this file creates it. Uses store only for its safe tree removal;
+//! must not depend on registry, engine or cli.
 
 use anyhow::{Context, Result, anyhow, bail};
 use nix::errno::Errno;
@@ -36,6 +37,9 @@ use std::io::{self, Read};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
+
+mod entry;
+use entry::{Entry, Extensions, Kind, trim_nul};
 
 /// Bounds on what one layer may cost. Defaults follow containerd's threat model (STORE-002/003) and Go's
 /// 1 MiB header cap; the config file's `limits` section overrides them.
@@ -260,13 +264,6 @@ fn copy_with(buf: &mut [u8], from: &mut dyn Read, to: &mut File) -> io::Result<u
     }
 }
 
-fn trim_nul(mut v: Vec<u8>) -> Vec<u8> {
-    while v.last() == Some(&0) {
-        v.pop();
-    }
-    v
-}
-
 /// Fails the read once more than `limit` bytes have come through (decompression bombs, docs/security.md A16).
 struct LimitedReader<'a> {
     inner: &'a mut dyn Read,
@@ -287,156 +284,6 @@ impl Read for LimitedReader<'_> {
         self.left -= n as u64;
         Ok(n)
     }
-}
-
-#[derive(Default)]
-struct Extensions {
-    long_name: Option<Vec<u8>>,
-    long_link: Option<Vec<u8>>,
-    pax: Option<Vec<u8>>,
-}
-
-enum Kind {
-    File,
-    Dir,
-    Symlink,
-    Hardlink,
-    Char,
-    Block,
-    Fifo,
-}
-
-/// One tar entry with its extension headers folded in.
-struct Entry {
-    name: Vec<u8>,
-    link: Option<Vec<u8>>,
-    kind: Kind,
-    mode: u32,
-    uid: u32,
-    gid: u32,
-    mtime: TimeSpec,
-    dev: Option<(u32, u32)>,
-    xattrs: Vec<(OsString, Vec<u8>)>,
-}
-
-impl Entry {
-    fn from_tar<R: Read>(entry: &tar::Entry<'_, R>, ext: Extensions, size: u64) -> Result<Entry> {
-        let h = entry.header();
-        let mut name = ext.long_name.unwrap_or_else(|| h.path_bytes().into_owned());
-        let mut link = ext
-            .long_link
-            .or_else(|| h.link_name_bytes().map(|l| l.into_owned()));
-        let mut uid = h.uid().context("reading tar uid")?;
-        let mut gid = h.gid().context("reading tar gid")?;
-        let mut mtime = TimeSpec::new(h.mtime().context("reading tar mtime")? as i64, 0);
-        let mut xattrs = Vec::new();
-        if let Some(pax) = &ext.pax {
-            for rec in tar::PaxExtensions::new(pax) {
-                let rec = rec.context("reading PAX header")?;
-                let key = rec.key().context("reading PAX header key")?;
-                let value = rec.value_bytes();
-                let num = || -> Result<u64> {
-                    std::str::from_utf8(value)
-                        .ok()
-                        .and_then(|s| s.parse().ok())
-                        .with_context(|| format!("bad PAX {key} value"))
-                };
-                match key {
-                    "path" => name = value.to_vec(),
-                    "linkpath" => link = Some(value.to_vec()),
-                    "uid" => uid = num()?,
-                    "gid" => gid = num()?,
-                    // The data size is taken from the header by the reader; a disagreeing PAX size
-                    // would make berth and other tools see different files (CVE-2026-33055).
-                    "size" if num()? != size => bail!(
-                        "PAX size {} disagrees with the tar header size {size}",
-                        num()?
-                    ),
-                    "mtime" => mtime = pax_time(value)?,
-                    k if k.starts_with("GNU.sparse.") => {
-                        bail!("GNU sparse tar entries are not supported in layers")
-                    }
-                    k if k.starts_with("SCHILY.xattr.") => {
-                        xattrs.push((OsString::from(&k["SCHILY.xattr.".len()..]), value.to_vec()))
-                    }
-                    _ => {}
-                }
-            }
-        }
-        let t = h.entry_type();
-        let kind = if t.is_dir() {
-            Kind::Dir
-        } else if t.is_symlink() {
-            Kind::Symlink
-        } else if t.is_hard_link() {
-            Kind::Hardlink
-        } else if t.is_character_special() {
-            Kind::Char
-        } else if t.is_block_special() {
-            Kind::Block
-        } else if t.is_fifo() {
-            Kind::Fifo
-        } else if t.is_file() || t.is_contiguous() {
-            // Pre-POSIX archives mark directories with a trailing slash on a regular entry.
-            if name.ends_with(b"/") {
-                Kind::Dir
-            } else {
-                Kind::File
-            }
-        } else {
-            bail!("unsupported tar entry type {:?}", t.as_byte() as char);
-        };
-        let dev = match kind {
-            Kind::Char | Kind::Block => {
-                // Values that do not fit 32 bits are refused by the parser (containerd 0205398ac).
-                let major = h
-                    .device_major()
-                    .context("reading device major")?
-                    .unwrap_or(0);
-                let minor = h
-                    .device_minor()
-                    .context("reading device minor")?
-                    .unwrap_or(0);
-                Some((major, minor))
-            }
-            _ => None,
-        };
-        let id = |v: u64, what: &str| -> Result<u32> {
-            u32::try_from(v)
-                .ok()
-                .filter(|v| *v != u32::MAX)
-                .with_context(|| format!("{what} {v} is out of range"))
-        };
-        if matches!(kind, Kind::Symlink | Kind::Hardlink)
-            && link.as_ref().is_none_or(|l| l.is_empty())
-        {
-            bail!("link entry without a target");
-        }
-        Ok(Entry {
-            name,
-            link,
-            kind,
-            mode: h.mode().context("reading tar mode")? & 0o7777,
-            uid: id(uid, "uid")?,
-            gid: id(gid, "gid")?,
-            mtime,
-            dev,
-            xattrs,
-        })
-    }
-}
-
-/// A PAX time: decimal seconds with an optional fraction, possibly negative.
-fn pax_time(v: &[u8]) -> Result<TimeSpec> {
-    let s = std::str::from_utf8(v).context("bad PAX mtime")?;
-    let (secs, frac) = s.split_once('.').unwrap_or((s, ""));
-    let secs: i64 = secs.parse().context("bad PAX mtime")?;
-    let mut nanos: i64 = 0;
-    if !frac.is_empty() {
-        let digits: String = frac.chars().take(9).collect();
-        nanos = format!("{digits:0<9}").parse().context("bad PAX mtime")?;
-    }
-    Ok(TimeSpec::new(secs, if secs < 0 { -nanos } else { nanos }))
 }
 
 /// Split a tar name into components inside the root: leading `/` and `.` components dropped, `..` refused.
@@ -554,6 +401,8 @@ impl Unpacker {
         Ok(parent)
     }
 
+    /// One entry: a whiteout becomes an overlay whiteout; anything else is created in its parent (implied
+    /// parents made first) by the step for its kind.
     fn apply(&mut self, e: Entry, data: &mut dyn Read) -> Result<()> {
         let comps = components(&e.name)?;
         let Some((last, parent_comps)) = comps.split_last() else {
@@ -572,152 +421,185 @@ impl Unpacker {
         let parent = self.ensure_dir(parent_comps)?;
         let parent = parent.as_fd();
         match e.kind {
-            Kind::Dir => {
-                if !self.clear_target(parent, last, true)? {
-                    mkdirat(parent, last, Mode::from_bits_truncate(0o700))
-                        .context("creating directory")?;
-                }
-                let fd = openat(
-                    parent,
-                    last,
-                    OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
-                    Mode::empty(),
-                )
-                .context("opening directory")?;
-                self.chown_fd(fd.as_fd(), e.uid, e.gid)?;
-                self.set_xattrs(fd.as_fd(), &e.xattrs);
-                self.defer_dir(comps.clone(), e.mode, e.mtime);
-            }
-            Kind::File => {
-                self.clear_target(parent, last, false)?;
-                let fd = openat(
-                    parent,
-                    last,
-                    OFlag::O_WRONLY
-                        | OFlag::O_CREAT
-                        | OFlag::O_EXCL
-                        | OFlag::O_NOFOLLOW
-                        | OFlag::O_CLOEXEC,
-                    Mode::from_bits_truncate(0o600),
-                )
-                .context("creating file")?;
-                let mut f = File::from(fd);
-                self.report.file_bytes +=
-                    copy_with(&mut self.copy_buf, data, &mut f).context("writing file content")?;
-                // chown before chmod: chown clears setuid/setgid bits.
-                self.chown_fd(f.as_fd(), e.uid, e.gid)?;
-                fchmod(f.as_fd(), Mode::from_bits_truncate(e.mode)).context("setting file mode")?;
-                self.set_xattrs(f.as_fd(), &e.xattrs);
-                futimens(f.as_fd(), &e.mtime, &e.mtime).context("setting file times")?;
-            }
-            Kind::Symlink => {
-                let target = e.link.as_deref().unwrap_or_default();
-                self.clear_target(parent, last, false)?;
-                symlinkat(OsStr::from_bytes(target), parent, last).context("creating symlink")?;
-                self.chown_at(parent, last, e.uid, e.gid)?;
-                utimensat(
-                    parent,
-                    last,
-                    &e.mtime,
-                    &e.mtime,
-                    UtimensatFlags::NoFollowSymlink,
-                )
-                .context("setting symlink times")?;
-            }
-            Kind::Hardlink => {
-                let target =
-                    components(e.link.as_deref().unwrap_or_default()).context("hardlink target")?;
-                let Some((tlast, tparent)) = target.split_last() else {
-                    bail!("hardlink to the layer root");
-                };
-                if target == comps {
-                    return Ok(());
-                }
-                let tdir = self
-                    .open_dir(tparent, false)
-                    .map_err(|err| anyhow!(err))
-                    .with_context(|| {
-                        format!(
-                            "hardlink target {} not found in the layer",
-                            join(&target).display()
-                        )
-                    })?;
-                let st = fstatat(
-                    tdir.as_fd(),
-                    tlast.as_os_str(),
-                    nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW,
-                )
-                .with_context(|| {
-                    format!(
-                        "hardlink target {} not found in the layer",
-                        join(&target).display()
-                    )
-                })?;
-                if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
-                    bail!("hardlink to a directory ({})", join(&target).display());
-                }
-                self.clear_target(parent, last, false)?;
-                // No AT_SYMLINK_FOLLOW: a link to a symlink links the symlink itself. The link shares its
-                // target's inode, so no metadata from this header is applied (CVE-2021-32760).
-                linkat(
-                    tdir.as_fd(),
-                    tlast.as_os_str(),
-                    parent,
-                    last,
-                    nix::fcntl::AtFlags::empty(),
-                )
-                .context("creating hardlink")?;
-            }
-            Kind::Char | Kind::Block | Kind::Fifo => {
-                let (major, minor) = e.dev.unwrap_or((0, 0));
-                if !matches!(e.kind, Kind::Fifo) && self.rootless {
-                    self.warn(
-                        "dev",
-                        "device nodes in the image were skipped (rootless cannot create them)"
-                            .into(),
-                    );
-                    return Ok(());
-                }
-                self.clear_target(parent, last, false)?;
-                let perm = Mode::from_bits_truncate(e.mode & 0o777);
-                match e.kind {
-                    Kind::Fifo => mkfifoat(parent, last, perm).context("creating fifo")?,
-                    Kind::Char => mknodat(
-                        parent,
-                        last,
-                        SFlag::S_IFCHR,
-                        perm,
-                        libc::makedev(major, minor),
-                    )
-                    .context("creating character device")?,
-                    _ => mknodat(
-                        parent,
-                        last,
-                        SFlag::S_IFBLK,
-                        perm,
-                        libc::makedev(major, minor),
-                    )
-                    .context("creating block device")?,
-                }
-                self.chown_at(parent, last, e.uid, e.gid)?;
-                // The node was just created by us in a directory nobody else writes, and is no symlink.
-                fchmodat(
-                    parent,
-                    last,
-                    Mode::from_bits_truncate(e.mode),
-                    FchmodatFlags::FollowSymlink,
-                )
-                .context("setting mode")?;
-                utimensat(
-                    parent,
-                    last,
-                    &e.mtime,
-                    &e.mtime,
-                    UtimensatFlags::NoFollowSymlink,
-                )
-                .context("setting times")?;
-            }
+            Kind::Dir => self.make_dir(parent, last, &comps, &e),
+            Kind::File => self.make_file(parent, last, &e, data),
+            Kind::Symlink => self.make_symlink(parent, last, &e),
+            Kind::Hardlink => self.make_hardlink(parent, last, &comps, &e),
+            Kind::Char | Kind::Block | Kind::Fifo => self.make_node(parent, last, &e),
         }
+    }
+
+    /// A directory: one already there stays, with its contents; owner and xattrs are set now, mode and
+    /// mtime in the pass after the last entry ([`Self::finish_dirs`]).
+    fn make_dir(
+        &mut self,
+        parent: BorrowedFd<'_>,
+        last: &OsStr,
+        comps: &[OsString],
+        e: &Entry,
+    ) -> Result<()> {
+        if !self.clear_target(parent, last, true)? {
+            mkdirat(parent, last, Mode::from_bits_truncate(0o700)).context("creating directory")?;
+        }
+        let fd = openat(
+            parent,
+            last,
+            OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+            Mode::empty(),
+        )
+        .context("opening directory")?;
+        self.chown_fd(fd.as_fd(), e.uid, e.gid)?;
+        self.set_xattrs(fd.as_fd(), &e.xattrs);
+        self.defer_dir(comps.to_vec(), e.mode, e.mtime);
+        Ok(())
+    }
+
+    /// A regular file, created `O_EXCL|O_NOFOLLOW`: its content, then owner, mode, xattrs and times through
+    /// its fd.
+    fn make_file(
+        &mut self,
+        parent: BorrowedFd<'_>,
+        last: &OsStr,
+        e: &Entry,
+        data: &mut dyn Read,
+    ) -> Result<()> {
+        self.clear_target(parent, last, false)?;
+        let fd = openat(
+            parent,
+            last,
+            OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+            Mode::from_bits_truncate(0o600),
+        )
+        .context("creating file")?;
+        let mut f = File::from(fd);
+        self.report.file_bytes +=
+            copy_with(&mut self.copy_buf, data, &mut f).context("writing file content")?;
+        // chown before chmod: chown clears setuid/setgid bits.
+        self.chown_fd(f.as_fd(), e.uid, e.gid)?;
+        fchmod(f.as_fd(), Mode::from_bits_truncate(e.mode)).context("setting file mode")?;
+        self.set_xattrs(f.as_fd(), &e.xattrs);
+        futimens(f.as_fd(), &e.mtime, &e.mtime).context("setting file times")?;
+        Ok(())
+    }
+
+    /// A symlink; owner and times are set on the link itself.
+    fn make_symlink(&mut self, parent: BorrowedFd<'_>, last: &OsStr, e: &Entry) -> Result<()> {
+        let target = e.link.as_deref().unwrap_or_default();
+        self.clear_target(parent, last, false)?;
+        symlinkat(OsStr::from_bytes(target), parent, last).context("creating symlink")?;
+        self.chown_at(parent, last, e.uid, e.gid)?;
+        utimensat(
+            parent,
+            last,
+            &e.mtime,
+            &e.mtime,
+            UtimensatFlags::NoFollowSymlink,
+        )
+        .context("setting symlink times")?;
+        Ok(())
+    }
+
+    /// A hardlink to an entry already in the layer, never to a directory; a link to itself is a no-op.
+    fn make_hardlink(
+        &self,
+        parent: BorrowedFd<'_>,
+        last: &OsStr,
+        comps: &[OsString],
+        e: &Entry,
+    ) -> Result<()> {
+        let target =
+            components(e.link.as_deref().unwrap_or_default()).context("hardlink target")?;
+        let Some((tlast, tparent)) = target.split_last() else {
+            bail!("hardlink to the layer root");
+        };
+        if target == comps {
+            return Ok(());
+        }
+        let tdir = self
+            .open_dir(tparent, false)
+            .map_err(|err| anyhow!(err))
+            .with_context(|| {
+                format!(
+                    "hardlink target {} not found in the layer",
+                    join(&target).display()
+                )
+            })?;
+        let st = fstatat(
+            tdir.as_fd(),
+            tlast.as_os_str(),
+            nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW,
+        )
+        .with_context(|| {
+            format!(
+                "hardlink target {} not found in the layer",
+                join(&target).display()
+            )
+        })?;
+        if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
+            bail!("hardlink to a directory ({})", join(&target).display());
+        }
+        self.clear_target(parent, last, false)?;
+        // No AT_SYMLINK_FOLLOW: a link to a symlink links the symlink itself. The link shares its
+        // target's inode, so no metadata from this header is applied (CVE-2021-32760).
+        linkat(
+            tdir.as_fd(),
+            tlast.as_os_str(),
+            parent,
+            last,
+            nix::fcntl::AtFlags::empty(),
+        )
+        .context("creating hardlink")?;
+        Ok(())
+    }
+
+    /// A fifo or a device node (device nodes are skipped rootless, with a warning).
+    fn make_node(&mut self, parent: BorrowedFd<'_>, last: &OsStr, e: &Entry) -> Result<()> {
+        let (major, minor) = e.dev.unwrap_or((0, 0));
+        if !matches!(e.kind, Kind::Fifo) && self.rootless {
+            self.warn(
+                "dev",
+                "device nodes in the image were skipped (rootless cannot create them)".into(),
+            );
+            return Ok(());
+        }
+        self.clear_target(parent, last, false)?;
+        let perm = Mode::from_bits_truncate(e.mode & 0o777);
+        match e.kind {
+            Kind::Fifo => mkfifoat(parent, last, perm).context("creating fifo")?,
+            Kind::Char => mknodat(
+                parent,
+                last,
+                SFlag::S_IFCHR,
+                perm,
+                libc::makedev(major, minor),
+            )
+            .context("creating character device")?,
+            _ => mknodat(
+                parent,
+                last,
+                SFlag::S_IFBLK,
+                perm,
+                libc::makedev(major, minor),
+            )
+            .context("creating block device")?,
+        }
+        self.chown_at(parent, last, e.uid, e.gid)?;
+        // The node was just created by us in a directory nobody else writes, and is no symlink.
+        fchmodat(
+            parent,
+            last,
+            Mode::from_bits_truncate(e.mode),
+            FchmodatFlags::FollowSymlink,
+        )
+        .context("setting mode")?;
+        utimensat(
+            parent,
+            last,
+            &e.mtime,
+            &e.mtime,
+            UtimensatFlags::NoFollowSymlink,
+        )
+        .context("setting times")?;
         Ok(())
     }
 

@@ -304,9 +304,21 @@ mod tests {
     use super::*;
 
     /// The runtime's files in import order: each may import only files after it (and the leaves), so
-    /// launch/exec -> init -> mounts -> overlay -> sys stays one way.
-    const LAYERS: [&str; 9] = [
-        "launch", "exec", "userns", "maps", "stage", "init", "mounts", "overlay", "sys",
+    /// launch/exec -> init -> mounts -> overlay -> sys stays one way. A file's tests (`<file>_tests.rs`,
+    /// a child module whose `super::` is that file) sit just above it.
+    const LAYERS: [&str; 12] = [
+        "launch",
+        "exec",
+        "userns",
+        "maps",
+        "stage",
+        "init_tests",
+        "init",
+        "mounts_tests",
+        "mounts_plan_tests",
+        "mounts",
+        "overlay",
+        "sys",
     ];
 
     /// Names of runtime modules a source file refers to through `super::` or `crate::runtime::` (comments
