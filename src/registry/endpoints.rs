@@ -9,9 +9,10 @@
 
 use super::Client;
 use super::transport::url_encode;
-use crate::config::{ClientCert, HostOptions, PullFrom};
+use crate::config::{ClientCert, Config, HostOptions, PullFrom, RegistryEntry};
 use anyhow::{Result, bail};
 use oci_spec::distribution::Reference;
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// One place berth may fetch a repository from: a mirror or the registry itself.
@@ -98,167 +99,24 @@ impl Client {
         let host = r.registry();
         let repo = r.repository();
         let cfg = &self.inner.cfg;
-        let (prefix_key, entry) = match cfg.registry_for(host, repo) {
-            Some((k, e)) => (Some(k), Some(e)),
-            None => (None, None),
-        };
-        // containerd's `_default/hosts.toml` fills in what the registry's own settings leave open.
-        let merged;
-        let entry = match cfg.hosts_default_for(host) {
-            Some(d) => {
-                let mut m = entry.cloned().unwrap_or_default();
-                if m.mirrors.is_empty() {
-                    m.mirrors = d.mirrors.clone();
-                    m.mirror_options = d.mirror_options.clone();
-                }
-                if m.location.is_none() {
-                    m.location = d.location.clone();
-                }
-                if m.server == HostOptions::default() {
-                    m.server = d.server.clone();
-                }
-                m.insecure |= d.insecure;
-                merged = m;
-                Some(&merged)
-            }
-            None => entry,
-        };
+        let (prefix_key, entry) = settings_for(cfg, host, repo);
+        let entry = entry.as_deref();
         if entry.is_some_and(|e| e.blocked) {
             bail!("registry {host} is blocked by the configuration");
         }
-        // The part of the repository below the matched prefix (registries.conf: location replaces prefix).
-        let rest = match prefix_key {
-            Some(k) if !k.starts_with("*.") => {
-                let full = format!("{}/{repo}", crate::config::normalize_host(host));
-                full.strip_prefix(k)
-                    .unwrap_or(&full)
-                    .trim_start_matches('/')
-                    .to_string()
-            }
-            _ => repo.to_string(),
-        };
         let by_digest = r.digest().is_some();
-        let certs_dirs = cfg.certs_dirs.clone().unwrap_or_else(default_certs_dirs);
-        let mut out = Vec::new();
-        let ns = crate::config::normalize_host(host).to_string();
-        let mk = |label: String,
-                  loc: &str,
-                  insecure: bool,
-                  ca: Option<&PathBuf>,
-                  keep_repo: bool,
-                  opts: Option<&HostOptions>,
-                  mirror: bool| {
-            let (scheme, h, path) = split_location(loc);
-            let h = if h == "docker.io" || h == "index.docker.io" {
-                "registry-1.docker.io".to_string()
-            } else {
-                h
-            };
-            // The registry itself keeps the name; a mirror or a `location` replaces the matched prefix,
-            // unless the location's path is a hosts.toml API root rather than a repository prefix.
-            let api_root = opts.and_then(|o| o.api_root.clone());
-            let repository = if keep_repo {
-                repo.to_string()
-            } else if api_root.is_some() {
-                rest.clone()
-            } else {
-                join_repo(&path, &rest)
-            };
-            // A mirror host may have settings of its own (insecure, CA file), e.g. from daemon.json.
-            let own = cfg.registry_for(&h, "").map(|(_, e)| e);
-            let insecure = insecure || own.is_some_and(|e| e.insecure) || cfg.in_insecure_range(&h);
-            let ca = ca.or(own.and_then(|e| e.ca_file.as_ref()));
-            // docker's certs.d convention: `*.crt` are CAs, `name.cert` with `name.key` a client
-            // certificate (moby `registry.ReadCertsDirectory`).
-            let files: Vec<PathBuf> = certs_dirs
-                .iter()
-                .map(|d| d.join(&h))
-                .filter_map(|d| std::fs::read_dir(d).ok())
-                .flat_map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())))
-                .collect();
-            let mut ca_files: Vec<PathBuf> = files
-                .iter()
-                .filter(|p| p.extension().is_some_and(|x| x == "crt"))
-                .cloned()
-                .collect();
-            ca_files.extend(ca.cloned());
-            ca_files.extend(opts.iter().flat_map(|o| o.ca_files.iter().cloned()));
-            ca_files.sort();
-            ca_files.dedup();
-            let mut certs: Vec<&PathBuf> = files
-                .iter()
-                .filter(|p| p.extension().is_some_and(|x| x == "cert"))
-                .filter(|p| p.with_extension("key").is_file())
-                .collect();
-            certs.sort();
-            let client_cert = opts.and_then(|o| o.client.clone()).or_else(|| {
-                certs.first().map(|c| ClientCert {
-                    cert: c.to_path_buf(),
-                    key: Some(c.with_extension("key")),
-                })
-            });
-            Endpoint {
-                label,
-                scheme,
-                insecure,
-                host: h,
-                repository,
-                ca_files,
-                client_cert,
-                api_root: api_root.unwrap_or_else(|| "/v2".to_string()),
-                headers: opts.map(|o| o.headers.clone()).unwrap_or_default(),
-                ns: mirror.then(|| ns.clone()),
-            }
+        let maker = EndpointMaker {
+            cfg,
+            repo,
+            rest: repo_below_prefix(prefix_key, host, repo),
+            certs_dirs: cfg.certs_dirs.clone().unwrap_or_else(default_certs_dirs),
+            ns: crate::config::normalize_host(host).to_string(),
         };
+        let mut out = Vec::new();
         if mirrors && let Some(e) = entry {
-            for m in &e.mirrors {
-                let allowed = match m.pull_from {
-                    PullFrom::All => true,
-                    PullFrom::DigestOnly => by_digest,
-                    PullFrom::TagOnly => !by_digest,
-                };
-                if allowed {
-                    out.push(mk(
-                        format!("mirror {}", m.location),
-                        &m.location,
-                        m.insecure,
-                        None,
-                        false,
-                        e.mirror_options.get(&m.location),
-                        true,
-                    ));
-                }
-            }
+            out.extend(maker.mirrors(e, by_digest));
         }
-        let insecure = entry.is_some_and(|e| e.insecure);
-        let ca = entry.and_then(|e| e.ca_file.as_ref());
-        let server = entry.map(|e| &e.server);
-        // hosts.toml capabilities of the registry itself: without `pull` only the mirrors serve it;
-        // without `resolve` it serves digests only.
-        let server_allowed = server
-            .is_none_or(|s| !s.no_pull && (by_digest || s.pull_from != Some(PullFrom::DigestOnly)));
-        if server_allowed {
-            match entry.and_then(|e| e.location.as_deref()) {
-                Some(loc) => out.push(mk(
-                    format!("registry {loc}"),
-                    loc,
-                    insecure,
-                    ca,
-                    false,
-                    server,
-                    false,
-                )),
-                None => out.push(mk(
-                    format!("registry {host}"),
-                    host,
-                    insecure,
-                    ca,
-                    true,
-                    server,
-                    false,
-                )),
-            }
-        }
+        out.extend(maker.registry(host, entry, by_digest));
         if out.is_empty() {
             bail!(
                 "no configured endpoint may serve {host}/{repo} {}: hosts.toml capabilities exclude the registry and every mirror",
@@ -269,10 +127,209 @@ impl Client {
     }
 }
 
+/// The settings for `host/repo` and the prefix they are filed under (`None` when no entry matches).
+fn settings_for<'a>(
+    cfg: &'a Config,
+    host: &str,
+    repo: &str,
+) -> (Option<&'a str>, Option<Cow<'a, RegistryEntry>>) {
+    let (prefix_key, entry) = match cfg.registry_for(host, repo) {
+        Some((k, e)) => (Some(k), Some(e)),
+        None => (None, None),
+    };
+    // containerd's `_default/hosts.toml` fills in what the registry's own settings leave open.
+    let entry = match cfg.hosts_default_for(host) {
+        Some(d) => {
+            let mut m = entry.cloned().unwrap_or_default();
+            if m.mirrors.is_empty() {
+                m.mirrors = d.mirrors.clone();
+                m.mirror_options = d.mirror_options.clone();
+            }
+            if m.location.is_none() {
+                m.location = d.location.clone();
+            }
+            if m.server == HostOptions::default() {
+                m.server = d.server.clone();
+            }
+            m.insecure |= d.insecure;
+            Some(Cow::Owned(m))
+        }
+        None => entry.map(Cow::Borrowed),
+    };
+    (prefix_key, entry)
+}
+
+/// The part of the repository below the matched prefix (registries.conf: location replaces prefix).
+fn repo_below_prefix(prefix_key: Option<&str>, host: &str, repo: &str) -> String {
+    match prefix_key {
+        Some(k) if !k.starts_with("*.") => {
+            let full = format!("{}/{repo}", crate::config::normalize_host(host));
+            full.strip_prefix(k)
+                .unwrap_or(&full)
+                .trim_start_matches('/')
+                .to_string()
+        }
+        _ => repo.to_string(),
+    }
+}
+
+/// What the endpoints of one reference share.
+struct EndpointMaker<'a> {
+    cfg: &'a Config,
+    /// The repository as the reference names it.
+    repo: &'a str,
+    /// The repository below the matched prefix, for mirrors and locations.
+    rest: String,
+    /// docker's certs.d directories.
+    certs_dirs: Vec<PathBuf>,
+    /// The registry (normalised host) a mirror's requests name in `?ns=`.
+    ns: String,
+}
+
+/// One endpoint to make: a mirror, or the registry (or the `location` replacing it).
+struct Source<'a> {
+    label: String,
+    location: &'a str,
+    insecure: bool,
+    ca: Option<&'a PathBuf>,
+    /// The registry under its own name: the repository stays as the reference names it.
+    keep_repo: bool,
+    opts: Option<&'a HostOptions>,
+    mirror: bool,
+}
+
+impl EndpointMaker<'_> {
+    /// The mirrors of `e` that may serve this reference (`pull_from`), in order.
+    fn mirrors(&self, e: &RegistryEntry, by_digest: bool) -> Vec<Endpoint> {
+        let mut out = Vec::new();
+        for m in &e.mirrors {
+            let allowed = match m.pull_from {
+                PullFrom::All => true,
+                PullFrom::DigestOnly => by_digest,
+                PullFrom::TagOnly => !by_digest,
+            };
+            if allowed {
+                out.push(self.make(Source {
+                    label: format!("mirror {}", m.location),
+                    location: &m.location,
+                    insecure: m.insecure,
+                    ca: None,
+                    keep_repo: false,
+                    opts: e.mirror_options.get(&m.location),
+                    mirror: true,
+                }));
+            }
+        }
+        out
+    }
+
+    /// The registry itself (or the `location` replacing it), unless its hosts.toml capabilities say it
+    /// may not serve this reference.
+    fn registry(
+        &self,
+        host: &str,
+        entry: Option<&RegistryEntry>,
+        by_digest: bool,
+    ) -> Option<Endpoint> {
+        let insecure = entry.is_some_and(|e| e.insecure);
+        let ca = entry.and_then(|e| e.ca_file.as_ref());
+        let server = entry.map(|e| &e.server);
+        // hosts.toml capabilities of the registry itself: without `pull` only the mirrors serve it;
+        // without `resolve` it serves digests only.
+        let server_allowed = server
+            .is_none_or(|s| !s.no_pull && (by_digest || s.pull_from != Some(PullFrom::DigestOnly)));
+        if !server_allowed {
+            return None;
+        }
+        let (label, location, keep_repo) = match entry.and_then(|e| e.location.as_deref()) {
+            Some(loc) => (format!("registry {loc}"), loc, false),
+            None => (format!("registry {host}"), host, true),
+        };
+        Some(self.make(Source {
+            label,
+            location,
+            insecure,
+            ca,
+            keep_repo,
+            opts: server,
+            mirror: false,
+        }))
+    }
+
+    fn make(&self, s: Source) -> Endpoint {
+        let (scheme, h, path) = split_location(s.location);
+        let h = if h == "docker.io" || h == "index.docker.io" {
+            "registry-1.docker.io".to_string()
+        } else {
+            h
+        };
+        // The registry itself keeps the name; a mirror or a `location` replaces the matched prefix,
+        // unless the location's path is a hosts.toml API root rather than a repository prefix.
+        let api_root = s.opts.and_then(|o| o.api_root.clone());
+        let repository = if s.keep_repo {
+            self.repo.to_string()
+        } else if api_root.is_some() {
+            self.rest.clone()
+        } else {
+            join_repo(&path, &self.rest)
+        };
+        // A mirror host may have settings of its own (insecure, CA file), e.g. from daemon.json.
+        let own = self.cfg.registry_for(&h, "").map(|(_, e)| e);
+        let insecure =
+            s.insecure || own.is_some_and(|e| e.insecure) || self.cfg.in_insecure_range(&h);
+        let ca = s.ca.or(own.and_then(|e| e.ca_file.as_ref()));
+        let (mut ca_files, certs_d_client) = self.certs_d(&h);
+        ca_files.extend(ca.cloned());
+        ca_files.extend(s.opts.iter().flat_map(|o| o.ca_files.iter().cloned()));
+        ca_files.sort();
+        ca_files.dedup();
+        let client_cert = s.opts.and_then(|o| o.client.clone()).or(certs_d_client);
+        Endpoint {
+            label: s.label,
+            scheme,
+            insecure,
+            host: h,
+            repository,
+            ca_files,
+            client_cert,
+            api_root: api_root.unwrap_or_else(|| "/v2".to_string()),
+            headers: s.opts.map(|o| o.headers.clone()).unwrap_or_default(),
+            ns: s.mirror.then(|| self.ns.clone()),
+        }
+    }
+
+    /// docker's certs.d convention for `host`: `*.crt` are CAs, `name.cert` with `name.key` a client
+    /// certificate (moby `registry.ReadCertsDirectory`). Returns the CA files and the first certificate.
+    fn certs_d(&self, host: &str) -> (Vec<PathBuf>, Option<ClientCert>) {
+        let files: Vec<PathBuf> = self
+            .certs_dirs
+            .iter()
+            .map(|d| d.join(host))
+            .filter_map(|d| std::fs::read_dir(d).ok())
+            .flat_map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())))
+            .collect();
+        let ca_files: Vec<PathBuf> = files
+            .iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "crt"))
+            .cloned()
+            .collect();
+        let mut certs: Vec<&PathBuf> = files
+            .iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "cert"))
+            .filter(|p| p.with_extension("key").is_file())
+            .collect();
+        certs.sort();
+        let client = certs.first().map(|c| ClientCert {
+            cert: c.to_path_buf(),
+            key: Some(c.with_extension("key")),
+        });
+        (ca_files, client)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
 
     #[test]
     fn endpoints_rewrite_prefixes_for_mirrors_and_locations_only() {
