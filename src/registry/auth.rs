@@ -1,8 +1,9 @@
 //! Registry authentication: parsing `WWW-Authenticate` challenges (RFC 7235/6750) and the bearer token
 //! response of the distribution token spec.
 //!
-//! Pure parsing, no network: the client in `mod.rs` decides where a token may be requested and which
-//! host may see it. Invariant: a malformed challenge yields no challenge, never a guessed realm.
+//! Pure parsing, no network: the client (`authorize.rs`, `transport.rs`) decides where a token may be
+//! requested and which host may see it. Invariant: a malformed challenge yields no challenge, never a
+//! guessed realm.
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;

@@ -1,4 +1,5 @@
-//! The blob reader: streams one blob from the first endpoint that serves it, resumes with `Range` after
+//! Blobs: `Client::fetch_blob` (the endpoints to try, the one that served the manifest first) and the
+//! blob reader, which streams one blob from the first endpoint that serves it, resumes with `Range` after
 //! a dropped connection or a stall (on the same endpoint or the next one), and verifies size and sha256
 //! at EOF.
 //!
@@ -6,7 +7,9 @@
 //! bytes whose sha256 equals the digest; otherwise the final read is an `InvalidData` error naming the
 //! digest (docs/security.md 1C C1, C2).
 
-use super::{Client, Endpoint, Failure};
+use super::{Client, Endpoint, Failure, validate_digest};
+use anyhow::{Context, Result, bail};
+use oci_spec::distribution::Reference;
 use reqwest::blocking::Response;
 use reqwest::header::{HeaderMap, HeaderValue};
 use sha2::{Digest as _, Sha256};
@@ -304,6 +307,59 @@ impl Read for BlobReader {
                 }
             }
         }
+    }
+}
+
+impl Client {
+    /// Stream a blob of `repository` (from `r`) with the given digest and size: resumed and moved to the
+    /// next endpoint transparently, never more than `size` bytes. Verification happens on the read that
+    /// would return EOF, so callers must read to the end (a short read of exactly `size` bytes is not yet
+    /// verified); a mismatch is an `InvalidData` error naming the digest.
+    pub fn fetch_blob(
+        &self,
+        r: &Reference,
+        digest: &str,
+        size: u64,
+    ) -> Result<Box<dyn Read + Send>> {
+        validate_digest(digest)?;
+        let mut endpoints = self.endpoints(r, true)?;
+        let key = (r.registry().to_string(), r.repository().to_string());
+        if let Some(label) = self
+            .inner
+            .served_by
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            && let Some(pos) = endpoints.iter().position(|e| e.label == *label)
+        {
+            let first = endpoints.remove(pos);
+            endpoints.insert(0, first);
+        }
+        Ok(Box::new(BlobReader::new(
+            self.clone(),
+            endpoints,
+            digest.to_string(),
+            size,
+        )))
+    }
+
+    /// A whole (small) blob in memory, e.g. an image config; refuses sizes above `max`.
+    pub fn fetch_blob_bytes(
+        &self,
+        r: &Reference,
+        digest: &str,
+        size: u64,
+        max: u64,
+    ) -> Result<Vec<u8>> {
+        if size > max {
+            bail!("blob {digest} is {size} bytes, more than the limit of {max}");
+        }
+        let mut reader = self.fetch_blob(r, digest, size)?;
+        let mut buf = Vec::with_capacity(size as usize);
+        reader
+            .read_to_end(&mut buf)
+            .with_context(|| format!("fetching blob {digest}"))?;
+        Ok(buf)
     }
 }
 
