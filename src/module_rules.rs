@@ -28,7 +28,8 @@ const RULES: &[(&str, &[&str])] = &[
     ("state", &["runtime", "store", "types"]),
     ("network", &["store", "types"]),
     ("image", &["store"]),
-    ("runtime", &[]),
+    // runtime reads the spec annotations whose names types holds (spec writes them).
+    ("runtime", &["types"]),
     // store removes rootless trees through the runtime (files of subordinate ids; docs/layout.md).
     ("store", &["runtime"]),
     ("types", &[]),
@@ -66,11 +67,6 @@ const KNOWN_EXCEPTIONS: &[(&str, &str, &str)] = &[
         "monitor",
         "spec",
         "the restart back-off (spec::restart::next_delay) belongs with the policy's record",
-    ),
-    (
-        "spec",
-        "runtime",
-        "the overlay annotations' names are the runtime's constants",
     ),
 ];
 
