@@ -63,11 +63,6 @@ const KNOWN_EXCEPTIONS: &[(&str, &str, &str)] = &[
         "registry",
         "the pull progress loop and login/logout still call the registry client (issue 9 item 5)",
     ),
-    (
-        "monitor",
-        "spec",
-        "the restart back-off (spec::restart::next_delay) belongs with the policy's record",
-    ),
 ];
 
 fn src_dir() -> PathBuf {
