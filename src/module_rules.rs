@@ -50,11 +50,6 @@ const KNOWN_EXCEPTIONS: &[(&str, &str, &str)] = &[
     ),
     (
         "cli",
-        "monitor",
-        "the hidden `internal monitor|pause|init` verbs enter the monitor directly (issue 9 item 5)",
-    ),
-    (
-        "cli",
         "network",
         "the hidden `internal-network` verbs drive the network module directly (issue 9 item 5)",
     ),
