@@ -50,11 +50,6 @@ const KNOWN_EXCEPTIONS: &[(&str, &str, &str)] = &[
     ),
     (
         "cli",
-        "network",
-        "the hidden `internal-network` verbs drive the network module directly (issue 9 item 5)",
-    ),
-    (
-        "cli",
         "registry",
         "the pull progress loop and login/logout still call the registry client (issue 9 item 5)",
     ),
