@@ -45,11 +45,6 @@ const EVERYONE_MAY_IMPORT: &[&str] = &["time"];
 const KNOWN_EXCEPTIONS: &[(&str, &str, &str)] = &[
     (
         "cli",
-        "image",
-        "image references and platforms are parsed in cli; they belong in types (issue 9 item 5)",
-    ),
-    (
-        "cli",
         "registry",
         "the pull progress loop and login/logout still call the registry client (issue 9 item 5)",
     ),
