@@ -6,6 +6,7 @@
 
 pub mod container;
 pub mod image;
+pub mod login;
 pub mod network;
 pub mod pod;
 pub mod short_name;
