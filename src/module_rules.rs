@@ -28,7 +28,8 @@ const RULES: &[(&str, &[&str])] = &[
     ("state", &["runtime", "store", "types"]),
     ("network", &["store", "types"]),
     ("image", &["store"]),
-    ("runtime", &[]),
+    // runtime reads the spec annotations whose names types holds (spec writes them).
+    ("runtime", &["types"]),
     // store removes rootless trees through the runtime (files of subordinate ids; docs/layout.md).
     ("store", &["runtime"]),
     ("types", &[]),
@@ -38,41 +39,6 @@ const RULES: &[(&str, &[&str])] = &[
 
 /// Leaves every module may import.
 const EVERYONE_MAY_IMPORT: &[&str] = &["time"];
-
-/// Imports the code still has that the map forbids, each with the refactor that removes it. An entry
-/// that no longer occurs fails the test too, so this list only shrinks; the map's goal is an empty list.
-const KNOWN_EXCEPTIONS: &[(&str, &str, &str)] = &[
-    (
-        "cli",
-        "image",
-        "image references and platforms are parsed in cli; they belong in types (issue 9 item 5)",
-    ),
-    (
-        "cli",
-        "monitor",
-        "the hidden `internal monitor|pause|init` verbs enter the monitor directly (issue 9 item 5)",
-    ),
-    (
-        "cli",
-        "network",
-        "the hidden `internal-network` verbs drive the network module directly (issue 9 item 5)",
-    ),
-    (
-        "cli",
-        "registry",
-        "the pull progress loop and login/logout still call the registry client (issue 9 item 5)",
-    ),
-    (
-        "monitor",
-        "spec",
-        "the restart back-off (spec::restart::next_delay) belongs with the policy's record",
-    ),
-    (
-        "spec",
-        "runtime",
-        "the overlay annotations' names are the runtime's constants",
-    ),
-];
 
 fn src_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
@@ -234,10 +200,7 @@ fn modules_import_only_what_the_map_allows() {
     let edges = edges();
     let mut violations = Vec::new();
     for ((from, to), at) in &edges {
-        let excepted = KNOWN_EXCEPTIONS
-            .iter()
-            .any(|(f, t, _)| f == from && t == to);
-        if !allowed(from, to) && !excepted {
+        if !allowed(from, to) {
             violations.push(format!("{from} -> {to} ({at})"));
         }
     }
@@ -245,25 +208,6 @@ fn modules_import_only_what_the_map_allows() {
         violations.is_empty(),
         "imports the module map (docs/architecture.md) forbids:\n  {}",
         violations.join("\n  ")
-    );
-    let stale: Vec<String> = KNOWN_EXCEPTIONS
-        .iter()
-        .filter(|(f, t, _)| !edges.contains_key(&(f.to_string(), t.to_string())))
-        .map(|(f, t, why)| format!("{f} -> {t} ({why})"))
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "KNOWN_EXCEPTIONS lists imports that no longer exist; remove them:\n  {}",
-        stale.join("\n  ")
-    );
-    let redundant: Vec<String> = KNOWN_EXCEPTIONS
-        .iter()
-        .filter(|(f, t, _)| allowed(f, t))
-        .map(|(f, t, _)| format!("{f} -> {t}"))
-        .collect();
-    assert!(
-        redundant.is_empty(),
-        "KNOWN_EXCEPTIONS lists allowed imports: {redundant:?}"
     );
 }
 

@@ -5,9 +5,8 @@
 
 use super::{GlobalOpts, format, human};
 use crate::engine::image::{self as eng, NoSuchImage, PullOptions, PullStatus, Removal};
-use crate::engine::{Context, LayerStatus, Progress};
-use crate::image::ImageRef;
-use crate::image::reference::familiar_name;
+use crate::engine::short_name::{self, Resolution, familiar_name};
+use crate::engine::{Context, LayerStatus, Progress, PullAttempt};
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use std::collections::HashMap;
@@ -190,6 +189,13 @@ impl PullProgress {
 }
 
 impl Progress for PullProgress {
+    fn on_pull_attempt(&self, a: &PullAttempt) {
+        if a.searching {
+            self.line(format!("Trying to pull {}...", a.reference));
+        }
+        self.line(format!("{}: Pulling from {}", a.label, a.repository));
+    }
+
     fn on_layer_start(&self, id: &str, size: u64) {
         match &self.bars {
             Some(m) => {
@@ -243,10 +249,9 @@ impl Progress for PullProgress {
 }
 
 fn pull(ctx: &Context, a: PullArgs) -> Result<i32> {
-    use crate::engine::short_name::{self, Resolution};
     // A short name may stand for other registries when registries.conf says so (aliases, search).
     let (candidates, how) = short_name::candidates(&ctx.config, &a.name)?;
-    let docker_name = ImageRef::parse(&a.name)?.name();
+    let docker_name = short_name::docker_name(&a.name)?;
     let tty = std::io::stderr().is_terminal();
     let progress = PullProgress {
         bars: (!a.quiet && tty).then(indicatif::MultiProgress::new),
@@ -265,39 +270,12 @@ fn pull(ctx: &Context, a: PullArgs) -> Result<i32> {
     if !pinned && !last.contains(':') {
         progress.line("Using default tag: latest".to_string());
     }
-    let client = crate::registry::Client::new(&ctx.config)?;
-    let mut failures = Vec::new();
-    let mut pulled = None;
-    for r in &candidates {
-        if how == Resolution::Search {
-            progress.line(format!("Trying to pull {}...", r.full()));
-        }
-        let path = r.repository();
-        let label = match (r.digest(), r.tag()) {
-            (Some(d), _) => d.to_string(),
-            (None, Some(t)) => t.to_string(),
-            (None, None) => "latest".to_string(),
-        };
-        progress.line(format!("{label}: Pulling from {path}"));
-        let opts = PullOptions {
-            platform: a.platform.clone(),
-        };
-        match eng::pull_from(ctx, &client, r, &opts, &progress) {
-            Ok(report) => {
-                pulled = Some((r, report));
-                break;
-            }
-            Err(e) if candidates.len() == 1 => return Err(e),
-            Err(e) => failures.push(format!("{r}: {e:#}")),
-        }
-    }
-    let Some((r, report)) = pulled else {
-        bail!(
-            "pulling {}: every unqualified-search registry failed: {}",
-            a.name,
-            failures.join("; ")
-        );
+    let opts = PullOptions {
+        platform: a.platform.clone(),
     };
+    // Each candidate's "Trying to pull"/"Pulling from" lines come through the progress.
+    let report = eng::pull_resolved(ctx, &a.name, &candidates, &how, &opts, &progress)?;
+    let r = &report.reference;
     for w in &report.warnings {
         eprintln!("WARNING: {w}");
     }

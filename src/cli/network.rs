@@ -1,17 +1,17 @@
 //! Network commands (`network create/ls/inspect/rm/prune/connect/disconnect`), the parsing of `-p`
 //! strings into [`PortMapping`]s, and the hidden `internal-network` verbs: `port-forward` (the forwarder
-//! process a container's monitor starts) and `setup`/`teardown`/`cleanup`/`attach-rootless`, which drive
-//! the network module directly for tests and for wiring checks.
+//! process a container's monitor starts) and `setup`/`teardown`/`cleanup`/`attach-rootless`, which do
+//! what a monitor does for one container (engine::network::internal), for tests and for wiring checks.
 //!
 //! Must not be used below `cli`. Invariant: human strings are parsed here and only typed values go down.
 
 use super::{GlobalOpts, StatusError, format, stdout};
 use crate::engine::Paths;
-use crate::engine::network as engine;
-use crate::network::{
-    self, DnsOptions, HostTarget, NetworkMode, NetworkRequest, PortMapping, Proto, Subnet, forward,
-    ipam,
+use crate::engine::network::internal::{
+    self, ForwardMap, NetworkMode, NetworkRequest, SetupFailed,
 };
+use crate::engine::network::{self as engine, NoSuchNetwork, PublishedPort, Subnet};
+use crate::types::{DnsOptions, HostTarget, NetOptions, PortMapping, Proto};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -152,7 +152,7 @@ pub struct PortForwardArgs {
     pub owner_pid: u32,
     /// proto:fd:container_port
     #[arg(long = "map")]
-    pub maps: Vec<forward::ForwardMap>,
+    pub maps: Vec<ForwardMap>,
 }
 
 #[derive(Debug, Args)]
@@ -220,7 +220,7 @@ fn run_network(cmd: NetworkSub, g: &GlobalOpts) -> Result<i32> {
             if gateway.is_some() && subnet.is_none() {
                 bail!("every ip-range or gateway must have a corresponding subnet");
             }
-            let opts = ipam::CreateOptions {
+            let opts = engine::CreateOptions {
                 name,
                 driver: Some(driver),
                 subnet,
@@ -258,7 +258,7 @@ fn run_network(cmd: NetworkSub, g: &GlobalOpts) -> Result<i32> {
             for n in &networks {
                 match engine::inspect(&paths, n) {
                     Ok(v) => values.push(serde_json::to_value(v).context("encoding network")?),
-                    Err(e) if e.downcast_ref::<network::NoSuchNetwork>().is_some() => {
+                    Err(e) if e.downcast_ref::<NoSuchNetwork>().is_some() => {
                         missing.push(n.clone())
                     }
                     Err(e) => return Err(e),
@@ -279,7 +279,7 @@ fn run_network(cmd: NetworkSub, g: &GlobalOpts) -> Result<i32> {
             for n in &networks {
                 match engine::remove(&paths, n) {
                     Ok(()) => writeln!(out, "{n}")?,
-                    Err(e) if force && e.downcast_ref::<network::NoSuchNetwork>().is_some() => {}
+                    Err(e) if force && e.downcast_ref::<NoSuchNetwork>().is_some() => {}
                     Err(e) => {
                         failed = true;
                         eprintln!("Error response from daemon: {e:#}");
@@ -509,13 +509,11 @@ pub fn parse_add_host(s: &str) -> Result<(String, HostTarget)> {
 fn run_internal(cmd: InternalNet, g: &GlobalOpts) -> Result<i32> {
     match cmd {
         InternalNet::PortForward(a) => {
-            forward::run_forwarder(a.container_ip, &a.maps, a.owner_pid)?;
+            internal::port_forward(a.container_ip, &a.maps, a.owner_pid)?;
             Ok(0)
         }
         InternalNet::Setup(a) => {
             let paths = paths(g)?;
-            paths.ensure()?;
-            network::cleanup_stale(&paths)?;
             let mode = match a.networks.first().map(String::as_str) {
                 Some("none") => NetworkMode::None,
                 Some("host") => NetworkMode::Host,
@@ -543,15 +541,18 @@ fn run_internal(cmd: InternalNet, g: &GlobalOpts) -> Result<i32> {
                 search: a.dns_search,
                 options: a.dns_option,
             };
-            let prepared = match network::prepare(&paths, &req) {
+            let prepared = match internal::setup(&paths, &req) {
                 Ok(p) => p,
-                Err(e) => {
-                    return Err(StatusError {
-                        code: 125,
-                        msg: format!("{e:#}"),
+                Err(e) => match e.downcast::<SetupFailed>() {
+                    Ok(SetupFailed(e)) => {
+                        return Err(StatusError {
+                            code: 125,
+                            msg: format!("{e:#}"),
+                        }
+                        .into());
                     }
-                    .into());
-                }
+                    Err(e) => return Err(e),
+                },
             };
             let mut out = stdout();
             writeln!(
@@ -562,11 +563,11 @@ fn run_internal(cmd: InternalNet, g: &GlobalOpts) -> Result<i32> {
             Ok(0)
         }
         InternalNet::Teardown { id } => {
-            network::teardown(&paths(g)?, &id)?;
+            internal::teardown(&paths(g)?, &id)?;
             Ok(0)
         }
         InternalNet::Cleanup => {
-            let cleaned = network::cleanup_stale(&paths(g)?)?;
+            let cleaned = internal::cleanup(&paths(g)?)?;
             let mut out = stdout();
             for id in cleaned {
                 writeln!(out, "{id}")?;
@@ -581,13 +582,11 @@ fn run_internal(cmd: InternalNet, g: &GlobalOpts) -> Result<i32> {
             dir,
         } => {
             let paths = paths(g)?;
-            paths.ensure()?;
             let mut ports = Vec::new();
             for p in &publish {
                 ports.extend(parse_publish(p)?);
             }
-            let net = network::attach_rootless(pid, &ports, &dir)?;
-            network::record_rootless(&paths, &id, owner_pid, &net)?;
+            let net = internal::attach_rootless(&paths, pid, &id, owner_pid, &ports, &dir)?;
             let mut out = stdout();
             writeln!(
                 out,
@@ -724,7 +723,7 @@ pub struct NetFlags {
 
 impl NetFlags {
     /// Parse the strings with docker's rules and wording.
-    pub fn to_options(&self) -> Result<network::NetOptions> {
+    pub fn to_options(&self) -> Result<NetOptions> {
         let mut ports = Vec::new();
         for p in &self.publish {
             ports.extend(parse_publish(p)?);
@@ -743,7 +742,7 @@ impl NetFlags {
             })
             .collect::<Result<Vec<IpAddr>>>()?;
         if let Some(m) = &self.mac_address {
-            network::netlink::parse_mac(m)?;
+            engine::check_mac_address(m)?;
         }
         let ip = self
             .ip
@@ -753,7 +752,7 @@ impl NetFlags {
                     .map_err(|_| anyhow::anyhow!("invalid IPv4 address: {s}"))
             })
             .transpose()?;
-        Ok(network::NetOptions {
+        Ok(NetOptions {
             ports,
             publish_all: self.publish_all,
             aliases: self.network_alias.clone(),
@@ -771,7 +770,7 @@ impl NetFlags {
 
 /// docker's PORTS column of `ps`: `127.0.0.1:8080->80/tcp, [::1]:53->53/udp` (docker's `DisplayablePorts`,
 /// without its grouping of consecutive ranges).
-pub fn ports_column(ports: &[network::PublishedPort]) -> String {
+pub fn ports_column(ports: &[PublishedPort]) -> String {
     ports
         .iter()
         .map(|p| {
@@ -790,11 +789,11 @@ pub fn ports_column(ports: &[network::PublishedPort]) -> String {
 /// published is docker's error `No public port '80/tcp' published for NAME`.
 pub fn write_ports(
     out: &mut dyn Write,
-    ports: &[network::PublishedPort],
+    ports: &[PublishedPort],
     private: Option<&str>,
     container: &str,
 ) -> Result<()> {
-    let show = |p: &network::PublishedPort| match p.host_ip {
+    let show = |p: &PublishedPort| match p.host_ip {
         IpAddr::V6(v) => format!("[{v}]:{}", p.host_port),
         IpAddr::V4(v) => format!("{v}:{}", p.host_port),
     };

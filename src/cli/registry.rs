@@ -1,9 +1,9 @@
 //! Registry commands: `login` and `logout`, with docker's flags and messages
 //! (docker/cli `cli/command/registry/login.go`, `logout.go`).
-//! Only parsing, prompting and printing live here; verification and storage are `registry::login`/`logout`.
+//! Only parsing, prompting and printing live here; verification and storage are `engine::login`.
 
 use super::GlobalOpts;
-use crate::registry as berth_registry;
+use crate::engine::login as engine;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use std::io::{BufRead, IsTerminal, Write};
@@ -29,17 +29,6 @@ pub enum RegistryCommand {
         /// Registry (default docker.io)
         server: Option<String>,
     },
-}
-
-/// What docker prints for Docker Hub (`registry.IndexServer`) and what it prints for other servers.
-fn display_server(server: Option<&str>) -> String {
-    match server {
-        None => berth_registry::credentials::DOCKER_HUB_KEY.to_string(),
-        Some(s) if berth_registry::login_host(s) == "docker.io" => {
-            berth_registry::credentials::DOCKER_HUB_KEY.to_string()
-        }
-        Some(s) => berth_registry::login_host(s),
-    }
 }
 
 fn load_config(g: &GlobalOpts) -> Result<crate::config::Config> {
@@ -125,9 +114,8 @@ pub fn run(cmd: RegistryCommand, g: &GlobalOpts) -> Result<i32> {
             if password.is_empty() {
                 bail!("Password is required");
             }
-            let server = server.as_deref().unwrap_or("docker.io");
-            berth_registry::login(&cfg, server, &username, &password)?;
-            if let Some(file) = berth_registry::login_plaintext_file(&cfg, server)? {
+            let report = engine::login(&cfg, server.as_deref(), &username, &password)?;
+            if let Some(file) = report.plaintext_file {
                 // docker/cli `cli/command/registry/login.go` (unencryptedWarning), on stderr.
                 eprint!(
                     "\nWARNING! Your credentials are stored unencrypted in '{}'.\n\
@@ -141,12 +129,11 @@ pub fn run(cmd: RegistryCommand, g: &GlobalOpts) -> Result<i32> {
         }
         RegistryCommand::Logout { server } => {
             let cfg = load_config(g)?;
-            let shown = display_server(server.as_deref());
-            let removed = berth_registry::logout(&cfg, server.as_deref().unwrap_or("docker.io"))?;
-            if removed {
-                println!("Removing login credentials for {shown}");
+            let report = engine::logout(&cfg, server.as_deref())?;
+            if report.removed {
+                println!("Removing login credentials for {}", report.server);
             } else {
-                println!("Not logged in to {shown}");
+                println!("Not logged in to {}", report.server);
             }
             Ok(0)
         }

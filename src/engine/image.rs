@@ -23,7 +23,8 @@ mod rootless_unpack;
 
 use layer::{LayerJob, OwnersCheck, Userns};
 
-use super::{Context, LayerStatus, Progress};
+use super::short_name::Resolution;
+use super::{Context, LayerStatus, Progress, PullAttempt};
 use crate::image::manifest::{self, Document};
 use crate::image::{Digest, ImageRef, Platform, UnpackLimits, chain_ids};
 use crate::store::images::{ImageIndex, ImageRecord, LayerRecord};
@@ -134,23 +135,39 @@ pub fn pull(
     opts: &PullOptions,
     progress: &dyn Progress,
 ) -> Result<PullReport> {
-    let (candidates, _) = super::short_name::candidates(&ctx.config, reference)?;
+    let (candidates, how) = super::short_name::candidates(&ctx.config, reference)?;
+    pull_resolved(ctx, reference, &candidates, &how, opts, progress)
+}
+
+/// Pull `name` from the registries, given what it stands for (`candidates`, found as `how` says, by
+/// [`super::short_name::candidates`]): for a caller that reports the resolution before pulling.
+pub fn pull_resolved(
+    ctx: &Context,
+    name: &str,
+    candidates: &[ImageRef],
+    how: &Resolution,
+    opts: &PullOptions,
+    progress: &dyn Progress,
+) -> Result<PullReport> {
     let client = crate::registry::Client::new(&ctx.config)?;
-    pull_candidates(ctx, &client, reference, &candidates, opts, progress)
+    let searching = *how == Resolution::Search;
+    pull_candidates(ctx, &client, name, candidates, searching, opts, progress)
 }
 
 /// Pull the first of `candidates` (what a short name stands for) that succeeds; with several (podman's
-/// unqualified-search registries) the error names what each one said.
+/// unqualified-search registries, `searching`) the error names what each one said.
 pub fn pull_candidates(
     ctx: &Context,
     src: &dyn Source,
     name: &str,
     candidates: &[ImageRef],
+    searching: bool,
     opts: &PullOptions,
     progress: &dyn Progress,
 ) -> Result<PullReport> {
     let mut failures = Vec::new();
     for r in candidates {
+        progress.on_pull_attempt(&PullAttempt::of(r, searching));
         match pull_from(ctx, src, r, opts, progress) {
             Ok(report) => return Ok(report),
             Err(e) if candidates.len() == 1 => return Err(e),

@@ -6,6 +6,7 @@
 
 pub mod container;
 pub mod image;
+pub mod login;
 pub mod network;
 pub mod pod;
 pub mod short_name;
@@ -26,9 +27,42 @@ pub enum LayerStatus {
     AlreadyExists,
 }
 
-/// Pull progress, reported per layer (`id` is the 12-hex short form of the layer blob digest, as docker
-/// shows it). Called from several download threads at once.
+/// One reference a pull is about to try, before its manifest is fetched: docker says
+/// `<label>: Pulling from <repository>`, and podman, trying a short name on each unqualified-search
+/// registry in turn, `Trying to pull <reference>...` first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullAttempt {
+    /// The full reference (`docker.io/library/busybox:latest`, or `...@sha256:...`).
+    pub reference: String,
+    /// The repository path within its registry (`library/busybox`).
+    pub repository: String,
+    /// The digest when the reference has one, else its tag (`latest` when it has neither).
+    pub label: String,
+    /// True when the name is tried on each unqualified-search registry (registries.conf) in turn.
+    pub searching: bool,
+}
+
+impl PullAttempt {
+    /// Trying `r`.
+    fn of(r: &crate::image::ImageRef, searching: bool) -> PullAttempt {
+        PullAttempt {
+            reference: r.full(),
+            repository: r.repository().to_string(),
+            label: match (r.digest(), r.tag()) {
+                (Some(d), _) => d.to_string(),
+                (None, Some(t)) => t.to_string(),
+                (None, None) => "latest".to_string(),
+            },
+            searching,
+        }
+    }
+}
+
+/// Pull progress: per reference tried, then per layer (`id` is the 12-hex short form of the layer blob
+/// digest, as docker shows it). The layer calls come from several download threads at once.
 pub trait Progress: Sync {
+    /// A pull is about to try `attempt` (once per candidate reference). Default: nothing to report.
+    fn on_pull_attempt(&self, _attempt: &PullAttempt) {}
     fn on_layer_start(&self, id: &str, size: u64);
     fn on_bytes(&self, id: &str, n: u64);
     fn on_layer_done(&self, id: &str, status: LayerStatus);

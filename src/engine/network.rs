@@ -1,4 +1,5 @@
-//! The `network` verbs: create, ls, inspect, rm, prune, connect, disconnect.
+//! The `network` verbs: create, ls, inspect, rm, prune, connect, disconnect (the hidden
+//! `internal-network` verbs are in network/internal.rs).
 //!
 //! Typed options in, docker-shaped reports out (serde structs with docker's field names); the cli prints.
 //! Must not print. Invariant: every verb first runs `network::cleanup_stale`, so what a killed berth left
@@ -12,6 +13,12 @@ use std::path::Path;
 
 use crate::network::{self, NetworkConfig, ipam};
 use crate::store::Paths;
+
+pub mod internal;
+
+/// The network records the cli names (plain data), so it talks to the engine only.
+pub use crate::network::ipam::CreateOptions;
+pub use crate::network::{NoSuchNetwork, PublishedPort, Subnet};
 
 /// Predefined networks that have no config file (docker's `host` and `none`).
 const VIRTUAL: [(&str, &str); 2] = [("host", "host"), ("none", "null")];
@@ -70,7 +77,7 @@ impl NetworkInfo {
 }
 
 /// `network create`: the new network's id.
-pub fn create(paths: &Paths, opts: &ipam::CreateOptions) -> Result<String> {
+pub fn create(paths: &Paths, opts: &CreateOptions) -> Result<String> {
     paths.ensure()?;
     network::clean_stale_or_warn(paths);
     ipam::ensure_default(paths, None)?;
@@ -420,8 +427,13 @@ pub fn network_settings(paths: &Paths, container_id: &str, network: &str) -> ser
     })
 }
 
+/// `--mac-address`: refuse what is not `aa:bb:cc:dd:ee:ff` (docker's wording), before anything is created.
+pub fn check_mac_address(s: &str) -> Result<()> {
+    network::netlink::parse_mac(s).map(|_| ())
+}
+
 /// The published ports of a running container (`berth port`), in the order they were published.
-pub fn published_ports(paths: &Paths, container_id: &str) -> Vec<network::PublishedPort> {
+pub fn published_ports(paths: &Paths, container_id: &str) -> Vec<PublishedPort> {
     network::status(paths, container_id)
         .map(|(_, p)| p)
         .unwrap_or_default()

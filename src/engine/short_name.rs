@@ -44,6 +44,18 @@ fn split_suffix(s: &str) -> (&str, &str) {
     }
 }
 
+/// The repository docker would pull for `name`, whatever registries.conf says (`busybox` ->
+/// `docker.io/library/busybox`): what an alias is compared with, to say when it sends a name elsewhere.
+pub fn docker_name(name: &str) -> Result<String> {
+    Ok(ImageRef::parse(name)?.name())
+}
+
+/// docker's familiar form of a normalised repository (`docker.io/library/busybox` -> `busybox`,
+/// `docker.io/user/app` -> `user/app`; other registries keep theirs), as `images` shows it.
+pub fn familiar_name(repository: &str) -> String {
+    crate::image::reference::familiar_name(repository)
+}
+
 /// The references `name` stands for, in the order a pull tries them, and how they were found.
 pub fn candidates(cfg: &Config, name: &str) -> Result<(Vec<ImageRef>, Resolution)> {
     // Validate the name as typed first, so a bad name gets the reference error, not an alias error.
@@ -88,6 +100,17 @@ mod tests {
             .iter()
             .map(|r| r.full())
             .collect()
+    }
+
+    #[test]
+    fn docker_and_familiar_names_are_each_others_inverse_for_docker_hub() {
+        assert_eq!(
+            docker_name("busybox:1").unwrap(),
+            "docker.io/library/busybox"
+        );
+        assert_eq!(familiar_name("docker.io/library/busybox"), "busybox");
+        assert_eq!(familiar_name("docker.io/user/app"), "user/app");
+        assert_eq!(familiar_name("quay.io/org/app"), "quay.io/org/app");
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! container's policy whether to launch it again, wait docker's back-off meanwhile (status `restarting`),
 //! and give up for good once `stop`, `kill` or `rm -f` marked the container manually stopped.
 //!
-//! Depends on state and spec only; one supervised run is the caller's closure (monitor::supervise), so
-//! the launch handshake stays in one place. Without a daemon nothing restarts containers at boot
+//! Depends on state and store only: the policy is a `types::RestartPolicy` (parsed in spec), and docker's
+//! back-off between restarts ([`next_delay`]) is computed here, where it is applied. One supervised run is
+//! the caller's closure (monitor::supervise), so the launch handshake stays in one place. Without a daemon nothing restarts containers at boot
 //! (README, docker differences). Invariant: at most one monitor restarts a container: the loop stops
 //! as soon as the recorded monitor is not this process or the state moved on without it.
 
-use crate::spec::restart::next_delay;
 use crate::state::{Containers, MonitorRecord, Status};
 use crate::store::Paths;
 use anyhow::Result;
@@ -15,6 +15,14 @@ use std::time::{Duration, Instant};
 
 /// How often a waiting monitor looks for a manual stop.
 const POLL: Duration = Duration::from_millis(20);
+
+/// docker's first delay between restarts (moby `restartmanager/restartmanager.go` backoffMultiplier,
+/// defaultTimeout = 100ms).
+const FIRST_DELAY: Duration = Duration::from_millis(100);
+/// docker caps the delay at one minute (maxRestartTimeout).
+const MAX_DELAY: Duration = Duration::from_secs(60);
+/// A payload that ran at least this long resets the delay (moby: "executionDuration >= 10s").
+const RESET_AFTER: Duration = Duration::from_secs(10);
 
 /// Run `supervise_once(first)` until the policy says the container stays down. `first` is true only for
 /// the run the CLI started (it alone has a client waiting for the handshake).
@@ -131,4 +139,29 @@ fn give_up(c: &Containers, id: &str, me: i32) -> Result<()> {
         let _ = std::fs::remove_file(c.run_dir(id).join("monitor.json"));
     }
     Ok(())
+}
+
+/// The delay before the next restart: 100 ms, doubled after each short run, reset once the payload ran
+/// for 10 s, at most one minute (docker's restart manager).
+fn next_delay(previous: Option<Duration>, ran: Duration) -> Duration {
+    match previous {
+        Some(p) if ran < RESET_AFTER => (p * 2).min(MAX_DELAY),
+        _ => FIRST_DELAY,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delay_doubles_from_100ms_and_resets_after_a_long_run() {
+        let short = Duration::from_secs(1);
+        let d1 = next_delay(None, short);
+        let d2 = next_delay(Some(d1), short);
+        let d3 = next_delay(Some(d2), short);
+        assert_eq!([d1, d2, d3].map(|d| d.as_millis()), [100, 200, 400]);
+        assert_eq!(next_delay(Some(d3), Duration::from_secs(10)), FIRST_DELAY);
+        assert_eq!(next_delay(Some(MAX_DELAY), short), MAX_DELAY);
+    }
 }

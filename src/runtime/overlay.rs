@@ -12,7 +12,7 @@
 //! The daemon shows in the container's `ps`, and the container's root can kill it (which only breaks that
 //! container's own rootfs); the default capability set cannot ptrace it or open its /proc/PID/root (it holds
 //! more capabilities than the payload).
-//! Depends on std, libc, oci_spec and [`super::sys`] only (mounts calls this file, never the reverse).
+//! Depends on std, libc, oci_spec, [`super::sys`] and the annotation names in `types::storage` only (mounts calls this file, never the reverse).
 //! Invariant: a rootless mount either succeeds with the driver asked for (auto: native, then fuse-overlayfs)
 //! or fails with an error naming what to install.
 
@@ -20,10 +20,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-/// Spec annotation with the rootless overlay driver: "native" or "fuse" (absent: auto).
-pub const ANNOTATION_MODE: &str = "org.berth.rootless-overlay";
-/// Spec annotation with the fuse-overlayfs binary to use (absent: the usual locations).
-pub const ANNOTATION_FUSE: &str = "org.berth.fuse-overlayfs";
+/// The annotations' names are shared with `spec`, which writes them: both take them from `types`.
+pub use crate::types::storage::{ANNOTATION_FUSE, ANNOTATION_MODE};
 
 /// Where fuse-overlayfs is looked for when no path is configured.
 pub const FUSE_SEARCH: [&str; 3] = [

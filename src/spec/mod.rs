@@ -476,7 +476,7 @@ pub fn build_spec(image: &ImageConfig, opts: &ContainerConfig, host: &HostContex
 
     let mut annotations = serde_json::Map::new();
     if let Some(st) = opts.rootless_storage.as_ref().filter(|_| host.rootless) {
-        use crate::runtime::overlay::{ANNOTATION_FUSE, ANNOTATION_MODE};
+        use crate::types::storage::{ANNOTATION_FUSE, ANNOTATION_MODE};
         annotations.insert(ANNOTATION_MODE.into(), json!(st.rootless_overlay.as_str()));
         if let Some(p) = &st.fuse_overlayfs {
             annotations.insert(ANNOTATION_FUSE.into(), json!(p));

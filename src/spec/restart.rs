@@ -1,20 +1,12 @@
-//! `--restart no|always|on-failure[:N]|unless-stopped`: the policy type, its parsing with docker's wording,
-//! the decision "restart after this exit?" and docker's back-off between restarts.
+//! `--restart no|always|on-failure[:N]|unless-stopped`: the policy type, its parsing with docker's wording
+//! and the decision "restart after this exit?".
 //!
-//! Pure (no I/O): the monitor ([`crate::monitor::restart`]) applies it. Invariant: a policy that is not
+//! Pure (no I/O): the monitor ([`crate::monitor::restart`]) applies it, with docker's back-off between
+//! restarts. Invariant: a policy that is not
 //! `no` never restarts a container that was stopped by hand (docker's `HasBeenManuallyStopped`).
 
 pub use crate::types::RestartPolicy;
 use anyhow::{Result, bail};
-use std::time::Duration;
-
-/// docker's first delay between restarts (moby `restartmanager/restartmanager.go` backoffMultiplier,
-/// defaultTimeout = 100ms).
-pub const FIRST_DELAY: Duration = Duration::from_millis(100);
-/// docker caps the delay at one minute (maxRestartTimeout).
-pub const MAX_DELAY: Duration = Duration::from_secs(60);
-/// A payload that ran at least this long resets the delay (moby: "executionDuration >= 10s").
-pub const RESET_AFTER: Duration = Duration::from_secs(10);
 
 impl RestartPolicy {
     /// Parse docker's `--restart` value (docker/cli `opts/opts.go` ParseRestartPolicy).
@@ -73,15 +65,6 @@ impl RestartPolicy {
     }
 }
 
-/// The delay before the next restart: 100 ms, doubled after each short run, reset once the payload ran
-/// for 10 s, at most one minute (docker's restart manager).
-pub fn next_delay(previous: Option<Duration>, ran: Duration) -> Duration {
-    match previous {
-        Some(p) if ran < RESET_AFTER => (p * 2).min(MAX_DELAY),
-        _ => FIRST_DELAY,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,16 +104,5 @@ mod tests {
                 .should_restart(0, 99)
         );
         assert!(!RestartPolicy::parse("no").unwrap().should_restart(1, 0));
-    }
-
-    #[test]
-    fn delay_doubles_from_100ms_and_resets_after_a_long_run() {
-        let short = Duration::from_secs(1);
-        let d1 = next_delay(None, short);
-        let d2 = next_delay(Some(d1), short);
-        let d3 = next_delay(Some(d2), short);
-        assert_eq!([d1, d2, d3].map(|d| d.as_millis()), [100, 200, 400]);
-        assert_eq!(next_delay(Some(d3), Duration::from_secs(10)), FIRST_DELAY);
-        assert_eq!(next_delay(Some(MAX_DELAY), short), MAX_DELAY);
     }
 }

@@ -1,7 +1,14 @@
-//! berth's `[storage]` settings, read from its config file and recorded with a rootless container.
+//! berth's `[storage]` settings, read from its config file and recorded with a rootless container, and
+//! the names of the OCI spec annotations that carry them from `spec` (which writes them at create) to
+//! `runtime` (which mounts the rootfs as they say).
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+
+/// Spec annotation with the rootless overlay driver: "native" or "fuse" (absent: auto).
+pub const ANNOTATION_MODE: &str = "org.berth.rootless-overlay";
+/// Spec annotation with the fuse-overlayfs binary to use (absent: the usual locations).
+pub const ANNOTATION_FUSE: &str = "org.berth.fuse-overlayfs";
 
 /// `[storage]`: how a rootless container's rootfs is mounted (rootful always uses native overlay).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -246,8 +246,8 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
                 attach,
                 wait_go,
             } => monitor_cmd(g, &id, attach, wait_go),
-            InternalCommand::Pause => Ok(crate::monitor::pause::run_pause()),
-            InternalCommand::Init { args } => Ok(crate::monitor::reaper::run_reaper(&args)),
+            InternalCommand::Pause => Ok(ctr::run_pause()),
+            InternalCommand::Init { args } => Ok(ctr::run_reaper(&args)),
         },
     }
 }
@@ -256,12 +256,6 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
 /// [`super::monitor_fast_path`]).
 pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, attach: bool, wait_go: bool) -> Result<i32> {
     let p = crate::engine::Paths::resolve(g.root.as_deref(), g.run_root.as_deref())?;
-    if wait_go && !crate::monitor::wait_until_created() {
-        return Ok(0);
-    }
-    if crate::engine::container::pod_member::monitor_needs_seal(&p, id) {
-        crate::engine::container::ensure_sealed()?;
-    }
     // A pod member's exit may end its pod (`--exit-policy stop`): decided by engine::pod. The engine
     // context (which loads the config) is built only then, off the path of every other container.
     let on_exit = |rec: &crate::types::ContainerRecord| {
@@ -270,7 +264,7 @@ pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, attach: bool, wait_go: bool)
         }
         crate::engine::pod::member_exited(&paths(g)?, rec)
     };
-    Ok(crate::monitor::run(&p, id, attach, &on_exit))
+    ctr::run_monitor(&p, id, attach, wait_go, &on_exit)
 }
 
 fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {

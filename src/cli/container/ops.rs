@@ -164,11 +164,7 @@ pub fn export(p: &crate::engine::Context, a: &ExportArgs) -> Result<i32> {
 /// `import`: prints the new image ID (`sha256:...`).
 pub fn import(g: &GlobalOpts, a: &ImportArgs) -> Result<i32> {
     if let Some(pl) = &a.platform {
-        let want = crate::image::Platform::parse(pl)?.normalized();
-        let host = crate::image::Platform::host();
-        if want.os != host.os || want.architecture != host.architecture {
-            bail!("importing for platform {pl} is not supported: only the host's ({host}) is");
-        }
+        commit::check_import_platform(pl)?;
     }
     if a.file.starts_with("http://") || a.file.starts_with("https://") {
         bail!("importing from a URL is not supported: download the tar and import the file");

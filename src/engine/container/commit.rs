@@ -491,6 +491,16 @@ pub fn export(ctx: &Context, query: &str, out: &mut dyn Write) -> Result<()> {
     }
 }
 
+/// `import --platform`: berth imports only for the host's OS and architecture; the error says so.
+pub fn check_import_platform(platform: &str) -> Result<()> {
+    let want = Platform::parse(platform)?.normalized();
+    let host = Platform::host();
+    if want.os != host.os || want.architecture != host.architecture {
+        bail!("importing for platform {platform} is not supported: only the host's ({host}) is");
+    }
+    Ok(())
+}
+
 /// `import`: a tar (plain, gzip or zstd) from `input` as a one-layer image. Returns the image ID.
 pub fn import(ctx: &Context, input: &mut dyn Read, o: &ImportOptions) -> Result<String> {
     let paths = &ctx.paths;
