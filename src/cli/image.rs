@@ -432,17 +432,17 @@ fn created_of(ctx: &Context, name: &str) -> Result<std::time::SystemTime> {
 
 /// go's `path.Match` subset docker uses for `reference=`: `*` (not across `/`) and `?`.
 fn glob_match(pat: &str, s: &str) -> bool {
-    fn go(p: &[u8], s: &[u8]) -> bool {
+    fn matches_from(p: &[u8], s: &[u8]) -> bool {
         match p.first() {
             None => s.is_empty(),
             Some(b'*') => (0..=s.len())
                 .take_while(|&i| i == 0 || s[i - 1] != b'/')
-                .any(|i| go(&p[1..], &s[i..])),
-            Some(b'?') => !s.is_empty() && s[0] != b'/' && go(&p[1..], &s[1..]),
-            Some(c) => s.first() == Some(c) && go(&p[1..], &s[1..]),
+                .any(|i| matches_from(&p[1..], &s[i..])),
+            Some(b'?') => !s.is_empty() && s[0] != b'/' && matches_from(&p[1..], &s[1..]),
+            Some(c) => s.first() == Some(c) && matches_from(&p[1..], &s[1..]),
         }
     }
-    go(pat.as_bytes(), s.as_bytes())
+    matches_from(pat.as_bytes(), s.as_bytes())
 }
 
 fn inspect(ctx: &Context, a: InspectArgs) -> Result<i32> {

@@ -13,7 +13,7 @@ use oci_spec::runtime::{Process, Spec};
 use super::init::{self, InitStdio};
 use super::msg::{self, Msg};
 use super::stage::{
-    self, Plan, become_ns_root, fail_step, install_stdio, open_ns, report, reset_signals,
+    self, NamespacePlan, become_ns_root, fail_step, install_stdio, open_ns, report, reset_signals,
     scrub_args_and_env, stage_join,
 };
 use super::sys::{self, Real};
@@ -49,7 +49,7 @@ pub(crate) fn exec(
         );
     }
     let join = pin_and_open(container_pid, cgroup_name)?;
-    let plan = Plan {
+    let plan = NamespacePlan {
         join,
         unshare: 0,
         new_user: false,
@@ -63,7 +63,7 @@ pub(crate) fn exec(
     drop(csock);
     drop(stdio);
     let cg = cgroup_name.map(str::to_string);
-    let (pid, pty_master) = stage::drive(
+    let (pid, pty_master) = stage::answer_stage(
         psock.as_raw_fd(),
         stage,
         |stage| match &cg {
@@ -115,7 +115,13 @@ fn pin_and_open(
 
 /// The exec stage child: step 1 (stdio, namespaces), then clones the exec process, which runs init's steps
 /// 7, 10 and 11. Never returns.
-fn exec_stage(sock: RawFd, plan: &Plan, spec: &Spec, process: &Process, stdio: &Stdio) -> ! {
+fn exec_stage(
+    sock: RawFd,
+    plan: &NamespacePlan,
+    spec: &Spec,
+    process: &Process,
+    stdio: &Stdio,
+) -> ! {
     reset_signals();
     scrub_args_and_env();
     let stdin_null = install_stdio(sock, stdio);

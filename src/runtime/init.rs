@@ -55,7 +55,7 @@ pub(crate) struct InitCtx<'a> {
     /// The sync channel to the caller (CLOEXEC: closes on execve).
     pub sock: RawFd,
     /// Wait for the caller's go before the last step (its `on_namespaces` hook runs meanwhile).
-    pub hold: bool,
+    pub wait_for_hook: bool,
     /// The container's seccomp filter, built by the caller before forking.
     pub seccomp: Option<&'a seccomp::Filter>,
 }
@@ -155,7 +155,7 @@ fn container_init_steps<S: Syscall>(
         step("making the rootfs read-only", mounts::readonly_root(sys))?;
     }
     drop(root);
-    if ctx.hold {
+    if ctx.wait_for_hook {
         // The caller's hook (e.g. rootless networking) must be done before the payload runs; a "quit" or a
         // vanished caller ends the init here.
         msg::wait_go(ctx.sock);

@@ -113,7 +113,7 @@ fn the_init_runs_its_steps_in_the_documented_order() {
         stdio: InitStdio::Fds { stdin_null: true },
         cgroup_dirs: Vec::new(),
         sock: a.as_raw_fd(),
-        hold: false,
+        wait_for_hook: false,
         seccomp: None,
     };
     let fail = match container_init_steps(&rec, &ctx) {

@@ -20,9 +20,9 @@ use super::{Launch, Launched, Rootfs, Stdio, cgroup, sys};
 
 pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
     let hook = l.on_namespaces.take();
-    let hold = hook.is_some();
+    let wait_for_hook = hook.is_some();
     let spec = &l.spec;
-    let plan = stage::plan(spec, l.rootless)?;
+    let plan = stage::namespace_plan(spec, l.rootless)?;
     let joined = plan.join.iter().fold(0, |acc, (f, _)| acc | f);
     init::check_spec(spec, plan.unshare, plan.unshare | joined).context("checking the spec")?;
     if plan.join.iter().any(|(f, _)| *f == libc::CLONE_NEWPID) && !super::seal::is_sealed() {
@@ -88,7 +88,7 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
         {
             fail_step(sock, "creating namespaces", e);
         }
-        if hold {
+        if wait_for_hook {
             // The init is not dumpable, so nobody else may open its /proc/<pid>/ns: hand the namespaces over.
             let net: fn(OwnedFd) -> Msg = Msg::NetNs;
             let user: fn(OwnedFd) -> Msg = Msg::UserNs;
@@ -115,7 +115,7 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
                     },
                     cgroup_dirs,
                     sock,
-                    hold,
+                    wait_for_hook,
                     seccomp: filter.as_ref(),
                 };
                 report(sock, init::container_init(ctx));
@@ -129,7 +129,7 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
     }
     drop(csock);
     drop(l.stdio);
-    let r = stage::drive(
+    let r = stage::answer_stage(
         psock.as_raw_fd(),
         stage,
         |stage| {

@@ -93,7 +93,7 @@ enum Plan {
 }
 
 /// The decision, apart from the mounting so it can be checked without a kernel that refuses overlay.
-fn plan(choice: &Choice, native: Option<&anyhow::Error>) -> Result<Plan> {
+fn decide(choice: &Choice, native: Option<&anyhow::Error>) -> Result<Plan> {
     match (choice.mode, native) {
         (Mode::Native | Mode::Auto, None) => Ok(Plan::Done),
         (Mode::Native, Some(e)) => bail!(
@@ -141,7 +141,7 @@ pub(crate) fn mount_rootless<S: super::sys::Syscall>(
     if choice.mode != Mode::Fuse && err.is_none() {
         return Ok(());
     }
-    match plan(choice, err.as_ref())? {
+    match decide(choice, err.as_ref())? {
         Plan::Done => Ok(()),
         Plan::Fuse(bin) => mount_fuse(&bin, data, merged)
             .with_context(|| format!("mounting the rootfs with {}", bin.display())),
@@ -222,7 +222,7 @@ mod tests {
             mode: Mode::Auto,
             fuse_binary: Some("/nonexistent/fuse-overlayfs".into()),
         };
-        let msg = format!("{:#}", plan(&c, Some(&refused())).unwrap_err());
+        let msg = format!("{:#}", decide(&c, Some(&refused())).unwrap_err());
         assert!(
             msg.contains("fuse-overlayfs was not found at /nonexistent/fuse-overlayfs"),
             "{msg}"
@@ -239,13 +239,16 @@ mod tests {
             mode: Mode::Auto,
             fuse_binary: Some(bin.clone()),
         };
-        assert_eq!(plan(&c, None).unwrap(), Plan::Done);
-        assert_eq!(plan(&c, Some(&refused())).unwrap(), Plan::Fuse(bin.clone()));
+        assert_eq!(decide(&c, None).unwrap(), Plan::Done);
+        assert_eq!(
+            decide(&c, Some(&refused())).unwrap(),
+            Plan::Fuse(bin.clone())
+        );
         let native = Choice {
             mode: Mode::Native,
             fuse_binary: Some(bin.clone()),
         };
-        let msg = format!("{:#}", plan(&native, Some(&refused())).unwrap_err());
+        let msg = format!("{:#}", decide(&native, Some(&refused())).unwrap_err());
         assert!(
             msg.contains("storage.rootless_overlay = \"native\""),
             "{msg}"
@@ -254,7 +257,7 @@ mod tests {
             mode: Mode::Fuse,
             fuse_binary: Some(bin.clone()),
         };
-        assert_eq!(plan(&fuse, None).unwrap(), Plan::Fuse(bin));
+        assert_eq!(decide(&fuse, None).unwrap(), Plan::Fuse(bin));
     }
 
     #[test]

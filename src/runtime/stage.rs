@@ -151,7 +151,7 @@ pub(crate) fn open_ns(path: &Path) -> Result<OwnedFd> {
 }
 
 /// The namespaces a stage child joins and creates.
-pub(crate) struct Plan {
+pub(crate) struct NamespacePlan {
     /// Namespaces to join, user first.
     pub join: Vec<(libc::c_int, OwnedFd)>,
     /// Flags to unshare (without CLONE_NEWUSER).
@@ -160,7 +160,7 @@ pub(crate) struct Plan {
 }
 
 /// The plan of a new container: paths are joined (user first, mount last), the rest unshared.
-pub(crate) fn plan(spec: &Spec, rootless: bool) -> Result<Plan> {
+pub(crate) fn namespace_plan(spec: &Spec, rootless: bool) -> Result<NamespacePlan> {
     let mut join = Vec::new();
     let mut unshare = 0;
     let mut new_user = false;
@@ -190,7 +190,7 @@ pub(crate) fn plan(spec: &Spec, rootless: bool) -> Result<Plan> {
         libc::CLONE_NEWNS => 2,
         _ => 1,
     });
-    Ok(Plan {
+    Ok(NamespacePlan {
         join,
         unshare,
         new_user,
@@ -198,7 +198,11 @@ pub(crate) fn plan(spec: &Spec, rootless: bool) -> Result<Plan> {
 }
 
 /// The stage child's steps up to "ready"; returns only in the child.
-pub(crate) fn stage_join(sock: RawFd, plan: &Plan, mut only: impl FnMut(libc::c_int) -> bool) {
+pub(crate) fn stage_join(
+    sock: RawFd,
+    plan: &NamespacePlan,
+    mut only: impl FnMut(libc::c_int) -> bool,
+) {
     for (flag, fd) in &plan.join {
         if only(*flag)
             && let Err(e) = sys::setns(fd, *flag)
@@ -216,7 +220,7 @@ pub(crate) fn become_ns_root(sock: RawFd) {
 
 /// The caller's side of the channel: ready → prepare(stage pid) → go → [namespaces → init pid → hook → go]
 /// → init pid → console → exec or failure.
-pub(crate) fn drive(
+pub(crate) fn answer_stage(
     sock: RawFd,
     stage: libc::pid_t,
     prepare: impl FnOnce(libc::pid_t) -> Result<()>,
