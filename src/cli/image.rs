@@ -508,7 +508,10 @@ fn prune(ctx: &Context, a: PruneArgs) -> Result<i32> {
             return Ok(0);
         }
     }
-    let (lines, reclaimed) = eng::prune(ctx, a.all)?;
+    let crate::engine::Pruned {
+        removed: lines,
+        reclaimed_bytes: reclaimed,
+    } = eng::prune(ctx, a.all)?;
     let mut out = std::io::stdout().lock();
     if !lines.is_empty() {
         writeln!(out, "Deleted Images:")?;

@@ -859,10 +859,13 @@ pub fn remove_image(ctx: &Context, name: &str, force: bool) -> Result<Vec<Remova
 }
 
 /// `berth image prune [-a]`: remove dangling images (all unused ones with `all`), then unused layers.
-pub fn prune(ctx: &Context, all: bool) -> Result<(Vec<Removal>, u64)> {
+pub fn prune(ctx: &Context, all: bool) -> Result<super::Pruned<Removal>> {
     let paths = &ctx.paths;
     if !paths.images_json().exists() {
-        return Ok((Vec::new(), 0));
+        return Ok(super::Pruned {
+            removed: Vec::new(),
+            reclaimed_bytes: 0,
+        });
     }
     let _gc = FileLock::exclusive(&paths.gc_lock())?;
     let mut lines = ImageIndex::update(paths, |idx| {
@@ -888,7 +891,10 @@ pub fn prune(ctx: &Context, all: bool) -> Result<(Vec<Removal>, u64)> {
     })?;
     let (removed, reclaimed) = layers::collect_garbage(paths)?;
     lines.extend(removed.into_iter().map(Removal::Deleted));
-    Ok((lines, reclaimed))
+    Ok(super::Pruned {
+        removed: lines,
+        reclaimed_bytes: reclaimed,
+    })
 }
 
 /// Now as RFC 3339 UTC with nanoseconds (docker's `LastTagTime` shape).

@@ -20,6 +20,13 @@ pub use crate::store::Paths;
 use anyhow::Result;
 use std::path::Path;
 
+/// What a `prune` verb removed (container ids, volume names, image removal lines) and the bytes it freed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pruned<T> {
+    pub removed: Vec<T>,
+    pub reclaimed_bytes: u64,
+}
+
 /// How a layer ended up on disk during a pull.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LayerStatus {

@@ -174,8 +174,8 @@ pub fn remove(paths: &Paths, name: &str, force: bool) -> Result<()> {
     state::remove_dir_if_exists(&volumes_dir(paths).join(name))
 }
 
-/// Remove unused volumes: anonymous ones only, or all with `all` (docker >= 23). Returns (names, bytes).
-pub fn prune(paths: &Paths, all: bool) -> Result<(Vec<String>, u64)> {
+/// Remove unused volumes: anonymous ones only, or all with `all` (docker >= 23).
+pub fn prune(paths: &Paths, all: bool) -> Result<super::Pruned<String>> {
     let mut removed = Vec::new();
     let mut bytes = 0;
     for v in list(paths)? {
@@ -186,7 +186,10 @@ pub fn prune(paths: &Paths, all: bool) -> Result<(Vec<String>, u64)> {
         state::remove_dir_if_exists(&volumes_dir(paths).join(&v.name))?;
         removed.push(v.name);
     }
-    Ok((removed, bytes))
+    Ok(super::Pruned {
+        removed,
+        reclaimed_bytes: bytes,
+    })
 }
 
 /// Resolve the user's mounts and the image's VOLUMEs into host sources. Returns the mounts and the

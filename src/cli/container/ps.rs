@@ -292,7 +292,10 @@ pub(super) fn prune(p: &crate::engine::Context, a: &PruneArgs) -> Result<i32> {
     {
         return Ok(0);
     }
-    let (ids, bytes) = ctr::prune(p)?;
+    let crate::engine::Pruned {
+        removed: ids,
+        reclaimed_bytes: bytes,
+    } = ctr::prune(p)?;
     let mut out = stdout();
     if !ids.is_empty() {
         writeln!(out, "Deleted Containers:")?;

@@ -128,7 +128,10 @@ pub(super) fn volume_cmd(p: &crate::engine::Context, cmd: VolumeCommand) -> Resu
             {
                 return Ok(0);
             }
-            let (names, bytes) = volume::prune(&p.paths, all)?;
+            let crate::engine::Pruned {
+                removed: names,
+                reclaimed_bytes: bytes,
+            } = volume::prune(&p.paths, all)?;
             let mut out = stdout();
             if !names.is_empty() {
                 writeln!(out, "Deleted Volumes:")?;

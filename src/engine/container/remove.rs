@@ -73,8 +73,8 @@ fn destroy_and_remove(
     c.remove_files(rec, volumes)
 }
 
-/// `container prune`: remove every stopped container. Returns the ids and the bytes their upper dirs held.
-pub fn prune(ctx: &Context) -> Result<(Vec<String>, u64)> {
+/// `container prune`: remove every stopped container; the bytes are what their upper dirs held.
+pub fn prune(ctx: &Context) -> Result<crate::engine::Pruned<String>> {
     let paths = &ctx.paths;
     let c = Containers::new(paths);
     let mut ids = Vec::new();
@@ -97,7 +97,10 @@ pub fn prune(ctx: &Context) -> Result<(Vec<String>, u64)> {
     }
     // Directories of `--rm` containers whose monitor died before deleting them.
     c.sweep_trash()?;
-    Ok((ids, bytes))
+    Ok(crate::engine::Pruned {
+        removed: ids,
+        reclaimed_bytes: bytes,
+    })
 }
 
 /// Bytes in the container's upper dir: what it wrote (`ps -s`, `container prune`).
