@@ -311,7 +311,7 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
         Verb::Wait(a) => each(&a.containers, |c| {
             ctr::wait(&p, c).map(|code| Some(code.to_string()))
         }),
-        Verb::Inspect(a) => inspect_cmd(&p, g, &a),
+        Verb::Inspect(a) => inspect_cmd(&p, &a),
         Verb::Rename {
             container,
             new_name,
