@@ -235,6 +235,11 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
     match cmd {
         ContainerCommand::Verb(v) => verb(v, g),
         ContainerCommand::Container { cmd } => match cmd {
+            // `container inspect` looks for containers only ("No such container: X").
+            ContainerSub::Verb(Verb::Inspect(mut a)) => {
+                a.kind = Some("container".into());
+                verb(Verb::Inspect(a), g)
+            }
             ContainerSub::Verb(v) => verb(v, g),
             ContainerSub::Ls(a) => ps(&paths(g)?, &a),
             ContainerSub::Prune(a) => prune(&paths(g)?, &a),
