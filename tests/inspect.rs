@@ -60,6 +60,19 @@ fn inspect_finds_networks_volumes_and_pods_with_and_without_a_type() {
     let p = inspect_one(&env, &[&pod]);
     assert_eq!(p["Name"], pod.as_str());
     assert_eq!(inspect_one(&env, &["--type", "pod", &pod])["Id"], p["Id"]);
+    // A member joins the namespaces its pod shares (ipc by default, not pid): podman's
+    // `container:<infra id>`.
+    let (busybox, pulled) = env.pull(fixtures::BUSYBOX);
+    pulled.assert_ok();
+    let member = unique("imem");
+    env.run(["create", "--pod", &pod, "--name", &member, &busybox, "true"])
+        .assert_ok();
+    let m = inspect_one(&env, &["--type", "container", &member]);
+    assert_eq!(
+        m["HostConfig"]["IpcMode"],
+        format!("container:{}", p["InfraContainerID"].as_str().unwrap())
+    );
+    assert_eq!(m["HostConfig"]["PidMode"], "");
 
     let missing = unique("nothing");
     env.run(["inspect", &missing])
