@@ -213,7 +213,7 @@ fn inspect_shows_docker_fields() {
             .contains(&serde_json::json!("A=1"))
     );
     assert!(c["Image"].as_str().unwrap().starts_with("sha256:"));
-    assert_eq!(c["Driver"], "overlay");
+    assert_eq!(c["Driver"], "overlay2");
     let cj: serde_json::Value = serde_json::from_slice(
         &std::fs::read(
             env.root()

@@ -8,6 +8,7 @@ mod container_ops;
 mod containers;
 mod devices;
 mod images;
+mod inspect;
 mod network;
 mod overlay;
 mod pods;

@@ -320,6 +320,9 @@ fn run_network(cmd: NetworkSub, g: &GlobalOpts) -> Result<i32> {
             network,
             container,
         } => {
+            if let Some(code) = network_missing(&paths, &network)? {
+                return Ok(code);
+            }
             let (id, name, ns) = engine::find_attached_container(&paths, &container)?;
             engine::connect(&paths, &network, &id, &name, &ns, &aliases)?;
         }
@@ -328,12 +331,28 @@ fn run_network(cmd: NetworkSub, g: &GlobalOpts) -> Result<i32> {
             network,
             container,
         } => {
+            if let Some(code) = network_missing(&paths, &network)? {
+                return Ok(code);
+            }
             let (id, _, _) = engine::find_attached_container(&paths, &container)?;
             engine::disconnect(&paths, &network, &id)?;
         }
     }
     out.flush().context("writing output")?;
     Ok(0)
+}
+
+/// `connect`/`disconnect` of a network that does not exist: docker's daemon wording (as `network rm`
+/// prints it) and exit code 1, before the container is looked at.
+fn network_missing(paths: &Paths, network: &str) -> Result<Option<i32>> {
+    match engine::find(paths, network) {
+        Ok(_) => Ok(None),
+        Err(e) if e.downcast_ref::<NoSuchNetwork>().is_some() => {
+            eprintln!("Error response from daemon: {e:#}");
+            Ok(Some(1))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn confirm(prompt: &str) -> Result<bool> {

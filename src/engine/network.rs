@@ -357,10 +357,16 @@ pub fn find_attached_container(
     }
 }
 
-/// docker's `NetworkSettings` of a container for `inspect`: `network` is its `--network` as written.
+/// docker's `NetworkSettings` of a container for `inspect`: `network` is its `--network` as written,
+/// `ip` its `--ip` (docker's `IPAMConfig.IPv4Address` of that first network).
 /// A running bridge container shows its address, gateway, MAC and published ports; a stopped one
 /// shows the networks it is configured for with empty addresses, as docker does.
-pub fn network_settings(paths: &Paths, container_id: &str, network: &str) -> serde_json::Value {
+pub fn network_settings(
+    paths: &Paths,
+    container_id: &str,
+    network: &str,
+    ip: Option<std::net::Ipv4Addr>,
+) -> serde_json::Value {
     use serde_json::{Value, json};
     let status = network::status(paths, container_id);
     let (endpoints, ports) = status.unwrap_or_default();
@@ -372,9 +378,14 @@ pub fn network_settings(paths: &Paths, container_id: &str, network: &str) -> ser
             a.push(json!({"HostIp": p.host_ip.to_string(), "HostPort": p.host_port.to_string()}));
         }
     }
-    let endpoint_json = |ep: Option<&network::Endpoint>, aliases: Value| {
+    // The container's first network (the one `--network` named) is the one `--ip` is for.
+    let ipam_config = |first: bool| match ip {
+        Some(ip) if first => json!({"IPv4Address": ip.to_string()}),
+        _ => Value::Null,
+    };
+    let endpoint_json = |ep: Option<&network::Endpoint>, aliases: Value, first: bool| {
         json!({
-            "IPAMConfig": Value::Null, "Links": Value::Null, "Aliases": aliases,
+            "IPAMConfig": ipam_config(first), "Links": Value::Null, "Aliases": aliases,
             "MacAddress": ep.map(|e| e.mac.clone()).unwrap_or_default(),
             "NetworkID": ep.map(|e| e.network_id.clone()).unwrap_or_default(),
             "EndpointID": ep.map(|e| e.endpoint_id.clone()).unwrap_or_default(),
@@ -386,20 +397,24 @@ pub fn network_settings(paths: &Paths, container_id: &str, network: &str) -> ser
         })
     };
     let mut networks = serde_json::Map::new();
+    let name = match network {
+        "" | "default" => ipam::DEFAULT_NETWORK,
+        n => n.split(':').next().unwrap_or(n),
+    };
     if endpoints.is_empty() {
-        let name = match network {
-            "" | "default" => ipam::DEFAULT_NETWORK,
-            n => n.split(':').next().unwrap_or(n),
-        };
-        networks.insert(name.to_string(), endpoint_json(None, Value::Null));
+        networks.insert(name.to_string(), endpoint_json(None, Value::Null, true));
     }
-    for ep in &endpoints {
+    let named = endpoints.iter().position(|e| e.network == name);
+    for (i, ep) in endpoints.iter().enumerate() {
         let aliases = if ep.aliases.is_empty() {
             Value::Null
         } else {
             json!(ep.aliases)
         };
-        networks.insert(ep.network.clone(), endpoint_json(Some(ep), aliases));
+        networks.insert(
+            ep.network.clone(),
+            endpoint_json(Some(ep), aliases, named.unwrap_or(0) == i),
+        );
     }
     // The top-level fields describe the default network only (docker's legacy fields).
     let primary = endpoints

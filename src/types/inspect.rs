@@ -11,8 +11,8 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Empty {}
 
-/// A JSON object whose keys keep the order they were given in (docker's port and volume sets and
-/// tmpfs map follow the image's and the flags' order, not sorted).
+/// A JSON object whose keys keep the order they were given in (the volume set and tmpfs map follow
+/// the image's and the flags' order).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrderedMap<V>(pub Vec<(String, V)>);
 
@@ -85,16 +85,20 @@ pub struct HostConfig {
     pub container_id_file: String,
     pub log_config: LogConfig,
     pub network_mode: String,
-    pub port_bindings: BTreeMap<String, Empty>,
+    /// `-p`: docker's map from `80/tcp` to its host bindings (sorted keys, as Go prints a map).
+    pub port_bindings: BTreeMap<String, Vec<PortBinding>>,
     pub restart_policy: RestartPolicyJson,
     pub auto_remove: bool,
     pub volume_driver: String,
     pub volumes_from: Option<Vec<String>>,
     pub cap_add: Option<Vec<String>>,
     pub cap_drop: Option<Vec<String>>,
+    /// `private` when the container has its own cgroup namespace (cgroup v2), `host` otherwise.
+    pub cgroupns_mode: String,
     pub dns: Vec<String>,
     pub dns_options: Vec<String>,
     pub dns_search: Vec<String>,
+    /// `--add-host`, as `name:ip` (or `name:host-gateway`); null without any.
     pub extra_hosts: Option<Vec<String>>,
     pub ipc_mode: String,
     pub oom_score_adj: i64,
@@ -117,10 +121,20 @@ pub struct HostConfig {
     pub memory_swap: i64,
     pub pids_limit: Option<i64>,
     pub ulimits: Vec<UlimitJson>,
+    /// `--init`: true when given, null otherwise (docker keeps the flag only when it was set).
     pub init: Option<bool>,
     pub tmpfs: Option<OrderedMap<String>>,
     pub masked_paths: Vec<String>,
     pub readonly_paths: Vec<String>,
+}
+
+/// One host binding of a published port (docker's `PortBinding`): "" for any address or a port the
+/// kernel picks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PortBinding {
+    pub host_ip: String,
+    pub host_port: String,
 }
 
 /// docker's `LogConfig`.
@@ -172,10 +186,16 @@ pub struct GraphDriverData {
 pub struct MountPoint {
     #[serde(rename = "Type")]
     pub kind: String,
+    /// Volumes only (docker's omitempty).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub name: String,
     pub source: String,
     pub destination: String,
+    /// Volumes only (docker's omitempty).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub driver: String,
+    /// The mode of `-v` as docker keeps it: `ro` for a read-only mount, `z` for a named volume
+    /// mounted read-write, "" otherwise.
     pub mode: String,
     #[serde(rename = "RW")]
     pub rw: bool,
@@ -192,12 +212,20 @@ pub struct InspectConfig {
     pub attach_stdin: bool,
     pub attach_stdout: bool,
     pub attach_stderr: bool,
-    pub exposed_ports: Option<OrderedMap<Empty>>,
+    /// The image's EXPOSE ports and the container ports of `-p`, sorted (docker's port set is a Go
+    /// map, which its JSON prints by key).
+    pub exposed_ports: Option<BTreeMap<String, Empty>>,
     pub tty: bool,
     pub open_stdin: bool,
     pub stdin_once: bool,
+    /// The image's Env merged with `-e`/`--env-file` as docker's daemon merges them: the user's
+    /// entries first, then the image's entries whose keys the user did not set. What berth adds when
+    /// it starts the process (HOSTNAME, HOME, TERM, a default PATH) is not part of it.
     pub env: Vec<String>,
     pub cmd: Option<Vec<String>>,
+    /// The image's HEALTHCHECK, as its config has it; absent when it has none (docker's omitempty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<serde_json::Value>,
     pub image: String,
     pub volumes: Option<OrderedMap<Empty>>,
     pub working_dir: String,
@@ -205,6 +233,9 @@ pub struct InspectConfig {
     pub on_build: Option<Vec<String>>,
     pub labels: BTreeMap<String, String>,
     pub stop_signal: Option<String>,
+    /// `--stop-timeout`; absent when not given (docker's omitempty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_timeout: Option<i64>,
 }
 
 /// docker's `ImageInspect`. `Config` is the image config's own `config` object over docker's empty

@@ -235,6 +235,11 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
     match cmd {
         ContainerCommand::Verb(v) => verb(v, g),
         ContainerCommand::Container { cmd } => match cmd {
+            // `container inspect` looks for containers only ("No such container: X").
+            ContainerSub::Verb(Verb::Inspect(mut a)) => {
+                a.kind = Some("container".into());
+                verb(Verb::Inspect(a), g)
+            }
             ContainerSub::Verb(v) => verb(v, g),
             ContainerSub::Ls(a) => ps(&paths(g)?, &a),
             ContainerSub::Prune(a) => prune(&paths(g)?, &a),
@@ -311,7 +316,7 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
         Verb::Wait(a) => each(&a.containers, |c| {
             ctr::wait(&p, c).map(|code| Some(code.to_string()))
         }),
-        Verb::Inspect(a) => inspect_cmd(&p, g, &a),
+        Verb::Inspect(a) => inspect_cmd(&p, &a),
         Verb::Rename {
             container,
             new_name,

@@ -1,18 +1,24 @@
 //! `inspect` of a container: docker's inspect record (`types::inspect`) from the container record, its
-//! state and its OCI spec. Returns data; the cli serialises it.
+//! state, its OCI spec and its image's config. Returns data; the cli serialises it.
 
 use super::get;
 use crate::engine::Context;
 use crate::spec::{self, ContainerConfig, MountKind};
+use crate::state::pod::Pods;
 use crate::state::{Containers, Status};
-use crate::types::ContainerRecord;
 use crate::types::inspect::{
     ContainerInspect, Empty, GraphDriver, GraphDriverData, HostConfig, InspectConfig, InspectState,
-    LogConfig, MountPoint, OrderedMap, RestartPolicyJson, UlimitJson,
+    LogConfig, MountPoint, OrderedMap, PortBinding, RestartPolicyJson, UlimitJson,
 };
+use crate::types::{ContainerRecord, HostTarget};
 use anyhow::Result;
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
+
+/// docker's storage driver name, for the container's `Driver` and `GraphDriver.Name` as for images'
+/// (berth's layers and containers are overlay mounts, which docker calls `overlay2`).
+const GRAPH_DRIVER: &str = "overlay2";
 
 /// docker's `inspect` for a container, typed ([`ContainerInspect`]); the cli serialises it.
 pub fn inspect(ctx: &Context, query: &str) -> Result<ContainerInspect> {
@@ -20,17 +26,16 @@ pub fn inspect(ctx: &Context, query: &str) -> Result<ContainerInspect> {
     let s = get(ctx, query)?;
     let (r, st) = (&s.record, &s.state);
     let o = &r.config;
-    let env = fs::read(Containers::new(paths).dir(&r.id).join("config.json"))
-        .ok()
-        .and_then(|d| serde_json::from_slice::<oci_spec::runtime::Spec>(&d).ok())
-        .and_then(|sp| sp.process().as_ref().and_then(|p| p.env().clone()))
-        .unwrap_or_default();
-    let running = st.is_running();
     let dir = Containers::new(paths).dir(&r.id);
-    let host_config = host_config(o);
-    let config = inspect_config(r, env);
+    let oci = fs::read(dir.join("config.json"))
+        .ok()
+        .and_then(|d| serde_json::from_slice::<serde_json::Value>(&d).ok());
+    let running = st.is_running();
+    let host_config = host_config(ctx, r, oci.as_ref());
+    let config = inspect_config(ctx, r);
     let mounts = mount_points(r);
-    let network_settings = crate::engine::network::network_settings(paths, &r.id, &o.network);
+    let network_settings =
+        crate::engine::network::network_settings(paths, &r.id, &o.network, o.net.ip);
     Ok(ContainerInspect {
         id: r.id.clone(),
         created: r.created.clone(),
@@ -56,7 +61,7 @@ pub fn inspect(ctx: &Context, query: &str) -> Result<ContainerInspect> {
         log_path: Containers::new(paths).log_path(&r.id),
         name: format!("/{}", r.name),
         restart_count: st.restart_count,
-        driver: "overlay".into(),
+        driver: GRAPH_DRIVER.into(),
         platform: "linux".into(),
         mount_label: String::new(),
         process_label: String::new(),
@@ -64,7 +69,7 @@ pub fn inspect(ctx: &Context, query: &str) -> Result<ContainerInspect> {
         exec_ids: None,
         host_config,
         graph_driver: GraphDriver {
-            name: "overlay".into(),
+            name: GRAPH_DRIVER.into(),
             data: GraphDriverData {
                 lower_dir: r
                     .layers
@@ -107,8 +112,85 @@ fn tmpfs_map(o: &ContainerConfig) -> Option<OrderedMap<String>> {
     (!m.is_empty()).then_some(OrderedMap(m))
 }
 
+/// docker's `HostConfig.PortBindings` from `-p`: `"80/tcp": [{"HostIp": "", "HostPort": "8080"}]`, with
+/// "" for any address and for a port the kernel picks (`-p 80`).
+fn port_bindings(o: &ContainerConfig) -> BTreeMap<String, Vec<PortBinding>> {
+    let mut m: BTreeMap<String, Vec<PortBinding>> = BTreeMap::new();
+    for p in &o.net.ports {
+        m.entry(port_key(p.container_port, p.proto))
+            .or_default()
+            .push(PortBinding {
+                host_ip: p.host_ip.map(|ip| ip.to_string()).unwrap_or_default(),
+                host_port: match p.host_port {
+                    0 => String::new(),
+                    n => n.to_string(),
+                },
+            });
+    }
+    m
+}
+
+/// docker's key of a port set or map: `80/tcp`.
+fn port_key(port: u16, proto: crate::types::Proto) -> String {
+    let proto = match proto {
+        crate::types::Proto::Tcp => "tcp",
+        crate::types::Proto::Udp => "udp",
+    };
+    format!("{port}/{proto}")
+}
+
+/// docker's `IpcMode`, `PidMode` and `CgroupnsMode` of a container.
+struct NamespaceModes {
+    ipc: String,
+    pid: String,
+    cgroupns: String,
+}
+
+/// A pod member joins the namespaces its pod shares, which podman prints as `container:<infra id>`;
+/// otherwise the container's OCI spec says whether it has its own namespace (docker's `private`, and
+/// "" for PID) or the host's (`host`).
+fn namespace_modes(
+    ctx: &Context,
+    r: &ContainerRecord,
+    oci: Option<&serde_json::Value>,
+) -> NamespaceModes {
+    let pod = r
+        .config
+        .pod
+        .as_deref()
+        .and_then(|id| Pods::new(&ctx.paths).load(id).ok())
+        .filter(|p| p.infra_id != r.id);
+    let joined = |kind: &str| {
+        pod.as_ref()
+            .filter(|p| p.shares(kind))
+            .map(|p| format!("container:{}", p.infra_id))
+    };
+    // Whether the spec has an entry for the namespace kind (no entry: the host's).
+    let own = |kind: &str| match oci.and_then(|v| v["linux"]["namespaces"].as_array()) {
+        Some(nss) => nss.iter().any(|n| n["type"] == kind),
+        None => true,
+    };
+    let mode = |own: bool, private: &str| (if own { private } else { "host" }).to_string();
+    NamespaceModes {
+        ipc: joined("ipc").unwrap_or_else(|| mode(own("ipc"), "private")),
+        pid: joined("pid").unwrap_or_else(|| mode(own("pid"), "")),
+        cgroupns: mode(own("cgroup"), "private"),
+    }
+}
+
 /// docker's `HostConfig` of a container: its flags, docker's defaults for the rest.
-fn host_config(o: &ContainerConfig) -> HostConfig {
+fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Value>) -> HostConfig {
+    let o = &r.config;
+    let modes = namespace_modes(ctx, r, oci);
+    let extra_hosts: Vec<String> = o
+        .net
+        .extra_hosts
+        .iter()
+        .map(|(name, target)| match target {
+            HostTarget::Ip(ip) => format!("{name}:{ip}"),
+            HostTarget::HostGateway => format!("{name}:host-gateway"),
+        })
+        .collect();
     let binds: Vec<String> = o
         .mounts
         .iter()
@@ -142,7 +224,7 @@ fn host_config(o: &ContainerConfig) -> HostConfig {
         } else {
             o.network.clone()
         },
-        port_bindings: Default::default(),
+        port_bindings: port_bindings(o),
         restart_policy: RestartPolicyJson {
             name: o.restart.name().into(),
             maximum_retry_count: o.restart.max_retries,
@@ -152,15 +234,16 @@ fn host_config(o: &ContainerConfig) -> HostConfig {
         volumes_from: None,
         cap_add: some_if(&o.cap_add),
         cap_drop: some_if(&o.cap_drop),
-        dns: Vec::new(),
-        dns_options: Vec::new(),
-        dns_search: Vec::new(),
-        extra_hosts: None,
-        ipc_mode: "private".into(),
+        cgroupns_mode: modes.cgroupns,
+        dns: o.net.dns.servers.iter().map(|s| s.to_string()).collect(),
+        dns_options: o.net.dns.options.clone(),
+        dns_search: o.net.dns.search.clone(),
+        extra_hosts: some_if(&extra_hosts),
+        ipc_mode: modes.ipc,
         oom_score_adj: 0,
-        pid_mode: String::new(),
+        pid_mode: modes.pid,
         privileged: o.privileged,
-        publish_all_ports: false,
+        publish_all_ports: o.net.publish_all,
         readonly_rootfs: o.read_only,
         security_opt: security_opt(o),
         uts_mode: String::new(),
@@ -188,7 +271,7 @@ fn host_config(o: &ContainerConfig) -> HostConfig {
                 hard: u.hard,
             })
             .collect(),
-        init: None,
+        init: o.init.then_some(true),
         tmpfs: tmpfs_map(o),
         masked_paths: paths_unless_privileged(&spec::MASKED_PATHS),
         readonly_paths: paths_unless_privileged(&spec::READONLY_PATHS),
@@ -200,7 +283,26 @@ fn mount_points(r: &ContainerRecord) -> Vec<MountPoint> {
     r.mounts
         .iter()
         .map(|m| {
-            let vol_name = m.kind == MountKind::Volume;
+            let volume = m.kind == MountKind::Volume;
+            let name = if volume {
+                Path::new(&m.source)
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            // docker keeps `-v`'s mode as written ("ro"), and gives a named volume of the local driver
+            // mounted without one the mode "z" (moby `setBindModeIfNull`); anonymous volumes and binds
+            // without a mode have "".
+            let mode = if m.readonly {
+                "ro"
+            } else if volume && !r.anonymous_volumes.contains(&name) {
+                "z"
+            } else {
+                ""
+            };
             MountPoint {
                 kind: match m.kind {
                     MountKind::Bind => "bind",
@@ -208,19 +310,11 @@ fn mount_points(r: &ContainerRecord) -> Vec<MountPoint> {
                     MountKind::Tmpfs => "tmpfs",
                 }
                 .into(),
-                name: if vol_name {
-                    Path::new(&m.source)
-                        .parent()
-                        .and_then(|p| p.file_name())
-                        .map(|n| n.to_string_lossy().to_string())
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                },
+                driver: if volume { "local" } else { "" }.into(),
+                name,
                 source: m.source.clone(),
                 destination: m.destination.clone(),
-                driver: if vol_name { "local" } else { "" }.into(),
-                mode: String::new(),
+                mode: mode.into(),
                 rw: !m.readonly,
                 propagation: if m.kind == MountKind::Bind {
                     "rprivate"
@@ -233,8 +327,35 @@ fn mount_points(r: &ContainerRecord) -> Vec<MountPoint> {
         .collect()
 }
 
-/// docker's `Config` of a container: its flags over its image's config; `env` is its spec's.
-fn inspect_config(r: &ContainerRecord, env: Vec<String>) -> InspectConfig {
+/// `Config.Env` as docker's daemon keeps it (moby `daemon/commit.go` `merge`): the user's entries as
+/// given, then each image entry whose key the user did not set.
+fn merged_env(image: &[String], user: &[String]) -> Vec<String> {
+    let key = |kv: &str| kv.split_once('=').map_or(kv, |(k, _)| k).to_string();
+    let user_keys: Vec<String> = user.iter().map(|kv| key(kv)).collect();
+    user.iter()
+        .cloned()
+        .chain(
+            image
+                .iter()
+                .filter(|kv| !user_keys.contains(&key(kv)))
+                .cloned(),
+        )
+        .collect()
+}
+
+/// The image's `Healthcheck`, read from its stored config (the container record keeps only what the
+/// spec needs); None when the image has none or is gone.
+fn image_healthcheck(ctx: &Context, image_id: &str) -> Option<serde_json::Value> {
+    let img = crate::engine::image::resolve_local(ctx, image_id).ok()?;
+    let cfg = crate::engine::image::image_config_json(&ctx.paths, &img).ok()?;
+    cfg["config"]
+        .get("Healthcheck")
+        .filter(|h| !h.is_null())
+        .cloned()
+}
+
+/// docker's `Config` of a container: its flags over its image's config.
+fn inspect_config(ctx: &Context, r: &ContainerRecord) -> InspectConfig {
     let o = &r.config;
     let cmd: Vec<String> = if o.cmd.is_empty() && o.entrypoint.is_none() {
         r.image_config.cmd.clone().unwrap_or_default()
@@ -248,13 +369,20 @@ fn inspect_config(r: &ContainerRecord, env: Vec<String>) -> InspectConfig {
     };
     let mut labels = r.image_config.labels.clone();
     labels.extend(o.labels.clone());
-    let exposed = OrderedMap(
-        r.image_config
-            .exposed_ports
-            .iter()
-            .map(|p| (p.clone(), Empty {}))
-            .collect(),
-    );
+    // docker's cli adds every `-p` container port to the exposed set; the daemon adds the image's.
+    let exposed: BTreeMap<String, Empty> = r
+        .image_config
+        .exposed_ports
+        .iter()
+        .cloned()
+        .chain(
+            o.net
+                .ports
+                .iter()
+                .map(|p| port_key(p.container_port, p.proto)),
+        )
+        .map(|k| (k, Empty {}))
+        .collect();
     InspectConfig {
         hostname: r.hostname.clone(),
         domainname: String::new(),
@@ -266,12 +394,13 @@ fn inspect_config(r: &ContainerRecord, env: Vec<String>) -> InspectConfig {
         attach_stdin: o.interactive,
         attach_stdout: true,
         attach_stderr: true,
-        exposed_ports: (!exposed.0.is_empty()).then_some(exposed),
+        exposed_ports: (!exposed.is_empty()).then_some(exposed),
         tty: o.tty,
         open_stdin: o.interactive,
         stdin_once: o.interactive,
-        env,
+        env: merged_env(&r.image_config.env, &o.env),
         cmd: (!cmd.is_empty()).then_some(cmd),
+        healthcheck: image_healthcheck(ctx, &r.image_id),
         image: r.image.clone(),
         volumes: (!r.image_config.volumes.is_empty()).then(|| {
             OrderedMap(
@@ -291,5 +420,28 @@ fn inspect_config(r: &ContainerRecord, env: Vec<String>) -> InspectConfig {
         on_build: None,
         labels,
         stop_signal: o.stop_signal.clone().or(r.image_config.stop_signal.clone()),
+        stop_timeout: o.stop_timeout,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// docker's merge: the user's entries first and as given, then the image's it does not override.
+    #[test]
+    fn env_is_the_user_entries_then_the_image_entries_not_overridden() {
+        let image = strings(&["PATH=/img/bin", "A=image", "B=image"]);
+        let user = strings(&["A=user", "C=user"]);
+        assert_eq!(
+            merged_env(&image, &user),
+            strings(&["A=user", "C=user", "PATH=/img/bin", "B=image"])
+        );
+        assert_eq!(merged_env(&image, &[]), image);
+        assert_eq!(merged_env(&[], &user), user);
     }
 }
