@@ -441,7 +441,7 @@ fn debug_flag_shows_debug_lines_on_stderr() {
 
 /// docker's `Backing Filesystem` name for the filesystem holding `p` (moby's FsNames, the common ones).
 fn docker_fs_name(p: &Path) -> &'static str {
-    match nix::sys::statfs::statfs(p).unwrap().filesystem_type().0 as i64 & 0xFFFF_FFFF {
+    match nix::sys::statfs::statfs(p).unwrap().filesystem_type().0 & 0xFFFF_FFFF {
         0xEF53 => "extfs",
         0x5846_5342 => "xfs",
         0x9123_683E => "btrfs",

@@ -31,7 +31,7 @@ pub enum PodCommand {
 #[derive(Debug, Subcommand)]
 pub enum PodSub {
     /// Create a new empty pod
-    Create(CreateArgs),
+    Create(Box<CreateArgs>),
     /// List pods
     #[command(visible_alias = "ls", visible_alias = "list")]
     Ps(PsArgs),

@@ -87,8 +87,8 @@ pub fn backing_filesystem(root: &Path) -> &'static str {
     let mut p = Some(root);
     while let Some(dir) = p {
         if let Ok(st) = nix::sys::statfs::statfs(dir) {
-            // f_type is a signed or unsigned word depending on the libc; the magic fits in 32 bits.
-            return filesystem_name(st.filesystem_type().0 as i64 & 0xFFFF_FFFF);
+            // f_type is a signed word on glibc; the magic fits in 32 bits.
+            return filesystem_name(st.filesystem_type().0 & 0xFFFF_FFFF);
         }
         p = dir.parent();
     }
