@@ -68,6 +68,7 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "login" -d 'Log in to a 
 complete -c berth -n "__fish_berth_needs_command" -f -a "logout" -d 'Log out from a registry'
 complete -c berth -n "__fish_berth_needs_command" -f -a "version" -d 'Show the berth version information'
 complete -c berth -n "__fish_berth_needs_command" -f -a "info" -d 'Display system-wide information'
+complete -c berth -n "__fish_berth_needs_command" -f -a "system" -d 'Manage berth (`system info`, as docker\'s)'
 complete -c berth -n "__fish_berth_needs_command" -f -a "config" -d 'Manage berth\'s configuration file'
 complete -c berth -n "__fish_berth_needs_command" -f -a "completion" -d 'Print the shell completion script (bash, zsh or fish)'
 complete -c berth -n "__fish_berth_needs_command" -f -a "network" -d 'Manage networks'
@@ -1054,6 +1055,22 @@ complete -c berth -n "__fish_berth_using_subcommand info" -s D -l debug -d 'Show
 complete -c berth -n "__fish_berth_using_subcommand info" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand info" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand info" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -f -a "info" -d 'Display system-wide information'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -s f -l format -d 'Format output using a custom template: \'json\' or a Go template' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand config; and not __fish_seen_subcommand_from default" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand config; and not __fish_seen_subcommand_from default" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand config; and not __fish_seen_subcommand_from default" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -1251,7 +1268,16 @@ complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcomm
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -s p -l publish -d 'Publish a port of the pod to the host' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l share -d 'Namespaces to share ("ipc,net,uts" by default; "+pid" adds to the default set)' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l hostname -d 'The pod\'s host name (default: the pod\'s name)' -r
-complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l label -d 'Set metadata on the pod' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -s l -l label -d 'Set metadata on the pod' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l label-file -d 'Read in a line delimited file of labels' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l infra -d 'Create an infra container for the pod (false: its containers share no namespace)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l pod-id-file -d 'Write the pod ID to the file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l dns -d 'Set custom DNS servers for the pod\'s containers' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l dns-search -d 'Set custom DNS search domains for the pod\'s containers' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l dns-option -d 'Set DNS options for the pod\'s containers' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l add-host -d 'Add a custom host-to-IP mapping (host:ip) to the pod\'s /etc/hosts' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l shm-size -d 'Size of the pod\'s shared /dev/shm (e.g. 128m)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l device -d 'Add a host device to the pod\'s containers' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l network -d 'Connect the pod to a network ("bridge" by default, "none", "host" or a network name)' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -s m -l memory -d 'Memory limit for the pod\'s containers' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l cpus -d 'Number of CPUs for the pod\'s containers' -r
@@ -1261,6 +1287,8 @@ complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcomm
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l replace -d 'If a pod with the same name exists, replace it'
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l no-hosts -d 'Do not create /etc/hosts for the pod: its containers keep their image\'s'
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from ps" -s f -l filter -d 'Filter output based on conditions given (name=, id=, label=, status=)' -r

@@ -438,3 +438,84 @@ fn debug_flag_shows_debug_lines_on_stderr() {
         .assert()
         .code(125);
 }
+
+/// docker's `Backing Filesystem` name for the filesystem holding `p` (moby's FsNames, the common ones).
+fn docker_fs_name(p: &Path) -> &'static str {
+    match nix::sys::statfs::statfs(p).unwrap().filesystem_type().0 & 0xFFFF_FFFF {
+        0xEF53 => "extfs",
+        0x5846_5342 => "xfs",
+        0x9123_683E => "btrfs",
+        0x0102_1994 => "tmpfs",
+        0x794C_7630 => "overlayfs",
+        0x2FC1_2FC1 => "zfs",
+        _ => "<unknown>",
+    }
+}
+
+#[test]
+fn info_reports_plugins_and_the_real_backing_filesystem_as_docker() {
+    let s = store();
+    for verb in [&["info"][..], &["system", "info"]] {
+        let out = berth(&s)
+            .args(verb)
+            .args(["--format", "{{json .}}"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["Plugins"]["Volume"], serde_json::json!(["local"]));
+        let network = v["Plugins"]["Network"].as_array().unwrap();
+        for d in ["bridge", "host", "null"] {
+            assert!(network.contains(&d.into()), "{d} in {network:?}");
+        }
+        assert!(
+            v["Plugins"]["Log"]
+                .as_array()
+                .unwrap()
+                .contains(&"json-file".into())
+        );
+        // The root does not exist yet: the filesystem it will be created on.
+        assert_eq!(
+            v["DriverStatus"][0],
+            serde_json::json!(["Backing Filesystem", docker_fs_name(s.path())])
+        );
+        assert_ne!(
+            v["DriverStatus"][0][1], "overlayfs",
+            "{}",
+            v["DriverStatus"]
+        );
+        assert_eq!(v["LoggingDriver"], "json-file");
+        assert_eq!(v["ContainersRunning"], 0);
+        assert_eq!(v["ContainersStopped"], 0);
+        for key in [
+            "ID",
+            "MemoryLimit",
+            "SwapLimit",
+            "CpuCfsQuota",
+            "PidsLimit",
+            "IPv4Forwarding",
+            "SystemTime",
+            "IndexServerAddress",
+            "OSVersion",
+            "NFd",
+        ] {
+            assert!(v.get(key).is_some(), "docker's key {key} is missing");
+        }
+    }
+    let out = berth(&s).arg("info").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(" Plugins:\n  Volume: local\n"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "  Backing Filesystem: {}\n",
+            docker_fs_name(s.path())
+        )),
+        "{text}"
+    );
+    assert!(!s.path().join("root").exists(), "info created the store");
+}

@@ -243,7 +243,8 @@ fn pod_members_share_localhost_hostname_and_shm() {
     insp.assert_ok();
     let v: serde_json::Value =
         serde_json::from_str(insp.stdout()).expect("pod inspect prints JSON");
-    let v = &v[0];
+    // podman 4.3: one pod is an object, not an array of one.
+    let v = &v;
     assert_eq!(v["Name"], pod.as_str());
     assert_eq!(v["Hostname"], "podhost");
     assert_eq!(
@@ -718,4 +719,179 @@ fn pod_limits_are_on_the_pod_cgroup_and_bound_the_sum_of_its_members() {
     env.run(["pod", "rm", "-f", &pod]).assert_ok();
     let left = existing_cgroups(&pod_cg);
     assert!(left.is_empty(), "the pod's cgroup remains: {left:?}");
+}
+
+#[test]
+fn pod_inspect_of_one_pod_is_an_object_and_rm_f_removes_a_pod_never_started() {
+    let env = crate::support::TestEnv::new();
+    let (_g1, a, a_id) = create_pod(&env, "obj", &[]);
+    let (_g2, b, _) = create_pod(&env, "obj", &[]);
+    let one = env.run(["pod", "inspect", &a]);
+    one.assert_ok();
+    let v: serde_json::Value = serde_json::from_str(one.stdout()).expect("JSON");
+    assert!(v.is_object(), "one pod prints an object: {v}");
+    assert_eq!(v["Id"], a_id.as_str());
+    let two = env.run(["pod", "inspect", &a, &b]);
+    two.assert_ok();
+    let v: serde_json::Value = serde_json::from_str(two.stdout()).expect("JSON");
+    assert_eq!(
+        v.as_array().map(Vec::len),
+        Some(2),
+        "two pods print an array: {v}"
+    );
+    // Created, never started: `pod rm -f` removes it and its infra container.
+    env.run(["pod", "rm", "-f", &a])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{a_id}\n"));
+    env.run(["pod", "exists", &a]).assert_code(1);
+    env.run(["pod", "rm", &b]).assert_ok();
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
+}
+
+#[test]
+fn pod_create_dns_hosts_shm_labels_and_id_file_reach_its_members() {
+    let (env, image) = busybox_world();
+    let label_file = env.write_file("pod-labels", "# a comment\n\ntier=web\nowner=ops\n");
+    let id_file = env.dir().join("pod-id");
+    let (_guard, pod, pod_id) = create_pod(
+        &env,
+        "flags",
+        &[
+            "--dns",
+            "10.1.2.3",
+            "--dns-search",
+            "pods.example",
+            "--add-host",
+            "db.example:10.9.8.7",
+            "--shm-size",
+            "128m",
+            "--label-file",
+            label_file.to_str().unwrap(),
+            "--label",
+            "owner=dev",
+            "--pod-id-file",
+            id_file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(std::fs::read_to_string(&id_file).unwrap(), pod_id);
+    env.run([
+        "pod",
+        "inspect",
+        "--format",
+        "{{.Labels.tier}} {{.Labels.owner}}",
+        &pod,
+    ])
+    .assert_ok()
+    .assert_stdout_eq("web dev\n");
+    let resolv = env.run([
+        "run",
+        "--rm",
+        "--pod",
+        &pod,
+        &image,
+        "cat",
+        "/etc/resolv.conf",
+    ]);
+    resolv
+        .assert_ok()
+        .assert_stdout_has("nameserver 10.1.2.3")
+        .assert_stdout_has("search pods.example");
+    env.run(["run", "--rm", "--pod", &pod, &image, "cat", "/etc/hosts"])
+        .assert_ok()
+        .assert_stdout_has("10.9.8.7\tdb.example");
+    // 128 MiB = 131072 KiB of shared /dev/shm.
+    env.run(["run", "--rm", "--pod", &pod, &image, "df", "-k", "/dev/shm"])
+        .assert_ok()
+        .assert_stdout_has(" 131072 ");
+}
+
+#[test]
+fn pod_create_replace_no_hosts_and_device() {
+    let (env, image) = busybox_world();
+    let (_guard, pod, first) = create_pod(&env, "repl", &[]);
+    env.run(["pod", "start", &pod]).assert_ok();
+    // A second pod of that name is refused, unless --replace.
+    env.run(["pod", "create", "--name", &pod])
+        .assert_code(125)
+        .assert_stderr_has("pod already exists");
+    let out = env.run(["pod", "create", "--replace", "--no-hosts", "--name", &pod]);
+    out.assert_ok();
+    let second = out.stdout().trim().to_string();
+    assert_ne!(first, second, "--replace made a new pod");
+    env.run(["pod", "inspect", "--format", "{{.Id}}", &pod])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{second}\n"));
+    // The replaced pod's infra went with it: one infra container left.
+    env.run(["ps", "-a", "-q"])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{}\n", &infra_id(&env, &pod)[..12]));
+    // --no-hosts: the members see the image's /etc/hosts (this image has none).
+    env.run([
+        "run",
+        "--rm",
+        "--pod",
+        &pod,
+        &image,
+        "test",
+        "-e",
+        "/etc/hosts",
+    ])
+    .assert_code(1);
+    env.run([
+        "run",
+        "--rm",
+        "--pod",
+        &pod,
+        &image,
+        "test",
+        "-e",
+        "/etc/resolv.conf",
+    ])
+    .assert_ok();
+    // --device: a clear refusal, and no pod is left behind.
+    let dev = unique("dev");
+    env.run(["pod", "create", "--name", &dev, "--device", "/dev/null"])
+        .assert_code(125)
+        .assert_stderr_has("cannot add host devices");
+    env.run(["pod", "exists", &dev]).assert_code(1);
+}
+
+#[test]
+fn pod_without_infra_shares_no_namespace() {
+    let (env, image) = busybox_world();
+    let (_guard, pod, _) = create_pod(&env, "noinfra", &["--infra=false"]);
+    env.run([
+        "pod",
+        "inspect",
+        "--format",
+        "{{.CreateInfra}} {{.InfraContainerID}}.",
+        &pod,
+    ])
+    .assert_ok()
+    .assert_stdout_eq("false .\n");
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
+    let first = unique("first");
+    env.run([
+        "run", "-d", "--pod", &pod, "--name", &first, &image, "sleep", "60",
+    ])
+    .assert_ok();
+    let ns = |args: &[&str]| {
+        let o = env.run(args);
+        o.assert_ok();
+        o.stdout().to_string()
+    };
+    let script = "readlink /proc/self/ns/uts; readlink /proc/self/ns/ipc";
+    let mine = ns(&["exec", &first, "sh", "-c", script]);
+    let other = ns(&["run", "--rm", "--pod", &pod, &image, "sh", "-c", script]);
+    assert_eq!(mine.lines().count(), 2, "{mine}");
+    for (a, b) in mine.lines().zip(other.lines()) {
+        assert_ne!(a, b, "members of a pod without infra share no namespace");
+    }
+    env.run(["pod", "ps", "--format", "{{.Name}} {{.Status}}"])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{pod} Running\n"));
+    env.run(["pod", "stop", &pod]).assert_ok();
+    env.run(["pod", "start", &pod]).assert_ok();
+    env.run(["pod", "rm", "-f", &pod]).assert_ok();
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
 }

@@ -10,12 +10,13 @@ use crate::engine::container::Listed;
 use crate::engine::container::LogOptions;
 use crate::engine::pod::{self as engine, CreateOptions};
 use crate::engine::pod::{ExitPolicy, PodPort};
-use crate::types::ContainerConfig;
+use crate::types::{ContainerConfig, DnsOptions};
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 #[derive(Debug, Subcommand)]
@@ -30,7 +31,7 @@ pub enum PodCommand {
 #[derive(Debug, Subcommand)]
 pub enum PodSub {
     /// Create a new empty pod
-    Create(CreateArgs),
+    Create(Box<CreateArgs>),
     /// List pods
     #[command(visible_alias = "ls", visible_alias = "list")]
     Ps(PsArgs),
@@ -129,8 +130,42 @@ pub struct CreateArgs {
     #[arg(long)]
     pub hostname: Option<String>,
     /// Set metadata on the pod
-    #[arg(long = "label")]
+    #[arg(short = 'l', long = "label")]
     pub label: Vec<String>,
+    /// Read in a line delimited file of labels
+    #[arg(long = "label-file")]
+    pub label_file: Vec<PathBuf>,
+    /// Create an infra container for the pod (false: its containers share no namespace)
+    #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_value = "true", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+    pub infra: bool,
+    /// If a pod with the same name exists, replace it
+    #[arg(long)]
+    pub replace: bool,
+    /// Write the pod ID to the file
+    #[arg(long = "pod-id-file")]
+    pub pod_id_file: Option<PathBuf>,
+    /// Set custom DNS servers for the pod's containers
+    #[arg(long)]
+    pub dns: Vec<String>,
+    /// Set custom DNS search domains for the pod's containers
+    #[arg(long = "dns-search")]
+    pub dns_search: Vec<String>,
+    /// Set DNS options for the pod's containers
+    #[arg(long = "dns-option")]
+    pub dns_option: Vec<String>,
+    /// Add a custom host-to-IP mapping (host:ip) to the pod's /etc/hosts
+    #[arg(long = "add-host")]
+    pub add_host: Vec<String>,
+    /// Do not create /etc/hosts for the pod: its containers keep their image's
+    #[arg(long = "no-hosts")]
+    pub no_hosts: bool,
+    /// Size of the pod's shared /dev/shm (e.g. 128m)
+    #[arg(long = "shm-size")]
+    pub shm_size: Option<String>,
+    /// Add a host device to the pod's containers
+    #[arg(long)]
+    pub device: Vec<String>,
     /// Connect the pod to a network ("bridge" by default, "none", "host" or a network name)
     #[arg(long = "network", alias = "net")]
     pub network: Option<String>,
@@ -238,30 +273,97 @@ fn create(p: &crate::engine::Context, a: &CreateArgs) -> Result<i32> {
     if memory.is_some_and(|m| m < 6 * 1024 * 1024) {
         bail!("Minimum memory limit allowed is 6MB");
     }
+    if let Some(d) = a.device.first() {
+        // berth gives containers docker's default devices only; a host device cannot reach a pod's
+        // containers, so the pod is refused rather than created without it.
+        bail!(StatusError {
+            code: 125,
+            msg: format!(
+                "--device {d}: berth cannot add host devices to containers; create the pod without --device"
+            ),
+        });
+    }
+    if a.no_hosts && !a.add_host.is_empty() {
+        // podman's check: the entries would have no /etc/hosts to go to.
+        bail!(StatusError {
+            code: 125,
+            msg: "--no-hosts and --add-host cannot be set together".into(),
+        });
+    }
+    let servers = a
+        .dns
+        .iter()
+        .map(|d| {
+            d.parse()
+                .map_err(|_| anyhow::anyhow!("{d} is not an ip address"))
+        })
+        .collect::<Result<Vec<std::net::IpAddr>>>()?;
+    let extra_hosts = a
+        .add_host
+        .iter()
+        .map(|h| super::network::parse_add_host(h))
+        .collect::<Result<Vec<_>>>()?;
+    let mut labels = BTreeMap::new();
+    for f in &a.label_file {
+        labels.extend(read_label_file(f)?);
+    }
+    // --label wins over a label file (docker's and podman's order).
+    labels.extend(super::parse_key_values(&a.label));
     let opts = CreateOptions {
         name: a.name.clone(),
         share: engine::resolve_share(&a.share)?,
         hostname: a.hostname.clone(),
-        labels: super::parse_key_values(&a.label),
+        labels,
         ports,
         network: a.network.clone().unwrap_or_default(),
         memory,
         nano_cpus: a.cpus.map(|c| (c * 1e9) as i64),
         exit_policy,
         create_command: std::env::args().collect(),
+        no_infra: !a.infra,
+        replace: a.replace,
+        shm_size: a.shm_size.as_deref().map(human::parse_bytes).transpose()?,
+        no_hosts: a.no_hosts,
+        dns: DnsOptions {
+            servers,
+            search: a.dns_search.clone(),
+            options: a.dns_option.clone(),
+        },
+        extra_hosts,
     };
     let id = engine::create(p, opts).map_err(|e| StatusError {
         code: 125,
         msg: format!("{e:#}"),
     })?;
+    if let Some(f) = &a.pod_id_file {
+        std::fs::write(f, &id).map_err(|e| StatusError {
+            code: 125,
+            msg: format!("writing the pod id to {}: {e}", f.display()),
+        })?;
+    }
     writeln!(stdout(), "{id}")?;
     Ok(0)
+}
+
+/// A `--label-file`: one `KEY=VALUE` (or `KEY`) a line; blank lines and `#` comments are skipped
+/// (docker's and podman's env/label file format).
+fn read_label_file(f: &Path) -> Result<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(f)
+        .map_err(|e| anyhow::anyhow!("reading label file {}: {e}", f.display()))?;
+    let lines: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    Ok(super::parse_key_values(&lines))
 }
 
 fn ps_row(s: &engine::PodSummary, trunc: bool, now: SystemTime) -> Value {
     let short = |id: &str| {
         if trunc {
-            id[..12].to_string()
+            // A pod without infra has an empty infra id.
+            id[..12.min(id.len())].to_string()
         } else {
             id.to_string()
         }
@@ -338,8 +440,18 @@ fn inspect(p: &crate::engine::Context, fmt: Option<&str>, pods: &[String]) -> Re
             }
         }
     }
-    if !values.is_empty() {
-        format::render_inspect(&mut stdout(), fmt, &values)?;
+    match (pods, values.as_slice(), fmt) {
+        // podman 4.3 prints one pod as an object, not an array of one (several names: an array).
+        ([_], [v], None | Some("") | Some("json")) => {
+            let mut buf = Vec::new();
+            let pretty = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+            let mut ser = serde_json::Serializer::with_formatter(&mut buf, pretty);
+            serde::Serialize::serialize(v, &mut ser)?;
+            buf.push(b'\n');
+            stdout().write_all(&buf)?;
+        }
+        (_, [], _) => {}
+        _ => format::render_inspect(&mut stdout(), fmt, &values)?,
     }
     Ok(code)
 }

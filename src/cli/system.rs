@@ -7,6 +7,7 @@
 
 use super::{GlobalOpts, format, generate, human, stdout};
 use crate::engine::Paths;
+use crate::engine::system;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use serde_json::{Value, json};
@@ -27,6 +28,11 @@ pub enum SystemCommand {
         #[arg(long, short = 'f', value_name = "FORMAT")]
         format: Option<String>,
     },
+    /// Manage berth (`system info`, as docker's)
+    System {
+        #[command(subcommand)]
+        cmd: SystemSub,
+    },
     /// Manage berth's configuration file
     Config {
         #[command(subcommand)]
@@ -37,6 +43,16 @@ pub enum SystemCommand {
     Completion {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SystemSub {
+    /// Display system-wide information
+    Info {
+        /// Format output using a custom template: 'json' or a Go template
+        #[arg(long, short = 'f', value_name = "FORMAT")]
+        format: Option<String>,
     },
 }
 
@@ -56,7 +72,10 @@ pub fn run(cmd: SystemCommand, g: &GlobalOpts) -> Result<i32> {
                 _ => write_version(&mut out, &v)?,
             }
         }
-        SystemCommand::Info { format } => {
+        SystemCommand::Info { format }
+        | SystemCommand::System {
+            cmd: SystemSub::Info { format },
+        } => {
             let paths = Paths::resolve(g.root.as_deref(), g.run_root.as_deref())?;
             let v = info_data(&paths, g);
             match format.as_deref() {
@@ -255,6 +274,32 @@ fn sub_ranges(file: &Path) -> Vec<String> {
         .collect()
 }
 
+/// A /proc/sys switch that reads "1".
+fn proc_flag(path: &str) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|s| s.trim() == "1")
+}
+
+/// A field of /etc/os-release (empty when absent), as docker's `OSVersion` (VERSION_ID).
+fn os_release_field(key: &str) -> String {
+    std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.strip_prefix(key)?
+                    .strip_prefix('=')
+                    .map(|v| v.trim_matches('"').to_string())
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// A stable id for this store (docker's engine ID is per daemon; berth's engine is its root).
+fn store_id(paths: &Paths) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(paths.root.display().to_string().as_bytes());
+    hex::encode(&d[..16])
+}
+
 fn os_pretty_name() -> String {
     std::fs::read_to_string("/etc/os-release")
         .ok()
@@ -344,11 +389,66 @@ pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
             )
         })
         .collect();
-    json!({
+    let controllers = cgroup_controllers(mode);
+    let has = |c: &str| controllers.iter().any(|x| x == c);
+    let v1_file = |ctrl: &str, file: &str| {
+        mode != Some(CgroupMode::V2) && Path::new("/sys/fs/cgroup").join(ctrl).join(file).exists()
+    };
+    let counts = system::container_counts(paths);
+    let plugins = system::plugins();
+    let nfd = std::fs::read_dir("/proc/self/fd")
+        .map(|d| d.count())
+        .unwrap_or(0);
+    // docker's other keys (moby `api/types/system` Info), in a second object: one json! of every key
+    // passes the macro's recursion limit.
+    let more = json!({
+        "SystemStatus": null,
+        "Plugins": {
+            "Volume": plugins.volume,
+            "Network": plugins.network,
+            "Authorization": null,
+            "Log": plugins.log,
+        },
+        "MemoryLimit": has("memory"),
+        "SwapLimit": if mode == Some(CgroupMode::V2) { has("memory") } else { v1_file("memory", "memory.memsw.limit_in_bytes") },
+        "KernelMemory": false,
+        "KernelMemoryTCP": false,
+        "CpuCfsPeriod": has("cpu"),
+        "CpuCfsQuota": has("cpu"),
+        "CPUShares": has("cpu"),
+        "CPUSet": has("cpuset"),
+        "PidsLimit": has("pids"),
+        "IPv4Forwarding": proc_flag("/proc/sys/net/ipv4/ip_forward"),
+        "BridgeNfIptables": proc_flag("/proc/sys/net/bridge/bridge-nf-call-iptables"),
+        "BridgeNfIp6tables": proc_flag("/proc/sys/net/bridge/bridge-nf-call-ip6tables"),
+        "OomKillDisable": v1_file("memory", "memory.oom_control"),
+        "NFd": nfd,
+        "NGoroutines": 1,
+        "SystemTime": crate::time::rfc3339_nano(std::time::SystemTime::now()),
+        "LoggingDriver": "json-file",
+        "NEventsListener": 0,
+        "OSVersion": os_release_field("VERSION_ID"),
+        "IndexServerAddress": "https://index.docker.io/v1/",
+        "Labels": [],
+        "DefaultRuntime": "berth",
+        "Runtimes": {"berth": {"path": std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default()}},
+        "LiveRestoreEnabled": false,
+        "Isolation": "",
+        "InitBinary": "",
+        "ProductLicense": "",
+        "CDISpecDirs": [],
+    });
+    let mut v = json!({
+        // docker's engine ID identifies one daemon; berth's engine is its store, so the root's digest.
+        "ID": store_id(paths),
         "Containers": count_dirs(&paths.containers_dir()),
+        "ContainersRunning": counts.running,
+        "ContainersPaused": counts.paused,
+        "ContainersStopped": counts.stopped,
         "Images": count_images(&paths.images_json()),
         "Driver": "overlay",
-        "DriverStatus": [["Backing Filesystem", "overlayfs"], ["Native Overlay Diff", "true"]],
+        // The filesystem under the data root, as docker reports it (statfs f_type: ext4 is "extfs").
+        "DriverStatus": [["Backing Filesystem", system::backing_filesystem(&paths.root)], ["Native Overlay Diff", "true"]],
         "CgroupDriver": "cgroupfs",
         "CgroupVersion": if mode == Some(CgroupMode::V2) { "2" } else { "1" },
         "CgroupMode": match mode { Some(CgroupMode::V2) => "v2", Some(CgroupMode::Hybrid) => "hybrid", _ => "v1" },
@@ -379,7 +479,11 @@ pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
         // No swarm in berth; scripts probe `{{.Swarm.LocalNodeState}}`.
         "Swarm": {"NodeID": "", "NodeAddr": "", "LocalNodeState": "inactive", "ControlAvailable": false, "Error": "", "RemoteManagers": null},
         "Warnings": warnings
-    })
+    });
+    if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), more) {
+        obj.extend(more);
+    }
+    v
 }
 
 /// docker's `RegistryConfig` from berth's merged configuration (its own file, registries.conf,
@@ -455,6 +559,13 @@ fn write_info(out: &mut dyn Write, v: &Value, g: &GlobalOpts) -> Result<()> {
     ));
     t.push_str("Server:\n");
     t.push_str(&format!(" Containers: {}\n", num("Containers")));
+    for (label, key) in [
+        ("Running", "ContainersRunning"),
+        ("Paused", "ContainersPaused"),
+        ("Stopped", "ContainersStopped"),
+    ] {
+        t.push_str(&format!("  {label}: {}\n", num(key)));
+    }
     t.push_str(&format!(" Images: {}\n", num("Images")));
     t.push_str(&format!(" Server Version: {}\n", st("ServerVersion")));
     t.push_str(&format!(" Storage Driver: {}\n", st("Driver")));
@@ -467,6 +578,7 @@ fn write_info(out: &mut dyn Write, v: &Value, g: &GlobalOpts) -> Result<()> {
             ));
         }
     }
+    t.push_str(&format!(" Logging Driver: {}\n", st("LoggingDriver")));
     t.push_str(&format!(" Cgroup Driver: {}\n", st("CgroupDriver")));
     t.push_str(&format!(
         " Cgroup Version: {} ({})\n",
@@ -477,6 +589,17 @@ fn write_info(out: &mut dyn Write, v: &Value, g: &GlobalOpts) -> Result<()> {
         " Cgroup Controllers: {}\n",
         list("CgroupControllers").join(" ")
     ));
+    // docker's "Plugins:" block: one line per kind, the drivers space-separated.
+    t.push_str(" Plugins:\n");
+    for kind in ["Volume", "Network", "Log"] {
+        let names: Vec<&str> = v["Plugins"][kind]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.as_str())
+            .collect();
+        t.push_str(&format!("  {kind}: {}\n", names.join(" ")));
+    }
     t.push_str(" Security Options:\n");
     for o in list("SecurityOptions") {
         t.push_str(&format!("  {}\n", o.trim_start_matches("name=")));

@@ -10,6 +10,7 @@ pub mod login;
 pub mod network;
 pub mod pod;
 pub mod short_name;
+pub mod system;
 pub mod volume;
 
 use crate::config::Config;

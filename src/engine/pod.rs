@@ -21,6 +21,10 @@
 //! container cgroup of the pod (`monitor::cgroup_name`), so they bound the sum of the pod's containers.
 //! `--exit-policy stop` is applied by the last member's monitor as it exits ([`member_exited`]), and,
 //! for monitors killed with -9, whenever the pod is looked at.
+//! A pod created with `--infra=false` (podman) has no infra (`PodRecord::infra_id` is empty): its members
+//! share no namespace and only its cgroup; the infra's settings (network, ports, DNS, hosts, shm) are refused.
+//! `--dns*`, `--add-host` and `--no-hosts` reach the members through the infra's resolv.conf and hosts
+//! files, which they bind; `--shm-size` is the size of the pod's shm tmpfs.
 //! Depends on engine::container, state, spec types, network, runtime (the pod cgroup, pids for top), store.
 //! Invariant: a member is only launched while its pod's infra is running, and `rm -f` leaves no process,
 //! mount, netns, veth, forwarder, cgroup or directory of the pod behind.
@@ -37,6 +41,7 @@ pub use crate::state::pod::{ExitPolicy, PodPort};
 use crate::state::{ContainerRecord, Containers, Status};
 use crate::store::{self};
 use crate::time::rfc3339_nano;
+use crate::types::{DnsOptions, HostTarget};
 use anyhow::{Context as _, Result, bail};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -62,6 +67,18 @@ pub struct CreateOptions {
     pub nano_cpus: Option<i64>,
     pub exit_policy: ExitPolicy,
     pub create_command: Vec<String>,
+    /// `--infra=false`: no infra container, so the members share no namespace (podman).
+    pub no_infra: bool,
+    /// `--replace`: remove an existing pod of that name first (podman).
+    pub replace: bool,
+    /// `--shm-size` of the pod's shared /dev/shm, in bytes.
+    pub shm_size: Option<u64>,
+    /// `--no-hosts`: members keep their image's /etc/hosts.
+    pub no_hosts: bool,
+    /// `--dns`, `--dns-search`, `--dns-option`: the infra's resolv.conf, which members share.
+    pub dns: DnsOptions,
+    /// `--add-host`: the infra's /etc/hosts, which members share.
+    pub extra_hosts: Vec<(String, HostTarget)>,
 }
 
 /// Resolve `--share` values as podman does: a list replaces the default set, `+x` adds to it.
@@ -105,6 +122,15 @@ pub fn create(ctx: &Context, opts: CreateOptions) -> Result<String> {
     let paths = &ctx.paths;
     paths.ensure()?;
     let pods = Pods::new(paths);
+    if opts.replace
+        && let Some(name) = &opts.name
+        && pods
+            .lookup(name)
+            .is_ok_and(|id| pods.load(&id).is_ok_and(|p| p.name == *name))
+    {
+        // podman's --replace: the pod of that name goes first, running or not.
+        remove(ctx, name, true).with_context(|| format!("replacing pod {name}"))?;
+    }
     let id = pods.new_id()?;
     let dir = pods.dir(&id);
     store::create_private_dir(&dir)?;
@@ -113,7 +139,12 @@ pub fn create(ctx: &Context, opts: CreateOptions) -> Result<String> {
         let _ = fs::remove_dir_all(&dir);
         return Err(e);
     }
-    match create_infra(ctx, &pods, &id, &name, &opts) {
+    let created = if opts.no_infra {
+        create_without_infra(&pods, &id, &name, &opts)
+    } else {
+        create_infra(ctx, &pods, &id, &name, &opts)
+    };
+    match created {
         Ok(()) => Ok(id),
         Err(e) => {
             let _ = pods.release_name(&name, &id);
@@ -192,6 +223,8 @@ fn create_infra(
         network: network.clone(),
         net: network::NetOptions {
             ports,
+            extra_hosts: opts.extra_hosts.clone(),
+            dns: opts.dns.clone(),
             ..Default::default()
         },
         pod: Some(id.to_string()),
@@ -227,6 +260,10 @@ fn create_infra(
             exit_policy: opts.exit_policy,
             create_command: opts.create_command.clone(),
             infra_id: infra_id.clone(),
+            shm_size: opts.shm_size,
+            no_hosts: opts.no_hosts,
+            dns: opts.dns.clone(),
+            extra_hosts: opts.extra_hosts.clone(),
         };
         pods.save(&rec)
     })();
@@ -235,6 +272,42 @@ fn create_infra(
         return Err(e);
     }
     Ok(())
+}
+
+/// `pod create --infra=false`: only the record. Without an infra there is nothing to hold namespaces,
+/// so the pod shares none, and the settings that belong to the infra are refused (podman's rules).
+fn create_without_infra(pods: &Pods, id: &str, name: &str, opts: &CreateOptions) -> Result<()> {
+    let infra_only = [
+        (!opts.ports.is_empty(), "-p"),
+        (!opts.network.is_empty(), "--network"),
+        (opts.hostname.is_some(), "--hostname"),
+        (!opts.dns.servers.is_empty(), "--dns"),
+        (!opts.dns.search.is_empty(), "--dns-search"),
+        (!opts.dns.options.is_empty(), "--dns-option"),
+        (!opts.extra_hosts.is_empty(), "--add-host"),
+        (opts.no_hosts, "--no-hosts"),
+        (opts.shm_size.is_some(), "--shm-size"),
+    ];
+    if let Some((_, flag)) = infra_only.iter().find(|(set, _)| *set) {
+        bail!("cannot set {flag} on a pod without an infra container: the pod shares no namespace");
+    }
+    if !opts.share.is_empty() && opts.share != resolve_share(&[])? {
+        bail!("you must have an infra container to share namespaces");
+    }
+    pods.save(&PodRecord {
+        id: id.to_string(),
+        name: name.to_string(),
+        created: rfc3339_nano(SystemTime::now()),
+        labels: opts.labels.clone(),
+        share: Vec::new(),
+        hostname: String::new(),
+        network: String::new(),
+        memory: opts.memory,
+        nano_cpus: opts.nano_cpus,
+        exit_policy: opts.exit_policy,
+        create_command: opts.create_command.clone(),
+        ..Default::default()
+    })
 }
 
 /// The infra's image layer: the mount points docker's default mounts and our binds need, nothing else.
@@ -487,13 +560,21 @@ pub fn inspect(ctx: &Context, query: &str) -> Result<Value> {
         "Labels": r.labels,
         "CreateCgroup": true,
         "CgroupPath": crate::monitor::pod_cgroup_name(&r.id),
-        "CreateInfra": true,
+        "CreateInfra": r.has_infra(),
         "InfraContainerID": r.infra_id,
         "InfraConfig": {
             "PortBindings": ports,
             "HostNetwork": r.network == "host",
             "Networks": if r.network == "none" || r.network == "host" { vec![] } else { vec![r.network.clone()] },
             "NetworkOptions": null,
+            "DNSServer": r.dns.servers,
+            "DNSSearch": r.dns.search,
+            "DNSOption": r.dns.options,
+            "NoManageHosts": r.no_hosts,
+            "HostAdd": r.extra_hosts.iter().map(|(h, t)| match t {
+                HostTarget::Ip(ip) => format!("{h}:{ip}"),
+                HostTarget::HostGateway => format!("{h}:host-gateway"),
+            }).collect::<Vec<_>>(),
             "pid_ns": if r.shares("pid") { "pod" } else { "private" },
             "userns": "host",
         },
@@ -509,7 +590,7 @@ pub fn inspect(ctx: &Context, query: &str) -> Result<Value> {
         "CPUPeriod": if r.nano_cpus.is_some() { 100_000 } else { 0 },
         "InfraPid": infra.filter(|i| i.state.is_running()).map(|i| i.state.pid).unwrap_or(0),
         "ShmDir": if r.shares("ipc") { json!(Pods::new(paths).shm_dir(&r.id)) } else { json!("") },
-        "InfraDir": c.dir(&r.infra_id),
+        "InfraDir": if r.has_infra() { json!(c.dir(&r.infra_id)) } else { json!("") },
     }))
 }
 
@@ -551,7 +632,7 @@ pub fn start(ctx: &Context, query: &str) -> Result<String> {
     let paths = &ctx.paths;
     let s = get(ctx, query)?;
     let c = Containers::new(paths);
-    if !c.peek(&s.record.infra_id)?.is_running() {
+    if s.record.has_infra() && !c.peek(&s.record.infra_id)?.is_running() {
         let _l = Pods::new(paths).lock(&s.record.id)?;
         if !c.peek(&s.record.infra_id)?.is_running() {
             ctr::start(ctx, &s.record.infra_id, false)
@@ -575,6 +656,10 @@ fn stop_infra(ctx: &Context, pod: &PodRecord) -> Result<()> {
     let paths = &ctx.paths;
     let pods = Pods::new(paths);
     let _l = pods.lock(&pod.id)?;
+    if !pod.has_infra() {
+        let _ = remove_cgroup(&pod.id);
+        return Ok(());
+    }
     ctr::stop(ctx, &pod.infra_id, Some(10), None)?;
     network::teardown(paths, &pod.infra_id).context("tearing down the pod's network")?;
     unmount_shm(&pods, &pod.id)?;
@@ -689,16 +774,23 @@ pub fn remove(ctx: &Context, query: &str, force: bool) -> Result<String> {
     for m in members(&s) {
         rep.record(&m.record.id, ctr::remove(ctx, &m.record.id, true, true));
     }
-    // From here on the infra may go (see `guard_infra_removal`).
-    let _ = fs::write(pods.run_dir(&s.record.id).join("removing"), b"");
-    rep.record(
-        &s.record.infra_id,
-        ctr::remove(ctx, &s.record.infra_id, true, true),
-    );
-    rep.record(
-        &s.record.infra_id,
-        network::teardown(paths, &s.record.infra_id),
-    );
+    if s.record.has_infra() {
+        // From here on the infra may go (see `guard_infra_removal`). A pod that never started has no run
+        // dir yet: without the marker the infra would refuse to go, and `pod rm -f` would fail.
+        let marked = store::create_private_dir(&pods.run_dir(&s.record.id)).and_then(|()| {
+            fs::write(pods.run_dir(&s.record.id).join("removing"), b"")
+                .context("marking the pod as being removed")
+        });
+        rep.record(&s.record.id, marked);
+        rep.record(
+            &s.record.infra_id,
+            ctr::remove(ctx, &s.record.infra_id, true, true),
+        );
+        rep.record(
+            &s.record.infra_id,
+            network::teardown(paths, &s.record.infra_id),
+        );
+    }
     rep.record(&s.record.id, unmount_shm(&pods, &s.record.id));
     rep.record(&s.record.id, remove_cgroup(&s.record.id));
     rep.into_result("removing", &s.record.name)?;

@@ -12,6 +12,7 @@ use crate::state::{
     release_reservation, reserve, validate_name,
 };
 use crate::store::{self, FileLock, Paths};
+use crate::types::{DnsOptions, HostTarget};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -61,7 +62,7 @@ pub struct PodPort {
 }
 
 /// `pod.json`: what the pod is, written once at create.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PodRecord {
     pub id: String,
     pub name: String,
@@ -79,12 +80,30 @@ pub struct PodRecord {
     pub exit_policy: ExitPolicy,
     /// The command line that created the pod (podman's CreateCommand).
     pub create_command: Vec<String>,
+    /// Empty for a pod created with `--infra=false` (its members share no namespace, podman).
     pub infra_id: String,
+    /// `--shm-size` of the pod's shared /dev/shm, in bytes (None: docker's 64 MiB).
+    #[serde(default)]
+    pub shm_size: Option<u64>,
+    /// `--no-hosts`: members keep their image's /etc/hosts (podman).
+    #[serde(default)]
+    pub no_hosts: bool,
+    /// `--dns`, `--dns-search`, `--dns-option` of the pod (the infra's resolv.conf, which members share).
+    #[serde(default)]
+    pub dns: DnsOptions,
+    /// `--add-host` entries of the pod (the infra's /etc/hosts, which members share).
+    #[serde(default)]
+    pub extra_hosts: Vec<(String, HostTarget)>,
 }
 
 impl PodRecord {
     pub fn shares(&self, ns: &str) -> bool {
         self.share.iter().any(|s| s == ns)
+    }
+
+    /// False for a pod created with `--infra=false`.
+    pub fn has_infra(&self) -> bool {
+        !self.infra_id.is_empty()
     }
 }
 
@@ -260,6 +279,7 @@ mod tests {
             exit_policy: ExitPolicy::Continue,
             create_command: vec![],
             infra_id: String::new(),
+            ..Default::default()
         };
         pods.save(&rec).unwrap();
         pods.reserve_name("web", &id).unwrap();

@@ -156,8 +156,9 @@ pub(crate) fn is_mountpoint(path: &Path) -> bool {
     a.dev() != b.dev()
 }
 
-/// Mount the pod's shared /dev/shm (a tmpfs, 64 MiB as docker's default) unless it is mounted.
-fn mount_shm(pods: &Pods, id: &str) -> Result<PathBuf> {
+/// Mount the pod's shared /dev/shm (a tmpfs of `size` bytes, 64 MiB as docker's default, podman's
+/// `--shm-size`) unless it is mounted.
+fn mount_shm(pods: &Pods, id: &str, size: Option<u64>) -> Result<PathBuf> {
     let shm = pods.shm_dir(id);
     fs::create_dir_all(&shm).with_context(|| format!("creating {}", shm.display()))?;
     // Rootless, berth cannot mount on the host: the directory itself (on the run root, a tmpfs under
@@ -170,7 +171,7 @@ fn mount_shm(pods: &Pods, id: &str) -> Result<PathBuf> {
             nix::mount::MsFlags::MS_NOSUID
                 | nix::mount::MsFlags::MS_NODEV
                 | nix::mount::MsFlags::MS_NOEXEC,
-            Some("mode=1777,size=65536k"),
+            Some(format!("mode=1777,size={}", size.unwrap_or(64 << 20)).as_str()),
         )
         .with_context(|| format!("mounting the pod's shm at {}", shm.display()))?;
     }
@@ -190,6 +191,10 @@ pub fn prepare_start(ctx: &Context, rec: &ContainerRecord) -> Result<Vec<String>
     let pod = pods.load(pod_id)?;
     if pod.infra_id == rec.id {
         return prepare_infra(paths, &pods, &pod);
+    }
+    if !pod.has_infra() {
+        // `--infra=false`: nothing to join; the member only runs inside the pod's cgroup (its limits).
+        return create_cgroup(paths, &pod);
     }
     let c = Containers::new(paths);
     let (infra_pid, warnings) = {
@@ -233,6 +238,12 @@ pub fn prepare_start(ctx: &Context, rec: &ContainerRecord) -> Result<Vec<String>
         for f in ["hosts", "resolv.conf", "hostname"] {
             set_bind(&mut spec, &format!("/etc/{f}"), &infra_dir.join(f), &opts)?;
         }
+        if pod.no_hosts {
+            // podman's `--no-hosts`: the members see their image's own /etc/hosts.
+            if let Some(m) = spec["mounts"].as_array_mut() {
+                m.retain(|m| m["destination"] != "/etc/hosts");
+            }
+        }
     }
     if pod.shares("ipc") {
         set_bind(
@@ -251,7 +262,7 @@ fn prepare_infra(paths: &Paths, pods: &Pods, pod: &PodRecord) -> Result<Vec<Stri
     let warnings = create_cgroup(paths, pod)?;
     let mut spec = read_spec(&c, &pod.infra_id)?;
     if pod.shares("ipc") {
-        let shm = mount_shm(pods, &pod.id)?;
+        let shm = mount_shm(pods, &pod.id, pod.shm_size)?;
         set_bind(
             &mut spec,
             "/dev/shm",
