@@ -136,7 +136,7 @@ fn info_reports_store_paths_and_host_facts() {
         s.path().join("root").display().to_string()
     );
     assert_eq!(v["RunRoot"], s.path().join("run").display().to_string());
-    assert_eq!(v["Driver"], "overlay");
+    assert_eq!(v["Driver"], "overlay2");
     assert_eq!(v["Containers"], 0);
     assert_eq!(v["Images"], 0);
     assert_eq!(v["OSType"], "linux");
@@ -191,7 +191,7 @@ fn info_human_output_names_the_store() {
         )),
         "{text}"
     );
-    assert!(text.contains(" Storage Driver: overlay\n"), "{text}");
+    assert!(text.contains(" Storage Driver: overlay2\n"), "{text}");
     assert!(text.contains(" Cgroup Version: "), "{text}");
 }
 
@@ -411,7 +411,7 @@ fn debug_flag_shows_debug_lines_on_stderr() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(out.stdout, b"overlay\n");
+    assert_eq!(out.stdout, b"overlay2\n");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.lines()

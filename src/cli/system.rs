@@ -446,7 +446,7 @@ pub fn info_data(paths: &Paths, g: &GlobalOpts) -> Value {
         "ContainersPaused": counts.paused,
         "ContainersStopped": counts.stopped,
         "Images": count_images(&paths.images_json()),
-        "Driver": "overlay",
+        "Driver": "overlay2",
         // The filesystem under the data root, as docker reports it (statfs f_type: ext4 is "extfs").
         "DriverStatus": [["Backing Filesystem", system::backing_filesystem(&paths.root)], ["Native Overlay Diff", "true"]],
         "CgroupDriver": "cgroupfs",
