@@ -102,6 +102,26 @@ fn diff_lists_only_the_containers_own_changes() {
 }
 
 #[test]
+fn rootless_diff_lists_only_the_containers_own_changes() {
+    let (env, image) = TestEnv::rootless().with_image(crate::support::fixtures::BUSYBOX);
+    let name = unique("rldf");
+    env.run([
+        "run",
+        "--name",
+        &name,
+        &image,
+        "sh",
+        "-c",
+        "touch /made-here; rm /etc/group",
+    ])
+    .assert_ok();
+    env.run(["diff", &name])
+        .assert_ok()
+        .assert_stdout_eq("C /etc\nD /etc/group\nA /made-here\n");
+    env.run(["rm", &name]).assert_ok();
+}
+
+#[test]
 fn commit_keeps_the_runtimes_variables_out_of_the_image() {
     let (env, image) = busybox_world();
     let name = unique("ce");
@@ -236,6 +256,41 @@ fn network_flag_takes_a_network_id_or_unique_prefix() {
     .assert_stdout_eq("joined\n");
     // The container is recorded on the network's name, as docker resolves the id.
     assert_eq!(ps_column(&env, &name, "{{.Networks}}"), net);
+    // A fixed address is fine on a user-defined network.
+    let subnet = env
+        .run([
+            "network",
+            "inspect",
+            "-f",
+            "{{(index .IPAM.Config 0).Subnet}}",
+            &net,
+        ])
+        .assert_ok()
+        .stdout()
+        .trim()
+        .to_string();
+    let base = subnet
+        .split('/')
+        .next()
+        .unwrap()
+        .rsplit_once('.')
+        .unwrap()
+        .0;
+    let fixed = format!("{base}.77");
+    env.run([
+        "run",
+        "--rm",
+        "--network",
+        &net,
+        "--ip",
+        &fixed,
+        &image,
+        "sh",
+        "-c",
+        "ip addr show eth0",
+    ])
+    .assert_ok()
+    .assert_stdout_has(&format!("inet {fixed}/"));
     let full = unique("onfull");
     env.run(["create", "--name", &full, "--network", &id, &image])
         .assert_ok();
