@@ -210,9 +210,26 @@ fn run_and_create_validate_as_docker_does() {
     }
     // Nothing was left behind by the refusals.
     env.run(["ps", "-aq"]).assert_ok().assert_stdout_eq("");
-    // As many CPUs as the host has is fine.
-    env.run(["run", "--rm", "--cpus", &n.to_string(), &image, "true"])
-        .assert_ok();
+    // As many CPUs as the host has is fine; update checks the same range.
+    let name = unique("cpus");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--cpus",
+        &n.to_string(),
+        &image,
+        "sleep",
+        "1000",
+    ])
+    .assert_ok();
+    env.run(["update", "--cpus", &too_many, &name])
+        .assert_code(1)
+        .assert_stderr_has(&format!(
+            "Range of CPUs is from 0.01 to {n}.00, as there are only {n} CPUs available"
+        ));
+    env.run(["rm", "-f", &name]).assert_ok();
     // -p with the host's network: a warning, and the container runs.
     let out = env.run([
         "run",

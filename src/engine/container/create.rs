@@ -178,16 +178,22 @@ fn host_cpus() -> usize {
         .unwrap_or(1)
 }
 
+/// `--cpus` (in billionths) against the host's CPU count, in docker's words; `update` checks the same.
+pub(super) fn check_cpus(nano_cpus: i64) -> Result<()> {
+    let cpus = host_cpus();
+    if nano_cpus < 0 || nano_cpus > cpus as i64 * 1_000_000_000 {
+        anyhow::bail!(
+            "Range of CPUs is from 0.01 to {cpus}.00, as there are only {cpus} CPUs available"
+        );
+    }
+    Ok(())
+}
+
 /// docker's daemon-side checks of a new container's settings, in its words (moby
 /// `verifyPlatformContainerResources`, `validateEndpointSettings`).
 fn validate(opts: &ContainerConfig) -> Result<()> {
     if let Some(n) = opts.resources.nano_cpus {
-        let cpus = host_cpus();
-        if n < 0 || n > cpus as i64 * 1_000_000_000 {
-            anyhow::bail!(
-                "Range of CPUs is from 0.01 to {cpus}.00, as there are only {cpus} CPUs available"
-            );
-        }
+        check_cpus(n)?;
     }
     // A fixed address needs a network whose subnet the user chose: never the predefined ones.
     if opts.net.ip.is_some()
