@@ -5,6 +5,7 @@ mod support;
 
 mod cli;
 mod container_ops;
+mod container_parity;
 mod containers;
 mod devices;
 mod images;

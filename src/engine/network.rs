@@ -123,6 +123,19 @@ pub fn find(paths: &Paths, reference: &str) -> Result<NetworkInfo> {
     }
 }
 
+/// `run`/`create --network`: the stored name of the network `reference` names (a name, a full id or a
+/// unique id prefix, as [`find`] looks them up), so the container's record keeps a name. The modes
+/// (`bridge`, `default`, `none`, `host`, `container:<ref>`) pass unchanged.
+pub fn container_network(paths: &Paths, reference: &str) -> Result<String> {
+    if matches!(reference, "" | "default" | "bridge" | "none" | "host")
+        || reference.starts_with("container:")
+        || ipam::try_load(paths, reference)?.is_some()
+    {
+        return Ok(reference.to_string());
+    }
+    Ok(find(paths, reference)?.name)
+}
+
 /// docker's `network inspect` JSON for one network.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]

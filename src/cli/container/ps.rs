@@ -248,7 +248,11 @@ fn ps_field(
     }
 }
 
-/// docker's `top`: run the host's `ps` and keep the rows of the container's processes (moby does the same).
+/// docker's `top`: run the host's `ps` and keep the rows of the container's processes (moby
+/// `daemon/top_unix.go` does the same). The pids are passed to `ps` with `-q`, as moby does: without an
+/// explicit selection, `ps -o pid,args` lists only the caller's own processes on its own terminal, so a
+/// container's would be missing from a terminal or when it runs as another user. Options that cannot be
+/// combined with `-q` (`f`) are retried without it.
 pub(super) fn top(p: &crate::engine::Context, container: &str, ps_args: &[String]) -> Result<i32> {
     let pids = ctr::pids(p, container)?;
     let args: Vec<String> = if ps_args.is_empty() {
@@ -256,12 +260,28 @@ pub(super) fn top(p: &crate::engine::Context, container: &str, ps_args: &[String
     } else {
         ps_args.to_vec()
     };
-    let out = std::process::Command::new("ps")
-        .args(&args)
-        .output()
-        .context("running ps")?;
+    let select = format!(
+        "-q{}",
+        pids.iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let run = |extra: Option<&str>| {
+        std::process::Command::new("ps")
+            .args(&args)
+            .args(extra)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .context("running ps")
+    };
+    let mut out = run(Some(&select))?;
     if !out.status.success() {
-        bail!("ps: {}", String::from_utf8_lossy(&out.stderr).trim());
+        out = run(None)?;
+    }
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        bail!("ps: {}", err.lines().next().unwrap_or("failed").trim());
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let mut lines = text.lines();
@@ -269,7 +289,7 @@ pub(super) fn top(p: &crate::engine::Context, container: &str, ps_args: &[String
     let pid_col = header
         .split_whitespace()
         .position(|h| h == "PID")
-        .context("ps output has no PID column")?;
+        .context("Couldn't find PID field in ps output")?;
     let mut w = stdout();
     writeln!(w, "{header}")?;
     for l in lines {

@@ -445,6 +445,11 @@ pub(super) fn create_from_flags(
         crate::cli::pod::join_pod(p, pod, &mut opts)?;
     }
     let (info, storage) = resolve_image(g, &image, &flags.pull, flags.quiet)?;
+    // docker's daemon warns and creates the container anyway (moby `verifyPlatformContainerSettings`):
+    // a container on the host's network is reached on the host's ports directly.
+    if opts.network == "host" && !opts.net.ports.is_empty() {
+        eprintln!("WARNING: Published ports are discarded when using host network mode");
+    }
     // The rootless overlay driver is fixed at create: the upper dir is written in that driver's format.
     opts.rootless_storage = (storage != Default::default()).then_some(storage);
     match id {
@@ -509,7 +514,11 @@ fn resolve_image(
         }
         match ev {
             ctr::PullEvent::Starting(_) => {
-                eprintln!("Unable to find image '{shown}' locally");
+                // docker/cli `container/create.go`: only the pull of a missing image says so; `--pull
+                // always` pulls first and prints the pull's own lines.
+                if policy == ctr::PullPolicy::Missing {
+                    eprintln!("Unable to find image '{shown}' locally");
+                }
                 // The repository the pull asks for: a registries.conf alias may name another one.
                 let first = crate::engine::short_name::candidates(&ctx.config, name)
                     .ok()

@@ -357,6 +357,14 @@ pub fn commit(ctx: &Context, query: &str, o: &CommitOptions) -> Result<String> {
             }
         }
     }
+    // docker commits the container's Config.Env, its `-e` over its image's; what the runtime adds for
+    // the process alone (HOSTNAME, HOME, TERM, a default PATH) is not part of it.
+    let env = config_env(&rec.image_config.env, &rec.config.env);
+    if env.is_empty() {
+        cfg.remove("Env");
+    } else {
+        cfg.insert("Env".into(), json!(env));
+    }
     apply_changes(&mut cfg, &o.changes)?;
 
     for d in [paths.ingest_dir(), paths.locks_dir()] {
@@ -459,6 +467,22 @@ fn runtime_mount_points(upper: &Path, image_layers: &[PathBuf]) -> Vec<PathBuf> 
                 .any(|l| std::fs::symlink_metadata(l.join(rel)).is_ok())
     })
     .collect()
+}
+
+/// docker's Config.Env of a container (moby `daemon.merge`): the user's variables as given, then each of
+/// the image's whose name the user did not set.
+fn config_env(image: &[String], user: &[String]) -> Vec<String> {
+    let key = |kv: &str| kv.split_once('=').map_or(kv, |(k, _)| k).to_string();
+    let user_keys: Vec<String> = user.iter().map(|kv| key(kv)).collect();
+    user.iter()
+        .cloned()
+        .chain(
+            image
+                .iter()
+                .filter(|kv| !user_keys.contains(&key(kv)))
+                .cloned(),
+        )
+        .collect()
 }
 
 fn push_array(obj: &mut Map<String, Value>, key: &str, v: Value) {
@@ -570,6 +594,17 @@ pub fn export_to_file(ctx: &Context, query: &str, file: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn committed_env_is_the_users_over_the_images_without_runtime_additions() {
+        let image = vec!["PATH=/img/bin".to_string(), "A=image".to_string()];
+        assert_eq!(
+            config_env(&image, &["A=user".into(), "B=2".into()]),
+            vec!["A=user", "B=2", "PATH=/img/bin"]
+        );
+        assert_eq!(config_env(&image, &[]), image);
+        assert!(config_env(&[], &[]).is_empty());
+    }
 
     #[test]
     fn changes_follow_dockerfile_forms() {

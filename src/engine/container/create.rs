@@ -120,6 +120,9 @@ pub fn create_with_id(
 ) -> Result<String> {
     let paths = &ctx.paths;
     paths.ensure()?;
+    let mut opts = opts;
+    validate(&opts)?;
+    opts.network = crate::engine::network::container_network(paths, &opts.network)?;
     let c = Containers::new(paths);
     // What a monitor killed with -9 left in the trash goes with the next container (one readdir when
     // there is nothing).
@@ -158,6 +161,50 @@ pub fn create_with_id(
             Err(e)
         }
     }
+}
+
+/// The CPUs this process may run on (Go's `runtime.NumCPU`, which docker's check uses: the affinity mask).
+fn host_cpus() -> usize {
+    use nix::sched::{CpuSet, sched_getaffinity};
+    sched_getaffinity(nix::unistd::Pid::from_raw(0))
+        .map(|set| {
+            (0..CpuSet::count())
+                .filter(|&i| set.is_set(i).unwrap_or(false))
+                .count()
+        })
+        .ok()
+        .filter(|&n| n > 0)
+        .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+        .unwrap_or(1)
+}
+
+/// `--cpus` (in billionths) against the host's CPU count, in docker's words; `update` checks the same.
+pub(super) fn check_cpus(nano_cpus: i64) -> Result<()> {
+    let cpus = host_cpus();
+    if nano_cpus < 0 || nano_cpus > cpus as i64 * 1_000_000_000 {
+        anyhow::bail!(
+            "Range of CPUs is from 0.01 to {cpus}.00, as there are only {cpus} CPUs available"
+        );
+    }
+    Ok(())
+}
+
+/// docker's daemon-side checks of a new container's settings, in its words (moby
+/// `verifyPlatformContainerResources`, `validateEndpointSettings`).
+fn validate(opts: &ContainerConfig) -> Result<()> {
+    if let Some(n) = opts.resources.nano_cpus {
+        check_cpus(n)?;
+    }
+    // A fixed address needs a network whose subnet the user chose: never the predefined ones.
+    if opts.net.ip.is_some()
+        && (matches!(
+            opts.network.as_str(),
+            "" | "default" | "bridge" | "none" | "host"
+        ) || opts.network.starts_with("container:"))
+    {
+        anyhow::bail!("user specified IP address is supported on user defined networks only");
+    }
+    Ok(())
 }
 
 fn create_files(

@@ -14,7 +14,8 @@ pub enum PullPolicy {
 
 /// What `resolve_image` tells its caller about a pull it does (docker prints these on stderr).
 pub enum PullEvent<'a> {
-    /// About to pull `name` ("Unable to find image ... locally").
+    /// About to pull `name`: docker says "Unable to find image ... locally" first when the policy is
+    /// `missing`; with `always` (the image may be present) only the pull's own lines.
     Starting(&'a str),
     /// The pull finished ("Digest: ...", "Status: ...").
     Done(&'a crate::engine::image::PullReport),

@@ -55,7 +55,8 @@ pub(super) fn wait_stopped(c: &Containers, id: &str, timeout: Duration) -> Resul
 }
 
 /// `stop`: the stop signal (`signal`, else the container's StopSignal, else SIGTERM), then SIGKILL after
-/// `timeout` seconds (docker default 10).
+/// `timeout` seconds (docker default 10; negative: no SIGKILL). Returns once the container has exited
+/// and its monitor has recorded the exit, as docker's does.
 pub fn stop(
     ctx: &Context,
     query: &str,
@@ -79,7 +80,9 @@ pub fn stop(
         }
         signal(&st, signal_override.unwrap_or_else(|| stop_signal(&rec)))?;
     }
-    if secs >= 0 && wait_stopped(&c, &id, Duration::from_secs(secs as u64))? {
+    // docker: a negative timeout waits for the payload as long as it takes (moby `containerStop`).
+    let grace = u64::try_from(secs).unwrap_or(u64::from(u32::MAX));
+    if wait_stopped(&c, &id, Duration::from_secs(grace))? {
         return Ok(());
     }
     {
@@ -87,7 +90,9 @@ pub fn stop(
         let st = c.refresh(&id)?;
         signal(&st, libc::SIGKILL)?;
     }
-    wait_stopped(&c, &id, Duration::from_secs(30))?;
+    if !wait_stopped(&c, &id, KILL_WAIT)? {
+        bail!("container {id} did not exit within {KILL_WAIT:?} of SIGKILL");
+    }
     Ok(())
 }
 
@@ -102,24 +107,41 @@ pub(super) fn disable_restart(c: &Containers, id: &str, st: &ContainerState) -> 
     c.save_state(id, &st)
 }
 
-/// `kill -s SIG`.
+/// `kill -s SIG`. With SIGKILL (the default) it returns once the container has exited and its monitor
+/// has recorded the exit, as docker's does (moby `daemon.Kill` waits for the container to stop): a
+/// following `inspect` or `ps` sees it exited. Any other signal returns once it is sent.
 pub fn kill(ctx: &Context, query: &str, sig: i32) -> Result<()> {
     let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
-    let _l = c.lock(&id)?;
-    let st = c.refresh(&id)?;
-    if !st.is_running() {
-        bail!(InvalidState(format!(
-            "cannot kill container: {query}: container {id} is not running"
-        )));
+    {
+        let _l = c.lock(&id)?;
+        let st = c.refresh(&id)?;
+        if !st.is_running() {
+            bail!(InvalidState(format!(
+                "cannot kill container: {query}: container {id} is not running"
+            )));
+        }
+        // docker: killing with SIGKILL or the container's stop signal is a manual stop (ExitOnNext).
+        if sig == libc::SIGKILL || sig == stop_signal(&c.load_record(&id)?) {
+            disable_restart(&c, &id, &st)?;
+        }
+        if st.status == Status::Paused && sig == libc::SIGKILL {
+            // A frozen cgroup's processes die only once thawed (docker thaws before killing too).
+            let _ = crate::runtime::cgroup::thaw(&monitor::cgroup_name(&c.load_record(&id)?));
+        }
+        signal(&st, sig)?;
     }
-    // docker: killing with SIGKILL or the container's stop signal is a manual stop (ExitOnNext).
-    if sig == libc::SIGKILL || sig == stop_signal(&c.load_record(&id)?) {
-        disable_restart(&c, &id, &st)?;
+    // Without the lock: the monitor takes it to record the exit.
+    if sig == libc::SIGKILL && !wait_stopped(&c, &id, KILL_WAIT)? {
+        bail!("container {id} did not exit within {KILL_WAIT:?} of SIGKILL");
     }
-    signal(&st, sig)
+    Ok(())
 }
+
+/// How long `kill` and `stop` wait for a container to go after SIGKILL (moby waits 10 s, then polls the
+/// pid; a monitor still recording the exit and tearing down its network can take a few seconds more).
+const KILL_WAIT: Duration = Duration::from_secs(30);
 
 /// `wait`: block until the container exits, return its exit code.
 pub fn wait(ctx: &Context, query: &str) -> Result<i32> {

@@ -56,6 +56,7 @@ fn merge(o: &ContainerConfig, u: &UpdateOptions) -> Result<ContainerConfig> {
         n.resources.memory_swap = Some(s);
     }
     if let Some(c) = u.resources.nano_cpus {
+        super::create::check_cpus(c)?;
         n.resources.nano_cpus = (c > 0).then_some(c);
     }
     if let Some(s) = u.resources.cpu_shares {
