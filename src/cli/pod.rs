@@ -216,16 +216,16 @@ pub fn run(cmd: PodCommand, g: &GlobalOpts) -> Result<i32> {
             names,
             pod,
         } => logs(&p, &pod, follow, timestamps, &tail, names),
-        PodSub::Start { pods } => each(&pods, |q| engine::start(&p, q)),
-        PodSub::Stop { time, pods } => each(&pods, |q| engine::stop(&p, q, time)),
-        PodSub::Restart { pods } => each(&pods, |q| engine::restart(&p, q)),
+        PodSub::Start { pods } => for_each_arg(&pods, |q| engine::start(&p, q)),
+        PodSub::Stop { time, pods } => for_each_arg(&pods, |q| engine::stop(&p, q, time)),
+        PodSub::Restart { pods } => for_each_arg(&pods, |q| engine::restart(&p, q)),
         PodSub::Kill { signal, pods } => {
             let sig = crate::engine::container::parse_signal(&signal)?;
-            each(&pods, |q| engine::kill(&p, q, sig))
+            for_each_arg(&pods, |q| engine::kill(&p, q, sig))
         }
-        PodSub::Pause { pods } => each(&pods, |q| engine::set_paused(&p, q, true)),
-        PodSub::Unpause { pods } => each(&pods, |q| engine::set_paused(&p, q, false)),
-        PodSub::Rm { force, pods } => each(&pods, |q| engine::remove(&p, q, force)),
+        PodSub::Pause { pods } => for_each_arg(&pods, |q| engine::set_paused(&p, q, true)),
+        PodSub::Unpause { pods } => for_each_arg(&pods, |q| engine::set_paused(&p, q, false)),
+        PodSub::Rm { force, pods } => for_each_arg(&pods, |q| engine::remove(&p, q, force)),
         PodSub::Prune { force } => prune(&p, force),
         PodSub::Exists { pod } => Ok(if engine::exists(&p, &pod) { 0 } else { 1 }),
     }
@@ -233,7 +233,7 @@ pub fn run(cmd: PodCommand, g: &GlobalOpts) -> Result<i32> {
 
 /// Run a verb on each pod, printing the full pod id of each success (podman) and every error; exit 1 if
 /// any failed.
-fn each(pods: &[String], mut f: impl FnMut(&str) -> Result<String>) -> Result<i32> {
+fn for_each_arg(pods: &[String], mut f: impl FnMut(&str) -> Result<String>) -> Result<i32> {
     let mut code = 0;
     for q in pods {
         match f(q) {

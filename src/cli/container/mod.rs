@@ -291,13 +291,13 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
         Verb::Exec(a) => exec::exec_cmd(&p, a),
         Verb::Stop(a) => {
             let sig = stop_signal_flag(&a)?;
-            each(&a.containers, |c| {
+            for_each_arg(&a.containers, |c| {
                 ctr::stop(&p, c, a.time, sig).map(|_| Some(c.to_string()))
             })
         }
         Verb::Restart(a) => {
             let sig = stop_signal_flag(&a)?;
-            each(&a.containers, |c| {
+            for_each_arg(&a.containers, |c| {
                 ctr::stop(&p, c, a.time, sig)?;
                 ctr::start(&p, c, false)?;
                 Ok(Some(c.to_string()))
@@ -306,14 +306,14 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
         Verb::Kill(a) => {
             let sig = crate::engine::container::parse_signal(&a.signal)
                 .map_err(|_| exit_err(1, &anyhow::anyhow!("invalid signal: {}", a.signal)))?;
-            each(&a.containers, |c| {
+            for_each_arg(&a.containers, |c| {
                 ctr::kill(&p, c, sig).map(|_| Some(c.to_string()))
             })
         }
-        Verb::Rm(a) => each(&a.containers, |c| {
+        Verb::Rm(a) => for_each_arg(&a.containers, |c| {
             ctr::remove(&p, c, a.force, a.volumes).map(|_| Some(c.to_string()))
         }),
-        Verb::Wait(a) => each(&a.containers, |c| {
+        Verb::Wait(a) => for_each_arg(&a.containers, |c| {
             ctr::wait(&p, c).map(|code| Some(code.to_string()))
         }),
         Verb::Inspect(a) => inspect_cmd(&p, &a),
@@ -324,10 +324,10 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             ctr::rename(&p, &container, &new_name)?;
             Ok(0)
         }
-        Verb::Pause(a) => each(&a.containers, |c| {
+        Verb::Pause(a) => for_each_arg(&a.containers, |c| {
             ctr::set_paused(&p, c, true).map(|_| Some(c.to_string()))
         }),
-        Verb::Unpause(a) => each(&a.containers, |c| {
+        Verb::Unpause(a) => for_each_arg(&a.containers, |c| {
             ctr::set_paused(&p, c, false).map(|_| Some(c.to_string()))
         }),
         Verb::Top { container, ps_args } => top(&p, &container, &ps_args),
@@ -408,7 +408,7 @@ fn as_125(e: &anyhow::Error) -> anyhow::Error {
 
 /// Run `f` for every argument: print what it returns, report each failure on stderr, exit 1 if any failed
 /// (docker's `rm a b c`, `stop`, `kill`, `wait`).
-fn each(args: &[String], mut f: impl FnMut(&str) -> Result<Option<String>>) -> Result<i32> {
+fn for_each_arg(args: &[String], mut f: impl FnMut(&str) -> Result<Option<String>>) -> Result<i32> {
     let mut code = 0;
     for a in args {
         match f(a) {

@@ -2,7 +2,7 @@
 //! resolved (pulled per `--pull`), the container created and started.
 
 use super::attach;
-use super::{as_125, each, exit_err};
+use super::{as_125, exit_err, for_each_arg};
 use crate::cli::{GlobalOpts, human, stdout};
 use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo};
 use crate::types::{ContainerConfig, MountKind, MountRequest, SeccompChoice, Ulimit};
@@ -589,7 +589,7 @@ pub(super) fn start_cmd(p: &crate::engine::Context, a: &StartArgs) -> Result<i32
             true,
         );
     }
-    each(&a.containers, |c| {
+    for_each_arg(&a.containers, |c| {
         ctr::start(p, c, false).map_err(|e| start_err(&e))?;
         Ok(Some(c.to_string()))
     })

@@ -1,6 +1,6 @@
 //! The `volume` command group: create, ls, inspect, rm, prune.
 
-use super::each;
+use super::for_each_arg;
 use super::ps::confirm;
 use crate::cli::{format, human, stdout};
 use crate::engine::volume;
@@ -117,7 +117,7 @@ pub(super) fn volume_cmd(p: &crate::engine::Context, cmd: VolumeCommand) -> Resu
             format::render_inspect(&mut stdout(), f.as_deref(), &values)?;
             Ok(code)
         }
-        VolumeCommand::Rm { force, names } => each(&names, |n| {
+        VolumeCommand::Rm { force, names } => for_each_arg(&names, |n| {
             volume::remove(&p.paths, n, force).map(|_| Some(n.to_string()))
         }),
         VolumeCommand::Prune { force, all } => {
