@@ -4428,7 +4428,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__pod__subcmd__create)
-            opts="-n -p -l -m -D -h -V --name --publish --share --hostname --label --label-file --infra --replace --pod-id-file --dns --dns-search --dns-option --add-host --no-hosts --shm-size --device --network --memory --cpus --exit-policy --root --run-root --config --debug --log-level --help --version"
+            opts="-n -p -l -m -D -h -V --name --publish --share --hostname --label --label-file --infra --replace --pod-id-file --add-host --dns --dns-search --dns-option --no-hosts --shm-size --device --network --memory --cpus --exit-policy --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4478,6 +4478,10 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --add-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4487,10 +4491,6 @@ _berth() {
                     return 0
                     ;;
                 --dns-option)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --add-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

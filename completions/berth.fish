@@ -1272,10 +1272,10 @@ complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcomm
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l label-file -d 'Read in a line delimited file of labels' -r -F
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l infra -d 'Create an infra container for the pod (false: its containers share no namespace)' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l pod-id-file -d 'Write the pod ID to the file' -r -F
-complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l dns -d 'Set custom DNS servers for the pod\'s containers' -r
-complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l dns-search -d 'Set custom DNS search domains for the pod\'s containers' -r
-complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l dns-option -d 'Set DNS options for the pod\'s containers' -r
-complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l add-host -d 'Add a custom host-to-IP mapping (host:ip) to the pod\'s /etc/hosts' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l add-host -d 'Add a custom host-to-IP mapping (host:ip)' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l dns -d 'Set custom DNS servers' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l dns-search -d 'Set custom DNS search domains' -r
+complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l dns-option -d 'Set DNS options' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l shm-size -d 'Size of the pod\'s shared /dev/shm (e.g. 128m)' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l device -d 'Add a host device to the pod\'s containers' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from create" -l network -d 'Connect the pod to a network ("bridge" by default, "none", "host" or a network name)' -r

@@ -706,6 +706,48 @@ mod tests {
     }
 }
 
+/// `--add-host` and the `--dns*` flags, shared by `run`/`create` and `pod create`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct DnsFlags {
+    /// Add a custom host-to-IP mapping (host:ip)
+    #[arg(long = "add-host")]
+    pub add_host: Vec<String>,
+    /// Set custom DNS servers
+    #[arg(long)]
+    pub dns: Vec<String>,
+    /// Set custom DNS search domains
+    #[arg(long = "dns-search")]
+    pub dns_search: Vec<String>,
+    /// Set DNS options
+    #[arg(long = "dns-option")]
+    pub dns_option: Vec<String>,
+}
+
+impl DnsFlags {
+    /// The resolver settings and extra /etc/hosts entries, parsed with docker's rules and wording.
+    pub fn parse(&self) -> Result<(DnsOptions, Vec<(String, HostTarget)>)> {
+        let servers = self
+            .dns
+            .iter()
+            .map(|d| {
+                d.parse()
+                    .map_err(|_| anyhow::anyhow!("{d} is not an ip address"))
+            })
+            .collect::<Result<Vec<IpAddr>>>()?;
+        let extra_hosts = self
+            .add_host
+            .iter()
+            .map(|h| parse_add_host(h))
+            .collect::<Result<Vec<_>>>()?;
+        let dns = DnsOptions {
+            servers,
+            search: self.dns_search.clone(),
+            options: self.dns_option.clone(),
+        };
+        Ok((dns, extra_hosts))
+    }
+}
+
 /// The networking flags of `run` and `create` besides `--network` and `--hostname` (flattened into
 /// the container flags).
 #[derive(Debug, Clone, Args, Default)]
@@ -720,18 +762,8 @@ pub struct NetFlags {
     /// Add network-scoped alias for the container
     #[arg(long = "network-alias")]
     pub network_alias: Vec<String>,
-    /// Add a custom host-to-IP mapping (host:ip)
-    #[arg(long = "add-host")]
-    pub add_host: Vec<String>,
-    /// Set custom DNS servers
-    #[arg(long)]
-    pub dns: Vec<String>,
-    /// Set custom DNS search domains
-    #[arg(long = "dns-search")]
-    pub dns_search: Vec<String>,
-    /// Set DNS options
-    #[arg(long = "dns-option")]
-    pub dns_option: Vec<String>,
+    #[command(flatten)]
+    pub dns: DnsFlags,
     /// Container MAC address (e.g., 92:d0:c6:0a:29:33)
     #[arg(long = "mac-address")]
     pub mac_address: Option<String>,
@@ -747,19 +779,7 @@ impl NetFlags {
         for p in &self.publish {
             ports.extend(parse_publish(p)?);
         }
-        let extra_hosts = self
-            .add_host
-            .iter()
-            .map(|h| parse_add_host(h))
-            .collect::<Result<Vec<_>>>()?;
-        let servers = self
-            .dns
-            .iter()
-            .map(|d| {
-                d.parse()
-                    .map_err(|_| anyhow::anyhow!("{d} is not an ip address"))
-            })
-            .collect::<Result<Vec<IpAddr>>>()?;
+        let (dns, extra_hosts) = self.dns.parse()?;
         if let Some(m) = &self.mac_address {
             engine::check_mac_address(m)?;
         }
@@ -776,11 +796,7 @@ impl NetFlags {
             publish_all: self.publish_all,
             aliases: self.network_alias.clone(),
             extra_hosts,
-            dns: DnsOptions {
-                servers,
-                search: self.dns_search.clone(),
-                options: self.dns_option.clone(),
-            },
+            dns,
             mac_address: self.mac_address.clone(),
             ip,
         })

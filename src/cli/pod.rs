@@ -10,7 +10,7 @@ use crate::engine::container::Listed;
 use crate::engine::container::LogOptions;
 use crate::engine::pod::{self as engine, CreateOptions};
 use crate::engine::pod::{ExitPolicy, PodPort};
-use crate::types::{ContainerConfig, DnsOptions};
+use crate::types::ContainerConfig;
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
@@ -145,18 +145,9 @@ pub struct CreateArgs {
     /// Write the pod ID to the file
     #[arg(long = "pod-id-file")]
     pub pod_id_file: Option<PathBuf>,
-    /// Set custom DNS servers for the pod's containers
-    #[arg(long)]
-    pub dns: Vec<String>,
-    /// Set custom DNS search domains for the pod's containers
-    #[arg(long = "dns-search")]
-    pub dns_search: Vec<String>,
-    /// Set DNS options for the pod's containers
-    #[arg(long = "dns-option")]
-    pub dns_option: Vec<String>,
-    /// Add a custom host-to-IP mapping (host:ip) to the pod's /etc/hosts
-    #[arg(long = "add-host")]
-    pub add_host: Vec<String>,
+    /// `--add-host` and `--dns*`: they reach the pod's containers through its infra
+    #[command(flatten)]
+    pub dns: super::network::DnsFlags,
     /// Do not create /etc/hosts for the pod: its containers keep their image's
     #[arg(long = "no-hosts")]
     pub no_hosts: bool,
@@ -283,26 +274,14 @@ fn create(p: &crate::engine::Context, a: &CreateArgs) -> Result<i32> {
             ),
         });
     }
-    if a.no_hosts && !a.add_host.is_empty() {
+    if a.no_hosts && !a.dns.add_host.is_empty() {
         // podman's check: the entries would have no /etc/hosts to go to.
         bail!(StatusError {
             code: 125,
             msg: "--no-hosts and --add-host cannot be set together".into(),
         });
     }
-    let servers = a
-        .dns
-        .iter()
-        .map(|d| {
-            d.parse()
-                .map_err(|_| anyhow::anyhow!("{d} is not an ip address"))
-        })
-        .collect::<Result<Vec<std::net::IpAddr>>>()?;
-    let extra_hosts = a
-        .add_host
-        .iter()
-        .map(|h| super::network::parse_add_host(h))
-        .collect::<Result<Vec<_>>>()?;
+    let (dns, extra_hosts) = a.dns.parse()?;
     let mut labels = BTreeMap::new();
     for f in &a.label_file {
         labels.extend(read_label_file(f)?);
@@ -324,11 +303,7 @@ fn create(p: &crate::engine::Context, a: &CreateArgs) -> Result<i32> {
         replace: a.replace,
         shm_size: a.shm_size.as_deref().map(human::parse_bytes).transpose()?,
         no_hosts: a.no_hosts,
-        dns: DnsOptions {
-            servers,
-            search: a.dns_search.clone(),
-            options: a.dns_option.clone(),
-        },
+        dns,
         extra_hosts,
     };
     let id = engine::create(p, opts).map_err(|e| StatusError {
