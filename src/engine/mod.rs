@@ -90,6 +90,9 @@ impl Progress for NoProgress {
 pub struct Context {
     pub paths: Paths,
     pub config: Config,
+    /// What loading the config warned about (unknown keys), for the commands that print it (pull, run,
+    /// create), so they need not load the files a second time.
+    pub config_warnings: Vec<String>,
 }
 
 impl Context {
@@ -102,11 +105,20 @@ impl Context {
     ) -> Result<(Context, Vec<String>)> {
         let paths = Paths::resolve(root, run_root)?;
         let (config, warnings) = Config::load(config, paths.rootless)?;
-        Ok((Context { paths, config }, warnings))
+        let ctx = Context {
+            paths,
+            config,
+            config_warnings: warnings.clone(),
+        };
+        Ok((ctx, warnings))
     }
 
     /// A context over explicit paths and config (tests, embedding).
     pub fn with(paths: Paths, config: Config) -> Context {
-        Context { paths, config }
+        Context {
+            paths,
+            config,
+            config_warnings: Vec::new(),
+        }
     }
 }

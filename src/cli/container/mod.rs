@@ -279,9 +279,9 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
         _ => paths(g)?,
     };
     match v {
-        Verb::Run(a) => run_cmd(&p, g, *a),
+        Verb::Run(a) => run_cmd(&p, *a),
         Verb::Create(a) => {
-            let id = create_from_flags(&p, g, &a.flags, None).map_err(|e| as_125(&e))?;
+            let id = create_from_flags(&p, &a.flags, None).map_err(|e| as_125(&e))?;
             writeln!(stdout(), "{id}")?;
             Ok(0)
         }

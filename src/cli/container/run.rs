@@ -3,7 +3,7 @@
 
 use super::attach;
 use super::{as_125, exit_err, for_each_arg};
-use crate::cli::{GlobalOpts, human, stdout};
+use crate::cli::{human, stdout};
 use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo};
 use crate::types::{ContainerConfig, MountKind, MountRequest, SeccompChoice, Ulimit};
 use anyhow::{Context, Result, bail};
@@ -436,7 +436,6 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
 
 pub(super) fn create_from_flags(
     p: &crate::engine::Context,
-    g: &GlobalOpts,
     flags: &CreateFlags,
     id: Option<String>,
 ) -> Result<String> {
@@ -444,7 +443,7 @@ pub(super) fn create_from_flags(
     if let Some(pod) = &flags.pod {
         crate::cli::pod::join_pod(p, pod, &mut opts)?;
     }
-    let (info, storage) = resolve_image(g, &image, &flags.pull, flags.quiet)?;
+    let (info, storage) = resolve_image(p, &image, &flags.pull, flags.quiet)?;
     // docker's daemon warns and creates the container anyway (moby `verifyPlatformContainerSettings`):
     // a container on the host's network is reached on the host's ports directly.
     if opts.network == "host" && !opts.net.ports.is_empty() {
@@ -484,17 +483,12 @@ impl crate::engine::Progress for StderrProgress {
 /// Find the image locally, pulling it unless `--pull never` (docker prints the pull on stderr for `run`).
 /// Also returns the config's `[storage]` settings, which `create` records.
 fn resolve_image(
-    g: &GlobalOpts,
+    ctx: &crate::engine::Context,
     name: &str,
     pull: &str,
     quiet: bool,
 ) -> Result<(ImageInfo, crate::config::StorageSettings)> {
-    let (ctx, warnings) = crate::engine::Context::new(
-        g.root.as_deref(),
-        g.run_root.as_deref(),
-        g.config.as_deref(),
-    )?;
-    for w in warnings {
+    for w in &ctx.config_warnings {
         eprintln!("WARNING: {w}");
     }
     let policy = match pull {
@@ -508,7 +502,7 @@ fn resolve_image(
         format!("{name}:latest")
     };
     let storage = ctx.config.storage.clone();
-    ctr::resolve_image(&ctx, name, policy, &StderrProgress { quiet }, &mut |ev| {
+    ctr::resolve_image(ctx, name, policy, &StderrProgress { quiet }, &mut |ev| {
         if quiet {
             return;
         }
@@ -544,7 +538,7 @@ fn resolve_image(
     .map(|info| (info, storage))
 }
 
-pub(super) fn run_cmd(p: &crate::engine::Context, g: &GlobalOpts, a: RunArgs) -> Result<i32> {
+pub(super) fn run_cmd(p: &crate::engine::Context, a: RunArgs) -> Result<i32> {
     // The monitor is started first and waits: its start-up overlaps the creation (issue 3). Not for a
     // pod's member, whose monitor may have to re-execute itself from a sealed copy once it has read the
     // container (engine::container::pod_member::monitor_needs_seal).
@@ -554,7 +548,7 @@ pub(super) fn run_cmd(p: &crate::engine::Context, g: &GlobalOpts, a: RunArgs) ->
         let (p, id, attach) = (p.clone(), id.clone(), !a.detach);
         std::thread::spawn(move || ctr::prespawn_monitor(&p, &id, attach).ok())
     });
-    let created = create_from_flags(p, g, &a.flags, Some(id));
+    let created = create_from_flags(p, &a.flags, Some(id));
     let pre = pre.and_then(|t| t.join().ok().flatten());
     let id = created.map_err(|e| as_125(&e))?;
     let start = |attach: bool| match pre {
