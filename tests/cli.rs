@@ -519,3 +519,33 @@ fn info_reports_plugins_and_the_real_backing_filesystem_as_docker() {
     );
     assert!(!s.path().join("root").exists(), "info created the store");
 }
+
+#[test]
+fn a_config_that_does_not_parse_fails_run_and_create_but_not_ps_or_pod_ps() {
+    let s = store();
+    let cfg = s.path().join("bad.toml");
+    std::fs::write(&cfg, "this is = = not toml\n").unwrap();
+    for args in [&["ps", "-a"][..], &["pod", "ps"]] {
+        let out = berth(&s)
+            .arg("--config")
+            .arg(&cfg)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+    }
+    for args in [
+        &["run", "--rm", "--pull", "never", "busybox", "true"][..],
+        &["create", "--pull", "never", "busybox", "true"],
+    ] {
+        let out = berth(&s)
+            .arg("--config")
+            .arg(&cfg)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(125), "{args:?}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("parsing config"), "{args:?}: {err}");
+    }
+}

@@ -357,12 +357,11 @@ pub fn init_logging(g: &GlobalOpts) {
 /// are printed by the commands that use it (pull, run, create); the others stay silent, as before
 /// they loaded it.
 pub(crate) fn engine_context(g: &GlobalOpts) -> anyhow::Result<crate::engine::Context> {
-    let (ctx, _warnings) = crate::engine::Context::new(
+    crate::engine::Context::lenient(
         g.root.as_deref(),
         g.run_root.as_deref(),
         g.config.as_deref(),
-    )?;
-    Ok(ctx)
+    )
 }
 
 /// `--label K=V` and `-o K=V` lists (`K` alone: an empty value) as docker parses them, for every

@@ -93,6 +93,9 @@ pub struct Context {
     /// What loading the config warned about (unknown keys), for the commands that print it (pull, run,
     /// create), so they need not load the files a second time.
     pub config_warnings: Vec<String>,
+    /// Set by [`Context::lenient`] when the config did not load: the defaults stand in, and the verbs
+    /// that use the config (pull, run, create) fail with this error instead.
+    pub config_error: Option<String>,
 }
 
 impl Context {
@@ -109,8 +112,34 @@ impl Context {
             paths,
             config,
             config_warnings: warnings.clone(),
+            config_error: None,
         };
         Ok((ctx, warnings))
+    }
+
+    /// As [`Context::new`], for verbs that work without the config (`ps`, `stop`, `rm`, pods ...): a
+    /// config that does not load is kept as [`Context::config_error`] instead of failing them, as
+    /// they did not read it before the engine took a context.
+    pub fn lenient(
+        root: Option<&Path>,
+        run_root: Option<&Path>,
+        config: Option<&Path>,
+    ) -> Result<Context> {
+        let paths = Paths::resolve(root, run_root)?;
+        Ok(match Config::load(config, paths.rootless) {
+            Ok((config, warnings)) => Context {
+                paths,
+                config,
+                config_warnings: warnings,
+                config_error: None,
+            },
+            Err(e) => Context {
+                paths,
+                config: Config::default(),
+                config_warnings: Vec::new(),
+                config_error: Some(format!("{e:#}")),
+            },
+        })
     }
 
     /// A context over explicit paths and config (tests, embedding).
@@ -119,6 +148,7 @@ impl Context {
             paths,
             config,
             config_warnings: Vec::new(),
+            config_error: None,
         }
     }
 }

@@ -488,6 +488,9 @@ fn resolve_image(
     pull: &str,
     quiet: bool,
 ) -> Result<(ImageInfo, crate::config::StorageSettings)> {
+    if let Some(e) = &ctx.config_error {
+        bail!("{e}");
+    }
     for w in &ctx.config_warnings {
         eprintln!("WARNING: {w}");
     }
