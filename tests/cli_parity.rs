@@ -1,5 +1,6 @@
 //! Integration tests: flags a docker script passes (issue 13): `exec --env-file` and `exec -t`'s TERM,
-//! `ps -l` and `ps --filter` before/since/network/volume/publish/expose, `volume ls --filter`.
+//! `cp` with `-` (tar on stdin or stdout), `-a`, `-L`, `-q`, `ps -l` and `ps --filter`
+//! before/since/network/volume/publish/expose, `volume ls --filter`.
 //! Root only: they create namespaces, mounts and cgroups (CI runs as root).
 
 use crate::support::{TestEnv, busybox_world, unique};
@@ -170,4 +171,201 @@ fn volume_ls_filters_as_docker() {
     let out = env.run(["volume", "ls", "--filter", "bogus=1"]);
     out.assert_failed();
     env.run(["rm", &ctr]).assert_ok();
+}
+
+/// The entries of a tar stream: (path, kind, link target or contents).
+fn tar_entries(data: &[u8]) -> Vec<(String, char, String)> {
+    let mut a = tar::Archive::new(data);
+    let mut out = Vec::new();
+    for e in a.entries().expect("a tar stream") {
+        let mut e = e.expect("a tar entry");
+        let path = e.path().unwrap().to_string_lossy().to_string();
+        let kind = e.header().entry_type();
+        let (k, v) = if kind.is_symlink() {
+            let t = e.link_name().unwrap().unwrap();
+            ('l', t.to_string_lossy().to_string())
+        } else if kind.is_dir() {
+            ('d', String::new())
+        } else {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut e, &mut s).unwrap();
+            ('f', s)
+        };
+        out.push((path, k, v));
+    }
+    out
+}
+
+fn tar_of(entries: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (path, link, data) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_mode(0o644);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mtime(0);
+        if let Some(l) = link {
+            h.set_entry_type(tar::EntryType::Symlink);
+            h.set_size(0);
+            b.append_link(&mut h, path, l).unwrap();
+        } else {
+            h.set_size(data.len() as u64);
+            // The raw name (no `..` check), as a hostile archive would have it.
+            h.as_old_mut().name[..path.len()].copy_from_slice(path.as_bytes());
+            h.set_cksum();
+            b.append(&h, *data).unwrap();
+        }
+    }
+    b.into_inner().unwrap()
+}
+
+#[test]
+fn cp_tar_streams_as_docker_and_confined() {
+    let (env, image) = busybox_world();
+    let name = unique("ct");
+    env.run(["run", "-d", "--name", &name, &image, "sleep", "1000"])
+        .assert_ok();
+    env.run([
+        "exec",
+        &name,
+        "sh",
+        "-c",
+        "mkdir -p /d/sub && echo hi > /d/sub/f && ln -s /etc/passwd /d/l",
+    ])
+    .assert_ok();
+    // `-` as the destination: a tar of the path on stdout, named from its last component.
+    let out = env
+        .berth()
+        .args(["cp", &format!("{name}:/d"), "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let e = tar_entries(&out.stdout);
+    assert!(e.contains(&("d/sub/f".into(), 'f', "hi\n".into())), "{e:?}");
+    assert!(
+        e.contains(&("d/l".into(), 'l', "/etc/passwd".into())),
+        "{e:?}"
+    );
+    // `-L` follows the named symlink (inside the container).
+    let out = env
+        .berth()
+        .args(["cp", "-L", &format!("{name}:/d/l"), "-"])
+        .output()
+        .unwrap();
+    let e = tar_entries(&out.stdout);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!((e[0].0.as_str(), e[0].1), ("l", 'f'));
+    assert!(e[0].2.contains("root:"), "{e:?}");
+
+    // `-` as the source: the tar on stdin lands in the directory, a symlink to / stays inside it.
+    let good = tar_of(&[
+        ("new/hello", None, b"hello\n"),
+        ("up", Some("/"), b""),
+        ("up/pwned", None, b"x"),
+    ]);
+    env.run_with_stdin(["cp", "-", &format!("{name}:/d")], &good)
+        .assert_ok();
+    let cat = env.run(["exec", &name, "cat", "/d/new/hello", "/d/pwned"]);
+    assert_eq!(cat.assert_ok().stdout(), "hello\nx");
+    env.run(["exec", &name, "test", "!", "-e", "/pwned"])
+        .assert_ok();
+    // `..` is refused, and nothing lands above the destination.
+    let evil = tar_of(&[("../../escaped", None, b"x")]);
+    let out = env.run_with_stdin(["cp", "-", &format!("{name}:/d/sub")], &evil);
+    out.assert_failed();
+    env.run([
+        "exec",
+        &name,
+        "sh",
+        "-c",
+        "test ! -e /escaped && test ! -e /d/escaped",
+    ])
+    .assert_ok();
+    let out = env.run_with_stdin(["cp", "-", &format!("{name}:/d/sub/f")], &good);
+    out.assert_failed();
+    assert!(
+        out.stderr().contains("must be a directory"),
+        "{}",
+        out.stderr()
+    );
+    env.run(["rm", "-f", &name]).assert_ok();
+
+    // A stopped container: both directions go through its mounted rootfs.
+    let stopped = unique("cs");
+    env.run(["create", "--name", &stopped, &image, "true"])
+        .assert_ok();
+    env.run_with_stdin(
+        ["cp", "-q", "-", &format!("{stopped}:/")],
+        &tar_of(&[("st", None, b"ok")]),
+    )
+    .assert_ok();
+    let out = env
+        .berth()
+        .args(["cp", &format!("{stopped}:/st"), "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(tar_entries(&out.stdout), [("st".into(), 'f', "ok".into())]);
+    env.run(["rm", &stopped]).assert_ok();
+}
+
+#[test]
+fn cp_archive_and_follow_link_as_docker() {
+    let (env, image) = busybox_world();
+    let name = unique("ca");
+    env.run(["run", "-d", "--name", &name, &image, "sleep", "1000"])
+        .assert_ok();
+    let file = env.write_file("owned", "data");
+    std::os::unix::fs::chown(&file, Some(1234), Some(5678)).unwrap();
+    let link = env.dir().join("link");
+    std::os::unix::fs::symlink(&file, &link).unwrap();
+    let (file, link) = (file.to_str().unwrap(), link.to_str().unwrap());
+    let owner = |p: &str| {
+        env.run(["exec", &name, "stat", "-c", "%u:%g", p])
+            .assert_ok()
+            .stdout()
+            .trim()
+            .to_string()
+    };
+    env.run(["cp", file, &format!("{name}:/plain")]).assert_ok();
+    assert_eq!(owner("/plain"), "0:0", "without -a the copy is root's");
+    env.run(["cp", "-a", file, &format!("{name}:/kept")])
+        .assert_ok();
+    assert_eq!(owner("/kept"), "1234:5678", "-a keeps the source's owners");
+    env.run(["cp", link, &format!("{name}:/asis")]).assert_ok();
+    env.run(["exec", &name, "test", "-L", "/asis"]).assert_ok();
+    env.run(["cp", "-L", link, &format!("{name}:/followed")])
+        .assert_ok();
+    let out = env.run([
+        "exec",
+        &name,
+        "sh",
+        "-c",
+        "test ! -L /followed && cat /followed",
+    ]);
+    assert_eq!(out.assert_ok().stdout(), "data");
+    // Out of the container: -a keeps the container file's owners on the host.
+    env.run([
+        "exec",
+        &name,
+        "sh",
+        "-c",
+        "echo x > /o && chown 4321:8765 /o",
+    ])
+    .assert_ok();
+    let dest = env.dir().join("out");
+    env.run(["cp", "-a", &format!("{name}:/o"), dest.to_str().unwrap()])
+        .assert_ok();
+    let md = std::fs::metadata(&dest).unwrap();
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!((md.uid(), md.gid()), (4321, 8765));
+    env.run(["rm", "-f", &name]).assert_ok();
 }
