@@ -97,14 +97,14 @@ fn ps_latest_and_filters_as_docker() {
         .assert_ok();
     env.run(["create", "--name", &c, "--network", "none", &image, "true"])
         .assert_ok();
-    assert_eq!(names(&env, &["-l"]), [c.clone()]);
+    assert_eq!(names(&env, &["-l"]), [c.as_str()]);
     assert_eq!(
         names(&env, &["--filter", &format!("before={c}")]),
-        [b.clone(), a.clone()]
+        [b.as_str(), a.as_str()]
     );
     assert_eq!(
         names(&env, &["--filter", &format!("since={a}")]),
-        [c.clone(), b.clone()]
+        [c.as_str(), b.as_str()]
     );
     assert_eq!(
         names(
@@ -116,18 +116,18 @@ fn ps_latest_and_filters_as_docker() {
                 &format!("before={c}")
             ]
         ),
-        [b.clone()]
+        [b.as_str()]
     );
-    assert_eq!(names(&env, &["--filter", "network=none"]), [c.clone()]);
+    assert_eq!(names(&env, &["--filter", "network=none"]), [c.as_str()]);
     assert_eq!(
         names(&env, &["--filter", &format!("volume={vol}")]),
-        [a.clone()]
+        [a.as_str()]
     );
-    assert_eq!(names(&env, &["--filter", "volume=/data"]), [a.clone()]);
-    assert_eq!(names(&env, &["--filter", "publish=80"]), [b.clone()]);
-    assert_eq!(names(&env, &["--filter", "publish=80/tcp"]), [b.clone()]);
+    assert_eq!(names(&env, &["--filter", "volume=/data"]), [a.as_str()]);
+    assert_eq!(names(&env, &["--filter", "publish=80"]), [b.as_str()]);
+    assert_eq!(names(&env, &["--filter", "publish=80/tcp"]), [b.as_str()]);
     assert!(names(&env, &["--filter", "publish=80/udp"]).is_empty());
-    assert_eq!(names(&env, &["--filter", "expose=70-90"]), [b.clone()]);
+    assert_eq!(names(&env, &["--filter", "expose=70-90"]), [b.as_str()]);
     let out = env.run(["ps", "-a", "--filter", "before=nope-no-such"]);
     out.assert_failed();
     assert!(
@@ -161,11 +161,11 @@ fn volume_ls_filters_as_docker() {
         out.assert_ok();
         out.stdout().lines().map(str::to_string).collect()
     };
-    assert_eq!(ls("dangling=true"), [free.clone()]);
-    assert_eq!(ls("dangling=false"), [used.clone()]);
-    assert_eq!(ls("label=tier=db"), [used.clone()]);
-    assert_eq!(ls("label=tier"), [used.clone()]);
-    assert_eq!(ls(&format!("name={free}")), [free.clone()]);
+    assert_eq!(ls("dangling=true"), [free.as_str()]);
+    assert_eq!(ls("dangling=false"), [used.as_str()]);
+    assert_eq!(ls("label=tier=db"), [used.as_str()]);
+    assert_eq!(ls("label=tier"), [used.as_str()]);
+    assert_eq!(ls(&format!("name={free}")), [free.as_str()]);
     assert_eq!(ls("driver=local").len(), 2);
     assert!(ls("driver=nfs").is_empty());
     let out = env.run(["volume", "ls", "--filter", "bogus=1"]);

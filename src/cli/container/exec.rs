@@ -126,22 +126,6 @@ fn parse_env_file(data: &[u8], name: &str) -> Result<Vec<String>> {
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parse_env_file;
-
-    #[test]
-    fn env_file_lines_as_docker_reads_them() {
-        let f = b"# comment\n\n  A=1\nB\nC=x=y\nD=\n";
-        assert_eq!(parse_env_file(f, "f").unwrap(), ["A=1", "B", "C=x=y", "D="]);
-        let err = parse_env_file(b"A B=1\n", "f").unwrap_err().to_string();
-        assert!(err.contains("contains whitespaces"), "{err}");
-        let err = parse_env_file(b"=1\n", "f").unwrap_err().to_string();
-        assert!(err.contains("no variable name"), "{err}");
-        assert!(parse_env_file(b"A=\xff\n", "f").is_err());
-    }
-}
-
 /// Copy the pty to our stdout and (with -i) our stdin to the pty, in raw mode, until the pty closes.
 fn pump_pty(mut master: std::fs::File, interactive: bool) -> Result<()> {
     // SAFETY: termios calls on our own stdin with structs we own; restored below.
@@ -207,4 +191,20 @@ fn pump_pty(mut master: std::fs::File, interactive: bool) -> Result<()> {
         unsafe { libc::tcsetattr(0, libc::TCSANOW, &s) };
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_env_file;
+
+    #[test]
+    fn env_file_lines_as_docker_reads_them() {
+        let f = b"# comment\n\n  A=1\nB\nC=x=y\nD=\n";
+        assert_eq!(parse_env_file(f, "f").unwrap(), ["A=1", "B", "C=x=y", "D="]);
+        let err = parse_env_file(b"A B=1\n", "f").unwrap_err().to_string();
+        assert!(err.contains("contains whitespaces"), "{err}");
+        let err = parse_env_file(b"=1\n", "f").unwrap_err().to_string();
+        assert!(err.contains("no variable name"), "{err}");
+        assert!(parse_env_file(b"A=\xff\n", "f").is_err());
+    }
 }
