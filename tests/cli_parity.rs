@@ -119,6 +119,25 @@ fn ps_latest_and_filters_as_docker() {
         [b.as_str()]
     );
     assert_eq!(names(&env, &["--filter", "network=none"]), [c.as_str()]);
+    let net = unique("pn");
+    let id = env
+        .run(["network", "create", &net])
+        .assert_ok()
+        .stdout()
+        .trim()
+        .to_string();
+    let d = unique("pd");
+    env.run(["create", "--name", &d, "--network", &net, &image, "true"])
+        .assert_ok();
+    assert_eq!(
+        names(&env, &["--filter", &format!("network={net}")]),
+        [d.as_str()]
+    );
+    assert_eq!(
+        names(&env, &["--filter", &format!("network={id}")]),
+        [d.as_str()]
+    );
+    env.run(["rm", &d]).assert_ok();
     assert_eq!(
         names(&env, &["--filter", &format!("volume={vol}")]),
         [a.as_str()]

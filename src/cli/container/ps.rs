@@ -118,15 +118,28 @@ fn position(all: &[Listed], v: &str) -> Result<usize> {
 
 /// One `ps --filter` (docker's keys; `pod=` is handled by [`crate::cli::pod::matches_pod_filters`]).
 /// `all` is every container, newest first: `before=X` keeps those created before X, `since=X` after.
-fn matches_filter(all: &[Listed], s: &Listed, k: &str, v: &str) -> Result<bool> {
+fn matches_filter(
+    p: &crate::engine::Context,
+    all: &[Listed],
+    s: &Listed,
+    k: &str,
+    v: &str,
+) -> Result<bool> {
     let here = || all.iter().position(|c| c.record.id == s.record.id);
     Ok(match k {
         "before" => here().is_some_and(|i| i > position(all, v).unwrap_or(usize::MAX)),
         "since" => here().is_some_and(|i| i < position(all, v).unwrap_or(0)),
         "network" => {
-            let n = &s.record.config.network;
-            let n = if n.is_empty() { "none" } else { n.as_str() };
-            n == v || (n == "bridge" && v == "default")
+            // docker matches the network's name or its full id; `default` is the bridge network.
+            let n = s.record.config.network.as_str();
+            let n = match n {
+                "" => "none",
+                "default" => "bridge",
+                n => n,
+            };
+            n == v
+                || (v.len() == 64
+                    && crate::engine::network::find(&p.paths, n).is_ok_and(|x| x.id == v))
         }
         // docker matches a mount's volume name or its destination; a volume's source is
         // `<volume dir>/_data` (docs/layout.md).
@@ -224,7 +237,7 @@ pub(super) fn ps(p: &crate::engine::Context, a: &PsArgs) -> Result<i32> {
     }
     let (pod_filters, filters) = crate::cli::pod::split_pod_filters(&a.filter);
     rows.retain(|s| crate::cli::pod::matches_pod_filters(p, s, &pod_filters));
-    let mut rows = filter::retain(rows, &filters, |s, k, v| matches_filter(&all, s, k, v))?;
+    let mut rows = filter::retain(rows, &filters, |s, k, v| matches_filter(p, &all, s, k, v))?;
     if a.latest {
         rows.truncate(1);
     } else if a.last >= 0 {
