@@ -794,7 +794,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__cp)
-            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
+            opts="-a -L -q -D -h -V --archive --follow-link --quiet --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1124,7 +1124,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__exec)
-            opts="-d -i -t -e -u -w -D -h -V --detach --interactive --tty --env --user --workdir --privileged --root --run-root --config --debug --log-level --help --version"
+            opts="-d -i -t -e -u -w -D -h -V --detach --interactive --tty --env --env-file --user --workdir --privileged --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1135,6 +1135,10 @@ _berth() {
                     return 0
                     ;;
                 -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1382,7 +1386,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__ls)
-            opts="-a -q -n -s -f -D -h -V --all --quiet --latest --last --size --no-trunc --filter --format --pod --root --run-root --config --debug --log-level --help --version"
+            opts="-a -q -l -n -s -f -D -h -V --all --quiet --latest --last --size --no-trunc --filter --format --pod --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1554,7 +1558,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__ps)
-            opts="-a -q -n -s -f -D -h -V --all --quiet --latest --last --size --no-trunc --filter --format --pod --root --run-root --config --debug --log-level --help --version"
+            opts="-a -q -l -n -s -f -D -h -V --all --quiet --latest --last --size --no-trunc --filter --format --pod --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2330,7 +2334,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__cp)
-            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
+            opts="-a -L -q -D -h -V --archive --follow-link --quiet --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2660,7 +2664,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__exec)
-            opts="-d -i -t -e -u -w -D -h -V --detach --interactive --tty --env --user --workdir --privileged --root --run-root --config --debug --log-level --help --version"
+            opts="-d -i -t -e -u -w -D -h -V --detach --interactive --tty --env --env-file --user --workdir --privileged --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2671,6 +2675,10 @@ _berth() {
                     return 0
                     ;;
                 -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5126,7 +5134,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__ps)
-            opts="-a -q -n -s -f -D -h -V --all --quiet --latest --last --size --no-trunc --filter --format --pod --root --run-root --config --debug --log-level --help --version"
+            opts="-a -q -l -n -s -f -D -h -V --all --quiet --latest --last --size --no-trunc --filter --format --pod --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6246,13 +6254,21 @@ _berth() {
             return 0
             ;;
         berth__subcmd__volume__subcmd__ls)
-            opts="-q -D -h -V --quiet --format --root --run-root --config --debug --log-level --help --version"
+            opts="-q -f -D -h -V --quiet --format --filter --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

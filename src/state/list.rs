@@ -47,18 +47,34 @@ pub struct ListedConfig {
     pub network: String,
     #[serde(default)]
     pub pod: Option<String>,
+    /// `-p` (for `ps --filter publish=`).
+    #[serde(default)]
+    pub net: ListedNet,
+}
+
+/// The network options a listing filters on (`NetOptions` fields of the same names).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListedNet {
+    #[serde(default)]
+    pub ports: Vec<crate::types::net::PortMapping>,
 }
 
 /// The image config fields a listing shows.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ListedImageConfig {
     pub labels: BTreeMap<String, String>,
+    /// EXPOSE (for `ps --filter expose=`).
+    #[serde(default)]
+    pub exposed_ports: Vec<String>,
 }
 
 /// A resolved mount as a listing shows it (`Mounts`, `LocalVolumes`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct ListedMount {
     pub destination: String,
+    /// The host path (a volume's `_data` dir), for `ps --filter volume=`.
+    #[serde(default)]
+    pub source: String,
     pub kind: MountKind,
 }
 

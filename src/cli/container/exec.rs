@@ -21,6 +21,9 @@ pub struct ExecArgs {
     /// Set environment variables
     #[arg(short = 'e', long = "env")]
     pub env: Vec<String>,
+    /// Read in a file of environment variables
+    #[arg(long = "env-file")]
+    pub env_file: Vec<std::path::PathBuf>,
     /// Username or UID (format: "<name|uid>[:<group|gid>]")
     #[arg(short = 'u', long)]
     pub user: Option<String>,
@@ -39,8 +42,14 @@ pub fn exec_cmd(p: &crate::engine::Context, a: ExecArgs) -> Result<i32> {
     // Joining a running container needs the sealed binary (CVE-2019-5736); this re-executes us from a
     // sealed copy and returns only once we run from one. No threads exist yet in `exec`.
     crate::engine::container::ensure_sealed()?;
-    let env = a
-        .env
+    // docker's order: the files first, then `-e` (a later entry wins per key).
+    let mut items = Vec::new();
+    for f in &a.env_file {
+        let data = std::fs::read(f).with_context(|| format!("open {}", f.display()))?;
+        items.extend(parse_env_file(&data, &f.display().to_string())?);
+    }
+    items.extend(a.env.iter().cloned());
+    let env = items
         .iter()
         .filter_map(|e| {
             if e.contains('=') {
@@ -85,6 +94,36 @@ pub fn exec_cmd(p: &crate::engine::Context, a: ExecArgs) -> Result<i32> {
         nix::sys::wait::WaitStatus::Signaled(_, s, _) => 128 + s as i32,
         _ => 255,
     })
+}
+
+/// docker's env-file format (its `opts.ParseEnvFile`): one `K=V` or bare `K` (taken from the caller's
+/// environment, dropped when unset) a line; leading whitespace ignored; empty lines and `#` comments
+/// skipped; a name with whitespace or a file that is not UTF-8 is an error.
+fn parse_env_file(data: &[u8], name: &str) -> Result<Vec<String>> {
+    let text = std::str::from_utf8(data)
+        .map_err(|_| anyhow::anyhow!("env file {name} contains invalid utf8 bytes"))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim_start();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        let (k, v) = match l.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (l, None),
+        };
+        if k.is_empty() {
+            anyhow::bail!("no variable name on line '{line}' ({name}:{})", i + 1);
+        }
+        if k.contains(char::is_whitespace) {
+            anyhow::bail!("variable '{k}' contains whitespaces");
+        }
+        out.push(match v {
+            Some(v) => format!("{k}={v}"),
+            None => k.to_string(),
+        });
+    }
+    Ok(out)
 }
 
 /// Copy the pty to our stdout and (with -i) our stdin to the pty, in raw mode, until the pty closes.
@@ -152,4 +191,20 @@ fn pump_pty(mut master: std::fs::File, interactive: bool) -> Result<()> {
         unsafe { libc::tcsetattr(0, libc::TCSANOW, &s) };
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_env_file;
+
+    #[test]
+    fn env_file_lines_as_docker_reads_them() {
+        let f = b"# comment\n\n  A=1\nB\nC=x=y\nD=\n";
+        assert_eq!(parse_env_file(f, "f").unwrap(), ["A=1", "B", "C=x=y", "D="]);
+        let err = parse_env_file(b"A B=1\n", "f").unwrap_err().to_string();
+        assert!(err.contains("contains whitespaces"), "{err}");
+        let err = parse_env_file(b"=1\n", "f").unwrap_err().to_string();
+        assert!(err.contains("no variable name"), "{err}");
+        assert!(parse_env_file(b"A=\xff\n", "f").is_err());
+    }
 }

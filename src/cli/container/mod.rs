@@ -146,7 +146,23 @@ pub enum Verb {
         container: String,
     },
     /// Copy files/folders between a container and the local filesystem
-    Cp { src: String, dest: String },
+    ///
+    /// Use '-' as the source to read a tar archive from stdin and extract it to a directory destination
+    /// in a container. Use '-' as the destination to stream a tar archive of a container source to
+    /// stdout.
+    Cp {
+        /// Archive mode (copy all uid/gid information)
+        #[arg(short = 'a', long)]
+        archive: bool,
+        /// Always follow symbol link in SRC_PATH
+        #[arg(short = 'L', long = "follow-link")]
+        follow_link: bool,
+        /// Suppress progress output during copy (berth prints none)
+        #[arg(short = 'q', long)]
+        quiet: bool,
+        src: String,
+        dest: String,
+    },
     /// Display a live stream of container(s) resource usage statistics
     Stats(StatsArgs),
     /// Update configuration of one or more containers
@@ -351,7 +367,13 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             let stdin = a.interactive && !no_stdin;
             attach::stream(&p, &a.id, a.conn, a.tty, stdin, sig_proxy)
         }
-        Verb::Cp { src, dest } => {
+        Verb::Cp {
+            archive,
+            follow_link,
+            quiet: _,
+            src,
+            dest,
+        } => {
             // CONTAINER:PATH on exactly one side (docker's rule; a local path with ':' needs ./).
             let split = |s: &str| -> Option<(String, String)> {
                 if s.starts_with('/') || s.starts_with('.') {
@@ -360,12 +382,24 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
                 s.split_once(':')
                     .map(|(c, p)| (c.to_string(), p.to_string()))
             };
+            let o = ctr::CopyOptions {
+                archive,
+                follow_link,
+            };
             match (split(&src), split(&dest)) {
+                (Some((c, path)), None) if dest == "-" => {
+                    let mut out = std::io::stdout().lock();
+                    ctr::copy_tar_out(&p, &c, &path, o, &mut out)?
+                }
+                (None, Some((c, path))) if src == "-" => {
+                    let mut input = std::io::stdin().lock();
+                    ctr::copy_tar_in(&p, &c, &path, &mut input)?
+                }
                 (Some((c, path)), None) => {
-                    ctr::copy(&p, &c, false, &path, std::path::Path::new(&dest))?
+                    ctr::copy(&p, &c, false, &path, std::path::Path::new(&dest), o)?
                 }
                 (None, Some((c, path))) => {
-                    ctr::copy(&p, &c, true, &path, std::path::Path::new(&src))?
+                    ctr::copy(&p, &c, true, &path, std::path::Path::new(&src), o)?
                 }
                 (Some(_), Some(_)) => bail!("copying between containers is not supported"),
                 (None, None) => bail!("must specify at least one container source"),

@@ -19,8 +19,8 @@ pub struct PsArgs {
     /// Only display container IDs
     #[arg(short = 'q', long)]
     pub quiet: bool,
-    /// Show the latest created container (includes all states; `-l` is the global --log-level here)
-    #[arg(long)]
+    /// Show the latest created container (includes all states)
+    #[arg(short = 'l', long)]
     pub latest: bool,
     /// Show n last created containers (includes all states)
     #[arg(short = 'n', long = "last", default_value_t = -1, allow_hyphen_values = true)]
@@ -79,9 +79,100 @@ fn status_column(s: &Listed, now: SystemTime) -> String {
     }
 }
 
+/// docker's port filter value: `80`, `80/udp`, `8000-8080[/proto]` (tcp when no proto is given).
+fn port_filter(v: &str) -> Result<(u16, u16, &str)> {
+    let (ports, proto) = v.split_once('/').unwrap_or((v, "tcp"));
+    let bad = || anyhow::anyhow!("invalid port filter '{v}'");
+    let (a, b) = match ports.split_once('-') {
+        Some((a, b)) => (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?),
+        None => {
+            let p = ports.parse().map_err(|_| bad())?;
+            (p, p)
+        }
+    };
+    if a > b || !matches!(proto, "tcp" | "udp" | "sctp") {
+        return Err(bad());
+    }
+    Ok((a, b, proto))
+}
+
+fn proto_str(p: &crate::types::net::Proto) -> &'static str {
+    match p {
+        crate::types::net::Proto::Tcp => "tcp",
+        crate::types::net::Proto::Udp => "udp",
+    }
+}
+
+/// The position of the container `v` (name or id prefix) in the listing, for `before=`/`since=`.
+fn position(all: &[Listed], v: &str) -> Result<usize> {
+    all.iter()
+        .position(|c| c.record.name == v.trim_start_matches('/') || c.record.id == v)
+        .or_else(|| {
+            let hits: Vec<usize> = (0..all.len())
+                .filter(|&i| all[i].record.id.starts_with(v))
+                .collect();
+            (hits.len() == 1).then(|| hits[0])
+        })
+        .ok_or_else(|| anyhow::anyhow!("No such container: {v}"))
+}
+
 /// One `ps --filter` (docker's keys; `pod=` is handled by [`crate::cli::pod::matches_pod_filters`]).
-fn matches_filter(s: &Listed, k: &str, v: &str) -> Result<bool> {
+/// `all` is every container, newest first: `before=X` keeps those created before X, `since=X` after.
+fn matches_filter(
+    p: &crate::engine::Context,
+    all: &[Listed],
+    s: &Listed,
+    k: &str,
+    v: &str,
+) -> Result<bool> {
+    let here = || all.iter().position(|c| c.record.id == s.record.id);
     Ok(match k {
+        "before" => here().is_some_and(|i| i > position(all, v).unwrap_or(usize::MAX)),
+        "since" => here().is_some_and(|i| i < position(all, v).unwrap_or(0)),
+        "network" => {
+            // docker matches the network's name or its full id; `default` is the bridge network.
+            let n = s.record.config.network.as_str();
+            let n = match n {
+                "" => "none",
+                "default" => "bridge",
+                n => n,
+            };
+            n == v
+                || (v.len() == 64
+                    && crate::engine::network::find(&p.paths, n).is_ok_and(|x| x.id == v))
+        }
+        // docker matches a mount's volume name or its destination; a volume's source is
+        // `<volume dir>/_data` (docs/layout.md).
+        "volume" => s.record.mounts.iter().any(|m| {
+            m.destination == v
+                || (m.kind == MountKind::Volume
+                    && std::path::Path::new(&m.source)
+                        .parent()
+                        .and_then(|d| d.file_name())
+                        .is_some_and(|n| n == v))
+        }),
+        "publish" => {
+            let (a, b, proto) = port_filter(v)?;
+            s.record
+                .config
+                .net
+                .ports
+                .iter()
+                .any(|p| (a..=b).contains(&p.container_port) && proto_str(&p.proto) == proto)
+        }
+        "expose" => {
+            let (a, b, proto) = port_filter(v)?;
+            let exposed = s.record.image_config.exposed_ports.iter().any(|e| {
+                port_filter(e).is_ok_and(|(x, _, pr)| (a..=b).contains(&x) && pr == proto)
+            });
+            exposed
+                || s.record
+                    .config
+                    .net
+                    .ports
+                    .iter()
+                    .any(|p| (a..=b).contains(&p.container_port) && proto_str(&p.proto) == proto)
+        }
         "name" => s.record.name.contains(v.trim_start_matches('/')),
         "id" => s.record.id.starts_with(v),
         "status" => s.state.status.as_str() == v,
@@ -130,13 +221,23 @@ const PS_FIELDS: &[&str] = &[
 
 pub(super) fn ps(p: &crate::engine::Context, a: &PsArgs) -> Result<i32> {
     let now = SystemTime::now();
-    let mut rows = ctr::list(p)?;
+    let all = ctr::list(p)?;
+    // docker fails on an unknown before=/since= container whatever else is listed.
+    for f in &a.filter {
+        if let Some(v) = f
+            .strip_prefix("before=")
+            .or_else(|| f.strip_prefix("since="))
+        {
+            position(&all, v)?;
+        }
+    }
+    let mut rows = all.clone();
     if !(a.all || a.latest || a.last >= 0) {
         rows.retain(|s| s.state.is_running());
     }
     let (pod_filters, filters) = crate::cli::pod::split_pod_filters(&a.filter);
     rows.retain(|s| crate::cli::pod::matches_pod_filters(p, s, &pod_filters));
-    let mut rows = filter::retain(rows, &filters, matches_filter)?;
+    let mut rows = filter::retain(rows, &filters, |s, k, v| matches_filter(p, &all, s, k, v))?;
     if a.latest {
         rows.truncate(1);
     } else if a.last >= 0 {

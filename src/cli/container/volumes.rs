@@ -28,6 +28,9 @@ pub enum VolumeCommand {
         quiet: bool,
         #[arg(long)]
         format: Option<String>,
+        /// Provide filter values (e.g. "dangling=true")
+        #[arg(short = 'f', long = "filter")]
+        filter: Vec<String>,
     },
     /// Display detailed information on one or more volumes
     Inspect {
@@ -72,8 +75,31 @@ pub(super) fn volume_cmd(p: &crate::engine::Context, cmd: VolumeCommand) -> Resu
             writeln!(stdout(), "{name}")?;
             Ok(0)
         }
-        VolumeCommand::Ls { quiet, format: f } => {
-            let rows: Vec<Value> = volume::list(&p.paths)?
+        VolumeCommand::Ls {
+            quiet,
+            format: f,
+            filter,
+        } => {
+            // docker's volume filters: dangling (no container uses it), driver, label, name (a
+            // substring, as docker matches names).
+            let matches = |v: &volume::VolumeRecord, k: &str, x: &str| -> Result<bool> {
+                Ok(match k {
+                    "name" => v.name.contains(x),
+                    "driver" => x == "local",
+                    "label" => crate::cli::filter::label_matches(&v.labels, x),
+                    "dangling" => {
+                        let want = match x {
+                            "true" | "1" => true,
+                            "false" | "0" => false,
+                            _ => bail!("invalid filter 'dangling={x}'"),
+                        };
+                        volume::users(&p.paths, &v.name)?.is_empty() == want
+                    }
+                    _ => bail!("invalid filter '{k}'"),
+                })
+            };
+            let listed = crate::cli::filter::retain(volume::list(&p.paths)?, &filter, matches)?;
+            let rows: Vec<Value> = listed
                 .iter()
                 .map(|v| {
                     json!({

@@ -71,6 +71,10 @@ pub fn exec(ctx: &Context, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
         env.retain(|e| e.split('=').next() != Some(k));
         env.push(kv.clone());
     }
+    // docker's exec gives a terminal a TERM when neither the container nor `-e` set one.
+    if o.tty && !env.iter().any(|e| e.starts_with("TERM=")) {
+        env.push("TERM=xterm".to_string());
+    }
     if let Some(u) = &o.user {
         let mut layers = vec![c.dir(&id).join("upper")];
         layers.extend(rec.layers.iter().rev().cloned());
