@@ -364,3 +364,112 @@ fn top_shows_the_containers_processes_whatever_the_terminal_and_user() {
     }
     env.run(["rm", "-f", &root, &user]).assert_ok();
 }
+
+#[test]
+fn cidfile_label_file_expose_domainname_and_annotation_do_what_docker_does() {
+    let (env, image) = busybox_world();
+    let dir = env.dir().to_path_buf();
+    let cidfile = dir.join(unique("cid"));
+    let labels = dir.join(unique("labels"));
+    std::fs::write(&labels, "# a comment\n\ntier=web\nteam=core\n").unwrap();
+    let name = unique("parflags");
+    let cid = cidfile.to_str().unwrap();
+    env.run([
+        "create",
+        "--name",
+        &name,
+        "--cidfile",
+        cid,
+        "--label-file",
+        labels.to_str().unwrap(),
+        "--label",
+        "team=edge",
+        "--expose",
+        "7000-7001/udp",
+        "--expose",
+        "8080",
+        "--domainname",
+        "example.org",
+        "--annotation",
+        "org.example.key=val",
+        "--isolation",
+        "default",
+        "--disable-content-trust",
+        &image,
+        "sh",
+        "-c",
+        "echo $(hostname)/$(cat /proc/sys/kernel/domainname)",
+    ])
+    .assert_ok();
+    let id = inspect(&env, &name, "{{.Id}}");
+    assert_eq!(std::fs::read_to_string(&cidfile).unwrap(), id);
+    assert_eq!(inspect(&env, &name, "{{.HostConfig.ContainerIDFile}}"), cid);
+    assert_eq!(
+        inspect(
+            &env,
+            &name,
+            "{{.Config.Labels.tier}} {{.Config.Labels.team}}"
+        ),
+        "web edge"
+    );
+    assert_eq!(
+        inspect(&env, &name, "{{json .Config.ExposedPorts}}"),
+        r#"{"7000/udp":{},"7001/udp":{},"8080/tcp":{}}"#
+    );
+    assert_eq!(
+        inspect(&env, &name, "{{.Config.Domainname}}"),
+        "example.org"
+    );
+    assert_eq!(
+        inspect(&env, &name, "{{json .HostConfig.Annotations}}"),
+        r#"{"org.example.key":"val"}"#
+    );
+    // The domain name is the container's own (its UTS namespace), beside its hostname.
+    env.run(["start", "-a", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{}/example.org\n", &id[..12]));
+    // docker refuses a cidfile that exists, before creating anything.
+    let again = unique("parflags2");
+    env.run(["create", "--name", &again, "--cidfile", cid, &image])
+        .assert_code(125)
+        .assert_stderr_has(&format!(
+            "Container ID file found, make sure the other container isn't running or delete {cid}"
+        ));
+    env.run(["inspect", &again]).assert_code(1);
+    env.run(["rm", &name]).assert_ok();
+}
+
+#[test]
+fn flags_berth_cannot_honour_fail_with_the_reason() {
+    let (env, image) = busybox_world();
+    let cases: [(&[&str], &str); 5] = [
+        (&["--gpus", "all"], "berth has no GPU runtime"),
+        (
+            &["--isolation", "hyperv"],
+            "invalid isolation 'hyperv' on linux",
+        ),
+        (
+            &["--platform", "linux/s390x"],
+            "berth runs only the host's platform",
+        ),
+        (
+            &["--expose", "http"],
+            "invalid range format for --expose: http",
+        ),
+        (&["--expose", "80/icmp"], "invalid proto: icmp"),
+    ];
+    for (flags, reason) in cases {
+        let mut args = vec!["run", "--rm"];
+        args.extend_from_slice(flags);
+        args.extend([image.as_str(), "true"]);
+        env.run(args).assert_code(125).assert_stderr_has(reason);
+    }
+    // The host's own platform is accepted.
+    let host = match std::env::consts::ARCH {
+        "x86_64" => "linux/amd64",
+        "aarch64" => "linux/arm64",
+        other => panic!("no docker platform name for {other}"),
+    };
+    env.run(["run", "--rm", "--platform", host, &image, "true"])
+        .assert_ok();
+}

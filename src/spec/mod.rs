@@ -470,11 +470,21 @@ pub fn build_spec(image: &ImageConfig, opts: &ContainerConfig, host: &HostContex
             )
         }
     };
+    // `--domainname`: set inside the container's own UTS namespace by the init's sysctl step
+    // (runtime::init checks that kernel.domainname has a private UTS namespace).
+    if let Some(d) = opts.domainname.as_deref().filter(|d| !d.is_empty()) {
+        linux["sysctl"] = json!({"kernel.domainname": d});
+    }
     if let Some(s) = sec {
         linux["seccomp"] = serde_json::to_value(s).context("encoding seccomp profile")?;
     }
 
-    let mut annotations = serde_json::Map::new();
+    // `--annotation`s first: berth's own keys below cannot be overridden by the user.
+    let mut annotations: serde_json::Map<String, serde_json::Value> = opts
+        .annotations
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
     if let Some(st) = opts.rootless_storage.as_ref().filter(|_| host.rootless) {
         use crate::types::storage::{ANNOTATION_FUSE, ANNOTATION_MODE};
         annotations.insert(ANNOTATION_MODE.into(), json!(st.rootless_overlay.as_str()));
@@ -700,6 +710,29 @@ mod tests {
             ..Default::default()
         };
         crate::testing::assert_err(capabilities(&o), "unknown capability: \"BOGUS\"");
+    }
+
+    #[test]
+    fn annotations_and_domainname_reach_the_spec() {
+        let o = ContainerConfig {
+            annotations: [("org.example.key".to_string(), "val".to_string())].into(),
+            domainname: Some("example.org".into()),
+            ..Default::default()
+        };
+        let s = build_spec(&img(), &o, &host()).unwrap();
+        assert_eq!(
+            s.annotations()
+                .as_ref()
+                .unwrap()
+                .get("org.example.key")
+                .map(String::as_str),
+            Some("val")
+        );
+        let sysctl = s.linux().as_ref().unwrap().sysctl().clone().unwrap();
+        assert_eq!(
+            sysctl.get("kernel.domainname").map(String::as_str),
+            Some("example.org")
+        );
     }
 
     #[test]

@@ -103,6 +103,18 @@ pub struct ContainerConfig {
     /// in the spec's annotations for the runtime (`runtime::overlay`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rootless_storage: Option<StorageSettings>,
+    /// `--domainname`: the NIS domain name of the container's UTS namespace (docker's Config.Domainname).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domainname: Option<String>,
+    /// `--expose`: container ports as docker keys them (`80/tcp`), added to the image's exposed set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exposed_ports: Vec<String>,
+    /// `--annotation k=v`: written into the OCI spec's annotations (docker's HostConfig.Annotations).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    /// `--cidfile`: the file the CLI wrote the id into (docker's HostConfig.ContainerIDFile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidfile: Option<String>,
 }
 
 /// The resource limits `run`/`create` and `update` share (docker's `HostConfig` resources). In a

@@ -112,6 +112,35 @@ pub struct CreateFlags {
     /// Suppress the pull output
     #[arg(short = 'q', long)]
     pub quiet: bool,
+    /// Write the container ID to the file
+    #[arg(long)]
+    pub cidfile: Option<PathBuf>,
+    /// Read in a line delimited file of labels
+    #[arg(long = "label-file")]
+    pub label_file: Vec<PathBuf>,
+    /// Expose a port or a range of ports
+    #[arg(long)]
+    pub expose: Vec<String>,
+    /// Container NIS domain name
+    #[arg(long)]
+    pub domainname: Option<String>,
+    /// Add an annotation to the container (passed through to the OCI runtime)
+    #[arg(long)]
+    pub annotation: Vec<String>,
+    /// Container isolation technology (only "default" on Linux)
+    #[arg(long)]
+    pub isolation: Option<String>,
+    /// Skip image verification (berth verifies no signatures: accepted, no effect)
+    #[arg(long = "disable-content-trust", action = clap::ArgAction::Set, num_args = 0..=1,
+          require_equals = true, default_value = "true", default_missing_value = "true",
+          value_parser = crate::cli::go_bool)]
+    pub disable_content_trust: bool,
+    /// GPU devices to add to the container (berth has no GPU runtime: refused)
+    #[arg(long)]
+    pub gpus: Option<String>,
+    /// Set platform if server is multi-platform capable (only the host's)
+    #[arg(long)]
+    pub platform: Option<String>,
     /// Print usage
     #[arg(long, action = clap::ArgAction::Help)]
     pub help: Option<bool>,
@@ -316,6 +345,64 @@ fn parse_tmpfs(s: &str) -> MountRequest {
     }
 }
 
+/// `--label-file`: one label a line, `#` comments and blank lines skipped (docker/cli `opts.ReadKVStrings`).
+fn read_label_files(files: &[PathBuf]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for f in files {
+        let data = std::fs::read_to_string(f).with_context(|| format!("open {}", f.display()))?;
+        for line in data.lines() {
+            let l = line.trim_start();
+            if !l.is_empty() && !l.starts_with('#') {
+                out.push(l.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `--expose PORT[-END][/PROTO]` -> docker's port keys (`80/tcp`), as docker/cli `container/opts.go`.
+fn parse_expose(e: &str) -> Result<Vec<String>> {
+    let (ports, proto) = e.split_once('/').unwrap_or((e, "tcp"));
+    let proto = proto.to_ascii_lowercase();
+    if !matches!(proto.as_str(), "tcp" | "udp" | "sctp") {
+        bail!("invalid proto: {proto}");
+    }
+    let port = |p: &str| {
+        p.parse::<u16>().map_err(|_| {
+            anyhow::anyhow!("invalid range format for --expose: {e}, error: invalid port {p:?}")
+        })
+    };
+    let (lo, hi) = match ports.split_once('-') {
+        Some((a, b)) => (port(a)?, port(b)?),
+        None => (port(ports)?, port(ports)?),
+    };
+    if hi < lo {
+        bail!("invalid range format for --expose: {e}, error: invalid range {ports:?}");
+    }
+    Ok((lo..=hi).map(|p| format!("{p}/{proto}")).collect())
+}
+
+/// The flags docker accepts that change nothing here, or that berth refuses with the reason.
+fn check_unsupported(flags: &CreateFlags) -> Result<()> {
+    // moby `daemon/daemon_unix.go` verifyPlatformContainerSettings: Linux has only the default isolation.
+    if let Some(i) = flags.isolation.as_deref()
+        && !i.is_empty()
+        && !i.eq_ignore_ascii_case("default")
+    {
+        bail!("invalid isolation '{i}' on linux");
+    }
+    // docker's daemon with no device driver for GPUs says this; berth has no GPU runtime to offer.
+    if flags.gpus.is_some() {
+        bail!(
+            "could not select device driver \"\" with capabilities: [[gpu]]: berth has no GPU runtime"
+        );
+    }
+    if let Some(pl) = &flags.platform {
+        ctr::check_run_platform(pl)?;
+    }
+    Ok(())
+}
+
 /// Turn the flags into typed run options (docker's `parse` in `container/opts.go`).
 pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
     let image = flags
@@ -378,6 +465,13 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         Some(s) => Some(human::parse_bytes(s)? as i64),
         None => None,
     };
+    check_unsupported(flags)?;
+    let mut labels = read_label_files(&flags.label_file)?;
+    labels.extend(flags.label.iter().cloned());
+    let mut exposed_ports = Vec::new();
+    for e in &flags.expose {
+        exposed_ports.extend(parse_expose(e)?);
+    }
     if flags.pull != "missing" && flags.pull != "always" && flags.pull != "never" {
         bail!(
             "invalid pull option: '{}': must be one of \"always\", \"missing\" or \"never\"",
@@ -392,7 +486,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         workdir: flags.workdir.clone(),
         user: flags.user.clone(),
         hostname: flags.hostname.clone(),
-        labels: crate::cli::parse_key_values(&flags.label),
+        labels: crate::cli::parse_key_values(&labels),
         mounts,
         read_only: flags.read_only,
         cap_add: flags.cap_add.clone(),
@@ -426,6 +520,13 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         restart: crate::types::RestartPolicy::parse(&flags.restart)?,
         // Filled from the config by create_from_flags.
         rootless_storage: None,
+        domainname: flags.domainname.clone().filter(|d| !d.is_empty()),
+        exposed_ports,
+        annotations: crate::cli::parse_key_values(&flags.annotation),
+        cidfile: flags
+            .cidfile
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned()),
     };
     // docker/cli `container/opts.go`: a container removed on exit cannot be restarted.
     if opts.auto_remove && !opts.restart.is_none() {
@@ -441,6 +542,8 @@ pub(super) fn create_from_flags(
     id: Option<String>,
 ) -> Result<String> {
     let (image, mut opts) = run_options(flags)?;
+    // docker/cli `container/create.go` newCIDFile: an existing file is refused before anything is made.
+    let cidfile = flags.cidfile.as_deref().map(CidFile::open).transpose()?;
     if let Some(pod) = &flags.pod {
         crate::cli::pod::join_pod(p, pod, &mut opts)?;
     }
@@ -452,9 +555,61 @@ pub(super) fn create_from_flags(
     }
     // The rootless overlay driver is fixed at create: the upper dir is written in that driver's format.
     opts.rootless_storage = (storage != Default::default()).then_some(storage);
-    match id {
+    let id = match id {
         Some(id) => ctr::create_with_id(p, id, &info, opts),
         None => ctr::create(p, &info, opts),
+    }?;
+    if let Some(f) = cidfile {
+        f.write(&id)?;
+    }
+    Ok(id)
+}
+
+/// `--cidfile`: created empty before the container, filled with the full id after it; removed when
+/// the creation fails (docker/cli `cidFile`).
+struct CidFile {
+    path: PathBuf,
+    written: bool,
+}
+
+impl CidFile {
+    fn open(path: &std::path::Path) -> Result<CidFile> {
+        if path.exists() {
+            bail!(
+                "Container ID file found, make sure the other container isn't running or delete {}",
+                path.display()
+            );
+        }
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .with_context(|| {
+                format!("failed to create the container ID file {}", path.display())
+            })?;
+        Ok(CidFile {
+            path: path.to_path_buf(),
+            written: false,
+        })
+    }
+
+    fn write(mut self, id: &str) -> Result<()> {
+        std::fs::write(&self.path, id).with_context(|| {
+            format!(
+                "failed to write the container ID to the file {}",
+                self.path.display()
+            )
+        })?;
+        self.written = true;
+        Ok(())
+    }
+}
+
+impl Drop for CidFile {
+    fn drop(&mut self) {
+        if !self.written {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 

@@ -214,7 +214,7 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
     };
     HostConfig {
         binds: some_if(&binds),
-        container_id_file: String::new(),
+        container_id_file: o.cidfile.clone().unwrap_or_default(),
         log_config: LogConfig {
             kind: "json-file".into(),
             config: Default::default(),
@@ -250,6 +250,7 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         userns_mode: String::new(),
         shm_size: o.shm_size.unwrap_or(64 << 20),
         runtime: "berth".into(),
+        // `--isolation default` is the only value accepted on Linux (cli::container::run).
         isolation: String::new(),
         cpu_shares: o.resources.cpu_shares.unwrap_or(0),
         memory: o.resources.memory.unwrap_or(0),
@@ -275,6 +276,7 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         tmpfs: tmpfs_map(o),
         masked_paths: paths_unless_privileged(&spec::MASKED_PATHS),
         readonly_paths: paths_unless_privileged(&spec::READONLY_PATHS),
+        annotations: (!o.annotations.is_empty()).then(|| o.annotations.clone()),
     }
 }
 
@@ -381,11 +383,12 @@ fn inspect_config(ctx: &Context, r: &ContainerRecord) -> InspectConfig {
                 .iter()
                 .map(|p| port_key(p.container_port, p.proto)),
         )
+        .chain(o.exposed_ports.iter().cloned())
         .map(|k| (k, Empty {}))
         .collect();
     InspectConfig {
         hostname: r.hostname.clone(),
-        domainname: String::new(),
+        domainname: o.domainname.clone().unwrap_or_default(),
         user: o
             .user
             .clone()

@@ -44,7 +44,7 @@ pub use inspect::inspect;
 pub use internal::{run_monitor, run_pause, run_reaper};
 pub use logs::{LogOptions, logs};
 pub use pause::set_paused;
-pub use pull::{PullEvent, PullPolicy, resolve_image};
+pub use pull::{PullEvent, PullPolicy, check_run_platform, resolve_image};
 pub use remove::{layers_size, prune, remove, upper_size};
 pub use rename::rename;
 pub use start::{Attached, Prespawned, Started, attach, prespawn_monitor, start, start_prespawned};
