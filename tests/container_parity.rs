@@ -473,3 +473,243 @@ fn flags_berth_cannot_honour_fail_with_the_reason() {
     env.run(["run", "--rm", "--platform", host, &image, "true"])
         .assert_ok();
 }
+
+/// The namespace link of this (host) process, as `readlink /proc/self/ns/<kind>` prints it.
+fn host_ns(kind: &str) -> String {
+    std::fs::read_link(format!("/proc/self/ns/{kind}"))
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `--pid host`: the container sees the host's processes, and its monitor (which it can see too) runs
+/// from a sealed copy of berth, never the on-disk binary (docs/security.md F1).
+#[test]
+fn pid_host_sees_host_processes_and_its_monitor_runs_from_the_memfd() {
+    let (env, image) = busybox_world();
+    let name = unique("pidhost");
+    let id = env
+        .run([
+            "run",
+            "-d",
+            "--name",
+            &name,
+            "--pid",
+            "host",
+            "--cap-add",
+            "SYS_PTRACE",
+            &image,
+            "sleep",
+            "60",
+        ])
+        .assert_ok()
+        .stdout()
+        .trim()
+        .to_string();
+    assert_eq!(inspect(&env, &name, "{{.HostConfig.PidMode}}"), "host");
+    let me = std::process::id();
+    let monitor: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            env.run_root()
+                .join("containers")
+                .join(&id)
+                .join("monitor.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let pid = monitor["pid"].as_i64().unwrap();
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap();
+    let inside = env.run([
+        "exec",
+        &name,
+        "sh",
+        "-c",
+        &format!("test -d /proc/{me} && echo sees-host; readlink /proc/{pid}/exe; readlink /proc/self/ns/pid"),
+    ]);
+    env.run(["rm", "-f", &name]).assert_ok();
+    inside
+        .assert_ok()
+        .assert_stdout_has("sees-host\n/memfd:berth")
+        .assert_stdout_has(&host_ns("pid"));
+    assert!(
+        exe.to_string_lossy().starts_with("/memfd:berth"),
+        "the monitor runs {}",
+        exe.display()
+    );
+}
+
+/// `--pid container:X` and `--ipc container:X` join X's namespaces (X's IPC must be shareable, as
+/// docker requires): the joiner sees X's processes; `--ipc none` has no /dev/shm; inspect shows the
+/// modes as written.
+#[test]
+fn pid_and_ipc_join_another_container_and_ipc_none_has_no_shm() {
+    let (env, image) = busybox_world();
+    let donor = unique("nsdonor");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &donor,
+        "--ipc",
+        "shareable",
+        &image,
+        "sleep",
+        "1003",
+    ])
+    .assert_ok();
+    let donor_ns = env
+        .run([
+            "exec",
+            &donor,
+            "sh",
+            "-c",
+            "for n in pid ipc; do readlink /proc/self/ns/$n; done",
+        ])
+        .assert_ok()
+        .stdout()
+        .to_string();
+    let joiner = unique("nsjoin");
+    env.run([
+        "create",
+        "--name",
+        &joiner,
+        "--pid",
+        &format!("container:{donor}"),
+        "--ipc",
+        &format!("container:{donor}"),
+        &image,
+        "sh",
+        "-c",
+        "for n in pid ipc; do readlink /proc/self/ns/$n; done; ps -o args",
+    ])
+    .assert_ok();
+    assert_eq!(
+        inspect(
+            &env,
+            &joiner,
+            "{{.HostConfig.PidMode}} {{.HostConfig.IpcMode}}"
+        ),
+        format!("container:{donor} container:{donor}")
+    );
+    env.run(["start", "-a", &joiner])
+        .assert_ok()
+        .assert_stdout_has(&donor_ns)
+        .assert_stdout_has("sleep 1003\n");
+    assert_eq!(
+        inspect(&env, &donor, "{{.HostConfig.IpcMode}}"),
+        "shareable"
+    );
+    // A private IPC namespace cannot be joined (docker's hint), nor a stopped container's.
+    let private = unique("nspriv");
+    env.run(["run", "-d", "--name", &private, &image, "sleep", "1004"])
+        .assert_ok();
+    env.run([
+        "run",
+        "--rm",
+        "--ipc",
+        &format!("container:{private}"),
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has("non-shareable IPC (hint: use IpcMode:shareable for the donor container)");
+    env.run(["stop", "-t", "0", &private]).assert_ok();
+    env.run([
+        "run",
+        "--rm",
+        "--pid",
+        &format!("container:{private}"),
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has(&format!(
+        "cannot join PID of a non running container: {private}"
+    ));
+    env.run([
+        "run",
+        "--rm",
+        "--ipc",
+        "none",
+        &image,
+        "sh",
+        "-c",
+        "grep ' /dev/shm ' /proc/mounts || echo no-shm",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("no-shm\n");
+    env.run(["rm", "-f", &donor, &joiner, &private]).assert_ok();
+}
+
+/// `--uts host` and `--cgroupns host|private`, `--ipc host`, and docker's refusals of bad modes.
+#[test]
+fn uts_cgroupns_and_ipc_host_use_the_hosts_namespaces() {
+    let (env, image) = busybox_world();
+    let host_name = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let name = unique("utshost");
+    env.run([
+        "create",
+        "--name",
+        &name,
+        "--uts",
+        "host",
+        "--cgroupns",
+        "host",
+        "--ipc",
+        "host",
+        &image,
+        "sh",
+        "-c",
+        "hostname; echo $HOSTNAME; for n in uts cgroup ipc; do readlink /proc/self/ns/$n; done",
+    ])
+    .assert_ok();
+    assert_eq!(
+        inspect(
+            &env,
+            &name,
+            "{{.HostConfig.UTSMode}} {{.HostConfig.CgroupnsMode}} {{.HostConfig.IpcMode}}"
+        ),
+        "host host host"
+    );
+    env.run(["start", "-a", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!(
+            "{host_name}{host_name}{}\n{}\n{}\n",
+            host_ns("uts"),
+            host_ns("cgroup"),
+            host_ns("ipc")
+        ));
+    let private = env
+        .run([
+            "run",
+            "--rm",
+            "--cgroupns",
+            "private",
+            &image,
+            "readlink",
+            "/proc/self/ns/cgroup",
+        ])
+        .assert_ok()
+        .stdout()
+        .trim()
+        .to_string();
+    assert_ne!(private, host_ns("cgroup"));
+    let refusals: [(&[&str], &str); 5] = [
+        (&["--pid", "bogus"], "--pid: invalid PID mode"),
+        (&["--ipc", "bogus"], "--ipc: invalid IPC mode"),
+        (&["--uts", "container:x"], "--uts: invalid UTS mode"),
+        (&["--cgroupns", "shared"], "--cgroupns: invalid CGROUP mode"),
+        (
+            &["--uts", "host", "-h", "box"],
+            "Conflicting options: hostname and the UTS mode",
+        ),
+    ];
+    for (flags, reason) in refusals {
+        let mut args = vec!["run", "--rm"];
+        args.extend_from_slice(flags);
+        args.extend([image.as_str(), "true"]);
+        env.run(args).assert_code(125).assert_stderr_has(reason);
+    }
+    env.run(["rm", &name]).assert_ok();
+}

@@ -11,6 +11,7 @@ pub mod restart;
 pub mod seccomp;
 pub mod user;
 
+use crate::types::NsMode;
 pub use crate::types::{
     ContainerConfig, ImageConfig, MountKind, MountRequest, ResolvedMount, SeccompChoice, Ulimit,
 };
@@ -435,15 +436,37 @@ pub fn build_spec(image: &ImageConfig, opts: &ContainerConfig, host: &HostContex
         );
     }
 
-    let mut namespaces = vec![
-        json!({"type": "pid"}),
-        json!({"type": "ipc"}),
-        json!({"type": "uts"}),
-        json!({"type": "mount"}),
-        json!({"type": "network"}),
-    ];
-    if host.cgroup_v2 {
+    // `--pid`/`--ipc`/`--uts`/`--cgroupns host`: no entry, the host's namespace (OCI runtime spec).
+    // `container:<x>` keeps its entry here; the engine points it at the other container's at each
+    // start (engine::container::namespaces).
+    let ns = &opts.namespaces;
+    let mut namespaces = Vec::new();
+    for (kind, mode) in [("pid", &ns.pid), ("ipc", &ns.ipc), ("uts", &ns.uts)] {
+        if *mode != NsMode::Host {
+            namespaces.push(json!({"type": kind}));
+        }
+    }
+    namespaces.push(json!({"type": "mount"}));
+    namespaces.push(json!({"type": "network"}));
+    // docker on cgroup v2 gives a private cgroup namespace by default; v1 has only the host's.
+    if match ns.cgroupns {
+        NsMode::Host => false,
+        NsMode::Private => true,
+        _ => host.cgroup_v2,
+    } {
         namespaces.push(json!({"type": "cgroup"}));
+    }
+    match ns.ipc {
+        // docker's `--ipc none`: an IPC namespace without /dev/shm.
+        NsMode::None => mounts.retain(|m| m["destination"] != "/dev/shm"),
+        // docker's `--ipc host` shares the host's /dev/shm with its IPC namespace.
+        NsMode::Host => {
+            for m in mounts.iter_mut().filter(|m| m["destination"] == "/dev/shm") {
+                *m = json!({"destination": "/dev/shm", "type": "bind", "source": "/dev/shm",
+                    "options": ["rbind", "rprivate", "nosuid", "nodev", "noexec"]});
+            }
+        }
+        _ => {}
     }
     let mut linux = json!({
         "namespaces": namespaces,
@@ -497,10 +520,14 @@ pub fn build_spec(image: &ImageConfig, opts: &ContainerConfig, host: &HostContex
         "annotations": annotations,
         "process": process,
         "root": {"path": "rootfs", "readonly": opts.read_only},
-        "hostname": hostname,
         "mounts": mounts,
         "linux": linux,
     });
+    let mut spec = spec;
+    // With the host's UTS namespace the hostname is the host's, which the init must not set.
+    if ns.uts != NsMode::Host {
+        spec["hostname"] = json!(hostname);
+    }
     serde_json::from_value(spec).context("building the OCI runtime spec")
 }
 

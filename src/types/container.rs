@@ -115,6 +115,46 @@ pub struct ContainerConfig {
     /// `--cidfile`: the file the CLI wrote the id into (docker's HostConfig.ContainerIDFile).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidfile: Option<String>,
+    /// `--pid`, `--ipc`, `--uts`, `--cgroupns`.
+    #[serde(default, skip_serializing_if = "Namespaces::is_default")]
+    pub namespaces: Namespaces,
+}
+
+/// Whose namespace of one kind the container uses (docker's `PidMode`, `IpcMode`, `UTSMode`,
+/// `CgroupnsMode`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NsMode {
+    /// No flag: docker's default for the kind (a namespace of its own).
+    #[default]
+    Default,
+    Private,
+    /// `--ipc shareable`: its own, which other containers may join.
+    Shareable,
+    /// `--ipc none`: its own, without /dev/shm.
+    None,
+    Host,
+    /// `container:<name|id>` as written; joined at each start (engine::container::namespaces).
+    Container(String),
+}
+
+/// The namespace flags of `run`/`create`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Namespaces {
+    #[serde(default)]
+    pub pid: NsMode,
+    #[serde(default)]
+    pub ipc: NsMode,
+    #[serde(default)]
+    pub uts: NsMode,
+    #[serde(default)]
+    pub cgroupns: NsMode,
+}
+
+impl Namespaces {
+    pub fn is_default(&self) -> bool {
+        *self == Namespaces::default()
+    }
 }
 
 /// The resource limits `run`/`create` and `update` share (docker's `HostConfig` resources). In a

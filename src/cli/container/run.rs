@@ -5,7 +5,9 @@ use super::attach;
 use super::{as_125, exit_err, for_each_arg};
 use crate::cli::{GlobalOpts, human, stdout};
 use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo};
-use crate::types::{ContainerConfig, MountKind, MountRequest, SeccompChoice, Ulimit};
+use crate::types::{
+    ContainerConfig, MountKind, MountRequest, Namespaces, NsMode, SeccompChoice, Ulimit,
+};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::io::Write;
@@ -141,6 +143,18 @@ pub struct CreateFlags {
     /// Set platform if server is multi-platform capable (only the host's)
     #[arg(long)]
     pub platform: Option<String>,
+    /// PID namespace to use (host, container:<name|id>)
+    #[arg(long)]
+    pub pid: Option<String>,
+    /// IPC mode to use (private, shareable, none, host, container:<name|id>)
+    #[arg(long)]
+    pub ipc: Option<String>,
+    /// UTS namespace to use (host)
+    #[arg(long)]
+    pub uts: Option<String>,
+    /// Cgroup namespace to use (host|private)
+    #[arg(long)]
+    pub cgroupns: Option<String>,
     /// Print usage
     #[arg(long, action = clap::ArgAction::Help)]
     pub help: Option<bool>,
@@ -403,6 +417,63 @@ fn check_unsupported(flags: &CreateFlags) -> Result<()> {
     Ok(())
 }
 
+/// `--pid`, `--ipc`, `--uts`, `--cgroupns` with docker/cli's validation (`container/opts.go`): each kind
+/// takes its own set of modes.
+fn parse_namespaces(flags: &CreateFlags) -> Result<Namespaces> {
+    fn mode(v: Option<&str>, allowed: &[&str], joinable: bool, err: &str) -> Result<NsMode> {
+        let Some(v) = v.filter(|v| !v.is_empty()) else {
+            return Ok(NsMode::Default);
+        };
+        if let Some(c) = v.strip_prefix("container:")
+            && joinable
+            && !c.is_empty()
+        {
+            return Ok(NsMode::Container(c.to_string()));
+        }
+        if !allowed.contains(&v) {
+            bail!("{err}");
+        }
+        Ok(match v {
+            "host" => NsMode::Host,
+            "private" => NsMode::Private,
+            "shareable" => NsMode::Shareable,
+            "none" => NsMode::None,
+            _ => unreachable!("checked against the allowed modes"),
+        })
+    }
+    let ns = Namespaces {
+        pid: mode(
+            flags.pid.as_deref(),
+            &["host"],
+            true,
+            "--pid: invalid PID mode",
+        )?,
+        ipc: mode(
+            flags.ipc.as_deref(),
+            &["host", "private", "shareable", "none"],
+            true,
+            "--ipc: invalid IPC mode",
+        )?,
+        uts: mode(
+            flags.uts.as_deref(),
+            &["host"],
+            false,
+            "--uts: invalid UTS mode",
+        )?,
+        cgroupns: mode(
+            flags.cgroupns.as_deref(),
+            &["host", "private"],
+            false,
+            "--cgroupns: invalid CGROUP mode",
+        )?,
+    };
+    // moby `daemon/container.go` verifyContainerSettings: the host's UTS namespace has the host's names.
+    if ns.uts == NsMode::Host && (flags.hostname.is_some() || flags.domainname.is_some()) {
+        bail!("Conflicting options: hostname and the UTS mode");
+    }
+    Ok(ns)
+}
+
 /// Turn the flags into typed run options (docker's `parse` in `container/opts.go`).
 pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
     let image = flags
@@ -527,6 +598,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
             .cidfile
             .as_ref()
             .map(|p| p.to_string_lossy().into_owned()),
+        namespaces: parse_namespaces(flags)?,
     };
     // docker/cli `container/opts.go`: a container removed on exit cannot be restarted.
     if opts.auto_remove && !opts.restart.is_none() {

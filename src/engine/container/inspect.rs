@@ -10,7 +10,7 @@ use crate::types::inspect::{
     ContainerInspect, Empty, GraphDriver, GraphDriverData, HostConfig, InspectConfig, InspectState,
     LogConfig, MountPoint, OrderedMap, PortBinding, RestartPolicyJson, UlimitJson,
 };
-use crate::types::{ContainerRecord, HostTarget};
+use crate::types::{ContainerRecord, HostTarget, NsMode};
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::fs;
@@ -139,10 +139,11 @@ fn port_key(port: u16, proto: crate::types::Proto) -> String {
     format!("{port}/{proto}")
 }
 
-/// docker's `IpcMode`, `PidMode` and `CgroupnsMode` of a container.
+/// docker's `IpcMode`, `PidMode`, `UTSMode` and `CgroupnsMode` of a container.
 struct NamespaceModes {
     ipc: String,
     pid: String,
+    uts: String,
     cgroupns: String,
 }
 
@@ -171,9 +172,23 @@ fn namespace_modes(
         None => true,
     };
     let mode = |own: bool, private: &str| (if own { private } else { "host" }).to_string();
+    // `--pid`/`--ipc container:<x>` as written (docker keeps the user's string), and the IPC modes the
+    // spec alone cannot tell apart.
+    let ns = &r.config.namespaces;
+    let flag = |m: &NsMode| match m {
+        NsMode::Container(x) => Some(format!("container:{x}")),
+        NsMode::Shareable => Some("shareable".to_string()),
+        NsMode::None => Some("none".to_string()),
+        _ => None,
+    };
     NamespaceModes {
-        ipc: joined("ipc").unwrap_or_else(|| mode(own("ipc"), "private")),
-        pid: joined("pid").unwrap_or_else(|| mode(own("pid"), "")),
+        ipc: flag(&ns.ipc)
+            .or_else(|| joined("ipc"))
+            .unwrap_or_else(|| mode(own("ipc"), "private")),
+        pid: flag(&ns.pid)
+            .or_else(|| joined("pid"))
+            .unwrap_or_else(|| mode(own("pid"), "")),
+        uts: mode(own("uts"), ""),
         cgroupns: mode(own("cgroup"), "private"),
     }
 }
@@ -246,7 +261,7 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         publish_all_ports: o.net.publish_all,
         readonly_rootfs: o.read_only,
         security_opt: security_opt(o),
-        uts_mode: String::new(),
+        uts_mode: modes.uts,
         userns_mode: String::new(),
         shm_size: o.shm_size.unwrap_or(64 << 20),
         runtime: "berth".into(),

@@ -19,6 +19,7 @@ mod exec;
 mod inspect;
 mod internal;
 mod logs;
+mod namespaces;
 mod pause;
 pub mod pod_member;
 mod pull;
