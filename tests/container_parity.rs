@@ -713,3 +713,71 @@ fn uts_cgroupns_and_ipc_host_use_the_hosts_namespaces() {
     }
     env.run(["rm", &name]).assert_ok();
 }
+
+/// `--sysctl` (namespaced ones only, docker's list), `--group-add` (names from the image's /etc/group
+/// or gids), `--oom-score-adj` (docker's range): applied to the process and shown by inspect.
+#[test]
+fn sysctl_group_add_and_oom_score_adj_are_applied() {
+    let (env, image) = busybox_world();
+    let name = unique("sysgrp");
+    env.run([
+        "create",
+        "--name",
+        &name,
+        "--sysctl",
+        "net.ipv4.ip_forward=1",
+        "--sysctl",
+        "kernel.shmmni=1234",
+        "--group-add",
+        "4321",
+        "--oom-score-adj",
+        "500",
+        &image,
+        "sh",
+        "-c",
+        "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni /proc/self/oom_score_adj; id -G",
+    ])
+    .assert_ok();
+    assert_eq!(
+        inspect(
+            &env,
+            &name,
+            "{{json .HostConfig.Sysctls}} {{.HostConfig.GroupAdd}} {{.HostConfig.OomScoreAdj}}"
+        ),
+        r#"{"kernel.shmmni":"1234","net.ipv4.ip_forward":"1"} [4321] 500"#
+    );
+    let out = env.run(["start", "-a", &name]);
+    out.assert_ok();
+    let lines = out.lines();
+    assert_eq!(&lines[..3], ["1", "1234", "500"], "{}", out.stdout());
+    assert!(
+        lines[3].split_whitespace().any(|g| g == "4321"),
+        "{}",
+        out.stdout()
+    );
+    env.run(["rm", &name]).assert_ok();
+    let refusals: [(&[&str], &str); 4] = [
+        (
+            &["--sysctl", "kernel.hostname=x"],
+            "sysctl 'kernel.hostname=x' is not allowed",
+        ),
+        (
+            &["--sysctl", "vm.swappiness=1"],
+            "sysctl 'vm.swappiness=1' is not allowed",
+        ),
+        (
+            &["--oom-score-adj", "1001"],
+            "Invalid value 1001, range for oom score adj is [-1000, 1000]",
+        ),
+        (
+            &["--group-add", "nosuchgroup"],
+            "Unable to find group nosuchgroup",
+        ),
+    ];
+    for (flags, reason) in refusals {
+        let mut args = vec!["run", "--rm"];
+        args.extend_from_slice(flags);
+        args.extend([image.as_str(), "true"]);
+        env.run(args).assert_code(125).assert_stderr_has(reason);
+    }
+}

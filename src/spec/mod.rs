@@ -382,7 +382,7 @@ pub fn build_spec(image: &ImageConfig, opts: &ContainerConfig, host: &HostContex
         rlimits.push(json!({"type": ty, "soft": soft, "hard": hard}));
     }
 
-    let process = json!({
+    let mut process = json!({
         "terminal": opts.tty,
         "user": {"uid": host.user.uid, "gid": host.user.gid, "additionalGids": host.user.additional_gids},
         "args": args,
@@ -392,6 +392,9 @@ pub fn build_spec(image: &ImageConfig, opts: &ContainerConfig, host: &HostContex
         "rlimits": rlimits,
         "noNewPrivileges": opts.no_new_privileges,
     });
+    if let Some(adj) = opts.oom_score_adj {
+        process["oomScoreAdj"] = json!(adj);
+    }
 
     let shm = opts.shm_size.unwrap_or(64 << 20);
     let mut mounts = vec![
@@ -495,8 +498,17 @@ pub fn build_spec(image: &ImageConfig, opts: &ContainerConfig, host: &HostContex
     };
     // `--domainname`: set inside the container's own UTS namespace by the init's sysctl step
     // (runtime::init checks that kernel.domainname has a private UTS namespace).
+    // `--sysctl`: the init refuses any whose namespace the container does not own (runtime::init).
+    let mut sysctl: serde_json::Map<String, serde_json::Value> = opts
+        .sysctls
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
     if let Some(d) = opts.domainname.as_deref().filter(|d| !d.is_empty()) {
-        linux["sysctl"] = json!({"kernel.domainname": d});
+        sysctl.insert("kernel.domainname".into(), json!(d));
+    }
+    if !sysctl.is_empty() {
+        linux["sysctl"] = serde_json::Value::Object(sysctl);
     }
     if let Some(s) = sec {
         linux["seccomp"] = serde_json::to_value(s).context("encoding seccomp profile")?;

@@ -118,6 +118,15 @@ pub struct ContainerConfig {
     /// `--pid`, `--ipc`, `--uts`, `--cgroupns`.
     #[serde(default, skip_serializing_if = "Namespaces::is_default")]
     pub namespaces: Namespaces,
+    /// `--sysctl k=v`: namespaced sysctls only (the cli applies docker's list), set by the init.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sysctls: BTreeMap<String, String>,
+    /// `--group-add`: group names (from the image's /etc/group) or gids, added to the process's groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group_add: Vec<String>,
+    /// `--oom-score-adj`, -1000 to 1000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oom_score_adj: Option<i32>,
 }
 
 /// Whose namespace of one kind the container uses (docker's `PidMode`, `IpcMode`, `UTSMode`,

@@ -155,6 +155,15 @@ pub struct CreateFlags {
     /// Cgroup namespace to use (host|private)
     #[arg(long)]
     pub cgroupns: Option<String>,
+    /// Sysctl options
+    #[arg(long)]
+    pub sysctl: Vec<String>,
+    /// Add additional groups to join
+    #[arg(long = "group-add")]
+    pub group_add: Vec<String>,
+    /// Tune host's OOM preferences (-1000 to 1000)
+    #[arg(long = "oom-score-adj", allow_hyphen_values = true)]
+    pub oom_score_adj: Option<i32>,
     /// Print usage
     #[arg(long, action = clap::ArgAction::Help)]
     pub help: Option<bool>,
@@ -474,6 +483,30 @@ fn parse_namespaces(flags: &CreateFlags) -> Result<Namespaces> {
     Ok(ns)
 }
 
+/// `--sysctl k=v` with docker/cli's `opts.ValidateSysctl`: only the sysctls a container's own IPC or
+/// network namespace holds.
+fn parse_sysctls(items: &[String]) -> Result<std::collections::BTreeMap<String, String>> {
+    const IPC: [&str; 8] = [
+        "kernel.msgmax",
+        "kernel.msgmnb",
+        "kernel.msgmni",
+        "kernel.sem",
+        "kernel.shmall",
+        "kernel.shmmax",
+        "kernel.shmmni",
+        "kernel.shm_rmid_forced",
+    ];
+    for s in items {
+        let allowed = s.split_once('=').is_some_and(|(k, _)| {
+            IPC.contains(&k) || k.starts_with("net.") || k.starts_with("fs.mqueue.")
+        });
+        if !allowed {
+            bail!("invalid argument \"{s}\" for \"--sysctl\" flag: sysctl '{s}' is not allowed");
+        }
+    }
+    Ok(crate::cli::parse_key_values(items))
+}
+
 /// Turn the flags into typed run options (docker's `parse` in `container/opts.go`).
 pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
     let image = flags
@@ -537,6 +570,12 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         None => None,
     };
     check_unsupported(flags)?;
+    // moby `daemon/daemon_unix.go` verifyPlatformContainerResources.
+    if let Some(adj) = flags.oom_score_adj
+        && !(-1000..=1000).contains(&adj)
+    {
+        bail!("Invalid value {adj}, range for oom score adj is [-1000, 1000]");
+    }
     let mut labels = read_label_files(&flags.label_file)?;
     labels.extend(flags.label.iter().cloned());
     let mut exposed_ports = Vec::new();
@@ -599,6 +638,9 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
             .as_ref()
             .map(|p| p.to_string_lossy().into_owned()),
         namespaces: parse_namespaces(flags)?,
+        sysctls: parse_sysctls(&flags.sysctl)?,
+        group_add: flags.group_add.clone(),
+        oom_score_adj: flags.oom_score_adj,
     };
     // docker/cli `container/opts.go`: a container removed on exit cannot be restarted.
     if opts.auto_remove && !opts.restart.is_none() {

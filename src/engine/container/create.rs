@@ -231,7 +231,12 @@ fn create_files(
         .clone()
         .or_else(|| image.config.user.clone())
         .unwrap_or_default();
-    let user = resolve_user(&root, &user_spec)?;
+    let mut user = resolve_user(&root, &user_spec)?;
+    for g in spec::user::resolve_groups(&root, &opts.group_add)? {
+        if g != user.gid && !user.additional_gids.contains(&g) {
+            user.additional_gids.push(g);
+        }
+    }
 
     let (mounts, anonymous) =
         crate::engine::volume::resolve_mounts(&c.paths, &opts, &image.config, &root)?;

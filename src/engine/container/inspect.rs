@@ -255,7 +255,7 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         dns_search: o.net.dns.search.clone(),
         extra_hosts: some_if(&extra_hosts),
         ipc_mode: modes.ipc,
-        oom_score_adj: 0,
+        oom_score_adj: o.oom_score_adj.unwrap_or(0).into(),
         pid_mode: modes.pid,
         privileged: o.privileged,
         publish_all_ports: o.net.publish_all,
@@ -292,6 +292,8 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         masked_paths: paths_unless_privileged(&spec::MASKED_PATHS),
         readonly_paths: paths_unless_privileged(&spec::READONLY_PATHS),
         annotations: (!o.annotations.is_empty()).then(|| o.annotations.clone()),
+        group_add: some_if(&o.group_add),
+        sysctls: (!o.sysctls.is_empty()).then(|| o.sysctls.clone()),
     }
 }
 
