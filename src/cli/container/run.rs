@@ -967,6 +967,21 @@ mod tests {
     }
 
     #[test]
+    fn expose_takes_ports_ranges_and_protocols_as_docker() {
+        assert_eq!(parse_expose("80").unwrap(), vec!["80/tcp"]);
+        assert_eq!(parse_expose("53-54/UDP").unwrap(), vec!["53/udp", "54/udp"]);
+        crate::testing::assert_err(
+            parse_expose("9-8"),
+            "invalid range format for --expose: 9-8",
+        );
+        let f = run_flags(&["--pid", "container:db", "--ipc", "shareable", "busybox"]);
+        let ns = run_options(&f).unwrap().1.namespaces;
+        assert_eq!(ns.pid, NsMode::Container("db".into()));
+        assert_eq!(ns.ipc, NsMode::Shareable);
+        assert_eq!(ns.uts, NsMode::Default);
+    }
+
+    #[test]
     fn bad_volume_and_memory_specs_are_rejected() {
         crate::testing::assert_err(
             parse_volume("a:b:c:d"),
