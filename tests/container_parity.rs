@@ -364,3 +364,420 @@ fn top_shows_the_containers_processes_whatever_the_terminal_and_user() {
     }
     env.run(["rm", "-f", &root, &user]).assert_ok();
 }
+
+#[test]
+fn cidfile_label_file_expose_domainname_and_annotation_do_what_docker_does() {
+    let (env, image) = busybox_world();
+    let dir = env.dir().to_path_buf();
+    let cidfile = dir.join(unique("cid"));
+    let labels = dir.join(unique("labels"));
+    std::fs::write(&labels, "# a comment\n\ntier=web\nteam=core\n").unwrap();
+    let name = unique("parflags");
+    let cid = cidfile.to_str().unwrap();
+    env.run([
+        "create",
+        "--name",
+        &name,
+        "--cidfile",
+        cid,
+        "--label-file",
+        labels.to_str().unwrap(),
+        "--label",
+        "team=edge",
+        "--expose",
+        "7000-7001/udp",
+        "--expose",
+        "8080",
+        "--domainname",
+        "example.org",
+        "--annotation",
+        "org.example.key=val",
+        "--isolation",
+        "default",
+        "--disable-content-trust",
+        &image,
+        "sh",
+        "-c",
+        "echo $(hostname)/$(cat /proc/sys/kernel/domainname)",
+    ])
+    .assert_ok();
+    let id = inspect(&env, &name, "{{.Id}}");
+    assert_eq!(std::fs::read_to_string(&cidfile).unwrap(), id);
+    assert_eq!(inspect(&env, &name, "{{.HostConfig.ContainerIDFile}}"), cid);
+    assert_eq!(
+        inspect(
+            &env,
+            &name,
+            "{{.Config.Labels.tier}} {{.Config.Labels.team}}"
+        ),
+        "web edge"
+    );
+    assert_eq!(
+        inspect(&env, &name, "{{json .Config.ExposedPorts}}"),
+        r#"{"7000/udp":{},"7001/udp":{},"8080/tcp":{}}"#
+    );
+    assert_eq!(
+        inspect(&env, &name, "{{.Config.Domainname}}"),
+        "example.org"
+    );
+    assert_eq!(
+        inspect(&env, &name, "{{json .HostConfig.Annotations}}"),
+        r#"{"org.example.key":"val"}"#
+    );
+    // The domain name is the container's own (its UTS namespace), beside its hostname.
+    env.run(["start", "-a", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{}/example.org\n", &id[..12]));
+    // docker refuses a cidfile that exists, before creating anything.
+    let again = unique("parflags2");
+    env.run(["create", "--name", &again, "--cidfile", cid, &image])
+        .assert_code(125)
+        .assert_stderr_has(&format!(
+            "Container ID file found, make sure the other container isn't running or delete {cid}"
+        ));
+    env.run(["inspect", &again]).assert_code(1);
+    env.run(["rm", &name]).assert_ok();
+}
+
+#[test]
+fn flags_berth_cannot_honour_fail_with_the_reason() {
+    let (env, image) = busybox_world();
+    let cases: [(&[&str], &str); 5] = [
+        (&["--gpus", "all"], "berth has no GPU runtime"),
+        (
+            &["--isolation", "hyperv"],
+            "invalid isolation 'hyperv' on linux",
+        ),
+        (
+            &["--platform", "linux/s390x"],
+            "berth runs only the host's platform",
+        ),
+        (
+            &["--expose", "http"],
+            "invalid range format for --expose: http",
+        ),
+        (&["--expose", "80/icmp"], "invalid proto: icmp"),
+    ];
+    for (flags, reason) in cases {
+        let mut args = vec!["run", "--rm"];
+        args.extend_from_slice(flags);
+        args.extend([image.as_str(), "true"]);
+        env.run(args).assert_code(125).assert_stderr_has(reason);
+    }
+    // The host's own platform is accepted.
+    let host = match std::env::consts::ARCH {
+        "x86_64" => "linux/amd64",
+        "aarch64" => "linux/arm64",
+        other => panic!("no docker platform name for {other}"),
+    };
+    env.run(["run", "--rm", "--platform", host, &image, "true"])
+        .assert_ok();
+}
+
+/// The namespace link of this (host) process, as `readlink /proc/self/ns/<kind>` prints it.
+fn host_ns(kind: &str) -> String {
+    std::fs::read_link(format!("/proc/self/ns/{kind}"))
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `--pid host`: the container sees the host's processes, and its monitor (which it can see too) runs
+/// from a sealed copy of berth, never the on-disk binary (docs/security.md F1).
+#[test]
+fn pid_host_sees_host_processes_and_its_monitor_runs_from_the_memfd() {
+    let (env, image) = busybox_world();
+    let name = unique("pidhost");
+    let id = env
+        .run([
+            "run",
+            "-d",
+            "--name",
+            &name,
+            "--pid",
+            "host",
+            "--cap-add",
+            "SYS_PTRACE",
+            &image,
+            "sleep",
+            "60",
+        ])
+        .assert_ok()
+        .stdout()
+        .trim()
+        .to_string();
+    assert_eq!(inspect(&env, &name, "{{.HostConfig.PidMode}}"), "host");
+    let me = std::process::id();
+    let monitor: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            env.run_root()
+                .join("containers")
+                .join(&id)
+                .join("monitor.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let pid = monitor["pid"].as_i64().unwrap();
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap();
+    let inside = env.run([
+        "exec",
+        &name,
+        "sh",
+        "-c",
+        &format!("test -d /proc/{me} && echo sees-host; readlink /proc/{pid}/exe; readlink /proc/self/ns/pid"),
+    ]);
+    env.run(["rm", "-f", &name]).assert_ok();
+    inside
+        .assert_ok()
+        .assert_stdout_has("sees-host\n/memfd:berth")
+        .assert_stdout_has(&host_ns("pid"));
+    assert!(
+        exe.to_string_lossy().starts_with("/memfd:berth"),
+        "the monitor runs {}",
+        exe.display()
+    );
+}
+
+/// `--pid container:X` and `--ipc container:X` join X's namespaces (X's IPC must be shareable, as
+/// docker requires): the joiner sees X's processes; `--ipc none` has no /dev/shm; inspect shows the
+/// modes as written.
+#[test]
+fn pid_and_ipc_join_another_container_and_ipc_none_has_no_shm() {
+    let (env, image) = busybox_world();
+    let donor = unique("nsdonor");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &donor,
+        "--ipc",
+        "shareable",
+        &image,
+        "sleep",
+        "1003",
+    ])
+    .assert_ok();
+    let donor_ns = env
+        .run([
+            "exec",
+            &donor,
+            "sh",
+            "-c",
+            "for n in pid ipc; do readlink /proc/self/ns/$n; done",
+        ])
+        .assert_ok()
+        .stdout()
+        .to_string();
+    let joiner = unique("nsjoin");
+    env.run([
+        "create",
+        "--name",
+        &joiner,
+        "--pid",
+        &format!("container:{donor}"),
+        "--ipc",
+        &format!("container:{donor}"),
+        &image,
+        "sh",
+        "-c",
+        "for n in pid ipc; do readlink /proc/self/ns/$n; done; ps -o args",
+    ])
+    .assert_ok();
+    assert_eq!(
+        inspect(
+            &env,
+            &joiner,
+            "{{.HostConfig.PidMode}} {{.HostConfig.IpcMode}}"
+        ),
+        format!("container:{donor} container:{donor}")
+    );
+    env.run(["start", "-a", &joiner])
+        .assert_ok()
+        .assert_stdout_has(&donor_ns)
+        .assert_stdout_has("sleep 1003\n");
+    assert_eq!(
+        inspect(&env, &donor, "{{.HostConfig.IpcMode}}"),
+        "shareable"
+    );
+    // A private IPC namespace cannot be joined (docker's hint), nor a stopped container's.
+    let private = unique("nspriv");
+    env.run(["run", "-d", "--name", &private, &image, "sleep", "1004"])
+        .assert_ok();
+    env.run([
+        "run",
+        "--rm",
+        "--ipc",
+        &format!("container:{private}"),
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has("non-shareable IPC (hint: use IpcMode:shareable for the donor container)");
+    env.run(["stop", "-t", "0", &private]).assert_ok();
+    env.run([
+        "run",
+        "--rm",
+        "--pid",
+        &format!("container:{private}"),
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has(&format!(
+        "cannot join PID of a non running container: {private}"
+    ));
+    env.run([
+        "run",
+        "--rm",
+        "--ipc",
+        "none",
+        &image,
+        "sh",
+        "-c",
+        "grep ' /dev/shm ' /proc/mounts || echo no-shm",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("no-shm\n");
+    env.run(["rm", "-f", &donor, &joiner, &private]).assert_ok();
+}
+
+/// `--uts host` and `--cgroupns host|private`, `--ipc host`, and docker's refusals of bad modes.
+#[test]
+fn uts_cgroupns_and_ipc_host_use_the_hosts_namespaces() {
+    let (env, image) = busybox_world();
+    let host_name = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let name = unique("utshost");
+    env.run([
+        "create",
+        "--name",
+        &name,
+        "--uts",
+        "host",
+        "--cgroupns",
+        "host",
+        "--ipc",
+        "host",
+        &image,
+        "sh",
+        "-c",
+        "hostname; echo $HOSTNAME; for n in uts cgroup ipc; do readlink /proc/self/ns/$n; done",
+    ])
+    .assert_ok();
+    assert_eq!(
+        inspect(
+            &env,
+            &name,
+            "{{.HostConfig.UTSMode}} {{.HostConfig.CgroupnsMode}} {{.HostConfig.IpcMode}}"
+        ),
+        "host host host"
+    );
+    env.run(["start", "-a", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!(
+            "{host_name}{host_name}{}\n{}\n{}\n",
+            host_ns("uts"),
+            host_ns("cgroup"),
+            host_ns("ipc")
+        ));
+    let private = env
+        .run([
+            "run",
+            "--rm",
+            "--cgroupns",
+            "private",
+            &image,
+            "readlink",
+            "/proc/self/ns/cgroup",
+        ])
+        .assert_ok()
+        .stdout()
+        .trim()
+        .to_string();
+    assert_ne!(private, host_ns("cgroup"));
+    let refusals: [(&[&str], &str); 5] = [
+        (&["--pid", "bogus"], "--pid: invalid PID mode"),
+        (&["--ipc", "bogus"], "--ipc: invalid IPC mode"),
+        (&["--uts", "container:x"], "--uts: invalid UTS mode"),
+        (&["--cgroupns", "shared"], "--cgroupns: invalid CGROUP mode"),
+        (
+            &["--uts", "host", "-h", "box"],
+            "Conflicting options: hostname and the UTS mode",
+        ),
+    ];
+    for (flags, reason) in refusals {
+        let mut args = vec!["run", "--rm"];
+        args.extend_from_slice(flags);
+        args.extend([image.as_str(), "true"]);
+        env.run(args).assert_code(125).assert_stderr_has(reason);
+    }
+    env.run(["rm", &name]).assert_ok();
+}
+
+/// `--sysctl` (namespaced ones only, docker's list), `--group-add` (names from the image's /etc/group
+/// or gids), `--oom-score-adj` (docker's range): applied to the process and shown by inspect.
+#[test]
+fn sysctl_group_add_and_oom_score_adj_are_applied() {
+    let (env, image) = busybox_world();
+    let name = unique("sysgrp");
+    env.run([
+        "create",
+        "--name",
+        &name,
+        "--sysctl",
+        "net.ipv4.ip_forward=1",
+        "--sysctl",
+        "kernel.shmmni=1234",
+        "--group-add",
+        "4321",
+        "--oom-score-adj",
+        "500",
+        &image,
+        "sh",
+        "-c",
+        "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni /proc/self/oom_score_adj; id -G",
+    ])
+    .assert_ok();
+    assert_eq!(
+        inspect(
+            &env,
+            &name,
+            "{{json .HostConfig.Sysctls}} {{.HostConfig.GroupAdd}} {{.HostConfig.OomScoreAdj}}"
+        ),
+        r#"{"kernel.shmmni":"1234","net.ipv4.ip_forward":"1"} [4321] 500"#
+    );
+    let out = env.run(["start", "-a", &name]);
+    out.assert_ok();
+    let lines = out.lines();
+    assert_eq!(&lines[..3], ["1", "1234", "500"], "{}", out.stdout());
+    assert!(
+        lines[3].split_whitespace().any(|g| g == "4321"),
+        "{}",
+        out.stdout()
+    );
+    env.run(["rm", &name]).assert_ok();
+    let refusals: [(&[&str], &str); 4] = [
+        (
+            &["--sysctl", "kernel.hostname=x"],
+            "sysctl 'kernel.hostname=x' is not allowed",
+        ),
+        (
+            &["--sysctl", "vm.swappiness=1"],
+            "sysctl 'vm.swappiness=1' is not allowed",
+        ),
+        (
+            &["--oom-score-adj", "1001"],
+            "Invalid value 1001, range for oom score adj is [-1000, 1000]",
+        ),
+        (
+            &["--group-add", "nosuchgroup"],
+            "Unable to find group nosuchgroup",
+        ),
+    ];
+    for (flags, reason) in refusals {
+        let mut args = vec!["run", "--rm"];
+        args.extend_from_slice(flags);
+        args.extend([image.as_str(), "true"]);
+        env.run(args).assert_code(125).assert_stderr_has(reason);
+    }
+}

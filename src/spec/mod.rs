@@ -11,6 +11,7 @@ pub mod restart;
 pub mod seccomp;
 pub mod user;
 
+use crate::types::NsMode;
 pub use crate::types::{
     ContainerConfig, ImageConfig, MountKind, MountRequest, ResolvedMount, SeccompChoice, Ulimit,
 };
@@ -381,7 +382,7 @@ pub fn build_spec(image: &ImageConfig, opts: &ContainerConfig, host: &HostContex
         rlimits.push(json!({"type": ty, "soft": soft, "hard": hard}));
     }
 
-    let process = json!({
+    let mut process = json!({
         "terminal": opts.tty,
         "user": {"uid": host.user.uid, "gid": host.user.gid, "additionalGids": host.user.additional_gids},
         "args": args,
@@ -391,6 +392,9 @@ pub fn build_spec(image: &ImageConfig, opts: &ContainerConfig, host: &HostContex
         "rlimits": rlimits,
         "noNewPrivileges": opts.no_new_privileges,
     });
+    if let Some(adj) = opts.oom_score_adj {
+        process["oomScoreAdj"] = json!(adj);
+    }
 
     let shm = opts.shm_size.unwrap_or(64 << 20);
     let mut mounts = vec![
@@ -435,15 +439,37 @@ pub fn build_spec(image: &ImageConfig, opts: &ContainerConfig, host: &HostContex
         );
     }
 
-    let mut namespaces = vec![
-        json!({"type": "pid"}),
-        json!({"type": "ipc"}),
-        json!({"type": "uts"}),
-        json!({"type": "mount"}),
-        json!({"type": "network"}),
-    ];
-    if host.cgroup_v2 {
+    // `--pid`/`--ipc`/`--uts`/`--cgroupns host`: no entry, the host's namespace (OCI runtime spec).
+    // `container:<x>` keeps its entry here; the engine points it at the other container's at each
+    // start (engine::container::namespaces).
+    let ns = &opts.namespaces;
+    let mut namespaces = Vec::new();
+    for (kind, mode) in [("pid", &ns.pid), ("ipc", &ns.ipc), ("uts", &ns.uts)] {
+        if *mode != NsMode::Host {
+            namespaces.push(json!({"type": kind}));
+        }
+    }
+    namespaces.push(json!({"type": "mount"}));
+    namespaces.push(json!({"type": "network"}));
+    // docker on cgroup v2 gives a private cgroup namespace by default; v1 has only the host's.
+    if match ns.cgroupns {
+        NsMode::Host => false,
+        NsMode::Private => true,
+        _ => host.cgroup_v2,
+    } {
         namespaces.push(json!({"type": "cgroup"}));
+    }
+    match ns.ipc {
+        // docker's `--ipc none`: an IPC namespace without /dev/shm.
+        NsMode::None => mounts.retain(|m| m["destination"] != "/dev/shm"),
+        // docker's `--ipc host` shares the host's /dev/shm with its IPC namespace.
+        NsMode::Host => {
+            for m in mounts.iter_mut().filter(|m| m["destination"] == "/dev/shm") {
+                *m = json!({"destination": "/dev/shm", "type": "bind", "source": "/dev/shm",
+                    "options": ["rbind", "rprivate", "nosuid", "nodev", "noexec"]});
+            }
+        }
+        _ => {}
     }
     let mut linux = json!({
         "namespaces": namespaces,
@@ -470,11 +496,30 @@ pub fn build_spec(image: &ImageConfig, opts: &ContainerConfig, host: &HostContex
             )
         }
     };
+    // `--domainname`: set inside the container's own UTS namespace by the init's sysctl step
+    // (runtime::init checks that kernel.domainname has a private UTS namespace).
+    // `--sysctl`: the init refuses any whose namespace the container does not own (runtime::init).
+    let mut sysctl: serde_json::Map<String, serde_json::Value> = opts
+        .sysctls
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    if let Some(d) = opts.domainname.as_deref().filter(|d| !d.is_empty()) {
+        sysctl.insert("kernel.domainname".into(), json!(d));
+    }
+    if !sysctl.is_empty() {
+        linux["sysctl"] = serde_json::Value::Object(sysctl);
+    }
     if let Some(s) = sec {
         linux["seccomp"] = serde_json::to_value(s).context("encoding seccomp profile")?;
     }
 
-    let mut annotations = serde_json::Map::new();
+    // `--annotation`s first: berth's own keys below cannot be overridden by the user.
+    let mut annotations: serde_json::Map<String, serde_json::Value> = opts
+        .annotations
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
     if let Some(st) = opts.rootless_storage.as_ref().filter(|_| host.rootless) {
         use crate::types::storage::{ANNOTATION_FUSE, ANNOTATION_MODE};
         annotations.insert(ANNOTATION_MODE.into(), json!(st.rootless_overlay.as_str()));
@@ -487,10 +532,14 @@ pub fn build_spec(image: &ImageConfig, opts: &ContainerConfig, host: &HostContex
         "annotations": annotations,
         "process": process,
         "root": {"path": "rootfs", "readonly": opts.read_only},
-        "hostname": hostname,
         "mounts": mounts,
         "linux": linux,
     });
+    let mut spec = spec;
+    // With the host's UTS namespace the hostname is the host's, which the init must not set.
+    if ns.uts != NsMode::Host {
+        spec["hostname"] = json!(hostname);
+    }
     serde_json::from_value(spec).context("building the OCI runtime spec")
 }
 
@@ -700,6 +749,29 @@ mod tests {
             ..Default::default()
         };
         crate::testing::assert_err(capabilities(&o), "unknown capability: \"BOGUS\"");
+    }
+
+    #[test]
+    fn annotations_and_domainname_reach_the_spec() {
+        let o = ContainerConfig {
+            annotations: [("org.example.key".to_string(), "val".to_string())].into(),
+            domainname: Some("example.org".into()),
+            ..Default::default()
+        };
+        let s = build_spec(&img(), &o, &host()).unwrap();
+        assert_eq!(
+            s.annotations()
+                .as_ref()
+                .unwrap()
+                .get("org.example.key")
+                .map(String::as_str),
+            Some("val")
+        );
+        let sysctl = s.linux().as_ref().unwrap().sysctl().clone().unwrap();
+        assert_eq!(
+            sysctl.get("kernel.domainname").map(String::as_str),
+            Some("example.org")
+        );
     }
 
     #[test]

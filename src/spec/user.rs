@@ -206,6 +206,27 @@ fn parse_id(s: &str) -> Result<u32> {
     }
 }
 
+/// `--group-add`: each entry a gid (digits) or a group name from the container's /etc/group, as docker.
+pub fn resolve_groups(root: &dyn RootReader, names: &[String]) -> Result<Vec<u32>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let groups = parse_group(&root.read("/etc/group", MAX_DB_SIZE)?.unwrap_or_default());
+    names
+        .iter()
+        .map(|g| {
+            if is_numeric(g) {
+                parse_id(g).with_context(|| format!("invalid group {g:?}"))
+            } else {
+                match groups.iter().find(|e| e.name == *g) {
+                    Some(e) => Ok(e.gid),
+                    None => bail!("Unable to find group {g}: no matching entries in group file"),
+                }
+            }
+        })
+        .collect()
+}
+
 /// Resolve `spec` (`""`, `user`, `uid`, `user:group`, `uid:gid`, ...) against the container's root.
 pub fn resolve_user(root: &dyn RootReader, spec: &str) -> Result<ResolvedUser> {
     let (user, group) = match spec.split_once(':') {
@@ -284,6 +305,17 @@ mod tests {
     const PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n\
         2147483648:x:0:0::/:/bin/sh\n4294967296:x:0:0::/:/bin/sh\n1:x:0:0::/:/bin/sh\n";
     const GROUP: &str = "root:x:0:\napp:x:1000:\nblocked:x:2000:app,other\nwheel:x:10:app\n";
+
+    #[test]
+    fn group_add_takes_names_from_the_image_and_gids_as_given() {
+        let (_d, r) = root_with(PASSWD, GROUP);
+        let names = ["wheel".to_string(), "4321".to_string()];
+        assert_eq!(resolve_groups(&r, &names).unwrap(), vec![10, 4321]);
+        crate::testing::assert_err(
+            resolve_groups(&r, &["nope".to_string()]),
+            "Unable to find group nope: no matching entries in group file",
+        );
+    }
 
     #[test]
     fn numeric_user_is_always_a_uid_never_a_name() {

@@ -103,6 +103,67 @@ pub struct ContainerConfig {
     /// in the spec's annotations for the runtime (`runtime::overlay`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rootless_storage: Option<StorageSettings>,
+    /// `--domainname`: the NIS domain name of the container's UTS namespace (docker's Config.Domainname).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domainname: Option<String>,
+    /// `--expose`: container ports as docker keys them (`80/tcp`), added to the image's exposed set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exposed_ports: Vec<String>,
+    /// `--annotation k=v`: written into the OCI spec's annotations (docker's HostConfig.Annotations).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    /// `--cidfile`: the file the CLI wrote the id into (docker's HostConfig.ContainerIDFile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidfile: Option<String>,
+    /// `--pid`, `--ipc`, `--uts`, `--cgroupns`.
+    #[serde(default, skip_serializing_if = "Namespaces::is_default")]
+    pub namespaces: Namespaces,
+    /// `--sysctl k=v`: namespaced sysctls only (the cli applies docker's list), set by the init.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sysctls: BTreeMap<String, String>,
+    /// `--group-add`: group names (from the image's /etc/group) or gids, added to the process's groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group_add: Vec<String>,
+    /// `--oom-score-adj`, -1000 to 1000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oom_score_adj: Option<i32>,
+}
+
+/// Whose namespace of one kind the container uses (docker's `PidMode`, `IpcMode`, `UTSMode`,
+/// `CgroupnsMode`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NsMode {
+    /// No flag: docker's default for the kind (a namespace of its own).
+    #[default]
+    Default,
+    Private,
+    /// `--ipc shareable`: its own, which other containers may join.
+    Shareable,
+    /// `--ipc none`: its own, without /dev/shm.
+    None,
+    Host,
+    /// `container:<name|id>` as written; joined at each start (engine::container::namespaces).
+    Container(String),
+}
+
+/// The namespace flags of `run`/`create`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Namespaces {
+    #[serde(default)]
+    pub pid: NsMode,
+    #[serde(default)]
+    pub ipc: NsMode,
+    #[serde(default)]
+    pub uts: NsMode,
+    #[serde(default)]
+    pub cgroupns: NsMode,
+}
+
+impl Namespaces {
+    pub fn is_default(&self) -> bool {
+        *self == Namespaces::default()
+    }
 }
 
 /// The resource limits `run`/`create` and `update` share (docker's `HostConfig` resources). In a

@@ -126,6 +126,14 @@ pub struct HostConfig {
     pub tmpfs: Option<OrderedMap<String>>,
     pub masked_paths: Vec<String>,
     pub readonly_paths: Vec<String>,
+    /// `--annotation`: absent without any (docker's omitempty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<BTreeMap<String, String>>,
+    /// `--group-add`; null without any.
+    pub group_add: Option<Vec<String>>,
+    /// `--sysctl`: absent without any (docker's omitempty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sysctls: Option<BTreeMap<String, String>>,
 }
 
 /// One host binding of a published port (docker's `PortBinding`): "" for any address or a port the

@@ -5,7 +5,9 @@ use super::attach;
 use super::{as_125, exit_err, for_each_arg};
 use crate::cli::{human, stdout};
 use crate::engine::container::{self as ctr, ExitCodeError, ImageInfo};
-use crate::types::{ContainerConfig, MountKind, MountRequest, SeccompChoice, Ulimit};
+use crate::types::{
+    ContainerConfig, MountKind, MountRequest, Namespaces, NsMode, SeccompChoice, Ulimit,
+};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::io::Write;
@@ -112,6 +114,56 @@ pub struct CreateFlags {
     /// Suppress the pull output
     #[arg(short = 'q', long)]
     pub quiet: bool,
+    /// Write the container ID to the file
+    #[arg(long)]
+    pub cidfile: Option<PathBuf>,
+    /// Read in a line delimited file of labels
+    #[arg(long = "label-file")]
+    pub label_file: Vec<PathBuf>,
+    /// Expose a port or a range of ports
+    #[arg(long)]
+    pub expose: Vec<String>,
+    /// Container NIS domain name
+    #[arg(long)]
+    pub domainname: Option<String>,
+    /// Add an annotation to the container (passed through to the OCI runtime)
+    #[arg(long)]
+    pub annotation: Vec<String>,
+    /// Container isolation technology (only "default" on Linux)
+    #[arg(long)]
+    pub isolation: Option<String>,
+    /// Skip image verification (berth verifies no signatures: accepted, no effect)
+    #[arg(long = "disable-content-trust", action = clap::ArgAction::Set, num_args = 0..=1,
+          require_equals = true, default_value = "true", default_missing_value = "true",
+          value_parser = crate::cli::go_bool)]
+    pub disable_content_trust: bool,
+    /// GPU devices to add to the container (berth has no GPU runtime: refused)
+    #[arg(long)]
+    pub gpus: Option<String>,
+    /// Set platform if server is multi-platform capable (only the host's)
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// PID namespace to use (host, container:<name|id>)
+    #[arg(long)]
+    pub pid: Option<String>,
+    /// IPC mode to use (private, shareable, none, host, container:<name|id>)
+    #[arg(long)]
+    pub ipc: Option<String>,
+    /// UTS namespace to use (host)
+    #[arg(long)]
+    pub uts: Option<String>,
+    /// Cgroup namespace to use (host|private)
+    #[arg(long)]
+    pub cgroupns: Option<String>,
+    /// Sysctl options
+    #[arg(long)]
+    pub sysctl: Vec<String>,
+    /// Add additional groups to join
+    #[arg(long = "group-add")]
+    pub group_add: Vec<String>,
+    /// Tune host's OOM preferences (-1000 to 1000)
+    #[arg(long = "oom-score-adj", allow_hyphen_values = true)]
+    pub oom_score_adj: Option<i32>,
     /// Print usage
     #[arg(long, action = clap::ArgAction::Help)]
     pub help: Option<bool>,
@@ -316,6 +368,145 @@ fn parse_tmpfs(s: &str) -> MountRequest {
     }
 }
 
+/// `--label-file`: one label a line, `#` comments and blank lines skipped (docker/cli `opts.ReadKVStrings`).
+fn read_label_files(files: &[PathBuf]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for f in files {
+        let data = std::fs::read_to_string(f).with_context(|| format!("open {}", f.display()))?;
+        for line in data.lines() {
+            let l = line.trim_start();
+            if !l.is_empty() && !l.starts_with('#') {
+                out.push(l.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `--expose PORT[-END][/PROTO]` -> docker's port keys (`80/tcp`), as docker/cli `container/opts.go`.
+fn parse_expose(e: &str) -> Result<Vec<String>> {
+    let (ports, proto) = e.split_once('/').unwrap_or((e, "tcp"));
+    let proto = proto.to_ascii_lowercase();
+    if !matches!(proto.as_str(), "tcp" | "udp" | "sctp") {
+        bail!("invalid proto: {proto}");
+    }
+    let port = |p: &str| {
+        p.parse::<u16>().map_err(|_| {
+            anyhow::anyhow!("invalid range format for --expose: {e}, error: invalid port {p:?}")
+        })
+    };
+    let (lo, hi) = match ports.split_once('-') {
+        Some((a, b)) => (port(a)?, port(b)?),
+        None => (port(ports)?, port(ports)?),
+    };
+    if hi < lo {
+        bail!("invalid range format for --expose: {e}, error: invalid range {ports:?}");
+    }
+    Ok((lo..=hi).map(|p| format!("{p}/{proto}")).collect())
+}
+
+/// The flags docker accepts that change nothing here, or that berth refuses with the reason.
+fn check_unsupported(flags: &CreateFlags) -> Result<()> {
+    // moby `daemon/daemon_unix.go` verifyPlatformContainerSettings: Linux has only the default isolation.
+    if let Some(i) = flags.isolation.as_deref()
+        && !i.is_empty()
+        && !i.eq_ignore_ascii_case("default")
+    {
+        bail!("invalid isolation '{i}' on linux");
+    }
+    // docker's daemon with no device driver for GPUs says this; berth has no GPU runtime to offer.
+    if flags.gpus.is_some() {
+        bail!(
+            "could not select device driver \"\" with capabilities: [[gpu]]: berth has no GPU runtime"
+        );
+    }
+    if let Some(pl) = &flags.platform {
+        ctr::check_run_platform(pl)?;
+    }
+    Ok(())
+}
+
+/// `--pid`, `--ipc`, `--uts`, `--cgroupns` with docker/cli's validation (`container/opts.go`): each kind
+/// takes its own set of modes.
+fn parse_namespaces(flags: &CreateFlags) -> Result<Namespaces> {
+    fn mode(v: Option<&str>, allowed: &[&str], joinable: bool, err: &str) -> Result<NsMode> {
+        let Some(v) = v.filter(|v| !v.is_empty()) else {
+            return Ok(NsMode::Default);
+        };
+        if let Some(c) = v.strip_prefix("container:")
+            && joinable
+            && !c.is_empty()
+        {
+            return Ok(NsMode::Container(c.to_string()));
+        }
+        if !allowed.contains(&v) {
+            bail!("{err}");
+        }
+        Ok(match v {
+            "host" => NsMode::Host,
+            "private" => NsMode::Private,
+            "shareable" => NsMode::Shareable,
+            "none" => NsMode::None,
+            _ => unreachable!("checked against the allowed modes"),
+        })
+    }
+    let ns = Namespaces {
+        pid: mode(
+            flags.pid.as_deref(),
+            &["host"],
+            true,
+            "--pid: invalid PID mode",
+        )?,
+        ipc: mode(
+            flags.ipc.as_deref(),
+            &["host", "private", "shareable", "none"],
+            true,
+            "--ipc: invalid IPC mode",
+        )?,
+        uts: mode(
+            flags.uts.as_deref(),
+            &["host"],
+            false,
+            "--uts: invalid UTS mode",
+        )?,
+        cgroupns: mode(
+            flags.cgroupns.as_deref(),
+            &["host", "private"],
+            false,
+            "--cgroupns: invalid CGROUP mode",
+        )?,
+    };
+    // moby `daemon/container.go` verifyContainerSettings: the host's UTS namespace has the host's names.
+    if ns.uts == NsMode::Host && (flags.hostname.is_some() || flags.domainname.is_some()) {
+        bail!("Conflicting options: hostname and the UTS mode");
+    }
+    Ok(ns)
+}
+
+/// `--sysctl k=v` with docker/cli's `opts.ValidateSysctl`: only the sysctls a container's own IPC or
+/// network namespace holds.
+fn parse_sysctls(items: &[String]) -> Result<std::collections::BTreeMap<String, String>> {
+    const IPC: [&str; 8] = [
+        "kernel.msgmax",
+        "kernel.msgmnb",
+        "kernel.msgmni",
+        "kernel.sem",
+        "kernel.shmall",
+        "kernel.shmmax",
+        "kernel.shmmni",
+        "kernel.shm_rmid_forced",
+    ];
+    for s in items {
+        let allowed = s.split_once('=').is_some_and(|(k, _)| {
+            IPC.contains(&k) || k.starts_with("net.") || k.starts_with("fs.mqueue.")
+        });
+        if !allowed {
+            bail!("invalid argument \"{s}\" for \"--sysctl\" flag: sysctl '{s}' is not allowed");
+        }
+    }
+    Ok(crate::cli::parse_key_values(items))
+}
+
 /// Turn the flags into typed run options (docker's `parse` in `container/opts.go`).
 pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
     let image = flags
@@ -378,6 +569,19 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         Some(s) => Some(human::parse_bytes(s)? as i64),
         None => None,
     };
+    check_unsupported(flags)?;
+    // moby `daemon/daemon_unix.go` verifyPlatformContainerResources.
+    if let Some(adj) = flags.oom_score_adj
+        && !(-1000..=1000).contains(&adj)
+    {
+        bail!("Invalid value {adj}, range for oom score adj is [-1000, 1000]");
+    }
+    let mut labels = read_label_files(&flags.label_file)?;
+    labels.extend(flags.label.iter().cloned());
+    let mut exposed_ports = Vec::new();
+    for e in &flags.expose {
+        exposed_ports.extend(parse_expose(e)?);
+    }
     if flags.pull != "missing" && flags.pull != "always" && flags.pull != "never" {
         bail!(
             "invalid pull option: '{}': must be one of \"always\", \"missing\" or \"never\"",
@@ -392,7 +596,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         workdir: flags.workdir.clone(),
         user: flags.user.clone(),
         hostname: flags.hostname.clone(),
-        labels: crate::cli::parse_key_values(&flags.label),
+        labels: crate::cli::parse_key_values(&labels),
         mounts,
         read_only: flags.read_only,
         cap_add: flags.cap_add.clone(),
@@ -426,6 +630,17 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         restart: crate::types::RestartPolicy::parse(&flags.restart)?,
         // Filled from the config by create_from_flags.
         rootless_storage: None,
+        domainname: flags.domainname.clone().filter(|d| !d.is_empty()),
+        exposed_ports,
+        annotations: crate::cli::parse_key_values(&flags.annotation),
+        cidfile: flags
+            .cidfile
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned()),
+        namespaces: parse_namespaces(flags)?,
+        sysctls: parse_sysctls(&flags.sysctl)?,
+        group_add: flags.group_add.clone(),
+        oom_score_adj: flags.oom_score_adj,
     };
     // docker/cli `container/opts.go`: a container removed on exit cannot be restarted.
     if opts.auto_remove && !opts.restart.is_none() {
@@ -440,6 +655,8 @@ pub(super) fn create_from_flags(
     id: Option<String>,
 ) -> Result<String> {
     let (image, mut opts) = run_options(flags)?;
+    // docker/cli `container/create.go` newCIDFile: an existing file is refused before anything is made.
+    let cidfile = flags.cidfile.as_deref().map(CidFile::open).transpose()?;
     if let Some(pod) = &flags.pod {
         crate::cli::pod::join_pod(p, pod, &mut opts)?;
     }
@@ -451,9 +668,61 @@ pub(super) fn create_from_flags(
     }
     // The rootless overlay driver is fixed at create: the upper dir is written in that driver's format.
     opts.rootless_storage = (storage != Default::default()).then_some(storage);
-    match id {
+    let id = match id {
         Some(id) => ctr::create_with_id(p, id, &info, opts),
         None => ctr::create(p, &info, opts),
+    }?;
+    if let Some(f) = cidfile {
+        f.write(&id)?;
+    }
+    Ok(id)
+}
+
+/// `--cidfile`: created empty before the container, filled with the full id after it; removed when
+/// the creation fails (docker/cli `cidFile`).
+struct CidFile {
+    path: PathBuf,
+    written: bool,
+}
+
+impl CidFile {
+    fn open(path: &std::path::Path) -> Result<CidFile> {
+        if path.exists() {
+            bail!(
+                "Container ID file found, make sure the other container isn't running or delete {}",
+                path.display()
+            );
+        }
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .with_context(|| {
+                format!("failed to create the container ID file {}", path.display())
+            })?;
+        Ok(CidFile {
+            path: path.to_path_buf(),
+            written: false,
+        })
+    }
+
+    fn write(mut self, id: &str) -> Result<()> {
+        std::fs::write(&self.path, id).with_context(|| {
+            format!(
+                "failed to write the container ID to the file {}",
+                self.path.display()
+            )
+        })?;
+        self.written = true;
+        Ok(())
+    }
+}
+
+impl Drop for CidFile {
+    fn drop(&mut self) {
+        if !self.written {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -692,6 +961,21 @@ mod tests {
                 (MountKind::Tmpfs, "", false)
             ]
         );
+    }
+
+    #[test]
+    fn expose_takes_ports_ranges_and_protocols_as_docker() {
+        assert_eq!(parse_expose("80").unwrap(), vec!["80/tcp"]);
+        assert_eq!(parse_expose("53-54/UDP").unwrap(), vec!["53/udp", "54/udp"]);
+        crate::testing::assert_err(
+            parse_expose("9-8"),
+            "invalid range format for --expose: 9-8",
+        );
+        let f = run_flags(&["--pid", "container:db", "--ipc", "shareable", "busybox"]);
+        let ns = run_options(&f).unwrap().1.namespaces;
+        assert_eq!(ns.pid, NsMode::Container("db".into()));
+        assert_eq!(ns.ipc, NsMode::Shareable);
+        assert_eq!(ns.uts, NsMode::Default);
     }
 
     #[test]

@@ -231,14 +231,26 @@ fn create_files(
         .clone()
         .or_else(|| image.config.user.clone())
         .unwrap_or_default();
-    let user = resolve_user(&root, &user_spec)?;
+    let mut user = resolve_user(&root, &user_spec)?;
+    for g in spec::user::resolve_groups(&root, &opts.group_add)? {
+        if g != user.gid && !user.additional_gids.contains(&g) {
+            user.additional_gids.push(g);
+        }
+    }
 
     let (mounts, anonymous) =
         crate::engine::volume::resolve_mounts(&c.paths, &opts, &image.config, &root)?;
-    let hostname = opts
-        .hostname
-        .clone()
-        .unwrap_or_else(|| spec::default_hostname(id));
+    // With the host's UTS namespace (`--uts host`) the container's name is the host's, as docker's.
+    let hostname = if opts.namespaces.uts == crate::types::NsMode::Host {
+        nix::unistd::gethostname()
+            .context("reading the host's name")?
+            .to_string_lossy()
+            .into_owned()
+    } else {
+        opts.hostname
+            .clone()
+            .unwrap_or_else(|| spec::default_hostname(id))
+    };
     let hostname_file = dir.join("hostname");
     let hosts_file = dir.join("hosts");
     let resolv_file = dir.join("resolv.conf");
@@ -276,7 +288,14 @@ fn create_files(
         user,
         mounts: rec.mounts.clone(),
     };
-    let oci = spec::build_spec(&image.config, &rec.config, &host)?;
+    let oci = if rec.config.namespaces.uts == crate::types::NsMode::Host {
+        // HOSTNAME in the environment is the host's name too.
+        let mut o = rec.config.clone();
+        o.hostname = Some(rec.hostname.clone());
+        spec::build_spec(&image.config, &o, &host)?
+    } else {
+        spec::build_spec(&image.config, &rec.config, &host)?
+    };
     let oci = if rec.config.init {
         let mut v = serde_json::to_value(&oci).context("encoding spec")?;
         super::pod_member::add_init(&mut v)?;

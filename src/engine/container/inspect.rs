@@ -10,7 +10,7 @@ use crate::types::inspect::{
     ContainerInspect, Empty, GraphDriver, GraphDriverData, HostConfig, InspectConfig, InspectState,
     LogConfig, MountPoint, OrderedMap, PortBinding, RestartPolicyJson, UlimitJson,
 };
-use crate::types::{ContainerRecord, HostTarget};
+use crate::types::{ContainerRecord, HostTarget, NsMode};
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::fs;
@@ -139,10 +139,11 @@ fn port_key(port: u16, proto: crate::types::Proto) -> String {
     format!("{port}/{proto}")
 }
 
-/// docker's `IpcMode`, `PidMode` and `CgroupnsMode` of a container.
+/// docker's `IpcMode`, `PidMode`, `UTSMode` and `CgroupnsMode` of a container.
 struct NamespaceModes {
     ipc: String,
     pid: String,
+    uts: String,
     cgroupns: String,
 }
 
@@ -171,9 +172,23 @@ fn namespace_modes(
         None => true,
     };
     let mode = |own: bool, private: &str| (if own { private } else { "host" }).to_string();
+    // `--pid`/`--ipc container:<x>` as written (docker keeps the user's string), and the IPC modes the
+    // spec alone cannot tell apart.
+    let ns = &r.config.namespaces;
+    let flag = |m: &NsMode| match m {
+        NsMode::Container(x) => Some(format!("container:{x}")),
+        NsMode::Shareable => Some("shareable".to_string()),
+        NsMode::None => Some("none".to_string()),
+        _ => None,
+    };
     NamespaceModes {
-        ipc: joined("ipc").unwrap_or_else(|| mode(own("ipc"), "private")),
-        pid: joined("pid").unwrap_or_else(|| mode(own("pid"), "")),
+        ipc: flag(&ns.ipc)
+            .or_else(|| joined("ipc"))
+            .unwrap_or_else(|| mode(own("ipc"), "private")),
+        pid: flag(&ns.pid)
+            .or_else(|| joined("pid"))
+            .unwrap_or_else(|| mode(own("pid"), "")),
+        uts: mode(own("uts"), ""),
         cgroupns: mode(own("cgroup"), "private"),
     }
 }
@@ -214,7 +229,7 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
     };
     HostConfig {
         binds: some_if(&binds),
-        container_id_file: String::new(),
+        container_id_file: o.cidfile.clone().unwrap_or_default(),
         log_config: LogConfig {
             kind: "json-file".into(),
             config: Default::default(),
@@ -240,16 +255,17 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         dns_search: o.net.dns.search.clone(),
         extra_hosts: some_if(&extra_hosts),
         ipc_mode: modes.ipc,
-        oom_score_adj: 0,
+        oom_score_adj: o.oom_score_adj.unwrap_or(0).into(),
         pid_mode: modes.pid,
         privileged: o.privileged,
         publish_all_ports: o.net.publish_all,
         readonly_rootfs: o.read_only,
         security_opt: security_opt(o),
-        uts_mode: String::new(),
+        uts_mode: modes.uts,
         userns_mode: String::new(),
         shm_size: o.shm_size.unwrap_or(64 << 20),
         runtime: "berth".into(),
+        // `--isolation default` is the only value accepted on Linux (cli::container::run).
         isolation: String::new(),
         cpu_shares: o.resources.cpu_shares.unwrap_or(0),
         memory: o.resources.memory.unwrap_or(0),
@@ -275,6 +291,9 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         tmpfs: tmpfs_map(o),
         masked_paths: paths_unless_privileged(&spec::MASKED_PATHS),
         readonly_paths: paths_unless_privileged(&spec::READONLY_PATHS),
+        annotations: (!o.annotations.is_empty()).then(|| o.annotations.clone()),
+        group_add: some_if(&o.group_add),
+        sysctls: (!o.sysctls.is_empty()).then(|| o.sysctls.clone()),
     }
 }
 
@@ -381,11 +400,12 @@ fn inspect_config(ctx: &Context, r: &ContainerRecord) -> InspectConfig {
                 .iter()
                 .map(|p| port_key(p.container_port, p.proto)),
         )
+        .chain(o.exposed_ports.iter().cloned())
         .map(|k| (k, Empty {}))
         .collect();
     InspectConfig {
         hostname: r.hostname.clone(),
-        domainname: String::new(),
+        domainname: o.domainname.clone().unwrap_or_default(),
         user: o
             .user
             .clone()

@@ -121,7 +121,7 @@ fn oci_ns(kind: &str) -> &str {
 }
 
 /// Point the spec's `kind` namespace entry at `path` (None: a new namespace), adding the entry if missing.
-fn set_namespace(spec: &mut Value, kind: &str, path: Option<&Path>) -> Result<()> {
+pub(crate) fn set_namespace(spec: &mut Value, kind: &str, path: Option<&Path>) -> Result<()> {
     let nss = spec["linux"]["namespaces"]
         .as_array_mut()
         .context("spec without namespaces")?;

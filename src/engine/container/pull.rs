@@ -57,3 +57,18 @@ pub fn resolve_image(
         config: ImageConfig::from_oci(cfg.config().as_ref()),
     })
 }
+
+/// `run`/`create --platform`: berth runs images for the host's OS and architecture only, which is the
+/// platform it pulls by default; another one is refused with the reason instead of pulling an image
+/// that cannot run here (berth has no emulation).
+pub fn check_run_platform(platform: &str) -> Result<()> {
+    use crate::image::manifest::Platform;
+    let want = Platform::parse(platform)?.normalized();
+    let host = Platform::host();
+    if want.os != host.os || want.architecture != host.architecture {
+        bail!(
+            "image platform {platform} is not supported: berth runs only the host's platform ({host}) and has no emulation"
+        );
+    }
+    Ok(())
+}

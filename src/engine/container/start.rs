@@ -98,7 +98,9 @@ fn start_with(
             "container {id} is marked for removal and cannot be started"
         )));
     }
-    let pod_warnings = super::pod_member::prepare_start(ctx, &c.load_record(&id)?)?;
+    let rec = c.load_record(&id)?;
+    let pod_warnings = super::pod_member::prepare_start(ctx, &rec)?;
+    super::namespaces::prepare_start(ctx, &rec)?;
     let _ = fs::remove_file(c.attach_socket(&id));
     let (mut child, r, conn) = match pre {
         Some(p) if p.id == id => {
