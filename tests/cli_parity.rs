@@ -147,6 +147,14 @@ fn ps_latest_and_filters_as_docker() {
     assert_eq!(names(&env, &["--filter", "publish=80/tcp"]), [b.as_str()]);
     assert!(names(&env, &["--filter", "publish=80/udp"]).is_empty());
     assert_eq!(names(&env, &["--filter", "expose=70-90"]), [b.as_str()]);
+    let e = unique("pe");
+    env.run([
+        "create", "--name", &e, "--expose", "9090/udp", &image, "true",
+    ])
+    .assert_ok();
+    assert_eq!(names(&env, &["--filter", "expose=9090/udp"]), [e.as_str()]);
+    assert!(names(&env, &["--filter", "expose=9090"]).is_empty());
+    env.run(["rm", &e]).assert_ok();
     let out = env.run(["ps", "-a", "--filter", "before=nope-no-such"]);
     out.assert_failed();
     assert!(

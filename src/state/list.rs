@@ -50,6 +50,9 @@ pub struct ListedConfig {
     /// `-p` (for `ps --filter publish=`).
     #[serde(default)]
     pub net: ListedNet,
+    /// `--expose` (for `ps --filter expose=`).
+    #[serde(default)]
+    pub exposed_ports: Vec<String>,
 }
 
 /// The network options a listing filters on (`NetOptions` fields of the same names).

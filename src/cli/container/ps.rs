@@ -162,9 +162,11 @@ fn matches_filter(
         }
         "expose" => {
             let (a, b, proto) = port_filter(v)?;
-            let exposed = s.record.image_config.exposed_ports.iter().any(|e| {
-                port_filter(e).is_ok_and(|(x, _, pr)| (a..=b).contains(&x) && pr == proto)
-            });
+            let exposed = (s.record.image_config.exposed_ports.iter())
+                .chain(&s.record.config.exposed_ports)
+                .any(|e| {
+                    port_filter(e).is_ok_and(|(x, _, pr)| (a..=b).contains(&x) && pr == proto)
+                });
             exposed
                 || s.record
                     .config
