@@ -18,6 +18,7 @@ mod exec;
 mod inspect;
 mod logs;
 pub mod ops;
+mod parse;
 mod ps;
 mod run;
 mod stats;
