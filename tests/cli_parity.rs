@@ -201,6 +201,17 @@ fn volume_ls_filters_as_docker() {
 }
 
 /// The entries of a tar stream: (path, kind, link target or contents).
+/// `berth ARGS` (a `cp` with `-` as the destination): the tar it writes on stdout (the command must succeed).
+fn cp_to_stdout(env: &TestEnv, args: &[&str]) -> Vec<u8> {
+    let out = env.berth().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 fn tar_entries(data: &[u8]) -> Vec<(String, char, String)> {
     let mut a = tar::Archive::new(data);
     let mut out = Vec::new();
@@ -261,29 +272,16 @@ fn cp_tar_streams_as_docker_and_confined() {
     ])
     .assert_ok();
     // `-` as the destination: a tar of the path on stdout, named from its last component.
-    let out = env
-        .berth()
-        .args(["cp", &format!("{name}:/d"), "-"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let e = tar_entries(&out.stdout);
+    let out = cp_to_stdout(&env, &["cp", &format!("{name}:/d"), "-"]);
+    let e = tar_entries(&out);
     assert!(e.contains(&("d/sub/f".into(), 'f', "hi\n".into())), "{e:?}");
     assert!(
         e.contains(&("d/l".into(), 'l', "/etc/passwd".into())),
         "{e:?}"
     );
     // `-L` follows the named symlink (inside the container).
-    let out = env
-        .berth()
-        .args(["cp", "-L", &format!("{name}:/d/l"), "-"])
-        .output()
-        .unwrap();
-    let e = tar_entries(&out.stdout);
+    let out = cp_to_stdout(&env, &["cp", "-L", &format!("{name}:/d/l"), "-"]);
+    let e = tar_entries(&out);
     assert_eq!(e.len(), 1, "{e:?}");
     assert_eq!((e[0].0.as_str(), e[0].1), ("l", 'f'));
     assert!(e[0].2.contains("root:"), "{e:?}");
@@ -330,17 +328,8 @@ fn cp_tar_streams_as_docker_and_confined() {
         &tar_of(&[("st", None, b"ok")]),
     )
     .assert_ok();
-    let out = env
-        .berth()
-        .args(["cp", &format!("{stopped}:/st"), "-"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(tar_entries(&out.stdout), [("st".into(), 'f', "ok".into())]);
+    let out = cp_to_stdout(&env, &["cp", &format!("{stopped}:/st"), "-"]);
+    assert_eq!(tar_entries(&out), [("st".into(), 'f', "ok".into())]);
     env.run(["rm", &stopped]).assert_ok();
 }
 
