@@ -4,6 +4,7 @@
 //! Must not print, exit or know about terminals (that is `cli`). Invariant: every command works on the
 //! store through a [`Context`] built once per invocation.
 
+pub mod build;
 pub mod container;
 pub mod image;
 pub mod login;

@@ -1,0 +1,5 @@
+//! `berth build`: a Dockerfile turned into an image in-process (docs/architecture.md, "build").
+//! The frontend (`ast`, parsing, substitution, .dockerignore, the context) is pure; the executor runs
+//! the steps through the same launch path as `run` and commits layers through `store`.
+
+pub mod ast;
