@@ -117,6 +117,12 @@ impl Paths {
         self.run_root.join("containers").join(id)
     }
 
+    /// `<run_root>/containers/<id>/health.json`: docker's `State.Health`, written by the container's
+    /// monitor after each health check (docs/layout.md).
+    pub fn container_health(&self, id: &str) -> PathBuf {
+        self.container_run_dir(id).join("health.json")
+    }
+
     /// `<root>/names`: one file per container name, holding the owner's id.
     pub fn names_dir(&self) -> PathBuf {
         self.root.join("names")

@@ -66,7 +66,15 @@ fn status_column(s: &Listed, now: SystemTime) -> String {
     let t = |x: &str| crate::time::parse_recorded(x).unwrap_or(now);
     match s.state.status {
         Status::Created => "Created".into(),
-        Status::Running => human::status_up(t(&s.state.started_at), now, false),
+        Status::Running => {
+            let up = human::status_up(t(&s.state.started_at), now, false);
+            // docker's `Up 5 seconds (healthy)`, `(health: starting)`, `(unhealthy)`.
+            match s.health.as_str() {
+                "none" => up,
+                "starting" => format!("{up} (health: starting)"),
+                h => format!("{up} ({h})"),
+            }
+        }
         Status::Paused => human::status_up(t(&s.state.started_at), now, true),
         Status::Exited => human::status_exited(s.state.exit_code, t(&s.state.finished_at), now),
         Status::Removing => "Removal In Progress".into(),
@@ -178,6 +186,12 @@ fn matches_filter(
         "name" => s.record.name.contains(v.trim_start_matches('/')),
         "id" => s.record.id.starts_with(v),
         "status" => s.state.status.as_str() == v,
+        "health" => {
+            if !["starting", "healthy", "unhealthy", "none"].contains(&v) {
+                bail!("Unrecognised filter value for health: {v}");
+            }
+            s.health == v
+        }
         "label" => {
             let mut labels = s.record.image_config.labels.clone();
             labels.extend(s.record.config.labels.clone());
