@@ -46,12 +46,13 @@ pub(super) fn supervise(
         Ok(l) => l,
         Err(e) => return s.launch_failed(&e, ready, &clients),
     };
-    s.record_running(&launched, ready)?;
+    // Before the CLI hears of the start: from then on `inspect` shows `starting`, as docker's.
     let checker = if has_health {
         s.health_checker(launched.pid)
     } else {
         None
     };
+    s.record_running(&launched, ready)?;
     let code = Relay::new(&s, launched, pipes, &mut clients, checker)?.run();
     let (result, trash) = s.tear_down(code);
     clients.send_exit(code);
