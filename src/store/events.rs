@@ -55,6 +55,26 @@ impl Event {
         }
     }
 
+    /// A container event with docker's actor attributes: the container's labels (the image's, then its
+    /// own over them), then `image` and `name` over any label of those names.
+    pub fn container<'a>(
+        action: &str,
+        id: &str,
+        name: &str,
+        image: &str,
+        labels: impl IntoIterator<Item = &'a BTreeMap<String, String>>,
+    ) -> Event {
+        let mut ev = Event::new("container", action, id)
+            .attr("name", name)
+            .attr("image", image);
+        let mut merged = BTreeMap::new();
+        for l in labels {
+            merged.extend(l.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        ev = ev.attrs(&merged);
+        ev
+    }
+
     /// Add one attribute (builder style).
     pub fn attr(mut self, key: &str, value: impl Into<String>) -> Event {
         self.attributes.insert(key.to_string(), value.into());

@@ -315,8 +315,7 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
         Verb::Restart(a) => {
             let sig = stop_signal_flag(&a)?;
             for_each_arg(&a.containers, |c| {
-                ctr::stop(&p, c, a.time, sig)?;
-                ctr::start(&p, c, false)?;
+                ctr::restart(&p, c, a.time, sig)?;
                 Ok(Some(c.to_string()))
             })
         }

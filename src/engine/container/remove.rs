@@ -70,7 +70,9 @@ fn destroy_and_remove(
     )
     .context("cleaning up the container")?;
     crate::network::teardown(paths, &rec.id).context("tearing down the container's network")?;
-    c.remove_files(rec, volumes)
+    c.remove_files(rec, volumes)?;
+    crate::engine::events::emit_container(paths, rec, "destroy");
+    Ok(())
 }
 
 /// `container prune`: remove every stopped container; the bytes are what their upper dirs held.
