@@ -30,6 +30,12 @@ pub(crate) fn emit_container(paths: &Paths, rec: &ContainerRecord, action: &str)
     events::emit(paths, container_event(rec, action));
 }
 
+/// Record an image event as docker does: `id` is the image ID (the reference for `pull` and `push`),
+/// `name` the reference it concerns. `save`, `load`, `push`, `import`, `tag`, `untag`, `delete`, `pull`.
+pub fn emit_image(paths: &Paths, action: &str, id: &str, name: &str) {
+    events::emit(paths, Event::new("image", action, id).attr("name", name));
+}
+
 /// Record `ev`.
 pub(crate) fn emit(paths: &Paths, ev: Event) {
     events::emit(paths, ev);
@@ -122,8 +128,8 @@ fn image_matches(ev: &Event, v: &str) -> bool {
         .any(|s| *s == v || strip(s) == v)
 }
 
-/// What `events` reads: past events from `since` (nanoseconds; `None`: none), then new ones until
-/// `until` (`None`: until `stop` is set).
+/// What `events` reads: past events from `since` (nanoseconds; with only `until`, every past event),
+/// then new ones until `until` (`None`: until `stop` is set).
 #[derive(Debug, Clone)]
 pub struct EventsQuery {
     pub since: Option<i64>,
@@ -145,7 +151,8 @@ pub fn stream(
     mut out: impl FnMut(&Event) -> Result<bool>,
 ) -> Result<()> {
     let paths = &ctx.paths;
-    let mut reader = Reader::open(paths, q.since.is_some())?;
+    // moby: with `since` or `until`, the buffered (past) events come first.
+    let mut reader = Reader::open(paths, q.since.is_some() || q.until.is_some())?;
     loop {
         let now = events::now_nano();
         for ev in reader.poll()? {

@@ -19,7 +19,7 @@ mod inspect;
 mod logs;
 pub mod ops;
 mod parse;
-mod ps;
+pub(crate) mod ps;
 mod run;
 mod stats;
 mod volumes;

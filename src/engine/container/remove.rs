@@ -75,8 +75,12 @@ fn destroy_and_remove(
     Ok(())
 }
 
-/// `container prune`: remove every stopped container; the bytes are what their upper dirs held.
-pub fn prune(ctx: &Context) -> Result<crate::engine::Pruned<String>> {
+/// `container prune`: remove every stopped container that `filter` allows (its labels are the image's
+/// with its own over them, as docker's); the bytes are what their upper dirs held.
+pub fn prune(
+    ctx: &Context,
+    filter: &crate::engine::system::PruneFilter,
+) -> Result<crate::engine::Pruned<String>> {
     let paths = &ctx.paths;
     let c = Containers::new(paths);
     let mut ids = Vec::new();
@@ -91,6 +95,11 @@ pub fn prune(ctx: &Context) -> Result<crate::engine::Pruned<String>> {
             continue;
         };
         if super::pod_member::is_live_infra(paths, &rec) {
+            continue;
+        }
+        let mut labels = rec.image_config.labels.clone();
+        labels.extend(rec.config.labels.clone());
+        if !filter.allows(&rec.created, &labels) {
             continue;
         }
         bytes += dir_size(&c.dir(&id).join("upper"));
