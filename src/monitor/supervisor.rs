@@ -314,6 +314,7 @@ impl<'a> Supervisor<'a> {
         st.oom_killed = false;
         st.error.clear();
         self.containers.save_state(self.id, &st)?;
+        self.emit(self.event("start"));
         if let Some(mut r) = ready.take() {
             let msg = Ready::Started {
                 pid: launched.pid,
@@ -351,7 +352,10 @@ impl<'a> Supervisor<'a> {
                 .lock(self.id)
                 .and_then(|_l| self.containers.remove_files_deferred(&self.rec, true));
             match removed {
-                Ok(t) => trash = t,
+                Ok(t) => {
+                    self.emit(self.event("destroy"));
+                    trash = t
+                }
                 Err(e) => failures.push(e.context("removing the container (--rm)")),
             }
         } else {
@@ -383,6 +387,10 @@ impl<'a> Supervisor<'a> {
             error: String::new(),
         };
         self.containers.write_exit(self.id, &exit)?;
+        if exit.oom_killed {
+            self.emit(self.event("oom"));
+        }
+        self.emit(self.event("die").attr("exitCode", code.to_string()));
         if !self.rec.config.auto_remove {
             let _l = self.containers.lock(self.id)?;
             let mut st = self.containers.load_state(self.id)?;
@@ -390,6 +398,22 @@ impl<'a> Supervisor<'a> {
             self.containers.save_state(self.id, &st)?;
         }
         Ok(())
+    }
+
+    /// A container event about this container, with docker's attributes (docs/layout.md "Events").
+    fn event(&self, action: &str) -> crate::store::events::Event {
+        crate::store::events::Event::container(
+            action,
+            self.id,
+            &self.rec.name,
+            &self.rec.image,
+            [&self.rec.image_config.labels, &self.rec.config.labels],
+        )
+    }
+
+    /// Records `ev`; a failure must not disturb the supervision (the event log is a record only).
+    fn emit(&self, ev: crate::store::events::Event) {
+        crate::store::events::emit(self.paths, ev);
     }
 
     /// Appends a failure to monitor.err (docs/layout.md), where `start` and the user find why a monitor

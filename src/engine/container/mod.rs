@@ -50,7 +50,7 @@ pub use remove::{layers_size, prune, remove, upper_size};
 pub use rename::rename;
 pub use start::{Attached, Prespawned, Started, attach, prespawn_monitor, start, start_prespawned};
 pub use stats::{net_io, pids, stats};
-pub use stop::{kill, stop, wait};
+pub use stop::{kill, restart, stop, wait};
 
 use crate::engine::Context;
 use crate::state::{ContainerRecord, Containers};
