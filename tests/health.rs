@@ -35,6 +35,17 @@ fn ps_health(env: &TestEnv, v: &str) -> Vec<String> {
     out.stdout().lines().map(str::to_string).collect()
 }
 
+/// The actions of container `name`'s events so far.
+fn actions(env: &TestEnv, name: &str) -> Vec<String> {
+    let filter = format!("container={name}");
+    let out = env.run([
+        "events", "--since", "1h", "--until", "0s", "--filter", &filter, "--format",
+        "{{.Action}}",
+    ]);
+    out.assert_ok();
+    out.stdout().lines().map(str::to_string).collect()
+}
+
 fn run_d(env: &TestEnv, name: &str, flags: &[&str], image: &str) {
     let mut args = vec!["run", "-d", "--name", name];
     args.extend_from_slice(flags);
@@ -81,6 +92,10 @@ fn a_passing_check_makes_the_container_healthy() {
     assert_eq!(ps_health(&env, "healthy"), vec![name.clone()]);
     assert_eq!(ps_health(&env, "none"), vec![plain.clone()]);
     assert!(ps_health(&env, "unhealthy").is_empty());
+    // docker's event on the change, once.
+    let acts = actions(&env, &name);
+    let healthy: Vec<_> = acts.iter().filter(|a| a.starts_with("health_status")).collect();
+    assert_eq!(healthy, vec!["health_status: healthy"], "{acts:?}");
     // A container without a check has no State.Health and no suffix.
     assert!(health(&env, &plain).is_null());
     assert!(!ps_status(&env, &plain).contains('('));
@@ -145,6 +160,7 @@ fn failing_checks_make_it_unhealthy_after_the_retries() {
     }
     assert!(ps_status(&env, &name).ends_with(" (unhealthy)"));
     assert_eq!(ps_health(&env, "unhealthy"), vec![name.clone()]);
+    assert!(actions(&env, &name).iter().any(|a| a == "health_status: unhealthy"));
     // The log keeps the last five.
     assert!(eventually(20, || {
         health(&env, &name)["FailingStreak"].as_i64().unwrap_or(0) >= 6
@@ -187,7 +203,7 @@ fn a_check_over_its_timeout_is_killed_and_fails() {
         health(&env, &name)["FailingStreak"].as_i64().unwrap_or(0) >= 3
     }));
     let ps = env.run(["exec", &name, "ps", "-o", "args"]);
-    let running = ps.assert_ok().stdout().matches("sleep 30").count();
+    let running = ps.assert_ok().stdout().lines().filter(|l| l.trim() == "sleep 30").count();
     assert!(running <= 1, "{}", ps.stdout());
     env.run(["rm", "-f", &name]).assert_ok();
 }

@@ -20,6 +20,7 @@ use crate::runtime::{self, Stdio};
 use crate::state::Containers;
 use crate::state::health::{active_healthcheck, probe_argv};
 use crate::store::Paths;
+use crate::store::events::{self, Event};
 use crate::time::rfc3339_nano;
 use crate::types::ContainerRecord;
 use crate::types::health::{
@@ -75,12 +76,12 @@ struct Probe {
     in_start_period: bool,
 }
 
-/// Called with each change of the health status (`healthy`, `unhealthy`): the monitor's events.
-pub type OnStatus<'a> = Box<dyn Fn(&str) + 'a>;
-
 /// The health checks of one supervised run of a container.
-pub struct Checker<'a> {
+pub struct Checker {
+    paths: Paths,
     containers: Containers,
+    /// docker's `health_status: <status>` event of this container, its action filled at each change.
+    event: Event,
     id: String,
     schedule: Schedule,
     spec: oci_spec::runtime::Spec,
@@ -92,10 +93,9 @@ pub struct Checker<'a> {
     health: Health,
     next: Instant,
     probe: Option<Probe>,
-    on_status: OnStatus<'a>,
 }
 
-impl<'a> Checker<'a> {
+impl Checker {
     /// The checker of a container that has a health check (None otherwise: nothing is read, nothing
     /// scheduled). Records `starting` (docker's status at each start), keeping the last run's log.
     pub fn new(
@@ -103,8 +103,7 @@ impl<'a> Checker<'a> {
         rec: &ContainerRecord,
         cgroup: &str,
         pid: i32,
-        on_status: OnStatus<'a>,
-    ) -> Result<Option<Checker<'a>>> {
+    ) -> Result<Option<Checker>> {
         let Some(schedule) = Schedule::of(rec) else {
             return Ok(None);
         };
@@ -132,8 +131,17 @@ impl<'a> Checker<'a> {
         };
         containers.save_health(&rec.id, &health)?;
         let started = Instant::now();
+        let event = Event::container(
+            "",
+            &rec.id,
+            &rec.name,
+            &rec.image,
+            [&rec.image_config.labels, &rec.config.labels],
+        );
         let mut c = Checker {
+            paths: paths.clone(),
             containers,
+            event,
             id: rec.id.clone(),
             schedule,
             spec,
@@ -144,7 +152,6 @@ impl<'a> Checker<'a> {
             health,
             next: started,
             probe: None,
-            on_status,
         };
         c.next = started + c.interval();
         Ok(Some(c))
@@ -332,8 +339,12 @@ impl<'a> Checker<'a> {
             in_start_period,
         );
         self.save();
+        // docker's event on each change of the status (moby handleProbeResult).
         if self.health.status != before {
-            (self.on_status)(&self.health.status);
+            let mut ev = self.event.clone();
+            ev.action = format!("health_status: {}", self.health.status);
+            ev.time_nano = events::now_nano();
+            events::emit(&self.paths, ev);
         }
         self.next = Instant::now() + self.interval();
     }
@@ -362,11 +373,9 @@ impl<'a> Checker<'a> {
                 std::thread::sleep(Duration::from_millis(10));
             }
         }
-        let before = std::mem::replace(&mut self.health.status, h::UNHEALTHY.to_string());
+        // Without an event, as moby's CloseMonitorChannel.
+        self.health.status = h::UNHEALTHY.to_string();
         self.save();
-        if before != h::UNHEALTHY {
-            (self.on_status)(h::UNHEALTHY);
-        }
     }
 }
 

@@ -292,13 +292,11 @@ impl<'a> Supervisor<'a> {
 
     /// The health checks of this run (a container with a health check only); one that cannot be
     /// set up is reported in monitor.err and the container runs without checks.
-    fn health_checker(&self, pid: i32) -> Option<health::Checker<'a>> {
-        let on_status: health::OnStatus<'a> = Box::new(|_status| {});
-        health::Checker::new(self.paths, &self.rec, &self.cgroup, pid, on_status)
-            .unwrap_or_else(|e| {
-                self.report(&e.context("setting up the health check"));
-                None
-            })
+    fn health_checker(&self, pid: i32) -> Option<health::Checker> {
+        health::Checker::new(self.paths, &self.rec, &self.cgroup, pid).unwrap_or_else(|e| {
+            self.report(&e.context("setting up the health check"));
+            None
+        })
     }
 
     /// The payload runs: record it and answer the CLI that started us.
@@ -578,7 +576,7 @@ struct Relay<'c> {
     exit_seen_at: Option<Instant>,
     /// The health checks, when the container has one: its check's output is polled, its check
     /// reaped, and the loop sleeps until its next step.
-    health: Option<health::Checker<'c>>,
+    health: Option<health::Checker>,
 }
 
 /// pollfd slots of [`Relay::run`]: the SIGCHLD pipe, the listener, stdout, stderr, the health check's
@@ -596,7 +594,7 @@ impl<'c> Relay<'c> {
         launched: Launched,
         mut pipes: Pipes,
         clients: &'c mut Clients,
-        health: Option<health::Checker<'c>>,
+        health: Option<health::Checker>,
     ) -> Result<Self> {
         let pty: Option<File> = launched.pty_master.map(File::from);
         let mut out: Option<File> = pty
