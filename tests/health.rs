@@ -16,7 +16,10 @@ fn health(env: &TestEnv, name: &str) -> Value {
 }
 
 fn status(env: &TestEnv, name: &str) -> String {
-    health(env, name)["Status"].as_str().unwrap_or("").to_string()
+    health(env, name)["Status"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 /// The `ps` STATUS column of container `name`.
@@ -39,7 +42,14 @@ fn ps_health(env: &TestEnv, v: &str) -> Vec<String> {
 fn actions(env: &TestEnv, name: &str) -> Vec<String> {
     let filter = format!("container={name}");
     let out = env.run([
-        "events", "--since", "1h", "--until", "0s", "--filter", &filter, "--format",
+        "events",
+        "--since",
+        "1h",
+        "--until",
+        "0s",
+        "--filter",
+        &filter,
+        "--format",
         "{{.Action}}",
     ]);
     out.assert_ok();
@@ -94,7 +104,10 @@ fn a_passing_check_makes_the_container_healthy() {
     assert!(ps_health(&env, "unhealthy").is_empty());
     // docker's event on the change, once.
     let acts = actions(&env, &name);
-    let healthy: Vec<_> = acts.iter().filter(|a| a.starts_with("health_status")).collect();
+    let healthy: Vec<_> = acts
+        .iter()
+        .filter(|a| a.starts_with("health_status"))
+        .collect();
     assert_eq!(healthy, vec!["health_status: healthy"], "{acts:?}");
     // A container without a check has no State.Health and no suffix.
     assert!(health(&env, &plain).is_null());
@@ -160,7 +173,11 @@ fn failing_checks_make_it_unhealthy_after_the_retries() {
     }
     assert!(ps_status(&env, &name).ends_with(" (unhealthy)"));
     assert_eq!(ps_health(&env, "unhealthy"), vec![name.clone()]);
-    assert!(actions(&env, &name).iter().any(|a| a == "health_status: unhealthy"));
+    assert!(
+        actions(&env, &name)
+            .iter()
+            .any(|a| a == "health_status: unhealthy")
+    );
     // The log keeps the last five.
     assert!(eventually(20, || {
         health(&env, &name)["FailingStreak"].as_i64().unwrap_or(0) >= 6
@@ -203,7 +220,12 @@ fn a_check_over_its_timeout_is_killed_and_fails() {
         health(&env, &name)["FailingStreak"].as_i64().unwrap_or(0) >= 3
     }));
     let ps = env.run(["exec", &name, "ps", "-o", "args"]);
-    let running = ps.assert_ok().stdout().lines().filter(|l| l.trim() == "sleep 30").count();
+    let running = ps
+        .assert_ok()
+        .stdout()
+        .lines()
+        .filter(|l| l.trim() == "sleep 30")
+        .count();
     assert!(running <= 1, "{}", ps.stdout());
     env.run(["rm", "-f", &name]).assert_ok();
 }
@@ -228,7 +250,9 @@ fn start_period_failures_do_not_count() {
     ];
     run_d(&env, &name, &flags, &image);
     assert!(eventually(20, || {
-        health(&env, &name)["Log"].as_array().is_some_and(|l| l.len() >= 3)
+        health(&env, &name)["Log"]
+            .as_array()
+            .is_some_and(|l| l.len() >= 3)
     }));
     let h = health(&env, &name);
     assert_eq!(h["Status"], "starting", "{h}");
@@ -363,7 +387,11 @@ fn the_monitor_uses_no_cpu_between_checks() {
     );
     let id = env.run(["inspect", "--format", "{{.Id}}", &name]);
     let id = id.assert_ok().stdout().trim().to_string();
-    let rec = env.run_root().join("containers").join(&id).join("monitor.json");
+    let rec = env
+        .run_root()
+        .join("containers")
+        .join(&id)
+        .join("monitor.json");
     let mon: Value = serde_json::from_slice(&std::fs::read(rec).unwrap()).unwrap();
     let pid = mon["pid"].as_i64().unwrap();
     let before = cpu_ticks(pid);

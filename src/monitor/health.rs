@@ -24,8 +24,8 @@ use crate::store::events::{self, Event};
 use crate::time::rfc3339_nano;
 use crate::types::ContainerRecord;
 use crate::types::health::{
-    self as h, DEFAULT_INTERVAL_NS, DEFAULT_RETRIES, DEFAULT_START_INTERVAL_NS,
-    DEFAULT_TIMEOUT_NS, Health, HealthLogEntry, MAX_LOG_ENTRIES, MAX_OUTPUT_LEN,
+    self as h, DEFAULT_INTERVAL_NS, DEFAULT_RETRIES, DEFAULT_START_INTERVAL_NS, DEFAULT_TIMEOUT_NS,
+    Health, HealthLogEntry, MAX_LOG_ENTRIES, MAX_OUTPUT_LEN,
 };
 use anyhow::{Context, Result};
 use std::fs::File;
@@ -47,7 +47,8 @@ struct Schedule {
 impl Schedule {
     fn of(rec: &ContainerRecord) -> Option<Schedule> {
         let c = active_healthcheck(rec)?;
-        let ns = |v: i64, default: i64| Duration::from_nanos(if v > 0 { v } else { default } as u64);
+        let ns =
+            |v: i64, default: i64| Duration::from_nanos(if v > 0 { v } else { default } as u64);
         Some(Schedule {
             argv: probe_argv(&c.test, rec.image_config.shell.as_deref()),
             interval: ns(c.interval, DEFAULT_INTERVAL_NS),

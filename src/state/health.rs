@@ -131,7 +131,13 @@ mod tests {
         };
         // --health-interval only: the image's test, timeout and retries stay.
         let m = merged_healthcheck(Some(&hc(&[], 9, 0)), &image).unwrap();
-        assert_eq!(m, HealthConfig { timeout: 7, ..hc(&["CMD", "true"], 9, 2) });
+        assert_eq!(
+            m,
+            HealthConfig {
+                timeout: 7,
+                ..hc(&["CMD", "true"], 9, 2)
+            }
+        );
         // --health-cmd replaces the test.
         let m = merged_healthcheck(Some(&hc(&["CMD-SHELL", "x"], 0, 0)), &image).unwrap();
         assert_eq!(m.test, vec!["CMD-SHELL", "x"]);
@@ -139,7 +145,10 @@ mod tests {
         // No flags: the image's; no image check: the user's; neither: none.
         assert_eq!(merged_healthcheck(None, &image), image.healthcheck);
         let plain = ImageConfig::default();
-        assert_eq!(merged_healthcheck(Some(&hc(&[], 9, 0)), &plain), Some(hc(&[], 9, 0)));
+        assert_eq!(
+            merged_healthcheck(Some(&hc(&[], 9, 0)), &plain),
+            Some(hc(&[], 9, 0))
+        );
         assert_eq!(merged_healthcheck(None, &plain), None);
     }
 
@@ -159,7 +168,10 @@ mod tests {
         let test = vec!["CMD-SHELL".to_string(), "exit 1".to_string()];
         assert_eq!(probe_argv(&test, None), vec!["/bin/sh", "-c", "exit 1"]);
         let ash = vec!["/bin/ash".to_string(), "-ec".to_string()];
-        assert_eq!(probe_argv(&test, Some(&ash)), vec!["/bin/ash", "-ec", "exit 1"]);
+        assert_eq!(
+            probe_argv(&test, Some(&ash)),
+            vec!["/bin/ash", "-ec", "exit 1"]
+        );
         let cmd = vec!["CMD".to_string(), "ls".to_string(), "/".to_string()];
         assert_eq!(probe_argv(&cmd, None), vec!["ls", "/"]);
     }

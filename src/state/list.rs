@@ -146,8 +146,7 @@ impl Containers {
             healthcheck: record.image_config.healthcheck.clone(),
             ..Default::default()
         };
-        let merged =
-            super::health::merged_healthcheck(record.config.healthcheck.as_ref(), &image);
+        let merged = super::health::merged_healthcheck(record.config.healthcheck.as_ref(), &image);
         if !merged.is_some_and(|h| super::health::is_probe(&h.test)) {
             return NO_HEALTHCHECK.to_string();
         }

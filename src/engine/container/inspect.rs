@@ -4,8 +4,8 @@
 use super::get;
 use crate::engine::Context;
 use crate::spec::{self, ContainerConfig, MountKind};
-use crate::state::pod::Pods;
 use crate::state::health::{active_healthcheck, merged_healthcheck};
+use crate::state::pod::Pods;
 use crate::state::{Containers, Status};
 use crate::types::inspect::{
     ContainerInspect, Empty, GraphDriver, GraphDriverData, HostConfig, InspectConfig, InspectState,

@@ -53,8 +53,8 @@ pub fn resolve_image(
     // HEALTHCHECK and SHELL are docker's, not in the OCI config type: taken from the same JSON.
     let healthcheck = serde_json::from_value(raw["config"]["Healthcheck"].clone()).ok();
     let shell = serde_json::from_value(raw["config"]["Shell"].clone()).ok();
-    let cfg: oci_spec::image::ImageConfiguration = serde_json::from_value(raw)
-        .with_context(|| format!("parsing image config {}", rec.id))?;
+    let cfg: oci_spec::image::ImageConfiguration =
+        serde_json::from_value(raw).with_context(|| format!("parsing image config {}", rec.id))?;
     let mut config = ImageConfig::from_oci(cfg.config().as_ref());
     config.healthcheck = healthcheck;
     config.shell = shell;
