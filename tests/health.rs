@@ -423,3 +423,37 @@ fn rootless_health_check_runs() {
     assert!(ps_status(&env, &name).ends_with(" (healthy)"));
     env.run(["rm", "-f", &name]).assert_ok();
 }
+
+/// A paused container is not checked (as docker stops checks on pause); unpaused, checks resume.
+#[test]
+fn checks_stop_while_the_container_is_paused() {
+    let (env, image) = busybox_world();
+    let name = unique("hpause");
+    run_d(
+        &env,
+        &name,
+        &["--health-cmd", "true", "--health-interval", "200ms"],
+        &image,
+    );
+    assert!(eventually(20, || status(&env, &name) == "healthy"));
+    env.run(["pause", &name]).assert_ok();
+    let last_end = || {
+        let h = health(&env, &name);
+        let log = h["Log"].as_array().cloned().unwrap_or_default();
+        log.last().map(|e| e["End"].to_string()).unwrap_or_default()
+    };
+    // Once a check in flight at the pause has ended, the log stays as it is for a second.
+    let mut before = last_end();
+    assert!(eventually(10, || {
+        let now = last_end();
+        std::mem::replace(&mut before, now.clone()) == now
+    }));
+    let frozen = last_end();
+    assert!(
+        !eventually(1, || last_end() != frozen),
+        "a check ran while paused"
+    );
+    env.run(["unpause", &name]).assert_ok();
+    assert!(eventually(20, || last_end() != frozen));
+    env.run(["rm", "-f", &name]).assert_ok();
+}

@@ -203,9 +203,23 @@ impl Checker {
                 }
             }
             Some(_) => {}
-            None if now >= self.next => self.start_probe(),
+            None if now >= self.next => {
+                if self.paused() {
+                    self.next = now + self.interval();
+                } else {
+                    self.start_probe();
+                }
+            }
             None => {}
         }
+    }
+
+    /// A paused container is not checked (docker stops its checks while paused): a check would join
+    /// the frozen cgroup and freeze with it.
+    fn paused(&self) -> bool {
+        self.containers
+            .load_state(&self.id)
+            .is_ok_and(|st| st.status == crate::state::Status::Paused)
     }
 
     fn start_probe(&mut self) {

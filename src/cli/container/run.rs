@@ -637,6 +637,46 @@ mod tests {
         }
     }
 
+    /// docker/cli's health flags: `--health-cmd` is CMD-SHELL, Go durations in nanoseconds, nothing
+    /// set leaves the image's, `--no-healthcheck` is `["NONE"]`.
+    #[test]
+    fn health_flags_become_dockers_healthcheck() {
+        let hc = |args: &[&str]| {
+            let mut a = args.to_vec();
+            a.push("busybox");
+            run_options(&run_flags(&a)).map(|(_, o)| o.healthcheck)
+        };
+        assert_eq!(hc(&[]).unwrap(), None);
+        let h = hc(&["--health-cmd", "curl -f x", "--health-interval", "1m30s"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(h.test, vec!["CMD-SHELL", "curl -f x"]);
+        assert_eq!(h.interval, 90_000_000_000);
+        assert_eq!((h.timeout, h.retries), (0, 0));
+        let h = hc(&["--health-start-interval", "1.5s", "--health-retries", "4"])
+            .unwrap()
+            .unwrap();
+        assert!(h.test.is_empty());
+        assert_eq!((h.start_interval, h.retries), (1_500_000_000, 4));
+        assert_eq!(
+            hc(&["--no-healthcheck"]).unwrap().unwrap().test,
+            vec!["NONE"]
+        );
+        let err = |args: &[&str]| format!("{:#}", hc(args).unwrap_err());
+        assert_eq!(
+            err(&["--no-healthcheck", "--health-cmd", "true"]),
+            "--no-healthcheck conflicts with --health-* options"
+        );
+        assert_eq!(
+            err(&["--health-interval", "-5s"]),
+            "--health-interval cannot be negative"
+        );
+        assert_eq!(
+            err(&["--health-timeout", "10us"]),
+            "Timeout in Healthcheck cannot be less than 1ms"
+        );
+    }
+
     #[test]
     fn flags_after_the_image_belong_to_the_command() {
         let f = run_flags(&["--rm", "-e", "A=1", "busybox", "sh", "-c", "echo --rm -d"]);
