@@ -375,6 +375,7 @@ fn cpu_ticks(pid: i64) -> u64 {
 }
 
 /// Between checks the monitor sleeps: over two seconds of a long interval it uses (almost) no CPU.
+/// It runs from a sealed copy of berth, since it joins the container for each check.
 #[test]
 fn the_monitor_uses_no_cpu_between_checks() {
     let (env, image) = busybox_world();
@@ -394,6 +395,9 @@ fn the_monitor_uses_no_cpu_between_checks() {
         .join("monitor.json");
     let mon: Value = serde_json::from_slice(&std::fs::read(rec).unwrap()).unwrap();
     let pid = mon["pid"].as_i64().unwrap();
+    // It starts its checks as `exec` does, so it runs from a sealed copy (docs/security.md F1).
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap();
+    assert!(exe.to_string_lossy().starts_with("/memfd:"), "{exe:?}");
     let before = cpu_ticks(pid);
     let t0 = std::time::Instant::now();
     // Measuring over a period is the point here: wait until two seconds passed.
