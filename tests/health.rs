@@ -461,3 +461,25 @@ fn checks_stop_while_the_container_is_paused() {
     assert!(eventually(20, || last_end() != frozen));
     env.run(["rm", "-f", &name]).assert_ok();
 }
+
+/// A foreground `run --rm` with a health check streams its output and exits with its code while checks
+/// run beside it, and leaves nothing behind.
+#[test]
+fn a_foreground_run_with_checks_streams_and_exits_as_usual() {
+    let (env, image) = busybox_world();
+    let out = env.run([
+        "run",
+        "--rm",
+        "--health-cmd",
+        "true",
+        "--health-interval",
+        "100ms",
+        &image,
+        "sh",
+        "-c",
+        "sleep 1; echo done; exit 7",
+    ]);
+    out.assert_code(7).assert_stdout_eq("done\n");
+    let left = env.run(["ps", "-aq"]);
+    assert_eq!(left.assert_ok().stdout(), "");
+}
