@@ -12,6 +12,7 @@ mod devices;
 mod images;
 mod inspect;
 mod network;
+mod ops;
 mod overlay;
 mod pods;
 mod registry;
