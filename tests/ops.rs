@@ -430,10 +430,7 @@ fn prunes_remove_exactly_what_their_filters_allow() {
     assert!(out.starts_with("Deleted Containers:\n"), "{out}");
     assert!(out.ends_with("\nTotal reclaimed space: 0B\n"), "{out}");
     assert_eq!(gone_id.len(), 64);
-    assert_eq!(
-        names(&env, &["ps", "-a", "--format", "{{.Names}}"]),
-        [keep.clone()]
-    );
+    assert_eq!(names(&env, &["ps", "-a", "--format", "{{.Names}}"]), [keep]);
 
     // Volumes: label filters; docker's volume prune has no `until`.
     let (va, vb) = (unique("va"), unique("vb"));
@@ -446,7 +443,7 @@ fn prunes_remove_exactly_what_their_filters_allow() {
     env.run(["volume", "prune", "-f", "-a", "--filter", "label=tmp=1"])
         .assert_ok()
         .assert_stdout_has(&format!("Deleted Volumes:\n{va}\n"));
-    assert_eq!(names(&env, &["volume", "ls", "-q"]), [vb.clone()]);
+    assert_eq!(names(&env, &["volume", "ls", "-q"]), [vb]);
 
     // Networks: `until` in the future takes what was created before it.
     let (na, nb) = (unique("na"), unique("nb"));
