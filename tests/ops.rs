@@ -545,3 +545,60 @@ fn system_prune_asks_first_and_removes_every_kind() {
     );
     assert_eq!(evs.len(), 1, "{evs:?}");
 }
+
+#[test]
+fn events_of_execs_images_networks_and_pods_carry_docker_attributes() {
+    let (env, image) = busybox_world();
+    let t0 = unix_now();
+    let c = unique("ex");
+    env.run(["run", "-d", "--name", &c, &image, "sleep", "60"])
+        .assert_ok();
+    env.run(["exec", &c, "sh", "-c", "exit 4"]).assert_code(4);
+    let execs = past_events(&env, &t0, &["--filter", "event=exec_die"]);
+    assert_eq!(execs.len(), 1, "{execs:?}");
+    assert_eq!(execs[0]["Actor"]["Attributes"]["exitCode"], "4");
+    assert_eq!(execs[0]["Actor"]["Attributes"]["name"], c.as_str());
+    let starts = past_events(&env, &t0, &["--filter", "event=exec_start"]);
+    assert_eq!(starts[0]["Action"], "exec_start: sh -c exit 4");
+    env.run(["kill", &c]).assert_ok();
+    let kills = past_events(&env, &t0, &["--filter", "event=kill"]);
+    assert_eq!(kills[0]["Actor"]["Attributes"]["signal"], "9");
+
+    let tag = format!("{}:2", unique("tagged"));
+    env.run(["tag", &image, &tag]).assert_ok();
+    env.run(["rmi", &tag]).assert_ok();
+    let imgs = past_events(&env, &t0, &["--filter", "type=image"]);
+    assert_eq!(actions(&imgs), ["tag", "untag"]);
+    assert_eq!(imgs[0]["Actor"]["Attributes"]["name"], tag.as_str());
+    assert!(
+        imgs[0]["Actor"]["ID"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
+
+    let net = unique("en");
+    env.run(["network", "create", &net]).assert_ok();
+    env.run(["network", "rm", &net]).assert_ok();
+    let nets = past_events(&env, &t0, &["--filter", &format!("network={net}")]);
+    assert_eq!(actions(&nets), ["create", "destroy"]);
+    assert_eq!(nets[0]["Actor"]["Attributes"]["type"], "bridge");
+
+    let pod = unique("ep");
+    env.run(["pod", "create", "--name", &pod]).assert_ok();
+    env.run(["pod", "rm", &pod]).assert_ok();
+    let pods = past_events(&env, &t0, &["--filter", "type=pod"]);
+    assert_eq!(actions(&pods), ["create", "remove"]);
+    assert_eq!(pods[0]["Actor"]["Attributes"]["name"], pod.as_str());
+}
+
+#[test]
+fn rootless_containers_record_their_lifecycle_too() {
+    let (env, image) = TestEnv::rootless().with_image(fixtures::BUSYBOX);
+    let t0 = unix_now();
+    let name = unique("rl");
+    env.run(["run", "--rm", "--name", &name, &image, "true"])
+        .assert_ok();
+    let evs = past_events(&env, &t0, &["--filter", &format!("container={name}")]);
+    assert_eq!(actions(&evs), ["create", "start", "die", "destroy"]);
+}
