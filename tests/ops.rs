@@ -504,6 +504,14 @@ fn system_prune_asks_first_and_removes_every_kind() {
     env.run(["create", "--name", &c, &image, "true"])
         .assert_ok();
     env.run(["run", "-v", "/data", &image, "true"]).assert_ok();
+    let mounts = past_events(
+        &env,
+        "0.5",
+        &["--filter", "type=volume", "--filter", "event=mount"],
+    );
+    assert_eq!(mounts.len(), 1, "{mounts:?}");
+    assert_eq!(mounts[0]["Actor"]["Attributes"]["destination"], "/data");
+    assert_eq!(mounts[0]["Actor"]["Attributes"]["read/write"], "true");
     // No answer on stdin: docker's prompt, then nothing removed.
     let out = env
         .run(["system", "prune", "--volumes"])
