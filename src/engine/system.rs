@@ -1,8 +1,10 @@
-//! The engine's side of `info`: what berth knows about its store and the host that docker reports
+//! The engine's side of `info`, `system df` and `system prune` (with the prune filter every `prune` takes):
+//! what berth knows about its store and the host that docker reports
 //! under `Plugins`, `DriverStatus` (the data root's backing filesystem) and the container counts.
 //!
-//! Reads only: `info` must not create the store or take its locks. Depends on state (container
-//! states) and store (`Paths`). Invariant: every value names what berth supports or what the host
+//! `info` and `system df` read only: they must not create the store or take its locks (`df`'s sizes
+//! are a snapshot); the build cache step of `system prune` is the one writer here. Depends on state
+//! (container states) and store (`Paths`). Invariant: every value names what berth supports or what the host
 //! has, never a docker default berth does not honour.
 
 use crate::state::{Containers, Status};
