@@ -452,7 +452,7 @@ fn prunes_remove_exactly_what_their_filters_allow() {
     env.run(["network", "create", &nb]).assert_ok();
     env.run(["network", "prune", "-f", "--filter", "label=x"])
         .assert_ok()
-        .assert_stdout_eq(&format!("Deleted Networks:\n{na}\n"));
+        .assert_stdout_eq(&format!("Deleted Networks:\n{na}\n\n"));
     let later = (SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -470,7 +470,7 @@ fn prunes_remove_exactly_what_their_filters_allow() {
         &format!("until={later}"),
     ])
     .assert_ok()
-    .assert_stdout_eq(&format!("Deleted Networks:\n{nb}\n"));
+    .assert_stdout_eq(&format!("Deleted Networks:\n{nb}\n\n"));
 
     // Images: an unused dangling import is pruned unless `until` spares it.
     let tar = fixtures::busybox_layer_tar();
