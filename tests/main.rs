@@ -13,6 +13,7 @@ mod health;
 mod images;
 mod inspect;
 mod network;
+mod ops;
 mod overlay;
 mod pods;
 mod registry;

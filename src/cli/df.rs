@@ -30,10 +30,9 @@ fn size4(b: u64) -> String {
 
 /// `12.3MB (45%)` as docker prints a reclaimable share (no percentage of nothing).
 fn share(reclaimable: u64, total: u64) -> String {
-    if total > 0 {
-        format!("{} ({}%)", size4(reclaimable), reclaimable * 100 / total)
-    } else {
-        size4(reclaimable)
+    match (reclaimable * 100).checked_div(total) {
+        Some(pct) => format!("{} ({pct}%)", size4(reclaimable)),
+        None => size4(reclaimable),
     }
 }
 

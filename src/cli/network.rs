@@ -299,12 +299,8 @@ fn run_network(cmd: NetworkSub, g: &GlobalOpts) -> Result<i32> {
                 return Ok(0);
             }
             let removed = engine::prune(&paths, &labels)?;
-            if !removed.is_empty() {
-                writeln!(out, "Deleted Networks:")?;
-                for n in removed {
-                    writeln!(out, "{n}")?;
-                }
-            }
+            // docker prints the section with a blank line after it, and no total for networks.
+            crate::cli::prune::section(&mut out, "Networks", &removed)?;
         }
         NetworkSub::Connect {
             aliases,

@@ -39,18 +39,15 @@ pub fn parse_filters(filters: &[String], allow_until: bool) -> Result<PruneFilte
     Ok(f)
 }
 
-/// docker's prompt: `message` then ` [y/N] ` on stdout, one line read from stdin; only `y`/`yes`
-/// (any case) proceeds.
+/// docker's prompt: `message` then ` [y/N] ` on stdout, one line read from stdin; only `y` (either
+/// case) proceeds, as docker's `PromptForConfirmation`; anything else, or no line, cancels.
 pub fn confirm(message: &str) -> Result<bool> {
     let mut out = stdout();
     write!(out, "{message} [y/N] ")?;
     out.flush()?;
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
-    Ok(matches!(
-        line.trim().to_ascii_lowercase().as_str(),
-        "y" | "yes"
-    ))
+    Ok(line.trim().eq_ignore_ascii_case("y"))
 }
 
 /// The prompt's list of what a prune removes, and the filters it applies (docker's template).

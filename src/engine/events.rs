@@ -36,6 +36,11 @@ pub fn emit_image(paths: &Paths, action: &str, id: &str, name: &str) {
     events::emit(paths, Event::new("image", action, id).attr("name", name));
 }
 
+/// Record a pod event as podman does: the pod's id as the actor, its `name`.
+pub(crate) fn emit_pod(paths: &Paths, action: &str, id: &str, name: &str) {
+    events::emit(paths, Event::new("pod", action, id).attr("name", name));
+}
+
 /// Record `ev`.
 pub(crate) fn emit(paths: &Paths, ev: Event) {
     events::emit(paths, ev);

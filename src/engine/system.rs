@@ -1,8 +1,10 @@
-//! The engine's side of `info`: what berth knows about its store and the host that docker reports
+//! The engine's side of `info`, `system df` and `system prune` (with the prune filter every `prune` takes):
+//! what berth knows about its store and the host that docker reports
 //! under `Plugins`, `DriverStatus` (the data root's backing filesystem) and the container counts.
 //!
-//! Reads only: `info` must not create the store or take its locks. Depends on state (container
-//! states) and store (`Paths`). Invariant: every value names what berth supports or what the host
+//! `info` and `system df` read only: they must not create the store or take its locks (`df`'s sizes
+//! are a snapshot); the build cache step of `system prune` is the one writer here. Depends on state
+//! (container states) and store (`Paths`). Invariant: every value names what berth supports or what the host
 //! has, never a docker default berth does not honour.
 
 use crate::state::{Containers, Status};
@@ -93,28 +95,6 @@ pub fn backing_filesystem(root: &Path) -> &'static str {
         p = dir.parent();
     }
     "<unknown>"
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn filesystem_names_are_dockers() {
-        assert_eq!(filesystem_name(0xEF53), "extfs");
-        assert_eq!(filesystem_name(0x5846_5342), "xfs");
-        assert_eq!(filesystem_name(0x9123_683E), "btrfs");
-        assert_eq!(filesystem_name(0x0102_1994), "tmpfs");
-        assert_eq!(filesystem_name(0x1234), "<unknown>");
-    }
-
-    #[test]
-    fn backing_filesystem_of_a_missing_root_is_its_ancestors() {
-        let tmp = tempfile::tempdir().unwrap();
-        let missing = tmp.path().join("not/yet/created");
-        assert_eq!(backing_filesystem(&missing), backing_filesystem(tmp.path()));
-        assert_eq!(backing_filesystem(Path::new("/proc")), "proc");
-    }
 }
 
 /// docker's prune filters (moby `daemon/prune.go`): `until` (only what was created before it),
@@ -321,4 +301,68 @@ pub fn prune_build_cache(paths: &Paths) -> anyhow::Result<super::Pruned<String>>
         removed,
         reclaimed_bytes: bytes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filesystem_names_are_dockers() {
+        assert_eq!(filesystem_name(0xEF53), "extfs");
+        assert_eq!(filesystem_name(0x5846_5342), "xfs");
+        assert_eq!(filesystem_name(0x9123_683E), "btrfs");
+        assert_eq!(filesystem_name(0x0102_1994), "tmpfs");
+        assert_eq!(filesystem_name(0x1234), "<unknown>");
+    }
+
+    #[test]
+    fn backing_filesystem_of_a_missing_root_is_its_ancestors() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("not/yet/created");
+        assert_eq!(backing_filesystem(&missing), backing_filesystem(tmp.path()));
+        assert_eq!(backing_filesystem(Path::new("/proc")), "proc");
+    }
+
+    #[test]
+    fn prune_filters_take_until_labels_and_negated_labels() {
+        use std::collections::BTreeMap;
+        let labels = BTreeMap::from([("a".to_string(), "1".to_string())]);
+        let old = "2020-01-01T00:00:00Z";
+        let none = PruneFilter::default();
+        assert!(none.allows(old, &labels));
+        let until = PruneFilter {
+            until: crate::time::parse_recorded("2021-01-01T00:00:00Z"),
+            ..Default::default()
+        };
+        assert!(until.allows(old, &labels));
+        assert!(!until.allows("2022-01-01T00:00:00Z", &labels));
+        assert!(
+            !until.allows("", &labels),
+            "an unknown age is never old enough"
+        );
+        let with = |l: &[(&str, Option<&str>)], not: bool| {
+            let v: Vec<(String, Option<String>)> = l
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+                .collect();
+            if not {
+                PruneFilter {
+                    labels_not: v,
+                    ..Default::default()
+                }
+            } else {
+                PruneFilter {
+                    labels: v,
+                    ..Default::default()
+                }
+            }
+        };
+        assert!(with(&[("a", None)], false).allows(old, &labels));
+        assert!(with(&[("a", Some("1"))], false).allows(old, &labels));
+        assert!(!with(&[("a", Some("2"))], false).allows(old, &labels));
+        assert!(!with(&[("a", None)], true).allows(old, &labels));
+        assert!(with(&[("a", Some("2"))], true).allows(old, &labels));
+        assert!(with(&[("b", None)], true).allows(old, &labels));
+    }
 }

@@ -312,6 +312,7 @@ impl<'a> Supervisor<'a> {
         st.oom_killed = false;
         st.error.clear();
         self.containers.save_state(self.id, &st)?;
+        self.emit_volume_mounts();
         self.emit(self.event("start"));
         if let Some(mut r) = ready.take() {
             let msg = Ready::Started {
@@ -407,6 +408,27 @@ impl<'a> Supervisor<'a> {
             &self.rec.image,
             [&self.rec.image_config.labels, &self.rec.config.labels],
         )
+    }
+
+    /// docker's `volume mount` events, one per volume the container mounts (the volume's name is the
+    /// directory above its `_data`, docs/layout.md).
+    fn emit_volume_mounts(&self) {
+        for m in &self.rec.mounts {
+            if m.kind != crate::types::MountKind::Volume {
+                continue;
+            }
+            let path = std::path::Path::new(&m.source);
+            let Some(name) = path.parent().and_then(|p| p.file_name()) else {
+                continue;
+            };
+            let ev = crate::store::events::Event::new("volume", "mount", &name.to_string_lossy())
+                .attr("container", self.id)
+                .attr("destination", m.destination.as_str())
+                .attr("driver", "local")
+                .attr("propagation", "")
+                .attr("read/write", (!m.readonly).to_string());
+            self.emit(ev);
+        }
     }
 
     /// Records `ev`; a failure must not disturb the supervision (the event log is a record only).

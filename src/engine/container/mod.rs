@@ -40,7 +40,7 @@ pub use crate::state::{ContainerState, StateError, Status, new_id};
 pub use copy::{CopyOptions, copy, copy_tar_in, copy_tar_out};
 pub use create::{create, create_with_id};
 pub use diff::{Change, diff};
-pub use exec::{ExecHandle, ExecOptions, exec};
+pub use exec::{ExecHandle, ExecOptions, exec, exec_died};
 pub use inspect::{HealthReport, health, inspect};
 pub use internal::{run_monitor, run_pause, run_reaper};
 pub use logs::{LogOptions, logs};

@@ -41,6 +41,7 @@ pub fn remove(ctx: &Context, query: &str, force: bool, volumes: bool) -> Result<
             }
             disable_restart(&c, &id, &st)?;
             signal(&st, libc::SIGKILL)?;
+            super::stop::emit_kill(paths, &rec, libc::SIGKILL);
         }
     }
     wait_stopped(&c, &id, Duration::from_secs(30))?;

@@ -114,7 +114,11 @@ pub fn restart(
 }
 
 /// docker's `kill` event, with the signal number as its `signal` attribute.
-fn emit_kill(paths: &crate::store::Paths, rec: &crate::state::ContainerRecord, sig: i32) {
+pub(super) fn emit_kill(
+    paths: &crate::store::Paths,
+    rec: &crate::state::ContainerRecord,
+    sig: i32,
+) {
     crate::engine::events::emit(
         paths,
         crate::engine::events::container_event(rec, "kill").attr("signal", sig.to_string()),
