@@ -3,3 +3,5 @@
 //! the steps through the same launch path as `run` and commits layers through `store`.
 
 pub mod ast;
+pub mod dockerfile;
+pub mod subst;
