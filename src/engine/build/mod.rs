@@ -4,4 +4,5 @@
 
 pub mod ast;
 pub mod dockerfile;
+pub mod ignore;
 pub mod subst;
