@@ -6,4 +6,5 @@ pub mod ast;
 pub mod context;
 pub mod dockerfile;
 pub mod ignore;
+pub mod mirror;
 pub mod subst;
