@@ -121,6 +121,8 @@ struct Directives {
     syntax: Option<String>,
     seen: Vec<String>,
     done: bool,
+    /// `# check=` (BuildKit's lint options).
+    check: Option<String>,
 }
 
 impl Directives {
@@ -152,7 +154,7 @@ impl Directives {
                 }
             },
             "syntax" => self.syntax = Some(value),
-            _ => {} // `check=`: BuildKit's lint settings; berth has no linter.
+            _ => self.check = Some(value), // `check=`: the lint options (dockerfile_lint.rs).
         }
         Ok(())
     }
@@ -208,6 +210,10 @@ struct RawNode {
     json: bool,
     /// ENV/LABEL pairs (key, value as written).
     pairs: Vec<(String, String)>,
+    /// ENV/LABEL in the legacy `KEY value` form.
+    legacy: bool,
+    /// Empty lines inside the continuation (BuildKit warns).
+    empty_continuation: bool,
     /// ONBUILD's trigger.
     sub: Option<Box<RawNode>>,
     heredocs: Vec<Heredoc>,
@@ -236,6 +242,7 @@ fn raw_nodes(text: &str) -> Result<(Vec<RawNode>, Directives), ParseError> {
         syntax: None,
         seen: Vec::new(),
         done: false,
+        check: None,
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
@@ -256,12 +263,17 @@ fn raw_nodes(text: &str) -> Result<(Vec<RawNode>, Directives), ParseError> {
         if eol && line.is_empty() {
             continue;
         }
+        let mut empty_continuation = false;
         while !eol && i < lines.len() {
             let raw = lines[i];
             i += 1;
             current += 1;
             // Comment lines and empty lines inside a continuation are skipped, as docker does.
-            if is_comment(raw) || trim_newline(raw).trim_start().is_empty() {
+            if is_comment(raw) {
+                continue;
+            }
+            if trim_newline(raw).trim_start().is_empty() {
+                empty_continuation = true;
                 continue;
             }
             let (part, end) = trim_continuation(trim_newline(raw), d.escape);
@@ -272,6 +284,7 @@ fn raw_nodes(text: &str) -> Result<(Vec<RawNode>, Directives), ParseError> {
             line: start,
             message: m,
         })?;
+        node.empty_continuation = empty_continuation;
         if node.can_contain_heredoc() && line.contains("<<") {
             for word in heredoc_words(&line).map_err(|m| ParseError {
                 line: start,
@@ -355,6 +368,8 @@ fn node_from_line(line: &str, escape: char) -> Result<RawNode, String> {
         args: Vec::new(),
         json: false,
         pairs: Vec::new(),
+        legacy: false,
+        empty_continuation: false,
         sub: None,
         heredocs: Vec::new(),
         start: 0,
@@ -368,7 +383,8 @@ fn node_from_line(line: &str, escape: char) -> Result<RawNode, String> {
         "cmd" | "entrypoint" | "run" | "shell" => maybe_json(&mut node, rest)?,
         "arg" => node.args = parse_words(rest, escape),
         "env" | "label" => {
-            node.pairs = parse_name_val(rest, &node.cmd.to_ascii_uppercase(), escape)?
+            (node.pairs, node.legacy) =
+                parse_name_val(rest, &node.cmd.to_ascii_uppercase(), escape)?
         }
         "expose" | "from" => node.args = split_blanks(rest),
         "maintainer" | "stopsignal" | "user" | "workdir" if !rest.is_empty() => {
@@ -556,19 +572,22 @@ fn parse_words(rest: &str, escape: char) -> Vec<String> {
 }
 
 /// ENV/LABEL: `k=v k2="v 2"` or the legacy `k v w` (value = the rest of the line).
-fn parse_name_val(rest: &str, key: &str, escape: char) -> Result<Vec<(String, String)>, String> {
+/// Pairs, and whether the legacy `KEY value` form was used.
+type Pairs = (Vec<(String, String)>, bool);
+
+fn parse_name_val(rest: &str, key: &str, escape: char) -> Result<Pairs, String> {
     let words = parse_words(rest, escape);
     let Some(first) = words.first() else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), false));
     };
     if !first.contains('=') {
         let Some(p) = rest.find(is_blank) else {
             return Err(format!("{key} must have two arguments"));
         };
         let value = rest[p..].trim_start_matches(is_blank);
-        return Ok(vec![(rest[..p].to_string(), value.to_string())]);
+        return Ok((vec![(rest[..p].to_string(), value.to_string())], true));
     }
-    words
+    let pairs = words
         .iter()
         .map(|w| match w.split_once('=') {
             Some((k, v)) => Ok((k.to_string(), v.to_string())),
@@ -576,7 +595,8 @@ fn parse_name_val(rest: &str, key: &str, escape: char) -> Result<Vec<(String, St
                 "Syntax error - can't find = in {w:?}. Must be of the form: name=value"
             )),
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok((pairs, false))
 }
 
 /// The instruction word upper-cased, the rest as written: how BuildKit prints a step.
@@ -590,14 +610,33 @@ fn original(line: &str) -> String {
 
 /// Parses a Dockerfile. Errors carry the line and BuildKit's message.
 pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
+    parse_with_warnings(text).map(|p| p.dockerfile)
+}
+
+/// Parses a Dockerfile and runs BuildKit's checks that need no image (`dockerfile_lint.rs`).
+pub fn parse_with_warnings(text: &str) -> Result<Parsed, ParseError> {
+    if text.is_empty() {
+        return err(1, "the Dockerfile cannot be empty");
+    }
     let (nodes, d) = raw_nodes(text)?;
+    let dockerfile = typed(&nodes, &d)?;
+    let (warnings, warnings_are_errors) = lint::lint(&nodes, d.check.as_deref());
+    Ok(Parsed {
+        dockerfile,
+        warnings,
+        warnings_are_errors,
+    })
+}
+
+/// Pass 2 over the raw nodes: typed instructions grouped into stages.
+fn typed(nodes: &[RawNode], d: &Directives) -> Result<Dockerfile, ParseError> {
     let mut file = Dockerfile {
         global_args: Vec::new(),
         stages: Vec::new(),
         escape: d.escape,
-        syntax: d.syntax,
+        syntax: d.syntax.clone(),
     };
-    for node in &nodes {
+    for node in nodes {
         let at = |e: String| ParseError {
             line: node.start,
             message: e,
@@ -634,12 +673,18 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
 
 #[path = "dockerfile_instr.rs"]
 mod instr;
+#[path = "dockerfile_lint.rs"]
+mod lint;
 pub use instr::parse_duration;
 use instr::{parse_from, parse_instruction};
+pub use lint::{Parsed, Warning};
 
 #[cfg(test)]
 #[path = "dockerfile_instr_tests.rs"]
 mod instr_tests;
+#[cfg(test)]
+#[path = "dockerfile_lint_tests.rs"]
+mod lint_tests;
 #[cfg(test)]
 #[path = "dockerfile_tests.rs"]
 mod tests;

@@ -124,7 +124,7 @@ fn global_args_before_from() {
 
 #[test]
 fn empty_file_and_only_comments() {
-    assert_eq!(fail("").message, "file with no instructions");
+    assert_eq!(fail("").message, "the Dockerfile cannot be empty");
     assert_eq!(
         fail("# just a comment\n\n").message,
         "file with no instructions"
