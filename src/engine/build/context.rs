@@ -294,7 +294,13 @@ impl Context {
             let (path, resolved) = scoped(root, &m, true)?;
             let meta = match fs::symlink_metadata(&path) {
                 Ok(meta) => meta,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                // `file/x`: a path through a file is as missing as a path to nothing.
+                Err(e)
+                    if e.kind() == io::ErrorKind::NotFound
+                        || e.raw_os_error() == Some(libc::ENOTDIR) =>
+                {
+                    continue;
+                }
                 Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
             };
             let mut entries = Vec::new();

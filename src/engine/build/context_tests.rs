@@ -108,6 +108,8 @@ fn missing_source_is_buildkits_not_found() {
     let e = c.resolve(&["missing".into()]).unwrap_err();
     assert_eq!(e.to_string(), "\"/missing\": not found");
     assert_eq!(not_found(&c, "*.nothing").path, "/*.nothing");
+    // A path through a file is missing too.
+    assert_eq!(not_found(&c, "a/b").path, "/a/b");
 }
 
 #[test]

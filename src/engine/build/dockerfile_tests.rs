@@ -499,3 +499,56 @@ fn realistic_debian_dockerfile_with_apt() {
         k => panic!("{k:?}"),
     }
 }
+
+/// BuildKit's own heredoc table (parser_heredoc_test.go), bodies after `<<-` stripping.
+#[test]
+fn heredoc_cases_as_buildkit() {
+    let text = "FROM alpine:3.6\nENV NAME=me\nRUN ls\nUSER <<INVALID\nINVALID\nRUN <<EMPTY\nEMPTY\nRUN 3<<EMPTY2\nEMPTY2\n\
+RUN \"<<NOHEREDOC\"\nRUN <<INDENT\n\tfoo\n\tbar\nINDENT\nRUN <<-UNINDENT\n\tbaz\n\tquux\nUNINDENT\n\
+RUN <<-UNINDENT2\n\tbaz\n\tquux\n\tUNINDENT2\nRUN <<-EXPAND\n\texpand $NAME\nEXPAND\n\
+RUN <<-'NOEXPAND'\n\tdon't expand $NAME\nNOEXPAND\nRUN <<COMMENT\n# internal comment\necho hi # trailing\nCOMMENT\n\
+RUN --mount=type=cache,target=/foo <<MOUNT\necho hello\nMOUNT\nCOPY <<FILE1 <<FILE2 /dest\ncontent 1\nFILE1\ncontent 2\nFILE2\n\
+COPY <<X <<Y /dest\nY\nX\nX\nY\nRUN <<eo'f'\necho foo\neof\nRUN <<eo\\'f\necho foo\neo'f\nRUN <<'e'o\\'f\necho foo\neo'f\n\
+RUN <<'one two'\necho bar\none two\nRUN <<$EOF\n$EOF\nRUN <<  EOF\nEOF\nRUN <<  EOF  > foo\nEOF\n";
+    let (nodes, _) = raw_nodes(text).unwrap();
+    let got: Vec<Vec<(String, String, bool)>> = nodes[1..]
+        .iter()
+        .map(|n| {
+            n.heredocs
+                .iter()
+                .map(|h| (h.name.clone(), h.content.clone(), h.expand))
+                .collect()
+        })
+        .collect();
+    let h = |n: &str, c: &str, e: bool| vec![(n.to_string(), c.to_string(), e)];
+    let want = vec![
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        h("EMPTY", "", true),
+        h("EMPTY2", "", true),
+        vec![],
+        h("INDENT", "\tfoo\n\tbar\n", true),
+        h("UNINDENT", "baz\nquux\n", true),
+        h("UNINDENT2", "baz\nquux\n", true),
+        h("EXPAND", "expand $NAME\n", true),
+        h("NOEXPAND", "don't expand $NAME\n", false),
+        h("COMMENT", "# internal comment\necho hi # trailing\n", true),
+        h("MOUNT", "echo hello\n", true),
+        [
+            h("FILE1", "content 1\n", true),
+            h("FILE2", "content 2\n", true),
+        ]
+        .concat(),
+        [h("X", "Y\n", true), h("Y", "X\n", true)].concat(),
+        h("eof", "echo foo\n", false),
+        h("eo'f", "echo foo\n", true),
+        h("eo'f", "echo foo\n", false),
+        h("one two", "echo bar\n", false),
+        h("$EOF", "", true),
+        h("EOF", "", true),
+        h("EOF", "", true),
+    ];
+    assert_eq!(got, want);
+}
