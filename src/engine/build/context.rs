@@ -86,6 +86,45 @@ impl Source {
             .first()
             .is_some_and(|e| e.kind == EntryKind::Dir)
     }
+
+    /// `COPY --exclude=PATTERN`: drops the entries the patterns match (`.dockerignore`'s matching),
+    /// relative to the source; a file source is matched by its name. An excluded directory stays when
+    /// something below it is re-included by a `!pattern`. Returns false when nothing is left.
+    pub fn exclude(&mut self, patterns: &Ignore) -> bool {
+        if patterns.is_empty() {
+            return true;
+        }
+        if !self.is_dir() {
+            let name = self.rel.rsplit('/').next().unwrap_or_default();
+            if patterns.excluded(name, false) {
+                self.entries.clear();
+            }
+            return !self.entries.is_empty();
+        }
+        let excluded: Vec<bool> = self
+            .entries
+            .iter()
+            .map(|e| !e.rel.is_empty() && patterns.excluded(&e.rel, e.kind == EntryKind::Dir))
+            .collect();
+        let kept: Vec<String> = self
+            .entries
+            .iter()
+            .zip(&excluded)
+            .filter(|(_, x)| !**x)
+            .map(|(e, _)| format!("{}/", e.rel))
+            .collect();
+        let mut i = 0;
+        self.entries.retain(|e| {
+            let keep = !excluded[i]
+                || (e.kind == EntryKind::Dir
+                    && kept.iter().any(|k| {
+                        k.starts_with(&format!("{}/", e.rel)) && k.len() > e.rel.len() + 1
+                    }));
+            i += 1;
+            keep
+        });
+        true
+    }
 }
 
 /// The build context.

@@ -435,3 +435,25 @@ fn tar_context_truncated_is_an_error() {
     assert!(Context::from_tar(&tar[..], &base.path().join("ctx")).is_err());
     assert!(!base.path().join("ctx").exists());
 }
+
+#[test]
+fn copy_exclude_patterns_are_relative_to_the_source() {
+    let d = tree(&[
+        ("app/a.go", ""),
+        ("app/a_test.go", ""),
+        ("app/sub/b_test.go", ""),
+        ("app/sub/keep_test.go", ""),
+        ("x_test.go", ""),
+    ]);
+    let c = ctx(&d, None);
+    let mut s = c.resolve(&["app".into()]).unwrap().remove(0);
+    assert!(s.exclude(
+        &Ignore::from_patterns(&["**/*_test.go".into(), "!sub/keep_test.go".into()]).unwrap()
+    ));
+    assert_eq!(rels(&s), vec!["", "a.go", "sub", "sub/keep_test.go"]);
+    let mut s = c.resolve(&["app".into()]).unwrap().remove(0);
+    assert!(s.exclude(&Ignore::from_patterns(&["sub".into()]).unwrap()));
+    assert_eq!(rels(&s), vec!["", "a.go", "a_test.go"]);
+    let mut f = c.resolve(&["x_test.go".into()]).unwrap().remove(0);
+    assert!(!f.exclude(&Ignore::from_patterns(&["*_test.go".into()]).unwrap()));
+}
