@@ -599,13 +599,12 @@ fn parse_name_val(rest: &str, key: &str, escape: char) -> Result<Pairs, String> 
     Ok((pairs, false))
 }
 
-/// The instruction word upper-cased, the rest as written: how BuildKit prints a step.
+/// The instruction word upper-cased, the rest as written: how BuildKit prints a step
+/// (`run echo hi` is shown as `RUN echo hi`).
 fn original(line: &str) -> String {
     let t = line.trim();
-    match t.split_once(' ') {
-        Some((cmd, rest)) => format!("{} {rest}", cmd.to_ascii_uppercase()),
-        None => t.to_ascii_uppercase(),
-    }
+    let end = t.find(is_blank).unwrap_or(t.len());
+    format!("{}{}", t[..end].to_ascii_uppercase(), &t[end..])
 }
 
 /// Parses a Dockerfile. Errors carry the line and BuildKit's message.
