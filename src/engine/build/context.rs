@@ -8,7 +8,7 @@
 //! the root (`../x` is `/x`), a symlink given as a source is followed within the root only (an
 //! absolute target is relative to the root), and symlinks met while walking are reported as symlinks,
 //! never followed. A tar context is untrusted input: absolute and `..` names are refused, nothing is
-//! extracted through a symlink, device nodes are skipped, and sizes are bounded.
+//! extracted through a symlink, device nodes are skipped, and sizes are bounded (docs/security.md 1M).
 
 use std::collections::VecDeque;
 use std::fs;
