@@ -457,3 +457,32 @@ fn copy_exclude_patterns_are_relative_to_the_source() {
     let mut f = c.resolve(&["x_test.go".into()]).unwrap().remove(0);
     assert!(!f.exclude(&Ignore::from_patterns(&["*_test.go".into()]).unwrap()));
 }
+
+#[test]
+fn tar_context_long_names_and_huge_extension_headers() {
+    // A GNU long name is honoured...
+    let long = format!("{}/file", "d".repeat(150));
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(2);
+    h.set_mode(0o644);
+    b.append_data(&mut h, &long, &b"hi"[..]).unwrap();
+    let bytes = b.into_inner().unwrap();
+    let base = tempfile::tempdir().unwrap();
+    let c = Context::from_tar(&bytes[..], &base.path().join("ctx")).unwrap();
+    assert_eq!(c.read_file(&long).unwrap(), b"hi");
+    // ...but one claiming gigabytes is refused before anything is read into memory.
+    let mut h = tar::Header::new_gnu();
+    h.as_gnu_mut().unwrap().name[..13].copy_from_slice(b"././@LongLink");
+    h.set_entry_type(tar::EntryType::GNULongName);
+    h.set_size(8 << 30);
+    h.set_cksum();
+    let mut bytes = h.as_bytes().to_vec();
+    bytes.extend_from_slice(&[b'a'; 4096]);
+    let e = Context::from_tar(&bytes[..], &base.path().join("ctx2")).unwrap_err();
+    assert!(
+        format!("{e:#}").contains("extension header of 8589934592 bytes"),
+        "{e:#}"
+    );
+    assert!(!base.path().join("ctx2").exists());
+}
