@@ -716,7 +716,7 @@ fn extract(reader: impl Read, dest: &Path) -> Result<()> {
                 let Some(link) = &link else {
                     bail!("{}: hard link without a target", rel.display())
                 };
-                let Some(src_rel) = safe_rel(&link)? else {
+                let Some(src_rel) = safe_rel(link)? else {
                     bail!("{}: hard link to the root", rel.display())
                 };
                 let src = dest.join(&src_rel);
