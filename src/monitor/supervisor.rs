@@ -41,12 +41,16 @@ pub(super) fn supervise(
     let mut clients = s.open_attach(wait_attach)?;
     let (stdio, pipes) = Pipes::new(&s.rec)?;
     let net = s.set_up_network(&mut spec)?;
+    let dns = match super::dns::open_for(paths, id, &net, &s.rec.config.net.dns) {
+        Ok(d) => d,
+        Err(e) => return s.launch_failed(&e, ready, &clients),
+    };
     let launched = match s.launch(spec, stdio, net.needs_rootless_attach) {
         Ok(l) => l,
         Err(e) => return s.launch_failed(&e, ready, &clients),
     };
     s.record_running(&launched, ready)?;
-    let code = Relay::new(&s, launched, pipes, &mut clients)?.run();
+    let code = Relay::new(&s, launched, pipes, &mut clients, dns)?.run();
     let (result, trash) = s.tear_down(code);
     clients.send_exit(code);
     drop(clients);
@@ -533,6 +537,8 @@ struct Relay<'c> {
     clients: &'c mut Clients,
     status: Option<i32>,
     exit_seen_at: Option<Instant>,
+    /// The embedded DNS resolver of a container on a user network (`monitor/dns.rs`).
+    dns: Option<super::dns::Resolver>,
 }
 
 /// pollfd slots of [`Relay::run`]: the SIGCHLD pipe, the listener, stdout, stderr, then one per client.
@@ -548,6 +554,7 @@ impl<'c> Relay<'c> {
         launched: Launched,
         mut pipes: Pipes,
         clients: &'c mut Clients,
+        dns: Option<super::dns::Resolver>,
     ) -> Result<Self> {
         let pty: Option<File> = launched.pty_master.map(File::from);
         let mut out: Option<File> = pty
@@ -587,6 +594,7 @@ impl<'c> Relay<'c> {
             clients,
             status: None,
             exit_seen_at: None,
+            dns,
         })
     }
 
@@ -607,7 +615,10 @@ impl<'c> Relay<'c> {
                 break;
             }
             let mut pfds = self.pollfds();
+            let dns_slots = pfds.len();
+            pfds.extend(self.dns.iter().flat_map(|d| d.pollfds()));
             let timeout = if self.status.is_some() { 100 } else { 1000 };
+            let timeout = self.dns.as_ref().map_or(timeout, |d| d.timeout_ms(timeout));
             // SAFETY: pfds is a valid array of pollfd of the given length.
             let n = unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, timeout) };
             if n < 0 {
@@ -624,7 +635,10 @@ impl<'c> Relay<'c> {
                     self.copy_output(stderr, &mut buf);
                 }
             }
-            self.serve_clients(&pfds[SLOT_CLIENTS..], &mut buf);
+            self.serve_clients(&pfds[SLOT_CLIENTS..dns_slots], &mut buf);
+            if let Some(d) = self.dns.as_mut() {
+                d.handle(&pfds[dns_slots..]);
+            }
         }
         // Before chld_w closes with the relay: its fd number may be reused by the teardown.
         forget_sigchld_pipe();

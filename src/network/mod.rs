@@ -64,6 +64,7 @@
 //! left in `stale.rs`; `--network` parsing, the spec's net namespace entry and the monitor's two calls
 //! in `container.rs`. Addresses and network configs: `ipam.rs`; kernel plumbing: `link.rs`, `netlink.rs`.
 
+pub mod dns;
 pub mod files;
 pub mod forward;
 pub mod ipam;
