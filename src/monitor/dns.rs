@@ -5,7 +5,7 @@
 //! the host's namespace through a table of pending queries, so nothing ever blocks the loop.
 //!
 //! Depends on network and store. Invariant: the sockets exist only in the container's namespace; a
-//! packet is untrusted (docs/security.md N2), and everything the resolver holds is bounded: pending
+//! packet is untrusted (docs/security.md F8), and everything the resolver holds is bounded: pending
 //! queries, TCP connections and their buffers, packets read per round.
 
 use crate::network::dns::{self as ndns, Decision, Plan};

@@ -9,7 +9,7 @@
 //! with nothing cached and nothing pushed to running containers.
 //!
 //! Must not depend on cli, engine, state or runtime; nothing here prints. Invariant: every packet comes
-//! from the container (untrusted, docs/security.md N2): parsing is bounds-checked, never panics, and a
+//! from the container (untrusted, docs/security.md F8): parsing is bounds-checked, never panics, and a
 //! response is never larger than the client may receive (512 bytes, or its EDNS size, at most 4096).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
