@@ -239,6 +239,23 @@ fn containers_on_a_user_network_resolve_each_other_through_127_0_0_11() {
         let out = nslookup(&env, &web, name);
         assert!(out.contains(&format!("Address: {db_ip}")), "{name}: {out}");
     }
+    // A foreground `run --rm` queries from its first instruction.
+    let once = env.run([
+        "run",
+        "--rm",
+        "--network",
+        &net,
+        "--dns-search",
+        ".",
+        &image,
+        "nslookup",
+        "database",
+    ]);
+    assert!(
+        once.stdout().contains(&format!("Address: {db_ip}")),
+        "{}",
+        once.stdout()
+    );
     let web_pid = inspect(&env, "{{.State.Pid}}", &web);
     assert_eq!(ask(&web_pid, &db, 1, false), (0, vec![db_ip]));
     assert_eq!(

@@ -152,7 +152,9 @@ impl Resolver {
         ];
         for c in &self.conns {
             let out = if c.out.is_empty() { 0 } else { libc::POLLOUT };
-            v.push(pfd(c.stream.as_raw_fd(), libc::POLLIN | out));
+            // After the client's end of file, reading again would report it every round.
+            let input = if c.eof { 0 } else { libc::POLLIN };
+            v.push(pfd(c.stream.as_raw_fd(), input | out));
         }
         v
     }
@@ -187,8 +189,8 @@ impl Resolver {
         }
         // Connections accepted in this round have no slot yet: they are served from the next round.
         for i in 0..self.conns.len() {
-            if ready(SLOT_CONNS + i) {
-                self.serve_conn(i);
+            if let Some(p) = pfds.get(SLOT_CONNS + i).filter(|p| p.revents != 0) {
+                self.serve_conn(i, p.revents);
             }
         }
         if ready(SLOT_TCP) {
@@ -364,11 +366,19 @@ impl Resolver {
     }
 
     /// Reads the length-prefixed queries of connection `i` (RFC 1035 4.2.2) and writes what is queued.
-    fn serve_conn(&mut self, i: usize) {
+    fn serve_conn(&mut self, i: usize, revents: libc::c_short) {
         let mut buf = [0u8; 4096];
         let c = &mut self.conns[i];
         c.last = Instant::now();
+        if revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+            // Gone both ways (a half-closed client gets POLLIN, not POLLHUP): nothing can be delivered.
+            c.dead = true;
+            return;
+        }
         flush(c);
+        if c.eof {
+            return;
+        }
         match c.stream.read(&mut buf) {
             Ok(0) => c.eof = true,
             Ok(n) => c.inbuf.extend_from_slice(&buf[..n]),
