@@ -108,7 +108,26 @@ fn ask(pid: &str, name: &str, qtype: u16, tcp: bool) -> (u8, Vec<Ipv4Addr>) {
     .unwrap()
 }
 
-/// The test's upstream resolver: `forwarded.example` is 192.0.2.7, every other name NXDOMAIN.
+/// The upstream's answer to query `q`: `forwarded.example` is 192.0.2.7; `big.example` is 192.0.2.8
+/// but only over TCP (over UDP it is truncated, TC set); every other name is NXDOMAIN.
+fn upstream_answer(q: &[u8], tcp: bool) -> Vec<u8> {
+    let has = |label: &[u8]| q.windows(label.len()).any(|w| w == label);
+    let (known, big) = (has(b"\x09forwarded\x07example"), has(b"\x03big\x07example"));
+    let mut r = q.to_vec();
+    r[2] |= 0x80;
+    r[3] = 0x80 | if known || big { 0 } else { 3 };
+    let a_query = q[q.len() - 3] == 1;
+    if big && !tcp {
+        r[2] |= 0x02;
+    } else if (known || big) && a_query {
+        r[7] = 1;
+        let last = if big { 8 } else { 7 };
+        r.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, last]);
+    }
+    r
+}
+
+/// The test's upstream resolver (UDP and TCP), answering with [`upstream_answer`].
 struct Upstream {
     addr: Ipv4Addr,
     stop: Arc<AtomicBool>,
@@ -133,16 +152,32 @@ impl Upstream {
                     continue;
                 };
                 n.fetch_add(1, Ordering::SeqCst);
-                let q = &buf[..len];
-                let known = q.windows(18).any(|w| w == b"\x09forwarded\x07example");
-                let mut r = q.to_vec();
-                r[2] |= 0x80;
-                r[3] = 0x80 | if known { 0 } else { 3 };
-                if known && q[len - 3] == 1 {
-                    r[7] = 1;
-                    r.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 7]);
+                let _ = sock.send_to(&upstream_answer(&buf[..len], false), from);
+            }
+        });
+        let listener = std::net::TcpListener::bind((addr, 53)).expect("binding the tcp upstream");
+        listener.set_nonblocking(true).unwrap();
+        let (s, n) = (stop.clone(), queries.clone());
+        std::thread::spawn(move || {
+            while !s.load(Ordering::SeqCst) {
+                let Ok((mut c, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(20));
+                    continue;
+                };
+                c.set_nonblocking(false).unwrap();
+                c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                let mut len = [0u8; 2];
+                let mut q = vec![0u8; 512];
+                if c.read_exact(&mut len).is_ok() {
+                    q.truncate(u16::from_be_bytes(len) as usize);
+                    if c.read_exact(&mut q).is_ok() {
+                        n.fetch_add(1, Ordering::SeqCst);
+                        let r = upstream_answer(&q, true);
+                        let mut framed = (r.len() as u16).to_be_bytes().to_vec();
+                        framed.extend_from_slice(&r);
+                        let _ = c.write_all(&framed);
+                    }
                 }
-                let _ = sock.send_to(&r, from);
             }
         });
         Upstream {
@@ -284,6 +319,11 @@ fn containers_on_a_user_network_resolve_each_other_through_127_0_0_11() {
     let expected = vec![Ipv4Addr::new(192, 0, 2, 7)];
     assert_eq!(ask(&web_pid, "forwarded.example", 1, true), (0, expected));
     assert!(up.queries.load(Ordering::SeqCst) > before);
+    // Too big for UDP: a UDP client gets the truncated answer, a TCP client the whole one (the
+    // resolver asks the upstream again over TCP).
+    assert_eq!(ask(&web_pid, "big.example", 1, false), (0, vec![]));
+    let big = vec![Ipv4Addr::new(192, 0, 2, 8)];
+    assert_eq!(ask(&web_pid, "big.example", 1, true), (0, big));
     // Names of the network are answered locally, never sent upstream.
     let before = up.queries.load(Ordering::SeqCst);
     ask(&web_pid, &db, 1, false);

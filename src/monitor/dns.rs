@@ -65,6 +65,15 @@ struct Pending {
     /// The upstream being tried (index in `upstreams`).
     upstream: usize,
     deadline: Instant,
+    /// The same query over TCP, once the upstream's UDP answer was truncated for a TCP client.
+    tcp: Option<UpTcp>,
+}
+
+/// A TCP exchange with an upstream (RFC 7766: a truncated UDP answer is retried over TCP).
+struct UpTcp {
+    stream: TcpStream,
+    out: Vec<u8>,
+    inbuf: Vec<u8>,
 }
 
 struct Conn {
@@ -156,7 +165,29 @@ impl Resolver {
             let input = if c.eof { 0 } else { libc::POLLIN };
             v.push(pfd(c.stream.as_raw_fd(), input | out));
         }
+        for id in self.tcp_pending() {
+            if let Some(t) = self.pending.get(&id).and_then(|p| p.tcp.as_ref()) {
+                let ev = if t.out.is_empty() {
+                    libc::POLLIN
+                } else {
+                    libc::POLLOUT
+                };
+                v.push(pfd(t.stream.as_raw_fd(), ev));
+            }
+        }
         v
+    }
+
+    /// The forwarded queries that talk TCP to their upstream, in the order of their pollfd slots.
+    fn tcp_pending(&self) -> Vec<u16> {
+        let mut ids: Vec<u16> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| p.tcp.is_some())
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids
     }
 
     /// How long the poll may sleep: `max` ms, less when a forwarded query or a connection expires sooner.
@@ -178,6 +209,8 @@ impl Resolver {
     /// forwarded queries and idle connections. Called every round, also after a poll timeout.
     pub(super) fn handle(&mut self, pfds: &[libc::pollfd]) {
         let ready = |slot: usize| pfds.get(slot).is_some_and(|p| p.revents != 0);
+        // The slots as pollfds made them, before this round changes connections or pending queries.
+        let (nconns, tcp_ids) = (self.conns.len(), self.tcp_pending());
         if ready(SLOT_UDP) {
             self.serve_udp();
         }
@@ -191,6 +224,11 @@ impl Resolver {
         for i in 0..self.conns.len() {
             if let Some(p) = pfds.get(SLOT_CONNS + i).filter(|p| p.revents != 0) {
                 self.serve_conn(i, p.revents);
+            }
+        }
+        for (k, id) in tcp_ids.into_iter().enumerate() {
+            if let Some(p) = pfds.get(SLOT_CONNS + nconns + k).filter(|p| p.revents != 0) {
+                self.serve_upstream_tcp(id, p.revents);
             }
         }
         if ready(SLOT_TCP) {
@@ -239,6 +277,7 @@ impl Resolver {
             packet: sent,
             upstream: 0,
             deadline: Instant::now(),
+            tcp: None,
         };
         if self.send_upstream(&mut p) {
             self.pending.insert(id, p);
@@ -274,10 +313,19 @@ impl Resolver {
                 continue;
             }
             let id = u16::from_be_bytes([buf[0], buf[1]]);
-            let Some(p) = self.pending.get(&id) else {
+            let Some(p) = self.pending.get_mut(&id) else {
                 continue;
             };
-            if self.upstreams.get(p.upstream) != Some(&from) {
+            if self.upstreams.get(p.upstream) != Some(&from) || p.tcp.is_some() {
+                continue;
+            }
+            // Truncated for a client that asked over TCP: ask the same upstream over TCP.
+            if buf[2] & 0x02 != 0
+                && matches!(p.origin, Origin::Tcp(_))
+                && let Some(t) = start_tcp(from, &p.packet)
+            {
+                p.tcp = Some(t);
+                p.deadline = Instant::now() + UPSTREAM_TIMEOUT;
                 continue;
             }
             let Some(p) = self.pending.remove(&id) else {
@@ -302,6 +350,7 @@ impl Resolver {
                 continue;
             };
             p.upstream += 1;
+            p.tcp = None;
             if self.send_upstream(&mut p) {
                 self.pending.insert(id, p);
             } else {
@@ -322,6 +371,49 @@ impl Resolver {
             let done = c.eof && c.out.is_empty() && !waiting.contains(&c.token);
             !(c.dead || done || now.duration_since(c.last) > TCP_IDLE)
         });
+    }
+
+    /// Writes the query to, or reads the answer from, the upstream's TCP connection of pending `id`.
+    fn serve_upstream_tcp(&mut self, id: u16, revents: libc::c_short) {
+        let Some(t) = self.pending.get_mut(&id).and_then(|p| p.tcp.as_mut()) else {
+            return;
+        };
+        let mut failed = revents & (libc::POLLERR | libc::POLLNVAL) != 0;
+        let mut answer = None;
+        if !failed && !t.out.is_empty() {
+            match t.stream.write(&t.out) {
+                Ok(n) if n > 0 => drop(t.out.drain(..n)),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                _ => failed = true,
+            }
+        } else if !failed {
+            let mut buf = [0u8; 4096];
+            match t.stream.read(&mut buf) {
+                Ok(n) if n > 0 && t.inbuf.len() + n <= 2 + 65535 => {
+                    t.inbuf.extend_from_slice(&buf[..n]);
+                    if t.inbuf.len() >= 2 {
+                        let end = 2 + u16::from_be_bytes([t.inbuf[0], t.inbuf[1]]) as usize;
+                        answer = t.inbuf.get(2..end).map(<[u8]>::to_vec);
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                _ => failed = true,
+            }
+        }
+        if failed {
+            // The deadline moves the query on to the next upstream, or to SERVFAIL.
+            if let Some(p) = self.pending.get_mut(&id) {
+                p.deadline = Instant::now();
+            }
+            return;
+        }
+        let Some(mut msg) = answer.filter(|m| m.len() >= 12 && m[..2] == id.to_be_bytes()) else {
+            return;
+        };
+        if let Some(p) = self.pending.remove(&id) {
+            msg[..2].copy_from_slice(&p.client_id.to_be_bytes());
+            self.deliver(p.origin, &msg);
+        }
     }
 
     fn deliver_failure(&mut self, packet: &[u8], origin: Origin, rcode: u8) {
@@ -435,4 +527,67 @@ fn flush(c: &mut Conn) {
             }
         }
     }
+}
+
+/// A non-blocking TCP connection to `to` with `query` queued, length-prefixed; None when even the
+/// socket cannot be made (the truncated UDP answer is delivered instead).
+fn start_tcp(to: SocketAddr, query: &[u8]) -> Option<UpTcp> {
+    use std::os::fd::FromRawFd;
+    let family = if to.is_ipv4() {
+        libc::AF_INET
+    } else {
+        libc::AF_INET6
+    };
+    // SAFETY: socket(2) with constant arguments; the fd is owned by the TcpStream right after.
+    let fd = unsafe {
+        libc::socket(
+            family,
+            libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+            0,
+        )
+    };
+    if fd < 0 {
+        return None;
+    }
+    // SAFETY: a fresh socket nobody else owns.
+    let stream = unsafe { TcpStream::from_raw_fd(fd) };
+    let r = match to {
+        SocketAddr::V4(a) => {
+            let sin = libc::sockaddr_in {
+                sin_family: libc::AF_INET as libc::sa_family_t,
+                sin_port: a.port().to_be(),
+                sin_addr: libc::in_addr {
+                    s_addr: u32::from_ne_bytes(a.ip().octets()),
+                },
+                sin_zero: [0; 8],
+            };
+            let len = std::mem::size_of_val(&sin) as libc::socklen_t;
+            // SAFETY: connect(2) on our socket with a fully initialised sockaddr_in of its size.
+            unsafe { libc::connect(fd, (&raw const sin).cast(), len) }
+        }
+        SocketAddr::V6(a) => {
+            let sin6 = libc::sockaddr_in6 {
+                sin6_family: libc::AF_INET6 as libc::sa_family_t,
+                sin6_port: a.port().to_be(),
+                sin6_flowinfo: a.flowinfo(),
+                sin6_addr: libc::in6_addr {
+                    s6_addr: a.ip().octets(),
+                },
+                sin6_scope_id: a.scope_id(),
+            };
+            let len = std::mem::size_of_val(&sin6) as libc::socklen_t;
+            // SAFETY: connect(2) on our socket with a fully initialised sockaddr_in6 of its size.
+            unsafe { libc::connect(fd, (&raw const sin6).cast(), len) }
+        }
+    };
+    if r != 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINPROGRESS) {
+        return None;
+    }
+    let mut out = (query.len() as u16).to_be_bytes().to_vec();
+    out.extend_from_slice(query);
+    Some(UpTcp {
+        stream,
+        out,
+        inbuf: Vec::new(),
+    })
 }
