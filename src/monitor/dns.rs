@@ -221,7 +221,7 @@ impl Resolver {
             self.read_upstream(true);
         }
         // Connections accepted in this round have no slot yet: they are served from the next round.
-        for i in 0..self.conns.len() {
+        for i in 0..nconns {
             if let Some(p) = pfds.get(SLOT_CONNS + i).filter(|p| p.revents != 0) {
                 self.serve_conn(i, p.revents);
             }
