@@ -127,6 +127,35 @@ fn upstream_answer(q: &[u8], tcp: bool) -> Vec<u8> {
     r
 }
 
+/// Pseudo-random packets to 127.0.0.11:53 inside the network namespace of `pid`: 300 over UDP, and
+/// over TCP a frame of garbage, a frame announcing more than it carries, then an abrupt close.
+fn send_garbage(pid: &str) {
+    let ns = std::fs::File::open(format!("/proc/{pid}/ns/net")).expect("container netns");
+    std::thread::spawn(move || {
+        nix::sched::setns(&ns, nix::sched::CloneFlags::CLONE_NEWNET).expect("setns");
+        let mut x: u32 = 0x2545_f491;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        };
+        let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+        for i in 0..300 {
+            let p: Vec<u8> = (0..(i % 700)).map(|_| next()).collect();
+            s.send_to(&p, "127.0.0.11:53").unwrap();
+        }
+        let mut t = TcpStream::connect("127.0.0.11:53").expect("tcp");
+        let junk: Vec<u8> = (0..300).map(|_| next()).collect();
+        let mut frame = 300u16.to_be_bytes().to_vec();
+        frame.extend_from_slice(&junk);
+        frame.extend_from_slice(&[0xff, 0xff, 1, 2, 3]);
+        t.write_all(&frame).unwrap();
+    })
+    .join()
+    .unwrap();
+}
+
 /// The test's upstream resolver (UDP and TCP), answering with [`upstream_answer`].
 struct Upstream {
     addr: Ipv4Addr,
@@ -362,10 +391,54 @@ fn an_upstream_that_never_answers_gives_servfail_and_the_default_bridge_is_uncha
         (2, vec![]),
         "SERVFAIL"
     );
-    // Its own name still resolves.
-    assert_eq!(ask(&pid, &c, 1, false).0, 0);
+    // Garbage over UDP and TCP (docs/security.md F8) neither kills nor wedges the resolver.
+    send_garbage(&pid);
+    assert_eq!(ask(&pid, &c, 1, false), (0, vec![ip_of(&env, &c)]));
     env.run(["rm", "-f", &c]).assert_ok();
     env.run(["network", "rm", &net]).assert_ok();
+
+    // Only on an --internal network: names of the network resolve, nothing is forwarded (REFUSED).
+    let up = Upstream::start();
+    let internal = unique("dnsint");
+    env.run([
+        "network",
+        "create",
+        "--internal",
+        "--subnet",
+        &unique_subnet(),
+        &internal,
+    ])
+    .assert_ok();
+    let i = unique("inner");
+    let dns = up.addr.to_string();
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &i,
+        "--network",
+        &internal,
+        "--dns",
+        &dns,
+        &image,
+        "sleep",
+        "300",
+    ])
+    .assert_ok();
+    let pid = inspect(&env, "{{.State.Pid}}", &i);
+    assert_eq!(
+        ask(&pid, "forwarded.example", 1, false),
+        (5, vec![]),
+        "REFUSED"
+    );
+    assert_eq!(ask(&pid, &i, 1, false), (0, vec![ip_of(&env, &i)]));
+    assert_eq!(
+        up.queries.load(Ordering::SeqCst),
+        0,
+        "nothing left the network"
+    );
+    env.run(["rm", "-f", &i]).assert_ok();
+    env.run(["network", "rm", &internal]).assert_ok();
 
     // The default bridge: the resolvers are the real ones, as docker's.
     let out = env.run([
