@@ -96,10 +96,16 @@ fn ask(pid: &str, name: &str, qtype: u16, tcp: bool) -> (u8, Vec<Ipv4Addr>) {
             s.read_exact(&mut buf[..n]).expect("tcp response");
             buf[..n].to_vec()
         } else {
+            // UDP may drop (a flood just filled the resolver's buffer): retry each second, as a
+            // stub resolver does.
             let s = UdpSocket::bind("127.0.0.1:0").unwrap();
-            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-            s.send_to(&q, server).unwrap();
-            let n = s.recv(&mut buf).expect("udp response");
+            s.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+            let n = (0..15)
+                .find_map(|_| {
+                    s.send_to(&q, server).unwrap();
+                    s.recv(&mut buf).ok()
+                })
+                .expect("udp response");
             buf[..n].to_vec()
         };
         parse(&r, 0x4242)
