@@ -243,7 +243,7 @@ impl Resolver {
             let Ok((n, from)) = self.udp.recv_from(&mut buf) else {
                 return;
             };
-            let members = ndns::members(&self.paths, &self.container_id);
+            let members = self.members_for(&buf[..n]);
             match ndns::decide(&buf[..n], &members, false) {
                 Some(Decision::Reply(r)) => {
                     let _ = self.udp.send_to(&r, from);
@@ -251,6 +251,15 @@ impl Resolver {
                 Some(Decision::Forward) => self.forward(&buf[..n], Origin::Udp(from)),
                 None => {}
             }
+        }
+    }
+
+    /// The members to answer `packet` from, read only for a query that parses (a flood of garbage
+    /// costs no file reads).
+    fn members_for(&self, packet: &[u8]) -> Vec<ndns::Member> {
+        match ndns::parse_query(packet) {
+            Ok(_) => ndns::members(&self.paths, &self.container_id),
+            Err(_) => Vec::new(),
         }
     }
 
@@ -490,8 +499,8 @@ impl Resolver {
         if queries.is_empty() {
             return;
         }
-        let members = ndns::members(&self.paths, &self.container_id);
         for q in queries {
+            let members = self.members_for(&q);
             match ndns::decide(&q, &members, true) {
                 Some(Decision::Reply(r)) => self.deliver(Origin::Tcp(token), &r),
                 Some(Decision::Forward) => self.forward(&q, Origin::Tcp(token)),
