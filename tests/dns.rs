@@ -229,6 +229,31 @@ impl Drop for Upstream {
     }
 }
 
+/// A user network created with its own subnet, removed (bridge and rules included) on drop, also when
+/// an assertion failed.
+struct Net<'a> {
+    env: &'a TestEnv,
+    name: String,
+}
+
+impl<'a> Net<'a> {
+    fn create(env: &'a TestEnv, prefix: &str, extra: &[&str]) -> Net<'a> {
+        let name = unique(prefix);
+        let subnet = unique_subnet();
+        let mut args = vec!["network", "create", "--subnet", &subnet];
+        args.extend_from_slice(extra);
+        args.push(&name);
+        env.run(&args).assert_ok();
+        Net { env, name }
+    }
+}
+
+impl Drop for Net<'_> {
+    fn drop(&mut self) {
+        let _ = self.env.run(["network", "rm", "-f", &self.name]);
+    }
+}
+
 fn inspect(env: &TestEnv, what: &str, c: &str) -> String {
     env.run(["inspect", "-f", what, c])
         .assert_ok()
@@ -256,9 +281,8 @@ fn nslookup(env: &TestEnv, c: &str, name: &str) -> String {
 fn containers_on_a_user_network_resolve_each_other_through_127_0_0_11() {
     let (env, image) = busybox_world();
     let up = Upstream::start();
-    let net = unique("dnsnet");
-    env.run(["network", "create", "--subnet", &unique_subnet(), &net])
-        .assert_ok();
+    let guard = Net::create(&env, "dnsnet", &[]);
+    let net = guard.name.clone();
     let (db, web) = (unique("db"), unique("web"));
     let dns = up.addr.to_string();
     let run = |name: &str, extra: &[&str]| {
@@ -371,9 +395,8 @@ fn containers_on_a_user_network_resolve_each_other_through_127_0_0_11() {
 #[test]
 fn an_upstream_that_never_answers_gives_servfail_and_the_default_bridge_is_unchanged() {
     let (env, image) = busybox_world();
-    let net = unique("dnsdead");
-    env.run(["network", "create", "--subnet", &unique_subnet(), &net])
-        .assert_ok();
+    let guard = Net::create(&env, "dnsdead", &[]);
+    let net = guard.name.clone();
     // Nothing listens there: the query times out upstream.
     let silent = unique_loopback().to_string();
     let c = unique("lonely");
@@ -405,16 +428,8 @@ fn an_upstream_that_never_answers_gives_servfail_and_the_default_bridge_is_uncha
 
     // Only on an --internal network: names of the network resolve, nothing is forwarded (REFUSED).
     let up = Upstream::start();
-    let internal = unique("dnsint");
-    env.run([
-        "network",
-        "create",
-        "--internal",
-        "--subnet",
-        &unique_subnet(),
-        &internal,
-    ])
-    .assert_ok();
+    let guard_internal = Net::create(&env, "dnsint", &["--internal"]);
+    let internal = guard_internal.name.clone();
     let i = unique("inner");
     let dns = up.addr.to_string();
     env.run([
