@@ -9,8 +9,9 @@
 //! with nothing cached and nothing pushed to running containers.
 //!
 //! Must not depend on cli, engine, state or runtime; nothing here prints. Invariant: every packet comes
-//! from the container (untrusted, docs/security.md F8): parsing is bounds-checked, never panics, and a
-//! response is never larger than the client may receive (512 bytes, or its EDNS size, at most 4096).
+//! from the container (untrusted, docs/security.md F8): parsing is bounds-checked, never panics, and an
+//! answer berth makes is never larger than the client may receive over UDP (512 bytes, or its EDNS
+//! size, at most 4096); forwarded answers are the upstream's, sized by the client's own query.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -414,8 +415,8 @@ pub enum Decision {
     Forward,
 }
 
-/// Answer `packet` from `members`, or say it must be forwarded. `limit`: the transport's size limit
-/// (the client's UDP size, or 65535 over TCP).
+/// Answer `packet` from `members`, or say it must be forwarded; None: no answer at all (not a query).
+/// `tcp`: the query came over TCP, where an answer may be up to 65535 bytes (else the client's UDP size).
 pub fn decide(packet: &[u8], members: &[Member], tcp: bool) -> Option<Decision> {
     let q = match parse_query(packet) {
         Ok(q) => q,
