@@ -9,6 +9,7 @@ mod container_ops;
 mod container_parity;
 mod containers;
 mod devices;
+mod dns;
 mod health;
 mod images;
 mod inspect;

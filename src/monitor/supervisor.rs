@@ -42,6 +42,10 @@ pub(super) fn supervise(
     let mut clients = s.open_attach(wait_attach)?;
     let (stdio, pipes) = Pipes::new(&s.rec)?;
     let net = s.set_up_network(&mut spec)?;
+    let dns = match super::dns::open_for(paths, id, &net, &s.rec.config.net.dns) {
+        Ok(d) => d,
+        Err(e) => return s.launch_failed(&e, ready, &clients),
+    };
     let launched = match s.launch(spec, stdio, net.needs_rootless_attach) {
         Ok(l) => l,
         Err(e) => return s.launch_failed(&e, ready, &clients),
@@ -53,7 +57,7 @@ pub(super) fn supervise(
         None
     };
     s.record_running(&launched, ready)?;
-    let code = Relay::new(&s, launched, pipes, &mut clients, checker)?.run();
+    let code = Relay::new(&s, launched, pipes, &mut clients, checker, dns)?.run();
     let (result, trash) = s.tear_down(code);
     clients.send_exit(code);
     drop(clients);
@@ -599,6 +603,8 @@ struct Relay<'c> {
     /// The health checks, when the container has one: its check's output is polled, its check
     /// reaped, and the loop sleeps until its next step.
     health: Option<health::Checker>,
+    /// The embedded DNS resolver of a container on a user network (`monitor/dns.rs`).
+    dns: Option<super::dns::Resolver>,
 }
 
 /// pollfd slots of [`Relay::run`]: the SIGCHLD pipe, the listener, stdout, stderr, the health check's
@@ -617,6 +623,7 @@ impl<'c> Relay<'c> {
         mut pipes: Pipes,
         clients: &'c mut Clients,
         health: Option<health::Checker>,
+        dns: Option<super::dns::Resolver>,
     ) -> Result<Self> {
         let pty: Option<File> = launched.pty_master.map(File::from);
         let mut out: Option<File> = pty
@@ -657,6 +664,7 @@ impl<'c> Relay<'c> {
             status: None,
             exit_seen_at: None,
             health,
+            dns,
         })
     }
 
@@ -677,11 +685,14 @@ impl<'c> Relay<'c> {
                 break;
             }
             let mut pfds = self.pollfds();
+            let dns_slots = pfds.len();
+            pfds.extend(self.dns.iter().flat_map(|d| d.pollfds()));
             let timeout = match (&self.status, &self.health) {
                 (Some(_), _) => 100,
                 (None, None) => 1000,
                 (None, Some(h)) => h.wake_in().as_millis().clamp(1, 1000) as i32,
             };
+            let timeout = self.dns.as_ref().map_or(timeout, |d| d.timeout_ms(timeout));
             // SAFETY: pfds is a valid array of pollfd of the given length.
             let n = unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, timeout) };
             if n < 0 {
@@ -698,7 +709,10 @@ impl<'c> Relay<'c> {
                     self.copy_output(stderr, &mut buf);
                 }
             }
-            self.serve_clients(&pfds[SLOT_CLIENTS..], &mut buf);
+            self.serve_clients(&pfds[SLOT_CLIENTS..dns_slots], &mut buf);
+            if let Some(d) = self.dns.as_mut() {
+                d.handle(&pfds[dns_slots..]);
+            }
             if let Some(h) = self.health.as_mut() {
                 if pfds[SLOT_HEALTH].revents != 0 {
                     h.read_output();

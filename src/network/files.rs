@@ -116,6 +116,30 @@ pub fn resolv_conf_content(host: &str, dns: &DnsOptions) -> String {
     s
 }
 
+/// /etc/resolv.conf of a container on a user-defined network: docker's embedded resolver
+/// (127.0.0.11, answered by the container's monitor, `network/dns.rs`) as the only nameserver, the
+/// search domains and options derived as for the default network, and `ndots:0` unless an ndots
+/// option was given (moby `libnetwork/sandbox_dns_unix.go`). The real servers become the resolver's
+/// upstreams.
+pub fn embedded_resolv_conf_content(host: &str, dns: &DnsOptions) -> String {
+    let base = resolv_conf_content(host, dns);
+    let mut s = format!("nameserver {}\n", super::dns::RESOLVER_IP);
+    let mut options: Vec<&str> = Vec::new();
+    for line in base.lines() {
+        if line.starts_with("search ") {
+            s.push_str(line);
+            s.push('\n');
+        } else if let Some(o) = line.strip_prefix("options ") {
+            options.extend(o.split_whitespace());
+        }
+    }
+    if !options.iter().any(|o| o.starts_with("ndots:")) {
+        options.push("ndots:0");
+    }
+    s.push_str(&format!("options {}\n", options.join(" ")));
+    s
+}
+
 /// /etc/hostname: the hostname and a newline.
 pub fn hostname_content(hostname: &str) -> String {
     format!("{hostname}\n")
@@ -237,6 +261,24 @@ mod tests {
         assert_eq!(
             resolv_conf_content("nameserver 192.0.2.1\nsearch x\n", &dns),
             "nameserver 192.0.2.1\n"
+        );
+    }
+
+    #[test]
+    fn embedded_resolv_conf_names_127_0_0_11_keeps_search_and_adds_ndots_0() {
+        let host = "nameserver 192.0.2.1\nsearch a.example\noptions edns0\n";
+        assert_eq!(
+            embedded_resolv_conf_content(host, &DnsOptions::default()),
+            "nameserver 127.0.0.11\nsearch a.example\noptions edns0 ndots:0\n"
+        );
+        let dns = DnsOptions {
+            servers: vec!["192.0.2.53".parse().unwrap()],
+            search: vec![],
+            options: vec!["ndots:2".into()],
+        };
+        assert_eq!(
+            embedded_resolv_conf_content(host, &dns),
+            "nameserver 127.0.0.11\nsearch a.example\noptions ndots:2\n"
         );
     }
 

@@ -26,8 +26,9 @@
 //!    a container's setup and teardown run no iptables at all;
 //! 6. starts the port forwarder, a child of the caller holding the bound sockets;
 //! 7. on user networks, rewrites /etc/hosts of every container on the network, in place (they are
-//!    bind-mounted): berth keeps hosts files current instead of running a DNS server, which is enough
-//!    for busybox `wget http://db/`, and `ping db`; docker's default network gives no name resolution.
+//!    bind-mounted), and points resolv.conf at docker's embedded resolver 127.0.0.11, which the
+//!    container's monitor answers from the leases (`dns.rs`, `monitor/dns.rs`) for tools that query DNS
+//!    directly; docker's default network gives no name resolution.
 //!
 //! The spec then joins the namespace (`linux.namespaces` net entry with `path` = [`Prepared::netns`]).
 //! [`teardown`] undoes all of it and is idempotent: it works from the record and from deterministic names
@@ -64,6 +65,7 @@
 //! left in `stale.rs`; `--network` parsing, the spec's net namespace entry and the monitor's two calls
 //! in `container.rs`. Addresses and network configs: `ipam.rs`; kernel plumbing: `link.rs`, `netlink.rs`.
 
+pub mod dns;
 pub mod files;
 pub mod forward;
 pub mod ipam;

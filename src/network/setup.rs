@@ -75,6 +75,10 @@ pub fn prepare(paths: &Paths, req: &NetworkRequest) -> Result<Prepared> {
         write_files(req, &prepared)?;
         return Ok(prepared);
     }
+    if super::dns::embedded(&networks, paths.rootless) {
+        prepared.resolv_conf =
+            files::embedded_resolv_conf_content(&files::host_resolv_conf(), &req.dns);
+    }
     if read_record(paths, &req.container_id).is_some() {
         bail!(
             "container {} already has its network set up",
