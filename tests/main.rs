@@ -4,6 +4,7 @@
 mod support;
 
 mod cli;
+mod compose;
 mod cli_parity;
 mod container_ops;
 mod container_parity;

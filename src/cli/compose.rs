@@ -387,10 +387,10 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
     let ComposeCommand::Compose(a) = cmd;
     let ctx = || crate::cli::engine_context(g);
     let ev = StderrEvents;
-    let mut out = crate::cli::stdout();
     match &a.cmd {
         Sub::Config(c) => config(&a, c),
         Sub::Version(v) => {
+            let mut out = crate::cli::stdout();
             match (v.short, v.format.as_deref()) {
                 (true, _) => writeln!(out, "{}", compose::COMPOSE_VERSION)?,
                 (_, Some("json")) => writeln!(out, "{{\"version\":\"v{}\"}}", compose::COMPOSE_VERSION)?,

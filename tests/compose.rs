@@ -1,0 +1,236 @@
+//! `berth compose`: loading (`config` against the expected resolved model: interpolation, merging,
+//! `extends`, profiles, unknown keys), and projects brought up and down against the test registry's
+//! busybox: labels, idempotent `up`, recreation on a changed config, `ps`/`logs`/`exec`/`run`,
+//! two projects from one file, and `down` removing exactly what the project made.
+
+use crate::support::{TestEnv, busybox_world, eventually, unique};
+use serde_json::{Value, json};
+use std::path::Path;
+
+/// `berth compose <args>` in `dir` (the project directory).
+fn compose(env: &TestEnv, dir: &Path, args: &[&str]) -> crate::support::Outcome {
+    let mut c = env.berth();
+    c.current_dir(dir).arg("compose").args(args);
+    crate::support::Outcome::of(&mut c)
+}
+
+fn project_dir(env: &TestEnv, name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    for (f, text) in files {
+        env.write_file(&format!("{name}/{f}"), text);
+    }
+    env.dir().join(name)
+}
+
+fn config_json(env: &TestEnv, dir: &Path, args: &[&str]) -> Value {
+    let mut a = args.to_vec();
+    a.extend(["config", "--format", "json"]);
+    let out = compose(env, dir, &a);
+    out.assert_ok();
+    serde_json::from_str(out.stdout()).expect("config --format json prints JSON")
+}
+
+#[test]
+fn config_resolves_interpolation_dotenv_and_override() {
+    let env = TestEnv::new();
+    let dir = project_dir(
+        &env,
+        "My_App",
+        &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    image: \"busybox:${TAG:-1.36}\"\n    command: echo \"$$HOME\" ${GREETING:?say hello}\n    ports: [\"${PORT-8080}:80\", \"127.0.0.1:53:53/udp\"]\n    environment: [A=1, B]\n    volumes: [\"./data:/data:ro\", \"cache:/cache\"]\nvolumes:\n  cache: {}\n",
+            ),
+            ("compose.override.yaml", "services:\n  web:\n    environment:\n      B: from-override\n    ports: [\"9000-9001:90-91\"]\n"),
+            (".env", "GREETING=hi there\nPORT=\n"),
+        ],
+    );
+    let got = config_json(&env, &dir, &[]);
+    let data = dir.join("data");
+    let want = json!({
+        "name": "my_app",
+        "services": {"web": {
+            "command": ["echo", "$HOME", "hi", "there"],
+            "environment": {"A": "1", "B": "from-override"},
+            "image": "busybox:1.36",
+            "networks": {"default": null},
+            "ports": [
+                {"mode": "ingress", "protocol": "tcp", "target": 80},
+                {"host_ip": "127.0.0.1", "mode": "ingress", "protocol": "udp", "published": "53", "target": 53},
+                {"mode": "ingress", "protocol": "tcp", "published": "9000", "target": 90},
+                {"mode": "ingress", "protocol": "tcp", "published": "9001", "target": 91}
+            ],
+            "volumes": [
+                {"bind": {"create_host_path": true}, "read_only": true, "source": data.to_str().unwrap(), "target": "/data", "type": "bind"},
+                {"source": "cache", "target": "/cache", "type": "volume", "volume": {}}
+            ]
+        }},
+        "networks": {"default": {"name": "my_app_default"}},
+        "volumes": {"cache": {"name": "my_app_cache"}}
+    });
+    assert_eq!(got, want, "{}", serde_json::to_string_pretty(&got).unwrap());
+    // `${VAR:?err}` fails with its message; -p and COMPOSE_PROJECT_NAME name the project.
+    env.write_file("My_App/.env", "PORT=1\n");
+    compose(&env, &dir, &["config"]).assert_code(1).assert_stderr_has("required variable GREETING is missing a value: say hello");
+    env.write_file("My_App/.env", "GREETING=x\nCOMPOSE_PROJECT_NAME=fromenv\n");
+    assert_eq!(config_json(&env, &dir, &[])["name"], "fromenv");
+    assert_eq!(config_json(&env, &dir, &["-p", "cli"])["name"], "cli");
+    compose(&env, &dir, &["-p", "Bad Name", "config"]).assert_code(1).assert_stderr_has("invalid project name \"Bad Name\"");
+}
+
+#[test]
+fn config_merges_files_extends_and_profiles_as_the_spec_says() {
+    let env = TestEnv::new();
+    let dir = project_dir(
+        &env,
+        "proj",
+        &[
+            (
+                "base.yaml",
+                "name: merged\nservices:\n  app:\n    extends: {file: common.yaml, service: tmpl}\n    command: [\"sleep\", \"1\"]\n    environment: {A: \"1\"}\n  debug:\n    image: busybox\n    profiles: [dbg]\n",
+            ),
+            ("common.yaml", "services:\n  tmpl:\n    image: busybox\n    labels: [tier=base]\n    environment: {T: \"t\"}\n    cap_add: [NET_ADMIN]\n"),
+            ("more.yaml", "services:\n  app:\n    command: [\"sleep\", \"2\"]\n    environment: {A: \"2\"}\n    cap_add: [SYS_TIME]\n"),
+        ],
+    );
+    let got = config_json(&env, &dir, &["-f", "base.yaml", "-f", "more.yaml"]);
+    assert_eq!(
+        got["services"],
+        json!({"app": {
+            "cap_add": ["NET_ADMIN", "SYS_TIME"],
+            "command": ["sleep", "2"],
+            "environment": {"A": "2", "T": "t"},
+            "image": "busybox",
+            "labels": {"tier": "base"},
+            "networks": {"default": null}
+        }})
+    );
+    assert_eq!(got["name"], "merged");
+    let with = config_json(&env, &dir, &["-f", "base.yaml", "--profile", "dbg"]);
+    assert!(with["services"].get("debug").is_some(), "{with}");
+    let out = compose(&env, &dir, &["-f", "base.yaml", "config", "--services"]);
+    out.assert_ok();
+    assert_eq!(out.stdout(), "app\n");
+    let mut c = env.berth();
+    c.current_dir(&dir).env("COMPOSE_PROFILES", "dbg").args(["compose", "-f", "base.yaml", "config", "--services"]);
+    let out = crate::support::Outcome::of(&mut c);
+    assert_eq!(out.stdout(), "app\ndebug\n");
+}
+
+#[test]
+fn an_unknown_key_is_named_with_its_path_file_and_line() {
+    let env = TestEnv::new();
+    let dir = project_dir(&env, "typo", &[("docker-compose.yml", "services:\n  web:\n    image: busybox\n    imagee: busybox\n")]);
+    let file = dir.join("docker-compose.yml");
+    compose(&env, &dir, &["config"]).assert_code(1).assert_stderr_has(&format!(
+        "{}:4: services.web.imagee: additional property imagee is not allowed",
+        file.display()
+    ));
+    // Found from a subdirectory too (the project directory is the file's).
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    compose(&env, &dir.join("sub"), &["config"]).assert_code(1).assert_stderr_has("services.web.imagee");
+    let dir = project_dir(&env, "dev", &[("compose.yaml", "services:\n  web:\n    image: busybox\n    devices: [\"/dev/kmsg\"]\n")]);
+    compose(&env, &dir, &["up", "-d"]).assert_code(1).assert_stderr_has("services.web.devices: not supported by berth");
+    compose(&env, &dir, &["ps", "-a", "-q"]).assert_ok();
+}
+
+fn inspect(env: &TestEnv, name: &str) -> Value {
+    let out = env.run(["inspect", name]);
+    out.assert_ok();
+    serde_json::from_str::<Value>(out.stdout()).unwrap()[0].clone()
+}
+
+#[test]
+fn up_is_idempotent_recreates_what_changed_and_down_removes_everything() {
+    let (env, image) = busybox_world();
+    let p = unique("cp");
+    let file = |msg: &str| {
+        format!(
+            "services:\n  db:\n    image: {image}\n    command: [\"sh\", \"-c\", \"echo db ready; exec sleep 600\"]\n    volumes: [\"data:/data\"]\n  web:\n    image: {image}\n    command: sh -c 'echo {msg}; exec sleep 600'\n    depends_on: [db]\n    environment: {{GREETING: {msg}}}\n    labels: {{tier: front}}\n    stop_grace_period: 1s\nvolumes:\n  data: {{}}\n"
+        )
+    };
+    let dir = project_dir(&env, "app", &[("compose.yaml", &file("hello"))]);
+    let up = compose(&env, &dir, &["-p", &p, "up", "-d"]);
+    up.assert_ok().assert_stderr_has(&format!("Container {p}-web-1  Started"));
+    let web = inspect(&env, &format!("{p}-web-1"));
+    let labels = &web["Config"]["Labels"];
+    assert_eq!(labels["com.docker.compose.project"], p.as_str());
+    assert_eq!(labels["com.docker.compose.service"], "web");
+    assert_eq!(labels["com.docker.compose.container-number"], "1");
+    assert_eq!(labels["com.docker.compose.oneoff"], "False");
+    assert_eq!(labels["com.docker.compose.depends_on"], "db:service_started:false");
+    assert_eq!(labels["tier"], "front");
+    assert!(web["Config"]["Env"].as_array().unwrap().contains(&json!("GREETING=hello")));
+    let id = web["Id"].as_str().unwrap().to_string();
+    assert!(env.run(["network", "inspect", &format!("{p}_default")]).code() == 0);
+    assert!(env.run(["volume", "inspect", &format!("{p}_data")]).code() == 0);
+
+    let ps = compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.Name}} {{.Service}} {{.State}}"]);
+    assert_eq!(ps.stdout(), format!("{p}-db-1 db running\n{p}-web-1 web running\n"));
+    compose(&env, &dir, &["-p", &p, "ps", "--services"]).assert_stdout_has("db\nweb\n");
+    assert!(eventually(10, || compose(&env, &dir, &["-p", &p, "logs", "web"]).stdout() == "web-1  | hello\n"));
+    let out = compose(&env, &dir, &["-p", &p, "logs", "--no-log-prefix", "db"]);
+    assert_eq!(out.stdout(), "db ready\n");
+    let ex = compose(&env, &dir, &["-p", &p, "exec", "-T", "-e", "X=1", "web", "sh", "-c", "echo $X $GREETING"]);
+    ex.assert_ok();
+    assert_eq!(ex.stdout(), "1 hello\n");
+    compose(&env, &dir, &["-p", &p, "exec", "-T", "web", "sh", "-c", "exit 3"]).assert_code(3);
+
+    // Unchanged: nothing recreated. Changed: only web.
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok().assert_stderr_has(&format!("Container {p}-web-1  Running"));
+    assert_eq!(inspect(&env, &format!("{p}-web-1"))["Id"], id.as_str());
+    let db_id = inspect(&env, &format!("{p}-db-1"))["Id"].clone();
+    env.write_file("app/compose.yaml", file("changed"));
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok().assert_stderr_has(&format!("Container {p}-web-1  Recreate"));
+    assert_ne!(inspect(&env, &format!("{p}-web-1"))["Id"], id.as_str());
+    assert_eq!(inspect(&env, &format!("{p}-db-1"))["Id"], db_id);
+
+    compose(&env, &dir, &["-p", &p, "stop"]).assert_ok();
+    compose(&env, &dir, &["-p", &p, "ps", "-a", "--format", "{{.State}}"]).assert_stdout_has("exited\nexited\n");
+    compose(&env, &dir, &["-p", &p, "start"]).assert_ok();
+    compose(&env, &dir, &["-p", &p, "ps", "-q"]).assert_ok();
+
+    compose(&env, &dir, &["-p", &p, "down", "-v", "-t", "1"]).assert_ok();
+    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+    env.run(["network", "inspect", &format!("{p}_default")]).assert_code(1);
+    env.run(["volume", "inspect", &format!("{p}_data")]).assert_code(1);
+}
+
+#[test]
+fn two_projects_from_one_file_do_not_collide() {
+    let (env, image) = busybox_world();
+    let (a, b) = (unique("pa"), unique("pb"));
+    let dir = project_dir(&env, "shared", &[("compose.yaml", &format!("services:\n  s:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n"))]);
+    compose(&env, &dir, &["-p", &a, "up", "-d"]).assert_ok();
+    compose(&env, &dir, &["-p", &b, "up", "-d"]).assert_ok();
+    let names = env.run(["ps", "--format", "{{.Names}}"]);
+    assert!(names.stdout().contains(&format!("{a}-s-1")) && names.stdout().contains(&format!("{b}-s-1")));
+    compose(&env, &dir, &["-p", &a, "down"]).assert_ok();
+    assert_eq!(env.run(["ps", "--format", "{{.Names}}"]).stdout(), format!("{b}-s-1\n"));
+    env.run(["network", "inspect", &format!("{b}_default")]).assert_ok();
+    compose(&env, &dir, &["-p", &b, "down"]).assert_ok();
+    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+}
+
+#[test]
+fn foreground_up_prefixes_logs_and_returns_the_exit_code_asked_for() {
+    let (env, image) = busybox_world();
+    let p = unique("fg");
+    let dir = project_dir(
+        &env,
+        "fg",
+        &[(
+            "compose.yaml",
+            &format!("services:\n  job:\n    image: {image}\n    command: sh -c 'echo working; exit 7'\n    depends_on:\n      init: {{condition: service_completed_successfully}}\n  init:\n    image: {image}\n    command: echo prepared\n"),
+        )],
+    );
+    let out = compose(&env, &dir, &["-p", &p, "up", "--exit-code-from", "job"]);
+    out.assert_code(7);
+    assert!(out.stdout().contains("job-1   | working\n"), "{}", out.stdout());
+    assert!(out.stdout().contains("init-1  | prepared\n"), "{}", out.stdout());
+    // `run`: a one-off container with the service's config and the command line's command.
+    let run = compose(&env, &dir, &["-p", &p, "run", "--rm", "--no-deps", "-e", "V=2", "init", "sh", "-c", "echo one-off $V"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "one-off 2\n");
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+}
