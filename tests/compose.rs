@@ -40,7 +40,10 @@ fn config_resolves_interpolation_dotenv_and_override() {
                 "compose.yaml",
                 "services:\n  web:\n    image: \"busybox:${TAG:-1.36}\"\n    command: echo \"$$HOME\" ${GREETING:?say hello}\n    ports: [\"${PORT-8080}:80\", \"127.0.0.1:53:53/udp\"]\n    environment: [A=1, B]\n    volumes: [\"./data:/data:ro\", \"cache:/cache\"]\nvolumes:\n  cache: {}\n",
             ),
-            ("compose.override.yaml", "services:\n  web:\n    environment:\n      B: from-override\n    ports: [\"9000-9001:90-91\"]\n"),
+            (
+                "compose.override.yaml",
+                "services:\n  web:\n    environment:\n      B: from-override\n    ports: [\"9000-9001:90-91\"]\n",
+            ),
             (".env", "GREETING=hi there\nPORT=\n"),
         ],
     );
@@ -70,11 +73,15 @@ fn config_resolves_interpolation_dotenv_and_override() {
     assert_eq!(got, want, "{}", serde_json::to_string_pretty(&got).unwrap());
     // `${VAR:?err}` fails with its message; -p and COMPOSE_PROJECT_NAME name the project.
     env.write_file("My_App/.env", "PORT=1\n");
-    compose(&env, &dir, &["config"]).assert_code(1).assert_stderr_has("required variable GREETING is missing a value: say hello");
+    compose(&env, &dir, &["config"])
+        .assert_code(1)
+        .assert_stderr_has("required variable GREETING is missing a value: say hello");
     env.write_file("My_App/.env", "GREETING=x\nCOMPOSE_PROJECT_NAME=fromenv\n");
     assert_eq!(config_json(&env, &dir, &[])["name"], "fromenv");
     assert_eq!(config_json(&env, &dir, &["-p", "cli"])["name"], "cli");
-    compose(&env, &dir, &["-p", "Bad Name", "config"]).assert_code(1).assert_stderr_has("invalid project name \"Bad Name\"");
+    compose(&env, &dir, &["-p", "Bad Name", "config"])
+        .assert_code(1)
+        .assert_stderr_has("invalid project name \"Bad Name\"");
 }
 
 #[test]
@@ -88,8 +95,14 @@ fn config_merges_files_extends_and_profiles_as_the_spec_says() {
                 "base.yaml",
                 "name: merged\nservices:\n  app:\n    extends: {file: common.yaml, service: tmpl}\n    command: [\"sleep\", \"1\"]\n    environment: {A: \"1\"}\n  debug:\n    image: busybox\n    profiles: [dbg]\n",
             ),
-            ("common.yaml", "services:\n  tmpl:\n    image: busybox\n    labels: [tier=base]\n    environment: {T: \"t\"}\n    cap_add: [NET_ADMIN]\n"),
-            ("more.yaml", "services:\n  app:\n    command: [\"sleep\", \"2\"]\n    environment: {A: \"2\"}\n    cap_add: [SYS_TIME]\n"),
+            (
+                "common.yaml",
+                "services:\n  tmpl:\n    image: busybox\n    labels: [tier=base]\n    environment: {T: \"t\"}\n    cap_add: [NET_ADMIN]\n",
+            ),
+            (
+                "more.yaml",
+                "services:\n  app:\n    command: [\"sleep\", \"2\"]\n    environment: {A: \"2\"}\n    cap_add: [SYS_TIME]\n",
+            ),
         ],
     );
     let got = config_json(&env, &dir, &["-f", "base.yaml", "-f", "more.yaml"]);
@@ -111,7 +124,13 @@ fn config_merges_files_extends_and_profiles_as_the_spec_says() {
     out.assert_ok();
     assert_eq!(out.stdout(), "app\n");
     let mut c = env.berth();
-    c.current_dir(&dir).env("COMPOSE_PROFILES", "dbg").args(["compose", "-f", "base.yaml", "config", "--services"]);
+    c.current_dir(&dir).env("COMPOSE_PROFILES", "dbg").args([
+        "compose",
+        "-f",
+        "base.yaml",
+        "config",
+        "--services",
+    ]);
     let out = crate::support::Outcome::of(&mut c);
     assert_eq!(out.stdout(), "app\ndebug\n");
 }
@@ -119,17 +138,37 @@ fn config_merges_files_extends_and_profiles_as_the_spec_says() {
 #[test]
 fn an_unknown_key_is_named_with_its_path_file_and_line() {
     let env = TestEnv::new();
-    let dir = project_dir(&env, "typo", &[("docker-compose.yml", "services:\n  web:\n    image: busybox\n    imagee: busybox\n")]);
+    let dir = project_dir(
+        &env,
+        "typo",
+        &[(
+            "docker-compose.yml",
+            "services:\n  web:\n    image: busybox\n    imagee: busybox\n",
+        )],
+    );
     let file = dir.join("docker-compose.yml");
-    compose(&env, &dir, &["config"]).assert_code(1).assert_stderr_has(&format!(
-        "{}:4: services.web.imagee: additional property imagee is not allowed",
-        file.display()
-    ));
+    compose(&env, &dir, &["config"])
+        .assert_code(1)
+        .assert_stderr_has(&format!(
+            "{}:4: services.web.imagee: additional property imagee is not allowed",
+            file.display()
+        ));
     // Found from a subdirectory too (the project directory is the file's).
     std::fs::create_dir_all(dir.join("sub")).unwrap();
-    compose(&env, &dir.join("sub"), &["config"]).assert_code(1).assert_stderr_has("services.web.imagee");
-    let dir = project_dir(&env, "dev", &[("compose.yaml", "services:\n  web:\n    image: busybox\n    devices: [\"/dev/kmsg\"]\n")]);
-    compose(&env, &dir, &["up", "-d"]).assert_code(1).assert_stderr_has("services.web.devices: not supported by berth");
+    compose(&env, &dir.join("sub"), &["config"])
+        .assert_code(1)
+        .assert_stderr_has("services.web.imagee");
+    let dir = project_dir(
+        &env,
+        "dev",
+        &[(
+            "compose.yaml",
+            "services:\n  web:\n    image: busybox\n    devices: [\"/dev/kmsg\"]\n",
+        )],
+    );
+    compose(&env, &dir, &["up", "-d"])
+        .assert_code(1)
+        .assert_stderr_has("services.web.devices: not supported by berth");
     compose(&env, &dir, &["ps", "-a", "-q"]).assert_ok();
 }
 
@@ -150,63 +189,142 @@ fn up_is_idempotent_recreates_what_changed_and_down_removes_everything() {
     };
     let dir = project_dir(&env, "app", &[("compose.yaml", &file("hello"))]);
     let up = compose(&env, &dir, &["-p", &p, "up", "-d"]);
-    up.assert_ok().assert_stderr_has(&format!("Container {p}-web-1  Started"));
+    up.assert_ok()
+        .assert_stderr_has(&format!("Container {p}-web-1  Started"));
     let web = inspect(&env, &format!("{p}-web-1"));
     let labels = &web["Config"]["Labels"];
     assert_eq!(labels["com.docker.compose.project"], p.as_str());
     assert_eq!(labels["com.docker.compose.service"], "web");
     assert_eq!(labels["com.docker.compose.container-number"], "1");
     assert_eq!(labels["com.docker.compose.oneoff"], "False");
-    assert_eq!(labels["com.docker.compose.depends_on"], "db:service_started:false");
+    assert_eq!(
+        labels["com.docker.compose.depends_on"],
+        "db:service_started:false"
+    );
     assert_eq!(labels["tier"], "front");
-    assert!(web["Config"]["Env"].as_array().unwrap().contains(&json!("GREETING=hello")));
+    assert!(
+        web["Config"]["Env"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("GREETING=hello"))
+    );
     let id = web["Id"].as_str().unwrap().to_string();
-    assert!(env.run(["network", "inspect", &format!("{p}_default")]).code() == 0);
+    assert!(
+        env.run(["network", "inspect", &format!("{p}_default")])
+            .code()
+            == 0
+    );
     assert!(env.run(["volume", "inspect", &format!("{p}_data")]).code() == 0);
 
-    let ps = compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.Name}} {{.Service}} {{.State}}"]);
-    assert_eq!(ps.stdout(), format!("{p}-db-1 db running\n{p}-web-1 web running\n"));
+    let ps = compose(
+        &env,
+        &dir,
+        &[
+            "-p",
+            &p,
+            "ps",
+            "--format",
+            "{{.Name}} {{.Service}} {{.State}}",
+        ],
+    );
+    assert_eq!(
+        ps.stdout(),
+        format!("{p}-db-1 db running\n{p}-web-1 web running\n")
+    );
     compose(&env, &dir, &["-p", &p, "ps", "--services"]).assert_stdout_has("db\nweb\n");
-    assert!(eventually(10, || compose(&env, &dir, &["-p", &p, "logs", "web"]).stdout() == "web-1  | hello\n"));
+    assert!(eventually(10, || compose(
+        &env,
+        &dir,
+        &["-p", &p, "logs", "web"]
+    )
+    .stdout()
+        == "web-1  | hello\n"));
     let out = compose(&env, &dir, &["-p", &p, "logs", "--no-log-prefix", "db"]);
     assert_eq!(out.stdout(), "db ready\n");
-    let ex = compose(&env, &dir, &["-p", &p, "exec", "-T", "-e", "X=1", "web", "sh", "-c", "echo $X $GREETING"]);
+    let ex = compose(
+        &env,
+        &dir,
+        &[
+            "-p",
+            &p,
+            "exec",
+            "-T",
+            "-e",
+            "X=1",
+            "web",
+            "sh",
+            "-c",
+            "echo $X $GREETING",
+        ],
+    );
     ex.assert_ok();
     assert_eq!(ex.stdout(), "1 hello\n");
-    compose(&env, &dir, &["-p", &p, "exec", "-T", "web", "sh", "-c", "exit 3"]).assert_code(3);
+    compose(
+        &env,
+        &dir,
+        &["-p", &p, "exec", "-T", "web", "sh", "-c", "exit 3"],
+    )
+    .assert_code(3);
 
     // Unchanged: nothing recreated. Changed: only web.
-    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok().assert_stderr_has(&format!("Container {p}-web-1  Running"));
+    compose(&env, &dir, &["-p", &p, "up", "-d"])
+        .assert_ok()
+        .assert_stderr_has(&format!("Container {p}-web-1  Running"));
     assert_eq!(inspect(&env, &format!("{p}-web-1"))["Id"], id.as_str());
     let db_id = inspect(&env, &format!("{p}-db-1"))["Id"].clone();
     env.write_file("app/compose.yaml", file("changed"));
-    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok().assert_stderr_has(&format!("Container {p}-web-1  Recreate"));
+    compose(&env, &dir, &["-p", &p, "up", "-d"])
+        .assert_ok()
+        .assert_stderr_has(&format!("Container {p}-web-1  Recreate"));
     assert_ne!(inspect(&env, &format!("{p}-web-1"))["Id"], id.as_str());
     assert_eq!(inspect(&env, &format!("{p}-db-1"))["Id"], db_id);
 
     compose(&env, &dir, &["-p", &p, "stop"]).assert_ok();
-    compose(&env, &dir, &["-p", &p, "ps", "-a", "--format", "{{.State}}"]).assert_stdout_has("exited\nexited\n");
+    compose(
+        &env,
+        &dir,
+        &["-p", &p, "ps", "-a", "--format", "{{.State}}"],
+    )
+    .assert_stdout_has("exited\nexited\n");
     compose(&env, &dir, &["-p", &p, "start"]).assert_ok();
     compose(&env, &dir, &["-p", &p, "ps", "-q"]).assert_ok();
 
     compose(&env, &dir, &["-p", &p, "down", "-v", "-t", "1"]).assert_ok();
     assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
-    env.run(["network", "inspect", &format!("{p}_default")]).assert_code(1);
-    env.run(["volume", "inspect", &format!("{p}_data")]).assert_code(1);
+    env.run(["network", "inspect", &format!("{p}_default")])
+        .assert_code(1);
+    env.run(["volume", "inspect", &format!("{p}_data")])
+        .assert_code(1);
 }
 
 #[test]
 fn two_projects_from_one_file_do_not_collide() {
     let (env, image) = busybox_world();
     let (a, b) = (unique("pa"), unique("pb"));
-    let dir = project_dir(&env, "shared", &[("compose.yaml", &format!("services:\n  s:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n"))]);
+    let dir = project_dir(
+        &env,
+        "shared",
+        &[(
+            "compose.yaml",
+            &format!(
+                "services:\n  s:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n"
+            ),
+        )],
+    );
     compose(&env, &dir, &["-p", &a, "up", "-d"]).assert_ok();
     compose(&env, &dir, &["-p", &b, "up", "-d"]).assert_ok();
     let names = env.run(["ps", "--format", "{{.Names}}"]);
-    assert!(names.stdout().contains(&format!("{a}-s-1")) && names.stdout().contains(&format!("{b}-s-1")));
+    assert!(
+        names.stdout().contains(&format!("{a}-s-1"))
+            && names.stdout().contains(&format!("{b}-s-1"))
+    );
     compose(&env, &dir, &["-p", &a, "down"]).assert_ok();
-    assert_eq!(env.run(["ps", "--format", "{{.Names}}"]).stdout(), format!("{b}-s-1\n"));
-    env.run(["network", "inspect", &format!("{b}_default")]).assert_ok();
+    assert_eq!(
+        env.run(["ps", "--format", "{{.Names}}"]).stdout(),
+        format!("{b}-s-1\n")
+    );
+    env.run(["network", "inspect", &format!("{b}_default")])
+        .assert_ok();
     compose(&env, &dir, &["-p", &b, "down"]).assert_ok();
     assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
 }
@@ -220,15 +338,41 @@ fn foreground_up_prefixes_logs_and_returns_the_exit_code_asked_for() {
         "fg",
         &[(
             "compose.yaml",
-            &format!("services:\n  job:\n    image: {image}\n    command: sh -c 'echo working; exit 7'\n    depends_on:\n      init: {{condition: service_completed_successfully}}\n  init:\n    image: {image}\n    command: echo prepared\n"),
+            &format!(
+                "services:\n  job:\n    image: {image}\n    command: sh -c 'echo working; exit 7'\n    depends_on:\n      init: {{condition: service_completed_successfully}}\n  init:\n    image: {image}\n    command: echo prepared\n"
+            ),
         )],
     );
     let out = compose(&env, &dir, &["-p", &p, "up", "--exit-code-from", "job"]);
     out.assert_code(7);
-    assert!(out.stdout().contains("job-1   | working\n"), "{}", out.stdout());
-    assert!(out.stdout().contains("init-1  | prepared\n"), "{}", out.stdout());
+    assert!(
+        out.stdout().contains("job-1   | working\n"),
+        "{}",
+        out.stdout()
+    );
+    assert!(
+        out.stdout().contains("init-1  | prepared\n"),
+        "{}",
+        out.stdout()
+    );
     // `run`: a one-off container with the service's config and the command line's command.
-    let run = compose(&env, &dir, &["-p", &p, "run", "--rm", "--no-deps", "-e", "V=2", "init", "sh", "-c", "echo one-off $V"]);
+    let run = compose(
+        &env,
+        &dir,
+        &[
+            "-p",
+            &p,
+            "run",
+            "--rm",
+            "--no-deps",
+            "-e",
+            "V=2",
+            "init",
+            "sh",
+            "-c",
+            "echo one-off $V",
+        ],
+    );
     run.assert_ok();
     assert_eq!(run.stdout(), "one-off 2\n");
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();

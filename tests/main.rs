@@ -4,8 +4,8 @@
 mod support;
 
 mod cli;
-mod compose;
 mod cli_parity;
+mod compose;
 mod container_ops;
 mod container_parity;
 mod containers;

@@ -346,7 +346,11 @@ fn project(a: &ComposeArgs, services: &[String], need_file: bool) -> Result<Proj
             }
             Ok(p)
         }
-        Err(e) if !need_file && a.file.is_empty() && format!("{e:#}").starts_with("no configuration file provided") => {
+        Err(e)
+            if !need_file
+                && a.file.is_empty()
+                && format!("{e:#}").starts_with("no configuration file provided") =>
+        {
             let name = a
                 .project_name
                 .clone()
@@ -369,7 +373,9 @@ fn pull_policy(s: &str) -> Result<PullPolicy> {
         "missing" | "if_not_present" => PullPolicy::Missing,
         "always" => PullPolicy::Always,
         "never" => PullPolicy::Never,
-        other => bail!("invalid --pull option {other:?}: must be one of \"always\", \"missing\" or \"never\""),
+        other => bail!(
+            "invalid --pull option {other:?}: must be one of \"always\", \"missing\" or \"never\""
+        ),
     })
 }
 
@@ -377,8 +383,14 @@ fn scale(items: &[String]) -> Result<std::collections::BTreeMap<String, u32>> {
     items
         .iter()
         .map(|s| {
-            let (k, v) = s.split_once('=').with_context(|| format!("invalid --scale {s:?}: want SERVICE=NUM"))?;
-            Ok((k.to_string(), v.parse().with_context(|| format!("invalid --scale {s:?}: want SERVICE=NUM"))?))
+            let (k, v) = s
+                .split_once('=')
+                .with_context(|| format!("invalid --scale {s:?}: want SERVICE=NUM"))?;
+            Ok((
+                k.to_string(),
+                v.parse()
+                    .with_context(|| format!("invalid --scale {s:?}: want SERVICE=NUM"))?,
+            ))
         })
         .collect()
 }
@@ -393,8 +405,14 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
             let mut out = crate::cli::stdout();
             match (v.short, v.format.as_deref()) {
                 (true, _) => writeln!(out, "{}", compose::COMPOSE_VERSION)?,
-                (_, Some("json")) => writeln!(out, "{{\"version\":\"v{}\"}}", compose::COMPOSE_VERSION)?,
-                _ => writeln!(out, "Docker Compose version v{} (berth)", compose::COMPOSE_VERSION)?,
+                (_, Some("json")) => {
+                    writeln!(out, "{{\"version\":\"v{}\"}}", compose::COMPOSE_VERSION)?
+                }
+                _ => writeln!(
+                    out,
+                    "Docker Compose version v{} (berth)",
+                    compose::COMPOSE_VERSION
+                )?,
             }
             Ok(0)
         }
@@ -438,25 +456,56 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
             Ok(0)
         }
         Sub::Stop(s) => {
-            compose::ops::stop(&ctx()?, &project(&a, &s.services, false)?, &s.services, s.timeout, &ev)?;
+            compose::ops::stop(
+                &ctx()?,
+                &project(&a, &s.services, false)?,
+                &s.services,
+                s.timeout,
+                &ev,
+            )?;
             Ok(0)
         }
         Sub::Restart(s) => {
-            compose::ops::restart(&ctx()?, &project(&a, &s.services, false)?, &s.services, s.timeout, &ev)?;
+            compose::ops::restart(
+                &ctx()?,
+                &project(&a, &s.services, false)?,
+                &s.services,
+                s.timeout,
+                &ev,
+            )?;
             Ok(0)
         }
         Sub::Kill(k) => {
             let sig = crate::engine::container::parse_signal(&k.signal)?;
-            compose::ops::kill(&ctx()?, &project(&a, &k.services, false)?, &k.services, sig, &ev)?;
+            compose::ops::kill(
+                &ctx()?,
+                &project(&a, &k.services, false)?,
+                &k.services,
+                sig,
+                &ev,
+            )?;
             Ok(0)
         }
         Sub::Pause(s) | Sub::Unpause(s) => {
             let on = matches!(a.cmd, Sub::Pause(_));
-            compose::ops::pause(&ctx()?, &project(&a, &s.services, false)?, &s.services, on, &ev)?;
+            compose::ops::pause(
+                &ctx()?,
+                &project(&a, &s.services, false)?,
+                &s.services,
+                on,
+                &ev,
+            )?;
             Ok(0)
         }
         Sub::Rm(r) => {
-            let removed = compose::ops::rm(&ctx()?, &project(&a, &r.services, false)?, &r.services, r.stop, r.volumes, &ev)?;
+            let removed = compose::ops::rm(
+                &ctx()?,
+                &project(&a, &r.services, false)?,
+                &r.services,
+                r.stop,
+                r.volumes,
+                &ev,
+            )?;
             if removed.is_empty() {
                 eprintln!("No stopped containers");
             }
@@ -472,7 +521,12 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
             Ok(0)
         }
         Sub::Exec(e) => foreground::exec(&ctx()?, &project(&a, &[], false)?, e, g),
-        Sub::Run(r) => foreground::run_oneoff(&ctx()?, &project(&a, std::slice::from_ref(&r.service), true)?, r, g),
+        Sub::Run(r) => foreground::run_oneoff(
+            &ctx()?,
+            &project(&a, std::slice::from_ref(&r.service), true)?,
+            r,
+            g,
+        ),
     }
 }
 
@@ -481,7 +535,10 @@ fn config(a: &ComposeArgs, c: &ConfigArgs) -> Result<i32> {
     let text = if c.services {
         p.service_names().iter().map(|s| format!("{s}\n")).collect()
     } else if c.volumes {
-        p.section_keys("volumes").iter().map(|s| format!("{s}\n")).collect()
+        p.section_keys("volumes")
+            .iter()
+            .map(|s| format!("{s}\n"))
+            .collect()
     } else {
         match c.format.as_str() {
             "yaml" => p.to_yaml()?,

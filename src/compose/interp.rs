@@ -44,7 +44,9 @@ pub fn interpolate(
                 out.push_str(&lookup(&s[start..j], env, missing));
                 i = j;
             }
-            _ => bail!("invalid interpolation format for {s:?}: a lone \"$\" (write \"$$\" for a literal \"$\")"),
+            _ => bail!(
+                "invalid interpolation format for {s:?}: a lone \"$\" (write \"$$\" for a literal \"$\")"
+            ),
         }
     }
     Ok(out)
@@ -213,7 +215,10 @@ mod tests {
         assert_eq!(i("$SET ${SET} x${PORT}y").unwrap(), "v v x8080y");
         assert_eq!(i("${UNSET:-d} ${EMPTY:-d} ${SET:-d}").unwrap(), "d d v");
         assert_eq!(i("${UNSET-d} [${EMPTY-d}]").unwrap(), "d []");
-        assert_eq!(i("[${UNSET:+a}] [${EMPTY:+a}] ${SET:+a}").unwrap(), "[] [] a");
+        assert_eq!(
+            i("[${UNSET:+a}] [${EMPTY:+a}] ${SET:+a}").unwrap(),
+            "[] [] a"
+        );
         assert_eq!(i("[${UNSET+a}] ${EMPTY+a}").unwrap(), "[] a");
         assert_eq!(i("$$SET $${SET}").unwrap(), "$SET ${SET}");
         assert_eq!(i("${UNSET:-${PORT}}").unwrap(), "8080");
@@ -230,7 +235,10 @@ mod tests {
     #[test]
     fn unset_variables_are_empty_and_reported() {
         let mut missing = Vec::new();
-        assert_eq!(interpolate("a${NOPE}b$NOPE", &env, &mut missing).unwrap(), "ab");
+        assert_eq!(
+            interpolate("a${NOPE}b$NOPE", &env, &mut missing).unwrap(),
+            "ab"
+        );
         assert_eq!(missing, vec!["NOPE"]);
     }
 
@@ -248,6 +256,9 @@ mod tests {
                 ("E".into(), None),
             ]
         );
-        crate::testing::assert_err(parse_env_file("A B=1\n", ".env"), ".env:1: invalid variable name");
+        crate::testing::assert_err(
+            parse_env_file("A B=1\n", ".env"),
+            ".env:1: invalid variable name",
+        );
     }
 }

@@ -78,16 +78,31 @@ fn find_files(o: &LoadOptions, env: &BTreeMap<String, String>) -> Result<(Vec<Pa
     if files.is_empty()
         && let Some(cf) = env.get("COMPOSE_FILE").filter(|s| !s.is_empty())
     {
-        let sep = env.get("COMPOSE_PATH_SEPARATOR").map(String::as_str).unwrap_or(":");
+        let sep = env
+            .get("COMPOSE_PATH_SEPARATOR")
+            .map(String::as_str)
+            .unwrap_or(":");
         files = cf.split(sep).map(|f| o.cwd.join(f)).collect();
     }
     if files.is_empty() {
-        let start = o.project_directory.as_ref().map(|d| o.cwd.join(d)).unwrap_or(o.cwd.clone());
+        let start = o
+            .project_directory
+            .as_ref()
+            .map(|d| o.cwd.join(d))
+            .unwrap_or(o.cwd.clone());
         let mut dir = Some(start.as_path());
         while let Some(d) = dir {
-            if let Some(f) = DEFAULT_FILES.iter().map(|n| d.join(n)).find(|p| p.is_file()) {
+            if let Some(f) = DEFAULT_FILES
+                .iter()
+                .map(|n| d.join(n))
+                .find(|p| p.is_file())
+            {
                 files.push(f);
-                if let Some(ov) = OVERRIDE_FILES.iter().map(|n| d.join(n)).find(|p| p.is_file()) {
+                if let Some(ov) = OVERRIDE_FILES
+                    .iter()
+                    .map(|n| d.join(n))
+                    .find(|p| p.is_file())
+                {
                     files.push(ov);
                 }
                 break;
@@ -105,7 +120,10 @@ fn find_files(o: &LoadOptions, env: &BTreeMap<String, String>) -> Result<(Vec<Pa
     }
     let dir = match &o.project_directory {
         Some(d) => o.cwd.join(d),
-        None => files[0].parent().map(Path::to_path_buf).unwrap_or(o.cwd.clone()),
+        None => files[0]
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or(o.cwd.clone()),
     };
     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     Ok((files, dir))
@@ -114,7 +132,10 @@ fn find_files(o: &LoadOptions, env: &BTreeMap<String, String>) -> Result<(Vec<Pa
 /// The interpolation environment: `.env` (or `--env-file`) under the process's variables.
 fn environment(o: &LoadOptions, dir: &Path) -> Result<BTreeMap<String, String>> {
     let files: Vec<PathBuf> = if o.env_files.is_empty() {
-        vec![dir.join(".env")].into_iter().filter(|p| p.is_file()).collect()
+        vec![dir.join(".env")]
+            .into_iter()
+            .filter(|p| p.is_file())
+            .collect()
     } else {
         o.env_files.iter().map(|f| o.cwd.join(f)).collect()
     };
@@ -139,7 +160,7 @@ fn interpolate_all(
     match v {
         Value::String(s) => {
             *s = interp::interpolate(s, &|k| env.get(k).cloned(), missing)
-                .with_context(|| format!("{path}"))?;
+                .with_context(|| path.to_string())?;
         }
         Value::Array(items) => {
             for (i, x) in items.iter_mut().enumerate() {
@@ -148,7 +169,11 @@ fn interpolate_all(
         }
         Value::Object(m) => {
             for (k, x) in m.iter_mut() {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 interpolate_all(x, &p, env, missing)?;
             }
         }
@@ -171,11 +196,13 @@ pub fn read_file(
         serde_norway::from_str(&text).with_context(|| format!("parsing {shown}"))?;
     // YAML merge keys (`<<: *anchor`) are resolved before anything looks at the keys.
     let mut yaml = yaml;
-    yaml.apply_merge().with_context(|| format!("parsing {shown}"))?;
+    yaml.apply_merge()
+        .with_context(|| format!("parsing {shown}"))?;
     let mut v: Value = if yaml.is_null() {
         json!({})
     } else {
-        serde_json::to_value(&yaml).with_context(|| format!("parsing {shown}: keys must be strings"))?
+        serde_json::to_value(&yaml)
+            .with_context(|| format!("parsing {shown}: keys must be strings"))?
     };
     schema::validate(&v, &shown, &text)?;
     interpolate_all(&mut v, "", env, missing).with_context(|| format!("interpolating {shown}"))?;
@@ -188,7 +215,12 @@ pub fn read_file(
         }
     }
     for key in ["secrets", "configs"] {
-        for (_, e) in v.get_mut(key).and_then(Value::as_object_mut).into_iter().flatten() {
+        for (_, e) in v
+            .get_mut(key)
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flatten()
+        {
             if let Some(f) = e.get("file").and_then(Value::as_str) {
                 let abs = normalize::absolute(base, f);
                 e["file"] = json!(abs);
@@ -202,7 +234,13 @@ pub fn read_file(
 pub fn load(o: &LoadOptions) -> Result<Project> {
     // The environment is read twice: first for the files (COMPOSE_FILE may come from .env), then
     // for good from the project directory.
-    let pre = environment(o, &o.project_directory.as_ref().map(|d| o.cwd.join(d)).unwrap_or(o.cwd.clone()))?;
+    let pre = environment(
+        o,
+        &o.project_directory
+            .as_ref()
+            .map(|d| o.cwd.join(d))
+            .unwrap_or(o.cwd.clone()),
+    )?;
     let (files, dir) = find_files(o, &pre)?;
     let env = environment(o, &dir)?;
     let mut missing = Vec::new();
@@ -221,10 +259,17 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
         check_name(n, "-p")?
     } else if let Some(n) = env.get("COMPOSE_PROJECT_NAME").filter(|s| !s.is_empty()) {
         check_name(n, "COMPOSE_PROJECT_NAME")?
-    } else if let Some(n) = model.get("name").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+    } else if let Some(n) = model
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
         check_name(n, "the name: key")?
     } else {
-        let base = dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let base = dir
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let n = normalize_name(&base);
         if n.is_empty() {
             bail!("project name must not be empty: use -p or a name: key");
@@ -235,7 +280,11 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
     if profiles.is_empty()
         && let Some(p) = env.get("COMPOSE_PROFILES")
     {
-        profiles = p.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        profiles = p
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
     }
     apply_profiles(&mut model, &profiles, &o.services)?;
     let model = super::resolve::finish(model, &name, &env)?;
@@ -264,7 +313,9 @@ fn apply_profiles(model: &mut Value, active: &[String], named: &[String]) -> Res
         };
         p.is_empty()
             || named.iter().any(|n| n == name)
-            || active.iter().any(|a| a == "*" || p.iter().any(|x| x.as_str() == Some(a)))
+            || active
+                .iter()
+                .any(|a| a == "*" || p.iter().any(|x| x.as_str() == Some(a)))
     };
     let keep: Map<String, Value> = services
         .iter()
@@ -274,12 +325,19 @@ fn apply_profiles(model: &mut Value, active: &[String], named: &[String]) -> Res
     for (name, s) in &keep {
         if let Some(deps) = s.get("depends_on").and_then(Value::as_object) {
             for (d, spec) in deps {
-                let required = spec.get("required").and_then(Value::as_bool).unwrap_or(true);
+                let required = spec
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true);
                 if !keep.contains_key(d) && required {
                     if services.contains_key(d) {
-                        bail!("service {d:?} was pulled in as a dependency of service {name:?} but is not enabled by the active profiles. You may fix this by adding a common profile to {d:?} and {name:?}");
+                        bail!(
+                            "service {d:?} was pulled in as a dependency of service {name:?} but is not enabled by the active profiles. You may fix this by adding a common profile to {d:?} and {name:?}"
+                        );
                     }
-                    bail!("service {name:?} depends on undefined service {d:?}: invalid compose project");
+                    bail!(
+                        "service {name:?} depends on undefined service {d:?}: invalid compose project"
+                    );
                 }
             }
         }

@@ -13,7 +13,11 @@ pub fn merge(base: &mut Value, over: &Value, path: &str) {
     match (base, over) {
         (Value::Object(b), Value::Object(o)) => {
             for (k, v) in o {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 match b.get_mut(k) {
                     Some(existing) if !replaced_whole(&p) => merge(existing, v, &p),
                     _ => {
@@ -96,9 +100,16 @@ fn extend_one(
     };
     let key = format!("{}#{base_name}", file.as_deref().unwrap_or(""));
     if seen.contains(&key) || (file.is_none() && seen.contains(&base_name)) {
-        bail!("circular reference with extends in service {name}: {}", seen.join(" -> "));
+        bail!(
+            "circular reference with extends in service {name}: {}",
+            seen.join(" -> ")
+        );
     }
-    seen.push(if file.is_some() { key } else { base_name.clone() });
+    seen.push(if file.is_some() {
+        key
+    } else {
+        base_name.clone()
+    });
     let mut base = match &file {
         None => extend_one(model, &base_name, load_file, seen)?,
         Some(f) => {
@@ -154,8 +165,14 @@ mod tests {
         }});
         resolve_extends(&mut m, &|_| bail!("no files")).unwrap();
         assert_eq!(m["services"]["web"]["image"], "busybox");
-        assert_eq!(m["services"]["web"]["environment"], json!({"A": "1", "B": "2"}));
+        assert_eq!(
+            m["services"]["web"]["environment"],
+            json!({"A": "1", "B": "2"})
+        );
         let mut c = json!({"services": {"a": {"extends": "b"}, "b": {"extends": "a"}}});
-        crate::testing::assert_err(resolve_extends(&mut c, &|_| bail!("x")), "circular reference");
+        crate::testing::assert_err(
+            resolve_extends(&mut c, &|_| bail!("x")),
+            "circular reference",
+        );
     }
 }

@@ -12,8 +12,8 @@ pub mod interp;
 pub mod load;
 pub mod merge;
 mod mounts;
-pub mod oneoff;
 pub mod normalize;
+pub mod oneoff;
 pub mod ops;
 pub mod resolve;
 pub mod schema;
@@ -67,8 +67,20 @@ pub struct Member {
 pub fn members(ctx: &Context, project: &str, all: bool) -> anyhow::Result<Vec<Member>> {
     let mut out: Vec<Member> = ctr::list(ctx)?
         .into_iter()
-        .filter(|l| l.record.config.labels.get(labels::PROJECT).map(String::as_str) == Some(project))
-        .filter(|l| all || matches!(l.state.status, Status::Running | Status::Restarting | Status::Paused))
+        .filter(|l| {
+            l.record
+                .config
+                .labels
+                .get(labels::PROJECT)
+                .map(String::as_str)
+                == Some(project)
+        })
+        .filter(|l| {
+            all || matches!(
+                l.state.status,
+                Status::Running | Status::Restarting | Status::Paused
+            )
+        })
         .map(|l| {
             let lab = &l.record.config.labels;
             let get = |k: &str| lab.get(k).cloned().unwrap_or_default();

@@ -24,7 +24,11 @@ pub fn service(name: &str, svc: &mut Value, base: &Path) -> Result<()> {
             *v = json!({ "context": s });
         }
         if let Some(b) = v.as_object_mut() {
-            let ctx = b.get("context").and_then(Value::as_str).unwrap_or(".").to_string();
+            let ctx = b
+                .get("context")
+                .and_then(Value::as_str)
+                .unwrap_or(".")
+                .to_string();
             b.insert("context".into(), json!(absolute(base, &ctx)));
             b.entry("dockerfile").or_insert(json!("Dockerfile"));
             if let Some(a) = b.get_mut("args") {
@@ -43,7 +47,9 @@ pub fn service(name: &str, svc: &mut Value, base: &Path) -> Result<()> {
     {
         let mut out = Map::new();
         for n in list {
-            let n = n.as_str().with_context(|| format!("{} must be names", at("networks")))?;
+            let n = n
+                .as_str()
+                .with_context(|| format!("{} must be names", at("networks")))?;
             out.insert(n.to_string(), Value::Null);
         }
         *v = Value::Object(out);
@@ -55,7 +61,15 @@ pub fn service(name: &str, svc: &mut Value, base: &Path) -> Result<()> {
             *v = json!(shell_split(s).with_context(|| at(key))?);
         }
     }
-    for key in ["dns", "dns_search", "tmpfs", "env_file", "cap_add", "cap_drop", "profiles"] {
+    for key in [
+        "dns",
+        "dns_search",
+        "tmpfs",
+        "env_file",
+        "cap_add",
+        "cap_drop",
+        "profiles",
+    ] {
         if let Some(v) = m.get_mut(key)
             && v.is_string()
         {
@@ -145,7 +159,9 @@ fn key_value_map(v: &Value, path: &str, _env: bool) -> Result<Value> {
     match v {
         Value::Array(items) => {
             for i in items {
-                let s = i.as_str().with_context(|| format!("{path} items must be strings"))?;
+                let s = i
+                    .as_str()
+                    .with_context(|| format!("{path} items must be strings"))?;
                 match s.split_once('=') {
                     Some((k, v)) => out.insert(k.to_string(), json!(v)),
                     None => out.insert(s.to_string(), Value::Null),
@@ -154,7 +170,11 @@ fn key_value_map(v: &Value, path: &str, _env: bool) -> Result<Value> {
         }
         Value::Object(m) => {
             for (k, v) in m {
-                let v = if v.is_null() { Value::Null } else { json!(scalar(v)) };
+                let v = if v.is_null() {
+                    Value::Null
+                } else {
+                    json!(scalar(v))
+                };
                 out.insert(k.clone(), v);
             }
         }
@@ -169,8 +189,13 @@ fn depends_on(v: &Value, path: &str) -> Result<Value> {
     match v {
         Value::Array(items) => {
             for i in items {
-                let s = i.as_str().with_context(|| format!("{path} items must be strings"))?;
-                out.insert(s.into(), json!({"condition": "service_started", "required": true}));
+                let s = i
+                    .as_str()
+                    .with_context(|| format!("{path} items must be strings"))?;
+                out.insert(
+                    s.into(),
+                    json!({"condition": "service_started", "required": true}),
+                );
             }
         }
         Value::Object(m) => {
@@ -188,7 +213,11 @@ fn depends_on(v: &Value, path: &str) -> Result<Value> {
 
 fn extra_hosts(v: &Value) -> Result<Value> {
     Ok(match v {
-        Value::Object(m) => json!(m.iter().map(|(k, v)| format!("{k}={}", scalar(v))).collect::<Vec<_>>()),
+        Value::Object(m) => json!(
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", scalar(v)))
+                .collect::<Vec<_>>()
+        ),
         Value::Array(items) => json!(
             items
                 .iter()
@@ -207,7 +236,9 @@ fn extra_hosts(v: &Value) -> Result<Value> {
 
 /// Ports in long syntax, one entry per port (ranges expanded, as compose does).
 fn ports(v: &Value, path: &str) -> Result<Value> {
-    let items = v.as_array().with_context(|| format!("{path} must be a list"))?;
+    let items = v
+        .as_array()
+        .with_context(|| format!("{path} must be a list"))?;
     let mut out = Vec::new();
     for i in items {
         if i.is_object() {
@@ -248,7 +279,10 @@ pub fn short_port(s: &str) -> Result<Vec<Value>> {
     } else {
         let parts: Vec<&str> = spec.split(':').collect();
         match parts.len() {
-            3 => (Some(parts[0].to_string()), format!("{}:{}", parts[1], parts[2])),
+            3 => (
+                Some(parts[0].to_string()),
+                format!("{}:{}", parts[1], parts[2]),
+            ),
             1 | 2 => (None, spec.to_string()),
             _ => bail!("too many colons"),
         }
@@ -274,7 +308,11 @@ pub fn short_port(s: &str) -> Result<Vec<Value>> {
         }
         e.insert("target".into(), json!(t));
         if let Some((p0, p1)) = pub_range {
-            let p = if p0 == p1 && t0 != t1 { format!("{p0}") } else { format!("{}", p0 + n as u16) };
+            let p = if p0 == p1 && t0 != t1 {
+                format!("{p0}")
+            } else {
+                format!("{}", p0 + n as u16)
+            };
             let _ = p1;
             e.insert("published".into(), json!(p));
         }
@@ -286,12 +324,18 @@ pub fn short_port(s: &str) -> Result<Vec<Value>> {
 
 /// Volumes in long syntax: `[source:]target[:mode]` -> `{type, source, target, read_only, bind|volume}`.
 fn volumes(v: &Value, base: &Path, path: &str) -> Result<Value> {
-    let items = v.as_array().with_context(|| format!("{path} must be a list"))?;
+    let items = v
+        .as_array()
+        .with_context(|| format!("{path} must be a list"))?;
     let mut out = Vec::new();
     for i in items {
         if let Some(m) = i.as_object() {
             let mut e = m.clone();
-            let kind = e.get("type").and_then(Value::as_str).unwrap_or("volume").to_string();
+            let kind = e
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("volume")
+                .to_string();
             e.insert("type".into(), json!(kind));
             if kind == "bind"
                 && let Some(src) = e.get("source").and_then(Value::as_str)
@@ -302,7 +346,9 @@ fn volumes(v: &Value, base: &Path, path: &str) -> Result<Value> {
             out.push(Value::Object(e));
             continue;
         }
-        let s = i.as_str().with_context(|| format!("{path} items must be strings or mappings"))?;
+        let s = i
+            .as_str()
+            .with_context(|| format!("{path} items must be strings or mappings"))?;
         out.push(short_volume(s, base).with_context(|| format!("{path}: invalid volume {s:?}"))?);
     }
     Ok(Value::Array(out))
@@ -418,7 +464,9 @@ mod tests {
     fn short_ports_become_long_entries() {
         assert_eq!(
             short_port("127.0.0.1:8080:80/udp").unwrap(),
-            vec![json!({"mode":"ingress","host_ip":"127.0.0.1","target":80,"published":"8080","protocol":"udp"})]
+            vec![
+                json!({"mode":"ingress","host_ip":"127.0.0.1","target":80,"published":"8080","protocol":"udp"})
+            ]
         );
         let r = short_port("9000-9001:80-81").unwrap();
         assert_eq!(r[1]["published"], "9001");

@@ -31,22 +31,41 @@ pub fn create(ctx: &Context, p: &Project, s: &str, o: &OneOff, ev: &dyn Events) 
     if !o.no_deps {
         let d = deps(p, s);
         if !d.is_empty() {
-            up(ctx, p, &UpOptions { services: d, ..Default::default() }, ev)?;
+            up(
+                ctx,
+                p,
+                &UpOptions {
+                    services: d,
+                    ..Default::default()
+                },
+                ev,
+            )?;
         }
     }
     ensure_resources(ctx, p, &[s.to_string()], ev)?;
     let imgs = images(ctx, p, &[s.to_string()], PullPolicy::Missing, ev)?;
-    let img = imgs.get(&service::image_name(p, s)).context("image not resolved")?;
+    let img = imgs
+        .get(&service::image_name(p, s))
+        .context("image not resolved")?;
     let mut c = container_config(p, s, 1, true)?;
     let suffix = &ctr::new_id()?[..12];
-    c.name = Some(o.name.clone().unwrap_or_else(|| format!("{}-{s}-run-{suffix}", p.name)));
+    c.name = Some(
+        o.name
+            .clone()
+            .unwrap_or_else(|| format!("{}-{s}-run-{suffix}", p.name)),
+    );
     if let Some(ep) = &o.entrypoint {
         c.entrypoint = Some(ep.first().cloned().unwrap_or_default());
         c.cmd = ep.iter().skip(1).cloned().collect();
         c.cmd.extend(o.command.iter().cloned());
     } else if !o.command.is_empty() {
         // The service's entrypoint list keeps its tail words before the new command.
-        let svc_ep = p.service(s).and_then(|v| v.get("entrypoint")).and_then(|e| e.as_array()).map(|a| a.len()).unwrap_or(0);
+        let svc_ep = p
+            .service(s)
+            .and_then(|v| v.get("entrypoint"))
+            .and_then(|e| e.as_array())
+            .map(|a| a.len())
+            .unwrap_or(0);
         let keep = svc_ep.saturating_sub(1);
         c.cmd.truncate(keep);
         c.cmd.extend(o.command.iter().cloned());
@@ -62,7 +81,10 @@ pub fn create(ctx: &Context, p: &Project, s: &str, o: &OneOff, ev: &dyn Events) 
     c.interactive = o.interactive;
     c.auto_remove = o.rm;
     c.net.ports.clear();
-    c.restart = RestartPolicy { name: "no".into(), max_retries: 0 };
+    c.restart = RestartPolicy {
+        name: "no".into(),
+        max_retries: 0,
+    };
     let storage = ctx.config.storage.clone();
     c.rootless_storage = (storage != Default::default()).then_some(storage);
     ctr::create(ctx, img, c).with_context(|| format!("service {s:?}: creating a one-off container"))

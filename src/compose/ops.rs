@@ -19,7 +19,10 @@ pub struct DownOptions {
 }
 
 fn running(m: &Member) -> bool {
-    matches!(m.status, Status::Running | Status::Restarting | Status::Paused)
+    matches!(
+        m.status,
+        Status::Running | Status::Restarting | Status::Paused
+    )
 }
 
 /// The project's non-oneoff containers of `services` (all when empty), in reverse start order.
@@ -28,7 +31,12 @@ fn targets(ctx: &Context, p: &Project, services: &[String], all: bool) -> Result
     let sel = selection(p, services, false)?;
     let mut out = Vec::new();
     for level in levels(p, &sel)?.into_iter().rev() {
-        out.push(ms.iter().filter(|m| !m.oneoff && level.contains(&m.service)).cloned().collect());
+        out.push(
+            ms.iter()
+                .filter(|m| !m.oneoff && level.contains(&m.service))
+                .cloned()
+                .collect(),
+        );
     }
     Ok(out)
 }
@@ -37,7 +45,12 @@ fn targets(ctx: &Context, p: &Project, services: &[String], all: bool) -> Result
 fn each(level: &[Member], f: &(dyn Fn(&Member) -> Result<()> + Sync)) -> Result<()> {
     let results: Vec<Result<()>> = std::thread::scope(|s| {
         let hs: Vec<_> = level.iter().map(|m| s.spawn(move || f(m))).collect();
-        hs.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a thread panicked")))).collect()
+        hs.into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a thread panicked")))
+            })
+            .collect()
     });
     results.into_iter().collect()
 }
@@ -51,16 +64,22 @@ pub fn down(ctx: &Context, p: &Project, o: &DownOptions, ev: &dyn Events) -> Res
         each(&level, &|m| remove_one(ctx, m, o.timeout, o.volumes, ev))?;
     }
     // Orphans (services no longer in the file) go with --remove-orphans; one-off `run` containers too.
-    let leftovers: Vec<Member> = all.into_iter().filter(|m| m.oneoff || !known.contains(&m.service)).collect();
+    let leftovers: Vec<Member> = all
+        .into_iter()
+        .filter(|m| m.oneoff || !known.contains(&m.service))
+        .collect();
     if o.remove_orphans {
-        each(&leftovers, &|m| remove_one(ctx, m, o.timeout, o.volumes, ev))?;
+        each(&leftovers, &|m| {
+            remove_one(ctx, m, o.timeout, o.volumes, ev)
+        })?;
     } else if leftovers.iter().any(|m| !m.oneoff) {
         ev.warn("Found orphan containers for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.");
     }
     for n in crate::engine::network::list(&ctx.paths)? {
         if n.labels.get(labels::PROJECT) == Some(&p.name) {
             ev.event("Network", &n.name, "Removing");
-            crate::engine::network::remove(&ctx.paths, &n.name).with_context(|| format!("removing network {}", n.name))?;
+            crate::engine::network::remove(&ctx.paths, &n.name)
+                .with_context(|| format!("removing network {}", n.name))?;
             ev.event("Network", &n.name, "Removed");
         }
     }
@@ -68,7 +87,8 @@ pub fn down(ctx: &Context, p: &Project, o: &DownOptions, ev: &dyn Events) -> Res
         for v in crate::engine::volume::list(&ctx.paths)? {
             if v.labels.get(labels::PROJECT) == Some(&p.name) {
                 ev.event("Volume", &v.name, "Removing");
-                crate::engine::volume::remove(&ctx.paths, &v.name, false).with_context(|| format!("removing volume {}", v.name))?;
+                crate::engine::volume::remove(&ctx.paths, &v.name, false)
+                    .with_context(|| format!("removing volume {}", v.name))?;
                 ev.event("Volume", &v.name, "Removed");
             }
         }
@@ -89,7 +109,13 @@ pub fn down(ctx: &Context, p: &Project, o: &DownOptions, ev: &dyn Events) -> Res
     Ok(())
 }
 
-fn remove_one(ctx: &Context, m: &Member, timeout: Option<i64>, volumes: bool, ev: &dyn Events) -> Result<()> {
+fn remove_one(
+    ctx: &Context,
+    m: &Member,
+    timeout: Option<i64>,
+    volumes: bool,
+    ev: &dyn Events,
+) -> Result<()> {
     if running(m) {
         ev.event("Container", &m.name, "Stopping");
         ctr::stop(ctx, &m.id, timeout, None).with_context(|| format!("stopping {}", m.name))?;
@@ -102,7 +128,13 @@ fn remove_one(ctx: &Context, m: &Member, timeout: Option<i64>, volumes: bool, ev
 }
 
 /// `stop`.
-pub fn stop(ctx: &Context, p: &Project, services: &[String], timeout: Option<i64>, ev: &dyn Events) -> Result<()> {
+pub fn stop(
+    ctx: &Context,
+    p: &Project,
+    services: &[String],
+    timeout: Option<i64>,
+    ev: &dyn Events,
+) -> Result<()> {
     for level in targets(ctx, p, services, false)? {
         each(&level, &|m| {
             ev.event("Container", &m.name, "Stopping");
@@ -130,7 +162,13 @@ pub fn start(ctx: &Context, p: &Project, services: &[String], ev: &dyn Events) -
 }
 
 /// `restart`.
-pub fn restart(ctx: &Context, p: &Project, services: &[String], timeout: Option<i64>, ev: &dyn Events) -> Result<()> {
+pub fn restart(
+    ctx: &Context,
+    p: &Project,
+    services: &[String],
+    timeout: Option<i64>,
+    ev: &dyn Events,
+) -> Result<()> {
     let mut ls = targets(ctx, p, services, true)?;
     ls.reverse();
     for level in ls {
@@ -146,7 +184,13 @@ pub fn restart(ctx: &Context, p: &Project, services: &[String], timeout: Option<
 }
 
 /// `kill -s SIG`.
-pub fn kill(ctx: &Context, p: &Project, services: &[String], sig: i32, ev: &dyn Events) -> Result<()> {
+pub fn kill(
+    ctx: &Context,
+    p: &Project,
+    services: &[String],
+    sig: i32,
+    ev: &dyn Events,
+) -> Result<()> {
     for level in targets(ctx, p, services, false)? {
         each(&level, &|m| {
             ev.event("Container", &m.name, "Killing");
@@ -159,7 +203,13 @@ pub fn kill(ctx: &Context, p: &Project, services: &[String], sig: i32, ev: &dyn 
 }
 
 /// `pause` / `unpause`.
-pub fn pause(ctx: &Context, p: &Project, services: &[String], on: bool, ev: &dyn Events) -> Result<()> {
+pub fn pause(
+    ctx: &Context,
+    p: &Project,
+    services: &[String],
+    on: bool,
+    ev: &dyn Events,
+) -> Result<()> {
     for level in targets(ctx, p, services, false)? {
         each(&level, &|m| {
             ctr::set_paused(ctx, &m.id, on)?;
@@ -171,7 +221,14 @@ pub fn pause(ctx: &Context, p: &Project, services: &[String], on: bool, ev: &dyn
 }
 
 /// `rm`: stopped containers (with `stop`, running ones are stopped first). Returns what it removed.
-pub fn rm(ctx: &Context, p: &Project, services: &[String], stop_first: bool, volumes: bool, ev: &dyn Events) -> Result<Vec<String>> {
+pub fn rm(
+    ctx: &Context,
+    p: &Project,
+    services: &[String],
+    stop_first: bool,
+    volumes: bool,
+    ev: &dyn Events,
+) -> Result<Vec<String>> {
     let mut removed = Vec::new();
     for level in targets(ctx, p, services, true)? {
         for m in level {

@@ -29,12 +29,16 @@ pub fn finish(mut model: Value, name: &str, env: &BTreeMap<String, String>) -> R
         if let Some(deps) = m.get("depends_on").and_then(Value::as_object) {
             for d in deps.keys() {
                 if !names.contains(d) {
-                    bail!("service {sname:?} depends on undefined service {d:?}: invalid compose project");
+                    bail!(
+                        "service {sname:?} depends on undefined service {d:?}: invalid compose project"
+                    );
                 }
             }
         }
         if !m.contains_key("image") && !m.contains_key("build") {
-            bail!("service {sname:?} has neither an image nor a build context specified: invalid compose project");
+            bail!(
+                "service {sname:?} has neither an image nor a build context specified: invalid compose project"
+            );
         }
     }
     let mut networks = top_level(&model, "networks", name)?;
@@ -51,7 +55,12 @@ pub fn finish(mut model: Value, name: &str, env: &BTreeMap<String, String>) -> R
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let services: Map<String, Value> = sorted.into_iter().map(|(k, v)| (k, sort_keys(v))).collect();
     out.insert("services".into(), Value::Object(services));
-    for (k, m) in [("networks", networks), ("volumes", volumes), ("secrets", secrets), ("configs", configs)] {
+    for (k, m) in [
+        ("networks", networks),
+        ("volumes", volumes),
+        ("secrets", secrets),
+        ("configs", configs),
+    ] {
         if !m.is_empty() {
             out.insert(k.into(), sort_keys(Value::Object(m)));
         }
@@ -122,9 +131,15 @@ fn top_level(model: &Value, key: &str, project: &str) -> Result<Map<String, Valu
     };
     for (k, v) in m {
         let mut e = v.as_object().cloned().unwrap_or_default();
-        let external = e.get("external").is_some_and(|x| x.as_bool() == Some(true) || x.is_object());
+        let external = e
+            .get("external")
+            .is_some_and(|x| x.as_bool() == Some(true) || x.is_object());
         if !e.contains_key("name") {
-            let n = if external { k.clone() } else { format!("{project}_{k}") };
+            let n = if external {
+                k.clone()
+            } else {
+                format!("{project}_{k}")
+            };
             e.insert("name".into(), json!(n));
         }
         if let Some(l) = e.get("labels").cloned()
@@ -132,7 +147,9 @@ fn top_level(model: &Value, key: &str, project: &str) -> Result<Map<String, Valu
         {
             let mut lm = Map::new();
             for i in items {
-                let s = i.as_str().with_context(|| format!("{key}.{k}.labels items must be strings"))?;
+                let s = i
+                    .as_str()
+                    .with_context(|| format!("{key}.{k}.labels items must be strings"))?;
                 let (a, b) = s.split_once('=').unwrap_or((s, ""));
                 lm.insert(a.into(), json!(b));
             }
@@ -151,12 +168,23 @@ fn check_references(
     configs: &Map<String, Value>,
 ) -> Result<()> {
     for (name, s) in services {
-        for n in s.get("networks").and_then(Value::as_object).into_iter().flatten().map(|x| x.0) {
+        for n in s
+            .get("networks")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|x| x.0)
+        {
             if !networks.contains_key(n) {
                 bail!("service {name:?} refers to undefined network {n}: invalid compose project");
             }
         }
-        for v in s.get("volumes").and_then(Value::as_array).into_iter().flatten() {
+        for v in s
+            .get("volumes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if v.get("type").and_then(Value::as_str) == Some("volume")
                 && let Some(src) = v.get("source").and_then(Value::as_str)
                 && !volumes.contains_key(src)
@@ -169,7 +197,9 @@ fn check_references(
                 let src = e.get("source").and_then(Value::as_str).unwrap_or_default();
                 if !declared.contains_key(src) {
                     let what = key.trim_end_matches('s');
-                    bail!("service {name:?} refers to undefined {what} {src}: invalid compose project");
+                    bail!(
+                        "service {name:?} refers to undefined {what} {src}: invalid compose project"
+                    );
                 }
             }
         }

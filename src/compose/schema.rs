@@ -20,36 +20,133 @@ const TABLE: &[(&str, &[&str])] = &[
     (
         "services.*",
         &[
-            "annotations", "attach", "blkio_config", "build", "cap_add", "cap_drop", "cgroup",
-            "cgroup_parent", "command", "configs", "container_name", "cpu_count", "cpu_percent",
-            "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "cpu_shares", "cpus",
-            "cpuset", "credential_spec", "depends_on", "deploy", "develop", "device_cgroup_rules",
-            "devices", "dns", "dns_opt", "dns_search", "domainname", "entrypoint", "env_file",
-            "environment", "expose", "extends", "external_links", "extra_hosts", "gpus",
-            "group_add", "healthcheck", "hostname", "image", "init", "ipc", "isolation", "labels",
-            "links", "logging", "mac_address", "mem_limit", "mem_reservation", "mem_swappiness",
-            "memswap_limit", "network_mode", "networks", "oom_kill_disable", "oom_score_adj", "pid",
-            "pids_limit", "platform", "ports", "post_start", "pre_stop", "privileged", "profiles",
-            "pull_policy", "read_only", "restart", "runtime", "scale", "secrets", "security_opt",
-            "shm_size", "stdin_open", "stop_grace_period", "stop_signal", "storage_opt", "sysctls",
-            "tmpfs", "tty", "ulimits", "user", "userns_mode", "uts", "volumes", "volumes_from",
+            "annotations",
+            "attach",
+            "blkio_config",
+            "build",
+            "cap_add",
+            "cap_drop",
+            "cgroup",
+            "cgroup_parent",
+            "command",
+            "configs",
+            "container_name",
+            "cpu_count",
+            "cpu_percent",
+            "cpu_period",
+            "cpu_quota",
+            "cpu_rt_period",
+            "cpu_rt_runtime",
+            "cpu_shares",
+            "cpus",
+            "cpuset",
+            "credential_spec",
+            "depends_on",
+            "deploy",
+            "develop",
+            "device_cgroup_rules",
+            "devices",
+            "dns",
+            "dns_opt",
+            "dns_search",
+            "domainname",
+            "entrypoint",
+            "env_file",
+            "environment",
+            "expose",
+            "extends",
+            "external_links",
+            "extra_hosts",
+            "gpus",
+            "group_add",
+            "healthcheck",
+            "hostname",
+            "image",
+            "init",
+            "ipc",
+            "isolation",
+            "labels",
+            "links",
+            "logging",
+            "mac_address",
+            "mem_limit",
+            "mem_reservation",
+            "mem_swappiness",
+            "memswap_limit",
+            "network_mode",
+            "networks",
+            "oom_kill_disable",
+            "oom_score_adj",
+            "pid",
+            "pids_limit",
+            "platform",
+            "ports",
+            "post_start",
+            "pre_stop",
+            "privileged",
+            "profiles",
+            "pull_policy",
+            "read_only",
+            "restart",
+            "runtime",
+            "scale",
+            "secrets",
+            "security_opt",
+            "shm_size",
+            "stdin_open",
+            "stop_grace_period",
+            "stop_signal",
+            "storage_opt",
+            "sysctls",
+            "tmpfs",
+            "tty",
+            "ulimits",
+            "user",
+            "userns_mode",
+            "uts",
+            "volumes",
+            "volumes_from",
             "working_dir",
         ],
     ),
     (
         "services.*.build",
         &[
-            "context", "dockerfile", "dockerfile_inline", "args", "ssh", "cache_from", "cache_to",
-            "extra_hosts", "isolation", "labels", "network", "no_cache", "pull", "shm_size",
-            "target", "secrets", "tags", "platforms", "privileged", "additional_contexts",
+            "context",
+            "dockerfile",
+            "dockerfile_inline",
+            "args",
+            "ssh",
+            "cache_from",
+            "cache_to",
+            "extra_hosts",
+            "isolation",
+            "labels",
+            "network",
+            "no_cache",
+            "pull",
+            "shm_size",
+            "target",
+            "secrets",
+            "tags",
+            "platforms",
+            "privileged",
+            "additional_contexts",
         ],
     ),
     ("services.*.extends", &["service", "file"]),
     (
         "services.*.deploy",
         &[
-            "mode", "replicas", "labels", "resources", "restart_policy", "update_config",
-            "rollback_config", "placement", "endpoint_mode",
+            "mode",
+            "replicas",
+            "labels",
+            "resources",
+            "restart_policy",
+            "update_config",
+            "rollback_config",
+            "placement",
+            "endpoint_mode",
         ],
     ),
     ("services.*.deploy.resources", &["limits", "reservations"]),
@@ -68,25 +165,55 @@ const TABLE: &[(&str, &[&str])] = &[
     (
         "services.*.healthcheck",
         &[
-            "test", "interval", "timeout", "retries", "start_period", "start_interval", "disable",
+            "test",
+            "interval",
+            "timeout",
+            "retries",
+            "start_period",
+            "start_interval",
+            "disable",
         ],
     ),
-    ("services.*.depends_on.*", &["condition", "required", "restart"]),
+    (
+        "services.*.depends_on.*",
+        &["condition", "required", "restart"],
+    ),
     (
         "services.*.networks.*",
         &[
-            "aliases", "ipv4_address", "ipv6_address", "link_local_ips", "mac_address",
-            "priority", "driver_opts", "gw_priority",
+            "aliases",
+            "ipv4_address",
+            "ipv6_address",
+            "link_local_ips",
+            "mac_address",
+            "priority",
+            "driver_opts",
+            "gw_priority",
         ],
     ),
     (
         "services.*.ports.[]",
-        &["target", "published", "host_ip", "protocol", "mode", "name", "app_protocol"],
+        &[
+            "target",
+            "published",
+            "host_ip",
+            "protocol",
+            "mode",
+            "name",
+            "app_protocol",
+        ],
     ),
     (
         "services.*.volumes.[]",
         &[
-            "type", "source", "target", "read_only", "bind", "volume", "tmpfs", "consistency",
+            "type",
+            "source",
+            "target",
+            "read_only",
+            "bind",
+            "volume",
+            "tmpfs",
+            "consistency",
         ],
     ),
     (
@@ -109,8 +236,16 @@ const TABLE: &[(&str, &[&str])] = &[
     (
         "networks.*",
         &[
-            "name", "driver", "driver_opts", "external", "internal", "ipam", "labels",
-            "attachable", "enable_ipv6", "enable_ipv4",
+            "name",
+            "driver",
+            "driver_opts",
+            "external",
+            "internal",
+            "ipam",
+            "labels",
+            "attachable",
+            "enable_ipv6",
+            "enable_ipv4",
         ],
     ),
     ("networks.*.ipam", &["driver", "config", "options"]),
@@ -124,11 +259,28 @@ const TABLE: &[(&str, &[&str])] = &[
     ),
     (
         "secrets.*",
-        &["name", "file", "environment", "external", "labels", "content", "driver", "template_driver"],
+        &[
+            "name",
+            "file",
+            "environment",
+            "external",
+            "labels",
+            "content",
+            "driver",
+            "template_driver",
+        ],
     ),
     (
         "configs.*",
-        &["name", "file", "environment", "external", "labels", "content", "template_driver"],
+        &[
+            "name",
+            "file",
+            "environment",
+            "external",
+            "labels",
+            "content",
+            "template_driver",
+        ],
     ),
 ];
 
@@ -137,11 +289,17 @@ fn allowed(pattern: &str) -> Option<&'static [&'static str]> {
 }
 
 fn has_pattern(pattern: &str) -> bool {
-    TABLE.iter().any(|(p, _)| *p == pattern || p.starts_with(&format!("{pattern}.")))
+    TABLE
+        .iter()
+        .any(|(p, _)| *p == pattern || p.starts_with(&format!("{pattern}.")))
 }
 
 fn join(a: &str, b: &str) -> String {
-    if a.is_empty() { b.to_string() } else { format!("{a}.{b}") }
+    if a.is_empty() {
+        b.to_string()
+    } else {
+        format!("{a}.{b}")
+    }
 }
 
 /// Check every map of `v` against the table; the error names the key's path, the file and the line.
@@ -164,7 +322,9 @@ fn walk(v: &Value, pattern: &str, path: &str, file: &str, text: &str) -> Result<
                 if let Some(keys) = keys
                     && !keys.contains(&k.as_str())
                 {
-                    let at = line_of(text, &full).map(|l| format!(":{l}")).unwrap_or_default();
+                    let at = line_of(text, &full)
+                        .map(|l| format!(":{l}"))
+                        .unwrap_or_default();
                     bail!("{file}{at}: {full}: additional property {k} is not allowed");
                 }
                 let named = join(pattern, k);
@@ -212,7 +372,12 @@ pub fn line_of(text: &str, path: &str) -> Option<usize> {
             if found.is_some() && ind <= indent && !l.trim().is_empty() && !t.starts_with('#') {
                 break;
             }
-            let key = t.split(':').next().unwrap_or("").trim().trim_matches(['"', '\'']);
+            let key = t
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(['"', '\'']);
             if ind > indent && key == seg && t.contains(':') {
                 hit = Some((i, ind));
                 break;

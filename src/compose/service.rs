@@ -17,7 +17,10 @@ use std::path::PathBuf;
 const UNSUPPORTED: &[(&str, &str)] = &[
     ("devices", "berth refuses --device"),
     ("gpus", "berth has no GPU runtime"),
-    ("links", "legacy links are not supported; services reach each other by name"),
+    (
+        "links",
+        "legacy links are not supported; services reach each other by name",
+    ),
     ("external_links", "legacy links are not supported"),
     ("volumes_from", "--volumes-from is not supported"),
     ("cgroup_parent", "--cgroup-parent is not supported"),
@@ -26,7 +29,10 @@ const UNSUPPORTED: &[(&str, &str)] = &[
     ("isolation", "only the default isolation exists on Linux"),
     ("storage_opt", "--storage-opt is not supported"),
     ("blkio_config", "block I/O limits are not supported"),
-    ("device_cgroup_rules", "device cgroup rules are not supported"),
+    (
+        "device_cgroup_rules",
+        "device cgroup rules are not supported",
+    ),
     ("credential_spec", "credential specs are Windows-only"),
     ("mem_reservation", "memory reservations are not supported"),
     ("mem_swappiness", "--memory-swappiness is not supported"),
@@ -51,7 +57,10 @@ pub fn parse_bytes(v: &Value, key: &str) -> Result<u64> {
         return Ok(n);
     }
     let s = scalar(v).trim().to_lowercase();
-    let s = s.strip_suffix('b').filter(|x| x.ends_with(['k', 'm', 'g', 't'])).unwrap_or(&s);
+    let s = s
+        .strip_suffix('b')
+        .filter(|x| x.ends_with(['k', 'm', 'g', 't']))
+        .unwrap_or(&s);
     let (num, mult) = match s.chars().last() {
         Some('k') => (&s[..s.len() - 1], 1u64 << 10),
         Some('m') => (&s[..s.len() - 1], 1 << 20),
@@ -60,7 +69,9 @@ pub fn parse_bytes(v: &Value, key: &str) -> Result<u64> {
         Some('b') => (&s[..s.len() - 1], 1),
         _ => (s, 1),
     };
-    let n: f64 = num.parse().with_context(|| format!("{key}: invalid size {}", scalar(v)))?;
+    let n: f64 = num
+        .parse()
+        .with_context(|| format!("{key}: invalid size {}", scalar(v)))?;
     Ok((n * mult as f64) as u64)
 }
 
@@ -77,10 +88,14 @@ pub fn parse_duration(v: &Value, key: &str) -> Result<std::time::Duration> {
         bail!(bad());
     }
     while !rest.is_empty() {
-        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         let num: f64 = rest[..n].parse().with_context(bad)?;
         rest = &rest[n..];
-        let u = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let u = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let mult = match &rest[..u] {
             "h" => 3600.0,
             "m" => 60.0,
@@ -97,7 +112,9 @@ pub fn parse_duration(v: &Value, key: &str) -> Result<std::time::Duration> {
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array).map(|a| a.iter().map(scalar).collect()).unwrap_or_default()
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().map(scalar).collect())
+        .unwrap_or_default()
 }
 
 fn string(v: Option<&Value>) -> Option<String> {
@@ -110,7 +127,11 @@ fn boolean(v: Option<&Value>) -> bool {
 
 /// The name of container `n` of a service (docker: `<project>-<service>-<n>`, or `container_name`).
 pub fn container_name(p: &Project, service: &str, n: u32) -> String {
-    match p.service(service).and_then(|s| s.get("container_name")).and_then(Value::as_str) {
+    match p
+        .service(service)
+        .and_then(|s| s.get("container_name"))
+        .and_then(Value::as_str)
+    {
         Some(c) => c.to_string(),
         None => format!("{}-{service}-{n}", p.name),
     }
@@ -141,7 +162,11 @@ pub fn networks(svc: &Value) -> Vec<(String, Value)> {
 
 /// The image a service runs (its own, or `<project>-<service>` for a built one, as compose names it).
 pub fn image_name(p: &Project, service: &str) -> String {
-    match p.service(service).and_then(|s| s.get("image")).and_then(Value::as_str) {
+    match p
+        .service(service)
+        .and_then(|s| s.get("image"))
+        .and_then(Value::as_str)
+    {
         Some(i) => i.to_string(),
         None => format!("{}-{service}", p.name),
     }
@@ -177,7 +202,9 @@ pub fn container_config(
     number: u32,
     oneoff: bool,
 ) -> Result<ContainerConfig> {
-    let svc = p.service(service).with_context(|| format!("no such service: {service}"))?;
+    let svc = p
+        .service(service)
+        .with_context(|| format!("no such service: {service}"))?;
     let at = |k: &str| format!("services.{service}.{k}");
     for (k, why) in UNSUPPORTED {
         if svc.get(*k).is_some() {
@@ -220,7 +247,7 @@ pub fn container_config(
             Some((first, rest)) => {
                 c.entrypoint = Some(first.clone());
                 let mut cmd = rest.to_vec();
-                cmd.extend(c.cmd.drain(..));
+                cmd.append(&mut c.cmd);
                 c.cmd = cmd;
             }
         }
@@ -229,7 +256,11 @@ pub fn container_config(
         c.stop_timeout = Some(parse_duration(g, &at("stop_grace_period"))?.as_secs() as i64);
     }
     if let Some(o) = svc.get("oom_score_adj") {
-        c.oom_score_adj = Some(o.as_i64().with_context(|| format!("{}: must be a number", at("oom_score_adj")))? as i32);
+        c.oom_score_adj = Some(
+            o.as_i64()
+                .with_context(|| format!("{}: must be a number", at("oom_score_adj")))?
+                as i32,
+        );
     }
     c.labels = service_labels(p, service, svc, number, oneoff);
     c.annotations = map_of(svc.get("annotations"));
@@ -242,15 +273,32 @@ pub fn container_config(
         c.shm_size = Some(parse_bytes(s, &at("shm_size"))?);
     }
     c.namespaces.pid = ns_mode(p, svc.get("pid"), &["host"], &at("pid"))?;
-    c.namespaces.ipc = ns_mode(p, svc.get("ipc"), &["host", "private", "shareable", "none"], &at("ipc"))?;
+    c.namespaces.ipc = ns_mode(
+        p,
+        svc.get("ipc"),
+        &["host", "private", "shareable", "none"],
+        &at("ipc"),
+    )?;
     if let Some(l) = svc.get("logging") {
-        let driver = l.get("driver").and_then(Value::as_str).unwrap_or("json-file");
+        let driver = l
+            .get("driver")
+            .and_then(Value::as_str)
+            .unwrap_or("json-file");
         if driver != "json-file" {
-            bail!("{}: logging driver {driver:?} is not supported by berth (json-file only)", at("logging.driver"));
+            bail!(
+                "{}: logging driver {driver:?} is not supported by berth (json-file only)",
+                at("logging.driver")
+            );
         }
     }
-    if svc.get("healthcheck").is_some_and(|h| !boolean(h.get("disable"))) {
-        bail!("{}: health checks are not supported by this berth", at("healthcheck"));
+    if svc
+        .get("healthcheck")
+        .is_some_and(|h| !boolean(h.get("disable")))
+    {
+        bail!(
+            "{}: health checks are not supported by this berth",
+            at("healthcheck")
+        );
     }
     super::mounts::apply(p, service, svc, &mut c)?;
     network(p, service, svc, &mut c)?;
@@ -263,7 +311,13 @@ fn map_of(v: Option<&Value>) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-fn service_labels(p: &Project, service: &str, svc: &Value, n: u32, oneoff: bool) -> BTreeMap<String, String> {
+fn service_labels(
+    p: &Project,
+    service: &str,
+    svc: &Value,
+    n: u32,
+    oneoff: bool,
+) -> BTreeMap<String, String> {
     let mut l = map_of(svc.get("labels"));
     let deps: Vec<String> = svc
         .get("depends_on")
@@ -271,19 +325,29 @@ fn service_labels(p: &Project, service: &str, svc: &Value, n: u32, oneoff: bool)
         .map(|m| {
             m.iter()
                 .map(|(d, spec)| {
-                    let cond = spec.get("condition").and_then(Value::as_str).unwrap_or("service_started");
+                    let cond = spec
+                        .get("condition")
+                        .and_then(Value::as_str)
+                        .unwrap_or("service_started");
                     format!("{d}:{cond}:{}", boolean(spec.get("restart")))
                 })
                 .collect()
         })
         .unwrap_or_default();
-    let files: Vec<String> = p.config_files.iter().map(|f| f.display().to_string()).collect();
+    let files: Vec<String> = p
+        .config_files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect();
     for (k, v) in [
         (labels::PROJECT, p.name.clone()),
         (labels::SERVICE, service.to_string()),
         (labels::NUMBER, n.to_string()),
         (labels::HASH, config_hash(svc)),
-        (labels::ONEOFF, if oneoff { "True" } else { "False" }.to_string()),
+        (
+            labels::ONEOFF,
+            if oneoff { "True" } else { "False" }.to_string(),
+        ),
         (labels::WORKING_DIR, p.working_dir.display().to_string()),
         (labels::CONFIG_FILES, files.join(",")),
         (labels::DEPENDS_ON, deps.join(",")),
@@ -297,14 +361,27 @@ fn service_labels(p: &Project, service: &str, svc: &Value, n: u32, oneoff: bool)
 
 fn restart(svc: &Value, key: &str) -> Result<RestartPolicy> {
     let Some(r) = string(svc.get("restart")) else {
-        return Ok(RestartPolicy { name: "no".into(), max_retries: 0 });
+        return Ok(RestartPolicy {
+            name: "no".into(),
+            max_retries: 0,
+        });
     };
     let (name, n) = r.split_once(':').unwrap_or((&r, ""));
-    if !matches!(name, "no" | "always" | "on-failure" | "unless-stopped") || (!n.is_empty() && name != "on-failure") {
+    if !matches!(name, "no" | "always" | "on-failure" | "unless-stopped")
+        || (!n.is_empty() && name != "on-failure")
+    {
         bail!("{key}: invalid restart policy {r:?}");
     }
-    let max_retries = if n.is_empty() { 0 } else { n.parse().with_context(|| format!("{key}: invalid restart policy {r:?}"))? };
-    Ok(RestartPolicy { name: name.into(), max_retries })
+    let max_retries = if n.is_empty() {
+        0
+    } else {
+        n.parse()
+            .with_context(|| format!("{key}: invalid restart policy {r:?}"))?
+    };
+    Ok(RestartPolicy {
+        name: name.into(),
+        max_retries,
+    })
 }
 
 fn security(c: &mut ContainerConfig, svc: &Value, key: &str) -> Result<()> {
@@ -323,29 +400,52 @@ fn security(c: &mut ContainerConfig, svc: &Value, key: &str) -> Result<()> {
 
 fn limits(c: &mut ContainerConfig, svc: &Value, service: &str) -> Result<()> {
     let at = |k: &str| format!("services.{service}.{k}");
-    let lim = svc.get("deploy").and_then(|d| d.get("resources")).and_then(|r| r.get("limits"));
-    if svc.get("deploy").and_then(|d| d.get("resources")).and_then(|r| r.get("reservations")).is_some() {
-        bail!("{}: not supported by berth (no reservations, only limits)", at("deploy.resources.reservations"));
+    let lim = svc
+        .get("deploy")
+        .and_then(|d| d.get("resources"))
+        .and_then(|r| r.get("limits"));
+    if svc
+        .get("deploy")
+        .and_then(|d| d.get("resources"))
+        .and_then(|r| r.get("reservations"))
+        .is_some()
+    {
+        bail!(
+            "{}: not supported by berth (no reservations, only limits)",
+            at("deploy.resources.reservations")
+        );
     }
     let cpus = lim.and_then(|l| l.get("cpus")).or(svc.get("cpus"));
     if let Some(v) = cpus {
-        let f: f64 = scalar(v).parse().with_context(|| format!("{}: invalid number of CPUs", at("cpus")))?;
+        let f: f64 = scalar(v)
+            .parse()
+            .with_context(|| format!("{}: invalid number of CPUs", at("cpus")))?;
         c.resources.nano_cpus = Some((f * 1e9) as i64);
     }
     let mem = lim.and_then(|l| l.get("memory")).or(svc.get("mem_limit"));
     if let Some(v) = mem {
         let m = parse_bytes(v, &at("deploy.resources.limits.memory"))?;
         if m < 6 << 20 {
-            bail!("{}: Minimum memory limit allowed is 6MB", at("deploy.resources.limits.memory"));
+            bail!(
+                "{}: Minimum memory limit allowed is 6MB",
+                at("deploy.resources.limits.memory")
+            );
         }
         c.resources.memory = Some(m as i64);
     }
     if let Some(v) = svc.get("memswap_limit") {
-        c.resources.memory_swap = Some(if scalar(v) == "-1" { -1 } else { parse_bytes(v, &at("memswap_limit"))? as i64 });
+        c.resources.memory_swap = Some(if scalar(v) == "-1" {
+            -1
+        } else {
+            parse_bytes(v, &at("memswap_limit"))? as i64
+        });
     }
     let pids = lim.and_then(|l| l.get("pids")).or(svc.get("pids_limit"));
     if let Some(v) = pids {
-        c.resources.pids_limit = Some(v.as_i64().with_context(|| format!("{}: must be a number", at("pids_limit")))?);
+        c.resources.pids_limit = Some(
+            v.as_i64()
+                .with_context(|| format!("{}: must be a number", at("pids_limit")))?,
+        );
     }
     if let Some(v) = svc.get("cpu_shares") {
         c.resources.cpu_shares = v.as_u64();
@@ -356,10 +456,26 @@ fn limits(c: &mut ContainerConfig, svc: &Value, service: &str) -> Result<()> {
 
 fn ulimits(svc: &Value, key: &str) -> Result<Vec<Ulimit>> {
     let mut out = Vec::new();
-    for (name, v) in svc.get("ulimits").and_then(Value::as_object).into_iter().flatten() {
-        let num = |x: Option<&Value>| x.and_then(Value::as_u64).with_context(|| format!("{key}.{name}: must be a number or soft/hard"));
-        let (soft, hard) = if v.is_object() { (num(v.get("soft"))?, num(v.get("hard"))?) } else { (num(Some(v))?, num(Some(v))?) };
-        out.push(Ulimit { name: name.clone(), soft, hard });
+    for (name, v) in svc
+        .get("ulimits")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let num = |x: Option<&Value>| {
+            x.and_then(Value::as_u64)
+                .with_context(|| format!("{key}.{name}: must be a number or soft/hard"))
+        };
+        let (soft, hard) = if v.is_object() {
+            (num(v.get("soft"))?, num(v.get("hard"))?)
+        } else {
+            (num(Some(v))?, num(Some(v))?)
+        };
+        out.push(Ulimit {
+            name: name.clone(),
+            soft,
+            hard,
+        });
     }
     Ok(out)
 }
@@ -398,37 +514,66 @@ fn network(p: &Project, service: &str, svc: &Value, c: &mut ContainerConfig) -> 
         c.network = resource_name(p, "networks", &key);
         c.net.aliases = aliases(service, &opts);
         if let Some(ip) = opts.get("ipv4_address").and_then(Value::as_str) {
-            c.net.ip = Some(ip.parse().with_context(|| format!("{}: invalid IPv4 address {ip}", at(&format!("networks.{key}.ipv4_address"))))?);
+            c.net.ip = Some(ip.parse().with_context(|| {
+                format!(
+                    "{}: invalid IPv4 address {ip}",
+                    at(&format!("networks.{key}.ipv4_address"))
+                )
+            })?);
         }
         if opts.get("ipv6_address").is_some() {
-            bail!("{}: not supported by berth (no IPv6 networks)", at(&format!("networks.{key}.ipv6_address")));
+            bail!(
+                "{}: not supported by berth (no IPv6 networks)",
+                at(&format!("networks.{key}.ipv6_address"))
+            );
         }
     }
     c.net.mac_address = string(svc.get("mac_address"));
-    for e in svc.get("ports").and_then(Value::as_array).into_iter().flatten() {
+    for e in svc
+        .get("ports")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         c.net.ports.extend(port(e, &at("ports"))?);
     }
     for e in strings(svc.get("expose")) {
         let (ports, proto) = e.split_once('/').unwrap_or((&e, "tcp"));
         let (a, b) = ports.split_once('-').unwrap_or((ports, ports));
-        let (a, b): (u16, u16) = (a.parse().with_context(|| format!("{}: invalid port {e}", at("expose")))?, b.parse().with_context(|| format!("{}: invalid port {e}", at("expose")))?);
+        let (a, b): (u16, u16) = (
+            a.parse()
+                .with_context(|| format!("{}: invalid port {e}", at("expose")))?,
+            b.parse()
+                .with_context(|| format!("{}: invalid port {e}", at("expose")))?,
+        );
         for x in a..=b {
-            c.exposed_ports.push(format!("{x}/{}", proto.to_lowercase()));
+            c.exposed_ports
+                .push(format!("{x}/{}", proto.to_lowercase()));
         }
     }
     let mut dns = DnsOptions::default();
     for s in strings(svc.get("dns")) {
-        dns.servers.push(s.parse().with_context(|| format!("{}: invalid IP address {s}", at("dns")))?);
+        dns.servers.push(
+            s.parse()
+                .with_context(|| format!("{}: invalid IP address {s}", at("dns")))?,
+        );
     }
     dns.search = strings(svc.get("dns_search"));
     dns.options = strings(svc.get("dns_opt"));
     c.net.dns = dns;
     for h in strings(svc.get("extra_hosts")) {
-        let (name, target) = h.split_once('=').with_context(|| format!("{}: invalid host {h}", at("extra_hosts")))?;
+        let (name, target) = h
+            .split_once('=')
+            .with_context(|| format!("{}: invalid host {h}", at("extra_hosts")))?;
         let t = if target == "host-gateway" {
             HostTarget::HostGateway
         } else {
-            HostTarget::Ip(target.trim_matches(['[', ']']).parse().with_context(|| format!("{}: invalid IP address in {h}", at("extra_hosts")))?)
+            HostTarget::Ip(
+                target
+                    .trim_matches(['[', ']'])
+                    .parse()
+                    .with_context(|| format!("{}: invalid IP address in {h}", at("extra_hosts")))?,
+            )
         };
         c.net.extra_hosts.push((name.to_string(), t));
     }
@@ -444,31 +589,67 @@ pub fn aliases(service: &str, opts: &Value) -> Vec<String> {
 
 fn port(e: &Value, key: &str) -> Result<Vec<PortMapping>> {
     let target = e.get("target").map(scalar).unwrap_or_default();
-    let target: u16 = target.parse().with_context(|| format!("{key}: invalid target port {target:?}"))?;
+    let target: u16 = target
+        .parse()
+        .with_context(|| format!("{key}: invalid target port {target:?}"))?;
     let proto = match e.get("protocol").and_then(Value::as_str).unwrap_or("tcp") {
         "tcp" => Proto::Tcp,
         "udp" => Proto::Udp,
         other => bail!("{key}: unsupported protocol {other:?}"),
     };
-    if e.get("mode").and_then(Value::as_str).is_some_and(|m| m != "ingress" && m != "host") {
+    if e.get("mode")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m != "ingress" && m != "host")
+    {
         bail!("{key}: invalid port mode");
     }
-    let host_ip = match e.get("host_ip").and_then(Value::as_str).filter(|s| !s.is_empty()) {
-        Some(ip) => Some(ip.parse().with_context(|| format!("{key}: invalid host IP {ip}"))?),
+    let host_ip = match e
+        .get("host_ip")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        Some(ip) => Some(
+            ip.parse()
+                .with_context(|| format!("{key}: invalid host IP {ip}"))?,
+        ),
         None => None,
     };
     let published = e.get("published").map(scalar).unwrap_or_default();
-    let (a, b) = published.split_once('-').unwrap_or((&published, &published));
+    let (a, b) = published
+        .split_once('-')
+        .unwrap_or((&published, &published));
     let parse = |s: &str| -> Result<u16> {
-        if s.is_empty() { Ok(0) } else { s.parse().with_context(|| format!("{key}: invalid published port {published:?}")) }
+        if s.is_empty() {
+            Ok(0)
+        } else {
+            s.parse()
+                .with_context(|| format!("{key}: invalid published port {published:?}"))
+        }
     };
     let (a, b) = (parse(a)?, parse(b)?);
     // A published range for one target: the first port of the range (docker picks a free one).
     let _ = b;
-    Ok(vec![PortMapping { host_ip, host_port: a, container_port: target, proto }])
+    Ok(vec![PortMapping {
+        host_ip,
+        host_port: a,
+        container_port: target,
+        proto,
+    }])
 }
 
 /// A mount request of a service (used by mounts.rs).
-pub fn mount(kind: MountKind, source: String, target: String, readonly: bool, options: Vec<String>) -> MountRequest {
-    MountRequest { kind, source, target, readonly, options }
+pub fn mount(
+    kind: MountKind,
+    source: String,
+    target: String,
+    readonly: bool,
+    options: Vec<String>,
+) -> MountRequest {
+    MountRequest {
+        kind,
+        source,
+        target,
+        readonly,
+        options,
+    }
 }

@@ -35,7 +35,11 @@ pub fn selection(p: &Project, named: &[String], with_deps: bool) -> Result<Vec<S
             bail!("no such service: {n}");
         }
     }
-    let mut out: BTreeSet<String> = if named.is_empty() { all.iter().cloned().collect() } else { named.iter().cloned().collect() };
+    let mut out: BTreeSet<String> = if named.is_empty() {
+        all.iter().cloned().collect()
+    } else {
+        named.iter().cloned().collect()
+    };
     if with_deps {
         let mut todo: Vec<String> = out.iter().cloned().collect();
         while let Some(s) = todo.pop() {
@@ -64,11 +68,16 @@ pub fn levels(p: &Project, services: &[String]) -> Result<Vec<Vec<String>>> {
     let mut left: Vec<String> = services.to_vec();
     let mut out = Vec::new();
     while !left.is_empty() {
-        let (ready, rest): (Vec<String>, Vec<String>) = left
-            .into_iter()
-            .partition(|s| deps(p, s).iter().all(|d| done.contains(d) || !services.contains(d)));
+        let (ready, rest): (Vec<String>, Vec<String>) = left.into_iter().partition(|s| {
+            deps(p, s)
+                .iter()
+                .all(|d| done.contains(d) || !services.contains(d))
+        });
         if ready.is_empty() {
-            bail!("dependency cycle detected between services: {}", rest.join(", "));
+            bail!(
+                "dependency cycle detected between services: {}",
+                rest.join(", ")
+            );
         }
         done.extend(ready.iter().cloned());
         out.push(ready);
@@ -78,7 +87,12 @@ pub fn levels(p: &Project, services: &[String]) -> Result<Vec<Vec<String>>> {
 }
 
 /// Create (or find) the project's networks and volumes that `services` use.
-pub fn ensure_resources(ctx: &Context, p: &Project, services: &[String], ev: &dyn Events) -> Result<()> {
+pub fn ensure_resources(
+    ctx: &Context,
+    p: &Project,
+    services: &[String],
+    ev: &dyn Events,
+) -> Result<()> {
     let mut nets = BTreeSet::new();
     let mut vols = BTreeSet::new();
     for s in services {
@@ -86,7 +100,12 @@ pub fn ensure_resources(ctx: &Context, p: &Project, services: &[String], ev: &dy
         if svc.get("network_mode").is_none() {
             nets.extend(service::networks(svc).into_iter().map(|(k, _)| k));
         }
-        for v in svc.get("volumes").and_then(Value::as_array).into_iter().flatten() {
+        for v in svc
+            .get("volumes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if v.get("type").and_then(Value::as_str) == Some("volume")
                 && let Some(src) = v.get("source").and_then(Value::as_str)
             {
@@ -104,7 +123,8 @@ pub fn ensure_resources(ctx: &Context, p: &Project, services: &[String], ev: &dy
 }
 
 fn external(decl: Option<&Value>) -> bool {
-    decl.and_then(|d| d.get("external")).is_some_and(|x| x.as_bool() == Some(true) || x.is_object())
+    decl.and_then(|d| d.get("external"))
+        .is_some_and(|x| x.as_bool() == Some(true) || x.is_object())
 }
 
 fn network(ctx: &Context, p: &Project, key: &str, ev: &dyn Events) -> Result<()> {
@@ -126,18 +146,32 @@ fn network(ctx: &Context, p: &Project, key: &str, ev: &dyn Events) -> Result<()>
     let mut labels: BTreeMap<String, String> = decl
         .and_then(|d| d.get("labels"))
         .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), super::normalize::scalar(v))).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), super::normalize::scalar(v)))
+                .collect()
+        })
         .unwrap_or_default();
     labels.insert(labels::PROJECT.into(), p.name.clone());
     labels.insert(labels::NETWORK.into(), key.into());
     labels.insert(labels::VERSION.into(), super::COMPOSE_VERSION.into());
-    let ipam = decl.and_then(|d| d.get("ipam")).and_then(|i| i.get("config")).and_then(Value::as_array).and_then(|c| c.first());
-    let subnet = match ipam.and_then(|c| c.get("subnet")).and_then(Value::as_str) {
-        Some(s) => Some(s.parse().map_err(|e| anyhow::anyhow!("{at}.ipam.config.subnet: invalid subnet {s:?}: {e}"))?),
-        None => None,
-    };
+    let ipam = decl
+        .and_then(|d| d.get("ipam"))
+        .and_then(|i| i.get("config"))
+        .and_then(Value::as_array)
+        .and_then(|c| c.first());
+    let subnet =
+        match ipam.and_then(|c| c.get("subnet")).and_then(Value::as_str) {
+            Some(s) => Some(s.parse().map_err(|e| {
+                anyhow::anyhow!("{at}.ipam.config.subnet: invalid subnet {s:?}: {e}")
+            })?),
+            None => None,
+        };
     let gateway = match ipam.and_then(|c| c.get("gateway")).and_then(Value::as_str) {
-        Some(s) => Some(s.parse().with_context(|| format!("{at}.ipam.config.gateway: invalid gateway {s:?}"))?),
+        Some(s) => Some(
+            s.parse()
+                .with_context(|| format!("{at}.ipam.config.gateway: invalid gateway {s:?}"))?,
+        ),
         None => None,
     };
     ev.event("Network", &name, "Creating");
@@ -148,7 +182,10 @@ fn network(ctx: &Context, p: &Project, key: &str, ev: &dyn Events) -> Result<()>
             driver: Some("bridge".into()),
             subnet,
             gateway,
-            internal: decl.and_then(|d| d.get("internal")).and_then(Value::as_bool).unwrap_or(false),
+            internal: decl
+                .and_then(|d| d.get("internal"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             labels,
             options: BTreeMap::new(),
         },
@@ -176,24 +213,37 @@ fn volume(ctx: &Context, p: &Project, key: &str, ev: &dyn Events) -> Result<()> 
     let mut labels: BTreeMap<String, String> = decl
         .and_then(|d| d.get("labels"))
         .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), super::normalize::scalar(v))).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), super::normalize::scalar(v)))
+                .collect()
+        })
         .unwrap_or_default();
     labels.insert(labels::PROJECT.into(), p.name.clone());
     labels.insert(labels::VOLUME.into(), key.into());
     labels.insert(labels::VERSION.into(), super::COMPOSE_VERSION.into());
     ev.event("Volume", &name, "Creating");
-    vol::create(&ctx.paths, &name, labels, false).with_context(|| format!("creating volume {name}"))?;
+    vol::create(&ctx.paths, &name, labels, false)
+        .with_context(|| format!("creating volume {name}"))?;
     ev.event("Volume", &name, "Created");
     Ok(())
 }
 
 /// Resolve (pull when missing) every image the services need, once each.
-pub fn images(ctx: &Context, p: &Project, services: &[String], policy: PullPolicy, ev: &dyn Events) -> Result<BTreeMap<String, ImageInfo>> {
+pub fn images(
+    ctx: &Context,
+    p: &Project,
+    services: &[String],
+    policy: PullPolicy,
+    ev: &dyn Events,
+) -> Result<BTreeMap<String, ImageInfo>> {
     let mut out = BTreeMap::new();
     for s in services {
         let svc = p.service(s).context("service vanished")?;
         if svc.get("image").is_none() {
-            bail!("service {s:?} has only a build: section, and this berth cannot build images (build it, tag it and set image:)");
+            bail!(
+                "service {s:?} has only a build: section, and this berth cannot build images (build it, tag it and set image:)"
+            );
         }
         let name = service::image_name(p, s);
         if out.contains_key(&name) {
@@ -228,10 +278,14 @@ pub fn up(ctx: &Context, p: &Project, o: &UpOptions, ev: &dyn Events) -> Result<
     }
     let existing = members(ctx, &p.name, true)?;
     let known = p.service_names();
-    for m in existing.iter().filter(|m| !m.oneoff && !known.contains(&m.service)) {
+    for m in existing
+        .iter()
+        .filter(|m| !m.oneoff && !known.contains(&m.service))
+    {
         if o.remove_orphans {
             ev.event("Container", &m.name, "Removing");
-            ctr::remove(ctx, &m.id, true, false).with_context(|| format!("removing orphan container {}", m.name))?;
+            ctr::remove(ctx, &m.id, true, false)
+                .with_context(|| format!("removing orphan container {}", m.name))?;
             ev.event("Container", &m.name, "Removed");
         } else {
             ev.warn(&format!(
@@ -251,7 +305,13 @@ pub fn up(ctx: &Context, p: &Project, o: &UpOptions, ev: &dyn Events) -> Result<
                     scope.spawn(move || converge(ctx, p, s, o, existing, imgs, ev))
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a service thread panicked")))).collect()
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(anyhow::anyhow!("a service thread panicked")))
+                })
+                .collect()
         });
         for r in results {
             r?;
@@ -273,12 +333,20 @@ fn converge(
     let svc = p.service(s).context("service vanished")?;
     let want = o.scale.get(s).copied().unwrap_or_else(|| replicas(svc));
     if want > 1 && svc.get("container_name").is_some() {
-        bail!("services.{s}: container_name {:?} cannot be used with more than one container", svc["container_name"]);
+        bail!(
+            "services.{s}: container_name {:?} cannot be used with more than one container",
+            svc["container_name"]
+        );
     }
     let hash = config_hash(svc);
-    let mut mine: Vec<&Member> = existing.iter().filter(|m| m.service == s && !m.oneoff).collect();
+    let mut mine: Vec<&Member> = existing
+        .iter()
+        .filter(|m| m.service == s && !m.oneoff)
+        .collect();
     mine.sort_by_key(|m| m.number);
-    let img = imgs.get(&service::image_name(p, s)).context("image not resolved")?;
+    let img = imgs
+        .get(&service::image_name(p, s))
+        .context("image not resolved")?;
     for extra in mine.iter().filter(|m| m.number > want) {
         ev.event("Container", &extra.name, "Stopping");
         ctr::stop(ctx, &extra.id, None, None)?;
@@ -292,7 +360,12 @@ fn converge(
         let current = mine.iter().find(|m| m.number == n);
         let id = match current {
             Some(m) if (m.hash == hash && !o.force_recreate) || o.no_recreate => {
-                if o.no_start || matches!(m.status, Status::Running | Status::Restarting | Status::Paused) {
+                if o.no_start
+                    || matches!(
+                        m.status,
+                        Status::Running | Status::Restarting | Status::Paused
+                    )
+                {
                     ev.event("Container", &m.name, "Running");
                     continue;
                 }
@@ -300,8 +373,10 @@ fn converge(
             }
             Some(m) => {
                 ev.event("Container", &m.name, "Recreate");
-                ctr::stop(ctx, &m.id, None, None).with_context(|| format!("stopping {}", m.name))?;
-                ctr::remove(ctx, &m.id, true, false).with_context(|| format!("removing {}", m.name))?;
+                ctr::stop(ctx, &m.id, None, None)
+                    .with_context(|| format!("stopping {}", m.name))?;
+                ctr::remove(ctx, &m.id, true, false)
+                    .with_context(|| format!("removing {}", m.name))?;
                 let id = create(ctx, p, s, n, img)?;
                 ev.event("Container", &m.name, "Recreated");
                 id
@@ -334,15 +409,26 @@ pub fn create(ctx: &Context, p: &Project, s: &str, n: u32, img: &ImageInfo) -> R
 /// Start a service's container and attach its other networks.
 pub fn start(ctx: &Context, p: &Project, s: &str, id: &str, ev: &dyn Events) -> Result<()> {
     let svc = p.service(s).context("service vanished")?;
-    let name = ctr::get(ctx, id).map(|x| x.record.name).unwrap_or_else(|_| id.to_string());
+    let name = ctr::get(ctx, id)
+        .map(|x| x.record.name)
+        .unwrap_or_else(|_| id.to_string());
     ev.event("Container", &name, "Starting");
-    ctr::start(ctx, id, false).with_context(|| format!("service {s:?}: starting container {name}"))?;
+    ctr::start(ctx, id, false)
+        .with_context(|| format!("service {s:?}: starting container {name}"))?;
     if svc.get("network_mode").is_none() {
         for (key, opts) in service::networks(svc).into_iter().skip(1) {
             let net = resource_name(p, "networks", &key);
-            let (cid, cname, netns) = crate::engine::network::find_attached_container(&ctx.paths, id)?;
-            crate::engine::network::connect(&ctx.paths, &net, &cid, &cname, &netns, &service::aliases(s, &opts))
-                .with_context(|| format!("service {s:?}: connecting {name} to network {net}"))?;
+            let (cid, cname, netns) =
+                crate::engine::network::find_attached_container(&ctx.paths, id)?;
+            crate::engine::network::connect(
+                &ctx.paths,
+                &net,
+                &cid,
+                &cname,
+                &netns,
+                &service::aliases(s, &opts),
+            )
+            .with_context(|| format!("service {s:?}: connecting {name} to network {net}"))?;
         }
     }
     ev.event("Container", &name, "Started");
@@ -352,10 +438,24 @@ pub fn start(ctx: &Context, p: &Project, s: &str, id: &str, ev: &dyn Events) -> 
 /// Wait for the conditions of `s`'s dependencies (`service_started` holds once they were started).
 fn wait_dependencies(ctx: &Context, p: &Project, s: &str, ev: &dyn Events) -> Result<()> {
     let svc = p.service(s).context("service vanished")?;
-    for (d, spec) in svc.get("depends_on").and_then(Value::as_object).into_iter().flatten() {
-        let cond = spec.get("condition").and_then(Value::as_str).unwrap_or("service_started");
-        let required = spec.get("required").and_then(Value::as_bool).unwrap_or(true);
-        let ms: Vec<Member> = members(ctx, &p.name, true)?.into_iter().filter(|m| &m.service == d && !m.oneoff).collect();
+    for (d, spec) in svc
+        .get("depends_on")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let cond = spec
+            .get("condition")
+            .and_then(Value::as_str)
+            .unwrap_or("service_started");
+        let required = spec
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        let ms: Vec<Member> = members(ctx, &p.name, true)?
+            .into_iter()
+            .filter(|m| &m.service == d && !m.oneoff)
+            .collect();
         match cond {
             "service_started" => {}
             "service_completed_successfully" => {

@@ -43,7 +43,10 @@ extern "C" fn on_sigint(_: libc::c_int) {
 /// The prefix docker compose gives a container's lines: its name without the project
 /// (`web-1`), padded to the longest of the project's.
 fn short(p: &Project, m: &Member) -> String {
-    m.name.strip_prefix(&format!("{}-", p.name)).unwrap_or(&m.name).to_string()
+    m.name
+        .strip_prefix(&format!("{}-", p.name))
+        .unwrap_or(&m.name)
+        .to_string()
 }
 
 /// Copy one container's log into `out`, each line prefixed; returns when the log ends (with
@@ -59,7 +62,11 @@ fn pump(
     ctr::logs(ctx, id, o, &mut |e| {
         let _g = out.lock();
         let mut w = std::io::stdout().lock();
-        let ts = if timestamps { format!("{} ", e.time) } else { String::new() };
+        let ts = if timestamps {
+            format!("{} ", e.time)
+        } else {
+            String::new()
+        };
         for line in e.log.split_inclusive('\n') {
             write!(w, "{prefix}{ts}{line}")?;
         }
@@ -74,21 +81,34 @@ fn pump(
 fn prefixes(p: &Project, ms: &[Member], off: bool) -> Vec<String> {
     let width = ms.iter().map(|m| short(p, m).len()).max().unwrap_or(0);
     ms.iter()
-        .map(|m| if off { String::new() } else { format!("{:<width$}  | ", short(p, m)) })
+        .map(|m| {
+            if off {
+                String::new()
+            } else {
+                format!("{:<width$}  | ", short(p, m))
+            }
+        })
         .collect()
 }
 
 pub(super) fn logs(ctx: &Context, p: &Project, a: &LogsArgs) -> Result<i32> {
     let tail = match a.tail.as_str() {
         "all" | "" | "-1" => None,
-        n => Some(n.parse::<usize>().with_context(|| format!("invalid --tail {n:?}"))?),
+        n => Some(
+            n.parse::<usize>()
+                .with_context(|| format!("invalid --tail {n:?}"))?,
+        ),
     };
     let ms: Vec<Member> = compose::members(ctx, &p.name, true)?
         .into_iter()
         .filter(|m| !m.oneoff && (a.services.is_empty() || a.services.contains(&m.service)))
         .collect();
     let pre = prefixes(p, &ms, a.no_log_prefix);
-    let o = LogOptions { follow: a.follow, tail, ..Default::default() };
+    let o = LogOptions {
+        follow: a.follow,
+        tail,
+        ..Default::default()
+    };
     let lock = Mutex::new(());
     let results: Vec<Result<()>> = std::thread::scope(|s| {
         let hs: Vec<_> = ms
@@ -99,7 +119,12 @@ pub(super) fn logs(ctx: &Context, p: &Project, a: &LogsArgs) -> Result<i32> {
                 s.spawn(move || pump(ctx, &m.id, pf, o, a.timestamps, lock))
             })
             .collect();
-        hs.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("log thread panicked")))).collect()
+        hs.into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("log thread panicked")))
+            })
+            .collect()
     });
     results.into_iter().collect::<Result<()>>()?;
     Ok(0)
@@ -156,7 +181,10 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
     for (i, (m, pf)) in ms.iter().zip(pre).enumerate() {
         let (ctx, id, lock, tx) = (ctx.clone(), m.id.clone(), lock.clone(), tx.clone());
         std::thread::spawn(move || {
-            let o = LogOptions { follow: true, ..Default::default() };
+            let o = LogOptions {
+                follow: true,
+                ..Default::default()
+            };
             let _ = pump(&ctx, &id, &pf, &o, false, &lock);
             let _ = tx.send(i);
         });
@@ -211,7 +239,12 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
 }
 
 /// `--wait`: every container running (docker compose fails when one exits instead).
-fn wait_running(ctx: &Context, ms: &[Member], timeout: Option<u64>, ev: &StderrEvents) -> Result<i32> {
+fn wait_running(
+    ctx: &Context,
+    ms: &[Member],
+    timeout: Option<u64>,
+    ev: &StderrEvents,
+) -> Result<i32> {
     use crate::compose::Events;
     let deadline = std::time::Instant::now() + Duration::from_secs(timeout.unwrap_or(60));
     for m in ms {
@@ -220,7 +253,9 @@ fn wait_running(ctx: &Context, ms: &[Member], timeout: Option<u64>, ev: &StderrE
             let st = ctr::get(ctx, &m.id)?.state;
             match st.status {
                 Status::Running => break,
-                Status::Exited | Status::Created => bail!("container {} exited ({})", m.name, st.exit_code),
+                Status::Exited | Status::Created => {
+                    bail!("container {} exited ({})", m.name, st.exit_code)
+                }
                 _ => {}
             }
             if std::time::Instant::now() > deadline {
@@ -314,6 +349,12 @@ pub(super) fn run_oneoff(ctx: &Context, p: &Project, a: &RunArgs, g: &GlobalOpts
         writeln!(crate::cli::stdout(), "{id}")?;
         return Ok(0);
     }
-    let status = berth(g).arg("start").arg("-a").arg("-i").arg(&id).status().context("running berth start")?;
+    let status = berth(g)
+        .arg("start")
+        .arg("-a")
+        .arg("-i")
+        .arg(&id)
+        .status()
+        .context("running berth start")?;
     Ok(status_code(status))
 }

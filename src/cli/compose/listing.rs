@@ -54,8 +54,14 @@ pub struct LsArgs {
 fn status_text(m: &Member, now: SystemTime) -> String {
     let parse = |s: &str| crate::time::parse_recorded(s).unwrap_or(now);
     match m.status {
-        Status::Running | Status::Paused => human::status_up(parse(&m.started_at), now, m.status == Status::Paused),
-        Status::Restarting => format!("Restarting ({}) {}", m.exit_code, human::since(parse(&m.finished_at), now)),
+        Status::Running | Status::Paused => {
+            human::status_up(parse(&m.started_at), now, m.status == Status::Paused)
+        }
+        Status::Restarting => format!(
+            "Restarting ({}) {}",
+            m.exit_code,
+            human::since(parse(&m.finished_at), now)
+        ),
         Status::Exited => human::status_exited(m.exit_code, parse(&m.finished_at), now),
         Status::Created => "Created".into(),
         Status::Removing => "Removing".into(),
@@ -66,7 +72,10 @@ fn ports_text(m: &Member) -> String {
     m.ports
         .iter()
         .map(|p| {
-            let ip = p.host_ip.map(|i| i.to_string()).unwrap_or_else(|| "0.0.0.0".into());
+            let ip = p
+                .host_ip
+                .map(|i| i.to_string())
+                .unwrap_or_else(|| "0.0.0.0".into());
             let proto = match p.proto {
                 crate::types::Proto::Tcp => "tcp",
                 crate::types::Proto::Udp => "udp",
@@ -144,7 +153,11 @@ pub(super) fn ls(ctx: &Context, a: &LsArgs) -> Result<i32> {
         for s in &statuses {
             *counts.entry(s.as_str()).or_default() += 1;
         }
-        let status = counts.iter().map(|(k, v)| format!("{k}({v})")).collect::<Vec<_>>().join(", ");
+        let status = counts
+            .iter()
+            .map(|(k, v)| format!("{k}({v})"))
+            .collect::<Vec<_>>()
+            .join(", ");
         rows.push(json!({"Name": name, "Status": status, "ConfigFiles": files}));
     }
     let mut out = stdout();
@@ -180,12 +193,20 @@ pub(super) fn top(ctx: &Context, p: &Project, services: &[String]) -> Result<i32
             .arg("-o")
             .arg("uid,pid,ppid,c,stime,tty,time,args")
             .arg("-p")
-            .arg(pids.iter().map(i32::to_string).collect::<Vec<_>>().join(","))
+            .arg(
+                pids.iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )
             .output()
             .context("running ps")?;
         let text = String::from_utf8_lossy(&o.stdout);
         let mut lines = text.lines();
-        writeln!(out, "UID    PID    PPID    C    STIME    TTY    TIME    CMD")?;
+        writeln!(
+            out,
+            "UID    PID    PPID    C    STIME    TTY    TIME    CMD"
+        )?;
         lines.next();
         for l in lines {
             let f: Vec<&str> = l.split_whitespace().collect();
@@ -210,7 +231,12 @@ pub(super) fn port(ctx: &Context, p: &Project, a: &super::PortArgs) -> Result<i3
     });
     match hit {
         Some(x) => writeln!(stdout(), "{}:{}", x.host_ip, x.host_port)?,
-        None => bail!("no port {}/{} for container {}", a.private_port, a.protocol, m.name),
+        None => bail!(
+            "no port {}/{} for container {}",
+            a.private_port,
+            a.protocol,
+            m.name
+        ),
     }
     Ok(0)
 }
