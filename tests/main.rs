@@ -10,6 +10,7 @@ mod container_ops;
 mod container_parity;
 mod containers;
 mod devices;
+mod health;
 mod images;
 mod inspect;
 mod network;

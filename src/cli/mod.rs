@@ -40,13 +40,17 @@
 
 pub mod compose;
 pub mod container;
+pub mod df;
+pub mod events;
 pub mod filter;
 pub mod format;
 pub mod generate;
+pub mod history;
 pub mod human;
 pub mod image;
 pub mod network;
 pub mod pod;
+pub mod prune;
 pub mod registry;
 pub mod system;
 

@@ -163,6 +163,27 @@ pub struct CreateFlags {
     /// Tune host's OOM preferences (-1000 to 1000)
     #[arg(long = "oom-score-adj", allow_hyphen_values = true)]
     pub oom_score_adj: Option<i32>,
+    /// Command to run to check health
+    #[arg(long = "health-cmd")]
+    pub health_cmd: Option<String>,
+    /// Time between running the check (ms|s|m|h) (default 0s)
+    #[arg(long = "health-interval", allow_hyphen_values = true)]
+    pub health_interval: Option<String>,
+    /// Maximum time to allow one check to run (ms|s|m|h) (default 0s)
+    #[arg(long = "health-timeout", allow_hyphen_values = true)]
+    pub health_timeout: Option<String>,
+    /// Consecutive failures needed to report unhealthy
+    #[arg(long = "health-retries", allow_hyphen_values = true)]
+    pub health_retries: Option<i64>,
+    /// Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)
+    #[arg(long = "health-start-period", allow_hyphen_values = true)]
+    pub health_start_period: Option<String>,
+    /// Time between running the check during the start period (ms|s|m|h) (default 0s)
+    #[arg(long = "health-start-interval", allow_hyphen_values = true)]
+    pub health_start_interval: Option<String>,
+    /// Disable any container-specified HEALTHCHECK
+    #[arg(long = "no-healthcheck")]
+    pub no_healthcheck: bool,
     /// Print usage
     #[arg(long, action = clap::ArgAction::Help)]
     pub help: Option<bool>,
@@ -366,6 +387,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         sysctls: parse_sysctls(&flags.sysctl)?,
         group_add: flags.group_add.clone(),
         oom_score_adj: flags.oom_score_adj,
+        healthcheck: parse_healthcheck(flags)?,
     };
     // docker/cli `container/opts.go`: a container removed on exit cannot be restarted.
     if opts.auto_remove && !opts.restart.is_none() {
@@ -613,6 +635,46 @@ mod tests {
             Verb::Run(r) => r.flags.clone(),
             _ => unreachable!("parsed run"),
         }
+    }
+
+    /// docker/cli's health flags: `--health-cmd` is CMD-SHELL, Go durations in nanoseconds, nothing
+    /// set leaves the image's, `--no-healthcheck` is `["NONE"]`.
+    #[test]
+    fn health_flags_become_dockers_healthcheck() {
+        let hc = |args: &[&str]| {
+            let mut a = args.to_vec();
+            a.push("busybox");
+            run_options(&run_flags(&a)).map(|(_, o)| o.healthcheck)
+        };
+        assert_eq!(hc(&[]).unwrap(), None);
+        let h = hc(&["--health-cmd", "curl -f x", "--health-interval", "1m30s"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(h.test, vec!["CMD-SHELL", "curl -f x"]);
+        assert_eq!(h.interval, 90_000_000_000);
+        assert_eq!((h.timeout, h.retries), (0, 0));
+        let h = hc(&["--health-start-interval", "1.5s", "--health-retries", "4"])
+            .unwrap()
+            .unwrap();
+        assert!(h.test.is_empty());
+        assert_eq!((h.start_interval, h.retries), (1_500_000_000, 4));
+        assert_eq!(
+            hc(&["--no-healthcheck"]).unwrap().unwrap().test,
+            vec!["NONE"]
+        );
+        let err = |args: &[&str]| format!("{:#}", hc(args).unwrap_err());
+        assert_eq!(
+            err(&["--no-healthcheck", "--health-cmd", "true"]),
+            "--no-healthcheck conflicts with --health-* options"
+        );
+        assert_eq!(
+            err(&["--health-interval", "-5s"]),
+            "--health-interval cannot be negative"
+        );
+        assert_eq!(
+            err(&["--health-timeout", "10us"]),
+            "Timeout in Healthcheck cannot be less than 1ms"
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub use copy::{CopyOptions, copy, copy_tar_in, copy_tar_out};
 pub use create::{create, create_with_id};
 pub use diff::{Change, diff};
 pub use exec::{ExecHandle, ExecOptions, exec};
-pub use inspect::inspect;
+pub use inspect::{HealthReport, health, inspect};
 pub use internal::{run_monitor, run_pause, run_reaper};
 pub use logs::{LogOptions, logs};
 pub use pause::set_paused;
@@ -50,7 +50,7 @@ pub use remove::{layers_size, prune, remove, upper_size};
 pub use rename::rename;
 pub use start::{Attached, Prespawned, Started, attach, prespawn_monitor, start, start_prespawned};
 pub use stats::{net_io, pids, stats};
-pub use stop::{kill, stop, wait};
+pub use stop::{kill, restart, stop, wait};
 
 use crate::engine::Context;
 use crate::state::{ContainerRecord, Containers};

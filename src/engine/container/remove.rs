@@ -70,11 +70,17 @@ fn destroy_and_remove(
     )
     .context("cleaning up the container")?;
     crate::network::teardown(paths, &rec.id).context("tearing down the container's network")?;
-    c.remove_files(rec, volumes)
+    c.remove_files(rec, volumes)?;
+    crate::engine::events::emit_container(paths, rec, "destroy");
+    Ok(())
 }
 
-/// `container prune`: remove every stopped container; the bytes are what their upper dirs held.
-pub fn prune(ctx: &Context) -> Result<crate::engine::Pruned<String>> {
+/// `container prune`: remove every stopped container that `filter` allows (its labels are the image's
+/// with its own over them, as docker's); the bytes are what their upper dirs held.
+pub fn prune(
+    ctx: &Context,
+    filter: &crate::engine::system::PruneFilter,
+) -> Result<crate::engine::Pruned<String>> {
     let paths = &ctx.paths;
     let c = Containers::new(paths);
     let mut ids = Vec::new();
@@ -89,6 +95,11 @@ pub fn prune(ctx: &Context) -> Result<crate::engine::Pruned<String>> {
             continue;
         };
         if super::pod_member::is_live_infra(paths, &rec) {
+            continue;
+        }
+        let mut labels = rec.image_config.labels.clone();
+        labels.extend(rec.config.labels.clone());
+        if !filter.allows(&rec.created, &labels) {
             continue;
         }
         bytes += dir_size(&c.dir(&id).join("upper"));
