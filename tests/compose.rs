@@ -378,3 +378,29 @@ fn foreground_up_prefixes_logs_and_returns_the_exit_code_asked_for() {
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
     assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
 }
+
+#[test]
+fn service_healthy_waits_for_the_dependency_and_names_an_unhealthy_one() {
+    let (env, image) = busybox_world();
+    let p = unique("hc");
+    let file = |check: &str| {
+        format!(
+            "services:\n  db:\n    image: {image}\n    command: sh -c 'sleep 1; touch /tmp/ok; exec sleep 600'\n    stop_signal: SIGKILL\n    healthcheck:\n      test: {check}\n      interval: 200ms\n      retries: 2\n      start_period: 20s\n  web:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n    depends_on:\n      db: {{condition: service_healthy}}\n"
+        )
+    };
+    let dir = project_dir(&env, "hc", &[("compose.yaml", &file("[\"CMD-SHELL\", \"test -f /tmp/ok\"]"))]);
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok().assert_stderr_has(&format!("Container {p}-db-1  Healthy"));
+    let db = inspect(&env, &format!("{p}-db-1"));
+    assert_eq!(db["State"]["Health"]["Status"], "healthy");
+    assert_eq!(inspect(&env, &format!("{p}-web-1"))["State"]["Status"], "running");
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+
+    env.write_file("hc/compose.yaml", file("[\"CMD\", \"sh\", \"-c\", \"echo not yet; exit 1\"]").replace("start_period: 20s", "start_period: 0s"));
+    let out = compose(&env, &dir, &["-p", &p, "up", "-d"]);
+    out.assert_code(1).assert_stderr_has(&format!(
+        "dependency failed to start: container {p}-db-1 is unhealthy (last check exited 1: not yet)"
+    ));
+    // As docker compose: what was made stays (the dependency, the network), `down` removes it.
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+}

@@ -5,7 +5,7 @@
 use super::normalize::scalar;
 use super::{Project, labels};
 use crate::types::{
-    ContainerConfig, DnsOptions, HostTarget, MountKind, MountRequest, NsMode, PortMapping, Proto,
+    ContainerConfig, HealthConfig, DnsOptions, HostTarget, MountKind, MountRequest, NsMode, PortMapping, Proto,
     RestartPolicy, SeccompChoice, Ulimit,
 };
 use anyhow::{Context, Result, bail};
@@ -291,18 +291,39 @@ pub fn container_config(
             );
         }
     }
-    if svc
-        .get("healthcheck")
-        .is_some_and(|h| !boolean(h.get("disable")))
-    {
-        bail!(
-            "{}: health checks are not supported by this berth",
-            at("healthcheck")
-        );
+    if let Some(h) = svc.get("healthcheck") {
+        c.healthcheck = Some(healthcheck(h, &at("healthcheck"))?);
     }
     super::mounts::apply(p, service, svc, &mut c)?;
     network(p, service, svc, &mut c)?;
     Ok(c)
+}
+
+/// `healthcheck:` as docker's `Config.Healthcheck` (durations in nanoseconds; `disable` is `NONE`).
+fn healthcheck(h: &Value, key: &str) -> Result<HealthConfig> {
+    if boolean(h.get("disable")) {
+        return Ok(HealthConfig { test: vec!["NONE".into()], ..Default::default() });
+    }
+    let ns = |k: &str| -> Result<i64> {
+        match h.get(k) {
+            Some(v) => Ok(parse_duration(v, &format!("{key}.{k}"))?.as_nanos() as i64),
+            None => Ok(0),
+        }
+    };
+    let test = strings(h.get("test"));
+    if let Some(first) = test.first()
+        && !matches!(first.as_str(), "CMD" | "CMD-SHELL" | "NONE")
+    {
+        bail!("{key}.test: must start with \"CMD\", \"CMD-SHELL\" or \"NONE\"");
+    }
+    Ok(HealthConfig {
+        test,
+        interval: ns("interval")?,
+        timeout: ns("timeout")?,
+        start_period: ns("start_period")?,
+        start_interval: ns("start_interval")?,
+        retries: h.get("retries").and_then(Value::as_i64).unwrap_or(0),
+    })
 }
 
 fn map_of(v: Option<&Value>) -> BTreeMap<String, String> {

@@ -471,11 +471,46 @@ fn wait_dependencies(ctx: &Context, p: &Project, s: &str, ev: &dyn Events) -> Re
                     ev.event("Container", &m.name, "Exited");
                 }
             }
-            "service_healthy" => bail!(
-                "services.{s}.depends_on.{d}.condition: service_healthy needs health checks, which this berth does not have"
-            ),
+            "service_healthy" => {
+                for m in &ms {
+                    ev.event("Container", &m.name, "Waiting");
+                    match wait_healthy(ctx, m) {
+                        Ok(()) => ev.event("Container", &m.name, "Healthy"),
+                        Err(_) if !required => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
             other => bail!("services.{s}.depends_on.{d}.condition: invalid condition {other:?}"),
         }
     }
     Ok(())
+}
+
+/// Poll a dependency's health until it is healthy; fail when it turns unhealthy (with its last check's
+/// output), has no health check, or exits (docker compose: "dependency failed to start").
+fn wait_healthy(ctx: &Context, m: &Member) -> Result<()> {
+    loop {
+        let h = ctr::health(ctx, &m.id)?;
+        match h.status.as_str() {
+            crate::types::health::HEALTHY => return Ok(()),
+            crate::types::health::UNHEALTHY => {
+                let last = h
+                    .health
+                    .and_then(|x| x.log.last().cloned())
+                    .map(|l| format!(" (last check exited {}: {})", l.exit_code, l.output.trim()))
+                    .unwrap_or_default();
+                bail!("dependency failed to start: container {} is unhealthy{last}", m.name);
+            }
+            crate::types::health::NO_HEALTHCHECK => {
+                bail!("dependency failed to start: container {} has no healthcheck configured", m.name)
+            }
+            _ => {}
+        }
+        let st = ctr::get(ctx, &m.id)?.state;
+        if !st.is_running() {
+            bail!("dependency failed to start: container {} exited ({})", m.name, st.exit_code);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }

@@ -252,7 +252,11 @@ fn wait_running(
         loop {
             let st = ctr::get(ctx, &m.id)?.state;
             match st.status {
-                Status::Running => break,
+                Status::Running => match ctr::health(ctx, &m.id)?.status.as_str() {
+                    "starting" => {}
+                    "unhealthy" => bail!("container {} is unhealthy", m.name),
+                    _ => break,
+                },
                 Status::Exited | Status::Created => {
                     bail!("container {} exited ({})", m.name, st.exit_code)
                 }
