@@ -192,7 +192,7 @@ CMD ["/bin/sh"]
     let out = build(&env, &["--target", "runtime", "-t", &tag, ctx.to_str().unwrap()]);
     out.assert_ok();
     assert!(!out.stderr().contains("never-built"), "{}", out.stderr());
-    let run = env.run(["run", "--rm", &tag, "-c", "read x < /artifact; echo $x"]);
+    let run = env.run(["run", "--rm", &tag, "/bin/sh", "-c", "read x < /artifact; echo $x"]);
     run.assert_ok();
     assert_eq!(run.stdout(), "built\n");
     // The build stage's image of its own, by --target.

@@ -476,6 +476,13 @@ impl<'a> Builder<'a> {
                 labels[k] = json!(val);
             }
         }
+        // Go writes maps with sorted keys: so does docker's image config.
+        for k in ["Labels", "ExposedPorts", "Volumes"] {
+            if let Some(m) = state.cfg().get(k).and_then(|v| v.as_object()).cloned() {
+                let sorted: std::collections::BTreeMap<_, _> = m.into_iter().collect();
+                state.cfg().insert(k.into(), json!(sorted));
+            }
+        }
         let created = state.config["history"]
             .as_array()
             .and_then(|h| h.last())
