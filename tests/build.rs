@@ -330,3 +330,36 @@ fn a_rootless_build_runs_in_the_user_namespace_and_keeps_owners() {
     run.assert_ok();
     assert_eq!(run.stdout(), "7:8\n9:10\n");
 }
+
+#[test]
+fn dockerignore_leaves_files_out_of_copies_and_the_cache_key() {
+    let (env, base) = busybox_world();
+    let tag = unique("ignored");
+    let ctx = context(
+        &env,
+        &[
+            ("Dockerfile", &format!("FROM {base}\nCOPY . /app/\n")),
+            (".dockerignore", "secret.txt\nlogs\n*.md\n!README.md\n"),
+            ("secret.txt", "s\n"),
+            ("logs/today.log", "l\n"),
+            ("README.md", "r\n"),
+            ("other.md", "o\n"),
+            ("keep.txt", "k\n"),
+        ],
+    );
+    let c = ctx.to_str().unwrap();
+    build(&env, &["-t", &tag, c]).assert_ok();
+    let ls = env.run(["run", "--rm", &tag, "ls", "-A", "/app"]);
+    ls.assert_ok();
+    assert_eq!(ls.stdout(), ".dockerignore\nDockerfile\nREADME.md\nkeep.txt\n");
+    // An ignored file changing does not invalidate the COPY.
+    let rel = ctx.strip_prefix(env.dir()).unwrap().display().to_string();
+    env.write_file(&format!("{rel}/secret.txt"), "changed\n");
+    let again = build(&env, &["-t", &tag, c]);
+    again.assert_ok();
+    assert!(again.stderr().contains("CACHED"), "{}", again.stderr());
+    env.write_file(&format!("{rel}/Dockerfile"), format!("FROM {base}\nCOPY secret.txt /\n"));
+    let out = build(&env, &[c]);
+    out.assert_code(1);
+    out.assert_stderr_has("\"/secret.txt\": not found (excluded by .dockerignore)");
+}

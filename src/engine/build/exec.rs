@@ -38,6 +38,8 @@ pub(super) struct Builder<'a> {
     images: HashMap<String, State>,
     /// The stage being built.
     pub current: usize,
+    /// The context's `.dockerignore`, if it has one.
+    pub filter: Option<fs_step::Filter>,
 }
 
 /// `berth build`. See [`BuildOptions`]; errors that BuildKit would report as a failed solve are
@@ -83,9 +85,16 @@ pub fn build(
         cached: 0,
         images: HashMap::new(),
         current: 0,
+        filter: None,
     };
     let v = b.vertex(&format!("[internal] load build definition from {file}"));
     progress.done(v, started.elapsed());
+    if let BuildContext::Dir(dir) = &opts.context {
+        let t = Instant::now();
+        let v = b.vertex("[internal] load .dockerignore");
+        b.filter = load_ignore(dir, &opts.dockerfile)?;
+        progress.done(v, t.elapsed());
+    }
     b.text = text;
     b.df = match super::dockerfile::parse(&b.text) {
         Ok(d) => d,
@@ -115,6 +124,29 @@ pub fn build(
     let max = ctx.config.build.cache_max_size;
     let _ = cache::evict(&ctx.paths, max, &b.used_layers);
     Ok(report)
+}
+
+/// `<Dockerfile>.dockerignore` next to a Dockerfile given with -f wins over the context's
+/// `.dockerignore` (docker's rule).
+fn load_ignore(dir: &Path, df: &DockerfileSource) -> Result<Option<fs_step::Filter>> {
+    let mut candidates = Vec::new();
+    if let DockerfileSource::Path(p) = df {
+        let mut name = p.as_os_str().to_os_string();
+        name.push(".dockerignore");
+        candidates.push(PathBuf::from(name));
+    }
+    candidates.push(dir.join(".dockerignore"));
+    for c in candidates {
+        if let Ok(text) = std::fs::read_to_string(&c) {
+            let ignore = super::ignore::Ignore::parse(&text)
+                .map_err(|e| fail(&format!("failed to parse {}: {e:#}", c.display())))?;
+            return Ok(Some(fs_step::Filter {
+                root: dir.to_path_buf(),
+                ignore,
+            }));
+        }
+    }
+    Ok(None)
 }
 
 /// A failure without a Dockerfile excerpt.
@@ -544,8 +576,12 @@ pub fn is_proxy_arg(name: &str) -> bool {
     PROXY_ARGS.contains(&name)
 }
 
-/// Sources of a context COPY resolved to host paths.
-pub fn context_sources(ctx_dir: Option<&Path>, patterns: &[String]) -> Result<Vec<PathBuf>> {
+/// Sources of a context COPY resolved to host paths, `.dockerignore` applied.
+pub fn context_sources(
+    ctx_dir: Option<&Path>,
+    patterns: &[String],
+    filter: Option<&fs_step::Filter>,
+) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in patterns {
         let dir = ctx_dir.ok_or_else(|| {
@@ -561,11 +597,21 @@ pub fn context_sources(ctx_dir: Option<&Path>, patterns: &[String]) -> Result<Ve
         {
             bail!("failed to compute cache key: {p:?} is outside the build context");
         }
-        let found = if rel.is_empty() || rel == "." {
+        let all = if rel.is_empty() || rel == "." {
             vec![dir.to_path_buf()]
         } else {
             fs_step::glob(dir, rel)?
         };
+        let found: Vec<PathBuf> = all
+            .iter()
+            .filter(|p| !filter.is_some_and(|f| f.excluded(p, p.is_dir())))
+            .cloned()
+            .collect();
+        if found.is_empty() && !all.is_empty() {
+            bail!(
+                "failed to compute cache key: failed to calculate checksum of ref: \"/{rel}\": not found (excluded by .dockerignore)"
+            );
+        }
         if found.is_empty() {
             bail!(
                 "failed to compute cache key: failed to calculate checksum of ref: \"/{rel}\": not found"

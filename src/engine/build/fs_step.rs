@@ -30,6 +30,35 @@ pub struct Source {
     pub extract: bool,
 }
 
+/// `.dockerignore` applied to paths below the context root.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub root: PathBuf,
+    pub ignore: super::ignore::Ignore,
+}
+
+impl Filter {
+    fn rel(&self, p: &Path) -> Option<String> {
+        let rel = p.strip_prefix(&self.root).ok()?.to_string_lossy().into_owned();
+        (!rel.is_empty()).then_some(rel)
+    }
+
+    /// Whether `p` is left out; for a dir, whether nothing below it can be re-included either.
+    pub fn skip(&self, p: &Path, is_dir: bool) -> bool {
+        match self.rel(p) {
+            None => false,
+            Some(rel) => {
+                self.ignore.excluded(&rel, is_dir) && !(is_dir && self.ignore.may_include_below(&rel))
+            }
+        }
+    }
+
+    /// Whether `p` itself is excluded (a dir may still be walked for re-included children).
+    pub fn excluded(&self, p: &Path, is_dir: bool) -> bool {
+        self.rel(p).is_some_and(|rel| self.ignore.excluded(&rel, is_dir))
+    }
+}
+
 /// A resolved COPY/ADD.
 #[derive(Debug, Clone)]
 pub struct CopyPlan {
@@ -40,6 +69,8 @@ pub struct CopyPlan {
     pub dest_is_dir: bool,
     pub chown: Option<(u32, u32)>,
     pub chmod: Option<u32>,
+    /// The context's `.dockerignore`.
+    pub filter: Option<Filter>,
 }
 
 /// Run `change` on the stage's filesystem mounted at the path it is given; returns the layer of what
@@ -138,7 +169,7 @@ pub fn stage_from(
                 bail!("{p:?}: not found");
             }
             fs::create_dir_all(t.parent().context("staged path has a parent")?)?;
-            copy_tree(&src, t, None, None)?;
+            copy_tree(&src, t, None, None, None)?;
         }
         Ok(())
     })?;
@@ -164,7 +195,8 @@ fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
         } else if md.is_dir() {
             ensure_dir(root, &dest)?;
             for e in sorted_entries(&s.path)? {
-                copy_tree(&s.path.join(&e), &dest.join(&e), owner, plan.chmod)?;
+                let f = plan.filter.as_ref().filter(|_| !s.keep_owner);
+                copy_tree(&s.path.join(&e), &dest.join(&e), owner, plan.chmod, f)?;
             }
         } else {
             let target = if dest_is_dir {
@@ -174,7 +206,7 @@ fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
                 create_parents(root, dest.parent().unwrap_or(root))?;
                 dest.clone()
             };
-            copy_tree(&s.path, &target, owner, plan.chmod)?;
+            copy_tree(&s.path, &target, owner, plan.chmod, None)?;
         }
     }
     Ok(())
@@ -215,8 +247,17 @@ fn sorted_entries(dir: &Path) -> Result<Vec<std::ffi::OsString>> {
 }
 
 /// Copy `src` to `dst` recursively: content, mode (or `chmod`), mtime, owner (`owner` or the source's).
-fn copy_tree(src: &Path, dst: &Path, owner: Option<(u32, u32)>, chmod: Option<u32>) -> Result<()> {
+fn copy_tree(
+    src: &Path,
+    dst: &Path,
+    owner: Option<(u32, u32)>,
+    chmod: Option<u32>,
+    filter: Option<&Filter>,
+) -> Result<()> {
     let md = fs::symlink_metadata(src).with_context(|| format!("reading {}", src.display()))?;
+    if filter.is_some_and(|f| f.skip(src, md.is_dir())) {
+        return Ok(());
+    }
     let (uid, gid) = owner.unwrap_or((md.uid(), md.gid()));
     let mode = chmod.unwrap_or(md.mode() & 0o7777);
     let ft = md.file_type();
@@ -228,7 +269,7 @@ fn copy_tree(src: &Path, dst: &Path, owner: Option<(u32, u32)>, chmod: Option<u3
             fs::create_dir(dst).with_context(|| format!("creating {}", dst.display()))?;
         }
         for e in sorted_entries(src)? {
-            copy_tree(&src.join(&e), &dst.join(&e), owner, chmod)?;
+            copy_tree(&src.join(&e), &dst.join(&e), owner, chmod, filter)?;
         }
     } else if ft.is_symlink() {
         let target = fs::read_link(src)?;
@@ -322,22 +363,25 @@ pub fn is_archive(path: &Path) -> bool {
 
 /// The content hash of sources for the cache key: relative names, types, modes, sizes, bytes and link
 /// targets, in sorted order (not mtimes or owners, which the copy resets).
-pub fn content_hash(paths: &[PathBuf]) -> Result<String> {
+pub fn content_hash(paths: &[PathBuf], filter: Option<&Filter>) -> Result<String> {
     let mut h = Sha256::new();
     for p in paths {
-        hash_tree(&mut h, p, Path::new(""))?;
+        hash_tree(&mut h, p, Path::new(""), filter)?;
         h.update(b"\0next\0");
     }
     Ok(hex::encode(h.finalize()))
 }
 
-fn hash_tree(h: &mut Sha256, p: &Path, rel: &Path) -> Result<()> {
+fn hash_tree(h: &mut Sha256, p: &Path, rel: &Path, filter: Option<&Filter>) -> Result<()> {
     let md = fs::symlink_metadata(p).with_context(|| format!("reading {}", p.display()))?;
+    if !rel.as_os_str().is_empty() && filter.is_some_and(|f| f.skip(p, md.is_dir())) {
+        return Ok(());
+    }
     h.update(rel.as_os_str().as_encoded_bytes());
     h.update(format!("\0{:o}\0", md.mode()).as_bytes());
     if md.is_dir() {
         for e in sorted_entries(p)? {
-            hash_tree(h, &p.join(&e), &rel.join(&e))?;
+            hash_tree(h, &p.join(&e), &rel.join(&e), filter)?;
         }
     } else if md.file_type().is_symlink() {
         h.update(fs::read_link(p)?.as_os_str().as_encoded_bytes());
@@ -423,8 +467,15 @@ mod tests {
             glob(d.path(), "src/*.rs").unwrap(),
             vec![d.path().join("src/a.rs")]
         );
-        let h1 = content_hash(&[d.path().join("src")]).unwrap();
+        let h1 = content_hash(&[d.path().join("src")], None).unwrap();
         fs::write(d.path().join("src/b.txt"), "c").unwrap();
-        assert_ne!(h1, content_hash(&[d.path().join("src")]).unwrap());
+        assert_ne!(h1, content_hash(&[d.path().join("src")], None).unwrap());
+        let f = Filter {
+            root: d.path().to_path_buf(),
+            ignore: crate::engine::build::ignore::Ignore::parse("src/*.txt\n").unwrap(),
+        };
+        let h2 = content_hash(&[d.path().join("src")], Some(&f)).unwrap();
+        fs::write(d.path().join("src/b.txt"), "d").unwrap();
+        assert_eq!(h2, content_hash(&[d.path().join("src")], Some(&f)).unwrap());
     }
 }

@@ -13,6 +13,7 @@ mod cache;
 pub mod dockerfile;
 mod exec;
 mod fs_step;
+pub mod ignore;
 mod image_config;
 mod meta;
 mod run_step;

@@ -196,8 +196,9 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
             }
         }
     } else {
-        let found = context_sources(b.context_dir(), &plain)?;
-        key_extra.push_str(&format!("context {}\n", fs_step::content_hash(&found)?));
+        let found = context_sources(b.context_dir(), &plain, b.filter.as_ref())?;
+        let hash = fs_step::content_hash(&found, b.filter.as_ref())?;
+        key_extra.push_str(&format!("context {hash}\n"));
         for p in found {
             let extract = c.is_add && c.unpack != Some(false) && p.is_file() && fs_step::is_archive(&p);
             sources.push(Source {
@@ -254,6 +255,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         dest_is_dir,
         chown,
         chmod,
+        filter: b.filter.clone(),
     };
     let layer = fs_step::copy(b.ctx, state, &plan)?;
     drop(scratch);
