@@ -50,6 +50,8 @@ pub enum ImageGroup {
     Prune(PruneArgs),
     /// Import the contents from a tarball to create a filesystem image
     Import(super::container::ops::ImportArgs),
+    /// Build an image from a Dockerfile
+    Build(super::build::BuildArgs),
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +170,9 @@ pub fn run(cmd: ImageCommand, g: &GlobalOpts) -> Result<i32> {
         | ImageCommand::Image {
             cmd: ImageGroup::Import(a),
         } => super::container::ops::import(g, &a),
+        ImageCommand::Image {
+            cmd: ImageGroup::Build(a),
+        } => super::build::run(super::build::BuildCommand::Build(a), g),
     }
 }
 
