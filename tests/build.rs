@@ -68,7 +68,11 @@ CMD ["cat made.txt"]
             ("dir/gone.txt", "x\n"),
         ],
     );
-    build(&env, &["-t", &tag, "--label", "extra=yes", ctx.to_str().unwrap()]).assert_ok();
+    build(
+        &env,
+        &["-t", &tag, "--label", "extra=yes", ctx.to_str().unwrap()],
+    )
+    .assert_ok();
     let cfg = |f: &str| inspect(&env, &tag, f);
     assert_eq!(cfg("{{.Config.WorkingDir}}"), "/srv/app");
     assert_eq!(cfg("{{.Config.User}}"), "1000:1000");
@@ -85,7 +89,10 @@ CMD ["cat made.txt"]
     );
     assert_eq!(cfg("{{json .Config.Volumes}}"), r#"{"/cache":{}}"#);
     assert!(cfg("{{json .Config.Env}}").contains(r#""APP_HOME=/srv/app","MODE=prod""#));
-    assert!(!cfg("{{json .Config.Env}}").contains("GREETING"), "ARG persisted");
+    assert!(
+        !cfg("{{json .Config.Env}}").contains("GREETING"),
+        "ARG persisted"
+    );
     assert_eq!(
         cfg("{{json .Config.Healthcheck}}"),
         r#"{"Test":["CMD-SHELL","true"],"Interval":30000000000,"Retries":3}"#
@@ -108,7 +115,10 @@ CMD ["cat made.txt"]
     assert_eq!(run.stdout(), "hi\na\na.txt\n1:2 640\n0:0 644\n");
     // The history as BuildKit writes it, read from the stored config blob.
     let id = cfg("{{.Id}}");
-    let blob = env.root().join("blobs/sha256").join(id.trim_start_matches("sha256:"));
+    let blob = env
+        .root()
+        .join("blobs/sha256")
+        .join(id.trim_start_matches("sha256:"));
     let config: serde_json::Value = serde_json::from_slice(&fs::read(&blob).unwrap()).unwrap();
     let history: Vec<(String, bool)> = config["history"]
         .as_array()
@@ -128,7 +138,10 @@ CMD ["cat made.txt"]
         ("WORKDIR /srv/app", false),
         ("COPY hello.txt ./ # buildkit", false),
         ("COPY dir/ /data/ # buildkit", false),
-        ("COPY --chown=1:2 --chmod=640 hello.txt /owned.txt # buildkit", false),
+        (
+            "COPY --chown=1:2 --chmod=640 hello.txt /owned.txt # buildkit",
+            false,
+        ),
         (
             "RUN |1 GREETING=hello /bin/sh -c echo \"$GREETING from $(pwd)\" > made.txt && rm /data/gone.txt # buildkit",
             false,
@@ -140,11 +153,19 @@ CMD ["cat made.txt"]
         ("STOPSIGNAL SIGUSR1", true),
     ];
     for (i, (by, empty)) in expect.iter().enumerate() {
-        assert_eq!(ours[i], (by.to_string(), *empty), "history entry {i}: {ours:#?}");
+        assert_eq!(
+            ours[i],
+            (by.to_string(), *empty),
+            "history entry {i}: {ours:#?}"
+        );
     }
     assert_eq!(ours[14].0, r#"CMD ["cat made.txt"]"#);
     let layers = config["rootfs"]["diff_ids"].as_array().unwrap().len();
-    assert_eq!(layers, 1 + 5, "base layer plus WORKDIR, three COPYs and RUN");
+    assert_eq!(
+        layers,
+        1 + 5,
+        "base layer plus WORKDIR, three COPYs and RUN"
+    );
 }
 
 #[test]
@@ -163,15 +184,29 @@ fn an_unchanged_rebuild_is_all_cached_and_a_changed_source_reruns_from_its_copy(
     assert!(id.starts_with("sha256:") && id.len() == 71, "{id}");
     let again = build(&env, &["-t", &tag, c]);
     again.assert_ok();
-    assert_eq!(again.stderr().matches(" CACHED").count(), 3, "{}", again.stderr());
-    assert!(again.stderr().contains(&format!("writing image {id} done")), "{}", again.stderr());
+    assert_eq!(
+        again.stderr().matches(" CACHED").count(),
+        3,
+        "{}",
+        again.stderr()
+    );
+    assert!(
+        again.stderr().contains(&format!("writing image {id} done")),
+        "{}",
+        again.stderr()
+    );
     env.write_file(
         &format!("{}/src.txt", ctx.strip_prefix(env.dir()).unwrap().display()),
         "v2\n",
     );
     let changed = build(&env, &["-t", &tag, c]);
     changed.assert_ok();
-    assert_eq!(changed.stderr().matches(" CACHED").count(), 1, "{}", changed.stderr());
+    assert_eq!(
+        changed.stderr().matches(" CACHED").count(),
+        1,
+        "{}",
+        changed.stderr()
+    );
     let run = env.run(["run", "--rm", &tag, "cat", "/log", "/src.txt"]);
     run.assert_ok();
     // "first" ran once (the rebuilds took it from the cache), "second" twice.
@@ -185,7 +220,8 @@ fn a_failing_run_reports_buildkits_message_and_leaves_nothing_behind() {
     let tag = unique("fails");
     env.run(["tag", &base, &tag]).assert_ok();
     let before = inspect(&env, &tag, "{{.Id}}");
-    let dockerfile = format!("FROM {base}\nRUN echo partial > /p\nRUN echo oops; exit 7\nRUN true\n");
+    let dockerfile =
+        format!("FROM {base}\nRUN echo partial > /p\nRUN echo oops; exit 7\nRUN true\n");
     let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
     let out = build(&env, &["-t", &tag, ctx.to_str().unwrap()]);
     out.assert_code(1);
@@ -199,9 +235,16 @@ fn a_failing_run_reports_buildkits_message_and_leaves_nothing_behind() {
     ps.assert_ok();
     assert_eq!(ps.stdout(), "", "containers left behind");
     let mounts = fs::read_to_string("/proc/self/mountinfo").unwrap();
-    assert!(!mounts.contains(env.dir().to_str().unwrap()), "mounts left behind");
+    assert!(
+        !mounts.contains(env.dir().to_str().unwrap()),
+        "mounts left behind"
+    );
     let tmp = env.root().join("buildcache/tmp");
-    assert_eq!(fs::read_dir(&tmp).map(|d| d.count()).unwrap_or(0), 0, "temp dirs left behind");
+    assert_eq!(
+        fs::read_dir(&tmp).map(|d| d.count()).unwrap_or(0),
+        0,
+        "temp dirs left behind"
+    );
 }
 
 #[test]
@@ -222,15 +265,29 @@ CMD ["/bin/sh"]
 "#
     );
     let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
-    let out = build(&env, &["--target", "runtime", "-t", &tag, ctx.to_str().unwrap()]);
+    let out = build(
+        &env,
+        &["--target", "runtime", "-t", &tag, ctx.to_str().unwrap()],
+    );
     out.assert_ok();
     assert!(!out.stderr().contains("never-built"), "{}", out.stderr());
-    let run = env.run(["run", "--rm", &tag, "/bin/sh", "-c", "read x < /artifact; echo $x"]);
+    let run = env.run([
+        "run",
+        "--rm",
+        &tag,
+        "/bin/sh",
+        "-c",
+        "read x < /artifact; echo $x",
+    ]);
     run.assert_ok();
     assert_eq!(run.stdout(), "built\n");
     // The build stage's image of its own, by --target.
     let b = unique("buildstage");
-    build(&env, &["--target", "build", "-t", &b, ctx.to_str().unwrap()]).assert_ok();
+    build(
+        &env,
+        &["--target", "build", "-t", &b, ctx.to_str().unwrap()],
+    )
+    .assert_ok();
     let owners = env.run(["run", "--rm", &b, "stat", "-c", "%u:%g", "/out/artifact"]);
     owners.assert_ok();
     assert_eq!(owners.stdout(), "5:6\n");
@@ -309,8 +366,17 @@ fn builder_prune_empties_the_cache() {
     out.assert_stdout_has("Total:");
     let again = build(&env, &[ctx.to_str().unwrap()]);
     again.assert_ok();
-    assert!(!again.stderr().contains("CACHED\n\n#3"), "{}", again.stderr());
-    assert_eq!(again.stderr().matches(" CACHED").count(), 0, "{}", again.stderr());
+    assert!(
+        !again.stderr().contains("CACHED\n\n#3"),
+        "{}",
+        again.stderr()
+    );
+    assert_eq!(
+        again.stderr().matches(" CACHED").count(),
+        0,
+        "{}",
+        again.stderr()
+    );
 }
 
 #[test]
@@ -323,10 +389,24 @@ fn a_rootless_build_runs_in_the_user_namespace_and_keeps_owners() {
         "FROM {image}\nCOPY --chown=7:8 f.txt /f.txt\nRUN touch /made && chown 9:10 /made && echo ran\n"
     );
     let ctx = context(&env, &[("Dockerfile", &dockerfile), ("f.txt", "f\n")]);
-    let out = build(&env, &["--network", "none", "-t", &tag, ctx.to_str().unwrap()]);
+    let out = build(
+        &env,
+        &["--network", "none", "-t", &tag, ctx.to_str().unwrap()],
+    );
     out.assert_ok();
     out.assert_stderr_has("ran");
-    let run = env.run(["run", "--rm", "--network", "none", &tag, "stat", "-c", "%u:%g", "/f.txt", "/made"]);
+    let run = env.run([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        &tag,
+        "stat",
+        "-c",
+        "%u:%g",
+        "/f.txt",
+        "/made",
+    ]);
     run.assert_ok();
     assert_eq!(run.stdout(), "7:8\n9:10\n");
 }
@@ -351,14 +431,20 @@ fn dockerignore_leaves_files_out_of_copies_and_the_cache_key() {
     build(&env, &["-t", &tag, c]).assert_ok();
     let ls = env.run(["run", "--rm", &tag, "ls", "-A", "/app"]);
     ls.assert_ok();
-    assert_eq!(ls.stdout(), ".dockerignore\nDockerfile\nREADME.md\nkeep.txt\n");
+    assert_eq!(
+        ls.stdout(),
+        ".dockerignore\nDockerfile\nREADME.md\nkeep.txt\n"
+    );
     // An ignored file changing does not invalidate the COPY.
     let rel = ctx.strip_prefix(env.dir()).unwrap().display().to_string();
     env.write_file(&format!("{rel}/secret.txt"), "changed\n");
     let again = build(&env, &["-t", &tag, c]);
     again.assert_ok();
     assert!(again.stderr().contains("CACHED"), "{}", again.stderr());
-    env.write_file(&format!("{rel}/Dockerfile"), format!("FROM {base}\nCOPY secret.txt /\n"));
+    env.write_file(
+        &format!("{rel}/Dockerfile"),
+        format!("FROM {base}\nCOPY secret.txt /\n"),
+    );
     let out = build(&env, &[c]);
     out.assert_code(1);
     out.assert_stderr_has("\"/secret.txt\": not found (excluded by .dockerignore)");

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Subcommand)]
 pub enum BuildCommand {
     /// Build an image from a Dockerfile
-    Build(BuildArgs),
+    Build(Box<BuildArgs>),
     /// Manage builds
     Builder {
         #[command(subcommand)]
@@ -38,13 +38,13 @@ pub enum BuilderGroup {
     /// Remove build cache
     Prune(PruneArgs),
     /// Build an image from a Dockerfile
-    Build(BuildArgs),
+    Build(Box<BuildArgs>),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum BuildxGroup {
     /// Start a build
-    Build(BuildArgs),
+    Build(Box<BuildArgs>),
     /// Remove build cache
     Prune(PruneArgs),
 }
@@ -134,7 +134,7 @@ pub fn run(cmd: BuildCommand, g: &GlobalOpts) -> Result<i32> {
         }
         | BuildCommand::Buildx {
             cmd: BuildxGroup::Build(a),
-        } => build(&context(g)?, a),
+        } => build(&context(g)?, *a),
         BuildCommand::Builder {
             cmd: BuilderGroup::Prune(a),
         }
@@ -210,9 +210,11 @@ fn options(ctx: &Context, a: &BuildArgs) -> Result<BuildOptions> {
         n => bail!("network mode {n:?} not supported by berth build (default, none, host)"),
     };
     for h in &a.add_host {
-        let (host, ip) = h
-            .split_once(':')
-            .with_context(|| format!("invalid argument {h:?} for \"--add-host\" flag: invalid IP address in add-host"))?;
+        let (host, ip) = h.split_once(':').with_context(|| {
+            format!(
+                "invalid argument {h:?} for \"--add-host\" flag: invalid IP address in add-host"
+            )
+        })?;
         let ip = ip
             .trim_matches(['[', ']'])
             .parse()
@@ -319,11 +321,19 @@ fn build(ctx: &Context, a: BuildArgs) -> Result<i32> {
         Err(e) => match e.downcast::<BuildFailed>() {
             Ok(f) => {
                 print_failure(&f);
-                Err(StatusError { code: 1, msg: String::new() }.into())
+                Err(StatusError {
+                    code: 1,
+                    msg: String::new(),
+                }
+                .into())
             }
             Err(e) => {
                 eprintln!("ERROR: {e:#}");
-                Err(StatusError { code: 1, msg: String::new() }.into())
+                Err(StatusError {
+                    code: 1,
+                    msg: String::new(),
+                }
+                .into())
             }
         },
     }

@@ -51,7 +51,7 @@ pub enum ImageGroup {
     /// Import the contents from a tarball to create a filesystem image
     Import(super::container::ops::ImportArgs),
     /// Build an image from a Dockerfile
-    Build(super::build::BuildArgs),
+    Build(Box<super::build::BuildArgs>),
 }
 
 #[derive(Debug, Args)]

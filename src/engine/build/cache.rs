@@ -164,8 +164,8 @@ pub fn commit_layer(
     }
     drop(w);
     let mut h = Sha256::new();
-    let size = super::fs_step::hash_reader(&mut h, &mut File::open(&tar)?)
-        .context("hashing the layer")?;
+    let size =
+        super::fs_step::hash_reader(&mut h, &mut File::open(&tar)?).context("hashing the layer")?;
     let digest = Digest::from_hasher(h);
     if upper != work.path().join("diff") {
         fs::rename(upper, work.path().join("diff"))
@@ -262,7 +262,9 @@ pub fn evict(paths: &Paths, max_bytes: u64, keep: &HashSet<String>) -> Result<()
             if total <= max_bytes {
                 break;
             }
-            let Some(e) = idx.entries.get(&k) else { continue };
+            let Some(e) = idx.entries.get(&k) else {
+                continue;
+            };
             if e.layer.as_ref().is_some_and(|l| keep.contains(l)) {
                 continue;
             }

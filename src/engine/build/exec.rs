@@ -6,7 +6,9 @@
 use super::ast::{Dockerfile, Instruction, Kind, Stage};
 use super::image_config::State;
 use super::words::{PROXY_ARGS, Scope, arg_value};
-use super::{BuildContext, BuildFailed, BuildOptions, BuildProgress, BuildReport, DockerfileSource};
+use super::{
+    BuildContext, BuildFailed, BuildOptions, BuildProgress, BuildReport, DockerfileSource,
+};
 use super::{cache, fs_step, meta, run_step};
 use crate::engine::Context;
 use crate::engine::container::{self as ctr, PullPolicy};
@@ -98,10 +100,16 @@ pub fn build(
     b.text = text;
     b.df = match super::dockerfile::parse(&b.text) {
         Ok(d) => d,
-        Err(e) => return Err(b.failed(e.to_string(), None, e.line, e.line, Vec::new()).into()),
+        Err(e) => {
+            return Err(b
+                .failed(e.to_string(), None, e.line, e.line, Vec::new())
+                .into());
+        }
     };
     if b.df.stages.is_empty() {
-        bail!(fail("the Dockerfile has no FROM instruction (file with no instructions)"));
+        bail!(fail(
+            "the Dockerfile has no FROM instruction (file with no instructions)"
+        ));
     }
     for a in b.df.global_args.clone() {
         let val = match arg_value(&a.name, None, &opts.build_args) {
@@ -119,7 +127,10 @@ pub fn build(
         let st = b.build_stage(i)?;
         b.done.insert(i, st);
     }
-    let state = b.done.remove(&target).context("the target stage was not built")?;
+    let state = b
+        .done
+        .remove(&target)
+        .context("the target stage was not built")?;
     let report = b.export(state, &tags)?;
     let max = ctx.config.build.cache_max_size;
     let _ = cache::evict(&ctx.paths, max, &b.used_layers);
@@ -312,7 +323,10 @@ impl<'a> Builder<'a> {
         let mut state = if base == "scratch" {
             State::scratch()
         } else if let Some(j) = self.stage_ref(&base, i) {
-            self.done.get(&j).cloned().context("stage built out of order")?
+            self.done
+                .get(&j)
+                .cloned()
+                .context("stage built out of order")?
         } else {
             n += 1;
             let v = self.vertex(&format!("[{label}{n}/{steps}] {}", stage.original));
@@ -346,11 +360,27 @@ impl<'a> Builder<'a> {
                 let mut ins = ins.clone();
                 ins.line = stage.line;
                 ins.end_line = stage.line;
-                self.step(&mut state, &mut scope, &ins, &mut cmd_set, &label, &mut n, steps)?;
+                self.step(
+                    &mut state,
+                    &mut scope,
+                    &ins,
+                    &mut cmd_set,
+                    &label,
+                    &mut n,
+                    steps,
+                )?;
             }
         }
         for ins in &stage.instructions {
-            self.step(&mut state, &mut scope, ins, &mut cmd_set, &label, &mut n, steps)?;
+            self.step(
+                &mut state,
+                &mut scope,
+                ins,
+                &mut cmd_set,
+                &label,
+                &mut n,
+                steps,
+            )?;
         }
         Ok(state)
     }
@@ -493,7 +523,11 @@ impl<'a> Builder<'a> {
     /// A built stage's state (for `COPY --from`).
     pub fn stage_state(&mut self, from: &str, before: usize) -> Result<State> {
         match self.stage_ref(from, before) {
-            Some(j) => self.done.get(&j).cloned().context("stage built out of order"),
+            Some(j) => self
+                .done
+                .get(&j)
+                .cloned()
+                .context("stage built out of order"),
             None => self.image_state(from),
         }
     }
@@ -563,7 +597,10 @@ impl<'a> Builder<'a> {
 
 /// Instructions BuildKit shows as a step (they may change the filesystem).
 pub fn has_vertex(k: &Kind) -> bool {
-    matches!(k, Kind::Run(_) | Kind::Copy(_) | Kind::Add(_) | Kind::Workdir(_))
+    matches!(
+        k,
+        Kind::Run(_) | Kind::Copy(_) | Kind::Add(_) | Kind::Workdir(_)
+    )
 }
 
 /// The key of a step on top of `parent`.

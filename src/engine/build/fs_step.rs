@@ -39,7 +39,11 @@ pub struct Filter {
 
 impl Filter {
     fn rel(&self, p: &Path) -> Option<String> {
-        let rel = p.strip_prefix(&self.root).ok()?.to_string_lossy().into_owned();
+        let rel = p
+            .strip_prefix(&self.root)
+            .ok()?
+            .to_string_lossy()
+            .into_owned();
         (!rel.is_empty()).then_some(rel)
     }
 
@@ -48,14 +52,16 @@ impl Filter {
         match self.rel(p) {
             None => false,
             Some(rel) => {
-                self.ignore.excluded(&rel, is_dir) && !(is_dir && self.ignore.may_include_below(&rel))
+                self.ignore.excluded(&rel, is_dir)
+                    && !(is_dir && self.ignore.may_include_below(&rel))
             }
         }
     }
 
     /// Whether `p` itself is excluded (a dir may still be walked for re-included children).
     pub fn excluded(&self, p: &Path, is_dir: bool) -> bool {
-        self.rel(p).is_some_and(|rel| self.ignore.excluded(&rel, is_dir))
+        self.rel(p)
+            .is_some_and(|rel| self.ignore.excluded(&rel, is_dir))
     }
 }
 

@@ -55,9 +55,17 @@ impl State {
     /// The state of a stored image.
     pub fn from_image(ctx: &Context, rec: &crate::store::images::ImageRecord) -> Result<State> {
         let mut config = img::image_config_json(&ctx.paths, rec)?;
-        let obj = config.as_object_mut().context("image config is not an object")?;
+        let obj = config
+            .as_object_mut()
+            .context("image config is not an object")?;
         // Keys the base image's build set that describe that build, not this one.
-        for k in ["created", "author", "comment", "container", "container_config"] {
+        for k in [
+            "created",
+            "author",
+            "comment",
+            "container",
+            "container_config",
+        ] {
             obj.remove(k);
         }
         if !obj.get("config").is_some_and(Value::is_object) {
@@ -82,7 +90,9 @@ impl State {
         if !self.config["config"].is_object() {
             self.config["config"] = json!({});
         }
-        self.config["config"].as_object_mut().expect("config is an object")
+        self.config["config"]
+            .as_object_mut()
+            .expect("config is an object")
     }
 
     pub fn get_str(&self, key: &str) -> Option<String> {
@@ -117,7 +127,10 @@ impl State {
     pub fn run_config(&self) -> ImageConfig {
         let c = &self.config["config"];
         ImageConfig {
-            user: c["User"].as_str().filter(|s| !s.is_empty()).map(str::to_string),
+            user: c["User"]
+                .as_str()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
             env: self.env(),
             entrypoint: None,
             cmd: None,
@@ -137,7 +150,8 @@ impl State {
     }
 
     pub fn push_history(&mut self, created: &str, created_by: &str, empty_layer: bool) {
-        let mut h = json!({"created": created, "created_by": created_by, "comment": HISTORY_COMMENT});
+        let mut h =
+            json!({"created": created, "created_by": created_by, "comment": HISTORY_COMMENT});
         if empty_layer {
             h["empty_layer"] = json!(true);
         }
@@ -227,7 +241,10 @@ mod tests {
             go_list(&["/bin/sh".into(), "-c".into(), "echo \"hi\"".into()]),
             r#"["/bin/sh" "-c" "echo \"hi\""]"#
         );
-        assert_eq!(go_set(&["90/tcp".into(), "80/tcp".into()]), "map[80/tcp:{} 90/tcp:{}]");
+        assert_eq!(
+            go_set(&["90/tcp".into(), "80/tcp".into()]),
+            "map[80/tcp:{} 90/tcp:{}]"
+        );
     }
 
     #[test]

@@ -135,7 +135,9 @@ fn healthcheck(state: &State, h: &Healthcheck) -> Result<Value> {
     };
     let _ = state;
     let t: Vec<String> = match test {
-        Command::Exec(v) => std::iter::once("CMD".to_string()).chain(v.iter().cloned()).collect(),
+        Command::Exec(v) => std::iter::once("CMD".to_string())
+            .chain(v.iter().cloned())
+            .collect(),
         Command::Shell(s) => vec!["CMD-SHELL".into(), s.clone()],
     };
     let mut hc = json!({"Test": t});
@@ -185,10 +187,23 @@ mod tests {
     fn config_follows_docker() {
         let mut s = State::scratch();
         let mut cmd_set = false;
-        let h = apply(&mut s, &Kind::Cmd(Command::Shell("echo hi".into())), &mut cmd_set).unwrap();
+        let h = apply(
+            &mut s,
+            &Kind::Cmd(Command::Shell("echo hi".into())),
+            &mut cmd_set,
+        )
+        .unwrap();
         assert_eq!(h, r#"CMD ["/bin/sh" "-c" "echo hi"]"#);
-        apply(&mut s, &Kind::Expose(vec!["80".into(), "53/UDP".into()]), &mut cmd_set).unwrap();
-        assert_eq!(s.config["config"]["ExposedPorts"], json!({"80/tcp": {}, "53/udp": {}}));
+        apply(
+            &mut s,
+            &Kind::Expose(vec!["80".into(), "53/UDP".into()]),
+            &mut cmd_set,
+        )
+        .unwrap();
+        assert_eq!(
+            s.config["config"]["ExposedPorts"],
+            json!({"80/tcp": {}, "53/udp": {}})
+        );
         let hc = Healthcheck::Check {
             test: Command::Shell("true".into()),
             interval: Some("30s".into()),
@@ -204,7 +219,12 @@ mod tests {
         );
         // A base image's CMD goes with a new ENTRYPOINT; this stage's own stays.
         let mut fresh = false;
-        apply(&mut s, &Kind::Entrypoint(Command::Exec(vec!["/e".into()])), &mut fresh).unwrap();
+        apply(
+            &mut s,
+            &Kind::Entrypoint(Command::Exec(vec!["/e".into()])),
+            &mut fresh,
+        )
+        .unwrap();
         assert!(s.config["config"].get("Cmd").is_none());
     }
 }

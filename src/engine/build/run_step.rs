@@ -73,12 +73,14 @@ pub fn run(
         layers: state.lowers.clone(),
         config: state.run_config(),
     };
-    let mut net = crate::types::NetOptions::default();
-    net.extra_hosts = step
-        .add_hosts
-        .iter()
-        .map(|(h, ip)| (h.clone(), HostTarget::Ip(*ip)))
-        .collect();
+    let net = crate::types::NetOptions {
+        extra_hosts: step
+            .add_hosts
+            .iter()
+            .map(|(h, ip)| (h.clone(), HostTarget::Ip(*ip)))
+            .collect(),
+        ..Default::default()
+    };
     let opts = ContainerConfig {
         cmd: step.argv.clone(),
         env: step.args_env.clone(),
@@ -109,7 +111,10 @@ pub fn run(
         .iter()
         .map(PathBuf::from)
         .collect();
-    for t in targets.iter().chain(["dev", "proc", "sys"].map(String::from).iter()) {
+    for t in targets
+        .iter()
+        .chain(["dev", "proc", "sys"].map(String::from).iter())
+    {
         let mut p = PathBuf::from(t.trim_start_matches('/'));
         loop {
             candidates.push(p.clone());
@@ -133,7 +138,10 @@ fn remove_mount_points(upper: &Path, lowers: &[PathBuf], candidates: &[PathBuf])
         let Ok(md) = std::fs::symlink_metadata(&p) else {
             continue;
         };
-        if lowers.iter().any(|l| std::fs::symlink_metadata(l.join(rel)).is_ok()) {
+        if lowers
+            .iter()
+            .any(|l| std::fs::symlink_metadata(l.join(rel)).is_ok())
+        {
             continue;
         }
         if md.is_dir() {
@@ -276,7 +284,11 @@ fn parse_mounts(ctx: &Context, step: &RunStep) -> Result<Vec<MountRequest>> {
                 let id = kv
                     .get("id")
                     .cloned()
-                    .or_else(|| target.as_deref().and_then(|t| t.rsplit('/').next().map(str::to_string)))
+                    .or_else(|| {
+                        target
+                            .as_deref()
+                            .and_then(|t| t.rsplit('/').next().map(str::to_string))
+                    })
                     .context("mount type=secret needs an id")?;
                 let target = target.unwrap_or_else(|| format!("/run/secrets/{id}"));
                 match step.secrets.get(&id) {

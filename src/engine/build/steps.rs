@@ -37,7 +37,8 @@ pub fn fs_step(
         Kind::Run(r) => {
             let mut command = r.command.clone();
             if let (Command::Shell(text), Some(h)) = (&r.command, r.heredocs.first()) {
-                if text.trim() != format!("<<{}", h.name) && text.trim() != format!("<<-{}", h.name) {
+                if text.trim() != format!("<<{}", h.name) && text.trim() != format!("<<-{}", h.name)
+                {
                     bail!("RUN with a heredoc and other words is not supported by berth build");
                 }
                 command = Command::Shell(h.content.clone());
@@ -96,7 +97,9 @@ pub fn fs_step(
             if hit(b, state, &key)? {
                 return Ok(true);
             }
-            state.cfg().insert("WorkingDir".into(), serde_json::json!(dir));
+            state
+                .cfg()
+                .insert("WorkingDir".into(), serde_json::json!(dir));
             let layer = fs_step::mkdir(b.ctx, state, &dir)?;
             finish(b, state, &key, layer, &format!("WORKDIR {dir}"))?;
             Ok(false)
@@ -116,7 +119,8 @@ fn hit(b: &mut Builder, state: &mut State, key: &str) -> Result<bool> {
     };
     if let Some(l) = &layer {
         state.attach_layer(l);
-        b.used_layers.insert(l.diff_id.trim_start_matches("sha256:").to_string());
+        b.used_layers
+            .insert(l.diff_id.trim_start_matches("sha256:").to_string());
     }
     state.config = entry.config;
     state.key = key.to_string();
@@ -132,7 +136,8 @@ fn finish(
 ) -> Result<()> {
     if let Some(l) = &layer {
         state.push_layer(l);
-        b.used_layers.insert(l.diff_id.trim_start_matches("sha256:").to_string());
+        b.used_layers
+            .insert(l.diff_id.trim_start_matches("sha256:").to_string());
     }
     let created = b.created();
     state.push_history(&created, created_by, layer.is_none());
@@ -163,16 +168,20 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     };
     let mut plain = Vec::new();
     for s in &c.sources {
-        let name = s.trim_start_matches("<<-").trim_start_matches("<<").trim_matches(['"', '\'']);
+        let name = s
+            .trim_start_matches("<<-")
+            .trim_start_matches("<<")
+            .trim_matches(['"', '\'']);
         if s.starts_with("<<") && heredoc_names.contains(&name) {
-            let h = c.heredocs.iter().find(|h| h.name == name).context("heredoc")?;
+            let h = c
+                .heredocs
+                .iter()
+                .find(|h| h.name == name)
+                .context("heredoc")?;
             let p = scratch.path().join("heredocs").join(name);
             std::fs::create_dir_all(p.parent().context("heredoc dir")?)?;
             std::fs::write(&p, &h.content)?;
-            std::fs::set_permissions(
-                &p,
-                std::os::unix::fs::PermissionsExt::from_mode(0o644),
-            )?;
+            std::fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o644))?;
             key_extra.push_str(&format!("heredoc {name} {:?}\n", h.content));
             sources.push(Source {
                 path: p,
@@ -184,7 +193,10 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         }
     }
     if let Some(from) = &from_state {
-        let abs: Vec<String> = plain.iter().map(|p| format!("/{}", p.trim_start_matches('/'))).collect();
+        let abs: Vec<String> = plain
+            .iter()
+            .map(|p| format!("/{}", p.trim_start_matches('/')))
+            .collect();
         key_extra.push_str(&format!("from {} {abs:?}\n", from.key));
         if !plain.is_empty() {
             for p in fs_step::stage_from(b.ctx, from, &abs, scratch.path())? {
@@ -200,7 +212,8 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         let hash = fs_step::content_hash(&found, b.filter.as_ref())?;
         key_extra.push_str(&format!("context {hash}\n"));
         for p in found {
-            let extract = c.is_add && c.unpack != Some(false) && p.is_file() && fs_step::is_archive(&p);
+            let extract =
+                c.is_add && c.unpack != Some(false) && p.is_file() && fs_step::is_archive(&p);
             sources.push(Source {
                 path: p,
                 keep_owner: false,
@@ -213,8 +226,8 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
             let root = LayeredRoot {
                 layers: state.lowers.iter().rev().cloned().collect(),
             };
-            let u = resolve_user(&root, spec)
-                .with_context(|| format!("resolving --chown={spec}"))?;
+            let u =
+                resolve_user(&root, spec).with_context(|| format!("resolving --chown={spec}"))?;
             Some((u.uid, u.gid))
         }
         None => None,
