@@ -10,12 +10,14 @@
 
 pub mod ast;
 mod cache;
+pub mod context;
 pub mod dockerfile;
 mod exec;
 mod fs_step;
 pub mod ignore;
 mod image_config;
 mod meta;
+pub mod mirror;
 mod run_step;
 mod steps;
 pub mod subst;
