@@ -38,6 +38,7 @@
 //! - **Logging.** Code below `cli` uses the `log` macros; `--debug`/`-D` (or `--log-level debug`)
 //!   shows `log::debug!` lines on stderr as `DEBU <message>`; warnings show by default (`WARN ...`).
 
+pub mod build;
 pub mod compose;
 pub mod container;
 pub mod df;
@@ -131,6 +132,8 @@ pub enum Command {
     Pod(pod::PodCommand),
     #[command(flatten)]
     Compose(compose::ComposeCommand),
+    #[command(flatten)]
+    Build(build::BuildCommand),
 }
 
 /// Parse, dispatch, and turn the result into an exit code.
@@ -156,6 +159,7 @@ pub fn main() -> i32 {
         Command::Network(c) => network::run(c, &cli.global),
         Command::Pod(c) => pod::run(c, &cli.global),
         Command::Compose(c) => compose::run(c, &cli.global),
+        Command::Build(c) => build::run(c, &cli.global),
     };
     match result {
         Ok(code) => code,

@@ -130,6 +130,10 @@ pub struct Copy {
     /// `ADD --keep-git-dir`, `COPY --parents`, `--exclude=`: accepted flags the executor may refuse.
     pub exclude: Vec<String>,
     pub parents: bool,
+    /// `ADD --keep-git-dir[=bool]` (None when not given).
+    pub keep_git_dir: Option<bool>,
+    /// `ADD --unpack[=bool]` (None when not given: local archives are unpacked, URLs are not).
+    pub unpack: Option<bool>,
     pub heredocs: Vec<Heredoc>,
 }
 
