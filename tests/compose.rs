@@ -404,3 +404,45 @@ fn service_healthy_waits_for_the_dependency_and_names_an_unhealthy_one() {
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
     assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
 }
+
+#[test]
+fn build_sections_are_built_with_berth_build_and_run() {
+    let (env, image) = busybox_world();
+    let p = unique("bd");
+    let dir = project_dir(
+        &env,
+        "bd",
+        &[
+            ("compose.yaml", "services:\n  app:\n    build:\n      context: ./src\n      args: {MSG: built-by-compose}\n      labels: [made=compose]\n"),
+            ("src/Dockerfile", &format!("FROM {image}\nARG MSG\nRUN echo $MSG > /msg\nCMD [\"cat\", \"/msg\"]\n")),
+        ],
+    );
+    compose(&env, &dir, &["-p", &p, "build"]).assert_ok();
+    let img = env.run(["image", "inspect", &format!("{p}-app")]);
+    img.assert_ok().assert_stdout_has("\"made\": \"compose\"");
+    let run = compose(&env, &dir, &["-p", &p, "run", "--rm", "app"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "built-by-compose\n");
+    let up = compose(&env, &dir, &["-p", &p, "up", "--build", "--abort-on-container-exit"]);
+    up.assert_ok().assert_stdout_has("app-1  | built-by-compose\n");
+    compose(&env, &dir, &["-p", &p, "down", "--rmi", "local"]).assert_ok();
+    env.run(["image", "inspect", &format!("{p}-app")]).assert_code(1);
+}
+
+#[test]
+fn a_taken_port_names_the_port_and_the_service() {
+    let (env, image) = busybox_world();
+    let p = unique("pt");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let dir = project_dir(
+        &env,
+        "pt",
+        &[("compose.yaml", &format!("services:\n  web:\n    image: {image}\n    command: sleep 600\n    ports: [\"127.0.0.1:{port}:80\"]\n"))],
+    );
+    let out = compose(&env, &dir, &["-p", &p, "up", "-d"]);
+    out.assert_code(1).assert_stderr_has(&format!("service \"web\""));
+    assert!(out.stderr().contains(&port.to_string()), "{}", out.stderr());
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+}

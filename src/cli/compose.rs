@@ -82,6 +82,8 @@ pub enum Sub {
     Create(CreateArgs),
     /// List running compose projects
     Ls(listing::LsArgs),
+    /// Build or rebuild services
+    Build(BuildArgs),
     /// Show the Docker Compose version information
     Version(VersionArgs),
 }
@@ -188,6 +190,17 @@ pub struct CreateArgs {
     /// Scale SERVICE to NUM instances
     #[arg(long)]
     pub scale: Vec<String>,
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Do not use cache when building the image
+    #[arg(long = "no-cache")]
+    pub no_cache: bool,
+    /// Always attempt to pull a newer version of the image
+    #[arg(long)]
+    pub pull: bool,
     pub services: Vec<String>,
 }
 
@@ -310,6 +323,41 @@ pub struct RunArgs {
     pub command: Vec<String>,
 }
 
+/// A build's steps on stderr, as BuildKit's plain progress prints them (`#3 [2/2] RUN make`).
+pub(crate) struct BuildLines;
+
+impl crate::engine::build::BuildProgress for BuildLines {
+    fn start(&self, v: usize, name: &str) {
+        eprintln!("#{v} {name}");
+    }
+    fn log(&self, v: usize, data: &[u8]) {
+        for l in String::from_utf8_lossy(data).lines() {
+            eprintln!("#{v} {l}");
+        }
+    }
+    fn status(&self, v: usize, text: &str) {
+        eprintln!("#{v} {text}");
+    }
+    fn cached(&self, v: usize) {
+        eprintln!("#{v} CACHED");
+    }
+    fn done(&self, v: usize, elapsed: std::time::Duration) {
+        eprintln!("#{v} DONE {:.1}s", elapsed.as_secs_f64());
+    }
+    fn error(&self, v: usize, _: std::time::Duration, message: &str) {
+        eprintln!("#{v} ERROR: {message}");
+    }
+}
+
+/// How `up`, `create` and `run` build a service whose image is missing (always, with `--build`).
+pub(crate) fn builder(always: bool) -> compose::up::Builder<'static> {
+    compose::up::Builder {
+        always,
+        flags: Default::default(),
+        progress: &BuildLines,
+    }
+}
+
 /// docker compose's progress lines (its plain, non-TTY output) on stderr.
 pub(crate) struct StderrEvents;
 
@@ -429,7 +477,7 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
                 no_start: true,
                 ..Default::default()
             };
-            compose::up::up(&ctx()?, &p, &o, &ev)?;
+            compose::up::up(&ctx()?, &p, &o, Some(&builder(false)), &ev)?;
             Ok(0)
         }
         Sub::Down(d) => {
@@ -517,7 +565,21 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
         Sub::Pull(s) => {
             let p = project(&a, &s.services, true)?;
             let names = compose::up::selection(&p, &s.services, false)?;
-            compose::up::images(&ctx()?, &p, &names, PullPolicy::Always, &ev)?;
+            let names: Vec<String> = names
+                .into_iter()
+                .filter(|n| p.service(n).is_some_and(|v| v.get("build").is_none()))
+                .collect();
+            compose::up::images(&ctx()?, &p, &names, PullPolicy::Always, None, &ev)?;
+            Ok(0)
+        }
+        Sub::Build(b) => {
+            let p = project(&a, &b.services, true)?;
+            let names = compose::up::selection(&p, &b.services, false)?;
+            let flags = compose::build::BuildFlags {
+                no_cache: b.no_cache,
+                pull: b.pull,
+            };
+            compose::build::build(&ctx()?, &p, &names, &flags, &BuildLines)?;
             Ok(0)
         }
         Sub::Exec(e) => foreground::exec(&ctx()?, &project(&a, &[], false)?, e, g),

@@ -8,6 +8,7 @@
 //! Invariant: what a project made carries `com.docker.compose.project=<name>`, and `down` removes
 //! exactly what carries it.
 
+pub mod build;
 pub mod interp;
 pub mod load;
 pub mod merge;

@@ -4,7 +4,7 @@
 //! `--service-ports`.
 
 use super::service::{self, container_config};
-use super::up::{UpOptions, deps, ensure_resources, images, up};
+use super::up::{Builder, UpOptions, deps, ensure_resources, images, up};
 use super::{Events, Project};
 use crate::engine::Context;
 use crate::engine::container::{self as ctr, PullPolicy};
@@ -27,7 +27,14 @@ pub struct OneOff {
 }
 
 /// Create the one-off container (not started); returns its id.
-pub fn create(ctx: &Context, p: &Project, s: &str, o: &OneOff, ev: &dyn Events) -> Result<String> {
+pub fn create(
+    ctx: &Context,
+    p: &Project,
+    s: &str,
+    o: &OneOff,
+    build: Option<&Builder>,
+    ev: &dyn Events,
+) -> Result<String> {
     if !o.no_deps {
         let d = deps(p, s);
         if !d.is_empty() {
@@ -38,12 +45,13 @@ pub fn create(ctx: &Context, p: &Project, s: &str, o: &OneOff, ev: &dyn Events) 
                     services: d,
                     ..Default::default()
                 },
+                build,
                 ev,
             )?;
         }
     }
     ensure_resources(ctx, p, &[s.to_string()], ev)?;
-    let imgs = images(ctx, p, &[s.to_string()], PullPolicy::Missing, ev)?;
+    let imgs = images(ctx, p, &[s.to_string()], PullPolicy::Missing, build, ev)?;
     let img = imgs
         .get(&service::image_name(p, s))
         .context("image not resolved")?;

@@ -27,6 +27,14 @@ pub struct UpOptions {
     pub no_start: bool,
 }
 
+/// How `up` builds the services that have a `build:` section.
+pub struct Builder<'a> {
+    /// `--build`: build even when the image exists.
+    pub always: bool,
+    pub flags: super::build::BuildFlags,
+    pub progress: &'a dyn crate::engine::build::BuildProgress,
+}
+
 /// The services to act on: the named ones (all when none), plus what they depend on.
 pub fn selection(p: &Project, named: &[String], with_deps: bool) -> Result<Vec<String>> {
     let all = p.service_names();
@@ -235,17 +243,25 @@ pub fn images(
     p: &Project,
     services: &[String],
     policy: PullPolicy,
+    build: Option<&Builder>,
     ev: &dyn Events,
 ) -> Result<BTreeMap<String, ImageInfo>> {
     let mut out = BTreeMap::new();
     for s in services {
         let svc = p.service(s).context("service vanished")?;
-        if svc.get("image").is_none() {
-            bail!(
-                "service {s:?} has only a build: section, and this berth cannot build images (build it, tag it and set image:)"
-            );
-        }
         let name = service::image_name(p, s);
+        if svc.get("build").is_some() {
+            let present = crate::engine::image::resolve_local(ctx, &name).is_ok();
+            if !present || build.is_some_and(|b| b.always) {
+                let b = build.with_context(|| format!("service {s:?} needs its image built: run `compose build` first"))?;
+                ev.event("Service", s, "Building");
+                super::build::build(ctx, p, std::slice::from_ref(s), &b.flags, b.progress)?;
+                ev.event("Service", s, "Built");
+            }
+            let info = ctr::resolve_image(ctx, &name, PullPolicy::Never, &crate::engine::NoProgress, &mut |_| {})?;
+            out.insert(name, info);
+            continue;
+        }
         if out.contains_key(&name) {
             continue;
         }
@@ -269,7 +285,13 @@ pub fn images(
 }
 
 /// `up` / `create`: converge the selected services. Returns the project's containers afterwards.
-pub fn up(ctx: &Context, p: &Project, o: &UpOptions, ev: &dyn Events) -> Result<()> {
+pub fn up(
+    ctx: &Context,
+    p: &Project,
+    o: &UpOptions,
+    build: Option<&Builder>,
+    ev: &dyn Events,
+) -> Result<()> {
     let services = selection(p, &o.services, !o.no_deps)?;
     // Every service's options are checked before anything is made: a key berth cannot honour fails
     // the whole `up` with nothing created.
@@ -295,7 +317,7 @@ pub fn up(ctx: &Context, p: &Project, o: &UpOptions, ev: &dyn Events) -> Result<
         }
     }
     ensure_resources(ctx, p, &services, ev)?;
-    let imgs = images(ctx, p, &services, o.pull.unwrap_or(PullPolicy::Missing), ev)?;
+    let imgs = images(ctx, p, &services, o.pull.unwrap_or(PullPolicy::Missing), build, ev)?;
     for level in levels(p, &services)? {
         let results: Vec<Result<()>> = std::thread::scope(|scope| {
             let handles: Vec<_> = level

@@ -132,9 +132,6 @@ pub(super) fn logs(ctx: &Context, p: &Project, a: &LogsArgs) -> Result<i32> {
 
 pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Result<i32> {
     let ev = StderrEvents;
-    if a.build {
-        bail!("--build: this berth cannot build images (no `berth build` yet)");
-    }
     if let Some(s) = &a.exit_code_from
         && p.service(s).is_none()
     {
@@ -153,7 +150,7 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
         pull: Some(pull_policy(&a.pull)?),
         no_start: false,
     };
-    compose::up::up(ctx, p, &o, &ev)?;
+    compose::up::up(ctx, p, &o, Some(&super::builder(a.build)), &ev)?;
     let selected = compose::up::selection(p, &a.services, !a.no_deps)?;
     let mine = |ctx: &Context| -> Result<Vec<Member>> {
         Ok(compose::members(ctx, &p.name, true)?
@@ -347,7 +344,7 @@ pub(super) fn run_oneoff(ctx: &Context, p: &Project, a: &RunArgs, g: &GlobalOpts
         rm: a.rm,
         no_deps: a.no_deps,
     };
-    let id = compose::oneoff::create(ctx, p, &a.service, &o, &StderrEvents)?;
+    let id = compose::oneoff::create(ctx, p, &a.service, &o, Some(&super::builder(false)), &StderrEvents)?;
     if a.detach {
         ctr::start(ctx, &id, false)?;
         writeln!(crate::cli::stdout(), "{id}")?;
