@@ -446,3 +446,22 @@ fn a_taken_port_names_the_port_and_the_service() {
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
     assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
 }
+
+#[test]
+fn rootless_up_and_down() {
+    let (env, image) = TestEnv::rootless().with_image(crate::support::fixtures::BUSYBOX);
+    let p = unique("rl");
+    let dir = project_dir(
+        &env,
+        "rl",
+        &[("compose.yaml", &format!("services:\n  a:\n    image: {image}\n    command: sh -c 'echo rootless up; exec sleep 600'\n    stop_signal: SIGKILL\n    volumes: [\"v:/v\"]\nvolumes:\n  v: {{}}\n"))],
+    );
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
+    assert!(eventually(10, || compose(&env, &dir, &["-p", &p, "logs", "a"]).stdout() == "a-1  | rootless up\n"));
+    let ex = compose(&env, &dir, &["-p", &p, "exec", "-T", "a", "id", "-u"]);
+    ex.assert_ok();
+    assert_eq!(ex.stdout(), "0\n");
+    compose(&env, &dir, &["-p", &p, "down", "-v"]).assert_ok();
+    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+    env.run(["volume", "inspect", &format!("{p}_v")]).assert_code(1);
+}
