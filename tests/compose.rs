@@ -465,3 +465,84 @@ fn rootless_up_and_down() {
     assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
     env.run(["volume", "inspect", &format!("{p}_v")]).assert_code(1);
 }
+
+#[test]
+fn service_keys_reach_the_container() {
+    let (env, image) = busybox_world();
+    let p = unique("keys");
+    let yaml = format!(
+        r#"services:
+  web:
+    image: {image}
+    command: ["sleep", "600"]
+    user: "1000:1000"
+    working_dir: /tmp
+    hostname: webhost
+    read_only: true
+    tmpfs: ["/scratch:size=1m"]
+    cap_drop: [ALL]
+    init: true
+    stop_signal: SIGKILL
+    env_file: [web.env]
+    environment: {{FROM_FILE: overridden}}
+    shm_size: 8m
+    ulimits: {{nofile: {{soft: 100, hard: 200}}}}
+    extra_hosts: ["gateway.test=10.1.2.3"]
+    dns: [1.1.1.1]
+    deploy:
+      resources:
+        limits: {{memory: 64m, pids: 50, cpus: "0.5"}}
+    secrets: [token]
+    configs: [{{source: settings, target: /etc/settings.conf}}]
+    networks:
+      default:
+      back: {{aliases: [webby]}}
+  db:
+    image: {image}
+    command: ["sleep", "600"]
+    stop_signal: SIGKILL
+    networks: [back]
+    deploy: {{replicas: 2}}
+networks:
+  back: {{}}
+secrets:
+  token: {{file: ./token.txt}}
+configs:
+  settings: {{file: ./settings.conf}}
+"#
+    );
+    let dir = project_dir(
+        &env,
+        "keys",
+        &[("compose.yaml", &yaml), ("web.env", "FROM_FILE=file\nONLY_FILE=yes\n"), ("token.txt", "s3cret\n"), ("settings.conf", "k=v\n")],
+    );
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
+    let web = inspect(&env, &format!("{p}-web-1"));
+    let hc = &web["HostConfig"];
+    assert_eq!(web["Config"]["User"], "1000:1000");
+    assert_eq!(web["Config"]["WorkingDir"], "/tmp");
+    assert_eq!(web["Config"]["Hostname"], "webhost");
+    assert_eq!(hc["ReadonlyRootfs"], true);
+    assert_eq!(hc["Memory"], 64 << 20);
+    assert_eq!(hc["PidsLimit"], 50);
+    assert_eq!(hc["NanoCpus"], 500_000_000);
+    assert_eq!(hc["ShmSize"], 8 << 20);
+    let env_list = web["Config"]["Env"].as_array().unwrap();
+    assert!(env_list.contains(&json!("FROM_FILE=overridden")) && env_list.contains(&json!("ONLY_FILE=yes")), "{env_list:?}");
+    let ex = |cmd: &str| {
+        let o = compose(&env, &dir, &["-p", &p, "exec", "-T", "web", "sh", "-c", cmd]);
+        o.assert_ok();
+        o.stdout().to_string()
+    };
+    assert_eq!(ex("cat /run/secrets/token /etc/settings.conf"), "s3cret\nk=v\n");
+    assert_eq!(ex("ulimit -n; id -u; hostname"), "100\n1000\nwebhost\n");
+    assert!(ex("cat /etc/hosts").contains("10.1.2.3\tgateway.test"), "{}", ex("cat /etc/hosts"));
+    assert_eq!(ex("touch /scratch/x && echo ok; touch /nope 2>/dev/null || echo ro"), "ok\nro\n");
+    // deploy.replicas and --scale: containers -1, -2 (-3).
+    compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.Name}}", "db"]).assert_stdout_has(&format!("{p}-db-1\n{p}-db-2\n"));
+    compose(&env, &dir, &["-p", &p, "up", "-d", "--scale", "db=3"]).assert_ok();
+    compose(&env, &dir, &["-p", &p, "ps", "-q", "db"]).assert_ok();
+    assert_eq!(compose(&env, &dir, &["-p", &p, "ps", "-q", "db"]).stdout().lines().count(), 3);
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+    env.run(["network", "inspect", &format!("{p}_back")]).assert_code(1);
+}
