@@ -388,14 +388,30 @@ fn service_healthy_waits_for_the_dependency_and_names_an_unhealthy_one() {
             "services:\n  db:\n    image: {image}\n    command: sh -c 'sleep 1; touch /tmp/ok; exec sleep 600'\n    stop_signal: SIGKILL\n    healthcheck:\n      test: {check}\n      interval: 200ms\n      retries: 2\n      start_period: 20s\n  web:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n    depends_on:\n      db: {{condition: service_healthy}}\n"
         )
     };
-    let dir = project_dir(&env, "hc", &[("compose.yaml", &file("[\"CMD-SHELL\", \"test -f /tmp/ok\"]"))]);
-    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok().assert_stderr_has(&format!("Container {p}-db-1  Healthy"));
+    let dir = project_dir(
+        &env,
+        "hc",
+        &[(
+            "compose.yaml",
+            &file("[\"CMD-SHELL\", \"test -f /tmp/ok\"]"),
+        )],
+    );
+    compose(&env, &dir, &["-p", &p, "up", "-d"])
+        .assert_ok()
+        .assert_stderr_has(&format!("Container {p}-db-1  Healthy"));
     let db = inspect(&env, &format!("{p}-db-1"));
     assert_eq!(db["State"]["Health"]["Status"], "healthy");
-    assert_eq!(inspect(&env, &format!("{p}-web-1"))["State"]["Status"], "running");
+    assert_eq!(
+        inspect(&env, &format!("{p}-web-1"))["State"]["Status"],
+        "running"
+    );
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
 
-    env.write_file("hc/compose.yaml", file("[\"CMD\", \"sh\", \"-c\", \"echo not yet; exit 1\"]").replace("start_period: 20s", "start_period: 0s"));
+    env.write_file(
+        "hc/compose.yaml",
+        file("[\"CMD\", \"sh\", \"-c\", \"echo not yet; exit 1\"]")
+            .replace("start_period: 20s", "start_period: 0s"),
+    );
     let out = compose(&env, &dir, &["-p", &p, "up", "-d"]);
     out.assert_code(1).assert_stderr_has(&format!(
         "dependency failed to start: container {p}-db-1 is unhealthy (last check exited 1: not yet)"
@@ -413,8 +429,14 @@ fn build_sections_are_built_with_berth_build_and_run() {
         &env,
         "bd",
         &[
-            ("compose.yaml", "services:\n  app:\n    build:\n      context: ./src\n      args: {MSG: built-by-compose}\n      labels: [made=compose]\n"),
-            ("src/Dockerfile", &format!("FROM {image}\nARG MSG\nRUN echo $MSG > /msg\nCMD [\"cat\", \"/msg\"]\n")),
+            (
+                "compose.yaml",
+                "services:\n  app:\n    build:\n      context: ./src\n      args: {MSG: built-by-compose}\n      labels: [made=compose]\n",
+            ),
+            (
+                "src/Dockerfile",
+                &format!("FROM {image}\nARG MSG\nRUN echo $MSG > /msg\nCMD [\"cat\", \"/msg\"]\n"),
+            ),
         ],
     );
     compose(&env, &dir, &["-p", &p, "build"]).assert_ok();
@@ -423,10 +445,16 @@ fn build_sections_are_built_with_berth_build_and_run() {
     let run = compose(&env, &dir, &["-p", &p, "run", "--rm", "app"]);
     run.assert_ok();
     assert_eq!(run.stdout(), "built-by-compose\n");
-    let up = compose(&env, &dir, &["-p", &p, "up", "--build", "--abort-on-container-exit"]);
-    up.assert_ok().assert_stdout_has("app-1  | built-by-compose\n");
+    let up = compose(
+        &env,
+        &dir,
+        &["-p", &p, "up", "--build", "--abort-on-container-exit"],
+    );
+    up.assert_ok()
+        .assert_stdout_has("app-1  | built-by-compose\n");
     compose(&env, &dir, &["-p", &p, "down", "--rmi", "local"]).assert_ok();
-    env.run(["image", "inspect", &format!("{p}-app")]).assert_code(1);
+    env.run(["image", "inspect", &format!("{p}-app")])
+        .assert_code(1);
 }
 
 #[test]
@@ -438,10 +466,16 @@ fn a_taken_port_names_the_port_and_the_service() {
     let dir = project_dir(
         &env,
         "pt",
-        &[("compose.yaml", &format!("services:\n  web:\n    image: {image}\n    command: sleep 600\n    ports: [\"127.0.0.1:{port}:80\"]\n"))],
+        &[(
+            "compose.yaml",
+            &format!(
+                "services:\n  web:\n    image: {image}\n    command: sleep 600\n    ports: [\"127.0.0.1:{port}:80\"]\n"
+            ),
+        )],
     );
     let out = compose(&env, &dir, &["-p", &p, "up", "-d"]);
-    out.assert_code(1).assert_stderr_has(&format!("service \"web\""));
+    out.assert_code(1)
+        .assert_stderr_has(&format!("service \"web\""));
     assert!(out.stderr().contains(&port.to_string()), "{}", out.stderr());
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
     assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
@@ -454,16 +488,28 @@ fn rootless_up_and_down() {
     let dir = project_dir(
         &env,
         "rl",
-        &[("compose.yaml", &format!("services:\n  a:\n    image: {image}\n    command: sh -c 'echo rootless up; exec sleep 600'\n    stop_signal: SIGKILL\n    volumes: [\"v:/v\"]\nvolumes:\n  v: {{}}\n"))],
+        &[(
+            "compose.yaml",
+            &format!(
+                "services:\n  a:\n    image: {image}\n    command: sh -c 'echo rootless up; exec sleep 600'\n    stop_signal: SIGKILL\n    volumes: [\"v:/v\"]\nvolumes:\n  v: {{}}\n"
+            ),
+        )],
     );
     compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
-    assert!(eventually(10, || compose(&env, &dir, &["-p", &p, "logs", "a"]).stdout() == "a-1  | rootless up\n"));
+    assert!(eventually(10, || compose(
+        &env,
+        &dir,
+        &["-p", &p, "logs", "a"]
+    )
+    .stdout()
+        == "a-1  | rootless up\n"));
     let ex = compose(&env, &dir, &["-p", &p, "exec", "-T", "a", "id", "-u"]);
     ex.assert_ok();
     assert_eq!(ex.stdout(), "0\n");
     compose(&env, &dir, &["-p", &p, "down", "-v"]).assert_ok();
     assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
-    env.run(["volume", "inspect", &format!("{p}_v")]).assert_code(1);
+    env.run(["volume", "inspect", &format!("{p}_v")])
+        .assert_code(1);
 }
 
 #[test]
@@ -514,7 +560,12 @@ configs:
     let dir = project_dir(
         &env,
         "keys",
-        &[("compose.yaml", &yaml), ("web.env", "FROM_FILE=file\nONLY_FILE=yes\n"), ("token.txt", "s3cret\n"), ("settings.conf", "k=v\n")],
+        &[
+            ("compose.yaml", &yaml),
+            ("web.env", "FROM_FILE=file\nONLY_FILE=yes\n"),
+            ("token.txt", "s3cret\n"),
+            ("settings.conf", "k=v\n"),
+        ],
     );
     compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
     let web = inspect(&env, &format!("{p}-web-1"));
@@ -528,21 +579,81 @@ configs:
     assert_eq!(hc["NanoCpus"], 500_000_000);
     assert_eq!(hc["ShmSize"], 8 << 20);
     let env_list = web["Config"]["Env"].as_array().unwrap();
-    assert!(env_list.contains(&json!("FROM_FILE=overridden")) && env_list.contains(&json!("ONLY_FILE=yes")), "{env_list:?}");
+    assert!(
+        env_list.contains(&json!("FROM_FILE=overridden"))
+            && env_list.contains(&json!("ONLY_FILE=yes")),
+        "{env_list:?}"
+    );
     let ex = |cmd: &str| {
-        let o = compose(&env, &dir, &["-p", &p, "exec", "-T", "web", "sh", "-c", cmd]);
+        let o = compose(
+            &env,
+            &dir,
+            &["-p", &p, "exec", "-T", "web", "sh", "-c", cmd],
+        );
         o.assert_ok();
         o.stdout().to_string()
     };
-    assert_eq!(ex("cat /run/secrets/token /etc/settings.conf"), "s3cret\nk=v\n");
+    assert_eq!(
+        ex("cat /run/secrets/token /etc/settings.conf"),
+        "s3cret\nk=v\n"
+    );
     assert_eq!(ex("ulimit -n; id -u; hostname"), "100\n1000\nwebhost\n");
-    assert!(ex("cat /etc/hosts").contains("10.1.2.3\tgateway.test"), "{}", ex("cat /etc/hosts"));
-    assert_eq!(ex("touch /scratch/x && echo ok; touch /nope 2>/dev/null || echo ro"), "ok\nro\n");
+    assert!(
+        ex("cat /etc/hosts").contains("10.1.2.3\tgateway.test"),
+        "{}",
+        ex("cat /etc/hosts")
+    );
+    assert_eq!(
+        ex("touch /scratch/x && echo ok; touch /nope 2>/dev/null || echo ro"),
+        "ok\nro\n"
+    );
     // deploy.replicas and --scale: containers -1, -2 (-3).
-    compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.Name}}", "db"]).assert_stdout_has(&format!("{p}-db-1\n{p}-db-2\n"));
+    compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.Name}}", "db"])
+        .assert_stdout_has(&format!("{p}-db-1\n{p}-db-2\n"));
     compose(&env, &dir, &["-p", &p, "up", "-d", "--scale", "db=3"]).assert_ok();
     compose(&env, &dir, &["-p", &p, "ps", "-q", "db"]).assert_ok();
-    assert_eq!(compose(&env, &dir, &["-p", &p, "ps", "-q", "db"]).stdout().lines().count(), 3);
+    assert_eq!(
+        compose(&env, &dir, &["-p", &p, "ps", "-q", "db"])
+            .stdout()
+            .lines()
+            .count(),
+        3
+    );
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
-    env.run(["network", "inspect", &format!("{p}_back")]).assert_code(1);
+    env.run(["network", "inspect", &format!("{p}_back")])
+        .assert_code(1);
+}
+
+#[test]
+fn the_other_verbs_act_on_the_project_containers() {
+    let (env, image) = busybox_world();
+    let p = unique("ov");
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let dir = project_dir(
+        &env,
+        "ov",
+        &[("compose.yaml", &format!("services:\n  s:\n    image: {image}\n    command: sh -c 'echo one; echo two; exec sleep 600'\n    stop_signal: SIGKILL\n    ports: [\"127.0.0.1:{free}:80\"]\n"))],
+    );
+    // --project-directory from elsewhere, the config file found there.
+    let pd = dir.to_str().unwrap();
+    compose(&env, env.dir(), &["--project-directory", pd, "-p", &p, "create"]).assert_ok();
+    compose(&env, &dir, &["-p", &p, "ps", "-a", "--status", "created", "--format", "{{.Service}}"]).assert_stdout_has("s\n");
+    compose(&env, &dir, &["-p", &p, "start"]).assert_ok();
+    assert!(eventually(10, || compose(&env, &dir, &["-p", &p, "logs", "--tail", "1", "s"]).stdout() == "s-1  | two\n"));
+    let port = compose(&env, &dir, &["-p", &p, "port", "s", "80"]);
+    assert_eq!(port.stdout(), format!("127.0.0.1:{free}\n"));
+    compose(&env, &dir, &["-p", &p, "top"]).assert_ok().assert_stdout_has("sleep 600");
+    compose(&env, &dir, &["-p", &p, "images"]).assert_ok().assert_stdout_has(&format!("{p}-s-1"));
+    compose(&env, &dir, &["ls"]).assert_ok().assert_stdout_has(&format!("{p}"));
+    compose(&env, &dir, &["-p", &p, "pause"]).assert_ok();
+    compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.State}}"]).assert_stdout_has("paused\n");
+    compose(&env, &dir, &["-p", &p, "unpause"]).assert_ok();
+    compose(&env, &dir, &["-p", &p, "kill"]).assert_ok();
+    compose(&env, &dir, &["-p", &p, "ps", "-a", "--format", "{{.State}}"]).assert_stdout_has("exited\n");
+    compose(&env, &dir, &["-p", &p, "restart"]).assert_ok();
+    compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.State}}"]).assert_stdout_has("running\n");
+    compose(&env, &dir, &["-p", &p, "rm", "-s", "-f"]).assert_ok();
+    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+    compose(&env, &dir, &["version", "--short"]).assert_ok();
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
 }

@@ -13,7 +13,14 @@ use std::path::PathBuf;
 
 /// `build:` keys berth's build has no equivalent for.
 const UNSUPPORTED: &[&str] = &[
-    "ssh", "cache_from", "cache_to", "isolation", "shm_size", "secrets", "platforms", "privileged",
+    "ssh",
+    "cache_from",
+    "cache_to",
+    "isolation",
+    "shm_size",
+    "secrets",
+    "platforms",
+    "privileged",
     "additional_contexts",
 ];
 
@@ -38,24 +45,57 @@ pub fn options(p: &Project, s: &str, f: &BuildFlags) -> Result<BuildOptions> {
     }
     let ctx = PathBuf::from(b.get("context").and_then(Value::as_str).unwrap_or("."));
     if !ctx.is_dir() {
-        bail!("{}: build context {} is not a directory", at("context"), ctx.display());
+        bail!(
+            "{}: build context {} is not a directory",
+            at("context"),
+            ctx.display()
+        );
     }
     let dockerfile = match b.get("dockerfile_inline").and_then(Value::as_str) {
         Some(text) => DockerfileSource::Text(text.to_string()),
-        None => DockerfileSource::Path(ctx.join(b.get("dockerfile").and_then(Value::as_str).unwrap_or("Dockerfile"))),
+        None => DockerfileSource::Path(
+            ctx.join(
+                b.get("dockerfile")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Dockerfile"),
+            ),
+        ),
     };
     let map = |k: &str| -> std::collections::BTreeMap<String, String> {
         b.get(k)
             .and_then(Value::as_object)
-            .map(|m| m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), scalar(v))).collect())
+            .map(|m| {
+                m.iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.clone(), scalar(v)))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let mut tags = vec![super::service::image_name(p, s)];
-    tags.extend(b.get("tags").and_then(Value::as_array).into_iter().flatten().map(scalar));
+    tags.extend(
+        b.get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(scalar),
+    );
     let mut add_hosts = Vec::new();
-    for h in b.get("extra_hosts").and_then(Value::as_array).into_iter().flatten().map(scalar) {
-        let (name, ip) = h.split_once(['=', ':']).with_context(|| format!("{}: invalid host {h}", at("extra_hosts")))?;
-        add_hosts.push((name.to_string(), ip.parse().with_context(|| format!("{}: invalid IP address in {h}", at("extra_hosts")))?));
+    for h in b
+        .get("extra_hosts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(scalar)
+    {
+        let (name, ip) = h
+            .split_once(['=', ':'])
+            .with_context(|| format!("{}: invalid host {h}", at("extra_hosts")))?;
+        add_hosts.push((
+            name.to_string(),
+            ip.parse()
+                .with_context(|| format!("{}: invalid IP address in {h}", at("extra_hosts")))?,
+        ));
     }
     Ok(BuildOptions {
         context: BuildContext::Dir(ctx),
@@ -66,20 +106,31 @@ pub fn options(p: &Project, s: &str, f: &BuildFlags) -> Result<BuildOptions> {
         target: b.get("target").and_then(Value::as_str).map(str::to_string),
         no_cache: f.no_cache || b.get("no_cache").and_then(Value::as_bool).unwrap_or(false),
         pull: f.pull || b.get("pull").and_then(Value::as_bool).unwrap_or(false),
-        network: b.get("network").and_then(Value::as_str).unwrap_or("default").to_string(),
+        network: b
+            .get("network")
+            .and_then(Value::as_str)
+            .unwrap_or("default")
+            .to_string(),
         add_hosts,
         ..Default::default()
     })
 }
 
 /// Build the services of `services` that have a `build:` section.
-pub fn build(ctx: &Context, p: &Project, services: &[String], f: &BuildFlags, progress: &dyn BuildProgress) -> Result<()> {
+pub fn build(
+    ctx: &Context,
+    p: &Project,
+    services: &[String],
+    f: &BuildFlags,
+    progress: &dyn BuildProgress,
+) -> Result<()> {
     for s in services {
         if p.service(s).and_then(|v| v.get("build")).is_none() {
             continue;
         }
         let o = options(p, s, f)?;
-        crate::engine::build::build(ctx, &o, progress).with_context(|| format!("service {s:?}: building image"))?;
+        crate::engine::build::build(ctx, &o, progress)
+            .with_context(|| format!("service {s:?}: building image"))?;
     }
     Ok(())
 }

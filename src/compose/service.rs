@@ -5,8 +5,8 @@
 use super::normalize::scalar;
 use super::{Project, labels};
 use crate::types::{
-    ContainerConfig, HealthConfig, DnsOptions, HostTarget, MountKind, MountRequest, NsMode, PortMapping, Proto,
-    RestartPolicy, SeccompChoice, Ulimit,
+    ContainerConfig, DnsOptions, HealthConfig, HostTarget, MountKind, MountRequest, NsMode,
+    PortMapping, Proto, RestartPolicy, SeccompChoice, Ulimit,
 };
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
@@ -302,7 +302,10 @@ pub fn container_config(
 /// `healthcheck:` as docker's `Config.Healthcheck` (durations in nanoseconds; `disable` is `NONE`).
 fn healthcheck(h: &Value, key: &str) -> Result<HealthConfig> {
     if boolean(h.get("disable")) {
-        return Ok(HealthConfig { test: vec!["NONE".into()], ..Default::default() });
+        return Ok(HealthConfig {
+            test: vec!["NONE".into()],
+            ..Default::default()
+        });
     }
     let ns = |k: &str| -> Result<i64> {
         match h.get(k) {

@@ -253,12 +253,20 @@ pub fn images(
         if svc.get("build").is_some() {
             let present = crate::engine::image::resolve_local(ctx, &name).is_ok();
             if !present || build.is_some_and(|b| b.always) {
-                let b = build.with_context(|| format!("service {s:?} needs its image built: run `compose build` first"))?;
+                let b = build.with_context(|| {
+                    format!("service {s:?} needs its image built: run `compose build` first")
+                })?;
                 ev.event("Service", s, "Building");
                 super::build::build(ctx, p, std::slice::from_ref(s), &b.flags, b.progress)?;
                 ev.event("Service", s, "Built");
             }
-            let info = ctr::resolve_image(ctx, &name, PullPolicy::Never, &crate::engine::NoProgress, &mut |_| {})?;
+            let info = ctr::resolve_image(
+                ctx,
+                &name,
+                PullPolicy::Never,
+                &crate::engine::NoProgress,
+                &mut |_| {},
+            )?;
             out.insert(name, info);
             continue;
         }
@@ -317,7 +325,14 @@ pub fn up(
         }
     }
     ensure_resources(ctx, p, &services, ev)?;
-    let imgs = images(ctx, p, &services, o.pull.unwrap_or(PullPolicy::Missing), build, ev)?;
+    let imgs = images(
+        ctx,
+        p,
+        &services,
+        o.pull.unwrap_or(PullPolicy::Missing),
+        build,
+        ev,
+    )?;
     for level in levels(p, &services)? {
         let results: Vec<Result<()>> = std::thread::scope(|scope| {
             let handles: Vec<_> = level
@@ -522,16 +537,26 @@ fn wait_healthy(ctx: &Context, m: &Member) -> Result<()> {
                     .and_then(|x| x.log.last().cloned())
                     .map(|l| format!(" (last check exited {}: {})", l.exit_code, l.output.trim()))
                     .unwrap_or_default();
-                bail!("dependency failed to start: container {} is unhealthy{last}", m.name);
+                bail!(
+                    "dependency failed to start: container {} is unhealthy{last}",
+                    m.name
+                );
             }
             crate::types::health::NO_HEALTHCHECK => {
-                bail!("dependency failed to start: container {} has no healthcheck configured", m.name)
+                bail!(
+                    "dependency failed to start: container {} has no healthcheck configured",
+                    m.name
+                )
             }
             _ => {}
         }
         let st = ctr::get(ctx, &m.id)?.state;
         if !st.is_running() {
-            bail!("dependency failed to start: container {} exited ({})", m.name, st.exit_code);
+            bail!(
+                "dependency failed to start: container {} exited ({})",
+                m.name,
+                st.exit_code
+            );
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }

@@ -344,7 +344,14 @@ pub(super) fn run_oneoff(ctx: &Context, p: &Project, a: &RunArgs, g: &GlobalOpts
         rm: a.rm,
         no_deps: a.no_deps,
     };
-    let id = compose::oneoff::create(ctx, p, &a.service, &o, Some(&super::builder(false)), &StderrEvents)?;
+    let id = compose::oneoff::create(
+        ctx,
+        p,
+        &a.service,
+        &o,
+        Some(&super::builder(false)),
+        &StderrEvents,
+    )?;
     if a.detach {
         ctr::start(ctx, &id, false)?;
         writeln!(crate::cli::stdout(), "{id}")?;

@@ -211,7 +211,7 @@ pub(super) fn top(ctx: &Context, p: &Project, services: &[String]) -> Result<i32
         for l in lines {
             let f: Vec<&str> = l.split_whitespace().collect();
             if f.len() >= 8 {
-                writeln!(out, "{}", f.join("    "))?;
+                writeln!(out, "{}    {}", f[..7].join("    "), f[7..].join(" "))?;
             }
         }
         writeln!(out)?;
