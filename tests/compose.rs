@@ -657,3 +657,28 @@ fn the_other_verbs_act_on_the_project_containers() {
     compose(&env, &dir, &["version", "--short"]).assert_ok();
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
 }
+
+#[test]
+fn ctrl_c_stops_a_foreground_project() {
+    let (env, image) = busybox_world();
+    let p = unique("cc");
+    let dir = project_dir(
+        &env,
+        "cc",
+        &[("compose.yaml", &format!("services:\n  s:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n"))],
+    );
+    let mut cmd = env.berth();
+    cmd.current_dir(&dir).args(["compose", "-p", &p, "up"]);
+    cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    assert!(eventually(30, || compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.State}}"]).stdout() == "running\n"));
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGINT).unwrap();
+    let mut status = None;
+    assert!(eventually(30, || {
+        status = child.try_wait().unwrap();
+        status.is_some()
+    }));
+    assert_eq!(status.unwrap().code(), Some(130));
+    compose(&env, &dir, &["-p", &p, "ps", "-a", "--format", "{{.State}}"]).assert_stdout_has("exited\n");
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+}
