@@ -474,9 +474,9 @@ fn a_taken_port_names_the_port_and_the_service() {
         )],
     );
     let out = compose(&env, &dir, &["-p", &p, "up", "-d"]);
-    out.assert_code(1)
-        .assert_stderr_has(&format!("service \"web\""));
-    assert!(out.stderr().contains(&port.to_string()), "{}", out.stderr());
+    out.assert_code(1).assert_stderr_has(&format!(
+        "service \"web\": starting container {p}-web-1: Bind for 127.0.0.1:{port} failed: port is already allocated"
+    ));
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
     assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
 }
@@ -607,6 +607,9 @@ configs:
         ex("touch /scratch/x && echo ok; touch /nope 2>/dev/null || echo ro"),
         "ok\nro\n"
     );
+    // Services reach each other by service name and alias on their shared network.
+    let ping = compose(&env, &dir, &["-p", &p, "exec", "-T", "db", "sh", "-c", "ping -c1 -W2 webby >/dev/null && ping -c1 -W2 web >/dev/null && echo reached"]);
+    assert_eq!(ping.stdout(), "reached\n", "{}", ping.stderr());
     // deploy.replicas and --scale: containers -1, -2 (-3).
     compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.Name}}", "db"])
         .assert_stdout_has(&format!("{p}-db-1\n{p}-db-2\n"));
