@@ -396,7 +396,7 @@ fn service_healthy_waits_for_the_dependency_and_names_an_unhealthy_one() {
             &file("[\"CMD-SHELL\", \"test -f /tmp/ok\"]"),
         )],
     );
-    compose(&env, &dir, &["-p", &p, "up", "-d"])
+    compose(&env, &dir, &["-p", &p, "up", "-d", "--wait"])
         .assert_ok()
         .assert_stderr_has(&format!("Container {p}-db-1  Healthy"));
     let db = inspect(&env, &format!("{p}-db-1"));
@@ -608,7 +608,20 @@ configs:
         "ok\nro\n"
     );
     // Services reach each other by service name and alias on their shared network.
-    let ping = compose(&env, &dir, &["-p", &p, "exec", "-T", "db", "sh", "-c", "ping -c1 -W2 webby >/dev/null && ping -c1 -W2 web >/dev/null && echo reached"]);
+    let ping = compose(
+        &env,
+        &dir,
+        &[
+            "-p",
+            &p,
+            "exec",
+            "-T",
+            "db",
+            "sh",
+            "-c",
+            "ping -c1 -W2 webby >/dev/null && ping -c1 -W2 web >/dev/null && echo reached",
+        ],
+    );
     assert_eq!(ping.stdout(), "reached\n", "{}", ping.stderr());
     // deploy.replicas and --scale: containers -1, -2 (-3).
     compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.Name}}", "db"])
@@ -631,28 +644,73 @@ configs:
 fn the_other_verbs_act_on_the_project_containers() {
     let (env, image) = busybox_world();
     let p = unique("ov");
-    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let dir = project_dir(
         &env,
         "ov",
-        &[("compose.yaml", &format!("services:\n  s:\n    image: {image}\n    command: sh -c 'echo one; echo two; exec sleep 600'\n    stop_signal: SIGKILL\n    ports: [\"127.0.0.1:{free}:80\"]\n"))],
+        &[(
+            "compose.yaml",
+            &format!(
+                "services:\n  s:\n    image: {image}\n    command: sh -c 'echo one; echo two; exec sleep 600'\n    stop_signal: SIGKILL\n    ports: [\"127.0.0.1:{free}:80\"]\n"
+            ),
+        )],
     );
     // --project-directory from elsewhere, the config file found there.
     let pd = dir.to_str().unwrap();
-    compose(&env, env.dir(), &["--project-directory", pd, "-p", &p, "create"]).assert_ok();
-    compose(&env, &dir, &["-p", &p, "ps", "-a", "--status", "created", "--format", "{{.Service}}"]).assert_stdout_has("s\n");
+    compose(
+        &env,
+        env.dir(),
+        &["--project-directory", pd, "-p", &p, "create"],
+    )
+    .assert_ok();
+    compose(
+        &env,
+        &dir,
+        &[
+            "-p",
+            &p,
+            "ps",
+            "-a",
+            "--status",
+            "created",
+            "--format",
+            "{{.Service}}",
+        ],
+    )
+    .assert_stdout_has("s\n");
     compose(&env, &dir, &["-p", &p, "start"]).assert_ok();
-    assert!(eventually(10, || compose(&env, &dir, &["-p", &p, "logs", "--tail", "1", "s"]).stdout() == "s-1  | two\n"));
+    assert!(eventually(10, || compose(
+        &env,
+        &dir,
+        &["-p", &p, "logs", "--tail", "1", "s"]
+    )
+    .stdout()
+        == "s-1  | two\n"));
     let port = compose(&env, &dir, &["-p", &p, "port", "s", "80"]);
     assert_eq!(port.stdout(), format!("127.0.0.1:{free}\n"));
-    compose(&env, &dir, &["-p", &p, "top"]).assert_ok().assert_stdout_has("sleep 600");
-    compose(&env, &dir, &["-p", &p, "images"]).assert_ok().assert_stdout_has(&format!("{p}-s-1"));
-    compose(&env, &dir, &["ls"]).assert_ok().assert_stdout_has(&format!("{p}"));
+    compose(&env, &dir, &["-p", &p, "top"])
+        .assert_ok()
+        .assert_stdout_has("sleep 600");
+    compose(&env, &dir, &["-p", &p, "images"])
+        .assert_ok()
+        .assert_stdout_has(&format!("{p}-s-1"));
+    compose(&env, &dir, &["ls"])
+        .assert_ok()
+        .assert_stdout_has(&format!("{p}"));
     compose(&env, &dir, &["-p", &p, "pause"]).assert_ok();
     compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.State}}"]).assert_stdout_has("paused\n");
     compose(&env, &dir, &["-p", &p, "unpause"]).assert_ok();
     compose(&env, &dir, &["-p", &p, "kill"]).assert_ok();
-    compose(&env, &dir, &["-p", &p, "ps", "-a", "--format", "{{.State}}"]).assert_stdout_has("exited\n");
+    compose(
+        &env,
+        &dir,
+        &["-p", &p, "ps", "-a", "--format", "{{.State}}"],
+    )
+    .assert_stdout_has("exited\n");
     compose(&env, &dir, &["-p", &p, "restart"]).assert_ok();
     compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.State}}"]).assert_stdout_has("running\n");
     compose(&env, &dir, &["-p", &p, "rm", "-s", "-f"]).assert_ok();
@@ -668,20 +726,62 @@ fn ctrl_c_stops_a_foreground_project() {
     let dir = project_dir(
         &env,
         "cc",
-        &[("compose.yaml", &format!("services:\n  s:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n"))],
+        &[(
+            "compose.yaml",
+            &format!(
+                "services:\n  s:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n"
+            ),
+        )],
     );
     let mut cmd = env.berth();
     cmd.current_dir(&dir).args(["compose", "-p", &p, "up"]);
-    cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    cmd.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
     let mut child = cmd.spawn().unwrap();
-    assert!(eventually(30, || compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.State}}"]).stdout() == "running\n"));
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGINT).unwrap();
+    assert!(eventually(30, || compose(
+        &env,
+        &dir,
+        &["-p", &p, "ps", "--format", "{{.State}}"]
+    )
+    .stdout()
+        == "running\n"));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
     let mut status = None;
     assert!(eventually(30, || {
         status = child.try_wait().unwrap();
         status.is_some()
     }));
     assert_eq!(status.unwrap().code(), Some(130));
-    compose(&env, &dir, &["-p", &p, "ps", "-a", "--format", "{{.State}}"]).assert_stdout_has("exited\n");
+    compose(
+        &env,
+        &dir,
+        &["-p", &p, "ps", "-a", "--format", "{{.State}}"],
+    )
+    .assert_stdout_has("exited\n");
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+}
+
+#[test]
+fn the_example_project_resolves() {
+    let env = TestEnv::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/compose");
+    let got = config_json(&env, &dir, &["--profile", "extra"]);
+    assert_eq!(got["name"], "berth-demo");
+    assert_eq!(got["services"]["web"]["ports"][0]["published"], "8080");
+    assert_eq!(
+        got["services"]["web"]["depends_on"]["setup"]["condition"],
+        "service_healthy"
+    );
+    assert_eq!(
+        got["services"]["counter"]["command"][2]
+            .as_str()
+            .unwrap()
+            .contains("sleep 2"),
+        true
+    );
+    assert_eq!(got["volumes"]["shared"]["name"], "berth-demo_shared");
 }

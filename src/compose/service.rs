@@ -677,3 +677,38 @@ pub fn mount(
         options,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sizes_and_durations_as_compose_writes_them() {
+        assert_eq!(parse_bytes(&json!("64m"), "k").unwrap(), 64 << 20);
+        assert_eq!(parse_bytes(&json!("1gb"), "k").unwrap(), 1 << 30);
+        assert_eq!(parse_bytes(&json!(1024), "k").unwrap(), 1024);
+        crate::testing::assert_err(
+            parse_bytes(&json!("lots"), "services.a.shm_size"),
+            "services.a.shm_size: invalid size lots",
+        );
+        assert_eq!(parse_duration(&json!("1m30s"), "k").unwrap().as_secs(), 90);
+        assert_eq!(
+            parse_duration(&json!("500ms"), "k").unwrap().as_millis(),
+            500
+        );
+        crate::testing::assert_err(
+            parse_duration(&json!("5x"), "k"),
+            "k: invalid duration \"5x\"",
+        );
+    }
+
+    #[test]
+    fn the_config_hash_ignores_only_the_scale() {
+        let a = json!({"image": "x", "deploy": {"replicas": 2}});
+        let b = json!({"image": "x", "deploy": {"replicas": 3}});
+        let c = json!({"image": "y", "deploy": {"replicas": 2}});
+        assert_eq!(config_hash(&a), config_hash(&b));
+        assert_ne!(config_hash(&a), config_hash(&c));
+    }
+}
