@@ -700,7 +700,7 @@ fn the_other_verbs_act_on_the_project_containers() {
         .assert_stdout_has(&format!("{p}-s-1"));
     compose(&env, &dir, &["ls"])
         .assert_ok()
-        .assert_stdout_has(&format!("{p}"));
+        .assert_stdout_has(&p);
     compose(&env, &dir, &["-p", &p, "pause"]).assert_ok();
     compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.State}}"]).assert_stdout_has("paused\n");
     compose(&env, &dir, &["-p", &p, "unpause"]).assert_ok();
@@ -776,12 +776,11 @@ fn the_example_project_resolves() {
         got["services"]["web"]["depends_on"]["setup"]["condition"],
         "service_healthy"
     );
-    assert_eq!(
+    assert!(
         got["services"]["counter"]["command"][2]
             .as_str()
             .unwrap()
-            .contains("sleep 2"),
-        true
+            .contains("sleep 2")
     );
     assert_eq!(got["volumes"]["shared"]["name"], "berth-demo_shared");
 }
