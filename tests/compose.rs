@@ -784,3 +784,31 @@ fn the_example_project_resolves() {
     );
     assert_eq!(got["volumes"]["shared"]["name"], "berth-demo_shared");
 }
+
+#[test]
+fn top_level_networks_and_volumes_are_honoured() {
+    let (env, image) = busybox_world();
+    let p = unique("tl");
+    let b = 150 + std::process::id() % 50;
+    let ext = unique("extvol");
+    env.run(["volume", "create", &ext]).assert_ok();
+    let yaml = format!(
+        "services:\n  s:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n    networks:\n      front: {{ipv4_address: 10.{b}.7.9}}\n    volumes: [\"keep:/keep\", \"data:/data\"]\nnetworks:\n  front:\n    internal: true\n    ipam:\n      config: [{{subnet: 10.{b}.7.0/24}}]\nvolumes:\n  keep: {{external: true, name: {ext}}}\n  data:\n    labels: {{owner: tests}}\n"
+    );
+    let dir = project_dir(&env, "tl", &[("compose.yaml", &yaml)]);
+    compose(&env, &dir, &["-p", &p, "config", "--volumes"]).assert_stdout_has("data\nkeep\n");
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
+    let net = env.run(["network", "inspect", &format!("{p}_front")]);
+    net.assert_ok().assert_stdout_has(&format!("10.{b}.7.0/24"));
+    let s = inspect(&env, &format!("{p}-s-1"));
+    assert_eq!(s["NetworkSettings"]["Networks"][format!("{p}_front")]["IPAddress"], format!("10.{b}.7.9"));
+    env.run(["volume", "inspect", &format!("{p}_data")]).assert_ok().assert_stdout_has("\"owner\": \"tests\"");
+    compose(&env, &dir, &["-p", &p, "down", "-v"]).assert_ok();
+    // An external volume is not the project's: `down -v` leaves it.
+    env.run(["volume", "inspect", &ext]).assert_ok();
+    env.run(["volume", "inspect", &format!("{p}_data")]).assert_code(1);
+    let missing = yaml.replace("keep: {external: true", "keep: {external: true, x-none: 1").replace(&ext, "no-such-volume-here");
+    env.write_file("tl/compose.yaml", missing);
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_code(1).assert_stderr_has("external volume \"no-such-volume-here\" not found");
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+}
