@@ -79,6 +79,13 @@ fn config_resolves_interpolation_dotenv_and_override() {
     env.write_file("My_App/.env", "GREETING=x\nCOMPOSE_PROJECT_NAME=fromenv\n");
     assert_eq!(config_json(&env, &dir, &[])["name"], "fromenv");
     assert_eq!(config_json(&env, &dir, &["-p", "cli"])["name"], "cli");
+    env.write_file("My_App/alt.env", "GREETING=alternative\n");
+    let alt = config_json(&env, &dir, &["--env-file", "alt.env"]);
+    assert_eq!(
+        alt["services"]["web"]["command"],
+        json!(["echo", "$HOME", "alternative"])
+    );
+    assert_eq!(alt["name"], "my_app");
     compose(&env, &dir, &["-p", "Bad Name", "config"])
         .assert_code(1)
         .assert_stderr_has("invalid project name \"Bad Name\"");
@@ -801,14 +808,24 @@ fn top_level_networks_and_volumes_are_honoured() {
     let net = env.run(["network", "inspect", &format!("{p}_front")]);
     net.assert_ok().assert_stdout_has(&format!("10.{b}.7.0/24"));
     let s = inspect(&env, &format!("{p}-s-1"));
-    assert_eq!(s["NetworkSettings"]["Networks"][format!("{p}_front")]["IPAddress"], format!("10.{b}.7.9"));
-    env.run(["volume", "inspect", &format!("{p}_data")]).assert_ok().assert_stdout_has("\"owner\": \"tests\"");
+    assert_eq!(
+        s["NetworkSettings"]["Networks"][format!("{p}_front")]["IPAddress"],
+        format!("10.{b}.7.9")
+    );
+    env.run(["volume", "inspect", &format!("{p}_data")])
+        .assert_ok()
+        .assert_stdout_has("\"owner\": \"tests\"");
     compose(&env, &dir, &["-p", &p, "down", "-v"]).assert_ok();
     // An external volume is not the project's: `down -v` leaves it.
     env.run(["volume", "inspect", &ext]).assert_ok();
-    env.run(["volume", "inspect", &format!("{p}_data")]).assert_code(1);
-    let missing = yaml.replace("keep: {external: true", "keep: {external: true, x-none: 1").replace(&ext, "no-such-volume-here");
+    env.run(["volume", "inspect", &format!("{p}_data")])
+        .assert_code(1);
+    let missing = yaml
+        .replace("keep: {external: true", "keep: {external: true, x-none: 1")
+        .replace(&ext, "no-such-volume-here");
     env.write_file("tl/compose.yaml", missing);
-    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_code(1).assert_stderr_has("external volume \"no-such-volume-here\" not found");
+    compose(&env, &dir, &["-p", &p, "up", "-d"])
+        .assert_code(1)
+        .assert_stderr_has("external volume \"no-such-volume-here\" not found");
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
 }
