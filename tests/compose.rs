@@ -177,6 +177,17 @@ fn an_unknown_key_is_named_with_its_path_file_and_line() {
         .assert_code(1)
         .assert_stderr_has("services.web.devices: not supported by berth");
     compose(&env, &dir, &["ps", "-a", "-q"]).assert_ok();
+    env.write_file("dev/compose.yaml", "services:\n  web:\n    image: busybox\n    logging:\n      driver: json-file\n      options: {max-size: 1m}\n");
+    compose(&env, &dir, &["up", "-d"])
+        .assert_code(1)
+        .assert_stderr_has("services.web.logging.options: log options are not supported by berth");
+    env.write_file(
+        "dev/compose.yaml",
+        "include: [other.yaml]\nservices:\n  web:\n    image: busybox\n",
+    );
+    compose(&env, &dir, &["config"])
+        .assert_code(1)
+        .assert_stderr_has("include: not supported by berth");
 }
 
 fn inspect(env: &TestEnv, name: &str) -> Value {

@@ -254,6 +254,9 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
         let base = full.parent().map(Path::to_path_buf).unwrap_or(dir.clone());
         read_file(&full, &base, &env, &mut Vec::new())
     };
+    if model.get("include").is_some() {
+        bail!("include: not supported by berth (list the files with -f instead)");
+    }
     merge::resolve_extends(&mut model, &load_other)?;
     let name = if let Some(n) = &o.project_name {
         check_name(n, "-p")?

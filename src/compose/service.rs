@@ -49,6 +49,7 @@ const UNSUPPORTED: &[(&str, &str)] = &[
     ("post_start", "lifecycle hooks are not supported"),
     ("pre_stop", "lifecycle hooks are not supported"),
     ("platform", "only the host's platform exists"),
+    ("attach", "every service's output is attached"),
 ];
 
 /// A byte size as compose writes it (`512m`, `1g`, `1.5gb`, `1024`).
@@ -290,6 +291,25 @@ pub fn container_config(
                 at("logging.driver")
             );
         }
+        if l.get("options")
+            .and_then(Value::as_object)
+            .is_some_and(|o| !o.is_empty())
+        {
+            bail!(
+                "{}: log options are not supported by berth",
+                at("logging.options")
+            );
+        }
+    }
+    if let Some(v) = svc.get("volumes").and_then(Value::as_array) {
+        for (i, m) in v.iter().enumerate() {
+            if m.get("bind").and_then(|b| b.get("selinux")).is_some() {
+                bail!(
+                    "{}: SELinux relabelling is not supported by berth",
+                    at(&format!("volumes[{i}].bind.selinux"))
+                );
+            }
+        }
     }
     if let Some(h) = svc.get("healthcheck") {
         c.healthcheck = Some(healthcheck(h, &at("healthcheck"))?);
@@ -384,6 +404,26 @@ fn service_labels(
 }
 
 fn restart(svc: &Value, key: &str) -> Result<RestartPolicy> {
+    // deploy.restart_policy, which docker compose honours outside swarm too, when `restart` is absent.
+    let deploy = svc.get("deploy").and_then(|d| d.get("restart_policy"));
+    if svc.get("restart").is_none()
+        && let Some(rp) = deploy
+    {
+        let max = rp.get("max_attempts").and_then(Value::as_u64).unwrap_or(0) as u32;
+        let name = match rp.get("condition").and_then(Value::as_str).unwrap_or("any") {
+            "none" => "no",
+            "on-failure" => "on-failure",
+            "any" => "always",
+            other => bail!(
+                "{}.deploy.restart_policy.condition: invalid condition {other:?}",
+                key.trim_end_matches(".restart")
+            ),
+        };
+        return Ok(RestartPolicy {
+            name: name.into(),
+            max_retries: if name == "on-failure" { max } else { 0 },
+        });
+    }
     let Some(r) = string(svc.get("restart")) else {
         return Ok(RestartPolicy {
             name: "no".into(),

@@ -163,6 +163,14 @@ fn network(ctx: &Context, p: &Project, key: &str, ev: &dyn Events) -> Result<()>
     labels.insert(labels::PROJECT.into(), p.name.clone());
     labels.insert(labels::NETWORK.into(), key.into());
     labels.insert(labels::VERSION.into(), super::COMPOSE_VERSION.into());
+    for k in ["driver_opts", "enable_ipv6", "attachable"] {
+        let set = decl.and_then(|d| d.get(k)).is_some_and(|v| {
+            v.as_bool() == Some(true) || v.as_object().is_some_and(|o| !o.is_empty())
+        });
+        if set {
+            bail!("{at}.{k}: not supported by berth");
+        }
+    }
     let ipam = decl
         .and_then(|d| d.get("ipam"))
         .and_then(|i| i.get("config"))
@@ -217,6 +225,13 @@ fn volume(ctx: &Context, p: &Project, key: &str, ev: &dyn Events) -> Result<()> 
         && d != "local"
     {
         bail!("volumes.{key}.driver: volume driver {d:?} is not supported by berth (local only)");
+    }
+    if decl
+        .and_then(|d| d.get("driver_opts"))
+        .and_then(Value::as_object)
+        .is_some_and(|o| !o.is_empty())
+    {
+        bail!("volumes.{key}.driver_opts: not supported by berth");
     }
     let mut labels: BTreeMap<String, String> = decl
         .and_then(|d| d.get("labels"))
