@@ -575,6 +575,29 @@ fn network(p: &Project, service: &str, svc: &Value, c: &mut ContainerConfig) -> 
             None => mode,
         };
     } else if let Some((key, opts)) = networks(svc).into_iter().next() {
+        for (k2, o) in networks(svc) {
+            for k in [
+                "link_local_ips",
+                "mac_address",
+                "driver_opts",
+                "ipv6_address",
+            ] {
+                if o.get(k).is_some() {
+                    bail!(
+                        "{}: not supported by berth",
+                        at(&format!("networks.{k2}.{k}"))
+                    );
+                }
+            }
+        }
+        for (other, o) in networks(svc).into_iter().skip(1) {
+            if o.get("ipv4_address").is_some() {
+                bail!(
+                    "{}: berth gives a fixed address on a service's first network only",
+                    at(&format!("networks.{other}.ipv4_address"))
+                );
+            }
+        }
         c.network = resource_name(p, "networks", &key);
         c.net.aliases = aliases(service, &opts);
         if let Some(ip) = opts.get("ipv4_address").and_then(Value::as_str) {
@@ -584,12 +607,6 @@ fn network(p: &Project, service: &str, svc: &Value, c: &mut ContainerConfig) -> 
                     at(&format!("networks.{key}.ipv4_address"))
                 )
             })?);
-        }
-        if opts.get("ipv6_address").is_some() {
-            bail!(
-                "{}: not supported by berth (no IPv6 networks)",
-                at(&format!("networks.{key}.ipv6_address"))
-            );
         }
     }
     c.net.mac_address = string(svc.get("mac_address"));

@@ -267,7 +267,8 @@ pub fn images(
         let name = service::image_name(p, s);
         if svc.get("build").is_some() {
             let present = crate::engine::image::resolve_local(ctx, &name).is_ok();
-            if !present || build.is_some_and(|b| b.always) {
+            let policy_build = svc.get("pull_policy").and_then(Value::as_str) == Some("build");
+            if !present || policy_build || build.is_some_and(|b| b.always) {
                 let b = build.with_context(|| {
                     format!("service {s:?} needs its image built: run `compose build` first")
                 })?;
