@@ -336,7 +336,10 @@ fn two_projects_from_one_file_do_not_collide() {
         names.stdout().contains(&format!("{a}-s-1"))
             && names.stdout().contains(&format!("{b}-s-1"))
     );
-    compose(&env, &dir, &["-p", &a, "down"]).assert_ok();
+    // `-p` alone, from a directory without the file: the project is found by its labels.
+    compose(&env, env.dir(), &["-p", &a, "down"]).assert_ok();
+    env.run(["network", "inspect", &format!("{a}_default")])
+        .assert_code(1);
     assert_eq!(
         env.run(["ps", "--format", "{{.Names}}"]).stdout(),
         format!("{b}-s-1\n")

@@ -28,6 +28,15 @@ fn running(m: &Member) -> bool {
 /// The project's non-oneoff containers of `services` (all when empty), in reverse start order.
 fn targets(ctx: &Context, p: &Project, services: &[String], all: bool) -> Result<Vec<Vec<Member>>> {
     let ms = members(ctx, &p.name, all)?;
+    // A project named by -p alone (no file found): its containers are all there is to know, as
+    // docker compose works from the labels then.
+    if p.config_files.is_empty() {
+        let level = ms
+            .into_iter()
+            .filter(|m| !m.oneoff && (services.is_empty() || services.contains(&m.service)))
+            .collect();
+        return Ok(vec![level]);
+    }
     let sel = selection(p, services, false)?;
     let mut out = Vec::new();
     for level in levels(p, &sel)?.into_iter().rev() {
@@ -59,16 +68,17 @@ fn each(level: &[Member], f: &(dyn Fn(&Member) -> Result<()> + Sync)) -> Result<
 /// and with `-v` its volumes: exactly what carries the project's label.
 pub fn down(ctx: &Context, p: &Project, o: &DownOptions, ev: &dyn Events) -> Result<()> {
     let all = members(ctx, &p.name, true)?;
-    let known = p.service_names();
+    let mut handled = std::collections::BTreeSet::new();
     for level in targets(ctx, p, &[], true)? {
         each(&level, &|m| remove_one(ctx, m, o.timeout, o.volumes, ev))?;
+        handled.extend(level.into_iter().map(|m| m.id));
     }
     // Orphans (services no longer in the file) go with --remove-orphans; one-off `run` containers too.
     let leftovers: Vec<Member> = all
         .into_iter()
-        .filter(|m| m.oneoff || !known.contains(&m.service))
+        .filter(|m| !handled.contains(&m.id))
         .collect();
-    if o.remove_orphans {
+    if o.remove_orphans || p.config_files.is_empty() {
         each(&leftovers, &|m| {
             remove_one(ctx, m, o.timeout, o.volumes, ev)
         })?;
