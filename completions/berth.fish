@@ -76,6 +76,10 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "completion" -d 'Print t
 complete -c berth -n "__fish_berth_needs_command" -f -a "network" -d 'Manage networks'
 complete -c berth -n "__fish_berth_needs_command" -f -a "internal-network" -d 'berth\'s own helpers for networking (not for users)'
 complete -c berth -n "__fish_berth_needs_command" -f -a "pod" -d 'Manage pods'
+complete -c berth -n "__fish_berth_needs_command" -f -a "compose" -d 'Define and run multi-container applications (docker compose)'
+complete -c berth -n "__fish_berth_needs_command" -f -a "build" -d 'Build an image from a Dockerfile'
+complete -c berth -n "__fish_berth_needs_command" -f -a "builder" -d 'Manage builds'
+complete -c berth -n "__fish_berth_needs_command" -f -a "buildx" -d 'Docker Buildx (berth builds in-process; `buildx build` is `build`)'
 complete -c berth -n "__fish_berth_using_subcommand pull" -l platform -d 'Set platform if server is multi-platform capable (os/arch[/variant])' -r
 complete -c berth -n "__fish_berth_using_subcommand pull" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand pull" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
@@ -135,23 +139,24 @@ complete -c berth -n "__fish_berth_using_subcommand history" -l no-trunc -d 'Don
 complete -c berth -n "__fish_berth_using_subcommand history" -s q -l quiet -d 'Only show image IDs'
 complete -c berth -n "__fish_berth_using_subcommand history" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand history" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "pull" -d 'Download an image from a registry'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "ls" -d 'List images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "list" -d 'List images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "inspect" -d 'Display detailed information on one or more images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "tag" -d 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "rm" -d 'Remove one or more images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "remove" -d 'Remove one or more images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "prune" -d 'Remove unused images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "import" -d 'Import the contents from a tarball to create a filesystem image'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "history" -d 'Show the history of an image'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "pull" -d 'Download an image from a registry'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "ls" -d 'List images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "list" -d 'List images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "inspect" -d 'Display detailed information on one or more images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "tag" -d 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "rm" -d 'Remove one or more images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "remove" -d 'Remove one or more images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "prune" -d 'Remove unused images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "import" -d 'Import the contents from a tarball to create a filesystem image'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "history" -d 'Show the history of an image'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "build" -d 'Build an image from a Dockerfile'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l platform -d 'Set platform if server is multi-platform capable (os/arch[/variant])' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
@@ -251,6 +256,29 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Only show image IDs'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s t -l tag -d 'Name and optionally a tag in the "name:tag" format' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s f -l file -d 'Name of the Dockerfile (default: "PATH/Dockerfile"; "-" reads it from stdin)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l build-arg -d 'Set build-time variables' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l label -d 'Set metadata for an image' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l target -d 'Set the target build stage to build' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l iidfile -d 'Write the image ID to the file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l network -d 'Set the networking mode for the RUN instructions during build (default, none, host)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l add-host -d 'Add a custom host-to-IP mapping ("host:ip")' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l secret -d 'Secret to expose to the build ("id=mysecret,src=/local/secret")' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l progress -d 'Set type of progress output ("auto", "plain", "tty", "quiet")' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l platform -d 'Set target platform for build (berth builds for the host\'s only)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l step-timeout -d 'Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l source-date-epoch -d 'Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Suppress the build output and print image ID on success'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l no-cache -d 'Do not use cache when building the image'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l pull -d 'Always attempt to pull all referenced images'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand run" -s d -l detach -d 'Run container in background and print container ID' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l sig-proxy -d 'Proxy received signals to the process' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l name -d 'Assign a name to the container' -r
@@ -1592,3 +1620,366 @@ complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcomm
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from exists" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand pod; and __fish_seen_subcommand_from exists" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -s f -l file -d 'Compose configuration files' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -s p -l project-name -d 'Project name' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -l project-directory -d 'Specify an alternate working directory (default: the path of the first compose file)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -l env-file -d 'Specify an alternate environment file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -l profile -d 'Specify a profile to enable' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "config" -d 'Parse, resolve and render compose file in canonical format'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "up" -d 'Create and start containers'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "down" -d 'Stop and remove containers, networks'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "ps" -d 'List containers'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "logs" -d 'View output from containers'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "exec" -d 'Execute a command in a running container'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "run" -d 'Run a one-off command on a service'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "start" -d 'Start services'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "stop" -d 'Stop services'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "restart" -d 'Restart service containers'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "rm" -d 'Removes stopped service containers'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "kill" -d 'Force stop service containers'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "pause" -d 'Pause services'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "unpause" -d 'Unpause services'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "top" -d 'Display the running processes'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "port" -d 'Print the public port for a port binding'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "images" -d 'List images used by the created containers'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "pull" -d 'Pull service images'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "create" -d 'Creates containers for a service'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "ls" -d 'List running compose projects'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "build" -d 'Build or rebuild services'
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version" -f -a "version" -d 'Show the Docker Compose version information'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -l format -d 'Format the output. Values: [yaml | json]' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -s o -l output -d 'Save to file (default to stdout)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -l services -d 'Print the service names, one per line'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -l volumes -d 'Print the volume names, one per line'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -s q -l quiet -d 'Only validate the configuration, don\'t print anything'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l exit-code-from -d 'Return the exit code of the selected service container (implies --abort-on-container-exit)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l wait-timeout -d 'Maximum duration in seconds to wait for the project to be running|healthy' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l scale -d 'Scale SERVICE to NUM instances' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l pull -d 'Pull image before running ("always"|"missing"|"never")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -s t -l timeout -d 'Use this timeout in seconds for container shutdown when attached or when containers are already running' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -s d -l detach -d 'Detached mode: Run containers in the background'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l no-deps -d 'Don\'t start linked services'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l force-recreate -d 'Recreate containers even if their configuration and image haven\'t changed'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l no-recreate -d 'If containers already exist, don\'t recreate them'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l remove-orphans -d 'Remove containers for services not defined in the Compose file'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l abort-on-container-exit -d 'Stops all containers if any container was stopped'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l wait -d 'Wait for services to be running|healthy (implies detached mode)'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l build -d 'Build images before starting containers'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l no-color -d 'Produce monochrome output'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l no-log-prefix -d 'Don\'t print prefix in logs'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from down" -s t -l timeout -d 'Specify a shutdown timeout in seconds' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from down" -l rmi -d 'Remove images used by services. "local" remove only images that don\'t have a custom tag ("local"|"all")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from down" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from down" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from down" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from down" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from down" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from down" -s v -l volumes -d 'Remove named volumes declared in the "volumes" section of the Compose file'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from down" -l remove-orphans -d 'Remove containers for services not defined in the Compose file'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l format -d 'Format output using a custom template: \'table\', \'table TEMPLATE\', \'json\', \'TEMPLATE\'' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l status -d 'Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited]' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -s a -l all -d 'Show all stopped containers (including those created by the run command)'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -s q -l quiet -d 'Only display IDs'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l services -d 'Display services'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from logs" -s n -l tail -d 'Number of lines to show from the end of the logs for each container' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from logs" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from logs" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from logs" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from logs" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from logs" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Follow log output'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from logs" -s t -l timestamps -d 'Show timestamps'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from logs" -l no-color -d 'Produce monochrome output'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from logs" -l no-log-prefix -d 'Don\'t print prefix in logs'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -s u -l user -d 'Run the command as this user' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -s w -l workdir -d 'Path to workdir directory for this command' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -s e -l env -d 'Set environment variables' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -l index -d 'Index of the container if service has multiple replicas' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -s d -l detach -d 'Detached mode: Run command in the background'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -s T -l no-TTY -d 'Disable pseudo-TTY allocation. By default `docker compose exec` allocates a TTY'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -l privileged -d 'Give extended privileges to the process'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from exec" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s e -l env -d 'Set environment variables' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l entrypoint -d 'Override the entrypoint of the image' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l name -d 'Assign a name to the container' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s u -l user -d 'Run as specified username or uid' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s d -l detach -d 'Run container in background and print container ID'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l rm -d 'Automatically remove the container when it exits'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l no-deps -d 'Don\'t start linked services'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s T -l no-TTY -d 'Disable pseudo-TTY allocation (default: auto-detected)'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from start" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from start" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from start" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from start" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from start" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from stop" -s t -l timeout -d 'Specify a shutdown timeout in seconds' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from stop" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from stop" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from stop" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from stop" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from stop" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from restart" -s t -l timeout -d 'Specify a shutdown timeout in seconds' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from restart" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from restart" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from restart" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from restart" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from restart" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from restart" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from rm" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from rm" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from rm" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from rm" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from rm" -s f -l force -d 'Don\'t ask to confirm removal'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from rm" -s s -l stop -d 'Stop the containers, if required, before removing'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from rm" -s v -l volumes -d 'Remove any anonymous volumes attached to containers'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from kill" -s s -l signal -d 'SIGNAL to send to the container' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from kill" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from kill" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from kill" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from kill" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from kill" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from kill" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pause" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pause" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pause" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pause" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pause" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from unpause" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from unpause" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from unpause" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from unpause" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from unpause" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from unpause" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from unpause" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from top" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from top" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from top" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from top" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from top" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from top" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from port" -l index -d 'Index of the container if service has multiple replicas' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from port" -l protocol -d 'tcp or udp' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from port" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from port" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from port" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from port" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from port" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from port" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from port" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from images" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from images" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from images" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from images" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from images" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from images" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from images" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from create" -l pull -d 'Pull image before running ("always"|"missing"|"never")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from create" -l scale -d 'Scale SERVICE to NUM instances' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from create" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from create" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from create" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from create" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from create" -l force-recreate -d 'Recreate containers even if their configuration and image haven\'t changed'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from create" -l no-recreate -d 'If containers already exist, don\'t recreate them'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from create" -l remove-orphans -d 'Remove containers for services not defined in the Compose file'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ls" -l format -d 'Format the output. Values: [table | json]' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ls" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ls" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ls" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ls" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all stopped Compose projects'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only display project names'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -l no-cache -d 'Do not use cache when building the image'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -l pull -d 'Always attempt to pull a newer version of the image'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from version" -s f -l format -d 'Format the output. Values: [pretty | json]' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from version" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from version" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from version" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from version" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from version" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from version" -l short -d 'Shows only Compose\'s version number'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from version" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from version" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand build" -s t -l tag -d 'Name and optionally a tag in the "name:tag" format' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -s f -l file -d 'Name of the Dockerfile (default: "PATH/Dockerfile"; "-" reads it from stdin)' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l build-arg -d 'Set build-time variables' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l label -d 'Set metadata for an image' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l target -d 'Set the target build stage to build' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l iidfile -d 'Write the image ID to the file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand build" -l network -d 'Set the networking mode for the RUN instructions during build (default, none, host)' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l add-host -d 'Add a custom host-to-IP mapping ("host:ip")' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l secret -d 'Secret to expose to the build ("id=mysecret,src=/local/secret")' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l progress -d 'Set type of progress output ("auto", "plain", "tty", "quiet")' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l platform -d 'Set target platform for build (berth builds for the host\'s only)' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l step-timeout -d 'Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l source-date-epoch -d 'Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand build" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand build" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -s q -l quiet -d 'Suppress the build output and print image ID on success'
+complete -c berth -n "__fish_berth_using_subcommand build" -l no-cache -d 'Do not use cache when building the image'
+complete -c berth -n "__fish_berth_using_subcommand build" -l pull -d 'Always attempt to pull all referenced images'
+complete -c berth -n "__fish_berth_using_subcommand build" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand build" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand builder; and not __fish_seen_subcommand_from prune build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand builder; and not __fish_seen_subcommand_from prune build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand builder; and not __fish_seen_subcommand_from prune build" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand builder; and not __fish_seen_subcommand_from prune build" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and not __fish_seen_subcommand_from prune build" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and not __fish_seen_subcommand_from prune build" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand builder; and not __fish_seen_subcommand_from prune build" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand builder; and not __fish_seen_subcommand_from prune build" -f -a "prune" -d 'Remove build cache'
+complete -c berth -n "__fish_berth_using_subcommand builder; and not __fish_seen_subcommand_from prune build" -f -a "build" -d 'Build an image from a Dockerfile'
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from prune" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from prune" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from prune" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from prune" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused build cache, not just the cached steps (also RUN --mount=type=cache dirs)'
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -s t -l tag -d 'Name and optionally a tag in the "name:tag" format' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -s f -l file -d 'Name of the Dockerfile (default: "PATH/Dockerfile"; "-" reads it from stdin)' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l build-arg -d 'Set build-time variables' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l label -d 'Set metadata for an image' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l target -d 'Set the target build stage to build' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l iidfile -d 'Write the image ID to the file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l network -d 'Set the networking mode for the RUN instructions during build (default, none, host)' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l add-host -d 'Add a custom host-to-IP mapping ("host:ip")' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l secret -d 'Secret to expose to the build ("id=mysecret,src=/local/secret")' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l progress -d 'Set type of progress output ("auto", "plain", "tty", "quiet")' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l platform -d 'Set target platform for build (berth builds for the host\'s only)' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l step-timeout -d 'Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l source-date-epoch -d 'Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Suppress the build output and print image ID on success'
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l no-cache -d 'Do not use cache when building the image'
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l pull -d 'Always attempt to pull all referenced images'
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and not __fish_seen_subcommand_from build prune" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand buildx; and not __fish_seen_subcommand_from build prune" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand buildx; and not __fish_seen_subcommand_from build prune" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand buildx; and not __fish_seen_subcommand_from build prune" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and not __fish_seen_subcommand_from build prune" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and not __fish_seen_subcommand_from build prune" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and not __fish_seen_subcommand_from build prune" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and not __fish_seen_subcommand_from build prune" -f -a "build" -d 'Start a build'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and not __fish_seen_subcommand_from build prune" -f -a "prune" -d 'Remove build cache'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -s t -l tag -d 'Name and optionally a tag in the "name:tag" format' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -s f -l file -d 'Name of the Dockerfile (default: "PATH/Dockerfile"; "-" reads it from stdin)' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l build-arg -d 'Set build-time variables' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l label -d 'Set metadata for an image' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l target -d 'Set the target build stage to build' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l iidfile -d 'Write the image ID to the file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l network -d 'Set the networking mode for the RUN instructions during build (default, none, host)' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l add-host -d 'Add a custom host-to-IP mapping ("host:ip")' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l secret -d 'Secret to expose to the build ("id=mysecret,src=/local/secret")' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l progress -d 'Set type of progress output ("auto", "plain", "tty", "quiet")' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l platform -d 'Set target platform for build (berth builds for the host\'s only)' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l step-timeout -d 'Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l source-date-epoch -d 'Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Suppress the build output and print image ID on success'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l no-cache -d 'Do not use cache when building the image'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l pull -d 'Always attempt to pull all referenced images'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from prune" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from prune" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from prune" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from prune" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused build cache, not just the cached steps (also RUN --mount=type=cache dirs)'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'

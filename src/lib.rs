@@ -4,6 +4,7 @@
 //! and `docs/layout.md` (every path berth writes).
 
 pub mod cli;
+pub mod compose;
 pub mod config;
 pub mod engine;
 pub mod image;

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 /// Module -> the modules it may import. Every `pub mod` of lib.rs needs a row.
 const RULES: &[(&str, &[&str])] = &[
-    ("cli", &["engine", "types", "config"]),
+    ("cli", &["engine", "types", "config", "compose"]),
+    ("compose", &["engine", "types", "config"]),
     (
         "engine",
         &[

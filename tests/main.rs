@@ -3,8 +3,10 @@
 
 mod support;
 
+mod build;
 mod cli;
 mod cli_parity;
+mod compose;
 mod container_ops;
 mod container_parity;
 mod containers;

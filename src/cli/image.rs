@@ -54,6 +54,8 @@ pub enum ImageGroup {
     Import(super::container::ops::ImportArgs),
     /// Show the history of an image
     History(super::history::HistoryArgs),
+    /// Build an image from a Dockerfile
+    Build(Box<super::build::BuildArgs>),
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +181,9 @@ pub fn run(cmd: ImageCommand, g: &GlobalOpts) -> Result<i32> {
         | ImageCommand::Image {
             cmd: ImageGroup::History(a),
         } => super::history::run(&context(g)?, &a),
+        ImageCommand::Image {
+            cmd: ImageGroup::Build(a),
+        } => super::build::run(super::build::BuildCommand::Build(a), g),
     }
 }
 

@@ -38,6 +38,8 @@
 //! - **Logging.** Code below `cli` uses the `log` macros; `--debug`/`-D` (or `--log-level debug`)
 //!   shows `log::debug!` lines on stderr as `DEBU <message>`; warnings show by default (`WARN ...`).
 
+pub mod build;
+pub mod compose;
 pub mod container;
 pub mod df;
 pub mod events;
@@ -128,6 +130,10 @@ pub enum Command {
     Network(network::NetworkCommand),
     #[command(flatten)]
     Pod(pod::PodCommand),
+    #[command(flatten)]
+    Compose(compose::ComposeCommand),
+    #[command(flatten)]
+    Build(build::BuildCommand),
 }
 
 /// Parse, dispatch, and turn the result into an exit code.
@@ -152,6 +158,8 @@ pub fn main() -> i32 {
         Command::System(c) => system::run(c, &cli.global),
         Command::Network(c) => network::run(c, &cli.global),
         Command::Pod(c) => pod::run(c, &cli.global),
+        Command::Compose(c) => compose::run(c, &cli.global),
+        Command::Build(c) => build::run(c, &cli.global),
     };
     match result {
         Ok(code) => code,

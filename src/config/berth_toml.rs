@@ -74,6 +74,28 @@ pub(super) fn registries_map_or_list<'de, D: serde::Deserializer<'de>>(
     }
 }
 
+/// `[build]`: `berth build` (issue 10).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BuildSettings {
+    /// Bytes of cached step layers kept (least recently used evicted past it); 0: unbounded.
+    pub cache_max_size: u64,
+    /// A RUN step running longer is killed (`10m`, `90s`; Go's duration syntax); empty: no limit.
+    pub step_timeout: String,
+    /// `[build.package_mirrors]`: distribution (`debian`, `ubuntu`, `alpine`) -> mirror URL.
+    pub package_mirrors: BTreeMap<String, String>,
+}
+
+impl Default for BuildSettings {
+    fn default() -> Self {
+        BuildSettings {
+            cache_max_size: 10 << 30,
+            step_timeout: String::new(),
+            package_mirrors: BTreeMap::new(),
+        }
+    }
+}
+
 /// Bounds on untrusted input (docs/security.md 1C C2/C3, 1A decompression bombs).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -113,7 +135,7 @@ impl RootlessOverlay {
 }
 
 /// Keys berth's own file understands; anything else is reported.
-const KNOWN_TOP: &[&str] = &["registry", "registries", "limits", "storage"];
+const KNOWN_TOP: &[&str] = &["registry", "registries", "limits", "storage", "build"];
 const KNOWN_STORAGE: &[&str] = &["rootless_overlay", "fuse_overlayfs"];
 const KNOWN_REGISTRY: &[&str] = &[
     "connect_timeout",
@@ -234,6 +256,13 @@ fn check_keys(table: &toml::Table, name: &str, warnings: &mut Vec<String>) {
             ("limits", toml::Value::Table(t)) => {
                 for k2 in t.keys().filter(|k2| !KNOWN_LIMITS.contains(&k2.as_str())) {
                     unknown(format!("limits.{k2}"));
+                }
+            }
+            ("build", toml::Value::Table(t)) => {
+                for k2 in t.keys().filter(|k2| {
+                    !["cache_max_size", "step_timeout", "package_mirrors"].contains(&k2.as_str())
+                }) {
+                    unknown(format!("build.{k2}"));
                 }
             }
             ("storage", toml::Value::Table(t)) => {

@@ -21,7 +21,7 @@ mod load;
 mod registries_conf;
 
 pub use crate::types::{RootlessOverlay, StorageSettings};
-pub use berth_toml::{Limits, RegistrySettings};
+pub use berth_toml::{BuildSettings, Limits, RegistrySettings};
 pub use load::ConfigSources;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -41,6 +41,8 @@ pub struct Config {
     pub limits: Limits,
     /// `[storage]`: how containers' root filesystems are mounted.
     pub storage: StorageSettings,
+    /// `[build]`: `berth build`'s cache bound, step timeout and package mirrors.
+    pub build: BuildSettings,
     /// Where credentials are read from; `None` means the environment's defaults (see `registry::auth`).
     /// Not a file key: tests and embedders set it to avoid touching process-wide environment variables.
     #[serde(skip)]

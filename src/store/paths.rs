@@ -240,9 +240,39 @@ impl Paths {
         self.events_dir().join("lock")
     }
 
-    /// `<root>/buildcache`: `berth build`'s cache (counted by `system df`, removed by `system prune`).
+    /// `<root>/buildcache`: `berth build`'s cache (docs/layout.md "Build cache").
     pub fn build_cache_dir(&self) -> PathBuf {
         self.root.join("buildcache")
+    }
+
+    /// `<root>/buildcache/index.json`: step keys -> results, with last use (LRU).
+    pub fn build_cache_index(&self) -> PathBuf {
+        self.build_cache_dir().join("index.json")
+    }
+
+    /// `<root>/buildcache/lock`: held while the cache index is read-modified-written or evicted.
+    pub fn build_cache_lock(&self) -> PathBuf {
+        self.build_cache_dir().join("lock")
+    }
+
+    /// `<root>/buildcache/layers/<diff hex>/`: a built step's layer (`diff/`, `layer.tar`).
+    pub fn build_layers_dir(&self) -> PathBuf {
+        self.build_cache_dir().join("layers")
+    }
+
+    /// `<root>/buildcache/layers/<diff hex>`.
+    pub fn build_layer_dir(&self, diff_hex: &str) -> PathBuf {
+        self.build_layers_dir().join(diff_hex)
+    }
+
+    /// `<root>/buildcache/mounts/<id>`: the persisted dirs of `RUN --mount=type=cache`.
+    pub fn build_cache_mount_dir(&self, id_hex: &str) -> PathBuf {
+        self.build_cache_dir().join("mounts").join(id_hex)
+    }
+
+    /// `<root>/buildcache/tmp`: one work dir per build step in progress (`.tmp-*`, removed on drop).
+    pub fn build_tmp_dir(&self) -> PathBuf {
+        self.build_cache_dir().join("tmp")
     }
 }
 

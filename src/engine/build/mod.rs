@@ -1,10 +1,139 @@
 //! `berth build`: a Dockerfile turned into an image in-process (docs/architecture.md, "build").
-//! The frontend (`ast`, parsing, substitution, .dockerignore, the context) is pure; the executor runs
-//! the steps through the same launch path as `run` and commits layers through `store`.
+//! The frontend (`ast`, parsing, substitution, .dockerignore, the context) is pure; the executor
+//! (`exec`, `run_step`, `fs_step`, `cache`, `image_config`) runs the steps through the same launch path
+//! as `run` and commits the image through the same path as `commit`.
+//!
+//! Entry point for every caller (the cli, compose's `build:`): [`build`] with [`BuildOptions`], which
+//! reports through [`BuildProgress`] and returns a [`BuildReport`] or a [`BuildFailed`] error.
+//! Invariant: a failed build moves no tag and leaves no container, mount or temp dir behind; the image
+//! and its tags appear together at the end.
 
 pub mod ast;
+mod cache;
 pub mod context;
 pub mod dockerfile;
+mod exec;
+mod fs_step;
 pub mod ignore;
+mod image_config;
+mod meta;
 pub mod mirror;
+mod run_step;
+mod steps;
 pub mod subst;
+mod words;
+
+pub use cache::{PruneReport, prune};
+pub use exec::build;
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where the Dockerfile comes from.
+#[derive(Debug, Clone)]
+pub enum DockerfileSource {
+    /// A file (`-f`, or `Dockerfile` in the context dir).
+    Path(PathBuf),
+    /// Its text (`-f -`, `build - < Dockerfile`), shown as `Dockerfile` in messages.
+    Text(String),
+}
+
+/// The build context.
+#[derive(Debug, Clone)]
+pub enum BuildContext {
+    /// A directory.
+    Dir(PathBuf),
+    /// No context (`build -` with a Dockerfile on stdin): COPY of a local source fails.
+    Empty,
+}
+
+/// Everything `berth build` takes (docker's flags, typed).
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub context: BuildContext,
+    pub dockerfile: DockerfileSource,
+    /// `-t`: full references, applied together when the build succeeds.
+    pub tags: Vec<String>,
+    /// `--build-arg k=v`.
+    pub build_args: BTreeMap<String, String>,
+    /// `--label k=v`: added to the final image's labels.
+    pub labels: BTreeMap<String, String>,
+    /// `--target`: build up to this stage (default: the last).
+    pub target: Option<String>,
+    pub no_cache: bool,
+    /// `--pull`: pull every base image even when present.
+    pub pull: bool,
+    /// `--network`: `default`, `none` or `host`, for every RUN.
+    pub network: String,
+    /// `--add-host host:ip`.
+    pub add_hosts: Vec<(String, IpAddr)>,
+    /// `--secret id=x,src=path`: mounted at /run/secrets/<id> by `RUN --mount=type=secret`.
+    pub secrets: BTreeMap<String, PathBuf>,
+    /// `--step-timeout` (or `[build] step_timeout`): a RUN step running longer is killed.
+    pub step_timeout: Option<Duration>,
+    /// `SOURCE_DATE_EPOCH` / `--source-date-epoch`: every `created` timestamp of the image.
+    pub source_date_epoch: Option<i64>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            context: BuildContext::Empty,
+            dockerfile: DockerfileSource::Text(String::new()),
+            tags: Vec::new(),
+            build_args: BTreeMap::new(),
+            labels: BTreeMap::new(),
+            target: None,
+            no_cache: false,
+            pull: false,
+            network: "default".into(),
+            add_hosts: Vec::new(),
+            secrets: BTreeMap::new(),
+            step_timeout: None,
+            source_date_epoch: None,
+        }
+    }
+}
+
+/// What a successful build gives back.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// `sha256:<config digest>`.
+    pub id: String,
+    /// The tags applied, normalised (`docker.io/library/app:1`).
+    pub tags: Vec<String>,
+    /// Steps executed / served from the cache.
+    pub executed: usize,
+    pub cached: usize,
+}
+
+/// Progress of a build, in BuildKit's vertices: each has a number (`#5`) and a name
+/// (`[build 2/4] RUN make`). The cli prints them; the engine never does (docs/architecture.md).
+pub trait BuildProgress: Sync {
+    fn start(&self, vertex: usize, name: &str);
+    /// Output of a RUN step, as it comes.
+    fn log(&self, vertex: usize, data: &[u8]);
+    /// A status line of the vertex (`writing image sha256:... done`), not the output of a process.
+    fn status(&self, vertex: usize, text: &str);
+    fn cached(&self, vertex: usize);
+    fn done(&self, vertex: usize, elapsed: Duration);
+    fn error(&self, vertex: usize, elapsed: Duration, message: &str);
+}
+
+/// A build that failed, with what BuildKit shows: the message after `failed to solve:`, the vertex that
+/// failed and the Dockerfile lines around the instruction.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct BuildFailed {
+    pub message: String,
+    /// `[2/3] RUN exit 7`, when a step failed.
+    pub vertex: Option<String>,
+    /// The Dockerfile's name as given (`Dockerfile`, `docker/Dockerfile.prod`).
+    pub file: String,
+    /// Line number, text, and whether it is the failing instruction's.
+    pub excerpt: Vec<(usize, String, bool)>,
+    /// The output of the failing step, its last lines.
+    pub output: Vec<String>,
+}

@@ -243,14 +243,27 @@ fn store_image(
     blob: &LayerBlob,
     reference: Option<&str>,
 ) -> Result<String> {
-    let config_bytes = serde_json::to_vec(config).context("encoding image config")?;
-    let config_digest = Digest::of(&config_bytes);
     let mut all_layers = layers;
     all_layers.push(json!({
         "mediaType": blob.media_type,
         "digest": blob.digest.to_string(),
         "size": blob.size,
     }));
+    let files = HashMap::from([(blob.digest.to_string(), blob.path.clone())]);
+    store_image_files(ctx, config, all_layers, files, reference)
+}
+
+/// [`store_image`] for any number of new layers (`build`): `layers` are the manifest's descriptors,
+/// lowest first; `files` serves the blobs not yet in the store, by digest.
+pub(crate) fn store_image_files(
+    ctx: &Context,
+    config: &Value,
+    all_layers: Vec<Value>,
+    files: HashMap<String, PathBuf>,
+    reference: Option<&str>,
+) -> Result<String> {
+    let config_bytes = serde_json::to_vec(config).context("encoding image config")?;
+    let config_digest = Digest::of(&config_bytes);
     let manifest = json!({
         "schemaVersion": 2,
         "mediaType": MT_OCI_MANIFEST,
@@ -267,7 +280,7 @@ fn store_image(
     let src = LocalSource {
         manifest: manifest_bytes,
         blobs: HashMap::from([(config_digest.to_string(), config_bytes)]),
-        files: HashMap::from([(blob.digest.to_string(), blob.path.clone())]),
+        files,
         paths: ctx.paths.clone(),
     };
     let report = img::pull_from(

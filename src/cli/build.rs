@@ -1,0 +1,449 @@
+//! `build` (also `image build`, `buildx build`) and `builder prune`: flags parsed into
+//! [`engine::build::BuildOptions`], progress printed in BuildKit's shapes (`--progress plain`: `#5 [2/3]
+//! RUN make`, output lines `#5 0.123 ...`, `#5 DONE 0.4s`; a compact `=> ...` view on a terminal; `-q`
+//! only the image ID), and a failed build reported as BuildKit does (`ERROR: failed to solve: ...` with
+//! the Dockerfile lines), exit 1.
+
+use super::{GlobalOpts, StatusError, human};
+use crate::engine::Context;
+use crate::engine::build::{
+    self as eng, BuildContext, BuildFailed, BuildOptions, BuildProgress, DockerfileSource,
+};
+use anyhow::{Context as _, Result, bail};
+use clap::{Args, Subcommand};
+use std::collections::HashMap;
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Subcommand)]
+pub enum BuildCommand {
+    /// Build an image from a Dockerfile
+    Build(Box<BuildArgs>),
+    /// Manage builds
+    Builder {
+        #[command(subcommand)]
+        cmd: BuilderGroup,
+    },
+    /// Docker Buildx (berth builds in-process; `buildx build` is `build`)
+    Buildx {
+        #[command(subcommand)]
+        cmd: BuildxGroup,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BuilderGroup {
+    /// Remove build cache
+    Prune(PruneArgs),
+    /// Build an image from a Dockerfile
+    Build(Box<BuildArgs>),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BuildxGroup {
+    /// Start a build
+    Build(Box<BuildArgs>),
+    /// Remove build cache
+    Prune(PruneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Remove all unused build cache, not just the cached steps (also RUN --mount=type=cache dirs)
+    #[arg(short, long)]
+    pub all: bool,
+    /// Do not prompt for confirmation
+    #[arg(short, long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Name and optionally a tag in the "name:tag" format
+    #[arg(short, long = "tag")]
+    pub tag: Vec<String>,
+    /// Name of the Dockerfile (default: "PATH/Dockerfile"; "-" reads it from stdin)
+    #[arg(short, long)]
+    pub file: Option<String>,
+    /// Set build-time variables
+    #[arg(long = "build-arg")]
+    pub build_arg: Vec<String>,
+    /// Set metadata for an image
+    #[arg(long)]
+    pub label: Vec<String>,
+    /// Set the target build stage to build
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Write the image ID to the file
+    #[arg(long)]
+    pub iidfile: Option<PathBuf>,
+    /// Suppress the build output and print image ID on success
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Do not use cache when building the image
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Always attempt to pull all referenced images
+    #[arg(long)]
+    pub pull: bool,
+    /// Set the networking mode for the RUN instructions during build (default, none, host)
+    #[arg(long, default_value = "default")]
+    pub network: String,
+    /// Add a custom host-to-IP mapping ("host:ip")
+    #[arg(long = "add-host")]
+    pub add_host: Vec<String>,
+    /// Secret to expose to the build ("id=mysecret,src=/local/secret")
+    #[arg(long)]
+    pub secret: Vec<String>,
+    /// Set type of progress output ("auto", "plain", "tty", "quiet")
+    #[arg(long, default_value = "auto")]
+    pub progress: String,
+    /// Set target platform for build (berth builds for the host's only)
+    #[arg(long, env = "DOCKER_DEFAULT_PLATFORM")]
+    pub platform: Option<String>,
+    /// Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)
+    #[arg(long = "step-timeout", value_name = "DURATION")]
+    pub step_timeout: Option<String>,
+    /// Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)
+    #[arg(long = "source-date-epoch", value_name = "SECONDS")]
+    pub source_date_epoch: Option<i64>,
+    /// Build context: a directory, or "-" for a Dockerfile on stdin
+    #[arg(value_name = "PATH | -")]
+    pub context: String,
+}
+
+fn context(g: &GlobalOpts) -> Result<Context> {
+    let (ctx, warnings) = Context::new(
+        g.root.as_deref(),
+        g.run_root.as_deref(),
+        g.config.as_deref(),
+    )?;
+    for w in warnings {
+        eprintln!("WARNING: {w}");
+    }
+    Ok(ctx)
+}
+
+pub fn run(cmd: BuildCommand, g: &GlobalOpts) -> Result<i32> {
+    match cmd {
+        BuildCommand::Build(a)
+        | BuildCommand::Builder {
+            cmd: BuilderGroup::Build(a),
+        }
+        | BuildCommand::Buildx {
+            cmd: BuildxGroup::Build(a),
+        } => build(&context(g)?, *a),
+        BuildCommand::Builder {
+            cmd: BuilderGroup::Prune(a),
+        }
+        | BuildCommand::Buildx {
+            cmd: BuildxGroup::Prune(a),
+        } => prune(&context(g)?, a),
+    }
+}
+
+fn prune(ctx: &Context, a: PruneArgs) -> Result<i32> {
+    if !a.force {
+        eprint!(
+            "WARNING! This will remove all dangling build cache. Are you sure you want to continue? [y/N] "
+        );
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        if !matches!(line.trim(), "y" | "Y" | "yes") {
+            return Ok(0);
+        }
+    }
+    let r = eng::prune(ctx, a.all)?;
+    let mut out = std::io::stdout().lock();
+    if !r.removed.is_empty() {
+        writeln!(out, "ID")?;
+        for id in &r.removed {
+            let short = id.trim_start_matches("sha256:");
+            writeln!(out, "{}", &short[..short.len().min(25)])?;
+        }
+    }
+    writeln!(out, "Total:\t{}", human::human_size(r.reclaimed))?;
+    Ok(0)
+}
+
+fn key_value(s: &str, what: &str) -> Result<(String, String)> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => bail!("invalid {what} {s:?}: expected key=value"),
+    }
+}
+
+/// The flags as [`BuildOptions`].
+fn options(ctx: &Context, a: &BuildArgs) -> Result<BuildOptions> {
+    if let Some(p) = &a.platform {
+        crate::engine::container::check_run_platform(p)?;
+    }
+    let mut o = BuildOptions {
+        tags: a.tag.clone(),
+        target: a.target.clone(),
+        no_cache: a.no_cache,
+        pull: a.pull,
+        ..Default::default()
+    };
+    for b in &a.build_arg {
+        // docker: `--build-arg K` takes K from the environment (and is ignored when unset).
+        match b.split_once('=') {
+            Some((k, v)) => {
+                o.build_args.insert(k.to_string(), v.to_string());
+            }
+            None => {
+                if let Ok(v) = std::env::var(b) {
+                    o.build_args.insert(b.clone(), v);
+                }
+            }
+        }
+    }
+    for l in &a.label {
+        let (k, v) = l.split_once('=').unwrap_or((l, ""));
+        o.labels.insert(k.to_string(), v.to_string());
+    }
+    o.network = match a.network.as_str() {
+        "default" | "bridge" => "default".into(),
+        "none" | "host" => a.network.clone(),
+        n => bail!("network mode {n:?} not supported by berth build (default, none, host)"),
+    };
+    for h in &a.add_host {
+        let (host, ip) = h.split_once(':').with_context(|| {
+            format!(
+                "invalid argument {h:?} for \"--add-host\" flag: invalid IP address in add-host"
+            )
+        })?;
+        let ip = ip
+            .trim_matches(['[', ']'])
+            .parse()
+            .with_context(|| format!("invalid IP address in add-host: {ip:?}"))?;
+        o.add_hosts.push((host.to_string(), ip));
+    }
+    for s in &a.secret {
+        let mut kv: HashMap<String, String> = HashMap::new();
+        for part in s.split(',') {
+            let (k, v) = key_value(part, "secret")?;
+            kv.insert(k, v);
+        }
+        let id = kv.get("id").context("secret needs an id")?.clone();
+        let src = kv
+            .get("src")
+            .or_else(|| kv.get("source"))
+            .context("secret needs src=PATH")?;
+        o.secrets.insert(id, PathBuf::from(src));
+    }
+    let timeout = a
+        .step_timeout
+        .clone()
+        .or_else(|| Some(ctx.config.build.step_timeout.clone()).filter(|s| !s.is_empty()));
+    if let Some(t) = timeout {
+        o.step_timeout = Some(
+            eng::dockerfile::parse_duration(&t)
+                .map_err(anyhow::Error::msg)
+                .with_context(|| format!("invalid --step-timeout {t:?}"))?,
+        );
+    }
+    o.source_date_epoch = match a.source_date_epoch {
+        Some(s) => Some(s),
+        None => match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(v) if !v.is_empty() => Some(
+                v.parse()
+                    .with_context(|| format!("invalid SOURCE_DATE_EPOCH {v:?}"))?,
+            ),
+            _ => None,
+        },
+    };
+    let stdin_used = a.context == "-";
+    let dockerfile_from_stdin = a.file.as_deref() == Some("-");
+    if stdin_used && dockerfile_from_stdin {
+        bail!("invalid argument: can't use stdin for both build context and dockerfile");
+    }
+    if stdin_used || dockerfile_from_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading the Dockerfile from stdin")?;
+        o.dockerfile = DockerfileSource::Text(text);
+    }
+    if stdin_used {
+        o.context = BuildContext::Empty;
+    } else {
+        let dir = PathBuf::from(&a.context);
+        if !dir.is_dir() {
+            bail!("unable to prepare context: path {:?} not found", a.context);
+        }
+        if !dockerfile_from_stdin {
+            let f = match &a.file {
+                Some(f) => PathBuf::from(f),
+                None => dir.join("Dockerfile"),
+            };
+            if !f.is_file() {
+                bail!(
+                    "failed to solve: failed to read dockerfile: open {}: no such file or directory",
+                    f.display()
+                );
+            }
+            o.dockerfile = DockerfileSource::Path(f);
+        }
+        o.context = BuildContext::Dir(dir);
+    }
+    Ok(o)
+}
+
+fn build(ctx: &Context, a: BuildArgs) -> Result<i32> {
+    let opts = options(ctx, &a)?;
+    let mode = match a.progress.as_str() {
+        _ if a.quiet => Mode::Quiet,
+        "quiet" => Mode::Quiet,
+        "plain" | "rawjson" => Mode::Plain,
+        "tty" => Mode::Tty,
+        "auto" if std::io::stderr().is_terminal() => Mode::Tty,
+        "auto" => Mode::Plain,
+        p => bail!("invalid progress mode {p:?} (auto, plain, tty, quiet)"),
+    };
+    let printer = Printer {
+        mode,
+        vertices: Mutex::new(HashMap::new()),
+    };
+    match eng::build(ctx, &opts, &printer) {
+        Ok(r) => {
+            if let Some(f) = &a.iidfile {
+                std::fs::write(f, &r.id)
+                    .with_context(|| format!("writing the image ID to {}", f.display()))?;
+            }
+            if mode == Mode::Quiet {
+                writeln!(std::io::stdout().lock(), "{}", r.id)?;
+            }
+            Ok(0)
+        }
+        Err(e) => match e.downcast::<BuildFailed>() {
+            Ok(f) => {
+                print_failure(&f);
+                Err(StatusError {
+                    code: 1,
+                    msg: String::new(),
+                }
+                .into())
+            }
+            Err(e) => {
+                eprintln!("ERROR: {e:#}");
+                Err(StatusError {
+                    code: 1,
+                    msg: String::new(),
+                }
+                .into())
+            }
+        },
+    }
+}
+
+/// BuildKit's failure report: the failing step's output, the Dockerfile lines, the message.
+fn print_failure(f: &BuildFailed) {
+    let mut err = std::io::stderr().lock();
+    if let Some(v) = &f.vertex {
+        let _ = writeln!(err, "------\n > {v}:");
+        for l in &f.output {
+            let _ = writeln!(err, "{l}");
+        }
+        let _ = writeln!(err, "------");
+    }
+    if !f.excerpt.is_empty() {
+        let first = f.excerpt.iter().find(|l| l.2).map_or(0, |l| l.0);
+        let _ = writeln!(err, "{}:{first}\n--------------------", f.file);
+        for (n, text, hit) in &f.excerpt {
+            let mark = if *hit { ">>>" } else { "   " };
+            let _ = writeln!(err, "{n:>4} | {mark} {text}");
+        }
+        let _ = writeln!(err, "--------------------");
+    }
+    let _ = writeln!(err, "ERROR: failed to solve: {}", f.message);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Plain,
+    Tty,
+    Quiet,
+}
+
+/// Prints vertices on stderr in the chosen mode.
+struct Printer {
+    mode: Mode,
+    /// Start time and name of each vertex.
+    vertices: Mutex<HashMap<usize, (Instant, String)>>,
+}
+
+impl Printer {
+    fn line(&self, s: &str) {
+        let _ = writeln!(std::io::stderr().lock(), "{s}");
+    }
+
+    fn info(&self, v: usize) -> (Instant, String) {
+        self.vertices
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&v)
+            .cloned()
+            .unwrap_or_else(|| (Instant::now(), String::new()))
+    }
+}
+
+impl BuildProgress for Printer {
+    fn start(&self, v: usize, name: &str) {
+        self.vertices
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(v, (Instant::now(), name.to_string()));
+        if self.mode == Mode::Plain {
+            self.line(&format!("#{v} {name}"));
+        }
+    }
+
+    fn log(&self, v: usize, data: &[u8]) {
+        if self.mode != Mode::Plain {
+            return;
+        }
+        let (t, _) = self.info(v);
+        let secs = t.elapsed().as_secs_f64();
+        let text = String::from_utf8_lossy(data);
+        for l in text.lines() {
+            self.line(&format!("#{v} {secs:.3} {l}"));
+        }
+    }
+
+    fn status(&self, v: usize, text: &str) {
+        if self.mode == Mode::Plain {
+            self.line(&format!("#{v} {text}"));
+        }
+    }
+
+    fn cached(&self, v: usize) {
+        match self.mode {
+            Mode::Plain => self.line(&format!("#{v} CACHED\n")),
+            Mode::Tty => self.line(&format!("=> CACHED {}", self.info(v).1)),
+            Mode::Quiet => {}
+        }
+    }
+
+    fn done(&self, v: usize, elapsed: Duration) {
+        match self.mode {
+            Mode::Plain => self.line(&format!("#{v} DONE {:.1}s\n", elapsed.as_secs_f64())),
+            Mode::Tty => self.line(&format!(
+                "=> {:<60} {:.1}s",
+                self.info(v).1,
+                elapsed.as_secs_f64()
+            )),
+            Mode::Quiet => {}
+        }
+    }
+
+    fn error(&self, v: usize, _elapsed: Duration, message: &str) {
+        match self.mode {
+            Mode::Plain => self.line(&format!("#{v} ERROR: {message}\n")),
+            Mode::Tty => self.line(&format!("=> ERROR {}", self.info(v).1)),
+            Mode::Quiet => {}
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! The attached verbs of `compose`: `up` (detached, `--wait`, or in the foreground with every
+//! container's output prefixed `web-1  | ` until they all exit or Ctrl-C stops the project), `logs`,
+//! `exec` and `run` (which hand the terminal to berth's own `exec` / `start -a`).
+
+use super::{ExecArgs, RunArgs, StderrEvents, UpArgs, pull_policy, scale};
+use crate::cli::GlobalOpts;
+use crate::compose::{self, Member, Project, UpOptions};
+use crate::engine::Context;
+use crate::engine::container::{self as ctr, LogOptions, Status};
+use anyhow::{Context as _, Result, bail};
+use clap::Args;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Follow log output
+    #[arg(short = 'f', long)]
+    pub follow: bool,
+    /// Number of lines to show from the end of the logs for each container
+    #[arg(short = 'n', long, default_value = "all")]
+    pub tail: String,
+    /// Show timestamps
+    #[arg(short = 't', long)]
+    pub timestamps: bool,
+    /// Produce monochrome output
+    #[arg(long = "no-color")]
+    pub no_color: bool,
+    /// Don't print prefix in logs
+    #[arg(long = "no-log-prefix")]
+    pub no_log_prefix: bool,
+    pub services: Vec<String>,
+}
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_sigint(_: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// The prefix docker compose gives a container's lines: its name without the project
+/// (`web-1`), padded to the longest of the project's.
+fn short(p: &Project, m: &Member) -> String {
+    m.name
+        .strip_prefix(&format!("{}-", p.name))
+        .unwrap_or(&m.name)
+        .to_string()
+}
+
+/// Copy one container's log into `out`, each line prefixed; returns when the log ends (with
+/// `follow`, when the container stops).
+fn pump(
+    ctx: &Context,
+    id: &str,
+    prefix: &str,
+    o: &LogOptions,
+    timestamps: bool,
+    out: &Mutex<()>,
+) -> Result<()> {
+    ctr::logs(ctx, id, o, &mut |e| {
+        let _g = out.lock();
+        let mut w = std::io::stdout().lock();
+        let ts = if timestamps {
+            format!("{} ", e.time)
+        } else {
+            String::new()
+        };
+        for line in e.log.split_inclusive('\n') {
+            write!(w, "{prefix}{ts}{line}")?;
+        }
+        if !e.log.ends_with('\n') {
+            writeln!(w)?;
+        }
+        w.flush()?;
+        Ok(())
+    })
+}
+
+fn prefixes(p: &Project, ms: &[Member], off: bool) -> Vec<String> {
+    let width = ms.iter().map(|m| short(p, m).len()).max().unwrap_or(0);
+    ms.iter()
+        .map(|m| {
+            if off {
+                String::new()
+            } else {
+                format!("{:<width$}  | ", short(p, m))
+            }
+        })
+        .collect()
+}
+
+pub(super) fn logs(ctx: &Context, p: &Project, a: &LogsArgs) -> Result<i32> {
+    let tail = match a.tail.as_str() {
+        "all" | "" | "-1" => None,
+        n => Some(
+            n.parse::<usize>()
+                .with_context(|| format!("invalid --tail {n:?}"))?,
+        ),
+    };
+    let ms: Vec<Member> = compose::members(ctx, &p.name, true)?
+        .into_iter()
+        .filter(|m| !m.oneoff && (a.services.is_empty() || a.services.contains(&m.service)))
+        .collect();
+    let pre = prefixes(p, &ms, a.no_log_prefix);
+    let o = LogOptions {
+        follow: a.follow,
+        tail,
+        ..Default::default()
+    };
+    let lock = Mutex::new(());
+    let results: Vec<Result<()>> = std::thread::scope(|s| {
+        let hs: Vec<_> = ms
+            .iter()
+            .zip(&pre)
+            .map(|(m, pf)| {
+                let (o, lock) = (&o, &lock);
+                s.spawn(move || pump(ctx, &m.id, pf, o, a.timestamps, lock))
+            })
+            .collect();
+        hs.into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("log thread panicked")))
+            })
+            .collect()
+    });
+    results.into_iter().collect::<Result<()>>()?;
+    Ok(0)
+}
+
+pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Result<i32> {
+    let ev = StderrEvents;
+    if let Some(s) = &a.exit_code_from
+        && p.service(s).is_none()
+    {
+        bail!("no such service: {s}");
+    }
+    if a.detach && (a.abort_on_container_exit || a.exit_code_from.is_some()) {
+        bail!("--abort-on-container-exit and -d cannot be combined");
+    }
+    let o = UpOptions {
+        services: a.services.clone(),
+        no_deps: a.no_deps,
+        force_recreate: a.force_recreate,
+        no_recreate: a.no_recreate,
+        remove_orphans: a.remove_orphans,
+        scale: scale(&a.scale)?,
+        pull: Some(pull_policy(&a.pull)?),
+        no_start: false,
+    };
+    compose::up::up(ctx, p, &o, Some(&super::builder(a.build)), &ev)?;
+    let selected = compose::up::selection(p, &a.services, !a.no_deps)?;
+    let mine = |ctx: &Context| -> Result<Vec<Member>> {
+        Ok(compose::members(ctx, &p.name, true)?
+            .into_iter()
+            .filter(|m| !m.oneoff && selected.contains(&m.service))
+            .collect())
+    };
+    if a.wait {
+        return wait_running(ctx, &mine(ctx)?, a.wait_timeout, &ev);
+    }
+    if a.detach {
+        return Ok(0);
+    }
+    // Ctrl-C stops the project (docker compose: "Gracefully stopping...").
+    let handler = nix::sys::signal::SigHandler::Handler(on_sigint);
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe { nix::sys::signal::signal(nix::sys::signal::Signal::SIGINT, handler) }
+        .context("installing the SIGINT handler")?;
+    let ms = mine(ctx)?;
+    let names: Vec<String> = ms.iter().map(|m| m.name.clone()).collect();
+    eprintln!("Attaching to {}", names.join(", "));
+    let pre = prefixes(p, &ms, a.no_log_prefix);
+    let lock = Arc::new(Mutex::new(()));
+    let (tx, rx) = std::sync::mpsc::channel::<usize>();
+    for (i, (m, pf)) in ms.iter().zip(pre).enumerate() {
+        let (ctx, id, lock, tx) = (ctx.clone(), m.id.clone(), lock.clone(), tx.clone());
+        std::thread::spawn(move || {
+            let o = LogOptions {
+                follow: true,
+                ..Default::default()
+            };
+            let _ = pump(&ctx, &id, &pf, &o, false, &lock);
+            let _ = tx.send(i);
+        });
+    }
+    drop(tx);
+    let abort = a.abort_on_container_exit || a.exit_code_from.is_some();
+    let mut ended = 0;
+    let mut first_exited: Option<usize> = None;
+    loop {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            eprintln!("Gracefully stopping... (press Ctrl+C again to force)");
+            compose::ops::stop(ctx, p, &[], a.timeout, &ev)?;
+            return Ok(130);
+        }
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(i) => {
+                ended += 1;
+                let m = &ms[i];
+                let code = ctr::get(ctx, &m.id).map(|s| s.state.exit_code).unwrap_or(0);
+                let _g = lock.lock();
+                eprintln!("{} exited with code {code}", short(p, m));
+                first_exited.get_or_insert(i);
+                if abort {
+                    break;
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        if ended == ms.len() {
+            break;
+        }
+    }
+    if abort {
+        eprintln!("Aborting on container exit...");
+        compose::ops::stop(ctx, p, &[], a.timeout, &ev)?;
+    }
+    let code = match &a.exit_code_from {
+        Some(s) => ms
+            .iter()
+            .find(|m| &m.service == s)
+            .and_then(|m| ctr::get(ctx, &m.id).ok())
+            .map(|x| x.state.exit_code)
+            .unwrap_or(0),
+        None if abort => first_exited
+            .and_then(|i| ctr::get(ctx, &ms[i].id).ok())
+            .map(|x| x.state.exit_code)
+            .unwrap_or(0),
+        None => 0,
+    };
+    Ok(code)
+}
+
+/// `--wait`: every container running (docker compose fails when one exits instead).
+fn wait_running(
+    ctx: &Context,
+    ms: &[Member],
+    timeout: Option<u64>,
+    ev: &StderrEvents,
+) -> Result<i32> {
+    use crate::compose::Events;
+    let deadline = std::time::Instant::now() + Duration::from_secs(timeout.unwrap_or(60));
+    for m in ms {
+        ev.event("Container", &m.name, "Waiting");
+        loop {
+            let st = ctr::get(ctx, &m.id)?.state;
+            match st.status {
+                Status::Running => match ctr::health(ctx, &m.id)?.status.as_str() {
+                    "starting" => {}
+                    "unhealthy" => bail!("container {} is unhealthy", m.name),
+                    _ => break,
+                },
+                Status::Exited | Status::Created => {
+                    bail!("container {} exited ({})", m.name, st.exit_code)
+                }
+                _ => {}
+            }
+            if std::time::Instant::now() > deadline {
+                bail!("timeout waiting for container {} to be running", m.name);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        ev.event("Container", &m.name, "Healthy");
+    }
+    Ok(0)
+}
+
+/// berth itself, with the global flags of this invocation (for `exec` and `start -a`, which need a
+/// process of their own: exec re-executes from a sealed copy and must be single-threaded).
+fn berth(g: &GlobalOpts) -> std::process::Command {
+    let mut c = std::process::Command::new("/proc/self/exe");
+    if let Some(r) = &g.root {
+        c.arg("--root").arg(r);
+    }
+    if let Some(r) = &g.run_root {
+        c.arg("--run-root").arg(r);
+    }
+    if let Some(r) = &g.config {
+        c.arg("--config").arg(r);
+    }
+    c
+}
+
+fn status_code(s: std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    s.code().unwrap_or_else(|| 128 + s.signal().unwrap_or(0))
+}
+
+fn stdin_tty() -> bool {
+    nix::unistd::isatty(std::io::stdin()).unwrap_or(false)
+}
+
+pub(super) fn exec(ctx: &Context, p: &Project, a: &ExecArgs, g: &GlobalOpts) -> Result<i32> {
+    let m = compose::members(ctx, &p.name, false)?
+        .into_iter()
+        .find(|m| m.service == a.service && m.number == a.index && !m.oneoff)
+        .with_context(|| format!("service {:?} is not running", a.service))?;
+    let mut c = berth(g);
+    c.arg("exec");
+    if a.detach {
+        c.arg("-d");
+    } else {
+        c.arg("-i");
+        if !a.no_tty && stdin_tty() {
+            c.arg("-t");
+        }
+    }
+    if let Some(u) = &a.user {
+        c.arg("-u").arg(u);
+    }
+    if let Some(w) = &a.workdir {
+        c.arg("-w").arg(w);
+    }
+    for e in &a.env {
+        c.arg("-e").arg(e);
+    }
+    if a.privileged {
+        c.arg("--privileged");
+    }
+    c.arg(&m.id).args(&a.command);
+    Ok(status_code(c.status().context("running berth exec")?))
+}
+
+pub(super) fn run_oneoff(ctx: &Context, p: &Project, a: &RunArgs, g: &GlobalOpts) -> Result<i32> {
+    let tty = !a.no_tty && !a.detach && stdin_tty();
+    let entrypoint = a
+        .entrypoint
+        .as_deref()
+        .map(compose::normalize::shell_split)
+        .transpose()?;
+    let o = compose::oneoff::OneOff {
+        command: a.command.clone(),
+        entrypoint,
+        env: a.env.clone(),
+        name: a.name.clone(),
+        user: a.user.clone(),
+        workdir: a.workdir.clone(),
+        tty,
+        interactive: !a.detach,
+        rm: a.rm,
+        no_deps: a.no_deps,
+    };
+    let id = compose::oneoff::create(
+        ctx,
+        p,
+        &a.service,
+        &o,
+        Some(&super::builder(false)),
+        &StderrEvents,
+    )?;
+    if a.detach {
+        ctr::start(ctx, &id, false)?;
+        writeln!(crate::cli::stdout(), "{id}")?;
+        return Ok(0);
+    }
+    let status = berth(g)
+        .arg("start")
+        .arg("-a")
+        .arg("-i")
+        .arg(&id)
+        .status()
+        .context("running berth start")?;
+    Ok(status_code(status))
+}

@@ -1,0 +1,272 @@
+//! The listing verbs of `compose`: `ps`, `ls`, `top`, `port`, `images`, in docker compose v2's columns.
+
+use crate::cli::format::render_list;
+use crate::cli::{human, stdout};
+use crate::compose::{self, Member, Project};
+use crate::engine::Context;
+use crate::engine::container::{self as ctr, Status};
+use anyhow::{Context as _, Result, bail};
+use clap::Args;
+use serde_json::json;
+use std::io::Write;
+use std::time::SystemTime;
+
+#[derive(Debug, Args)]
+pub struct PsArgs {
+    /// Show all stopped containers (including those created by the run command)
+    #[arg(short = 'a', long)]
+    pub all: bool,
+    /// Only display IDs
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Format output using a custom template: 'table', 'table TEMPLATE', 'json', 'TEMPLATE'
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Display services
+    #[arg(long)]
+    pub services: bool,
+    /// Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited]
+    #[arg(long)]
+    pub status: Vec<String>,
+    #[arg(value_name = "SERVICE")]
+    pub service_names: Vec<String>,
+}
+
+impl PsArgs {
+    pub fn services_list(&self) -> &[String] {
+        &self.service_names
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    /// Show all stopped Compose projects
+    #[arg(short = 'a', long)]
+    pub all: bool,
+    /// Only display project names
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Format the output. Values: [table | json]
+    #[arg(long, default_value = "table")]
+    pub format: String,
+}
+
+fn status_text(m: &Member, now: SystemTime) -> String {
+    let parse = |s: &str| crate::time::parse_recorded(s).unwrap_or(now);
+    match m.status {
+        Status::Running | Status::Paused => {
+            human::status_up(parse(&m.started_at), now, m.status == Status::Paused)
+        }
+        Status::Restarting => format!(
+            "Restarting ({}) {}",
+            m.exit_code,
+            human::since(parse(&m.finished_at), now)
+        ),
+        Status::Exited => human::status_exited(m.exit_code, parse(&m.finished_at), now),
+        Status::Created => "Created".into(),
+        Status::Removing => "Removing".into(),
+    }
+}
+
+fn ports_text(m: &Member) -> String {
+    m.ports
+        .iter()
+        .map(|p| {
+            let ip = p
+                .host_ip
+                .map(|i| i.to_string())
+                .unwrap_or_else(|| "0.0.0.0".into());
+            let proto = match p.proto {
+                crate::types::Proto::Tcp => "tcp",
+                crate::types::Proto::Udp => "udp",
+            };
+            format!("{ip}:{}->{}/{proto}", p.host_port, p.container_port)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn ps(ctx: &Context, p: &Project, a: &PsArgs) -> Result<i32> {
+    let all = a.all || !a.status.is_empty();
+    let ms: Vec<Member> = compose::members(ctx, &p.name, all)?
+        .into_iter()
+        .filter(|m| a.all || !m.oneoff)
+        .filter(|m| a.service_names.is_empty() || a.service_names.contains(&m.service))
+        .filter(|m| a.status.is_empty() || a.status.iter().any(|s| s == m.status.as_str()))
+        .collect();
+    let mut out = stdout();
+    if a.services {
+        let mut seen = Vec::new();
+        for m in &ms {
+            if !seen.contains(&m.service) {
+                writeln!(out, "{}", m.service)?;
+                seen.push(m.service.clone());
+            }
+        }
+        return Ok(0);
+    }
+    if a.quiet {
+        for m in &ms {
+            writeln!(out, "{}", m.id)?;
+        }
+        return Ok(0);
+    }
+    let now = SystemTime::now();
+    let rows: Vec<serde_json::Value> = ms
+        .iter()
+        .map(|m| {
+            let created = crate::time::parse_recorded(&m.created).unwrap_or(now);
+            json!({
+                "ID": m.id,
+                "Name": m.name,
+                "Image": m.image,
+                "Command": format!("\"{}\"", m.command.join(" ")),
+                "Project": p.name,
+                "Service": m.service,
+                "Created": human::since(created, now),
+                "RunningFor": human::since(created, now),
+                "State": m.status.as_str(),
+                "Status": status_text(m, now),
+                "ExitCode": m.exit_code,
+                "Ports": ports_text(m),
+            })
+        })
+        .collect();
+    render_list(
+        &mut out,
+        a.format.as_deref(),
+        "table {{.Name}}\t{{.Image}}\t{{.Command}}\t{{.Service}}\t{{.Created}}\t{{.Status}}\t{{.Ports}}",
+        &rows,
+        &[("Name", "NAME"), ("Created", "CREATED")],
+    )?;
+    Ok(0)
+}
+
+pub(super) fn ls(ctx: &Context, a: &LsArgs) -> Result<i32> {
+    let mut rows = Vec::new();
+    for (name, statuses, files) in compose::projects(ctx)? {
+        let running = statuses.iter().filter(|s| **s == Status::Running).count();
+        if running == 0 && !a.all {
+            continue;
+        }
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for s in &statuses {
+            *counts.entry(s.as_str()).or_default() += 1;
+        }
+        let status = counts
+            .iter()
+            .map(|(k, v)| format!("{k}({v})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        rows.push(json!({"Name": name, "Status": status, "ConfigFiles": files}));
+    }
+    let mut out = stdout();
+    if a.quiet {
+        for r in &rows {
+            writeln!(out, "{}", r["Name"].as_str().unwrap_or_default())?;
+        }
+        return Ok(0);
+    }
+    match a.format.as_str() {
+        "json" => writeln!(out, "{}", serde_json::to_string(&rows)?)?,
+        "table" => render_list(
+            &mut out,
+            None,
+            "table {{.Name}}\t{{.Status}}\t{{.ConfigFiles}}",
+            &rows,
+            &[("ConfigFiles", "CONFIG FILES")],
+        )?,
+        other => bail!("unsupported format {other:?}: want table or json"),
+    }
+    Ok(0)
+}
+
+pub(super) fn top(ctx: &Context, p: &Project, services: &[String]) -> Result<i32> {
+    let mut out = stdout();
+    for m in compose::members(ctx, &p.name, false)? {
+        if m.oneoff || (!services.is_empty() && !services.contains(&m.service)) {
+            continue;
+        }
+        let pids = ctr::pids(ctx, &m.id)?;
+        writeln!(out, "{}", m.name)?;
+        let o = std::process::Command::new("ps")
+            .arg("-o")
+            .arg("uid,pid,ppid,c,stime,tty,time,args")
+            .arg("-p")
+            .arg(
+                pids.iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )
+            .output()
+            .context("running ps")?;
+        let text = String::from_utf8_lossy(&o.stdout);
+        let mut lines = text.lines();
+        writeln!(
+            out,
+            "UID    PID    PPID    C    STIME    TTY    TIME    CMD"
+        )?;
+        lines.next();
+        for l in lines {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.len() >= 8 {
+                writeln!(out, "{}    {}", f[..7].join("    "), f[7..].join(" "))?;
+            }
+        }
+        writeln!(out)?;
+    }
+    Ok(0)
+}
+
+pub(super) fn port(ctx: &Context, p: &Project, a: &super::PortArgs) -> Result<i32> {
+    let m = compose::members(ctx, &p.name, true)?
+        .into_iter()
+        .find(|m| m.service == a.service && m.number == a.index && !m.oneoff)
+        .with_context(|| format!("service {:?} is not running", a.service))?;
+    let published = crate::engine::network::published_ports(&ctx.paths, &m.id);
+    let hit = published.iter().find(|x| {
+        x.container_port == a.private_port
+            && format!("{:?}", x.proto).eq_ignore_ascii_case(&a.protocol)
+    });
+    match hit {
+        Some(x) => writeln!(stdout(), "{}:{}", x.host_ip, x.host_port)?,
+        None => bail!(
+            "no port {}/{} for container {}",
+            a.private_port,
+            a.protocol,
+            m.name
+        ),
+    }
+    Ok(0)
+}
+
+pub(super) fn images(ctx: &Context, p: &Project, services: &[String]) -> Result<i32> {
+    let mut rows = Vec::new();
+    for m in compose::members(ctx, &p.name, true)? {
+        if !services.is_empty() && !services.contains(&m.service) {
+            continue;
+        }
+        let rec = ctr::get(ctx, &m.id)?.record;
+        let (repo, tag) = match m.image.rsplit_once(':').filter(|(_, t)| !t.contains('/')) {
+            Some((r, t)) => (r.to_string(), t.to_string()),
+            None => (m.image.clone(), "latest".into()),
+        };
+        let id = rec.image_id.trim_start_matches("sha256:");
+        rows.push(json!({
+            "Container": m.name,
+            "Repository": repo,
+            "Tag": tag,
+            "ID": &id[..12.min(id.len())],
+            "Size": human::human_size(ctr::layers_size(&rec.layers)),
+        }));
+    }
+    render_list(
+        &mut stdout(),
+        None,
+        "table {{.Container}}\t{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Size}}",
+        &rows,
+        &[("ID", "IMAGE ID"), ("Container", "CONTAINER")],
+    )?;
+    Ok(0)
+}

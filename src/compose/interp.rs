@@ -1,0 +1,264 @@
+//! Variable interpolation in compose files (the compose specification's "Interpolation" section):
+//! `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR?error}`,
+//! `${VAR:+alt}`, `${VAR+alt}` and `$$` for a literal `$`; and the `.env` file format.
+//!
+//! Pure string functions over a lookup: no file or process access, so every rule has a unit test.
+
+use anyhow::{Context, Result, bail};
+use std::collections::BTreeMap;
+
+/// Replace every variable of `s` with its value from `env`. A variable that is unset and has no default
+/// is replaced with the empty string (docker compose warns; the caller collects `missing`).
+pub fn interpolate(
+    s: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    missing: &mut Vec<String>,
+) -> Result<String> {
+    let mut out = String::with_capacity(s.len());
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'$' {
+            let ch = s[i..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        }
+        match b.get(i + 1) {
+            Some(b'$') => {
+                out.push('$');
+                i += 2;
+            }
+            Some(b'{') => {
+                let end = closing_brace(s, i + 2)
+                    .with_context(|| format!("invalid interpolation format for {s:?}"))?;
+                out.push_str(&braced(&s[i + 2..end], s, env, missing)?);
+                i = end + 1;
+            }
+            Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                    j += 1;
+                }
+                out.push_str(&lookup(&s[start..j], env, missing));
+                i = j;
+            }
+            _ => bail!(
+                "invalid interpolation format for {s:?}: a lone \"$\" (write \"$$\" for a literal \"$\")"
+            ),
+        }
+    }
+    Ok(out)
+}
+
+/// The index of the `}` that closes a `${` whose body starts at `from` (defaults may nest `${...}`).
+fn closing_brace(s: &str, from: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut depth = 0;
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            b'$' if b.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 2;
+                continue;
+            }
+            b'}' if depth == 0 => return Some(i),
+            b'}' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn lookup(name: &str, env: &dyn Fn(&str) -> Option<String>, missing: &mut Vec<String>) -> String {
+    env(name).unwrap_or_else(|| {
+        if !missing.iter().any(|m| m == name) {
+            missing.push(name.to_string());
+        }
+        String::new()
+    })
+}
+
+/// The body of `${...}`: a name, then an optional operator and word (itself interpolated).
+fn braced(
+    body: &str,
+    whole: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    missing: &mut Vec<String>,
+) -> Result<String> {
+    let name_len = body
+        .bytes()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        .count();
+    let (name, rest) = body.split_at(name_len);
+    if name.is_empty() || name.as_bytes()[0].is_ascii_digit() {
+        bail!("invalid interpolation format for {whole:?}: \"${{{body}}}\" has no variable name");
+    }
+    if rest.is_empty() {
+        return Ok(lookup(name, env, missing));
+    }
+    let (op, word) = [":-", ":?", ":+", "-", "?", "+"]
+        .iter()
+        .find_map(|op| rest.strip_prefix(op).map(|w| (*op, w)))
+        .with_context(|| format!("invalid interpolation format for {whole:?}: \"${{{body}}}\""))?;
+    let value = env(name);
+    let mut word = || interpolate(word, env, missing);
+    Ok(match op {
+        ":-" => match value.filter(|v| !v.is_empty()) {
+            Some(v) => v,
+            None => word()?,
+        },
+        "-" => match value {
+            Some(v) => v,
+            None => word()?,
+        },
+        ":?" => match value.filter(|v| !v.is_empty()) {
+            Some(v) => v,
+            None => bail!("required variable {name} is missing a value: {}", word()?),
+        },
+        "?" => match value {
+            Some(v) => v,
+            None => bail!("required variable {name} is missing a value: {}", word()?),
+        },
+        ":+" => match value.filter(|v| !v.is_empty()) {
+            Some(_) => word()?,
+            None => String::new(),
+        },
+        _ => match value {
+            Some(_) => word()?,
+            None => String::new(),
+        },
+    })
+}
+
+/// A `.env` / `env_file` file as docker compose reads it: `KEY=VALUE` lines, `#` comments, blank
+/// lines, an optional `export ` prefix, single quotes (literal), double quotes (`\n` escapes), and a
+/// bare `KEY` meaning "from the environment" (`None`). Values of unquoted lines drop a ` #` comment.
+pub fn parse_env_file(data: &str, file: &str) -> Result<Vec<(String, Option<String>)>> {
+    let mut out = Vec::new();
+    for (n, raw) in data.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+        let Some((k, v)) = line.split_once('=') else {
+            check_key(line, file, n)?;
+            out.push((line.to_string(), None));
+            continue;
+        };
+        let k = k.trim();
+        check_key(k, file, n)?;
+        let v = v.trim_start();
+        let value = if let Some(q) = v.strip_prefix('\'') {
+            q.split_once('\'').map(|(a, _)| a).unwrap_or(q).to_string()
+        } else if let Some(q) = v.strip_prefix('"') {
+            let inner = q.rsplit_once('"').map(|(a, _)| a).unwrap_or(q);
+            inner
+                .replace("\\n", "\n")
+                .replace("\\\"", "\"")
+                .replace("\\\\", "\\")
+        } else {
+            match v.find(" #") {
+                Some(i) => v[..i].trim_end().to_string(),
+                None => v.trim_end().to_string(),
+            }
+        };
+        out.push((k.to_string(), Some(value)));
+    }
+    Ok(out)
+}
+
+fn check_key(k: &str, file: &str, n: usize) -> Result<()> {
+    if k.is_empty() || k.contains(char::is_whitespace) {
+        bail!("{file}:{}: invalid variable name {k:?}", n + 1);
+    }
+    Ok(())
+}
+
+/// The `.env` file's variables as a map (a bare `KEY` takes the process's value, if any).
+pub fn env_map(
+    entries: Vec<(String, Option<String>)>,
+    process: &dyn Fn(&str) -> Option<String>,
+) -> BTreeMap<String, String> {
+    entries
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let v = v.or_else(|| process(&k))?;
+            Some((k, v))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(k: &str) -> Option<String> {
+        match k {
+            "SET" => Some("v".into()),
+            "EMPTY" => Some(String::new()),
+            "PORT" => Some("8080".into()),
+            _ => None,
+        }
+    }
+
+    fn i(s: &str) -> Result<String> {
+        interpolate(s, &env, &mut Vec::new())
+    }
+
+    #[test]
+    fn every_operator_of_the_spec() {
+        assert_eq!(i("$SET ${SET} x${PORT}y").unwrap(), "v v x8080y");
+        assert_eq!(i("${UNSET:-d} ${EMPTY:-d} ${SET:-d}").unwrap(), "d d v");
+        assert_eq!(i("${UNSET-d} [${EMPTY-d}]").unwrap(), "d []");
+        assert_eq!(
+            i("[${UNSET:+a}] [${EMPTY:+a}] ${SET:+a}").unwrap(),
+            "[] [] a"
+        );
+        assert_eq!(i("[${UNSET+a}] ${EMPTY+a}").unwrap(), "[] a");
+        assert_eq!(i("$$SET $${SET}").unwrap(), "$SET ${SET}");
+        assert_eq!(i("${UNSET:-${PORT}}").unwrap(), "8080");
+        crate::testing::assert_err(
+            i("${EMPTY:?need it}"),
+            "required variable EMPTY is missing a value: need it",
+        );
+        assert_eq!(i("${EMPTY?x}").unwrap(), "");
+        crate::testing::assert_err(i("${UNSET?gone}"), "required variable UNSET is missing");
+        crate::testing::assert_err(i("${SET"), "invalid interpolation format");
+        crate::testing::assert_err(i("a $ b"), "a lone \"$\"");
+    }
+
+    #[test]
+    fn unset_variables_are_empty_and_reported() {
+        let mut missing = Vec::new();
+        assert_eq!(
+            interpolate("a${NOPE}b$NOPE", &env, &mut missing).unwrap(),
+            "ab"
+        );
+        assert_eq!(missing, vec!["NOPE"]);
+    }
+
+    #[test]
+    fn env_files_as_compose_reads_them() {
+        let f = "# c\n\nexport A=1\nB = 'x y' \nC=\"l1\\nl2\"\nD=v # note\nE\n";
+        let got = parse_env_file(f, ".env").unwrap();
+        assert_eq!(
+            got,
+            vec![
+                ("A".into(), Some("1".into())),
+                ("B".into(), Some("x y".into())),
+                ("C".into(), Some("l1\nl2".into())),
+                ("D".into(), Some("v".into())),
+                ("E".into(), None),
+            ]
+        );
+        crate::testing::assert_err(
+            parse_env_file("A B=1\n", ".env"),
+            ".env:1: invalid variable name",
+        );
+    }
+}

@@ -1,0 +1,350 @@
+//! Loading a project: which files (`-f`, `COMPOSE_FILE`, or `compose.yaml` and its variants in the
+//! working directory or a parent, plus `compose.override.yaml`), which environment (the process's,
+//! then `.env` or `--env-file`), parsing, key validation, interpolation, normalisation, merging,
+//! `extends`, profiles, the project name, and the final resolved model that `config` prints and every
+//! other verb works from.
+
+use super::interp;
+use super::{merge, normalize, schema};
+use anyhow::{Context, Result, bail};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The file names looked for, in docker compose's order of preference.
+pub const DEFAULT_FILES: [&str; 4] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+const OVERRIDE_FILES: [&str; 4] = [
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yaml",
+    "docker-compose.override.yml",
+];
+
+/// What the command line says about the project (docker compose's global flags).
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub files: Vec<PathBuf>,
+    pub project_name: Option<String>,
+    pub project_directory: Option<PathBuf>,
+    pub env_files: Vec<PathBuf>,
+    pub profiles: Vec<String>,
+    /// Services named on the command line: their profiles are enabled (docker compose).
+    pub services: Vec<String>,
+    pub cwd: PathBuf,
+    /// The process environment.
+    pub env: BTreeMap<String, String>,
+}
+
+/// A loaded project.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub name: String,
+    pub working_dir: PathBuf,
+    pub config_files: Vec<PathBuf>,
+    /// The resolved model, as `config --format json` prints it.
+    pub model: Value,
+    /// Variables that were used but not set (docker compose warns about each).
+    pub warnings: Vec<String>,
+}
+
+/// docker compose's project name rule: lowercase letters, digits, `_` and `-`, starting with a letter or
+/// digit. A name from a directory is normalised into it; `-p` and friends must already follow it.
+pub fn normalize_name(s: &str) -> String {
+    let lower = s.to_lowercase();
+    let kept: String = lower
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '-')
+        .collect();
+    kept.trim_start_matches(['_', '-']).to_string()
+}
+
+fn check_name(s: &str, from: &str) -> Result<String> {
+    if s.is_empty() || normalize_name(s) != s {
+        bail!(
+            "invalid project name {s:?} (from {from}): must consist only of lowercase alphanumeric characters, hyphens, and underscores as well as start with a letter or number"
+        );
+    }
+    Ok(s.to_string())
+}
+
+/// The compose files to load and the project directory.
+fn find_files(o: &LoadOptions, env: &BTreeMap<String, String>) -> Result<(Vec<PathBuf>, PathBuf)> {
+    let mut files: Vec<PathBuf> = o.files.iter().map(|f| o.cwd.join(f)).collect();
+    if files.is_empty()
+        && let Some(cf) = env.get("COMPOSE_FILE").filter(|s| !s.is_empty())
+    {
+        let sep = env
+            .get("COMPOSE_PATH_SEPARATOR")
+            .map(String::as_str)
+            .unwrap_or(":");
+        files = cf.split(sep).map(|f| o.cwd.join(f)).collect();
+    }
+    if files.is_empty() {
+        let start = o
+            .project_directory
+            .as_ref()
+            .map(|d| o.cwd.join(d))
+            .unwrap_or(o.cwd.clone());
+        let mut dir = Some(start.as_path());
+        while let Some(d) = dir {
+            if let Some(f) = DEFAULT_FILES
+                .iter()
+                .map(|n| d.join(n))
+                .find(|p| p.is_file())
+            {
+                files.push(f);
+                if let Some(ov) = OVERRIDE_FILES
+                    .iter()
+                    .map(|n| d.join(n))
+                    .find(|p| p.is_file())
+                {
+                    files.push(ov);
+                }
+                break;
+            }
+            dir = d.parent();
+        }
+        if files.is_empty() {
+            bail!("no configuration file provided: not found");
+        }
+    }
+    for f in &files {
+        if !f.is_file() {
+            bail!("open {}: no such file or directory", f.display());
+        }
+    }
+    let dir = match &o.project_directory {
+        Some(d) => o.cwd.join(d),
+        None => files[0]
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or(o.cwd.clone()),
+    };
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    Ok((files, dir))
+}
+
+/// The interpolation environment: `.env` (or `--env-file`) under the process's variables.
+fn environment(o: &LoadOptions, dir: &Path) -> Result<BTreeMap<String, String>> {
+    let files: Vec<PathBuf> = if o.env_files.is_empty() {
+        vec![dir.join(".env")]
+            .into_iter()
+            .filter(|p| p.is_file())
+            .collect()
+    } else {
+        o.env_files.iter().map(|f| o.cwd.join(f)).collect()
+    };
+    let mut env = BTreeMap::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f)
+            .with_context(|| format!("reading env file {}", f.display()))?;
+        let entries = interp::parse_env_file(&text, &f.display().to_string())?;
+        env.extend(interp::env_map(entries, &|k| o.env.get(k).cloned()));
+    }
+    env.extend(o.env.clone());
+    Ok(env)
+}
+
+/// Interpolate every string of `v` (keys too are left alone, as compose does).
+fn interpolate_all(
+    v: &mut Value,
+    path: &str,
+    env: &BTreeMap<String, String>,
+    missing: &mut Vec<String>,
+) -> Result<()> {
+    match v {
+        Value::String(s) => {
+            *s = interp::interpolate(s, &|k| env.get(k).cloned(), missing)
+                .with_context(|| path.to_string())?;
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter_mut().enumerate() {
+                interpolate_all(x, &format!("{path}[{i}]"), env, missing)?;
+            }
+        }
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                interpolate_all(x, &p, env, missing)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Read one file: parse, validate keys, interpolate, normalise its services against `base`.
+pub fn read_file(
+    path: &Path,
+    base: &Path,
+    env: &BTreeMap<String, String>,
+    missing: &mut Vec<String>,
+) -> Result<Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let shown = path.display().to_string();
+    let yaml: serde_norway::Value =
+        serde_norway::from_str(&text).with_context(|| format!("parsing {shown}"))?;
+    // YAML merge keys (`<<: *anchor`) are resolved before anything looks at the keys.
+    let mut yaml = yaml;
+    yaml.apply_merge()
+        .with_context(|| format!("parsing {shown}"))?;
+    let mut v: Value = if yaml.is_null() {
+        json!({})
+    } else {
+        serde_json::to_value(&yaml)
+            .with_context(|| format!("parsing {shown}: keys must be strings"))?
+    };
+    schema::validate(&v, &shown, &text)?;
+    interpolate_all(&mut v, "", env, missing).with_context(|| format!("interpolating {shown}"))?;
+    if let Some(services) = v.get_mut("services").and_then(Value::as_object_mut) {
+        for (name, svc) in services.iter_mut() {
+            if svc.is_null() {
+                *svc = json!({});
+            }
+            normalize::service(name, svc, base).with_context(|| format!("in {shown}"))?;
+        }
+    }
+    for key in ["secrets", "configs"] {
+        for (_, e) in v
+            .get_mut(key)
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(f) = e.get("file").and_then(Value::as_str) {
+                let abs = normalize::absolute(base, f);
+                e["file"] = json!(abs);
+            }
+        }
+    }
+    Ok(v)
+}
+
+/// Load and resolve the project.
+pub fn load(o: &LoadOptions) -> Result<Project> {
+    // The environment is read twice: first for the files (COMPOSE_FILE may come from .env), then
+    // for good from the project directory.
+    let pre = environment(
+        o,
+        &o.project_directory
+            .as_ref()
+            .map(|d| o.cwd.join(d))
+            .unwrap_or(o.cwd.clone()),
+    )?;
+    let (files, dir) = find_files(o, &pre)?;
+    let env = environment(o, &dir)?;
+    let mut missing = Vec::new();
+    let mut model = json!({});
+    for f in &files {
+        let v = read_file(f, &dir, &env, &mut missing)?;
+        merge::merge(&mut model, &v, "");
+    }
+    let load_other = |p: &Path| -> Result<Value> {
+        let full = dir.join(p);
+        let base = full.parent().map(Path::to_path_buf).unwrap_or(dir.clone());
+        read_file(&full, &base, &env, &mut Vec::new())
+    };
+    if model.get("include").is_some() {
+        bail!("include: not supported by berth (list the files with -f instead)");
+    }
+    merge::resolve_extends(&mut model, &load_other)?;
+    let name = if let Some(n) = &o.project_name {
+        check_name(n, "-p")?
+    } else if let Some(n) = env.get("COMPOSE_PROJECT_NAME").filter(|s| !s.is_empty()) {
+        check_name(n, "COMPOSE_PROJECT_NAME")?
+    } else if let Some(n) = model
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        check_name(n, "the name: key")?
+    } else {
+        let base = dir
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let n = normalize_name(&base);
+        if n.is_empty() {
+            bail!("project name must not be empty: use -p or a name: key");
+        }
+        n
+    };
+    let mut profiles = o.profiles.clone();
+    if profiles.is_empty()
+        && let Some(p) = env.get("COMPOSE_PROFILES")
+    {
+        profiles = p
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+    }
+    apply_profiles(&mut model, &profiles, &o.services)?;
+    let model = super::resolve::finish(model, &name, &env)?;
+    let warnings = missing
+        .into_iter()
+        .map(|v| format!("The \"{v}\" variable is not set. Defaulting to a blank string."))
+        .collect();
+    Ok(Project {
+        name,
+        working_dir: dir,
+        config_files: files,
+        model,
+        warnings,
+    })
+}
+
+/// Drop the services whose profiles are not active (a service without `profiles` is always active;
+/// a service named on the command line activates itself).
+fn apply_profiles(model: &mut Value, active: &[String], named: &[String]) -> Result<()> {
+    let Some(services) = model.get_mut("services").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    let enabled = |name: &str, s: &Value| -> bool {
+        let Some(p) = s.get("profiles").and_then(Value::as_array) else {
+            return true;
+        };
+        p.is_empty()
+            || named.iter().any(|n| n == name)
+            || active
+                .iter()
+                .any(|a| a == "*" || p.iter().any(|x| x.as_str() == Some(a)))
+    };
+    let keep: Map<String, Value> = services
+        .iter()
+        .filter(|(n, s)| enabled(n, s))
+        .map(|(n, s)| (n.clone(), s.clone()))
+        .collect();
+    for (name, s) in &keep {
+        if let Some(deps) = s.get("depends_on").and_then(Value::as_object) {
+            for (d, spec) in deps {
+                let required = spec
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true);
+                if !keep.contains_key(d) && required {
+                    if services.contains_key(d) {
+                        bail!(
+                            "service {d:?} was pulled in as a dependency of service {name:?} but is not enabled by the active profiles. You may fix this by adding a common profile to {d:?} and {name:?}"
+                        );
+                    }
+                    bail!(
+                        "service {name:?} depends on undefined service {d:?}: invalid compose project"
+                    );
+                }
+            }
+        }
+    }
+    *services = keep;
+    Ok(())
+}

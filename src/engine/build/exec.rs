@@ -1,0 +1,660 @@
+//! The executor: the stages the target needs, in order, each instruction substituted in its stage's
+//! scope, looked up in the cache by a key chained from its parent's, and otherwise executed (RUN in a
+//! container, COPY/ADD/WORKDIR through the stage's overlay, the rest on the config). The image is
+//! committed and tagged only once every step succeeded.
+
+use super::ast::{Dockerfile, Instruction, Kind, Stage};
+use super::image_config::State;
+use super::words::{PROXY_ARGS, Scope, arg_value};
+use super::{
+    BuildContext, BuildFailed, BuildOptions, BuildProgress, BuildReport, DockerfileSource,
+};
+use super::{cache, fs_step, meta, run_step};
+use crate::engine::Context;
+use crate::engine::container::{self as ctr, PullPolicy};
+use crate::image::{Digest, ImageRef};
+use crate::store::images::ImageIndex;
+use anyhow::{Context as _, Result, anyhow, bail};
+use serde_json::json;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The build's shared state.
+pub(super) struct Builder<'a> {
+    pub ctx: &'a Context,
+    pub opts: &'a BuildOptions,
+    pub progress: &'a dyn BuildProgress,
+    pub file: String,
+    pub text: String,
+    pub df: Dockerfile,
+    next_vertex: usize,
+    pub global: Scope,
+    /// Built stages by index.
+    done: HashMap<usize, State>,
+    /// Layers this build used (kept by eviction).
+    pub used_layers: HashSet<String>,
+    pub executed: usize,
+    pub cached: usize,
+    /// A base image's state by name (pulled once per build).
+    images: HashMap<String, State>,
+    /// The stage being built.
+    pub current: usize,
+    /// The context's `.dockerignore`, if it has one.
+    pub filter: Option<fs_step::Filter>,
+}
+
+/// `berth build`. See [`BuildOptions`]; errors that BuildKit would report as a failed solve are
+/// [`BuildFailed`].
+pub fn build(
+    ctx: &Context,
+    opts: &BuildOptions,
+    progress: &dyn BuildProgress,
+) -> Result<BuildReport> {
+    let mut tags = Vec::new();
+    for t in &opts.tags {
+        let r = ImageRef::parse(t)
+            .with_context(|| format!("invalid tag {t:?}: invalid reference format"))?;
+        tags.push(r.tagged().context("a tag cannot be a digest reference")?);
+    }
+    let started = Instant::now();
+    let (file, text) = match &opts.dockerfile {
+        DockerfileSource::Text(t) => ("Dockerfile".to_string(), t.clone()),
+        DockerfileSource::Path(p) => (
+            p.file_name()
+                .map_or("Dockerfile".into(), |n| n.to_string_lossy().into_owned()),
+            std::fs::read_to_string(p)
+                .map_err(|e| fail(&format!("failed to read dockerfile: {e}")))?,
+        ),
+    };
+    let mut b = Builder {
+        ctx,
+        opts,
+        progress,
+        file: file.clone(),
+        text: String::new(),
+        df: Dockerfile {
+            global_args: Vec::new(),
+            stages: Vec::new(),
+            escape: '\\',
+            syntax: None,
+        },
+        next_vertex: 0,
+        global: Scope::default(),
+        done: HashMap::new(),
+        used_layers: HashSet::new(),
+        executed: 0,
+        cached: 0,
+        images: HashMap::new(),
+        current: 0,
+        filter: None,
+    };
+    let v = b.vertex(&format!("[internal] load build definition from {file}"));
+    progress.done(v, started.elapsed());
+    if let BuildContext::Dir(dir) = &opts.context {
+        let t = Instant::now();
+        let v = b.vertex("[internal] load .dockerignore");
+        b.filter = load_ignore(dir, &opts.dockerfile)?;
+        progress.done(v, t.elapsed());
+    }
+    b.text = text;
+    b.df = match super::dockerfile::parse(&b.text) {
+        Ok(d) => d,
+        Err(e) => {
+            return Err(b
+                .failed(e.to_string(), None, e.line, e.line, Vec::new())
+                .into());
+        }
+    };
+    if b.df.stages.is_empty() {
+        bail!(fail(
+            "the Dockerfile has no FROM instruction (file with no instructions)"
+        ));
+    }
+    for a in b.df.global_args.clone() {
+        let val = match arg_value(&a.name, None, &opts.build_args) {
+            Some(v) => Some(v),
+            None => match &a.default {
+                Some(d) => Some(b.global.expand(d, b.df.escape)?),
+                None => None,
+            },
+        };
+        b.global.set_arg(&a.name, val.unwrap_or_default());
+    }
+    let target = b.target_index()?;
+    let needed = b.needed(target)?;
+    for i in needed {
+        let st = b.build_stage(i)?;
+        b.done.insert(i, st);
+    }
+    let state = b
+        .done
+        .remove(&target)
+        .context("the target stage was not built")?;
+    let report = b.export(state, &tags)?;
+    let max = ctx.config.build.cache_max_size;
+    let _ = cache::evict(&ctx.paths, max, &b.used_layers);
+    Ok(report)
+}
+
+/// `<Dockerfile>.dockerignore` next to a Dockerfile given with -f wins over the context's
+/// `.dockerignore` (docker's rule).
+fn load_ignore(dir: &Path, df: &DockerfileSource) -> Result<Option<fs_step::Filter>> {
+    let mut candidates = Vec::new();
+    if let DockerfileSource::Path(p) = df {
+        let mut name = p.as_os_str().to_os_string();
+        name.push(".dockerignore");
+        candidates.push(PathBuf::from(name));
+    }
+    candidates.push(dir.join(".dockerignore"));
+    for c in candidates {
+        if let Ok(text) = std::fs::read_to_string(&c) {
+            let ignore = super::ignore::Ignore::parse(&text)
+                .map_err(|e| fail(&format!("failed to parse {}: {e:#}", c.display())))?;
+            return Ok(Some(fs_step::Filter {
+                root: dir.to_path_buf(),
+                ignore,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// A failure without a Dockerfile excerpt.
+fn fail(message: &str) -> BuildFailed {
+    BuildFailed {
+        message: message.to_string(),
+        vertex: None,
+        file: String::new(),
+        excerpt: Vec::new(),
+        output: Vec::new(),
+    }
+}
+
+impl<'a> Builder<'a> {
+    pub fn vertex(&mut self, name: &str) -> usize {
+        self.next_vertex += 1;
+        self.progress.start(self.next_vertex, name);
+        self.next_vertex
+    }
+
+    /// A [`BuildFailed`] pointing at lines `first..=last` of the Dockerfile.
+    pub fn failed(
+        &self,
+        message: String,
+        vertex: Option<String>,
+        first: usize,
+        last: usize,
+        output: Vec<String>,
+    ) -> BuildFailed {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let from = first.saturating_sub(2).max(1);
+        let to = (last + 2).min(lines.len());
+        let excerpt = (from..=to)
+            .filter_map(|n| {
+                lines
+                    .get(n - 1)
+                    .map(|l| (n, l.to_string(), n >= first && n <= last))
+            })
+            .collect();
+        BuildFailed {
+            message,
+            vertex,
+            file: self.file.clone(),
+            excerpt,
+            output,
+        }
+    }
+
+    fn stage_index(&self, name: &str) -> Option<usize> {
+        let lower = name.to_ascii_lowercase();
+        self.df
+            .stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(lower.as_str()))
+            .or_else(|| {
+                name.parse::<usize>()
+                    .ok()
+                    .filter(|&i| i < self.df.stages.len())
+            })
+    }
+
+    fn target_index(&self) -> Result<usize> {
+        match &self.opts.target {
+            None => Ok(self.df.stages.len() - 1),
+            Some(t) => self
+                .df
+                .stages
+                .iter()
+                .position(|s| s.name.as_deref() == Some(t.to_ascii_lowercase().as_str()))
+                .ok_or_else(|| anyhow!(fail(&format!("target stage \"{t}\" could not be found")))),
+        }
+    }
+
+    /// The base word of a stage, expanded with the global args.
+    fn base_of(&self, s: &Stage) -> Result<String> {
+        self.global.expand(&s.base, self.df.escape)
+    }
+
+    /// A stage a base word or `--from` names, if it is an earlier stage.
+    fn stage_ref(&self, word: &str, before: usize) -> Option<usize> {
+        self.stage_index(word).filter(|&i| i < before)
+    }
+
+    /// The stages `target` depends on, itself included, in build order.
+    fn needed(&self, target: usize) -> Result<Vec<usize>> {
+        let mut need = BTreeSet::new();
+        let mut todo = vec![target];
+        while let Some(i) = todo.pop() {
+            if !need.insert(i) {
+                continue;
+            }
+            let s = &self.df.stages[i];
+            if let Some(j) = self.stage_ref(&self.base_of(s)?, i) {
+                todo.push(j);
+            }
+            for ins in &s.instructions {
+                if let Kind::Copy(c) | Kind::Add(c) = &ins.kind
+                    && let Some(f) = &c.from
+                    && let Some(j) = self.stage_ref(f, i)
+                {
+                    todo.push(j);
+                }
+            }
+        }
+        Ok(need.into_iter().collect())
+    }
+
+    /// The state of an image by name, pulled as `run` pulls it (always with `--pull`).
+    pub fn image_state(&mut self, name: &str) -> Result<State> {
+        if let Some(s) = self.images.get(name) {
+            return Ok(s.clone());
+        }
+        let policy = if self.opts.pull {
+            PullPolicy::Always
+        } else {
+            PullPolicy::Missing
+        };
+        let info = ctr::resolve_image(
+            self.ctx,
+            name,
+            policy,
+            &crate::engine::NoProgress,
+            &mut |_| {},
+        )
+        .map_err(|e| {
+            fail(&format!(
+                "{name}: failed to resolve source metadata for {name}: {e:#}"
+            ))
+        })?;
+        let rec = crate::engine::image::resolve_local(self.ctx, &info.id)?;
+        let st = State::from_image(self.ctx, &rec)?;
+        self.images.insert(name.to_string(), st.clone());
+        Ok(st)
+    }
+
+    /// The stage's display name in vertices (`build`, `stage-1`; none when there is one stage).
+    fn stage_label(&self, i: usize) -> String {
+        if self.df.stages.len() == 1 {
+            return String::new();
+        }
+        match &self.df.stages[i].name {
+            Some(n) => format!("{n} "),
+            None => format!("stage-{i} "),
+        }
+    }
+
+    fn build_stage(&mut self, i: usize) -> Result<State> {
+        let stage = self.df.stages[i].clone();
+        self.current = i;
+        let base = self.base_of(&stage)?;
+        if let Some(p) = &stage.platform {
+            let p = self.global.expand(p, self.df.escape)?;
+            ctr::check_run_platform(&p).map_err(|e| fail(&format!("{e:#}")))?;
+        }
+        let steps = stage
+            .instructions
+            .iter()
+            .filter(|ins| has_vertex(&ins.kind))
+            .count()
+            + usize::from(base != "scratch");
+        let label = self.stage_label(i);
+        let mut n = 0;
+        let mut state = if base == "scratch" {
+            State::scratch()
+        } else if let Some(j) = self.stage_ref(&base, i) {
+            self.done
+                .get(&j)
+                .cloned()
+                .context("stage built out of order")?
+        } else {
+            n += 1;
+            let v = self.vertex(&format!("[{label}{n}/{steps}] {}", stage.original));
+            let t = Instant::now();
+            let st = self.image_state(&base).map_err(|e| {
+                let msg = match e.downcast::<BuildFailed>() {
+                    Ok(f) => f.message,
+                    Err(e) => format!("{e:#}"),
+                };
+                self.failed(msg, None, stage.line, stage.line, Vec::new())
+            })?;
+            self.progress.done(v, t.elapsed());
+            st
+        };
+        if let Some(epoch) = self.opts.source_date_epoch {
+            state.key = chain(&state.key, &format!("SOURCE_DATE_EPOCH={epoch}"));
+        }
+        let mut scope = Scope {
+            args: Vec::new(),
+            env: state.env(),
+        };
+        let mut cmd_set = false;
+        // ONBUILD triggers of the base run first, then leave the config (docker's rule).
+        let triggers = super::image_config::strings(&state.config["config"]["OnBuild"]);
+        if !triggers.is_empty() {
+            state.cfg().remove("OnBuild");
+            let text = format!("FROM scratch\n{}\n", triggers.join("\n"));
+            let parsed = super::dockerfile::parse(&text)
+                .map_err(|e| fail(&format!("parsing the base image's ONBUILD triggers: {e}")))?;
+            for ins in &parsed.stages[0].instructions {
+                let mut ins = ins.clone();
+                ins.line = stage.line;
+                ins.end_line = stage.line;
+                self.step(
+                    &mut state,
+                    &mut scope,
+                    &ins,
+                    &mut cmd_set,
+                    &label,
+                    &mut n,
+                    steps,
+                )?;
+            }
+        }
+        for ins in &stage.instructions {
+            self.step(
+                &mut state,
+                &mut scope,
+                ins,
+                &mut cmd_set,
+                &label,
+                &mut n,
+                steps,
+            )?;
+        }
+        Ok(state)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn step(
+        &mut self,
+        state: &mut State,
+        scope: &mut Scope,
+        ins: &Instruction,
+        cmd_set: &mut bool,
+        label: &str,
+        n: &mut usize,
+        steps: usize,
+    ) -> Result<()> {
+        let esc = self.df.escape;
+        if let Kind::Arg(decls) = &ins.kind {
+            let mut shown = Vec::new();
+            for a in decls {
+                let val = match arg_value(&a.name, None, &self.opts.build_args) {
+                    Some(v) => v,
+                    None => match &a.default {
+                        Some(d) => scope.expand(d, esc)?,
+                        None => self.global.lookup(&a.name).unwrap_or_default(),
+                    },
+                };
+                shown.push(match &a.default {
+                    Some(_) => format!("{}={val}", a.name),
+                    None => a.name.clone(),
+                });
+                scope.set_arg(&a.name, val);
+            }
+            return self.meta_step(state, &format!("ARG {}", shown.join(" ")), None);
+        }
+        scope.env = state.env();
+        let lookup = |n: &str| scope.lookup(n);
+        let kind = if super::subst::expands(&ins.kind) {
+            super::subst::expand_instruction(&ins.kind, esc, &lookup).map_err(|e| {
+                self.failed(
+                    format!("failed to process {:?}: {}", e.word, e.message),
+                    None,
+                    ins.line,
+                    ins.end_line,
+                    Vec::new(),
+                )
+            })?
+        } else {
+            ins.kind.clone()
+        };
+        if !has_vertex(&kind) {
+            let mut probe = state.clone();
+            let created_by = meta::apply(&mut probe, &kind, cmd_set)
+                .map_err(|e| self.failed(format!("{e:#}"), None, ins.line, ins.end_line, vec![]))?;
+            return self.meta_step(state, &created_by, Some(probe.config));
+        }
+        *n += 1;
+        let name = format!("[{label}{n}/{steps}] {}", ins.original);
+        let v = self.vertex(&name);
+        let t = Instant::now();
+        let mut tail = Vec::new();
+        match super::steps::fs_step(self, state, scope, &kind, v, &mut tail) {
+            Ok(true) => {
+                self.cached += 1;
+                self.progress.cached(v);
+                Ok(())
+            }
+            Ok(false) => {
+                self.executed += 1;
+                self.progress.done(v, t.elapsed());
+                Ok(())
+            }
+            Err(e) => {
+                let msg = match e.downcast_ref::<run_step::RunError>() {
+                    Some(run_step::RunError::Exit(_)) => {
+                        let argv = match &kind {
+                            Kind::Run(r) => super::steps::run_argv(state, &r.command),
+                            _ => Vec::new(),
+                        };
+                        format!(
+                            "process \"{}\" did not complete successfully: {e}",
+                            argv.join(" ")
+                        )
+                    }
+                    Some(run_step::RunError::Timeout(_)) => {
+                        format!("step {n}/{steps} {}: {e}", ins.original)
+                    }
+                    None => format!("{e:#}"),
+                };
+                self.progress.error(v, t.elapsed(), &msg);
+                Err(self
+                    .failed(msg, Some(name), ins.line, ins.end_line, tail)
+                    .into())
+            }
+        }
+    }
+
+    /// A metadata step: cached like the others (its history entry keeps its timestamp).
+    /// `config`: the image config with the instruction applied.
+    fn meta_step(
+        &mut self,
+        state: &mut State,
+        created_by: &str,
+        config: Option<serde_json::Value>,
+    ) -> Result<()> {
+        let key = chain(&state.key, created_by);
+        if !self.opts.no_cache
+            && let Some((entry, _)) = cache::lookup(&self.ctx.paths, &key)?
+        {
+            state.config = entry.config;
+            state.key = key;
+            return Ok(());
+        }
+        if let Some(c) = config {
+            state.config = c;
+        }
+        let created = self.created();
+        state.push_history(&created, created_by, true);
+        state.key = key.clone();
+        cache::store(&self.ctx.paths, &key, None, &state.config)?;
+        Ok(())
+    }
+
+    /// The `created` of a new history entry: SOURCE_DATE_EPOCH's time, else now.
+    pub fn created(&self) -> String {
+        match self.opts.source_date_epoch {
+            Some(s) => crate::time::rfc3339_nano(
+                std::time::UNIX_EPOCH + std::time::Duration::from_secs(s.max(0) as u64),
+            ),
+            None => crate::time::rfc3339_nano(std::time::SystemTime::now()),
+        }
+    }
+
+    pub fn context_dir(&self) -> Option<&Path> {
+        match &self.opts.context {
+            BuildContext::Dir(d) => Some(d),
+            BuildContext::Empty => None,
+        }
+    }
+
+    /// A built stage's state (for `COPY --from`).
+    pub fn stage_state(&mut self, from: &str, before: usize) -> Result<State> {
+        match self.stage_ref(from, before) {
+            Some(j) => self
+                .done
+                .get(&j)
+                .cloned()
+                .context("stage built out of order"),
+            None => self.image_state(from),
+        }
+    }
+
+    /// The final image: `--label`s, `created`, committed through the store, then every tag at once.
+    fn export(&mut self, mut state: State, tags: &[String]) -> Result<BuildReport> {
+        let v = self.vertex("exporting to image");
+        let t = Instant::now();
+        if !self.opts.labels.is_empty() {
+            let labels = state.cfg().entry("Labels").or_insert_with(|| json!({}));
+            for (k, val) in &self.opts.labels {
+                labels[k] = json!(val);
+            }
+        }
+        // Go writes maps with sorted keys: so does docker's image config.
+        for k in ["Labels", "ExposedPorts", "Volumes"] {
+            if let Some(m) = state.cfg().get(k).and_then(|v| v.as_object()).cloned() {
+                let sorted: std::collections::BTreeMap<_, _> = m.into_iter().collect();
+                state.cfg().insert(k.into(), json!(sorted));
+            }
+        }
+        let created = state.config["history"]
+            .as_array()
+            .and_then(|h| h.last())
+            .and_then(|h| h["created"].as_str().map(str::to_string))
+            .unwrap_or_else(|| self.created());
+        state.config["created"] = json!(created);
+        self.progress.status(v, "exporting layers done");
+        let descriptors = state.descriptors.clone();
+        let id = crate::engine::container::commit::store_image_files(
+            self.ctx,
+            &state.config,
+            descriptors,
+            state.built.clone(),
+            None,
+        )?;
+        self.progress.status(v, &format!("writing image {id} done"));
+        if !tags.is_empty() {
+            let now = crate::engine::image::rfc3339_now();
+            ImageIndex::update(&self.ctx.paths, |idx| {
+                for t in tags {
+                    idx.untag_everywhere(t);
+                }
+                let rec = idx
+                    .images
+                    .get_mut(&id)
+                    .ok_or_else(|| anyhow!("image {id} vanished"))?;
+                for t in tags {
+                    rec.repo_tags.push(t.clone());
+                }
+                rec.last_tag_time = Some(now);
+                Ok(())
+            })?;
+            for t in tags {
+                self.progress.status(v, &format!("naming to {t} done"));
+            }
+        }
+        self.progress.done(v, t.elapsed());
+        Ok(BuildReport {
+            id,
+            tags: tags.to_vec(),
+            executed: self.executed,
+            cached: self.cached,
+        })
+    }
+}
+
+/// Instructions BuildKit shows as a step (they may change the filesystem).
+pub fn has_vertex(k: &Kind) -> bool {
+    matches!(
+        k,
+        Kind::Run(_) | Kind::Copy(_) | Kind::Add(_) | Kind::Workdir(_)
+    )
+}
+
+/// The key of a step on top of `parent`.
+pub fn chain(parent: &str, what: &str) -> String {
+    Digest::of(format!("{parent}\n{what}").as_bytes()).to_string()
+}
+
+/// Build args that are docker's predefined proxy variables (never in history).
+pub fn is_proxy_arg(name: &str) -> bool {
+    PROXY_ARGS.contains(&name)
+}
+
+/// Sources of a context COPY resolved to host paths, `.dockerignore` applied.
+pub fn context_sources(
+    ctx_dir: Option<&Path>,
+    patterns: &[String],
+    filter: Option<&fs_step::Filter>,
+) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in patterns {
+        let dir = ctx_dir.ok_or_else(|| {
+            anyhow!(
+                "failed to compute cache key: failed to calculate checksum of ref: \"/{}\": not found (no build context)",
+                p.trim_start_matches('/')
+            )
+        })?;
+        let rel = p.trim_start_matches('/');
+        if Path::new(rel)
+            .components()
+            .any(|c| c == std::path::Component::ParentDir)
+        {
+            bail!("failed to compute cache key: {p:?} is outside the build context");
+        }
+        let all = if rel.is_empty() || rel == "." {
+            vec![dir.to_path_buf()]
+        } else {
+            fs_step::glob(dir, rel)?
+        };
+        let found: Vec<PathBuf> = all
+            .iter()
+            .filter(|p| !filter.is_some_and(|f| f.excluded(p, p.is_dir())))
+            .cloned()
+            .collect();
+        if found.is_empty() && !all.is_empty() {
+            bail!(
+                "failed to compute cache key: failed to calculate checksum of ref: \"/{rel}\": not found (excluded by .dockerignore)"
+            );
+        }
+        if found.is_empty() {
+            bail!(
+                "failed to compute cache key: failed to calculate checksum of ref: \"/{rel}\": not found"
+            );
+        }
+        out.extend(found);
+    }
+    Ok(out)
+}

@@ -1,0 +1,487 @@
+//! Filesystem steps without a process: `COPY`, `ADD` and `WORKDIR`'s mkdir. The stage's layers are
+//! mounted as an overlay in a forked child's private mount namespace (`runtime::with_rootfs`; rootless,
+//! inside a user namespace with a container's maps, so `--chown` ids land as the container sees them),
+//! the change is made through it, and the overlay's upper dir becomes the step's layer. Parent dirs that
+//! exist below are copied up with their own owner and mode, as docker keeps them.
+//!
+//! docker's rules (Dockerfile reference, COPY): a source directory's contents are copied, not the dir;
+//! the destination is a directory when it ends with `/`, when there are several sources or a wildcard,
+//! or when it already is one; files from the context are owned 0:0 unless `--chown`; `--from` keeps the
+//! owners of the source (moby PR 38599); relative destinations are relative to WORKDIR.
+
+use super::cache;
+use super::image_config::{BuiltLayer, State};
+use crate::engine::Context;
+use crate::runtime::Rootfs;
+use anyhow::{Context as _, Result, bail};
+use sha2::{Digest as _, Sha256};
+use std::fs;
+use std::io::Read;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// One source to copy: where it is on the host (or in a staged tree) and how its name joins the dest.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    /// Whether its owners are kept (`--from`) instead of 0:0.
+    pub keep_owner: bool,
+    /// `ADD` of a local tar archive: unpacked into the destination.
+    pub extract: bool,
+}
+
+/// `.dockerignore` applied to paths below the context root.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub root: PathBuf,
+    pub ignore: super::ignore::Ignore,
+}
+
+impl Filter {
+    fn rel(&self, p: &Path) -> Option<String> {
+        let rel = p
+            .strip_prefix(&self.root)
+            .ok()?
+            .to_string_lossy()
+            .into_owned();
+        (!rel.is_empty()).then_some(rel)
+    }
+
+    /// Whether `p` is left out; for a dir, whether nothing below it can be re-included either.
+    pub fn skip(&self, p: &Path, is_dir: bool) -> bool {
+        match self.rel(p) {
+            None => false,
+            Some(rel) => {
+                self.ignore.excluded(&rel, is_dir)
+                    && !(is_dir && self.ignore.may_include_below(&rel))
+            }
+        }
+    }
+
+    /// Whether `p` itself is excluded (a dir may still be walked for re-included children).
+    pub fn excluded(&self, p: &Path, is_dir: bool) -> bool {
+        self.rel(p)
+            .is_some_and(|rel| self.ignore.excluded(&rel, is_dir))
+    }
+}
+
+/// A resolved COPY/ADD.
+#[derive(Debug, Clone)]
+pub struct CopyPlan {
+    pub sources: Vec<Source>,
+    /// Absolute destination inside the image.
+    pub dest: String,
+    /// The destination is a directory (ends with `/`, several sources, a wildcard).
+    pub dest_is_dir: bool,
+    pub chown: Option<(u32, u32)>,
+    pub chmod: Option<u32>,
+    /// The context's `.dockerignore`.
+    pub filter: Option<Filter>,
+}
+
+/// Run `change` on the stage's filesystem mounted at the path it is given; returns the layer of what
+/// changed (None when nothing did).
+fn change_fs(
+    ctx: &Context,
+    state: &State,
+    what: &str,
+    change: impl FnOnce(&Path) -> Result<()>,
+) -> Result<Option<BuiltLayer>> {
+    let work = cache::work_dir(&ctx.paths)?;
+    let upper = work.path().join("diff");
+    let (wk, merged) = (work.path().join("work"), work.path().join("merged"));
+    for d in [&upper, &wk, &merged] {
+        fs::create_dir(d).with_context(|| format!("creating {}", d.display()))?;
+    }
+    fs::set_permissions(&upper, fs::Permissions::from_mode(0o755))?;
+    let rootfs = if state.lowers.is_empty() {
+        Rootfs::Dir(upper.clone())
+    } else {
+        Rootfs::Overlay {
+            lower: state.lowers.clone(),
+            upper: upper.clone(),
+            work: wk,
+            merged,
+        }
+    };
+    crate::runtime::with_rootfs(&rootfs, ctx.paths.rootless, change)
+        .with_context(|| what.to_string())?;
+    cache::commit_layer(&ctx.paths, work, &upper, &[])
+}
+
+/// `WORKDIR`: create the directory (owned by root, 0755) when it is missing.
+pub fn mkdir(ctx: &Context, state: &State, dir: &str) -> Result<Option<BuiltLayer>> {
+    let rel = dir.trim_start_matches('/').to_string();
+    if rel.is_empty() {
+        return Ok(None);
+    }
+    change_fs(ctx, state, &format!("creating {dir}"), move |root| {
+        let p = root.join(&rel);
+        if !p.is_dir() {
+            create_parents(root, &p)?;
+        }
+        Ok(())
+    })
+}
+
+/// `COPY`/`ADD`.
+pub fn copy(ctx: &Context, state: &State, plan: &CopyPlan) -> Result<Option<BuiltLayer>> {
+    let plan = plan.clone();
+    change_fs(ctx, state, "copying files", move |root| apply(root, &plan))
+}
+
+/// Copy `paths` (absolute in the image of `state`) below `scratch` (a dir the caller owns and removes)
+/// with their owners and modes: the sources of `COPY --from`. Returns the staged paths, in order.
+pub fn stage_from(
+    ctx: &Context,
+    state: &State,
+    paths: &[String],
+    scratch: &Path,
+) -> Result<Vec<PathBuf>> {
+    if state.lowers.is_empty() {
+        bail!("{:?}: not found", paths.join(", "));
+    }
+    let staged = scratch.join("staged");
+    let targets: Vec<PathBuf> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let name = Path::new(p)
+                .file_name()
+                .map_or_else(|| "root".into(), |n| n.to_os_string());
+            staged.join(i.to_string()).join(name)
+        })
+        .collect();
+    let (upper, wk, merged) = (
+        scratch.join("from-upper"),
+        scratch.join("from-work"),
+        scratch.join("from-merged"),
+    );
+    for d in [&upper, &wk, &merged, &staged] {
+        fs::create_dir(d).with_context(|| format!("creating {}", d.display()))?;
+    }
+    let rootfs = Rootfs::Overlay {
+        lower: state.lowers.clone(),
+        upper,
+        work: wk,
+        merged,
+    };
+    let wanted = paths.to_vec();
+    let out = targets.clone();
+    crate::runtime::with_rootfs(&rootfs, ctx.paths.rootless, move |root| {
+        for (p, t) in wanted.iter().zip(&out) {
+            let src = root.join(p.trim_start_matches('/'));
+            if fs::symlink_metadata(&src).is_err() {
+                bail!("{p:?}: not found");
+            }
+            fs::create_dir_all(t.parent().context("staged path has a parent")?)?;
+            copy_tree(&src, t, None, None, None)?;
+        }
+        Ok(())
+    })?;
+    Ok(targets)
+}
+
+/// Inside the mounted root: place every source.
+fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
+    let dest_rel = plan.dest.trim_start_matches('/');
+    let dest = root.join(dest_rel);
+    let dest_is_dir = plan.dest_is_dir || dest.is_dir() || dest_rel.is_empty();
+    for s in &plan.sources {
+        let md = fs::symlink_metadata(&s.path)
+            .with_context(|| format!("reading {}", s.path.display()))?;
+        let owner = if s.keep_owner && plan.chown.is_none() {
+            None
+        } else {
+            Some(plan.chown.unwrap_or((0, 0)))
+        };
+        if s.extract {
+            ensure_dir(root, &dest)?;
+            extract(&s.path, &dest, owner)?;
+        } else if md.is_dir() {
+            ensure_dir(root, &dest)?;
+            for e in sorted_entries(&s.path)? {
+                let f = plan.filter.as_ref().filter(|_| !s.keep_owner);
+                copy_tree(&s.path.join(&e), &dest.join(&e), owner, plan.chmod, f)?;
+            }
+        } else {
+            let target = if dest_is_dir {
+                ensure_dir(root, &dest)?;
+                dest.join(s.path.file_name().context("source has no name")?)
+            } else {
+                create_parents(root, dest.parent().unwrap_or(root))?;
+                dest.clone()
+            };
+            copy_tree(&s.path, &target, owner, plan.chmod, None)?;
+        }
+    }
+    Ok(())
+}
+
+fn ensure_dir(root: &Path, dir: &Path) -> Result<()> {
+    if !dir.is_dir() {
+        create_parents(root, dir)?;
+    }
+    Ok(())
+}
+
+/// `mkdir -p` with root-owned 0755 dirs (docker creates missing parents so).
+fn create_parents(root: &Path, dir: &Path) -> Result<()> {
+    let mut missing = Vec::new();
+    let mut p = dir.to_path_buf();
+    while !p.exists() && p.starts_with(root) && p != root {
+        missing.push(p.clone());
+        if !p.pop() {
+            break;
+        }
+    }
+    for d in missing.into_iter().rev() {
+        fs::create_dir(&d).with_context(|| format!("creating {}", d.display()))?;
+        fs::set_permissions(&d, fs::Permissions::from_mode(0o755))?;
+        std::os::unix::fs::lchown(&d, Some(0), Some(0))?;
+    }
+    Ok(())
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<std::ffi::OsString>> {
+    let mut v: Vec<_> = fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .map(|e| e.map(|e| e.file_name()))
+        .collect::<std::io::Result<_>>()?;
+    v.sort();
+    Ok(v)
+}
+
+/// Copy `src` to `dst` recursively: content, mode (or `chmod`), mtime, owner (`owner` or the source's).
+fn copy_tree(
+    src: &Path,
+    dst: &Path,
+    owner: Option<(u32, u32)>,
+    chmod: Option<u32>,
+    filter: Option<&Filter>,
+) -> Result<()> {
+    let md = fs::symlink_metadata(src).with_context(|| format!("reading {}", src.display()))?;
+    if filter.is_some_and(|f| f.skip(src, md.is_dir())) {
+        return Ok(());
+    }
+    let (uid, gid) = owner.unwrap_or((md.uid(), md.gid()));
+    let mode = chmod.unwrap_or(md.mode() & 0o7777);
+    let ft = md.file_type();
+    if ft.is_dir() {
+        if !dst.is_dir() {
+            if fs::symlink_metadata(dst).is_ok() {
+                fs::remove_file(dst)?;
+            }
+            fs::create_dir(dst).with_context(|| format!("creating {}", dst.display()))?;
+        }
+        for e in sorted_entries(src)? {
+            copy_tree(&src.join(&e), &dst.join(&e), owner, chmod, filter)?;
+        }
+    } else if ft.is_symlink() {
+        let target = fs::read_link(src)?;
+        if fs::symlink_metadata(dst).is_ok() {
+            remove_any(dst)?;
+        }
+        std::os::unix::fs::symlink(&target, dst)
+            .with_context(|| format!("creating {}", dst.display()))?;
+        std::os::unix::fs::lchown(dst, Some(uid), Some(gid))?;
+        return Ok(());
+    } else if ft.is_file() {
+        if fs::symlink_metadata(dst).is_ok() {
+            remove_any(dst)?;
+        }
+        fs::copy(src, dst).with_context(|| format!("copying to {}", dst.display()))?;
+    } else {
+        bail!("{}: unsupported file type", src.display());
+    }
+    std::os::unix::fs::lchown(dst, Some(uid), Some(gid))
+        .with_context(|| format!("setting the owner of {}", dst.display()))?;
+    fs::set_permissions(dst, fs::Permissions::from_mode(mode))?;
+    let mtime = nix::sys::time::TimeSpec::new(md.mtime(), md.mtime_nsec());
+    nix::sys::stat::utimensat(
+        nix::fcntl::AT_FDCWD,
+        dst,
+        &mtime,
+        &mtime,
+        nix::sys::stat::UtimensatFlags::NoFollowSymlink,
+    )?;
+    Ok(())
+}
+
+fn remove_any(p: &Path) -> Result<()> {
+    if fs::symlink_metadata(p)?.is_dir() {
+        fs::remove_dir_all(p)?;
+    } else {
+        fs::remove_file(p)?;
+    }
+    Ok(())
+}
+
+/// `ADD archive.tar[.gz|.bz2|.xz] /dir/`: unpack (owners 0:0 unless `--chown`).
+fn extract(archive: &Path, dest: &Path, owner: Option<(u32, u32)>) -> Result<()> {
+    let f = fs::File::open(archive)?;
+    let mut head = [0u8; 2];
+    fs::File::open(archive)?.read_exact(&mut head).ok();
+    let reader: Box<dyn Read> = if head == [0x1f, 0x8b] {
+        Box::new(flate2::read::GzDecoder::new(f))
+    } else {
+        Box::new(f)
+    };
+    let mut ar = tar::Archive::new(reader);
+    ar.set_preserve_permissions(true);
+    ar.set_preserve_mtime(true);
+    ar.set_overwrite(true);
+    for e in ar.entries().context("reading the archive")? {
+        let mut e = e?;
+        let path = e.path()?.into_owned();
+        if path
+            .components()
+            .any(|c| c == std::path::Component::ParentDir)
+        {
+            bail!("archive entry {} leaves the destination", path.display());
+        }
+        let target = dest.join(&path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        e.unpack(&target)
+            .with_context(|| format!("unpacking {}", path.display()))?;
+        let (u, g) = owner.unwrap_or((0, 0));
+        std::os::unix::fs::lchown(&target, Some(u), Some(g))?;
+    }
+    Ok(())
+}
+
+/// Whether `path` is a tar archive ADD unpacks (plain or gzip; by content, as docker checks).
+pub fn is_archive(path: &Path) -> bool {
+    let Ok(mut f) = fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = vec![0u8; 512];
+    let Ok(n) = f.read(&mut buf) else {
+        return false;
+    };
+    if n >= 2 && buf[0] == 0x1f && buf[1] == 0x8b {
+        return true;
+    }
+    n >= 262 && &buf[257..262] == b"ustar"
+}
+
+/// The content hash of sources for the cache key: relative names, types, modes, sizes, bytes and link
+/// targets, in sorted order (not mtimes or owners, which the copy resets).
+pub fn content_hash(paths: &[PathBuf], filter: Option<&Filter>) -> Result<String> {
+    let mut h = Sha256::new();
+    for p in paths {
+        hash_tree(&mut h, p, Path::new(""), filter)?;
+        h.update(b"\0next\0");
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+fn hash_tree(h: &mut Sha256, p: &Path, rel: &Path, filter: Option<&Filter>) -> Result<()> {
+    let md = fs::symlink_metadata(p).with_context(|| format!("reading {}", p.display()))?;
+    if !rel.as_os_str().is_empty() && filter.is_some_and(|f| f.skip(p, md.is_dir())) {
+        return Ok(());
+    }
+    h.update(rel.as_os_str().as_encoded_bytes());
+    h.update(format!("\0{:o}\0", md.mode()).as_bytes());
+    if md.is_dir() {
+        for e in sorted_entries(p)? {
+            hash_tree(h, &p.join(&e), &rel.join(&e), filter)?;
+        }
+    } else if md.file_type().is_symlink() {
+        h.update(fs::read_link(p)?.as_os_str().as_encoded_bytes());
+    } else {
+        let mut f = fs::File::open(p).with_context(|| format!("reading {}", p.display()))?;
+        hash_reader(h, &mut f)?;
+    }
+    Ok(())
+}
+
+/// Feed everything `r` gives to `h`; returns the byte count.
+pub fn hash_reader(h: &mut Sha256, r: &mut dyn Read) -> Result<u64> {
+    let mut buf = vec![0u8; 1 << 16];
+    let mut n = 0u64;
+    loop {
+        let k = r.read(&mut buf)?;
+        if k == 0 {
+            return Ok(n);
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+}
+
+/// Match `pattern` (`*`, `?` per path component, as docker's COPY wildcards) against paths below
+/// `base`. Returns matches sorted.
+pub fn glob(base: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
+    let comps: Vec<&str> = pattern
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    let mut cur = vec![base.to_path_buf()];
+    for c in comps {
+        let mut next = Vec::new();
+        for dir in &cur {
+            if !c.contains(['*', '?', '[']) {
+                let p = dir.join(c);
+                if fs::symlink_metadata(&p).is_ok() {
+                    next.push(p);
+                }
+                continue;
+            }
+            let Ok(rd) = fs::read_dir(dir) else { continue };
+            for e in rd.flatten() {
+                if wildcard(c, &e.file_name().to_string_lossy()) {
+                    next.push(e.path());
+                }
+            }
+        }
+        next.sort();
+        cur = next;
+    }
+    Ok(cur)
+}
+
+fn wildcard(p: &str, s: &str) -> bool {
+    let (p, s): (Vec<char>, Vec<char>) = (p.chars().collect(), s.chars().collect());
+    fn m(p: &[char], s: &[char]) -> bool {
+        match p.first() {
+            None => s.is_empty(),
+            Some('*') => (0..=s.len()).any(|i| m(&p[1..], &s[i..])),
+            Some('?') => !s.is_empty() && m(&p[1..], &s[1..]),
+            Some(c) => s.first() == Some(c) && m(&p[1..], &s[1..]),
+        }
+    }
+    m(&p, &s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_match_per_component() {
+        assert!(wildcard("*.txt", "a.txt"));
+        assert!(!wildcard("*.txt", "a.txt.bak"));
+        assert!(wildcard("f?o", "foo"));
+        let d = tempfile::tempdir().unwrap();
+        fs::create_dir(d.path().join("src")).unwrap();
+        fs::write(d.path().join("src/a.rs"), "a").unwrap();
+        fs::write(d.path().join("src/b.txt"), "b").unwrap();
+        assert_eq!(
+            glob(d.path(), "src/*.rs").unwrap(),
+            vec![d.path().join("src/a.rs")]
+        );
+        let h1 = content_hash(&[d.path().join("src")], None).unwrap();
+        fs::write(d.path().join("src/b.txt"), "c").unwrap();
+        assert_ne!(h1, content_hash(&[d.path().join("src")], None).unwrap());
+        let f = Filter {
+            root: d.path().to_path_buf(),
+            ignore: crate::engine::build::ignore::Ignore::parse("src/*.txt\n").unwrap(),
+        };
+        let h2 = content_hash(&[d.path().join("src")], Some(&f)).unwrap();
+        fs::write(d.path().join("src/b.txt"), "d").unwrap();
+        assert_eq!(h2, content_hash(&[d.path().join("src")], Some(&f)).unwrap());
+    }
+}

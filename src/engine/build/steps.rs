@@ -1,0 +1,314 @@
+//! The steps that may change the filesystem (RUN, COPY, ADD, WORKDIR): their cache key, their
+//! execution on a miss, their history line (`RUN /bin/sh -c make # buildkit`, `COPY a /b # buildkit`).
+
+use super::ast::{Command, Copy, Kind};
+use super::exec::{Builder, chain, context_sources, is_proxy_arg};
+use super::fs_step::{self, CopyPlan, Source};
+use super::image_config::{BuiltLayer, State};
+use super::words::Scope;
+use super::{cache, run_step};
+use crate::spec::user::{LayeredRoot, resolve_user};
+use anyhow::{Context as _, Result, bail};
+use std::path::{Component, Path};
+
+/// The argv of a RUN: exec form as given, shell form through the stage's SHELL (a heredoc
+/// `RUN <<EOF` runs its body as the shell's script).
+pub fn run_argv(state: &State, c: &Command) -> Vec<String> {
+    match c {
+        Command::Exec(v) => v.clone(),
+        Command::Shell(s) => {
+            let mut v = state.shell();
+            v.push(s.clone());
+            v
+        }
+    }
+}
+
+/// Run one filesystem step; Ok(true) when it came from the cache.
+pub fn fs_step(
+    b: &mut Builder,
+    state: &mut State,
+    scope: &Scope,
+    kind: &Kind,
+    vertex: usize,
+    tail: &mut Vec<String>,
+) -> Result<bool> {
+    match kind {
+        Kind::Run(r) => {
+            let mut command = r.command.clone();
+            if let (Command::Shell(text), Some(h)) = (&r.command, r.heredocs.first()) {
+                if text.trim() != format!("<<{}", h.name) && text.trim() != format!("<<-{}", h.name)
+                {
+                    bail!("RUN with a heredoc and other words is not supported by berth build");
+                }
+                command = Command::Shell(h.content.clone());
+            }
+            if r.security.as_deref().is_some_and(|s| s != "sandbox") {
+                bail!("RUN --security=insecure is not allowed");
+            }
+            let argv = run_argv(state, &command);
+            let mut args_env = scope.run_args();
+            for (k, v) in &b.opts.build_args {
+                if is_proxy_arg(k) && !args_env.iter().any(|e| e.starts_with(&format!("{k}="))) {
+                    args_env.push(format!("{k}={v}"));
+                }
+            }
+            let network = r.network.clone().unwrap_or_else(|| b.opts.network.clone());
+            let key = chain(
+                &state.key,
+                &format!(
+                    "RUN {argv:?} env={args_env:?} mounts={:?} network={network}",
+                    r.mounts
+                ),
+            );
+            let declared: Vec<String> = scope
+                .args
+                .iter()
+                .filter(|(k, _)| !is_proxy_arg(k))
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            let prefix = if declared.is_empty() {
+                String::new()
+            } else {
+                format!("|{} {} ", declared.len(), declared.join(" "))
+            };
+            let created_by = format!("RUN {prefix}{} # buildkit", argv.join(" "));
+            if hit(b, state, &key)? {
+                return Ok(true);
+            }
+            let step = run_step::RunStep {
+                argv,
+                args_env,
+                mounts: &r.mounts,
+                network,
+                add_hosts: &b.opts.add_hosts,
+                secrets: &b.opts.secrets,
+                context_dir: b.context_dir(),
+                timeout: b.opts.step_timeout,
+                vertex,
+            };
+            let layer = run_step::run(b.ctx, state, &step, b.progress, tail)?;
+            finish(b, state, &key, layer, &created_by)?;
+            Ok(false)
+        }
+        Kind::Workdir(w) => {
+            let dir = clean(&join(&state.workdir(), w));
+            let key = chain(&state.key, &format!("WORKDIR {dir}"));
+            if hit(b, state, &key)? {
+                return Ok(true);
+            }
+            state
+                .cfg()
+                .insert("WorkingDir".into(), serde_json::json!(dir));
+            let layer = fs_step::mkdir(b.ctx, state, &dir)?;
+            finish(b, state, &key, layer, &format!("WORKDIR {dir}"))?;
+            Ok(false)
+        }
+        Kind::Copy(c) | Kind::Add(c) => copy(b, state, c),
+        other => bail!("{other:?} is not a filesystem step"),
+    }
+}
+
+/// A cache hit: the step's layer and config taken over; Ok(false) on a miss.
+fn hit(b: &mut Builder, state: &mut State, key: &str) -> Result<bool> {
+    if b.opts.no_cache {
+        return Ok(false);
+    }
+    let Some((entry, layer)) = cache::lookup(&b.ctx.paths, key)? else {
+        return Ok(false);
+    };
+    if let Some(l) = &layer {
+        state.attach_layer(l);
+        b.used_layers
+            .insert(l.diff_id.trim_start_matches("sha256:").to_string());
+    }
+    state.config = entry.config;
+    state.key = key.to_string();
+    Ok(true)
+}
+
+fn finish(
+    b: &mut Builder,
+    state: &mut State,
+    key: &str,
+    layer: Option<BuiltLayer>,
+    created_by: &str,
+) -> Result<()> {
+    if let Some(l) = &layer {
+        state.push_layer(l);
+        b.used_layers
+            .insert(l.diff_id.trim_start_matches("sha256:").to_string());
+    }
+    let created = b.created();
+    state.push_history(&created, created_by, layer.is_none());
+    state.key = key.to_string();
+    cache::store(&b.ctx.paths, key, layer.as_ref(), &state.config)
+}
+
+fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
+    let word = if c.is_add { "ADD" } else { "COPY" };
+    if c.sources.iter().any(|s| s.contains("://")) || c.checksum.is_some() {
+        bail!("{word} from a URL is not supported by berth build: download it in a RUN step");
+    }
+    if c.parents || !c.exclude.is_empty() {
+        bail!("{word} --parents and --exclude are not supported by berth build");
+    }
+    let dest_word = &c.dest;
+    let dest = join(&state.workdir(), dest_word);
+    let wildcard = c.sources.iter().any(|s| s.contains(['*', '?', '[']));
+    let dest_is_dir = dest_word.ends_with('/') || c.sources.len() > 1 || wildcard;
+    // The staging dir of heredocs and --from sources lives until the copy is done.
+    let scratch = cache::work_dir(&b.ctx.paths)?;
+    let mut sources = Vec::new();
+    let mut key_extra = String::new();
+    let heredoc_names: Vec<&str> = c.heredocs.iter().map(|h| h.name.as_str()).collect();
+    let from_state = match &c.from {
+        Some(f) => Some(b.stage_state(f, b.current)?),
+        None => None,
+    };
+    let mut plain = Vec::new();
+    for s in &c.sources {
+        let name = s
+            .trim_start_matches("<<-")
+            .trim_start_matches("<<")
+            .trim_matches(['"', '\'']);
+        if s.starts_with("<<") && heredoc_names.contains(&name) {
+            let h = c
+                .heredocs
+                .iter()
+                .find(|h| h.name == name)
+                .context("heredoc")?;
+            let p = scratch.path().join("heredocs").join(name);
+            std::fs::create_dir_all(p.parent().context("heredoc dir")?)?;
+            std::fs::write(&p, &h.content)?;
+            std::fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o644))?;
+            key_extra.push_str(&format!("heredoc {name} {:?}\n", h.content));
+            sources.push(Source {
+                path: p,
+                keep_owner: false,
+                extract: false,
+            });
+        } else {
+            plain.push(s.clone());
+        }
+    }
+    if let Some(from) = &from_state {
+        let abs: Vec<String> = plain
+            .iter()
+            .map(|p| format!("/{}", p.trim_start_matches('/')))
+            .collect();
+        key_extra.push_str(&format!("from {} {abs:?}\n", from.key));
+        if !plain.is_empty() {
+            for p in fs_step::stage_from(b.ctx, from, &abs, scratch.path())? {
+                sources.push(Source {
+                    path: p,
+                    keep_owner: true,
+                    extract: false,
+                });
+            }
+        }
+    } else {
+        let found = context_sources(b.context_dir(), &plain, b.filter.as_ref())?;
+        let hash = fs_step::content_hash(&found, b.filter.as_ref())?;
+        key_extra.push_str(&format!("context {hash}\n"));
+        for p in found {
+            let extract =
+                c.is_add && c.unpack != Some(false) && p.is_file() && fs_step::is_archive(&p);
+            sources.push(Source {
+                path: p,
+                keep_owner: false,
+                extract,
+            });
+        }
+    }
+    let chown = match &c.chown {
+        Some(spec) => {
+            let root = LayeredRoot {
+                layers: state.lowers.iter().rev().cloned().collect(),
+            };
+            let u =
+                resolve_user(&root, spec).with_context(|| format!("resolving --chown={spec}"))?;
+            Some((u.uid, u.gid))
+        }
+        None => None,
+    };
+    let chmod = match &c.chmod {
+        Some(m) => Some(
+            u32::from_str_radix(m, 8)
+                .ok()
+                .filter(|m| *m <= 0o7777)
+                .with_context(|| format!("invalid chmod parameter {m:?}"))?,
+        ),
+        None => None,
+    };
+    let mut flags = String::new();
+    if let Some(f) = &c.from {
+        flags.push_str(&format!("--from={f} "));
+    }
+    if let Some(o) = &c.chown {
+        flags.push_str(&format!("--chown={o} "));
+    }
+    if let Some(m) = &c.chmod {
+        flags.push_str(&format!("--chmod={m} "));
+    }
+    let created_by = format!(
+        "{word} {flags}{} {dest_word} # buildkit",
+        c.sources.join(" ")
+    );
+    let key = chain(
+        &state.key,
+        &format!("{word} {c:?} dest={dest} chown={chown:?} chmod={chmod:?}\n{key_extra}"),
+    );
+    if hit(b, state, &key)? {
+        return Ok(true);
+    }
+    let plan = CopyPlan {
+        sources,
+        dest,
+        dest_is_dir,
+        chown,
+        chmod,
+        filter: b.filter.clone(),
+    };
+    let layer = fs_step::copy(b.ctx, state, &plan)?;
+    drop(scratch);
+    finish(b, state, &key, layer, &created_by)?;
+    Ok(false)
+}
+
+/// `path` relative to `base` unless absolute.
+fn join(base: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        path.to_string()
+    } else {
+        let sep = if base.ends_with('/') { "" } else { "/" };
+        format!("{base}{sep}{path}")
+    }
+}
+
+/// `.` and `..` resolved lexically, no trailing slash (docker's WORKDIR is `filepath.Clean`ed).
+fn clean(p: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for c in Path::new(p).components() {
+        match c {
+            Component::Normal(n) => out.push(n.to_str().unwrap_or_default()),
+            Component::ParentDir => {
+                out.pop();
+            }
+            _ => {}
+        }
+    }
+    format!("/{}", out.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workdir_paths_resolve_like_docker() {
+        assert_eq!(clean(&join("/app", "sub/../x/")), "/app/x");
+        assert_eq!(clean(&join("/app", "/abs")), "/abs");
+        assert_eq!(clean("/"), "/");
+    }
+}

@@ -1,0 +1,101 @@
+//! The executor's variable scope: build args declared in the stage (and the global ones re-declared),
+//! the stage's ENV, and the expansion of words where docker expands them. Docker's rule: ENV wins over
+//! an ARG of the same name; a build arg reaches RUN's environment but never the image config.
+
+use anyhow::Result;
+use std::collections::BTreeMap;
+
+/// docker's predefined build args: usable without an `ARG` line, never in the image or its history.
+pub const PROXY_ARGS: [&str; 10] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "FTP_PROXY",
+    "ftp_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+/// The names and values substitution sees in one stage at one instruction.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Declared ARGs with their values (in declaration order kept by the Vec).
+    pub args: Vec<(String, String)>,
+    /// The stage's Env as `K=V`.
+    pub env: Vec<String>,
+}
+
+impl Scope {
+    pub fn lookup(&self, name: &str) -> Option<String> {
+        for kv in self.env.iter().rev() {
+            if let Some((k, v)) = kv.split_once('=')
+                && k == name
+            {
+                return Some(v.to_string());
+            }
+        }
+        self.args
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn set_arg(&mut self, name: &str, value: String) {
+        self.args.retain(|(k, _)| k != name);
+        self.args.push((name.to_string(), value));
+    }
+
+    /// `word` expanded as docker expands it (buildfe's `subst::expand_word`), in BuildKit's words on
+    /// failure.
+    pub fn expand(&self, word: &str, escape: char) -> Result<String> {
+        let lookup = |n: &str| self.lookup(n);
+        super::subst::expand_word(word, escape, &lookup)
+            .map_err(|e| anyhow::anyhow!("failed to process {:?}: {}", e.word, e.message))
+    }
+
+    /// The build args a RUN sees in its environment (not shadowed by ENV), `K=V`.
+    pub fn run_args(&self) -> Vec<String> {
+        self.args
+            .iter()
+            .filter(|(k, _)| {
+                !self
+                    .env
+                    .iter()
+                    .any(|e| e.split_once('=').map_or(e.as_str(), |(n, _)| n) == k)
+            })
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect()
+    }
+}
+
+/// Effective build-arg values: `--build-arg` wins over the declared default.
+pub fn arg_value(
+    name: &str,
+    default: Option<&str>,
+    given: &BTreeMap<String, String>,
+) -> Option<String> {
+    given
+        .get(name)
+        .cloned()
+        .or_else(|| default.map(str::to_string))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_wins_over_arg_and_modifiers_follow_docker() {
+        let mut s = Scope::default();
+        s.set_arg("A", "arg".into());
+        s.set_arg("B", "b".into());
+        s.env.push("A=env".into());
+        assert_eq!(s.lookup("A").as_deref(), Some("env"));
+        assert_eq!(s.expand("${B}-${C:-d}", '\\').unwrap(), "b-d");
+        assert_eq!(s.run_args(), vec!["B=b"]);
+    }
+}
