@@ -13,6 +13,7 @@ mod images;
 mod inspect;
 mod network;
 mod overlay;
+mod parity_more;
 mod pods;
 mod registry;
 mod registry_config;

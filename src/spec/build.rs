@@ -186,7 +186,7 @@ fn linux(
     let mut linux = json!({
         "namespaces": namespaces,
         "cgroupsPath": host.cgroups_path,
-        "resources": resources(opts),
+        "resources": resources(opts)?,
         "maskedPaths": if opts.privileged { Vec::new() } else { MASKED_PATHS.to_vec() },
         "readonlyPaths": if opts.privileged { Vec::new() } else { READONLY_PATHS.to_vec() },
     });

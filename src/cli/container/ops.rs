@@ -100,6 +100,7 @@ pub fn update(p: &crate::engine::Context, a: &UpdateArgs) -> Result<i32> {
             cpu_shares: a.resources.cpu_shares,
             cpuset_cpus: a.resources.cpuset_cpus.clone(),
             pids_limit: a.resources.pids_limit,
+            ..super::parse::resource_extras(&a.resources)?
         },
         restart: a.restart.as_deref().map(RestartPolicy::parse).transpose()?,
     };

@@ -163,6 +163,38 @@ pub struct CreateFlags {
     /// Tune host's OOM preferences (-1000 to 1000)
     #[arg(long = "oom-score-adj", allow_hyphen_values = true)]
     pub oom_score_adj: Option<i32>,
+    /// Tune container memory swappiness (0 to 100)
+    #[arg(long = "memory-swappiness", allow_hyphen_values = true)]
+    pub memory_swappiness: Option<i64>,
+    /// Disable OOM Killer
+    #[arg(long = "oom-kill-disable", action = clap::ArgAction::Set, num_args = 0..=1,
+          require_equals = true, default_value = "false", default_missing_value = "true",
+          value_parser = crate::cli::go_bool)]
+    pub oom_kill_disable: bool,
+    /// Optional parent cgroup for the container
+    #[arg(long = "cgroup-parent")]
+    pub cgroup_parent: Option<String>,
+    /// Logging driver for the container (json-file, local, none)
+    #[arg(long = "log-driver")]
+    pub log_driver: Option<String>,
+    /// Log driver options (max-size, max-file)
+    #[arg(long = "log-opt")]
+    pub log_opt: Vec<String>,
+    /// Mount volumes from the specified container(s)
+    #[arg(long = "volumes-from")]
+    pub volumes_from: Vec<String>,
+    /// Add a host device to the container
+    #[arg(long)]
+    pub device: Vec<String>,
+    /// Add a rule to the cgroup allowed devices list
+    #[arg(long = "device-cgroup-rule")]
+    pub device_cgroup_rule: Vec<String>,
+    /// Attach to STDIN, STDOUT or STDERR
+    #[arg(short = 'a', long)]
+    pub attach: Vec<String>,
+    /// Override the key sequence for detaching a container
+    #[arg(long = "detach-keys")]
+    pub detach_keys: Option<String>,
     /// Print usage
     #[arg(long, action = clap::ArgAction::Help)]
     pub help: Option<bool>,
@@ -196,6 +228,24 @@ pub struct ResourceFlags {
     /// Tune container pids limit (set -1 for unlimited)
     #[arg(long = "pids-limit", allow_hyphen_values = true)]
     pub pids_limit: Option<i64>,
+    /// Memory soft limit
+    #[arg(long = "memory-reservation")]
+    pub memory_reservation: Option<String>,
+    /// Limit CPU CFS (Completely Fair Scheduler) period
+    #[arg(long = "cpu-period")]
+    pub cpu_period: Option<i64>,
+    /// Limit CPU CFS (Completely Fair Scheduler) quota
+    #[arg(long = "cpu-quota", allow_hyphen_values = true)]
+    pub cpu_quota: Option<i64>,
+    /// MEMs in which to allow execution (0-3, 0,1)
+    #[arg(long = "cpuset-mems")]
+    pub cpuset_mems: Option<String>,
+    /// Block IO (relative weight), between 10 and 1000, or 0 to disable
+    #[arg(long = "blkio-weight")]
+    pub blkio_weight: Option<u16>,
+    /// Kernel memory limit (deprecated: accepted and ignored, as docker does)
+    #[arg(long = "kernel-memory")]
+    pub kernel_memory: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -336,6 +386,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
             cpu_shares: flags.resources.cpu_shares,
             cpuset_cpus: flags.resources.cpuset_cpus.clone(),
             pids_limit: flags.resources.pids_limit,
+            ..more_resources(flags)?
         },
         ulimits,
         shm_size: flags
@@ -366,6 +417,19 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         sysctls: parse_sysctls(&flags.sysctl)?,
         group_add: flags.group_add.clone(),
         oom_score_adj: flags.oom_score_adj,
+        log: parse_log(flags)?,
+        cgroup_parent: flags.cgroup_parent.clone().filter(|c| !c.is_empty()),
+        volumes_from: flags.volumes_from.clone(),
+        devices: flags
+            .device
+            .iter()
+            .map(|d| parse_device(d))
+            .collect::<Result<_>>()?,
+        device_cgroup_rules: flags
+            .device_cgroup_rule
+            .iter()
+            .map(|r| parse_device_cgroup_rule(r))
+            .collect::<Result<_>>()?,
     };
     // docker/cli `container/opts.go`: a container removed on exit cannot be restarted.
     if opts.auto_remove && !opts.restart.is_none() {
@@ -380,6 +444,9 @@ pub(super) fn create_from_flags(
     id: Option<String>,
 ) -> Result<String> {
     let (image, mut opts) = run_options(flags)?;
+    for w in ctr::discard_unsupported(&mut opts) {
+        eprintln!("WARNING: {w}");
+    }
     // docker/cli `container/create.go` newCIDFile: an existing file is refused before anything is made.
     let cidfile = flags.cidfile.as_deref().map(CidFile::open).transpose()?;
     if let Some(pod) = &flags.pod {

@@ -1,0 +1,405 @@
+//! Integration tests: more of the flags a docker script passes (issue 13): relative bind sources, the
+//! log drivers and rotation, the resource flags in the cgroup (run and `update`), `--volumes-from`,
+//! `--device`. Root only: they create namespaces, mounts and cgroups (CI runs as root).
+
+use crate::support::{TestEnv, busybox_world, eventually, unique};
+use std::path::{Path, PathBuf};
+
+fn inspect(env: &TestEnv, name: &str, format: &str) -> String {
+    env.run(["inspect", "-f", format, name])
+        .assert_ok()
+        .stdout()
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn relative_bind_sources_resolve_against_the_callers_directory() {
+    let (env, image) = busybox_world();
+    // Commands run in the world's directory (support::TestEnv::berth).
+    env.write_file("data/hello", "from-host\n");
+    let name = unique("relv");
+    env.run([
+        "run",
+        "--name",
+        &name,
+        "-v",
+        "./data:/data",
+        &image,
+        "cat",
+        "/data/hello",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("from-host\n");
+    let src = env.dir().join("data");
+    assert_eq!(
+        inspect(&env, &name, "{{range .Mounts}}{{.Type}} {{.Source}}{{end}}"),
+        format!("bind {}", src.display())
+    );
+    // `--mount` with `./` and `../` (the world's directory seen from data/).
+    let sub = env.dir().join("data");
+    env.berth()
+        .current_dir(&sub)
+        .args(["run", "--rm", "--mount"])
+        .arg("type=bind,source=../data,target=/d,readonly")
+        .args([&image, "cat", "/d/hello"])
+        .output()
+        .map(|o| {
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            assert_eq!(String::from_utf8_lossy(&o.stdout), "from-host\n");
+        })
+        .unwrap();
+    // A missing source is refused by --mount, in docker's words, with the absolute path.
+    let missing = env.dir().join("nope");
+    env.run([
+        "run",
+        "--rm",
+        "--mount",
+        "type=bind,source=./nope,target=/x",
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has(&format!(
+        "invalid mount config for type \"bind\": bind source path does not exist: {}",
+        missing.display()
+    ));
+    // A plain name is still a volume.
+    env.run(["run", "--rm", "-v", "data:/v", &image, "true"])
+        .assert_ok();
+    env.run(["volume", "inspect", "data"]).assert_ok();
+}
+
+fn log_files(env: &TestEnv, name: &str) -> (PathBuf, Vec<PathBuf>) {
+    let id = inspect(env, name, "{{.Id}}");
+    let log = env
+        .root()
+        .join("containers")
+        .join(&id)
+        .join(format!("{id}-json.log"));
+    let rotated = (1..10)
+        .map(|n| PathBuf::from(format!("{}.{n}", log.display())))
+        .filter(|p| p.exists())
+        .collect();
+    (log, rotated)
+}
+
+#[test]
+fn json_file_logs_rotate_per_max_size_and_max_file_and_logs_reads_them_in_order() {
+    let (env, image) = busybox_world();
+    let name = unique("rot");
+    // 300 lines of ~100 bytes of JSON each: about 30 KB through a 4 KB log kept in 3 files.
+    env.run([
+        "run",
+        "--name",
+        &name,
+        "--log-opt",
+        "max-size=4k",
+        "--log-opt",
+        "max-file=3",
+        &image,
+        "sh",
+        "-c",
+        "i=0; while [ $i -lt 300 ]; do echo line-$i; i=$((i+1)); done",
+    ])
+    .assert_ok();
+    let (log, rotated) = log_files(&env, &name);
+    assert_eq!(rotated.len(), 2, "{rotated:?}");
+    for f in std::iter::once(&log).chain(&rotated) {
+        let len = std::fs::metadata(f).unwrap().len();
+        assert!(len < 4096 + 200, "{} has {len} bytes", f.display());
+    }
+    // `logs` reads the rotated files oldest first, then the live one: consecutive lines ending with
+    // the last.
+    let out = env.run(["logs", &name]);
+    out.assert_ok();
+    let got: Vec<u32> = out
+        .stdout()
+        .lines()
+        .map(|l| l.strip_prefix("line-").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(*got.last().unwrap(), 299);
+    assert!(got.len() > 40 && got.len() < 300, "{} lines", got.len());
+    assert!(got.windows(2).all(|w| w[1] == w[0] + 1), "{got:?}");
+    assert_eq!(
+        inspect(
+            &env,
+            &name,
+            "{{.HostConfig.LogConfig.Type}} {{json .HostConfig.LogConfig.Config}}"
+        ),
+        r#"json-file {"max-file":"3","max-size":"4k"}"#
+    );
+}
+
+#[test]
+fn log_driver_none_writes_nothing_and_logs_says_so() {
+    let (env, image) = busybox_world();
+    let name = unique("nolog");
+    env.run([
+        "run",
+        "--name",
+        &name,
+        "--log-driver",
+        "none",
+        &image,
+        "echo",
+        "hidden",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("hidden\n");
+    let (log, rotated) = log_files(&env, &name);
+    assert!(!log.exists() && rotated.is_empty());
+    env.run(["logs", &name])
+        .assert_code(1)
+        .assert_stderr_has("configured logging driver does not support reading");
+    assert_eq!(
+        inspect(&env, &name, "{{.HostConfig.LogConfig.Type}}"),
+        "none"
+    );
+    // The local driver keeps a readable log; other drivers and options are refused as docker does.
+    let local = unique("local");
+    env.run([
+        "run",
+        "--name",
+        &local,
+        "--log-driver",
+        "local",
+        &image,
+        "echo",
+        "kept",
+    ])
+    .assert_ok();
+    env.run(["logs", &local])
+        .assert_ok()
+        .assert_stdout_eq("kept\n");
+    env.run(["run", "--rm", "--log-driver", "syslog", &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has("logger: no log driver named 'syslog' is registered");
+    env.run(["run", "--rm", "--log-opt", "max-bytes=1", &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has("unknown log opt 'max-bytes' for json-file log driver");
+    env.run(["run", "--rm", "--log-opt", "max-file=0", &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has("max-file cannot be less than 1");
+}
+
+/// The container's directory in a v1 controller (or the v2 cgroup): berth's own cgroup then `rel`.
+fn cgroup_dir(ctrl: &str, rel: &str) -> PathBuf {
+    let v2 = Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
+    let own = std::fs::read_to_string("/proc/self/cgroup").unwrap();
+    let line = own
+        .lines()
+        .find(|l| {
+            let f: Vec<&str> = l.splitn(3, ':').collect();
+            if v2 {
+                f[1].is_empty()
+            } else {
+                f[1].split(',').any(|c| c == ctrl)
+            }
+        })
+        .unwrap();
+    let path = line.splitn(3, ':').nth(2).unwrap().trim_start_matches('/');
+    let base = if v2 {
+        PathBuf::from("/sys/fs/cgroup")
+    } else {
+        PathBuf::from("/sys/fs/cgroup").join(ctrl)
+    };
+    base.join(path).join(rel)
+}
+
+fn cg(ctrl: &str, rel: &str, file: &str) -> String {
+    let p = cgroup_dir(ctrl, rel).join(file);
+    std::fs::read_to_string(&p)
+        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn resource_flags_reach_the_cgroup_and_update_changes_them_live() {
+    let (env, image) = busybox_world();
+    let v2 = Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
+    let name = unique("res");
+    let parent = unique("cgp");
+    let mut args = vec![
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--cgroup-parent",
+        &parent,
+        "-m",
+        "64m",
+        "--memory-reservation",
+        "32m",
+        "--cpu-period",
+        "50000",
+        "--cpu-quota",
+        "25000",
+        "--cpuset-mems",
+        "0",
+        "--pids-limit",
+        "50",
+    ];
+    if !v2 {
+        args.extend(["--memory-swappiness", "10", "--oom-kill-disable"]);
+    }
+    args.extend([&image, "sleep", "1000"]);
+    env.run(&args).assert_ok();
+    let id = inspect(&env, &name, "{{.Id}}");
+    let rel = format!("{parent}/{id}");
+    if v2 {
+        assert_eq!(cg("", &rel, "memory.max"), (64u64 << 20).to_string());
+        assert_eq!(cg("", &rel, "memory.low"), (32u64 << 20).to_string());
+        assert_eq!(cg("", &rel, "cpu.max"), "25000 50000");
+    } else {
+        assert_eq!(
+            cg("memory", &rel, "memory.limit_in_bytes"),
+            (64u64 << 20).to_string()
+        );
+        assert_eq!(
+            cg("memory", &rel, "memory.soft_limit_in_bytes"),
+            (32u64 << 20).to_string()
+        );
+        assert_eq!(cg("memory", &rel, "memory.swappiness"), "10");
+        assert!(
+            cg("memory", &rel, "memory.oom_control").contains("oom_kill_disable 1"),
+            "{}",
+            cg("memory", &rel, "memory.oom_control")
+        );
+        assert_eq!(cg("cpu", &rel, "cpu.cfs_period_us"), "50000");
+        assert_eq!(cg("cpu", &rel, "cpu.cfs_quota_us"), "25000");
+        assert_eq!(cg("pids", &rel, "pids.max"), "50");
+    }
+    assert_eq!(
+        inspect(
+            &env,
+            &name,
+            "{{.HostConfig.CgroupParent}} {{.HostConfig.MemoryReservation}} {{.HostConfig.CpuPeriod}} \
+             {{.HostConfig.CpuQuota}} {{.HostConfig.CpusetMems}}"
+        ),
+        format!("{parent} {} 50000 25000 0", 32u64 << 20)
+    );
+    // update, live: every resource flag docker's update has.
+    env.run([
+        "update",
+        "--cpu-period",
+        "100000",
+        "--cpu-quota",
+        "30000",
+        "-m",
+        "96m",
+        "--memory-swap",
+        "200m",
+        "--memory-reservation",
+        "48m",
+        "--pids-limit",
+        "60",
+        "--cpu-shares",
+        "512",
+        "--cpuset-mems",
+        "0",
+        "--restart",
+        "on-failure:2",
+        &name,
+    ])
+    .assert_ok()
+    .assert_stdout_eq(&format!("{name}\n"));
+    if v2 {
+        assert_eq!(cg("", &rel, "cpu.max"), "30000 100000");
+        assert_eq!(cg("", &rel, "memory.max"), (96u64 << 20).to_string());
+        assert_eq!(cg("", &rel, "memory.low"), (48u64 << 20).to_string());
+        assert_eq!(cg("", &rel, "pids.max"), "60");
+    } else {
+        assert_eq!(cg("cpu", &rel, "cpu.cfs_period_us"), "100000");
+        assert_eq!(cg("cpu", &rel, "cpu.cfs_quota_us"), "30000");
+        assert_eq!(cg("cpu", &rel, "cpu.shares"), "512");
+        assert_eq!(
+            cg("memory", &rel, "memory.limit_in_bytes"),
+            (96u64 << 20).to_string()
+        );
+        assert_eq!(
+            cg("memory", &rel, "memory.soft_limit_in_bytes"),
+            (48u64 << 20).to_string()
+        );
+        assert_eq!(cg("pids", &rel, "pids.max"), "60");
+    }
+    assert_eq!(
+        inspect(
+            &env,
+            &name,
+            "{{.HostConfig.CpuQuota}} {{.HostConfig.MemoryReservation}} {{.HostConfig.RestartPolicy.Name}}"
+        ),
+        format!("30000 {} on-failure", 48u64 << 20)
+    );
+    // The quota removed (-1), live too.
+    env.run(["update", "--cpu-quota", "-1", &name]).assert_ok();
+    if !v2 {
+        assert_eq!(cg("cpu", &rel, "cpu.cfs_quota_us"), "-1");
+    }
+    env.run(["rm", "-f", &name]).assert_ok();
+    assert!(eventually(10, || !cgroup_dir("memory", &rel).exists()));
+    let _ = std::fs::remove_dir(cgroup_dir("memory", &parent));
+    for c in ["cpu", "cpuacct", "cpuset", "pids", "freezer", "devices"] {
+        let _ = std::fs::remove_dir(cgroup_dir(c, &parent));
+    }
+}
+
+#[test]
+fn bad_resource_values_are_refused_in_dockers_words() {
+    let (env, image) = busybox_world();
+    for (args, msg) in [
+        (
+            vec!["--cpus", "0.5", "--cpu-period", "50000"],
+            "Conflicting options: Nano CPUs and CPU Period cannot both be set",
+        ),
+        (
+            vec!["--cpu-period", "10"],
+            "CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)",
+        ),
+        (
+            vec!["--cpu-quota", "10"],
+            "CPU cfs quota can not be less than 1ms (i.e. 1000)",
+        ),
+        (
+            vec!["-m", "16m", "--memory-reservation", "32m"],
+            "Minimum memory limit can not be less than memory reservation limit",
+        ),
+        (
+            vec!["--memory-swappiness", "101"],
+            "Invalid value: 101, valid memory swappiness range is 0-100",
+        ),
+        (
+            vec!["--cpuset-mems", "7"],
+            "Requested memory nodes are not available - requested 7",
+        ),
+    ] {
+        let mut a = vec!["create"];
+        a.extend(args.iter().copied());
+        a.extend([image.as_str(), "true"]);
+        env.run(&a).assert_code(125).assert_stderr_has(msg);
+    }
+    // Nothing was left behind.
+    env.run(["ps", "-aq"]).assert_ok().assert_stdout_eq("");
+    // --blkio-weight: docker discards it with a warning where the kernel has no weight file, before
+    // its range check; elsewhere the range is checked.
+    let weight_file = Path::new("/sys/fs/cgroup/blkio/blkio.weight").exists()
+        || Path::new("/sys/fs/cgroup/blkio/blkio.bfq.weight").exists()
+        || std::fs::read_to_string("/sys/fs/cgroup/cgroup.controllers")
+            .is_ok_and(|c| c.split_whitespace().any(|x| x == "io"));
+    if weight_file {
+        env.run(["create", "--blkio-weight", "5", &image, "true"])
+            .assert_code(125)
+            .assert_stderr_has("Range of blkio weight is from 10 to 1000");
+    } else {
+        let name = unique("blk");
+        env.run(["create", "--name", &name, "--blkio-weight", "500", &image, "true"])
+            .assert_ok()
+            .assert_stderr_has("Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.");
+        assert_eq!(inspect(&env, &name, "{{.HostConfig.BlkioWeight}}"), "0");
+    }
+    // --kernel-memory: accepted with docker's deprecation warning.
+    env.run(["create", "--kernel-memory", "64m", &image, "true"])
+        .assert_ok()
+        .assert_stderr_has("Specifying a kernel memory limit is deprecated");
+}
