@@ -418,13 +418,17 @@ _berth() {
             return 0
             ;;
         berth__subcmd__attach)
-            opts="-D -h -V --no-stdin --sig-proxy --root --run-root --config --debug --log-level --help --version"
+            opts="-D -h -V --no-stdin --sig-proxy --detach-keys --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --sig-proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --detach-keys)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -682,13 +686,17 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__attach)
-            opts="-D -h -V --no-stdin --sig-proxy --root --run-root --config --debug --log-level --help --version"
+            opts="-D -h -V --no-stdin --sig-proxy --detach-keys --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --sig-proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --detach-keys)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -539,6 +539,7 @@ complete -c berth -n "__fish_berth_using_subcommand diff" -l log-level -d 'Set t
 complete -c berth -n "__fish_berth_using_subcommand diff" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand attach" -l sig-proxy -d 'Proxy all received signals to the process' -r
+complete -c berth -n "__fish_berth_using_subcommand attach" -l detach-keys -d 'Override the key sequence for detaching a container' -r
 complete -c berth -n "__fish_berth_using_subcommand attach" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand attach" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand attach" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -955,6 +956,7 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from attach" -l sig-proxy -d 'Proxy all received signals to the process' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from attach" -l detach-keys -d 'Override the key sequence for detaching a container' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from attach" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from attach" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from attach" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F

@@ -403,3 +403,84 @@ fn bad_resource_values_are_refused_in_dockers_words() {
         .assert_ok()
         .assert_stderr_has("Specifying a kernel memory limit is deprecated");
 }
+
+#[test]
+fn volumes_from_mounts_the_sources_volumes_and_binds() {
+    let (env, image) = busybox_world();
+    env.write_file("host/f", "bound\n");
+    let host = env.dir().join("host");
+    let src = unique("vfsrc");
+    env.run([
+        "create",
+        "--name",
+        &src,
+        "-v",
+        "/anon",
+        "-v",
+        &format!("{}:/h", host.display()),
+        &image,
+        "true",
+    ])
+    .assert_ok();
+    // Written through a first reader, seen by a second: the same volume, not a copy.
+    env.run([
+        "run",
+        "--rm",
+        "--volumes-from",
+        &src,
+        &image,
+        "sh",
+        "-c",
+        "echo shared > /anon/x && cat /h/f",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("bound\n");
+    let reader = unique("vfro");
+    let out = env.run([
+        "run",
+        "--name",
+        &reader,
+        "--volumes-from",
+        &format!("{src}:ro"),
+        &image,
+        "sh",
+        "-c",
+        "cat /anon/x; touch /anon/y 2>/dev/null && echo writable || echo read-only",
+    ]);
+    out.assert_ok().assert_stdout_eq("shared\nread-only\n");
+    assert_eq!(
+        inspect(&env, &reader, "{{json .HostConfig.VolumesFrom}}"),
+        format!("[\"{src}:ro\"]")
+    );
+    env.run([
+        "run",
+        "--rm",
+        "--volumes-from",
+        "no-such-ctr",
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has("No such container: no-such-ctr");
+}
+
+#[test]
+fn run_attach_shows_only_the_named_streams() {
+    let (env, image) = busybox_world();
+    let script = "echo to-out; echo to-err >&2";
+    let out = env.run(["run", "--rm", "-a", "stderr", &image, "sh", "-c", script]);
+    out.assert_ok().assert_stdout_eq("");
+    out.assert_stderr_has("to-err");
+    let out = env.run(["run", "--rm", "-a", "STDOUT", &image, "sh", "-c", script]);
+    out.assert_ok().assert_stdout_eq("to-out\n");
+    assert!(!out.stderr().contains("to-err"), "{}", out.stderr());
+    env.run(["run", "--rm", "-d", "-a", "stdout", &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has("Conflicting options: -a and -d");
+    env.run(["run", "--rm", "-a", "stdpipe", &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has("valid streams are STDIN, STDOUT and STDERR");
+    env.run(["run", "--rm", "--detach-keys", "ctrl-1", &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has("Unknown character: 'ctrl-1'");
+}

@@ -230,6 +230,17 @@ pub(super) fn check_unsupported(flags: &CreateFlags) -> Result<()> {
     if let Some(pl) = &flags.platform {
         ctr::check_run_platform(pl)?;
     }
+    // docker/cli `validateAttach`.
+    for s in &flags.attach {
+        if !["stdin", "stdout", "stderr"].contains(&s.to_ascii_lowercase().as_str()) {
+            bail!(
+                "invalid argument \"{s}\" for \"-a, --attach\" flag: valid streams are STDIN, STDOUT and STDERR"
+            );
+        }
+    }
+    if let Some(k) = &flags.detach_keys {
+        super::attach::parse_detach_keys(k)?;
+    }
     Ok(())
 }
 

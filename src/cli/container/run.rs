@@ -606,6 +606,7 @@ pub(super) fn run_cmd(p: &crate::engine::Context, a: RunArgs) -> Result<i32> {
     // The monitor is started first and waits: its start-up overlaps the creation (issue 3). Not for a
     // pod's member, whose monitor may have to re-execute itself from a sealed copy once it has read the
     // container (engine::container::pod_member::monitor_needs_seal).
+    let streams = stream_options(&a).map_err(|e| as_125(&e))?;
     let id = crate::engine::container::new_id().map_err(|e| as_125(&e))?;
     // Forked from a thread of its own, so the fork's cost also overlaps the creation.
     let pre = a.flags.pod.is_none().then(|| {
@@ -626,8 +627,34 @@ pub(super) fn run_cmd(p: &crate::engine::Context, a: RunArgs) -> Result<i32> {
     }
     let started = start(true).map_err(|e| as_125(&e))?;
     let conn = started.attach.context("attaching to the container")?;
-    let code = attach::stream(p, &id, conn, a.flags.tty, a.flags.interactive, a.sig_proxy)?;
+    let code = attach::stream_with(
+        p,
+        &id,
+        conn,
+        a.flags.tty,
+        a.flags.interactive,
+        a.sig_proxy,
+        &streams,
+    )?;
     Ok(code)
+}
+
+/// `-a/--attach` (the output streams a foreground `run` shows; docker/cli `validateAttach`) and
+/// `--detach-keys`.
+fn stream_options(a: &RunArgs) -> Result<attach::StreamOptions> {
+    let mut o = attach::StreamOptions::default();
+    if !a.flags.attach.is_empty() {
+        if a.detach {
+            bail!("Conflicting options: -a and -d");
+        }
+        let has = |n: &str| a.flags.attach.iter().any(|s| s.eq_ignore_ascii_case(n));
+        o.stdout = has("stdout");
+        o.stderr = has("stderr");
+    }
+    if let Some(k) = &a.flags.detach_keys {
+        o.detach_keys = attach::parse_detach_keys(k)?;
+    }
+    Ok(o)
 }
 
 pub(super) fn start_cmd(p: &crate::engine::Context, a: &StartArgs) -> Result<i32> {
