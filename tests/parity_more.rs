@@ -484,3 +484,86 @@ fn run_attach_shows_only_the_named_streams() {
         .assert_code(125)
         .assert_stderr_has("Unknown character: 'ctrl-1'");
 }
+
+#[test]
+fn device_flags_create_the_node_and_allow_it_in_the_cgroup() {
+    let (env, image) = busybox_world();
+    // /dev/fuse (10:229) is not among docker's default device rules: opening it needs --device or a
+    // --device-cgroup-rule.
+    assert!(Path::new("/dev/fuse").exists(), "the test needs /dev/fuse");
+    let name = unique("dev");
+    env.run([
+        "run",
+        "--name",
+        &name,
+        "--device",
+        "/dev/fuse:/dev/myfuse:rw",
+        &image,
+        "sh",
+        "-c",
+        "stat -c '%t:%T' /dev/myfuse; exec 3<>/dev/myfuse && echo opened",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("a:e5\nopened\n");
+    assert_eq!(
+        inspect(
+            &env,
+            &name,
+            "{{range .HostConfig.Devices}}{{.PathOnHost}} {{.PathInContainer}} {{.CgroupPermissions}}{{end}}"
+        ),
+        "/dev/fuse /dev/myfuse rw"
+    );
+    let open = "mknod /dev/f c 10 229 && exec 3<>/dev/f && echo opened";
+    env.run([
+        "run",
+        "--rm",
+        "--device-cgroup-rule",
+        "c 10:229 rwm",
+        &image,
+        "sh",
+        "-c",
+        open,
+    ])
+    .assert_ok()
+    .assert_stdout_eq("opened\n");
+    let denied = env.run(["run", "--rm", &image, "sh", "-c", open]);
+    denied.assert_code(1).assert_stdout_eq("");
+    denied.assert_stderr_has("Operation not permitted");
+    env.run(["run", "--rm", "--device", "/dev/no-such-dev", &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has(
+            "error gathering device information while adding custom device \"/dev/no-such-dev\": no such file or directory",
+        );
+    env.run([
+        "run",
+        "--rm",
+        "--device-cgroup-rule",
+        "x 1:2 rwm",
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has("invalid device cgroup format 'x 1:2 rwm'");
+}
+
+#[test]
+fn rootless_device_is_the_hosts_node_bound_at_its_path() {
+    let (env, image) = TestEnv::rootless().with_image(crate::support::fixtures::BUSYBOX);
+    env.run([
+        "run",
+        "--rm",
+        "--device",
+        "/dev/fuse",
+        &image,
+        "sh",
+        "-c",
+        "exec 3<>/dev/fuse && echo opened",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("opened\n");
+    env.run(["run", "--rm", "--device", "/dev/fuse:/dev/other", &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has(
+            "rootless containers get host devices bound at the same path: /dev/fuse cannot appear as /dev/other",
+        );
+}
