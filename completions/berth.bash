@@ -4504,7 +4504,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__network__subcmd__create)
-            opts="-d -o -D -h -V --driver --subnet --gateway --internal --label --opt --root --run-root --config --debug --log-level --help --version"
+            opts="-d -o -D -h -V --driver --subnet --gateway --internal --label --opt --ip-range --aux-address --attachable --ipv6 --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4539,6 +4539,22 @@ _berth() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip-range)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aux-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attachable)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ipv6)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

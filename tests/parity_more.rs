@@ -567,3 +567,85 @@ fn rootless_device_is_the_hosts_node_bound_at_its_path() {
             "rootless containers get host devices bound at the same path: /dev/fuse cannot appear as /dev/other",
         );
 }
+
+#[test]
+fn network_create_takes_dockers_ipam_and_bridge_options() {
+    let (env, image) = busybox_world();
+    let b = 100 + std::process::id() % 50;
+    let subnet = format!("10.{b}.7.0/24");
+    let net = unique("ipr");
+    let bridge = format!("brp{}", std::process::id() % 100_000);
+    env.run([
+        "network",
+        "create",
+        "--subnet",
+        &subnet,
+        "--ip-range",
+        &format!("10.{b}.7.128/28"),
+        "--aux-address",
+        &format!("router=10.{b}.7.128"),
+        "--attachable",
+        "-o",
+        &format!("com.docker.network.bridge.name={bridge}"),
+        &net,
+    ])
+    .assert_ok();
+    // The first address of the range is reserved by --aux-address: the container gets the next one,
+    // on the named bridge.
+    let name = unique("iprc");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--network",
+        &net,
+        &image,
+        "sleep",
+        "1000",
+    ])
+    .assert_ok();
+    assert_eq!(
+        inspect(
+            &env,
+            &name,
+            &format!("{{{{(index .NetworkSettings.Networks \"{net}\").IPAddress}}}}")
+        ),
+        format!("10.{b}.7.129")
+    );
+    assert!(Path::new("/sys/class/net").join(&bridge).exists());
+    let out = env.run([
+        "network",
+        "inspect",
+        "-f",
+        "{{.Attachable}} {{range .IPAM.Config}}{{.IPRange}} {{.AuxiliaryAddresses}}{{end}}",
+        &net,
+    ]);
+    out.assert_ok()
+        .assert_stdout_eq(&format!("true 10.{b}.7.128/28 map[router:10.{b}.7.128]\n"));
+    env.run(["rm", "-f", &name]).assert_ok();
+    env.run(["network", "rm", &net]).assert_ok();
+    env.run(["network", "create", "--ipv6", &unique("v6")])
+        .assert_code(1)
+        .assert_stderr_has("--ipv6: berth's bridge networks are IPv4 only");
+    env.run([
+        "network",
+        "create",
+        "--subnet",
+        &subnet,
+        "--ip-range",
+        "192.168.77.0/28",
+        &unique("bad"),
+    ])
+    .assert_code(1)
+    .assert_stderr_has("no matching subnet for range 192.168.77.0/28");
+    env.run([
+        "network",
+        "create",
+        "--ip-range",
+        "10.1.0.0/28",
+        &unique("bad"),
+    ])
+    .assert_code(1)
+    .assert_stderr_has("every ip-range or gateway must have a corresponding subnet");
+}
