@@ -649,3 +649,101 @@ fn network_create_takes_dockers_ipam_and_bridge_options() {
     .assert_code(1)
     .assert_stderr_has("every ip-range or gateway must have a corresponding subnet");
 }
+
+#[test]
+fn volume_create_options_mount_a_tmpfs_or_a_bound_directory() {
+    let (env, image) = busybox_world();
+    let tmp = unique("tmpvol");
+    env.run([
+        "volume",
+        "create",
+        "-o",
+        "type=tmpfs",
+        "-o",
+        "device=tmpfs",
+        "-o",
+        "o=size=10m",
+        &tmp,
+    ])
+    .assert_ok()
+    .assert_stdout_eq(&format!("{tmp}\n"));
+    assert_eq!(
+        env.run(["volume", "inspect", "-f", "{{json .Options}}", &tmp])
+            .assert_ok()
+            .stdout()
+            .trim(),
+        r#"{"device":"tmpfs","o":"size=10m","type":"tmpfs"}"#
+    );
+    // A tmpfs of 10 MiB at the target (df's 1K-blocks).
+    env.run([
+        "run",
+        "--rm",
+        "-v",
+        &format!("{tmp}:/t"),
+        &image,
+        "sh",
+        "-c",
+        "grep ' /t ' /proc/mounts | cut -d' ' -f1,3; df -k /t | tail -1 | awk '{print $2}'",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("tmpfs tmpfs\n10240\n");
+    // type=none,o=bind: the device directory itself, written through.
+    let dir = env.dir().join("bound");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bind = unique("bindvol");
+    env.run([
+        "volume",
+        "create",
+        "-o",
+        "type=none",
+        "-o",
+        "o=bind",
+        "-o",
+        &format!("device={}", dir.display()),
+        &bind,
+    ])
+    .assert_ok();
+    let name = unique("bindc");
+    env.run([
+        "run",
+        "--name",
+        &name,
+        "--mount",
+        &format!("source={bind},target=/b"),
+        &image,
+        "sh",
+        "-c",
+        "echo via-volume > /b/f",
+    ])
+    .assert_ok();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("f")).unwrap(),
+        "via-volume\n"
+    );
+    // In use: not removable.
+    env.run(["volume", "rm", &bind])
+        .assert_code(1)
+        .assert_stderr_has("volume is in use");
+    env.run(["volume", "create", "-o", "o=size=1m", &unique("v")])
+        .assert_code(1)
+        .assert_stderr_has("missing required option: \"type\"");
+    env.run(["volume", "create", "-o", "colour=red", &unique("v")])
+        .assert_code(1)
+        .assert_stderr_has("invalid option: \"colour\"");
+    let gone = unique("gone");
+    env.run([
+        "volume",
+        "create",
+        "-o",
+        "type=none",
+        "-o",
+        "o=bind",
+        "-o",
+        "device=/no/such/dir",
+        &gone,
+    ])
+    .assert_ok();
+    env.run(["run", "--rm", "-v", &format!("{gone}:/g"), &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has("failed to mount local volume: mount /no/such/dir:");
+}

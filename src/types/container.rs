@@ -284,6 +284,20 @@ pub struct ResolvedMount {
     pub kind: MountKind,
     pub readonly: bool,
     pub options: Vec<String>,
+    /// A volume of the local driver created with `-o type=.. -o device=.. -o o=..`: mounted from the
+    /// device at the container's start instead of bound from `source` (the volume's `_data`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_mount: Option<DeviceMount>,
+}
+
+/// `volume create -o`: what the local driver mounts (docker's `mount -t TYPE -o O DEVICE`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceMount {
+    /// `tmpfs`, `nfs`, `ext4`, ..., or `none` with `o=bind`.
+    pub fs_type: String,
+    pub device: String,
+    /// `o`, split at commas.
+    pub options: Vec<String>,
 }
 
 /// `container.json`: what the container is, written once at create (rename rewrites only `name`).

@@ -13,9 +13,9 @@ pub mod restart;
 pub mod storage;
 
 pub use container::{
-    ContainerConfig, ContainerRecord, DeviceMapping, ImageConfig, LogSettings, MountKind,
-    MountRequest, Namespaces, NsMode, RECORD_VERSION, ResolvedMount, Resources, SeccompChoice,
-    Ulimit,
+    ContainerConfig, ContainerRecord, DeviceMapping, DeviceMount, ImageConfig, LogSettings,
+    MountKind, MountRequest, Namespaces, NsMode, RECORD_VERSION, ResolvedMount, Resources,
+    SeccompChoice, Ulimit,
 };
 pub use net::{DnsOptions, HostTarget, NetOptions, PortMapping, Proto};
 pub use restart::RestartPolicy;
