@@ -259,15 +259,13 @@ pub fn stream_with(
                 let data = &buf[..k as usize];
                 // docker's detach keys with a tty (ctrl-p ctrl-q unless --detach-keys): the client
                 // leaves, the container runs on.
-                if tty {
-                    if let Some(start) = find_detach(&o.detach_keys, &mut matched, data) {
-                        if start > 0 {
-                            let _ = conn.write_all(&attach::encode(attach::STDIN, &data[..start]));
-                        }
-                        drop(_raw);
-                        let _ = writeln!(std::io::stderr(), "\r\nread escape sequence");
-                        return Ok(0);
+                if tty && let Some(start) = find_detach(&o.detach_keys, &mut matched, data) {
+                    if start > 0 {
+                        let _ = conn.write_all(&attach::encode(attach::STDIN, &data[..start]));
                     }
+                    drop(_raw);
+                    let _ = writeln!(std::io::stderr(), "\r\nread escape sequence");
+                    return Ok(0);
                 }
                 let _ = conn.write_all(&attach::encode(attach::STDIN, data));
             }

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     #[command(flatten)]
-    pub resources: super::ResourceFlags,
+    pub resources: Box<super::ResourceFlags>,
     /// Restart policy to apply when a container exits
     #[arg(long)]
     pub restart: Option<String>,

@@ -66,7 +66,7 @@ pub struct CreateFlags {
     #[arg(long = "security-opt")]
     pub security_opt: Vec<String>,
     #[command(flatten)]
-    pub resources: ResourceFlags,
+    pub resources: Box<ResourceFlags>,
     /// Ulimit options
     #[arg(long)]
     pub ulimit: Vec<String>,
