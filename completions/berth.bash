@@ -840,7 +840,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__create)
-            opts="-e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --help --root --run-root --config --debug --log-level --version"
+            opts="-e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1191,6 +1191,22 @@ _berth() {
                     return 0
                     ;;
                 --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-read-bps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-write-bps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-read-iops)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-write-iops)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1886,7 +1902,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__run)
-            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --help --root --run-root --config --debug --log-level --version"
+            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2249,6 +2265,22 @@ _berth() {
                     return 0
                     ;;
                 --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-read-bps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-write-bps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-read-iops)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-write-iops)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2668,7 +2700,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__create)
-            opts="-e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --help --root --run-root --config --debug --log-level --version"
+            opts="-e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3019,6 +3051,22 @@ _berth() {
                     return 0
                     ;;
                 --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-read-bps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-write-bps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-read-iops)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-write-iops)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5846,7 +5894,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__run)
-            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --help --root --run-root --config --debug --log-level --version"
+            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6209,6 +6257,22 @@ _berth() {
                     return 0
                     ;;
                 --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-read-bps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-write-bps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-read-iops)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-write-iops)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -747,3 +747,84 @@ fn volume_create_options_mount_a_tmpfs_or_a_bound_directory() {
         .assert_code(125)
         .assert_stderr_has("failed to mount local volume: mount /no/such/dir:");
 }
+
+#[test]
+fn device_throttles_reach_the_blkio_cgroup() {
+    let (env, image) = busybox_world();
+    let v2 = Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
+    let name = unique("thr");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--device-read-bps",
+        "/dev/loop0:1mb",
+        "--device-write-iops",
+        "/dev/loop0:100",
+        &image,
+        "sleep",
+        "1000",
+    ])
+    .assert_ok();
+    let id = inspect(&env, &name, "{{.Id}}");
+    let rel = format!("berth/{id}");
+    if v2 {
+        assert_eq!(
+            cg("", &rel, "io.max"),
+            "7:0 rbps=1048576 wbps=max riops=max wiops=100"
+        );
+    } else {
+        assert_eq!(
+            cg("blkio", &rel, "blkio.throttle.read_bps_device"),
+            "7:0 1048576"
+        );
+        assert_eq!(
+            cg("blkio", &rel, "blkio.throttle.write_iops_device"),
+            "7:0 100"
+        );
+    }
+    assert_eq!(
+        inspect(
+            &env,
+            &name,
+            "{{json .HostConfig.BlkioDeviceReadBps}} {{json .HostConfig.BlkioDeviceWriteIOps}}"
+        ),
+        r#"[{"Path":"/dev/loop0","Rate":1048576}] [{"Path":"/dev/loop0","Rate":100}]"#
+    );
+    // `update` keeps them in the spec the next start applies.
+    env.run(["update", "--cpu-shares", "256", &name])
+        .assert_ok();
+    env.run(["restart", &name]).assert_ok();
+    if !v2 {
+        assert_eq!(
+            cg("blkio", &rel, "blkio.throttle.read_bps_device"),
+            "7:0 1048576"
+        );
+    }
+    env.run(["rm", "-f", &name]).assert_ok();
+    assert!(eventually(10, || !cgroup_dir("blkio", &rel).exists()));
+    env.run(["run", "--rm", "--device-read-bps", "/dev/loop0:fast", &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has("invalid rate for device: /dev/loop0:fast. The correct format is <device-path>:<number>[<unit>]");
+    env.run([
+        "run",
+        "--rm",
+        "--device-write-bps",
+        "loop0:1mb",
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has("bad format for device path: loop0:1mb");
+    env.run([
+        "run",
+        "--rm",
+        "--device-read-iops",
+        "/dev/no-such:5",
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has("stat /dev/no-such: no such file or directory");
+}

@@ -32,6 +32,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use oci_spec::runtime::LinuxResources;
+use std::collections::BTreeMap;
 
 /// v1 controllers berth manages (each is used when mounted).
 const V1_CONTROLLERS: [&str; 8] = [
@@ -216,7 +217,7 @@ pub(crate) fn create(name: &str, res: Option<&LinuxResources>, rootless: bool) -
             continue;
         }
         // The v1 blkio directory is made only for `--blkio-weight` (no cost on the usual path).
-        if ctrl == "blkio" && res.is_none_or(|r| blkio_weight(r).is_none()) {
+        if ctrl == "blkio" && res.is_none_or(|r| blkio_weight(r).is_none() && !throttled(r)) {
             continue;
         }
         // On a hybrid host the cgroup2 directory is an addition: when the v1 devices controller already
@@ -396,6 +397,15 @@ fn apply_v1(ctrl: &str, dir: &Path, res: &LinuxResources) -> Result<()> {
             if let Some(w) = blkio_weight(res) {
                 write_weight(dir, &["blkio.weight", "blkio.bfq.weight"], w)?;
             }
+            for (file, list) in throttles(res) {
+                for (maj, min, rate) in list {
+                    write(
+                        dir,
+                        &format!("blkio.throttle.{file}_device"),
+                        &format!("{maj}:{min} {rate}"),
+                    )?;
+                }
+            }
         }
         "pids" => {
             if let Some(p) = res.pids() {
@@ -484,12 +494,54 @@ fn apply_v2(dir: &Path, res: &LinuxResources) -> Result<()> {
     if let Some(p) = res.pids() {
         write_v2(dir, "pids.max", &max_or(p.limit()))?;
     }
+    // v2: one io.max line per device ("MAJ:MIN rbps=N wbps=N riops=N wiops=N").
+    let mut io_max: BTreeMap<(i64, i64), Vec<String>> = BTreeMap::new();
+    for (stem, list) in throttles(res) {
+        let key = match stem {
+            "read_bps" => "rbps",
+            "write_bps" => "wbps",
+            "read_iops" => "riops",
+            _ => "wiops",
+        };
+        for (maj, min, rate) in list {
+            io_max
+                .entry((maj, min))
+                .or_default()
+                .push(format!("{key}={rate}"));
+        }
+    }
+    for ((maj, min), limits) in io_max {
+        write_v2(dir, "io.max", &format!("{maj}:{min} {}", limits.join(" ")))?;
+    }
     if let Some(w) = blkio_weight(res) {
         // v2's io.weight is 1 to 10000 (runc's conversion of blkio's 10 to 1000).
         let v2 = 1 + (u32::from(w).clamp(10, 1000) - 10) * 9999 / 990;
         write_weight(dir, &["io.bfq.weight", "io.weight"], v2 as u16)?;
     }
     Ok(())
+}
+
+/// The device throttles as (v1 file stem, [(major, minor, rate)]).
+fn throttles(res: &LinuxResources) -> Vec<(&'static str, Vec<(i64, i64, u64)>)> {
+    let Some(b) = res.block_io() else {
+        return Vec::new();
+    };
+    let rate = |l: &Option<Vec<oci_spec::runtime::LinuxThrottleDevice>>| -> Vec<(i64, i64, u64)> {
+        l.iter()
+            .flatten()
+            .map(|t| (t.major(), t.minor(), t.rate()))
+            .collect()
+    };
+    vec![
+        ("read_bps", rate(b.throttle_read_bps_device())),
+        ("write_bps", rate(b.throttle_write_bps_device())),
+        ("read_iops", rate(b.throttle_read_iops_device())),
+        ("write_iops", rate(b.throttle_write_iops_device())),
+    ]
+}
+
+fn throttled(res: &LinuxResources) -> bool {
+    throttles(res).iter().any(|(_, l)| !l.is_empty())
 }
 
 fn blkio_weight(res: &LinuxResources) -> Option<u16> {

@@ -68,6 +68,35 @@ pub fn add_devices(spec: &mut Value, devs: &[HostDevice]) {
     }
 }
 
+/// One `--device-*-bps`/`--device-*-iops` throttle with the device's numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Throttle {
+    /// The OCI key: `throttleReadBpsDevice`, `throttleWriteBpsDevice`, `throttleReadIOPSDevice`,
+    /// `throttleWriteIOPSDevice`.
+    pub key: &'static str,
+    pub major: i64,
+    pub minor: i64,
+    pub rate: u64,
+}
+
+/// Add the throttles to `linux.resources.blockIO`.
+pub fn add_throttles(spec: &mut Value, throttles: &[Throttle]) {
+    if throttles.is_empty() {
+        return;
+    }
+    let res = &mut spec["linux"]["resources"];
+    if !res["blockIO"].is_object() {
+        res["blockIO"] = json!({});
+    }
+    for t in throttles {
+        let e = json!({"major": t.major, "minor": t.minor, "rate": t.rate});
+        match res["blockIO"][t.key].as_array_mut() {
+            Some(list) => list.push(e),
+            None => res["blockIO"][t.key] = json!([e]),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

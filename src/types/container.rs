@@ -214,6 +214,35 @@ pub struct Resources {
     /// `--oom-kill-disable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oom_kill_disable: Option<bool>,
+    /// `--device-read-bps`, `--device-write-bps`, `--device-read-iops`, `--device-write-iops`.
+    #[serde(default, skip_serializing_if = "Throttles::is_empty")]
+    pub throttles: Throttles,
+}
+
+/// The block I/O throttles of `run`/`create` (docker's HostConfig.BlkioDevice*), per device path.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Throttles {
+    #[serde(default)]
+    pub read_bps: Vec<ThrottleDevice>,
+    #[serde(default)]
+    pub write_bps: Vec<ThrottleDevice>,
+    #[serde(default)]
+    pub read_iops: Vec<ThrottleDevice>,
+    #[serde(default)]
+    pub write_iops: Vec<ThrottleDevice>,
+}
+
+impl Throttles {
+    pub fn is_empty(&self) -> bool {
+        *self == Throttles::default()
+    }
+}
+
+/// One throttle: a device's path and its rate (bytes or operations per second).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThrottleDevice {
+    pub path: String,
+    pub rate: u64,
 }
 
 /// `--log-driver` and `--log-opt` (docker's HostConfig.LogConfig). The monitor writes the json-file

@@ -145,6 +145,21 @@ pub struct HostConfig {
     pub devices: Vec<DeviceJson>,
     /// `--device-cgroup-rule`; null without any.
     pub device_cgroup_rules: Option<Vec<String>>,
+    /// `--device-read-bps` and the other throttles; null without any.
+    pub blkio_device_read_bps: Option<Vec<ThrottleJson>>,
+    pub blkio_device_write_bps: Option<Vec<ThrottleJson>>,
+    #[serde(rename = "BlkioDeviceReadIOps")]
+    pub blkio_device_read_iops: Option<Vec<ThrottleJson>>,
+    #[serde(rename = "BlkioDeviceWriteIOps")]
+    pub blkio_device_write_iops: Option<Vec<ThrottleJson>>,
+}
+
+/// docker's `ThrottleDevice`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ThrottleJson {
+    pub path: String,
+    pub rate: u64,
 }
 
 /// docker's `DeviceMapping` (`HostConfig.Devices[]`).

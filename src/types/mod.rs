@@ -15,7 +15,7 @@ pub mod storage;
 pub use container::{
     ContainerConfig, ContainerRecord, DeviceMapping, DeviceMount, ImageConfig, LogSettings,
     MountKind, MountRequest, Namespaces, NsMode, RECORD_VERSION, ResolvedMount, Resources,
-    SeccompChoice, Ulimit,
+    SeccompChoice, ThrottleDevice, Throttles, Ulimit,
 };
 pub use net::{DnsOptions, HostTarget, NetOptions, PortMapping, Proto};
 pub use restart::RestartPolicy;

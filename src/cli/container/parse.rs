@@ -362,7 +362,44 @@ pub(super) fn more_resources(flags: &CreateFlags) -> Result<Resources> {
         Some(s) => bail!("Invalid value: {s}, valid memory swappiness range is 0-100"),
     }
     r.oom_kill_disable = flags.oom_kill_disable.then_some(true);
+    let list = |items: &[String], bytes: bool| -> Result<Vec<crate::types::ThrottleDevice>> {
+        items.iter().map(|v| parse_throttle(v, bytes)).collect()
+    };
+    r.throttles = crate::types::Throttles {
+        read_bps: list(&flags.device_read_bps, true)?,
+        write_bps: list(&flags.device_write_bps, true)?,
+        read_iops: list(&flags.device_read_iops, false)?,
+        write_iops: list(&flags.device_write_iops, false)?,
+    };
     Ok(r)
+}
+
+/// `PATH:RATE` of the throttle flags (docker/cli `ValidateThrottleBpsDevice` and `...IOpsDevice`):
+/// a size with an optional unit for the bps ones, a plain number for the iops ones.
+fn parse_throttle(v: &str, bytes: bool) -> Result<crate::types::ThrottleDevice> {
+    let Some((path, rate)) = v.split_once(':') else {
+        bail!("bad format: {v}");
+    };
+    if !path.starts_with("/dev/") {
+        bail!("bad format for device path: {v}");
+    }
+    let rate = if bytes {
+        human::parse_bytes(rate).ok()
+    } else {
+        rate.parse::<u64>().ok()
+    };
+    let Some(rate) = rate else {
+        let unit = if bytes {
+            "<number>[<unit>]. Number must be a positive integer. Unit is optional and can be kb, mb, or gb"
+        } else {
+            "<number>. Number must be a positive integer"
+        };
+        bail!("invalid rate for device: {v}. The correct format is <device-path>:{unit}");
+    };
+    Ok(crate::types::ThrottleDevice {
+        path: path.to_string(),
+        rate,
+    })
 }
 
 /// `--log-driver` and `--log-opt` with docker's checks (docker/cli `parseLoggingOpts`, the json-file and

@@ -124,6 +124,7 @@ pub fn create_with_id(
     validate(&opts)?;
     add_volumes_from(paths, &mut opts)?;
     let devices = host_devices(&opts, paths.rootless)?;
+    let throttles = host_throttles(&opts.resources.throttles)?;
     opts.network = crate::engine::network::container_network(paths, &opts.network)?;
     let c = Containers::new(paths);
     // What a monitor killed with -9 left in the trash goes with the next container (one readdir when
@@ -154,7 +155,7 @@ pub fn create_with_id(
             }
         }
     };
-    match create_files(&c, &id, &name, image, opts, &devices) {
+    match create_files(&c, &id, &name, image, opts, (&devices, &throttles)) {
         Ok(()) => Ok(id),
         Err(e) => {
             let _ = c.release_name(&name, &id);
@@ -310,6 +311,34 @@ fn host_devices(opts: &ContainerConfig, rootless: bool) -> Result<Vec<spec::devi
     Ok(out)
 }
 
+/// The throttles' devices' numbers (docker's daemon stats each path at create).
+fn host_throttles(t: &crate::types::Throttles) -> Result<Vec<spec::devices::Throttle>> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = Vec::new();
+    for (key, list) in [
+        ("throttleReadBpsDevice", &t.read_bps),
+        ("throttleWriteBpsDevice", &t.write_bps),
+        ("throttleReadIOPSDevice", &t.read_iops),
+        ("throttleWriteIOPSDevice", &t.write_iops),
+    ] {
+        for d in list {
+            let md = fs::metadata(&d.path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    anyhow::anyhow!("stat {}: no such file or directory", d.path)
+                }
+                _ => anyhow::anyhow!("stat {}: {e}", d.path),
+            })?;
+            out.push(spec::devices::Throttle {
+                key,
+                major: libc::major(md.rdev()) as i64,
+                minor: libc::minor(md.rdev()) as i64,
+                rate: d.rate,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The resource checks `create` and `update` share, in docker's words (moby
 /// `verifyPlatformContainerResources`).
 pub(super) fn check_resources(r: &crate::types::Resources) -> Result<()> {
@@ -411,7 +440,7 @@ fn create_files(
     name: &str,
     image: &ImageInfo,
     mut opts: ContainerConfig,
-    devices: &[spec::devices::HostDevice],
+    (devices, throttles): (&[spec::devices::HostDevice], &[spec::devices::Throttle]),
 ) -> Result<()> {
     let dir = c.dir(id);
     store::create_private_dir(&c.run_dir(id))?;
@@ -495,9 +524,10 @@ fn create_files(
     } else {
         spec::build_spec(&image.config, &rec.config, &host)?
     };
-    let oci = if rec.config.init || !devices.is_empty() {
+    let oci = if rec.config.init || !devices.is_empty() || !throttles.is_empty() {
         let mut v = serde_json::to_value(&oci).context("encoding spec")?;
         spec::devices::add_devices(&mut v, devices);
+        spec::devices::add_throttles(&mut v, throttles);
         if rec.config.init {
             super::pod_member::add_init(&mut v)?;
         }

@@ -311,7 +311,24 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
             })
             .collect(),
         device_cgroup_rules: some_if(&o.device_cgroup_rules),
+        blkio_device_read_bps: throttle_json(&o.resources.throttles.read_bps),
+        blkio_device_write_bps: throttle_json(&o.resources.throttles.write_bps),
+        blkio_device_read_iops: throttle_json(&o.resources.throttles.read_iops),
+        blkio_device_write_iops: throttle_json(&o.resources.throttles.write_iops),
     }
+}
+
+fn throttle_json(
+    l: &[crate::types::ThrottleDevice],
+) -> Option<Vec<crate::types::inspect::ThrottleJson>> {
+    (!l.is_empty()).then(|| {
+        l.iter()
+            .map(|t| crate::types::inspect::ThrottleJson {
+                path: t.path.clone(),
+                rate: t.rate,
+            })
+            .collect()
+    })
 }
 
 /// docker's `Mounts` of a container: its resolved mounts.

@@ -140,8 +140,16 @@ pub fn update(ctx: &Context, query: &str, u: &UpdateOptions) -> Result<()> {
     )
     .with_context(|| format!("parsing {}", spec_path.display()))?;
     let devices = spec["linux"]["resources"]["devices"].take();
+    let block_io = spec["linux"]["resources"]["blockIO"].take();
     res.set_devices(serde_json::from_value(devices).ok());
-    spec["linux"]["resources"] = serde_json::to_value(&res).context("encoding resources")?;
+    let mut new = serde_json::to_value(&res).context("encoding resources")?;
+    // The device throttles were resolved at create and `update` has no flag for them: they stay.
+    for (k, v) in block_io.as_object().into_iter().flatten() {
+        if k.starts_with("throttle") {
+            new["blockIO"][k] = v.clone();
+        }
+    }
+    spec["linux"]["resources"] = new;
     store::write_atomic(
         &spec_path,
         &serde_json::to_vec_pretty(&spec).context("encoding spec")?,
