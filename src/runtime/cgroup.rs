@@ -521,12 +521,15 @@ fn apply_v2(dir: &Path, res: &LinuxResources) -> Result<()> {
     Ok(())
 }
 
-/// The device throttles as (v1 file stem, [(major, minor, rate)]).
-fn throttles(res: &LinuxResources) -> Vec<(&'static str, Vec<(i64, i64, u64)>)> {
+/// A device throttle: (major, minor, rate).
+type Throttle = (i64, i64, u64);
+
+/// The device throttles as (v1 file stem, throttles).
+fn throttles(res: &LinuxResources) -> Vec<(&'static str, Vec<Throttle>)> {
     let Some(b) = res.block_io() else {
         return Vec::new();
     };
-    let rate = |l: &Option<Vec<oci_spec::runtime::LinuxThrottleDevice>>| -> Vec<(i64, i64, u64)> {
+    let rate = |l: &Option<Vec<oci_spec::runtime::LinuxThrottleDevice>>| -> Vec<Throttle> {
         l.iter()
             .flatten()
             .map(|t| (t.major(), t.minor(), t.rate()))
