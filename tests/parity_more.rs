@@ -483,6 +483,19 @@ fn run_attach_shows_only_the_named_streams() {
     env.run(["run", "--rm", "--detach-keys", "ctrl-1", &image, "true"])
         .assert_code(125)
         .assert_stderr_has("Unknown character: 'ctrl-1'");
+    // start -a and attach take the flag too.
+    let name = unique("dk");
+    env.run(["create", "--name", &name, &image, "echo", "started"])
+        .assert_ok();
+    env.run(["start", "-a", "--detach-keys", "ctrl-@,ctrl-z", &name])
+        .assert_ok()
+        .assert_stdout_eq("started\n");
+    env.run(["start", "-a", "--detach-keys", "ctrl-", &name])
+        .assert_failed()
+        .assert_stderr_has("Unknown character: 'ctrl-'");
+    env.run(["attach", "--detach-keys", "ctrl-", &name])
+        .assert_failed()
+        .assert_stderr_has("Unknown character: 'ctrl-'");
 }
 
 #[test]

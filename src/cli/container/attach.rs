@@ -160,20 +160,7 @@ fn find_detach(keys: &[u8], matched: &mut usize, data: &[u8]) -> Option<usize> {
     None
 }
 
-/// Stream until the container exits; return its exit code.
-pub fn stream(
-    p: &crate::engine::Context,
-    id: &str,
-    conn: UnixStream,
-    tty: bool,
-    interactive: bool,
-    sig_proxy: bool,
-) -> Result<i32> {
-    let o = StreamOptions::default();
-    stream_with(p, id, conn, tty, interactive, sig_proxy, &o)
-}
-
-/// [`stream`] with the streams and detach keys the user chose.
+/// Stream until the container exits, showing the streams `o` names; return its exit code.
 pub fn stream_with(
     p: &crate::engine::Context,
     id: &str,

@@ -292,6 +292,9 @@ pub struct StartArgs {
     pub interactive: bool,
     #[arg(required = true)]
     pub containers: Vec<String>,
+    /// Override the key sequence for detaching a container
+    #[arg(long = "detach-keys")]
+    pub detach_keys: Option<String>,
 }
 
 /// Turn the flags into typed run options (docker's `parse` in `container/opts.go`).
@@ -674,16 +677,21 @@ pub(super) fn start_cmd(p: &crate::engine::Context, a: &StartArgs) -> Result<i32
         if a.containers.len() > 1 {
             bail!("you cannot start and attach multiple containers at once");
         }
+        let o = attach::StreamOptions {
+            detach_keys: attach::parse_detach_keys(a.detach_keys.as_deref().unwrap_or(""))?,
+            ..Default::default()
+        };
         let s = ctr::start(p, &a.containers[0], true).map_err(|e| start_err(&e))?;
         let rec = ctr::get(p, &s.id)?.record;
         let conn = s.attach.context("attaching to the container")?;
-        return attach::stream(
+        return attach::stream_with(
             p,
             &s.id,
             conn,
             rec.config.tty,
             a.interactive && rec.config.interactive,
             true,
+            &o,
         );
     }
     for_each_arg(&a.containers, |c| {
