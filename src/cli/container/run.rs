@@ -819,6 +819,73 @@ mod tests {
     }
 
     #[test]
+    fn relative_sources_devices_logs_and_throttles_parse_as_docker() {
+        let cwd = std::env::current_dir().unwrap();
+        let v = parse_volume("./d/../e:/x").unwrap();
+        assert_eq!(v.kind, MountKind::Bind);
+        assert_eq!(v.source, cwd.join("e").display().to_string());
+        assert_eq!(
+            parse_volume("..:/x").unwrap().source,
+            cwd.parent().unwrap().display().to_string()
+        );
+        assert_eq!(parse_volume("name:/x").unwrap().kind, MountKind::Volume);
+        let d = parse_device("/dev/fuse:rw").unwrap();
+        assert_eq!(
+            (d.path_in_container.as_str(), d.permissions.as_str()),
+            ("/dev/fuse", "rw")
+        );
+        let d = parse_device("/dev/a:/dev/b").unwrap();
+        assert_eq!(
+            (d.path_in_container.as_str(), d.permissions.as_str()),
+            ("/dev/b", "rwm")
+        );
+        crate::testing::assert_err(parse_device("/dev/a:/dev/b:rx"), "invalid device mode: rx");
+        crate::testing::assert_err(
+            parse_device("a:b:c:d"),
+            "invalid device specification: a:b:c:d",
+        );
+        crate::testing::assert_err(parse_device("/dev/a:b"), "b is not an absolute path");
+        assert!(parse_device_cgroup_rule("c *:* rwm").is_ok());
+        crate::testing::assert_err(
+            parse_device_cgroup_rule("c 1 rwm"),
+            "invalid device cgroup format 'c 1 rwm'",
+        );
+        let o = run_options(&run_flags(&[
+            "--log-driver",
+            "local",
+            "--device-read-bps",
+            "/dev/sda:1mb",
+            "busybox",
+        ]))
+        .unwrap()
+        .1;
+        assert_eq!((o.log.max_size, o.log.max_file), (Some(20 << 20), 5));
+        assert_eq!(o.resources.throttles.read_bps[0].rate, 1 << 20);
+        let o = run_options(&run_flags(&["--log-opt", "max-size=1k", "busybox"]))
+            .unwrap()
+            .1;
+        assert_eq!((o.log.max_size, o.log.max_file), (Some(1024), 1));
+        // No flag: nothing recorded (container.json and the monitor's path stay as before).
+        assert!(
+            run_options(&run_flags(&["busybox"]))
+                .unwrap()
+                .1
+                .log
+                .is_default()
+        );
+        crate::testing::assert_err(
+            run_options(&run_flags(&[
+                "--log-driver",
+                "none",
+                "--log-opt",
+                "max-size=1k",
+                "busybox",
+            ])),
+            "invalid logging opts for driver none",
+        );
+    }
+
+    #[test]
     fn bad_volume_and_memory_specs_are_rejected() {
         crate::testing::assert_err(
             parse_volume("a:b:c:d"),
