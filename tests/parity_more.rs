@@ -346,6 +346,56 @@ fn resource_flags_reach_the_cgroup_and_update_changes_them_live() {
 }
 
 #[test]
+fn an_absolute_cgroup_parent_is_taken_from_the_hierarchys_root() {
+    let (env, image) = busybox_world();
+    let v2 = Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
+    let parent = format!("/{}", unique("abscg"));
+    let name = unique("abs");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--cgroup-parent",
+        &parent,
+        "--pids-limit",
+        "33",
+        &image,
+        "sleep",
+        "1000",
+    ])
+    .assert_ok();
+    let id = inspect(&env, &name, "{{.Id}}");
+    let root = if v2 {
+        PathBuf::from("/sys/fs/cgroup")
+    } else {
+        PathBuf::from("/sys/fs/cgroup/pids")
+    };
+    let dir = root.join(parent.trim_start_matches('/')).join(&id);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("pids.max"))
+            .unwrap()
+            .trim(),
+        "33"
+    );
+    env.run(["rm", "-f", &name]).assert_ok();
+    assert!(eventually(10, || !dir.exists()));
+    for c in [
+        "", "memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "devices", "unified",
+    ] {
+        let base = if v2 {
+            PathBuf::from("/sys/fs/cgroup")
+        } else {
+            Path::new("/sys/fs/cgroup").join(c)
+        };
+        let _ = std::fs::remove_dir(base.join(parent.trim_start_matches('/')));
+    }
+    env.run(["run", "--rm", "--cgroup-parent", "a/../b", &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has("invalid cgroup parent \"a/../b\": it may not contain '..'");
+}
+
+#[test]
 fn bad_resource_values_are_refused_in_dockers_words() {
     let (env, image) = busybox_world();
     for (args, msg) in [
