@@ -339,9 +339,21 @@ fn resource_flags_reach_the_cgroup_and_update_changes_them_live() {
     }
     env.run(["rm", "-f", &name]).assert_ok();
     assert!(eventually(10, || !cgroup_dir("memory", &rel).exists()));
-    let _ = std::fs::remove_dir(cgroup_dir("memory", &parent));
-    for c in ["cpu", "cpuacct", "cpuset", "pids", "freezer", "devices"] {
-        let _ = std::fs::remove_dir(cgroup_dir(c, &parent));
+    remove_cgroup_dirs_named(Path::new("/sys/fs/cgroup"), &parent, 4);
+}
+
+/// Remove the (empty) cgroup directories named `name` a test's `--cgroup-parent` left in every
+/// hierarchy, as docker leaves them too.
+fn remove_cgroup_dirs_named(dir: &Path, name: &str, depth: u32) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        if e.file_name() == name {
+            let _ = std::fs::remove_dir(e.path());
+        } else if depth > 0 {
+            remove_cgroup_dirs_named(&e.path(), name, depth - 1);
+        }
     }
 }
 
@@ -380,16 +392,11 @@ fn an_absolute_cgroup_parent_is_taken_from_the_hierarchys_root() {
     );
     env.run(["rm", "-f", &name]).assert_ok();
     assert!(eventually(10, || !dir.exists()));
-    for c in [
-        "", "memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "devices", "unified",
-    ] {
-        let base = if v2 {
-            PathBuf::from("/sys/fs/cgroup")
-        } else {
-            Path::new("/sys/fs/cgroup").join(c)
-        };
-        let _ = std::fs::remove_dir(base.join(parent.trim_start_matches('/')));
-    }
+    remove_cgroup_dirs_named(
+        Path::new("/sys/fs/cgroup"),
+        parent.trim_start_matches('/'),
+        1,
+    );
     env.run(["run", "--rm", "--cgroup-parent", "a/../b", &image, "true"])
         .assert_code(125)
         .assert_stderr_has("invalid cgroup parent \"a/../b\": it may not contain '..'");
