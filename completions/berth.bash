@@ -40,11 +40,17 @@ _berth() {
             berth,diff)
                 cmd="berth__subcmd__diff"
                 ;;
+            berth,events)
+                cmd="berth__subcmd__events"
+                ;;
             berth,exec)
                 cmd="berth__subcmd__exec"
                 ;;
             berth,export)
                 cmd="berth__subcmd__export"
+                ;;
+            berth,history)
+                cmd="berth__subcmd__history"
                 ;;
             berth,image)
                 cmd="berth__subcmd__image"
@@ -229,6 +235,9 @@ _berth() {
             berth__subcmd__container,wait)
                 cmd="berth__subcmd__container__subcmd__wait"
                 ;;
+            berth__subcmd__image,history)
+                cmd="berth__subcmd__image__subcmd__history"
+                ;;
             berth__subcmd__image,import)
                 cmd="berth__subcmd__image__subcmd__import"
                 ;;
@@ -349,8 +358,17 @@ _berth() {
             berth__subcmd__pod,unpause)
                 cmd="berth__subcmd__pod__subcmd__unpause"
                 ;;
+            berth__subcmd__system,df)
+                cmd="berth__subcmd__system__subcmd__df"
+                ;;
+            berth__subcmd__system,events)
+                cmd="berth__subcmd__system__subcmd__events"
+                ;;
             berth__subcmd__system,info)
                 cmd="berth__subcmd__system__subcmd__info"
+                ;;
+            berth__subcmd__system,prune)
+                cmd="berth__subcmd__system__subcmd__prune"
                 ;;
             berth__subcmd__volume,create)
                 cmd="berth__subcmd__volume__subcmd__create"
@@ -380,7 +398,7 @@ _berth() {
 
     case "${cmd}" in
         berth)
-            opts="-D -h -V --root --run-root --config --debug --log-level --help --version pull images tag rmi import image run create start ps logs exec stop restart kill rm wait inspect rename port pause unpause top diff attach cp stats update commit export container volume internal login logout version info system config completion network internal-network pod"
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version pull images tag rmi import history image run create start ps logs exec stop restart kill rm wait inspect rename port pause unpause top diff attach cp stats update commit export container volume internal login logout version info system config events completion network internal-network pod"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -840,7 +858,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__create)
-            opts="-e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --help --root --run-root --config --debug --log-level --version"
+            opts="-e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-start-interval --no-healthcheck --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1207,6 +1225,30 @@ _berth() {
                     return 0
                     ;;
                 --device-write-iops)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-start-period)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-start-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1676,12 +1718,16 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__prune)
-            opts="-f -D -h -V --force --root --run-root --config --debug --log-level --help --version"
+            opts="-f -D -h -V --force --filter --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1902,7 +1948,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__run)
-            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --help --root --run-root --config --debug --log-level --version"
+            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-start-interval --no-healthcheck --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2281,6 +2327,30 @@ _berth() {
                     return 0
                     ;;
                 --device-write-iops)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-start-period)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-start-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2704,7 +2774,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__create)
-            opts="-e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --help --root --run-root --config --debug --log-level --version"
+            opts="-e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-start-interval --no-healthcheck --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3074,6 +3144,30 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --health-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-start-period)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-start-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3112,6 +3206,64 @@ _berth() {
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__events)
+            opts="-f -D -h -V --since --until --filter --format --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3255,13 +3407,113 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        berth__subcmd__image)
-            opts="-D -h -V --root --run-root --config --debug --log-level --help --version pull ls list inspect tag rm remove prune import"
+        berth__subcmd__history)
+            opts="-H -q -D -h -V --human --no-trunc --quiet --format --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --human)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__image)
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version pull ls list inspect tag rm remove prune import history"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__image__subcmd__history)
+            opts="-H -q -D -h -V --human --no-trunc --quiet --format --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --human)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3448,12 +3700,16 @@ _berth() {
             return 0
             ;;
         berth__subcmd__image__subcmd__prune)
-            opts="-a -f -D -h -V --all --force --root --run-root --config --debug --log-level --help --version"
+            opts="-a -f -D -h -V --all --force --filter --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5898,7 +6154,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__run)
-            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --help --root --run-root --config --debug --log-level --version"
+            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-start-interval --no-healthcheck --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6280,6 +6536,30 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --health-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-start-period)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-start-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6450,12 +6730,112 @@ _berth() {
             return 0
             ;;
         berth__subcmd__system)
-            opts="-D -h -V --root --run-root --config --debug --log-level --help --version info"
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version info df prune events"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__system__subcmd__df)
+            opts="-v -D -h -V --verbose --format --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__system__subcmd__events)
+            opts="-f -D -h -V --since --until --filter --format --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6499,6 +6879,48 @@ _berth() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__system__subcmd__prune)
+            opts="-a -f -D -h -V --all --force --volumes --filter --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6984,12 +7406,16 @@ _berth() {
             return 0
             ;;
         berth__subcmd__volume__subcmd__prune)
-            opts="-f -a -D -h -V --force --all --root --run-root --config --debug --log-level --help --version"
+            opts="-f -a -D -h -V --force --all --filter --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -36,6 +36,7 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "images" -d 'List images
 complete -c berth -n "__fish_berth_needs_command" -f -a "tag" -d 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE'
 complete -c berth -n "__fish_berth_needs_command" -f -a "rmi" -d 'Remove one or more images'
 complete -c berth -n "__fish_berth_needs_command" -f -a "import" -d 'Import the contents from a tarball to create a filesystem image'
+complete -c berth -n "__fish_berth_needs_command" -f -a "history" -d 'Show the history of an image'
 complete -c berth -n "__fish_berth_needs_command" -f -a "image" -d 'Manage images'
 complete -c berth -n "__fish_berth_needs_command" -f -a "run" -d 'Create and run a new container from an image'
 complete -c berth -n "__fish_berth_needs_command" -f -a "create" -d 'Create a new container'
@@ -70,6 +71,7 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "version" -d 'Show the b
 complete -c berth -n "__fish_berth_needs_command" -f -a "info" -d 'Display system-wide information'
 complete -c berth -n "__fish_berth_needs_command" -f -a "system" -d 'Manage berth (`system info`, as docker\'s)'
 complete -c berth -n "__fish_berth_needs_command" -f -a "config" -d 'Manage berth\'s configuration file'
+complete -c berth -n "__fish_berth_needs_command" -f -a "events" -d 'Get real time events from berth'
 complete -c berth -n "__fish_berth_needs_command" -f -a "completion" -d 'Print the shell completion script (bash, zsh or fish)'
 complete -c berth -n "__fish_berth_needs_command" -f -a "network" -d 'Manage networks'
 complete -c berth -n "__fish_berth_needs_command" -f -a "internal-network" -d 'berth\'s own helpers for networking (not for users)'
@@ -122,22 +124,34 @@ complete -c berth -n "__fish_berth_using_subcommand import" -s D -l debug -d 'Sh
 complete -c berth -n "__fish_berth_using_subcommand import" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand import" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand import" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -f -a "pull" -d 'Download an image from a registry'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -f -a "ls" -d 'List images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -f -a "list" -d 'List images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -f -a "inspect" -d 'Display detailed information on one or more images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -f -a "tag" -d 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -f -a "rm" -d 'Remove one or more images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -f -a "remove" -d 'Remove one or more images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -f -a "prune" -d 'Remove unused images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import" -f -a "import" -d 'Import the contents from a tarball to create a filesystem image'
+complete -c berth -n "__fish_berth_using_subcommand history" -s H -l human -d 'Print sizes and dates in human readable format' -r
+complete -c berth -n "__fish_berth_using_subcommand history" -l format -d 'Format output using a custom template: \'table\', \'table TEMPLATE\', \'json\' or a Go template' -r
+complete -c berth -n "__fish_berth_using_subcommand history" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand history" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand history" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand history" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand history" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand history" -l no-trunc -d 'Don\'t truncate output'
+complete -c berth -n "__fish_berth_using_subcommand history" -s q -l quiet -d 'Only show image IDs'
+complete -c berth -n "__fish_berth_using_subcommand history" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand history" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "pull" -d 'Download an image from a registry'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "ls" -d 'List images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "list" -d 'List images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "inspect" -d 'Display detailed information on one or more images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "tag" -d 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "rm" -d 'Remove one or more images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "remove" -d 'Remove one or more images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "prune" -d 'Remove unused images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "import" -d 'Import the contents from a tarball to create a filesystem image'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history" -f -a "history" -d 'Show the history of an image'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l platform -d 'Set platform if server is multi-platform capable (os/arch[/variant])' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
@@ -206,6 +220,7 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from remove" -l no-prune -d 'Do not delete untagged parents'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from prune" -l filter -d 'Provide filter values (e.g. "until=<timestamp>")' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from prune" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from prune" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from prune" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -225,6 +240,17 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from import" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -s H -l human -d 'Print sizes and dates in human readable format' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -l format -d 'Format output using a custom template: \'table\', \'table TEMPLATE\', \'json\' or a Go template' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -l no-trunc -d 'Don\'t truncate output'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Only show image IDs'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand run" -s d -l detach -d 'Run container in background and print container ID' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l sig-proxy -d 'Proxy received signals to the process' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l name -d 'Assign a name to the container' -r
@@ -306,12 +332,19 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l device-read-bps -d '
 complete -c berth -n "__fish_berth_using_subcommand run" -l device-write-bps -d 'Limit write rate (bytes per second) to a device' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l device-read-iops -d 'Limit read rate (IO per second) from a device' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l device-write-iops -d 'Limit write rate (IO per second) to a device' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l health-cmd -d 'Command to run to check health' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l health-interval -d 'Time between running the check (ms|s|m|h) (default 0s)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l health-timeout -d 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l health-retries -d 'Consecutive failures needed to report unhealthy' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l health-start-period -d 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l health-start-interval -d 'Time between running the check during the start period (ms|s|m|h) (default 0s)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand run" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand run" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand run" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -s q -l quiet -d 'Suppress the pull output'
+complete -c berth -n "__fish_berth_using_subcommand run" -l no-healthcheck -d 'Disable any container-specified HEALTHCHECK'
 complete -c berth -n "__fish_berth_using_subcommand run" -l help -d 'Print usage'
 complete -c berth -n "__fish_berth_using_subcommand run" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand create" -l name -d 'Assign a name to the container' -r
@@ -393,12 +426,19 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l device-read-bps -
 complete -c berth -n "__fish_berth_using_subcommand create" -l device-write-bps -d 'Limit write rate (bytes per second) to a device' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l device-read-iops -d 'Limit read rate (IO per second) from a device' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l device-write-iops -d 'Limit write rate (IO per second) to a device' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l health-cmd -d 'Command to run to check health' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l health-interval -d 'Time between running the check (ms|s|m|h) (default 0s)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l health-timeout -d 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l health-retries -d 'Consecutive failures needed to report unhealthy' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l health-start-period -d 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l health-start-interval -d 'Time between running the check during the start period (ms|s|m|h) (default 0s)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand create" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand create" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand create" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -s q -l quiet -d 'Suppress the pull output'
+complete -c berth -n "__fish_berth_using_subcommand create" -l no-healthcheck -d 'Disable any container-specified HEALTHCHECK'
 complete -c berth -n "__fish_berth_using_subcommand create" -l help -d 'Print usage'
 complete -c berth -n "__fish_berth_using_subcommand create" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand start" -l detach-keys -d 'Override the key sequence for detaching a container' -r
@@ -732,12 +772,19 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l device-write-bps -d 'Limit write rate (bytes per second) to a device' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l device-read-iops -d 'Limit read rate (IO per second) from a device' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l device-write-iops -d 'Limit write rate (IO per second) to a device' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l health-cmd -d 'Command to run to check health' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l health-interval -d 'Time between running the check (ms|s|m|h) (default 0s)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l health-timeout -d 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l health-retries -d 'Consecutive failures needed to report unhealthy' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l health-start-period -d 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l health-start-interval -d 'Time between running the check during the start period (ms|s|m|h) (default 0s)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Suppress the pull output'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l no-healthcheck -d 'Disable any container-specified HEALTHCHECK'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l help -d 'Print usage'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l name -d 'Assign a name to the container' -r
@@ -819,12 +866,19 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l device-write-bps -d 'Limit write rate (bytes per second) to a device' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l device-read-iops -d 'Limit read rate (IO per second) from a device' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l device-write-iops -d 'Limit write rate (IO per second) to a device' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l health-cmd -d 'Command to run to check health' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l health-interval -d 'Time between running the check (ms|s|m|h) (default 0s)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l health-timeout -d 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l health-retries -d 'Consecutive failures needed to report unhealthy' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l health-start-period -d 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l health-start-interval -d 'Time between running the check during the start period (ms|s|m|h) (default 0s)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Suppress the pull output'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l no-healthcheck -d 'Disable any container-specified HEALTHCHECK'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -l help -d 'Print usage'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from start" -l detach-keys -d 'Override the key sequence for detaching a container' -r
@@ -1075,6 +1129,7 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -l pod -d 'Print the ID and name of the pod the containers are associated with (podman)'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from prune" -l filter -d 'Provide filter values (e.g. "until=<timestamp>")' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from prune" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from prune" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from prune" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -1151,6 +1206,7 @@ complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subc
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from remove" -s f -l force
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from prune" -l filter -d 'Provide filter values (e.g. "label=<label>")' -r
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from prune" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from prune" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from prune" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -1226,14 +1282,17 @@ complete -c berth -n "__fish_berth_using_subcommand info" -s D -l debug -d 'Show
 complete -c berth -n "__fish_berth_using_subcommand info" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand info" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand info" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
-complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
-complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info" -f -a "info" -d 'Display system-wide information'
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info df prune events" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info df prune events" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info df prune events" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info df prune events" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info df prune events" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info df prune events" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info df prune events" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info df prune events" -f -a "info" -d 'Display system-wide information'
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info df prune events" -f -a "df" -d 'Show berth disk usage'
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info df prune events" -f -a "prune" -d 'Remove unused data'
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from info df prune events" -f -a "events" -d 'Get real time events from berth'
 complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -s f -l format -d 'Format output using a custom template: \'json\' or a Go template' -r
 complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
@@ -1242,6 +1301,37 @@ complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subc
 complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from info" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from df" -l format -d 'Format output using a custom template: \'table\', \'table TEMPLATE\', \'json\' or a Go template' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from df" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from df" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from df" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from df" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from df" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from df" -s v -l verbose -d 'Show detailed information on space usage'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from df" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from df" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from prune" -l filter -d 'Provide filter values (e.g. "label=<key>=<value>")' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from prune" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from prune" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from prune" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from prune" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused images not just dangling ones'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from prune" -l volumes -d 'Prune anonymous volumes'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from events" -l since -d 'Show all events created since timestamp' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from events" -l until -d 'Stream events until this timestamp' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from events" -s f -l filter -d 'Filter output based on conditions provided' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from events" -l format -d 'Format output using a custom template: \'json\' or a Go template' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from events" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from events" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from events" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from events" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from events" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from events" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from events" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand config; and not __fish_seen_subcommand_from default" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand config; and not __fish_seen_subcommand_from default" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand config; and not __fish_seen_subcommand_from default" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -1257,6 +1347,17 @@ complete -c berth -n "__fish_berth_using_subcommand config; and __fish_seen_subc
 complete -c berth -n "__fish_berth_using_subcommand config; and __fish_seen_subcommand_from default" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand config; and __fish_seen_subcommand_from default" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand config; and __fish_seen_subcommand_from default" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand events" -l since -d 'Show all events created since timestamp' -r
+complete -c berth -n "__fish_berth_using_subcommand events" -l until -d 'Stream events until this timestamp' -r
+complete -c berth -n "__fish_berth_using_subcommand events" -s f -l filter -d 'Filter output based on conditions provided' -r
+complete -c berth -n "__fish_berth_using_subcommand events" -l format -d 'Format output using a custom template: \'json\' or a Go template' -r
+complete -c berth -n "__fish_berth_using_subcommand events" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand events" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand events" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand events" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand events" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand events" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand events" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand completion" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand completion" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand completion" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F

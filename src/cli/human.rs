@@ -183,6 +183,22 @@ pub fn format_created_at(t: SystemTime) -> String {
     )
 }
 
+/// Go's `time.Unix(t).Format(time.RFC3339)` in local time (`history`'s CreatedAt):
+/// `2024-01-02T15:04:05+01:00`, `Z` for UTC.
+pub fn format_rfc3339_local(t: SystemTime) -> String {
+    let (secs, _) = unix_parts(t);
+    let (offset, _) = local_offset(secs);
+    let (y, mo, d, h, mi, s) = ymdhms(secs + offset);
+    let zone = if offset == 0 {
+        "Z".to_string()
+    } else {
+        let oa = offset.unsigned_abs();
+        let sign = if offset < 0 { '-' } else { '+' };
+        format!("{sign}{:02}:{:02}", oa / 3600, oa % 3600 / 60)
+    };
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{zone}")
+}
+
 /// The local UTC offset (seconds east) and zone abbreviation at `secs`, from the C library's
 /// `localtime_r`, which reads TZ and /etc/localtime as Go's time package does.
 fn local_offset(secs: i64) -> (i64, String) {

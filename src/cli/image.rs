@@ -25,6 +25,8 @@ pub enum ImageCommand {
     Rmi(RmiArgs),
     /// Import the contents from a tarball to create a filesystem image
     Import(super::container::ops::ImportArgs),
+    /// Show the history of an image
+    History(super::history::HistoryArgs),
     /// Manage images
     Image {
         #[command(subcommand)]
@@ -50,6 +52,8 @@ pub enum ImageGroup {
     Prune(PruneArgs),
     /// Import the contents from a tarball to create a filesystem image
     Import(super::container::ops::ImportArgs),
+    /// Show the history of an image
+    History(super::history::HistoryArgs),
 }
 
 #[derive(Debug, Args)]
@@ -123,6 +127,9 @@ pub struct PruneArgs {
     /// Do not prompt for confirmation
     #[arg(short, long)]
     pub force: bool,
+    /// Provide filter values (e.g. "until=<timestamp>")
+    #[arg(long, value_name = "FILTER")]
+    pub filter: Vec<String>,
 }
 
 fn context(g: &GlobalOpts) -> Result<Context> {
@@ -168,6 +175,10 @@ pub fn run(cmd: ImageCommand, g: &GlobalOpts) -> Result<i32> {
         | ImageCommand::Image {
             cmd: ImageGroup::Import(a),
         } => super::container::ops::import(g, &a),
+        ImageCommand::History(a)
+        | ImageCommand::Image {
+            cmd: ImageGroup::History(a),
+        } => super::history::run(&context(g)?, &a),
     }
 }
 
@@ -494,37 +505,23 @@ fn rmi(ctx: &Context, a: RmiArgs) -> Result<i32> {
 }
 
 fn prune(ctx: &Context, a: PruneArgs) -> Result<i32> {
+    use super::prune as p;
+    let filter = p::parse_filters(&a.filter, true)?;
     if !a.force {
         let what = if a.all {
-            "all images without at least one container associated to them"
+            "WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue?"
         } else {
-            "all dangling images"
+            "WARNING! This will remove all dangling images.\nAre you sure you want to continue?"
         };
-        print!("WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] ");
-        std::io::stdout().flush()?;
-        let mut answer = String::new();
-        std::io::stdin().read_line(&mut answer)?;
-        if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        if !p::confirm(what)? {
             return Ok(0);
         }
     }
-    let crate::engine::Pruned {
-        removed: lines,
-        reclaimed_bytes: reclaimed,
-    } = eng::prune(ctx, a.all)?;
+    let pruned = eng::prune(ctx, a.all, &filter)?;
+    let lines: Vec<String> = pruned.removed.iter().map(p::removal_line).collect();
     let mut out = std::io::stdout().lock();
-    if !lines.is_empty() {
-        writeln!(out, "Deleted Images:")?;
-        for l in &lines {
-            writeln!(out, "{}", removal_line(l, true))?;
-        }
-        writeln!(out)?;
-    }
-    writeln!(
-        out,
-        "Total reclaimed space: {}",
-        human::human_size(reclaimed)
-    )?;
+    p::section(&mut out, "Images", &lines)?;
+    p::total(&mut out, pruned.reclaimed_bytes)?;
     Ok(0)
 }
 

@@ -39,13 +39,17 @@
 //!   shows `log::debug!` lines on stderr as `DEBU <message>`; warnings show by default (`WARN ...`).
 
 pub mod container;
+pub mod df;
+pub mod events;
 pub mod filter;
 pub mod format;
 pub mod generate;
+pub mod history;
 pub mod human;
 pub mod image;
 pub mod network;
 pub mod pod;
+pub mod prune;
 pub mod registry;
 pub mod system;
 

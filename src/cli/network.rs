@@ -328,16 +328,7 @@ fn run_network(cmd: NetworkSub, g: &GlobalOpts) -> Result<i32> {
             return Ok(if failed { 1 } else { 0 });
         }
         NetworkSub::Prune { force, filter } => {
-            let mut labels = Vec::new();
-            for f in &filter {
-                match f.split_once('=') {
-                    Some(("label", kv)) => labels.push(match kv.split_once('=') {
-                        Some((k, v)) => (k.to_string(), Some(v.to_string())),
-                        None => (kv.to_string(), None),
-                    }),
-                    _ => bail!("invalid filter '{f}'"),
-                }
-            }
+            let labels = crate::cli::prune::parse_filters(&filter, true)?;
             if !force
                 && !confirm(
                     "WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ",
@@ -346,12 +337,8 @@ fn run_network(cmd: NetworkSub, g: &GlobalOpts) -> Result<i32> {
                 return Ok(0);
             }
             let removed = engine::prune(&paths, &labels)?;
-            if !removed.is_empty() {
-                writeln!(out, "Deleted Networks:")?;
-                for n in removed {
-                    writeln!(out, "{n}")?;
-                }
-            }
+            // docker prints the section with a blank line after it, and no total for networks.
+            crate::cli::prune::section(&mut out, "Networks", &removed)?;
         }
         NetworkSub::Connect {
             aliases,

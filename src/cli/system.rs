@@ -38,6 +38,8 @@ pub enum SystemCommand {
         #[command(subcommand)]
         cmd: ConfigCommand,
     },
+    /// Get real time events from berth
+    Events(super::events::EventsArgs),
     /// Print the shell completion script (bash, zsh or fish)
     #[command(hide = true)]
     Completion {
@@ -54,6 +56,12 @@ pub enum SystemSub {
         #[arg(long, short = 'f', value_name = "FORMAT")]
         format: Option<String>,
     },
+    /// Show berth disk usage
+    Df(super::df::DfArgs),
+    /// Remove unused data
+    Prune(super::prune::SystemPruneArgs),
+    /// Get real time events from berth
+    Events(super::events::EventsArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,9 +110,28 @@ pub fn run(cmd: SystemCommand, g: &GlobalOpts) -> Result<i32> {
                 .context("writing output")?;
         }
         SystemCommand::Completion { shell } => generate::write_completion(shell, &mut out)?,
+        SystemCommand::Events(a)
+        | SystemCommand::System {
+            cmd: SystemSub::Events(a),
+        } => return super::events::run(&lenient(g)?, &a),
+        SystemCommand::System {
+            cmd: SystemSub::Df(a),
+        } => return super::df::run(&lenient(g)?, &a),
+        SystemCommand::System {
+            cmd: SystemSub::Prune(a),
+        } => return super::prune::system_prune(&lenient(g)?, &a),
     }
     out.flush().context("writing output")?;
     Ok(0)
+}
+
+/// The engine's context for the verbs that work without the config (events, df, prune).
+fn lenient(g: &GlobalOpts) -> Result<crate::engine::Context> {
+    crate::engine::Context::lenient(
+        g.root.as_deref(),
+        g.run_root.as_deref(),
+        g.config.as_deref(),
+    )
 }
 
 /// Build facts a build script may provide through the environment (`BERTH_GIT_COMMIT`,

@@ -18,8 +18,12 @@
 //! `image/rootless_unpack.rs`).
 //! Must not print or know about terminals; network access only through [`Source`] (the registry client).
 
+mod history;
 mod layer;
+mod prune;
 mod rootless_unpack;
+pub use history::{HistoryRow, history};
+pub use prune::prune;
 
 use layer::{LayerJob, OwnersCheck, Userns};
 
@@ -169,7 +173,17 @@ pub fn pull_candidates(
     for r in candidates {
         progress.on_pull_attempt(&PullAttempt::of(r, searching));
         match pull_from(ctx, src, r, opts, progress) {
-            Ok(report) => return Ok(report),
+            Ok(report) => {
+                // moby: the familiar reference as the actor, its name as the attribute.
+                let full = r.full();
+                super::events::emit_image(
+                    &ctx.paths,
+                    "pull",
+                    &crate::image::reference::familiar_name(&full),
+                    &r.familiar_name(),
+                );
+                return Ok(report);
+            }
             Err(e) if candidates.len() == 1 => return Err(e),
             Err(e) => failures.push(format!("{r}: {e:#}")),
         }
@@ -732,10 +746,10 @@ pub fn tag(ctx: &Context, source: &str, target: &str) -> Result<()> {
         bail!("refusing to create a tag with a digest reference");
     }
     let tag = t.tagged().context("target reference has no tag")?;
-    ImageIndex::update(&ctx.paths, |idx| {
+    let id = ImageIndex::update(&ctx.paths, |idx| {
         let id = find(idx, source)?;
         if idx.images[&id].repo_tags.contains(&tag) {
-            return Ok(());
+            return Ok(id);
         }
         idx.untag_everywhere(&tag);
         let rec = idx
@@ -744,8 +758,11 @@ pub fn tag(ctx: &Context, source: &str, target: &str) -> Result<()> {
             .ok_or_else(|| anyhow!("image {id} vanished"))?;
         rec.repo_tags.push(tag.clone());
         rec.last_tag_time = Some(rfc3339_now());
-        Ok(())
-    })
+        Ok(id)
+    })?;
+    let name = crate::image::reference::familiar_name(&tag);
+    super::events::emit_image(&ctx.paths, "tag", &id, &name);
+    Ok(())
 }
 
 /// One line of `rmi`/`prune` output.
@@ -768,8 +785,10 @@ pub fn remove_images(ctx: &Context, names: &[String], force: bool) -> Vec<Result
 pub fn remove_image(ctx: &Context, name: &str, force: bool) -> Result<Vec<Removal>> {
     let paths = &ctx.paths;
     let _gc = FileLock::exclusive(&paths.gc_lock())?;
+    let mut image_id = String::new();
     let out = ImageIndex::update(paths, |idx| {
         let id = find(idx, name)?;
+        image_id = id.clone();
         let rec = idx.images[&id].clone();
         let by_tag = ImageRef::parse(name)
             .ok()
@@ -846,6 +865,7 @@ pub fn remove_image(ctx: &Context, name: &str, force: bool) -> Result<Vec<Remova
         lines.push(Removal::Deleted(id.clone()));
         Ok(lines)
     })?;
+    emit_removals(paths, &image_id, &out);
     let mut out = out;
     if out.iter().any(|l| matches!(l, Removal::Deleted(_))) {
         out.extend(
@@ -858,43 +878,17 @@ pub fn remove_image(ctx: &Context, name: &str, force: bool) -> Result<Vec<Remova
     Ok(out)
 }
 
-/// `berth image prune [-a]`: remove dangling images (all unused ones with `all`), then unused layers.
-pub fn prune(ctx: &Context, all: bool) -> Result<super::Pruned<Removal>> {
-    let paths = &ctx.paths;
-    if !paths.images_json().exists() {
-        return Ok(super::Pruned {
-            removed: Vec::new(),
-            reclaimed_bytes: 0,
-        });
-    }
-    let _gc = FileLock::exclusive(&paths.gc_lock())?;
-    let mut lines = ImageIndex::update(paths, |idx| {
-        let mut lines = Vec::new();
-        let ids: Vec<String> = idx.images.keys().cloned().collect();
-        for id in ids {
-            let rec = &idx.images[&id];
-            if (!rec.repo_tags.is_empty() && !all)
-                || crate::state::image_users::image_in_use(paths, &id)
-            {
-                continue;
+/// docker's `untag` and `delete` events for what removing `image_id` did (one event per line).
+fn emit_removals(paths: &Paths, image_id: &str, lines: &[Removal]) {
+    for l in lines {
+        match l {
+            Removal::Untagged(_) => super::events::emit_image(paths, "untag", image_id, image_id),
+            Removal::Deleted(id) if id == image_id => {
+                super::events::emit_image(paths, "delete", image_id, image_id)
             }
-            for t in &rec.repo_tags {
-                lines.push(Removal::Untagged(crate::image::reference::familiar_name(t)));
-            }
-            for d in &rec.repo_digests {
-                lines.push(Removal::Untagged(crate::image::reference::familiar_name(d)));
-            }
-            lines.push(Removal::Deleted(id.clone()));
-            idx.images.remove(&id);
+            Removal::Deleted(_) => {}
         }
-        Ok(lines)
-    })?;
-    let (removed, reclaimed) = layers::collect_garbage(paths)?;
-    lines.extend(removed.into_iter().map(Removal::Deleted));
-    Ok(super::Pruned {
-        removed: lines,
-        reclaimed_bytes: reclaimed,
-    })
+    }
 }
 
 /// Now as RFC 3339 UTC with nanoseconds (docker's `LastTagTime` shape).

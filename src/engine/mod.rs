@@ -6,6 +6,7 @@
 
 pub mod build;
 pub mod container;
+pub mod events;
 pub mod image;
 pub mod login;
 pub mod network;

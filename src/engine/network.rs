@@ -81,7 +81,25 @@ pub fn create(paths: &Paths, opts: &CreateOptions) -> Result<String> {
     paths.ensure()?;
     network::clean_stale_or_warn(paths);
     ipam::ensure_default(paths, None)?;
-    Ok(ipam::create(paths, opts)?.id)
+    let cfg = ipam::create(paths, opts)?;
+    emit_network(
+        paths,
+        "create",
+        &cfg.id,
+        &cfg.name,
+        &[("type", &cfg.driver)],
+    );
+    Ok(cfg.id)
+}
+
+/// docker's network events: the network's id as the actor, its `name` and `type` (driver), plus
+/// `container` for connect/disconnect.
+fn emit_network(paths: &Paths, action: &str, id: &str, name: &str, extra: &[(&str, &str)]) {
+    let mut ev = super::events::Event::new("network", action, id).attr("name", name);
+    for (k, v) in extra {
+        ev = ev.attr(k, *v);
+    }
+    super::events::emit(paths, ev);
 }
 
 /// Every network, predefined ones included, sorted by name (docker/cli sorts `network ls` by name).
@@ -283,14 +301,17 @@ pub fn remove(paths: &Paths, reference: &str) -> Result<()> {
     }
     let cfg = ipam::load(paths, &n.name)?;
     network::remove_bridge(paths, &cfg)?;
-    ipam::remove_config(paths, &n.name)
+    ipam::remove_config(paths, &n.name)?;
+    emit_network(paths, "destroy", &n.id, &n.name, &[("type", &n.driver)]);
+    Ok(())
 }
 
-/// `network prune`: remove every user network without endpoints; the names removed.
-pub fn prune(paths: &Paths, label_filters: &[(String, Option<String>)]) -> Result<Vec<String>> {
+/// `network prune`: remove every user network without endpoints that `filter` allows; the names
+/// removed.
+pub fn prune(paths: &Paths, filter: &super::system::PruneFilter) -> Result<Vec<String>> {
     let mut removed = Vec::new();
     for n in list(paths)? {
-        if n.builtin || !labels_match(&n.labels, label_filters) {
+        if n.builtin || !filter.allows(&n.created, &n.labels) {
             continue;
         }
         if network::endpoints_of(paths, &n.name).is_empty()
@@ -329,14 +350,20 @@ pub fn connect(
     if n.builtin && n.name != ipam::DEFAULT_NETWORK {
         bail!("container cannot be disconnected from host network or connected to host network");
     }
-    network::connect(paths, &n.name, container_id, name, netns, aliases)
+    let ep = network::connect(paths, &n.name, container_id, name, netns, aliases)?;
+    let extra = [("type", n.driver.as_str()), ("container", container_id)];
+    emit_network(paths, "connect", &n.id, &n.name, &extra);
+    Ok(ep)
 }
 
 /// `network disconnect NET CTR`.
 pub fn disconnect(paths: &Paths, net: &str, container_id: &str) -> Result<()> {
     network::clean_stale_or_warn(paths);
     let n = find(paths, net)?;
-    network::disconnect(paths, &n.name, container_id)
+    network::disconnect(paths, &n.name, container_id)?;
+    let extra = [("type", n.driver.as_str()), ("container", container_id)];
+    emit_network(paths, "disconnect", &n.id, &n.name, &extra);
+    Ok(())
 }
 
 /// A running container with a berth network record, by name, full id or id prefix: (id, name, netns

@@ -145,7 +145,10 @@ pub fn create(ctx: &Context, opts: CreateOptions) -> Result<String> {
         create_infra(ctx, &pods, &id, &name, &opts)
     };
     match created {
-        Ok(()) => Ok(id),
+        Ok(()) => {
+            super::events::emit_pod(paths, "create", &id, &name);
+            Ok(id)
+        }
         Err(e) => {
             let _ = pods.release_name(&name, &id);
             let _ = fs::remove_dir_all(&dir);
@@ -649,6 +652,7 @@ pub fn start(ctx: &Context, query: &str) -> Result<String> {
         }
     }
     rep.into_result("starting", &s.record.name)?;
+    super::events::emit_pod(paths, "start", &s.record.id, &s.record.name);
     Ok(s.record.id)
 }
 
@@ -705,6 +709,7 @@ pub fn stop(ctx: &Context, query: &str, timeout: Option<i64>) -> Result<String> 
     }
     rep.record(&s.record.infra_id, stop_infra(ctx, &s.record));
     rep.into_result("stopping", &s.record.name)?;
+    super::events::emit_pod(&ctx.paths, "stop", &s.record.id, &s.record.name);
     Ok(s.record.id)
 }
 
@@ -798,6 +803,7 @@ pub fn remove(ctx: &Context, query: &str, force: bool) -> Result<String> {
     pods.release_name(&s.record.name, &s.record.id)?;
     crate::state::remove_dir_if_exists(&pods.dir(&s.record.id))?;
     crate::state::remove_dir_if_exists(&pods.run_dir(&s.record.id))?;
+    super::events::emit_pod(paths, "remove", &s.record.id, &s.record.name);
     Ok(s.record.id)
 }
 

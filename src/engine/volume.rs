@@ -166,6 +166,10 @@ pub fn create_with_options(
         &dir.join("volume.json"),
         &serde_json::to_vec_pretty(&rec).context("encoding volume")?,
     )?;
+    super::events::emit(
+        paths,
+        super::events::Event::new("volume", "create", name).attr("driver", "local"),
+    );
     Ok(true)
 }
 
@@ -235,19 +239,36 @@ pub fn remove(paths: &Paths, name: &str, force: bool) -> Result<()> {
             users: u
         });
     }
-    state::remove_dir_if_exists(&volumes_dir(paths).join(name))
+    state::remove_dir_if_exists(&volumes_dir(paths).join(name))?;
+    super::events::emit(
+        paths,
+        super::events::Event::new("volume", "destroy", name).attr("driver", "local"),
+    );
+    Ok(())
 }
 
-/// Remove unused volumes: anonymous ones only, or all with `all` (docker >= 23).
-pub fn prune(paths: &Paths, all: bool) -> Result<super::Pruned<String>> {
+/// Remove unused volumes: anonymous ones only, or all with `all` (docker >= 23), that `filter` allows
+/// (docker's volume prune has no `until`: the CLI refuses it).
+pub fn prune(
+    paths: &Paths,
+    all: bool,
+    filter: &super::system::PruneFilter,
+) -> Result<super::Pruned<String>> {
     let mut removed = Vec::new();
     let mut bytes = 0;
     for v in list(paths)? {
-        if (!all && !v.anonymous) || !users(paths, &v.name)?.is_empty() {
+        if (!all && !v.anonymous)
+            || !filter.allows(&v.created_at, &v.labels)
+            || !users(paths, &v.name)?.is_empty()
+        {
             continue;
         }
         bytes += crate::store::dir_size(&volumes_dir(paths).join(&v.name));
         state::remove_dir_if_exists(&volumes_dir(paths).join(&v.name))?;
+        super::events::emit(
+            paths,
+            super::events::Event::new("volume", "destroy", &v.name).attr("driver", "local"),
+        );
         removed.push(v.name);
     }
     Ok(super::Pruned {

@@ -13,6 +13,7 @@
 //! Depends on runtime, state, store and spec types only (the exit hook is passed in by the CLI).
 //! Invariant: the exit of a started payload is always recorded, whatever happens to the CLI that started it.
 
+pub mod health;
 pub mod log;
 pub mod pause;
 pub mod reaper;

@@ -11,7 +11,7 @@
 //! Invariant: once the payload started, its exit is recorded before anything is torn down, and every
 //! attached client gets the exit frame whatever the teardown did.
 
-use super::{ExitHook, Ready, cgroup_name, launch_exit_code, log, rootfs_of};
+use super::{ExitHook, Ready, cgroup_name, health, launch_exit_code, log, rootfs_of};
 use crate::runtime::{self, Launch, Launched, Rootfs, Stdio};
 use crate::state::attach::{self, Decoder};
 use crate::state::{self, ContainerRecord, Containers, ExitRecord, MonitorRecord, Status};
@@ -37,7 +37,8 @@ pub(super) fn supervise(
     become_session_leader();
     let s = Supervisor::prepare(paths, id, on_exit)?;
     let mut spec = s.load_spec()?;
-    seal_berth_payload(&spec)?;
+    let has_health = crate::state::health::active_healthcheck(&s.rec).is_some();
+    seal_berth_payload(&spec, has_health)?;
     let mut clients = s.open_attach(wait_attach)?;
     let (stdio, pipes) = Pipes::new(&s.rec)?;
     let net = s.set_up_network(&mut spec)?;
@@ -45,8 +46,14 @@ pub(super) fn supervise(
         Ok(l) => l,
         Err(e) => return s.launch_failed(&e, ready, &clients),
     };
+    // Before the CLI hears of the start: from then on `inspect` shows `starting`, as docker's.
+    let checker = if has_health {
+        s.health_checker(launched.pid)
+    } else {
+        None
+    };
     s.record_running(&launched, ready)?;
-    let code = Relay::new(&s, launched, pipes, &mut clients)?.run();
+    let code = Relay::new(&s, launched, pipes, &mut clients, checker)?.run();
     let (result, trash) = s.tear_down(code);
     clients.send_exit(code);
     drop(clients);
@@ -63,10 +70,11 @@ pub(super) fn supervise(
 /// payload is berth itself (the pod's pause, the `--init` reaper), the sealed copy it will run from is
 /// made before the launch; when the container does not get a PID namespace of its own (host's, or
 /// joined), this monitor, visible in it (or forking the init that joins it), re-executes itself from a
-/// sealed copy first, as `exec` does. The re-execution keeps the CLI's pipes (fds 3 and 4 are not
-/// close-on-exec yet) and drops `--wait-go`, whose byte was read.
-fn seal_berth_payload(spec: &oci_spec::runtime::Spec) -> Result<()> {
-    if !has_own_pid_namespace(spec) {
+/// sealed copy first, as `exec` does; so does the monitor of a container with a health check, whose
+/// checks it starts as `exec` does (`monitor::health`). The re-execution keeps the CLI's pipes (fds 3
+/// and 4 are not close-on-exec yet) and drops `--wait-go`, whose byte was read.
+fn seal_berth_payload(spec: &oci_spec::runtime::Spec, execs: bool) -> Result<()> {
+    if execs || !has_own_pid_namespace(spec) {
         runtime::seal::ensure_sealed_without(&["--wait-go"])?;
     }
     let args = spec.process().as_ref().and_then(|p| p.args().clone());
@@ -282,6 +290,15 @@ impl<'a> Supervisor<'a> {
         Ok(())
     }
 
+    /// The health checks of this run (a container with a health check only); one that cannot be
+    /// set up is reported in monitor.err and the container runs without checks.
+    fn health_checker(&self, pid: i32) -> Option<health::Checker> {
+        health::Checker::new(self.paths, &self.rec, &self.cgroup, pid).unwrap_or_else(|e| {
+            self.report(&e.context("setting up the health check"));
+            None
+        })
+    }
+
     /// The payload runs: record it and answer the CLI that started us.
     fn record_running(&self, launched: &Launched, ready: &mut Option<File>) -> Result<()> {
         // The CLI that started us holds the container lock until it reads Ready, so write without it.
@@ -295,6 +312,8 @@ impl<'a> Supervisor<'a> {
         st.oom_killed = false;
         st.error.clear();
         self.containers.save_state(self.id, &st)?;
+        self.emit_volume_mounts();
+        self.emit(self.event("start"));
         if let Some(mut r) = ready.take() {
             let msg = Ready::Started {
                 pid: launched.pid,
@@ -332,7 +351,10 @@ impl<'a> Supervisor<'a> {
                 .lock(self.id)
                 .and_then(|_l| self.containers.remove_files_deferred(&self.rec, true));
             match removed {
-                Ok(t) => trash = t,
+                Ok(t) => {
+                    self.emit(self.event("destroy"));
+                    trash = t
+                }
                 Err(e) => failures.push(e.context("removing the container (--rm)")),
             }
         } else {
@@ -364,6 +386,10 @@ impl<'a> Supervisor<'a> {
             error: String::new(),
         };
         self.containers.write_exit(self.id, &exit)?;
+        if exit.oom_killed {
+            self.emit(self.event("oom"));
+        }
+        self.emit(self.event("die").attr("exitCode", code.to_string()));
         if !self.rec.config.auto_remove {
             let _l = self.containers.lock(self.id)?;
             let mut st = self.containers.load_state(self.id)?;
@@ -371,6 +397,43 @@ impl<'a> Supervisor<'a> {
             self.containers.save_state(self.id, &st)?;
         }
         Ok(())
+    }
+
+    /// A container event about this container, with docker's attributes (docs/layout.md "Events").
+    fn event(&self, action: &str) -> crate::store::events::Event {
+        crate::store::events::Event::container(
+            action,
+            self.id,
+            &self.rec.name,
+            &self.rec.image,
+            [&self.rec.image_config.labels, &self.rec.config.labels],
+        )
+    }
+
+    /// docker's `volume mount` events, one per volume the container mounts (the volume's name is the
+    /// directory above its `_data`, docs/layout.md).
+    fn emit_volume_mounts(&self) {
+        for m in &self.rec.mounts {
+            if m.kind != crate::types::MountKind::Volume {
+                continue;
+            }
+            let path = std::path::Path::new(&m.source);
+            let Some(name) = path.parent().and_then(|p| p.file_name()) else {
+                continue;
+            };
+            let ev = crate::store::events::Event::new("volume", "mount", &name.to_string_lossy())
+                .attr("container", self.id)
+                .attr("destination", m.destination.as_str())
+                .attr("driver", "local")
+                .attr("propagation", "")
+                .attr("read/write", (!m.readonly).to_string());
+            self.emit(ev);
+        }
+    }
+
+    /// Records `ev`; a failure must not disturb the supervision (the event log is a record only).
+    fn emit(&self, ev: crate::store::events::Event) {
+        crate::store::events::emit(self.paths, ev);
     }
 
     /// Appends a failure to monitor.err (docs/layout.md), where `start` and the user find why a monitor
@@ -533,14 +596,19 @@ struct Relay<'c> {
     clients: &'c mut Clients,
     status: Option<i32>,
     exit_seen_at: Option<Instant>,
+    /// The health checks, when the container has one: its check's output is polled, its check
+    /// reaped, and the loop sleeps until its next step.
+    health: Option<health::Checker>,
 }
 
-/// pollfd slots of [`Relay::run`]: the SIGCHLD pipe, the listener, stdout, stderr, then one per client.
+/// pollfd slots of [`Relay::run`]: the SIGCHLD pipe, the listener, stdout, stderr, the health check's
+/// output, then one per client.
 const SLOT_CHLD: usize = 0;
 const SLOT_LISTENER: usize = 1;
 const SLOT_OUT: usize = 2;
 const SLOT_ERR: usize = 3;
-const SLOT_CLIENTS: usize = 4;
+const SLOT_HEALTH: usize = 4;
+const SLOT_CLIENTS: usize = 5;
 
 impl<'c> Relay<'c> {
     fn new(
@@ -548,6 +616,7 @@ impl<'c> Relay<'c> {
         launched: Launched,
         mut pipes: Pipes,
         clients: &'c mut Clients,
+        health: Option<health::Checker>,
     ) -> Result<Self> {
         let pty: Option<File> = launched.pty_master.map(File::from);
         let mut out: Option<File> = pty
@@ -587,6 +656,7 @@ impl<'c> Relay<'c> {
             clients,
             status: None,
             exit_seen_at: None,
+            health,
         })
     }
 
@@ -607,7 +677,11 @@ impl<'c> Relay<'c> {
                 break;
             }
             let mut pfds = self.pollfds();
-            let timeout = if self.status.is_some() { 100 } else { 1000 };
+            let timeout = match (&self.status, &self.health) {
+                (Some(_), _) => 100,
+                (None, None) => 1000,
+                (None, Some(h)) => h.wake_in().as_millis().clamp(1, 1000) as i32,
+            };
             // SAFETY: pfds is a valid array of pollfd of the given length.
             let n = unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, timeout) };
             if n < 0 {
@@ -625,6 +699,17 @@ impl<'c> Relay<'c> {
                 }
             }
             self.serve_clients(&pfds[SLOT_CLIENTS..], &mut buf);
+            if let Some(h) = self.health.as_mut() {
+                if pfds[SLOT_HEALTH].revents != 0 {
+                    h.read_output();
+                }
+                if self.status.is_none() {
+                    h.tick();
+                }
+            }
+        }
+        if let Some(h) = self.health.take() {
+            h.stop();
         }
         // Before chld_w closes with the relay: its fd number may be reused by the teardown.
         forget_sigchld_pipe();
@@ -651,6 +736,8 @@ impl<'c> Relay<'c> {
                     255
                 });
                 self.exit_seen_at = Some(Instant::now());
+            } else if let Some(h) = self.health.as_mut() {
+                h.reaped(r, ws);
             }
         }
     }
@@ -662,6 +749,7 @@ impl<'c> Relay<'c> {
             self.clients.listener.as_raw_fd(),
             fd_of(&self.out),
             fd_of(&self.err),
+            self.health.as_ref().map_or(-1, |h| h.fd()),
         ];
         let clients = self.clients.list.iter().map(|c| c.stream.as_raw_fd());
         fixed

@@ -138,6 +138,7 @@ impl ImageConfig {
             stop_signal: c.stop_signal().clone(),
             volumes: c.volumes().clone().unwrap_or_default(),
             exposed_ports: c.exposed_ports().clone().unwrap_or_default(),
+            ..ImageConfig::default()
         }
     }
 }

@@ -53,6 +53,9 @@ pub struct ListedConfig {
     /// `--expose` (for `ps --filter expose=`).
     #[serde(default)]
     pub exposed_ports: Vec<String>,
+    /// `--health-*` (for the health status in `STATUS` and `ps --filter health=`).
+    #[serde(default)]
+    pub healthcheck: Option<crate::types::HealthConfig>,
 }
 
 /// The network options a listing filters on (`NetOptions` fields of the same names).
@@ -69,6 +72,9 @@ pub struct ListedImageConfig {
     /// EXPOSE (for `ps --filter expose=`).
     #[serde(default)]
     pub exposed_ports: Vec<String>,
+    /// HEALTHCHECK.
+    #[serde(default)]
+    pub healthcheck: Option<crate::types::HealthConfig>,
 }
 
 /// A resolved mount as a listing shows it (`Mounts`, `LocalVolumes`).
@@ -86,6 +92,9 @@ pub struct ListedMount {
 pub struct Listed {
     pub record: ListedRecord,
     pub state: ContainerState,
+    /// docker's health status word (`starting`, `healthy`, `unhealthy`; `none` without a health
+    /// check): health.json is read only for containers that have one.
+    pub health: String,
 }
 
 impl Containers {
@@ -117,11 +126,36 @@ impl Containers {
                 continue;
             };
             let state = self.settle(&record.id, state);
-            out.push(Listed { record, state });
+            let health = self.listed_health(&record, &state);
+            out.push(Listed {
+                record,
+                state,
+                health,
+            });
         }
         // Stable: containers created in the same nanosecond keep the directory's order.
         out.sort_by(|a, b| b.record.created.cmp(&a.record.created));
         Ok(out)
+    }
+}
+
+impl Containers {
+    fn listed_health(&self, record: &ListedRecord, state: &ContainerState) -> String {
+        use crate::types::health::{NO_HEALTHCHECK, STARTING};
+        let image = crate::types::ImageConfig {
+            healthcheck: record.image_config.healthcheck.clone(),
+            ..Default::default()
+        };
+        let merged = super::health::merged_healthcheck(record.config.healthcheck.as_ref(), &image);
+        if !merged.is_some_and(|h| super::health::is_probe(&h.test)) {
+            return NO_HEALTHCHECK.to_string();
+        }
+        let running = state.is_running();
+        match self.load_health(&record.id, running) {
+            Some(h) => h.status,
+            None if running => STARTING.to_string(),
+            None => NO_HEALTHCHECK.to_string(),
+        }
     }
 }
 

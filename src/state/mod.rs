@@ -8,6 +8,7 @@
 //! container, enforced by O_EXCL creation under the names lock.
 
 pub mod attach;
+pub mod health;
 pub mod image_users;
 pub mod list;
 pub mod pod;

@@ -117,6 +117,12 @@ impl Paths {
         self.run_root.join("containers").join(id)
     }
 
+    /// `<run_root>/containers/<id>/health.json`: docker's `State.Health`, written by the container's
+    /// monitor after each health check (docs/layout.md).
+    pub fn container_health(&self, id: &str) -> PathBuf {
+        self.container_run_dir(id).join("health.json")
+    }
+
     /// `<root>/names`: one file per container name, holding the owner's id.
     pub fn names_dir(&self) -> PathBuf {
         self.root.join("names")
@@ -213,6 +219,31 @@ impl Paths {
     pub fn seccomp_cache(&self) -> PathBuf {
         self.run_root.join("seccomp")
     }
+
+    /// `<run_root>/events`: the events log (`events.log`, `events.log.1`) and its rotation lock.
+    pub fn events_dir(&self) -> PathBuf {
+        self.run_root.join("events")
+    }
+
+    /// `<run_root>/events/events.log`: one JSON line per event, appended (store::events).
+    pub fn events_log(&self) -> PathBuf {
+        self.events_dir().join("events.log")
+    }
+
+    /// `<run_root>/events/events.log.1`: the previous generation of the events log.
+    pub fn events_log_old(&self) -> PathBuf {
+        self.events_dir().join("events.log.1")
+    }
+
+    /// `<run_root>/events/lock`: taken to rotate the events log.
+    pub fn events_lock(&self) -> PathBuf {
+        self.events_dir().join("lock")
+    }
+
+    /// `<root>/buildcache`: `berth build`'s cache (counted by `system df`, removed by `system prune`).
+    pub fn build_cache_dir(&self) -> PathBuf {
+        self.root.join("buildcache")
+    }
 }
 
 /// Where the leases of bridges live as root: host-wide, whatever `--run-root` says (every store on the
@@ -301,6 +332,10 @@ mod tests {
             (p.network_records_dir(), "/X/network".into()),
             (p.netns("c"), "/X/netns/c".into()),
             (p.seccomp_cache(), "/X/seccomp".into()),
+            (p.events_log(), "/X/events/events.log".into()),
+            (p.events_log_old(), "/X/events/events.log.1".into()),
+            (p.events_lock(), "/X/events/lock".into()),
+            (p.build_cache_dir(), "/R/buildcache".into()),
         ];
         for (got, want) in cases {
             assert_eq!(got, PathBuf::from(&want));

@@ -2,6 +2,7 @@
 //! and its `config` object ([`ContainerConfig`], what `run`/`create` flags say), with the mount, seccomp
 //! and ulimit records inside it.
 
+use super::health::HealthConfig;
 use super::net::NetOptions;
 use super::restart::RestartPolicy;
 use super::storage::StorageSettings;
@@ -142,6 +143,10 @@ pub struct ContainerConfig {
     /// `--device-cgroup-rule 'c 1:3 rwm'`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub device_cgroup_rules: Vec<String>,
+    /// `--health-*` and `--no-healthcheck` (docker's `Config.Healthcheck` as the CLI sends it: fields
+    /// left 0 or empty inherit the image's HEALTHCHECK, `state::health::merged_healthcheck`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<HealthConfig>,
 }
 
 /// Whose namespace of one kind the container uses (docker's `PidMode`, `IpcMode`, `UTSMode`,
@@ -302,6 +307,12 @@ pub struct ImageConfig {
     pub stop_signal: Option<String>,
     pub volumes: Vec<String>,
     pub exposed_ports: Vec<String>,
+    /// HEALTHCHECK (docker's extension of the OCI config, read from the raw config JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<HealthConfig>,
+    /// SHELL, the shell of a `CMD-SHELL` health check (docker's default `/bin/sh -c` when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shell: Option<Vec<String>>,
 }
 
 /// A mount resolved to a host source, ready for the spec.

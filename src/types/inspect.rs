@@ -74,6 +74,9 @@ pub struct InspectState {
     pub error: String,
     pub started_at: String,
     pub finished_at: String,
+    /// docker's `State.Health`: only for a container with a health check that was started.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health: Option<super::health::Health>,
 }
 
 /// docker's `HostConfig`.
@@ -266,7 +269,8 @@ pub struct InspectConfig {
     /// it starts the process (HOSTNAME, HOME, TERM, a default PATH) is not part of it.
     pub env: Vec<String>,
     pub cmd: Option<Vec<String>>,
-    /// The image's HEALTHCHECK, as its config has it; absent when it has none (docker's omitempty).
+    /// The health check: `--health-*` over the image's HEALTHCHECK; absent when neither has one
+    /// (docker's omitempty).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<serde_json::Value>,
     pub image: String,

@@ -7,6 +7,7 @@
 //! lives with its owner (`impl` blocks in spec, network, config).
 
 pub mod container;
+pub mod health;
 pub mod inspect;
 pub mod net;
 pub mod restart;
@@ -17,6 +18,7 @@ pub use container::{
     MountKind, MountRequest, Namespaces, NsMode, RECORD_VERSION, ResolvedMount, Resources,
     SeccompChoice, ThrottleDevice, Throttles, Ulimit,
 };
+pub use health::{Health, HealthConfig, HealthLogEntry};
 pub use net::{DnsOptions, HostTarget, NetOptions, PortMapping, Proto};
 pub use restart::RestartPolicy;
 pub use storage::{RootlessOverlay, StorageSettings};

@@ -89,11 +89,13 @@ pub fn exec_cmd(p: &crate::engine::Context, a: ExecArgs) -> Result<i32> {
     }
     let status = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(h.pid), None)
         .context("waiting for exec")?;
-    Ok(match status {
+    let code = match status {
         nix::sys::wait::WaitStatus::Exited(_, c) => c,
         nix::sys::wait::WaitStatus::Signaled(_, s, _) => 128 + s as i32,
         _ => 255,
-    })
+    };
+    ctr::exec_died(p, h.die_event, code);
+    Ok(code)
 }
 
 /// docker's env-file format (its `opts.ParseEnvFile`): one `K=V` or bare `K` (taken from the caller's

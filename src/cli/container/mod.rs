@@ -19,7 +19,7 @@ mod inspect;
 mod logs;
 pub mod ops;
 mod parse;
-mod ps;
+pub(crate) mod ps;
 mod run;
 mod stats;
 mod volumes;
@@ -318,8 +318,7 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
         Verb::Restart(a) => {
             let sig = stop_signal_flag(&a)?;
             for_each_arg(&a.containers, |c| {
-                ctr::stop(&p, c, a.time, sig)?;
-                ctr::start(&p, c, false)?;
+                ctr::restart(&p, c, a.time, sig)?;
                 Ok(Some(c.to_string()))
             })
         }

@@ -6,7 +6,8 @@ use super::run::CreateFlags;
 use crate::cli::human;
 use crate::engine::container as ctr;
 use crate::types::{
-    DeviceMapping, LogSettings, MountKind, MountRequest, Namespaces, NsMode, Resources,
+    DeviceMapping, HealthConfig, LogSettings, MountKind, MountRequest, Namespaces, NsMode,
+    Resources,
 };
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
@@ -526,4 +527,71 @@ pub(super) fn parse_device_cgroup_rule(r: &str) -> Result<String> {
         return Err(bad());
     }
     Ok(r.to_string())
+}
+
+/// `--health-*` and `--no-healthcheck` as docker/cli's `container/opts.go` turns them into the
+/// container's `Healthcheck`: none of them leaves the image's; `--no-healthcheck` is `["NONE"]`; any
+/// other gives a config whose zero fields the image's HEALTHCHECK fills (state::health). Durations are
+/// Go's; docker's daemon then refuses non-zero durations under 1ms.
+pub(super) fn parse_healthcheck(flags: &CreateFlags) -> Result<Option<HealthConfig>> {
+    let duration = |flag: &str, v: &Option<String>| -> Result<i64> {
+        let Some(v) = v.as_deref() else { return Ok(0) };
+        if v.starts_with('-') && crate::cli::human::parse_duration(&v[1..]).is_ok() {
+            bail!("--{flag} cannot be negative");
+        }
+        let d = crate::cli::human::parse_duration(v)
+            .map_err(|e| anyhow::anyhow!("invalid argument {v:?} for \"--{flag}\" flag: {e}"))?;
+        Ok(d.as_nanos().min(i64::MAX as u128) as i64)
+    };
+    let interval = duration("health-interval", &flags.health_interval)?;
+    let timeout = duration("health-timeout", &flags.health_timeout)?;
+    let start_period = duration("health-start-period", &flags.health_start_period)?;
+    let start_interval = duration("health-start-interval", &flags.health_start_interval)?;
+    let retries = flags.health_retries.unwrap_or(0);
+    let cmd = flags.health_cmd.as_deref().unwrap_or("");
+    let any = !cmd.is_empty()
+        || interval != 0
+        || timeout != 0
+        || start_period != 0
+        || start_interval != 0
+        || retries != 0;
+    if flags.no_healthcheck {
+        if any {
+            bail!("--no-healthcheck conflicts with --health-* options");
+        }
+        return Ok(Some(HealthConfig {
+            test: vec!["NONE".into()],
+            ..HealthConfig::default()
+        }));
+    }
+    if !any {
+        return Ok(None);
+    }
+    if retries < 0 {
+        bail!("--health-retries cannot be negative");
+    }
+    // moby `daemon/container.go` validateHealthCheck: MinimumDuration is 1ms.
+    for (name, v) in [
+        ("Interval", interval),
+        ("Timeout", timeout),
+        ("StartPeriod", start_period),
+        ("StartInterval", start_interval),
+    ] {
+        if v != 0 && v < 1_000_000 {
+            bail!("{name} in Healthcheck cannot be less than 1ms");
+        }
+    }
+    let test = if cmd.is_empty() {
+        Vec::new()
+    } else {
+        vec!["CMD-SHELL".to_string(), cmd.to_string()]
+    };
+    Ok(Some(HealthConfig {
+        test,
+        interval,
+        timeout,
+        start_period,
+        start_interval,
+        retries,
+    }))
 }

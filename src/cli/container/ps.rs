@@ -47,10 +47,13 @@ pub struct PruneArgs {
     /// Do not prompt for confirmation
     #[arg(short = 'f', long)]
     pub force: bool,
+    /// Provide filter values (e.g. "until=<timestamp>")
+    #[arg(long, value_name = "FILTER")]
+    pub filter: Vec<String>,
 }
 
 /// docker's COMMAND column: the command line, quoted, truncated to 20 characters with an ellipsis.
-fn command_column(s: &Listed, trunc: bool) -> String {
+pub(crate) fn command_column(s: &Listed, trunc: bool) -> String {
     let mut cmd = s.record.path.clone();
     for a in &s.record.args {
         cmd.push(' ');
@@ -62,11 +65,19 @@ fn command_column(s: &Listed, trunc: bool) -> String {
     serde_json::to_string(&cmd).unwrap_or_default()
 }
 
-fn status_column(s: &Listed, now: SystemTime) -> String {
+pub(crate) fn status_column(s: &Listed, now: SystemTime) -> String {
     let t = |x: &str| crate::time::parse_recorded(x).unwrap_or(now);
     match s.state.status {
         Status::Created => "Created".into(),
-        Status::Running => human::status_up(t(&s.state.started_at), now, false),
+        Status::Running => {
+            let up = human::status_up(t(&s.state.started_at), now, false);
+            // docker's `Up 5 seconds (healthy)`, `(health: starting)`, `(unhealthy)`.
+            match s.health.as_str() {
+                "none" => up,
+                "starting" => format!("{up} (health: starting)"),
+                h => format!("{up} ({h})"),
+            }
+        }
         Status::Paused => human::status_up(t(&s.state.started_at), now, true),
         Status::Exited => human::status_exited(s.state.exit_code, t(&s.state.finished_at), now),
         Status::Removing => "Removal In Progress".into(),
@@ -178,6 +189,12 @@ fn matches_filter(
         "name" => s.record.name.contains(v.trim_start_matches('/')),
         "id" => s.record.id.starts_with(v),
         "status" => s.state.status.as_str() == v,
+        "health" => {
+            if !["starting", "healthy", "unhealthy", "none"].contains(&v) {
+                bail!("Unrecognised filter value for health: {v}");
+            }
+            s.health == v
+        }
         "label" => {
             let mut labels = s.record.image_config.labels.clone();
             labels.extend(s.record.config.labels.clone());
@@ -408,34 +425,24 @@ pub(super) fn top(p: &crate::engine::Context, container: &str, ps_args: &[String
 }
 
 pub(super) fn prune(p: &crate::engine::Context, a: &PruneArgs) -> Result<i32> {
+    use crate::cli::prune as pr;
+    let filter = pr::parse_filters(&a.filter, true)?;
     if !a.force
-        && !confirm(
-            "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ",
+        && !pr::confirm(
+            "WARNING! This will remove all stopped containers.\nAre you sure you want to continue?",
         )?
     {
         return Ok(0);
     }
-    let crate::engine::Pruned {
-        removed: ids,
-        reclaimed_bytes: bytes,
-    } = ctr::prune(p)?;
+    let pruned = ctr::prune(p, &filter)?;
     let mut out = stdout();
-    if !ids.is_empty() {
-        writeln!(out, "Deleted Containers:")?;
-        for id in &ids {
-            writeln!(out, "{id}")?;
-        }
-        writeln!(out)?;
-    }
-    writeln!(out, "Total reclaimed space: {}", human::human_size(bytes))?;
+    pr::section(&mut out, "Containers", &pruned.removed)?;
+    pr::total(&mut out, pruned.reclaimed_bytes)?;
     Ok(0)
 }
 
+/// docker's confirmation prompt (`prompt` ends with ` [y/N] `): see `cli::prune::confirm`.
 pub(super) fn confirm(prompt: &str) -> Result<bool> {
-    let mut err = std::io::stderr();
-    write!(err, "{prompt}")?;
-    err.flush()?;
-    let mut line = String::new();
-    std::io::stdin().read_line(&mut line)?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+    let message = prompt.trim_end().trim_end_matches("[y/N]").trim_end();
+    crate::cli::prune::confirm(message)
 }

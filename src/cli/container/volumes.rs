@@ -2,7 +2,7 @@
 
 use super::for_each_arg;
 use super::ps::confirm;
-use crate::cli::{format, human, stdout};
+use crate::cli::{format, stdout};
 use crate::engine::volume;
 use anyhow::{Result, bail};
 use clap::Subcommand;
@@ -57,6 +57,9 @@ pub enum VolumeCommand {
         /// Remove all unused volumes, not just anonymous ones
         #[arg(short = 'a', long)]
         all: bool,
+        /// Provide filter values (e.g. "label=<label>")
+        #[arg(long, value_name = "FILTER")]
+        filter: Vec<String>,
     },
 }
 
@@ -156,7 +159,8 @@ pub(super) fn volume_cmd(p: &crate::engine::Context, cmd: VolumeCommand) -> Resu
         VolumeCommand::Rm { force, names } => for_each_arg(&names, |n| {
             volume::remove(&p.paths, n, force).map(|_| Some(n.to_string()))
         }),
-        VolumeCommand::Prune { force, all } => {
+        VolumeCommand::Prune { force, all, filter } => {
+            let filter = crate::cli::prune::parse_filters(&filter, false)?;
             if !force
                 && !confirm(
                     "WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] ",
@@ -167,16 +171,10 @@ pub(super) fn volume_cmd(p: &crate::engine::Context, cmd: VolumeCommand) -> Resu
             let crate::engine::Pruned {
                 removed: names,
                 reclaimed_bytes: bytes,
-            } = volume::prune(&p.paths, all)?;
+            } = volume::prune(&p.paths, all, &filter)?;
             let mut out = stdout();
-            if !names.is_empty() {
-                writeln!(out, "Deleted Volumes:")?;
-                for n in &names {
-                    writeln!(out, "{n}")?;
-                }
-                writeln!(out)?;
-            }
-            writeln!(out, "Total reclaimed space: {}", human::human_size(bytes))?;
+            crate::cli::prune::section(&mut out, "Volumes", &names)?;
+            crate::cli::prune::total(&mut out, bytes)?;
             Ok(0)
         }
     }

@@ -3,7 +3,8 @@
 //!
 //! Words are kept as written (before substitution): docker substitutes build args and ENV at the time
 //! each instruction runs, in the scope of its stage, and only in the instructions its reference lists
-//! (docs/architecture.md, "build"). The executor calls `subst::expand` where docker would.
+//! (docs/architecture.md, "build"). The executor calls `subst::expand_instruction` (or `expand_word`)
+//! where docker would.
 
 /// A whole Dockerfile after parsing.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,6 +131,10 @@ pub struct Copy {
     /// `ADD --keep-git-dir`, `COPY --parents`, `--exclude=`: accepted flags the executor may refuse.
     pub exclude: Vec<String>,
     pub parents: bool,
+    /// `ADD --keep-git-dir[=bool]` (None when not given).
+    pub keep_git_dir: Option<bool>,
+    /// `ADD --unpack[=bool]` (None when not given: local archives are unpacked, URLs are not).
+    pub unpack: Option<bool>,
     pub heredocs: Vec<Heredoc>,
 }
 

@@ -3,3 +3,8 @@
 //! the steps through the same launch path as `run` and commits layers through `store`.
 
 pub mod ast;
+pub mod context;
+pub mod dockerfile;
+pub mod ignore;
+pub mod mirror;
+pub mod subst;

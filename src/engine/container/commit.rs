@@ -435,7 +435,10 @@ pub fn commit(ctx: &Context, query: &str, o: &CommitOptions) -> Result<String> {
         .iter()
         .map(|l| json!({"mediaType": l.media_type, "digest": l.blob_digest, "size": l.blob_size}))
         .collect();
-    store_image(ctx, &config, layers, &blob, o.reference.as_deref())
+    let image = store_image(ctx, &config, layers, &blob, o.reference.as_deref())?;
+    let ev = crate::engine::events::container_event(&rec, "commit").attr("imageID", &image);
+    crate::engine::events::emit(paths, ev);
+    Ok(image)
 }
 
 /// What the runtime creates in a container's upper dir only to mount over it (/etc/hosts, /etc/hostname,
@@ -578,7 +581,9 @@ pub fn import(ctx: &Context, input: &mut dyn Read, o: &ImportOptions) -> Result<
         "rootfs": {"type": "layers", "diff_ids": [blob.diff_id.to_string()]},
         "history": [history],
     });
-    store_image(ctx, &config, Vec::new(), &blob, o.reference.as_deref())
+    let id = store_image(ctx, &config, Vec::new(), &blob, o.reference.as_deref())?;
+    crate::engine::events::emit_image(paths, "import", &id, &id);
+    Ok(id)
 }
 
 /// Where `export` writes when given `-o FILE`: created (or truncated) only once the container is found.

@@ -552,7 +552,9 @@ fn create_files(
         ],
         Some(("container.json", &record, 0o600)),
         &[c.name_path(name)],
-    )
+    )?;
+    crate::engine::events::emit_container(&c.paths, &rec, "create");
+    Ok(())
 }
 
 /// The host's resolv.conf without loopback nameservers (unreachable from a container's own network

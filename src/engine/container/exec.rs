@@ -27,6 +27,14 @@ pub struct ExecOptions {
 pub struct ExecHandle {
     pub pid: i32,
     pub pty_master: Option<std::os::fd::OwnedFd>,
+    /// docker's `exec_die` event for this process, for [`exec_died`] once it is reaped.
+    pub die_event: crate::engine::events::Event,
+}
+
+/// Record the `exec_die` event of a reaped exec'd process with its exit code.
+pub fn exec_died(ctx: &Context, mut ev: crate::engine::events::Event, code: i32) {
+    ev.time_nano = crate::store::events::now_nano();
+    crate::engine::events::emit(&ctx.paths, ev.attr("exitCode", code.to_string()));
 }
 
 /// Start a process in a running container with every restriction its init has (docs/security.md F7).
@@ -137,10 +145,21 @@ pub fn exec(ctx: &Context, query: &str, o: &ExecOptions) -> Result<ExecHandle> {
         stdio,
         Some(&monitor::cgroup_name(&rec)),
     ) {
-        Ok(l) => Ok(ExecHandle {
-            pid: l.pid,
-            pty_master: l.pty_master,
-        }),
+        Ok(l) => {
+            // docker's exec events: the command in the action, the exec's id as `execID`.
+            let exec_id = crate::state::new_id()?;
+            let ev = |action: String| {
+                crate::engine::events::container_event(&rec, &action).attr("execID", &exec_id)
+            };
+            let cmd = o.cmd.join(" ");
+            crate::engine::events::emit(paths, ev(format!("exec_create: {cmd}")));
+            crate::engine::events::emit(paths, ev(format!("exec_start: {cmd}")));
+            Ok(ExecHandle {
+                pid: l.pid,
+                pty_master: l.pty_master,
+                die_event: ev("exec_die".into()),
+            })
+        }
         Err(e) => {
             let code = monitor::launch_exit_code(&e, monitor::Start::Exec);
             Err(ExitCodeError {

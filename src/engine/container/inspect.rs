@@ -4,13 +4,14 @@
 use super::get;
 use crate::engine::Context;
 use crate::spec::{self, ContainerConfig, MountKind};
+use crate::state::health::{active_healthcheck, merged_healthcheck};
 use crate::state::pod::Pods;
 use crate::state::{Containers, Status};
 use crate::types::inspect::{
     ContainerInspect, Empty, GraphDriver, GraphDriverData, HostConfig, InspectConfig, InspectState,
     LogConfig, MountPoint, OrderedMap, PortBinding, RestartPolicyJson, UlimitJson,
 };
-use crate::types::{ContainerRecord, HostTarget, NsMode};
+use crate::types::{ContainerRecord, Health, HostTarget, NsMode};
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::fs;
@@ -53,6 +54,8 @@ pub fn inspect(ctx: &Context, query: &str) -> Result<ContainerInspect> {
             error: st.error.clone(),
             started_at: st.started_at.clone(),
             finished_at: st.finished_at.clone(),
+            health: active_healthcheck(r)
+                .and_then(|_| Containers::new(paths).load_health(&r.id, running)),
         },
         image: r.image_id.clone(),
         resolv_conf_path: dir.join("resolv.conf"),
@@ -396,6 +399,36 @@ fn merged_env(image: &[String], user: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// docker's `Config.Healthcheck`: the `--health-*` flags over the image's HEALTHCHECK. A container
+/// created before its record kept the image's HEALTHCHECK shows the image's, read from its config.
+fn healthcheck(ctx: &Context, r: &ContainerRecord) -> Option<serde_json::Value> {
+    if r.config.healthcheck.is_none() && r.image_config.healthcheck.is_none() {
+        return image_healthcheck(ctx, &r.image_id);
+    }
+    merged_healthcheck(r.config.healthcheck.as_ref(), &r.image_config)
+        .and_then(|h| serde_json::to_value(h).ok())
+}
+
+/// A container's health, what compose's `depends_on: condition: service_healthy` waits for.
+#[derive(Debug, Clone)]
+pub struct HealthReport {
+    /// `starting`, `healthy`, `unhealthy`, or `none` when the container has no health check.
+    pub status: String,
+    /// docker's `State.Health` (its `Log` holds the last checks' output); None before the first start
+    /// and without a health check.
+    pub health: Option<Health>,
+}
+
+/// The health of a container (name or id) as of now (no lock: the monitor replaces its record whole).
+pub fn health(ctx: &Context, query: &str) -> Result<HealthReport> {
+    let s = get(ctx, query)?;
+    let running = s.state.is_running();
+    let c = Containers::new(&ctx.paths);
+    let status = c.health_status(&s.record, running);
+    let health = active_healthcheck(&s.record).and_then(|_| c.load_health(&s.record.id, running));
+    Ok(HealthReport { status, health })
+}
+
 /// The image's `Healthcheck`, read from its stored config (the container record keeps only what the
 /// spec needs); None when the image has none or is gone.
 fn image_healthcheck(ctx: &Context, image_id: &str) -> Option<serde_json::Value> {
@@ -454,7 +487,7 @@ fn inspect_config(ctx: &Context, r: &ContainerRecord) -> InspectConfig {
         stdin_once: o.interactive,
         env: merged_env(&r.image_config.env, &o.env),
         cmd: (!cmd.is_empty()).then_some(cmd),
-        healthcheck: image_healthcheck(ctx, &r.image_id),
+        healthcheck: healthcheck(ctx, r),
         image: r.image.clone(),
         volumes: (!r.image_config.volumes.is_empty()).then(|| {
             OrderedMap(

@@ -27,5 +27,8 @@ pub fn set_paused(ctx: &Context, query: &str, pause: bool) -> Result<()> {
         (Status::Running, false) => bail!(InvalidState(format!("container {id} is not paused"))),
         _ => bail!(InvalidState(format!("container {id} is not running"))),
     }
-    c.save_state(&id, &st)
+    c.save_state(&id, &st)?;
+    let action = if pause { "pause" } else { "unpause" };
+    crate::engine::events::emit_container(paths, &rec, action);
+    Ok(())
 }

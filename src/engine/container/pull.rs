@@ -2,7 +2,7 @@
 
 use super::ImageInfo;
 use crate::spec::ImageConfig;
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 
 /// `--pull` policy of `run`/`create`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,12 +49,20 @@ pub fn resolve_image(
         }
     };
     let layers = img::image_layers(&ctx.paths, &rec)?;
-    let cfg = img::image_config(&ctx.paths, &rec)?;
+    let raw = img::image_config_json(&ctx.paths, &rec)?;
+    // HEALTHCHECK and SHELL are docker's, not in the OCI config type: taken from the same JSON.
+    let healthcheck = serde_json::from_value(raw["config"]["Healthcheck"].clone()).ok();
+    let shell = serde_json::from_value(raw["config"]["Shell"].clone()).ok();
+    let cfg: oci_spec::image::ImageConfiguration =
+        serde_json::from_value(raw).with_context(|| format!("parsing image config {}", rec.id))?;
+    let mut config = ImageConfig::from_oci(cfg.config().as_ref());
+    config.healthcheck = healthcheck;
+    config.shell = shell;
     Ok(ImageInfo {
         id: rec.id.clone(),
         name: name.to_string(),
         layers,
-        config: ImageConfig::from_oci(cfg.config().as_ref()),
+        config,
     })
 }
 

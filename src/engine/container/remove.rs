@@ -41,6 +41,7 @@ pub fn remove(ctx: &Context, query: &str, force: bool, volumes: bool) -> Result<
             }
             disable_restart(&c, &id, &st)?;
             signal(&st, libc::SIGKILL)?;
+            super::stop::emit_kill(paths, &rec, libc::SIGKILL);
         }
     }
     wait_stopped(&c, &id, Duration::from_secs(30))?;
@@ -70,11 +71,17 @@ fn destroy_and_remove(
     )
     .context("cleaning up the container")?;
     crate::network::teardown(paths, &rec.id).context("tearing down the container's network")?;
-    c.remove_files(rec, volumes)
+    c.remove_files(rec, volumes)?;
+    crate::engine::events::emit_container(paths, rec, "destroy");
+    Ok(())
 }
 
-/// `container prune`: remove every stopped container; the bytes are what their upper dirs held.
-pub fn prune(ctx: &Context) -> Result<crate::engine::Pruned<String>> {
+/// `container prune`: remove every stopped container that `filter` allows (its labels are the image's
+/// with its own over them, as docker's); the bytes are what their upper dirs held.
+pub fn prune(
+    ctx: &Context,
+    filter: &crate::engine::system::PruneFilter,
+) -> Result<crate::engine::Pruned<String>> {
     let paths = &ctx.paths;
     let c = Containers::new(paths);
     let mut ids = Vec::new();
@@ -89,6 +96,11 @@ pub fn prune(ctx: &Context) -> Result<crate::engine::Pruned<String>> {
             continue;
         };
         if super::pod_member::is_live_infra(paths, &rec) {
+            continue;
+        }
+        let mut labels = rec.image_config.labels.clone();
+        labels.extend(rec.config.labels.clone());
+        if !filter.allows(&rec.created, &labels) {
             continue;
         }
         bytes += dir_size(&c.dir(&id).join("upper"));

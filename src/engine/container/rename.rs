@@ -25,5 +25,10 @@ pub fn rename(ctx: &Context, query: &str, new_name: &str) -> Result<()> {
         let _ = c.release_name(new_name, &id);
         return Err(e);
     }
-    c.release_name(&old, &id)
+    c.release_name(&old, &id)?;
+    crate::engine::events::emit(
+        paths,
+        crate::engine::events::container_event(&rec, "rename").attr("oldName", format!("/{old}")),
+    );
+    Ok(())
 }

@@ -254,6 +254,7 @@ pub fn attach(ctx: &Context, query: &str) -> Result<Attached> {
         ));
     }
     let conn = connect_attach(&c, &id)?;
+    crate::engine::events::emit_container(paths, &rec, "attach");
     Ok(Attached {
         id,
         conn,

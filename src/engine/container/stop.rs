@@ -78,22 +78,51 @@ pub fn stop(
         if st.status == Status::Paused {
             let _ = crate::runtime::cgroup::thaw(&monitor::cgroup_name(&rec));
         }
-        signal(&st, signal_override.unwrap_or_else(|| stop_signal(&rec)))?;
+        let sig = signal_override.unwrap_or_else(|| stop_signal(&rec));
+        signal(&st, sig)?;
+        emit_kill(paths, &rec, sig);
     }
     // docker: a negative timeout waits for the payload as long as it takes (moby `containerStop`).
     let grace = u64::try_from(secs).unwrap_or(u64::from(u32::MAX));
-    if wait_stopped(&c, &id, Duration::from_secs(grace))? {
-        return Ok(());
+    if !wait_stopped(&c, &id, Duration::from_secs(grace))? {
+        {
+            let _l = c.lock(&id)?;
+            let st = c.refresh(&id)?;
+            signal(&st, libc::SIGKILL)?;
+            emit_kill(paths, &rec, libc::SIGKILL);
+        }
+        if !wait_stopped(&c, &id, KILL_WAIT)? {
+            bail!("container {id} did not exit within {KILL_WAIT:?} of SIGKILL");
+        }
     }
-    {
-        let _l = c.lock(&id)?;
-        let st = c.refresh(&id)?;
-        signal(&st, libc::SIGKILL)?;
-    }
-    if !wait_stopped(&c, &id, KILL_WAIT)? {
-        bail!("container {id} did not exit within {KILL_WAIT:?} of SIGKILL");
-    }
+    crate::engine::events::emit_container(paths, &rec, "stop");
     Ok(())
+}
+
+/// `restart`: [`stop`], then start it again (docker's `restart` event after both).
+pub fn restart(
+    ctx: &Context,
+    query: &str,
+    timeout: Option<i64>,
+    signal_override: Option<i32>,
+) -> Result<()> {
+    stop(ctx, query, timeout, signal_override)?;
+    let started = super::start::start(ctx, query, false)?;
+    let c = Containers::new(&ctx.paths);
+    crate::engine::events::emit_container(&ctx.paths, &c.load_record(&started.id)?, "restart");
+    Ok(())
+}
+
+/// docker's `kill` event, with the signal number as its `signal` attribute.
+pub(super) fn emit_kill(
+    paths: &crate::store::Paths,
+    rec: &crate::state::ContainerRecord,
+    sig: i32,
+) {
+    crate::engine::events::emit(
+        paths,
+        crate::engine::events::container_event(rec, "kill").attr("signal", sig.to_string()),
+    );
 }
 
 /// Mark the container manually stopped so its monitor does not restart it (`--restart`); the caller
@@ -131,6 +160,7 @@ pub fn kill(ctx: &Context, query: &str, sig: i32) -> Result<()> {
             let _ = crate::runtime::cgroup::thaw(&monitor::cgroup_name(&c.load_record(&id)?));
         }
         signal(&st, sig)?;
+        emit_kill(paths, &c.load_record(&id)?, sig);
     }
     // Without the lock: the monitor takes it to record the exit.
     if sig == libc::SIGKILL && !wait_stopped(&c, &id, KILL_WAIT)? {
