@@ -18,6 +18,7 @@ mod inspect;
 mod network;
 mod ops;
 mod overlay;
+mod parity_more;
 mod pods;
 mod registry;
 mod registry_config;

@@ -58,6 +58,20 @@ pub enum NetworkSub {
         #[arg(long = "opt", short = 'o')]
         opts: Vec<String>,
         name: String,
+        /// Allocate container ip from a sub-range
+        #[arg(long = "ip-range")]
+        ip_range: Option<String>,
+        /// Auxiliary IPv4 addresses used by Network driver
+        #[arg(long = "aux-address")]
+        aux_address: Vec<String>,
+        /// Enable manual container attachment
+        #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+              default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+        attachable: bool,
+        /// Enable or disable IPv6 networking (berth networks are IPv4 only)
+        #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+              default_value = "false", default_missing_value = "true", value_parser = crate::cli::go_bool)]
+        ipv6: bool,
     },
     /// List networks
     #[command(alias = "list")]
@@ -212,7 +226,28 @@ fn run_network(cmd: NetworkSub, g: &GlobalOpts) -> Result<i32> {
             labels,
             opts,
             name,
+            ip_range,
+            aux_address,
+            attachable,
+            ipv6,
         } => {
+            if ipv6 {
+                bail!("--ipv6: berth's bridge networks are IPv4 only (no IPv6 address management)");
+            }
+            let ip_range: Option<Subnet> = ip_range.map(|s| s.parse()).transpose()?;
+            let mut aux_addresses = std::collections::BTreeMap::new();
+            for a in &aux_address {
+                let (k, v) = a
+                    .split_once('=')
+                    .with_context(|| format!("invalid aux-address {a:?}: expected name=ip"))?;
+                let ip: Ipv4Addr = v
+                    .parse()
+                    .with_context(|| format!("invalid aux-address {a:?}"))?;
+                aux_addresses.insert(k.to_string(), ip);
+            }
+            if (ip_range.is_some() || !aux_addresses.is_empty()) && subnet.is_none() {
+                bail!("every ip-range or gateway must have a corresponding subnet");
+            }
             let subnet: Option<Subnet> = subnet.map(|s| s.parse()).transpose()?;
             let gateway: Option<Ipv4Addr> = gateway
                 .map(|s| s.parse().with_context(|| format!("invalid gateway {s}")))
@@ -228,6 +263,9 @@ fn run_network(cmd: NetworkSub, g: &GlobalOpts) -> Result<i32> {
                 internal,
                 labels: super::parse_key_values(&labels),
                 options: super::parse_key_values(&opts),
+                ip_range,
+                aux_addresses,
+                attachable,
             };
             let id = engine::create(&paths, &opts)?;
             writeln!(out, "{id}")?;

@@ -191,7 +191,13 @@ pub struct Ipam {
 #[serde(rename_all = "PascalCase")]
 pub struct IpamConfig {
     pub subnet: String,
+    /// `--ip-range` (docker's omitempty).
+    #[serde(rename = "IPRange", skip_serializing_if = "String::is_empty")]
+    pub ip_range: String,
     pub gateway: String,
+    /// `--aux-address` (docker's omitempty).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub auxiliary_addresses: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -229,10 +235,26 @@ pub fn inspect(paths: &Paths, reference: &str) -> Result<InspectNetwork> {
             },
         );
     }
+    // What only the stored config has: the range, the auxiliary addresses, attachable.
+    let stored = ipam::try_load(paths, &n.name).ok().flatten();
     let config = match (&n.subnet, &n.gateway) {
         (Some(s), Some(g)) => vec![IpamConfig {
             subnet: s.clone(),
+            ip_range: stored
+                .as_ref()
+                .and_then(|c| c.ip_range)
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
             gateway: g.clone(),
+            auxiliary_addresses: stored
+                .as_ref()
+                .map(|c| {
+                    c.aux_addresses
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.to_string()))
+                        .collect()
+                })
+                .unwrap_or_default(),
         }],
         _ => vec![],
     };
@@ -250,7 +272,7 @@ pub fn inspect(paths: &Paths, reference: &str) -> Result<InspectNetwork> {
             config,
         },
         internal: n.internal,
-        attachable: false,
+        attachable: stored.is_some_and(|c| c.attachable),
         ingress: false,
         config_from: ConfigFrom {
             network: String::new(),

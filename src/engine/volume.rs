@@ -27,6 +27,9 @@ pub struct VolumeRecord {
     pub created_at: String,
     pub labels: BTreeMap<String, String>,
     pub anonymous: bool,
+    /// `volume create -o` (the local driver's type, device, o), mounted at each container's start.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
 }
 
 /// A volume is in use by containers and cannot be removed.
@@ -78,7 +81,67 @@ pub fn create(
     labels: BTreeMap<String, String>,
     anonymous: bool,
 ) -> Result<bool> {
+    create_with_options(paths, name, labels, anonymous, BTreeMap::new())
+}
+
+/// The local driver's options, as docker's checks them (moby `volume/local` validateOpts): only
+/// type, device and o; with any, type and device both.
+fn check_options(o: &BTreeMap<String, String>) -> Result<()> {
+    for k in o.keys() {
+        if !matches!(k.as_str(), "type" | "device" | "o") {
+            bail!("invalid option: {k:?}");
+        }
+    }
+    if !o.is_empty() {
+        for k in ["type", "device"] {
+            if !o.contains_key(k) {
+                bail!("missing required option: {k:?}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The mount a volume with options gets (None for a plain one). A bind's device must exist, as the
+/// local driver's mount finds (docker's error when it does not).
+fn device_mount(paths: &Paths, rec: &VolumeRecord) -> Result<Option<crate::types::DeviceMount>> {
+    let (Some(ty), Some(dev)) = (rec.options.get("type"), rec.options.get("device")) else {
+        return Ok(None);
+    };
+    let options: Vec<String> = rec
+        .options
+        .get("o")
+        .map(|o| {
+            o.split(',')
+                .filter(|x| !x.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    if options.iter().any(|o| o == "bind" || o == "rbind") && !Path::new(dev).exists() {
+        bail!(
+            "error while mounting volume '{}': failed to mount local volume: mount {dev}:{}, flags: 0x1000: no such file or directory",
+            rec.name,
+            data_dir(paths, &rec.name).display()
+        );
+    }
+    Ok(Some(crate::types::DeviceMount {
+        fs_type: ty.clone(),
+        device: dev.clone(),
+        options,
+    }))
+}
+
+/// [`create`] with the local driver's `-o` options.
+pub fn create_with_options(
+    paths: &Paths,
+    name: &str,
+    labels: BTreeMap<String, String>,
+    anonymous: bool,
+    options: BTreeMap<String, String>,
+) -> Result<bool> {
     validate_volume_name(name)?;
+    check_options(&options)?;
     let dir = volumes_dir(paths).join(name);
     if dir.join("volume.json").exists() {
         return Ok(false);
@@ -97,6 +160,7 @@ pub fn create(
             .unwrap_or_default(),
         labels,
         anonymous,
+        options,
     };
     store::write_atomic(
         &dir.join("volume.json"),
@@ -145,7 +209,7 @@ pub fn inspect(paths: &Paths, name: &str) -> Result<Value> {
         "Labels": labels,
         "Mountpoint": data_dir(paths, name),
         "Name": r.name,
-        "Options": Value::Null,
+        "Options": if r.options.is_empty() { Value::Null } else { json!(r.options) },
         "Scope": "local",
     }))
 }
@@ -261,6 +325,7 @@ pub fn resolve_mounts(
                     kind: MountKind::Bind,
                     readonly: m.readonly,
                     options: m.options,
+                    device_mount: None,
                 });
             }
             MountKind::Volume => {
@@ -270,14 +335,17 @@ pub fn resolve_mounts(
                     (m.source.clone(), false)
                 };
                 let fresh = create(paths, &name, BTreeMap::new(), anon)?;
+                let device = device_mount(paths, &load(paths, &name)?)?;
                 if anon {
                     anonymous.push(name.clone());
                 }
                 let data = data_dir(paths, &name);
-                if fresh
-                    || fs::read_dir(&data)
-                        .map(|mut d| d.next().is_none())
-                        .unwrap_or(false)
+                // A device-mounted volume shows its device's content, not a copy of the image's.
+                if device.is_none()
+                    && (fresh
+                        || fs::read_dir(&data)
+                            .map(|mut d| d.next().is_none())
+                            .unwrap_or(false))
                 {
                     if paths.rootless {
                         // Rootless layers carry subordinate ids (docs/layout.md "Images"): read and
@@ -296,6 +364,7 @@ pub fn resolve_mounts(
                     kind: MountKind::Volume,
                     readonly: m.readonly,
                     options: m.options,
+                    device_mount: device,
                 });
             }
             MountKind::Tmpfs => out.push(ResolvedMount {
@@ -304,6 +373,7 @@ pub fn resolve_mounts(
                 kind: MountKind::Tmpfs,
                 readonly: m.readonly,
                 options: m.options,
+                device_mount: None,
             }),
         }
     }

@@ -79,7 +79,15 @@ pub enum Ready {
 pub fn cgroup_name(rec: &ContainerRecord) -> String {
     match rec.config.pod.as_deref() {
         Some(pod) => format!("{}/{}", pod_cgroup_name(pod), rec.id),
-        None => format!("berth/{}", rec.id),
+        // `--cgroup-parent`: relative to berth's own cgroup, or from the root when absolute (as runc).
+        None => format!(
+            "{}/{}",
+            rec.config
+                .cgroup_parent
+                .as_deref()
+                .map_or("berth", |p| p.trim_end_matches('/')),
+            rec.id
+        ),
     }
 }
 

@@ -638,7 +638,7 @@ impl<'c> Relay<'c> {
         for f in out.iter().chain(err.iter()) {
             set_nonblocking(f.as_raw_fd());
         }
-        let log = log::JsonLog::open(&s.containers.log_path(s.id))?;
+        let log = log::JsonLog::open_with(&s.containers.log_path(s.id), &s.rec.config.log)?;
         let (chld_r, chld_w) = pipe()?;
         set_nonblocking(chld_r.as_raw_fd());
         set_nonblocking(chld_w.as_raw_fd());

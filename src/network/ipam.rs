@@ -124,6 +124,15 @@ pub struct NetworkConfig {
     /// MTU given to the veth pairs (docker: com.docker.network.driver.mtu, default 1500).
     #[serde(default = "default_mtu")]
     pub mtu: u32,
+    /// `--ip-range`: where addresses are allocated from (`--ip` may still name any of the subnet's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_range: Option<Subnet>,
+    /// `--aux-address name=ip`: addresses never handed out.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub aux_addresses: BTreeMap<String, Ipv4Addr>,
+    /// `--attachable` (docker's swarm flag; every berth network is attachable): shown by inspect.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub attachable: bool,
 }
 
 fn default_mtu() -> u32 {
@@ -147,6 +156,9 @@ pub struct CreateOptions {
     pub internal: bool,
     pub labels: BTreeMap<String, String>,
     pub options: BTreeMap<String, String>,
+    pub ip_range: Option<Subnet>,
+    pub aux_addresses: BTreeMap<String, Ipv4Addr>,
+    pub attachable: bool,
 }
 
 pub fn configs_dir(paths: &Paths) -> PathBuf {
@@ -344,6 +356,9 @@ pub fn ensure_default(paths: &Paths, subnet: Option<Subnet>) -> Result<NetworkCo
         labels: BTreeMap::new(),
         options,
         mtu: 1500,
+        ip_range: None,
+        aux_addresses: BTreeMap::new(),
+        attachable: false,
     };
     save(paths, &cfg)?;
     Ok(cfg)
@@ -403,6 +418,17 @@ pub fn create(paths: &Paths, opts: &CreateOptions) -> Result<NetworkConfig> {
         }
         None => subnet.first_host(),
     };
+    // docker's IPAM: the range and the auxiliary addresses lie in the subnet.
+    if let Some(r) = opts.ip_range
+        && !(subnet.contains(r.addr) && subnet.contains(r.broadcast()))
+    {
+        bail!("no matching subnet for range {r}");
+    }
+    for ip in opts.aux_addresses.values() {
+        if !subnet.contains(*ip) {
+            bail!("no matching subnet for aux-address {ip}");
+        }
+    }
     let id = random_hex(32);
     let mtu = match opts.options.get("com.docker.network.driver.mtu") {
         Some(m) => m.parse().with_context(|| format!("invalid mtu {m}"))?,
@@ -425,6 +451,9 @@ pub fn create(paths: &Paths, opts: &CreateOptions) -> Result<NetworkConfig> {
         labels: opts.labels.clone(),
         options: opts.options.clone(),
         mtu,
+        ip_range: opts.ip_range,
+        aux_addresses: opts.aux_addresses.clone(),
+        attachable: opts.attachable,
     };
     save(paths, &cfg)?;
     Ok(cfg)
@@ -484,6 +513,7 @@ pub fn allocate_ip(
             && ip != cfg.subnet.addr
             && ip != cfg.subnet.broadcast()
             && ip != cfg.gateway
+            && !cfg.aux_addresses.values().any(|a| *a == ip)
     };
     let try_claim = |ip: Ipv4Addr| -> Result<bool> {
         let p = dir.join(ip.to_string());
@@ -514,9 +544,10 @@ pub fn allocate_ip(
         }
         return Ok(ip);
     }
-    let first = u32::from(cfg.subnet.addr) + 1;
-    let last = u32::from(cfg.subnet.broadcast());
-    for n in first..last {
+    let pool = cfg.ip_range.unwrap_or(cfg.subnet);
+    let first = u32::from(pool.addr);
+    let last = u32::from(pool.broadcast());
+    for n in first..=last {
         let ip = Ipv4Addr::from(n);
         if usable(ip) && try_claim(ip)? {
             return Ok(ip);

@@ -32,10 +32,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use oci_spec::runtime::LinuxResources;
+use std::collections::BTreeMap;
 
 /// v1 controllers berth manages (each is used when mounted).
-const V1_CONTROLLERS: [&str; 7] = [
-    "memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "devices",
+const V1_CONTROLLERS: [&str; 8] = [
+    "memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "devices", "blkio",
 ];
 
 /// Which cgroup layout the host has.
@@ -70,9 +71,11 @@ pub struct Stats {
     pub pids: u64,
 }
 
+/// A name is relative to berth's own cgroup, or (`--cgroup-parent /x`, as runc reads an absolute
+/// cgroupsPath) to the hierarchy's root; never with `..`.
 fn check_name(name: &str) -> Result<()> {
-    let p = Path::new(name);
-    if name.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
+    let p = Path::new(name.strip_prefix('/').unwrap_or(name));
+    if p.as_os_str().is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
         bail!("invalid cgroup name {name:?}: must be relative without '..'");
     }
     Ok(())
@@ -139,7 +142,10 @@ fn own_path_in(s: &str, controller: Option<&str>) -> Option<String> {
 }
 
 fn join_rel(base: &Path, own: &str, name: &str) -> PathBuf {
-    base.join(own.trim_start_matches('/')).join(name)
+    match name.strip_prefix('/') {
+        Some(abs) => base.join(abs),
+        None => base.join(own.trim_start_matches('/')).join(name),
+    }
 }
 
 /// Directories that make up the container's cgroup: one per mounted v1 controller (deduplicated for
@@ -208,6 +214,10 @@ pub(crate) fn create(name: &str, res: Option<&LinuxResources>, rootless: bool) -
     for (ctrl, dir) in dirs(name)? {
         if rootless && version == Version::V1 && ctrl == "unified" {
             // The hybrid cgroup2 root is not delegated to users, and it would carry no limit anyway.
+            continue;
+        }
+        // The v1 blkio directory is made only for `--blkio-weight` (no cost on the usual path).
+        if ctrl == "blkio" && res.is_none_or(|r| blkio_weight(r).is_none() && !throttled(r)) {
             continue;
         }
         // On a hybrid host the cgroup2 directory is an addition: when the v1 devices controller already
@@ -311,7 +321,7 @@ fn make_dir(dir: &Path, ctrl: &str, version: Version) -> Result<()> {
             let avail = read(parent, "cgroup.controllers").unwrap_or_default();
             let want: Vec<String> = avail
                 .split_whitespace()
-                .filter(|c| ["memory", "cpu", "cpuset", "pids"].contains(c))
+                .filter(|c| ["memory", "cpu", "cpuset", "pids", "io"].contains(c))
                 .map(|c| format!("+{c}"))
                 .collect();
             if !want.is_empty() {
@@ -380,6 +390,20 @@ fn apply_v1(ctrl: &str, dir: &Path, res: &LinuxResources) -> Result<()> {
                 }
                 if let Some(mems) = c.mems() {
                     write(dir, "cpuset.mems", mems)?;
+                }
+            }
+        }
+        "blkio" => {
+            if let Some(w) = blkio_weight(res) {
+                write_weight(dir, &["blkio.weight", "blkio.bfq.weight"], w)?;
+            }
+            for (file, list) in throttles(res) {
+                for (maj, min, rate) in list {
+                    write(
+                        dir,
+                        &format!("blkio.throttle.{file}_device"),
+                        &format!("{maj}:{min} {rate}"),
+                    )?;
                 }
             }
         }
@@ -470,7 +494,90 @@ fn apply_v2(dir: &Path, res: &LinuxResources) -> Result<()> {
     if let Some(p) = res.pids() {
         write_v2(dir, "pids.max", &max_or(p.limit()))?;
     }
+    // v2: one io.max line per device ("MAJ:MIN rbps=N wbps=N riops=N wiops=N").
+    let mut io_max: BTreeMap<(i64, i64), Vec<String>> = BTreeMap::new();
+    for (stem, list) in throttles(res) {
+        let key = match stem {
+            "read_bps" => "rbps",
+            "write_bps" => "wbps",
+            "read_iops" => "riops",
+            _ => "wiops",
+        };
+        for (maj, min, rate) in list {
+            io_max
+                .entry((maj, min))
+                .or_default()
+                .push(format!("{key}={rate}"));
+        }
+    }
+    for ((maj, min), limits) in io_max {
+        write_v2(dir, "io.max", &format!("{maj}:{min} {}", limits.join(" ")))?;
+    }
+    if let Some(w) = blkio_weight(res) {
+        // v2's io.weight is 1 to 10000 (runc's conversion of blkio's 10 to 1000).
+        let v2 = 1 + (u32::from(w).clamp(10, 1000) - 10) * 9999 / 990;
+        write_weight(dir, &["io.bfq.weight", "io.weight"], v2 as u16)?;
+    }
     Ok(())
+}
+
+/// A device throttle: (major, minor, rate).
+type Throttle = (i64, i64, u64);
+
+/// The device throttles as (v1 file stem, throttles).
+fn throttles(res: &LinuxResources) -> Vec<(&'static str, Vec<Throttle>)> {
+    let Some(b) = res.block_io() else {
+        return Vec::new();
+    };
+    let rate = |l: &Option<Vec<oci_spec::runtime::LinuxThrottleDevice>>| -> Vec<Throttle> {
+        l.iter()
+            .flatten()
+            .map(|t| (t.major(), t.minor(), t.rate()))
+            .collect()
+    };
+    vec![
+        ("read_bps", rate(b.throttle_read_bps_device())),
+        ("write_bps", rate(b.throttle_write_bps_device())),
+        ("read_iops", rate(b.throttle_read_iops_device())),
+        ("write_iops", rate(b.throttle_write_iops_device())),
+    ]
+}
+
+fn throttled(res: &LinuxResources) -> bool {
+    throttles(res).iter().any(|(_, l)| !l.is_empty())
+}
+
+fn blkio_weight(res: &LinuxResources) -> Option<u16> {
+    res.block_io().as_ref()?.weight().filter(|w| *w > 0)
+}
+
+/// The first of `files` the kernel has (the I/O scheduler decides which); none: the weight cannot apply
+/// (the engine warns at create, as docker does, `blkio_weight_supported`).
+fn write_weight(dir: &Path, files: &[&str], w: u16) -> Result<()> {
+    match files.iter().find(|f| dir.join(f).exists()) {
+        Some(f) => write(dir, f, &w.to_string()),
+        None => Ok(()),
+    }
+}
+
+/// Whether this host can apply `--blkio-weight` (docker's sysinfo check: a weight file in the blkio
+/// hierarchy, or io.weight in cgroup v2).
+pub fn blkio_weight_supported() -> bool {
+    match version() {
+        Version::V1 => v1_mounts()
+            .iter()
+            .find(|(_, cs)| cs.iter().any(|c| c == "blkio"))
+            .is_some_and(|(mp, _)| {
+                mp.join("blkio.weight").exists() || mp.join("blkio.bfq.weight").exists()
+            }),
+        Version::V2 => read(Path::new("/sys/fs/cgroup"), "cgroup.controllers")
+            .is_some_and(|c| c.split_whitespace().any(|x| x == "io")),
+    }
+}
+
+/// Whether the cgroup version is 2 (memory swappiness and the OOM killer switch are v1 only).
+pub fn is_v2() -> bool {
+    version() == Version::V2
 }
 
 fn max_or(v: i64) -> String {
@@ -771,6 +878,9 @@ pub fn update(name: &str, res: &LinuxResources) -> Result<()> {
                 if !swap_first && let Some(s) = swap {
                     write(&dir, "memory.memsw.limit_in_bytes", &s.to_string())?;
                 }
+                // The soft limit (`--memory-reservation`); -1 takes it away.
+                let soft = m.reservation().map_or(-1, |r| r);
+                write(&dir, "memory.soft_limit_in_bytes", &soft.to_string())?;
             }
             Version::V1 if ctrl != "devices" => apply_v1(&ctrl, &dir, res)?,
             Version::V1 => {}
@@ -786,7 +896,9 @@ mod tests {
     #[test]
     fn cgroup_names_cannot_climb_out() {
         crate::testing::assert_err(check_name("../x"), "invalid cgroup name \"../x\"");
-        crate::testing::assert_err(check_name("/abs"), "invalid cgroup name \"/abs\"");
+        crate::testing::assert_err(check_name("/a/../b"), "invalid cgroup name \"/a/../b\"");
+        crate::testing::assert_err(check_name("/"), "invalid cgroup name \"/\"");
+        assert!(check_name("/abs/x").is_ok());
         crate::testing::assert_err(check_name(""), "invalid cgroup name \"\"");
         assert!(check_name("berth/abc").is_ok());
     }

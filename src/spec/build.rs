@@ -116,6 +116,10 @@ fn mounts(opts: &ContainerConfig, host: &HostContext) -> Vec<Value> {
             "options": ["rbind", "rprivate", "nosuid", "nodev", "noexec"]}));
     }
     for m in &host.mounts {
+        if let Some(d) = &m.device_mount {
+            mounts.push(device_mount(m, d));
+            continue;
+        }
         let mut o: Vec<String> = Vec::new();
         let ty = match m.kind {
             MountKind::Tmpfs => {
@@ -134,6 +138,28 @@ fn mounts(opts: &ContainerConfig, host: &HostContext) -> Vec<Value> {
         );
     }
     mounts
+}
+
+/// A volume created with `volume create -o`: the local driver's mount of its device at the target
+/// (`type=none,o=bind` binds the device path).
+fn device_mount(m: &crate::types::ResolvedMount, d: &crate::types::DeviceMount) -> Value {
+    let bind = d.options.iter().any(|o| o == "bind" || o == "rbind");
+    let mut o: Vec<String> = if bind {
+        vec!["rbind".into(), "rprivate".into()]
+    } else {
+        Vec::new()
+    };
+    o.extend(
+        d.options
+            .iter()
+            .filter(|x| !matches!(x.as_str(), "bind" | "rbind"))
+            .cloned(),
+    );
+    if m.readonly {
+        o.push("ro".into());
+    }
+    let ty = if bind { "bind" } else { d.fs_type.as_str() };
+    json!({"destination": m.destination, "type": ty, "source": d.device, "options": o})
 }
 
 /// `linux.namespaces`; `--ipc none|host` also change /dev/shm in `mounts`.
@@ -186,7 +212,7 @@ fn linux(
     let mut linux = json!({
         "namespaces": namespaces,
         "cgroupsPath": host.cgroups_path,
-        "resources": resources(opts),
+        "resources": resources(opts)?,
         "maskedPaths": if opts.privileged { Vec::new() } else { MASKED_PATHS.to_vec() },
         "readonlyPaths": if opts.privileged { Vec::new() } else { READONLY_PATHS.to_vec() },
     });

@@ -8,6 +8,7 @@
 //! Invariant: the spec says everything the runtime does; nothing of the caller's environment leaks in.
 
 mod build;
+pub mod devices;
 pub mod restart;
 pub mod seccomp;
 pub mod user;
@@ -348,10 +349,10 @@ pub fn default_hostname(id: &str) -> String {
 
 /// The spec's `linux.resources` for `opts` (what `update` writes to a container's spec and cgroup).
 pub fn linux_resources(opts: &ContainerConfig) -> Result<oci_spec::runtime::LinuxResources> {
-    serde_json::from_value(resources(opts)).context("building the container's resources")
+    serde_json::from_value(resources(opts)?).context("building the container's resources")
 }
 
-fn resources(opts: &ContainerConfig) -> Value {
+fn resources(opts: &ContainerConfig) -> Result<Value> {
     // docker's default device rules: deny all, allow mknod of anything, rwm on the standard nodes
     // (moby `daemon/pkg/oci/defaults.go` DefaultLinuxSpec; docs/security.md 1H H6).
     let mut devices = vec![json!({"allow": false, "access": "rwm"})];
@@ -367,17 +368,47 @@ fn resources(opts: &ContainerConfig) -> Value {
         }
         devices.push(json!({"allow": true, "type": "c", "major": 136, "access": "rwm"}));
     }
+    // `--device-cgroup-rule` after docker's defaults, then the `--device` nodes (spec/devices.rs).
+    if !opts.privileged {
+        devices.extend(devices::cgroup_rules(opts)?);
+    }
     let mut r = json!({"devices": devices});
-    if let Some(m) = opts.resources.memory {
-        r["memory"] = json!({"limit": m});
+    let res = &opts.resources;
+    let mut mem = serde_json::Map::new();
+    if let Some(m) = res.memory {
+        mem.insert("limit".into(), json!(m));
         // docker: --memory without --memory-swap gives swap = 2x memory; -1 is unlimited.
-        let swap = opts.resources.memory_swap.unwrap_or(m * 2);
-        r["memory"]["swap"] = json!(swap);
+        let swap = res.memory_swap.unwrap_or(m * 2);
+        mem.insert("swap".into(), json!(swap));
+    }
+    if let Some(v) = res.memory_reservation {
+        mem.insert("reservation".into(), json!(v));
+    }
+    if let Some(v) = res.memory_swappiness {
+        mem.insert("swappiness".into(), json!(v));
+    }
+    if res.oom_kill_disable == Some(true) {
+        mem.insert("disableOOMKiller".into(), json!(true));
+    }
+    if !mem.is_empty() {
+        r["memory"] = Value::Object(mem);
     }
     let mut cpu = serde_json::Map::new();
-    if let Some(n) = opts.resources.nano_cpus {
+    if let Some(n) = res.nano_cpus {
         cpu.insert("period".into(), json!(100_000u64));
         cpu.insert("quota".into(), json!(n / 10_000));
+    }
+    if let Some(p) = res.cpu_period.filter(|p| *p > 0) {
+        cpu.insert("period".into(), json!(p));
+    }
+    if let Some(q) = res.cpu_quota.filter(|q| *q > 0) {
+        cpu.insert("quota".into(), json!(q));
+    }
+    if let Some(m) = &res.cpuset_mems {
+        cpu.insert("mems".into(), json!(m));
+    }
+    if let Some(w) = res.blkio_weight.filter(|w| *w > 0) {
+        r["blockIO"] = json!({"weight": w});
     }
     if let Some(s) = opts.resources.cpu_shares {
         cpu.insert("shares".into(), json!(s));
@@ -391,7 +422,7 @@ fn resources(opts: &ContainerConfig) -> Value {
     if let Some(p) = opts.resources.pids_limit.filter(|p| *p > 0) {
         r["pids"] = json!({"limit": p});
     }
-    r
+    Ok(r)
 }
 
 #[cfg(test)]

@@ -128,6 +128,21 @@ pub struct ContainerConfig {
     /// `--oom-score-adj`, -1000 to 1000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oom_score_adj: Option<i32>,
+    /// `--log-driver`, `--log-opt`.
+    #[serde(default, skip_serializing_if = "LogSettings::is_default")]
+    pub log: LogSettings,
+    /// `--cgroup-parent`: the cgroup the container's goes beneath instead of `berth` (monitor::cgroup_name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cgroup_parent: Option<String>,
+    /// `--volumes-from C[:ro|rw]` as written (their mounts are copied into `mounts` at create).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volumes_from: Vec<String>,
+    /// `--device`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<DeviceMapping>,
+    /// `--device-cgroup-rule 'c 1:3 rwm'`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub device_cgroup_rules: Vec<String>,
     /// `--health-*` and `--no-healthcheck` (docker's `Config.Healthcheck` as the CLI sends it: fields
     /// left 0 or empty inherit the image's HEALTHCHECK, `state::health::merged_healthcheck`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,6 +198,101 @@ pub struct Resources {
     pub cpuset_cpus: Option<String>,
     /// 0 or -1 for unlimited.
     pub pids_limit: Option<i64>,
+    /// `--memory-reservation`: the soft limit (v1 memory.soft_limit_in_bytes, v2 memory.low).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_reservation: Option<i64>,
+    /// `--memory-swappiness` 0 to 100 (v1 only; -1 is the host's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_swappiness: Option<i64>,
+    /// `--cpu-period` in microseconds (CFS period).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_period: Option<i64>,
+    /// `--cpu-quota` in microseconds per period (-1 or 0: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_quota: Option<i64>,
+    /// `--cpuset-mems`: the NUMA nodes the container may allocate on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpuset_mems: Option<String>,
+    /// `--blkio-weight` 10 to 1000 (0: unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blkio_weight: Option<u16>,
+    /// `--oom-kill-disable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oom_kill_disable: Option<bool>,
+    /// `--device-read-bps`, `--device-write-bps`, `--device-read-iops`, `--device-write-iops`.
+    #[serde(default, skip_serializing_if = "Throttles::is_empty")]
+    pub throttles: Throttles,
+}
+
+/// The block I/O throttles of `run`/`create` (docker's HostConfig.BlkioDevice*), per device path.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Throttles {
+    #[serde(default)]
+    pub read_bps: Vec<ThrottleDevice>,
+    #[serde(default)]
+    pub write_bps: Vec<ThrottleDevice>,
+    #[serde(default)]
+    pub read_iops: Vec<ThrottleDevice>,
+    #[serde(default)]
+    pub write_iops: Vec<ThrottleDevice>,
+}
+
+impl Throttles {
+    pub fn is_empty(&self) -> bool {
+        *self == Throttles::default()
+    }
+}
+
+/// One throttle: a device's path and its rate (bytes or operations per second).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThrottleDevice {
+    pub path: String,
+    pub rate: u64,
+}
+
+/// `--log-driver` and `--log-opt` (docker's HostConfig.LogConfig). The monitor writes the json-file
+/// format for `json-file` and `local`, rotated per `max-size`/`max-file`; `none` writes nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogSettings {
+    /// `json-file`, `local` or `none`; empty is `json-file`.
+    #[serde(default)]
+    pub driver: String,
+    #[serde(default)]
+    pub opts: BTreeMap<String, String>,
+    /// `max-size` in bytes: the log is rotated before it would grow past it (None: never).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<u64>,
+    /// `max-file`: the log and its rotated files together (1: the log is truncated instead).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub max_file: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl LogSettings {
+    pub fn is_default(&self) -> bool {
+        *self == LogSettings::default()
+    }
+
+    /// The driver's name as docker shows it.
+    pub fn driver(&self) -> &str {
+        if self.driver.is_empty() {
+            "json-file"
+        } else {
+            &self.driver
+        }
+    }
+}
+
+/// `--device HOST[:CONTAINER][:PERMISSIONS]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceMapping {
+    pub path_on_host: String,
+    pub path_in_container: String,
+    /// Some of `r`, `w`, `m`.
+    pub permissions: String,
 }
 
 /// The parts of an image config the spec needs (OCI image config `config` object).
@@ -213,6 +323,20 @@ pub struct ResolvedMount {
     pub source: String,
     pub kind: MountKind,
     pub readonly: bool,
+    pub options: Vec<String>,
+    /// A volume of the local driver created with `-o type=.. -o device=.. -o o=..`: mounted from the
+    /// device at the container's start instead of bound from `source` (the volume's `_data`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_mount: Option<DeviceMount>,
+}
+
+/// `volume create -o`: what the local driver mounts (docker's `mount -t TYPE -o O DEVICE`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceMount {
+    /// `tmpfs`, `nfs`, `ext4`, ..., or `none` with `o=bind`.
+    pub fs_type: String,
+    pub device: String,
+    /// `o`, split at commas.
     pub options: Vec<String>,
 }
 

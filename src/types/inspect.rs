@@ -137,6 +137,41 @@ pub struct HostConfig {
     /// `--sysctl`: absent without any (docker's omitempty).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sysctls: Option<BTreeMap<String, String>>,
+    pub memory_reservation: i64,
+    /// null unless `--memory-swappiness` was given.
+    pub memory_swappiness: Option<i64>,
+    pub cpu_period: i64,
+    pub cpu_quota: i64,
+    pub cpuset_mems: String,
+    pub blkio_weight: u16,
+    pub oom_kill_disable: bool,
+    pub devices: Vec<DeviceJson>,
+    /// `--device-cgroup-rule`; null without any.
+    pub device_cgroup_rules: Option<Vec<String>>,
+    /// `--device-read-bps` and the other throttles; null without any.
+    pub blkio_device_read_bps: Option<Vec<ThrottleJson>>,
+    pub blkio_device_write_bps: Option<Vec<ThrottleJson>>,
+    #[serde(rename = "BlkioDeviceReadIOps")]
+    pub blkio_device_read_iops: Option<Vec<ThrottleJson>>,
+    #[serde(rename = "BlkioDeviceWriteIOps")]
+    pub blkio_device_write_iops: Option<Vec<ThrottleJson>>,
+}
+
+/// docker's `ThrottleDevice`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ThrottleJson {
+    pub path: String,
+    pub rate: u64,
+}
+
+/// docker's `DeviceMapping` (`HostConfig.Devices[]`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeviceJson {
+    pub path_on_host: String,
+    pub path_in_container: String,
+    pub cgroup_permissions: String,
 }
 
 /// One host binding of a published port (docker's `PortBinding`): "" for any address or a port the

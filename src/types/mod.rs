@@ -14,8 +14,9 @@ pub mod restart;
 pub mod storage;
 
 pub use container::{
-    ContainerConfig, ContainerRecord, ImageConfig, MountKind, MountRequest, Namespaces, NsMode,
-    RECORD_VERSION, ResolvedMount, Resources, SeccompChoice, Ulimit,
+    ContainerConfig, ContainerRecord, DeviceMapping, DeviceMount, ImageConfig, LogSettings,
+    MountKind, MountRequest, Namespaces, NsMode, RECORD_VERSION, ResolvedMount, Resources,
+    SeccompChoice, ThrottleDevice, Throttles, Ulimit,
 };
 pub use health::{Health, HealthConfig, HealthLogEntry};
 pub use net::{DnsOptions, HostTarget, NetOptions, PortMapping, Proto};

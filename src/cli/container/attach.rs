@@ -92,14 +92,83 @@ fn winsize_frame() -> Option<Vec<u8>> {
     Some(attach::encode(attach::RESIZE, &d))
 }
 
-/// Stream until the container exits; return its exit code.
-pub fn stream(
+/// What a client attaches to: `run -a` names the output streams, `--detach-keys` the key sequence
+/// that leaves a `-t` container running.
+pub struct StreamOptions {
+    pub stdout: bool,
+    pub stderr: bool,
+    pub detach_keys: Vec<u8>,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        StreamOptions {
+            stdout: true,
+            stderr: true,
+            // docker's default: ctrl-p,ctrl-q.
+            detach_keys: vec![0x10, 0x11],
+        }
+    }
+}
+
+/// `--detach-keys` in docker's format (moby `term.ToBytes`): comma-separated single characters or
+/// `ctrl-<a-z@[\\]^_>`; empty is docker's default.
+pub fn parse_detach_keys(keys: &str) -> Result<Vec<u8>> {
+    if keys.is_empty() {
+        return Ok(StreamOptions::default().detach_keys);
+    }
+    let mut out = Vec::new();
+    for k in keys.split(',') {
+        if k.len() == 1 {
+            out.push(k.as_bytes()[0]);
+            continue;
+        }
+        let lower = k.to_ascii_lowercase();
+        let code = lower
+            .strip_prefix("ctrl-")
+            .and_then(|c| match c.as_bytes() {
+                [c @ b'a'..=b'z'] => Some(c - b'a' + 1),
+                [b'@'] => Some(0),
+                [c @ (b'[' | b'\\' | b']' | b'^' | b'_')] => Some(c - b'[' + 0x1b),
+                _ => None,
+            });
+        match code {
+            Some(c) => out.push(c),
+            None => anyhow::bail!("Unknown character: '{k}'"),
+        }
+    }
+    Ok(out)
+}
+
+/// Where the detach sequence `keys` completes in `data` (the index its first byte has in this chunk,
+/// 0 when it began in an earlier one); `matched` carries a partial match across chunks.
+fn find_detach(keys: &[u8], matched: &mut usize, data: &[u8]) -> Option<usize> {
+    if keys.is_empty() {
+        return None;
+    }
+    for (i, b) in data.iter().enumerate() {
+        if *b == keys[*matched] {
+            *matched += 1;
+        } else {
+            *matched = usize::from(*b == keys[0]);
+        }
+        if *matched == keys.len() {
+            *matched = 0;
+            return Some((i + 1).saturating_sub(keys.len()));
+        }
+    }
+    None
+}
+
+/// Stream until the container exits, showing the streams `o` names; return its exit code.
+pub fn stream_with(
     p: &crate::engine::Context,
     id: &str,
     mut conn: UnixStream,
     tty: bool,
     interactive: bool,
     sig_proxy: bool,
+    o: &StreamOptions,
 ) -> Result<i32> {
     let (sig_r, sig_w) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC | nix::fcntl::OFlag::O_NONBLOCK)?;
@@ -121,7 +190,7 @@ pub fn stream(
         }
     }
     let mut stdin_open = interactive;
-    let mut detach_state = false;
+    let mut matched = 0usize;
     let mut dec = Decoder::default();
     let mut buf = vec![0u8; 32 * 1024];
     let mut sig_file = std::fs::File::from(sig_r);
@@ -175,24 +244,15 @@ pub fn stream(
                 }
             } else {
                 let data = &buf[..k as usize];
-                // docker's detach keys with a tty: ctrl-p ctrl-q leaves the container running.
-                if tty {
-                    let mut cut = None;
-                    for (i, b) in data.iter().enumerate() {
-                        if detach_state && *b == 0x11 {
-                            cut = Some(i);
-                            break;
-                        }
-                        detach_state = *b == 0x10;
+                // docker's detach keys with a tty (ctrl-p ctrl-q unless --detach-keys): the client
+                // leaves, the container runs on.
+                if tty && let Some(start) = find_detach(&o.detach_keys, &mut matched, data) {
+                    if start > 0 {
+                        let _ = conn.write_all(&attach::encode(attach::STDIN, &data[..start]));
                     }
-                    if let Some(i) = cut {
-                        if i > 1 {
-                            let _ = conn.write_all(&attach::encode(attach::STDIN, &data[..i - 1]));
-                        }
-                        drop(_raw);
-                        let _ = writeln!(std::io::stderr(), "\r\nread escape sequence");
-                        return Ok(0);
-                    }
+                    drop(_raw);
+                    let _ = writeln!(std::io::stderr(), "\r\nread escape sequence");
+                    return Ok(0);
                 }
                 let _ = conn.write_all(&attach::encode(attach::STDIN, data));
             }
@@ -207,11 +267,11 @@ pub fn stream(
             dec.feed(&buf[..k]);
             while let Some((kind, data)) = dec.next_frame()? {
                 match kind {
-                    attach::STDOUT => {
+                    attach::STDOUT if o.stdout => {
                         out.write_all(&data)?;
                         out.flush()?;
                     }
-                    attach::STDERR => {
+                    attach::STDERR if o.stderr => {
                         err.write_all(&data)?;
                         err.flush()?;
                     }
@@ -222,5 +282,28 @@ pub fn stream(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detach_keys_parse_as_docker_and_match_across_reads() {
+        assert_eq!(parse_detach_keys("").unwrap(), vec![0x10, 0x11]);
+        assert_eq!(
+            parse_detach_keys("ctrl-a,x,ctrl-\\").unwrap(),
+            vec![1, b'x', 0x1c]
+        );
+        crate::testing::assert_err(parse_detach_keys("ctrl-1"), "Unknown character: 'ctrl-1'");
+        let keys = parse_detach_keys("ctrl-x,y").unwrap();
+        let mut m = 0;
+        assert_eq!(find_detach(&keys, &mut m, b"ab\x18"), None);
+        assert_eq!(find_detach(&keys, &mut m, b"y"), Some(0));
+        let mut m = 0;
+        assert_eq!(find_detach(&keys, &mut m, b"ls\x18\x18y"), Some(3));
+        let mut m = 0;
+        assert_eq!(find_detach(&keys, &mut m, b"\x18zy"), None);
     }
 }

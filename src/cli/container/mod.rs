@@ -145,6 +145,9 @@ pub enum Verb {
               default_value = "true", default_missing_value = "true", value_parser = super::go_bool)]
         sig_proxy: bool,
         container: String,
+        /// Override the key sequence for detaching a container
+        #[arg(long = "detach-keys")]
+        detach_keys: Option<String>,
     },
     /// Copy files/folders between a container and the local filesystem
     ///
@@ -362,10 +365,15 @@ fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
             no_stdin,
             sig_proxy,
             container,
+            detach_keys,
         } => {
+            let o = attach::StreamOptions {
+                detach_keys: attach::parse_detach_keys(detach_keys.as_deref().unwrap_or(""))?,
+                ..Default::default()
+            };
             let a = ctr::attach(&p, &container)?;
             let stdin = a.interactive && !no_stdin;
-            attach::stream(&p, &a.id, a.conn, a.tty, stdin, sig_proxy)
+            attach::stream_with(&p, &a.id, a.conn, a.tty, stdin, sig_proxy, &o)
         }
         Verb::Cp {
             archive,

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     #[command(flatten)]
-    pub resources: super::ResourceFlags,
+    pub resources: Box<super::ResourceFlags>,
     /// Restart policy to apply when a container exits
     #[arg(long)]
     pub restart: Option<String>,
@@ -100,6 +100,7 @@ pub fn update(p: &crate::engine::Context, a: &UpdateArgs) -> Result<i32> {
             cpu_shares: a.resources.cpu_shares,
             cpuset_cpus: a.resources.cpuset_cpus.clone(),
             pids_limit: a.resources.pids_limit,
+            ..super::parse::resource_extras(&a.resources)?
         },
         restart: a.restart.as_deref().map(RestartPolicy::parse).transpose()?,
     };

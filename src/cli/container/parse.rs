@@ -5,7 +5,10 @@
 use super::run::CreateFlags;
 use crate::cli::human;
 use crate::engine::container as ctr;
-use crate::types::{HealthConfig, MountKind, MountRequest, Namespaces, NsMode};
+use crate::types::{
+    DeviceMapping, HealthConfig, LogSettings, MountKind, MountRequest, Namespaces, NsMode,
+    Resources,
+};
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
 
@@ -65,14 +68,17 @@ pub(super) fn parse_volume(v: &str) -> Result<MountRequest> {
             "invalid volume specification: '{v}': invalid mount config: mount path must be absolute"
         );
     }
-    let kind = if src.starts_with('/') {
-        MountKind::Bind
+    // docker/cli (>= 23): a source starting with `.` is a host path relative to the caller's directory.
+    let (kind, src) = if src.starts_with('/') {
+        (MountKind::Bind, src.to_string())
+    } else if is_relative_host_path(src) {
+        (MountKind::Bind, absolute_host_path(src)?)
     } else {
-        MountKind::Volume
+        (MountKind::Volume, src.to_string())
     };
     Ok(MountRequest {
         kind,
-        source: src.to_string(),
+        source: src,
         target: dst.to_string(),
         readonly,
         options: options.into_iter().filter(|o| o != "nocopy").collect(),
@@ -97,6 +103,7 @@ pub(super) fn parse_mount(s: &str) -> Result<MountRequest> {
                     ),
                 }
             }
+            "source" | "src" if is_relative_host_path(v) => src = absolute_host_path(v)?,
             "source" | "src" => src = v.to_string(),
             "target" | "destination" | "dst" => dst = v.to_string(),
             "readonly" | "ro" => ro = v.is_empty() || crate::cli::go_bool(v).unwrap_or(false),
@@ -111,6 +118,9 @@ pub(super) fn parse_mount(s: &str) -> Result<MountRequest> {
     if dst.is_empty() {
         bail!("invalid argument \"{s}\" for \"--mount\" flag: target is required");
     }
+    if kind == MountKind::Bind && src.is_empty() {
+        bail!("invalid mount config for type \"bind\": field Source must not be empty");
+    }
     if kind == MountKind::Bind && !std::path::Path::new(&src).exists() {
         bail!("invalid mount config for type \"bind\": bind source path does not exist: {src}");
     }
@@ -121,6 +131,28 @@ pub(super) fn parse_mount(s: &str) -> Result<MountRequest> {
         readonly: ro,
         options,
     })
+}
+
+/// `.`, `..`, `./x`, `../x`: a host path relative to the current directory (docker/cli's `-v` and
+/// `--mount` sources).
+fn is_relative_host_path(s: &str) -> bool {
+    s == "." || s == ".." || s.starts_with("./") || s.starts_with("../")
+}
+
+/// `src` against the current directory, cleaned of `.` and `..` as Go's `filepath.Abs` does.
+fn absolute_host_path(src: &str) -> Result<String> {
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let mut out = PathBuf::from("/");
+    for c in cwd.join(src).components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::Normal(n) => out.push(n),
+            _ => {}
+        }
+    }
+    Ok(out.to_string_lossy().into_owned())
 }
 
 /// `--tmpfs /path[:opts]`.
@@ -198,6 +230,17 @@ pub(super) fn check_unsupported(flags: &CreateFlags) -> Result<()> {
     }
     if let Some(pl) = &flags.platform {
         ctr::check_run_platform(pl)?;
+    }
+    // docker/cli `validateAttach`.
+    for s in &flags.attach {
+        if !["stdin", "stdout", "stderr"].contains(&s.to_ascii_lowercase().as_str()) {
+            bail!(
+                "invalid argument \"{s}\" for \"-a, --attach\" flag: valid streams are STDIN, STDOUT and STDERR"
+            );
+        }
+    }
+    if let Some(k) = &flags.detach_keys {
+        super::attach::parse_detach_keys(k)?;
     }
     Ok(())
 }
@@ -283,6 +326,207 @@ pub(super) fn parse_sysctls(
         }
     }
     Ok(crate::cli::parse_key_values(items))
+}
+
+/// The resource flags beyond docker's first six (shared with `update`): `--memory-reservation`,
+/// `--cpu-period`, `--cpu-quota`, `--cpuset-mems`, `--blkio-weight`; `--kernel-memory` is accepted with
+/// docker's deprecation warning and ignored, as docker >= 23 does (the kernel dropped kmem limits).
+pub(crate) fn resource_extras(r: &super::run::ResourceFlags) -> Result<Resources> {
+    if r.kernel_memory.is_some() {
+        eprintln!(
+            "WARNING: Specifying a kernel memory limit is deprecated and will be removed in a future release."
+        );
+    }
+    Ok(Resources {
+        memory_reservation: r
+            .memory_reservation
+            .as_deref()
+            .map(human::parse_bytes)
+            .transpose()?
+            .map(|m| m as i64),
+        cpu_period: r.cpu_period,
+        cpu_quota: r.cpu_quota,
+        cpuset_mems: r.cpuset_mems.clone(),
+        blkio_weight: r.blkio_weight,
+        ..Default::default()
+    })
+}
+
+/// [`resource_extras`] plus the flags only `run`/`create` have (`--memory-swappiness`,
+/// `--oom-kill-disable`), with docker/cli's range check of the swappiness.
+pub(super) fn more_resources(flags: &CreateFlags) -> Result<Resources> {
+    let mut r = resource_extras(&flags.resources)?;
+    // docker/cli's default -1 means "the host's": not recorded.
+    match flags.memory_swappiness {
+        None | Some(-1) => {}
+        Some(s) if (0..=100).contains(&s) => r.memory_swappiness = Some(s),
+        Some(s) => bail!("Invalid value: {s}, valid memory swappiness range is 0-100"),
+    }
+    r.oom_kill_disable = flags.oom_kill_disable.then_some(true);
+    let list = |items: &[String], bytes: bool| -> Result<Vec<crate::types::ThrottleDevice>> {
+        items.iter().map(|v| parse_throttle(v, bytes)).collect()
+    };
+    r.throttles = crate::types::Throttles {
+        read_bps: list(&flags.device_read_bps, true)?,
+        write_bps: list(&flags.device_write_bps, true)?,
+        read_iops: list(&flags.device_read_iops, false)?,
+        write_iops: list(&flags.device_write_iops, false)?,
+    };
+    Ok(r)
+}
+
+/// `PATH:RATE` of the throttle flags (docker/cli `ValidateThrottleBpsDevice` and `...IOpsDevice`):
+/// a size with an optional unit for the bps ones, a plain number for the iops ones.
+fn parse_throttle(v: &str, bytes: bool) -> Result<crate::types::ThrottleDevice> {
+    let Some((path, rate)) = v.split_once(':') else {
+        bail!("bad format: {v}");
+    };
+    if !path.starts_with("/dev/") {
+        bail!("bad format for device path: {v}");
+    }
+    let rate = if bytes {
+        human::parse_bytes(rate).ok()
+    } else {
+        rate.parse::<u64>().ok()
+    };
+    let Some(rate) = rate else {
+        let unit = if bytes {
+            "<number>[<unit>]. Number must be a positive integer. Unit is optional and can be kb, mb, or gb"
+        } else {
+            "<number>. Number must be a positive integer"
+        };
+        bail!("invalid rate for device: {v}. The correct format is <device-path>:{unit}");
+    };
+    Ok(crate::types::ThrottleDevice {
+        path: path.to_string(),
+        rate,
+    })
+}
+
+/// `--log-driver` and `--log-opt` with docker's checks (docker/cli `parseLoggingOpts`, the json-file and
+/// local drivers' `ValidateLogOpt`). berth has the drivers that keep the log on disk for `logs`, and none.
+pub(super) fn parse_log(flags: &CreateFlags) -> Result<LogSettings> {
+    let driver = flags.log_driver.clone().unwrap_or_default();
+    let allowed: &[&str] = match driver.as_str() {
+        "" | "json-file" => &[
+            "max-file",
+            "max-size",
+            "compress",
+            "labels",
+            "labels-regex",
+            "env",
+            "env-regex",
+            "tag",
+        ],
+        "local" => &["max-file", "max-size", "compress"],
+        "none" => &[],
+        d => bail!("logger: no log driver named '{d}' is registered"),
+    };
+    if driver == "none" && !flags.log_opt.is_empty() {
+        bail!("invalid logging opts for driver none");
+    }
+    let opts = crate::cli::parse_key_values(&flags.log_opt);
+    let shown = if driver.is_empty() {
+        "json-file"
+    } else {
+        &driver
+    };
+    for (k, v) in &opts {
+        if !allowed.contains(&k.as_str()) {
+            bail!("unknown log opt '{k}' for {shown} log driver");
+        }
+        match k.as_str() {
+            "max-size" if human::parse_bytes(v).map_or(true, |b| b == 0) => {
+                bail!("max-size must be a positive number")
+            }
+            "max-file" => match v.parse::<i64>() {
+                Ok(n) if n >= 1 => {}
+                Ok(_) => bail!("max-file cannot be less than 1"),
+                Err(_) => bail!("strconv.Atoi: parsing {v:?}: invalid syntax"),
+            },
+            // Rotated files stay plain json-file logs: berth never gzips them.
+            "compress" if crate::cli::go_bool(v).unwrap_or(true) => bail!(
+                "compress={v} is not supported: berth keeps rotated logs uncompressed (use compress=false)"
+            ),
+            _ => {}
+        }
+    }
+    let mut log = LogSettings {
+        driver: driver.clone(),
+        opts,
+        ..Default::default()
+    };
+    // The local driver rotates by default (docker's 20 MB x 5 files).
+    let (size, files) = if driver == "local" {
+        (Some(20 << 20), 5)
+    } else {
+        (None, 1)
+    };
+    log.max_size = match log.opts.get("max-size") {
+        Some(v) => Some(human::parse_bytes(v)?),
+        None => size,
+    };
+    log.max_file = match log.opts.get("max-file") {
+        Some(v) => v.parse().unwrap_or(1),
+        None => files,
+    };
+    if log.max_size.is_none() {
+        log.max_file = 0;
+    }
+    Ok(log)
+}
+
+/// `--device HOST[:CONTAINER][:PERMISSIONS]` (docker/cli `parseDevice`): a second field made only of
+/// `r`, `w`, `m` is the permissions.
+pub(super) fn parse_device(d: &str) -> Result<DeviceMapping> {
+    let valid_mode = |m: &str| {
+        !m.is_empty()
+            && m.len() <= 3
+            && m.chars().all(|c| matches!(c, 'r' | 'w' | 'm'))
+            && m.chars()
+                .all(|c| m.chars().filter(|x| *x == c).count() == 1)
+    };
+    let parts: Vec<&str> = d.split(':').collect();
+    let (src, mut dst, mut perms) = (parts[0], "", "rwm");
+    match parts.len() {
+        1 => {}
+        2 if valid_mode(parts[1]) => perms = parts[1],
+        2 => dst = parts[1],
+        3 => (dst, perms) = (parts[1], parts[2]),
+        _ => bail!("invalid device specification: {d}"),
+    }
+    if !valid_mode(perms) {
+        bail!("invalid device mode: {perms}");
+    }
+    let dst = if dst.is_empty() { src } else { dst };
+    for p in [src, dst] {
+        if !p.starts_with('/') {
+            bail!("{p} is not an absolute path");
+        }
+    }
+    Ok(DeviceMapping {
+        path_on_host: src.to_string(),
+        path_in_container: dst.to_string(),
+        permissions: perms.to_string(),
+    })
+}
+
+/// `--device-cgroup-rule 'TYPE MAJOR:MINOR PERMS'` (docker/cli `validateDeviceCgroupRule`).
+pub(super) fn parse_device_cgroup_rule(r: &str) -> Result<String> {
+    let bad = || anyhow::anyhow!("invalid device cgroup format '{r}'");
+    let f: Vec<&str> = r.split(' ').collect();
+    let [kind, nums, perms] = f.as_slice() else {
+        return Err(bad());
+    };
+    let num = |n: &str| n == "*" || (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    let ok = matches!(*kind, "a" | "b" | "c")
+        && nums.split_once(':').is_some_and(|(a, b)| num(a) && num(b))
+        && (1..=3).contains(&perms.len())
+        && perms.chars().all(|c| matches!(c, 'r' | 'w' | 'm'));
+    if !ok {
+        return Err(bad());
+    }
+    Ok(r.to_string())
 }
 
 /// `--health-*` and `--no-healthcheck` as docker/cli's `container/opts.go` turns them into the

@@ -66,7 +66,7 @@ pub struct CreateFlags {
     #[arg(long = "security-opt")]
     pub security_opt: Vec<String>,
     #[command(flatten)]
-    pub resources: ResourceFlags,
+    pub resources: Box<ResourceFlags>,
     /// Ulimit options
     #[arg(long)]
     pub ulimit: Vec<String>,
@@ -163,6 +163,50 @@ pub struct CreateFlags {
     /// Tune host's OOM preferences (-1000 to 1000)
     #[arg(long = "oom-score-adj", allow_hyphen_values = true)]
     pub oom_score_adj: Option<i32>,
+    /// Tune container memory swappiness (0 to 100)
+    #[arg(long = "memory-swappiness", allow_hyphen_values = true)]
+    pub memory_swappiness: Option<i64>,
+    /// Disable OOM Killer
+    #[arg(long = "oom-kill-disable", action = clap::ArgAction::Set, num_args = 0..=1,
+          require_equals = true, default_value = "false", default_missing_value = "true",
+          value_parser = crate::cli::go_bool)]
+    pub oom_kill_disable: bool,
+    /// Optional parent cgroup for the container
+    #[arg(long = "cgroup-parent")]
+    pub cgroup_parent: Option<String>,
+    /// Logging driver for the container (json-file, local, none)
+    #[arg(long = "log-driver")]
+    pub log_driver: Option<String>,
+    /// Log driver options (max-size, max-file)
+    #[arg(long = "log-opt")]
+    pub log_opt: Vec<String>,
+    /// Mount volumes from the specified container(s)
+    #[arg(long = "volumes-from")]
+    pub volumes_from: Vec<String>,
+    /// Add a host device to the container
+    #[arg(long)]
+    pub device: Vec<String>,
+    /// Add a rule to the cgroup allowed devices list
+    #[arg(long = "device-cgroup-rule")]
+    pub device_cgroup_rule: Vec<String>,
+    /// Attach to STDIN, STDOUT or STDERR
+    #[arg(short = 'a', long)]
+    pub attach: Vec<String>,
+    /// Override the key sequence for detaching a container
+    #[arg(long = "detach-keys")]
+    pub detach_keys: Option<String>,
+    /// Limit read rate (bytes per second) from a device
+    #[arg(long = "device-read-bps")]
+    pub device_read_bps: Vec<String>,
+    /// Limit write rate (bytes per second) to a device
+    #[arg(long = "device-write-bps")]
+    pub device_write_bps: Vec<String>,
+    /// Limit read rate (IO per second) from a device
+    #[arg(long = "device-read-iops")]
+    pub device_read_iops: Vec<String>,
+    /// Limit write rate (IO per second) to a device
+    #[arg(long = "device-write-iops")]
+    pub device_write_iops: Vec<String>,
     /// Command to run to check health
     #[arg(long = "health-cmd")]
     pub health_cmd: Option<String>,
@@ -217,6 +261,24 @@ pub struct ResourceFlags {
     /// Tune container pids limit (set -1 for unlimited)
     #[arg(long = "pids-limit", allow_hyphen_values = true)]
     pub pids_limit: Option<i64>,
+    /// Memory soft limit
+    #[arg(long = "memory-reservation")]
+    pub memory_reservation: Option<String>,
+    /// Limit CPU CFS (Completely Fair Scheduler) period
+    #[arg(long = "cpu-period")]
+    pub cpu_period: Option<i64>,
+    /// Limit CPU CFS (Completely Fair Scheduler) quota
+    #[arg(long = "cpu-quota", allow_hyphen_values = true)]
+    pub cpu_quota: Option<i64>,
+    /// MEMs in which to allow execution (0-3, 0,1)
+    #[arg(long = "cpuset-mems")]
+    pub cpuset_mems: Option<String>,
+    /// Block IO (relative weight), between 10 and 1000, or 0 to disable
+    #[arg(long = "blkio-weight")]
+    pub blkio_weight: Option<u16>,
+    /// Kernel memory limit (deprecated: accepted and ignored, as docker does)
+    #[arg(long = "kernel-memory")]
+    pub kernel_memory: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -251,6 +313,9 @@ pub struct StartArgs {
     pub interactive: bool,
     #[arg(required = true)]
     pub containers: Vec<String>,
+    /// Override the key sequence for detaching a container
+    #[arg(long = "detach-keys")]
+    pub detach_keys: Option<String>,
 }
 
 /// Turn the flags into typed run options (docker's `parse` in `container/opts.go`).
@@ -357,6 +422,7 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
             cpu_shares: flags.resources.cpu_shares,
             cpuset_cpus: flags.resources.cpuset_cpus.clone(),
             pids_limit: flags.resources.pids_limit,
+            ..more_resources(flags)?
         },
         ulimits,
         shm_size: flags
@@ -387,6 +453,19 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         sysctls: parse_sysctls(&flags.sysctl)?,
         group_add: flags.group_add.clone(),
         oom_score_adj: flags.oom_score_adj,
+        log: parse_log(flags)?,
+        cgroup_parent: flags.cgroup_parent.clone().filter(|c| !c.is_empty()),
+        volumes_from: flags.volumes_from.clone(),
+        devices: flags
+            .device
+            .iter()
+            .map(|d| parse_device(d))
+            .collect::<Result<_>>()?,
+        device_cgroup_rules: flags
+            .device_cgroup_rule
+            .iter()
+            .map(|r| parse_device_cgroup_rule(r))
+            .collect::<Result<_>>()?,
         healthcheck: parse_healthcheck(flags)?,
     };
     // docker/cli `container/opts.go`: a container removed on exit cannot be restarted.
@@ -402,6 +481,9 @@ pub(super) fn create_from_flags(
     id: Option<String>,
 ) -> Result<String> {
     let (image, mut opts) = run_options(flags)?;
+    for w in ctr::discard_unsupported(&mut opts) {
+        eprintln!("WARNING: {w}");
+    }
     // docker/cli `container/create.go` newCIDFile: an existing file is refused before anything is made.
     let cidfile = flags.cidfile.as_deref().map(CidFile::open).transpose()?;
     if let Some(pod) = &flags.pod {
@@ -561,6 +643,7 @@ pub(super) fn run_cmd(p: &crate::engine::Context, a: RunArgs) -> Result<i32> {
     // The monitor is started first and waits: its start-up overlaps the creation (issue 3). Not for a
     // pod's member, whose monitor may have to re-execute itself from a sealed copy once it has read the
     // container (engine::container::pod_member::monitor_needs_seal).
+    let streams = stream_options(&a).map_err(|e| as_125(&e))?;
     let id = crate::engine::container::new_id().map_err(|e| as_125(&e))?;
     // Forked from a thread of its own, so the fork's cost also overlaps the creation.
     let pre = a.flags.pod.is_none().then(|| {
@@ -581,8 +664,34 @@ pub(super) fn run_cmd(p: &crate::engine::Context, a: RunArgs) -> Result<i32> {
     }
     let started = start(true).map_err(|e| as_125(&e))?;
     let conn = started.attach.context("attaching to the container")?;
-    let code = attach::stream(p, &id, conn, a.flags.tty, a.flags.interactive, a.sig_proxy)?;
+    let code = attach::stream_with(
+        p,
+        &id,
+        conn,
+        a.flags.tty,
+        a.flags.interactive,
+        a.sig_proxy,
+        &streams,
+    )?;
     Ok(code)
+}
+
+/// `-a/--attach` (the output streams a foreground `run` shows; docker/cli `validateAttach`) and
+/// `--detach-keys`.
+fn stream_options(a: &RunArgs) -> Result<attach::StreamOptions> {
+    let mut o = attach::StreamOptions::default();
+    if !a.flags.attach.is_empty() {
+        if a.detach {
+            bail!("Conflicting options: -a and -d");
+        }
+        let has = |n: &str| a.flags.attach.iter().any(|s| s.eq_ignore_ascii_case(n));
+        o.stdout = has("stdout");
+        o.stderr = has("stderr");
+    }
+    if let Some(k) = &a.flags.detach_keys {
+        o.detach_keys = attach::parse_detach_keys(k)?;
+    }
+    Ok(o)
 }
 
 pub(super) fn start_cmd(p: &crate::engine::Context, a: &StartArgs) -> Result<i32> {
@@ -590,16 +699,21 @@ pub(super) fn start_cmd(p: &crate::engine::Context, a: &StartArgs) -> Result<i32
         if a.containers.len() > 1 {
             bail!("you cannot start and attach multiple containers at once");
         }
+        let o = attach::StreamOptions {
+            detach_keys: attach::parse_detach_keys(a.detach_keys.as_deref().unwrap_or(""))?,
+            ..Default::default()
+        };
         let s = ctr::start(p, &a.containers[0], true).map_err(|e| start_err(&e))?;
         let rec = ctr::get(p, &s.id)?.record;
         let conn = s.attach.context("attaching to the container")?;
-        return attach::stream(
+        return attach::stream_with(
             p,
             &s.id,
             conn,
             rec.config.tty,
             a.interactive && rec.config.interactive,
             true,
+            &o,
         );
     }
     for_each_arg(&a.containers, |c| {
@@ -616,176 +730,5 @@ fn start_err(e: &anyhow::Error) -> anyhow::Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cli::container::Verb;
-    use crate::types::{MountKind, NsMode};
-    use clap::Parser;
-
-    #[derive(Parser)]
-    struct T {
-        #[command(subcommand)]
-        v: Verb,
-    }
-
-    fn run_flags(args: &[&str]) -> CreateFlags {
-        let mut argv = vec!["t", "run"];
-        argv.extend_from_slice(args);
-        match T::try_parse_from(argv).unwrap().v {
-            Verb::Run(r) => r.flags.clone(),
-            _ => unreachable!("parsed run"),
-        }
-    }
-
-    /// docker/cli's health flags: `--health-cmd` is CMD-SHELL, Go durations in nanoseconds, nothing
-    /// set leaves the image's, `--no-healthcheck` is `["NONE"]`.
-    #[test]
-    fn health_flags_become_dockers_healthcheck() {
-        let hc = |args: &[&str]| {
-            let mut a = args.to_vec();
-            a.push("busybox");
-            run_options(&run_flags(&a)).map(|(_, o)| o.healthcheck)
-        };
-        assert_eq!(hc(&[]).unwrap(), None);
-        let h = hc(&["--health-cmd", "curl -f x", "--health-interval", "1m30s"])
-            .unwrap()
-            .unwrap();
-        assert_eq!(h.test, vec!["CMD-SHELL", "curl -f x"]);
-        assert_eq!(h.interval, 90_000_000_000);
-        assert_eq!((h.timeout, h.retries), (0, 0));
-        let h = hc(&["--health-start-interval", "1.5s", "--health-retries", "4"])
-            .unwrap()
-            .unwrap();
-        assert!(h.test.is_empty());
-        assert_eq!((h.start_interval, h.retries), (1_500_000_000, 4));
-        assert_eq!(
-            hc(&["--no-healthcheck"]).unwrap().unwrap().test,
-            vec!["NONE"]
-        );
-        let err = |args: &[&str]| format!("{:#}", hc(args).unwrap_err());
-        assert_eq!(
-            err(&["--no-healthcheck", "--health-cmd", "true"]),
-            "--no-healthcheck conflicts with --health-* options"
-        );
-        assert_eq!(
-            err(&["--health-interval", "-5s"]),
-            "--health-interval cannot be negative"
-        );
-        assert_eq!(
-            err(&["--health-timeout", "10us"]),
-            "Timeout in Healthcheck cannot be less than 1ms"
-        );
-    }
-
-    #[test]
-    fn flags_after_the_image_belong_to_the_command() {
-        let f = run_flags(&["--rm", "-e", "A=1", "busybox", "sh", "-c", "echo --rm -d"]);
-        assert!(f.rm);
-        assert_eq!(f.image_and_cmd, vec!["busybox", "sh", "-c", "echo --rm -d"]);
-        let (img, o) = run_options(&f).unwrap();
-        assert_eq!(img, "busybox");
-        assert_eq!(o.cmd, vec!["sh", "-c", "echo --rm -d"]);
-        assert_eq!(o.env, vec!["A=1"]);
-        assert!(o.auto_remove);
-    }
-
-    #[test]
-    fn docker_short_flags_parse_into_typed_options() {
-        let f = run_flags(&[
-            "-h",
-            "box",
-            "-m",
-            "64m",
-            "--pids-limit",
-            "10",
-            "-u",
-            "1000:1000",
-            "-w",
-            "/data",
-            "-v",
-            "/srv:/data:ro",
-            "-v",
-            "cache:/cache",
-            "-v",
-            "/anon",
-            "--tmpfs",
-            "/run:size=1m",
-            "--cap-drop",
-            "ALL",
-            "--security-opt",
-            "no-new-privileges",
-            "--ulimit",
-            "nofile=10:20",
-            "--label",
-            "tier=web",
-            "busybox",
-        ]);
-        let (_, o) = run_options(&f).unwrap();
-        assert_eq!(o.hostname.as_deref(), Some("box"));
-        assert_eq!(o.resources.memory, Some(64 << 20));
-        assert_eq!(o.resources.pids_limit, Some(10));
-        assert_eq!(o.user.as_deref(), Some("1000:1000"));
-        assert!(o.no_new_privileges);
-        assert_eq!(
-            o.ulimits,
-            vec![Ulimit {
-                name: "nofile".into(),
-                soft: 10,
-                hard: 20
-            }]
-        );
-        assert_eq!(o.labels.get("tier").map(String::as_str), Some("web"));
-        let kinds: Vec<_> = o
-            .mounts
-            .iter()
-            .map(|m| (m.kind.clone(), m.source.as_str(), m.readonly))
-            .collect();
-        assert_eq!(
-            kinds,
-            vec![
-                (MountKind::Bind, "/srv", true),
-                (MountKind::Volume, "cache", false),
-                (MountKind::Volume, "", false),
-                (MountKind::Tmpfs, "", false)
-            ]
-        );
-    }
-
-    #[test]
-    fn expose_takes_ports_ranges_and_protocols_as_docker() {
-        assert_eq!(parse_expose("80").unwrap(), vec!["80/tcp"]);
-        assert_eq!(parse_expose("53-54/UDP").unwrap(), vec!["53/udp", "54/udp"]);
-        crate::testing::assert_err(
-            parse_expose("9-8"),
-            "invalid range format for --expose: 9-8",
-        );
-        let f = run_flags(&["--pid", "container:db", "--ipc", "shareable", "busybox"]);
-        let ns = run_options(&f).unwrap().1.namespaces;
-        assert_eq!(ns.pid, NsMode::Container("db".into()));
-        assert_eq!(ns.ipc, NsMode::Shareable);
-        assert_eq!(ns.uts, NsMode::Default);
-    }
-
-    #[test]
-    fn bad_volume_and_memory_specs_are_rejected() {
-        crate::testing::assert_err(
-            parse_volume("a:b:c:d"),
-            "invalid volume specification: 'a:b:c:d'",
-        );
-        crate::testing::assert_err(parse_volume("/x:rel"), "mount path must be absolute");
-        crate::testing::assert_err(
-            run_options(&run_flags(&["-m", "1k", "busybox"])),
-            "Minimum memory limit allowed is 6MB",
-        );
-        crate::testing::assert_err(
-            parse_mount("type=nope,target=/x"),
-            "invalid mount type \"nope\"",
-        );
-        assert_eq!(
-            parse_mount("type=tmpfs,target=/t,tmpfs-size=1m")
-                .unwrap()
-                .options,
-            vec!["size=1048576"]
-        );
-    }
-}
+#[path = "run_tests.rs"]
+mod tests;

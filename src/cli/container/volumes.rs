@@ -20,6 +20,9 @@ pub enum VolumeCommand {
         /// Specify volume driver name
         #[arg(short = 'd', long, default_value = "local")]
         driver: String,
+        /// Set driver specific options (the local driver's type, device and o)
+        #[arg(short = 'o', long = "opt")]
+        opt: Vec<String>,
     },
     /// List volumes
     #[command(visible_alias = "list")]
@@ -66,6 +69,7 @@ pub(super) fn volume_cmd(p: &crate::engine::Context, cmd: VolumeCommand) -> Resu
             name,
             label,
             driver,
+            opt,
         } => {
             if driver != "local" {
                 bail!("plugin \"{driver}\" not found");
@@ -74,7 +78,13 @@ pub(super) fn volume_cmd(p: &crate::engine::Context, cmd: VolumeCommand) -> Resu
                 Some(n) => (n, false),
                 None => (crate::engine::container::new_id()?, true),
             };
-            volume::create(&p.paths, &name, crate::cli::parse_key_values(&label), anon)?;
+            volume::create_with_options(
+                &p.paths,
+                &name,
+                crate::cli::parse_key_values(&label),
+                anon,
+                crate::cli::parse_key_values(&opt),
+            )?;
             writeln!(stdout(), "{name}")?;
             Ok(0)
         }

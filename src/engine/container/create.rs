@@ -122,6 +122,9 @@ pub fn create_with_id(
     paths.ensure()?;
     let mut opts = opts;
     validate(&opts)?;
+    add_volumes_from(paths, &mut opts)?;
+    let devices = host_devices(&opts, paths.rootless)?;
+    let throttles = host_throttles(&opts.resources.throttles)?;
     opts.network = crate::engine::network::container_network(paths, &opts.network)?;
     let c = Containers::new(paths);
     // What a monitor killed with -9 left in the trash goes with the next container (one readdir when
@@ -152,7 +155,7 @@ pub fn create_with_id(
             }
         }
     };
-    match create_files(&c, &id, &name, image, opts) {
+    match create_files(&c, &id, &name, image, opts, (&devices, &throttles)) {
         Ok(()) => Ok(id),
         Err(e) => {
             let _ = c.release_name(&name, &id);
@@ -195,6 +198,12 @@ fn validate(opts: &ContainerConfig) -> Result<()> {
     if let Some(n) = opts.resources.nano_cpus {
         check_cpus(n)?;
     }
+    check_resources(&opts.resources)?;
+    if let Some(p) = &opts.cgroup_parent
+        && p.split('/').any(|c| c == "..")
+    {
+        anyhow::bail!("invalid cgroup parent {p:?}: it may not contain '..'");
+    }
     // A fixed address needs a network whose subnet the user chose: never the predefined ones.
     if opts.net.ip.is_some()
         && (matches!(
@@ -207,12 +216,231 @@ fn validate(opts: &ContainerConfig) -> Result<()> {
     Ok(())
 }
 
+/// `--volumes-from C[:ro|rw]`: the source container's volumes and binds, at the same targets, read-only
+/// as in the source unless the suffix says otherwise (docker's `parseVolumesFrom`). A target the
+/// container mounts itself keeps its own mount.
+fn add_volumes_from(paths: &crate::store::Paths, opts: &mut ContainerConfig) -> Result<()> {
+    use crate::types::{MountKind, MountRequest};
+    if opts.volumes_from.is_empty() {
+        return Ok(());
+    }
+    let c = Containers::new(paths);
+    for spec in opts.volumes_from.clone() {
+        let (name, mode) = match spec.rsplit_once(':') {
+            Some((n, m)) if m == "ro" || m == "rw" => (n, Some(m == "ro")),
+            Some((_, m)) => anyhow::bail!("invalid mode for volumes-from: {m}"),
+            None => (spec.as_str(), None),
+        };
+        let id = c.lookup(name)?;
+        let src = c.load_record(&id)?;
+        for m in src.mounts.iter().filter(|m| m.kind != MountKind::Tmpfs) {
+            if opts.mounts.iter().any(|x| x.target == m.destination) {
+                continue;
+            }
+            let source = if m.kind == MountKind::Volume {
+                // `<root>/volumes/<name>/_data` (docs/layout.md): the volume's name.
+                std::path::Path::new(&m.source)
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .with_context(|| format!("volume path {}", m.source))?
+            } else {
+                m.source.clone()
+            };
+            opts.mounts.push(MountRequest {
+                kind: m.kind.clone(),
+                source,
+                target: m.destination.clone(),
+                readonly: mode.unwrap_or(m.readonly),
+                options: m
+                    .options
+                    .iter()
+                    .filter(|o| !matches!(o.as_str(), "ro" | "rw" | "rbind" | "bind"))
+                    .cloned()
+                    .collect(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `--device`: each host node's type and numbers, read now (docker's error when it is missing).
+/// Rootless, the node can only be bound from the host at the same path (no mknod in a user namespace).
+fn host_devices(opts: &ContainerConfig, rootless: bool) -> Result<Vec<spec::devices::HostDevice>> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let mut out = Vec::new();
+    for d in &opts.devices {
+        let err = |e: &dyn std::fmt::Display| {
+            anyhow::anyhow!(
+                "error gathering device information while adding custom device {:?}: {e}",
+                d.path_on_host
+            )
+        };
+        let md = fs::metadata(&d.path_on_host).map_err(|e| {
+            err(&match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                _ => e.to_string(),
+            })
+        })?;
+        let kind = if md.file_type().is_char_device() {
+            'c'
+        } else if md.file_type().is_block_device() {
+            'b'
+        } else {
+            return Err(err(&"not a device node"));
+        };
+        if rootless && d.path_in_container != d.path_on_host {
+            anyhow::bail!(
+                "rootless containers get host devices bound at the same path: {} cannot appear as {}",
+                d.path_on_host,
+                d.path_in_container
+            );
+        }
+        let rdev = md.rdev();
+        out.push(spec::devices::HostDevice {
+            path_in_container: d.path_in_container.clone(),
+            kind,
+            major: libc::major(rdev) as i64,
+            minor: libc::minor(rdev) as i64,
+            file_mode: md.mode() & 0o777,
+            uid: md.uid(),
+            gid: md.gid(),
+            permissions: d.permissions.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// The throttles' devices' numbers (docker's daemon stats each path at create).
+fn host_throttles(t: &crate::types::Throttles) -> Result<Vec<spec::devices::Throttle>> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = Vec::new();
+    for (key, list) in [
+        ("throttleReadBpsDevice", &t.read_bps),
+        ("throttleWriteBpsDevice", &t.write_bps),
+        ("throttleReadIOPSDevice", &t.read_iops),
+        ("throttleWriteIOPSDevice", &t.write_iops),
+    ] {
+        for d in list {
+            let md = fs::metadata(&d.path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    anyhow::anyhow!("stat {}: no such file or directory", d.path)
+                }
+                _ => anyhow::anyhow!("stat {}: {e}", d.path),
+            })?;
+            out.push(spec::devices::Throttle {
+                key,
+                major: libc::major(md.rdev()) as i64,
+                minor: libc::minor(md.rdev()) as i64,
+                rate: d.rate,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The resource checks `create` and `update` share, in docker's words (moby
+/// `verifyPlatformContainerResources`).
+pub(super) fn check_resources(r: &crate::types::Resources) -> Result<()> {
+    use anyhow::bail;
+    if let Some(v) = r.memory_reservation
+        && v > 0
+    {
+        if v < 6 * 1024 * 1024 {
+            bail!("Minimum memory reservation allowed is 6MB");
+        }
+        if r.memory.is_some_and(|m| m > 0 && m < v) {
+            bail!("Minimum memory limit can not be less than memory reservation limit, see usage");
+        }
+    }
+    if r.nano_cpus.is_some_and(|n| n > 0) {
+        if r.cpu_period.is_some_and(|p| p > 0) {
+            bail!("Conflicting options: Nano CPUs and CPU Period cannot both be set");
+        }
+        if r.cpu_quota.is_some_and(|q| q > 0) {
+            bail!("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+        }
+    }
+    if r.cpu_period
+        .is_some_and(|p| p != 0 && !(1000..=1_000_000).contains(&p))
+    {
+        bail!(
+            "CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)"
+        );
+    }
+    if r.cpu_quota.is_some_and(|q| q > 0 && q < 1000) {
+        bail!("CPU cfs quota can not be less than 1ms (i.e. 1000)");
+    }
+    if r.blkio_weight
+        .is_some_and(|w| w > 0 && !(10..=1000).contains(&w))
+    {
+        bail!("Range of blkio weight is from 10 to 1000");
+    }
+    if let Some(m) = &r.cpuset_mems {
+        check_cpuset_mems(m)?;
+    }
+    Ok(())
+}
+
+/// `--cpuset-mems` against the host's memory nodes (docker: "Requested memory nodes are not available").
+fn check_cpuset_mems(want: &str) -> Result<()> {
+    let online =
+        fs::read_to_string("/sys/devices/system/node/online").unwrap_or_else(|_| "0".into());
+    let parse = |s: &str| -> Option<Vec<u32>> {
+        let mut out = Vec::new();
+        for part in s.trim().split(',').filter(|p| !p.is_empty()) {
+            match part.split_once('-') {
+                Some((a, b)) => out.extend(a.parse::<u32>().ok()?..=b.parse::<u32>().ok()?),
+                None => out.push(part.parse().ok()?),
+            }
+        }
+        Some(out)
+    };
+    let Some(nodes) = parse(want) else {
+        anyhow::bail!("Invalid value {want} for cpuset mems");
+    };
+    let have = parse(&online).unwrap_or_else(|| vec![0]);
+    if nodes.iter().any(|n| !have.contains(n)) {
+        anyhow::bail!(
+            "Requested memory nodes are not available - requested {want}, available: {}",
+            online.trim()
+        );
+    }
+    Ok(())
+}
+
+/// The limits this host cannot apply, dropped with docker's warnings (moby
+/// `verifyPlatformContainerResources` discards them the same way, so inspect shows them unset). `run`
+/// and `create` print the warnings; only a flag that asks for such a limit costs a check.
+pub fn discard_unsupported(opts: &mut ContainerConfig) -> Vec<String> {
+    let mut w = Vec::new();
+    let r = &mut opts.resources;
+    if r.blkio_weight.is_some_and(|x| x > 0) && !crate::runtime::cgroup::blkio_weight_supported() {
+        w.push("Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.".into());
+        r.blkio_weight = None;
+    }
+    if r.memory_swappiness.is_some() && crate::runtime::cgroup::is_v2() {
+        w.push("Your kernel does not support memory swappiness capabilities or the cgroup is not mounted. Memory swappiness discarded.".into());
+        r.memory_swappiness = None;
+    }
+    if r.oom_kill_disable == Some(true) {
+        if crate::runtime::cgroup::is_v2() {
+            w.push("Your kernel does not support OomKillDisable. OomKillDisable discarded.".into());
+            r.oom_kill_disable = None;
+        } else if r.memory.is_none_or(|m| m <= 0) {
+            w.push("OOM killer is disabled for the container, but no memory limit is set, this can result in the system running out of resources.".into());
+        }
+    }
+    w
+}
+
 fn create_files(
     c: &Containers,
     id: &str,
     name: &str,
     image: &ImageInfo,
     mut opts: ContainerConfig,
+    (devices, throttles): (&[spec::devices::HostDevice], &[spec::devices::Throttle]),
 ) -> Result<()> {
     let dir = c.dir(id);
     store::create_private_dir(&c.run_dir(id))?;
@@ -296,9 +524,13 @@ fn create_files(
     } else {
         spec::build_spec(&image.config, &rec.config, &host)?
     };
-    let oci = if rec.config.init {
+    let oci = if rec.config.init || !devices.is_empty() || !throttles.is_empty() {
         let mut v = serde_json::to_value(&oci).context("encoding spec")?;
-        super::pod_member::add_init(&mut v)?;
+        spec::devices::add_devices(&mut v, devices);
+        spec::devices::add_throttles(&mut v, throttles);
+        if rec.config.init {
+            super::pod_member::add_init(&mut v)?;
+        }
         serde_json::to_vec_pretty(&v)
     } else {
         serde_json::to_vec_pretty(&oci)

@@ -234,8 +234,8 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         binds: some_if(&binds),
         container_id_file: o.cidfile.clone().unwrap_or_default(),
         log_config: LogConfig {
-            kind: "json-file".into(),
-            config: Default::default(),
+            kind: o.log.driver().into(),
+            config: o.log.opts.clone(),
         },
         network_mode: if o.network.is_empty() {
             "none".into()
@@ -249,7 +249,7 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         },
         auto_remove: o.auto_remove,
         volume_driver: String::new(),
-        volumes_from: None,
+        volumes_from: some_if(&o.volumes_from),
         cap_add: some_if(&o.cap_add),
         cap_drop: some_if(&o.cap_drop),
         cgroupns_mode: modes.cgroupns,
@@ -273,7 +273,7 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         cpu_shares: o.resources.cpu_shares.unwrap_or(0),
         memory: o.resources.memory.unwrap_or(0),
         nano_cpus: o.resources.nano_cpus.unwrap_or(0),
-        cgroup_parent: String::new(),
+        cgroup_parent: o.cgroup_parent.clone().unwrap_or_default(),
         cpuset_cpus: o.resources.cpuset_cpus.clone().unwrap_or_default(),
         memory_swap: o
             .resources
@@ -297,7 +297,41 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         annotations: (!o.annotations.is_empty()).then(|| o.annotations.clone()),
         group_add: some_if(&o.group_add),
         sysctls: (!o.sysctls.is_empty()).then(|| o.sysctls.clone()),
+        memory_reservation: o.resources.memory_reservation.unwrap_or(0),
+        memory_swappiness: o.resources.memory_swappiness,
+        cpu_period: o.resources.cpu_period.unwrap_or(0),
+        cpu_quota: o.resources.cpu_quota.unwrap_or(0),
+        cpuset_mems: o.resources.cpuset_mems.clone().unwrap_or_default(),
+        blkio_weight: o.resources.blkio_weight.unwrap_or(0),
+        oom_kill_disable: o.resources.oom_kill_disable.unwrap_or(false),
+        devices: o
+            .devices
+            .iter()
+            .map(|d| crate::types::inspect::DeviceJson {
+                path_on_host: d.path_on_host.clone(),
+                path_in_container: d.path_in_container.clone(),
+                cgroup_permissions: d.permissions.clone(),
+            })
+            .collect(),
+        device_cgroup_rules: some_if(&o.device_cgroup_rules),
+        blkio_device_read_bps: throttle_json(&o.resources.throttles.read_bps),
+        blkio_device_write_bps: throttle_json(&o.resources.throttles.write_bps),
+        blkio_device_read_iops: throttle_json(&o.resources.throttles.read_iops),
+        blkio_device_write_iops: throttle_json(&o.resources.throttles.write_iops),
     }
+}
+
+fn throttle_json(
+    l: &[crate::types::ThrottleDevice],
+) -> Option<Vec<crate::types::inspect::ThrottleJson>> {
+    (!l.is_empty()).then(|| {
+        l.iter()
+            .map(|t| crate::types::inspect::ThrottleJson {
+                path: t.path.clone(),
+                rate: t.rate,
+            })
+            .collect()
+    })
 }
 
 /// docker's `Mounts` of a container: its resolved mounts.

@@ -38,7 +38,7 @@ pub use crate::state::attach as stream;
 pub use crate::state::list::Listed;
 pub use crate::state::{ContainerState, StateError, Status, new_id};
 pub use copy::{CopyOptions, copy, copy_tar_in, copy_tar_out};
-pub use create::{create, create_with_id};
+pub use create::{create, create_with_id, discard_unsupported};
 pub use diff::{Change, diff};
 pub use exec::{ExecHandle, ExecOptions, exec, exec_died};
 pub use inspect::{HealthReport, health, inspect};

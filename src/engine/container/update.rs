@@ -68,6 +68,8 @@ fn merge(o: &ContainerConfig, u: &UpdateOptions) -> Result<ContainerConfig> {
     if let Some(p) = u.resources.pids_limit {
         n.resources.pids_limit = Some(p);
     }
+    merge_more(&mut n.resources, &u.resources);
+    super::create::check_resources(&n.resources)?;
     if let Some(r) = &u.restart {
         if o.auto_remove && !r.is_none() {
             bail!(
@@ -77,6 +79,25 @@ fn merge(o: &ContainerConfig, u: &UpdateOptions) -> Result<ContainerConfig> {
         n.restart = r.clone();
     }
     Ok(n)
+}
+
+/// The flags docker's `update` has beyond the first six: 0 (or -1 for the quota) resets a value.
+fn merge_more(n: &mut Resources, u: &Resources) {
+    if let Some(v) = u.memory_reservation {
+        n.memory_reservation = (v > 0).then_some(v);
+    }
+    if let Some(v) = u.cpu_period {
+        n.cpu_period = (v > 0).then_some(v);
+    }
+    if let Some(v) = u.cpu_quota {
+        n.cpu_quota = (v > 0).then_some(v);
+    }
+    if let Some(v) = &u.cpuset_mems {
+        n.cpuset_mems = (!v.is_empty()).then(|| v.clone());
+    }
+    if let Some(v) = u.blkio_weight {
+        n.blkio_weight = (v > 0).then_some(v);
+    }
 }
 
 /// `update [flags] CONTAINER`.
@@ -99,8 +120,9 @@ pub fn update(ctx: &Context, query: &str, u: &UpdateOptions) -> Result<()> {
                 .context("building the pids limit")?,
         ));
     }
-    // `--cpus 0` removes the quota: the live cgroup needs "unlimited" (-1 in v1, "max" in v2) written.
-    if u.resources.nano_cpus == Some(0) {
+    // `--cpus 0` (or `--cpu-quota` 0 or -1) removes the quota: the live cgroup needs "unlimited" (-1 in
+    // v1, "max" in v2) written.
+    if u.resources.nano_cpus == Some(0) || u.resources.cpu_quota.is_some_and(|q| q <= 0) {
         let mut cpu = live.cpu().clone().unwrap_or_default();
         cpu.set_quota(Some(-1));
         cpu.set_period(Some(100_000));
@@ -118,8 +140,16 @@ pub fn update(ctx: &Context, query: &str, u: &UpdateOptions) -> Result<()> {
     )
     .with_context(|| format!("parsing {}", spec_path.display()))?;
     let devices = spec["linux"]["resources"]["devices"].take();
+    let block_io = spec["linux"]["resources"]["blockIO"].take();
     res.set_devices(serde_json::from_value(devices).ok());
-    spec["linux"]["resources"] = serde_json::to_value(&res).context("encoding resources")?;
+    let mut new = serde_json::to_value(&res).context("encoding resources")?;
+    // The device throttles were resolved at create and `update` has no flag for them: they stay.
+    for (k, v) in block_io.as_object().into_iter().flatten() {
+        if k.starts_with("throttle") {
+            new["blockIO"][k] = v.clone();
+        }
+    }
+    spec["linux"]["resources"] = new;
     store::write_atomic(
         &spec_path,
         &serde_json::to_vec_pretty(&spec).context("encoding spec")?,
