@@ -204,6 +204,7 @@ fn network(ctx: &Context, p: &Project, key: &str, ev: &dyn Events) -> Result<()>
                 .unwrap_or(false),
             labels,
             options: BTreeMap::new(),
+            ..Default::default()
         },
     )
     .with_context(|| format!("creating network {name}"))?;
