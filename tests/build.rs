@@ -449,3 +449,67 @@ fn dockerignore_leaves_files_out_of_copies_and_the_cache_key() {
     out.assert_code(1);
     out.assert_stderr_has("\"/secret.txt\": not found (excluded by .dockerignore)");
 }
+
+#[test]
+fn package_mirrors_are_used_during_run_and_absent_from_the_image() {
+    let (env, base) = busybox_world();
+    env.write_config("[build.package_mirrors]\nalpine = \"http://mirror.internal/alpine\"\n");
+    let tag = unique("mirrored");
+    let repos = "https://dl-cdn.alpinelinux.org/alpine/v3.19/main\nhttps://dl-cdn.alpinelinux.org/alpine/v3.19/community\n";
+    let dockerfile = format!(
+        "FROM {base}\nCOPY repositories /etc/apk/repositories\nRUN cat /etc/apk/repositories > /seen\n"
+    );
+    let ctx = context(
+        &env,
+        &[("Dockerfile", &dockerfile), ("repositories", repos)],
+    );
+    let out = env.run([
+        "--debug",
+        "build",
+        "--progress",
+        "plain",
+        "--package-mirror",
+        "debian=http://mirror.internal/debian",
+        "-t",
+        &tag,
+        ctx.to_str().unwrap(),
+    ]);
+    out.assert_ok();
+    out.assert_stderr_has(
+        "/etc/apk/repositories:1: https://dl-cdn.alpinelinux.org/alpine/v3.19/main -> http://mirror.internal/alpine/v3.19/main",
+    );
+    let run = env.run(["run", "--rm", &tag, "cat", "/seen", "/etc/apk/repositories"]);
+    run.assert_ok();
+    let seen =
+        "http://mirror.internal/alpine/v3.19/main\nhttp://mirror.internal/alpine/v3.19/community\n";
+    assert_eq!(run.stdout(), format!("{seen}{repos}"));
+}
+
+#[test]
+fn proxy_build_args_reach_run_but_not_the_image() {
+    let (env, base) = busybox_world();
+    let tag = unique("proxy");
+    let dockerfile = format!("FROM {base}\nRUN echo \"proxy=$HTTP_PROXY\" > /p\n");
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    build(
+        &env,
+        &[
+            "--build-arg",
+            "HTTP_PROXY=http://proxy.internal:3128",
+            "-t",
+            &tag,
+            ctx.to_str().unwrap(),
+        ],
+    )
+    .assert_ok();
+    let run = env.run(["run", "--rm", &tag, "cat", "/p"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "proxy=http://proxy.internal:3128\n");
+    let id = inspect(&env, &tag, "{{.Id}}");
+    let blob = env
+        .root()
+        .join("blobs/sha256")
+        .join(id.trim_start_matches("sha256:"));
+    let config = fs::read_to_string(blob).unwrap();
+    assert!(!config.contains("proxy.internal"), "{config}");
+}

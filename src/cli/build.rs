@@ -106,6 +106,10 @@ pub struct BuildArgs {
     /// Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)
     #[arg(long = "step-timeout", value_name = "DURATION")]
     pub step_timeout: Option<String>,
+    /// Package mirror for RUN steps ("debian=http://mirror/debian"; keys debian, debian-security, ubuntu,
+    /// alpine), over [build.package_mirrors]
+    #[arg(long = "package-mirror", value_name = "KEY=URL")]
+    pub package_mirror: Vec<String>,
     /// Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)
     #[arg(long = "source-date-epoch", value_name = "SECONDS")]
     pub source_date_epoch: Option<i64>,
@@ -255,6 +259,14 @@ fn options(ctx: &Context, a: &BuildArgs) -> Result<BuildOptions> {
             _ => None,
         },
     };
+    o.package_mirrors = ctx.config.build.package_mirrors.clone();
+    for m in &a.package_mirror {
+        let (k, v) = key_value(m, "package mirror")?;
+        o.package_mirrors.insert(k, v);
+    }
+    for (k, v) in &o.package_mirrors {
+        eng::mirror::check_mirror(k, v).map_err(anyhow::Error::msg)?;
+    }
     let stdin_used = a.context == "-";
     let dockerfile_from_stdin = a.file.as_deref() == Some("-");
     if stdin_used && dockerfile_from_stdin {

@@ -75,6 +75,8 @@ pub struct BuildOptions {
     pub step_timeout: Option<Duration>,
     /// `SOURCE_DATE_EPOCH` / `--source-date-epoch`: every `created` timestamp of the image.
     pub source_date_epoch: Option<i64>,
+    /// `[build.package_mirrors]` with `--package-mirror` over it: mirror key -> URL.
+    pub package_mirrors: BTreeMap<String, String>,
 }
 
 impl Default for BuildOptions {
@@ -93,6 +95,7 @@ impl Default for BuildOptions {
             secrets: BTreeMap::new(),
             step_timeout: None,
             source_date_epoch: None,
+            package_mirrors: BTreeMap::new(),
         }
     }
 }

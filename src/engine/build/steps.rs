@@ -86,6 +86,7 @@ pub fn fs_step(
                 context_dir: b.context_dir(),
                 timeout: b.opts.step_timeout,
                 vertex,
+                mirrors: &b.opts.package_mirrors,
             };
             let layer = run_step::run(b.ctx, state, &step, b.progress, tail)?;
             finish(b, state, &key, layer, &created_by)?;
