@@ -513,3 +513,45 @@ fn proxy_build_args_reach_run_but_not_the_image() {
     let config = fs::read_to_string(blob).unwrap();
     assert!(!config.contains("proxy.internal"), "{config}");
 }
+
+#[test]
+fn an_interrupted_build_removes_its_step_container_and_moves_no_tag() {
+    let (env, base) = busybox_world();
+    let tag = unique("interrupted");
+    let ctx = context(
+        &env,
+        &[(
+            "Dockerfile",
+            &format!("FROM {base}\nRUN echo started; sleep 60\n"),
+        )],
+    );
+    let child = env
+        .berth()
+        .args([
+            "build",
+            "--progress",
+            "plain",
+            "-t",
+            &tag,
+            ctx.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(
+        crate::support::eventually(60, || !env.run(["ps", "-q"]).stdout().is_empty()),
+        "the step never started"
+    );
+    // SAFETY: signalling our own child by its pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("ERROR: failed to solve: canceled"),
+        "{stderr}"
+    );
+    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+    env.run(["image", "inspect", &tag]).assert_code(1);
+}

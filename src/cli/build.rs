@@ -304,8 +304,31 @@ fn options(ctx: &Context, a: &BuildArgs) -> Result<BuildOptions> {
     Ok(o)
 }
 
+/// Set by SIGINT/SIGTERM/SIGHUP during a build: the engine stops the running step and cleans up.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn on_interrupt(_: i32) {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// A Ctrl-C or kill stops the build between (or inside) steps, so its container, mounts and temp
+/// dirs are removed and no tag moves (issue 10).
+fn catch_interrupts() {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        // SAFETY: the handler only stores to an atomic (async-signal-safe).
+        unsafe {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = on_interrupt as *const () as usize;
+            sa.sa_flags = libc::SA_RESTART;
+            libc::sigaction(sig, &sa, std::ptr::null_mut());
+        }
+    }
+}
+
 fn build(ctx: &Context, a: BuildArgs) -> Result<i32> {
-    let opts = options(ctx, &a)?;
+    let mut opts = options(ctx, &a)?;
+    catch_interrupts();
+    opts.cancel = Some(&INTERRUPTED);
     let mode = match a.progress.as_str() {
         _ if a.quiet => Mode::Quiet,
         "quiet" => Mode::Quiet,

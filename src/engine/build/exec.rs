@@ -436,6 +436,13 @@ impl<'a> Builder<'a> {
                 .map_err(|e| self.failed(format!("{e:#}"), None, ins.line, ins.end_line, vec![]))?;
             return self.meta_step(state, &created_by, Some(probe.config));
         }
+        if self
+            .opts
+            .cancel
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst))
+        {
+            bail!(fail("canceled"));
+        }
         *n += 1;
         let name = format!("[{label}{n}/{steps}] {}", ins.original);
         let v = self.vertex(&name);
@@ -467,6 +474,7 @@ impl<'a> Builder<'a> {
                     Some(run_step::RunError::Timeout(_)) => {
                         format!("step {n}/{steps} {}: {e}", ins.original)
                     }
+                    Some(run_step::RunError::Canceled) => "canceled".to_string(),
                     None => format!("{e:#}"),
                 };
                 self.progress.error(v, t.elapsed(), &msg);

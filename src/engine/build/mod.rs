@@ -77,6 +77,8 @@ pub struct BuildOptions {
     pub source_date_epoch: Option<i64>,
     /// `[build.package_mirrors]` with `--package-mirror` over it: mirror key -> URL.
     pub package_mirrors: BTreeMap<String, String>,
+    /// Set (by a signal handler) to stop the build: the running step is killed and cleaned up.
+    pub cancel: Option<&'static std::sync::atomic::AtomicBool>,
 }
 
 impl Default for BuildOptions {
@@ -96,6 +98,7 @@ impl Default for BuildOptions {
             step_timeout: None,
             source_date_epoch: None,
             package_mirrors: BTreeMap::new(),
+            cancel: None,
         }
     }
 }

@@ -25,6 +25,8 @@ pub enum RunError {
     Exit(i32),
     #[error("exceeded {0}")]
     Timeout(String),
+    #[error("canceled")]
+    Canceled,
 }
 
 /// What a RUN step needs besides the stage's state.
@@ -42,6 +44,7 @@ pub struct RunStep<'a> {
     pub vertex: usize,
     /// `[build.package_mirrors]` and `--package-mirror`: key -> mirror URL.
     pub mirrors: &'a super::mirror::Mirrors,
+    pub cancel: Option<&'static std::sync::atomic::AtomicBool>,
 }
 
 /// Removes the step's container on every path out.
@@ -168,16 +171,27 @@ fn stream(
 ) -> Result<i32> {
     let deadline = step.timeout.map(|t| Instant::now() + t);
     let mut timed_out = false;
+    let mut canceled = false;
     let mut line = Vec::new();
     loop {
+        let mut wait = Duration::from_millis(200);
         if let Some(d) = deadline {
             let left = d.saturating_duration_since(Instant::now());
             if left.is_zero() && !timed_out {
                 timed_out = true;
                 let _ = ctr::kill(ctx, id, libc::SIGKILL);
             }
-            conn.set_read_timeout(Some(left.max(Duration::from_millis(50))))?;
+            wait = wait.min(left.max(Duration::from_millis(50)));
         }
+        if !canceled
+            && step
+                .cancel
+                .is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst))
+        {
+            canceled = true;
+            let _ = ctr::kill(ctx, id, libc::SIGKILL);
+        }
+        conn.set_read_timeout(Some(wait))?;
         let frame = match attach::read_frame(conn) {
             Ok(f) => f,
             Err(e)
@@ -207,6 +221,9 @@ fn stream(
             Some((attach::EXIT, data)) if data.len() == 4 => {
                 if !line.is_empty() {
                     tail.push(String::from_utf8_lossy(&line).into_owned());
+                }
+                if canceled {
+                    bail!(RunError::Canceled);
                 }
                 if timed_out {
                     let t = step.timeout.unwrap_or_default();

@@ -87,6 +87,7 @@ pub fn fs_step(
                 timeout: b.opts.step_timeout,
                 vertex,
                 mirrors: &b.opts.package_mirrors,
+                cancel: b.opts.cancel,
             };
             let layer = run_step::run(b.ctx, state, &step, b.progress, tail)?;
             finish(b, state, &key, layer, &created_by)?;
