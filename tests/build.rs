@@ -555,3 +555,29 @@ fn an_interrupted_build_removes_its_step_container_and_moves_no_tag() {
     assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
     env.run(["image", "inspect", &tag]).assert_code(1);
 }
+
+#[test]
+fn a_tar_context_on_stdin_builds_with_its_own_dockerfile() {
+    let (env, base) = busybox_world();
+    let ctx = context(
+        &env,
+        &[
+            (
+                "Dockerfile",
+                &format!("FROM {base}\nCOPY data.txt /data.txt\n"),
+            ),
+            ("data.txt", "from the tar\n"),
+        ],
+    );
+    let tar = std::process::Command::new("tar")
+        .args(["-C", ctx.to_str().unwrap(), "-czf", "-", "."])
+        .output()
+        .unwrap();
+    assert!(tar.status.success());
+    let out = env.run_with_stdin(["build", "-q", "-"], &tar.stdout);
+    out.assert_ok();
+    let id = out.stdout().trim();
+    let run = env.run(["run", "--rm", id, "cat", "/data.txt"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "from the tar\n");
+}

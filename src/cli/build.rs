@@ -273,11 +273,20 @@ fn options(ctx: &Context, a: &BuildArgs) -> Result<BuildOptions> {
         bail!("invalid argument: can't use stdin for both build context and dockerfile");
     }
     if stdin_used || dockerfile_from_stdin {
-        let mut text = String::new();
+        let mut data = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
-            .context("reading the Dockerfile from stdin")?;
-        o.dockerfile = DockerfileSource::Text(text);
+            .read_to_end(&mut data)
+            .context("reading stdin")?;
+        if stdin_used && eng::context::looks_like_archive(&data[..data.len().min(512)]) {
+            // docker: a tar context on stdin; -f names the Dockerfile inside it.
+            o.dockerfile =
+                DockerfileSource::Path(PathBuf::from(a.file.as_deref().unwrap_or("Dockerfile")));
+            o.context = BuildContext::Tar(data);
+            return Ok(o);
+        }
+        o.dockerfile = DockerfileSource::Text(
+            String::from_utf8(data).context("the Dockerfile on stdin is not UTF-8")?,
+        );
     }
     if stdin_used {
         o.context = BuildContext::Empty;

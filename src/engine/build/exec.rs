@@ -57,6 +57,33 @@ pub fn build(
             .with_context(|| format!("invalid tag {t:?}: invalid reference format"))?;
         tags.push(r.tagged().context("a tag cannot be a digest reference")?);
     }
+    // A tar context is extracted into a work dir that lives as long as the build.
+    let tar_ctx;
+    let tar_opts;
+    let opts = match &opts.context {
+        BuildContext::Tar(bytes) => {
+            let work = cache::work_dir(&ctx.paths)?;
+            let c = super::context::Context::from_tar(&bytes[..], &work.path().join("context"))
+                .map_err(|e| fail(&format!("{e:#}")))?;
+            let root = c
+                .root()
+                .context("the tar context has a root")?
+                .to_path_buf();
+            let mut o = opts.clone();
+            o.dockerfile = match &opts.dockerfile {
+                DockerfileSource::Path(p) if p.is_relative() => {
+                    DockerfileSource::Path(root.join(p))
+                }
+                other => other.clone(),
+            };
+            o.context = BuildContext::Dir(root);
+            tar_ctx = (work, c);
+            tar_opts = o;
+            let _ = &tar_ctx;
+            &tar_opts
+        }
+        _ => opts,
+    };
     let started = Instant::now();
     let (file, text) = match &opts.dockerfile {
         DockerfileSource::Text(t) => ("Dockerfile".to_string(), t.clone()),
@@ -524,7 +551,7 @@ impl<'a> Builder<'a> {
     pub fn context_dir(&self) -> Option<&Path> {
         match &self.opts.context {
             BuildContext::Dir(d) => Some(d),
-            BuildContext::Empty => None,
+            BuildContext::Empty | BuildContext::Tar(_) => None,
         }
     }
 

@@ -47,6 +47,9 @@ pub enum BuildContext {
     Dir(PathBuf),
     /// No context (`build -` with a Dockerfile on stdin): COPY of a local source fails.
     Empty,
+    /// A tar archive (plain, gzip or zstd; `build - < ctx.tar`), extracted for the build's duration;
+    /// a relative `DockerfileSource::Path` is inside it.
+    Tar(Vec<u8>),
 }
 
 /// Everything `berth build` takes (docker's flags, typed).
