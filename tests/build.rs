@@ -581,3 +581,32 @@ fn a_tar_context_on_stdin_builds_with_its_own_dockerfile() {
     run.assert_ok();
     assert_eq!(run.stdout(), "from the tar\n");
 }
+
+#[test]
+fn source_date_epoch_makes_uncached_rebuilds_identical() {
+    let (env, base) = busybox_world();
+    let ctx = context(
+        &env,
+        &[
+            (
+                "Dockerfile",
+                &format!(
+                    "FROM {base}\nCOPY f.txt /f.txt\nRUN echo hi > /a && mkdir -p /d/e\nWORKDIR /w\n"
+                ),
+            ),
+            ("f.txt", "f\n"),
+        ],
+    );
+    let c = ctx.to_str().unwrap();
+    let args = ["-q", "--no-cache", "--source-date-epoch", "1700000000", c];
+    let first = build(&env, &args);
+    first.assert_ok();
+    let second = build(&env, &args);
+    second.assert_ok();
+    assert_eq!(first.stdout(), second.stdout());
+    let id = first.stdout().trim();
+    assert_eq!(inspect(&env, id, "{{.Created}}"), "2023-11-14T22:13:20Z");
+    let stat = env.run(["run", "--rm", id, "stat", "-c", "%Y", "/a", "/d/e"]);
+    stat.assert_ok();
+    assert_eq!(stat.stdout(), "1700000000\n1700000000\n");
+}

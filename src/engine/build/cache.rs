@@ -142,6 +142,7 @@ pub fn commit_layer(
     mut work: WorkDir,
     upper: &Path,
     skip: &[PathBuf],
+    epoch: Option<i64>,
 ) -> Result<Option<BuiltLayer>> {
     for rel in skip {
         let p = upper.join(rel);
@@ -163,6 +164,9 @@ pub fn commit_layer(
         w.flush().context("writing the layer")?;
     }
     drop(w);
+    if let Some(e) = epoch {
+        clamp_mtimes(&tar, e.max(0) as u64)?;
+    }
     let mut h = Sha256::new();
     let size =
         super::fs_step::hash_reader(&mut h, &mut File::open(&tar)?).context("hashing the layer")?;
@@ -182,6 +186,29 @@ pub fn commit_layer(
     built_layer(paths, &hex, size)
         .map(Some)
         .with_context(|| format!("layer {hex} vanished from the build cache"))
+}
+
+/// Rewrite the tar at `path` with every entry's mtime clamped to `epoch` (SOURCE_DATE_EPOCH: two
+/// builds of the same inputs give the same layer digests). Raw entries, so PAX headers pass as they are.
+fn clamp_mtimes(path: &Path, epoch: u64) -> Result<()> {
+    let tmp = path.with_extension("clamped");
+    {
+        let mut ar = tar::Archive::new(io::BufReader::new(File::open(path)?));
+        let mut out = tar::Builder::new(io::BufWriter::new(File::create_new(&tmp)?));
+        let mut entries = ar.entries().context("reading the layer")?.raw(true);
+        for e in &mut entries {
+            let mut e = e.context("reading the layer")?;
+            let mut h = e.header().clone();
+            if h.mtime().is_ok_and(|m| m > epoch) {
+                h.set_mtime(epoch);
+                h.set_cksum();
+            }
+            out.append(&h, &mut e).context("writing the layer")?;
+        }
+        out.into_inner()?.flush()?;
+    }
+    fs::rename(&tmp, path).context("replacing the layer")?;
+    Ok(())
 }
 
 /// What `builder prune` removed.

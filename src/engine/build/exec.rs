@@ -539,12 +539,23 @@ impl<'a> Builder<'a> {
     }
 
     /// The `created` of a new history entry: SOURCE_DATE_EPOCH's time, else now.
+    /// Go's RFC3339Nano, as BuildKit writes it: trailing zeros of the fraction dropped.
     pub fn created(&self) -> String {
-        match self.opts.source_date_epoch {
-            Some(s) => crate::time::rfc3339_nano(
-                std::time::UNIX_EPOCH + std::time::Duration::from_secs(s.max(0) as u64),
-            ),
-            None => crate::time::rfc3339_nano(std::time::SystemTime::now()),
+        let t = match self.opts.source_date_epoch {
+            Some(s) => std::time::UNIX_EPOCH + std::time::Duration::from_secs(s.max(0) as u64),
+            None => std::time::SystemTime::now(),
+        };
+        let full = crate::time::rfc3339_nano(t);
+        match full.split_once('.') {
+            Some((secs, frac)) => {
+                let digits = frac.trim_end_matches('Z').trim_end_matches('0');
+                if digits.is_empty() {
+                    format!("{secs}Z")
+                } else {
+                    format!("{secs}.{digits}Z")
+                }
+            }
+            None => full,
         }
     }
 

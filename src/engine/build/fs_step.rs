@@ -84,6 +84,7 @@ pub struct CopyPlan {
 fn change_fs(
     ctx: &Context,
     state: &State,
+    epoch: Option<i64>,
     what: &str,
     change: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<Option<BuiltLayer>> {
@@ -106,16 +107,21 @@ fn change_fs(
     };
     crate::runtime::with_rootfs(&rootfs, ctx.paths.rootless, change)
         .with_context(|| what.to_string())?;
-    cache::commit_layer(&ctx.paths, work, &upper, &[])
+    cache::commit_layer(&ctx.paths, work, &upper, &[], epoch)
 }
 
 /// `WORKDIR`: create the directory (owned by root, 0755) when it is missing.
-pub fn mkdir(ctx: &Context, state: &State, dir: &str) -> Result<Option<BuiltLayer>> {
+pub fn mkdir(
+    ctx: &Context,
+    state: &State,
+    dir: &str,
+    epoch: Option<i64>,
+) -> Result<Option<BuiltLayer>> {
     let rel = dir.trim_start_matches('/').to_string();
     if rel.is_empty() {
         return Ok(None);
     }
-    change_fs(ctx, state, &format!("creating {dir}"), move |root| {
+    change_fs(ctx, state, epoch, &format!("creating {dir}"), move |root| {
         let p = root.join(&rel);
         if !p.is_dir() {
             create_parents(root, &p)?;
@@ -125,9 +131,16 @@ pub fn mkdir(ctx: &Context, state: &State, dir: &str) -> Result<Option<BuiltLaye
 }
 
 /// `COPY`/`ADD`.
-pub fn copy(ctx: &Context, state: &State, plan: &CopyPlan) -> Result<Option<BuiltLayer>> {
+pub fn copy(
+    ctx: &Context,
+    state: &State,
+    plan: &CopyPlan,
+    epoch: Option<i64>,
+) -> Result<Option<BuiltLayer>> {
     let plan = plan.clone();
-    change_fs(ctx, state, "copying files", move |root| apply(root, &plan))
+    change_fs(ctx, state, epoch, "copying files", move |root| {
+        apply(root, &plan)
+    })
 }
 
 /// Copy `paths` (absolute in the image of `state`) below `scratch` (a dir the caller owns and removes)

@@ -45,6 +45,8 @@ pub struct RunStep<'a> {
     /// `[build.package_mirrors]` and `--package-mirror`: key -> mirror URL.
     pub mirrors: &'a super::mirror::Mirrors,
     pub cancel: Option<&'static std::sync::atomic::AtomicBool>,
+    /// SOURCE_DATE_EPOCH: the layer's mtimes are clamped to it.
+    pub epoch: Option<i64>,
 }
 
 /// Removes the step's container on every path out.
@@ -134,7 +136,7 @@ pub fn run(
     }
     remove_mount_points(&moved, &state.lowers, &candidates);
     drop(guard);
-    cache::commit_layer(&ctx.paths, work, &moved, &[])
+    cache::commit_layer(&ctx.paths, work, &moved, &[], step.epoch)
 }
 
 /// What the runtime created in the upper dir only to mount over it (/etc/hosts, the `--mount` targets

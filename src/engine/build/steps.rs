@@ -88,6 +88,7 @@ pub fn fs_step(
                 vertex,
                 mirrors: &b.opts.package_mirrors,
                 cancel: b.opts.cancel,
+                epoch: b.opts.source_date_epoch,
             };
             let layer = run_step::run(b.ctx, state, &step, b.progress, tail)?;
             finish(b, state, &key, layer, &created_by)?;
@@ -102,7 +103,7 @@ pub fn fs_step(
             state
                 .cfg()
                 .insert("WorkingDir".into(), serde_json::json!(dir));
-            let layer = fs_step::mkdir(b.ctx, state, &dir)?;
+            let layer = fs_step::mkdir(b.ctx, state, &dir, b.opts.source_date_epoch)?;
             finish(b, state, &key, layer, &format!("WORKDIR {dir}"))?;
             Ok(false)
         }
@@ -272,7 +273,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         chmod,
         filter: b.filter.clone(),
     };
-    let layer = fs_step::copy(b.ctx, state, &plan)?;
+    let layer = fs_step::copy(b.ctx, state, &plan, b.opts.source_date_epoch)?;
     drop(scratch);
     finish(b, state, &key, layer, &created_by)?;
     Ok(false)
