@@ -610,3 +610,78 @@ fn source_date_epoch_makes_uncached_rebuilds_identical() {
     stat.assert_ok();
     assert_eq!(stat.stdout(), "1700000000\n1700000000\n");
 }
+
+#[test]
+fn args_onbuild_add_archives_shell_and_heredocs() {
+    let (env, base) = busybox_world();
+    let parent = unique("parent");
+    let ctx = context(
+        &env,
+        &[(
+            "Dockerfile",
+            &format!(
+                "FROM {base}\nONBUILD RUN echo triggered > /onbuild\nONBUILD ENV FROM_TRIGGER=1\n"
+            ),
+        )],
+    );
+    build(&env, &["-t", &parent, ctx.to_str().unwrap()]).assert_ok();
+    assert_eq!(
+        inspect(&env, &parent, "{{json .Config.OnBuild}}"),
+        r#"["RUN echo triggered > /onbuild","ENV FROM_TRIGGER=1"]"#
+    );
+    let archive = std::process::Command::new("tar")
+        .args(["-czf", "-", "-C", ctx.to_str().unwrap(), "Dockerfile"])
+        .output()
+        .unwrap()
+        .stdout;
+    let child = unique("child");
+    let dockerfile = r#"ARG BASE
+ARG UNUSED=x
+FROM ${BASE}
+ARG BASE
+ARG LOCAL=local
+ADD files.tgz /unpacked/
+SHELL ["/bin/sh", "-e", "-c"]
+RUN echo "base=$BASE local=$LOCAL unused=${UNUSED:-unset}" > /args
+RUN <<EOF
+echo from heredoc > /heredoc
+EOF
+COPY <<EOT /copied.txt
+copied $LOCAL
+EOT
+"#;
+    let dir = context(&env, &[("Dockerfile", dockerfile)]);
+    fs::write(dir.join("files.tgz"), archive).unwrap();
+    let out = build(
+        &env,
+        &[
+            "--build-arg",
+            &format!("BASE={parent}"),
+            "-t",
+            &child,
+            dir.to_str().unwrap(),
+        ],
+    );
+    out.assert_ok();
+    let run = env.run([
+        "run",
+        "--rm",
+        &child,
+        "sh",
+        "-c",
+        "cat /onbuild /args /heredoc /copied.txt; echo $FROM_TRIGGER; ls /unpacked",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        format!(
+            "triggered\nbase={parent} local=local unused=unset\nfrom heredoc\ncopied local\n1\nDockerfile\n"
+        )
+    );
+    // Triggers run once: the child image does not carry them.
+    assert_eq!(inspect(&env, &child, "{{json .Config.OnBuild}}"), "null");
+    assert_eq!(
+        inspect(&env, &child, "{{json .Config.Shell}}"),
+        r#"["/bin/sh","-e","-c"]"#
+    );
+}
