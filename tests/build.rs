@@ -685,3 +685,76 @@ EOT
         r#"["/bin/sh","-e","-c"]"#
     );
 }
+
+/// buildah (podman's builder) as a differential oracle: the same Dockerfile built by both gives the same
+/// image config fields (buildah's own `io.buildah.version` label aside).
+#[test]
+fn the_image_config_matches_buildahs() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        r#"FROM {base}
+ENV A=1 B="two words"
+WORKDIR /srv/app
+LABEL team=core
+EXPOSE 8080 53/udp
+VOLUME /data
+USER 1000:1000
+STOPSIGNAL SIGUSR1
+ENTRYPOINT ["/bin/sh", "-c"]
+CMD ["echo hi"]
+"#
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    let tag = unique("oracle");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let storage = env.dir().join("buildah");
+    let buildah = |args: &[&str]| {
+        let out = std::process::Command::new("buildah")
+            .arg("--root")
+            .arg(storage.join("root"))
+            .arg("--runroot")
+            .arg(storage.join("run"))
+            .args(["--storage-driver", "vfs"])
+            .args(args)
+            .env("HOME", env.home())
+            .output()
+            .expect("running buildah");
+        assert!(
+            out.status.success(),
+            "buildah {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    buildah(&[
+        "bud",
+        "--tls-verify=false",
+        "--isolation",
+        "chroot",
+        "--format",
+        "docker",
+        "-t",
+        "oracle",
+        ctx.to_str().unwrap(),
+    ]);
+    let all: serde_json::Value =
+        serde_json::from_str(&buildah(&["inspect", "--type", "image", "oracle"])).unwrap();
+    let theirs = all["Docker"]["config"].clone();
+    let ours: serde_json::Value =
+        serde_json::from_str(&inspect(&env, &tag, "{{json .Config}}")).unwrap();
+    for k in [
+        "Env",
+        "Cmd",
+        "Entrypoint",
+        "WorkingDir",
+        "User",
+        "ExposedPorts",
+        "Volumes",
+        "StopSignal",
+    ] {
+        assert_eq!(ours[k], theirs[k], "{k}: ours {ours:#} theirs {theirs:#}");
+    }
+    let mut labels = theirs["Labels"].clone();
+    labels.as_object_mut().unwrap().remove("io.buildah.version");
+    assert_eq!(ours["Labels"], labels);
+}
