@@ -77,27 +77,42 @@ fn update<T>(paths: &Paths, f: impl FnOnce(&mut Index) -> Result<T>) -> Result<T
     Ok(r)
 }
 
-/// The cached result of `key`, if its layer is still there; marks it used.
+/// The cached result of `key`, if its layer is still there. Read-only (a shared lock, no write): the
+/// build marks what it used once at its end ([`touch`]), so a cached rebuild costs no fsync per step.
 pub fn lookup(paths: &Paths, key: &str) -> Result<Option<(Entry, Option<BuiltLayer>)>> {
     if !paths.build_cache_index().exists() {
         return Ok(None);
     }
+    let idx = {
+        let _lock = FileLock::shared(&paths.build_cache_lock())?;
+        load(paths)?
+    };
+    let Some(e) = idx.entries.get(key) else {
+        return Ok(None);
+    };
+    let layer = match &e.layer {
+        None => None,
+        Some(hex) => match built_layer(paths, hex, e.layer_size) {
+            Some(l) => Some(l),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some((e.clone(), layer)))
+}
+
+/// Mark `keys` used now (least recently used eviction).
+pub fn touch(paths: &Paths, keys: &[String]) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
     update(paths, |idx| {
-        let Some(e) = idx.entries.get_mut(key) else {
-            return Ok(None);
-        };
-        let layer = match &e.layer {
-            None => None,
-            Some(hex) => match built_layer(paths, hex, e.layer_size) {
-                Some(l) => Some(l),
-                None => {
-                    idx.entries.remove(key);
-                    return Ok(None);
-                }
-            },
-        };
-        e.last_used = now_secs();
-        Ok(Some((e.clone(), layer)))
+        let now = now_secs();
+        for k in keys {
+            if let Some(e) = idx.entries.get_mut(k) {
+                e.last_used = now;
+            }
+        }
+        Ok(())
     })
 }
 

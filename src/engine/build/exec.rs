@@ -34,6 +34,8 @@ pub(super) struct Builder<'a> {
     done: HashMap<usize, State>,
     /// Layers this build used (kept by eviction).
     pub used_layers: HashSet<String>,
+    /// Cache keys this build took from the cache (marked used at the end).
+    pub hits: Vec<String>,
     pub executed: usize,
     pub cached: usize,
     /// A base image's state by name (pulled once per build).
@@ -110,6 +112,7 @@ pub fn build(
         global: Scope::default(),
         done: HashMap::new(),
         used_layers: HashSet::new(),
+        hits: Vec::new(),
         executed: 0,
         cached: 0,
         images: HashMap::new(),
@@ -159,6 +162,7 @@ pub fn build(
         .remove(&target)
         .context("the target stage was not built")?;
     let report = b.export(state, &tags)?;
+    let _ = cache::touch(&ctx.paths, &b.hits);
     let max = ctx.config.build.cache_max_size;
     let _ = cache::evict(&ctx.paths, max, &b.used_layers);
     Ok(report)
@@ -525,6 +529,7 @@ impl<'a> Builder<'a> {
             && let Some((entry, _)) = cache::lookup(&self.ctx.paths, &key)?
         {
             state.config = entry.config;
+            self.hits.push(key.clone());
             state.key = key;
             return Ok(());
         }

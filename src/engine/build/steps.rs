@@ -127,6 +127,7 @@ fn hit(b: &mut Builder, state: &mut State, key: &str) -> Result<bool> {
     }
     state.config = entry.config;
     state.key = key.to_string();
+    b.hits.push(key.to_string());
     Ok(true)
 }
 
@@ -170,6 +171,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         None => None,
     };
     let mut plain = Vec::new();
+    let mut staged_from = None;
     for s in &c.sources {
         let name = s
             .trim_start_matches("<<-")
@@ -200,15 +202,10 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
             .iter()
             .map(|p| format!("/{}", p.trim_start_matches('/')))
             .collect();
+        // Staged only on a cache miss: the source stage's key already names their content.
         key_extra.push_str(&format!("from {} {abs:?}\n", from.key));
         if !plain.is_empty() {
-            for p in fs_step::stage_from(b.ctx, from, &abs, scratch.path())? {
-                sources.push(Source {
-                    path: p,
-                    keep_owner: true,
-                    extract: false,
-                });
-            }
+            staged_from = Some((from, abs));
         }
     } else {
         let found = context_sources(b.context_dir(), &plain, b.filter.as_ref())?;
@@ -264,6 +261,15 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     );
     if hit(b, state, &key)? {
         return Ok(true);
+    }
+    if let Some((from, abs)) = staged_from {
+        for p in fs_step::stage_from(b.ctx, from, &abs, scratch.path())? {
+            sources.push(Source {
+                path: p,
+                keep_owner: true,
+                extract: false,
+            });
+        }
     }
     let plan = CopyPlan {
         sources,
