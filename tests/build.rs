@@ -758,3 +758,35 @@ CMD ["echo hi"]
     labels.as_object_mut().unwrap().remove("io.buildah.version");
     assert_eq!(ours["Labels"], labels);
 }
+
+#[test]
+fn the_cache_is_bounded_by_its_configured_size() {
+    let (env, base) = busybox_world();
+    // 1 byte: every build evicts what earlier builds cached, never what it just used.
+    env.write_config("[build]\ncache_max_size = 1\n");
+    let one = context(
+        &env,
+        &[("Dockerfile", &format!("FROM {base}\nRUN echo one > /one\n"))],
+    );
+    let two = context(
+        &env,
+        &[("Dockerfile", &format!("FROM {base}\nRUN echo two > /two\n"))],
+    );
+    build(&env, &[one.to_str().unwrap()]).assert_ok();
+    let layers = || {
+        fs::read_dir(env.root().join("buildcache/layers"))
+            .unwrap()
+            .count()
+    };
+    assert_eq!(layers(), 1);
+    build(&env, &[two.to_str().unwrap()]).assert_ok();
+    assert_eq!(layers(), 1, "the first build's layer was not evicted");
+    let again = build(&env, &[one.to_str().unwrap()]);
+    again.assert_ok();
+    assert_eq!(
+        again.stderr().matches(" CACHED").count(),
+        0,
+        "{}",
+        again.stderr()
+    );
+}

@@ -292,6 +292,18 @@ pub fn evict(paths: &Paths, max_bytes: u64, keep: &HashSet<String>) -> Result<()
     if max_bytes == 0 {
         return Ok(());
     }
+    let under = {
+        let _lock = FileLock::shared(&paths.build_cache_lock())?;
+        load(paths)?
+            .entries
+            .values()
+            .map(|e| e.layer_size)
+            .sum::<u64>()
+            <= max_bytes
+    };
+    if under {
+        return Ok(());
+    }
     update(paths, |idx| {
         let mut total: u64 = idx.entries.values().map(|e| e.layer_size).sum();
         let mut by_age: Vec<(u64, String)> = idx
