@@ -8,11 +8,12 @@
 //! the root (`../x` is `/x`), a symlink given as a source is followed within the root only (an
 //! absolute target is relative to the root), and symlinks met while walking are reported as symlinks,
 //! never followed. A tar context is untrusted input: absolute and `..` names are refused, nothing is
-//! extracted through a symlink, device nodes are skipped, and sizes are bounded.
+//! extracted through a symlink, device nodes are skipped, and sizes are bounded (docs/security.md 1M).
 
 use std::collections::VecDeque;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
+use std::os::unix::ffi::OsStringExt;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
 
@@ -85,6 +86,45 @@ impl Source {
         self.entries
             .first()
             .is_some_and(|e| e.kind == EntryKind::Dir)
+    }
+
+    /// `COPY --exclude=PATTERN`: drops the entries the patterns match (`.dockerignore`'s matching),
+    /// relative to the source; a file source is matched by its name. An excluded directory stays when
+    /// something below it is re-included by a `!pattern`. Returns false when nothing is left.
+    pub fn exclude(&mut self, patterns: &Ignore) -> bool {
+        if patterns.is_empty() {
+            return true;
+        }
+        if !self.is_dir() {
+            let name = self.rel.rsplit('/').next().unwrap_or_default();
+            if patterns.excluded(name, false) {
+                self.entries.clear();
+            }
+            return !self.entries.is_empty();
+        }
+        let excluded: Vec<bool> = self
+            .entries
+            .iter()
+            .map(|e| !e.rel.is_empty() && patterns.excluded(&e.rel, e.kind == EntryKind::Dir))
+            .collect();
+        let kept: Vec<String> = self
+            .entries
+            .iter()
+            .zip(&excluded)
+            .filter(|(_, x)| !**x)
+            .map(|(e, _)| format!("{}/", e.rel))
+            .collect();
+        let mut i = 0;
+        self.entries.retain(|e| {
+            let keep = !excluded[i]
+                || (e.kind == EntryKind::Dir
+                    && kept.iter().any(|k| {
+                        k.starts_with(&format!("{}/", e.rel)) && k.len() > e.rel.len() + 1
+                    }));
+            i += 1;
+            keep
+        });
+        true
     }
 }
 
@@ -294,7 +334,13 @@ impl Context {
             let (path, resolved) = scoped(root, &m, true)?;
             let meta = match fs::symlink_metadata(&path) {
                 Ok(meta) => meta,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                // `file/x`: a path through a file is as missing as a path to nothing.
+                Err(e)
+                    if e.kind() == io::ErrorKind::NotFound
+                        || e.raw_os_error() == Some(libc::ENOTDIR) =>
+                {
+                    continue;
+                }
                 Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
             };
             let mut entries = Vec::new();
@@ -606,13 +652,20 @@ fn extract(reader: impl Read, dest: &Path) -> Result<()> {
     let mut total: u64 = 0;
     let mut count: u64 = 0;
     let mut dirs: Vec<(PathBuf, u32)> = Vec::new();
-    for e in archive.entries()? {
+    // Raw entries: the extension headers (GNU long names, PAX) are read here with a size limit, as
+    // the tar crate would read them whole into memory.
+    let mut ext = Extensions::default();
+    for e in archive.entries()?.raw(true) {
         let mut e = e?;
         count += 1;
         if count > MAX_TAR_CONTEXT_ENTRIES {
             bail!("the context archive has more than {MAX_TAR_CONTEXT_ENTRIES} entries");
         }
-        let name = e.path()?.into_owned();
+        if ext.take(&mut e)? {
+            continue;
+        }
+        let (name, link) = ext.names(&e)?;
+        let name = PathBuf::from(std::ffi::OsString::from_vec(name));
         let Some(rel) = safe_rel(&name)? else {
             continue;
         };
@@ -653,17 +706,17 @@ fn extract(reader: impl Read, dest: &Path) -> Result<()> {
                 f.set_permissions(fs::Permissions::from_mode(mode))?;
             }
             tar::EntryType::Symlink => {
-                let Some(link) = e.link_name()? else {
+                let Some(link) = &link else {
                     bail!("{}: symlink without a target", rel.display())
                 };
                 remove_existing(&target)?;
-                std::os::unix::fs::symlink(link.as_ref(), &target)?;
+                std::os::unix::fs::symlink(link, &target)?;
             }
             tar::EntryType::Link => {
-                let Some(link) = e.link_name()? else {
+                let Some(link) = &link else {
                     bail!("{}: hard link without a target", rel.display())
                 };
-                let Some(src_rel) = safe_rel(&link)? else {
+                let Some(src_rel) = safe_rel(link)? else {
                     bail!("{}: hard link to the root", rel.display())
                 };
                 let src = dest.join(&src_rel);
@@ -689,6 +742,86 @@ fn extract(reader: impl Read, dest: &Path) -> Result<()> {
         fs::set_permissions(d, fs::Permissions::from_mode(*mode))?;
     }
     Ok(())
+}
+
+/// Most bytes of one extension header (GNU long name or link, PAX records), as Go's archive/tar.
+const MAX_EXTENSION_BYTES: u64 = 1 << 20;
+
+/// What the extension headers before an entry say about it.
+#[derive(Default)]
+struct Extensions {
+    name: Option<Vec<u8>>,
+    link: Option<Vec<u8>>,
+    size: Option<u64>,
+}
+
+impl Extensions {
+    /// Reads `e` when it is an extension header (and says so), keeping what it says for the next
+    /// entry; a header larger than [`MAX_EXTENSION_BYTES`] is refused before it is read.
+    fn take<R: Read>(&mut self, e: &mut tar::Entry<'_, R>) -> Result<bool> {
+        let ty = e.header().entry_type();
+        let (long_name, long_link, pax) = (
+            ty.is_gnu_longname(),
+            ty.is_gnu_longlink(),
+            ty.is_pax_local_extensions(),
+        );
+        if !(long_name || long_link || pax || ty.is_pax_global_extensions()) {
+            return Ok(false);
+        }
+        let size = e.header().size()?;
+        if size > MAX_EXTENSION_BYTES {
+            bail!("the context archive has an extension header of {size} bytes");
+        }
+        let mut buf = Vec::with_capacity(size as usize);
+        e.read_to_end(&mut buf)?;
+        let trim = |mut b: Vec<u8>| {
+            while b.last() == Some(&0) {
+                b.pop();
+            }
+            b
+        };
+        if long_name {
+            self.name = Some(trim(buf));
+        } else if long_link {
+            self.link = Some(trim(buf));
+        } else if pax {
+            for ext in tar::PaxExtensions::new(&buf) {
+                let ext = ext?;
+                match ext.key_bytes() {
+                    b"path" => self.name = Some(ext.value_bytes().to_vec()),
+                    b"linkpath" => self.link = Some(ext.value_bytes().to_vec()),
+                    b"size" => self.size = ext.value().ok().and_then(|v| v.parse().ok()),
+                    _ => {}
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// The entry's name and link target, extensions first; a PAX size that disagrees with the header
+    /// is refused (the stream would be read out of step).
+    fn names<R: Read>(&mut self, e: &tar::Entry<'_, R>) -> Result<(Vec<u8>, Option<PathBuf>)> {
+        let header_size = e.header().size()?;
+        if let Some(size) = self.size.take()
+            && size != header_size
+        {
+            bail!(
+                "the context archive has a PAX size ({size}) that disagrees with its header ({header_size})"
+            );
+        }
+        let name = self
+            .name
+            .take()
+            .unwrap_or_else(|| e.header().path_bytes().into_owned());
+        let link = self
+            .link
+            .take()
+            .or_else(|| e.header().link_name_bytes().map(|c| c.into_owned()));
+        Ok((
+            name,
+            link.map(|l| PathBuf::from(std::ffi::OsString::from_vec(l))),
+        ))
+    }
 }
 
 /// A tar entry's name as a relative path of normal components; an error for absolute names and

@@ -108,6 +108,8 @@ fn missing_source_is_buildkits_not_found() {
     let e = c.resolve(&["missing".into()]).unwrap_err();
     assert_eq!(e.to_string(), "\"/missing\": not found");
     assert_eq!(not_found(&c, "*.nothing").path, "/*.nothing");
+    // A path through a file is missing too.
+    assert_eq!(not_found(&c, "a/b").path, "/a/b");
 }
 
 #[test]
@@ -432,4 +434,55 @@ fn tar_context_truncated_is_an_error() {
     let base = tempfile::tempdir().unwrap();
     assert!(Context::from_tar(&tar[..], &base.path().join("ctx")).is_err());
     assert!(!base.path().join("ctx").exists());
+}
+
+#[test]
+fn copy_exclude_patterns_are_relative_to_the_source() {
+    let d = tree(&[
+        ("app/a.go", ""),
+        ("app/a_test.go", ""),
+        ("app/sub/b_test.go", ""),
+        ("app/sub/keep_test.go", ""),
+        ("x_test.go", ""),
+    ]);
+    let c = ctx(&d, None);
+    let mut s = c.resolve(&["app".into()]).unwrap().remove(0);
+    assert!(s.exclude(
+        &Ignore::from_patterns(&["**/*_test.go".into(), "!sub/keep_test.go".into()]).unwrap()
+    ));
+    assert_eq!(rels(&s), vec!["", "a.go", "sub", "sub/keep_test.go"]);
+    let mut s = c.resolve(&["app".into()]).unwrap().remove(0);
+    assert!(s.exclude(&Ignore::from_patterns(&["sub".into()]).unwrap()));
+    assert_eq!(rels(&s), vec!["", "a.go", "a_test.go"]);
+    let mut f = c.resolve(&["x_test.go".into()]).unwrap().remove(0);
+    assert!(!f.exclude(&Ignore::from_patterns(&["*_test.go".into()]).unwrap()));
+}
+
+#[test]
+fn tar_context_long_names_and_huge_extension_headers() {
+    // A GNU long name is honoured...
+    let long = format!("{}/file", "d".repeat(150));
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(2);
+    h.set_mode(0o644);
+    b.append_data(&mut h, &long, &b"hi"[..]).unwrap();
+    let bytes = b.into_inner().unwrap();
+    let base = tempfile::tempdir().unwrap();
+    let c = Context::from_tar(&bytes[..], &base.path().join("ctx")).unwrap();
+    assert_eq!(c.read_file(&long).unwrap(), b"hi");
+    // ...but one claiming gigabytes is refused before anything is read into memory.
+    let mut h = tar::Header::new_gnu();
+    h.as_gnu_mut().unwrap().name[..13].copy_from_slice(b"././@LongLink");
+    h.set_entry_type(tar::EntryType::GNULongName);
+    h.set_size(8 << 30);
+    h.set_cksum();
+    let mut bytes = h.as_bytes().to_vec();
+    bytes.extend_from_slice(&[b'a'; 4096]);
+    let e = Context::from_tar(&bytes[..], &base.path().join("ctx2")).unwrap_err();
+    assert!(
+        format!("{e:#}").contains("extension header of 8589934592 bytes"),
+        "{e:#}"
+    );
+    assert!(!base.path().join("ctx2").exists());
 }
