@@ -484,7 +484,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__build)
-            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --source-date-epoch --root --run-root --config --debug --log-level --help --version"
+            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -543,6 +543,10 @@ _berth() {
                     return 0
                     ;;
                 --step-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package-mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -620,7 +624,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__builder__subcmd__build)
-            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --source-date-epoch --root --run-root --config --debug --log-level --help --version"
+            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -679,6 +683,10 @@ _berth() {
                     return 0
                     ;;
                 --step-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package-mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -794,7 +802,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__buildx__subcmd__build)
-            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --source-date-epoch --root --run-root --config --debug --log-level --help --version"
+            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -853,6 +861,10 @@ _berth() {
                     return 0
                     ;;
                 --step-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package-mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3476,7 +3488,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__image__subcmd__build)
-            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --source-date-epoch --root --run-root --config --debug --log-level --help --version"
+            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3535,6 +3547,10 @@ _berth() {
                     return 0
                     ;;
                 --step-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package-mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
