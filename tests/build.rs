@@ -790,3 +790,43 @@ fn the_cache_is_bounded_by_its_configured_size() {
         again.stderr()
     );
 }
+
+#[test]
+fn symlinks_never_lead_a_copy_out_of_the_image_or_the_context() {
+    let (env, base) = busybox_world();
+    let marker = unique("berth-escape");
+    let tag = unique("links");
+    let dockerfile = format!(
+        "FROM {base}\nRUN mkdir /inner && ln -s /inner /app\nCOPY marker.txt /app/{marker}\nCOPY dir/ /app/sub/\n"
+    );
+    let ctx = context(
+        &env,
+        &[
+            ("Dockerfile", &dockerfile),
+            ("marker.txt", "m\n"),
+            ("dir/f", "f\n"),
+        ],
+    );
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    assert!(!Path::new("/inner").exists(), "COPY wrote to the host");
+    let run = env.run([
+        "run",
+        "--rm",
+        &tag,
+        "cat",
+        &format!("/inner/{marker}"),
+        "/inner/sub/f",
+    ]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "m\nf\n");
+    // A symlink in the context pointing out of it is not followed.
+    std::os::unix::fs::symlink("/etc", ctx.join("hostetc")).unwrap();
+    fs::write(
+        ctx.join("Dockerfile"),
+        format!("FROM {base}\nCOPY hostetc/hostname /stolen\n"),
+    )
+    .unwrap();
+    let out = build(&env, &[ctx.to_str().unwrap()]);
+    out.assert_code(1);
+    out.assert_stderr_has("is outside the build context");
+}

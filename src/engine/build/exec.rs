@@ -690,6 +690,15 @@ pub fn context_sources(
         } else {
             fs_step::glob(dir, rel)?
         };
+        // A symlinked directory on the way must not lead out of the context (a tar context is
+        // untrusted): the source's parent, resolved, stays below the context root.
+        let real_root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        for p in &all {
+            let parent = p.parent().unwrap_or(dir);
+            if !std::fs::canonicalize(parent).is_ok_and(|r| r.starts_with(&real_root)) {
+                bail!("failed to compute cache key: {p:?} is outside the build context");
+            }
+        }
         let found: Vec<PathBuf> = all
             .iter()
             .filter(|p| !filter.is_some_and(|f| f.excluded(p, p.is_dir())))

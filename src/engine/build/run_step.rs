@@ -378,9 +378,16 @@ fn parse_mounts(ctx: &Context, step: &RunStep) -> Result<Vec<MountRequest>> {
                 {
                     bail!("mount source {rel:?} leaves the build context");
                 }
+                let src = std::fs::canonicalize(ctx_dir.join(rel)).with_context(|| {
+                    format!("mount source {rel:?} not found in the build context")
+                })?;
+                let root = std::fs::canonicalize(ctx_dir)?;
+                if !src.starts_with(&root) {
+                    bail!("mount source {rel:?} leaves the build context");
+                }
                 // Writes to a bind from the context are never kept (BuildKit discards them too); berth
                 // mounts it read-only.
-                out.push(bind(ctx_dir.join(rel), &target, true));
+                out.push(bind(src, &target, true));
             }
             "secret" => {
                 let id = kv
