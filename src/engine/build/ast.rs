@@ -3,7 +3,8 @@
 //!
 //! Words are kept as written (before substitution): docker substitutes build args and ENV at the time
 //! each instruction runs, in the scope of its stage, and only in the instructions its reference lists
-//! (docs/architecture.md, "build"). The executor calls `subst::expand` where docker would.
+//! (docs/architecture.md, "build"). The executor calls `subst::expand_instruction` (or `expand_word`)
+//! where docker would.
 
 /// A whole Dockerfile after parsing.
 #[derive(Debug, Clone, PartialEq)]

@@ -343,6 +343,12 @@ impl Context {
                 }
                 Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
             };
+            // A symlink given as the source is followed, but only if .dockerignore keeps the link
+            // itself: docker never sends an excluded link.
+            if resolved != m && !m.is_empty() && self.ignore.excluded(&m, false) {
+                excluded_any = true;
+                continue;
+            }
             let mut entries = Vec::new();
             let excluded = !resolved.is_empty() && self.ignore.excluded(&resolved, meta.is_dir());
             if excluded && !(meta.is_dir() && self.ignore.may_include_below(&resolved)) {

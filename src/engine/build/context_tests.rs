@@ -486,3 +486,15 @@ fn tar_context_long_names_and_huge_extension_headers() {
     );
     assert!(!base.path().join("ctx2").exists());
 }
+
+#[test]
+fn an_excluded_symlink_source_is_not_followed() {
+    let d = tree(&[("real/file", "r")]);
+    symlink("real", d.path().join("link")).unwrap();
+    let c = ctx(&d, Some("link\n"));
+    assert!(not_found(&c, "link").excluded);
+    assert_eq!(
+        rels(&c.resolve(&["real".into()]).unwrap()[0]),
+        vec!["", "file"]
+    );
+}

@@ -168,39 +168,12 @@ pub(super) fn lint(nodes: &[RawNode], check: Option<&str>) -> (Vec<Warning>, boo
             }
         }
         match l.as_str() {
-            "from" => {
-                if let [_, as_, name] = n.args.as_slice() {
-                    if name != &name.to_lowercase() {
-                        push(
-                            "StageNameCasing",
-                            format!("Stage name '{name}' should be lowercase"),
-                            n.start,
-                            stage,
-                        );
-                    }
-                    let from_lower = n.cmd == n.cmd.to_ascii_lowercase();
-                    let from_upper = n.cmd == n.cmd.to_ascii_uppercase();
-                    if (from_lower && as_ != &as_.to_ascii_lowercase())
-                        || (from_upper && as_ != &as_.to_ascii_uppercase())
-                    {
-                        let msg = format!("'{}' and '{as_}' keywords' casing do not match", n.cmd);
-                        push("FromAsCasing", msg, n.start, stage);
-                    }
-                    let name = name.to_lowercase();
-                    if name == "context" || name == "scratch" {
-                        let msg = format!(
-                            "Stage name should not use the same name as reserved stage {name:?}"
-                        );
-                        push("ReservedStageName", msg, n.start, stage);
-                    }
-                    if names.contains(&name) {
-                        let msg =
-                            format!("Duplicate stage name {name:?}, stage names should be unique");
-                        push("DuplicateStageName", msg, n.start, stage);
-                    }
-                    names.push(name);
-                }
-            }
+            "from" => from_rules(n, &mut names)
+                .into_iter()
+                .for_each(|(r, m)| push(r, m, n.start, stage)),
+            "env" | "label" | "arg" | "expose" => value_rules(n, &l)
+                .into_iter()
+                .for_each(|(r, m)| push(r, m, n.start, stage)),
             "maintainer" => {
                 let msg =
                     "Maintainer instruction is deprecated in favor of using label".to_string();
@@ -229,34 +202,6 @@ pub(super) fn lint(nodes: &[RawNode], check: Option<&str>) -> (Vec<Warning>, boo
                     push("JSONArgsRecommended", msg, n.start, stage);
                 }
             }
-            "env" | "label" => {
-                if n.legacy {
-                    let msg = format!(
-                        "\"{c} key=value\" should be used instead of legacy \"{c} key value\" format",
-                        c = n.cmd
-                    );
-                    push("LegacyKeyValueFormat", msg, n.start, stage);
-                }
-                if l == "env" {
-                    for (k, _) in n.pairs.iter().filter(|(k, _)| secret_name(k)) {
-                        let msg = format!(
-                            "Do not use ARG or ENV instructions for sensitive data (ENV {k:?})"
-                        );
-                        push("SecretsUsedInArgOrEnv", msg, n.start, stage);
-                    }
-                }
-            }
-            "arg" => {
-                for a in &n.args {
-                    let k = a.split_once('=').map_or(a.as_str(), |(k, _)| k);
-                    if secret_name(k) {
-                        let msg = format!(
-                            "Do not use ARG or ENV instructions for sensitive data (ARG {k:?})"
-                        );
-                        push("SecretsUsedInArgOrEnv", msg, n.start, stage);
-                    }
-                }
-            }
             "workdir" => {
                 if let Some(p) = n.args.first() {
                     if !workdir_set && !p.starts_with('/') && !p.starts_with('$') {
@@ -268,30 +213,97 @@ pub(super) fn lint(nodes: &[RawNode], check: Option<&str>) -> (Vec<Warning>, boo
                     workdir_set = true;
                 }
             }
-            "expose" => {
-                for p in &n.args {
-                    if p.contains('$') {
-                        continue;
-                    }
-                    if let Some((_, proto)) = p.rsplit_once('/')
-                        && proto != proto.to_ascii_lowercase()
-                    {
-                        let msg = format!(
-                            "Defined protocol '{p}' in EXPOSE instruction should be lowercase"
-                        );
-                        push("ExposeProtoCasing", msg, n.start, stage);
-                    }
-                    if p.contains(':') {
-                        let msg = format!(
-                            "EXPOSE instruction should not define an IP address or host-port mapping, found '{p}'"
-                        );
-                        push("ExposeInvalidFormat", msg, n.start, stage);
-                    }
-                }
-            }
             _ => {}
         }
     }
     out.sort_by_key(|w| w.line);
     (out, opts.error)
+}
+
+/// FROM's checks: stage name casing, `AS` casing, reserved and duplicate names.
+fn from_rules(n: &RawNode, names: &mut Vec<String>) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let [_, as_, name] = n.args.as_slice() else {
+        return out;
+    };
+    if name != &name.to_lowercase() {
+        out.push((
+            "StageNameCasing",
+            format!("Stage name '{name}' should be lowercase"),
+        ));
+    }
+    let from_lower = n.cmd == n.cmd.to_ascii_lowercase();
+    let from_upper = n.cmd == n.cmd.to_ascii_uppercase();
+    if (from_lower && as_ != &as_.to_ascii_lowercase())
+        || (from_upper && as_ != &as_.to_ascii_uppercase())
+    {
+        out.push((
+            "FromAsCasing",
+            format!("'{}' and '{as_}' keywords' casing do not match", n.cmd),
+        ));
+    }
+    let name = name.to_lowercase();
+    if name == "context" || name == "scratch" {
+        let msg = format!("Stage name should not use the same name as reserved stage {name:?}");
+        out.push(("ReservedStageName", msg));
+    }
+    if names.contains(&name) {
+        out.push((
+            "DuplicateStageName",
+            format!("Duplicate stage name {name:?}, stage names should be unique"),
+        ));
+    }
+    names.push(name);
+    out
+}
+
+/// ENV, LABEL, ARG and EXPOSE checks on their words.
+fn value_rules(n: &RawNode, l: &str) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let secret = |instr: &str, k: &str| {
+        format!("Do not use ARG or ENV instructions for sensitive data ({instr} {k:?})")
+    };
+    match l {
+        "env" | "label" => {
+            if n.legacy {
+                let msg = format!(
+                    "\"{c} key=value\" should be used instead of legacy \"{c} key value\" format",
+                    c = n.cmd
+                );
+                out.push(("LegacyKeyValueFormat", msg));
+            }
+            if l == "env" {
+                for (k, _) in n.pairs.iter().filter(|(k, _)| secret_name(k)) {
+                    out.push(("SecretsUsedInArgOrEnv", secret("ENV", k)));
+                }
+            }
+        }
+        "arg" => {
+            for a in &n.args {
+                let k = a.split_once('=').map_or(a.as_str(), |(k, _)| k);
+                if secret_name(k) {
+                    out.push(("SecretsUsedInArgOrEnv", secret("ARG", k)));
+                }
+            }
+        }
+        _ => {
+            for p in n.args.iter().filter(|p| !p.contains('$')) {
+                if let Some((_, proto)) = p.rsplit_once('/')
+                    && proto != proto.to_ascii_lowercase()
+                {
+                    out.push((
+                        "ExposeProtoCasing",
+                        format!("Defined protocol '{p}' in EXPOSE instruction should be lowercase"),
+                    ));
+                }
+                if p.contains(':') {
+                    let msg = format!(
+                        "EXPOSE instruction should not define an IP address or host-port mapping, found '{p}'"
+                    );
+                    out.push(("ExposeInvalidFormat", msg));
+                }
+            }
+        }
+    }
+    out
 }
