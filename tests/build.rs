@@ -830,3 +830,28 @@ fn symlinks_never_lead_a_copy_out_of_the_image_or_the_context() {
     out.assert_code(1);
     out.assert_stderr_has("is outside the build context");
 }
+
+#[test]
+fn dockerfile_checks_warn_after_the_build_and_fail_it_on_request() {
+    let (env, base) = busybox_world();
+    let ctx = context(
+        &env,
+        &[("Dockerfile", &format!("FROM {base}\nCMD echo hi\n"))],
+    );
+    let out = build(&env, &[ctx.to_str().unwrap()]);
+    out.assert_ok();
+    out.assert_stderr_has("1 warning found");
+    out.assert_stderr_has(" - JSONArgsRecommended: ");
+    let strict = context(
+        &env,
+        &[(
+            "Dockerfile",
+            &format!("# check=error=true\nFROM {base}\nCMD echo hi\n"),
+        )],
+    );
+    let out = build(&env, &[strict.to_str().unwrap()]);
+    out.assert_code(1);
+    out.assert_stderr_has(
+        "ERROR: failed to solve: lint violation found for rules: JSONArgsRecommended",
+    );
+}

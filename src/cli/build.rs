@@ -359,6 +359,17 @@ fn build(ctx: &Context, a: BuildArgs) -> Result<i32> {
             }
             if mode == Mode::Quiet {
                 writeln!(std::io::stdout().lock(), "{}", r.id)?;
+            } else if !r.warnings.is_empty() {
+                let n = r.warnings.len();
+                let s = if n == 1 { "" } else { "s" };
+                let mut err = std::io::stderr().lock();
+                writeln!(
+                    err,
+                    "\n {n} warning{s} found (use docker --debug to expand):"
+                )?;
+                for w in &r.warnings {
+                    writeln!(err, " - {w}")?;
+                }
             }
             Ok(0)
         }

@@ -128,14 +128,19 @@ pub fn build(
         progress.done(v, t.elapsed());
     }
     b.text = text;
-    b.df = match super::dockerfile::parse(&b.text) {
-        Ok(d) => d,
+    let parsed = match super::dockerfile::parse_with_warnings(&b.text) {
+        Ok(p) => p,
         Err(e) => {
             return Err(b
                 .failed(e.to_string(), None, e.line, e.line, Vec::new())
                 .into());
         }
     };
+    if let Some(e) = parsed.lint_error() {
+        let line = parsed.warnings.first().map_or(1, |w| w.line);
+        return Err(b.failed(e, None, line, line, Vec::new()).into());
+    }
+    b.df = parsed.dockerfile;
     if b.df.stages.is_empty() {
         bail!(fail(
             "the Dockerfile has no FROM instruction (file with no instructions)"
@@ -153,6 +158,13 @@ pub fn build(
     }
     let target = b.target_index()?;
     let needed = b.needed(target)?;
+    // BuildKit reports the checks of the stages it builds (and of the lines before the first FROM).
+    let warnings: Vec<String> = parsed
+        .warnings
+        .iter()
+        .filter(|w| w.stage.is_none_or(|s| needed.contains(&s)))
+        .map(|w| w.to_string())
+        .collect();
     for i in needed {
         let st = b.build_stage(i)?;
         b.done.insert(i, st);
@@ -161,7 +173,8 @@ pub fn build(
         .done
         .remove(&target)
         .context("the target stage was not built")?;
-    let report = b.export(state, &tags)?;
+    let mut report = b.export(state, &tags)?;
+    report.warnings = warnings;
     let _ = cache::touch(&ctx.paths, &b.hits);
     let max = ctx.config.build.cache_max_size;
     let _ = cache::evict(&ctx.paths, max, &b.used_layers);
@@ -642,6 +655,7 @@ impl<'a> Builder<'a> {
             tags: tags.to_vec(),
             executed: self.executed,
             cached: self.cached,
+            warnings: Vec::new(),
         })
     }
 }

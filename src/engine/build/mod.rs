@@ -116,6 +116,8 @@ pub struct BuildReport {
     /// Steps executed / served from the cache.
     pub executed: usize,
     pub cached: usize,
+    /// BuildKit's Dockerfile checks that failed (`JSONArgsRecommended: ... (line 3)`).
+    pub warnings: Vec<String>,
 }
 
 /// Progress of a build, in BuildKit's vertices: each has a number (`#5`) and a name
