@@ -708,7 +708,11 @@ pub fn context_sources(
         // untrusted): the source's parent, resolved, stays below the context root.
         let real_root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         for p in &all {
-            let parent = p.parent().unwrap_or(dir);
+            let parent = if p == dir {
+                dir
+            } else {
+                p.parent().unwrap_or(dir)
+            };
             if !std::fs::canonicalize(parent).is_ok_and(|r| r.starts_with(&real_root)) {
                 bail!("failed to compute cache key: {p:?} is outside the build context");
             }
