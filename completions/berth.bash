@@ -575,7 +575,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__build)
-            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --source-date-epoch --root --run-root --config --debug --log-level --help --version"
+            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -634,6 +634,10 @@ _berth() {
                     return 0
                     ;;
                 --step-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package-mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -711,7 +715,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__builder__subcmd__build)
-            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --source-date-epoch --root --run-root --config --debug --log-level --help --version"
+            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -770,6 +774,10 @@ _berth() {
                     return 0
                     ;;
                 --step-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package-mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -885,7 +893,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__buildx__subcmd__build)
-            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --source-date-epoch --root --run-root --config --debug --log-level --help --version"
+            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -944,6 +952,10 @@ _berth() {
                     return 0
                     ;;
                 --step-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package-mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5113,7 +5125,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__image__subcmd__build)
-            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --source-date-epoch --root --run-root --config --debug --log-level --help --version"
+            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5172,6 +5184,10 @@ _berth() {
                     return 0
                     ;;
                 --step-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package-mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -268,6 +268,7 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l progress -d 'Set type of progress output ("auto", "plain", "tty", "quiet")' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l platform -d 'Set target platform for build (berth builds for the host\'s only)' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l step-timeout -d 'Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l package-mirror -d 'Package mirror for RUN steps ("debian=http://mirror/debian"; keys debian, debian-security, ubuntu, alpine), over [build.package_mirrors]' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l source-date-epoch -d 'Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
@@ -1991,6 +1992,7 @@ complete -c berth -n "__fish_berth_using_subcommand build" -l secret -d 'Secret 
 complete -c berth -n "__fish_berth_using_subcommand build" -l progress -d 'Set type of progress output ("auto", "plain", "tty", "quiet")' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l platform -d 'Set target platform for build (berth builds for the host\'s only)' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l step-timeout -d 'Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l package-mirror -d 'Package mirror for RUN steps ("debian=http://mirror/debian"; keys debian, debian-security, ubuntu, alpine), over [build.package_mirrors]' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l source-date-epoch -d 'Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
@@ -2032,6 +2034,7 @@ complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_sub
 complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l progress -d 'Set type of progress output ("auto", "plain", "tty", "quiet")' -r
 complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l platform -d 'Set target platform for build (berth builds for the host\'s only)' -r
 complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l step-timeout -d 'Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l package-mirror -d 'Package mirror for RUN steps ("debian=http://mirror/debian"; keys debian, debian-security, ubuntu, alpine), over [build.package_mirrors]' -r
 complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l source-date-epoch -d 'Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)' -r
 complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
@@ -2064,6 +2067,7 @@ complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subc
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l progress -d 'Set type of progress output ("auto", "plain", "tty", "quiet")' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l platform -d 'Set target platform for build (berth builds for the host\'s only)' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l step-timeout -d 'Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l package-mirror -d 'Package mirror for RUN steps ("debian=http://mirror/debian"; keys debian, debian-security, ubuntu, alpine), over [build.package_mirrors]' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l source-date-epoch -d 'Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F

@@ -5,6 +5,7 @@
 #   2. `run --rm busybox true`: berth (--network none and the default network) vs podman --network none vs
 #      crun run of a prepared bundle; then the same rootless (as the test user berthtest).
 #   3. `ps -a` with 100 and 1000 containers, and `rm` of all of them: berth vs podman.
+#   4. `build` of a multi-stage Dockerfile with a 20 MB COPY: cold (--no-cache) and all cached, berth vs podman.
 # Sections whose berth command does not exist yet print "skipped: ..." instead of failing.
 # Prints a markdown table (also written to $BENCH_DIR/results.md) for the README.
 #
@@ -252,6 +253,32 @@ for n in $PS_COUNTS; do
         pm rm -a -f >/dev/null 2>&1 || true
     fi
 done
+
+# --- 4. build: a multi-stage Dockerfile with a 20 MB COPY, small files and RUN steps (issue 10) -----------
+# Cold: the base image present, no build cache (--no-cache); cached: the same build again, nothing changed.
+# docker's BuildKit is not run here (it needs a dockerd of its own); see the issue for its figures.
+mkdir -p "$W/buildctx/src"
+head -c 20M /dev/urandom >"$W/buildctx/big.bin"
+for i in $(seq 20); do echo "file $i" >"$W/buildctx/src/f$i.txt"; done
+printf '%s\n' "FROM $BUSYBOX AS build" 'COPY big.bin /big.bin' 'COPY src/ /src/' \
+    'RUN sha256sum /big.bin > /sum && cat /src/*.txt > /all' "FROM $BUSYBOX" \
+    'COPY --from=build /sum /all /out/' 'RUN ls /out > /listing' 'CMD ["cat", "/out/sum"]' \
+    >"$W/buildctx/Dockerfile"
+BUILD_COLD="build cold (20 MB COPY, 2 stages)"
+if has_berth build; then
+    $B pull -q "$BUSYBOX" >/dev/null
+    row "$BUILD_COLD" berth true "$B build -q --no-cache --network none -t bench-build $W/buildctx"
+    $B build -q --network none -t bench-build "$W/buildctx" >/dev/null
+    row "build, all cached" berth true "$B build -q --network none -t bench-build $W/buildctx"
+else
+    skip "$BUILD_COLD" berth "berth build not available yet"
+fi
+if [ "$PODMAN" = 1 ]; then
+    pm pull -q --tls-verify=false "$BUSYBOX" >/dev/null
+    row "$BUILD_COLD" podman true "$PM build -q --no-cache --network none -t bench-build $W/buildctx"
+    pm build -q --network none -t bench-build "$W/buildctx" >/dev/null
+    row "build, all cached" podman true "$PM build -q --network none -t bench-build $W/buildctx"
+fi
 
 echo
 cat "$RESULTS"

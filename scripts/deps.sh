@@ -19,10 +19,11 @@ set -euo pipefail
 #   util-linux passwd          setpriv/runuser, useradd/usermod for the rootless test user
 #   procps curl time ca-certificates strace   ps/pgrep, HTTP probes, /usr/bin/time -v, debugging
 #   hyperfine                  the benchmark
+#   buildah                    the differential oracle of `build` (tests/build.rs)
 BERTH_PACKAGES=(
     docker-registry skopeo busybox-static uidmap libseccomp-dev pkg-config gcc libc6-dev
     iproute2 iptables apache2-utils openssl slirp4netns passt fuse-overlayfs
-    util-linux passwd procps curl time ca-certificates strace hyperfine
+    util-linux passwd procps curl time ca-certificates strace hyperfine buildah
 )
 
 berth_install_packages() {

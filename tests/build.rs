@@ -449,3 +449,409 @@ fn dockerignore_leaves_files_out_of_copies_and_the_cache_key() {
     out.assert_code(1);
     out.assert_stderr_has("\"/secret.txt\": not found (excluded by .dockerignore)");
 }
+
+#[test]
+fn package_mirrors_are_used_during_run_and_absent_from_the_image() {
+    let (env, base) = busybox_world();
+    env.write_config("[build.package_mirrors]\nalpine = \"http://mirror.internal/alpine\"\n");
+    let tag = unique("mirrored");
+    let repos = "https://dl-cdn.alpinelinux.org/alpine/v3.19/main\nhttps://dl-cdn.alpinelinux.org/alpine/v3.19/community\n";
+    let dockerfile = format!(
+        "FROM {base}\nCOPY repositories /etc/apk/repositories\nRUN cat /etc/apk/repositories > /seen\n"
+    );
+    let ctx = context(
+        &env,
+        &[("Dockerfile", &dockerfile), ("repositories", repos)],
+    );
+    let out = env.run([
+        "--debug",
+        "build",
+        "--progress",
+        "plain",
+        "--package-mirror",
+        "debian=http://mirror.internal/debian",
+        "-t",
+        &tag,
+        ctx.to_str().unwrap(),
+    ]);
+    out.assert_ok();
+    out.assert_stderr_has(
+        "/etc/apk/repositories:1: https://dl-cdn.alpinelinux.org/alpine/v3.19/main -> http://mirror.internal/alpine/v3.19/main",
+    );
+    let run = env.run(["run", "--rm", &tag, "cat", "/seen", "/etc/apk/repositories"]);
+    run.assert_ok();
+    let seen =
+        "http://mirror.internal/alpine/v3.19/main\nhttp://mirror.internal/alpine/v3.19/community\n";
+    assert_eq!(run.stdout(), format!("{seen}{repos}"));
+}
+
+#[test]
+fn proxy_build_args_reach_run_but_not_the_image() {
+    let (env, base) = busybox_world();
+    let tag = unique("proxy");
+    let dockerfile = format!("FROM {base}\nRUN echo \"proxy=$HTTP_PROXY\" > /p\n");
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    build(
+        &env,
+        &[
+            "--build-arg",
+            "HTTP_PROXY=http://proxy.internal:3128",
+            "-t",
+            &tag,
+            ctx.to_str().unwrap(),
+        ],
+    )
+    .assert_ok();
+    let run = env.run(["run", "--rm", &tag, "cat", "/p"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "proxy=http://proxy.internal:3128\n");
+    let id = inspect(&env, &tag, "{{.Id}}");
+    let blob = env
+        .root()
+        .join("blobs/sha256")
+        .join(id.trim_start_matches("sha256:"));
+    let config = fs::read_to_string(blob).unwrap();
+    assert!(!config.contains("proxy.internal"), "{config}");
+}
+
+#[test]
+fn an_interrupted_build_removes_its_step_container_and_moves_no_tag() {
+    let (env, base) = busybox_world();
+    let tag = unique("interrupted");
+    let ctx = context(
+        &env,
+        &[(
+            "Dockerfile",
+            &format!("FROM {base}\nRUN echo started; sleep 60\n"),
+        )],
+    );
+    let child = env
+        .berth()
+        .args([
+            "build",
+            "--progress",
+            "plain",
+            "-t",
+            &tag,
+            ctx.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(
+        crate::support::eventually(60, || !env.run(["ps", "-q"]).stdout().is_empty()),
+        "the step never started"
+    );
+    // SAFETY: signalling our own child by its pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("ERROR: failed to solve: canceled"),
+        "{stderr}"
+    );
+    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+    env.run(["image", "inspect", &tag]).assert_code(1);
+}
+
+#[test]
+fn a_tar_context_on_stdin_builds_with_its_own_dockerfile() {
+    let (env, base) = busybox_world();
+    let ctx = context(
+        &env,
+        &[
+            (
+                "Dockerfile",
+                &format!("FROM {base}\nCOPY data.txt /data.txt\n"),
+            ),
+            ("data.txt", "from the tar\n"),
+        ],
+    );
+    let tar = std::process::Command::new("tar")
+        .args(["-C", ctx.to_str().unwrap(), "-czf", "-", "."])
+        .output()
+        .unwrap();
+    assert!(tar.status.success());
+    let out = env.run_with_stdin(["build", "-q", "-"], &tar.stdout);
+    out.assert_ok();
+    let id = out.stdout().trim();
+    let run = env.run(["run", "--rm", id, "cat", "/data.txt"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "from the tar\n");
+}
+
+#[test]
+fn source_date_epoch_makes_uncached_rebuilds_identical() {
+    let (env, base) = busybox_world();
+    let ctx = context(
+        &env,
+        &[
+            (
+                "Dockerfile",
+                &format!(
+                    "FROM {base}\nCOPY f.txt /f.txt\nRUN echo hi > /a && mkdir -p /d/e\nWORKDIR /w\n"
+                ),
+            ),
+            ("f.txt", "f\n"),
+        ],
+    );
+    let c = ctx.to_str().unwrap();
+    let args = ["-q", "--no-cache", "--source-date-epoch", "1700000000", c];
+    let first = build(&env, &args);
+    first.assert_ok();
+    let second = build(&env, &args);
+    second.assert_ok();
+    assert_eq!(first.stdout(), second.stdout());
+    let id = first.stdout().trim();
+    assert_eq!(inspect(&env, id, "{{.Created}}"), "2023-11-14T22:13:20Z");
+    let stat = env.run(["run", "--rm", id, "stat", "-c", "%Y", "/a", "/d/e"]);
+    stat.assert_ok();
+    assert_eq!(stat.stdout(), "1700000000\n1700000000\n");
+}
+
+#[test]
+fn args_onbuild_add_archives_shell_and_heredocs() {
+    let (env, base) = busybox_world();
+    let parent = unique("parent");
+    let ctx = context(
+        &env,
+        &[(
+            "Dockerfile",
+            &format!(
+                "FROM {base}\nONBUILD RUN echo triggered > /onbuild\nONBUILD ENV FROM_TRIGGER=1\n"
+            ),
+        )],
+    );
+    build(&env, &["-t", &parent, ctx.to_str().unwrap()]).assert_ok();
+    assert_eq!(
+        inspect(&env, &parent, "{{json .Config.OnBuild}}"),
+        r#"["RUN echo triggered > /onbuild","ENV FROM_TRIGGER=1"]"#
+    );
+    let archive = std::process::Command::new("tar")
+        .args(["-czf", "-", "-C", ctx.to_str().unwrap(), "Dockerfile"])
+        .output()
+        .unwrap()
+        .stdout;
+    let child = unique("child");
+    let dockerfile = r#"ARG BASE
+ARG UNUSED=x
+FROM ${BASE}
+ARG BASE
+ARG LOCAL=local
+ADD files.tgz /unpacked/
+SHELL ["/bin/sh", "-e", "-c"]
+RUN echo "base=$BASE local=$LOCAL unused=${UNUSED:-unset}" > /args
+RUN <<EOF
+echo from heredoc > /heredoc
+EOF
+COPY <<EOT /copied.txt
+copied $LOCAL
+EOT
+"#;
+    let dir = context(&env, &[("Dockerfile", dockerfile)]);
+    fs::write(dir.join("files.tgz"), archive).unwrap();
+    let out = build(
+        &env,
+        &[
+            "--build-arg",
+            &format!("BASE={parent}"),
+            "-t",
+            &child,
+            dir.to_str().unwrap(),
+        ],
+    );
+    out.assert_ok();
+    let run = env.run([
+        "run",
+        "--rm",
+        &child,
+        "sh",
+        "-c",
+        "cat /onbuild /args /heredoc /copied.txt; echo $FROM_TRIGGER; ls /unpacked",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        format!(
+            "triggered\nbase={parent} local=local unused=unset\nfrom heredoc\ncopied local\n1\nDockerfile\n"
+        )
+    );
+    // Triggers run once: the child image does not carry them.
+    assert_eq!(inspect(&env, &child, "{{json .Config.OnBuild}}"), "null");
+    assert_eq!(
+        inspect(&env, &child, "{{json .Config.Shell}}"),
+        r#"["/bin/sh","-e","-c"]"#
+    );
+}
+
+/// buildah (podman's builder) as a differential oracle: the same Dockerfile built by both gives the same
+/// image config fields (buildah's own `io.buildah.version` label aside).
+#[test]
+fn the_image_config_matches_buildahs() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        r#"FROM {base}
+ENV A=1 B="two words"
+WORKDIR /srv/app
+LABEL team=core
+EXPOSE 8080 53/udp
+VOLUME /data
+USER 1000:1000
+STOPSIGNAL SIGUSR1
+ENTRYPOINT ["/bin/sh", "-c"]
+CMD ["echo hi"]
+"#
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    let tag = unique("oracle");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let storage = env.dir().join("buildah");
+    let buildah = |args: &[&str]| {
+        let out = std::process::Command::new("buildah")
+            .arg("--root")
+            .arg(storage.join("root"))
+            .arg("--runroot")
+            .arg(storage.join("run"))
+            .args(["--storage-driver", "vfs"])
+            .args(args)
+            .env("HOME", env.home())
+            .output()
+            .expect("running buildah");
+        assert!(
+            out.status.success(),
+            "buildah {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    buildah(&[
+        "bud",
+        "--tls-verify=false",
+        "--isolation",
+        "chroot",
+        "--format",
+        "docker",
+        "-t",
+        "oracle",
+        ctx.to_str().unwrap(),
+    ]);
+    let all: serde_json::Value =
+        serde_json::from_str(&buildah(&["inspect", "--type", "image", "oracle"])).unwrap();
+    let theirs = all["Docker"]["config"].clone();
+    let ours: serde_json::Value =
+        serde_json::from_str(&inspect(&env, &tag, "{{json .Config}}")).unwrap();
+    for k in [
+        "Env",
+        "Cmd",
+        "Entrypoint",
+        "WorkingDir",
+        "User",
+        "ExposedPorts",
+        "Volumes",
+        "StopSignal",
+    ] {
+        assert_eq!(ours[k], theirs[k], "{k}: ours {ours:#} theirs {theirs:#}");
+    }
+    let mut labels = theirs["Labels"].clone();
+    labels.as_object_mut().unwrap().remove("io.buildah.version");
+    assert_eq!(ours["Labels"], labels);
+}
+
+#[test]
+fn the_cache_is_bounded_by_its_configured_size() {
+    let (env, base) = busybox_world();
+    // 1 byte: every build evicts what earlier builds cached, never what it just used.
+    env.write_config("[build]\ncache_max_size = 1\n");
+    let one = context(
+        &env,
+        &[("Dockerfile", &format!("FROM {base}\nRUN echo one > /one\n"))],
+    );
+    let two = context(
+        &env,
+        &[("Dockerfile", &format!("FROM {base}\nRUN echo two > /two\n"))],
+    );
+    build(&env, &[one.to_str().unwrap()]).assert_ok();
+    let layers = || {
+        fs::read_dir(env.root().join("buildcache/layers"))
+            .unwrap()
+            .count()
+    };
+    assert_eq!(layers(), 1);
+    build(&env, &[two.to_str().unwrap()]).assert_ok();
+    assert_eq!(layers(), 1, "the first build's layer was not evicted");
+    let again = build(&env, &[one.to_str().unwrap()]);
+    again.assert_ok();
+    assert_eq!(
+        again.stderr().matches(" CACHED").count(),
+        0,
+        "{}",
+        again.stderr()
+    );
+}
+
+#[test]
+fn symlinks_never_lead_a_copy_out_of_the_image_or_the_context() {
+    let (env, base) = busybox_world();
+    let marker = unique("berth-escape");
+    let tag = unique("links");
+    let dockerfile = format!(
+        "FROM {base}\nRUN mkdir /inner && ln -s /inner /app\nCOPY marker.txt /app/{marker}\nCOPY dir/ /app/sub/\n"
+    );
+    let ctx = context(
+        &env,
+        &[
+            ("Dockerfile", &dockerfile),
+            ("marker.txt", "m\n"),
+            ("dir/f", "f\n"),
+        ],
+    );
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    assert!(!Path::new("/inner").exists(), "COPY wrote to the host");
+    let run = env.run([
+        "run",
+        "--rm",
+        &tag,
+        "cat",
+        &format!("/inner/{marker}"),
+        "/inner/sub/f",
+    ]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "m\nf\n");
+    // A symlink in the context pointing out of it is not followed.
+    std::os::unix::fs::symlink("/etc", ctx.join("hostetc")).unwrap();
+    fs::write(
+        ctx.join("Dockerfile"),
+        format!("FROM {base}\nCOPY hostetc/hostname /stolen\n"),
+    )
+    .unwrap();
+    let out = build(&env, &[ctx.to_str().unwrap()]);
+    out.assert_code(1);
+    out.assert_stderr_has("is outside the build context");
+}
+
+#[test]
+fn dockerfile_checks_warn_after_the_build_and_fail_it_on_request() {
+    let (env, base) = busybox_world();
+    let ctx = context(
+        &env,
+        &[("Dockerfile", &format!("FROM {base}\nCMD echo hi\n"))],
+    );
+    let out = build(&env, &[ctx.to_str().unwrap()]);
+    out.assert_ok();
+    out.assert_stderr_has("1 warning found");
+    out.assert_stderr_has(" - JSONArgsRecommended: ");
+    let strict = context(
+        &env,
+        &[(
+            "Dockerfile",
+            &format!("# check=error=true\nFROM {base}\nCMD echo hi\n"),
+        )],
+    );
+    let out = build(&env, &[strict.to_str().unwrap()]);
+    out.assert_code(1);
+    out.assert_stderr_has(
+        "ERROR: failed to solve: lint violation found for rules: JSONArgsRecommended",
+    );
+}

@@ -106,6 +106,10 @@ pub struct BuildArgs {
     /// Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)
     #[arg(long = "step-timeout", value_name = "DURATION")]
     pub step_timeout: Option<String>,
+    /// Package mirror for RUN steps ("debian=http://mirror/debian"; keys debian, debian-security, ubuntu,
+    /// alpine), over [build.package_mirrors]
+    #[arg(long = "package-mirror", value_name = "KEY=URL")]
+    pub package_mirror: Vec<String>,
     /// Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)
     #[arg(long = "source-date-epoch", value_name = "SECONDS")]
     pub source_date_epoch: Option<i64>,
@@ -255,17 +259,34 @@ fn options(ctx: &Context, a: &BuildArgs) -> Result<BuildOptions> {
             _ => None,
         },
     };
+    o.package_mirrors = ctx.config.build.package_mirrors.clone();
+    for m in &a.package_mirror {
+        let (k, v) = key_value(m, "package mirror")?;
+        o.package_mirrors.insert(k, v);
+    }
+    for (k, v) in &o.package_mirrors {
+        eng::mirror::check_mirror(k, v).map_err(anyhow::Error::msg)?;
+    }
     let stdin_used = a.context == "-";
     let dockerfile_from_stdin = a.file.as_deref() == Some("-");
     if stdin_used && dockerfile_from_stdin {
         bail!("invalid argument: can't use stdin for both build context and dockerfile");
     }
     if stdin_used || dockerfile_from_stdin {
-        let mut text = String::new();
+        let mut data = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
-            .context("reading the Dockerfile from stdin")?;
-        o.dockerfile = DockerfileSource::Text(text);
+            .read_to_end(&mut data)
+            .context("reading stdin")?;
+        if stdin_used && eng::context::looks_like_archive(&data[..data.len().min(512)]) {
+            // docker: a tar context on stdin; -f names the Dockerfile inside it.
+            o.dockerfile =
+                DockerfileSource::Path(PathBuf::from(a.file.as_deref().unwrap_or("Dockerfile")));
+            o.context = BuildContext::Tar(data);
+            return Ok(o);
+        }
+        o.dockerfile = DockerfileSource::Text(
+            String::from_utf8(data).context("the Dockerfile on stdin is not UTF-8")?,
+        );
     }
     if stdin_used {
         o.context = BuildContext::Empty;
@@ -292,8 +313,31 @@ fn options(ctx: &Context, a: &BuildArgs) -> Result<BuildOptions> {
     Ok(o)
 }
 
+/// Set by SIGINT/SIGTERM/SIGHUP during a build: the engine stops the running step and cleans up.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn on_interrupt(_: i32) {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// A Ctrl-C or kill stops the build between (or inside) steps, so its container, mounts and temp
+/// dirs are removed and no tag moves (issue 10).
+fn catch_interrupts() {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        // SAFETY: the handler only stores to an atomic (async-signal-safe).
+        unsafe {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = on_interrupt as *const () as usize;
+            sa.sa_flags = libc::SA_RESTART;
+            libc::sigaction(sig, &sa, std::ptr::null_mut());
+        }
+    }
+}
+
 fn build(ctx: &Context, a: BuildArgs) -> Result<i32> {
-    let opts = options(ctx, &a)?;
+    let mut opts = options(ctx, &a)?;
+    catch_interrupts();
+    opts.cancel = Some(&INTERRUPTED);
     let mode = match a.progress.as_str() {
         _ if a.quiet => Mode::Quiet,
         "quiet" => Mode::Quiet,
@@ -315,6 +359,17 @@ fn build(ctx: &Context, a: BuildArgs) -> Result<i32> {
             }
             if mode == Mode::Quiet {
                 writeln!(std::io::stdout().lock(), "{}", r.id)?;
+            } else if !r.warnings.is_empty() {
+                let n = r.warnings.len();
+                let s = if n == 1 { "" } else { "s" };
+                let mut err = std::io::stderr().lock();
+                writeln!(
+                    err,
+                    "\n {n} warning{s} found (use docker --debug to expand):"
+                )?;
+                for w in &r.warnings {
+                    writeln!(err, " - {w}")?;
+                }
             }
             Ok(0)
         }

@@ -229,6 +229,16 @@ max_error_bytes = {mf}
 rootless_overlay = "{ro}"
 # The fuse-overlayfs binary; unset looks in /usr/bin, /usr/local/bin and /bin.
 # fuse_overlayfs = "/usr/bin/fuse-overlayfs"
+
+[build]
+# Bytes of cached build steps kept (least recently used evicted beyond it); 0: unbounded.
+cache_max_size = {cms}
+# A RUN step running longer is killed and the build fails ("10m", "90s"); empty: no limit.
+step_timeout = ""
+# Package mirrors used while RUN steps run (the image keeps its own sources); keys: debian,
+# debian-security, ubuntu, alpine.
+# [build.package_mirrors]
+# debian = "http://mirror.internal/debian"
 "#,
             ct = r.connect_timeout,
             st = r.stall_timeout,
@@ -240,6 +250,7 @@ rootless_overlay = "{ro}"
             me = l.max_entries,
             mf = l.max_error_bytes,
             ro = StorageSettings::default().rootless_overlay.as_str(),
+            cms = BuildSettings::default().cache_max_size,
         )
     }
 }

@@ -77,27 +77,42 @@ fn update<T>(paths: &Paths, f: impl FnOnce(&mut Index) -> Result<T>) -> Result<T
     Ok(r)
 }
 
-/// The cached result of `key`, if its layer is still there; marks it used.
+/// The cached result of `key`, if its layer is still there. Read-only (a shared lock, no write): the
+/// build marks what it used once at its end ([`touch`]), so a cached rebuild costs no fsync per step.
 pub fn lookup(paths: &Paths, key: &str) -> Result<Option<(Entry, Option<BuiltLayer>)>> {
     if !paths.build_cache_index().exists() {
         return Ok(None);
     }
+    let idx = {
+        let _lock = FileLock::shared(&paths.build_cache_lock())?;
+        load(paths)?
+    };
+    let Some(e) = idx.entries.get(key) else {
+        return Ok(None);
+    };
+    let layer = match &e.layer {
+        None => None,
+        Some(hex) => match built_layer(paths, hex, e.layer_size) {
+            Some(l) => Some(l),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some((e.clone(), layer)))
+}
+
+/// Mark `keys` used now (least recently used eviction).
+pub fn touch(paths: &Paths, keys: &[String]) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
     update(paths, |idx| {
-        let Some(e) = idx.entries.get_mut(key) else {
-            return Ok(None);
-        };
-        let layer = match &e.layer {
-            None => None,
-            Some(hex) => match built_layer(paths, hex, e.layer_size) {
-                Some(l) => Some(l),
-                None => {
-                    idx.entries.remove(key);
-                    return Ok(None);
-                }
-            },
-        };
-        e.last_used = now_secs();
-        Ok(Some((e.clone(), layer)))
+        let now = now_secs();
+        for k in keys {
+            if let Some(e) = idx.entries.get_mut(k) {
+                e.last_used = now;
+            }
+        }
+        Ok(())
     })
 }
 
@@ -142,6 +157,7 @@ pub fn commit_layer(
     mut work: WorkDir,
     upper: &Path,
     skip: &[PathBuf],
+    epoch: Option<i64>,
 ) -> Result<Option<BuiltLayer>> {
     for rel in skip {
         let p = upper.join(rel);
@@ -163,6 +179,9 @@ pub fn commit_layer(
         w.flush().context("writing the layer")?;
     }
     drop(w);
+    if let Some(e) = epoch {
+        clamp_mtimes(&tar, e.max(0) as u64)?;
+    }
     let mut h = Sha256::new();
     let size =
         super::fs_step::hash_reader(&mut h, &mut File::open(&tar)?).context("hashing the layer")?;
@@ -182,6 +201,29 @@ pub fn commit_layer(
     built_layer(paths, &hex, size)
         .map(Some)
         .with_context(|| format!("layer {hex} vanished from the build cache"))
+}
+
+/// Rewrite the tar at `path` with every entry's mtime clamped to `epoch` (SOURCE_DATE_EPOCH: two
+/// builds of the same inputs give the same layer digests). Raw entries, so PAX headers pass as they are.
+fn clamp_mtimes(path: &Path, epoch: u64) -> Result<()> {
+    let tmp = path.with_extension("clamped");
+    {
+        let mut ar = tar::Archive::new(io::BufReader::new(File::open(path)?));
+        let mut out = tar::Builder::new(io::BufWriter::new(File::create_new(&tmp)?));
+        let mut entries = ar.entries().context("reading the layer")?.raw(true);
+        for e in &mut entries {
+            let mut e = e.context("reading the layer")?;
+            let mut h = e.header().clone();
+            if h.mtime().is_ok_and(|m| m > epoch) {
+                h.set_mtime(epoch);
+                h.set_cksum();
+            }
+            out.append(&h, &mut e).context("writing the layer")?;
+        }
+        out.into_inner()?.flush()?;
+    }
+    fs::rename(&tmp, path).context("replacing the layer")?;
+    Ok(())
 }
 
 /// What `builder prune` removed.
@@ -248,6 +290,18 @@ fn remove_unreferenced(paths: &Paths, keep: &HashSet<String>) -> Result<u64> {
 /// of the build that just ran (`keep`).
 pub fn evict(paths: &Paths, max_bytes: u64, keep: &HashSet<String>) -> Result<()> {
     if max_bytes == 0 {
+        return Ok(());
+    }
+    let under = {
+        let _lock = FileLock::shared(&paths.build_cache_lock())?;
+        load(paths)?
+            .entries
+            .values()
+            .map(|e| e.layer_size)
+            .sum::<u64>()
+            <= max_bytes
+    };
+    if under {
         return Ok(());
     }
     update(paths, |idx| {

@@ -34,6 +34,8 @@ pub(super) struct Builder<'a> {
     done: HashMap<usize, State>,
     /// Layers this build used (kept by eviction).
     pub used_layers: HashSet<String>,
+    /// Cache keys this build took from the cache (marked used at the end).
+    pub hits: Vec<String>,
     pub executed: usize,
     pub cached: usize,
     /// A base image's state by name (pulled once per build).
@@ -57,6 +59,33 @@ pub fn build(
             .with_context(|| format!("invalid tag {t:?}: invalid reference format"))?;
         tags.push(r.tagged().context("a tag cannot be a digest reference")?);
     }
+    // A tar context is extracted into a work dir that lives as long as the build.
+    let tar_ctx;
+    let tar_opts;
+    let opts = match &opts.context {
+        BuildContext::Tar(bytes) => {
+            let work = cache::work_dir(&ctx.paths)?;
+            let c = super::context::Context::from_tar(&bytes[..], &work.path().join("context"))
+                .map_err(|e| fail(&format!("{e:#}")))?;
+            let root = c
+                .root()
+                .context("the tar context has a root")?
+                .to_path_buf();
+            let mut o = opts.clone();
+            o.dockerfile = match &opts.dockerfile {
+                DockerfileSource::Path(p) if p.is_relative() => {
+                    DockerfileSource::Path(root.join(p))
+                }
+                other => other.clone(),
+            };
+            o.context = BuildContext::Dir(root);
+            tar_ctx = (work, c);
+            tar_opts = o;
+            let _ = &tar_ctx;
+            &tar_opts
+        }
+        _ => opts,
+    };
     let started = Instant::now();
     let (file, text) = match &opts.dockerfile {
         DockerfileSource::Text(t) => ("Dockerfile".to_string(), t.clone()),
@@ -83,6 +112,7 @@ pub fn build(
         global: Scope::default(),
         done: HashMap::new(),
         used_layers: HashSet::new(),
+        hits: Vec::new(),
         executed: 0,
         cached: 0,
         images: HashMap::new(),
@@ -98,14 +128,19 @@ pub fn build(
         progress.done(v, t.elapsed());
     }
     b.text = text;
-    b.df = match super::dockerfile::parse(&b.text) {
-        Ok(d) => d,
+    let parsed = match super::dockerfile::parse_with_warnings(&b.text) {
+        Ok(p) => p,
         Err(e) => {
             return Err(b
                 .failed(e.to_string(), None, e.line, e.line, Vec::new())
                 .into());
         }
     };
+    if let Some(e) = parsed.lint_error() {
+        let line = parsed.warnings.first().map_or(1, |w| w.line);
+        return Err(b.failed(e, None, line, line, Vec::new()).into());
+    }
+    b.df = parsed.dockerfile;
     if b.df.stages.is_empty() {
         bail!(fail(
             "the Dockerfile has no FROM instruction (file with no instructions)"
@@ -123,6 +158,13 @@ pub fn build(
     }
     let target = b.target_index()?;
     let needed = b.needed(target)?;
+    // BuildKit reports the checks of the stages it builds (and of the lines before the first FROM).
+    let warnings: Vec<String> = parsed
+        .warnings
+        .iter()
+        .filter(|w| w.stage.is_none_or(|s| needed.contains(&s)))
+        .map(|w| w.to_string())
+        .collect();
     for i in needed {
         let st = b.build_stage(i)?;
         b.done.insert(i, st);
@@ -131,7 +173,9 @@ pub fn build(
         .done
         .remove(&target)
         .context("the target stage was not built")?;
-    let report = b.export(state, &tags)?;
+    let mut report = b.export(state, &tags)?;
+    report.warnings = warnings;
+    let _ = cache::touch(&ctx.paths, &b.hits);
     let max = ctx.config.build.cache_max_size;
     let _ = cache::evict(&ctx.paths, max, &b.used_layers);
     Ok(report)
@@ -436,6 +480,13 @@ impl<'a> Builder<'a> {
                 .map_err(|e| self.failed(format!("{e:#}"), None, ins.line, ins.end_line, vec![]))?;
             return self.meta_step(state, &created_by, Some(probe.config));
         }
+        if self
+            .opts
+            .cancel
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst))
+        {
+            bail!(fail("canceled"));
+        }
         *n += 1;
         let name = format!("[{label}{n}/{steps}] {}", ins.original);
         let v = self.vertex(&name);
@@ -467,6 +518,7 @@ impl<'a> Builder<'a> {
                     Some(run_step::RunError::Timeout(_)) => {
                         format!("step {n}/{steps} {}: {e}", ins.original)
                     }
+                    Some(run_step::RunError::Canceled) => "canceled".to_string(),
                     None => format!("{e:#}"),
                 };
                 self.progress.error(v, t.elapsed(), &msg);
@@ -490,6 +542,7 @@ impl<'a> Builder<'a> {
             && let Some((entry, _)) = cache::lookup(&self.ctx.paths, &key)?
         {
             state.config = entry.config;
+            self.hits.push(key.clone());
             state.key = key;
             return Ok(());
         }
@@ -504,19 +557,30 @@ impl<'a> Builder<'a> {
     }
 
     /// The `created` of a new history entry: SOURCE_DATE_EPOCH's time, else now.
+    /// Go's RFC3339Nano, as BuildKit writes it: trailing zeros of the fraction dropped.
     pub fn created(&self) -> String {
-        match self.opts.source_date_epoch {
-            Some(s) => crate::time::rfc3339_nano(
-                std::time::UNIX_EPOCH + std::time::Duration::from_secs(s.max(0) as u64),
-            ),
-            None => crate::time::rfc3339_nano(std::time::SystemTime::now()),
+        let t = match self.opts.source_date_epoch {
+            Some(s) => std::time::UNIX_EPOCH + std::time::Duration::from_secs(s.max(0) as u64),
+            None => std::time::SystemTime::now(),
+        };
+        let full = crate::time::rfc3339_nano(t);
+        match full.split_once('.') {
+            Some((secs, frac)) => {
+                let digits = frac.trim_end_matches('Z').trim_end_matches('0');
+                if digits.is_empty() {
+                    format!("{secs}Z")
+                } else {
+                    format!("{secs}.{digits}Z")
+                }
+            }
+            None => full,
         }
     }
 
     pub fn context_dir(&self) -> Option<&Path> {
         match &self.opts.context {
             BuildContext::Dir(d) => Some(d),
-            BuildContext::Empty => None,
+            BuildContext::Empty | BuildContext::Tar(_) => None,
         }
     }
 
@@ -591,6 +655,7 @@ impl<'a> Builder<'a> {
             tags: tags.to_vec(),
             executed: self.executed,
             cached: self.cached,
+            warnings: Vec::new(),
         })
     }
 }
@@ -639,6 +704,19 @@ pub fn context_sources(
         } else {
             fs_step::glob(dir, rel)?
         };
+        // A symlinked directory on the way must not lead out of the context (a tar context is
+        // untrusted): the source's parent, resolved, stays below the context root.
+        let real_root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        for p in &all {
+            let parent = if p == dir {
+                dir
+            } else {
+                p.parent().unwrap_or(dir)
+            };
+            if !std::fs::canonicalize(parent).is_ok_and(|r| r.starts_with(&real_root)) {
+                bail!("failed to compute cache key: {p:?} is outside the build context");
+            }
+        }
         let found: Vec<PathBuf> = all
             .iter()
             .filter(|p| !filter.is_some_and(|f| f.excluded(p, p.is_dir())))

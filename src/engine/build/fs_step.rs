@@ -84,6 +84,7 @@ pub struct CopyPlan {
 fn change_fs(
     ctx: &Context,
     state: &State,
+    epoch: Option<i64>,
     what: &str,
     change: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<Option<BuiltLayer>> {
@@ -106,17 +107,71 @@ fn change_fs(
     };
     crate::runtime::with_rootfs(&rootfs, ctx.paths.rootless, change)
         .with_context(|| what.to_string())?;
-    cache::commit_layer(&ctx.paths, work, &upper, &[])
+    cache::commit_layer(&ctx.paths, work, &upper, &[], epoch)
+}
+
+/// `rel` inside `root` with every symlink on the way resolved as the container would see it: an
+/// absolute target restarts at `root`, `..` never climbs above it (docs/security.md J-cases: an image's
+/// `/app -> /etc` must not send a COPY to the host's /etc, since the copy runs before any chroot).
+pub fn resolve_in(root: &Path, rel: &Path) -> Result<PathBuf> {
+    use std::path::Component;
+    let mut todo: std::collections::VecDeque<PathBuf> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(PathBuf::from(n)),
+            Component::ParentDir => Some(PathBuf::from("..")),
+            _ => None,
+        })
+        .collect();
+    let mut cur = PathBuf::new();
+    let mut links = 0;
+    while let Some(c) = todo.pop_front() {
+        if c.as_os_str() == ".." {
+            cur.pop();
+            continue;
+        }
+        let cand = cur.join(&c);
+        match fs::symlink_metadata(root.join(&cand)) {
+            Ok(md) if md.file_type().is_symlink() => {
+                links += 1;
+                if links > 40 {
+                    bail!("{}: too many levels of symbolic links", rel.display());
+                }
+                let target = fs::read_link(root.join(&cand))?;
+                if target.is_absolute() {
+                    cur = PathBuf::new();
+                }
+                let mut parts: Vec<PathBuf> = target
+                    .components()
+                    .filter_map(|c| match c {
+                        Component::Normal(n) => Some(PathBuf::from(n)),
+                        Component::ParentDir => Some(PathBuf::from("..")),
+                        _ => None,
+                    })
+                    .collect();
+                while let Some(p) = parts.pop() {
+                    todo.push_front(p);
+                }
+            }
+            _ => cur = cand,
+        }
+    }
+    Ok(root.join(cur))
 }
 
 /// `WORKDIR`: create the directory (owned by root, 0755) when it is missing.
-pub fn mkdir(ctx: &Context, state: &State, dir: &str) -> Result<Option<BuiltLayer>> {
+pub fn mkdir(
+    ctx: &Context,
+    state: &State,
+    dir: &str,
+    epoch: Option<i64>,
+) -> Result<Option<BuiltLayer>> {
     let rel = dir.trim_start_matches('/').to_string();
     if rel.is_empty() {
         return Ok(None);
     }
-    change_fs(ctx, state, &format!("creating {dir}"), move |root| {
-        let p = root.join(&rel);
+    change_fs(ctx, state, epoch, &format!("creating {dir}"), move |root| {
+        let p = resolve_in(root, Path::new(&rel))?;
         if !p.is_dir() {
             create_parents(root, &p)?;
         }
@@ -125,9 +180,16 @@ pub fn mkdir(ctx: &Context, state: &State, dir: &str) -> Result<Option<BuiltLaye
 }
 
 /// `COPY`/`ADD`.
-pub fn copy(ctx: &Context, state: &State, plan: &CopyPlan) -> Result<Option<BuiltLayer>> {
+pub fn copy(
+    ctx: &Context,
+    state: &State,
+    plan: &CopyPlan,
+    epoch: Option<i64>,
+) -> Result<Option<BuiltLayer>> {
     let plan = plan.clone();
-    change_fs(ctx, state, "copying files", move |root| apply(root, &plan))
+    change_fs(ctx, state, epoch, "copying files", move |root| {
+        apply(root, &plan)
+    })
 }
 
 /// Copy `paths` (absolute in the image of `state`) below `scratch` (a dir the caller owns and removes)
@@ -170,12 +232,12 @@ pub fn stage_from(
     let out = targets.clone();
     crate::runtime::with_rootfs(&rootfs, ctx.paths.rootless, move |root| {
         for (p, t) in wanted.iter().zip(&out) {
-            let src = root.join(p.trim_start_matches('/'));
+            let src = resolve_in(root, Path::new(p.trim_start_matches('/')))?;
             if fs::symlink_metadata(&src).is_err() {
                 bail!("{p:?}: not found");
             }
             fs::create_dir_all(t.parent().context("staged path has a parent")?)?;
-            copy_tree(&src, t, None, None, None)?;
+            copy_tree(&src, t, None, None, None, None)?;
         }
         Ok(())
     })?;
@@ -185,7 +247,7 @@ pub fn stage_from(
 /// Inside the mounted root: place every source.
 fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
     let dest_rel = plan.dest.trim_start_matches('/');
-    let dest = root.join(dest_rel);
+    let dest = resolve_in(root, Path::new(dest_rel))?;
     let dest_is_dir = plan.dest_is_dir || dest.is_dir() || dest_rel.is_empty();
     for s in &plan.sources {
         let md = fs::symlink_metadata(&s.path)
@@ -202,7 +264,14 @@ fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
             ensure_dir(root, &dest)?;
             for e in sorted_entries(&s.path)? {
                 let f = plan.filter.as_ref().filter(|_| !s.keep_owner);
-                copy_tree(&s.path.join(&e), &dest.join(&e), owner, plan.chmod, f)?;
+                copy_tree(
+                    &s.path.join(&e),
+                    &dest.join(&e),
+                    owner,
+                    plan.chmod,
+                    f,
+                    Some(root),
+                )?;
             }
         } else {
             let target = if dest_is_dir {
@@ -212,7 +281,7 @@ fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
                 create_parents(root, dest.parent().unwrap_or(root))?;
                 dest.clone()
             };
-            copy_tree(&s.path, &target, owner, plan.chmod, None)?;
+            copy_tree(&s.path, &target, owner, plan.chmod, None, Some(root))?;
         }
     }
     Ok(())
@@ -259,11 +328,24 @@ fn copy_tree(
     owner: Option<(u32, u32)>,
     chmod: Option<u32>,
     filter: Option<&Filter>,
+    root: Option<&Path>,
 ) -> Result<()> {
     let md = fs::symlink_metadata(src).with_context(|| format!("reading {}", src.display()))?;
     if filter.is_some_and(|f| f.skip(src, md.is_dir())) {
         return Ok(());
     }
+    // A directory copied onto an image's symlink goes where the link points, inside the root.
+    let resolved;
+    let dst = match root {
+        Some(r)
+            if md.is_dir()
+                && fs::symlink_metadata(dst).is_ok_and(|m| m.file_type().is_symlink()) =>
+        {
+            resolved = resolve_in(r, dst.strip_prefix(r).unwrap_or(dst))?;
+            resolved.as_path()
+        }
+        _ => dst,
+    };
     let (uid, gid) = owner.unwrap_or((md.uid(), md.gid()));
     let mode = chmod.unwrap_or(md.mode() & 0o7777);
     let ft = md.file_type();
@@ -275,7 +357,7 @@ fn copy_tree(
             fs::create_dir(dst).with_context(|| format!("creating {}", dst.display()))?;
         }
         for e in sorted_entries(src)? {
-            copy_tree(&src.join(&e), &dst.join(&e), owner, chmod, filter)?;
+            copy_tree(&src.join(&e), &dst.join(&e), owner, chmod, filter, root)?;
         }
     } else if ft.is_symlink() {
         let target = fs::read_link(src)?;
@@ -341,11 +423,13 @@ fn extract(archive: &Path, dest: &Path, owner: Option<(u32, u32)>) -> Result<()>
             bail!("archive entry {} leaves the destination", path.display());
         }
         let target = dest.join(&path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
+        // unpack_in refuses entries whose resolved parent leaves `dest` (through `..` or a symlink).
+        if !e
+            .unpack_in(dest)
+            .with_context(|| format!("unpacking {}", path.display()))?
+        {
+            bail!("archive entry {} leaves the destination", path.display());
         }
-        e.unpack(&target)
-            .with_context(|| format!("unpacking {}", path.display()))?;
         let (u, g) = owner.unwrap_or((0, 0));
         std::os::unix::fs::lchown(&target, Some(u), Some(g))?;
     }
@@ -459,6 +543,27 @@ fn wildcard(p: &str, s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn symlinks_resolve_inside_the_root() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        fs::create_dir_all(root.join("etc")).unwrap();
+        std::os::unix::fs::symlink("/etc", root.join("app")).unwrap();
+        std::os::unix::fs::symlink("../../../etc", root.join("etc/up")).unwrap();
+        assert_eq!(
+            resolve_in(root, Path::new("app/x")).unwrap(),
+            root.join("etc/x")
+        );
+        assert_eq!(
+            resolve_in(root, Path::new("etc/up/y")).unwrap(),
+            root.join("etc/y")
+        );
+        assert_eq!(
+            resolve_in(root, Path::new("../../z")).unwrap(),
+            root.join("z")
+        );
+    }
 
     #[test]
     fn wildcards_match_per_component() {

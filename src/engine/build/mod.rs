@@ -47,6 +47,9 @@ pub enum BuildContext {
     Dir(PathBuf),
     /// No context (`build -` with a Dockerfile on stdin): COPY of a local source fails.
     Empty,
+    /// A tar archive (plain, gzip or zstd; `build - < ctx.tar`), extracted for the build's duration;
+    /// a relative `DockerfileSource::Path` is inside it.
+    Tar(Vec<u8>),
 }
 
 /// Everything `berth build` takes (docker's flags, typed).
@@ -75,6 +78,10 @@ pub struct BuildOptions {
     pub step_timeout: Option<Duration>,
     /// `SOURCE_DATE_EPOCH` / `--source-date-epoch`: every `created` timestamp of the image.
     pub source_date_epoch: Option<i64>,
+    /// `[build.package_mirrors]` with `--package-mirror` over it: mirror key -> URL.
+    pub package_mirrors: BTreeMap<String, String>,
+    /// Set (by a signal handler) to stop the build: the running step is killed and cleaned up.
+    pub cancel: Option<&'static std::sync::atomic::AtomicBool>,
 }
 
 impl Default for BuildOptions {
@@ -93,6 +100,8 @@ impl Default for BuildOptions {
             secrets: BTreeMap::new(),
             step_timeout: None,
             source_date_epoch: None,
+            package_mirrors: BTreeMap::new(),
+            cancel: None,
         }
     }
 }
@@ -107,6 +116,8 @@ pub struct BuildReport {
     /// Steps executed / served from the cache.
     pub executed: usize,
     pub cached: usize,
+    /// BuildKit's Dockerfile checks that failed (`JSONArgsRecommended: ... (line 3)`).
+    pub warnings: Vec<String>,
 }
 
 /// Progress of a build, in BuildKit's vertices: each has a number (`#5`) and a name

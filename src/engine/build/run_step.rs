@@ -25,6 +25,8 @@ pub enum RunError {
     Exit(i32),
     #[error("exceeded {0}")]
     Timeout(String),
+    #[error("canceled")]
+    Canceled,
 }
 
 /// What a RUN step needs besides the stage's state.
@@ -40,6 +42,11 @@ pub struct RunStep<'a> {
     pub context_dir: Option<&'a Path>,
     pub timeout: Option<Duration>,
     pub vertex: usize,
+    /// `[build.package_mirrors]` and `--package-mirror`: key -> mirror URL.
+    pub mirrors: &'a super::mirror::Mirrors,
+    pub cancel: Option<&'static std::sync::atomic::AtomicBool>,
+    /// SOURCE_DATE_EPOCH: the layer's mtimes are clamped to it.
+    pub epoch: Option<i64>,
 }
 
 /// Removes the step's container on every path out.
@@ -65,8 +72,11 @@ pub fn run(
     progress: &dyn BuildProgress,
     tail: &mut Vec<String>,
 ) -> Result<Option<BuiltLayer>> {
-    let mounts = parse_mounts(ctx, step)?;
+    let mut mounts = parse_mounts(ctx, step)?;
     let targets: Vec<String> = mounts.iter().map(|m| m.target.clone()).collect();
+    // The rewritten package sources live in this dir while the step runs (removed on drop).
+    let mirror_dir = cache::work_dir(&ctx.paths)?;
+    mounts.extend(mirror_mounts(state, step.mirrors, mirror_dir.path())?);
     let image = ImageInfo {
         id: state.base_id.clone(),
         name: "berth-build".into(),
@@ -126,7 +136,7 @@ pub fn run(
     }
     remove_mount_points(&moved, &state.lowers, &candidates);
     drop(guard);
-    cache::commit_layer(&ctx.paths, work, &moved, &[])
+    cache::commit_layer(&ctx.paths, work, &moved, &[], step.epoch)
 }
 
 /// What the runtime created in the upper dir only to mount over it (/etc/hosts, the `--mount` targets
@@ -163,16 +173,27 @@ fn stream(
 ) -> Result<i32> {
     let deadline = step.timeout.map(|t| Instant::now() + t);
     let mut timed_out = false;
+    let mut canceled = false;
     let mut line = Vec::new();
     loop {
+        let mut wait = Duration::from_millis(200);
         if let Some(d) = deadline {
             let left = d.saturating_duration_since(Instant::now());
             if left.is_zero() && !timed_out {
                 timed_out = true;
                 let _ = ctr::kill(ctx, id, libc::SIGKILL);
             }
-            conn.set_read_timeout(Some(left.max(Duration::from_millis(50))))?;
+            wait = wait.min(left.max(Duration::from_millis(50)));
         }
+        if !canceled
+            && step
+                .cancel
+                .is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst))
+        {
+            canceled = true;
+            let _ = ctr::kill(ctx, id, libc::SIGKILL);
+        }
+        conn.set_read_timeout(Some(wait))?;
         let frame = match attach::read_frame(conn) {
             Ok(f) => f,
             Err(e)
@@ -203,6 +224,9 @@ fn stream(
                 if !line.is_empty() {
                     tail.push(String::from_utf8_lossy(&line).into_owned());
                 }
+                if canceled {
+                    bail!(RunError::Canceled);
+                }
                 if timed_out {
                     let t = step.timeout.unwrap_or_default();
                     bail!(RunError::Timeout(go_duration(t)));
@@ -232,6 +256,84 @@ pub fn go_duration(d: Duration) -> String {
     } else {
         secs
     }
+}
+
+/// Bind mounts of rewritten copies of the image's apt/apk sources over the originals (issue 10, package
+/// mirrors): the step fetches from the mirror, and the image keeps its files (the originals are never
+/// written; the mounts are read-only). `--debug` logs every rewritten URL.
+fn mirror_mounts(
+    state: &State,
+    mirrors: &super::mirror::Mirrors,
+    dir: &Path,
+) -> Result<Vec<MountRequest>> {
+    if mirrors.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for (i, path) in mirror_files(&state.lowers).into_iter().enumerate() {
+        let Some(text) = read_layered(&state.lowers, &path) else {
+            continue;
+        };
+        let Some(r) = super::mirror::rewrite_file(&path, &text, mirrors) else {
+            continue;
+        };
+        for line in r.describe(&path) {
+            log::debug!("package mirror: {line}");
+        }
+        let copy = dir.join(format!("sources-{i}"));
+        std::fs::write(&copy, &r.text).with_context(|| format!("writing {}", copy.display()))?;
+        std::fs::set_permissions(&copy, std::os::unix::fs::PermissionsExt::from_mode(0o644))?;
+        out.push(bind(copy, &path, true));
+    }
+    Ok(out)
+}
+
+/// The package-source files the image has (mirror::FILES, the `sources.list.d` globs expanded).
+fn mirror_files(lowers: &[PathBuf]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in super::mirror::FILES {
+        match f.rsplit_once("/*") {
+            None => out.push(f.to_string()),
+            Some((dir, ext)) => {
+                let mut names = std::collections::BTreeSet::new();
+                for l in lowers {
+                    if let Ok(rd) = std::fs::read_dir(l.join(dir.trim_start_matches('/'))) {
+                        for e in rd.flatten() {
+                            let n = e.file_name().to_string_lossy().into_owned();
+                            if n.ends_with(ext) && !n.starts_with(".wh.") {
+                                names.insert(format!("{dir}/{n}"));
+                            }
+                        }
+                    }
+                }
+                out.extend(names);
+            }
+        }
+    }
+    out
+}
+
+/// A regular file of the stage's filesystem by its absolute path (the top layer that has it wins; a
+/// whiteout hides it).
+fn read_layered(lowers: &[PathBuf], path: &str) -> Option<String> {
+    use std::os::unix::fs::FileTypeExt;
+    let rel = path.trim_start_matches('/');
+    for l in lowers.iter().rev() {
+        let p = l.join(rel);
+        let Ok(md) = std::fs::symlink_metadata(&p) else {
+            let name = Path::new(rel).file_name()?.to_string_lossy().into_owned();
+            let wh = l.join(Path::new(rel).parent()?).join(format!(".wh.{name}"));
+            if wh.exists() {
+                return None;
+            }
+            continue;
+        };
+        if md.file_type().is_char_device() || !md.is_file() || md.len() > 1 << 20 {
+            return None;
+        }
+        return std::fs::read_to_string(&p).ok();
+    }
+    None
 }
 
 /// `RUN --mount=...` (BuildKit's syntax: `type=cache|bind|secret|tmpfs`, comma-separated options).
@@ -276,9 +378,16 @@ fn parse_mounts(ctx: &Context, step: &RunStep) -> Result<Vec<MountRequest>> {
                 {
                     bail!("mount source {rel:?} leaves the build context");
                 }
+                let src = std::fs::canonicalize(ctx_dir.join(rel)).with_context(|| {
+                    format!("mount source {rel:?} not found in the build context")
+                })?;
+                let root = std::fs::canonicalize(ctx_dir)?;
+                if !src.starts_with(&root) {
+                    bail!("mount source {rel:?} leaves the build context");
+                }
                 // Writes to a bind from the context are never kept (BuildKit discards them too); berth
                 // mounts it read-only.
-                out.push(bind(ctx_dir.join(rel), &target, true));
+                out.push(bind(src, &target, true));
             }
             "secret" => {
                 let id = kv

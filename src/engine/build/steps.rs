@@ -86,6 +86,9 @@ pub fn fs_step(
                 context_dir: b.context_dir(),
                 timeout: b.opts.step_timeout,
                 vertex,
+                mirrors: &b.opts.package_mirrors,
+                cancel: b.opts.cancel,
+                epoch: b.opts.source_date_epoch,
             };
             let layer = run_step::run(b.ctx, state, &step, b.progress, tail)?;
             finish(b, state, &key, layer, &created_by)?;
@@ -100,7 +103,7 @@ pub fn fs_step(
             state
                 .cfg()
                 .insert("WorkingDir".into(), serde_json::json!(dir));
-            let layer = fs_step::mkdir(b.ctx, state, &dir)?;
+            let layer = fs_step::mkdir(b.ctx, state, &dir, b.opts.source_date_epoch)?;
             finish(b, state, &key, layer, &format!("WORKDIR {dir}"))?;
             Ok(false)
         }
@@ -124,6 +127,7 @@ fn hit(b: &mut Builder, state: &mut State, key: &str) -> Result<bool> {
     }
     state.config = entry.config;
     state.key = key.to_string();
+    b.hits.push(key.to_string());
     Ok(true)
 }
 
@@ -167,6 +171,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         None => None,
     };
     let mut plain = Vec::new();
+    let mut staged_from = None;
     for s in &c.sources {
         let name = s
             .trim_start_matches("<<-")
@@ -197,15 +202,10 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
             .iter()
             .map(|p| format!("/{}", p.trim_start_matches('/')))
             .collect();
+        // Staged only on a cache miss: the source stage's key already names their content.
         key_extra.push_str(&format!("from {} {abs:?}\n", from.key));
         if !plain.is_empty() {
-            for p in fs_step::stage_from(b.ctx, from, &abs, scratch.path())? {
-                sources.push(Source {
-                    path: p,
-                    keep_owner: true,
-                    extract: false,
-                });
-            }
+            staged_from = Some((from, abs));
         }
     } else {
         let found = context_sources(b.context_dir(), &plain, b.filter.as_ref())?;
@@ -262,6 +262,15 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     if hit(b, state, &key)? {
         return Ok(true);
     }
+    if let Some((from, abs)) = staged_from {
+        for p in fs_step::stage_from(b.ctx, from, &abs, scratch.path())? {
+            sources.push(Source {
+                path: p,
+                keep_owner: true,
+                extract: false,
+            });
+        }
+    }
     let plan = CopyPlan {
         sources,
         dest,
@@ -270,7 +279,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         chmod,
         filter: b.filter.clone(),
     };
-    let layer = fs_step::copy(b.ctx, state, &plan)?;
+    let layer = fs_step::copy(b.ctx, state, &plan, b.opts.source_date_epoch)?;
     drop(scratch);
     finish(b, state, &key, layer, &created_by)?;
     Ok(false)
