@@ -111,7 +111,8 @@ oci_push() {
 }
 
 # oci_small_files DIR FILES KB: FILES files of KB KiB each under DIR/sub<N>/ (64 a directory), half of them
-# random data and half compressible text (numbered lines of a few words, as source code and logs are), for
+# random data and half compressible text (numbered lines of a few words, as source code and logs are;
+# gzip makes about an eighth of it), for
 # a layer with many small files (issue 14's image unlike the fixtures). Uses split, so it is quick.
 oci_small_files() {
     local dir=$1 files=$2 kb=$3 half
@@ -119,7 +120,7 @@ oci_small_files() {
     mkdir -p "$dir/flat"
     head -c $((half * kb * 1024)) /dev/urandom | split -a 5 -b "${kb}K" - "$dir/flat/r"
     awk -v seed="$RANDOM" 'BEGIN { srand(seed); split("alpha beta gamma delta return value index buffer layer image", w, " ");
-        for (i = 0; ; i++) printf "%08d %s %s(%s, %d);\n", i, w[int(rand()*10)+1], w[int(rand()*10)+1], w[int(rand()*10)+1], int(rand()*1000) }' |
+        for (i = 0; ; i++) printf "%08d %s = compute(%s, buffer, %d);\n", i, w[int(rand()*10)+1], w[int(rand()*10)+1], int(rand()*10) }' |
         head -c $(((files - half) * kb * 1024)) | split -a 5 -b "${kb}K" - "$dir/flat/t"
     perl -e 'my ($d) = @ARGV; opendir(my $h, "$d/flat") or die; my $n = 0;
         for my $f (sort grep { !/^\./ } readdir $h) { my $s = sprintf("%s/sub%03d", $d, int($n++ / 64));
