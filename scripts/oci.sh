@@ -119,9 +119,15 @@ oci_small_files() {
     half=$((files / 2))
     mkdir -p "$dir/flat"
     head -c $((half * kb * 1024)) /dev/urandom | split -a 5 -b "${kb}K" - "$dir/flat/r"
-    awk -v seed="$RANDOM" 'BEGIN { srand(seed); split("alpha beta gamma delta return value index buffer layer image", w, " ");
-        for (i = 0; ; i++) printf "%08d %s = compute(%s, buffer, %d);\n", i, w[int(rand()*10)+1], w[int(rand()*10)+1], int(rand()*10) }' |
-        head -c $(((files - half) * kb * 1024)) | split -a 5 -b "${kb}K" - "$dir/flat/t"
+    # awk writes exactly the bytes asked for and ends by itself: a `head -c` would kill it with SIGPIPE, which
+    # `set -o pipefail` callers (bench.sh) take for a failure.
+    awk -v seed="$RANDOM" -v want=$(((files - half) * kb * 1024)) 'BEGIN { srand(seed)
+        split("alpha beta gamma delta return value index buffer layer image", w, " ")
+        for (i = 0; got < want; i++) {
+            l = sprintf("%08d %s = compute(%s, buffer, %d);\n", i, w[int(rand()*10)+1], w[int(rand()*10)+1], int(rand()*10))
+            if (got + length(l) > want) l = substr(l, 1, want - got)
+            printf "%s", l; got += length(l)
+        } }' | split -a 5 -b "${kb}K" - "$dir/flat/t"
     perl -e 'my ($d) = @ARGV; opendir(my $h, "$d/flat") or die; my $n = 0;
         for my $f (sort grep { !/^\./ } readdir $h) { my $s = sprintf("%s/sub%03d", $d, int($n++ / 64));
             mkdir $s; rename("$d/flat/$f", "$s/$f") or die "$f: $!" }' "$dir"
