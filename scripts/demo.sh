@@ -17,7 +17,7 @@ fi
 if [ -z "${BERTH_BIN:-}" ]; then
     berth_find_cargo
     cargo build --release
-    BERTH_BIN=$PWD/target/x86_64-unknown-linux-gnu/release/berth
+    BERTH_BIN=$PWD/target/release/berth
 fi
 
 work=$(mktemp -d /tmp/berth-demo.XXXXXX)

@@ -30,7 +30,7 @@ berth_install_packages e2fsprogs
 if [ -z "${BERTH_BIN:-}" ]; then
     berth_find_cargo
     cargo build --release
-    BERTH_BIN=$PWD/target/x86_64-unknown-linux-gnu/release/berth
+    BERTH_BIN=$PWD/target/release/berth
 fi
 if [ -n "${REL_DIR:-}" ]; then
     W=$REL_DIR
