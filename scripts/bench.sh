@@ -2,17 +2,22 @@
 # berth's benchmark, side by side with podman, skopeo and crun, on a local registry (issues 2, 3 and 4):
 #   1. cold pull of a multi-layer ~200 MB image (random data, gzip): berth pull vs podman pull vs skopeo copy
 #      (download only, to an OCI layout); medians over BENCH_RUNS runs (hyperfine) and peak RSS (/usr/bin/time).
+#      The same for an image unlike the fixtures (issue 14): 6 layers of ~4,600 small files, half random and
+#      half compressible text (~210 MB unpacked, ~120 MB gzip).
 #   2. `run --rm busybox true`: berth (--network none and the default network) vs podman --network none vs
 #      crun run of a prepared bundle; then the same rootless (as the test user berthtest).
 #   3. `ps -a` with 100 and 1000 containers, and `rm` of all of them: berth vs podman.
 #   4. `build` of a multi-stage Dockerfile with a 20 MB COPY: cold (--no-cache) and all cached, berth vs podman.
 # Sections whose berth command does not exist yet print "skipped: ..." instead of failing.
-# Prints a markdown table (also written to $BENCH_DIR/results.md) for the README.
+# Prints a markdown table (also written to $BENCH_DIR/results.md) for the README; its last column gives each berth
+# row's median as a ratio to its peers' medians measured in the same run (pull: podman, skopeo; run: crun, podman).
 #
 #   usage: bash scripts/bench.sh             (as root on Debian 12; installs podman, crun, jq for the comparison)
 # Environment (defaults): BENCH_RUNS=5  BENCH_LAYERS=5  BENCH_LAYER_MB=40  BENCH_PS_COUNTS="100 1000"
+#   BENCH_SMALL_FILES=4600  BENCH_SMALL_KB=45  BENCH_SMALL_LAYERS=6 (the many-small-files image)
 #   BERTH_BIN (default: cargo build --release)  BENCH_DIR (default: a temp dir, removed at the end)
 #   BENCH_NO_PODMAN=1 skips podman.  A quick trial: BENCH_RUNS=2 BENCH_LAYER_MB=2 BENCH_PS_COUNTS=10
+#   BENCH_SMALL_FILES=120 BENCH_SMALL_KB=4
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/deps.sh
@@ -24,6 +29,9 @@ RUNS=${BENCH_RUNS:-5}
 LAYERS=${BENCH_LAYERS:-5}
 LAYER_MB=${BENCH_LAYER_MB:-40}
 PS_COUNTS=${BENCH_PS_COUNTS:-100 1000}
+SMALL_FILES=${BENCH_SMALL_FILES:-4600}
+SMALL_KB=${BENCH_SMALL_KB:-45}
+SMALL_LAYERS=${BENCH_SMALL_LAYERS:-6}
 PODMAN=1
 [ "${BENCH_NO_PODMAN:-0}" = 1 ] && PODMAN=0
 
@@ -137,6 +145,21 @@ rm -f "${big_tars[@]}"
 oci_registry_start "$W/registry"
 oci_push "$W/busybox-layout" latest library/busybox:latest
 oci_push "$W/big-layout" latest library/big:latest
+# The many-small-files image (issue 14): SMALL_FILES files of SMALL_KB KiB over SMALL_LAYERS layers.
+rm -rf "$W/many-layout" "$W/many"
+many_tars=()
+for i in $(seq "$SMALL_LAYERS"); do
+    oci_small_files "$W/many/$i/usr/share/many$i" $((SMALL_FILES / SMALL_LAYERS)) "$SMALL_KB"
+    oci_tar "$W/many/$i" "$W/many/$i.tar"
+    rm -rf "${W:?}/many/$i"
+    many_tars+=("$W/many/$i.tar")
+done
+note "building many-small-files image: $SMALL_FILES files of $SMALL_KB KiB in $SMALL_LAYERS layers"
+oci_layout_image "$W/many-layout" latest '["sh"]' "${many_tars[@]}"
+rm -f "${many_tars[@]}"
+oci_push "$W/many-layout" latest library/many:latest
+MANY=$REGISTRY_HOST/library/many:latest
+MANYPULL="cold pull $(du -sm "$W/many-layout" | cut -f1) MB gzip, $((SMALL_FILES * SMALL_KB / 1024)) MB unpacked, $SMALL_FILES small files"
 printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REGISTRY_HOST" >"$W/registries.conf"
 BIG=$REGISTRY_HOST/library/big:latest
 BUSYBOX=$REGISTRY_HOST/library/busybox:latest
@@ -154,6 +177,18 @@ if [ "$PODMAN" = 1 ]; then
 fi
 row "$PULL" "skopeo copy (no unpack)" "rm -rf $W/skopeo-oci" \
     "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$BIG oci:$W/skopeo-oci:latest"
+rm -rf "$W/skopeo-oci" "$W/root" "$W/r"
+[ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
+if has_berth pull; then
+    row "$MANYPULL" berth "rm -rf $W/root $W/r" "$B pull -q $MANY"
+else
+    skip "$MANYPULL" berth "berth pull not available yet"
+fi
+if [ "$PODMAN" = 1 ]; then
+    row "$MANYPULL" podman "$PM rmi -a -f; rm -rf $W/podman-root" "$PM pull -q --tls-verify=false $MANY"
+fi
+row "$MANYPULL" "skopeo copy (no unpack)" "rm -rf $W/skopeo-oci" \
+    "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$MANY oci:$W/skopeo-oci:latest"
 rm -rf "$W/skopeo-oci" "$W/root" "$W/r"
 [ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
 
@@ -279,6 +314,44 @@ if [ "$PODMAN" = 1 ]; then
     pm build -q --network none -t bench-build "$W/buildctx" >/dev/null
     row "build, all cached" podman true "$PM build -q --network none -t bench-build $W/buildctx"
 fi
+
+# A ratio column: each berth row's median over the median of each peer (the first word of a tool: podman,
+# skopeo, crun) in the same benchmark of this run; among a peer's rows, the one named like the berth row
+# (`--network none`, `(default network)`). Rows that failed or were skipped keep their place, without a ratio.
+add_ratios() {
+    awk -F'|' '
+        function trim(s) { gsub(/^ +| +$/, "", s); return s }
+        NR == FNR {
+            if (FNR > 2 && trim($4) ~ /^[0-9]+ ms/) {
+                b = trim($2); t = trim($3); split(trim($4), m, " ")
+                med[b SUBSEP t] = m[1]; n[b]++; tool[b, n[b]] = t
+            }
+            next
+        }
+        FNR == 1 { print $0 " ratio |"; next }
+        FNR == 2 { print $0 "---|"; next }
+        {
+            b = trim($2); t = trim($3); r = ""
+            if (t ~ /^berth/ && ((b SUBSEP t) in med) && med[b SUBSEP t] > 0) {
+                rest = t; sub(/^berth */, "", rest)
+                split("", best); nf = 0
+                for (i = 1; i <= n[b]; i++) {
+                    p = tool[b, i]
+                    if (p ~ /^berth/) continue
+                    fam = p; sub(/ .*/, "", fam); prest = p; sub(/^[^ ]* */, "", prest)
+                    if (!(fam in best)) fams[++nf] = fam
+                    if (!(fam in best) || prest == rest) best[fam] = p
+                }
+                for (i = 1; i <= nf; i++) {
+                    pm = med[b SUBSEP best[fams[i]]]
+                    if (pm > 0) r = r (r == "" ? "" : ", ") sprintf("%.2f× %s", med[b SUBSEP t] / pm, fams[i])
+                }
+            }
+            print $0 " " r " |"
+        }' "$RESULTS" "$RESULTS" >"$W/results-ratios.md"
+    mv "$W/results-ratios.md" "$RESULTS"
+}
+add_ratios
 
 echo
 cat "$RESULTS"

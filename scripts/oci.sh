@@ -109,3 +109,27 @@ oci_push() {
     skopeo --insecure-policy copy --quiet --preserve-digests --dest-tls-verify=false \
         "oci:$1:$2" "docker://$REGISTRY_HOST/$3"
 }
+
+# oci_small_files DIR FILES KB: FILES files of KB KiB each under DIR/sub<N>/ (64 a directory), half of them
+# random data and half compressible text (numbered lines of a few words, as source code and logs are;
+# gzip makes about an eighth of it), for
+# a layer with many small files (issue 14's image unlike the fixtures). Uses split, so it is quick.
+oci_small_files() {
+    local dir=$1 files=$2 kb=$3 half
+    half=$((files / 2))
+    mkdir -p "$dir/flat"
+    head -c $((half * kb * 1024)) /dev/urandom | split -a 5 -b "${kb}K" - "$dir/flat/r"
+    # awk writes exactly the bytes asked for and ends by itself: a `head -c` would kill it with SIGPIPE, which
+    # `set -o pipefail` callers (bench.sh) take for a failure.
+    awk -v seed="$RANDOM" -v want=$(((files - half) * kb * 1024)) 'BEGIN { srand(seed)
+        split("alpha beta gamma delta return value index buffer layer image", w, " ")
+        for (i = 0; got < want; i++) {
+            l = sprintf("%08d %s = compute(%s, buffer, %d);\n", i, w[int(rand()*10)+1], w[int(rand()*10)+1], int(rand()*10))
+            if (got + length(l) > want) l = substr(l, 1, want - got)
+            printf "%s", l; got += length(l)
+        } }' | split -a 5 -b "${kb}K" - "$dir/flat/t"
+    perl -e 'my ($d) = @ARGV; opendir(my $h, "$d/flat") or die; my $n = 0;
+        for my $f (sort grep { !/^\./ } readdir $h) { my $s = sprintf("%s/sub%03d", $d, int($n++ / 64));
+            mkdir $s; rename("$d/flat/$f", "$s/$f") or die "$f: $!" }' "$dir"
+    rmdir "$dir/flat"
+}

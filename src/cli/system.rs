@@ -284,10 +284,15 @@ fn find_in_path(name: &str) -> Option<PathBuf> {
 /// `start:count` strings; rootless containers map their ids onto these.
 fn sub_ranges(file: &Path) -> Vec<String> {
     let uid = nix::unistd::geteuid();
-    let name = nix::unistd::User::from_uid(uid)
-        .ok()
-        .flatten()
-        .map(|u| u.name);
+    // The name from the host's /etc/passwd, as the runtime reads it for newuidmap (runtime/maps.rs): never
+    // NSS, which a static binary could only reach by loading the host's glibc modules (README "Static binary").
+    let name = std::fs::read_to_string("/etc/passwd").ok().and_then(|pw| {
+        pw.lines().find_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            (f.len() > 2 && f[2].parse::<u32>().ok() == Some(uid.as_raw()))
+                .then(|| f[0].to_string())
+        })
+    });
     let Ok(text) = std::fs::read_to_string(file) else {
         return Vec::new();
     };

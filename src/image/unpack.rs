@@ -1,18 +1,24 @@
 //! The layer unpacker: a tar stream in, a directory tree (an overlay lowerdir) out.
 //!
 //! Layers are untrusted input (docs/security.md 1A, 1B). Invariants:
-//! - every path is resolved from the layer root fd with `openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)`,
-//!   afresh for every entry (no resolved parent is cached across entries: CVE-2025-47290); the final
-//!   component is always handled with an `*at` call that does not follow it;
+//! - every path is resolved from the layer root fd with `openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)`;
+//!   the final component is always handled with an `*at` call that does not follow it. The previous entry's
+//!   parent fd is reused for the next entry in the same directory only while no entry has removed anything
+//!   since it was resolved (CVE-2025-47290 swaps a parent for a symlink between entries, which takes a
+//!   removal): this process only creates and removes names in the layer, and creating a name never changes
+//!   what an existing path resolves to, so the reused fd is the one a fresh resolution would return;
 //! - `..` components are refused, absolute names land inside the root (chroot semantics, as containerd);
-//! - a new entry replaces what was there by unlinking it first and creating with `O_EXCL|O_NOFOLLOW`
-//!   (RUSTSEC-2018-0002); metadata is applied through the fd of the object created or with
+//! - a new entry is created with `O_EXCL|O_NOFOLLOW` (or mkdir/symlink/mknod/link, which never follow the
+//!   final name); only when that finds a name there is it removed (or kept, a directory for a directory) and
+//!   the creation repeated (RUSTSEC-2018-0002); metadata is applied through the fd of the object created or with
 //!   `AT_SYMLINK_NOFOLLOW` (CVE-2021-32760); directory modes and mtimes are applied after the last entry,
 //!   re-resolved in the root and never through a symlink;
 //! - OCI whiteouts become overlay whiteouts (char 0/0; `.wh..wh..opq` becomes the `overlay.opaque` xattr);
 //!   overlay xattrs carried by the layer itself are dropped (docs/security.md A15);
 //! - tar extension headers are parsed here with size limits (Go CVE-2022-2879), and a PAX `size` that
 //!   disagrees with the header is refused (CVE-2026-33055 class parser differentials);
+//! - `fchown`/`fchmod` that would change nothing on a just-created object are skipped (`unpack/create.rs`
+//!   says when that is known exactly);
 //! - the caller drains the stream after `unpack_layer` returns, so trailing bytes are hashed (A17).
 //!
 //! The `tar` crate is used to read headers only, never its `unpack`; `unpack/entry.rs` folds a header and its
@@ -27,19 +33,21 @@ use nix::sys::stat::{
     mknodat, utimensat,
 };
 use nix::sys::time::TimeSpec;
-use nix::unistd::{
-    Gid, Uid, UnlinkatFlags, fchown, fchownat, linkat, mkfifoat, symlinkat, unlinkat,
-};
+use nix::unistd::{Gid, Uid, UnlinkatFlags, fchown, fchownat, linkat, symlinkat, unlinkat};
 use std::collections::HashMap;
-use std::ffi::{CString, OsStr, OsString};
+use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io::{self, Read};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
+mod create;
 mod entry;
+mod xattr;
+use create::Defaults;
 use entry::{Entry, Extensions, Kind, trim_nul};
+use xattr::{get_xattr_is, overlay_xattr, set_xattr};
 
 /// Bounds on what one layer may cost. Defaults follow containerd's threat model (STORE-002/003) and Go's
 /// 1 MiB header cap; the config file's `limits` section overrides them.
@@ -76,15 +84,6 @@ pub struct UnpackReport {
     pub file_bytes: u64,
     /// One line per kind of thing skipped (device nodes rootless, failed chown rootless, refused xattrs).
     pub warnings: Vec<String>,
-}
-
-/// The xattr name overlayfs reads for opaque dirs and whiteouts: `trusted.` rootful, `user.` rootless
-/// (overlay's `userxattr` mount option; containers/storage does the same).
-fn overlay_xattr(rootless: bool, what: &str) -> String {
-    format!(
-        "{}.overlay.{what}",
-        if rootless { "user" } else { "trusted" }
-    )
 }
 
 /// The ids the unpacking process may give files, read from `/proc/self/uid_map`.
@@ -138,6 +137,9 @@ pub fn unpack_layer(
     )
     .with_context(|| format!("opening layer directory {}", dest.display()))?;
     let mut u = Unpacker {
+        defaults: Defaults::probe(root.as_fd()),
+        parent: None,
+        removed: false,
         root,
         rootless,
         ids: if rootless {
@@ -217,9 +219,12 @@ pub fn unpack_layer(
             bail!("GNU sparse tar entries are not supported in layers");
         }
         let e = Entry::from_tar(&entry, std::mem::take(&mut ext), ext_size)?;
-        let name = String::from_utf8_lossy(&e.name).into_owned();
-        u.apply(e, &mut entry)
-            .with_context(|| format!("unpacking layer entry {name:?}"))?;
+        u.apply(&e, &mut entry).with_context(|| {
+            format!(
+                "unpacking layer entry {:?}",
+                String::from_utf8_lossy(&e.name)
+            )
+        })?;
     }
     if ext.long_name.is_some() || ext.long_link.is_some() || ext.pax.is_some() {
         bail!("layer tar ends with an extension header that describes no entry");
@@ -325,6 +330,13 @@ struct Unpacker {
     warned: Vec<&'static str>,
     /// One buffer for all file content of the layer (see [`COPY_BUF`]).
     copy_buf: Vec<u8>,
+    /// The owner and modes new objects get (which chown/chmod calls change nothing).
+    defaults: Defaults,
+    /// The last entry's parent directory (its components and fd), reused by the next entry in the same
+    /// directory; dropped by any removal (module docs).
+    parent: Option<(Vec<OsString>, OwnedFd)>,
+    /// Set by every removal, so an entry's parent fd is not kept for the next one.
+    removed: bool,
 }
 
 /// File content moves through a 256 KiB buffer: `io::copy` uses 8 KiB for a `dyn Read`, which cost one
@@ -403,7 +415,7 @@ impl Unpacker {
 
     /// One entry: a whiteout becomes an overlay whiteout; anything else is created in its parent (implied
     /// parents made first) by the step for its kind.
-    fn apply(&mut self, e: Entry, data: &mut dyn Read) -> Result<()> {
+    fn apply(&mut self, e: &Entry, data: &mut dyn Read) -> Result<()> {
         let comps = components(&e.name)?;
         let Some((last, parent_comps)) = comps.split_last() else {
             // The root itself (`./`) or an empty name: the layer root is never replaced (containerd
@@ -418,15 +430,23 @@ impl Unpacker {
         if last.as_bytes().starts_with(WHITEOUT_PREFIX) {
             return self.whiteout(parent_comps, last);
         }
-        let parent = self.ensure_dir(parent_comps)?;
-        let parent = parent.as_fd();
-        match e.kind {
-            Kind::Dir => self.make_dir(parent, last, &comps, &e),
-            Kind::File => self.make_file(parent, last, &e, data),
-            Kind::Symlink => self.make_symlink(parent, last, &e),
-            Kind::Hardlink => self.make_hardlink(parent, last, &comps, &e),
-            Kind::Char | Kind::Block | Kind::Fifo => self.make_node(parent, last, &e),
+        let (parent_comps, parent_fd) = match self.parent.take() {
+            Some((c, fd)) if c == parent_comps => (c, fd),
+            _ => (parent_comps.to_vec(), self.ensure_dir(parent_comps)?),
+        };
+        self.removed = false;
+        let parent = parent_fd.as_fd();
+        let r = match e.kind {
+            Kind::Dir => self.make_dir(parent, last, &comps, e),
+            Kind::File => self.make_file(parent, last, e, data),
+            Kind::Symlink => self.make_symlink(parent, last, e),
+            Kind::Hardlink => self.make_hardlink(parent, last, &comps, e),
+            Kind::Char | Kind::Block | Kind::Fifo => self.make_node(parent, last, e),
+        };
+        if !self.removed {
+            self.parent = Some((parent_comps, parent_fd));
         }
+        r
     }
 
     /// A directory: one already there stays, with its contents; owner and xattrs are set now, mode and
@@ -438,18 +458,33 @@ impl Unpacker {
         comps: &[OsString],
         e: &Entry,
     ) -> Result<()> {
-        if !self.clear_target(parent, last, true)? {
-            mkdirat(parent, last, Mode::from_bits_truncate(0o700)).context("creating directory")?;
+        let private = Mode::from_bits_truncate(0o700);
+        let fresh = match mkdirat(parent, last, private) {
+            Ok(()) => true,
+            Err(Errno::EEXIST) => {
+                let kept = self.clear_target(parent, last, true)?;
+                if !kept {
+                    mkdirat(parent, last, private).context("creating directory")?;
+                }
+                !kept
+            }
+            Err(e) => return Err(anyhow!(e)).context("creating directory"),
+        };
+        // A directory made just now already has this process's ids; one kept from an earlier entry may not.
+        let chown = !fresh || !self.defaults.owner_is(e.uid, e.gid);
+        if chown || !e.xattrs.is_empty() {
+            let fd = openat(
+                parent,
+                last,
+                OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+                Mode::empty(),
+            )
+            .context("opening directory")?;
+            if chown {
+                self.chown_fd(fd.as_fd(), e.uid, e.gid)?;
+            }
+            self.set_xattrs(fd.as_fd(), &e.xattrs);
         }
-        let fd = openat(
-            parent,
-            last,
-            OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
-            Mode::empty(),
-        )
-        .context("opening directory")?;
-        self.chown_fd(fd.as_fd(), e.uid, e.gid)?;
-        self.set_xattrs(fd.as_fd(), &e.xattrs);
         self.defer_dir(comps.to_vec(), e.mode, e.mtime);
         Ok(())
     }
@@ -463,20 +498,38 @@ impl Unpacker {
         e: &Entry,
         data: &mut dyn Read,
     ) -> Result<()> {
-        self.clear_target(parent, last, false)?;
-        let fd = openat(
-            parent,
-            last,
-            OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
-            Mode::from_bits_truncate(0o600),
-        )
+        // Created with its final mode when the umask leaves it whole (then no fchmod), else private.
+        let final_mode = self.defaults.create_mode(e.mode);
+        let create = || {
+            openat(
+                parent,
+                last,
+                OFlag::O_WRONLY
+                    | OFlag::O_CREAT
+                    | OFlag::O_EXCL
+                    | OFlag::O_NOFOLLOW
+                    | OFlag::O_CLOEXEC,
+                final_mode.unwrap_or(Mode::from_bits_truncate(0o600)),
+            )
+        };
+        let fd = match create() {
+            Err(Errno::EEXIST) => {
+                self.clear_target(parent, last, false)?;
+                create()
+            }
+            r => r,
+        }
         .context("creating file")?;
         let mut f = File::from(fd);
         self.report.file_bytes +=
             copy_with(&mut self.copy_buf, data, &mut f).context("writing file content")?;
         // chown before chmod: chown clears setuid/setgid bits.
-        self.chown_fd(f.as_fd(), e.uid, e.gid)?;
-        fchmod(f.as_fd(), Mode::from_bits_truncate(e.mode)).context("setting file mode")?;
+        if !self.defaults.owner_is(e.uid, e.gid) {
+            self.chown_fd(f.as_fd(), e.uid, e.gid)?;
+        }
+        if final_mode.is_none() {
+            fchmod(f.as_fd(), Mode::from_bits_truncate(e.mode)).context("setting file mode")?;
+        }
         self.set_xattrs(f.as_fd(), &e.xattrs);
         futimens(f.as_fd(), &e.mtime, &e.mtime).context("setting file times")?;
         Ok(())
@@ -485,9 +538,18 @@ impl Unpacker {
     /// A symlink; owner and times are set on the link itself.
     fn make_symlink(&mut self, parent: BorrowedFd<'_>, last: &OsStr, e: &Entry) -> Result<()> {
         let target = e.link.as_deref().unwrap_or_default();
-        self.clear_target(parent, last, false)?;
-        symlinkat(OsStr::from_bytes(target), parent, last).context("creating symlink")?;
-        self.chown_at(parent, last, e.uid, e.gid)?;
+        let target = OsStr::from_bytes(target);
+        match symlinkat(target, parent, last) {
+            Err(Errno::EEXIST) => {
+                self.clear_target(parent, last, false)?;
+                symlinkat(target, parent, last)
+            }
+            r => r,
+        }
+        .context("creating symlink")?;
+        if !self.defaults.owner_is(e.uid, e.gid) {
+            self.chown_at(parent, last, e.uid, e.gid)?;
+        }
         utimensat(
             parent,
             last,
@@ -501,7 +563,7 @@ impl Unpacker {
 
     /// A hardlink to an entry already in the layer, never to a directory; a link to itself is a no-op.
     fn make_hardlink(
-        &self,
+        &mut self,
         parent: BorrowedFd<'_>,
         last: &OsStr,
         comps: &[OsString],
@@ -538,16 +600,24 @@ impl Unpacker {
         if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
             bail!("hardlink to a directory ({})", join(&target).display());
         }
-        self.clear_target(parent, last, false)?;
         // No AT_SYMLINK_FOLLOW: a link to a symlink links the symlink itself. The link shares its
         // target's inode, so no metadata from this header is applied (CVE-2021-32760).
-        linkat(
-            tdir.as_fd(),
-            tlast.as_os_str(),
-            parent,
-            last,
-            nix::fcntl::AtFlags::empty(),
-        )
+        let link = || {
+            linkat(
+                tdir.as_fd(),
+                tlast.as_os_str(),
+                parent,
+                last,
+                nix::fcntl::AtFlags::empty(),
+            )
+        };
+        match link() {
+            Err(Errno::EEXIST) => {
+                self.clear_target(parent, last, false)?;
+                link()
+            }
+            r => r,
+        }
         .context("creating hardlink")?;
         Ok(())
     }
@@ -562,36 +632,35 @@ impl Unpacker {
             );
             return Ok(());
         }
-        self.clear_target(parent, last, false)?;
-        let perm = Mode::from_bits_truncate(e.mode & 0o777);
-        match e.kind {
-            Kind::Fifo => mkfifoat(parent, last, perm).context("creating fifo")?,
-            Kind::Char => mknodat(
-                parent,
-                last,
-                SFlag::S_IFCHR,
-                perm,
-                libc::makedev(major, minor),
-            )
-            .context("creating character device")?,
-            _ => mknodat(
-                parent,
-                last,
-                SFlag::S_IFBLK,
-                perm,
-                libc::makedev(major, minor),
-            )
-            .context("creating block device")?,
+        let final_mode = self.defaults.create_mode(e.mode);
+        let perm = final_mode.unwrap_or(Mode::from_bits_truncate(e.mode & 0o777));
+        let (kind, what) = match e.kind {
+            Kind::Fifo => (SFlag::S_IFIFO, "creating fifo"),
+            Kind::Char => (SFlag::S_IFCHR, "creating character device"),
+            _ => (SFlag::S_IFBLK, "creating block device"),
+        };
+        let make = || mknodat(parent, last, kind, perm, libc::makedev(major, minor));
+        match make() {
+            Err(Errno::EEXIST) => {
+                self.clear_target(parent, last, false)?;
+                make()
+            }
+            r => r,
         }
-        self.chown_at(parent, last, e.uid, e.gid)?;
+        .context(what)?;
+        if !self.defaults.owner_is(e.uid, e.gid) {
+            self.chown_at(parent, last, e.uid, e.gid)?;
+        }
         // The node was just created by us in a directory nobody else writes, and is no symlink.
-        fchmodat(
-            parent,
-            last,
-            Mode::from_bits_truncate(e.mode),
-            FchmodatFlags::FollowSymlink,
-        )
-        .context("setting mode")?;
+        if final_mode.is_none() {
+            fchmodat(
+                parent,
+                last,
+                Mode::from_bits_truncate(e.mode),
+                FchmodatFlags::FollowSymlink,
+            )
+            .context("setting mode")?;
+        }
         utimensat(
             parent,
             last,
@@ -682,7 +751,12 @@ impl Unpacker {
 
     /// Make room for a new entry named `name` in `parent`. An existing directory stays when the new entry is
     /// a directory too (returns true); anything else is removed first, a symlink as the link itself.
-    fn clear_target(&self, parent: BorrowedFd<'_>, name: &OsStr, want_dir: bool) -> Result<bool> {
+    fn clear_target(
+        &mut self,
+        parent: BorrowedFd<'_>,
+        name: &OsStr,
+        want_dir: bool,
+    ) -> Result<bool> {
         let st = match fstatat(parent, name, nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW) {
             Ok(st) => st,
             Err(Errno::ENOENT) => return Ok(false),
@@ -692,6 +766,9 @@ impl Unpacker {
         if is_dir && want_dir {
             return Ok(true);
         }
+        // Paths resolved before may now resolve differently: the cached parent goes (module docs).
+        self.parent = None;
+        self.removed = true;
         if is_dir {
             crate::store::remove_all_at(parent, name).context("removing existing directory")?;
         } else {
@@ -765,6 +842,9 @@ impl Unpacker {
             {
                 continue;
             }
+            if kb == b"system.posix_acl_default" {
+                self.defaults.acl_set();
+            }
             if let Err(e) = set_xattr(fd, &k.to_string_lossy(), v) {
                 self.warn(
                     "xattr",
@@ -800,41 +880,6 @@ impl Unpacker {
         }
         Ok(())
     }
-}
-
-fn set_xattr(fd: BorrowedFd<'_>, name: &str, value: &[u8]) -> Result<()> {
-    let cname = CString::new(name).context("xattr name contains NUL")?;
-    // SAFETY: fd is a live descriptor borrowed for the call; cname is NUL-terminated and value's pointer and
-    // length describe a valid buffer for the duration of the call.
-    let r = unsafe {
-        libc::fsetxattr(
-            fd.as_raw_fd(),
-            cname.as_ptr(),
-            value.as_ptr().cast(),
-            value.len(),
-            0,
-        )
-    };
-    Errno::result(r)
-        .map(drop)
-        .with_context(|| format!("setting xattr {name}"))
-}
-
-fn get_xattr_is(fd: BorrowedFd<'_>, name: &str, want: &[u8]) -> bool {
-    let Ok(cname) = CString::new(name) else {
-        return false;
-    };
-    let mut buf = [0u8; 8];
-    // SAFETY: fd is live for the call; buf is a writable buffer of the length passed.
-    let n = unsafe {
-        libc::fgetxattr(
-            fd.as_raw_fd(),
-            cname.as_ptr(),
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-        )
-    };
-    n >= 0 && &buf[..n as usize] == want
 }
 
 #[cfg(test)]

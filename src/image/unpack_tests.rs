@@ -2,6 +2,7 @@
 //! (containers/storage `testBreakout`): `victim/` beside the layer dir must be untouched.
 
 use super::*;
+use std::ffi::CString;
 use std::fs;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use tar::{Builder, EntryType, Header};
@@ -697,4 +698,174 @@ fn uid_maps_tell_the_host_an_own_id_namespace_and_a_subordinate_range_apart() {
         IdMap::Subordinate
     );
     assert_eq!(IdMap::from_uid_map(""), IdMap::Host);
+}
+
+/// One entry with owner `uid:gid` (PAX `xattrs` first when given), mtime 1,000,000.
+fn owned(
+    kind: EntryType,
+    name: &str,
+    link: Option<&str>,
+    mode: u32,
+    (uid, gid): (u64, u64),
+    xattrs: &[(&str, &[u8])],
+) -> Vec<u8> {
+    let mut b = Builder::new(Vec::new());
+    if !xattrs.is_empty() {
+        b.append_pax_extensions(xattrs.iter().map(|(k, v)| (*k, *v)))
+            .unwrap();
+    }
+    let mut h = Header::new_gnu();
+    h.set_entry_type(kind);
+    h.set_path(name).unwrap();
+    if let Some(l) = link {
+        h.set_link_name(l).unwrap();
+    }
+    let data: &[u8] = if kind == EntryType::Regular {
+        name.as_bytes()
+    } else {
+        b""
+    };
+    h.set_size(data.len() as u64);
+    h.set_mode(mode);
+    h.set_uid(uid);
+    h.set_gid(gid);
+    h.set_mtime(1_000_000);
+    h.set_cksum();
+    b.append(&h, data).unwrap();
+    let mut v = b.into_inner().unwrap();
+    // Builder::into_inner writes the end-of-archive blocks: drop them so entries concatenate.
+    v.truncate(v.len() - 1024);
+    v
+}
+
+fn owner_mode(p: &Path) -> (u32, u32, u32, i64) {
+    let m = fs::symlink_metadata(p).unwrap();
+    (m.uid(), m.gid(), m.mode() & 0o7777, m.mtime())
+}
+
+#[test]
+fn owners_and_modes_are_exact_whether_or_not_chown_and_chmod_were_needed() {
+    // Skipping an fchown/fchmod that would change nothing (unpack/create.rs) must leave every owner and mode
+    // as the image says: the process's own ids, others, modes the umask trims, set-id bits, a directory
+    // declared again with another owner, an entry replacing an earlier one.
+    let w = World::new();
+    let (me, grp) = (
+        nix::unistd::geteuid().as_raw() as u64,
+        nix::unistd::getegid().as_raw() as u64,
+    );
+    let mut t = Vec::new();
+    for part in [
+        owned(EntryType::Regular, "plain", None, 0o644, (me, grp), &[]),
+        owned(EntryType::Regular, "open", None, 0o666, (me, grp), &[]),
+        owned(EntryType::Regular, "none", None, 0o000, (me, grp), &[]),
+        owned(EntryType::Regular, "theirs", None, 0o640, (1000, 1001), &[]),
+        owned(EntryType::Regular, "suid", None, 0o4755, (me, grp), &[]),
+        owned(EntryType::Regular, "sgid", None, 0o2711, (7, 8), &[]),
+        owned(EntryType::Directory, "d", None, 0o755, (me, grp), &[]),
+        owned(EntryType::Regular, "d/f", None, 0o600, (me, grp), &[]),
+        owned(EntryType::Directory, "d", None, 0o1777, (7, 8), &[]),
+        owned(EntryType::Directory, "e", None, 0o700, (9, 10), &[]),
+        owned(EntryType::Symlink, "l", Some("d/f"), 0o777, (5, 6), &[]),
+        owned(EntryType::Symlink, "l2", Some("d/f"), 0o777, (me, grp), &[]),
+        owned(EntryType::Fifo, "p", None, 0o640, (me, grp), &[]),
+        owned(EntryType::Regular, "plain", None, 0o600, (3, 4), &[]),
+        owned(EntryType::Regular, "d/f", None, 0o751, (me, grp), &[]),
+    ] {
+        t.extend(part);
+    }
+    t.extend([0u8; 1024]);
+    w.unpack(&t).unwrap();
+    let (me, grp) = (me as u32, grp as u32);
+    let at = |n: &str| owner_mode(&w.layer.join(n));
+    assert_eq!(at("plain"), (3, 4, 0o600, 1_000_000));
+    assert_eq!(fs::read(w.layer.join("plain")).unwrap(), b"plain");
+    assert_eq!(at("open"), (me, grp, 0o666, 1_000_000));
+    assert_eq!(at("none"), (me, grp, 0o000, 1_000_000));
+    assert_eq!(at("theirs"), (1000, 1001, 0o640, 1_000_000));
+    assert_eq!(at("suid"), (me, grp, 0o4755, 1_000_000));
+    assert_eq!(at("sgid"), (7, 8, 0o2711, 1_000_000));
+    assert_eq!(at("d"), (7, 8, 0o1777, 1_000_000));
+    assert_eq!(at("d/f"), (me, grp, 0o751, 1_000_000));
+    assert_eq!(at("e"), (9, 10, 0o700, 1_000_000));
+    assert_eq!((at("l").0, at("l").1, at("l").3), (5, 6, 1_000_000));
+    assert_eq!((at("l2").0, at("l2").1, at("l2").3), (me, grp, 1_000_000));
+    assert_eq!(at("p"), (me, grp, 0o640, 1_000_000));
+}
+
+#[test]
+fn a_setgid_layer_root_does_not_hand_its_group_to_new_entries() {
+    // A new entry in a setgid directory gets the directory's group: then the process's own ids are not what
+    // a creation gives, and every chown is made.
+    let w = World::new();
+    let (me, grp) = (nix::unistd::geteuid(), nix::unistd::getegid());
+    nix::unistd::chown(&w.layer, None, Some(Gid::from_raw(4242))).unwrap();
+    fs::set_permissions(&w.layer, fs::Permissions::from_mode(0o2755)).unwrap();
+    let ids = (me.as_raw() as u64, grp.as_raw() as u64);
+    let mut t = owned(EntryType::Regular, "f", None, 0o644, ids, &[]);
+    t.extend(owned(EntryType::Directory, "d", None, 0o755, ids, &[]));
+    t.extend(owned(EntryType::Regular, "d/g", None, 0o644, ids, &[]));
+    t.extend([0u8; 1024]);
+    w.unpack(&t).unwrap();
+    for n in ["f", "d", "d/g"] {
+        let (uid, gid, _, _) = owner_mode(&w.layer.join(n));
+        assert_eq!((uid, gid), (me.as_raw(), grp.as_raw()), "{n}");
+    }
+}
+
+/// A POSIX ACL in its xattr form: owner rwx, group r-x, others nothing.
+fn acl_owner_rwx_group_rx_other_none() -> Vec<u8> {
+    let mut v = 2u32.to_le_bytes().to_vec();
+    for (tag, perm) in [(0x01u16, 7u16), (0x04, 5), (0x20, 0)] {
+        v.extend(tag.to_le_bytes());
+        v.extend(perm.to_le_bytes());
+        v.extend(u32::MAX.to_le_bytes());
+    }
+    v
+}
+
+#[test]
+fn a_default_acl_on_the_root_or_from_an_entry_does_not_change_modes() {
+    // Under a default ACL a new file's mode comes from the ACL, not the umask (0644 would become 0640 here):
+    // files are then chmodded as before, whether the ACL was on the layer root or set by an entry.
+    let acl = acl_owner_rwx_group_rx_other_none();
+    let ids = (
+        nix::unistd::geteuid().as_raw() as u64,
+        nix::unistd::getegid().as_raw() as u64,
+    );
+    let w = World::new();
+    let name = CString::new(w.layer.as_os_str().as_bytes()).unwrap();
+    // SAFETY: both strings are NUL-terminated and the value's pointer and length describe `acl`.
+    let r = unsafe {
+        libc::setxattr(
+            name.as_ptr(),
+            c"system.posix_acl_default".as_ptr(),
+            acl.as_ptr().cast(),
+            acl.len(),
+            0,
+        )
+    };
+    assert_eq!(r, 0, "{}", io::Error::last_os_error());
+    let mut t = owned(EntryType::Regular, "f", None, 0o644, ids, &[]);
+    t.extend([0u8; 1024]);
+    w.unpack(&t).unwrap();
+    assert_eq!(owner_mode(&w.layer.join("f")).2, 0o644);
+
+    let w = World::new();
+    let xattr = [("SCHILY.xattr.system.posix_acl_default", &acl[..])];
+    let mut t = owned(EntryType::Directory, "d", None, 0o755, ids, &xattr);
+    t.extend(owned(EntryType::Regular, "d/f", None, 0o644, ids, &[]));
+    t.extend([0u8; 1024]);
+    w.unpack(&t).unwrap();
+    assert!(xattr_present(
+        &w.layer.join("d"),
+        "system.posix_acl_default"
+    ));
+    assert_eq!(owner_mode(&w.layer.join("d/f")).2, 0o644);
+}
+
+fn xattr_present(p: &Path, name: &str) -> bool {
+    let path = CString::new(p.as_os_str().as_bytes()).unwrap();
+    let name = CString::new(name).unwrap();
+    // SAFETY: both strings are NUL-terminated; a zero-sized query writes nothing.
+    unsafe { libc::getxattr(path.as_ptr(), name.as_ptr(), std::ptr::null_mut(), 0) >= 0 }
 }

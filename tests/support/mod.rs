@@ -77,9 +77,12 @@ pub fn command_timeout() -> Duration {
     Duration::from_secs(secs)
 }
 
-/// Path of the berth binary under test (built by cargo for this test binary).
+/// Path of the berth binary under test: BERTH_TEST_BIN if set (to run the suite against another build, such
+/// as the static release binary), else the one cargo built for this test binary.
 pub fn berth_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_berth"))
+    std::env::var_os("BERTH_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_berth")))
 }
 
 /// A name unique within this test run: `<prefix>-<pid>-<n>` (lowercase, valid as a container, image or network name).
