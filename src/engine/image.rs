@@ -473,6 +473,7 @@ fn record_image(
             blob_size: l.size,
             media_type: l.media_type.clone(),
             size: sizes[i],
+            compressed: Vec::new(),
         })
         .collect();
     let repo_digest = format!("{}@{}", r.name(), image.top_digest);
