@@ -5,7 +5,8 @@
 //! validation); the rest is one file per concern: `endpoints.rs` (mirrors, locations, TLS material per
 //! endpoint), `transport.rs` (HTTP clients, the ping, GET with retries, error bodies), `authorize.rs`
 //! (credentials and tokens for a request), `manifest.rs` (fetch and verify manifests), `blob.rs`
-//! (fetch, resume and verify blobs), `login.rs` (login/logout), `auth.rs` (challenge and token
+//! (fetch, resume and verify blobs), `upload.rs` (push: blob HEAD, mounts, uploads, manifest PUT),
+//! `login.rs` (login/logout), `auth.rs` (challenge and token
 //! parsing), `credentials.rs` (credential files and helpers).
 //!
 //! Must not depend on cli or engine; uses config, store (for atomic credential writes).
@@ -26,6 +27,7 @@ mod endpoints;
 mod login;
 mod manifest;
 mod transport;
+mod upload;
 
 use crate::config::{Config, CredentialSources};
 use anyhow::{Result, bail};
@@ -38,6 +40,7 @@ use std::time::Duration;
 use transport::{HostKey, HttpKey, PingOutcome};
 
 pub use blob::BlobReader;
+pub use upload::{BlobFile, PushDenied, Pusher};
 pub(crate) use endpoints::Endpoint;
 pub use login::{login, login_host, login_plaintext_file, logout};
 pub use manifest::{
