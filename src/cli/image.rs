@@ -25,6 +25,8 @@ pub enum ImageCommand {
     Rmi(RmiArgs),
     /// Import the contents from a tarball to create a filesystem image
     Import(super::container::ops::ImportArgs),
+    /// Upload an image to a registry
+    Push(super::ship::PushArgs),
     /// Manage images
     Image {
         #[command(subcommand)]
@@ -50,6 +52,8 @@ pub enum ImageGroup {
     Prune(PruneArgs),
     /// Import the contents from a tarball to create a filesystem image
     Import(super::container::ops::ImportArgs),
+    /// Upload an image to a registry
+    Push(super::ship::PushArgs),
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +172,10 @@ pub fn run(cmd: ImageCommand, g: &GlobalOpts) -> Result<i32> {
         | ImageCommand::Image {
             cmd: ImageGroup::Import(a),
         } => super::container::ops::import(g, &a),
+        ImageCommand::Push(a)
+        | ImageCommand::Image {
+            cmd: ImageGroup::Push(a),
+        } => super::ship::push(g, a),
     }
 }
 

@@ -47,6 +47,7 @@ pub mod image;
 pub mod network;
 pub mod pod;
 pub mod registry;
+pub mod ship;
 pub mod system;
 
 use clap::{CommandFactory, Parser, Subcommand};

@@ -19,6 +19,7 @@
 //! Must not print or know about terminals; network access only through [`Source`] (the registry client).
 
 mod layer;
+pub mod push;
 mod rootless_unpack;
 
 use layer::{LayerJob, OwnersCheck, Userns};
