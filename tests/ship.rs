@@ -3,17 +3,25 @@
 //! `save`/`load` round trips, archives of skopeo and podman, hostile archives.
 
 use crate::support::registry::{self, Auth, Registry};
-
 use crate::support::{TestEnv, fixtures, unique};
 use std::process::Command;
 
 /// `skopeo inspect --raw` of what a registry serves, with its digest.
 fn skopeo_raw(reference: &str) -> (String, String) {
     let out = Command::new("skopeo")
-        .args(["inspect", "--tls-verify=false", "--raw", &format!("docker://{reference}")])
+        .args([
+            "inspect",
+            "--tls-verify=false",
+            "--raw",
+            &format!("docker://{reference}"),
+        ])
         .output()
         .expect("running skopeo");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let raw = String::from_utf8(out.stdout).unwrap();
     (fixtures::sha256_digest(raw.as_bytes()), raw)
 }
@@ -34,9 +42,15 @@ fn push_of_a_pulled_image_keeps_its_digest_and_a_second_repository_mounts() {
     let lines = out.lines();
     assert_eq!(
         lines[0],
-        format!("The push refers to repository [{}]", reg.image(&format!("{repo}/app")))
+        format!(
+            "The push refers to repository [{}]",
+            reg.image(&format!("{repo}/app"))
+        )
     );
-    assert!(lines.iter().any(|l| l.ends_with(": Preparing")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.ends_with(": Preparing")),
+        "{lines:?}"
+    );
     // Same registry: the layer comes from library/busybox without an upload.
     assert!(
         lines.iter().any(|l| l.ends_with(": Mounted from busybox")),
@@ -53,7 +67,10 @@ fn push_of_a_pulled_image_keeps_its_digest_and_a_second_repository_mounts() {
     let again = env.run(["push", &target]);
     again.assert_ok();
     assert!(
-        again.lines().iter().any(|l| l.ends_with(": Layer already exists")),
+        again
+            .lines()
+            .iter()
+            .any(|l| l.ends_with(": Layer already exists")),
         "{}",
         again.stdout()
     );
@@ -63,7 +80,8 @@ fn push_of_a_pulled_image_keeps_its_digest_and_a_second_repository_mounts() {
     let by_digest = reg.image(&format!("{repo}/app@{digest}"));
     other.run(["pull", "-q", &by_digest]).assert_ok();
     let id = other.run(["image", "inspect", "--format", "{{.Id}}", &by_digest]);
-    id.assert_ok().assert_stdout_eq(&format!("{}\n", pulled.image_id));
+    id.assert_ok()
+        .assert_stdout_eq(&format!("{}\n", pulled.image_id));
 }
 
 #[test]
@@ -73,5 +91,280 @@ fn push_of_an_unknown_tag_fails_with_dockers_words() {
     let name = reg.image(&format!("{}/none:1", unique("ship-none")));
     env.run(["push", &name])
         .assert_code(1)
-        .assert_stderr_has(&format!("An image does not exist locally with the tag: {name}"));
+        .assert_stderr_has(&format!(
+            "An image does not exist locally with the tag: {name}"
+        ));
+}
+
+/// The members of a (plain) tar archive: name, type, data, link target.
+type Members = Vec<(Vec<u8>, tar::EntryType, Vec<u8>, Option<Vec<u8>>)>;
+
+fn members(archive: &[u8]) -> Members {
+    let mut ar = tar::Archive::new(archive);
+    let mut out = Vec::new();
+    for e in ar.entries().unwrap() {
+        let mut e = e.unwrap();
+        let name = e.path_bytes().to_vec();
+        let kind = e.header().entry_type();
+        let link = e.link_name_bytes().map(|l| l.to_vec());
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
+        out.push((name, kind, data, link));
+    }
+    out
+}
+
+/// A tar of `m` with the names written as given (`../x` and `/x` included), as a hostile tool would.
+fn archive_of(m: &Members) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, kind, data, link) in m {
+        let mut h = tar::Header::new_old();
+        let raw = h.as_old_mut();
+        raw.name[..name.len()].copy_from_slice(name);
+        if let Some(l) = link {
+            raw.linkname[..l.len()].copy_from_slice(l);
+        }
+        h.set_entry_type(*kind);
+        h.set_mode(0o644);
+        h.set_size(data.len() as u64);
+        h.set_cksum();
+        b.append(&h, &data[..]).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+/// Nothing of a failed load is left: no image, no layer, no work dir.
+#[track_caller]
+fn assert_empty_store(env: &TestEnv) {
+    env.run(["images", "-q"]).assert_ok().assert_stdout_eq("");
+    for d in ["layers/sha256", "ingest"] {
+        let left: Vec<_> = std::fs::read_dir(env.root().join(d))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert!(left.is_empty(), "{d}: {left:?}");
+    }
+}
+
+/// A pulled busybox saved by berth: (store, its name, its ID, the archive's bytes).
+fn saved_busybox() -> (TestEnv, String, String, Vec<u8>) {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let name = reg.image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &name]).assert_ok();
+    let file = env.dir().join("busybox.tar");
+    env.run(["save", "-o", file.to_str().unwrap(), &name])
+        .assert_ok()
+        .assert_stdout_eq("");
+    let id = reg.fixture(fixtures::BUSYBOX).image_id;
+    let bytes = std::fs::read(&file).unwrap();
+    (env, name, id, bytes)
+}
+
+#[test]
+fn save_writes_dockers_archive_and_load_brings_it_back_in_a_fresh_root() {
+    let (env, name, id, bytes) = saved_busybox();
+    let m = members(&bytes);
+    let names: Vec<String> = m
+        .iter()
+        .map(|x| String::from_utf8_lossy(&x.0).into_owned())
+        .collect();
+    for want in ["oci-layout", "index.json", "manifest.json", "repositories"] {
+        assert!(names.iter().any(|n| n == want), "{names:?}");
+    }
+    let index = &m.iter().find(|x| x.0 == b"index.json").unwrap().2;
+    let index: serde_json::Value = serde_json::from_slice(index).unwrap();
+    let ann = &index["manifests"][0]["annotations"];
+    assert_eq!(ann["io.containerd.image.name"], name.as_str());
+    assert_eq!(ann["org.opencontainers.image.ref.name"], "latest");
+    let manifest = &m.iter().find(|x| x.0 == b"manifest.json").unwrap().2;
+    let manifest: serde_json::Value = serde_json::from_slice(manifest).unwrap();
+    assert_eq!(manifest[0]["RepoTags"][0], name.as_str());
+    assert_eq!(manifest[0]["Config"], format!("blobs/sha256/{}", &id[7..]));
+    // No partial file beside the archive.
+    let beside: Vec<_> = std::fs::read_dir(env.dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(beside.is_empty());
+
+    let fresh = TestEnv::new();
+    let file = fresh.write_file("in.tar", &bytes);
+    fresh
+        .run(["load", "-i", file.to_str().unwrap()])
+        .assert_ok()
+        .assert_stdout_eq(&format!("Loaded image: {name}\n"));
+    fresh
+        .run(["image", "inspect", "--format", "{{.Id}}", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{id}\n"));
+    fresh
+        .run(["run", "--rm", &name, "echo", "loaded"])
+        .assert_ok()
+        .assert_stdout_eq("loaded\n");
+    // Saved again from the loaded store: the same blobs, so the same archive.
+    let again = fresh.dir().join("again.tar");
+    fresh
+        .run(["save", "-o", again.to_str().unwrap(), &name])
+        .assert_ok();
+    assert_eq!(std::fs::read(&again).unwrap(), bytes);
+}
+
+#[test]
+fn save_refuses_a_terminal_and_an_unknown_image() {
+    let env = TestEnv::new();
+    env.run(["save", "-o", "/dev/null", "nope:1"])
+        .assert_code(1)
+        .assert_stderr_has("No such image: nope:1");
+}
+
+#[test]
+fn load_reads_gzip_zstd_and_xz_from_stdin() {
+    let (_env, name, id, bytes) = saved_busybox();
+    let gz = fixtures::gzip(&bytes);
+    let zst = fixtures::zstd_compress(&bytes);
+    let mut xz = Vec::new();
+    {
+        let mut w = xz2::write::XzEncoder::new(&mut xz, 1);
+        std::io::Write::write_all(&mut w, &bytes).unwrap();
+        w.finish().unwrap();
+    }
+    for (what, data) in [("gzip", gz), ("zstd", zst), ("xz", xz)] {
+        let fresh = TestEnv::new();
+        let out = fresh.run_with_stdin(["load"], &data);
+        out.assert_ok();
+        assert_eq!(out.stdout(), format!("Loaded image: {name}\n"), "{what}");
+        fresh
+            .run(["images", "-q", "--no-trunc"])
+            .assert_ok()
+            .assert_stdout_eq(&format!("{id}\n"));
+    }
+}
+
+#[test]
+fn hostile_archives_are_refused_and_leave_nothing_behind() {
+    let (_env, _name, _id, bytes) = saved_busybox();
+    let base = members(&bytes);
+    let blob = base
+        .iter()
+        .position(|x| x.0.starts_with(b"blobs/sha256/") && x.2.len() > 1000)
+        .unwrap();
+    let mut cases: Vec<(&str, Vec<u8>, &str)> = Vec::new();
+    let mut m = base.clone();
+    m.push((
+        b"../evil".to_vec(),
+        tar::EntryType::Regular,
+        b"x".to_vec(),
+        None,
+    ));
+    cases.push(("dotdot", archive_of(&m), "leaves the archive"));
+    let mut m = base.clone();
+    m.insert(
+        0,
+        (
+            b"/etc/evil".to_vec(),
+            tar::EntryType::Regular,
+            b"x".to_vec(),
+            None,
+        ),
+    );
+    cases.push(("absolute", archive_of(&m), "absolute path"));
+    let mut m = base.clone();
+    m[blob].1 = tar::EntryType::Symlink;
+    m[blob].3 = Some(b"/etc/passwd".to_vec());
+    m[blob].2.clear();
+    cases.push(("symlinked blob", archive_of(&m), "is a link"));
+    let mut m = base.clone();
+    m[blob].1 = tar::EntryType::Link;
+    m[blob].3 = Some(b"index.json".to_vec());
+    m[blob].2.clear();
+    cases.push(("hardlinked blob", archive_of(&m), "is a link"));
+    let mut m = base.clone();
+    m.push(m[blob].clone());
+    cases.push(("duplicate", archive_of(&m), "appears twice"));
+    let mut m = base.clone();
+    let last = m[blob].2.len() - 10;
+    m[blob].2[last] ^= 0xff;
+    cases.push(("corrupt blob", archive_of(&m), "does not match its digest"));
+    // manifest.json only (no index.json), naming a path outside the archive.
+    let mut m: Members = base
+        .iter()
+        .filter(|x| x.0 != b"index.json")
+        .cloned()
+        .collect();
+    let mj = m.iter_mut().find(|x| x.0 == b"manifest.json").unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&mj.2).unwrap();
+    v[0]["Layers"][0] = serde_json::json!("../../../../etc/passwd");
+    mj.2 = serde_json::to_vec(&v).unwrap();
+    cases.push(("manifest outside", archive_of(&m), "leaves the archive"));
+    // index.json whose descriptor lies about the manifest's size.
+    let mut m = base.clone();
+    let ij = m.iter_mut().find(|x| x.0 == b"index.json").unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&ij.2).unwrap();
+    let size = v["manifests"][0]["size"].as_u64().unwrap();
+    v["manifests"][0]["size"] = serde_json::json!(size + 1);
+    ij.2 = serde_json::to_vec(&v).unwrap();
+    cases.push(("size lies", archive_of(&m), "its descriptor says"));
+    cases.push((
+        "truncated",
+        bytes[..bytes.len() / 2].to_vec(),
+        "invalid archive",
+    ));
+    cases.push((
+        "not an archive",
+        b"hello world, not a tar".to_vec(),
+        "invalid archive",
+    ));
+    for (what, data, err) in cases {
+        let env = TestEnv::new();
+        let f = env.write_file("bad.tar", &data);
+        let out = env.run(["load", "-i", f.to_str().unwrap()]);
+        assert_eq!(out.code(), 1, "{what}: {}", out.stderr());
+        assert!(out.stderr().contains(err), "{what}: {}", out.stderr());
+        assert_empty_store(&env);
+    }
+}
+
+#[test]
+fn archives_written_by_skopeo_load_and_run() {
+    let reg = registry::shared();
+    let src = format!("docker://{}", reg.image(fixtures::BUSYBOX));
+    let id = reg.fixture(fixtures::BUSYBOX).image_id;
+    for kind in ["docker-archive", "oci-archive"] {
+        let env = TestEnv::new();
+        let file = env.dir().join(format!("{kind}.tar"));
+        let out = Command::new("skopeo")
+            .args(["copy", "--src-tls-verify=false", &src])
+            .arg(format!("{kind}:{}:skopeo/box:{kind}", file.display()))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        env.run(["load", "-i", file.to_str().unwrap()])
+            .assert_ok()
+            .assert_stdout_eq(&format!("Loaded image: skopeo/box:{kind}\n"));
+        env.run([
+            "image",
+            "inspect",
+            "--format",
+            "{{.Id}}",
+            &format!("skopeo/box:{kind}"),
+        ])
+        .assert_ok();
+        env.run(["run", "--rm", &format!("skopeo/box:{kind}"), "echo", "ok"])
+            .assert_ok()
+            .assert_stdout_eq("ok\n");
+        if kind == "oci-archive" {
+            // The OCI layout keeps the registry's manifest, so the image ID is the same.
+            env.run(["images", "-q", "--no-trunc"])
+                .assert_ok()
+                .assert_stdout_eq(&format!("{id}\n"));
+        }
+    }
 }

@@ -27,6 +27,10 @@ pub enum ImageCommand {
     Import(super::container::ops::ImportArgs),
     /// Upload an image to a registry
     Push(super::ship::PushArgs),
+    /// Save one or more images to a tar archive (streamed to STDOUT by default)
+    Save(super::ship::SaveArgs),
+    /// Load an image from a tar archive or STDIN
+    Load(super::ship::LoadArgs),
     /// Manage images
     Image {
         #[command(subcommand)]
@@ -54,6 +58,10 @@ pub enum ImageGroup {
     Import(super::container::ops::ImportArgs),
     /// Upload an image to a registry
     Push(super::ship::PushArgs),
+    /// Save one or more images to a tar archive (streamed to STDOUT by default)
+    Save(super::ship::SaveArgs),
+    /// Load an image from a tar archive or STDIN
+    Load(super::ship::LoadArgs),
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +184,14 @@ pub fn run(cmd: ImageCommand, g: &GlobalOpts) -> Result<i32> {
         | ImageCommand::Image {
             cmd: ImageGroup::Push(a),
         } => super::ship::push(g, a),
+        ImageCommand::Save(a)
+        | ImageCommand::Image {
+            cmd: ImageGroup::Save(a),
+        } => super::ship::save(g, a),
+        ImageCommand::Load(a)
+        | ImageCommand::Image {
+            cmd: ImageGroup::Load(a),
+        } => super::ship::load(g, a),
     }
 }
 

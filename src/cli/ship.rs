@@ -6,7 +6,9 @@
 
 use super::GlobalOpts;
 use crate::engine::Context;
+use crate::engine::image::load::{self, Loaded};
 use crate::engine::image::push::{self, PushCompression, PushLayerStatus, PushOptions};
+use crate::engine::image::save;
 use crate::engine::short_name::familiar_name;
 use anyhow::{Result, bail};
 use clap::Args;
@@ -125,7 +127,46 @@ pub fn push(g: &GlobalOpts, a: PushArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// Whether stdout is a terminal (save refuses to write one).
-pub fn stdout_is_terminal() -> bool {
-    std::io::stdout().is_terminal()
+pub fn save(g: &GlobalOpts, a: SaveArgs) -> Result<i32> {
+    let ctx = context(g)?;
+    match &a.output {
+        Some(f) => save::save_to_file(&ctx, &a.images, f)?,
+        None => {
+            if std::io::stdout().is_terminal() {
+                bail!("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+            }
+            let out = std::io::BufWriter::with_capacity(1 << 20, super::stdout());
+            save::save(&ctx, &a.images, out)?
+                .flush()
+                .map_err(anyhow::Error::from)?;
+        }
+    }
+    Ok(0)
+}
+
+pub fn load(g: &GlobalOpts, a: LoadArgs) -> Result<i32> {
+    let ctx = context(g)?;
+    let loaded = match &a.input {
+        Some(p) => {
+            let f =
+                std::fs::File::open(p).map_err(|e| anyhow::anyhow!("open {}: {e}", p.display()))?;
+            load::load(&ctx, f)?
+        }
+        None => {
+            if std::io::stdin().is_terminal() {
+                bail!("requested load from stdin, but stdin is empty");
+            }
+            load::load(&ctx, std::io::stdin())?
+        }
+    };
+    // docker's `-q` hides the progress only: the loaded names are always printed.
+    let _ = a.quiet;
+    let mut out = super::stdout();
+    for l in loaded {
+        match l {
+            Loaded::Tag(t) => writeln!(out, "Loaded image: {t}")?,
+            Loaded::Id(id) => writeln!(out, "Loaded image ID: {id}")?,
+        }
+    }
+    Ok(0)
 }

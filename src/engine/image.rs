@@ -19,8 +19,10 @@
 //! Must not print or know about terminals; network access only through [`Source`] (the registry client).
 
 mod layer;
+pub mod load;
 pub mod push;
 mod rootless_unpack;
+pub mod save;
 
 use layer::{LayerJob, OwnersCheck, Userns};
 

@@ -40,12 +40,12 @@ use std::time::Duration;
 use transport::{HostKey, HttpKey, PingOutcome};
 
 pub use blob::BlobReader;
-pub use upload::{BlobFile, PushDenied, Pusher};
 pub(crate) use endpoints::Endpoint;
 pub use login::{login, login_host, login_plaintext_file, logout};
 pub use manifest::{
     MEDIA_DOCKER_LIST, MEDIA_DOCKER_MANIFEST, MEDIA_OCI_INDEX, MEDIA_OCI_MANIFEST, RawManifest,
 };
+pub use upload::{BlobFile, PushDenied, Pusher};
 
 /// Check that `digest` is `sha256:` + 64 lowercase hex characters before it reaches a URL or a path
 /// (CVE-2024-3727; docs/security.md 1C C10).

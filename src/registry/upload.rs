@@ -54,7 +54,11 @@ pub struct Pusher {
 enum Payload<'a> {
     Empty,
     Bytes(&'a [u8]),
-    File { path: &'a PathBuf, offset: u64, len: u64 },
+    File {
+        path: &'a PathBuf,
+        offset: u64,
+        len: u64,
+    },
 }
 
 impl Payload<'_> {
@@ -63,9 +67,8 @@ impl Payload<'_> {
             Payload::Empty => None,
             Payload::Bytes(b) => Some(Body::from(b.to_vec())),
             Payload::File { path, offset, len } => {
-                let mut f = std::fs::File::open(path).map_err(|e| {
-                    Failure::fatal(format!("opening {}: {e}", path.display()))
-                })?;
+                let mut f = std::fs::File::open(path)
+                    .map_err(|e| Failure::fatal(format!("opening {}: {e}", path.display())))?;
                 f.seek(SeekFrom::Start(*offset))
                     .map_err(|e| Failure::fatal(format!("reading {}: {e}", path.display())))?;
                 Some(Body::sized(f.take(*len), *len))
@@ -190,11 +193,9 @@ impl Pusher {
             .client
             .http(&self.ep)
             .map_err(|e| Failure::fatal(format!("{e:#}")))?;
-        let own = |u: &str| {
-            match (reqwest::Url::parse(u), reqwest::Url::parse(&self.base)) {
-                (Ok(a), Ok(b)) => a.origin() == b.origin(),
-                _ => false,
-            }
+        let own = |u: &str| match (reqwest::Url::parse(u), reqwest::Url::parse(&self.base)) {
+            (Ok(a), Ok(b)) => a.origin() == b.origin(),
+            _ => false,
         };
         let mut authz = match (&self.challenge, own(url)) {
             (Some(c), true) => self.client.authorization_scoped(
@@ -289,7 +290,13 @@ impl Pusher {
         anyhow!("{what}: {d}")
     }
 
-    fn call(&self, method: Method, url: &str, headers: &HeaderMap, p: &Payload) -> Result<Response> {
+    fn call(
+        &self,
+        method: Method,
+        url: &str,
+        headers: &HeaderMap,
+        p: &Payload,
+    ) -> Result<Response> {
         self.send(method.clone(), url, headers, p)
             .map_err(|f| anyhow!("{method} {}: {}", self.ep.label, f.msg))
     }
@@ -311,11 +318,9 @@ impl Pusher {
     /// registry that starts an upload instead (202) gets the session cancelled and the answer false.
     pub fn mount(&self, digest: &str, from: &str) -> Result<bool> {
         validate_digest(digest)?;
-        let mut u = reqwest::Url::parse(&self.url(&format!(
-            "/v2/{}/blobs/uploads/",
-            self.ep.repository
-        )))
-        .context("upload URL")?;
+        let mut u =
+            reqwest::Url::parse(&self.url(&format!("/v2/{}/blobs/uploads/", self.ep.repository)))
+                .context("upload URL")?;
         u.query_pairs_mut()
             .append_pair("mount", digest)
             .append_pair("from", from);
@@ -340,7 +345,11 @@ impl Pusher {
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .context("upload response without Location")?;
-        Ok(resp.url().join(loc).context("invalid upload Location")?.to_string())
+        Ok(resp
+            .url()
+            .join(loc)
+            .context("invalid upload Location")?
+            .to_string())
     }
 
     fn start_upload(&self) -> Result<String> {
@@ -465,10 +474,7 @@ impl Pusher {
     /// PUT a manifest under `reference` (a tag or its digest) with its media type; returns the digest
     /// the registry reports, checked against the bytes' own.
     pub fn put_manifest(&self, reference: &str, media_type: &str, bytes: &[u8]) -> Result<String> {
-        let url = self.url(&format!(
-            "/v2/{}/manifests/{reference}",
-            self.ep.repository
-        ));
+        let url = self.url(&format!("/v2/{}/manifests/{reference}", self.ep.repository));
         let mut h = HeaderMap::new();
         h.insert(
             reqwest::header::CONTENT_TYPE,

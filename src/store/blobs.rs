@@ -94,7 +94,10 @@ impl BlobWriter {
             }
         }
         // Content before name (docs/security.md J3): the rename below fsyncs the blobs dir.
-        let file = file.into_inner().map_err(|e| e.into_error()).context("writing blob")?;
+        let file = file
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .context("writing blob")?;
         file.sync_all().context("syncing blob")?;
         drop(file);
         fs::create_dir_all(paths.blobs_dir())

@@ -6,12 +6,12 @@ use super::super::{LayerStatus, Progress};
 use super::{Source, rootless_unpack};
 use crate::image::manifest;
 use crate::image::{Digest, ImageRef, UnpackLimits, compression, unpack_layer};
+use crate::store::blobs::BlobWriter;
 use crate::store::images::ImageIndex;
 use crate::store::layers::{self, LayerMeta, NewLayer};
 use crate::store::{FileLock, Paths};
 use anyhow::{Context as _, Result, bail};
 use sha2::{Digest as _, Sha256};
-use crate::store::blobs::BlobWriter;
 use std::io::{self, BufReader, Read, Write};
 
 pub(super) struct LayerJob<'a> {

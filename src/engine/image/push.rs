@@ -116,10 +116,7 @@ pub fn push(
     let mut out = Vec::new();
     for (tag, id) in targets {
         let target = ImageRef::parse(&tag)?;
-        let rec = idx
-            .images
-            .get(&id)
-            .ok_or_else(|| NoSuchImage(id.clone()))?;
+        let rec = idx.images.get(&id).ok_or_else(|| NoSuchImage(id.clone()))?;
         out.push(push_one(ctx, &client, &idx, &target, rec, opts, progress)?);
     }
     Ok(out)
@@ -138,9 +135,10 @@ struct OutLayer {
 fn sources_of(idx: &ImageIndex, registry: &str, digest: &str) -> Vec<String> {
     let mut out = Vec::new();
     for rec in idx.images.values() {
-        let has = rec.layers.iter().any(|l| {
-            l.blob_digest == digest || l.compressed.iter().any(|c| c.digest == digest)
-        });
+        let has = rec
+            .layers
+            .iter()
+            .any(|l| l.blob_digest == digest || l.compressed.iter().any(|c| c.digest == digest));
         if !has {
             continue;
         }
