@@ -368,3 +368,140 @@ fn archives_written_by_skopeo_load_and_run() {
         }
     }
 }
+
+fn login(env: &TestEnv, reg: &Registry) {
+    env.run_with_stdin(
+        [
+            "login",
+            "-u",
+            registry::USER,
+            "--password-stdin",
+            &reg.host(),
+        ],
+        registry::PASSWORD.as_bytes(),
+    )
+    .assert_ok();
+}
+
+#[test]
+fn push_asks_the_token_server_for_push_and_mount_scopes() {
+    let reg = Registry::start(Auth::token());
+    reg.push_fixture_as(fixtures::Fixture::Busybox, "team/base:1");
+    let env = TestEnv::new();
+    let target = reg.image("team/app:2");
+    let base = reg.image("team/base:1");
+    login(&env, &reg);
+    env.run(["pull", "-q", &base]).assert_ok();
+    env.run(["tag", &base, &target]).assert_ok();
+    let out = env.run(["push", &target]);
+    out.assert_ok();
+    assert!(
+        out.lines()
+            .iter()
+            .any(|l| l.ends_with(": Mounted from team/base")),
+        "{}",
+        out.stdout()
+    );
+    let scopes: Vec<Vec<String>> = reg
+        .token_server()
+        .unwrap()
+        .requests()
+        .into_iter()
+        .filter(|r| r.status == 200)
+        .map(|r| r.scopes)
+        .collect();
+    assert!(
+        scopes
+            .iter()
+            .any(|s| s.contains(&"repository:team/app:pull,push".to_string())
+                && s.contains(&"repository:team/base:pull".to_string())),
+        "{scopes:?}"
+    );
+    let (digest, _) = {
+        let out = Command::new("skopeo")
+            .args(["inspect", "--tls-verify=false", "--raw"])
+            .args([
+                "--creds",
+                &format!("{}:{}", registry::USER, registry::PASSWORD),
+            ])
+            .arg(format!("docker://{target}"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (fixtures::sha256_digest(&out.stdout), ())
+    };
+    assert_eq!(digest, reg.manifest_digest("team/base:1"));
+
+    // Without credentials the push is refused, in docker's words.
+    env.run(["logout", &reg.host()]).assert_ok();
+    env.run(["tag", &base, &reg.image("team/other:1")])
+        .assert_ok();
+    env.run(["push", &reg.image("team/other:1")])
+        .assert_code(1)
+        .assert_stderr_has("unauthorized: authentication required");
+}
+
+/// `push` of a committed image compresses its new layer once (gzip, or zstd when asked), and berth and
+/// skopeo read back what it pushed.
+#[test]
+fn push_of_a_committed_image_compresses_its_layer_once() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let src = reg.image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &src]).assert_ok();
+    let c = unique("ship-c");
+    env.run(["run", "--name", &c, &src, "sh", "-c", "echo shipped > /f"])
+        .assert_ok();
+    let repo = unique("ship-commit");
+    let target = reg.image(&format!("{repo}/app:gz"));
+    env.run(["commit", &c, &target]).assert_ok();
+    let first = env.run(["push", &target]);
+    first.assert_ok();
+    assert!(
+        first.lines().iter().any(|l| l.ends_with(": Pushed")),
+        "{}",
+        first.stdout()
+    );
+    let (digest, raw) = skopeo_raw(&target);
+    assert!(
+        raw.contains("application/vnd.oci.image.layer.v1.tar+gzip"),
+        "{raw}"
+    );
+    assert!(
+        !raw.contains("\"application/vnd.oci.image.layer.v1.tar\""),
+        "{raw}"
+    );
+    // Pushed again: the kept compressed blob goes out, so the same digest and no upload.
+    let again = env.run(["push", &target]);
+    again.assert_ok();
+    assert!(!again.stdout().contains(": Pushed"), "{}", again.stdout());
+    assert!(
+        again
+            .stdout()
+            .contains(&format!("gz: digest: {digest} size: {}", raw.len())),
+        "{}",
+        again.stdout()
+    );
+    let zst = reg.image(&format!("{repo}/app:zst"));
+    env.run(["tag", &target, &zst]).assert_ok();
+    env.run(["push", "--compression-format", "zstd", &zst])
+        .assert_ok();
+    let (_, raw) = skopeo_raw(&zst);
+    assert!(
+        raw.contains("application/vnd.oci.image.layer.v1.tar+zstd"),
+        "{raw}"
+    );
+    for (name, d) in [(&target, digest.clone()), (&zst, skopeo_raw(&zst).0)] {
+        let fresh = TestEnv::new();
+        let by_digest = format!("{}@{d}", name.rsplit_once(':').unwrap().0);
+        fresh.run(["pull", "-q", &by_digest]).assert_ok();
+        fresh
+            .run(["run", "--rm", &by_digest, "cat", "/f"])
+            .assert_ok()
+            .assert_stdout_eq("shipped\n");
+    }
+}
