@@ -576,3 +576,35 @@ fn podman_loads_what_berth_saves_and_berth_loads_and_runs_what_podman_saves() {
             .assert_stdout_eq(&format!("{format}\n"));
     }
 }
+
+#[test]
+fn rootless_save_load_and_push() {
+    let reg = registry::shared();
+    let env = TestEnv::rootless();
+    let src = reg.image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &src]).assert_ok();
+    let file = env.dir().join("rootless.tar");
+    env.run(["save", "-o", file.to_str().unwrap(), &src])
+        .assert_ok();
+    let fresh = TestEnv::rootless();
+    let copy = fresh.write_file("in.tar", std::fs::read(&file).unwrap());
+    fresh
+        .run(["load", "-i", copy.to_str().unwrap()])
+        .assert_ok()
+        .assert_stdout_eq(&format!("Loaded image: {src}\n"));
+    fresh
+        .run(["run", "--rm", &src, "echo", "rootless"])
+        .assert_ok()
+        .assert_stdout_eq("rootless\n");
+    let target = reg.image(&format!("{}/app:r", unique("ship-rootless")));
+    fresh.run(["tag", &src, &target]).assert_ok();
+    let out = fresh.run(["push", &target]);
+    out.assert_ok();
+    // The loaded image kept the archived blobs and manifest: uploaded as they were, same digest.
+    let pushed = reg.fixture(fixtures::BUSYBOX);
+    assert!(
+        out.stdout().contains(&format!("r: digest: {} size: ", pushed.digest)),
+        "{}",
+        out.stdout()
+    );
+}
