@@ -603,7 +603,8 @@ fn rootless_save_load_and_push() {
     // The loaded image kept the archived blobs and manifest: uploaded as they were, same digest.
     let pushed = reg.fixture(fixtures::BUSYBOX);
     assert!(
-        out.stdout().contains(&format!("r: digest: {} size: ", pushed.digest)),
+        out.stdout()
+            .contains(&format!("r: digest: {} size: ", pushed.digest)),
         "{}",
         out.stdout()
     );

@@ -42,6 +42,9 @@ pub struct SaveImage {
     pub repo_tags: Vec<String>,
 }
 
+/// Gives a stored blob's reader and its size.
+pub type BlobOpener<'a> = dyn Fn(&Digest) -> Result<(Box<dyn Read>, u64)> + 'a;
+
 fn header(path: &str, size: u64, dir: bool) -> tar::Header {
     let mut h = tar::Header::new_ustar();
     h.set_mode(if dir { 0o755 } else { 0o644 });
@@ -64,7 +67,7 @@ fn header(path: &str, size: u64, dir: bool) -> tar::Header {
 pub fn write_archive<W: Write>(
     out: W,
     images: &[SaveImage],
-    open: &dyn Fn(&Digest) -> Result<(Box<dyn Read>, u64)>,
+    open: &BlobOpener,
     familiar: &dyn Fn(&str) -> String,
 ) -> Result<W> {
     let mut b = tar::Builder::new(out);

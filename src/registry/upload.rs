@@ -25,7 +25,7 @@ use std::time::Duration;
 /// Blobs up to this size go in one PUT; larger ones in PATCH chunks of [`CHUNK`] bytes.
 pub const MONOLITHIC_MAX: u64 = 8 << 20;
 /// Size of one PATCH of a chunked upload (streamed from the file, never held in memory).
-pub const CHUNK: u64 = 64 << 20;
+pub const CHUNK: u64 = 16 << 20;
 
 /// The registry refused the push for want of rights, in docker's words (`denied: requested access to
 /// the resource is denied`, `unauthorized: authentication required`).
