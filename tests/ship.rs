@@ -609,3 +609,35 @@ fn rootless_save_load_and_push() {
         out.stdout()
     );
 }
+
+/// A layer larger than one PUT goes up in PATCH chunks and comes back whole.
+#[test]
+fn a_large_layer_is_pushed_in_chunks() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let src = reg.image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &src]).assert_ok();
+    let c = unique("ship-big");
+    env.run([
+        "run",
+        "--name",
+        &c,
+        &src,
+        "sh",
+        "-c",
+        "dd if=/dev/urandom of=/big bs=1048576 count=20 2>/dev/null && md5sum /big > /big.md5",
+    ])
+    .assert_ok();
+    let target = reg.image(&format!("{}/big:1", unique("ship-big")));
+    env.run(["commit", &c, &target]).assert_ok();
+    let out = env.run(["push", &target]);
+    out.assert_ok();
+    let (digest, _) = skopeo_raw(&target);
+    let fresh = TestEnv::new();
+    let by_digest = format!("{}@{digest}", target.rsplit_once(':').unwrap().0);
+    fresh.run(["pull", "-q", &by_digest]).assert_ok();
+    fresh
+        .run(["run", "--rm", &by_digest, "md5sum", "-c", "/big.md5"])
+        .assert_ok()
+        .assert_stdout_eq("/big: OK\n");
+}
