@@ -641,3 +641,31 @@ fn a_large_layer_is_pushed_in_chunks() {
         .assert_ok()
         .assert_stdout_eq("/big: OK\n");
 }
+
+/// A pulled layer whose blob the store lacks (an older store, or a layer stored through another image)
+/// is fetched from where it was pulled and pushed with the original manifest, to another registry too.
+#[test]
+fn push_fetches_a_layer_blob_the_store_did_not_keep() {
+    let reg = registry::shared();
+    let other = Registry::start(Auth::None);
+    let env = TestEnv::new();
+    let src = reg.image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &src]).assert_ok();
+    let (_, raw) = skopeo_raw(&src);
+    let m: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    let layer = m["layers"][0]["digest"].as_str().unwrap();
+    let kept = env.root().join("blobs/sha256").join(&layer[7..]);
+    std::fs::remove_file(&kept).unwrap();
+    let target = other.image("moved/busybox:1");
+    env.run(["tag", &src, &target]).assert_ok();
+    let out = env.run(["push", &target]);
+    out.assert_ok();
+    assert!(
+        out.lines().iter().any(|l| l.ends_with(": Pushed")),
+        "{}",
+        out.stdout()
+    );
+    let (digest, _) = skopeo_raw(&target);
+    assert_eq!(digest, reg.fixture(fixtures::BUSYBOX).digest);
+    assert!(kept.exists(), "the fetched blob is kept");
+}

@@ -127,13 +127,15 @@ pub fn push(
 struct OutLayer {
     blob: BlobRef,
     short_diff: String,
-    /// Repositories of the target's registry that have this blob (for a mount, or a fetch).
+    /// Repositories of the target's registry that have this blob (for a mount).
     sources: Vec<String>,
+    /// `registry/repo` names, on any registry, this blob was pulled from or pushed to (for a fetch).
+    origins: Vec<String>,
 }
 
-/// Repositories of `registry` that images of the store holding `digest` came from or went to.
-fn sources_of(idx: &ImageIndex, registry: &str, digest: &str) -> Vec<String> {
-    let mut out = Vec::new();
+/// `registry/repo` names that images of the store holding `digest` came from or went to.
+fn origins_of(idx: &ImageIndex, digest: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
     for rec in idx.images.values() {
         let has = rec
             .layers
@@ -144,14 +146,22 @@ fn sources_of(idx: &ImageIndex, registry: &str, digest: &str) -> Vec<String> {
         }
         for d in &rec.repo_digests {
             if let Some((name, _)) = d.split_once('@')
-                && let Some(repo) = name.strip_prefix(&format!("{registry}/"))
-                && !out.iter().any(|o| o == repo)
+                && !out.iter().any(|o| o == name)
             {
-                out.push(repo.to_string());
+                out.push(name.to_string());
             }
         }
     }
     out
+}
+
+/// The repositories of `registry` among `origins` (where a mount may come from).
+fn on_registry(origins: &[String], registry: &str) -> Vec<String> {
+    let prefix = format!("{registry}/");
+    origins
+        .iter()
+        .filter_map(|o| o.strip_prefix(&prefix).map(str::to_string))
+        .collect()
 }
 
 /// What a layer media type says once it is compressed as `c` (in an OCI or docker manifest).
@@ -266,11 +276,12 @@ fn out_layers(
                 media_type: l.media_type.clone(),
             }
         };
-        let sources = sources_of(idx, target.registry(), &blob.digest);
+        let origins = origins_of(idx, &blob.digest);
         out.push(OutLayer {
             blob,
             short_diff,
-            sources,
+            sources: on_registry(&origins, target.registry()),
+            origins,
         });
     }
     Ok((out, changed))
@@ -281,7 +292,7 @@ fn out_layers(
 fn send_blob(
     ctx: &Context,
     client: &Client,
-    target: &(Pusher, String),
+    pusher: &Pusher,
     l: &OutLayer,
     progress: Option<&dyn PushProgress>,
 ) -> Result<()> {
@@ -290,7 +301,6 @@ fn send_blob(
             p.on_layer(&l.short_diff, &s);
         }
     };
-    let pusher = &target.0;
     let digest = &l.blob.digest;
     if pusher.blob_exists(digest)? {
         say(PushLayerStatus::AlreadyExists);
@@ -304,7 +314,7 @@ fn send_blob(
     }
     let d = Digest::parse(digest)?;
     if !blobs::exists(&ctx.paths, d.hex()) {
-        fetch_missing(ctx, client, target, l, &d)?;
+        fetch_missing(ctx, client, l, &d)?;
     }
     say(PushLayerStatus::Pushing);
     pusher.upload(
@@ -321,17 +331,10 @@ fn send_blob(
 
 /// A pulled layer whose blob this store did not keep (its layer came through another image): fetch it,
 /// verified, from a repository it was pulled from.
-fn fetch_missing(
-    ctx: &Context,
-    client: &Client,
-    pusher: &(Pusher, String),
-    l: &OutLayer,
-    d: &Digest,
-) -> Result<()> {
-    let registry = &pusher.1;
+fn fetch_missing(ctx: &Context, client: &Client, l: &OutLayer, d: &Digest) -> Result<()> {
     let mut why = Vec::new();
-    for repo in &l.sources {
-        let r = ImageRef::parse(&format!("{registry}/{repo}@{d}"))?;
+    for name in &l.origins {
+        let r = ImageRef::parse(&format!("{name}@{d}"))?;
         let attempt = (|| -> Result<()> {
             let mut reader = client.fetch_blob(r.reference(), d.as_str(), l.blob.size)?;
             let mut w = blobs::BlobWriter::for_verified_stream(&ctx.paths)?;
@@ -340,7 +343,7 @@ fn fetch_missing(
         })();
         match attempt {
             Ok(()) => return Ok(()),
-            Err(e) => why.push(format!("{repo}: {e:#}")),
+            Err(e) => why.push(format!("{name}: {e:#}")),
         }
     }
     bail!(
@@ -419,10 +422,7 @@ fn push_one(
     let mut sources: Vec<String> = layers.iter().flat_map(|l| l.sources.clone()).collect();
     sources.sort();
     sources.dedup();
-    let pusher = (
-        client.pusher(target.reference(), &sources)?,
-        target.registry().to_string(),
-    );
+    let pusher = client.pusher(target.reference(), &sources)?;
     for l in &layers {
         progress.on_layer(&l.short_diff, &PushLayerStatus::Preparing);
     }
@@ -472,11 +472,12 @@ fn push_one(
         },
         short_diff: config_hex.short().to_string(),
         sources: Vec::new(),
+        origins: Vec::new(),
     };
     send_blob(ctx, client, &pusher, &config, None)?;
     let (bytes, media_type) = manifest_for(ctx, rec, &layers, changed)?;
     let tag = target.tag().unwrap_or("latest");
-    let digest = pusher.0.put_manifest(tag, &media_type, &bytes)?;
+    let digest = pusher.put_manifest(tag, &media_type, &bytes)?;
     progress.on_tag_pushed(tag, &digest, bytes.len() as u64);
     record_push(ctx, target, rec, &layers, &bytes, &digest)?;
     Ok(PushedTag {
