@@ -669,3 +669,38 @@ fn push_fetches_a_layer_blob_the_store_did_not_keep() {
     assert_eq!(digest, reg.fixture(fixtures::BUSYBOX).digest);
     assert!(kept.exists(), "the fetched blob is kept");
 }
+
+/// An image pulled through a multi-platform index is pushed as its platform's manifest, as pulled; a
+/// name without a tag pushes `latest`, as docker does.
+#[test]
+fn push_of_an_image_pulled_through_an_index_sends_its_platform_manifest() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let src = reg.image(fixtures::MULTI);
+    env.run(["pull", "-q", &src]).assert_ok();
+    let repo = reg.image(&format!("{}/multi", unique("ship-index")));
+    env.run(["tag", &src, &format!("{repo}:latest")])
+        .assert_ok();
+    let out = env.run(["push", &repo]);
+    out.assert_ok();
+    assert_eq!(out.lines()[0], "Using default tag: latest");
+    let (digest, raw) = skopeo_raw(&format!("{repo}:latest"));
+    assert!(
+        raw.contains("\"layers\""),
+        "a manifest, not an index: {raw}"
+    );
+    assert!(
+        out.stdout()
+            .contains(&format!("latest: digest: {digest} size: {}", raw.len())),
+        "{}",
+        out.stdout()
+    );
+    let inspect = env.run([
+        "image",
+        "inspect",
+        "--format",
+        "{{json .RepoDigests}}",
+        &src,
+    ]);
+    inspect.assert_ok().assert_stdout_has(&format!("@{digest}"));
+}
