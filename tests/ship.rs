@@ -214,7 +214,7 @@ fn save_writes_dockers_archive_and_load_brings_it_back_in_a_fresh_root() {
 }
 
 #[test]
-fn save_refuses_a_terminal_and_an_unknown_image() {
+fn save_of_an_unknown_image_fails() {
     let env = TestEnv::new();
     env.run(["save", "-o", "/dev/null", "nope:1"])
         .assert_code(1)
