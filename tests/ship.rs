@@ -704,3 +704,25 @@ fn push_of_an_image_pulled_through_an_index_sends_its_platform_manifest() {
     ]);
     inspect.assert_ok().assert_stdout_has(&format!("@{digest}"));
 }
+
+/// Basic auth: a push needs the login, and says docker's words without it.
+#[test]
+fn push_to_a_basic_auth_registry_needs_login() {
+    let reg = registry::shared_htpasswd();
+    let env = TestEnv::new();
+    let src = registry::shared().image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &src]).assert_ok();
+    let target = reg.image(&format!("{}/app:1", unique("ship-basic")));
+    env.run(["tag", &src, &target]).assert_ok();
+    env.run(["push", &target])
+        .assert_code(1)
+        .assert_stderr_has("unauthorized: authentication required");
+    login(&env, reg);
+    let out = env.run(["push", &target]);
+    out.assert_ok();
+    assert!(
+        out.lines().iter().any(|l| l.ends_with(": Pushed")),
+        "{}",
+        out.stdout()
+    );
+}
