@@ -726,3 +726,29 @@ fn push_to_a_basic_auth_registry_needs_login() {
         out.stdout()
     );
 }
+
+/// Mirrors serve pulls only: a push goes to the registry itself, never to a mirror configured for it.
+#[test]
+fn push_never_goes_to_a_mirror() {
+    let reg = registry::shared();
+    let mirror = Registry::start(Auth::None);
+    let env = TestEnv::new();
+    let src = reg.image(fixtures::BUSYBOX);
+    env.run(["pull", "-q", &src]).assert_ok();
+    env.write_config(&format!(
+        "[registries.\"{}\"]\nmirrors = [{{ location = \"http://{}\", insecure = true }}]\n",
+        reg.host(),
+        mirror.host()
+    ));
+    let repo = format!("{}/app", unique("ship-mirror"));
+    let target = reg.image(&format!("{repo}:1"));
+    env.run(["tag", &src, &target]).assert_ok();
+    env.run(["push", &target]).assert_ok();
+    skopeo_raw(&target);
+    let at_mirror = Command::new("skopeo")
+        .args(["inspect", "--tls-verify=false", "--raw"])
+        .arg(format!("docker://{}/{repo}:1", mirror.host()))
+        .output()
+        .unwrap();
+    assert!(!at_mirror.status.success(), "the mirror got the push");
+}
