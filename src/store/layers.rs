@@ -259,9 +259,12 @@ mod tests {
         })
         .unwrap();
         fs::write(p.blob_path(&"d".repeat(64)), b"orphan").unwrap();
+        // The record's layer blob (its blob_digest) is kept for push and save.
+        fs::write(p.blob_path(&keep), b"layer blob").unwrap();
         let (removed, reclaimed) = collect_garbage(&p).unwrap();
         assert_eq!(removed, vec![format!("sha256:{gone}")]);
         assert_eq!(reclaimed, 3 + 6);
+        assert!(p.blob_path(&keep).exists());
         assert_eq!(names(&p), vec![keep.clone()]);
         discard(&p, &keep).unwrap();
         assert!(names(&p).is_empty());
