@@ -133,6 +133,20 @@ pub fn put(paths: &Paths, hex: &str, bytes: &[u8]) -> Result<()> {
     w.commit(paths, hex, bytes.len() as u64)
 }
 
+/// Give a file that a caller already verified as `hex` (its whole content hashed while it was written
+/// into an `ingest/.tmp-*` work dir the caller owns, e.g. a member `load` spooled) its blob name: synced,
+/// then renamed (an existing blob of that name wins). Saves a copy of a large layer blob.
+pub fn adopt_verified(paths: &Paths, file: &std::path::Path, hex: &str) -> Result<()> {
+    check_name(hex)?;
+    File::open(file)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("syncing {}", file.display()))?;
+    fs::create_dir_all(paths.blobs_dir())
+        .with_context(|| format!("creating {}", paths.blobs_dir().display()))?;
+    rename_if_absent(file, &paths.blob_path(hex))?;
+    Ok(())
+}
+
 /// Whether the blob `hex` is in the store.
 pub fn exists(paths: &Paths, hex: &str) -> bool {
     is_hex_digest(hex) && paths.blob_path(hex).is_file()

@@ -99,10 +99,13 @@ pub fn load(ctx: &Context, input: impl Read + Send) -> Result<Vec<Loaded>> {
         bail!("invalid archive: it holds no image");
     }
     let before: Vec<String> = ImageIndex::load(paths)?.images.into_keys().collect();
-    let blobs = spool.by_digest();
+    let mut blobs = spool.by_digest();
     let mut out = Vec::new();
     let mut added = Vec::new();
     let result = (|| -> Result<()> {
+        // Adopted blobs are unreferenced until their image is recorded: GC waits (released before a
+        // rollback, which takes it exclusively).
+        let _gc = FileLock::shared(&paths.gc_lock())?;
         for img in images {
             let names: Vec<String> = img.names.iter().filter_map(|n| normalise(n)).collect();
             let digest = Digest::of(&img.manifest);
@@ -110,6 +113,7 @@ pub fn load(ctx: &Context, input: impl Read + Send) -> Result<Vec<Loaded>> {
                 Some(n) => ImageRef::parse(n)?,
                 None => ImageRef::parse(&format!("berth-load@{digest}"))?,
             };
+            adopt_layers(paths, &img.manifest, &img.media_type, &mut blobs)?;
             let src = SpoolSource {
                 manifest: img.manifest,
                 media_type: img.media_type,
@@ -147,6 +151,32 @@ pub fn load(ctx: &Context, input: impl Read + Send) -> Result<Vec<Loaded>> {
         return Err(e);
     }
     Ok(out)
+}
+
+/// Name the image's spooled layer blobs in the store by rename instead of having the pull copy them
+/// (they were hashed while spooled); the pull then finds them kept. A failed load's rollback collects
+/// them with the rest.
+fn adopt_layers(
+    paths: &crate::store::Paths,
+    manifest: &[u8],
+    media_type: &str,
+    blobs: &mut HashMap<String, Member>,
+) -> Result<()> {
+    let Ok(crate::image::Document::Manifest(m)) =
+        crate::image::manifest::parse_document(manifest, media_type)
+    else {
+        return Ok(());
+    };
+    for l in &m.layers {
+        if let Some(member) = blobs.get_mut(l.digest.as_str())
+            && member.size == l.size
+            && member.file.starts_with(paths.ingest_dir())
+        {
+            crate::store::blobs::adopt_verified(paths, &member.file, l.digest.hex())?;
+            member.file = paths.blob_path(l.digest.hex());
+        }
+    }
+    Ok(())
 }
 
 /// Take back what a failed load added: its new images, then unreferenced layers and blobs.
