@@ -64,7 +64,18 @@ impl BlobWriter {
 
     /// Commit a [`BlobWriter::for_verified_stream`] blob whose reader verified `hex` and `size`.
     pub fn commit_verified(self, paths: &Paths, hex: &str, size: u64) -> Result<()> {
-        self.finish(paths, hex, size)
+        self.finish(paths, hex, size, true)
+    }
+
+    /// [`BlobWriter::commit_verified`] for a blob flushed before a `syncfs` of the layers' filesystem
+    /// (a pull's layer commit): no fsync of its own when `ingest/` is on that filesystem, so a pull
+    /// syncs once per layer (docs/layout.md "Images").
+    pub fn commit_after_syncfs(self, paths: &Paths, hex: &str, size: u64) -> Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        let dev = |p: &std::path::Path| fs::metadata(p).map(|m| m.dev()).ok();
+        let here = dev(self.work.path());
+        let same = here.is_some() && here == dev(&paths.layers_dir());
+        self.finish(paths, hex, size, !same)
     }
 
     /// Verify that exactly `size` bytes with sha256 `hex` were written, make them durable, and name them
@@ -73,10 +84,10 @@ impl BlobWriter {
         if self.hasher.is_none() {
             bail!("blob sha256:{hex} was written unhashed: commit it with commit_verified");
         }
-        self.finish(paths, hex, size)
+        self.finish(paths, hex, size, true)
     }
 
-    fn finish(self, paths: &Paths, hex: &str, size: u64) -> Result<()> {
+    fn finish(self, paths: &Paths, hex: &str, size: u64, sync: bool) -> Result<()> {
         check_name(hex)?;
         let BlobWriter {
             work,
@@ -98,7 +109,9 @@ impl BlobWriter {
             .into_inner()
             .map_err(|e| e.into_error())
             .context("writing blob")?;
-        file.sync_all().context("syncing blob")?;
+        if sync {
+            file.sync_all().context("syncing blob")?;
+        }
         drop(file);
         fs::create_dir_all(paths.blobs_dir())
             .with_context(|| format!("creating {}", paths.blobs_dir().display()))?;

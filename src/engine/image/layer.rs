@@ -205,10 +205,10 @@ impl LayerJob<'_> {
                 self.diff_id
             );
         }
-        if let Some(w) = tee.keep.take() {
-            // Size checked above; the digest by the source's reader or by the hash above.
-            w.commit_verified(self.paths, self.desc.digest.hex(), self.desc.size)
-                .context("keeping the layer blob")?;
+        // Its bytes reach the page cache now, so the layer's one syncfs below makes them durable too.
+        let mut keep = tee.keep.take();
+        if let Some(w) = &mut keep {
+            w.flush().context("writing the layer blob")?;
         }
         let meta = LayerMeta {
             chain_id: self.chain_id.to_string(),
@@ -218,6 +218,12 @@ impl LayerJob<'_> {
             owners: Some(owners.to_string()),
         };
         layer.commit(self.paths, &meta)?;
+        if let Some(w) = keep {
+            // Size checked above; the digest by the source's reader or by the hash above; synced by
+            // the layer's syncfs when both are on one filesystem (else fsynced on its own).
+            w.commit_after_syncfs(self.paths, self.desc.digest.hex(), self.desc.size)
+                .context("keeping the layer blob")?;
+        }
         Ok((LayerStatus::Downloaded, report.file_bytes, report.warnings))
     }
 }
