@@ -8,6 +8,8 @@
 #      crun run of a prepared bundle; then the same rootless (as the test user berthtest).
 #   3. `ps -a` with 100 and 1000 containers, and `rm` of all of them: berth vs podman.
 #   4. `build` of a multi-stage Dockerfile with a 20 MB COPY: cold (--no-cache) and all cached, berth vs podman.
+#   5. push of the big image to an empty repository of a second local registry (wiped before each run, so
+#      nothing is mounted or already there), and a save + load round trip into an empty store: berth vs podman.
 # Sections whose berth command does not exist yet print "skipped: ..." instead of failing.
 # Prints a markdown table (also written to $BENCH_DIR/results.md) for the README; its last column gives each berth
 # row's median as a ratio to its peers' medians measured in the same run (pull: podman, skopeo; run: crun, podman).
@@ -64,6 +66,7 @@ cleanup() {
         pm rm -a -f >/dev/null 2>&1 || true
     fi
     oci_registry_stop
+    if [ -n "${REG2_PID:-}" ]; then kill "$REG2_PID" 2>/dev/null || true; fi
     # podman's cgroupfs manager leaves empty libpod_parent cgroups at the hierarchy roots.
     for d in /sys/fs/cgroup/*/libpod_parent; do
         [ -d "$d" ] && { find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true; }
@@ -351,6 +354,38 @@ add_ratios() {
         }' "$RESULTS" "$RESULTS" >"$W/results-ratios.md"
     mv "$W/results-ratios.md" "$RESULTS"
 }
+# --- 5. push, save + load ----------------------------------------------------------------------------------
+if has_berth push && has_berth save && has_berth load; then
+    keep_pid=$REGISTRY_PID keep_host=$REGISTRY_HOST
+    oci_registry_start "$W/registry2"
+    REG2_PID=$REGISTRY_PID REG2=$REGISTRY_HOST
+    REGISTRY_PID=$keep_pid REGISTRY_HOST=$keep_host
+    printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG2" >>"$W/registries.conf"
+    WIPE="rm -rf $W/registry2/storage/docker"
+    PUSH="push ${size_mb} MB, $LAYERS layers, empty registry"
+    ROUND="save + load ${size_mb} MB, $LAYERS layers"
+    $B pull -q "$BIG" >/dev/null
+    $B tag "$BIG" "$REG2/bench/big:latest"
+    row "$PUSH" berth "$WIPE" "$B push -q $REG2/bench/big:latest"
+    B2="$BERTH_BIN --root $W/root2 --run-root $W/r2"
+    row "$ROUND" berth "rm -rf $W/root2 $W/r2 $W/berth-save.tar" \
+        "$B save -o $W/berth-save.tar $BIG && $B2 load -q -i $W/berth-save.tar"
+    if [ "$PODMAN" = 1 ]; then
+        pm pull -q --tls-verify=false "$BIG" >/dev/null
+        pm tag "$BIG" "$REG2/bench/big:latest"
+        row "$PUSH" podman "$WIPE" "$PM push -q --tls-verify=false $REG2/bench/big:latest"
+        PM2="env CONTAINERS_CONF=$W/containers.conf podman --root $W/podman-root2 --runroot $W/podman-run-root2 --storage-driver overlay"
+        row "$ROUND" podman "$PM2 rmi -a -f; rm -rf $W/podman-root2 $W/podman-save.tar" \
+            "$PM save -q -o $W/podman-save.tar $BIG && $PM2 load -q -i $W/podman-save.tar"
+        $PM2 rmi -a -f >/dev/null 2>&1 || true
+    fi
+    kill "$REG2_PID" 2>/dev/null || true
+    REG2_PID=
+    rm -rf "$W/root2" "$W/r2" "$W/berth-save.tar" "$W/podman-save.tar" "$W/podman-root2"
+else
+    skip "push, save + load" berth "berth push/save/load not available yet"
+fi
+
 add_ratios
 
 echo

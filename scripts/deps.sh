@@ -24,6 +24,7 @@ BERTH_PACKAGES=(
     docker-registry skopeo busybox-static uidmap libseccomp-dev pkg-config gcc libc6-dev
     iproute2 iptables apache2-utils openssl slirp4netns passt fuse-overlayfs
     util-linux passwd procps curl time ca-certificates strace hyperfine buildah
+    podman
 )
 
 berth_install_packages() {

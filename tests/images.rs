@@ -998,8 +998,9 @@ fn pull_shares_a_layer_stored_under_another_compression() {
         out.stdout()
     );
 
-    // "Already exists" is reported instead of fetching. Only manifests and configs are kept as blobs;
-    // each record names its own layer blob.
+    // "Already exists" is reported instead of fetching. Manifests, configs and the layer blobs that
+    // were fetched are kept (docs/layout.md "Images"): the zstd base never was; each record names its
+    // own layer blob.
     let blobs = |env: &TestEnv| -> Vec<String> {
         let mut v: Vec<String> = fs::read_dir(env.root().join("blobs/sha256"))
             .into_iter()
@@ -1012,10 +1013,12 @@ fn pull_shares_a_layer_stored_under_another_compression() {
     };
     assert_eq!(
         blobs(&env).len(),
-        4,
-        "two manifests, two configs: {:?}",
+        6,
+        "two manifests, two configs, the gzip base and the marker: {:?}",
         blobs(&env)
     );
+    assert!(blobs(&env).contains(&gzip_blob[7..].to_string()));
+    assert!(!blobs(&env).contains(&zstd_blob[7..].to_string()));
     let index: serde_json::Value =
         serde_json::from_slice(&fs::read(env.root().join("images.json")).unwrap()).unwrap();
     let layer_blobs: Vec<Vec<(String, String)>> = index["images"]

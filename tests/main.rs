@@ -24,3 +24,4 @@ mod registry;
 mod registry_config;
 mod runtime;
 mod self_exe;
+mod ship;

@@ -27,6 +27,12 @@ pub enum ImageCommand {
     Import(super::container::ops::ImportArgs),
     /// Show the history of an image
     History(super::history::HistoryArgs),
+    /// Upload an image to a registry
+    Push(super::ship::PushArgs),
+    /// Save one or more images to a tar archive (streamed to STDOUT by default)
+    Save(super::ship::SaveArgs),
+    /// Load an image from a tar archive or STDIN
+    Load(super::ship::LoadArgs),
     /// Manage images
     Image {
         #[command(subcommand)]
@@ -56,6 +62,12 @@ pub enum ImageGroup {
     History(super::history::HistoryArgs),
     /// Build an image from a Dockerfile
     Build(Box<super::build::BuildArgs>),
+    /// Upload an image to a registry
+    Push(super::ship::PushArgs),
+    /// Save one or more images to a tar archive (streamed to STDOUT by default)
+    Save(super::ship::SaveArgs),
+    /// Load an image from a tar archive or STDIN
+    Load(super::ship::LoadArgs),
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +196,18 @@ pub fn run(cmd: ImageCommand, g: &GlobalOpts) -> Result<i32> {
         ImageCommand::Image {
             cmd: ImageGroup::Build(a),
         } => super::build::run(super::build::BuildCommand::Build(a), g),
+        ImageCommand::Push(a)
+        | ImageCommand::Image {
+            cmd: ImageGroup::Push(a),
+        } => super::ship::push(g, a),
+        ImageCommand::Save(a)
+        | ImageCommand::Image {
+            cmd: ImageGroup::Save(a),
+        } => super::ship::save(g, a),
+        ImageCommand::Load(a)
+        | ImageCommand::Image {
+            cmd: ImageGroup::Load(a),
+        } => super::ship::load(g, a),
     }
 }
 

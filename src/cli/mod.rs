@@ -53,6 +53,7 @@ pub mod network;
 pub mod pod;
 pub mod prune;
 pub mod registry;
+pub mod ship;
 pub mod system;
 
 use clap::{CommandFactory, Parser, Subcommand};

@@ -20,8 +20,11 @@
 
 mod history;
 mod layer;
+pub mod load;
 mod prune;
+pub mod push;
 mod rootless_unpack;
+pub mod save;
 pub use history::{HistoryRow, history};
 pub use prune::prune;
 
@@ -487,6 +490,7 @@ fn record_image(
             blob_size: l.size,
             media_type: l.media_type.clone(),
             size: sizes[i],
+            compressed: Vec::new(),
         })
         .collect();
     let repo_digest = format!("{}@{}", r.name(), image.top_digest);

@@ -5,6 +5,7 @@
 //! can be tested without a network. Invariant: nothing in a layer can create, change or read a path
 //! outside the directory it is unpacked into (docs/security.md 1A, 1B).
 
+pub mod archive;
 pub mod compression;
 pub mod digest;
 pub mod layer_tar;

@@ -36,6 +36,20 @@ impl Client {
         challenge: &Challenge,
         force: bool,
     ) -> Result<Option<String>, Failure> {
+        self.authorization_scoped(ep, base, challenge, None, force)
+    }
+
+    /// [`Client::authorization`] for the scopes `want` (space-separated, e.g. push's
+    /// `repository:team/app:pull,push repository:team/base:pull`) instead of the repository's pull
+    /// scope; the token is cached under them.
+    pub(super) fn authorization_scoped(
+        &self,
+        ep: &Endpoint,
+        base: &str,
+        challenge: &Challenge,
+        want: Option<&str>,
+        force: bool,
+    ) -> Result<Option<String>, Failure> {
         let cred = self.credential(&ep.host, &ep.repository)?;
         match challenge.scheme.as_str() {
             "basic" => Ok(cred
@@ -45,9 +59,12 @@ impl Client {
                 // The repository's pull scope is the cache key. A scope named by a 401 on the resource
                 // itself (`insufficient_scope`) is requested as given, and the token is filed under
                 // the pull key too, so the next request does not run into the same 401.
-                let pull_scope = format!("repository:{}:pull", ep.repository);
+                let pull_scope = match want {
+                    Some(w) => w.to_string(),
+                    None => format!("repository:{}:pull", ep.repository),
+                };
                 let scope = match challenge.param("scope") {
-                    Some(s) if force => s.to_string(),
+                    Some(s) if force && want.is_none() => s.to_string(),
                     _ => pull_scope.clone(),
                 };
                 // Held across the token request: parallel blob downloads share one token request
@@ -145,7 +162,8 @@ impl Client {
                     if let Some(s) = service {
                         q.append_pair("service", s);
                     }
-                    if let Some(s) = scope {
+                    // One `scope` parameter per scope (distribution `docs/spec/auth/scope.md`).
+                    for s in scope.into_iter().flat_map(|s| s.split(' ')) {
                         q.append_pair("scope", s);
                     }
                     if let Some(c) = cred.filter(|c| !c.username.is_empty()) {

@@ -5,7 +5,8 @@
 //! validation); the rest is one file per concern: `endpoints.rs` (mirrors, locations, TLS material per
 //! endpoint), `transport.rs` (HTTP clients, the ping, GET with retries, error bodies), `authorize.rs`
 //! (credentials and tokens for a request), `manifest.rs` (fetch and verify manifests), `blob.rs`
-//! (fetch, resume and verify blobs), `login.rs` (login/logout), `auth.rs` (challenge and token
+//! (fetch, resume and verify blobs), `upload.rs` (push: blob HEAD, mounts, uploads, manifest PUT),
+//! `login.rs` (login/logout), `auth.rs` (challenge and token
 //! parsing), `credentials.rs` (credential files and helpers).
 //!
 //! Must not depend on cli or engine; uses config, store (for atomic credential writes).
@@ -26,6 +27,7 @@ mod endpoints;
 mod login;
 mod manifest;
 mod transport;
+mod upload;
 
 use crate::config::{Config, CredentialSources};
 use anyhow::{Result, bail};
@@ -43,6 +45,7 @@ pub use login::{login, login_host, login_plaintext_file, logout};
 pub use manifest::{
     MEDIA_DOCKER_LIST, MEDIA_DOCKER_MANIFEST, MEDIA_OCI_INDEX, MEDIA_OCI_MANIFEST, RawManifest,
 };
+pub use upload::{BlobFile, PushDenied, Pusher};
 
 /// Check that `digest` is `sha256:` + 64 lowercase hex characters before it reaches a URL or a path
 /// (CVE-2024-3727; docs/security.md 1C C10).

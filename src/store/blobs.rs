@@ -1,4 +1,5 @@
-//! Content-addressed blobs, `<root>/blobs/sha256/<hex>`: manifests, indexes and image configs.
+//! Content-addressed blobs, `<root>/blobs/sha256/<hex>`: manifests, indexes, image configs and layer
+//! blobs (compressed as pulled, or the tars of commit/import, and the compressed forms push made).
 //!
 //! containerd's content store is the model (Ingester, Writer.Commit): content is streamed into a
 //! [`BlobWriter`], a file in an `ingest/.tmp-*` work dir guarded by its owner lock; [`BlobWriter::commit`]
@@ -30,8 +31,10 @@ fn check_name(hex: &str) -> Result<()> {
 #[derive(Debug)]
 pub struct BlobWriter {
     work: WorkDir,
-    file: File,
-    hasher: Sha256,
+    /// Large writes: a pull tees network-sized reads into it (docs/layout.md "Images").
+    file: io::BufWriter<File>,
+    /// None for a stream whose digest its reader verifies ([`BlobWriter::for_verified_stream`]).
+    hasher: Option<Sha256>,
     size: u64,
 }
 
@@ -41,17 +44,50 @@ impl BlobWriter {
         let work = WorkDir::create(paths, &paths.ingest_dir())?;
         let p = work.path().join("data");
         let file = File::create(&p).with_context(|| format!("creating {}", p.display()))?;
+        let file = io::BufWriter::with_capacity(1 << 20, file);
         Ok(BlobWriter {
             work,
             file,
-            hasher: Sha256::new(),
+            hasher: Some(Sha256::new()),
             size: 0,
         })
+    }
+
+    /// A blob copied from a stream that fails its own last read unless its size and sha256 match the
+    /// digest later passed to [`BlobWriter::commit_verified`] (the registry client's blob reader, or a
+    /// pull that hashes the stream itself): the bytes are not hashed a second time.
+    pub fn for_verified_stream(paths: &Paths) -> Result<BlobWriter> {
+        let mut w = BlobWriter::new(paths)?;
+        w.hasher = None;
+        Ok(w)
+    }
+
+    /// Commit a [`BlobWriter::for_verified_stream`] blob whose reader verified `hex` and `size`.
+    pub fn commit_verified(self, paths: &Paths, hex: &str, size: u64) -> Result<()> {
+        self.finish(paths, hex, size, true)
+    }
+
+    /// [`BlobWriter::commit_verified`] for a blob flushed before a `syncfs` of the layers' filesystem
+    /// (a pull's layer commit): no fsync of its own when `ingest/` is on that filesystem, so a pull
+    /// syncs once per layer (docs/layout.md "Images").
+    pub fn commit_after_syncfs(self, paths: &Paths, hex: &str, size: u64) -> Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        let dev = |p: &std::path::Path| fs::metadata(p).map(|m| m.dev()).ok();
+        let here = dev(self.work.path());
+        let same = here.is_some() && here == dev(&paths.layers_dir());
+        self.finish(paths, hex, size, !same)
     }
 
     /// Verify that exactly `size` bytes with sha256 `hex` were written, make them durable, and name them
     /// `blobs/sha256/<hex>` (an existing blob of that name wins; it has the same content).
     pub fn commit(self, paths: &Paths, hex: &str, size: u64) -> Result<()> {
+        if self.hasher.is_none() {
+            bail!("blob sha256:{hex} was written unhashed: commit it with commit_verified");
+        }
+        self.finish(paths, hex, size, true)
+    }
+
+    fn finish(self, paths: &Paths, hex: &str, size: u64, sync: bool) -> Result<()> {
         check_name(hex)?;
         let BlobWriter {
             work,
@@ -62,12 +98,20 @@ impl BlobWriter {
         if written != size {
             bail!("blob sha256:{hex} is {written} bytes, expected {size}");
         }
-        let got = hex::encode(hasher.finalize());
-        if got != hex {
-            bail!("blob does not match its digest sha256:{hex} (got sha256:{got})");
+        if let Some(hasher) = hasher {
+            let got = hex::encode(hasher.finalize());
+            if got != hex {
+                bail!("blob does not match its digest sha256:{hex} (got sha256:{got})");
+            }
         }
         // Content before name (docs/security.md J3): the rename below fsyncs the blobs dir.
-        file.sync_all().context("syncing blob")?;
+        let file = file
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .context("writing blob")?;
+        if sync {
+            file.sync_all().context("syncing blob")?;
+        }
         drop(file);
         fs::create_dir_all(paths.blobs_dir())
             .with_context(|| format!("creating {}", paths.blobs_dir().display()))?;
@@ -80,7 +124,9 @@ impl BlobWriter {
 impl Write for BlobWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.file.write(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Some(h) = &mut self.hasher {
+            h.update(&buf[..n]);
+        }
         self.size += n as u64;
         Ok(n)
     }
@@ -98,6 +144,25 @@ pub fn put(paths: &Paths, hex: &str, bytes: &[u8]) -> Result<()> {
     let mut w = BlobWriter::new(paths)?;
     w.write_all(bytes).context("writing blob")?;
     w.commit(paths, hex, bytes.len() as u64)
+}
+
+/// Give a file that a caller already verified as `hex` (its whole content hashed while it was written
+/// into an `ingest/.tmp-*` work dir the caller owns, e.g. a member `load` spooled) its blob name: synced,
+/// then renamed (an existing blob of that name wins). Saves a copy of a large layer blob.
+pub fn adopt_verified(paths: &Paths, file: &std::path::Path, hex: &str) -> Result<()> {
+    check_name(hex)?;
+    File::open(file)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("syncing {}", file.display()))?;
+    fs::create_dir_all(paths.blobs_dir())
+        .with_context(|| format!("creating {}", paths.blobs_dir().display()))?;
+    rename_if_absent(file, &paths.blob_path(hex))?;
+    Ok(())
+}
+
+/// Whether the blob `hex` is in the store.
+pub fn exists(paths: &Paths, hex: &str) -> bool {
+    is_hex_digest(hex) && paths.blob_path(hex).is_file()
 }
 
 /// Read the blob `hex`, failing unless its content still matches its name.

@@ -23,6 +23,18 @@ pub struct LayerRecord {
     pub media_type: String,
     /// Bytes of file content in the unpacked layer.
     pub size: u64,
+    /// Compressed forms of this layer made by `push` from an uncompressed blob (commit, import, build),
+    /// kept in `blobs/sha256/` so later pushes send the same bytes (docs/layout.md "Images").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compressed: Vec<BlobRef>,
+}
+
+/// A blob kept in `blobs/sha256/<hex>`, as a descriptor names it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BlobRef {
+    pub digest: String,
+    pub size: u64,
+    pub media_type: String,
 }
 
 /// One local image.

@@ -122,10 +122,12 @@ pub fn collect_garbage(paths: &Paths) -> Result<(Vec<String>, u64)> {
     for rec in idx.images.values() {
         keep_blobs.insert(rec.id.clone());
         keep_blobs.extend(rec.manifest_blobs.iter().cloned());
-        // Layer blob digests are not kept: the store holds only unpacked layers (a store written by an
-        // older berth loses its compressed layer blobs here).
+        // Layer blobs as pulled (or as commit/import wrote them) and the compressed forms push made
+        // are kept for push and save (docs/layout.md "Images").
         for l in &rec.layers {
             keep_layers.insert(l.chain_id.clone());
+            keep_blobs.insert(l.blob_digest.clone());
+            keep_blobs.extend(l.compressed.iter().map(|b| b.digest.clone()));
         }
     }
     let mut removed = Vec::new();
@@ -231,6 +233,7 @@ mod tests {
             blob_size: 1,
             media_type: String::new(),
             size: 3,
+            compressed: Vec::new(),
         };
         let id = format!("sha256:{}", "c".repeat(64));
         ImageIndex::update(&p, |idx| {
@@ -256,9 +259,12 @@ mod tests {
         })
         .unwrap();
         fs::write(p.blob_path(&"d".repeat(64)), b"orphan").unwrap();
+        // The record's layer blob (its blob_digest) is kept for push and save.
+        fs::write(p.blob_path(&keep), b"layer blob").unwrap();
         let (removed, reclaimed) = collect_garbage(&p).unwrap();
         assert_eq!(removed, vec![format!("sha256:{gone}")]);
         assert_eq!(reclaimed, 3 + 6);
+        assert!(p.blob_path(&keep).exists());
         assert_eq!(names(&p), vec![keep.clone()]);
         discard(&p, &keep).unwrap();
         assert!(names(&p).is_empty());

@@ -6,12 +6,13 @@ use super::super::{LayerStatus, Progress};
 use super::{Source, rootless_unpack};
 use crate::image::manifest;
 use crate::image::{Digest, ImageRef, UnpackLimits, compression, unpack_layer};
+use crate::store::blobs::BlobWriter;
 use crate::store::images::ImageIndex;
 use crate::store::layers::{self, LayerMeta, NewLayer};
 use crate::store::{FileLock, Paths};
 use anyhow::{Context as _, Result, bail};
 use sha2::{Digest as _, Sha256};
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Write};
 
 pub(super) struct LayerJob<'a> {
     pub(super) paths: &'a Paths,
@@ -131,8 +132,16 @@ impl LayerJob<'_> {
             self.desc.digest.as_str(),
             self.desc.size,
         )?;
+        // The compressed blob is kept for push and save (docs/layout.md "Images"): teed into the store as
+        // it streams by, verified by the same checks as the layer, named only after them.
+        let keep = if crate::store::blobs::exists(self.paths, self.desc.digest.hex()) {
+            None
+        } else {
+            Some(BlobWriter::for_verified_stream(self.paths)?)
+        };
         let mut tee = BlobStream {
             inner: reader,
+            keep,
             hasher: (!self.src.verifies_blobs()).then(Sha256::new),
             count: 0,
             limit: self.desc.size,
@@ -196,6 +205,11 @@ impl LayerJob<'_> {
                 self.diff_id
             );
         }
+        // Its bytes reach the page cache now, so the layer's one syncfs below makes them durable too.
+        let mut keep = tee.keep.take();
+        if let Some(w) = &mut keep {
+            w.flush().context("writing the layer blob")?;
+        }
         let meta = LayerMeta {
             chain_id: self.chain_id.to_string(),
             diff_id: self.diff_id.to_string(),
@@ -204,15 +218,22 @@ impl LayerJob<'_> {
             owners: Some(owners.to_string()),
         };
         layer.commit(self.paths, &meta)?;
+        if let Some(w) = keep {
+            // Size checked above; the digest by the source's reader or by the hash above; synced by
+            // the layer's syncfs when both are on one filesystem (else fsynced on its own).
+            w.commit_after_syncfs(self.paths, self.desc.digest.hex(), self.desc.size)
+                .context("keeping the layer blob")?;
+        }
         Ok((LayerStatus::Downloaded, report.file_bytes, report.warnings))
     }
 }
 
-/// The compressed layer stream: counted, reported as progress and, unless the source verifies blobs
-/// itself, hashed; refuses more than the descriptor size. It is not kept on disk: the store keeps the
-/// unpacked layer only, as docker does (nothing reads a compressed layer back).
+/// The compressed layer stream: counted, reported as progress, copied into `keep` (the blob kept for
+/// push and save) and, unless the source verifies blobs itself, hashed; refuses more than the
+/// descriptor size.
 struct BlobStream<'a> {
     inner: Box<dyn Read + Send>,
+    keep: Option<BlobWriter>,
     hasher: Option<Sha256>,
     count: u64,
     limit: u64,
@@ -232,6 +253,9 @@ impl Read for BlobStream<'_> {
         }
         if let Some(h) = &mut self.hasher {
             h.update(&buf[..n]);
+        }
+        if let Some(w) = &mut self.keep {
+            w.write_all(&buf[..n])?;
         }
         if n > 0 {
             self.progress.on_bytes(self.id, n as u64);

@@ -1,0 +1,519 @@
+//! `berth push`: send a local image to its registry with docker's steps and words.
+//!
+//! Per layer: HEAD on the target (`Layer already exists`), else a cross-repository mount from a repository
+//! of the same registry that an image of the store came from (`Mounted from team/base`), else an upload
+//! of the blob kept in the store (`Pushed`). A pulled image goes with its original blobs and manifest
+//! bytes, so its digest stays; an uncompressed layer (commit, import, build) is compressed once (gzip,
+//! or zstd) reproducibly, kept and recorded in its layer's `compressed`, and the image gets a new
+//! manifest (docs/layout.md "Images"). A pulled layer whose blob the store lacks (it was stored through
+//! another image) is asked of the target, mounted, or fetched from the repository it was pulled from.
+//! Only the platform manifest of an image pulled through an index is pushed (not the index).
+//! Lock order as pull: `gc.lock` shared for the whole push, then `images.lock` to record the result.
+
+use super::super::Context;
+use super::NoSuchImage;
+use crate::image::manifest::{MT_DOCKER_MANIFEST, MT_OCI_MANIFEST};
+use crate::image::{Digest, ImageRef, compression};
+use crate::registry::{BlobFile, Client, Pusher};
+use crate::store::images::{BlobRef, ImageIndex, ImageRecord};
+use crate::store::{FileLock, blobs};
+use anyhow::{Context as _, Result, bail};
+use serde_json::json;
+use std::fs::File;
+use std::io::{self, BufReader, Read, Write};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const MT_OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
+const MT_DOCKER_CONFIG: &str = "application/vnd.docker.container.image.v1+json";
+const MT_OCI_GZIP: &str = "application/vnd.oci.image.layer.v1.tar+gzip";
+const MT_OCI_ZSTD: &str = "application/vnd.oci.image.layer.v1.tar+zstd";
+const MT_DOCKER_GZIP: &str = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+
+/// The image named has no local tag (docker: `An image does not exist locally with the tag: x`).
+#[derive(Debug, thiserror::Error)]
+#[error("An image does not exist locally with the tag: {0}")]
+pub struct NoLocalTag(pub String);
+
+/// The compression of layers push makes from uncompressed ones (`--compression-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PushCompression {
+    #[default]
+    Gzip,
+    Zstd,
+}
+
+/// Options of `push`.
+#[derive(Debug, Clone, Default)]
+pub struct PushOptions {
+    /// `-a/--all-tags`: every local tag of the repository.
+    pub all_tags: bool,
+    pub compression: PushCompression,
+}
+
+/// How one layer reached the registry (docker's push lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PushLayerStatus {
+    Preparing,
+    Pushing,
+    Pushed,
+    AlreadyExists,
+    /// Mounted from this repository of the same registry.
+    MountedFrom(String),
+}
+
+/// Push progress; layer calls come from several upload threads at once. `id` is the short diffID
+/// docker shows.
+pub trait PushProgress: Sync {
+    fn on_repository(&self, name: &str);
+    fn on_layer(&self, id: &str, status: &PushLayerStatus);
+    fn on_tag_pushed(&self, tag: &str, digest: &str, size: u64);
+}
+
+/// One tag pushed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedTag {
+    /// `registry/repo:tag`.
+    pub reference: String,
+    pub digest: String,
+    /// Bytes of the manifest.
+    pub size: u64,
+}
+
+/// `berth push NAME[:TAG]` (`-a`: every local tag of NAME's repository).
+pub fn push(
+    ctx: &Context,
+    name: &str,
+    opts: &PushOptions,
+    progress: &dyn PushProgress,
+) -> Result<Vec<PushedTag>> {
+    let r = ImageRef::parse(name)?;
+    if r.digest().is_some() {
+        bail!("cannot push a digest reference: {name}");
+    }
+    let _gc = FileLock::shared(&ctx.paths.gc_lock())?;
+    let idx = ImageIndex::load(&ctx.paths)?;
+    let prefix = format!("{}:", r.name());
+    let mut targets: Vec<(String, String)> = Vec::new();
+    for rec in idx.images.values() {
+        for t in &rec.repo_tags {
+            let wanted = if opts.all_tags {
+                t.starts_with(&prefix)
+            } else {
+                Some(t) == r.tagged().as_ref()
+            };
+            if wanted {
+                targets.push((t.clone(), rec.id.clone()));
+            }
+        }
+    }
+    targets.sort();
+    if targets.is_empty() {
+        return Err(NoLocalTag(name.to_string()).into());
+    }
+    let client = Client::new(&ctx.config)?;
+    progress.on_repository(&r.name());
+    let mut out = Vec::new();
+    for (tag, id) in targets {
+        let target = ImageRef::parse(&tag)?;
+        let rec = idx.images.get(&id).ok_or_else(|| NoSuchImage(id.clone()))?;
+        out.push(push_one(ctx, &client, &idx, &target, rec, opts, progress)?);
+    }
+    Ok(out)
+}
+
+/// One layer as it goes out: the blob to send and what the manifest says of it.
+#[derive(Debug, Clone)]
+struct OutLayer {
+    blob: BlobRef,
+    short_diff: String,
+    /// Repositories of the target's registry that have this blob (for a mount).
+    sources: Vec<String>,
+    /// `registry/repo` names, on any registry, this blob was pulled from or pushed to (for a fetch).
+    origins: Vec<String>,
+}
+
+/// `registry/repo` names that images of the store holding `digest` came from or went to.
+fn origins_of(idx: &ImageIndex, digest: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for rec in idx.images.values() {
+        let has = rec
+            .layers
+            .iter()
+            .any(|l| l.blob_digest == digest || l.compressed.iter().any(|c| c.digest == digest));
+        if !has {
+            continue;
+        }
+        for d in &rec.repo_digests {
+            if let Some((name, _)) = d.split_once('@')
+                && !out.iter().any(|o| o == name)
+            {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The repositories of `registry` among `origins` (where a mount may come from).
+fn on_registry(origins: &[String], registry: &str) -> Vec<String> {
+    let prefix = format!("{registry}/");
+    origins
+        .iter()
+        .filter_map(|o| o.strip_prefix(&prefix).map(str::to_string))
+        .collect()
+}
+
+/// What a layer media type says once it is compressed as `c` (in an OCI or docker manifest).
+fn compressed_type(c: PushCompression) -> &'static str {
+    match c {
+        PushCompression::Gzip => MT_OCI_GZIP,
+        PushCompression::Zstd => MT_OCI_ZSTD,
+    }
+}
+
+/// Whether a layer's blob is a plain tar: by its OCI media type, or for docker's types (which a
+/// `docker save`/`load` round trip leaves on plain tars) by its magic bytes.
+fn is_uncompressed(paths: &crate::store::Paths, blob: &str, media_type: &str) -> Result<bool> {
+    if let Ok(Some(c)) = compression::from_media_type(media_type) {
+        return Ok(c == compression::Compression::None);
+    }
+    if media_type == "application/vnd.docker.image.rootfs.diff.tar" {
+        return Ok(true);
+    }
+    let d = Digest::parse(blob)?;
+    let p = paths.blob_path(d.hex());
+    let mut head = [0u8; 4];
+    match File::open(&p) {
+        Ok(mut f) => {
+            let n = f.read(&mut head)?;
+            Ok(compression::detect(&head[..n])? == compression::Compression::None)
+        }
+        Err(_) => Ok(false),
+    }
+}
+
+/// Compress the stored tar `tar_digest` as `c` into a new blob, reproducibly (gzip without name or time;
+/// zstd level 3): the same layer gives the same bytes on every push.
+fn compress_blob(
+    paths: &crate::store::Paths,
+    tar_digest: &str,
+    c: PushCompression,
+) -> Result<BlobRef> {
+    let d = Digest::parse(tar_digest)?;
+    let src = File::open(paths.blob_path(d.hex()))
+        .with_context(|| format!("opening layer tar {tar_digest} (not kept by this store)"))?;
+    let mut input = BufReader::with_capacity(1 << 20, src);
+    let mut w = blobs::BlobWriter::new(paths)?;
+    struct Count<'a> {
+        w: &'a mut blobs::BlobWriter,
+        hasher: sha2::Sha256,
+        n: u64,
+    }
+    impl Write for Count<'_> {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            let n = self.w.write(b)?;
+            sha2::Digest::update(&mut self.hasher, &b[..n]);
+            self.n += n as u64;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            self.w.flush()
+        }
+    }
+    let mut cw = Count {
+        w: &mut w,
+        hasher: <sha2::Sha256 as sha2::Digest>::new(),
+        n: 0,
+    };
+    match c {
+        PushCompression::Gzip => {
+            let mut e = flate2::GzBuilder::new()
+                .mtime(0)
+                .write(&mut cw, flate2::Compression::default());
+            io::copy(&mut input, &mut e).context("compressing layer")?;
+            e.finish().context("compressing layer")?;
+        }
+        PushCompression::Zstd => {
+            let mut e = zstd::stream::write::Encoder::new(&mut cw, 3)?;
+            io::copy(&mut input, &mut e).context("compressing layer")?;
+            e.finish().context("compressing layer")?;
+        }
+    }
+    let (digest, size) = (Digest::from_hasher(cw.hasher), cw.n);
+    w.commit(paths, digest.hex(), size)?;
+    Ok(BlobRef {
+        digest: digest.to_string(),
+        size,
+        media_type: compressed_type(c).to_string(),
+    })
+}
+
+/// The blobs of `rec`'s layers as they go out; true when one had to be compressed (a new manifest).
+fn out_layers(
+    ctx: &Context,
+    idx: &ImageIndex,
+    target: &ImageRef,
+    rec: &ImageRecord,
+    c: PushCompression,
+) -> Result<(Vec<OutLayer>, bool)> {
+    let mut changed = false;
+    let mut out = Vec::new();
+    for l in &rec.layers {
+        let short_diff = Digest::parse(&l.diff_id)?.short().to_string();
+        let blob = if is_uncompressed(&ctx.paths, &l.blob_digest, &l.media_type)? {
+            changed = true;
+            let want = compressed_type(c);
+            match l.compressed.iter().find(|b| b.media_type == want) {
+                Some(b) if blobs::exists(&ctx.paths, Digest::parse(&b.digest)?.hex()) => b.clone(),
+                _ => compress_blob(&ctx.paths, &l.blob_digest, c)
+                    .with_context(|| format!("compressing layer {}", l.diff_id))?,
+            }
+        } else {
+            BlobRef {
+                digest: l.blob_digest.clone(),
+                size: l.blob_size,
+                media_type: l.media_type.clone(),
+            }
+        };
+        let origins = origins_of(idx, &blob.digest);
+        out.push(OutLayer {
+            blob,
+            short_diff,
+            sources: on_registry(&origins, target.registry()),
+            origins,
+        });
+    }
+    Ok((out, changed))
+}
+
+/// Send one layer (or the config): HEAD, mount, or upload (fetching a pulled blob the store lacks from
+/// the repository it came from).
+fn send_blob(
+    ctx: &Context,
+    client: &Client,
+    pusher: &Pusher,
+    l: &OutLayer,
+    progress: Option<&dyn PushProgress>,
+) -> Result<()> {
+    let say = |s: PushLayerStatus| {
+        if let Some(p) = progress {
+            p.on_layer(&l.short_diff, &s);
+        }
+    };
+    let digest = &l.blob.digest;
+    if pusher.blob_exists(digest)? {
+        say(PushLayerStatus::AlreadyExists);
+        return Ok(());
+    }
+    for from in l.sources.iter().filter(|s| *s != pusher.repository()) {
+        if pusher.mount(digest, from)? {
+            say(PushLayerStatus::MountedFrom(from.clone()));
+            return Ok(());
+        }
+    }
+    let d = Digest::parse(digest)?;
+    if !blobs::exists(&ctx.paths, d.hex()) {
+        fetch_missing(ctx, client, l, &d)?;
+    }
+    say(PushLayerStatus::Pushing);
+    pusher.upload(
+        &BlobFile {
+            path: ctx.paths.blob_path(d.hex()),
+            digest: digest.clone(),
+            size: l.blob.size,
+        },
+        &|_| {},
+    )?;
+    say(PushLayerStatus::Pushed);
+    Ok(())
+}
+
+/// A pulled layer whose blob this store did not keep (its layer came through another image): fetch it,
+/// verified, from a repository it was pulled from.
+fn fetch_missing(ctx: &Context, client: &Client, l: &OutLayer, d: &Digest) -> Result<()> {
+    let mut why = Vec::new();
+    for name in &l.origins {
+        let r = ImageRef::parse(&format!("{name}@{d}"))?;
+        let attempt = (|| -> Result<()> {
+            let mut reader = client.fetch_blob(r.reference(), d.as_str(), l.blob.size)?;
+            let mut w = blobs::BlobWriter::for_verified_stream(&ctx.paths)?;
+            io::copy(&mut reader, &mut w)?;
+            w.commit_verified(&ctx.paths, d.hex(), l.blob.size)
+        })();
+        match attempt {
+            Ok(()) => return Ok(()),
+            Err(e) => why.push(format!("{name}: {e:#}")),
+        }
+    }
+    bail!(
+        "layer blob {d} is not in the store and could not be fetched from where it came from{}",
+        if why.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", why.join("; "))
+        }
+    )
+}
+
+/// The manifest to push: the pulled bytes when nothing changed, else a new one (docker v2s2 when the
+/// image came with docker types and gzip, else OCI).
+fn manifest_for(
+    ctx: &Context,
+    rec: &ImageRecord,
+    layers: &[OutLayer],
+    changed: bool,
+) -> Result<(Vec<u8>, String)> {
+    let kept = Digest::parse(&rec.manifest_digest)
+        .ok()
+        .filter(|d| blobs::exists(&ctx.paths, d.hex()));
+    if !changed
+        && let Some(d) = kept
+        && (rec.manifest_media_type == MT_OCI_MANIFEST
+            || rec.manifest_media_type == MT_DOCKER_MANIFEST)
+    {
+        return Ok((
+            blobs::read_verified(&ctx.paths, d.hex())?,
+            rec.manifest_media_type.clone(),
+        ));
+    }
+    let config = blobs::read_verified(&ctx.paths, Digest::parse(&rec.id)?.hex())?;
+    let docker = rec.manifest_media_type == MT_DOCKER_MANIFEST
+        && layers.iter().all(|l| l.blob.media_type != MT_OCI_ZSTD);
+    let layer_type = |mt: &str| -> String {
+        match (docker, mt) {
+            (true, MT_OCI_GZIP) => MT_DOCKER_GZIP.into(),
+            (false, MT_DOCKER_GZIP) => MT_OCI_GZIP.into(),
+            _ => mt.to_string(),
+        }
+    };
+    let m = json!({
+        "schemaVersion": 2,
+        "mediaType": if docker { MT_DOCKER_MANIFEST } else { MT_OCI_MANIFEST },
+        "config": {
+            "mediaType": if docker { MT_DOCKER_CONFIG } else { MT_OCI_CONFIG },
+            "digest": rec.id,
+            "size": config.len(),
+        },
+        "layers": layers.iter().map(|l| json!({
+            "mediaType": layer_type(&l.blob.media_type),
+            "digest": l.blob.digest,
+            "size": l.blob.size,
+        })).collect::<Vec<_>>(),
+    });
+    let mt = if docker {
+        MT_DOCKER_MANIFEST
+    } else {
+        MT_OCI_MANIFEST
+    };
+    Ok((serde_json::to_vec_pretty(&m)?, mt.to_string()))
+}
+
+fn push_one(
+    ctx: &Context,
+    client: &Client,
+    idx: &ImageIndex,
+    target: &ImageRef,
+    rec: &ImageRecord,
+    opts: &PushOptions,
+    progress: &dyn PushProgress,
+) -> Result<PushedTag> {
+    let (layers, changed) = out_layers(ctx, idx, target, rec, opts.compression)?;
+    let mut sources: Vec<String> = layers.iter().flat_map(|l| l.sources.clone()).collect();
+    sources.sort();
+    sources.dedup();
+    let pusher = client.pusher(target.reference(), &sources)?;
+    for l in &layers {
+        progress.on_layer(&l.short_diff, &PushLayerStatus::Preparing);
+    }
+    let next = AtomicUsize::new(0);
+    let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    let workers = ctx
+        .config
+        .registry
+        .max_parallel_downloads
+        .clamp(1, 16)
+        .min(layers.len().max(1));
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, Ordering::SeqCst);
+                    if k >= layers.len()
+                        || first_error
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .is_some()
+                    {
+                        return;
+                    }
+                    if let Err(e) = send_blob(ctx, client, &pusher, &layers[k], Some(progress)) {
+                        first_error
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .get_or_insert(e);
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    if let Some(e) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e);
+    }
+    let config_hex = Digest::parse(&rec.id)?;
+    let config = OutLayer {
+        blob: BlobRef {
+            digest: rec.id.clone(),
+            size: std::fs::metadata(ctx.paths.blob_path(config_hex.hex()))
+                .with_context(|| format!("reading image config {}", rec.id))?
+                .len(),
+            media_type: MT_OCI_CONFIG.into(),
+        },
+        short_diff: config_hex.short().to_string(),
+        sources: Vec::new(),
+        origins: Vec::new(),
+    };
+    send_blob(ctx, client, &pusher, &config, None)?;
+    let (bytes, media_type) = manifest_for(ctx, rec, &layers, changed)?;
+    let tag = target.tag().unwrap_or("latest");
+    let digest = pusher.put_manifest(tag, &media_type, &bytes)?;
+    progress.on_tag_pushed(tag, &digest, bytes.len() as u64);
+    record_push(ctx, target, rec, &layers, &bytes, &digest)?;
+    Ok(PushedTag {
+        reference: target.full(),
+        digest,
+        size: bytes.len() as u64,
+    })
+}
+
+/// After a push: the new repo digest (docker adds it too), the manifest blob, the compressed layers.
+fn record_push(
+    ctx: &Context,
+    target: &ImageRef,
+    rec: &ImageRecord,
+    layers: &[OutLayer],
+    manifest: &[u8],
+    digest: &str,
+) -> Result<()> {
+    let d = Digest::parse(digest)?;
+    blobs::put(&ctx.paths, d.hex(), manifest)?;
+    let repo_digest = format!("{}@{digest}", target.name());
+    ImageIndex::update(&ctx.paths, |idx| {
+        let Some(r) = idx.images.get_mut(&rec.id) else {
+            return Ok(());
+        };
+        let prefix = format!("{}@", target.name());
+        r.repo_digests.retain(|x| !x.starts_with(&prefix));
+        r.repo_digests.push(repo_digest.clone());
+        if !r.manifest_blobs.contains(&digest.to_string()) {
+            r.manifest_blobs.push(digest.to_string());
+        }
+        for (l, out) in r.layers.iter_mut().zip(layers) {
+            if out.blob.digest != l.blob_digest && !l.compressed.contains(&out.blob) {
+                l.compressed.push(out.blob.clone());
+            }
+        }
+        Ok(())
+    })
+}
