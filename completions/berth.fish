@@ -37,6 +37,9 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "tag" -d 'Create a tag T
 complete -c berth -n "__fish_berth_needs_command" -f -a "rmi" -d 'Remove one or more images'
 complete -c berth -n "__fish_berth_needs_command" -f -a "import" -d 'Import the contents from a tarball to create a filesystem image'
 complete -c berth -n "__fish_berth_needs_command" -f -a "history" -d 'Show the history of an image'
+complete -c berth -n "__fish_berth_needs_command" -f -a "push" -d 'Upload an image to a registry'
+complete -c berth -n "__fish_berth_needs_command" -f -a "save" -d 'Save one or more images to a tar archive (streamed to STDOUT by default)'
+complete -c berth -n "__fish_berth_needs_command" -f -a "load" -d 'Load an image from a tar archive or STDIN'
 complete -c berth -n "__fish_berth_needs_command" -f -a "image" -d 'Manage images'
 complete -c berth -n "__fish_berth_needs_command" -f -a "run" -d 'Create and run a new container from an image'
 complete -c berth -n "__fish_berth_needs_command" -f -a "create" -d 'Create a new container'
@@ -139,24 +142,55 @@ complete -c berth -n "__fish_berth_using_subcommand history" -l no-trunc -d 'Don
 complete -c berth -n "__fish_berth_using_subcommand history" -s q -l quiet -d 'Only show image IDs'
 complete -c berth -n "__fish_berth_using_subcommand history" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand history" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "pull" -d 'Download an image from a registry'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "ls" -d 'List images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "list" -d 'List images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "inspect" -d 'Display detailed information on one or more images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "tag" -d 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "rm" -d 'Remove one or more images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "remove" -d 'Remove one or more images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "prune" -d 'Remove unused images'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "import" -d 'Import the contents from a tarball to create a filesystem image'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "history" -d 'Show the history of an image'
-complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build" -f -a "build" -d 'Build an image from a Dockerfile'
+complete -c berth -n "__fish_berth_using_subcommand push" -l compression-format -d 'Compression of layers pushed from uncompressed ones (gzip, zstd)' -r -f -a "gzip\t''
+zstd\t''"
+complete -c berth -n "__fish_berth_using_subcommand push" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand push" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand push" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand push" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand push" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand push" -s a -l all-tags -d 'Push all tags of an image to the repository'
+complete -c berth -n "__fish_berth_using_subcommand push" -s q -l quiet -d 'Suppress verbose output'
+complete -c berth -n "__fish_berth_using_subcommand push" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand push" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand save" -s o -l output -d 'Write to a file, instead of STDOUT' -r -F
+complete -c berth -n "__fish_berth_using_subcommand save" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand save" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand save" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand save" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand save" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand save" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand save" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand load" -s i -l input -d 'Read from tar archive file, instead of STDIN' -r -F
+complete -c berth -n "__fish_berth_using_subcommand load" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand load" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand load" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand load" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand load" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand load" -s q -l quiet -d 'Suppress the load output'
+complete -c berth -n "__fish_berth_using_subcommand load" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand load" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "pull" -d 'Download an image from a registry'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "ls" -d 'List images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "list" -d 'List images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "inspect" -d 'Display detailed information on one or more images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "tag" -d 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "rm" -d 'Remove one or more images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "remove" -d 'Remove one or more images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "prune" -d 'Remove unused images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "import" -d 'Import the contents from a tarball to create a filesystem image'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "history" -d 'Show the history of an image'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "build" -d 'Build an image from a Dockerfile'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "push" -d 'Upload an image to a registry'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "save" -d 'Save one or more images to a tar archive (streamed to STDOUT by default)'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from pull ls list inspect tag rm remove prune import history build push save load" -f -a "load" -d 'Load an image from a tar archive or STDIN'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l platform -d 'Set platform if server is multi-platform capable (os/arch[/variant])' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
@@ -280,6 +314,34 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l pull -d 'Always attempt to pull all referenced images'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -l compression-format -d 'Compression of layers pushed from uncompressed ones (gzip, zstd)' -r -f -a "gzip\t''
+zstd\t''"
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -s a -l all-tags -d 'Push all tags of an image to the repository'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -s q -l quiet -d 'Suppress verbose output'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -s o -l output -d 'Write to a file, instead of STDOUT' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from load" -s i -l input -d 'Read from tar archive file, instead of STDIN' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from load" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from load" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from load" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from load" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from load" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from load" -s q -l quiet -d 'Suppress the load output'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from load" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from load" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand run" -s d -l detach -d 'Run container in background and print container ID' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l sig-proxy -d 'Proxy received signals to the process' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l name -d 'Assign a name to the container' -r
