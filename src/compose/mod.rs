@@ -9,6 +9,7 @@
 //! exactly what carries it.
 
 pub mod build;
+pub mod extras;
 pub mod interp;
 pub mod load;
 pub mod merge;

@@ -93,6 +93,9 @@ pub fn create(
         name: "no".into(),
         max_retries: 0,
     };
+    for w in ctr::discard_unsupported(&mut c) {
+        ev.warn(&w);
+    }
     let storage = ctx.config.storage.clone();
     c.rootless_storage = (storage != Default::default()).then_some(storage);
     ctr::create(ctx, img, c).with_context(|| format!("service {s:?}: creating a one-off container"))

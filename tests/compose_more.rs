@@ -1,0 +1,162 @@
+//! `berth compose`, the keys that map onto `run`'s newer flags (devices, logging, reservations, CFS,
+//! blkio, network IPAM ranges, volume driver options), `network_mode: service:x`, external networks,
+//! and the verbs added after the first round.
+
+use crate::support::{TestEnv, busybox_world, eventually, unique};
+use serde_json::Value;
+use std::path::Path;
+
+fn compose(env: &TestEnv, dir: &Path, args: &[&str]) -> crate::support::Outcome {
+    let mut c = env.berth();
+    c.current_dir(dir).arg("compose").args(args);
+    crate::support::Outcome::of(&mut c)
+}
+
+fn project_dir(env: &TestEnv, name: &str, yaml: &str) -> std::path::PathBuf {
+    env.write_file(&format!("{name}/compose.yaml"), yaml);
+    env.dir().join(name)
+}
+
+fn inspect(env: &TestEnv, what: &[&str]) -> Value {
+    let mut a = what.to_vec();
+    a.insert(a.len() - 1, "inspect");
+    let out = env.run(a);
+    out.assert_ok();
+    serde_json::from_str::<Value>(out.stdout()).unwrap()[0].clone()
+}
+
+#[test]
+fn devices_logging_resources_ipam_and_volume_options_reach_the_engine() {
+    let (env, image) = busybox_world();
+    let p = unique("runkeys");
+    let b = 100 + std::process::id() % 50;
+    let yaml = format!(
+        r#"services:
+  s:
+    image: {image}
+    command: ["sleep", "600"]
+    stop_signal: SIGKILL
+    devices: ["/dev/zero:/dev/myzero:r"]
+    logging:
+      driver: json-file
+      options: {{max-size: 1k, max-file: "2"}}
+    mem_reservation: 32m
+    cpu_period: 100000
+    cpu_quota: 50000
+    networks: [net]
+    volumes: ["scratch:/scratch"]
+networks:
+  net:
+    ipam:
+      config:
+        - subnet: 10.{b}.9.0/24
+          ip_range: 10.{b}.9.128/25
+          aux_addresses: {{reserved: 10.{b}.9.200}}
+volumes:
+  scratch:
+    driver_opts: {{type: tmpfs, device: tmpfs, o: size=1m}}
+"#
+    );
+    let dir = project_dir(&env, "runkeys", &yaml);
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
+    let c = inspect(&env, &[&format!("{p}-s-1")]);
+    let hc = &c["HostConfig"];
+    assert_eq!(hc["Devices"][0]["PathInContainer"], "/dev/myzero");
+    assert_eq!(hc["Devices"][0]["CgroupPermissions"], "r");
+    assert_eq!(hc["LogConfig"]["Type"], "json-file");
+    assert_eq!(hc["LogConfig"]["Config"]["max-size"], "1k");
+    assert_eq!(hc["MemoryReservation"], 32 << 20);
+    assert_eq!(
+        (hc["CpuPeriod"].clone(), hc["CpuQuota"].clone()),
+        (100000.into(), 50000.into())
+    );
+    // The address comes from the range.
+    let ip = c["NetworkSettings"]["Networks"][format!("{p}_net")]["IPAddress"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let last: u8 = ip.rsplit('.').next().unwrap().parse().unwrap();
+    assert!(last >= 128, "{ip} is outside the ip_range");
+    let n = inspect(&env, &["network", &format!("{p}_net")]);
+    assert_eq!(
+        n["IPAM"]["Config"][0]["IPRange"],
+        format!("10.{b}.9.128/25")
+    );
+    assert_eq!(
+        n["IPAM"]["Config"][0]["AuxiliaryAddresses"]["reserved"],
+        format!("10.{b}.9.200")
+    );
+    let v = inspect(&env, &["volume", &format!("{p}_scratch")]);
+    assert_eq!(v["Options"]["type"], "tmpfs");
+    env.run(["exec", &format!("{p}-s-1"), "ls", "/dev/myzero"])
+        .assert_ok();
+    compose(&env, &dir, &["-p", &p, "down", "-v"]).assert_ok();
+    // A driver berth has not is refused by name, before anything is created.
+    let bad = yaml.replace("driver: json-file", "driver: syslog");
+    env.write_file("runkeys/compose.yaml", bad);
+    compose(&env, &dir, &["-p", &p, "up", "-d"])
+        .assert_code(1)
+        .assert_stderr_has(
+            "services.s.logging: driver: logger: no log driver named 'syslog' is registered",
+        );
+    env.run(["network", "inspect", &format!("{p}_net")])
+        .assert_code(1);
+}
+
+#[test]
+fn network_mode_service_and_external_networks() {
+    let (env, image) = busybox_world();
+    let p = unique("netmode");
+    let ext = unique("extnet");
+    env.run(["network", "create", &ext]).assert_ok();
+    let yaml = format!(
+        r#"services:
+  a:
+    image: {image}
+    command: ["sleep", "600"]
+    stop_signal: SIGKILL
+    hostname: shared
+    networks: [outside]
+  b:
+    image: {image}
+    command: ["sleep", "600"]
+    stop_signal: SIGKILL
+    network_mode: "service:a"
+    depends_on: [a]
+networks:
+  outside:
+    external: true
+    name: {ext}
+"#
+    );
+    let dir = project_dir(&env, "netmode", &yaml);
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
+    let a = inspect(&env, &[&format!("{p}-a-1")]);
+    let b = inspect(&env, &[&format!("{p}-b-1")]);
+    assert!(a["NetworkSettings"]["Networks"][&ext].is_object(), "{a}");
+    let mode = b["HostConfig"]["NetworkMode"].as_str().unwrap().to_string();
+    assert!(
+        mode == format!("container:{p}-a-1")
+            || mode == format!("container:{}", a["Id"].as_str().unwrap()),
+        "{mode}"
+    );
+    // b lives in a's network namespace: it sees a's interfaces.
+    let ip = a["NetworkSettings"]["Networks"][&ext]["IPAddress"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(eventually(10, || {
+        let out = env.run(["exec", &format!("{p}-b-1"), "ip", "-4", "addr"]);
+        out.stdout().contains(&ip)
+    }));
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+    // An external network is not the project's: `down` leaves it; a missing one fails `up`.
+    env.run(["network", "inspect", &ext]).assert_ok();
+    env.run(["network", "rm", &ext]).assert_ok();
+    compose(&env, &dir, &["-p", &p, "up", "-d"])
+        .assert_code(1)
+        .assert_stderr_has(&format!(
+            "network {ext} declared as external, but could not be found"
+        ));
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+}
