@@ -89,7 +89,7 @@ fn service_env(sname: &str, s: &mut Value, env: &BTreeMap<String, String>) -> Re
                 Err(_) if !required => continue,
                 Err(e) => bail!("services.{sname}.env_file: env file {path} not found: {e}"),
             };
-            for (k, v) in interp::parse_env_file(&text, path)? {
+            for (k, v) in interp::parse_env_file(&text, path, &|k| env.get(k).cloned())? {
                 let v = v.or_else(|| env.get(&k).cloned());
                 if let Some(v) = v {
                     merged.insert(k, json!(v));
