@@ -17,6 +17,7 @@ mod mounts;
 pub mod normalize;
 pub mod oneoff;
 pub mod ops;
+pub mod order;
 pub mod resolve;
 pub mod schema;
 pub mod service;
