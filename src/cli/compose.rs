@@ -331,6 +331,15 @@ pub struct RunArgs {
     /// Working directory inside the container
     #[arg(short = 'w', long)]
     pub workdir: Option<String>,
+    /// Run command with all service's ports enabled and mapped to the host
+    #[arg(long = "service-ports")]
+    pub service_ports: bool,
+    /// Publish a container's port(s) to the host
+    #[arg(short = 'p', long = "publish")]
+    pub publish: Vec<String>,
+    /// Bind mount a volume
+    #[arg(short = 'v', long = "volume")]
+    pub volume: Vec<String>,
     pub service: String,
     #[arg(trailing_var_arg = true)]
     pub command: Vec<String>,

@@ -630,7 +630,8 @@ pub fn aliases(service: &str, opts: &Value) -> Vec<String> {
     a
 }
 
-fn port(e: &Value, key: &str) -> Result<Vec<PortMapping>> {
+/// One long-syntax `ports` entry as the engine's mapping.
+pub fn port(e: &Value, key: &str) -> Result<Vec<PortMapping>> {
     let target = e.get("target").map(scalar).unwrap_or_default();
     let target: u16 = target
         .parse()

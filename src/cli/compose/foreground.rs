@@ -366,6 +366,9 @@ pub(super) fn run_oneoff(ctx: &Context, p: &Project, a: &RunArgs, g: &GlobalOpts
         interactive: !a.detach,
         rm: a.rm,
         no_deps: a.no_deps,
+        service_ports: a.service_ports,
+        publish: a.publish.clone(),
+        volumes: a.volume.clone(),
     };
     let id = compose::oneoff::create(
         ctx,
