@@ -6,6 +6,7 @@
 #      crun run of a prepared bundle; then the same rootless (as the test user berthtest).
 #   3. `ps -a` with 100 and 1000 containers, and `rm` of all of them: berth vs podman.
 #   4. `build` of a multi-stage Dockerfile with a 20 MB COPY: cold (--no-cache) and all cached, berth vs podman.
+#   5. `compose up -d` and `down` of 3 services with a healthcheck dependency: berth vs podman-compose (bench-compose.sh).
 # Sections whose berth command does not exist yet print "skipped: ..." instead of failing.
 # Prints a markdown table (also written to $BENCH_DIR/results.md) for the README.
 #
@@ -279,6 +280,10 @@ if [ "$PODMAN" = 1 ]; then
     pm build -q --network none -t bench-build "$W/buildctx" >/dev/null
     row "build, all cached" podman true "$PM build -q --network none -t bench-build $W/buildctx"
 fi
+
+# --- 5. compose up -d and down (issue 12) -------------------------------------------------------------------
+# shellcheck source=scripts/bench-compose.sh
+. scripts/bench-compose.sh
 
 echo
 cat "$RESULTS"
