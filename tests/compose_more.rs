@@ -160,3 +160,73 @@ networks:
         ));
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
 }
+
+#[test]
+fn wait_stats_cp_scale_and_run_volumes_act_on_the_services() {
+    let (env, image) = busybox_world();
+    let p = unique("verbs");
+    let yaml = format!(
+        r#"services:
+  s:
+    image: {image}
+    command: ["sleep", "600"]
+    stop_signal: SIGKILL
+  once:
+    image: {image}
+    command: ["sh", "-c", "exit 3"]
+"#
+    );
+    let dir = project_dir(&env, "verbs", &yaml);
+    env.write_file("verbs/data/f.txt", "from the host\n");
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
+    compose(&env, &dir, &["-p", &p, "wait", "once"])
+        .assert_ok()
+        .assert_stdout_has("3\n");
+    compose(&env, &dir, &["-p", &p, "cp", "data/f.txt", "s:/tmp/f.txt"]).assert_ok();
+    env.run(["exec", &format!("{p}-s-1"), "cat", "/tmp/f.txt"])
+        .assert_ok()
+        .assert_stdout_has("from the host");
+    compose(&env, &dir, &["-p", &p, "cp", "s:/tmp/f.txt", "back.txt"]).assert_ok();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("back.txt")).unwrap(),
+        "from the host\n"
+    );
+    compose(&env, &dir, &["-p", &p, "cp", "nope:/x", "y"])
+        .assert_code(1)
+        .assert_stderr_has("unknown copy direction");
+    compose(
+        &env,
+        &dir,
+        &[
+            "-p",
+            &p,
+            "stats",
+            "--no-stream",
+            "--format",
+            "{{.Name}}",
+            "s",
+        ],
+    )
+    .assert_ok()
+    .assert_stdout_has(&format!("{p}-s-1\n"));
+    compose(&env, &dir, &["-p", &p, "scale", "s=2"]).assert_ok();
+    env.run(["inspect", &format!("{p}-s-2")]).assert_ok();
+    compose(
+        &env,
+        &dir,
+        &[
+            "-p",
+            &p,
+            "run",
+            "--rm",
+            "-v",
+            "./data:/data:ro",
+            "s",
+            "cat",
+            "/data/f.txt",
+        ],
+    )
+    .assert_ok()
+    .assert_stdout_has("from the host");
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+}
