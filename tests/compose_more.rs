@@ -230,3 +230,83 @@ fn wait_stats_cp_scale_and_run_volumes_act_on_the_services() {
     .assert_stdout_has("from the host");
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
 }
+
+#[test]
+fn events_streams_the_project_container_events() {
+    use std::io::BufRead;
+    let (env, image) = busybox_world();
+    let p = unique("events");
+    let yaml = format!(
+        "services:\n  s:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n"
+    );
+    let dir = project_dir(&env, "events", &yaml);
+    let mut cmd = env.berth();
+    cmd.current_dir(&dir)
+        .args(["compose", "-p", &p, "events", "--json"])
+        .stdout(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // The stream starts when the child has opened the log: act until it reports something.
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < deadline && !seen.iter().any(|a| a == "start") {
+        // Another container's events are not this project's.
+        env.run(["run", "--rm", &image, "true"]).assert_ok();
+        compose(&env, &dir, &["-p", &p, "up", "-d", "--force-recreate"]).assert_ok();
+        while let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(500)) {
+            let ev: Value = serde_json::from_str(&line).unwrap();
+            assert_eq!(ev["service"], "s", "{line}");
+            assert_eq!(ev["type"], "container", "{line}");
+            seen.push(ev["action"].as_str().unwrap().to_string());
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        seen.contains(&"create".to_string()) && seen.contains(&"start".to_string()),
+        "{seen:?}"
+    );
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+}
+
+#[test]
+fn attach_follows_the_service_container_output() {
+    use std::io::BufRead;
+    let (env, image) = busybox_world();
+    let p = unique("attach");
+    let yaml = format!(
+        "services:\n  s:\n    image: {image}\n    command: [\"sh\", \"-c\", \"while true; do echo tick; sleep 0.2; done\"]\n    stop_signal: SIGKILL\n"
+    );
+    let dir = project_dir(&env, "attach", &yaml);
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
+    compose(&env, &dir, &["-p", &p, "attach", "--index", "2", "s"])
+        .assert_code(1)
+        .assert_stderr_has("service \"s\" is not running container #2");
+    let mut cmd = env.berth();
+    cmd.current_dir(&dir)
+        .args(["compose", "-p", &p, "attach", "--no-stdin", "s"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(out).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(std::time::Duration::from_secs(20));
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = line.expect("attach printed the container's output");
+    assert_eq!(line, "tick\n");
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+}
