@@ -310,3 +310,18 @@ fn attach_follows_the_service_container_output() {
     assert_eq!(line, "tick\n");
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
 }
+
+#[test]
+fn config_prints_docker_compose_key_order_and_expands_dotenv_references() {
+    let env = TestEnv::new();
+    env.write_file("order/.env", "TAG=1.36\nIMAGE=busybox:${TAG}\n");
+    let dir = project_dir(
+        &env,
+        "order",
+        "services:\n  web:\n    ports: [\"8080:80\"]\n    image: ${IMAGE}\n    command: [\"true\"]\n",
+    );
+    let out = compose(&env, &dir, &["config"]);
+    out.assert_ok();
+    let want = "services:\n  web:\n    command:\n    - 'true'\n    image: busybox:1.36\n    networks:\n      default: null\n    ports:\n    - mode: ingress\n      target: 80\n      published: '8080'\n      protocol: tcp\n";
+    assert!(out.stdout().contains(want), "{}", out.stdout());
+}
