@@ -1,5 +1,5 @@
 //! Service keys that map onto `run`'s newer flags: `devices` (`--device`), `logging` (`--log-driver`,
-//! `--log-opt`), memory reservations, CFS period/quota, swappiness, `oom_kill_disable` and
+//! `--log-opt`), `cgroup_parent`, memory reservations, CFS period/quota, swappiness, `oom_kill_disable` and
 //! `blkio_config` (`--blkio-weight`, `--device-{read,write}-{bps,iops}`). The checks are `run`'s, so a
 //! compose container is refused exactly where the `run` it stands for would be.
 
@@ -24,6 +24,13 @@ pub fn apply(c: &mut ContainerConfig, svc: &Value, service: &str) -> Result<()> 
     }
     if let Some(l) = svc.get("logging") {
         c.log = logging(l).with_context(|| at("logging"))?;
+    }
+    if let Some(v) = svc
+        .get("cgroup_parent")
+        .map(scalar)
+        .filter(|v| !v.is_empty())
+    {
+        c.cgroup_parent = Some(v);
     }
     resources(c, svc, &at)?;
     if let Some(b) = svc.get("blkio_config") {
@@ -318,13 +325,14 @@ mod tests {
     fn reservations_cfs_and_blkio() {
         let c = cfg(json!({
             "deploy": {"resources": {"reservations": {"memory": "64m"}}},
-            "cpu_period": 100000, "cpu_quota": 50000,
+            "cpu_period": 100000, "cpu_quota": 50000, "cgroup_parent": "bench",
             "blkio_config": {"weight": 300,
                 "device_read_bps": [{"path": "/dev/sda", "rate": "1mb"}],
                 "device_write_iops": [{"path": "/dev/sda", "rate": 120}]}
         }))
         .unwrap();
         let r = &c.resources;
+        assert_eq!(c.cgroup_parent.as_deref(), Some("bench"));
         assert_eq!(r.memory_reservation, Some(64 << 20));
         assert_eq!((r.cpu_period, r.cpu_quota), (Some(100000), Some(50000)));
         assert_eq!(r.blkio_weight, Some(300));

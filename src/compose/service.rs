@@ -22,7 +22,6 @@ const UNSUPPORTED: &[(&str, &str)] = &[
     ),
     ("external_links", "legacy links are not supported"),
     ("volumes_from", "--volumes-from is not supported"),
-    ("cgroup_parent", "--cgroup-parent is not supported"),
     ("userns_mode", "--userns is not supported"),
     ("runtime", "berth has one runtime"),
     ("isolation", "only the default isolation exists on Linux"),
