@@ -10,6 +10,7 @@
 #   4. `build` of a multi-stage Dockerfile with a 20 MB COPY: cold (--no-cache) and all cached, berth vs podman.
 #   5. push of the big image to an empty repository of a second local registry (wiped before each run, so
 #      nothing is mounted or already there), and a save + load round trip into an empty store: berth vs podman.
+#   6. `compose up -d` and `down` of 3 services with a healthcheck dependency: berth vs podman-compose (bench-compose.sh).
 # Sections whose berth command does not exist yet print "skipped: ..." instead of failing.
 # Prints a markdown table (also written to $BENCH_DIR/results.md) for the README; its last column gives each berth
 # row's median as a ratio to its peers' medians measured in the same run (pull: podman, skopeo; run: crun, podman).
@@ -385,6 +386,10 @@ if has_berth push && has_berth save && has_berth load; then
 else
     skip "push, save + load" berth "berth push/save/load not available yet"
 fi
+
+# --- 6. compose up -d and down (issue 12) -------------------------------------------------------------------
+# shellcheck source=scripts/bench-compose.sh
+. scripts/bench-compose.sh
 
 add_ratios
 

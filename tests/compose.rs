@@ -170,17 +170,19 @@ fn an_unknown_key_is_named_with_its_path_file_and_line() {
         "dev",
         &[(
             "compose.yaml",
-            "services:\n  web:\n    image: busybox\n    devices: [\"/dev/kmsg\"]\n",
+            "services:\n  web:\n    image: busybox\n    links: [db]\n",
         )],
     );
     compose(&env, &dir, &["up", "-d"])
         .assert_code(1)
-        .assert_stderr_has("services.web.devices: not supported by berth");
+        .assert_stderr_has("services.web.links: not supported by berth");
     compose(&env, &dir, &["ps", "-a", "-q"]).assert_ok();
-    env.write_file("dev/compose.yaml", "services:\n  web:\n    image: busybox\n    logging:\n      driver: json-file\n      options: {max-size: 1m}\n");
+    env.write_file("dev/compose.yaml", "services:\n  web:\n    image: busybox\n    logging:\n      driver: json-file\n      options: {max-file: 0}\n");
     compose(&env, &dir, &["up", "-d"])
         .assert_code(1)
-        .assert_stderr_has("services.web.logging.options: log options are not supported by berth");
+        .assert_stderr_has(
+            "services.web.logging: options.max-file: max-file cannot be less than 1",
+        );
     env.write_file(
         "dev/compose.yaml",
         "include: [other.yaml]\nservices:\n  web:\n    image: busybox\n",

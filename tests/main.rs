@@ -7,6 +7,7 @@ mod build;
 mod cli;
 mod cli_parity;
 mod compose;
+mod compose_more;
 mod container_ops;
 mod container_parity;
 mod containers;

@@ -4,6 +4,7 @@
 
 mod foreground;
 mod listing;
+mod verbs;
 
 use crate::cli::GlobalOpts;
 use crate::compose::{self, DownOptions, Events, LoadOptions, Project, UpOptions};
@@ -86,6 +87,18 @@ pub enum Sub {
     Build(BuildArgs),
     /// Show the Docker Compose version information
     Version(VersionArgs),
+    /// Block until containers of all (or specified) services stop.
+    Wait(verbs::WaitArgs),
+    /// Display a live stream of container(s) resource usage statistics
+    Stats(verbs::StatsArgs),
+    /// Copy files/folders between a service container and the local filesystem
+    Cp(verbs::CpArgs),
+    /// Attach local standard input, output, and error streams to a service's running container
+    Attach(verbs::AttachArgs),
+    /// Receive real time events from containers
+    Events(verbs::EventsArgs),
+    /// Scale services
+    Scale(verbs::ScaleArgs),
 }
 
 #[derive(Debug, Args)]
@@ -318,6 +331,15 @@ pub struct RunArgs {
     /// Working directory inside the container
     #[arg(short = 'w', long)]
     pub workdir: Option<String>,
+    /// Run command with all service's ports enabled and mapped to the host
+    #[arg(long = "service-ports")]
+    pub service_ports: bool,
+    /// Publish a container's port(s) to the host
+    #[arg(short = 'p', long = "publish")]
+    pub publish: Vec<String>,
+    /// Bind mount a volume
+    #[arg(short = 'v', long = "volume")]
+    pub volume: Vec<String>,
     pub service: String,
     #[arg(trailing_var_arg = true)]
     pub command: Vec<String>,
@@ -583,6 +605,25 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
             Ok(0)
         }
         Sub::Exec(e) => foreground::exec(&ctx()?, &project(&a, &[], false)?, e, g),
+        Sub::Wait(w) => verbs::wait(&ctx()?, &project(&a, &w.services, false)?, w),
+        Sub::Stats(st) => verbs::stats(&ctx()?, &project(&a, &[], false)?, st, g),
+        Sub::Cp(c) => verbs::cp(&ctx()?, &project(&a, &[], false)?, c, g),
+        Sub::Attach(at) => verbs::attach(&ctx()?, &project(&a, &[], false)?, at, g),
+        Sub::Events(e) => verbs::events(&ctx()?, &project(&a, &e.services, false)?, e),
+        Sub::Scale(sc) => {
+            let scale = scale(&sc.scale)?;
+            let services: Vec<String> = scale.keys().cloned().collect();
+            let p = project(&a, &services, true)?;
+            let o = UpOptions {
+                services,
+                no_deps: sc.no_deps,
+                no_recreate: true,
+                scale,
+                ..Default::default()
+            };
+            compose::up::up(&ctx()?, &p, &o, Some(&builder(false)), &ev)?;
+            Ok(0)
+        }
         Sub::Run(r) => foreground::run_oneoff(
             &ctx()?,
             &project(&a, std::slice::from_ref(&r.service), true)?,

@@ -137,8 +137,15 @@ fn braced(
 /// A `.env` / `env_file` file as docker compose reads it: `KEY=VALUE` lines, `#` comments, blank
 /// lines, an optional `export ` prefix, single quotes (literal), double quotes (`\n` escapes), and a
 /// bare `KEY` meaning "from the environment" (`None`). Values of unquoted lines drop a ` #` comment.
-pub fn parse_env_file(data: &str, file: &str) -> Result<Vec<(String, Option<String>)>> {
-    let mut out = Vec::new();
+/// Unquoted and double-quoted values are interpolated as docker compose's dotenv does (`B=${A}-x`):
+/// a variable is looked up in `lookup` (the process's environment) first, then in this file's earlier
+/// lines; single-quoted values stay literal.
+pub fn parse_env_file(
+    data: &str,
+    file: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<(String, Option<String>)>> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
     for (n, raw) in data.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -153,8 +160,12 @@ pub fn parse_env_file(data: &str, file: &str) -> Result<Vec<(String, Option<Stri
         let k = k.trim();
         check_key(k, file, n)?;
         let v = v.trim_start();
-        let value = if let Some(q) = v.strip_prefix('\'') {
-            q.split_once('\'').map(|(a, _)| a).unwrap_or(q).to_string()
+        let raw_value = if let Some(q) = v.strip_prefix('\'') {
+            out.push((
+                k.to_string(),
+                Some(q.split_once('\'').map(|(a, _)| a).unwrap_or(q).to_string()),
+            ));
+            continue;
         } else if let Some(q) = v.strip_prefix('"') {
             let inner = q.rsplit_once('"').map(|(a, _)| a).unwrap_or(q);
             inner
@@ -167,6 +178,16 @@ pub fn parse_env_file(data: &str, file: &str) -> Result<Vec<(String, Option<Stri
                 None => v.trim_end().to_string(),
             }
         };
+        let earlier = |name: &str| {
+            lookup(name).or_else(|| {
+                out.iter()
+                    .rev()
+                    .find(|(k, _)| k == name)
+                    .and_then(|(_, v)| v.clone())
+            })
+        };
+        let value = interpolate(&raw_value, &earlier, &mut Vec::new())
+            .with_context(|| format!("{file}:{}", n + 1))?;
         out.push((k.to_string(), Some(value)));
     }
     Ok(out)
@@ -245,7 +266,7 @@ mod tests {
     #[test]
     fn env_files_as_compose_reads_them() {
         let f = "# c\n\nexport A=1\nB = 'x y' \nC=\"l1\\nl2\"\nD=v # note\nE\n";
-        let got = parse_env_file(f, ".env").unwrap();
+        let got = parse_env_file(f, ".env", &|_| None).unwrap();
         assert_eq!(
             got,
             vec![
@@ -257,8 +278,21 @@ mod tests {
             ]
         );
         crate::testing::assert_err(
-            parse_env_file("A B=1\n", ".env"),
+            parse_env_file("A B=1\n", ".env", &|_| None),
             ".env:1: invalid variable name",
+        );
+    }
+
+    #[test]
+    fn env_file_values_refer_to_earlier_ones_and_the_environment() {
+        let f = "A=1\nB=${A}-x\nC=\"$B/${SET}\"\nD='${A}'\nE=${NONE:-dflt}\nSET=late\nF=$SET\n";
+        let got = parse_env_file(f, ".env", &env).unwrap();
+        let v: Vec<_> = got.iter().map(|(_, v)| v.clone().unwrap()).collect();
+        // The process's value wins over the file's own line (docker compose's lookup order).
+        assert_eq!(v, ["1", "1-x", "1-x/v", "${A}", "dflt", "late", "v"]);
+        crate::testing::assert_err(
+            parse_env_file("A=${X:?needed}\n", ".env", &env),
+            ".env:1: required variable X is missing a value: needed",
         );
     }
 }

@@ -143,8 +143,10 @@ fn environment(o: &LoadOptions, dir: &Path) -> Result<BTreeMap<String, String>> 
     for f in files {
         let text = std::fs::read_to_string(&f)
             .with_context(|| format!("reading env file {}", f.display()))?;
-        let entries = interp::parse_env_file(&text, &f.display().to_string())?;
-        env.extend(interp::env_map(entries, &|k| o.env.get(k).cloned()));
+        let lookup = |k: &str| o.env.get(k).or_else(|| env.get(k)).cloned();
+        let entries = interp::parse_env_file(&text, &f.display().to_string(), &lookup)?;
+        let values = interp::env_map(entries, &|k| o.env.get(k).cloned());
+        env.extend(values);
     }
     env.extend(o.env.clone());
     Ok(env)

@@ -9,6 +9,7 @@
 //! exactly what carries it.
 
 pub mod build;
+pub mod extras;
 pub mod interp;
 pub mod load;
 pub mod merge;
@@ -16,6 +17,7 @@ mod mounts;
 pub mod normalize;
 pub mod oneoff;
 pub mod ops;
+pub mod order;
 pub mod resolve;
 pub mod schema;
 pub mod service;

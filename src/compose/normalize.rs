@@ -354,7 +354,7 @@ fn volumes(v: &Value, base: &Path, path: &str) -> Result<Value> {
     Ok(Value::Array(out))
 }
 
-fn short_volume(s: &str, base: &Path) -> Result<Value> {
+pub fn short_volume(s: &str, base: &Path) -> Result<Value> {
     let parts: Vec<&str> = s.split(':').collect();
     let (src, target, mode) = match parts.as_slice() {
         [t] => (None, *t, None),

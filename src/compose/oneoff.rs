@@ -1,7 +1,7 @@
 //! `compose run`: a one-off container of a service (`<project>-<service>-run-<id>`, labelled
 //! `com.docker.compose.oneoff=True`), with the service's options and the command line's overrides,
 //! after its dependencies are up. Its published ports are left out, as docker compose does without
-//! `--service-ports`.
+//! `--service-ports`; `-p` publishes its own and `-v` adds mounts (short syntax, as in the file).
 
 use super::service::{self, container_config};
 use super::up::{Builder, UpOptions, deps, ensure_resources, images, up};
@@ -10,6 +10,7 @@ use crate::engine::Context;
 use crate::engine::container::{self as ctr, PullPolicy};
 use crate::types::RestartPolicy;
 use anyhow::{Context as _, Result};
+use serde_json::Value;
 
 /// What `run` overrides.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +25,9 @@ pub struct OneOff {
     pub interactive: bool,
     pub rm: bool,
     pub no_deps: bool,
+    pub service_ports: bool,
+    pub publish: Vec<String>,
+    pub volumes: Vec<String>,
 }
 
 /// Create the one-off container (not started); returns its id.
@@ -55,6 +59,25 @@ pub fn create(
     let img = imgs
         .get(&service::image_name(p, s))
         .context("image not resolved")?;
+    let with_volumes;
+    let p = if o.volumes.is_empty() {
+        p
+    } else {
+        let mut q = p.clone();
+        let svc = q.model["services"][s]
+            .as_object_mut()
+            .context("service vanished")?;
+        let list = svc.entry("volumes").or_insert_with(|| Value::Array(vec![]));
+        for v in &o.volumes {
+            let m = super::normalize::short_volume(v, &p.working_dir)
+                .with_context(|| format!("--volume {v}"))?;
+            if let Some(a) = list.as_array_mut() {
+                a.push(m);
+            }
+        }
+        with_volumes = q;
+        &with_volumes
+    };
     let mut c = container_config(p, s, 1, true)?;
     let suffix = &ctr::new_id()?[..12];
     c.name = Some(
@@ -88,11 +111,21 @@ pub fn create(
     c.tty = o.tty;
     c.interactive = o.interactive;
     c.auto_remove = o.rm;
-    c.net.ports.clear();
+    if !o.service_ports {
+        c.net.ports.clear();
+    }
+    for spec in &o.publish {
+        for e in super::normalize::short_port(spec).with_context(|| format!("--publish {spec}"))? {
+            c.net.ports.extend(service::port(&e, "--publish")?);
+        }
+    }
     c.restart = RestartPolicy {
         name: "no".into(),
         max_retries: 0,
     };
+    for w in ctr::discard_unsupported(&mut c) {
+        ev.warn(&w);
+    }
     let storage = ctx.config.storage.clone();
     c.rootless_storage = (storage != Default::default()).then_some(storage);
     ctr::create(ctx, img, c).with_context(|| format!("service {s:?}: creating a one-off container"))

@@ -1,7 +1,7 @@
 //! The last step of loading: the project-wide defaults docker compose v2 fills in (the `default`
 //! network, `<project>_<name>` names of networks and volumes, `env_file` read into `environment`,
 //! bare environment names taken from the environment), the checks that every reference points at
-//! something declared, and the key order `config` prints (services and their keys sorted).
+//! something declared, and the key order `config` prints (services sorted, their keys in docker compose's order: order.rs).
 
 use super::interp;
 use anyhow::{Context, Result, bail};
@@ -53,7 +53,10 @@ pub fn finish(mut model: Value, name: &str, env: &BTreeMap<String, String>) -> R
     out.insert("name".into(), json!(name));
     let mut sorted: Vec<(String, Value)> = services.into_iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let services: Map<String, Value> = sorted.into_iter().map(|(k, v)| (k, sort_keys(v))).collect();
+    let services: Map<String, Value> = sorted
+        .into_iter()
+        .map(|(k, v)| (k, super::order::service(sort_keys(v))))
+        .collect();
     out.insert("services".into(), Value::Object(services));
     for (k, m) in [
         ("networks", networks),
@@ -89,7 +92,7 @@ fn service_env(sname: &str, s: &mut Value, env: &BTreeMap<String, String>) -> Re
                 Err(_) if !required => continue,
                 Err(e) => bail!("services.{sname}.env_file: env file {path} not found: {e}"),
             };
-            for (k, v) in interp::parse_env_file(&text, path)? {
+            for (k, v) in interp::parse_env_file(&text, path, &|k| env.get(k).cloned())? {
                 let v = v.or_else(|| env.get(&k).cloned());
                 if let Some(v) = v {
                     merged.insert(k, json!(v));

@@ -1,6 +1,6 @@
 //! One service of the resolved model -> the engine's run options ([`ContainerConfig`]), the same record
 //! `berth run` builds from its flags, so a compose container behaves as the `run` it stands for.
-//! Keys berth cannot honour fail here by name (`services.web.devices: ...`), never silently.
+//! Keys berth cannot honour fail here by name (`services.web.gpus: ...`), never silently.
 
 use super::normalize::scalar;
 use super::{Project, labels};
@@ -15,7 +15,6 @@ use std::path::PathBuf;
 
 /// Service keys of the compose specification that berth has no equivalent for.
 const UNSUPPORTED: &[(&str, &str)] = &[
-    ("devices", "berth refuses --device"),
     ("gpus", "berth has no GPU runtime"),
     (
         "links",
@@ -23,24 +22,17 @@ const UNSUPPORTED: &[(&str, &str)] = &[
     ),
     ("external_links", "legacy links are not supported"),
     ("volumes_from", "--volumes-from is not supported"),
-    ("cgroup_parent", "--cgroup-parent is not supported"),
     ("userns_mode", "--userns is not supported"),
     ("runtime", "berth has one runtime"),
     ("isolation", "only the default isolation exists on Linux"),
     ("storage_opt", "--storage-opt is not supported"),
-    ("blkio_config", "block I/O limits are not supported"),
     (
         "device_cgroup_rules",
         "device cgroup rules are not supported",
     ),
     ("credential_spec", "credential specs are Windows-only"),
-    ("mem_reservation", "memory reservations are not supported"),
-    ("mem_swappiness", "--memory-swappiness is not supported"),
-    ("oom_kill_disable", "--oom-kill-disable is not supported"),
     ("cpu_count", "cpu_count is Windows-only"),
     ("cpu_percent", "cpu_percent is Windows-only"),
-    ("cpu_period", "--cpu-period is not supported; use cpus"),
-    ("cpu_quota", "--cpu-quota is not supported; use cpus"),
     ("cpu_rt_period", "realtime scheduling is not supported"),
     ("cpu_rt_runtime", "realtime scheduling is not supported"),
     ("uts", "--uts is not supported by compose in berth"),
@@ -280,27 +272,7 @@ pub fn container_config(
         &["host", "private", "shareable", "none"],
         &at("ipc"),
     )?;
-    if let Some(l) = svc.get("logging") {
-        let driver = l
-            .get("driver")
-            .and_then(Value::as_str)
-            .unwrap_or("json-file");
-        if driver != "json-file" {
-            bail!(
-                "{}: logging driver {driver:?} is not supported by berth (json-file only)",
-                at("logging.driver")
-            );
-        }
-        if l.get("options")
-            .and_then(Value::as_object)
-            .is_some_and(|o| !o.is_empty())
-        {
-            bail!(
-                "{}: log options are not supported by berth",
-                at("logging.options")
-            );
-        }
-    }
+    super::extras::apply(&mut c, svc, service)?;
     if let Some(v) = svc.get("volumes").and_then(Value::as_array) {
         for (i, m) in v.iter().enumerate() {
             if m.get("bind").and_then(|b| b.get("selinux")).is_some() {
@@ -468,17 +440,6 @@ fn limits(c: &mut ContainerConfig, svc: &Value, service: &str) -> Result<()> {
         .get("deploy")
         .and_then(|d| d.get("resources"))
         .and_then(|r| r.get("limits"));
-    if svc
-        .get("deploy")
-        .and_then(|d| d.get("resources"))
-        .and_then(|r| r.get("reservations"))
-        .is_some()
-    {
-        bail!(
-            "{}: not supported by berth (no reservations, only limits)",
-            at("deploy.resources.reservations")
-        );
-    }
     let cpus = lim.and_then(|l| l.get("cpus")).or(svc.get("cpus"));
     if let Some(v) = cpus {
         let f: f64 = scalar(v)
@@ -668,7 +629,8 @@ pub fn aliases(service: &str, opts: &Value) -> Vec<String> {
     a
 }
 
-fn port(e: &Value, key: &str) -> Result<Vec<PortMapping>> {
+/// One long-syntax `ports` entry as the engine's mapping.
+pub fn port(e: &Value, key: &str) -> Result<Vec<PortMapping>> {
     let target = e.get("target").map(scalar).unwrap_or_default();
     let target: u16 = target
         .parse()

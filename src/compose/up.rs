@@ -163,13 +163,27 @@ fn network(ctx: &Context, p: &Project, key: &str, ev: &dyn Events) -> Result<()>
     labels.insert(labels::PROJECT.into(), p.name.clone());
     labels.insert(labels::NETWORK.into(), key.into());
     labels.insert(labels::VERSION.into(), super::COMPOSE_VERSION.into());
-    for k in ["driver_opts", "enable_ipv6", "attachable"] {
-        let set = decl.and_then(|d| d.get(k)).is_some_and(|v| {
-            v.as_bool() == Some(true) || v.as_object().is_some_and(|o| !o.is_empty())
-        });
-        if set {
-            bail!("{at}.{k}: not supported by berth");
+    if decl
+        .and_then(|d| d.get("enable_ipv6"))
+        .is_some_and(|v| v.as_bool() == Some(true))
+    {
+        bail!("{at}.enable_ipv6: not supported by berth");
+    }
+    // The bridge driver's options berth's networks honour (docs/layout.md, the network config).
+    let mut options = BTreeMap::new();
+    for (k, v) in decl
+        .and_then(|d| d.get("driver_opts"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if !matches!(
+            k.as_str(),
+            "com.docker.network.bridge.name" | "com.docker.network.driver.mtu"
+        ) {
+            bail!("{at}.driver_opts.{k}: not supported by berth");
         }
+        options.insert(k.clone(), super::normalize::scalar(v));
     }
     let ipam = decl
         .and_then(|d| d.get("ipam"))
@@ -190,6 +204,26 @@ fn network(ctx: &Context, p: &Project, key: &str, ev: &dyn Events) -> Result<()>
         ),
         None => None,
     };
+    let ip_range =
+        match ipam.and_then(|c| c.get("ip_range")).and_then(Value::as_str) {
+            Some(s) => Some(s.parse().map_err(|e| {
+                anyhow::anyhow!("{at}.ipam.config.ip_range: invalid range {s:?}: {e}")
+            })?),
+            None => None,
+        };
+    let mut aux_addresses = BTreeMap::new();
+    for (host, ip) in ipam
+        .and_then(|c| c.get("aux_addresses"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let ip = super::normalize::scalar(ip);
+        let parsed = ip.parse().with_context(|| {
+            format!("{at}.ipam.config.aux_addresses.{host}: invalid address {ip:?}")
+        })?;
+        aux_addresses.insert(host.clone(), parsed);
+    }
     ev.event("Network", &name, "Creating");
     net::create(
         &ctx.paths,
@@ -203,8 +237,13 @@ fn network(ctx: &Context, p: &Project, key: &str, ev: &dyn Events) -> Result<()>
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
             labels,
-            options: BTreeMap::new(),
-            ..Default::default()
+            options,
+            ip_range,
+            aux_addresses,
+            attachable: decl
+                .and_then(|d| d.get("attachable"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         },
     )
     .with_context(|| format!("creating network {name}"))?;
@@ -227,13 +266,16 @@ fn volume(ctx: &Context, p: &Project, key: &str, ev: &dyn Events) -> Result<()> 
     {
         bail!("volumes.{key}.driver: volume driver {d:?} is not supported by berth (local only)");
     }
-    if decl
+    // The local driver's type/device/o, checked by the engine as `volume create -o` is.
+    let options: BTreeMap<String, String> = decl
         .and_then(|d| d.get("driver_opts"))
         .and_then(Value::as_object)
-        .is_some_and(|o| !o.is_empty())
-    {
-        bail!("volumes.{key}.driver_opts: not supported by berth");
-    }
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), super::normalize::scalar(v)))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut labels: BTreeMap<String, String> = decl
         .and_then(|d| d.get("labels"))
         .and_then(Value::as_object)
@@ -247,8 +289,8 @@ fn volume(ctx: &Context, p: &Project, key: &str, ev: &dyn Events) -> Result<()> 
     labels.insert(labels::VOLUME.into(), key.into());
     labels.insert(labels::VERSION.into(), super::COMPOSE_VERSION.into());
     ev.event("Volume", &name, "Creating");
-    vol::create(&ctx.paths, &name, labels, false)
-        .with_context(|| format!("creating volume {name}"))?;
+    vol::create_with_options(&ctx.paths, &name, labels, false, options)
+        .with_context(|| format!("volumes.{key}.driver_opts: creating volume {name}"))?;
     ev.event("Volume", &name, "Created");
     Ok(())
 }
@@ -431,14 +473,14 @@ fn converge(
                     .with_context(|| format!("stopping {}", m.name))?;
                 ctr::remove(ctx, &m.id, true, false)
                     .with_context(|| format!("removing {}", m.name))?;
-                let id = create(ctx, p, s, n, img)?;
+                let id = create(ctx, p, s, n, img, ev)?;
                 ev.event("Container", &m.name, "Recreated");
                 id
             }
             None => {
                 let name = service::container_name(p, s, n);
                 ev.event("Container", &name, "Creating");
-                let id = create(ctx, p, s, n, img)?;
+                let id = create(ctx, p, s, n, img, ev)?;
                 ev.event("Container", &name, "Created");
                 id
             }
@@ -451,10 +493,20 @@ fn converge(
 }
 
 /// Create container `n` of service `s` from its resolved image.
-pub fn create(ctx: &Context, p: &Project, s: &str, n: u32, img: &ImageInfo) -> Result<String> {
-    let cfg = container_config(p, s, n, false)?;
+pub fn create(
+    ctx: &Context,
+    p: &Project,
+    s: &str,
+    n: u32,
+    img: &ImageInfo,
+    ev: &dyn Events,
+) -> Result<String> {
+    let mut cfg = container_config(p, s, n, false)?;
     let name = cfg.name.clone().unwrap_or_default();
-    let mut cfg = cfg;
+    // What this kernel cannot enforce is dropped with docker's warning, as `run` does.
+    for w in ctr::discard_unsupported(&mut cfg) {
+        ev.warn(&w);
+    }
     let storage = ctx.config.storage.clone();
     cfg.rootless_storage = (storage != Default::default()).then_some(storage);
     ctr::create(ctx, img, cfg).with_context(|| format!("service {s:?}: creating container {name}"))

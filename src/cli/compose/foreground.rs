@@ -78,17 +78,40 @@ fn pump(
     })
 }
 
-fn prefixes(p: &Project, ms: &[Member], off: bool) -> Vec<String> {
-    let width = ms.iter().map(|m| short(p, m).len()).max().unwrap_or(0);
-    ms.iter()
-        .map(|m| {
+/// docker compose's palette for prefixes, in the order containers get them: cyan, yellow, green,
+/// magenta, blue, then their bold ("intense") forms.
+const RAINBOW: [&str; 10] = [
+    "36", "33", "32", "35", "34", "36;1", "33;1", "32;1", "35;1", "34;1",
+];
+
+/// Each container's prefix (`web-1  | `), coloured from the palette when `color`.
+fn prefixes(p: &Project, ms: &[Member], off: bool, color: bool) -> Vec<String> {
+    let names: Vec<String> = ms.iter().map(|m| short(p, m)).collect();
+    bars(&names, off, color)
+}
+
+fn bars(names: &[String], off: bool, color: bool) -> Vec<String> {
+    let width = names.iter().map(String::len).max().unwrap_or(0);
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let bar = format!("{n:<width$}  |");
             if off {
                 String::new()
+            } else if color {
+                format!("\x1b[{}m{bar}\x1b[0m ", RAINBOW[i % RAINBOW.len()])
             } else {
-                format!("{:<width$}  | ", short(p, m))
+                format!("{bar} ")
             }
         })
         .collect()
+}
+
+/// Colours on a terminal unless `--no-color` (docker compose's `--ansi auto`).
+fn colored(no_color: bool) -> bool {
+    use std::io::IsTerminal;
+    !no_color && std::io::stdout().is_terminal()
 }
 
 pub(super) fn logs(ctx: &Context, p: &Project, a: &LogsArgs) -> Result<i32> {
@@ -103,7 +126,7 @@ pub(super) fn logs(ctx: &Context, p: &Project, a: &LogsArgs) -> Result<i32> {
         .into_iter()
         .filter(|m| !m.oneoff && (a.services.is_empty() || a.services.contains(&m.service)))
         .collect();
-    let pre = prefixes(p, &ms, a.no_log_prefix);
+    let pre = prefixes(p, &ms, a.no_log_prefix, colored(a.no_color));
     let o = LogOptions {
         follow: a.follow,
         tail,
@@ -172,7 +195,7 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
     let ms = mine(ctx)?;
     let names: Vec<String> = ms.iter().map(|m| m.name.clone()).collect();
     eprintln!("Attaching to {}", names.join(", "));
-    let pre = prefixes(p, &ms, a.no_log_prefix);
+    let pre = prefixes(p, &ms, a.no_log_prefix, colored(a.no_color));
     let lock = Arc::new(Mutex::new(()));
     let (tx, rx) = std::sync::mpsc::channel::<usize>();
     for (i, (m, pf)) in ms.iter().zip(pre).enumerate() {
@@ -343,6 +366,9 @@ pub(super) fn run_oneoff(ctx: &Context, p: &Project, a: &RunArgs, g: &GlobalOpts
         interactive: !a.detach,
         rm: a.rm,
         no_deps: a.no_deps,
+        service_ports: a.service_ports,
+        publish: a.publish.clone(),
+        volumes: a.volume.clone(),
     };
     let id = compose::oneoff::create(
         ctx,
@@ -365,4 +391,20 @@ pub(super) fn run_oneoff(ctx: &Context, p: &Project, a: &RunArgs, g: &GlobalOpts
         .status()
         .context("running berth start")?;
     Ok(status_code(status))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_take_docker_compose_colours_in_turn() {
+        let ms = ["web-1".to_string(), "db-1".to_string()];
+        assert_eq!(bars(&ms, false, false), ["web-1  | ", "db-1   | "]);
+        assert_eq!(
+            bars(&ms, false, true),
+            ["\x1b[36mweb-1  |\x1b[0m ", "\x1b[33mdb-1   |\x1b[0m "]
+        );
+        assert_eq!(bars(&ms, true, true), ["", ""]);
+    }
 }

@@ -292,7 +292,7 @@ pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, attach: bool, wait_go: bool)
     ctr::run_monitor(&p, id, attach, wait_go, &on_exit)
 }
 
-fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
+pub(crate) fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
     // `run`/`create` fail with docker's 125 for berth's own errors, a config that does not load too.
     let p = match &v {
         Verb::Run(_) | Verb::Create(_) => paths(g).map_err(|e| as_125(&e))?,
