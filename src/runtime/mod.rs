@@ -387,3 +387,12 @@ mod tests {
         assert_eq!(process_start_time(i32::MAX), None);
     }
 }
+
+/// podman's `--userns=keep-id` uid and gid maps for the (rootless) caller: its own ids the same inside,
+/// the others from its subordinate ranges (see `maps.rs`).
+pub fn keep_id_maps() -> Result<(
+    Vec<oci_spec::runtime::LinuxIdMapping>,
+    Vec<oci_spec::runtime::LinuxIdMapping>,
+)> {
+    maps::keep_id_maps()
+}

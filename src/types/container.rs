@@ -178,6 +178,9 @@ pub struct Namespaces {
     pub uts: NsMode,
     #[serde(default)]
     pub cgroupns: NsMode,
+    /// `--userns`: "" (the default), "host", or podman's "keep-id" (rootless only).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub userns: String,
 }
 
 impl Namespaces {

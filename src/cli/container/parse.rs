@@ -294,6 +294,11 @@ pub(super) fn parse_namespaces(flags: &CreateFlags) -> Result<Namespaces> {
             false,
             "--cgroupns: invalid CGROUP mode",
         )?,
+        // docker/cli `UsernsMode.Valid`: "" or host; podman's keep-id is checked rootless-only at create.
+        userns: match flags.userns.as_deref().unwrap_or("") {
+            v @ ("" | "host" | "keep-id") => v.to_string(),
+            _ => bail!("--userns: invalid USER mode"),
+        },
     };
     // moby `daemon/container.go` verifyContainerSettings: the host's UTS namespace has the host's names.
     if ns.uts == NsMode::Host && (flags.hostname.is_some() || flags.domainname.is_some()) {

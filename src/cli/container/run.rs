@@ -151,6 +151,9 @@ pub struct CreateFlags {
     /// UTS namespace to use (host)
     #[arg(long)]
     pub uts: Option<String>,
+    /// User namespace to use (host; keep-id for rootless, as podman)
+    #[arg(long)]
+    pub userns: Option<String>,
     /// Cgroup namespace to use (host|private)
     #[arg(long)]
     pub cgroupns: Option<String>,

@@ -265,7 +265,7 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         readonly_rootfs: o.read_only,
         security_opt: security_opt(o),
         uts_mode: modes.uts,
-        userns_mode: String::new(),
+        userns_mode: o.namespaces.userns.clone(),
         shm_size: o.shm_size.unwrap_or(64 << 20),
         runtime: "berth".into(),
         // `--isolation default` is the only value accepted on Linux (cli::container::run).

@@ -1,0 +1,68 @@
+//! Integration tests: the rest of the flags a docker script passes (issue 13): `--userns` (host, and
+//! podman's keep-id rootless), `--link`, `--ipc` sharing, `exec --detach-keys`, usage errors, and the
+//! namespace flags rootless. Root-run tests create namespaces and mounts; rootless ones run as
+//! `berthtest` (tests/support/rootless.rs).
+
+use crate::support::{TestEnv, busybox_world, unique};
+use std::os::unix::fs::MetadataExt;
+
+#[test]
+fn userns_host_is_accepted_and_keep_id_is_rootless_only() {
+    let (env, image) = busybox_world();
+    let name = unique("unsh");
+    env.run(["run", "--name", &name, "--userns=host", &image, "true"])
+        .assert_ok();
+    env.run(["inspect", "-f", "{{.HostConfig.UsernsMode}}", &name])
+        .assert_ok()
+        .assert_stdout_eq("host\n");
+    env.run(["run", "--rm", "--userns=keep-id", &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has("keep-id is only supported in rootless mode");
+    env.run(["run", "--rm", "--userns=auto", &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has("--userns: invalid USER mode");
+}
+
+#[test]
+fn rootless_keep_id_runs_as_the_callers_own_ids() {
+    let (env, image) = TestEnv::rootless().with_image(crate::support::fixtures::BUSYBOX);
+    let owner = std::fs::metadata(env.dir()).unwrap();
+    let (uid, gid) = (owner.uid(), owner.gid());
+    std::fs::create_dir(env.dir().join("out")).unwrap();
+    std::os::unix::fs::chown(env.dir().join("out"), Some(uid), Some(gid)).unwrap();
+    let out = env.dir().join("out");
+    let name = unique("keep");
+    env.run([
+        "run",
+        "--name",
+        &name,
+        "--userns=keep-id",
+        "-v",
+        &format!("{}:/out", out.display()),
+        &image,
+        "sh",
+        "-c",
+        "id -u; id -g; touch /out/made",
+    ])
+    .assert_ok()
+    .assert_stdout_eq(&format!("{uid}\n{gid}\n"));
+    // The file the container's user made is the caller's own on the host.
+    let made = std::fs::metadata(out.join("made")).unwrap();
+    assert_eq!((made.uid(), made.gid()), (uid, gid));
+    env.run(["inspect", "-f", "{{.HostConfig.UsernsMode}}", &name])
+        .assert_ok()
+        .assert_stdout_eq("keep-id\n");
+    // `--user` still wins, as podman's.
+    env.run([
+        "run",
+        "--rm",
+        "--userns=keep-id",
+        "-u",
+        "0",
+        &image,
+        "id",
+        "-u",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("0\n");
+}
