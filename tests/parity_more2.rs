@@ -66,3 +66,63 @@ fn rootless_keep_id_runs_as_the_callers_own_ids() {
     .assert_ok()
     .assert_stdout_eq("0\n");
 }
+
+#[test]
+fn link_puts_the_linked_container_in_etc_hosts_on_the_default_bridge() {
+    let (env, image) = busybox_world();
+    let db = unique("lkdb");
+    env.run(["run", "-d", "--name", &db, &image, "sleep", "300"])
+        .assert_ok();
+    let ip = env
+        .run(["inspect", "-f", "{{.NetworkSettings.IPAddress}}", &db])
+        .assert_ok()
+        .stdout()
+        .trim()
+        .to_string();
+    assert!(!ip.is_empty(), "the linked container has an address");
+    let id = env
+        .run(["inspect", "-f", "{{.Id}}", &db])
+        .assert_ok()
+        .stdout()
+        .trim()
+        .to_string();
+    let line = format!("{ip}\tdatabase {} {db}", &id[..12]);
+    let hosts = env
+        .run([
+            "run",
+            "--rm",
+            "--link",
+            &format!("{db}:database"),
+            &image,
+            "cat",
+            "/etc/hosts",
+        ])
+        .assert_ok()
+        .stdout()
+        .to_string();
+    assert!(hosts.lines().any(|l| l == line), "{line:?} in:\n{hosts}");
+    // Without an alias the name is the alias.
+    env.run([
+        "run", "--rm", "--link", &db, &image, "ping", "-c", "1", "-W", "5", &db,
+    ])
+    .assert_ok();
+    env.run(["run", "--rm", "--link", "nosuchctr:x", &image, "true"])
+        .assert_code(125)
+        .assert_stderr_has("could not get container for nosuchctr");
+    env.run(["stop", "-t", "0", &db]).assert_ok();
+    let web = unique("lkweb");
+    env.run([
+        "run",
+        "--name",
+        &web,
+        "--link",
+        &format!("{db}:database"),
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has(&format!(
+        "Cannot link to a non running container: /{db} AS /{web}/database"
+    ));
+    env.run(["rm", "-f", &db, &web]).assert_ok();
+}

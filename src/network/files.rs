@@ -36,6 +36,9 @@ pub struct HostsInput {
     pub own_ip: Option<IpAddr>,
     /// `--add-host name:ip` after `host-gateway` has been replaced by the gateway address.
     pub extra_hosts: Vec<(String, IpAddr)>,
+    /// `--link`: (linked container id, alias), listed as peers even on the default bridge.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<(String, String)>,
 }
 
 /// /etc/hosts as docker writes it: the defaults, the `--add-host` entries, the container's own entry,

@@ -122,6 +122,7 @@ pub fn create_with_id(
     paths.ensure()?;
     let mut opts = opts;
     validate(&opts, paths.rootless)?;
+    resolve_links(paths, &mut opts)?;
     add_volumes_from(paths, &mut opts)?;
     let devices = host_devices(&opts, paths.rootless)?;
     let throttles = host_throttles(&opts.resources.throttles)?;
@@ -216,6 +217,32 @@ fn validate(opts: &ContainerConfig, rootless: bool) -> Result<()> {
         ) || opts.network.starts_with("container:"))
     {
         anyhow::bail!("user specified IP address is supported on user defined networks only");
+    }
+    Ok(())
+}
+
+/// `--link NAME[:ALIAS]`: the linked container's id for each name, in docker's words when it is missing
+/// (moby `daemon/container_operations.go`); a link needs a network of its own, as docker's.
+fn resolve_links(paths: &crate::store::Paths, opts: &mut ContainerConfig) -> Result<()> {
+    if opts.net.links.is_empty() {
+        return Ok(());
+    }
+    for (kind, prefix) in [("host", "host"), ("container", "container:")] {
+        if opts.network.starts_with(prefix) {
+            anyhow::bail!(
+                "conflicting options: {kind} type networking can't be used with links. This would result in undefined behavior"
+            );
+        }
+    }
+    let c = Containers::new(paths);
+    for (name, alias) in opts.net.links.iter_mut() {
+        if name.is_empty() || alias.is_empty() {
+            anyhow::bail!("invalid link format: {name}:{alias}");
+        }
+        let id = c
+            .lookup(name)
+            .map_err(|_| anyhow::anyhow!("could not get container for {name}"))?;
+        *name = id;
     }
     Ok(())
 }

@@ -24,10 +24,23 @@ pub(crate) fn prepare_start(ctx: &Context, rec: &ContainerRecord) -> Result<()> 
             _ => None,
         })
         .collect();
+    let c = Containers::new(&ctx.paths);
+    // moby `daemon/container_operations_unix.go` setupLinkedContainers: a link's target must be running.
+    for (id, alias) in &rec.config.net.links {
+        if !c.peek(id).is_ok_and(|st| st.is_running()) {
+            let target = c
+                .load_record(id)
+                .map(|r| r.name)
+                .unwrap_or_else(|_| id.clone());
+            bail!(
+                "Cannot link to a non running container: /{target} AS /{}/{alias}",
+                rec.name
+            );
+        }
+    }
     if joins.is_empty() {
         return Ok(());
     }
-    let c = Containers::new(&ctx.paths);
     let mut spec = read_spec(&c, &rec.id)?;
     let mut user_of = None;
     for (kind, word, target) in joins {
