@@ -126,3 +126,45 @@ fn link_puts_the_linked_container_in_etc_hosts_on_the_default_bridge() {
     ));
     env.run(["rm", "-f", &db, &web]).assert_ok();
 }
+
+#[test]
+fn mounts_mode_is_what_v_wrote_and_empty_for_mount() {
+    let (env, image) = busybox_world();
+    let host = env.dir().join("h");
+    std::fs::create_dir(&host).unwrap();
+    let h = host.display().to_string();
+    let vol = unique("mvol");
+    let name = unique("mmode");
+    env.run([
+        "create",
+        "--name",
+        &name,
+        "--ipc",
+        "shareable",
+        "-v",
+        &format!("{vol}:/a"),
+        "-v",
+        &format!("{h}:/b:ro"),
+        "-v",
+        &format!("{h}:/c"),
+        "-v",
+        &format!("{h}:/d:z"),
+        "--mount",
+        &format!("type=bind,source={h},target=/e,readonly"),
+        "--mount",
+        &format!("type=volume,source={vol},target=/f"),
+        &image,
+        "true",
+    ])
+    .assert_ok();
+    env.run([
+        "inspect",
+        "-f",
+        "{{.HostConfig.IpcMode}}{{range .Mounts}} {{.Destination}}={{.Mode}},{{.RW}}{{end}}",
+        &name,
+    ])
+    .assert_ok()
+    .assert_stdout_eq("shareable /a=z,true /b=ro,false /c=,true /d=z,true /e=,false /f=,true\n");
+    env.run(["rm", &name]).assert_ok();
+    env.run(["volume", "rm", &vol]).assert_ok();
+}

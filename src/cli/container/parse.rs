@@ -77,6 +77,7 @@ pub(super) fn parse_volume(v: &str) -> Result<MountRequest> {
         (MountKind::Volume, src.to_string())
     };
     Ok(MountRequest {
+        mode: Some(mode.to_string()),
         kind,
         source: src,
         target: dst.to_string(),
@@ -125,6 +126,7 @@ pub(super) fn parse_mount(s: &str) -> Result<MountRequest> {
         bail!("invalid mount config for type \"bind\": bind source path does not exist: {src}");
     }
     Ok(MountRequest {
+        mode: None,
         kind,
         source: src,
         target: dst,
@@ -165,6 +167,7 @@ pub(super) fn parse_tmpfs(s: &str) -> MountRequest {
         .collect();
     let readonly = options.iter().any(|o| o == "ro");
     MountRequest {
+        mode: None,
         kind: MountKind::Tmpfs,
         source: String::new(),
         target: dst.to_string(),

@@ -279,6 +279,7 @@ fn add_volumes_from(paths: &crate::store::Paths, opts: &mut ContainerConfig) -> 
                 m.source.clone()
             };
             opts.mounts.push(MountRequest {
+                mode: None,
                 kind: m.kind.clone(),
                 source,
                 target: m.destination.clone(),

@@ -349,15 +349,13 @@ fn mount_points(r: &ContainerRecord) -> Vec<MountPoint> {
             } else {
                 String::new()
             };
-            // docker keeps `-v`'s mode as written ("ro"), and gives a named volume of the local driver
-            // mounted without one the mode "z" (moby `setBindModeIfNull`); anonymous volumes and binds
-            // without a mode have "".
-            let mode = if m.readonly {
-                "ro"
-            } else if volume && !r.anonymous_volumes.contains(&name) {
-                "z"
-            } else {
-                ""
+            // docker keeps `-v`'s mode as written ("ro", "z", "ro,z"), and gives a named volume of the
+            // local driver mounted by `-v` without one the mode "z" (moby `setBindModeIfNull`);
+            // `--mount`, anonymous volumes and binds without a mode have "".
+            let mode = match &m.mode {
+                Some(w) if w.is_empty() && volume && !r.anonymous_volumes.contains(&name) => "z",
+                Some(w) => w.as_str(),
+                None => "",
             };
             MountPoint {
                 kind: match m.kind {
