@@ -168,3 +168,30 @@ fn mounts_mode_is_what_v_wrote_and_empty_for_mount() {
     env.run(["rm", &name]).assert_ok();
     env.run(["volume", "rm", &vol]).assert_ok();
 }
+
+#[test]
+fn usage_errors_are_dockers_and_suggest_no_other_flag() {
+    let (env, _image) = busybox_world();
+    let r = env.run(["run"]);
+    r.assert_code(125);
+    assert_eq!(
+        r.stderr(),
+        "berth: 'run' requires at least 1 argument.\nSee 'berth run --help'.\n"
+    );
+    // clap would suggest the global `--root` for this one.
+    let r = env.run(["run", "--foo", "x"]);
+    r.assert_code(125);
+    assert_eq!(r.stderr(), "unknown flag: --foo\nSee 'berth run --help'.\n");
+    let r = env.run(["ps", "-Z"]);
+    r.assert_code(125);
+    assert_eq!(
+        r.stderr(),
+        "unknown shorthand flag: 'Z' in -Z\nSee 'berth ps --help'.\n"
+    );
+    let r = env.run(["ps", "extra"]);
+    r.assert_code(125);
+    assert_eq!(
+        r.stderr(),
+        "\"berth ps\" accepts no arguments.\nSee 'berth ps --help'.\n"
+    );
+}
