@@ -2959,7 +2959,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__exec)
-            opts="-d -i -t -e -u -w -D -h -V --detach --interactive --tty --env --env-file --user --workdir --privileged --root --run-root --config --debug --log-level --help --version"
+            opts="-d -i -t -e -u -w -D -h -V --detach --interactive --tty --env --env-file --user --workdir --privileged --detach-keys --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2990,6 +2990,10 @@ _berth() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --detach-keys)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4949,7 +4953,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__exec)
-            opts="-d -i -t -e -u -w -D -h -V --detach --interactive --tty --env --env-file --user --workdir --privileged --root --run-root --config --debug --log-level --help --version"
+            opts="-d -i -t -e -u -w -D -h -V --detach --interactive --tty --env --env-file --user --workdir --privileged --detach-keys --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4980,6 +4984,10 @@ _berth() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --detach-keys)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

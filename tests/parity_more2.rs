@@ -195,3 +195,37 @@ fn usage_errors_are_dockers_and_suggest_no_other_flag() {
         "\"berth ps\" accepts no arguments.\nSee 'berth ps --help'.\n"
     );
 }
+
+#[test]
+fn exec_detach_keys_leave_the_process_running() {
+    let (env, image) = busybox_world();
+    let name = unique("exdk");
+    env.run(["run", "-d", "--name", &name, &image, "sleep", "300"])
+        .assert_ok();
+    env.run_with_stdin(
+        [
+            "exec",
+            "-i",
+            "-t",
+            "--detach-keys",
+            "ctrl-x,y",
+            &name,
+            "sleep",
+            "301",
+        ],
+        b"\x18y",
+    )
+    .assert_ok()
+    .assert_stderr_has("read escape sequence");
+    assert!(
+        crate::support::eventually(10, || env
+            .run(["top", &name])
+            .stdout()
+            .contains("sleep 301")),
+        "the exec'd process runs on after the detach"
+    );
+    env.run(["exec", "--detach-keys", "ctrl-1", &name, "true"])
+        .assert_failed()
+        .assert_stderr_has("Unknown character: 'ctrl-1'");
+    env.run(["rm", "-f", &name]).assert_ok();
+}
