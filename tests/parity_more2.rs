@@ -229,3 +229,40 @@ fn exec_detach_keys_leave_the_process_running() {
         .assert_stderr_has("Unknown character: 'ctrl-1'");
     env.run(["rm", "-f", &name]).assert_ok();
 }
+
+#[test]
+fn rootless_namespace_flags_share_the_hosts_where_the_kernel_allows() {
+    let (env, image) = TestEnv::rootless().with_image(crate::support::fixtures::BUSYBOX);
+    for (flag, kind) in [
+        ("--pid", "pid"),
+        ("--ipc", "ipc"),
+        ("--uts", "uts"),
+        ("--network", "net"),
+    ] {
+        let host = std::fs::read_link(format!("/proc/self/ns/{kind}")).unwrap();
+        env.run([
+            "run",
+            "--rm",
+            flag,
+            "host",
+            &image,
+            "readlink",
+            &format!("/proc/self/ns/{kind}"),
+        ])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{}\n", host.display()));
+    }
+    // The host's /proc, bound rootless, keeps the masked paths masked (docs/security.md).
+    env.run([
+        "run",
+        "--rm",
+        "--pid",
+        "host",
+        &image,
+        "sh",
+        "-c",
+        "test -c /proc/keys && echo masked",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("masked\n");
+}
