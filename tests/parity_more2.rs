@@ -266,3 +266,70 @@ fn rootless_namespace_flags_share_the_hosts_where_the_kernel_allows() {
     .assert_ok()
     .assert_stdout_eq("masked\n");
 }
+
+fn shares_shm(env: &TestEnv, image: &str) {
+    let donor = unique("shmd");
+    env.run([
+        "run",
+        "-d",
+        "--name",
+        &donor,
+        "--ipc",
+        "shareable",
+        image,
+        "sleep",
+        "300",
+    ])
+    .assert_ok();
+    env.run(["exec", &donor, "sh", "-c", "echo hi > /dev/shm/x"])
+        .assert_ok();
+    env.run([
+        "run",
+        "--rm",
+        "--ipc",
+        &format!("container:{donor}"),
+        image,
+        "sh",
+        "-c",
+        "cat /dev/shm/x && echo back > /dev/shm/y",
+    ])
+    .assert_ok()
+    .assert_stdout_eq("hi\n");
+    env.run(["exec", &donor, "cat", "/dev/shm/y"])
+        .assert_ok()
+        .assert_stdout_eq("back\n");
+    env.run(["rm", "-f", &donor]).assert_ok();
+    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let dir = env.dir().display().to_string();
+    assert!(
+        !mounts.lines().any(|l| l.contains(&dir)),
+        "nothing of the world stays mounted:\n{mounts}"
+    );
+}
+
+#[test]
+fn ipc_container_shares_the_donors_dev_shm() {
+    let (env, image) = busybox_world();
+    shares_shm(&env, &image);
+    // A private IPC namespace cannot be joined, in docker's words.
+    let private = unique("shmp");
+    env.run(["run", "-d", "--name", &private, &image, "sleep", "300"])
+        .assert_ok();
+    env.run([
+        "run",
+        "--rm",
+        "--ipc",
+        &format!("container:{private}"),
+        &image,
+        "true",
+    ])
+    .assert_code(125)
+    .assert_stderr_has("non-shareable IPC");
+    env.run(["rm", "-f", &private]).assert_ok();
+}
+
+#[test]
+fn rootless_ipc_container_shares_the_donors_dev_shm() {
+    let (env, image) = TestEnv::rootless().with_image(crate::support::fixtures::BUSYBOX);
+    shares_shm(&env, &image);
+}
