@@ -191,6 +191,7 @@ mod tests {
             domainname: None,
             own_ip: Some("10.88.0.2".parse().unwrap()),
             extra_hosts: vec![("gw".into(), "10.88.0.1".parse().unwrap())],
+            links: vec![],
         };
         let s = hosts_content(&input, &[]);
         assert!(s.starts_with("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"));
@@ -222,6 +223,7 @@ mod tests {
             domainname: Some("corp".into()),
             own_ip: Some("10.0.0.2".parse().unwrap()),
             extra_hosts: vec![],
+            links: vec![],
         };
         assert!(hosts_content(&input, &[]).ends_with("10.0.0.2\th.corp h\n"));
     }
