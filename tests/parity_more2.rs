@@ -109,6 +109,21 @@ fn link_puts_the_linked_container_in_etc_hosts_on_the_default_bridge() {
     env.run(["run", "--rm", "--link", "nosuchctr:x", &image, "true"])
         .assert_code(125)
         .assert_stderr_has("could not get container for nosuchctr");
+    let linked = unique("lkc");
+    env.run([
+        "create",
+        "--name",
+        &linked,
+        "--link",
+        &format!("{db}:database"),
+        &image,
+        "true",
+    ])
+    .assert_ok();
+    env.run(["inspect", "-f", "{{json .HostConfig.Links}}", &linked])
+        .assert_ok()
+        .assert_stdout_eq(&format!("[\"/{db}:/{linked}/database\"]\n"));
+    env.run(["rm", &linked]).assert_ok();
     env.run(["stop", "-t", "0", &db]).assert_ok();
     let web = unique("lkweb");
     env.run([

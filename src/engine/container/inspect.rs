@@ -257,6 +257,7 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         dns_options: o.net.dns.options.clone(),
         dns_search: o.net.dns.search.clone(),
         extra_hosts: some_if(&extra_hosts),
+        links: some_if(&links(ctx, r)),
         ipc_mode: modes.ipc,
         oom_score_adj: o.oom_score_adj.unwrap_or(0).into(),
         pid_mode: modes.pid,
@@ -332,6 +333,23 @@ fn throttle_json(
             })
             .collect()
     })
+}
+
+/// `HostConfig.Links` as docker shows them: `/<target's name>:/<name>/<alias>`.
+fn links(ctx: &Context, r: &ContainerRecord) -> Vec<String> {
+    let c = Containers::new(&ctx.paths);
+    r.config
+        .net
+        .links
+        .iter()
+        .map(|(id, alias)| {
+            let target = c
+                .load_record(id)
+                .map(|t| t.name)
+                .unwrap_or_else(|_| id.clone());
+            format!("/{target}:/{}/{alias}", r.name)
+        })
+        .collect()
 }
 
 /// docker's `Mounts` of a container: its resolved mounts.
