@@ -29,7 +29,9 @@ fn unknown_flag_exits_125_with_one_message() {
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.matches("--bogus-flag").count(), 1, "{err}");
-    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    // docker/cli's words: `unknown flag: --bogus-flag` and `See 'berth --help'.`
+    assert_eq!(err.matches("unknown flag:").count(), 1, "{err}");
+    assert!(err.contains("See 'berth --help'."), "{err}");
 }
 
 #[test]

@@ -20,6 +20,7 @@ mod network;
 mod ops;
 mod overlay;
 mod parity_more;
+mod parity_more2;
 mod pods;
 mod registry;
 mod registry_config;

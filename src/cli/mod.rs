@@ -259,8 +259,61 @@ pub fn report_usage_error(e: &clap::Error) -> i32 {
         let _ = stdout().write_all(help.as_bytes());
         return 0;
     }
-    let _ = e.print();
+    match docker_usage_error(e) {
+        Some(msg) => {
+            let _ = writeln!(std::io::stderr().lock(), "{msg}");
+        }
+        None => {
+            let _ = e.print();
+        }
+    }
     code
+}
+
+/// docker/cli's words for a usage error (cobra's `FlagErrorFunc` and `cli.RequiresMinArgs`) instead of
+/// clap's, whose tips can suggest a global flag such as `--root` for a mistyped command flag:
+/// `unknown flag: --foo`, `'run' requires at least 1 argument.`, each followed by
+/// `See 'berth run --help'.`. None for the other errors (clap's own message is clear).
+fn docker_usage_error(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let path = match e.get(ContextKind::Usage) {
+        Some(ContextValue::StyledStr(u)) => {
+            let u = u.to_string();
+            let words: Vec<&str> = u
+                .trim_start_matches("Usage:")
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['-', '<', '[']))
+                .collect();
+            words.join(" ")
+        }
+        _ => "berth".to_string(),
+    };
+    let see = format!("See '{path} --help'.");
+    let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(a)) => a.clone(),
+        Some(ContextValue::Strings(a)) => a.join(" "),
+        _ => String::new(),
+    };
+    match e.kind() {
+        ErrorKind::UnknownArgument => {
+            let flag = arg.split('=').next().unwrap_or_default();
+            let what = if flag.starts_with("--") {
+                format!("unknown flag: {flag}")
+            } else if let Some(short) = flag.strip_prefix('-').and_then(|f| f.chars().next()) {
+                format!("unknown shorthand flag: '{short}' in {flag}")
+            } else {
+                format!("\"{path}\" accepts no arguments.")
+            };
+            Some(format!("{what}\n{see}"))
+        }
+        ErrorKind::MissingRequiredArgument if arg.starts_with('<') => {
+            let verb = path.strip_prefix("berth ").unwrap_or(&path);
+            Some(format!(
+                "berth: '{verb}' requires at least 1 argument.\n{see}"
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// Print an error chain once, as docker does (`Error: ...`), and pick the exit code.

@@ -824,6 +824,7 @@ impl NetFlags {
             dns,
             mac_address: self.mac_address.clone(),
             ip,
+            links: Vec::new(),
         })
     }
 }

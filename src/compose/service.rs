@@ -689,6 +689,7 @@ pub fn mount(
     options: Vec<String>,
 ) -> MountRequest {
     MountRequest {
+        mode: None,
         kind,
         source,
         target,

@@ -295,6 +295,7 @@ pub fn resolve_mounts(
             .any(|m| m.target.trim_end_matches('/') == v.trim_end_matches('/'))
         {
             requests.push(MountRequest {
+                mode: None,
                 kind: MountKind::Volume,
                 source: String::new(),
                 target: v.clone(),
@@ -320,6 +321,7 @@ pub fn resolve_mounts(
                         .with_context(|| format!("creating bind source {}", src.display()))?;
                 }
                 out.push(ResolvedMount {
+                    mode: m.mode.clone(),
                     destination: m.target,
                     source: m.source,
                     kind: MountKind::Bind,
@@ -359,6 +361,7 @@ pub fn resolve_mounts(
                     }
                 }
                 out.push(ResolvedMount {
+                    mode: m.mode.clone(),
                     destination: m.target,
                     source: data.display().to_string(),
                     kind: MountKind::Volume,
@@ -368,6 +371,7 @@ pub fn resolve_mounts(
                 });
             }
             MountKind::Tmpfs => out.push(ResolvedMount {
+                mode: m.mode.clone(),
                 destination: m.target,
                 source: "tmpfs".into(),
                 kind: MountKind::Tmpfs,

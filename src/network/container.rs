@@ -157,6 +157,7 @@ pub fn setup_for_monitor(
             .extend(publish_all_ports(c.exposed, &c.opts.ports));
     }
     req.extra_hosts = c.opts.extra_hosts.clone();
+    req.links = c.opts.links.clone();
     req.dns = c.opts.dns.clone();
     req.files_dir = Some(c.files_dir.to_path_buf());
     let prepared = setup_container(paths, &req, spec)?;

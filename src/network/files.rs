@@ -36,6 +36,9 @@ pub struct HostsInput {
     pub own_ip: Option<IpAddr>,
     /// `--add-host name:ip` after `host-gateway` has been replaced by the gateway address.
     pub extra_hosts: Vec<(String, IpAddr)>,
+    /// `--link`: (linked container id, alias), listed as peers even on the default bridge.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<(String, String)>,
 }
 
 /// /etc/hosts as docker writes it: the defaults, the `--add-host` entries, the container's own entry,
@@ -188,6 +191,7 @@ mod tests {
             domainname: None,
             own_ip: Some("10.88.0.2".parse().unwrap()),
             extra_hosts: vec![("gw".into(), "10.88.0.1".parse().unwrap())],
+            links: vec![],
         };
         let s = hosts_content(&input, &[]);
         assert!(s.starts_with("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"));
@@ -219,6 +223,7 @@ mod tests {
             domainname: Some("corp".into()),
             own_ip: Some("10.0.0.2".parse().unwrap()),
             extra_hosts: vec![],
+            links: vec![],
         };
         assert!(hosts_content(&input, &[]).ends_with("10.0.0.2\th.corp h\n"));
     }

@@ -42,20 +42,33 @@ pub(super) fn write_files(req: &NetworkRequest, p: &Prepared) -> Result<()> {
 /// Everyone `rec` shares a name-resolving network with: name, aliases and short id per address.
 pub(super) fn peers_of(paths: &Paths, rec: &Record) -> Vec<PeerEntry> {
     let mut out: Vec<PeerEntry> = Vec::new();
+    let links = &rec.hosts_input.links;
     for ep in &rec.endpoints {
-        if ep.network == ipam::DEFAULT_NETWORK {
+        let default = ep.network == ipam::DEFAULT_NETWORK;
+        if default && links.is_empty() {
             continue;
         }
         for (ip, _, lease) in leases_of(paths, &ep.network) {
-            if lease.container_id == rec.container_id {
+            let link = links.iter().find(|(id, _)| *id == lease.container_id);
+            // The default bridge resolves no names but docker's legacy links (`--link`).
+            if lease.container_id == rec.container_id || (default && link.is_none()) {
                 continue;
             }
             let ip = IpAddr::V4(ip);
-            let mut names = vec![lease.name.clone()];
+            // moby `daemon/container_operations.go` (legacy links): "alias hostname name".
+            let mut names = match link {
+                Some((_, alias)) => vec![
+                    alias.clone(),
+                    short_id(&lease.container_id).to_string(),
+                    lease.name.clone(),
+                ],
+                None => vec![lease.name.clone()],
+            };
             names.extend(lease.aliases.iter().cloned());
             names.push(short_id(&lease.container_id).to_string());
             names.retain(|n| !n.is_empty());
-            names.dedup();
+            let mut seen = std::collections::HashSet::new();
+            names.retain(|n| seen.insert(n.clone()));
             out.push(PeerEntry { ip, names });
         }
     }

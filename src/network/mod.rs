@@ -143,6 +143,8 @@ pub struct NetworkRequest {
     pub exe: Option<PathBuf>,
     /// Subnet of the default network when it is first created (config; default [`ipam::DEFAULT_SUBNET`]).
     pub default_subnet: Option<Subnet>,
+    /// `--link`: (linked container id, alias).
+    pub links: Vec<(String, String)>,
 }
 
 impl NetworkRequest {
@@ -164,6 +166,7 @@ impl NetworkRequest {
             owner_pid: std::process::id(),
             exe: None,
             default_subnet: None,
+            links: vec![],
         }
     }
 }

@@ -39,6 +39,7 @@ pub fn prepare(paths: &Paths, req: &NetworkRequest) -> Result<Prepared> {
     let mut hosts_input = HostsInput {
         hostname: hostname.clone(),
         domainname: req.domainname.clone(),
+        links: req.links.clone(),
         ..Default::default()
     };
     let networks = match &req.mode {

@@ -104,3 +104,35 @@ pub(crate) fn write_maps(pid: libc::pid_t, spec: &Spec, rootless: bool) -> Resul
     }
     Ok(())
 }
+
+/// podman's `--userns=keep-id` maps for the caller: its uid and gid are the same ids inside the
+/// container, every other id comes from its /etc/subuid and /etc/subgid range (0..id below it, the rest
+/// above), written by newuidmap/newgidmap like [`write_maps`]'s default rootless maps.
+pub(crate) fn keep_id_maps() -> Result<(Vec<LinuxIdMapping>, Vec<LinuxIdMapping>)> {
+    // SAFETY: geteuid/getegid have no preconditions.
+    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    let name = user_name(uid);
+    let who = name.clone().unwrap_or_else(|| uid.to_string());
+    let helpers =
+        Path::new("/usr/bin/newuidmap").exists() && Path::new("/usr/bin/newgidmap").exists();
+    if !helpers {
+        bail!("keep-id needs newuidmap and newgidmap (the uidmap package)");
+    }
+    let one = |file: &str, own: u32| -> Result<Vec<LinuxIdMapping>> {
+        let Some((start, count)) = subid_range(file, name.as_deref(), uid) else {
+            bail!("keep-id needs a range for user {who} in {file}");
+        };
+        if count <= own {
+            bail!("keep-id: the range of {who} in {file} ({count} ids) does not reach id {own}");
+        }
+        let mut m = Vec::new();
+        if own > 0 {
+            m.push(mapping(0, start, own));
+        }
+        // The caller's own id, the same on both sides.
+        m.push(mapping(own, own, 1));
+        m.push(mapping(own + 1, start + own, count - own));
+        Ok(m)
+    };
+    Ok((one("/etc/subuid", uid)?, one("/etc/subgid", gid)?))
+}

@@ -299,6 +299,15 @@ pub fn process_start_time(pid: i32) -> Option<u64> {
     rest.split_whitespace().nth(19)?.parse().ok()
 }
 
+/// podman's `--userns=keep-id` uid and gid maps for the (rootless) caller: its own ids the same inside,
+/// the others from its subordinate ranges (see `maps.rs`).
+pub fn keep_id_maps() -> Result<(
+    Vec<oci_spec::runtime::LinuxIdMapping>,
+    Vec<oci_spec::runtime::LinuxIdMapping>,
+)> {
+    maps::keep_id_maps()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -198,8 +198,34 @@ fn namespaces(opts: &ContainerConfig, host: &HostContext, mounts: &mut Vec<Value
     }
     if host.rootless {
         namespaces.push(json!({"type": "user"}));
+        rootless_host_namespaces(ns, mounts);
     }
     namespaces
+}
+
+/// Rootless, the host's PID and IPC namespaces belong to the host's user namespace, where the container
+/// may not mount a new proc or mqueue: bind the host's instead, as podman does (and without /dev/mqueue
+/// when the host has none: message queues work without it).
+fn rootless_host_namespaces(ns: &crate::types::Namespaces, mounts: &mut Vec<Value>) {
+    if ns.pid == NsMode::Host {
+        for m in mounts.iter_mut().filter(|m| m["destination"] == "/proc") {
+            *m = json!({"destination": "/proc", "type": "bind", "source": "/proc",
+                "options": ["rbind", "nosuid", "noexec", "nodev"]});
+        }
+    }
+    if ns.ipc == NsMode::Host {
+        if std::path::Path::new("/dev/mqueue").is_dir() {
+            for m in mounts
+                .iter_mut()
+                .filter(|m| m["destination"] == "/dev/mqueue")
+            {
+                *m = json!({"destination": "/dev/mqueue", "type": "bind", "source": "/dev/mqueue",
+                    "options": ["rbind", "nosuid", "noexec", "nodev"]});
+            }
+        } else {
+            mounts.retain(|m| m["destination"] != "/dev/mqueue");
+        }
+    }
 }
 
 /// The rest of `linux`: cgroup and resources, masked and read-only paths, seccomp, sysctls.

@@ -35,6 +35,10 @@ pub struct MountRequest {
     /// Extra options (tmpfs size/mode, propagation).
     #[serde(default)]
     pub options: Vec<String>,
+    /// `-v`'s mode field as written ("" when none), for inspect's `Mounts[].Mode`; None for `--mount`,
+    /// `--tmpfs` and mounts berth adds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
 }
 
 /// `--ulimit name=soft[:hard]`.
@@ -178,6 +182,9 @@ pub struct Namespaces {
     pub uts: NsMode,
     #[serde(default)]
     pub cgroupns: NsMode,
+    /// `--userns`: "" (the default), "host", or podman's "keep-id" (rootless only).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub userns: String,
 }
 
 impl Namespaces {
@@ -328,6 +335,9 @@ pub struct ResolvedMount {
     /// device at the container's start instead of bound from `source` (the volume's `_data`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_mount: Option<DeviceMount>,
+    /// [`MountRequest::mode`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
 }
 
 /// `volume create -o`: what the local driver mounts (docker's `mount -t TYPE -o O DEVICE`).

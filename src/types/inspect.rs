@@ -103,6 +103,8 @@ pub struct HostConfig {
     pub dns_search: Vec<String>,
     /// `--add-host`, as `name:ip` (or `name:host-gateway`); null without any.
     pub extra_hosts: Option<Vec<String>>,
+    /// `--link`: docker's `/target:/container/alias`; null without any.
+    pub links: Option<Vec<String>>,
     pub ipc_mode: String,
     pub oom_score_adj: i64,
     pub pid_mode: String,

@@ -61,4 +61,8 @@ pub struct NetOptions {
     pub mac_address: Option<String>,
     #[serde(default)]
     pub ip: Option<Ipv4Addr>,
+    /// `--link NAME[:ALIAS]` (docker's legacy links): the linked container's id and the alias, resolved
+    /// at create; its address is in /etc/hosts under the alias, its hostname and its name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<(String, String)>,
 }

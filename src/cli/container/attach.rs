@@ -142,7 +142,7 @@ pub fn parse_detach_keys(keys: &str) -> Result<Vec<u8>> {
 
 /// Where the detach sequence `keys` completes in `data` (the index its first byte has in this chunk,
 /// 0 when it began in an earlier one); `matched` carries a partial match across chunks.
-fn find_detach(keys: &[u8], matched: &mut usize, data: &[u8]) -> Option<usize> {
+pub(super) fn find_detach(keys: &[u8], matched: &mut usize, data: &[u8]) -> Option<usize> {
     if keys.is_empty() {
         return None;
     }

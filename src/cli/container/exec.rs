@@ -33,6 +33,9 @@ pub struct ExecArgs {
     /// Give extended privileges to the command
     #[arg(long)]
     pub privileged: bool,
+    /// Override the key sequence for detaching a container
+    #[arg(long = "detach-keys")]
+    pub detach_keys: Option<String>,
     pub container: String,
     #[arg(required = true, trailing_var_arg = true)]
     pub command: Vec<String>,
@@ -42,6 +45,7 @@ pub fn exec_cmd(p: &crate::engine::Context, a: ExecArgs) -> Result<i32> {
     // Joining a running container needs the sealed binary (CVE-2019-5736); this re-executes us from a
     // sealed copy and returns only once we run from one. No threads exist yet in `exec`.
     crate::engine::container::ensure_sealed()?;
+    let keys = super::attach::parse_detach_keys(a.detach_keys.as_deref().unwrap_or(""))?;
     // docker's order: the files first, then `-e` (a later entry wins per key).
     let mut items = Vec::new();
     for f in &a.env_file {
@@ -84,8 +88,11 @@ pub fn exec_cmd(p: &crate::engine::Context, a: ExecArgs) -> Result<i32> {
     if a.detach {
         return Ok(0);
     }
-    if let Some(master) = h.pty_master {
-        pump_pty(std::fs::File::from(master), a.interactive)?;
+    if let Some(master) = h.pty_master
+        && pump_pty(std::fs::File::from(master), a.interactive, &keys)?
+    {
+        // Detached: the process runs on, its pty held by the drainer pump_pty left behind.
+        return Ok(0);
     }
     let status = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(h.pid), None)
         .context("waiting for exec")?;
@@ -128,8 +135,10 @@ fn parse_env_file(data: &[u8], name: &str) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// Copy the pty to our stdout and (with -i) our stdin to the pty, in raw mode, until the pty closes.
-fn pump_pty(mut master: std::fs::File, interactive: bool) -> Result<()> {
+/// Copy the pty to our stdout and (with -i) our stdin to the pty, in raw mode, until the pty closes
+/// (false) or the detach sequence `keys` is typed (true): then, as docker's exec, the process runs on;
+/// a forked child keeps its pty open and drains its output until it ends, since no daemon holds it.
+fn pump_pty(mut master: std::fs::File, interactive: bool, keys: &[u8]) -> Result<bool> {
     // SAFETY: termios calls on our own stdin with structs we own; restored below.
     let saved = unsafe {
         let mut t: libc::termios = std::mem::zeroed();
@@ -152,6 +161,8 @@ fn pump_pty(mut master: std::fs::File, interactive: bool) -> Result<()> {
     let mut out = std::io::stdout();
     let mut buf = vec![0u8; 16 * 1024];
     let mut stdin_open = interactive;
+    let mut matched = 0;
+    let mut detached = false;
     loop {
         let mut pfds = [
             libc::pollfd {
@@ -175,7 +186,13 @@ fn pump_pty(mut master: std::fs::File, interactive: bool) -> Result<()> {
             if k <= 0 {
                 stdin_open = false;
             } else {
-                let _ = master.write_all(&buf[..k as usize]);
+                let data = &buf[..k as usize];
+                if let Some(start) = super::attach::find_detach(keys, &mut matched, data) {
+                    let _ = master.write_all(&data[..start]);
+                    detached = true;
+                    break;
+                }
+                let _ = master.write_all(data);
             }
         }
         if pfds[0].revents != 0 {
@@ -192,7 +209,30 @@ fn pump_pty(mut master: std::fs::File, interactive: bool) -> Result<()> {
         // SAFETY: restoring saved attributes.
         unsafe { libc::tcsetattr(0, libc::TCSANOW, &s) };
     }
-    Ok(())
+    if detached {
+        let _ = writeln!(std::io::stderr(), "\r\nread escape sequence");
+        // SAFETY: `exec` has no other threads; the child only reads, then exits.
+        if unsafe { libc::fork() } == 0 {
+            // SAFETY: setsid in the fresh child: the caller's terminal signals no longer reach it.
+            unsafe { libc::setsid() };
+            // Our caller's pipes close when we exit, not when the process ends.
+            if let Ok(null) = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/null")
+            {
+                for fd in 0..3 {
+                    // SAFETY: dup2 onto the standard descriptors of this child.
+                    unsafe { libc::dup2(null.as_raw_fd(), fd) };
+                }
+            }
+            let mut sink = [0u8; 4096];
+            while matches!(master.read(&mut sink), Ok(k) if k > 0) {}
+            // SAFETY: ends the child without running the parent's exit handlers.
+            unsafe { libc::_exit(0) };
+        }
+    }
+    Ok(detached)
 }
 
 #[cfg(test)]

@@ -284,6 +284,10 @@ pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, attach: bool, wait_go: bool)
     // A pod member's exit may end its pod (`--exit-policy stop`): decided by engine::pod. The engine
     // context (which loads the config) is built only then, off the path of every other container.
     let on_exit = |rec: &crate::types::ContainerRecord| {
+        // An `--rm` container's shareable /dev/shm goes with it (engine::container::release_shm).
+        if rec.config.auto_remove {
+            ctr::release_shm(&p, &rec.id)?;
+        }
         if rec.config.pod.is_none() {
             return Ok(());
         }

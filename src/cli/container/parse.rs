@@ -77,6 +77,7 @@ pub(super) fn parse_volume(v: &str) -> Result<MountRequest> {
         (MountKind::Volume, src.to_string())
     };
     Ok(MountRequest {
+        mode: Some(mode.to_string()),
         kind,
         source: src,
         target: dst.to_string(),
@@ -125,6 +126,7 @@ pub(super) fn parse_mount(s: &str) -> Result<MountRequest> {
         bail!("invalid mount config for type \"bind\": bind source path does not exist: {src}");
     }
     Ok(MountRequest {
+        mode: None,
         kind,
         source: src,
         target: dst,
@@ -165,6 +167,7 @@ pub(super) fn parse_tmpfs(s: &str) -> MountRequest {
         .collect();
     let readonly = options.iter().any(|o| o == "ro");
     MountRequest {
+        mode: None,
         kind: MountKind::Tmpfs,
         source: String::new(),
         target: dst.to_string(),
@@ -294,6 +297,11 @@ pub(super) fn parse_namespaces(flags: &CreateFlags) -> Result<Namespaces> {
             false,
             "--cgroupns: invalid CGROUP mode",
         )?,
+        // docker/cli `UsernsMode.Valid`: "" or host; podman's keep-id is checked rootless-only at create.
+        userns: match flags.userns.as_deref().unwrap_or("") {
+            v @ ("" | "host" | "keep-id") => v.to_string(),
+            _ => bail!("--userns: invalid USER mode"),
+        },
     };
     // moby `daemon/container.go` verifyContainerSettings: the host's UTS namespace has the host's names.
     if ns.uts == NsMode::Host && (flags.hostname.is_some() || flags.domainname.is_some()) {

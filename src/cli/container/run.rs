@@ -151,6 +151,12 @@ pub struct CreateFlags {
     /// UTS namespace to use (host)
     #[arg(long)]
     pub uts: Option<String>,
+    /// Add link to another container (NAME[:ALIAS])
+    #[arg(long)]
+    pub link: Vec<String>,
+    /// User namespace to use (host; keep-id for rootless, as podman)
+    #[arg(long)]
+    pub userns: Option<String>,
     /// Cgroup namespace to use (host|private)
     #[arg(long)]
     pub cgroupns: Option<String>,
@@ -435,7 +441,19 @@ pub fn run_options(flags: &CreateFlags) -> Result<(String, ContainerConfig)> {
         stop_signal: flags.stop_signal.clone(),
         stop_timeout: flags.stop_timeout,
         network: flags.network.clone(),
-        net: flags.net.to_options()?,
+        net: crate::types::NetOptions {
+            // docker/cli `opts.ParseLink`: NAME[:ALIAS], the alias defaulting to the name; the engine
+            // resolves the name to the container's id at create.
+            links: flags
+                .link
+                .iter()
+                .map(|l| match l.split_once(':') {
+                    Some((n, a)) => (n.to_string(), a.to_string()),
+                    None => (l.clone(), l.trim_start_matches('/').to_string()),
+                })
+                .collect(),
+            ..flags.net.to_options()?
+        },
         auto_remove: flags.rm,
         pod: None,
         init: flags.init,

@@ -415,6 +415,7 @@ fn parse_mounts(ctx: &Context, step: &RunStep) -> Result<Vec<MountRequest>> {
                     options.push(format!("size={s}"));
                 }
                 out.push(MountRequest {
+                    mode: None,
                     kind: MountKind::Tmpfs,
                     source: String::new(),
                     target,
@@ -430,6 +431,7 @@ fn parse_mounts(ctx: &Context, step: &RunStep) -> Result<Vec<MountRequest>> {
 
 fn bind(src: PathBuf, target: &str, readonly: bool) -> MountRequest {
     MountRequest {
+        mode: None,
         kind: MountKind::Bind,
         source: src.to_string_lossy().into_owned(),
         target: target.to_string(),

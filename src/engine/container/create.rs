@@ -121,7 +121,8 @@ pub fn create_with_id(
     let paths = &ctx.paths;
     paths.ensure()?;
     let mut opts = opts;
-    validate(&opts)?;
+    validate(&opts, paths.rootless)?;
+    resolve_links(paths, &mut opts)?;
     add_volumes_from(paths, &mut opts)?;
     let devices = host_devices(&opts, paths.rootless)?;
     let throttles = host_throttles(&opts.resources.throttles)?;
@@ -194,11 +195,15 @@ pub(super) fn check_cpus(nano_cpus: i64) -> Result<()> {
 
 /// docker's daemon-side checks of a new container's settings, in its words (moby
 /// `verifyPlatformContainerResources`, `validateEndpointSettings`).
-fn validate(opts: &ContainerConfig) -> Result<()> {
+fn validate(opts: &ContainerConfig, rootless: bool) -> Result<()> {
     if let Some(n) = opts.resources.nano_cpus {
         check_cpus(n)?;
     }
     check_resources(&opts.resources)?;
+    // podman's words (`pkg/util` GetKeepIDMapping).
+    if opts.namespaces.userns == "keep-id" && !rootless {
+        anyhow::bail!("keep-id is only supported in rootless mode");
+    }
     if let Some(p) = &opts.cgroup_parent
         && p.split('/').any(|c| c == "..")
     {
@@ -212,6 +217,32 @@ fn validate(opts: &ContainerConfig) -> Result<()> {
         ) || opts.network.starts_with("container:"))
     {
         anyhow::bail!("user specified IP address is supported on user defined networks only");
+    }
+    Ok(())
+}
+
+/// `--link NAME[:ALIAS]`: the linked container's id for each name, in docker's words when it is missing
+/// (moby `daemon/container_operations.go`); a link needs a network of its own, as docker's.
+fn resolve_links(paths: &crate::store::Paths, opts: &mut ContainerConfig) -> Result<()> {
+    if opts.net.links.is_empty() {
+        return Ok(());
+    }
+    for (kind, prefix) in [("host", "host"), ("container", "container:")] {
+        if opts.network.starts_with(prefix) {
+            anyhow::bail!(
+                "conflicting options: {kind} type networking can't be used with links. This would result in undefined behavior"
+            );
+        }
+    }
+    let c = Containers::new(paths);
+    for (name, alias) in opts.net.links.iter_mut() {
+        if name.is_empty() || alias.is_empty() {
+            anyhow::bail!("invalid link format: {name}:{alias}");
+        }
+        let id = c
+            .lookup(name)
+            .map_err(|_| anyhow::anyhow!("could not get container for {name}"))?;
+        *name = id;
     }
     Ok(())
 }
@@ -248,6 +279,7 @@ fn add_volumes_from(paths: &crate::store::Paths, opts: &mut ContainerConfig) -> 
                 m.source.clone()
             };
             opts.mounts.push(MountRequest {
+                mode: None,
                 kind: m.kind.clone(),
                 source,
                 target: m.destination.clone(),
@@ -454,9 +486,14 @@ fn create_files(
     let root = LayeredRoot {
         layers: layers_top_first,
     };
+    let keep_id = opts.namespaces.userns == "keep-id";
+    // keep-id (podman): the process runs as the caller's own ids unless `--user` says otherwise.
     let user_spec = opts
         .user
         .clone()
+        .or_else(|| {
+            keep_id.then(|| format!("{}:{}", nix::unistd::geteuid(), nix::unistd::getegid()))
+        })
         .or_else(|| image.config.user.clone())
         .unwrap_or_default();
     let mut user = resolve_user(&root, &user_spec)?;
@@ -524,6 +561,13 @@ fn create_files(
     } else {
         spec::build_spec(&image.config, &rec.config, &host)?
     };
+    let mut oci = oci;
+    if keep_id {
+        let (u, g) = crate::runtime::keep_id_maps()?;
+        let mut linux = oci.linux().clone().unwrap_or_default();
+        linux.set_uid_mappings(Some(u)).set_gid_mappings(Some(g));
+        oci.set_linux(Some(linux));
+    }
     let oci = if rec.config.init || !devices.is_empty() || !throttles.is_empty() {
         let mut v = serde_json::to_value(&oci).context("encoding spec")?;
         spec::devices::add_devices(&mut v, devices);

@@ -257,6 +257,7 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         dns_options: o.net.dns.options.clone(),
         dns_search: o.net.dns.search.clone(),
         extra_hosts: some_if(&extra_hosts),
+        links: some_if(&links(ctx, r)),
         ipc_mode: modes.ipc,
         oom_score_adj: o.oom_score_adj.unwrap_or(0).into(),
         pid_mode: modes.pid,
@@ -265,7 +266,7 @@ fn host_config(ctx: &Context, r: &ContainerRecord, oci: Option<&serde_json::Valu
         readonly_rootfs: o.read_only,
         security_opt: security_opt(o),
         uts_mode: modes.uts,
-        userns_mode: String::new(),
+        userns_mode: o.namespaces.userns.clone(),
         shm_size: o.shm_size.unwrap_or(64 << 20),
         runtime: "berth".into(),
         // `--isolation default` is the only value accepted on Linux (cli::container::run).
@@ -334,6 +335,23 @@ fn throttle_json(
     })
 }
 
+/// `HostConfig.Links` as docker shows them: `/<target's name>:/<name>/<alias>`.
+fn links(ctx: &Context, r: &ContainerRecord) -> Vec<String> {
+    let c = Containers::new(&ctx.paths);
+    r.config
+        .net
+        .links
+        .iter()
+        .map(|(id, alias)| {
+            let target = c
+                .load_record(id)
+                .map(|t| t.name)
+                .unwrap_or_else(|_| id.clone());
+            format!("/{target}:/{}/{alias}", r.name)
+        })
+        .collect()
+}
+
 /// docker's `Mounts` of a container: its resolved mounts.
 fn mount_points(r: &ContainerRecord) -> Vec<MountPoint> {
     r.mounts
@@ -349,15 +367,13 @@ fn mount_points(r: &ContainerRecord) -> Vec<MountPoint> {
             } else {
                 String::new()
             };
-            // docker keeps `-v`'s mode as written ("ro"), and gives a named volume of the local driver
-            // mounted without one the mode "z" (moby `setBindModeIfNull`); anonymous volumes and binds
-            // without a mode have "".
-            let mode = if m.readonly {
-                "ro"
-            } else if volume && !r.anonymous_volumes.contains(&name) {
-                "z"
-            } else {
-                ""
+            // docker keeps `-v`'s mode as written ("ro", "z", "ro,z"), and gives a named volume of the
+            // local driver mounted by `-v` without one the mode "z" (moby `setBindModeIfNull`);
+            // `--mount`, anonymous volumes and binds without a mode have "".
+            let mode = match &m.mode {
+                Some(w) if w.is_empty() && volume && !r.anonymous_volumes.contains(&name) => "z",
+                Some(w) => w.as_str(),
+                None => "",
             };
             MountPoint {
                 kind: match m.kind {

@@ -44,6 +44,7 @@ pub use exec::{ExecHandle, ExecOptions, exec, exec_died};
 pub use inspect::{HealthReport, health, inspect};
 pub use internal::{run_monitor, run_pause, run_reaper};
 pub use logs::{LogOptions, logs};
+pub use namespaces::release_shm;
 pub use pause::set_paused;
 pub use pull::{PullEvent, PullPolicy, check_run_platform, resolve_image};
 pub use remove::{layers_size, prune, remove, upper_size};

@@ -135,7 +135,12 @@ pub(crate) fn set_namespace(spec: &mut Value, kind: &str, path: Option<&Path>) -
 }
 
 /// Replace the mount at `dest` with a bind of `source`.
-fn set_bind(spec: &mut Value, dest: &str, source: &Path, options: &[&str]) -> Result<()> {
+pub(crate) fn set_bind(
+    spec: &mut Value,
+    dest: &str,
+    source: &Path,
+    options: &[&str],
+) -> Result<()> {
     let mounts = spec["mounts"]
         .as_array_mut()
         .context("spec without mounts")?;

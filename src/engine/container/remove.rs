@@ -71,6 +71,7 @@ fn destroy_and_remove(
     )
     .context("cleaning up the container")?;
     crate::network::teardown(paths, &rec.id).context("tearing down the container's network")?;
+    super::namespaces::release_shm(paths, &rec.id)?;
     c.remove_files(rec, volumes)?;
     crate::engine::events::emit_container(paths, rec, "destroy");
     Ok(())
