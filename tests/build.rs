@@ -540,7 +540,7 @@ fn an_interrupted_build_removes_its_step_container_and_moves_no_tag() {
         .spawn()
         .unwrap();
     assert!(
-        crate::support::eventually(60, || !env.run(["ps", "-q"]).stdout().is_empty()),
+        crate::support::eventually(60, || step_containers(&env) == 1),
         "the step never started"
     );
     // SAFETY: signalling our own child by its pid.
@@ -554,6 +554,95 @@ fn an_interrupted_build_removes_its_step_container_and_moves_no_tag() {
     );
     assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
     env.run(["image", "inspect", &tag]).assert_code(1);
+}
+
+/// How many containers the world's store holds (a build's step containers included, which `ps -a`
+/// never shows).
+fn step_containers(env: &TestEnv) -> usize {
+    fs::read_dir(env.root().join("containers"))
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Mount points under the world's root (overlay rootfs of a leaked step container).
+fn mounts_under(env: &TestEnv) -> Vec<String> {
+    let root = env.root().to_string_lossy().into_owned();
+    fs::read_to_string("/proc/self/mountinfo")
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split(' ').nth(4))
+        .filter(|m| m.starts_with(&root))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_killed_build_leaks_nothing_the_next_build_does_not_sweep() {
+    let (env, base) = busybox_world();
+    let ctx = context(
+        &env,
+        &[("Dockerfile", &format!("FROM {base}\nRUN sleep 30\n"))],
+    );
+    let mut child = env
+        .berth()
+        .args(["build", "--progress", "plain", ctx.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(
+        crate::support::eventually(60, || step_containers(&env) == 1),
+        "the step never started"
+    );
+    // While it runs, the step's container is not one of the user's.
+    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+    let id = fs::read_dir(env.root().join("containers"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .into_owned();
+    let state = env.root().join("containers").join(&id).join("state.json");
+    assert!(
+        crate::support::eventually(60, || fs::read_to_string(&state)
+            .is_ok_and(|s| s.contains("running"))),
+        "the step never ran"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(step_containers(&env), 1, "the killed build's container");
+    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+    let next = env.run_with_stdin(["build", "-q", "-"], format!("FROM {base}\n").as_bytes());
+    next.assert_ok();
+    let rec = fs::read_to_string(
+        env.root()
+            .join("containers")
+            .join(&id)
+            .join("container.json"),
+    );
+    assert_eq!(
+        step_containers(&env),
+        0,
+        "the next build swept it: {} {rec:?}",
+        next.stderr()
+    );
+    assert_eq!(mounts_under(&env), Vec::<String>::new());
+    let cgroups = std::process::Command::new("find")
+        .args(["/sys/fs/cgroup", "-maxdepth", "8", "-type", "d", "-name"])
+        .arg(format!("*{id}*"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&cgroups.stdout), "", "cgroup left");
+    let tmp: Vec<_> = fs::read_dir(env.root().join("buildcache/tmp"))
+        .map(|rd| rd.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(tmp.is_empty(), "{tmp:?}");
 }
 
 #[test]

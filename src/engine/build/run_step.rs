@@ -100,6 +100,10 @@ pub fn run(
         },
         net,
         mounts,
+        labels: BTreeMap::from([(
+            ctr::BUILD_OWNER_LABEL.to_string(),
+            super::sweep::owner_value(),
+        )]),
         ..Default::default()
     };
     let mut guard = Container { ctx, id: None };
