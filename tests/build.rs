@@ -944,3 +944,31 @@ fn dockerfile_checks_warn_after_the_build_and_fail_it_on_request() {
         "ERROR: failed to solve: lint violation found for rules: JSONArgsRecommended",
     );
 }
+
+#[test]
+fn copy_exclude_leaves_out_what_its_patterns_match() {
+    let (env, base) = busybox_world();
+    let tag = unique("exclude");
+    let ctx = context(
+        &env,
+        &[
+            (
+                "Dockerfile",
+                &format!("FROM {base}\nCOPY --exclude=*.log --exclude=sub/skip dir/ /data/\n"),
+            ),
+            ("dir/a.txt", "a\n"),
+            ("dir/b.log", "b\n"),
+            ("dir/sub/c.txt", "c\n"),
+            ("dir/sub/skip/d.txt", "d\n"),
+        ],
+    );
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run(["run", "--rm", &tag, "find", "/data"]);
+    run.assert_ok();
+    let mut found: Vec<&str> = run.stdout().lines().collect();
+    found.sort();
+    assert_eq!(
+        found,
+        ["/data", "/data/a.txt", "/data/sub", "/data/sub/c.txt"]
+    );
+}

@@ -154,9 +154,14 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     if c.sources.iter().any(|s| s.contains("://")) || c.checksum.is_some() {
         bail!("{word} from a URL is not supported by berth build: download it in a RUN step");
     }
-    if c.parents || !c.exclude.is_empty() {
-        bail!("{word} --parents and --exclude are not supported by berth build");
+    if c.parents {
+        bail!("{word} --parents is not supported by berth build");
     }
+    let exclude = if c.exclude.is_empty() {
+        None
+    } else {
+        Some(super::ignore::Ignore::from_patterns(&c.exclude).context("parsing --exclude")?)
+    };
     let dest_word = &c.dest;
     let dest = join(&state.workdir(), dest_word);
     let wildcard = c.sources.iter().any(|s| s.contains(['*', '?', '[']));
@@ -251,6 +256,9 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     if let Some(m) = &c.chmod {
         flags.push_str(&format!("--chmod={m} "));
     }
+    for e in &c.exclude {
+        flags.push_str(&format!("--exclude={e} "));
+    }
     let created_by = format!(
         "{word} {flags}{} {dest_word} # buildkit",
         c.sources.join(" ")
@@ -278,6 +286,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         chown,
         chmod,
         filter: b.filter.clone(),
+        exclude,
     };
     let layer = fs_step::copy(b.ctx, state, &plan, b.opts.source_date_epoch)?;
     drop(scratch);
