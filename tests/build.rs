@@ -972,3 +972,42 @@ fn copy_exclude_leaves_out_what_its_patterns_match() {
         ["/data", "/data/a.txt", "/data/sub", "/data/sub/c.txt"]
     );
 }
+
+#[test]
+fn run_mount_bind_from_a_stage_or_an_image_sees_its_files() {
+    let (env, base) = busybox_world();
+    let tag = unique("bindfrom");
+    let dockerfile = format!(
+        "FROM {base} AS tools\nRUN mkdir -p /opt/t && echo tool > /opt/t/x\n\
+         FROM {base}\n\
+         RUN --mount=type=bind,from=tools,source=/opt/t,target=/mnt cat /mnt/x > /copied\n\
+         RUN --mount=type=bind,from={base},target=/b test -d /b/bin && echo image > /img\n"
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run([
+        "run",
+        "--rm",
+        &tag,
+        "sh",
+        "-c",
+        "cat /copied /img; ls /mnt /b | wc -l",
+    ]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "tool\nimage\n0\n");
+    // The bound copies are gone with the step: nothing left in the build's work dir.
+    let tmp: Vec<_> = fs::read_dir(env.root().join("buildcache/tmp"))
+        .map(|rd| rd.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(tmp.is_empty(), "{tmp:?}");
+    let first = inspect(&env, &tag, "{{.Id}}");
+    let again = build(&env, &["-t", &tag, ctx.to_str().unwrap()]);
+    again.assert_ok();
+    assert_eq!(
+        again.stderr().matches("CACHED").count(),
+        3,
+        "{}",
+        again.stderr()
+    );
+    assert_eq!(inspect(&env, &tag, "{{.Id}}"), first);
+}

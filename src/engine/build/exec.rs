@@ -306,6 +306,15 @@ impl<'a> Builder<'a> {
                 {
                     todo.push(j);
                 }
+                if let Kind::Run(r) = &ins.kind {
+                    for (from, _) in r
+                        .mounts
+                        .iter()
+                        .filter_map(|m| super::run_step::bind_from(m))
+                    {
+                        todo.extend(self.stage_ref(&from, i));
+                    }
+                }
             }
         }
         Ok(need.into_iter().collect())

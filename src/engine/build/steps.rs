@@ -54,11 +54,27 @@ pub fn fs_step(
                 }
             }
             let network = r.network.clone().unwrap_or_else(|| b.opts.network.clone());
+            // `--mount=type=bind,from=`: the source stage's key names its content.
+            let mut from_states = Vec::new();
+            for (i, m) in r.mounts.iter().enumerate() {
+                if let Some((from, src)) = run_step::bind_from(m) {
+                    from_states.push((i, b.stage_state(&from, b.current)?, src));
+                }
+            }
+            let from_keys: Vec<(&str, &str)> = from_states
+                .iter()
+                .map(|(_, st, src)| (st.key.as_str(), src.as_str()))
+                .collect();
             let key = chain(
                 &state.key,
                 &format!(
-                    "RUN {argv:?} env={args_env:?} mounts={:?} network={network}",
-                    r.mounts
+                    "RUN {argv:?} env={args_env:?} mounts={:?} network={network}{}",
+                    r.mounts,
+                    if from_keys.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" from={from_keys:?}")
+                    }
                 ),
             );
             let declared: Vec<String> = scope
@@ -76,6 +92,16 @@ pub fn fs_step(
             if hit(b, state, &key)? {
                 return Ok(true);
             }
+            // Staged on a miss only; the copies live until the step is done.
+            let scratch = cache::work_dir(&b.ctx.paths)?;
+            let mut staged = std::collections::BTreeMap::new();
+            for (i, st, src) in &from_states {
+                let dir = scratch.path().join(i.to_string());
+                std::fs::create_dir(&dir)?;
+                let p = fs_step::stage_from(b.ctx, st, std::slice::from_ref(src), &dir)
+                    .with_context(|| format!("mount source {src:?}"))?;
+                staged.insert(*i, p.into_iter().next().context("a staged source")?);
+            }
             let step = run_step::RunStep {
                 argv,
                 args_env,
@@ -89,8 +115,11 @@ pub fn fs_step(
                 mirrors: &b.opts.package_mirrors,
                 cancel: b.opts.cancel,
                 epoch: b.opts.source_date_epoch,
+                staged,
             };
-            let layer = run_step::run(b.ctx, state, &step, b.progress, tail)?;
+            let layer = run_step::run(b.ctx, state, &step, b.progress, tail);
+            drop(scratch);
+            let layer = layer?;
             finish(b, state, &key, layer, &created_by)?;
             Ok(false)
         }
