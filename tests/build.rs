@@ -1011,3 +1011,29 @@ fn run_mount_bind_from_a_stage_or_an_image_sees_its_files() {
     );
     assert_eq!(inspect(&env, &tag, "{{.Id}}"), first);
 }
+
+#[test]
+fn copy_parents_keeps_the_sources_directories() {
+    let (env, base) = busybox_world();
+    let tag = unique("parents");
+    let ctx = context(
+        &env,
+        &[
+            (
+                "Dockerfile",
+                &format!(
+                    "FROM {base}\nCOPY --parents a/b/c.txt a/*.txt /dest/\nCOPY --parents ./x/./y/z.txt /piv/\n"
+                ),
+            ),
+            ("a/b/c.txt", "c\n"),
+            ("a/d.txt", "d\n"),
+            ("x/y/z.txt", "z\n"),
+        ],
+    );
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run(["run", "--rm", &tag, "find", "/dest", "/piv", "-type", "f"]);
+    run.assert_ok();
+    let mut found: Vec<&str> = run.stdout().lines().collect();
+    found.sort();
+    assert_eq!(found, ["/dest/a/b/c.txt", "/dest/a/d.txt", "/piv/y/z.txt"]);
+}

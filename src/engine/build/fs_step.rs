@@ -28,6 +28,9 @@ pub struct Source {
     pub keep_owner: bool,
     /// `ADD` of a local tar archive: unpacked into the destination.
     pub extract: bool,
+    /// `COPY --parents`: the dir below the destination the source goes to (its parents in the
+    /// context, from the root or from a `/./` pivot); the destination is then a directory.
+    pub under: Option<PathBuf>,
 }
 
 /// `.dockerignore` applied to paths below the context root.
@@ -248,10 +251,17 @@ pub fn stage_from(
 
 /// Inside the mounted root: place every source.
 fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
-    let dest_rel = plan.dest.trim_start_matches('/');
-    let dest = resolve_in(root, Path::new(dest_rel))?;
-    let dest_is_dir = plan.dest_is_dir || dest.is_dir() || dest_rel.is_empty();
+    let base_rel = plan.dest.trim_start_matches('/');
     for s in &plan.sources {
+        let dest_rel = match &s.under {
+            Some(u) => Path::new(base_rel).join(u),
+            None => PathBuf::from(base_rel),
+        };
+        let dest = resolve_in(root, &dest_rel)?;
+        let dest_is_dir = plan.dest_is_dir
+            || s.under.is_some()
+            || dest.is_dir()
+            || dest_rel.as_os_str().is_empty();
         let md = fs::symlink_metadata(&s.path)
             .with_context(|| format!("reading {}", s.path.display()))?;
         let owner = if s.keep_owner && plan.chown.is_none() {

@@ -183,8 +183,8 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     if c.sources.iter().any(|s| s.contains("://")) || c.checksum.is_some() {
         bail!("{word} from a URL is not supported by berth build: download it in a RUN step");
     }
-    if c.parents {
-        bail!("{word} --parents is not supported by berth build");
+    if c.parents && (c.from.is_some() || !c.heredocs.is_empty()) {
+        bail!("{word} --parents is supported for sources from the build context only");
     }
     let exclude = if c.exclude.is_empty() {
         None
@@ -226,6 +226,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
                 path: p,
                 keep_owner: false,
                 extract: false,
+                under: None,
             });
         } else {
             plain.push(s.clone());
@@ -245,13 +246,19 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         let found = context_sources(b.context_dir(), &plain, b.filter.as_ref())?;
         let hash = fs_step::content_hash(&found, b.filter.as_ref())?;
         key_extra.push_str(&format!("context {hash}\n"));
-        for p in found {
+        let unders = if c.parents {
+            parents_of(b.context_dir(), &plain, &found)?
+        } else {
+            vec![None; found.len()]
+        };
+        for (p, under) in found.into_iter().zip(unders) {
             let extract =
                 c.is_add && c.unpack != Some(false) && p.is_file() && fs_step::is_archive(&p);
             sources.push(Source {
                 path: p,
                 keep_owner: false,
                 extract,
+                under,
             });
         }
     }
@@ -285,6 +292,9 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     if let Some(m) = &c.chmod {
         flags.push_str(&format!("--chmod={m} "));
     }
+    if c.parents {
+        flags.push_str("--parents ");
+    }
     for e in &c.exclude {
         flags.push_str(&format!("--exclude={e} "));
     }
@@ -305,6 +315,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
                 path: p,
                 keep_owner: true,
                 extract: false,
+                under: None,
             });
         }
     }
@@ -321,6 +332,38 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     drop(scratch);
     finish(b, state, &key, layer, &created_by)?;
     Ok(false)
+}
+
+/// `COPY --parents`: for each found source, its path below the context root (or below the `/./` pivot
+/// of the pattern that found it) without its own name for a file, whole for a directory.
+fn parents_of(
+    ctx_dir: Option<&Path>,
+    patterns: &[String],
+    found: &[std::path::PathBuf],
+) -> Result<Vec<Option<std::path::PathBuf>>> {
+    let dir = ctx_dir.context("COPY --parents needs a build context")?;
+    let pivots: Vec<std::path::PathBuf> = patterns
+        .iter()
+        .filter_map(|p| p.trim_start_matches('/').split_once("/./"))
+        .map(|(a, _)| dir.join(a))
+        .collect();
+    found
+        .iter()
+        .map(|p| {
+            let base = pivots
+                .iter()
+                .filter(|v| p.starts_with(v))
+                .max_by_key(|v| v.as_os_str().len())
+                .map_or(dir, |v| v.as_path());
+            let rel = p.strip_prefix(base).unwrap_or(Path::new(""));
+            let under = if p.is_dir() {
+                rel.to_path_buf()
+            } else {
+                rel.parent().unwrap_or(Path::new("")).to_path_buf()
+            };
+            Ok(Some(under))
+        })
+        .collect()
 }
 
 /// `path` relative to `base` unless absolute.
