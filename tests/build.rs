@@ -1037,3 +1037,83 @@ fn copy_parents_keeps_the_sources_directories() {
     found.sort();
     assert_eq!(found, ["/dest/a/b/c.txt", "/dest/a/d.txt", "/piv/y/z.txt"]);
 }
+
+/// A one-thread HTTP server on 127.0.0.1 standing in for a package mirror: answers every GET with
+/// `body` and records the request paths.
+fn mirror_server(body: &'static [u8]) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let mut reader = BufReader::new(conn.try_clone().unwrap());
+            let mut first = String::new();
+            if reader.read_line(&mut first).is_err() {
+                continue;
+            }
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).map_or(true, |n| n == 0) || h.trim().is_empty() {
+                    break;
+                }
+            }
+            if let Some(path) = first.split_whitespace().nth(1) {
+                log.lock().unwrap().push(path.to_string());
+            }
+            let _ = write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = conn.write_all(body);
+        }
+    });
+    (port, seen)
+}
+
+#[test]
+fn a_run_step_fetches_from_a_local_package_mirror_and_the_image_keeps_its_sources() {
+    let (env, base) = busybox_world();
+    let (port, seen) = mirror_server(b"index from the mirror\n");
+    let tag = unique("mirror-http");
+    let repos = "https://dl-cdn.alpinelinux.org/alpine/v3.19/main\nhttps://dl-cdn.alpinelinux.org/alpine/v3.19/community\n";
+    let dockerfile = format!(
+        "FROM {base}\nCOPY repositories /etc/apk/repositories\n\
+         RUN wget -q -O /index \"$(head -1 /etc/apk/repositories)/x86_64/APKINDEX.tar.gz\"\n"
+    );
+    let ctx = context(
+        &env,
+        &[("Dockerfile", &dockerfile), ("repositories", repos)],
+    );
+    let mirror = format!("alpine=http://127.0.0.1:{port}/alpine");
+    build(
+        &env,
+        &[
+            "--network",
+            "host",
+            "--package-mirror",
+            &mirror,
+            "-t",
+            &tag,
+            ctx.to_str().unwrap(),
+        ],
+    )
+    .assert_ok();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["/alpine/v3.19/main/x86_64/APKINDEX.tar.gz"]
+    );
+    let run = env.run(["run", "--rm", &tag, "cat", "/index"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "index from the mirror\n");
+    let run = env.run(["run", "--rm", &tag, "cat", "/etc/apk/repositories"]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        repos,
+        "the image's sources are byte for byte the original"
+    );
+}
