@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// A context dir in the world with `files` (path, content), owned by the world's user.
-fn context(env: &TestEnv, files: &[(&str, &str)]) -> PathBuf {
+pub(crate) fn context(env: &TestEnv, files: &[(&str, &str)]) -> PathBuf {
     let name = unique("ctx");
     let mut dir = None;
     for (p, c) in files {
@@ -24,13 +24,13 @@ fn context(env: &TestEnv, files: &[(&str, &str)]) -> PathBuf {
     dir.expect("a context has files")
 }
 
-fn inspect(env: &TestEnv, image: &str, format: &str) -> String {
+pub(crate) fn inspect(env: &TestEnv, image: &str, format: &str) -> String {
     let out = env.run(["image", "inspect", "--format", format, image]);
     out.assert_ok();
     out.stdout().trim().to_string()
 }
 
-fn build(env: &TestEnv, args: &[&str]) -> crate::support::Outcome {
+pub(crate) fn build(env: &TestEnv, args: &[&str]) -> crate::support::Outcome {
     let mut a = vec!["build", "--progress", "plain"];
     a.extend_from_slice(args);
     env.run(a)
@@ -540,7 +540,7 @@ fn an_interrupted_build_removes_its_step_container_and_moves_no_tag() {
         .spawn()
         .unwrap();
     assert!(
-        crate::support::eventually(60, || !env.run(["ps", "-q"]).stdout().is_empty()),
+        crate::support::eventually(60, || crate::build_more::step_containers(&env) == 1),
         "the step never started"
     );
     // SAFETY: signalling our own child by its pid.

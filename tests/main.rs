@@ -4,6 +4,7 @@
 mod support;
 
 mod build;
+mod build_more;
 mod cli;
 mod cli_parity;
 mod compose;

@@ -237,6 +237,8 @@ pub struct PruneReport {
 /// `builder prune`: every cached step and layer; with `all`, the `RUN --mount=type=cache` dirs too.
 pub fn prune(ctx: &crate::engine::Context, all: bool) -> Result<PruneReport> {
     let paths = &ctx.paths;
+    // A killed build's step containers and work dirs go first (they may hold layers as lowers).
+    super::sweep::sweep(ctx);
     if !paths.build_cache_dir().exists() {
         return Ok(PruneReport::default());
     }

@@ -59,6 +59,8 @@ pub fn build(
             .with_context(|| format!("invalid tag {t:?}: invalid reference format"))?;
         tags.push(r.tagged().context("a tag cannot be a digest reference")?);
     }
+    // What a killed build left (its step containers, its work dirs) is swept before this one starts.
+    super::sweep::sweep(ctx);
     // A tar context is extracted into a work dir that lives as long as the build.
     let tar_ctx;
     let tar_opts;
@@ -303,6 +305,15 @@ impl<'a> Builder<'a> {
                     && let Some(j) = self.stage_ref(f, i)
                 {
                     todo.push(j);
+                }
+                if let Kind::Run(r) = &ins.kind {
+                    for (from, _) in r
+                        .mounts
+                        .iter()
+                        .filter_map(|m| super::run_step::bind_from(m))
+                    {
+                        todo.extend(self.stage_ref(&from, i));
+                    }
                 }
             }
         }

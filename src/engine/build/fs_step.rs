@@ -28,6 +28,9 @@ pub struct Source {
     pub keep_owner: bool,
     /// `ADD` of a local tar archive: unpacked into the destination.
     pub extract: bool,
+    /// `COPY --parents`: the dir below the destination the source goes to (its parents in the
+    /// context, from the root or from a `/./` pivot); the destination is then a directory.
+    pub under: Option<PathBuf>,
 }
 
 /// `.dockerignore` applied to paths below the context root.
@@ -77,6 +80,8 @@ pub struct CopyPlan {
     pub chmod: Option<u32>,
     /// The context's `.dockerignore`.
     pub filter: Option<Filter>,
+    /// `COPY --exclude=`: patterns relative to each source (a file source is matched by its name).
+    pub exclude: Option<super::ignore::Ignore>,
 }
 
 /// Run `change` on the stage's filesystem mounted at the path it is given; returns the layer of what
@@ -237,7 +242,7 @@ pub fn stage_from(
                 bail!("{p:?}: not found");
             }
             fs::create_dir_all(t.parent().context("staged path has a parent")?)?;
-            copy_tree(&src, t, None, None, None, None)?;
+            copy_tree(&src, t, None, None, &[], None)?;
         }
         Ok(())
     })?;
@@ -246,10 +251,17 @@ pub fn stage_from(
 
 /// Inside the mounted root: place every source.
 fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
-    let dest_rel = plan.dest.trim_start_matches('/');
-    let dest = resolve_in(root, Path::new(dest_rel))?;
-    let dest_is_dir = plan.dest_is_dir || dest.is_dir() || dest_rel.is_empty();
+    let base_rel = plan.dest.trim_start_matches('/');
     for s in &plan.sources {
+        let dest_rel = match &s.under {
+            Some(u) => Path::new(base_rel).join(u),
+            None => PathBuf::from(base_rel),
+        };
+        let dest = resolve_in(root, &dest_rel)?;
+        let dest_is_dir = plan.dest_is_dir
+            || s.under.is_some()
+            || dest.is_dir()
+            || dest_rel.as_os_str().is_empty();
         let md = fs::symlink_metadata(&s.path)
             .with_context(|| format!("reading {}", s.path.display()))?;
         let owner = if s.keep_owner && plan.chown.is_none() {
@@ -257,19 +269,35 @@ fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
         } else {
             Some(plan.chown.unwrap_or((0, 0)))
         };
+        let exclude = plan.exclude.as_ref().map(|ignore| Filter {
+            root: if md.is_dir() {
+                s.path.clone()
+            } else {
+                s.path.parent().unwrap_or(Path::new("/")).to_path_buf()
+            },
+            ignore: ignore.clone(),
+        });
+        if exclude
+            .as_ref()
+            .is_some_and(|f| !md.is_dir() && f.skip(&s.path, false))
+        {
+            continue;
+        }
         if s.extract {
             ensure_dir(root, &dest)?;
             extract(&s.path, &dest, owner)?;
         } else if md.is_dir() {
             ensure_dir(root, &dest)?;
+            let mut filters: Vec<&Filter> = Vec::new();
+            filters.extend(plan.filter.as_ref().filter(|_| !s.keep_owner));
+            filters.extend(exclude.as_ref());
             for e in sorted_entries(&s.path)? {
-                let f = plan.filter.as_ref().filter(|_| !s.keep_owner);
                 copy_tree(
                     &s.path.join(&e),
                     &dest.join(&e),
                     owner,
                     plan.chmod,
-                    f,
+                    &filters,
                     Some(root),
                 )?;
             }
@@ -281,7 +309,7 @@ fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
                 create_parents(root, dest.parent().unwrap_or(root))?;
                 dest.clone()
             };
-            copy_tree(&s.path, &target, owner, plan.chmod, None, Some(root))?;
+            copy_tree(&s.path, &target, owner, plan.chmod, &[], Some(root))?;
         }
     }
     Ok(())
@@ -327,11 +355,11 @@ fn copy_tree(
     dst: &Path,
     owner: Option<(u32, u32)>,
     chmod: Option<u32>,
-    filter: Option<&Filter>,
+    filters: &[&Filter],
     root: Option<&Path>,
 ) -> Result<()> {
     let md = fs::symlink_metadata(src).with_context(|| format!("reading {}", src.display()))?;
-    if filter.is_some_and(|f| f.skip(src, md.is_dir())) {
+    if filters.iter().any(|f| f.skip(src, md.is_dir())) {
         return Ok(());
     }
     // A directory copied onto an image's symlink goes where the link points, inside the root.
@@ -357,7 +385,7 @@ fn copy_tree(
             fs::create_dir(dst).with_context(|| format!("creating {}", dst.display()))?;
         }
         for e in sorted_entries(src)? {
-            copy_tree(&src.join(&e), &dst.join(&e), owner, chmod, filter, root)?;
+            copy_tree(&src.join(&e), &dst.join(&e), owner, chmod, filters, root)?;
         }
     } else if ft.is_symlink() {
         let target = fs::read_link(src)?;

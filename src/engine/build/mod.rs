@@ -21,6 +21,7 @@ pub mod mirror;
 mod run_step;
 mod steps;
 pub mod subst;
+mod sweep;
 mod words;
 
 pub use cache::{PruneReport, prune};

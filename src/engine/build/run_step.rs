@@ -47,6 +47,29 @@ pub struct RunStep<'a> {
     pub cancel: Option<&'static std::sync::atomic::AtomicBool>,
     /// SOURCE_DATE_EPOCH: the layer's mtimes are clamped to it.
     pub epoch: Option<i64>,
+    /// `--mount=type=bind,from=stage|image`: per index into `mounts`, the source staged on the host.
+    pub staged: BTreeMap<usize, PathBuf>,
+}
+
+/// The `(from, source)` of a `--mount=type=bind,from=...` value (source `/` when not given).
+pub fn bind_from(spec: &str) -> Option<(String, String)> {
+    let mut kv = BTreeMap::new();
+    for part in spec.split(',') {
+        let (k, v) = part.split_once('=').unwrap_or((part, "true"));
+        kv.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+    }
+    if kv.get("type").is_some_and(|t| t != "bind") {
+        return None;
+    }
+    let from = kv.get("from")?.clone();
+    let src = kv.get("source").or_else(|| kv.get("src"));
+    Some((
+        from,
+        format!(
+            "/{}",
+            src.map_or("", String::as_str).trim_start_matches('/')
+        ),
+    ))
 }
 
 /// Removes the step's container on every path out.
@@ -100,6 +123,10 @@ pub fn run(
         },
         net,
         mounts,
+        labels: BTreeMap::from([(
+            ctr::BUILD_OWNER_LABEL.to_string(),
+            super::sweep::owner_value(),
+        )]),
         ..Default::default()
     };
     let mut guard = Container { ctx, id: None };
@@ -339,7 +366,7 @@ fn read_layered(lowers: &[PathBuf], path: &str) -> Option<String> {
 /// `RUN --mount=...` (BuildKit's syntax: `type=cache|bind|secret|tmpfs`, comma-separated options).
 fn parse_mounts(ctx: &Context, step: &RunStep) -> Result<Vec<MountRequest>> {
     let mut out = Vec::new();
-    for spec in step.mounts {
+    for (i, spec) in step.mounts.iter().enumerate() {
         let mut kv = BTreeMap::new();
         for part in spec.split(',') {
             let (k, v) = part.split_once('=').unwrap_or((part, "true"));
@@ -363,10 +390,20 @@ fn parse_mounts(ctx: &Context, step: &RunStep) -> Result<Vec<MountRequest>> {
                 out.push(bind(dir, &target, readonly));
             }
             "bind" => {
-                if kv.contains_key("from") {
-                    bail!("RUN --mount=type=bind,from=... is not supported by berth build");
-                }
                 let target = target.context("mount type=bind needs a target")?;
+                if kv.contains_key("from") {
+                    // A copy of the stage's (or image's) path, read-only as BuildKit's default.
+                    let src = step
+                        .staged
+                        .get(&i)
+                        .context("bind mount source not staged")?;
+                    out.push(bind(
+                        src.clone(),
+                        &target,
+                        kv.get("rw").is_none_or(|v| v != "true"),
+                    ));
+                    continue;
+                }
                 let ctx_dir = step
                     .context_dir
                     .context("RUN --mount=type=bind needs a build context")?;

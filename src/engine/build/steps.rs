@@ -54,11 +54,27 @@ pub fn fs_step(
                 }
             }
             let network = r.network.clone().unwrap_or_else(|| b.opts.network.clone());
+            // `--mount=type=bind,from=`: the source stage's key names its content.
+            let mut from_states = Vec::new();
+            for (i, m) in r.mounts.iter().enumerate() {
+                if let Some((from, src)) = run_step::bind_from(m) {
+                    from_states.push((i, b.stage_state(&from, b.current)?, src));
+                }
+            }
+            let from_keys: Vec<(&str, &str)> = from_states
+                .iter()
+                .map(|(_, st, src)| (st.key.as_str(), src.as_str()))
+                .collect();
             let key = chain(
                 &state.key,
                 &format!(
-                    "RUN {argv:?} env={args_env:?} mounts={:?} network={network}",
-                    r.mounts
+                    "RUN {argv:?} env={args_env:?} mounts={:?} network={network}{}",
+                    r.mounts,
+                    if from_keys.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" from={from_keys:?}")
+                    }
                 ),
             );
             let declared: Vec<String> = scope
@@ -76,6 +92,16 @@ pub fn fs_step(
             if hit(b, state, &key)? {
                 return Ok(true);
             }
+            // Staged on a miss only; the copies live until the step is done.
+            let scratch = cache::work_dir(&b.ctx.paths)?;
+            let mut staged = std::collections::BTreeMap::new();
+            for (i, st, src) in &from_states {
+                let dir = scratch.path().join(i.to_string());
+                std::fs::create_dir(&dir)?;
+                let p = fs_step::stage_from(b.ctx, st, std::slice::from_ref(src), &dir)
+                    .with_context(|| format!("mount source {src:?}"))?;
+                staged.insert(*i, p.into_iter().next().context("a staged source")?);
+            }
             let step = run_step::RunStep {
                 argv,
                 args_env,
@@ -89,8 +115,11 @@ pub fn fs_step(
                 mirrors: &b.opts.package_mirrors,
                 cancel: b.opts.cancel,
                 epoch: b.opts.source_date_epoch,
+                staged,
             };
-            let layer = run_step::run(b.ctx, state, &step, b.progress, tail)?;
+            let layer = run_step::run(b.ctx, state, &step, b.progress, tail);
+            drop(scratch);
+            let layer = layer?;
             finish(b, state, &key, layer, &created_by)?;
             Ok(false)
         }
@@ -154,9 +183,14 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     if c.sources.iter().any(|s| s.contains("://")) || c.checksum.is_some() {
         bail!("{word} from a URL is not supported by berth build: download it in a RUN step");
     }
-    if c.parents || !c.exclude.is_empty() {
-        bail!("{word} --parents and --exclude are not supported by berth build");
+    if c.parents && (c.from.is_some() || !c.heredocs.is_empty()) {
+        bail!("{word} --parents is supported for sources from the build context only");
     }
+    let exclude = if c.exclude.is_empty() {
+        None
+    } else {
+        Some(super::ignore::Ignore::from_patterns(&c.exclude).context("parsing --exclude")?)
+    };
     let dest_word = &c.dest;
     let dest = join(&state.workdir(), dest_word);
     let wildcard = c.sources.iter().any(|s| s.contains(['*', '?', '[']));
@@ -192,6 +226,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
                 path: p,
                 keep_owner: false,
                 extract: false,
+                under: None,
             });
         } else {
             plain.push(s.clone());
@@ -211,13 +246,19 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         let found = context_sources(b.context_dir(), &plain, b.filter.as_ref())?;
         let hash = fs_step::content_hash(&found, b.filter.as_ref())?;
         key_extra.push_str(&format!("context {hash}\n"));
-        for p in found {
+        let unders = if c.parents {
+            parents_of(b.context_dir(), &plain, &found)?
+        } else {
+            vec![None; found.len()]
+        };
+        for (p, under) in found.into_iter().zip(unders) {
             let extract =
                 c.is_add && c.unpack != Some(false) && p.is_file() && fs_step::is_archive(&p);
             sources.push(Source {
                 path: p,
                 keep_owner: false,
                 extract,
+                under,
             });
         }
     }
@@ -251,6 +292,12 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     if let Some(m) = &c.chmod {
         flags.push_str(&format!("--chmod={m} "));
     }
+    if c.parents {
+        flags.push_str("--parents ");
+    }
+    for e in &c.exclude {
+        flags.push_str(&format!("--exclude={e} "));
+    }
     let created_by = format!(
         "{word} {flags}{} {dest_word} # buildkit",
         c.sources.join(" ")
@@ -268,6 +315,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
                 path: p,
                 keep_owner: true,
                 extract: false,
+                under: None,
             });
         }
     }
@@ -278,11 +326,44 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         chown,
         chmod,
         filter: b.filter.clone(),
+        exclude,
     };
     let layer = fs_step::copy(b.ctx, state, &plan, b.opts.source_date_epoch)?;
     drop(scratch);
     finish(b, state, &key, layer, &created_by)?;
     Ok(false)
+}
+
+/// `COPY --parents`: for each found source, its path below the context root (or below the `/./` pivot
+/// of the pattern that found it) without its own name for a file, whole for a directory.
+fn parents_of(
+    ctx_dir: Option<&Path>,
+    patterns: &[String],
+    found: &[std::path::PathBuf],
+) -> Result<Vec<Option<std::path::PathBuf>>> {
+    let dir = ctx_dir.context("COPY --parents needs a build context")?;
+    let pivots: Vec<std::path::PathBuf> = patterns
+        .iter()
+        .filter_map(|p| p.trim_start_matches('/').split_once("/./"))
+        .map(|(a, _)| dir.join(a))
+        .collect();
+    found
+        .iter()
+        .map(|p| {
+            let base = pivots
+                .iter()
+                .filter(|v| p.starts_with(v))
+                .max_by_key(|v| v.as_os_str().len())
+                .map_or(dir, |v| v.as_path());
+            let rel = p.strip_prefix(base).unwrap_or(Path::new(""));
+            let under = if p.is_dir() {
+                rel.to_path_buf()
+            } else {
+                rel.parent().unwrap_or(Path::new("")).to_path_buf()
+            };
+            Ok(Some(under))
+        })
+        .collect()
 }
 
 /// `path` relative to `base` unless absolute.

@@ -92,9 +92,27 @@ pub struct Summary {
 }
 
 /// Every container with its current state, newest first (no locks: `ps` never blocks on a busy container).
+/// The containers of `berth build`'s RUN steps are left out, as docker's `ps -a` never shows BuildKit's.
 pub fn list(ctx: &Context) -> Result<Vec<crate::state::list::Listed>> {
     let paths = &ctx.paths;
-    Containers::new(paths).list()
+    let mut all = Containers::new(paths).list()?;
+    all.retain(|l| !l.record.config.labels.contains_key(BUILD_OWNER_LABEL));
+    Ok(all)
+}
+
+/// The label on a build step's container: `<pid>:<start time>` of the build process that owns it
+/// (engine::build sweeps the containers whose owner is gone, e.g. after a `kill -9` of the build).
+pub const BUILD_OWNER_LABEL: &str = "berth.build.owner";
+
+/// Whether the build process a [`BUILD_OWNER_LABEL`] value names is still running.
+pub fn build_owner_alive(value: &str) -> bool {
+    let Some((pid, start)) = value.split_once(':') else {
+        return false;
+    };
+    match (pid.parse(), start.parse()) {
+        (Ok(pid), Ok(start)) => crate::state::same_process_alive(pid, start),
+        _ => false,
+    }
 }
 
 /// The container's record and refreshed state.

@@ -99,6 +99,15 @@ pub fn prune(
         if super::pod_member::is_live_infra(paths, &rec) {
             continue;
         }
+        // A running build's step container is the build's to remove (its upper dir is being committed).
+        if rec
+            .config
+            .labels
+            .get(super::BUILD_OWNER_LABEL)
+            .is_some_and(|v| super::build_owner_alive(v))
+        {
+            continue;
+        }
         let mut labels = rec.image_config.labels.clone();
         labels.extend(rec.config.labels.clone());
         if !filter.allows(&rec.created, &labels) {
