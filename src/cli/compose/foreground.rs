@@ -226,8 +226,10 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
                 let code = ctr::get(ctx, &m.id).map(|s| s.state.exit_code).unwrap_or(0);
                 let _g = lock.lock();
                 eprintln!("{} exited with code {code}", short(p, m));
-                first_exited.get_or_insert(i);
-                if abort {
+                // A dependency that others wait on with `service_completed_successfully` is meant to
+                // exit: its success aborts nothing (docker compose v2 ignores it too).
+                if abort && !(code == 0 && awaited_to_complete(p, &m.service)) {
+                    first_exited.get_or_insert(i);
                     break;
                 }
             }
@@ -241,6 +243,14 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
     if abort {
         eprintln!("Aborting on container exit...");
         compose::ops::stop(ctx, p, &[], a.timeout, &ev)?;
+        // The stop ends every follower: let them print what their containers wrote last.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while std::time::Instant::now() < deadline
+            && !matches!(
+                rx.recv_timeout(Duration::from_millis(100)),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected)
+            )
+        {}
     }
     let code = match &a.exit_code_from {
         Some(s) => ms
@@ -256,6 +266,17 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
         None => 0,
     };
     Ok(code)
+}
+
+/// Whether another service waits for `service` with `condition: service_completed_successfully`.
+fn awaited_to_complete(p: &Project, service: &str) -> bool {
+    p.model
+        .get("services")
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, svc)| svc.get("depends_on")?.get(service)?.get("condition"))
+        .any(|c| c == "service_completed_successfully")
 }
 
 /// `--wait`: every container running (docker compose fails when one exits instead).
