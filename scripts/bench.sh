@@ -18,7 +18,7 @@
 #   usage: bash scripts/bench.sh             (as root on Debian 12; installs podman, crun, jq for the comparison)
 # Environment (defaults): BENCH_RUNS=5  BENCH_LAYERS=5  BENCH_LAYER_MB=40  BENCH_PS_COUNTS="100 1000"
 #   BENCH_SMALL_FILES=4600  BENCH_SMALL_KB=45  BENCH_SMALL_LAYERS=6 (the many-small-files image)
-#   BERTH_BIN (default: cargo build --release)  BENCH_DIR (default: a temp dir, removed at the end)
+#   BERTH_BIN (default: cargo build-static)  BENCH_DIR (default: a temp dir, removed at the end)
 #   BENCH_NO_PODMAN=1 skips podman.  A quick trial: BENCH_RUNS=2 BENCH_LAYER_MB=2 BENCH_PS_COUNTS=10
 #   BENCH_SMALL_FILES=120 BENCH_SMALL_KB=4
 set -euo pipefail
@@ -47,8 +47,8 @@ extra=(jq)
 berth_install_packages "${extra[@]}"
 if [ -z "${BERTH_BIN:-}" ]; then
     berth_find_cargo
-    cargo build --release
-    BERTH_BIN=$PWD/target/release/berth
+    cargo build-static
+    BERTH_BIN=$PWD/target/x86_64-unknown-linux-gnu/release/berth
 fi
 
 if [ -n "${BENCH_DIR:-}" ]; then

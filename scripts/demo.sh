@@ -16,8 +16,8 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 if [ -z "${BERTH_BIN:-}" ]; then
     berth_find_cargo
-    cargo build --release
-    BERTH_BIN=$PWD/target/release/berth
+    cargo build-static
+    BERTH_BIN=$PWD/target/x86_64-unknown-linux-gnu/release/berth
 fi
 
 work=$(mktemp -d /tmp/berth-demo.XXXXXX)

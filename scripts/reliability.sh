@@ -10,7 +10,7 @@
 #   5. a full disk during a pull (the root on a small loop-mounted ext4): a clear error, nothing half-written.
 #
 #   usage: bash scripts/reliability.sh     (as root on Debian 12)
-# Environment (defaults): REL_WORKERS=4 REL_SECONDS=60 REL_KILLS=10 BERTH_BIN (default: cargo build --release)
+# Environment (defaults): REL_WORKERS=4 REL_SECONDS=60 REL_KILLS=10 BERTH_BIN (default: cargo build-static)
 #   REL_DIR (default: a temp dir, removed at the end)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,8 +29,8 @@ fi
 berth_install_packages e2fsprogs
 if [ -z "${BERTH_BIN:-}" ]; then
     berth_find_cargo
-    cargo build --release
-    BERTH_BIN=$PWD/target/release/berth
+    cargo build-static
+    BERTH_BIN=$PWD/target/x86_64-unknown-linux-gnu/release/berth
 fi
 if [ -n "${REL_DIR:-}" ]; then
     W=$REL_DIR

@@ -1,8 +1,10 @@
 //! Integration tests: a container must never reach berth's own on-disk binary (docs/security.md F1,
 //! CVE-2019-5736). The hostile images here name the runtime's binary as their payload (`/proc/self/exe`,
-//! a symlink to it, a `#!/proc/self/exe` script) and carry a fake ELF interpreter at berth's PT_INTERP
-//! path: berth is dynamically linked, so if the kernel ever ran berth's binary in the container, it would
-//! load that interpreter from the container's rootfs, and the fake reports what it reached. Root only.
+//! a symlink to it, a `#!/proc/self/exe` script) and, when berth is dynamically linked, carry a fake ELF
+//! interpreter at berth's PT_INTERP path: if the kernel ever ran berth's binary in the container, it would
+//! load that interpreter from the container's rootfs, and the fake reports what it reached. A statically
+//! linked berth (the release build) has no interpreter: the payloads are given `--version`, which berth
+//! would answer on stdout. Every berth process a container can see is checked by inode. Root only.
 
 use crate::support::fixtures::{self, Compression, LayerBuilder, Layout};
 use crate::support::{TestEnv, berth_bin, busybox_world, must_run, registry, temp_dir, unique};
@@ -42,8 +44,9 @@ __attribute__((force_align_arg_pointer)) void _start(void) {
 }
 "#;
 
-/// The PT_INTERP path of an ELF file (64-bit little endian, as the berth binary under test is).
-fn elf_interpreter(path: &Path) -> String {
+/// The PT_INTERP path of an ELF file (64-bit little endian, as the berth binary under test is); None for a
+/// static executable.
+fn elf_interpreter(path: &Path) -> Option<String> {
     use std::io::Read;
     let mut head = vec![0u8; 64 * 1024];
     let n = std::fs::File::open(path).unwrap().read(&mut head).unwrap();
@@ -58,13 +61,10 @@ fn elf_interpreter(path: &Path) -> String {
             let (off, size) = (u64_at(e + 8), u64_at(e + 32));
             let name = &head[off..off + size];
             let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
-            return String::from_utf8(name[..end].to_vec()).unwrap();
+            return Some(String::from_utf8(name[..end].to_vec()).unwrap());
         }
     }
-    panic!(
-        "{} has no PT_INTERP: the test needs a dynamic berth",
-        path.display()
-    );
+    None
 }
 
 /// Compile [`FAKE_INTERPRETER`] as a static program.
@@ -87,20 +87,22 @@ fn fake_interpreter() -> Vec<u8> {
     std::fs::read(&bin).unwrap()
 }
 
-/// Push busybox plus a layer with the fake interpreter at berth's PT_INTERP path, the script `/evil.sh`
-/// (`#!/proc/self/exe`) and the symlink `/bin/berth-link` (to /proc/self/exe); returns the image reference.
+/// Push busybox plus a layer with the fake interpreter at berth's PT_INTERP path (a dynamic berth), the
+/// script `/evil.sh` (`#!/proc/self/exe`) and the symlink `/bin/berth-link` (to /proc/self/exe); returns
+/// the image reference.
 fn hostile_image() -> String {
-    let interp = elf_interpreter(&berth_bin());
     let base = fixtures::busybox_layer_tar();
     let mut l = LayerBuilder::new();
-    let rel = interp.trim_start_matches('/');
-    let mut dir = std::path::PathBuf::new();
-    for c in Path::new(rel).parent().unwrap().components() {
-        dir.push(c);
-        l.dir(dir.to_str().unwrap(), 0o755);
+    if let Some(interp) = elf_interpreter(&berth_bin()) {
+        let rel = interp.trim_start_matches('/');
+        let mut dir = std::path::PathBuf::new();
+        for c in Path::new(rel).parent().unwrap().components() {
+            dir.push(c);
+            l.dir(dir.to_str().unwrap(), 0o755);
+        }
+        l.file(rel, 0o755, &fake_interpreter());
     }
-    l.file(rel, 0o755, &fake_interpreter())
-        .file("evil.sh", 0o755, b"#!/proc/self/exe\n")
+    l.file("evil.sh", 0o755, b"#!/proc/self/exe\n")
         .symlink("bin/berth-link", "/proc/self/exe");
     let evil = l.finish();
     let layout_dir = temp_dir("self-exe-image");
@@ -108,7 +110,8 @@ fn hostile_image() -> String {
     let config = fixtures::image_config(
         "amd64",
         None,
-        serde_json::json!({"Env": [fixtures::PATH_ENV], "Entrypoint": ["/proc/self/exe"]}),
+        serde_json::json!({"Env": [fixtures::PATH_ENV], "Entrypoint": ["/proc/self/exe"],
+            "Cmd": ["--version"]}),
         &[&base, &evil],
     );
     let m = layout.image(
@@ -122,7 +125,7 @@ fn hostile_image() -> String {
 }
 
 /// Every way an image can name berth's own binary as its payload is refused with docker's
-/// "permission denied" (126), and the fake interpreter never runs.
+/// "permission denied" (126): neither the fake interpreter nor berth (`--version`) ever runs.
 #[test]
 fn a_payload_that_is_the_runtime_binary_is_refused_and_never_runs() {
     let image = hostile_image();
@@ -130,13 +133,27 @@ fn a_payload_that_is_the_runtime_binary_is_refused_and_never_runs() {
     env.run(["pull", "-q", &image]).assert_ok();
     let cases: [&[&str]; 3] = [
         &["run", "--rm", &image],
-        &["run", "--rm", "--entrypoint", "/evil.sh", &image],
-        &["run", "--rm", "--entrypoint", "berth-link", &image],
+        &[
+            "run",
+            "--rm",
+            "--entrypoint",
+            "/evil.sh",
+            &image,
+            "--version",
+        ],
+        &[
+            "run",
+            "--rm",
+            "--entrypoint",
+            "berth-link",
+            &image,
+            "--version",
+        ],
     ];
     for args in cases {
         let out = env.run(args.iter().copied());
         assert!(
-            !out.stdout().contains("FAKE-INTERP") && !out.stderr().contains("FAKE-INTERP"),
+            out.stdout().is_empty() && !out.stderr().contains("FAKE-INTERP"),
             "berth's binary ran in the container ({args:?}):\n{}{}",
             out.stdout(),
             out.stderr()
@@ -291,4 +308,61 @@ fn a_monitor_in_the_containers_sight_runs_from_a_sealed_copy() {
         exe.display()
     );
     inside.assert_ok().assert_stdout_has("/memfd:berth");
+}
+
+/// No process a container can see is berth's on-disk binary, opens for writing or maps that file: in a
+/// pod sharing its PID namespace, a member started with `--init` sees the pod's pause, its own reaper and
+/// its command. A static berth's reaper runs from the sealed copy as the pause does; a dynamic one's is
+/// the host's loader (bound read-only) mapping berth from the sealed copy.
+#[test]
+fn no_berth_process_a_container_sees_is_the_on_disk_binary() {
+    let (env, image) = busybox_world();
+    let pod = unique("sealall");
+    env.run(["pod", "create", "--name", &pod, "--share", "+pid"])
+        .assert_ok();
+    let host = std::fs::metadata(berth_bin()).unwrap().ino();
+    // Per process: exe's inode, whether exe opens for writing, how many mappings are of the host binary's
+    // inode, where exe points, the process name.
+    let probe = format!(
+        "for p in /proc/[0-9]*; do \
+           i=$(stat -L -c %i $p/exe 2>/dev/null) || continue; \
+           w=refused; if ( : >> $p/exe ) 2>/dev/null; then w=WRITABLE; fi; \
+           m=$(awk '$5 == {host}' $p/maps | wc -l); \
+           echo \"$i $w $m $(readlink $p/exe) $(cat $p/comm 2>/dev/null)\"; \
+         done"
+    );
+    let out = env.run([
+        "run", "--rm", "--init", "--pod", &pod, &image, "sh", "-c", &probe,
+    ]);
+    env.run(["pod", "rm", "-f", &pod]).assert_ok();
+    out.assert_ok();
+    let lines = out.lines();
+    let names: Vec<&str> = lines
+        .iter()
+        .map(|l| l.rsplit(' ').next().unwrap())
+        .collect();
+    assert!(names.contains(&"berth-pause"), "{}", out.stdout());
+    assert!(names.contains(&"berth-init"), "{}", out.stdout());
+    for l in &lines {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        assert_ne!(
+            f[0],
+            host.to_string(),
+            "on-disk berth in sight: {}",
+            out.stdout()
+        );
+        assert_eq!(f[1], "refused", "{}", out.stdout());
+        assert_eq!(
+            f[2],
+            "0",
+            "the on-disk binary is mapped: {}{}",
+            out.stdout(),
+            out.stderr()
+        );
+        if f[4].starts_with("berth") {
+            let sealed = f[3].starts_with("/memfd:berth");
+            let loader = elf_interpreter(&berth_bin()).is_some() && f[3].contains("/lib/ld-");
+            assert!(sealed || loader, "{}", out.stdout());
+        }
+    }
 }

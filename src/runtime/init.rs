@@ -611,11 +611,12 @@ fn set_caps<S: Syscall>(sys: &S, c: Option<&oci_spec::runtime::LinuxCapabilities
 /// Finds args[0] like execvp, through the spec's PATH (not berth's): not found → 127, found but not executable
 /// → 126, as docker. A payload that would run berth's own binary (`/proc/self/exe`, a symlink to it, a
 /// script or ELF whose interpreter it is) is not executable: 126 (docs/security.md F1, CVE-2019-5736).
-/// The pod's pause process alone is berth, and [`execve`] runs it from a sealed copy.
+/// The pod's pause process and a static build's `--init` reaper alone are berth, and [`execve`] runs them
+/// from a sealed copy.
 fn resolve_payload(arg0: &str, args: &[String], env: &[String]) -> Result<PathBuf, Fail> {
     let path = find_payload(arg0, env)?;
-    // The pause is berth itself, never reached through an interpreter.
-    let pause = super::seal::is_pod_pause(args) && super::seal::is_own_binary_path(&path);
+    // The pause (or reaper) is berth itself, never reached through an interpreter.
+    let pause = super::seal::runs_from_sealed_copy(args) && super::seal::is_own_binary_path(&path);
     if !pause && super::seal::runs_own_binary(&path) {
         return Err(Fail::NotExecutable(format!(
             "{arg0} (runs the container runtime's own binary)"

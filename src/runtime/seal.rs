@@ -42,6 +42,7 @@ pub fn ensure_sealed() -> Result<()> {
 /// the first execution already consumed (the monitor's `--wait-go`: its pipe was read and closed).
 pub fn ensure_sealed_without(dropped: &[&str]) -> Result<()> {
     if is_sealed() {
+        sealed_from();
         return Ok(());
     }
     let src = File::open("/proc/self/exe").context("opening /proc/self/exe")?;
@@ -50,7 +51,10 @@ pub fn ensure_sealed_without(dropped: &[&str]) -> Result<()> {
         .filter(|a| !dropped.iter().any(|d| a.as_os_str() == *d))
         .map(cstring)
         .collect::<Result<_>>()?;
+    let from = src.metadata().ok().and_then(file_id);
     let env: Vec<CString> = std::env::vars_os()
+        .filter(|(k, _)| k != SEALED_FROM)
+        .chain(from.map(|(dev, ino)| (SEALED_FROM.into(), format!("{dev}:{ino}").into())))
         .map(|(k, v)| {
             let mut kv = k;
             kv.push("=");
@@ -129,22 +133,35 @@ fn cstring(s: OsString) -> Result<CString> {
     CString::new(s.into_vec()).context("argument or environment entry contains a NUL byte")
 }
 
-/// The one payload that may be berth's own binary: the pod infra's pause process (`<berth> internal
+/// A payload that may be berth's own binary (with the static reaper, [`is_static_reaper`]): the pod infra's pause process (`<berth> internal
 /// pause`, engine::pod), which holds the pod's namespaces and is PID 1 of a pod sharing its PID namespace.
 /// It runs from a sealed copy ([`exec_sealed_copy`]), never from the on-disk file.
 pub(crate) fn is_pod_pause(args: &[String]) -> bool {
     args.len() == 3 && args[1] == "internal" && args[2] == "pause"
 }
 
-/// docker's `--init` as engine::pod::add_init writes it: `<loader> --library-path <dir> <berth> internal
-/// init -- CMD...`, berth run by the host's dynamic loader (bound into the container with berth's
-/// libraries). The loader maps berth from a sealed copy instead ([`seal_reaper_args`]).
+/// docker's `--init` as engine::container::pod_member::add_init writes it for a dynamically linked berth:
+/// `<loader> --library-path <dir> <berth> internal init -- CMD...`, berth run by the host's dynamic loader
+/// (bound into the container with berth's libraries). The loader maps berth from a sealed copy instead
+/// ([`seal_reaper_args`]).
 pub(crate) fn is_init_reaper(args: &[String]) -> bool {
     args.len() >= 7
         && args[1] == "--library-path"
         && args[4] == "internal"
         && args[5] == "init"
         && args[6] == "--"
+}
+
+/// docker's `--init` as add_init writes it for a statically linked berth: `<berth> internal init --
+/// CMD...`. Like the pod's pause, it needs no loader and runs from the sealed copy ([`exec_sealed_copy`]).
+pub(crate) fn is_static_reaper(args: &[String]) -> bool {
+    args.len() >= 4 && args[1] == "internal" && args[2] == "init" && args[3] == "--"
+}
+
+/// The payloads that are berth itself and run from the sealed copy when their path is berth's binary:
+/// the pod's pause and the static build's `--init` reaper (docs/security.md F1).
+pub(crate) fn runs_from_sealed_copy(args: &[String]) -> bool {
+    is_pod_pause(args) || is_static_reaper(args)
 }
 
 /// The sealed copy of berth a container's berth process runs from (the pod's pause, the `--init`
@@ -157,7 +174,10 @@ static SEALED_SELF: AtomicI32 = AtomicI32::new(-1);
 /// to the monitor's memory cgroup, not to the container's, whose `--memory` would otherwise have to hold
 /// the whole binary. Kept for relaunches.
 pub fn prepare_sealed_self(args: &[String]) -> Result<()> {
-    if !(is_pod_pause(args) || is_init_reaper(args)) || SEALED_SELF.load(Ordering::Relaxed) >= 0 {
+    sealed_from();
+    if !(runs_from_sealed_copy(args) || is_init_reaper(args))
+        || SEALED_SELF.load(Ordering::Relaxed) >= 0
+    {
         return Ok(());
     }
     let src = File::open("/proc/self/exe").context("opening /proc/self/exe")?;
@@ -230,18 +250,42 @@ pub(crate) fn exec_sealed_copy(
 /// The identity (st_dev, st_ino) of a file.
 type FileId = (u64, u64);
 
-/// The identity of the running binary, through a verified procfs (a /proc the image provides is no
-/// witness). None when no procfs is mounted at /proc: then the container cannot name the running binary
-/// through a magic link either.
-fn own_binary() -> Option<FileId> {
+/// Set by [`ensure_sealed_without`] for the sealed process: `<st_dev>:<st_ino>` of the on-disk binary it
+/// was copied from. A sealed monitor forks the container's init, whose /proc/self/exe is then the memfd:
+/// the on-disk binary bound into the container (`--init`) must still be known as berth's own.
+const SEALED_FROM: &str = "_BERTH_SEALED_FROM";
+
+/// [`SEALED_FROM`], read once: the container's init scrubs its environment before it resolves the payload
+/// (runtime::stage), so the monitor reads it first ([`ensure_sealed_without`], [`prepare_sealed_self`]).
+fn sealed_from() -> Option<FileId> {
+    static FROM: std::sync::OnceLock<Option<FileId>> = std::sync::OnceLock::new();
+    *FROM.get_or_init(|| {
+        let v = std::env::var(SEALED_FROM).ok()?;
+        let (dev, ino) = v.split_once(':')?;
+        Some((dev.parse().ok()?, ino.parse().ok()?))
+    })
+}
+
+/// The identities of the running binary and, when it is a sealed copy, of the on-disk binary it was copied
+/// from, through a verified procfs (a /proc the image provides is no witness). Empty when no procfs is
+/// mounted at /proc: then the container cannot name the running binary through a magic link either.
+fn own_binary() -> Vec<FileId> {
     let mut st: libc::statfs = unsafe { std::mem::zeroed() };
     // SAFETY: statfs with a static C string and a buffer we own.
     if unsafe { libc::statfs(c"/proc".as_ptr(), &mut st) } != 0
         || st.f_type != libc::PROC_SUPER_MAGIC
     {
-        return None;
+        return Vec::new();
     }
-    file_id(std::fs::metadata("/proc/self/exe").ok()?)
+    let mut own: Vec<FileId> = std::fs::metadata("/proc/self/exe")
+        .ok()
+        .and_then(file_id)
+        .into_iter()
+        .collect();
+    if let Some(from) = sealed_from().filter(|_| !own.is_empty() && is_sealed()) {
+        own.push(from);
+    }
+    own
 }
 
 fn file_id(md: std::fs::Metadata) -> Option<FileId> {
@@ -254,35 +298,33 @@ fn file_id(md: std::fs::Metadata) -> Option<FileId> {
 /// the ELF interpreter (PT_INTERP), following chains as deep as the kernel does. A container must never
 /// get a process whose /proc/<pid>/exe or mappings are the host's on-disk runtime.
 pub(crate) fn runs_own_binary(path: &std::path::Path) -> bool {
-    match own_binary() {
-        Some(own) => reaches(path, own, 0),
-        None => false,
-    }
+    let own = own_binary();
+    !own.is_empty() && reaches(path, &own, 0)
 }
 
 /// True when `path` is the runtime's own binary itself (no interpreter followed).
 pub(crate) fn is_own_binary_path(path: &std::path::Path) -> bool {
-    let own = own_binary();
-    own.is_some() && std::fs::metadata(path).ok().and_then(file_id) == own
+    let own = std::fs::metadata(path).ok().and_then(file_id);
+    own.is_some_and(|id| own_binary().contains(&id))
 }
 
 /// True when the open file `f` is the runtime's own binary (the check repeated on the fd that is executed).
 pub(crate) fn is_own_binary(f: &File) -> bool {
-    let own = own_binary();
-    own.is_some() && f.metadata().ok().and_then(file_id) == own
+    let own = f.metadata().ok().and_then(file_id);
+    own.is_some_and(|id| own_binary().contains(&id))
 }
 
 /// binfmt_script's and binfmt_elf's recursion: the kernel follows at most 5 interpreters.
 const MAX_INTERPRETERS: u32 = 5;
 
-fn reaches(path: &std::path::Path, own: FileId, depth: u32) -> bool {
+fn reaches(path: &std::path::Path, own: &[FileId], depth: u32) -> bool {
     if depth > MAX_INTERPRETERS {
         return false;
     }
     let Ok(md) = std::fs::metadata(path) else {
         return false;
     };
-    if file_id(md.clone()) == Some(own) {
+    if file_id(md.clone()).is_some_and(|id| own.contains(&id)) {
         return true;
     }
     // Only a regular file is executed (and opening a fifo could block).

@@ -321,7 +321,7 @@ pub(crate) fn execve(path: &Path, args: &[String], env: &[String]) -> std::io::E
     // SAFETY: fd was just returned by open and is owned by nobody else.
     let fd = unsafe { std::fs::File::from_raw_fd(fd) };
     if super::seal::is_own_binary(&fd) {
-        if super::seal::is_pod_pause(args) {
+        if super::seal::runs_from_sealed_copy(args) {
             return super::seal::exec_sealed_copy(&fd, &av, &ev);
         }
         return std::io::Error::from_raw_os_error(libc::EACCES);

@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 /// Where berth's binary appears inside the infra container.
 pub const INFRA_BINARY: &str = "/berth";
 
-/// Host files to bind into the infra root: berth's binary at [`INFRA_BINARY`] and every shared library
-/// `ldd` names at its own path (the binary is dynamically linked; the infra root is otherwise empty).
+/// Host files to bind into the infra root: berth's binary at [`INFRA_BINARY`] and, when it is dynamically
+/// linked, every shared library `ldd` names at its own path (the infra root is otherwise empty).
 pub(crate) fn infra_binds() -> Result<Vec<(PathBuf, String)>> {
     let exe = fs::read_link("/proc/self/exe").context("resolving berth's binary")?;
     let exe = if exe.to_string_lossy().starts_with("/memfd:") {
@@ -30,6 +30,10 @@ pub(crate) fn infra_binds() -> Result<Vec<(PathBuf, String)>> {
         exe
     };
     let mut out = vec![(exe.clone(), INFRA_BINARY.to_string())];
+    // A statically linked berth (the release build, README) needs no library.
+    if cfg!(target_feature = "crt-static") {
+        return Ok(out);
+    }
     let ldd = std::process::Command::new("ldd")
         .arg(&exe)
         .env_clear()
@@ -54,9 +58,11 @@ pub(crate) fn infra_binds() -> Result<Vec<(PathBuf, String)>> {
 const INIT_DIR: &str = "/dev/.berth-init";
 
 /// `run --init`: make berth's reaper (`internal init`, [`crate::monitor::reaper::run_reaper`]) PID 1 of the
-/// container and the user's command its child. berth is dynamically linked and the image has its own
-/// libraries, so the binary runs through its own loader with its own library dir, all bind-mounted
-/// read-only into [`INIT_DIR`].
+/// container and the user's command its child. A statically linked berth is bound read-only at
+/// `INIT_DIR/berth` and the container's init runs it from the monitor's sealed copy, as the pod's pause
+/// (docs/security.md F1). A dynamically linked one needs its own libraries (the image has its own): it runs
+/// through its own loader with its own library dir, all bound read-only into [`INIT_DIR`], and the loader
+/// maps berth from the sealed copy.
 pub fn add_init(spec: &mut Value) -> Result<()> {
     let binds = infra_binds()?;
     let mut loader = None;
@@ -80,20 +86,22 @@ pub fn add_init(spec: &mut Value) -> Result<()> {
         mounts.push(json!({"destination": dest, "type": "bind", "source": host,
             "options": ["bind", "ro", "nosuid", "nodev"]}));
     }
-    let loader = loader.context("berth's dynamic loader not found by ldd")?;
     let user_args: Vec<Value> = spec["process"]["args"]
         .as_array()
         .cloned()
         .unwrap_or_default();
-    let mut args = vec![
-        json!(loader),
-        json!("--library-path"),
-        json!(format!("{INIT_DIR}/lib")),
-        json!(format!("{INIT_DIR}/berth")),
-        json!("internal"),
-        json!("init"),
-        json!("--"),
-    ];
+    let mut args = if cfg!(target_feature = "crt-static") {
+        vec![json!(format!("{INIT_DIR}/berth"))]
+    } else {
+        let loader = loader.context("berth's dynamic loader not found by ldd")?;
+        vec![
+            json!(loader),
+            json!("--library-path"),
+            json!(format!("{INIT_DIR}/lib")),
+            json!(format!("{INIT_DIR}/berth")),
+        ]
+    };
+    args.extend([json!("internal"), json!("init"), json!("--")]);
     args.extend(user_args);
     spec["process"]["args"] = json!(args);
     Ok(())
