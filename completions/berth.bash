@@ -232,6 +232,9 @@ _berth() {
             berth__subcmd__compose,pull)
                 cmd="berth__subcmd__compose__subcmd__pull"
                 ;;
+            berth__subcmd__compose,push)
+                cmd="berth__subcmd__compose__subcmd__push"
+                ;;
             berth__subcmd__compose,restart)
                 cmd="berth__subcmd__compose__subcmd__restart"
                 ;;
@@ -1177,7 +1180,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose)
-            opts="-f -p -D -h -V --file --project-name --project-directory --env-file --profile --root --run-root --config --debug --log-level --help --version config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build version wait stats cp attach events scale"
+            opts="-f -p -D -h -V --file --project-name --project-directory --env-file --profile --root --run-root --config --debug --log-level --help --version config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build push version wait stats cp attach events scale"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1926,6 +1929,44 @@ _berth() {
             ;;
         berth__subcmd__compose__subcmd__pull)
             opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__compose__subcmd__push)
+            opts="-q -D -h -V --ignore-push-failures --quiet --include-deps --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -325,3 +325,51 @@ fn config_prints_docker_compose_key_order_and_expands_dotenv_references() {
     let want = "services:\n  web:\n    command:\n    - 'true'\n    image: busybox:1.36\n    networks:\n      default: null\n    ports:\n    - mode: ingress\n      target: 80\n      published: '8080'\n      protocol: tcp\n";
     assert!(out.stdout().contains(want), "{}", out.stdout());
 }
+
+#[test]
+fn push_sends_each_service_image_that_has_a_name() {
+    let (env, image) = busybox_world();
+    // busybox_world's image lives in the shared test registry: push a retag beside it.
+    let registry = image.split('/').next().unwrap().to_string();
+    let repo = unique("cpush");
+    let target = format!("{registry}/{repo}/app:1");
+    env.run(["tag", &image, &target]).assert_ok();
+    let dir = project_dir(
+        &env,
+        "push",
+        &format!(
+            "services:\n  app:\n    image: {target}\n    command: true\n  nameless:\n    build:\n      context: .\n"
+        ),
+    );
+    let out = compose(&env, &dir, &["push", "app"]);
+    out.assert_ok();
+    assert!(
+        out.stdout().contains(&format!(
+            "The push refers to repository [{registry}/{repo}/app]"
+        )),
+        "{}",
+        out.stdout()
+    );
+    assert!(
+        out.stdout().contains("1: digest: sha256:"),
+        "{}",
+        out.stdout()
+    );
+    // A fresh store pulls it back.
+    let other = TestEnv::new();
+    other.run(["pull", "-q", &target]).assert_ok();
+    // A missing image fails naming the service, unless failures are ignored.
+    let gone = project_dir(
+        &env,
+        "gone",
+        &format!("services:\n  ghost:\n    image: {registry}/{repo}/ghost:1\n"),
+    );
+    let out = compose(&env, &gone, &["push"]);
+    out.assert_code(1);
+    assert!(
+        out.stderr().contains("service \"ghost\""),
+        "{}",
+        out.stderr()
+    );
+    compose(&env, &gone, &["push", "--ignore-push-failures"]).assert_ok();
+}

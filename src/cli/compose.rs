@@ -85,6 +85,8 @@ pub enum Sub {
     Ls(listing::LsArgs),
     /// Build or rebuild services
     Build(BuildArgs),
+    /// Push service images
+    Push(PushArgs),
     /// Show the Docker Compose version information
     Version(VersionArgs),
     /// Block until containers of all (or specified) services stop.
@@ -214,6 +216,20 @@ pub struct BuildArgs {
     /// Always attempt to pull a newer version of the image
     #[arg(long)]
     pub pull: bool,
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// Push what it can and ignore images that fail
+    #[arg(long = "ignore-push-failures")]
+    pub ignore_push_failures: bool,
+    /// Push without printing progress information
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Also push images of services declared as dependencies
+    #[arg(long = "include-deps")]
+    pub include_deps: bool,
     pub services: Vec<String>,
 }
 
@@ -594,6 +610,7 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
             compose::up::images(&ctx()?, &p, &names, PullPolicy::Always, None, &ev)?;
             Ok(0)
         }
+        Sub::Push(pa) => push(&ctx()?, &project(&a, &pa.services, true)?, pa),
         Sub::Build(b) => {
             let p = project(&a, &b.services, true)?;
             let names = compose::up::selection(&p, &b.services, false)?;
@@ -655,6 +672,34 @@ fn config(a: &ComposeArgs, c: &ConfigArgs) -> Result<i32> {
     match &c.output {
         Some(f) => std::fs::write(f, text).with_context(|| format!("writing {}", f.display()))?,
         None => crate::cli::stdout().write_all(text.as_bytes())?,
+    }
+    Ok(0)
+}
+
+/// `compose push`: every selected service that names its `image:` (docker compose pushes those; a service
+/// without one has nowhere to go), in service order, with docker's push lines.
+fn push(ctx: &crate::engine::Context, p: &Project, a: &PushArgs) -> Result<i32> {
+    use crate::engine::image::push::{PushCompression, PushOptions, push};
+    let names = compose::up::selection(p, &a.services, a.include_deps)?;
+    let lines = super::ship::PushLines { quiet: a.quiet };
+    let opts = PushOptions {
+        all_tags: false,
+        compression: PushCompression::Gzip,
+    };
+    for s in &names {
+        let Some(image) = p
+            .service(s)
+            .and_then(|v| v.get("image"))
+            .and_then(serde_json::Value::as_str)
+        else {
+            continue;
+        };
+        if let Err(e) = push(ctx, image, &opts, &lines) {
+            if !a.ignore_push_failures {
+                return Err(e.context(format!("pushing the image of service {s:?}")));
+            }
+            eprintln!("WARNING: pushing {image} for service {s:?} failed: {e:#}");
+        }
     }
     Ok(0)
 }

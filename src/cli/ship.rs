@@ -61,9 +61,9 @@ fn context(g: &GlobalOpts) -> Result<Context> {
     Ok(ctx)
 }
 
-/// docker's push lines (the non-terminal form: one line per change).
-struct PushLines {
-    quiet: bool,
+/// docker's push lines (the non-terminal form: one line per change); `compose push` prints them too.
+pub(crate) struct PushLines {
+    pub(crate) quiet: bool,
 }
 
 impl PushLines {
