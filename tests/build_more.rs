@@ -267,3 +267,72 @@ fn a_run_step_fetches_from_a_local_package_mirror_and_the_image_keeps_its_source
         "the image's sources are byte for byte the original"
     );
 }
+
+#[test]
+fn add_of_a_url_downloads_it_checks_its_checksum_and_caches_by_content() {
+    use sha2::Digest;
+    let (env, base) = busybox_world();
+    let body: &'static [u8] = b"a release tarball, as far as the test is concerned\n";
+    let (port, seen) = mirror_server(body);
+    let sum = format!("sha256:{}", hex::encode(sha2::Sha256::digest(body)));
+    let url = format!("http://127.0.0.1:{port}/files/tool-1.0.txt");
+    let tag = unique("add-url");
+    let ctx = context(
+        &env,
+        &[(
+            "Dockerfile",
+            &format!("FROM {base}\nADD --checksum={sum} {url} /opt/\nADD {url} /named\n"),
+        )],
+    );
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    // docker: the URL's file name under a directory destination, mode 0600, the body as served.
+    let run = env.run([
+        "run",
+        "--rm",
+        &tag,
+        "sh",
+        "-c",
+        "stat -c '%a %u:%g' /opt/tool-1.0.txt /named; cat /named",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        format!("600 0:0\n600 0:0\n{}", String::from_utf8_lossy(body))
+    );
+    // The same content again: both steps cached, same image.
+    let id = inspect(&env, &tag, "{{.Id}}");
+    let again = build(&env, &["-t", &tag, ctx.to_str().unwrap()]);
+    again.assert_ok();
+    assert_eq!(inspect(&env, &tag, "{{.Id}}"), id);
+    // A checksum that does not match fails the build with BuildKit's words and moves no tag.
+    let bad = format!("sha256:{}", "0".repeat(64));
+    let ctx2 = context(
+        &env,
+        &[(
+            "Dockerfile",
+            &format!("FROM {base}\nADD --checksum={bad} {url} /x\n"),
+        )],
+    );
+    let out = build(&env, &["-t", &tag, ctx2.to_str().unwrap()]);
+    out.assert_code(1);
+    assert!(
+        out.stderr()
+            .contains(&format!("digest mismatch {sum}: {bad}")),
+        "{}",
+        out.stderr()
+    );
+    assert_eq!(inspect(&env, &tag, "{{.Id}}"), id);
+    // COPY takes no URL.
+    let ctx3 = context(
+        &env,
+        &[("Dockerfile", &format!("FROM {base}\nCOPY {url} /x\n"))],
+    );
+    let out = build(&env, &[ctx3.to_str().unwrap()]);
+    out.assert_code(1);
+    assert!(
+        out.stderr().contains("source can't be a URL for COPY"),
+        "{}",
+        out.stderr()
+    );
+}

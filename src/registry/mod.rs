@@ -28,6 +28,7 @@ mod login;
 mod manifest;
 mod transport;
 mod upload;
+pub mod url;
 
 use crate::config::{Config, CredentialSources};
 use anyhow::{Result, bail};

@@ -178,10 +178,76 @@ fn finish(
     cache::store(&b.ctx.paths, key, layer.as_ref(), &state.config)
 }
 
+/// `ADD <url>`: the file, named after the URL's last path segment, mode 0600 as docker gives it, never
+/// unpacked; `--checksum=sha256:...` must match what came. Returns the file and its digest (the cache key:
+/// the content, not the URL).
+fn download(
+    b: &Builder,
+    scratch: &std::path::Path,
+    url: &str,
+    checksum: Option<&str>,
+) -> Result<(std::path::PathBuf, String)> {
+    use sha2::Digest as _;
+    use std::os::unix::fs::OpenOptionsExt;
+    struct Hashing<W: std::io::Write>(W, sha2::Sha256);
+    impl<W: std::io::Write> std::io::Write for Hashing<W> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let n = self.0.write(buf)?;
+            self.1.update(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.0.flush()
+        }
+    }
+    if let Some(want) = checksum
+        && !want
+            .strip_prefix("sha256:")
+            .is_some_and(|h| h.len() == 64 && h.bytes().all(|c| c.is_ascii_hexdigit()))
+    {
+        bail!("invalid checksum {want:?}: expected sha256:<64 hex digits>");
+    }
+    let path_part = url.split(['?', '#']).next().unwrap_or(url);
+    let after_host = path_part.splitn(4, '/').nth(3).unwrap_or("");
+    let base = after_host
+        .rsplit('/')
+        .next()
+        .filter(|n| !n.is_empty() && *n != "." && *n != "..");
+    let dir = scratch
+        .join("urls")
+        .join(hex::encode(sha2::Sha256::digest(url.as_bytes())));
+    std::fs::create_dir_all(&dir)?;
+    let p = dir.join(base.unwrap_or("__unnamed__"));
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&p)
+        .with_context(|| format!("creating {}", p.display()))?;
+    let mut w = Hashing(std::io::BufWriter::new(f), sha2::Sha256::new());
+    crate::registry::url::fetch_url(&b.ctx.config, url, &mut w, 16 << 30)?;
+    std::io::Write::flush(&mut w)?;
+    let got = format!("sha256:{}", hex::encode(w.1.finalize()));
+    if let Some(want) = checksum
+        && !want.eq_ignore_ascii_case(&got)
+    {
+        bail!("digest mismatch {got}: {want}");
+    }
+    Ok((p, got))
+}
+
 fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     let word = if c.is_add { "ADD" } else { "COPY" };
-    if c.sources.iter().any(|s| s.contains("://")) || c.checksum.is_some() {
-        bail!("{word} from a URL is not supported by berth build: download it in a RUN step");
+    let is_url = |s: &str| {
+        let l = s.to_ascii_lowercase();
+        l.starts_with("http://") || l.starts_with("https://")
+    };
+    let urls: Vec<&String> = c.sources.iter().filter(|s| is_url(s)).collect();
+    if !urls.is_empty() && (!c.is_add || c.from.is_some()) {
+        bail!("source can't be a URL for {word}");
+    }
+    if c.checksum.is_some() && (urls.is_empty() || urls.len() != c.sources.len()) {
+        bail!("checksum can't be specified for non-HTTP(S) sources");
     }
     if c.parents && (c.from.is_some() || !c.heredocs.is_empty()) {
         bail!("{word} --parents is supported for sources from the build context only");
@@ -211,7 +277,16 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
             .trim_start_matches("<<-")
             .trim_start_matches("<<")
             .trim_matches(['"', '\'']);
-        if s.starts_with("<<") && heredoc_names.contains(&name) {
+        if is_url(s) {
+            let (p, digest) = download(b, scratch.path(), s, c.checksum.as_deref())?;
+            key_extra.push_str(&format!("url {s} {digest}\n"));
+            sources.push(Source {
+                path: p,
+                keep_owner: false,
+                extract: false,
+                under: None,
+            });
+        } else if s.starts_with("<<") && heredoc_names.contains(&name) {
             let h = c
                 .heredocs
                 .iter()
