@@ -2828,7 +2828,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__create)
-            opts="-e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --link --userns --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-start-interval --no-healthcheck --help --root --run-root --config --debug --log-level --version"
+            opts="-e -w -u -h -l -v -m -c -t -i -p -P -q -a -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --link --userns --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-start-interval --no-healthcheck --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2879,6 +2879,10 @@ _berth() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3930,7 +3934,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__run)
-            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --link --userns --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-start-interval --no-healthcheck --help --root --run-root --config --debug --log-level --version"
+            opts="-d -e -w -u -h -l -v -m -c -t -i -p -P -q -a -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --link --userns --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-start-interval --no-healthcheck --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3993,6 +3997,10 @@ _berth() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4764,7 +4772,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__create)
-            opts="-e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --link --userns --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-start-interval --no-healthcheck --help --root --run-root --config --debug --log-level --version"
+            opts="-e -w -u -h -l -v -m -c -t -i -p -P -q -a -D -V --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --link --userns --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-start-interval --no-healthcheck --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4815,6 +4823,10 @@ _berth() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8480,7 +8492,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__run)
-            opts="-d -e -w -u -h -v -m -c -t -i -p -P -q -a -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --link --userns --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-start-interval --no-healthcheck --help --root --run-root --config --debug --log-level --version"
+            opts="-d -e -w -u -h -l -v -m -c -t -i -p -P -q -a -D -V --detach --sig-proxy --name --env --env-file --entrypoint --workdir --user --hostname --label --volume --mount --tmpfs --read-only --cap-add --cap-drop --privileged --security-opt --memory --memory-swap --cpus --cpu-shares --cpuset-cpus --pids-limit --memory-reservation --cpu-period --cpu-quota --cpuset-mems --blkio-weight --kernel-memory --ulimit --shm-size --tty --interactive --stop-signal --stop-timeout --network --pod --init --publish --publish-all --network-alias --add-host --dns --dns-search --dns-option --mac-address --ip --rm --restart --pull --quiet --cidfile --label-file --expose --domainname --annotation --isolation --disable-content-trust --gpus --platform --pid --ipc --uts --link --userns --cgroupns --sysctl --group-add --oom-score-adj --memory-swappiness --oom-kill-disable --cgroup-parent --log-driver --log-opt --volumes-from --device --device-cgroup-rule --attach --detach-keys --device-read-bps --device-write-bps --device-read-iops --device-write-iops --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-start-interval --no-healthcheck --help --root --run-root --config --debug --log-level --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8543,6 +8555,10 @@ _berth() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -348,3 +348,22 @@ fn rootless_ipc_container_shares_the_donors_dev_shm() {
     let (env, image) = TestEnv::rootless().with_image(crate::support::fixtures::BUSYBOX);
     shares_shm(&env, &image);
 }
+
+#[test]
+fn short_l_sets_a_label_on_run_and_create() {
+    let (env, image) = busybox_world();
+    let name = unique("lbl");
+    env.run([
+        "create", "--name", &name, "-l", "team=x", "-l", "tier=db", &image, "true",
+    ])
+    .assert_ok();
+    let out = env.run([
+        "inspect",
+        "-f",
+        "{{index .Config.Labels \"team\"}} {{index .Config.Labels \"tier\"}}",
+        &name,
+    ]);
+    out.assert_ok();
+    assert_eq!(out.stdout(), "x db\n");
+    env.run(["rm", &name]).assert_ok();
+}

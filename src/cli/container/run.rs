@@ -36,8 +36,8 @@ pub struct CreateFlags {
     /// Container host name
     #[arg(short = 'h', long)]
     pub hostname: Option<String>,
-    /// Set meta data on a container (docker's `-l` short form collides with the global `-l, --log-level`)
-    #[arg(long = "label")]
+    /// Set meta data on a container
+    #[arg(short = 'l', long = "label")]
     pub label: Vec<String>,
     /// Bind mount a volume
     #[arg(short = 'v', long = "volume")]
