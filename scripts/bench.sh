@@ -62,6 +62,11 @@ else
 fi
 chmod 755 "$W"
 cleanup() {
+    # A run that stopped early still shows the rows it measured.
+    if [ "${BENCH_DONE:-0}" = 0 ] && [ -s "$W/results.md" ]; then
+        echo "bench: stopped early; the rows measured so far:" >&2
+        cat "$W/results.md" >&2
+    fi
     # Containers first (they hold mounts under $W), then the registry, then the files.
     if [ "$PODMAN" = 1 ] && [ -d "$W/podman-run-root" ]; then
         pm rm -a -f >/dev/null 2>&1 || true
@@ -307,7 +312,7 @@ BUILD_COLD="build cold (20 MB COPY, 2 stages)"
 if has_berth build; then
     $B pull -q "$BUSYBOX" >/dev/null
     row "$BUILD_COLD" berth true "$B build -q --no-cache --network none -t bench-build $W/buildctx"
-    $B build -q --network none -t bench-build "$W/buildctx" >/dev/null
+    $B build -q --network none -t bench-build "$W/buildctx" >/dev/null || note "berth build failed"
     row "build, all cached" berth true "$B build -q --network none -t bench-build $W/buildctx"
 else
     skip "$BUILD_COLD" berth "berth build not available yet"
@@ -315,7 +320,7 @@ fi
 if [ "$PODMAN" = 1 ]; then
     pm pull -q --tls-verify=false "$BUSYBOX" >/dev/null
     row "$BUILD_COLD" podman true "$PM build -q --no-cache --network none -t bench-build $W/buildctx"
-    pm build -q --network none -t bench-build "$W/buildctx" >/dev/null
+    pm build -q --network none -t bench-build "$W/buildctx" >/dev/null || note "podman build failed"
     row "build, all cached" podman true "$PM build -q --network none -t bench-build $W/buildctx"
 fi
 
@@ -393,6 +398,7 @@ fi
 
 add_ratios
 
+BENCH_DONE=1
 echo
 cat "$RESULTS"
 echo

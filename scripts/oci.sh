@@ -30,7 +30,7 @@ oci_layout_image() {
     shift 3
     mkdir -p "$layout/blobs/sha256"
     printf '{"imageLayoutVersion":"1.0.0"}' >"$layout/oci-layout"
-    local diff_ids="" layers="" t diff gz dg size
+    local diff_ids="" layers="" history="" t diff gz dg size
     for t in "$@"; do
         diff=$(sha256sum "$t" | cut -d' ' -f1)
         gz="$layout/blobs/sha256/tmp.gz"
@@ -39,10 +39,12 @@ oci_layout_image() {
         size=$(stat -c %s "$gz")
         mv "$gz" "$layout/blobs/sha256/$dg"
         diff_ids+="${diff_ids:+,}\"sha256:$diff\""
+        # one history entry per layer, as every real image has (podman 4.3's build fails on a base without)
+        history+="${history:+,}{\"created\":\"2023-11-14T22:13:20Z\",\"created_by\":\"layer $(basename "$t")\"}"
         layers+="${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:$dg\",\"size\":$size}"
     done
     local config
-    config="{\"created\":\"2023-11-14T22:13:20Z\",\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"],\"Cmd\":$cmd},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[$diff_ids]}}"
+    config="{\"created\":\"2023-11-14T22:13:20Z\",\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"],\"Cmd\":$cmd},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[$diff_ids]},\"history\":[$history]}"
     local cdg csize
     cdg=$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)
     csize=$(printf '%s' "$config" | wc -c)
