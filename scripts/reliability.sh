@@ -127,7 +127,7 @@ for w in $(seq "$WORKERS"); do
     ) &
     pids+=($!)
 done
-wait "${pids[@]}"
+wait "${pids[@]}" || true  # (the status of the last pid: a refused create is expected)
 settle
 ops=0 fails=0
 for w in $(seq "$WORKERS"); do read -r o f <"$W/soak.$w"; ops=$((ops + o)); fails=$((fails + f)); done
@@ -147,7 +147,7 @@ for _ in $(seq "$KILLS"); do
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     if $B pull -q "$BIG" >/dev/null 2>>"$W/pull.err" &&
-        [ "$($B run --rm --network none "$BIG" sh -c 'cat /data/f7' 2>>"$W/pull.err")" = "1 7" ]; then
+        [ "$($B run --rm --network none "$BIG" sh -c 'cat /data/f7' 2>>"$W/pull.err")" = "3 7" ]; then
         ok=$((ok + 1))
     fi
 done
@@ -189,7 +189,7 @@ for i in $(seq 50); do
     ($B create --name racer "$BUSYBOX" true >/dev/null 2>"$W/race.$i" && echo won >"$W/race.$i.ok") &
     pids+=($!)
 done
-wait "${pids[@]}"
+wait "${pids[@]}" || true  # (the status of the last pid: a refused create is expected)
 won=$(find "$W" -maxdepth 1 -name 'race.*.ok' | wc -l)
 conflicts=$({ grep -l 'is already in use' "$W"/race.* 2>/dev/null || true; } | wc -l)
 $B rm -f racer >/dev/null 2>&1 || true
