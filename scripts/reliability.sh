@@ -56,7 +56,7 @@ OUT=$W/reliability.md
 printf '| check | runs | result | leaked afterwards |\n|---|---|---|---|\n' >"$OUT"
 row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" >>"$OUT"; }
 
-# --- images: busybox, and a 3-layer 60 MB image to kill pulls of and to fill a disk with ---------------------
+# --- images: busybox, and a 60 MB image of 3 data layers over busybox to kill pulls of and to fill a disk with ---------------------
 mkdir -p "$W/busybox-rootfs"
 oci_rootfs_busybox "$W/busybox-rootfs"
 oci_tar "$W/busybox-rootfs" "$W/busybox.tar"
@@ -70,7 +70,7 @@ for i in 1 2 3; do
     oci_tar "$W/big/$i" "$W/big/$i.tar"
     tars+=("$W/big/$i.tar")
 done
-oci_layout_image "$W/big-layout" latest '["sh"]' "${tars[@]}"
+oci_layout_image "$W/big-layout" latest '["sh"]' "$W/busybox.tar" "${tars[@]}"
 rm -rf "$W/big"
 oci_registry_start "$W/registry"
 oci_push "$W/busybox-layout" latest library/busybox:latest
@@ -167,15 +167,15 @@ for _ in $(seq "$KILLS"); do
     [ -n "$mon" ] && kill -9 "$mon" 2>/dev/null || true
     if $B ps -a --no-trunc | grep -q "$id" && $B rm -f "$id" >/dev/null 2>>"$W/kill.err"; then ok=$((ok + 1)); fi
 done
-for _ in $(seq "$KILLS"); do
-    $B run --name "killed-run-$_" "$BUSYBOX" sleep 60 >/dev/null 2>&1 &
+for k in $(seq "$KILLS"); do
+    $B run --name "killed-run-$k" "$BUSYBOX" sleep 60 >/dev/null 2>&1 &
     pid=$!
     sleep "0.$((RANDOM % 10))"
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     # the name may or may not exist, depending on when the kill landed; either way rm -f must clean up
-    $B rm -f "killed-run-$_" >/dev/null 2>&1 || true
-    if ! $B ps -a --format '{{.Names}}' | grep -qx "killed-run-$_"; then ok=$((ok + 1)); fi
+    $B rm -f "killed-run-$k" >/dev/null 2>&1 || true
+    if ! $B ps -a --format '{{.Names}}' | grep -qx "killed-run-$k"; then ok=$((ok + 1)); fi
 done
 settle
 row "kill -9 of a monitor, then ps/rm -f; kill -9 of a foreground run, then rm -f" "$((KILLS * 2))" \
