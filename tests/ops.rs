@@ -397,6 +397,77 @@ fn system_df_agrees_with_images_and_ps() {
     assert!(verbose.lines().any(|l| l.starts_with(&vol)), "{verbose}");
 }
 
+#[test]
+fn system_df_verbose_lists_the_build_cache_records() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        "FROM {base}\nRUN --mount=type=cache,target=/c echo x > /c/f; echo hi > /hi\nCOPY a.txt /a.txt\nENV K=v\n"
+    );
+    let ctx = crate::build::context(&env, &[("Dockerfile", &dockerfile), ("a.txt", "a\n")]);
+    let c = ctx.to_str().unwrap();
+    crate::build::build(&env, &["-q", c]).assert_ok();
+    crate::build::build(&env, &["-q", c]).assert_ok();
+    let rows = df(&env);
+    // Two steps made layers (ENV made none), plus the cache mount.
+    assert_eq!(rows["Build Cache"]["TotalCount"], "3");
+    assert_eq!(rows["Build Cache"]["Active"], "0");
+    assert_ne!(rows["Build Cache"]["Size"], "0B");
+
+    let verbose = env
+        .run(["system", "df", "-v"])
+        .assert_ok()
+        .stdout()
+        .to_string();
+    let section: Vec<&str> = verbose
+        .lines()
+        .skip_while(|l| !l.starts_with("Build cache usage: "))
+        .skip(2)
+        .collect();
+    let cols = |l: &str| -> Vec<String> {
+        l.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        cols(section[0]),
+        [
+            "CACHE ID",
+            "CACHE TYPE",
+            "SIZE",
+            "CREATED",
+            "LAST USED",
+            "USAGE",
+            "SHARED"
+        ],
+        "{verbose}"
+    );
+    let records: Vec<Vec<String>> = section[1..]
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| cols(l))
+        .collect();
+    assert_eq!(records.len(), 3, "{verbose}");
+    let regular: Vec<&Vec<String>> = records.iter().filter(|r| r[1] == "regular").collect();
+    assert_eq!(regular.len(), 2, "{verbose}");
+    for r in &regular {
+        assert_eq!(r[0].len(), 12, "{r:?}");
+        assert!(r[3].ends_with(" ago") && r[4].ends_with(" ago"), "{r:?}");
+        // Made by the first build, used by the second.
+        assert_eq!(r[5], "2", "{r:?}");
+        assert_eq!(r[6], "false", "{r:?}");
+    }
+    assert_eq!(
+        records.iter().filter(|r| r[1] == "exec.cachemount").count(),
+        1,
+        "{verbose}"
+    );
+    // `builder prune -a` empties it.
+    env.run(["builder", "prune", "-a", "-f"]).assert_ok();
+    assert_eq!(df(&env)["Build Cache"]["TotalCount"], "0");
+}
+
 fn names(env: &TestEnv, args: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = env
         .run(args)
