@@ -329,6 +329,94 @@ fn hostile_archives_are_refused_and_leave_nothing_behind() {
 }
 
 #[test]
+fn a_load_over_its_size_limit_stops_and_leaves_nothing_behind() {
+    let (_env, _name, _id, bytes) = saved_busybox();
+    let env = TestEnv::new();
+    env.write_config("[limits]\nmax_archive_bytes = 4096\n");
+    // From stdin, gzip-compressed: the bound is on what is spooled, after decompression.
+    let out = env.run_with_stdin(["load"], &fixtures::gzip(&bytes));
+    assert_eq!(out.code(), 1, "{}", out.stderr());
+    assert_eq!(
+        out.stderr(),
+        "Error: invalid archive: more than 4096 bytes (limits.max_archive_bytes)\n"
+    );
+    assert_empty_store(&env);
+}
+
+#[test]
+fn a_load_that_fails_on_its_second_image_puts_back_the_tags_the_first_moved() {
+    let (src, name, id, _) = saved_busybox();
+    // A second image, `app:1`, committed on busybox; the archive holds busybox first, then it.
+    let app = format!("{}:1", unique("app"));
+    let c = unique("c");
+    src.run(["run", "--name", &c, &name, "touch", "/y"])
+        .assert_ok();
+    src.run(["commit", &c, &app]).assert_ok();
+    let file = src.dir().join("two.tar");
+    src.run(["save", "-o", file.to_str().unwrap(), &name, &app])
+        .assert_ok();
+    let mut m = members(&std::fs::read(&file).unwrap());
+    let ij = m.iter_mut().find(|x| x.0 == b"index.json").unwrap();
+    let mut index: serde_json::Value = serde_json::from_slice(&ij.2).unwrap();
+    let manifests = index["manifests"].as_array_mut().unwrap();
+    let named = |d: &serde_json::Value, n: &str| {
+        d["annotations"]["io.containerd.image.name"]
+            .as_str()
+            .is_some_and(|a| a.ends_with(n))
+    };
+    manifests.sort_by_key(|d| !named(d, &name));
+    let app_manifest = manifests.iter().find(|d| named(d, &app)).unwrap()["digest"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("sha256:")
+        .to_string();
+    ij.2 = serde_json::to_vec(&index).unwrap();
+    // The second image's config is missing (and manifest.json, which would name it, too).
+    let blob = |hex: &str| format!("blobs/sha256/{hex}").into_bytes();
+    let man = &m.iter().find(|x| x.0 == blob(&app_manifest)).unwrap().2;
+    let man: serde_json::Value = serde_json::from_slice(man).unwrap();
+    let config = man["config"]["digest"].as_str().unwrap()[7..].to_string();
+    m.retain(|x| x.0 != b"manifest.json" && x.0 != blob(&config));
+    let archive = archive_of(&m);
+
+    // The loading store has busybox, but its tag names another image.
+    let env = TestEnv::new();
+    env.run(["pull", "-q", &name]).assert_ok();
+    let other = unique("o");
+    env.run(["run", "--name", &other, &name, "touch", "/o"])
+        .assert_ok();
+    env.run(["commit", &other, &name]).assert_ok();
+    let tagged = |env: &TestEnv| {
+        env.run(["image", "inspect", "-f", "{{.Id}}", &name])
+            .assert_ok()
+            .stdout()
+            .trim()
+            .to_string()
+    };
+    let before = tagged(&env);
+    assert_ne!(before, id);
+    let images_before = env
+        .run(["images", "-a", "-q", "--no-trunc"])
+        .stdout()
+        .to_string();
+    let out = env.run_with_stdin(["load"], &archive);
+    assert_eq!(out.code(), 1, "{}", out.stderr());
+    assert!(
+        out.stderr().contains("is not in the archive"),
+        "{}",
+        out.stderr()
+    );
+    // busybox's tag was moved by the first image, and is back; the second image left nothing.
+    assert_eq!(tagged(&env), before);
+    env.run(["image", "inspect", &app])
+        .assert_code(1)
+        .assert_stderr_has("No such image");
+    env.run(["images", "-a", "-q", "--no-trunc"])
+        .assert_ok()
+        .assert_stdout_eq(&images_before);
+}
+
+#[test]
 fn archives_written_by_skopeo_load_and_run() {
     let reg = registry::shared();
     let src = format!("docker://{}", reg.image(fixtures::BUSYBOX));
