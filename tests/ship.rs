@@ -3,7 +3,7 @@
 //! `save`/`load` round trips, archives of skopeo and podman, hostile archives.
 
 use crate::support::registry::{self, Auth, Registry};
-use crate::support::{TestEnv, fixtures, unique};
+use crate::support::{TestEnv, busybox_world, fixtures, unique};
 use std::process::Command;
 
 /// `skopeo inspect --raw` of what a registry serves, with its digest.
@@ -29,9 +29,7 @@ fn skopeo_raw(reference: &str) -> (String, String) {
 #[test]
 fn push_of_a_pulled_image_keeps_its_digest_and_a_second_repository_mounts() {
     let reg = registry::shared();
-    let env = TestEnv::new();
-    let src = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &src]).assert_ok();
+    let (env, src) = busybox_world();
     let pulled = reg.fixture(fixtures::BUSYBOX);
     let repo = unique("ship-a");
     let target = reg.image(&format!("{repo}/app:1.2"));
@@ -151,9 +149,7 @@ fn assert_empty_store(env: &TestEnv) {
 /// A pulled busybox saved by berth: (store, its name, its ID, the archive's bytes).
 fn saved_busybox() -> (TestEnv, String, String, Vec<u8>) {
     let reg = registry::shared();
-    let env = TestEnv::new();
-    let name = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &name]).assert_ok();
+    let (env, name) = busybox_world();
     let file = env.dir().join("busybox.tar");
     env.run(["save", "-o", file.to_str().unwrap(), &name])
         .assert_ok()
@@ -538,9 +534,7 @@ fn push_asks_the_token_server_for_push_and_mount_scopes() {
 #[test]
 fn push_of_a_committed_image_compresses_its_layer_once() {
     let reg = registry::shared();
-    let env = TestEnv::new();
-    let src = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &src]).assert_ok();
+    let (env, src) = busybox_world();
     let c = unique("ship-c");
     env.run(["run", "--name", &c, &src, "sh", "-c", "echo shipped > /f"])
         .assert_ok();
@@ -668,9 +662,7 @@ fn podman_loads_what_berth_saves_and_berth_loads_and_runs_what_podman_saves() {
 #[test]
 fn rootless_save_load_and_push() {
     let reg = registry::shared();
-    let env = TestEnv::rootless();
-    let src = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &src]).assert_ok();
+    let (env, src) = TestEnv::rootless().with_image(fixtures::BUSYBOX);
     let file = env.dir().join("rootless.tar");
     env.run(["save", "-o", file.to_str().unwrap(), &src])
         .assert_ok();
@@ -702,9 +694,7 @@ fn rootless_save_load_and_push() {
 #[test]
 fn a_large_layer_is_pushed_in_chunks() {
     let reg = registry::shared();
-    let env = TestEnv::new();
-    let src = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &src]).assert_ok();
+    let (env, src) = busybox_world();
     let c = unique("ship-big");
     env.run([
         "run",
@@ -736,9 +726,7 @@ fn a_large_layer_is_pushed_in_chunks() {
 fn push_fetches_a_layer_blob_the_store_did_not_keep() {
     let reg = registry::shared();
     let other = Registry::start(Auth::None);
-    let env = TestEnv::new();
-    let src = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &src]).assert_ok();
+    let (env, src) = busybox_world();
     let (_, raw) = skopeo_raw(&src);
     let m: serde_json::Value = serde_json::from_str(&raw).unwrap();
     let layer = m["layers"][0]["digest"].as_str().unwrap();
@@ -820,9 +808,7 @@ fn push_to_a_basic_auth_registry_needs_login() {
 fn push_never_goes_to_a_mirror() {
     let reg = registry::shared();
     let mirror = Registry::start(Auth::None);
-    let env = TestEnv::new();
-    let src = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &src]).assert_ok();
+    let (env, src) = busybox_world();
     env.write_config(&format!(
         "[registries.\"{}\"]\nmirrors = [{{ location = \"http://{}\", insecure = true }}]\n",
         reg.host(),
