@@ -779,6 +779,18 @@ fn a_run_records_docker_sequence_of_container_network_and_volume_events() {
     let nets = past_events(&env, &t1, &["--filter", &format!("network={net}")]);
     assert_eq!(actions(&nets), ["connect", "disconnect"]);
     env.run(["network", "rm", &net]).assert_ok();
+
+    // `--network none` is on docker's predefined `none` network (driver `null`), under the id `network
+    // inspect` shows.
+    let t2 = unix_now();
+    env.run(["run", "--rm", "--network", "none", &image, "true"])
+        .assert_ok();
+    let nets = past_events(&env, &t2, &["--filter", "type=network"]);
+    assert_eq!(actions(&nets), ["connect", "disconnect"]);
+    assert_eq!(nets[0]["Actor"]["Attributes"]["name"], "none");
+    assert_eq!(nets[0]["Actor"]["Attributes"]["type"], "null");
+    let none = env.run(["network", "inspect", "-f", "{{.Id}}", "none"]);
+    assert_eq!(nets[0]["Actor"]["ID"], none.assert_ok().stdout().trim());
 }
 
 #[test]
