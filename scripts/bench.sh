@@ -7,7 +7,8 @@
 #   2. `run --rm busybox true`: berth (--network none and the default network) vs podman --network none vs
 #      crun run of a prepared bundle; then the same rootless (as the test user berthtest).
 #   3. `ps -a` with 100 and 1000 containers, and `rm` of all of them: berth vs podman.
-#   4. `build` of a multi-stage Dockerfile with a 20 MB COPY: cold (--no-cache) and all cached, berth vs podman.
+#   4. `build` of a multi-stage Dockerfile with a 20 MB COPY: cold (--no-cache) and all cached, berth vs podman
+#      and vs docker's BuildKit (a dockerd of its own, scripts/bench-buildkit.sh).
 #   5. push of the big image to an empty repository of a second local registry (wiped before each run, so
 #      nothing is mounted or already there), and a save + load round trip into an empty store: berth vs podman.
 #   6. `compose up -d` and `down` of 3 services with a healthcheck dependency: berth vs podman-compose (bench-compose.sh).
@@ -21,6 +22,8 @@
 #   BERTH_BIN (default: cargo build-static)  BENCH_DIR (default: a temp dir, removed at the end)
 #   BENCH_NO_PODMAN=1 skips podman.  A quick trial: BENCH_RUNS=2 BENCH_LAYER_MB=2 BENCH_PS_COUNTS=10
 #   BENCH_SMALL_FILES=120 BENCH_SMALL_KB=4
+#   BENCH_ONLY="build ship" runs only the named sections (pull run ps build ship compose; default: all).
+#   BENCH_NO_BUILDKIT=1 skips docker's BuildKit in the build section (it installs docker.io otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/deps.sh
@@ -68,6 +71,7 @@ cleanup() {
         cat "$W/results.md" >&2
     fi
     # Containers first (they hold mounts under $W), then the registry, then the files.
+    if [ -n "${BK:-}" ]; then buildkit_stop; fi
     if [ "$PODMAN" = 1 ] && [ -d "$W/podman-run-root" ]; then
         pm rm -a -f >/dev/null 2>&1 || true
     fi
@@ -91,6 +95,8 @@ skip() {
     note "skipped: $*"
     printf '| %s | %s | skipped: %s | | | |\n' "$1" "$2" "$3" >>"$RESULTS"
 }
+# want SECTION: whether BENCH_ONLY (a list of section names) selects it; every section when unset.
+want() { [ -z "${BENCH_ONLY:-}" ] || [[ " ${BENCH_ONLY//,/ } " == *" $1 "* ]]; }
 
 # row BENCHMARK TOOL PREPARE COMMAND: hyperfine medians over RUNS runs (PREPARE before each), then one more
 # run under /usr/bin/time for the peak RSS of the command and its children.
@@ -140,6 +146,8 @@ mkdir -p "$W/busybox-rootfs"
 oci_rootfs_busybox "$W/busybox-rootfs"
 oci_tar "$W/busybox-rootfs" "$W/busybox.tar"
 oci_layout_image "$W/busybox-layout" latest '["sh"]' "$W/busybox.tar"
+# The big image serves pull and ship, the many-small-files one pull only.
+if want pull || want ship; then
 big_tars=()
 for i in $(seq "$LAYERS"); do
     mkdir -p "$W/big/$i/data"
@@ -151,9 +159,11 @@ done
 note "building big image: $LAYERS layers of $LAYER_MB MB"
 oci_layout_image "$W/big-layout" latest '["sh"]' "${big_tars[@]}"
 rm -f "${big_tars[@]}"
+fi # big image
 oci_registry_start "$W/registry"
 oci_push "$W/busybox-layout" latest library/busybox:latest
-oci_push "$W/big-layout" latest library/big:latest
+if want pull || want ship; then oci_push "$W/big-layout" latest library/big:latest; fi
+if want pull; then
 # The many-small-files image (issue 14): SMALL_FILES files of SMALL_KB KiB over SMALL_LAYERS layers.
 rm -rf "$W/many-layout" "$W/many"
 many_tars=()
@@ -169,13 +179,15 @@ rm -f "${many_tars[@]}"
 oci_push "$W/many-layout" latest library/many:latest
 MANY=$REGISTRY_HOST/library/many:latest
 MANYPULL="cold pull $(du -sm "$W/many-layout" | cut -f1) MB gzip, $((SMALL_FILES * SMALL_KB / 1024)) MB unpacked, $SMALL_FILES small files"
+fi # many-small-files image
 printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REGISTRY_HOST" >"$W/registries.conf"
 BIG=$REGISTRY_HOST/library/big:latest
 BUSYBOX=$REGISTRY_HOST/library/busybox:latest
-size_mb=$(du -sm "$W/big-layout" | cut -f1)
+size_mb=$(du -sm "$W/big-layout" 2>/dev/null | cut -f1 || true)
 PULL="cold pull ${size_mb} MB, $LAYERS layers"
 
 # --- 1. cold pull ------------------------------------------------------------------------------------------
+if want pull; then
 if has_berth pull; then
     row "$PULL" berth "rm -rf $W/root $W/r" "$B pull -q $BIG"
 else
@@ -200,6 +212,7 @@ row "$MANYPULL" "skopeo copy (no unpack)" "rm -rf $W/skopeo-oci" \
     "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$MANY oci:$W/skopeo-oci:latest"
 rm -rf "$W/skopeo-oci" "$W/root" "$W/r"
 [ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
+fi # pull
 
 # --- 2. run --rm busybox true -------------------------------------------------------------------------------
 # crun (podman's runtime here too) refuses a hybrid cgroup layout while the cgroup2 at /sys/fs/cgroup/unified
@@ -212,6 +225,7 @@ if [ "$PODMAN" = 1 ]; then
     done
 fi
 RUNB="run --rm busybox true"
+if want run; then
 # The pulls above leave hundreds of MB of dirty pages: flush them first, or every tool's fsyncs wait behind
 # them. Starts take tens of milliseconds and vary more than pulls do, so they get more runs.
 sync
@@ -259,6 +273,7 @@ if has_berth run; then
         fi
     fi
 fi
+fi # run
 
 ROW_RUNS=
 
@@ -276,6 +291,7 @@ once() {
 }
 
 # --- 3. ps -a and rm with many containers -------------------------------------------------------------------
+want ps || PS_COUNTS=
 for n in $PS_COUNTS; do
     if has_berth create && has_berth ps; then
         $B pull -q "$BUSYBOX" >/dev/null
@@ -300,7 +316,7 @@ done
 
 # --- 4. build: a multi-stage Dockerfile with a 20 MB COPY, small files and RUN steps (issue 10) -----------
 # Cold: the base image present, no build cache (--no-cache); cached: the same build again, nothing changed.
-# docker's BuildKit is not run here (it needs a dockerd of its own); see the issue for its figures.
+if want build; then
 mkdir -p "$W/buildctx/src"
 head -c 20M /dev/urandom >"$W/buildctx/big.bin"
 for i in $(seq 20); do echo "file $i" >"$W/buildctx/src/f$i.txt"; done
@@ -323,6 +339,9 @@ if [ "$PODMAN" = 1 ]; then
     pm build -q --network none -t bench-build "$W/buildctx" >/dev/null || note "podman build failed"
     row "build, all cached" podman true "$PM build -q --network none -t bench-build $W/buildctx"
 fi
+# shellcheck source=scripts/bench-buildkit.sh
+if [ "${BENCH_NO_BUILDKIT:-0}" != 1 ]; then . scripts/bench-buildkit.sh; fi
+fi # build
 
 # A ratio column: each berth row's median over the median of each peer (the first word of a tool: podman,
 # skopeo, crun) in the same benchmark of this run; among a peer's rows, the one named like the berth row
@@ -361,7 +380,9 @@ add_ratios() {
     mv "$W/results-ratios.md" "$RESULTS"
 }
 # --- 5. push, save + load ----------------------------------------------------------------------------------
-if has_berth push && has_berth save && has_berth load; then
+if ! want ship; then
+    :
+elif has_berth push && has_berth save && has_berth load; then
     keep_pid=$REGISTRY_PID keep_host=$REGISTRY_HOST
     oci_registry_start "$W/registry2"
     REG2_PID=$REGISTRY_PID REG2=$REGISTRY_HOST
@@ -394,7 +415,7 @@ fi
 
 # --- 6. compose up -d and down (issue 12) -------------------------------------------------------------------
 # shellcheck source=scripts/bench-compose.sh
-. scripts/bench-compose.sh
+if want compose; then . scripts/bench-compose.sh; fi
 
 add_ratios
 

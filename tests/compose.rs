@@ -3,23 +3,10 @@
 //! busybox: labels, idempotent `up`, recreation on a changed config, `ps`/`logs`/`exec`/`run`,
 //! two projects from one file, and `down` removing exactly what the project made.
 
+use crate::support::compose::{compose, down_leaves_nothing, project_dir, project_yaml};
 use crate::support::{TestEnv, busybox_world, eventually, unique};
 use serde_json::{Value, json};
 use std::path::Path;
-
-/// `berth compose <args>` in `dir` (the project directory).
-fn compose(env: &TestEnv, dir: &Path, args: &[&str]) -> crate::support::Outcome {
-    let mut c = env.berth();
-    c.current_dir(dir).arg("compose").args(args);
-    crate::support::Outcome::of(&mut c)
-}
-
-fn project_dir(env: &TestEnv, name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
-    for (f, text) in files {
-        env.write_file(&format!("{name}/{f}"), text);
-    }
-    env.dir().join(name)
-}
 
 fn config_json(env: &TestEnv, dir: &Path, args: &[&str]) -> Value {
     let mut a = args.to_vec();
@@ -165,13 +152,10 @@ fn an_unknown_key_is_named_with_its_path_file_and_line() {
     compose(&env, &dir.join("sub"), &["config"])
         .assert_code(1)
         .assert_stderr_has("services.web.imagee");
-    let dir = project_dir(
+    let dir = project_yaml(
         &env,
         "dev",
-        &[(
-            "compose.yaml",
-            "services:\n  web:\n    image: busybox\n    links: [db]\n",
-        )],
+        "services:\n  web:\n    image: busybox\n    links: [db]\n",
     );
     compose(&env, &dir, &["up", "-d"])
         .assert_code(1)
@@ -207,7 +191,7 @@ fn up_is_idempotent_recreates_what_changed_and_down_removes_everything() {
             "services:\n  db:\n    image: {image}\n    command: [\"sh\", \"-c\", \"echo db ready; exec sleep 600\"]\n    volumes: [\"data:/data\"]\n  web:\n    image: {image}\n    command: sh -c 'echo {msg}; exec sleep 600'\n    depends_on: [db]\n    environment: {{GREETING: {msg}}}\n    labels: {{tier: front}}\n    stop_grace_period: 1s\nvolumes:\n  data: {{}}\n"
         )
     };
-    let dir = project_dir(&env, "app", &[("compose.yaml", &file("hello"))]);
+    let dir = project_yaml(&env, "app", &file("hello"));
     let up = compose(&env, &dir, &["-p", &p, "up", "-d"]);
     up.assert_ok()
         .assert_stderr_has(&format!("Container {p}-web-1  Started"));
@@ -321,15 +305,12 @@ fn up_is_idempotent_recreates_what_changed_and_down_removes_everything() {
 fn two_projects_from_one_file_do_not_collide() {
     let (env, image) = busybox_world();
     let (a, b) = (unique("pa"), unique("pb"));
-    let dir = project_dir(
+    let dir = project_yaml(
         &env,
         "shared",
-        &[(
-            "compose.yaml",
-            &format!(
-                "services:\n  s:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n"
-            ),
-        )],
+        &format!(
+            "services:\n  s:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n"
+        ),
     );
     compose(&env, &dir, &["-p", &a, "up", "-d"]).assert_ok();
     compose(&env, &dir, &["-p", &b, "up", "-d"]).assert_ok();
@@ -348,23 +329,19 @@ fn two_projects_from_one_file_do_not_collide() {
     );
     env.run(["network", "inspect", &format!("{b}_default")])
         .assert_ok();
-    compose(&env, &dir, &["-p", &b, "down"]).assert_ok();
-    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+    down_leaves_nothing(&env, &dir, &b);
 }
 
 #[test]
 fn foreground_up_prefixes_logs_and_returns_the_exit_code_asked_for() {
     let (env, image) = busybox_world();
     let p = unique("fg");
-    let dir = project_dir(
+    let dir = project_yaml(
         &env,
         "fg",
-        &[(
-            "compose.yaml",
-            &format!(
-                "services:\n  job:\n    image: {image}\n    command: sh -c 'echo working; exit 7'\n    depends_on:\n      init: {{condition: service_completed_successfully}}\n  init:\n    image: {image}\n    command: echo prepared\n"
-            ),
-        )],
+        &format!(
+            "services:\n  job:\n    image: {image}\n    command: sh -c 'echo working; exit 7'\n    depends_on:\n      init: {{condition: service_completed_successfully}}\n  init:\n    image: {image}\n    command: echo prepared\n"
+        ),
     );
     let out = compose(&env, &dir, &["-p", &p, "up", "--exit-code-from", "job"]);
     out.assert_code(7);
@@ -398,8 +375,7 @@ fn foreground_up_prefixes_logs_and_returns_the_exit_code_asked_for() {
     );
     run.assert_ok();
     assert_eq!(run.stdout(), "one-off 2\n");
-    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
-    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+    down_leaves_nothing(&env, &dir, &p);
 }
 
 #[test]
@@ -411,14 +387,7 @@ fn service_healthy_waits_for_the_dependency_and_names_an_unhealthy_one() {
             "services:\n  db:\n    image: {image}\n    command: sh -c 'sleep 1; touch /tmp/ok; exec sleep 600'\n    stop_signal: SIGKILL\n    healthcheck:\n      test: {check}\n      interval: 200ms\n      retries: 2\n      start_period: 20s\n  web:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n    depends_on:\n      db: {{condition: service_healthy}}\n"
         )
     };
-    let dir = project_dir(
-        &env,
-        "hc",
-        &[(
-            "compose.yaml",
-            &file("[\"CMD-SHELL\", \"test -f /tmp/ok\"]"),
-        )],
-    );
+    let dir = project_yaml(&env, "hc", &file("[\"CMD-SHELL\", \"test -f /tmp/ok\"]"));
     compose(&env, &dir, &["-p", &p, "up", "-d", "--wait"])
         .assert_ok()
         .assert_stderr_has(&format!("Container {p}-db-1  Healthy"));
@@ -440,8 +409,7 @@ fn service_healthy_waits_for_the_dependency_and_names_an_unhealthy_one() {
         "dependency failed to start: container {p}-db-1 is unhealthy (last check exited 1: not yet)"
     ));
     // As docker compose: what was made stays (the dependency, the network), `down` removes it.
-    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
-    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+    down_leaves_nothing(&env, &dir, &p);
 }
 
 #[test]
@@ -486,37 +454,30 @@ fn a_taken_port_names_the_port_and_the_service() {
     let p = unique("pt");
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let dir = project_dir(
+    let dir = project_yaml(
         &env,
         "pt",
-        &[(
-            "compose.yaml",
-            &format!(
-                "services:\n  web:\n    image: {image}\n    command: sleep 600\n    ports: [\"127.0.0.1:{port}:80\"]\n"
-            ),
-        )],
+        &format!(
+            "services:\n  web:\n    image: {image}\n    command: sleep 600\n    ports: [\"127.0.0.1:{port}:80\"]\n"
+        ),
     );
     let out = compose(&env, &dir, &["-p", &p, "up", "-d"]);
     out.assert_code(1).assert_stderr_has(&format!(
         "service \"web\": starting container {p}-web-1: Bind for 127.0.0.1:{port} failed: port is already allocated"
     ));
-    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
-    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+    down_leaves_nothing(&env, &dir, &p);
 }
 
 #[test]
 fn rootless_up_and_down() {
     let (env, image) = TestEnv::rootless().with_image(crate::support::fixtures::BUSYBOX);
     let p = unique("rl");
-    let dir = project_dir(
+    let dir = project_yaml(
         &env,
         "rl",
-        &[(
-            "compose.yaml",
-            &format!(
-                "services:\n  a:\n    image: {image}\n    command: sh -c 'echo rootless up; exec sleep 600'\n    stop_signal: SIGKILL\n    volumes: [\"v:/v\"]\nvolumes:\n  v: {{}}\n"
-            ),
-        )],
+        &format!(
+            "services:\n  a:\n    image: {image}\n    command: sh -c 'echo rootless up; exec sleep 600'\n    stop_signal: SIGKILL\n    volumes: [\"v:/v\"]\nvolumes:\n  v: {{}}\n"
+        ),
     );
     compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
     assert!(eventually(10, || compose(
@@ -673,15 +634,12 @@ fn the_other_verbs_act_on_the_project_containers() {
         .local_addr()
         .unwrap()
         .port();
-    let dir = project_dir(
+    let dir = project_yaml(
         &env,
         "ov",
-        &[(
-            "compose.yaml",
-            &format!(
-                "services:\n  s:\n    image: {image}\n    command: sh -c 'echo one; echo two; exec sleep 600'\n    stop_signal: SIGKILL\n    ports: [\"127.0.0.1:{free}:80\"]\n"
-            ),
-        )],
+        &format!(
+            "services:\n  s:\n    image: {image}\n    command: sh -c 'echo one; echo two; exec sleep 600'\n    stop_signal: SIGKILL\n    ports: [\"127.0.0.1:{free}:80\"]\n"
+        ),
     );
     // --project-directory from elsewhere, the config file found there.
     let pd = dir.to_str().unwrap();
@@ -747,15 +705,12 @@ fn the_other_verbs_act_on_the_project_containers() {
 fn ctrl_c_stops_a_foreground_project() {
     let (env, image) = busybox_world();
     let p = unique("cc");
-    let dir = project_dir(
+    let dir = project_yaml(
         &env,
         "cc",
-        &[(
-            "compose.yaml",
-            &format!(
-                "services:\n  s:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n"
-            ),
-        )],
+        &format!(
+            "services:\n  s:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n"
+        ),
     );
     let mut cmd = env.berth();
     cmd.current_dir(&dir).args(["compose", "-p", &p, "up"]);
@@ -819,7 +774,7 @@ fn top_level_networks_and_volumes_are_honoured() {
     let yaml = format!(
         "services:\n  s:\n    image: {image}\n    command: sleep 600\n    stop_signal: SIGKILL\n    networks:\n      front: {{ipv4_address: 10.{b}.7.9}}\n    volumes: [\"keep:/keep\", \"data:/data\"]\nnetworks:\n  front:\n    internal: true\n    ipam:\n      config: [{{subnet: 10.{b}.7.0/24}}]\nvolumes:\n  keep: {{external: true, name: {ext}}}\n  data:\n    labels: {{owner: tests}}\n"
     );
-    let dir = project_dir(&env, "tl", &[("compose.yaml", &yaml)]);
+    let dir = project_yaml(&env, "tl", &yaml);
     compose(&env, &dir, &["-p", &p, "config", "--volumes"]).assert_stdout_has("data\nkeep\n");
     compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
     let net = env.run(["network", "inspect", &format!("{p}_front")]);

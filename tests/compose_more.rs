@@ -2,20 +2,9 @@
 //! blkio, network IPAM ranges, volume driver options), `network_mode: service:x`, external networks,
 //! and the verbs added after the first round.
 
+use crate::support::compose::{compose, project_yaml as project_dir};
 use crate::support::{TestEnv, busybox_world, eventually, unique};
 use serde_json::Value;
-use std::path::Path;
-
-fn compose(env: &TestEnv, dir: &Path, args: &[&str]) -> crate::support::Outcome {
-    let mut c = env.berth();
-    c.current_dir(dir).arg("compose").args(args);
-    crate::support::Outcome::of(&mut c)
-}
-
-fn project_dir(env: &TestEnv, name: &str, yaml: &str) -> std::path::PathBuf {
-    env.write_file(&format!("{name}/compose.yaml"), yaml);
-    env.dir().join(name)
-}
 
 fn inspect(env: &TestEnv, what: &[&str]) -> Value {
     let mut a = what.to_vec();

@@ -3,24 +3,10 @@
 //! start period, `--no-healthcheck`, a stopped container's status, no CPU between checks, rootless.
 //! Root only except the rootless test (it drops to the test user).
 
-use crate::support::fixtures::{self, Compression, Layout};
-use crate::support::{TestEnv, busybox_world, eventually, registry, unique};
+use crate::support::fixtures;
+use crate::support::health::{checked_container, health, run_d, status, wait_status};
+use crate::support::{TestEnv, busybox_world, eventually, unique};
 use serde_json::{Value, json};
-
-/// `State.Health` of container `name` (Null when inspect shows none).
-fn health(env: &TestEnv, name: &str) -> Value {
-    let out = env.run(["inspect", name]);
-    out.assert_ok();
-    let v: Value = serde_json::from_str(out.stdout()).expect("inspect prints JSON");
-    v[0]["State"]["Health"].clone()
-}
-
-fn status(env: &TestEnv, name: &str) -> String {
-    health(env, name)["Status"]
-        .as_str()
-        .unwrap_or("")
-        .to_string()
-}
 
 /// The `ps` STATUS column of container `name`.
 fn ps_status(env: &TestEnv, name: &str) -> String {
@@ -56,13 +42,6 @@ fn actions(env: &TestEnv, name: &str) -> Vec<String> {
     out.stdout().lines().map(str::to_string).collect()
 }
 
-fn run_d(env: &TestEnv, name: &str, flags: &[&str], image: &str) {
-    let mut args = vec!["run", "-d", "--name", name];
-    args.extend_from_slice(flags);
-    args.extend_from_slice(&[image, "sleep", "300"]);
-    env.run(args).assert_ok();
-}
-
 /// A check that succeeds makes the container healthy: inspect's State.Health and Config.Healthcheck,
 /// ps's `(healthy)`, and the health filter (a container without a check is `none`).
 #[test]
@@ -77,11 +56,7 @@ fn a_passing_check_makes_the_container_healthy() {
         &image,
     );
     run_d(&env, &plain, &[], &image);
-    assert!(
-        eventually(20, || status(&env, &name) == "healthy"),
-        "{}",
-        health(&env, &name)
-    );
+    wait_status(&env, &name, "healthy");
     let h = health(&env, &name);
     assert_eq!(h["FailingStreak"], 0);
     let last = &h["Log"][0];
@@ -122,14 +97,8 @@ fn a_passing_check_makes_the_container_healthy() {
 /// `unhealthy`, and `starting` again once restarted.
 #[test]
 fn before_the_first_check_the_container_is_starting() {
-    let (env, image) = busybox_world();
-    let name = unique("hstart");
-    run_d(
-        &env,
-        &name,
-        &["--health-cmd", "true", "--health-interval", "1h"],
-        &image,
-    );
+    let flags = ["--health-cmd", "true", "--health-interval", "1h"];
+    let (env, _, name) = checked_container("hstart", &flags);
     assert_eq!(status(&env, &name), "starting");
     assert_eq!(health(&env, &name)["Log"], json!([]));
     let s = ps_status(&env, &name);
@@ -147,8 +116,6 @@ fn before_the_first_check_the_container_is_starting() {
 /// each result (exit code and output) in the log (the last five).
 #[test]
 fn failing_checks_make_it_unhealthy_after_the_retries() {
-    let (env, image) = busybox_world();
-    let name = unique("hbad");
     let flags = [
         "--health-cmd",
         "echo bad; echo worse >&2; exit 3",
@@ -157,12 +124,8 @@ fn failing_checks_make_it_unhealthy_after_the_retries() {
         "--health-retries",
         "2",
     ];
-    run_d(&env, &name, &flags, &image);
-    assert!(
-        eventually(20, || status(&env, &name) == "unhealthy"),
-        "{}",
-        health(&env, &name)
-    );
+    let (env, _, name) = checked_container("hbad", &flags);
+    wait_status(&env, &name, "unhealthy");
     let h = health(&env, &name);
     assert!(h["FailingStreak"].as_i64().unwrap() >= 2, "{h}");
     let log = h["Log"].as_array().unwrap();
@@ -193,8 +156,6 @@ fn failing_checks_make_it_unhealthy_after_the_retries() {
 /// `Health check exceeded timeout (300ms)`.
 #[test]
 fn a_check_over_its_timeout_is_killed_and_fails() {
-    let (env, image) = busybox_world();
-    let name = unique("htime");
     let flags = [
         "--health-cmd",
         "sleep 30",
@@ -205,12 +166,8 @@ fn a_check_over_its_timeout_is_killed_and_fails() {
         "--health-retries",
         "1",
     ];
-    run_d(&env, &name, &flags, &image);
-    assert!(
-        eventually(20, || status(&env, &name) == "unhealthy"),
-        "{}",
-        health(&env, &name)
-    );
+    let (env, _, name) = checked_container("htime", &flags);
+    wait_status(&env, &name, "unhealthy");
     let h = health(&env, &name);
     let e = &h["Log"][0];
     assert_eq!(e["ExitCode"], -1, "{h}");
@@ -234,8 +191,6 @@ fn a_check_over_its_timeout_is_killed_and_fails() {
 /// interval); the first success ends it.
 #[test]
 fn start_period_failures_do_not_count() {
-    let (env, image) = busybox_world();
-    let name = unique("hperiod");
     let flags = [
         "--health-cmd",
         "test -f /tmp/ready",
@@ -248,7 +203,7 @@ fn start_period_failures_do_not_count() {
         "--health-retries",
         "1",
     ];
-    run_d(&env, &name, &flags, &image);
+    let (env, _, name) = checked_container("hperiod", &flags);
     assert!(eventually(20, || {
         health(&env, &name)["Log"]
             .as_array()
@@ -265,12 +220,8 @@ fn start_period_failures_do_not_count() {
 
 /// An image with a HEALTHCHECK (`CMD` form, 200ms interval), pushed to the shared registry.
 fn image_with_healthcheck() -> String {
-    let base = fixtures::busybox_layer_tar();
-    let layout_dir = crate::support::temp_dir("health-image");
-    let layout = Layout::create(layout_dir.path());
-    let config = fixtures::image_config(
-        "amd64",
-        None,
+    fixtures::pushed_busybox_image(
+        "healthimg",
         json!({
             "Env": [fixtures::PATH_ENV],
             "Cmd": ["sh"],
@@ -280,13 +231,7 @@ fn image_with_healthcheck() -> String {
                 "Retries": 2,
             },
         }),
-        &[&base],
-    );
-    let m = layout.image(&config, &[(base, Compression::Gzip)]);
-    layout.tag(&m, "latest");
-    let repo = format!("library/{}", unique("healthimg"));
-    registry::shared().skopeo_push(layout_dir.path(), "latest", &format!("{repo}:latest"), &[]);
-    registry::shared().image(&format!("{repo}:latest"))
+    )
 }
 
 /// The image's HEALTHCHECK runs unless overridden: `--health-*` flags replace its fields one by one,
@@ -303,11 +248,7 @@ fn the_images_healthcheck_runs_unless_overridden() {
     run_d(&env, &merged, &["--health-cmd", "echo mine"], &image);
     run_d(&env, &off, &["--no-healthcheck"], &image);
     for n in [&inherit, &merged] {
-        assert!(
-            eventually(20, || status(&env, n) == "healthy"),
-            "{}",
-            health(&env, n)
-        );
+        wait_status(&env, n, "healthy");
     }
     assert_eq!(health(&env, &inherit)["Log"][0]["Output"], "from-image\n");
     assert_eq!(health(&env, &merged)["Log"][0]["Output"], "mine\n");

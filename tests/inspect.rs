@@ -2,8 +2,8 @@
 //! exit codes, `inspect` of every kind of object with and without `--type`, and the fields of a
 //! container's inspect that its flags and its image set. Root only (a container store and networks).
 
-use crate::support::fixtures::{self, Compression, Layout};
-use crate::support::{TestEnv, busybox_world, registry, unique};
+use crate::support::fixtures;
+use crate::support::{TestEnv, busybox_world, unique};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -137,25 +137,15 @@ fn not_found_errors_use_dockers_words() {
 
 /// An image with a HEALTHCHECK and an EXPOSEd port, pushed to the shared registry: its reference.
 fn image_with_healthcheck() -> String {
-    let base = fixtures::busybox_layer_tar();
-    let layout_dir = crate::support::temp_dir("health-image");
-    let layout = Layout::create(layout_dir.path());
-    let config = fixtures::image_config(
-        "amd64",
-        None,
+    fixtures::pushed_busybox_image(
+        "health",
         json!({
             "Env": [fixtures::PATH_ENV, "FROM_IMAGE=1"],
             "Cmd": ["sh"],
             "ExposedPorts": {"9000/tcp": {}},
             "Healthcheck": {"Test": ["CMD-SHELL", "true"], "Interval": 30_000_000_000_u64},
         }),
-        &[&base],
-    );
-    let m = layout.image(&config, &[(base, Compression::Gzip)]);
-    layout.tag(&m, "latest");
-    let repo = format!("library/{}", unique("health"));
-    registry::shared().skopeo_push(layout_dir.path(), "latest", &format!("{repo}:latest"), &[]);
-    registry::shared().image(&format!("{repo}:latest"))
+    )
 }
 
 /// The fields of a container's inspect that its flags set, in docker's shapes: PortBindings, Dns,

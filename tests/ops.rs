@@ -69,8 +69,11 @@ fn events_record_a_container_lifecycle_with_docker_attributes() {
     env.run(["rm", &name]).assert_ok();
 
     let evs = past_events(&env, &t0, &["--filter", &format!("container={name}")]);
-    assert_eq!(actions(&evs), ["create", "start", "die", "destroy"]);
-    let die = &evs[2];
+    assert_eq!(
+        actions(&evs),
+        ["create", "attach", "start", "die", "destroy"]
+    );
+    let die = &evs[3];
     assert_eq!(die["Type"], "container");
     assert_eq!(die["status"], "die");
     assert_eq!(die["id"], id.as_str());
@@ -101,7 +104,7 @@ fn events_record_a_container_lifecycle_with_docker_attributes() {
         .assert_ok()
         .stdout()
         .to_string();
-    assert_eq!(bounded, "create\nstart\ndie\n");
+    assert_eq!(bounded, "create\nattach\nstart\ndie\n");
 
     // Filters of different keys all hold; the text form is docker's.
     let text = env
@@ -394,6 +397,77 @@ fn system_df_agrees_with_images_and_ps() {
     assert!(verbose.lines().any(|l| l.starts_with(&vol)), "{verbose}");
 }
 
+#[test]
+fn system_df_verbose_lists_the_build_cache_records() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        "FROM {base}\nRUN --mount=type=cache,target=/c echo x > /c/f; echo hi > /hi\nCOPY a.txt /a.txt\nENV K=v\n"
+    );
+    let ctx = crate::build::context(&env, &[("Dockerfile", &dockerfile), ("a.txt", "a\n")]);
+    let c = ctx.to_str().unwrap();
+    crate::build::build(&env, &["-q", c]).assert_ok();
+    crate::build::build(&env, &["-q", c]).assert_ok();
+    let rows = df(&env);
+    // Two steps made layers (ENV made none), plus the cache mount.
+    assert_eq!(rows["Build Cache"]["TotalCount"], "3");
+    assert_eq!(rows["Build Cache"]["Active"], "0");
+    assert_ne!(rows["Build Cache"]["Size"], "0B");
+
+    let verbose = env
+        .run(["system", "df", "-v"])
+        .assert_ok()
+        .stdout()
+        .to_string();
+    let section: Vec<&str> = verbose
+        .lines()
+        .skip_while(|l| !l.starts_with("Build cache usage: "))
+        .skip(2)
+        .collect();
+    let cols = |l: &str| -> Vec<String> {
+        l.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        cols(section[0]),
+        [
+            "CACHE ID",
+            "CACHE TYPE",
+            "SIZE",
+            "CREATED",
+            "LAST USED",
+            "USAGE",
+            "SHARED"
+        ],
+        "{verbose}"
+    );
+    let records: Vec<Vec<String>> = section[1..]
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| cols(l))
+        .collect();
+    assert_eq!(records.len(), 3, "{verbose}");
+    let regular: Vec<&Vec<String>> = records.iter().filter(|r| r[1] == "regular").collect();
+    assert_eq!(regular.len(), 2, "{verbose}");
+    for r in &regular {
+        assert_eq!(r[0].len(), 12, "{r:?}");
+        assert!(r[3].ends_with(" ago") && r[4].ends_with(" ago"), "{r:?}");
+        // Made by the first build, used by the second.
+        assert_eq!(r[5], "2", "{r:?}");
+        assert_eq!(r[6], "false", "{r:?}");
+    }
+    assert_eq!(
+        records.iter().filter(|r| r[1] == "exec.cachemount").count(),
+        1,
+        "{verbose}"
+    );
+    // `builder prune -a` empties it.
+    env.run(["builder", "prune", "-a", "-f"]).assert_ok();
+    assert_eq!(df(&env)["Build Cache"]["TotalCount"], "0");
+}
+
 fn names(env: &TestEnv, args: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = env
         .run(args)
@@ -608,5 +682,130 @@ fn rootless_containers_record_their_lifecycle_too() {
     env.run(["run", "--rm", "--name", &name, &image, "true"])
         .assert_ok();
     let evs = past_events(&env, &t0, &["--filter", &format!("container={name}")]);
-    assert_eq!(actions(&evs), ["create", "start", "die", "destroy"]);
+    assert_eq!(
+        actions(&evs),
+        ["create", "attach", "start", "die", "destroy"]
+    );
+}
+
+/// `events --since t0 --until now --format '{{.Type}} {{.Action}}'`, one string per event.
+fn typed_actions(env: &TestEnv, since: &str) -> Vec<String> {
+    let until = unix_now();
+    let args = [
+        "events",
+        "--since",
+        since,
+        "--until",
+        &until,
+        "--format",
+        "{{.Type}} {{.Action}}",
+    ];
+    let out = env.run(args).assert_ok().stdout().to_string();
+    out.lines().map(str::to_string).collect()
+}
+
+#[test]
+fn a_run_records_docker_sequence_of_container_network_and_volume_events() {
+    let (env, image) = busybox_world();
+    let t0 = unix_now();
+    let name = unique("seq");
+    env.run([
+        "run", "--rm", "-v", "/data", "--name", &name, &image, "true",
+    ])
+    .assert_ok();
+    assert_eq!(
+        typed_actions(&env, &t0),
+        [
+            "volume create",
+            "container create",
+            "container attach",
+            "network connect",
+            "volume mount",
+            "container start",
+            "container die",
+            "network disconnect",
+            "volume unmount",
+            "volume destroy",
+            "container destroy",
+        ]
+    );
+    // The network events name the container, the network and its driver, as docker's.
+    let connects = past_events(&env, &t0, &["--filter", "event=connect"]);
+    let attrs = &connects[0]["Actor"]["Attributes"];
+    assert_eq!(attrs["name"], "bridge");
+    assert_eq!(attrs["type"], "bridge");
+    let id = attrs["container"].as_str().unwrap();
+    assert_eq!(id.len(), 64, "{attrs}");
+    let destroyed = past_events(&env, &t0, &["--filter", "type=container"]);
+    assert_eq!(destroyed.last().unwrap()["id"], id);
+
+    // Detached, on a user network; `rm -v` destroys the anonymous volume before the container.
+    let net = unique("sqn");
+    env.run(["network", "create", &net]).assert_ok();
+    let t1 = unix_now();
+    let d = unique("seqd");
+    env.run([
+        "run",
+        "-d",
+        "-v",
+        "/data",
+        "--network",
+        &net,
+        "--name",
+        &d,
+        &image,
+        "true",
+    ])
+    .assert_ok();
+    assert!(eventually(10, || {
+        typed_actions(&env, &t1).contains(&"volume unmount".to_string())
+    }));
+    env.run(["rm", "-v", &d]).assert_ok();
+    assert_eq!(
+        typed_actions(&env, &t1),
+        [
+            "volume create",
+            "container create",
+            "network connect",
+            "volume mount",
+            "container start",
+            "container die",
+            "network disconnect",
+            "volume unmount",
+            "volume destroy",
+            "container destroy",
+        ]
+    );
+    let nets = past_events(&env, &t1, &["--filter", &format!("network={net}")]);
+    assert_eq!(actions(&nets), ["connect", "disconnect"]);
+    env.run(["network", "rm", &net]).assert_ok();
+
+    // `--network none` is on docker's predefined `none` network (driver `null`), under the id `network
+    // inspect` shows.
+    let t2 = unix_now();
+    env.run(["run", "--rm", "--network", "none", &image, "true"])
+        .assert_ok();
+    let nets = past_events(&env, &t2, &["--filter", "type=network"]);
+    assert_eq!(actions(&nets), ["connect", "disconnect"]);
+    assert_eq!(nets[0]["Actor"]["Attributes"]["name"], "none");
+    assert_eq!(nets[0]["Actor"]["Attributes"]["type"], "null");
+    let none = env.run(["network", "inspect", "-f", "{{.Id}}", "none"]);
+    assert_eq!(nets[0]["Actor"]["ID"], none.assert_ok().stdout().trim());
+}
+
+#[test]
+fn pod_kill_pause_and_unpause_are_recorded_with_podman_names() {
+    let (env, image) = busybox_world();
+    let pod = unique("pk");
+    env.run(["pod", "create", "--name", &pod]).assert_ok();
+    env.run(["run", "-d", "--pod", &pod, &image, "sleep", "60"])
+        .assert_ok();
+    let t0 = unix_now();
+    env.run(["pod", "pause", &pod]).assert_ok();
+    env.run(["pod", "unpause", &pod]).assert_ok();
+    env.run(["pod", "kill", &pod]).assert_ok();
+    let pods = past_events(&env, &t0, &["--filter", "type=pod"]);
+    assert_eq!(actions(&pods), ["pause", "unpause", "kill"]);
+    assert_eq!(pods[2]["Actor"]["Attributes"]["name"], pod.as_str());
+    env.run(["pod", "rm", "-f", &pod]).assert_ok();
 }

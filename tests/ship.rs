@@ -3,7 +3,7 @@
 //! `save`/`load` round trips, archives of skopeo and podman, hostile archives.
 
 use crate::support::registry::{self, Auth, Registry};
-use crate::support::{TestEnv, fixtures, unique};
+use crate::support::{TestEnv, busybox_world, fixtures, unique};
 use std::process::Command;
 
 /// `skopeo inspect --raw` of what a registry serves, with its digest.
@@ -29,9 +29,7 @@ fn skopeo_raw(reference: &str) -> (String, String) {
 #[test]
 fn push_of_a_pulled_image_keeps_its_digest_and_a_second_repository_mounts() {
     let reg = registry::shared();
-    let env = TestEnv::new();
-    let src = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &src]).assert_ok();
+    let (env, src) = busybox_world();
     let pulled = reg.fixture(fixtures::BUSYBOX);
     let repo = unique("ship-a");
     let target = reg.image(&format!("{repo}/app:1.2"));
@@ -151,9 +149,7 @@ fn assert_empty_store(env: &TestEnv) {
 /// A pulled busybox saved by berth: (store, its name, its ID, the archive's bytes).
 fn saved_busybox() -> (TestEnv, String, String, Vec<u8>) {
     let reg = registry::shared();
-    let env = TestEnv::new();
-    let name = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &name]).assert_ok();
+    let (env, name) = busybox_world();
     let file = env.dir().join("busybox.tar");
     env.run(["save", "-o", file.to_str().unwrap(), &name])
         .assert_ok()
@@ -329,6 +325,94 @@ fn hostile_archives_are_refused_and_leave_nothing_behind() {
 }
 
 #[test]
+fn a_load_over_its_size_limit_stops_and_leaves_nothing_behind() {
+    let (_env, _name, _id, bytes) = saved_busybox();
+    let env = TestEnv::new();
+    env.write_config("[limits]\nmax_archive_bytes = 4096\n");
+    // From stdin, gzip-compressed: the bound is on what is spooled, after decompression.
+    let out = env.run_with_stdin(["load"], &fixtures::gzip(&bytes));
+    assert_eq!(out.code(), 1, "{}", out.stderr());
+    assert_eq!(
+        out.stderr(),
+        "Error: invalid archive: more than 4096 bytes (limits.max_archive_bytes)\n"
+    );
+    assert_empty_store(&env);
+}
+
+#[test]
+fn a_load_that_fails_on_its_second_image_puts_back_the_tags_the_first_moved() {
+    let (src, name, id, _) = saved_busybox();
+    // A second image, `app:1`, committed on busybox; the archive holds busybox first, then it.
+    let app = format!("{}:1", unique("app"));
+    let c = unique("c");
+    src.run(["run", "--name", &c, &name, "touch", "/y"])
+        .assert_ok();
+    src.run(["commit", &c, &app]).assert_ok();
+    let file = src.dir().join("two.tar");
+    src.run(["save", "-o", file.to_str().unwrap(), &name, &app])
+        .assert_ok();
+    let mut m = members(&std::fs::read(&file).unwrap());
+    let ij = m.iter_mut().find(|x| x.0 == b"index.json").unwrap();
+    let mut index: serde_json::Value = serde_json::from_slice(&ij.2).unwrap();
+    let manifests = index["manifests"].as_array_mut().unwrap();
+    let named = |d: &serde_json::Value, n: &str| {
+        d["annotations"]["io.containerd.image.name"]
+            .as_str()
+            .is_some_and(|a| a.ends_with(n))
+    };
+    manifests.sort_by_key(|d| !named(d, &name));
+    let app_manifest = manifests.iter().find(|d| named(d, &app)).unwrap()["digest"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("sha256:")
+        .to_string();
+    ij.2 = serde_json::to_vec(&index).unwrap();
+    // The second image's config is missing (and manifest.json, which would name it, too).
+    let blob = |hex: &str| format!("blobs/sha256/{hex}").into_bytes();
+    let man = &m.iter().find(|x| x.0 == blob(&app_manifest)).unwrap().2;
+    let man: serde_json::Value = serde_json::from_slice(man).unwrap();
+    let config = man["config"]["digest"].as_str().unwrap()[7..].to_string();
+    m.retain(|x| x.0 != b"manifest.json" && x.0 != blob(&config));
+    let archive = archive_of(&m);
+
+    // The loading store has busybox, but its tag names another image.
+    let env = TestEnv::new();
+    env.run(["pull", "-q", &name]).assert_ok();
+    let other = unique("o");
+    env.run(["run", "--name", &other, &name, "touch", "/o"])
+        .assert_ok();
+    env.run(["commit", &other, &name]).assert_ok();
+    let tagged = |env: &TestEnv| {
+        env.run(["image", "inspect", "-f", "{{.Id}}", &name])
+            .assert_ok()
+            .stdout()
+            .trim()
+            .to_string()
+    };
+    let before = tagged(&env);
+    assert_ne!(before, id);
+    let images_before = env
+        .run(["images", "-a", "-q", "--no-trunc"])
+        .stdout()
+        .to_string();
+    let out = env.run_with_stdin(["load"], &archive);
+    assert_eq!(out.code(), 1, "{}", out.stderr());
+    assert!(
+        out.stderr().contains("is not in the archive"),
+        "{}",
+        out.stderr()
+    );
+    // busybox's tag was moved by the first image, and is back; the second image left nothing.
+    assert_eq!(tagged(&env), before);
+    env.run(["image", "inspect", &app])
+        .assert_code(1)
+        .assert_stderr_has("No such image");
+    env.run(["images", "-a", "-q", "--no-trunc"])
+        .assert_ok()
+        .assert_stdout_eq(&images_before);
+}
+
+#[test]
 fn archives_written_by_skopeo_load_and_run() {
     let reg = registry::shared();
     let src = format!("docker://{}", reg.image(fixtures::BUSYBOX));
@@ -450,9 +534,7 @@ fn push_asks_the_token_server_for_push_and_mount_scopes() {
 #[test]
 fn push_of_a_committed_image_compresses_its_layer_once() {
     let reg = registry::shared();
-    let env = TestEnv::new();
-    let src = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &src]).assert_ok();
+    let (env, src) = busybox_world();
     let c = unique("ship-c");
     env.run(["run", "--name", &c, &src, "sh", "-c", "echo shipped > /f"])
         .assert_ok();
@@ -580,9 +662,7 @@ fn podman_loads_what_berth_saves_and_berth_loads_and_runs_what_podman_saves() {
 #[test]
 fn rootless_save_load_and_push() {
     let reg = registry::shared();
-    let env = TestEnv::rootless();
-    let src = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &src]).assert_ok();
+    let (env, src) = TestEnv::rootless().with_image(fixtures::BUSYBOX);
     let file = env.dir().join("rootless.tar");
     env.run(["save", "-o", file.to_str().unwrap(), &src])
         .assert_ok();
@@ -614,9 +694,7 @@ fn rootless_save_load_and_push() {
 #[test]
 fn a_large_layer_is_pushed_in_chunks() {
     let reg = registry::shared();
-    let env = TestEnv::new();
-    let src = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &src]).assert_ok();
+    let (env, src) = busybox_world();
     let c = unique("ship-big");
     env.run([
         "run",
@@ -648,9 +726,7 @@ fn a_large_layer_is_pushed_in_chunks() {
 fn push_fetches_a_layer_blob_the_store_did_not_keep() {
     let reg = registry::shared();
     let other = Registry::start(Auth::None);
-    let env = TestEnv::new();
-    let src = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &src]).assert_ok();
+    let (env, src) = busybox_world();
     let (_, raw) = skopeo_raw(&src);
     let m: serde_json::Value = serde_json::from_str(&raw).unwrap();
     let layer = m["layers"][0]["digest"].as_str().unwrap();
@@ -732,9 +808,7 @@ fn push_to_a_basic_auth_registry_needs_login() {
 fn push_never_goes_to_a_mirror() {
     let reg = registry::shared();
     let mirror = Registry::start(Auth::None);
-    let env = TestEnv::new();
-    let src = reg.image(fixtures::BUSYBOX);
-    env.run(["pull", "-q", &src]).assert_ok();
+    let (env, src) = busybox_world();
     env.write_config(&format!(
         "[registries.\"{}\"]\nmirrors = [{{ location = \"http://{}\", insecure = true }}]\n",
         reg.host(),

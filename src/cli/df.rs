@@ -182,12 +182,28 @@ fn verbose(out: &mut dyn Write, du: &DiskUsage) -> Result<()> {
         &volumes,
         &[("Name", "VOLUME NAME")],
     )?;
+    let at = |secs: u64| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+    let cache: Vec<Value> = du
+        .build_cache
+        .iter()
+        .map(|r| {
+            json!({
+                "ID": r.id.chars().take(12).collect::<String>(),
+                "CacheType": r.kind,
+                "Size": human::human_size_with_precision(r.size as f64, 3),
+                "CreatedSince": human::since(at(r.created), now),
+                "LastUsedSince": human::since(at(r.last_used), now),
+                "UsageCount": r.uses.to_string(),
+                "Shared": r.shared.to_string(),
+            })
+        })
+        .collect();
     writeln!(out, "\nBuild cache usage: {}\n", size4(du.build_cache_size))?;
     format::render_list(
         out,
         None,
         "table {{.ID}}\t{{.CacheType}}\t{{.Size}}\t{{.CreatedSince}}\t{{.LastUsedSince}}\t{{.UsageCount}}\t{{.Shared}}",
-        &[],
+        &cache,
         &[
             ("ID", "CACHE ID"),
             ("CacheType", "CACHE TYPE"),

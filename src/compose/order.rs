@@ -4,152 +4,11 @@
 
 use serde_json::{Map, Value};
 
-/// compose-go's `ServiceConfig` fields, in declaration order.
-const SERVICE: &[&str] = &[
-    "profiles",
-    "annotations",
-    "attach",
-    "build",
-    "develop",
-    "blkio_config",
-    "cap_add",
-    "cap_drop",
-    "cgroup_parent",
-    "cgroup",
-    "cpu_count",
-    "cpu_percent",
-    "cpu_period",
-    "cpu_quota",
-    "cpu_rt_period",
-    "cpu_rt_runtime",
-    "cpus",
-    "cpuset",
-    "cpu_shares",
-    "command",
-    "configs",
-    "container_name",
-    "credential_spec",
-    "depends_on",
-    "deploy",
-    "device_cgroup_rules",
-    "devices",
-    "dns",
-    "dns_opt",
-    "dns_search",
-    "dockerfile",
-    "domainname",
-    "entrypoint",
-    "environment",
-    "env_file",
-    "expose",
-    "extends",
-    "external_links",
-    "extra_hosts",
-    "group_add",
-    "gpus",
-    "hostname",
-    "healthcheck",
-    "image",
-    "init",
-    "ipc",
-    "isolation",
-    "labels",
-    "label_file",
-    "links",
-    "logging",
-    "mem_limit",
-    "mem_reservation",
-    "memswap_limit",
-    "mem_swappiness",
-    "mac_address",
-    "network_mode",
-    "networks",
-    "oom_kill_disable",
-    "oom_score_adj",
-    "pid",
-    "pids_limit",
-    "platform",
-    "ports",
-    "privileged",
-    "pull_policy",
-    "read_only",
-    "restart",
-    "runtime",
-    "scale",
-    "secrets",
-    "security_opt",
-    "shm_size",
-    "stdin_open",
-    "stop_grace_period",
-    "stop_signal",
-    "storage_opt",
-    "sysctls",
-    "tmpfs",
-    "tty",
-    "ulimits",
-    "user",
-    "userns_mode",
-    "uts",
-    "volume_driver",
-    "volumes",
-    "volumes_from",
-    "working_dir",
-    "post_start",
-    "pre_stop",
-];
-const PORT: &[&str] = &[
-    "name",
-    "mode",
-    "host_ip",
-    "target",
-    "published",
-    "protocol",
-    "app_protocol",
-];
-const VOLUME: &[&str] = &[
-    "type",
-    "source",
-    "target",
-    "read_only",
-    "consistency",
-    "bind",
-    "volume",
-    "tmpfs",
-    "image",
-];
-const HEALTH: &[&str] = &[
-    "test",
-    "timeout",
-    "interval",
-    "retries",
-    "start_period",
-    "start_interval",
-    "disable",
-];
-const BUILD: &[&str] = &[
-    "context",
-    "dockerfile",
-    "dockerfile_inline",
-    "entitlements",
-    "args",
-    "ssh",
-    "labels",
-    "cache_from",
-    "cache_to",
-    "no_cache",
-    "additional_contexts",
-    "pull",
-    "extra_hosts",
-    "isolation",
-    "network",
-    "target",
-    "secrets",
-    "tags",
-    "ulimits",
-    "platforms",
-    "privileged",
-    "shm_size",
-];
+/// The key order of each kind of map: the schema's table is the one list of keys (`schema.rs`), kept in
+/// compose-go's declaration order, so a key the schema accepts always has its place here.
+fn table(pattern: &str) -> &'static [&'static str] {
+    super::schema::keys(pattern)
+}
 
 fn ordered(m: Map<String, Value>, table: &[&str]) -> Map<String, Value> {
     let mut items: Vec<(String, Value)> = m.into_iter().collect();
@@ -169,18 +28,18 @@ fn each_entry(v: &mut Value, table: &[&str]) {
 /// One service (its keys already sorted alphabetically at every level) in docker compose's order.
 pub fn service(v: Value) -> Value {
     let Value::Object(m) = v else { return v };
-    let mut m = ordered(m, SERVICE);
+    let mut m = ordered(m, table("services.*"));
     if let Some(p) = m.get_mut("ports") {
-        each_entry(p, PORT);
+        each_entry(p, table("services.*.ports.[]"));
     }
     if let Some(p) = m.get_mut("volumes") {
-        each_entry(p, VOLUME);
+        each_entry(p, table("services.*.volumes.[]"));
     }
     if let Some(Value::Object(h)) = m.get_mut("healthcheck") {
-        *h = ordered(std::mem::take(h), HEALTH);
+        *h = ordered(std::mem::take(h), table("services.*.healthcheck"));
     }
     if let Some(Value::Object(b)) = m.get_mut("build") {
-        *b = ordered(std::mem::take(b), BUILD);
+        *b = ordered(std::mem::take(b), table("services.*.build"));
     }
     Value::Object(m)
 }
@@ -220,5 +79,58 @@ mod tests {
             .cloned()
             .collect();
         assert_eq!(vol, ["type", "source", "target", "bind"]);
+    }
+
+    /// The order comes from the schema's table: every key a service may have is ranked (none falls to
+    /// the alphabetical tail), in compose-go's order, and so are its build's and healthcheck's.
+    #[test]
+    fn every_key_the_schema_accepts_prints_in_compose_go_order() {
+        // Given in reverse alphabetical order, so only the ranking can put them in place.
+        let all = |keys: &[&str]| -> Value {
+            let mut keys = keys.to_vec();
+            keys.sort_unstable_by(|a, b| b.cmp(a));
+            Value::Object(keys.iter().map(|k| (k.to_string(), Value::Null)).collect())
+        };
+        let mut svc = all(table("services.*"));
+        svc["build"] = all(table("services.*.build"));
+        svc["healthcheck"] = all(table("services.*.healthcheck"));
+        svc["x-ext"] = Value::Null;
+        let s = service(svc);
+        let keys: Vec<&str> = s.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut want = table("services.*").to_vec();
+        want.push("x-ext");
+        assert_eq!(keys, want);
+        assert_eq!(keys[..4], ["profiles", "annotations", "attach", "build"]);
+        assert_eq!(keys[keys.len() - 3..], ["post_start", "pre_stop", "x-ext"]);
+        let build: Vec<&str> = s["build"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(build, table("services.*.build"));
+        assert_eq!(build[..3], ["context", "dockerfile", "dockerfile_inline"]);
+        let health: Vec<&str> = s["healthcheck"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            health,
+            [
+                "test",
+                "timeout",
+                "interval",
+                "retries",
+                "start_period",
+                "start_interval",
+                "disable"
+            ]
+        );
+        assert_eq!(
+            table("services.*.ports.[]")[..4],
+            ["name", "mode", "host_ip", "target"]
+        );
     }
 }

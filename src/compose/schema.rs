@@ -9,7 +9,10 @@ use anyhow::{Result, bail};
 use serde_json::Value;
 
 /// Position pattern -> allowed keys. `*` stands for a user's name (a service, a network), `[]` for an
-/// item of a list. Keys starting with `x-` are extensions and always allowed.
+/// item of a list. Keys starting with `x-` are extensions and always allowed. The lists of a service, its
+/// build, healthcheck, ports and volumes are in docker compose's field order (compose-go's
+/// `ServiceConfig`, `BuildConfig`, `HealthCheckConfig`, `ServicePortConfig`, `ServiceVolumeConfig`):
+/// `config` prints in that order (`order.rs` reads it from here, [`keys`]).
 const TABLE: &[(&str, &[&str])] = &[
     (
         "",
@@ -20,30 +23,31 @@ const TABLE: &[(&str, &[&str])] = &[
     (
         "services.*",
         &[
+            "profiles",
             "annotations",
             "attach",
-            "blkio_config",
             "build",
+            "develop",
+            "blkio_config",
             "cap_add",
             "cap_drop",
-            "cgroup",
             "cgroup_parent",
-            "command",
-            "configs",
-            "container_name",
+            "cgroup",
             "cpu_count",
             "cpu_percent",
             "cpu_period",
             "cpu_quota",
             "cpu_rt_period",
             "cpu_rt_runtime",
-            "cpu_shares",
             "cpus",
             "cpuset",
+            "cpu_shares",
+            "command",
+            "configs",
+            "container_name",
             "credential_spec",
             "depends_on",
             "deploy",
-            "develop",
             "device_cgroup_rules",
             "devices",
             "dns",
@@ -51,16 +55,16 @@ const TABLE: &[(&str, &[&str])] = &[
             "dns_search",
             "domainname",
             "entrypoint",
-            "env_file",
             "environment",
+            "env_file",
             "expose",
             "extends",
             "external_links",
             "extra_hosts",
-            "gpus",
             "group_add",
-            "healthcheck",
+            "gpus",
             "hostname",
+            "healthcheck",
             "image",
             "init",
             "ipc",
@@ -68,11 +72,11 @@ const TABLE: &[(&str, &[&str])] = &[
             "labels",
             "links",
             "logging",
-            "mac_address",
             "mem_limit",
             "mem_reservation",
-            "mem_swappiness",
             "memswap_limit",
+            "mem_swappiness",
+            "mac_address",
             "network_mode",
             "networks",
             "oom_kill_disable",
@@ -81,10 +85,7 @@ const TABLE: &[(&str, &[&str])] = &[
             "pids_limit",
             "platform",
             "ports",
-            "post_start",
-            "pre_stop",
             "privileged",
-            "profiles",
             "pull_policy",
             "read_only",
             "restart",
@@ -107,6 +108,8 @@ const TABLE: &[(&str, &[&str])] = &[
             "volumes",
             "volumes_from",
             "working_dir",
+            "post_start",
+            "pre_stop",
         ],
     ),
     (
@@ -117,21 +120,21 @@ const TABLE: &[(&str, &[&str])] = &[
             "dockerfile_inline",
             "args",
             "ssh",
+            "labels",
             "cache_from",
             "cache_to",
+            "no_cache",
+            "additional_contexts",
+            "pull",
             "extra_hosts",
             "isolation",
-            "labels",
             "network",
-            "no_cache",
-            "pull",
-            "shm_size",
             "target",
             "secrets",
             "tags",
             "platforms",
             "privileged",
-            "additional_contexts",
+            "shm_size",
         ],
     ),
     ("services.*.extends", &["service", "file"]),
@@ -166,8 +169,8 @@ const TABLE: &[(&str, &[&str])] = &[
         "services.*.healthcheck",
         &[
             "test",
-            "interval",
             "timeout",
+            "interval",
             "retries",
             "start_period",
             "start_interval",
@@ -194,12 +197,12 @@ const TABLE: &[(&str, &[&str])] = &[
     (
         "services.*.ports.[]",
         &[
+            "name",
+            "mode",
+            "host_ip",
             "target",
             "published",
-            "host_ip",
             "protocol",
-            "mode",
-            "name",
             "app_protocol",
         ],
     ),
@@ -210,10 +213,10 @@ const TABLE: &[(&str, &[&str])] = &[
             "source",
             "target",
             "read_only",
+            "consistency",
             "bind",
             "volume",
             "tmpfs",
-            "consistency",
         ],
     ),
     (
@@ -286,6 +289,12 @@ const TABLE: &[(&str, &[&str])] = &[
 
 fn allowed(pattern: &str) -> Option<&'static [&'static str]> {
     TABLE.iter().find(|(p, _)| *p == pattern).map(|(_, k)| *k)
+}
+
+/// The keys allowed at `pattern` (`services.*.build`), in their table's order; none for a pattern the
+/// table does not know.
+pub(super) fn keys(pattern: &str) -> &'static [&'static str] {
+    allowed(pattern).unwrap_or(&[])
 }
 
 fn has_pattern(pattern: &str) -> bool {

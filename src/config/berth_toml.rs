@@ -110,6 +110,8 @@ pub struct Limits {
     pub max_entries: u64,
     /// Most bytes read from an error body or a token response.
     pub max_error_bytes: u64,
+    /// Most bytes `load` spools from one (decompressed) archive, every member counted.
+    pub max_archive_bytes: u64,
 }
 
 impl Default for Limits {
@@ -120,6 +122,7 @@ impl Default for Limits {
             max_layer_bytes: 64 << 30,
             max_entries: 1_000_000,
             max_error_bytes: 1 << 20,
+            max_archive_bytes: 64 << 30,
         }
     }
 }
@@ -151,6 +154,7 @@ const KNOWN_LIMITS: &[&str] = &[
     "max_layer_bytes",
     "max_entries",
     "max_error_bytes",
+    "max_archive_bytes",
 ];
 
 impl Config {
@@ -221,6 +225,7 @@ max_config_bytes = {mc}
 max_layer_bytes = {ml}
 max_entries = {me}
 max_error_bytes = {mf}
+max_archive_bytes = {ma}
 
 [storage]
 # How a rootless container mounts its rootfs: "auto" (native overlayfs in the user namespace, which
@@ -249,6 +254,7 @@ step_timeout = ""
             ml = l.max_layer_bytes,
             me = l.max_entries,
             mf = l.max_error_bytes,
+            ma = l.max_archive_bytes,
             ro = StorageSettings::default().rootless_overlay.as_str(),
             cms = BuildSettings::default().cache_max_size,
         )

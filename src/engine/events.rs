@@ -97,13 +97,9 @@ impl EventFilter {
             && self.any("event", |v| {
                 ev.action == v || ev.action.split(": ").next() == Some(v)
             })
-            && self.any("container", |v| {
-                scoped("container", v)
-                    || ev
-                        .attributes
-                        .get("container")
-                        .is_some_and(|c| c.starts_with(v))
-            })
+            // moby's matchContainer: the actor only, so a network's `connect` of the container is not
+            // one of its events.
+            && self.any("container", |v| scoped("container", v))
             && self.any("network", |v| scoped("network", v))
             && self.any("volume", |v| scoped("volume", v))
             && self.any("pod", |v| scoped("pod", v))
@@ -210,6 +206,11 @@ mod tests {
         assert!(f(&[("label", "tier")]).matches(&ev));
         assert!(!f(&[("label", "tier=back")]).matches(&ev));
         assert!(!f(&[("network", "web")]).matches(&ev));
+        let connect = Event::new("network", "connect", "0123")
+            .attr("container", "abcdef")
+            .attr("name", "bridge");
+        assert!(!f(&[("container", "abcdef")]).matches(&connect));
+        assert!(f(&[("network", "bridge")]).matches(&connect));
         let health = Event::new("container", "health_status: healthy", "abcdef");
         assert!(f(&[("event", "health_status")]).matches(&health));
     }

@@ -57,10 +57,7 @@ impl NetworkInfo {
 
     /// `host` and `none`: ids derived from the store root so they are stable per store.
     fn virtual_net(paths: &Paths, name: &str, driver: &str) -> NetworkInfo {
-        use sha2::Digest;
-        let id = hex::encode(sha2::Sha256::digest(
-            format!("{}\0{name}", paths.root.display()).as_bytes(),
-        ));
+        let id = network::virtual_network_id(paths, name);
         NetworkInfo {
             name: name.into(),
             id,

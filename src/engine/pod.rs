@@ -741,6 +741,7 @@ pub fn kill(ctx: &Context, query: &str, sig: i32) -> Result<String> {
         rep.record(&i.record.id, ctr::kill(ctx, &i.record.id, sig));
     }
     rep.into_result("killing", &s.record.name)?;
+    super::events::emit_pod(&ctx.paths, "kill", &s.record.id, &s.record.name);
     Ok(s.record.id)
 }
 
@@ -758,6 +759,8 @@ pub fn set_paused(ctx: &Context, query: &str, pause: bool) -> Result<String> {
         rep.record(&c.record.id, ctr::set_paused(ctx, &c.record.id, pause));
     }
     rep.into_result(if pause { "pausing" } else { "unpausing" }, &s.record.name)?;
+    let action = if pause { "pause" } else { "unpause" };
+    super::events::emit_pod(&ctx.paths, action, &s.record.id, &s.record.name);
     Ok(s.record.id)
 }
 

@@ -171,9 +171,11 @@ pub struct DiskUsage {
     pub images_reclaimable: u64,
     pub containers: Vec<ContainerUsage>,
     pub volumes: Vec<VolumeUsage>,
-    /// Entries and bytes of `berth build`'s cache ([`Paths::build_cache_dir`]).
+    /// Records and bytes of `berth build`'s cache ([`Paths::build_cache_dir`]).
     pub build_cache_entries: usize,
     pub build_cache_size: u64,
+    /// The build cache's records, for `-v` (most recently used first).
+    pub build_cache: Vec<super::build::CacheRecord>,
 }
 
 /// Gather [`DiskUsage`]. Reads only, takes no lock: sizes are a snapshot.
@@ -268,14 +270,16 @@ pub fn disk_usage(ctx: &super::Context) -> anyhow::Result<DiskUsage> {
         });
     }
     let cache = paths.build_cache_dir();
+    let build_cache = super::build::cache_usage(paths)?;
     Ok(DiskUsage {
         images,
         layers_size,
         images_reclaimable: layers_size - used,
         containers,
         volumes,
-        build_cache_entries: std::fs::read_dir(&cache).map(|rd| rd.count()).unwrap_or(0),
+        build_cache_entries: build_cache.len(),
         build_cache_size: crate::store::dir_size(&cache),
+        build_cache,
     })
 }
 

@@ -231,9 +231,16 @@ pub fn decompressed<'a>(
 }
 
 impl Spool {
-    /// Read a (decompressed) tar stream to its end, spooling regular members into `dir`.
-    pub fn read(r: impl Read, dir: &Path) -> Result<Spool> {
+    /// Read a (decompressed) tar stream to its end, spooling regular members into `dir`; at most
+    /// `max_bytes` of members in all (an endless or inflating stream must not fill the disk).
+    pub fn read(r: impl Read, dir: &Path, max_bytes: u64) -> Result<Spool> {
         let mut spool = Spool::default();
+        let mut total = 0u64;
+        let over = || {
+            anyhow::anyhow!(
+                "invalid archive: more than {max_bytes} bytes (limits.max_archive_bytes)"
+            )
+        };
         let mut ar = tar::Archive::new(r);
         let mut n = 0usize;
         for entry in ar.entries().context("reading the archive")? {
@@ -269,6 +276,10 @@ impl Spool {
             if !kind.is_file() && kind != tar::EntryType::Continuous {
                 bail!("invalid archive: member {name:?} is not a regular file");
             }
+            // A declared size over what is left fails before a byte is written.
+            if e.header().size().unwrap_or(0) > max_bytes - total {
+                return Err(over());
+            }
             let file = dir.join(format!("m{n}"));
             let mut f = io::BufWriter::with_capacity(
                 1 << 20,
@@ -284,6 +295,10 @@ impl Spool {
                 if k == 0 {
                     break;
                 }
+                if k as u64 > max_bytes - total {
+                    return Err(over());
+                }
+                total += k as u64;
                 h.update(&buf[..k]);
                 f.write_all(&buf[..k])?;
                 size += k as u64;

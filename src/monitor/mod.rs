@@ -16,6 +16,7 @@
 mod dns;
 pub mod health;
 pub mod log;
+mod net_events;
 pub mod pause;
 pub mod reaper;
 pub mod restart;

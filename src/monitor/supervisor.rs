@@ -316,7 +316,9 @@ impl<'a> Supervisor<'a> {
         st.oom_killed = false;
         st.error.clear();
         self.containers.save_state(self.id, &st)?;
-        self.emit_volume_mounts();
+        let nets = super::net_events::attached(self.paths, self.id, &self.rec.config.network);
+        super::net_events::emit(self.paths, "connect", self.id, &nets);
+        self.emit_volume_events("mount");
         self.emit(self.event("start"));
         if let Some(mut r) = ready.take() {
             let msg = Ready::Started {
@@ -342,9 +344,12 @@ impl<'a> Supervisor<'a> {
         if let Err(e) = runtime::destroy(self.id, &self.rootfs, Some(&self.cgroup)) {
             failures.push(e.context("cleaning up the container"));
         }
-        if let Err(e) = crate::network::teardown(self.paths, self.id) {
-            failures.push(e.context("tearing down the container's network"));
+        let nets = super::net_events::attached(self.paths, self.id, &self.rec.config.network);
+        match crate::network::teardown(self.paths, self.id) {
+            Ok(()) => super::net_events::emit(self.paths, "disconnect", self.id, &nets),
+            Err(e) => failures.push(e.context("tearing down the container's network")),
         }
+        self.emit_volume_events("unmount");
         if let Err(e) = (self.on_exit)(&self.rec) {
             failures.push(e.context("after the container's exit"));
         }
@@ -414,9 +419,9 @@ impl<'a> Supervisor<'a> {
         )
     }
 
-    /// docker's `volume mount` events, one per volume the container mounts (the volume's name is the
-    /// directory above its `_data`, docs/layout.md).
-    fn emit_volume_mounts(&self) {
+    /// docker's `volume mount` (`unmount`) events, one per volume the container mounts (the volume's
+    /// name is the directory above its `_data`, docs/layout.md).
+    fn emit_volume_events(&self, action: &str) {
         for m in &self.rec.mounts {
             if m.kind != crate::types::MountKind::Volume {
                 continue;
@@ -425,13 +430,16 @@ impl<'a> Supervisor<'a> {
             let Some(name) = path.parent().and_then(|p| p.file_name()) else {
                 continue;
             };
-            let ev = crate::store::events::Event::new("volume", "mount", &name.to_string_lossy())
+            let ev = crate::store::events::Event::new("volume", action, &name.to_string_lossy())
                 .attr("container", self.id)
-                .attr("destination", m.destination.as_str())
-                .attr("driver", "local")
-                .attr("propagation", "")
-                .attr("read/write", (!m.readonly).to_string());
-            self.emit(ev);
+                .attr("driver", "local");
+            self.emit(match action {
+                "mount" => ev
+                    .attr("destination", m.destination.as_str())
+                    .attr("propagation", "")
+                    .attr("read/write", (!m.readonly).to_string()),
+                _ => ev,
+            });
         }
     }
 

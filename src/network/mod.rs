@@ -212,6 +212,15 @@ pub struct Prepared {
     pub needs_rootless_attach: bool,
 }
 
+/// The id of the predefined `host` or `none` network, which has no config file: derived from the store
+/// root so it is stable per store (`network ls`, `inspect`, events).
+pub fn virtual_network_id(paths: &Paths, name: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(
+        format!("{}\0{name}", paths.root.display()).as_bytes(),
+    ))
+}
+
 /// Where a container's network namespace is pinned.
 pub fn netns_path(paths: &Paths, container_id: &str) -> PathBuf {
     paths.netns(container_id)

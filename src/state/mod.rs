@@ -441,7 +441,14 @@ impl Containers {
         self.release_name(&rec.name, &rec.id)?;
         if remove_volumes {
             for v in &rec.anonymous_volumes {
-                remove_dir_if_exists(&self.paths.volume_dir(v))?;
+                let dir = self.paths.volume_dir(v);
+                let existed = dir.exists();
+                remove_dir_if_exists(&dir)?;
+                if existed {
+                    // docker's `volume destroy`, before the container's own `destroy`.
+                    let ev = store::events::Event::new("volume", "destroy", v);
+                    store::events::emit(&self.paths, ev.attr("driver", "local"));
+                }
             }
         }
         let dir = self.dir(&rec.id);

@@ -26,7 +26,7 @@
 //! - `private/busybox:latest` ([`PRIVATE_BUSYBOX`]): busybox on [`super::registry::shared_htpasswd`] only.
 //!
 //! Building blocks for tests that need their own images: [`LayerBuilder`], [`Layout`], [`gzip`], [`zstd_compress`],
-//! [`sha256_digest`].
+//! [`sha256_digest`]; [`pushed_busybox_image`] for busybox under a config of the test's own.
 
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -583,4 +583,19 @@ fn support_fixture_layouts_are_deterministic() {
             "busybox layer lacks {must}"
         );
     }
+}
+
+/// Busybox's layer under the image config `config` (Env, Cmd, Healthcheck... as an image's config has
+/// them), pushed to the shared registry as `library/<unique(prefix)>:latest`: its reference.
+pub fn pushed_busybox_image(prefix: &str, config: serde_json::Value) -> String {
+    let base = busybox_layer_tar();
+    let layout_dir = super::temp_dir(prefix);
+    let layout = Layout::create(layout_dir.path());
+    let config = image_config("amd64", None, config, &[&base]);
+    let m = layout.image(&config, &[(base, Compression::Gzip)]);
+    layout.tag(&m, "latest");
+    let repo = format!("library/{}:latest", super::unique(prefix));
+    let reg = super::registry::shared();
+    reg.skopeo_push(layout_dir.path(), "latest", &repo, &[]);
+    reg.image(&repo)
 }

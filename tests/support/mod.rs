@@ -21,6 +21,8 @@
 //!   a tiny HTTP/1.0 client for probes.
 //! - [`fixtures`]: the fixture images (names, digests, OCI layouts on disk).
 //! - [`unique`]: a name no other test in this run uses (for containers, tags, networks).
+//! - [`compose`]: a compose project dir and `berth compose` run in it; [`health`]: a container's
+//!   `State.Health`, a container with a health check, waiting for a health status.
 //!
 //! - Dropping a [`TestEnv`] kills processes left running in its world and unmounts below it ([`teardown`]).
 //!
@@ -29,7 +31,9 @@
 //! must be short: a world's run root is `<base>/bt-XXXXXX/run` and sockets below it must fit in 107 bytes).
 #![allow(dead_code)]
 
+pub mod compose;
 pub mod fixtures;
+pub mod health;
 pub mod hostile;
 pub mod registry;
 pub mod rootless;

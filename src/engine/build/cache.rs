@@ -31,6 +31,9 @@ pub struct Entry {
     pub config: Value,
     /// Seconds since the epoch of the last build that used the entry (least recently used goes first).
     pub last_used: u64,
+    /// Builds that made or used the entry (`system df -v`'s USAGE); 0 in entries of older builds.
+    #[serde(default)]
+    pub uses: u64,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -110,6 +113,7 @@ pub fn touch(paths: &Paths, keys: &[String]) -> Result<()> {
         for k in keys {
             if let Some(e) = idx.entries.get_mut(k) {
                 e.last_used = now;
+                e.uses += 1;
             }
         }
         Ok(())
@@ -137,6 +141,7 @@ pub fn store(paths: &Paths, key: &str, layer: Option<&BuiltLayer>, config: &Valu
                 layer_size: layer.map_or(0, |l| l.size),
                 config: config.clone(),
                 last_used: now_secs(),
+                uses: 1,
             },
         );
         Ok(())
@@ -342,4 +347,93 @@ pub fn mount_dir(paths: &Paths, id: &str) -> Result<PathBuf> {
         fs::create_dir_all(&d).with_context(|| format!("creating {}", d.display()))?;
     }
     Ok(d)
+}
+
+/// One record of the build cache as `system df -v` lists it (docker's BuildCache: a step's layer, or a
+/// `RUN --mount=type=cache` dir).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheRecord {
+    /// The step key's hex (the layer's diff hex when no step names it), or the mount dir's name.
+    pub id: String,
+    /// BuildKit's record types: `regular` (a step's layer), `exec.cachemount`.
+    pub kind: &'static str,
+    /// Bytes on disk (the layer's dir: its tree and its tar).
+    pub size: u64,
+    /// Seconds since the epoch.
+    pub created: u64,
+    pub last_used: u64,
+    pub uses: u64,
+    /// Another step's record names the same layer (its bytes are counted once).
+    pub shared: bool,
+}
+
+/// The records of the build cache: one per step that made a layer (steps that change only the config
+/// have no bytes, as BuildKit keeps no snapshot for them), then the cache mounts. Read under the shared
+/// lock; sizes are a snapshot.
+pub fn usage(paths: &Paths) -> Result<Vec<CacheRecord>> {
+    if !paths.build_cache_dir().exists() {
+        return Ok(Vec::new());
+    }
+    let idx = if paths.build_cache_index().exists() {
+        let _lock = FileLock::shared(&paths.build_cache_lock())?;
+        load(paths)?
+    } else {
+        Index::default()
+    };
+    let mtime = |p: &Path| {
+        fs::metadata(p)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs())
+    };
+    let mut refs: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in idx.entries.values() {
+        if let Some(l) = &e.layer {
+            *refs.entry(l.as_str()).or_default() += 1;
+        }
+    }
+    let mut out = Vec::new();
+    let mut sized: HashSet<&str> = HashSet::new();
+    for (key, e) in &idx.entries {
+        let Some(layer) = e.layer.as_deref() else {
+            continue;
+        };
+        let dir = paths.build_layer_dir(layer);
+        if !dir.is_dir() {
+            continue;
+        }
+        // A layer named by several steps counts its bytes once, on its first record.
+        let size = if sized.insert(layer) {
+            crate::store::dir_size(&dir)
+        } else {
+            0
+        };
+        out.push(CacheRecord {
+            id: key.clone(),
+            kind: "regular",
+            size,
+            created: mtime(&dir),
+            last_used: e.last_used,
+            uses: e.uses,
+            shared: refs.get(layer).is_some_and(|n| *n > 1),
+        });
+    }
+    if let Ok(rd) = fs::read_dir(paths.build_cache_dir().join("mounts")) {
+        for d in rd.flatten() {
+            let p = d.path();
+            out.push(CacheRecord {
+                id: d.file_name().to_string_lossy().into_owned(),
+                kind: "exec.cachemount",
+                size: crate::store::dir_size(&p),
+                created: mtime(&p),
+                last_used: mtime(&p),
+                uses: 0,
+                shared: false,
+            });
+        }
+    }
+    // docker lists the most recently used first.
+    out.sort_by(|a, b| b.last_used.cmp(&a.last_used).then_with(|| a.id.cmp(&b.id)));
+    Ok(out)
 }

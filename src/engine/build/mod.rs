@@ -24,7 +24,7 @@ pub mod subst;
 mod sweep;
 mod words;
 
-pub use cache::{PruneReport, prune};
+pub use cache::{CacheRecord, PruneReport, prune, usage as cache_usage};
 pub use exec::build;
 
 use std::collections::BTreeMap;

@@ -102,6 +102,10 @@ fn start_with(
     let pod_warnings = super::pod_member::prepare_start(ctx, &rec)?;
     super::namespaces::prepare_start(ctx, &rec)?;
     let _ = fs::remove_file(c.attach_socket(&id));
+    if attach {
+        // docker: a foreground `run` (and `start -a`) attaches before the start.
+        crate::engine::events::emit_container(paths, &rec, "attach");
+    }
     let (mut child, r, conn) = match pre {
         Some(p) if p.id == id => {
             // The container exists now: let the waiting monitor read it.

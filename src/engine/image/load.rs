@@ -93,12 +93,20 @@ pub fn load(ctx: &Context, input: impl Read + Send) -> Result<Vec<Loaded>> {
         input,
         crate::image::UnpackLimits::default().zstd_window_log_max,
     )?;
-    let spool = Spool::read(stream, work.path())?;
+    let spool = Spool::read(stream, work.path(), ctx.config.limits.max_archive_bytes)?;
     let images = archive::images(&spool, &Platform::host())?;
     if images.is_empty() {
         bail!("invalid archive: it holds no image");
     }
-    let before: Vec<String> = ImageIndex::load(paths)?.images.into_keys().collect();
+    let index = ImageIndex::load(paths)?;
+    // Which image each tag named before: a failed load puts back the tags its earlier images moved.
+    let tags_before: HashMap<String, String> = index
+        .images
+        .values()
+        .flat_map(|rec| rec.repo_tags.iter().map(|t| (t.clone(), rec.id.clone())))
+        .collect();
+    let before: Vec<String> = index.images.into_keys().collect();
+    let mut touched: Vec<String> = Vec::new();
     let mut blobs = spool.by_digest();
     let mut out = Vec::new();
     let mut added = Vec::new();
@@ -108,6 +116,7 @@ pub fn load(ctx: &Context, input: impl Read + Send) -> Result<Vec<Loaded>> {
         let _gc = FileLock::shared(&paths.gc_lock())?;
         for img in images {
             let names: Vec<String> = img.names.iter().filter_map(|n| normalise(n)).collect();
+            touched.extend(names.iter().cloned());
             let digest = Digest::of(&img.manifest);
             let r = match names.first() {
                 Some(n) => ImageRef::parse(n)?,
@@ -147,7 +156,7 @@ pub fn load(ctx: &Context, input: impl Read + Send) -> Result<Vec<Loaded>> {
     drop(spool);
     drop(work);
     if let Err(e) = result {
-        rollback(ctx, &added);
+        rollback(ctx, &added, &touched, &tags_before);
         return Err(e);
     }
     Ok(out)
@@ -179,8 +188,14 @@ fn adopt_layers(
     Ok(())
 }
 
-/// Take back what a failed load added: its new images, then unreferenced layers and blobs.
-fn rollback(ctx: &Context, added: &[String]) {
+/// Take back what a failed load added: its new images, the tags it moved (`touched`: back to the
+/// image `tags_before` names, or to none), then unreferenced layers and blobs.
+fn rollback(
+    ctx: &Context,
+    added: &[String],
+    touched: &[String],
+    tags_before: &HashMap<String, String>,
+) {
     let paths = &ctx.paths;
     let Ok(_gc) = FileLock::exclusive(&paths.gc_lock()) else {
         return;
@@ -188,6 +203,14 @@ fn rollback(ctx: &Context, added: &[String]) {
     let _ = ImageIndex::update(paths, |idx| {
         for id in added {
             idx.images.remove(id);
+        }
+        for tag in touched {
+            for rec in idx.images.values_mut() {
+                rec.repo_tags.retain(|t| t != tag);
+            }
+            if let Some(rec) = tags_before.get(tag).and_then(|id| idx.images.get_mut(id)) {
+                rec.repo_tags.push(tag.clone());
+            }
         }
         Ok(())
     });
