@@ -138,7 +138,7 @@ pub fn run(cmd: BuildCommand, g: &GlobalOpts) -> Result<i32> {
         }
         | BuildCommand::Buildx {
             cmd: BuildxGroup::Build(a),
-        } => build(&context(g)?, *a),
+        } => build(&context(g)?, *a, g),
         BuildCommand::Builder {
             cmd: BuilderGroup::Prune(a),
         }
@@ -334,10 +334,26 @@ fn catch_interrupts() {
     }
 }
 
-fn build(ctx: &Context, a: BuildArgs) -> Result<i32> {
+/// `internal build-stage`: one stage of a parallel build, started by `berth build` (see
+/// `engine::build::run_stage_child`); its stdout carries the protocol, not text for a user.
+pub fn build_stage(g: &GlobalOpts) -> Result<i32> {
+    catch_interrupts();
+    eng::run_stage_child(
+        g.root.as_deref(),
+        g.run_root.as_deref(),
+        &mut std::io::stdin().lock(),
+        Box::new(std::io::stdout()),
+        &INTERRUPTED,
+    )
+}
+
+fn build(ctx: &Context, a: BuildArgs, g: &GlobalOpts) -> Result<i32> {
     let mut opts = options(ctx, &a)?;
     catch_interrupts();
     opts.cancel = Some(&INTERRUPTED);
+    opts.config_file = g.config.clone();
+    // `BERTH_BUILD_PARALLEL=0`: stages one after another in this process (docs/architecture.md).
+    opts.parallel = std::env::var(eng::PARALLEL_ENV).map_or(true, |v| v != "0");
     let mode = match a.progress.as_str() {
         _ if a.quiet => Mode::Quiet,
         "quiet" => Mode::Quiet,
@@ -431,8 +447,12 @@ struct Printer {
 }
 
 impl Printer {
+    /// One write per line: lines of stages built at the same time interleave, whole.
     fn line(&self, s: &str) {
-        let _ = writeln!(std::io::stderr().lock(), "{s}");
+        let mut l = String::with_capacity(s.len() + 1);
+        l.push_str(s);
+        l.push('\n');
+        let _ = std::io::stderr().lock().write_all(l.as_bytes());
     }
 
     fn info(&self, v: usize) -> (Instant, String) {
