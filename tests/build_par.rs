@@ -87,14 +87,24 @@ fn independent_stages_run_at_the_same_time_and_give_the_serial_image() {
         )],
     );
     let c = ctx.to_str().unwrap();
-    let args = ["-q", "--network", "none", "--source-date-epoch", "1700000000"];
+    let args = [
+        "-q",
+        "--network",
+        "none",
+        "--source-date-epoch",
+        "1700000000",
+    ];
     let parallel = build(&env, &[&args[..], &[c]].concat());
     parallel.assert_ok();
     let cached = build(&env, &[&args[..], &[c]].concat());
     cached.assert_ok();
     assert_eq!(cached.stdout(), parallel.stdout());
     let serial = serial_build(&env, &[&args[..], &["--no-cache", c]].concat());
-    assert_eq!(serial, parallel.stdout(), "serial and parallel images differ");
+    assert_eq!(
+        serial,
+        parallel.stdout(),
+        "serial and parallel images differ"
+    );
     let list = env.run([
         "run",
         "--rm",
@@ -132,14 +142,20 @@ fn a_failing_stage_stops_the_others_and_leaves_nothing_behind() {
         )],
     );
     let t = Instant::now();
-    let out = build(&env, &["--network", "none", "-t", &tag, ctx.to_str().unwrap()]);
+    let out = build(
+        &env,
+        &["--network", "none", "-t", &tag, ctx.to_str().unwrap()],
+    );
     out.assert_code(1);
     out.assert_stderr_has(
         "ERROR: failed to solve: process \"/bin/sh -c echo failing; exit 3\" did not complete successfully: exit code: 3",
     );
     out.assert_stderr_has("   5 | >>> RUN echo failing; exit 3");
     // The sleeping stage was stopped, not waited for.
-    assert!(t.elapsed().as_secs() < 100, "the other stage ran to its end");
+    assert!(
+        t.elapsed().as_secs() < 100,
+        "the other stage ran to its end"
+    );
     assert_eq!(step_containers(&env), 0, "step containers left behind");
     assert!(
         !crate::support::mountinfo_mentions(env.dir().to_str().unwrap()),
@@ -171,6 +187,122 @@ fn rootless_independent_stages_build_in_parallel() {
             &two_stage_dockerfile(&image, &timed("a"), &timed("b")),
         )],
     );
-    build(&env, &["--network", "none", "-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    build(
+        &env,
+        &["--network", "none", "-t", &tag, ctx.to_str().unwrap()],
+    )
+    .assert_ok();
     overlap_is_seen(&env, &tag);
+}
+
+/// The image record berth keeps for `id` (docs/layout.md "Images").
+fn record(env: &TestEnv, id: &str) -> serde_json::Value {
+    let idx: serde_json::Value =
+        serde_json::from_slice(&fs::read(env.root().join("images.json")).unwrap()).unwrap();
+    idx["images"][id].clone()
+}
+
+/// The media types of the image's top `n` layers, each checked to be a stored blob.
+fn top_layers(env: &TestEnv, rec: &serde_json::Value, n: usize) -> Vec<(String, Vec<u8>)> {
+    let layers = rec["layers"].as_array().unwrap();
+    layers[layers.len() - n..]
+        .iter()
+        .map(|l| {
+            let digest = l["blob_digest"].as_str().unwrap();
+            let blob = fs::read(
+                env.root()
+                    .join("blobs/sha256")
+                    .join(digest.trim_start_matches("sha256:")),
+            )
+            .unwrap_or_else(|e| panic!("blob {digest} not stored: {e}"));
+            (l["media_type"].as_str().unwrap().to_string(), blob)
+        })
+        .collect()
+}
+
+#[test]
+fn built_layers_are_stored_compressed_reproducibly_and_pushed_as_stored() {
+    let reg = crate::support::registry::shared();
+    let dockerfile =
+        |base: &str| format!("FROM {base}\nCOPY f.txt /f.txt\nRUN echo made > /made\n");
+    let built = |env: &TestEnv, base: &str, extra: &[&str]| {
+        let ctx = context(env, &[("Dockerfile", &dockerfile(base)), ("f.txt", "f\n")]);
+        let mut args = vec![
+            "-q",
+            "--network",
+            "none",
+            "--source-date-epoch",
+            "1700000000",
+        ];
+        args.extend_from_slice(extra);
+        args.push(ctx.to_str().unwrap());
+        let out = build(env, &args);
+        out.assert_ok();
+        out.stdout().trim().to_string()
+    };
+    let (env, base) = busybox_world();
+    let id = built(&env, &base, &[]);
+    let rec = record(&env, &id);
+    for (media_type, blob) in top_layers(&env, &rec, 2) {
+        assert_eq!(media_type, "application/vnd.oci.image.layer.v1.tar+gzip");
+        // gzip, no file name, mtime 0: the bytes depend on the layer alone.
+        assert_eq!(&blob[..3], &[0x1f, 0x8b, 8]);
+        assert_eq!(blob[3] & 0x08, 0, "a file name in the gzip header");
+        assert_eq!(&blob[4..8], &[0, 0, 0, 0], "an mtime in the gzip header");
+    }
+    // Another store builds the same bytes: same manifest.
+    let (other, other_base) = busybox_world();
+    let other_id = built(&other, &other_base, &[]);
+    assert_eq!(other_id, id);
+    assert_eq!(
+        record(&other, &other_id)["manifest_digest"],
+        rec["manifest_digest"]
+    );
+
+    // Push sends the stored manifest and blobs: nothing is compressed again, both repositories get the
+    // manifest berth stored at build time.
+    let stored = rec["manifest_digest"].as_str().unwrap().to_string();
+    for repo in [unique("built-a"), unique("built-b")] {
+        let target = reg.image(&format!("{repo}/app:1"));
+        env.run(["tag", &id, &target]).assert_ok();
+        let out = env.run(["push", &target]);
+        out.assert_ok();
+        let last = *out.lines().last().unwrap();
+        assert!(
+            last.starts_with(&format!("1: digest: {stored} size: ")),
+            "{last} (stored {stored})"
+        );
+    }
+    assert_eq!(
+        record(&env, &id)["layers"],
+        rec["layers"],
+        "push changed the layers"
+    );
+
+    // zstd on request (a different layer, so a different image).
+    let ctx = context(
+        &env,
+        &[("Dockerfile", &format!("FROM {base}\nRUN echo zstd > /z\n"))],
+    );
+    let out = build(
+        &env,
+        &[
+            "-q",
+            "--output",
+            "type=image,compression=zstd",
+            ctx.to_str().unwrap(),
+        ],
+    );
+    out.assert_ok();
+    let (media_type, blob) = top_layers(&env, &record(&env, out.stdout().trim()), 1)
+        .pop()
+        .unwrap();
+    assert_eq!(media_type, "application/vnd.oci.image.layer.v1.tar+zstd");
+    assert_eq!(&blob[..4], &[0x28, 0xb5, 0x2f, 0xfd]);
+    let bad = build(
+        &env,
+        &["--output", "type=local,dest=out", ctx.to_str().unwrap()],
+    );
+    bad.assert_code(1);
+    bad.assert_stderr_has("--output type=local is not supported by berth build (type=image)");
 }

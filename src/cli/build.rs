@@ -113,6 +113,10 @@ pub struct BuildArgs {
     /// Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)
     #[arg(long = "source-date-epoch", value_name = "SECONDS")]
     pub source_date_epoch: Option<i64>,
+    /// Output destination: "type=image[,compression=gzip|zstd]" (berth stores the image; built layers
+    /// are compressed with gzip unless zstd is asked for)
+    #[arg(short, long, value_name = "SPEC")]
+    pub output: Vec<String>,
     /// Build context: a directory, or "-" for a Dockerfile on stdin
     #[arg(value_name = "PATH | -")]
     pub context: String,
@@ -177,6 +181,39 @@ fn key_value(s: &str, what: &str) -> Result<(String, String)> {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
         _ => bail!("invalid {what} {s:?}: expected key=value"),
     }
+}
+
+/// `--output type=image,compression=zstd` (docker buildx's form): the only exporter is berth's image
+/// store; `compression` picks how the built layers are stored.
+fn output_compression(spec: &str) -> Result<eng::LayerCompression> {
+    let pairs = spec
+        .split(',')
+        .map(|p| key_value(p, "output"))
+        .collect::<Result<Vec<_>>>()?;
+    match pairs
+        .iter()
+        .find(|(k, _)| k == "type")
+        .map(|(_, v)| v.as_str())
+    {
+        Some("image" | "docker") => {}
+        Some(t) => bail!("--output type={t} is not supported by berth build (type=image)"),
+        None => bail!("--output {spec:?}: a type is required (type=image)"),
+    }
+    let mut c = eng::LayerCompression::Gzip;
+    for (k, v) in &pairs {
+        match (k.as_str(), v.as_str()) {
+            ("type", _) => {}
+            ("compression", "gzip") => c = eng::LayerCompression::Gzip,
+            ("compression", "zstd") => c = eng::LayerCompression::Zstd,
+            ("compression", other) => {
+                bail!("invalid --output compression {other:?}: berth build stores gzip or zstd")
+            }
+            // Built layers are always compressed as asked; berth writes OCI manifests.
+            ("force-compression", _) | ("oci-mediatypes", "true") => {}
+            (k, _) => bail!("--output key {k:?} is not supported by berth build"),
+        }
+    }
+    Ok(c)
 }
 
 /// The flags as [`BuildOptions`].
@@ -266,6 +303,9 @@ fn options(ctx: &Context, a: &BuildArgs) -> Result<BuildOptions> {
     }
     for (k, v) in &o.package_mirrors {
         eng::mirror::check_mirror(k, v).map_err(anyhow::Error::msg)?;
+    }
+    for spec in &a.output {
+        o.compression = output_compression(spec)?;
     }
     let stdin_used = a.context == "-";
     let dockerfile_from_stdin = a.file.as_deref() == Some("-");

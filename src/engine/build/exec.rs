@@ -692,13 +692,24 @@ impl<'a> Builder<'a> {
             .and_then(|h| h["created"].as_str().map(str::to_string))
             .unwrap_or_else(|| self.created());
         state.config["created"] = json!(created);
+        // Built layers go into the image compressed (docs/layout.md "Build cache"): the blob is made
+        // once per layer and kept, so push and save send it as it is and the digests are reproducible.
+        let mut descriptors = state.descriptors.clone();
+        let mut files = HashMap::new();
+        for d in &mut descriptors {
+            let Some(tar) = d["digest"].as_str().and_then(|g| state.built.get(g)) else {
+                continue;
+            };
+            let c = cache::compressed(tar, self.opts.compression)?;
+            *d = json!({"mediaType": c.media_type, "digest": c.digest, "size": c.size});
+            files.insert(c.digest, c.path);
+        }
         self.progress.status(v, "exporting layers done");
-        let descriptors = state.descriptors.clone();
         let id = crate::engine::container::commit::store_image_files(
             self.ctx,
             &state.config,
             descriptors,
-            state.built.clone(),
+            files,
             None,
         )?;
         self.progress.status(v, &format!("writing image {id} done"));

@@ -92,6 +92,17 @@ pub struct BuildOptions {
     pub parallel: bool,
     /// `--config`: the config file a stage's child process loads (None: the default lookup).
     pub config_file: Option<PathBuf>,
+    /// `--output type=image,compression=gzip|zstd`: how the image's built layers are stored (and pushed).
+    pub compression: LayerCompression,
+}
+
+/// The compression of the image's built layers, done once per layer and kept in the build cache
+/// (docs/layout.md "Build cache"), so push and save send the stored blob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum LayerCompression {
+    #[default]
+    Gzip,
+    Zstd,
 }
 
 impl Default for BuildOptions {
@@ -114,6 +125,7 @@ impl Default for BuildOptions {
             cancel: None,
             parallel: true,
             config_file: None,
+            compression: LayerCompression::Gzip,
         }
     }
 }

@@ -222,8 +222,7 @@ pub fn build_stages(b: &mut Builder, stages: &[usize], file: &str) -> Result<()>
         for r in &mut running {
             read_lines(b, r);
         }
-        let (ended, still): (Vec<Running>, Vec<Running>) =
-            running.into_iter().partition(|r| r.eof);
+        let (ended, still): (Vec<Running>, Vec<Running>) = running.into_iter().partition(|r| r.eof);
         running = still;
         for mut r in ended {
             let status = r.child.wait();
