@@ -306,3 +306,41 @@ fn built_layers_are_stored_compressed_reproducibly_and_pushed_as_stored() {
     bad.assert_code(1);
     bad.assert_stderr_has("--output type=local is not supported by berth build (type=image)");
 }
+
+#[test]
+fn a_changed_file_under_a_context_bind_mount_reruns_the_run_step() {
+    let (env, base) = busybox_world();
+    let tag = unique("bindctx");
+    let dockerfile = format!(
+        "FROM {base}\nRUN --mount=type=bind,source=conf,target=/c cat /c/v > /seen\n\
+         RUN --mount=target=/whole cat /whole/top > /top\n"
+    );
+    let ctx = context(
+        &env,
+        &[
+            ("Dockerfile", &dockerfile),
+            ("conf/v", "one\n"),
+            ("top", "t\n"),
+            (".dockerignore", "conf/ignored\n"),
+        ],
+    );
+    let c = ctx.to_str().unwrap();
+    let seen = |env: &TestEnv| {
+        let run = env.run(["run", "--rm", &tag, "cat", "/seen"]);
+        run.assert_ok();
+        run.stdout().to_string()
+    };
+    build(&env, &["-t", &tag, c]).assert_ok();
+    assert_eq!(seen(&env), "one\n");
+    // Unchanged (an ignored file added does not count): both steps cached.
+    fs::write(ctx.join("conf/ignored"), "x").unwrap();
+    let again = build(&env, &["-t", &tag, c]);
+    again.assert_ok();
+    assert_eq!(again.stderr().matches("CACHED").count(), 2, "{}", again.stderr());
+    // The bound file changed: the step runs again and sees it.
+    fs::write(ctx.join("conf/v"), "two\n").unwrap();
+    let changed = build(&env, &["-t", &tag, c]);
+    changed.assert_ok();
+    assert_eq!(changed.stderr().matches("CACHED").count(), 0, "{}", changed.stderr());
+    assert_eq!(seen(&env), "two\n");
+}

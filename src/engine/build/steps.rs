@@ -65,15 +65,27 @@ pub fn fs_step(
                 .iter()
                 .map(|(_, st, src)| (st.key.as_str(), src.as_str()))
                 .collect();
+            // `--mount=type=bind` from the context: the content of what it binds (as COPY's sources).
+            let mut binds = Vec::new();
+            for m in &r.mounts {
+                if let Some(src) = run_step::context_bind_source(m) {
+                    binds.push(bind_hash(b, &src)?);
+                }
+            }
             let key = chain(
                 &state.key,
                 &format!(
-                    "RUN {argv:?} env={args_env:?} mounts={:?} network={network}{}",
+                    "RUN {argv:?} env={args_env:?} mounts={:?} network={network}{}{}",
                     r.mounts,
                     if from_keys.is_empty() {
                         String::new()
                     } else {
                         format!(" from={from_keys:?}")
+                    },
+                    if binds.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" context={binds:?}")
                     }
                 ),
             );
@@ -139,6 +151,28 @@ pub fn fs_step(
         Kind::Copy(c) | Kind::Add(c) => copy(b, state, c),
         other => bail!("{other:?} is not a filesystem step"),
     }
+}
+
+/// The content hash of a bind mount's source in the context (names, modes, bytes, link targets;
+/// `.dockerignore` applied). A source that is missing or leaves the context hashes as such: the step
+/// then fails with the mount's own error when it runs.
+fn bind_hash(b: &Builder, rel: &str) -> Result<String> {
+    let Some(dir) = b.context_dir() else {
+        return Ok("no context".into());
+    };
+    let (Ok(src), Ok(root)) = (
+        std::fs::canonicalize(dir.join(rel)),
+        std::fs::canonicalize(dir),
+    ) else {
+        return Ok(format!("missing {rel}"));
+    };
+    if !src.starts_with(&root) {
+        return Ok(format!("outside {rel}"));
+    }
+    // The path as `.dockerignore` sees it, unless it is a link (the mount binds what it points to).
+    let named = dir.join(rel);
+    let p = if named.is_symlink() { src } else { named };
+    fs_step::content_hash(&[p], b.filter.as_ref())
 }
 
 /// A cache hit: the step's layer and config taken over; Ok(false) on a miss.
