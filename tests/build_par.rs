@@ -344,3 +344,21 @@ fn a_changed_file_under_a_context_bind_mount_reruns_the_run_step() {
     assert_eq!(changed.stderr().matches("CACHED").count(), 0, "{}", changed.stderr());
     assert_eq!(seen(&env), "two\n");
 }
+
+#[test]
+fn add_of_a_git_repository_fails_at_once_with_one_line() {
+    let (env, base) = busybox_world();
+    let ctx = context(
+        &env,
+        &[(
+            "Dockerfile",
+            &format!("FROM {base}\nADD https://github.com/moby/moby.git /src\n"),
+        )],
+    );
+    let out = build(&env, &[ctx.to_str().unwrap()]);
+    out.assert_code(1);
+    out.assert_stderr_has(
+        "ERROR: failed to solve: ADD of a git repository (https://github.com/moby/moby.git) is not supported by berth build",
+    );
+    out.assert_stderr_has("   2 | >>> ADD https://github.com/moby/moby.git /src");
+}

@@ -276,6 +276,12 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         let l = s.to_ascii_lowercase();
         l.starts_with("http://") || l.starts_with("https://")
     };
+    // docker's urlutil.IsGitURL: BuildKit clones these; berth does not, and says so before any fetch.
+    if c.is_add
+        && let Some(g) = c.sources.iter().find(|s| is_git_url(s))
+    {
+        bail!("ADD of a git repository ({g}) is not supported by berth build");
+    }
     let urls: Vec<&String> = c.sources.iter().filter(|s| is_url(s)).collect();
     if !urls.is_empty() && (!c.is_add || c.from.is_some()) {
         bail!("source can't be a URL for {word}");
@@ -443,6 +449,20 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     Ok(false)
 }
 
+/// A git repository as docker recognises one in ADD: `git://`, `git@`, `github.com/`, or an http(s) URL
+/// whose path ends in `.git` (before an optional `#ref`).
+fn is_git_url(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    if ["git://", "git@", "github.com/"]
+        .iter()
+        .any(|p| l.starts_with(p))
+    {
+        return true;
+    }
+    (l.starts_with("http://") || l.starts_with("https://"))
+        && l.split('#').next().is_some_and(|u| u.ends_with(".git"))
+}
+
 /// `COPY --parents`: for each found source, its path below the context root (or below the `/./` pivot
 /// of the pattern that found it) without its own name for a file, whole for a directory.
 fn parents_of(
@@ -503,6 +523,22 @@ fn clean(p: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn git_urls_are_told_apart_from_files_and_downloads() {
+        for g in [
+            "https://github.com/moby/moby.git",
+            "https://example.com/r.git#main",
+            "git@github.com:moby/moby.git",
+            "git://example.com/r",
+            "github.com/moby/moby",
+        ] {
+            assert!(is_git_url(g), "{g}");
+        }
+        for f in ["https://example.com/a.tar.gz", "src.git", "dir/", "http://x/git"] {
+            assert!(!is_git_url(f), "{f}");
+        }
+    }
 
     #[test]
     fn workdir_paths_resolve_like_docker() {
