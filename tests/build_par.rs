@@ -336,12 +336,22 @@ fn a_changed_file_under_a_context_bind_mount_reruns_the_run_step() {
     fs::write(ctx.join("conf/ignored"), "x").unwrap();
     let again = build(&env, &["-t", &tag, c]);
     again.assert_ok();
-    assert_eq!(again.stderr().matches("CACHED").count(), 2, "{}", again.stderr());
+    assert_eq!(
+        again.stderr().matches("CACHED").count(),
+        2,
+        "{}",
+        again.stderr()
+    );
     // The bound file changed: the step runs again and sees it.
     fs::write(ctx.join("conf/v"), "two\n").unwrap();
     let changed = build(&env, &["-t", &tag, c]);
     changed.assert_ok();
-    assert_eq!(changed.stderr().matches("CACHED").count(), 0, "{}", changed.stderr());
+    assert_eq!(
+        changed.stderr().matches("CACHED").count(),
+        0,
+        "{}",
+        changed.stderr()
+    );
     assert_eq!(seen(&env), "two\n");
 }
 

@@ -84,7 +84,11 @@ pub fn context_bind_source(spec: &str) -> Option<String> {
         return None;
     }
     let src = kv.get("source").or_else(|| kv.get("src"));
-    Some(src.map_or("", String::as_str).trim_start_matches('/').to_string())
+    Some(
+        src.map_or("", String::as_str)
+            .trim_start_matches('/')
+            .to_string(),
+    )
 }
 
 /// Removes the step's container on every path out.

@@ -535,7 +535,12 @@ mod tests {
         ] {
             assert!(is_git_url(g), "{g}");
         }
-        for f in ["https://example.com/a.tar.gz", "src.git", "dir/", "http://x/git"] {
+        for f in [
+            "https://example.com/a.tar.gz",
+            "src.git",
+            "dir/",
+            "http://x/git",
+        ] {
             assert!(!is_git_url(f), "{f}");
         }
     }
