@@ -372,3 +372,69 @@ fn add_of_a_git_repository_fails_at_once_with_one_line() {
     );
     out.assert_stderr_has("   2 | >>> ADD https://github.com/moby/moby.git /src");
 }
+
+/// Start a parallel build of two sleeping stages and wait until both step containers exist.
+fn sleeping_build(env: &TestEnv, base: &str, tag: &str) -> std::process::Child {
+    let ctx = context(
+        env,
+        &[(
+            "Dockerfile",
+            &two_stage_dockerfile(base, "sleep 120 && mkdir /out", "sleep 120 && mkdir /out"),
+        )],
+    );
+    let child = env
+        .berth()
+        .args([
+            "build",
+            "--progress",
+            "plain",
+            "--network",
+            "none",
+            "-t",
+            tag,
+        ])
+        .arg(&ctx)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(
+        crate::support::eventually(60, || step_containers(env) == 2),
+        "the two stages' steps never ran together"
+    );
+    child
+}
+
+#[test]
+fn an_interrupted_or_killed_parallel_build_stops_every_stage_and_cleans_up() {
+    let (env, base) = busybox_world();
+    let tag = unique("parint");
+    let child = sleeping_build(&env, &base, &tag);
+    // SAFETY: signalling our own child by its pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("ERROR: failed to solve: canceled"),
+        "{stderr}"
+    );
+    assert_eq!(step_containers(&env), 0, "step containers left behind");
+    env.run(["image", "inspect", &tag]).assert_code(1);
+
+    // kill -9 of the build: its stage processes notice their parent is gone and clean up themselves.
+    let mut child = sleeping_build(&env, &base, &tag);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        crate::support::eventually(60, || step_containers(&env) == 0),
+        "the stages of a killed build kept running"
+    );
+    assert!(
+        crate::support::eventually(30, || fs::read_dir(env.root().join("buildcache/tmp"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+            == 0),
+        "temp dirs left behind"
+    );
+}

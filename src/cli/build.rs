@@ -562,3 +562,39 @@ impl BuildProgress for Printer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_takes_the_image_exporter_and_its_compression() {
+        use eng::LayerCompression::{Gzip, Zstd};
+        assert_eq!(output_compression("type=image").unwrap(), Gzip);
+        assert_eq!(
+            output_compression("type=image,compression=zstd,force-compression=true").unwrap(),
+            Zstd
+        );
+        assert_eq!(
+            output_compression("compression=zstd,type=docker").unwrap(),
+            Zstd
+        );
+        let err = |s: &str| output_compression(s).unwrap_err().to_string();
+        assert_eq!(
+            err("type=local,dest=out"),
+            "--output type=local is not supported by berth build (type=image)"
+        );
+        assert_eq!(
+            err("type=image,compression=lz4"),
+            "invalid --output compression \"lz4\": berth build stores gzip or zstd"
+        );
+        assert_eq!(
+            err("type=image,name=x"),
+            "--output key \"name\" is not supported by berth build"
+        );
+        assert_eq!(
+            err("compression=zstd"),
+            "--output \"compression=zstd\": a type is required (type=image)"
+        );
+    }
+}
