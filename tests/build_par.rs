@@ -278,6 +278,18 @@ fn built_layers_are_stored_compressed_reproducibly_and_pushed_as_stored() {
         rec["layers"],
         "push changed the layers"
     );
+    // The same layers in zstd in another image (a label makes it one): the store had them by chain ID
+    // and fetched no blob, yet the new record's blobs are stored.
+    let zstd_id = built(
+        &env,
+        &base,
+        &["--label", "z=1", "-o", "type=image,compression=zstd"],
+    );
+    assert_ne!(zstd_id, id);
+    for (media_type, blob) in top_layers(&env, &record(&env, &zstd_id), 2) {
+        assert_eq!(media_type, "application/vnd.oci.image.layer.v1.tar+zstd");
+        assert_eq!(&blob[..4], &[0x28, 0xb5, 0x2f, 0xfd]);
+    }
 
     // zstd on request (a different layer, so a different image).
     let ctx = context(

@@ -704,6 +704,7 @@ impl<'a> Builder<'a> {
             *d = json!({"mediaType": c.media_type, "digest": c.digest, "size": c.size});
             files.insert(c.digest, c.path);
         }
+        let blobs = files.clone();
         self.progress.status(v, "exporting layers done");
         let id = crate::engine::container::commit::store_image_files(
             self.ctx,
@@ -712,6 +713,11 @@ impl<'a> Builder<'a> {
             files,
             None,
         )?;
+        // A layer the store already had by chain ID was not fetched, so neither was its blob in this
+        // compression (a zstd build of a layer first stored gzip): the record names it, so keep it.
+        for (digest, path) in &blobs {
+            keep_blob(&self.ctx.paths, digest, path)?;
+        }
         self.progress.status(v, &format!("writing image {id} done"));
         if !tags.is_empty() {
             let now = crate::engine::image::rfc3339_now();
@@ -742,6 +748,18 @@ impl<'a> Builder<'a> {
             warnings: Vec::new(),
         })
     }
+}
+
+/// Copy the blob at `path` into `blobs/sha256/` unless it is there (verified against `digest`).
+fn keep_blob(paths: &crate::store::Paths, digest: &str, path: &Path) -> Result<()> {
+    let d = Digest::parse(digest)?;
+    if crate::store::blobs::exists(paths, d.hex()) {
+        return Ok(());
+    }
+    let mut w = crate::store::blobs::BlobWriter::new(paths)?;
+    let mut f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let n = std::io::copy(&mut f, &mut w).with_context(|| format!("storing blob {digest}"))?;
+    w.commit(paths, d.hex(), n)
 }
 
 /// Instructions BuildKit shows as a step (they may change the filesystem).
