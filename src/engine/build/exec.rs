@@ -44,6 +44,22 @@ pub(super) struct Builder<'a> {
     pub current: usize,
     /// The context's `.dockerignore`, if it has one.
     pub filter: Option<fs_step::Filter>,
+    /// Take every step from the cache, or stop with [`CacheMiss`] before doing anything (nothing runs,
+    /// nothing is pulled or downloaded): a stage found whole in the cache needs no child process.
+    pub cache_only: bool,
+}
+
+/// A step of a [`Builder::cache_only`] build is not in the cache.
+#[derive(Debug, thiserror::Error)]
+#[error("not in the build cache")]
+pub struct CacheMiss;
+
+/// What building a stage from the cache alone gave ([`Builder::cached_stage`]).
+pub struct Cached {
+    pub state: State,
+    pub cached: usize,
+    pub hits: Vec<String>,
+    pub used_layers: HashSet<String>,
 }
 
 /// `berth build`. See [`BuildOptions`]; errors that BuildKit would report as a failed solve are
@@ -209,7 +225,30 @@ impl<'a> Builder<'a> {
             images: HashMap::new(),
             current: 0,
             filter: None,
+            cache_only: false,
         }
+    }
+
+    /// Stage `i` built from the cache alone in this process, its progress going to `progress`; None when
+    /// some step is not cached (or anything else stands in the way: the stage's child then meets it).
+    pub fn cached_stage<'p>(&'p self, i: usize, progress: &'p dyn BuildProgress) -> Option<Cached> {
+        if self.opts.no_cache || self.opts.pull {
+            return None;
+        }
+        let mut probe = Builder::new(self.ctx, self.opts, progress, self.file.clone());
+        probe.text = self.text.clone();
+        probe.df = self.df.clone();
+        probe.global = self.global.clone();
+        probe.done = self.done.clone();
+        probe.filter = self.filter.clone();
+        probe.cache_only = true;
+        let state = probe.build_stage(i).ok()?;
+        Some(Cached {
+            state,
+            cached: probe.cached,
+            hits: probe.hits,
+            used_layers: probe.used_layers,
+        })
     }
 
     /// Parse `text` (BuildKit's checks that fail the build fail it here) and evaluate the global ARGs.
@@ -387,7 +426,9 @@ impl<'a> Builder<'a> {
         if let Some(s) = self.images.get(name) {
             return Ok(s.clone());
         }
-        let policy = if self.opts.pull {
+        let policy = if self.cache_only {
+            PullPolicy::Never
+        } else if self.opts.pull {
             PullPolicy::Always
         } else {
             PullPolicy::Missing
@@ -618,6 +659,9 @@ impl<'a> Builder<'a> {
             self.hits.push(key.clone());
             state.key = key;
             return Ok(());
+        }
+        if self.cache_only {
+            bail!(CacheMiss);
         }
         if let Some(c) = config {
             state.config = c;

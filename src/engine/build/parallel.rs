@@ -67,41 +67,40 @@ enum Msg {
     Fatal(String),
 }
 
-/// A child's progress, sent to the parent: one `write` per line, so lines of a RUN's output thread
-/// never tear.
-struct Pipe(Mutex<Box<dyn Write + Send>>);
+/// Progress as [`Msg`]s, handed to `F`: a child's sent to the parent on its stdout, a stage built from
+/// the cache in the parent recorded, then replayed as a child's would be.
+struct Events<F: Fn(Msg) + Sync>(F);
 
-impl Pipe {
-    fn send(&self, m: &Msg) {
-        let Ok(mut line) = serde_json::to_vec(m) else {
-            return;
-        };
-        line.push(b'\n');
-        let mut w = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let _ = w.write_all(&line);
-        let _ = w.flush();
+impl<F: Fn(Msg) + Sync> BuildProgress for Events<F> {
+    fn start(&self, v: usize, name: &str) {
+        self.0(Msg::Start(v, name.to_string()));
+    }
+    fn log(&self, v: usize, data: &[u8]) {
+        self.0(Msg::Log(v, String::from_utf8_lossy(data).into_owned()));
+    }
+    fn status(&self, v: usize, text: &str) {
+        self.0(Msg::Status(v, text.to_string()));
+    }
+    fn cached(&self, v: usize) {
+        self.0(Msg::Cached(v));
+    }
+    fn done(&self, v: usize, elapsed: Duration) {
+        self.0(Msg::Done(v, elapsed.as_secs_f64()));
+    }
+    fn error(&self, v: usize, elapsed: Duration, message: &str) {
+        self.0(Msg::Error(v, elapsed.as_secs_f64(), message.to_string()));
     }
 }
 
-impl BuildProgress for Pipe {
-    fn start(&self, v: usize, name: &str) {
-        self.send(&Msg::Start(v, name.to_string()));
-    }
-    fn log(&self, v: usize, data: &[u8]) {
-        self.send(&Msg::Log(v, String::from_utf8_lossy(data).into_owned()));
-    }
-    fn status(&self, v: usize, text: &str) {
-        self.send(&Msg::Status(v, text.to_string()));
-    }
-    fn cached(&self, v: usize) {
-        self.send(&Msg::Cached(v));
-    }
-    fn done(&self, v: usize, elapsed: Duration) {
-        self.send(&Msg::Done(v, elapsed.as_secs_f64()));
-    }
-    fn error(&self, v: usize, elapsed: Duration, message: &str) {
-        self.send(&Msg::Error(v, elapsed.as_secs_f64(), message.to_string()));
-    }
+/// Send `m` as one JSON line, one `write`, so lines of a RUN's output thread never tear.
+fn send(out: &Mutex<Box<dyn Write + Send>>, m: &Msg) {
+    let Ok(mut line) = serde_json::to_vec(m) else {
+        return;
+    };
+    line.push(b'\n');
+    let mut w = out.lock().unwrap_or_else(|e| e.into_inner());
+    let _ = w.write_all(&line);
+    let _ = w.flush();
 }
 
 /// `internal build-stage`: read a [`Job`] from `input`, build its stage, report on `output`. Returns
@@ -133,7 +132,8 @@ pub fn run_stage_child(
         }
     }
     opts.cancel = Some(cancel);
-    let pipe = Pipe(Mutex::new(output));
+    let out = Mutex::new(output);
+    let pipe = Events(|m| send(&out, &m));
     let (ctx, _) = Context::new(root, run_root, opts.config_file.as_deref())?;
     let mut b = Builder::new(&ctx, &opts, &pipe, file);
     let built = (|| {
@@ -158,7 +158,7 @@ pub fn run_stage_child(
         },
     };
     let code = i32::from(!matches!(msg, Msg::Built { .. }));
-    pipe.send(&msg);
+    send(&out, &msg);
     Ok(code)
 }
 
@@ -195,10 +195,13 @@ pub fn build_stages(b: &mut Builder, stages: &[usize], file: &str) -> Result<()>
             let ready: Vec<usize> = pending
                 .iter()
                 .copied()
-                .filter(|i| deps[i].iter().all(|d| b.done.contains_key(d)))
+                .filter(|i| ready(b, &deps[i]))
                 .collect();
             for i in ready {
                 pending.retain(|&p| p != i);
+                if from_cache(b, i) {
+                    continue;
+                }
                 match spawn(b, i, file) {
                     Ok(r) => running.push(r),
                     Err(e) => {
@@ -216,6 +219,10 @@ pub fn build_stages(b: &mut Builder, stages: &[usize], file: &str) -> Result<()>
             }
         }
         if running.is_empty() {
+            // Stages found in the cache may have made others ready.
+            if failure.is_none() && pending.iter().any(|i| ready(b, &deps[i])) {
+                continue;
+            }
             break;
         }
         wait_readable(&running);
@@ -248,6 +255,29 @@ pub fn build_stages(b: &mut Builder, stages: &[usize], file: &str) -> Result<()>
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+fn ready(b: &Builder, deps: &std::collections::BTreeSet<usize>) -> bool {
+    deps.iter().all(|d| b.done.contains_key(d))
+}
+
+/// Build stage `i` here when every step of it is in the cache (a child process would cost more than the
+/// lookups): its progress is replayed as a child's. False when some step is not cached.
+fn from_cache(b: &mut Builder, i: usize) -> bool {
+    let recorded = Mutex::new(Vec::new());
+    let recorder = Events(|m| recorded.lock().unwrap_or_else(|e| e.into_inner()).push(m));
+    let Some(c) = b.cached_stage(i, &recorder) else {
+        return false;
+    };
+    let mut vertices = HashMap::new();
+    for m in recorded.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        replay(b, &mut vertices, m);
+    }
+    b.cached += c.cached;
+    b.hits.extend(c.hits);
+    b.used_layers.extend(c.used_layers);
+    b.done.insert(i, c.state);
+    true
 }
 
 /// Start the child of stage `i` and hand it its job.
@@ -340,20 +370,7 @@ fn read_lines(b: &mut Builder, r: &mut Running) {
 }
 
 fn handle(b: &mut Builder, r: &mut Running, m: Msg) {
-    let p = b.progress;
-    let v = |r: &Running, cv: usize| r.vertices.get(&cv).copied().unwrap_or(0);
     match m {
-        Msg::Start(cv, name) => {
-            let pv = b.vertex(&name);
-            r.vertices.insert(cv, pv);
-        }
-        Msg::Log(cv, text) => p.log(v(r, cv), text.as_bytes()),
-        Msg::Status(cv, text) => p.status(v(r, cv), &text),
-        Msg::Cached(cv) => p.cached(v(r, cv)),
-        Msg::Done(cv, secs) => p.done(v(r, cv), Duration::from_secs_f64(secs.max(0.0))),
-        Msg::Error(cv, secs, msg) => {
-            p.error(v(r, cv), Duration::from_secs_f64(secs.max(0.0)), &msg)
-        }
         Msg::Built {
             state,
             executed,
@@ -369,5 +386,25 @@ fn handle(b: &mut Builder, r: &mut Running, m: Msg) {
         }
         Msg::Failed(f) => r.outcome = Some(Err(f.into())),
         Msg::Fatal(e) => r.outcome = Some(Err(anyhow!(e))),
+        progress => replay(b, &mut r.vertices, progress),
+    }
+}
+
+/// A stage's progress message to the build's printer, under the build's vertex numbers (`vertices`: the
+/// stage's numbers -> the build's).
+fn replay(b: &mut Builder, vertices: &mut HashMap<usize, usize>, m: Msg) {
+    let p = b.progress;
+    let v = |cv: usize| vertices.get(&cv).copied().unwrap_or(0);
+    match m {
+        Msg::Start(cv, name) => {
+            let pv = b.vertex(&name);
+            vertices.insert(cv, pv);
+        }
+        Msg::Log(cv, text) => p.log(v(cv), text.as_bytes()),
+        Msg::Status(cv, text) => p.status(v(cv), &text),
+        Msg::Cached(cv) => p.cached(v(cv)),
+        Msg::Done(cv, secs) => p.done(v(cv), Duration::from_secs_f64(secs.max(0.0))),
+        Msg::Error(cv, secs, msg) => p.error(v(cv), Duration::from_secs_f64(secs.max(0.0)), &msg),
+        Msg::Built { .. } | Msg::Failed(_) | Msg::Fatal(_) => {}
     }
 }

@@ -181,6 +181,9 @@ fn hit(b: &mut Builder, state: &mut State, key: &str) -> Result<bool> {
         return Ok(false);
     }
     let Some((entry, layer)) = cache::lookup(&b.ctx.paths, key)? else {
+        if b.cache_only {
+            bail!(super::exec::CacheMiss);
+        }
         return Ok(false);
     };
     if let Some(l) = &layer {
@@ -318,6 +321,10 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
             .trim_start_matches("<<")
             .trim_matches(['"', '\'']);
         if is_url(s) {
+            if b.cache_only {
+                // Its key is its content: known only once downloaded, which is the child's work.
+                bail!(super::exec::CacheMiss);
+            }
             let (p, digest) = download(b, scratch.path(), s, c.checksum.as_deref())?;
             key_extra.push_str(&format!("url {s} {digest}\n"));
             sources.push(Source {
