@@ -54,14 +54,6 @@ pub(super) struct Builder<'a> {
 #[error("not in the build cache")]
 pub struct CacheMiss;
 
-/// What building a stage from the cache alone gave ([`Builder::cached_stage`]).
-pub struct Cached {
-    pub state: State,
-    pub cached: usize,
-    pub hits: Vec<String>,
-    pub used_layers: HashSet<String>,
-}
-
 /// `berth build`. See [`BuildOptions`]; errors that BuildKit would report as a failed solve are
 /// [`BuildFailed`].
 pub fn build(
@@ -227,28 +219,6 @@ impl<'a> Builder<'a> {
             filter: None,
             cache_only: false,
         }
-    }
-
-    /// Stage `i` built from the cache alone in this process, its progress going to `progress`; None when
-    /// some step is not cached (or anything else stands in the way: the stage's child then meets it).
-    pub fn cached_stage<'p>(&'p self, i: usize, progress: &'p dyn BuildProgress) -> Option<Cached> {
-        if self.opts.no_cache || self.opts.pull {
-            return None;
-        }
-        let mut probe = Builder::new(self.ctx, self.opts, progress, self.file.clone());
-        probe.text = self.text.clone();
-        probe.df = self.df.clone();
-        probe.global = self.global.clone();
-        probe.done = self.done.clone();
-        probe.filter = self.filter.clone();
-        probe.cache_only = true;
-        let state = probe.build_stage(i).ok()?;
-        Some(Cached {
-            state,
-            cached: probe.cached,
-            hits: probe.hits,
-            used_layers: probe.used_layers,
-        })
     }
 
     /// Parse `text` (BuildKit's checks that fail the build fail it here) and evaluate the global ARGs.

@@ -266,7 +266,7 @@ fn ready(b: &Builder, deps: &std::collections::BTreeSet<usize>) -> bool {
 fn from_cache(b: &mut Builder, i: usize) -> bool {
     let recorded = Mutex::new(Vec::new());
     let recorder = Events(|m| recorded.lock().unwrap_or_else(|e| e.into_inner()).push(m));
-    let Some(c) = b.cached_stage(i, &recorder) else {
+    let Some(c) = cached_stage(b, i, &recorder) else {
         return false;
     };
     let mut vertices = HashMap::new();
@@ -278,6 +278,37 @@ fn from_cache(b: &mut Builder, i: usize) -> bool {
     b.used_layers.extend(c.used_layers);
     b.done.insert(i, c.state);
     true
+}
+
+/// What building a stage from the cache alone gave.
+struct Cached {
+    state: State,
+    cached: usize,
+    hits: Vec<String>,
+    used_layers: std::collections::HashSet<String>,
+}
+
+/// Stage `i` built from the cache alone in this process ([`Builder::cache_only`]), its progress going to
+/// `progress`; None when some step is not cached (or anything else stands in the way: the stage's child
+/// then meets it).
+fn cached_stage<'p>(b: &'p Builder, i: usize, progress: &'p dyn BuildProgress) -> Option<Cached> {
+    if b.opts.no_cache || b.opts.pull {
+        return None;
+    }
+    let mut probe = Builder::new(b.ctx, b.opts, progress, b.file.clone());
+    probe.text = b.text.clone();
+    probe.df = b.df.clone();
+    probe.global = b.global.clone();
+    probe.done = b.done.clone();
+    probe.filter = b.filter.clone();
+    probe.cache_only = true;
+    let state = probe.build_stage(i).ok()?;
+    Some(Cached {
+        state,
+        cached: probe.cached,
+        hits: probe.hits,
+        used_layers: probe.used_layers,
+    })
 }
 
 /// Start the child of stage `i` and hand it its job.
