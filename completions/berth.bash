@@ -397,6 +397,9 @@ _berth() {
             berth__subcmd__image,tag)
                 cmd="berth__subcmd__image__subcmd__tag"
                 ;;
+            berth__subcmd__internal,build-stage)
+                cmd="berth__subcmd__internal__subcmd__build__subcmd__stage"
+                ;;
             berth__subcmd__internal,init)
                 cmd="berth__subcmd__internal__subcmd__init"
                 ;;
@@ -614,7 +617,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__build)
-            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --root --run-root --config --debug --log-level --help --version"
+            opts="-t -f -q -o -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --output --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -681,6 +684,14 @@ _berth() {
                     return 0
                     ;;
                 --source-date-epoch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -754,7 +765,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__builder__subcmd__build)
-            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --root --run-root --config --debug --log-level --help --version"
+            opts="-t -f -q -o -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --output --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -821,6 +832,14 @@ _berth() {
                     return 0
                     ;;
                 --source-date-epoch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -932,7 +951,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__buildx__subcmd__build)
-            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --root --run-root --config --debug --log-level --help --version"
+            opts="-t -f -q -o -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --output --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -999,6 +1018,14 @@ _berth() {
                     return 0
                     ;;
                 --source-date-epoch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5510,7 +5537,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__image__subcmd__build)
-            opts="-t -f -q -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --root --run-root --config --debug --log-level --help --version"
+            opts="-t -f -q -o -D -h -V --tag --file --build-arg --label --target --iidfile --quiet --no-cache --pull --network --add-host --secret --progress --platform --step-timeout --package-mirror --source-date-epoch --output --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5577,6 +5604,14 @@ _berth() {
                     return 0
                     ;;
                 --source-date-epoch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6314,7 +6349,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__internal)
-            opts="-D -h -V --root --run-root --config --debug --log-level --help --version monitor pause init"
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version monitor pause init build-stage"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6638,6 +6673,44 @@ _berth() {
             return 0
             ;;
         berth__subcmd__internal__subcmd__network__subcmd__teardown)
+            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debug)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__internal__subcmd__build__subcmd__stage)
             opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -304,6 +304,7 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l step-timeout -d 'Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l package-mirror -d 'Package mirror for RUN steps ("debian=http://mirror/debian"; keys debian, debian-security, ubuntu, alpine), over [build.package_mirrors]' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l source-date-epoch -d 'Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s o -l output -d 'Output destination: "type=image[,compression=gzip|zstd]" (berth stores the image; built layers are compressed with gzip unless zstd is asked for)' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -1317,16 +1318,17 @@ complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subc
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused volumes, not just anonymous ones'
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -f -a "monitor" -d 'The per-container supervisor (started by berth itself)'
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -f -a "pause" -d 'The pod infra process: hold the pod\'s namespaces and reap orphans'
-complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init" -f -a "init" -d '`--init`: run COMMAND as a child, forward signals, reap orphans'
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init build-stage" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init build-stage" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init build-stage" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init build-stage" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init build-stage" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init build-stage" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init build-stage" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init build-stage" -f -a "monitor" -d 'The per-container supervisor (started by berth itself)'
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init build-stage" -f -a "pause" -d 'The pod infra process: hold the pod\'s namespaces and reap orphans'
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init build-stage" -f -a "init" -d '`--init`: run COMMAND as a child, forward signals, reap orphans'
+complete -c berth -n "__fish_berth_using_subcommand internal; and not __fish_seen_subcommand_from monitor pause init build-stage" -f -a "build-stage" -d 'One stage of a build, for `berth build` (its job on stdin, progress on stdout)'
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -1350,6 +1352,13 @@ complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_su
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from init" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from build-stage" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from build-stage" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from build-stage" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from build-stage" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from build-stage" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from build-stage" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from build-stage" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand login" -s u -l username -d 'Username' -r
 complete -c berth -n "__fish_berth_using_subcommand login" -s p -l password -d 'Password or personal access token' -r
 complete -c berth -n "__fish_berth_using_subcommand login" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
@@ -2141,6 +2150,7 @@ complete -c berth -n "__fish_berth_using_subcommand build" -l platform -d 'Set t
 complete -c berth -n "__fish_berth_using_subcommand build" -l step-timeout -d 'Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l package-mirror -d 'Package mirror for RUN steps ("debian=http://mirror/debian"; keys debian, debian-security, ubuntu, alpine), over [build.package_mirrors]' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l source-date-epoch -d 'Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -s o -l output -d 'Output destination: "type=image[,compression=gzip|zstd]" (berth stores the image; built layers are compressed with gzip unless zstd is asked for)' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand build" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -2183,6 +2193,7 @@ complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_sub
 complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l step-timeout -d 'Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)' -r
 complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l package-mirror -d 'Package mirror for RUN steps ("debian=http://mirror/debian"; keys debian, debian-security, ubuntu, alpine), over [build.package_mirrors]' -r
 complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l source-date-epoch -d 'Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)' -r
+complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -s o -l output -d 'Output destination: "type=image[,compression=gzip|zstd]" (berth stores the image; built layers are compressed with gzip unless zstd is asked for)' -r
 complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand builder; and __fish_seen_subcommand_from build" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -2216,6 +2227,7 @@ complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subc
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l step-timeout -d 'Kill a RUN step that runs longer than this ("10m", "90s"; default: [build] step_timeout)' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l package-mirror -d 'Package mirror for RUN steps ("debian=http://mirror/debian"; keys debian, debian-security, ubuntu, alpine), over [build.package_mirrors]' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l source-date-epoch -d 'Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -s o -l output -d 'Output destination: "type=image[,compression=gzip|zstd]" (berth stores the image; built layers are compressed with gzip unless zstd is asked for)' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F

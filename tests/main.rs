@@ -5,6 +5,7 @@ mod support;
 
 mod build;
 mod build_more;
+mod build_par;
 mod cli;
 mod cli_parity;
 mod compose;

@@ -113,6 +113,10 @@ pub struct BuildArgs {
     /// Clamp every timestamp of the image to this Unix time (default: $SOURCE_DATE_EPOCH)
     #[arg(long = "source-date-epoch", value_name = "SECONDS")]
     pub source_date_epoch: Option<i64>,
+    /// Output destination: "type=image[,compression=gzip|zstd]" (berth stores the image; built layers
+    /// are compressed with gzip unless zstd is asked for)
+    #[arg(short, long, value_name = "SPEC")]
+    pub output: Vec<String>,
     /// Build context: a directory, or "-" for a Dockerfile on stdin
     #[arg(value_name = "PATH | -")]
     pub context: String,
@@ -138,7 +142,7 @@ pub fn run(cmd: BuildCommand, g: &GlobalOpts) -> Result<i32> {
         }
         | BuildCommand::Buildx {
             cmd: BuildxGroup::Build(a),
-        } => build(&context(g)?, *a),
+        } => build(&context(g)?, *a, g),
         BuildCommand::Builder {
             cmd: BuilderGroup::Prune(a),
         }
@@ -177,6 +181,39 @@ fn key_value(s: &str, what: &str) -> Result<(String, String)> {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
         _ => bail!("invalid {what} {s:?}: expected key=value"),
     }
+}
+
+/// `--output type=image,compression=zstd` (docker buildx's form): the only exporter is berth's image
+/// store; `compression` picks how the built layers are stored.
+fn output_compression(spec: &str) -> Result<eng::LayerCompression> {
+    let pairs = spec
+        .split(',')
+        .map(|p| key_value(p, "output"))
+        .collect::<Result<Vec<_>>>()?;
+    match pairs
+        .iter()
+        .find(|(k, _)| k == "type")
+        .map(|(_, v)| v.as_str())
+    {
+        Some("image" | "docker") => {}
+        Some(t) => bail!("--output type={t} is not supported by berth build (type=image)"),
+        None => bail!("--output {spec:?}: a type is required (type=image)"),
+    }
+    let mut c = eng::LayerCompression::Gzip;
+    for (k, v) in &pairs {
+        match (k.as_str(), v.as_str()) {
+            ("type", _) => {}
+            ("compression", "gzip") => c = eng::LayerCompression::Gzip,
+            ("compression", "zstd") => c = eng::LayerCompression::Zstd,
+            ("compression", other) => {
+                bail!("invalid --output compression {other:?}: berth build stores gzip or zstd")
+            }
+            // Built layers are always compressed as asked; berth writes OCI manifests.
+            ("force-compression", _) | ("oci-mediatypes", "true") => {}
+            (k, _) => bail!("--output key {k:?} is not supported by berth build"),
+        }
+    }
+    Ok(c)
 }
 
 /// The flags as [`BuildOptions`].
@@ -267,6 +304,9 @@ fn options(ctx: &Context, a: &BuildArgs) -> Result<BuildOptions> {
     for (k, v) in &o.package_mirrors {
         eng::mirror::check_mirror(k, v).map_err(anyhow::Error::msg)?;
     }
+    for spec in &a.output {
+        o.compression = output_compression(spec)?;
+    }
     let stdin_used = a.context == "-";
     let dockerfile_from_stdin = a.file.as_deref() == Some("-");
     if stdin_used && dockerfile_from_stdin {
@@ -334,10 +374,26 @@ fn catch_interrupts() {
     }
 }
 
-fn build(ctx: &Context, a: BuildArgs) -> Result<i32> {
+/// `internal build-stage`: one stage of a parallel build, started by `berth build` (see
+/// `engine::build::run_stage_child`); its stdout carries the protocol, not text for a user.
+pub fn build_stage(g: &GlobalOpts) -> Result<i32> {
+    catch_interrupts();
+    eng::run_stage_child(
+        g.root.as_deref(),
+        g.run_root.as_deref(),
+        &mut std::io::stdin().lock(),
+        Box::new(std::io::stdout()),
+        &INTERRUPTED,
+    )
+}
+
+fn build(ctx: &Context, a: BuildArgs, g: &GlobalOpts) -> Result<i32> {
     let mut opts = options(ctx, &a)?;
     catch_interrupts();
     opts.cancel = Some(&INTERRUPTED);
+    opts.config_file = g.config.clone();
+    // `BERTH_BUILD_PARALLEL=0`: stages one after another in this process (docs/architecture.md).
+    opts.parallel = std::env::var(eng::PARALLEL_ENV).map_or(true, |v| v != "0");
     let mode = match a.progress.as_str() {
         _ if a.quiet => Mode::Quiet,
         "quiet" => Mode::Quiet,
@@ -431,8 +487,12 @@ struct Printer {
 }
 
 impl Printer {
+    /// One write per line: lines of stages built at the same time interleave, whole.
     fn line(&self, s: &str) {
-        let _ = writeln!(std::io::stderr().lock(), "{s}");
+        let mut l = String::with_capacity(s.len() + 1);
+        l.push_str(s);
+        l.push('\n');
+        let _ = std::io::stderr().lock().write_all(l.as_bytes());
     }
 
     fn info(&self, v: usize) -> (Instant, String) {
@@ -500,5 +560,41 @@ impl BuildProgress for Printer {
             Mode::Tty => self.line(&format!("=> ERROR {}", self.info(v).1)),
             Mode::Quiet => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_takes_the_image_exporter_and_its_compression() {
+        use eng::LayerCompression::{Gzip, Zstd};
+        assert_eq!(output_compression("type=image").unwrap(), Gzip);
+        assert_eq!(
+            output_compression("type=image,compression=zstd,force-compression=true").unwrap(),
+            Zstd
+        );
+        assert_eq!(
+            output_compression("compression=zstd,type=docker").unwrap(),
+            Zstd
+        );
+        let err = |s: &str| output_compression(s).unwrap_err().to_string();
+        assert_eq!(
+            err("type=local,dest=out"),
+            "--output type=local is not supported by berth build (type=image)"
+        );
+        assert_eq!(
+            err("type=image,compression=lz4"),
+            "invalid --output compression \"lz4\": berth build stores gzip or zstd"
+        );
+        assert_eq!(
+            err("type=image,name=x"),
+            "--output key \"name\" is not supported by berth build"
+        );
+        assert_eq!(
+            err("compression=zstd"),
+            "--output \"compression=zstd\": a type is required (type=image)"
+        );
     }
 }

@@ -87,6 +87,8 @@ pub enum InternalCommand {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// One stage of a build, for `berth build` (its job on stdin, progress on stdout)
+    BuildStage,
 }
 
 #[derive(Debug, Subcommand)]
@@ -273,6 +275,7 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
             } => monitor_cmd(g, &id, attach, wait_go),
             InternalCommand::Pause => Ok(ctr::run_pause()),
             InternalCommand::Init { args } => Ok(ctr::run_reaper(&args)),
+            InternalCommand::BuildStage => crate::cli::build::build_stage(g),
         },
     }
 }

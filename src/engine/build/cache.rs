@@ -208,6 +208,100 @@ pub fn commit_layer(
         .with_context(|| format!("layer {hex} vanished from the build cache"))
 }
 
+/// A built layer's compressed blob, kept beside its tar (`layers/<hex>/layer.tar.gz|.zst`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CompressedBlob {
+    pub digest: String,
+    pub size: u64,
+    pub media_type: String,
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+/// The layer tar `tar` compressed as `c`, made once and kept in the layer's cache dir: the blob file, then
+/// its descriptor (`<blob>.json`), each renamed into place, so a descriptor always names a whole blob. The
+/// output depends on the tar alone (gzip: no name, mtime 0, level 6; zstd: level 3; push compresses the
+/// same way), so two builds of the same layer give the same digest.
+pub fn compressed(tar: &Path, c: super::LayerCompression) -> Result<CompressedBlob> {
+    let (ext, media_type) = match c {
+        super::LayerCompression::Gzip => ("gz", "application/vnd.oci.image.layer.v1.tar+gzip"),
+        super::LayerCompression::Zstd => ("zst", "application/vnd.oci.image.layer.v1.tar+zstd"),
+    };
+    let blob = tar.with_extension(format!("tar.{ext}"));
+    let desc = tar.with_extension(format!("tar.{ext}.json"));
+    if let Ok(b) = fs::read(&desc)
+        && let Ok(mut d) = serde_json::from_slice::<CompressedBlob>(&b)
+        && blob.is_file()
+    {
+        d.path = blob;
+        return Ok(d);
+    }
+    let token = format!(".tmp-{}-{}", std::process::id(), now_secs());
+    let tmp = tar.with_extension(format!("tar.{ext}{token}"));
+    let made = (|| -> Result<CompressedBlob> {
+        struct Hashing<W: Write> {
+            w: W,
+            h: Sha256,
+            n: u64,
+        }
+        impl<W: Write> Write for Hashing<W> {
+            fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+                let n = self.w.write(b)?;
+                self.h.update(&b[..n]);
+                self.n += n as u64;
+                Ok(n)
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                self.w.flush()
+            }
+        }
+        let mut input = io::BufReader::with_capacity(
+            1 << 20,
+            File::open(tar).with_context(|| format!("opening {}", tar.display()))?,
+        );
+        let out = File::create_new(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let mut hw = Hashing {
+            w: io::BufWriter::with_capacity(1 << 20, out),
+            h: Sha256::new(),
+            n: 0,
+        };
+        match c {
+            super::LayerCompression::Gzip => {
+                let mut e = flate2::GzBuilder::new()
+                    .mtime(0)
+                    .write(&mut hw, flate2::Compression::default());
+                io::copy(&mut input, &mut e)?;
+                e.finish()?;
+            }
+            super::LayerCompression::Zstd => {
+                let mut e = zstd::stream::write::Encoder::new(&mut hw, 3)?;
+                io::copy(&mut input, &mut e)?;
+                e.finish()?;
+            }
+        }
+        hw.flush()?;
+        // Durable before it gets its name: the descriptor written next is trusted as it is.
+        hw.w.get_ref().sync_all()?;
+        Ok(CompressedBlob {
+            digest: Digest::from_hasher(hw.h).to_string(),
+            size: hw.n,
+            media_type: media_type.to_string(),
+            path: blob.clone(),
+        })
+    })()
+    .with_context(|| format!("compressing {}", tar.display()));
+    let d = match made {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    fs::rename(&tmp, &blob).with_context(|| format!("storing {}", blob.display()))?;
+    write_atomic(&desc, &serde_json::to_vec(&d)?)?;
+    Ok(d)
+}
+
 /// Rewrite the tar at `path` with every entry's mtime clamped to `epoch` (SOURCE_DATE_EPOCH: two
 /// builds of the same inputs give the same layer digests). Raw entries, so PAX headers pass as they are.
 fn clamp_mtimes(path: &Path, epoch: u64) -> Result<()> {

@@ -31,7 +31,7 @@ pub(super) struct Builder<'a> {
     next_vertex: usize,
     pub global: Scope,
     /// Built stages by index.
-    done: HashMap<usize, State>,
+    pub done: HashMap<usize, State>,
     /// Layers this build used (kept by eviction).
     pub used_layers: HashSet<String>,
     /// Cache keys this build took from the cache (marked used at the end).
@@ -44,7 +44,15 @@ pub(super) struct Builder<'a> {
     pub current: usize,
     /// The context's `.dockerignore`, if it has one.
     pub filter: Option<fs_step::Filter>,
+    /// Take every step from the cache, or stop with [`CacheMiss`] before doing anything (nothing runs,
+    /// nothing is pulled or downloaded): a stage found whole in the cache needs no child process.
+    pub cache_only: bool,
 }
+
+/// A step of a [`Builder::cache_only`] build is not in the cache.
+#[derive(Debug, thiserror::Error)]
+#[error("not in the build cache")]
+pub struct CacheMiss;
 
 /// `berth build`. See [`BuildOptions`]; errors that BuildKit would report as a failed solve are
 /// [`BuildFailed`].
@@ -89,38 +97,8 @@ pub fn build(
         _ => opts,
     };
     let started = Instant::now();
-    let (file, text) = match &opts.dockerfile {
-        DockerfileSource::Text(t) => ("Dockerfile".to_string(), t.clone()),
-        DockerfileSource::Path(p) => (
-            p.file_name()
-                .map_or("Dockerfile".into(), |n| n.to_string_lossy().into_owned()),
-            std::fs::read_to_string(p)
-                .map_err(|e| fail(&format!("failed to read dockerfile: {e}")))?,
-        ),
-    };
-    let mut b = Builder {
-        ctx,
-        opts,
-        progress,
-        file: file.clone(),
-        text: String::new(),
-        df: Dockerfile {
-            global_args: Vec::new(),
-            stages: Vec::new(),
-            escape: '\\',
-            syntax: None,
-        },
-        next_vertex: 0,
-        global: Scope::default(),
-        done: HashMap::new(),
-        used_layers: HashSet::new(),
-        hits: Vec::new(),
-        executed: 0,
-        cached: 0,
-        images: HashMap::new(),
-        current: 0,
-        filter: None,
-    };
+    let (file, text) = read_dockerfile(&opts.dockerfile)?;
+    let mut b = Builder::new(ctx, opts, progress, file.clone());
     let v = b.vertex(&format!("[internal] load build definition from {file}"));
     progress.done(v, started.elapsed());
     if let BuildContext::Dir(dir) = &opts.context {
@@ -129,35 +107,7 @@ pub fn build(
         b.filter = load_ignore(dir, &opts.dockerfile)?;
         progress.done(v, t.elapsed());
     }
-    b.text = text;
-    let parsed = match super::dockerfile::parse_with_warnings(&b.text) {
-        Ok(p) => p,
-        Err(e) => {
-            return Err(b
-                .failed(e.to_string(), None, e.line, e.line, Vec::new())
-                .into());
-        }
-    };
-    if let Some(e) = parsed.lint_error() {
-        let line = parsed.warnings.first().map_or(1, |w| w.line);
-        return Err(b.failed(e, None, line, line, Vec::new()).into());
-    }
-    b.df = parsed.dockerfile;
-    if b.df.stages.is_empty() {
-        bail!(fail(
-            "the Dockerfile has no FROM instruction (file with no instructions)"
-        ));
-    }
-    for a in b.df.global_args.clone() {
-        let val = match arg_value(&a.name, None, &opts.build_args) {
-            Some(v) => Some(v),
-            None => match &a.default {
-                Some(d) => Some(b.global.expand(d, b.df.escape)?),
-                None => None,
-            },
-        };
-        b.global.set_arg(&a.name, val.unwrap_or_default());
-    }
+    let parsed = b.parse(text)?;
     let target = b.target_index()?;
     let needed = b.needed(target)?;
     // BuildKit reports the checks of the stages it builds (and of the lines before the first FROM).
@@ -167,7 +117,15 @@ pub fn build(
         .filter(|w| w.stage.is_none_or(|s| needed.contains(&s)))
         .map(|w| w.to_string())
         .collect();
+    if opts.parallel
+        && let Some(stages) = b.parallel_stages(&needed, target)?
+    {
+        super::parallel::build_stages(&mut b, &stages, &file)?;
+    }
     for i in needed {
+        if b.done.contains_key(&i) {
+            continue;
+        }
         let st = b.build_stage(i)?;
         b.done.insert(i, st);
     }
@@ -185,7 +143,7 @@ pub fn build(
 
 /// `<Dockerfile>.dockerignore` next to a Dockerfile given with -f wins over the context's
 /// `.dockerignore` (docker's rule).
-fn load_ignore(dir: &Path, df: &DockerfileSource) -> Result<Option<fs_step::Filter>> {
+pub(super) fn load_ignore(dir: &Path, df: &DockerfileSource) -> Result<Option<fs_step::Filter>> {
     let mut candidates = Vec::new();
     if let DockerfileSource::Path(p) = df {
         let mut name = p.as_os_str().to_os_string();
@@ -207,7 +165,7 @@ fn load_ignore(dir: &Path, df: &DockerfileSource) -> Result<Option<fs_step::Filt
 }
 
 /// A failure without a Dockerfile excerpt.
-fn fail(message: &str) -> BuildFailed {
+pub(super) fn fail(message: &str) -> BuildFailed {
     BuildFailed {
         message: message.to_string(),
         vertex: None,
@@ -217,7 +175,94 @@ fn fail(message: &str) -> BuildFailed {
     }
 }
 
+/// The Dockerfile's name as messages show it, and its text.
+fn read_dockerfile(src: &DockerfileSource) -> Result<(String, String)> {
+    Ok(match src {
+        DockerfileSource::Text(t) => ("Dockerfile".to_string(), t.clone()),
+        DockerfileSource::Path(p) => (
+            p.file_name()
+                .map_or("Dockerfile".into(), |n| n.to_string_lossy().into_owned()),
+            std::fs::read_to_string(p)
+                .map_err(|e| fail(&format!("failed to read dockerfile: {e}")))?,
+        ),
+    })
+}
+
 impl<'a> Builder<'a> {
+    pub fn new(
+        ctx: &'a Context,
+        opts: &'a BuildOptions,
+        progress: &'a dyn BuildProgress,
+        file: String,
+    ) -> Builder<'a> {
+        Builder {
+            ctx,
+            opts,
+            progress,
+            file,
+            text: String::new(),
+            df: Dockerfile {
+                global_args: Vec::new(),
+                stages: Vec::new(),
+                escape: '\\',
+                syntax: None,
+            },
+            next_vertex: 0,
+            global: Scope::default(),
+            done: HashMap::new(),
+            used_layers: HashSet::new(),
+            hits: Vec::new(),
+            executed: 0,
+            cached: 0,
+            images: HashMap::new(),
+            current: 0,
+            filter: None,
+            cache_only: false,
+        }
+    }
+
+    /// Parse `text` (BuildKit's checks that fail the build fail it here) and evaluate the global ARGs.
+    pub fn parse(&mut self, text: String) -> Result<super::dockerfile::Parsed> {
+        self.text = text;
+        let mut parsed = match super::dockerfile::parse_with_warnings(&self.text) {
+            Ok(p) => p,
+            Err(e) => {
+                return Err(self
+                    .failed(e.to_string(), None, e.line, e.line, Vec::new())
+                    .into());
+            }
+        };
+        if let Some(e) = parsed.lint_error() {
+            let line = parsed.warnings.first().map_or(1, |w| w.line);
+            return Err(self.failed(e, None, line, line, Vec::new()).into());
+        }
+        self.df = std::mem::replace(
+            &mut parsed.dockerfile,
+            Dockerfile {
+                global_args: Vec::new(),
+                stages: Vec::new(),
+                escape: '\\',
+                syntax: None,
+            },
+        );
+        if self.df.stages.is_empty() {
+            bail!(fail(
+                "the Dockerfile has no FROM instruction (file with no instructions)"
+            ));
+        }
+        for a in self.df.global_args.clone() {
+            let val = match arg_value(&a.name, None, &self.opts.build_args) {
+                Some(v) => Some(v),
+                None => match &a.default {
+                    Some(d) => Some(self.global.expand(d, self.df.escape)?),
+                    None => None,
+                },
+            };
+            self.global.set_arg(&a.name, val.unwrap_or_default());
+        }
+        Ok(parsed)
+    }
+
     pub fn vertex(&mut self, name: &str) -> usize {
         self.next_vertex += 1;
         self.progress.start(self.next_vertex, name);
@@ -287,37 +332,63 @@ impl<'a> Builder<'a> {
         self.stage_index(word).filter(|&i| i < before)
     }
 
+    /// The earlier stages stage `i` uses directly: its base, `COPY --from`, `RUN --mount=...,from=`.
+    pub fn deps(&self, i: usize) -> Result<BTreeSet<usize>> {
+        let mut out = BTreeSet::new();
+        let s = &self.df.stages[i];
+        out.extend(self.stage_ref(&self.base_of(s)?, i));
+        for ins in &s.instructions {
+            if let Kind::Copy(c) | Kind::Add(c) = &ins.kind
+                && let Some(f) = &c.from
+            {
+                out.extend(self.stage_ref(f, i));
+            }
+            if let Kind::Run(r) = &ins.kind {
+                for (from, _) in r
+                    .mounts
+                    .iter()
+                    .filter_map(|m| super::run_step::bind_from(m))
+                {
+                    out.extend(self.stage_ref(&from, i));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The stages `target` depends on, itself included, in build order.
     fn needed(&self, target: usize) -> Result<Vec<usize>> {
         let mut need = BTreeSet::new();
         let mut todo = vec![target];
         while let Some(i) = todo.pop() {
-            if !need.insert(i) {
-                continue;
-            }
-            let s = &self.df.stages[i];
-            if let Some(j) = self.stage_ref(&self.base_of(s)?, i) {
-                todo.push(j);
-            }
-            for ins in &s.instructions {
-                if let Kind::Copy(c) | Kind::Add(c) = &ins.kind
-                    && let Some(f) = &c.from
-                    && let Some(j) = self.stage_ref(f, i)
-                {
-                    todo.push(j);
-                }
-                if let Kind::Run(r) = &ins.kind {
-                    for (from, _) in r
-                        .mounts
-                        .iter()
-                        .filter_map(|m| super::run_step::bind_from(m))
-                    {
-                        todo.extend(self.stage_ref(&from, i));
-                    }
-                }
+            if need.insert(i) {
+                todo.extend(self.deps(i)?);
             }
         }
         Ok(need.into_iter().collect())
+    }
+
+    /// The stages to build in child processes, when two of them can run at the same time: every
+    /// needed stage but the target (which depends on all of them, so it is built last, here). None
+    /// when the stages form one chain (a child process would only add its start-up).
+    fn parallel_stages(&self, needed: &[usize], target: usize) -> Result<Option<Vec<usize>>> {
+        let stages: Vec<usize> = needed.iter().copied().filter(|&i| i != target).collect();
+        // Transitive dependencies, in build order (a stage only depends on earlier ones).
+        let mut below: HashMap<usize, BTreeSet<usize>> = HashMap::new();
+        for &i in &stages {
+            let mut all = BTreeSet::new();
+            for d in self.deps(i)? {
+                all.insert(d);
+                all.extend(below.get(&d).into_iter().flatten().copied());
+            }
+            below.insert(i, all);
+        }
+        let independent = stages.iter().enumerate().any(|(n, a)| {
+            stages[n + 1..]
+                .iter()
+                .any(|b| !below[b].contains(a) && !below[a].contains(b))
+        });
+        Ok(independent.then_some(stages))
     }
 
     /// The state of an image by name, pulled as `run` pulls it (always with `--pull`).
@@ -325,7 +396,9 @@ impl<'a> Builder<'a> {
         if let Some(s) = self.images.get(name) {
             return Ok(s.clone());
         }
-        let policy = if self.opts.pull {
+        let policy = if self.cache_only {
+            PullPolicy::Never
+        } else if self.opts.pull {
             PullPolicy::Always
         } else {
             PullPolicy::Missing
@@ -359,7 +432,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn build_stage(&mut self, i: usize) -> Result<State> {
+    pub fn build_stage(&mut self, i: usize) -> Result<State> {
         let stage = self.df.stages[i].clone();
         self.current = i;
         let base = self.base_of(&stage)?;
@@ -557,6 +630,9 @@ impl<'a> Builder<'a> {
             state.key = key;
             return Ok(());
         }
+        if self.cache_only {
+            bail!(CacheMiss);
+        }
         if let Some(c) = config {
             state.config = c;
         }
@@ -630,15 +706,32 @@ impl<'a> Builder<'a> {
             .and_then(|h| h["created"].as_str().map(str::to_string))
             .unwrap_or_else(|| self.created());
         state.config["created"] = json!(created);
+        // Built layers go into the image compressed (docs/layout.md "Build cache"): the blob is made
+        // once per layer and kept, so push and save send it as it is and the digests are reproducible.
+        let mut descriptors = state.descriptors.clone();
+        let mut files = HashMap::new();
+        for d in &mut descriptors {
+            let Some(tar) = d["digest"].as_str().and_then(|g| state.built.get(g)) else {
+                continue;
+            };
+            let c = cache::compressed(tar, self.opts.compression)?;
+            *d = json!({"mediaType": c.media_type, "digest": c.digest, "size": c.size});
+            files.insert(c.digest, c.path);
+        }
+        let blobs = files.clone();
         self.progress.status(v, "exporting layers done");
-        let descriptors = state.descriptors.clone();
         let id = crate::engine::container::commit::store_image_files(
             self.ctx,
             &state.config,
             descriptors,
-            state.built.clone(),
+            files,
             None,
         )?;
+        // A layer the store already had by chain ID was not fetched, so neither was its blob in this
+        // compression (a zstd build of a layer first stored gzip): the record names it, so keep it.
+        for (digest, path) in &blobs {
+            keep_blob(&self.ctx.paths, digest, path)?;
+        }
         self.progress.status(v, &format!("writing image {id} done"));
         if !tags.is_empty() {
             let now = crate::engine::image::rfc3339_now();
@@ -669,6 +762,18 @@ impl<'a> Builder<'a> {
             warnings: Vec::new(),
         })
     }
+}
+
+/// Copy the blob at `path` into `blobs/sha256/` unless it is there (verified against `digest`).
+fn keep_blob(paths: &crate::store::Paths, digest: &str, path: &Path) -> Result<()> {
+    let d = Digest::parse(digest)?;
+    if crate::store::blobs::exists(paths, d.hex()) {
+        return Ok(());
+    }
+    let mut w = crate::store::blobs::BlobWriter::new(paths)?;
+    let mut f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let n = std::io::copy(&mut f, &mut w).with_context(|| format!("storing blob {digest}"))?;
+    w.commit(paths, d.hex(), n)
 }
 
 /// Instructions BuildKit shows as a step (they may change the filesystem).

@@ -17,7 +17,7 @@ pub const HISTORY_COMMENT: &str = "buildkit.dockerfile.v0";
 pub const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 pub const MT_LAYER_TAR: &str = "application/vnd.oci.image.layer.v1.tar";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct State {
     /// The base image's ID (empty for scratch).
     pub base_id: String,

@@ -18,6 +18,7 @@ pub mod ignore;
 mod image_config;
 mod meta;
 pub mod mirror;
+mod parallel;
 mod run_step;
 mod steps;
 pub mod subst;
@@ -26,6 +27,7 @@ mod words;
 
 pub use cache::{CacheRecord, PruneReport, prune, usage as cache_usage};
 pub use exec::build;
+pub use parallel::{PARALLEL_ENV, run_stage_child};
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -33,7 +35,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Where the Dockerfile comes from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum DockerfileSource {
     /// A file (`-f`, or `Dockerfile` in the context dir).
     Path(PathBuf),
@@ -42,7 +44,7 @@ pub enum DockerfileSource {
 }
 
 /// The build context.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum BuildContext {
     /// A directory.
     Dir(PathBuf),
@@ -53,8 +55,9 @@ pub enum BuildContext {
     Tar(Vec<u8>),
 }
 
-/// Everything `berth build` takes (docker's flags, typed).
-#[derive(Debug, Clone)]
+/// Everything `berth build` takes (docker's flags, typed). Serialisable: a stage built in a child
+/// process gets them whole (docs/architecture.md "build").
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BuildOptions {
     pub context: BuildContext,
     pub dockerfile: DockerfileSource,
@@ -82,7 +85,24 @@ pub struct BuildOptions {
     /// `[build.package_mirrors]` with `--package-mirror` over it: mirror key -> URL.
     pub package_mirrors: BTreeMap<String, String>,
     /// Set (by a signal handler) to stop the build: the running step is killed and cleaned up.
+    #[serde(skip)]
     pub cancel: Option<&'static std::sync::atomic::AtomicBool>,
+    /// Independent stages build at the same time, each in a child process (default on; the cli turns
+    /// it off with `BERTH_BUILD_PARALLEL=0`).
+    pub parallel: bool,
+    /// `--config`: the config file a stage's child process loads (None: the default lookup).
+    pub config_file: Option<PathBuf>,
+    /// `--output type=image,compression=gzip|zstd`: how the image's built layers are stored (and pushed).
+    pub compression: LayerCompression,
+}
+
+/// The compression of the image's built layers, done once per layer and kept in the build cache
+/// (docs/layout.md "Build cache"), so push and save send the stored blob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum LayerCompression {
+    #[default]
+    Gzip,
+    Zstd,
 }
 
 impl Default for BuildOptions {
@@ -103,6 +123,9 @@ impl Default for BuildOptions {
             source_date_epoch: None,
             package_mirrors: BTreeMap::new(),
             cancel: None,
+            parallel: true,
+            config_file: None,
+            compression: LayerCompression::Gzip,
         }
     }
 }
@@ -136,7 +159,7 @@ pub trait BuildProgress: Sync {
 
 /// A build that failed, with what BuildKit shows: the message after `failed to solve:`, the vertex that
 /// failed and the Dockerfile lines around the instruction.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error("{message}")]
 pub struct BuildFailed {
     pub message: String,

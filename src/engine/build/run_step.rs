@@ -72,6 +72,25 @@ pub fn bind_from(spec: &str) -> Option<(String, String)> {
     ))
 }
 
+/// The source of a `--mount=type=bind` from the build context (no `from=`): its path in the context
+/// (`""` for the whole context). Its content is part of the step's cache key, as COPY's sources are.
+pub fn context_bind_source(spec: &str) -> Option<String> {
+    let mut kv = BTreeMap::new();
+    for part in spec.split(',') {
+        let (k, v) = part.split_once('=').unwrap_or((part, "true"));
+        kv.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+    }
+    if kv.get("type").is_some_and(|t| t != "bind") || kv.contains_key("from") {
+        return None;
+    }
+    let src = kv.get("source").or_else(|| kv.get("src"));
+    Some(
+        src.map_or("", String::as_str)
+            .trim_start_matches('/')
+            .to_string(),
+    )
+}
+
 /// Removes the step's container on every path out.
 struct Container<'a> {
     ctx: &'a Context,

@@ -65,15 +65,27 @@ pub fn fs_step(
                 .iter()
                 .map(|(_, st, src)| (st.key.as_str(), src.as_str()))
                 .collect();
+            // `--mount=type=bind` from the context: the content of what it binds (as COPY's sources).
+            let mut binds = Vec::new();
+            for m in &r.mounts {
+                if let Some(src) = run_step::context_bind_source(m) {
+                    binds.push(bind_hash(b, &src)?);
+                }
+            }
             let key = chain(
                 &state.key,
                 &format!(
-                    "RUN {argv:?} env={args_env:?} mounts={:?} network={network}{}",
+                    "RUN {argv:?} env={args_env:?} mounts={:?} network={network}{}{}",
                     r.mounts,
                     if from_keys.is_empty() {
                         String::new()
                     } else {
                         format!(" from={from_keys:?}")
+                    },
+                    if binds.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" context={binds:?}")
                     }
                 ),
             );
@@ -141,12 +153,37 @@ pub fn fs_step(
     }
 }
 
+/// The content hash of a bind mount's source in the context (names, modes, bytes, link targets;
+/// `.dockerignore` applied). A source that is missing or leaves the context hashes as such: the step
+/// then fails with the mount's own error when it runs.
+fn bind_hash(b: &Builder, rel: &str) -> Result<String> {
+    let Some(dir) = b.context_dir() else {
+        return Ok("no context".into());
+    };
+    let (Ok(src), Ok(root)) = (
+        std::fs::canonicalize(dir.join(rel)),
+        std::fs::canonicalize(dir),
+    ) else {
+        return Ok(format!("missing {rel}"));
+    };
+    if !src.starts_with(&root) {
+        return Ok(format!("outside {rel}"));
+    }
+    // The path as `.dockerignore` sees it, unless it is a link (the mount binds what it points to).
+    let named = dir.join(rel);
+    let p = if named.is_symlink() { src } else { named };
+    fs_step::content_hash(&[p], b.filter.as_ref())
+}
+
 /// A cache hit: the step's layer and config taken over; Ok(false) on a miss.
 fn hit(b: &mut Builder, state: &mut State, key: &str) -> Result<bool> {
     if b.opts.no_cache {
         return Ok(false);
     }
     let Some((entry, layer)) = cache::lookup(&b.ctx.paths, key)? else {
+        if b.cache_only {
+            bail!(super::exec::CacheMiss);
+        }
         return Ok(false);
     };
     if let Some(l) = &layer {
@@ -242,6 +279,12 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         let l = s.to_ascii_lowercase();
         l.starts_with("http://") || l.starts_with("https://")
     };
+    // docker's urlutil.IsGitURL: BuildKit clones these; berth does not, and says so before any fetch.
+    if c.is_add
+        && let Some(g) = c.sources.iter().find(|s| is_git_url(s))
+    {
+        bail!("ADD of a git repository ({g}) is not supported by berth build");
+    }
     let urls: Vec<&String> = c.sources.iter().filter(|s| is_url(s)).collect();
     if !urls.is_empty() && (!c.is_add || c.from.is_some()) {
         bail!("source can't be a URL for {word}");
@@ -278,6 +321,10 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
             .trim_start_matches("<<")
             .trim_matches(['"', '\'']);
         if is_url(s) {
+            if b.cache_only {
+                // Its key is its content: known only once downloaded, which is the child's work.
+                bail!(super::exec::CacheMiss);
+            }
             let (p, digest) = download(b, scratch.path(), s, c.checksum.as_deref())?;
             key_extra.push_str(&format!("url {s} {digest}\n"));
             sources.push(Source {
@@ -409,6 +456,20 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     Ok(false)
 }
 
+/// A git repository as docker recognises one in ADD: `git://`, `git@`, `github.com/`, or an http(s) URL
+/// whose path ends in `.git` (before an optional `#ref`).
+fn is_git_url(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    if ["git://", "git@", "github.com/"]
+        .iter()
+        .any(|p| l.starts_with(p))
+    {
+        return true;
+    }
+    (l.starts_with("http://") || l.starts_with("https://"))
+        && l.split('#').next().is_some_and(|u| u.ends_with(".git"))
+}
+
 /// `COPY --parents`: for each found source, its path below the context root (or below the `/./` pivot
 /// of the pattern that found it) without its own name for a file, whole for a directory.
 fn parents_of(
@@ -469,6 +530,27 @@ fn clean(p: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn git_urls_are_told_apart_from_files_and_downloads() {
+        for g in [
+            "https://github.com/moby/moby.git",
+            "https://example.com/r.git#main",
+            "git@github.com:moby/moby.git",
+            "git://example.com/r",
+            "github.com/moby/moby",
+        ] {
+            assert!(is_git_url(g), "{g}");
+        }
+        for f in [
+            "https://example.com/a.tar.gz",
+            "src.git",
+            "dir/",
+            "http://x/git",
+        ] {
+            assert!(!is_git_url(f), "{f}");
+        }
+    }
 
     #[test]
     fn workdir_paths_resolve_like_docker() {
