@@ -16,6 +16,7 @@ pub mod spec;
 pub mod state;
 pub mod store;
 pub mod time;
+pub mod trace;
 pub mod types;
 
 #[cfg(test)]

@@ -36,10 +36,11 @@ const RULES: &[(&str, &[&str])] = &[
     ("types", &[]),
     ("config", &["types"]),
     ("time", &[]),
+    ("trace", &[]),
 ];
 
 /// Leaves every module may import.
-const EVERYONE_MAY_IMPORT: &[&str] = &["time"];
+const EVERYONE_MAY_IMPORT: &[&str] = &["time", "trace"];
 
 fn src_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
