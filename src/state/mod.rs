@@ -12,6 +12,8 @@ pub mod health;
 pub mod image_users;
 pub mod list;
 pub mod pod;
+mod unfinished;
+pub use unfinished::Creating;
 
 use crate::store::{self, FileLock, Paths};
 pub use crate::types::ContainerRecord;

@@ -34,6 +34,11 @@ pub fn sweep(ctx: &Context) -> usize {
             Err(e) => log::warn!("removing the step container of a killed build: {e:#}"),
         }
     }
+    // A build killed inside `create`, before the step container's record existed.
+    match c.sweep_unfinished() {
+        Ok(k) => n += k,
+        Err(e) => log::warn!("removing unfinished containers: {e:#}"),
+    }
     sweep_work_dirs(ctx);
     n
 }

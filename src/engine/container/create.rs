@@ -132,7 +132,8 @@ pub fn create_with_id(
     // there is nothing).
     let _ = c.sweep_trash();
     let dir = c.dir(&id);
-    store::create_private_dir(&dir)?;
+    // Held until the record is written: a creation killed before that is swept (Containers::sweep_unfinished).
+    let _creating = c.create_dir_locked(&id)?;
     let name = match &opts.name {
         Some(n) => {
             if let Err(e) = c.reserve_name_unsynced(n, &id) {

@@ -117,8 +117,10 @@ pub fn prune(
         destroy_and_remove(paths, &c, &rec, false)?;
         ids.push(id);
     }
-    // Directories of `--rm` containers whose monitor died before deleting them.
+    // Directories of `--rm` containers whose monitor died before deleting them, and of creations killed
+    // before their record was written.
     c.sweep_trash()?;
+    c.sweep_unfinished()?;
     Ok(crate::engine::Pruned {
         removed: ids,
         reclaimed_bytes: bytes,
