@@ -95,6 +95,62 @@ fn a_killed_build_leaks_nothing_the_next_build_does_not_sweep() {
     assert!(tmp.is_empty(), "{tmp:?}");
 }
 
+/// What a build (or `run`) killed inside `create` leaves: a container directory without its record. The
+/// next build removes it once its creator's lock is gone, and never touches one whose creator still holds it.
+#[test]
+fn a_creation_killed_before_its_record_is_swept_unless_its_creator_lives() {
+    let (env, base) = busybox_world();
+    let containers = env.root().join("containers");
+    let dead = "d".repeat(64);
+    let busy = "b".repeat(64);
+    for id in [&dead, &busy] {
+        for sub in ["upper", "work", "rootfs"] {
+            fs::create_dir_all(containers.join(id).join(sub)).unwrap();
+        }
+    }
+    // A creator still at work: it holds the directory's lock (as `create` does until the record exists).
+    // -o: the lock stays with flock itself, so killing it releases the lock (sleep does not inherit it).
+    let mut holder = std::process::Command::new("flock")
+        .arg("-o")
+        .arg(containers.join(&busy))
+        .args(["sleep", "60"])
+        .spawn()
+        .unwrap();
+    // A `.new-` directory of a creator killed before its rename, over a minute old.
+    let new_dir = containers.join(format!(".new-{}", "e".repeat(64)));
+    fs::create_dir_all(&new_dir).unwrap();
+    let old = std::process::Command::new("touch")
+        .args(["-d", "2 minutes ago"])
+        .arg(&new_dir)
+        .status()
+        .unwrap();
+    assert!(old.success());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    env.run_with_stdin(["build", "-q", "-"], format!("FROM {base}\n").as_bytes())
+        .assert_ok();
+    assert!(
+        !containers.join(&dead).exists(),
+        "the dead creation was left"
+    );
+    assert!(!new_dir.exists(), "the killed .new- directory was left");
+    assert!(
+        containers.join(&busy).join("upper").is_dir(),
+        "a live creation was removed"
+    );
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    // Its creator gone, `container prune` removes it too.
+    env.run(["container", "prune", "-f"]).assert_ok();
+    assert!(
+        !containers.join(&busy).exists(),
+        "prune left the dead creation"
+    );
+    // A normal create is not disturbed by the lock it holds.
+    env.run(["create", "--name", "fine", &base, "true"])
+        .assert_ok();
+    env.run(["rm", "fine"]).assert_ok();
+}
+
 #[test]
 fn copy_exclude_leaves_out_what_its_patterns_match() {
     let (env, base) = busybox_world();
@@ -335,4 +391,42 @@ fn add_of_a_url_downloads_it_checks_its_checksum_and_caches_by_content() {
         "{}",
         out.stderr()
     );
+}
+
+/// Rootless, a RUN step has a network: on the default network it gets the rootless interface and its
+/// default route (the namespace of pasta or slirp4netns), and `RUN --network=host` reaches a server on the
+/// host's loopback (here a stand-in package mirror), as a build that fetches packages needs.
+#[test]
+fn rootless_run_steps_have_the_default_network_and_host_network_reaches_a_local_server() {
+    let env = crate::support::TestEnv::rootless();
+    let image = crate::support::registry::shared().image(crate::support::fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    let (port, seen) = mirror_server(b"a package\n");
+    let tag = unique("rlnet");
+    let dockerfile = format!(
+        "FROM {image}\n\
+         RUN ip -o -4 addr show > /net.txt && cat /proc/net/route >> /net.txt\n\
+         RUN --network=host wget -q -O /fetched http://127.0.0.1:{port}/pool/p.deb\n"
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    assert_eq!(*seen.lock().unwrap(), ["/pool/p.deb"]);
+    let run = env.run([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        &tag,
+        "cat",
+        "/net.txt",
+        "/fetched",
+    ]);
+    run.assert_ok();
+    let out = run.stdout();
+    assert!(out.contains("inet 10.0.2.100/24"), "{out}");
+    assert!(
+        out.lines().any(|l| l.contains("\t00000000\t0202000A\t")),
+        "no default route in the step: {out}"
+    );
+    assert!(out.ends_with("a package\n"), "{out}");
 }
