@@ -589,10 +589,33 @@ fn push_of_a_committed_image_compresses_its_layer_once() {
 }
 
 /// podman with its own storage inside `env` (vfs, cgroupfs, no events): nothing of the host's is used.
+/// Its containers get this process's own open-file limit and at most 32768 processes: podman's default
+/// (1048576 open files) is above the hard limit of a CI runner, and conmon starts crun with RLIMIT_NPROC
+/// lowered to 32768, so asking for more fails with EPERM without CAP_SYS_RESOURCE (`setrlimit`).
 fn podman(env: &TestEnv) -> Command {
     let mut cmd = Command::new("podman");
     let d = env.dir();
-    cmd.env("HOME", env.home())
+    let limit = |r| {
+        let mut l = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes the struct it is given.
+        unsafe { libc::getrlimit(r, &mut l) };
+        l.rlim_max
+    };
+    let conf = d.join("podman-containers.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "[containers]\ndefault_ulimits = [\"nofile={n}:{n}\", \"nproc={p}:{p}\"]\n",
+            n = limit(libc::RLIMIT_NOFILE),
+            p = limit(libc::RLIMIT_NPROC).min(32768)
+        ),
+    )
+    .unwrap();
+    cmd.env("CONTAINERS_CONF", conf)
+        .env("HOME", env.home())
         .env("XDG_RUNTIME_DIR", env.xdg_runtime_dir())
         .arg(format!("--root={}", d.join("podman-root").display()))
         .arg(format!("--runroot={}", d.join("podman-run").display()))
@@ -621,10 +644,19 @@ fn podman_loads_what_berth_saves_and_berth_loads_and_runs_what_podman_saves() {
     let file = env.write_file("from-berth.tar", &bytes);
     let loaded = must(podman(&env).args(["load", "-i", file.to_str().unwrap()]));
     assert!(loaded.contains(&name), "{loaded}");
-    // podman reads the same image (its ID is the config digest); running it is not checked here: podman's
-    // crun refuses this host's hybrid cgroup layout. berth runs what podman saves, below.
+    // podman reads the same image (its ID is the config digest) and runs it.
     let inspected = must(podman(&env).args(["image", "inspect", "--format", "{{.Id}}", &name]));
     assert_eq!(inspected.trim(), &id[7..]);
+    let ran = must(podman(&env).args([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        &name,
+        "echo",
+        "saved by berth",
+    ]));
+    assert_eq!(ran, "saved by berth\n");
     for format in ["docker-archive", "oci-archive"] {
         let out = env.dir().join(format!("podman-{format}.tar"));
         must(podman(&env).args([
@@ -825,4 +857,41 @@ fn push_never_goes_to_a_mirror() {
         .output()
         .unwrap();
     assert!(!at_mirror.status.success(), "the mirror got the push");
+}
+
+/// What berth pushes (a pulled image with a committed layer on top, gzip) podman pulls and runs, and skopeo
+/// copies with every digest verified.
+#[test]
+fn podman_pulls_and_runs_what_berth_pushes() {
+    let reg = registry::shared();
+    let (env, src) = busybox_world();
+    let c = unique("ship-pm");
+    env.run([
+        "run",
+        "--name",
+        &c,
+        &src,
+        "sh",
+        "-c",
+        "echo from berth > /f",
+    ])
+    .assert_ok();
+    let target = reg.image(&format!("{}/app:1", unique("ship-podman")));
+    env.run(["commit", &c, &target]).assert_ok();
+    env.run(["push", "-q", &target]).assert_ok();
+    must(podman(&env).args(["pull", "-q", "--tls-verify=false", &target]));
+    let ran = must(podman(&env).args(["run", "--rm", "--network", "none", &target, "cat", "/f"]));
+    assert_eq!(ran, "from berth\n");
+    let layout = env.dir().join("skopeo-copy");
+    let out = Command::new("skopeo")
+        .args(["copy", "--src-tls-verify=false"])
+        .arg(format!("docker://{target}"))
+        .arg(format!("oci:{}:x", layout.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
