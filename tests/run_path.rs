@@ -86,3 +86,31 @@ fn run_trace_has_the_cli_monitor_stage_and_init_in_order() {
         .assert_ok();
     assert!(!trace.exists());
 }
+
+/// The rootfs of an `--rm` container is mounted with overlayfs's `volatile` (its upper dir is deleted at
+/// exit, so the kernel's syncfs of the host filesystem when the mount goes away is skipped); a container
+/// that stays keeps a normal, synced overlay.
+#[test]
+fn rm_containers_get_a_volatile_overlay_and_kept_ones_do_not() {
+    let (env, image) = busybox_world();
+    let root_opts = |args: &[&str]| {
+        let mut a = vec!["run"];
+        a.extend_from_slice(args);
+        a.extend([
+            "--network",
+            "none",
+            image.as_str(),
+            "sh",
+            "-c",
+            "grep ' / / ' /proc/self/mountinfo",
+        ]);
+        env.run(&a).assert_ok().stdout().to_string()
+    };
+    let rm = root_opts(&["--rm"]);
+    assert!(rm.contains("overlay") && rm.contains("volatile"), "{rm}");
+    let kept = root_opts(&["--name", "kept"]);
+    assert!(kept.contains("overlay") && !kept.contains("volatile"), "{kept}");
+    // The kept container starts again (a volatile mount would have left work/incompat behind).
+    env.run(["start", "-a", "kept"]).assert_ok();
+    env.run(["rm", "kept"]).assert_ok();
+}
