@@ -325,7 +325,12 @@ impl<'a> Supervisor<'a> {
         st.exit_code = 0;
         st.oom_killed = false;
         st.error.clear();
-        self.containers.save_state(self.id, &st)?;
+        if self.rec.config.auto_remove {
+            // Deleted at its exit; after a power cut its state is stale either way (docs/layout.md).
+            self.containers.save_state_volatile(self.id, &st)?;
+        } else {
+            self.containers.save_state(self.id, &st)?;
+        }
         let nets = super::net_events::attached(self.paths, self.id, &self.rec.config.network);
         super::net_events::emit(self.paths, "connect", self.id, &nets);
         self.emit_volume_events("mount");
