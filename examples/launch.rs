@@ -206,6 +206,7 @@ fn main() -> Result<()> {
             upper,
             work,
             merged,
+            volatile: false,
         },
     };
     let mut rep = Report {

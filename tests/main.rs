@@ -26,6 +26,7 @@ mod parity_more2;
 mod pods;
 mod registry;
 mod registry_config;
+mod run_path;
 mod runtime;
 mod self_exe;
 mod ship;

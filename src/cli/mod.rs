@@ -143,6 +143,7 @@ pub fn main() -> i32 {
     if let Some(code) = monitor_fast_path() {
         return code;
     }
+    crate::trace::role("cli");
     if starts_a_container(std::env::args_os().skip(1)) {
         // First thing, even before parsing: the grace period it absorbs is the longest wait of `run`.
         crate::engine::container::warm_attach();
@@ -151,6 +152,7 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => return report_usage_error(&e),
     };
+    crate::trace::mark("parse");
     init_logging(&cli.global);
     let result = match cli.command {
         Command::Image(c) => image::run(c, &cli.global),
@@ -174,6 +176,7 @@ pub fn main() -> i32 {
 fn monitor_fast_path() -> Option<i32> {
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let (g, id, attach, wait_go) = parse_monitor_args(&args)?;
+    crate::trace::role("monitor");
     init_logging(&g);
     Some(match container::monitor_cmd(&g, &id, attach, wait_go) {
         Ok(code) => code,

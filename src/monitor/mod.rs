@@ -105,6 +105,9 @@ pub fn rootfs_of(containers: &Containers, rec: &ContainerRecord) -> Rootfs {
         upper: dir.join("upper"),
         work: dir.join("work"),
         merged: dir.join("rootfs"),
+        // The upper dir of an `--rm` container is deleted at its exit: nothing in it needs to reach the
+        // disk (docs/layout.md).
+        volatile: rec.config.auto_remove,
     }
 }
 

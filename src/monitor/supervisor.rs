@@ -34,14 +34,19 @@ pub(super) fn supervise(
     ready: &mut Option<File>,
     on_exit: ExitHook,
 ) -> Result<()> {
+    use crate::trace::mark;
     become_session_leader();
     let s = Supervisor::prepare(paths, id, on_exit)?;
+    mark("record loaded");
     let mut spec = s.load_spec()?;
+    mark("spec loaded");
     let has_health = crate::state::health::active_healthcheck(&s.rec).is_some();
     seal_berth_payload(&spec, has_health)?;
     let mut clients = s.open_attach(wait_attach)?;
     let (stdio, pipes) = Pipes::new(&s.rec)?;
+    mark("attach socket");
     let net = s.set_up_network(&mut spec)?;
+    mark("network");
     let dns = match super::dns::open_for(paths, id, &net, &s.rec.config.net.dns) {
         Ok(d) => d,
         Err(e) => return s.launch_failed(&e, ready, &clients),
@@ -56,17 +61,22 @@ pub(super) fn supervise(
     } else {
         None
     };
+    mark("launched");
     s.record_running(&launched, ready)?;
+    mark("running recorded");
     let code = Relay::new(&s, launched, pipes, &mut clients, checker, dns)?.run();
+    mark("payload exited");
     let (result, trash) = s.tear_down(code);
     clients.send_exit(code);
     drop(clients);
+    mark("exit sent");
     // The container is gone for everyone already; its files go after the client has its answer.
     if let Some(t) = trash
         && let Err(e) = t.delete()
     {
         s.report(&e.context("deleting the removed container's files"));
     }
+    mark("files deleted");
     result
 }
 
@@ -315,7 +325,12 @@ impl<'a> Supervisor<'a> {
         st.exit_code = 0;
         st.oom_killed = false;
         st.error.clear();
-        self.containers.save_state(self.id, &st)?;
+        if self.rec.config.auto_remove {
+            // Deleted at its exit; after a power cut its state is stale either way (docs/layout.md).
+            self.containers.save_state_volatile(self.id, &st)?;
+        } else {
+            self.containers.save_state(self.id, &st)?;
+        }
         let nets = super::net_events::attached(self.paths, self.id, &self.rec.config.network);
         super::net_events::emit(self.paths, "connect", self.id, &nets);
         self.emit_volume_events("mount");
@@ -341,14 +356,17 @@ impl<'a> Supervisor<'a> {
             // Without an exit record the container must not look stopped: nothing is torn down.
             return (Err(e), None);
         }
+        crate::trace::mark("exit recorded");
         if let Err(e) = runtime::destroy(self.id, &self.rootfs, Some(&self.cgroup)) {
             failures.push(e.context("cleaning up the container"));
         }
+        crate::trace::mark("runtime destroyed");
         let nets = super::net_events::attached(self.paths, self.id, &self.rec.config.network);
         match crate::network::teardown(self.paths, self.id) {
             Ok(()) => super::net_events::emit(self.paths, "disconnect", self.id, &nets),
             Err(e) => failures.push(e.context("tearing down the container's network")),
         }
+        crate::trace::mark("network torn down");
         self.emit_volume_events("unmount");
         if let Err(e) = (self.on_exit)(&self.rec) {
             failures.push(e.context("after the container's exit"));
@@ -362,6 +380,7 @@ impl<'a> Supervisor<'a> {
             match removed {
                 Ok(t) => {
                     self.emit(self.event("destroy"));
+                    crate::trace::mark("removed (--rm)");
                     trash = t
                 }
                 Err(e) => failures.push(e.context("removing the container (--rm)")),

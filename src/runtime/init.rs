@@ -121,6 +121,7 @@ fn container_init_steps<S: Syscall>(
 
     let root_path = mount_steps(sys, ctx, &linux)?;
     step("pivot_root", mounts::pivot_into(sys, &root_path))?;
+    crate::trace::mark("pivot_root");
     let root = step(
         "opening /",
         openat2(
@@ -132,6 +133,7 @@ fn container_init_steps<S: Syscall>(
         .map_err(Into::into),
     )?;
     stdio_step(sys, &ctx.stdio, ctx.sock, &process, true)?;
+    crate::trace::mark("stdio");
 
     // Sysctls before read-only paths: /proc/sys becomes read-only there.
     for (k, v) in linux.sysctl().iter().flatten() {
@@ -154,6 +156,7 @@ fn container_init_steps<S: Syscall>(
     if spec.root().as_ref().and_then(|r| r.readonly()) == Some(true) {
         step("making the rootfs read-only", mounts::readonly_root(sys))?;
     }
+    crate::trace::mark("masked and read-only paths");
     drop(root);
     if ctx.wait_for_hook {
         // The caller's hook (e.g. rootless networking) must be done before the payload runs; a "quit" or a
@@ -174,6 +177,7 @@ fn mount_steps<S: Syscall>(
         "mount propagation",
         mounts::set_root_propagation(sys, linux.rootfs_propagation().as_deref()),
     )?;
+    crate::trace::mark("propagation");
     let root_path = step(
         "mounting the rootfs",
         super::overlay::Choice::from_spec(ctx.spec)
@@ -193,6 +197,7 @@ fn mount_steps<S: Syscall>(
         )
         .with_context(|| format!("opening {}", root_path.display())),
     )?;
+    crate::trace::mark("rootfs mounted");
     let mctx = MountCtx {
         root: &root,
         rootless: ctx.rootless,
@@ -206,6 +211,7 @@ fn mount_steps<S: Syscall>(
             dev_mounted = true;
         }
     }
+    crate::trace::mark("spec mounts");
     if dev_mounted {
         for d in mounts::default_devices() {
             step(
@@ -235,6 +241,7 @@ fn mount_steps<S: Syscall>(
             mounts::create_device(sys, &root, &dev, ctx.in_userns),
         )?;
     }
+    crate::trace::mark("devices");
     drop(root);
     Ok(root_path)
 }
@@ -336,6 +343,7 @@ pub(crate) fn finish<S: Syscall>(
         });
     };
     let path = resolve_payload(arg0, &args, &env)?;
+    crate::trace::mark("user and payload lookup");
     if nnp {
         step(
             "setting no_new_privs",
@@ -362,6 +370,7 @@ pub(crate) fn finish<S: Syscall>(
             message: e.to_string(),
         });
     }
+    crate::trace::mark("caps and seccomp");
     msg::send(sock, &Msg::Exec);
     let e = sys.execve(&path, &args, &env);
     let name = arg0.clone();

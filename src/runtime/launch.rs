@@ -38,6 +38,7 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
         ),
         None => None,
     };
+    crate::trace::mark("seccomp filter");
     let resources = spec.linux().as_ref().and_then(|l| l.resources().as_ref());
     let created = match &l.cgroup {
         Some(name) => {
@@ -52,6 +53,7 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
             .collect(),
         None => Vec::new(),
     };
+    crate::trace::mark("cgroup created");
     let mut warnings = created.warnings.clone();
     let (psock, csock) = sys::socketpair()?;
     let stage = match sys::fork() {
@@ -62,6 +64,7 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
         }
     };
     if stage == 0 {
+        crate::trace::role("stage");
         reset_signals();
         scrub_args_and_env();
         drop(psock);
@@ -76,6 +79,7 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
         }
         msg::send(sock, &Msg::Ready);
         msg::wait_go(sock);
+        crate::trace::mark("go");
         if in_userns {
             become_ns_root(sock);
         }
@@ -101,9 +105,11 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
                 }
             }
         }
+        crate::trace::mark("namespaces");
         match sys::clone_parent() {
             Err(e) => fail_step(sock, "cloning the init", e),
             Ok(0) => {
+                crate::trace::role("init");
                 let ctx = InitCtx {
                     spec: &l.spec,
                     rootfs: &l.rootfs,
@@ -121,6 +127,7 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
                 report(sock, init::container_init(ctx));
             }
             Ok(pid) => {
+                crate::trace::mark("init cloned");
                 msg::send(sock, &Msg::InitPid(pid));
                 // The stage is done.
                 sys::exit_child(0)
@@ -129,17 +136,23 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
     }
     drop(csock);
     drop(l.stdio);
+    crate::trace::mark("stage forked");
     let r = stage::answer_stage(
         psock.as_raw_fd(),
         stage,
         |stage| {
             if plan.new_user {
                 write_maps(stage, spec, l.rootless)?;
+                crate::trace::mark("uid/gid maps");
             }
-            cgroup::place(&created, stage).context("placing the container in its cgroup")
+            let placed =
+                cgroup::place(&created, stage).context("placing the container in its cgroup");
+            crate::trace::mark("cgroup placed");
+            placed
         },
         hook,
     );
+    crate::trace::mark("payload exec'd");
     match r {
         Ok((pid, pty_master)) => {
             let start_time = super::process_start_time(pid).unwrap_or(0);

@@ -43,7 +43,8 @@
 //!  2. mount propagation of "/" (rslave unless `rootfsPropagation` says otherwise), so nothing leaks to the host
 //!  3. the rootfs (bind of a dir onto itself, or overlay; in a user namespace overlay with `userxattr`, else
 //!     fuse-overlayfs when installed, else an error saying what to install; the spec's annotations can force
-//!     either, see [`overlay`])
+//!     either, see [`overlay`]); the kernel overlay of a [`Rootfs::Overlay`] marked `volatile` (`--rm`) with
+//!     that option
 //!  4. spec mounts in order, each destination resolved inside the rootfs (openat2 RESOLVE_IN_ROOT) and mounted
 //!     through `/proc/self/fd/N`; /proc, /sys, /dev and kernel filesystems must be real directories
 //!     (CVE-2019-19921, CVE-2026-41579); a dangling image symlink at a destination gets its target created
@@ -122,6 +123,12 @@ pub enum Rootfs {
         upper: PathBuf,
         work: PathBuf,
         merged: PathBuf,
+        /// Mount with overlayfs's `volatile` option (kernel overlay only): the upper dir is never synced,
+        /// not even by the `syncfs` the kernel runs when the container's mount namespace goes away, which
+        /// would otherwise flush the whole host filesystem the upper dir is on before the payload's exit
+        /// is reported. Only for a container whose upper dir is deleted when it exits (`--rm`); after a
+        /// crash, overlayfs itself refuses to mount that upper dir again (`work/work/incompat/volatile`).
+        volatile: bool,
     },
 }
 

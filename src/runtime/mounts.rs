@@ -356,6 +356,7 @@ pub(crate) fn mount_rootfs<S: Syscall>(
             upper,
             work,
             merged,
+            volatile,
         } => {
             if lower.is_empty() {
                 bail!("overlay rootfs without a lower layer");
@@ -372,11 +373,17 @@ pub(crate) fn mount_rootfs<S: Syscall>(
                 check_overlay_path(upper)?,
                 check_overlay_path(work)?
             );
+            // fuse-overlayfs is given `data` alone: `volatile` is the kernel overlay's option.
+            let native = if *volatile {
+                format!("{data},volatile")
+            } else {
+                data.clone()
+            };
             let m = check_overlay_path(merged)?;
             if in_userns {
-                overlay::mount_rootless(sys, &data, &m, choice)?;
+                overlay::mount_rootless(sys, &data, &native, &m, choice)?;
             } else {
-                sys.mount(Some("overlay"), &m, Some("overlay"), 0, Some(&data))
+                sys.mount(Some("overlay"), &m, Some("overlay"), 0, Some(&native))
                     .context("mounting the overlay rootfs")?;
             }
             Ok(merged.clone())

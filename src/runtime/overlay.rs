@@ -117,10 +117,12 @@ fn decide(choice: &Choice, native: Option<&anyhow::Error>) -> Result<Plan> {
 }
 
 /// Mounts the overlay `data` (lowerdir=..,upperdir=..,workdir=.., without `userxattr`) on `merged` as root of
-/// a user namespace. Runs in the container's init (single-threaded).
+/// a user namespace: the kernel's with `native` (`data` and the kernel-only options such as `volatile`),
+/// fuse-overlayfs with `data`. Runs in the container's init (single-threaded).
 pub(crate) fn mount_rootless<S: super::sys::Syscall>(
     sys: &S,
     data: &str,
+    native: &str,
     merged: &str,
     choice: &Choice,
 ) -> Result<()> {
@@ -131,7 +133,7 @@ pub(crate) fn mount_rootless<S: super::sys::Syscall>(
             merged,
             Some("overlay"),
             0,
-            Some(&format!("{data},userxattr")),
+            Some(&format!("{native},userxattr")),
         )),
     };
     let err = match native {

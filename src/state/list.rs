@@ -140,6 +140,17 @@ impl Containers {
 }
 
 impl Containers {
+    /// Whether the container's files are what a power cut leaves of an `--rm` container created without
+    /// flushes (docs/layout.md): its record or its state exists but is empty or not JSON, and no monitor
+    /// runs for it. `rm` deletes such a container instead of failing to read it.
+    pub fn is_torn(&self, id: &str) -> bool {
+        let torn = |name: &str| {
+            std::fs::read(self.dir(id).join(name))
+                .is_ok_and(|d| serde_json::from_slice::<serde_json::Value>(&d).is_err())
+        };
+        (torn("container.json") || torn("state.json")) && !self.monitor_alive(id)
+    }
+
     fn listed_health(&self, record: &ListedRecord, state: &ContainerState) -> String {
         use crate::types::health::{NO_HEALTHCHECK, STARTING};
         let image = crate::types::ImageConfig {
@@ -234,6 +245,22 @@ mod tests {
         c.save_record(&rec).unwrap();
         c.save_state(&id, st).unwrap();
         id
+    }
+
+    #[test]
+    fn an_empty_record_or_state_is_torn_and_json_ones_are_not() {
+        let (_d, c) = world();
+        let id = format!("abc{}", "1".repeat(61));
+        fs::create_dir_all(c.dir(&id)).unwrap();
+        fs::write(c.dir(&id).join("container.json"), "{}").unwrap();
+        fs::write(c.dir(&id).join("state.json"), "{}").unwrap();
+        assert!(!c.is_torn(&id));
+        // An unflushed --rm container after a power cut: a file of zero length.
+        fs::write(c.dir(&id).join("state.json"), "").unwrap();
+        assert!(c.is_torn(&id));
+        fs::write(c.dir(&id).join("state.json"), "{}").unwrap();
+        fs::write(c.dir(&id).join("container.json"), "").unwrap();
+        assert!(c.is_torn(&id));
     }
 
     #[test]

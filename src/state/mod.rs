@@ -314,6 +314,13 @@ impl Containers {
         store::write_replace(&self.dir(id).join("state.json"), &data)
     }
 
+    /// [`Self::save_state`] without the fsync, for a container deleted when it exits (`--rm`), whose
+    /// state a power cut makes stale anyway (docs/layout.md).
+    pub fn save_state_volatile(&self, id: &str, st: &ContainerState) -> Result<()> {
+        let data = serde_json::to_vec_pretty(st).context("encoding container state")?;
+        store::write_volatile(&self.dir(id).join("state.json"), &data)
+    }
+
     pub fn read_exit(&self, id: &str) -> Option<ExitRecord> {
         serde_json::from_slice(&fs::read(self.run_dir(id).join("exit.json")).ok()?).ok()
     }

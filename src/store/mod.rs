@@ -330,6 +330,21 @@ pub fn write_atomic_all(
     res
 }
 
+/// [`write_atomic_all`] without any fsync: each file is complete or absent for every reader, and `commit`
+/// is renamed last, but nothing is flushed, so after a power cut any of them may be missing or empty.
+/// For the files of a container that is deleted when it exits (`run --rm`, docs/layout.md), which a
+/// power cut ends anyway.
+pub fn write_all_volatile(
+    dir: &Path,
+    files: &[(&str, &[u8], u32)],
+    commit: Option<(&str, &[u8], u32)>,
+) -> Result<()> {
+    for (name, data, mode) in files.iter().chain(commit.as_ref()) {
+        write_replacing(&dir.join(name), data, *mode, Durability::Nothing)?;
+    }
+    Ok(())
+}
+
 /// fsync a directory so a rename in it survives power loss.
 pub fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)

@@ -305,6 +305,7 @@ pub(crate) fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {
         Verb::Run(_) | Verb::Create(_) => paths(g).map_err(|e| as_125(&e))?,
         _ => paths(g)?,
     };
+    crate::trace::mark("engine context");
     match v {
         Verb::Run(a) => run_cmd(&p, *a),
         Verb::Create(a) => {

@@ -508,6 +508,7 @@ pub(super) fn create_from_flags(
         crate::cli::pod::join_pod(p, pod, &mut opts)?;
     }
     let (info, storage) = resolve_image(p, &image, &flags.pull, flags.quiet)?;
+    crate::trace::mark("image lookup");
     // docker's daemon warns and creates the container anyway (moby `verifyPlatformContainerSettings`):
     // a container on the host's network is reached on the host's ports directly.
     if opts.network == "host" && !opts.net.ports.is_empty() {
@@ -669,7 +670,9 @@ pub(super) fn run_cmd(p: &crate::engine::Context, a: RunArgs) -> Result<i32> {
         std::thread::spawn(move || ctr::prespawn_monitor(&p, &id, attach).ok())
     });
     let created = create_from_flags(p, &a.flags, Some(id));
+    crate::trace::mark("container files written");
     let pre = pre.and_then(|t| t.join().ok().flatten());
+    crate::trace::mark("monitor spawned");
     let id = created.map_err(|e| as_125(&e))?;
     let start = |attach: bool| match pre {
         Some(pre) => ctr::start_prespawned(p, pre),
@@ -681,6 +684,7 @@ pub(super) fn run_cmd(p: &crate::engine::Context, a: RunArgs) -> Result<i32> {
         return Ok(0);
     }
     let started = start(true).map_err(|e| as_125(&e))?;
+    crate::trace::mark("started");
     let conn = started.attach.context("attaching to the container")?;
     let code = attach::stream_with(
         p,
@@ -691,6 +695,7 @@ pub(super) fn run_cmd(p: &crate::engine::Context, a: RunArgs) -> Result<i32> {
         a.sig_proxy,
         &streams,
     )?;
+    crate::trace::mark("exit received");
     Ok(code)
 }
 

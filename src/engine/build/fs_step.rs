@@ -108,6 +108,7 @@ fn change_fs(
             upper: upper.clone(),
             work: wk,
             merged,
+            volatile: false,
         }
     };
     crate::runtime::with_rootfs(&rootfs, ctx.paths.rootless, change)
@@ -232,6 +233,7 @@ pub fn stage_from(
         upper,
         work: wk,
         merged,
+        volatile: false,
     };
     let wanted = paths.to_vec();
     let out = targets.clone();

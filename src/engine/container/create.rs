@@ -586,18 +586,24 @@ fn create_files(
     // Durable together (concurrent fsyncs, the name reservation's among them, one directory sync)
     // before container.json, the record that makes the container exist, is renamed into place.
     let record = serde_json::to_vec_pretty(&rec).context("encoding container record")?;
-    store::write_atomic_all(
-        &dir,
-        &[
-            ("hostname", format!("{}\n", rec.hostname).as_bytes(), 0o644),
-            ("hosts", hosts.as_bytes(), 0o644),
-            ("resolv.conf", resolv_conf().as_bytes(), 0o644),
-            ("config.json", &oci, 0o600),
-            ("state.json", &st, 0o600),
-        ],
-        Some(("container.json", &record, 0o600)),
-        &[c.name_path(name)],
-    )?;
+    let hostname_line = format!("{}\n", rec.hostname);
+    let resolv = resolv_conf();
+    let files: [(&str, &[u8], u32); 5] = [
+        ("hostname", hostname_line.as_bytes(), 0o644),
+        ("hosts", hosts.as_bytes(), 0o644),
+        ("resolv.conf", resolv.as_bytes(), 0o644),
+        ("config.json", &oci, 0o600),
+        ("state.json", &st, 0o600),
+    ];
+    let commit = Some(("container.json", record.as_slice(), 0o600));
+    if rec.config.auto_remove {
+        // `--rm`: the container is deleted when it exits, and a power cut ends it: written in the same
+        // order, atomically for every reader, but not flushed (docs/layout.md; issue 14). After a power
+        // cut its files may be missing or empty: `ps` skips such a container and `rm` deletes it.
+        store::write_all_volatile(&dir, &files, commit)?;
+    } else {
+        store::write_atomic_all(&dir, &files, commit, &[c.name_path(name)])?;
+    }
     crate::engine::events::emit_container(&c.paths, &rec, "create");
     Ok(())
 }

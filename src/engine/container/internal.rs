@@ -24,6 +24,7 @@ pub fn run_monitor(
     if wait_go && !crate::monitor::wait_until_created() {
         return Ok(0);
     }
+    crate::trace::mark("go received");
     if super::pod_member::monitor_needs_seal(paths, id) {
         super::ensure_sealed()?;
     }

@@ -14,6 +14,12 @@ pub fn remove(ctx: &Context, query: &str, force: bool, volumes: bool) -> Result<
     let paths = &ctx.paths;
     let c = Containers::new(paths);
     let id = c.lookup(query)?;
+    if c.is_torn(&id) {
+        // What a power cut left of an `--rm` container (docs/layout.md): nothing runs, nothing to read.
+        let _l = c.lock(&id)?;
+        state::remove_dir_if_exists(&c.dir(&id))?;
+        return state::remove_dir_if_exists(&c.run_dir(&id));
+    }
     let rec = c.load_record(&id)?;
     super::pod_member::guard_infra_removal(paths, &rec)?;
     {

@@ -110,6 +110,7 @@ fn start_with(
         Some(p) if p.id == id => {
             // The container exists now: let the waiting monitor read it.
             nix::unistd::write(&p.go, b"g").context("waking the container monitor")?;
+            crate::trace::mark("go sent");
             (p.child, p.ready, p.conn)
         }
         _ => spawn_monitor(paths, &id, attach, None)?,
@@ -173,6 +174,10 @@ fn spawn_monitor(
         .stderr(std::process::Stdio::null())
         .env_clear()
         .env("PATH", spec::DEFAULT_PATH);
+    // The trace (issue 14) follows the command into its monitor, stage and init.
+    if let Some(t) = std::env::var_os("BERTH_TRACE") {
+        cmd.env("BERTH_TRACE", t);
+    }
     if attach {
         cmd.arg("--attach");
     }

@@ -1,0 +1,116 @@
+//! Integration tests: the `run` hot path of issue 14. The per-phase trace (`BERTH_TRACE=FILE`) follows one
+//! `run` through every process it starts, and what `--rm` skips (the overlay's sync, the create-time
+//! flushes) is visible from inside and outside the container. Root only, as the container tests.
+
+use crate::support::busybox_world;
+
+/// One trace line: `<wall ns> <pid> <role> <phase...> +<ms>ms` (or `=<ms>ms` for a span).
+#[derive(Debug)]
+struct Line {
+    wall: u128,
+    pid: String,
+    role: String,
+    phase: String,
+}
+
+fn parse(text: &str) -> Vec<Line> {
+    text.lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            assert!(f.len() >= 5, "short trace line {l:?}");
+            let ms = f[f.len() - 1];
+            assert!(
+                (ms.starts_with('+') || ms.starts_with('=')) && ms.ends_with("ms"),
+                "no duration at the end of {l:?}"
+            );
+            ms[1..ms.len() - 2]
+                .parse::<f64>()
+                .unwrap_or_else(|_| panic!("bad duration in {l:?}"));
+            Line {
+                wall: f[0].parse().unwrap_or_else(|_| panic!("bad time in {l:?}")),
+                pid: f[1].to_string(),
+                role: f[2].to_string(),
+                phase: f[3..f.len() - 1].join(" "),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn run_trace_has_the_cli_monitor_stage_and_init_in_order() {
+    let (env, image) = busybox_world();
+    let trace = env.root().parent().unwrap().join("run.trace");
+    let out = crate::support::Outcome::of(
+        env.berth()
+            .env("BERTH_TRACE", &trace)
+            .args(["run", "--rm", "--network", "none", &image, "true"]),
+    );
+    out.assert_ok();
+    let lines = parse(&std::fs::read_to_string(&trace).expect("no trace file written"));
+    let first = |role: &str, phase: &str| {
+        lines
+            .iter()
+            .find(|l| l.role == role && l.phase == phase)
+            .unwrap_or_else(|| panic!("no {role} {phase:?} in the trace: {lines:#?}"))
+    };
+    let parsed = first("cli", "parse");
+    let go = first("monitor", "go received");
+    let rootfs = first("init", "rootfs mounted");
+    let pivot = first("init", "pivot_root");
+    let exec = first("init", "caps and seccomp");
+    let launched = first("monitor", "payload exec'd");
+    let removed = first("monitor", "removed (--rm)");
+    let exit = first("cli", "exit received");
+    first("stage", "init cloned");
+    // Three processes at least: the CLI, its monitor and the container's init (pid 1 of its namespace).
+    assert_ne!(parsed.pid, go.pid, "the monitor is a process of its own");
+    assert_eq!(rootfs.pid, "1", "the init reports from inside its pid namespace");
+    // One timeline: each step after the one it waits for.
+    let order = [parsed, go, rootfs, pivot, exec, launched, removed];
+    for w in order.windows(2) {
+        assert!(
+            w[0].wall <= w[1].wall,
+            "{} {} came after {} {}",
+            w[0].role,
+            w[0].phase,
+            w[1].role,
+            w[1].phase
+        );
+    }
+    // The client hears of the exit once the container is gone (--rm): a `ps -a` right after shows nothing.
+    assert!(removed.wall <= exit.wall, "the client answered before --rm");
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
+    // Unset, nothing is written anywhere.
+    std::fs::remove_file(&trace).unwrap();
+    env.run(["run", "--rm", "--network", "none", &image, "true"])
+        .assert_ok();
+    assert!(!trace.exists());
+}
+
+/// The rootfs of an `--rm` container is mounted with overlayfs's `volatile` (its upper dir is deleted at
+/// exit, so the kernel's syncfs of the host filesystem when the mount goes away is skipped); a container
+/// that stays keeps a normal, synced overlay.
+#[test]
+fn rm_containers_get_a_volatile_overlay_and_kept_ones_do_not() {
+    let (env, image) = busybox_world();
+    let root_opts = |args: &[&str]| {
+        let mut a = vec!["run"];
+        a.extend_from_slice(args);
+        a.extend([
+            "--network",
+            "none",
+            image.as_str(),
+            "sh",
+            "-c",
+            "grep ' / / ' /proc/self/mountinfo",
+        ]);
+        env.run(&a).assert_ok().stdout().to_string()
+    };
+    let rm = root_opts(&["--rm"]);
+    assert!(rm.contains("overlay") && rm.contains("volatile"), "{rm}");
+    let kept = root_opts(&["--name", "kept"]);
+    assert!(kept.contains("overlay") && !kept.contains("volatile"), "{kept}");
+    // The kept container starts again (a volatile mount would have left work/incompat behind).
+    env.run(["start", "-a", "kept"]).assert_ok();
+    env.run(["rm", "kept"]).assert_ok();
+}
