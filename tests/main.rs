@@ -24,6 +24,7 @@ mod overlay;
 mod parity_more;
 mod parity_more2;
 mod pods;
+mod pull_trace;
 mod registry;
 mod registry_config;
 mod run_path;

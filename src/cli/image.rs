@@ -289,6 +289,7 @@ impl Progress for PullProgress {
 }
 
 fn pull(ctx: &Context, a: PullArgs) -> Result<i32> {
+    crate::trace::role("pull");
     // A short name may stand for other registries when registries.conf says so (aliases, search).
     let (candidates, how) = short_name::candidates(&ctx.config, &a.name)?;
     let docker_name = short_name::docker_name(&a.name)?;

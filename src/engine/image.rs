@@ -21,6 +21,7 @@
 mod history;
 mod layer;
 pub mod load;
+mod pipe;
 mod prune;
 pub mod push;
 mod rootless_unpack;
@@ -38,6 +39,7 @@ use crate::store::images::{ImageIndex, ImageRecord, LayerRecord};
 use crate::store::layers;
 use crate::store::work::clean_stale;
 use crate::store::{FileLock, Paths, blobs, create_private_dir};
+use crate::trace;
 use anyhow::{Context as _, Result, anyhow, bail};
 use oci_spec::distribution::Reference;
 use std::io::Read;
@@ -223,15 +225,18 @@ pub fn pull_from(
     // stale-work cleanup never overlaps GC's own removals.
     let _gc = FileLock::shared(&paths.gc_lock())?;
     clean_stale(paths)?;
+    trace::mark("pull start");
     let image = fetch_image(ctx, src, r, opts)?;
     for (d, bytes) in &image.manifest_blobs {
         blobs::put(paths, d.hex(), bytes)?;
     }
     let config_digest = &image.manifest.config.digest;
     blobs::put(paths, config_digest.hex(), &image.config_bytes)?;
+    trace::mark("pull store manifest+config");
     let chains = chain_ids(&image.config.rootfs.diff_ids);
     let (sizes, warnings) = fetch_layers(ctx, src, &image, &chains, progress)?;
     let status = record_image(paths, r, &image, &chains, &sizes)?;
+    trace::mark("pull index");
     Ok(PullReport {
         reference: r.clone(),
         id: image.manifest.config.digest.to_string(),
@@ -277,6 +282,7 @@ fn fetch_image(
         r.digest(),
         ctx.config.limits.max_manifest_bytes,
     )?;
+    trace::mark("pull manifest");
     let top_digest = Digest::parse(&top.digest)?;
     let mut manifest_blobs = vec![(top_digest.clone(), top.bytes.clone())];
     let (manifest, manifest_digest) = match manifest::parse_document(&top.bytes, &top.media_type)? {
@@ -329,6 +335,7 @@ fn fetch_image(
         );
     }
     let config = manifest::parse_config(&config_bytes, &manifest)?;
+    trace::mark("pull config");
     if opts.platform.is_some() {
         let got = Platform {
             os: config.os.clone(),

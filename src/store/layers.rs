@@ -88,13 +88,14 @@ impl NewLayer {
         self.work.path()
     }
 
-    /// Give the verified layer its name `layers/sha256/<chain hex of meta.chain_id>`.
-    pub fn commit(mut self, paths: &Paths, meta: &LayerMeta) -> Result<()> {
+    /// Write `layer.json` and make the whole layer durable; only a synced layer can be committed.
+    pub fn sync(self, meta: &LayerMeta) -> Result<SyncedLayer> {
         let hex = meta
             .chain_id
             .strip_prefix("sha256:")
             .filter(|h| super::blobs::is_hex_digest(h))
-            .with_context(|| format!("invalid chain ID {}", meta.chain_id))?;
+            .with_context(|| format!("invalid chain ID {}", meta.chain_id))?
+            .to_string();
         write_atomic(
             &self.work.path().join("layer.json"),
             &serde_json::to_vec_pretty(meta)?,
@@ -108,7 +109,21 @@ impl NewLayer {
         // never a name over a torn tree.
         let dir = File::open(self.work.path()).context("opening layer work dir")?;
         nix::unistd::syncfs(&dir).context("syncing layer")?;
-        self.work.commit(&paths.layer_dir(hex))?;
+        Ok(SyncedLayer { layer: self, hex })
+    }
+}
+
+/// A layer whose content is on stable storage, waiting for its name.
+#[derive(Debug)]
+pub struct SyncedLayer {
+    layer: NewLayer,
+    hex: String,
+}
+
+impl SyncedLayer {
+    /// Give the verified, synced layer its name `layers/sha256/<chain hex>`.
+    pub fn commit(mut self, paths: &Paths) -> Result<()> {
+        self.layer.work.commit(&paths.layer_dir(&self.hex))?;
         Ok(())
     }
 }
@@ -211,7 +226,7 @@ mod tests {
             let l = NewLayer::create(&p).unwrap();
             fs::write(l.diff().join("f"), b"abc").unwrap();
             assert!(committed(&p.layer_dir(hex)).is_none());
-            l.commit(&p, &meta(hex)).unwrap();
+            l.sync(&meta(hex)).unwrap().commit(&p).unwrap();
             let m = committed(&p.layer_dir(hex)).unwrap();
             assert_eq!((m.size, m.owners.as_deref()), (3, Some(OWNERS_IMAGE)));
         }

@@ -3,13 +3,14 @@
 //! layers are unpacked again (`OwnersCheck`).
 
 use super::super::{LayerStatus, Progress};
-use super::{Source, rootless_unpack};
+use super::{Source, pipe, rootless_unpack};
 use crate::image::manifest;
-use crate::image::{Digest, ImageRef, UnpackLimits, compression, unpack_layer};
+use crate::image::{Digest, ImageRef, UnpackLimits, UnpackReport, compression, unpack_layer};
 use crate::store::blobs::BlobWriter;
 use crate::store::images::ImageIndex;
 use crate::store::layers::{self, LayerMeta, NewLayer};
 use crate::store::{FileLock, Paths};
+use crate::trace;
 use anyhow::{Context as _, Result, bail};
 use sha2::{Digest as _, Sha256};
 use std::io::{self, BufReader, Read, Write};
@@ -127,6 +128,7 @@ impl LayerJob<'_> {
         // way under our lock and pull the layer again.
         layers::discard(self.paths, hex)?;
         let layer = NewLayer::create(self.paths)?;
+        let id = self.desc.digest.short();
         let reader = self.src.fetch_blob(
             self.r.reference(),
             self.desc.digest.as_str(),
@@ -146,42 +148,81 @@ impl LayerJob<'_> {
             count: 0,
             limit: self.desc.size,
             progress: self.progress,
-            id: self.desc.digest.short(),
+            id,
         };
         let diff = layer.diff();
-        let (report, owners, diff_digest) = {
-            let buffered = BufReader::with_capacity(256 << 10, &mut tee);
-            let decompressed = compression::decompress(
-                buffered,
-                &self.desc.media_type,
-                self.limits.zstd_window_log_max,
-            )?;
-            let mut hashed = HashReader {
-                inner: decompressed,
-                hasher: Sha256::new(),
-                count: 0,
-                limit: self.limits.max_layer_bytes,
-            };
-            let (report, owners) = match (self.rootless, self.userns) {
-                (true, Userns::Subordinate | Userns::OwnIdOnly) => {
-                    rootless_unpack::unpack(&mut hashed, &diff, layer.work_dir(), self.limits)?
-                }
-                (rootless, _) => {
-                    let report = unpack_layer(&mut hashed, &diff, self.limits, rootless)?;
-                    let owners = if rootless {
-                        layers::OWNERS_NONE
-                    } else {
-                        layers::OWNERS_IMAGE
+        // Three stages on three threads (`pipe.rs`): download (with the blob's sha256 and its copy into the
+        // store) -> inflate (with the diffID's sha256) -> unpack, here. Each stage reads its input to the
+        // end marker, so every byte of the blob and of the decompressed stream is hashed (A17).
+        let (blob_tx, mut blob_rx) = pipe::channel();
+        let (tar_tx, mut tar_rx) = pipe::channel();
+        let (download, inflate, unpacked) = std::thread::scope(|s| {
+            let download = s.spawn(move || -> Result<BlobStream<'_>> {
+                let _t = trace::span(|| format!("layer {id} download"));
+                blob_tx
+                    .pump_all(&mut tee)
+                    .context("downloading the layer blob")?;
+                Ok(tee)
+            });
+            let inflate = s.spawn(move || -> Result<Digest> {
+                let _t = trace::span(|| format!("layer {id} inflate"));
+                let digest = {
+                    let buffered = BufReader::with_capacity(pipe::CHUNK, &mut blob_rx);
+                    let decompressed = compression::decompress(
+                        buffered,
+                        &self.desc.media_type,
+                        self.limits.zstd_window_log_max,
+                    )?;
+                    let mut hashed = HashReader {
+                        inner: decompressed,
+                        hasher: Sha256::new(),
+                        count: 0,
+                        limit: self.limits.max_layer_bytes,
                     };
-                    (report, owners)
-                }
-            };
-            // Trailing bytes after the end-of-archive blocks are part of the diffID (docs/security.md A17).
-            io::copy(&mut hashed, &mut io::sink()).context("reading the rest of the layer")?;
-            (report, owners, Digest::from_hasher(hashed.hasher))
+                    // To the decompressor's EOF: trailing bytes after the end-of-archive blocks are part of
+                    // the diffID (docs/security.md A17).
+                    tar_tx
+                        .pump_all(&mut hashed)
+                        .context("decompressing the layer")?;
+                    Digest::from_hasher(hashed.hasher)
+                };
+                // Whatever the decompressor left unread still belongs to the blob: read to its end, so the
+                // download stage sees all of it (size and digest).
+                io::copy(&mut blob_rx, &mut io::sink())
+                    .context("reading the rest of the layer blob")?;
+                Ok(digest)
+            });
+            let unpacked = (|| -> Result<(UnpackReport, &'static str)> {
+                let _t = trace::span(|| format!("layer {id} unpack"));
+                let r = match (self.rootless, self.userns) {
+                    (true, Userns::Subordinate | Userns::OwnIdOnly) => {
+                        rootless_unpack::unpack(&mut tar_rx, &diff, layer.work_dir(), self.limits)?
+                    }
+                    (rootless, _) => {
+                        let report = unpack_layer(&mut tar_rx, &diff, self.limits, rootless)?;
+                        let owners = if rootless {
+                            layers::OWNERS_NONE
+                        } else {
+                            layers::OWNERS_IMAGE
+                        };
+                        (report, owners)
+                    }
+                };
+                io::copy(&mut tar_rx, &mut io::sink()).context("reading the rest of the layer")?;
+                Ok(r)
+            })();
+            // On an unpack error `tar_rx` is dropped here, which stops the stages upstream.
+            drop(tar_rx);
+            (join(download), join(inflate), unpacked)
+        });
+        // The first real error in stream order: a later stage's failure is often only the effect of an
+        // earlier one's (a blob that failed its digest is a broken gzip stream too).
+        let mut tee = first_error(download)?;
+        let diff_digest = first_error(inflate)?;
+        let (report, owners) = unpacked?;
+        let (Some(tee), Some(diff_digest)) = (tee.as_mut(), diff_digest) else {
+            bail!("the layer pipeline stopped before the end of the layer");
         };
-        // Whatever the decompressor left unread still belongs to the blob.
-        io::copy(&mut tee, &mut io::sink()).context("reading the rest of the layer blob")?;
         if tee.count != self.desc.size {
             bail!(
                 "layer blob is {} bytes, the manifest says {}",
@@ -189,7 +230,7 @@ impl LayerJob<'_> {
                 self.desc.size
             );
         }
-        // A source that verifies its blobs has already failed the drain above on a digest mismatch.
+        // A source that verifies its blobs has already failed the download on a digest mismatch.
         if let Some(h) = tee.hasher.take() {
             let blob_digest = Digest::from_hasher(h);
             if blob_digest != self.desc.digest {
@@ -217,7 +258,12 @@ impl LayerJob<'_> {
             size: report.file_bytes,
             owners: Some(owners.to_string()),
         };
-        layer.commit(self.paths, &meta)?;
+        let synced = {
+            let _t = trace::span(|| format!("layer {id} sync"));
+            layer.sync(&meta)?
+        };
+        let _t = trace::span(|| format!("layer {id} commit"));
+        synced.commit(self.paths)?;
         if let Some(w) = keep {
             // Size checked above; the digest by the source's reader or by the hash above; synced by
             // the layer's syncfs when both are on one filesystem (else fsynced on its own).
@@ -226,6 +272,21 @@ impl LayerJob<'_> {
         }
         Ok((LayerStatus::Downloaded, report.file_bytes, report.warnings))
     }
+}
+
+/// A pipeline stage's outcome: its value, None when it only stopped because a later stage did (that
+/// stage's error is the one to report), or its own error.
+fn first_error<T>(r: Result<T>) -> Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if pipe::is_stopped(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    h.join()
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("a layer pipeline thread panicked")))
 }
 
 /// The compressed layer stream: counted, reported as progress, copied into `keep` (the blob kept for

@@ -1,0 +1,97 @@
+//! Integration tests: the pull's per-phase trace (`BERTH_TRACE=FILE`, issue 14) names every phase of a cold
+//! pull, each layer's in pipeline order, so the timings the benchmark work relies on stay in the code.
+
+use crate::support::fixtures;
+use crate::support::{Outcome, TestEnv, registry};
+use std::collections::HashMap;
+
+/// One trace line: (wall-clock ns, role, phase).
+fn parse(text: &str) -> Vec<(u128, String, String)> {
+    text.lines()
+        .map(|l| {
+            let mut f = l.split(' ');
+            let wall: u128 = f.next().unwrap().parse().unwrap();
+            let _pid = f.next().unwrap();
+            let role = f.next().unwrap().to_string();
+            let rest: Vec<&str> = f.collect();
+            // The last field is the duration (+x.yms or =x.yms).
+            let (dur, phase) = rest.split_last().unwrap();
+            assert!(dur.starts_with(['+', '=']) && dur.ends_with("ms"), "{l}");
+            (wall, role, phase.join(" "))
+        })
+        .collect()
+}
+
+#[test]
+fn pull_trace_names_every_phase_of_each_layer_in_pipeline_order() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let name = reg.image(fixtures::BUSYBOX);
+    let trace = env.dir().join("trace.txt");
+    let mut cmd = env.berth();
+    cmd.env("BERTH_TRACE", &trace).args(["pull", "-q", &name]);
+    Outcome::of(&mut cmd).assert_ok();
+    let lines = parse(&std::fs::read_to_string(&trace).unwrap());
+    let at = |phase: &str| -> u128 {
+        let hits: Vec<u128> = lines
+            .iter()
+            .filter(|(_, role, p)| role == "pull" && p == phase)
+            .map(|(w, _, _)| *w)
+            .collect();
+        assert_eq!(hits.len(), 1, "one {phase:?} line in {lines:?}");
+        hits[0]
+    };
+    let (manifest, config, stored, index) = (
+        at("pull manifest"),
+        at("pull config"),
+        at("pull store manifest+config"),
+        at("pull index"),
+    );
+    assert!(manifest <= config && config <= index && stored <= index);
+
+    // Every layer the image has, by the short blob digest, with its five phases.
+    let inspect = env.run([
+        "image",
+        "inspect",
+        "--format",
+        "{{len .RootFS.Layers}}",
+        &name,
+    ]);
+    inspect.assert_ok();
+    let want: usize = inspect.stdout().trim().parse().unwrap();
+    let mut layers: HashMap<String, HashMap<String, u128>> = HashMap::new();
+    for (wall, _, phase) in &lines {
+        let mut w = phase.split(' ');
+        if let (Some("layer"), Some(id), Some(step), None) =
+            (w.next(), w.next(), w.next(), w.next())
+        {
+            let prev = layers
+                .entry(id.to_string())
+                .or_default()
+                .insert(step.to_string(), *wall);
+            assert!(prev.is_none(), "two {phase:?} lines");
+        }
+    }
+    assert_eq!(layers.len(), want, "{lines:?}");
+    for (id, steps) in &layers {
+        let order = ["download", "inflate", "unpack", "sync", "commit"];
+        let ends: Vec<u128> = order
+            .iter()
+            .map(|s| {
+                *steps
+                    .get(*s)
+                    .unwrap_or_else(|| panic!("layer {id}: no {s} in {lines:?}"))
+            })
+            .collect();
+        // A stage ends only after the one feeding it; the layer is synced before it is named, and named
+        // before the image's record is written.
+        assert!(
+            ends.windows(2).all(|w| w[0] <= w[1]),
+            "layer {id}: {steps:?}"
+        );
+        assert!(
+            config <= ends[0] && ends[4] <= index,
+            "layer {id}: {steps:?}"
+        );
+    }
+}
