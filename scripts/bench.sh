@@ -394,6 +394,19 @@ elif has_berth push && has_berth save && has_berth load; then
     $B pull -q "$BIG" >/dev/null
     $B tag "$BIG" "$REG2/bench/big:latest"
     row "$PUSH" berth "$WIPE" "$B push -q $REG2/bench/big:latest"
+    # The floor: curl -T of the same blobs, all at once, each a POST then one PUT ?digest= (no manifest).
+    cat >"$W/curl-push.sh" <<'EOF'
+up() {
+    loc=$(curl -fsS -X POST -o /dev/null -D - "http://$1/v2/$2/blobs/uploads/" | tr -d '\r' |
+        awk 'tolower($1) == "location:" { print $2 }')
+    case $loc in http*) ;; *) loc=http://$1$loc ;; esac
+    case $loc in *\?*) loc="$loc&" ;; *) loc="$loc?" ;; esac
+    curl -fsS -o /dev/null -T "$3" -H 'Content-Type: application/octet-stream' "${loc}digest=sha256:${3##*/}"
+}
+for f in "$3"/blobs/sha256/*; do up "$1" "$2" "$f" & done
+wait
+EOF
+    row "$PUSH" "floor (curl -T, blobs in parallel)" "$WIPE" "bash $W/curl-push.sh $REG2 bench/big $W/big-layout"
     B2="$BERTH_BIN --root $W/root2 --run-root $W/r2"
     row "$ROUND" berth "rm -rf $W/root2 $W/r2 $W/berth-save.tar" \
         "$B save -o $W/berth-save.tar $BIG && $B2 load -q -i $W/berth-save.tar"

@@ -681,10 +681,11 @@ fn config(a: &ComposeArgs, c: &ConfigArgs) -> Result<i32> {
 fn push(ctx: &crate::engine::Context, p: &Project, a: &PushArgs) -> Result<i32> {
     use crate::engine::image::push::{PushCompression, PushOptions, push};
     let names = compose::up::selection(p, &a.services, a.include_deps)?;
-    let lines = super::ship::PushLines { quiet: a.quiet };
+    let lines = super::ship::PushLines::new(a.quiet);
     let opts = PushOptions {
         all_tags: false,
         compression: PushCompression::Gzip,
+        tls_verify: None,
     };
     for s in &names {
         let Some(image) = p

@@ -12,7 +12,9 @@ use crate::engine::image::save;
 use crate::engine::short_name::familiar_name;
 use anyhow::{Result, bail};
 use clap::Args;
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
 
 #[derive(Debug, Args)]
 pub struct PushArgs {
@@ -25,6 +27,9 @@ pub struct PushArgs {
     /// Compression of layers pushed from uncompressed ones (gzip, zstd)
     #[arg(long, value_name = "FORMAT", default_value = "gzip", value_parser = ["gzip", "zstd"])]
     pub compression_format: String,
+    /// Require HTTPS and verify certificates (false: allow plain HTTP and unverified TLS)
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub tls_verify: Option<bool>,
     /// NAME[:TAG]
     pub name: String,
 }
@@ -61,19 +66,98 @@ fn context(g: &GlobalOpts) -> Result<Context> {
     Ok(ctx)
 }
 
-/// docker's push lines (the non-terminal form: one line per change); `compose push` prints them too.
+/// docker's push output, on stdout; `compose push` prints it too. Not a terminal: one line per change,
+/// without the byte progress (docker drops its `Pushing` lines there). A terminal: one line per layer
+/// redrawn in place, `Pushing [====>      ]  12.3MB/41.95MB` while it goes up.
 pub(crate) struct PushLines {
-    pub(crate) quiet: bool,
+    quiet: bool,
+    bars: Option<indicatif::MultiProgress>,
+    by_id: Mutex<HashMap<String, (indicatif::ProgressBar, bool)>>,
 }
 
 impl PushLines {
-    fn line(&self, s: String) {
-        if !self.quiet {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{s}");
-            let _ = out.flush();
+    /// Bars when stdout is a terminal and not `quiet`.
+    pub(crate) fn new(quiet: bool) -> PushLines {
+        let tty = std::io::stdout().is_terminal();
+        PushLines {
+            quiet,
+            bars: (!quiet && tty).then(|| {
+                indicatif::MultiProgress::with_draw_target(
+                    indicatif::ProgressDrawTarget::stdout(),
+                )
+            }),
+            by_id: Mutex::new(HashMap::new()),
         }
     }
+
+    fn line(&self, s: String) {
+        if self.quiet {
+            return;
+        }
+        if let Some(m) = &self.bars {
+            let _ = m.println(s);
+            return;
+        }
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{s}");
+        let _ = out.flush();
+    }
+
+    /// A layer's line on the terminal: its status, or its progress while it is pushed.
+    fn set(&self, m: &indicatif::MultiProgress, id: &str, msg: String, done: bool) {
+        let mut map = self.by_id.lock().unwrap_or_else(|e| e.into_inner());
+        let (bar, finished) = map.entry(id.to_string()).or_insert_with(|| {
+            let b = m.add(indicatif::ProgressBar::new(0));
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{prefix}: {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b.set_prefix(id.to_string());
+            (b, false)
+        });
+        if *finished {
+            return;
+        }
+        if done {
+            *finished = true;
+            bar.finish_with_message(msg);
+        } else {
+            bar.set_message(msg);
+        }
+    }
+}
+
+/// docker's size words (go-units `HumanSize`): decimal units, four significant digits.
+pub(crate) fn human_size(n: u64) -> String {
+    let mut v = n as f64;
+    let mut unit = 0;
+    const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    let int_digits = if v < 1.0 { 1 } else { v.log10().floor() as i32 + 1 };
+    let mut s = format!("{v:.*}", (4 - int_digits).max(0) as usize);
+    if s.contains('.') {
+        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    format!("{s}{}", UNITS[unit])
+}
+
+/// docker's progress text (`JSONProgress.String`): a 50-column bar and `%8v/%v` of the sizes.
+pub(crate) fn docker_progress(sent: u64, total: u64) -> String {
+    let pct = if total == 0 {
+        50
+    } else {
+        ((sent.min(total) as f64 / total as f64 * 100.0) as usize / 2).min(50)
+    };
+    format!(
+        "[{}>{}] {:>8}/{}",
+        "=".repeat(pct),
+        " ".repeat(50 - pct),
+        human_size(sent),
+        human_size(total)
+    )
 }
 
 impl push::PushProgress for PushLines {
@@ -88,10 +172,34 @@ impl push::PushProgress for PushLines {
             PushLayerStatus::AlreadyExists => "Layer already exists".to_string(),
             PushLayerStatus::MountedFrom(r) => format!("Mounted from {}", familiar_repo(r)),
         };
-        self.line(format!("{id}: {word}"));
+        match &self.bars {
+            Some(m) if !self.quiet => {
+                let done = !matches!(
+                    status,
+                    PushLayerStatus::Preparing | PushLayerStatus::Pushing
+                );
+                self.set(m, id, word, done);
+            }
+            // docker's plain form has no `Pushing` line: it carries progress, which it leaves out.
+            _ if *status == PushLayerStatus::Pushing => {}
+            _ => self.line(format!("{id}: {word}")),
+        }
     }
     fn on_tag_pushed(&self, tag: &str, digest: &str, size: u64) {
         self.line(format!("{tag}: digest: {digest} size: {size}"));
+    }
+    fn wants_bytes(&self) -> bool {
+        self.bars.is_some() && !self.quiet
+    }
+    fn on_layer_bytes(&self, id: &str, sent: u64, total: u64) {
+        if let Some(m) = &self.bars {
+            self.set(
+                m,
+                id,
+                format!("Pushing {}", docker_progress(sent, total)),
+                false,
+            );
+        }
     }
 }
 
@@ -108,6 +216,7 @@ pub fn push(g: &GlobalOpts, a: PushArgs) -> Result<i32> {
             "zstd" => PushCompression::Zstd,
             _ => PushCompression::Gzip,
         },
+        tls_verify: a.tls_verify,
     };
     if a.all_tags && a.name.rsplit('/').next().is_some_and(|l| l.contains(':')) {
         bail!("tag can't be used with --all-tags/-a");
@@ -116,7 +225,7 @@ pub fn push(g: &GlobalOpts, a: PushArgs) -> Result<i32> {
     if !a.all_tags && !last.contains(':') && !last.contains('@') && !a.quiet {
         println!("Using default tag: latest");
     }
-    let lines = PushLines { quiet: a.quiet };
+    let lines = PushLines::new(a.quiet);
     let pushed = push::push(&ctx, &a.name, &opts, &lines)?;
     if a.quiet {
         let mut out = super::stdout();
@@ -169,4 +278,31 @@ pub fn load(g: &GlobalOpts, a: LoadArgs) -> Result<i32> {
         }
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{docker_progress, human_size};
+
+    #[test]
+    fn sizes_and_bars_read_as_dockers() {
+        assert_eq!(human_size(0), "0B");
+        assert_eq!(human_size(512), "512B");
+        assert_eq!(human_size(1042), "1.042kB");
+        assert_eq!(human_size(12_300_000), "12.3MB");
+        assert_eq!(human_size(41_949_723), "41.95MB");
+        assert_eq!(human_size(40_000_000), "40MB");
+        assert_eq!(
+            docker_progress(12_300_000, 40_000_000),
+            format!("[{}>{}]   12.3MB/40MB", "=".repeat(15), " ".repeat(35))
+        );
+        assert_eq!(
+            docker_progress(0, 1042),
+            format!("[>{}]       0B/1.042kB", " ".repeat(50))
+        );
+        assert_eq!(
+            docker_progress(5, 5),
+            format!("[{}>]       5B/5B", "=".repeat(50))
+        );
+    }
 }

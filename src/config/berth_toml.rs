@@ -23,6 +23,8 @@ pub struct RegistrySettings {
     pub retries: u32,
     /// Upper bound on concurrent blob downloads of one pull.
     pub max_parallel_downloads: usize,
+    /// Upper bound on concurrent blob uploads of one push.
+    pub max_parallel_uploads: usize,
 }
 
 impl Default for RegistrySettings {
@@ -32,6 +34,7 @@ impl Default for RegistrySettings {
             stall_timeout: 30.0,
             retries: 3,
             max_parallel_downloads: 4,
+            max_parallel_uploads: 8,
         }
     }
 }
@@ -145,6 +148,7 @@ const KNOWN_REGISTRY: &[&str] = &[
     "stall_timeout",
     "retries",
     "max_parallel_downloads",
+    "max_parallel_uploads",
 ];
 const KNOWN_ENTRY: &[&str] = &["mirrors", "insecure", "ca_file", "blocked", "location"];
 const KNOWN_MIRROR: &[&str] = &["location", "insecure", "pull_from"];
@@ -168,6 +172,9 @@ impl Config {
         }
         if cfg.registry.max_parallel_downloads == 0 {
             bail!("parsing config {name}: registry.max_parallel_downloads must be at least 1");
+        }
+        if cfg.registry.max_parallel_uploads == 0 {
+            bail!("parsing config {name}: registry.max_parallel_uploads must be at least 1");
         }
         Ok(cfg)
     }
@@ -206,6 +213,8 @@ stall_timeout = {st:?}
 retries = {re}
 # Blobs downloaded at the same time by one pull.
 max_parallel_downloads = {mp}
+# Blobs uploaded at the same time by one push (each on its own connection).
+max_parallel_uploads = {mu}
 
 # Per registry (or "host/repository-prefix", or "*.example.com"). Mirrors are tried in order, then
 # the registry itself; any failure (connection, 404, 5xx, stall) moves on to the next endpoint.
@@ -249,6 +258,7 @@ step_timeout = ""
             st = r.stall_timeout,
             re = r.retries,
             mp = r.max_parallel_downloads,
+            mu = r.max_parallel_uploads,
             mm = l.max_manifest_bytes,
             mc = l.max_config_bytes,
             ml = l.max_layer_bytes,

@@ -28,6 +28,7 @@ mod login;
 mod manifest;
 mod transport;
 mod upload;
+mod upload_body;
 pub mod url;
 
 use crate::config::{Config, CredentialSources};

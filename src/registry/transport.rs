@@ -34,6 +34,51 @@ pub(super) type HttpKey = (Vec<PathBuf>, bool, Option<ClientCert>);
 /// When a host was pinged and what came of it.
 pub(super) type PingOutcome = (Instant, Result<HostState, String>);
 
+/// The settings both HTTP clients share (blocking and async builders have the same methods): extra CA
+/// files, TLS strictness, client certificate, connect timeout, user agent and the redirect policy.
+macro_rules! configure {
+    ($b:expr, $ep:expr, $s:expr) => {{
+        let mut certs = Vec::new();
+        for f in &$ep.ca_files {
+            let pem =
+                std::fs::read(f).with_context(|| format!("reading CA file {}", f.display()))?;
+            certs.extend(
+                reqwest::Certificate::from_pem_bundle(&pem)
+                    .with_context(|| format!("parsing CA file {}", f.display()))?,
+            );
+        }
+        let mut b = $b
+            .connect_timeout($s.connect_timeout())
+            .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                // reqwest's default policy (10 hops, credentials stripped across hosts), plus: a redirect
+                // never downgrades HTTPS to plain HTTP (CVE-2014-5277 is the same failure without one).
+                let downgrade = attempt
+                    .previous()
+                    .last()
+                    .is_some_and(|p| p.scheme() == "https")
+                    && attempt.url().scheme() != "https";
+                if downgrade {
+                    attempt.error("redirect from https to plain http refused")
+                } else if attempt.previous().len() > 10 {
+                    attempt.error("too many redirects")
+                } else {
+                    attempt.follow()
+                }
+            }));
+        if !certs.is_empty() {
+            b = b.tls_certs_merge(certs);
+        }
+        if $ep.insecure {
+            b = b.tls_danger_accept_invalid_certs(true);
+        }
+        if let Some(cc) = &$ep.client_cert {
+            b = b.identity(client_identity(cc)?);
+        }
+        b
+    }};
+}
+
 /// The TLS identity in a client certificate file and its key file (or both in one PEM file).
 fn client_identity(cc: &ClientCert) -> Result<reqwest::Identity> {
     let mut pem = std::fs::read(&cc.cert)
@@ -173,54 +218,28 @@ impl Client {
     /// The HTTP client for a set of extra CA files and TLS strictness. Its timeout is the stall timeout:
     /// reqwest's blocking client applies it to the wait for headers and to every single body read.
     pub(super) fn http(&self, ep: &Endpoint) -> Result<Http> {
-        let (ca_files, insecure) = (&ep.ca_files, ep.insecure);
-        let key = (ca_files.to_vec(), insecure, ep.client_cert.clone());
+        let key = (ep.ca_files.to_vec(), ep.insecure, ep.client_cert.clone());
         let mut map = self.inner.http.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(c) = map.get(&key) {
             return Ok(c.clone());
         }
         let s = &self.inner.cfg.registry;
-        let mut certs = Vec::new();
-        for f in ca_files {
-            let pem =
-                std::fs::read(f).with_context(|| format!("reading CA file {}", f.display()))?;
-            certs.extend(
-                reqwest::Certificate::from_pem_bundle(&pem)
-                    .with_context(|| format!("parsing CA file {}", f.display()))?,
-            );
-        }
-        let mut b = Http::builder()
-            .connect_timeout(s.connect_timeout())
-            .timeout(s.stall_timeout())
-            .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                // reqwest's default policy (10 hops, credentials stripped across hosts), plus: a redirect
-                // never downgrades HTTPS to plain HTTP (CVE-2014-5277 is the same failure without one).
-                let downgrade = attempt
-                    .previous()
-                    .last()
-                    .is_some_and(|p| p.scheme() == "https")
-                    && attempt.url().scheme() != "https";
-                if downgrade {
-                    attempt.error("redirect from https to plain http refused")
-                } else if attempt.previous().len() > 10 {
-                    attempt.error("too many redirects")
-                } else {
-                    attempt.follow()
-                }
-            }));
-        if !certs.is_empty() {
-            b = b.tls_certs_merge(certs);
-        }
-        if insecure {
-            b = b.tls_danger_accept_invalid_certs(true);
-        }
-        if let Some(cc) = &ep.client_cert {
-            b = b.identity(client_identity(cc)?);
-        }
-        let c = b.build().context("building HTTP client")?;
+        let b = Http::builder().timeout(s.stall_timeout());
+        let c = configure!(b, ep, s).build().context("building HTTP client")?;
         map.insert(key, c.clone());
         Ok(c)
+    }
+
+    /// An async HTTP client with the same TLS setup, redirect rules and connect timeout as
+    /// [`Client::http`], for request bodies read from files (push): reqwest's blocking client reads a
+    /// body 8 KiB at a time and hands each piece to its runtime thread, several syscalls and wake-ups
+    /// per piece. Its stall timeout bounds each read of the response, not the whole (long) upload.
+    pub(super) fn http_async(&self, ep: &Endpoint) -> Result<reqwest::Client> {
+        let s = &self.inner.cfg.registry;
+        let b = reqwest::Client::builder().read_timeout(s.stall_timeout());
+        Ok(configure!(b, ep, s)
+            .build()
+            .context("building HTTP client")?)
     }
 
     /// Ping `/v2/` once per host: find the scheme that answers and the auth challenge. HTTPS first;

@@ -1,7 +1,8 @@
 //! The upload side of the distribution API, for `push`: blob existence (HEAD), cross-repository mounts
-//! (`POST ...?mount=<digest>&from=<repo>`), monolithic uploads (POST, then PUT with the body) for small
-//! blobs and chunked ones (PATCH with `Content-Range`, resumed from the registry's `Range` after a
-//! failure, restarted when the session is gone) for large ones, and the manifest PUT with its media type.
+//! (`POST ...?mount=<digest>&from=<repo>`), monolithic uploads (POST, then one PUT streaming the stored
+//! file) and chunked ones (PATCH with `Content-Range`) where the registry refuses a whole blob in one
+//! request or an upload was interrupted (resumed from the registry's `Range`, restarted when the session
+//! is gone), and the manifest PUT with its media type.
 //!
 //! Must not depend on anything in berth but `config` (and the parent module). Invariants: a push goes to
 //! the registry itself, never to a mirror (endpoints without mirrors); the token asks for
@@ -12,6 +13,7 @@
 
 use super::auth::{self, Challenge};
 use super::transport::{describe_reqwest, with_headers};
+use super::upload_body::{Answer, BodyClient, FileBody};
 use super::{Client, Endpoint, Failure, validate_digest};
 use anyhow::{Context, Result, anyhow, bail};
 use oci_spec::distribution::Reference;
@@ -20,11 +22,12 @@ use reqwest::blocking::{Body, Response};
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-/// Blobs up to this size go in one PUT; larger ones in PATCH chunks of [`CHUNK`] bytes.
-pub const MONOLITHIC_MAX: u64 = 8 << 20;
-/// Size of one PATCH of a chunked upload (streamed from the file, never held in memory).
+/// Size of one PATCH of a chunked upload (streamed from the file, never held in memory), when the
+/// registry refuses a blob in one PUT or an upload is resumed.
 pub const CHUNK: u64 = 16 << 20;
 
 /// The registry refused the push for want of rights, in docker's words (`denied: requested access to
@@ -48,17 +51,26 @@ pub struct Pusher {
     base: String,
     challenge: Option<Challenge>,
     scope: String,
+    /// The registry refused a whole blob in one PUT: the rest of this push goes in chunks.
+    monolithic_refused: AtomicBool,
+    /// The async client for blob bodies, started with the first upload.
+    body: OnceLock<BodyClient>,
 }
 
 /// What a request's body is, rebuilt for each attempt.
 enum Payload<'a> {
     Empty,
     Bytes(&'a [u8]),
-    File {
-        path: &'a PathBuf,
-        offset: u64,
-        len: u64,
-    },
+}
+
+/// The `Content-Type` of blob bytes.
+fn octet() -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(
+        reqwest::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    h
 }
 
 impl Payload<'_> {
@@ -66,13 +78,6 @@ impl Payload<'_> {
         Ok(match self {
             Payload::Empty => None,
             Payload::Bytes(b) => Some(Body::from(b.to_vec())),
-            Payload::File { path, offset, len } => {
-                let mut f = std::fs::File::open(path)
-                    .map_err(|e| Failure::fatal(format!("opening {}: {e}", path.display())))?;
-                f.seek(SeekFrom::Start(*offset))
-                    .map_err(|e| Failure::fatal(format!("reading {}: {e}", path.display())))?;
-                Some(Body::sized(f.take(*len), *len))
-            }
         })
     }
 }
@@ -82,6 +87,11 @@ fn docker_error(resp: &mut Response, max: u64) -> String {
     let status = resp.status().as_u16();
     let mut buf = Vec::new();
     let _ = resp.take(max.min(64 << 10)).read_to_end(&mut buf);
+    docker_error_text(status, &buf)
+}
+
+/// [`docker_error`] of a status and (a prefix of) its body.
+fn docker_error_text(status: u16, buf: &[u8]) -> String {
     #[derive(serde::Deserialize)]
     struct E {
         errors: Vec<Item>,
@@ -91,7 +101,7 @@ fn docker_error(resp: &mut Response, max: u64) -> String {
         code: Option<String>,
         message: Option<String>,
     }
-    let items = serde_json::from_slice::<E>(&buf)
+    let items = serde_json::from_slice::<E>(buf)
         .map(|e| e.errors)
         .unwrap_or_default();
     let text: Vec<String> = items
@@ -120,16 +130,47 @@ fn docker_error(resp: &mut Response, max: u64) -> String {
     }
 }
 
+/// An upload session's URL from a `Location` header (a relative one resolved against `url`).
+fn location_in(url: &reqwest::Url, headers: &HeaderMap) -> Result<String> {
+    let loc = headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .context("upload response without Location")?;
+    Ok(url.join(loc).context("invalid upload Location")?.to_string())
+}
+
 impl Client {
     /// Start a push to `r`'s repository. `mount_sources` are repositories of the same registry whose
-    /// blobs may be mounted: the token asks for `pull` on them.
-    pub fn pusher(&self, r: &Reference, mount_sources: &[String]) -> Result<Pusher> {
+    /// blobs may be mounted: the token asks for `pull` on them. `tls_verify` is podman's
+    /// `--tls-verify`: `false` allows plain HTTP and unverified TLS for this push (as an insecure
+    /// registry), `true` demands verified HTTPS even where the configuration or a loopback host would
+    /// allow less; unset follows the configuration.
+    pub fn pusher(
+        &self,
+        r: &Reference,
+        mount_sources: &[String],
+        tls_verify: Option<bool>,
+    ) -> Result<Pusher> {
         // Never a mirror: mirrors serve pulls only (docker and containers/image push to the registry).
-        let ep = self
+        let mut ep = self
             .endpoints(r, false)?
             .into_iter()
             .next()
             .ok_or_else(|| anyhow!("no endpoint for {}", r.registry()))?;
+        match tls_verify {
+            Some(false) => ep.insecure = true,
+            Some(true) => {
+                if ep.scheme == Some("http") {
+                    bail!(
+                        "{}: plain HTTP is configured, but --tls-verify=true requires HTTPS",
+                        ep.label
+                    );
+                }
+                ep.insecure = false;
+                ep.scheme = Some("https");
+            }
+            None => {}
+        }
         let st = self
             .host_state(&ep)
             .map_err(|f| anyhow!("{}: {}", ep.label, f.msg))?;
@@ -145,6 +186,8 @@ impl Client {
             base: st.base,
             challenge: st.challenge,
             scope,
+            monolithic_refused: AtomicBool::new(false),
+            body: OnceLock::new(),
         })
     }
 }
@@ -290,6 +333,123 @@ impl Pusher {
         anyhow!("{what}: {d}")
     }
 
+    /// [`Pusher::fail`] for the answer to a body request.
+    fn fail_answer(&self, what: &str, a: &Answer) -> anyhow::Error {
+        let d = docker_error_text(a.status, &a.body);
+        if a.status == 401 || a.status == 403 {
+            return PushDenied(d).into();
+        }
+        anyhow!("{what}: {d}")
+    }
+
+    /// The async body client, started by the first upload of this push.
+    fn body_client(&self) -> Result<&BodyClient, Failure> {
+        if let Some(b) = self.body.get() {
+            return Ok(b);
+        }
+        let http = self
+            .client
+            .http_async(&self.ep)
+            .map_err(|e| Failure::fatal(format!("{e:#}")))?;
+        let b = BodyClient::new(http)
+            .map_err(|e| Failure::fatal(format!("starting the upload runtime: {e}")))?;
+        // Two first uploads at once: one client is kept, the other dropped.
+        let _ = self.body.set(b);
+        Ok(self.body.get().expect("set above"))
+    }
+
+    /// A request whose body is `len` bytes of the stored file `path` from `offset`, sent by the async
+    /// body client (`upload_body.rs`) with the auth rules of [`Pusher::send_once`]; not retried (a body
+    /// cut halfway is resumed or restarted by the caller). 429 and 5xx come back as retryable
+    /// failures, everything else as the answer.
+    fn send_file(
+        &self,
+        method: Method,
+        url: &str,
+        headers: &HeaderMap,
+        file: (&PathBuf, u64, u64),
+        sent: &Arc<AtomicU64>,
+    ) -> Result<Answer, Failure> {
+        let (path, offset, len) = file;
+        let body = self.body_client()?;
+        let own = |u: &str| match (reqwest::Url::parse(u), reqwest::Url::parse(&self.base)) {
+            (Ok(a), Ok(b)) => a.origin() == b.origin(),
+            _ => false,
+        };
+        let mut authz = match (&self.challenge, own(url)) {
+            (Some(c), true) => self.client.authorization_scoped(
+                &self.ep,
+                &self.base,
+                c,
+                Some(&self.scope),
+                false,
+            )?,
+            _ => None,
+        };
+        let max = self.client.inner.cfg.limits.max_error_bytes.min(64 << 10);
+        let mut answered = false;
+        loop {
+            let mut f = std::fs::File::open(path)
+                .map_err(|e| Failure::fatal(format!("opening {}: {e}", path.display())))?;
+            f.seek(SeekFrom::Start(offset))
+                .map_err(|e| Failure::fatal(format!("reading {}: {e}", path.display())))?;
+            // Every attempt counts from where its body starts.
+            sent.store(offset, Ordering::Relaxed);
+            let mut req = body
+                .http
+                .request(method.clone(), url)
+                .headers(headers.clone())
+                .header(reqwest::header::CONTENT_LENGTH, len)
+                .body(reqwest::Body::wrap(FileBody::new(f, len, Some(sent.clone()))));
+            if own(url) {
+                for (k, v) in &self.ep.headers {
+                    req = req.header(k.as_str(), v.as_str());
+                }
+            }
+            if let Some(a) = &authz {
+                req = req.header(reqwest::header::AUTHORIZATION, a);
+            }
+            let a = body.execute(req, max)?;
+            if a.status == 401 && !own(a.url.as_str()) {
+                return Err(Failure::fatal(format!(
+                    "{} from redirect target {} (credentials are never sent there)",
+                    docker_error_text(a.status, &a.body),
+                    a.url.host_str().unwrap_or("?")
+                )));
+            }
+            if a.status == 401 && !answered && own(url) {
+                let all: Vec<Challenge> = a
+                    .headers
+                    .get_all(reqwest::header::WWW_AUTHENTICATE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(auth::parse_challenges)
+                    .collect();
+                if let Some(c) = auth::pick(&all) {
+                    answered = true;
+                    authz = self.client.authorization_scoped(
+                        &self.ep,
+                        &self.base,
+                        &c,
+                        Some(&self.scope),
+                        true,
+                    )?;
+                    if authz.is_some() {
+                        continue;
+                    }
+                }
+            }
+            if a.status == 429 || a.status >= 500 {
+                return Err(Failure {
+                    msg: docker_error_text(a.status, &a.body),
+                    retry: true,
+                    retry_after: None,
+                });
+            }
+            return Ok(a);
+        }
+    }
+
     fn call(
         &self,
         method: Method,
@@ -340,16 +500,7 @@ impl Pusher {
 
     /// The upload session's URL from a response's `Location` (relative ones resolved against it).
     fn location(&self, resp: &Response) -> Result<String> {
-        let loc = resp
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .context("upload response without Location")?;
-        Ok(resp
-            .url()
-            .join(loc)
-            .context("invalid upload Location")?
-            .to_string())
+        location_in(resp.url(), resp.headers())
     }
 
     fn start_upload(&self) -> Result<String> {
@@ -361,18 +512,25 @@ impl Pusher {
         self.location(&resp)
     }
 
-    /// Upload a blob from the store: one PUT up to [`MONOLITHIC_MAX`], PATCH chunks above, resumed or
-    /// restarted after a failure (up to `registry.retries` times). `on_bytes` hears the bytes sent.
-    pub fn upload(&self, blob: &BlobFile, on_bytes: &dyn Fn(u64)) -> Result<()> {
+    /// Upload a blob from the store, verified at ingest (its digest is not computed again): POST, then
+    /// one PUT streaming the whole file (distribution's monolithic upload); PATCH chunks of [`CHUNK`]
+    /// when the registry refuses a monolithic body (413, 405, 501: remembered for the rest of this push)
+    /// or after an interrupted upload, resumed from the registry's `Range` when the session survived and
+    /// restarted otherwise (up to `registry.retries` times). `sent` counts the bytes sent so far.
+    pub fn upload(&self, blob: &BlobFile, sent: &Arc<AtomicU64>) -> Result<()> {
         validate_digest(&blob.digest)?;
         let retries = self.client.inner.cfg.registry.retries;
         let mut restarts = 0;
+        let mut chunked = false;
         loop {
-            match self.upload_once(blob, on_bytes) {
+            sent.store(0, Ordering::Relaxed);
+            match self.upload_once(blob, sent, chunked) {
                 Ok(()) => return Ok(()),
                 Err(e) if e.downcast_ref::<PushDenied>().is_some() => return Err(e),
                 Err(e) if restarts < retries => {
                     restarts += 1;
+                    // A restart goes in chunks: a registry that keeps the session can then resume it.
+                    chunked = true;
                     log::debug!("upload of {} failed: {e:#}; restarting", blob.digest);
                 }
                 Err(e) => return Err(e.context(format!("uploading blob {}", blob.digest))),
@@ -386,89 +544,93 @@ impl Pusher {
         Ok(u.to_string())
     }
 
-    fn upload_once(&self, blob: &BlobFile, on_bytes: &dyn Fn(u64)) -> Result<()> {
+    fn upload_once(&self, blob: &BlobFile, sent: &Arc<AtomicU64>, chunked: bool) -> Result<()> {
         let mut loc = self.start_upload()?;
-        let mut octet = HeaderMap::new();
-        octet.insert(
-            reqwest::header::CONTENT_TYPE,
-            HeaderValue::from_static("application/octet-stream"),
-        );
-        if blob.size <= MONOLITHIC_MAX {
-            let url = self.finish_url(&loc, &blob.digest)?;
-            let p = Payload::File {
-                path: &blob.path,
-                offset: 0,
-                len: blob.size,
-            };
-            let resp = self.call(Method::PUT, &url, &octet, &p)?;
-            if resp.status().as_u16() != 201 {
-                return Err(self.fail("uploading", resp));
-            }
-            on_bytes(blob.size);
-            return Ok(());
-        }
         let mut offset = 0u64;
+        if !chunked && !self.monolithic_refused.load(Ordering::Relaxed) {
+            let url = self.finish_url(&loc, &blob.digest)?;
+            // Not retried as a whole: a body cut halfway is resumed or restarted below.
+            let file = (&blob.path, 0, blob.size);
+            let why = match self.send_file(Method::PUT, &url, &octet(), file, sent) {
+                Ok(a) if a.status == 201 => return Ok(()),
+                Ok(a) if matches!(a.status, 405 | 411 | 413 | 501) => {
+                    // The registry (or a proxy before it) takes no body this large in one request.
+                    log::debug!(
+                        "monolithic upload refused (HTTP {}); uploading in chunks",
+                        a.status
+                    );
+                    self.monolithic_refused.store(true, Ordering::Relaxed);
+                    let _ = self.send(Method::DELETE, &loc, &HeaderMap::new(), &Payload::Empty);
+                    loc = self.start_upload()?;
+                    None
+                }
+                Ok(a) => return Err(self.fail_answer("uploading", &a)),
+                Err(f) => Some(f.msg),
+            };
+            if let Some(why) = why {
+                (loc, offset) = self.resume_point(blob, &loc, &why)?;
+            }
+        }
         let mut resumes = 0;
         while offset < blob.size {
             let len = CHUNK.min(blob.size - offset);
-            let mut h = octet.clone();
+            let mut h = octet();
             let range = format!("{offset}-{}", offset + len - 1);
             h.insert(
                 reqwest::header::CONTENT_RANGE,
                 HeaderValue::from_str(&range).expect("ascii range"),
             );
-            let p = Payload::File {
-                path: &blob.path,
-                offset,
-                len,
-            };
-            match self.send(Method::PATCH, &loc, &h, &p) {
-                Ok(resp) if resp.status().as_u16() == 202 => {
-                    loc = self.location(&resp)?;
+            match self.send_file(Method::PATCH, &loc, &h, (&blob.path, offset, len), sent) {
+                Ok(a) if a.status == 202 => {
+                    loc = location_in(&a.url, &a.headers)?;
                     offset += len;
-                    on_bytes(len);
                 }
-                Ok(resp) if matches!(resp.status().as_u16(), 401 | 403) => {
-                    return Err(self.fail("uploading", resp));
+                Ok(a) if matches!(a.status, 401 | 403) => {
+                    return Err(self.fail_answer("uploading", &a));
                 }
                 other => {
-                    // Ask where the session stands and go on from there (distribution's upload status,
-                    // `GET <location>` -> `Range: 0-<last>`); a session that is gone restarts the blob.
                     let why = match other {
-                        Ok(mut r) => docker_error(&mut r, 4096),
+                        Ok(a) => docker_error_text(a.status, &a.body),
                         Err(f) => f.msg,
                     };
                     resumes += 1;
                     if resumes > self.client.inner.cfg.registry.retries {
                         bail!("uploading at byte {offset}: {why}");
                     }
-                    let st = self.call(Method::GET, &loc, &HeaderMap::new(), &Payload::Empty)?;
-                    if st.status().as_u16() != 204 {
-                        bail!("upload session lost at byte {offset}: {why}");
-                    }
-                    let next = st
-                        .headers()
-                        .get(reqwest::header::RANGE)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.rsplit_once('-'))
-                        .and_then(|(_, end)| end.parse::<u64>().ok())
-                        .map(|e| e + 1)
-                        .unwrap_or(0);
-                    if next > blob.size {
-                        bail!("registry reports {next} bytes of a {}-byte blob", blob.size);
-                    }
-                    loc = self.location(&st).unwrap_or(loc);
-                    log::debug!("upload of {}: resuming at byte {next}: {why}", blob.digest);
-                    offset = next;
+                    (loc, offset) = self.resume_point(blob, &loc, &why)?;
                 }
             }
         }
+        sent.store(blob.size, Ordering::Relaxed);
         let url = self.finish_url(&loc, &blob.digest)?;
-        let resp = self.call(Method::PUT, &url, &octet, &Payload::Empty)?;
+        let resp = self.call(Method::PUT, &url, &octet(), &Payload::Empty)?;
         if resp.status().as_u16() != 201 {
             return Err(self.fail("completing the upload", resp));
         }
         Ok(())
+    }
+
+    /// Where an interrupted upload session stands (distribution's upload status, `GET <location>` ->
+    /// `Range: 0-<last>`): its location and the next byte to send. A session that is gone is an error,
+    /// and [`Pusher::upload`] restarts the blob.
+    fn resume_point(&self, blob: &BlobFile, loc: &str, why: &str) -> Result<(String, u64)> {
+        let st = self.call(Method::GET, loc, &HeaderMap::new(), &Payload::Empty)?;
+        if st.status().as_u16() != 204 {
+            bail!("upload session lost: {why}");
+        }
+        let next = st
+            .headers()
+            .get(reqwest::header::RANGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit_once('-'))
+            .and_then(|(_, end)| end.parse::<u64>().ok())
+            .map(|e| e + 1)
+            .unwrap_or(0);
+        if next > blob.size {
+            bail!("registry reports {next} bytes of a {}-byte blob", blob.size);
+        }
+        log::debug!("upload of {}: resuming at byte {next}: {why}", blob.digest);
+        Ok((self.location(&st).unwrap_or_else(|_| loc.to_string()), next))
     }
 
     /// PUT a manifest under `reference` (a tag or its digest) with its media type; returns the digest

@@ -17,12 +17,14 @@ use crate::image::{Digest, ImageRef, compression};
 use crate::registry::{BlobFile, Client, Pusher};
 use crate::store::images::{BlobRef, ImageIndex, ImageRecord};
 use crate::store::{FileLock, blobs};
+use crate::trace;
 use anyhow::{Context as _, Result, bail};
 use serde_json::json;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Write};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 const MT_OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
 const MT_DOCKER_CONFIG: &str = "application/vnd.docker.container.image.v1+json";
@@ -49,6 +51,9 @@ pub struct PushOptions {
     /// `-a/--all-tags`: every local tag of the repository.
     pub all_tags: bool,
     pub compression: PushCompression,
+    /// podman's `--tls-verify`: `Some(false)` allows plain HTTP and unverified TLS, `Some(true)`
+    /// demands verified HTTPS; `None` follows the configuration.
+    pub tls_verify: Option<bool>,
 }
 
 /// How one layer reached the registry (docker's push lines).
@@ -68,6 +73,13 @@ pub trait PushProgress: Sync {
     fn on_repository(&self, name: &str);
     fn on_layer(&self, id: &str, status: &PushLayerStatus);
     fn on_tag_pushed(&self, tag: &str, digest: &str, size: u64);
+    /// Whether [`PushProgress::on_layer_bytes`] is wanted (a progress bar is drawn).
+    fn wants_bytes(&self) -> bool {
+        false
+    }
+    /// `sent` of `total` bytes of a layer being pushed have gone out (called about ten times a second,
+    /// from one thread, while uploads run).
+    fn on_layer_bytes(&self, _id: &str, _sent: u64, _total: u64) {}
 }
 
 /// One tag pushed.
@@ -87,6 +99,7 @@ pub fn push(
     opts: &PushOptions,
     progress: &dyn PushProgress,
 ) -> Result<Vec<PushedTag>> {
+    trace::role("push");
     let r = ImageRef::parse(name)?;
     if r.digest().is_some() {
         bail!("cannot push a digest reference: {name}");
@@ -112,6 +125,7 @@ pub fn push(
         return Err(NoLocalTag(name.to_string()).into());
     }
     let client = Client::new(&ctx.config)?;
+    trace::mark("resolve");
     progress.on_repository(&r.name());
     let mut out = Vec::new();
     for (tag, id) in targets {
@@ -295,7 +309,9 @@ fn send_blob(
     pusher: &Pusher,
     l: &OutLayer,
     progress: Option<&dyn PushProgress>,
+    sent: &Arc<AtomicU64>,
 ) -> Result<()> {
+    let _t = trace::span(|| format!("blob {}", l.blob.digest));
     let say = |s: PushLayerStatus| {
         if let Some(p) = progress {
             p.on_layer(&l.short_diff, &s);
@@ -317,13 +333,17 @@ fn send_blob(
         fetch_missing(ctx, client, l, &d)?;
     }
     say(PushLayerStatus::Pushing);
+    if let Some(p) = progress.filter(|p| p.wants_bytes()) {
+        p.on_layer_bytes(&l.short_diff, 0, l.blob.size);
+    }
+    // The stored blob goes as it is: the store verified its digest when it came in (docs/layout.md).
     pusher.upload(
         &BlobFile {
             path: ctx.paths.blob_path(d.hex()),
             digest: digest.clone(),
             size: l.blob.size,
         },
-        &|_| {},
+        sent,
     )?;
     say(PushLayerStatus::Pushed);
     Ok(())
@@ -419,47 +439,14 @@ fn push_one(
     progress: &dyn PushProgress,
 ) -> Result<PushedTag> {
     let (layers, changed) = out_layers(ctx, idx, target, rec, opts.compression)?;
+    trace::mark("layers");
     let mut sources: Vec<String> = layers.iter().flat_map(|l| l.sources.clone()).collect();
     sources.sort();
     sources.dedup();
-    let pusher = client.pusher(target.reference(), &sources)?;
+    let pusher = client.pusher(target.reference(), &sources, opts.tls_verify)?;
+    trace::mark("ping");
     for l in &layers {
         progress.on_layer(&l.short_diff, &PushLayerStatus::Preparing);
-    }
-    let next = AtomicUsize::new(0);
-    let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
-    let workers = ctx
-        .config
-        .registry
-        .max_parallel_downloads
-        .clamp(1, 16)
-        .min(layers.len().max(1));
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| {
-                loop {
-                    let k = next.fetch_add(1, Ordering::SeqCst);
-                    if k >= layers.len()
-                        || first_error
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .is_some()
-                    {
-                        return;
-                    }
-                    if let Err(e) = send_blob(ctx, client, &pusher, &layers[k], Some(progress)) {
-                        first_error
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .get_or_insert(e);
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    if let Some(e) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        return Err(e);
     }
     let config_hex = Digest::parse(&rec.id)?;
     let config = OutLayer {
@@ -474,17 +461,100 @@ fn push_one(
         sources: Vec::new(),
         origins: Vec::new(),
     };
-    send_blob(ctx, client, &pusher, &config, None)?;
+    // Every blob at once (up to `max_parallel_uploads`), the config with the layers: each upload is
+    // one connection kept alive by the pool, and the registry stores them side by side.
+    let mut blobs: Vec<&OutLayer> = layers.iter().collect();
+    blobs.push(&config);
+    let sent: Vec<Arc<AtomicU64>> = blobs.iter().map(|_| Arc::default()).collect();
+    let next = AtomicUsize::new(0);
+    let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    // Dropped when the uploads end, which wakes the byte reporter at once.
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let workers = ctx
+        .config
+        .registry
+        .max_parallel_uploads
+        .clamp(1, 64)
+        .min(blobs.len());
+    std::thread::scope(|s| {
+        if progress.wants_bytes() {
+            let (layers, sent) = (&layers, &sent);
+            s.spawn(move || report_bytes(progress, layers, sent, done_rx));
+        }
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    loop {
+                        let k = next.fetch_add(1, Ordering::SeqCst);
+                        if k >= blobs.len()
+                            || first_error
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .is_some()
+                        {
+                            return;
+                        }
+                        // The config is no layer: docker shows no line for it.
+                        let shown = (k < layers.len()).then_some(progress);
+                        if let Err(e) = send_blob(ctx, client, &pusher, blobs[k], shown, &sent[k])
+                        {
+                            first_error
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .get_or_insert(e);
+                            return;
+                        }
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            let _ = h.join();
+        }
+        drop(done_tx);
+    });
+    if let Some(e) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e);
+    }
+    trace::mark("blobs");
     let (bytes, media_type) = manifest_for(ctx, rec, &layers, changed)?;
     let tag = target.tag().unwrap_or("latest");
     let digest = pusher.put_manifest(tag, &media_type, &bytes)?;
+    trace::mark("manifest");
     progress.on_tag_pushed(tag, &digest, bytes.len() as u64);
     record_push(ctx, target, rec, &layers, &bytes, &digest)?;
+    trace::mark("record");
     Ok(PushedTag {
         reference: target.full(),
         digest,
         size: bytes.len() as u64,
     })
+}
+
+/// Tells `progress` the bytes sent of each layer, about ten times a second, until `done` hangs up.
+fn report_bytes(
+    progress: &dyn PushProgress,
+    layers: &[OutLayer],
+    sent: &[Arc<AtomicU64>],
+    done: std::sync::mpsc::Receiver<()>,
+) {
+    let mut last = vec![0u64; layers.len()];
+    loop {
+        let finished = !matches!(
+            done.recv_timeout(Duration::from_millis(100)),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+        );
+        for (k, l) in layers.iter().enumerate() {
+            let n = sent[k].load(Ordering::Relaxed).min(l.blob.size);
+            if n != last[k] {
+                last[k] = n;
+                progress.on_layer_bytes(&l.short_diff, n, l.blob.size);
+            }
+        }
+        if finished {
+            return;
+        }
+    }
 }
 
 /// After a push: the new repo digest (docker adds it too), the manifest blob, the compressed layers.
