@@ -40,11 +40,14 @@ fn parse(text: &str) -> Vec<Line> {
 fn run_trace_has_the_cli_monitor_stage_and_init_in_order() {
     let (env, image) = busybox_world();
     let trace = env.root().parent().unwrap().join("run.trace");
-    let out = crate::support::Outcome::of(
-        env.berth()
-            .env("BERTH_TRACE", &trace)
-            .args(["run", "--rm", "--network", "none", &image, "true"]),
-    );
+    let out = crate::support::Outcome::of(env.berth().env("BERTH_TRACE", &trace).args([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        &image,
+        "true",
+    ]));
     out.assert_ok();
     let lines = parse(&std::fs::read_to_string(&trace).expect("no trace file written"));
     let first = |role: &str, phase: &str| {
@@ -64,7 +67,10 @@ fn run_trace_has_the_cli_monitor_stage_and_init_in_order() {
     first("stage", "init cloned");
     // Three processes at least: the CLI, its monitor and the container's init (pid 1 of its namespace).
     assert_ne!(parsed.pid, go.pid, "the monitor is a process of its own");
-    assert_eq!(rootfs.pid, "1", "the init reports from inside its pid namespace");
+    assert_eq!(
+        rootfs.pid, "1",
+        "the init reports from inside its pid namespace"
+    );
     // One timeline: each step after the one it waits for.
     let order = [parsed, go, rootfs, pivot, exec, launched, removed];
     for w in order.windows(2) {
@@ -109,7 +115,10 @@ fn rm_containers_get_a_volatile_overlay_and_kept_ones_do_not() {
     let rm = root_opts(&["--rm"]);
     assert!(rm.contains("overlay") && rm.contains("volatile"), "{rm}");
     let kept = root_opts(&["--name", "kept"]);
-    assert!(kept.contains("overlay") && !kept.contains("volatile"), "{kept}");
+    assert!(
+        kept.contains("overlay") && !kept.contains("volatile"),
+        "{kept}"
+    );
     // The kept container starts again (a volatile mount would have left work/incompat behind).
     env.run(["start", "-a", "kept"]).assert_ok();
     env.run(["rm", "kept"]).assert_ok();

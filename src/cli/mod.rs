@@ -144,9 +144,14 @@ pub fn main() -> i32 {
         return code;
     }
     crate::trace::role("cli");
-    if starts_a_container(std::env::args_os().skip(1)) {
+    match starts_a_container(std::env::args_os().skip(1)) {
         // First thing, even before parsing: the grace period it absorbs is the longest wait of `run`.
-        crate::engine::container::warm_attach();
+        // `exec` places its process itself a moment later (and re-executes from a sealed copy first).
+        Some("exec") => crate::engine::container::warm_attach(),
+        // The container's monitor places it, at a moment this process does not know: keep the window
+        // open until the monitor has answered (`end_warm` in `run`/`start`; runtime::cgroup).
+        Some(_) => crate::engine::container::keep_attach_warm(),
+        None => {}
     }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -184,13 +189,13 @@ fn monitor_fast_path() -> Option<i32> {
     })
 }
 
-/// Whether the command line is one that puts a process into a cgroup (`run`, `start`, `restart`, `exec`,
-/// as a verb or under `container`/`pod`), judged from the words alone, before clap: see
-/// [`crate::runtime::cgroup::warm_attach`]. A wrong guess costs nothing but a no-op migration.
-fn starts_a_container(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+/// The verb, when the command line is one that puts a process into a cgroup (`run`, `start`, `restart`,
+/// `exec`, as a verb or under `container`/`pod`), judged from the words alone, before clap: see
+/// [`crate::runtime::cgroup::warm_attach`]. A wrong guess costs nothing but no-op migrations.
+fn starts_a_container(args: impl Iterator<Item = std::ffi::OsString>) -> Option<&'static str> {
     let mut expect_value = false;
     for a in args {
-        let Some(a) = a.to_str() else { return false };
+        let Some(a) = a.to_str() else { return None };
         if expect_value {
             expect_value = false;
             continue;
@@ -199,10 +204,14 @@ fn starts_a_container(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
             "--root" | "--run-root" | "--config" | "--log-level" => expect_value = true,
             "container" | "pod" => continue,
             _ if a.starts_with('-') => continue,
-            _ => return matches!(a, "run" | "start" | "restart" | "exec"),
+            _ => {
+                return ["run", "start", "restart", "exec"]
+                    .into_iter()
+                    .find(|v| *v == a);
+            }
         }
     }
-    false
+    None
 }
 
 /// `--root R --run-root RR internal monitor <64 hex> [--attach] [--wait-go]`, exactly.
@@ -452,13 +461,16 @@ mod tests {
     #[test]
     fn the_cgroup_warm_up_is_for_commands_that_start_processes() {
         let w = |a: &[&str]| starts_a_container(a.iter().map(std::ffi::OsString::from));
-        assert!(w(&["run", "--rm", "busybox", "true"]));
-        assert!(w(&["--root", "/x", "--run-root", "/y", "run", "busybox"]));
-        assert!(w(&["container", "start", "web"]));
-        assert!(w(&["-D", "exec", "web", "ls"]));
-        assert!(!w(&["ps", "-a"]));
-        assert!(!w(&["--root", "run", "ps"]));
-        assert!(!w(&["images"]));
+        assert_eq!(w(&["run", "--rm", "busybox", "true"]), Some("run"));
+        assert_eq!(
+            w(&["--root", "/x", "--run-root", "/y", "run", "busybox"]),
+            Some("run")
+        );
+        assert_eq!(w(&["container", "start", "web"]), Some("start"));
+        assert_eq!(w(&["-D", "exec", "web", "ls"]), Some("exec"));
+        assert_eq!(w(&["ps", "-a"]), None);
+        assert_eq!(w(&["--root", "run", "ps"]), None);
+        assert_eq!(w(&["images"]), None);
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
     };
     crate::trace::mark("cgroup created");
     let mut warnings = created.warnings.clone();
+    // Single-threaded from here: the monitor's warm-up thread (`cgroup::keep_attach_warm`) stops; the
+    // attach a moment later still finds the grace period paid.
+    cgroup::end_warm();
     let (psock, csock) = sys::socketpair()?;
     let stage = match sys::fork() {
         Ok(p) => p,

@@ -276,7 +276,10 @@ pub(crate) fn answer_stage(
                 }
             }
             Msg::PtyMaster(fd) => pty = Some(fd),
-            Msg::Exec => execd = true,
+            Msg::Exec => {
+                crate::trace::mark("init about to exec");
+                execd = true
+            }
             Msg::Failed { step, message } => {
                 execd = false;
                 failure = Some(LaunchError::Step { step, message }.into());
