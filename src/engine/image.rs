@@ -29,7 +29,7 @@ pub mod save;
 pub use history::{HistoryRow, history};
 pub use prune::prune;
 
-use layer::{LayerJob, OwnersCheck, Userns};
+use layer::{LayerJob, Outcome, OwnersCheck, Staged, Userns};
 
 use super::short_name::Resolution;
 use super::{Context, LayerStatus, Progress, PullAttempt};
@@ -415,9 +415,59 @@ fn fetch_layers(
         .max_parallel_downloads
         .clamp(1, 16)
         .min(pending.len().max(1));
+    let fail = |e: anyhow::Error| {
+        first_error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_or_insert(e);
+    };
+    let (staged_tx, staged_rx) = std::sync::mpsc::channel::<(usize, Staged)>();
     std::thread::scope(|s| {
+        let (sizes, warnings, next, pending, limits, fail) =
+            (&sizes, &warnings, &next, &pending, &limits, &fail);
+        let first_error = &first_error;
+        // The committer: layers the workers have verified and written are synced together (one syncfs
+        // for all those ready, docs/security.md J3) and named, while the workers go on to the next layer
+        // instead of waiting for the disk.
+        s.spawn(move || {
+            while let Ok(first) = staged_rx.recv() {
+                let mut batch = vec![first];
+                batch.extend(staged_rx.try_iter());
+                let synced = {
+                    let _t: Vec<_> = batch
+                        .iter()
+                        .map(|(_, st)| trace::span(|| format!("layer {} sync", st.id)))
+                        .collect();
+                    layers::sync(paths)
+                };
+                let synced = match synced {
+                    Ok(v) => v,
+                    Err(e) => {
+                        fail(e);
+                        continue;
+                    }
+                };
+                for (i, st) in batch {
+                    let (size, w) = (st.size, st.warnings.clone());
+                    match st.commit(paths, &synced) {
+                        Ok(()) => {
+                            sizes.lock().unwrap_or_else(|e| e.into_inner())[i] = size;
+                            warnings.lock().unwrap_or_else(|e| e.into_inner()).extend(w);
+                            progress.on_layer_done(
+                                manifest.layers[i].digest.short(),
+                                LayerStatus::Downloaded,
+                            );
+                        }
+                        Err(e) => {
+                            fail(e.context(format!("pulling layer {}", manifest.layers[i].digest)))
+                        }
+                    }
+                }
+            }
+        });
         for _ in 0..workers {
-            s.spawn(|| {
+            let staged_tx = staged_tx.clone();
+            s.spawn(move || {
                 loop {
                     let k = next.fetch_add(1, Ordering::SeqCst);
                     if k >= pending.len()
@@ -437,30 +487,32 @@ fn fetch_layers(
                         diff_id: &diff_ids[i],
                         chain_id: &chains[i],
                         parent: i.checked_sub(1).map(|p| &chains[p]),
-                        limits: &limits,
+                        limits,
                         rootless: paths.rootless,
                         userns,
                         progress,
                     };
                     match job.run() {
-                        Ok((status, size, w)) => {
+                        Ok(Outcome::Exists(size)) => {
                             sizes.lock().unwrap_or_else(|e| e.into_inner())[i] = size;
-                            warnings.lock().unwrap_or_else(|e| e.into_inner()).extend(w);
-                            progress.on_layer_done(manifest.layers[i].digest.short(), status);
+                            progress.on_layer_done(
+                                manifest.layers[i].digest.short(),
+                                LayerStatus::AlreadyExists,
+                            );
+                        }
+                        Ok(Outcome::Staged(st)) => {
+                            // The committer outlives every worker (it ends when the last sender goes).
+                            let _ = staged_tx.send((i, st));
                         }
                         Err(e) => {
-                            let e =
-                                e.context(format!("pulling layer {}", manifest.layers[i].digest));
-                            first_error
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .get_or_insert(e);
+                            fail(e.context(format!("pulling layer {}", manifest.layers[i].digest)));
                             return;
                         }
                     }
                 }
             });
         }
+        drop(staged_tx);
     });
     if let Some(e) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(e);

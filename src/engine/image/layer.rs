@@ -2,13 +2,13 @@
 //! commit to the store (see the parent module's doc for the invariants), and which committed rootless
 //! layers are unpacked again (`OwnersCheck`).
 
-use super::super::{LayerStatus, Progress};
+use super::super::Progress;
 use super::{Source, pipe, rootless_unpack};
 use crate::image::manifest;
 use crate::image::{Digest, ImageRef, UnpackLimits, UnpackReport, compression, unpack_layer};
 use crate::store::blobs::BlobWriter;
 use crate::store::images::ImageIndex;
-use crate::store::layers::{self, LayerMeta, NewLayer};
+use crate::store::layers::{self, FinishedLayer, LayerMeta, NewLayer};
 use crate::store::{FileLock, Paths};
 use crate::trace;
 use anyhow::{Context as _, Result, bail};
@@ -112,16 +112,16 @@ impl<'a> OwnersCheck<'a> {
 }
 
 impl LayerJob<'_> {
-    /// Download, verify and unpack one layer; returns how it ended, its unpacked size and warnings.
-    pub(super) fn run(&self) -> Result<(LayerStatus, u64, Vec<String>)> {
+    /// Download, verify and unpack one layer, and stage it for the pull's commit (see [`Staged`]).
+    pub(super) fn run(&self) -> Result<Outcome> {
         let hex = self.chain_id.hex();
-        let _lock = FileLock::exclusive(&self.paths.layer_lock(hex))?;
+        let lock = FileLock::exclusive(&self.paths.layer_lock(hex))?;
         let dest = self.paths.layer_dir(hex);
         if let Some(meta) = layers::committed(&dest)
             && (self.userns != Userns::Subordinate
                 || meta.owners.as_deref() == Some(layers::OWNERS_USERNS))
         {
-            return Ok((LayerStatus::AlreadyExists, meta.size, Vec::new()));
+            return Ok(Outcome::Exists(meta.size));
         }
         // A damaged layer dir (no layer.json or diff/): berth never commits one, so something else
         // broke it; or a rootless layer without its owners (see `OwnersCheck`). Move it out of the
@@ -246,7 +246,7 @@ impl LayerJob<'_> {
                 self.diff_id
             );
         }
-        // Its bytes reach the page cache now, so the layer's one syncfs below makes them durable too.
+        // Its bytes reach the page cache now, so the syncfs that commits the layer makes them durable too.
         let mut keep = tee.keep.take();
         if let Some(w) = &mut keep {
             w.flush().context("writing the layer blob")?;
@@ -258,19 +258,54 @@ impl LayerJob<'_> {
             size: report.file_bytes,
             owners: Some(owners.to_string()),
         };
-        let synced = {
-            let _t = trace::span(|| format!("layer {id} sync"));
-            layer.sync(&meta)?
-        };
-        let _t = trace::span(|| format!("layer {id} commit"));
-        synced.commit(self.paths)?;
-        if let Some(w) = keep {
-            // Size checked above; the digest by the source's reader or by the hash above; synced by
-            // the layer's syncfs when both are on one filesystem (else fsynced on its own).
-            w.commit_after_syncfs(self.paths, self.desc.digest.hex(), self.desc.size)
+        let layer = layer.finish(&meta)?;
+        Ok(Outcome::Staged(Staged {
+            _lock: lock,
+            layer,
+            keep,
+            blob_hex: self.desc.digest.hex().to_string(),
+            blob_size: self.desc.size,
+            id: id.to_string(),
+            size: report.file_bytes,
+            warnings: report.warnings,
+        }))
+    }
+}
+
+/// How a layer job ended.
+pub(super) enum Outcome {
+    /// The layer was already committed (by a concurrent pull): its unpacked size.
+    Exists(u64),
+    /// Verified and written, waiting for the pull's next group sync and its name.
+    Staged(Staged),
+}
+
+/// A verified layer and its kept blob, still under the layer's lock, named only after a sync covers them.
+pub(super) struct Staged {
+    _lock: FileLock,
+    layer: FinishedLayer,
+    keep: Option<BlobWriter>,
+    blob_hex: String,
+    blob_size: u64,
+    /// The short blob digest, for progress and trace lines.
+    pub(super) id: String,
+    /// Bytes of file content.
+    pub(super) size: u64,
+    pub(super) warnings: Vec<String>,
+}
+
+impl Staged {
+    /// Name the layer (then its kept blob) once `synced` covers it.
+    pub(super) fn commit(self, paths: &Paths, synced: &layers::Synced) -> Result<()> {
+        let _t = trace::span(|| format!("layer {} commit", self.id));
+        self.layer.commit(paths, synced)?;
+        if let Some(w) = self.keep {
+            // Size checked and digest verified before staging; synced by the same syncfs as the layer when
+            // both are on one filesystem (else fsynced on its own).
+            w.commit_after_syncfs(paths, &self.blob_hex, self.blob_size)
                 .context("keeping the layer blob")?;
         }
-        Ok((LayerStatus::Downloaded, report.file_bytes, report.warnings))
+        Ok(())
     }
 }
 
