@@ -29,3 +29,4 @@ mod registry_config;
 mod runtime;
 mod self_exe;
 mod ship;
+mod ship_push;
