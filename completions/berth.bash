@@ -5981,7 +5981,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__image__subcmd__push)
-            opts="-a -q -D -h -V --all-tags --quiet --compression-format --root --run-root --config --debug --log-level --help --version"
+            opts="-a -q -D -h -V --all-tags --quiet --compression-format --tls-verify --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5989,6 +5989,10 @@ _berth() {
             case "${prev}" in
                 --compression-format)
                     COMPREPLY=($(compgen -W "gzip zstd" -- "${cur}"))
+                    return 0
+                    ;;
+                --tls-verify)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --root)
@@ -8355,7 +8359,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__push)
-            opts="-a -q -D -h -V --all-tags --quiet --compression-format --root --run-root --config --debug --log-level --help --version"
+            opts="-a -q -D -h -V --all-tags --quiet --compression-format --tls-verify --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8363,6 +8367,10 @@ _berth() {
             case "${prev}" in
                 --compression-format)
                     COMPREPLY=($(compgen -W "gzip zstd" -- "${cur}"))
+                    return 0
+                    ;;
+                --tls-verify)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --root)

@@ -31,3 +31,4 @@ mod run_path;
 mod runtime;
 mod self_exe;
 mod ship;
+mod ship_push;

@@ -722,9 +722,10 @@ fn rootless_save_load_and_push() {
     );
 }
 
-/// A layer larger than one PUT goes up in PATCH chunks and comes back whole.
+/// A 20 MB layer goes up in one PUT streamed from the store (PATCH chunks only where a registry
+/// refuses that: `tests/ship_push.rs`) and comes back whole.
 #[test]
-fn a_large_layer_is_pushed_in_chunks() {
+fn a_large_layer_is_pushed_and_comes_back_whole() {
     let reg = registry::shared();
     let (env, src) = busybox_world();
     let c = unique("ship-big");

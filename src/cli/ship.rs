@@ -71,22 +71,27 @@ fn context(g: &GlobalOpts) -> Result<Context> {
 /// redrawn in place, `Pushing [====>      ]  12.3MB/41.95MB` while it goes up.
 pub(crate) struct PushLines {
     quiet: bool,
-    bars: Option<indicatif::MultiProgress>,
-    by_id: Mutex<HashMap<String, (indicatif::ProgressBar, bool)>>,
+    /// Draw bars (see [`PushLines::new`]).
+    tty: bool,
+    /// The bars of the tag being pushed: made with its first layer line, dropped (left on the screen)
+    /// when its digest line is printed under them.
+    bars: Mutex<Option<Bars>>,
+}
+
+struct Bars {
+    multi: indicatif::MultiProgress,
+    /// Each layer's line and whether it is final.
+    by_id: HashMap<String, (indicatif::ProgressBar, bool)>,
 }
 
 impl PushLines {
-    /// Bars when stdout is a terminal and not `quiet`.
+    /// Bars when stdout is a terminal that can redraw lines (TERM set, not `dumb`) and not `quiet`.
     pub(crate) fn new(quiet: bool) -> PushLines {
-        let tty = std::io::stdout().is_terminal();
+        let term = std::env::var("TERM").is_ok_and(|t| !t.is_empty() && t != "dumb");
         PushLines {
             quiet,
-            bars: (!quiet && tty).then(|| {
-                indicatif::MultiProgress::with_draw_target(
-                    indicatif::ProgressDrawTarget::stdout(),
-                )
-            }),
-            by_id: Mutex::new(HashMap::new()),
+            tty: !quiet && term && std::io::stdout().is_terminal(),
+            bars: Mutex::new(None),
         }
     }
 
@@ -94,8 +99,8 @@ impl PushLines {
         if self.quiet {
             return;
         }
-        if let Some(m) = &self.bars {
-            let _ = m.println(s);
+        if let Some(b) = self.bars.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            let _ = b.multi.println(s);
             return;
         }
         let mut out = std::io::stdout().lock();
@@ -104,17 +109,28 @@ impl PushLines {
     }
 
     /// A layer's line on the terminal: its status, or its progress while it is pushed.
-    fn set(&self, m: &indicatif::MultiProgress, id: &str, msg: String, done: bool) {
-        let mut map = self.by_id.lock().unwrap_or_else(|e| e.into_inner());
-        let (bar, finished) = map.entry(id.to_string()).or_insert_with(|| {
-            let b = m.add(indicatif::ProgressBar::new(0));
-            b.set_style(
-                indicatif::ProgressStyle::with_template("{prefix}: {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            b.set_prefix(id.to_string());
-            (b, false)
+    fn set(&self, id: &str, msg: String, done: bool) {
+        let mut guard = self.bars.lock().unwrap_or_else(|e| e.into_inner());
+        let bars = guard.get_or_insert_with(|| Bars {
+            multi: indicatif::MultiProgress::with_draw_target(
+                indicatif::ProgressDrawTarget::stdout(),
+            ),
+            by_id: HashMap::new(),
         });
+        let (bar, finished) = match bars.by_id.get_mut(id) {
+            Some(e) => e,
+            None => {
+                let b = indicatif::ProgressBar::new(0)
+                    .with_style(
+                        indicatif::ProgressStyle::with_template("{prefix}: {msg}")
+                            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    )
+                    .with_prefix(id.to_string())
+                    .with_message(msg.clone());
+                let b = bars.multi.add(b);
+                bars.by_id.entry(id.to_string()).or_insert((b, false))
+            }
+        };
         if *finished {
             return;
         }
@@ -172,33 +188,34 @@ impl push::PushProgress for PushLines {
             PushLayerStatus::AlreadyExists => "Layer already exists".to_string(),
             PushLayerStatus::MountedFrom(r) => format!("Mounted from {}", familiar_repo(r)),
         };
-        match &self.bars {
-            Some(m) if !self.quiet => {
-                let done = !matches!(
-                    status,
-                    PushLayerStatus::Preparing | PushLayerStatus::Pushing
-                );
-                self.set(m, id, word, done);
-            }
+        if self.tty {
+            let done = !matches!(
+                status,
+                PushLayerStatus::Preparing | PushLayerStatus::Pushing
+            );
+            self.set(id, word, done);
+        } else if *status != PushLayerStatus::Pushing {
             // docker's plain form has no `Pushing` line: it carries progress, which it leaves out.
-            _ if *status == PushLayerStatus::Pushing => {}
-            _ => self.line(format!("{id}: {word}")),
+            self.line(format!("{id}: {word}"));
         }
     }
     fn on_tag_pushed(&self, tag: &str, digest: &str, size: u64) {
+        // The layer lines stay where they are; the digest line goes under them.
+        if let Some(b) = self.bars.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            for (bar, finished) in b.by_id.into_values() {
+                if !finished {
+                    bar.abandon();
+                }
+            }
+        }
         self.line(format!("{tag}: digest: {digest} size: {size}"));
     }
     fn wants_bytes(&self) -> bool {
-        self.bars.is_some() && !self.quiet
+        self.tty
     }
     fn on_layer_bytes(&self, id: &str, sent: u64, total: u64) {
-        if let Some(m) = &self.bars {
-            self.set(
-                m,
-                id,
-                format!("Pushing {}", docker_progress(sent, total)),
-                false,
-            );
+        if self.tty {
+            self.set(id, format!("Pushing {}", docker_progress(sent, total)), false);
         }
     }
 }

@@ -22,7 +22,7 @@ use reqwest::blocking::{Body, Response};
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -55,6 +55,8 @@ pub struct Pusher {
     monolithic_refused: AtomicBool,
     /// The async client for blob bodies, started with the first upload.
     body: OnceLock<BodyClient>,
+    /// The body client being built (see [`Client::pusher`]).
+    body_init: Mutex<Option<std::thread::JoinHandle<Result<reqwest::Client>>>>,
 }
 
 /// What a request's body is, rebuilt for each attempt.
@@ -171,6 +173,15 @@ impl Client {
             }
             None => {}
         }
+        // The body client loads the trust roots as the blocking one does: on its own thread, beside
+        // the ping and the HEADs, rather than in front of the first upload.
+        let body_init = {
+            let (c, e) = (self.clone(), ep.clone());
+            std::thread::Builder::new()
+                .name("push-client".into())
+                .spawn(move || c.http_async(&e))
+                .ok()
+        };
         let st = self
             .host_state(&ep)
             .map_err(|f| anyhow!("{}: {}", ep.label, f.msg))?;
@@ -188,6 +199,7 @@ impl Client {
             scope,
             monolithic_refused: AtomicBool::new(false),
             body: OnceLock::new(),
+            body_init: Mutex::new(body_init),
         })
     }
 }
@@ -347,13 +359,20 @@ impl Pusher {
         if let Some(b) = self.body.get() {
             return Ok(b);
         }
-        let http = self
-            .client
-            .http_async(&self.ep)
-            .map_err(|e| Failure::fatal(format!("{e:#}")))?;
+        // One thread makes the client; the others wait here for it.
+        let mut init = self.body_init.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(b) = self.body.get() {
+            return Ok(b);
+        }
+        let http = match init.take() {
+            Some(h) => h
+                .join()
+                .unwrap_or_else(|_| Err(anyhow!("building the upload client panicked"))),
+            None => self.client.http_async(&self.ep),
+        }
+        .map_err(|e| Failure::fatal(format!("{e:#}")))?;
         let b = BodyClient::new(http)
             .map_err(|e| Failure::fatal(format!("starting the upload runtime: {e}")))?;
-        // Two first uploads at once: one client is kept, the other dropped.
         let _ = self.body.set(b);
         Ok(self.body.get().expect("set above"))
     }
