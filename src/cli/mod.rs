@@ -195,7 +195,7 @@ fn monitor_fast_path() -> Option<i32> {
 fn starts_a_container(args: impl Iterator<Item = std::ffi::OsString>) -> Option<&'static str> {
     let mut expect_value = false;
     for a in args {
-        let Some(a) = a.to_str() else { return None };
+        let a = a.to_str()?;
         if expect_value {
             expect_value = false;
             continue;
