@@ -438,7 +438,7 @@ fn fetch_layers(
             .unwrap_or_else(|e| e.into_inner())
             .get_or_insert(e);
     };
-    let (staged_tx, staged_rx) = std::sync::mpsc::channel::<(usize, Staged)>();
+    let (staged_tx, staged_rx) = std::sync::mpsc::channel::<(usize, Box<Staged>)>();
     std::thread::scope(|s| {
         let (sizes, warnings, next, pending, limits, fail) =
             (&sizes, &warnings, &next, &pending, &limits, &fail);
