@@ -1,10 +1,12 @@
 //! Image verbs: pull, list, inspect, tag, remove, prune, and the lookups the container side uses
 //! (`resolve_local`, `image_layers`, `image_config`).
 //!
-//! Pull is one streaming pass per layer, never holding a layer in memory: registry blob (size and sha256
-//! checked by the registry client, or here for other sources) -> decompress -> sha256 (diffID) -> unpack
-//! into `layers/sha256/.tmp-*`; the stream is drained to EOF, then size, digest and diffID are compared,
-//! the layer is synced and renamed to its chain ID (docs/security.md A17, C1, C6, J2, J3). The compressed
+//! Pull is one streaming pass per layer, never holding a layer in memory, on three threads joined by
+//! bounded channels (`image/pipe.rs`): registry blob (size and sha256 checked by the registry client, or
+//! here for other sources) -> decompress -> sha256 (diffID) -> unpack into `layers/sha256/.tmp-*`; every
+//! stream is drained to EOF, then size, digest and diffID are compared, and the verified layer goes to the
+//! pull's committer thread, which syncs all layers ready with one syncfs and renames each to its chain ID
+//! (docs/security.md A17, C1, C6, J2, J3). `BERTH_TRACE` shows each layer's phases (`crate::trace`). The compressed
 //! blob is not stored: as in docker, the unpacked layer (keyed by chain ID) is the content, and an image
 //! record keeps each layer's blob digest, size and media type as distribution metadata only. So a layer
 //! already stored through another image, whatever that image's compression, is never fetched again:
@@ -227,14 +229,29 @@ pub fn pull_from(
     clean_stale(paths)?;
     trace::mark("pull start");
     let image = fetch_image(ctx, src, r, opts)?;
-    for (d, bytes) in &image.manifest_blobs {
-        blobs::put(paths, d.hex(), bytes)?;
-    }
-    let config_digest = &image.manifest.config.digest;
-    blobs::put(paths, config_digest.hex(), &image.config_bytes)?;
-    trace::mark("pull store manifest+config");
     let chains = chain_ids(&image.config.rootfs.diff_ids);
-    let (sizes, warnings) = fetch_layers(ctx, src, &image, &chains, progress)?;
+    // The manifest and config blobs are stored (each fsynced) while the layers download; both are
+    // durable before the record that names them is written.
+    let (stored, layers) = std::thread::scope(|s| {
+        let stored = s.spawn(|| -> Result<()> {
+            let _t = trace::span(|| "pull store manifest+config".to_string());
+            for (d, bytes) in &image.manifest_blobs {
+                blobs::put(paths, d.hex(), bytes)?;
+            }
+            blobs::put(
+                paths,
+                image.manifest.config.digest.hex(),
+                &image.config_bytes,
+            )
+        });
+        let layers = fetch_layers(ctx, src, &image, &chains, progress);
+        let stored = stored
+            .join()
+            .unwrap_or_else(|_| Err(anyhow!("storing the manifest panicked")));
+        (stored, layers)
+    });
+    let (sizes, warnings) = layers?;
+    stored?;
     let status = record_image(paths, r, &image, &chains, &sizes)?;
     trace::mark("pull index");
     Ok(PullReport {
@@ -421,7 +438,7 @@ fn fetch_layers(
             .unwrap_or_else(|e| e.into_inner())
             .get_or_insert(e);
     };
-    let (staged_tx, staged_rx) = std::sync::mpsc::channel::<(usize, Staged)>();
+    let (staged_tx, staged_rx) = std::sync::mpsc::channel::<(usize, Box<Staged>)>();
     std::thread::scope(|s| {
         let (sizes, warnings, next, pending, limits, fail) =
             (&sizes, &warnings, &next, &pending, &limits, &fail);

@@ -259,7 +259,7 @@ impl LayerJob<'_> {
             owners: Some(owners.to_string()),
         };
         let layer = layer.finish(&meta)?;
-        Ok(Outcome::Staged(Staged {
+        Ok(Outcome::Staged(Box::new(Staged {
             _lock: lock,
             layer,
             keep,
@@ -268,7 +268,7 @@ impl LayerJob<'_> {
             id: id.to_string(),
             size: report.file_bytes,
             warnings: report.warnings,
-        }))
+        })))
     }
 }
 
@@ -277,7 +277,7 @@ pub(super) enum Outcome {
     /// The layer was already committed (by a concurrent pull): its unpacked size.
     Exists(u64),
     /// Verified and written, waiting for the pull's next group sync and its name.
-    Staged(Staged),
+    Staged(Box<Staged>),
 }
 
 /// A verified layer and its kept blob, still under the layer's lock, named only after a sync covers them.
