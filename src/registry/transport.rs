@@ -225,7 +225,9 @@ impl Client {
         }
         let s = &self.inner.cfg.registry;
         let b = Http::builder().timeout(s.stall_timeout());
-        let c = configure!(b, ep, s).build().context("building HTTP client")?;
+        let c = configure!(b, ep, s)
+            .build()
+            .context("building HTTP client")?;
         map.insert(key, c.clone());
         Ok(c)
     }
