@@ -142,7 +142,8 @@ fn push_draws_dockers_bars_on_a_terminal_and_plain_lines_elsewhere() {
 enum Cut {
     /// Forward the first 64 KiB of the first PUT or PATCH body, then drop both connections.
     FirstBody,
-    /// Answer every PUT with a body 413 (as a proxy with a body limit would), and cut the first PATCH.
+    /// Answer every PUT of a blob body 413 (as a proxy with a body limit would; manifests pass), and cut
+    /// the first PATCH.
     RefusePutCutPatch,
 }
 
@@ -204,7 +205,7 @@ impl CutProxy {
                     };
                     let method = head.split(' ').next().unwrap_or("").to_string();
                     let len = content_length(&head);
-                    if how == Cut::RefusePutCutPatch && method == "PUT" && len > 0 {
+                    if how == Cut::RefusePutCutPatch && method == "PUT" && len > (64 << 10) {
                         // Take the whole body, then refuse it.
                         let mut left = len.saturating_sub(rest.len() as u64);
                         let mut sink = [0u8; 65536];

@@ -239,9 +239,7 @@ impl Client {
     pub(super) fn http_async(&self, ep: &Endpoint) -> Result<reqwest::Client> {
         let s = &self.inner.cfg.registry;
         let b = reqwest::Client::builder().read_timeout(s.stall_timeout());
-        Ok(configure!(b, ep, s)
-            .build()
-            .context("building HTTP client")?)
+        configure!(b, ep, s).build().context("building HTTP client")
     }
 
     /// Ping `/v2/` once per host: find the scheme that answers and the auth challenge. HTTPS first;
