@@ -15,7 +15,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 fn self_signed(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
     let out = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"])
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ])
         .arg("-keyout")
         .arg(&key)
         .arg("-out")
@@ -24,7 +32,11 @@ fn self_signed(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf
         .args(["-addext", "subjectAltName=IP:127.0.0.1"])
         .output()
         .expect("running openssl");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (cert, key)
 }
 
@@ -40,7 +52,13 @@ fn push_tls_verify_overrides_what_the_registry_would_get() {
     let out = env.run(["push", "--tls-verify=true", &plain]);
     assert_ne!(out.code(), 0, "{}", out.stdout());
     assert!(!out.stdout().contains("digest:"), "{}", out.stdout());
-    let none = registry::http(&reg.host(), "GET", &format!("/v2/{repo}/manifests/1"), &[], b"");
+    let none = registry::http(
+        &reg.host(),
+        "GET",
+        &format!("/v2/{repo}/manifests/1"),
+        &[],
+        b"",
+    );
     assert_eq!(none.unwrap().status, 404, "nothing was pushed");
     // Without the flag the same loopback registry takes it over plain HTTP.
     env.run(["push", &plain]).assert_ok();
@@ -54,7 +72,10 @@ fn push_tls_verify_overrides_what_the_registry_would_get() {
     let refused = env.run(["push", &target]);
     assert_ne!(refused.code(), 0, "{}", refused.stdout());
     assert!(
-        refused.stderr().to_ascii_lowercase().contains("certificate"),
+        refused
+            .stderr()
+            .to_ascii_lowercase()
+            .contains("certificate"),
         "{}",
         refused.stderr()
     );
@@ -100,7 +121,10 @@ fn push_draws_dockers_bars_on_a_terminal_and_plain_lines_elsewhere() {
     assert!(tty.contains(": Pushed"), "{tty:?}");
     let digest = other.manifest_digest("tty/busybox:1");
     let last = tty.rsplit("1: digest: ").next().unwrap();
-    assert!(last.starts_with(&digest), "the digest line comes last: {tty:?}");
+    assert!(
+        last.starts_with(&digest),
+        "the digest line comes last: {tty:?}"
+    );
 
     let again = Registry::start(Auth::None);
     let plain = again.image("plain/busybox:1");
@@ -118,7 +142,8 @@ fn push_draws_dockers_bars_on_a_terminal_and_plain_lines_elsewhere() {
 enum Cut {
     /// Forward the first 64 KiB of the first PUT or PATCH body, then drop both connections.
     FirstBody,
-    /// Answer every PUT with a body 413 (as a proxy with a body limit would), and cut the first PATCH.
+    /// Answer every PUT of a blob body 413 (as a proxy with a body limit would; manifests pass), and cut
+    /// the first PATCH.
     RefusePutCutPatch,
 }
 
@@ -180,7 +205,7 @@ impl CutProxy {
                     };
                     let method = head.split(' ').next().unwrap_or("").to_string();
                     let len = content_length(&head);
-                    if how == Cut::RefusePutCutPatch && method == "PUT" && len > 0 {
+                    if how == Cut::RefusePutCutPatch && method == "PUT" && len > (64 << 10) {
                         // Take the whole body, then refuse it.
                         let mut left = len.saturating_sub(rest.len() as u64);
                         let mut sink = [0u8; 65536];
@@ -218,14 +243,19 @@ impl CutProxy {
                     }
                     let _ = server.write_all(head.as_bytes());
                     let _ = server.write_all(&rest);
-                    let (c_read, s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                    let (c_read, s_write) =
+                        (client.try_clone().unwrap(), server.try_clone().unwrap());
                     let up = std::thread::spawn(move || pump(c_read, s_write));
                     pump(server, client);
                     let _ = up.join();
                 });
             }
         });
-        CutProxy { port, cuts, refused }
+        CutProxy {
+            port,
+            cuts,
+            refused,
+        }
     }
 }
 
@@ -247,7 +277,9 @@ fn push_through(how: Cut) -> CutProxy {
     );
     assert_eq!(reg.manifest_digest("cut/busybox:1"), want);
     let fresh = TestEnv::new();
-    fresh.run(["pull", "-q", &reg.image("cut/busybox:1")]).assert_ok();
+    fresh
+        .run(["pull", "-q", &reg.image("cut/busybox:1")])
+        .assert_ok();
     fresh
         .run(["run", "--rm", &reg.image("cut/busybox:1"), "true"])
         .assert_ok();
@@ -259,7 +291,10 @@ fn push_through(how: Cut) -> CutProxy {
 #[test]
 fn push_survives_a_connection_cut_during_a_blob_body() {
     let p = push_through(Cut::FirstBody);
-    assert!(p.cuts.load(Ordering::SeqCst) >= 1, "the proxy never cut an upload");
+    assert!(
+        p.cuts.load(Ordering::SeqCst) >= 1,
+        "the proxy never cut an upload"
+    );
 }
 
 /// A registry (or a proxy before it) that refuses a whole blob in one PUT gets PATCH chunks; the first
@@ -267,6 +302,12 @@ fn push_survives_a_connection_cut_during_a_blob_body() {
 #[test]
 fn push_falls_back_to_chunks_and_survives_a_cut_patch() {
     let p = push_through(Cut::RefusePutCutPatch);
-    assert!(p.refused.load(Ordering::SeqCst) >= 1, "no monolithic PUT was tried");
-    assert!(p.cuts.load(Ordering::SeqCst) >= 1, "the proxy never cut a PATCH");
+    assert!(
+        p.refused.load(Ordering::SeqCst) >= 1,
+        "no monolithic PUT was tried"
+    );
+    assert!(
+        p.cuts.load(Ordering::SeqCst) >= 1,
+        "the proxy never cut a PATCH"
+    );
 }

@@ -152,7 +152,11 @@ pub(crate) fn human_size(n: u64) -> String {
         v /= 1000.0;
         unit += 1;
     }
-    let int_digits = if v < 1.0 { 1 } else { v.log10().floor() as i32 + 1 };
+    let int_digits = if v < 1.0 {
+        1
+    } else {
+        v.log10().floor() as i32 + 1
+    };
     let mut s = format!("{v:.*}", (4 - int_digits).max(0) as usize);
     if s.contains('.') {
         s = s.trim_end_matches('0').trim_end_matches('.').to_string();
@@ -215,7 +219,11 @@ impl push::PushProgress for PushLines {
     }
     fn on_layer_bytes(&self, id: &str, sent: u64, total: u64) {
         if self.tty {
-            self.set(id, format!("Pushing {}", docker_progress(sent, total)), false);
+            self.set(
+                id,
+                format!("Pushing {}", docker_progress(sent, total)),
+                false,
+            );
         }
     }
 }

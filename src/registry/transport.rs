@@ -225,7 +225,9 @@ impl Client {
         }
         let s = &self.inner.cfg.registry;
         let b = Http::builder().timeout(s.stall_timeout());
-        let c = configure!(b, ep, s).build().context("building HTTP client")?;
+        let c = configure!(b, ep, s)
+            .build()
+            .context("building HTTP client")?;
         map.insert(key, c.clone());
         Ok(c)
     }
@@ -237,9 +239,7 @@ impl Client {
     pub(super) fn http_async(&self, ep: &Endpoint) -> Result<reqwest::Client> {
         let s = &self.inner.cfg.registry;
         let b = reqwest::Client::builder().read_timeout(s.stall_timeout());
-        Ok(configure!(b, ep, s)
-            .build()
-            .context("building HTTP client")?)
+        configure!(b, ep, s).build().context("building HTTP client")
     }
 
     /// Ping `/v2/` once per host: find the scheme that answers and the auth challenge. HTTPS first;

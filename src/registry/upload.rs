@@ -22,8 +22,8 @@ use reqwest::blocking::{Body, Response};
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 /// Size of one PATCH of a chunked upload (streamed from the file, never held in memory), when the
@@ -138,7 +138,10 @@ fn location_in(url: &reqwest::Url, headers: &HeaderMap) -> Result<String> {
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .context("upload response without Location")?;
-    Ok(url.join(loc).context("invalid upload Location")?.to_string())
+    Ok(url
+        .join(loc)
+        .context("invalid upload Location")?
+        .to_string())
 }
 
 impl Client {
@@ -419,7 +422,11 @@ impl Pusher {
                 .request(method.clone(), url)
                 .headers(headers.clone())
                 .header(reqwest::header::CONTENT_LENGTH, len)
-                .body(reqwest::Body::wrap(FileBody::new(f, len, Some(sent.clone()))));
+                .body(reqwest::Body::wrap(FileBody::new(
+                    f,
+                    len,
+                    Some(sent.clone()),
+                )));
             if own(url) {
                 for (k, v) in &self.ep.headers {
                     req = req.header(k.as_str(), v.as_str());

@@ -31,7 +31,11 @@ pub(super) struct FileBody {
 
 impl FileBody {
     pub(super) fn new(file: std::fs::File, len: u64, sent: Option<Arc<AtomicU64>>) -> FileBody {
-        FileBody { file, left: len, sent }
+        FileBody {
+            file,
+            left: len,
+            sent,
+        }
     }
 }
 
@@ -110,7 +114,11 @@ impl BodyClient {
     }
 
     /// Send `req` and read its answer (the body up to `max` bytes), from a thread outside the runtime.
-    pub(super) fn execute(&self, req: reqwest::RequestBuilder, max: u64) -> Result<Answer, Failure> {
+    pub(super) fn execute(
+        &self,
+        req: reqwest::RequestBuilder,
+        max: u64,
+    ) -> Result<Answer, Failure> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.handle.spawn(async move {
             let r = async {

@@ -496,8 +496,7 @@ fn push_one(
                         }
                         // The config is no layer: docker shows no line for it.
                         let shown = (k < layers.len()).then_some(progress);
-                        if let Err(e) = send_blob(ctx, client, &pusher, blobs[k], shown, &sent[k])
-                        {
+                        if let Err(e) = send_blob(ctx, client, &pusher, blobs[k], shown, &sent[k]) {
                             first_error
                                 .lock()
                                 .unwrap_or_else(|e| e.into_inner())
