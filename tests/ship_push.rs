@@ -142,12 +142,12 @@ fn push_draws_dockers_bars_on_a_terminal_and_plain_lines_elsewhere() {
 enum Cut {
     /// Forward the first 64 KiB of the first PUT or PATCH body, then drop both connections.
     FirstBody,
-    /// Answer every PUT of a blob body 413 (as a proxy with a body limit would; manifests pass), and cut
-    /// the first PATCH.
+    /// Answer every blob PUT with a body 413 (as a proxy with a body limit would; manifests pass), and
+    /// cut the first PATCH.
     RefusePutCutPatch,
 }
 
-/// A TCP proxy in front of `upstream` that looks at the first request of each connection.
+/// A TCP proxy in front of `upstream` that looks at each request (it passes one per connection).
 struct CutProxy {
     port: u16,
     cuts: Arc<AtomicUsize>,
@@ -205,7 +205,8 @@ impl CutProxy {
                     };
                     let method = head.split(' ').next().unwrap_or("").to_string();
                     let len = content_length(&head);
-                    if how == Cut::RefusePutCutPatch && method == "PUT" && len > (64 << 10) {
+                    let blob_put = method == "PUT" && len > 0 && head.contains("/blobs/uploads/");
+                    if how == Cut::RefusePutCutPatch && blob_put {
                         // Take the whole body, then refuse it.
                         let mut left = len.saturating_sub(rest.len() as u64);
                         let mut sink = [0u8; 65536];
@@ -241,6 +242,9 @@ impl CutProxy {
                         let _ = client.shutdown(Shutdown::Both);
                         return;
                     }
+                    // One request per connection, so that every request is looked at here: the
+                    // registry closes the connection after answering.
+                    let head = format!("{}\r\nConnection: close\r\n\r\n", head.trim_end());
                     let _ = server.write_all(head.as_bytes());
                     let _ = server.write_all(&rest);
                     let (c_read, s_write) =

@@ -8,6 +8,8 @@
 //! manifest (docs/layout.md "Images"). A pulled layer whose blob the store lacks (it was stored through
 //! another image) is asked of the target, mounted, or fetched from the repository it was pulled from.
 //! Only the platform manifest of an image pulled through an index is pushed (not the index).
+//! The layers and the config go up at once (up to `registry.max_parallel_uploads`), each stored blob
+//! streamed as it is (its digest was verified when it came in); `BERTH_TRACE` marks the phases.
 //! Lock order as pull: `gc.lock` shared for the whole push, then `images.lock` to record the result.
 
 use super::super::Context;
