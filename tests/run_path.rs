@@ -123,3 +123,33 @@ fn rm_containers_get_a_volatile_overlay_and_kept_ones_do_not() {
     env.run(["start", "-a", "kept"]).assert_ok();
     env.run(["rm", "kept"]).assert_ok();
 }
+
+/// An `--rm` container is written without flushes (docs/layout.md): after a power cut its record may be
+/// empty. `ps -a` then skips it and `rm` deletes it, instead of failing to parse it.
+#[test]
+fn rm_deletes_what_a_power_cut_leaves_of_an_unflushed_rm_container() {
+    let (env, image) = busybox_world();
+    let id = env
+        .run(["create", "--rm", "--network", "none", &image, "true"])
+        .assert_ok()
+        .stdout()
+        .trim()
+        .to_string();
+    let dir = env.root().join("containers").join(&id);
+    // What ext4 may leave of a file renamed into place but never flushed.
+    std::fs::write(dir.join("container.json"), "").unwrap();
+    env.run(["ps", "-a", "-q"]).assert_ok().assert_stdout_eq("");
+    env.run(["rm", &id]).assert_ok();
+    assert!(
+        !dir.exists(),
+        "the torn container's directory is still there"
+    );
+    // A kept container with a good record is not touched by that rule.
+    let kept = env
+        .run(["create", "--network", "none", &image, "true"])
+        .assert_ok()
+        .stdout()
+        .trim()
+        .to_string();
+    env.run(["rm", &kept]).assert_ok();
+}
