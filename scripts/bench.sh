@@ -271,6 +271,21 @@ if has_berth run; then
         else
             skip "$RUNB (rootless)" podman "rootless podman pull failed"
         fi
+        # crun rootless: `crun spec --rootless` (user, pid, network, ipc, uts and mount namespaces, the
+        # user's own id mapped) over a bundle the user owns; no cgroup (v1 is not the user's to write).
+        rm -rf "$W/rootless/bundle" && mkdir -p "$W/rootless/bundle"
+        cp -a "$W/busybox-rootfs" "$W/rootless/bundle/rootfs"
+        chown -R berthtest: "$W/rootless/bundle"
+        if (cd "$W/rootless/bundle" && $RL crun spec --rootless) &&
+            jq '.process.terminal=false | .process.args=["true"]' "$W/rootless/bundle/config.json" \
+                >"$W/rootless/c.json"; then
+            mv "$W/rootless/c.json" "$W/rootless/bundle/config.json"
+            chown berthtest: "$W/rootless/bundle/config.json"
+            row "$RUNB (rootless)" "crun run (prepared bundle)" true \
+                "$RL crun --root $W/rootless/crun-state run -b $W/rootless/bundle bench-rl-$$"
+        else
+            skip "$RUNB (rootless)" crun "crun spec --rootless failed"
+        fi
     fi
 fi
 fi # run

@@ -92,6 +92,7 @@
 //! `examples/launch.rs` drives this module the way the monitor does; tests/runtime.rs uses it.
 
 pub mod cgroup;
+mod cgroup_warm;
 pub mod devices;
 mod exec;
 mod init;
@@ -380,7 +381,7 @@ mod tests {
                 }
             }
         }
-        for leaf in ["msg", "cgroup", "devices", "seccomp", "seal"] {
+        for leaf in ["msg", "cgroup", "cgroup_warm", "devices", "seccomp", "seal"] {
             let src = std::fs::read_to_string(dir.join(format!("{leaf}.rs"))).unwrap();
             for name in imported(&src) {
                 assert!(
