@@ -6,6 +6,14 @@ use crate::support::registry::{self, Auth, Registry};
 use crate::support::{TestEnv, busybox_world, fixtures, unique};
 use std::process::Command;
 
+/// Runs `script` in a container of `src` and commits it as `target` (an image whose top layer berth made).
+fn commit_of(env: &TestEnv, src: &str, script: &str, target: &str) {
+    let c = unique("ship-c");
+    env.run(["run", "--name", &c, src, "sh", "-c", script])
+        .assert_ok();
+    env.run(["commit", &c, target]).assert_ok();
+}
+
 /// `skopeo inspect --raw` of what a registry serves, with its digest.
 fn skopeo_raw(reference: &str) -> (String, String) {
     let out = Command::new("skopeo")
@@ -535,12 +543,9 @@ fn push_asks_the_token_server_for_push_and_mount_scopes() {
 fn push_of_a_committed_image_compresses_its_layer_once() {
     let reg = registry::shared();
     let (env, src) = busybox_world();
-    let c = unique("ship-c");
-    env.run(["run", "--name", &c, &src, "sh", "-c", "echo shipped > /f"])
-        .assert_ok();
     let repo = unique("ship-commit");
     let target = reg.image(&format!("{repo}/app:gz"));
-    env.run(["commit", &c, &target]).assert_ok();
+    commit_of(&env, &src, "echo shipped > /f", &target);
     let first = env.run(["push", &target]);
     first.assert_ok();
     assert!(
@@ -728,19 +733,13 @@ fn rootless_save_load_and_push() {
 fn a_large_layer_is_pushed_and_comes_back_whole() {
     let reg = registry::shared();
     let (env, src) = busybox_world();
-    let c = unique("ship-big");
-    env.run([
-        "run",
-        "--name",
-        &c,
-        &src,
-        "sh",
-        "-c",
-        "dd if=/dev/urandom of=/big bs=1048576 count=20 2>/dev/null && md5sum /big > /big.md5",
-    ])
-    .assert_ok();
     let target = reg.image(&format!("{}/big:1", unique("ship-big")));
-    env.run(["commit", &c, &target]).assert_ok();
+    commit_of(
+        &env,
+        &src,
+        "dd if=/dev/urandom of=/big bs=1048576 count=20 2>/dev/null && md5sum /big > /big.md5",
+        &target,
+    );
     let out = env.run(["push", &target]);
     out.assert_ok();
     let (digest, _) = skopeo_raw(&target);
@@ -866,19 +865,8 @@ fn push_never_goes_to_a_mirror() {
 fn podman_pulls_and_runs_what_berth_pushes() {
     let reg = registry::shared();
     let (env, src) = busybox_world();
-    let c = unique("ship-pm");
-    env.run([
-        "run",
-        "--name",
-        &c,
-        &src,
-        "sh",
-        "-c",
-        "echo from berth > /f",
-    ])
-    .assert_ok();
     let target = reg.image(&format!("{}/app:1", unique("ship-podman")));
-    env.run(["commit", &c, &target]).assert_ok();
+    commit_of(&env, &src, "echo from berth > /f", &target);
     env.run(["push", "-q", &target]).assert_ok();
     must(podman(&env).args(["pull", "-q", "--tls-verify=false", &target]));
     let ran = must(podman(&env).args(["run", "--rm", "--network", "none", &target, "cat", "/f"]));

@@ -251,20 +251,8 @@ impl Pusher {
             .client
             .http(&self.ep)
             .map_err(|e| Failure::fatal(format!("{e:#}")))?;
-        let own = |u: &str| match (reqwest::Url::parse(u), reqwest::Url::parse(&self.base)) {
-            (Ok(a), Ok(b)) => a.origin() == b.origin(),
-            _ => false,
-        };
-        let mut authz = match (&self.challenge, own(url)) {
-            (Some(c), true) => self.client.authorization_scoped(
-                &self.ep,
-                &self.base,
-                c,
-                Some(&self.scope),
-                false,
-            )?,
-            _ => None,
-        };
+        let own = |u: &str| self.same_origin(u);
+        let mut authz = self.first_authorization(url)?;
         let mut answered = false;
         loop {
             let mut req = http.request(method.clone(), url).headers(headers.clone());
@@ -339,6 +327,27 @@ impl Pusher {
     }
 
     /// A response that is not `ok`: the registry's error, typed when it is about rights.
+    /// Whether `u` is on the registry's own origin: credentials never go anywhere else (a redirect to
+    /// storage gets none).
+    fn same_origin(&self, u: &str) -> bool {
+        match (reqwest::Url::parse(u), reqwest::Url::parse(&self.base)) {
+            (Ok(a), Ok(b)) => a.origin() == b.origin(),
+            _ => false,
+        }
+    }
+
+    /// The Authorization a request to `url` starts with: the push scope's, once the registry has
+    /// challenged, and only on its own origin.
+    fn first_authorization(&self, url: &str) -> Result<Option<String>, Failure> {
+        match (&self.challenge, self.same_origin(url)) {
+            (Some(c), true) => {
+                self.client
+                    .authorization_scoped(&self.ep, &self.base, c, Some(&self.scope), false)
+            }
+            _ => Ok(None),
+        }
+    }
+
     fn fail(&self, what: &str, mut resp: Response) -> anyhow::Error {
         let status = resp.status().as_u16();
         let d = docker_error(&mut resp, self.client.inner.cfg.limits.max_error_bytes);
@@ -394,20 +403,8 @@ impl Pusher {
     ) -> Result<Answer, Failure> {
         let (path, offset, len) = file;
         let body = self.body_client()?;
-        let own = |u: &str| match (reqwest::Url::parse(u), reqwest::Url::parse(&self.base)) {
-            (Ok(a), Ok(b)) => a.origin() == b.origin(),
-            _ => false,
-        };
-        let mut authz = match (&self.challenge, own(url)) {
-            (Some(c), true) => self.client.authorization_scoped(
-                &self.ep,
-                &self.base,
-                c,
-                Some(&self.scope),
-                false,
-            )?,
-            _ => None,
-        };
+        let own = |u: &str| self.same_origin(u);
+        let mut authz = self.first_authorization(url)?;
         let max = self.client.inner.cfg.limits.max_error_bytes.min(64 << 10);
         let mut answered = false;
         loop {
