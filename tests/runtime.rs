@@ -1781,8 +1781,13 @@ fn runtime_second_container_joins_the_first_ones_pid_ipc_and_net_namespaces() {
     let (w, r) = busybox_world();
     // The first container lives until the second has looked (it ends the first's sleep), not for a fixed
     // time the second's start could outlast on a slow machine; the second waits (bounded) for the sleep.
+    // The first is PID 1 of the shared PID namespace: when it exits the kernel kills everything left in
+    // it, so it waits (bounded) for the second's shell to be gone first, or the second's exit would be a
+    // SIGKILL (137) whenever the machine is slow between its `kill` and its exit. (busybox's `args` column
+    // may start with `{comm}`; `[s]h` keeps the pattern from matching the first's own command line.)
     let (out, err, rep) = w.run_dir(
-        &sh("echo first-$(readlink /proc/self/ns/net); sleep 60 || true"),
+        &sh("echo first-$(readlink /proc/self/ns/net); sleep 60 || true; \
+             i=0; while ps -o args | grep -q '[s]h -c echo second-'; do [ $i -lt 100 ] || break; sleep 0.1; i=$((i+1)); done"),
         &r,
         serde_json::json!({
             "second": ["sh", "-c", "echo second-$(readlink /proc/self/ns/net); \
