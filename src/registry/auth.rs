@@ -115,6 +115,17 @@ pub fn pick(challenges: &[Challenge]) -> Option<Challenge> {
         .cloned()
 }
 
+/// The challenge to answer among every `WWW-Authenticate` header of a 401 ([`pick`]'s choice).
+pub fn challenge_of(headers: &reqwest::header::HeaderMap) -> Option<Challenge> {
+    let all: Vec<Challenge> = headers
+        .get_all(reqwest::header::WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(parse_challenges)
+        .collect();
+    pick(&all)
+}
+
 /// A bearer token and when it stops being usable.
 #[derive(Debug, Clone)]
 pub struct Token {

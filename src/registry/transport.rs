@@ -34,6 +34,26 @@ pub(super) type HttpKey = (Vec<PathBuf>, bool, Option<ClientCert>);
 /// When a host was pinged and what came of it.
 pub(super) type PingOutcome = (Instant, Result<HostState, String>);
 
+/// The redirect policy of every HTTP client of berth (registries, `ADD <url>`): reqwest's default (10 hops,
+/// credentials stripped across hosts), plus: a redirect never downgrades HTTPS to plain HTTP
+/// (CVE-2014-5277 is the same failure without one).
+pub(super) fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let downgrade = attempt
+            .previous()
+            .last()
+            .is_some_and(|p| p.scheme() == "https")
+            && attempt.url().scheme() != "https";
+        if downgrade {
+            attempt.error("redirect from https to plain http refused")
+        } else if attempt.previous().len() > 10 {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
 /// The settings both HTTP clients share (blocking and async builders have the same methods): extra CA
 /// files, TLS strictness, client certificate, connect timeout, user agent and the redirect policy.
 macro_rules! configure {
@@ -50,22 +70,7 @@ macro_rules! configure {
         let mut b = $b
             .connect_timeout($s.connect_timeout())
             .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                // reqwest's default policy (10 hops, credentials stripped across hosts), plus: a redirect
-                // never downgrades HTTPS to plain HTTP (CVE-2014-5277 is the same failure without one).
-                let downgrade = attempt
-                    .previous()
-                    .last()
-                    .is_some_and(|p| p.scheme() == "https")
-                    && attempt.url().scheme() != "https";
-                if downgrade {
-                    attempt.error("redirect from https to plain http refused")
-                } else if attempt.previous().len() > 10 {
-                    attempt.error("too many redirects")
-                } else {
-                    attempt.follow()
-                }
-            }));
+            .redirect(redirect_policy());
         if !certs.is_empty() {
             b = b.tls_certs_merge(certs);
         }
@@ -283,14 +288,7 @@ impl Client {
                 }
                 Ok(mut resp) => {
                     let challenge = if resp.status().as_u16() == 401 {
-                        let all: Vec<Challenge> = resp
-                            .headers()
-                            .get_all(reqwest::header::WWW_AUTHENTICATE)
-                            .iter()
-                            .filter_map(|v| v.to_str().ok())
-                            .flat_map(auth::parse_challenges)
-                            .collect();
-                        auth::pick(&all)
+                        auth::challenge_of(resp.headers())
                     } else {
                         None
                     };
@@ -425,22 +423,16 @@ impl Client {
                     resp.url().host_str().unwrap_or("?")
                 )));
             }
-            if status == 401 && !answered_401 {
-                let all: Vec<Challenge> = resp
-                    .headers()
-                    .get_all(reqwest::header::WWW_AUTHENTICATE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .flat_map(auth::parse_challenges)
-                    .collect();
-                if let Some(c) = auth::pick(&all) {
-                    let _ = describe_error(&mut resp, self.inner.cfg.limits.max_error_bytes);
-                    answered_401 = true;
-                    // The cached token expired or lacks the scope: ask again, once.
-                    authz = self.authorization(ep, &st.base, &c, true)?;
-                    if authz.is_some() {
-                        continue;
-                    }
+            if status == 401
+                && !answered_401
+                && let Some(c) = auth::challenge_of(resp.headers())
+            {
+                let _ = describe_error(&mut resp, self.inner.cfg.limits.max_error_bytes);
+                answered_401 = true;
+                // The cached token expired or lacks the scope: ask again, once.
+                authz = self.authorization(ep, &st.base, &c, true)?;
+                if authz.is_some() {
+                    continue;
                 }
             }
             let retry_after = resp

@@ -286,27 +286,22 @@ impl Pusher {
                     resp.url().host_str().unwrap_or("?")
                 )));
             }
-            if status == 401 && !answered && own(url) {
-                let all: Vec<Challenge> = resp
-                    .headers()
-                    .get_all(reqwest::header::WWW_AUTHENTICATE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .flat_map(auth::parse_challenges)
-                    .collect();
-                if let Some(c) = auth::pick(&all) {
-                    let _ = docker_error(&mut resp, max);
-                    answered = true;
-                    authz = self.client.authorization_scoped(
-                        &self.ep,
-                        &self.base,
-                        &c,
-                        Some(&self.scope),
-                        true,
-                    )?;
-                    if authz.is_some() {
-                        continue;
-                    }
+            if status == 401
+                && !answered
+                && own(url)
+                && let Some(c) = auth::challenge_of(resp.headers())
+            {
+                let _ = docker_error(&mut resp, max);
+                answered = true;
+                authz = self.client.authorization_scoped(
+                    &self.ep,
+                    &self.base,
+                    &c,
+                    Some(&self.scope),
+                    true,
+                )?;
+                if authz.is_some() {
+                    continue;
                 }
             }
             if status == 429 || status >= 500 {
@@ -440,26 +435,21 @@ impl Pusher {
                     a.url.host_str().unwrap_or("?")
                 )));
             }
-            if a.status == 401 && !answered && own(url) {
-                let all: Vec<Challenge> = a
-                    .headers
-                    .get_all(reqwest::header::WWW_AUTHENTICATE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .flat_map(auth::parse_challenges)
-                    .collect();
-                if let Some(c) = auth::pick(&all) {
-                    answered = true;
-                    authz = self.client.authorization_scoped(
-                        &self.ep,
-                        &self.base,
-                        &c,
-                        Some(&self.scope),
-                        true,
-                    )?;
-                    if authz.is_some() {
-                        continue;
-                    }
+            if a.status == 401
+                && !answered
+                && own(url)
+                && let Some(c) = auth::challenge_of(&a.headers)
+            {
+                answered = true;
+                authz = self.client.authorization_scoped(
+                    &self.ep,
+                    &self.base,
+                    &c,
+                    Some(&self.scope),
+                    true,
+                )?;
+                if authz.is_some() {
+                    continue;
                 }
             }
             if a.status == 429 || a.status >= 500 {

@@ -25,20 +25,7 @@ pub fn fetch_url(cfg: &Config, url: &str, dest: &mut dyn Write, max: u64) -> Res
         .connect_timeout(s.connect_timeout())
         .timeout(s.stall_timeout())
         .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")))
-        .redirect(reqwest::redirect::Policy::custom(|attempt| {
-            let downgrade = attempt
-                .previous()
-                .last()
-                .is_some_and(|p| p.scheme() == "https")
-                && attempt.url().scheme() == "http";
-            if downgrade {
-                attempt.error("redirect from https to http refused")
-            } else if attempt.previous().len() >= 10 {
-                attempt.error("too many redirects")
-            } else {
-                attempt.follow()
-            }
-        }))
+        .redirect(super::transport::redirect_policy())
         .build()
         .context("building the HTTP client")?;
     let mut resp = http
