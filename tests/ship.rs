@@ -14,6 +14,19 @@ fn commit_of(env: &TestEnv, src: &str, script: &str, target: &str) {
     env.run(["commit", &c, target]).assert_ok();
 }
 
+/// `skopeo copy` from a plain-HTTP registry (or anything else skopeo reads) to `dest`; it must succeed.
+fn skopeo_copy(src: &str, dest: &str) {
+    let out = Command::new("skopeo")
+        .args(["copy", "--src-tls-verify=false", src, dest])
+        .output()
+        .expect("running skopeo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// `skopeo inspect --raw` of what a registry serves, with its digest.
 fn skopeo_raw(reference: &str) -> (String, String) {
     let out = Command::new("skopeo")
@@ -428,15 +441,9 @@ fn archives_written_by_skopeo_load_and_run() {
     for kind in ["docker-archive", "oci-archive"] {
         let env = TestEnv::new();
         let file = env.dir().join(format!("{kind}.tar"));
-        let out = Command::new("skopeo")
-            .args(["copy", "--src-tls-verify=false", &src])
-            .arg(format!("{kind}:{}:skopeo/box:{kind}", file.display()))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        skopeo_copy(
+            &src,
+            &format!("{kind}:{}:skopeo/box:{kind}", file.display()),
         );
         env.run(["load", "-i", file.to_str().unwrap()])
             .assert_ok()
@@ -872,15 +879,8 @@ fn podman_pulls_and_runs_what_berth_pushes() {
     let ran = must(podman(&env).args(["run", "--rm", "--network", "none", &target, "cat", "/f"]));
     assert_eq!(ran, "from berth\n");
     let layout = env.dir().join("skopeo-copy");
-    let out = Command::new("skopeo")
-        .args(["copy", "--src-tls-verify=false"])
-        .arg(format!("docker://{target}"))
-        .arg(format!("oci:{}:x", layout.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    skopeo_copy(
+        &format!("docker://{target}"),
+        &format!("oci:{}:x", layout.display()),
     );
 }

@@ -293,13 +293,7 @@ impl Pusher {
             {
                 let _ = docker_error(&mut resp, max);
                 answered = true;
-                authz = self.client.authorization_scoped(
-                    &self.ep,
-                    &self.base,
-                    &c,
-                    Some(&self.scope),
-                    true,
-                )?;
+                authz = self.authorization(&c, true)?;
                 if authz.is_some() {
                     continue;
                 }
@@ -331,14 +325,18 @@ impl Pusher {
         }
     }
 
+    /// The Authorization for this push's scope under challenge `c`; `force` asks the token server again
+    /// (the cached token was refused).
+    fn authorization(&self, c: &Challenge, force: bool) -> Result<Option<String>, Failure> {
+        self.client
+            .authorization_scoped(&self.ep, &self.base, c, Some(&self.scope), force)
+    }
+
     /// The Authorization a request to `url` starts with: the push scope's, once the registry has
     /// challenged, and only on its own origin.
     fn first_authorization(&self, url: &str) -> Result<Option<String>, Failure> {
         match (&self.challenge, self.same_origin(url)) {
-            (Some(c), true) => {
-                self.client
-                    .authorization_scoped(&self.ep, &self.base, c, Some(&self.scope), false)
-            }
+            (Some(c), true) => self.authorization(c, false),
             _ => Ok(None),
         }
     }
@@ -441,13 +439,7 @@ impl Pusher {
                 && let Some(c) = auth::challenge_of(&a.headers)
             {
                 answered = true;
-                authz = self.client.authorization_scoped(
-                    &self.ep,
-                    &self.base,
-                    &c,
-                    Some(&self.scope),
-                    true,
-                )?;
+                authz = self.authorization(&c, true)?;
                 if authz.is_some() {
                     continue;
                 }
