@@ -145,23 +145,7 @@ impl PushLines {
 
 /// docker's size words (go-units `HumanSize`): decimal units, four significant digits.
 pub(crate) fn human_size(n: u64) -> String {
-    let mut v = n as f64;
-    let mut unit = 0;
-    const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-    while v >= 1000.0 && unit < UNITS.len() - 1 {
-        v /= 1000.0;
-        unit += 1;
-    }
-    let int_digits = if v < 1.0 {
-        1
-    } else {
-        v.log10().floor() as i32 + 1
-    };
-    let mut s = format!("{v:.*}", (4 - int_digits).max(0) as usize);
-    if s.contains('.') {
-        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-    }
-    format!("{s}{}", UNITS[unit])
+    super::human::human_size_with_precision(n as f64, 4)
 }
 
 /// docker's progress text (`JSONProgress.String`): a 50-column bar and `%8v/%v` of the sizes.
