@@ -695,6 +695,28 @@ fn uts_cgroupns_and_ipc_host_use_the_hosts_namespaces() {
         .trim()
         .to_string();
     assert_ne!(private, host_ns("cgroup"));
+    // The private namespace roots at the container's own cgroup in every hierarchy, the cgroup2 one too
+    // (the init is cloned straight into it and makes the namespace itself: runtime/launch.rs).
+    let own = env
+        .run([
+            "run",
+            "--rm",
+            "--cgroupns",
+            "private",
+            &image,
+            "cat",
+            "/proc/self/cgroup",
+        ])
+        .assert_ok()
+        .stdout()
+        .to_string();
+    assert!(own.lines().any(|l| l.starts_with("0::")), "{own}");
+    for line in own.lines() {
+        assert!(
+            line.ends_with(":/"),
+            "not at its namespace's root: {line:?}\n{own}"
+        );
+    }
     let refusals: [(&[&str], &str); 5] = [
         (&["--pid", "bogus"], "--pid: invalid PID mode"),
         (&["--ipc", "bogus"], "--ipc: invalid IPC mode"),

@@ -43,6 +43,7 @@ pub mod compose;
 pub mod container;
 pub mod df;
 pub mod events;
+mod fast;
 pub mod filter;
 pub mod format;
 pub mod generate;
@@ -144,16 +145,16 @@ pub fn main() -> i32 {
         return code;
     }
     crate::trace::role("cli");
-    match starts_a_container(std::env::args_os().skip(1)) {
-        // First thing, even before parsing: the grace period it absorbs is the longest wait of `run`.
-        // `exec` places its process itself a moment later (and re-executes from a sealed copy first).
-        Some("exec") => crate::engine::container::warm_attach(),
-        // The container's monitor places it, at a moment this process does not know: keep the window
-        // open until the monitor has answered (`end_warm` in `run`/`start`; runtime::cgroup).
-        Some(_) => crate::engine::container::keep_attach_warm(),
-        None => {}
+    // First thing, even before parsing: `exec` places its process by a write of its pid a moment later
+    // (after re-executing from a sealed copy), whose RCU grace period this pays meanwhile. `run` and `start`
+    // place the container without such a write (runtime/launch.rs, `place_self`).
+    if starts_a_container(std::env::args_os().skip(1)) == Some("exec") {
+        crate::engine::container::warm_attach();
     }
-    let cli = match Cli::try_parse() {
+    // `run` is parsed without building the whole command tree when it can be (cli::fast).
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let parsed = fast::parse_run(&args).map_or_else(Cli::try_parse, Ok);
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => return report_usage_error(&e),
     };

@@ -73,9 +73,14 @@ pub(super) fn supervise(
     clients.send_exit(code);
     drop(clients);
     mark("exit sent");
-    // The container is gone for everyone already; its files go after the client has its answer.
+    // The container is gone for everyone already; its files go after the client has its answer, at the
+    // lowest CPU priority: the deletion (a dozen threads; `trash/` in docs/layout.md) must not take a core from
+    // the next command, which in a script is often the next `run` (issue 14).
     if let Some(t) = trash
-        && let Err(e) = t.delete()
+        && let Err(e) = {
+            lower_priority();
+            t.delete()
+        }
     {
         s.report(&e.context("deleting the removed container's files"));
     }
@@ -105,6 +110,14 @@ fn has_own_pid_namespace(spec: &oci_spec::runtime::Spec) -> bool {
         .into_iter()
         .flatten()
         .any(|n| n.typ() == oci_spec::runtime::LinuxNamespaceType::Pid && n.path().is_none())
+}
+
+/// Nice 19 for this thread and the threads it starts from now on (Linux keeps the nice value per thread).
+fn lower_priority() {
+    // SAFETY: setpriority with constant arguments; affects only the calling thread.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+    }
 }
 
 /// A session of our own (the CLI's terminal session ends with the CLI), orphans of the container

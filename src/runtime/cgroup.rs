@@ -30,7 +30,7 @@ use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use super::cgroup_warm::{end_warm, keep_attach_warm, warm_attach};
+pub use super::cgroup_warm::warm_attach;
 
 use anyhow::{Context, Result, bail};
 use oci_spec::runtime::LinuxResources;

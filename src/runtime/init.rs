@@ -58,6 +58,9 @@ pub(crate) struct InitCtx<'a> {
     pub wait_for_hook: bool,
     /// The container's seccomp filter, built by the caller before forking.
     pub seccomp: Option<&'a seccomp::Filter>,
+    /// Make the new cgroup namespace first: the init was born in the container's cgroup v2, the stage
+    /// that cloned it was not (launch.rs, `place_self`), and a new namespace roots at its creator's cgroup.
+    pub new_cgroup_ns: bool,
 }
 
 /// Refuses specs whose setup would act on the host: without a new mount namespace every mount and the
@@ -116,6 +119,13 @@ fn container_init_steps<S: Syscall>(
     let spec = ctx.spec;
     let linux = spec.linux().clone().unwrap_or_default();
     let process = spec.process().clone().unwrap_or_default();
+    if ctx.new_cgroup_ns {
+        step(
+            "creating the cgroup namespace",
+            sys.unshare(libc::CLONE_NEWCGROUP)
+                .map_err(anyhow::Error::from),
+        )?;
+    }
     // Device nodes and dirs are created with exactly the modes we ask for.
     sys.umask(0);
 

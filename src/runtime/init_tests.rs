@@ -112,6 +112,7 @@ fn the_init_runs_its_steps_in_the_documented_order() {
         in_userns: false,
         stdio: InitStdio::Fds { stdin_null: true },
         cgroup_dirs: Vec::new(),
+        new_cgroup_ns: false,
         sock: a.as_raw_fd(),
         wait_for_hook: false,
         seccomp: None,

@@ -40,32 +40,23 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
     };
     crate::trace::mark("seccomp filter");
     let resources = spec.linux().as_ref().and_then(|l| l.resources().as_ref());
-    let created = match &l.cgroup {
-        Some(name) => {
-            cgroup::create(name, resources, l.rootless).context("creating the container cgroup")?
-        }
-        None => cgroup::Created::default(),
-    };
+    // Without a new user namespace the stage makes its namespaces (all but the cgroup one, which takes the
+    // cgroup it is in as its root) while we create the cgroup: the two were a third of the monitor's part
+    // of a start, one after the other (issue 14). In a user namespace (new, whose maps we write first, or
+    // joined) the stage becomes its root before anything else, as before; in a joined mount namespace the
+    // host's cgroup directories are not where `place_self` looks for them, so that also goes as before.
+    let early_namespaces = !plan.new_user
+        && !plan
+            .join
+            .iter()
+            .any(|(f, _)| *f == libc::CLONE_NEWUSER || *f == libc::CLONE_NEWNS);
+    // Every directory the cgroup may have: the init mounts those that exist once it is created.
     let cgroup_dirs = match &l.cgroup {
-        Some(name) => cgroup::dirs(name)?
-            .into_iter()
-            .filter(|(_, d)| created.dirs.contains(d))
-            .collect(),
+        Some(name) => cgroup::dirs(name)?,
         None => Vec::new(),
     };
-    crate::trace::mark("cgroup created");
-    let mut warnings = created.warnings.clone();
-    // Single-threaded from here: the monitor's warm-up thread (`cgroup::keep_attach_warm`) stops; the
-    // attach a moment later still finds the grace period paid.
-    cgroup::end_warm();
     let (psock, csock) = sys::socketpair()?;
-    let stage = match sys::fork() {
-        Ok(p) => p,
-        Err(e) => {
-            cleanup_cgroup(&l.cgroup, &created);
-            return Err(e);
-        }
-    };
+    let stage = sys::fork()?;
     if stage == 0 {
         crate::trace::role("stage");
         reset_signals();
@@ -80,20 +71,30 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
         {
             fail_step(sock, "creating the user namespace", e);
         }
+        let all = !libc::CLONE_NEWUSER;
+        if early_namespaces {
+            other_namespaces(sock, &plan, all & !libc::CLONE_NEWCGROUP);
+        }
         msg::send(sock, &Msg::Ready);
         msg::wait_go(sock);
         crate::trace::mark("go");
-        if in_userns {
-            become_ns_root(sock);
-        }
-        // From here on the stage and init are not dumpable: no container process may ptrace them or read their
-        // /proc entries (CVE-2016-9962); execve resets it for the payload.
-        sys::set_not_dumpable();
-        stage_join(sock, &plan, |f| f != libc::CLONE_NEWUSER);
-        if plan.unshare != 0
-            && let Err(e) = sys::unshare(plan.unshare)
-        {
-            fail_step(sock, "creating namespaces", e);
+        // The v2 directory the init is cloned into (see `place_self`), and whether the init itself makes
+        // the new cgroup namespace (it takes its creator's cgroup as its root).
+        let mut unified = None;
+        let mut init_cgroup_ns = false;
+        if early_namespaces {
+            unified = place_self(sock, &cgroup_dirs);
+            if unified.is_some() {
+                stage_join(sock, &plan, |f| f == libc::CLONE_NEWCGROUP);
+                init_cgroup_ns = plan.unshare & libc::CLONE_NEWCGROUP != 0;
+            } else {
+                other_namespaces(sock, &plan, libc::CLONE_NEWCGROUP);
+            }
+        } else {
+            if in_userns {
+                become_ns_root(sock);
+            }
+            other_namespaces(sock, &plan, all);
         }
         if wait_for_hook {
             // The init is not dumpable, so nobody else may open its /proc/<pid>/ns: hand the namespaces over.
@@ -109,7 +110,27 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
             }
         }
         crate::trace::mark("namespaces");
-        match sys::clone_parent() {
+        let cloned = match &unified {
+            Some(dir) => match sys::clone_parent_into(dir.as_raw_fd()) {
+                Err(e)
+                    if matches!(
+                        e.raw_os_error(),
+                        Some(libc::ENOSYS | libc::E2BIG | libc::EINVAL)
+                    ) =>
+                {
+                    // A kernel before 5.7: join the v2 directory by a write, the namespace here.
+                    join_by_write(sock, dir);
+                    if init_cgroup_ns {
+                        init_cgroup_ns = false;
+                        other_namespaces(sock, &plan, libc::CLONE_NEWCGROUP);
+                    }
+                    sys::clone_parent()
+                }
+                r => r,
+            },
+            None => sys::clone_parent(),
+        };
+        match cloned {
             Err(e) => fail_step(sock, "cloning the init", e),
             Ok(0) => {
                 crate::trace::role("init");
@@ -126,6 +147,7 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
                     sock,
                     wait_for_hook,
                     seccomp: filter.as_ref(),
+                    new_cgroup_ns: init_cgroup_ns,
                 };
                 report(sock, init::container_init(ctx));
             }
@@ -140,6 +162,19 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
     drop(csock);
     drop(l.stdio);
     crate::trace::mark("stage forked");
+    let created = match &l.cgroup {
+        Some(name) => cgroup::create(name, resources, l.rootless),
+        None => Ok(cgroup::Created::default()),
+    };
+    let created = match created.context("creating the container cgroup") {
+        Ok(c) => c,
+        Err(e) => {
+            sys::kill_and_reap(stage, true);
+            return Err(e);
+        }
+    };
+    crate::trace::mark("cgroup created");
+    let mut warnings = created.warnings.clone();
     let r = stage::answer_stage(
         psock.as_raw_fd(),
         stage,
@@ -148,8 +183,12 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
                 write_maps(stage, spec, l.rootless)?;
                 crate::trace::mark("uid/gid maps");
             }
-            let placed =
-                cgroup::place(&created, stage).context("placing the container in its cgroup");
+            // Without a user namespace the stage places itself (`place_self`).
+            let placed = if early_namespaces {
+                Ok(())
+            } else {
+                cgroup::place(&created, stage).context("placing the container in its cgroup")
+            };
             crate::trace::mark("cgroup placed");
             placed
         },
@@ -171,6 +210,66 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
             cleanup_cgroup(&l.cgroup, &created);
             Err(e)
         }
+    }
+}
+
+/// In the stage: joins, then creates, the namespaces of the plan among `mask` (never the user one, which
+/// comes first and on its own). From the first call on the stage and init are not dumpable: no container
+/// process may ptrace them or read their /proc entries (CVE-2016-9962); execve resets it for the payload.
+fn other_namespaces(sock: libc::c_int, plan: &stage::NamespacePlan, mask: libc::c_int) {
+    sys::set_not_dumpable();
+    stage_join(sock, plan, |f| f & mask != 0 && f != libc::CLONE_NEWUSER);
+    let unshare = plan.unshare & mask;
+    if unshare != 0
+        && let Err(e) = sys::unshare(unshare)
+    {
+        fail_step(sock, "creating namespaces", e);
+    }
+}
+
+/// In the stage, once its cgroup exists (no user namespace): moves itself into each v1 directory of it by
+/// writing "0" to the directory's `tasks` file. A thread moving itself is the one migration the kernel
+/// makes without the global lock that a write of a pid to `cgroup.procs` takes, whose writer waits for an
+/// RCU grace period first (5 to 20 ms here, the largest single cost of a cold `run`: issue 14). Returns the
+/// v2 directory (v2 hosts, and the cgroup2 of a hybrid one), opened for clone3's CLONE_INTO_CGROUP, which
+/// places the init at its birth without migrating anything. Directories that do not exist were not made
+/// (blkio unless asked for).
+fn place_self(sock: libc::c_int, dirs: &[(String, PathBuf)]) -> Option<OwnedFd> {
+    use std::io::Write as _;
+    let mut unified = None;
+    for (ctrl, dir) in dirs {
+        if ctrl == "unified" {
+            match std::fs::File::open(dir) {
+                Ok(f) => unified = Some(OwnedFd::from(f)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => fail_step(sock, &format!("opening cgroup {}", dir.display()), e),
+            }
+            continue;
+        }
+        let joined = std::fs::OpenOptions::new()
+            .write(true)
+            .open(dir.join("tasks"))
+            .and_then(|mut f| f.write_all(b"0"));
+        match joined {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => fail_step(sock, &format!("joining cgroup {}", dir.display()), e),
+        }
+    }
+    unified
+}
+
+/// [`place_self`]'s v2 directory joined by writing "0" to its `cgroup.procs` (kernels without
+/// CLONE_INTO_CGROUP).
+fn join_by_write(sock: libc::c_int, dir: &OwnedFd) {
+    use std::io::Write as _;
+    let path = format!("/proc/self/fd/{}/cgroup.procs", dir.as_raw_fd());
+    if let Err(e) = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(b"0"))
+    {
+        fail_step(sock, "joining the container's cgroup v2", e);
     }
 }
 

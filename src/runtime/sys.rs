@@ -63,6 +63,48 @@ pub(crate) fn clone_parent() -> std::io::Result<libc::pid_t> {
     }
 }
 
+/// [`clone_parent`] with the child born in the cgroup v2 directory `cgroup` (clone3's CLONE_INTO_CGROUP,
+/// Linux 5.7): nothing migrates, so the child's placement takes none of the global lock that a write to
+/// `cgroup.procs` takes (and waits an RCU grace period for). ENOSYS, E2BIG or EINVAL: an older kernel.
+pub(crate) fn clone_parent_into(cgroup: RawFd) -> std::io::Result<libc::pid_t> {
+    /// `struct clone_args` up to `cgroup` (CLONE_ARGS_SIZE_VER2, 88 bytes).
+    #[repr(C)]
+    #[derive(Default)]
+    struct CloneArgs {
+        flags: u64,
+        pidfd: u64,
+        child_tid: u64,
+        parent_tid: u64,
+        exit_signal: u64,
+        stack: u64,
+        stack_size: u64,
+        tls: u64,
+        set_tid: u64,
+        set_tid_size: u64,
+        cgroup: u64,
+    }
+    const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
+    let args = CloneArgs {
+        flags: libc::CLONE_PARENT as u64 | CLONE_INTO_CGROUP,
+        exit_signal: libc::SIGCHLD as u64,
+        cgroup: cgroup as u64,
+        ..CloneArgs::default()
+    };
+    // SAFETY: clone3 without a stack behaves as fork in the child; `args` lives across the call.
+    let pid = unsafe {
+        libc::syscall(
+            libc::SYS_clone3,
+            &args as *const CloneArgs,
+            std::mem::size_of::<CloneArgs>(),
+        )
+    };
+    if pid < 0 {
+        Err(errno())
+    } else {
+        Ok(pid as libc::pid_t)
+    }
+}
+
 pub(crate) fn setns(fd: &OwnedFd, flag: libc::c_int) -> std::io::Result<()> {
     // SAFETY: setns on an fd we own.
     res(unsafe { libc::setns(fd.as_raw_fd(), flag) })

@@ -31,7 +31,7 @@ mod stop;
 pub mod update;
 
 /// The types the container verbs take and report, named here so the cli talks to the engine only.
-pub use crate::runtime::cgroup::{Stats, end_warm, keep_attach_warm, warm_attach};
+pub use crate::runtime::cgroup::{Stats, warm_attach};
 pub use crate::runtime::seal::ensure_sealed;
 pub use crate::spec::parse_signal;
 pub use crate::state::attach as stream;

@@ -116,10 +116,9 @@ fn start_with(
         _ => spawn_monitor(paths, &id, attach, None)?,
     };
     let mut msg = Vec::new();
-    let read = fs::File::from(r).read_to_end(&mut msg);
-    // The monitor has placed the container (or failed): the cgroup warm-up of this command is done.
-    crate::runtime::cgroup::end_warm();
-    read.context("reading from the container monitor")?;
+    fs::File::from(r)
+        .read_to_end(&mut msg)
+        .context("reading from the container monitor")?;
     // The monitor keeps running; it is not our child to wait for once it has reported (it was setsid'ed,
     // and reaping it later is left to init when we exit).
     let ready: Ready = match serde_json::from_slice(&msg) {
