@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # berth's benchmark, side by side with podman, skopeo and crun, on a local registry (issues 2, 3 and 4):
-#   1. cold pull of a multi-layer ~200 MB image (random data, gzip): berth pull vs podman pull vs skopeo copy
+#   1. `run --rm busybox true`: berth (--network none and the default network) vs podman --network none vs
+#      crun run of a prepared bundle; then the same rootless (as the test user berthtest).
+#   2. `ps -a` with 100 and 1000 containers, and `rm` of all of them: berth vs podman.
+#   3. cold pull of a multi-layer ~200 MB image (random data, gzip): berth pull vs podman pull vs skopeo copy
 #      (download only, to an OCI layout); medians over BENCH_RUNS runs (hyperfine) and peak RSS (/usr/bin/time).
 #      The same for an image unlike the fixtures (issue 14): 6 layers of ~4,600 small files, half random and
-#      half compressible text (~210 MB unpacked, ~120 MB gzip).
-#   2. `run --rm busybox true`: berth (--network none and the default network) vs podman --network none vs
-#      crun run of a prepared bundle; then the same rootless (as the test user berthtest).
-#   3. `ps -a` with 100 and 1000 containers, and `rm` of all of them: berth vs podman.
+#      half compressible text (~210 MB unpacked, ~120 MB gzip). After the starts: see section 1.
 #   4. `build` of a multi-stage Dockerfile with a 20 MB COPY: cold (--no-cache) and all cached, berth vs podman
 #      and vs docker's BuildKit (a dockerd of its own, scripts/bench-buildkit.sh).
 #   5. push of the big image to an empty repository of a second local registry (wiped before each run, so
@@ -186,35 +186,8 @@ BUSYBOX=$REGISTRY_HOST/library/busybox:latest
 size_mb=$(du -sm "$W/big-layout" 2>/dev/null | cut -f1 || true)
 PULL="cold pull ${size_mb} MB, $LAYERS layers"
 
-# --- 1. cold pull ------------------------------------------------------------------------------------------
-if want pull; then
-if has_berth pull; then
-    row "$PULL" berth "rm -rf $W/root $W/r" "$B pull -q $BIG"
-else
-    skip "$PULL" berth "berth pull not available yet"
-fi
-if [ "$PODMAN" = 1 ]; then
-    row "$PULL" podman "$PM rmi -a -f; rm -rf $W/podman-root" "$PM pull -q --tls-verify=false $BIG"
-fi
-row "$PULL" "skopeo copy (no unpack)" "rm -rf $W/skopeo-oci" \
-    "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$BIG oci:$W/skopeo-oci:latest"
-rm -rf "$W/skopeo-oci" "$W/root" "$W/r"
-[ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
-if has_berth pull; then
-    row "$MANYPULL" berth "rm -rf $W/root $W/r" "$B pull -q $MANY"
-else
-    skip "$MANYPULL" berth "berth pull not available yet"
-fi
-if [ "$PODMAN" = 1 ]; then
-    row "$MANYPULL" podman "$PM rmi -a -f; rm -rf $W/podman-root" "$PM pull -q --tls-verify=false $MANY"
-fi
-row "$MANYPULL" "skopeo copy (no unpack)" "rm -rf $W/skopeo-oci" \
-    "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$MANY oci:$W/skopeo-oci:latest"
-rm -rf "$W/skopeo-oci" "$W/root" "$W/r"
-[ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
-fi # pull
 
-# --- 2. run --rm busybox true -------------------------------------------------------------------------------
+# --- 1. run --rm busybox true -------------------------------------------------------------------------------
 # crun (podman's runtime here too) refuses a hybrid cgroup layout while the cgroup2 at /sys/fs/cgroup/unified
 # lists a controller ("cgroups in hybrid mode not supported"); on these machines it lists hugetlb. As issue 3
 # allows, give each such controller its own v1 hierarchy, which empties the cgroup2 (left so afterwards).
@@ -226,8 +199,11 @@ if [ "$PODMAN" = 1 ]; then
 fi
 RUNB="run --rm busybox true"
 if want run; then
-# The pulls above leave hundreds of MB of dirty pages: flush them first, or every tool's fsyncs wait behind
-# them. Starts take tens of milliseconds and vary more than pulls do, so they get more runs.
+# Starts come first, before the pulls: those write and then wipe hundreds of thousands of files, and on ext4
+# without a journal every file created in the next minutes (a `run` makes a dozen, crun's prepared bundle
+# none) first rechecks the recently freed inodes, which measured 22 ms runs at 70 ms (README). The fixtures
+# above leave dirty pages: flush them first, or every tool's fsyncs wait behind them. Starts take tens of
+# milliseconds and vary more than pulls do, so they get more runs.
 sync
 ROW_RUNS=${BENCH_RUN_RUNS:-20}
 if has_berth run; then
@@ -305,7 +281,7 @@ once() {
     fi
 }
 
-# --- 3. ps -a and rm with many containers -------------------------------------------------------------------
+# --- 2. ps -a and rm with many containers -------------------------------------------------------------------
 want ps || PS_COUNTS=
 for n in $PS_COUNTS; do
     if has_berth create && has_berth ps; then
@@ -328,6 +304,34 @@ for n in $PS_COUNTS; do
         pm rm -a -f >/dev/null 2>&1 || true
     fi
 done
+
+# --- 3. cold pull ------------------------------------------------------------------------------------------
+if want pull; then
+if has_berth pull; then
+    row "$PULL" berth "rm -rf $W/root $W/r" "$B pull -q $BIG"
+else
+    skip "$PULL" berth "berth pull not available yet"
+fi
+if [ "$PODMAN" = 1 ]; then
+    row "$PULL" podman "$PM rmi -a -f; rm -rf $W/podman-root" "$PM pull -q --tls-verify=false $BIG"
+fi
+row "$PULL" "skopeo copy (no unpack)" "rm -rf $W/skopeo-oci" \
+    "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$BIG oci:$W/skopeo-oci:latest"
+rm -rf "$W/skopeo-oci" "$W/root" "$W/r"
+[ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
+if has_berth pull; then
+    row "$MANYPULL" berth "rm -rf $W/root $W/r" "$B pull -q $MANY"
+else
+    skip "$MANYPULL" berth "berth pull not available yet"
+fi
+if [ "$PODMAN" = 1 ]; then
+    row "$MANYPULL" podman "$PM rmi -a -f; rm -rf $W/podman-root" "$PM pull -q --tls-verify=false $MANY"
+fi
+row "$MANYPULL" "skopeo copy (no unpack)" "rm -rf $W/skopeo-oci" \
+    "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$MANY oci:$W/skopeo-oci:latest"
+rm -rf "$W/skopeo-oci" "$W/root" "$W/r"
+[ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
+fi # pull
 
 # --- 4. build: a multi-stage Dockerfile with a 20 MB COPY, small files and RUN steps (issue 10) -----------
 # Cold: the base image present, no build cache (--no-cache); cached: the same build again, nothing changed.
