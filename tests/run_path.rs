@@ -93,6 +93,61 @@ fn run_trace_has_the_cli_monitor_stage_and_init_in_order() {
     assert!(!trace.exists());
 }
 
+/// A root `run` places its container with no write of a pid to a `cgroup.procs` (each waits for an RCU
+/// grace period): the stage moves itself into every v1 directory and the init is cloned straight into
+/// the cgroup v2 one (CLONE_INTO_CGROUP, Linux 5.7). The container's processes are in the container's
+/// directory of every hierarchy berth manages, and the trace shows the clone did not fall back.
+#[test]
+fn a_root_run_is_placed_in_every_hierarchy_without_migrating_by_pid() {
+    let (env, image) = busybox_world();
+    let trace = env.root().parent().unwrap().join("place.trace");
+    let name = crate::support::unique("placed");
+    let out = crate::support::Outcome::of(env.berth().env("BERTH_TRACE", &trace).args([
+        "run",
+        "--name",
+        &name,
+        "--network",
+        "none",
+        &image,
+        "cat",
+        "/proc/self/cgroup",
+    ]));
+    out.assert_ok();
+    let id = env
+        .run(["inspect", "-f", "{{.Id}}", &name])
+        .assert_ok()
+        .stdout()
+        .trim()
+        .to_string();
+    let cgroups = out.stdout().to_string();
+    let managed = ["memory", "pids", "cpu", "freezer", "devices"];
+    for line in cgroups.lines() {
+        let mut f = line.splitn(3, ':');
+        let (_, ctrls, path) = (f.next(), f.next().unwrap_or(""), f.next().unwrap_or(""));
+        let ours = ctrls.is_empty() || ctrls.split(',').any(|c| managed.contains(&c));
+        if ours {
+            assert!(
+                path.ends_with(&format!("/{id}")),
+                "{line:?} is not the container's cgroup\n{cgroups}"
+            );
+        }
+    }
+    let lines = parse(&std::fs::read_to_string(&trace).expect("no trace file written"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.role == "stage" && l.phase == "placed itself"),
+        "the stage did not place itself: {lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.phase == "cgroup v2 joined by a write"),
+        "the init was not cloned into its cgroup v2 directory: {lines:#?}"
+    );
+    env.run(["rm", &name]).assert_ok();
+}
+
 /// The rootfs of an `--rm` container is mounted with overlayfs's `volatile` (its upper dir is deleted at
 /// exit, so the kernel's syncfs of the host filesystem when the mount goes away is skipped); a container
 /// that stays keeps a normal, synced overlay.

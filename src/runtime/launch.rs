@@ -84,6 +84,7 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
         let mut init_cgroup_ns = false;
         if early_namespaces {
             unified = place_self(sock, &cgroup_dirs);
+            crate::trace::mark("placed itself");
             if unified.is_some() {
                 stage_join(sock, &plan, |f| f == libc::CLONE_NEWCGROUP);
                 init_cgroup_ns = plan.unshare & libc::CLONE_NEWCGROUP != 0;
@@ -120,6 +121,7 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
                 {
                     // A kernel before 5.7: join the v2 directory by a write, the namespace here.
                     join_by_write(sock, dir);
+                    crate::trace::mark("cgroup v2 joined by a write");
                     if init_cgroup_ns {
                         init_cgroup_ns = false;
                         other_namespaces(sock, &plan, libc::CLONE_NEWCGROUP);

@@ -84,9 +84,10 @@ pub(crate) fn clone_parent_into(cgroup: RawFd) -> std::io::Result<libc::pid_t> {
         cgroup: u64,
     }
     const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
+    // With CLONE_PARENT clone3 takes no exit signal: the child gets its creator's (SIGCHLD, the stage
+    // was forked), as the legacy clone's SIGCHLD in `clone_parent` amounts to.
     let args = CloneArgs {
         flags: libc::CLONE_PARENT as u64 | CLONE_INTO_CGROUP,
-        exit_signal: libc::SIGCHLD as u64,
         cgroup: cgroup as u64,
         ..CloneArgs::default()
     };
