@@ -146,6 +146,29 @@ fn a_root_run_is_placed_in_every_hierarchy_without_migrating_by_pid() {
         "the init was not cloned into its cgroup v2 directory: {lines:#?}"
     );
     env.run(["rm", &name]).assert_ok();
+    // Each container's directories start hierarchies of their own on ext4 (`chattr +T` on both
+    // `containers/`): a loop of `run --rm` would otherwise create each container's files among the
+    // inodes the previous ones just freed, which journal-less ext4 rechecks one by one (store::mark_top_of_hierarchies).
+    for top in [
+        env.root().join("containers"),
+        env.run_root().join("containers"),
+    ] {
+        let out = std::process::Command::new("lsattr")
+            .arg("-d")
+            .arg(&top)
+            .output()
+            .expect("lsattr");
+        if !out.status.success() {
+            continue; // not ext4 (tmpfs run roots have no such flags)
+        }
+        let attrs = String::from_utf8_lossy(&out.stdout);
+        let flags = attrs.split_whitespace().next().unwrap_or("");
+        assert!(
+            flags.contains('T'),
+            "{} lacks the top-directory flag: {attrs}",
+            top.display()
+        );
+    }
 }
 
 /// The rootfs of an `--rm` container is mounted with overlayfs's `volatile` (its upper dir is deleted at

@@ -46,6 +46,7 @@ impl Containers {
         let dir = self.dir(id);
         let tmp = self.paths.containers_dir().join(format!(".new-{id}"));
         store::create_private_dir(&tmp)?;
+        store::mark_top_of_hierarchies(&self.paths.containers_dir());
         let f = fs::File::open(&tmp).with_context(|| format!("opening {}", tmp.display()))?;
         f.lock()
             .with_context(|| format!("locking {}", tmp.display()))?;

@@ -71,7 +71,7 @@ impl NewLayer {
     /// when it is the top lowerdir, 0755 as docker makes it (a `./` entry in the layer may set another
     /// mode). The store root above stays 0700.
     pub fn create(paths: &Paths) -> Result<NewLayer> {
-        mark_top_of_hierarchies(&paths.layers_dir());
+        super::mark_top_of_hierarchies(&paths.layers_dir());
         let work = WorkDir::create(paths, &paths.layers_dir())?;
         let diff = work.path().join("diff");
         fs::create_dir(&diff).with_context(|| format!("creating {}", diff.display()))?;
@@ -157,34 +157,6 @@ impl FinishedLayer {
     }
 }
 
-/// ext4's `FS_TOPDIR_FL` (`chattr +T`): directories made in a directory with it are placed by the Orlov
-/// allocator as the tops of new hierarchies, spread over the block groups, instead of next to their parent.
-const FS_TOPDIR_FL: libc::c_int = 0x0002_0000;
-
-/// Marks `dir` (`layers/sha256`) so that each layer's work dir starts a hierarchy of its own on ext4
-/// (best effort: other filesystems refuse or ignore the flag, and nothing depends on it). Each layer is an
-/// independent tree, which is what the flag says. Without it every layer lands in the block group of
-/// `layers/sha256`, where the layers just removed (`rmi`, prune, a benchmark's wiped store) were: on ext4
-/// without a journal the inode allocator skips inodes freed in the last seconds one by one, rechecking each
-/// for every file created, so unpacking 4,600 files after removing as many took 5-7 s of system time
-/// instead of 0.25 s (measured with `perf`: `recently_deleted` under `ext4_create`; issue 14).
-fn mark_top_of_hierarchies(dir: &Path) {
-    use std::os::fd::AsRawFd;
-    let Ok(d) = File::open(dir) else { return };
-    let mut flags: libc::c_int = 0;
-    // SAFETY: ioctls on a descriptor we own, each with a pointer to a live c_int (the kernel reads and
-    // writes an int for these two requests).
-    unsafe {
-        if libc::ioctl(d.as_raw_fd(), libc::FS_IOC_GETFLAGS, &mut flags) != 0
-            || flags & FS_TOPDIR_FL != 0
-        {
-            return;
-        }
-        flags |= FS_TOPDIR_FL;
-        libc::ioctl(d.as_raw_fd(), libc::FS_IOC_SETFLAGS, &flags);
-    }
-}
-
 /// Remove layers and blobs no image of the index references. The caller holds the GC lock exclusively
 /// (docs/layout.md "Garbage collection"). Returns the chain IDs removed and the bytes reclaimed.
 pub fn collect_garbage(paths: &Paths) -> Result<(Vec<String>, u64)> {
@@ -250,6 +222,7 @@ pub fn collect_garbage(paths: &Paths) -> Result<(Vec<String>, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::FS_TOPDIR_FL;
     use crate::store::images::{ImageRecord, LayerRecord};
 
     fn paths(d: &Path) -> Paths {

@@ -476,7 +476,11 @@ fn create_files(
     (devices, throttles): (&[spec::devices::HostDevice], &[spec::devices::Throttle]),
 ) -> Result<()> {
     let dir = c.dir(id);
-    store::create_private_dir(&c.run_dir(id))?;
+    let run_dir = c.run_dir(id);
+    store::create_private_dir(&run_dir)?;
+    if let Some(top) = run_dir.parent() {
+        store::mark_top_of_hierarchies(top);
+    }
     for d in ["upper", "work", "rootfs"] {
         fs::create_dir_all(dir.join(d))
             .with_context(|| format!("creating {}", dir.join(d).display()))?;
