@@ -171,6 +171,41 @@ fn a_root_run_is_placed_in_every_hierarchy_without_migrating_by_pid() {
     }
 }
 
+/// A container's /sys/fs/cgroup is read-only, nosuid, nodev and noexec all the way down (each
+/// hierarchy bound into it included), so its processes cannot raise their own limits or set a v1
+/// `release_agent` (CVE-2022-0492); the binds are made read-only by one recursive mount_setattr.
+#[test]
+fn the_containers_cgroup_tree_is_read_only_all_the_way_down() {
+    let (env, image) = busybox_world();
+    let script = "grep ' /sys/fs/cgroup' /proc/self/mountinfo; \
+                  echo 1 > /sys/fs/cgroup/pids/pids.max 2>/dev/null && echo WROTE; \
+                  echo 1 > /sys/fs/cgroup/cgroup.procs 2>/dev/null && echo WROTE; \
+                  mkdir /sys/fs/cgroup/memory/x 2>/dev/null && echo MADE; true";
+    let out = env
+        .run([
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            &image,
+            "sh",
+            "-c",
+            script,
+        ])
+        .assert_ok()
+        .stdout()
+        .to_string();
+    assert!(!out.contains("WROTE") && !out.contains("MADE"), "{out}");
+    let mounts: Vec<&str> = out.lines().collect();
+    assert!(!mounts.is_empty(), "no /sys/fs/cgroup mount: {out}");
+    for line in mounts {
+        let opts: Vec<&str> = line.split(' ').nth(5).unwrap_or("").split(',').collect();
+        for want in ["ro", "nosuid", "nodev", "noexec"] {
+            assert!(opts.contains(&want), "{want} missing: {line}");
+        }
+    }
+}
+
 /// The rootfs of an `--rm` container is mounted with overlayfs's `volatile` (its upper dir is deleted at
 /// exit, so the kernel's syncfs of the host filesystem when the mount goes away is skipped); a container
 /// that stays keeps a normal, synced overlay.

@@ -401,6 +401,12 @@ pub(crate) fn execve(path: &Path, args: &[String], env: &[String]) -> std::io::E
 /// Every call of the container's init (and of `exec`'s process) that changes kernel or process state.
 /// Lookups (openat2 resolution inside the rootfs, fstat, reading /proc) and the creation of mount points and
 /// /dev links inside the rootfs stay direct: they touch only the container's own files.
+/// `MOUNT_ATTR_*` of mount_setattr(2).
+pub(crate) const MOUNT_ATTR_RDONLY: u64 = 0x1;
+pub(crate) const MOUNT_ATTR_NOSUID: u64 = 0x2;
+pub(crate) const MOUNT_ATTR_NODEV: u64 = 0x4;
+pub(crate) const MOUNT_ATTR_NOEXEC: u64 = 0x8;
+
 pub(crate) trait Syscall {
     fn mount(
         &self,
@@ -410,8 +416,9 @@ pub(crate) trait Syscall {
         flags: u64,
         data: Option<&str>,
     ) -> Result<()>;
-    /// mount_setattr(MOUNT_ATTR_RDONLY, AT_RECURSIVE) on an O_PATH fd.
-    fn mount_setattr_rdonly(&self, fd: RawFd) -> std::io::Result<()>;
+    /// mount_setattr(`attrs`, AT_RECURSIVE) on an O_PATH fd: `MOUNT_ATTR_*` bits to set on the mount and
+    /// every mount below it.
+    fn mount_setattr(&self, fd: RawFd, attrs: u64) -> std::io::Result<()>;
     fn umount_detach(&self, target: &CStr) -> std::io::Result<()>;
     fn chdir(&self, path: &CStr) -> std::io::Result<()>;
     fn fchdir(&self, fd: RawFd) -> std::io::Result<()>;
@@ -462,7 +469,7 @@ impl Syscall for Real {
         sys_mount(src, target, fstype, flags, data)
     }
 
-    fn mount_setattr_rdonly(&self, fd: RawFd) -> std::io::Result<()> {
+    fn mount_setattr(&self, fd: RawFd, attrs: u64) -> std::io::Result<()> {
         /// struct mount_attr of mount_setattr(2).
         #[repr(C)]
         struct MountAttr {
@@ -471,9 +478,8 @@ impl Syscall for Real {
             propagation: u64,
             userns_fd: u64,
         }
-        const MOUNT_ATTR_RDONLY: u64 = 0x1;
         let attr = MountAttr {
-            attr_set: MOUNT_ATTR_RDONLY,
+            attr_set: attrs,
             attr_clr: 0,
             propagation: 0,
             userns_fd: 0,
@@ -718,8 +724,13 @@ pub(crate) mod fake {
             }
             Ok(())
         }
-        fn mount_setattr_rdonly(&self, fd: RawFd) -> std::io::Result<()> {
-            self.rec(format!("mount_setattr rdonly {}", self.fd(fd)));
+        fn mount_setattr(&self, fd: RawFd, attrs: u64) -> std::io::Result<()> {
+            let what = if attrs == MOUNT_ATTR_RDONLY {
+                "rdonly".to_string()
+            } else {
+                format!("{attrs:#x}")
+            };
+            self.rec(format!("mount_setattr {what} {}", self.fd(fd)));
             Ok(())
         }
         fn umount_detach(&self, target: &CStr) -> std::io::Result<()> {
