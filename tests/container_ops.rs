@@ -2,16 +2,8 @@
 //! checked with docker's flags, output and exit codes, and from inside the container with busybox.
 //! Root only: they create namespaces, mounts and cgroups (CI runs as root).
 
-use crate::support::{TestEnv, busybox_world, eventually, fixtures, registry, unique};
+use crate::support::{TestEnv, busybox_world, eventually, fixtures, inspect, registry, unique};
 use std::time::{Duration, Instant};
-
-fn inspect(env: &TestEnv, name: &str, format: &str) -> String {
-    env.run(["inspect", "-f", format, name])
-        .assert_ok()
-        .stdout()
-        .trim()
-        .to_string()
-}
 
 #[test]
 fn restart_always_relaunches_the_payload_until_stopped_by_hand() {

@@ -4,15 +4,7 @@
 //! validations of `run`/`create`, `--network` by id, and `top` whatever the terminal and user.
 //! Root only: they create namespaces, mounts and cgroups (CI runs as root).
 
-use crate::support::{Outcome, TestEnv, busybox_world, unique};
-
-fn inspect(env: &TestEnv, name: &str, format: &str) -> String {
-    env.run(["inspect", "-f", format, name])
-        .assert_ok()
-        .stdout()
-        .trim()
-        .to_string()
-}
+use crate::support::{Outcome, TestEnv, busybox_world, inspect, unique};
 
 /// The container's row of `ps -a` in `format` (names are matched whole: `unique` names may share a
 /// prefix, which the name filter would also match).
@@ -680,36 +672,24 @@ fn uts_cgroupns_and_ipc_host_use_the_hosts_namespaces() {
             host_ns("cgroup"),
             host_ns("ipc")
         ));
-    let private = env
-        .run([
-            "run",
-            "--rm",
-            "--cgroupns",
-            "private",
-            &image,
-            "readlink",
-            "/proc/self/ns/cgroup",
-        ])
-        .assert_ok()
-        .stdout()
-        .trim()
-        .to_string();
-    assert_ne!(private, host_ns("cgroup"));
     // The private namespace roots at the container's own cgroup in every hierarchy, the cgroup2 one too
     // (the init is cloned straight into it and makes the namespace itself: runtime/launch.rs).
-    let own = env
+    let out = env
         .run([
             "run",
             "--rm",
             "--cgroupns",
             "private",
             &image,
-            "cat",
-            "/proc/self/cgroup",
+            "sh",
+            "-c",
+            "readlink /proc/self/ns/cgroup; cat /proc/self/cgroup",
         ])
         .assert_ok()
         .stdout()
         .to_string();
+    let (private, own) = out.split_once('\n').unwrap_or((&out, ""));
+    assert_ne!(private, host_ns("cgroup"));
     assert!(own.lines().any(|l| l.starts_with("0::")), "{own}");
     for line in own.lines() {
         assert!(

@@ -2,16 +2,8 @@
 //! log drivers and rotation, the resource flags in the cgroup (run and `update`), `--volumes-from`,
 //! `--device`. Root only: they create namespaces, mounts and cgroups (CI runs as root).
 
-use crate::support::{TestEnv, busybox_world, eventually, unique};
+use crate::support::{TestEnv, busybox_world, eventually, inspect, unique};
 use std::path::{Path, PathBuf};
-
-fn inspect(env: &TestEnv, name: &str, format: &str) -> String {
-    env.run(["inspect", "-f", format, name])
-        .assert_ok()
-        .stdout()
-        .trim()
-        .to_string()
-}
 
 #[test]
 fn relative_bind_sources_resolve_against_the_callers_directory() {

@@ -113,12 +113,7 @@ fn a_root_run_is_placed_in_every_hierarchy_without_migrating_by_pid() {
         "/proc/self/cgroup",
     ]));
     out.assert_ok();
-    let id = env
-        .run(["inspect", "-f", "{{.Id}}", &name])
-        .assert_ok()
-        .stdout()
-        .trim()
-        .to_string();
+    let id = crate::support::inspect(&env, &name, "{{.Id}}");
     let cgroups = out.stdout().to_string();
     let managed = ["memory", "pids", "cpu", "freezer", "devices"];
     for line in cgroups.lines() {

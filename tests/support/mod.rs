@@ -89,6 +89,15 @@ pub fn berth_bin() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_berth")))
 }
 
+/// `inspect -f FORMAT NAME`, trimmed; the command must succeed.
+pub fn inspect(env: &TestEnv, name: &str, format: &str) -> String {
+    env.run(["inspect", "-f", format, name])
+        .assert_ok()
+        .stdout()
+        .trim()
+        .to_string()
+}
+
 /// A name unique within this test run: `<prefix>-<pid>-<n>` (lowercase, valid as a container, image or network name).
 pub fn unique(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
