@@ -166,6 +166,48 @@ fn a_root_run_is_placed_in_every_hierarchy_without_migrating_by_pid() {
     }
 }
 
+/// `run`'s monitor, started before the container exists, makes the container's cgroup directories while
+/// it waits (`--early-cgroup`), and removes them when the creation fails (the go pipe closes unsent).
+#[test]
+fn an_early_cgroup_goes_when_the_creation_fails() {
+    use std::os::unix::process::CommandExt;
+    let (env, _image) = busybox_world();
+    let id: String = format!("{:064x}", std::process::id() as u128 * 7919 + 0xbe57);
+    let (rd, wr) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).unwrap();
+    let mut cmd = env.berth();
+    cmd.args(["internal", "monitor", &id, "--wait-go", "--early-cgroup"]);
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&rd);
+    // SAFETY: dup2 between fork and exec, async-signal-safe; the monitor reads its go byte on fd 5.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::dup2(fd, 5) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(rd);
+    let pids_own = std::fs::read_to_string("/proc/self/cgroup")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.split_once(":pids:").map(|(_, p)| p.to_string()))
+        .expect("a pids hierarchy");
+    let dir = std::path::Path::new("/sys/fs/cgroup/pids")
+        .join(pids_own.trim_start_matches('/'))
+        .join("berth")
+        .join(&id);
+    let made = crate::support::eventually(5, || dir.is_dir());
+    assert!(
+        made,
+        "{} was not made while the monitor waited",
+        dir.display()
+    );
+    drop(wr);
+    assert!(child.wait().unwrap().success());
+    assert!(!dir.exists(), "{} is left behind", dir.display());
+}
+
 /// A container's /sys/fs/cgroup is read-only, nosuid, nodev and noexec all the way down (each
 /// hierarchy bound into it included), so its processes cannot raise their own limits or set a v1
 /// `release_agent` (CVE-2022-0492); the binds are made read-only by one recursive mount_setattr.

@@ -57,6 +57,7 @@ pub mod registry;
 pub mod ship;
 pub mod system;
 
+use crate::engine::container::MonitorFlags;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -181,10 +182,10 @@ pub fn main() -> i32 {
 /// `start` (issue 3). Any other shape goes through clap as usual.
 fn monitor_fast_path() -> Option<i32> {
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-    let (g, id, attach, wait_go) = parse_monitor_args(&args)?;
+    let (g, id, flags) = parse_monitor_args(&args)?;
     crate::trace::role("monitor");
     init_logging(&g);
-    Some(match container::monitor_cmd(&g, &id, attach, wait_go) {
+    Some(match container::monitor_cmd(&g, &id, flags) {
         Ok(code) => code,
         Err(e) => report_error(&e),
     })
@@ -216,7 +217,7 @@ fn starts_a_container(args: impl Iterator<Item = std::ffi::OsString>) -> Option<
 }
 
 /// `--root R --run-root RR internal monitor <64 hex> [--attach] [--wait-go]`, exactly.
-fn parse_monitor_args(args: &[std::ffi::OsString]) -> Option<(GlobalOpts, String, bool, bool)> {
+fn parse_monitor_args(args: &[std::ffi::OsString]) -> Option<(GlobalOpts, String, MonitorFlags)> {
     let [
         root_flag,
         root,
@@ -230,11 +231,12 @@ fn parse_monitor_args(args: &[std::ffi::OsString]) -> Option<(GlobalOpts, String
     else {
         return None;
     };
-    let (mut attach, mut wait_go) = (false, false);
+    let mut f = MonitorFlags::default();
     for a in rest {
         match a.to_str()? {
-            "--attach" if !attach => attach = true,
-            "--wait-go" if !wait_go => wait_go = true,
+            "--attach" if !f.attach => f.attach = true,
+            "--wait-go" if !f.wait_go => f.wait_go = true,
+            "--early-cgroup" if !f.early_cgroup => f.early_cgroup = true,
             _ => return None,
         }
     }
@@ -253,7 +255,7 @@ fn parse_monitor_args(args: &[std::ffi::OsString]) -> Option<(GlobalOpts, String
             debug: false,
             log_level: None,
         };
-        (g, id.to_string(), attach, wait_go)
+        (g, id.to_string(), f)
     })
 }
 
@@ -487,23 +489,22 @@ mod tests {
             "monitor",
             id.as_str(),
         ];
-        let (g, got, attach, wait_go) = parse_monitor_args(&v(&base)).unwrap();
+        let (g, got, f) = parse_monitor_args(&v(&base)).unwrap();
         assert_eq!(
-            (g.root, g.run_root, got.as_str(), attach, wait_go),
+            (g.root, g.run_root, got.as_str(), f),
             (
                 Some("/r".into()),
                 Some("/rr".into()),
                 id.as_str(),
-                false,
-                false
+                MonitorFlags::default()
             )
         );
         let mut with = base.to_vec();
         with.push("--attach");
-        assert!(parse_monitor_args(&v(&with)).unwrap().2);
-        with.push("--wait-go");
-        let (.., attach, wait_go) = parse_monitor_args(&v(&with)).unwrap();
-        assert!(attach && wait_go);
+        assert!(parse_monitor_args(&v(&with)).unwrap().2.attach);
+        with.extend(["--wait-go", "--early-cgroup"]);
+        let (.., f) = parse_monitor_args(&v(&with)).unwrap();
+        assert!(f.attach && f.wait_go && f.early_cgroup);
         with.push("--attach");
         assert!(parse_monitor_args(&v(&with)).is_none());
         let mut bad_id = base;

@@ -79,6 +79,9 @@ pub enum InternalCommand {
         /// Started before the container was created: wait for the go byte on fd 5 first
         #[arg(long, hide = true)]
         wait_go: bool,
+        /// Meanwhile make the container's cgroup directories (`berth/<id>`)
+        #[arg(long, hide = true)]
+        early_cgroup: bool,
     },
     /// The pod infra process: hold the pod's namespaces and reap orphans
     Pause,
@@ -272,7 +275,16 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
                 id,
                 attach,
                 wait_go,
-            } => monitor_cmd(g, &id, attach, wait_go),
+                early_cgroup,
+            } => monitor_cmd(
+                g,
+                &id,
+                ctr::MonitorFlags {
+                    attach,
+                    wait_go,
+                    early_cgroup,
+                },
+            ),
             InternalCommand::Pause => Ok(ctr::run_pause()),
             InternalCommand::Init { args } => Ok(ctr::run_reaper(&args)),
             InternalCommand::BuildStage => crate::cli::build::build_stage(g),
@@ -282,7 +294,7 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
 
 /// `internal monitor <id>`: what `start` re-executes berth as (also reached without clap, see
 /// [`super::monitor_fast_path`]).
-pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, attach: bool, wait_go: bool) -> Result<i32> {
+pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, flags: ctr::MonitorFlags) -> Result<i32> {
     let p = crate::engine::Paths::resolve(g.root.as_deref(), g.run_root.as_deref())?;
     // A pod member's exit may end its pod (`--exit-policy stop`): decided by engine::pod. The engine
     // context (which loads the config) is built only then, off the path of every other container.
@@ -296,7 +308,7 @@ pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, attach: bool, wait_go: bool)
         }
         crate::engine::pod::member_exited(&paths(g)?, rec)
     };
-    ctr::run_monitor(&p, id, attach, wait_go, &on_exit)
+    ctr::run_monitor(&p, id, flags, &on_exit)
 }
 
 pub(crate) fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {

@@ -665,9 +665,13 @@ pub(super) fn run_cmd(p: &crate::engine::Context, a: RunArgs) -> Result<i32> {
     let streams = stream_options(&a).map_err(|e| as_125(&e))?;
     let id = crate::engine::container::new_id().map_err(|e| as_125(&e))?;
     // Forked from a thread of its own, so the fork's cost also overlaps the creation.
+    // Its cgroup is `berth/<id>` without `--cgroup-parent`; root only (rootless cgroups are delegated
+    // ones, or none).
+    let early_cgroup =
+        a.flags.cgroup_parent.as_deref().is_none_or(str::is_empty) && !p.paths.rootless;
     let pre = a.flags.pod.is_none().then(|| {
         let (p, id, attach) = (p.clone(), id.clone(), !a.detach);
-        std::thread::spawn(move || ctr::prespawn_monitor(&p, &id, attach).ok())
+        std::thread::spawn(move || ctr::prespawn_monitor(&p, &id, attach, early_cgroup).ok())
     });
     let created = create_from_flags(p, &a.flags, Some(id));
     crate::trace::mark("container files written");

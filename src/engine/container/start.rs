@@ -38,11 +38,20 @@ pub struct Prespawned {
 }
 
 /// Start the monitor of the container `id` will name, before it exists. `attach` as for [`start`].
-pub fn prespawn_monitor(ctx: &Context, id: &str, attach: bool) -> Result<Prespawned> {
+///
+/// With `early_cgroup` (a root container in berth's own cgroup tree, `berth/<id>`), the monitor makes the
+/// container's cgroup directories while it waits, off the path of the start (docs/architecture.md).
+pub fn prespawn_monitor(
+    ctx: &Context,
+    id: &str,
+    attach: bool,
+    early_cgroup: bool,
+) -> Result<Prespawned> {
     let paths = &ctx.paths;
     let (go_r, go_w) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
-    let (child, ready, conn) = spawn_monitor(paths, id, attach, Some(go_r.as_raw_fd()))?;
+    let go = Some(go_r.as_raw_fd());
+    let (child, ready, conn) = spawn_monitor(paths, id, attach, go, early_cgroup)?;
     drop(go_r);
     Ok(Prespawned {
         id: id.to_string(),
@@ -113,7 +122,7 @@ fn start_with(
             crate::trace::mark("go sent");
             (p.child, p.ready, p.conn)
         }
-        _ => spawn_monitor(paths, &id, attach, None)?,
+        _ => spawn_monitor(paths, &id, attach, None, false)?,
     };
     let mut msg = Vec::new();
     fs::File::from(r)
@@ -152,6 +161,7 @@ fn spawn_monitor(
     id: &str,
     attach: bool,
     go: Option<RawFd>,
+    early_cgroup: bool,
 ) -> Result<(std::process::Child, OwnedFd, Option<UnixStream>)> {
     let (r, w) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
@@ -183,6 +193,9 @@ fn spawn_monitor(
     }
     if go.is_some() {
         cmd.arg("--wait-go");
+        if early_cgroup {
+            cmd.arg("--early-cgroup");
+        }
     }
     let wfd = w.as_raw_fd();
     let afd = pair.as_ref().map(|(_, theirs)| theirs.as_raw_fd());
