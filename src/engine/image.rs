@@ -50,7 +50,7 @@ use oci_spec::distribution::Reference;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
@@ -387,6 +387,9 @@ fn fetch_image(
 /// files used to write all of them while the pull waited; flushed as they come, that last syncfs finds
 /// little left (issue 14). Durability is decided as before, by the sync each commit waits for.
 const FLUSH_EVERY: Duration = Duration::from_millis(100);
+/// ... and only when at least this many blob bytes came in since the last flush (a slow download is not
+/// flushed ten times a second for nothing).
+const FLUSH_AFTER: u64 = 8 << 20;
 
 /// Bring every layer of `image` into the store: those already committed are reported as docker does
 /// ("Already exists") and never fetched (an image that is already complete reports no layers at all,
@@ -406,6 +409,8 @@ fn fetch_layers(
     let warnings = Mutex::new(Vec::<String>::new());
     let sizes = Mutex::new(vec![0u64; manifest.layers.len()]);
     let next = AtomicUsize::new(0);
+    // Blob bytes received by all the workers, for the committer's flushes.
+    let downloaded = AtomicU64::new(0);
     let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     let known = ImageIndex::load(paths)?
         .images
@@ -452,20 +457,32 @@ fn fetch_layers(
     };
     let (staged_tx, staged_rx) = std::sync::mpsc::channel::<(usize, Box<Staged>)>();
     std::thread::scope(|s| {
-        let (sizes, warnings, next, pending, limits, fail) =
-            (&sizes, &warnings, &next, &pending, &limits, &fail);
+        let (sizes, warnings, next, pending, limits, fail, downloaded) = (
+            &sizes,
+            &warnings,
+            &next,
+            &pending,
+            &limits,
+            &fail,
+            &downloaded,
+        );
         let first_error = &first_error;
         // The committer: layers the workers have verified and written are synced together (one syncfs
         // for all those ready, docs/security.md J3) and named, while the workers go on to the next layer
         // instead of waiting for the disk.
         s.spawn(move || {
+            let mut flushed = 0u64;
             loop {
                 let first = match staged_rx.recv_timeout(FLUSH_EVERY) {
                     Ok(first) => first,
                     Err(RecvTimeoutError::Timeout) => {
                         // Nothing to commit yet: start the disk on what the workers wrote so far.
-                        let _t = trace::span(|| "pull flush".to_string());
-                        let _ = layers::sync(paths);
+                        let now = downloaded.load(Ordering::Relaxed);
+                        if now - flushed >= FLUSH_AFTER {
+                            flushed = now;
+                            let _t = trace::span(|| "pull flush".to_string());
+                            let _ = layers::sync(paths);
+                        }
                         continue;
                     }
                     Err(RecvTimeoutError::Disconnected) => break,
@@ -530,6 +547,7 @@ fn fetch_layers(
                         rootless: paths.rootless,
                         userns,
                         progress,
+                        downloaded,
                     };
                     match job.run() {
                         Ok(Outcome::Exists(size)) => {

@@ -14,6 +14,7 @@ use crate::trace;
 use anyhow::{Context as _, Result, bail};
 use sha2::{Digest as _, Sha256};
 use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub(super) struct LayerJob<'a> {
     pub(super) paths: &'a Paths,
@@ -28,6 +29,8 @@ pub(super) struct LayerJob<'a> {
     /// Rootless: what a user namespace gives this user (see [`Userns`]).
     pub(super) userns: Userns,
     pub(super) progress: &'a dyn Progress,
+    /// Blob bytes received by every layer of the pull (the committer's flushes go by it).
+    pub(super) downloaded: &'a AtomicU64,
 }
 
 /// What a user namespace gives a rootless user, probed once per pull that needs it.
@@ -147,6 +150,7 @@ impl LayerJob<'_> {
             count: 0,
             limit: self.desc.size,
             progress: self.progress,
+            downloaded: self.downloaded,
             id,
         };
         let diff = layer.diff();
@@ -335,6 +339,7 @@ struct BlobStream<'a> {
     count: u64,
     limit: u64,
     progress: &'a dyn Progress,
+    downloaded: &'a AtomicU64,
     id: &'a str,
 }
 
@@ -353,6 +358,7 @@ impl Read for BlobStream<'_> {
         }
         if n > 0 {
             self.progress.on_bytes(self.id, n as u64);
+            self.downloaded.fetch_add(n as u64, Ordering::Relaxed);
         }
         Ok(n)
     }
