@@ -216,6 +216,32 @@ mod tests {
     }
 
     #[test]
+    fn the_buffered_reader_hands_out_whole_chunks_in_place_and_in_order() {
+        use std::io::BufRead;
+        let data: Vec<u8> = (0..(2 * CHUNK + 5)).map(|i| (i % 241) as u8).collect();
+        let (tx, mut rx) = channel();
+        let (got, sizes) = std::thread::scope(|s| {
+            let src = data.clone();
+            s.spawn(move || tx.pump_all(&mut &src[..]).unwrap());
+            let (mut got, mut sizes) = (Vec::new(), Vec::new());
+            loop {
+                let buf = rx.fill_buf().unwrap();
+                if buf.is_empty() {
+                    break;
+                }
+                // Part of a chunk, then the rest of it: consume keeps the position.
+                let n = buf.len().min(1000);
+                sizes.push(buf.len());
+                got.extend_from_slice(&buf[..n]);
+                rx.consume(n);
+            }
+            (got, sizes)
+        });
+        assert_eq!(got, data);
+        assert_eq!(sizes[0], CHUNK, "a whole chunk, not a copy of part of it");
+    }
+
+    #[test]
     fn a_stage_that_stops_without_the_end_marker_is_an_error_not_an_eof() {
         let (mut tx, mut rx) = channel();
         std::thread::scope(|s| {
