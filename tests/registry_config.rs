@@ -718,3 +718,20 @@ fn registry_config_rootless_reads_hosts_toml_from_its_config_home() {
         Some(format!("{dead}/library/plain:latest").as_str())
     );
 }
+
+#[test]
+fn registry_config_a_plain_http_registry_needs_no_system_root_certificates() {
+    // The system roots are read when a server first shows a certificate (registry/tls.rs): a pull from a
+    // plain-HTTP registry, whose HTTPS probe fails before any certificate, never reads them. With none to
+    // be found (an empty bundle and directory), building the HTTP client used to fail the pull.
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let empty = env.dir().join("no-roots");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(empty.join("bundle.pem"), "").unwrap();
+    let mut cmd = env.berth();
+    cmd.env("SSL_CERT_FILE", empty.join("bundle.pem"))
+        .env("SSL_CERT_DIR", &empty)
+        .args(["pull", "-q", &reg.image(BUSYBOX)]);
+    Outcome::of(&mut cmd).assert_ok();
+}

@@ -3,7 +3,8 @@
 //!
 //! This file owns the [`Client`] and what every part of it shares (the failure of one endpoint, digest
 //! validation); the rest is one file per concern: `endpoints.rs` (mirrors, locations, TLS material per
-//! endpoint), `transport.rs` (HTTP clients, the ping, GET with retries, error bodies), `authorize.rs`
+//! endpoint), `tls.rs` (the TLS setup of the HTTP clients, system roots read on first use), `transport.rs`
+//! (HTTP clients, the ping, GET with retries, error bodies), `authorize.rs`
 //! (credentials and tokens for a request), `manifest.rs` (fetch and verify manifests), `blob.rs`
 //! (fetch, resume and verify blobs), `upload.rs` (push: blob HEAD, mounts, uploads, manifest PUT),
 //! `login.rs` (login/logout), `auth.rs` (challenge and token
@@ -26,6 +27,7 @@ pub mod credentials;
 mod endpoints;
 mod login;
 mod manifest;
+mod tls;
 mod transport;
 mod upload;
 mod upload_body;

@@ -54,56 +54,17 @@ pub(super) fn redirect_policy() -> reqwest::redirect::Policy {
     })
 }
 
-/// The settings both HTTP clients share (blocking and async builders have the same methods): extra CA
-/// files, TLS strictness, client certificate, connect timeout, user agent and the redirect policy.
+/// The settings both HTTP clients share (blocking and async builders have the same methods): the TLS setup
+/// of `tls.rs` (extra CA files, strictness, client certificate; system roots read on first use), connect
+/// timeout, user agent and the redirect policy.
 macro_rules! configure {
     ($b:expr, $ep:expr, $s:expr) => {{
-        let mut certs = Vec::new();
-        for f in &$ep.ca_files {
-            let pem =
-                std::fs::read(f).with_context(|| format!("reading CA file {}", f.display()))?;
-            certs.extend(
-                reqwest::Certificate::from_pem_bundle(&pem)
-                    .with_context(|| format!("parsing CA file {}", f.display()))?,
-            );
-        }
-        let mut b = $b
-            .connect_timeout($s.connect_timeout())
+        let tls = super::tls::client_config(&$ep.ca_files, $ep.insecure, $ep.client_cert.as_ref())?;
+        $b.connect_timeout($s.connect_timeout())
             .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")))
-            .redirect(redirect_policy());
-        if !certs.is_empty() {
-            b = b.tls_certs_merge(certs);
-        }
-        if $ep.insecure {
-            b = b.tls_danger_accept_invalid_certs(true);
-        }
-        if let Some(cc) = &$ep.client_cert {
-            b = b.identity(client_identity(cc)?);
-        }
-        b
+            .redirect(redirect_policy())
+            .tls_backend_preconfigured(tls)
     }};
-}
-
-/// The TLS identity in a client certificate file and its key file (or both in one PEM file).
-fn client_identity(cc: &ClientCert) -> Result<reqwest::Identity> {
-    let mut pem = std::fs::read(&cc.cert)
-        .with_context(|| format!("reading client certificate {}", cc.cert.display()))?;
-    if let Some(k) = &cc.key {
-        pem.push(b'\n');
-        pem.extend(
-            std::fs::read(k).with_context(|| format!("reading client key {}", k.display()))?,
-        );
-    }
-    reqwest::Identity::from_pem(&pem).with_context(|| {
-        format!(
-            "loading client certificate {}{}",
-            cc.cert.display(),
-            cc.key
-                .as_ref()
-                .map(|k| format!(" with key {}", k.display()))
-                .unwrap_or_default()
-        )
-    })
 }
 
 fn is_loopback(host: &str) -> bool {

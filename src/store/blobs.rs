@@ -41,10 +41,14 @@ pub struct BlobWriter {
 impl BlobWriter {
     /// Start a blob in a new `ingest/.tmp-*` work dir (removed on drop unless committed).
     pub fn new(paths: &Paths) -> Result<BlobWriter> {
+        BlobWriter::with_buffer(paths, 1 << 20)
+    }
+
+    fn with_buffer(paths: &Paths, capacity: usize) -> Result<BlobWriter> {
         let work = WorkDir::create(paths, &paths.ingest_dir())?;
         let p = work.path().join("data");
         let file = File::create(&p).with_context(|| format!("creating {}", p.display()))?;
-        let file = io::BufWriter::with_capacity(1 << 20, file);
+        let file = io::BufWriter::with_capacity(capacity, file);
         Ok(BlobWriter {
             work,
             file,
@@ -58,6 +62,14 @@ impl BlobWriter {
     /// pull that hashes the stream itself): the bytes are not hashed a second time.
     pub fn for_verified_stream(paths: &Paths) -> Result<BlobWriter> {
         let mut w = BlobWriter::new(paths)?;
+        w.hasher = None;
+        Ok(w)
+    }
+
+    /// [`BlobWriter::for_verified_stream`] for a writer fed large pieces (a pull's 256 KiB chunks): each
+    /// goes to the file in one `write(2)`, not copied through a buffer first.
+    pub fn for_verified_chunks(paths: &Paths) -> Result<BlobWriter> {
+        let mut w = BlobWriter::with_buffer(paths, 0)?;
         w.hasher = None;
         Ok(w)
     }

@@ -13,7 +13,8 @@ use crate::store::{FileLock, Paths};
 use crate::trace;
 use anyhow::{Context as _, Result, bail};
 use sha2::{Digest as _, Sha256};
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub(super) struct LayerJob<'a> {
     pub(super) paths: &'a Paths,
@@ -28,6 +29,8 @@ pub(super) struct LayerJob<'a> {
     /// Rootless: what a user namespace gives this user (see [`Userns`]).
     pub(super) userns: Userns,
     pub(super) progress: &'a dyn Progress,
+    /// Blob bytes received by every layer of the pull (the committer's flushes go by it).
+    pub(super) downloaded: &'a AtomicU64,
 }
 
 /// What a user namespace gives a rootless user, probed once per pull that needs it.
@@ -139,15 +142,15 @@ impl LayerJob<'_> {
         let keep = if crate::store::blobs::exists(self.paths, self.desc.digest.hex()) {
             None
         } else {
-            Some(BlobWriter::for_verified_stream(self.paths)?)
+            Some(BlobWriter::for_verified_chunks(self.paths)?)
         };
         let mut tee = BlobStream {
             inner: reader,
-            keep,
             hasher: (!self.src.verifies_blobs()).then(Sha256::new),
             count: 0,
             limit: self.desc.size,
             progress: self.progress,
+            downloaded: self.downloaded,
             id,
         };
         let diff = layer.diff();
@@ -157,19 +160,24 @@ impl LayerJob<'_> {
         let (blob_tx, mut blob_rx) = pipe::channel();
         let (tar_tx, mut tar_rx) = pipe::channel();
         let (download, inflate, unpacked) = std::thread::scope(|s| {
-            let download = s.spawn(move || -> Result<BlobStream<'_>> {
+            let download = s.spawn(move || -> Result<(BlobStream<'_>, Option<BlobWriter>)> {
                 let _t = trace::span(|| format!("layer {id} download"));
+                // Each whole chunk goes into the kept blob in one write.
+                let mut keep = keep;
                 blob_tx
-                    .pump_all(&mut tee)
+                    .pump_all_with(&mut tee, &mut |chunk| match &mut keep {
+                        Some(w) => w.write_all(chunk),
+                        None => Ok(()),
+                    })
                     .context("downloading the layer blob")?;
-                Ok(tee)
+                Ok((tee, keep))
             });
             let inflate = s.spawn(move || -> Result<Digest> {
                 let _t = trace::span(|| format!("layer {id} inflate"));
                 let digest = {
-                    let buffered = BufReader::with_capacity(pipe::CHUNK, &mut blob_rx);
+                    // The decompressor reads the chunks in place (`pipe::Reader` is a `BufRead`).
                     let decompressed = compression::decompress(
-                        buffered,
+                        &mut blob_rx,
                         &self.desc.media_type,
                         self.limits.zstd_window_log_max,
                     )?;
@@ -217,10 +225,10 @@ impl LayerJob<'_> {
         });
         // The first real error in stream order: a later stage's failure is often only the effect of an
         // earlier one's (a blob that failed its digest is a broken gzip stream too).
-        let mut tee = first_error(download)?;
+        let download = first_error(download)?;
         let diff_digest = first_error(inflate)?;
         let (report, owners) = unpacked?;
-        let (Some(tee), Some(diff_digest)) = (tee.as_mut(), diff_digest) else {
+        let (Some((mut tee, mut keep)), Some(diff_digest)) = (download, diff_digest) else {
             bail!("the layer pipeline stopped before the end of the layer");
         };
         if tee.count != self.desc.size {
@@ -247,7 +255,6 @@ impl LayerJob<'_> {
             );
         }
         // Its bytes reach the page cache now, so the syncfs that commits the layer makes them durable too.
-        let mut keep = tee.keep.take();
         if let Some(w) = &mut keep {
             w.flush().context("writing the layer blob")?;
         }
@@ -324,16 +331,15 @@ fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
         .unwrap_or_else(|_| Err(anyhow::anyhow!("a layer pipeline thread panicked")))
 }
 
-/// The compressed layer stream: counted, reported as progress, copied into `keep` (the blob kept for
-/// push and save) and, unless the source verifies blobs itself, hashed; refuses more than the
-/// descriptor size.
+/// The compressed layer stream: counted, reported as progress and, unless the source verifies blobs
+/// itself, hashed; refuses more than the descriptor size.
 struct BlobStream<'a> {
     inner: Box<dyn Read + Send>,
-    keep: Option<BlobWriter>,
     hasher: Option<Sha256>,
     count: u64,
     limit: u64,
     progress: &'a dyn Progress,
+    downloaded: &'a AtomicU64,
     id: &'a str,
 }
 
@@ -350,11 +356,9 @@ impl Read for BlobStream<'_> {
         if let Some(h) = &mut self.hasher {
             h.update(&buf[..n]);
         }
-        if let Some(w) = &mut self.keep {
-            w.write_all(&buf[..n])?;
-        }
         if n > 0 {
             self.progress.on_bytes(self.id, n as u64);
+            self.downloaded.fetch_add(n as u64, Ordering::Relaxed);
         }
         Ok(n)
     }

@@ -70,7 +70,18 @@ impl Sender {
     /// Fill one chunk from `from` and send it; returns the bytes sent, fewer than [`CHUNK`] only at `from`'s
     /// EOF (0: nothing sent).
     /// A read error is sent on (the reader fails with its text) and returned.
+    #[cfg(test)]
     pub(super) fn pump(&mut self, from: &mut dyn Read) -> io::Result<usize> {
+        self.pump_with(from, &mut |_| Ok(()))
+    }
+
+    /// [`Sender::pump`], handing the filled chunk to `each` before it is sent (an error there is sent on
+    /// like a read error).
+    fn pump_with(
+        &mut self,
+        from: &mut dyn Read,
+        each: &mut dyn FnMut(&[u8]) -> io::Result<()>,
+    ) -> io::Result<usize> {
         let mut buf = self.spare.try_recv().unwrap_or_default();
         buf.resize(CHUNK, 0);
         // Filled up (a network read brings a few KiB at a time): one hand-off per chunk, not per read.
@@ -88,6 +99,10 @@ impl Sender {
         }
         if n > 0 {
             buf.truncate(n);
+            if let Err(e) = each(&buf) {
+                let _ = self.tx.send(Err(io::Error::new(e.kind(), e.to_string())));
+                return Err(e);
+            }
             self.tx
                 .send(Ok(buf))
                 .map_err(|_| io::Error::other(Stopped))?;
@@ -96,10 +111,19 @@ impl Sender {
     }
 
     /// Send everything `from` holds, then the end marker; returns the bytes sent.
-    pub(super) fn pump_all(mut self, from: &mut dyn Read) -> io::Result<u64> {
+    pub(super) fn pump_all(self, from: &mut dyn Read) -> io::Result<u64> {
+        self.pump_all_with(from, &mut |_| Ok(()))
+    }
+
+    /// [`Sender::pump_all`], handing each chunk to `each` before it is sent.
+    pub(super) fn pump_all_with(
+        mut self,
+        from: &mut dyn Read,
+        each: &mut dyn FnMut(&[u8]) -> io::Result<()>,
+    ) -> io::Result<u64> {
         let mut total = 0u64;
         loop {
-            let n = self.pump(from)?;
+            let n = self.pump_with(from, each)?;
             total += n as u64;
             if n < CHUNK {
                 break;
@@ -122,12 +146,11 @@ pub(super) fn is_stopped(e: &anyhow::Error) -> bool {
     })
 }
 
-impl Read for Reader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.pos == self.cur.len() {
-            if self.ended || buf.is_empty() {
-                return Ok(0);
-            }
+impl Reader {
+    /// The next chunk's bytes (empty at the end marker): a chunk already read to its end goes back to the
+    /// sender for reuse.
+    fn fill(&mut self) -> io::Result<&[u8]> {
+        while self.pos == self.cur.len() && !self.ended {
             match self.rx.recv() {
                 Ok(Ok(next)) if next.is_empty() => self.ended = true,
                 Ok(Ok(next)) => {
@@ -145,10 +168,32 @@ impl Read for Reader {
                 }
             }
         }
-        let n = buf.len().min(self.cur.len() - self.pos);
-        buf[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
+        Ok(&self.cur[self.pos..])
+    }
+}
+
+impl Read for Reader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let avail = self.fill()?;
+        let n = buf.len().min(avail.len());
+        buf[..n].copy_from_slice(&avail[..n]);
         self.pos += n;
         Ok(n)
+    }
+}
+
+/// The chunks themselves are the buffer: a decompressor reads them in place, without a copy into a
+/// `BufReader` of its own.
+impl io::BufRead for Reader {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.fill()
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.cur.len());
     }
 }
 
@@ -168,6 +213,32 @@ mod tests {
             got
         });
         assert_eq!(got, data);
+    }
+
+    #[test]
+    fn the_buffered_reader_hands_out_whole_chunks_in_place_and_in_order() {
+        use std::io::BufRead;
+        let data: Vec<u8> = (0..(2 * CHUNK + 5)).map(|i| (i % 241) as u8).collect();
+        let (tx, mut rx) = channel();
+        let (got, sizes) = std::thread::scope(|s| {
+            let src = data.clone();
+            s.spawn(move || tx.pump_all(&mut &src[..]).unwrap());
+            let (mut got, mut sizes) = (Vec::new(), Vec::new());
+            loop {
+                let buf = rx.fill_buf().unwrap();
+                if buf.is_empty() {
+                    break;
+                }
+                // Part of a chunk, then the rest of it: consume keeps the position.
+                let n = buf.len().min(1000);
+                sizes.push(buf.len());
+                got.extend_from_slice(&buf[..n]);
+                rx.consume(n);
+            }
+            (got, sizes)
+        });
+        assert_eq!(got, data);
+        assert_eq!(sizes[0], CHUNK, "a whole chunk, not a copy of part of it");
     }
 
     #[test]
