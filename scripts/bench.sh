@@ -307,30 +307,31 @@ done
 
 # --- 3. cold pull ------------------------------------------------------------------------------------------
 if want pull; then
-if has_berth pull; then
-    row "$PULL" berth "rm -rf $W/root $W/r" "$B pull -q $BIG"
-else
-    skip "$PULL" berth "berth pull not available yet"
-fi
-if [ "$PODMAN" = 1 ]; then
-    row "$PULL" podman "$PM rmi -a -f; rm -rf $W/podman-root" "$PM pull -q --tls-verify=false $BIG"
-fi
-row "$PULL" "skopeo copy (no unpack)" "rm -rf $W/skopeo-oci" \
-    "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$BIG oci:$W/skopeo-oci:latest"
-rm -rf "$W/skopeo-oci" "$W/root" "$W/r"
-[ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
-if has_berth pull; then
-    row "$MANYPULL" berth "rm -rf $W/root $W/r" "$B pull -q $MANY"
-else
-    skip "$MANYPULL" berth "berth pull not available yet"
-fi
-if [ "$PODMAN" = 1 ]; then
-    row "$MANYPULL" podman "$PM rmi -a -f; rm -rf $W/podman-root" "$PM pull -q --tls-verify=false $MANY"
-fi
-row "$MANYPULL" "skopeo copy (no unpack)" "rm -rf $W/skopeo-oci" \
-    "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$MANY oci:$W/skopeo-oci:latest"
-rm -rf "$W/skopeo-oci" "$W/root" "$W/r"
-[ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
+# pull_rows BENCHMARK REF: berth, podman and skopeo's download-only copy of REF, each into an empty store.
+# The previous run's store is moved aside, not deleted, before each run, and all of them are deleted once the
+# rows are measured: on ext4 without a journal every file created in the minute after a mass deletion first
+# rechecks the freed inodes one by one, so deleting 4,600 files right before a pull charged the next pull
+# for the previous one's cleanup (berth's and podman's stores, not skopeo's single blob directory).
+pull_rows() {
+    local bench=$1 ref=$2 aside="mkdir -p $W/old && mv -T"
+    mkdir -p "$W/old"
+    if has_berth pull; then
+        row "$bench" berth "$aside $W/root $W/old/root.\$(date +%s%N) 2>/dev/null; rm -rf $W/r" "$B pull -q $ref"
+    else
+        skip "$bench" berth "berth pull not available yet"
+    fi
+    if [ "$PODMAN" = 1 ]; then
+        row "$bench" podman "$aside $W/podman-root $W/old/pr.\$(date +%s%N) 2>/dev/null; $aside $W/podman-run-root $W/old/prr.\$(date +%s%N) 2>/dev/null; true" \
+            "$PM pull -q --tls-verify=false $ref"
+    fi
+    row "$bench" "skopeo copy (no unpack)" "$aside $W/skopeo-oci $W/old/sk.\$(date +%s%N) 2>/dev/null; true" \
+        "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$ref oci:$W/skopeo-oci:latest"
+    rm -rf "$W/skopeo-oci" "$W/root" "$W/r" "$W/old"
+    [ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
+    sync
+}
+pull_rows "$PULL" "$BIG"
+pull_rows "$MANYPULL" "$MANY"
 fi # pull
 
 # --- 4. build: a multi-stage Dockerfile with a 20 MB COPY, small files and RUN steps (issue 10) -----------
