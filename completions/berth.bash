@@ -6791,7 +6791,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__internal__subcmd__monitor)
-            opts="-D -h -V --attach --wait-go --root --run-root --config --debug --log-level --help --version"
+            opts="-D -h -V --attach --wait-go --early-cgroup --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1340,6 +1340,7 @@ complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_su
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -l attach -d 'Wait for one attach client before launching'
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -l wait-go -d 'Started before the container was created: wait for the go byte on fd 5 first'
+complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -l early-cgroup -d 'Meanwhile make the container\'s cgroup directories (`berth/<id>`)'
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from monitor" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand internal; and __fish_seen_subcommand_from pause" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
