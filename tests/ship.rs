@@ -14,36 +14,34 @@ fn commit_of(env: &TestEnv, src: &str, script: &str, target: &str) {
     env.run(["commit", &c, target]).assert_ok();
 }
 
-/// `skopeo copy` from a plain-HTTP registry (or anything else skopeo reads) to `dest`; it must succeed.
-fn skopeo_copy(src: &str, dest: &str) {
+/// Runs skopeo with `args`; it must succeed. Returns its stdout.
+fn skopeo(args: &[&str]) -> Vec<u8> {
     let out = Command::new("skopeo")
-        .args(["copy", "--src-tls-verify=false", src, dest])
+        .args(args)
         .output()
         .expect("running skopeo");
     assert!(
         out.status.success(),
-        "{}",
+        "skopeo {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out.stdout
+}
+
+/// `skopeo copy` from a plain-HTTP registry (or anything else skopeo reads) to `dest`; it must succeed.
+fn skopeo_copy(src: &str, dest: &str) {
+    skopeo(&["copy", "--src-tls-verify=false", src, dest]);
 }
 
 /// `skopeo inspect --raw` of what a registry serves, with its digest.
 fn skopeo_raw(reference: &str) -> (String, String) {
-    let out = Command::new("skopeo")
-        .args([
-            "inspect",
-            "--tls-verify=false",
-            "--raw",
-            &format!("docker://{reference}"),
-        ])
-        .output()
-        .expect("running skopeo");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let raw = String::from_utf8(out.stdout).unwrap();
+    let out = skopeo(&[
+        "inspect",
+        "--tls-verify=false",
+        "--raw",
+        &format!("docker://{reference}"),
+    ]);
+    let raw = String::from_utf8(out).unwrap();
     (fixtures::sha256_digest(raw.as_bytes()), raw)
 }
 
@@ -516,24 +514,19 @@ fn push_asks_the_token_server_for_push_and_mount_scopes() {
                 && s.contains(&"repository:team/base:pull".to_string())),
         "{scopes:?}"
     );
-    let (digest, _) = {
-        let out = Command::new("skopeo")
-            .args(["inspect", "--tls-verify=false", "--raw"])
-            .args([
-                "--creds",
-                &format!("{}:{}", registry::USER, registry::PASSWORD),
-            ])
-            .arg(format!("docker://{target}"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (fixtures::sha256_digest(&out.stdout), ())
-    };
-    assert_eq!(digest, reg.manifest_digest("team/base:1"));
+    let creds = format!("{}:{}", registry::USER, registry::PASSWORD);
+    let raw = skopeo(&[
+        "inspect",
+        "--tls-verify=false",
+        "--raw",
+        "--creds",
+        &creds,
+        &format!("docker://{target}"),
+    ]);
+    assert_eq!(
+        fixtures::sha256_digest(&raw),
+        reg.manifest_digest("team/base:1")
+    );
 
     // Without credentials the push is refused, in docker's words.
     env.run(["logout", &reg.host()]).assert_ok();
