@@ -15,7 +15,7 @@ use super::{Cli, Command, GlobalOpts};
 /// The parse of `args` (argv without the program name) when it is a plain `run` command line the reduced
 /// parser accepts; `None` sends the caller to the full parser.
 pub(super) fn parse_run(args: &[OsString]) -> Option<Cli> {
-    if !verb_is_run(args) {
+    if super::verb(args, &[]) != Some("run") {
         return None;
     }
     let sub = RunArgs::augment_args(ClapCommand::new("run"));
@@ -35,25 +35,6 @@ pub(super) fn parse_run(args: &[OsString]) -> Option<Cli> {
         global,
         command: Command::Container(ContainerCommand::Verb(Verb::Run(Box::new(run)))),
     })
-}
-
-/// Whether the first word that is neither a global option nor its value is `run` (the global options
-/// that take a separate value are `--root`, `--run-root`, `--config` and `--log-level`).
-fn verb_is_run(args: &[OsString]) -> bool {
-    let mut expect_value = false;
-    for a in args {
-        let Some(a) = a.to_str() else { return false };
-        if expect_value {
-            expect_value = false;
-            continue;
-        }
-        match a {
-            "--root" | "--run-root" | "--config" | "--log-level" => expect_value = true,
-            _ if a.starts_with('-') => continue,
-            _ => return a == "run",
-        }
-    }
-    false
 }
 
 #[cfg(test)]

@@ -142,18 +142,18 @@ pub enum Command {
 /// Parse, dispatch, and turn the result into an exit code.
 pub fn main() -> i32 {
     quiet_broken_pipe_panics();
-    if let Some(code) = monitor_fast_path() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if let Some(code) = monitor_fast_path(&args) {
         return code;
     }
     crate::trace::role("cli");
     // First thing, even before parsing: `exec` places its process by a write of its pid a moment later
     // (after re-executing from a sealed copy), whose RCU grace period this pays meanwhile. `run` and `start`
     // place the container without such a write (runtime/launch.rs, `place_self`).
-    if starts_a_container(std::env::args_os().skip(1)) == Some("exec") {
+    if starts_a_container(&args) == Some("exec") {
         crate::engine::container::warm_attach();
     }
     // `run` is parsed without building the whole command tree when it can be (cli::fast).
-    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let parsed = fast::parse_run(&args).map_or_else(Cli::try_parse, Ok);
     let cli = match parsed {
         Ok(c) => c,
@@ -180,9 +180,8 @@ pub fn main() -> i32 {
 /// The monitor's command line, which only berth itself writes (engine::container::start), is taken
 /// without clap: building berth's whole command tree costs about 2 ms, on the path of every `run` and
 /// `start` (issue 3). Any other shape goes through clap as usual.
-fn monitor_fast_path() -> Option<i32> {
-    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-    let (g, id, flags) = parse_monitor_args(&args)?;
+fn monitor_fast_path(args: &[std::ffi::OsString]) -> Option<i32> {
+    let (g, id, flags) = parse_monitor_args(args)?;
     crate::trace::role("monitor");
     init_logging(&g);
     Some(match container::monitor_cmd(&g, &id, flags) {
@@ -194,7 +193,14 @@ fn monitor_fast_path() -> Option<i32> {
 /// The verb, when the command line is one that puts a process into a cgroup (`run`, `start`, `restart`,
 /// `exec`, as a verb or under `container`/`pod`), judged from the words alone, before clap: see
 /// [`crate::runtime::cgroup::warm_attach`]. A wrong guess costs nothing but no-op migrations.
-fn starts_a_container(args: impl Iterator<Item = std::ffi::OsString>) -> Option<&'static str> {
+fn starts_a_container(args: &[std::ffi::OsString]) -> Option<&str> {
+    verb(args, &["container", "pod"]).filter(|v| ["run", "start", "restart", "exec"].contains(v))
+}
+
+/// The first word of the command line that is neither a global option, nor the value of one (`--root`,
+/// `--run-root`, `--config` and `--log-level` take theirs separately), nor one of `groups`; `None` when
+/// there is none or a word before it is not UTF-8. Judged before clap, by the fast paths.
+pub(super) fn verb<'a>(args: &'a [std::ffi::OsString], groups: &[&str]) -> Option<&'a str> {
     let mut expect_value = false;
     for a in args {
         let a = a.to_str()?;
@@ -204,19 +210,14 @@ fn starts_a_container(args: impl Iterator<Item = std::ffi::OsString>) -> Option<
         }
         match a {
             "--root" | "--run-root" | "--config" | "--log-level" => expect_value = true,
-            "container" | "pod" => continue,
-            _ if a.starts_with('-') => continue,
-            _ => {
-                return ["run", "start", "restart", "exec"]
-                    .into_iter()
-                    .find(|v| *v == a);
-            }
+            _ if a.starts_with('-') || groups.contains(&a) => continue,
+            _ => return Some(a),
         }
     }
     None
 }
 
-/// `--root R --run-root RR internal monitor <64 hex> [--attach] [--wait-go]`, exactly.
+/// `--root R --run-root RR internal monitor <64 hex> [--attach] [--wait-go [--early-cgroup]]`, exactly.
 fn parse_monitor_args(args: &[std::ffi::OsString]) -> Option<(GlobalOpts, String, MonitorFlags)> {
     let [
         root_flag,
@@ -463,7 +464,14 @@ mod tests {
 
     #[test]
     fn the_cgroup_warm_up_is_for_commands_that_start_processes() {
-        let w = |a: &[&str]| starts_a_container(a.iter().map(std::ffi::OsString::from));
+        let w = |a: &[&str]| {
+            let v: Vec<std::ffi::OsString> = a.iter().map(std::ffi::OsString::from).collect();
+            starts_a_container(&v).and_then(|s| {
+                ["run", "start", "restart", "exec"]
+                    .into_iter()
+                    .find(|x| *x == s)
+            })
+        };
         assert_eq!(w(&["run", "--rm", "busybox", "true"]), Some("run"));
         assert_eq!(
             w(&["--root", "/x", "--run-root", "/y", "run", "busybox"]),
