@@ -8,6 +8,7 @@
 //! content, so a name that already exists wins. Reads verify again ([`read_verified`]).
 //! Must not depend on image, registry, engine or cli.
 
+use super::direct::DirectWriter;
 use super::work::WorkDir;
 use super::{Paths, rename_if_absent};
 use anyhow::{Context, Result, bail};
@@ -31,11 +32,20 @@ fn check_name(hex: &str) -> Result<()> {
 #[derive(Debug)]
 pub struct BlobWriter {
     work: WorkDir,
-    /// Large writes: a pull tees network-sized reads into it (docs/layout.md "Images").
-    file: io::BufWriter<File>,
+    file: Sink,
     /// None for a stream whose digest its reader verifies ([`BlobWriter::for_verified_stream`]).
     hasher: Option<Sha256>,
     size: u64,
+}
+
+/// Where a blob's bytes go.
+#[derive(Debug)]
+enum Sink {
+    /// Through a buffer and the page cache.
+    Buffered(io::BufWriter<File>),
+    /// Around the page cache: a pulled layer's blob, read again only by push and save (docs/layout.md
+    /// "Images").
+    Direct(DirectWriter),
 }
 
 impl BlobWriter {
@@ -48,7 +58,7 @@ impl BlobWriter {
         let work = WorkDir::create(paths, &paths.ingest_dir())?;
         let p = work.path().join("data");
         let file = File::create(&p).with_context(|| format!("creating {}", p.display()))?;
-        let file = io::BufWriter::with_capacity(capacity, file);
+        let file = Sink::Buffered(io::BufWriter::with_capacity(capacity, file));
         Ok(BlobWriter {
             work,
             file,
@@ -66,12 +76,18 @@ impl BlobWriter {
         Ok(w)
     }
 
-    /// [`BlobWriter::for_verified_stream`] for a writer fed large pieces (a pull's 256 KiB chunks): each
-    /// goes to the file in one `write(2)`, not copied through a buffer first.
+    /// [`BlobWriter::for_verified_stream`] for a pulled layer's compressed blob: written with `O_DIRECT`
+    /// where the filesystem allows it, so the blob, kept for push and save, does not fill the page cache
+    /// while the layer's files do (see `store/direct.rs`).
     pub fn for_verified_chunks(paths: &Paths) -> Result<BlobWriter> {
-        let mut w = BlobWriter::with_buffer(paths, 0)?;
-        w.hasher = None;
-        Ok(w)
+        let work = WorkDir::create(paths, &paths.ingest_dir())?;
+        let file = Sink::Direct(DirectWriter::create(&work.path().join("data"))?);
+        Ok(BlobWriter {
+            work,
+            file,
+            hasher: None,
+            size: 0,
+        })
     }
 
     /// Commit a [`BlobWriter::for_verified_stream`] blob whose reader verified `hex` and `size`.
@@ -117,10 +133,11 @@ impl BlobWriter {
             }
         }
         // Content before name (docs/security.md J3): the rename below fsyncs the blobs dir.
-        let file = file
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .context("writing blob")?;
+        let file = match file {
+            Sink::Buffered(b) => b.into_inner().map_err(|e| e.into_error()),
+            Sink::Direct(d) => d.finish(),
+        }
+        .context("writing blob")?;
         if sync {
             file.sync_all().context("syncing blob")?;
         }
@@ -135,7 +152,10 @@ impl BlobWriter {
 
 impl Write for BlobWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.file.write(buf)?;
+        let n = match &mut self.file {
+            Sink::Buffered(b) => b.write(buf)?,
+            Sink::Direct(d) => d.write(buf)?,
+        };
         if let Some(h) = &mut self.hasher {
             h.update(&buf[..n]);
         }
@@ -143,7 +163,10 @@ impl Write for BlobWriter {
         Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
+        match &mut self.file {
+            Sink::Buffered(b) => b.flush(),
+            Sink::Direct(d) => d.flush(),
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 //! never read as content (J2).
 
 pub mod blobs;
+mod direct;
 pub mod events;
 pub mod images;
 pub mod layers;
