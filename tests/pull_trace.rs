@@ -98,3 +98,69 @@ fn pull_trace_names_every_phase_of_each_layer_before_its_sync_and_commit() {
         );
     }
 }
+
+/// A pulled layer's kept blob is read again only by push and save, so the pull writes it around the page
+/// cache (`store/direct.rs`, docs/layout.md "Images"): of a 3 MiB incompressible layer, at most the last
+/// partial MiB is cached once the pull is done, and the blob is whole (it is pushed back byte for byte
+/// by the ship tests).
+#[test]
+fn a_pulled_layer_blob_is_written_around_the_page_cache() {
+    use crate::support::fixtures::{Compression, LayerBuilder, Layout, image_config};
+    // Incompressible: gzip leaves it at its size, so the blob is over 3 MiB.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let noise: Vec<u8> = (0..3 << 20)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    let mut l = LayerBuilder::new();
+    l.file("noise", 0o644, &noise);
+    let tar = l.finish();
+    let dir = crate::support::temp_dir("direct");
+    let layout = Layout::create(dir.path());
+    let config = image_config("amd64", None, serde_json::json!({"Cmd": ["sh"]}), &[&tar]);
+    let m = layout.image(&config, &[(tar, Compression::Gzip)]);
+    layout.tag(&m, "latest");
+    let repo = format!("library/{}:latest", crate::support::unique("direct"));
+    let reg = registry::shared();
+    reg.skopeo_push(dir.path(), "latest", &repo, &[]);
+    let env = TestEnv::new();
+    env.run(["pull", "-q", &reg.image(&repo)]).assert_ok();
+
+    let blobs = env.root().join("blobs/sha256");
+    let (blob, size) = std::fs::read_dir(&blobs)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            let n = p.metadata().unwrap().len();
+            (p, n)
+        })
+        .max_by_key(|(_, n)| *n)
+        .unwrap();
+    assert!(size > 3 << 20, "the layer blob is {size} bytes");
+    // ext4 and xfs take O_DIRECT; elsewhere the blob is written buffered and nothing is asserted.
+    let fs = std::process::Command::new("stat")
+        .args(["-f", "-c", "%T"])
+        .arg(&blobs)
+        .output()
+        .unwrap();
+    let fs = String::from_utf8_lossy(&fs.stdout).trim().to_string();
+    if !["ext2/ext3", "xfs"].contains(&fs.as_str()) {
+        eprintln!("skipping the page cache check on {fs}");
+        return;
+    }
+    let res = std::process::Command::new("fincore")
+        .args(["--bytes", "--noheadings", "--output", "RES"])
+        .arg(&blob)
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{res:?}");
+    let cached: u64 = String::from_utf8_lossy(&res.stdout).trim().parse().unwrap();
+    assert!(
+        cached <= 1 << 20,
+        "{cached} of the blob's {size} bytes are in the page cache after the pull"
+    );
+}
