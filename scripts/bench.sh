@@ -4,7 +4,7 @@
 #      crun run of a prepared bundle; then the same rootless (as the test user berthtest).
 #   2. `ps -a` with 100 and 1000 containers, and `rm` of all of them: berth vs podman.
 #   3. cold pull of a multi-layer ~200 MB image (random data, gzip): berth pull vs podman pull vs skopeo copy
-#      (download only, to an OCI layout); medians over BENCH_RUNS runs (hyperfine) and peak RSS (/usr/bin/time).
+#      (download only, to an OCI layout), taking turns for BENCH_RUNS rounds; medians and peak RSS (/usr/bin/time).
 #      The same for an image unlike the fixtures (issue 14): 6 layers of ~4,600 small files, half random and
 #      half compressible text (~210 MB unpacked, ~120 MB gzip). After the starts: see section 1.
 #   4. `build` of a multi-stage Dockerfile with a 20 MB COPY: cold (--no-cache) and all cached, berth vs podman
@@ -307,25 +307,73 @@ done
 
 # --- 3. cold pull ------------------------------------------------------------------------------------------
 if want pull; then
-# pull_rows BENCHMARK REF: berth, podman and skopeo's download-only copy of REF, each into an empty store.
+# The tools take turns, one run each per round, starting each round with the next tool: the machine's speed
+# drifts by tens of percent over minutes (a shared host), so runs of one tool back to back, then the next's,
+# compared the tools at different moments; taking turns, every tool sees the same drift.
+# interleaved BENCHMARK TOOL PREPARE COMMAND [TOOL PREPARE COMMAND ...]: RUNS rounds, then each tool's row
+# (median, min, max of its runs) and one more run under /usr/bin/time for its peak RSS.
+interleaved() {
+    local bench=$1 i r k n t0 t1 rss
+    shift
+    local -a tools=() preps=() cmds=()
+    while [ $# -ge 3 ]; do tools+=("$1"); preps+=("$2"); cmds+=("$3"); shift 3; done
+    n=${#tools[@]}
+    for i in $(seq 0 $((n - 1))); do : >"$W/il.$i"; done
+    for r in $(seq 0 $((RUNS - 1))); do
+        for k in $(seq 0 $((n - 1))); do
+            i=$(( (r + k) % n ))
+            [ -e "$W/il.$i.failed" ] && continue
+            note "$bench: ${tools[$i]} (round $((r + 1)) of $RUNS)"
+            bash -c "${preps[$i]}" >/dev/null 2>&1 || true
+            t0=$(date +%s%N)
+            if bash -c "${cmds[$i]}" >"$W/il.out" 2>&1; then
+                t1=$(date +%s%N)
+                echo $(( (t1 - t0) / 1000000 )) >>"$W/il.$i"
+            else
+                note "failed: ${tools[$i]}: $(tail -n 3 "$W/il.out")"
+                touch "$W/il.$i.failed"
+            fi
+        done
+    done
+    for i in $(seq 0 $((n - 1))); do
+        if [ -e "$W/il.$i.failed" ]; then
+            printf '| %s | %s | failed | | | |\n' "$bench" "${tools[$i]}" >>"$RESULTS"
+            rm -f "$W/il.$i.failed"
+            continue
+        fi
+        bash -c "${preps[$i]}" >/dev/null 2>&1 || true
+        rss=$(/usr/bin/time -f %M -o "$W/rss" bash -c "${cmds[$i]}" >/dev/null 2>&1 && awk '{printf "%.1f MiB", $1/1024}' "$W/rss" || echo "?")
+        sort -n "$W/il.$i" | awk -v b="$bench" -v t="${tools[$i]}" -v rss="$rss" '
+            { v[NR] = $1 }
+            END {
+                med = (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2)
+                printf "| %s | %s | %d ms | %d ms | %d ms | %s |\n", b, t, med, v[1], v[NR], rss
+            }' >>"$RESULTS"
+    done
+}
+
+# pull_rows BENCHMARK REF: berth, podman and skopeo's download-only copy of REF, each into an empty store,
+# taking turns (see `interleaved`).
 # The previous run's store is moved aside, not deleted, before each run, and all of them are deleted once the
 # rows are measured: on ext4 without a journal every file created in the minute after a mass deletion first
 # rechecks the freed inodes one by one, so deleting 4,600 files right before a pull charged the next pull
 # for the previous one's cleanup (berth's and podman's stores, not skopeo's single blob directory).
 pull_rows() {
     local bench=$1 ref=$2 aside="mkdir -p $W/old && mv -T"
+    local -a args=()
     mkdir -p "$W/old"
     if has_berth pull; then
-        row "$bench" berth "$aside $W/root $W/old/root.\$(date +%s%N) 2>/dev/null; rm -rf $W/r" "$B pull -q $ref"
+        args+=(berth "$aside $W/root $W/old/root.\$(date +%s%N) 2>/dev/null; rm -rf $W/r" "$B pull -q $ref")
     else
         skip "$bench" berth "berth pull not available yet"
     fi
     if [ "$PODMAN" = 1 ]; then
-        row "$bench" podman "$aside $W/podman-root $W/old/pr.\$(date +%s%N) 2>/dev/null; $aside $W/podman-run-root $W/old/prr.\$(date +%s%N) 2>/dev/null; true" \
-            "$PM pull -q --tls-verify=false $ref"
+        args+=(podman "$aside $W/podman-root $W/old/pr.\$(date +%s%N) 2>/dev/null; $aside $W/podman-run-root $W/old/prr.\$(date +%s%N) 2>/dev/null; true"
+            "$PM pull -q --tls-verify=false $ref")
     fi
-    row "$bench" "skopeo copy (no unpack)" "$aside $W/skopeo-oci $W/old/sk.\$(date +%s%N) 2>/dev/null; true" \
-        "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$ref oci:$W/skopeo-oci:latest"
+    args+=("skopeo copy (no unpack)" "$aside $W/skopeo-oci $W/old/sk.\$(date +%s%N) 2>/dev/null; true"
+        "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$ref oci:$W/skopeo-oci:latest")
+    interleaved "$bench" "${args[@]}"
     rm -rf "$W/skopeo-oci" "$W/root" "$W/r" "$W/old"
     [ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
     sync
