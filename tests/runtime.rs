@@ -48,13 +48,17 @@ fn driver() -> PathBuf {
             .status()
             .expect("running cargo build --example launch");
         assert!(st.success(), "building examples/launch failed");
-        // A copy every user can execute (the rootless tests run it as berthtest).
-        let dir = std::env::temp_dir().join(format!("berth-rt-driver-{}", std::process::id()));
+        // A copy every user can execute (the rootless tests run it as berthtest), at one path that each
+        // run replaces (copied beside it, then renamed over it: a test process still running the old
+        // copy keeps its inode), so test runs do not leave a copy each behind.
+        let dir = std::env::temp_dir().join("berth-rt-driver");
         fs::create_dir_all(&dir).unwrap();
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
         let bin = dir.join("launch");
-        fs::copy(target.join("debug/examples/launch"), &bin).unwrap();
-        fs::set_permissions(&bin, fs::Permissions::from_mode(0o755)).unwrap();
+        let tmp = dir.join(format!("launch.{}", std::process::id()));
+        fs::copy(target.join("debug/examples/launch"), &tmp).unwrap();
+        fs::set_permissions(&tmp, fs::Permissions::from_mode(0o755)).unwrap();
+        fs::rename(&tmp, &bin).unwrap();
         bin
     })
     .clone()
