@@ -327,6 +327,9 @@ interleaved() {
             [ -e "$W/il.$i.failed" ] && continue
             note "$bench: ${tools[$i]} (round $((r + 1)) of $RUNS)"
             bash -c "${preps[$i]}" >/dev/null 2>&1 || true
+            # What the previous tool left unwritten (podman and skopeo's copies are not all synced) is
+            # flushed first, or the next tool's syncs (berth's syncfs) would wait for it.
+            sync
             t0=$(date +%s%N)
             if bash -c "${cmds[$i]}" >"$W/il.out" 2>&1; then
                 t1=$(date +%s%N)
