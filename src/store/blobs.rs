@@ -48,17 +48,54 @@ enum Sink {
     Direct(DirectWriter),
 }
 
+impl Sink {
+    /// Whether bytes written are still held here, not yet handed to the kernel.
+    fn holds_bytes(&self) -> bool {
+        match self {
+            Sink::Buffered(b) => !b.buffer().is_empty(),
+            Sink::Direct(d) => d.holds_bytes(),
+        }
+    }
+
+    /// Every byte handed to the kernel; the file, not yet synced.
+    fn finish(self) -> io::Result<File> {
+        match self {
+            Sink::Buffered(b) => b.into_inner().map_err(|e| e.into_error()),
+            Sink::Direct(d) => d.finish(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Buffered(b) => b.write(buf),
+            Sink::Direct(d) => d.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Buffered(b) => b.flush(),
+            Sink::Direct(d) => d.flush(),
+        }
+    }
+}
+
 impl BlobWriter {
     /// Start a blob in a new `ingest/.tmp-*` work dir (removed on drop unless committed).
     pub fn new(paths: &Paths) -> Result<BlobWriter> {
-        BlobWriter::with_buffer(paths, 1 << 20)
+        BlobWriter::with_sink(paths, |p| {
+            let file = File::create(p).with_context(|| format!("creating {}", p.display()))?;
+            Ok(Sink::Buffered(io::BufWriter::with_capacity(1 << 20, file)))
+        })
     }
 
-    fn with_buffer(paths: &Paths, capacity: usize) -> Result<BlobWriter> {
+    fn with_sink(
+        paths: &Paths,
+        open: impl FnOnce(&std::path::Path) -> Result<Sink>,
+    ) -> Result<BlobWriter> {
         let work = WorkDir::create(paths, &paths.ingest_dir())?;
-        let p = work.path().join("data");
-        let file = File::create(&p).with_context(|| format!("creating {}", p.display()))?;
-        let file = Sink::Buffered(io::BufWriter::with_capacity(capacity, file));
+        let file = open(&work.path().join("data"))?;
         Ok(BlobWriter {
             work,
             file,
@@ -80,14 +117,9 @@ impl BlobWriter {
     /// where the filesystem allows it, so the blob, kept for push and save, does not fill the page cache
     /// while the layer's files do (see `store/direct.rs`).
     pub fn for_verified_chunks(paths: &Paths) -> Result<BlobWriter> {
-        let work = WorkDir::create(paths, &paths.ingest_dir())?;
-        let file = Sink::Direct(DirectWriter::create(&work.path().join("data"))?);
-        Ok(BlobWriter {
-            work,
-            file,
-            hasher: None,
-            size: 0,
-        })
+        let mut w = BlobWriter::with_sink(paths, |p| Ok(Sink::Direct(DirectWriter::create(p)?)))?;
+        w.hasher = None;
+        Ok(w)
     }
 
     /// Commit a [`BlobWriter::for_verified_stream`] blob whose reader verified `hex` and `size`.
@@ -132,12 +164,10 @@ impl BlobWriter {
                 bail!("blob does not match its digest sha256:{hex} (got sha256:{got})");
             }
         }
-        // Content before name (docs/security.md J3): the rename below fsyncs the blobs dir.
-        let file = match file {
-            Sink::Buffered(b) => b.into_inner().map_err(|e| e.into_error()),
-            Sink::Direct(d) => d.finish(),
-        }
-        .context("writing blob")?;
+        // Content before name (docs/security.md J3): the rename below fsyncs the blobs dir. Bytes still
+        // held here were not there for the caller's syncfs (its flush was skipped): they get an fsync.
+        let sync = sync || file.holds_bytes();
+        let file = file.finish().context("writing blob")?;
         if sync {
             file.sync_all().context("syncing blob")?;
         }
@@ -152,10 +182,7 @@ impl BlobWriter {
 
 impl Write for BlobWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = match &mut self.file {
-            Sink::Buffered(b) => b.write(buf)?,
-            Sink::Direct(d) => d.write(buf)?,
-        };
+        let n = self.file.write(buf)?;
         if let Some(h) = &mut self.hasher {
             h.update(&buf[..n]);
         }
@@ -163,10 +190,7 @@ impl Write for BlobWriter {
         Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
-        match &mut self.file {
-            Sink::Buffered(b) => b.flush(),
-            Sink::Direct(d) => d.flush(),
-        }
+        self.file.flush()
     }
 }
 
@@ -257,6 +281,28 @@ mod tests {
         assert!(!p.blob_path(&hex).exists());
         assert_eq!(fs::read_dir(p.ingest_dir()).unwrap().count(), 0);
         crate::testing::assert_err(put(&p, "../../etc", b"x"), "invalid sha256 digest");
+    }
+
+    #[test]
+    fn a_pulled_blob_is_whole_with_or_without_its_flush() {
+        // The direct-written blob of a pull: whole 1 MiB writes, then a tail the flush (or the commit,
+        // when the flush was skipped) hands to the kernel.
+        let d = tempfile::tempdir().unwrap();
+        let p = paths(d.path());
+        for flushed in [true, false] {
+            let data: Vec<u8> = (0..(1 << 20) + 4097).map(|i| (i % 251) as u8).collect();
+            let hex = hex::encode(Sha256::digest(&data));
+            let mut w = BlobWriter::for_verified_chunks(&p).unwrap();
+            for piece in data.chunks(256 << 10) {
+                w.write_all(piece).unwrap();
+            }
+            if flushed {
+                w.flush().unwrap();
+            }
+            w.commit_after_syncfs(&p, &hex, data.len() as u64).unwrap();
+            assert_eq!(read_verified(&p, &hex).unwrap(), data);
+            fs::remove_file(p.blob_path(&hex)).unwrap();
+        }
     }
 
     #[test]

@@ -76,6 +76,11 @@ impl DirectWriter {
         })
     }
 
+    /// Whether written bytes are still in the buffer, not yet handed to the kernel.
+    pub fn holds_bytes(&self) -> bool {
+        self.len > 0
+    }
+
     /// Whether the bytes written so far went around the page cache.
     #[cfg(test)]
     fn is_direct(&self) -> bool {
@@ -130,14 +135,9 @@ impl DirectWriter {
         Ok(())
     }
 
-    /// Write what is left (the last partial block, buffered) and give the file back, not yet synced.
+    /// Write what is left (see `flush`) and give the file back, not yet synced.
     pub fn finish(mut self) -> io::Result<File> {
-        if self.len > 0 {
-            if self.direct && !self.len.is_multiple_of(ALIGN) {
-                self.stop_direct()?;
-            }
-            self.drain(self.len)?;
-        }
+        self.flush()?;
         Ok(self.file)
     }
 
@@ -163,8 +163,17 @@ impl Write for DirectWriter {
         Ok(data.len())
     }
 
-    /// Bytes are written a whole buffer at a time, and the rest by [`DirectWriter::finish`].
+    /// Hand every byte written so far to the kernel, so that a later `syncfs` or `fsync` covers all of
+    /// them (a pull flushes its blob before the sync that commits the layer, docs/layout.md "Images").
+    /// A last partial block goes through the page cache, and the file stays buffered from there: a
+    /// direct write after it would be misaligned.
     fn flush(&mut self) -> io::Result<()> {
+        if self.len > 0 {
+            if self.direct && !self.len.is_multiple_of(ALIGN) {
+                self.stop_direct()?;
+            }
+            self.drain(self.len)?;
+        }
         Ok(())
     }
 }
@@ -237,6 +246,23 @@ mod tests {
             }
             assert_eq!(std::fs::read(&p).unwrap(), data, "size {size}");
         }
+    }
+
+    #[test]
+    fn a_flush_hands_every_byte_to_the_kernel() {
+        // A pull flushes its blob before the syncfs that makes the layer durable: bytes still held in the
+        // buffer then would miss that sync.
+        let d = tempfile::tempdir_in(std::env::temp_dir()).unwrap();
+        let p = d.path().join("f");
+        let data = pattern(CAP + 4096 + 5);
+        let mut w = DirectWriter::create(&p).unwrap();
+        w.write_all(&data).unwrap();
+        w.flush().unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), data);
+        // More after a flush still lands after it.
+        w.write_all(b"tail").unwrap();
+        w.finish().unwrap().sync_all().unwrap();
+        assert_eq!(std::fs::read(&p).unwrap().len(), data.len() + 4);
     }
 
     #[test]
