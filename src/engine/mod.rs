@@ -15,6 +15,9 @@ pub mod short_name;
 pub mod system;
 pub mod volume;
 
+#[cfg(test)]
+mod seccomp_tree_tests;
+
 use crate::config::Config;
 
 /// Timestamps as the engine reports them (RFC 3339), read back for `ps`' relative times.

@@ -103,6 +103,15 @@ mod msg;
 pub mod overlay;
 pub mod seal;
 mod seccomp;
+
+/// A seccomp profile's compiled program in libseccomp's linear layout and in the binary tree berth loads,
+/// for the engine's test that both decide every call alike (the test needs `spec`'s default profile).
+#[cfg(test)]
+pub(crate) fn seccomp_programs_for_test(
+    s: &oci_spec::runtime::LinuxSeccomp,
+) -> [Vec<libc::sock_filter>; 2] {
+    seccomp::programs_for_test(s)
+}
 mod stage;
 mod sys;
 mod userns;

@@ -188,15 +188,32 @@ pub(crate) fn build(s: &LinuxSeccomp) -> Result<ScmpFilterContext> {
 /// How libseccomp lays out the syscall dispatch of a filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Layout {
-    /// One comparison after another (libseccomp's default), kept for the comparison in `tree_tests`.
+    /// One comparison after another (libseccomp's default), kept for the comparison in
+    /// `engine/seccomp_tree_tests.rs`.
     #[cfg(test)]
     Linear,
     /// A binary tree sorted by syscall number (libseccomp >= 2.5; older ones keep the linear layout).
     /// Docker's default profile allows ~350 calls: linear, its 995 instructions took 0.9 ms to load,
     /// most of it the kernel working out for every syscall number whether the filter always allows it
     /// (its action cache), and a syscall late in the list ran ~350 comparisons; as a tree, 0.3 ms and
-    /// about 10 comparisons (issue 14). The same policy: `tests` compares both programs' verdicts.
+    /// about 10 comparisons (issue 14). The same policy: `engine/seccomp_tree_tests.rs` compares both
+    /// programs' verdicts.
     Tree,
+}
+
+/// The program of `s` as libseccomp exports it, in the linear and in the tree layout (for the test that
+/// they decide alike).
+#[cfg(test)]
+pub(super) fn programs_for_test(s: &LinuxSeccomp) -> [Vec<libc::sock_filter>; 2] {
+    [Layout::Linear, Layout::Tree].map(|layout| {
+        let ctx = build_as(s, layout).unwrap();
+        let mut f = tempfile::tempfile().unwrap();
+        ctx.export_bpf(&f).unwrap();
+        let mut bytes = Vec::new();
+        f.rewind().unwrap();
+        f.read_to_end(&mut bytes).unwrap();
+        program(&bytes).unwrap()
+    })
 }
 
 fn build_as(s: &LinuxSeccomp, layout: Layout) -> Result<ScmpFilterContext> {
@@ -261,10 +278,6 @@ fn build_as(s: &LinuxSeccomp, layout: Layout) -> Result<ScmpFilterContext> {
     }
     Ok(ctx)
 }
-
-#[cfg(test)]
-#[path = "seccomp_tree_tests.rs"]
-mod tree_tests;
 
 #[cfg(test)]
 mod tests {

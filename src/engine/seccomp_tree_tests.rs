@@ -1,9 +1,9 @@
-//! The binary-tree layout of a seccomp filter ([`Layout::Tree`]) decides every call as the linear one
-//! does: both programs of docker's default profile run through a small classic-BPF interpreter for every
+//! The binary-tree layout berth compiles seccomp filters in (`runtime/seccomp.rs` `Layout::Tree`) decides
+//! every call as libseccomp's linear layout does: both programs of docker's default profile run through a small classic-BPF interpreter for every
 //! syscall number of x86_64, x32 and i386 (and an architecture the profile does not name), with
 //! arguments at zero, all ones and each value the profile's argument rules compare against.
 
-use super::*;
+use oci_spec::runtime::LinuxSeccomp;
 
 /// `struct seccomp_data` as the kernel lays it out: nr, arch, instruction pointer, six arguments.
 fn data(arch: u32, nr: u32, args: [u64; 6]) -> [u8; 64] {
@@ -82,16 +82,6 @@ fn run(prog: &[libc::sock_filter], d: &[u8; 64]) -> u32 {
     }
 }
 
-fn exported(s: &LinuxSeccomp, layout: Layout) -> Vec<libc::sock_filter> {
-    let ctx = build_as(s, layout).unwrap();
-    let mut f = tempfile::tempfile().unwrap();
-    ctx.export_bpf(&f).unwrap();
-    let mut bytes = Vec::new();
-    f.rewind().unwrap();
-    f.read_to_end(&mut bytes).unwrap();
-    program(&bytes).unwrap()
-}
-
 #[test]
 fn the_tree_filter_decides_every_call_as_the_linear_one() {
     for caps in [&crate::spec::DEFAULT_CAPS[..], &crate::spec::ALL_CAPS[..]] {
@@ -101,8 +91,7 @@ fn the_tree_filter_decides_every_call_as_the_linear_one() {
 }
 
 fn same_verdicts(profile: &LinuxSeccomp) {
-    let linear = exported(profile, Layout::Linear);
-    let tree = exported(profile, Layout::Tree);
+    let [linear, tree] = crate::runtime::seccomp_programs_for_test(profile);
     assert_ne!(
         linear.iter().map(|i| (i.code, i.k)).collect::<Vec<_>>(),
         tree.iter().map(|i| (i.code, i.k)).collect::<Vec<_>>(),
