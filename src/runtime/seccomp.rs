@@ -112,7 +112,7 @@ fn store_program(
 ) -> Result<Vec<libc::sock_filter>> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let tmp = dir.join(format!(".seccomp.tmp-{}", std::process::id()));
-    let res = (|| -> Result<Vec<u8>> {
+    let res = (|| -> Result<Vec<libc::sock_filter>> {
         let mut f = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
@@ -120,19 +120,25 @@ fn store_program(
             .truncate(true)
             .open(&tmp)
             .with_context(|| format!("creating {}", tmp.display()))?;
-        ctx.export_bpf(&f)
-            .context("exporting the seccomp program")?;
-        f.rewind().context("reading the seccomp program back")?;
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes)
-            .context("reading the seccomp program back")?;
+        let p = export_into(ctx, &mut f)?;
         std::fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))?;
-        Ok(bytes)
+        Ok(p)
     })();
     if res.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    match program(&res?) {
+    res
+}
+
+/// Exports the program of `ctx` into the empty file `f` and reads its instructions back.
+fn export_into(ctx: &ScmpFilterContext, f: &mut std::fs::File) -> Result<Vec<libc::sock_filter>> {
+    ctx.export_bpf(&*f)
+        .context("exporting the seccomp program")?;
+    f.rewind().context("reading the seccomp program back")?;
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes)
+        .context("reading the seccomp program back")?;
+    match program(&bytes) {
         Some(p) => Ok(p),
         None => bail!("libseccomp exported a malformed seccomp program"),
     }
@@ -207,12 +213,7 @@ enum Layout {
 pub(super) fn programs_for_test(s: &LinuxSeccomp) -> [Vec<libc::sock_filter>; 2] {
     [Layout::Linear, Layout::Tree].map(|layout| {
         let ctx = build_as(s, layout).unwrap();
-        let mut f = tempfile::tempfile().unwrap();
-        ctx.export_bpf(&f).unwrap();
-        let mut bytes = Vec::new();
-        f.rewind().unwrap();
-        f.read_to_end(&mut bytes).unwrap();
-        program(&bytes).unwrap()
+        export_into(&ctx, &mut tempfile::tempfile().unwrap()).unwrap()
     })
 }
 
