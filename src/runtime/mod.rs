@@ -103,6 +103,9 @@ mod msg;
 pub mod overlay;
 pub mod seal;
 mod seccomp;
+mod stage;
+mod sys;
+mod userns;
 
 /// A seccomp profile's compiled program in libseccomp's linear layout and in the binary tree berth loads,
 /// for the engine's test that both decide every call alike (the test needs `spec`'s default profile).
@@ -112,9 +115,6 @@ pub(crate) fn seccomp_programs_for_test(
 ) -> [Vec<libc::sock_filter>; 2] {
     seccomp::programs_for_test(s)
 }
-mod stage;
-mod sys;
-mod userns;
 
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
