@@ -3,6 +3,7 @@
 //! fuse path on a kernel whose native overlay would work. They run berth as the unprivileged `berthtest`
 //! user (tests/support/rootless.rs; creating it needs root, as CI runs) and need /usr/bin/fuse-overlayfs
 //! (apt-get install fuse-overlayfs).
+//! Also: images of more layers than one page of overlay options can name by path, root and rootless.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -191,4 +192,126 @@ fn rootless_fuse_overlayfs_missing_says_what_to_install() {
     ])
     .assert_ok()
     .assert_stdout_has(" - overlay ");
+}
+
+/// An image of busybox and 119 more layers (120, near docker's limit of 125), the layer `i` adding
+/// `/etc/layers/<i>` and replacing `/etc/top`: its absolute layer paths need about 12 KB of overlay options,
+/// three times what mount(2) takes. Pushed once per test process.
+fn many_layer_image() -> String {
+    static IMAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    IMAGE
+        .get_or_init(|| {
+            use fixtures::{Compression, LayerBuilder, Layout};
+            let mut tars = vec![fixtures::busybox_layer_tar()];
+            for i in 1..120 {
+                let mut l = LayerBuilder::new();
+                l.dir("etc/layers", 0o755)
+                    .file(
+                        &format!("etc/layers/{i}"),
+                        0o644,
+                        format!("{i}\n").as_bytes(),
+                    )
+                    .file("etc/top", 0o644, format!("{i}\n").as_bytes());
+                tars.push(l.finish());
+            }
+            let refs: Vec<&[u8]> = tars.iter().map(|t| t.as_slice()).collect();
+            let config = fixtures::image_config(
+                "amd64",
+                None,
+                serde_json::json!({"Env": [fixtures::PATH_ENV], "Cmd": ["sh"]}),
+                &refs,
+            );
+            let dir = crate::support::temp_dir("many-layers");
+            let layout = Layout::create(dir.path());
+            let layers: Vec<_> = tars
+                .iter()
+                .map(|t| (t.clone(), Compression::Gzip))
+                .collect();
+            let m = layout.image(&config, &layers);
+            layout.tag(&m, "latest");
+            let repo = format!("library/{}:latest", unique("layers120"));
+            registry::shared().skopeo_push(dir.path(), "latest", &repo, &[]);
+            registry::shared().image(&repo)
+        })
+        .clone()
+}
+
+/// What a container of [`many_layer_image`] sees: its layer files, the top layer's `/etc/top`.
+const SEEN: &str = "119\n1\n119\n119\n";
+const LOOK: &str = "ls /etc/layers | wc -l; cat /etc/layers/1 /etc/layers/119 /etc/top";
+
+/// No link directory is left in any container's directory.
+fn no_lower_links(root: &Path) {
+    for c in std::fs::read_dir(root.join("containers"))
+        .unwrap()
+        .flatten()
+    {
+        assert!(!c.path().join("lowers").exists(), "{}", c.path().display());
+    }
+}
+
+#[test]
+fn an_image_of_120_layers_runs_and_builds() {
+    let env = TestEnv::new();
+    let image = many_layer_image();
+    env.run(["pull", "-q", &image]).assert_ok();
+    let name = unique("layers120");
+    let out = env.run([
+        "run",
+        "--name",
+        &name,
+        "--network",
+        "none",
+        &image,
+        "sh",
+        "-c",
+        LOOK,
+    ]);
+    out.assert_ok();
+    assert_eq!(out.stdout(), SEEN);
+    no_lower_links(&env.root());
+    env.run(["rm", &name]).assert_ok();
+    // A RUN step of a build mounts the same way.
+    let ctx = env.write_file(
+        "ctx/Dockerfile",
+        format!("FROM {image}\nRUN cat /etc/top > /seen\n"),
+    );
+    let tag = unique("on120");
+    env.run([
+        "build",
+        "-q",
+        "--network",
+        "none",
+        "-t",
+        &tag,
+        ctx.parent().unwrap().to_str().unwrap(),
+    ])
+    .assert_ok();
+    let out = env.run(["run", "--rm", "--network", "none", &tag, "cat", "/seen"]);
+    out.assert_ok();
+    assert_eq!(out.stdout(), "119\n");
+}
+
+#[test]
+fn rootless_an_image_of_120_layers_runs_on_native_overlay_and_fuse_overlayfs() {
+    let image = many_layer_image();
+    for (mode, fs) in [("native", "overlay"), ("fuse", "fuse.fuse-overlayfs")] {
+        let env = TestEnv::rootless();
+        env.write_config(&format!("[storage]\nrootless_overlay = \"{mode}\"\n"));
+        env.run(["pull", "-q", &image]).assert_ok();
+        let look = format!("{LOOK}; grep ' / ' /proc/mounts | cut -d' ' -f3");
+        let out = env.run([
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            &image,
+            "sh",
+            "-c",
+            &look,
+        ]);
+        out.assert_ok();
+        assert_eq!(out.stdout(), format!("{SEEN}{fs}\n"), "{mode}");
+        no_lower_links(&env.root());
+    }
 }

@@ -367,25 +367,42 @@ pub(crate) fn mount_rootfs<S: Syscall>(
                 .rev()
                 .map(|p| check_overlay_path(p))
                 .collect::<Result<_>>()?;
-            let data = format!(
-                "lowerdir={},upperdir={},workdir={}",
-                lowers.join(":"),
+            let rest = format!(
+                ",upperdir={},workdir={}",
                 check_overlay_path(upper)?,
                 check_overlay_path(work)?
             );
-            // fuse-overlayfs is given `data` alone: `volatile` is the kernel overlay's option.
-            let native = if *volatile {
-                format!("{data},volatile")
-            } else {
-                data.clone()
-            };
+            // fuse-overlayfs is given `data` alone (its argv has room for every path): `volatile` is the
+            // kernel overlay's option.
+            let data = format!("lowerdir={}{rest}", lowers.join(":"));
+            let vol = if *volatile { ",volatile" } else { "" };
             let m = check_overlay_path(merged)?;
-            if in_userns {
-                overlay::mount_rootless(sys, &data, &native, &m, choice)?;
+            // Too many layers for one page of options: the kernel gets them by short links instead.
+            let links = if data.len() + vol.len() + overlay::ROOTLESS_APPENDED.len()
+                > overlay::MOUNT_DATA_MAX
+            {
+                let dir = upper
+                    .parent()
+                    .context("overlay upper dir has no parent")?
+                    .join("lowers");
+                Some(overlay::LowerLinks::create(sys, &dir, &lowers)?)
+            } else {
+                None
+            };
+            let native = match &links {
+                Some(l) => format!("lowerdir={}{rest}{vol}", l.names()),
+                None => format!("{data}{vol}"),
+            };
+            let mounted = if in_userns {
+                overlay::mount_rootless(sys, &data, &native, &m, choice)
             } else {
                 sys.mount(Some("overlay"), &m, Some("overlay"), 0, Some(&native))
-                    .context("mounting the overlay rootfs")?;
+                    .context("mounting the overlay rootfs")
+            };
+            if let Some(l) = links {
+                l.remove(sys)?;
             }
+            mounted?;
             Ok(merged.clone())
         }
     }

@@ -168,3 +168,90 @@ fn pivot_root_detaches_the_old_root_after_making_it_a_slave() {
         ]
     );
 }
+
+/// The overlay rootfs of `layers` layers whose directories are long absolute paths under `tmp`.
+fn layered(tmp: &Path, layers: usize) -> Rootfs {
+    let long = tmp.join(format!("layers/sha256/{}", "a".repeat(64)));
+    Rootfs::Overlay {
+        lower: (0..layers)
+            .map(|i| long.join(format!("{i:03}/diff")))
+            .collect(),
+        upper: tmp.join("c/upper"),
+        work: tmp.join("c/work"),
+        merged: tmp.join("c/rootfs"),
+        volatile: true,
+    }
+}
+
+#[test]
+fn an_image_of_many_layers_is_mounted_by_short_links_that_go_after_the_mount() {
+    // 125 layers (docker's maximum) of ~100-byte paths: 12 KB of options, three times what mount(2) takes.
+    let (tmp, _root, rec) = world();
+    std::fs::create_dir_all(tmp.path().join("c")).unwrap();
+    for in_userns in [false, true] {
+        mount_rootfs(
+            &rec,
+            &layered(tmp.path(), 125),
+            in_userns,
+            &Default::default(),
+        )
+        .unwrap();
+        let calls = rec.calls.borrow_mut().drain(..).collect::<Vec<_>>();
+        assert_eq!(calls.len(), 3, "{calls:?}");
+        assert_eq!(calls[0], "chdir <root>/c/lowers");
+        let data = calls[1].rsplit(' ').next().unwrap();
+        assert!(
+            data.len() <= overlay::MOUNT_DATA_MAX,
+            "{} bytes",
+            data.len()
+        );
+        let names: Vec<String> = (0..125).map(|i| format!("{i:x}")).collect();
+        let want = format!(
+            "lowerdir={},upperdir={t}/c/upper,workdir={t}/c/work,volatile{}",
+            names.join(":"),
+            if in_userns { ",userxattr" } else { "" },
+            t = tmp.path().display()
+        );
+        assert!(calls[1].ends_with(&want), "{}", calls[1]);
+        assert!(calls[2].starts_with("fchdir "), "{calls:?}");
+        // The links are gone once the mount is made.
+        assert!(!tmp.path().join("c/lowers").exists());
+    }
+}
+
+#[test]
+fn an_image_of_a_few_layers_is_mounted_by_its_paths() {
+    let (tmp, _root, rec) = world();
+    mount_rootfs(&rec, &layered(tmp.path(), 30), false, &Default::default()).unwrap();
+    let calls = rec.calls();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert!(
+        calls[0].contains(&format!(
+            "lowerdir={}/layers/sha256/{}/029/diff:",
+            tmp.path().display(),
+            "a".repeat(64)
+        )),
+        "{}",
+        calls[0]
+    );
+}
+
+#[test]
+fn the_links_name_each_layer_top_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rec = Recorder::default();
+    let lowers = vec!["/top/diff".to_string(), "/bottom/diff".to_string()];
+    let dir = tmp.path().join("lowers");
+    let links = overlay::LowerLinks::create(&rec, &dir, &lowers).unwrap();
+    assert_eq!(links.names(), "0:1");
+    assert_eq!(
+        std::fs::read_link(dir.join("0")).unwrap(),
+        Path::new("/top/diff")
+    );
+    assert_eq!(
+        std::fs::read_link(dir.join("1")).unwrap(),
+        Path::new("/bottom/diff")
+    );
+    links.remove(&rec).unwrap();
+    assert!(!dir.exists());
+}
