@@ -240,16 +240,6 @@ fn many_layer_image() -> String {
 const SEEN: &str = "119\n1\n119\n119\n";
 const LOOK: &str = "ls /etc/layers | wc -l; cat /etc/layers/1 /etc/layers/119 /etc/top";
 
-/// No link directory is left in any container's directory.
-fn no_lower_links(root: &Path) {
-    for c in std::fs::read_dir(root.join("containers"))
-        .unwrap()
-        .flatten()
-    {
-        assert!(!c.path().join("lowers").exists(), "{}", c.path().display());
-    }
-}
-
 #[test]
 fn an_image_of_120_layers_runs_and_builds() {
     let env = TestEnv::new();
@@ -269,7 +259,6 @@ fn an_image_of_120_layers_runs_and_builds() {
     ]);
     out.assert_ok();
     assert_eq!(out.stdout(), SEEN);
-    no_lower_links(&env.root());
     env.run(["rm", &name]).assert_ok();
     // A RUN step of a build mounts the same way.
     let ctx = env.write_file(
@@ -312,6 +301,5 @@ fn rootless_an_image_of_120_layers_runs_on_native_overlay_and_fuse_overlayfs() {
         ]);
         out.assert_ok();
         assert_eq!(out.stdout(), format!("{SEEN}{fs}\n"), "{mode}");
-        no_lower_links(&env.root());
-    }
+        }
 }

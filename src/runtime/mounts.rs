@@ -377,15 +377,11 @@ pub(crate) fn mount_rootfs<S: Syscall>(
             let data = format!("lowerdir={}{rest}", lowers.join(":"));
             let vol = if *volatile { ",volatile" } else { "" };
             let m = check_overlay_path(merged)?;
-            // Too many layers for one page of options: the kernel gets them by short links instead.
+            // Too many layers for one page of options: the kernel gets them by descriptor instead.
             let links = if data.len() + vol.len() + overlay::ROOTLESS_APPENDED.len()
                 > overlay::MOUNT_DATA_MAX
             {
-                let dir = upper
-                    .parent()
-                    .context("overlay upper dir has no parent")?
-                    .join("lowers");
-                Some(overlay::LowerLinks::create(sys, &dir, &lowers)?)
+                Some(overlay::ShortLowers::open(sys, &lowers)?)
             } else {
                 None
             };
@@ -400,7 +396,7 @@ pub(crate) fn mount_rootfs<S: Syscall>(
                     .context("mounting the overlay rootfs")
             };
             if let Some(l) = links {
-                l.remove(sys)?;
+                l.close(sys)?;
             }
             mounted?;
             Ok(merged.clone())

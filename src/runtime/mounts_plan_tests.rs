@@ -184,38 +184,45 @@ fn layered(tmp: &Path, layers: usize) -> Rootfs {
 }
 
 #[test]
-fn an_image_of_many_layers_is_mounted_by_short_links_that_go_after_the_mount() {
+fn an_image_of_many_layers_is_mounted_by_descriptor_numbers() {
     // 125 layers (docker's maximum) of ~100-byte paths: 12 KB of options, three times what mount(2) takes.
     let (tmp, _root, rec) = world();
-    std::fs::create_dir_all(tmp.path().join("c")).unwrap();
+    let rootfs = layered(tmp.path(), 125);
+    let Rootfs::Overlay { lower, .. } = &rootfs else {
+        unreachable!()
+    };
+    for l in lower {
+        std::fs::create_dir_all(l).unwrap();
+    }
+    let cwd = std::env::current_dir().unwrap();
     for in_userns in [false, true] {
-        mount_rootfs(
-            &rec,
-            &layered(tmp.path(), 125),
-            in_userns,
-            &Default::default(),
-        )
-        .unwrap();
+        mount_rootfs(&rec, &rootfs, in_userns, &Default::default()).unwrap();
         let calls = rec.calls.borrow_mut().drain(..).collect::<Vec<_>>();
         assert_eq!(calls.len(), 3, "{calls:?}");
-        assert_eq!(calls[0], "chdir <root>/c/lowers");
+        assert_eq!(calls[0], "chdir /proc/self/fd");
         let data = calls[1].rsplit(' ').next().unwrap();
         assert!(
             data.len() <= overlay::MOUNT_DATA_MAX,
             "{} bytes",
             data.len()
         );
-        let names: Vec<String> = (0..125).map(|i| format!("{i:x}")).collect();
+        let lowers = data
+            .strip_prefix("lowerdir=")
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap();
+        let fds: Vec<&str> = lowers.split(':').collect();
+        assert_eq!(fds.len(), 125, "{lowers}");
+        assert!(fds.iter().all(|f| f.parse::<u32>().is_ok()), "{lowers}");
         let want = format!(
-            "lowerdir={},upperdir={t}/c/upper,workdir={t}/c/work,volatile{}",
-            names.join(":"),
+            ",upperdir={t}/c/upper,workdir={t}/c/work,volatile{}",
             if in_userns { ",userxattr" } else { "" },
             t = tmp.path().display()
         );
         assert!(calls[1].ends_with(&want), "{}", calls[1]);
-        assert!(calls[2].starts_with("fchdir "), "{calls:?}");
-        // The links are gone once the mount is made.
-        assert!(!tmp.path().join("c/lowers").exists());
+        // The working directory is given back (the fake's fchdir records the directory it names).
+        assert_eq!(calls[2], format!("fchdir {}", cwd.display()));
     }
 }
 
@@ -237,21 +244,23 @@ fn an_image_of_a_few_layers_is_mounted_by_its_paths() {
 }
 
 #[test]
-fn the_links_name_each_layer_top_first() {
-    let tmp = tempfile::tempdir().unwrap();
+fn the_short_names_are_open_descriptors_of_each_layer_top_first() {
+    let top = tempfile::tempdir().unwrap();
+    let bottom = tempfile::tempdir().unwrap();
     let rec = Recorder::default();
-    let lowers = vec!["/top/diff".to_string(), "/bottom/diff".to_string()];
-    let dir = tmp.path().join("lowers");
-    let links = overlay::LowerLinks::create(&rec, &dir, &lowers).unwrap();
-    assert_eq!(links.names(), "0:1");
-    assert_eq!(
-        std::fs::read_link(dir.join("0")).unwrap(),
-        Path::new("/top/diff")
+    let lowers = [&top, &bottom].map(|d| d.path().display().to_string());
+    let short = overlay::ShortLowers::open(&rec, &lowers).unwrap();
+    let names: Vec<String> = short.names().split(':').map(String::from).collect();
+    assert_eq!(names.len(), 2);
+    for (n, d) in names.iter().zip([&top, &bottom]) {
+        assert_eq!(
+            std::fs::read_link(format!("/proc/self/fd/{n}")).unwrap(),
+            d.path()
+        );
+    }
+    short.close(&rec).unwrap();
+    // Closed with the mount done.
+    assert!(
+        std::fs::read_link(format!("/proc/self/fd/{}", names[0])).map_or(true, |p| p != top.path())
     );
-    assert_eq!(
-        std::fs::read_link(dir.join("1")).unwrap(),
-        Path::new("/bottom/diff")
-    );
-    links.remove(&rec).unwrap();
-    assert!(!dir.exists());
 }

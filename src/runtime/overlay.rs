@@ -217,76 +217,69 @@ pub(crate) const ROOTLESS_APPENDED: &str = ",userxattr";
 
 /// Short names for the lower layers of an overlay whose options would not fit in [`MOUNT_DATA_MAX`] with
 /// the layers' absolute paths: about 40 layers of `<root>/layers/sha256/<chain-id>/diff` fill a page, and
-/// images of 50 to 125 layers are common enough (docker takes up to 125). The links `<dir>/0`, `<dir>/1`,
-/// ... (hexadecimal, top layer first) point at the layers, the mounting process's working directory is
-/// `<dir>` while it mounts, and the options name the layers by link (`lowerdir=0:1:2...`), which the kernel
-/// resolves at the mount (docker's overlay2 does the same with its `l/` links). The links go as soon as
-/// the mount is made or has failed ([`LowerLinks::remove`]), so nothing of them outlives the mount call;
-/// `dir` is in the container's own directory (docs/layout.md).
-pub(crate) struct LowerLinks {
-    dir: PathBuf,
+/// images of 50 to 125 layers are common enough (docker takes up to 125). Each layer is opened (`O_PATH`),
+/// the mounting process's working directory is `/proc/self/fd` while it mounts, and the options name the
+/// layers by descriptor number (`lowerdir=12:13:14...`), which the kernel resolves at the mount. Nothing is
+/// written anywhere (docker's overlay2 keeps short `l/` links on disk for the same purpose; creating and
+/// deleting a hundred links cost this init more than the mount itself).
+pub(crate) struct ShortLowers {
+    /// The layers, top first, open for as long as the mount call needs them.
+    _fds: Vec<std::os::fd::OwnedFd>,
     /// The working directory to go back to.
     cwd: std::os::fd::OwnedFd,
     names: String,
 }
 
-impl LowerLinks {
-    /// Makes the links (a stale `dir` from an interrupted start is replaced) and moves into `dir`.
-    pub(crate) fn create<S: super::sys::Syscall>(
-        sys: &S,
-        dir: &Path,
-        lowers: &[String],
-    ) -> Result<LowerLinks> {
-        use std::os::fd::{FromRawFd, OwnedFd};
-        match std::fs::remove_dir_all(dir) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(e).with_context(|| format!("removing {}", dir.display()));
-            }
-            _ => {}
-        }
-        std::fs::create_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
+/// open(2) of `path` as an `O_PATH` directory descriptor.
+fn open_path_dir(path: &std::ffi::CStr) -> std::io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: open(2) with a valid C string; the fd is owned by the OwnedFd below.
+    let fd = unsafe {
+        libc::open(
+            path.as_ptr(),
+            libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC,
+        )
+    };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: fd was just opened and is owned by nothing else.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
+impl ShortLowers {
+    /// Opens the layers (top first) and moves into `/proc/self/fd`.
+    pub(crate) fn open<S: super::sys::Syscall>(sys: &S, lowers: &[String]) -> Result<ShortLowers> {
+        use std::os::fd::AsRawFd;
+        let mut fds = Vec::with_capacity(lowers.len());
         let mut names = Vec::with_capacity(lowers.len());
-        for (i, l) in lowers.iter().enumerate() {
-            let name = format!("{i:x}");
-            std::os::unix::fs::symlink(l, dir.join(&name))
-                .with_context(|| format!("linking {} to {l}", dir.join(&name).display()))?;
-            names.push(name);
+        for l in lowers {
+            let c =
+                std::ffi::CString::new(l.as_bytes()).context("layer path contains a NUL byte")?;
+            let fd = open_path_dir(&c).with_context(|| format!("opening layer {l}"))?;
+            names.push(fd.as_raw_fd().to_string());
+            fds.push(fd);
         }
-        // SAFETY: open(2) of "." with a valid C string; the fd is owned by the OwnedFd below.
-        let fd = unsafe {
-            libc::open(
-                c".".as_ptr(),
-                libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC,
-            )
-        };
-        if fd < 0 {
-            return Err(std::io::Error::last_os_error()).context("opening the working directory");
-        }
-        // SAFETY: fd was just opened and is owned by nothing else.
-        let cwd = unsafe { OwnedFd::from_raw_fd(fd) };
-        let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes())
-            .context("layer link directory contains a NUL byte")?;
-        sys.chdir(&c)
-            .with_context(|| format!("entering {}", dir.display()))?;
-        Ok(LowerLinks {
-            dir: dir.to_path_buf(),
+        let cwd = open_path_dir(c".").context("opening the working directory")?;
+        sys.chdir(c"/proc/self/fd")
+            .context("entering /proc/self/fd")?;
+        Ok(ShortLowers {
+            _fds: fds,
             cwd,
             names: names.join(":"),
         })
     }
 
-    /// The lowerdir value: the links' names, top layer first.
+    /// The lowerdir value: the layers' descriptor numbers, top layer first.
     pub(crate) fn names(&self) -> &str {
         &self.names
     }
 
-    /// Back to the previous working directory, and the links gone.
-    pub(crate) fn remove<S: super::sys::Syscall>(self, sys: &S) -> Result<()> {
+    /// Back to the previous working directory; the layers' descriptors close.
+    pub(crate) fn close<S: super::sys::Syscall>(self, sys: &S) -> Result<()> {
         use std::os::fd::AsRawFd;
         sys.fchdir(self.cwd.as_raw_fd())
-            .context("returning to the working directory")?;
-        std::fs::remove_dir_all(&self.dir)
-            .with_context(|| format!("removing {}", self.dir.display()))
+            .context("returning to the working directory")
     }
 }
 
