@@ -6,6 +6,7 @@ mod support;
 mod build;
 mod build_more;
 mod build_par;
+mod build_peer;
 mod cli;
 mod cli_parity;
 mod compose;

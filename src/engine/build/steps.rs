@@ -332,6 +332,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
                 keep_owner: false,
                 extract: false,
                 under: None,
+                name: None,
             });
         } else if s.starts_with("<<") && heredoc_names.contains(&name) {
             let h = c
@@ -349,6 +350,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
                 keep_owner: false,
                 extract: false,
                 under: None,
+                name: None,
             });
         } else {
             plain.push(s.clone());
@@ -366,14 +368,24 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         }
     } else {
         let found = context_sources(b.context_dir(), &plain, b.filter.as_ref())?;
-        let hash = fs_step::content_hash(&found, b.filter.as_ref())?;
-        key_extra.push_str(&format!("context {hash}\n"));
         let unders = if c.parents {
             parents_of(b.context_dir(), &plain, &found)?
         } else {
             vec![None; found.len()]
         };
-        for (p, under) in found.into_iter().zip(unders) {
+        // A symlink named as a source (or matched by a wildcard) is followed inside the context:
+        // its target's content lands under the link's name (BuildKit copies with FollowSymlinks).
+        let mut followed = Vec::new();
+        let mut names = Vec::new();
+        for p in &found {
+            let (path, name) = follow_context_link(b.context_dir(), p)?;
+            key_extra.push_str(&format!("name {name:?}\n"));
+            followed.push(path);
+            names.push(name);
+        }
+        let hash = fs_step::content_hash(&followed, b.filter.as_ref())?;
+        key_extra.push_str(&format!("context {hash}\n"));
+        for ((p, under), name) in followed.into_iter().zip(unders).zip(names) {
             let extract =
                 c.is_add && c.unpack != Some(false) && p.is_file() && fs_step::is_archive(&p);
             sources.push(Source {
@@ -381,6 +393,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
                 keep_owner: false,
                 extract,
                 under,
+                name,
             });
         }
     }
@@ -438,6 +451,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
                 keep_owner: true,
                 extract: false,
                 under: None,
+                name: None,
             });
         }
     }
@@ -525,6 +539,28 @@ fn clean(p: &str) -> String {
         }
     }
     format!("/{}", out.join("/"))
+}
+
+/// A context source that is a symlink, followed inside the context (an absolute target restarts at
+/// the context root, `..` stops there, as BuildKit resolves it): the path to copy and the name the
+/// copy takes. Other sources come back as they are.
+fn follow_context_link(
+    ctx_dir: Option<&Path>,
+    p: &Path,
+) -> Result<(std::path::PathBuf, Option<std::ffi::OsString>)> {
+    let is_link = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    let Some(dir) = ctx_dir.filter(|_| is_link) else {
+        return Ok((p.to_path_buf(), None));
+    };
+    let rel = p.strip_prefix(dir).unwrap_or(p);
+    let target = fs_step::resolve_in(dir, rel)?;
+    if std::fs::symlink_metadata(&target).is_err() {
+        bail!(
+            "failed to compute cache key: failed to calculate checksum of ref: \"/{}\": not found (a symlink whose target is not in the build context)",
+            rel.display()
+        );
+    }
+    Ok((target, p.file_name().map(|n| n.to_os_string())))
 }
 
 #[cfg(test)]
