@@ -95,3 +95,47 @@ regular file 0:0 /gz/plain.gz
         out.stderr()
     );
 }
+
+#[test]
+fn run_heredocs_with_other_words_or_a_shebang_run_as_buildkit_runs_them() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        "FROM {base}
+RUN cat <<EOF > /one
+x $HOME
+EOF
+RUN <<-EOT sh
+\techo tabbed > /two
+\tEOT
+RUN cat <<A > /three && cat <<'B' >> /three
+first
+A
+second $HOME
+B
+RUN <<EOF
+#!/bin/sh -e
+echo \"script $0\" > /four
+EOF
+"
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    let tag = unique("heredoc");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run([
+        "run", "--rm", &tag, "cat", "/one", "/two", "/three", "/four",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        "x /root\ntabbed\nfirst\nsecond $HOME\nscript /dev/pipes/EOF\n"
+    );
+    // The script's body is part of the step's key: a changed body reruns it.
+    fs::write(
+        ctx.join("Dockerfile"),
+        dockerfile.replace("script $0", "changed $0"),
+    )
+    .unwrap();
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run(["run", "--rm", &tag, "cat", "/four"]);
+    assert_eq!(run.stdout(), "changed /dev/pipes/EOF\n");
+}

@@ -24,6 +24,32 @@ pub fn run_argv(state: &State, c: &Command) -> Vec<String> {
     }
 }
 
+/// The shell command a RUN with heredocs runs, as BuildKit forms it: `RUN <<EOF` alone runs the body
+/// as the shell's script, or, when the body starts with `#!`, executes it as a file mounted at
+/// `/dev/pipes/EOF` (returned second); with other words (`RUN cat <<EOF > /f`, `RUN python3 <<EOF`) the
+/// line and the bodies, each followed by its delimiter, go to the shell, which reads the heredocs itself.
+fn heredoc_command(r: &super::ast::Run) -> (Command, Option<super::ast::Heredoc>) {
+    let (Command::Shell(text), Some(h)) = (&r.command, r.heredocs.first()) else {
+        return (r.command.clone(), None);
+    };
+    let alone = r.heredocs.len() == 1
+        && super::dockerfile::heredoc_word(text.trim()).is_some_and(|w| w.name == h.name);
+    if alone && h.content.starts_with("#!") {
+        let path = format!("/dev/pipes/{}", h.name);
+        return (Command::Shell(path), Some(h.clone()));
+    }
+    if alone {
+        return (Command::Shell(h.content.clone()), None);
+    }
+    let mut full = text.clone();
+    for h in &r.heredocs {
+        full.push('\n');
+        full.push_str(&h.content);
+        full.push_str(&h.name);
+    }
+    (Command::Shell(full), None)
+}
+
 /// Run one filesystem step; Ok(true) when it came from the cache.
 pub fn fs_step(
     b: &mut Builder,
@@ -35,14 +61,7 @@ pub fn fs_step(
 ) -> Result<bool> {
     match kind {
         Kind::Run(r) => {
-            let mut command = r.command.clone();
-            if let (Command::Shell(text), Some(h)) = (&r.command, r.heredocs.first()) {
-                if text.trim() != format!("<<{}", h.name) && text.trim() != format!("<<-{}", h.name)
-                {
-                    bail!("RUN with a heredoc and other words is not supported by berth build");
-                }
-                command = Command::Shell(h.content.clone());
-            }
+            let (command, script) = heredoc_command(r);
             if r.security.as_deref().is_some_and(|s| s != "sandbox") {
                 bail!("RUN --security=insecure is not allowed");
             }
@@ -75,8 +94,12 @@ pub fn fs_step(
             let key = chain(
                 &state.key,
                 &format!(
-                    "RUN {argv:?} env={args_env:?} mounts={:?} network={network}{}{}",
+                    "RUN {argv:?} env={args_env:?} mounts={:?} network={network}{}{}{}",
                     r.mounts,
+                    match &script {
+                        Some(h) => format!(" script={:?}", h.content),
+                        None => String::new(),
+                    },
                     if from_keys.is_empty() {
                         String::new()
                     } else {
@@ -114,6 +137,14 @@ pub fn fs_step(
                     .with_context(|| format!("mount source {src:?}"))?;
                 staged.insert(*i, p.into_iter().next().context("a staged source")?);
             }
+            let mut files = Vec::new();
+            if let Some(h) = &script {
+                use std::os::unix::fs::PermissionsExt as _;
+                let p = scratch.path().join("script");
+                std::fs::write(&p, &h.content)?;
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755))?;
+                files.push((p, format!("/dev/pipes/{}", h.name)));
+            }
             let step = run_step::RunStep {
                 argv,
                 args_env,
@@ -128,6 +159,7 @@ pub fn fs_step(
                 cancel: b.opts.cancel,
                 epoch: b.opts.source_date_epoch,
                 staged,
+                files,
             };
             let layer = run_step::run(b.ctx, state, &step, b.progress, tail);
             drop(scratch);
