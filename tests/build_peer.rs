@@ -1,7 +1,8 @@
 //! `berth build` against what docker's BuildKit does for the same Dockerfile (observed with docker
 //! 20.10's BuildKit side by side): the COPY/ADD corner cases users hit — a symlink named as a source is
 //! followed, `--chown` owns the directories the copy creates, ADD unpacks xz archives with their own
-//! owners and leaves a compressed non-tar file as it is — and RUN heredocs the shell completes.
+//! owners and leaves a compressed non-tar file as it is —, WORKDIR made as the stage's USER, and RUN
+//! heredocs the shell completes.
 
 use crate::build::{build, context};
 use crate::support::{busybox_world, unique};
@@ -138,4 +139,65 @@ EOF
     build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
     let run = env.run(["run", "--rm", &tag, "cat", "/four"]);
     assert_eq!(run.stdout(), "changed /dev/pipes/EOF\n");
+}
+
+#[test]
+fn workdir_is_created_as_the_stages_user_so_it_can_write_there() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        "FROM {base}
+USER nobody
+WORKDIR /srv/app
+RUN touch made-by-nobody
+USER root
+WORKDIR /root-owned
+"
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    let tag = unique("workdir");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run([
+        "run",
+        "--rm",
+        &tag,
+        "stat",
+        "-c",
+        "%u:%g %n",
+        "/srv",
+        "/srv/app",
+        "/srv/app/made-by-nobody",
+        "/root-owned",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        "65534:65534 /srv\n65534:65534 /srv/app\n65534:65534 /srv/app/made-by-nobody\n0:0 /root-owned\n"
+    );
+}
+
+#[test]
+fn onbuild_sets_the_config_and_writes_no_history_entry() {
+    let (env, base) = busybox_world();
+    let ctx = context(
+        &env,
+        &[(
+            "Dockerfile",
+            &format!("FROM {base}\nONBUILD RUN echo trig > /trig\nLABEL after=onbuild\n"),
+        )],
+    );
+    let tag = unique("onbuild");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let hist = env.run(["history", "--no-trunc", "--format", "{{.CreatedBy}}", &tag]);
+    hist.assert_ok();
+    let lines: Vec<&str> = hist.stdout().lines().collect();
+    assert_eq!(lines[0], "LABEL after=onbuild", "{lines:?}");
+    assert!(!hist.stdout().contains("ONBUILD"), "{lines:?}");
+    let onbuild = env.run([
+        "image",
+        "inspect",
+        "--format",
+        "{{json .Config.OnBuild}}",
+        &tag,
+    ]);
+    assert_eq!(onbuild.stdout().trim(), r#"["RUN echo trig > /trig"]"#);
 }

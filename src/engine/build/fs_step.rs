@@ -168,11 +168,13 @@ pub fn resolve_in(root: &Path, rel: &Path) -> Result<PathBuf> {
     Ok(root.join(cur))
 }
 
-/// `WORKDIR`: create the directory (owned by root, 0755) when it is missing.
+/// `WORKDIR`: create the directory and missing parents (0755, owned by `owner`: the stage's USER, as
+/// BuildKit does) when it is missing.
 pub fn mkdir(
     ctx: &Context,
     state: &State,
     dir: &str,
+    owner: (u32, u32),
     epoch: Option<i64>,
 ) -> Result<Option<BuiltLayer>> {
     let rel = dir.trim_start_matches('/').to_string();
@@ -182,7 +184,7 @@ pub fn mkdir(
     change_fs(ctx, state, epoch, &format!("creating {dir}"), move |root| {
         let p = resolve_in(root, Path::new(&rel))?;
         if !p.is_dir() {
-            create_parents(root, &p, (0, 0))?;
+            create_parents(root, &p, owner)?;
         }
         Ok(())
     })

@@ -169,14 +169,31 @@ pub fn fs_step(
         }
         Kind::Workdir(w) => {
             let dir = clean(&join(&state.workdir(), w));
-            let key = chain(&state.key, &format!("WORKDIR {dir}"));
+            // BuildKit creates the dir as the stage's USER (`USER node` then `WORKDIR /app` gives
+            // node an /app it can write).
+            let user = state.run_config().user;
+            let key = match &user {
+                Some(u) => chain(&state.key, &format!("WORKDIR {dir} user={u}")),
+                None => chain(&state.key, &format!("WORKDIR {dir}")),
+            };
             if hit(b, state, &key)? {
                 return Ok(true);
             }
+            let owner = match &user {
+                Some(spec) => {
+                    let root = LayeredRoot {
+                        layers: state.lowers.iter().rev().cloned().collect(),
+                    };
+                    let u = resolve_user(&root, spec)
+                        .with_context(|| format!("WORKDIR {dir}: resolving USER {spec}"))?;
+                    (u.uid, u.gid)
+                }
+                None => (0, 0),
+            };
             state
                 .cfg()
                 .insert("WorkingDir".into(), serde_json::json!(dir));
-            let layer = fs_step::mkdir(b.ctx, state, &dir, b.opts.source_date_epoch)?;
+            let layer = fs_step::mkdir(b.ctx, state, &dir, owner, b.opts.source_date_epoch)?;
             finish(b, state, &key, layer, &format!("WORKDIR {dir}"))?;
             Ok(false)
         }
