@@ -9,6 +9,7 @@ mod build_par;
 mod cli;
 mod cli_parity;
 mod compose;
+mod compose_compat;
 mod compose_more;
 mod container_ops;
 mod container_parity;
