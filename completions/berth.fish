@@ -1904,6 +1904,7 @@ complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_sub
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -s a -l all -d 'Show all stopped containers (including those created by the run command)'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -s q -l quiet -d 'Only display IDs'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l services -d 'Display services'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l no-trunc -d 'Don\'t truncate output'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from logs" -s n -l tail -d 'Number of lines to show from the end of the logs for each container' -r

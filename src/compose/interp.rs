@@ -82,6 +82,15 @@ fn lookup(name: &str, env: &dyn Fn(&str) -> Option<String>, missing: &mut Vec<St
     })
 }
 
+/// compose-go's text for `${VAR:?msg}` / `${VAR?msg}`: the message after a colon, none without one.
+fn missing_required(name: &str, msg: &str) -> String {
+    if msg.is_empty() {
+        format!("required variable {name} is missing a value")
+    } else {
+        format!("required variable {name} is missing a value: {msg}")
+    }
+}
+
 /// The body of `${...}`: a name, then an optional operator and word (itself interpolated).
 fn braced(
     body: &str,
@@ -117,11 +126,11 @@ fn braced(
         },
         ":?" => match value.filter(|v| !v.is_empty()) {
             Some(v) => v,
-            None => bail!("required variable {name} is missing a value: {}", word()?),
+            None => bail!(missing_required(name, &word()?)),
         },
         "?" => match value {
             Some(v) => v,
-            None => bail!("required variable {name} is missing a value: {}", word()?),
+            None => bail!(missing_required(name, &word()?)),
         },
         ":+" => match value.filter(|v| !v.is_empty()) {
             Some(_) => word()?,
@@ -249,6 +258,12 @@ mod tests {
         );
         assert_eq!(i("${EMPTY?x}").unwrap(), "");
         crate::testing::assert_err(i("${UNSET?gone}"), "required variable UNSET is missing");
+        // Without a message nothing follows the sentence (no dangling colon).
+        let err = format!("{:#}", i("${UNSET:?}").unwrap_err());
+        assert!(
+            err.ends_with("required variable UNSET is missing a value"),
+            "{err}"
+        );
         crate::testing::assert_err(i("${SET"), "invalid interpolation format");
         crate::testing::assert_err(i("a $ b"), "a lone \"$\"");
     }

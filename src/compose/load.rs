@@ -53,7 +53,8 @@ pub struct Project {
 }
 
 /// docker compose's project name rule: lowercase letters, digits, `_` and `-`, starting with a letter or
-/// digit. A name from a directory is normalised into it; `-p` and friends must already follow it.
+/// digit. A name from a directory or a `name:` key is normalised into it; `-p` and
+/// COMPOSE_PROJECT_NAME must already follow it.
 pub fn normalize_name(s: &str) -> String {
     let lower = s.to_lowercase();
     let kept: String = lower
@@ -267,9 +268,12 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
     } else if let Some(n) = model
         .get("name")
         .and_then(Value::as_str)
+        .map(normalize_name)
         .filter(|s| !s.is_empty())
     {
-        check_name(n, "the name: key")?
+        // compose-go normalises a `name:` key as it does a directory name (`name: MyApp` is `myapp`);
+        // only -p and COMPOSE_PROJECT_NAME must already be valid.
+        n
     } else {
         let base = dir
             .file_name()
@@ -322,19 +326,27 @@ fn apply_profiles(model: &mut Value, active: &[String], named: &[String]) -> Res
                 .iter()
                 .any(|a| a == "*" || p.iter().any(|x| x.as_str() == Some(a)))
     };
-    let keep: Map<String, Value> = services
+    let mut keep: Map<String, Value> = services
         .iter()
         .filter(|(n, s)| enabled(n, s))
         .map(|(n, s)| (n.clone(), s.clone()))
         .collect();
-    for (name, s) in &keep {
-        if let Some(deps) = s.get("depends_on").and_then(Value::as_object) {
-            for (d, spec) in deps {
+    let kept: Vec<String> = keep.keys().cloned().collect();
+    for (name, s) in keep.iter_mut() {
+        if let Some(deps) = s.get_mut("depends_on").and_then(Value::as_object_mut) {
+            // An optional dependency (`required: false`) on a service its profiles disable is
+            // dropped, as compose-go does; on a service that does not exist it stays an error.
+            deps.retain(|d, spec| {
+                kept.contains(d)
+                    || !services.contains_key(d)
+                    || spec.get("required").and_then(Value::as_bool) != Some(false)
+            });
+            for (d, spec) in deps.iter() {
                 let required = spec
                     .get("required")
                     .and_then(Value::as_bool)
                     .unwrap_or(true);
-                if !keep.contains_key(d) && required {
+                if !kept.contains(d) && required {
                     if services.contains_key(d) {
                         bail!(
                             "service {d:?} was pulled in as a dependency of service {name:?} but is not enabled by the active profiles. You may fix this by adding a common profile to {d:?} and {name:?}"

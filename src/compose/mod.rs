@@ -63,6 +63,15 @@ pub struct Member {
     pub command: Vec<String>,
     /// Published ports (`-p`) as the container asked for them.
     pub ports: Vec<crate::types::PortMapping>,
+    /// docker's health word: `starting`, `healthy`, `unhealthy`, or `none` without a health check.
+    pub health: String,
+    /// The container's labels (the image's under the container's own).
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// Mount destinations, and how many of them are named or anonymous volumes.
+    pub mounts: Vec<String>,
+    pub local_volumes: usize,
+    /// The networks it is attached to, comma-separated (`network` of its config).
+    pub networks: String,
 }
 
 /// The containers labelled with project `project` (running ones only unless `all`), ordered by
@@ -104,6 +113,25 @@ pub fn members(ctx: &Context, project: &str, all: bool) -> anyhow::Result<Vec<Me
                 finished_at: l.state.finished_at.clone(),
                 command,
                 ports: l.record.config.net.ports.clone(),
+                health: l.health.clone(),
+                labels: {
+                    let mut all = l.record.image_config.labels.clone();
+                    all.extend(lab.clone());
+                    all
+                },
+                mounts: l
+                    .record
+                    .mounts
+                    .iter()
+                    .map(|m| m.destination.clone())
+                    .collect(),
+                local_volumes: l
+                    .record
+                    .mounts
+                    .iter()
+                    .filter(|m| m.kind == crate::types::MountKind::Volume)
+                    .count(),
+                networks: l.record.config.network.clone(),
             }
         })
         .collect();

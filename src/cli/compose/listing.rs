@@ -25,6 +25,9 @@ pub struct PsArgs {
     /// Display services
     #[arg(long)]
     pub services: bool,
+    /// Don't truncate output
+    #[arg(long = "no-trunc")]
+    pub no_trunc: bool,
     /// Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited]
     #[arg(long)]
     pub status: Vec<String>,
@@ -54,8 +57,15 @@ pub struct LsArgs {
 fn status_text(m: &Member, now: SystemTime) -> String {
     let parse = |s: &str| crate::time::parse_recorded(s).unwrap_or(now);
     match m.status {
-        Status::Running | Status::Paused => {
-            human::status_up(parse(&m.started_at), now, m.status == Status::Paused)
+        Status::Paused => human::status_up(parse(&m.started_at), now, true),
+        // docker's `Up 5 seconds (healthy)`, `(health: starting)`, `(unhealthy)`.
+        Status::Running => {
+            let up = human::status_up(parse(&m.started_at), now, false);
+            match m.health.as_str() {
+                "none" | "" => up,
+                "starting" => format!("{up} (health: starting)"),
+                h => format!("{up} ({h})"),
+            }
         }
         Status::Restarting => format!(
             "Restarting ({}) {}",
@@ -68,18 +78,56 @@ fn status_text(m: &Member, now: SystemTime) -> String {
     }
 }
 
+/// The ports a container publishes while it runs (docker lists none for a stopped one).
+fn live_ports(m: &Member) -> &[crate::types::PortMapping] {
+    if matches!(m.status, Status::Running | Status::Paused) {
+        &m.ports
+    } else {
+        &[]
+    }
+}
+
+fn proto_name(p: crate::types::Proto) -> &'static str {
+    match p {
+        crate::types::Proto::Tcp => "tcp",
+        crate::types::Proto::Udp => "udp",
+    }
+}
+
+/// docker compose's `Publishers`: one object per published port.
+fn publishers(m: &Member) -> serde_json::Value {
+    let list: Vec<serde_json::Value> = live_ports(m)
+        .iter()
+        .map(|p| {
+            json!({
+                "URL": p.host_ip.map(|i| i.to_string()).unwrap_or_else(|| "0.0.0.0".into()),
+                "TargetPort": p.container_port,
+                "PublishedPort": p.host_port,
+                "Protocol": proto_name(p.proto),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(list)
+}
+
+/// docker's COMMAND column: quoted, cut to 20 characters with an ellipsis unless `--no-trunc`.
+fn command_text(m: &Member, trunc: bool) -> String {
+    let mut cmd = m.command.join(" ");
+    if trunc && cmd.chars().count() > 20 {
+        cmd = cmd.chars().take(19).collect::<String>() + "…";
+    }
+    serde_json::to_string(&cmd).unwrap_or_default()
+}
+
 fn ports_text(m: &Member) -> String {
-    m.ports
+    live_ports(m)
         .iter()
         .map(|p| {
             let ip = p
                 .host_ip
                 .map(|i| i.to_string())
                 .unwrap_or_else(|| "0.0.0.0".into());
-            let proto = match p.proto {
-                crate::types::Proto::Tcp => "tcp",
-                crate::types::Proto::Udp => "udp",
-            };
+            let proto = proto_name(p.proto);
             format!("{ip}:{}->{}/{proto}", p.host_port, p.container_port)
         })
         .collect::<Vec<_>>()
@@ -116,28 +164,38 @@ pub(super) fn ps(ctx: &Context, p: &Project, a: &PsArgs) -> Result<i32> {
         .iter()
         .map(|m| {
             let created = crate::time::parse_recorded(&m.created).unwrap_or(now);
+            // docker compose's fields (cmd/formatter ContainerContext), in its `--format json` order.
+            let labels: Vec<String> = m.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
             json!({
+                "Command": command_text(m, !a.no_trunc),
+                "CreatedAt": human::format_created_at(created),
+                "ExitCode": m.exit_code,
+                "Health": if m.health == "none" { "" } else { m.health.as_str() },
                 "ID": m.id,
-                "Name": m.name,
                 "Image": m.image,
-                "Command": format!("\"{}\"", m.command.join(" ")),
+                "Labels": labels.join(","),
+                "LocalVolumes": m.local_volumes.to_string(),
+                "Mounts": m.mounts.join(","),
+                "Name": m.name,
+                "Names": m.name,
+                "Networks": m.networks,
+                "Ports": ports_text(m),
                 "Project": p.name,
-                "Service": m.service,
-                "Created": human::since(created, now),
+                "Publishers": publishers(m),
                 "RunningFor": human::since(created, now),
+                "Service": m.service,
+                "Size": "0B",
                 "State": m.status.as_str(),
                 "Status": status_text(m, now),
-                "ExitCode": m.exit_code,
-                "Ports": ports_text(m),
             })
         })
         .collect();
     render_list(
         &mut out,
         a.format.as_deref(),
-        "table {{.Name}}\t{{.Image}}\t{{.Command}}\t{{.Service}}\t{{.Created}}\t{{.Status}}\t{{.Ports}}",
+        "table {{.Name}}\t{{.Image}}\t{{.Command}}\t{{.Service}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}",
         &rows,
-        &[("Name", "NAME"), ("Created", "CREATED")],
+        &[("Name", "NAME"), ("RunningFor", "CREATED")],
     )?;
     Ok(0)
 }

@@ -541,7 +541,7 @@ impl<'a> Builder<'a> {
                 });
                 scope.set_arg(&a.name, val);
             }
-            return self.meta_step(state, &format!("ARG {}", shown.join(" ")), None);
+            return self.meta_step(state, &format!("ARG {}", shown.join(" ")), None, true);
         }
         scope.env = state.env();
         let lookup = |n: &str| scope.lookup(n);
@@ -562,7 +562,9 @@ impl<'a> Builder<'a> {
             let mut probe = state.clone();
             let created_by = meta::apply(&mut probe, &kind, cmd_set)
                 .map_err(|e| self.failed(format!("{e:#}"), None, ins.line, ins.end_line, vec![]))?;
-            return self.meta_step(state, &created_by, Some(probe.config));
+            // BuildKit records no history entry for ONBUILD (only the config's OnBuild list).
+            let history = !matches!(kind, Kind::Onbuild(_));
+            return self.meta_step(state, &created_by, Some(probe.config), history);
         }
         if self
             .opts
@@ -620,6 +622,7 @@ impl<'a> Builder<'a> {
         state: &mut State,
         created_by: &str,
         config: Option<serde_json::Value>,
+        history: bool,
     ) -> Result<()> {
         let key = chain(&state.key, created_by);
         if !self.opts.no_cache
@@ -636,8 +639,10 @@ impl<'a> Builder<'a> {
         if let Some(c) = config {
             state.config = c;
         }
-        let created = self.created();
-        state.push_history(&created, created_by, true);
+        if history {
+            let created = self.created();
+            state.push_history(&created, created_by, true);
+        }
         state.key = key.clone();
         cache::store(&self.ctx.paths, &key, None, &state.config)?;
         Ok(())

@@ -28,6 +28,9 @@ pub struct Source {
     pub keep_owner: bool,
     /// `ADD` of a local tar archive: unpacked into the destination.
     pub extract: bool,
+    /// The name the source takes below a directory destination when `path` is not it: a context
+    /// symlink named as a source is followed (its target's content under the link's name), as docker does.
+    pub name: Option<std::ffi::OsString>,
     /// `COPY --parents`: the dir below the destination the source goes to (its parents in the
     /// context, from the root or from a `/./` pivot); the destination is then a directory.
     pub under: Option<PathBuf>,
@@ -165,11 +168,13 @@ pub fn resolve_in(root: &Path, rel: &Path) -> Result<PathBuf> {
     Ok(root.join(cur))
 }
 
-/// `WORKDIR`: create the directory (owned by root, 0755) when it is missing.
+/// `WORKDIR`: create the directory and missing parents (0755, owned by `owner`: the stage's USER, as
+/// BuildKit does) when it is missing.
 pub fn mkdir(
     ctx: &Context,
     state: &State,
     dir: &str,
+    owner: (u32, u32),
     epoch: Option<i64>,
 ) -> Result<Option<BuiltLayer>> {
     let rel = dir.trim_start_matches('/').to_string();
@@ -179,7 +184,7 @@ pub fn mkdir(
     change_fs(ctx, state, epoch, &format!("creating {dir}"), move |root| {
         let p = resolve_in(root, Path::new(&rel))?;
         if !p.is_dir() {
-            create_parents(root, &p)?;
+            create_parents(root, &p, owner)?;
         }
         Ok(())
     })
@@ -271,6 +276,9 @@ fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
         } else {
             Some(plan.chown.unwrap_or((0, 0)))
         };
+        // Directories the copy creates (the destination and its missing parents) get `--chown`'s
+        // owner, as BuildKit gives them; existing ones keep theirs.
+        let made = plan.chown.unwrap_or((0, 0));
         let exclude = plan.exclude.as_ref().map(|ignore| Filter {
             root: if md.is_dir() {
                 s.path.clone()
@@ -286,10 +294,10 @@ fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
             continue;
         }
         if s.extract {
-            ensure_dir(root, &dest)?;
-            extract(&s.path, &dest, owner)?;
+            ensure_dir(root, &dest, made)?;
+            extract(&s.path, &dest)?;
         } else if md.is_dir() {
-            ensure_dir(root, &dest)?;
+            ensure_dir(root, &dest, made)?;
             let mut filters: Vec<&Filter> = Vec::new();
             filters.extend(plan.filter.as_ref().filter(|_| !s.keep_owner));
             filters.extend(exclude.as_ref());
@@ -305,10 +313,11 @@ fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
             }
         } else {
             let target = if dest_is_dir {
-                ensure_dir(root, &dest)?;
-                dest.join(s.path.file_name().context("source has no name")?)
+                ensure_dir(root, &dest, made)?;
+                let name = s.name.as_deref().or(s.path.file_name());
+                dest.join(name.context("source has no name")?)
             } else {
-                create_parents(root, dest.parent().unwrap_or(root))?;
+                create_parents(root, dest.parent().unwrap_or(root), made)?;
                 dest.clone()
             };
             copy_tree(&s.path, &target, owner, plan.chmod, &[], Some(root))?;
@@ -317,15 +326,16 @@ fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
     Ok(())
 }
 
-fn ensure_dir(root: &Path, dir: &Path) -> Result<()> {
+fn ensure_dir(root: &Path, dir: &Path, owner: (u32, u32)) -> Result<()> {
     if !dir.is_dir() {
-        create_parents(root, dir)?;
+        create_parents(root, dir, owner)?;
     }
     Ok(())
 }
 
-/// `mkdir -p` with root-owned 0755 dirs (docker creates missing parents so).
-fn create_parents(root: &Path, dir: &Path) -> Result<()> {
+/// `mkdir -p` with 0755 dirs owned by `owner` (docker creates missing parents so: root's, or
+/// `--chown`'s).
+fn create_parents(root: &Path, dir: &Path, (uid, gid): (u32, u32)) -> Result<()> {
     let mut missing = Vec::new();
     let mut p = dir.to_path_buf();
     while !p.exists() && p.starts_with(root) && p != root {
@@ -337,7 +347,7 @@ fn create_parents(root: &Path, dir: &Path) -> Result<()> {
     for d in missing.into_iter().rev() {
         fs::create_dir(&d).with_context(|| format!("creating {}", d.display()))?;
         fs::set_permissions(&d, fs::Permissions::from_mode(0o755))?;
-        std::os::unix::fs::lchown(&d, Some(0), Some(0))?;
+        std::os::unix::fs::lchown(&d, Some(uid), Some(gid))?;
     }
     Ok(())
 }
@@ -429,17 +439,10 @@ fn remove_any(p: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `ADD archive.tar[.gz|.bz2|.xz] /dir/`: unpack (owners 0:0 unless `--chown`).
-fn extract(archive: &Path, dest: &Path, owner: Option<(u32, u32)>) -> Result<()> {
-    let f = fs::File::open(archive)?;
-    let mut head = [0u8; 2];
-    fs::File::open(archive)?.read_exact(&mut head).ok();
-    let reader: Box<dyn Read> = if head == [0x1f, 0x8b] {
-        Box::new(flate2::read::GzDecoder::new(f))
-    } else {
-        Box::new(f)
-    };
-    let mut ar = tar::Archive::new(reader);
+/// `ADD archive.tar[.gz|.xz|.zst] /dir/`: unpack with the archive's owners and modes. docker keeps
+/// the entries' owners and applies no `--chown` to them; only dirs the copy creates get its owner.
+fn extract(archive: &Path, dest: &Path) -> Result<()> {
+    let mut ar = tar::Archive::new(decompressed(archive)?);
     ar.set_preserve_permissions(true);
     ar.set_preserve_mtime(true);
     ar.set_overwrite(true);
@@ -452,7 +455,12 @@ fn extract(archive: &Path, dest: &Path, owner: Option<(u32, u32)>) -> Result<()>
         {
             bail!("archive entry {} leaves the destination", path.display());
         }
+        // The archive's root (`./`) is the destination itself, which keeps its owner and mode.
+        if path.components().all(|c| c == std::path::Component::CurDir) {
+            continue;
+        }
         let target = dest.join(&path);
+        let (u, g) = (e.header().uid()?, e.header().gid()?);
         // unpack_in refuses entries whose resolved parent leaves `dest` (through `..` or a symlink).
         if !e
             .unpack_in(dest)
@@ -460,25 +468,72 @@ fn extract(archive: &Path, dest: &Path, owner: Option<(u32, u32)>) -> Result<()>
         {
             bail!("archive entry {} leaves the destination", path.display());
         }
-        let (u, g) = owner.unwrap_or((0, 0));
-        std::os::unix::fs::lchown(&target, Some(u), Some(g))?;
+        let id = |v: u64| u32::try_from(v).context("archive entry owner out of range");
+        std::os::unix::fs::lchown(&target, Some(id(u)?), Some(id(g)?))
+            .with_context(|| format!("setting the owner of {}", path.display()))?;
     }
     Ok(())
 }
 
-/// Whether `path` is a tar archive ADD unpacks (plain or gzip; by content, as docker checks).
+/// `path`'s content, decompressed when it starts with a gzip, xz or zstd magic number.
+fn decompressed(path: &Path) -> Result<Box<dyn Read>> {
+    let mut head = [0u8; 6];
+    let n = fs::File::open(path)?.read(&mut head)?;
+    let head = &head[..n];
+    let f = fs::File::open(path)?;
+    Ok(if head.starts_with(&[0x1f, 0x8b]) {
+        Box::new(flate2::read::MultiGzDecoder::new(f))
+    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        Box::new(xz2::read::XzDecoder::new_multi_decoder(f))
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Box::new(zstd::stream::read::Decoder::new(f)?)
+    } else {
+        Box::new(f)
+    })
+}
+
+/// Whether `path` is a tar archive ADD unpacks: after decompression (gzip, xz, zstd) it starts
+/// with a valid tar header, as docker checks. A compressed file that is not a tar (`ADD x.gz`) is
+/// copied as it is.
 pub fn is_archive(path: &Path) -> bool {
-    let Ok(mut f) = fs::File::open(path) else {
+    let Ok(mut r) = decompressed(path) else {
         return false;
     };
-    let mut buf = vec![0u8; 512];
-    let Ok(n) = f.read(&mut buf) else {
-        return false;
-    };
-    if n >= 2 && buf[0] == 0x1f && buf[1] == 0x8b {
-        return true;
+    let mut buf = [0u8; 512];
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(_) => return false,
+        }
     }
-    n >= 262 && &buf[257..262] == b"ustar"
+    n == buf.len() && tar_header_valid(&buf)
+}
+
+/// A tar header block: a name, and a checksum (field at 148, 8 octal bytes) equal to the sum of the
+/// block's bytes with that field taken as spaces.
+fn tar_header_valid(b: &[u8; 512]) -> bool {
+    if b[0] == 0 {
+        return false;
+    }
+    let field = String::from_utf8_lossy(&b[148..156]);
+    let Ok(want) = u32::from_str_radix(field.trim_matches(|c: char| c == '\0' || c == ' '), 8)
+    else {
+        return false;
+    };
+    let sum: u32 = b
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u32::from(*v)
+            }
+        })
+        .sum();
+    sum == want
 }
 
 /// The content hash of sources for the cache key: relative names, types, modes, sizes, bytes and link

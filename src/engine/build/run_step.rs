@@ -49,6 +49,9 @@ pub struct RunStep<'a> {
     pub epoch: Option<i64>,
     /// `--mount=type=bind,from=stage|image`: per index into `mounts`, the source staged on the host.
     pub staged: BTreeMap<usize, PathBuf>,
+    /// Host files bound read-only at a path of the container (a `RUN <<EOF` script with a `#!` line,
+    /// at `/dev/pipes/EOF` as BuildKit puts it).
+    pub files: Vec<(PathBuf, String)>,
 }
 
 /// The `(from, source)` of a `--mount=type=bind,from=...` value (source `/` when not given).
@@ -115,6 +118,7 @@ pub fn run(
     tail: &mut Vec<String>,
 ) -> Result<Option<BuiltLayer>> {
     let mut mounts = parse_mounts(ctx, step)?;
+    mounts.extend(step.files.iter().map(|(src, t)| bind(src.clone(), t, true)));
     let targets: Vec<String> = mounts.iter().map(|m| m.target.clone()).collect();
     // The rewritten package sources live in this dir while the step runs (removed on drop).
     let mirror_dir = cache::work_dir(&ctx.paths)?;

@@ -24,6 +24,32 @@ pub fn run_argv(state: &State, c: &Command) -> Vec<String> {
     }
 }
 
+/// The shell command a RUN with heredocs runs, as BuildKit forms it: `RUN <<EOF` alone runs the body
+/// as the shell's script, or, when the body starts with `#!`, executes it as a file mounted at
+/// `/dev/pipes/EOF` (returned second); with other words (`RUN cat <<EOF > /f`, `RUN python3 <<EOF`) the
+/// line and the bodies, each followed by its delimiter, go to the shell, which reads the heredocs itself.
+fn heredoc_command(r: &super::ast::Run) -> (Command, Option<super::ast::Heredoc>) {
+    let (Command::Shell(text), Some(h)) = (&r.command, r.heredocs.first()) else {
+        return (r.command.clone(), None);
+    };
+    let alone = r.heredocs.len() == 1
+        && super::dockerfile::heredoc_word(text.trim()).is_some_and(|w| w.name == h.name);
+    if alone && h.content.starts_with("#!") {
+        let path = format!("/dev/pipes/{}", h.name);
+        return (Command::Shell(path), Some(h.clone()));
+    }
+    if alone {
+        return (Command::Shell(h.content.clone()), None);
+    }
+    let mut full = text.clone();
+    for h in &r.heredocs {
+        full.push('\n');
+        full.push_str(&h.content);
+        full.push_str(&h.name);
+    }
+    (Command::Shell(full), None)
+}
+
 /// Run one filesystem step; Ok(true) when it came from the cache.
 pub fn fs_step(
     b: &mut Builder,
@@ -35,14 +61,7 @@ pub fn fs_step(
 ) -> Result<bool> {
     match kind {
         Kind::Run(r) => {
-            let mut command = r.command.clone();
-            if let (Command::Shell(text), Some(h)) = (&r.command, r.heredocs.first()) {
-                if text.trim() != format!("<<{}", h.name) && text.trim() != format!("<<-{}", h.name)
-                {
-                    bail!("RUN with a heredoc and other words is not supported by berth build");
-                }
-                command = Command::Shell(h.content.clone());
-            }
+            let (command, script) = heredoc_command(r);
             if r.security.as_deref().is_some_and(|s| s != "sandbox") {
                 bail!("RUN --security=insecure is not allowed");
             }
@@ -75,8 +94,12 @@ pub fn fs_step(
             let key = chain(
                 &state.key,
                 &format!(
-                    "RUN {argv:?} env={args_env:?} mounts={:?} network={network}{}{}",
+                    "RUN {argv:?} env={args_env:?} mounts={:?} network={network}{}{}{}",
                     r.mounts,
+                    match &script {
+                        Some(h) => format!(" script={:?}", h.content),
+                        None => String::new(),
+                    },
                     if from_keys.is_empty() {
                         String::new()
                     } else {
@@ -114,6 +137,14 @@ pub fn fs_step(
                     .with_context(|| format!("mount source {src:?}"))?;
                 staged.insert(*i, p.into_iter().next().context("a staged source")?);
             }
+            let mut files = Vec::new();
+            if let Some(h) = &script {
+                use std::os::unix::fs::PermissionsExt as _;
+                let p = scratch.path().join("script");
+                std::fs::write(&p, &h.content)?;
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755))?;
+                files.push((p, format!("/dev/pipes/{}", h.name)));
+            }
             let step = run_step::RunStep {
                 argv,
                 args_env,
@@ -128,6 +159,7 @@ pub fn fs_step(
                 cancel: b.opts.cancel,
                 epoch: b.opts.source_date_epoch,
                 staged,
+                files,
             };
             let layer = run_step::run(b.ctx, state, &step, b.progress, tail);
             drop(scratch);
@@ -137,14 +169,31 @@ pub fn fs_step(
         }
         Kind::Workdir(w) => {
             let dir = clean(&join(&state.workdir(), w));
-            let key = chain(&state.key, &format!("WORKDIR {dir}"));
+            // BuildKit creates the dir as the stage's USER (`USER node` then `WORKDIR /app` gives
+            // node an /app it can write).
+            let user = state.run_config().user;
+            let key = match &user {
+                Some(u) => chain(&state.key, &format!("WORKDIR {dir} user={u}")),
+                None => chain(&state.key, &format!("WORKDIR {dir}")),
+            };
             if hit(b, state, &key)? {
                 return Ok(true);
             }
+            let owner = match &user {
+                Some(spec) => {
+                    let root = LayeredRoot {
+                        layers: state.lowers.iter().rev().cloned().collect(),
+                    };
+                    let u = resolve_user(&root, spec)
+                        .with_context(|| format!("WORKDIR {dir}: resolving USER {spec}"))?;
+                    (u.uid, u.gid)
+                }
+                None => (0, 0),
+            };
             state
                 .cfg()
                 .insert("WorkingDir".into(), serde_json::json!(dir));
-            let layer = fs_step::mkdir(b.ctx, state, &dir, b.opts.source_date_epoch)?;
+            let layer = fs_step::mkdir(b.ctx, state, &dir, owner, b.opts.source_date_epoch)?;
             finish(b, state, &key, layer, &format!("WORKDIR {dir}"))?;
             Ok(false)
         }
@@ -332,6 +381,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
                 keep_owner: false,
                 extract: false,
                 under: None,
+                name: None,
             });
         } else if s.starts_with("<<") && heredoc_names.contains(&name) {
             let h = c
@@ -349,6 +399,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
                 keep_owner: false,
                 extract: false,
                 under: None,
+                name: None,
             });
         } else {
             plain.push(s.clone());
@@ -366,14 +417,24 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         }
     } else {
         let found = context_sources(b.context_dir(), &plain, b.filter.as_ref())?;
-        let hash = fs_step::content_hash(&found, b.filter.as_ref())?;
-        key_extra.push_str(&format!("context {hash}\n"));
         let unders = if c.parents {
             parents_of(b.context_dir(), &plain, &found)?
         } else {
             vec![None; found.len()]
         };
-        for (p, under) in found.into_iter().zip(unders) {
+        // A symlink named as a source (or matched by a wildcard) is followed inside the context:
+        // its target's content lands under the link's name (BuildKit copies with FollowSymlinks).
+        let mut followed = Vec::new();
+        let mut names = Vec::new();
+        for p in &found {
+            let (path, name) = follow_context_link(b.context_dir(), p)?;
+            key_extra.push_str(&format!("name {name:?}\n"));
+            followed.push(path);
+            names.push(name);
+        }
+        let hash = fs_step::content_hash(&followed, b.filter.as_ref())?;
+        key_extra.push_str(&format!("context {hash}\n"));
+        for ((p, under), name) in followed.into_iter().zip(unders).zip(names) {
             let extract =
                 c.is_add && c.unpack != Some(false) && p.is_file() && fs_step::is_archive(&p);
             sources.push(Source {
@@ -381,6 +442,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
                 keep_owner: false,
                 extract,
                 under,
+                name,
             });
         }
     }
@@ -438,6 +500,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
                 keep_owner: true,
                 extract: false,
                 under: None,
+                name: None,
             });
         }
     }
@@ -525,6 +588,28 @@ fn clean(p: &str) -> String {
         }
     }
     format!("/{}", out.join("/"))
+}
+
+/// A context source that is a symlink, followed inside the context (an absolute target restarts at
+/// the context root, `..` stops there, as BuildKit resolves it): the path to copy and the name the
+/// copy takes. Other sources come back as they are.
+fn follow_context_link(
+    ctx_dir: Option<&Path>,
+    p: &Path,
+) -> Result<(std::path::PathBuf, Option<std::ffi::OsString>)> {
+    let is_link = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    let Some(dir) = ctx_dir.filter(|_| is_link) else {
+        return Ok((p.to_path_buf(), None));
+    };
+    let rel = p.strip_prefix(dir).unwrap_or(p);
+    let target = fs_step::resolve_in(dir, rel)?;
+    if std::fs::symlink_metadata(&target).is_err() {
+        bail!(
+            "failed to compute cache key: failed to calculate checksum of ref: \"/{}\": not found (a symlink whose target is not in the build context)",
+            rel.display()
+        );
+    }
+    Ok((target, p.file_name().map(|n| n.to_os_string())))
 }
 
 #[cfg(test)]

@@ -1,0 +1,203 @@
+//! `berth build` against what docker's BuildKit does for the same Dockerfile (observed with docker
+//! 20.10's BuildKit side by side): the COPY/ADD corner cases users hit — a symlink named as a source is
+//! followed, `--chown` owns the directories the copy creates, ADD unpacks xz archives with their own
+//! owners and leaves a compressed non-tar file as it is —, WORKDIR made as the stage's USER, and RUN
+//! heredocs the shell completes.
+
+use crate::build::{build, context};
+use crate::support::{busybox_world, unique};
+use std::fs;
+use std::process::Command;
+
+fn sh(cmd: &str) {
+    let st = Command::new("sh").args(["-c", cmd]).status().unwrap();
+    assert!(st.success(), "{cmd}");
+}
+
+#[test]
+fn copy_and_add_follow_buildkits_rules_for_links_owners_and_archives() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        r#"FROM {base}
+COPY dir/link /dd/
+COPY dlink /ff
+COPY --chown=nobody:nogroup dir/a.txt /p1/p2/f
+COPY --chown=nobody:nogroup dir /app
+RUN mkdir /exist
+COPY --chown=nobody:nogroup dir /exist/
+ADD owned.tar /o/
+ADD arc.tar.xz /txz/
+ADD plain.gz /gz/
+"#
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile), ("dir/a.txt", "a\n")]);
+    let c = ctx.to_str().unwrap();
+    sh(&format!(
+        "cd {c} && ln -s a.txt dir/link && ln -s dir dlink && mkdir -p t/sub && echo q > t/sub/q \
+         && tar --owner=1234 --group=5678 --numeric-owner -C t -cf owned.tar . \
+         && tar --owner=0 --group=0 -C dir -cJf arc.tar.xz a.txt && echo plain | gzip > plain.gz"
+    ));
+    let tag = unique("peer");
+    build(&env, &["-t", &tag, c]).assert_ok();
+    let run = env.run([
+        "run",
+        "--rm",
+        &tag,
+        "stat",
+        "-c",
+        "%F %u:%g %n",
+        "/dd/link",
+        "/ff",
+        "/ff/a.txt",
+        "/p1",
+        "/p1/p2",
+        "/p1/p2/f",
+        "/app",
+        "/exist",
+        "/o",
+        "/o/sub",
+        "/o/sub/q",
+        "/txz/a.txt",
+        "/gz/plain.gz",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        "regular file 0:0 /dd/link
+directory 0:0 /ff
+regular file 0:0 /ff/a.txt
+directory 65534:65534 /p1
+directory 65534:65534 /p1/p2
+regular file 65534:65534 /p1/p2/f
+directory 65534:65534 /app
+directory 0:0 /exist
+directory 0:0 /o
+directory 1234:5678 /o/sub
+regular file 1234:5678 /o/sub/q
+regular file 0:0 /txz/a.txt
+regular file 0:0 /gz/plain.gz
+"
+    );
+    let gz = env.run(["run", "--rm", &tag, "sh", "-c", "gunzip -c /gz/plain.gz"]);
+    gz.assert_ok();
+    assert_eq!(gz.stdout(), "plain\n");
+    // A link whose target is outside the context is not found, as in BuildKit.
+    fs::write(
+        ctx.join("Dockerfile"),
+        format!("FROM {base}\nCOPY abslink /x\n"),
+    )
+    .unwrap();
+    sh(&format!("cd {c} && ln -s /etc/passwd abslink"));
+    let out = build(&env, &[c]);
+    assert!(!out.status.success());
+    assert!(
+        out.stderr().contains("\"/abslink\": not found"),
+        "{}",
+        out.stderr()
+    );
+}
+
+#[test]
+fn run_heredocs_with_other_words_or_a_shebang_run_as_buildkit_runs_them() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        "FROM {base}
+RUN cat <<EOF > /one
+x $HOME
+EOF
+RUN <<-EOT sh
+\techo tabbed > /two
+\tEOT
+RUN cat <<A > /three && cat <<'B' >> /three
+first
+A
+second $HOME
+B
+RUN <<EOF
+#!/bin/sh -e
+echo \"script $0\" > /four
+EOF
+"
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    let tag = unique("heredoc");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run([
+        "run", "--rm", &tag, "cat", "/one", "/two", "/three", "/four",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        "x /root\ntabbed\nfirst\nsecond $HOME\nscript /dev/pipes/EOF\n"
+    );
+    // The script's body is part of the step's key: a changed body reruns it.
+    fs::write(
+        ctx.join("Dockerfile"),
+        dockerfile.replace("script $0", "changed $0"),
+    )
+    .unwrap();
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run(["run", "--rm", &tag, "cat", "/four"]);
+    assert_eq!(run.stdout(), "changed /dev/pipes/EOF\n");
+}
+
+#[test]
+fn workdir_is_created_as_the_stages_user_so_it_can_write_there() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        "FROM {base}
+USER nobody
+WORKDIR /srv/app
+RUN touch made-by-nobody
+USER root
+WORKDIR /root-owned
+"
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    let tag = unique("workdir");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run([
+        "run",
+        "--rm",
+        &tag,
+        "stat",
+        "-c",
+        "%u:%g %n",
+        "/srv",
+        "/srv/app",
+        "/srv/app/made-by-nobody",
+        "/root-owned",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        "65534:65534 /srv\n65534:65534 /srv/app\n65534:65534 /srv/app/made-by-nobody\n0:0 /root-owned\n"
+    );
+}
+
+#[test]
+fn onbuild_sets_the_config_and_writes_no_history_entry() {
+    let (env, base) = busybox_world();
+    let ctx = context(
+        &env,
+        &[(
+            "Dockerfile",
+            &format!("FROM {base}\nONBUILD RUN echo trig > /trig\nLABEL after=onbuild\n"),
+        )],
+    );
+    let tag = unique("onbuild");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let hist = env.run(["history", "--no-trunc", "--format", "{{.CreatedBy}}", &tag]);
+    hist.assert_ok();
+    let lines: Vec<&str> = hist.stdout().lines().collect();
+    assert_eq!(lines[0], "LABEL after=onbuild", "{lines:?}");
+    assert!(!hist.stdout().contains("ONBUILD"), "{lines:?}");
+    let onbuild = env.run([
+        "image",
+        "inspect",
+        "--format",
+        "{{json .Config.OnBuild}}",
+        &tag,
+    ]);
+    assert_eq!(onbuild.stdout().trim(), r#"["RUN echo trig > /trig"]"#);
+}

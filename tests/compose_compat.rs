@@ -1,0 +1,127 @@
+//! `berth compose` where real compose files and CI scripts met a difference from docker compose v2:
+//! `ps --format json` fields scripts read (`Health`, `Publishers`), the project name from a `name:`
+//! key, `include:`, optional dependencies on a disabled service, and loader messages.
+
+use crate::support::compose::{compose, down_leaves_nothing, project_yaml};
+use crate::support::{busybox_world, unique};
+use serde_json::Value;
+
+fn ps_json(out: &str) -> Vec<Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+        .collect()
+}
+
+#[test]
+fn ps_shows_health_and_publishers_as_docker_compose_does() {
+    let (env, image) = busybox_world();
+    let p = unique("psh");
+    let port = 20000 + std::process::id() % 20000;
+    let yaml = format!(
+        "services:\n  db:\n    image: {image}\n    command: sh -c 'touch /tmp/ok; exec sleep 600'\n    stop_signal: SIGKILL\n    healthcheck:\n      test: [\"CMD\", \"test\", \"-f\", \"/tmp/ok\"]\n      interval: 200ms\n    ports: [\"127.0.0.1:{port}:80\"]\n  app:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n"
+    );
+    let dir = project_yaml(&env, "psh", &yaml);
+    compose(&env, &dir, &["-p", &p, "up", "-d", "--wait"]).assert_ok();
+    let out = compose(&env, &dir, &["-p", &p, "ps", "--format", "json"]);
+    out.assert_ok();
+    let rows = ps_json(out.stdout());
+    let db = rows.iter().find(|r| r["Service"] == "db").expect("db row");
+    let app = rows
+        .iter()
+        .find(|r| r["Service"] == "app")
+        .expect("app row");
+    assert_eq!(db["Health"], "healthy", "{db}");
+    assert!(
+        db["Status"].as_str().unwrap().ends_with("(healthy)"),
+        "{db}"
+    );
+    assert_eq!(app["Health"], "", "{app}");
+    assert_eq!(
+        db["Publishers"],
+        serde_json::json!([{"URL": "127.0.0.1", "TargetPort": 80, "PublishedPort": port, "Protocol": "tcp"}])
+    );
+    assert_eq!(app["Publishers"], serde_json::json!([]));
+    assert_eq!(db["Names"], format!("{p}-db-1"));
+    assert!(
+        db["Labels"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("com.docker.compose.project={p}")),
+        "{db}"
+    );
+    // A template naming a field of docker compose's works; the table cuts the command to 20 characters.
+    let t = compose(
+        &env,
+        &dir,
+        &["-p", &p, "ps", "--format", "{{.Service}}={{.Health}}"],
+    );
+    t.assert_ok();
+    assert_eq!(t.stdout(), "app=\ndb=healthy\n");
+    let table = compose(&env, &dir, &["-p", &p, "ps"]);
+    table.assert_ok();
+    assert!(
+        table.stdout().contains("\"sh -c touch /tmp/ok…\""),
+        "{}",
+        table.stdout()
+    );
+    down_leaves_nothing(&env, &dir, &p);
+}
+
+fn config_json(env: &crate::support::TestEnv, dir: &std::path::Path, args: &[&str]) -> Value {
+    let mut a = args.to_vec();
+    a.extend(["config", "--format", "json"]);
+    let out = compose(env, dir, &a);
+    out.assert_ok();
+    serde_json::from_str(out.stdout()).expect("config --format json prints JSON")
+}
+
+#[test]
+fn name_key_is_normalised_and_optional_dependencies_on_disabled_services_are_dropped() {
+    let env = crate::support::TestEnv::new();
+    let dir = project_yaml(
+        &env,
+        "nm",
+        "name: My.App\nservices:\n  web:\n    image: busybox\n    depends_on:\n      cache: {condition: service_started, required: false}\n      db: {condition: service_started}\n  db:\n    image: busybox\n  cache:\n    image: busybox\n    profiles: [cache]\n",
+    );
+    // `name: My.App` is `myapp` (compose-go normalises the key as it does a directory name).
+    let got = config_json(&env, &dir, &[]);
+    assert_eq!(got["name"], "myapp");
+    assert_eq!(got["networks"]["default"]["name"], "myapp_default");
+    // The optional dependency on the disabled `cache` is left out; the required one stays.
+    let deps = got["services"]["web"]["depends_on"].as_object().unwrap();
+    assert_eq!(deps.keys().collect::<Vec<_>>(), ["db"]);
+    // With the profile active it is a dependency again.
+    let with = config_json(&env, &dir, &["--profile", "cache"]);
+    assert!(with["services"]["web"]["depends_on"]["cache"].is_object());
+    // -p must already be a valid name, and an optional dependency on a service that exists nowhere
+    // is still an error.
+    compose(&env, &dir, &["-p", "My.App", "config"])
+        .assert_code(1)
+        .assert_stderr_has("invalid project name \"My.App\"");
+    env.write_file(
+        "nm/compose.yaml",
+        "services:\n  web:\n    image: busybox\n    depends_on:\n      ghost: {condition: service_started, required: false}\n",
+    );
+    compose(&env, &dir, &["config"])
+        .assert_code(1)
+        .assert_stderr_has("service \"web\" depends on undefined service \"ghost\"");
+}
+
+#[test]
+fn a_required_variable_without_a_message_ends_the_error_there() {
+    let env = crate::support::TestEnv::new();
+    let dir = project_yaml(
+        &env,
+        "rq",
+        "services:\n  web:\n    image: \"busybox:${TAG:?}\"\n",
+    );
+    let out = compose(&env, &dir, &["config"]);
+    out.assert_code(1);
+    assert!(
+        out.stderr()
+            .trim_end()
+            .ends_with("required variable TAG is missing a value"),
+        "{}",
+        out.stderr()
+    );
+}
