@@ -335,6 +335,9 @@ fn check_overlay_path(p: &Path) -> Result<String> {
     Ok(s.to_string())
 }
 
+/// The most lower layers overlayfs stacks (the kernel's OVL_MAX_STACK).
+const MAX_LOWERS: usize = 500;
+
 /// Step: the rootfs. Returns the directory that becomes "/". In a user namespace the overlay is mounted as
 /// `choice` says ([`super::overlay`]: native with `userxattr`, kernel >= 5.11, or fuse-overlayfs).
 pub(crate) fn mount_rootfs<S: Syscall>(
@@ -360,6 +363,13 @@ pub(crate) fn mount_rootfs<S: Syscall>(
         } => {
             if lower.is_empty() {
                 bail!("overlay rootfs without a lower layer");
+            }
+            if lower.len() > MAX_LOWERS {
+                bail!(
+                    "max depth exceeded: the image has {} layers, more than the {MAX_LOWERS} an overlay \
+                     mount can stack",
+                    lower.len()
+                );
             }
             // overlayfs lists lowerdir top first; we hold them lowest first.
             let lowers: Vec<String> = lower

@@ -264,3 +264,13 @@ fn the_short_names_are_open_descriptors_of_each_layer_top_first() {
         std::fs::read_link(format!("/proc/self/fd/{}", names[0])).map_or(true, |p| p != top.path())
     );
 }
+
+#[test]
+fn an_image_deeper_than_overlay_stacks_is_refused_by_name() {
+    let (tmp, _root, rec) = world();
+    crate::testing::assert_err(
+        mount_rootfs(&rec, &layered(tmp.path(), 501), false, &Default::default()),
+        "max depth exceeded: the image has 501 layers, more than the 500 an overlay mount can stack",
+    );
+    assert!(rec.calls().is_empty());
+}
