@@ -31,4 +31,5 @@ mod run_path;
 mod runtime;
 mod self_exe;
 mod ship;
+mod ship_peers;
 mod ship_push;

@@ -303,6 +303,136 @@ fn out_layers(
     Ok((out, changed))
 }
 
+/// A manifest of `rec` recorded for the target's repository (else for another repository of its registry)
+/// other than the record's own: the image's ID was already known when it was pulled there (loaded, or
+/// pulled elsewhere first), so the record's layers are another form of them. Pushing back there sends
+/// these bytes and blobs, which the registry has, so the tag keeps its digest (docker pushes the blobs
+/// its metadata says the registry has, docs/layout.md "Images").
+struct KnownManifest {
+    bytes: Vec<u8>,
+    media_type: String,
+    layers: Vec<crate::image::manifest::Descriptor>,
+    /// `registry/repo` names it is recorded for (where a missing blob is fetched from).
+    repos: Vec<String>,
+}
+
+/// The compression a layer media type names, when it is one push makes (gzip, zstd).
+fn compression_of(mt: &str) -> Option<PushCompression> {
+    match compression::from_media_type(mt) {
+        Ok(Some(compression::Compression::Gzip)) => Some(PushCompression::Gzip),
+        Ok(Some(compression::Compression::Zstd)) => Some(PushCompression::Zstd),
+        _ if mt.ends_with(".diff.tar.gzip") => Some(PushCompression::Gzip),
+        _ => None,
+    }
+}
+
+/// The kept manifest `digest` (or, for an index, its entry kept for `rec`) when it describes `rec`
+/// with compressed layers, all compressed as `only` says when it says.
+fn kept_manifest_of(
+    paths: &crate::store::Paths,
+    rec: &ImageRecord,
+    digest: &str,
+    only: Option<PushCompression>,
+    depth: usize,
+) -> Option<(Vec<u8>, crate::image::manifest::Manifest, String)> {
+    use crate::image::Document;
+    let d = Digest::parse(digest).ok()?;
+    if !blobs::exists(paths, d.hex()) {
+        return None;
+    }
+    let bytes = blobs::read_verified(paths, d.hex()).ok()?;
+    match crate::image::manifest::parse_document(&bytes, "").ok()? {
+        Document::Manifest(m) => {
+            let ok = m.config.digest.as_str() == rec.id
+                && m.layers.len() == rec.layers.len()
+                && m.layers.iter().all(|l| {
+                    compression_of(&l.media_type).is_some_and(|c| only.is_none_or(|o| o == c))
+                })
+                && (m.media_type == MT_OCI_MANIFEST || m.media_type == MT_DOCKER_MANIFEST);
+            ok.then(|| (bytes, m, d.to_string()))
+        }
+        Document::Index { manifests, .. } if depth < 2 => manifests
+            .iter()
+            .filter(|e| rec.manifest_blobs.iter().any(|b| *b == e.digest.as_str()))
+            .find_map(|e| kept_manifest_of(paths, rec, e.digest.as_str(), only, depth + 1)),
+        Document::Index { .. } => None,
+    }
+}
+
+fn known_manifest(
+    paths: &crate::store::Paths,
+    rec: &ImageRecord,
+    target: &ImageRef,
+    c: PushCompression,
+) -> Option<KnownManifest> {
+    // An image with plain-tar layers would be compressed as `c`: only a manifest of that compression
+    // stands for it (`--compression-format zstd` is not answered with gzip).
+    let only = rec
+        .layers
+        .iter()
+        .any(|l| is_uncompressed(paths, &l.blob_digest, &l.media_type).unwrap_or(true))
+        .then_some(c);
+    let on_registry = format!("{}/", target.registry());
+    let mut recorded: Vec<(&str, &str)> = rec
+        .repo_digests
+        .iter()
+        .filter_map(|d| d.split_once('@'))
+        .filter(|(name, _)| name.starts_with(&on_registry))
+        .collect();
+    // The target's own repository first.
+    recorded.sort_by_key(|(name, _)| *name != target.name());
+    let (bytes, m, digest) = recorded
+        .iter()
+        .find_map(|(_, d)| kept_manifest_of(paths, rec, d, only, 0))?;
+    if digest == rec.manifest_digest {
+        // The record's own manifest: out_layers and manifest_for already send it as it is.
+        return None;
+    }
+    let repos = rec
+        .repo_digests
+        .iter()
+        .filter_map(|x| x.split_once('@'))
+        .filter(|(_, d)| rec.manifest_blobs.iter().any(|b| b == d))
+        .map(|(name, _)| name.to_string())
+        .collect();
+    Some(KnownManifest {
+        bytes,
+        media_type: m.media_type,
+        layers: m.layers,
+        repos,
+    })
+}
+
+/// The layers of a [`KnownManifest`] as they go out.
+fn known_layers(
+    idx: &ImageIndex,
+    target: &ImageRef,
+    rec: &ImageRecord,
+    k: &KnownManifest,
+) -> Result<Vec<OutLayer>> {
+    let mut out = Vec::new();
+    for (l, r) in k.layers.iter().zip(&rec.layers) {
+        let digest = l.digest.to_string();
+        let mut origins = origins_of(idx, &digest);
+        for name in &k.repos {
+            if !origins.contains(name) {
+                origins.push(name.clone());
+            }
+        }
+        out.push(OutLayer {
+            blob: BlobRef {
+                digest,
+                size: l.size,
+                media_type: l.media_type.clone(),
+            },
+            short_diff: Digest::parse(&r.diff_id)?.short().to_string(),
+            sources: on_registry(&origins, target.registry()),
+            origins,
+        });
+    }
+    Ok(out)
+}
+
 /// Send one layer (or the config): HEAD, mount, or upload (fetching a pulled blob the store lacks from
 /// the repository it came from).
 fn send_blob(
@@ -440,7 +570,11 @@ fn push_one(
     opts: &PushOptions,
     progress: &dyn PushProgress,
 ) -> Result<PushedTag> {
-    let (layers, changed) = out_layers(ctx, idx, target, rec, opts.compression)?;
+    let known = known_manifest(&ctx.paths, rec, target, opts.compression);
+    let (layers, changed) = match &known {
+        Some(k) => (known_layers(idx, target, rec, k)?, false),
+        None => out_layers(ctx, idx, target, rec, opts.compression)?,
+    };
     trace::mark("layers");
     let mut sources: Vec<String> = layers.iter().flat_map(|l| l.sources.clone()).collect();
     sources.sort();
@@ -518,12 +652,22 @@ fn push_one(
         return Err(e);
     }
     trace::mark("blobs");
-    let (bytes, media_type) = manifest_for(ctx, rec, &layers, changed)?;
+    let (bytes, media_type) = match known {
+        Some(k) => (k.bytes, k.media_type),
+        None => manifest_for(ctx, rec, &layers, changed)?,
+    };
     let tag = target.tag().unwrap_or("latest");
     let digest = pusher.put_manifest(tag, &media_type, &bytes)?;
     trace::mark("manifest");
     progress.on_tag_pushed(tag, &digest, bytes.len() as u64);
-    record_push(ctx, target, rec, &layers, &bytes, &digest)?;
+    record_push(
+        ctx,
+        target,
+        rec,
+        changed.then_some(&layers[..]),
+        &bytes,
+        &digest,
+    )?;
     trace::mark("record");
     Ok(PushedTag {
         reference: target.full(),
@@ -558,12 +702,13 @@ fn report_bytes(
     }
 }
 
-/// After a push: the new repo digest (docker adds it too), the manifest blob, the compressed layers.
+/// After a push: the new repo digest (docker adds it too), the manifest blob, and the compressed forms
+/// push `made` of uncompressed layers.
 fn record_push(
     ctx: &Context,
     target: &ImageRef,
     rec: &ImageRecord,
-    layers: &[OutLayer],
+    made: Option<&[OutLayer]>,
     manifest: &[u8],
     digest: &str,
 ) -> Result<()> {
@@ -580,7 +725,7 @@ fn record_push(
         if !r.manifest_blobs.contains(&digest.to_string()) {
             r.manifest_blobs.push(digest.to_string());
         }
-        for (l, out) in r.layers.iter_mut().zip(layers) {
+        for (l, out) in r.layers.iter_mut().zip(made.unwrap_or_default()) {
             if out.blob.digest != l.blob_digest && !l.compressed.contains(&out.blob) {
                 l.compressed.push(out.blob.clone());
             }
