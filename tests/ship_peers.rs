@@ -77,3 +77,111 @@ fn an_image_loaded_before_its_pull_is_pushed_with_the_pulled_digest() {
 fn target_name(full: &str) -> String {
     full.split_once('/').unwrap().1.to_string()
 }
+
+/// `archive` with its `manifest.json` replaced by `manifest` (other members as they are).
+fn with_manifest_json(archive: &[u8], manifest: &serde_json::Value) -> Vec<u8> {
+    let mut ar = tar::Archive::new(archive);
+    let mut b = tar::Builder::new(Vec::new());
+    for e in ar.entries().unwrap() {
+        let mut e = e.unwrap();
+        let mut h = e.header().clone();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
+        if e.path().unwrap().to_str() == Some("manifest.json") {
+            data = serde_json::to_vec(manifest).unwrap();
+            h.set_size(data.len() as u64);
+            h.set_cksum();
+        }
+        b.append(&h, &data[..]).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+/// docker's load refuses an archive whose `RepoTags` holds a name it cannot tag with (no tag, a digest,
+/// upper case); berth loaded such an image untagged and said `Loaded image ID`. Refused with nothing left.
+#[test]
+fn load_refuses_repo_tags_docker_refuses_and_leaves_nothing() {
+    let (env, name) = crate::support::busybox_world();
+    let file = env.dir().join("saved.tar");
+    env.run(["save", "-o", file.to_str().unwrap(), &name])
+        .assert_ok();
+    let bytes = std::fs::read(&file).unwrap();
+    let m: serde_json::Value = {
+        let mut ar = tar::Archive::new(&bytes[..]);
+        let mut e = ar
+            .entries()
+            .unwrap()
+            .map(|e| e.unwrap())
+            .find(|e| e.path().unwrap().to_str() == Some("manifest.json"))
+            .unwrap();
+        serde_json::from_reader(&mut e).unwrap()
+    };
+    let zeros = "0".repeat(64);
+    for (tag, says) in [
+        ("qa/app", "invalid tag \"qa/app\""),
+        (&format!("qa/app@sha256:{zeros}")[..], "invalid tag"),
+        ("QA/App:1", "must be lowercase"),
+    ] {
+        let mut bad = m.clone();
+        bad[0]["RepoTags"] = serde_json::json!([tag]);
+        let fresh = TestEnv::new();
+        let out = fresh.run_with_stdin(["load"], &with_manifest_json(&bytes, &bad));
+        out.assert_code(1).assert_stderr_has(says);
+        assert_eq!(out.stderr().lines().count(), 1, "{}", out.stderr());
+        fresh
+            .run(["images", "-aq"])
+            .assert_ok()
+            .assert_stdout_eq("");
+        for d in ["layers/sha256", "ingest", "blobs/sha256"] {
+            let left: Vec<_> = std::fs::read_dir(fresh.root().join(d))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.file_name())
+                .collect();
+            assert!(left.is_empty(), "{tag}: {d}: {left:?}");
+        }
+    }
+}
+
+/// A load that moves a tag from another image says so first, in docker's words, and leaves the old
+/// image untagged.
+#[test]
+fn load_says_when_a_tag_moves_from_another_image() {
+    let (env, name) = crate::support::busybox_world();
+    let c = unique("ship-mv");
+    env.run(["run", "--name", &c, &name, "sh", "-c", "echo moved > /f"])
+        .assert_ok();
+    env.run(["commit", &c, "qa/x:1"]).assert_ok();
+    let new_id = crate::support::inspect(&env, "qa/x:1", "{{.Id}}");
+    let file = env.dir().join("moved.tar");
+    env.run(["save", "-o", file.to_str().unwrap(), "qa/x:1"])
+        .assert_ok();
+    let saved = std::fs::read(&file).unwrap();
+
+    let (other, name) = crate::support::busybox_world();
+    other.run(["tag", &name, "qa/x:1"]).assert_ok();
+    let old_id = crate::support::inspect(&other, "qa/x:1", "{{.Id}}");
+    other
+        .run_with_stdin(["load"], &saved)
+        .assert_ok()
+        .assert_stdout_eq(&format!(
+            "The image qa/x:1 already exists, renaming the old one with ID {old_id} to empty string\nLoaded image: qa/x:1\n"
+        ));
+    assert_eq!(crate::support::inspect(&other, "qa/x:1", "{{.Id}}"), new_id);
+    other
+        .run([
+            "image",
+            "inspect",
+            "--format",
+            "{{json .RepoTags}}",
+            &old_id,
+        ])
+        .assert_ok()
+        .assert_stdout_eq(&format!("[\"{name}\"]\n"));
+    // Loaded again: the tag stays where it is, nothing to say but the loaded name.
+    other
+        .run_with_stdin(["load"], &saved)
+        .assert_ok()
+        .assert_stdout_eq("Loaded image: qa/x:1\n");
+}

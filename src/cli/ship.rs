@@ -284,6 +284,10 @@ pub fn load(g: &GlobalOpts, a: LoadArgs) -> Result<i32> {
         match l {
             Loaded::Tag(t) => writeln!(out, "Loaded image: {t}")?,
             Loaded::Id(id) => writeln!(out, "Loaded image ID: {id}")?,
+            Loaded::Moved { tag, old_id } => writeln!(
+                out,
+                "The image {tag} already exists, renaming the old one with ID {old_id} to empty string"
+            )?,
         }
     }
     Ok(0)

@@ -478,7 +478,23 @@ fn docker_entries(spool: &Spool) -> Result<Vec<DockerEntry>> {
     if !spool.has("manifest.json") {
         return Ok(Vec::new());
     }
-    serde_json::from_slice(&spool.json("manifest.json")?).context("invalid archive: manifest.json")
+    let entries: Vec<DockerEntry> = serde_json::from_slice(&spool.json("manifest.json")?)
+        .context("invalid archive: manifest.json")?;
+    for t in entries.iter().flat_map(|e| e.repo_tags.iter().flatten()) {
+        check_repo_tag(t)?;
+    }
+    Ok(entries)
+}
+
+/// A `RepoTags` entry must be a valid name with a tag, as docker's load requires (it refuses the
+/// archive rather than load the image under another name or none).
+fn check_repo_tag(t: &str) -> Result<()> {
+    super::ImageRef::parse(t).with_context(|| format!("invalid archive: manifest.json: {t:?}"))?;
+    let last = t.rsplit('/').next().unwrap_or("");
+    if t.contains('@') || !last.contains(':') {
+        bail!("invalid archive: manifest.json: invalid tag {t:?}");
+    }
+    Ok(())
 }
 
 /// manifest.json's RepoTags by config digest.
@@ -545,5 +561,19 @@ mod tests {
         assert_eq!(resolve_link("abc", "../def.tar", false).unwrap(), "def.tar");
         crate::testing::assert_err(resolve_link("", "../x", false), "leaves the archive");
         crate::testing::assert_err(resolve_link("a", "/x", false), "absolute path");
+    }
+
+    #[test]
+    fn repo_tags_need_a_valid_name_and_a_tag() {
+        for ok in ["app:1", "localhost/app:1", "127.0.0.1:5000/team/app:v1.2"] {
+            check_repo_tag(ok).unwrap();
+        }
+        crate::testing::assert_err(check_repo_tag("app"), "invalid tag \"app\"");
+        crate::testing::assert_err(check_repo_tag("127.0.0.1:5000/app"), "invalid tag");
+        crate::testing::assert_err(
+            check_repo_tag(&format!("app@sha256:{}", "0".repeat(64))),
+            "invalid tag",
+        );
+        crate::testing::assert_err(check_repo_tag("UPPER/Case:1"), "lowercase");
     }
 }
