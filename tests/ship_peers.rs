@@ -185,3 +185,40 @@ fn load_says_when_a_tag_moves_from_another_image() {
         .assert_ok()
         .assert_stdout_eq("Loaded image: qa/x:1\n");
 }
+
+/// docker's load reads bzip2 archives (`docker save | bzip2`); a stream that is no archive is said so in
+/// one plain line, without the raw header bytes (a hostile stream must not reach the terminal).
+#[test]
+fn load_reads_bzip2_and_says_plainly_what_is_not_an_archive() {
+    let (env, name) = crate::support::busybox_world();
+    let file = env.dir().join("saved.tar");
+    env.run(["save", "-o", file.to_str().unwrap(), &name])
+        .assert_ok();
+    let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    std::io::Write::write_all(&mut bz, &std::fs::read(&file).unwrap()).unwrap();
+    let bz = bz.finish().unwrap();
+    let fresh = TestEnv::new();
+    fresh
+        .run_with_stdin(["load"], &bz)
+        .assert_ok()
+        .assert_stdout_eq(&format!("Loaded image: {name}\n"));
+    fresh
+        .run(["run", "--rm", &name, "echo", "ok"])
+        .assert_ok()
+        .assert_stdout_eq("ok\n");
+
+    let other = TestEnv::new();
+    let garbage = b"\x1b]0;owned\x07\x1b[2J".repeat(64);
+    let out = other.run_with_stdin(["load"], &garbage);
+    out.assert_code(1)
+        .assert_stderr_has("invalid archive: not a tar archive");
+    assert!(!out.stderr().contains('\x1b'), "{:?}", out.stderr());
+    // Cut short: truncated, in one line.
+    let out = other.run_with_stdin(["load"], &bz[..bz.len() / 2]);
+    out.assert_code(1).assert_stderr_has("invalid archive: ");
+    assert_eq!(out.stderr().lines().count(), 1, "{}", out.stderr());
+    other
+        .run(["images", "-aq"])
+        .assert_ok()
+        .assert_stdout_eq("");
+}

@@ -1,4 +1,4 @@
-//! `berth load`: images from an archive (docker's, old and 25+, or OCI; gzip, zstd or xz) into the store.
+//! `berth load`: images from an archive (docker's, old and 25+, or OCI; gzip, zstd, xz or bzip2) into the store.
 //!
 //! The archive is untrusted input (docs/security.md 1E): it is read once to its end and its regular
 //! members spooled, hashed, into an `ingest/.tmp-*` work dir (image/archive.rs checks member names,
