@@ -222,3 +222,44 @@ fn load_reads_bzip2_and_says_plainly_what_is_not_an_archive() {
         .assert_ok()
         .assert_stdout_eq("");
 }
+
+/// docker's push lists the layers from the top one down (`Preparing` lines, and the bars' order).
+#[test]
+fn push_lists_layers_from_the_top_down_as_docker_does() {
+    let reg = registry::shared();
+    let (env, name) = crate::support::busybox_world();
+    let target = reg.image(&format!("{}/two:1", unique("ship-order")));
+    let c = unique("ship-order-c");
+    env.run(["run", "--name", &c, &name, "sh", "-c", "echo top > /f"])
+        .assert_ok();
+    env.run(["commit", &c, &target]).assert_ok();
+    let layers: Vec<String> = serde_json::from_str(&crate::support::inspect(
+        &env,
+        &target,
+        "{{json .RootFS.Layers}}",
+    ))
+    .unwrap();
+    assert_eq!(layers.len(), 2, "{layers:?}");
+    let out = env.run(["push", &target]);
+    out.assert_ok();
+    let preparing: Vec<&str> = out
+        .lines()
+        .into_iter()
+        .filter_map(|l| l.strip_suffix(": Preparing"))
+        .collect();
+    let short = |d: &str| d[7..19].to_string();
+    assert_eq!(preparing, [short(&layers[1]), short(&layers[0])]);
+}
+
+/// `save -o` into a directory that does not exist: docker's words, no temp file name.
+#[test]
+fn save_into_a_missing_directory_says_so() {
+    let (env, name) = crate::support::busybox_world();
+    let out = env.dir().join("nope").join("x.tar");
+    env.run(["save", "-o", out.to_str().unwrap(), &name])
+        .assert_code(1)
+        .assert_stderr_has(&format!(
+            "invalid output path: directory {:?} does not exist",
+            out.parent().unwrap().display().to_string()
+        ));
+}

@@ -581,7 +581,8 @@ fn push_one(
     sources.dedup();
     let pusher = client.pusher(target.reference(), &sources, opts.tls_verify)?;
     trace::mark("ping");
-    for l in &layers {
+    // docker lists the layers from the top one down.
+    for l in layers.iter().rev() {
         progress.on_layer(&l.short_diff, &PushLayerStatus::Preparing);
     }
     let config_hex = Digest::parse(&rec.id)?;
