@@ -263,3 +263,33 @@ fn save_into_a_missing_directory_says_so() {
             out.parent().unwrap().display().to_string()
         ));
 }
+
+/// `save | consumer` whose consumer goes away got a partial archive: docker dies of SIGPIPE (141 in the
+/// shell), so `set -o pipefail` scripts fail; berth exited 0, as for a listing cut by `| head`.
+#[test]
+fn save_to_a_pipe_closed_early_fails_as_dockers_does() {
+    use std::io::Read;
+    let (env, name) = crate::support::busybox_world();
+    let mut child = env
+        .berth()
+        .args(["save", &name])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 512];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    // The read end is dropped here: the rest of the archive has nowhere to go.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(141), "{out:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Whole, it still exits 0.
+    let file = env.dir().join("whole.tar");
+    env.run(["save", "-o", file.to_str().unwrap(), &name])
+        .assert_ok();
+}
