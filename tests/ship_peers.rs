@@ -293,3 +293,91 @@ fn save_to_a_pipe_closed_early_fails_as_dockers_does() {
     env.run(["save", "-o", file.to_str().unwrap(), &name])
         .assert_ok();
 }
+
+/// An image loaded from a docker 20.10 archive (plain-tar layers) on a base that was pulled: its base
+/// layer goes as the pulled blob the registry has (a mount), as docker's push does, not compressed and
+/// uploaded again under a new digest.
+#[test]
+fn a_loaded_image_on_a_pulled_base_mounts_the_base_layer() {
+    let reg = registry::shared();
+    let (env, base) = crate::support::busybox_world();
+    let repo = unique("ship-derived");
+    let first = reg.image(&format!("{repo}/app:1"));
+    let c = unique("ship-derived-c");
+    env.run(["run", "--name", &c, &base, "sh", "-c", "echo app > /f"])
+        .assert_ok();
+    env.run(["commit", &c, &first]).assert_ok();
+    env.run(["push", &first]).assert_ok();
+    let file = env.dir().join("derived.tar");
+    skopeo_copy(
+        &format!("docker://{first}"),
+        &format!("docker-archive:{}:qa/derived:1", file.display()),
+    );
+
+    let (fresh, _) = crate::support::busybox_world();
+    fresh
+        .run(["load", "-i", file.to_str().unwrap()])
+        .assert_ok();
+    let target = reg.image(&format!("{}/app:1", unique("ship-derived2")));
+    fresh.run(["tag", "qa/derived:1", &target]).assert_ok();
+    let out = fresh.run(["push", &target]);
+    out.assert_ok();
+    let lines = out.lines();
+    assert!(
+        lines.iter().any(|l| l.ends_with(": Mounted from busybox")),
+        "{lines:?}"
+    );
+    let pushed: serde_json::Value =
+        serde_json::from_slice(&reg.get_manifest(&target_name(&target)).body).unwrap();
+    let bb: serde_json::Value =
+        serde_json::from_slice(&reg.get_manifest(fixtures::BUSYBOX).body).unwrap();
+    assert_eq!(pushed["layers"][0]["digest"], bb["layers"][0]["digest"]);
+    // It runs where it went.
+    let other = TestEnv::new();
+    other.run(["pull", "-q", &target]).assert_ok();
+    other
+        .run(["run", "--rm", &target, "cat", "/f"])
+        .assert_ok()
+        .assert_stdout_eq("app\n");
+}
+
+/// An image holding the same layer twice (two commits without changes) sends it once, with one status
+/// line (docker prints `Preparing` for each and `Pushed` once); berth uploaded it twice at once.
+#[test]
+fn a_layer_held_twice_goes_up_once() {
+    let reg = registry::shared();
+    let (env, base) = crate::support::busybox_world();
+    let c1 = unique("ship-twice-a");
+    env.run(["run", "--name", &c1, &base, "true"]).assert_ok();
+    env.run(["commit", &c1, "qa/twice:1"]).assert_ok();
+    let c2 = unique("ship-twice-b");
+    env.run(["run", "--name", &c2, "qa/twice:1", "true"])
+        .assert_ok();
+    let target = reg.image(&format!("{}/twice:2", unique("ship-twice")));
+    env.run(["commit", &c2, &target]).assert_ok();
+    let layers: Vec<String> = serde_json::from_str(&crate::support::inspect(
+        &env,
+        &target,
+        "{{json .RootFS.Layers}}",
+    ))
+    .unwrap();
+    assert_eq!(layers.len(), 3, "{layers:?}");
+    assert_eq!(layers[1], layers[2], "two commits without changes");
+    let out = env.run(["push", &target]);
+    out.assert_ok();
+    let short = format!("{}: ", &layers[2][7..19]);
+    let lines = out.lines();
+    let of_twice: Vec<&&str> = lines.iter().filter(|l| l.starts_with(&short)).collect();
+    assert_eq!(of_twice.len(), 3, "{lines:?}");
+    assert_eq!(
+        of_twice
+            .iter()
+            .filter(|l| l.ends_with(": Preparing"))
+            .count(),
+        2,
+        "{lines:?}"
+    );
+    let other = TestEnv::new();
+    other.run(["pull", "-q", &target]).assert_ok();
+    other.run(["run", "--rm", &target, "true"]).assert_ok();
+}

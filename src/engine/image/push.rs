@@ -2,10 +2,12 @@
 //!
 //! Per layer: HEAD on the target (`Layer already exists`), else a cross-repository mount from a repository
 //! of the same registry that an image of the store came from (`Mounted from team/base`), else an upload
-//! of the blob kept in the store (`Pushed`). A pulled image goes with its original blobs and manifest
-//! bytes, so its digest stays; an uncompressed layer (commit, import, build) is compressed once (gzip,
-//! or zstd) reproducibly, kept and recorded in its layer's `compressed`, and the image gets a new
-//! manifest (docs/layout.md "Images"). A pulled layer whose blob the store lacks (it was stored through
+//! of the blob kept in the store (`Pushed`); a blob the image holds twice goes once. A pulled image goes
+//! with its original blobs and manifest bytes, so its digest stays (also when its ID was known before
+//! the pull: the manifest recorded for the target's registry goes); an uncompressed layer (commit,
+//! import, build, load) goes as another image's pulled blob of it on the target registry, else is
+//! compressed once (gzip, or zstd) reproducibly, kept and recorded in its layer's `compressed`, and the
+//! image gets a new manifest (docs/layout.md "Images"). A pulled layer whose blob the store lacks (it was stored through
 //! another image) is asked of the target, mounted, or fetched from the repository it was pulled from.
 //! Only the platform manifest of an image pulled through an index is pushed (not the index).
 //! The layers and the config go up at once (up to `registry.max_parallel_uploads`), each stored blob
@@ -265,6 +267,30 @@ fn compress_blob(
     })
 }
 
+/// Another image's pulled blob of the layer `diff_id`, compressed as `c`, from a repository of
+/// `registry`: the registry has it, so it is mounted or found there instead of compressed and uploaded
+/// again (docker pushes the blob its metadata says the registry has). Matters for a layer this image
+/// holds as a plain tar (loaded from a docker 20.10 archive) that was also pulled.
+fn pulled_form(
+    ctx: &Context,
+    idx: &ImageIndex,
+    diff_id: &str,
+    c: PushCompression,
+    registry: &str,
+) -> Option<BlobRef> {
+    idx.images
+        .values()
+        .flat_map(|r| &r.layers)
+        .filter(|l| l.diff_id == diff_id && compression_of(&l.media_type) == Some(c))
+        .filter(|l| !is_uncompressed(&ctx.paths, &l.blob_digest, &l.media_type).unwrap_or(true))
+        .find(|l| !on_registry(&origins_of(idx, &l.blob_digest), registry).is_empty())
+        .map(|l| BlobRef {
+            digest: l.blob_digest.clone(),
+            size: l.blob_size,
+            media_type: l.media_type.clone(),
+        })
+}
+
 /// The blobs of `rec`'s layers as they go out; true when one had to be compressed (a new manifest).
 fn out_layers(
     ctx: &Context,
@@ -280,10 +306,16 @@ fn out_layers(
         let blob = if is_uncompressed(&ctx.paths, &l.blob_digest, &l.media_type)? {
             changed = true;
             let want = compressed_type(c);
-            match l.compressed.iter().find(|b| b.media_type == want) {
-                Some(b) if blobs::exists(&ctx.paths, Digest::parse(&b.digest)?.hex()) => b.clone(),
-                _ => compress_blob(&ctx.paths, &l.blob_digest, c)
-                    .with_context(|| format!("compressing layer {}", l.diff_id))?,
+            if let Some(b) = pulled_form(ctx, idx, &l.diff_id, c, target.registry()) {
+                b
+            } else {
+                match l.compressed.iter().find(|b| b.media_type == want) {
+                    Some(b) if blobs::exists(&ctx.paths, Digest::parse(&b.digest)?.hex()) => {
+                        b.clone()
+                    }
+                    _ => compress_blob(&ctx.paths, &l.blob_digest, c)
+                        .with_context(|| format!("compressing layer {}", l.diff_id))?,
+                }
             }
         } else {
             BlobRef {
@@ -630,6 +662,14 @@ fn push_one(
                                 .is_some()
                         {
                             return;
+                        }
+                        // A blob the image holds twice (the same layer at two places) goes once,
+                        // with one line, as docker's push does.
+                        if blobs[..k]
+                            .iter()
+                            .any(|b| b.blob.digest == blobs[k].blob.digest)
+                        {
+                            continue;
                         }
                         // The config is no layer: docker shows no line for it.
                         let shown = (k < layers.len()).then_some(progress);
