@@ -201,3 +201,35 @@ fn onbuild_sets_the_config_and_writes_no_history_entry() {
     ]);
     assert_eq!(onbuild.stdout().trim(), r#"["RUN echo trig > /trig"]"#);
 }
+
+#[test]
+fn copy_keeps_hard_links_and_leaves_out_excluded_dirs_nothing_is_re_included_from() {
+    let (env, base) = busybox_world();
+    let ctx = context(
+        &env,
+        &[
+            ("Dockerfile", &format!("FROM {base}\nCOPY . /c/\n")),
+            (".dockerignore", "**/*.md\n!keep/**/*.md\nsub\n"),
+            ("keep/in/k.md", "k\n"),
+            ("sub/x.txt", "x\n"),
+            ("hl1", "h\n"),
+        ],
+    );
+    let c = ctx.to_str().unwrap();
+    sh(&format!("cd {c} && ln hl1 hl2"));
+    let tag = unique("links");
+    build(&env, &["-t", &tag, c]).assert_ok();
+    let run = env.run([
+        "run",
+        "--rm",
+        &tag,
+        "sh",
+        "-c",
+        "cd /c && ls -a && stat -c %h hl1 && [ $(stat -c %i hl1) = $(stat -c %i hl2) ] && echo same",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        ".\n..\n.dockerignore\nDockerfile\nhl1\nhl2\nkeep\n2\nsame\n"
+    );
+}
