@@ -233,3 +233,30 @@ fn copy_keeps_hard_links_and_leaves_out_excluded_dirs_nothing_is_re_included_fro
         ".\n..\n.dockerignore\nDockerfile\nhl1\nhl2\nkeep\n2\nsame\n"
     );
 }
+
+#[test]
+fn buildkits_platform_args_are_predefined_for_from_lines_and_declaring_stages() {
+    let (env, base) = busybox_world();
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    let local = unique("plat");
+    env.run(["tag", &base, &format!("{local}-{arch}")])
+        .assert_ok();
+    let dockerfile = format!(
+        "FROM --platform=$BUILDPLATFORM {local}-$TARGETARCH
+ARG TARGETARCH
+ARG TARGETPLATFORM
+RUN echo \"$TARGETARCH $TARGETPLATFORM [$BUILDARCH]\" > /plat
+"
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    let tag = unique("platform");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run(["run", "--rm", &tag, "cat", "/plat"]);
+    run.assert_ok();
+    // BUILDARCH was not declared in the stage: not set there, as in BuildKit.
+    assert_eq!(run.stdout(), format!("{arch} linux/{arch} []\n"));
+}
