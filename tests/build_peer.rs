@@ -260,3 +260,29 @@ RUN echo \"$TARGETARCH $TARGETPLATFORM [$BUILDARCH]\" > /plat
     // BUILDARCH was not declared in the stage: not set there, as in BuildKit.
     assert_eq!(run.stdout(), format!("{arch} linux/{arch} []\n"));
 }
+
+#[test]
+fn copy_history_names_the_flags_buildkit_names() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        "FROM {base} AS src
+RUN echo s > /s
+FROM {base}
+COPY --from=src --chmod=640 --chown=1:2 /s /s
+COPY --exclude=*.md --parents a/./b /p/
+"
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile), ("a/b", "b\n")]);
+    let tag = unique("copyhist");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let hist = env.run(["history", "--no-trunc", "--format", "{{.CreatedBy}}", &tag]);
+    hist.assert_ok();
+    let lines: Vec<&str> = hist.stdout().lines().take(2).collect();
+    assert_eq!(
+        lines,
+        [
+            "COPY --parents a/./b /p/ # buildkit",
+            "COPY --chown=1:2 --chmod=640 /s /s # buildkit",
+        ]
+    );
+}

@@ -466,21 +466,17 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         ),
         None => None,
     };
+    // BuildKit's history names --parents, --chown and --chmod, in that order, and not --from,
+    // --link or --exclude.
     let mut flags = String::new();
-    if let Some(f) = &c.from {
-        flags.push_str(&format!("--from={f} "));
+    if c.parents {
+        flags.push_str("--parents ");
     }
     if let Some(o) = &c.chown {
         flags.push_str(&format!("--chown={o} "));
     }
     if let Some(m) = &c.chmod {
         flags.push_str(&format!("--chmod={m} "));
-    }
-    if c.parents {
-        flags.push_str("--parents ");
-    }
-    for e in &c.exclude {
-        flags.push_str(&format!("--exclude={e} "));
     }
     let created_by = format!(
         "{word} {flags}{} {dest_word} # buildkit",
