@@ -286,3 +286,51 @@ COPY --exclude=*.md --parents a/./b /p/
         ]
     );
 }
+
+#[test]
+fn rootless_builds_keep_archive_owners_run_shebang_heredocs_and_own_workdirs() {
+    let env = crate::support::TestEnv::rootless();
+    let image = crate::support::registry::shared().image(crate::support::fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    let dockerfile = format!(
+        "FROM {image}
+ADD owned.tar /o/
+COPY --chown=7:8 f.txt /made/by/copy/
+USER 9:10
+WORKDIR /w
+RUN <<EOF
+#!/bin/sh
+echo \"$0 $(id -u)\" > /w/script
+EOF
+"
+    );
+    let ctx = context(
+        &env,
+        &[
+            ("Dockerfile", &dockerfile),
+            ("f.txt", "f\n"),
+            ("t/q", "q\n"),
+        ],
+    );
+    let c = ctx.to_str().unwrap();
+    sh(&format!(
+        "cd {c} && tar --owner=1234 --group=5678 --numeric-owner -C t -cf owned.tar q"
+    ));
+    let tag = unique("rootless-peer");
+    build(&env, &["--network", "none", "-t", &tag, c]).assert_ok();
+    let run = env.run([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        &tag,
+        "sh",
+        "-c",
+        "stat -c '%u:%g %n' /o/q /made /made/by/copy/f.txt /w && cat /w/script",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        "1234:5678 /o/q\n7:8 /made\n7:8 /made/by/copy/f.txt\n9:10 /w\n/dev/pipes/EOF 9\n"
+    );
+}
