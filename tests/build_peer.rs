@@ -334,3 +334,26 @@ EOF
         "1234:5678 /o/q\n7:8 /made\n7:8 /made/by/copy/f.txt\n9:10 /w\n/dev/pipes/EOF 9\n"
     );
 }
+
+#[test]
+fn an_image_from_scratch_has_buildkits_empty_image_config() {
+    let (env, _) = busybox_world();
+    let ctx = context(
+        &env,
+        &[("Dockerfile", "FROM scratch\nCOPY f /f\n"), ("f", "f\n")],
+    );
+    let tag = unique("scratch");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let cfg = env.run([
+        "image",
+        "inspect",
+        "--format",
+        "{{json .Config.WorkingDir}} {{json .Config.Env}}",
+        &tag,
+    ]);
+    cfg.assert_ok();
+    assert_eq!(
+        cfg.stdout().trim(),
+        r#""/" ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]"#
+    );
+}
