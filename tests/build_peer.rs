@@ -149,8 +149,13 @@ fn workdir_is_created_as_the_stages_user_so_it_can_write_there() {
 USER nobody
 WORKDIR /srv/app
 RUN touch made-by-nobody
+USER 4343
+WORKDIR /num
+USER ghost
+WORKDIR /ghost
 USER root
 WORKDIR /root-owned
+COPY --chown=4242 Dockerfile /chowned
 "
     );
     let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
@@ -166,12 +171,18 @@ WORKDIR /root-owned
         "/srv",
         "/srv/app",
         "/srv/app/made-by-nobody",
+        "/num",
+        "/ghost",
         "/root-owned",
+        "/chowned",
     ]);
     run.assert_ok();
+    // A numeric user owns with its uid as gid (BuildKit's file ops); a user the image does not know
+    // leaves the dir root's.
     assert_eq!(
         run.stdout(),
-        "65534:65534 /srv\n65534:65534 /srv/app\n65534:65534 /srv/app/made-by-nobody\n0:0 /root-owned\n"
+        "65534:65534 /srv\n65534:65534 /srv/app\n65534:65534 /srv/app/made-by-nobody\n\
+         4343:4343 /num\n0:0 /ghost\n0:0 /root-owned\n4242:4242 /chowned\n"
     );
 }
 
