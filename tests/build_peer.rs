@@ -34,6 +34,7 @@ ADD plain.gz /gz/
     let c = ctx.to_str().unwrap();
     sh(&format!(
         "cd {c} && ln -s a.txt dir/link && ln -s dir dlink && mkdir -p t/sub && echo q > t/sub/q \
+         && echo s > t/sub/s && chmod 4755 t/sub/s && ln t/sub/s t/sub/s2 \
          && tar --owner=1234 --group=5678 --numeric-owner -C t -cf owned.tar . \
          && tar --owner=0 --group=0 -C dir -cJf arc.tar.xz a.txt && echo plain | gzip > plain.gz"
     ));
@@ -78,6 +79,18 @@ regular file 0:0 /txz/a.txt
 regular file 0:0 /gz/plain.gz
 "
     );
+    // chown clears setuid: the archive's mode is put back after it (hard links too).
+    let suid = env.run([
+        "run",
+        "--rm",
+        &tag,
+        "stat",
+        "-c",
+        "%a %u",
+        "/o/sub/s",
+        "/o/sub/s2",
+    ]);
+    assert_eq!(suid.stdout(), "4755 1234\n4755 1234\n");
     let gz = env.run(["run", "--rm", &tag, "sh", "-c", "gunzip -c /gz/plain.gz"]);
     gz.assert_ok();
     assert_eq!(gz.stdout(), "plain\n");

@@ -502,6 +502,7 @@ fn extract(archive: &Path, dest: &Path) -> Result<()> {
         }
         let target = dest.join(&path);
         let (u, g) = (e.header().uid()?, e.header().gid()?);
+        let (kind, mode) = (e.header().entry_type(), e.header().mode()?);
         // unpack_in refuses entries whose resolved parent leaves `dest` (through `..` or a symlink).
         if !e
             .unpack_in(dest)
@@ -509,9 +510,17 @@ fn extract(archive: &Path, dest: &Path) -> Result<()> {
         {
             bail!("archive entry {} leaves the destination", path.display());
         }
+        // A hard link is its target's inode, which has its owner and mode already.
+        if kind.is_hard_link() {
+            continue;
+        }
         let id = |v: u64| u32::try_from(v).context("archive entry owner out of range");
         std::os::unix::fs::lchown(&target, Some(id(u)?), Some(id(g)?))
             .with_context(|| format!("setting the owner of {}", path.display()))?;
+        // chown clears setuid/setgid: the entry's mode goes back on after it.
+        if !kind.is_symlink() {
+            fs::set_permissions(&target, fs::Permissions::from_mode(mode & 0o7777))?;
+        }
     }
     Ok(())
 }
