@@ -2,7 +2,7 @@
 //! `ps --format json` fields scripts read (`Health`, `Publishers`), the project name from a `name:`
 //! key, `include:`, optional dependencies on a disabled service, and loader messages.
 
-use crate::support::compose::{compose, down_leaves_nothing, project_yaml};
+use crate::support::compose::{compose, down_leaves_nothing, project_dir, project_yaml};
 use crate::support::{busybox_world, unique};
 use serde_json::Value;
 
@@ -124,4 +124,56 @@ fn a_required_variable_without_a_message_ends_the_error_there() {
         "{}",
         out.stderr()
     );
+}
+
+#[test]
+fn include_imports_another_application_with_its_own_directory_and_env() {
+    let (env, image) = busybox_world();
+    let p = unique("inc");
+    let dir = project_dir(
+        &env,
+        "inc",
+        &[
+            (
+                "compose.yaml",
+                &format!(
+                    "include:\n  - path: db/compose.yaml\nservices:\n  app:\n    image: {image}\n    depends_on: [db]\n    volumes: [\"shared:/s\"]\n  db:\n    environment: {{FROM_MAIN: \"yes\"}}\n"
+                ),
+            ),
+            (
+                "db/compose.yaml",
+                &format!(
+                    "services:\n  db:\n    image: {image}\n    command: [\"sh\", \"-c\", \"cat /conf/msg; echo $$DB_TAG $$FROM_MAIN\"]\n    environment: {{DB_TAG: \"${{DB_TAG:-unset}}\"}}\n    volumes: [\"./conf:/conf:ro\", \"shared:/s\"]\nvolumes:\n  shared: {{}}\n"
+                ),
+            ),
+            ("db/.env", "DB_TAG=from-db-dotenv\n"),
+            ("db/conf/msg", "included conf\n"),
+        ],
+    );
+    let out = compose(&env, &dir, &["-p", &p, "config", "--format", "json"]);
+    out.assert_ok();
+    let got: Value = serde_json::from_str(out.stdout()).unwrap();
+    let db = &got["services"]["db"];
+    // Relative paths are the included project's, its `.env` interpolates it, and the including
+    // file's definition of `db` is merged over the imported one.
+    assert_eq!(
+        db["volumes"][0]["source"],
+        dir.join("db/conf").to_str().unwrap()
+    );
+    assert_eq!(db["environment"]["DB_TAG"], "from-db-dotenv");
+    assert_eq!(db["environment"]["FROM_MAIN"], "yes");
+    assert_eq!(got["volumes"]["shared"]["name"], format!("{p}_shared"));
+    assert!(got["services"]["app"].is_object());
+    let run = compose(&env, &dir, &["-p", &p, "run", "--rm", "db"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "included conf\nfrom-db-dotenv yes\n");
+    down_leaves_nothing(&env, &dir, &p);
+    // An include of a file that includes the first one is a cycle, not a stack overflow.
+    env.write_file(
+        "inc/db/compose.yaml",
+        "include: [../compose.yaml]\nservices:\n  db:\n    image: busybox\n",
+    );
+    compose(&env, &dir, &["-p", &p, "config"])
+        .assert_code(1)
+        .assert_stderr_has("include cycle detected");
 }

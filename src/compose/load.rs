@@ -140,16 +140,24 @@ fn environment(o: &LoadOptions, dir: &Path) -> Result<BTreeMap<String, String>> 
     } else {
         o.env_files.iter().map(|f| o.cwd.join(f)).collect()
     };
+    env_with_files(&files, &o.env)
+}
+
+/// The variables of env `files` (in order, a later one winning) under `over`, whose values win.
+pub(super) fn env_with_files(
+    files: &[PathBuf],
+    over: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>> {
     let mut env = BTreeMap::new();
     for f in files {
-        let text = std::fs::read_to_string(&f)
+        let text = std::fs::read_to_string(f)
             .with_context(|| format!("reading env file {}", f.display()))?;
-        let lookup = |k: &str| o.env.get(k).or_else(|| env.get(k)).cloned();
+        let lookup = |k: &str| over.get(k).or_else(|| env.get(k)).cloned();
         let entries = interp::parse_env_file(&text, &f.display().to_string(), &lookup)?;
-        let values = interp::env_map(entries, &|k| o.env.get(k).cloned());
+        let values = interp::env_map(entries, &|k| over.get(k).cloned());
         env.extend(values);
     }
-    env.extend(o.env.clone());
+    env.extend(over.clone());
     Ok(env)
 }
 
@@ -249,7 +257,8 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
     let mut missing = Vec::new();
     let mut model = json!({});
     for f in &files {
-        let v = read_file(f, &dir, &env, &mut missing)?;
+        let mut v = read_file(f, &dir, &env, &mut missing)?;
+        super::include::apply(&mut v, &dir, &env, &mut vec![f.clone()], &mut missing)?;
         merge::merge(&mut model, &v, "");
     }
     let load_other = |p: &Path| -> Result<Value> {
@@ -257,9 +266,6 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
         let base = full.parent().map(Path::to_path_buf).unwrap_or(dir.clone());
         read_file(&full, &base, &env, &mut Vec::new())
     };
-    if model.get("include").is_some() {
-        bail!("include: not supported by berth (list the files with -f instead)");
-    }
     merge::resolve_extends(&mut model, &load_other)?;
     let name = if let Some(n) = &o.project_name {
         check_name(n, "-p")?
