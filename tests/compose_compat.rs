@@ -124,6 +124,17 @@ fn a_required_variable_without_a_message_ends_the_error_there() {
         "{}",
         out.stderr()
     );
+    // The obsolete `version:` is accepted with docker compose's warning naming the file.
+    env.write_file(
+        "rq/compose.yaml",
+        "version: \"3.8\"\nservices:\n  web:\n    image: busybox\n",
+    );
+    compose(&env, &dir, &["config", "-q"])
+        .assert_ok()
+        .assert_stderr_has(&format!(
+            "WARN[0000] {}: the attribute `version` is obsolete, it will be ignored",
+            dir.join("compose.yaml").display()
+        ));
 }
 
 #[test]
@@ -176,4 +187,48 @@ fn include_imports_another_application_with_its_own_directory_and_env() {
     compose(&env, &dir, &["-p", &p, "config"])
         .assert_code(1)
         .assert_stderr_has("include cycle detected");
+}
+
+#[test]
+fn down_with_an_orphan_still_running_warns_and_leaves_what_it_uses() {
+    let (env, image) = busybox_world();
+    let p = unique("orph");
+    let svc = |name: &str| {
+        format!(
+            "  {name}:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n    volumes: [\"data:/data\"]\n"
+        )
+    };
+    let dir = project_yaml(
+        &env,
+        "orph",
+        &format!(
+            "services:\n{}{}volumes:\n  data: {{}}\n",
+            svc("web"),
+            svc("old")
+        ),
+    );
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
+    // `old` is renamed away: it is an orphan, still running on the project's network and volume.
+    env.write_file(
+        "orph/compose.yaml",
+        format!("services:\n{}volumes:\n  data: {{}}\n", svc("web")),
+    );
+    let out = compose(&env, &dir, &["-p", &p, "down", "-v"]);
+    out.assert_ok()
+        .assert_stderr_has(&format!("Found orphan containers ([{p}-old-1])"))
+        .assert_stderr_has(&format!("Network {p}_default  Resource is still in use"))
+        .assert_stderr_has(&format!("Volume {p}_data  Resource is still in use"));
+    assert_eq!(
+        env.run(["ps", "-q", "--filter", &format!("name={p}-old-1")])
+            .stdout()
+            .lines()
+            .count(),
+        1
+    );
+    compose(&env, &dir, &["-p", &p, "down", "-v", "--remove-orphans"]).assert_ok();
+    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+    let nets = env.run(["network", "ls", "--format", "{{.Name}}"]);
+    assert!(!nets.stdout().contains(&p), "{}", nets.stdout());
+    let vols = env.run(["volume", "ls", "-q"]);
+    assert!(!vols.stdout().contains(&p), "{}", vols.stdout());
 }

@@ -256,8 +256,12 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
     let env = environment(o, &dir)?;
     let mut missing = Vec::new();
     let mut model = json!({});
+    let mut obsolete = Vec::new();
     for f in &files {
         let mut v = read_file(f, &dir, &env, &mut missing)?;
+        if v.get("version").is_some() {
+            obsolete.push(format!("{}: the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion", f.display()));
+        }
         super::include::apply(&mut v, &dir, &env, &mut vec![f.clone()], &mut missing)?;
         merge::merge(&mut model, &v, "");
     }
@@ -306,6 +310,7 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
     let warnings = missing
         .into_iter()
         .map(|v| format!("The \"{v}\" variable is not set. Defaulting to a blank string."))
+        .chain(obsolete)
         .collect();
     Ok(Project {
         name,
