@@ -232,3 +232,28 @@ fn down_with_an_orphan_still_running_warns_and_leaves_what_it_uses() {
     let vols = env.run(["volume", "ls", "-q"]);
     assert!(!vols.stdout().contains(&p), "{}", vols.stdout());
 }
+
+#[test]
+fn a_service_name_the_file_does_not_define_is_an_error_for_every_verb() {
+    let env = crate::support::TestEnv::new();
+    let dir = project_yaml(
+        &env,
+        "nosvc",
+        "services:\n  web:\n    image: busybox\n",
+    );
+    for verb in [
+        &["logs", "nosuch"][..],
+        &["ps", "nosuch"],
+        &["top", "nosuch"],
+        &["images", "nosuch"],
+        &["run", "--rm", "nosuch", "true"],
+        &["stop", "nosuch"],
+    ] {
+        compose(&env, &dir, verb)
+            .assert_code(1)
+            .assert_stderr_has("no such service: nosuch");
+    }
+    // A known service with no container is fine.
+    compose(&env, &dir, &["logs", "web"]).assert_ok();
+    compose(&env, &dir, &["ps", "web"]).assert_ok();
+}
