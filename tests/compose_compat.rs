@@ -236,11 +236,7 @@ fn down_with_an_orphan_still_running_warns_and_leaves_what_it_uses() {
 #[test]
 fn a_service_name_the_file_does_not_define_is_an_error_for_every_verb() {
     let env = crate::support::TestEnv::new();
-    let dir = project_yaml(
-        &env,
-        "nosvc",
-        "services:\n  web:\n    image: busybox\n",
-    );
+    let dir = project_yaml(&env, "nosvc", "services:\n  web:\n    image: busybox\n");
     for verb in [
         &["logs", "nosuch"][..],
         &["ps", "nosuch"],
