@@ -253,3 +253,29 @@ fn a_service_name_the_file_does_not_define_is_an_error_for_every_verb() {
     compose(&env, &dir, &["logs", "web"]).assert_ok();
     compose(&env, &dir, &["ps", "web"]).assert_ok();
 }
+
+#[test]
+fn inline_secrets_and_configs_are_mounted_and_go_with_down() {
+    let (env, image) = busybox_world();
+    let p = unique("inl");
+    let dir = project_dir(
+        &env,
+        "inl",
+        &[
+            (
+                "compose.yaml",
+                &format!(
+                    "services:\n  a:\n    image: {image}\n    command: [\"sh\", \"-c\", \"cat /run/secrets/token /etc/app.conf\"]\n    secrets: [token]\n    configs:\n      - source: conf\n        target: /etc/app.conf\nsecrets:\n  token:\n    environment: APP_TOKEN\nconfigs:\n  conf:\n    content: |\n      level=debug\n"
+                ),
+            ),
+            (".env", "APP_TOKEN=s3cret\n"),
+        ],
+    );
+    let run = compose(&env, &dir, &["-p", &p, "run", "--rm", "a"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "s3cretlevel=debug\n");
+    let written = env.root().join("compose").join(&p);
+    assert!(written.join("configs/conf").is_file());
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+    assert!(!written.exists(), "down leaves {}", written.display());
+}

@@ -448,6 +448,7 @@ fn project(a: &ComposeArgs, services: &[String], need_file: bool) -> Result<Proj
                 config_files: Vec::new(),
                 model: serde_json::json!({"services": {}}),
                 warnings: Vec::new(),
+                env: Default::default(),
             })
         }
         Err(e) => Err(e),

@@ -50,6 +50,9 @@ pub struct Project {
     pub model: Value,
     /// Variables that were used but not set (docker compose warns about each).
     pub warnings: Vec<String>,
+    /// The interpolation environment (the process's over `.env`): `environment:` secrets and
+    /// configs read their value from it.
+    pub env: BTreeMap<String, String>,
 }
 
 /// docker compose's project name rule: lowercase letters, digits, `_` and `-`, starting with a letter or
@@ -318,6 +321,7 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
         config_files: files,
         model,
         warnings,
+        env,
     })
 }
 

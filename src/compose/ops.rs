@@ -121,6 +121,13 @@ pub fn down(ctx: &Context, p: &Project, o: &DownOptions, ev: &dyn Events) -> Res
             }
         }
     }
+    // Inline secrets and configs written for the project's containers go with them.
+    let inline = super::mounts::project_dir(&ctx.paths.root, &p.name);
+    if let Err(e) = std::fs::remove_dir_all(&inline)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        return Err(e).with_context(|| format!("removing {}", inline.display()));
+    }
     if let Some(rmi) = &o.rmi {
         for s in p.service_names() {
             let svc = p.service(&s).cloned().unwrap_or_default();
