@@ -90,6 +90,17 @@ fn name_key_is_normalised_and_optional_dependencies_on_disabled_services_are_dro
     // The optional dependency on the disabled `cache` is left out; the required one stays.
     let deps = got["services"]["web"]["depends_on"].as_object().unwrap();
     assert_eq!(deps.keys().collect::<Vec<_>>(), ["db"]);
+    // The files see the project name as ${COMPOSE_PROJECT_NAME} (compose-go sets it before
+    // interpolating), whichever way it was given.
+    env.write_file(
+        "nm/compose.override.yaml",
+        "services:\n  web:\n    container_name: ${COMPOSE_PROJECT_NAME}-web\n    labels: {p: \"${COMPOSE_PROJECT_NAME:?}\"}\n",
+    );
+    let named = config_json(&env, &dir, &[]);
+    assert_eq!(named["services"]["web"]["container_name"], "myapp-web");
+    let p = config_json(&env, &dir, &["-p", "cli-name"]);
+    assert_eq!(p["services"]["web"]["labels"]["p"], "cli-name");
+    std::fs::remove_file(dir.join("compose.override.yaml")).unwrap();
     // With the profile active it is a dependency again.
     let with = config_json(&env, &dir, &["--profile", "cache"]);
     assert!(with["services"]["web"]["depends_on"]["cache"].is_object());

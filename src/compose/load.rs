@@ -256,7 +256,10 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
             .unwrap_or(o.cwd.clone()),
     )?;
     let (files, dir) = find_files(o, &pre)?;
-    let env = environment(o, &dir)?;
+    let mut env = environment(o, &dir)?;
+    // The name comes first, as compose-go does it: the files may use ${COMPOSE_PROJECT_NAME}.
+    let name = project_name(o, &env, &files, &dir)?;
+    env.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
     let mut missing = Vec::new();
     let mut model = json!({});
     let mut obsolete = Vec::new();
@@ -274,30 +277,6 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
         read_file(&full, &base, &env, &mut Vec::new())
     };
     merge::resolve_extends(&mut model, &load_other)?;
-    let name = if let Some(n) = &o.project_name {
-        check_name(n, "-p")?
-    } else if let Some(n) = env.get("COMPOSE_PROJECT_NAME").filter(|s| !s.is_empty()) {
-        check_name(n, "COMPOSE_PROJECT_NAME")?
-    } else if let Some(n) = model
-        .get("name")
-        .and_then(Value::as_str)
-        .map(normalize_name)
-        .filter(|s| !s.is_empty())
-    {
-        // compose-go normalises a `name:` key as it does a directory name (`name: MyApp` is `myapp`);
-        // only -p and COMPOSE_PROJECT_NAME must already be valid.
-        n
-    } else {
-        let base = dir
-            .file_name()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let n = normalize_name(&base);
-        if n.is_empty() {
-            bail!("project name must not be empty: use -p or a name: key");
-        }
-        n
-    };
     let mut profiles = o.profiles.clone();
     if profiles.is_empty()
         && let Some(p) = env.get("COMPOSE_PROFILES")
@@ -323,6 +302,56 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
         warnings,
         env,
     })
+}
+
+/// The project name: `-p`, COMPOSE_PROJECT_NAME (both must already be valid), the last `name:` key
+/// of the files (interpolated, then normalised as compose-go does: `name: MyApp` is `myapp`), or
+/// the project directory's name, normalised.
+fn project_name(
+    o: &LoadOptions,
+    env: &BTreeMap<String, String>,
+    files: &[PathBuf],
+    dir: &Path,
+) -> Result<String> {
+    if let Some(n) = &o.project_name {
+        return check_name(n, "-p");
+    }
+    if let Some(n) = env.get("COMPOSE_PROJECT_NAME").filter(|s| !s.is_empty()) {
+        return check_name(n, "COMPOSE_PROJECT_NAME");
+    }
+    let mut from_files = String::new();
+    for f in files {
+        // A file that does not parse is reported by read_file, with its path and line.
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        let Ok(yaml) = serde_norway::from_str::<serde_norway::Value>(&text) else {
+            continue;
+        };
+        if let Some(n) = yaml
+            .get("name")
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.is_empty())
+        {
+            from_files = n.to_string();
+        }
+    }
+    let lookup = |k: &str| env.get(k).cloned();
+    let interpolated = interp::interpolate(&from_files, &lookup, &mut Vec::new())
+        .context("interpolating the name: key")?;
+    let n = normalize_name(&interpolated);
+    if !n.is_empty() {
+        return Ok(n);
+    }
+    let base = dir
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let n = normalize_name(&base);
+    if n.is_empty() {
+        bail!("project name must not be empty: use -p or a name: key");
+    }
+    Ok(n)
 }
 
 /// Drop the services whose profiles are not active (a service without `profiles` is always active;
