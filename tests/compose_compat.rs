@@ -290,3 +290,47 @@ fn inline_secrets_and_configs_are_mounted_and_go_with_down() {
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
     assert!(!written.exists(), "down leaves {}", written.display());
 }
+
+#[test]
+fn dot_env_is_read_where_docker_compose_reads_it() {
+    let env = crate::support::TestEnv::new();
+    let dir = project_dir(
+        &env,
+        "repo",
+        &[
+            (
+                "deploy/compose.yaml",
+                "services:\n  web:\n    image: \"busybox:${TAG:-none}\"\n",
+            ),
+            ("deploy/.env", "TAG=deploy-dir\n"),
+            (".env", "TAG=working-dir\n"),
+        ],
+    );
+    let image = |args: &[&str], extra: &[(&str, &str)]| {
+        let mut c = env.berth();
+        c.current_dir(&dir).arg("compose").args(args);
+        for (k, v) in extra {
+            c.env(k, v);
+        }
+        let out = crate::support::Outcome::of(&mut c);
+        out.assert_ok();
+        let v: Value = serde_json::from_str(out.stdout()).unwrap();
+        v["services"]["web"]["image"].as_str().unwrap().to_string()
+    };
+    let cfg = ["config", "--format", "json"];
+    // -f: the first file's directory.
+    let with_f = [&["-f", "deploy/compose.yaml"][..], &cfg].concat();
+    assert_eq!(image(&with_f, &[]), "busybox:deploy-dir");
+    // COMPOSE_FILE: the working directory's .env (it is read before the files are known).
+    assert_eq!(
+        image(&cfg, &[("COMPOSE_FILE", "deploy/compose.yaml")]),
+        "busybox:working-dir"
+    );
+    // --project-directory: that directory's.
+    let with_pd = [
+        &["-f", "deploy/compose.yaml", "--project-directory", "."][..],
+        &cfg,
+    ]
+    .concat();
+    assert_eq!(image(&with_pd, &[]), "busybox:working-dir");
+}

@@ -246,17 +246,21 @@ pub fn read_file(
 
 /// Load and resolve the project.
 pub fn load(o: &LoadOptions) -> Result<Project> {
-    // The environment is read twice: first for the files (COMPOSE_FILE may come from .env), then
-    // for good from the project directory.
-    let pre = environment(
-        o,
-        &o.project_directory
-            .as_ref()
-            .map(|d| o.cwd.join(d))
+    // `.env` is read once, before the files are known (COMPOSE_FILE may come from it), from where
+    // compose-go looks: --project-directory, else the first -f file's directory, else the working
+    // directory (also when the files come from COMPOSE_FILE or are found in a parent directory).
+    let env_dir = match (&o.project_directory, o.files.first()) {
+        (Some(d), _) => o.cwd.join(d),
+        (None, Some(f)) => o
+            .cwd
+            .join(f)
+            .parent()
+            .map(Path::to_path_buf)
             .unwrap_or(o.cwd.clone()),
-    )?;
-    let (files, dir) = find_files(o, &pre)?;
-    let mut env = environment(o, &dir)?;
+        (None, None) => o.cwd.clone(),
+    };
+    let mut env = environment(o, &env_dir)?;
+    let (files, dir) = find_files(o, &env)?;
     // The name comes first, as compose-go does it: the files may use ${COMPOSE_PROJECT_NAME}.
     let name = project_name(o, &env, &files, &dir)?;
     env.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
