@@ -334,3 +334,36 @@ fn dot_env_is_read_where_docker_compose_reads_it() {
     .concat();
     assert_eq!(image(&with_pd, &[]), "busybox:working-dir");
 }
+
+#[test]
+fn extends_in_an_extended_file_is_relative_to_that_file() {
+    let env = crate::support::TestEnv::new();
+    let dir = project_dir(
+        &env,
+        "ext",
+        &[
+            (
+                "compose.yaml",
+                "services:\n  app:\n    extends: {file: common/base.yaml, service: base}\n",
+            ),
+            (
+                "common/base.yaml",
+                "services:\n  base:\n    extends: {file: more/deeper.yaml, service: deep}\n    environment: {LVL: common}\n",
+            ),
+            (
+                "common/more/deeper.yaml",
+                "services:\n  deep:\n    image: busybox\n    volumes: [\"./data:/data\"]\n",
+            ),
+        ],
+    );
+    let out = compose(&env, &dir, &["config", "--format", "json"]);
+    out.assert_ok();
+    let got: Value = serde_json::from_str(out.stdout()).unwrap();
+    let app = &got["services"]["app"];
+    assert_eq!(app["image"], "busybox");
+    assert_eq!(app["environment"]["LVL"], "common");
+    assert_eq!(
+        app["volumes"][0]["source"],
+        dir.join("common/more/data").to_str().unwrap()
+    );
+}

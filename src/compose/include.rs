@@ -142,7 +142,9 @@ pub fn apply(
         let load_other = |p: &Path| -> Result<Value> {
             let full = project_dir.join(p);
             let base = full.parent().map(Path::to_path_buf).unwrap_or_default();
-            read_file(&full, &base, &inc_env, &mut Vec::new())
+            let mut v = read_file(&full, &base, &inc_env, &mut Vec::new())?;
+            merge::anchor_extends(&mut v, &base);
+            Ok(v)
         };
         merge::resolve_extends(&mut imported, &load_other)?;
         import(&imported, model);

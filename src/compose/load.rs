@@ -278,7 +278,9 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
     let load_other = |p: &Path| -> Result<Value> {
         let full = dir.join(p);
         let base = full.parent().map(Path::to_path_buf).unwrap_or(dir.clone());
-        read_file(&full, &base, &env, &mut Vec::new())
+        let mut v = read_file(&full, &base, &env, &mut Vec::new())?;
+        merge::anchor_extends(&mut v, &base);
+        Ok(v)
     };
     merge::resolve_extends(&mut model, &load_other)?;
     let mut profiles = o.profiles.clone();
