@@ -34,6 +34,7 @@ ADD plain.gz /gz/
     let c = ctx.to_str().unwrap();
     sh(&format!(
         "cd {c} && ln -s a.txt dir/link && ln -s dir dlink && mkdir -p t/sub && echo q > t/sub/q \
+         && echo s > t/sub/s && chmod 4755 t/sub/s && ln t/sub/s t/sub/s2 \
          && tar --owner=1234 --group=5678 --numeric-owner -C t -cf owned.tar . \
          && tar --owner=0 --group=0 -C dir -cJf arc.tar.xz a.txt && echo plain | gzip > plain.gz"
     ));
@@ -78,6 +79,18 @@ regular file 0:0 /txz/a.txt
 regular file 0:0 /gz/plain.gz
 "
     );
+    // chown clears setuid: the archive's mode is put back after it (hard links too).
+    let suid = env.run([
+        "run",
+        "--rm",
+        &tag,
+        "stat",
+        "-c",
+        "%a %u",
+        "/o/sub/s",
+        "/o/sub/s2",
+    ]);
+    assert_eq!(suid.stdout(), "4755 1234\n4755 1234\n");
     let gz = env.run(["run", "--rm", &tag, "sh", "-c", "gunzip -c /gz/plain.gz"]);
     gz.assert_ok();
     assert_eq!(gz.stdout(), "plain\n");
@@ -149,8 +162,13 @@ fn workdir_is_created_as_the_stages_user_so_it_can_write_there() {
 USER nobody
 WORKDIR /srv/app
 RUN touch made-by-nobody
+USER 4343
+WORKDIR /num
+USER ghost
+WORKDIR /ghost
 USER root
 WORKDIR /root-owned
+COPY --chown=4242 Dockerfile /chowned
 "
     );
     let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
@@ -166,12 +184,18 @@ WORKDIR /root-owned
         "/srv",
         "/srv/app",
         "/srv/app/made-by-nobody",
+        "/num",
+        "/ghost",
         "/root-owned",
+        "/chowned",
     ]);
     run.assert_ok();
+    // A numeric user owns with its uid as gid (BuildKit's file ops); a user the image does not know
+    // leaves the dir root's.
     assert_eq!(
         run.stdout(),
-        "65534:65534 /srv\n65534:65534 /srv/app\n65534:65534 /srv/app/made-by-nobody\n0:0 /root-owned\n"
+        "65534:65534 /srv\n65534:65534 /srv/app\n65534:65534 /srv/app/made-by-nobody\n\
+         4343:4343 /num\n0:0 /ghost\n0:0 /root-owned\n4242:4242 /chowned\n"
     );
 }
 
@@ -200,4 +224,160 @@ fn onbuild_sets_the_config_and_writes_no_history_entry() {
         &tag,
     ]);
     assert_eq!(onbuild.stdout().trim(), r#"["RUN echo trig > /trig"]"#);
+}
+
+#[test]
+fn copy_keeps_hard_links_and_leaves_out_excluded_dirs_nothing_is_re_included_from() {
+    let (env, base) = busybox_world();
+    let ctx = context(
+        &env,
+        &[
+            ("Dockerfile", &format!("FROM {base}\nCOPY . /c/\n")),
+            (".dockerignore", "**/*.md\n!keep/**/*.md\nsub\n"),
+            ("keep/in/k.md", "k\n"),
+            ("sub/x.txt", "x\n"),
+            ("hl1", "h\n"),
+        ],
+    );
+    let c = ctx.to_str().unwrap();
+    sh(&format!("cd {c} && ln hl1 hl2"));
+    let tag = unique("links");
+    build(&env, &["-t", &tag, c]).assert_ok();
+    let run = env.run([
+        "run",
+        "--rm",
+        &tag,
+        "sh",
+        "-c",
+        "cd /c && ls -a && stat -c %h hl1 && [ $(stat -c %i hl1) = $(stat -c %i hl2) ] && echo same",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        ".\n..\n.dockerignore\nDockerfile\nhl1\nhl2\nkeep\n2\nsame\n"
+    );
+}
+
+#[test]
+fn buildkits_platform_args_are_predefined_for_from_lines_and_declaring_stages() {
+    let (env, base) = busybox_world();
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    let local = unique("plat");
+    env.run(["tag", &base, &format!("{local}-{arch}")])
+        .assert_ok();
+    let dockerfile = format!(
+        "FROM --platform=$BUILDPLATFORM {local}-$TARGETARCH
+ARG TARGETARCH
+ARG TARGETPLATFORM
+RUN echo \"$TARGETARCH $TARGETPLATFORM [$BUILDARCH]\" > /plat
+"
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    let tag = unique("platform");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run(["run", "--rm", &tag, "cat", "/plat"]);
+    run.assert_ok();
+    // BUILDARCH was not declared in the stage: not set there, as in BuildKit.
+    assert_eq!(run.stdout(), format!("{arch} linux/{arch} []\n"));
+}
+
+#[test]
+fn copy_history_names_the_flags_buildkit_names() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        "FROM {base} AS src
+RUN echo s > /s
+FROM {base}
+COPY --from=src --chmod=640 --chown=1:2 /s /s
+COPY --exclude=*.md --parents a/./b /p/
+"
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile), ("a/b", "b\n")]);
+    let tag = unique("copyhist");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let hist = env.run(["history", "--no-trunc", "--format", "{{.CreatedBy}}", &tag]);
+    hist.assert_ok();
+    let lines: Vec<&str> = hist.stdout().lines().take(2).collect();
+    assert_eq!(
+        lines,
+        [
+            "COPY --parents a/./b /p/ # buildkit",
+            "COPY --chown=1:2 --chmod=640 /s /s # buildkit",
+        ]
+    );
+}
+
+#[test]
+fn rootless_builds_keep_archive_owners_run_shebang_heredocs_and_own_workdirs() {
+    let env = crate::support::TestEnv::rootless();
+    let image = crate::support::registry::shared().image(crate::support::fixtures::BUSYBOX);
+    env.run(["pull", "-q", &image]).assert_ok();
+    let dockerfile = format!(
+        "FROM {image}
+ADD owned.tar /o/
+COPY --chown=7:8 f.txt /made/by/copy/
+USER 9:10
+WORKDIR /w
+RUN <<EOF
+#!/bin/sh
+echo \"$0 $(id -u)\" > /w/script
+EOF
+"
+    );
+    let ctx = context(
+        &env,
+        &[
+            ("Dockerfile", &dockerfile),
+            ("f.txt", "f\n"),
+            ("t/q", "q\n"),
+        ],
+    );
+    let c = ctx.to_str().unwrap();
+    sh(&format!(
+        "cd {c} && tar --owner=1234 --group=5678 --numeric-owner -C t -cf owned.tar q"
+    ));
+    let tag = unique("rootless-peer");
+    build(&env, &["--network", "none", "-t", &tag, c]).assert_ok();
+    let run = env.run([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        &tag,
+        "sh",
+        "-c",
+        "stat -c '%u:%g %n' /o/q /made /made/by/copy/f.txt /w && cat /w/script",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        "1234:5678 /o/q\n7:8 /made\n7:8 /made/by/copy/f.txt\n9:10 /w\n/dev/pipes/EOF 9\n"
+    );
+}
+
+#[test]
+fn an_image_from_scratch_has_buildkits_empty_image_config() {
+    let (env, _) = busybox_world();
+    let ctx = context(
+        &env,
+        &[("Dockerfile", "FROM scratch\nCOPY f /f\n"), ("f", "f\n")],
+    );
+    let tag = unique("scratch");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let cfg = env.run([
+        "image",
+        "inspect",
+        "--format",
+        "{{json .Config.WorkingDir}} {{json .Config.Env}}",
+        &tag,
+    ]);
+    cfg.assert_ok();
+    assert_eq!(
+        cfg.stdout().trim(),
+        r#""/" ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]"#
+    );
 }

@@ -2,7 +2,7 @@
 //! `ps --format json` fields scripts read (`Health`, `Publishers`), the project name from a `name:`
 //! key, `include:`, optional dependencies on a disabled service, and loader messages.
 
-use crate::support::compose::{compose, down_leaves_nothing, project_yaml};
+use crate::support::compose::{compose, down_leaves_nothing, project_dir, project_yaml};
 use crate::support::{busybox_world, unique};
 use serde_json::Value;
 
@@ -90,6 +90,17 @@ fn name_key_is_normalised_and_optional_dependencies_on_disabled_services_are_dro
     // The optional dependency on the disabled `cache` is left out; the required one stays.
     let deps = got["services"]["web"]["depends_on"].as_object().unwrap();
     assert_eq!(deps.keys().collect::<Vec<_>>(), ["db"]);
+    // The files see the project name as ${COMPOSE_PROJECT_NAME} (compose-go sets it before
+    // interpolating), whichever way it was given.
+    env.write_file(
+        "nm/compose.override.yaml",
+        "services:\n  web:\n    container_name: ${COMPOSE_PROJECT_NAME}-web\n    labels: {p: \"${COMPOSE_PROJECT_NAME:?}\"}\n",
+    );
+    let named = config_json(&env, &dir, &[]);
+    assert_eq!(named["services"]["web"]["container_name"], "myapp-web");
+    let p = config_json(&env, &dir, &["-p", "cli-name"]);
+    assert_eq!(p["services"]["web"]["labels"]["p"], "cli-name");
+    std::fs::remove_file(dir.join("compose.override.yaml")).unwrap();
     // With the profile active it is a dependency again.
     let with = config_json(&env, &dir, &["--profile", "cache"]);
     assert!(with["services"]["web"]["depends_on"]["cache"].is_object());
@@ -123,5 +134,236 @@ fn a_required_variable_without_a_message_ends_the_error_there() {
             .ends_with("required variable TAG is missing a value"),
         "{}",
         out.stderr()
+    );
+    // The obsolete `version:` is accepted with docker compose's warning naming the file.
+    env.write_file(
+        "rq/compose.yaml",
+        "version: \"3.8\"\nservices:\n  web:\n    image: busybox\n",
+    );
+    compose(&env, &dir, &["config", "-q"])
+        .assert_ok()
+        .assert_stderr_has(&format!(
+            "WARN[0000] {}: the attribute `version` is obsolete, it will be ignored",
+            dir.join("compose.yaml").display()
+        ));
+}
+
+#[test]
+fn include_imports_another_application_with_its_own_directory_and_env() {
+    let (env, image) = busybox_world();
+    let p = unique("inc");
+    let dir = project_dir(
+        &env,
+        "inc",
+        &[
+            (
+                "compose.yaml",
+                &format!(
+                    "include:\n  - path: db/compose.yaml\nservices:\n  app:\n    image: {image}\n    depends_on: [db]\n    volumes: [\"shared:/s\"]\n  db:\n    environment: {{FROM_MAIN: \"yes\"}}\n"
+                ),
+            ),
+            (
+                "db/compose.yaml",
+                &format!(
+                    "services:\n  db:\n    image: {image}\n    command: [\"sh\", \"-c\", \"cat /conf/msg; echo $$DB_TAG $$FROM_MAIN\"]\n    environment: {{DB_TAG: \"${{DB_TAG:-unset}}\"}}\n    volumes: [\"./conf:/conf:ro\", \"shared:/s\"]\nvolumes:\n  shared: {{}}\n"
+                ),
+            ),
+            ("db/.env", "DB_TAG=from-db-dotenv\n"),
+            ("db/conf/msg", "included conf\n"),
+        ],
+    );
+    let out = compose(&env, &dir, &["-p", &p, "config", "--format", "json"]);
+    out.assert_ok();
+    let got: Value = serde_json::from_str(out.stdout()).unwrap();
+    let db = &got["services"]["db"];
+    // Relative paths are the included project's, its `.env` interpolates it, and the including
+    // file's definition of `db` is merged over the imported one.
+    assert_eq!(
+        db["volumes"][0]["source"],
+        dir.join("db/conf").to_str().unwrap()
+    );
+    assert_eq!(db["environment"]["DB_TAG"], "from-db-dotenv");
+    assert_eq!(db["environment"]["FROM_MAIN"], "yes");
+    assert_eq!(got["volumes"]["shared"]["name"], format!("{p}_shared"));
+    assert!(got["services"]["app"].is_object());
+    let run = compose(&env, &dir, &["-p", &p, "run", "--rm", "db"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "included conf\nfrom-db-dotenv yes\n");
+    down_leaves_nothing(&env, &dir, &p);
+    // An include of a file that includes the first one is a cycle, not a stack overflow.
+    env.write_file(
+        "inc/db/compose.yaml",
+        "include: [../compose.yaml]\nservices:\n  db:\n    image: busybox\n",
+    );
+    compose(&env, &dir, &["-p", &p, "config"])
+        .assert_code(1)
+        .assert_stderr_has("include cycle detected");
+}
+
+#[test]
+fn down_with_an_orphan_still_running_warns_and_leaves_what_it_uses() {
+    let (env, image) = busybox_world();
+    let p = unique("orph");
+    let svc = |name: &str| {
+        format!(
+            "  {name}:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n    volumes: [\"data:/data\"]\n"
+        )
+    };
+    let dir = project_yaml(
+        &env,
+        "orph",
+        &format!(
+            "services:\n{}{}volumes:\n  data: {{}}\n",
+            svc("web"),
+            svc("old")
+        ),
+    );
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
+    // `old` is renamed away: it is an orphan, still running on the project's network and volume.
+    env.write_file(
+        "orph/compose.yaml",
+        format!("services:\n{}volumes:\n  data: {{}}\n", svc("web")),
+    );
+    let out = compose(&env, &dir, &["-p", &p, "down", "-v"]);
+    out.assert_ok()
+        .assert_stderr_has(&format!("Found orphan containers ([{p}-old-1])"))
+        .assert_stderr_has(&format!("Network {p}_default  Resource is still in use"))
+        .assert_stderr_has(&format!("Volume {p}_data  Resource is still in use"));
+    assert_eq!(
+        env.run(["ps", "-q", "--filter", &format!("name={p}-old-1")])
+            .stdout()
+            .lines()
+            .count(),
+        1
+    );
+    compose(&env, &dir, &["-p", &p, "down", "-v", "--remove-orphans"]).assert_ok();
+    assert_eq!(env.run(["ps", "-a", "-q"]).stdout(), "");
+    let nets = env.run(["network", "ls", "--format", "{{.Name}}"]);
+    assert!(!nets.stdout().contains(&p), "{}", nets.stdout());
+    let vols = env.run(["volume", "ls", "-q"]);
+    assert!(!vols.stdout().contains(&p), "{}", vols.stdout());
+}
+
+#[test]
+fn a_service_name_the_file_does_not_define_is_an_error_for_every_verb() {
+    let env = crate::support::TestEnv::new();
+    let dir = project_yaml(&env, "nosvc", "services:\n  web:\n    image: busybox\n");
+    for verb in [
+        &["logs", "nosuch"][..],
+        &["ps", "nosuch"],
+        &["top", "nosuch"],
+        &["images", "nosuch"],
+        &["run", "--rm", "nosuch", "true"],
+        &["stop", "nosuch"],
+    ] {
+        compose(&env, &dir, verb)
+            .assert_code(1)
+            .assert_stderr_has("no such service: nosuch");
+    }
+    // A known service with no container is fine.
+    compose(&env, &dir, &["logs", "web"]).assert_ok();
+    compose(&env, &dir, &["ps", "web"]).assert_ok();
+}
+
+#[test]
+fn inline_secrets_and_configs_are_mounted_and_go_with_down() {
+    let (env, image) = busybox_world();
+    let p = unique("inl");
+    let dir = project_dir(
+        &env,
+        "inl",
+        &[
+            (
+                "compose.yaml",
+                &format!(
+                    "services:\n  a:\n    image: {image}\n    command: [\"sh\", \"-c\", \"cat /run/secrets/token /etc/app.conf\"]\n    secrets: [token]\n    configs:\n      - source: conf\n        target: /etc/app.conf\nsecrets:\n  token:\n    environment: APP_TOKEN\nconfigs:\n  conf:\n    content: |\n      level=debug\n"
+                ),
+            ),
+            (".env", "APP_TOKEN=s3cret\n"),
+        ],
+    );
+    let run = compose(&env, &dir, &["-p", &p, "run", "--rm", "a"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "s3cretlevel=debug\n");
+    let written = env.root().join("compose").join(&p);
+    assert!(written.join("configs/conf").is_file());
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+    assert!(!written.exists(), "down leaves {}", written.display());
+}
+
+#[test]
+fn dot_env_is_read_where_docker_compose_reads_it() {
+    let env = crate::support::TestEnv::new();
+    let dir = project_dir(
+        &env,
+        "repo",
+        &[
+            (
+                "deploy/compose.yaml",
+                "services:\n  web:\n    image: \"busybox:${TAG:-none}\"\n",
+            ),
+            ("deploy/.env", "TAG=deploy-dir\n"),
+            (".env", "TAG=working-dir\n"),
+        ],
+    );
+    let image = |args: &[&str], extra: &[(&str, &str)]| {
+        let mut c = env.berth();
+        c.current_dir(&dir).arg("compose").args(args);
+        for (k, v) in extra {
+            c.env(k, v);
+        }
+        let out = crate::support::Outcome::of(&mut c);
+        out.assert_ok();
+        let v: Value = serde_json::from_str(out.stdout()).unwrap();
+        v["services"]["web"]["image"].as_str().unwrap().to_string()
+    };
+    let cfg = ["config", "--format", "json"];
+    // -f: the first file's directory.
+    let with_f = [&["-f", "deploy/compose.yaml"][..], &cfg].concat();
+    assert_eq!(image(&with_f, &[]), "busybox:deploy-dir");
+    // COMPOSE_FILE: the working directory's .env (it is read before the files are known).
+    assert_eq!(
+        image(&cfg, &[("COMPOSE_FILE", "deploy/compose.yaml")]),
+        "busybox:working-dir"
+    );
+    // --project-directory: that directory's.
+    let with_pd = [
+        &["-f", "deploy/compose.yaml", "--project-directory", "."][..],
+        &cfg,
+    ]
+    .concat();
+    assert_eq!(image(&with_pd, &[]), "busybox:working-dir");
+}
+
+#[test]
+fn extends_in_an_extended_file_is_relative_to_that_file() {
+    let env = crate::support::TestEnv::new();
+    let dir = project_dir(
+        &env,
+        "ext",
+        &[
+            (
+                "compose.yaml",
+                "services:\n  app:\n    extends: {file: common/base.yaml, service: base}\n",
+            ),
+            (
+                "common/base.yaml",
+                "services:\n  base:\n    extends: {file: more/deeper.yaml, service: deep}\n    environment: {LVL: common}\n",
+            ),
+            (
+                "common/more/deeper.yaml",
+                "services:\n  deep:\n    image: busybox\n    volumes: [\"./data:/data\"]\n",
+            ),
+        ],
+    );
+    let out = compose(&env, &dir, &["config", "--format", "json"]);
+    out.assert_ok();
+    let got: Value = serde_json::from_str(out.stdout()).unwrap();
+    let app = &got["services"]["app"];
+    assert_eq!(app["image"], "busybox");
+    assert_eq!(app["environment"]["LVL"], "common");
+    assert_eq!(
+        app["volumes"][0]["source"],
+        dir.join("common/more/data").to_str().unwrap()
     );
 }

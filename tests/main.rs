@@ -33,4 +33,5 @@ mod run_path;
 mod runtime;
 mod self_exe;
 mod ship;
+mod ship_peers;
 mod ship_push;

@@ -448,10 +448,22 @@ fn project(a: &ComposeArgs, services: &[String], need_file: bool) -> Result<Proj
                 config_files: Vec::new(),
                 model: serde_json::json!({"services": {}}),
                 warnings: Vec::new(),
+                env: Default::default(),
             })
         }
         Err(e) => Err(e),
     }
+}
+
+/// `p` when every service named on the command line is one of its services (docker compose's
+/// "no such service: x", exit 1); a project known only by name (no file) cannot tell.
+fn known(p: Project, services: &[String]) -> Result<Project> {
+    if !p.config_files.is_empty()
+        && let Some(s) = services.iter().find(|s| p.service(s).is_none())
+    {
+        bail!("no such service: {s}");
+    }
+    Ok(p)
 }
 
 fn pull_policy(s: &str) -> Result<PullPolicy> {
@@ -534,9 +546,17 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
             compose::ops::down(&ctx()?, &project(&a, &[], false)?, &o, &ev)?;
             Ok(0)
         }
-        Sub::Ps(p) => listing::ps(&ctx()?, &project(&a, p.services_list(), false)?, p),
+        Sub::Ps(p) => listing::ps(
+            &ctx()?,
+            &known(project(&a, p.services_list(), false)?, p.services_list())?,
+            p,
+        ),
         Sub::Ls(l) => listing::ls(&ctx()?, l),
-        Sub::Logs(l) => foreground::logs(&ctx()?, &project(&a, &l.services, false)?, l),
+        Sub::Logs(l) => foreground::logs(
+            &ctx()?,
+            &known(project(&a, &l.services, false)?, &l.services)?,
+            l,
+        ),
         Sub::Start(s) => {
             compose::ops::start(&ctx()?, &project(&a, &s.services, true)?, &s.services, &ev)?;
             Ok(0)
@@ -597,9 +617,17 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
             }
             Ok(0)
         }
-        Sub::Top(s) => listing::top(&ctx()?, &project(&a, &s.services, false)?, &s.services),
+        Sub::Top(s) => listing::top(
+            &ctx()?,
+            &known(project(&a, &s.services, false)?, &s.services)?,
+            &s.services,
+        ),
         Sub::Port(pa) => listing::port(&ctx()?, &project(&a, &[], false)?, pa),
-        Sub::Images(s) => listing::images(&ctx()?, &project(&a, &s.services, false)?, &s.services),
+        Sub::Images(s) => listing::images(
+            &ctx()?,
+            &known(project(&a, &s.services, false)?, &s.services)?,
+            &s.services,
+        ),
         Sub::Pull(s) => {
             let p = project(&a, &s.services, true)?;
             let names = compose::up::selection(&p, &s.services, false)?;
@@ -643,7 +671,10 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
         }
         Sub::Run(r) => foreground::run_oneoff(
             &ctx()?,
-            &project(&a, std::slice::from_ref(&r.service), true)?,
+            &known(
+                project(&a, std::slice::from_ref(&r.service), true)?,
+                std::slice::from_ref(&r.service),
+            )?,
             r,
             g,
         ),

@@ -254,9 +254,20 @@ pub fn save(g: &GlobalOpts, a: SaveArgs) -> Result<i32> {
                 bail!("cowardly refusing to save to a terminal. Use the -o flag or redirect");
             }
             let out = std::io::BufWriter::with_capacity(1 << 20, super::stdout());
-            save::save(&ctx, &a.images, out)?
-                .flush()
-                .map_err(anyhow::Error::from)?;
+            let written = save::save(&ctx, &a.images, out)
+                .and_then(|mut w| w.flush().map_err(anyhow::Error::from));
+            // A reader that went away (`save | ssh host load` whose far end died) got a partial
+            // archive: not the quiet success a listing cut by `| head` is (cli/mod.rs), but docker's
+            // death by SIGPIPE, 128+13, so `set -o pipefail` scripts see it.
+            if let Err(e) = written {
+                if e.chain().any(|c| {
+                    c.downcast_ref::<std::io::Error>()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                }) {
+                    return Ok(141);
+                }
+                return Err(e);
+            }
         }
     }
     Ok(0)
@@ -284,6 +295,10 @@ pub fn load(g: &GlobalOpts, a: LoadArgs) -> Result<i32> {
         match l {
             Loaded::Tag(t) => writeln!(out, "Loaded image: {t}")?,
             Loaded::Id(id) => writeln!(out, "Loaded image ID: {id}")?,
+            Loaded::Moved { tag, old_id } => writeln!(
+                out,
+                "The image {tag} already exists, renaming the old one with ID {old_id} to empty string"
+            )?,
         }
     }
     Ok(0)

@@ -155,7 +155,11 @@ pub fn parse_env_file(
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<(String, Option<String>)>> {
     let mut out: Vec<(String, Option<String>)> = Vec::new();
-    for (n, raw) in data.lines().enumerate() {
+    let lines: Vec<&str> = data.lines().collect();
+    let mut next = 0;
+    while next < lines.len() {
+        let (n, raw) = (next, lines[next]);
+        next += 1;
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -169,14 +173,23 @@ pub fn parse_env_file(
         let k = k.trim();
         check_key(k, file, n)?;
         let v = v.trim_start();
+        // A quoted value runs to its closing quote, over several lines if need be (a key or a
+        // certificate in `.env`, as compose-go's dotenv reads it).
+        let quoted = |q: char, first: &str, next: &mut usize| -> String {
+            let mut body = first.to_string();
+            while closing_quote(&body, q).is_none() && *next < lines.len() {
+                body.push('\n');
+                body.push_str(lines[*next]);
+                *next += 1;
+            }
+            let end = closing_quote(&body, q).unwrap_or(body.len());
+            body[..end].to_string()
+        };
         let raw_value = if let Some(q) = v.strip_prefix('\'') {
-            out.push((
-                k.to_string(),
-                Some(q.split_once('\'').map(|(a, _)| a).unwrap_or(q).to_string()),
-            ));
+            out.push((k.to_string(), Some(quoted('\'', q, &mut next))));
             continue;
         } else if let Some(q) = v.strip_prefix('"') {
-            let inner = q.rsplit_once('"').map(|(a, _)| a).unwrap_or(q);
+            let inner = quoted('"', q, &mut next);
             inner
                 .replace("\\n", "\n")
                 .replace("\\\"", "\"")
@@ -200,6 +213,20 @@ pub fn parse_env_file(
         out.push((k.to_string(), Some(value)));
     }
     Ok(out)
+}
+
+/// Where the quote `q` closing a value starts in `s` (inside double quotes a backslash escapes).
+fn closing_quote(s: &str, q: char) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if q == '"' => escaped = true,
+            c if c == q => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn check_key(k: &str, file: &str, n: usize) -> Result<()> {
@@ -295,6 +322,24 @@ mod tests {
         crate::testing::assert_err(
             parse_env_file("A B=1\n", ".env", &|_| None),
             ".env:1: invalid variable name",
+        );
+    }
+
+    #[test]
+    fn quoted_values_span_lines_and_keep_escaped_quotes() {
+        let f = "KEY=\"-----BEGIN-----\nabc\n-----END-----\"\nNEXT=1\nS='a\nb' # c\nQ=\"say \\\"hi\\\"\" # c\n";
+        let got = parse_env_file(f, ".env", &|_| None).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "KEY".into(),
+                    Some("-----BEGIN-----\nabc\n-----END-----".into())
+                ),
+                ("NEXT".into(), Some("1".into())),
+                ("S".into(), Some("a\nb".into())),
+                ("Q".into(), Some("say \"hi\"".into())),
+            ]
         );
     }
 

@@ -50,6 +50,9 @@ pub struct Project {
     pub model: Value,
     /// Variables that were used but not set (docker compose warns about each).
     pub warnings: Vec<String>,
+    /// The interpolation environment (the process's over `.env`): `environment:` secrets and
+    /// configs read their value from it.
+    pub env: BTreeMap<String, String>,
 }
 
 /// docker compose's project name rule: lowercase letters, digits, `_` and `-`, starting with a letter or
@@ -140,16 +143,24 @@ fn environment(o: &LoadOptions, dir: &Path) -> Result<BTreeMap<String, String>> 
     } else {
         o.env_files.iter().map(|f| o.cwd.join(f)).collect()
     };
+    env_with_files(&files, &o.env)
+}
+
+/// The variables of env `files` (in order, a later one winning) under `over`, whose values win.
+pub(super) fn env_with_files(
+    files: &[PathBuf],
+    over: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>> {
     let mut env = BTreeMap::new();
     for f in files {
-        let text = std::fs::read_to_string(&f)
+        let text = std::fs::read_to_string(f)
             .with_context(|| format!("reading env file {}", f.display()))?;
-        let lookup = |k: &str| o.env.get(k).or_else(|| env.get(k)).cloned();
+        let lookup = |k: &str| over.get(k).or_else(|| env.get(k)).cloned();
         let entries = interp::parse_env_file(&text, &f.display().to_string(), &lookup)?;
-        let values = interp::env_map(entries, &|k| o.env.get(k).cloned());
+        let values = interp::env_map(entries, &|k| over.get(k).cloned());
         env.extend(values);
     }
-    env.extend(o.env.clone());
+    env.extend(over.clone());
     Ok(env)
 }
 
@@ -235,56 +246,43 @@ pub fn read_file(
 
 /// Load and resolve the project.
 pub fn load(o: &LoadOptions) -> Result<Project> {
-    // The environment is read twice: first for the files (COMPOSE_FILE may come from .env), then
-    // for good from the project directory.
-    let pre = environment(
-        o,
-        &o.project_directory
-            .as_ref()
-            .map(|d| o.cwd.join(d))
+    // `.env` is read once, before the files are known (COMPOSE_FILE may come from it), from where
+    // compose-go looks: --project-directory, else the first -f file's directory, else the working
+    // directory (also when the files come from COMPOSE_FILE or are found in a parent directory).
+    let env_dir = match (&o.project_directory, o.files.first()) {
+        (Some(d), _) => o.cwd.join(d),
+        (None, Some(f)) => o
+            .cwd
+            .join(f)
+            .parent()
+            .map(Path::to_path_buf)
             .unwrap_or(o.cwd.clone()),
-    )?;
-    let (files, dir) = find_files(o, &pre)?;
-    let env = environment(o, &dir)?;
+        (None, None) => o.cwd.clone(),
+    };
+    let mut env = environment(o, &env_dir)?;
+    let (files, dir) = find_files(o, &env)?;
+    // The name comes first, as compose-go does it: the files may use ${COMPOSE_PROJECT_NAME}.
+    let name = project_name(o, &env, &files, &dir)?;
+    env.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
     let mut missing = Vec::new();
     let mut model = json!({});
+    let mut obsolete = Vec::new();
     for f in &files {
-        let v = read_file(f, &dir, &env, &mut missing)?;
+        let mut v = read_file(f, &dir, &env, &mut missing)?;
+        if v.get("version").is_some() {
+            obsolete.push(format!("{}: the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion", f.display()));
+        }
+        super::include::apply(&mut v, &dir, &env, &mut vec![f.clone()], &mut missing)?;
         merge::merge(&mut model, &v, "");
     }
     let load_other = |p: &Path| -> Result<Value> {
         let full = dir.join(p);
         let base = full.parent().map(Path::to_path_buf).unwrap_or(dir.clone());
-        read_file(&full, &base, &env, &mut Vec::new())
+        let mut v = read_file(&full, &base, &env, &mut Vec::new())?;
+        merge::anchor_extends(&mut v, &base);
+        Ok(v)
     };
-    if model.get("include").is_some() {
-        bail!("include: not supported by berth (list the files with -f instead)");
-    }
     merge::resolve_extends(&mut model, &load_other)?;
-    let name = if let Some(n) = &o.project_name {
-        check_name(n, "-p")?
-    } else if let Some(n) = env.get("COMPOSE_PROJECT_NAME").filter(|s| !s.is_empty()) {
-        check_name(n, "COMPOSE_PROJECT_NAME")?
-    } else if let Some(n) = model
-        .get("name")
-        .and_then(Value::as_str)
-        .map(normalize_name)
-        .filter(|s| !s.is_empty())
-    {
-        // compose-go normalises a `name:` key as it does a directory name (`name: MyApp` is `myapp`);
-        // only -p and COMPOSE_PROJECT_NAME must already be valid.
-        n
-    } else {
-        let base = dir
-            .file_name()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let n = normalize_name(&base);
-        if n.is_empty() {
-            bail!("project name must not be empty: use -p or a name: key");
-        }
-        n
-    };
     let mut profiles = o.profiles.clone();
     if profiles.is_empty()
         && let Some(p) = env.get("COMPOSE_PROFILES")
@@ -300,6 +298,7 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
     let warnings = missing
         .into_iter()
         .map(|v| format!("The \"{v}\" variable is not set. Defaulting to a blank string."))
+        .chain(obsolete)
         .collect();
     Ok(Project {
         name,
@@ -307,7 +306,58 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
         config_files: files,
         model,
         warnings,
+        env,
     })
+}
+
+/// The project name: `-p`, COMPOSE_PROJECT_NAME (both must already be valid), the last `name:` key
+/// of the files (interpolated, then normalised as compose-go does: `name: MyApp` is `myapp`), or
+/// the project directory's name, normalised.
+fn project_name(
+    o: &LoadOptions,
+    env: &BTreeMap<String, String>,
+    files: &[PathBuf],
+    dir: &Path,
+) -> Result<String> {
+    if let Some(n) = &o.project_name {
+        return check_name(n, "-p");
+    }
+    if let Some(n) = env.get("COMPOSE_PROJECT_NAME").filter(|s| !s.is_empty()) {
+        return check_name(n, "COMPOSE_PROJECT_NAME");
+    }
+    let mut from_files = String::new();
+    for f in files {
+        // A file that does not parse is reported by read_file, with its path and line.
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        let Ok(yaml) = serde_norway::from_str::<serde_norway::Value>(&text) else {
+            continue;
+        };
+        if let Some(n) = yaml
+            .get("name")
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.is_empty())
+        {
+            from_files = n.to_string();
+        }
+    }
+    let lookup = |k: &str| env.get(k).cloned();
+    let interpolated = interp::interpolate(&from_files, &lookup, &mut Vec::new())
+        .context("interpolating the name: key")?;
+    let n = normalize_name(&interpolated);
+    if !n.is_empty() {
+        return Ok(n);
+    }
+    let base = dir
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let n = normalize_name(&base);
+    if n.is_empty() {
+        bail!("project name must not be empty: use -p or a name: key");
+    }
+    Ok(n)
 }
 
 /// Drop the services whose profiles are not active (a service without `profiles` is always active;

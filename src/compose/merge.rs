@@ -55,6 +55,20 @@ fn replaced_whole(path: &str) -> bool {
     in_service && matches!(last, "command" | "entrypoint" | "test")
 }
 
+/// Make the `extends.file` of every service of `model`, a file read for another file's `extends`,
+/// relative to that file's directory `base` (compose-go: an extended file's own `extends` are its
+/// own, not the project's, relative paths).
+pub fn anchor_extends(model: &mut Value, base: &Path) {
+    let services = model.get_mut("services").and_then(Value::as_object_mut);
+    for svc in services.into_iter().flat_map(|m| m.values_mut()) {
+        if let Some(f) = svc.get_mut("extends").and_then(|e| e.get_mut("file"))
+            && let Some(rel) = f.as_str()
+        {
+            *f = Value::String(base.join(rel).display().to_string());
+        }
+    }
+}
+
 /// Resolve every service's `extends` in `model` (whose files live under `dir`); `load_file` reads and
 /// normalises another compose file for `extends.file`.
 pub fn resolve_extends(

@@ -10,6 +10,7 @@
 
 pub mod build;
 pub mod extras;
+pub mod include;
 pub mod interp;
 pub mod load;
 pub mod merge;

@@ -1,6 +1,8 @@
 //! A service's mounts: `volumes` (named volumes under their project name, binds with compose's
-//! `create_host_path`, anonymous volumes, tmpfs), `tmpfs`, and file-based `secrets`/`configs`, which
-//! docker compose bind-mounts read-only at `/run/secrets/<name>` and `/<name>`.
+//! `create_host_path`, anonymous volumes, tmpfs), `tmpfs`, and `secrets`/`configs`, which docker
+//! compose bind-mounts read-only at `/run/secrets/<name>` and `/<name>`: a `file:` one as it is, an
+//! inline one (`content:`, or `environment:` naming a variable) written first under
+//! `<root>/compose/<project>/` by [`write_inline`] (docs/layout.md).
 
 use super::Project;
 use super::normalize::scalar;
@@ -8,8 +10,15 @@ use super::service::{mount, parse_bytes, resource_name};
 use crate::types::{ContainerConfig, MountKind};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
+use std::path::{Path, PathBuf};
 
-pub fn apply(p: &Project, service: &str, svc: &Value, c: &mut ContainerConfig) -> Result<()> {
+pub fn apply(
+    root: &Path,
+    p: &Project,
+    service: &str,
+    svc: &Value,
+    c: &mut ContainerConfig,
+) -> Result<()> {
     let at = |k: &str| format!("services.{service}.{k}");
     for (i, v) in svc
         .get("volumes")
@@ -120,10 +129,16 @@ pub fn apply(p: &Project, service: &str, svc: &Value, c: &mut ContainerConfig) -
                 .get(key)
                 .and_then(|s| s.get(src))
                 .with_context(|| format!("{}: undefined {src}", at(key)))?;
-            let Some(file) = decl.get("file").and_then(Value::as_str) else {
-                bail!("{key}.{src}: only file-based {key} are supported by berth");
+            let file = match decl.get("file").and_then(Value::as_str) {
+                Some(f) => f.to_string(),
+                None if inline_value(p, decl).is_some() => {
+                    inline_path(root, &p.name, key, src).display().to_string()
+                }
+                None => bail!(
+                    "{key}.{src}: berth supports file, content and environment {key} (external ones need a swarm)"
+                ),
             };
-            if !std::path::Path::new(file).is_file() {
+            if decl.get("file").is_some() && !std::path::Path::new(&file).is_file() {
                 bail!("{key}.{src}: file {file} not found");
             }
             for k in ["uid", "gid", "mode"] {
@@ -139,13 +154,60 @@ pub fn apply(p: &Project, service: &str, svc: &Value, c: &mut ContainerConfig) -
                 Some(t) => format!("{dir}{t}"),
                 None => format!("{dir}{src}"),
             };
-            c.mounts.push(mount(
-                MountKind::Bind,
-                file.to_string(),
-                target,
-                true,
-                Vec::new(),
-            ));
+            c.mounts
+                .push(mount(MountKind::Bind, file, target, true, Vec::new()));
+        }
+    }
+    Ok(())
+}
+
+/// Where an inline secret or config of project `project` is written: `<root>/compose/<project>/<key>/<name>`.
+pub fn inline_path(root: &Path, project: &str, key: &str, name: &str) -> PathBuf {
+    project_dir(root, project).join(key).join(name)
+}
+
+/// What `down` removes with the project: `<root>/compose/<project>`.
+pub fn project_dir(root: &Path, project: &str) -> PathBuf {
+    root.join("compose").join(project)
+}
+
+/// The value of an inline secret or config: its `content`, or the project environment's value of the
+/// variable its `environment` names (empty when unset, as docker compose does).
+fn inline_value(p: &Project, decl: &Value) -> Option<String> {
+    if let Some(c) = decl.get("content").and_then(Value::as_str) {
+        return Some(c.to_string());
+    }
+    let var = decl.get("environment").and_then(Value::as_str)?;
+    Some(p.env.get(var).cloned().unwrap_or_default())
+}
+
+/// Write the inline secrets and configs `service` uses where [`apply`] mounts them (mode 0444, as
+/// docker compose makes them; replaced by rename, so a running container keeps the file it has).
+pub fn write_inline(root: &Path, p: &Project, service: &str) -> Result<()> {
+    let Some(svc) = p.service(service) else {
+        return Ok(());
+    };
+    for key in ["secrets", "configs"] {
+        for e in svc.get(key).and_then(Value::as_array).into_iter().flatten() {
+            let src = e.get("source").and_then(Value::as_str).unwrap_or_default();
+            let Some(decl) = p.model.get(key).and_then(|s| s.get(src)) else {
+                continue;
+            };
+            if decl.get("file").is_some() {
+                continue;
+            }
+            let Some(value) = inline_value(p, decl) else {
+                continue;
+            };
+            let path = inline_path(root, &p.name, key, src);
+            let dir = path.parent().context("inline path has a parent")?;
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            let tmp = dir.join(format!(".{src}.tmp"));
+            std::fs::write(&tmp, value.as_bytes())
+                .with_context(|| format!("writing {}", tmp.display()))?;
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o444))?;
+            std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
         }
     }
     Ok(())

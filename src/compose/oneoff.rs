@@ -78,7 +78,8 @@ pub fn create(
         with_volumes = q;
         &with_volumes
     };
-    let mut c = container_config(p, s, 1, true)?;
+    let mut c = container_config(&ctx.paths.root, p, s, 1, true)?;
+    super::mounts::write_inline(&ctx.paths.root, p, s)?;
     let suffix = &ctr::new_id()?[..12];
     c.name = Some(
         o.name

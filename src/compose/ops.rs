@@ -82,26 +82,51 @@ pub fn down(ctx: &Context, p: &Project, o: &DownOptions, ev: &dyn Events) -> Res
         each(&leftovers, &|m| {
             remove_one(ctx, m, o.timeout, o.volumes, ev)
         })?;
-    } else if leftovers.iter().any(|m| !m.oneoff) {
-        ev.warn("Found orphan containers for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.");
+    } else {
+        let orphans: Vec<&str> = leftovers
+            .iter()
+            .filter(|m| !m.oneoff)
+            .map(|m| m.name.as_str())
+            .collect();
+        if !orphans.is_empty() {
+            ev.warn(&format!("Found orphan containers ([{}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.", orphans.join(", ")));
+        }
     }
+    // A network or volume something else still uses (an orphan left running, another project's
+    // container) stays, and `down` goes on: docker compose reports "Resource is still in use" as a
+    // warning, not a failure.
     for n in crate::engine::network::list(&ctx.paths)? {
         if n.labels.get(labels::PROJECT) == Some(&p.name) {
             ev.event("Network", &n.name, "Removing");
-            crate::engine::network::remove(&ctx.paths, &n.name)
-                .with_context(|| format!("removing network {}", n.name))?;
-            ev.event("Network", &n.name, "Removed");
+            match crate::engine::network::remove(&ctx.paths, &n.name) {
+                Ok(()) => ev.event("Network", &n.name, "Removed"),
+                Err(e) if format!("{e:#}").contains("has active endpoints") => {
+                    ev.event("Network", &n.name, "Resource is still in use")
+                }
+                Err(e) => return Err(e.context(format!("removing network {}", n.name))),
+            }
         }
     }
     if o.volumes {
         for v in crate::engine::volume::list(&ctx.paths)? {
             if v.labels.get(labels::PROJECT) == Some(&p.name) {
                 ev.event("Volume", &v.name, "Removing");
-                crate::engine::volume::remove(&ctx.paths, &v.name, false)
-                    .with_context(|| format!("removing volume {}", v.name))?;
-                ev.event("Volume", &v.name, "Removed");
+                match crate::engine::volume::remove(&ctx.paths, &v.name, false) {
+                    Ok(()) => ev.event("Volume", &v.name, "Removed"),
+                    Err(e) if e.is::<crate::engine::volume::VolumeInUse>() => {
+                        ev.event("Volume", &v.name, "Resource is still in use")
+                    }
+                    Err(e) => return Err(e.context(format!("removing volume {}", v.name))),
+                }
             }
         }
+    }
+    // Inline secrets and configs written for the project's containers go with them.
+    let inline = super::mounts::project_dir(&ctx.paths.root, &p.name);
+    if let Err(e) = std::fs::remove_dir_all(&inline)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        return Err(e).with_context(|| format!("removing {}", inline.display()));
     }
     if let Some(rmi) = &o.rmi {
         for s in p.service_names() {

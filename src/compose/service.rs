@@ -190,6 +190,7 @@ pub fn replicas(svc: &Value) -> u32 {
 
 /// The run options of container `number` of `service` (the resolved model's entry).
 pub fn container_config(
+    root: &std::path::Path,
     p: &Project,
     service: &str,
     number: u32,
@@ -286,7 +287,7 @@ pub fn container_config(
     if let Some(h) = svc.get("healthcheck") {
         c.healthcheck = Some(healthcheck(h, &at("healthcheck"))?);
     }
-    super::mounts::apply(p, service, svc, &mut c)?;
+    super::mounts::apply(root, p, service, svc, &mut c)?;
     network(p, service, svc, &mut c)?;
     Ok(c)
 }

@@ -363,7 +363,7 @@ pub fn up(
     // Every service's options are checked before anything is made: a key berth cannot honour fails
     // the whole `up` with nothing created.
     for s in &services {
-        container_config(p, s, 1, false)?;
+        container_config(&ctx.paths.root, p, s, 1, false)?;
     }
     let existing = members(ctx, &p.name, true)?;
     let known = p.service_names();
@@ -501,7 +501,8 @@ pub fn create(
     img: &ImageInfo,
     ev: &dyn Events,
 ) -> Result<String> {
-    let mut cfg = container_config(p, s, n, false)?;
+    let mut cfg = container_config(&ctx.paths.root, p, s, n, false)?;
+    super::mounts::write_inline(&ctx.paths.root, p, s)?;
     let name = cfg.name.clone().unwrap_or_default();
     // What this kernel cannot enforce is dropped with docker's warning, as `run` does.
     for w in ctr::discard_unsupported(&mut cfg) {

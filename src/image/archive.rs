@@ -1,6 +1,6 @@
 //! Image archives: `save`'s docker 25+ archive (an OCI image layout, `oci-layout`, `index.json` and
 //! `blobs/sha256/`, plus docker's `manifest.json` and `repositories`) and `load`'s reading of docker
-//! archives (old `<id>/layer.tar` layout and 25+), OCI archives and their gzip, zstd or xz forms.
+//! archives (old `<id>/layer.tar` layout and 25+), OCI archives and their gzip, zstd, xz or bzip2 forms.
 //!
 //! An archive is untrusted input (docs/security.md 1E): member names are checked (no absolute paths, no
 //! `..`, no duplicates), symbolic and hard links are never created on disk, only followed as aliases
@@ -208,7 +208,37 @@ fn resolve_link(dir: &str, target: &str, hard: bool) -> Result<String> {
     Ok(parts.join("/"))
 }
 
-/// Wrap an archive stream in its decompressor, by magic bytes: gzip, zstd, xz or none.
+/// A tar header that could not be read: the stream ended (truncated), it was no tar at all (before the
+/// first member), or it broke later. The reader's message may quote the header's raw bytes: only its
+/// printable text is kept (a hostile archive must not write control sequences to the user's terminal).
+fn bad_header(members_before: usize, err: &io::Error) -> anyhow::Error {
+    let text: String = err
+        .to_string()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    if err.kind() == io::ErrorKind::UnexpectedEof
+        || text.contains("EOF")
+        || text.contains("entire block")
+    {
+        anyhow::anyhow!("invalid archive: truncated ({text})")
+    } else if members_before == 0 && err.kind() == io::ErrorKind::Other {
+        anyhow::anyhow!(
+            "invalid archive: not a tar archive (nor a gzip, zstd, xz or bzip2 compressed one)"
+        )
+    } else {
+        anyhow::anyhow!("invalid archive: reading the header after member {members_before}: {text}")
+    }
+}
+
+/// Wrap an archive stream in its decompressor, by magic bytes: gzip, zstd, xz, bzip2 (as docker's load
+/// reads) or none.
 pub fn decompressed<'a>(
     r: impl Read + Send + 'a,
     zstd_window_log_max: u32,
@@ -223,6 +253,8 @@ pub fn decompressed<'a>(
         Box::new(d)
     } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
         Box::new(xz2::bufread::XzDecoder::new_multi_decoder(br))
+    } else if head.starts_with(b"BZh") {
+        Box::new(bzip2::bufread::MultiBzDecoder::new(br))
     } else if head.is_empty() {
         bail!("archive is empty")
     } else {
@@ -244,7 +276,7 @@ impl Spool {
         let mut ar = tar::Archive::new(r);
         let mut n = 0usize;
         for entry in ar.entries().context("reading the archive")? {
-            let mut e = entry.context("invalid archive: reading a member")?;
+            let mut e = entry.map_err(|err| bad_header(n, &err))?;
             n += 1;
             if n > MAX_MEMBERS {
                 bail!("invalid archive: more than {MAX_MEMBERS} members");
@@ -478,7 +510,23 @@ fn docker_entries(spool: &Spool) -> Result<Vec<DockerEntry>> {
     if !spool.has("manifest.json") {
         return Ok(Vec::new());
     }
-    serde_json::from_slice(&spool.json("manifest.json")?).context("invalid archive: manifest.json")
+    let entries: Vec<DockerEntry> = serde_json::from_slice(&spool.json("manifest.json")?)
+        .context("invalid archive: manifest.json")?;
+    for t in entries.iter().flat_map(|e| e.repo_tags.iter().flatten()) {
+        check_repo_tag(t)?;
+    }
+    Ok(entries)
+}
+
+/// A `RepoTags` entry must be a valid name with a tag, as docker's load requires (it refuses the
+/// archive rather than load the image under another name or none).
+fn check_repo_tag(t: &str) -> Result<()> {
+    super::ImageRef::parse(t).with_context(|| format!("invalid archive: manifest.json: {t:?}"))?;
+    let last = t.rsplit('/').next().unwrap_or("");
+    if t.contains('@') || !last.contains(':') {
+        bail!("invalid archive: manifest.json: invalid tag {t:?}");
+    }
+    Ok(())
 }
 
 /// manifest.json's RepoTags by config digest.
@@ -545,5 +593,19 @@ mod tests {
         assert_eq!(resolve_link("abc", "../def.tar", false).unwrap(), "def.tar");
         crate::testing::assert_err(resolve_link("", "../x", false), "leaves the archive");
         crate::testing::assert_err(resolve_link("a", "/x", false), "absolute path");
+    }
+
+    #[test]
+    fn repo_tags_need_a_valid_name_and_a_tag() {
+        for ok in ["app:1", "localhost/app:1", "127.0.0.1:5000/team/app:v1.2"] {
+            check_repo_tag(ok).unwrap();
+        }
+        crate::testing::assert_err(check_repo_tag("app"), "invalid tag \"app\"");
+        crate::testing::assert_err(check_repo_tag("127.0.0.1:5000/app"), "invalid tag");
+        crate::testing::assert_err(
+            check_repo_tag(&format!("app@sha256:{}", "0".repeat(64))),
+            "invalid tag",
+        );
+        crate::testing::assert_err(check_repo_tag("UPPER/Case:1"), "lowercase");
     }
 }

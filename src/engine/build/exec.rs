@@ -250,6 +250,9 @@ impl<'a> Builder<'a> {
                 "the Dockerfile has no FROM instruction (file with no instructions)"
             ));
         }
+        for (k, v) in super::words::platform_args() {
+            self.global.set_arg(&k, v);
+        }
         for a in self.df.global_args.clone() {
             let val = match arg_value(&a.name, None, &self.opts.build_args) {
                 Some(v) => Some(v),

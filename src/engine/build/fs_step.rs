@@ -249,7 +249,7 @@ pub fn stage_from(
                 bail!("{p:?}: not found");
             }
             fs::create_dir_all(t.parent().context("staged path has a parent")?)?;
-            copy_tree(&src, t, None, None, &[], None)?;
+            copy_tree(&src, t, None, None, &[], None, &mut Links::new())?;
         }
         Ok(())
     })?;
@@ -259,6 +259,7 @@ pub fn stage_from(
 /// Inside the mounted root: place every source.
 fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
     let base_rel = plan.dest.trim_start_matches('/');
+    let mut links = Links::new();
     for s in &plan.sources {
         let dest_rel = match &s.under {
             Some(u) => Path::new(base_rel).join(u),
@@ -309,6 +310,7 @@ fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
                     plan.chmod,
                     &filters,
                     Some(root),
+                    &mut links,
                 )?;
             }
         } else {
@@ -320,7 +322,15 @@ fn apply(root: &Path, plan: &CopyPlan) -> Result<()> {
                 create_parents(root, dest.parent().unwrap_or(root), made)?;
                 dest.clone()
             };
-            copy_tree(&s.path, &target, owner, plan.chmod, &[], Some(root))?;
+            copy_tree(
+                &s.path,
+                &target,
+                owner,
+                plan.chmod,
+                &[],
+                Some(root),
+                &mut links,
+            )?;
         }
     }
     Ok(())
@@ -361,7 +371,11 @@ fn sorted_entries(dir: &Path) -> Result<Vec<std::ffi::OsString>> {
     Ok(v)
 }
 
+/// Files with several names met by one copy: (dev, ino) -> where the first name was copied.
+type Links = std::collections::HashMap<(u64, u64), PathBuf>;
+
 /// Copy `src` to `dst` recursively: content, mode (or `chmod`), mtime, owner (`owner` or the source's).
+/// Names of one file within a copy stay hard links of one another, as BuildKit keeps them.
 fn copy_tree(
     src: &Path,
     dst: &Path,
@@ -369,6 +383,7 @@ fn copy_tree(
     chmod: Option<u32>,
     filters: &[&Filter],
     root: Option<&Path>,
+    links: &mut Links,
 ) -> Result<()> {
     let md = fs::symlink_metadata(src).with_context(|| format!("reading {}", src.display()))?;
     if filters.iter().any(|f| f.skip(src, md.is_dir())) {
@@ -390,14 +405,32 @@ fn copy_tree(
     let mode = chmod.unwrap_or(md.mode() & 0o7777);
     let ft = md.file_type();
     if ft.is_dir() {
-        if !dst.is_dir() {
+        let created = !dst.is_dir();
+        if created {
             if fs::symlink_metadata(dst).is_ok() {
                 fs::remove_file(dst)?;
             }
             fs::create_dir(dst).with_context(|| format!("creating {}", dst.display()))?;
         }
         for e in sorted_entries(src)? {
-            copy_tree(&src.join(&e), &dst.join(&e), owner, chmod, filters, root)?;
+            copy_tree(
+                &src.join(&e),
+                &dst.join(&e),
+                owner,
+                chmod,
+                filters,
+                root,
+                links,
+            )?;
+        }
+        // An excluded dir walked only for `!` exceptions exists in the copy only when one of them
+        // matched something below it (BuildKit's walker emits it lazily).
+        if created
+            && filters.iter().any(|f| f.excluded(src, true))
+            && fs::read_dir(dst)?.next().is_none()
+        {
+            fs::remove_dir(dst)?;
+            return Ok(());
         }
     } else if ft.is_symlink() {
         let target = fs::read_link(src)?;
@@ -411,6 +444,14 @@ fn copy_tree(
     } else if ft.is_file() {
         if fs::symlink_metadata(dst).is_ok() {
             remove_any(dst)?;
+        }
+        if md.nlink() > 1 {
+            if let Some(first) = links.get(&(md.dev(), md.ino()))
+                && fs::hard_link(first, dst).is_ok()
+            {
+                return Ok(());
+            }
+            links.insert((md.dev(), md.ino()), dst.to_path_buf());
         }
         fs::copy(src, dst).with_context(|| format!("copying to {}", dst.display()))?;
     } else {
@@ -461,6 +502,7 @@ fn extract(archive: &Path, dest: &Path) -> Result<()> {
         }
         let target = dest.join(&path);
         let (u, g) = (e.header().uid()?, e.header().gid()?);
+        let (kind, mode) = (e.header().entry_type(), e.header().mode()?);
         // unpack_in refuses entries whose resolved parent leaves `dest` (through `..` or a symlink).
         if !e
             .unpack_in(dest)
@@ -468,9 +510,17 @@ fn extract(archive: &Path, dest: &Path) -> Result<()> {
         {
             bail!("archive entry {} leaves the destination", path.display());
         }
+        // A hard link is its target's inode, which has its owner and mode already.
+        if kind.is_hard_link() {
+            continue;
+        }
         let id = |v: u64| u32::try_from(v).context("archive entry owner out of range");
         std::os::unix::fs::lchown(&target, Some(id(u)?), Some(id(g)?))
             .with_context(|| format!("setting the owner of {}", path.display()))?;
+        // chown clears setuid/setgid: the entry's mode goes back on after it.
+        if !kind.is_symlink() {
+            fs::set_permissions(&target, fs::Permissions::from_mode(mode & 0o7777))?;
+        }
     }
     Ok(())
 }

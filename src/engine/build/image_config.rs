@@ -44,11 +44,12 @@ impl State {
             config: json!({
                 "architecture": host.architecture,
                 "os": host.os,
-                "config": {"Env": [DEFAULT_PATH]},
+                // BuildKit's empty image: the default PATH and WorkingDir "/".
+                "config": {"Env": [DEFAULT_PATH], "WorkingDir": "/"},
                 "rootfs": {"type": "layers", "diff_ids": []},
                 "history": [],
             }),
-            key: crate::image::Digest::of(b"scratch").to_string(),
+            key: crate::image::Digest::of(b"scratch WorkingDir=/").to_string(),
         }
     }
 
@@ -255,5 +256,6 @@ mod tests {
         s.set_env("A", "2");
         assert_eq!(s.env(), vec!["PATH=/x", "A=2"]);
         assert_eq!(s.shell(), vec!["/bin/sh", "-c"]);
+        assert_eq!(s.config["config"]["WorkingDir"], "/");
     }
 }

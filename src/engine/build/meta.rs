@@ -12,13 +12,13 @@ pub fn apply(state: &mut State, kind: &Kind, cmd_set: &mut bool) -> Result<Strin
     Ok(match kind {
         Kind::Cmd(c) => {
             let v = command(state, c);
-            state.cfg().insert("Cmd".into(), json!(v));
+            set_list(state, "Cmd", &v);
             *cmd_set = true;
             format!("CMD {}", go_list(&v))
         }
         Kind::Entrypoint(c) => {
             let v = command(state, c);
-            state.cfg().insert("Entrypoint".into(), json!(v));
+            set_list(state, "Entrypoint", &v);
             // Dockerfile reference: an ENTRYPOINT resets a CMD inherited from the base image.
             if !*cmd_set {
                 state.cfg().remove("Cmd");
@@ -48,16 +48,10 @@ pub fn apply(state: &mut State, kind: &Kind, cmd_set: &mut bool) -> Result<Strin
             format!("LABEL {}", kv.join(" "))
         }
         Kind::Expose(ports) => {
-            let keys: Vec<String> = ports
-                .iter()
-                .map(|p| {
-                    if p.contains('/') {
-                        p.to_ascii_lowercase()
-                    } else {
-                        format!("{p}/tcp")
-                    }
-                })
-                .collect();
+            let mut keys = Vec::new();
+            for p in ports {
+                keys.extend(exposed(p)?);
+            }
             set_keys(state, "ExposedPorts", &keys);
             format!("EXPOSE {}", go_set(&keys))
         }
@@ -179,6 +173,35 @@ fn hc_history(hc: &Value) -> String {
     )
 }
 
+/// `CMD []` / `ENTRYPOINT []` clear the field: BuildKit's config leaves an empty list out (null).
+fn set_list(state: &mut State, key: &str, v: &[String]) {
+    if v.is_empty() {
+        state.cfg().remove(key);
+    } else {
+        state.cfg().insert(key.into(), json!(v));
+    }
+}
+
+/// One EXPOSE word as docker's port parser reads it: `80`, `53/udp`, a range `8000-8002/tcp`
+/// expanded to one entry per port; a host part (`8080:80`, which the checks warn about) is dropped.
+fn exposed(word: &str) -> Result<Vec<String>> {
+    let (port, proto) = match word.rsplit_once('/') {
+        Some((p, proto)) => (p, proto.to_ascii_lowercase()),
+        None => (word, "tcp".to_string()),
+    };
+    let port = port.rsplit_once(':').map_or(port, |(_, p)| p);
+    let bad = || anyhow::anyhow!("invalid containerPort: {port}");
+    let num = |s: &str| s.parse::<u16>().map_err(|_| bad());
+    let (start, end) = match port.split_once('-') {
+        Some((a, b)) => (num(a)?, num(b)?),
+        None => (num(port)?, num(port)?),
+    };
+    if end < start {
+        bail!("invalid range specified for containerPort: {port}");
+    }
+    Ok((start..=end).map(|n| format!("{n}/{proto}")).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,14 +219,37 @@ mod tests {
         assert_eq!(h, r#"CMD ["/bin/sh" "-c" "echo hi"]"#);
         apply(
             &mut s,
-            &Kind::Expose(vec!["80".into(), "53/UDP".into()]),
+            &Kind::Expose(vec![
+                "80".into(),
+                "53/UDP".into(),
+                "8000-8002".into(),
+                "8080:81".into(),
+            ]),
             &mut cmd_set,
         )
         .unwrap();
         assert_eq!(
             s.config["config"]["ExposedPorts"],
-            json!({"80/tcp": {}, "53/udp": {}})
+            json!({"80/tcp": {}, "53/udp": {}, "81/tcp": {}, "8000/tcp": {}, "8001/tcp": {}, "8002/tcp": {}})
         );
+        for bad in ["http", "80-70", "70000"] {
+            assert!(apply(&mut s, &Kind::Expose(vec![bad.into()]), &mut cmd_set).is_err());
+        }
+        apply(
+            &mut s,
+            &Kind::Cmd(Command::Exec(vec!["x".into()])),
+            &mut cmd_set,
+        )
+        .unwrap();
+        apply(&mut s, &Kind::Cmd(Command::Exec(vec![])), &mut cmd_set).unwrap();
+        apply(
+            &mut s,
+            &Kind::Entrypoint(Command::Exec(vec![])),
+            &mut cmd_set,
+        )
+        .unwrap();
+        assert!(s.config["config"]["Cmd"].is_null());
+        assert!(s.config["config"]["Entrypoint"].is_null());
         let hc = Healthcheck::Check {
             test: Command::Shell("true".into()),
             interval: Some("30s".into()),

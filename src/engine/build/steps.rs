@@ -179,15 +179,10 @@ pub fn fs_step(
             if hit(b, state, &key)? {
                 return Ok(true);
             }
+            // A USER name the image does not know leaves the dir root's, as BuildKit does (the
+            // RUN steps after it fail on their own).
             let owner = match &user {
-                Some(spec) => {
-                    let root = LayeredRoot {
-                        layers: state.lowers.iter().rev().cloned().collect(),
-                    };
-                    let u = resolve_user(&root, spec)
-                        .with_context(|| format!("WORKDIR {dir}: resolving USER {spec}"))?;
-                    (u.uid, u.gid)
-                }
+                Some(spec) => file_owner(state, spec).unwrap_or((0, 0)),
                 None => (0, 0),
             };
             state
@@ -448,12 +443,7 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
     }
     let chown = match &c.chown {
         Some(spec) => {
-            let root = LayeredRoot {
-                layers: state.lowers.iter().rev().cloned().collect(),
-            };
-            let u =
-                resolve_user(&root, spec).with_context(|| format!("resolving --chown={spec}"))?;
-            Some((u.uid, u.gid))
+            Some(file_owner(state, spec).with_context(|| format!("resolving --chown={spec}"))?)
         }
         None => None,
     };
@@ -466,21 +456,17 @@ fn copy(b: &mut Builder, state: &mut State, c: &Copy) -> Result<bool> {
         ),
         None => None,
     };
+    // BuildKit's history names --parents, --chown and --chmod, in that order, and not --from,
+    // --link or --exclude.
     let mut flags = String::new();
-    if let Some(f) = &c.from {
-        flags.push_str(&format!("--from={f} "));
+    if c.parents {
+        flags.push_str("--parents ");
     }
     if let Some(o) = &c.chown {
         flags.push_str(&format!("--chown={o} "));
     }
     if let Some(m) = &c.chmod {
         flags.push_str(&format!("--chmod={m} "));
-    }
-    if c.parents {
-        flags.push_str("--parents ");
-    }
-    for e in &c.exclude {
-        flags.push_str(&format!("--exclude={e} "));
     }
     let created_by = format!(
         "{word} {flags}{} {dest_word} # buildkit",
@@ -588,6 +574,20 @@ fn clean(p: &str) -> String {
         }
     }
     format!("/{}", out.join("/"))
+}
+
+/// The owner BuildKit gives files for a `--chown` or WORKDIR's USER spec: names from the image's
+/// passwd and group files (a name alone: its primary group), and a numeric user without a group
+/// owns with its uid as gid (`4242` -> 4242:4242, where a process running as 4242 gets gid 0).
+fn file_owner(state: &State, spec: &str) -> Result<(u32, u32)> {
+    if let Ok(uid) = spec.parse::<u32>() {
+        return Ok((uid, uid));
+    }
+    let root = LayeredRoot {
+        layers: state.lowers.iter().rev().cloned().collect(),
+    };
+    let u = resolve_user(&root, spec)?;
+    Ok((u.uid, u.gid))
 }
 
 /// A context source that is a symlink, followed inside the context (an absolute target restarts at

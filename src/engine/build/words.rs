@@ -72,6 +72,31 @@ impl Scope {
     }
 }
 
+/// BuildKit's automatic platform args (`TARGETARCH`, `BUILDPLATFORM`, ...): set in the global scope
+/// (FROM lines see them), and a stage sees one once it declares it (`ARG TARGETARCH`). berth builds
+/// for the host only, so build and target are the host's platform, formatted as BuildKit does
+/// (arm64's implied v8 variant left out).
+pub fn platform_args() -> Vec<(String, String)> {
+    let p = crate::image::manifest::Platform::host();
+    let variant = match (p.architecture.as_str(), p.variant.as_deref()) {
+        ("arm64", Some("v8")) | (_, None) => String::new(),
+        (_, Some(v)) => v.to_string(),
+    };
+    let platform = if variant.is_empty() {
+        format!("{}/{}", p.os, p.architecture)
+    } else {
+        format!("{}/{}/{variant}", p.os, p.architecture)
+    };
+    let mut out = Vec::new();
+    for side in ["BUILD", "TARGET"] {
+        out.push((format!("{side}PLATFORM"), platform.clone()));
+        out.push((format!("{side}OS"), p.os.clone()));
+        out.push((format!("{side}ARCH"), p.architecture.clone()));
+        out.push((format!("{side}VARIANT"), variant.clone()));
+    }
+    out
+}
+
 /// Effective build-arg values: `--build-arg` wins over the declared default.
 pub fn arg_value(
     name: &str,
@@ -97,5 +122,24 @@ mod tests {
         assert_eq!(s.lookup("A").as_deref(), Some("env"));
         assert_eq!(s.expand("${B}-${C:-d}", '\\').unwrap(), "b-d");
         assert_eq!(s.run_args(), vec!["B=b"]);
+    }
+
+    #[test]
+    fn platform_args_name_the_host_as_buildkit_formats_it() {
+        let args: BTreeMap<String, String> = platform_args().into_iter().collect();
+        let arch = match std::env::consts::ARCH {
+            "x86_64" => "amd64",
+            "aarch64" => "arm64",
+            other => other,
+        };
+        assert_eq!(args["TARGETARCH"], arch);
+        assert_eq!(args["BUILDARCH"], arch);
+        assert_eq!(args["TARGETOS"], "linux");
+        if arch != "arm" {
+            assert_eq!(args["TARGETPLATFORM"], format!("linux/{arch}"));
+            assert_eq!(args["TARGETVARIANT"], "");
+        }
+        assert_eq!(args["BUILDPLATFORM"], args["TARGETPLATFORM"]);
+        assert_eq!(args.len(), 8);
     }
 }

@@ -1,4 +1,4 @@
-//! `berth load`: images from an archive (docker's, old and 25+, or OCI; gzip, zstd or xz) into the store.
+//! `berth load`: images from an archive (docker's, old and 25+, or OCI; gzip, zstd, xz or bzip2) into the store.
 //!
 //! The archive is untrusted input (docs/security.md 1E): it is read once to its end and its regular
 //! members spooled, hashed, into an `ingest/.tmp-*` work dir (image/archive.rs checks member names,
@@ -27,6 +27,9 @@ pub enum Loaded {
     Tag(String),
     /// `Loaded image ID: sha256:...` (an image without a name in the archive)
     Id(String),
+    /// docker's `The image <tag> already exists, renaming the old one with ID <id> to empty string`:
+    /// the tag moved here from another image (left untagged), said before its `Loaded image:` line.
+    Moved { tag: String, old_id: String },
 }
 
 /// Serves one archived image to pull_from from the spool.
@@ -106,6 +109,8 @@ pub fn load(ctx: &Context, input: impl Read + Send) -> Result<Vec<Loaded>> {
         .flat_map(|rec| rec.repo_tags.iter().map(|t| (t.clone(), rec.id.clone())))
         .collect();
     let before: Vec<String> = index.images.into_keys().collect();
+    // What each tag names as this load goes on (a tag can move twice within one archive).
+    let mut current = tags_before.clone();
     let mut touched: Vec<String> = Vec::new();
     let mut blobs = spool.by_digest();
     let mut out = Vec::new();
@@ -145,10 +150,19 @@ pub fn load(ctx: &Context, input: impl Read + Send) -> Result<Vec<Loaded>> {
                 super::tag(ctx, &report.id, n)?;
             }
             if names.is_empty() {
-                out.push(Loaded::Id(report.id));
+                out.push(Loaded::Id(report.id.clone()));
             }
             for n in names {
-                out.push(Loaded::Tag(crate::image::reference::familiar_name(&n)));
+                let tag = crate::image::reference::familiar_name(&n);
+                if let Some(old_id) = current.insert(n, report.id.clone())
+                    && old_id != report.id
+                {
+                    out.push(Loaded::Moved {
+                        tag: tag.clone(),
+                        old_id,
+                    });
+                }
+                out.push(Loaded::Tag(tag));
             }
         }
         Ok(())

@@ -2,10 +2,12 @@
 //!
 //! Per layer: HEAD on the target (`Layer already exists`), else a cross-repository mount from a repository
 //! of the same registry that an image of the store came from (`Mounted from team/base`), else an upload
-//! of the blob kept in the store (`Pushed`). A pulled image goes with its original blobs and manifest
-//! bytes, so its digest stays; an uncompressed layer (commit, import, build) is compressed once (gzip,
-//! or zstd) reproducibly, kept and recorded in its layer's `compressed`, and the image gets a new
-//! manifest (docs/layout.md "Images"). A pulled layer whose blob the store lacks (it was stored through
+//! of the blob kept in the store (`Pushed`); a blob the image holds twice goes once. A pulled image goes
+//! with its original blobs and manifest bytes, so its digest stays (also when its ID was known before
+//! the pull: the manifest recorded for the target's registry goes); an uncompressed layer (commit,
+//! import, build, load) goes as another image's pulled blob of it on the target registry, else is
+//! compressed once (gzip, or zstd) reproducibly, kept and recorded in its layer's `compressed`, and the
+//! image gets a new manifest (docs/layout.md "Images"). A pulled layer whose blob the store lacks (it was stored through
 //! another image) is asked of the target, mounted, or fetched from the repository it was pulled from.
 //! Only the platform manifest of an image pulled through an index is pushed (not the index).
 //! The layers and the config go up at once (up to `registry.max_parallel_uploads`), each stored blob
@@ -265,6 +267,30 @@ fn compress_blob(
     })
 }
 
+/// Another image's pulled blob of the layer `diff_id`, compressed as `c`, from a repository of
+/// `registry`: the registry has it, so it is mounted or found there instead of compressed and uploaded
+/// again (docker pushes the blob its metadata says the registry has). Matters for a layer this image
+/// holds as a plain tar (loaded from a docker 20.10 archive) that was also pulled.
+fn pulled_form(
+    ctx: &Context,
+    idx: &ImageIndex,
+    diff_id: &str,
+    c: PushCompression,
+    registry: &str,
+) -> Option<BlobRef> {
+    idx.images
+        .values()
+        .flat_map(|r| &r.layers)
+        .filter(|l| l.diff_id == diff_id && compression_of(&l.media_type) == Some(c))
+        .filter(|l| !is_uncompressed(&ctx.paths, &l.blob_digest, &l.media_type).unwrap_or(true))
+        .find(|l| !on_registry(&origins_of(idx, &l.blob_digest), registry).is_empty())
+        .map(|l| BlobRef {
+            digest: l.blob_digest.clone(),
+            size: l.blob_size,
+            media_type: l.media_type.clone(),
+        })
+}
+
 /// The blobs of `rec`'s layers as they go out; true when one had to be compressed (a new manifest).
 fn out_layers(
     ctx: &Context,
@@ -280,10 +306,16 @@ fn out_layers(
         let blob = if is_uncompressed(&ctx.paths, &l.blob_digest, &l.media_type)? {
             changed = true;
             let want = compressed_type(c);
-            match l.compressed.iter().find(|b| b.media_type == want) {
-                Some(b) if blobs::exists(&ctx.paths, Digest::parse(&b.digest)?.hex()) => b.clone(),
-                _ => compress_blob(&ctx.paths, &l.blob_digest, c)
-                    .with_context(|| format!("compressing layer {}", l.diff_id))?,
+            if let Some(b) = pulled_form(ctx, idx, &l.diff_id, c, target.registry()) {
+                b
+            } else {
+                match l.compressed.iter().find(|b| b.media_type == want) {
+                    Some(b) if blobs::exists(&ctx.paths, Digest::parse(&b.digest)?.hex()) => {
+                        b.clone()
+                    }
+                    _ => compress_blob(&ctx.paths, &l.blob_digest, c)
+                        .with_context(|| format!("compressing layer {}", l.diff_id))?,
+                }
             }
         } else {
             BlobRef {
@@ -301,6 +333,136 @@ fn out_layers(
         });
     }
     Ok((out, changed))
+}
+
+/// A manifest of `rec` recorded for the target's repository (else for another repository of its registry)
+/// other than the record's own: the image's ID was already known when it was pulled there (loaded, or
+/// pulled elsewhere first), so the record's layers are another form of them. Pushing back there sends
+/// these bytes and blobs, which the registry has, so the tag keeps its digest (docker pushes the blobs
+/// its metadata says the registry has, docs/layout.md "Images").
+struct KnownManifest {
+    bytes: Vec<u8>,
+    media_type: String,
+    layers: Vec<crate::image::manifest::Descriptor>,
+    /// `registry/repo` names it is recorded for (where a missing blob is fetched from).
+    repos: Vec<String>,
+}
+
+/// The compression a layer media type names, when it is one push makes (gzip, zstd).
+fn compression_of(mt: &str) -> Option<PushCompression> {
+    match compression::from_media_type(mt) {
+        Ok(Some(compression::Compression::Gzip)) => Some(PushCompression::Gzip),
+        Ok(Some(compression::Compression::Zstd)) => Some(PushCompression::Zstd),
+        _ if mt.ends_with(".diff.tar.gzip") => Some(PushCompression::Gzip),
+        _ => None,
+    }
+}
+
+/// The kept manifest `digest` (or, for an index, its entry kept for `rec`) when it describes `rec`
+/// with compressed layers, all compressed as `only` says when it says.
+fn kept_manifest_of(
+    paths: &crate::store::Paths,
+    rec: &ImageRecord,
+    digest: &str,
+    only: Option<PushCompression>,
+    depth: usize,
+) -> Option<(Vec<u8>, crate::image::manifest::Manifest, String)> {
+    use crate::image::Document;
+    let d = Digest::parse(digest).ok()?;
+    if !blobs::exists(paths, d.hex()) {
+        return None;
+    }
+    let bytes = blobs::read_verified(paths, d.hex()).ok()?;
+    match crate::image::manifest::parse_document(&bytes, "").ok()? {
+        Document::Manifest(m) => {
+            let ok = m.config.digest.as_str() == rec.id
+                && m.layers.len() == rec.layers.len()
+                && m.layers.iter().all(|l| {
+                    compression_of(&l.media_type).is_some_and(|c| only.is_none_or(|o| o == c))
+                })
+                && (m.media_type == MT_OCI_MANIFEST || m.media_type == MT_DOCKER_MANIFEST);
+            ok.then(|| (bytes, m, d.to_string()))
+        }
+        Document::Index { manifests, .. } if depth < 2 => manifests
+            .iter()
+            .filter(|e| rec.manifest_blobs.iter().any(|b| *b == e.digest.as_str()))
+            .find_map(|e| kept_manifest_of(paths, rec, e.digest.as_str(), only, depth + 1)),
+        Document::Index { .. } => None,
+    }
+}
+
+fn known_manifest(
+    paths: &crate::store::Paths,
+    rec: &ImageRecord,
+    target: &ImageRef,
+    c: PushCompression,
+) -> Option<KnownManifest> {
+    // An image with plain-tar layers would be compressed as `c`: only a manifest of that compression
+    // stands for it (`--compression-format zstd` is not answered with gzip).
+    let only = rec
+        .layers
+        .iter()
+        .any(|l| is_uncompressed(paths, &l.blob_digest, &l.media_type).unwrap_or(true))
+        .then_some(c);
+    let on_registry = format!("{}/", target.registry());
+    let mut recorded: Vec<(&str, &str)> = rec
+        .repo_digests
+        .iter()
+        .filter_map(|d| d.split_once('@'))
+        .filter(|(name, _)| name.starts_with(&on_registry))
+        .collect();
+    // The target's own repository first.
+    recorded.sort_by_key(|(name, _)| *name != target.name());
+    let (bytes, m, digest) = recorded
+        .iter()
+        .find_map(|(_, d)| kept_manifest_of(paths, rec, d, only, 0))?;
+    if digest == rec.manifest_digest {
+        // The record's own manifest: out_layers and manifest_for already send it as it is.
+        return None;
+    }
+    let repos = rec
+        .repo_digests
+        .iter()
+        .filter_map(|x| x.split_once('@'))
+        .filter(|(_, d)| rec.manifest_blobs.iter().any(|b| b == d))
+        .map(|(name, _)| name.to_string())
+        .collect();
+    Some(KnownManifest {
+        bytes,
+        media_type: m.media_type,
+        layers: m.layers,
+        repos,
+    })
+}
+
+/// The layers of a [`KnownManifest`] as they go out.
+fn known_layers(
+    idx: &ImageIndex,
+    target: &ImageRef,
+    rec: &ImageRecord,
+    k: &KnownManifest,
+) -> Result<Vec<OutLayer>> {
+    let mut out = Vec::new();
+    for (l, r) in k.layers.iter().zip(&rec.layers) {
+        let digest = l.digest.to_string();
+        let mut origins = origins_of(idx, &digest);
+        for name in &k.repos {
+            if !origins.contains(name) {
+                origins.push(name.clone());
+            }
+        }
+        out.push(OutLayer {
+            blob: BlobRef {
+                digest,
+                size: l.size,
+                media_type: l.media_type.clone(),
+            },
+            short_diff: Digest::parse(&r.diff_id)?.short().to_string(),
+            sources: on_registry(&origins, target.registry()),
+            origins,
+        });
+    }
+    Ok(out)
 }
 
 /// Send one layer (or the config): HEAD, mount, or upload (fetching a pulled blob the store lacks from
@@ -440,14 +602,19 @@ fn push_one(
     opts: &PushOptions,
     progress: &dyn PushProgress,
 ) -> Result<PushedTag> {
-    let (layers, changed) = out_layers(ctx, idx, target, rec, opts.compression)?;
+    let known = known_manifest(&ctx.paths, rec, target, opts.compression);
+    let (layers, changed) = match &known {
+        Some(k) => (known_layers(idx, target, rec, k)?, false),
+        None => out_layers(ctx, idx, target, rec, opts.compression)?,
+    };
     trace::mark("layers");
     let mut sources: Vec<String> = layers.iter().flat_map(|l| l.sources.clone()).collect();
     sources.sort();
     sources.dedup();
     let pusher = client.pusher(target.reference(), &sources, opts.tls_verify)?;
     trace::mark("ping");
-    for l in &layers {
+    // docker lists the layers from the top one down.
+    for l in layers.iter().rev() {
         progress.on_layer(&l.short_diff, &PushLayerStatus::Preparing);
     }
     let config_hex = Digest::parse(&rec.id)?;
@@ -496,6 +663,14 @@ fn push_one(
                         {
                             return;
                         }
+                        // A blob the image holds twice (the same layer at two places) goes once,
+                        // with one line, as docker's push does.
+                        if blobs[..k]
+                            .iter()
+                            .any(|b| b.blob.digest == blobs[k].blob.digest)
+                        {
+                            continue;
+                        }
                         // The config is no layer: docker shows no line for it.
                         let shown = (k < layers.len()).then_some(progress);
                         if let Err(e) = send_blob(ctx, client, &pusher, blobs[k], shown, &sent[k]) {
@@ -518,12 +693,22 @@ fn push_one(
         return Err(e);
     }
     trace::mark("blobs");
-    let (bytes, media_type) = manifest_for(ctx, rec, &layers, changed)?;
+    let (bytes, media_type) = match known {
+        Some(k) => (k.bytes, k.media_type),
+        None => manifest_for(ctx, rec, &layers, changed)?,
+    };
     let tag = target.tag().unwrap_or("latest");
     let digest = pusher.put_manifest(tag, &media_type, &bytes)?;
     trace::mark("manifest");
     progress.on_tag_pushed(tag, &digest, bytes.len() as u64);
-    record_push(ctx, target, rec, &layers, &bytes, &digest)?;
+    record_push(
+        ctx,
+        target,
+        rec,
+        changed.then_some(&layers[..]),
+        &bytes,
+        &digest,
+    )?;
     trace::mark("record");
     Ok(PushedTag {
         reference: target.full(),
@@ -558,12 +743,13 @@ fn report_bytes(
     }
 }
 
-/// After a push: the new repo digest (docker adds it too), the manifest blob, the compressed layers.
+/// After a push: the new repo digest (docker adds it too), the manifest blob, and the compressed forms
+/// push `made` of uncompressed layers.
 fn record_push(
     ctx: &Context,
     target: &ImageRef,
     rec: &ImageRecord,
-    layers: &[OutLayer],
+    made: Option<&[OutLayer]>,
     manifest: &[u8],
     digest: &str,
 ) -> Result<()> {
@@ -580,7 +766,7 @@ fn record_push(
         if !r.manifest_blobs.contains(&digest.to_string()) {
             r.manifest_blobs.push(digest.to_string());
         }
-        for (l, out) in r.layers.iter_mut().zip(layers) {
+        for (l, out) in r.layers.iter_mut().zip(made.unwrap_or_default()) {
             if out.blob.digest != l.blob_digest && !l.compressed.contains(&out.blob) {
                 l.compressed.push(out.blob.clone());
             }

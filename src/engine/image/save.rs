@@ -124,6 +124,12 @@ pub fn save_to_file(ctx: &Context, names: &[String], file: &Path) -> Result<()> 
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
+    if !dir.is_dir() {
+        bail!(
+            "invalid output path: directory {:?} does not exist",
+            dir.display().to_string()
+        );
+    }
     let base = file
         .file_name()
         .with_context(|| format!("invalid output file {}", file.display()))?
