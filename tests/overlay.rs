@@ -301,5 +301,5 @@ fn rootless_an_image_of_120_layers_runs_on_native_overlay_and_fuse_overlayfs() {
         ]);
         out.assert_ok();
         assert_eq!(out.stdout(), format!("{SEEN}{fs}\n"), "{mode}");
-        }
+    }
 }
