@@ -381,3 +381,39 @@ fn a_layer_held_twice_goes_up_once() {
     other.run(["pull", "-q", &target]).assert_ok();
     other.run(["run", "--rm", &target, "true"]).assert_ok();
 }
+
+/// A push to a registry that does not answer fails before compressing anything, as docker's (which pings
+/// first): no time spent on a mistyped name, and no blob left in the store.
+#[test]
+fn a_push_to_a_registry_that_does_not_answer_compresses_nothing() {
+    let reg = registry::shared();
+    let env = TestEnv::new();
+    let file = env.dir().join("docker-archive.tar");
+    skopeo_copy(
+        &format!("docker://{}", reg.image(fixtures::BUSYBOX)),
+        &format!("docker-archive:{}:qa/box:1", file.display()),
+    );
+    env.run(["load", "-i", file.to_str().unwrap()]).assert_ok();
+    let blobs = || {
+        let mut v: Vec<_> = std::fs::read_dir(env.root().join("blobs/sha256"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        v.sort();
+        v
+    };
+    let before = blobs();
+    // A port nothing listens on (bound, then closed).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target = format!("127.0.0.1:{port}/qa/box:1");
+    env.run(["tag", "qa/box:1", &target]).assert_ok();
+    env.run(["push", &target])
+        .assert_code(1)
+        .assert_stderr_has("connection failed");
+    assert_eq!(blobs(), before);
+}

@@ -298,9 +298,10 @@ fn out_layers(
     target: &ImageRef,
     rec: &ImageRecord,
     c: PushCompression,
-) -> Result<(Vec<OutLayer>, bool)> {
+) -> Result<(Vec<OutLayer>, bool, Vec<Pending>)> {
     let mut changed = false;
     let mut out = Vec::new();
+    let mut pending = Vec::new();
     for l in &rec.layers {
         let short_diff = Digest::parse(&l.diff_id)?.short().to_string();
         let blob = if is_uncompressed(&ctx.paths, &l.blob_digest, &l.media_type)? {
@@ -313,8 +314,18 @@ fn out_layers(
                     Some(b) if blobs::exists(&ctx.paths, Digest::parse(&b.digest)?.hex()) => {
                         b.clone()
                     }
-                    _ => compress_blob(&ctx.paths, &l.blob_digest, c)
-                        .with_context(|| format!("compressing layer {}", l.diff_id))?,
+                    _ => {
+                        pending.push(Pending {
+                            at: out.len(),
+                            tar: l.blob_digest.clone(),
+                            diff_id: l.diff_id.clone(),
+                        });
+                        BlobRef {
+                            digest: String::new(),
+                            size: 0,
+                            media_type: want.to_string(),
+                        }
+                    }
                 }
             }
         } else {
@@ -332,7 +343,44 @@ fn out_layers(
             origins,
         });
     }
-    Ok((out, changed))
+    Ok((out, changed, pending))
+}
+
+/// A layer to compress, done once the registry has answered: a push to a mistyped, unreachable or
+/// refusing registry fails before that work, as docker's does (it pings first).
+struct Pending {
+    /// Its place among the out layers.
+    at: usize,
+    /// The stored tar's digest.
+    tar: String,
+    diff_id: String,
+}
+
+/// Compress the `pending` layers and put their blobs in place.
+fn compress_pending(
+    ctx: &Context,
+    idx: &ImageIndex,
+    target: &ImageRef,
+    layers: &mut [OutLayer],
+    pending: Vec<Pending>,
+    c: PushCompression,
+) -> Result<()> {
+    let mut made: std::collections::HashMap<String, BlobRef> = std::collections::HashMap::new();
+    for p in pending {
+        // A layer held twice is compressed once.
+        let blob = match made.get(&p.tar) {
+            Some(b) => b.clone(),
+            None => compress_blob(&ctx.paths, &p.tar, c)
+                .with_context(|| format!("compressing layer {}", p.diff_id))?,
+        };
+        made.insert(p.tar.clone(), blob.clone());
+        let origins = origins_of(idx, &blob.digest);
+        let l = &mut layers[p.at];
+        l.sources = on_registry(&origins, target.registry());
+        l.origins = origins;
+        l.blob = blob;
+    }
+    Ok(())
 }
 
 /// A manifest of `rec` recorded for the target's repository (else for another repository of its registry)
@@ -603,8 +651,8 @@ fn push_one(
     progress: &dyn PushProgress,
 ) -> Result<PushedTag> {
     let known = known_manifest(&ctx.paths, rec, target, opts.compression);
-    let (layers, changed) = match &known {
-        Some(k) => (known_layers(idx, target, rec, k)?, false),
+    let (mut layers, changed, pending) = match &known {
+        Some(k) => (known_layers(idx, target, rec, k)?, false, Vec::new()),
         None => out_layers(ctx, idx, target, rec, opts.compression)?,
     };
     trace::mark("layers");
@@ -617,6 +665,8 @@ fn push_one(
     for l in layers.iter().rev() {
         progress.on_layer(&l.short_diff, &PushLayerStatus::Preparing);
     }
+    compress_pending(ctx, idx, target, &mut layers, pending, opts.compression)?;
+    trace::mark("compress");
     let config_hex = Digest::parse(&rec.id)?;
     let config = OutLayer {
         blob: BlobRef {
