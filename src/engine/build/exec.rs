@@ -846,6 +846,11 @@ pub fn context_sources(
             .filter(|p| !filter.is_some_and(|f| f.excluded(p, p.is_dir())))
             .cloned()
             .collect();
+        // A wildcard may match nothing (BuildKit copies with AllowEmptyWildcard:
+        // `COPY package*.json yarn.lock* ./` without a yarn.lock).
+        if found.is_empty() && rel.contains(['*', '?', '[']) {
+            continue;
+        }
         if found.is_empty() && !all.is_empty() {
             bail!(
                 "failed to compute cache key: failed to calculate checksum of ref: \"/{rel}\": not found (excluded by .dockerignore)"
