@@ -418,3 +418,30 @@ COPY --from=build /out/et*/pass* /via-link/
         "/app:\npackage.json\n\n/deep:\nd.whl\n\n/via-link:\npasswd\n\n/wheels:\na.whl\nb.whl\n1\n"
     );
 }
+
+#[test]
+fn an_arg_declared_after_an_env_of_its_name_wins_until_the_next_env() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        "FROM {base}
+ENV V=env
+ARG V=arg
+RUN echo \"$V\" > /v1
+ENV W=${{V}}
+ENV V=env2
+RUN echo \"$V $W\" > /v2
+"
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    let tag = unique("argenv");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run(["run", "--rm", &tag, "cat", "/v1", "/v2"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "arg\nenv2 arg\n");
+    let cfg = env.run(["image", "inspect", "--format", "{{json .Config.Env}}", &tag]);
+    assert!(
+        cfg.stdout().contains(r#""V=env2","W=arg""#),
+        "{}",
+        cfg.stdout()
+    );
+}

@@ -476,8 +476,8 @@ impl<'a> Builder<'a> {
             state.key = chain(&state.key, &format!("SOURCE_DATE_EPOCH={epoch}"));
         }
         let mut scope = Scope {
-            args: Vec::new(),
             env: state.env(),
+            ..Scope::default()
         };
         let mut cmd_set = false;
         // ONBUILD triggers of the base run first, then leave the config (docker's rule).
@@ -543,6 +543,7 @@ impl<'a> Builder<'a> {
                     None => a.name.clone(),
                 });
                 scope.set_arg(&a.name, val);
+                scope.arg_over_env.insert(a.name.clone());
             }
             return self.meta_step(state, &format!("ARG {}", shown.join(" ")), None, true);
         }
@@ -561,6 +562,11 @@ impl<'a> Builder<'a> {
         } else {
             ins.kind.clone()
         };
+        if let Kind::Env(pairs) = &kind {
+            for (k, _) in pairs {
+                scope.arg_over_env.remove(k);
+            }
+        }
         if !has_vertex(&kind) {
             let mut probe = state.clone();
             let created_by = meta::apply(&mut probe, &kind, cmd_set)
