@@ -429,6 +429,7 @@ ARG V=arg
 RUN echo \"$V\" > /v1
 ENV W=${{V}}
 ENV V=env2
+ARG V
 RUN echo \"$V $W\" > /v2
 "
     );

@@ -531,11 +531,19 @@ impl<'a> Builder<'a> {
         if let Kind::Arg(decls) = &ins.kind {
             let mut shown = Vec::new();
             for a in decls {
-                let val = match arg_value(&a.name, None, &self.opts.build_args) {
+                let given = arg_value(&a.name, None, &self.opts.build_args);
+                // An ARG without a value (none given, no default, no global one) does not shadow
+                // an Env entry of its name: BuildKit adds only valued ARGs to the environment.
+                let mut valued = given.is_some() || a.default.is_some();
+                let val = match given {
                     Some(v) => v,
                     None => match &a.default {
                         Some(d) => scope.expand(d, esc)?,
-                        None => self.global.lookup(&a.name).unwrap_or_default(),
+                        None => {
+                            let g = self.global.lookup(&a.name).unwrap_or_default();
+                            valued = !g.is_empty();
+                            g
+                        }
                     },
                 };
                 shown.push(match &a.default {
@@ -543,7 +551,11 @@ impl<'a> Builder<'a> {
                     None => a.name.clone(),
                 });
                 scope.set_arg(&a.name, val);
-                scope.arg_over_env.insert(a.name.clone());
+                if valued {
+                    scope.arg_over_env.insert(a.name.clone());
+                } else {
+                    scope.arg_over_env.remove(&a.name);
+                }
             }
             return self.meta_step(state, &format!("ARG {}", shown.join(" ")), None, true);
         }
