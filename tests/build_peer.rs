@@ -381,3 +381,68 @@ fn an_image_from_scratch_has_buildkits_empty_image_config() {
         r#""/" ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]"#
     );
 }
+
+#[test]
+fn wildcards_may_match_nothing_and_match_in_copy_from_stages() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        "FROM {base} AS build
+RUN mkdir -p /out/sub && echo a > /out/a.whl && echo b > /out/b.whl && echo c > /out/c.txt \
+ && echo d > /out/sub/d.whl && ln -s /etc /out/etc
+FROM {base}
+WORKDIR /app
+COPY package*.json yarn.lock* ./
+COPY --from=build /out/*.whl /wheels/
+COPY --from=build /out/*/*.whl /deep/
+COPY --from=build /out/none* /none/
+COPY --from=build /out/et*/pass* /via-link/
+"
+    );
+    let ctx = context(
+        &env,
+        &[("Dockerfile", &dockerfile), ("package.json", "{}\n")],
+    );
+    let tag = unique("wild");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run([
+        "run",
+        "--rm",
+        &tag,
+        "sh",
+        "-c",
+        "ls /app /wheels /deep /via-link; ls -d /none 2>&1 | grep -c 'No such'",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout(),
+        "/app:\npackage.json\n\n/deep:\nd.whl\n\n/via-link:\npasswd\n\n/wheels:\na.whl\nb.whl\n1\n"
+    );
+}
+
+#[test]
+fn an_arg_declared_after_an_env_of_its_name_wins_until_the_next_env() {
+    let (env, base) = busybox_world();
+    let dockerfile = format!(
+        "FROM {base}
+ENV V=env
+ARG V=arg
+RUN echo \"$V\" > /v1
+ENV W=${{V}}
+ENV V=env2
+ARG V
+RUN echo \"$V $W\" > /v2
+"
+    );
+    let ctx = context(&env, &[("Dockerfile", &dockerfile)]);
+    let tag = unique("argenv");
+    build(&env, &["-t", &tag, ctx.to_str().unwrap()]).assert_ok();
+    let run = env.run(["run", "--rm", &tag, "cat", "/v1", "/v2"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "arg\nenv2 arg\n");
+    let cfg = env.run(["image", "inspect", "--format", "{{json .Config.Env}}", &tag]);
+    assert!(
+        cfg.stdout().contains(r#""V=env2","W=arg""#),
+        "{}",
+        cfg.stdout()
+    );
+}

@@ -476,8 +476,8 @@ impl<'a> Builder<'a> {
             state.key = chain(&state.key, &format!("SOURCE_DATE_EPOCH={epoch}"));
         }
         let mut scope = Scope {
-            args: Vec::new(),
             env: state.env(),
+            ..Scope::default()
         };
         let mut cmd_set = false;
         // ONBUILD triggers of the base run first, then leave the config (docker's rule).
@@ -531,11 +531,19 @@ impl<'a> Builder<'a> {
         if let Kind::Arg(decls) = &ins.kind {
             let mut shown = Vec::new();
             for a in decls {
-                let val = match arg_value(&a.name, None, &self.opts.build_args) {
+                let given = arg_value(&a.name, None, &self.opts.build_args);
+                // An ARG without a value (none given, no default, no global one) does not shadow
+                // an Env entry of its name: BuildKit adds only valued ARGs to the environment.
+                let mut valued = given.is_some() || a.default.is_some();
+                let val = match given {
                     Some(v) => v,
                     None => match &a.default {
                         Some(d) => scope.expand(d, esc)?,
-                        None => self.global.lookup(&a.name).unwrap_or_default(),
+                        None => {
+                            let g = self.global.lookup(&a.name).unwrap_or_default();
+                            valued = !g.is_empty();
+                            g
+                        }
                     },
                 };
                 shown.push(match &a.default {
@@ -543,6 +551,11 @@ impl<'a> Builder<'a> {
                     None => a.name.clone(),
                 });
                 scope.set_arg(&a.name, val);
+                if valued {
+                    scope.arg_over_env.insert(a.name.clone());
+                } else {
+                    scope.arg_over_env.remove(&a.name);
+                }
             }
             return self.meta_step(state, &format!("ARG {}", shown.join(" ")), None, true);
         }
@@ -561,6 +574,11 @@ impl<'a> Builder<'a> {
         } else {
             ins.kind.clone()
         };
+        if let Kind::Env(pairs) = &kind {
+            for (k, _) in pairs {
+                scope.arg_over_env.remove(k);
+            }
+        }
         if !has_vertex(&kind) {
             let mut probe = state.clone();
             let created_by = meta::apply(&mut probe, &kind, cmd_set)
@@ -846,6 +864,11 @@ pub fn context_sources(
             .filter(|p| !filter.is_some_and(|f| f.excluded(p, p.is_dir())))
             .cloned()
             .collect();
+        // A wildcard may match nothing (BuildKit copies with AllowEmptyWildcard:
+        // `COPY package*.json yarn.lock* ./` without a yarn.lock).
+        if found.is_empty() && rel.contains(['*', '?', '[']) {
+            continue;
+        }
         if found.is_empty() && !all.is_empty() {
             bail!(
                 "failed to compute cache key: failed to calculate checksum of ref: \"/{rel}\": not found (excluded by .dockerignore)"

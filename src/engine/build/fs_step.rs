@@ -203,8 +203,9 @@ pub fn copy(
     })
 }
 
-/// Copy `paths` (absolute in the image of `state`) below `scratch` (a dir the caller owns and removes)
-/// with their owners and modes: the sources of `COPY --from`. Returns the staged paths, in order.
+/// Copy `paths` (absolute in the image of `state`; wildcards match per component, and may match
+/// nothing, as BuildKit allows) below `scratch` (a dir the caller owns and removes) with their owners
+/// and modes: the sources of `COPY --from`. Returns the staged paths, in order.
 pub fn stage_from(
     ctx: &Context,
     state: &State,
@@ -215,16 +216,6 @@ pub fn stage_from(
         bail!("{:?}: not found", paths.join(", "));
     }
     let staged = scratch.join("staged");
-    let targets: Vec<PathBuf> = paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let name = Path::new(p)
-                .file_name()
-                .map_or_else(|| "root".into(), |n| n.to_os_string());
-            staged.join(i.to_string()).join(name)
-        })
-        .collect();
     let (upper, wk, merged) = (
         scratch.join("from-upper"),
         scratch.join("from-work"),
@@ -241,19 +232,85 @@ pub fn stage_from(
         volatile: false,
     };
     let wanted = paths.to_vec();
-    let out = targets.clone();
+    let out = staged.clone();
+    // Match i's j-th path is staged as staged/i/j/<its name> (the copy runs in a child process).
     crate::runtime::with_rootfs(&rootfs, ctx.paths.rootless, move |root| {
-        for (p, t) in wanted.iter().zip(&out) {
-            let src = resolve_in(root, Path::new(p.trim_start_matches('/')))?;
-            if fs::symlink_metadata(&src).is_err() {
-                bail!("{p:?}: not found");
+        for (i, p) in wanted.iter().enumerate() {
+            let rel = p.trim_start_matches('/');
+            let matches = if rel.contains(['*', '?', '[']) {
+                glob_in(root, rel)?
+            } else {
+                vec![PathBuf::from(rel)]
+            };
+            for (j, m) in matches.iter().enumerate() {
+                let src = resolve_in(root, m)?;
+                if fs::symlink_metadata(&src).is_err() {
+                    bail!("{p:?}: not found");
+                }
+                let name = m
+                    .file_name()
+                    .map_or_else(|| "root".into(), |n| n.to_os_string());
+                let dir = out.join(i.to_string()).join(j.to_string());
+                fs::create_dir_all(&dir)?;
+                copy_tree(
+                    &src,
+                    &dir.join(name),
+                    None,
+                    None,
+                    &[],
+                    None,
+                    &mut Links::new(),
+                )?;
             }
-            fs::create_dir_all(t.parent().context("staged path has a parent")?)?;
-            copy_tree(&src, t, None, None, &[], None, &mut Links::new())?;
         }
         Ok(())
     })?;
+    let mut targets = Vec::new();
+    for i in 0..paths.len() {
+        let Ok(rd) = fs::read_dir(staged.join(i.to_string())) else {
+            continue;
+        };
+        let mut js: Vec<(usize, PathBuf)> = rd
+            .flatten()
+            .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path())))
+            .collect();
+        js.sort();
+        for (_, dir) in js {
+            let entry = fs::read_dir(&dir)?.next().context("a staged source")??;
+            targets.push(entry.path());
+        }
+    }
     Ok(targets)
+}
+
+/// `pattern` (relative, wildcards per component) matched in the image mounted at `root`; each
+/// directory listed is resolved with [`resolve_in`], so an image's symlink never lists the host.
+/// Returns the matches as image paths relative to `root`, sorted per component.
+fn glob_in(root: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
+    let mut cur = vec![PathBuf::new()];
+    for c in pattern.split('/').filter(|c| !c.is_empty() && *c != ".") {
+        let mut next = Vec::new();
+        for d in &cur {
+            if !c.contains(['*', '?', '[']) {
+                let p = d.join(c);
+                if fs::symlink_metadata(resolve_in(root, &p)?).is_ok() {
+                    next.push(p);
+                }
+                continue;
+            }
+            let Ok(rd) = fs::read_dir(resolve_in(root, d)?) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                if wildcard(c, &e.file_name().to_string_lossy()) {
+                    next.push(d.join(e.file_name()));
+                }
+            }
+        }
+        next.sort();
+        cur = next;
+    }
+    Ok(cur)
 }
 
 /// Inside the mounted root: place every source.

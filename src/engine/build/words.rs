@@ -1,6 +1,7 @@
 //! The executor's variable scope: build args declared in the stage (and the global ones re-declared),
-//! the stage's ENV, and the expansion of words where docker expands them. Docker's rule: ENV wins over
-//! an ARG of the same name; a build arg reaches RUN's environment but never the image config.
+//! the stage's ENV, and the expansion of words where docker expands them. BuildKit's rule: of an ENV
+//! and an ARG of the same name, the one set later wins (an ENV after the ARG, the common case, wins);
+//! a build arg reaches RUN's environment but never the image config.
 
 use anyhow::Result;
 use std::collections::BTreeMap;
@@ -26,10 +27,19 @@ pub struct Scope {
     pub args: Vec<(String, String)>,
     /// The stage's Env as `K=V`.
     pub env: Vec<String>,
+    /// ARGs declared after the Env entry of the same name was set (by the base image or an ENV):
+    /// BuildKit adds an ARG's value to the step environment, so the later of the two wins, in
+    /// substitution and in RUN, until an ENV sets the name again. The image config keeps the ENV.
+    pub arg_over_env: std::collections::BTreeSet<String>,
 }
 
 impl Scope {
     pub fn lookup(&self, name: &str) -> Option<String> {
+        if self.arg_over_env.contains(name)
+            && let Some((_, v)) = self.args.iter().rev().find(|(k, _)| k == name)
+        {
+            return Some(v.clone());
+        }
         for kv in self.env.iter().rev() {
             if let Some((k, v)) = kv.split_once('=')
                 && k == name
@@ -62,10 +72,11 @@ impl Scope {
         self.args
             .iter()
             .filter(|(k, _)| {
-                !self
-                    .env
-                    .iter()
-                    .any(|e| e.split_once('=').map_or(e.as_str(), |(n, _)| n) == k)
+                self.arg_over_env.contains(k)
+                    || !self
+                        .env
+                        .iter()
+                        .any(|e| e.split_once('=').map_or(e.as_str(), |(n, _)| n) == k)
             })
             .map(|(k, v)| format!("{k}={v}"))
             .collect()
@@ -122,6 +133,10 @@ mod tests {
         assert_eq!(s.lookup("A").as_deref(), Some("env"));
         assert_eq!(s.expand("${B}-${C:-d}", '\\').unwrap(), "b-d");
         assert_eq!(s.run_args(), vec!["B=b"]);
+        // An ARG declared after the ENV wins until the next ENV of the name.
+        s.arg_over_env.insert("A".into());
+        assert_eq!(s.lookup("A").as_deref(), Some("arg"));
+        assert_eq!(s.run_args(), vec!["A=arg", "B=b"]);
     }
 
     #[test]
