@@ -1,6 +1,6 @@
 //! `berth build` against what docker's BuildKit does for the same Dockerfile (observed with docker
 //! 20.10's BuildKit side by side): the COPY/ADD corner cases users hit — a symlink named as a source is
-//! followed, `--chown` owns the directories the copy creates, ADD unpacks xz archives with their own
+//! followed, `--chown` owns the directories the copy creates, ADD unpacks xz and bzip2 archives with their own
 //! owners and leaves a compressed non-tar file as it is —, WORKDIR made as the stage's USER, and RUN
 //! heredocs the shell completes.
 
@@ -27,6 +27,7 @@ RUN mkdir /exist
 COPY --chown=nobody:nogroup dir /exist/
 ADD owned.tar /o/
 ADD arc.tar.xz /txz/
+ADD arc.tar.bz2 /tbz/
 ADD plain.gz /gz/
 "#
     );
@@ -38,6 +39,17 @@ ADD plain.gz /gz/
          && tar --owner=1234 --group=5678 --numeric-owner -C t -cf owned.tar . \
          && tar --owner=0 --group=0 -C dir -cJf arc.tar.xz a.txt && echo plain | gzip > plain.gz"
     ));
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(2);
+    h.set_mode(0o644);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_mtime(1_700_000_000);
+    tar.append_data(&mut h, "b.txt", &b"b\n"[..]).unwrap();
+    let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    std::io::Write::write_all(&mut bz, &tar.into_inner().unwrap()).unwrap();
+    fs::write(ctx.join("arc.tar.bz2"), bz.finish().unwrap()).unwrap();
     let tag = unique("peer");
     build(&env, &["-t", &tag, c]).assert_ok();
     let run = env.run([
@@ -59,6 +71,7 @@ ADD plain.gz /gz/
         "/o/sub",
         "/o/sub/q",
         "/txz/a.txt",
+        "/tbz/b.txt",
         "/gz/plain.gz",
     ]);
     run.assert_ok();
@@ -76,6 +89,7 @@ directory 0:0 /o
 directory 1234:5678 /o/sub
 regular file 1234:5678 /o/sub/q
 regular file 0:0 /txz/a.txt
+regular file 0:0 /tbz/b.txt
 regular file 0:0 /gz/plain.gz
 "
     );

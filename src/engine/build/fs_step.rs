@@ -582,7 +582,7 @@ fn extract(archive: &Path, dest: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `path`'s content, decompressed when it starts with a gzip, xz or zstd magic number.
+/// `path`'s content, decompressed when it starts with a gzip, bzip2, xz or zstd magic number.
 fn decompressed(path: &Path) -> Result<Box<dyn Read>> {
     let mut head = [0u8; 6];
     let n = fs::File::open(path)?.read(&mut head)?;
@@ -594,12 +594,14 @@ fn decompressed(path: &Path) -> Result<Box<dyn Read>> {
         Box::new(xz2::read::XzDecoder::new_multi_decoder(f))
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         Box::new(zstd::stream::read::Decoder::new(f)?)
+    } else if head.starts_with(b"BZh") {
+        Box::new(bzip2::read::MultiBzDecoder::new(f))
     } else {
         Box::new(f)
     })
 }
 
-/// Whether `path` is a tar archive ADD unpacks: after decompression (gzip, xz, zstd) it starts
+/// Whether `path` is a tar archive ADD unpacks: after decompression (gzip, bzip2, xz, zstd) it starts
 /// with a valid tar header, as docker checks. A compressed file that is not a tar (`ADD x.gz`) is
 /// copied as it is.
 pub fn is_archive(path: &Path) -> bool {
