@@ -877,3 +877,122 @@ fn podman_pulls_and_runs_what_berth_pushes() {
         &format!("oci:{}:x", layout.display()),
     );
 }
+
+/// A load that fails takes back only the images it created: one that a concurrent load recorded while
+/// this one was working (after it had looked at the store) stays, tagged, as that load reported it.
+/// Load A (a big image Z, then busybox X, then an image Y whose config is missing) is stopped while it
+/// unpacks Z; load B of X alone runs to the end; A goes on, finds X recorded, fails on Y and rolls back.
+#[test]
+fn a_failed_load_leaves_an_image_a_concurrent_load_added() {
+    use crate::support::fixtures::{Compression, LayerBuilder, Layout};
+    let (src, name, id, _) = saved_busybox();
+    // Z: one 24 MiB layer of noise, nothing shared with busybox (A holds no lock B needs while stopped).
+    let mut noise = vec![0u8; 24 << 20];
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for b in noise.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x as u8;
+    }
+    let mut l = LayerBuilder::new();
+    l.file("noise", 0o644, &noise);
+    let big = l.finish();
+    let layout_dir = crate::support::temp_dir("zbig");
+    let layout = Layout::create(layout_dir.path());
+    let config = fixtures::image_config("amd64", None, serde_json::json!({"Cmd": ["sh"]}), &[&big]);
+    let m = layout.image(&config, &[(big, Compression::Gzip)]);
+    layout.tag(&m, "latest");
+    let z = format!("library/{}:latest", unique("zbig"));
+    registry::shared().skopeo_push(layout_dir.path(), "latest", &z, &[]);
+    let z = registry::shared().image(&z);
+    src.run(["pull", "-q", &z]).assert_ok();
+    let app = format!("{}:1", unique("app"));
+    let c = unique("c");
+    src.run(["run", "--name", &c, &name, "touch", "/y"])
+        .assert_ok();
+    src.run(["commit", &c, &app]).assert_ok();
+    let both = src.dir().join("x.tar");
+    src.run(["save", "-o", both.to_str().unwrap(), &name])
+        .assert_ok();
+    let file = src.dir().join("zxy.tar");
+    src.run(["save", "-o", file.to_str().unwrap(), &z, &name, &app])
+        .assert_ok();
+    // Order Z, X, Y; Y's config and manifest.json (which would name it) go.
+    let mut m = members(&std::fs::read(&file).unwrap());
+    let ij = m.iter_mut().find(|x| x.0 == b"index.json").unwrap();
+    let mut index: serde_json::Value = serde_json::from_slice(&ij.2).unwrap();
+    let manifests = index["manifests"].as_array_mut().unwrap();
+    let named = |d: &serde_json::Value, n: &str| {
+        d["annotations"]["io.containerd.image.name"]
+            .as_str()
+            .is_some_and(|a| a.ends_with(n))
+    };
+    let zname = z.rsplit('/').next().unwrap().to_string();
+    manifests.sort_by_key(|d| {
+        if named(d, &zname) {
+            0
+        } else if named(d, &name) {
+            1
+        } else {
+            2
+        }
+    });
+    let app_manifest = manifests.iter().find(|d| named(d, &app)).unwrap()["digest"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("sha256:")
+        .to_string();
+    ij.2 = serde_json::to_vec(&index).unwrap();
+    let blob = |hex: &str| format!("blobs/sha256/{hex}").into_bytes();
+    let man = &m.iter().find(|x| x.0 == blob(&app_manifest)).unwrap().2;
+    let man: serde_json::Value = serde_json::from_slice(man).unwrap();
+    let config = man["config"]["digest"].as_str().unwrap()[7..].to_string();
+    m.retain(|x| x.0 != b"manifest.json" && x.0 != blob(&config));
+    let zxy = src.dir().join("zxy-broken.tar");
+    std::fs::write(&zxy, archive_of(&m)).unwrap();
+
+    let env = TestEnv::new();
+    let a = env
+        .berth()
+        .args(["load", "-i", zxy.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Z's layer being unpacked: A has read the archive and looked at the store.
+    let unpacking = || {
+        std::fs::read_dir(env.root().join("layers/sha256"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
+    };
+    assert!(
+        crate::support::eventually(60, unpacking),
+        "load A never unpacked"
+    );
+    // SAFETY: signalling the child we spawned.
+    unsafe { libc::kill(a.id() as i32, libc::SIGSTOP) };
+    let b = env.run(["load", "-i", both.to_str().unwrap()]);
+    // SAFETY: as above.
+    unsafe { libc::kill(a.id() as i32, libc::SIGCONT) };
+    b.assert_ok()
+        .assert_stdout_eq(&format!("Loaded image: {name}\n"));
+    let a = a.wait_with_output().unwrap();
+    assert_eq!(
+        a.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&a.stderr)
+    );
+    // B's image is there, as B said; A's own Z is taken back.
+    env.run(["image", "inspect", "-f", "{{.Id}}", &name])
+        .assert_ok()
+        .assert_stdout_eq(&format!("{id}\n"));
+    env.run(["image", "inspect", &z])
+        .assert_code(1)
+        .assert_stderr_has("No such image");
+    env.run(["run", "--rm", "--network", "none", &name, "true"])
+        .assert_ok();
+}

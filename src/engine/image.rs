@@ -133,6 +133,10 @@ pub struct PullReport {
     /// The digest the reference resolved to (the index's when pulled through one).
     pub digest: String,
     pub status: PullStatus,
+    /// This pull made the image's record: the store did not hold the image when the pull recorded it
+    /// (decided under the index's lock, so a concurrent pull or load of the same image makes exactly one
+    /// of them its creator; a failed `load` takes back only the images it created).
+    pub created: bool,
     /// Warnings from unpacking (rootless ownership, skipped device nodes).
     pub warnings: Vec<String>,
 }
@@ -257,13 +261,14 @@ pub fn pull_from(
     });
     let (sizes, warnings) = layers?;
     stored?;
-    let status = record_image(paths, r, &image, &chains, &sizes)?;
+    let (status, created) = record_image(paths, r, &image, &chains, &sizes)?;
     trace::mark("pull index");
     Ok(PullReport {
         reference: r.clone(),
         id: image.manifest.config.digest.to_string(),
         digest: image.top_digest.to_string(),
         status,
+        created,
         warnings,
     })
 }
@@ -584,14 +589,14 @@ fn fetch_layers(
 
 /// Add or update the image's record in the index: its tag (taken from any other image), its repo digest
 /// (one per repository, the latest pulled) and its manifest blobs. Up to date when the record already
-/// had this tag (or, pulled by digest, this repo digest).
+/// had this tag (or, pulled by digest, this repo digest). Also returns whether the record is new.
 fn record_image(
     paths: &Paths,
     r: &ImageRef,
     image: &FetchedImage,
     chains: &[Digest],
     sizes: &[u64],
-) -> Result<PullStatus> {
+) -> Result<(PullStatus, bool)> {
     let (manifest, config) = (&image.manifest, &image.config);
     let diff_ids = &config.rootfs.diff_ids;
     let id = manifest.config.digest.to_string();
@@ -626,6 +631,7 @@ fn record_image(
         if let Some(t) = &tag {
             idx.untag_everywhere(t);
         }
+        let created = !idx.images.contains_key(&id);
         let rec = idx.images.entry(id.clone()).or_insert_with(|| ImageRecord {
             id: id.clone(),
             repo_tags: Vec::new(),
@@ -656,11 +662,12 @@ fn record_image(
                 rec.manifest_blobs.push(d.to_string());
             }
         }
-        Ok(if was_here {
+        let status = if was_here {
             PullStatus::UpToDate
         } else {
             PullStatus::Downloaded
-        })
+        };
+        Ok((status, created))
     })
 }
 

@@ -108,7 +108,6 @@ pub fn load(ctx: &Context, input: impl Read + Send) -> Result<Vec<Loaded>> {
         .values()
         .flat_map(|rec| rec.repo_tags.iter().map(|t| (t.clone(), rec.id.clone())))
         .collect();
-    let before: Vec<String> = index.images.into_keys().collect();
     // What each tag names as this load goes on (a tag can move twice within one archive).
     let mut current = tags_before.clone();
     let mut touched: Vec<String> = Vec::new();
@@ -121,7 +120,6 @@ pub fn load(ctx: &Context, input: impl Read + Send) -> Result<Vec<Loaded>> {
         let _gc = FileLock::shared(&paths.gc_lock())?;
         for img in images {
             let names: Vec<String> = img.names.iter().filter_map(|n| normalise(n)).collect();
-            touched.extend(names.iter().cloned());
             let digest = Digest::of(&img.manifest);
             let r = match names.first() {
                 Some(n) => ImageRef::parse(n)?,
@@ -135,8 +133,15 @@ pub fn load(ctx: &Context, input: impl Read + Send) -> Result<Vec<Loaded>> {
             };
             let report = pull_from(ctx, &src, &r, &PullOptions::default(), &NoProgress)
                 .context("loading an image of the archive")?;
-            if !before.contains(&report.id) {
+            // Only what this load created is its to take back: an image a concurrent load or pull
+            // recorded after this one started is theirs (and reported loaded by them).
+            if report.created {
                 added.push(report.id.clone());
+            }
+            // Likewise the tags it moved: not one that already named this image (up to date), as a
+            // concurrent load of the same image may have set it.
+            if report.status == super::PullStatus::Downloaded {
+                touched.extend(names.first().cloned());
             }
             // A loaded image was never pulled from a registry: no repo digest (as docker shows it).
             let placeholder = format!("{}@{digest}", r.name());
@@ -147,7 +152,14 @@ pub fn load(ctx: &Context, input: impl Read + Send) -> Result<Vec<Loaded>> {
                 Ok(())
             })?;
             for n in names.iter().skip(1) {
-                super::tag(ctx, &report.id, n)?;
+                let here = ImageIndex::load(paths)?
+                    .images
+                    .get(&report.id)
+                    .is_some_and(|rec| rec.repo_tags.contains(n));
+                if !here {
+                    touched.push(n.clone());
+                    super::tag(ctx, &report.id, n)?;
+                }
             }
             if names.is_empty() {
                 out.push(Loaded::Id(report.id.clone()));
