@@ -3,7 +3,7 @@
 //! key, `include:`, optional dependencies on a disabled service, and loader messages.
 
 use crate::support::compose::{compose, down_leaves_nothing, project_dir, project_yaml};
-use crate::support::{busybox_world, unique};
+use crate::support::{busybox_world, eventually, unique};
 use serde_json::Value;
 
 fn ps_json(out: &str) -> Vec<Value> {
@@ -366,4 +366,74 @@ fn extends_in_an_extended_file_is_relative_to_that_file() {
         app["volumes"][0]["source"],
         dir.join("common/more/data").to_str().unwrap()
     );
+}
+
+/// `compose up` in the foreground as a child whose stdout is read into a string, and SIGINT.
+fn sigint(child: &std::process::Child) {
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+}
+
+#[test]
+fn ctrl_c_shows_the_last_lines_and_a_second_one_kills() {
+    let (env, image) = busybox_world();
+    let p = unique("cc2");
+    // `s` says goodbye on SIGTERM; `stubborn` ignores it (a shell as pid 1 without a trap).
+    let dir = project_yaml(
+        &env,
+        "cc2",
+        &format!(
+            "services:\n  s:\n    image: {image}\n    command: [\"sh\", \"-c\", \"trap 'echo goodbye; exit 0' TERM; echo hello; while true; do sleep 0.1; done\"]\n  stubborn:\n    image: {image}\n    command: [\"sh\", \"-c\", \"while true; do sleep 0.1; done\"]\n    stop_grace_period: 60s\n"
+        ),
+    );
+    let mut cmd = env.berth();
+    cmd.current_dir(&dir).args(["compose", "-p", &p, "up"]);
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let running = || {
+        compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.State}}"]).stdout()
+            == "running\nrunning\n"
+    };
+    assert!(eventually(30, running));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    sigint(&child);
+    // `s` has stopped (its goodbye printed); `stubborn` would take 60 s: the second Ctrl-C kills it.
+    assert!(eventually(20, || compose(
+        &env,
+        &dir,
+        &["-p", &p, "ps", "-a", "--format", "{{.Service}}={{.State}}"]
+    )
+    .stdout()
+    .contains("s=exited")));
+    let started = std::time::Instant::now();
+    sigint(&child);
+    let mut status = None;
+    assert!(eventually(30, || {
+        status = child.try_wait().unwrap();
+        status.is_some()
+    }));
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(status.unwrap().code(), Some(130));
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+    let said = |w: &str| {
+        out.lines()
+            .any(|l| l.starts_with("s-1 ") && l.ends_with(&format!("| {w}")))
+    };
+    assert!(said("hello") && said("goodbye"), "{out}");
+    let st = compose(
+        &env,
+        &dir,
+        &["-p", &p, "ps", "-a", "--format", "{{.Service}} {{.Status}}"],
+    );
+    assert!(
+        st.stdout().contains("stubborn Exited (137)"),
+        "{}",
+        st.stdout()
+    );
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
 }

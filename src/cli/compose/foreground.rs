@@ -10,7 +10,7 @@ use crate::engine::container::{self as ctr, LogOptions, Status};
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -34,10 +34,11 @@ pub struct LogsArgs {
     pub services: Vec<String>,
 }
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// How many times Ctrl-C was pressed during a foreground `up`.
+static INTERRUPTS: AtomicUsize = AtomicUsize::new(0);
 
 extern "C" fn on_sigint(_: libc::c_int) {
-    INTERRUPTED.store(true, Ordering::SeqCst);
+    INTERRUPTS.fetch_add(1, Ordering::SeqCst);
 }
 
 /// The prefix docker compose gives a container's lines: its name without the project
@@ -214,9 +215,9 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
     let mut ended = 0;
     let mut first_exited: Option<usize> = None;
     loop {
-        if INTERRUPTED.load(Ordering::SeqCst) {
+        if INTERRUPTS.load(Ordering::SeqCst) > 0 {
             eprintln!("Gracefully stopping... (press Ctrl+C again to force)");
-            compose::ops::stop(ctx, p, &[], a.timeout, &ev)?;
+            graceful_stop(ctx, p, a.timeout, &rx)?;
             return Ok(130);
         }
         match rx.recv_timeout(Duration::from_millis(100)) {
@@ -266,6 +267,41 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
         None => 0,
     };
     Ok(code)
+}
+
+/// Ctrl-C in a foreground `up`: stop the project while the followers go on printing what the
+/// containers write as they stop; a second Ctrl-C kills them (docker compose's "press Ctrl+C again
+/// to force").
+fn graceful_stop(
+    ctx: &Context,
+    p: &Project,
+    timeout: Option<i64>,
+    followers: &std::sync::mpsc::Receiver<usize>,
+) -> Result<()> {
+    let stopper = {
+        let (ctx, p) = (ctx.clone(), p.clone());
+        std::thread::spawn(move || compose::ops::stop(&ctx, &p, &[], timeout, &StderrEvents))
+    };
+    let mut killed = false;
+    while !stopper.is_finished() {
+        if !killed && INTERRUPTS.load(Ordering::SeqCst) > 1 {
+            killed = true;
+            compose::ops::kill(ctx, p, &[], libc::SIGKILL, &StderrEvents)?;
+        }
+        let _ = followers.recv_timeout(Duration::from_millis(50));
+    }
+    let stopped = stopper
+        .join()
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("the stop thread panicked")));
+    // The containers are down: let the followers print their last lines.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while std::time::Instant::now() < deadline
+        && !matches!(
+            followers.recv_timeout(Duration::from_millis(100)),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected)
+        )
+    {}
+    stopped
 }
 
 /// Whether another service waits for `service` with `condition: service_completed_successfully`.
