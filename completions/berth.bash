@@ -1737,7 +1737,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose__subcmd__logs)
-            opts="-f -n -t -D -h -V --follow --tail --timestamps --no-color --no-log-prefix --root --run-root --config --debug --log-level --help --version"
+            opts="-f -n -t -D -h -V --follow --tail --timestamps --no-color --no-log-prefix --since --until --index --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1748,6 +1748,18 @@ _berth() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --index)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

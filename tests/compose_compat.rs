@@ -437,3 +437,30 @@ fn ctrl_c_shows_the_last_lines_and_a_second_one_kills() {
     );
     compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
 }
+
+#[test]
+fn logs_take_since_until_and_index() {
+    let (env, image) = busybox_world();
+    let p = unique("lg");
+    let dir = project_yaml(
+        &env,
+        "lg",
+        &format!(
+            "services:\n  a:\n    image: {image}\n    command: [\"sh\", \"-c\", \"echo line-$$HOSTNAME\"]\n    scale: 2\n"
+        ),
+    );
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
+    let logs = |args: &[&str]| {
+        let mut a = vec!["-p", p.as_str(), "logs", "--no-log-prefix"];
+        a.extend(args);
+        let out = compose(&env, &dir, &a);
+        out.assert_ok();
+        out.stdout().lines().count()
+    };
+    assert!(eventually(20, || logs(&[]) == 2));
+    assert_eq!(logs(&["--since", "1h"]), 2);
+    assert_eq!(logs(&["--since", "2099-01-01T00:00:00Z"]), 0);
+    assert_eq!(logs(&["--until", "2000-01-01T00:00:00Z"]), 0);
+    assert_eq!(logs(&["--index", "2", "a"]), 1);
+    down_leaves_nothing(&env, &dir, &p);
+}

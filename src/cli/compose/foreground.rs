@@ -31,6 +31,15 @@ pub struct LogsArgs {
     /// Don't print prefix in logs
     #[arg(long = "no-log-prefix")]
     pub no_log_prefix: bool,
+    /// Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)
+    #[arg(long)]
+    pub until: Option<String>,
+    /// index of the container if service has multiple replicas
+    #[arg(long)]
+    pub index: Option<u32>,
     pub services: Vec<String>,
 }
 
@@ -126,12 +135,19 @@ pub(super) fn logs(ctx: &Context, p: &Project, a: &LogsArgs) -> Result<i32> {
     let ms: Vec<Member> = compose::members(ctx, &p.name, true)?
         .into_iter()
         .filter(|m| !m.oneoff && (a.services.is_empty() || a.services.contains(&m.service)))
+        .filter(|m| a.index.is_none_or(|i| m.number == i))
         .collect();
     let pre = prefixes(p, &ms, a.no_log_prefix, colored(a.no_color));
+    let when = |v: &Option<String>| {
+        v.as_deref()
+            .map(|t| crate::cli::human::parse_timestamp(t, std::time::SystemTime::now()))
+            .transpose()
+    };
     let o = LogOptions {
         follow: a.follow,
         tail,
-        ..Default::default()
+        since: when(&a.since)?,
+        until: when(&a.until)?,
     };
     let lock = Mutex::new(());
     let results: Vec<Result<()>> = std::thread::scope(|s| {
