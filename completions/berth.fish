@@ -1813,6 +1813,15 @@ complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen
 complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build push version wait stats cp attach events scale" -l project-directory -d 'Specify an alternate working directory (default: the path of the first compose file)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build push version wait stats cp attach events scale" -l env-file -d 'Specify an alternate environment file' -r -F
 complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build push version wait stats cp attach events scale" -l profile -d 'Specify a profile to enable' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build push version wait stats cp attach events scale" -l ansi -d 'Control when to print ANSI control characters ("never"|"always"|"auto")' -r -f -a "never\t''
+always\t''
+auto\t''"
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build push version wait stats cp attach events scale" -l progress -d 'Set type of progress output (auto, tty, plain, json, quiet)' -r -f -a "auto\t''
+tty\t''
+plain\t''
+json\t''
+quiet\t''"
+complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build push version wait stats cp attach events scale" -l parallel -d 'Control max parallelism, -1 for unlimited (accepted; berth works service level by level)' -r
 complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build push version wait stats cp attach events scale" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build push version wait stats cp attach events scale" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build push version wait stats cp attach events scale" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -2038,6 +2047,9 @@ complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_sub
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -s D -l debug -d 'Show debug output (which endpoint served what, and why one failed)' -r
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Pull without printing progress information'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -l ignore-pull-failures -d 'Pull what it can and ignores images with pull failures'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -l include-deps -d 'Also pull services declared as dependencies'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from create" -l pull -d 'Pull image before running ("always"|"missing"|"never")' -r

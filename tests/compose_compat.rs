@@ -464,3 +464,61 @@ fn logs_take_since_until_and_index() {
     assert_eq!(logs(&["--index", "2", "a"]), 1);
     down_leaves_nothing(&env, &dir, &p);
 }
+
+#[test]
+fn ci_flags_ansi_progress_and_pull_quiet_are_accepted() {
+    let (env, image) = busybox_world();
+    let p = unique("ci");
+    let missing = image.replace("library/busybox", "library/not-there");
+    let dir = project_yaml(
+        &env,
+        "ci",
+        &format!(
+            "services:\n  a:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n  gone:\n    image: {missing}\n    profiles: [broken]\n"
+        ),
+    );
+    // `--progress quiet` leaves the progress lines out; `--ansi never` and `--parallel` are taken.
+    let up = compose(
+        &env,
+        &dir,
+        &[
+            "--ansi",
+            "never",
+            "--progress",
+            "quiet",
+            "--parallel",
+            "2",
+            "-p",
+            &p,
+            "up",
+            "-d",
+        ],
+    );
+    up.assert_ok();
+    assert_eq!(up.stderr(), "");
+    compose(
+        &env,
+        &dir,
+        &["-p", &p, "--progress", "plain", "pull", "-q", "a"],
+    )
+    .assert_ok();
+    // A pull that fails fails `pull`, unless --ignore-pull-failures makes it a warning.
+    compose(&env, &dir, &["-p", &p, "--profile", "broken", "pull", "-q"]).assert_code(1);
+    compose(
+        &env,
+        &dir,
+        &[
+            "-p",
+            &p,
+            "--profile",
+            "broken",
+            "pull",
+            "-q",
+            "--ignore-pull-failures",
+        ],
+    )
+    .assert_ok()
+    .assert_stderr_has("WARN[0000] service \"gone\"");
+    compose(&env, &dir, &["--ansi", "sometimes", "ps"]).assert_code(125);
+    down_leaves_nothing(&env, &dir, &p);
+}

@@ -37,8 +37,36 @@ pub struct ComposeArgs {
     /// Specify a profile to enable
     #[arg(long = "profile")]
     pub profile: Vec<String>,
+    /// Control when to print ANSI control characters ("never"|"always"|"auto")
+    #[arg(long, default_value = "auto", value_parser = ["never", "always", "auto"])]
+    pub ansi: String,
+    /// Set type of progress output (auto, tty, plain, json, quiet)
+    #[arg(long, default_value = "auto", value_parser = ["auto", "tty", "plain", "json", "quiet"])]
+    pub progress: String,
+    /// Control max parallelism, -1 for unlimited (accepted; berth works service level by level)
+    #[arg(long, default_value_t = -1, allow_hyphen_values = true)]
+    pub parallel: i64,
     #[command(subcommand)]
     pub cmd: Sub,
+}
+
+/// `--progress quiet`: progress lines are left out (warnings and errors still print).
+static QUIET_PROGRESS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// `--ansi`: 0 auto (colours on a terminal), 1 never, 2 always.
+pub(crate) static ANSI: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// Pull without printing progress information
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Pull what it can and ignores images with pull failures
+    #[arg(long = "ignore-pull-failures")]
+    pub ignore_pull_failures: bool,
+    /// Also pull services declared as dependencies
+    #[arg(long = "include-deps")]
+    pub include_deps: bool,
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,7 +106,7 @@ pub enum Sub {
     /// List images used by the created containers
     Images(Services),
     /// Pull service images
-    Pull(Services),
+    Pull(PullArgs),
     /// Creates containers for a service
     Create(CreateArgs),
     /// List running compose projects
@@ -401,6 +429,9 @@ pub(crate) struct StderrEvents;
 
 impl Events for StderrEvents {
     fn event(&self, kind: &str, name: &str, status: &str) {
+        if QUIET_PROGRESS.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
         eprintln!(" {kind} {name}  {status}");
     }
     fn warn(&self, message: &str) {
@@ -495,6 +526,14 @@ fn scale(items: &[String]) -> Result<std::collections::BTreeMap<String, u32>> {
 
 pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
     let ComposeCommand::Compose(a) = cmd;
+    use std::sync::atomic::Ordering;
+    QUIET_PROGRESS.store(a.progress == "quiet", Ordering::Relaxed);
+    let ansi = match a.ansi.as_str() {
+        "never" => 1,
+        "always" => 2,
+        _ => 0,
+    };
+    ANSI.store(ansi, Ordering::Relaxed);
     let ctx = || crate::cli::engine_context(g);
     let ev = StderrEvents;
     match &a.cmd {
@@ -630,12 +669,25 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
         ),
         Sub::Pull(s) => {
             let p = project(&a, &s.services, true)?;
-            let names = compose::up::selection(&p, &s.services, false)?;
+            let names = compose::up::selection(&p, &s.services, s.include_deps)?;
             let names: Vec<String> = names
                 .into_iter()
                 .filter(|n| p.service(n).is_some_and(|v| v.get("build").is_none()))
                 .collect();
-            compose::up::images(&ctx()?, &p, &names, PullPolicy::Always, None, &ev)?;
+            let quiet = compose::Quiet;
+            let events: &dyn Events = if s.quiet { &quiet } else { &ev };
+            let ctx = ctx()?;
+            if !s.ignore_pull_failures {
+                compose::up::images(&ctx, &p, &names, PullPolicy::Always, None, events)?;
+                return Ok(0);
+            }
+            for n in &names {
+                let one = std::slice::from_ref(n);
+                if let Err(e) = compose::up::images(&ctx, &p, one, PullPolicy::Always, None, events)
+                {
+                    ev.warn(&format!("{e:#}"));
+                }
+            }
             Ok(0)
         }
         Sub::Push(pa) => push(&ctx()?, &project(&a, &pa.services, true)?, pa),

@@ -119,9 +119,16 @@ fn bars(names: &[String], off: bool, color: bool) -> Vec<String> {
 }
 
 /// Colours on a terminal unless `--no-color` (docker compose's `--ansi auto`).
+/// Whether log prefixes are coloured: not with --no-color or `--ansi never`, always with
+/// `--ansi always`, else on a terminal.
 fn colored(no_color: bool) -> bool {
     use std::io::IsTerminal;
-    !no_color && std::io::stdout().is_terminal()
+    match super::ANSI.load(Ordering::Relaxed) {
+        _ if no_color => false,
+        1 => false,
+        2 => true,
+        _ => std::io::stdout().is_terminal(),
+    }
 }
 
 pub(super) fn logs(ctx: &Context, p: &Project, a: &LogsArgs) -> Result<i32> {
