@@ -1373,7 +1373,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose__subcmd__config)
-            opts="-q -o -D -h -V --format --services --volumes --quiet --output --root --run-root --config --debug --log-level --help --version"
+            opts="-q -o -D -h -V --format --services --volumes --quiet --output --images --networks --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2465,7 +2465,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose__subcmd__up)
-            opts="-d -t -D -h -V --detach --no-deps --force-recreate --no-recreate --remove-orphans --abort-on-container-exit --exit-code-from --wait --wait-timeout --scale --pull --build --no-color --no-log-prefix --timeout --root --run-root --config --debug --log-level --help --version"
+            opts="-d -t -D -h -V --detach --no-deps --force-recreate --no-recreate --remove-orphans --abort-on-container-exit --exit-code-from --wait --wait-timeout --scale --pull --build --no-build --no-start --quiet-pull --no-color --no-log-prefix --timeout --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

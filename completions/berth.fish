@@ -1868,6 +1868,8 @@ complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_sub
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -l services -d 'Print the service names, one per line'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -l volumes -d 'Print the volume names, one per line'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -s q -l quiet -d 'Only validate the configuration, don\'t print anything'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -l images -d 'Print the image names, one per line'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -l networks -d 'Print the network names, one per line'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from config" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l exit-code-from -d 'Return the exit code of the selected service container (implies --abort-on-container-exit)' -r
@@ -1888,6 +1890,9 @@ complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_sub
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l abort-on-container-exit -d 'Stops all containers if any container was stopped'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l wait -d 'Wait for services to be running|healthy (implies detached mode)'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l build -d 'Build images before starting containers'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l no-build -d 'Don\'t build an image, even if it\'s policy'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l no-start -d 'Create containers without starting them'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l quiet-pull -d 'Pull without printing progress information'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l no-color -d 'Produce monochrome output'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -l no-log-prefix -d 'Don\'t print prefix in logs'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'

@@ -522,3 +522,37 @@ fn ci_flags_ansi_progress_and_pull_quiet_are_accepted() {
     compose(&env, &dir, &["--ansi", "sometimes", "ps"]).assert_code(125);
     down_leaves_nothing(&env, &dir, &p);
 }
+
+#[test]
+fn config_lists_images_and_networks_and_up_creates_without_starting() {
+    let (env, image) = busybox_world();
+    let p = unique("ns");
+    let dir = project_yaml(
+        &env,
+        "ns",
+        &format!(
+            "services:\n  a:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    networks: [back]\n  b:\n    build: ./b\nnetworks:\n  back: {{}}\n"
+        ),
+    );
+    let images = compose(&env, &dir, &["-p", &p, "config", "--images"]);
+    images.assert_ok();
+    assert_eq!(images.stdout(), format!("{image}\n{p}-b\n"));
+    compose(&env, &dir, &["-p", &p, "config", "--networks"])
+        .assert_ok()
+        .assert_stdout_has("back\n");
+    // --no-build: the missing image of `b` is an error, nothing is built.
+    compose(&env, &dir, &["-p", &p, "up", "--no-build", "-d", "b"]).assert_code(1);
+    let up = compose(
+        &env,
+        &dir,
+        &["-p", &p, "up", "--no-start", "--quiet-pull", "a"],
+    );
+    up.assert_ok();
+    let st = compose(
+        &env,
+        &dir,
+        &["-p", &p, "ps", "-a", "--format", "{{.Service}} {{.State}}"],
+    );
+    assert_eq!(st.stdout(), "a created\n");
+    down_leaves_nothing(&env, &dir, &p);
+}

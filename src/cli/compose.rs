@@ -148,6 +148,12 @@ pub struct ConfigArgs {
     /// Save to file (default to stdout)
     #[arg(short = 'o', long)]
     pub output: Option<PathBuf>,
+    /// Print the image names, one per line
+    #[arg(long)]
+    pub images: bool,
+    /// Print the network names, one per line
+    #[arg(long)]
+    pub networks: bool,
 }
 
 #[derive(Debug, Args)]
@@ -186,8 +192,17 @@ pub struct UpArgs {
     #[arg(long, default_value = "missing")]
     pub pull: String,
     /// Build images before starting containers
-    #[arg(long)]
+    #[arg(long, conflicts_with = "no_build")]
     pub build: bool,
+    /// Don't build an image, even if it's policy
+    #[arg(long = "no-build")]
+    pub no_build: bool,
+    /// Create containers without starting them
+    #[arg(long = "no-start", conflicts_with_all = ["detach", "wait"])]
+    pub no_start: bool,
+    /// Pull without printing progress information
+    #[arg(long = "quiet-pull")]
+    pub quiet_pull: bool,
     /// Produce monochrome output
     #[arg(long = "no-color")]
     pub no_color: bool,
@@ -737,10 +752,16 @@ fn config(a: &ComposeArgs, c: &ConfigArgs) -> Result<i32> {
     let p = project(a, &[], true)?;
     let text = if c.services {
         p.service_names().iter().map(|s| format!("{s}\n")).collect()
-    } else if c.volumes {
-        p.section_keys("volumes")
+    } else if c.volumes || c.networks {
+        p.section_keys(if c.volumes { "volumes" } else { "networks" })
             .iter()
             .map(|s| format!("{s}\n"))
+            .collect()
+    } else if c.images {
+        // A service without `image:` is built as `<project>-<service>` (docker compose's name).
+        p.service_names()
+            .iter()
+            .map(|s| format!("{}\n", compose::service::image_name(&p, s)))
             .collect()
     } else {
         match c.format.as_str() {

@@ -195,9 +195,26 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
         remove_orphans: a.remove_orphans,
         scale: scale(&a.scale)?,
         pull: Some(pull_policy(&a.pull)?),
-        no_start: false,
+        no_start: a.no_start,
     };
-    compose::up::up(ctx, p, &o, Some(&super::builder(a.build)), &ev)?;
+    // --no-build: an image that is not there is an error, not a build.
+    let builder = super::builder(a.build);
+    let builder = (!a.no_build).then_some(&builder);
+    let quiet = compose::Quiet;
+    let pull_events: &dyn compose::Events = if a.quiet_pull { &quiet } else { &ev };
+    compose::up::up(
+        ctx,
+        p,
+        &o,
+        builder,
+        &PullQuiet {
+            pull: pull_events,
+            rest: &ev,
+        },
+    )?;
+    if a.no_start {
+        return Ok(0);
+    }
     let selected = compose::up::selection(p, &a.services, !a.no_deps)?;
     let mine = |ctx: &Context| -> Result<Vec<Member>> {
         Ok(compose::members(ctx, &p.name, true)?
@@ -325,6 +342,25 @@ fn graceful_stop(
         )
     {}
     stopped
+}
+
+/// Events with the image pull lines sent to `pull` (`up --quiet-pull` makes it quiet), the rest to `rest`.
+struct PullQuiet<'a> {
+    pull: &'a dyn compose::Events,
+    rest: &'a dyn compose::Events,
+}
+
+impl compose::Events for PullQuiet<'_> {
+    fn event(&self, kind: &str, name: &str, status: &str) {
+        if kind == "Image" {
+            self.pull.event(kind, name, status)
+        } else {
+            self.rest.event(kind, name, status)
+        }
+    }
+    fn warn(&self, message: &str) {
+        self.rest.warn(message)
+    }
 }
 
 /// Whether another service waits for `service` with `condition: service_completed_successfully`.
