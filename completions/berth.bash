@@ -1335,12 +1335,16 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose__subcmd__build)
-            opts="-D -h -V --no-cache --pull --root --run-root --config --debug --log-level --help --version"
+            opts="-q -D -h -V --no-cache --pull --build-arg --quiet --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --build-arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

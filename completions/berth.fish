@@ -2079,6 +2079,7 @@ complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_sub
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only display project names'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -l build-arg -d 'Set build-time variables for services' -r
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -2086,6 +2087,7 @@ complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_sub
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -l log-level -d 'Set the logging level ("debug", "info", "warn", "error")' -r
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -l no-cache -d 'Do not use cache when building the image'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -l pull -d 'Always attempt to pull a newer version of the image'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Don\'t print anything to STDOUT'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from push" -l root -d 'Persistent storage root (images, layers, containers)' -r -F

@@ -556,3 +556,36 @@ fn config_lists_images_and_networks_and_up_creates_without_starting() {
     assert_eq!(st.stdout(), "a created\n");
     down_leaves_nothing(&env, &dir, &p);
 }
+
+#[test]
+fn build_takes_build_args_and_quiet() {
+    let (env, image) = busybox_world();
+    let p = unique("ba");
+    let dir = project_dir(
+        &env,
+        "ba",
+        &[
+            (
+                "compose.yaml",
+                "services:\n  app:\n    build:\n      context: ./app\n      args: {MSG: from-file}\n",
+            ),
+            (
+                "app/Dockerfile",
+                &format!(
+                    "FROM {image}\nARG MSG\nRUN echo \"$MSG\" > /msg\nCMD [\"cat\", \"/msg\"]\n"
+                ),
+            ),
+        ],
+    );
+    let b = compose(
+        &env,
+        &dir,
+        &["-p", &p, "build", "-q", "--build-arg", "MSG=from-cli"],
+    );
+    b.assert_ok();
+    assert_eq!((b.stdout(), b.stderr()), ("", ""));
+    let run = compose(&env, &dir, &["-p", &p, "run", "--rm", "app"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "from-cli\n");
+    compose(&env, &dir, &["-p", &p, "down", "--rmi", "local"]).assert_ok();
+}

@@ -259,6 +259,12 @@ pub struct BuildArgs {
     /// Always attempt to pull a newer version of the image
     #[arg(long)]
     pub pull: bool,
+    /// Set build-time variables for services
+    #[arg(long = "build-arg")]
+    pub build_arg: Vec<String>,
+    /// Don't print anything to STDOUT
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
     pub services: Vec<String>,
 }
 
@@ -436,6 +442,20 @@ pub(crate) fn builder(always: bool) -> compose::up::Builder<'static> {
         always,
         flags: Default::default(),
         progress: &BuildLines,
+    }
+}
+
+/// `build -q`: a build says nothing but its errors.
+pub(crate) struct QuietBuildLines;
+
+impl crate::engine::build::BuildProgress for QuietBuildLines {
+    fn start(&self, _: usize, _: &str) {}
+    fn log(&self, _: usize, _: &[u8]) {}
+    fn status(&self, _: usize, _: &str) {}
+    fn cached(&self, _: usize) {}
+    fn done(&self, _: usize, _: std::time::Duration) {}
+    fn error(&self, v: usize, e: std::time::Duration, message: &str) {
+        BuildLines.error(v, e, message)
     }
 }
 
@@ -709,11 +729,26 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
         Sub::Build(b) => {
             let p = project(&a, &b.services, true)?;
             let names = compose::up::selection(&p, &b.services, false)?;
+            // `--build-arg KEY` takes KEY's value from the environment (left out when unset).
+            let build_args = b
+                .build_arg
+                .iter()
+                .filter_map(|a| match a.split_once('=') {
+                    Some((k, v)) => Some((k.to_string(), v.to_string())),
+                    None => std::env::var(a).ok().map(|v| (a.clone(), v)),
+                })
+                .collect();
             let flags = compose::build::BuildFlags {
                 no_cache: b.no_cache,
                 pull: b.pull,
+                build_args,
             };
-            compose::build::build(&ctx()?, &p, &names, &flags, &BuildLines)?;
+            let progress: &dyn crate::engine::build::BuildProgress = if b.quiet {
+                &QuietBuildLines
+            } else {
+                &BuildLines
+            };
+            compose::build::build(&ctx()?, &p, &names, &flags, progress)?;
             Ok(0)
         }
         Sub::Exec(e) => foreground::exec(&ctx()?, &project(&a, &[], false)?, e, g),
