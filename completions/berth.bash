@@ -1937,7 +1937,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose__subcmd__ps)
-            opts="-a -q -D -h -V --all --quiet --format --services --no-trunc --status --root --run-root --config --debug --log-level --help --version"
+            opts="-a -q -D -h -V --all --quiet --format --services --no-trunc --status --filter --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1948,6 +1948,10 @@ _berth() {
                     return 0
                     ;;
                 --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

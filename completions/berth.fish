@@ -1910,6 +1910,7 @@ complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_sub
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l format -d 'Format output using a custom template: \'table\', \'table TEMPLATE\', \'json\', \'TEMPLATE\'' -r
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l status -d 'Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited]' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l filter -d 'Filter services by a property (supported filters: status)' -r
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from ps" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F

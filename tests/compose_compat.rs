@@ -57,6 +57,17 @@ fn ps_shows_health_and_publishers_as_docker_compose_does() {
     );
     t.assert_ok();
     assert_eq!(t.stdout(), "app=\ndb=healthy\n");
+    let filtered = |f: &str| {
+        compose(
+            &env,
+            &dir,
+            &["-p", &p, "ps", "--filter", f, "--format", "{{.Service}}"],
+        )
+        .stdout()
+        .to_string()
+    };
+    assert_eq!(filtered("status=running"), "app\ndb\n");
+    assert_eq!(filtered("status=exited"), "");
     let table = compose(&env, &dir, &["-p", &p, "ps"]);
     table.assert_ok();
     assert!(

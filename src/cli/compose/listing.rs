@@ -31,6 +31,9 @@ pub struct PsArgs {
     /// Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited]
     #[arg(long)]
     pub status: Vec<String>,
+    /// Filter services by a property (supported filters: status)
+    #[arg(long)]
+    pub filter: Vec<String>,
     #[arg(value_name = "SERVICE")]
     pub service_names: Vec<String>,
 }
@@ -135,6 +138,21 @@ fn ports_text(m: &Member) -> String {
 }
 
 pub(super) fn ps(ctx: &Context, p: &Project, a: &PsArgs) -> Result<i32> {
+    // `--filter status=X` is `--status X` (docker compose's only filter).
+    let mut status = a.status.clone();
+    for f in &a.filter {
+        match f.split_once('=') {
+            Some(("status", v)) => status.push(v.to_string()),
+            _ => bail!("invalid filter {f:?}: compose ps filters only on status=<state>"),
+        }
+    }
+    let a = &PsArgs {
+        status,
+        filter: Vec::new(),
+        service_names: a.service_names.clone(),
+        format: a.format.clone(),
+        ..*a
+    };
     let all = a.all || !a.status.is_empty();
     let ms: Vec<Member> = compose::members(ctx, &p.name, all)?
         .into_iter()
