@@ -2147,7 +2147,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose__subcmd__run)
-            opts="-d -e -T -u -w -p -v -D -h -V --detach --rm --env --no-deps --entrypoint --name --no-TTY --user --workdir --service-ports --publish --volume --root --run-root --config --debug --log-level --help --version"
+            opts="-d -e -T -u -w -p -v -l -i -D -h -V --detach --rm --env --no-deps --entrypoint --name --no-TTY --user --workdir --service-ports --publish --volume --label --build --pull --interactive --quiet-pull --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2198,6 +2198,18 @@ _berth() {
                     return 0
                     ;;
                 -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pull)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

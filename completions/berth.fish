@@ -1958,6 +1958,8 @@ complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_sub
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s p -l publish -d 'Publish a container\'s port(s) to the host' -r
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s v -l volume -d 'Bind mount a volume' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s l -l label -d 'Add or override a label' -r
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l pull -d 'Pull image before running ("always"|"missing"|"never")' -r
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l root -d 'Persistent storage root (images, layers, containers)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l run-root -d 'Volatile state directory (pids, locks, mounts)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l config -d 'Configuration file (default /etc/berth/config.toml, rootless ~/.config/berth/config.toml)' -r -F
@@ -1968,6 +1970,9 @@ complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_sub
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l no-deps -d 'Don\'t start linked services'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s T -l no-TTY -d 'Disable pseudo-TTY allocation (default: auto-detected)'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l service-ports -d 'Run command with all service\'s ports enabled and mapped to the host'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l build -d 'Build image before starting container'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s i -l interactive -d 'Keep STDIN open even if not attached (berth\'s default: a run is interactive)'
+complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -l quiet-pull -d 'Pull without printing progress information'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand compose; and __fish_seen_subcommand_from start" -l root -d 'Persistent storage root (images, layers, containers)' -r -F

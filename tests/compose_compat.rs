@@ -598,5 +598,29 @@ fn build_takes_build_args_and_quiet() {
     let run = compose(&env, &dir, &["-p", &p, "run", "--rm", "app"]);
     run.assert_ok();
     assert_eq!(run.stdout(), "from-cli\n");
+    // `run --build` rebuilds first (the file's args again); -l labels the one-off container.
+    let run = compose(
+        &env,
+        &dir,
+        &[
+            "-p", &p, "run", "--build", "-d", "-l", "team=qa", "--pull", "never", "app",
+        ],
+    );
+    run.assert_ok();
+    let id = run.stdout().trim().to_string();
+    let label = env.run([
+        "inspect",
+        "--format",
+        "{{index .Config.Labels \"team\"}}",
+        &id,
+    ]);
+    assert_eq!(label.stdout(), "qa\n");
+    let logs = env.run(["logs", &id]);
+    assert!(
+        eventually(20, || env.run(["logs", &id]).stdout() == "from-file\n"),
+        "{}",
+        logs.stdout()
+    );
+    compose(&env, &dir, &["-p", &p, "down", "--remove-orphans"]).assert_ok();
     compose(&env, &dir, &["-p", &p, "down", "--rmi", "local"]).assert_ok();
 }

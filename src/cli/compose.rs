@@ -405,6 +405,21 @@ pub struct RunArgs {
     /// Bind mount a volume
     #[arg(short = 'v', long = "volume")]
     pub volume: Vec<String>,
+    /// Add or override a label
+    #[arg(short = 'l', long = "label")]
+    pub label: Vec<String>,
+    /// Build image before starting container
+    #[arg(long)]
+    pub build: bool,
+    /// Pull image before running ("always"|"missing"|"never")
+    #[arg(long, default_value = "missing")]
+    pub pull: String,
+    /// Keep STDIN open even if not attached (berth's default: a run is interactive)
+    #[arg(short = 'i', long, default_value_t = true)]
+    pub interactive: bool,
+    /// Pull without printing progress information
+    #[arg(long = "quiet-pull")]
+    pub quiet_pull: bool,
     pub service: String,
     #[arg(trailing_var_arg = true)]
     pub command: Vec<String>,

@@ -485,14 +485,21 @@ pub(super) fn run_oneoff(ctx: &Context, p: &Project, a: &RunArgs, g: &GlobalOpts
         service_ports: a.service_ports,
         publish: a.publish.clone(),
         volumes: a.volume.clone(),
+        labels: a.label.clone(),
+        pull: Some(pull_policy(&a.pull)?),
     };
+    let quiet = compose::Quiet;
+    let pull_events: &dyn compose::Events = if a.quiet_pull { &quiet } else { &StderrEvents };
     let id = compose::oneoff::create(
         ctx,
         p,
         &a.service,
         &o,
-        Some(&super::builder(false)),
-        &StderrEvents,
+        Some(&super::builder(a.build)),
+        &PullQuiet {
+            pull: pull_events,
+            rest: &StderrEvents,
+        },
     )?;
     if a.detach {
         ctr::start(ctx, &id, false)?;
