@@ -265,9 +265,10 @@ pub(super) fn top(ctx: &Context, p: &Project, services: &[String]) -> Result<i32
         }
         let pids = ctr::pids(ctx, &m.id)?;
         writeln!(out, "{}", m.name)?;
+        // docker compose runs `ps -ef` for the container's processes and aligns the columns as
+        // Go's tabwriter does (cells padded by 3, at least 5 wide).
         let o = std::process::Command::new("ps")
-            .arg("-o")
-            .arg("uid,pid,ppid,c,stime,tty,time,args")
+            .arg("-f")
             .arg("-p")
             .arg(
                 pids.iter()
@@ -278,21 +279,52 @@ pub(super) fn top(ctx: &Context, p: &Project, services: &[String]) -> Result<i32
             .output()
             .context("running ps")?;
         let text = String::from_utf8_lossy(&o.stdout);
-        let mut lines = text.lines();
-        writeln!(
-            out,
-            "UID    PID    PPID    C    STIME    TTY    TIME    CMD"
-        )?;
-        lines.next();
-        for l in lines {
+        let mut rows: Vec<Vec<String>> = vec![
+            ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]
+                .map(String::from)
+                .to_vec(),
+        ];
+        for l in text.lines().skip(1) {
             let f: Vec<&str> = l.split_whitespace().collect();
             if f.len() >= 8 {
-                writeln!(out, "{}    {}", f[..7].join("    "), f[7..].join(" "))?;
+                let mut row: Vec<String> = f[..7].iter().map(|x| x.to_string()).collect();
+                row.push(f[7..].join(" "));
+                rows.push(row);
             }
         }
+        write!(out, "{}", aligned(&rows))?;
         writeln!(out)?;
     }
     Ok(0)
+}
+
+/// `rows` in columns padded as Go's tabwriter(minwidth 5, padding 3) pads them; the last column is
+/// not padded.
+fn aligned(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width: Vec<usize> = (0..cols)
+        .map(|c| {
+            let w = rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|x| x.chars().count())
+                .max()
+                .unwrap_or(0);
+            (w + 3).max(5)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        for (c, cell) in r.iter().enumerate() {
+            if c + 1 == r.len() {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:<w$}", w = width[c]));
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 pub(super) fn port(ctx: &Context, p: &Project, a: &super::PortArgs) -> Result<i32> {
@@ -345,4 +377,19 @@ pub(super) fn images(ctx: &Context, p: &Project, services: &[String]) -> Result<
         &[("ID", "IMAGE ID"), ("Container", "CONTAINER")],
     )?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn top_columns_are_aligned_as_tabwriter_aligns_them() {
+        let rows: Vec<Vec<String>> = [["UID", "PID", "CMD"], ["root", "12345", "sleep 1"]]
+            .iter()
+            .map(|r| r.iter().map(|x| x.to_string()).collect())
+            .collect();
+        assert_eq!(
+            super::aligned(&rows),
+            "UID    PID     CMD\nroot   12345   sleep 1\n"
+        );
+    }
 }
