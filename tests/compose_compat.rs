@@ -624,3 +624,46 @@ fn build_takes_build_args_and_quiet() {
     compose(&env, &dir, &["-p", &p, "down", "--remove-orphans"]).assert_ok();
     compose(&env, &dir, &["-p", &p, "down", "--rmi", "local"]).assert_ok();
 }
+
+#[test]
+fn restarting_a_dependency_restarts_the_services_that_ask_for_it() {
+    let (env, image) = busybox_world();
+    let p = unique("rs");
+    let svc = |name: &str, deps: &str| {
+        format!(
+            "  {name}:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n{deps}"
+        )
+    };
+    let dir = project_yaml(
+        &env,
+        "rs",
+        &format!(
+            "services:\n{}{}{}",
+            svc("db", ""),
+            svc(
+                "app",
+                "    depends_on:\n      db: {condition: service_started, restart: true}\n"
+            ),
+            svc("other", "    depends_on: [db]\n"),
+        ),
+    );
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
+    let started = |s: &str| {
+        env.run([
+            "inspect",
+            "--format",
+            "{{.State.StartedAt}}",
+            &format!("{p}-{s}-1"),
+        ])
+        .stdout()
+        .to_string()
+    };
+    let (app, other) = (started("app"), started("other"));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    compose(&env, &dir, &["-p", &p, "restart", "db"])
+        .assert_ok()
+        .assert_stderr_has(&format!("Container {p}-app-1  Restarting"));
+    assert_ne!(started("app"), app, "app asked to be restarted with db");
+    assert_eq!(started("other"), other, "other did not");
+    down_leaves_nothing(&env, &dir, &p);
+}
