@@ -667,3 +667,46 @@ fn restarting_a_dependency_restarts_the_services_that_ask_for_it() {
     assert_eq!(started("other"), other, "other did not");
     down_leaves_nothing(&env, &dir, &p);
 }
+
+#[test]
+fn a_compose_file_can_come_from_stdin() {
+    let env = crate::support::TestEnv::new();
+    let dir = project_yaml(&env, "stdin", "services:\n  web:\n    image: busybox\n");
+    let with_stdin = |args: &[&str], input: &str| {
+        let mut c = env.berth();
+        c.current_dir(&dir).arg("compose").args(args);
+        crate::support::Outcome::of_with_input(
+            &mut c,
+            Some(input.as_bytes()),
+            crate::support::command_timeout(),
+        )
+    };
+    let out = with_stdin(
+        &["-f", "-", "config", "--format", "json"],
+        "name: piped\nservices:\n  a:\n    image: busybox\n    volumes: [\"./x:/x\"]\n",
+    );
+    out.assert_ok();
+    let got: Value = serde_json::from_str(out.stdout()).unwrap();
+    assert_eq!(got["name"], "piped");
+    // Relative paths are the working directory's (there is no file directory).
+    assert_eq!(
+        got["services"]["a"]["volumes"][0]["source"],
+        dir.join("x").to_str().unwrap()
+    );
+    // As an override after a file.
+    let out = with_stdin(
+        &[
+            "-f",
+            "compose.yaml",
+            "-f",
+            "-",
+            "config",
+            "--format",
+            "json",
+        ],
+        "services:\n  web:\n    environment: {A: 1}\n",
+    );
+    out.assert_ok();
+    let got: Value = serde_json::from_str(out.stdout()).unwrap();
+    assert_eq!(got["services"]["web"]["environment"]["A"], "1");
+}
