@@ -710,3 +710,28 @@ fn a_compose_file_can_come_from_stdin() {
     let got: Value = serde_json::from_str(out.stdout()).unwrap();
     assert_eq!(got["services"]["web"]["environment"]["A"], "1");
 }
+
+#[test]
+fn wait_accepts_a_completed_init_service_and_fails_on_another_exit() {
+    let (env, image) = busybox_world();
+    let p = unique("wt");
+    let base = format!(
+        "services:\n  migrate:\n    image: {image}\n    command: [\"true\"]\n  app:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n    depends_on:\n      migrate: {{condition: service_completed_successfully}}\n"
+    );
+    let dir = project_yaml(&env, "wt", &base);
+    compose(&env, &dir, &["-p", &p, "up", "-d", "--wait"])
+        .assert_ok()
+        .assert_stderr_has(&format!("Container {p}-migrate-1  Exited"));
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+    // A service nobody awaits that exits still fails --wait.
+    env.write_file(
+        "wt/compose.yaml",
+        format!(
+            "{base}  oneshot:\n    image: {image}\n    command: [\"sh\", \"-c\", \"exit 3\"]\n"
+        ),
+    );
+    compose(&env, &dir, &["-p", &p, "up", "-d", "--wait"])
+        .assert_code(1)
+        .assert_stderr_has(&format!("container {p}-oneshot-1 exited (3)"));
+    down_leaves_nothing(&env, &dir, &p);
+}

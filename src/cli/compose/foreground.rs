@@ -223,7 +223,7 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
             .collect())
     };
     if a.wait {
-        return wait_running(ctx, &mine(ctx)?, a.wait_timeout, &ev);
+        return wait_running(ctx, p, &mine(ctx)?, a.wait_timeout, &ev);
     }
     if a.detach {
         return Ok(0);
@@ -374,9 +374,11 @@ fn awaited_to_complete(p: &Project, service: &str) -> bool {
         .any(|c| c == "service_completed_successfully")
 }
 
-/// `--wait`: every container running (docker compose fails when one exits instead).
+/// `--wait`: every container running (docker compose fails when one exits instead), except one
+/// another service awaits with `service_completed_successfully`, which must exit 0.
 fn wait_running(
     ctx: &Context,
+    p: &Project,
     ms: &[Member],
     timeout: Option<u64>,
     ev: &StderrEvents,
@@ -385,9 +387,17 @@ fn wait_running(
     let deadline = std::time::Instant::now() + Duration::from_secs(timeout.unwrap_or(60));
     for m in ms {
         ev.event("Container", &m.name, "Waiting");
+        let to_complete = awaited_to_complete(p, &m.service);
         loop {
             let st = ctr::get(ctx, &m.id)?.state;
             match st.status {
+                Status::Exited if to_complete && st.exit_code == 0 => break,
+                Status::Exited if to_complete => bail!(
+                    "service {:?} didn't complete successfully: exit {}",
+                    m.service,
+                    st.exit_code
+                ),
+                _ if to_complete => {}
                 Status::Running => match ctr::health(ctx, &m.id)?.status.as_str() {
                     "starting" => {}
                     "unhealthy" => bail!("container {} is unhealthy", m.name),
@@ -403,7 +413,11 @@ fn wait_running(
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        ev.event("Container", &m.name, "Healthy");
+        ev.event(
+            "Container",
+            &m.name,
+            if to_complete { "Exited" } else { "Healthy" },
+        );
     }
     Ok(0)
 }
