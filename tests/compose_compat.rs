@@ -18,7 +18,7 @@ fn ps_shows_health_and_publishers_as_docker_compose_does() {
     let p = unique("psh");
     let port = 20000 + std::process::id() % 20000;
     let yaml = format!(
-        "services:\n  db:\n    image: {image}\n    command: sh -c 'touch /tmp/ok; exec sleep 600'\n    stop_signal: SIGKILL\n    healthcheck:\n      test: [\"CMD\", \"test\", \"-f\", \"/tmp/ok\"]\n      interval: 200ms\n    ports: [\"127.0.0.1:{port}:80\"]\n  app:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n"
+        "services:\n  db:\n    image: {image}\n    command: sh -c 'touch /tmp/ok; exec sleep 600'\n    stop_signal: SIGKILL\n    healthcheck:\n      test: [\"CMD\", \"test\", \"-f\", \"/tmp/ok\"]\n      interval: 200ms\n    ports: [\"127.0.0.1:{port}:80\"]\n  app:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n    ports: [\"127.0.0.1::81/udp\"]\n"
     );
     let dir = project_yaml(&env, "psh", &yaml);
     compose(&env, &dir, &["-p", &p, "up", "-d", "--wait"]).assert_ok();
@@ -40,7 +40,27 @@ fn ps_shows_health_and_publishers_as_docker_compose_does() {
         db["Publishers"],
         serde_json::json!([{"URL": "127.0.0.1", "TargetPort": 80, "PublishedPort": port, "Protocol": "tcp"}])
     );
-    assert_eq!(app["Publishers"], serde_json::json!([]));
+    // An ephemeral host port shows the port it got, as `compose port` prints it.
+    let got = compose(
+        &env,
+        &dir,
+        &["-p", &p, "port", "--protocol", "udp", "app", "81"],
+    );
+    got.assert_ok();
+    let eph: u64 = got
+        .stdout()
+        .trim()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(eph > 0);
+    assert_eq!(
+        app["Publishers"],
+        serde_json::json!([{"URL": "127.0.0.1", "TargetPort": 81, "PublishedPort": eph, "Protocol": "udp"}])
+    );
+    assert_eq!(app["Ports"], format!("127.0.0.1:{eph}->81/udp"));
     assert_eq!(db["Names"], format!("{p}-db-1"));
     assert!(
         db["Labels"]

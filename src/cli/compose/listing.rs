@@ -81,32 +81,26 @@ fn status_text(m: &Member, now: SystemTime) -> String {
     }
 }
 
-/// The ports a container publishes while it runs (docker lists none for a stopped one).
-fn live_ports(m: &Member) -> &[crate::types::PortMapping] {
+/// The ports a container publishes while it runs, with the host ports actually bound (an
+/// ephemeral `127.0.0.1::81` shows the port it got); docker lists none for a stopped one.
+fn live_ports(ctx: &Context, m: &Member) -> Vec<crate::engine::network::PublishedPort> {
     if matches!(m.status, Status::Running | Status::Paused) {
-        &m.ports
+        crate::engine::network::published_ports(&ctx.paths, &m.id)
     } else {
-        &[]
-    }
-}
-
-fn proto_name(p: crate::types::Proto) -> &'static str {
-    match p {
-        crate::types::Proto::Tcp => "tcp",
-        crate::types::Proto::Udp => "udp",
+        Vec::new()
     }
 }
 
 /// docker compose's `Publishers`: one object per published port.
-fn publishers(m: &Member) -> serde_json::Value {
-    let list: Vec<serde_json::Value> = live_ports(m)
+fn publishers(ports: &[crate::engine::network::PublishedPort]) -> serde_json::Value {
+    let list: Vec<serde_json::Value> = ports
         .iter()
         .map(|p| {
             json!({
-                "URL": p.host_ip.map(|i| i.to_string()).unwrap_or_else(|| "0.0.0.0".into()),
+                "URL": p.host_ip.to_string(),
                 "TargetPort": p.container_port,
                 "PublishedPort": p.host_port,
-                "Protocol": proto_name(p.proto),
+                "Protocol": p.proto.to_string(),
             })
         })
         .collect();
@@ -120,21 +114,6 @@ fn command_text(m: &Member, trunc: bool) -> String {
         cmd = cmd.chars().take(19).collect::<String>() + "…";
     }
     serde_json::to_string(&cmd).unwrap_or_default()
-}
-
-fn ports_text(m: &Member) -> String {
-    live_ports(m)
-        .iter()
-        .map(|p| {
-            let ip = p
-                .host_ip
-                .map(|i| i.to_string())
-                .unwrap_or_else(|| "0.0.0.0".into());
-            let proto = proto_name(p.proto);
-            format!("{ip}:{}->{}/{proto}", p.host_port, p.container_port)
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 pub(super) fn ps(ctx: &Context, p: &Project, a: &PsArgs) -> Result<i32> {
@@ -184,6 +163,7 @@ pub(super) fn ps(ctx: &Context, p: &Project, a: &PsArgs) -> Result<i32> {
             let created = crate::time::parse_recorded(&m.created).unwrap_or(now);
             // docker compose's fields (cmd/formatter ContainerContext), in its `--format json` order.
             let labels: Vec<String> = m.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let ports = live_ports(ctx, m);
             json!({
                 "Command": command_text(m, !a.no_trunc),
                 "CreatedAt": human::format_created_at(created),
@@ -197,9 +177,9 @@ pub(super) fn ps(ctx: &Context, p: &Project, a: &PsArgs) -> Result<i32> {
                 "Name": m.name,
                 "Names": m.name,
                 "Networks": m.networks,
-                "Ports": ports_text(m),
+                "Ports": crate::cli::network::ports_column(&ports),
                 "Project": p.name,
-                "Publishers": publishers(m),
+                "Publishers": publishers(&ports),
                 "RunningFor": human::since(created, now),
                 "Service": m.service,
                 "Size": "0B",
