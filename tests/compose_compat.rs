@@ -298,7 +298,17 @@ fn a_service_name_the_file_does_not_define_is_an_error_for_every_verb() {
 
 #[test]
 fn inline_secrets_and_configs_are_mounted_and_go_with_down() {
-    let (env, image) = busybox_world();
+    inline_secrets_in(busybox_world());
+}
+
+#[test]
+fn rootless_inline_secrets_and_configs() {
+    inline_secrets_in(
+        crate::support::TestEnv::rootless().with_image(crate::support::fixtures::BUSYBOX),
+    );
+}
+
+fn inline_secrets_in((env, image): (crate::support::TestEnv, String)) {
     let p = unique("inl");
     let dir = project_dir(
         &env,
