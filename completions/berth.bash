@@ -1207,7 +1207,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose)
-            opts="-f -p -D -h -V --file --project-name --project-directory --env-file --profile --root --run-root --config --debug --log-level --help --version config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build push version wait stats cp attach events scale"
+            opts="-f -p -D -h -V --file --project-name --project-directory --env-file --profile --ansi --progress --parallel --root --run-root --config --debug --log-level --help --version config up down ps logs exec run start stop restart rm kill pause unpause top port images pull create ls build push version wait stats cp attach events scale"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1238,6 +1238,18 @@ _berth() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ansi)
+                    COMPREPLY=($(compgen -W "never always auto" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto tty plain json quiet" -- "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1323,12 +1335,16 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose__subcmd__build)
-            opts="-D -h -V --no-cache --pull --root --run-root --config --debug --log-level --help --version"
+            opts="-q -D -h -V --no-cache --pull --build-arg --quiet --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --build-arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1361,7 +1377,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose__subcmd__config)
-            opts="-q -o -D -h -V --format --services --volumes --quiet --output --root --run-root --config --debug --log-level --help --version"
+            opts="-q -o -D -h -V --format --services --volumes --quiet --output --images --networks --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1737,7 +1753,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose__subcmd__logs)
-            opts="-f -n -t -D -h -V --follow --tail --timestamps --no-color --no-log-prefix --root --run-root --config --debug --log-level --help --version"
+            opts="-f -n -t -D -h -V --follow --tail --timestamps --no-color --no-log-prefix --since --until --index --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1748,6 +1764,18 @@ _berth() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --index)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1909,7 +1937,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose__subcmd__ps)
-            opts="-a -q -D -h -V --all --quiet --format --services --no-trunc --status --root --run-root --config --debug --log-level --help --version"
+            opts="-a -q -D -h -V --all --quiet --format --services --no-trunc --status --filter --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1920,6 +1948,10 @@ _berth() {
                     return 0
                     ;;
                 --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1955,7 +1987,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose__subcmd__pull)
-            opts="-D -h -V --root --run-root --config --debug --log-level --help --version"
+            opts="-q -D -h -V --quiet --ignore-pull-failures --include-deps --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2115,7 +2147,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose__subcmd__run)
-            opts="-d -e -T -u -w -p -v -D -h -V --detach --rm --env --no-deps --entrypoint --name --no-TTY --user --workdir --service-ports --publish --volume --root --run-root --config --debug --log-level --help --version"
+            opts="-d -e -T -u -w -p -v -l -i -D -h -V --detach --rm --env --no-deps --entrypoint --name --no-TTY --user --workdir --service-ports --publish --volume --label --build --pull --interactive --quiet-pull --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2166,6 +2198,18 @@ _berth() {
                     return 0
                     ;;
                 -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pull)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2441,7 +2485,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__compose__subcmd__up)
-            opts="-d -t -D -h -V --detach --no-deps --force-recreate --no-recreate --remove-orphans --abort-on-container-exit --exit-code-from --wait --wait-timeout --scale --pull --build --no-color --no-log-prefix --timeout --root --run-root --config --debug --log-level --help --version"
+            opts="-d -t -D -h -V --detach --no-deps --force-recreate --no-recreate --remove-orphans --abort-on-container-exit --exit-code-from --wait --wait-timeout --scale --pull --build --no-build --no-start --quiet-pull --no-color --no-log-prefix --timeout --root --run-root --config --debug --log-level --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -3,7 +3,7 @@
 //! key, `include:`, optional dependencies on a disabled service, and loader messages.
 
 use crate::support::compose::{compose, down_leaves_nothing, project_dir, project_yaml};
-use crate::support::{busybox_world, unique};
+use crate::support::{busybox_world, eventually, unique};
 use serde_json::Value;
 
 fn ps_json(out: &str) -> Vec<Value> {
@@ -18,7 +18,7 @@ fn ps_shows_health_and_publishers_as_docker_compose_does() {
     let p = unique("psh");
     let port = 20000 + std::process::id() % 20000;
     let yaml = format!(
-        "services:\n  db:\n    image: {image}\n    command: sh -c 'touch /tmp/ok; exec sleep 600'\n    stop_signal: SIGKILL\n    healthcheck:\n      test: [\"CMD\", \"test\", \"-f\", \"/tmp/ok\"]\n      interval: 200ms\n    ports: [\"127.0.0.1:{port}:80\"]\n  app:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n"
+        "services:\n  db:\n    image: {image}\n    command: sh -c 'touch /tmp/ok; exec sleep 600'\n    stop_signal: SIGKILL\n    healthcheck:\n      test: [\"CMD\", \"test\", \"-f\", \"/tmp/ok\"]\n      interval: 200ms\n    ports: [\"127.0.0.1:{port}:80\"]\n  app:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n    ports: [\"127.0.0.1::81/udp\"]\n"
     );
     let dir = project_yaml(&env, "psh", &yaml);
     compose(&env, &dir, &["-p", &p, "up", "-d", "--wait"]).assert_ok();
@@ -40,7 +40,27 @@ fn ps_shows_health_and_publishers_as_docker_compose_does() {
         db["Publishers"],
         serde_json::json!([{"URL": "127.0.0.1", "TargetPort": 80, "PublishedPort": port, "Protocol": "tcp"}])
     );
-    assert_eq!(app["Publishers"], serde_json::json!([]));
+    // An ephemeral host port shows the port it got, as `compose port` prints it.
+    let got = compose(
+        &env,
+        &dir,
+        &["-p", &p, "port", "--protocol", "udp", "app", "81"],
+    );
+    got.assert_ok();
+    let eph: u64 = got
+        .stdout()
+        .trim()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(eph > 0);
+    assert_eq!(
+        app["Publishers"],
+        serde_json::json!([{"URL": "127.0.0.1", "TargetPort": 81, "PublishedPort": eph, "Protocol": "udp"}])
+    );
+    assert_eq!(app["Ports"], format!("127.0.0.1:{eph}->81/udp"));
     assert_eq!(db["Names"], format!("{p}-db-1"));
     assert!(
         db["Labels"]
@@ -57,6 +77,17 @@ fn ps_shows_health_and_publishers_as_docker_compose_does() {
     );
     t.assert_ok();
     assert_eq!(t.stdout(), "app=\ndb=healthy\n");
+    let filtered = |f: &str| {
+        compose(
+            &env,
+            &dir,
+            &["-p", &p, "ps", "--filter", f, "--format", "{{.Service}}"],
+        )
+        .stdout()
+        .to_string()
+    };
+    assert_eq!(filtered("status=running"), "app\ndb\n");
+    assert_eq!(filtered("status=exited"), "");
     let table = compose(&env, &dir, &["-p", &p, "ps"]);
     table.assert_ok();
     assert!(
@@ -267,7 +298,17 @@ fn a_service_name_the_file_does_not_define_is_an_error_for_every_verb() {
 
 #[test]
 fn inline_secrets_and_configs_are_mounted_and_go_with_down() {
-    let (env, image) = busybox_world();
+    inline_secrets_in(busybox_world());
+}
+
+#[test]
+fn rootless_inline_secrets_and_configs() {
+    inline_secrets_in(
+        crate::support::TestEnv::rootless().with_image(crate::support::fixtures::BUSYBOX),
+    );
+}
+
+fn inline_secrets_in((env, image): (crate::support::TestEnv, String)) {
     let p = unique("inl");
     let dir = project_dir(
         &env,
@@ -366,4 +407,361 @@ fn extends_in_an_extended_file_is_relative_to_that_file() {
         app["volumes"][0]["source"],
         dir.join("common/more/data").to_str().unwrap()
     );
+}
+
+/// `compose up` in the foreground as a child whose stdout is read into a string, and SIGINT.
+fn sigint(child: &std::process::Child) {
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+}
+
+#[test]
+fn ctrl_c_shows_the_last_lines_and_a_second_one_kills() {
+    let (env, image) = busybox_world();
+    let p = unique("cc2");
+    // `s` says goodbye on SIGTERM; `stubborn` ignores it (a shell as pid 1 without a trap).
+    let dir = project_yaml(
+        &env,
+        "cc2",
+        &format!(
+            "services:\n  s:\n    image: {image}\n    command: [\"sh\", \"-c\", \"trap 'echo goodbye; exit 0' TERM; echo hello; while true; do sleep 0.1; done\"]\n  stubborn:\n    image: {image}\n    command: [\"sh\", \"-c\", \"while true; do sleep 0.1; done\"]\n    stop_grace_period: 60s\n"
+        ),
+    );
+    let mut cmd = env.berth();
+    cmd.current_dir(&dir).args(["compose", "-p", &p, "up"]);
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let running = || {
+        compose(&env, &dir, &["-p", &p, "ps", "--format", "{{.State}}"]).stdout()
+            == "running\nrunning\n"
+    };
+    assert!(eventually(30, running));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    sigint(&child);
+    // `s` has stopped (its goodbye printed); `stubborn` would take 60 s: the second Ctrl-C kills it.
+    assert!(eventually(20, || compose(
+        &env,
+        &dir,
+        &["-p", &p, "ps", "-a", "--format", "{{.Service}}={{.State}}"]
+    )
+    .stdout()
+    .contains("s=exited")));
+    let started = std::time::Instant::now();
+    sigint(&child);
+    let mut status = None;
+    assert!(eventually(30, || {
+        status = child.try_wait().unwrap();
+        status.is_some()
+    }));
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(status.unwrap().code(), Some(130));
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+    let said = |w: &str| {
+        out.lines()
+            .any(|l| l.starts_with("s-1 ") && l.ends_with(&format!("| {w}")))
+    };
+    assert!(said("hello") && said("goodbye"), "{out}");
+    let st = compose(
+        &env,
+        &dir,
+        &["-p", &p, "ps", "-a", "--format", "{{.Service}} {{.Status}}"],
+    );
+    assert!(
+        st.stdout().contains("stubborn Exited (137)"),
+        "{}",
+        st.stdout()
+    );
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+}
+
+#[test]
+fn logs_take_since_until_and_index() {
+    let (env, image) = busybox_world();
+    let p = unique("lg");
+    let dir = project_yaml(
+        &env,
+        "lg",
+        &format!(
+            "services:\n  a:\n    image: {image}\n    command: [\"sh\", \"-c\", \"echo line-$$HOSTNAME\"]\n    scale: 2\n"
+        ),
+    );
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
+    let logs = |args: &[&str]| {
+        let mut a = vec!["-p", p.as_str(), "logs", "--no-log-prefix"];
+        a.extend(args);
+        let out = compose(&env, &dir, &a);
+        out.assert_ok();
+        out.stdout().lines().count()
+    };
+    assert!(eventually(20, || logs(&[]) == 2));
+    assert_eq!(logs(&["--since", "1h"]), 2);
+    assert_eq!(logs(&["--since", "2099-01-01T00:00:00Z"]), 0);
+    assert_eq!(logs(&["--until", "2000-01-01T00:00:00Z"]), 0);
+    assert_eq!(logs(&["--index", "2", "a"]), 1);
+    down_leaves_nothing(&env, &dir, &p);
+}
+
+#[test]
+fn ci_flags_ansi_progress_and_pull_quiet_are_accepted() {
+    let (env, image) = busybox_world();
+    let p = unique("ci");
+    let missing = image.replace("library/busybox", "library/not-there");
+    let dir = project_yaml(
+        &env,
+        "ci",
+        &format!(
+            "services:\n  a:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n  gone:\n    image: {missing}\n    profiles: [broken]\n"
+        ),
+    );
+    // `--progress quiet` leaves the progress lines out; `--ansi never` and `--parallel` are taken.
+    let up = compose(
+        &env,
+        &dir,
+        &[
+            "--ansi",
+            "never",
+            "--progress",
+            "quiet",
+            "--parallel",
+            "2",
+            "-p",
+            &p,
+            "up",
+            "-d",
+        ],
+    );
+    up.assert_ok();
+    assert_eq!(up.stderr(), "");
+    compose(
+        &env,
+        &dir,
+        &["-p", &p, "--progress", "plain", "pull", "-q", "a"],
+    )
+    .assert_ok();
+    // A pull that fails fails `pull`, unless --ignore-pull-failures makes it a warning.
+    compose(&env, &dir, &["-p", &p, "--profile", "broken", "pull", "-q"]).assert_code(1);
+    compose(
+        &env,
+        &dir,
+        &[
+            "-p",
+            &p,
+            "--profile",
+            "broken",
+            "pull",
+            "-q",
+            "--ignore-pull-failures",
+        ],
+    )
+    .assert_ok()
+    .assert_stderr_has("WARN[0000] service \"gone\"");
+    compose(&env, &dir, &["--ansi", "sometimes", "ps"]).assert_code(125);
+    down_leaves_nothing(&env, &dir, &p);
+}
+
+#[test]
+fn config_lists_images_and_networks_and_up_creates_without_starting() {
+    let (env, image) = busybox_world();
+    let p = unique("ns");
+    let dir = project_yaml(
+        &env,
+        "ns",
+        &format!(
+            "services:\n  a:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    networks: [back]\n  b:\n    build: ./b\nnetworks:\n  back: {{}}\n"
+        ),
+    );
+    let images = compose(&env, &dir, &["-p", &p, "config", "--images"]);
+    images.assert_ok();
+    assert_eq!(images.stdout(), format!("{image}\n{p}-b\n"));
+    compose(&env, &dir, &["-p", &p, "config", "--networks"])
+        .assert_ok()
+        .assert_stdout_has("back\n");
+    // --no-build: the missing image of `b` is an error, nothing is built.
+    compose(&env, &dir, &["-p", &p, "up", "--no-build", "-d", "b"]).assert_code(1);
+    let up = compose(
+        &env,
+        &dir,
+        &["-p", &p, "up", "--no-start", "--quiet-pull", "a"],
+    );
+    up.assert_ok();
+    let st = compose(
+        &env,
+        &dir,
+        &["-p", &p, "ps", "-a", "--format", "{{.Service}} {{.State}}"],
+    );
+    assert_eq!(st.stdout(), "a created\n");
+    down_leaves_nothing(&env, &dir, &p);
+}
+
+#[test]
+fn build_takes_build_args_and_quiet() {
+    let (env, image) = busybox_world();
+    let p = unique("ba");
+    let dir = project_dir(
+        &env,
+        "ba",
+        &[
+            (
+                "compose.yaml",
+                "services:\n  app:\n    build:\n      context: ./app\n      args: {MSG: from-file}\n",
+            ),
+            (
+                "app/Dockerfile",
+                &format!(
+                    "FROM {image}\nARG MSG\nRUN echo \"$MSG\" > /msg\nCMD [\"cat\", \"/msg\"]\n"
+                ),
+            ),
+        ],
+    );
+    let b = compose(
+        &env,
+        &dir,
+        &["-p", &p, "build", "-q", "--build-arg", "MSG=from-cli"],
+    );
+    b.assert_ok();
+    assert_eq!((b.stdout(), b.stderr()), ("", ""));
+    let run = compose(&env, &dir, &["-p", &p, "run", "--rm", "app"]);
+    run.assert_ok();
+    assert_eq!(run.stdout(), "from-cli\n");
+    // `run --build` rebuilds first (the file's args again); -l labels the one-off container.
+    let run = compose(
+        &env,
+        &dir,
+        &[
+            "-p", &p, "run", "--build", "-d", "-l", "team=qa", "--pull", "never", "app",
+        ],
+    );
+    run.assert_ok();
+    let id = run.stdout().trim().to_string();
+    let label = env.run([
+        "inspect",
+        "--format",
+        "{{index .Config.Labels \"team\"}}",
+        &id,
+    ]);
+    assert_eq!(label.stdout(), "qa\n");
+    let logs = env.run(["logs", &id]);
+    assert!(
+        eventually(20, || env.run(["logs", &id]).stdout() == "from-file\n"),
+        "{}",
+        logs.stdout()
+    );
+    compose(&env, &dir, &["-p", &p, "down", "--remove-orphans"]).assert_ok();
+    compose(&env, &dir, &["-p", &p, "down", "--rmi", "local"]).assert_ok();
+}
+
+#[test]
+fn restarting_a_dependency_restarts_the_services_that_ask_for_it() {
+    let (env, image) = busybox_world();
+    let p = unique("rs");
+    let svc = |name: &str, deps: &str| {
+        format!(
+            "  {name}:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n{deps}"
+        )
+    };
+    let dir = project_yaml(
+        &env,
+        "rs",
+        &format!(
+            "services:\n{}{}{}",
+            svc("db", ""),
+            svc(
+                "app",
+                "    depends_on:\n      db: {condition: service_started, restart: true}\n"
+            ),
+            svc("other", "    depends_on: [db]\n"),
+        ),
+    );
+    compose(&env, &dir, &["-p", &p, "up", "-d"]).assert_ok();
+    let started = |s: &str| {
+        env.run([
+            "inspect",
+            "--format",
+            "{{.State.StartedAt}}",
+            &format!("{p}-{s}-1"),
+        ])
+        .stdout()
+        .to_string()
+    };
+    let (app, other) = (started("app"), started("other"));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    compose(&env, &dir, &["-p", &p, "restart", "db"])
+        .assert_ok()
+        .assert_stderr_has(&format!("Container {p}-app-1  Restarting"));
+    assert_ne!(started("app"), app, "app asked to be restarted with db");
+    assert_eq!(started("other"), other, "other did not");
+    down_leaves_nothing(&env, &dir, &p);
+}
+
+#[test]
+fn a_compose_file_can_come_from_stdin() {
+    let env = crate::support::TestEnv::new();
+    let dir = project_yaml(&env, "stdin", "services:\n  web:\n    image: busybox\n");
+    let with_stdin = |args: &[&str], input: &str| {
+        let mut c = env.berth();
+        c.current_dir(&dir).arg("compose").args(args);
+        crate::support::Outcome::of_with_input(
+            &mut c,
+            Some(input.as_bytes()),
+            crate::support::command_timeout(),
+        )
+    };
+    let out = with_stdin(
+        &["-f", "-", "config", "--format", "json"],
+        "name: piped\nservices:\n  a:\n    image: busybox\n    volumes: [\"./x:/x\"]\n",
+    );
+    out.assert_ok();
+    let got: Value = serde_json::from_str(out.stdout()).unwrap();
+    assert_eq!(got["name"], "piped");
+    // Relative paths are the working directory's (there is no file directory).
+    assert_eq!(
+        got["services"]["a"]["volumes"][0]["source"],
+        dir.join("x").to_str().unwrap()
+    );
+    // As an override after a file.
+    let out = with_stdin(
+        &[
+            "-f",
+            "compose.yaml",
+            "-f",
+            "-",
+            "config",
+            "--format",
+            "json",
+        ],
+        "services:\n  web:\n    environment: {A: 1}\n",
+    );
+    out.assert_ok();
+    let got: Value = serde_json::from_str(out.stdout()).unwrap();
+    assert_eq!(got["services"]["web"]["environment"]["A"], "1");
+}
+
+#[test]
+fn wait_accepts_a_completed_init_service_and_fails_on_another_exit() {
+    let (env, image) = busybox_world();
+    let p = unique("wt");
+    let base = format!(
+        "services:\n  migrate:\n    image: {image}\n    command: [\"true\"]\n  app:\n    image: {image}\n    command: [\"sleep\", \"600\"]\n    stop_signal: SIGKILL\n    depends_on:\n      migrate: {{condition: service_completed_successfully}}\n"
+    );
+    let dir = project_yaml(&env, "wt", &base);
+    compose(&env, &dir, &["-p", &p, "up", "-d", "--wait"])
+        .assert_ok()
+        .assert_stderr_has(&format!("Container {p}-migrate-1  Exited"));
+    compose(&env, &dir, &["-p", &p, "down"]).assert_ok();
+    // A service nobody awaits that exits still fails --wait.
+    env.write_file(
+        "wt/compose.yaml",
+        format!(
+            "{base}  oneshot:\n    image: {image}\n    command: [\"sh\", \"-c\", \"exit 3\"]\n"
+        ),
+    );
+    compose(&env, &dir, &["-p", &p, "up", "-d", "--wait"])
+        .assert_code(1)
+        .assert_stderr_has(&format!("container {p}-oneshot-1 exited (3)"));
+    down_leaves_nothing(&env, &dir, &p);
 }

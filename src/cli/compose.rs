@@ -37,8 +37,36 @@ pub struct ComposeArgs {
     /// Specify a profile to enable
     #[arg(long = "profile")]
     pub profile: Vec<String>,
+    /// Control when to print ANSI control characters ("never"|"always"|"auto")
+    #[arg(long, default_value = "auto", value_parser = ["never", "always", "auto"])]
+    pub ansi: String,
+    /// Set type of progress output (auto, tty, plain, json, quiet)
+    #[arg(long, default_value = "auto", value_parser = ["auto", "tty", "plain", "json", "quiet"])]
+    pub progress: String,
+    /// Control max parallelism, -1 for unlimited (accepted; berth works service level by level)
+    #[arg(long, default_value_t = -1, allow_hyphen_values = true)]
+    pub parallel: i64,
     #[command(subcommand)]
     pub cmd: Sub,
+}
+
+/// `--progress quiet`: progress lines are left out (warnings and errors still print).
+static QUIET_PROGRESS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// `--ansi`: 0 auto (colours on a terminal), 1 never, 2 always.
+pub(crate) static ANSI: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// Pull without printing progress information
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Pull what it can and ignores images with pull failures
+    #[arg(long = "ignore-pull-failures")]
+    pub ignore_pull_failures: bool,
+    /// Also pull services declared as dependencies
+    #[arg(long = "include-deps")]
+    pub include_deps: bool,
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,7 +106,7 @@ pub enum Sub {
     /// List images used by the created containers
     Images(Services),
     /// Pull service images
-    Pull(Services),
+    Pull(PullArgs),
     /// Creates containers for a service
     Create(CreateArgs),
     /// List running compose projects
@@ -120,6 +148,12 @@ pub struct ConfigArgs {
     /// Save to file (default to stdout)
     #[arg(short = 'o', long)]
     pub output: Option<PathBuf>,
+    /// Print the image names, one per line
+    #[arg(long)]
+    pub images: bool,
+    /// Print the network names, one per line
+    #[arg(long)]
+    pub networks: bool,
 }
 
 #[derive(Debug, Args)]
@@ -158,8 +192,17 @@ pub struct UpArgs {
     #[arg(long, default_value = "missing")]
     pub pull: String,
     /// Build images before starting containers
-    #[arg(long)]
+    #[arg(long, conflicts_with = "no_build")]
     pub build: bool,
+    /// Don't build an image, even if it's policy
+    #[arg(long = "no-build")]
+    pub no_build: bool,
+    /// Create containers without starting them
+    #[arg(long = "no-start", conflicts_with_all = ["detach", "wait"])]
+    pub no_start: bool,
+    /// Pull without printing progress information
+    #[arg(long = "quiet-pull")]
+    pub quiet_pull: bool,
     /// Produce monochrome output
     #[arg(long = "no-color")]
     pub no_color: bool,
@@ -216,6 +259,12 @@ pub struct BuildArgs {
     /// Always attempt to pull a newer version of the image
     #[arg(long)]
     pub pull: bool,
+    /// Set build-time variables for services
+    #[arg(long = "build-arg")]
+    pub build_arg: Vec<String>,
+    /// Don't print anything to STDOUT
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
     pub services: Vec<String>,
 }
 
@@ -356,6 +405,21 @@ pub struct RunArgs {
     /// Bind mount a volume
     #[arg(short = 'v', long = "volume")]
     pub volume: Vec<String>,
+    /// Add or override a label
+    #[arg(short = 'l', long = "label")]
+    pub label: Vec<String>,
+    /// Build image before starting container
+    #[arg(long)]
+    pub build: bool,
+    /// Pull image before running ("always"|"missing"|"never")
+    #[arg(long, default_value = "missing")]
+    pub pull: String,
+    /// Keep STDIN open even if not attached (berth's default: a run is interactive)
+    #[arg(short = 'i', long, default_value_t = true)]
+    pub interactive: bool,
+    /// Pull without printing progress information
+    #[arg(long = "quiet-pull")]
+    pub quiet_pull: bool,
     pub service: String,
     #[arg(trailing_var_arg = true)]
     pub command: Vec<String>,
@@ -396,11 +460,28 @@ pub(crate) fn builder(always: bool) -> compose::up::Builder<'static> {
     }
 }
 
+/// `build -q`: a build says nothing but its errors.
+pub(crate) struct QuietBuildLines;
+
+impl crate::engine::build::BuildProgress for QuietBuildLines {
+    fn start(&self, _: usize, _: &str) {}
+    fn log(&self, _: usize, _: &[u8]) {}
+    fn status(&self, _: usize, _: &str) {}
+    fn cached(&self, _: usize) {}
+    fn done(&self, _: usize, _: std::time::Duration) {}
+    fn error(&self, v: usize, e: std::time::Duration, message: &str) {
+        BuildLines.error(v, e, message)
+    }
+}
+
 /// docker compose's progress lines (its plain, non-TTY output) on stderr.
 pub(crate) struct StderrEvents;
 
 impl Events for StderrEvents {
     fn event(&self, kind: &str, name: &str, status: &str) {
+        if QUIET_PROGRESS.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
         eprintln!(" {kind} {name}  {status}");
     }
     fn warn(&self, message: &str) {
@@ -495,6 +576,14 @@ fn scale(items: &[String]) -> Result<std::collections::BTreeMap<String, u32>> {
 
 pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
     let ComposeCommand::Compose(a) = cmd;
+    use std::sync::atomic::Ordering;
+    QUIET_PROGRESS.store(a.progress == "quiet", Ordering::Relaxed);
+    let ansi = match a.ansi.as_str() {
+        "never" => 1,
+        "always" => 2,
+        _ => 0,
+    };
+    ANSI.store(ansi, Ordering::Relaxed);
     let ctx = || crate::cli::engine_context(g);
     let ev = StderrEvents;
     match &a.cmd {
@@ -630,23 +719,51 @@ pub fn run(cmd: ComposeCommand, g: &GlobalOpts) -> Result<i32> {
         ),
         Sub::Pull(s) => {
             let p = project(&a, &s.services, true)?;
-            let names = compose::up::selection(&p, &s.services, false)?;
+            let names = compose::up::selection(&p, &s.services, s.include_deps)?;
             let names: Vec<String> = names
                 .into_iter()
                 .filter(|n| p.service(n).is_some_and(|v| v.get("build").is_none()))
                 .collect();
-            compose::up::images(&ctx()?, &p, &names, PullPolicy::Always, None, &ev)?;
+            let quiet = compose::Quiet;
+            let events: &dyn Events = if s.quiet { &quiet } else { &ev };
+            let ctx = ctx()?;
+            if !s.ignore_pull_failures {
+                compose::up::images(&ctx, &p, &names, PullPolicy::Always, None, events)?;
+                return Ok(0);
+            }
+            for n in &names {
+                let one = std::slice::from_ref(n);
+                if let Err(e) = compose::up::images(&ctx, &p, one, PullPolicy::Always, None, events)
+                {
+                    ev.warn(&format!("{e:#}"));
+                }
+            }
             Ok(0)
         }
         Sub::Push(pa) => push(&ctx()?, &project(&a, &pa.services, true)?, pa),
         Sub::Build(b) => {
             let p = project(&a, &b.services, true)?;
             let names = compose::up::selection(&p, &b.services, false)?;
+            // `--build-arg KEY` takes KEY's value from the environment (left out when unset).
+            let build_args = b
+                .build_arg
+                .iter()
+                .filter_map(|a| match a.split_once('=') {
+                    Some((k, v)) => Some((k.to_string(), v.to_string())),
+                    None => std::env::var(a).ok().map(|v| (a.clone(), v)),
+                })
+                .collect();
             let flags = compose::build::BuildFlags {
                 no_cache: b.no_cache,
                 pull: b.pull,
+                build_args,
             };
-            compose::build::build(&ctx()?, &p, &names, &flags, &BuildLines)?;
+            let progress: &dyn crate::engine::build::BuildProgress = if b.quiet {
+                &QuietBuildLines
+            } else {
+                &BuildLines
+            };
+            compose::build::build(&ctx()?, &p, &names, &flags, progress)?;
             Ok(0)
         }
         Sub::Exec(e) => foreground::exec(&ctx()?, &project(&a, &[], false)?, e, g),
@@ -685,10 +802,16 @@ fn config(a: &ComposeArgs, c: &ConfigArgs) -> Result<i32> {
     let p = project(a, &[], true)?;
     let text = if c.services {
         p.service_names().iter().map(|s| format!("{s}\n")).collect()
-    } else if c.volumes {
-        p.section_keys("volumes")
+    } else if c.volumes || c.networks {
+        p.section_keys(if c.volumes { "volumes" } else { "networks" })
             .iter()
             .map(|s| format!("{s}\n"))
+            .collect()
+    } else if c.images {
+        // A service without `image:` is built as `<project>-<service>` (docker compose's name).
+        p.service_names()
+            .iter()
+            .map(|s| format!("{}\n", compose::service::image_name(&p, s)))
             .collect()
     } else {
         match c.format.as_str() {

@@ -29,6 +29,8 @@ const UNSUPPORTED: &[&str] = &[
 pub struct BuildFlags {
     pub no_cache: bool,
     pub pull: bool,
+    /// `build --build-arg`: over the service's own `args`.
+    pub build_args: std::collections::BTreeMap<String, String>,
 }
 
 /// The engine's build options for service `s` (whose model has a `build:` section).
@@ -101,7 +103,11 @@ pub fn options(p: &Project, s: &str, f: &BuildFlags) -> Result<BuildOptions> {
         context: BuildContext::Dir(ctx),
         dockerfile,
         tags,
-        build_args: map("args"),
+        build_args: {
+            let mut a = map("args");
+            a.extend(f.build_args.clone());
+            a
+        },
         labels: map("labels"),
         target: b.get("target").and_then(Value::as_str).map(str::to_string),
         no_cache: f.no_cache || b.get("no_cache").and_then(Value::as_bool).unwrap_or(false),

@@ -78,7 +78,18 @@ fn check_name(s: &str, from: &str) -> Result<String> {
 
 /// The compose files to load and the project directory.
 fn find_files(o: &LoadOptions, env: &BTreeMap<String, String>) -> Result<(Vec<PathBuf>, PathBuf)> {
-    let mut files: Vec<PathBuf> = o.files.iter().map(|f| o.cwd.join(f)).collect();
+    // `-f -` is the standard input (kept as `-`).
+    let mut files: Vec<PathBuf> = o
+        .files
+        .iter()
+        .map(|f| {
+            if is_stdin(f) {
+                f.clone()
+            } else {
+                o.cwd.join(f)
+            }
+        })
+        .collect();
     if files.is_empty()
         && let Some(cf) = env.get("COMPOSE_FILE").filter(|s| !s.is_empty())
     {
@@ -118,16 +129,14 @@ fn find_files(o: &LoadOptions, env: &BTreeMap<String, String>) -> Result<(Vec<Pa
         }
     }
     for f in &files {
-        if !f.is_file() {
+        if !is_stdin(f) && !f.is_file() {
             bail!("open {}: no such file or directory", f.display());
         }
     }
-    let dir = match &o.project_directory {
-        Some(d) => o.cwd.join(d),
-        None => files[0]
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or(o.cwd.clone()),
+    let dir = match (&o.project_directory, files.iter().find(|f| !is_stdin(f))) {
+        (Some(d), _) => o.cwd.join(d),
+        (None, Some(f)) => f.parent().map(Path::to_path_buf).unwrap_or(o.cwd.clone()),
+        (None, None) => o.cwd.clone(),
     };
     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     Ok((files, dir))
@@ -196,6 +205,22 @@ fn interpolate_all(
     Ok(())
 }
 
+fn is_stdin(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
+/// The compose file given as `-f -`, read from the standard input once.
+fn stdin_text() -> Result<String> {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(t) = TEXT.get() {
+        return Ok(t.clone());
+    }
+    let mut t = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
+        .context("reading the compose file from the standard input")?;
+    Ok(TEXT.get_or_init(|| t).clone())
+}
+
 /// Read one file: parse, validate keys, interpolate, normalise its services against `base`.
 pub fn read_file(
     path: &Path,
@@ -203,8 +228,11 @@ pub fn read_file(
     env: &BTreeMap<String, String>,
     missing: &mut Vec<String>,
 ) -> Result<Value> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = if is_stdin(path) {
+        stdin_text()?
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+    };
     let shown = path.display().to_string();
     let yaml: serde_norway::Value =
         serde_norway::from_str(&text).with_context(|| format!("parsing {shown}"))?;
@@ -251,13 +279,19 @@ pub fn load(o: &LoadOptions) -> Result<Project> {
     // directory (also when the files come from COMPOSE_FILE or are found in a parent directory).
     let env_dir = match (&o.project_directory, o.files.first()) {
         (Some(d), _) => o.cwd.join(d),
-        (None, Some(f)) => o
+        (None, Some(f)) if !is_stdin(f) => o
             .cwd
             .join(f)
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or(o.cwd.clone()),
-        (None, None) => o.cwd.clone(),
+        (None, _) if o.files.len() > 1 && is_stdin(&o.files[0]) => o
+            .cwd
+            .join(&o.files[1])
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or(o.cwd.clone()),
+        (None, _) => o.cwd.clone(),
     };
     let mut env = environment(o, &env_dir)?;
     let (files, dir) = find_files(o, &env)?;
@@ -328,7 +362,12 @@ fn project_name(
     let mut from_files = String::new();
     for f in files {
         // A file that does not parse is reported by read_file, with its path and line.
-        let Ok(text) = std::fs::read_to_string(f) else {
+        let text = if is_stdin(f) {
+            stdin_text()
+        } else {
+            std::fs::read_to_string(f).map_err(Into::into)
+        };
+        let Ok(text) = text else {
             continue;
         };
         let Ok(yaml) = serde_norway::from_str::<serde_norway::Value>(&text) else {

@@ -202,10 +202,14 @@ pub fn write_inline(root: &Path, p: &Project, service: &str) -> Result<()> {
             let path = inline_path(root, &p.name, key, src);
             let dir = path.parent().context("inline path has a parent")?;
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            // Only berth's user reads them on the host (the container sees the mounted file).
+            use std::os::unix::fs::PermissionsExt;
+            for d in [project_dir(root, &p.name), dir.to_path_buf()] {
+                std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700))?;
+            }
             let tmp = dir.join(format!(".{src}.tmp"));
             std::fs::write(&tmp, value.as_bytes())
                 .with_context(|| format!("writing {}", tmp.display()))?;
-            use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o444))?;
             std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
         }

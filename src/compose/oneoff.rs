@@ -28,6 +28,10 @@ pub struct OneOff {
     pub service_ports: bool,
     pub publish: Vec<String>,
     pub volumes: Vec<String>,
+    /// `-l key=value`: labels over the service's.
+    pub labels: Vec<String>,
+    /// `--pull`: when the service's image is pulled (missing when None).
+    pub pull: Option<PullPolicy>,
 }
 
 /// Create the one-off container (not started); returns its id.
@@ -55,7 +59,8 @@ pub fn create(
         }
     }
     ensure_resources(ctx, p, &[s.to_string()], ev)?;
-    let imgs = images(ctx, p, &[s.to_string()], PullPolicy::Missing, build, ev)?;
+    let pull = o.pull.unwrap_or(PullPolicy::Missing);
+    let imgs = images(ctx, p, &[s.to_string()], pull, build, ev)?;
     let img = imgs
         .get(&service::image_name(p, s))
         .context("image not resolved")?;
@@ -103,6 +108,10 @@ pub fn create(
         c.cmd.extend(o.command.iter().cloned());
     }
     c.env.extend(o.env.iter().cloned());
+    for l in &o.labels {
+        let (k, v) = l.split_once('=').unwrap_or((l, ""));
+        c.labels.insert(k.to_string(), v.to_string());
+    }
     if o.user.is_some() {
         c.user = o.user.clone();
     }

@@ -10,7 +10,7 @@ use crate::engine::container::{self as ctr, LogOptions, Status};
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -31,13 +31,23 @@ pub struct LogsArgs {
     /// Don't print prefix in logs
     #[arg(long = "no-log-prefix")]
     pub no_log_prefix: bool,
+    /// Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)
+    #[arg(long)]
+    pub until: Option<String>,
+    /// index of the container if service has multiple replicas
+    #[arg(long)]
+    pub index: Option<u32>,
     pub services: Vec<String>,
 }
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// How many times Ctrl-C was pressed during a foreground `up`.
+static INTERRUPTS: AtomicUsize = AtomicUsize::new(0);
 
 extern "C" fn on_sigint(_: libc::c_int) {
-    INTERRUPTED.store(true, Ordering::SeqCst);
+    INTERRUPTS.fetch_add(1, Ordering::SeqCst);
 }
 
 /// The prefix docker compose gives a container's lines: its name without the project
@@ -109,9 +119,16 @@ fn bars(names: &[String], off: bool, color: bool) -> Vec<String> {
 }
 
 /// Colours on a terminal unless `--no-color` (docker compose's `--ansi auto`).
+/// Whether log prefixes are coloured: not with --no-color or `--ansi never`, always with
+/// `--ansi always`, else on a terminal.
 fn colored(no_color: bool) -> bool {
     use std::io::IsTerminal;
-    !no_color && std::io::stdout().is_terminal()
+    match super::ANSI.load(Ordering::Relaxed) {
+        _ if no_color => false,
+        1 => false,
+        2 => true,
+        _ => std::io::stdout().is_terminal(),
+    }
 }
 
 pub(super) fn logs(ctx: &Context, p: &Project, a: &LogsArgs) -> Result<i32> {
@@ -125,12 +142,19 @@ pub(super) fn logs(ctx: &Context, p: &Project, a: &LogsArgs) -> Result<i32> {
     let ms: Vec<Member> = compose::members(ctx, &p.name, true)?
         .into_iter()
         .filter(|m| !m.oneoff && (a.services.is_empty() || a.services.contains(&m.service)))
+        .filter(|m| a.index.is_none_or(|i| m.number == i))
         .collect();
     let pre = prefixes(p, &ms, a.no_log_prefix, colored(a.no_color));
+    let when = |v: &Option<String>| {
+        v.as_deref()
+            .map(|t| crate::cli::human::parse_timestamp(t, std::time::SystemTime::now()))
+            .transpose()
+    };
     let o = LogOptions {
         follow: a.follow,
         tail,
-        ..Default::default()
+        since: when(&a.since)?,
+        until: when(&a.until)?,
     };
     let lock = Mutex::new(());
     let results: Vec<Result<()>> = std::thread::scope(|s| {
@@ -171,9 +195,26 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
         remove_orphans: a.remove_orphans,
         scale: scale(&a.scale)?,
         pull: Some(pull_policy(&a.pull)?),
-        no_start: false,
+        no_start: a.no_start,
     };
-    compose::up::up(ctx, p, &o, Some(&super::builder(a.build)), &ev)?;
+    // --no-build: an image that is not there is an error, not a build.
+    let builder = super::builder(a.build);
+    let builder = (!a.no_build).then_some(&builder);
+    let quiet = compose::Quiet;
+    let pull_events: &dyn compose::Events = if a.quiet_pull { &quiet } else { &ev };
+    compose::up::up(
+        ctx,
+        p,
+        &o,
+        builder,
+        &PullQuiet {
+            pull: pull_events,
+            rest: &ev,
+        },
+    )?;
+    if a.no_start {
+        return Ok(0);
+    }
     let selected = compose::up::selection(p, &a.services, !a.no_deps)?;
     let mine = |ctx: &Context| -> Result<Vec<Member>> {
         Ok(compose::members(ctx, &p.name, true)?
@@ -182,7 +223,7 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
             .collect())
     };
     if a.wait {
-        return wait_running(ctx, &mine(ctx)?, a.wait_timeout, &ev);
+        return wait_running(ctx, p, &mine(ctx)?, a.wait_timeout, &ev);
     }
     if a.detach {
         return Ok(0);
@@ -214,9 +255,9 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
     let mut ended = 0;
     let mut first_exited: Option<usize> = None;
     loop {
-        if INTERRUPTED.load(Ordering::SeqCst) {
+        if INTERRUPTS.load(Ordering::SeqCst) > 0 {
             eprintln!("Gracefully stopping... (press Ctrl+C again to force)");
-            compose::ops::stop(ctx, p, &[], a.timeout, &ev)?;
+            graceful_stop(ctx, p, a.timeout, &rx)?;
             return Ok(130);
         }
         match rx.recv_timeout(Duration::from_millis(100)) {
@@ -268,6 +309,60 @@ pub(super) fn up(ctx: &Context, p: &Project, a: &UpArgs, _g: &GlobalOpts) -> Res
     Ok(code)
 }
 
+/// Ctrl-C in a foreground `up`: stop the project while the followers go on printing what the
+/// containers write as they stop; a second Ctrl-C kills them (docker compose's "press Ctrl+C again
+/// to force").
+fn graceful_stop(
+    ctx: &Context,
+    p: &Project,
+    timeout: Option<i64>,
+    followers: &std::sync::mpsc::Receiver<usize>,
+) -> Result<()> {
+    let stopper = {
+        let (ctx, p) = (ctx.clone(), p.clone());
+        std::thread::spawn(move || compose::ops::stop(&ctx, &p, &[], timeout, &StderrEvents))
+    };
+    let mut killed = false;
+    while !stopper.is_finished() {
+        if !killed && INTERRUPTS.load(Ordering::SeqCst) > 1 {
+            killed = true;
+            compose::ops::kill(ctx, p, &[], libc::SIGKILL, &StderrEvents)?;
+        }
+        let _ = followers.recv_timeout(Duration::from_millis(50));
+    }
+    let stopped = stopper
+        .join()
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("the stop thread panicked")));
+    // The containers are down: let the followers print their last lines.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while std::time::Instant::now() < deadline
+        && !matches!(
+            followers.recv_timeout(Duration::from_millis(100)),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected)
+        )
+    {}
+    stopped
+}
+
+/// Events with the image pull lines sent to `pull` (`up --quiet-pull` makes it quiet), the rest to `rest`.
+struct PullQuiet<'a> {
+    pull: &'a dyn compose::Events,
+    rest: &'a dyn compose::Events,
+}
+
+impl compose::Events for PullQuiet<'_> {
+    fn event(&self, kind: &str, name: &str, status: &str) {
+        if kind == "Image" {
+            self.pull.event(kind, name, status)
+        } else {
+            self.rest.event(kind, name, status)
+        }
+    }
+    fn warn(&self, message: &str) {
+        self.rest.warn(message)
+    }
+}
+
 /// Whether another service waits for `service` with `condition: service_completed_successfully`.
 fn awaited_to_complete(p: &Project, service: &str) -> bool {
     p.model
@@ -279,9 +374,11 @@ fn awaited_to_complete(p: &Project, service: &str) -> bool {
         .any(|c| c == "service_completed_successfully")
 }
 
-/// `--wait`: every container running (docker compose fails when one exits instead).
+/// `--wait`: every container running (docker compose fails when one exits instead), except one
+/// another service awaits with `service_completed_successfully`, which must exit 0.
 fn wait_running(
     ctx: &Context,
+    p: &Project,
     ms: &[Member],
     timeout: Option<u64>,
     ev: &StderrEvents,
@@ -290,9 +387,17 @@ fn wait_running(
     let deadline = std::time::Instant::now() + Duration::from_secs(timeout.unwrap_or(60));
     for m in ms {
         ev.event("Container", &m.name, "Waiting");
+        let to_complete = awaited_to_complete(p, &m.service);
         loop {
             let st = ctr::get(ctx, &m.id)?.state;
             match st.status {
+                Status::Exited if to_complete && st.exit_code == 0 => break,
+                Status::Exited if to_complete => bail!(
+                    "service {:?} didn't complete successfully: exit {}",
+                    m.service,
+                    st.exit_code
+                ),
+                _ if to_complete => {}
                 Status::Running => match ctr::health(ctx, &m.id)?.status.as_str() {
                     "starting" => {}
                     "unhealthy" => bail!("container {} is unhealthy", m.name),
@@ -308,7 +413,11 @@ fn wait_running(
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        ev.event("Container", &m.name, "Healthy");
+        ev.event(
+            "Container",
+            &m.name,
+            if to_complete { "Exited" } else { "Healthy" },
+        );
     }
     Ok(0)
 }
@@ -390,14 +499,21 @@ pub(super) fn run_oneoff(ctx: &Context, p: &Project, a: &RunArgs, g: &GlobalOpts
         service_ports: a.service_ports,
         publish: a.publish.clone(),
         volumes: a.volume.clone(),
+        labels: a.label.clone(),
+        pull: Some(pull_policy(&a.pull)?),
     };
+    let quiet = compose::Quiet;
+    let pull_events: &dyn compose::Events = if a.quiet_pull { &quiet } else { &StderrEvents };
     let id = compose::oneoff::create(
         ctx,
         p,
         &a.service,
         &o,
-        Some(&super::builder(false)),
-        &StderrEvents,
+        Some(&super::builder(a.build)),
+        &PullQuiet {
+            pull: pull_events,
+            rest: &StderrEvents,
+        },
     )?;
     if a.detach {
         ctr::start(ctx, &id, false)?;

@@ -31,6 +31,9 @@ pub struct PsArgs {
     /// Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited]
     #[arg(long)]
     pub status: Vec<String>,
+    /// Filter services by a property (supported filters: status)
+    #[arg(long)]
+    pub filter: Vec<String>,
     #[arg(value_name = "SERVICE")]
     pub service_names: Vec<String>,
 }
@@ -78,32 +81,26 @@ fn status_text(m: &Member, now: SystemTime) -> String {
     }
 }
 
-/// The ports a container publishes while it runs (docker lists none for a stopped one).
-fn live_ports(m: &Member) -> &[crate::types::PortMapping] {
+/// The ports a container publishes while it runs, with the host ports actually bound (an
+/// ephemeral `127.0.0.1::81` shows the port it got); docker lists none for a stopped one.
+fn live_ports(ctx: &Context, m: &Member) -> Vec<crate::engine::network::PublishedPort> {
     if matches!(m.status, Status::Running | Status::Paused) {
-        &m.ports
+        crate::engine::network::published_ports(&ctx.paths, &m.id)
     } else {
-        &[]
-    }
-}
-
-fn proto_name(p: crate::types::Proto) -> &'static str {
-    match p {
-        crate::types::Proto::Tcp => "tcp",
-        crate::types::Proto::Udp => "udp",
+        Vec::new()
     }
 }
 
 /// docker compose's `Publishers`: one object per published port.
-fn publishers(m: &Member) -> serde_json::Value {
-    let list: Vec<serde_json::Value> = live_ports(m)
+fn publishers(ports: &[crate::engine::network::PublishedPort]) -> serde_json::Value {
+    let list: Vec<serde_json::Value> = ports
         .iter()
         .map(|p| {
             json!({
-                "URL": p.host_ip.map(|i| i.to_string()).unwrap_or_else(|| "0.0.0.0".into()),
+                "URL": p.host_ip.to_string(),
                 "TargetPort": p.container_port,
                 "PublishedPort": p.host_port,
-                "Protocol": proto_name(p.proto),
+                "Protocol": p.proto.to_string(),
             })
         })
         .collect();
@@ -119,22 +116,22 @@ fn command_text(m: &Member, trunc: bool) -> String {
     serde_json::to_string(&cmd).unwrap_or_default()
 }
 
-fn ports_text(m: &Member) -> String {
-    live_ports(m)
-        .iter()
-        .map(|p| {
-            let ip = p
-                .host_ip
-                .map(|i| i.to_string())
-                .unwrap_or_else(|| "0.0.0.0".into());
-            let proto = proto_name(p.proto);
-            format!("{ip}:{}->{}/{proto}", p.host_port, p.container_port)
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 pub(super) fn ps(ctx: &Context, p: &Project, a: &PsArgs) -> Result<i32> {
+    // `--filter status=X` is `--status X` (docker compose's only filter).
+    let mut status = a.status.clone();
+    for f in &a.filter {
+        match f.split_once('=') {
+            Some(("status", v)) => status.push(v.to_string()),
+            _ => bail!("invalid filter {f:?}: compose ps filters only on status=<state>"),
+        }
+    }
+    let a = &PsArgs {
+        status,
+        filter: Vec::new(),
+        service_names: a.service_names.clone(),
+        format: a.format.clone(),
+        ..*a
+    };
     let all = a.all || !a.status.is_empty();
     let ms: Vec<Member> = compose::members(ctx, &p.name, all)?
         .into_iter()
@@ -166,6 +163,7 @@ pub(super) fn ps(ctx: &Context, p: &Project, a: &PsArgs) -> Result<i32> {
             let created = crate::time::parse_recorded(&m.created).unwrap_or(now);
             // docker compose's fields (cmd/formatter ContainerContext), in its `--format json` order.
             let labels: Vec<String> = m.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let ports = live_ports(ctx, m);
             json!({
                 "Command": command_text(m, !a.no_trunc),
                 "CreatedAt": human::format_created_at(created),
@@ -179,9 +177,9 @@ pub(super) fn ps(ctx: &Context, p: &Project, a: &PsArgs) -> Result<i32> {
                 "Name": m.name,
                 "Names": m.name,
                 "Networks": m.networks,
-                "Ports": ports_text(m),
+                "Ports": crate::cli::network::ports_column(&ports),
                 "Project": p.name,
-                "Publishers": publishers(m),
+                "Publishers": publishers(&ports),
                 "RunningFor": human::since(created, now),
                 "Service": m.service,
                 "Size": "0B",
@@ -247,9 +245,10 @@ pub(super) fn top(ctx: &Context, p: &Project, services: &[String]) -> Result<i32
         }
         let pids = ctr::pids(ctx, &m.id)?;
         writeln!(out, "{}", m.name)?;
+        // docker compose runs `ps -ef` for the container's processes and aligns the columns as
+        // Go's tabwriter does (cells padded by 3, at least 5 wide).
         let o = std::process::Command::new("ps")
-            .arg("-o")
-            .arg("uid,pid,ppid,c,stime,tty,time,args")
+            .arg("-f")
             .arg("-p")
             .arg(
                 pids.iter()
@@ -260,21 +259,52 @@ pub(super) fn top(ctx: &Context, p: &Project, services: &[String]) -> Result<i32
             .output()
             .context("running ps")?;
         let text = String::from_utf8_lossy(&o.stdout);
-        let mut lines = text.lines();
-        writeln!(
-            out,
-            "UID    PID    PPID    C    STIME    TTY    TIME    CMD"
-        )?;
-        lines.next();
-        for l in lines {
+        let mut rows: Vec<Vec<String>> = vec![
+            ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]
+                .map(String::from)
+                .to_vec(),
+        ];
+        for l in text.lines().skip(1) {
             let f: Vec<&str> = l.split_whitespace().collect();
             if f.len() >= 8 {
-                writeln!(out, "{}    {}", f[..7].join("    "), f[7..].join(" "))?;
+                let mut row: Vec<String> = f[..7].iter().map(|x| x.to_string()).collect();
+                row.push(f[7..].join(" "));
+                rows.push(row);
             }
         }
+        write!(out, "{}", aligned(&rows))?;
         writeln!(out)?;
     }
     Ok(0)
+}
+
+/// `rows` in columns padded as Go's tabwriter(minwidth 5, padding 3) pads them; the last column is
+/// not padded.
+fn aligned(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width: Vec<usize> = (0..cols)
+        .map(|c| {
+            let w = rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|x| x.chars().count())
+                .max()
+                .unwrap_or(0);
+            (w + 3).max(5)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        for (c, cell) in r.iter().enumerate() {
+            if c + 1 == r.len() {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:<w$}", w = width[c]));
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 pub(super) fn port(ctx: &Context, p: &Project, a: &super::PortArgs) -> Result<i32> {
@@ -327,4 +357,19 @@ pub(super) fn images(ctx: &Context, p: &Project, services: &[String]) -> Result<
         &[("ID", "IMAGE ID"), ("Container", "CONTAINER")],
     )?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn top_columns_are_aligned_as_tabwriter_aligns_them() {
+        let rows: Vec<Vec<String>> = [["UID", "PID", "CMD"], ["root", "12345", "sleep 1"]]
+            .iter()
+            .map(|r| r.iter().map(|x| x.to_string()).collect())
+            .collect();
+        assert_eq!(
+            super::aligned(&rows),
+            "UID    PID     CMD\nroot   12345   sleep 1\n"
+        );
+    }
 }
