@@ -358,6 +358,39 @@ fn a_load_over_its_size_limit_stops_and_leaves_nothing_behind() {
     assert_empty_store(&env);
 }
 
+/// The archive berth saved in `file`, its images ordered as `first` names them (by the end of their
+/// names), the image `failing` last with its config and `manifest.json` (which would name it) left out:
+/// a load of it stores the images before `failing`, then fails on it.
+fn broken_archive(file: &std::path::Path, first: &[&str], failing: &str) -> Vec<u8> {
+    let mut m = members(&std::fs::read(file).unwrap());
+    let ij = m.iter_mut().find(|x| x.0 == b"index.json").unwrap();
+    let mut index: serde_json::Value = serde_json::from_slice(&ij.2).unwrap();
+    let manifests = index["manifests"].as_array_mut().unwrap();
+    let named = |d: &serde_json::Value, n: &str| {
+        d["annotations"]["io.containerd.image.name"]
+            .as_str()
+            .is_some_and(|a| a.ends_with(n))
+    };
+    manifests.sort_by_key(|d| {
+        first
+            .iter()
+            .position(|n| named(d, n))
+            .unwrap_or(first.len())
+    });
+    let failing_manifest = manifests.iter().find(|d| named(d, failing)).unwrap()["digest"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("sha256:")
+        .to_string();
+    ij.2 = serde_json::to_vec(&index).unwrap();
+    let blob = |hex: &str| format!("blobs/sha256/{hex}").into_bytes();
+    let man = &m.iter().find(|x| x.0 == blob(&failing_manifest)).unwrap().2;
+    let man: serde_json::Value = serde_json::from_slice(man).unwrap();
+    let config = man["config"]["digest"].as_str().unwrap()[7..].to_string();
+    m.retain(|x| x.0 != b"manifest.json" && x.0 != blob(&config));
+    archive_of(&m)
+}
+
 #[test]
 fn a_load_that_fails_on_its_second_image_puts_back_the_tags_the_first_moved() {
     let (src, name, id, _) = saved_busybox();
@@ -370,29 +403,7 @@ fn a_load_that_fails_on_its_second_image_puts_back_the_tags_the_first_moved() {
     let file = src.dir().join("two.tar");
     src.run(["save", "-o", file.to_str().unwrap(), &name, &app])
         .assert_ok();
-    let mut m = members(&std::fs::read(&file).unwrap());
-    let ij = m.iter_mut().find(|x| x.0 == b"index.json").unwrap();
-    let mut index: serde_json::Value = serde_json::from_slice(&ij.2).unwrap();
-    let manifests = index["manifests"].as_array_mut().unwrap();
-    let named = |d: &serde_json::Value, n: &str| {
-        d["annotations"]["io.containerd.image.name"]
-            .as_str()
-            .is_some_and(|a| a.ends_with(n))
-    };
-    manifests.sort_by_key(|d| !named(d, &name));
-    let app_manifest = manifests.iter().find(|d| named(d, &app)).unwrap()["digest"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("sha256:")
-        .to_string();
-    ij.2 = serde_json::to_vec(&index).unwrap();
-    // The second image's config is missing (and manifest.json, which would name it, too).
-    let blob = |hex: &str| format!("blobs/sha256/{hex}").into_bytes();
-    let man = &m.iter().find(|x| x.0 == blob(&app_manifest)).unwrap().2;
-    let man: serde_json::Value = serde_json::from_slice(man).unwrap();
-    let config = man["config"]["digest"].as_str().unwrap()[7..].to_string();
-    m.retain(|x| x.0 != b"manifest.json" && x.0 != blob(&config));
-    let archive = archive_of(&m);
+    let archive = broken_archive(&file, &[&name], &app);
 
     // The loading store has busybox, but its tag names another image.
     let env = TestEnv::new();
@@ -919,38 +930,9 @@ fn a_failed_load_leaves_an_image_a_concurrent_load_added() {
     src.run(["save", "-o", file.to_str().unwrap(), &z, &name, &app])
         .assert_ok();
     // Order Z, X, Y; Y's config and manifest.json (which would name it) go.
-    let mut m = members(&std::fs::read(&file).unwrap());
-    let ij = m.iter_mut().find(|x| x.0 == b"index.json").unwrap();
-    let mut index: serde_json::Value = serde_json::from_slice(&ij.2).unwrap();
-    let manifests = index["manifests"].as_array_mut().unwrap();
-    let named = |d: &serde_json::Value, n: &str| {
-        d["annotations"]["io.containerd.image.name"]
-            .as_str()
-            .is_some_and(|a| a.ends_with(n))
-    };
     let zname = z.rsplit('/').next().unwrap().to_string();
-    manifests.sort_by_key(|d| {
-        if named(d, &zname) {
-            0
-        } else if named(d, &name) {
-            1
-        } else {
-            2
-        }
-    });
-    let app_manifest = manifests.iter().find(|d| named(d, &app)).unwrap()["digest"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("sha256:")
-        .to_string();
-    ij.2 = serde_json::to_vec(&index).unwrap();
-    let blob = |hex: &str| format!("blobs/sha256/{hex}").into_bytes();
-    let man = &m.iter().find(|x| x.0 == blob(&app_manifest)).unwrap().2;
-    let man: serde_json::Value = serde_json::from_slice(man).unwrap();
-    let config = man["config"]["digest"].as_str().unwrap()[7..].to_string();
-    m.retain(|x| x.0 != b"manifest.json" && x.0 != blob(&config));
     let zxy = src.dir().join("zxy-broken.tar");
-    std::fs::write(&zxy, archive_of(&m)).unwrap();
+    std::fs::write(&zxy, broken_archive(&file, &[&zname, &name], &app)).unwrap();
 
     let env = TestEnv::new();
     let a = env

@@ -181,30 +181,33 @@ pub fn stop(
     Ok(())
 }
 
+/// `services` and, transitively, the services that depend on one of them with `restart: true`: docker
+/// compose restarts those after it (the dependents its restart impacts). Empty stays empty (all services).
+fn with_impacted_dependents(p: &Project, services: &[String]) -> Vec<String> {
+    let mut services = services.to_vec();
+    let mut i = 0;
+    while i < services.len() {
+        let restarted = services[i].clone();
+        for s in p.service_names() {
+            let impacted = p
+                .service(&s)
+                .and_then(|v| v.get("depends_on"))
+                .and_then(|d| d.get(&restarted))
+                .and_then(|d| d.get("restart"))
+                .and_then(serde_json::Value::as_bool)
+                == Some(true);
+            if impacted && !services.contains(&s) {
+                services.push(s);
+            }
+        }
+        i += 1;
+    }
+    services
+}
+
 /// `start`: the existing containers, in dependency order.
 pub fn start(ctx: &Context, p: &Project, services: &[String], ev: &dyn Events) -> Result<()> {
-    // Services that depend on a restarted one with `restart: true` are restarted after it
-    // (docker compose: the dependents its restart impacts).
-    let mut services = services.to_vec();
-    if !services.is_empty() {
-        let mut i = 0;
-        while i < services.len() {
-            let restarted = services[i].clone();
-            for s in p.service_names() {
-                let impacted = p
-                    .service(&s)
-                    .and_then(|v| v.get("depends_on"))
-                    .and_then(|d| d.get(&restarted))
-                    .and_then(|d| d.get("restart"))
-                    .and_then(serde_json::Value::as_bool)
-                    == Some(true);
-                if impacted && !services.contains(&s) {
-                    services.push(s);
-                }
-            }
-            i += 1;
-        }
-    }
+    let services = with_impacted_dependents(p, services);
     let mut ls = targets(ctx, p, &services, true)?;
     ls.reverse();
     for level in ls {
@@ -226,28 +229,7 @@ pub fn restart(
     timeout: Option<i64>,
     ev: &dyn Events,
 ) -> Result<()> {
-    // Services that depend on a restarted one with `restart: true` are restarted after it
-    // (docker compose: the dependents its restart impacts).
-    let mut services = services.to_vec();
-    if !services.is_empty() {
-        let mut i = 0;
-        while i < services.len() {
-            let restarted = services[i].clone();
-            for s in p.service_names() {
-                let impacted = p
-                    .service(&s)
-                    .and_then(|v| v.get("depends_on"))
-                    .and_then(|d| d.get(&restarted))
-                    .and_then(|d| d.get("restart"))
-                    .and_then(serde_json::Value::as_bool)
-                    == Some(true);
-                if impacted && !services.contains(&s) {
-                    services.push(s);
-                }
-            }
-            i += 1;
-        }
-    }
+    let services = with_impacted_dependents(p, services);
     let mut ls = targets(ctx, p, &services, true)?;
     ls.reverse();
     for level in ls {
