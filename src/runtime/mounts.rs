@@ -388,14 +388,14 @@ pub(crate) fn mount_rootfs<S: Syscall>(
             let vol = if *volatile { ",volatile" } else { "" };
             let m = check_overlay_path(merged)?;
             // Too many layers for one page of options: the kernel gets them by descriptor instead.
-            let links = if data.len() + vol.len() + overlay::ROOTLESS_APPENDED.len()
+            let short = if data.len() + vol.len() + overlay::ROOTLESS_APPENDED.len()
                 > overlay::MOUNT_DATA_MAX
             {
                 Some(overlay::ShortLowers::open(sys, &lowers)?)
             } else {
                 None
             };
-            let native = match &links {
+            let native = match &short {
                 Some(l) => format!("lowerdir={}{rest}{vol}", l.names()),
                 None => format!("{data}{vol}"),
             };
@@ -405,7 +405,7 @@ pub(crate) fn mount_rootfs<S: Syscall>(
                 sys.mount(Some("overlay"), &m, Some("overlay"), 0, Some(&native))
                     .context("mounting the overlay rootfs")
             };
-            if let Some(l) = links {
+            if let Some(l) = short {
                 l.close(sys)?;
             }
             mounted?;

@@ -230,37 +230,20 @@ pub(crate) struct ShortLowers {
     names: String,
 }
 
-/// open(2) of `path` as an `O_PATH` directory descriptor.
-fn open_path_dir(path: &std::ffi::CStr) -> std::io::Result<std::os::fd::OwnedFd> {
-    use std::os::fd::FromRawFd;
-    // SAFETY: open(2) with a valid C string; the fd is owned by the OwnedFd below.
-    let fd = unsafe {
-        libc::open(
-            path.as_ptr(),
-            libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC,
-        )
-    };
-    if fd < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: fd was just opened and is owned by nothing else.
-    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
-}
-
 impl ShortLowers {
     /// Opens the layers (top first) and moves into `/proc/self/fd`.
     pub(crate) fn open<S: super::sys::Syscall>(sys: &S, lowers: &[String]) -> Result<ShortLowers> {
         use std::os::fd::AsRawFd;
         let mut fds = Vec::with_capacity(lowers.len());
         let mut names = Vec::with_capacity(lowers.len());
+        let open =
+            |p: &Path| super::sys::openat2(libc::AT_FDCWD, p, libc::O_PATH | libc::O_DIRECTORY, 0);
         for l in lowers {
-            let c =
-                std::ffi::CString::new(l.as_bytes()).context("layer path contains a NUL byte")?;
-            let fd = open_path_dir(&c).with_context(|| format!("opening layer {l}"))?;
+            let fd = open(Path::new(l)).with_context(|| format!("opening layer {l}"))?;
             names.push(fd.as_raw_fd().to_string());
             fds.push(fd);
         }
-        let cwd = open_path_dir(c".").context("opening the working directory")?;
+        let cwd = open(Path::new(".")).context("opening the working directory")?;
         sys.chdir(c"/proc/self/fd")
             .context("entering /proc/self/fd")?;
         Ok(ShortLowers {
