@@ -582,23 +582,13 @@ fn extract(archive: &Path, dest: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `path`'s content, decompressed when it starts with a gzip, bzip2, xz or zstd magic number.
-fn decompressed(path: &Path) -> Result<Box<dyn Read>> {
-    let mut head = [0u8; 6];
-    let n = fs::File::open(path)?.read(&mut head)?;
-    let head = &head[..n];
-    let f = fs::File::open(path)?;
-    Ok(if head.starts_with(&[0x1f, 0x8b]) {
-        Box::new(flate2::read::MultiGzDecoder::new(f))
-    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
-        Box::new(xz2::read::XzDecoder::new_multi_decoder(f))
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Box::new(zstd::stream::read::Decoder::new(f)?)
-    } else if head.starts_with(b"BZh") {
-        Box::new(bzip2::read::MultiBzDecoder::new(f))
-    } else {
-        Box::new(f)
-    })
+/// `path`'s content, decompressed when it starts with a gzip, bzip2, xz or zstd magic number (load's
+/// detection, with its bound on a zstd frame's window).
+fn decompressed(path: &Path) -> Result<Box<dyn Read + Send>> {
+    crate::image::archive::decompressed(
+        fs::File::open(path)?,
+        crate::image::UnpackLimits::default().zstd_window_log_max,
+    )
 }
 
 /// Whether `path` is a tar archive ADD unpacks: after decompression (gzip, bzip2, xz, zstd) it starts
