@@ -869,3 +869,27 @@ fn xattr_present(p: &Path, name: &str) -> bool {
     // SAFETY: both strings are NUL-terminated; a zero-sized query writes nothing.
     unsafe { libc::getxattr(path.as_ptr(), name.as_ptr(), std::ptr::null_mut(), 0) >= 0 }
 }
+
+#[test]
+fn file_content_is_copied_whole_whatever_the_writeback_hints_cover() {
+    // Sizes on each side of the hints' thresholds: the tail hint, a whole writeback chunk and past it.
+    let dir = tempfile::tempdir().unwrap();
+    for size in [
+        0,
+        1,
+        WRITEBACK_TAIL - 1,
+        WRITEBACK_TAIL,
+        WRITEBACK_TAIL + 1,
+        WRITEBACK_CHUNK + 5,
+    ] {
+        let data: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        let path = dir.path().join(format!("f{size}"));
+        let mut f = File::create(&path).unwrap();
+        // A buffer smaller than the content, so the copy loops and the hints see partial ranges.
+        let mut buf = vec![0u8; 3000];
+        let n = copy_with(&mut buf, &mut &data[..], &mut f).unwrap();
+        drop(f);
+        assert_eq!(n, size);
+        assert_eq!(fs::read(&path).unwrap(), data, "size {size}");
+    }
+}
