@@ -245,21 +245,43 @@ pub fn decompressed<'a>(
 ) -> Result<Box<dyn Read + Send + 'a>> {
     let mut br = BufReader::with_capacity(1 << 20, r);
     let head = br.fill_buf().context("reading the archive")?.to_vec();
-    Ok(if head.starts_with(&[0x1f, 0x8b]) {
-        Box::new(flate2::bufread::MultiGzDecoder::new(br))
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        let mut d = zstd::stream::read::Decoder::with_buffer(br)?;
-        d.window_log_max(zstd_window_log_max)?;
-        Box::new(d)
-    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
-        Box::new(xz2::bufread::XzDecoder::new_multi_decoder(br))
-    } else if head.starts_with(b"BZh") {
-        Box::new(bzip2::bufread::MultiBzDecoder::new(br))
-    } else if head.is_empty() {
-        bail!("archive is empty")
-    } else {
-        Box::new(br)
+    Ok(match compression_of(&head) {
+        Some(Compression::Gzip) => Box::new(flate2::bufread::MultiGzDecoder::new(br)),
+        Some(Compression::Zstd) => {
+            let mut d = zstd::stream::read::Decoder::with_buffer(br)?;
+            d.window_log_max(zstd_window_log_max)?;
+            Box::new(d)
+        }
+        Some(Compression::Xz) => Box::new(xz2::bufread::XzDecoder::new_multi_decoder(br)),
+        Some(Compression::Bzip2) => Box::new(bzip2::bufread::MultiBzDecoder::new(br)),
+        None if head.is_empty() => bail!("archive is empty"),
+        None => Box::new(br),
     })
+}
+
+/// A compression an archive can come in (what [`decompressed`] undoes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    Gzip,
+    Zstd,
+    Xz,
+    Bzip2,
+}
+
+/// The compression `head` (an archive's first bytes) starts with, by magic bytes; None: uncompressed, or not
+/// an archive at all.
+pub fn compression_of(head: &[u8]) -> Option<Compression> {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Some(Compression::Gzip)
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Some(Compression::Zstd)
+    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        Some(Compression::Xz)
+    } else if head.starts_with(b"BZh") {
+        Some(Compression::Bzip2)
+    } else {
+        None
+    }
 }
 
 impl Spool {

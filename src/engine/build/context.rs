@@ -12,7 +12,7 @@
 
 use std::collections::VecDeque;
 use std::fs;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 use std::os::unix::ffi::OsStringExt;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
@@ -21,6 +21,7 @@ use anyhow::{Context as _, Result, bail};
 use sha2::{Digest, Sha256};
 
 use super::ignore::{Ignore, clean};
+use crate::image::archive;
 
 /// Most bytes a tar context may extract to (regular files' sizes summed).
 pub const MAX_TAR_CONTEXT_BYTES: u64 = 32 << 30;
@@ -213,21 +214,7 @@ pub fn find_dockerignore(context_dir: &Path, dockerfile: Option<&Path>) -> Resul
 /// Whether the first bytes of stdin are an archive (gzip, zstd, bzip2, xz, or a tar header) rather
 /// than a Dockerfile, as docker decides for `build -`.
 pub fn looks_like_archive(head: &[u8]) -> bool {
-    compression(head).is_some() || (head.len() >= 262 && &head[257..262] == b"ustar")
-}
-
-fn compression(head: &[u8]) -> Option<&'static str> {
-    if head.starts_with(&[0x1f, 0x8b]) {
-        Some("gzip")
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Some("zstd")
-    } else if head.starts_with(b"BZh") {
-        Some("bzip2")
-    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
-        Some("xz")
-    } else {
-        None
-    }
+    archive::compression_of(head).is_some() || (head.len() >= 262 && &head[257..262] == b"ustar")
 }
 
 impl Context {
@@ -256,10 +243,10 @@ impl Context {
         }
     }
 
-    /// A tar context (plain, gzip or zstd), extracted into `scratch_dir`, which must not exist yet;
+    /// A tar context (plain or compressed), extracted into `scratch_dir`, which must not exist yet;
     /// the context removes it when dropped (and at once on error). Its own `.dockerignore` applies
     /// (replace it with [`Context::set_dockerignore`] for `<Dockerfile>.dockerignore`).
-    pub fn from_tar(reader: impl Read, scratch_dir: &Path) -> Result<Context> {
+    pub fn from_tar(reader: impl Read + Send, scratch_dir: &Path) -> Result<Context> {
         fs::DirBuilder::new()
             .mode(0o700)
             .create(scratch_dir)
@@ -644,16 +631,13 @@ pub fn content_hash(
     Ok(h.finalize().into())
 }
 
-/// Extracts an untrusted tar (plain, gzip or zstd) into `dest`.
-fn extract(reader: impl Read, dest: &Path) -> Result<()> {
-    let mut buffered = BufReader::with_capacity(1 << 16, reader);
-    let head = buffered.fill_buf()?.to_vec();
-    let input: Box<dyn Read> = match compression(&head) {
-        Some("gzip") => Box::new(flate2::read::MultiGzDecoder::new(buffered)),
-        Some("zstd") => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
-        Some(other) => bail!("unsupported compression of the context archive: {other}"),
-        None => Box::new(buffered),
-    };
+/// Extracts an untrusted tar (plain, or gzip, zstd, xz or bzip2 compressed, as docker reads a context) into
+/// `dest`.
+fn extract(reader: impl Read + Send, dest: &Path) -> Result<()> {
+    let input = archive::decompressed(
+        reader,
+        crate::image::UnpackLimits::default().zstd_window_log_max,
+    )?;
     let mut archive = tar::Archive::new(input);
     let mut total: u64 = 0;
     let mut count: u64 = 0;

@@ -338,7 +338,14 @@ fn tar_context_plain_gzip_and_zstd() {
     io::Write::write_all(&mut gz, &tar).unwrap();
     let gz = gz.finish().unwrap();
     let zst = zstd::encode_all(&tar[..], 1).unwrap();
-    for (i, bytes) in [tar.clone(), gz, zst].into_iter().enumerate() {
+    // docker reads xz and bzip2 contexts too.
+    let mut xz = xz2::write::XzEncoder::new(Vec::new(), 1);
+    io::Write::write_all(&mut xz, &tar).unwrap();
+    let xz = xz.finish().unwrap();
+    let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    io::Write::write_all(&mut bz, &tar).unwrap();
+    let bz = bz.finish().unwrap();
+    for (i, bytes) in [tar.clone(), gz, zst, xz, bz].into_iter().enumerate() {
         assert!(looks_like_archive(&bytes));
         let base = tempfile::tempdir().unwrap();
         let scratch = base.path().join(format!("ctx{i}"));
