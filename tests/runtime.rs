@@ -1296,6 +1296,31 @@ fn rootless_maps_use_subuid_ranges_or_a_single_id_with_setgroups_denied() {
             Some("1"),
             "{out}"
         );
+        // ... and newgidmap, run beside it, the caller's group plus the subordinate gid range.
+        let gid = Command::new("id").args(["-g", user]).output().unwrap();
+        let gid = String::from_utf8_lossy(&gid.stdout).trim().to_string();
+        let subgid = fs::read_to_string("/etc/subgid")
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{user}:")).map(str::to_string))
+            .expect("a subgid range beside the subuid one");
+        let (start, count) = subgid.split_once(':').unwrap();
+        let (gout, err, rep) = w.run(
+            &rootless_spec("cat /proc/self/gid_map"),
+            dir(&r),
+            serde_json::json!({"rootless": true}),
+            Some(user),
+        );
+        assert_eq!(rep["exit_code"], 0, "{rep} {err}");
+        let rows: Vec<Vec<&str>> = gout
+            .lines()
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        assert_eq!(
+            rows,
+            vec![vec!["0", gid.as_str(), "1"], vec!["1", start, count]],
+            "{gout}"
+        );
     }
 
     // A single-id map (what the runtime falls back to without /etc/subuid): setgroups must be denied (K4).
