@@ -1,8 +1,10 @@
 //! Integration tests: the `run` hot path of issue 14. The per-phase trace (`BERTH_TRACE=FILE`) follows one
 //! `run` through every process it starts, and what `--rm` skips (the overlay's sync, the create-time
-//! flushes) is visible from inside and outside the container. Root only, as the container tests.
+//! flushes) is visible from inside and outside the container. Root, but for the rootless user namespace
+//! made ahead by `run`'s monitor.
 
 use crate::support::busybox_world;
+use std::os::unix::fs::MetadataExt;
 
 /// One trace line: `<wall ns> <pid> <role> <phase...> +<ms>ms` (or `=<ms>ms` for a span).
 #[derive(Debug)]
@@ -302,4 +304,71 @@ fn rm_deletes_what_a_power_cut_leaves_of_an_unflushed_rm_container() {
         .trim()
         .to_string();
     env.run(["rm", &kept]).assert_ok();
+}
+
+/// Rootless: `run`'s monitor makes the container's user namespace (newuidmap and newgidmap) while the CLI
+/// creates the container, and the launch joins it: the trace shows it made ahead and no maps written on the
+/// launch's path, and the container sees root mapped to the caller plus the subordinate range. A spec with
+/// maps of its own (`--userns=keep-id`) gets its own namespace, written by the launch, as before.
+#[test]
+fn a_rootless_run_joins_the_user_namespace_its_monitor_made_ahead() {
+    let (env, image) =
+        crate::support::TestEnv::rootless().with_image(crate::support::fixtures::BUSYBOX);
+    let owner = std::fs::metadata(env.dir()).unwrap();
+    let trace = env.dir().join("rootless.trace");
+    let out = crate::support::Outcome::of(env.berth().env("BERTH_TRACE", &trace).args([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        &image,
+        "sh",
+        "-c",
+        "id -u; cat /proc/self/uid_map /proc/self/gid_map",
+    ]));
+    out.assert_ok();
+    let text = std::fs::read_to_string(&trace).expect("no trace file written");
+    let lines = parse(&text);
+    let has = |role: &str, phase: &str| lines.iter().any(|l| l.role == role && l.phase == phase);
+    assert!(has("monitor", "user namespace made"), "{text}");
+    assert!(
+        !has("monitor", "uid/gid maps"),
+        "the launch wrote maps of its own: {text}"
+    );
+    let rows: Vec<Vec<String>> = out
+        .stdout()
+        .lines()
+        .map(|l| l.split_whitespace().map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows[0], vec!["0"], "{rows:?}");
+    assert_eq!(
+        rows.len(),
+        5,
+        "root plus a subordinate range, uid and gid: {rows:?}"
+    );
+    assert_eq!(rows[1][..2], ["0".to_string(), owner.uid().to_string()]);
+    assert_eq!(rows[2][0], "1", "{rows:?}");
+    assert_eq!(rows[3][..2], ["0".to_string(), owner.gid().to_string()]);
+    assert_eq!(rows[4][0], "1", "{rows:?}");
+
+    std::fs::remove_file(&trace).unwrap();
+    let out = crate::support::Outcome::of(env.berth().env("BERTH_TRACE", &trace).args([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "--userns=keep-id",
+        &image,
+        "id",
+        "-u",
+    ]));
+    out.assert_ok()
+        .assert_stdout_eq(&format!("{}\n", owner.uid()));
+    let text = std::fs::read_to_string(&trace).expect("no trace file written");
+    assert!(
+        parse(&text)
+            .iter()
+            .any(|l| l.role == "monitor" && l.phase == "uid/gid maps"),
+        "keep-id's own maps were not written by the launch: {text}"
+    );
 }

@@ -10,19 +10,29 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use super::init::{self, InitCtx, InitStdio};
-use super::maps::write_maps;
+use super::maps::{default_maps, write_maps};
 use super::msg::{self, Msg};
 use super::stage::{
     self, become_ns_root, fail_step, install_stdio, report, reset_signals, scrub_args_and_env,
     stage_join,
 };
-use super::{Launch, Launched, Rootfs, Stdio, cgroup, sys};
+use super::{Launch, Launched, Rootfs, Stdio, cgroup, sys, userns};
 
 pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
     let hook = l.on_namespaces.take();
     let wait_for_hook = hook.is_some();
     let spec = &l.spec;
-    let plan = stage::namespace_plan(spec, l.rootless)?;
+    let mut plan = stage::namespace_plan(spec, l.rootless)?;
+    // A user namespace made ahead with the default rootless maps (`userns::premake`, by `run`'s monitor)
+    // is joined instead of making one, when those are the maps this launch would write.
+    if let Some(ns) = userns::take_premade()
+        && plan.new_user
+        && l.rootless
+        && default_maps(spec)
+    {
+        plan.join.insert(0, (libc::CLONE_NEWUSER, ns));
+        plan.new_user = false;
+    }
     let joined = plan.join.iter().fold(0, |acc, (f, _)| acc | f);
     init::check_spec(spec, plan.unshare, plan.unshare | joined).context("checking the spec")?;
     if plan.join.iter().any(|(f, _)| *f == libc::CLONE_NEWPID) && !super::seal::is_sealed() {

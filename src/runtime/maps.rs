@@ -43,6 +43,15 @@ fn subid_range(file: &str, name: Option<&str>, id: u32) -> Option<(u32, u32)> {
     })
 }
 
+/// Whether a launch of `spec` writes the default maps (its own for a rootless caller, the whole range for
+/// root): the spec gives no uid and gid maps of its own.
+pub(crate) fn default_maps(spec: &Spec) -> bool {
+    let linux = spec.linux().as_ref();
+    let given = |m: Option<&Vec<LinuxIdMapping>>| m.is_some_and(|m| !m.is_empty());
+    !(given(linux.and_then(|l| l.uid_mappings().as_ref()))
+        && given(linux.and_then(|l| l.gid_mappings().as_ref())))
+}
+
 /// Writes the uid/gid maps of the stage child's new user namespace.
 pub(crate) fn write_maps(pid: libc::pid_t, spec: &Spec, rootless: bool) -> Result<()> {
     // SAFETY: geteuid/getegid have no preconditions.
@@ -51,7 +60,7 @@ pub(crate) fn write_maps(pid: libc::pid_t, spec: &Spec, rootless: bool) -> Resul
     let helpers =
         Path::new("/usr/bin/newuidmap").exists() && Path::new("/usr/bin/newgidmap").exists();
     let (umap, gmap) = match (linux.uid_mappings().clone(), linux.gid_mappings().clone()) {
-        (Some(u), Some(g)) if !u.is_empty() && !g.is_empty() => (u, g),
+        (Some(u), Some(g)) if !default_maps(spec) => (u, g),
         _ if !rootless => (vec![mapping(0, 0, u32::MAX)], vec![mapping(0, 0, u32::MAX)]),
         _ => {
             let name = user_name(uid);

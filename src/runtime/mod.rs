@@ -240,6 +240,13 @@ pub enum LaunchError {
     Step { step: String, message: String },
 }
 
+/// Rootless: make the user namespace of this process's next [`launch`] ahead of it (with the default maps;
+/// the launch joins it when those are its maps, else makes its own as before). For `run`'s monitor, while
+/// the CLI creates the container. The caller must be single-threaded.
+pub fn premake_userns() {
+    userns::premake();
+}
+
 /// Starts a container. The caller must be single-threaded.
 pub fn launch(l: Launch) -> Result<Launched> {
     launch::launch(l)

@@ -31,6 +31,58 @@ fn answer(sock: std::os::fd::RawFd, r: Result<()>) -> ! {
     sys::exit_child(0)
 }
 
+/// The user namespace [`premake`] made for this process's next launch.
+static PREMADE: std::sync::Mutex<Option<OwnedFd>> = std::sync::Mutex::new(None);
+
+/// Makes a new user namespace with a rootless container's default maps (see [`write_maps`]) for this
+/// process's next launch to join instead of creating its own: `run`'s monitor calls it while the CLI still
+/// creates the container, so the newuidmap and newgidmap execs (setuid binaries, about 1.5 ms each) are
+/// off the start's path (issue 14). The namespace is kept by an fd; the child that made it is gone. Best
+/// effort: after any failure the launch makes its namespace as before. The caller must be single-threaded
+/// and unprivileged.
+pub(crate) fn premake() {
+    if let Ok(fd) = make_userns() {
+        *PREMADE.lock().unwrap_or_else(|e| e.into_inner()) = Some(fd);
+    }
+}
+
+/// The namespace [`premake`] made, if it did and no launch took it yet.
+pub(crate) fn take_premade() -> Option<OwnedFd> {
+    PREMADE.lock().unwrap_or_else(|e| e.into_inner()).take()
+}
+
+fn make_userns() -> Result<OwnedFd> {
+    let (psock, csock) = sys::socketpair()?;
+    let child = sys::fork()?;
+    if child == 0 {
+        drop(psock);
+        let sock = csock.as_raw_fd();
+        if let Err(e) = sys::unshare(libc::CLONE_NEWUSER) {
+            fail_step(sock, "creating the user namespace", e);
+        }
+        msg::send(sock, &Msg::Ready);
+        // Killed by the caller once it holds the namespace.
+        msg::wait_go(sock);
+        sys::exit_child(0)
+    }
+    drop(csock);
+    let sock = psock.as_raw_fd();
+    let r = (|| -> Result<OwnedFd> {
+        sys::set_recv_timeout(sock, SETUP_TIMEOUT_SECS)?;
+        match msg::recv(sock)? {
+            Some(Msg::Ready) => {}
+            Some(Msg::Failed { step, message }) => bail!("{}", failure_text(&step, &message)),
+            _ => bail!("the user namespace helper exited early"),
+        }
+        write_maps(child, &Spec::default(), true)?;
+        let ns = std::fs::File::open(format!("/proc/{child}/ns/user"))
+            .context("opening the new user namespace")?;
+        Ok(ns.into())
+    })();
+    sys::kill_and_reap(child, true);
+    r
+}
+
 /// Removes `path` recursively from inside a new user namespace with the maps a rootless container gets
 /// (see [`write_maps`]), as its root with every capability there: files the container created under its
 /// subordinate ids, or in dirs it made mode 000, are deletable only with CAP_DAC_OVERRIDE over those ids

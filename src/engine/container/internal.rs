@@ -39,6 +39,11 @@ pub fn run_monitor(paths: &Paths, id: &str, flags: MonitorFlags, on_exit: ExitHo
         let _ = crate::runtime::cgroup::create(name, None, false);
         crate::trace::mark("early cgroup");
     }
+    if flags.wait_go && paths.rootless {
+        // Rootless: the user namespace and its maps (two setuid helper execs) are made now too.
+        crate::runtime::premake_userns();
+        crate::trace::mark("user namespace made");
+    }
     let forget = |early: &Option<String>| {
         if let Some(name) = early {
             let _ = crate::runtime::cgroup::destroy(name);
