@@ -392,8 +392,10 @@ fn fetch_image(
 /// files used to write all of them while the pull waited; flushed as they come, that last syncfs finds
 /// little left (issue 14). Durability is decided as before, by the sync each commit waits for.
 const FLUSH_EVERY: Duration = Duration::from_millis(100);
-/// ... and only when at least this many blob bytes came in since the last flush (a slow download is not
-/// flushed ten times a second for nothing).
+/// ... and only when the layers' decompressed tar streams grew by at least this much since the last flush (a
+/// slow download is not flushed ten times a second for nothing). Decompressed, not downloaded, bytes: they are
+/// what the files put in the page cache, and a layer of 40,000 1 KiB files (23 MB of gzip, 160 MB on disk in
+/// 4 KiB blocks) was flushed twice and left 216 ms of writing to its commit.
 const FLUSH_AFTER: u64 = 8 << 20;
 
 /// Bring every layer of `image` into the store: those already committed are reported as docker does
@@ -414,8 +416,9 @@ fn fetch_layers(
     let warnings = Mutex::new(Vec::<String>::new());
     let sizes = Mutex::new(vec![0u64; manifest.layers.len()]);
     let next = AtomicUsize::new(0);
-    // Blob bytes received by all the workers, for the committer's flushes.
-    let downloaded = AtomicU64::new(0);
+    // Tar bytes the workers decompressed (about what their files put in the page cache), for the
+    // committer's flushes.
+    let unpacked = AtomicU64::new(0);
     let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     let known = ImageIndex::load(paths)?
         .images
@@ -462,14 +465,8 @@ fn fetch_layers(
     };
     let (staged_tx, staged_rx) = std::sync::mpsc::channel::<(usize, Box<Staged>)>();
     std::thread::scope(|s| {
-        let (sizes, warnings, next, pending, limits, fail, downloaded) = (
-            &sizes,
-            &warnings,
-            &next,
-            &pending,
-            &limits,
-            &fail,
-            &downloaded,
+        let (sizes, warnings, next, pending, limits, fail, unpacked) = (
+            &sizes, &warnings, &next, &pending, &limits, &fail, &unpacked,
         );
         let first_error = &first_error;
         // The committer: layers the workers have verified and written are synced together (one syncfs
@@ -482,7 +479,7 @@ fn fetch_layers(
                     Ok(first) => first,
                     Err(RecvTimeoutError::Timeout) => {
                         // Nothing to commit yet: start the disk on what the workers wrote so far.
-                        let now = downloaded.load(Ordering::Relaxed);
+                        let now = unpacked.load(Ordering::Relaxed);
                         if now - flushed >= FLUSH_AFTER {
                             flushed = now;
                             let _t = trace::span(|| "pull flush".to_string());
@@ -552,7 +549,7 @@ fn fetch_layers(
                         rootless: paths.rootless,
                         userns,
                         progress,
-                        downloaded,
+                        unpacked,
                     };
                     match job.run() {
                         Ok(Outcome::Exists(size)) => {

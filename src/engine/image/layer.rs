@@ -29,8 +29,9 @@ pub(super) struct LayerJob<'a> {
     /// Rootless: what a user namespace gives this user (see [`Userns`]).
     pub(super) userns: Userns,
     pub(super) progress: &'a dyn Progress,
-    /// Blob bytes received by every layer of the pull (the committer's flushes go by it).
-    pub(super) downloaded: &'a AtomicU64,
+    /// Tar bytes decompressed by every layer of the pull, about what their files put in the page cache
+    /// (the committer's flushes go by it).
+    pub(super) unpacked: &'a AtomicU64,
 }
 
 /// What a user namespace gives a rootless user, probed once per pull that needs it.
@@ -150,7 +151,6 @@ impl LayerJob<'_> {
             count: 0,
             limit: self.desc.size,
             progress: self.progress,
-            downloaded: self.downloaded,
             id,
         };
         let diff = layer.diff();
@@ -186,6 +186,7 @@ impl LayerJob<'_> {
                         hasher: Sha256::new(),
                         count: 0,
                         limit: self.limits.max_layer_bytes,
+                        unpacked: self.unpacked,
                     };
                     // To the decompressor's EOF: trailing bytes after the end-of-archive blocks are part of
                     // the diffID (docs/security.md A17).
@@ -339,7 +340,6 @@ struct BlobStream<'a> {
     count: u64,
     limit: u64,
     progress: &'a dyn Progress,
-    downloaded: &'a AtomicU64,
     id: &'a str,
 }
 
@@ -358,21 +358,22 @@ impl Read for BlobStream<'_> {
         }
         if n > 0 {
             self.progress.on_bytes(self.id, n as u64);
-            self.downloaded.fetch_add(n as u64, Ordering::Relaxed);
         }
         Ok(n)
     }
 }
 
-/// Hashes the decompressed stream (the diffID) and bounds its size (decompression bombs).
-struct HashReader<R> {
+/// Hashes the decompressed stream (the diffID), bounds its size (decompression bombs) and counts it into
+/// the pull's total.
+struct HashReader<'a, R> {
     inner: R,
     hasher: Sha256,
     count: u64,
     limit: u64,
+    unpacked: &'a AtomicU64,
 }
 
-impl<R: Read> Read for HashReader<R> {
+impl<R: Read> Read for HashReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.count += n as u64;
@@ -383,6 +384,7 @@ impl<R: Read> Read for HashReader<R> {
             )));
         }
         self.hasher.update(&buf[..n]);
+        self.unpacked.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
