@@ -16,4 +16,4 @@ pub mod unpack;
 pub use digest::{Digest, chain_ids};
 pub use manifest::{Descriptor, Document, ImageConfig, Manifest, Platform};
 pub use reference::ImageRef;
-pub use unpack::{IdMap, UnpackLimits, UnpackReport, unpack_layer};
+pub use unpack::{IdMap, UnpackLimits, UnpackReport, unpack_layer, unpack_layer_threaded};

@@ -19,6 +19,9 @@
 //!   disagrees with the header is refused (CVE-2026-33055 class parser differentials);
 //! - `fchown`/`fchmod` that would change nothing on a just-created object are skipped (`unpack/create.rs`
 //!   says when that is known exactly);
+//! - with [`unpack_layer_threaded`], a small file (at most 16 KiB, no owner to set, no xattrs) created here
+//!   is finished by a writer thread through its fd only (content, mode, times: `unpack/writer.rs`), which
+//!   is joined before directory modes and times are applied and before the unpack returns;
 //! - the caller drains the stream after `unpack_layer` returns, so trailing bytes are hashed (A17).
 //!
 //! The `tar` crate is used to read headers only, never its `unpack`; `unpack/entry.rs` folds a header and its
@@ -44,9 +47,11 @@ use std::path::{Path, PathBuf};
 
 mod create;
 mod entry;
+mod writer;
 mod xattr;
 use create::Defaults;
 use entry::{Entry, Extensions, Kind, trim_nul};
+use writer::Writer;
 use xattr::{get_xattr_is, overlay_xattr, set_xattr};
 
 /// Bounds on what one layer may cost. Defaults follow containerd's threat model (STORE-002/003) and Go's
@@ -124,11 +129,33 @@ const OPAQUE_MARKER: &[u8] = b".wh..wh..opq";
 /// Unpack the tar stream `input` into the existing, empty directory `dest`. `rootless` selects the
 /// `user.overlay.*` xattrs and makes ownership and device nodes best-effort. The caller must read `input`
 /// to EOF afterwards (trailing bytes after the end-of-archive blocks still count for the digest).
+/// Everything happens on the calling thread: for a forked child, which must not start threads.
 pub fn unpack_layer(
     input: &mut dyn Read,
     dest: &Path,
     limits: &UnpackLimits,
     rootless: bool,
+) -> Result<UnpackReport> {
+    unpack(input, dest, limits, rootless, false)
+}
+
+/// [`unpack_layer`] with a second thread that finishes small files (content, mode, times: see
+/// `unpack/writer.rs`) while this one goes on with the next entries.
+pub fn unpack_layer_threaded(
+    input: &mut dyn Read,
+    dest: &Path,
+    limits: &UnpackLimits,
+    rootless: bool,
+) -> Result<UnpackReport> {
+    unpack(input, dest, limits, rootless, true)
+}
+
+fn unpack(
+    input: &mut dyn Read,
+    dest: &Path,
+    limits: &UnpackLimits,
+    rootless: bool,
+    threaded: bool,
 ) -> Result<UnpackReport> {
     let root = nix::fcntl::open(
         dest,
@@ -153,6 +180,11 @@ pub fn unpack_layer(
         dir_index: HashMap::new(),
         warned: Vec::new(),
         copy_buf: vec![0; COPY_BUF],
+        writer: if threaded {
+            Some(Writer::start()?)
+        } else {
+            None
+        },
     };
     let mut limited = LimitedReader {
         inner: input,
@@ -228,6 +260,9 @@ pub fn unpack_layer(
     }
     if ext.long_name.is_some() || ext.long_link.is_some() || ext.pax.is_some() {
         bail!("layer tar ends with an extension header that describes no entry");
+    }
+    if let Some(w) = u.writer.take() {
+        w.finish()?;
     }
     u.finish_dirs()?;
     Ok(u.report)
@@ -352,6 +387,8 @@ struct Unpacker {
     parent: Option<(Vec<OsString>, OwnedFd)>,
     /// Set by every removal, so an entry's parent fd is not kept for the next one.
     removed: bool,
+    /// Finishes small files on a thread of its own ([`unpack_layer_threaded`]).
+    writer: Option<Writer>,
 }
 
 /// File content moves through a 256 KiB buffer: `io::copy` uses 8 KiB for a `dyn Read`, which cost one
@@ -536,6 +573,28 @@ impl Unpacker {
         }
         .context("creating file")?;
         let mut f = File::from(fd);
+        // A small file without an owner to set or xattrs: its content, mode and times go to the writer.
+        if self.writer.is_some()
+            && e.size <= writer::SMALL_FILE
+            && self.defaults.owner_is(e.uid, e.gid)
+            && e.xattrs.is_empty()
+        {
+            let mut content = Vec::with_capacity(e.size as usize);
+            data.read_to_end(&mut content)
+                .context("reading file content")?;
+            self.report.file_bytes += content.len() as u64;
+            let job = writer::Job {
+                file: f,
+                data: content,
+                mode: final_mode.is_none().then_some(e.mode),
+                mtime: e.mtime,
+                name: e.name.clone(),
+            };
+            if let Some(w) = &mut self.writer {
+                return w.send(job);
+            }
+            return Ok(());
+        }
         self.report.file_bytes +=
             copy_with(&mut self.copy_buf, data, &mut f).context("writing file content")?;
         // chown before chmod: chown clears setuid/setgid bits.

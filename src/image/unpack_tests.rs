@@ -38,7 +38,9 @@ impl World {
 
     fn unpack_with(&self, tar: &[u8], limits: &UnpackLimits) -> Result<UnpackReport> {
         let mut r: &[u8] = tar;
-        unpack_layer(&mut r, &self.layer, limits, false)
+        // The pull's path: small files finished by the writer thread (the one-thread path is compared
+        // with it below, `one_thread_and_the_writer_make_the_same_tree`).
+        unpack_layer_threaded(&mut r, &self.layer, limits, false)
     }
 
     /// The victim oracle: only `hello`, same bytes and mode, and no file in the layer holds its bytes.
@@ -892,4 +894,74 @@ fn file_content_is_copied_whole_whatever_the_writeback_hints_cover() {
         assert_eq!(n, size);
         assert_eq!(fs::read(&path).unwrap(), data, "size {size}");
     }
+}
+
+/// Every file's type, mode, size, mtime, link count and content under `dir`, by relative path.
+fn tree(dir: &Path) -> Vec<(String, u32, u64, i64, u64, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let mut names: Vec<_> = fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        for p in names {
+            let m = fs::symlink_metadata(&p).unwrap();
+            let content = if m.file_type().is_file() {
+                fs::read(&p).unwrap()
+            } else {
+                Vec::new()
+            };
+            if m.is_dir() {
+                todo.push(p.clone());
+            }
+            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            out.push((rel, m.mode(), m.size(), m.mtime(), m.nlink(), content));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn one_thread_and_the_writer_make_the_same_tree() {
+    let small = writer::SMALL_FILE as usize;
+    let mut t = Tar::new();
+    t.dir("d")
+        .file("d/a", b"first")
+        .raw(EntryType::Regular, "d/setuid", None, b"#!/bin/sh\n", 0o4755)
+        .raw(EntryType::Regular, "d/wide", None, b"umask trims it", 0o777)
+        .raw(EntryType::Regular, "d/private", None, b"p", 0o600)
+        .file("d/edge", &vec![7u8; small])
+        .file("d/big", &vec![9u8; small + 1])
+        .file("d/empty", b"")
+        .raw(EntryType::Link, "d/h", Some("d/a"), b"", 0o644)
+        // A later entry replaces the file the writer may still be finishing; the hardlink keeps the first.
+        .file("d/a", b"second, longer content")
+        .file("d/gone", b"removed below")
+        .file("d/.wh.gone", b"")
+        .raw(EntryType::Symlink, "d/l", Some("a"), b"", 0o777);
+    let tar = t.bytes();
+    let base = tempfile::tempdir().unwrap();
+    let (one, two) = (base.path().join("one"), base.path().join("two"));
+    fs::create_dir(&one).unwrap();
+    fs::create_dir(&two).unwrap();
+    let r1 = unpack_layer(&mut &tar[..], &one, &UnpackLimits::default(), false).unwrap();
+    let r2 = unpack_layer_threaded(&mut &tar[..], &two, &UnpackLimits::default(), false).unwrap();
+    assert_eq!(r1.file_bytes, r2.file_bytes);
+    let (t1, t2) = (tree(&one), tree(&two));
+    assert_eq!(t1, t2);
+    let get = |name: &str| t2.iter().find(|e| e.0 == name).unwrap().clone();
+    assert_eq!(get("d/a").5, b"second, longer content");
+    assert_eq!((get("d/h").5, get("d/h").4), (b"first".to_vec(), 1));
+    assert_eq!(get("d/setuid").1 & 0o7777, 0o4755);
+    assert_eq!(get("d/wide").1 & 0o7777, 0o777);
+    assert_eq!(get("d/edge").2, small as u64);
+    assert_eq!(get("d/big").2, small as u64 + 1);
+    assert_eq!(
+        get("d/a").3,
+        1_000_000,
+        "the mtime is set after the content"
+    );
 }

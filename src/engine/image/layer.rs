@@ -5,7 +5,9 @@
 use super::super::Progress;
 use super::{Source, pipe, rootless_unpack};
 use crate::image::manifest;
-use crate::image::{Digest, ImageRef, UnpackLimits, UnpackReport, compression, unpack_layer};
+use crate::image::{
+    Digest, ImageRef, UnpackLimits, UnpackReport, compression, unpack_layer_threaded,
+};
 use crate::store::blobs::BlobWriter;
 use crate::store::images::ImageIndex;
 use crate::store::layers::{self, FinishedLayer, LayerMeta, NewLayer};
@@ -208,7 +210,8 @@ impl LayerJob<'_> {
                         rootless_unpack::unpack(&mut tar_rx, &diff, layer.work_dir(), self.limits)?
                     }
                     (rootless, _) => {
-                        let report = unpack_layer(&mut tar_rx, &diff, self.limits, rootless)?;
+                        let report =
+                            unpack_layer_threaded(&mut tar_rx, &diff, self.limits, rootless)?;
                         let owners = if rootless {
                             layers::OWNERS_NONE
                         } else {

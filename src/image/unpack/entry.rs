@@ -46,6 +46,8 @@ pub(super) struct Entry {
     pub(super) mtime: TimeSpec,
     pub(super) dev: Option<(u32, u32)>,
     pub(super) xattrs: Vec<(OsString, Vec<u8>)>,
+    /// Bytes of content (the header's size; a PAX size must agree).
+    pub(super) size: u64,
 }
 
 impl Entry {
@@ -155,6 +157,7 @@ impl Entry {
             mtime,
             dev,
             xattrs,
+            size,
         })
     }
 }
