@@ -4,6 +4,7 @@
 use super::*;
 use std::ffi::CString;
 use std::fs;
+use std::io;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use tar::{Builder, EntryType, Header};
 

@@ -131,8 +131,8 @@ fn finish_file(job: Job) -> Result<()> {
     } = job;
     let r = (|| -> Result<()> {
         file.write_all(&data).context("writing file content")?;
-        if data.len() as u64 >= super::WRITEBACK_TAIL {
-            super::start_writeback(&file, 0, data.len() as u64);
+        if data.len() as u64 >= super::stream::WRITEBACK_TAIL {
+            super::stream::start_writeback(&file, 0, data.len() as u64);
         }
         if let Some(m) = mode {
             fchmod(file.as_fd(), Mode::from_bits_truncate(m)).context("setting file mode")?;
