@@ -6,6 +6,15 @@
 use crate::support::busybox_world;
 use std::os::unix::fs::MetadataExt;
 
+/// `berth ARGS` in `env` with its trace written to `trace`.
+fn traced(
+    env: &crate::support::TestEnv,
+    trace: &std::path::Path,
+    args: &[&str],
+) -> crate::support::Outcome {
+    crate::support::Outcome::of(env.berth().env("BERTH_TRACE", trace).args(args))
+}
+
 /// One trace line: `<wall ns> <pid> <role> <phase...> +<ms>ms` (or `=<ms>ms` for a span).
 #[derive(Debug)]
 struct Line {
@@ -42,14 +51,11 @@ fn parse(text: &str) -> Vec<Line> {
 fn run_trace_has_the_cli_monitor_stage_and_init_in_order() {
     let (env, image) = busybox_world();
     let trace = env.root().parent().unwrap().join("run.trace");
-    let out = crate::support::Outcome::of(env.berth().env("BERTH_TRACE", &trace).args([
-        "run",
-        "--rm",
-        "--network",
-        "none",
-        &image,
-        "true",
-    ]));
+    let out = traced(
+        &env,
+        &trace,
+        &["run", "--rm", "--network", "none", &image, "true"],
+    );
     out.assert_ok();
     let lines = parse(&std::fs::read_to_string(&trace).expect("no trace file written"));
     let first = |role: &str, phase: &str| {
@@ -104,16 +110,20 @@ fn a_root_run_is_placed_in_every_hierarchy_without_migrating_by_pid() {
     let (env, image) = busybox_world();
     let trace = env.root().parent().unwrap().join("place.trace");
     let name = crate::support::unique("placed");
-    let out = crate::support::Outcome::of(env.berth().env("BERTH_TRACE", &trace).args([
-        "run",
-        "--name",
-        &name,
-        "--network",
-        "none",
-        &image,
-        "cat",
-        "/proc/self/cgroup",
-    ]));
+    let out = traced(
+        &env,
+        &trace,
+        &[
+            "run",
+            "--name",
+            &name,
+            "--network",
+            "none",
+            &image,
+            "cat",
+            "/proc/self/cgroup",
+        ],
+    );
     out.assert_ok();
     let id = crate::support::inspect(&env, &name, "{{.Id}}");
     let cgroups = out.stdout().to_string();
@@ -316,16 +326,20 @@ fn a_rootless_run_joins_the_user_namespace_its_monitor_made_ahead() {
         crate::support::TestEnv::rootless().with_image(crate::support::fixtures::BUSYBOX);
     let owner = std::fs::metadata(env.dir()).unwrap();
     let trace = env.dir().join("rootless.trace");
-    let out = crate::support::Outcome::of(env.berth().env("BERTH_TRACE", &trace).args([
-        "run",
-        "--rm",
-        "--network",
-        "none",
-        &image,
-        "sh",
-        "-c",
-        "id -u; cat /proc/self/uid_map /proc/self/gid_map",
-    ]));
+    let out = traced(
+        &env,
+        &trace,
+        &[
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            &image,
+            "sh",
+            "-c",
+            "id -u; cat /proc/self/uid_map /proc/self/gid_map",
+        ],
+    );
     out.assert_ok();
     let text = std::fs::read_to_string(&trace).expect("no trace file written");
     let lines = parse(&text);
@@ -352,16 +366,20 @@ fn a_rootless_run_joins_the_user_namespace_its_monitor_made_ahead() {
     assert_eq!(rows[4][0], "1", "{rows:?}");
 
     std::fs::remove_file(&trace).unwrap();
-    let out = crate::support::Outcome::of(env.berth().env("BERTH_TRACE", &trace).args([
-        "run",
-        "--rm",
-        "--network",
-        "none",
-        "--userns=keep-id",
-        &image,
-        "id",
-        "-u",
-    ]));
+    let out = traced(
+        &env,
+        &trace,
+        &[
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--userns=keep-id",
+            &image,
+            "id",
+            "-u",
+        ],
+    );
     out.assert_ok()
         .assert_stdout_eq(&format!("{}\n", owner.uid()));
     let text = std::fs::read_to_string(&trace).expect("no trace file written");

@@ -52,6 +52,25 @@ pub(crate) fn take_premade() -> Option<OwnedFd> {
 }
 
 fn make_userns() -> Result<OwnedFd> {
+    // Killed by us once we hold the namespace.
+    let (psock, child) = fork_userns_child(|_| {})?;
+    let sock = psock.as_raw_fd();
+    let r = (|| -> Result<OwnedFd> {
+        sys::set_recv_timeout(sock, SETUP_TIMEOUT_SECS)?;
+        await_ready(sock, "user namespace helper")?;
+        write_maps(child, &Spec::default(), true)?;
+        let ns = std::fs::File::open(format!("/proc/{child}/ns/user"))
+            .context("opening the new user namespace")?;
+        Ok(ns.into())
+    })();
+    sys::kill_and_reap(child, true);
+    r
+}
+
+/// Forks a child that makes a new user namespace, says it is ready ('R') and waits for the go ('G'; the
+/// caller writes its maps in between), then runs `after_go` with its end of the channel and exits. Returns the
+/// caller's end and the child's pid.
+fn fork_userns_child(after_go: impl FnOnce(std::os::fd::RawFd)) -> Result<(OwnedFd, libc::pid_t)> {
     let (psock, csock) = sys::socketpair()?;
     let child = sys::fork()?;
     if child == 0 {
@@ -61,26 +80,21 @@ fn make_userns() -> Result<OwnedFd> {
             fail_step(sock, "creating the user namespace", e);
         }
         msg::send(sock, &Msg::Ready);
-        // Killed by the caller once it holds the namespace.
         msg::wait_go(sock);
+        after_go(sock);
         sys::exit_child(0)
     }
     drop(csock);
-    let sock = psock.as_raw_fd();
-    let r = (|| -> Result<OwnedFd> {
-        sys::set_recv_timeout(sock, SETUP_TIMEOUT_SECS)?;
-        match msg::recv(sock)? {
-            Some(Msg::Ready) => {}
-            Some(Msg::Failed { step, message }) => bail!("{}", failure_text(&step, &message)),
-            _ => bail!("the user namespace helper exited early"),
-        }
-        write_maps(child, &Spec::default(), true)?;
-        let ns = std::fs::File::open(format!("/proc/{child}/ns/user"))
-            .context("opening the new user namespace")?;
-        Ok(ns.into())
-    })();
-    sys::kill_and_reap(child, true);
-    r
+    Ok((psock, child))
+}
+
+/// The helper's 'R', or the error it sent instead.
+fn await_ready(sock: std::os::fd::RawFd, helper: &str) -> Result<()> {
+    match msg::recv(sock)? {
+        Some(Msg::Ready) => Ok(()),
+        Some(Msg::Failed { step, message }) => bail!("{}", failure_text(&step, &message)),
+        _ => bail!("the {helper} exited early"),
+    }
 }
 
 /// Removes `path` recursively from inside a new user namespace with the maps a rootless container gets
@@ -104,20 +118,10 @@ pub(crate) fn remove_in_userns(path: &Path) -> Result<()> {
 /// subordinate ids): `commit` and `export` of rootless containers. Nothing is mounted. The caller must be
 /// single-threaded and unprivileged; `f`'s error text comes back as the error.
 pub(crate) fn in_userns(what: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
-    let (psock, csock) = sys::socketpair()?;
-    let child = sys::fork()?;
-    if child == 0 {
-        drop(psock);
-        let sock = csock.as_raw_fd();
-        if let Err(e) = sys::unshare(libc::CLONE_NEWUSER) {
-            fail_step(sock, "creating the user namespace", e);
-        }
-        msg::send(sock, &Msg::Ready);
-        msg::wait_go(sock);
+    let (psock, child) = fork_userns_child(|sock| {
         become_ns_root(sock);
-        answer(sock, f());
-    }
-    drop(csock);
+        answer(sock, f())
+    })?;
     let r = drive_helper(&psock, child, "user namespace helper", true);
     r.with_context(|| format!("{what} in a user namespace"))
 }
@@ -171,11 +175,7 @@ fn drive_helper(psock: &OwnedFd, child: libc::pid_t, helper: &str, maps: bool) -
     let sock = psock.as_raw_fd();
     let r = (|| -> Result<()> {
         sys::set_recv_timeout(sock, SETUP_TIMEOUT_SECS)?;
-        match msg::recv(sock)? {
-            Some(Msg::Ready) => {}
-            Some(Msg::Failed { step, message }) => bail!("{}", failure_text(&step, &message)),
-            _ => bail!("the {helper} exited early"),
-        }
+        await_ready(sock, helper)?;
         if maps {
             write_maps(child, &Spec::default(), true)?;
         }
