@@ -199,6 +199,10 @@ fn unpack(
     let mut ext = Extensions::default();
     let entries = archive.entries().context("reading layer tar")?.raw(true);
     for entry in entries {
+        // The writer's error (it names its entry) ends the unpack before the next entry.
+        if let Some(w) = u.writer.take_if(|w| w.failed()) {
+            w.finish()?;
+        }
         let mut entry = entry.context("reading layer tar")?;
         u.report.entries += 1;
         if u.report.entries > limits.max_entries {
@@ -505,25 +509,22 @@ impl Unpacker {
         .context("creating file")?;
         let mut f = File::from(fd);
         // A small file without an owner to set or xattrs: its content, mode and times go to the writer.
-        if self.writer.is_some()
-            && e.size <= writer::SMALL_FILE
+        if e.size <= writer::SMALL_FILE
             && self.defaults.owner_is(e.uid, e.gid)
             && e.xattrs.is_empty()
+            && let Some(w) = &mut self.writer
         {
             let mut content = Vec::with_capacity(e.size as usize);
             data.read_to_end(&mut content)
                 .context("reading file content")?;
             self.report.file_bytes += content.len() as u64;
-            let job = writer::Job {
+            w.send(writer::Job {
                 file: f,
                 data: content,
                 mode: final_mode.is_none().then_some(e.mode),
                 mtime: e.mtime,
                 name: e.name.clone(),
-            };
-            if let Some(w) = &mut self.writer {
-                return w.send(job);
-            }
+            });
             return Ok(());
         }
         self.report.file_bytes +=

@@ -69,16 +69,19 @@ impl Writer {
         })
     }
 
-    /// Queue `job`; fails (with the writer's error) once the writer has failed.
-    pub(super) fn send(&mut self, job: Job) -> Result<()> {
-        if self.failed.load(Ordering::Acquire) {
-            return Err(self.join());
+    /// Queue `job`. After the writer failed it is dropped: the unpacker asks [`Writer::failed`] before each
+    /// entry and ends with the writer's error.
+    pub(super) fn send(&mut self, job: Job) {
+        if let Some(tx) = &self.tx
+            && tx.send(job).is_err()
+        {
+            self.tx = None;
         }
-        let sent = self.tx.as_ref().map(|tx| tx.send(job));
-        match sent {
-            Some(Ok(())) => Ok(()),
-            _ => Err(self.join()),
-        }
+    }
+
+    /// Whether the writer stopped on an error ([`Writer::finish`] returns it).
+    pub(super) fn failed(&self) -> bool {
+        self.failed.load(Ordering::Acquire)
     }
 
     /// Wait until every queued file is finished; the first error of the writer, if any.
@@ -89,16 +92,6 @@ impl Writer {
                 .join()
                 .unwrap_or_else(|_| Err(anyhow!("the file writer thread panicked"))),
             None => Ok(()),
-        }
-    }
-
-    /// The writer's error, once it has stopped.
-    fn join(&mut self) -> anyhow::Error {
-        self.tx = None;
-        match self.handle.take().map(JoinHandle::join) {
-            Some(Ok(Err(e))) => e,
-            Some(Err(_)) => anyhow!("the file writer thread panicked"),
-            _ => anyhow!("the file writer stopped"),
         }
     }
 }
@@ -141,4 +134,57 @@ fn finish_file(job: Job) -> Result<()> {
         Ok(())
     })();
     r.with_context(|| format!("unpacking layer entry {:?}", String::from_utf8_lossy(&name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(file: File, name: &str) -> Job {
+        Job {
+            file,
+            data: b"content".to_vec(),
+            mode: Some(0o640),
+            mtime: TimeSpec::new(1_000_000, 0),
+            name: name.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn files_are_finished_in_order_and_a_failure_names_its_entry_and_stops_the_writer() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = Writer::start().unwrap();
+        let good = dir.path().join("good");
+        w.send(job(File::create(&good).unwrap(), "good"));
+        // Read-only: its write fails (EBADF), as a full disk's would.
+        let bad = dir.path().join("bad");
+        File::create(&bad).unwrap();
+        w.send(job(File::open(&bad).unwrap(), "bad"));
+        let after = dir.path().join("after");
+        w.send(job(File::create(&after).unwrap(), "after"));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !w.failed() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(w.failed());
+        // Sending after the failure drops the file quietly; the error comes from finish.
+        w.send(job(File::create(dir.path().join("late")).unwrap(), "late"));
+        let e = format!("{:#}", w.finish().unwrap_err());
+        assert!(
+            e.contains("\"bad\"") && e.contains("writing file content"),
+            "{e}"
+        );
+        let m = std::fs::metadata(&good).unwrap();
+        assert_eq!(std::fs::read(&good).unwrap(), b"content");
+        assert_eq!(
+            (m.permissions().mode() & 0o7777, m.mtime()),
+            (0o640, 1_000_000)
+        );
+        assert_eq!(
+            std::fs::read(&after).unwrap(),
+            b"",
+            "nothing is written after the failure"
+        );
+    }
 }
