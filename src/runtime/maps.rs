@@ -130,10 +130,7 @@ pub(crate) fn write_maps(pid: libc::pid_t, spec: &Spec, rootless: bool) -> Resul
         };
         first_error.get_or_insert(failed);
     }
-    match first_error {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    first_error.map_or(Ok(()), Err)
 }
 
 /// podman's `--userns=keep-id` maps for the caller: its uid and gid are the same ids inside the
