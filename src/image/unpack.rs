@@ -184,11 +184,8 @@ fn unpack(
         dir_index: HashMap::new(),
         warned: Vec::new(),
         copy_buf: vec![0; COPY_BUF],
-        writer: if threaded {
-            Some(Writer::start()?)
-        } else {
-            None
-        },
+        // A writer that cannot start (no thread to be had) leaves the unpack on this thread alone.
+        writer: if threaded { Writer::start().ok() } else { None },
     };
     let mut limited = LimitedReader {
         inner: input,
