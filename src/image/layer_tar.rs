@@ -39,7 +39,7 @@ fn is_whiteout(path: &Path, md: &fs::Metadata) -> bool {
 
 /// Whether the directory `path` is opaque (hides everything below it in lower layers). The value "x"
 /// (overlayfs >= 6.7) only says the dir holds xattr whiteouts.
-fn is_opaque(path: &Path) -> bool {
+pub fn is_opaque(path: &Path) -> bool {
     ["trusted.overlay.opaque", "user.overlay.opaque"]
         .iter()
         .any(|x| lgetxattr(path, x).is_some_and(|v| v == b"y"))

@@ -457,7 +457,37 @@ pub fn commit(ctx: &Context, query: &str, o: &CommitOptions) -> Result<String> {
 /// What the runtime creates in a container's upper dir only to mount over it (/etc/hosts, /etc/hostname,
 /// /etc/resolv.conf, /dev, /proc, /sys when the image lacks them): empty, absent from the image. docker
 /// keeps these in its init layer, which `commit` leaves out (moby `daemon/commit.go`).
+/// A directory copied up only to hold them (nothing else in it, not opaque, the owner and mode of the image's
+/// copy) is left out as well: its new mtime alone made two commits of an unchanged container differ.
 fn runtime_mount_points(upper: &Path, image_layers: &[PathBuf]) -> Vec<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let mut skip = runtime_mount_files(upper, image_layers);
+    let dir = Path::new("etc");
+    let Ok(md) = std::fs::symlink_metadata(upper.join(dir)) else {
+        return skip;
+    };
+    let only_skipped = std::fs::read_dir(upper.join(dir)).is_ok_and(|rd| {
+        rd.map(|e| e.map(|e| dir.join(e.file_name())))
+            .all(|p| p.is_ok_and(|p| skip.contains(&p)))
+    });
+    let as_in_image = image_layers
+        .iter()
+        .find_map(|l| std::fs::symlink_metadata(l.join(dir)).ok())
+        .is_some_and(|l| {
+            l.is_dir() && (l.mode(), l.uid(), l.gid()) == (md.mode(), md.uid(), md.gid())
+        });
+    if md.is_dir()
+        && only_skipped
+        && as_in_image
+        && !crate::image::layer_tar::is_opaque(&upper.join(dir))
+    {
+        skip.push(dir.to_path_buf());
+    }
+    skip
+}
+
+/// The mount points themselves (see [`runtime_mount_points`]).
+fn runtime_mount_files(upper: &Path, image_layers: &[PathBuf]) -> Vec<PathBuf> {
     [
         "etc/hosts",
         "etc/hostname",
@@ -656,5 +686,38 @@ mod tests {
                 .to_string(),
             "RUN is not a valid change command"
         );
+    }
+}
+
+#[cfg(test)]
+mod mount_point_tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn an_etc_copied_up_only_for_the_runtime_mount_points_is_left_out_of_the_commit() {
+        let t = tempfile::tempdir().unwrap();
+        let (upper, lower) = (t.path().join("upper"), t.path().join("lower"));
+        fs::create_dir_all(lower.join("etc")).unwrap();
+        fs::write(lower.join("etc/passwd"), "root:x:0:0::/:/bin/sh\n").unwrap();
+        fs::create_dir_all(upper.join("etc")).unwrap();
+        for f in ["hosts", "hostname", "resolv.conf"] {
+            fs::write(upper.join("etc").join(f), "").unwrap();
+        }
+        let layers = [lower.clone()];
+        let skip = runtime_mount_points(&upper, &layers);
+        assert!(skip.contains(&PathBuf::from("etc")), "{skip:?}");
+        assert!(skip.contains(&PathBuf::from("etc/hosts")), "{skip:?}");
+        // A real change in /etc keeps it (and its mount points stay out).
+        fs::write(upper.join("etc/motd"), "hi\n").unwrap();
+        let skip = runtime_mount_points(&upper, &layers);
+        assert!(!skip.contains(&PathBuf::from("etc")), "{skip:?}");
+        assert!(skip.contains(&PathBuf::from("etc/hostname")), "{skip:?}");
+        fs::remove_file(upper.join("etc/motd")).unwrap();
+        // So does a changed mode.
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(upper.join("etc"), fs::Permissions::from_mode(0o700)).unwrap();
+        let skip = runtime_mount_points(&upper, &layers);
+        assert!(!skip.contains(&PathBuf::from("etc")), "{skip:?}");
     }
 }
