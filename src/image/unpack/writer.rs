@@ -17,8 +17,6 @@ use nix::sys::time::TimeSpec;
 use std::fs::File;
 use std::io::Write;
 use std::os::fd::AsFd;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
@@ -43,29 +41,20 @@ pub(super) struct Job {
 /// The writer thread and the end of its queue.
 pub(super) struct Writer {
     tx: Option<SyncSender<Job>>,
+    /// Ends before [`Writer::finish`] closes the queue only on an error.
     handle: Option<JoinHandle<Result<()>>>,
-    failed: Arc<AtomicBool>,
 }
 
 impl Writer {
     pub(super) fn start() -> Result<Writer> {
         let (tx, rx) = sync_channel(QUEUE);
-        let failed = Arc::new(AtomicBool::new(false));
-        let flag = failed.clone();
         let handle = std::thread::Builder::new()
             .name("unpack-writer".into())
-            .spawn(move || {
-                let r = work(rx);
-                if r.is_err() {
-                    flag.store(true, Ordering::Release);
-                }
-                r
-            })
+            .spawn(move || work(rx))
             .context("starting the file writer thread")?;
         Ok(Writer {
             tx: Some(tx),
             handle: Some(handle),
-            failed,
         })
     }
 
@@ -81,7 +70,7 @@ impl Writer {
 
     /// Whether the writer stopped on an error ([`Writer::finish`] returns it).
     pub(super) fn failed(&self) -> bool {
-        self.failed.load(Ordering::Acquire)
+        self.handle.as_ref().is_some_and(JoinHandle::is_finished)
     }
 
     /// Wait until every queued file is finished; the first error of the writer, if any.
