@@ -37,12 +37,31 @@ fn sink() -> Option<&'static Sink> {
             .custom_flags(libc::O_CLOEXEC)
             .open(path)
             .ok()?;
+        // Kept above the fds a forked monitor places at 3, 4 and 5 (engine::container, prespawn_monitor).
+        let file = {
+            use std::os::fd::{AsRawFd, FromRawFd};
+            // SAFETY: fcntl duplicating an fd we own; a new fd, when there is one, is ours alone.
+            let high = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 10) };
+            if high >= 0 {
+                // SAFETY: `high` was just returned by fcntl and nothing else owns it.
+                unsafe { File::from_raw_fd(high) }
+            } else {
+                file
+            }
+        };
         Some(Sink {
             file,
             role: Mutex::new(("berth", Instant::now())),
         })
     })
     .as_ref()
+}
+
+/// The trace file's descriptor, which a process forked without exec must keep open (and nothing else of
+/// its parent's).
+pub fn raw_fd() -> Option<std::os::fd::RawFd> {
+    use std::os::fd::AsRawFd;
+    sink().map(|s| s.file.as_raw_fd())
 }
 
 /// Whether tracing is on for this process.

@@ -390,3 +390,64 @@ fn a_rootless_run_joins_the_user_namespace_its_monitor_made_ahead() {
         "keep-id's own maps were not written by the launch: {text}"
     );
 }
+
+/// `run`'s monitor is a fork of the CLI, not a second exec of berth (issue 14), and still looks and acts
+/// like the exec'd one: its command line names it (written over the CLI's arguments and environment, so
+/// neither shows), its environment holds PATH alone, its stdio is /dev/null, and it keeps none of the
+/// CLI's files: the CLI's stdout here is a pipe this test holds, whose end of file must come when the CLI
+/// exits although the detached container's monitor lives on.
+#[test]
+fn runs_forked_monitor_names_itself_and_keeps_nothing_of_the_cli() {
+    let (env, image) = busybox_world();
+    let mut cmd = env.berth();
+    cmd.env("BERTH_FORK_TEST_SECRET", "hunter2")
+        .args([
+            "run",
+            "-d",
+            "-e",
+            "SECRET_ARG=swordfish",
+            "--network",
+            "none",
+            &image,
+        ])
+        .args(["sleep", "30"]);
+    // Outcome reads stdout to its end: a monitor holding the CLI's stdout would hang this.
+    let out = crate::support::Outcome::of(&mut cmd);
+    out.assert_ok();
+    let id = out.stdout().trim().to_string();
+    assert_eq!(id.len(), 64, "{id:?}");
+    let pid = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .find(|e| {
+            std::fs::read(e.path().join("cmdline"))
+                .is_ok_and(|c| c.starts_with(format!("berth:[monitor] {id}").as_bytes()))
+        })
+        .map(|e| e.path())
+        .expect("no process named berth:[monitor] <id>");
+    let cmdline =
+        String::from_utf8_lossy(&std::fs::read(pid.join("cmdline")).unwrap()).replace('\0', " ");
+    let want = format!(
+        "berth:[monitor] {id} --root {} --run-root ",
+        env.root().display()
+    );
+    assert!(cmdline.starts_with(&want), "{cmdline:?}");
+    assert!(
+        cmdline.trim_end().ends_with("--wait-go --early-cgroup"),
+        "{cmdline:?}"
+    );
+    let environ = std::fs::read(pid.join("environ")).unwrap();
+    let environ = String::from_utf8_lossy(&environ);
+    for secret in ["hunter2", "swordfish"] {
+        assert!(!environ.contains(secret), "{secret} in {environ:?}");
+        assert!(!cmdline.contains(secret), "{secret} in {cmdline:?}");
+    }
+    for fd in 0..3 {
+        let target = std::fs::read_link(pid.join(format!("fd/{fd}"))).unwrap();
+        assert_eq!(target, std::path::Path::new("/dev/null"), "fd {fd}");
+    }
+    let status = std::fs::read_to_string(pid.join("status")).unwrap();
+    assert!(status.contains("Threads:\t1\n"), "{status}");
+    env.run(["exec", &id, "true"]).assert_ok();
+    env.run(["rm", "-f", &id]).assert_ok();
+}

@@ -247,6 +247,12 @@ pub fn premake_userns() {
     userns::premake();
 }
 
+/// Makes `title` this process's command line as `ps` shows it (see `stage::set_process_title` for what the
+/// caller must have done first): `run`'s forked monitor names itself as an exec'd one is named.
+pub fn set_process_title(title: &str) {
+    stage::set_process_title(title);
+}
+
 /// Starts a container. The caller must be single-threaded.
 pub fn launch(l: Launch) -> Result<Launched> {
     launch::launch(l)

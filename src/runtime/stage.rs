@@ -119,20 +119,7 @@ pub(crate) fn reset_signals() {
 /// caller's arguments (`exec -e SECRET=...`) or environment (docs/security.md F3, F4). Nothing here reads
 /// them later.
 pub(crate) fn scrub_args_and_env() {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return;
-    };
-    let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
-        return;
-    };
-    // Fields 48 to 51 (arg_start, arg_end, env_start, env_end); after ')' comes field 3.
-    let f: Vec<usize> = rest
-        .split_whitespace()
-        .skip(45)
-        .take(4)
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    let [arg_start, arg_end, env_start, env_end] = f[..] else {
+    let Some([arg_start, arg_end, env_start, env_end]) = arg_env_ranges() else {
         return;
     };
     for (start, end) in [(arg_start, arg_end), (env_start, env_end)] {
@@ -142,6 +129,52 @@ pub(crate) fn scrub_args_and_env() {
             unsafe { std::ptr::write_bytes(start as *mut u8, 0, end - start) };
         }
     }
+}
+
+/// This process's argument and environment strings: /proc/self/stat fields 48 to 51 (arg_start, arg_end,
+/// env_start, env_end).
+fn arg_env_ranges() -> Option<[usize; 4]> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = &stat[stat.rfind(')')? + 1..];
+    // After ')' comes field 3.
+    let f: Vec<usize> = rest
+        .split_whitespace()
+        .skip(45)
+        .take(4)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let [arg_start, arg_end, env_start, env_end] = f[..] else {
+        return None;
+    };
+    (arg_start != 0 && arg_end > arg_start).then_some([arg_start, arg_end, env_start, env_end])
+}
+
+/// Makes `title` this process's command line as /proc/<pid>/cmdline (and so `ps`) shows it, the way
+/// setproctitle(3) does: written over the argument strings and, when it is longer, on into the environment
+/// strings that follow them (the kernel then reads on from the end of the arguments to the first NUL, at most
+/// a page); what is left of both areas is zeroed. For a process that was forked rather than executed
+/// (`run`'s monitor). The caller must have emptied its environment first (`std::env::remove_var` of every
+/// variable: glibc then refers to none of the original strings) and must not read its arguments again.
+pub(crate) fn set_process_title(title: &str) {
+    let Some([arg_start, arg_end, env_start, env_end]) = arg_env_ranges() else {
+        return;
+    };
+    // The environment may be written over only when it directly follows the arguments.
+    let end = if env_start == arg_end && env_end > env_start {
+        env_end
+    } else {
+        arg_end
+    };
+    // A NUL must end the title within the area, and the kernel reads at most a page of it.
+    let room = (end - arg_start - 1).min(4095);
+    let mut bytes: Vec<u8> = title.bytes().filter(|b| *b != 0).take(room).collect();
+    // A title shorter than the arguments leaves their last byte NUL: the kernel then shows the whole
+    // argument area, the title and NULs; a longer one covers that byte, and the kernel reads to its NUL.
+    bytes.resize(end - arg_start, 0);
+    // SAFETY: [arg_start, end) is this process's own argument (and environment) string memory, mapped
+    // writable on its stack; nothing refers to it any more (see above), so writing it changes no value the
+    // program uses.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), arg_start as *mut u8, bytes.len()) };
 }
 
 pub(crate) fn open_ns(path: &Path) -> Result<OwnedFd> {

@@ -296,19 +296,7 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
 /// [`super::monitor_fast_path`]).
 pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, flags: ctr::MonitorFlags) -> Result<i32> {
     let p = crate::engine::Paths::resolve(g.root.as_deref(), g.run_root.as_deref())?;
-    // A pod member's exit may end its pod (`--exit-policy stop`): decided by engine::pod. The engine
-    // context (which loads the config) is built only then, off the path of every other container.
-    let on_exit = |rec: &crate::types::ContainerRecord| {
-        // An `--rm` container's shareable /dev/shm goes with it (engine::container::release_shm).
-        if rec.config.auto_remove {
-            ctr::release_shm(&p, &rec.id)?;
-        }
-        if rec.config.pod.is_none() {
-            return Ok(());
-        }
-        crate::engine::pod::member_exited(&paths(g)?, rec)
-    };
-    ctr::run_monitor(&p, id, flags, &on_exit)
+    ctr::monitor_main(&p, id, flags)
 }
 
 pub(crate) fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {

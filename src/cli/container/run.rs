@@ -664,19 +664,19 @@ pub(super) fn run_cmd(p: &crate::engine::Context, a: RunArgs) -> Result<i32> {
     // container (engine::container::pod_member::monitor_needs_seal).
     let streams = stream_options(&a).map_err(|e| as_125(&e))?;
     let id = crate::engine::container::new_id().map_err(|e| as_125(&e))?;
-    // Forked from a thread of its own, so the fork's cost also overlaps the creation.
     // Its cgroup is `berth/<id>` without `--cgroup-parent`; root only (rootless cgroups are delegated
     // ones, or none).
     let early_cgroup =
         a.flags.cgroup_parent.as_deref().is_none_or(str::is_empty) && !p.paths.rootless;
-    let pre = a.flags.pod.is_none().then(|| {
-        let (p, id, attach) = (p.clone(), id.clone(), !a.detach);
-        std::thread::spawn(move || ctr::prespawn_monitor(&p, &id, attach, early_cgroup).ok())
-    });
+    // Before any thread starts: the monitor is then a fork of this process (no second exec of berth).
+    let pre = a
+        .flags
+        .pod
+        .is_none()
+        .then(|| ctr::prespawn_monitor(p, &id, !a.detach, early_cgroup).ok())
+        .flatten();
     let created = create_from_flags(p, &a.flags, Some(id));
     crate::trace::mark("container files written");
-    let pre = pre.and_then(|t| t.join().ok().flatten());
-    crate::trace::mark("monitor spawned");
     let id = created.map_err(|e| as_125(&e))?;
     let start = |attach: bool| match pre {
         Some(pre) => ctr::start_prespawned(p, pre),
