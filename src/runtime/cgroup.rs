@@ -83,11 +83,23 @@ fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// /proc/self/mountinfo (or another /proc file) in one read of a buffer that holds it all: `read_to_string`
+/// starts with 32-byte reads for files that report no size, eight reads where one does (each mountinfo
+/// read costs ~40 us, and a start makes several, issue 14).
+pub(crate) fn read_proc(path: &str) -> Option<String> {
+    use std::io::Read;
+    let mut s = String::with_capacity(16 * 1024);
+    fs::File::open(path).ok()?.read_to_string(&mut s).ok()?;
+    Some(s)
+}
+
 /// Mount points of v1 hierarchies: (mountpoint, controllers in its super options).
 pub(super) fn v1_mounts() -> Vec<(PathBuf, Vec<String>)> {
-    let Ok(mi) = fs::read_to_string("/proc/self/mountinfo") else {
-        return Vec::new();
-    };
+    read_proc("/proc/self/mountinfo").map_or_else(Vec::new, |mi| v1_mounts_in(&mi))
+}
+
+/// [`v1_mounts`] of the given mountinfo text.
+fn v1_mounts_in(mi: &str) -> Vec<(PathBuf, Vec<String>)> {
     let mut out = Vec::new();
     for line in mi.lines() {
         let Some((pre, post)) = line.split_once(" - ") else {
@@ -112,7 +124,11 @@ pub(super) fn v2_mount(version: Version) -> Option<PathBuf> {
     if version == Version::V2 {
         return Some(PathBuf::from("/sys/fs/cgroup"));
     }
-    let mi = fs::read_to_string("/proc/self/mountinfo").ok()?;
+    v2_mount_in(&read_proc("/proc/self/mountinfo")?)
+}
+
+/// The cgroup2 mount point in the given mountinfo text.
+fn v2_mount_in(mi: &str) -> Option<PathBuf> {
     mi.lines().find_map(|line| {
         let (pre, post) = line.split_once(" - ")?;
         if post.split(' ').next() != Some("cgroup2") {
@@ -124,7 +140,7 @@ pub(super) fn v2_mount(version: Version) -> Option<PathBuf> {
 
 /// The caller's own cgroup path for a v1 controller, or for v2 ("" controller list).
 fn own_path(controller: Option<&str>) -> Option<String> {
-    own_path_in(&fs::read_to_string("/proc/self/cgroup").ok()?, controller)
+    own_path_in(&read_proc("/proc/self/cgroup")?, controller)
 }
 
 /// [`own_path`] in the given content of /proc/self/cgroup (read once for all controllers).
@@ -165,8 +181,10 @@ pub(crate) fn dirs(name: &str) -> Result<Vec<(String, PathBuf)>> {
             )])
         }
         Version::V1 => {
-            let mounts = v1_mounts();
-            let own_cgroups = fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+            // One read of each file serves every hierarchy.
+            let mi = read_proc("/proc/self/mountinfo").unwrap_or_default();
+            let mounts = v1_mounts_in(&mi);
+            let own_cgroups = read_proc("/proc/self/cgroup").unwrap_or_default();
             let mut out: Vec<(String, PathBuf)> = Vec::new();
             for c in V1_CONTROLLERS {
                 let Some((mp, _)) = mounts.iter().find(|(_, cs)| cs.iter().any(|x| x == c)) else {
@@ -180,8 +198,8 @@ pub(crate) fn dirs(name: &str) -> Result<Vec<(String, PathBuf)>> {
                     out.push((c.to_string(), d));
                 }
             }
-            if let Some(mp) = v2_mount(version) {
-                let own = own_path(None).unwrap_or_else(|| "/".into());
+            if let Some(mp) = v2_mount_in(&mi) {
+                let own = own_path_in(&own_cgroups, None).unwrap_or_else(|| "/".into());
                 out.push(("unified".into(), join_rel(&mp, &own, name)));
             }
             Ok(out)
@@ -210,10 +228,19 @@ pub(crate) struct Created {
 /// Creates the cgroup, writes the limits and attaches the device filter. Rootless: whatever is not writable
 /// becomes a warning. On an error nothing created here is left behind.
 pub(crate) fn create(name: &str, res: Option<&LinuxResources>, rootless: bool) -> Result<Created> {
+    create_dirs(dirs(name)?, res, rootless)
+}
+
+/// [`create`] of the directories [`dirs`] gave for the cgroup's name (the launch has them already).
+pub(crate) fn create_dirs(
+    dirs: Vec<(String, PathBuf)>,
+    res: Option<&LinuxResources>,
+    rootless: bool,
+) -> Result<Created> {
     let mut created = Created::default();
     let version = version();
     let mut v1_devices = false;
-    for (ctrl, dir) in dirs(name)? {
+    for (ctrl, dir) in dirs {
         if rootless && version == Version::V1 && ctrl == "unified" {
             // The hybrid cgroup2 root is not delegated to users, and it would carry no limit anyway.
             continue;

@@ -175,7 +175,7 @@ pub(crate) fn launch(mut l: Launch) -> Result<Launched> {
     drop(l.stdio);
     crate::trace::mark("stage forked");
     let created = match &l.cgroup {
-        Some(name) => cgroup::create(name, resources, l.rootless),
+        Some(_) => cgroup::create_dirs(cgroup_dirs.clone(), resources, l.rootless),
         None => Ok(cgroup::Created::default()),
     };
     let created = match created.context("creating the container cgroup") {
@@ -319,7 +319,7 @@ pub(crate) fn destroy(_id: &str, rootfs: &Rootfs, cgroup_name: Option<&str>) -> 
 }
 
 fn is_mountpoint(p: &Path) -> bool {
-    let Ok(mi) = std::fs::read_to_string("/proc/self/mountinfo") else {
+    let Some(mi) = cgroup::read_proc("/proc/self/mountinfo") else {
         return false;
     };
     let want = p.to_string_lossy();

@@ -247,6 +247,11 @@ pub fn premake_userns() {
     userns::premake();
 }
 
+/// A /proc file in one read (see `cgroup::read_proc`).
+pub fn read_proc(path: &str) -> Option<String> {
+    cgroup::read_proc(path)
+}
+
 /// Makes `title` this process's command line as `ps` shows it (see `stage::set_process_title` for what the
 /// caller must have done first): `run`'s forked monitor names itself as an exec'd one is named.
 pub fn set_process_title(title: &str) {
@@ -322,7 +327,7 @@ pub fn with_rootfs(
 
 /// Field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat; `None` when the process is gone.
 pub fn process_start_time(pid: i32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let stat = cgroup::read_proc(&format!("/proc/{pid}/stat"))?;
     // The comm field (2) may contain spaces and parens: count fields after the last ')'.
     let rest = &stat[stat.rfind(')')? + 1..];
     // After ')' come fields 3.. : field 22 is the 20th of them.

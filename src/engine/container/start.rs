@@ -81,7 +81,7 @@ pub fn prespawn_monitor(
 
 /// Whether this process has one thread (/proc/self/stat, field 20), so a fork may go on without exec.
 fn single_threaded() -> bool {
-    let Ok(stat) = fs::read_to_string("/proc/self/stat") else {
+    let Some(stat) = crate::runtime::read_proc("/proc/self/stat") else {
         return false;
     };
     // Field 3 comes right after the command's closing parenthesis.
