@@ -38,6 +38,15 @@ pub fn ensure_sealed() -> Result<()> {
     ensure_sealed_without(&[])
 }
 
+/// The command line a process that was forked rather than executed (`run`'s monitor) stands for: what
+/// [`ensure_sealed`] re-executes it with instead of its argument strings (written over by its title).
+static OWN_ARGS: std::sync::OnceLock<Vec<OsString>> = std::sync::OnceLock::new();
+
+/// Sets this process's command line for [`ensure_sealed`] (see [`OWN_ARGS`]); the first call wins.
+pub fn set_own_args(args: Vec<OsString>) {
+    let _ = OWN_ARGS.set(args);
+}
+
 /// As [`ensure_sealed`], re-executing without the arguments equal to one of `dropped`: flags whose effect
 /// the first execution already consumed (the monitor's `--wait-go`: its pipe was read and closed).
 pub fn ensure_sealed_without(dropped: &[&str]) -> Result<()> {
@@ -47,7 +56,10 @@ pub fn ensure_sealed_without(dropped: &[&str]) -> Result<()> {
     }
     let src = File::open("/proc/self/exe").context("opening /proc/self/exe")?;
     let mem = sealed_copy(&src)?;
-    let args: Vec<CString> = std::env::args_os()
+    let own = OWN_ARGS.get().cloned();
+    let args: Vec<CString> = own
+        .unwrap_or_else(|| std::env::args_os().collect())
+        .into_iter()
         .filter(|a| !dropped.iter().any(|d| a.as_os_str() == *d))
         .map(cstring)
         .collect::<Result<_>>()?;

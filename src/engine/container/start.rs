@@ -199,13 +199,15 @@ fn spawn_monitor(
     } else {
         None
     };
+    let flags = super::MonitorFlags {
+        attach,
+        wait_go: go.is_some(),
+        early_cgroup: go.is_some() && early_cgroup,
+    };
+    let args = monitor_args(paths, id, flags);
     let mut cmd = std::process::Command::new("/proc/self/exe");
-    cmd.arg0(format!("berth:[monitor] {id}"))
-        .arg("--root")
-        .arg(&paths.root)
-        .arg("--run-root")
-        .arg(&paths.run_root)
-        .args(["internal", "monitor", id])
+    cmd.arg0(&args[0])
+        .args(&args[1..])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -214,15 +216,6 @@ fn spawn_monitor(
     // The trace (issue 14) follows the command into its monitor, stage and init.
     if let Some(t) = std::env::var_os("BERTH_TRACE") {
         cmd.env("BERTH_TRACE", t);
-    }
-    if attach {
-        cmd.arg("--attach");
-    }
-    if go.is_some() {
-        cmd.arg("--wait-go");
-        if early_cgroup {
-            cmd.arg("--early-cgroup");
-        }
     }
     let wfd = w.as_raw_fd();
     let afd = pair.as_ref().map(|(_, theirs)| theirs.as_raw_fd());
@@ -264,6 +257,31 @@ fn spawn_monitor(
     // Not waited for here: see start_with.
     let pid = child.id() as libc::pid_t;
     Ok((pid, r, pair.map(|(ours, _theirs)| ours)))
+}
+
+/// The monitor's command line, program name first: `berth:[monitor] <id> --root R --run-root RR internal
+/// monitor <id> [--attach] [--wait-go] [--early-cgroup]` (parsed back by cli::parse_monitor_args).
+fn monitor_args(paths: &Paths, id: &str, flags: super::MonitorFlags) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = vec![
+        format!("berth:[monitor] {id}").into(),
+        "--root".into(),
+        paths.root.clone().into(),
+        "--run-root".into(),
+        paths.run_root.clone().into(),
+        "internal".into(),
+        "monitor".into(),
+        id.into(),
+    ];
+    for (on, flag) in [
+        (flags.attach, "--attach"),
+        (flags.wait_go, "--wait-go"),
+        (flags.early_cgroup, "--early-cgroup"),
+    ] {
+        if on {
+            args.push(flag.into());
+        }
+    }
+    args
 }
 
 /// [`prespawn_monitor`]'s fork: the child runs the monitor ([`super::monitor_main`]) and exits; the parent
@@ -398,20 +416,14 @@ fn become_monitor(
             std::env::set_var("BERTH_TRACE", t);
         }
     }
-    let mut title = format!(
-        "berth:[monitor] {id} --root {} --run-root {} internal monitor {id}",
-        paths.root.display(),
-        paths.run_root.display()
-    );
-    for (on, flag) in [
-        (flags.attach, " --attach"),
-        (flags.wait_go, " --wait-go"),
-        (flags.early_cgroup, " --early-cgroup"),
-    ] {
-        if on {
-            title.push_str(flag);
-        }
-    }
+    let args = monitor_args(paths, id, flags);
+    let title = args
+        .iter()
+        .map(|a| a.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join(" ");
+    // A monitor that re-executes itself from a sealed copy (docs/security.md F1) does so with these.
+    crate::runtime::seal::set_own_args(args);
     crate::runtime::set_process_title(&title);
     Ok(())
 }
