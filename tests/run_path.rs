@@ -451,3 +451,99 @@ fn runs_forked_monitor_names_itself_and_keeps_nothing_of_the_cli() {
     env.run(["exec", &id, "true"]).assert_ok();
     env.run(["rm", "-f", &id]).assert_ok();
 }
+
+/// The pid and start time `<run root>/userns.pid` records for the user namespace holder.
+fn holder_record(env: &crate::support::TestEnv) -> Option<(i32, String)> {
+    let text = std::fs::read_to_string(env.run_root().join("userns.pid")).ok()?;
+    let mut f = text.split_whitespace();
+    Some((f.next()?.parse().ok()?, f.next()?.to_string()))
+}
+
+/// The user namespace of a rootless container's payload, as `readlink /proc/self/ns/user` shows it.
+fn payload_userns(env: &crate::support::TestEnv, image: &str) -> String {
+    let out = env.run([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        image,
+        "readlink",
+        "/proc/self/ns/user",
+    ]);
+    out.assert_ok();
+    out.stdout().trim().to_string()
+}
+
+/// Rootless containers share one user namespace, held by a process of its own (podman's pause process):
+/// only the first `run` pays for newuidmap and newgidmap (issue 14). The holder is recorded in the run root,
+/// is nobody's child, keeps nothing open but /dev/null, and names its run root; killed, it is replaced by the
+/// next `run`; a record naming something else is not trusted; with its record gone, it ends by itself.
+#[test]
+fn rootless_containers_share_a_user_namespace_held_by_a_process_of_its_own() {
+    let (env, image) =
+        crate::support::TestEnv::rootless().with_image(crate::support::fixtures::BUSYBOX);
+    let first = payload_userns(&env, &image);
+    let (pid, start) = holder_record(&env).expect("no userns.pid after a rootless run");
+    assert_eq!(
+        payload_userns(&env, &image),
+        first,
+        "a second run made its own namespace"
+    );
+    assert_eq!(holder_record(&env), Some((pid, start.clone())));
+    let proc_dir = std::path::PathBuf::from(format!("/proc/{pid}"));
+    let cmdline = String::from_utf8_lossy(&std::fs::read(proc_dir.join("cmdline")).unwrap())
+        .replace('\0', " ");
+    let want = format!("berth:[userns] --run-root {}", env.run_root().display());
+    assert!(cmdline.starts_with(&want), "{cmdline:?}");
+    let stat = std::fs::read_to_string(proc_dir.join("stat")).unwrap();
+    let ppid = stat[stat.rfind(')').unwrap() + 2..]
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let parent = std::fs::read(format!("/proc/{ppid}/cmdline")).unwrap_or_default();
+    assert!(
+        !String::from_utf8_lossy(&parent).starts_with("berth"),
+        "the holder is the child of a berth process ({ppid}): {stat}"
+    );
+    for fd in std::fs::read_dir(proc_dir.join("fd")).unwrap().flatten() {
+        let target = std::fs::read_link(fd.path()).unwrap();
+        assert_eq!(target, std::path::Path::new("/dev/null"), "{:?}", fd.path());
+    }
+    assert_eq!(
+        std::fs::read_link(proc_dir.join("cwd")).unwrap(),
+        std::path::Path::new("/")
+    );
+
+    // Killed: the next run makes a new holder, and the containers after it share that one.
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    assert!(crate::support::eventually(10, || !proc_dir.exists()));
+    let second = payload_userns(&env, &image);
+    let (pid2, _) = holder_record(&env).expect("no holder after the first one died");
+    assert_ne!(pid2, pid);
+    assert_eq!(payload_userns(&env, &image), second);
+
+    // A record naming another process (this test's own, with a wrong start time) is not trusted.
+    let me = std::process::id();
+    std::fs::write(env.run_root().join("userns.pid"), format!("{me} 1\n")).unwrap();
+    let third = payload_userns(&env, &image);
+    let (pid3, _) = holder_record(&env).unwrap();
+    assert_ne!(pid3 as u32, me);
+    assert_ne!(
+        third,
+        std::fs::read_link("/proc/self/ns/user")
+            .unwrap()
+            .display()
+            .to_string()
+    );
+    // The holder the record no longer named ends by itself (it checks every 10 s).
+    let replaced = std::path::PathBuf::from(format!("/proc/{pid2}"));
+    assert!(
+        crate::support::eventually(30, || !replaced.exists()),
+        "a holder its record no longer names is still running"
+    );
+}

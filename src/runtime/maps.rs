@@ -52,6 +52,50 @@ pub(crate) fn default_maps(spec: &Spec) -> bool {
         && given(linux.and_then(|l| l.gid_mappings().as_ref())))
 }
 
+/// A rootless container's default maps: its user's /etc/subuid and /etc/subgid ranges above its own id
+/// when both exist and the helpers to write them do, else its own id alone.
+fn rootless_maps(uid: u32, gid: u32, helpers: bool) -> (Vec<LinuxIdMapping>, Vec<LinuxIdMapping>) {
+    let name = user_name(uid);
+    let su = subid_range("/etc/subuid", name.as_deref(), uid);
+    let sg = subid_range("/etc/subgid", name.as_deref(), uid);
+    match (su, sg, helpers) {
+        (Some((us, uc)), Some((gs, gc)), true) => (
+            vec![mapping(0, uid, 1), mapping(1, us, uc)],
+            vec![mapping(0, gid, 1), mapping(1, gs, gc)],
+        ),
+        _ => (vec![mapping(0, uid, 1)], vec![mapping(0, gid, 1)]),
+    }
+}
+
+/// Whether the user namespace of process `pid` has the maps [`write_maps`] gives a rootless container now
+/// (/etc/subuid or /etc/subgid may have changed since it was made).
+pub(crate) fn has_rootless_maps(pid: libc::pid_t) -> bool {
+    // SAFETY: geteuid/getegid have no preconditions.
+    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    let helpers =
+        Path::new("/usr/bin/newuidmap").exists() && Path::new("/usr/bin/newgidmap").exists();
+    let (umap, gmap) = rootless_maps(uid, gid, helpers);
+    let same = |file: &str, want: &[LinuxIdMapping]| {
+        let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/{file}")) else {
+            return false;
+        };
+        let have: Vec<Vec<u32>> = text
+            .lines()
+            .map(|l| {
+                l.split_whitespace()
+                    .filter_map(|n| n.parse().ok())
+                    .collect()
+            })
+            .collect();
+        let want: Vec<Vec<u32>> = want
+            .iter()
+            .map(|m| vec![m.container_id(), m.host_id(), m.size()])
+            .collect();
+        have == want
+    };
+    same("uid_map", &umap) && same("gid_map", &gmap)
+}
+
 /// Writes the uid/gid maps of the stage child's new user namespace.
 pub(crate) fn write_maps(pid: libc::pid_t, spec: &Spec, rootless: bool) -> Result<()> {
     // SAFETY: geteuid/getegid have no preconditions.
@@ -62,18 +106,7 @@ pub(crate) fn write_maps(pid: libc::pid_t, spec: &Spec, rootless: bool) -> Resul
     let (umap, gmap) = match (linux.uid_mappings().clone(), linux.gid_mappings().clone()) {
         (Some(u), Some(g)) if !default_maps(spec) => (u, g),
         _ if !rootless => (vec![mapping(0, 0, u32::MAX)], vec![mapping(0, 0, u32::MAX)]),
-        _ => {
-            let name = user_name(uid);
-            let su = subid_range("/etc/subuid", name.as_deref(), uid);
-            let sg = subid_range("/etc/subgid", name.as_deref(), uid);
-            match (su, sg, helpers) {
-                (Some((us, uc)), Some((gs, gc)), true) => (
-                    vec![mapping(0, uid, 1), mapping(1, us, uc)],
-                    vec![mapping(0, gid, 1), mapping(1, gs, gc)],
-                ),
-                _ => (vec![mapping(0, uid, 1)], vec![mapping(0, gid, 1)]),
-            }
-        }
+        _ => rootless_maps(uid, gid, helpers),
     };
     let single_own =
         |m: &[LinuxIdMapping], own: u32| m.len() == 1 && m[0].host_id() == own && m[0].size() == 1;

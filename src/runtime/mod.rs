@@ -243,8 +243,8 @@ pub enum LaunchError {
 /// Rootless: make the user namespace of this process's next [`launch`] ahead of it (with the default maps;
 /// the launch joins it when those are its maps, else makes its own as before). For `run`'s monitor, while
 /// the CLI creates the container. The caller must be single-threaded.
-pub fn premake_userns() {
-    userns::premake();
+pub fn premake_userns(run_root: &std::path::Path) {
+    userns::premake(run_root);
 }
 
 /// A /proc file in one read (see `cgroup::read_proc`).

@@ -34,15 +34,136 @@ fn answer(sock: std::os::fd::RawFd, r: Result<()>) -> ! {
 /// The user namespace [`premake`] made for this process's next launch.
 static PREMADE: std::sync::Mutex<Option<OwnedFd>> = std::sync::Mutex::new(None);
 
-/// Makes a new user namespace with a rootless container's default maps (see [`write_maps`]) for this
-/// process's next launch to join instead of creating its own: `run`'s monitor calls it while the CLI still
-/// creates the container, so the newuidmap and newgidmap execs (setuid binaries, about 1.5 ms each) are
-/// off the start's path (issue 14). The namespace is kept by an fd; the child that made it is gone. Best
-/// effort: after any failure the launch makes its namespace as before. The caller must be single-threaded
-/// and unprivileged.
-pub(crate) fn premake() {
-    if let Ok(fd) = make_userns() {
+/// Gets a user namespace with a rootless container's default maps (see [`write_maps`]) for this process's
+/// next launch to join instead of creating its own: `run`'s monitor calls it while the CLI still creates the
+/// container (issue 14). The namespace is the one the user's rootless containers share, held by a process of
+/// its own (podman's pause process does the same): the first `run` makes it (two setuid helper execs,
+/// newuidmap and newgidmap, about 1.5 ms each), every later one opens it. Best effort: after any failure the
+/// namespace is made for this launch alone, and after that one's failure the launch makes its own as before.
+/// The caller must be single-threaded and unprivileged.
+pub(crate) fn premake(run_root: &Path) {
+    let made = shared_userns(run_root).or_else(|_| make_userns()).ok();
+    if let Some(fd) = made {
         *PREMADE.lock().unwrap_or_else(|e| e.into_inner()) = Some(fd);
+    }
+}
+
+/// The holder of the shared user namespace: `<run root>/userns.pid` holds its pid and start time
+/// (docs/layout.md); `userns.lock` serialises its check and creation.
+const HOLDER_FILE: &str = "userns.pid";
+const HOLDER_LOCK: &str = "userns.lock";
+
+/// The shared user namespace of [`premake`]: its live holder's, or a new holder's.
+fn shared_userns(run_root: &Path) -> Result<OwnedFd> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::create_dir_all(run_root).context("creating the run root")?;
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .mode(0o600)
+        .custom_flags(libc::O_CLOEXEC)
+        .open(run_root.join(HOLDER_LOCK))
+        .context("opening the user namespace lock")?;
+    nix::fcntl::Flock::lock(lock, nix::fcntl::FlockArg::LockExclusive)
+        .map_err(|(_, e)| e)
+        .context("locking the user namespace lock")
+        .and_then(|_held| {
+            if let Some(ns) = holders_userns(run_root) {
+                return Ok(ns);
+            }
+            let (ns, pid) = spawn_holder(run_root)?;
+            let start = super::process_start_time(pid).context("reading the holder's start")?;
+            let tmp = run_root.join(format!(".{HOLDER_FILE}.tmp-{}", std::process::id()));
+            std::fs::write(&tmp, format!("{pid} {start}\n"))
+                .and_then(|()| std::fs::rename(&tmp, run_root.join(HOLDER_FILE)))
+                .context("recording the user namespace holder")?;
+            Ok(ns)
+        })
+}
+
+/// The recorded holder's user namespace, when the holder is alive (the same pid and start time) and its maps
+/// are still the ones a container gets; a holder with other maps is stopped.
+fn holders_userns(run_root: &Path) -> Option<OwnedFd> {
+    let text = std::fs::read_to_string(run_root.join(HOLDER_FILE)).ok()?;
+    let mut f = text.split_whitespace();
+    let pid: libc::pid_t = f.next()?.parse().ok()?;
+    let start: u64 = f.next()?.parse().ok()?;
+    if pid <= 1 || super::process_start_time(pid)? != start {
+        return None;
+    }
+    let ns = std::fs::File::open(format!("/proc/{pid}/ns/user")).ok()?;
+    if !super::maps::has_rootless_maps(pid) {
+        // SAFETY: kill of the process our own record names, checked alive by its start time.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+        return None;
+    }
+    Some(ns.into())
+}
+
+/// Makes the holder: a child in a new user namespace gets the default maps, then forks the holder (so the
+/// holder is nobody's child once the child exits: no monitor waits for it) and says its pid. Returns the
+/// namespace and the holder's pid.
+fn spawn_holder(run_root: &Path) -> Result<(OwnedFd, libc::pid_t)> {
+    let title = format!("berth:[userns] --run-root {}", run_root.display());
+    let record = run_root.join(HOLDER_FILE);
+    let (psock, child) = fork_userns_child(move |sock| match sys::fork() {
+        Ok(0) => hold(&title, &record),
+        Ok(pid) => msg::send(sock, &Msg::InitPid(pid)),
+        Err(e) => fail_step(sock, "starting the user namespace holder", e),
+    })?;
+    let sock = psock.as_raw_fd();
+    let r = (|| -> Result<(OwnedFd, libc::pid_t)> {
+        sys::set_recv_timeout(sock, SETUP_TIMEOUT_SECS)?;
+        await_ready(sock, "user namespace holder")?;
+        write_maps(child, &Spec::default(), true)?;
+        let ns = std::fs::File::open(format!("/proc/{child}/ns/user"))
+            .context("opening the new user namespace")?;
+        msg::send(sock, &Msg::Go);
+        match msg::recv(sock)? {
+            Some(Msg::InitPid(pid)) => Ok((ns.into(), pid)),
+            Some(Msg::Failed { step, message }) => bail!("{}", failure_text(&step, &message)),
+            _ => bail!("the user namespace holder's parent exited without an answer"),
+        }
+    })();
+    sys::kill_and_reap(child, r.is_err());
+    r
+}
+
+/// The holder's life: a session of its own, nothing of its parents open, "/" as its directory, no
+/// environment, a name `ps` shows, default signal handling (SIGTERM ends it); then it sleeps, and ends once
+/// `record` (checked every 10 s) no longer names it: a run root removed, or a holder replaced, leaves no
+/// process behind.
+fn hold(title: &str, record: &Path) -> ! {
+    let _ = nix::unistd::setsid();
+    let _ = std::env::set_current_dir("/");
+    // SAFETY: close_range on this process's own fds; nothing here uses them after.
+    unsafe { libc::syscall(libc::SYS_close_range, 0u32, u32::MAX, 0u32) };
+    if let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
+        let null = std::os::fd::IntoRawFd::into_raw_fd(null);
+        for fd in 0..3 {
+            if fd != null {
+                // SAFETY: dup2 of the fd just opened onto the standard numbers.
+                unsafe { libc::dup2(null, fd) };
+            }
+        }
+    }
+    for (k, _) in std::env::vars_os() {
+        // SAFETY: single-threaded (a fork of a single-threaded process).
+        unsafe { std::env::remove_var(k) };
+    }
+    super::stage::set_process_title(title);
+    super::stage::reset_signals();
+    let me = format!("{} ", std::process::id());
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(10));
+        if !std::fs::read_to_string(record).is_ok_and(|r| r.starts_with(&me)) {
+            sys::exit_child(0)
+        }
     }
 }
 

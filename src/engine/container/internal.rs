@@ -41,7 +41,7 @@ pub fn run_monitor(paths: &Paths, id: &str, flags: MonitorFlags, on_exit: ExitHo
     }
     if flags.wait_go && paths.rootless {
         // Rootless: the user namespace and its maps (two setuid helper execs) are made now too.
-        crate::runtime::premake_userns();
+        crate::runtime::premake_userns(&paths.run_root);
         crate::trace::mark("user namespace made");
     }
     let forget = |early: &Option<String>| {
