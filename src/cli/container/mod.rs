@@ -296,7 +296,29 @@ pub fn run(cmd: ContainerCommand, g: &GlobalOpts) -> Result<i32> {
 /// [`super::monitor_fast_path`]).
 pub(crate) fn monitor_cmd(g: &GlobalOpts, id: &str, flags: ctr::MonitorFlags) -> Result<i32> {
     let p = crate::engine::Paths::resolve(g.root.as_deref(), g.run_root.as_deref())?;
-    ctr::monitor_main(&p, id, flags)
+    monitor_main(&p, id, flags)
+}
+
+/// The monitor of container `id`, exec'd ([`monitor_cmd`]) or forked by `run` (`ctr::prespawn_monitor`):
+/// `run_monitor` with its exit hook. An `--rm` container's shareable /dev/shm goes with it; a pod
+/// member's exit may end its pod (`--exit-policy stop`), decided by engine::pod with an engine context
+/// (which loads the config) built only then, off the path of every other container.
+pub(crate) fn monitor_main(
+    p: &crate::engine::Paths,
+    id: &str,
+    flags: ctr::MonitorFlags,
+) -> Result<i32> {
+    let on_exit = |rec: &crate::types::ContainerRecord| {
+        if rec.config.auto_remove {
+            ctr::release_shm(p, &rec.id)?;
+        }
+        if rec.config.pod.is_none() {
+            return Ok(());
+        }
+        let ctx = crate::engine::Context::lenient(Some(&p.root), Some(&p.run_root), None)?;
+        crate::engine::pod::member_exited(&ctx, rec)
+    };
+    ctr::run_monitor(p, id, flags, &on_exit)
 }
 
 pub(crate) fn verb(v: Verb, g: &GlobalOpts) -> Result<i32> {

@@ -673,7 +673,7 @@ pub(super) fn run_cmd(p: &crate::engine::Context, a: RunArgs) -> Result<i32> {
         .flags
         .pod
         .is_none()
-        .then(|| ctr::prespawn_monitor(p, &id, !a.detach, early_cgroup).ok())
+        .then(|| ctr::prespawn_monitor(p, &id, !a.detach, early_cgroup, super::monitor_main).ok())
         .flatten();
     let created = create_from_flags(p, &a.flags, Some(id));
     crate::trace::mark("container files written");

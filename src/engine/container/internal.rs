@@ -62,24 +62,9 @@ pub fn run_monitor(paths: &Paths, id: &str, flags: MonitorFlags, on_exit: ExitHo
     Ok(code)
 }
 
-/// The monitor process of container `id`, whether re-executed (`internal monitor <id>`) or forked by `run`
-/// ([`super::prespawn_monitor`]): [`run_monitor`] with the exit hook every monitor has. An `--rm`
-/// container's shareable /dev/shm goes with it (`release_shm`); a pod member's exit may end its pod
-/// (`--exit-policy stop`), decided by engine::pod with an engine context (which loads the config) built
-/// only then, off the path of every other container.
-pub fn monitor_main(paths: &Paths, id: &str, flags: MonitorFlags) -> Result<i32> {
-    let on_exit = |rec: &crate::types::ContainerRecord| {
-        if rec.config.auto_remove {
-            super::release_shm(paths, &rec.id)?;
-        }
-        if rec.config.pod.is_none() {
-            return Ok(());
-        }
-        let ctx = crate::engine::Context::lenient(Some(&paths.root), Some(&paths.run_root), None)?;
-        crate::engine::pod::member_exited(&ctx, rec)
-    };
-    run_monitor(paths, id, flags, &on_exit)
-}
+/// A monitor's whole life, as the process that runs it calls it: the CLI's `internal monitor` (which adds
+/// the exit hook, pods included) is given to [`super::prespawn_monitor`] for the monitor it forks.
+pub type MonitorMain = fn(&Paths, &str, MonitorFlags) -> Result<i32>;
 
 /// `internal pause`: the pod's infra process, which holds the pod's namespaces and reaps every child it
 /// is given until SIGINT or SIGTERM. Returns its exit code (0).

@@ -42,7 +42,7 @@ pub use create::{create, create_with_id, discard_unsupported};
 pub use diff::{Change, diff};
 pub use exec::{ExecHandle, ExecOptions, exec, exec_died};
 pub use inspect::{HealthReport, health, inspect};
-pub use internal::{MonitorFlags, monitor_main, run_monitor, run_pause, run_reaper};
+pub use internal::{MonitorFlags, MonitorMain, run_monitor, run_pause, run_reaper};
 pub use logs::{LogOptions, logs};
 pub use namespaces::release_shm;
 pub use pause::set_paused;

@@ -53,6 +53,7 @@ pub fn prespawn_monitor(
     id: &str,
     attach: bool,
     early_cgroup: bool,
+    main: super::MonitorMain,
 ) -> Result<Prespawned> {
     let paths = &ctx.paths;
     let (go_r, go_w) =
@@ -63,7 +64,7 @@ pub fn prespawn_monitor(
         early_cgroup,
     };
     let (pid, ready, conn) = if single_threaded() {
-        fork_monitor(paths, id, flags, go_r)?
+        fork_monitor(paths, id, flags, go_r, main)?
     } else {
         let spawned = spawn_monitor(paths, id, attach, Some(go_r.as_raw_fd()), early_cgroup)?;
         drop(go_r);
@@ -284,13 +285,14 @@ fn monitor_args(paths: &Paths, id: &str, flags: super::MonitorFlags) -> Vec<std:
     args
 }
 
-/// [`prespawn_monitor`]'s fork: the child runs the monitor ([`super::monitor_main`]) and exits; the parent
+/// [`prespawn_monitor`]'s fork: the child runs the monitor (`main`) and exits; the parent
 /// gets the same as from [`spawn_monitor`]. The caller is single-threaded.
 fn fork_monitor(
     paths: &Paths,
     id: &str,
     flags: super::MonitorFlags,
     go: OwnedFd,
+    main: super::MonitorMain,
 ) -> Result<(libc::pid_t, OwnedFd, Option<UnixStream>)> {
     let (r, w) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating monitor pipe")?;
@@ -316,6 +318,7 @@ fn fork_monitor(
             paths,
             id,
             flags,
+            main,
             [w.as_raw_fd(), theirs.unwrap_or(-1), go.as_raw_fd()],
             &null,
         );
@@ -330,6 +333,7 @@ fn monitor_child(
     paths: &Paths,
     id: &str,
     flags: super::MonitorFlags,
+    main: super::MonitorMain,
     fds: [RawFd; 3],
     null: &fs::File,
 ) -> ! {
@@ -342,7 +346,7 @@ fn monitor_child(
         crate::trace::role("monitor");
         crate::trace::mark("forked");
         // The exec'd monitor's status for an error it returns (cli::report_error's 1 as well).
-        super::monitor_main(paths, id, flags).unwrap_or(1)
+        main(paths, id, flags).unwrap_or(1)
     }));
     // SAFETY: ends this process without unwinding into the caller's frames.
     unsafe { libc::_exit(code.unwrap_or(101)) }
