@@ -220,37 +220,11 @@ fn spawn_monitor(
     }
     let wfd = w.as_raw_fd();
     let afd = pair.as_ref().map(|(_, theirs)| theirs.as_raw_fd());
-    // SAFETY: the closure runs between fork and exec and calls only async-signal-safe functions (fcntl, dup2).
+    let moves = [wfd, afd.unwrap_or(-1), go.unwrap_or(-1)];
+    // SAFETY: the closure runs between fork and exec and calls only async-signal-safe functions (fcntl,
+    // dup2; place_fds allocates nothing).
     unsafe {
-        cmd.pre_exec(move || {
-            // Every fd first moves above the targets (close-on-exec copies), so placing one cannot clobber
-            // another; dup2 then clears close-on-exec on the placed copies only.
-            let high = |fd: RawFd| {
-                let n = libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10);
-                if n < 0 {
-                    Err(std::io::Error::last_os_error())
-                } else {
-                    Ok(n)
-                }
-            };
-            let moves = [
-                (Some(wfd), monitor::READY_FD),
-                (afd, monitor::ATTACH_FD),
-                (go, monitor::CREATED_FD),
-            ];
-            let mut placed = [(-1, -1); 3];
-            for (i, (from, to)) in moves.into_iter().enumerate() {
-                if let Some(f) = from {
-                    placed[i] = (high(f)?, to);
-                }
-            }
-            for (from, to) in placed {
-                if from >= 0 && libc::dup2(from, to) < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-            }
-            Ok(())
-        });
+        cmd.pre_exec(move || place_fds(moves));
     }
     let child = cmd.spawn().context("starting the container monitor")?;
     crate::trace::mark("monitor exec'd");
@@ -258,6 +232,34 @@ fn spawn_monitor(
     // Not waited for here: see start_with.
     let pid = child.id() as libc::pid_t;
     Ok((pid, r, pair.map(|(ours, _theirs)| ours)))
+}
+
+/// Where a monitor finds its ends of the CLI's pipes: READY_FD, ATTACH_FD, CREATED_FD.
+const MONITOR_FDS: [RawFd; 3] = [monitor::READY_FD, monitor::ATTACH_FD, monitor::CREATED_FD];
+
+/// Places `fds` (-1: none) at [`MONITOR_FDS`], in the monitor's process before it runs (after fork, before
+/// exec or in the forked monitor). Every fd first moves above the targets (close-on-exec copies), so placing
+/// one cannot clobber another; dup2 then clears close-on-exec on the placed copies only. Async-signal-safe:
+/// no allocation.
+fn place_fds(fds: [RawFd; 3]) -> std::io::Result<()> {
+    let mut placed = [(-1, -1); 3];
+    for (i, (from, to)) in fds.into_iter().zip(MONITOR_FDS).enumerate() {
+        if from >= 0 {
+            // SAFETY: fcntl on an fd of this process.
+            let high = unsafe { libc::fcntl(from, libc::F_DUPFD_CLOEXEC, 10) };
+            if high < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            placed[i] = (high, to);
+        }
+    }
+    for (from, to) in placed {
+        // SAFETY: dup2 of the copy made above onto its fixed number.
+        if from >= 0 && unsafe { libc::dup2(from, to) } < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
 }
 
 /// The monitor's command line, program name first: `berth:[monitor] <id> --root R --run-root RR internal
@@ -360,38 +362,16 @@ fn become_monitor(
     fds: [RawFd; 3],
     null: &fs::File,
 ) -> std::io::Result<()> {
-    let check = |rc: libc::c_int| {
-        if rc < 0 {
-            Err(std::io::Error::last_os_error())
-        } else {
-            Ok(rc)
-        }
-    };
-    let targets = [monitor::READY_FD, monitor::ATTACH_FD, monitor::CREATED_FD];
-    // Every end first moves above the targets, so placing one cannot clobber another (as spawn_monitor).
-    let mut placed = [(-1, -1); 3];
-    for (i, (from, to)) in fds.into_iter().zip(targets).enumerate() {
-        if from >= 0 {
-            // SAFETY: fcntl on an fd we own.
-            placed[i] = (
-                check(unsafe { libc::fcntl(from, libc::F_DUPFD_CLOEXEC, 10) })?,
-                to,
-            );
-        }
-    }
-    for (from, to) in placed {
-        if from >= 0 {
-            // SAFETY: dup2 onto the fixed numbers; it clears close-on-exec on the copy, as after an exec.
-            check(unsafe { libc::dup2(from, to) })?;
-        }
-    }
+    place_fds(fds)?;
     for to in 0..3 {
-        // SAFETY: as above.
-        check(unsafe { libc::dup2(null.as_raw_fd(), to) })?;
+        // SAFETY: dup2 of an fd we own onto the standard numbers.
+        if unsafe { libc::dup2(null.as_raw_fd(), to) } < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
     }
     // Everything else we inherited goes: the caller's ends of these pipes above all (a write end left
     // open here would keep the monitor from ever seeing the end of file that says the creation failed).
-    let keep: Vec<RawFd> = targets
+    let keep: Vec<RawFd> = MONITOR_FDS
         .into_iter()
         .zip(fds)
         .filter(|(_, from)| *from >= 0)
