@@ -83,19 +83,9 @@ fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// /proc/self/mountinfo (or another /proc file) in one read of a buffer that holds it all: `read_to_string`
-/// starts with 32-byte reads for files that report no size, eight reads where one does (each mountinfo
-/// read costs ~40 us, and a start makes several, issue 14).
-pub(crate) fn read_proc(path: &str) -> Option<String> {
-    use std::io::Read;
-    let mut s = String::with_capacity(16 * 1024);
-    fs::File::open(path).ok()?.read_to_string(&mut s).ok()?;
-    Some(s)
-}
-
 /// Mount points of v1 hierarchies: (mountpoint, controllers in its super options).
 pub(super) fn v1_mounts() -> Vec<(PathBuf, Vec<String>)> {
-    read_proc("/proc/self/mountinfo").map_or_else(Vec::new, |mi| v1_mounts_in(&mi))
+    super::sys::read_proc("/proc/self/mountinfo").map_or_else(Vec::new, |mi| v1_mounts_in(&mi))
 }
 
 /// [`v1_mounts`] of the given mountinfo text.
@@ -124,7 +114,7 @@ pub(super) fn v2_mount(version: Version) -> Option<PathBuf> {
     if version == Version::V2 {
         return Some(PathBuf::from("/sys/fs/cgroup"));
     }
-    v2_mount_in(&read_proc("/proc/self/mountinfo")?)
+    v2_mount_in(&super::sys::read_proc("/proc/self/mountinfo")?)
 }
 
 /// The cgroup2 mount point in the given mountinfo text.
@@ -140,7 +130,7 @@ fn v2_mount_in(mi: &str) -> Option<PathBuf> {
 
 /// The caller's own cgroup path for a v1 controller, or for v2 ("" controller list).
 fn own_path(controller: Option<&str>) -> Option<String> {
-    own_path_in(&read_proc("/proc/self/cgroup")?, controller)
+    own_path_in(&super::sys::read_proc("/proc/self/cgroup")?, controller)
 }
 
 /// [`own_path`] in the given content of /proc/self/cgroup (read once for all controllers).
@@ -182,9 +172,9 @@ pub(crate) fn dirs(name: &str) -> Result<Vec<(String, PathBuf)>> {
         }
         Version::V1 => {
             // One read of each file serves every hierarchy.
-            let mi = read_proc("/proc/self/mountinfo").unwrap_or_default();
+            let mi = super::sys::read_proc("/proc/self/mountinfo").unwrap_or_default();
             let mounts = v1_mounts_in(&mi);
-            let own_cgroups = read_proc("/proc/self/cgroup").unwrap_or_default();
+            let own_cgroups = super::sys::read_proc("/proc/self/cgroup").unwrap_or_default();
             let mut out: Vec<(String, PathBuf)> = Vec::new();
             for c in V1_CONTROLLERS {
                 let Some((mp, _)) = mounts.iter().find(|(_, cs)| cs.iter().any(|x| x == c)) else {

@@ -319,7 +319,7 @@ pub(crate) fn destroy(_id: &str, rootfs: &Rootfs, cgroup_name: Option<&str>) -> 
 }
 
 fn is_mountpoint(p: &Path) -> bool {
-    let Some(mi) = cgroup::read_proc("/proc/self/mountinfo") else {
+    let Some(mi) = sys::read_proc("/proc/self/mountinfo") else {
         return false;
     };
     let want = p.to_string_lossy();

@@ -247,9 +247,9 @@ pub fn premake_userns(run_root: &std::path::Path) {
     userns::premake(run_root);
 }
 
-/// A /proc file in one read (see `cgroup::read_proc`).
+/// A /proc file in one read (see `sys::read_proc`).
 pub fn read_proc(path: &str) -> Option<String> {
-    cgroup::read_proc(path)
+    sys::read_proc(path)
 }
 
 /// Makes `title` this process's command line as `ps` shows it (see `stage::set_process_title` for what the
@@ -327,7 +327,7 @@ pub fn with_rootfs(
 
 /// Field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat; `None` when the process is gone.
 pub fn process_start_time(pid: i32) -> Option<u64> {
-    let stat = cgroup::read_proc(&format!("/proc/{pid}/stat"))?;
+    let stat = sys::read_proc(&format!("/proc/{pid}/stat"))?;
     // The comm field (2) may contain spaces and parens: count fields after the last ')'.
     let rest = &stat[stat.rfind(')')? + 1..];
     // After ')' come fields 3.. : field 22 is the 20th of them.

@@ -134,7 +134,7 @@ pub(crate) fn scrub_args_and_env() {
 /// This process's argument and environment strings: /proc/self/stat fields 48 to 51 (arg_start, arg_end,
 /// env_start, env_end).
 fn arg_env_ranges() -> Option<[usize; 4]> {
-    let stat = super::cgroup::read_proc("/proc/self/stat")?;
+    let stat = super::sys::read_proc("/proc/self/stat")?;
     let rest = &stat[stat.rfind(')')? + 1..];
     // After ')' comes field 3.
     let f: Vec<usize> = rest

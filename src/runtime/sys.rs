@@ -29,6 +29,19 @@ pub(crate) fn cstr(p: impl AsRef<std::ffi::OsStr>) -> Result<CString> {
     CString::new(p.as_ref().as_bytes()).context("path contains a NUL byte")
 }
 
+/// A /proc file (mountinfo, cgroup, stat) in one read of a buffer that holds it all: `read_to_string`
+/// starts with 32-byte reads for files that report no size, eight reads where one does (a mountinfo pass
+/// costs ~40 us, and a start made several, issue 14).
+pub(crate) fn read_proc(path: &str) -> Option<String> {
+    use std::io::Read;
+    let mut s = String::with_capacity(16 * 1024);
+    std::fs::File::open(path)
+        .ok()?
+        .read_to_string(&mut s)
+        .ok()?;
+    Some(s)
+}
+
 // ---- process wrappers (launch, exec, helpers) ----
 
 /// fork(2) for the stage child. The caller is single-threaded (documented contract), so the child may allocate.

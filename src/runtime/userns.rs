@@ -55,8 +55,13 @@ const HOLDER_LOCK: &str = "userns.lock";
 
 /// The shared user namespace of [`premake`]: its live holder's, or a new holder's.
 fn shared_userns(run_root: &Path) -> Result<OwnedFd> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::create_dir_all(run_root).context("creating the run root")?;
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    // The CLI may not have made the run root yet (it forked us first): private, as it would make it.
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(run_root)
+        .context("creating the run root")?;
     let lock = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
