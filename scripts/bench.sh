@@ -77,6 +77,9 @@ cleanup() {
     fi
     oci_registry_stop
     if [ -n "${REG2_PID:-}" ]; then kill "$REG2_PID" 2>/dev/null || true; fi
+    # berth's rootless user namespace holder of this run's run root (it would end by itself once the run
+    # root is gone, but a kept BENCH_DIR keeps it).
+    pkill -f -- "berth:\[userns\] --run-root $W/" 2>/dev/null || true
     # podman's cgroupfs manager leaves empty libpod_parent cgroups at the hierarchy roots.
     for d in /sys/fs/cgroup/*/libpod_parent; do
         [ -d "$d" ] && { find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true; }
