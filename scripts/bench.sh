@@ -64,6 +64,12 @@ else
     keep=0
 fi
 chmod 755 "$W"
+# The run roots (volatile state: locks, pids, sockets) live on a tmpfs, as every tool's default does (berth
+# /run/berth or $XDG_RUNTIME_DIR/berth, podman /run/containers/storage or $XDG_RUNTIME_DIR/containers,
+# crun /run/crun or $XDG_RUNTIME_DIR/crun); the stores stay on the disk under $W.
+T=$W/t
+mkdir -p "$T"
+mountpoint -q "$T" || mount -t tmpfs -o mode=755 bench-run "$T"
 cleanup() {
     # A run that stopped early still shows the rows it measured.
     if [ "${BENCH_DONE:-0}" = 0 ] && [ -s "$W/results.md" ]; then
@@ -72,14 +78,16 @@ cleanup() {
     fi
     # Containers first (they hold mounts under $W), then the registry, then the files.
     if [ -n "${BK:-}" ]; then buildkit_stop; fi
-    if [ "$PODMAN" = 1 ] && [ -d "$W/podman-run-root" ]; then
+    if [ "$PODMAN" = 1 ] && [ -d "$T/p" ]; then
         pm rm -a -f >/dev/null 2>&1 || true
     fi
     oci_registry_stop
     if [ -n "${REG2_PID:-}" ]; then kill "$REG2_PID" 2>/dev/null || true; fi
     # berth's rootless user namespace holder of this run's run root (it would end by itself once the run
     # root is gone, but a kept BENCH_DIR keeps it).
-    pkill -f -- "berth:\[userns\] --run-root $W/" 2>/dev/null || true
+    pkill -f -- "berth:\[userns\] --run-root ${RT:-$W}/" 2>/dev/null || true
+    umount -l "$T" 2>/dev/null || true
+    if [ -n "${RT:-}" ]; then rm -rf "$RT"; fi
     # podman's cgroupfs manager leaves empty libpod_parent cgroups at the hierarchy roots.
     for d in /sys/fs/cgroup/*/libpod_parent; do
         [ -d "$d" ] && { find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true; }
@@ -120,7 +128,7 @@ row() {
 }
 
 has_berth() { "$BERTH_BIN" "$1" --help >/dev/null 2>&1; }
-B="$BERTH_BIN --root $W/root --run-root $W/r"
+B="$BERTH_BIN --root $W/root --run-root $T/b"
 
 # podman with its own store and config, so the machine's podman (if any) is untouched. default_ulimits: these
 # machines give podman default ulimits above root's hard limit, and its runs then fail (issue 2).
@@ -138,9 +146,9 @@ events_logger = "file"
 EOF
 pm() {
     CONTAINERS_CONF=$W/containers.conf CONTAINERS_REGISTRIES_CONF=$W/registries.conf \
-        podman --root "$W/podman-root" --runroot "$W/podman-run-root" --storage-driver overlay "$@"
+        podman --root "$W/podman-root" --runroot "$T/p" --storage-driver overlay "$@"
 }
-PM="env CONTAINERS_CONF=$W/containers.conf CONTAINERS_REGISTRIES_CONF=$W/registries.conf podman --root $W/podman-root --runroot $W/podman-run-root --storage-driver overlay"
+PM="env CONTAINERS_CONF=$W/containers.conf CONTAINERS_REGISTRIES_CONF=$W/registries.conf podman --root $W/podman-root --runroot $T/p --storage-driver overlay"
 
 # --- fixtures: busybox and a big image of random layers, pushed to a local registry -------------------------
 # A reused BENCH_DIR keeps the layouts of earlier runs: rebuild them, so their size is this image's.
@@ -238,15 +246,18 @@ if has_berth run; then
     bash scripts/rootless-user.sh >/dev/null
     uid=$(id -u berthtest)
     RL="setpriv --reuid=$uid --regid=$(id -g berthtest) --init-groups env HOME=/home/berthtest XDG_RUNTIME_DIR=/run/user/$uid"
-    mkdir -p "$W/rootless" "$W/rr" && chown berthtest: "$W/rootless" "$W/rr"
-    RB="$RL $BERTH_BIN --root $W/rootless/root --run-root $W/rr"
+    # The rootless run roots go under the user's runtime dir (a tmpfs everywhere): rootless podman works in the
+    # mount namespace of its pause process, which may predate the tmpfs at $T.
+    RT=/run/user/$uid/bench.$$
+    mkdir -p "$W/rootless" "$RT/rb" "$RT/rp" "$RT/rc" && chown -R berthtest: "$W/rootless" "$RT"
+    RB="$RL $BERTH_BIN --root $W/rootless/root --run-root $RT/rb"
     if $RB pull -q "$BUSYBOX" >/dev/null 2>&1; then
         row "$RUNB (rootless)" "berth --network none" true "$RB run --rm --network none $BUSYBOX true"
     else
         skip "$RUNB (rootless)" berth "rootless berth pull failed"
     fi
     if [ "$PODMAN" = 1 ]; then
-        RP="$RL podman --root $W/rootless/podman --runroot $W/rootless/podman-run --storage-driver vfs"
+        RP="$RL podman --root $W/rootless/podman --runroot $RT/rp --storage-driver vfs"
         if $RP pull -q --tls-verify=false "$BUSYBOX" >/dev/null 2>&1; then
             row "$RUNB (rootless)" "podman --network none" true "$RP run --rm --network none $BUSYBOX true"
         else
@@ -263,7 +274,7 @@ if has_berth run; then
             mv "$W/rootless/c.json" "$W/rootless/bundle/config.json"
             chown berthtest: "$W/rootless/bundle/config.json"
             row "$RUNB (rootless)" "crun run (prepared bundle)" true \
-                "$RL crun --root $W/rootless/crun-state run -b $W/rootless/bundle bench-rl-$$"
+                "$RL crun --root $RT/rc run -b $W/rootless/bundle bench-rl-$$"
         else
             skip "$RUNB (rootless)" crun "crun spec --rootless failed"
         fi
@@ -371,18 +382,18 @@ pull_rows() {
     local -a args=()
     mkdir -p "$W/old"
     if has_berth pull; then
-        args+=(berth "$aside $W/root $W/old/root.\$(date +%s%N) 2>/dev/null; rm -rf $W/r" "$B pull -q $ref")
+        args+=(berth "$aside $W/root $W/old/root.\$(date +%s%N) 2>/dev/null; rm -rf $T/b" "$B pull -q $ref")
     else
         skip "$bench" berth "berth pull not available yet"
     fi
     if [ "$PODMAN" = 1 ]; then
-        args+=(podman "$aside $W/podman-root $W/old/pr.\$(date +%s%N) 2>/dev/null; $aside $W/podman-run-root $W/old/prr.\$(date +%s%N) 2>/dev/null; true"
+        args+=(podman "$aside $W/podman-root $W/old/pr.\$(date +%s%N) 2>/dev/null; rm -rf $T/p; true"
             "$PM pull -q --tls-verify=false $ref")
     fi
     args+=("skopeo copy (no unpack)" "$aside $W/skopeo-oci $W/old/sk.\$(date +%s%N) 2>/dev/null; true"
         "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$ref oci:$W/skopeo-oci:latest")
     interleaved "$bench" "${args[@]}"
-    rm -rf "$W/skopeo-oci" "$W/root" "$W/r" "$W/old"
+    rm -rf "$W/skopeo-oci" "$W/root" "$T/b" "$W/old"
     [ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
     sync
 }
