@@ -52,6 +52,11 @@ pub(crate) fn default_maps(spec: &Spec) -> bool {
         && given(linux.and_then(|l| l.gid_mappings().as_ref())))
 }
 
+/// Whether newuidmap and newgidmap are installed (the maps beyond the caller's own id need both).
+fn helpers_present() -> bool {
+    Path::new("/usr/bin/newuidmap").exists() && Path::new("/usr/bin/newgidmap").exists()
+}
+
 /// A rootless container's default maps: its user's /etc/subuid and /etc/subgid ranges above its own id
 /// when both exist and the helpers to write them do, else its own id alone.
 fn rootless_maps(uid: u32, gid: u32, helpers: bool) -> (Vec<LinuxIdMapping>, Vec<LinuxIdMapping>) {
@@ -72,8 +77,7 @@ fn rootless_maps(uid: u32, gid: u32, helpers: bool) -> (Vec<LinuxIdMapping>, Vec
 pub(crate) fn has_rootless_maps(pid: libc::pid_t) -> bool {
     // SAFETY: geteuid/getegid have no preconditions.
     let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
-    let helpers =
-        Path::new("/usr/bin/newuidmap").exists() && Path::new("/usr/bin/newgidmap").exists();
+    let helpers = helpers_present();
     let (umap, gmap) = rootless_maps(uid, gid, helpers);
     let same = |file: &str, want: &[LinuxIdMapping]| {
         let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/{file}")) else {
@@ -101,8 +105,7 @@ pub(crate) fn write_maps(pid: libc::pid_t, spec: &Spec, rootless: bool) -> Resul
     // SAFETY: geteuid/getegid have no preconditions.
     let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
     let linux = spec.linux().clone().unwrap_or_default();
-    let helpers =
-        Path::new("/usr/bin/newuidmap").exists() && Path::new("/usr/bin/newgidmap").exists();
+    let helpers = helpers_present();
     let (umap, gmap) = match (linux.uid_mappings().clone(), linux.gid_mappings().clone()) {
         (Some(u), Some(g)) if !default_maps(spec) => (u, g),
         _ if !rootless => (vec![mapping(0, 0, u32::MAX)], vec![mapping(0, 0, u32::MAX)]),
@@ -174,8 +177,7 @@ pub(crate) fn keep_id_maps() -> Result<(Vec<LinuxIdMapping>, Vec<LinuxIdMapping>
     let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
     let name = user_name(uid);
     let who = name.clone().unwrap_or_else(|| uid.to_string());
-    let helpers =
-        Path::new("/usr/bin/newuidmap").exists() && Path::new("/usr/bin/newgidmap").exists();
+    let helpers = helpers_present();
     if !helpers {
         bail!("keep-id needs newuidmap and newgidmap (the uidmap package)");
     }
