@@ -21,7 +21,9 @@ pub struct RegistrySettings {
     pub stall_timeout: f64,
     /// Extra attempts on one endpoint for 429, 5xx and dropped connections before moving on.
     pub retries: u32,
-    /// Upper bound on concurrent blob downloads of one pull.
+    /// Upper bound on concurrent blob downloads of one pull (podman's default, 6: docker's is 3). Each is a
+    /// layer's whole pipeline (download, inflate, unpack): with fewer workers than layers, the last layer
+    /// ran alone on a machine that had room for more (issue 14).
     pub max_parallel_downloads: usize,
     /// Upper bound on concurrent blob uploads of one push.
     pub max_parallel_uploads: usize,
@@ -33,7 +35,7 @@ impl Default for RegistrySettings {
             connect_timeout: 5.0,
             stall_timeout: 30.0,
             retries: 3,
-            max_parallel_downloads: 4,
+            max_parallel_downloads: 6,
             max_parallel_uploads: 8,
         }
     }
