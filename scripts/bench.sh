@@ -123,8 +123,51 @@ row() {
     bash -c "$prep" >/dev/null 2>&1 || true
     rss=$(/usr/bin/time -f %M -o "$W/rss" bash -c "$cmd" >/dev/null 2>&1 && awk '{printf "%.1f MiB", $1/1024}' "$W/rss" || echo "?")
     jq -r --arg b "$bench" --arg t "$tool" --arg rss "$rss" \
-        '.results[0] | "| \($b) | \($t) | \(.median*1000|floor) ms | \(.min*1000|floor) ms | \(.max*1000|floor) ms | \($rss) |"' \
+        'def ms: . * 10000 | floor / 10; .results[0] | "| \($b) | \($t) | \(.median|ms) ms | \(.min|ms) ms | \(.max|ms) ms | \($rss) |"' \
         "$json" >>"$RESULTS"
+}
+
+# rows BENCHMARK TOOL PREPARE COMMAND [TOOL PREPARE COMMAND ...]: like `row` for several tools, taking turns:
+# ROUNDS rounds (BENCH_ROUNDS, 4), each a hyperfine batch of every tool in turn, starting with the next tool
+# each round, and each row's median, min and max over all its runs. Starts take milliseconds, and the
+# machine's speed drifts by tens of percent over minutes; one tool's runs back to back, then the next's,
+# compared the tools at different moments (see `interleaved`).
+rows() {
+    local bench=$1 i r k n per rss rounds=${BENCH_ROUNDS:-4} json=$W/hf.json
+    shift
+    local -a tools=() preps=() cmds=()
+    while [ $# -ge 3 ]; do tools+=("$1"); preps+=("$2"); cmds+=("$3"); shift 3; done
+    n=${#tools[@]}
+    per=$(( (${ROW_RUNS:-$RUNS} + rounds - 1) / rounds ))
+    for i in $(seq 0 $((n - 1))); do : >"$W/rt.$i"; rm -f "$W/rt.$i.failed"; done
+    for r in $(seq 0 $((rounds - 1))); do
+        for k in $(seq 0 $((n - 1))); do
+            i=$(( (r + k) % n ))
+            [ -e "$W/rt.$i.failed" ] && continue
+            note "$bench: ${tools[$i]} (round $((r + 1)) of $rounds)"
+            if hyperfine --style none --runs "$per" --prepare "${preps[$i]}" --export-json "$json" "${cmds[$i]}" >"$W/hf.log" 2>&1; then
+                jq -r '.results[0].times[]' "$json" >>"$W/rt.$i"
+            else
+                note "failed: ${tools[$i]}: $(bash -c "${cmds[$i]}" 2>&1 | tail -n 3)"
+                touch "$W/rt.$i.failed"
+            fi
+        done
+    done
+    for i in $(seq 0 $((n - 1))); do
+        if [ -e "$W/rt.$i.failed" ]; then
+            printf '| %s | %s | failed | | | |\n' "$bench" "${tools[$i]}" >>"$RESULTS"
+            continue
+        fi
+        bash -c "${preps[$i]}" >/dev/null 2>&1 || true
+        rss=$(/usr/bin/time -f %M -o "$W/rss" bash -c "${cmds[$i]}" >/dev/null 2>&1 && awk '{printf "%.1f MiB", $1/1024}' "$W/rss" || echo "?")
+        sort -g "$W/rt.$i" | awk -v b="$bench" -v t="${tools[$i]}" -v rss="$rss" '
+            function ms(x) { return int(x * 10000) / 10 }
+            { v[NR] = $1 }
+            END {
+                med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+                printf "| %s | %s | %s ms | %s ms | %s ms | %s |\n", b, t, ms(med), ms(v[1]), ms(v[NR]), rss
+            }' >>"$RESULTS"
+    done
 }
 
 has_berth() { "$BERTH_BIN" "$1" --help >/dev/null 2>&1; }
@@ -219,17 +262,19 @@ if want run; then
 # milliseconds and vary more than pulls do, so they get more runs.
 sync
 ROW_RUNS=${BENCH_RUN_RUNS:-20}
+# Every tool of a row group takes turns (`rows`): the ratios compare runs made minutes apart otherwise.
+group=()
 if has_berth run; then
     $B pull -q "$BUSYBOX" >/dev/null
-    row "$RUNB" "berth --network none" true "$B run --rm --network none $BUSYBOX true"
-    row "$RUNB" "berth (default network)" true "$B run --rm $BUSYBOX true"
+    group+=("berth --network none" true "$B run --rm --network none $BUSYBOX true"
+        "berth (default network)" true "$B run --rm $BUSYBOX true")
 else
     skip "$RUNB" berth "berth run not available yet"
 fi
 if [ "$PODMAN" = 1 ]; then
     pm pull -q --tls-verify=false "$BUSYBOX" >/dev/null
-    row "$RUNB" "podman --network none" true "$PM run --rm --network none $BUSYBOX true"
-    row "$RUNB" "podman (default network)" true "$PM run --rm $BUSYBOX true"
+    group+=("podman --network none" true "$PM run --rm --network none $BUSYBOX true"
+        "podman (default network)" true "$PM run --rm $BUSYBOX true")
     if [ -n "$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null)" ]; then
         skip "$RUNB" crun "cgroup2 at /sys/fs/cgroup/unified still has controllers; crun refuses this hybrid layout"
     else
@@ -238,9 +283,10 @@ if [ "$PODMAN" = 1 ]; then
         (cd "$W/bundle" && crun spec)
         jq '.process.terminal=false | .process.args=["true"]' \
             "$W/bundle/config.json" >"$W/bundle/c.json" && mv "$W/bundle/c.json" "$W/bundle/config.json"
-        row "$RUNB" "crun run (prepared bundle)" true "crun run -b $W/bundle bench-$$"
+        group+=("crun run (prepared bundle)" true "crun run -b $W/bundle bench-$$")
     fi
 fi
+if [ ${#group[@]} -gt 0 ]; then rows "$RUNB" "${group[@]}"; fi
 # Rootless: as the unprivileged test user (created like the tests do, scripts/rootless-user.sh).
 if has_berth run; then
     bash scripts/rootless-user.sh >/dev/null
@@ -251,15 +297,16 @@ if has_berth run; then
     RT=/run/user/$uid/bench.$$
     mkdir -p "$W/rootless" "$RT/rb" "$RT/rp" "$RT/rc" && chown -R berthtest: "$W/rootless" "$RT"
     RB="$RL $BERTH_BIN --root $W/rootless/root --run-root $RT/rb"
+    group=()
     if $RB pull -q "$BUSYBOX" >/dev/null 2>&1; then
-        row "$RUNB (rootless)" "berth --network none" true "$RB run --rm --network none $BUSYBOX true"
+        group+=("berth --network none" true "$RB run --rm --network none $BUSYBOX true")
     else
         skip "$RUNB (rootless)" berth "rootless berth pull failed"
     fi
     if [ "$PODMAN" = 1 ]; then
         RP="$RL podman --root $W/rootless/podman --runroot $RT/rp --storage-driver vfs"
         if $RP pull -q --tls-verify=false "$BUSYBOX" >/dev/null 2>&1; then
-            row "$RUNB (rootless)" "podman --network none" true "$RP run --rm --network none $BUSYBOX true"
+            group+=("podman --network none" true "$RP run --rm --network none $BUSYBOX true")
         else
             skip "$RUNB (rootless)" podman "rootless podman pull failed"
         fi
@@ -273,12 +320,12 @@ if has_berth run; then
                 >"$W/rootless/c.json"; then
             mv "$W/rootless/c.json" "$W/rootless/bundle/config.json"
             chown berthtest: "$W/rootless/bundle/config.json"
-            row "$RUNB (rootless)" "crun run (prepared bundle)" true \
-                "$RL crun --root $RT/rc run -b $W/rootless/bundle bench-rl-$$"
+            group+=("crun run (prepared bundle)" true "$RL crun --root $RT/rc run -b $W/rootless/bundle bench-rl-$$")
         else
             skip "$RUNB (rootless)" crun "crun spec --rootless failed"
         fi
     fi
+    if [ ${#group[@]} -gt 0 ]; then rows "$RUNB (rootless)" "${group[@]}"; fi
 fi
 fi # run
 
@@ -437,7 +484,7 @@ add_ratios() {
     awk -F'|' '
         function trim(s) { gsub(/^ +| +$/, "", s); return s }
         NR == FNR {
-            if (FNR > 2 && trim($4) ~ /^[0-9]+ ms/) {
+            if (FNR > 2 && trim($4) ~ /^[0-9.]+ ms/) {
                 b = trim($2); t = trim($3); split(trim($4), m, " ")
                 med[b SUBSEP t] = m[1]; n[b]++; tool[b, n[b]] = t
             }
@@ -459,7 +506,10 @@ add_ratios() {
                 }
                 for (i = 1; i <= nf; i++) {
                     pm = med[b SUBSEP best[fams[i]]]
-                    if (pm > 0) r = r (r == "" ? "" : ", ") sprintf("%.2f× %s", med[b SUBSEP t] / pm, fams[i])
+                    if (pm <= 0) continue
+                    q = med[b SUBSEP t] / pm
+                    # Below 0.5, also the inverse ("12.7x faster"): two decimals of 0.08 hide a tenth of it.
+                    r = r (r == "" ? "" : ", ") sprintf("%.2f× %s", q, fams[i]) (q < 0.5 ? sprintf(" (%.1f× faster)", 1 / q) : "")
                 }
             }
             print $0 " " r " |"
