@@ -136,42 +136,55 @@ row() {
         "$json" >>"$RESULTS"
 }
 
-# rows BENCHMARK TOOL PREPARE COMMAND [TOOL PREPARE COMMAND ...]: like `row` for several tools, taking turns:
-# ROUNDS rounds (BENCH_ROUNDS, 4), each a hyperfine batch of every tool in turn, starting with the next tool
-# each round, and each row's median, min and max over all its runs. Starts take milliseconds, and the
-# machine's speed drifts by tens of percent over minutes; one tool's runs back to back, then the next's,
-# compared the tools at different moments (see `interleaved`).
-rows() {
-    local bench=$1 i r k n per rss rounds=${BENCH_ROUNDS:-4} json=$W/hf.json
-    shift
+# turns BENCHMARK ROUNDS BATCH TOOL PREPARE COMMAND [TOOL PREPARE COMMAND ...]: the tools take turns, ROUNDS
+# rounds, each round starting with the next tool: the machine's speed drifts by tens of percent over minutes
+# (a shared host), so runs of one tool back to back, then the next's, compared the tools at different
+# moments; taking turns, every tool sees the same drift. BATCH 0: one run a turn, timed here, after PREPARE
+# and a `sync` (the pulls: what the previous tool left unwritten, podman's and skopeo's copies are not all
+# synced, would otherwise make the next tool's syncs wait). BATCH N: a hyperfine batch of N runs a turn,
+# after one warm-up run (the starts: the first run after another tool's took two to three times as long,
+# crun 19-34 ms against 9). Then each tool's row (median, min and max of all its runs) and one more run
+# under /usr/bin/time for its peak RSS.
+turns() {
+    local bench=$1 rounds=$2 batch=$3 json=$W/hf.json i r k n t0 t1 rss
+    shift 3
     local -a tools=() preps=() cmds=()
     while [ $# -ge 3 ]; do tools+=("$1"); preps+=("$2"); cmds+=("$3"); shift 3; done
     n=${#tools[@]}
-    per=$(( (${ROW_RUNS:-$RUNS} + rounds - 1) / rounds ))
-    for i in $(seq 0 $((n - 1))); do : >"$W/rt.$i"; rm -f "$W/rt.$i.failed"; done
+    for i in $(seq 0 $((n - 1))); do : >"$W/tt.$i"; rm -f "$W/tt.$i.failed"; done
     for r in $(seq 0 $((rounds - 1))); do
         for k in $(seq 0 $((n - 1))); do
             i=$(( (r + k) % n ))
-            [ -e "$W/rt.$i.failed" ] && continue
+            [ -e "$W/tt.$i.failed" ] && continue
             note "$bench: ${tools[$i]} (round $((r + 1)) of $rounds)"
-            # One warm-up run a batch: the first run after another tool's took two to three times as long
-            # (crun 19-34 ms against 9), one sample in five a tool with four rounds.
-            if hyperfine --style none --warmup 1 --runs "$per" --prepare "${preps[$i]}" --export-json "$json" "${cmds[$i]}" >"$W/hf.log" 2>&1; then
-                jq -r '.results[0].times[]' "$json" >>"$W/rt.$i"
+            if [ "$batch" = 0 ]; then
+                bash -c "${preps[$i]}" >/dev/null 2>&1 || true
+                sync
+                t0=$(date +%s%N)
+                if bash -c "${cmds[$i]}" >"$W/tt.out" 2>&1; then
+                    t1=$(date +%s%N)
+                    awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.9f\n", ns / 1e9 }' >>"$W/tt.$i"
+                else
+                    note "failed: ${tools[$i]}: $(tail -n 3 "$W/tt.out")"
+                    touch "$W/tt.$i.failed"
+                fi
+            elif hyperfine --style none --warmup 1 --runs "$batch" --prepare "${preps[$i]}" --export-json "$json" "${cmds[$i]}" >"$W/hf.log" 2>&1; then
+                jq -r '.results[0].times[]' "$json" >>"$W/tt.$i"
             else
                 note "failed: ${tools[$i]}: $(bash -c "${cmds[$i]}" 2>&1 | tail -n 3)"
-                touch "$W/rt.$i.failed"
+                touch "$W/tt.$i.failed"
             fi
         done
     done
     for i in $(seq 0 $((n - 1))); do
-        if [ -e "$W/rt.$i.failed" ]; then
+        if [ -e "$W/tt.$i.failed" ]; then
             printf '| %s | %s | failed | | | |\n' "$bench" "${tools[$i]}" >>"$RESULTS"
+            rm -f "$W/tt.$i.failed"
             continue
         fi
         bash -c "${preps[$i]}" >/dev/null 2>&1 || true
         rss=$(/usr/bin/time -f %M -o "$W/rss" bash -c "${cmds[$i]}" >/dev/null 2>&1 && awk '{printf "%.1f MiB", $1/1024}' "$W/rss" || echo "?")
-        sort -g "$W/rt.$i" | awk -v b="$bench" -v t="${tools[$i]}" -v rss="$rss" '
+        sort -g "$W/tt.$i" | awk -v b="$bench" -v t="${tools[$i]}" -v rss="$rss" '
             function ms(x) { return int(x * 10000) / 10 }
             { v[NR] = $1 }
             END {
@@ -179,6 +192,14 @@ rows() {
                 printf "| %s | %s | %s ms | %s ms | %s ms | %s |\n", b, t, ms(med), ms(v[1]), ms(v[NR]), rss
             }' >>"$RESULTS"
     done
+}
+
+# rows BENCHMARK TOOL PREPARE COMMAND [...]: like `row` for several tools, taking turns (`turns`) in
+# BENCH_ROUNDS (4) rounds of a batch each.
+rows() {
+    local bench=$1 rounds=${BENCH_ROUNDS:-4}
+    shift
+    turns "$bench" "$rounds" $(( (${ROW_RUNS:-$RUNS} + rounds - 1) / rounds )) "$@"
 }
 
 has_berth() { "$BERTH_BIN" "$1" --help >/dev/null 2>&1; }
@@ -381,56 +402,8 @@ done
 
 # --- 3. cold pull ------------------------------------------------------------------------------------------
 if want pull; then
-# The tools take turns, one run each per round, starting each round with the next tool: the machine's speed
-# drifts by tens of percent over minutes (a shared host), so runs of one tool back to back, then the next's,
-# compared the tools at different moments; taking turns, every tool sees the same drift.
-# interleaved BENCHMARK TOOL PREPARE COMMAND [TOOL PREPARE COMMAND ...]: RUNS rounds, then each tool's row
-# (median, min, max of its runs) and one more run under /usr/bin/time for its peak RSS.
-interleaved() {
-    local bench=$1 i r k n t0 t1 rss
-    shift
-    local -a tools=() preps=() cmds=()
-    while [ $# -ge 3 ]; do tools+=("$1"); preps+=("$2"); cmds+=("$3"); shift 3; done
-    n=${#tools[@]}
-    for i in $(seq 0 $((n - 1))); do : >"$W/il.$i"; done
-    for r in $(seq 0 $((RUNS - 1))); do
-        for k in $(seq 0 $((n - 1))); do
-            i=$(( (r + k) % n ))
-            [ -e "$W/il.$i.failed" ] && continue
-            note "$bench: ${tools[$i]} (round $((r + 1)) of $RUNS)"
-            bash -c "${preps[$i]}" >/dev/null 2>&1 || true
-            # What the previous tool left unwritten (podman and skopeo's copies are not all synced) is
-            # flushed first, or the next tool's syncs (berth's syncfs) would wait for it.
-            sync
-            t0=$(date +%s%N)
-            if bash -c "${cmds[$i]}" >"$W/il.out" 2>&1; then
-                t1=$(date +%s%N)
-                echo $(( (t1 - t0) / 1000000 )) >>"$W/il.$i"
-            else
-                note "failed: ${tools[$i]}: $(tail -n 3 "$W/il.out")"
-                touch "$W/il.$i.failed"
-            fi
-        done
-    done
-    for i in $(seq 0 $((n - 1))); do
-        if [ -e "$W/il.$i.failed" ]; then
-            printf '| %s | %s | failed | | | |\n' "$bench" "${tools[$i]}" >>"$RESULTS"
-            rm -f "$W/il.$i.failed"
-            continue
-        fi
-        bash -c "${preps[$i]}" >/dev/null 2>&1 || true
-        rss=$(/usr/bin/time -f %M -o "$W/rss" bash -c "${cmds[$i]}" >/dev/null 2>&1 && awk '{printf "%.1f MiB", $1/1024}' "$W/rss" || echo "?")
-        sort -n "$W/il.$i" | awk -v b="$bench" -v t="${tools[$i]}" -v rss="$rss" '
-            { v[NR] = $1 }
-            END {
-                med = (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2)
-                printf "| %s | %s | %d ms | %d ms | %d ms | %s |\n", b, t, med, v[1], v[NR], rss
-            }' >>"$RESULTS"
-    done
-}
-
 # pull_rows BENCHMARK REF: berth, podman and skopeo's download-only copy of REF, each into an empty store,
-# taking turns (see `interleaved`).
+# taking turns (see `turns`), one run a turn.
 # The previous run's store is moved aside, not deleted, before each run, and all of them are deleted once the
 # rows are measured: on ext4 without a journal every file created in the minute after a mass deletion first
 # rechecks the freed inodes one by one, so deleting 4,600 files right before a pull charged the next pull
@@ -450,7 +423,7 @@ pull_rows() {
     fi
     args+=("skopeo copy (no unpack)" "$aside $W/skopeo-oci $W/old/sk.\$(date +%s%N) 2>/dev/null; true"
         "skopeo --insecure-policy copy -q --src-tls-verify=false docker://$ref oci:$W/skopeo-oci:latest")
-    interleaved "$bench" "${args[@]}"
+    turns "$bench" "$RUNS" 0 "${args[@]}"
     rm -rf "$W/skopeo-oci" "$W/root" "$T/b" "$W/old"
     [ "$PODMAN" = 1 ] && { pm rmi -a -f >/dev/null 2>&1 || true; }
     sync
