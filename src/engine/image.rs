@@ -384,6 +384,21 @@ fn fetch_image(
     })
 }
 
+/// The next of `len` jobs for a worker of a pool (pull's layers, push's blobs), or None once they are
+/// all taken or a worker failed (`first_error`).
+fn next_job(
+    next: &std::sync::atomic::AtomicUsize,
+    len: usize,
+    first_error: &std::sync::Mutex<Option<anyhow::Error>>,
+) -> Option<usize> {
+    let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let failed = first_error
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .is_some();
+    (k < len && !failed).then_some(k)
+}
+
 /// Add or update the image's record in the index: its tag (taken from any other image), its repo digest
 /// (one per repository, the latest pulled) and its manifest blobs. Up to date when the record already
 /// had this tag (or, pulled by digest, this repo digest). Also returns whether the record is new.

@@ -166,15 +166,9 @@ pub(super) fn fetch_layers(
             let staged_tx = staged_tx.clone();
             s.spawn(move || {
                 loop {
-                    let k = next.fetch_add(1, Ordering::SeqCst);
-                    if k >= pending.len()
-                        || first_error
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .is_some()
-                    {
+                    let Some(k) = super::next_job(next, pending.len(), first_error) else {
                         return;
-                    }
+                    };
                     let i = pending[k];
                     let job = LayerJob {
                         paths,

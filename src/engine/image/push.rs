@@ -704,15 +704,9 @@ fn push_one(
             .map(|_| {
                 s.spawn(|| {
                     loop {
-                        let k = next.fetch_add(1, Ordering::SeqCst);
-                        if k >= blobs.len()
-                            || first_error
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .is_some()
-                        {
+                        let Some(k) = super::next_job(&next, blobs.len(), &first_error) else {
                             return;
-                        }
+                        };
                         // A blob the image holds twice (the same layer at two places) goes once,
                         // with one line, as docker's push does.
                         if blobs[..k]
