@@ -21,9 +21,10 @@ pub struct RegistrySettings {
     pub stall_timeout: f64,
     /// Extra attempts on one endpoint for 429, 5xx and dropped connections before moving on.
     pub retries: u32,
-    /// Upper bound on concurrent blob downloads of one pull (podman's default, 6: docker's is 3). Each is a
-    /// layer's whole pipeline (download, inflate, unpack): with fewer workers than layers, the last layer
-    /// ran alone on a machine that had room for more (issue 14).
+    /// Upper bound on concurrent blob downloads of one pull (podman's default, 6: docker's is 3), halved
+    /// for an image with zstd layers (each decoder holds its window). Each is a layer's whole pipeline
+    /// (download, inflate, unpack): with fewer workers than layers, the last layer ran alone on a machine
+    /// that had room for more (issue 14).
     pub max_parallel_downloads: usize,
     /// Upper bound on concurrent blob uploads of one push.
     pub max_parallel_uploads: usize,
@@ -213,7 +214,7 @@ connect_timeout = {ct:?}
 stall_timeout = {st:?}
 # Extra attempts on the same endpoint after 429, 5xx or a dropped connection.
 retries = {re}
-# Blobs downloaded at the same time by one pull.
+# Blobs downloaded at the same time by one pull (half of them for an image with zstd layers).
 max_parallel_downloads = {mp}
 # Blobs uploaded at the same time by one push (each on its own connection).
 max_parallel_uploads = {mu}
