@@ -133,12 +133,23 @@ fn sealed_copy(src: &File) -> Result<File> {
         }
         copied += n as u64;
     }
-    // SAFETY: fcntl F_ADD_SEALS on our memfd with an integer argument.
-    if unsafe { libc::fcntl(mem.as_raw_fd(), libc::F_ADD_SEALS, SEALS) } < 0 {
-        return Err(std::io::Error::last_os_error())
-            .context("sealing the memfd copy of the binary");
+    // F_SEAL_WRITE fails with EBUSY while anything in the kernel holds a page of the file (the kernel waits
+    // ~150 ms for it first): seen once in a test run on a loaded two-core machine, where page scanners
+    // (DAMON, compaction) take such references for a moment. Nothing else can reach this fresh memfd, so
+    // trying again a little later is safe; a lasting pin still fails after about a second.
+    let mut tries = 0;
+    loop {
+        // SAFETY: fcntl F_ADD_SEALS on our memfd with an integer argument.
+        if unsafe { libc::fcntl(mem.as_raw_fd(), libc::F_ADD_SEALS, SEALS) } == 0 {
+            return Ok(mem);
+        }
+        let e = std::io::Error::last_os_error();
+        tries += 1;
+        if e.raw_os_error() != Some(libc::EBUSY) || tries >= 5 {
+            return Err(e).context("sealing the memfd copy of the binary");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50 * tries));
     }
-    Ok(mem)
 }
 
 fn cstring(s: OsString) -> Result<CString> {
