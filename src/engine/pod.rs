@@ -851,9 +851,8 @@ pub fn top(ctx: &Context, query: &str) -> Result<Vec<TopRow>> {
             let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
                 continue;
             };
-            let ppid = stat
-                .rfind(')')
-                .and_then(|i| stat[i + 2..].split_whitespace().nth(1))
+            let ppid = crate::runtime::stat_fields(&stat)
+                .and_then(|mut f| f.nth(4 - 3))
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(0);
             let cmd = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();

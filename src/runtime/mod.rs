@@ -252,6 +252,11 @@ pub fn read_proc(path: &str) -> Option<String> {
     sys::read_proc(path)
 }
 
+/// A /proc/<pid>/stat text's fields from field 3 on (see `sys::stat_fields`).
+pub fn stat_fields(stat: &str) -> Option<std::str::SplitWhitespace<'_>> {
+    sys::stat_fields(stat)
+}
+
 /// Makes `title` this process's command line as `ps` shows it (see `stage::set_process_title` for what the
 /// caller must have done first): `run`'s forked monitor names itself as an exec'd one is named.
 pub fn set_process_title(title: &str) {
@@ -328,10 +333,7 @@ pub fn with_rootfs(
 /// Field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat; `None` when the process is gone.
 pub fn process_start_time(pid: i32) -> Option<u64> {
     let stat = sys::read_proc(&format!("/proc/{pid}/stat"))?;
-    // The comm field (2) may contain spaces and parens: count fields after the last ')'.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    // After ')' come fields 3.. : field 22 is the 20th of them.
-    rest.split_whitespace().nth(19)?.parse().ok()
+    sys::stat_fields(&stat)?.nth(22 - 3)?.parse().ok()
 }
 
 /// podman's `--userns=keep-id` uid and gid maps for the (rootless) caller: its own ids the same inside,

@@ -135,11 +135,8 @@ pub(crate) fn scrub_args_and_env() {
 /// env_start, env_end).
 fn arg_env_ranges() -> Option<[usize; 4]> {
     let stat = super::sys::read_proc("/proc/self/stat")?;
-    let rest = &stat[stat.rfind(')')? + 1..];
-    // After ')' comes field 3.
-    let f: Vec<usize> = rest
-        .split_whitespace()
-        .skip(45)
+    let f: Vec<usize> = super::sys::stat_fields(&stat)?
+        .skip(48 - 3)
         .take(4)
         .filter_map(|v| v.parse().ok())
         .collect();

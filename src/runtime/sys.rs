@@ -42,6 +42,12 @@ pub(crate) fn read_proc(path: &str) -> Option<String> {
     Some(s)
 }
 
+/// The fields of a /proc/<pid>/stat text from field 3 (state) on: the command name (field 2) may hold spaces
+/// and parentheses, so they start after its last ')'. Field N (1-based, proc(5)) is `.nth(N - 3)`.
+pub(crate) fn stat_fields(stat: &str) -> Option<std::str::SplitWhitespace<'_>> {
+    Some(stat[stat.rfind(')')? + 1..].split_whitespace())
+}
+
 // ---- process wrappers (launch, exec, helpers) ----
 
 /// fork(2) for the stage child. The caller is single-threaded (documented contract), so the child may allocate.

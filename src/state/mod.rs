@@ -136,10 +136,8 @@ pub fn process_start_time(pid: i32) -> Option<u64> {
         .ok()?
         .read_to_string(&mut s)
         .ok()?;
-    // The command name (field 2) may contain spaces and parentheses: fields resume after the last ')'.
-    let rest = &s[s.rfind(')')? + 1..];
-    // rest starts with field 3 (state); start time is field 22.
-    let f: Vec<&str> = rest.split_whitespace().collect();
+    // f[0] is field 3 (state); start time is field 22.
+    let f: Vec<&str> = crate::runtime::stat_fields(&s)?.collect();
     if f.first() == Some(&"Z") || f.first() == Some(&"X") {
         return None; // a zombie has exited; it is not running
     }

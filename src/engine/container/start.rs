@@ -85,9 +85,8 @@ fn single_threaded() -> bool {
     let Some(stat) = crate::runtime::read_proc("/proc/self/stat") else {
         return false;
     };
-    // Field 3 comes right after the command's closing parenthesis.
-    stat.rfind(')')
-        .and_then(|i| stat[i + 1..].split_whitespace().nth(17))
+    crate::runtime::stat_fields(&stat)
+        .and_then(|mut f| f.nth(20 - 3))
         .is_some_and(|n| n == "1")
 }
 
